@@ -1,0 +1,24 @@
+// Bundles each entry point (extension client, debug adapter, language server, CLI) into dist/ with esbuild.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const entries = [
+  { in: 'extension/client/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
+  { in: 'extension/adapter/main.ts', out: 'dist/adapter.js' },
+  { in: 'extension/server/main.ts', out: 'dist/server.js' },
+  { in: 'sim-core/cli/main.ts', out: 'dist/cli.js' },
+];
+
+const production = process.argv.includes('--production');
+await Promise.all(entries.filter((e) => existsSync(e.in)).map((e) => build({
+  entryPoints: [e.in],
+  outfile: e.out,
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  external: e.external ?? [],
+  logLevel: 'warning',
+})));

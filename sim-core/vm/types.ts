@@ -1,0 +1,77 @@
+// The contract between the user-level VM and the kernel model. The VM executes compiled scenario
+// code on explicit, copyable state; whenever the code needs the kernel it stops with a Trap.
+
+/**
+ * A handle on a kernel object that scenario kernel code holds in a variable
+ * (`struct task_struct *consumer = kthread_run(...)`). The VM never looks inside; field reads go
+ * through VmHost.readField.
+ */
+export interface KRef {
+  readonly kref: 'task';
+  readonly id: number;
+}
+
+/**
+ * One memory cell. Integers (C int/long/pid_t, pointers as addresses, function pointers as text
+ * addresses) are numbers; string literals are JS strings; kernel handles are KRefs.
+ */
+export type Value = number | string | KRef;
+
+/**
+ * An address space's contents (the part of mm_struct the VM needs). dup_mm copies it with clone();
+ * CLONE_VM shares the same object. Addresses are numbers: segment * SEGMENT_SPAN + offset, where
+ * segment 0 holds globals and each thread's stack is its own segment. Address 0 is NULL.
+ */
+export interface UserMemory {
+  load(addr: number): Value | undefined;
+  /** Returns false when the address is not mapped (the caller raises SIGSEGV). */
+  store(addr: number, value: Value): boolean;
+  /** A new stack segment for a new thread (pthread_create); returns its segment number. */
+  newStack(): number;
+  /** Unmaps a thread's stack (the thread exited). */
+  freeStack(segment: number): void;
+  clone(): UserMemory;
+  /** Cells in use, for memory accounting. */
+  size(): number;
+}
+
+/** Per-thread register state (the frames, pc, operand stack, errno). copy_thread clones it. */
+export interface UserRegs {
+  clone(): UserRegs;
+  /** Source line (0-based) of the statement about to run, or -1 when no frame is active. */
+  readonly line: number;
+}
+
+/** A frame as the debugger shows it. */
+export interface UserFrameInfo {
+  function: string;
+  /** 0-based line of the current statement. */
+  line: number;
+  /** Source offsets of the current statement. */
+  start: number;
+  end: number;
+  locals: Array<{ name: string; type: string; addr: number; value: Value | undefined }>;
+}
+
+/** Why the VM stopped executing a thread. */
+export type Trap =
+  /** About to execute a statement (a step boundary); `line` is 0-based. Only when asked for. */
+  | { kind: 'statement'; line: number; start: number; end: number; fn: string }
+  /** Entering a scenario function (for function breakpoints); only when asked for. */
+  | { kind: 'call'; fn: string; line: number }
+  /**
+   * A call that needs the kernel or the C library's kernel side: fork, waitpid, kill, write (from
+   * printf), exit_group (from exit or main's return), exit (thread return / pthread_exit),
+   * rt_sigreturn (a handler returned), kthread_run, schedule, printk, ... The kernel answers with
+   * VM.completeCall.
+   */
+  | { kind: 'syscall'; name: string; args: Value[]; line: number }
+  /** A fault the kernel turns into a signal: SIGSEGV (bad pointer), SIGFPE (division by zero). */
+  | { kind: 'fault'; signal: 'SIGSEGV' | 'SIGFPE' | 'SIGILL'; message: string; line: number }
+  /** The instruction budget given to run() is used up. */
+  | { kind: 'budget' };
+
+/** Things the VM asks of its host synchronously (no scheduling, no steps). */
+export interface VmHost {
+  readField(ref: KRef, field: string): Value;
+}
