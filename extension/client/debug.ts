@@ -1,0 +1,101 @@
+// The 'kproc' debugger: configuration resolution (F5 without launch.json), the adapter factory,
+// and the Run / Debug Scenario commands.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { defaultLaunchConfig, resolveLaunchConfig, type KprocLaunchArguments, type KprocSettings } from './launchSchema';
+
+export const DEBUG_TYPE = 'kproc';
+export const LANGUAGE_ID = 'kproc';
+
+export function readSettings(scope?: vscode.ConfigurationScope): KprocSettings {
+  const c = vscode.workspace.getConfiguration('kproc', scope);
+  return {
+    stepIntoKernel: c.get('stepIntoKernel', false),
+    pidMax: c.get('pidMax', 32768),
+    cpus: c.get('cpus', 1),
+    nproc: c.get('nproc', 4096),
+    seed: c.get('seed', 1),
+    stopOnEntry: c.get('stopOnEntry', true),
+  };
+}
+
+function activeScenario(): vscode.Uri | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  return doc?.languageId === LANGUAGE_ID ? doc.uri : undefined;
+}
+
+class KprocConfigurationProvider implements vscode.DebugConfigurationProvider {
+  provideDebugConfigurations(): vscode.DebugConfiguration[] {
+    return [defaultLaunchConfig()];
+  }
+
+  resolveDebugConfiguration(
+    folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration,
+  ): vscode.DebugConfiguration | undefined {
+    // F5 with no launch.json arrives here with an empty configuration.
+    if (!config.type && !config.request && !config.name) {
+      const uri = activeScenario();
+      if (!uri) {
+        void vscode.window.showInformationMessage('Open a .kproc scenario to debug it.');
+        return undefined;
+      }
+      config = { ...defaultLaunchConfig(uri.fsPath) };
+    }
+    const file = activeScenario()?.fsPath;
+    const resolved = resolveLaunchConfig(config as Partial<KprocLaunchArguments>, readSettings(folder), file);
+    if (!resolved) {
+      void vscode.window.showErrorMessage('No scenario to run: set "program" in the launch configuration or open a .kproc file.');
+      return undefined;
+    }
+    return resolved as unknown as vscode.DebugConfiguration;
+  }
+}
+
+/**
+ * Runs the adapter as a child process speaking DAP on stdio (dist/adapter.js, the same program
+ * other editors use). VS Code's own Node runs it: in the desktop build that binary is Electron,
+ * which ELECTRON_RUN_AS_NODE turns into plain Node.
+ */
+class KprocAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
+  constructor(private readonly extensionUri: vscode.Uri) {}
+
+  createDebugAdapterDescriptor(): vscode.DebugAdapterDescriptor {
+    const adapter = vscode.Uri.joinPath(this.extensionUri, 'dist', 'adapter.js').fsPath;
+    return new vscode.DebugAdapterExecutable(process.execPath, [adapter], {
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+      cwd: path.dirname(adapter),
+    });
+  }
+}
+
+/** Starts a session on a scenario file; `noDebug` runs it to the end without stopping. */
+async function startScenario(resource: vscode.Uri | undefined, noDebug: boolean): Promise<boolean> {
+  const uri = resource instanceof vscode.Uri ? resource : activeScenario();
+  if (!uri) {
+    void vscode.window.showInformationMessage('Open a .kproc scenario first.');
+    return false;
+  }
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (doc?.isDirty) await doc.save();
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  const config: vscode.DebugConfiguration = {
+    ...defaultLaunchConfig(uri.fsPath),
+    name: noDebug ? 'Run scenario' : 'Debug scenario',
+    stopOnEntry: noDebug ? false : readSettings(uri).stopOnEntry,
+  };
+  return vscode.debug.startDebugging(folder, config, { noDebug });
+}
+
+export function registerDebugger(context: vscode.ExtensionContext): void {
+  const provider = new KprocConfigurationProvider();
+  context.subscriptions.push(
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, {
+      provideDebugConfigurations: () => [defaultLaunchConfig()],
+    }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new KprocAdapterFactory(context.extensionUri)),
+    vscode.commands.registerCommand('kproc.runScenario', (uri?: vscode.Uri) => startScenario(uri, true)),
+    vscode.commands.registerCommand('kproc.debugScenario', (uri?: vscode.Uri) => startScenario(uri, false)),
+    vscode.commands.registerCommand('kproc.getProgramName', () => activeScenario()?.fsPath),
+  );
+}

@@ -1,0 +1,35 @@
+// Entry point of the extension: wires the debugger, the task views, the commands and the
+// language client. Everything it creates is owned by context.subscriptions.
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { registerDebugger } from './debug';
+import { startLanguageClient } from './languageClient';
+import { TaskStore } from './taskStore';
+import { registerViews, type KprocViews } from './views';
+
+/** What activate() returns: the test suite reads the views' providers through it. */
+export interface KprocExtensionApi {
+  store: TaskStore;
+  views: KprocViews;
+  /** Milliseconds activate() took, measured with the high-resolution clock. */
+  activationMs: number;
+  /** Settles when the language client has started (or was not started). */
+  languageClient: Promise<unknown>;
+}
+
+export function activate(context: vscode.ExtensionContext): KprocExtensionApi {
+  const t0 = performance.now();
+  const store = new TaskStore();
+  context.subscriptions.push(store);
+  const views = registerViews(store, context.subscriptions);
+  registerDebugger(context);
+  registerCommands(context, store, views);
+  const languageClient = startLanguageClient(context).catch((e: unknown) => {
+    console.error('kproc: language server did not start:', e);
+  });
+  return { store, views, activationMs: performance.now() - t0, languageClient };
+}
+
+export function deactivate(): void {
+  // Nothing beyond context.subscriptions, which VS Code disposes.
+}

@@ -1,0 +1,156 @@
+// The one definition of the 'kproc' launch options and of the extension's settings: the typed
+// interface the client reads, and the JSON schema that package.json must contain (a unit test
+// compares them, so a field cannot be added on one side only).
+
+/** Machine settings a scenario runs with (also settable with `#pragma kproc` in the file). */
+export interface KprocMachineSettings {
+  pidMax?: number;
+  cpus?: number;
+  nproc?: number;
+  seed?: number;
+}
+
+/** The attributes of a 'kproc' launch configuration. */
+export interface KprocLaunchArguments extends KprocMachineSettings {
+  type: 'kproc';
+  request: 'launch';
+  name: string;
+  program: string;
+  stopOnEntry?: boolean;
+  args?: KprocMachineSettings;
+  stepGranularity?: 'statement' | 'kernel';
+  maxSteps?: number;
+  trace?: boolean;
+  noDebug?: boolean;
+}
+
+/** A JSON schema subset: what launch.json IntelliSense and the settings editor understand. */
+export interface JsonSchema {
+  type?: string | string[];
+  description?: string;
+  markdownDescription?: string;
+  default?: unknown;
+  enum?: unknown[];
+  enumDescriptions?: string[];
+  minimum?: number;
+  maximum?: number;
+  properties?: Record<string, JsonSchema>;
+  additionalProperties?: boolean;
+  required?: string[];
+  scope?: string;
+}
+
+const settingsProperties: Record<keyof KprocMachineSettings, JsonSchema> = {
+  pidMax: {
+    type: 'integer', minimum: 301, maximum: 4194304, default: 32768,
+    description: 'Value of /proc/sys/kernel/pid_max: the largest pid alloc_pid hands out before wrapping (fork fails with EAGAIN when no pid is free).',
+  },
+  cpus: {
+    type: 'integer', minimum: 1, maximum: 64, default: 1,
+    description: 'Number of simulated CPUs, each with its own CFS run queue.',
+  },
+  nproc: {
+    type: 'integer', minimum: 1, default: 4096,
+    description: 'RLIMIT_NPROC of the scenario\'s user: copy_process fails with EAGAIN beyond this many tasks.',
+  },
+  seed: {
+    type: 'integer', minimum: 0, default: 1,
+    description: 'Seed for the choices the kernel leaves open (which runnable task wakes first when ties occur). The same seed gives the same run.',
+  },
+};
+
+/** `configurationAttributes.launch` of the 'kproc' debugger in package.json. */
+export const launchAttributes: JsonSchema = {
+  required: ['program'],
+  properties: {
+    program: {
+      type: 'string', default: '${file}',
+      description: 'Absolute path of the .kproc scenario to run.',
+    },
+    stopOnEntry: {
+      type: 'boolean', default: true,
+      description: 'Stop at the first statement of init\'s main before anything runs.',
+    },
+    args: {
+      type: 'object', default: {}, additionalProperties: false,
+      description: 'Machine settings for this run; they override the extension settings and the scenario\'s #pragma kproc lines.',
+      properties: settingsProperties,
+    },
+    ...settingsProperties,
+    stepGranularity: {
+      type: 'string', enum: ['statement', 'kernel'], default: 'statement',
+      enumDescriptions: [
+        'Step over, into and out of scenario statements; system calls run as one step.',
+        'Step into system calls and through the kernel functions they reach (kernel_clone, copy_process, do_exit...).',
+      ],
+      description: 'How far "Step Into" goes.',
+    },
+    maxSteps: {
+      type: 'integer', minimum: 1, default: 1000000,
+      description: 'Step budget: a runaway scenario stops with a named reason when it is used up.',
+    },
+    trace: {
+      type: 'boolean', default: false,
+      description: 'Log every Debug Adapter Protocol message to the Debug Console.',
+    },
+  },
+};
+
+/** The launch configuration F5 uses when there is no launch.json, and the one it writes. */
+export function defaultLaunchConfig(program = '${file}'): KprocLaunchArguments {
+  return { type: 'kproc', request: 'launch', name: 'Debug scenario', program, stopOnEntry: true };
+}
+
+/** Settings under the `kproc.` prefix, as contributed in package.json. */
+export interface KprocSettings {
+  stepIntoKernel: boolean;
+  pidMax: number;
+  cpus: number;
+  nproc: number;
+  seed: number;
+  stopOnEntry: boolean;
+}
+
+export const settingsSchema: Record<`kproc.${keyof KprocSettings}`, JsonSchema> = {
+  'kproc.stepIntoKernel': {
+    type: 'boolean', default: false, scope: 'resource',
+    description: 'Step Into enters system calls and kernel functions (stepGranularity "kernel") when a launch configuration does not say otherwise.',
+  },
+  'kproc.pidMax': { ...settingsProperties.pidMax, scope: 'resource' },
+  'kproc.cpus': { ...settingsProperties.cpus, scope: 'resource' },
+  'kproc.nproc': { ...settingsProperties.nproc, scope: 'resource' },
+  'kproc.seed': { ...settingsProperties.seed, scope: 'resource' },
+  'kproc.stopOnEntry': {
+    type: 'boolean', default: true, scope: 'resource',
+    description: 'Stop at the first statement when debugging without a launch.json.',
+  },
+};
+
+/**
+ * Fills what a launch configuration leaves out from the settings, so F5 with no launch.json and a
+ * hand-written launch.json behave alike. Explicit values always win.
+ */
+export function resolveLaunchConfig(
+  config: Partial<KprocLaunchArguments>, settings: KprocSettings, activeFile: string | undefined,
+): KprocLaunchArguments | undefined {
+  const program = config.program ?? activeFile;
+  if (!program) return undefined;
+  const args: KprocMachineSettings = {
+    pidMax: config.pidMax ?? settings.pidMax,
+    cpus: config.cpus ?? settings.cpus,
+    nproc: config.nproc ?? settings.nproc,
+    seed: config.seed ?? settings.seed,
+    ...config.args,
+  };
+  return {
+    ...config,
+    type: 'kproc',
+    request: 'launch',
+    name: config.name ?? 'Debug scenario',
+    program,
+    stopOnEntry: config.stopOnEntry ?? (config.noDebug ? false : settings.stopOnEntry),
+    stepGranularity: config.stepGranularity ?? (settings.stepIntoKernel ? 'kernel' : 'statement'),
+    args,
+    ...args,
+  };
+}
