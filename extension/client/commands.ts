@@ -5,8 +5,7 @@ import { taskTooltip, type TaskRow } from './taskModel';
 import type { TaskStore } from './taskStore';
 import type { KprocViews } from './views';
 
-export const SIGNALS = ['SIGKILL', 'SIGSTOP', 'SIGCONT', 'SIGTERM'] as const;
-export type SignalName = (typeof SIGNALS)[number];
+import { SIGNALS, type SignalName } from './signals';
 
 export interface KernelFunction {
   name: string;

@@ -159,10 +159,14 @@ export function registerViews(store: TaskStore, subscriptions: vscode.Disposable
   const tasksView = vscode.window.createTreeView('kproc.tasks', { treeDataProvider: tasks, showCollapseAll: true });
   const zombiesView = vscode.window.createTreeView('kproc.zombies', { treeDataProvider: zombies });
   const runQueueView = vscode.window.createTreeView('kproc.runQueue', { treeDataProvider: runQueue });
+  // The same providers again inside Run and Debug, shown while a kproc session is active.
+  const debugTasksView = vscode.window.createTreeView('kproc.debugTasks', { treeDataProvider: tasks });
+  const debugZombiesView = vscode.window.createTreeView('kproc.debugZombies', { treeDataProvider: zombies });
   const updateBadges = () => {
     const n = zombies.items().length;
     zombiesView.badge = n ? { value: n, tooltip: `${n} zombie${n === 1 ? '' : 's'} waiting to be reaped` } : undefined;
   };
-  subscriptions.push(tasks, zombies, runQueue, tasksView, zombiesView, runQueueView, store.onDidChange(updateBadges));
+  subscriptions.push(tasks, zombies, runQueue, tasksView, zombiesView, runQueueView, debugTasksView, debugZombiesView,
+    store.onDidChange(updateBadges));
   return { tasks, zombies, runQueue, tasksView };
 }
