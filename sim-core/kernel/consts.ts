@@ -1,0 +1,183 @@
+// The kernel's own header constants (include/linux/sched.h, include/uapi/...): values as on
+// x86_64 Linux 6.x. The scenario language's catalog names the user-visible ones for programs.
+
+// Task states (include/linux/sched.h).
+export const TASK_RUNNING = 0x0000;
+export const TASK_INTERRUPTIBLE = 0x0001;
+export const TASK_UNINTERRUPTIBLE = 0x0002;
+export const __TASK_STOPPED = 0x0004;
+export const __TASK_TRACED = 0x0008;
+export const EXIT_DEAD = 0x0010;
+export const EXIT_ZOMBIE = 0x0020;
+export const TASK_PARKED = 0x0040;
+export const TASK_DEAD = 0x0080;
+export const TASK_WAKEKILL = 0x0100;
+export const TASK_WAKING = 0x0200;
+export const TASK_NOLOAD = 0x0400;
+export const TASK_NEW = 0x0800;
+export const TASK_KILLABLE = TASK_WAKEKILL | TASK_UNINTERRUPTIBLE;
+export const TASK_STOPPED = TASK_WAKEKILL | __TASK_STOPPED;
+export const TASK_IDLE = TASK_UNINTERRUPTIBLE | TASK_NOLOAD;
+export const TASK_NORMAL = TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE;
+
+// Per-task flags.
+export const PF_IDLE = 0x00000002;
+export const PF_EXITING = 0x00000004;
+export const PF_FORKNOEXEC = 0x00000040;
+export const PF_SUPERPRIV = 0x00000100;
+export const PF_DUMPCORE = 0x00000200;
+export const PF_SIGNALED = 0x00000400;
+export const PF_NPROC_EXCEEDED = 0x00001000;
+export const PF_NOFREEZE = 0x00008000;
+export const PF_KTHREAD = 0x00200000;
+export const PF_NO_SETAFFINITY = 0x04000000;
+
+export const PF_NAMES: Array<[number, string]> = [
+  [PF_IDLE, 'PF_IDLE'], [PF_EXITING, 'PF_EXITING'], [PF_FORKNOEXEC, 'PF_FORKNOEXEC'],
+  [PF_SUPERPRIV, 'PF_SUPERPRIV'], [PF_DUMPCORE, 'PF_DUMPCORE'], [PF_SIGNALED, 'PF_SIGNALED'],
+  [PF_NPROC_EXCEEDED, 'PF_NPROC_EXCEEDED'], [PF_NOFREEZE, 'PF_NOFREEZE'], [PF_KTHREAD, 'PF_KTHREAD'],
+  [PF_NO_SETAFFINITY, 'PF_NO_SETAFFINITY'],
+];
+
+// Signal group flags (signal->flags).
+export const SIGNAL_STOP_STOPPED = 0x00000001;
+export const SIGNAL_STOP_CONTINUED = 0x00000002;
+export const SIGNAL_GROUP_EXIT = 0x00000004;
+export const SIGNAL_CLD_STOPPED = 0x00000010;
+export const SIGNAL_CLD_CONTINUED = 0x00000020;
+export const SIGNAL_UNKILLABLE = 0x00000040;
+
+// Clone flags (include/uapi/linux/sched.h).
+export const CSIGNAL = 0x000000ff;
+export const CLONE_VM = 0x00000100;
+export const CLONE_FS = 0x00000200;
+export const CLONE_FILES = 0x00000400;
+export const CLONE_SIGHAND = 0x00000800;
+export const CLONE_PIDFD = 0x00001000;
+export const CLONE_PTRACE = 0x00002000;
+export const CLONE_VFORK = 0x00004000;
+export const CLONE_PARENT = 0x00008000;
+export const CLONE_THREAD = 0x00010000;
+export const CLONE_NEWNS = 0x00020000;
+export const CLONE_SYSVSEM = 0x00040000;
+export const CLONE_SETTLS = 0x00080000;
+export const CLONE_PARENT_SETTID = 0x00100000;
+export const CLONE_CHILD_CLEARTID = 0x00200000;
+export const CLONE_UNTRACED = 0x00800000;
+export const CLONE_CHILD_SETTID = 0x01000000;
+
+export const CLONE_NAMES: Array<[number, string]> = [
+  [CLONE_VM, 'CLONE_VM'], [CLONE_FS, 'CLONE_FS'], [CLONE_FILES, 'CLONE_FILES'],
+  [CLONE_SIGHAND, 'CLONE_SIGHAND'], [CLONE_PIDFD, 'CLONE_PIDFD'], [CLONE_PTRACE, 'CLONE_PTRACE'],
+  [CLONE_VFORK, 'CLONE_VFORK'], [CLONE_PARENT, 'CLONE_PARENT'], [CLONE_THREAD, 'CLONE_THREAD'],
+  [CLONE_NEWNS, 'CLONE_NEWNS'], [CLONE_SYSVSEM, 'CLONE_SYSVSEM'], [CLONE_SETTLS, 'CLONE_SETTLS'],
+  [CLONE_PARENT_SETTID, 'CLONE_PARENT_SETTID'], [CLONE_CHILD_CLEARTID, 'CLONE_CHILD_CLEARTID'],
+  [CLONE_UNTRACED, 'CLONE_UNTRACED'], [CLONE_CHILD_SETTID, 'CLONE_CHILD_SETTID'],
+];
+
+// Signals (x86_64 numbering).
+export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7,
+  SIGFPE = 8, SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12, SIGPIPE = 13, SIGALRM = 14,
+  SIGTERM = 15, SIGSTKFLT = 16, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21,
+  SIGTTOU = 22, SIGURG = 23, SIGXCPU = 24, SIGXFSZ = 25, SIGVTALRM = 26, SIGPROF = 27,
+  SIGWINCH = 28, SIGIO = 29, SIGPWR = 30, SIGSYS = 31;
+export const _NSIG = 64;
+
+export const SIGNAL_NAMES: string[] = [
+  '', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGKILL',
+  'SIGUSR1', 'SIGSEGV', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGSTKFLT', 'SIGCHLD',
+  'SIGCONT', 'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGURG', 'SIGXCPU', 'SIGXFSZ',
+  'SIGVTALRM', 'SIGPROF', 'SIGWINCH', 'SIGIO', 'SIGPWR', 'SIGSYS',
+];
+
+export function signame(sig: number): string {
+  return SIGNAL_NAMES[sig] ?? (sig >= 34 && sig <= 64 ? `SIGRTMIN+${sig - 34}` : `signal ${sig}`);
+}
+
+export type DefaultAction = 'terminate' | 'core' | 'stop' | 'continue' | 'ignore';
+
+/** The default action table of kernel/signal.c (sig_kernel_ignore/stop/coredump). */
+export function sig_default_action(sig: number): DefaultAction {
+  switch (sig) {
+    case SIGCHLD: case SIGURG: case SIGWINCH: return 'ignore';
+    case SIGCONT: return 'continue';
+    case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU: return 'stop';
+    case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS: case SIGFPE: case SIGSEGV:
+    case SIGXCPU: case SIGXFSZ: case SIGSYS: return 'core';
+    default: return 'terminate';
+  }
+}
+
+// Signal dispositions and sigaction flags.
+export const SIG_DFL = 0;
+export const SIG_IGN = 1;
+export const SA_NOCLDSTOP = 0x00000001;
+export const SA_NOCLDWAIT = 0x00000002;
+export const SA_SIGINFO = 0x00000004;
+export const SA_RESTART = 0x10000000;
+export const SA_NODEFER = 0x40000000;
+export const SA_RESETHAND = 0x80000000;
+
+// si_code values for SIGCHLD.
+export const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_TRAPPED = 4, CLD_STOPPED = 5,
+  CLD_CONTINUED = 6;
+
+// wait options (include/uapi/linux/wait.h).
+export const WNOHANG = 0x00000001;
+export const WUNTRACED = 0x00000002;
+export const WSTOPPED = WUNTRACED;
+export const WEXITED = 0x00000004;
+export const WCONTINUED = 0x00000008;
+export const WNOWAIT = 0x01000000;
+export const __WNOTHREAD = 0x20000000;
+export const __WALL = 0x40000000;
+export const __WCLONE = 0x80000000;
+
+// errno values.
+export const EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, E2BIG = 7, ENOEXEC = 8, ECHILD = 10,
+  EAGAIN = 11, ENOMEM = 12, EFAULT = 14, EBUSY = 16, EINVAL = 22, ENOSYS = 38;
+/** Internal restart code: the syscall is restarted after a handler runs (SA_RESTART). */
+export const ERESTARTSYS = 512;
+
+export const ERRNO_NAMES: Record<number, string> = {
+  1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 4: 'EINTR', 7: 'E2BIG', 8: 'ENOEXEC', 10: 'ECHILD',
+  11: 'EAGAIN', 12: 'ENOMEM', 14: 'EFAULT', 16: 'EBUSY', 22: 'EINVAL', 38: 'ENOSYS',
+};
+
+// prctl options.
+export const PR_SET_PDEATHSIG = 1;
+export const PR_GET_PDEATHSIG = 2;
+export const PR_SET_NAME = 15;
+export const PR_GET_NAME = 16;
+export const PR_SET_CHILD_SUBREAPER = 36;
+export const PR_GET_CHILD_SUBREAPER = 37;
+
+export const RLIMIT_NPROC = 6;
+export const RLIM_INFINITY = -1;
+
+// Pids (include/linux/threads.h).
+export const PID_MAX_DEFAULT = 0x8000;
+export const PID_MAX_LIMIT = 4 * 1024 * 1024;
+export const RESERVED_PIDS = 300;
+
+// Scheduler (kernel/sched/sched.h, include/linux/sched/prio.h).
+export const MAX_RT_PRIO = 100;
+export const DEFAULT_PRIO = MAX_RT_PRIO + 20;
+export const NICE_0_LOAD = 1024;
+/** sched_prio_to_weight[], nice -20 .. 19 (kernel/sched/core.c). */
+export const sched_prio_to_weight: readonly number[] = [
+  88761, 71755, 56483, 46273, 36291,
+  29154, 23254, 18705, 14949, 11916,
+  9548, 7620, 6100, 4904, 3906,
+  3121, 2501, 1991, 1586, 1277,
+  1024, 820, 655, 526, 423,
+  335, 272, 215, 172, 137,
+  110, 87, 70, 56, 45,
+  36, 29, 23, 18, 15,
+];
+/** sysctl_sched_base_slice: 0.75 ms in nanoseconds (EEVDF's base slice in 6.6+). */
+export const SCHED_BASE_SLICE_NS = 750_000;
+/** Virtual nanoseconds a user statement or a kernel step costs. */
+export const NS_PER_STEP = 1_000;
+
+export const TASK_COMM_LEN = 16;

@@ -1,0 +1,84 @@
+// Kernel functions as step tables: each function is defined once by its displayed C text, in
+// which step-point lines carry a marker, and one handler per marker. A KFrame is one activation.
+
+import type { task_struct } from './task';
+import type { Kernel } from './kernel';
+
+/** A handler runs one step of a kernel function for task `t` in frame `f`. */
+export type StepHandler<L> = (k: Kernel, t: task_struct, f: KFrame<L>) => void;
+
+export interface KFunction<L = object> {
+  readonly name: string;
+  /** Displayed source path, e.g. 'kernel/fork.c'. */
+  readonly file: string;
+  /** Step labels in source order. */
+  readonly labels: readonly string[];
+  /** labels -> index, for jumps. */
+  readonly at: Readonly<Record<string, number>>;
+  readonly handlers: ReadonlyArray<StepHandler<L>>;
+  /** 0-based line of each step in the displayed file (filled when the file is assembled). */
+  lines: number[];
+  /** 0-based line of the definition (`name(` at the start of its signature). */
+  defLine: number;
+  /** The displayed text of the function, markers stripped. */
+  readonly text: string;
+  /** Names of the locals the debugger shows, in declaration order. */
+  readonly shown: readonly string[];
+}
+
+export interface KFrame<L = object> {
+  fn: KFunction<L>;
+  /** Index of the next step to run. */
+  pc: number;
+  locals: L;
+  /** Value returned by the last function this frame called. */
+  ret: number;
+}
+
+const MARKER = /\s*@([A-Za-z_][A-Za-z0-9_]*)\s*$/;
+
+/**
+ * Defines a kernel function from its C text. A line ending in `@label` is a step point; the
+ * handler for `label` runs when execution reaches that line. Unmatched markers or handlers throw
+ * at load time, so the displayed source and the model cannot drift.
+ */
+export function kfunc<L extends object>(
+  name: string,
+  file: string,
+  text: string,
+  handlers: Record<string, StepHandler<L>>,
+  shown: readonly string[] = [],
+): KFunction<L> {
+  const lines = text.replace(/^\n/, '').replace(/\s+$/, '').split('\n');
+  const labels: string[] = [];
+  const rel: number[] = [];
+  const clean = lines.map((line, i) => {
+    const m = MARKER.exec(line);
+    if (!m) return line;
+    labels.push(m[1]);
+    rel.push(i);
+    return line.slice(0, m.index);
+  });
+  const at: Record<string, number> = {};
+  labels.forEach((l, i) => {
+    if (l in at) throw new Error(`${name}: marker @${l} appears twice`);
+    at[l] = i;
+  });
+  for (const h of Object.keys(handlers)) {
+    if (!(h in at)) throw new Error(`${name}: handler '${h}' has no marker in the source`);
+  }
+  const hs = labels.map((l) => {
+    const h = handlers[l];
+    if (!h) throw new Error(`${name}: marker @${l} has no handler`);
+    return h;
+  });
+  const fn: KFunction<L> & { rel: number[] } = {
+    name, file, labels, at, handlers: hs, lines: rel.slice(), defLine: 0, text: clean.join('\n'), shown, rel,
+  };
+  return fn;
+}
+
+/** Relative step lines of a function (before assembly into its file). */
+export function relativeLines(fn: KFunction<object>): number[] {
+  return (fn as unknown as { rel: number[] }).rel;
+}

@@ -1,0 +1,2 @@
+// The kernel's global state and the primitives step handlers use (call, return, block, wake).
+export class Kernel {}

@@ -1,0 +1,205 @@
+// task_struct and the structures it points to (include/linux/sched.h, mm_types.h, fdtable.h,
+// fs_struct.h, sched/signal.h, cred.h), with the kernel's field names. Shared structures are
+// shared objects whose reference counts equal their sharers, exactly as the clone flags decide.
+
+import type { UserMemory, UserRegs, Value } from '../vm/types';
+import { ListHead } from './list';
+import type { KFrame } from './frame';
+
+let nextAddr = 0xffff888000100000;
+/** A stable, kernel-looking address for a new object (shown as the pointer value). */
+export function kaddr(size: number): number {
+  const a = nextAddr;
+  nextAddr += Math.ceil(size / 64) * 64;
+  return a;
+}
+
+export interface mm_struct {
+  readonly type: 'mm_struct';
+  addr: number;
+  /** Users of the address space (threads, vfork children). */
+  mm_users: number;
+  /** References to the mm_struct itself (one for all users, plus lazy kernel-thread borrowers). */
+  mm_count: number;
+  /** The program image this address space runs. */
+  exe: string;
+  /** The scenario memory (globals and thread stacks); null after exit_mm tore it down. */
+  memory: UserMemory | null;
+}
+
+export interface files_struct {
+  readonly type: 'files_struct';
+  addr: number;
+  count: number;
+  /** Open descriptors: 0, 1, 2 are the console. */
+  fds: number[];
+}
+
+export interface fs_struct {
+  readonly type: 'fs_struct';
+  addr: number;
+  users: number;
+  root: string;
+  pwd: string;
+}
+
+export interface k_sigaction {
+  /** SIG_DFL (0), SIG_IGN (1), or the name of a scenario handler function. */
+  handler: number | string;
+  flags: number;
+  mask: number;
+}
+
+export interface sighand_struct {
+  readonly type: 'sighand_struct';
+  addr: number;
+  count: number;
+  /** action[sig - 1] */
+  action: k_sigaction[];
+}
+
+export interface sigpending {
+  /** Bit (sig - 1) of a 64-bit mask, kept as a bigint-free pair of numbers. */
+  signal: number[];
+  /** Senders of each queued signal, for siginfo's si_pid. */
+  from: Map<number, number>;
+}
+
+export interface rlimit {
+  rlim_cur: number;
+  rlim_max: number;
+}
+
+export interface signal_struct {
+  readonly type: 'signal_struct';
+  addr: number;
+  /** Refcount: one per thread (sig->sigcnt). */
+  sigcnt: number;
+  nr_threads: number;
+  /** Threads not yet past exit_signals(). */
+  live: number;
+  /** Threads of the group, in creation order (thread_head / thread_node). */
+  thread_head: ListHead<task_struct>;
+  shared_pending: sigpending;
+  flags: number;
+  group_exit_code: number;
+  group_exec_task: task_struct | null;
+  group_stop_count: number;
+  notify_count: number;
+  is_child_subreaper: boolean;
+  has_child_subreaper: boolean;
+  /** rlim[RLIMIT_NPROC] */
+  rlim_nproc: rlimit;
+  /** Wait queue of threads sleeping in do_wait (wait_chldexit). */
+  wait_chldexit: Set<task_struct>;
+  /** Status reported to the parent for a stopped or continued group. */
+  group_stop_sig: number;
+  utime: number;
+  stime: number;
+}
+
+export interface user_struct {
+  uid: number;
+  /** Tasks owned by this uid (ucounts' UCOUNT_RLIMIT_NPROC in 6.x). */
+  processes: number;
+}
+
+export interface cred {
+  readonly type: 'cred';
+  addr: number;
+  usage: number;
+  uid: number;
+  euid: number;
+  user: user_struct;
+}
+
+export interface sched_entity {
+  vruntime: number;
+  sum_exec_runtime: number;
+  exec_start: number;
+  load_weight: number;
+  on_rq: boolean;
+  /** Deadline under EEVDF (6.6+): vruntime + a slice scaled by weight. */
+  deadline: number;
+}
+
+export interface completion {
+  done: number;
+  waiters: Set<task_struct>;
+}
+
+/** A kthread's private block (kernel/kthread.c struct kthread). */
+export interface kthread {
+  threadfn: string;
+  data: Value;
+  should_stop: boolean;
+  exited: completion;
+  result: number;
+}
+
+/** User-level execution state: the VM's registers, present for tasks that run user code. */
+export interface thread_struct {
+  regs: UserRegs | null;
+  /** Stack segment of this thread in the shared memory (-1 for the main one). */
+  stack_segment: number;
+}
+
+export interface task_struct {
+  readonly type: 'task_struct';
+  addr: number;
+  __state: number;
+  exit_state: number;
+  exit_code: number;
+  exit_signal: number;
+  pdeath_signal: number;
+  flags: number;
+  pid: number;
+  tgid: number;
+  comm: string;
+  prio: number;
+  static_prio: number;
+  normal_prio: number;
+  se: sched_entity;
+  /** CPU this task runs or queues on. */
+  cpu: number;
+  on_cpu: boolean;
+  real_parent: task_struct | null;
+  parent: task_struct | null;
+  children: ListHead<task_struct>;
+  sibling: ListHead<task_struct>;
+  group_leader: task_struct;
+  thread_node: ListHead<task_struct>;
+  tasks: ListHead<task_struct>;
+  mm: mm_struct | null;
+  active_mm: mm_struct | null;
+  files: files_struct | null;
+  fs: fs_struct | null;
+  signal: signal_struct;
+  sighand: sighand_struct | null;
+  pending: sigpending;
+  blocked: number[];
+  vfork_done: completion | null;
+  /** The kernel stack: frames of the kernel functions this task is inside, bottom first. */
+  stack: KFrame[];
+  thread_info: { flags: number; syscall_work: number };
+  thread: thread_struct;
+  real_cred: cred;
+  cred: cred;
+  start_time: number;
+  utime: number;
+  stime: number;
+  nvcsw: number;
+  nivcsw: number;
+  set_child_tid: number;
+  clear_child_tid: number;
+  /** Kernel threads: the struct kthread (worker_private in 6.x). */
+  worker_private: kthread | null;
+  /** Not a kernel field: true once release_task freed it (put_task_struct dropped the last ref). */
+  usage: number;
+  /** Not a kernel field: step when exit_state became EXIT_ZOMBIE. */
+  zombie_since: number;
+  /** Not a kernel field: the pending wait4() of a thread sleeping in do_wait. */
+  in_syscall: string;
+  /** Not a kernel field: the time until which schedule_timeout sleeps (-1 = none). */
+  timeout_at: number;
+}

@@ -1,0 +1,239 @@
+// The machine's public contract: what the CLI, the debug adapter and the tests may ask of a booted
+// scenario. Everything here is plain data or a synchronous, value-returning call.
+
+import type { Diagnostic } from './lang/ast';
+import type { task_struct } from './kernel/task';
+
+/** Scenario settings; these override the scenario's `#pragma kproc` lines. */
+export interface MachineSettings {
+  /** /proc/sys/kernel/pid_max (default 32768, at most 4194304). */
+  pidMax?: number;
+  /** Simulated CPUs, each with its own CFS run queue (default 1). */
+  cpus?: number;
+  /** RLIMIT_NPROC of the scenario's user (default 4096). */
+  nproc?: number;
+  /** The scenario user's uid (default 1000; 0 makes it root, which RLIMIT_NPROC does not bind). */
+  uid?: number;
+  /** Seed of the PRNG used wherever the kernel's choice is not fixed (default 1). */
+  seed?: number;
+}
+
+export interface BootOptions {
+  /** Path of the scenario file, as frames and diagnostics report it. */
+  file: string;
+  source: string;
+  settings?: MachineSettings;
+  /** Step budget for the whole run (default 1,000,000 kernel + user steps). */
+  maxSteps?: number;
+}
+
+export interface BootResult {
+  /** Absent when the scenario has errors. */
+  machine?: Machine;
+  diagnostics: Diagnostic[];
+}
+
+export type Granularity = 'statement' | 'kernel';
+
+export type RunMode =
+  | { kind: 'continue' }
+  | { kind: 'step'; pid: number; action: 'in' | 'over' | 'out'; granularity: Granularity };
+
+export type StopReason =
+  | 'entry'
+  | 'breakpoint'
+  | 'function breakpoint'
+  | 'data breakpoint'
+  | 'step'
+  | 'event'
+  | 'pause'
+  /** Not finished: call run() again with the same mode to carry on. */
+  | 'yield'
+  | 'exited'
+  | 'deadlock'
+  | 'budget'
+  | 'panic';
+
+export interface Stop {
+  reason: StopReason;
+  /** The task the stop concerns (the stepping task, the one at the breakpoint). */
+  pid?: number;
+  breakpointIds?: number[];
+  /** For reason 'event': the event that matched a filter. */
+  event?: KEvent;
+  message?: string;
+  /** Every event since the previous stop, in order. */
+  events: KEvent[];
+}
+
+export type ForkVia = 'fork' | 'vfork' | 'clone' | 'pthread_create' | 'kthread';
+export type ReparentWhy = 'subreaper' | 'init' | 'thread group';
+export type SignalAction = 'handler' | 'terminate' | 'stop' | 'continue' | 'ignore' | 'core';
+
+/** Kernel events; `time` is the virtual clock in nanoseconds, `step` the machine step count. */
+export type KEvent = { time: number; step: number } & (
+  | { kind: 'fork'; parent: number; child: number; flags: number; via: ForkVia }
+  | { kind: 'fork-failed'; pid: number; errno: 'EAGAIN' | 'ENOMEM' | 'EINVAL'; limit: 'pid_max' | 'RLIMIT_NPROC' | 'flags' }
+  | { kind: 'exec'; pid: number; path: string; comm: string; oldPid?: number }
+  | { kind: 'exit'; pid: number; code: number }
+  | { kind: 'zombie'; pid: number; parent: number }
+  | { kind: 'reparent'; pid: number; from: number; to: number; why: ReparentWhy }
+  | { kind: 'reap'; pid: number; by: number | null; status?: number }
+  | { kind: 'signal'; from: number; to: number; sig: number; name: string; action: SignalAction }
+  | { kind: 'stopped'; pid: number; sig: number }
+  | { kind: 'continued'; pid: number }
+  | { kind: 'wakeup'; pid: number; by: number }
+  | { kind: 'echild'; pid: number }
+  | { kind: 'printk'; pid: number; text: string }
+  | { kind: 'output'; pid: number; fd: number; text: string }
+  | { kind: 'panic'; message: string }
+  | { kind: 'deadlock'; sleeping: number[] }
+);
+
+export type KEventKind = KEvent['kind'];
+
+/** Exception-filter ids the adapter offers. */
+export type EventFilterId = 'zombie' | 'reparent' | 'fork-failed' | 'echild' | 'signal' | 'stopped' | 'panic';
+
+export interface LineBreakpointRequest {
+  /** 0-based. */
+  line: number;
+  condition?: string;
+  hitCondition?: string;
+  logMessage?: string;
+}
+
+export interface FunctionBreakpointRequest {
+  name: string;
+  condition?: string;
+  hitCondition?: string;
+}
+
+export interface BreakpointResult {
+  id: number;
+  verified: boolean;
+  /** 0-based, after moving to the next step point. */
+  line?: number;
+  message?: string;
+}
+
+export interface DataWatch {
+  pid: number;
+  /** A task_struct field: '__state', 'exit_state', 'real_parent', 'flags', 'exit_code', ... */
+  field: string;
+}
+
+export interface TaskRow {
+  pid: number;
+  tgid: number;
+  /** real_parent's pid (0 for init and kthreadd). */
+  ppid: number;
+  comm: string;
+  /** As `ps` prints it: R S D T t Z X I. */
+  state: string;
+  /** Kernel name: TASK_RUNNING, TASK_INTERRUPTIBLE, EXIT_ZOMBIE, TASK_NEW... */
+  stateName: string;
+  flags: number;
+  kthread: boolean;
+  threadGroupLeader: number;
+  exitCode: number;
+  exitSignal: number;
+  zombieSinceStep?: number;
+  cpu: number;
+  vruntime: number;
+  onRunqueue: boolean;
+  nice: number;
+  /** True for the task running on its CPU right now. */
+  running: boolean;
+}
+
+export interface FrameInfo {
+  name: string;
+  kind: 'kernel' | 'user';
+  /** The scenario file, or a displayed kernel source path such as 'kernel/fork.c'. */
+  file: string;
+  /** 0-based. */
+  line: number;
+  locals: Array<{ name: string; value: string }>;
+}
+
+export interface KernelSource {
+  path: string;
+  text: string;
+}
+
+export interface DmesgLine {
+  /** Seconds since boot, as dmesg prints `[    0.000123]`. */
+  time: number;
+  level: number;
+  text: string;
+}
+
+export interface RunQueueInfo {
+  cpu: number;
+  /** pid of rq->curr (0 for the idle task). */
+  curr: number;
+  min_vruntime: number;
+  nr_running: number;
+  /** Runnable pids, leftmost (smallest vruntime) first. */
+  queued: number[];
+}
+
+export interface KernelGlobals {
+  nr_threads: number;
+  total_forks: number;
+  pid_max: number;
+  last_pid: number;
+  nr_cpus: number;
+  runqueues: RunQueueInfo[];
+  /** Virtual clock in nanoseconds. */
+  clock: number;
+  steps: number;
+}
+
+/** Result of evaluating a C expression over the stopped context. */
+export type EvalValue =
+  | { kind: 'int'; value: number }
+  | { kind: 'string'; value: string }
+  | { kind: 'task'; task: task_struct | null }
+  | { kind: 'object'; type: string; value: object | null };
+
+export interface ExitStatus {
+  finished: boolean;
+  reason?: StopReason;
+  message?: string;
+}
+
+export interface Machine {
+  readonly file: string;
+  run(mode: RunMode, sliceSteps?: number): Stop;
+  /** Makes the next slice boundary stop with reason 'pause'. */
+  pause(): void;
+
+  setLineBreakpoints(file: string, bps: LineBreakpointRequest[]): BreakpointResult[];
+  setFunctionBreakpoints(bps: FunctionBreakpointRequest[]): BreakpointResult[];
+  setEventFilters(ids: EventFilterId[]): void;
+  setDataWatches(watches: DataWatch[]): BreakpointResult[];
+
+  tasks(): TaskRow[];
+  task(pid: number): task_struct | undefined;
+  stack(pid: number): FrameInfo[];
+  kernelSources(): KernelSource[];
+  kernelFunctions(): string[];
+  globals(): KernelGlobals;
+  dmesg(): DmesgLine[];
+  output(): string;
+  exitStatus(): ExitStatus;
+  /**
+   * Evaluates a C expression in the context of task `pid` (default: the last stopped task) and
+   * frame index `frame` (0 = top) of its stack(). Throws an Error with a readable message.
+   */
+  evaluate(expr: string, pid?: number, frame?: number): EvalValue;
+  /** Formats an EvalValue the way the debug console prints it. */
+  format(value: EvalValue): string;
+  /** Sends a signal from outside (the views' "Send SIGKILL"), as kill(2) from pid 0 would. */
+  sendSignal(pid: number, sig: number): number;
+}
+
+/** sim-core/machine.ts exports `boot` with this signature. */
+export type BootFunction = (opts: BootOptions) => BootResult;
