@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { registerDebugger } from './debug';
-import { startLanguageClient } from './languageClient';
+import type { startLanguageClient as StartLanguageClient } from './languageClient';
 import { TaskStore } from './taskStore';
 import { registerViews, type KprocViews } from './views';
 
@@ -24,10 +24,19 @@ export function activate(context: vscode.ExtensionContext): KprocExtensionApi {
   const views = registerViews(store, context.subscriptions);
   registerDebugger(context);
   registerCommands(context, store, views);
-  const languageClient = startLanguageClient(context).catch((e: unknown) => {
+  const languageClient = loadLanguageClient(context).catch((e: unknown) => {
     console.error('kproc: language server did not start:', e);
   });
   return { store, views, activationMs: performance.now() - t0, languageClient };
+}
+
+/** Requires dist/languageClient.js at run time (a path esbuild leaves alone) once activate returns. */
+async function loadLanguageClient(context: vscode.ExtensionContext): Promise<unknown> {
+  await Promise.resolve();
+  const file = vscode.Uri.joinPath(context.extensionUri, 'dist', 'languageClient.js').fsPath;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a separate bundle, loaded late on purpose
+  const mod = require(file) as { startLanguageClient: typeof StartLanguageClient };
+  return mod.startLanguageClient(context);
 }
 
 export function deactivate(): void {

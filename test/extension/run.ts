@@ -15,6 +15,7 @@ async function main(): Promise<number> {
   fs.mkdirSync(RESULTS, { recursive: true });
   ensureInstalled();
   execFileSync('node', ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('npm', ['run', '--silent', 'build:language-client'], { cwd: ROOT, stdio: 'inherit' });
   let failed = 0;
   if (!only || only === 'host') {
     console.log('extension-host suite (VS Code for the web)');

@@ -24,9 +24,8 @@ export function exampleUri(name: string): vscode.Uri {
 /** Resolves with the first value `listen` produces, or rejects after `ms` with `what` in the message. */
 export function waitFor<T>(what: string, ms: number, listen: (done: (v: T) => void) => vscode.Disposable): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    let sub: vscode.Disposable | undefined;
-    const timer = setTimeout(() => { sub?.dispose(); reject(new Error(`timed out after ${ms} ms waiting for ${what}`)); }, ms);
-    sub = listen((v) => { clearTimeout(timer); sub?.dispose(); resolve(v); });
+    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out after ${ms} ms waiting for ${what}`)); }, ms);
+    const sub = listen((v) => { clearTimeout(timer); sub.dispose(); resolve(v); });
   });
 }
 

@@ -9,13 +9,13 @@ function resultFile(): string {
   return process.env.KPROC_SUITE_RESULT ?? path.join(__dirname, 'suite-result.json');
 }
 
-export function run(): Promise<void> {
+export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   // The test files are bundled into this file; requiring them after pre-require gives them
   // mocha's describe/it, exactly as mocha's own loader would.
   mocha.suite.emit('pre-require', globalThis, 'bundle', mocha);
-  require('./activation.test');
-  require('./debug.test');
+  await import('./activation.test');
+  await import('./debug.test');
   return new Promise((resolve, reject) => {
     const failures: string[] = [];
     const runner = mocha.run((count) => {
