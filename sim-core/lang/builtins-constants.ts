@@ -1,0 +1,257 @@
+// Named constants of the scenario language with their real Linux x86-64 values (uapi headers,
+// include/linux/sched.h of Linux 6.x), grouped so the checker can suggest the right family.
+import type { ConstantGroup, ConstantInfo, Side } from './builtins-types';
+
+type Row = [name: string, value: number | string, doc: string, definition?: string];
+
+function group(g: ConstantGroup, side: Side, header: string, rows: Row[]): ConstantInfo[] {
+  return rows.map(([name, value, doc, definition]) => {
+    const c: ConstantInfo = { name, value, group: g, side, header, doc };
+    if (definition !== undefined) c.definition = definition;
+    return c;
+  });
+}
+
+const CLONE = group('clone', 'both', '<sched.h>', [
+  ['CSIGNAL', 0xff, 'Mask of the low byte of clone flags: the signal sent to the parent when the child ends.'],
+  ['CLONE_NEWTIME', 0x80, 'New time namespace (only with clone3/unshare).'],
+  ['CLONE_VM', 0x100, 'Share the address space (mm_struct) instead of copying it.'],
+  ['CLONE_FS', 0x200, 'Share root, current directory and umask (fs_struct).'],
+  ['CLONE_FILES', 0x400, 'Share the table of open files (files_struct).'],
+  ['CLONE_SIGHAND', 0x800, 'Share signal handlers (sighand_struct); needs CLONE_VM.'],
+  ['CLONE_PIDFD', 0x1000, 'Return a pidfd for the child.'],
+  ['CLONE_PTRACE', 0x2000, 'Keep tracing the child if the parent is traced.'],
+  ['CLONE_VFORK', 0x4000, 'The parent sleeps until the child execs or exits (vfork_done).'],
+  ['CLONE_PARENT', 0x8000, 'The child gets the caller\'s parent as its real_parent.'],
+  ['CLONE_THREAD', 0x10000, 'Same thread group: the child shares tgid and is a thread, not a process.'],
+  ['CLONE_NEWNS', 0x20000, 'New mount namespace.'],
+  ['CLONE_SYSVSEM', 0x40000, 'Share System V semaphore undo lists.'],
+  ['CLONE_SETTLS', 0x80000, 'Set the thread-local storage pointer.'],
+  ['CLONE_PARENT_SETTID', 0x100000, 'Store the child\'s tid in the parent\'s memory.'],
+  ['CLONE_CHILD_CLEARTID', 0x200000, 'Clear the tid in the child\'s memory and wake a futex when it exits (how pthread_join waits).'],
+  ['CLONE_DETACHED', 0x400000, 'Ignored by Linux 6.x (kept for old binaries).'],
+  ['CLONE_UNTRACED', 0x800000, 'A tracer cannot force CLONE_PTRACE on the child.'],
+  ['CLONE_CHILD_SETTID', 0x1000000, 'Store the child\'s tid in the child\'s memory.'],
+  ['CLONE_NEWCGROUP', 0x2000000, 'New cgroup namespace.'],
+  ['CLONE_NEWUTS', 0x4000000, 'New UTS (host name) namespace.'],
+  ['CLONE_NEWIPC', 0x8000000, 'New IPC namespace.'],
+  ['CLONE_NEWUSER', 0x10000000, 'New user namespace.'],
+  ['CLONE_NEWPID', 0x20000000, 'New pid namespace: the child is pid 1 in it.'],
+  ['CLONE_NEWNET', 0x40000000, 'New network namespace.'],
+  ['CLONE_IO', 0x80000000, 'Share the I/O context.'],
+  ['CLONE_CLEAR_SIGHAND', 0x100000000, 'Reset all signal handlers to default in the child (clone3 only).'],
+  ['CLONE_INTO_CGROUP', 0x200000000, 'Start the child in the cgroup given to clone3.'],
+]);
+
+const SIGNAL_ROWS: Array<[string, number, string]> = [
+  ['SIGHUP', 1, 'Hang-up of the controlling terminal; terminates by default.'],
+  ['SIGINT', 2, 'Interrupt from the keyboard (Ctrl-C); terminates.'],
+  ['SIGQUIT', 3, 'Quit from the keyboard; terminates with a core dump.'],
+  ['SIGILL', 4, 'Illegal instruction; core dump.'],
+  ['SIGTRAP', 5, 'Trace or breakpoint trap; core dump.'],
+  ['SIGABRT', 6, 'Sent by abort(); core dump.'],
+  ['SIGIOT', 6, 'Old name of SIGABRT.'],
+  ['SIGBUS', 7, 'Bus error; core dump.'],
+  ['SIGFPE', 8, 'Arithmetic fault such as division by zero; core dump.'],
+  ['SIGKILL', 9, 'Kills unconditionally: cannot be caught, blocked or ignored.'],
+  ['SIGUSR1', 10, 'Free for programs to use; terminates by default.'],
+  ['SIGSEGV', 11, 'Invalid memory access; core dump.'],
+  ['SIGUSR2', 12, 'Free for programs to use; terminates by default.'],
+  ['SIGPIPE', 13, 'Write to a pipe nobody reads; terminates.'],
+  ['SIGALRM', 14, 'Timer from alarm(); terminates.'],
+  ['SIGTERM', 15, 'Polite request to terminate; the default signal of kill(1).'],
+  ['SIGSTKFLT', 16, 'Unused coprocessor stack fault; terminates.'],
+  ['SIGCHLD', 17, 'A child stopped, continued or ended; ignored by default. The usual exit signal of fork.'],
+  ['SIGCONT', 18, 'Continue a stopped process.'],
+  ['SIGSTOP', 19, 'Stops the process; cannot be caught, blocked or ignored.'],
+  ['SIGTSTP', 20, 'Stop from the terminal (Ctrl-Z).'],
+  ['SIGTTIN', 21, 'Background read from the terminal; stops.'],
+  ['SIGTTOU', 22, 'Background write to the terminal; stops.'],
+  ['SIGURG', 23, 'Urgent socket data; ignored by default.'],
+  ['SIGXCPU', 24, 'CPU time limit exceeded; core dump.'],
+  ['SIGXFSZ', 25, 'File size limit exceeded; core dump.'],
+  ['SIGVTALRM', 26, 'Virtual timer expired; terminates.'],
+  ['SIGPROF', 27, 'Profiling timer expired; terminates.'],
+  ['SIGWINCH', 28, 'Terminal window size changed; ignored by default.'],
+  ['SIGIO', 29, 'I/O is possible; terminates.'],
+  ['SIGPOLL', 29, 'Same as SIGIO.'],
+  ['SIGPWR', 30, 'Power failure; terminates.'],
+  ['SIGSYS', 31, 'Bad system call; core dump.'],
+];
+const SIGNALS = group('signal', 'both', '<signal.h>', SIGNAL_ROWS);
+
+const ERRNO = group('errno', 'both', '<errno.h>', [
+  ['EPERM', 1, 'Operation not permitted.'], ['ENOENT', 2, 'No such file or directory.'],
+  ['ESRCH', 3, 'No such process (kill or find by pid found nobody).'], ['EINTR', 4, 'A signal handler interrupted the call.'],
+  ['EIO', 5, 'I/O error.'], ['ENXIO', 6, 'No such device or address.'], ['E2BIG', 7, 'Argument list too long.'],
+  ['ENOEXEC', 8, 'Exec format error.'], ['EBADF', 9, 'Bad file descriptor.'],
+  ['ECHILD', 10, 'No child to wait for.'], ['EAGAIN', 11, 'Try again: fork hit pid_max or RLIMIT_NPROC.'],
+  ['EWOULDBLOCK', 11, 'Same as EAGAIN.'],
+  ['ENOMEM', 12, 'Out of memory.'], ['EACCES', 13, 'Permission denied.'], ['EFAULT', 14, 'Bad address.'],
+  ['ENOTBLK', 15, 'Block device required.'], ['EBUSY', 16, 'Device or resource busy.'], ['EEXIST', 17, 'File exists.'],
+  ['EXDEV', 18, 'Cross-device link.'], ['ENODEV', 19, 'No such device.'], ['ENOTDIR', 20, 'Not a directory.'],
+  ['EISDIR', 21, 'Is a directory.'], ['EINVAL', 22, 'Invalid argument.'], ['ENFILE', 23, 'File table overflow.'],
+  ['EMFILE', 24, 'Too many open files.'], ['ENOTTY', 25, 'Not a terminal.'], ['ETXTBSY', 26, 'Text file busy.'],
+  ['EFBIG', 27, 'File too large.'], ['ENOSPC', 28, 'No space left on device.'], ['ESPIPE', 29, 'Illegal seek.'],
+  ['EROFS', 30, 'Read-only file system.'], ['EMLINK', 31, 'Too many links.'], ['EPIPE', 32, 'Broken pipe.'],
+  ['EDOM', 33, 'Math argument out of domain.'], ['ERANGE', 34, 'Result out of range.'],
+  ['EDEADLK', 35, 'Resource deadlock would occur.'], ['ENAMETOOLONG', 36, 'File name too long.'],
+  ['ENOLCK', 37, 'No record locks available.'], ['ENOSYS', 38, 'Function not implemented.'],
+]);
+
+const KERNEL_ERRNO = group('errno', 'kernel', '<linux/errno.h>', [
+  ['ERESTARTSYS', 512, 'Kernel-internal: restart the system call after the signal handler if SA_RESTART is set, else EINTR.'],
+  ['ERESTARTNOINTR', 513, 'Kernel-internal: always restart the system call.'],
+  ['ERESTARTNOHAND', 514, 'Kernel-internal: restart only if no handler ran.'],
+]);
+
+const WAIT = group('wait-option', 'both', '<sys/wait.h>', [
+  ['WNOHANG', 1, 'Return 0 at once instead of sleeping when no child has changed state.'],
+  ['WUNTRACED', 2, 'Also report children that stopped.'],
+  ['WSTOPPED', 2, 'waitid: report stopped children (same bit as WUNTRACED).'],
+  ['WEXITED', 4, 'waitid: report children that ended.'],
+  ['WCONTINUED', 8, 'Also report stopped children resumed by SIGCONT.'],
+  ['WNOWAIT', 0x1000000, 'waitid: report the child but leave it a zombie.'],
+  ['__WNOTHREAD', 0x20000000, 'Do not wait for children of other threads in the group.'],
+  ['__WALL', 0x40000000, 'Wait for every child, whatever its exit signal.'],
+  ['__WCLONE', 0x80000000, 'Wait only for "clone" children (exit signal other than SIGCHLD).'],
+]);
+
+const IDTYPE = group('idtype', 'user', '<sys/wait.h>', [
+  ['P_ALL', 0, 'waitid: any child.'], ['P_PID', 1, 'waitid: the child whose pid is id.'],
+  ['P_PGID', 2, 'waitid: any child in process group id.'], ['P_PIDFD', 3, 'waitid: the child behind pidfd id.'],
+]);
+
+const HANDLERS = group('sig-handler', 'user', '<signal.h>', [
+  ['SIG_DFL', 0, 'The default action of the signal.'], ['SIG_IGN', 1, 'Ignore the signal. SIGCHLD set to SIG_IGN makes children reap themselves.'],
+  ['SIG_ERR', -1, 'Returned by signal() on failure.'],
+]);
+
+const SA = group('sa-flag', 'user', '<signal.h>', [
+  ['SA_NOCLDSTOP', 1, 'No SIGCHLD when a child stops or continues.'],
+  ['SA_NOCLDWAIT', 2, 'Children do not become zombies; wait then fails with ECHILD.'],
+  ['SA_SIGINFO', 4, 'The handler takes (int, siginfo_t *, void *) and is set in sa_sigaction.'],
+  ['SA_RESTORER', 0x4000000, 'Set by the C library: the return trampoline (rt_sigreturn).'],
+  ['SA_ONSTACK', 0x8000000, 'Run the handler on the alternate signal stack.'],
+  ['SA_RESTART', 0x10000000, 'Restart interrupted system calls instead of failing with EINTR.'],
+  ['SA_NODEFER', 0x40000000, 'Do not block the signal while its handler runs.'],
+  ['SA_RESETHAND', 0x80000000, 'Reset the action to SIG_DFL once the handler is entered.'],
+]);
+
+const SIGPROCMASK = group('sigprocmask', 'user', '<signal.h>', [
+  ['SIG_BLOCK', 0, 'sigprocmask: add the set to the blocked mask.'],
+  ['SIG_UNBLOCK', 1, 'sigprocmask: remove the set from the blocked mask.'],
+  ['SIG_SETMASK', 2, 'sigprocmask: replace the blocked mask.'],
+]);
+
+const PRCTL = group('prctl', 'user', '<sys/prctl.h>', [
+  ['PR_SET_PDEATHSIG', 1, 'Signal to receive when the parent thread dies.'],
+  ['PR_GET_PDEATHSIG', 2, 'Read the parent-death signal.'],
+  ['PR_SET_NAME', 15, 'Set the thread\'s comm (16 bytes, what ps shows).'],
+  ['PR_GET_NAME', 16, 'Read the thread\'s comm.'],
+  ['PR_SET_CHILD_SUBREAPER', 36, 'Become a subreaper: orphaned descendants are reparented to this process instead of init.'],
+  ['PR_GET_CHILD_SUBREAPER', 37, 'Read the subreaper flag.'],
+]);
+
+const RLIMIT = group('rlimit', 'user', '<sys/resource.h>', [
+  ['RLIMIT_CPU', 0, 'CPU time in seconds.'], ['RLIMIT_FSIZE', 1, 'Largest file size.'], ['RLIMIT_DATA', 2, 'Data segment size.'],
+  ['RLIMIT_STACK', 3, 'Stack size.'], ['RLIMIT_CORE', 4, 'Core file size.'], ['RLIMIT_RSS', 5, 'Resident set size.'],
+  ['RLIMIT_NPROC', 6, 'Tasks one real user id may own; copy_process fails with EAGAIN beyond it.'],
+  ['RLIMIT_NOFILE', 7, 'Open files.'], ['RLIMIT_MEMLOCK', 8, 'Locked memory.'], ['RLIMIT_AS', 9, 'Address space size.'],
+  ['RLIMIT_LOCKS', 10, 'File locks.'], ['RLIMIT_SIGPENDING', 11, 'Queued signals.'], ['RLIMIT_MSGQUEUE', 12, 'POSIX message queue bytes.'],
+  ['RLIMIT_NICE', 13, 'Ceiling of the nice value.'], ['RLIMIT_RTPRIO', 14, 'Real-time priority ceiling.'],
+  ['RLIMIT_RTTIME', 15, 'Real-time CPU time.'],
+  // ~0UL cannot be held exactly by a double; -1 has the same bits as a 64-bit two's complement value.
+  ['RLIM_INFINITY', -1, 'No limit (all bits set).', '(~0UL)'],
+]);
+
+const TASK_STATE = group('task-state', 'kernel', '<linux/sched.h>', [
+  ['TASK_RUNNING', 0, 'Running or on a run queue, ready to run.'],
+  ['TASK_INTERRUPTIBLE', 0x1, 'Sleeping until woken by an event or a signal.'],
+  ['TASK_UNINTERRUPTIBLE', 0x2, 'Sleeping until woken by an event; signals do not wake it (D in ps).'],
+  ['__TASK_STOPPED', 0x4, 'Stopped by SIGSTOP and friends.'],
+  ['__TASK_TRACED', 0x8, 'Stopped by a tracer.'],
+  ['EXIT_DEAD', 0x10, 'exit_state of a task being released: nobody needs to wait for it.'],
+  ['EXIT_ZOMBIE', 0x20, 'exit_state of a task that has exited and waits for its parent to reap it.'],
+  ['EXIT_TRACE', 0x30, 'EXIT_ZOMBIE | EXIT_DEAD.', 'EXIT_ZOMBIE | EXIT_DEAD'],
+  ['TASK_PARKED', 0x40, 'A parked kthread (kthread_park).'],
+  ['TASK_DEAD', 0x80, '__state after do_exit has finished: the task will never run again.'],
+  ['TASK_WAKEKILL', 0x100, 'Fatal signals wake the task.'],
+  ['TASK_WAKING', 0x200, 'Being woken on another CPU.'],
+  ['TASK_NOLOAD', 0x400, 'Not counted in the load average.'],
+  ['TASK_NEW', 0x800, 'Set by sched_fork on a child that is not yet runnable; wake_up_new_task clears it. Before Linux 4.x a new child was held in TASK_UNINTERRUPTIBLE instead.'],
+  ['TASK_RTLOCK_WAIT', 0x1000, 'Waiting on an rtmutex-based spin lock (PREEMPT_RT).'],
+  ['TASK_FREEZABLE', 0x2000, 'The freezer may freeze the sleeping task.'],
+  ['TASK_FROZEN', 0x8000, 'Frozen for suspend.'],
+  ['TASK_STATE_MAX', 0x10000, 'One past the highest state bit.'],
+  ['TASK_KILLABLE', 0x102, 'Uninterruptible sleep that fatal signals still end.', 'TASK_WAKEKILL | TASK_UNINTERRUPTIBLE'],
+  ['TASK_STOPPED', 0x104, 'Stopped, and SIGKILL can still end it.', 'TASK_WAKEKILL | __TASK_STOPPED'],
+  ['TASK_TRACED', 0x8, 'Stopped by a tracer (Linux 6.x no longer adds TASK_WAKEKILL).', '__TASK_TRACED'],
+  ['TASK_IDLE', 0x402, 'Uninterruptible sleep not counted in the load average.', 'TASK_UNINTERRUPTIBLE | TASK_NOLOAD'],
+  ['TASK_NORMAL', 0x3, 'The states an ordinary wake-up wakes.', 'TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE'],
+]);
+
+const PF = group('pf-flag', 'kernel', '<linux/sched.h>', [
+  ['PF_VCPU', 0x1, 'A virtual CPU.'], ['PF_IDLE', 0x2, 'An idle thread.'],
+  ['PF_EXITING', 0x4, 'Set by do_exit (exit_signals) as the task starts to shut down.'],
+  ['PF_POSTCOREDUMP', 0x8, 'Core dumps ignore this task.'], ['PF_IO_WORKER', 0x10, 'An io_uring worker.'],
+  ['PF_WQ_WORKER', 0x20, 'A workqueue worker.'], ['PF_FORKNOEXEC', 0x40, 'Forked but has not called execve yet.'],
+  ['PF_MCE_PROCESS', 0x80, 'Own policy for machine-check errors.'], ['PF_SUPERPRIV', 0x100, 'Used super-user privileges.'],
+  ['PF_DUMPCORE', 0x200, 'Dumped core.'], ['PF_SIGNALED', 0x400, 'Killed by a signal.'],
+  ['PF_MEMALLOC', 0x800, 'Allocating memory to free memory.'], ['PF_NPROC_EXCEEDED', 0x1000, 'set_user found RLIMIT_NPROC exceeded.'],
+  ['PF_USED_MATH', 0x2000, 'The FPU state is in use.'], ['PF_USER_WORKER', 0x4000, 'Kernel thread cloned from a user thread.'],
+  ['PF_NOFREEZE', 0x8000, 'Never frozen.'], ['PF_KSWAPD', 0x20000, 'kswapd.'],
+  ['PF_MEMALLOC_NOFS', 0x40000, 'Allocations imply GFP_NOFS.'], ['PF_MEMALLOC_NOIO', 0x80000, 'Allocations imply GFP_NOIO.'],
+  ['PF_LOCAL_THROTTLE', 0x100000, 'Write throttling against its own device only.'],
+  ['PF_KTHREAD', 0x200000, 'A kernel thread: it has no user address space (mm is NULL).'],
+  ['PF_RANDOMIZE', 0x400000, 'Randomised address-space layout.'],
+  ['PF_NO_SETAFFINITY', 0x4000000, 'User space may not change its CPU affinity.'],
+  ['PF_MCE_EARLY', 0x8000000, 'Early kill on machine-check errors.'],
+  ['PF_MEMALLOC_PIN', 0x10000000, 'Allocations restricted to pinnable zones.'],
+  ['PF_SUSPEND_TASK', 0x80000000, 'Called freeze_processes and must not be frozen.'],
+]);
+
+const MISC: ConstantInfo[] = [
+  ...group('exit-status', 'both', '<stdlib.h>', [
+    ['EXIT_SUCCESS', 0, 'Exit status meaning success.'], ['EXIT_FAILURE', 1, 'Exit status meaning failure.'],
+  ]),
+  ...group('null', 'both', '<stddef.h>', [['NULL', 0, 'The null pointer.'], ['true', 1, 'Boolean true.'], ['false', 0, 'Boolean false.']]),
+  ...group('stdio', 'user', '<stdio.h>', [
+    ['stdin', 0, 'Standard input stream (file descriptor 0).'], ['stdout', 1, 'Standard output stream (file descriptor 1).'],
+    ['stderr', 2, 'Standard error stream (file descriptor 2).'],
+    ['STDIN_FILENO', 0, 'File descriptor 0.'], ['STDOUT_FILENO', 1, 'File descriptor 1.'], ['STDERR_FILENO', 2, 'File descriptor 2.'],
+  ]),
+  ...group('gfp', 'kernel', '<linux/gfp.h>', [
+    ['GFP_KERNEL', 0xcc0, 'Normal kernel allocation; may sleep to reclaim memory.', '__GFP_RECLAIM | __GFP_IO | __GFP_FS'],
+    ['GFP_ATOMIC', 0x820, 'Allocation that never sleeps.', '__GFP_HIGH | __GFP_KSWAPD_RECLAIM'],
+  ]),
+  ...group('numa', 'kernel', '<linux/numa.h>', [['NUMA_NO_NODE', -1, 'No preferred memory node.']]),
+  ...group('time', 'kernel', '<linux/jiffies.h>', [
+    ['HZ', 1000, 'Timer ticks (jiffies) per second; the simulator uses CONFIG_HZ=1000.'],
+    // LONG_MAX has no exact double; the simulator only needs "sleep without a time limit".
+    ['MAX_SCHEDULE_TIMEOUT', Number.MAX_SAFE_INTEGER, 'schedule_timeout without a time limit (LONG_MAX in the kernel).', 'LONG_MAX'],
+  ]),
+  ...group('printk-level', 'kernel', '<linux/kern_levels.h>', [
+    ['KERN_SOH', '\x01', 'Start-of-header byte that begins a level prefix.'],
+    ['KERN_EMERG', '\x010', 'Level 0: the system is unusable.'], ['KERN_ALERT', '\x011', 'Level 1: act immediately.'],
+    ['KERN_CRIT', '\x012', 'Level 2: critical.'], ['KERN_ERR', '\x013', 'Level 3: error.'],
+    ['KERN_WARNING', '\x014', 'Level 4: warning.'], ['KERN_NOTICE', '\x015', 'Level 5: normal but notable.'],
+    ['KERN_INFO', '\x016', 'Level 6: informational.'], ['KERN_DEBUG', '\x017', 'Level 7: debugging.'],
+    ['KERN_DEFAULT', '', 'The default level.'], ['KERN_CONT', '\x01c', 'Continues the previous line.'],
+  ]),
+  ...group('libc-var', 'user', '<errno.h>', [
+    ['errno', 0, 'The calling thread\'s error number, set when a system call wrapper returns -1.'],
+  ]),
+  ...group('kernel-var', 'kernel', '<linux/sched.h>', [
+    ['current', 0, 'The task_struct of the task running this code (get_current()).'],
+    ['jiffies', 0, 'Ticks since boot; read from the simulated clock.'],
+  ]),
+];
+
+export const CONSTANTS: ConstantInfo[] = [
+  ...CLONE, ...SIGNALS, ...ERRNO, ...KERNEL_ERRNO, ...WAIT, ...IDTYPE, ...HANDLERS, ...SA, ...SIGPROCMASK,
+  ...PRCTL, ...RLIMIT, ...TASK_STATE, ...PF, ...MISC,
+];
+
+/** Names whose value is read from the machine at run time rather than from this table. */
+export const DYNAMIC_CONSTANTS: ReadonlySet<string> = new Set(['current', 'jiffies', 'errno']);

@@ -1,0 +1,184 @@
+// User-space calls of the scenario language: the libc wrappers of the process-management system
+// calls, the wait-status macros and the few library helpers the lectures' programs use.
+import type { CallInfo, Convention } from './builtins-types';
+
+interface Opts {
+  min?: number;
+  max?: number;
+  conv?: Convention;
+  macro?: boolean;
+  noreturn?: boolean;
+  onlyOnError?: boolean;
+  path?: string[];
+  side?: 'user' | 'both';
+}
+
+function u(name: string, returns: string, params: string[], header: string, doc: string, o: Opts = {}): CallInfo {
+  const fixed = params.filter((p) => p !== '...').length;
+  const variadic = params.includes('...');
+  const info: CallInfo = {
+    name, params, returns, header, doc, side: o.side ?? 'user',
+    minArgs: o.min ?? fixed,
+    maxArgs: o.max ?? (variadic ? -1 : fixed),
+    convention: o.conv ?? (returns === 'void' ? 'none' : 'syscall'),
+  };
+  if (o.macro) info.isMacro = true;
+  if (o.noreturn) info.noreturn = true;
+  if (o.onlyOnError) info.returnsOnlyOnError = true;
+  if (o.path) info.kernelPath = o.path;
+  return info;
+}
+
+const CLONE_PATH = ['kernel_clone', 'copy_process', 'wake_up_new_task'];
+const EXEC_PATH = ['__x64_sys_execve', 'do_execveat_common', 'bprm_execve', 'exec_binprm',
+  'search_binary_handler', 'load_elf_binary', 'begin_new_exec'];
+const EXIT_GROUP_PATH = ['__x64_sys_exit_group', 'do_group_exit', 'do_exit', 'exit_notify', 'do_task_dead'];
+const WAIT4_PATH = ['__x64_sys_wait4', 'kernel_wait4', 'do_wait', 'wait_consider_task', 'wait_task_zombie', 'release_task'];
+const KILL_PATH = ['__x64_sys_kill', 'kill_something_info', 'kill_pid_info', 'group_send_sig_info',
+  'do_send_sig_info', 'send_signal_locked', 'complete_signal', 'signal_wake_up'];
+const SLEEP_PATH = ['__x64_sys_clock_nanosleep', 'hrtimer_nanosleep', 'do_nanosleep', 'schedule'];
+const SIGACTION_PATH = ['__x64_sys_rt_sigaction', 'do_sigaction'];
+const WRITE_PATH = ['__x64_sys_write', 'ksys_write', 'vfs_write'];
+
+export const USER_CALLS: CallInfo[] = [
+  // Process creation.
+  u('fork', 'pid_t', [], '<unistd.h>',
+    'Creates a child that is a copy of the caller. Returns twice: 0 in the child, the child\'s pid in the parent, or -1 with errno (EAGAIN, ENOMEM). Older kernels called the core do_fork; Linux 6.x calls it kernel_clone.',
+    { path: ['__x64_sys_fork', ...CLONE_PATH] }),
+  u('vfork', 'pid_t', [], '<unistd.h>',
+    'Like fork, but the child borrows the parent\'s memory (CLONE_VM | CLONE_VFORK) and the parent sleeps until the child calls execve or _exit.',
+    { path: ['__x64_sys_vfork', ...CLONE_PATH, 'wait_for_vfork_done'] }),
+  u('clone', 'int', ['int (*fn)(void *)', 'void *stack', 'int flags', 'void *arg', '...'], '<sched.h>',
+    'Starts a new task running fn(arg); the CLONE_* bits of flags choose what it shares with the caller, and the low byte is the signal sent to the parent when it ends (usually SIGCHLD).',
+    { min: 3, max: 4, path: ['__x64_sys_clone', ...CLONE_PATH] }),
+  // Program execution: they return only on failure.
+  u('execve', 'int', ['const char *pathname', 'char *const argv[]', 'char *const envp[]'], '<unistd.h>',
+    'Replaces the calling process\'s program with the one at pathname. On success it never returns; on failure it returns -1 with errno (ENOENT, EACCES).',
+    { onlyOnError: true, path: EXEC_PATH }),
+  u('execv', 'int', ['const char *pathname', 'char *const argv[]'], '<unistd.h>',
+    'execve with the current environment. Returns only on failure.', { onlyOnError: true, path: EXEC_PATH }),
+  u('execvp', 'int', ['const char *file', 'char *const argv[]'], '<unistd.h>',
+    'execv that looks file up in PATH when it has no slash. Returns only on failure.', { onlyOnError: true, path: EXEC_PATH }),
+  u('execl', 'int', ['const char *pathname', 'const char *arg', '...'], '<unistd.h>',
+    'execve with the arguments listed one by one and ended by NULL. Returns only on failure.', { onlyOnError: true, path: EXEC_PATH }),
+  u('execlp', 'int', ['const char *file', 'const char *arg', '...'], '<unistd.h>',
+    'execl that searches PATH. Returns only on failure.', { onlyOnError: true, path: EXEC_PATH }),
+  // Termination.
+  u('exit', 'void', ['int status'], '<stdlib.h>',
+    'Flushes stdio and ends every thread of the process (exit_group); the parent can read status & 0xff with wait.',
+    { noreturn: true, path: EXIT_GROUP_PATH }),
+  u('_exit', 'void', ['int status'], '<unistd.h>',
+    'Ends the process at once without flushing stdio buffers; the call a vfork child must use.',
+    { noreturn: true, path: EXIT_GROUP_PATH }),
+  u('abort', 'void', [], '<stdlib.h>', 'Raises SIGABRT, ending the process with a core dump.',
+    { noreturn: true, path: ['__x64_sys_tgkill', 'do_tkill', 'do_send_specific'] }),
+  // Waiting.
+  u('wait', 'pid_t', ['int *wstatus'], '<sys/wait.h>',
+    'Sleeps until any child changes state and reaps it; same as waitpid(-1, wstatus, 0). ECHILD when there are no children.',
+    { path: WAIT4_PATH }),
+  u('waitpid', 'pid_t', ['pid_t pid', 'int *wstatus', 'int options'], '<sys/wait.h>',
+    'Waits for the child pid (-1: any child, 0: any in the caller\'s group). With WNOHANG it returns 0 instead of sleeping.',
+    { path: WAIT4_PATH }),
+  u('wait4', 'pid_t', ['pid_t pid', 'int *wstatus', 'int options', 'struct rusage *rusage'], '<sys/wait.h>',
+    'The system call behind wait and waitpid; rusage may be NULL.', { path: WAIT4_PATH }),
+  u('waitid', 'int', ['idtype_t idtype', 'id_t id', 'siginfo_t *infop', 'int options'], '<sys/wait.h>',
+    'Waits as chosen by idtype (P_PID, P_PGID, P_ALL) and options (WEXITED, WSTOPPED, WCONTINUED, WNOWAIT).',
+    { path: ['__x64_sys_waitid', 'kernel_waitid', 'do_wait'] }),
+  // Wait-status macros: pure, evaluated by the VM.
+  ...(
+    [
+      ['WIFEXITED', 'True when the child ended normally (exit, _exit or return from main).'],
+      ['WEXITSTATUS', 'The low 8 bits of the exit code; meaningful when WIFEXITED is true.'],
+      ['WIFSIGNALED', 'True when a signal killed the child.'],
+      ['WTERMSIG', 'The number of the signal that killed the child.'],
+      ['WCOREDUMP', 'True when the killed child left a core dump.'],
+      ['WIFSTOPPED', 'True when the child is stopped (reported with WUNTRACED).'],
+      ['WSTOPSIG', 'The signal that stopped the child.'],
+      ['WIFCONTINUED', 'True when SIGCONT resumed the child (reported with WCONTINUED).'],
+    ] as const
+  ).map(([name, doc]) => u(name, 'int', ['int wstatus'], '<sys/wait.h>', doc, { conv: 'direct', macro: true })),
+  // Signals.
+  u('kill', 'int', ['pid_t pid', 'int sig'], '<signal.h>',
+    'Sends sig to a process (pid > 0), its group (0), a group (-pgid) or everyone allowed (-1). Signal 0 only checks that pid exists (ESRCH if not).',
+    { path: KILL_PATH }),
+  u('raise', 'int', ['int sig'], '<signal.h>', 'Sends sig to the calling thread.',
+    { conv: 'direct', path: ['__x64_sys_tgkill', 'do_tkill', 'do_send_specific'] }),
+  u('signal', 'sighandler_t', ['int signum', 'sighandler_t handler'], '<signal.h>',
+    'Installs handler (a function, SIG_IGN or SIG_DFL) for signum and returns the previous one, or SIG_ERR. glibc gives it BSD semantics (SA_RESTART).',
+    { path: SIGACTION_PATH }),
+  u('sigaction', 'int', ['int signum', 'const struct sigaction *act', 'struct sigaction *oldact'], '<signal.h>',
+    'Reads or changes the action for signum: handler, sa_flags (SA_RESTART, SA_NOCLDWAIT...) and the mask blocked during the handler.',
+    { path: SIGACTION_PATH }),
+  u('sigemptyset', 'int', ['sigset_t *set'], '<signal.h>', 'Clears every signal from set.', { conv: 'direct' }),
+  u('sigfillset', 'int', ['sigset_t *set'], '<signal.h>', 'Adds every signal to set.', { conv: 'direct' }),
+  u('sigaddset', 'int', ['sigset_t *set', 'int signum'], '<signal.h>', 'Adds signum to set.', { conv: 'direct' }),
+  u('sigdelset', 'int', ['sigset_t *set', 'int signum'], '<signal.h>', 'Removes signum from set.', { conv: 'direct' }),
+  u('sigismember', 'int', ['const sigset_t *set', 'int signum'], '<signal.h>', '1 when signum is in set, else 0.', { conv: 'direct' }),
+  u('sigprocmask', 'int', ['int how', 'const sigset_t *set', 'sigset_t *oldset'], '<signal.h>',
+    'Changes the blocked-signal mask: SIG_BLOCK adds, SIG_UNBLOCK removes, SIG_SETMASK replaces.',
+    { path: ['__x64_sys_rt_sigprocmask', 'sigprocmask'] }),
+  u('pause', 'int', [], '<unistd.h>',
+    'Sleeps in TASK_INTERRUPTIBLE until a signal is delivered; returns -1 with EINTR after a handler ran.',
+    { path: ['__x64_sys_pause', 'schedule'] }),
+  u('alarm', 'unsigned int', ['unsigned int seconds'], '<unistd.h>',
+    'Asks for SIGALRM after seconds of (virtual) time; returns the seconds left on the previous alarm.',
+    { conv: 'direct', path: ['__x64_sys_alarm', 'alarm_setitimer'] }),
+  // Sleeping and scheduling.
+  u('sleep', 'unsigned int', ['unsigned int seconds'], '<unistd.h>',
+    'Sleeps for seconds of virtual time; returns the seconds left when a signal handler cut it short.',
+    { conv: 'direct', path: SLEEP_PATH }),
+  u('usleep', 'int', ['useconds_t usec'], '<unistd.h>', 'Sleeps for usec microseconds of virtual time.', { path: SLEEP_PATH }),
+  u('sched_yield', 'int', [], '<sched.h>', 'Gives up the CPU; the task stays runnable and goes behind its peers.',
+    { path: ['__x64_sys_sched_yield', 'do_sched_yield', 'schedule'] }),
+  u('nice', 'int', ['int inc'], '<unistd.h>',
+    'Adds inc to the nice value (-20..19) and returns the new value; a higher nice value gives a smaller CFS weight.',
+    { path: ['__x64_sys_setpriority', 'set_one_prio', 'set_user_nice'] }),
+  // Identity.
+  u('getpid', 'pid_t', [], '<unistd.h>', 'The caller\'s process id: the tgid of its thread group.', { path: ['__x64_sys_getpid', 'task_tgid_vnr'] }),
+  u('getppid', 'pid_t', [], '<unistd.h>', 'The process id of real_parent; it changes when the parent dies and the task is reparented.',
+    { path: ['__x64_sys_getppid', 'task_tgid_vnr'] }),
+  u('gettid', 'pid_t', [], '<unistd.h>', 'The caller\'s thread id (task_struct.pid); equals getpid() in the main thread.',
+    { path: ['__x64_sys_gettid', 'task_pid_vnr'] }),
+  u('getuid', 'uid_t', [], '<unistd.h>', 'The real user id of the caller.', { path: ['__x64_sys_getuid'] }),
+  u('getpgrp', 'pid_t', [], '<unistd.h>', 'The caller\'s process group id.', { path: ['__x64_sys_getpgrp'] }),
+  u('getpgid', 'pid_t', ['pid_t pid'], '<unistd.h>', 'The process group id of pid (0: the caller).', { path: ['__x64_sys_getpgid'] }),
+  u('setpgid', 'int', ['pid_t pid', 'pid_t pgid'], '<unistd.h>', 'Moves pid into process group pgid.', { path: ['__x64_sys_setpgid'] }),
+  u('setsid', 'pid_t', [], '<unistd.h>', 'Starts a new session and process group led by the caller.', { path: ['__x64_sys_setsid'] }),
+  // Threads.
+  u('pthread_create', 'int', ['pthread_t *thread', 'const pthread_attr_t *attr', 'void *(*start_routine)(void *)', 'void *arg'], '<pthread.h>',
+    'Starts a thread running start_routine(arg) in the same process (clone3 with CLONE_VM | CLONE_THREAD | ...). Returns 0 or an error number; errno is not set.',
+    { conv: 'direct', path: ['__x64_sys_clone3', ...CLONE_PATH] }),
+  u('pthread_join', 'int', ['pthread_t thread', 'void **retval'], '<pthread.h>',
+    'Waits for thread to end and collects its return value. Returns 0 or an error number.',
+    { conv: 'direct', path: ['__x64_sys_futex', 'futex_wait'] }),
+  u('pthread_exit', 'void', ['void *retval'], '<pthread.h>',
+    'Ends only the calling thread (the exit system call, not exit_group).',
+    { noreturn: true, path: ['__x64_sys_exit', 'do_exit'] }),
+  u('pthread_self', 'pthread_t', [], '<pthread.h>', 'The calling thread\'s handle.', { conv: 'direct' }),
+  // Process attributes.
+  u('prctl', 'int', ['int option', '...'], '<sys/prctl.h>',
+    'Process controls: PR_SET_CHILD_SUBREAPER, PR_SET_PDEATHSIG, PR_SET_NAME (the comm shown by ps) and their PR_GET_ twins.',
+    { min: 1, max: 5, path: ['__x64_sys_prctl'] }),
+  u('setrlimit', 'int', ['int resource', 'const struct rlimit *rlim'], '<sys/resource.h>',
+    'Sets a resource limit; RLIMIT_NPROC caps the tasks one user may own, and fork fails with EAGAIN beyond it.',
+    { path: ['__x64_sys_prlimit64', 'do_prlimit'] }),
+  u('getrlimit', 'int', ['int resource', 'struct rlimit *rlim'], '<sys/resource.h>', 'Reads a resource limit.',
+    { path: ['__x64_sys_prlimit64', 'do_prlimit'] }),
+  // Output and library helpers.
+  u('printf', 'int', ['const char *format', '...'], '<stdio.h>',
+    'Formats text to standard output (a write on file descriptor 1 when the buffer is flushed).',
+    { conv: 'direct', path: WRITE_PATH }),
+  u('puts', 'int', ['const char *s'], '<stdio.h>', 'Writes s and a newline to standard output.', { conv: 'direct', path: WRITE_PATH }),
+  u('fflush', 'int', ['FILE *stream'], '<stdio.h>', 'Writes out what stdio has buffered for stream (NULL: every stream).', { conv: 'direct', path: WRITE_PATH }),
+  u('perror', 'void', ['const char *s'], '<stdio.h>', 'Prints s, a colon and the text for the current errno to standard error.'),
+  u('write', 'ssize_t', ['int fd', 'const void *buf', 'size_t count'], '<unistd.h>',
+    'Writes count bytes of buf to file descriptor fd, unbuffered.', { path: WRITE_PATH }),
+  u('strerror', 'char *', ['int errnum'], '<string.h>', 'The message text for an errno value.', { conv: 'direct' }),
+  u('strcmp', 'int', ['const char *s1', 'const char *s2'], '<string.h>', 'Compares two strings: negative, 0 or positive.', { conv: 'direct', side: 'both' }),
+  u('strlen', 'size_t', ['const char *s'], '<string.h>', 'The number of characters before the terminating NUL.', { conv: 'direct', side: 'both' }),
+  u('memset', 'void *', ['void *s', 'int c', 'size_t n'], '<string.h>', 'Fills n bytes at s with c; used to clear a struct sigaction.', { conv: 'direct', side: 'both' }),
+  u('atoi', 'int', ['const char *nptr'], '<stdlib.h>', 'Converts a decimal string to an int.', { conv: 'direct' }),
+  u('abs', 'int', ['int j'], '<stdlib.h>', 'Absolute value.', { conv: 'direct', side: 'both' }),
+  u('malloc', 'void *', ['size_t size'], '<stdlib.h>', 'Allocates size bytes (for example a stack for clone); NULL on failure.', { conv: 'direct' }),
+  u('free', 'void', ['void *ptr'], '<stdlib.h>', 'Releases memory from malloc.'),
+];
