@@ -1,5 +1,6 @@
 // Entry point of the extension: wires the debugger, the task views, the commands and the
 // language client. Everything it creates is owned by context.subscriptions.
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { registerDebugger } from './debug';
@@ -33,6 +34,8 @@ export function activate(context: vscode.ExtensionContext): KprocExtensionApi {
 /** Requires dist/languageClient.js at run time (a path esbuild leaves alone) once activate returns. */
 async function loadLanguageClient(context: vscode.ExtensionContext): Promise<unknown> {
   await Promise.resolve();
+  const server = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;
+  if (!fs.existsSync(server)) return undefined;
   const file = vscode.Uri.joinPath(context.extensionUri, 'dist', 'languageClient.js').fsPath;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a separate bundle, loaded late on purpose
   const mod = require(file) as { startLanguageClient: typeof StartLanguageClient };

@@ -20,12 +20,14 @@ async function main(): Promise<number> {
   if (!only || only === 'host') {
     console.log('extension-host suite (VS Code for the web)');
     const r = await runHostSuite(RESULTS, 5 * 60_000);
+    fs.writeFileSync(path.join(RESULTS, 'extension-host-log.txt'), r.log.join('\n') + '\n');
     console.log(`extension-host suite: ${r.passes} passing, ${r.failures} failing, exit ${r.exitCode}`);
     r.failed.forEach((f) => console.log(`  FAILED ${f}`));
     if (r.exitCode !== 0 || r.failures > 0 || r.passes === 0) failed++;
   }
   if (!only || only === 'ui') {
     console.log('UI test (Playwright in Chromium)');
+    execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: 'ignore' });
     const r = await runUiTest(RESULTS);
     for (const s of r.steps) console.log(`  ${s.ok ? 'ok  ' : 'FAIL'} ${s.name}${s.error ? `: ${s.error}` : ''}`);
     if (!r.ok) failed++;

@@ -1,4 +1,163 @@
-// placeholder
-export async function runUiTest(_dir: string): Promise<{ ok: boolean; steps: Array<{ name: string; ok: boolean; error?: string }> }> {
-  return { ok: true, steps: [] };
+// The user-level UI test: the packaged .vsix installed into VS Code for the web, driven in
+// Chromium the way a student works: open the fork example, click the gutter, F5, add a function
+// breakpoint on copy_process, continue, read the Call Stack, Variables, Tasks and Zombies.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchChromium } from './browser';
+import { freshProfile, installVsix, ROOT, startServer, type RunningServer } from './codeServer';
+import {
+  answerInput, callStack, clickGutter, eventually, expandPane, lineOf, openFile, runCommand, treeRows, waitForWorkbench, TIMEOUT,
+} from './workbench';
+
+export interface UiResult {
+  ok: boolean;
+  steps: Array<{ name: string; ok: boolean; error?: string }>;
+}
+
+const EXAMPLE = 'fork-wait.kproc';
+
+/** A scratch copy of examples/, so the run never writes into the repository's files. */
+function workspace(dir: string): string {
+  const ws = path.join(dir, 'workspace');
+  fs.rmSync(ws, { recursive: true, force: true });
+  fs.cpSync(process.env.KPROC_EXAMPLES_DIR ?? path.join(ROOT, 'examples'), ws, { recursive: true });
+  return ws;
+}
+
+/** State shared by the steps: what one step learns, the next one checks. */
+interface Ctx {
+  page: Page;
+  shots: string;
+  parentPid?: number;
+  forkLine?: number;
+}
+
+async function shot(ctx: Ctx, name: string): Promise<void> {
+  await ctx.page.screenshot({ path: path.join(ctx.shots, `ui-${name}.png`) });
+}
+
+async function waitForStopIn(ctx: Ctx, fn: string): Promise<string[]> {
+  return eventually(`the Call Stack to show ${fn}`, async () => {
+    const rows = await callStack(ctx.page);
+    return rows.some((r) => r.startsWith(fn) || r.includes(` ${fn} `) || r.includes(`${fn}(`)) ? rows : undefined;
+  }, 30_000);
+}
+
+async function showViews(ctx: Ctx): Promise<void> {
+  await runCommand(ctx.page, 'View: Show Linux Process Lab');
+  await expandPane(ctx.page, 'Tasks');
+  await expandPane(ctx.page, 'Zombies');
+}
+
+const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
+  ['open the fork example: it is in the kproc language with Run and Debug buttons', async (ctx) => {
+    await openFile(ctx.page, EXAMPLE);
+    const mode = ctx.page.locator('.statusbar-item[id="status.editor.mode"]');
+    await eventually('the language in the status bar', async () => /kproc/i.test((await mode.textContent()) ?? '') || undefined);
+    await ctx.page.locator('.editor-actions .action-label[aria-label^="Run Scenario"]').waitFor({ timeout: TIMEOUT });
+    await ctx.page.locator('.editor-actions .action-label[aria-label^="Debug Scenario"]').waitFor({ timeout: TIMEOUT });
+    await shot(ctx, '1-open');
+  }],
+  ['set a breakpoint on the fork() line by clicking the gutter', async (ctx) => {
+    ctx.forkLine = await lineOf(ctx.page, /\bfork\s*\(/);
+    await clickGutter(ctx.page, ctx.forkLine);
+    await ctx.page.locator('.editor-instance .glyph-margin-widgets .codicon-debug-breakpoint, .editor-instance .codicon-debug-breakpoint')
+      .first().waitFor({ timeout: TIMEOUT });
+  }],
+  ['press F5 with no launch.json: the session stops at the breakpoint', async (ctx) => {
+    await ctx.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await ctx.page.keyboard.press('F5');
+    await ctx.page.locator('.debug-toolbar').waitFor({ timeout: TIMEOUT });
+    const rows = await waitForStopIn(ctx, 'main');
+    const thread = rows.find((r) => /^\d+ \S+ \[[A-Za-z]\]/.test(r));
+    if (thread) ctx.parentPid = Number(thread.split(' ')[0]);
+    await eventually('the stopped line to be the fork() line', async () =>
+      (await ctx.page.locator(`.debug-call-stack .monaco-list-row .line-number`).allTextContents()).some((t) => t.includes(String(ctx.forkLine))) || undefined);
+    await shot(ctx, '2-breakpoint');
+  }],
+  ['add a function breakpoint on copy_process and continue: copy_process is above the scenario frame', async (ctx) => {
+    await runCommand(ctx.page, 'Add Function Breakpoint');
+    await answerInput(ctx.page, 'copy_process');
+    await ctx.page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'copy_process' }).waitFor({ timeout: TIMEOUT });
+    await ctx.page.keyboard.press('F5');
+    const rows = await waitForStopIn(ctx, 'copy_process');
+    const kernel = rows.findIndex((r) => r.includes('copy_process'));
+    const user = rows.findIndex((r, i) => i > kernel && /\bmain\b/.test(r));
+    if (user < 0) throw new Error(`no scenario frame below copy_process: ${rows.join(' | ')}`);
+    const thread = rows.slice(0, kernel).reverse().find((r) => /^\d+ \S+ \[[A-Za-z]\]/.test(r));
+    if (thread) ctx.parentPid = Number(thread.split(' ')[0]);
+  }],
+  ['expand current in Variables down to real_parent', async (ctx) => {
+    const vars = ctx.page.locator('.debug-variables .monaco-list-row');
+    const current = vars.filter({ has: ctx.page.locator('.name', { hasText: /^current$/ }) }).first();
+    await eventually('a "current" variable', async () => {
+      if (await current.count()) return true;
+      // Open the scopes one by one until `current` shows.
+      const closed = ctx.page.locator('.debug-variables .monaco-list-row[aria-level="1"][aria-expanded="false"]').first();
+      if (await closed.count()) await closed.click();
+      return undefined;
+    });
+    if ((await current.getAttribute('aria-expanded')) !== 'true') await current.locator('.monaco-tl-twistie').click();
+    await vars.filter({ has: ctx.page.locator('.name', { hasText: /^real_parent$/ }) }).first().waitFor({ timeout: TIMEOUT });
+    await shot(ctx, '3-copy_process');
+  }],
+  ['Tasks shows the parent and the new child; Zombies lists the child after it exits', async (ctx) => {
+    await runCommand(ctx.page, 'Add Function Breakpoint');
+    await answerInput(ctx.page, 'wait_task_zombie');
+    await ctx.page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'wait_task_zombie' }).waitFor({ timeout: TIMEOUT });
+    await ctx.page.keyboard.press('F5');
+    await waitForStopIn(ctx, 'wait_task_zombie');
+    await showViews(ctx);
+    const parent = ctx.parentPid ?? 1;
+    const tasks = treeRows(ctx.page, 'Tasks');
+    const [parentRow, childRow] = await eventually('the parent and its child in Tasks', async () => {
+      const labels = (await tasks.allTextContents()).map((t) => t.replace(/\s+/g, ' '));
+      const p = labels.find((l) => l.includes(`(${parent})`));
+      const c = labels.find((l) => / Z /.test(` ${l} `) || /EXIT_ZOMBIE/.test(l));
+      return p && c ? [p, c] : undefined;
+    });
+    const zombies = treeRows(ctx.page, 'Zombies');
+    const zombie = await eventually('the child in Zombies', async () =>
+      (await zombies.allTextContents()).find((t) => t.includes(`(${parent})`)));
+    console.log(`    Tasks: ${parentRow} / ${childRow}; Zombies: ${zombie}`);
+    await shot(ctx, '4-zombie');
+  }],
+  ['stop debugging', async (ctx) => {
+    await ctx.page.keyboard.press('Shift+F5');
+    await ctx.page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: TIMEOUT });
+  }],
+];
+
+export async function runUiTest(resultsDir: string): Promise<UiResult> {
+  const dir = path.join(ROOT, '.vscode-web/run/ui');
+  const profile = freshProfile(dir, { 'kproc.stopOnEntry': false, 'workbench.colorTheme': 'Default Dark Modern' });
+  const vsix = path.join(ROOT, 'linux-process-lab.vsix');
+  installVsix(profile, vsix);
+  const ws = workspace(dir);
+  let server: RunningServer | undefined;
+  const browser = await launchChromium();
+  const result: UiResult = { ok: true, steps: [] };
+  try {
+    server = await startServer(profile, path.join(resultsDir, 'code-server-ui.log'));
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(`${server.base}/?folder=${encodeURIComponent(ws)}`);
+    await waitForWorkbench(page);
+    const ctx: Ctx = { page, shots: resultsDir };
+    for (const [name, run] of steps) {
+      if (!result.ok) { result.steps.push({ name, ok: false, error: 'skipped after an earlier failure' }); continue; }
+      try {
+        await run(ctx);
+        result.steps.push({ name, ok: true });
+      } catch (e) {
+        result.ok = false;
+        result.steps.push({ name, ok: false, error: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+        await page.screenshot({ path: path.join(resultsDir, 'ui-failure.png') }).catch(() => undefined);
+      }
+    }
+  } finally {
+    await browser.close();
+    await server?.stop();
+  }
+  return result;
 }

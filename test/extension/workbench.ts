@@ -1,0 +1,111 @@
+// Small helpers that drive the VS Code for the web workbench the way a user does: the command
+// palette, the editor gutter, the debug panes and the custom tree views. Selectors are the ones
+// VS Code 1.100 renders.
+import type { Locator, Page } from 'playwright-core';
+
+export const TIMEOUT = 20_000;
+
+export async function waitForWorkbench(page: Page): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  // The status bar fills in once the extension host is up.
+  await page.locator('.statusbar').waitFor({ timeout: 60_000 });
+}
+
+/** Runs a palette command by its exact title (clicks the matching row, not the first one). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: TIMEOUT });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({
+    has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(title)}$`) }),
+  }).first();
+  await row.waitFor({ timeout: TIMEOUT });
+  await row.click();
+}
+
+/** Answers an input box opened by a command (Add Function Breakpoint asks for a name). */
+export async function answerInput(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input, .debug-breakpoints .monaco-inputbox input').first();
+  await input.waitFor({ timeout: TIMEOUT });
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+}
+
+export function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: TIMEOUT });
+  await input.fill(name);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout: TIMEOUT });
+  await row.click();
+  await page.locator(`.tab[aria-label^="${name}"]`).waitFor({ timeout: TIMEOUT });
+  await page.locator('.monaco-editor .view-line').first().waitFor({ timeout: TIMEOUT });
+}
+
+/** 1-based line number of the first line of the active editor whose text matches. */
+export async function lineOf(page: Page, pattern: RegExp): Promise<number> {
+  const lines = page.locator('.editor-instance .monaco-editor .view-lines .view-line');
+  const tops: Array<{ top: number; text: string }> = [];
+  for (const l of await lines.all()) {
+    tops.push({ top: await l.evaluate((e) => parseFloat((e as unknown as { style: { top: string } }).style.top)), text: (await l.textContent()) ?? '' });
+  }
+  tops.sort((a, b) => a.top - b.top);
+  const numbers = await page.locator('.editor-instance .monaco-editor .line-numbers').allTextContents();
+  const first = Math.min(...numbers.map(Number).filter((n) => n > 0));
+  const idx = tops.findIndex((t) => pattern.test(t.text.replace(/\u00a0/g, ' ')));
+  if (idx < 0) throw new Error(`no visible line matches ${pattern}`);
+  return first + idx;
+}
+
+/** Clicks the glyph margin of a line, as a user sets a breakpoint. */
+export async function clickGutter(page: Page, line: number): Promise<void> {
+  const num = page.locator('.editor-instance .monaco-editor .line-numbers', { hasText: new RegExp(`^${line}$`) }).first();
+  const box = await num.boundingBox();
+  const margin = await page.locator('.editor-instance .monaco-editor .glyph-margin').first().boundingBox();
+  if (!box || !margin) throw new Error(`line ${line} is not visible`);
+  await page.mouse.move(margin.x + margin.width / 2, box.y + box.height / 2);
+  await page.mouse.click(margin.x + margin.width / 2, box.y + box.height / 2);
+}
+
+export function callStackRows(page: Page): Locator {
+  return page.locator('.debug-call-stack .monaco-list-row');
+}
+
+/** Texts of the Call Stack's rows, top to bottom. */
+export async function callStack(page: Page): Promise<string[]> {
+  return (await callStackRows(page).allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+export function treeRows(page: Page, viewTitle: string): Locator {
+  const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: new RegExp(`^\\s*${escapeRe(viewTitle)}`, 'i') }) });
+  return pane.locator('.customview-tree .monaco-list-row');
+}
+
+/** Expands a collapsed pane (a view section) by its title when it is collapsed. */
+export async function expandPane(page: Page, title: string): Promise<void> {
+  const header = page.locator('.pane-header', { hasText: new RegExp(`^\\s*${escapeRe(title)}`, 'i') }).first();
+  await header.waitFor({ timeout: TIMEOUT });
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+}
+
+/** Polls `probe` until it returns a value, for UI that updates asynchronously; fails at the deadline. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, ms = TIMEOUT): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
