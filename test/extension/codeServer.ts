@@ -56,6 +56,8 @@ export function freshProfile(dir: string, settings: Record<string, unknown> = {}
     'extensions.autoUpdate': false,
     'telemetry.telemetryLevel': 'off',
     'update.mode': 'none',
+    'git.openRepositoryInParentFolders': 'never',
+    'git.enabled': false,
     ...settings,
   }, null, 2));
   return { userDataDir, extensionsDir, configFile };

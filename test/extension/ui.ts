@@ -83,15 +83,17 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     await ctx.page.keyboard.press('F5');
     const rows = await waitForStopIn(ctx, 'copy_process');
     const kernel = rows.findIndex((r) => r.includes('copy_process'));
-    const user = rows.findIndex((r, i) => i > kernel && /\bmain\b/.test(r));
+    const user = rows.findIndex((r, i) => i > kernel && /^main /.test(r) && r.includes('.kproc'));
     if (user < 0) throw new Error(`no scenario frame below copy_process: ${rows.join(' | ')}`);
     const thread = rows.slice(0, kernel).reverse().find((r) => /^\d+ \S+ \[[A-Za-z]\]/.test(r));
     if (thread) ctx.parentPid = Number(thread.split(' ')[0]);
   }],
   ['expand current in Variables down to real_parent', async (ctx) => {
     const vars = ctx.page.locator('.debug-variables .monaco-list-row');
-    const current = vars.filter({ has: ctx.page.locator('.name', { hasText: /^current$/ }) }).first();
+    // Rows are labelled "name, value ..." for screen readers; the visible name reads "current =".
+    const current = ctx.page.locator('.debug-variables .monaco-list-row[aria-label^="current, value"]').first();
     await eventually('a "current" variable', async () => {
+      if (process.env.KPROC_UI_DEBUG) console.log((await vars.evaluateAll((rs) => rs.map((r) => (r as unknown as { outerHTML: string }).outerHTML))).join('\n'));
       if (await current.count()) return true;
       // Open the scopes one by one until `current` shows.
       const closed = ctx.page.locator('.debug-variables .monaco-list-row[aria-level="1"][aria-expanded="false"]').first();
@@ -99,7 +101,7 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
       return undefined;
     });
     if ((await current.getAttribute('aria-expanded')) !== 'true') await current.locator('.monaco-tl-twistie').click();
-    await vars.filter({ has: ctx.page.locator('.name', { hasText: /^real_parent$/ }) }).first().waitFor({ timeout: TIMEOUT });
+    await ctx.page.locator('.debug-variables .monaco-list-row[aria-label^="real_parent, value"]').first().waitFor({ timeout: TIMEOUT });
     await shot(ctx, '3-copy_process');
   }],
   ['Tasks shows the parent and the new child; Zombies lists the child after it exits', async (ctx) => {
@@ -112,14 +114,14 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     const parent = ctx.parentPid ?? 1;
     const tasks = treeRows(ctx.page, 'Tasks');
     const [parentRow, childRow] = await eventually('the parent and its child in Tasks', async () => {
-      const labels = (await tasks.allTextContents()).map((t) => t.replace(/\s+/g, ' '));
+      const labels = (await tasks.allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
       const p = labels.find((l) => l.includes(`(${parent})`));
       const c = labels.find((l) => / Z /.test(` ${l} `) || /EXIT_ZOMBIE/.test(l));
       return p && c ? [p, c] : undefined;
     });
     const zombies = treeRows(ctx.page, 'Zombies');
     const zombie = await eventually('the child in Zombies', async () =>
-      (await zombies.allTextContents()).find((t) => t.includes(`(${parent})`)));
+      (await zombies.allInnerTexts()).find((t) => t.includes(`(${parent})`)));
     console.log(`    Tasks: ${parentRow} / ${childRow}; Zombies: ${zombie}`);
     await shot(ctx, '4-zombie');
   }],

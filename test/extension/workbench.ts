@@ -79,7 +79,7 @@ export function callStackRows(page: Page): Locator {
 
 /** Texts of the Call Stack's rows, top to bottom. */
 export async function callStack(page: Page): Promise<string[]> {
-  return (await callStackRows(page).allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+  return (await callStackRows(page).allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
 }
 
 export function treeRows(page: Page, viewTitle: string): Locator {
