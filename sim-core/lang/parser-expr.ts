@@ -1,0 +1,244 @@
+// Expressions with C precedence: assignment and comma by recursive descent, binary operators by
+// precedence climbing, casts and sizeof decided by whether a type follows the parenthesis.
+import type { AssignOp, BinaryOp, Expr, UnaryOp } from './ast';
+import { T } from './lexer';
+import { ParserBase } from './parser-base';
+import { constantsInGroup } from './builtins';
+
+const PRINTK_LEVELS: ReadonlyArray<[string, string]> = constantsInGroup('printk-level').map((c) => [c.name, String(c.value)]);
+
+const BINARY_PREC: Readonly<Record<string, number>> = {
+  '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7,
+  '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
+};
+const ASSIGN_OPS: ReadonlySet<string> = new Set(['=', '+=', '-=', '*=', '/=', '%=', '<<=', '>>=', '&=', '|=', '^=']);
+const UNARY_OPS: ReadonlySet<string> = new Set(['-', '+', '!', '~', '*', '&', '++', '--']);
+
+export class ExprParser extends ParserBase {
+  /** String-valued names that C pastes onto a following literal (`KERN_INFO "msg"`). */
+  protected stringMacros = new Map<string, string>(PRINTK_LEVELS);
+
+  protected errorExpr(): Expr {
+    const r = this.tokRange();
+    this.error(r, `expected expression${this.atEnd() ? ' at end of input' : ` before ${this.describe()}`}`);
+    return { kind: 'ErrorExpr', range: { start: r.start, end: r.end } };
+  }
+
+  /** expression: assignments separated by commas. */
+  parseExpr(): Expr {
+    let left = this.parseAssign();
+    while (this.is(',')) {
+      this.advance();
+      const right = this.parseAssign();
+      left = { kind: 'Comma', left, right, range: { start: left.range.start, end: right.range.end } };
+    }
+    return left;
+  }
+
+  parseAssign(): Expr {
+    if (!this.enter()) return { kind: 'ErrorExpr', range: this.tokRange() };
+    try {
+      const target = this.parseConditional();
+      if (this.kind === T.Punct && ASSIGN_OPS.has(this.val)) {
+        const op = this.val as AssignOp;
+        this.advance();
+        const value = this.parseAssign();
+        return { kind: 'Assign', op, target, value, range: { start: target.range.start, end: value.range.end } };
+      }
+      return target;
+    } finally { this.leave(); }
+  }
+
+  parseConditional(): Expr {
+    const test = this.parseBinary(1);
+    if (!this.is('?')) return test;
+    this.advance();
+    const consequent = this.parseExpr();
+    this.expect(':', 'in conditional expression');
+    const alternate = this.parseConditionalGuarded();
+    return { kind: 'Conditional', test, consequent, alternate, range: { start: test.range.start, end: alternate.range.end } };
+  }
+
+  private parseConditionalGuarded(): Expr {
+    if (!this.enter()) return { kind: 'ErrorExpr', range: this.tokRange() };
+    try { return this.parseConditional(); } finally { this.leave(); }
+  }
+
+  private parseBinary(minPrec: number): Expr {
+    let left = this.parseUnary();
+    for (;;) {
+      if (this.kind !== T.Punct) return left;
+      const prec = BINARY_PREC[this.val];
+      if (prec === undefined || prec < minPrec) return left;
+      const op = this.val as BinaryOp;
+      this.advance();
+      const right = this.parseBinary(prec + 1);
+      left = { kind: 'Binary', op, left, right, range: { start: left.range.start, end: right.range.end } };
+    }
+  }
+
+  parseUnary(): Expr {
+    if (!this.enter()) { this.advance(); return { kind: 'ErrorExpr', range: { start: this.prevEnd, end: this.prevEnd } }; }
+    try {
+      const start = this.start;
+      const k: T = this.kind;
+      if (k === T.Punct) {
+        const v = this.val;
+        if (UNARY_OPS.has(v)) {
+          this.advance();
+          const operand = this.parseUnary();
+          return { kind: 'Unary', op: v as UnaryOp, operand, range: { start, end: operand.range.end } };
+        }
+        if (v === '(' && this.startsType(1)) {
+          this.advance();
+          const type = this.parseTypeName();
+          this.expect(')');
+          if (type && this.is('{')) { // compound literal: keep the braces as an initializer list
+            const init = this.parseInitList();
+            return { kind: 'Cast', type, operand: init, range: this.range(start) };
+          }
+          const operand = this.parseUnary();
+          return type
+            ? { kind: 'Cast', type, operand, range: { start, end: operand.range.end } }
+            : operand;
+        }
+      } else if (k === T.Ident && this.val === 'sizeof') {
+        this.advance();
+        if (this.is('(') && this.startsType(1)) {
+          this.advance();
+          const type = this.parseTypeName() ?? undefined;
+          this.expect(')');
+          return { kind: 'Sizeof', type, range: this.range(start) };
+        }
+        const operand = this.parseUnary();
+        return { kind: 'Sizeof', operand, range: { start, end: operand.range.end } };
+      }
+      return this.parsePostfix(this.parsePrimary());
+    } finally { this.leave(); }
+  }
+
+  private parsePostfix(e: Expr): Expr {
+    for (;;) {
+      if (this.kind !== T.Punct) return e;
+      const v = this.val;
+      const start = e.range.start;
+      if (v === '(') {
+        this.advance();
+        const args: Expr[] = [];
+        if (!this.is(')')) {
+          for (;;) {
+            const before = this.i;
+            args.push(this.parseAssign());
+            if (this.eat(',')) continue;
+            if (this.is(')') || this.i === before) break;
+            if (this.is(';') || this.is('{') || this.is('}') || this.atEnd()) break;
+            this.expect(',', 'between arguments');
+            if (this.tk.nl[this.i]) break;
+          }
+        }
+        this.expect(')', 'to close the argument list');
+        e = { kind: 'Call', callee: e, args, range: this.range(start) };
+      } else if (v === '[') {
+        this.advance();
+        const index = this.parseExpr();
+        this.expect(']');
+        e = { kind: 'Index', object: e, index, range: this.range(start) };
+      } else if (v === '.' || v === '->') {
+        this.advance();
+        if (this.peekKind(0) !== T.Ident) {
+          this.error(this.tokRange(), `expected a field name after '${v}'`);
+          return e;
+        }
+        const name = this.val;
+        const nameRange = this.tokRange();
+        this.advance();
+        e = { kind: 'Member', object: e, name, nameRange, arrow: v === '->', range: this.range(start) };
+      } else if (v === '++' || v === '--') {
+        this.advance();
+        e = { kind: 'Postfix', op: v, operand: e, range: this.range(start) };
+      } else return e;
+    }
+  }
+
+  protected parsePrimary(): Expr {
+    const start = this.start;
+    switch (this.kind) {
+      case T.Number: {
+        const e: Expr = { kind: 'Number', value: this.tk.num[this.i], text: this.val, range: this.tokRange() };
+        this.advance();
+        return e;
+      }
+      case T.Char: {
+        const e: Expr = { kind: 'Char', value: this.tk.num[this.i], range: this.tokRange() };
+        this.advance();
+        return e;
+      }
+      case T.String:
+        return this.parseStrings('', start);
+      case T.Ident: {
+        const name = this.val;
+        if (this.peekKind() === T.String && this.stringMacros.has(name)) {
+          this.advance();
+          return this.parseStrings(this.stringMacros.get(name) ?? '', start);
+        }
+        if (this.startsType() && !this.isTypeName(name)) return this.errorExpr();
+        const e: Expr = { kind: 'Ident', name, range: this.tokRange() };
+        this.advance();
+        return e;
+      }
+      case T.Punct:
+        if (this.val === '(') {
+          this.advance();
+          const inner = this.parseExpr();
+          this.expect(')');
+          // Parentheses are kept in the range so that hovers and carets cover what was written.
+          return { ...inner, range: this.range(start) } as Expr;
+        }
+        if (this.val === '{') return this.parseInitList();
+        return this.errorExpr();
+      default:
+        return this.errorExpr();
+    }
+  }
+
+  /** Adjacent string literals are one string, as in C. */
+  private parseStrings(prefix: string, start: number): Expr {
+    let value = prefix;
+    while (this.kind === T.String) {
+      value += this.val;
+      this.advance();
+    }
+    return { kind: 'String', value, range: this.range(start) };
+  }
+
+  /** `{ a, b, }` and `{ .field = v }`; designators are recorded in `fields`. */
+  parseInitList(): Expr {
+    const start = this.start;
+    this.advance(); // {
+    const items: Expr[] = [];
+    const fields: Array<{ name: string; range: { start: number; end: number } } | null> = [];
+    let designated = false;
+    while (!this.is('}') && !this.atEnd() && !this.is(';')) {
+      const before = this.i;
+      let field: { name: string; range: { start: number; end: number } } | null = null;
+      if (this.is('.') && this.peekKind() === T.Ident) {
+        this.advance();
+        field = { name: this.val, range: this.tokRange() };
+        this.advance();
+        this.expect('=');
+        designated = true;
+      } else if (this.is('[')) { // [index] = value: keep the value, order by position
+        this.skipBalanced();
+        this.expect('=');
+      }
+      items.push(this.is('{') ? this.parseInitList() : this.parseAssign());
+      fields.push(field);
+      if (!this.eat(',')) break;
+      if (this.i === before) break;
+    }
+    this.expect('}', 'to close the initializer list');
+    const e: Expr = { kind: 'InitList', items, range: this.range(start) };
+    if (designated) (e as Extract<Expr, { kind: 'InitList' }>).fields = fields;
+    return e;
+  }
+}
