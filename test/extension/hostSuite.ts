@@ -19,6 +19,11 @@ export async function bundleSuite(): Promise<string> {
   return outfile;
 }
 
+/** The folder the suite opens; KPROC_EXAMPLES_DIR points elsewhere when testing the client alone. */
+function examplesDir(): string {
+  return process.env.KPROC_EXAMPLES_DIR ?? path.join(ROOT, 'examples');
+}
+
 export interface SuiteResult {
   exitCode: number;
   failures: number;
@@ -32,7 +37,9 @@ export async function runHostSuite(resultsDir: string, timeoutMs: number): Promi
   const resultFile = path.join(resultsDir, 'extension-host-result.json');
   fs.rmSync(resultFile, { force: true });
   const profile = freshProfile(path.join(ROOT, '.vscode-web/run/host-suite'));
-  const server = await startServer(profile, path.join(resultsDir, 'code-server-host-suite.log'), { KPROC_SUITE_RESULT: resultFile });
+  const server = await startServer(profile, path.join(resultsDir, 'code-server-host-suite.log'), {
+    KPROC_SUITE_RESULT: resultFile, KPROC_EXAMPLES_DIR: examplesDir(),
+  });
   const browser = await launchChromium();
   const log: string[] = [];
   try {
@@ -42,12 +49,13 @@ export async function runHostSuite(resultsDir: string, timeoutMs: number): Promi
     await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => {
       const line = format(...args);
       log.push(line);
-      process.stdout.write(`  | ${line}\n`);
+      // The workbench's own chatter (connections, gallery lookups and their stacks) stays in the log file.
+      if (!/workbench\.js|connection token|Creating a socket|ENOTFOUND|extensionquery/.test(line)) process.stdout.write(`  | ${line}\n`);
     });
     await page.exposeFunction('codeAutomationExit', (code: number) => finish(code));
     const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${p}`;
     const payload = JSON.stringify([['extensionDevelopmentPath', remote(ROOT)], ['extensionTestsPath', remote(suite)]]);
-    const folder = path.join(ROOT, 'examples');
+    const folder = examplesDir();
     await page.goto(`${server.base}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(payload)}`);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<number>((resolve) => { timer = setTimeout(() => resolve(-1), timeoutMs); });

@@ -18,7 +18,7 @@ export function repoRoot(): string {
 }
 
 export function exampleUri(name: string): vscode.Uri {
-  return vscode.Uri.file(path.join(repoRoot(), 'examples', name));
+  return vscode.Uri.file(path.join(process.env.KPROC_EXAMPLES_DIR ?? path.join(repoRoot(), 'examples'), name));
 }
 
 /** Resolves with the first value `listen` produces, or rejects after `ms` with `what` in the message. */
