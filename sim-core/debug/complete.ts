@@ -1,0 +1,59 @@
+// Completions for the debug console: the gdb-helper commands, the $lx_ convenience functions,
+// names in scope, and field names after `->` or `.`.
+
+export interface Completion {
+  label: string;
+  type: 'function' | 'field' | 'variable' | 'keyword' | 'value';
+  detail?: string;
+}
+
+export const CONSOLE_COMMANDS: ReadonlyArray<[string, string]> = [
+  ['lx-ps', 'list every task: address, pid, tgid, ppid, state, comm'],
+  ['lx-pstree', 'the process tree, as pstree -p draws it'],
+  ['lx-dmesg', 'the kernel log with timestamps'],
+  ['lx-list-check', 'check a list_head for corruption (default: init_task.tasks)'],
+  ['bt', 'backtrace of the current task, kernel frames first'],
+  ['info threads', 'every task with its top frame'],
+  ['p', 'print the value of a C expression'],
+  ['help', 'what the console understands'],
+];
+
+export const CONVENIENCE_FUNCTIONS: ReadonlyArray<[string, string]> = [
+  ['$lx_current()', 'the task_struct of the stopped task (current)'],
+  ['$lx_task_by_pid(', 'the task_struct of a pid: $lx_task_by_pid(3)'],
+  ['$container_of(', '$container_of(ptr, "struct task_struct", "sibling"): the struct a list_head is embedded in'],
+];
+
+export interface CompletionScope {
+  names: readonly string[];
+  /** Field names of struct task_struct (and of whatever `->` may follow). */
+  fields: readonly string[];
+  functions: readonly string[];
+}
+
+/** Candidates for the word that ends at `column` (0-based) of `text`. */
+export function complete(text: string, column: number, scope: CompletionScope): { items: Completion[]; start: number } {
+  const before = text.slice(0, column);
+  const member = /(->|\.)\s*([A-Za-z_][A-Za-z0-9_]*)?$/.exec(before);
+  if (member) {
+    const word = member[2] ?? '';
+    const start = column - word.length;
+    return { start, items: scope.fields.filter((f) => f.startsWith(word)).map((f) => ({ label: f, type: 'field' })) };
+  }
+  const m = /[$A-Za-z_][-A-Za-z0-9_ ]*$/.exec(before);
+  let word = m ? m[0] : '';
+  // Only the first word of a line may contain '-' or ' ' (command names like lx-ps, info threads).
+  const atLineStart = m !== null && before.slice(0, m.index).trim() === '';
+  if (!atLineStart) word = (/[$A-Za-z_][A-Za-z0-9_]*$/.exec(before) ?? [''])[0];
+  const start = column - word.length;
+  const items: Completion[] = [];
+  if (atLineStart) {
+    for (const [c, d] of CONSOLE_COMMANDS) if (c.startsWith(word)) items.push({ label: c, type: 'keyword', detail: d });
+  }
+  for (const [f, d] of CONVENIENCE_FUNCTIONS) if (f.startsWith(word)) items.push({ label: f, type: 'function', detail: d });
+  if (!word.startsWith('$')) {
+    for (const n of scope.names) if (n.startsWith(word)) items.push({ label: n, type: 'variable' });
+    for (const f of scope.functions) if (f.startsWith(word)) items.push({ label: f, type: 'function' });
+  }
+  return { start, items };
+}

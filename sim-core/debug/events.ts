@@ -1,0 +1,105 @@
+// Kernel events in plain words, for the debugger's exception view and the console: what happened,
+// to whom, and why, in terms a student can check against the kernel source.
+
+import { signame } from '../kernel/consts';
+import type { EventFilterId, KEvent } from '../machine-types';
+
+export interface EventFilterInfo {
+  id: EventFilterId;
+  label: string;
+  description: string;
+}
+
+/** The kernel events the debugger can break on, as offered in the Breakpoints pane. */
+export const EVENT_FILTERS: readonly EventFilterInfo[] = [
+  { id: 'zombie', label: 'Task becomes a zombie', description: 'exit_notify() set exit_state = EXIT_ZOMBIE: the task has exited and waits for its parent to reap it with wait4().' },
+  { id: 'reparent', label: 'Orphan reparented', description: 'A parent exited before its children; forget_original_parent() hands them to a subreaper or to init.' },
+  { id: 'fork-failed', label: 'fork() fails', description: 'copy_process() or alloc_pid() refused a new task (EAGAIN from pid_max or RLIMIT_NPROC, EINVAL from bad clone flags).' },
+  { id: 'echild', label: 'wait() returns ECHILD', description: 'do_wait() found no child to wait for.' },
+  { id: 'signal', label: 'Signal delivered', description: 'get_signal() dequeued a signal and its action runs (handler, terminate, stop, continue).' },
+  { id: 'stopped', label: 'Task stopped', description: 'A job-control signal (SIGSTOP, SIGTSTP...) put the task in TASK_STOPPED.' },
+  { id: 'panic', label: 'Kernel panic', description: 'The kernel cannot go on, for example init exited: "Attempted to kill init!".' },
+];
+
+const FILTER_IDS = new Set<string>(EVENT_FILTERS.map((f) => f.id));
+
+export function isEventFilterId(s: string): s is EventFilterId {
+  return FILTER_IDS.has(s);
+}
+
+function reparentWhy(why: string, to: number): string {
+  switch (why) {
+    case 'subreaper': return `task ${to} is the nearest ancestor marked as a child subreaper (PR_SET_CHILD_SUBREAPER)`;
+    case 'thread group': return `another live thread of the dying process (task ${to}) takes over its children`;
+    default: return `no subreaper was found, so the children go to the namespace's init (pid ${to})`;
+  }
+}
+
+function waitStatusWords(status: number | undefined): string {
+  if (status === undefined) return '';
+  const sig = status & 0x7f;
+  if (sig === 0) return `, exit status ${(status >> 8) & 0xff}`;
+  return `, killed by ${signame(sig)}`;
+}
+
+/** One sentence, shown as the stop's description. */
+export function eventSummary(e: KEvent): string {
+  switch (e.kind) {
+    case 'fork': return `Task ${e.parent} created task ${e.child} with ${e.via}()`;
+    case 'fork-failed': return `fork() in task ${e.pid} failed with ${e.errno} (${e.limit})`;
+    case 'exec': return `Task ${e.pid} executed ${e.path}`;
+    case 'exit': return `Task ${e.pid} exited with code ${e.code}`;
+    case 'zombie': return `Task ${e.pid} became a zombie`;
+    case 'reparent': return `Orphan ${e.pid} reparented from ${e.from} to ${e.to}`;
+    case 'reap': return `Task ${e.pid} was reaped${e.by !== null ? ` by ${e.by}` : ''}`;
+    case 'signal': return `${e.name} delivered to task ${e.to} (${e.action})`;
+    case 'stopped': return `Task ${e.pid} stopped by ${signame(e.sig)}`;
+    case 'continued': return `Task ${e.pid} continued`;
+    case 'wakeup': return `Task ${e.pid} woken by ${e.by}`;
+    case 'echild': return `wait() in task ${e.pid} returned ECHILD`;
+    case 'printk': return e.text;
+    case 'output': return e.text;
+    case 'panic': return `Kernel panic - not syncing: ${e.message}`;
+    case 'deadlock': return `Deadlock: tasks ${e.sleeping.join(', ')} sleep and nothing can wake them`;
+  }
+}
+
+/** A paragraph explaining the event in the kernel's own terms, for exceptionInfo. */
+export function eventExplanation(e: KEvent): string {
+  switch (e.kind) {
+    case 'zombie':
+      return `Task ${e.pid} has exited. exit_notify() set its exit_state to EXIT_ZOMBIE and sent its parent (task ${e.parent}) `
+        + 'the exit signal. The task_struct and the pid stay allocated until the parent collects the exit status with wait4(); '
+        + 'until then ps shows it as <defunct> with state Z.';
+    case 'reparent':
+      return `Task ${e.pid} lost its parent (task ${e.from}), which exited first. forget_original_parent() moved it to `
+        + `task ${e.to}: ${reparentWhy(e.why, e.to)}. Its ppid is now ${e.to}, and that task will reap it.`;
+    case 'fork-failed':
+      if (e.limit === 'pid_max') {
+        return `alloc_pid() found no free pid: every number up to pid_max is in use (live tasks and zombies both hold their pid). `
+          + `fork() in task ${e.pid} returns -1 with errno ${e.errno}.`;
+      }
+      if (e.limit === 'RLIMIT_NPROC') {
+        return `copy_process() counted the user's tasks and found RLIMIT_NPROC reached (zombies count until they are reaped). `
+          + `fork() in task ${e.pid} returns -1 with errno ${e.errno}.`;
+      }
+      return `copy_process() rejected the clone flags (for example CLONE_THREAD without CLONE_SIGHAND, or CLONE_SIGHAND without CLONE_VM). `
+        + `The call in task ${e.pid} returns -1 with errno ${e.errno}.`;
+    case 'echild':
+      return `do_wait() in task ${e.pid} looked through its children (and those of its thread group) and found none that `
+        + 'matches the request, so wait() returns -1 with errno ECHILD. Children reparented away, or already reaped, no longer count.';
+    case 'signal':
+      return `Task ${e.to} dequeued ${e.name} (${e.sig}), sent by ${e.from === 0 ? 'the kernel' : `task ${e.from}`}. `
+        + `Its action is "${e.action}"${e.action === 'handler' ? ': the scenario\'s handler runs on return to user space' : ''}.`;
+    case 'stopped':
+      return `Task ${e.pid} received ${signame(e.sig)}; do_signal_stop() put it in TASK_STOPPED (ps shows T). `
+        + 'It runs again only after SIGCONT, and its parent can see the stop with waitpid(..., WUNTRACED).';
+    case 'panic':
+      return `The kernel panicked: ${e.message}. Typically init (pid 1) exited or was killed: the pid namespace's reaper `
+        + 'is gone, so there is nobody left to adopt orphans, and a real kernel halts here.';
+    case 'reap':
+      return `release_task() freed task ${e.pid}${e.by !== null ? ` after task ${e.by} collected its status` : ''}${waitStatusWords(e.status)}.`;
+    default:
+      return eventSummary(e);
+  }
+}
