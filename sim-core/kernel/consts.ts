@@ -82,6 +82,8 @@ export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGAB
   SIGTTOU = 22, SIGURG = 23, SIGXCPU = 24, SIGXFSZ = 25, SIGVTALRM = 26, SIGPROF = 27,
   SIGWINCH = 28, SIGIO = 29, SIGPWR = 30, SIGSYS = 31;
 export const _NSIG = 64;
+/** First real-time signal number as the kernel counts it (glibc reserves two more). */
+export const SIGRTMIN_K = 32;
 
 export const SIGNAL_NAMES: string[] = [
   '', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGKILL',

@@ -24,6 +24,8 @@ export interface KFunction<L = object> {
   readonly text: string;
   /** Names of the locals the debugger shows, in declaration order. */
   readonly shown: readonly string[];
+  /** A system call entry: returning from it returns to the caller's code (user or kthread). */
+  readonly entry: boolean;
 }
 
 export interface KFrame<L = object> {
@@ -33,7 +35,15 @@ export interface KFrame<L = object> {
   locals: L;
   /** Value returned by the last function this frame called. */
   ret: number;
+  /** Pointer returned by the last function this frame called (copy_process, find_new_reaper). */
+  retp: object | null;
 }
+
+/** Kernel functions scenario kernel code calls directly (they return into scenario code). */
+export const ENTRY_POINTS = new Set([
+  'kthread_create_on_node', 'kthread_stop', 'wake_up_process', 'schedule', 'schedule_timeout',
+  'msleep', 'printk', 'kthread_should_stop',
+]);
 
 const MARKER = /\s*@([A-Za-z_][A-Za-z0-9_]*)\s*$/;
 
@@ -74,6 +84,7 @@ export function kfunc<L extends object>(
   });
   const fn: KFunction<L> & { rel: number[] } = {
     name, file, labels, at, handlers: hs, lines: rel.slice(), defLine: 0, text: clean.join('\n'), shown, rel,
+    entry: name.startsWith('__x64_sys_') || ENTRY_POINTS.has(name),
   };
   return fn;
 }

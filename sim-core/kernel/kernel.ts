@@ -1,2 +1,284 @@
-// The kernel's global state and the primitives step handlers use (call, return, block, wake).
-export class Kernel {}
+// The kernel's global state (init_task, the pid table, run queues, the clock, the logs) and the
+// primitives step handlers use: call, return, jump, sleep and wake. Pure and deterministic.
+
+import type { KEvent } from '../machine-types';
+import type { Value } from '../vm/types';
+import * as C from './consts';
+import type { KFrame, KFunction } from './frame';
+import { list_add_tail, list_empty, list_entries, ListHead } from './list';
+import { RunQueue } from './rq';
+import { newInitTask } from './objects';
+import type { task_struct } from './task';
+import type { UserPort } from './uport';
+import { send_signal } from './signal';
+
+type EventBody = KEvent extends infer E ? (E extends KEvent ? Omit<E, 'time' | 'step'> : never) : never;
+
+export interface KernelConfig {
+  pidMax: number;
+  cpus: number;
+  nproc: number;
+  uid: number;
+  seed: number;
+}
+
+/** A request on kthread_create_list (kernel/kthread.c struct kthread_create_info). */
+export interface kthread_create_info {
+  threadfn: string;
+  data: Value;
+  namefmt: string;
+  /** The task that asked, sleeping on `done` until kthreadd has created the thread. */
+  creator: task_struct;
+  result: task_struct | null;
+  done: boolean;
+}
+
+export class Kernel {
+  readonly init_task: task_struct;
+  /** The pid hash: pid number -> task (one struct pid per number, PIDTYPE_PID). */
+  readonly pid_hash = new Map<number, task_struct>();
+  /** The pid namespace's IDR: numbers allocated (tasks, zombies, and pids in flight). */
+  readonly pid_idr = new Set<number>();
+  pid_max: number;
+  /** idr_next of the pid namespace: where the cyclic allocator starts its next search. */
+  last_pid = 0;
+  nr_threads = 0;
+  total_forks = 0;
+  readonly rq: RunQueue[] = [];
+  /** Virtual clock in nanoseconds. */
+  clock = 0;
+  steps = 0;
+  readonly events: KEvent[] = [];
+  readonly dmesg: Array<{ time: number; level: number; text: string }> = [];
+  readonly out: Array<{ pid: number; fd: number; text: string }> = [];
+  readonly kthread_create_list: kthread_create_info[] = [];
+  kthreadd_task: task_struct | null = null;
+  /** Tasks in schedule_timeout / msleep / nanosleep, woken by the timer when the clock passes. */
+  readonly timers = new Set<task_struct>();
+  /** Sleepers in futex_wait, by user address (pthread_join). */
+  readonly futex_waiters = new Map<number, Set<task_struct>>();
+  panicked: string | null = null;
+  /** Set by a handler whose step is an event the machine may stop on. */
+  lastEvent: KEvent | null = null;
+  private prng: number;
+
+  constructor(readonly config: KernelConfig, readonly user: UserPort) {
+    this.pid_max = config.pidMax;
+    this.prng = (config.seed >>> 0) || 1;
+    for (let cpu = 0; cpu < config.cpus; cpu++) this.rq.push(new RunQueue(cpu));
+    this.init_task = newInitTask(this);
+    this.rq[0].idle = this.init_task;
+    for (let cpu = 1; cpu < config.cpus; cpu++) this.rq[cpu].idle = this.init_task;
+  }
+
+  /** Deterministic xorshift32, for choices the kernel leaves open. */
+  random(n: number): number {
+    let x = this.prng;
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    this.prng = x;
+    return x % n;
+  }
+
+  emit(body: EventBody): KEvent {
+    const e = { ...body, time: this.clock, step: this.steps } as KEvent;
+    this.events.push(e);
+    this.lastEvent = e;
+    return e;
+  }
+
+  printk(t: task_struct, text: string, level = 6): void {
+    let lvl = level;
+    let msg = text;
+    const m = /^\x01?<?([0-7])>?/.exec(text);
+    if (text.startsWith('\x01') && m) { lvl = Number(m[1]); msg = text.slice(2); }
+    msg = msg.replace(/\n$/, '');
+    this.dmesg.push({ time: this.clock / 1e9, level: lvl, text: msg });
+    this.emit({ kind: 'printk', pid: t.pid, text: msg });
+  }
+
+  write(t: task_struct, fd: number, text: string): void {
+    this.out.push({ pid: t.pid, fd, text });
+    this.emit({ kind: 'output', pid: t.pid, fd, text });
+  }
+
+  // ---- step-table primitives -------------------------------------------------------------
+
+  /** Pushes a frame: the callee's first step runs next. The caller's pc has already advanced. */
+  call<L extends object>(t: task_struct, fn: KFunction<L>, locals: L): void {
+    const f: KFrame<L> = { fn, pc: 0, locals, ret: 0, retp: null };
+    t.stack.push(f as unknown as KFrame);
+  }
+
+  /** Pops the current frame and hands `value` to the caller (or to user space). */
+  ret(t: task_struct, value: number, ptr: object | null = null): void {
+    const top = t.stack.pop();
+    const n = t.stack.length;
+    if (n > 0) {
+      const f = t.stack[n - 1];
+      f.ret = value;
+      f.retp = ptr;
+    }
+    if (n === t.vm_base && top && top.fn.entry) this.user.syscallReturn(t, value);
+  }
+
+  jump<L>(f: KFrame<L>, label: string): void {
+    const i = f.fn.at[label];
+    if (i === undefined) throw new Error(`${f.fn.name}: no step @${label}`);
+    f.pc = i;
+  }
+
+  // ---- tasks and pids ---------------------------------------------------------------------
+
+  find_task_by_vpid(nr: number): task_struct | null {
+    return this.pid_hash.get(nr) ?? null;
+  }
+
+  for_each_process(): task_struct[] {
+    return [this.init_task, ...list_entries(this.init_task.tasks)];
+  }
+
+  /** Every task, threads included, in pid order (what ps -eL lists). */
+  allTasks(): task_struct[] {
+    return [...this.pid_hash.values()].sort((a, b) => a.pid - b.pid);
+  }
+
+  link_task(p: task_struct): void {
+    if (p.pid === p.tgid) list_add_tail(p.tasks, this.init_task.tasks);
+  }
+
+  hasChildren(t: task_struct): boolean {
+    return !list_empty(t.children);
+  }
+
+  currentOf(cpu: number): task_struct {
+    return this.rq[cpu].curr ?? this.init_task;
+  }
+
+  // ---- sleeping and waking ----------------------------------------------------------------
+
+  /**
+   * try_to_wake_up: if p's state matches `state`, make it TASK_RUNNING and put it back on a run
+   * queue. Returns true when it woke the task.
+   */
+  try_to_wake_up(p: task_struct, state: number, by: task_struct | null): boolean {
+    if ((p.__state & state) === 0) return false;
+    p.__state = C.TASK_RUNNING;
+    this.timers.delete(p);
+    if (!p.se.on_rq && !p.on_cpu) {
+      this.rq[p.cpu].enqueue(p, true);
+      this.emit({ kind: 'wakeup', pid: p.pid, by: by ? by.pid : 0 });
+    } else if (!p.se.on_rq) {
+      this.rq[p.cpu].enqueue(p, true);
+      this.emit({ kind: 'wakeup', pid: p.pid, by: by ? by.pid : 0 });
+    }
+    return true;
+  }
+
+  signal_pending(t: task_struct): boolean {
+    const a = t.pending.signal, b = t.signal.shared_pending.signal, m = t.blocked;
+    return ((a[0] | b[0]) & ~m[0]) !== 0 || ((a[1] | b[1]) & ~m[1]) !== 0;
+  }
+
+  fatal_signal_pending(t: task_struct): boolean {
+    return (t.pending.signal[0] & (1 << (C.SIGKILL - 1))) !== 0 || (t.signal.flags & C.SIGNAL_GROUP_EXIT) !== 0;
+  }
+
+  /**
+   * The step called schedule(): a task whose __state is no longer TASK_RUNNING leaves its run
+   * queue and stays off it until try_to_wake_up; its frame waits at the next step. A pending
+   * signal cancels an interruptible sleep (signal_pending_state), as in __schedule.
+   */
+  schedule(t: task_struct): void {
+    const st = t.__state;
+    const rq = this.rq[t.cpu];
+    if (st === C.TASK_RUNNING) {
+      rq.need_resched = true;
+      t.nivcsw++;
+      return;
+    }
+    if (((st & C.TASK_INTERRUPTIBLE) && this.signal_pending(t)) || ((st & C.TASK_WAKEKILL) && this.fatal_signal_pending(t))) {
+      t.__state = C.TASK_RUNNING;
+      return;
+    }
+    t.nvcsw++;
+    rq.dequeue(t);
+    rq.need_resched = true;
+  }
+
+  /** Sleeps until the clock reaches `until` (schedule_timeout); the state must be set already. */
+  sleepUntil(t: task_struct, until: number): void {
+    t.timeout_at = until;
+    this.timers.add(t);
+    this.schedule(t);
+    if (t.__state === C.TASK_RUNNING) this.timers.delete(t);
+  }
+
+  wake_up_process(p: task_struct, by: task_struct | null): boolean {
+    return this.try_to_wake_up(p, C.TASK_NORMAL, by);
+  }
+
+  /** signal_wake_up: an interruptible (or, for fatal signals, killable or stopped) sleep ends. */
+  signal_wake_up(t: task_struct, fatal: boolean): void {
+    this.try_to_wake_up(t, C.TASK_INTERRUPTIBLE | (fatal ? C.TASK_WAKEKILL | C.__TASK_STOPPED : 0), null);
+  }
+
+  send_signal(sig: number, from: task_struct | null, to: task_struct, group: boolean): boolean {
+    return send_signal(this, sig, from, to, group);
+  }
+
+  /** group_send_sig_info from the kernel itself (pdeath_signal). */
+  send_signal_to_group(sig: number, from: task_struct | null, to: task_struct): boolean {
+    return send_signal(this, sig, from, to, true);
+  }
+
+  /** __wake_up_parent: wakes the parent's threads sleeping in do_wait. */
+  __wake_up_parent(parent: task_struct, child: task_struct): void {
+    for (const w of [...parent.signal.wait_chldexit]) this.try_to_wake_up(w, C.TASK_INTERRUPTIBLE, child);
+  }
+
+  /** The pid namespace's child_reaper: init, pid 1 (the swapper before init exists). */
+  child_reaper(): task_struct {
+    return this.pid_hash.get(1) ?? this.init_task;
+  }
+
+  /** futex wake on a thread's clear_child_tid: pthread_join sleepers for that thread. */
+  futex_wake(addr: number, t: task_struct): void {
+    const ws = this.futex_waiters.get(addr);
+    if (ws) for (const w of [...ws]) this.try_to_wake_up(w, C.TASK_INTERRUPTIBLE, t);
+  }
+
+  panic(message: string): void {
+    if (this.panicked) return;
+    this.panicked = message;
+    this.dmesg.push({ time: this.clock / 1e9, level: 0, text: `Kernel panic - not syncing: ${message}` });
+    this.emit({ kind: 'panic', message });
+  }
+
+  /** finish_task_switch for a TASK_DEAD task: drop the lazy mm and the scheduler's reference. */
+  finish_task_dead(t: task_struct): void {
+    if (t.active_mm && t.active_mm !== t.mm) {
+      t.active_mm.mm_count--;
+    }
+    t.active_mm = null;
+    t.thread.regs = null;
+  }
+
+  /** The task_struct went back to its slab (free_task). */
+  freed(p: task_struct): void {
+    p.stack.length = 0;
+  }
+
+  /** Picks the CPU for a new task: the least loaded, ties broken by the seeded PRNG. */
+  select_task_rq(parent: task_struct): number {
+    if (this.rq.length === 1) return 0;
+    let best = parent.cpu;
+    let load = this.rq[best].nr_running();
+    for (const r of this.rq) {
+      const l = r.nr_running();
+      if (l < load) { best = r.cpu; load = l; }
+    }
+    return best;
+  }
+}

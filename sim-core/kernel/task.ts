@@ -202,4 +202,8 @@ export interface task_struct {
   in_syscall: string;
   /** Not a kernel field: the time until which schedule_timeout sleeps (-1 = none). */
   timeout_at: number;
+  /** Not a kernel field: kernel stack depth at which scenario code runs (0 for user tasks, -1 for none). */
+  vm_base: number;
+  /** Not a kernel field: a built-in program run without the VM ('init'), or ''. */
+  builtin: string;
 }

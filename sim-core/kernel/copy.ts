@@ -1,0 +1,422 @@
+// The copy_* helpers of copy_process (kernel/fork.c, kernel/cred.c, arch/x86/kernel/process.c)
+// and alloc_pid (kernel/pid.c). Each one shares or duplicates one resource of the parent.
+
+import * as C from './consts';
+import { kfunc } from './frame';
+import type { Kernel } from './kernel';
+import { blankTask, newFiles, newMm, newSighand, newSignal } from './objects';
+import { kaddr, type mm_struct, type task_struct } from './task';
+import type { kernel_clone_args } from './fork';
+
+interface DupL { orig: task_struct; tsk: task_struct | null; kthread: boolean }
+
+export const dup_task_struct = kfunc<DupL>('dup_task_struct', 'kernel/fork.c', `
+static struct task_struct *dup_task_struct(struct task_struct *orig, int node)
+{
+	struct task_struct *tsk;
+	int err;
+
+	tsk = alloc_task_struct_node(node);                 @alloc
+	if (!tsk)
+		return NULL;
+
+	err = arch_dup_task_struct(tsk, orig);              @copy
+	/* The new task gets its own kernel stack and thread_info. */
+	err = alloc_thread_stack_node(tsk, node);           @stack
+
+	clear_tsk_need_resched(tsk);
+	refcount_set(&tsk->usage, 1);
+	tsk->worker_private = NULL;
+	return tsk;                                         @ret
+}
+`, {
+  alloc: (_k, t, f) => { f.locals.tsk = blankTask(t.signal, t.cred); },
+  copy: (_k, t, f) => {
+    const p = f.locals.tsk as task_struct;
+    // *tsk = *orig: every scalar and pointer is copied; lists are re-initialised below.
+    p.__state = t.__state; p.flags = t.flags; p.comm = t.comm; p.prio = t.prio;
+    p.static_prio = t.static_prio; p.normal_prio = t.normal_prio; p.se.load_weight = t.se.load_weight;
+    p.se.vruntime = t.se.vruntime; p.cpu = t.cpu; p.mm = t.mm; p.active_mm = t.active_mm;
+    p.files = t.files; p.fs = t.fs; p.signal = t.signal; p.sighand = t.sighand;
+    p.blocked = t.blocked.slice(); p.real_cred = t.real_cred; p.cred = t.cred;
+    p.pdeath_signal = t.pdeath_signal; p.exit_signal = t.exit_signal;
+    p.real_parent = t.real_parent; p.parent = t.parent; p.group_leader = t.group_leader;
+    p.tgid = t.tgid; p.pid = t.pid;
+  },
+  stack: (_k, _t, f) => {
+    const p = f.locals.tsk as task_struct;
+    p.stack = [];
+    p.thread_info = { flags: 0, syscall_work: 0 };
+    p.usage = 1;
+    p.worker_private = null;
+    p.vm_base = f.locals.kthread ? -1 : 0;
+  },
+  ret: (k, t, f) => k.ret(t, 0, f.locals.tsk),
+}, ['orig', 'tsk']);
+
+interface CredL { p: task_struct; clone_flags: number }
+
+export const copy_creds = kfunc<CredL>('copy_creds', 'kernel/cred.c', `
+/*
+ * Threads share their credentials; a new process gets its own copy. Either
+ * way the user's count of tasks (what RLIMIT_NPROC limits) goes up by one.
+ */
+int copy_creds(struct task_struct *p, unsigned long clone_flags)
+{
+	struct cred *new;
+
+	if (clone_flags & CLONE_THREAD) {                   @thread
+		p->real_cred = get_cred(p->cred);
+		get_cred(p->cred);
+		inc_rlimit_ucounts(task_ucounts(p), UCOUNT_RLIMIT_NPROC, 1);
+		return 0;
+	}
+
+	new = prepare_creds();                              @prepare
+	p->cred = p->real_cred = get_cred(new);
+	inc_rlimit_ucounts(task_ucounts(p), UCOUNT_RLIMIT_NPROC, 1);
+	return 0;                                           @ret
+}
+`, {
+  thread: (k, t, f) => {
+    const p = f.locals.p;
+    if (f.locals.clone_flags & C.CLONE_THREAD) {
+      p.cred.usage += 2;
+      p.cred.user.processes++;
+      k.ret(t, 0);
+    }
+  },
+  prepare: (_k, _t, f) => {
+    const p = f.locals.p;
+    const old = p.cred;
+    const n = { type: 'cred' as const, addr: kaddr(184), usage: 2, uid: old.uid, euid: old.euid, user: old.user };
+    p.cred = p.real_cred = n;
+    n.user.processes++;
+  },
+  ret: (k, t) => k.ret(t, 0),
+}, ['p', 'clone_flags']);
+
+interface CopyL { clone_flags: number; tsk: task_struct }
+
+export const copy_files = kfunc<CopyL>('copy_files', 'kernel/fork.c', `
+static int copy_files(unsigned long clone_flags, struct task_struct *tsk,
+		      int no_files)
+{
+	struct files_struct *oldf, *newf;
+
+	oldf = current->files;                              @old
+	if (!oldf)
+		return 0;
+
+	if (clone_flags & CLONE_FILES) {                    @share
+		atomic_inc(&oldf->count);
+		return 0;
+	}
+
+	newf = dup_fd(oldf, NR_OPEN_MAX, &error);           @dup
+	tsk->files = newf;
+	return 0;                                           @ret
+}
+`, {
+  old: (k, t, f) => { if (!t.files) { f.locals.tsk.files = null; k.ret(t, 0); } },
+  share: (k, t, f) => {
+    if (f.locals.clone_flags & C.CLONE_FILES && t.files) { t.files.count++; f.locals.tsk.files = t.files; k.ret(t, 0); }
+  },
+  dup: (_k, t, f) => {
+    const nf = newFiles();
+    nf.fds = (t.files as NonNullable<task_struct['files']>).fds.slice();
+    f.locals.tsk.files = nf;
+  },
+  ret: (k, t) => k.ret(t, 0),
+}, ['clone_flags', 'tsk']);
+
+export const copy_fs = kfunc<CopyL>('copy_fs', 'kernel/fork.c', `
+static int copy_fs(unsigned long clone_flags, struct task_struct *tsk)
+{
+	struct fs_struct *fs = current->fs;                 @old
+	if (clone_flags & CLONE_FS) {                       @share
+		spin_lock(&fs->lock);
+		fs->users++;
+		spin_unlock(&fs->lock);
+		return 0;
+	}
+	tsk->fs = copy_fs_struct(fs);                       @copy
+	return 0;                                           @ret
+}
+`, {
+  old: (k, t, f) => { if (!t.fs) { f.locals.tsk.fs = null; k.ret(t, 0); } },
+  share: (k, t, f) => {
+    if (f.locals.clone_flags & C.CLONE_FS && t.fs) { t.fs.users++; f.locals.tsk.fs = t.fs; k.ret(t, 0); }
+  },
+  copy: (_k, t, f) => {
+    const old = t.fs as NonNullable<task_struct['fs']>;
+    f.locals.tsk.fs = { type: 'fs_struct', addr: kaddr(56), users: 1, root: old.root, pwd: old.pwd };
+  },
+  ret: (k, t) => k.ret(t, 0),
+}, ['clone_flags', 'tsk']);
+
+export const copy_sighand = kfunc<CopyL>('copy_sighand', 'kernel/fork.c', `
+static int copy_sighand(unsigned long clone_flags, struct task_struct *tsk)
+{
+	struct sighand_struct *sig;
+
+	if (clone_flags & CLONE_SIGHAND) {                  @share
+		refcount_inc(&current->sighand->count);
+		return 0;
+	}
+	sig = kmem_cache_alloc(sighand_cachep, GFP_KERNEL); @alloc
+	RCU_INIT_POINTER(tsk->sighand, sig);
+	refcount_set(&sig->count, 1);
+	spin_lock_irq(&current->sighand->siglock);
+	memcpy(sig->action, current->sighand->action, sizeof(sig->action));
+	spin_unlock_irq(&current->sighand->siglock);
+
+	/* Reset all signal handler not set to SIG_IGN to SIG_DFL. */
+	if (clone_flags & CLONE_CLEAR_SIGHAND)
+		flush_signal_handlers(tsk, 0);
+	return 0;                                           @ret
+}
+`, {
+  share: (k, t, f) => {
+    if (f.locals.clone_flags & C.CLONE_SIGHAND && t.sighand) { t.sighand.count++; f.locals.tsk.sighand = t.sighand; k.ret(t, 0); }
+  },
+  alloc: (_k, t, f) => {
+    const sh = newSighand();
+    if (t.sighand) sh.action = t.sighand.action.map((a) => ({ ...a }));
+    f.locals.tsk.sighand = sh;
+  },
+  ret: (k, t) => k.ret(t, 0),
+}, ['clone_flags', 'tsk']);
+
+export const copy_signal = kfunc<CopyL>('copy_signal', 'kernel/fork.c', `
+static int copy_signal(unsigned long clone_flags, struct task_struct *tsk)
+{
+	struct signal_struct *sig;
+
+	if (clone_flags & CLONE_THREAD)                     @thread
+		return 0;
+
+	sig = kmem_cache_zalloc(signal_cachep, GFP_KERNEL); @alloc
+	tsk->signal = sig;
+	sig->nr_threads = 1;
+	atomic_set(&sig->live, 1);
+	refcount_set(&sig->sigcnt, 1);
+	sig->thread_head = (struct list_head)LIST_HEAD_INIT(tsk->thread_node);
+	init_waitqueue_head(&sig->wait_chldexit);
+	sig->curr_target = tsk;
+	memcpy(sig->rlim, current->signal->rlim, sizeof sig->rlim);
+	sig->oom_score_adj = current->signal->oom_score_adj;
+	return 0;                                           @ret
+}
+`, {
+  thread: (k, t, f) => { if (f.locals.clone_flags & C.CLONE_THREAD) { f.locals.tsk.signal = t.signal; k.ret(t, 0); } },
+  alloc: (_k, t, f) => {
+    const sig = newSignal(t.signal.rlim_nproc.rlim_cur);
+    sig.rlim_nproc = { ...t.signal.rlim_nproc };
+    f.locals.tsk.signal = sig;
+  },
+  ret: (k, t) => k.ret(t, 0),
+}, ['clone_flags', 'tsk']);
+
+interface MmL { clone_flags: number; tsk: task_struct; oldmm: mm_struct | null; mm: mm_struct | null }
+
+export const copy_mm = kfunc<MmL>('copy_mm', 'kernel/fork.c', `
+static int copy_mm(unsigned long clone_flags, struct task_struct *tsk)
+{
+	struct mm_struct *mm, *oldmm;
+
+	tsk->mm = NULL;
+	tsk->active_mm = NULL;
+
+	/* A kernel thread has no address space of its own. */
+	oldmm = current->mm;                                @old
+	if (!oldmm)
+		return 0;
+
+	if (clone_flags & CLONE_VM) {                       @share
+		mmget(oldmm);
+		mm = oldmm;
+	} else {
+		mm = dup_mm(tsk, current->mm);                  @dup
+		if (!mm)
+			return -ENOMEM;
+	}
+
+	tsk->mm = mm;                                       @set
+	tsk->active_mm = mm;
+	return 0;                                           @ret
+}
+`, {
+  old: (k, t, f) => {
+    f.locals.tsk.mm = null;
+    f.locals.tsk.active_mm = null;
+    f.locals.oldmm = t.mm;
+    if (!t.mm) k.ret(t, 0);
+  },
+  share: (k, t, f) => {
+    const old = f.locals.oldmm as mm_struct;
+    if (f.locals.clone_flags & C.CLONE_VM) { old.mm_users++; f.locals.mm = old; k.jump(f, 'set'); }
+  },
+  dup: (k, t, f) => k.call(t, dup_mm, { tsk: f.locals.tsk, oldmm: f.locals.oldmm as mm_struct, mm: null }),
+  set: (_k, _t, f) => {
+    const mm = f.locals.mm ?? (f.retp as mm_struct);
+    f.locals.mm = mm;
+    f.locals.tsk.mm = mm;
+    f.locals.tsk.active_mm = mm;
+  },
+  ret: (k, t) => k.ret(t, 0),
+}, ['clone_flags', 'tsk', 'oldmm', 'mm']);
+
+interface DupMmL { tsk: task_struct; oldmm: mm_struct; mm: mm_struct | null }
+
+export const dup_mm = kfunc<DupMmL>('dup_mm', 'kernel/fork.c', `
+/*
+ * A private copy of the parent's address space. The real kernel shares the
+ * pages copy-on-write; the copy the child sees is the same.
+ */
+static struct mm_struct *dup_mm(struct task_struct *tsk,
+				struct mm_struct *oldmm)
+{
+	struct mm_struct *mm;
+	int err;
+
+	mm = allocate_mm();                                 @alloc
+	memcpy(mm, oldmm, sizeof(*mm));
+	if (!mm_init(mm, tsk, mm->user_ns))
+		goto fail_nomem;
+
+	err = dup_mmap(mm, oldmm);                          @mmap
+	mm->hiwater_rss = get_mm_rss(mm);
+	mm->hiwater_vm = mm->total_vm;
+	return mm;                                          @ret
+}
+`, {
+  alloc: (_k, _t, f) => { f.locals.mm = newMm(f.locals.oldmm.exe, null); },
+  mmap: (_k, _t, f) => {
+    const mm = f.locals.mm as mm_struct;
+    mm.memory = f.locals.oldmm.memory ? f.locals.oldmm.memory.clone() : null;
+  },
+  ret: (k, t, f) => k.ret(t, 0, f.locals.mm),
+}, ['tsk', 'oldmm', 'mm']);
+
+interface ThrL { p: task_struct; args: kernel_clone_args }
+
+export const copy_thread = kfunc<ThrL>('copy_thread', 'arch/x86/kernel/process.c', `
+int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
+{
+	unsigned long clone_flags = args->flags;
+	struct pt_regs *childregs;
+
+	childregs = task_pt_regs(p);                        @regs
+	frame->ret_addr = (unsigned long) ret_from_fork_asm;
+	p->thread.sp = (unsigned long) fork_frame;
+
+	if (unlikely(p->flags & PF_KTHREAD)) {              @kthread
+		/* Kernel thread: starts in the function it was created for. */
+		kthread_frame_init(frame, args->fn, args->fn_arg);
+		return 0;
+	}
+
+	/* The child's registers are the parent's, but fork() returns 0 in it. */
+	*childregs = *current_pt_regs();                    @copy
+	childregs->ax = 0;
+	if (args->fn) {
+		/* pthread_create: the new thread starts in its start routine. */
+		childregs->sp = args->stack;
+		childregs->ip = (unsigned long) args->fn;
+	}
+	return 0;                                           @ret
+}
+`, {
+  regs: () => { /* The frame the child will return through is prepared here. */ },
+  kthread: (k, t, f) => {
+    if (f.locals.p.flags & C.PF_KTHREAD) {
+      f.locals.p.thread.regs = null;
+      k.ret(t, 0);
+    }
+  },
+  copy: (k, t, f) => {
+    const p = f.locals.p;
+    const a = f.locals.args;
+    if (a.fn && p.mm && p.mm.memory) {
+      p.thread.regs = k.user.threadRegs(p.mm.memory, a.fn, a.fn_arg);
+    } else {
+      p.thread.regs = k.user.copyRegs(t, p);
+    }
+  },
+  ret: (k, t) => k.ret(t, 0),
+}, ['p']);
+
+interface PidL { nr: number; tries: number }
+
+export const alloc_pid = kfunc<PidL>('alloc_pid', 'kernel/pid.c', `
+/*
+ * Takes the next free number after the last one handed out, wrapping to
+ * RESERVED_PIDS (300) once pid_max is reached: the pid numbers below 300 are
+ * used only once, at boot. When every number is taken, fork fails with EAGAIN.
+ */
+struct pid *alloc_pid(struct pid_namespace *ns, pid_t *set_tid,
+		      size_t set_tid_size)
+{
+	struct pid *pid;
+	int nr;
+
+	pid = kmem_cache_alloc(ns->pid_cachep, GFP_KERNEL); @alloc
+	idr_preload(GFP_KERNEL);
+	spin_lock_irq(&pidmap_lock);
+	/* Cyclic: start after the last pid; wrap to RESERVED_PIDS. */
+	nr = idr_alloc_cyclic(&tmp->idr, NULL, pid_min,
+			      pid_max, GFP_ATOMIC);                     @idr
+	spin_unlock_irq(&pidmap_lock);
+	idr_preload_end();
+
+	if (nr < 0) {                                       @check
+		retval = (nr == -ENOSPC) ? -EAGAIN : nr;
+		goto out_free;
+	}
+	pid->numbers[i].nr = nr;
+	return pid;                                         @ret
+
+out_free:
+	return ERR_PTR(retval);                             @out_free
+}
+`, {
+  alloc: () => { /* struct pid comes from its slab cache. */ },
+  idr: (k, _t, f) => { f.locals.nr = idr_alloc_cyclic(k); },
+  check: (k, _t, f) => { if (f.locals.nr < 0) k.jump(f, 'out_free'); },
+  ret: (k, t, f) => k.ret(t, f.locals.nr),
+  out_free: (k, t) => k.ret(t, -C.EAGAIN),
+}, ['nr']);
+
+/**
+ * idr_alloc_cyclic over [pid_min, pid_max): the first free number after last_pid, wrapping to
+ * RESERVED_PIDS once the cursor has passed it (to 1 before that, as at boot).
+ */
+export function idr_alloc_cyclic(k: Kernel): number {
+  const max = k.pid_max;
+  const min = k.last_pid >= C.RESERVED_PIDS ? C.RESERVED_PIDS : 1;
+  let nr = k.last_pid + 1;
+  for (let n = 0; n < max; n++) {
+    if (nr >= max) nr = min;
+    if (!k.pid_idr.has(nr)) {
+      k.last_pid = nr;
+      k.pid_idr.add(nr);
+      return nr;
+    }
+    nr++;
+  }
+  return -1;
+}
+
+/** Undoes the first `done` stages of copy_process (the bad_fork_cleanup_* labels). */
+export function undo_copy(k: Kernel, _t: task_struct, p: task_struct, done: number, flags: number): void {
+  if (done >= 9) k.pid_idr.delete(p.pid);
+  if (done >= 8) p.thread.regs = null;
+  if (done >= 7 && p.mm) { p.mm.mm_users--; if (p.mm.mm_users === 0) p.mm.memory = null; }
+  if (done >= 6 && !(flags & C.CLONE_THREAD)) p.signal.sigcnt--;
+  if (done >= 5 && p.sighand) p.sighand.count--;
+  if (done >= 4 && p.fs) p.fs.users--;
+  if (done >= 3 && p.files) p.files.count--;
+  if (done >= 2) p.cred.user.processes--;
+  p.usage = 0;
+}

@@ -1,0 +1,85 @@
+// Constructors for task_struct and the structures it points to, and init_task (the swapper,
+// pid 0) that the kernel's task list starts from.
+
+import * as C from './consts';
+import type { Kernel } from './kernel';
+import { ListHead } from './list';
+import {
+  kaddr, type cred, type files_struct, type fs_struct, type k_sigaction, type mm_struct,
+  type sighand_struct, type signal_struct, type sigpending, type task_struct, type user_struct,
+} from './task';
+import type { UserMemory } from '../vm/types';
+
+export function newPending(): sigpending {
+  return { signal: [0, 0], from: new Map() };
+}
+
+export function newSighand(): sighand_struct {
+  const action: k_sigaction[] = [];
+  for (let i = 0; i < C._NSIG; i++) action.push({ handler: C.SIG_DFL, flags: 0, mask: 0 });
+  return { type: 'sighand_struct', addr: kaddr(2088), count: 1, action };
+}
+
+export function newSignal(nproc: number): signal_struct {
+  return {
+    type: 'signal_struct', addr: kaddr(1152), sigcnt: 1, nr_threads: 1, live: 1,
+    thread_head: new ListHead<task_struct>(null), shared_pending: newPending(), flags: 0, group_exit_code: 0,
+    group_exec_task: null, group_stop_count: 0, notify_count: 0, is_child_subreaper: false,
+    has_child_subreaper: false, rlim_nproc: { rlim_cur: nproc, rlim_max: nproc },
+    wait_chldexit: new Set(), group_stop_sig: 0, utime: 0, stime: 0,
+  };
+}
+
+export function newMm(exe: string, memory: UserMemory | null): mm_struct {
+  return { type: 'mm_struct', addr: kaddr(1408), mm_users: 1, mm_count: 1, exe, memory };
+}
+
+export function newFiles(): files_struct {
+  return { type: 'files_struct', addr: kaddr(704), count: 1, fds: [0, 1, 2] };
+}
+
+export function newFs(): fs_struct {
+  return { type: 'fs_struct', addr: kaddr(56), users: 1, root: '/', pwd: '/' };
+}
+
+export function newCred(user: user_struct): cred {
+  return { type: 'cred', addr: kaddr(184), usage: 1, uid: user.uid, euid: user.uid, user };
+}
+
+/** A zeroed task_struct; dup_task_struct fills it from the parent. */
+export function blankTask(signal: signal_struct, c: cred): task_struct {
+  const t = {
+    type: 'task_struct', addr: kaddr(9792), __state: C.TASK_RUNNING, exit_state: 0, exit_code: 0,
+    exit_signal: 0, pdeath_signal: 0, flags: 0, pid: 0, tgid: 0, comm: '', prio: C.DEFAULT_PRIO,
+    static_prio: C.DEFAULT_PRIO, normal_prio: C.DEFAULT_PRIO,
+    se: { vruntime: 0, sum_exec_runtime: 0, exec_start: 0, load_weight: C.NICE_0_LOAD, on_rq: false, deadline: 0 },
+    cpu: 0, on_cpu: false, real_parent: null, parent: null, mm: null, active_mm: null,
+    files: null, fs: null, signal, sighand: null, pending: newPending(), blocked: [0, 0],
+    vfork_done: null, stack: [], thread_info: { flags: 0, syscall_work: 0 },
+    thread: { regs: null, stack_segment: -1 }, real_cred: c, cred: c, start_time: 0, utime: 0,
+    stime: 0, nvcsw: 0, nivcsw: 0, set_child_tid: 0, clear_child_tid: 0, worker_private: null,
+    usage: 1, zombie_since: -1, in_syscall: '', timeout_at: -1, vm_base: 0, builtin: '',
+  } as unknown as task_struct;
+  t.children = new ListHead<task_struct>(null);
+  t.sibling = new ListHead<task_struct>(t);
+  t.thread_node = new ListHead<task_struct>(t);
+  t.tasks = new ListHead<task_struct>(t);
+  t.group_leader = t;
+  return t;
+}
+
+export function newInitTask(k: Kernel): task_struct {
+  const root: user_struct = { uid: 0, processes: 0 };
+  const t = blankTask(newSignal(C.RLIM_INFINITY), newCred(root));
+  t.comm = 'swapper/0';
+  t.flags = C.PF_KTHREAD | C.PF_IDLE;
+  t.sighand = newSighand();
+  t.files = newFiles();
+  t.fs = newFs();
+  t.real_parent = t;
+  t.parent = t;
+  t.signal.thread_head = new ListHead<task_struct>(null);
+  t.on_cpu = true;
+  void k;
+  return t;
+}

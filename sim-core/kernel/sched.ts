@@ -1,0 +1,262 @@
+// kernel/sched/core.c and kernel/time: a new task's scheduler setup and first wake-up, the death
+// of a task, and the sleeping calls (schedule_timeout, msleep, nanosleep, pause, sched_yield).
+
+import * as C from './consts';
+import { kfunc } from './frame';
+import type { task_struct } from './task';
+
+/** CONFIG_HZ of the distribution kernels these machines run. */
+export const HZ = 250;
+export const NSEC_PER_JIFFY = 1e9 / HZ;
+
+interface SfL { clone_flags: number; p: task_struct }
+
+export const sched_fork = kfunc<SfL>('sched_fork', 'kernel/sched/core.c', `
+/*
+ * fork()/clone()-time setup. The child is put in TASK_NEW (Linux 4.14 and
+ * later; older kernels used TASK_RUNNING here): nothing, not even a signal,
+ * can wake it and put it on a run queue before wake_up_new_task() does.
+ */
+int sched_fork(unsigned long clone_flags, struct task_struct *p)
+{
+	__sched_fork(clone_flags, p);                       @init
+	p->__state = TASK_NEW;                              @state
+
+	/* Make sure we do not leak PI boosting priority to the child. */
+	p->prio = current->normal_prio;                     @prio
+
+	p->sched_class = &fair_sched_class;
+	init_entity_runnable_average(&p->se);
+	return 0;                                           @ret
+}
+`, {
+  init: (_k, _t, f) => {
+    const p = f.locals.p;
+    p.se = { vruntime: p.se.vruntime, sum_exec_runtime: 0, exec_start: 0, load_weight: p.se.load_weight, on_rq: false, deadline: 0 };
+    p.on_cpu = false;
+    p.nvcsw = p.nivcsw = 0;
+  },
+  state: (_k, _t, f) => { f.locals.p.__state = C.TASK_NEW; },
+  prio: (_k, t, f) => { f.locals.p.prio = t.normal_prio; },
+  ret: (k, t) => k.ret(t, 0),
+}, ['clone_flags', 'p']);
+
+interface WnL { p: task_struct }
+
+export const wake_up_new_task = kfunc<WnL>('wake_up_new_task', 'kernel/sched/core.c', `
+/*
+ * The first wake-up of a new task: TASK_NEW becomes TASK_RUNNING and CFS
+ * places the child one slice to the right of min_vruntime (START_DEBIT), so
+ * the parent normally keeps the CPU and returns from fork() first.
+ */
+void wake_up_new_task(struct task_struct *p)
+{
+	struct rq_flags rf;
+	struct rq *rq;
+
+	WRITE_ONCE(p->__state, TASK_RUNNING);               @state
+	__set_task_cpu(p, select_task_rq(p, task_cpu(p), WF_FORK)); @cpu
+	rq = __task_rq_lock(p, &rf);
+	activate_task(rq, p, ENQUEUE_NOCLOCK);              @activate
+	trace_sched_wakeup_new(p);
+	wakeup_preempt(rq, p, WF_FORK);                     @preempt
+	task_rq_unlock(rq, p, &rf);
+}                                                       @ret
+`, {
+  state: (_k, _t, f) => { f.locals.p.__state = C.TASK_RUNNING; },
+  cpu: (k, t, f) => { f.locals.p.cpu = k.select_task_rq(t); },
+  activate: (k, t, f) => {
+    const p = f.locals.p;
+    const rq = k.rq[p.cpu];
+    const base = Math.max(rq.min_vruntime, p.cpu === t.cpu ? t.se.vruntime : rq.min_vruntime);
+    p.se.vruntime = base + (rq.sched_slice() * C.NICE_0_LOAD) / p.se.load_weight;
+    rq.enqueue(p, false);
+  },
+  preempt: () => { /* A new task never preempts its parent here (START_DEBIT put it to the right). */ },
+  ret: (k, t) => k.ret(t, 0),
+}, ['p']);
+
+export const do_task_dead = kfunc<object>('do_task_dead', 'kernel/sched/core.c', `
+void __noreturn do_task_dead(void)
+{
+	/* Causes final put_task_struct in finish_task_switch(): */
+	set_special_state(TASK_DEAD);                       @state
+
+	/* Tell freezer to ignore us: */
+	current->flags |= PF_NOFREEZE;
+
+	__schedule(SM_NONE);                                @schedule
+	BUG();
+}
+`, {
+  state: (_k, t) => { t.__state = C.TASK_DEAD; t.flags |= C.PF_NOFREEZE; },
+  schedule: (k, t, f) => {
+    f.pc = f.fn.at.schedule;
+    const rq = k.rq[t.cpu];
+    rq.dequeue(t);
+    rq.need_resched = true;
+    k.finish_task_dead(t);
+  },
+});
+
+interface StL { timeout: number; expire: number }
+
+export const schedule_timeout = kfunc<StL>('schedule_timeout', 'kernel/time/sleep_timeout.c', `
+/*
+ * Sleeps until timeout jiffies have passed or the task is woken. The caller
+ * sets the task state first; in TASK_RUNNING this returns at once.
+ */
+signed long __sched schedule_timeout(signed long timeout)
+{
+	struct process_timer timer;
+	unsigned long expire;
+
+	if (timeout == MAX_SCHEDULE_TIMEOUT) {              @check
+		schedule();
+		goto out;
+	}
+	expire = timeout + jiffies;                         @arm
+	timer.task = current;
+	timer_setup_on_stack(&timer.timer, process_timeout, 0);
+	__mod_timer(&timer.timer, expire, MOD_TIMER_NOTPENDING);
+	schedule();                                         @schedule
+	del_timer_sync(&timer.timer);
+
+	timeout = expire - jiffies;                         @out
+	return timeout < 0 ? 0 : timeout;
+}
+`, {
+  check: (k, t, f) => {
+    if (f.locals.timeout < 0 || f.locals.timeout >= 0x7fffffff) { f.locals.expire = -1; k.jump(f, 'out'); k.schedule(t); }
+  },
+  arm: (k, _t, f) => { f.locals.expire = k.clock + f.locals.timeout * NSEC_PER_JIFFY; },
+  schedule: (k, t, f) => {
+    if (t.__state === C.TASK_RUNNING) return;
+    k.sleepUntil(t, f.locals.expire);
+  },
+  out: (k, t, f) => {
+    t.timeout_at = -1;
+    if (f.locals.expire < 0) { k.ret(t, 0x7fffffff); return; }
+    const left = Math.ceil((f.locals.expire - k.clock) / NSEC_PER_JIFFY);
+    k.ret(t, left < 0 ? 0 : left);
+  },
+}, ['timeout']);
+
+interface MsL { msecs: number; timeout: number }
+
+export const msleep = kfunc<MsL>('msleep', 'kernel/time/sleep_timeout.c', `
+void msleep(unsigned int msecs)
+{
+	unsigned long timeout = msecs_to_jiffies(msecs) + 1; @init
+
+	while (timeout) {                                   @loop
+		__set_current_state(TASK_UNINTERRUPTIBLE);      @state
+		timeout = schedule_timeout(timeout);            @sleep
+	}                                                   @again
+}                                                       @ret
+`, {
+  init: (_k, _t, f) => { f.locals.timeout = Math.ceil((f.locals.msecs * HZ) / 1000) + 1; },
+  loop: (k, _t, f) => { if (f.locals.timeout <= 0) k.jump(f, 'ret'); },
+  state: (_k, t) => { t.__state = C.TASK_UNINTERRUPTIBLE; },
+  sleep: (k, t, f) => { k.call(t, schedule_timeout, { timeout: f.locals.timeout, expire: 0 }); },
+  again: (k, _t, f) => { f.locals.timeout = f.ret; k.jump(f, 'loop'); },
+  ret: (k, t) => k.ret(t, 0),
+}, ['msecs', 'timeout']);
+
+interface NsL { ns: number; expire: number }
+
+export const __x64_sys_nanosleep = kfunc<NsL>('__x64_sys_nanosleep', 'kernel/time/hrtimer.c', `
+/* sleep(), usleep() and nanosleep() end here: an interruptible sleep. */
+SYSCALL_DEFINE2(nanosleep, struct __kernel_timespec __user *, rqtp,
+		struct __kernel_timespec __user *, rmtp)
+{
+	struct hrtimer_sleeper t;
+
+	hrtimer_setup_sleeper_on_stack(&t, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	hrtimer_set_expires_range_ns(&t.timer, timespec64_to_ktime(tu), 0); @arm
+	set_current_state(TASK_INTERRUPTIBLE|TASK_FREEZABLE); @state
+	hrtimer_sleeper_start_expires(&t, mode);
+	if (likely(t.task))
+		schedule();                                     @schedule
+	__set_current_state(TASK_RUNNING);                  @woken
+	if (!t.task)
+		return 0;
+	return -ERESTART_RESTARTBLOCK;                      @ret
+}
+`, {
+  arm: (k, _t, f) => { f.locals.expire = k.clock + f.locals.ns; },
+  state: (_k, t) => { t.__state = C.TASK_INTERRUPTIBLE; },
+  schedule: (k, t, f) => { if (f.locals.ns > 0) k.sleepUntil(t, f.locals.expire); else t.__state = C.TASK_RUNNING; },
+  woken: (_k, t) => { t.__state = C.TASK_RUNNING; t.timeout_at = -1; },
+  ret: (k, t, f) => k.ret(t, k.clock >= f.locals.expire ? 0 : -C.EINTR),
+}, ['ns']);
+
+export const __x64_sys_pause = kfunc<object>('__x64_sys_pause', 'kernel/signal.c', `
+/* Sleeps until a signal is delivered; returns -1 with errno EINTR after its handler. */
+SYSCALL_DEFINE0(pause)
+{
+	while (!signal_pending(current)) {                  @check
+		__set_current_state(TASK_INTERRUPTIBLE);        @state
+		schedule();                                     @schedule
+	}
+	return -ERESTARTNOHAND;                             @ret
+}
+`, {
+  check: (k, t, f) => { if (k.signal_pending(t)) k.jump(f, 'ret'); },
+  state: (_k, t) => { t.__state = C.TASK_INTERRUPTIBLE; },
+  schedule: (k, t, f) => { k.jump(f, 'check'); k.schedule(t); },
+  ret: (k, t) => k.ret(t, -C.EINTR),
+});
+
+export const __x64_sys_sched_yield = kfunc<object>('__x64_sys_sched_yield', 'kernel/sched/syscalls.c', `
+SYSCALL_DEFINE0(sched_yield)
+{
+	/* Go to the back of the run queue: curr's turn is over for now. */
+	do_sched_yield();                                   @yield
+	return 0;                                           @ret
+}
+`, {
+  yield: (k, t) => {
+    const rq = k.rq[t.cpu];
+    if (rq.timeline.length > 0) t.se.vruntime = Math.max(t.se.vruntime, rq.timeline[rq.timeline.length - 1].se.vruntime + 1);
+    k.schedule(t);
+  },
+  ret: (k, t) => k.ret(t, 0),
+});
+
+/** Weight of a nice level (sched_prio_to_weight). */
+export function set_load_weight(p: task_struct): void {
+  const idx = p.static_prio - C.MAX_RT_PRIO;
+  p.se.load_weight = C.sched_prio_to_weight[Math.max(0, Math.min(39, idx))];
+}
+
+export const schedule = kfunc<object>('schedule', 'kernel/sched/core.c', `
+/*
+ * Gives up the CPU. A task that set itself TASK_INTERRUPTIBLE or
+ * TASK_UNINTERRUPTIBLE before calling this leaves the run queue here and
+ * continues after this line only once try_to_wake_up() has run for it.
+ */
+asmlinkage __visible void __sched schedule(void)
+{
+	struct task_struct *tsk = current;
+
+	sched_submit_work(tsk);
+	__schedule_loop(SM_NONE);                           @schedule
+	sched_update_worker(tsk);
+}                                                       @ret
+`, {
+  schedule: (k, t) => k.schedule(t),
+  ret: (k, t) => k.ret(t, 0),
+});
+
+interface WpL { p: task_struct | null }
+
+export const wake_up_process = kfunc<WpL>('wake_up_process', 'kernel/sched/core.c', `
+/* Wakes a task sleeping in TASK_INTERRUPTIBLE or TASK_UNINTERRUPTIBLE. */
+int wake_up_process(struct task_struct *p)
+{
+	return try_to_wake_up(p, TASK_NORMAL, 0);           @wake
+}
+`, {
+  wake: (k, t, f) => k.ret(t, f.locals.p && k.wake_up_process(f.locals.p, t) ? 1 : 0),
+}, ['p']);

@@ -1,0 +1,314 @@
+// kernel/signal.c: kill -> kill_pid_info -> group_send_sig_info -> send_signal_locked, the checks
+// of prepare_signal (stop/continue side effects, ignored signals, init's protection), and the
+// delivery on the way back to user space (get_signal, do_signal_stop).
+
+import * as C from './consts';
+import { kfunc } from './frame';
+import type { Kernel } from './kernel';
+import { list_entries } from './list';
+import type { task_struct } from './task';
+import { do_group_exit } from './exit';
+
+function bit(sig: number): [number, number] {
+  return sig <= 32 ? [0, 1 << (sig - 1)] : [1, 1 << (sig - 33)];
+}
+export function sigismember(set: number[], sig: number): boolean {
+  const [i, b] = bit(sig);
+  return (set[i] & b) !== 0;
+}
+export function sigaddset(set: number[], sig: number): void {
+  const [i, b] = bit(sig);
+  set[i] |= b;
+}
+export function sigdelset(set: number[], sig: number): void {
+  const [i, b] = bit(sig);
+  set[i] &= ~b;
+}
+
+/** sig_task_ignored: the disposition (or init's protection) throws the signal away at once. */
+export function sig_ignored(t: task_struct, sig: number, force: boolean): boolean {
+  if (sigismember(t.blocked, sig)) return false;
+  const h = t.sighand ? t.sighand.action[sig - 1].handler : C.SIG_DFL;
+  if ((t.signal.flags & C.SIGNAL_UNKILLABLE) && h === C.SIG_DFL && !(force && (sig === C.SIGKILL || sig === C.SIGSTOP))) return true;
+  if (h === C.SIG_IGN) return sig !== C.SIGKILL && sig !== C.SIGSTOP;
+  return h === C.SIG_DFL && C.sig_default_action(sig) === 'ignore' && sig !== C.SIGCONT;
+}
+
+/**
+ * send_signal_locked for a whole thread group (or one thread when `group` is false). Returns
+ * false when the signal was dropped (ignored or the group is already exiting).
+ */
+export function send_signal(k: Kernel, sig: number, from: task_struct | null, p: task_struct, group: boolean, force = false): boolean {
+  if (!prepare_signal(k, sig, from, p, force)) return false;
+  const pending = group ? p.signal.shared_pending : p.pending;
+  if (sig < C.SIGRTMIN_K && sigismember(pending.signal, sig)) return true; // legacy signals do not queue twice
+  sigaddset(pending.signal, sig);
+  pending.from.set(sig, from ? from.tgid : 0);
+  complete_signal(k, sig, p, group);
+  return true;
+}
+
+function prepare_signal(k: Kernel, sig: number, from: task_struct | null, p: task_struct, force: boolean): boolean {
+  const sig_s = p.signal;
+  if (sig_s.flags & C.SIGNAL_GROUP_EXIT) return sig === C.SIGKILL;
+  const action = C.sig_default_action(sig);
+  if (action === 'stop') {
+    for (const t of threads(p)) sigdelset(t.pending.signal, C.SIGCONT);
+    sigdelset(sig_s.shared_pending.signal, C.SIGCONT);
+  } else if (sig === C.SIGCONT) {
+    for (const s of [C.SIGSTOP, C.SIGTSTP, C.SIGTTIN, C.SIGTTOU]) {
+      sigdelset(sig_s.shared_pending.signal, s);
+      for (const t of threads(p)) sigdelset(t.pending.signal, s);
+    }
+    let woke = false;
+    for (const t of threads(p)) if (k.try_to_wake_up(t, C.__TASK_STOPPED, from)) woke = true;
+    if (sig_s.flags & C.SIGNAL_STOP_STOPPED || woke) {
+      sig_s.flags = C.SIGNAL_STOP_CONTINUED;
+      sig_s.group_exit_code = 0;
+      sig_s.group_stop_count = 0;
+      k.emit({ kind: 'continued', pid: p.tgid });
+      do_notify_parent_cldstop(k, p.group_leader, C.CLD_CONTINUED);
+    } else if (sig_s.group_stop_count) {
+      sig_s.group_stop_count = 0;
+    }
+  }
+  const ignored = sig_ignored(p, sig, force);
+  const disposition = p.sighand ? p.sighand.action[sig - 1].handler : C.SIG_DFL;
+  const act = ignored ? 'ignore' : typeof disposition === 'string' ? 'handler'
+    : action === 'core' ? 'core' : action === 'stop' ? 'stop' : action === 'continue' ? 'continue'
+      : action === 'ignore' ? 'ignore' : 'terminate';
+  k.emit({ kind: 'signal', from: from ? from.pid : 0, to: p.pid, sig, name: C.signame(sig), action: act });
+  return !ignored;
+}
+
+function threads(p: task_struct): task_struct[] {
+  const l = list_entries(p.signal.thread_head);
+  return l.length ? l : [p];
+}
+
+/** complete_signal: pick a thread to take it; a fatal default action starts the group exit now. */
+function complete_signal(k: Kernel, sig: number, p: task_struct, group: boolean): void {
+  let t = p;
+  if (group && (t.flags & C.PF_EXITING || sigismember(t.blocked, sig))) {
+    const other = threads(p).find((x) => !(x.flags & C.PF_EXITING) && !sigismember(x.blocked, sig));
+    if (!other) return;
+    t = other;
+  }
+  const sig_s = p.signal;
+  const h = p.sighand ? p.sighand.action[sig - 1].handler : C.SIG_DFL;
+  const fatal = sig === C.SIGKILL || (h === C.SIG_DFL && (C.sig_default_action(sig) === 'terminate' || C.sig_default_action(sig) === 'core'));
+  if (fatal && !(sig_s.flags & C.SIGNAL_GROUP_EXIT) && !sigismember(t.blocked, sig) && !(sig_s.flags & C.SIGNAL_UNKILLABLE)) {
+    if (C.sig_default_action(sig) !== 'core') {
+      sig_s.flags = C.SIGNAL_GROUP_EXIT;
+      sig_s.group_exit_code = sig;
+      sig_s.group_stop_count = 0;
+      for (const th of threads(p)) {
+        sigaddset(th.pending.signal, C.SIGKILL);
+        k.signal_wake_up(th, true);
+      }
+      return;
+    }
+  }
+  k.signal_wake_up(t, sig === C.SIGKILL);
+}
+
+/** do_notify_parent_cldstop: SIGCHLD with CLD_STOPPED / CLD_CONTINUED, unless SA_NOCLDSTOP. */
+export function do_notify_parent_cldstop(k: Kernel, tsk: task_struct, why: number): void {
+  const parent = tsk.group_leader.real_parent;
+  if (!parent) return;
+  const sh = parent.sighand;
+  if (sh && !(sh.action[C.SIGCHLD - 1].flags & C.SA_NOCLDSTOP)) send_signal(k, C.SIGCHLD, tsk, parent, true);
+  k.__wake_up_parent(parent, tsk);
+  void why;
+}
+
+interface KillL { pid: number; sig: number; ret: number }
+
+export const __x64_sys_kill = kfunc<KillL>('__x64_sys_kill', 'kernel/signal.c', `
+/*
+ * kill(pid, sig): pid > 0 is one process, pid == -1 every process we may
+ * signal except init and ourselves; sig == 0 only checks that pid exists.
+ */
+SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
+{
+	struct kernel_siginfo info;
+
+	prepare_kill_siginfo(sig, &info, PIDTYPE_TGID);     @info
+
+	return kill_something_info(sig, &info, pid);        @send
+}
+`, {
+  info: (k, t, f) => { if (f.locals.sig < 0 || f.locals.sig > C._NSIG) k.ret(t, -C.EINVAL); },
+  send: (k, t, f) => {
+    const { pid, sig } = f.locals;
+    if (pid > 0) {
+      const p = k.find_task_by_vpid(pid);
+      if (!p || p.exit_state === C.EXIT_DEAD) { k.ret(t, -C.ESRCH); return; }
+      if (p.exit_state && p.thread_node.next === p.thread_node.prev) { k.ret(t, 0); return; }
+      if (sig !== 0 && !may_signal(t, p)) { k.ret(t, -C.EPERM); return; }
+      if (sig !== 0) send_signal(k, sig, t, p.group_leader, true);
+      k.ret(t, 0);
+      return;
+    }
+    if (pid === -1) {
+      let count = 0;
+      for (const p of k.for_each_process()) {
+        if (p.pid > 1 && p.tgid !== t.tgid && !(p.flags & C.PF_KTHREAD) && may_signal(t, p)) {
+          count++;
+          if (sig !== 0) send_signal(k, sig, t, p, true);
+        }
+      }
+      k.ret(t, count ? 0 : -C.ESRCH);
+      return;
+    }
+    // Process groups are not modelled: pid 0 / -pgid signal our own group's processes.
+    const self = t.group_leader;
+    if (sig !== 0) send_signal(k, sig, t, self, true);
+    k.ret(t, 0);
+  },
+}, ['pid', 'sig']);
+
+function may_signal(from: task_struct, to: task_struct): boolean {
+  return from.cred.euid === 0 || from.cred.uid === to.cred.uid;
+}
+
+interface GsL { signr: number; handler: number | string }
+
+/**
+ * get_signal, called on the way back to user space while a signal is pending: stop the group,
+ * die, run a handler, or drop the signal.
+ */
+export const get_signal = kfunc<GsL>('get_signal', 'kernel/signal.c', `
+bool get_signal(struct ksignal *ksig)
+{
+	struct sighand_struct *sighand = current->sighand;
+	struct signal_struct *signal = current->signal;
+	int signr;
+
+relock:
+	spin_lock_irq(&sighand->siglock);
+	for (;;) {
+		struct k_sigaction *ka;
+
+		/* Has SIGKILL already started the group exit? */
+		if ((signal->flags & SIGNAL_GROUP_EXIT) ||
+		     signal->group_exec_task) {                 @fatal_check
+			signr = SIGKILL;
+			goto fatal;
+		}
+
+		signr = dequeue_signal(&current->blocked, &ksig->info, &type); @dequeue
+		if (!signr)
+			break; /* will return 0 */
+
+		ka = &sighand->action[signr-1];
+		if (ka->sa.sa_handler == SIG_IGN) /* Do nothing.  */ @action
+			continue;
+		if (ka->sa.sa_handler != SIG_DFL) {
+			/* Run the handler.  */
+			ksig->ka = *ka;
+			if (ka->sa.sa_flags & SA_ONESHOT)
+				ka->sa.sa_handler = SIG_DFL;
+			break; /* will return non-zero "signr" value */
+		}
+
+		/* Now we are doing the default action for this signal. */
+		if (sig_kernel_ignore(signr)) /* Default is nothing. */
+			continue;
+
+		/* Global init gets no signals it doesn't want. */
+		if (unlikely(signal->flags & SIGNAL_UNKILLABLE) &&
+				!sig_kernel_only(signr))
+			continue;
+
+		if (sig_kernel_stop(signr)) {
+			/* The group stops; we sleep in TASK_STOPPED until SIGCONT. */
+			do_signal_stop(signr);                      @stop
+			goto relock;
+		}
+	fatal:
+		spin_unlock_irq(&sighand->siglock);
+		/* Anything else is fatal, maybe with a core dump. */
+		current->flags |= PF_SIGNALED;                  @die
+		do_group_exit(signr);
+		/* NOTREACHED */
+	}
+	spin_unlock_irq(&sighand->siglock);
+	ksig->sig = signr;
+	return signr > 0;                                   @ret
+}
+`, {
+  fatal_check: (k, t, f) => {
+    if (t.signal.flags & C.SIGNAL_GROUP_EXIT || t.signal.group_exec_task) {
+      f.locals.signr = t.signal.flags & C.SIGNAL_GROUP_EXIT ? t.signal.group_exit_code || C.SIGKILL : C.SIGKILL;
+      sigdelset(t.pending.signal, C.SIGKILL);
+      k.jump(f, 'die');
+    }
+  },
+  dequeue: (k, t, f) => {
+    const s = dequeue_signal(t);
+    f.locals.signr = s;
+    if (!s) k.jump(f, 'ret');
+  },
+  action: (k, t, f) => {
+    const s = f.locals.signr;
+    const ka = (t.sighand as NonNullable<task_struct['sighand']>).action[s - 1];
+    if (ka.handler === C.SIG_IGN) { k.jump(f, 'fatal_check'); return; }
+    if (ka.handler !== C.SIG_DFL) {
+      f.locals.handler = ka.handler;
+      if (ka.flags & C.SA_RESETHAND) ka.handler = C.SIG_DFL;
+      k.jump(f, 'ret');
+      return;
+    }
+    const d = C.sig_default_action(s);
+    if (d === 'ignore' || d === 'continue') { k.jump(f, 'fatal_check'); return; }
+    if ((t.signal.flags & C.SIGNAL_UNKILLABLE) && s !== C.SIGKILL && s !== C.SIGSTOP) { k.jump(f, 'fatal_check'); return; }
+    if (d !== 'stop') k.jump(f, 'die');
+  },
+  stop: (k, t, f) => {
+    k.jump(f, 'fatal_check');
+    do_signal_stop(k, t, f.locals.signr);
+  },
+  die: (k, t, f) => {
+    t.flags |= C.PF_SIGNALED;
+    k.call(t, do_group_exit, { exit_code: f.locals.signr & 0x7f });
+  },
+  ret: (k, t, f) => {
+    const h = f.locals.handler;
+    if (typeof h === 'string') k.user.pushSignalFrame(t, h, f.locals.signr);
+    k.ret(t, f.locals.signr);
+  },
+}, ['signr']);
+
+/** dequeue_signal: lowest-numbered unblocked signal, the thread's own before the group's. */
+export function dequeue_signal(t: task_struct): number {
+  for (const pending of [t.pending, t.signal.shared_pending]) {
+    for (let sig = 1; sig <= C._NSIG; sig++) {
+      if (sigismember(pending.signal, sig) && !sigismember(t.blocked, sig)) {
+        sigdelset(pending.signal, sig);
+        return sig;
+      }
+    }
+  }
+  return 0;
+}
+
+/** do_signal_stop: the group enters a stop; the last thread to stop tells the parent. */
+export function do_signal_stop(k: Kernel, t: task_struct, signr: number): void {
+  const sig = t.signal;
+  if (!(sig.flags & C.SIGNAL_STOP_STOPPED)) {
+    sig.group_exit_code = signr;
+    sig.flags = C.SIGNAL_STOP_STOPPED;
+    k.emit({ kind: 'stopped', pid: t.tgid, sig: signr });
+    do_notify_parent_cldstop(k, t, C.CLD_STOPPED);
+  }
+  for (const th of threads(t)) {
+    if (th === t || th.exit_state) continue;
+    if (th.__state === C.TASK_RUNNING || th.__state & C.TASK_INTERRUPTIBLE) {
+      th.__state = C.TASK_STOPPED;
+      k.rq[th.cpu].dequeue(th);
+    }
+  }
+  t.__state = C.TASK_STOPPED;
+  k.schedule(t);
+}

@@ -1,0 +1,375 @@
+// kernel/exit.c, the waiting side: wait4 -> kernel_wait4 -> do_wait -> __do_wait ->
+// wait_consider_task -> wait_task_zombie / wait_task_stopped / wait_task_continued.
+
+import * as C from './consts';
+import { kfunc } from './frame';
+import { list_entries } from './list';
+import type { task_struct } from './task';
+import { release_task } from './release';
+import { thread_group_empty } from './notify';
+
+export interface wait_opts {
+  /** 0 = any child (PIDTYPE_MAX), otherwise the pid waited for (PIDTYPE_PID). */
+  wo_pid: number;
+  wo_flags: number;
+  wo_stat: number;
+  notask_error: number;
+}
+
+interface W4L { upid: number; stat_addr: number; options: number; wo: wait_opts; ret: number }
+
+export function wait4Locals(upid: number, stat_addr: number, options: number): W4L {
+  return { upid, stat_addr, options, wo: { wo_pid: 0, wo_flags: 0, wo_stat: 0, notask_error: 0 }, ret: 0 };
+}
+
+export const __x64_sys_wait4 = kfunc<W4L>('__x64_sys_wait4', 'kernel/exit.c', `
+/* wait(), waitpid() and wait4() of the C library all arrive here. */
+SYSCALL_DEFINE4(wait4, pid_t, upid, int __user *, stat_addr,
+		int, options, struct rusage __user *, ru)
+{
+	struct rusage r;
+	long err = kernel_wait4(upid, stat_addr, options, ru ? &r : NULL); @call
+	return err;                                         @ret
+}
+`, {
+  call: (k, t, f) => k.call(t, kernel_wait4, wait4Locals(f.locals.upid, f.locals.stat_addr, f.locals.options)),
+  ret: (k, t, f) => k.ret(t, f.ret),
+}, ['upid', 'stat_addr', 'options']);
+
+export const kernel_wait4 = kfunc<W4L>('kernel_wait4', 'kernel/exit.c', `
+long kernel_wait4(pid_t upid, int __user *stat_addr, int options,
+		  struct rusage *ru)
+{
+	struct wait_opts wo;
+	struct pid *pid = NULL;
+	enum pid_type type;
+	long ret;
+
+	if (options & ~(WNOHANG|WUNTRACED|WCONTINUED|
+			__WNOTHREAD|__WCLONE|__WALL))           @check
+		return -EINVAL;
+
+	/* -1 waits for any child; process groups are not modelled. */
+	if (upid == -1 || upid == 0 || upid < -1)           @type
+		type = PIDTYPE_MAX;
+	else /* upid > 0 */ {
+		type = PIDTYPE_PID;
+		pid = find_get_pid(upid);
+	}
+
+	wo.wo_type	= type;
+	wo.wo_pid	= pid;
+	wo.wo_flags	= options | WEXITED;
+	wo.wo_stat	= 0;
+	ret = do_wait(&wo);                                 @wait
+	put_pid(pid);
+	if (ret > 0 && stat_addr && put_user(wo.wo_stat, stat_addr)) @put_user
+		ret = -EFAULT;
+
+	return ret;                                         @ret
+}
+`, {
+  check: (k, t, f) => {
+    const allowed = C.WNOHANG | C.WUNTRACED | C.WCONTINUED | C.__WNOTHREAD | C.__WCLONE | C.__WALL;
+    if ((f.locals.options & ~allowed) !== 0) k.ret(t, -C.EINVAL);
+  },
+  type: (_k, _t, f) => {
+    f.locals.wo.wo_pid = f.locals.upid > 0 ? f.locals.upid : 0;
+    f.locals.wo.wo_flags = f.locals.options | C.WEXITED;
+  },
+  wait: (k, t, f) => k.call(t, do_wait, { wo: f.locals.wo, retval: 0 }),
+  put_user: (k, t, f) => {
+    f.locals.ret = f.ret;
+    if (f.ret > 0 && f.locals.stat_addr && !k.user.putUser(t, f.locals.stat_addr, f.locals.wo.wo_stat)) f.locals.ret = -C.EFAULT;
+    if (f.ret === -C.ECHILD) k.emit({ kind: 'echild', pid: t.pid });
+  },
+  ret: (k, t, f) => k.ret(t, f.locals.ret),
+}, ['upid', 'options', 'ret']);
+
+interface DwL { wo: wait_opts; retval: number }
+
+export const do_wait = kfunc<DwL>('do_wait', 'kernel/exit.c', `
+static long do_wait(struct wait_opts *wo)
+{
+	int retval;
+
+	/* Children that change state wake us through this queue (__wake_up_parent). */
+	add_wait_queue(&current->signal->wait_chldexit, &wo->child_wait); @queue
+	do {
+		set_current_state(TASK_INTERRUPTIBLE);          @state
+		retval = __do_wait(wo);                         @scan
+		if (retval != -ERESTARTSYS)                     @check
+			break;
+		if (signal_pending(current))
+			break;
+		schedule();                                     @schedule
+	} while (1);
+
+	__set_current_state(TASK_RUNNING);                  @out
+	remove_wait_queue(&current->signal->wait_chldexit, &wo->child_wait);
+	return retval;
+}
+`, {
+  queue: (_k, t) => { t.signal.wait_chldexit.add(t); },
+  state: (_k, t) => { t.__state = C.TASK_INTERRUPTIBLE; },
+  scan: (k, t, f) => k.call(t, __do_wait, { wo: f.locals.wo, threads: [], ti: -1, children: [], ci: 0 }),
+  check: (k, t, f) => {
+    f.locals.retval = f.ret;
+    if (f.ret !== -C.ERESTARTSYS || k.signal_pending(t)) k.jump(f, 'out');
+  },
+  schedule: (k, t, f) => { k.jump(f, 'state'); k.schedule(t); },
+  out: (k, t, f) => {
+    t.__state = C.TASK_RUNNING;
+    t.signal.wait_chldexit.delete(t);
+    k.ret(t, f.locals.retval);
+  },
+}, ['wo', 'retval']);
+
+interface DdwL { wo: wait_opts; threads: task_struct[]; ti: number; children: task_struct[]; ci: number }
+
+export const __do_wait = kfunc<DdwL>('__do_wait', 'kernel/exit.c', `
+static long __do_wait(struct wait_opts *wo)
+{
+	struct task_struct *tsk;
+	long retval;
+
+	/* Stays -ECHILD unless some child could one day be waited for. */
+	wo->notask_error = -ECHILD;                         @init
+	if ((wo->wo_type < PIDTYPE_MAX) &&
+	   (!wo->wo_pid || !pid_has_task(wo->wo_pid, wo->wo_type)))
+		goto notask;
+
+	read_lock(&tasklist_lock);
+	tsk = current;
+	do {
+		/* do_wait_thread(): the children of every thread count. */
+		list_for_each_entry(p, &tsk->children, sibling) { @child
+			retval = wait_consider_task(wo, 0, p);      @consider
+			if (retval)                                 @result
+				return retval;
+		}
+		if (wo->wo_flags & __WNOTHREAD)                 @next_thread
+			break;
+	} while_each_thread(current, tsk);
+	read_unlock(&tasklist_lock);
+
+notask:
+	retval = wo->notask_error;                          @notask
+	if (!retval && !(wo->wo_flags & WNOHANG))
+		return -ERESTARTSYS;
+	return retval;
+}
+`, {
+  init: (k, t, f) => {
+    f.locals.wo.notask_error = -C.ECHILD;
+    if (f.locals.wo.wo_pid > 0 && !k.find_task_by_vpid(f.locals.wo.wo_pid)) { k.jump(f, 'notask'); return; }
+    f.locals.threads = list_entries(t.signal.thread_head).filter((x) => !x.exit_state || x === t);
+    f.locals.ti = -1;
+    k.jump(f, 'next_thread');
+  },
+  child: (k, _t, f) => { if (f.locals.ci >= f.locals.children.length) k.jump(f, 'next_thread'); },
+  consider: (k, t, f) => k.call(t, wait_consider_task, { wo: f.locals.wo, p: f.locals.children[f.locals.ci++] }),
+  result: (k, t, f) => { if (f.ret !== 0) k.ret(t, f.ret); else k.jump(f, 'child'); },
+  next_thread: (k, t, f) => {
+    const L = f.locals;
+    L.ti++;
+    if (L.ti === 0 || (!(L.wo.wo_flags & C.__WNOTHREAD) && L.ti < L.threads.length)) {
+      const th = L.ti === 0 ? t : L.threads[L.ti];
+      if (L.ti > 0 && th === t) { L.children = []; L.ci = 0; k.jump(f, 'next_thread'); return; }
+      L.children = list_entries(th.children);
+      L.ci = 0;
+      k.jump(f, 'child');
+    }
+  },
+  notask: (k, t, f) => {
+    const r = f.locals.wo.notask_error;
+    k.ret(t, !r && !(f.locals.wo.wo_flags & C.WNOHANG) ? -C.ERESTARTSYS : r);
+  },
+}, ['wo']);
+
+interface WctL { wo: wait_opts; p: task_struct; reaped?: boolean }
+
+export const wait_consider_task = kfunc<WctL>('wait_consider_task', 'kernel/exit.c', `
+/*
+ * Returns nonzero when this child settles the wait: its pid, or an error.
+ * A zombie leader whose threads still run is not reaped yet
+ * (delay_group_leader), but it keeps the wait from failing with ECHILD.
+ */
+static int wait_consider_task(struct wait_opts *wo, int ptrace,
+				struct task_struct *p)
+{
+	int exit_state = READ_ONCE(p->exit_state);
+	int ret;
+
+	if (unlikely(exit_state == EXIT_DEAD))              @dead
+		return 0;
+
+	ret = eligible_child(wo, ptrace, p);                @eligible
+	if (!ret)
+		return ret;
+
+	if (exit_state == EXIT_ZOMBIE) {                    @zombie
+		/* we don't reap group leaders with subthreads */
+		if (!delay_group_leader(p))
+			return wait_task_zombie(wo, p);             @reap
+		wo->notask_error = 0;
+	} else {
+		wo->notask_error = 0;                           @alive
+	}
+
+	ret = wait_task_stopped(wo, ptrace, p);             @stopped
+	if (ret)                                            @stopped_ret
+		return ret;
+
+	return wait_task_continued(wo, p);                  @continued
+}                                                       @ret
+`, {
+  dead: (k, t, f) => { if (f.locals.p.exit_state === C.EXIT_DEAD) k.ret(t, 0); },
+  eligible: (k, t, f) => { if (!eligible_child(f.locals.wo, f.locals.p)) k.ret(t, 0); },
+  zombie: (k, _t, f) => {
+    const p = f.locals.p;
+    if (p.exit_state === C.EXIT_ZOMBIE) {
+      if (!delay_group_leader(p)) return;
+      f.locals.wo.notask_error = 0;
+      k.jump(f, 'stopped');
+    } else {
+      k.jump(f, 'alive');
+    }
+  },
+  reap: (k, t, f) => { f.locals.reaped = true; k.call(t, wait_task_zombie, { wo: f.locals.wo, p: f.locals.p, status: 0 }); },
+  alive: (k, t, f) => {
+    if (f.locals.reaped) { k.ret(t, f.ret); return; }
+    f.locals.wo.notask_error = 0;
+  },
+  stopped: (k, t, f) => k.call(t, wait_task_stopped, { wo: f.locals.wo, p: f.locals.p }),
+  stopped_ret: (k, t, f) => { if (f.ret) k.ret(t, f.ret); },
+  continued: (k, t, f) => k.call(t, wait_task_continued, { wo: f.locals.wo, p: f.locals.p }),
+  ret: (k, t, f) => k.ret(t, f.ret),
+}, ['p']);
+
+function eligible_child(wo: wait_opts, p: task_struct): boolean {
+  if (wo.wo_pid > 0 && p.pid !== wo.wo_pid) return false;
+  if (wo.wo_flags & C.__WALL) return true;
+  if ((p.exit_signal !== C.SIGCHLD) !== ((wo.wo_flags & C.__WCLONE) !== 0)) return false;
+  return true;
+}
+
+function delay_group_leader(p: task_struct): boolean {
+  return p.pid === p.tgid && !thread_group_empty(p);
+}
+
+interface WtzL { wo: wait_opts; p: task_struct; status: number }
+
+export const wait_task_zombie = kfunc<WtzL>('wait_task_zombie', 'kernel/exit.c', `
+/*
+ * Reaps a zombie: collects its exit status and lets release_task free what
+ * is left of it. Only one waiter can win the EXIT_ZOMBIE -> EXIT_DEAD switch.
+ */
+static int wait_task_zombie(struct wait_opts *wo, struct task_struct *p)
+{
+	int state, status;
+	pid_t pid = task_pid_vnr(p);
+
+	if (!likely(wo->wo_flags & WEXITED))                @check
+		return 0;
+
+	/* Move the task's state to DEAD; only one thread can do this. */
+	state = EXIT_DEAD;
+	if (cmpxchg(&p->exit_state, EXIT_ZOMBIE, state) != EXIT_ZOMBIE) @claim
+		return 0;
+
+	/* The children's times are added to the parent's cutime/cstime. */
+	status = (p->signal->flags & SIGNAL_GROUP_EXIT)
+		? p->signal->group_exit_code : p->exit_code;     @status
+	wo->wo_stat = status;
+
+	if (state == EXIT_DEAD)
+		release_task(p);                                @release
+
+	return pid;                                         @ret
+}
+`, {
+  check: (k, t, f) => { if (!(f.locals.wo.wo_flags & C.WEXITED)) k.ret(t, 0); },
+  claim: (k, t, f) => {
+    if (f.locals.p.exit_state !== C.EXIT_ZOMBIE) { k.ret(t, 0); return; }
+    f.locals.p.exit_state = C.EXIT_DEAD;
+    f.locals.p.zombie_since = -1;
+  },
+  status: (_k, _t, f) => {
+    const p = f.locals.p;
+    f.locals.status = p.signal.flags & C.SIGNAL_GROUP_EXIT ? p.signal.group_exit_code : p.exit_code;
+    f.locals.wo.wo_stat = f.locals.status;
+    const ps = p.real_parent;
+    if (ps) { ps.signal.utime += p.signal.utime; ps.signal.stime += p.signal.stime; }
+  },
+  release: (k, t, f) => k.call(t, release_task, { p: f.locals.p, leader: null, zap_leader: false, by: t }),
+  ret: (k, t, f) => k.ret(t, f.locals.p.pid),
+}, ['p', 'status']);
+
+interface WtsL { wo: wait_opts; p: task_struct }
+
+export const wait_task_stopped = kfunc<WtsL>('wait_task_stopped', 'kernel/exit.c', `
+/* WUNTRACED: report a child that a stop signal has stopped, once. */
+static int wait_task_stopped(struct wait_opts *wo,
+				int ptrace, struct task_struct *p)
+{
+	int exit_code, *p_code, why;
+	pid_t pid;
+
+	if (!ptrace && !(wo->wo_flags & WUNTRACED))         @check
+		return 0;
+
+	p_code = task_stopped_code(p, ptrace);              @code
+	if (!p_code || !*p_code)
+		return 0;
+	exit_code = *p_code;
+	if (!unlikely(wo->wo_flags & WNOWAIT))
+		*p_code = 0;
+
+	pid = task_pid_vnr(p);
+	why = ptrace ? CLD_TRAPPED : CLD_STOPPED;
+	wo->wo_stat = (exit_code << 8) | 0x7f;              @stat
+	return pid;
+}
+`, {
+  check: (k, t, f) => { if (!(f.locals.wo.wo_flags & C.WUNTRACED)) k.ret(t, 0); },
+  code: (k, t, f) => {
+    const p = f.locals.p;
+    const stopped = (p.__state & C.__TASK_STOPPED) !== 0 && (p.signal.flags & C.SIGNAL_STOP_STOPPED) !== 0;
+    if (!stopped || !p.signal.group_exit_code) k.ret(t, 0);
+  },
+  stat: (k, t, f) => {
+    const sig = f.locals.p.signal;
+    f.locals.wo.wo_stat = (sig.group_exit_code << 8) | 0x7f;
+    if (!(f.locals.wo.wo_flags & C.WNOWAIT)) sig.group_exit_code = 0;
+    k.ret(t, f.locals.p.pid);
+  },
+}, ['p']);
+
+export const wait_task_continued = kfunc<WtsL>('wait_task_continued', 'kernel/exit.c', `
+/* WCONTINUED: report a stopped child that SIGCONT resumed, once. */
+static int wait_task_continued(struct wait_opts *wo, struct task_struct *p)
+{
+	pid_t pid;
+
+	if (!unlikely(wo->wo_flags & WCONTINUED))           @check
+		return 0;
+
+	if (!(p->signal->flags & SIGNAL_STOP_CONTINUED))    @flag
+		return 0;
+	if (!unlikely(wo->wo_flags & WNOWAIT))
+		p->signal->flags &= ~SIGNAL_STOP_CONTINUED;
+
+	pid = task_pid_vnr(p);
+	wo->wo_stat = 0xffff;                               @stat
+	return pid;
+}
+`, {
+  check: (k, t, f) => { if (!(f.locals.wo.wo_flags & C.WCONTINUED)) k.ret(t, 0); },
+  flag: (k, t, f) => {
+    const sig = f.locals.p.signal;
+    if (!(sig.flags & C.SIGNAL_STOP_CONTINUED)) { k.ret(t, 0); return; }
+    if (!(f.locals.wo.wo_flags & C.WNOWAIT)) sig.flags &= ~C.SIGNAL_STOP_CONTINUED;
+  },
+  stat: (k, t, f) => { f.locals.wo.wo_stat = 0xffff; k.ret(t, f.locals.p.pid); },
+}, ['p']);
