@@ -61,9 +61,9 @@ export class ParserBase {
   /** Consumes `p` or reports it missing (at the end of the previous token, as gcc does). */
   protected expect(p: string, what?: string): boolean {
     if (this.eat(p)) return true;
-    const at = this.atEnd() || this.tk.nl[this.i] ? this.prevEnd : this.start;
-    const end = this.atEnd() || this.tk.nl[this.i] ? at : this.tk.end[this.i];
-    this.error({ start: at, end }, `expected '${p}'${what ? ` ${what}` : ''}${this.atEnd() ? ' at end of input' : this.tk.nl[this.i] ? '' : ` before ${this.describe()}`}`);
+    // Like gcc, point just past the last good token: that is where the missing text belongs.
+    const at = this.i > 0 ? this.prevEnd : this.start;
+    this.error({ start: at, end: at }, `expected '${p}'${what ? ` ${what}` : ''}${this.atEnd() ? ' at end of input' : this.tk.nl[this.i] ? '' : ` before ${this.describe()}`}`);
     return false;
   }
 
