@@ -39,6 +39,9 @@ function script(forkLine: number, waitLine: number): Stop[] {
   ];
 }
 
+const FUNCTIONS = ['kernel_clone', 'copy_process', 'do_exit', 'wait_task_zombie', 'release_task']
+  .map((name, i) => ({ name, file: 'kernel/fork.c', line: 10 * (i + 1) }));
+
 const KERNEL_SOURCE = Array.from({ length: 60 }, (_, i) => `/* kernel/fork.c, line ${i + 1} */`).join('\n');
 
 class MockKprocSession extends DebugSession {
@@ -147,7 +150,7 @@ class MockKprocSession extends DebugSession {
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     if (command === 'kproc/tasks') response.body = { tasks: this.current?.tasks ?? [] };
-    else if (command === 'kproc/kernelFunctions') response.body = { functions: [{ name: 'copy_process', file: 'kernel/fork.c', line: 20 }] };
+    else if (command === 'kproc/kernelFunctions') response.body = { functions: FUNCTIONS };
     else if (command === 'kproc/sendSignal') response.body = { sent: args };
     else { response.success = false; response.message = `unknown request ${command}`; }
     this.sendResponse(response);

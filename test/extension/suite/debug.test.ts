@@ -81,6 +81,16 @@ describe('debugging the fork example', function () {
     assert.ok(api.views.runQueue.getChildren().length >= 1, 'at least one CPU run queue');
   });
 
+  it('reveals a task in the Tasks view and shows its task_struct', async () => {
+    assert.equal(await vscode.commands.executeCommand('kproc.revealTask', parentPid), true);
+    assert.equal(api.views.tasksView.selection[0]?.row.pid, parentPid);
+    assert.equal(await vscode.commands.executeCommand('kproc.revealTask', 99999), false);
+    await vscode.commands.executeCommand('kproc.showTask', parentPid);
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'kproc-task' && d.uri.path.endsWith(`/${parentPid}`));
+    assert.ok(doc, 'a kproc-task document is open');
+    assert.match(doc.getText(), new RegExp(`pid ${parentPid}, tgid ${parentPid}`));
+  });
+
   it('lists the child in Zombies while the parent reaps it', async () => {
     clearBreakpoints();
     vscode.debug.addBreakpoints([new vscode.FunctionBreakpoint('wait_task_zombie')]);
@@ -102,6 +112,45 @@ describe('debugging the fork example', function () {
     await session.customRequest('continue', { threadId: 0 });
     await ended;
     assert.ok(!api.views.zombies.getChildren().some((z) => z.row.ppid === parentPid), 'the child was reaped');
+  });
+});
+
+describe('signals from the views', function () {
+  this.timeout(90_000);
+  before(function () {
+    // The scripted adapter of test/extension/mock does not model signals.
+    if (process.env.KPROC_MOCK_ADAPTER === '1') this.skip();
+  });
+  after(async () => {
+    clearBreakpoints();
+    if (vscode.debug.activeDebugSession) await vscode.debug.stopDebugging();
+  });
+
+  it('SIGKILL sent to the new child from the Tasks view makes it a zombie killed by SIGKILL', async () => {
+    const api = await extensionApi();
+    clearBreakpoints();
+    vscode.debug.addBreakpoints([new vscode.FunctionBreakpoint('wake_up_new_task')]);
+    const started = sessionStarted();
+    let stopped = nextStop(undefined);
+    await vscode.debug.startDebugging(undefined, {
+      type: 'kproc', request: 'launch', name: 'signals', program: exampleUri('fork-wait.kproc').fsPath, stopOnEntry: false,
+    });
+    const session = await started;
+    await stopped;
+    const { frames } = await threadIn(session, 'wake_up_new_task');
+    assert.ok(frames.length > 0);
+    const parent = api.store.rows.find((r) => r.state === 'R' && !r.kthread && r.pid !== 0);
+    const child = api.store.rows.find((r) => parent && r.ppid === parent.pid && !r.kthread);
+    assert.ok(child, `a new child in ${JSON.stringify(api.store.rows)}`);
+    clearBreakpoints();
+    vscode.debug.addBreakpoints([new vscode.FunctionBreakpoint('wait_task_zombie')]);
+    await vscode.commands.executeCommand('kproc.signal.SIGKILL', { row: child });
+    stopped = nextStop(session);
+    await session.customRequest('continue', { threadId: 0 });
+    await stopped;
+    const zombie = api.views.zombies.getChildren().find((z) => z.row.pid === child.pid);
+    assert.ok(zombie, 'the killed child is a zombie');
+    assert.match(String(api.views.zombies.getTreeItem(zombie).description), /killed by (SIGKILL|signal 9)/);
   });
 });
 
