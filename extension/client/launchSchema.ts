@@ -2,13 +2,10 @@
 // interface the client reads, and the JSON schema that package.json must contain (a unit test
 // compares them, so a field cannot be added on one side only).
 
+import type { Granularity, MachineSettings } from '../../sim-core/machine-types';
+
 /** Machine settings a scenario runs with (also settable with `#pragma kproc` in the file). */
-export interface KprocMachineSettings {
-  pidMax?: number;
-  cpus?: number;
-  nproc?: number;
-  seed?: number;
-}
+export type KprocMachineSettings = MachineSettings;
 
 /** The attributes of a 'kproc' launch configuration. */
 export interface KprocLaunchArguments extends KprocMachineSettings {
@@ -18,7 +15,7 @@ export interface KprocLaunchArguments extends KprocMachineSettings {
   program: string;
   stopOnEntry?: boolean;
   args?: KprocMachineSettings;
-  stepGranularity?: 'statement' | 'kernel';
+  stepGranularity?: Granularity;
   maxSteps?: number;
   trace?: boolean;
   noDebug?: boolean;
@@ -52,6 +49,10 @@ const settingsProperties: Record<keyof KprocMachineSettings, JsonSchema> = {
   nproc: {
     type: 'integer', minimum: 1, default: 4096,
     description: 'RLIMIT_NPROC of the scenario\'s user: copy_process fails with EAGAIN beyond this many tasks.',
+  },
+  uid: {
+    type: 'integer', minimum: 0, default: 1000,
+    description: 'The scenario user\'s uid. 0 makes it root, which RLIMIT_NPROC does not limit.',
   },
   seed: {
     type: 'integer', minimum: 0, default: 1,

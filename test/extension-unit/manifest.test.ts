@@ -7,6 +7,7 @@ import {
   launchAttributes, resolveLaunchConfig, settingsSchema, type KprocLaunchArguments, type KprocSettings,
 } from '../../extension/client/launchSchema';
 import { manifestEntries } from '../../extension/client/manifest';
+import type { KprocLaunchArgs as AdapterLaunchArgs } from '../../extension/adapter/launch';
 
 const root = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
@@ -14,8 +15,12 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as
 // The compiler rejects these objects when a key is added to or removed from the interfaces.
 const launchKeys: Record<Exclude<keyof KprocLaunchArguments, 'type' | 'request' | 'name' | 'noDebug'>, true> = {
   program: true, stopOnEntry: true, args: true, stepGranularity: true, maxSteps: true, trace: true,
-  pidMax: true, cpus: true, nproc: true, seed: true,
+  pidMax: true, cpus: true, nproc: true, seed: true, uid: true,
 };
+
+// The adapter reads the same attributes: a key on one side only does not compile.
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const adapterAgrees: SameKeys<keyof AdapterLaunchArgs, Exclude<keyof KprocLaunchArguments, 'type' | 'request' | 'name'>> = true;
 const settingKeys: Record<keyof KprocSettings, true> = {
   stepIntoKernel: true, pidMax: true, cpus: true, nproc: true, seed: true, stopOnEntry: true,
 };
@@ -48,7 +53,8 @@ describe('package.json manifest', () => {
     assert.deepEqual(launch.required, ['program']);
     assert.deepEqual(launch, JSON.parse(JSON.stringify(launchAttributes)));
     const args = launch.properties.args as { properties: Record<string, unknown> };
-    assert.deepEqual(Object.keys(args.properties).sort(), ['cpus', 'nproc', 'pidMax', 'seed']);
+    assert.deepEqual(Object.keys(args.properties).sort(), ['cpus', 'nproc', 'pidMax', 'seed', 'uid']);
+    assert.equal(adapterAgrees, true);
   });
 
   it('declares every setting of the interface under kproc.*', () => {
