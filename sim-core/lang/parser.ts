@@ -99,7 +99,7 @@ export class Parser extends ExprParser {
 
   private parseStructBody(type: TypeRef, start: number): StructDef | null {
     const name = type.name.slice(7);
-    const nameRange = { start: type.range.start, end: type.range.end };
+    const nameRange = { start: Math.max(type.range.start, type.range.end - name.length), end: type.range.end };
     this.advance(); // {
     const fields: StructField[] = [];
     while (!this.is('}') && !this.atEnd()) {

@@ -20,9 +20,9 @@ export function editDistance(a: string, b: string, max = Infinity): number {
   return prev[b.length];
 }
 
-/** The closest candidate within a third of the name's length (at least 1, at most 3 edits). */
+/** The closest candidate within about a third of the name's length (at least 1, at most 3 edits). */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
+  const limit = Math.min(3, Math.max(1, Math.ceil(name.length / 3)));
   let best: string | undefined;
   let bestD = limit + 1;
   const upper = name.toUpperCase();
