@@ -61,7 +61,7 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     await shot(ctx, '1-open');
   }],
   ['set a breakpoint on the fork() line by clicking the gutter', async (ctx) => {
-    ctx.forkLine = await lineOf(ctx.page, /\bfork\s*\(/);
+    ctx.forkLine = await lineOf(ctx.page, /\bfork\s*\(\s*\)\s*;/);
     await clickGutter(ctx.page, ctx.forkLine);
     await ctx.page.locator('.editor-instance .glyph-margin-widgets .codicon-debug-breakpoint, .editor-instance .codicon-debug-breakpoint')
       .first().waitFor({ timeout: TIMEOUT });

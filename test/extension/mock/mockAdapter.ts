@@ -62,7 +62,7 @@ class MockKprocSession extends DebugSession {
     this.program = args.program;
     const lines = fs.readFileSync(args.program, 'utf8').split('\n');
     const find = (re: RegExp) => lines.findIndex((l) => re.test(l)) + 1;
-    this.stops = script(find(/\bfork\s*\(/), find(/\bwait(pid)?\s*\(/));
+    this.stops = script(find(/\bfork\s*\(\s*\)\s*;/), find(/\bwaitpid\s*\(\s*\w/));
     if (args.noDebug) { this.lineBps.clear(); this.fnBps.clear(); }
     this.sendResponse(response);
   }
