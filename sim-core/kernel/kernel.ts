@@ -5,7 +5,7 @@ import type { KEvent } from '../machine-types';
 import type { Value } from '../vm/types';
 import * as C from './consts';
 import type { KFrame, KFunction } from './frame';
-import { list_add_tail, list_empty, list_entries, ListHead } from './list';
+import { list_add_tail, list_empty, list_entries } from './list';
 import { RunQueue } from './rq';
 import { newInitTask } from './objects';
 import type { task_struct } from './task';
@@ -267,7 +267,8 @@ export class Kernel {
 
   /** The task_struct went back to its slab (free_task). */
   freed(p: task_struct): void {
-    p.stack.length = 0;
+    // A self-reaping task is still running do_exit here; its stack goes in finish_task_dead.
+    p.usage = 0;
   }
 
   /** Picks the CPU for a new task: the least loaded, ties broken by the seeded PRNG. */

@@ -1,0 +1,206 @@
+// The machine's CPU loop: boots init (pid 1) and kthreadd (pid 2), then runs the current task of
+// each CPU one step at a time (a kernel frame step, or user code up to its next trap).
+
+import * as C from '../kernel/consts';
+import { Kernel, type KernelConfig } from '../kernel/kernel';
+import { list_add_tail, list_entries } from '../kernel/list';
+import { newCred, newFiles, newFs, newMm, newSighand, newSignal } from '../kernel/objects';
+import { blankTask } from '../kernel/objects';
+import { get_signal } from '../kernel/signal';
+import { syscallEntry } from '../kernel/syscalls';
+import type { task_struct, user_struct } from '../kernel/task';
+import type { UserPort } from '../kernel/uport';
+import type { Trap, UserMemory, UserRegs, Value } from '../vm/types';
+
+/** Runs user code of a task until its next trap. */
+export type RunUser = (t: task_struct, budget: number) => Trap;
+
+export interface EngineResult {
+  reason: 'exited' | 'deadlock' | 'budget' | 'panic';
+  message?: string;
+}
+
+export class Engine {
+  readonly k: Kernel;
+  readonly user: user_struct;
+  /** The trap each task is inside, for restarting an interrupted call. */
+  private pendingTrap = new Map<task_struct, { name: string; args: Value[] }>();
+
+  constructor(config: KernelConfig, port: UserPort, private runUser: RunUser) {
+    this.k = new Kernel(config, port);
+    this.user = { uid: config.uid, processes: 0 };
+  }
+
+  /** rest_init: kernel_init becomes pid 1, kthreadd pid 2, both children of the swapper. */
+  boot(main: { memory: UserMemory; regs: UserRegs; comm: string }): task_struct {
+    const k = this.k;
+    const root: user_struct = { uid: 0, processes: 0 };
+    const init = this.bootTask(k.init_task, 'init', root, 'init');
+    init.signal.flags |= C.SIGNAL_UNKILLABLE;
+    // Like tini or systemd, init catches SIGCHLD so that its pause() ends when a child dies.
+    (init.sighand as NonNullable<task_struct['sighand']>).action[C.SIGCHLD - 1].handler = 'reap_children';
+    const kthreadd = this.bootTask(k.init_task, 'kthreadd', root, 'kthreadd');
+    kthreadd.flags |= C.PF_KTHREAD;
+    kthreadd.mm = kthreadd.active_mm = null;
+    k.kthreadd_task = kthreadd;
+    const mainTask = this.bootTask(init, main.comm, this.user, '');
+    mainTask.mm = mainTask.active_mm = newMm(main.comm, main.memory);
+    mainTask.thread.regs = main.regs;
+    mainTask.signal.rlim_nproc = { rlim_cur: k.config.nproc, rlim_max: k.config.nproc };
+    return mainTask;
+  }
+
+  private bootTask(parent: task_struct, comm: string, user: user_struct, builtin: string): task_struct {
+    const k = this.k;
+    const t = blankTask(newSignal(C.RLIM_INFINITY), newCred(user));
+    user.processes++;
+    t.comm = comm;
+    t.builtin = builtin;
+    t.sighand = newSighand();
+    t.files = newFiles();
+    t.fs = newFs();
+    t.pid = t.tgid = k.last_pid + 1;
+    k.last_pid = t.pid;
+    k.pid_idr.add(t.pid);
+    t.real_parent = t.parent = parent;
+    t.exit_signal = C.SIGCHLD;
+    t.start_time = k.clock;
+    list_add_tail(t.sibling, parent.children);
+    list_add_tail(t.thread_node, t.signal.thread_head);
+    k.link_task(t);
+    k.pid_hash.set(t.pid, t);
+    k.nr_threads++;
+    t.se.vruntime = k.rq[0].min_vruntime;
+    k.rq[0].enqueue(t, false);
+    return t;
+  }
+
+  /** One tick: every CPU runs its current task for one step. Returns false when all are idle. */
+  tick(): boolean {
+    const k = this.k;
+    let ran = false;
+    for (const rq of k.rq) {
+      let t = rq.curr;
+      if (!t || rq.need_resched || !t.se.on_rq) t = rq.pick_next();
+      if (!t) continue;
+      ran = true;
+      this.stepTask(t);
+      rq.update_curr(C.NS_PER_STEP);
+      if (rq.should_preempt() && t.stack.length <= Math.max(0, t.vm_base)) rq.need_resched = true;
+      if (k.panicked) break;
+    }
+    k.clock += C.NS_PER_STEP;
+    k.steps++;
+    this.runTimers(!ran);
+    return ran;
+  }
+
+  private runTimers(idle: boolean): void {
+    const k = this.k;
+    if (k.timers.size === 0) return;
+    let next = Infinity;
+    for (const t of k.timers) if (t.timeout_at < next) next = t.timeout_at;
+    if (idle && next > k.clock) k.clock = next;
+    for (const t of [...k.timers]) {
+      if (t.timeout_at <= k.clock) k.try_to_wake_up(t, C.TASK_NORMAL, null);
+    }
+  }
+
+  /** One step of task t: a kernel frame step, signal delivery, or user code to its next trap. */
+  stepTask(t: task_struct): void {
+    const k = this.k;
+    const n = t.stack.length;
+    if (n > 0 && (t.vm_base < 0 || n > t.vm_base)) {
+      const f = t.stack[n - 1];
+      const pc = f.pc;
+      f.pc = pc + 1;
+      f.fn.handlers[pc](k, t, f);
+      return;
+    }
+    if (k.signal_pending(t) || t.signal.flags & C.SIGNAL_GROUP_EXIT) {
+      k.call(t, get_signal, { signr: 0, handler: 0 });
+      return;
+    }
+    const restart = this.pendingTrap.get(t);
+    if (restart) {
+      this.pendingTrap.delete(t);
+      this.syscall(t, restart.name, restart.args);
+      return;
+    }
+    if (t.builtin === 'init') { this.syscall(t, t.in_syscall === 'wait4' ? 'pause' : 'wait4', [-1, 0, C.__WALL]); return; }
+    if (t.builtin === 'kthreadd') { t.__state = C.TASK_INTERRUPTIBLE; k.schedule(t); return; }
+    const trap = this.runUser(t, 1000);
+    this.handleTrap(t, trap);
+  }
+
+  handleTrap(t: task_struct, trap: Trap): void {
+    switch (trap.kind) {
+      case 'syscall': this.syscall(t, trap.name, trap.args); break;
+      case 'fault': {
+        const sig = trap.signal === 'SIGSEGV' ? C.SIGSEGV : trap.signal === 'SIGFPE' ? C.SIGFPE : C.SIGILL;
+        this.k.send_signal(sig, null, t, false);
+        break;
+      }
+      default: break;
+    }
+  }
+
+  /** Enters the kernel for a call; calls answered on the spot complete at once. */
+  syscall(t: task_struct, name: string, args: Value[]): void {
+    const k = this.k;
+    t.in_syscall = name;
+    if (name === 'write' || name === 'printf') {
+      k.write(t, 1, k.user.readString(t, args[args.length - 1] ?? ''));
+      k.user.syscallReturn(t, 0);
+      return;
+    }
+    if (name === 'printk') {
+      k.printk(t, k.user.readString(t, args[0] ?? ''));
+      k.user.syscallReturn(t, 0);
+      return;
+    }
+    const e = syscallEntry(k, t, name, args);
+    if (e === null) { k.user.syscallReturn(t, -C.ENOSYS); return; }
+    if (typeof e === 'number') { k.user.syscallReturn(t, e); return; }
+    this.lastTrap.set(t, { name, args });
+    k.call(t, e.fn, e.locals);
+  }
+
+  /** The last trap of each task, so an interrupted call can restart (-ERESTARTSYS). */
+  readonly lastTrap = new Map<task_struct, { name: string; args: Value[] }>();
+
+  /** Called by the port when a call returned -ERESTARTSYS: run it again after signal delivery. */
+  restartLater(t: task_struct): void {
+    const tr = this.lastTrap.get(t);
+    if (tr) this.pendingTrap.set(t, tr);
+  }
+
+  /** No user task is left: everything the scenario started has exited and been reaped. */
+  finished(): boolean {
+    for (const t of this.k.pid_hash.values()) {
+      if (t.pid > 2 && !(t.flags & C.PF_KTHREAD)) return false;
+    }
+    return true;
+  }
+
+  /** Runs until the scenario ends, nothing can run, the budget is spent, or the kernel panics. */
+  runToEnd(maxSteps: number): EngineResult {
+    const k = this.k;
+    while (k.steps < maxSteps) {
+      if (k.panicked) return { reason: 'panic', message: k.panicked };
+      if (this.finished()) return { reason: 'exited' };
+      this.tick();
+      const runnable = k.rq.some((rq) => (rq.curr !== null && rq.curr.se.on_rq) || rq.timeline.length > 0);
+      if (!runnable && k.timers.size === 0 && !this.finished()) {
+        const sleeping = [...k.pid_hash.values()].filter((t) => t.pid > 2 && !(t.flags & C.PF_KTHREAD) && !t.exit_state).map((t) => t.pid);
+        k.emit({ kind: 'deadlock', sleeping });
+        return { reason: 'deadlock', message: `deadlock: no task can run; sleeping: ${sleeping.join(', ') || 'none'}` };
+      }
+    }
+    return { reason: 'budget', message: `step budget of ${maxSteps} used up` };
+  }
+
+  tasks(): task_struct[] {
+    return [this.k.init_task, ...list_entries(this.k.init_task.tasks)];
+  }
+}
