@@ -52,6 +52,17 @@ async function showViews(ctx: Ctx): Promise<void> {
 }
 
 const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
+  ['the Getting Started walkthrough offers the fork tour', async (ctx) => {
+    await runCommand(ctx.page, 'Welcome: Open Walkthrough...');
+    const pick = ctx.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Linux Process Lab' }).first();
+    await pick.waitFor({ timeout: TIMEOUT });
+    await pick.click();
+    for (const title of ['Open the fork example', 'Break in copy_process', 'Start debugging', 'Watch the tasks']) {
+      await ctx.page.locator('.getting-started-step .step-title', { hasText: title }).first().waitFor({ timeout: TIMEOUT });
+    }
+    await shot(ctx, '0-walkthrough');
+    await ctx.page.keyboard.press('Control+W');
+  }],
   ['open the fork example: it is in the kproc language with Run and Debug buttons', async (ctx) => {
     await openFile(ctx.page, EXAMPLE);
     const mode = ctx.page.locator('.statusbar-item[id="status.editor.mode"]');
