@@ -26,7 +26,7 @@ export class ScriptRegs implements UserRegs {
 /** An instruction: may read r.ret (the last call's result), set r.pc, and makes one call. */
 export type Insn = (r: ScriptRegs, mem: UserMemory) => [string, ...Value[]];
 
-export function runScript(program: Insn[], settings: Partial<{ pidMax: number; nproc: number; cpus: number; uid: number }> = {}, maxSteps = 200000) {
+export function runScript(program: Insn[], settings: Partial<{ pidMax: number; nproc: number; cpus: number; uid: number }> = {}) {
   let engine: Engine | null = null;
   const port: UserPort = {
     syscallReturn: (t, v) => {
