@@ -37,7 +37,7 @@ describe('kproc check', () => {
     assert.equal(lines[0], `${bad}:2:12: error: implicit declaration of function 'frok'; did you mean 'fork'? [undefined-name]`);
     assert.equal(lines[1], '  pid_t p = frok();');
     assert.equal(lines[2], '            ^~~~');
-    assert.equal(lines[3], `${bad}:3:11: error: expected ';' after the statement before '}' [syntax]`);
+    assert.equal(lines[3], `${bad}:3:11: error: expected ';' after the statement [syntax]`);
     assert.match(io.stdout, /2 errors, 0 warnings in 1 file\n$/);
   });
 
