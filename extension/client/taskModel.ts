@@ -1,5 +1,6 @@
 // Plain-data model behind the Tasks, Zombies and Run queue views, built from the adapter's
 // 'kproc/tasks' rows. No vscode import, so it is tested by mocha alone.
+import { signame } from '../../sim-core/kernel/consts';
 
 /** One task as the adapter reports it in the 'kproc/tasks' event and request. */
 export interface TaskRow {
@@ -14,8 +15,10 @@ export interface TaskRow {
   stateName: string;
   kthread: boolean;
   threadGroupLeader: boolean;
+  /** task->exit_code: a wait status (exit code << 8, or the killing signal in bits 0-6). */
   exitCode?: number;
-  exitSignal?: number | string;
+  /** task->exit_signal: what the parent is sent at death (SIGCHLD; -1 for threads). */
+  exitSignal?: number;
   zombieSinceStep?: number;
   zombieSteps?: number;
   cpu?: number;
@@ -121,19 +124,15 @@ export function taskTooltip(row: TaskRow): string {
   return lines.join('\n');
 }
 
-/** How a dead task ended: its exit code, or the signal that killed it. */
+/**
+ * How a dead task ended, decoded from exit_code the way WIFEXITED/WEXITSTATUS/WTERMSIG decode the
+ * status wait4 returns. (exit_signal is not the cause of death: it is what the parent receives.)
+ */
 export function exitDescription(row: TaskRow): string {
-  const sig = killingSignal(row);
-  if (sig !== undefined) return `killed by ${sig}`;
-  return row.exitCode !== undefined ? `exited with code ${row.exitCode}` : 'exited';
-}
-
-function killingSignal(row: TaskRow): string | undefined {
-  const s = row.exitSignal;
-  if (s === undefined || s === 0 || s === '') return undefined;
-  // exit_signal in task_struct is the signal sent to the parent (SIGCHLD), not a cause of death.
-  if (s === 17 || s === 'SIGCHLD') return undefined;
-  return typeof s === 'number' ? `signal ${s}` : s;
+  if (row.exitCode === undefined) return 'exited';
+  const sig = row.exitCode & 0x7f;
+  if (sig !== 0) return `killed by ${signame(sig)}${row.exitCode & 0x80 ? ' (core dumped)' : ''}`;
+  return `exited with code ${(row.exitCode >> 8) & 0xff}`;
 }
 
 export interface ZombieItem {

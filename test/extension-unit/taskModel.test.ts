@@ -72,8 +72,8 @@ describe('buildTaskTree', () => {
 describe('listZombies', () => {
   const rows = [
     task(1, 0, 'init'),
-    task(3, 1, 'late', { state: 'Z', stateName: 'EXIT_ZOMBIE', exitCode: 0, exitSignal: 'SIGKILL', zombieSinceStep: 40, zombieSteps: 2 }),
-    task(2, 1, 'early', { state: 'Z', stateName: 'EXIT_ZOMBIE', exitCode: 99, exitSignal: 17, zombieSinceStep: 10, zombieSteps: 32 }),
+    task(3, 1, 'late', { state: 'Z', stateName: 'EXIT_ZOMBIE', exitCode: 9, exitSignal: 17, zombieSinceStep: 40, zombieSteps: 2 }),
+    task(2, 1, 'early', { state: 'Z', stateName: 'EXIT_ZOMBIE', exitCode: 99 << 8, exitSignal: 17, zombieSinceStep: 10, zombieSteps: 32 }),
     task(4, 1, 'alive'),
   ];
 
@@ -87,6 +87,14 @@ describe('listZombies', () => {
     const [early, late] = listZombies(rows);
     assert.equal(zombieDescription(early), 'exited with code 99; parent init(1), waiting 32 steps');
     assert.equal(zombieDescription(late), 'killed by SIGKILL; parent init(1), waiting 2 steps');
+  });
+
+  it('decodes exit_code as a wait status, core dumps included', () => {
+    const zombie = (exitCode: number) => zombieDescription(listZombies([task(5, 1, 'z', { state: 'Z', stateName: 'EXIT_ZOMBIE', exitCode })])[0]);
+    assert.match(zombie(0), /^exited with code 0;/);
+    assert.match(zombie(255 << 8), /^exited with code 255;/);
+    assert.match(zombie(11 | 0x80), /^killed by SIGSEGV \(core dumped\);/);
+    assert.match(zombie(15), /^killed by SIGTERM;/);
   });
 
   it('names the parent by pid when the parent is not in the table', () => {

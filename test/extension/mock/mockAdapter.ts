@@ -35,7 +35,7 @@ function script(forkLine: number, waitLine: number): Stop[] {
       { name: 'wait_task_zombie', kernel: true, line: 40 }, { name: 'do_wait', kernel: true, line: 30 },
       { name: 'kernel_wait4', kernel: true, line: 25 }, { name: 'main', kernel: false, line: waitLine }],
     tasks: [row(1, 0, 'fork-wait', 'R', 'TASK_RUNNING'), kthreadd,
-      row(3, 1, 'fork-wait', 'Z', 'EXIT_ZOMBIE', { onRunqueue: false, exitCode: 7, exitSignal: 'SIGCHLD', zombieSinceStep: 50, zombieSteps: 4 })] },
+      row(3, 1, 'fork-wait', 'Z', 'EXIT_ZOMBIE', { onRunqueue: false, exitCode: 7 << 8, exitSignal: 17, zombieSinceStep: 50, zombieSteps: 4 })] },
   ];
 }
 
