@@ -159,73 +159,7 @@ export class Lexer {
         continue;
       }
       lineStart = false;
-      const start = this.pos;
-      if (!this.active) {
-        this.skipInactiveToken(c);
-        continue;
-      }
-      let kind: T;
-      let val: string;
-      let num = 0;
-      if (isIdStart(c)) {
-        let p = this.pos + 1;
-        while (p < limit && isIdPart(text.charCodeAt(p))) p++;
-        // L"..." and u8"..." prefixes are not C the lectures use; treat the letters as an identifier.
-        kind = T.Ident;
-        val = text.slice(start, p);
-        this.pos = p;
-      } else if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(this.pos + 1)))) {
-        let p = this.pos + 1;
-        while (p < limit) {
-          const e = text.charCodeAt(p);
-          if (isIdPart(e) || e === 46) p++;
-          else if ((e === 43 || e === 45) && ((text.charCodeAt(p - 1) | 0x20) === 0x65) && !/^0x/i.test(text.slice(start, start + 2))) p++;
-          else break;
-        }
-        kind = T.Number;
-        val = text.slice(start, p);
-        num = numberValue(val);
-        if (Number.isNaN(num)) {
-          this.diag(start, p, `invalid number '${val}'`);
-          num = 0;
-        } else if (val.includes('.') || (!/^0x/i.test(val) && /e/i.test(val))) {
-          this.diag(start, p, 'floating-point numbers are not supported; the simulator has integers only');
-        }
-        this.pos = p;
-      } else if (c === 34 /* " */) {
-        kind = T.String;
-        val = this.quoted(34);
-      } else if (c === 39 /* ' */) {
-        kind = T.Char;
-        val = this.quoted(39);
-        if (val.length !== 1) {
-          this.diag(start, this.pos, val.length === 0 ? 'empty character constant' : 'multi-character constant');
-        }
-        num = val.length > 0 ? val.charCodeAt(0) : 0;
-      } else {
-        kind = T.Punct;
-        val = '';
-        const s3 = text.substr(this.pos, 3);
-        const s2 = s3.slice(0, 2);
-        if (PUNCT3.includes(s3)) val = s3;
-        else if (PUNCT2.includes(s2)) val = s2;
-        else if (PUNCT1.includes(s3[0])) val = s3[0];
-        if (val === '') {
-          // Any other character: report it once and skip it, so the parser never sees it.
-          const ch = String.fromCodePoint(text.codePointAt(this.pos) ?? c);
-          this.diag(start, start + ch.length, `stray '${ch === '\0' ? '\\0' : ch}' in program`);
-          this.pos += ch.length;
-          continue;
-        }
-        this.pos += val.length;
-      }
-      tk.kind.push(kind);
-      tk.start.push(start);
-      tk.end.push(this.pos);
-      tk.val.push(val);
-      tk.num.push(num);
-      tk.nl.push(sawNewline);
-      sawNewline = false;
+      if (this.token(c, sawNewline)) sawNewline = false;
     }
     if (!this.directiveMode) {
       for (const cond of this.conds) this.diag(cond.start, cond.end, 'unterminated conditional directive');
@@ -237,6 +171,80 @@ export class Lexer {
     tk.num.push(0);
     tk.nl.push(true);
     return { tokens: tk, directives: this.directives, diagnostics: this.diagnostics };
+  }
+
+  /** Scans one token at pos (not whitespace or a comment); returns whether one was emitted. */
+  private token(c: number, sawNewline: boolean): boolean {
+    const text = this.text;
+    const limit = this.limit;
+    const tk = this.tokens;
+  const start = this.pos;
+  if (!this.active) {
+    this.skipInactiveToken(c);
+    return false;
+  }
+  let kind: T;
+  let val: string;
+  let num = 0;
+  if (isIdStart(c)) {
+    let p = this.pos + 1;
+    while (p < limit && isIdPart(text.charCodeAt(p))) p++;
+    // L"..." and u8"..." prefixes are not C the lectures use; treat the letters as an identifier.
+    kind = T.Ident;
+    val = text.slice(start, p);
+    this.pos = p;
+  } else if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(this.pos + 1)))) {
+    let p = this.pos + 1;
+    while (p < limit) {
+      const e = text.charCodeAt(p);
+      if (isIdPart(e) || e === 46) p++;
+      else if ((e === 43 || e === 45) && ((text.charCodeAt(p - 1) | 0x20) === 0x65) && !/^0x/i.test(text.slice(start, start + 2))) p++;
+      else break;
+    }
+    kind = T.Number;
+    val = text.slice(start, p);
+    num = numberValue(val);
+    if (Number.isNaN(num)) {
+      this.diag(start, p, `invalid number '${val}'`);
+      num = 0;
+    } else if (val.includes('.') || (!/^0x/i.test(val) && /e/i.test(val))) {
+      this.diag(start, p, 'floating-point numbers are not supported; the simulator has integers only');
+    }
+    this.pos = p;
+  } else if (c === 34 /* " */) {
+    kind = T.String;
+    val = this.quoted(34);
+  } else if (c === 39 /* ' */) {
+    kind = T.Char;
+    val = this.quoted(39);
+    if (val.length !== 1) {
+      this.diag(start, this.pos, val.length === 0 ? 'empty character constant' : 'multi-character constant');
+    }
+    num = val.length > 0 ? val.charCodeAt(0) : 0;
+  } else {
+    kind = T.Punct;
+    val = '';
+    const s3 = text.substr(this.pos, 3);
+    const s2 = s3.slice(0, 2);
+    if (PUNCT3.includes(s3)) val = s3;
+    else if (PUNCT2.includes(s2)) val = s2;
+    else if (PUNCT1.includes(s3[0])) val = s3[0];
+    if (val === '') {
+      // Any other character: report it once and skip it, so the parser never sees it.
+      const ch = String.fromCodePoint(text.codePointAt(this.pos) ?? c);
+      this.diag(start, start + ch.length, `stray '${ch === '\0' ? '\\0' : ch}' in program`);
+      this.pos += ch.length;
+      return false;
+    }
+    this.pos += val.length;
+  }
+  tk.kind.push(kind);
+  tk.start.push(start);
+  tk.end.push(this.pos);
+  tk.val.push(val);
+  tk.num.push(num);
+  tk.nl.push(sawNewline);
+    return true;
   }
 
   /** Inside a skipped #if region: step over strings and characters without reporting anything. */
