@@ -1,7 +1,9 @@
 // The 'kproc' debugger: configuration resolution (F5 without launch.json), the adapter factory,
 // and the Run / Debug Scenario commands.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { KprocDebugSession } from '../adapter/session';
 import { defaultLaunchConfig, resolveLaunchConfig, type KprocLaunchArguments, type KprocSettings } from './launchSchema';
 
 export const DEBUG_TYPE = 'kproc';
@@ -16,6 +18,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): KprocSettings {
     nproc: c.get('nproc', 4096),
     seed: c.get('seed', 1),
     stopOnEntry: c.get('stopOnEntry', true),
+    debugAdapter: c.get('debugAdapter', 'inline'),
   };
 }
 
@@ -52,14 +55,22 @@ class KprocConfigurationProvider implements vscode.DebugConfigurationProvider {
 }
 
 /**
- * Runs the adapter as a child process speaking DAP on stdio (dist/adapter.js, the same program
- * other editors use). VS Code's own Node runs it: in the desktop build that binary is Electron,
- * which ELECTRON_RUN_AS_NODE turns into plain Node.
+ * By default the adapter's session runs inside the extension host (no process to start, and the
+ * session is the same class the standalone program uses). With `kproc.debugAdapter: "process"`
+ * it runs as a child process speaking DAP on stdio (dist/adapter.js, the program other editors
+ * use); VS Code's own Node runs it: in the desktop build that binary is Electron, which
+ * ELECTRON_RUN_AS_NODE turns into plain Node.
  */
 class KprocAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   constructor(private readonly extensionUri: vscode.Uri) {}
 
-  createDebugAdapterDescriptor(): vscode.DebugAdapterDescriptor {
+  createDebugAdapterDescriptor(session: vscode.DebugSession): vscode.DebugAdapterDescriptor {
+    const inline = vscode.Uri.joinPath(this.extensionUri, 'dist', 'inlineAdapterMain.js').fsPath;
+    if (readSettings(session.workspaceFolder).debugAdapter === 'inline' && fs.existsSync(inline)) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a separate bundle, loaded on first use
+      const mod = require(inline) as { KprocDebugSession: new () => KprocDebugSession };
+      return new vscode.DebugAdapterInlineImplementation(new mod.KprocDebugSession());
+    }
     const adapter = vscode.Uri.joinPath(this.extensionUri, 'dist', 'adapter.js').fsPath;
     return new vscode.DebugAdapterExecutable(process.execPath, [adapter], {
       env: { ELECTRON_RUN_AS_NODE: '1' },

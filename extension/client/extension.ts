@@ -31,12 +31,13 @@ export function activate(context: vscode.ExtensionContext): KprocExtensionApi {
   return { store, views, activationMs: performance.now() - t0, languageClient };
 }
 
-/** Requires dist/languageClient.js at run time (a path esbuild leaves alone) once activate returns. */
+/** Requires dist/languageClientMain.js at run time (a path esbuild leaves alone) once activate returns. */
 async function loadLanguageClient(context: vscode.ExtensionContext): Promise<unknown> {
-  await Promise.resolve();
+  // A macrotask later, so that VS Code has recorded the end of activation before the load.
+  await new Promise((resolve) => setImmediate(resolve));
   const server = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;
   if (!fs.existsSync(server)) return undefined;
-  const file = vscode.Uri.joinPath(context.extensionUri, 'dist', 'languageClient.js').fsPath;
+  const file = vscode.Uri.joinPath(context.extensionUri, 'dist', 'languageClientMain.js').fsPath;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a separate bundle, loaded late on purpose
   const mod = require(file) as { startLanguageClient: typeof StartLanguageClient };
   return mod.startLanguageClient(context);

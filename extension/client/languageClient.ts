@@ -1,5 +1,5 @@
 // Starts the scenario language server (dist/server.js) through vscode-languageclient. Bundled
-// apart as dist/languageClient.js and required after activation, so that the client library's
+// apart as dist/languageClientMain.js and required after activation, so that the client library's
 // 300 KB do not count against activation time.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';

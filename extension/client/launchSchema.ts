@@ -110,6 +110,7 @@ export interface KprocSettings {
   nproc: number;
   seed: number;
   stopOnEntry: boolean;
+  debugAdapter: 'inline' | 'process';
 }
 
 export const settingsSchema: Record<`kproc.${keyof KprocSettings}`, JsonSchema> = {
@@ -124,6 +125,14 @@ export const settingsSchema: Record<`kproc.${keyof KprocSettings}`, JsonSchema> 
   'kproc.stopOnEntry': {
     type: 'boolean', default: true, scope: 'resource',
     description: 'Stop at the first statement when debugging without a launch.json.',
+  },
+  'kproc.debugAdapter': {
+    type: 'string', enum: ['inline', 'process'], default: 'inline', scope: 'window',
+    enumDescriptions: [
+      'Run the debug adapter inside the extension host: nothing to start, quickest.',
+      'Run the debug adapter as its own Node process speaking DAP over stdio (dist/adapter.js).',
+    ],
+    description: 'Where the kproc debug adapter runs.',
   },
 };
 

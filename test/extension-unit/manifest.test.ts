@@ -22,7 +22,7 @@ const launchKeys: Record<Exclude<keyof KprocLaunchArguments, 'type' | 'request' 
 type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const adapterAgrees: SameKeys<keyof AdapterLaunchArgs, Exclude<keyof KprocLaunchArguments, 'type' | 'request' | 'name'>> = true;
 const settingKeys: Record<keyof KprocSettings, true> = {
-  stepIntoKernel: true, pidMax: true, cpus: true, nproc: true, seed: true, stopOnEntry: true,
+  stepIntoKernel: true, pidMax: true, cpus: true, nproc: true, seed: true, stopOnEntry: true, debugAdapter: true,
 };
 
 interface Debugger { type: string; configurationAttributes: { launch: unknown }; initialConfigurations: unknown[] }
@@ -98,7 +98,7 @@ describe('package.json manifest', () => {
 });
 
 describe('resolveLaunchConfig', () => {
-  const settings: KprocSettings = { stepIntoKernel: true, pidMax: 500, cpus: 2, nproc: 64, seed: 7, stopOnEntry: true };
+  const settings: KprocSettings = { stepIntoKernel: true, pidMax: 500, cpus: 2, nproc: 64, seed: 7, stopOnEntry: true, debugAdapter: 'inline' };
 
   it('fills an empty configuration from the settings and the active file', () => {
     const c = resolveLaunchConfig({}, settings, '/w/fork.kproc');

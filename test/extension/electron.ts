@@ -11,7 +11,7 @@ const ROOT = path.resolve(__dirname, '../..');
 
 async function main(): Promise<void> {
   execFileSync('node', ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
-  execFileSync('npm', ['run', '--silent', 'build:language-client'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('npm', ['run', '--silent', 'build:client-chunks'], { cwd: ROOT, stdio: 'inherit' });
   const extensionTestsPath = await bundleSuite();
   const resultFile = path.join(ROOT, 'test-results', 'extension-host-electron.json');
   fs.mkdirSync(path.dirname(resultFile), { recursive: true });

@@ -18,15 +18,23 @@ function sh(cmd: string, args: string[]): void {
   execFileSync(cmd, args, { cwd: ROOT, stdio: 'inherit' });
 }
 
+async function bundle(entry: string, out: string, production: boolean): Promise<void> {
+  await build({
+    entryPoints: [path.join(ROOT, entry)], outfile: path.join(ROOT, 'dist', out), bundle: true, platform: 'node',
+    target: 'node18', format: 'cjs', external: ['vscode'], minify: production, logLevel: 'warning',
+  });
+}
+
 async function buildAll(production: boolean): Promise<void> {
-  sh('node', ['scripts/build.mjs', ...(production ? ['--production'] : [])]);
-  sh('npm', ['run', '--silent', 'build:language-client']);
-  if (MOCK) {
-    await build({
-      entryPoints: [path.join(__dirname, 'mock/mockAdapter.ts')], outfile: path.join(ROOT, 'dist/adapter.js'),
-      bundle: true, platform: 'node', target: 'node18', format: 'cjs', logLevel: 'warning',
-    });
+  if (!MOCK) {
+    sh('node', ['scripts/build.mjs', ...(production ? ['--production'] : [])]);
+    sh('npm', ['run', '--silent', 'build:client-chunks']);
+    return;
   }
+  // With the scripted adapter, the client is built alone: the real adapter may be mid-change.
+  await bundle('extension/client/extension.ts', 'extension.js', production);
+  await bundle('extension/client/languageClientMain.ts', 'languageClientMain.js', production);
+  for (const out of ['adapter.js', 'inlineAdapterMain.js']) await bundle('test/extension/mock/mockAdapter.ts', out, production);
 }
 
 async function main(): Promise<number> {
@@ -57,8 +65,14 @@ async function main(): Promise<number> {
 
 function cleanUp(): void {
   // A mock bundle must not be mistaken for the adapter by a later `npm run package`.
-  if (MOCK && !fs.existsSync(path.join(ROOT, 'extension/adapter/main.ts'))) fs.rmSync(path.join(ROOT, 'dist/adapter.js'), { force: true });
-  else if (MOCK) sh('node', ['scripts/build.mjs']);
+  if (!MOCK) return;
+  for (const f of ['adapter.js', 'inlineAdapterMain.js']) fs.rmSync(path.join(ROOT, 'dist', f), { force: true });
+  try {
+    sh('node', ['scripts/build.mjs']);
+    sh('npm', ['run', '--silent', 'build:client-chunks']);
+  } catch {
+    // The real adapter may not build yet; then there is simply no adapter in dist/.
+  }
 }
 
 const watchdog = setTimeout(() => {

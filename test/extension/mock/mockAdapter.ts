@@ -44,7 +44,7 @@ const FUNCTIONS = ['kernel_clone', 'copy_process', 'do_exit', 'wait_task_zombie'
 
 const KERNEL_SOURCE = Array.from({ length: 60 }, (_, i) => `/* kernel/fork.c, line ${i + 1} */`).join('\n');
 
-class MockKprocSession extends DebugSession {
+export class MockKprocSession extends DebugSession {
   private stops: Stop[] = [];
   private next = 0;
   private current: Stop | undefined;
@@ -161,4 +161,8 @@ class MockKprocSession extends DebugSession {
   }
 }
 
-DebugSession.run(MockKprocSession);
+/** The name the extension's inline adapter factory looks for. */
+export { MockKprocSession as KprocDebugSession };
+
+// Standalone (dist/adapter.js), it speaks DAP on stdio like the real program.
+if (require.main === module) DebugSession.run(MockKprocSession);
