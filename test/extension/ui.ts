@@ -139,6 +139,27 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     console.log(`    Tasks: ${parentRow} / ${childRow}; Zombies: ${zombie}`);
     await shot(ctx, '4-zombie');
   }],
+  ['a live task offers the signals in its context menu; a zombie does not', async (ctx) => {
+    const parent = ctx.parentPid ?? 1;
+    const tasks = treeRows(ctx.page, 'Tasks');
+    const menuItems = async (row: string) => {
+      await tasks.filter({ hasText: row }).first().click({ button: 'right' });
+      const menu = ctx.page.locator('.context-view .monaco-menu');
+      await menu.waitFor({ timeout: TIMEOUT });
+      const items = (await menu.locator('.action-label').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+      return items;
+    };
+    const live = await menuItems(`(${parent})`);
+    for (const sig of ['SIGKILL', 'SIGSTOP', 'SIGCONT', 'SIGTERM']) {
+      if (!live.includes(`Send ${sig}`)) throw new Error(`no "Send ${sig}" in ${live.join(', ')}`);
+    }
+    // SIGCONT to a running task changes nothing, so the run goes on as before.
+    await ctx.page.locator('.context-view .monaco-menu .action-label', { hasText: 'Send SIGCONT' }).click();
+    const dead = await menuItems('EXIT_ZOMBIE');
+    await ctx.page.keyboard.press('Escape');
+    if (dead.some((t) => t.startsWith('Send SIG'))) throw new Error(`a zombie offers signals: ${dead.join(', ')}`);
+    if (!dead.includes('Show task_struct')) throw new Error(`no "Show task_struct" for a zombie: ${dead.join(', ')}`);
+  }],
   ['Run and Debug shows the same Tasks and Zombies next to the Call Stack', async (ctx) => {
     // More room for the side bar: hide the bottom panel that the session opened.
     const hide = ctx.page.locator('.part.panel .action-label[aria-label^="Hide Panel"]').first();
