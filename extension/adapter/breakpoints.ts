@@ -1,0 +1,200 @@
+// Every kind of breakpoint the session keeps: line (scenario and kernel sources), function,
+// kernel-event filters, data watches and logpoints. The book remembers the requests so that a
+// restart can set them again on the new machine.
+
+import * as path from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { isEventFilterId } from '../../sim-core/debug/events';
+import type { BreakpointResult, EventFilterId, Machine, Stop } from '../../sim-core/machine-types';
+import type { KernelFiles } from './kernelFiles';
+import { checkItems } from './validate';
+
+type LineConv = (line: number) => number;
+
+export interface KernelFunctionInfo {
+  name: string;
+  file: string;
+  /** 1-based, as editors count. */
+  line: number;
+}
+
+const DATA_ID = /^task\/(\d+)\/([A-Za-z_][A-Za-z0-9_]*)$/;
+
+export function dataId(pid: number, field: string): string {
+  return `task/${pid}/${field}`;
+}
+
+export class BreakpointBook {
+  private m?: Machine;
+  private kfiles?: KernelFiles;
+  private noDebug = false;
+  private readonly lineReqs = new Map<string, DebugProtocol.SetBreakpointsArguments>();
+  private fnReq?: DebugProtocol.SetFunctionBreakpointsArguments;
+  private filterReq?: DebugProtocol.SetExceptionBreakpointsArguments;
+  private dataReq?: DebugProtocol.SetDataBreakpointsArguments;
+  /** Logpoint ids and their messages, per target file (so setting a file again replaces them). */
+  private readonly logpoints = new Map<string, Map<number, string>>();
+  private watched = new Set<string>();
+  private fnList?: KernelFunctionInfo[];
+
+  attach(m: Machine, kfiles: KernelFiles, noDebug: boolean): void {
+    this.m = m;
+    this.kfiles = kfiles;
+    this.noDebug = noDebug;
+    this.fnList = undefined;
+    this.logpoints.clear();
+    this.watched.clear();
+  }
+
+  /** Sets every remembered request again, on a freshly booted machine. */
+  reapply(toMachine: LineConv, toClient: LineConv): void {
+    for (const req of this.lineReqs.values()) this.setLines(req, toMachine, toClient);
+    if (this.fnReq) this.setFunctions(this.fnReq, toClient);
+    if (this.filterReq) this.setFilters(this.filterReq);
+    if (this.dataReq) this.setData(this.dataReq);
+  }
+
+  private machine(): Machine {
+    if (!this.m) throw new Error('No scenario is running: send launch first.');
+    return this.m;
+  }
+
+  /** The machine's name for a client path: the scenario file or a displayed kernel source. */
+  private target(p: string): string | undefined {
+    const m = this.machine();
+    if (path.resolve(p) === path.resolve(m.file)) return m.file;
+    return this.kfiles?.relative(p);
+  }
+
+  setLines(args: DebugProtocol.SetBreakpointsArguments, toMachine: LineConv, toClient: LineConv): DebugProtocol.Breakpoint[] {
+    const m = this.machine();
+    const bps: DebugProtocol.SourceBreakpoint[] = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
+    const bad = checkItems(bps, 'breakpoints', { line: 'integer', column: 'integer?', condition: 'string?', hitCondition: 'string?', logMessage: 'string?' });
+    if (bad) throw new Error(`'setBreakpoints': ${bad}`);
+    const p = args.source.path;
+    const unverified = (message: string): DebugProtocol.Breakpoint[] => bps.map((b) => ({ verified: false, line: b.line, message }));
+    if (typeof p !== 'string' || !p) return unverified('Only breakpoints in files are supported (the scenario or a displayed kernel source).');
+    this.lineReqs.set(path.resolve(p), { ...args, breakpoints: bps.map((b) => ({ ...b })) });
+    if (this.noDebug) return unverified('Breakpoints are ignored when the scenario runs without debugging.');
+    const file = this.target(p);
+    if (!file) return unverified(`${path.basename(p)} is neither this scenario (${path.basename(m.file)}) nor one of the displayed kernel sources.`);
+    const results = m.setLineBreakpoints(file, bps.map((b) => ({
+      line: toMachine(b.line), condition: b.condition || undefined, hitCondition: b.hitCondition || undefined, logMessage: b.logMessage || undefined,
+    })));
+    const logs = new Map<number, string>();
+    results.forEach((r, i) => { const msg = bps[i]?.logMessage; if (msg && r.verified) logs.set(r.id, msg); });
+    this.logpoints.set(file, logs);
+    return results.map((r, i) => toDap(r, toClient, args.source, bps[i]?.line));
+  }
+
+  setFunctions(args: DebugProtocol.SetFunctionBreakpointsArguments, toClient: LineConv): DebugProtocol.Breakpoint[] {
+    const m = this.machine();
+    const bad = checkItems(args.breakpoints, 'breakpoints', { name: 'string', condition: 'string?', hitCondition: 'string?' });
+    if (bad) throw new Error(`'setFunctionBreakpoints': ${bad}`);
+    this.fnReq = { breakpoints: args.breakpoints.map((b) => ({ ...b })) };
+    if (this.noDebug) return args.breakpoints.map(() => ({ verified: false, message: 'Breakpoints are ignored when the scenario runs without debugging.' }));
+    const results = m.setFunctionBreakpoints(args.breakpoints.map((b) => ({
+      name: b.name.trim(), condition: b.condition || undefined, hitCondition: b.hitCondition || undefined,
+    })));
+    const fns = new Map(this.kernelFunctionList().map((f) => [f.name, f]));
+    return results.map((r) => {
+      const bp = toDap(r, toClient);
+      const name = args.breakpoints[results.indexOf(r)]?.name.trim();
+      const kf = name ? fns.get(name) : undefined;
+      if (kf && r.verified && this.kfiles) {
+        bp.source = { name: path.posix.basename(kf.file), path: this.kfiles.absolute(kf.file) };
+        bp.line ??= kf.line;
+      }
+      return bp;
+    });
+  }
+
+  setFilters(args: DebugProtocol.SetExceptionBreakpointsArguments): DebugProtocol.Breakpoint[] {
+    const m = this.machine();
+    const ids = args.filters.map(String);
+    this.filterReq = { filters: ids };
+    const valid = ids.filter(isEventFilterId) as EventFilterId[];
+    if (!this.noDebug) m.setEventFilters(valid);
+    return ids.map((f) => (isEventFilterId(f) ? { verified: !this.noDebug } : { verified: false, message: `Unknown kernel event filter '${f}'.` }));
+  }
+
+  setData(args: DebugProtocol.SetDataBreakpointsArguments): DebugProtocol.Breakpoint[] {
+    const m = this.machine();
+    const bad = checkItems(args.breakpoints, 'breakpoints', { dataId: 'string', accessType: 'string?', condition: 'string?', hitCondition: 'string?' });
+    if (bad) throw new Error(`'setDataBreakpoints': ${bad}`);
+    this.dataReq = { breakpoints: args.breakpoints.map((b) => ({ ...b })) };
+    const parsed = args.breakpoints.map((b) => DATA_ID.exec(b.dataId));
+    const watches = parsed.filter((x): x is RegExpExecArray => x !== null).map((x) => ({ pid: Number(x[1]), field: x[2] }));
+    const results = this.noDebug ? [] : m.setDataWatches(watches);
+    this.watched = new Set();
+    let j = 0;
+    return parsed.map((x, i) => {
+      if (!x) return { verified: false, message: `Unknown data breakpoint '${args.breakpoints[i].dataId}'.` };
+      const r = results[j++];
+      if (!r) return { verified: false, message: 'Breakpoints are ignored when the scenario runs without debugging.' };
+      if (r.verified) this.watched.add(`${x[1]}/${x[2]}`);
+      return toDap(r, (l) => l + 1);
+    });
+  }
+
+  watchedKeys(): ReadonlySet<string> {
+    return this.watched;
+  }
+
+  private logMessage(id: number): string | undefined {
+    for (const logs of this.logpoints.values()) {
+      const msg = logs.get(id);
+      if (msg !== undefined) return msg;
+    }
+    return undefined;
+  }
+
+  /** True when a stop was caused by logpoints alone: print and carry on. */
+  onlyLogpoints(ids: readonly number[] | undefined): boolean {
+    return !!ids && ids.length > 0 && ids.every((id) => this.logMessage(id) !== undefined);
+  }
+
+  /** The logpoints' messages with `{expression}` replaced by values in the stopped context. */
+  logpointOutput(m: Machine, stop: Stop): string[] {
+    return (stop.breakpointIds ?? []).map((id) => `${interpolate(m, this.logMessage(id) ?? '', stop.pid)}\n`);
+  }
+
+  /** Every modelled kernel function with the line of its definition in the displayed source. */
+  kernelFunctionList(): KernelFunctionInfo[] {
+    if (this.fnList) return this.fnList;
+    const m = this.machine();
+    const sources = m.kernelSources();
+    this.fnList = m.kernelFunctions().map((name) => {
+      const def = new RegExp(`^[A-Za-z_].*\\b${name.replace(/[$]/g, '\\$')}\\s*\\(`);
+      for (const s of sources) {
+        const lines = s.text.split('\n');
+        const i = lines.findIndex((l) => def.test(l) && !/;\s*$/.test(l));
+        if (i >= 0) return { name, file: s.path, line: i + 1 };
+      }
+      return { name, file: '', line: 0 };
+    });
+    return this.fnList;
+  }
+}
+
+function toDap(r: BreakpointResult, toClient: LineConv, source?: DebugProtocol.Source, requested?: number): DebugProtocol.Breakpoint {
+  const bp: DebugProtocol.Breakpoint = { id: r.id, verified: r.verified };
+  if (r.line !== undefined) bp.line = toClient(r.line);
+  else if (requested !== undefined) bp.line = requested;
+  if (r.message) bp.message = r.message;
+  if (source) bp.source = source;
+  return bp;
+}
+
+/** `{expr}` becomes the expression's value; `{{` and `}}` stand for braces. */
+export function interpolate(m: Machine, template: string, pid: number | undefined): string {
+  return template.replace(/\{\{|\}\}|\{([^{}]+)\}/g, (whole, expr: string | undefined) => {
+    if (whole === '{{') return '{';
+    if (whole === '}}') return '}';
+    try {
+      return m.format(m.evaluate(String(expr).trim().replace(/\$lx_current\s*\(\s*\)/g, 'current').replace(/\$lx_task_by_pid\s*\(/g, 'find_task_by_vpid('), pid, 0));
+    } catch (e) {
+      return `<${e instanceof Error ? e.message : String(e)}>`;
+    }
+  });
+}
