@@ -107,6 +107,5 @@ export function registerDebugger(context: vscode.ExtensionContext): void {
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new KprocAdapterFactory(context.extensionUri)),
     vscode.commands.registerCommand('kproc.runScenario', (uri?: vscode.Uri) => startScenario(uri, true)),
     vscode.commands.registerCommand('kproc.debugScenario', (uri?: vscode.Uri) => startScenario(uri, false)),
-    vscode.commands.registerCommand('kproc.getProgramName', () => activeScenario()?.fsPath),
   );
 }

@@ -16,7 +16,6 @@ const commands = [
   { command: 'kproc.revealTask', title: 'Reveal Task', category },
   { command: 'kproc.openExample', title: 'Open Example Scenario', category },
   { command: 'kproc.walkthrough.breakOnCopyProcess', title: 'Break on copy_process', category },
-  { command: 'kproc.getProgramName', title: 'Active Scenario Path', category },
   ...SIGNALS.map((s) => ({ command: `kproc.signal.${s}`, title: `Send ${s}`, category })),
 ];
 
@@ -45,7 +44,6 @@ const menus = {
     { command: 'kproc.debugScenario', when: isScenario },
     { command: 'kproc.showTask', when: 'false' },
     { command: 'kproc.revealTask', when: 'false' },
-    { command: 'kproc.getProgramName', when: 'false' },
     { command: 'kproc.walkthrough.breakOnCopyProcess', when: 'false' },
     ...SIGNALS.map((s) => ({ command: `kproc.signal.${s}`, when: 'false' })),
   ],

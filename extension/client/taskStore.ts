@@ -7,10 +7,9 @@ export class TaskStore implements vscode.Disposable {
   private readonly bySession = new Map<string, TaskRow[]>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly subscriptions: vscode.Disposable[] = [this.changed];
+  private lastSessionId = '';
   /** Fires after the task table of the active session changed. */
   readonly onDidChange = this.changed.event;
-  /** Stop count of the active session, so tests and views can tell one stop from the next. */
-  generation = 0;
 
   constructor() {
     this.subscriptions.push(
@@ -34,8 +33,6 @@ export class TaskStore implements vscode.Disposable {
     this.lastSessionId = session?.id ?? '';
     this.fire();
   }
-
-  private lastSessionId = '';
 
   /** Rows of the active kproc session, or of the last one that reported any. */
   get rows(): readonly TaskRow[] {
@@ -63,7 +60,6 @@ export class TaskStore implements vscode.Disposable {
   }
 
   private fire(): void {
-    this.generation++;
     this.changed.fire();
   }
 

@@ -166,6 +166,11 @@ export function registerViews(store: TaskStore, subscriptions: vscode.Disposable
     const n = zombies.items().length;
     zombiesView.badge = n ? { value: n, tooltip: `${n} zombie${n === 1 ? '' : 's'} waiting to be reaped` } : undefined;
   };
+  // A view opened in the middle of a session asks for the table instead of waiting for a stop.
+  const fetchIfEmpty = (e: vscode.TreeViewVisibilityChangeEvent) => {
+    if (e.visible && store.rows.length === 0) void store.refresh();
+  };
+  subscriptions.push(tasksView.onDidChangeVisibility(fetchIfEmpty), debugTasksView.onDidChangeVisibility(fetchIfEmpty));
   subscriptions.push(tasks, zombies, runQueue, tasksView, zombiesView, runQueueView, debugTasksView, debugZombiesView,
     store.onDidChange(updateBadges));
   return { tasks, zombies, runQueue, tasksView };
