@@ -1,0 +1,80 @@
+// Fidelity: every user-space example prints the same on the real kernel (a fresh PID namespace
+// under test/fidelity/init.c) as under `kproc run`, pids included; and the real side is stable.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { realKernelUnavailable, runReal, type RealRun } from './real';
+import { exampleFiles, isKernelSide, runSimulated } from './simulated';
+
+const userExamples = exampleFiles().filter((f) => !isKernelSide(f));
+
+function describeRun(r: RealRun): string {
+  return `init status ${r.status}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
+}
+
+describe('fidelity: examples on the real kernel and in the simulator', function () {
+  this.timeout(120000);
+  const unavailable = realKernelUnavailable();
+  const realOutput = new Map<string, string>();
+
+  before(function () {
+    if (unavailable) {
+      console.log(`    (skipped: ${unavailable})`);
+      this.skip();
+    }
+  });
+
+  it('has user-space examples to compare', () => {
+    assert.ok(userExamples.length >= 14, `only ${userExamples.length} user-space examples`);
+  });
+
+  for (const file of userExamples) {
+    const name = basename(file);
+    describe(name, () => {
+      it('compiles with gcc -Wall without warnings (unknown pragmas aside)', () => {
+        const r = spawnSync('gcc', ['-Wall', '-Wno-unknown-pragmas', '-fsyntax-only', '-x', 'c', file], { encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stderr, '', r.stderr);
+      });
+
+      it('prints the same thing twice on the real kernel', () => {
+        const first = runReal(file);
+        const second = runReal(file);
+        assert.equal(first.status, 0, describeRun(first));
+        assert.equal(second.status, 0, describeRun(second));
+        assert.ok(first.stdout.length > 0, 'the example printed nothing');
+        assert.equal(second.stdout, first.stdout, 'two real runs differ: the example is not deterministic');
+        realOutput.set(file, first.stdout);
+      });
+
+      it('kproc run prints what the real kernel prints', async () => {
+        const real = realOutput.get(file) ?? runReal(file).stdout;
+        const sim = await runSimulated(file);
+        assert.equal(sim.stdout, real, `kproc run (exit ${sim.code}) differs from the real kernel\n${sim.stderr}`);
+        assert.equal(sim.code, 0, `kproc run did not finish the scenario:\n${sim.stderr}`);
+      });
+    });
+  }
+
+  describe('RLIMIT_NPROC and root', () => {
+    let dir = '';
+    let rootVariant = '';
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'kproc-rlimit-'));
+      rootVariant = join(dir, 'rlimit-root.kproc');
+      const source = readFileSync(userExamples.find((f) => basename(f) === 'rlimit-nproc.kproc') ?? '', 'utf8');
+      writeFileSync(rootVariant, source.replace('#define LIMIT 3', '#pragma kproc uid 0\n#define LIMIT 3'));
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('root is not bound by the limit, on the real kernel and in the simulator', async () => {
+      const real = runReal(rootVariant);
+      assert.equal(real.status, 0, describeRun(real));
+      assert.match(real.stdout, /^fork 3: child 6$/m, 'root should pass the RLIMIT_NPROC check');
+      const sim = await runSimulated(rootVariant);
+      assert.equal(sim.stdout, real.stdout, sim.stderr);
+    });
+  });
+});
