@@ -93,6 +93,14 @@ export class KprocDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
+  /** The base class reports a handler's exception with its stack; say what failed instead. */
+  protected override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string, variables?: Record<string, unknown>): void {
+    if (codeOrMessage === 1104 && variables && typeof variables._exception === 'string') {
+      return this.fail(response, `Internal error in '${response.command}': ${variables._exception}`);
+    }
+    super.sendErrorResponse(response, codeOrMessage as number, format, variables);
+  }
+
   /** Runs a handler, turning a thrown error into an error response with its message. */
   private guard(response: DebugProtocol.Response, fn: () => void): void {
     try {
@@ -214,7 +222,7 @@ export class KprocDebugSession extends DebugSession {
 
   protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
     if (!this.launchArgs || !this.configured) return this.fail(response, 'Nothing to restart: launch a scenario first.');
-    const next = (args.arguments as unknown as KprocLaunchArgs | undefined) ?? this.launchArgs;
+    const next = (args?.arguments as unknown as KprocLaunchArgs | undefined) ?? this.launchArgs;
     this.guard(response, () => {
       this.generation++;
       for (const pid of [...this.threads]) this.threadExited(pid);
