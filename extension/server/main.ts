@@ -80,8 +80,9 @@ function publish(uri: string, version: number): void {
 documents.onDidChangeContent((e) => {
   const { uri, version } = e.document;
   pending.set(uri, version);
-  // Let the edits already queued on the connection land first, so only the newest version is analysed.
-  setImmediate(() => publish(uri, version));
+  // The connection handles one queued message per event-loop turn: waiting two turns lets the next
+  // queued edit land first and supersede this one, so a burst of edits is analysed once, at its end.
+  setImmediate(() => setImmediate(() => publish(uri, version)));
 });
 
 documents.onDidClose((e) => {

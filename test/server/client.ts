@@ -21,6 +21,8 @@ export class LspClient {
   private versions = new Map<string, number>();
   private waiters: Array<{ uri: string; version: number; resolve: (p: PublishDiagnosticsParams) => void }> = [];
   readonly published = new Map<string, PublishDiagnosticsParams>();
+  /** How many times diagnostics were published for each URI. */
+  readonly publishCount = new Map<string, number>();
 
   constructor() {
     if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build first`);
@@ -30,6 +32,7 @@ export class LspClient {
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout), new StreamMessageWriter(this.proc.stdin));
     this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.published.set(p.uri, p);
+      this.publishCount.set(p.uri, (this.publishCount.get(p.uri) ?? 0) + 1);
       const ready = this.waiters.filter((w) => w.uri === p.uri && (p.version === undefined || p.version >= w.version));
       this.waiters = this.waiters.filter((w) => !ready.includes(w));
       for (const w of ready) w.resolve(p);
