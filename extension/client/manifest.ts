@@ -5,6 +5,12 @@ import { defaultLaunchConfig, launchAttributes, settingsSchema } from './launchS
 import { SIGNALS } from './signals';
 
 const isScenario = 'resourceLangId == kproc';
+
+/**
+ * configurationSnippets bodies are snippets: `${file}` would become a placeholder named "file".
+ * The `^"..."` form inserts the string as written, so launch.json gets the variable itself.
+ */
+const snippet = (config: Record<string, unknown>) => ({ ...config, program: '^"\\${file}"' });
 const category = 'Kproc';
 
 const commands = [
@@ -125,14 +131,14 @@ export function manifestEntries(): Record<string, unknown> {
         configurationAttributes: { launch: launchAttributes },
         initialConfigurations: [defaultLaunchConfig()],
         configurationSnippets: [
-          { label: 'Linux Process Lab: Debug scenario', description: 'Debug the .kproc file in the active editor.', body: defaultLaunchConfig() },
+          { label: 'Linux Process Lab: Debug scenario', description: 'Debug the .kproc file in the active editor.', body: snippet({ ...defaultLaunchConfig() }) },
           {
             label: 'Linux Process Lab: Debug into the kernel', description: 'Step Into enters fork(), exit() and wait() down to copy_process and do_exit.',
-            body: { ...defaultLaunchConfig(), name: 'Debug scenario (kernel)', stepGranularity: 'kernel' },
+            body: snippet({ ...defaultLaunchConfig(), name: 'Debug scenario (kernel)', stepGranularity: 'kernel' }),
           },
           {
             label: 'Linux Process Lab: Small machine', description: 'Two CPUs and a low pid_max, to watch EAGAIN and run queues.',
-            body: { ...defaultLaunchConfig(), name: 'Debug scenario (small machine)', args: { cpus: 2, pidMax: 400, nproc: 32 } },
+            body: snippet({ ...defaultLaunchConfig(), name: 'Debug scenario (small machine)', args: { cpus: 2, pidMax: 400, nproc: 32 } }),
           },
         ],
       }],

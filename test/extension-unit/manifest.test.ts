@@ -57,6 +57,12 @@ describe('package.json manifest', () => {
     assert.equal(adapterAgrees, true);
   });
 
+  it('writes ${file} into launch.json from every snippet, not a placeholder named "file"', () => {
+    const kproc = contributes.debuggers.find((d) => d.type === 'kproc') as unknown as { configurationSnippets: Array<{ body: { program: string } }> };
+    assert.ok(kproc.configurationSnippets.length >= 1);
+    for (const s of kproc.configurationSnippets) assert.equal(s.body.program, '^"\\${file}"');
+  });
+
   it('declares every setting of the interface under kproc.*', () => {
     assert.deepEqual(Object.keys(contributes.configuration.properties).sort(),
       Object.keys(settingKeys).map((k) => `kproc.${k}`).sort());
