@@ -80,8 +80,9 @@ class KprocAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
 }
 
 /** Starts a session on a scenario file; `noDebug` runs it to the end without stopping. */
-async function startScenario(resource: vscode.Uri | undefined, noDebug: boolean): Promise<boolean> {
-  const uri = resource instanceof vscode.Uri ? resource : activeScenario();
+async function startScenario(resource: vscode.Uri | string | undefined, noDebug: boolean): Promise<boolean> {
+  // Editor buttons pass a Uri; the language server's code lenses pass the document URI as a string.
+  const uri = resource instanceof vscode.Uri ? resource : typeof resource === 'string' ? vscode.Uri.parse(resource) : activeScenario();
   if (!uri) {
     void vscode.window.showInformationMessage('Open a .kproc scenario first.');
     return false;
@@ -105,7 +106,7 @@ export function registerDebugger(context: vscode.ExtensionContext): void {
       provideDebugConfigurations: () => [defaultLaunchConfig()],
     }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new KprocAdapterFactory(context.extensionUri)),
-    vscode.commands.registerCommand('kproc.runScenario', (uri?: vscode.Uri) => startScenario(uri, true)),
-    vscode.commands.registerCommand('kproc.debugScenario', (uri?: vscode.Uri) => startScenario(uri, false)),
+    vscode.commands.registerCommand('kproc.runScenario', (uri?: vscode.Uri | string) => startScenario(uri, true)),
+    vscode.commands.registerCommand('kproc.debugScenario', (uri?: vscode.Uri | string) => startScenario(uri, false)),
   );
 }

@@ -15,6 +15,7 @@ export async function run(): Promise<void> {
   // mocha's describe/it, exactly as mocha's own loader would.
   mocha.suite.emit('pre-require', globalThis, 'bundle', mocha);
   await import('./activation.test');
+  await import('./language.test');
   await import('./debug.test');
   return new Promise((resolve, reject) => {
     const failures: string[] = [];
