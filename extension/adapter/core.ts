@@ -1,0 +1,435 @@
+// The DAP session's core: request checking, launch and restart, and running the machine in slices
+// (tasks are threads; every stop stops all of them; the response always precedes the stop event).
+
+import {
+  DebugSession, Event, ExitedEvent, InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent,
+  ThreadEvent,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { dmesgStamp } from '../../sim-core/debug/decode';
+import { EVENT_FILTERS, eventSummary } from '../../sim-core/debug/events';
+import type { BootFunction, FrameInfo, KEvent, Machine, RunMode, Stop, TaskRow } from '../../sim-core/machine-types';
+import { BreakpointBook } from './breakpoints';
+import { KernelFiles } from './kernelFiles';
+import { formatDiagnostics, LaunchError, planLaunch, type KprocLaunchArgs, type LaunchPlan } from './launch';
+import { Inspector } from './inspect';
+import { viewRow, type ViewTaskRow } from './rows';
+import { checkArguments } from './validate';
+
+/** Machine steps per slice: small enough that a pause request is read within a few milliseconds. */
+const SLICE = 20_000;
+
+export interface KprocSessionOptions {
+  boot?: BootFunction;
+  readFile?: (p: string) => string;
+}
+
+type Phase = 'new' | 'initialized' | 'launched' | 'running' | 'stopped' | 'ended';
+
+export class UserError extends Error {}
+
+/** Placeholder until sim-core/machine.ts exports boot(). */
+const machineBoot: BootFunction = () => ({ diagnostics: [{ range: { start: 0, end: 0 }, severity: 'error', message: 'the simulator is not built into this adapter yet', code: 'internal' }] });
+
+export abstract class KprocSessionCore extends DebugSession {
+  protected readonly bootFn: BootFunction;
+  protected readonly readFile?: (p: string) => string;
+  protected phase: Phase = 'new';
+  protected machine?: Machine;
+  protected plan?: LaunchPlan;
+  protected launchArgs?: KprocLaunchArgs;
+  protected kfiles?: KernelFiles;
+  protected configured = false;
+  /** Bumped when a run is abandoned (terminate, restart), so a pending slice does not resume it. */
+  protected generation = 0;
+  protected threads = new Set<number>();
+  protected rowsCache?: TaskRow[];
+  protected lastStop?: Stop;
+  protected lastPid?: number;
+  protected stopCount = 0;
+  protected finished = false;
+  readonly book = new BreakpointBook();
+  protected inspector?: Inspector;
+
+  constructor(opts: KprocSessionOptions = {}) {
+    super();
+    this.bootFn = opts.boot ?? machineBoot;
+    this.readFile = opts.readFile;
+    this.setDebuggerLinesStartAt1(false);
+    this.setDebuggerColumnsStartAt1(false);
+  }
+
+  // ---- dispatch: every request is checked, and no exception escapes as a stack trace ----------
+
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const response: DebugProtocol.Response = {
+      seq: 0, type: 'response', request_seq: typeof request.seq === 'number' ? request.seq : 0,
+      command: typeof request.command === 'string' ? request.command : String(request.command), success: true,
+    };
+    if (typeof request.command !== 'string') return this.fail(response, 'A request needs a "command" string.');
+    const problem = checkArguments(request.command, request.arguments);
+    if (problem) return this.fail(response, problem);
+    if (request.command === 'initialize' && this.phase !== 'new') return this.fail(response, 'The session is already initialized.');
+    if (request.command !== 'initialize' && this.phase === 'new' && request.command !== 'disconnect') {
+      return this.fail(response, `'${request.command}' before 'initialize': send initialize first.`);
+    }
+    if (this.plan?.trace) this.sendEvent(new OutputEvent(`--> ${request.command} ${JSON.stringify(request.arguments ?? {})}\n`, 'console'));
+    try {
+      if (request.command === 'initialize') {
+        const args = (request.arguments ?? {}) as DebugProtocol.InitializeRequestArguments;
+        super.dispatchRequest({ ...request, arguments: { ...args, pathFormat: args.pathFormat ?? 'path' } });
+      } else {
+        super.dispatchRequest(request);
+      }
+    } catch (e) {
+      this.fail(response, e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  protected fail(response: DebugProtocol.Response, message: string): void {
+    response.success = false;
+    response.message = message;
+    response.body = { error: { id: 1, format: message.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser: true } };
+    this.sendResponse(response);
+  }
+
+  override sendResponse(response: DebugProtocol.Response): void {
+    super.sendResponse(response);
+    if (this.plan?.trace) this.sendEvent(new OutputEvent(`<-- ${response.command} ${response.success ? 'ok' : `failed: ${response.message ?? ''}`}\n`, 'console'));
+  }
+
+  /** The base class reports a handler's exception with its stack; say what failed instead. */
+  protected override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string, variables?: Record<string, unknown>): void {
+    if (codeOrMessage === 1104 && variables && typeof variables._exception === 'string') {
+      return this.fail(response, `Internal error in '${response.command}': ${variables._exception}`);
+    }
+    super.sendErrorResponse(response, codeOrMessage as number, format, variables);
+  }
+
+  /** Runs a handler, turning a thrown error into an error response with its message. */
+  protected guard(response: DebugProtocol.Response, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.fail(response, e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  protected need(): Machine {
+    if (!this.machine || this.phase === 'initialized') throw new UserError('No scenario is running: send launch first.');
+    if (this.phase === 'ended') throw new UserError('The scenario has ended.');
+    return this.machine;
+  }
+
+  protected needStopped(): Machine {
+    const m = this.need();
+    if (this.phase === 'running') throw new UserError('The scenario is running: pause it first.');
+    return m;
+  }
+
+  protected inspect(): Inspector {
+    this.needStopped();
+    if (!this.inspector) throw new UserError('No scenario is running: send launch first.');
+    return this.inspector;
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------------
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      supportsConfigurationDoneRequest: true,
+      supportsFunctionBreakpoints: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsEvaluateForHovers: true,
+      supportsCompletionsRequest: true,
+      completionTriggerCharacters: ['.', '>', '$', '-'],
+      supportsExceptionInfoRequest: true,
+      exceptionBreakpointFilters: EVENT_FILTERS.map((f) => ({ filter: f.id, label: f.label, description: f.description, default: false })),
+      supportsDataBreakpoints: true,
+      supportsRestartRequest: true,
+      supportsTerminateRequest: true,
+      supportsSteppingGranularity: true,
+      supportsDelayedStackTraceLoading: true,
+      supportsSetVariable: false,
+    };
+    this.phase = 'initialized';
+    this.sendResponse(response);
+  }
+
+  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): void {
+    if (this.phase !== 'initialized') return this.fail(response, 'The scenario is already launched; use restart to run it again.');
+    const launch = args as unknown as KprocLaunchArgs;
+    this.guard(response, () => {
+      this.boot(launch);
+      this.sendResponse(response);
+      this.sendEvent(new InitializedEvent());
+    });
+  }
+
+  /** Boots the machine; throws with diagnostics (file:line:col) when the scenario has errors. */
+  protected boot(launch: KprocLaunchArgs): void {
+    let plan: LaunchPlan;
+    try {
+      plan = planLaunch(launch, this.readFile);
+    } catch (e) {
+      throw new UserError(e instanceof LaunchError || e instanceof Error ? e.message : String(e));
+    }
+    const result = this.bootFn(plan.boot);
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    if (!result.machine || errors.length) {
+      const lines = formatDiagnostics(plan.boot.file, plan.boot.source, errors.length ? errors : result.diagnostics);
+      for (const l of lines) this.sendEvent(new OutputEvent(`${l}\n`, 'stderr'));
+      throw new UserError(`The scenario has errors:\n${lines.join('\n') || 'it could not be loaded'}`);
+    }
+    const warnings = formatDiagnostics(plan.boot.file, plan.boot.source, result.diagnostics.filter((d) => d.severity !== 'error'));
+    for (const l of warnings) this.sendEvent(new OutputEvent(`${l}\n`, 'console'));
+    this.machine = result.machine;
+    this.plan = plan;
+    this.launchArgs = launch;
+    this.kfiles ??= new KernelFiles(result.machine.kernelSources());
+    this.inspector = new Inspector(result.machine, this.kfiles, this.book);
+    this.book.attach(result.machine, this.kfiles, plan.noDebug);
+    this.finished = false;
+    this.rowsCache = undefined;
+    this.lastStop = undefined;
+    this.lastPid = undefined;
+    this.phase = 'launched';
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    if (this.phase !== 'launched') return this.fail(response, this.phase === 'initialized' ? 'configurationDone before launch.' : 'The session is already configured.');
+    this.configured = true;
+    this.sendResponse(response);
+    this.begin();
+  }
+
+  /** After configuration (or a restart): stop at the entry, or run. */
+  protected begin(): void {
+    const m = this.machine;
+    const plan = this.plan;
+    if (!m || !plan) return;
+    this.syncThreads();
+    if (plan.stopOnEntry && !plan.noDebug) {
+      this.onStop({ reason: 'entry', pid: this.entryPid(m), events: [] });
+    } else {
+      this.resume({ kind: 'continue' });
+    }
+  }
+
+  /** The task that runs the scenario's main: the first with a frame in the scenario file. */
+  protected entryPid(m: Machine): number | undefined {
+    const rows = m.tasks();
+    for (const r of rows) if (m.stack(r.pid).some((f) => f.kind === 'user' && f.file === m.file)) return r.pid;
+    return rows.find((r) => !r.kthread)?.pid ?? rows[0]?.pid;
+  }
+
+  protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
+    if (!this.launchArgs || !this.configured) return this.fail(response, 'Nothing to restart: launch a scenario first.');
+    const next = (args?.arguments as unknown as KprocLaunchArgs | undefined) ?? this.launchArgs;
+    this.guard(response, () => {
+      this.generation++;
+      for (const pid of [...this.threads]) this.threadExited(pid);
+      this.boot(next);
+      this.book.reapply((l) => this.convertClientLineToDebugger(l), (l) => this.convertDebuggerLineToClient(l));
+      this.sendResponse(response);
+      this.begin();
+    });
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.generation++;
+    this.sendResponse(response);
+    this.end();
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments, request?: DebugProtocol.Request): void {
+    this.generation++;
+    this.phase = 'ended';
+    super.disconnectRequest(response, args, request);
+  }
+
+  protected end(): void {
+    if (this.phase === 'ended') return;
+    this.phase = 'ended';
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  // ---- running ----------------------------------------------------------------------------------
+
+  protected resume(mode: RunMode): void {
+    if (this.finished) {
+      this.sendEvent(new ExitedEvent(0));
+      this.end();
+      return;
+    }
+    this.phase = 'running';
+    this.inspector?.invalidate();
+    this.rowsCache = undefined;
+    this.slice(mode, this.generation);
+  }
+
+  /** One slice of the machine; yields to the event loop between slices so pause is heard. */
+  protected slice(mode: RunMode, gen: number): void {
+    const m = this.machine;
+    if (!m || gen !== this.generation || this.phase !== 'running') return;
+    let stop: Stop;
+    try {
+      stop = m.run(mode, SLICE);
+    } catch (e) {
+      this.sendEvent(new OutputEvent(`internal error in the simulator: ${e instanceof Error ? e.message : String(e)}\n`, 'stderr'));
+      stop = { reason: 'panic', message: e instanceof Error ? e.message : String(e), events: [] };
+    }
+    this.emitEvents(stop.events);
+    if (stop.reason === 'yield') {
+      setImmediate(() => this.slice(mode, gen));
+      return;
+    }
+    if (stop.reason === 'breakpoint' && this.book.onlyLogpoints(stop.breakpointIds)) {
+      this.book.logpointOutput(m, stop).forEach((t) => this.sendEvent(new OutputEvent(t, 'console')));
+      this.rowsCache = undefined;
+      setImmediate(() => this.slice(mode, gen));
+      return;
+    }
+    this.onStop(stop);
+  }
+
+  /** Program output, the kernel log, and thread events in the order the kernel did things. */
+  protected emitEvents(events: readonly KEvent[]): void {
+    for (const e of events) {
+      switch (e.kind) {
+        case 'output': this.sendEvent(new OutputEvent(e.text, e.fd === 2 ? 'stderr' : 'stdout')); break;
+        case 'printk': this.sendEvent(new OutputEvent(`${dmesgStamp(e.time / 1e9)} ${e.text}\n`, 'console')); break;
+        case 'fork': this.threadStarted(e.child); break;
+        case 'reap': this.threadExited(e.pid); break;
+        case 'exec': if (e.oldPid !== undefined && e.oldPid !== e.pid) this.threadExited(e.oldPid); break;
+        default: break;
+      }
+    }
+  }
+
+  protected threadStarted(pid: number): void {
+    if (this.threads.has(pid)) return;
+    this.threads.add(pid);
+    this.sendEvent(new ThreadEvent('started', pid));
+  }
+
+  protected threadExited(pid: number): void {
+    if (!this.threads.delete(pid)) return;
+    this.sendEvent(new ThreadEvent('exited', pid));
+  }
+
+  protected rows(): TaskRow[] {
+    if (!this.rowsCache) this.rowsCache = this.machine ? this.machine.tasks() : [];
+    return this.rowsCache;
+  }
+
+  /** Thread events for tasks created and reaped since the last look. */
+  protected syncThreads(): void {
+    this.rowsCache = undefined;
+    const now = new Set(this.rows().map((r) => r.pid));
+    for (const pid of [...this.threads]) if (!now.has(pid)) this.threadExited(pid);
+    for (const pid of now) this.threadStarted(pid);
+  }
+
+  protected onStop(stop: Stop): void {
+    const m = this.machine;
+    if (!m) return;
+    this.stopCount++;
+    this.lastStop = stop;
+    this.inspector?.onStop(stop);
+    this.syncThreads();
+    const pid = stop.pid !== undefined && this.threads.has(stop.pid) ? stop.pid : (this.lastPid !== undefined && this.threads.has(this.lastPid) ? this.lastPid : this.rows()[0]?.pid);
+    if (stop.reason === 'exited' || (this.plan?.noDebug && stop.reason !== 'pause')) {
+      const status = m.exitStatus();
+      if (stop.reason !== 'exited') this.sendEvent(new OutputEvent(`${stop.message ?? status.message ?? stop.reason}\n`, 'stderr'));
+      this.sendTasks();
+      this.sendEvent(new ExitedEvent(stop.reason === 'exited' ? 0 : 1));
+      this.end();
+      return;
+    }
+    this.phase = 'stopped';
+    this.lastPid = pid;
+    if (stop.reason === 'deadlock' || stop.reason === 'budget' || stop.reason === 'panic') this.finished = m.exitStatus().finished;
+    this.sendTasks();
+    const ev = new StoppedEvent(dapReason(stop), pid) as DebugProtocol.StoppedEvent;
+    ev.body.allThreadsStopped = true;
+    if (stop.breakpointIds?.length) ev.body.hitBreakpointIds = stop.breakpointIds;
+    const text = stopText(stop);
+    if (text) {
+      ev.body.description = text;
+      ev.body.text = text;
+    }
+    this.sendEvent(ev);
+  }
+
+  protected sendTasks(): void {
+    this.sendEvent(new Event('kproc/tasks', { tasks: this.taskTable() }));
+  }
+
+  protected taskTable(): ViewTaskRow[] {
+    const steps = this.machine ? this.machine.globals().steps : 0;
+    return this.rows().map((r) => viewRow(r, steps));
+  }
+
+  protected threadOf(id: number): number {
+    if (!this.rows().some((r) => r.pid === id)) throw new UserError(`Thread ${id} does not exist: no task has pid ${id} (it may have been reaped).`);
+    return id;
+  }
+
+  protected step(response: DebugProtocol.Response, threadId: number, action: 'in' | 'over' | 'out', granularity?: string): void {
+    this.guard(response, () => {
+      const m = this.needStopped();
+      const pid = this.threadOf(threadId);
+      const top: FrameInfo | undefined = m.stack(pid)[0];
+      const kernel = granularity === 'instruction' || top?.kind === 'kernel' || this.plan?.granularity === 'kernel';
+      this.lastPid = pid;
+      this.sendResponse(response);
+      this.resume({ kind: 'step', pid, action, granularity: kernel ? 'kernel' : 'statement' });
+    });
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    this.guard(response, () => {
+      this.needStopped();
+      response.body = { allThreadsContinued: true };
+      this.sendResponse(response);
+      this.resume({ kind: 'continue' });
+    });
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    this.step(response, args.threadId, 'over', args.granularity);
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.step(response, args.threadId, 'in', args.granularity);
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
+    this.step(response, args.threadId, 'out', args.granularity);
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.guard(response, () => {
+      const m = this.need();
+      if (this.phase === 'running') m.pause();
+      this.sendResponse(response);
+    });
+  }
+
+}
+
+function dapReason(stop: Stop): string {
+  switch (stop.reason) {
+    case 'event': case 'deadlock': case 'budget': case 'panic': return 'exception';
+    default: return stop.reason;
+  }
+}
+
+function stopText(stop: Stop): string | undefined {
+  if (stop.reason === 'event' && stop.event) return eventSummary(stop.event);
+  if (stop.reason === 'deadlock' || stop.reason === 'budget' || stop.reason === 'panic') return stop.message ?? stop.reason;
+  return undefined;
+}
