@@ -168,7 +168,7 @@ export class Inspector implements ScopeSource {
       this.taskFields = t ? describeStruct('task_struct', t).map((f) => f.name) : [];
     }
     const { items, start } = complete(text, column, { names, fields: this.taskFields, functions: ['find_task_by_vpid', ...this.m.kernelFunctions()] });
-    return items.slice(0, 200).map((i) => ({ label: i.label, type: i.type, detail: i.detail, start: start + 1, length: column - start }));
+    return items.slice(0, 200).map((i) => ({ label: i.label, type: i.type, detail: i.detail, start: (i.start ?? start) + 1, length: column - (i.start ?? start) }));
   }
 
   dataBreakpointInfo(args: DebugProtocol.DataBreakpointInfoArguments, lastPid: number | undefined): DebugProtocol.DataBreakpointInfoResponse['body'] {

@@ -5,6 +5,8 @@ export interface Completion {
   label: string;
   type: 'function' | 'field' | 'variable' | 'keyword' | 'value';
   detail?: string;
+  /** Where the replaced text begins, when it is not the word before the cursor. */
+  start?: number;
 }
 
 export const CONSOLE_COMMANDS: ReadonlyArray<[string, string]> = [
@@ -31,7 +33,7 @@ export interface CompletionScope {
   functions: readonly string[];
 }
 
-/** Candidates for the word that ends at `column` (0-based) of `text`. */
+/** Candidates for the word that ends at `column` (0-based) of `text`; `start` is where it begins. */
 export function complete(text: string, column: number, scope: CompletionScope): { items: Completion[]; start: number } {
   const before = text.slice(0, column);
   const member = /(->|\.)\s*([A-Za-z_][A-Za-z0-9_]*)?$/.exec(before);
@@ -40,17 +42,16 @@ export function complete(text: string, column: number, scope: CompletionScope): 
     const start = column - word.length;
     return { start, items: scope.fields.filter((f) => f.startsWith(word)).map((f) => ({ label: f, type: 'field' })) };
   }
-  const m = /[$A-Za-z_][-A-Za-z0-9_ ]*$/.exec(before);
-  let word = m ? m[0] : '';
-  // Only the first word of a line may contain '-' or ' ' (command names like lx-ps, info threads).
-  const atLineStart = m !== null && before.slice(0, m.index).trim() === '';
-  if (!atLineStart) word = (/[$A-Za-z_][A-Za-z0-9_]*$/.exec(before) ?? [''])[0];
+  const word = (/[$A-Za-z_][A-Za-z0-9_]*$/.exec(before) ?? [''])[0];
   const start = column - word.length;
   const items: Completion[] = [];
-  if (atLineStart) {
-    for (const [c, d] of CONSOLE_COMMANDS) if (c.startsWith(word)) items.push({ label: c, type: 'keyword', detail: d });
+  // Command names hold '-' and ' ' (lx-ps, info threads), so they are matched against the whole line.
+  const line = before.trimStart();
+  if (/^[a-z][-a-z ]*$/.test(line)) {
+    for (const [c, d] of CONSOLE_COMMANDS) if (c.startsWith(line) && c !== line) items.push({ label: c, type: 'keyword', detail: d, start: column - line.length });
   }
   for (const [f, d] of CONVENIENCE_FUNCTIONS) if (f.startsWith(word)) items.push({ label: f, type: 'function', detail: d });
+  if (before[start - 1] === '-') return { start, items };
   if (!word.startsWith('$')) {
     for (const n of scope.names) if (n.startsWith(word)) items.push({ label: n, type: 'variable' });
     for (const f of scope.functions) if (f.startsWith(word)) items.push({ label: f, type: 'function' });
