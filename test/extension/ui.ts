@@ -45,6 +45,12 @@ async function waitForStopIn(ctx: Ctx, fn: string): Promise<string[]> {
   }, 30_000);
 }
 
+/** The pid of the thread row ("3 child [R]") nearest above a frame row of the Call Stack. */
+function threadAbove(rows: string[], frame: number): number | undefined {
+  const thread = rows.slice(0, Math.max(0, frame)).reverse().find((r) => /^\d+ \S+ \[[A-Za-z]\]/.test(r));
+  return thread ? Number(thread.split(' ')[0]) : undefined;
+}
+
 async function showViews(ctx: Ctx): Promise<void> {
   await runCommand(ctx.page, 'View: Show Linux Process Lab');
   await expandPane(ctx.page, 'Tasks');
@@ -82,8 +88,7 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     await ctx.page.keyboard.press('F5');
     await ctx.page.locator('.debug-toolbar').waitFor({ timeout: TIMEOUT });
     const rows = await waitForStopIn(ctx, 'main');
-    const thread = rows.find((r) => /^\d+ \S+ \[[A-Za-z]\]/.test(r));
-    if (thread) ctx.parentPid = Number(thread.split(' ')[0]);
+    ctx.parentPid = threadAbove(rows, rows.findIndex((r) => r.startsWith('main')));
     await eventually('the stopped line to be the fork() line', async () =>
       (await ctx.page.locator(`.debug-call-stack .monaco-list-row .line-number`).allTextContents()).some((t) => t.includes(String(ctx.forkLine))) || undefined);
     await shot(ctx, '2-breakpoint');
@@ -97,26 +102,32 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     const kernel = rows.findIndex((r) => r.includes('copy_process'));
     const user = rows.findIndex((r, i) => i > kernel && /^main /.test(r) && r.includes('.kproc'));
     if (user < 0) throw new Error(`no scenario frame below copy_process: ${rows.join(' | ')}`);
-    const thread = rows.slice(0, kernel).reverse().find((r) => /^\d+ \S+ \[[A-Za-z]\]/.test(r));
-    if (thread) ctx.parentPid = Number(thread.split(' ')[0]);
+    ctx.parentPid = threadAbove(rows, kernel) ?? ctx.parentPid;
   }],
   ['expand current in Variables down to real_parent', async (ctx) => {
-    const vars = ctx.page.locator('.debug-variables .monaco-list-row');
-    // Rows are labelled "name, value ..." for screen readers; the visible name reads "current =".
-    const current = ctx.page.locator('.debug-variables .monaco-list-row[aria-label^="current, value"]').first();
-    await eventually('a "current" variable', async () => {
-      if (process.env.KPROC_UI_DEBUG) console.log((await vars.evaluateAll((rs) => rs.map((r) => (r as unknown as { outerHTML: string }).outerHTML))).join('\n'));
-      if (await current.count()) return true;
-      // Open the scopes one by one until `current` shows.
+    // Rows are labelled "name, value ..." for screen readers (the visible name reads "current =").
+    // `current` may be a variable inside a scope or a scope of its own; open whichever is there.
+    const row = (label: string) => ctx.page.locator(`.debug-variables .monaco-list-row[aria-label^="${label}"]`).first();
+    await eventually('current->real_parent in Variables', async () => {
+      if (await row('real_parent, value').count()) return true;
+      for (const label of ['current, value', 'Scope current']) {
+        const r = row(label);
+        if (await r.count() && (await r.getAttribute('aria-expanded')) === 'false') {
+          await r.locator('.monaco-tl-twistie').click();
+          return undefined;
+        }
+      }
       const closed = ctx.page.locator('.debug-variables .monaco-list-row[aria-level="1"][aria-expanded="false"]').first();
-      if (await closed.count()) await closed.click();
+      if (await closed.count()) await closed.locator('.monaco-tl-twistie').click();
       return undefined;
     });
-    if ((await current.getAttribute('aria-expanded')) !== 'true') await current.locator('.monaco-tl-twistie').click();
-    await ctx.page.locator('.debug-variables .monaco-list-row[aria-label^="real_parent, value"]').first().waitFor({ timeout: TIMEOUT });
     await shot(ctx, '3-copy_process');
   }],
   ['Tasks shows the parent and the new child; Zombies lists the child after it exits', async (ctx) => {
+    // Done with the fork() line: the child returns from fork() at that statement too.
+    await openFile(ctx.page, EXAMPLE);
+    await clickGutter(ctx.page, ctx.forkLine ?? 0);
+    await ctx.page.locator('.debug-breakpoints .monaco-list-row', { hasText: EXAMPLE }).waitFor({ state: 'detached', timeout: TIMEOUT });
     // This time through the extension's searchable list of modelled kernel functions.
     await runCommand(ctx.page, 'Kproc: Add Kernel Function Breakpoint...');
     await ctx.page.locator('.quick-input-list .monaco-list-row', { hasText: 'copy_process' }).first().waitFor({ timeout: TIMEOUT });
