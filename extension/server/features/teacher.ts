@@ -15,9 +15,13 @@ const isExec = (name: string | undefined): boolean => name !== undefined && look
 
 interface CallSite { name: string; call: Extract<Expr, { kind: 'Call' }> }
 
-function callsIn(s: Stmt): CallSite[] {
+function callsIn(s: Stmt, idents?: Set<string>): CallSite[] {
   const out: CallSite[] = [];
-  walkStmtExprs(s, (e) => { const n = calleeName(e); if (n && e.kind === 'Call') out.push({ name: n, call: e }); });
+  walkStmtExprs(s, (e) => {
+    const n = calleeName(e);
+    if (n && e.kind === 'Call') out.push({ name: n, call: e });
+    else if (idents && e.kind === 'Ident') idents.add(e.name);
+  });
   return out;
 }
 
@@ -28,17 +32,23 @@ function makesThread(c: CallSite): boolean {
   return thread;
 }
 
-/** Functions connected to f through calls, in either direction (callers wait for their helpers' children). */
-function component(f: string, calls: ReadonlyMap<string, ReadonlySet<string>>): Set<string> {
-  const seen = new Set([f]);
-  const queue = [f];
-  while (queue.length > 0) {
-    const g = queue.pop() as string;
-    const next = [...(calls.get(g) ?? [])];
-    for (const [h, callees] of calls) if (callees.has(g)) next.push(h);
-    for (const n of next) if (!seen.has(n)) { seen.add(n); queue.push(n); }
+/** Groups functions connected through calls in either direction (callers wait for their helpers' children). */
+function components(names: Iterable<string>, calls: ReadonlyMap<string, ReadonlySet<string>>): Map<string, string> {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.get(r) !== r) r = parent.get(r) as string;
+    let y = x;
+    while (parent.get(y) !== r) { const next = parent.get(y) as string; parent.set(y, r); y = next; }
+    return r;
+  };
+  for (const n of names) parent.set(n, n);
+  for (const [f, callees] of calls) {
+    for (const g of callees) if (parent.has(f) && parent.has(g)) parent.set(find(f), find(g));
   }
-  return seen;
+  const out = new Map<string, string>();
+  for (const n of parent.keys()) out.set(n, find(n));
+  return out;
 }
 
 function loopsAround(body: Stmt, offset: number): Stmt[] {
@@ -59,23 +69,27 @@ export function teacherWarnings(program: Program, index: SymbolIndex): Diagnosti
   };
   const fns = program.items.filter((i): i is FunctionDef & { body: Stmt } => i.kind === 'Function' && i.body !== undefined);
   const sites = new Map<string, CallSite[]>();
-  for (const f of fns) sites.set(f.name, callsIn(f.body));
+  const idents = new Set<string>();
+  for (const f of fns) sites.set(f.name, callsIn(f.body, idents));
   const all = [...sites.values()].flat();
   const kernelFns = kernelFunctions(program, index);
 
   // SIGCHLD ignored or SA_NOCLDWAIT: the kernel reaps children itself, so nobody needs to wait.
-  let autoReap = false;
-  for (const f of fns) walkStmtExprs(f.body, (e) => { if (e.kind === 'Ident' && (e.name === 'SA_NOCLDWAIT' || e.name === 'SIG_IGN')) autoReap = true; });
+  const autoReap = idents.has('SA_NOCLDWAIT') || idents.has('SIG_IGN');
+  const groups = components(sites.keys(), index.calls);
+  const waitingGroups = new Set<string>();
+  for (const [f, list] of sites) if (list.some((c) => WAIT.has(c.name))) waitingGroups.add(groups.get(f) as string);
+  const creates = new Creates(sites, index);
   const handlerWaits = fns.some((f) => index.global(f.name)?.roles.has('signalHandler') && sites.get(f.name)?.some((c) => WAIT.has(c.name)));
 
   for (const f of fns) {
     if (kernelFns.has(f.name)) continue;
     const mine = sites.get(f.name) ?? [];
-    const creates = mine.filter((c) => CREATE.has(c.name) && !(c.name === 'clone' && makesThread(c)));
-    if (creates.length > 0 && !autoReap && !handlerWaits) {
-      const waits = [...component(f.name, index.calls)].some((g) => sites.get(g)?.some((c) => WAIT.has(c.name)));
+    const made = mine.filter((c) => CREATE.has(c.name) && !(c.name === 'clone' && makesThread(c)));
+    if (made.length > 0 && !autoReap && !handlerWaits) {
+      const waits = waitingGroups.has(groups.get(f.name) as string);
       if (!waits) {
-        for (const c of creates) {
+        for (const c of made) {
           warn(c.call.range, 'never-waited',
             `nothing waits for the child of this ${c.name}(): when it exits it stays a zombie (EXIT_ZOMBIE) until '${f.name}''s process ends and the child is reparented and reaped; call wait() or waitpid()`);
         }
@@ -87,8 +101,8 @@ export function teacherWarnings(program: Program, index: SymbolIndex): Diagnosti
       if (noCreatorAnywhere && !isProgram) {
         warn(w.call.range, 'wait-no-child', `no child can exist here: nothing in this scenario creates one, so ${w.name}() fails with ECHILD`);
       } else if (f.name === 'main' && !isProgram) {
-        const firstCreate = firstCreateOffset(f, sites, index);
-        const inLoopWithCreate = loopsAround(f.body, w.call.range.start).some((l) => createsIn(l, sites, index));
+        const firstCreate = creates.firstIn(f.name);
+        const inLoopWithCreate = loopsAround(f.body, w.call.range.start).some((l) => callsIn(l).some((c) => creates.call(c.name)));
         if ((firstCreate === undefined || firstCreate > w.call.range.start) && !inLoopWithCreate) {
           warn(w.call.range, 'wait-no-child', `no child exists yet at this point of main, so ${w.name}() fails at once with ECHILD`);
         }
@@ -99,31 +113,41 @@ export function teacherWarnings(program: Program, index: SymbolIndex): Diagnosti
   return out;
 }
 
-function createsIn(s: Stmt, sites: ReadonlyMap<string, CallSite[]>, index: SymbolIndex): boolean {
-  return callsIn(s).some((c) => CREATE.has(c.name) || (sites.has(c.name) && transitivelyCreates(c.name, sites, index)));
-}
+/** Which calls create a child, directly or through scenario functions; memoised per function. */
+class Creates {
+  private readonly memo = new Map<string, boolean>();
+  constructor(private readonly sites: ReadonlyMap<string, CallSite[]>, private readonly index: SymbolIndex) {}
 
-function transitivelyCreates(fn: string, sites: ReadonlyMap<string, CallSite[]>, index: SymbolIndex): boolean {
-  const seen = new Set<string>();
-  const stack = [fn];
-  while (stack.length > 0) {
-    const g = stack.pop() as string;
-    if (seen.has(g)) continue;
-    seen.add(g);
-    if (sites.get(g)?.some((c) => CREATE.has(c.name))) return true;
-    stack.push(...(index.calls.get(g) ?? []));
+  call(name: string): boolean {
+    return CREATE.has(name) || (this.sites.has(name) && this.fn(name));
   }
-  return false;
-}
 
-function firstCreateOffset(f: FunctionDef & { body: Stmt }, sites: ReadonlyMap<string, CallSite[]>, index: SymbolIndex): number | undefined {
-  let first: number | undefined;
-  for (const c of sites.get(f.name) ?? []) {
-    if (CREATE.has(c.name) || (sites.has(c.name) && transitivelyCreates(c.name, sites, index))) {
-      if (first === undefined || c.call.range.start < first) first = c.call.range.start;
+  private fn(name: string): boolean {
+    const hit = this.memo.get(name);
+    if (hit !== undefined) return hit;
+    this.memo.set(name, false);
+    let result = false;
+    const seen = new Set<string>();
+    const stack = [name];
+    while (stack.length > 0 && !result) {
+      const g = stack.pop() as string;
+      if (seen.has(g)) continue;
+      seen.add(g);
+      if (this.memo.get(g) === true || this.sites.get(g)?.some((c) => CREATE.has(c.name))) result = true;
+      stack.push(...(this.index.calls.get(g) ?? []));
     }
+    this.memo.set(name, result);
+    return result;
   }
-  return first;
+
+  /** Offset of the first call in fn that can create a child. */
+  firstIn(fn: string): number | undefined {
+    let first: number | undefined;
+    for (const c of this.sites.get(fn) ?? []) {
+      if (this.call(c.name) && (first === undefined || c.call.range.start < first)) first = c.call.range.start;
+    }
+    return first;
+  }
 }
 
 type Warn = (range: Range, code: string, message: string, severity?: Diagnostic['severity']) => void;

@@ -1,0 +1,119 @@
+// Language-server latency through a real LSP client over stdio (node dist/server.js --stdio):
+// didChange on a 10,000-line scenario until its diagnostics arrive, and completion round trips,
+// next to the round trip of a trivial request as a baseline for a noisy machine.
+// Run: npm run build && npx tsx bench/lsp/run.ts [--runs N]. Prints figures; asserts nothing.
+import { performance } from 'node:perf_hooks';
+import { CompletionRequest, HoverRequest, type Position } from 'vscode-languageserver/node';
+import { LspClient } from '../../test/server/client';
+
+const LINES = 10_000;
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 100;
+
+/** A scenario of `lines` lines: helpers that fork, wait and signal, then a main that calls them. */
+export function scenario(lines: number): string {
+  const out = ['#include <stdio.h>', '#include <stdlib.h>', '#include <unistd.h>', '#include <sys/wait.h>', '#pragma kproc pid_max 4096', ''];
+  let n = 0;
+  while (out.length < lines - 12) {
+    out.push(
+      `int step_${n}(int depth)`,
+      '{',
+      '    int wstatus = 0;',
+      '    pid_t pid = fork();',
+      '    if (pid == 0) {',
+      `        printf("child %d at depth %d\\n", getpid(), depth + ${n});`,
+      `        _exit(depth & ${n % 250});`,
+      '    }',
+      '    if (waitpid(pid, &wstatus, 0) == pid && WIFEXITED(wstatus))',
+      '        return WEXITSTATUS(wstatus);',
+      '    kill(pid, SIGKILL);',
+      '    return -1;',
+      '}',
+      '',
+    );
+    n++;
+  }
+  out.push('int main(void)', '{', '    int total = 0;');
+  for (let i = 0; i < Math.min(n, 5); i++) out.push(`    total += step_${i}(${i});`);
+  out.push('    ', '    return total > 0 ? EXIT_SUCCESS : EXIT_FAILURE;', '}');
+  while (out.length < lines) out.push('');
+  return out.join('\n');
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function p90(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length * 0.9)];
+}
+
+function fmt(label: string, xs: number[], target?: number): string {
+  const m = median(xs);
+  const verdict = target === undefined ? '' : m <= target ? `  (target ${target} ms: met)` : `  (target ${target} ms: MISSED)`;
+  return `${label.padEnd(44)} median ${m.toFixed(2).padStart(7)} ms   p90 ${p90(xs).toFixed(2).padStart(7)} ms${verdict}`;
+}
+
+async function main(): Promise<void> {
+  const c = new LspClient();
+  await c.initialize();
+  const text = scenario(LINES);
+  const lines = text.split('\n');
+  const big = 'file:///bench/big.kproc';
+  const tiny = 'file:///bench/tiny.kproc';
+  await c.diagnostics(big, await c.open(big, text));
+  await c.diagnostics(tiny, await c.open(tiny, 'int main(void) { return 0; }\n'));
+
+  const blankLine = lines.findIndex((l) => l === '    ' && lines.indexOf(l) > LINES - 20);
+  const edit: Position = { line: blankLine, character: 4 };
+  const afterPipe: Position = { line: blankLine, character: 4 };
+
+  const baseline: number[] = [];
+  const diag: number[] = [];
+  const completion: number[] = [];
+  const completionAfterEdit: number[] = [];
+  let published = 0;
+  for (let i = 0; i < RUNS + 5; i++) {
+    const warm = i < 5;
+    let t = performance.now();
+    await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: tiny }, position: { line: 0, character: 3 } });
+    if (!warm) baseline.push(performance.now() - t);
+
+    // Type one character on main's blank line, then delete it: two versions, two publications.
+    for (const change of [{ text: 'k' }, { text: '' }]) {
+      const range = change.text === 'k' ? { start: edit, end: edit } : { start: edit, end: { line: edit.line, character: 5 } };
+      t = performance.now();
+      const v = await c.change(big, [{ range, text: change.text }]);
+      const d = await c.diagnostics(big, v);
+      if (!warm) diag.push(performance.now() - t);
+      published = d.diagnostics.length;
+    }
+
+    t = performance.now();
+    const items = await c.conn.sendRequest(CompletionRequest.type, { textDocument: { uri: big }, position: afterPipe });
+    if (!warm) completion.push(performance.now() - t);
+    if (!items || !('items' in items) || items.items.length === 0) throw new Error('completion returned nothing');
+
+    const v = await c.change(big, [{ range: { start: edit, end: edit }, text: 'w' }]);
+    t = performance.now();
+    await c.conn.sendRequest(CompletionRequest.type, { textDocument: { uri: big }, position: { line: edit.line, character: 5 } });
+    if (!warm) completionAfterEdit.push(performance.now() - t);
+    await c.diagnostics(big, v);
+    await c.diagnostics(big, await c.change(big, [{ range: { start: edit, end: { line: edit.line, character: 5 } }, text: '' }]));
+  }
+  await c.close();
+
+  console.log(`LSP over stdio, ${LINES}-line scenario (${text.length} chars), ${RUNS} runs each, ${published} diagnostics on the big file`);
+  console.log(fmt('baseline: hover round trip on a tiny file', baseline));
+  console.log(fmt('didChange -> publishDiagnostics (10k lines)', diag, 50));
+  console.log(fmt('completion round trip (10k lines)', completion, 10));
+  console.log(fmt('completion right after an edit (reanalyses)', completionAfterEdit));
+  console.log(`diagnostics / baseline: ${(median(diag) / median(baseline)).toFixed(1)}x   completion / baseline: ${(median(completion) / median(baseline)).toFixed(1)}x`);
+}
+
+if (require.main === module) void main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
