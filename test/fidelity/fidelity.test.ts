@@ -2,13 +2,16 @@
 // under test/fidelity/init.c) as under `kproc run`, pids included; and the real side is stable.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { realKernelUnavailable, runReal, type RealRun } from './real';
 import { exampleFiles, isKernelSide, runSimulated } from './simulated';
 
 const userExamples = exampleFiles().filter((f) => !isKernelSide(f));
+/** Extra scenarios that pin down behaviour the examples do not show (faults, errno values). */
+const CASES_DIR = join(__dirname, 'cases');
+const cases = readdirSync(CASES_DIR).filter((f) => f.endsWith('.kproc')).sort().map((f) => join(CASES_DIR, f));
 
 function describeRun(r: RealRun): string {
   return `init status ${r.status}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
@@ -30,8 +33,8 @@ describe('fidelity: examples on the real kernel and in the simulator', function 
     assert.ok(userExamples.length >= 14, `only ${userExamples.length} user-space examples`);
   });
 
-  for (const file of userExamples) {
-    const name = basename(file);
+  for (const file of [...userExamples, ...cases]) {
+    const name = file.startsWith(CASES_DIR) ? `cases/${basename(file)}` : basename(file);
     describe(name, () => {
       it('compiles with gcc -Wall without warnings (unknown pragmas aside)', () => {
         const r = spawnSync('gcc', ['-Wall', '-Wno-unknown-pragmas', '-fsyntax-only', '-x', 'c', file], { encoding: 'utf8' });
