@@ -176,6 +176,15 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     const hide = ctx.page.locator('.part.panel .action-label[aria-label^="Hide Panel"]').first();
     if (await hide.isVisible()) await hide.click();
     await ctx.page.keyboard.press('Control+Shift+D');
+    // A wider side bar, so that the screenshot shows whole rows: drag its edge as a user would.
+    const bar = await ctx.page.locator('.part.sidebar').boundingBox();
+    if (bar) {
+      const y = bar.y + bar.height / 2;
+      await ctx.page.mouse.move(bar.x + bar.width + 1, y);
+      await ctx.page.mouse.down();
+      await ctx.page.mouse.move(bar.x + bar.width + 220, y, { steps: 5 });
+      await ctx.page.mouse.up();
+    }
     await expandPane(ctx.page, 'Tasks (kproc)');
     await expandPane(ctx.page, 'Zombies (kproc)');
     await eventually('the zombie in the Run and Debug copy of Zombies', async () =>
