@@ -282,7 +282,8 @@ export abstract class KprocSessionCore extends DebugSession {
       stop = { reason: 'panic', message: e instanceof Error ? e.message : String(e), events: [] };
     }
     this.emitEvents(stop.events);
-    if (stop.reason === 'yield') {
+    // The session presents the entry stop itself (before any run), so a machine's own is passed over.
+    if (stop.reason === 'yield' || stop.reason === 'entry') {
       setImmediate(() => this.slice(mode, gen));
       return;
     }
