@@ -262,5 +262,7 @@ export function fakeBoot(opts: BootOptions): BootResult {
     const at = opts.source.indexOf('syntax error');
     return { diagnostics: [{ range: { start: at, end: at + 6 }, severity: 'error', message: "expected ';'", code: 'syntax' }] };
   }
-  return { machine: new FakeMachine(opts), diagnostics: [] };
+  const machine = new FakeMachine(opts);
+  machine.spin = opts.source.includes('for (;;)');
+  return { machine, diagnostics: [] };
 }

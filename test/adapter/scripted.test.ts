@@ -227,4 +227,17 @@ describe('adapter session (scripted machine)', function () {
       assert.ok(response.seq < event.seq, `response ${response.seq} before ${event.event} ${event.seq}`);
     }
   });
+
+  it('pauses a scenario that never stops by itself, between slices', async () => {
+    const spin = scenarioFile('spin.kproc', `${FAKE_SCENARIO}\nvoid f(void) { for (;;) ; }\n`);
+    await launch(dc, { program: spin });
+    const threads = await dc.threadsRequest();
+    assert.equal(threads.success, true, 'requests are answered while running');
+    await assert.rejects(dc.stackTraceRequest({ threadId: 3 }), /running: pause it first/);
+    const stopped = dc.waitForEvent('stopped');
+    await dc.pauseRequest({ threadId: 3 });
+    const ev = await stopped;
+    assert.equal(ev.body.reason, 'pause');
+    assert.equal(ev.body.allThreadsStopped, true);
+  });
 });
