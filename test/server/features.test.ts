@@ -144,6 +144,17 @@ describe('server features', () => {
     });
   });
 
+  describe('symbol index', () => {
+    it('keeps occurrences in source order and finds the one under the cursor', () => {
+      const text = `${USER}\nint later(void) { int x = 0; do { x++; } while (x < CHILDREN); return x; }\n`;
+      const a = analyzeText(text);
+      const starts = a.index.occurrences.map((o) => o.range.start);
+      assert.deepEqual(starts, [...starts].sort((x, y) => x - y));
+      assert.equal(a.index.at(text.lastIndexOf('CHILDREN);'))?.name, 'CHILDREN');
+      for (const o of a.index.occurrences) if (o.range.end - o.range.start >= 2) assert.equal(a.index.at(o.range.start + 1)?.name, o.name);
+    });
+  });
+
   describe('navigation', () => {
     it('goes from a use to the declaration, honouring block scope', () => {
       const a = analyzeText(USER);

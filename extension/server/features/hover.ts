@@ -4,7 +4,7 @@ import type { Hover, Position } from 'vscode-languageserver';
 import type { CallInfo, ConstantInfo, Expr } from '../../../sim-core/lang';
 import { lookupCall, lookupConstant, lookupDeclMacro, lookupStruct, STRUCT_TABLE } from '../../../sim-core/lang';
 import { type Analysis, toLspRange } from './analysis';
-import type { Sym } from './symbols';
+import { hasRole, type Sym } from './symbols';
 import { walkStmtExprs } from './walk';
 
 /** Where a Linux 6.x name differs from what older kernels and textbooks call it. */
@@ -83,10 +83,10 @@ function symMarkdown(a: Analysis, s: Sym): string[] {
   if (s.kind === 'param') what.push(`parameter of \`${s.container}\``);
   if (s.kind === 'local') what.push(`local variable of \`${s.container}\``);
   if (s.kind === 'global') what.push('global variable: one copy per address space (fork copies it, CLONE_VM shares it)');
-  if (s.roles.has('threadFunction')) what.push('runs as the body of a new thread');
-  if (s.roles.has('kthreadFunction')) what.push('runs as a kernel thread (kthread_create / kthread_run)');
-  if (s.roles.has('signalHandler')) what.push('signal handler: runs when the signal is delivered');
-  if (s.roles.has('taskHandle')) what.push('names a task');
+  if (hasRole(s, 'threadFunction')) what.push('runs as the body of a new thread');
+  if (hasRole(s, 'kthreadFunction')) what.push('runs as a kernel thread (kthread_create / kthread_run)');
+  if (hasRole(s, 'signalHandler')) what.push('signal handler: runs when the signal is delivered');
+  if (hasRole(s, 'taskHandle')) what.push('names a task');
   return ['```c\n' + decl + '\n```', what.join(' · ')];
 }
 

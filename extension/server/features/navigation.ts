@@ -2,6 +2,7 @@
 // #defines, structs, programs registered for exec, and the module's entry points.
 import { SymbolKind, type DocumentSymbol, type Location, type Position } from 'vscode-languageserver';
 import { type Analysis, toLspRange } from './analysis';
+import { rolesOf } from './symbols';
 
 export function definition(a: Analysis, uri: string, pos: Position): Location | null {
   const occ = a.index.at(a.lines.offsetAt(pos));
@@ -35,7 +36,7 @@ export function documentSymbols(a: Analysis): DocumentSymbol[] {
     if (it.kind === 'Function') {
       if (!it.body) continue;
       const s = a.index.global(it.name);
-      const roles = s ? [...s.roles].filter((r) => r !== 'taskHandle') : [];
+      const roles = s ? rolesOf(s).filter((r) => r !== 'taskHandle') : [];
       const params = it.params.map((p) => a.text.slice(p.range.start, p.range.end)).join(', ');
       const children = a.index.symbols.filter((x) => x.kind === 'local' && x.container === it.name && x.scope.start >= it.range.start && x.scope.start <= it.range.end)
         .map((x) => sym(x.name, x.type ? `${x.type.name} ${'*'.repeat(x.type.pointer + x.pointer)}`.trim() : '', SymbolKind.Variable, x.range, x.nameRange));

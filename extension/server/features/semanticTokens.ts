@@ -3,7 +3,7 @@
 // struct task_struct *). Catalog names are left to the grammar, which already sets them apart.
 import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver';
 import type { Analysis } from './analysis';
-import type { Role, SymKind } from './symbols';
+import { rolesOf, type SymKind } from './symbols';
 
 const TYPES = ['function', 'variable', 'parameter', 'macro', 'struct'] as const;
 const MODIFIERS = ['declaration', 'readonly', 'global', 'taskHandle', 'threadFunction', 'kthreadFunction', 'signalHandler'] as const;
@@ -31,7 +31,7 @@ export function semanticTokens(a: Analysis): SemanticTokens {
     let mods = o.decl ? bit('declaration') : 0;
     if (o.sym.kind === 'define') mods |= bit('readonly');
     if (o.sym.kind === 'global') mods |= bit('global');
-    for (const r of o.sym.roles) mods |= bit(r as Role);
+    for (const r of rolesOf(o.sym)) mods |= bit(r);
     const type = TYPES.indexOf(TYPE_OF[o.sym.kind]);
     const dl = start.line - prevLine;
     data.push(dl, dl === 0 ? start.character - prevChar : start.character, end.character - start.character, type, mods);

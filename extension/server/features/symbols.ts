@@ -2,7 +2,7 @@
 // role a function plays (thread, kthread, signal handler): the base of navigation, hovers and tokens.
 import type { Expr, FunctionDef, Program, Range, Stmt, TypeRef, VarDecl } from '../../../sim-core/lang';
 import { isBuiltinName } from '../../../sim-core/lang';
-import { calleeName, childExprs } from './walk';
+import { calleeName } from './walk';
 
 export type SymKind = 'function' | 'global' | 'local' | 'param' | 'define' | 'struct';
 export type Role = 'threadFunction' | 'kthreadFunction' | 'signalHandler' | 'taskHandle';
@@ -22,7 +22,19 @@ export interface Sym {
   container?: string;
   /** Where the name is visible: from its declaration to the end of its block. */
   scope: Range;
-  roles: Set<Role>;
+  /** Bits of ROLE_BIT: a number rather than a Set, since every symbol of a large file carries one. */
+  roles: number;
+}
+
+export const ROLES: readonly Role[] = ['threadFunction', 'kthreadFunction', 'signalHandler', 'taskHandle'];
+const ROLE_BIT: Readonly<Record<Role, number>> = { threadFunction: 1, kthreadFunction: 2, signalHandler: 4, taskHandle: 8 };
+
+export function hasRole(s: Sym, r: Role): boolean {
+  return (s.roles & ROLE_BIT[r]) !== 0;
+}
+
+export function rolesOf(s: Sym): Role[] {
+  return ROLES.filter((r) => hasRole(s, r));
 }
 
 export interface Occurrence {
@@ -58,8 +70,25 @@ export class SymbolIndex {
   private fnName: string | undefined;
 
   constructor(private readonly program: Program, private readonly textLength: number) {
-    this.build();
-    this.occurrences.sort((a, b) => a.range.start - b.range.start);
+    const early = this.build();
+    this.sortOccurrences(early);
+  }
+
+  /** File-level occurrences come first and out of order; bodies are walked in source order. Sorting
+   * only the first part and merging keeps this linear on large files. */
+  private sortOccurrences(early: number): void {
+    const byStart = (a: Occurrence, b: Occurrence): number => a.range.start - b.range.start;
+    const head = this.occurrences.slice(0, early).sort(byStart);
+    const tail = this.occurrences.slice(early);
+    for (let i = 1; i < tail.length; i++) if (tail[i].range.start < tail[i - 1].range.start) { tail.sort(byStart); break; }
+    const out = this.occurrences;
+    out.length = 0;
+    let i = 0;
+    let j = 0;
+    while (i < head.length || j < tail.length) {
+      if (j >= tail.length || (i < head.length && head[i].range.start <= tail[j].range.start)) out.push(head[i++]);
+      else out.push(tail[j++]);
+    }
   }
 
   /** The occurrence whose range holds offset (an identifier touching the cursor on either side). */
@@ -105,14 +134,16 @@ export class SymbolIndex {
   }
 
   private add(name: string, kind: SymKind, nameRange: Range, range: Range, scope: Range, extra: Partial<Sym> = {}): Sym {
-    const s: Sym = { id: this.symbols.length, name, kind, nameRange, range, scope, pointer: 0, roles: new Set(), ...extra };
-    if (s.type && TASK_TYPES.has(s.type.name) && (s.type.name !== 'struct task_struct' || s.type.pointer + s.pointer > 0)) s.roles.add('taskHandle');
+    const s: Sym = { id: this.symbols.length, name, kind, nameRange, range, scope, pointer: extra.pointer ?? 0, roles: 0,
+      type: extra.type, fn: extra.fn, container: extra.container };
+    if (s.type && TASK_TYPES.has(s.type.name) && (s.type.name !== 'struct task_struct' || s.type.pointer + s.pointer > 0)) s.roles |= ROLE_BIT.taskHandle;
     this.symbols.push(s);
     this.occurrences.push({ range: nameRange, name, sym: s, decl: true, call: false });
     return s;
   }
 
-  private build(): void {
+  /** Returns how many occurrences the file-level pass recorded before the function bodies. */
+  private build(): number {
     const file: Range = { start: 0, end: this.textLength };
     for (const d of this.program.directives) {
       if (d.kind === 'Define') this.globals.set(d.name, this.add(d.name, 'define', d.nameRange, d.range, file));
@@ -141,6 +172,7 @@ export class SymbolIndex {
         this.occurrences.push({ range: a.range, name, sym: this.globals.get(name), decl: false, call: false });
       }
     }
+    const early = this.occurrences.length;
     for (const it of this.program.items) {
       if (it.kind === 'Function' && it.body) this.fn(it);
       else if (it.kind === 'MacroDecl') {
@@ -148,16 +180,18 @@ export class SymbolIndex {
         for (const a of it.args) this.expr(a);
       }
     }
+    return early;
   }
 
   private declare(v: VarDecl, kind: 'global' | 'local', scope: Range): void {
     for (const d of v.declarators) {
-      if (d.arraySize) this.expr(d.arraySize);
-      if (d.init) this.expr(d.init);
+      // In C a name is in scope from its declarator on, its own initializer included.
       const s = this.add(d.name, kind, d.nameRange, d.range, { start: d.nameRange.start, end: scope.end },
         { type: v.type, pointer: d.pointer, container: this.fnName });
       if (kind === 'global') this.globals.set(d.name, s);
       else this.scopes[this.scopes.length - 1]?.set(d.name, s);
+      if (d.arraySize) this.expr(d.arraySize);
+      if (d.init) this.expr(d.init);
     }
   }
 
@@ -192,8 +226,10 @@ export class SymbolIndex {
         this.expr(s.test); this.stmt(s.consequent, blockRange);
         if (s.alternate) this.stmt(s.alternate, blockRange);
         return;
-      case 'While': case 'DoWhile': case 'Switch':
+      case 'While': case 'Switch':
         this.expr(s.test); this.stmt(s.body, blockRange); return;
+      case 'DoWhile':
+        this.stmt(s.body, blockRange); this.expr(s.test); return;
       case 'For':
         this.scopes.push(new Map());
         if (s.init) this.stmt(s.init, s.range);
@@ -216,23 +252,34 @@ export class SymbolIndex {
     return this.globals.get(name);
   }
 
-  private expr(root: Expr): void {
-    const stack: Expr[] = [root];
-    while (stack.length > 0) {
-      const e = stack.pop() as Expr;
-      if (e.kind === 'Ident') this.ident(e.name, e.range, false);
-      else if (e.kind === 'Call' && e.callee.kind === 'Ident') {
-        this.ident(e.callee.name, e.callee.range, true);
-        this.roles(e);
-        for (let i = e.args.length - 1; i >= 0; i--) stack.push(e.args[i]);
-        continue;
-      } else if (e.kind === 'InitList' && e.fields) {
-        e.fields.forEach((f, i) => { if (f?.name === 'sa_handler' || f?.name === 'sa_sigaction') this.mark(e.items[i], 'signalHandler'); });
-      } else if (e.kind === 'Assign' && e.target.kind === 'Member' && (e.target.name === 'sa_handler' || e.target.name === 'sa_sigaction')) {
-        this.mark(e.value, 'signalHandler');
-      }
-      const kids = childExprs(e);
-      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  private expr(e: Expr): void {
+    switch (e.kind) {
+      case 'Ident': this.ident(e.name, e.range, false); return;
+      case 'Call':
+        if (e.callee.kind === 'Ident') {
+          this.ident(e.callee.name, e.callee.range, true);
+          this.roles(e);
+        } else this.expr(e.callee);
+        for (const x of e.args) this.expr(x);
+        return;
+      case 'InitList':
+        e.items.forEach((x, i) => {
+          const f = e.fields?.[i];
+          if (f?.name === 'sa_handler' || f?.name === 'sa_sigaction') this.mark(x, 'signalHandler');
+          this.expr(x);
+        });
+        return;
+      case 'Assign':
+        if (e.target.kind === 'Member' && (e.target.name === 'sa_handler' || e.target.name === 'sa_sigaction')) this.mark(e.value, 'signalHandler');
+        this.expr(e.target); this.expr(e.value);
+        return;
+      case 'Unary': case 'Postfix': case 'Cast': this.expr(e.operand); return;
+      case 'Binary': case 'Comma': this.expr(e.left); this.expr(e.right); return;
+      case 'Conditional': this.expr(e.test); this.expr(e.consequent); this.expr(e.alternate); return;
+      case 'Member': this.expr(e.object); return;
+      case 'Index': this.expr(e.object); this.expr(e.index); return;
+      case 'Sizeof': if (e.operand) this.expr(e.operand); return;
+      default: return;
     }
   }
 
@@ -253,6 +300,6 @@ export class SymbolIndex {
     while (x && (x.kind === 'Cast' || (x.kind === 'Unary' && x.op === '&'))) x = x.operand;
     if (x?.kind !== 'Ident') return;
     const sym = this.lookup(x.name);
-    if (sym?.kind === 'function') sym.roles.add(role);
+    if (sym?.kind === 'function') sym.roles |= ROLE_BIT[role];
   }
 }

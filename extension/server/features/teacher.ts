@@ -5,7 +5,7 @@ import type { Diagnostic, Expr, FunctionDef, Program, Range, Stmt } from '../../
 import { lookupCall } from '../../../sim-core/lang';
 import { childBranches } from './branches';
 import { kernelFunctions } from './sides';
-import type { SymbolIndex } from './symbols';
+import { hasRole, type SymbolIndex } from './symbols';
 import { calleeName, childStmts, walkExpr, walkStmtExprs } from './walk';
 
 const CREATE: ReadonlySet<string> = new Set(['fork', 'vfork', 'clone']);
@@ -80,7 +80,8 @@ export function teacherWarnings(program: Program, index: SymbolIndex): Diagnosti
   const waitingGroups = new Set<string>();
   for (const [f, list] of sites) if (list.some((c) => WAIT.has(c.name))) waitingGroups.add(groups.get(f) as string);
   const creates = new Creates(sites, index);
-  const handlerWaits = fns.some((f) => index.global(f.name)?.roles.has('signalHandler') && sites.get(f.name)?.some((c) => WAIT.has(c.name)));
+  const isHandler = (name: string): boolean => { const s = index.global(name); return s !== undefined && hasRole(s, 'signalHandler'); };
+  const handlerWaits = fns.some((f) => isHandler(f.name) && sites.get(f.name)?.some((c) => WAIT.has(c.name)));
 
   for (const f of fns) {
     if (kernelFns.has(f.name)) continue;

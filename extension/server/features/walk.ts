@@ -2,32 +2,21 @@
 // source order, so features do not each repeat the shape of the AST.
 import type { Expr, Stmt } from '../../../sim-core/lang';
 
-/** Direct sub-expressions of an expression, in source order. */
-export function childExprs(e: Expr): Expr[] {
-  switch (e.kind) {
-    case 'Unary': case 'Postfix': return [e.operand];
-    case 'Binary': return [e.left, e.right];
-    case 'Assign': return [e.target, e.value];
-    case 'Conditional': return [e.test, e.consequent, e.alternate];
-    case 'Call': return [e.callee, ...e.args];
-    case 'Member': return [e.object];
-    case 'Index': return [e.object, e.index];
-    case 'Cast': return [e.operand];
-    case 'Sizeof': return e.operand ? [e.operand] : [];
-    case 'InitList': return e.items;
-    case 'Comma': return [e.left, e.right];
-    default: return [];
-  }
-}
-
-/** Calls `visit` on e and every expression inside it, parents first. */
+/** Calls `visit` on e and every expression inside it, parents first. Recursion is bounded by the
+ * parser's nesting limit; no arrays are built, since this runs over every node on every keystroke. */
 export function walkExpr(e: Expr, visit: (e: Expr) => void): void {
-  const stack: Expr[] = [e];
-  while (stack.length > 0) {
-    const x = stack.pop() as Expr;
-    visit(x);
-    const kids = childExprs(x);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  visit(e);
+  switch (e.kind) {
+    case 'Unary': case 'Postfix': case 'Cast': walkExpr(e.operand, visit); return;
+    case 'Binary': case 'Comma': walkExpr(e.left, visit); walkExpr(e.right, visit); return;
+    case 'Assign': walkExpr(e.target, visit); walkExpr(e.value, visit); return;
+    case 'Conditional': walkExpr(e.test, visit); walkExpr(e.consequent, visit); walkExpr(e.alternate, visit); return;
+    case 'Call': walkExpr(e.callee, visit); for (const a of e.args) walkExpr(a, visit); return;
+    case 'Member': walkExpr(e.object, visit); return;
+    case 'Index': walkExpr(e.object, visit); walkExpr(e.index, visit); return;
+    case 'Sizeof': if (e.operand) walkExpr(e.operand, visit); return;
+    case 'InitList': for (const x of e.items) walkExpr(x, visit); return;
+    default: return;
   }
 }
 
@@ -42,30 +31,33 @@ export function childStmts(s: Stmt): Stmt[] {
   }
 }
 
-/** Expressions held directly by a statement (not by its sub-statements). */
-export function stmtExprs(s: Stmt): Expr[] {
-  switch (s.kind) {
-    case 'ExprStmt': return [s.expr];
-    case 'VarDecl': {
-      const out: Expr[] = [];
-      for (const d of s.declarators) {
-        if (d.arraySize) out.push(d.arraySize);
-        if (d.init) out.push(d.init);
-      }
-      return out;
-    }
-    case 'If': case 'While': case 'Switch': case 'DoWhile': return [s.test];
-    case 'For': return [s.test, s.update].filter((x): x is Expr => x !== undefined);
-    case 'Case': return [s.value];
-    case 'Return': return s.value ? [s.value] : [];
-    default: return [];
-  }
-}
-
 /** Every expression under a statement, sub-statements included. */
 export function walkStmtExprs(s: Stmt, visit: (e: Expr) => void): void {
-  for (const e of stmtExprs(s)) walkExpr(e, visit);
-  for (const c of childStmts(s)) walkStmtExprs(c, visit);
+  switch (s.kind) {
+    case 'Block': for (const x of s.body) walkStmtExprs(x, visit); return;
+    case 'ExprStmt': walkExpr(s.expr, visit); return;
+    case 'VarDecl':
+      for (const d of s.declarators) {
+        if (d.arraySize) walkExpr(d.arraySize, visit);
+        if (d.init) walkExpr(d.init, visit);
+      }
+      return;
+    case 'If':
+      walkExpr(s.test, visit); walkStmtExprs(s.consequent, visit);
+      if (s.alternate) walkStmtExprs(s.alternate, visit);
+      return;
+    case 'While': case 'Switch': walkExpr(s.test, visit); walkStmtExprs(s.body, visit); return;
+    case 'DoWhile': walkStmtExprs(s.body, visit); walkExpr(s.test, visit); return;
+    case 'For':
+      if (s.init) walkStmtExprs(s.init, visit);
+      if (s.test) walkExpr(s.test, visit);
+      if (s.update) walkExpr(s.update, visit);
+      walkStmtExprs(s.body, visit);
+      return;
+    case 'Case': walkExpr(s.value, visit); return;
+    case 'Return': if (s.value) walkExpr(s.value, visit); return;
+    default: return;
+  }
 }
 
 /** Name of a call's callee when it is a plain identifier. */
