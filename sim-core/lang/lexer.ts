@@ -1,15 +1,9 @@
-// Turns scenario text into tokens with char-code scanning (no regexes, no per-character strings),
-// and splits off preprocessor lines, evaluating the simple #if/#ifdef forms as it goes.
+// Turns scenario text into tokens held in parallel typed arrays (kind codes, offsets, flags) with
+// char-code scanning, and splits off preprocessor lines, evaluating simple #if/#ifdef forms.
 import type { Diagnostic } from './ast';
+import { CC, HASH_SEED, InternTable, KNOWN_NAMES, PUNCT_TEXT, T, hashStep } from './lexer-codes';
 
-export const enum T {
-  EOF = 0,
-  Ident = 1,
-  Number = 2,
-  String = 3,
-  Char = 4,
-  Punct = 5,
-}
+export { T, K } from './lexer-codes';
 
 /** A preprocessor line; its body is lexed later by the parser with `lexRange`. */
 export interface RawDirective {
@@ -23,34 +17,39 @@ export interface RawDirective {
   bodyStart: number;
 }
 
+/** The token stream, one entry per token in each array; the last token is always `T.EOF`. */
 export class Tokens {
-  kind: T[] = [];
-  start: number[] = [];
-  end: number[] = [];
-  /** Identifier or number text, punctuator, or a string literal's decoded value. */
-  val: string[] = [];
+  kind: Uint8Array;
+  /** Identifier code (keywords, type words); 0 for ordinary names and for other tokens. */
+  kw: Uint8Array;
+  /** 1 when a newline lies between this token and the previous one. */
+  nl: Uint8Array;
+  start: Int32Array;
+  end: Int32Array;
   /** Numeric value of numbers and character literals. */
-  num: number[] = [];
-  /** True when a newline lies between this token and the previous one. */
-  nl: boolean[] = [];
-  get length(): number {
-    return this.kind.length;
+  num: Float64Array;
+  /** Identifier (interned) or number text, a literal's decoded value, or the punctuator. */
+  val: string[] = [];
+  length = 0;
+
+  constructor(capacity: number) {
+    this.kind = new Uint8Array(capacity);
+    this.kw = new Uint8Array(capacity);
+    this.nl = new Uint8Array(capacity);
+    this.start = new Int32Array(capacity);
+    this.end = new Int32Array(capacity);
+    this.num = new Float64Array(capacity);
   }
-}
 
-const PUNCT3 = ['<<=', '>>=', '...'];
-const PUNCT2 = ['->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+=', '-=', '*=', '/=', '%=',
-  '&=', '|=', '^=', '##'];
-const PUNCT1 = '()[]{};,.?:+-*/%<>=!~&|^#';
-
-function isIdStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
-}
-function isIdPart(c: number): boolean {
-  return isIdStart(c) || (c >= 48 && c <= 57);
-}
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
+  grow(): void {
+    const n = this.kind.length * 2;
+    const k = new Uint8Array(n); k.set(this.kind); this.kind = k;
+    const w = new Uint8Array(n); w.set(this.kw); this.kw = w;
+    const l = new Uint8Array(n); l.set(this.nl); this.nl = l;
+    const s = new Int32Array(n); s.set(this.start); this.start = s;
+    const e = new Int32Array(n); e.set(this.end); this.end = e;
+    const v = new Float64Array(n); v.set(this.num); this.num = v;
+  }
 }
 
 /** Parses the numeric value of a C integer or floating literal's text (suffixes ignored). */
@@ -69,6 +68,10 @@ function numberValue(s: string): number {
     if (/^[0-7]+$/.test(body)) return parseInt(body, 8);
   }
   return Number(body);
+}
+
+function isHexPrefixed(text: string, at: number): boolean {
+  return text.charCodeAt(at) === 48 && (text.charCodeAt(at + 1) | 0x20) === 0x78;
 }
 
 export interface LexResult {
@@ -90,10 +93,13 @@ interface Cond {
 
 export class Lexer {
   private pos: number;
-  private readonly tokens = new Tokens();
+  private readonly tokens: Tokens;
+  private readonly names = new InternTable(KNOWN_NAMES);
   private readonly directives: RawDirective[] = [];
   private readonly diagnostics: Diagnostic[] = [];
   private readonly conds: Cond[] = [];
+  /** Whether tokens here are kept (no #if, or every enclosing branch taken). */
+  private active = true;
   private readonly defined = new Set<string>();
 
   /**
@@ -103,148 +109,180 @@ export class Lexer {
   constructor(private readonly text: string, start = 0, private readonly limit = text.length,
     private readonly directiveMode = false, private readonly knownNames?: (name: string) => boolean) {
     this.pos = start;
+    // About one token per four characters in typical C; the arrays double when that is short.
+    this.tokens = new Tokens(((limit - start) >> 2) + 16);
   }
 
   private diag(start: number, end: number, message: string, severity: Diagnostic['severity'] = 'error', code = 'syntax'): void {
     this.diagnostics.push({ range: { start, end: Math.max(end, start) }, severity, message, code });
   }
 
-  private get active(): boolean {
-    return this.conds.length === 0 || this.conds[this.conds.length - 1].active;
+  private push(kind: T, start: number, end: number, val: string, nl: boolean): number {
+    const tk = this.tokens;
+    const n = tk.length;
+    if (n === tk.kind.length) tk.grow();
+    tk.kind[n] = kind;
+    tk.start[n] = start;
+    tk.end[n] = end;
+    tk.nl[n] = nl ? 1 : 0;
+    tk.val.push(val);
+    tk.length = n + 1;
+    return n;
   }
 
   run(): LexResult {
     const text = this.text;
     const limit = this.limit;
     const tk = this.tokens;
+    let pos = this.pos;
     let lineStart = true;
     let sawNewline = true;
-    while (this.pos < limit) {
-      const c = text.charCodeAt(this.pos);
+    while (pos < limit) {
+      const c = text.charCodeAt(pos);
       // Whitespace and line breaks.
-      if (c === 10 || c === 13) {
-        this.pos++;
-        lineStart = true;
-        sawNewline = true;
+      if (c === 32 || c === 9 || c === 11 || c === 12) { pos++; continue; }
+      if (c === 10 || c === 13) { pos++; lineStart = true; sawNewline = true; continue; }
+      const start = pos;
+      if (c < 128 && (CC[c] & 1) !== 0) {
+        if (!this.active) { pos++; lineStart = false; continue; }
+        // Identifiers are hashed as they are scanned, then interned: known names cost no string.
+        let h = hashStep(HASH_SEED, c);
+        let p = pos + 1;
+        while (p < limit) {
+          const d = text.charCodeAt(p);
+          if (d >= 128 || (CC[d] & 2) === 0) break;
+          h = hashStep(h, d);
+          p++;
+        }
+        const name = this.names.intern(text, start, p, h);
+        const n = this.push(T.Ident, start, p, name, sawNewline);
+        tk.kw[n] = this.names.code;
+        pos = p;
+        lineStart = false;
+        sawNewline = false;
         continue;
       }
-      if (c === 32 || c === 9 || c === 11 || c === 12) {
-        this.pos++;
-        continue;
-      }
-      if (c === 92 /* \ */ && (text.charCodeAt(this.pos + 1) === 10 || text.charCodeAt(this.pos + 1) === 13)) {
-        this.pos += text.charCodeAt(this.pos + 1) === 13 && text.charCodeAt(this.pos + 2) === 10 ? 3 : 2;
-        continue;
+      if (c === 92 /* \ */) {
+        const d = text.charCodeAt(pos + 1);
+        if (d === 10 || d === 13) {
+          pos += d === 13 && text.charCodeAt(pos + 2) === 10 ? 3 : 2;
+          continue;
+        }
       }
       // Comments.
       if (c === 47 /* / */) {
-        const d = text.charCodeAt(this.pos + 1);
+        const d = text.charCodeAt(pos + 1);
         if (d === 47) {
-          while (this.pos < limit && text.charCodeAt(this.pos) !== 10 && text.charCodeAt(this.pos) !== 13) this.pos++;
+          pos += 2;
+          while (pos < limit) {
+            const e = text.charCodeAt(pos);
+            if (e === 10 || e === 13) break;
+            pos++;
+          }
           continue;
         }
         if (d === 42) {
-          const close = text.indexOf('*/', this.pos + 2);
+          const close = text.indexOf('*/', pos + 2);
           if (close < 0 || close + 2 > limit) {
-            this.diag(this.pos, this.pos + 2, 'unterminated comment');
-            this.pos = limit;
-          } else this.pos = close + 2;
+            this.diag(pos, pos + 2, 'unterminated comment');
+            pos = limit;
+          } else pos = close + 2;
           continue;
         }
       }
       if (c === 35 /* # */ && lineStart && !this.directiveMode) {
+        this.pos = pos;
         this.directive();
+        pos = this.pos;
         lineStart = true;
         sawNewline = true;
         continue;
       }
       lineStart = false;
-      if (this.token(c, sawNewline)) sawNewline = false;
+      if (!this.active) {
+        this.pos = pos;
+        this.skipInactiveToken(c);
+        pos = this.pos;
+        continue;
+      }
+      const punct = punctuator(text, pos, c);
+      if (punct !== T.EOF) {
+        const p = PUNCT_TEXT[punct];
+        pos += p.length;
+        this.push(punct, start, pos, p, sawNewline);
+        sawNewline = false;
+        continue;
+      }
+      this.pos = pos;
+      if (this.literal(c, sawNewline)) sawNewline = false;
+      pos = this.pos;
     }
+    this.pos = pos;
     if (!this.directiveMode) {
       for (const cond of this.conds) this.diag(cond.start, cond.end, 'unterminated conditional directive');
     }
-    tk.kind.push(T.EOF);
-    tk.start.push(limit);
-    tk.end.push(limit);
-    tk.val.push('');
-    tk.num.push(0);
-    tk.nl.push(true);
+    this.push(T.EOF, limit, limit, '', true);
     return { tokens: tk, directives: this.directives, diagnostics: this.diagnostics };
   }
 
-  /** Scans one token at pos (not whitespace or a comment); returns whether one was emitted. */
-  private token(c: number, sawNewline: boolean): boolean {
+  /** A number, string or character literal at pos, or a stray character; returns whether a token was emitted. */
+  private literal(c: number, sawNewline: boolean): boolean {
     const text = this.text;
-    const limit = this.limit;
-    const tk = this.tokens;
-  const start = this.pos;
-  if (!this.active) {
-    this.skipInactiveToken(c);
+    const start = this.pos;
+    if ((c >= 48 && c <= 57) || (c === 46 && text.charCodeAt(start + 1) >= 48 && text.charCodeAt(start + 1) <= 57)) {
+      this.number(start, sawNewline);
+      return true;
+    }
+    if (c === 34 /* " */) {
+      const val = this.quoted(34);
+      this.push(T.String, start, this.pos, val, sawNewline);
+      return true;
+    }
+    if (c === 39 /* ' */) {
+      const val = this.quoted(39);
+      if (val.length !== 1) {
+        this.diag(start, this.pos, val.length === 0 ? 'empty character constant' : 'multi-character constant');
+      }
+      const n = this.push(T.Char, start, this.pos, val, sawNewline);
+      this.tokens.num[n] = val.length > 0 ? val.charCodeAt(0) : 0;
+      return true;
+    }
+    // Any other character: report it once and skip it, so the parser never sees it.
+    const ch = String.fromCodePoint(text.codePointAt(start) ?? c);
+    this.diag(start, start + ch.length, `stray '${ch === '\0' ? '\\0' : ch}' in program`);
+    this.pos += ch.length;
     return false;
   }
-  let kind: T;
-  let val: string;
-  let num = 0;
-  if (isIdStart(c)) {
-    let p = this.pos + 1;
-    while (p < limit && isIdPart(text.charCodeAt(p))) p++;
-    // L"..." and u8"..." prefixes are not C the lectures use; treat the letters as an identifier.
-    kind = T.Ident;
-    val = text.slice(start, p);
-    this.pos = p;
-  } else if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(this.pos + 1)))) {
-    let p = this.pos + 1;
+
+  private number(start: number, sawNewline: boolean): void {
+    const text = this.text;
+    const limit = this.limit;
+    // Plain decimal integers (the common case) are valued while scanned; the rest go to numberValue.
+    let plain = text.charCodeAt(start) !== 48;
+    let value = 0;
+    let p = start;
     while (p < limit) {
       const e = text.charCodeAt(p);
-      if (isIdPart(e) || e === 46) p++;
-      else if ((e === 43 || e === 45) && ((text.charCodeAt(p - 1) | 0x20) === 0x65) && !/^0x/i.test(text.slice(start, start + 2))) p++;
+      if (e >= 48 && e <= 57) { value = value * 10 + (e - 48); p++; }
+      else if ((e < 128 && CC[e] !== 0) || e === 46) { plain = false; p++; }
+      else if ((e === 43 || e === 45) && ((text.charCodeAt(p - 1) | 0x20) === 0x65) && !isHexPrefixed(text, start)) { plain = false; p++; }
       else break;
     }
-    kind = T.Number;
-    val = text.slice(start, p);
-    num = numberValue(val);
-    if (Number.isNaN(num)) {
-      this.diag(start, p, `invalid number '${val}'`);
-      num = 0;
-    } else if (val.includes('.') || (!/^0x/i.test(val) && /e/i.test(val))) {
-      this.diag(start, p, 'floating-point numbers are not supported; the simulator has integers only');
+    const val = text.slice(start, p);
+    let num: number;
+    if (p - start === 1 || (plain && p - start <= 15)) num = value;
+    else {
+      num = numberValue(val);
+      if (Number.isNaN(num)) {
+        this.diag(start, p, `invalid number '${val}'`);
+        num = 0;
+      } else if (val.includes('.') || (!isHexPrefixed(val, 0) && /e/i.test(val))) {
+        this.diag(start, p, 'floating-point numbers are not supported; the simulator has integers only');
+      }
     }
     this.pos = p;
-  } else if (c === 34 /* " */) {
-    kind = T.String;
-    val = this.quoted(34);
-  } else if (c === 39 /* ' */) {
-    kind = T.Char;
-    val = this.quoted(39);
-    if (val.length !== 1) {
-      this.diag(start, this.pos, val.length === 0 ? 'empty character constant' : 'multi-character constant');
-    }
-    num = val.length > 0 ? val.charCodeAt(0) : 0;
-  } else {
-    kind = T.Punct;
-    val = '';
-    const s3 = text.substr(this.pos, 3);
-    const s2 = s3.slice(0, 2);
-    if (PUNCT3.includes(s3)) val = s3;
-    else if (PUNCT2.includes(s2)) val = s2;
-    else if (PUNCT1.includes(s3[0])) val = s3[0];
-    if (val === '') {
-      // Any other character: report it once and skip it, so the parser never sees it.
-      const ch = String.fromCodePoint(text.codePointAt(this.pos) ?? c);
-      this.diag(start, start + ch.length, `stray '${ch === '\0' ? '\\0' : ch}' in program`);
-      this.pos += ch.length;
-      return false;
-    }
-    this.pos += val.length;
-  }
-  tk.kind.push(kind);
-  tk.start.push(start);
-  tk.end.push(this.pos);
-  tk.val.push(val);
-  tk.num.push(num);
-  tk.nl.push(sawNewline);
-    return true;
+    const n = this.push(T.Number, start, p, val, sawNewline);
+    this.tokens.num[n] = num;
   }
 
   /** Inside a skipped #if region: step over strings and characters without reporting anything. */
@@ -277,9 +315,9 @@ export class Lexer {
       }
       if (c === 92) {
         out += text.slice(segStart, p);
-        const r = this.escape(p);
-        out += r.s;
-        p = r.next;
+        this.pos = p;
+        out += this.escape(p);
+        p = this.pos;
         segStart = p;
         continue;
       }
@@ -289,41 +327,50 @@ export class Lexer {
     return out;
   }
 
-  private escape(p: number): { s: string; next: number } {
+  /** Decodes the escape sequence at p; leaves pos just after it. */
+  private escape(p: number): string {
     const text = this.text;
     const e = text.charCodeAt(p + 1);
+    this.pos = p + 2;
     switch (e) {
-      case 110: return { s: '\n', next: p + 2 };
-      case 116: return { s: '\t', next: p + 2 };
-      case 114: return { s: '\r', next: p + 2 };
-      case 97: return { s: '\x07', next: p + 2 };
-      case 98: return { s: '\b', next: p + 2 };
-      case 102: return { s: '\f', next: p + 2 };
-      case 118: return { s: '\v', next: p + 2 };
-      case 101: return { s: '\x1b', next: p + 2 };
-      case 92: return { s: '\\', next: p + 2 };
-      case 39: return { s: '\'', next: p + 2 };
-      case 34: return { s: '"', next: p + 2 };
-      case 63: return { s: '?', next: p + 2 };
+      case 110: return '\n';
+      case 116: return '\t';
+      case 114: return '\r';
+      case 97: return '\x07';
+      case 98: return '\b';
+      case 102: return '\f';
+      case 118: return '\v';
+      case 101: return '\x1b';
+      case 92: return '\\';
+      case 39: return '\'';
+      case 34: return '"';
+      case 63: return '?';
       case 120: { // \xHH
         let q = p + 2;
         let v = 0;
-        while (q < this.limit && /[0-9a-fA-F]/.test(text[q])) v = v * 16 + parseInt(text[q++], 16);
+        for (; q < this.limit; q++) {
+          const d = hexDigit(text.charCodeAt(q));
+          if (d < 0) break;
+          v = v * 16 + d;
+        }
         if (q === p + 2) this.diag(p, q, '\\x used with no following hex digits');
-        return { s: String.fromCharCode(v & 0xff), next: q };
+        this.pos = q;
+        return String.fromCharCode(v & 0xff);
       }
       case 10: case 13: // line continuation inside a literal
-        return { s: '', next: p + (e === 13 && text.charCodeAt(p + 2) === 10 ? 3 : 2) };
+        this.pos = p + (e === 13 && text.charCodeAt(p + 2) === 10 ? 3 : 2);
+        return '';
       default:
         if (e >= 48 && e <= 55) { // octal, up to three digits
           let q = p + 1;
           let v = 0;
           while (q < p + 4 && q < this.limit && text.charCodeAt(q) >= 48 && text.charCodeAt(q) <= 55) v = v * 8 + text.charCodeAt(q++) - 48;
-          return { s: String.fromCharCode(v & 0xff), next: q };
+          this.pos = q;
+          return String.fromCharCode(v & 0xff);
         }
-        if (p + 1 >= this.limit) return { s: '', next: p + 1 };
+        if (p + 1 >= this.limit) { this.pos = p + 1; return ''; }
         this.diag(p, p + 2, `unknown escape sequence '\\${text[p + 1]}'`, 'warning');
-        return { s: text[p + 1], next: p + 2 };
+        return text[p + 1];
     }
   }
 
@@ -342,7 +389,6 @@ export class Lexer {
       const c = text.charCodeAt(q);
       if (c === 10 || c === 13) {
         if (text.charCodeAt(q - 1) === 92) { q++; continue; }
-        if (c === 13 && text.charCodeAt(q - 1) === 92) { q++; continue; }
         break;
       }
       if (c === 47 && text.charCodeAt(q + 1) === 42) {
@@ -374,32 +420,33 @@ export class Lexer {
 
   /** Handles #if/#ifdef/#ifndef/#elif/#else/#endif; returns false for other directives. */
   private conditional(d: RawDirective): boolean {
+    const name = d.name;
+    if (name !== 'if' && name !== 'ifdef' && name !== 'ifndef' && name !== 'elif' && name !== 'else' && name !== 'endif') return false;
     const body = this.text.slice(d.bodyStart, d.end).replace(/\/\*.*?\*\/|\/\/.*$/g, '').trim();
     const top = this.conds[this.conds.length - 1];
-    switch (d.name) {
+    switch (name) {
       case 'if': case 'ifdef': case 'ifndef': {
         const parentActive = this.active;
         const value = this.evalCondition(d, body);
         this.conds.push({ active: parentActive && value, taken: value, parentActive, start: d.start, end: d.end });
-        return true;
+        break;
       }
       case 'elif': case 'else': {
         if (!top) {
-          this.diag(d.start, d.end, `#${d.name} without #if`);
+          this.diag(d.start, d.end, `#${name} without #if`);
           return true;
         }
-        const value = d.name === 'else' ? true : this.evalCondition(d, body);
+        const value = name === 'else' ? true : this.evalCondition(d, body);
         top.active = top.parentActive && !top.taken && value;
         top.taken = top.taken || value;
-        return true;
+        break;
       }
-      case 'endif':
+      default: // endif
         if (!top) this.diag(d.start, d.end, '#endif without #if');
         else this.conds.pop();
-        return true;
-      default:
-        return false;
     }
+    this.active = this.conds.length === 0 || this.conds[this.conds.length - 1].active;
+    return true;
   }
 
   private evalCondition(d: RawDirective, body: string): boolean {
@@ -411,6 +458,55 @@ export class Lexer {
     if (m) return known(m[2]) !== (m[1] === '!');
     this.diag(d.start, d.end, `#${d.name} condition '${body}' is not evaluated by the simulator; the branch is kept`, 'warning', 'preprocessor');
     return true;
+  }
+}
+
+function isIdPart(c: number): boolean {
+  return c < 128 && CC[c] !== 0;
+}
+
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 0x20;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+}
+
+/** The punctuator starting at pos (longest match), or T.EOF when c starts none. */
+function punctuator(text: string, pos: number, c: number): T {
+  const d = text.charCodeAt(pos + 1);
+  switch (c) {
+    case 40: return T.LParen;
+    case 41: return T.RParen;
+    case 91: return T.LBracket;
+    case 93: return T.RBracket;
+    case 123: return T.LBrace;
+    case 125: return T.RBrace;
+    case 59: return T.Semi;
+    case 44: return T.Comma;
+    case 63: return T.Question;
+    case 58: return T.Colon;
+    case 126: return T.Tilde;
+    case 46:
+      if (d >= 48 && d <= 57) return T.EOF; // .5 is a number
+      return d === 46 && text.charCodeAt(pos + 2) === 46 ? T.Ellipsis : T.Dot;
+    case 43: return d === 43 ? T.PlusPlus : d === 61 ? T.PlusEq : T.Plus;
+    case 45: return d === 62 ? T.Arrow : d === 45 ? T.MinusMinus : d === 61 ? T.MinusEq : T.Minus;
+    case 42: return d === 61 ? T.StarEq : T.Star;
+    case 47: return d === 61 ? T.SlashEq : T.Slash;
+    case 37: return d === 61 ? T.PercentEq : T.Percent;
+    case 60:
+      if (d === 60) return text.charCodeAt(pos + 2) === 61 ? T.ShlEq : T.Shl;
+      return d === 61 ? T.Le : T.Lt;
+    case 62:
+      if (d === 62) return text.charCodeAt(pos + 2) === 61 ? T.ShrEq : T.Shr;
+      return d === 61 ? T.Ge : T.Gt;
+    case 61: return d === 61 ? T.EqEq : T.Assign;
+    case 33: return d === 61 ? T.NotEq : T.Bang;
+    case 38: return d === 38 ? T.AndAnd : d === 61 ? T.AmpEq : T.Amp;
+    case 124: return d === 124 ? T.OrOr : d === 61 ? T.PipeEq : T.Pipe;
+    case 94: return d === 61 ? T.CaretEq : T.Caret;
+    case 35: return d === 35 ? T.HashHash : T.Hash;
+    default: return T.EOF;
   }
 }
 

@@ -2,6 +2,7 @@
 // expression) and `#pragma kproc KEY ARGS...`. Other pragmas are ignored, like gcc does.
 import type { Define, Diagnostic, Directive, Include, Pragma } from './ast';
 import { lexRange, T, type RawDirective } from './lexer';
+import { K } from './lexer-codes';
 import { ExprParser } from './parser-expr';
 
 class DirectiveParser extends ExprParser {
@@ -13,7 +14,7 @@ class DirectiveParser extends ExprParser {
     const name = this.val;
     const nameRange = this.tokRange();
     this.advance();
-    if (this.is('(') && this.start === nameRange.end) {
+    if (this.is(T.LParen) && this.start === nameRange.end) {
       this.error({ start: nameRange.start, end: d.end },
         `function-like macro '${name}' is not supported; write a function instead`, 'function-macro');
       return null;
@@ -29,7 +30,7 @@ class DirectiveParser extends ExprParser {
   }
 
   pragma(d: RawDirective): Pragma | null {
-    if (!this.isWord('kproc')) return null;
+    if (!this.isWord(K.Kproc)) return null;
     this.advance();
     if (this.kind !== T.Ident) {
       this.error(this.atEnd() ? { start: d.start, end: d.end } : this.tokRange(), "expected a setting name after '#pragma kproc'", 'pragma');
@@ -39,7 +40,7 @@ class DirectiveParser extends ExprParser {
     this.advance();
     while (!this.atEnd()) {
       const start = this.start;
-      if (this.is('-') && this.peekKind() === T.Number) {
+      if (this.is(T.Minus) && this.peekKind() === T.Number) {
         this.advance();
         p.args.push({ value: -this.tk.num[this.i], range: { start, end: this.tk.end[this.i] } });
       } else if (this.peekKind(0) === T.Number || this.peekKind(0) === T.Char) {

@@ -2,17 +2,11 @@
 // precedence climbing, casts and sizeof decided by whether a type follows the parenthesis.
 import type { AssignOp, BinaryOp, Expr, UnaryOp } from './ast';
 import { T } from './lexer';
+import { BINARY_PREC, K, isAssignOp, isUnaryOp } from './lexer-codes';
 import { ParserBase } from './parser-base';
 import { constantsInGroup } from './builtins';
 
 const PRINTK_LEVELS: ReadonlyArray<[string, string]> = constantsInGroup('printk-level').map((c) => [c.name, String(c.value)]);
-
-const BINARY_PREC: Readonly<Record<string, number>> = {
-  '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7,
-  '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
-};
-const ASSIGN_OPS: ReadonlySet<string> = new Set(['=', '+=', '-=', '*=', '/=', '%=', '<<=', '>>=', '&=', '|=', '^=']);
-const UNARY_OPS: ReadonlySet<string> = new Set(['-', '+', '!', '~', '*', '&', '++', '--']);
 
 export class ExprParser extends ParserBase {
   /** String-valued names that C pastes onto a following literal (`KERN_INFO "msg"`). */
@@ -27,7 +21,7 @@ export class ExprParser extends ParserBase {
   /** expression: assignments separated by commas. */
   parseExpr(): Expr {
     let left = this.parseAssign();
-    while (this.is(',')) {
+    while (this.is(T.Comma)) {
       this.advance();
       const right = this.parseAssign();
       left = { kind: 'Comma', left, right, range: { start: left.range.start, end: right.range.end } };
@@ -39,7 +33,7 @@ export class ExprParser extends ParserBase {
     if (!this.enter()) return { kind: 'ErrorExpr', range: this.tokRange() };
     try {
       const target = this.parseConditional();
-      if (this.kind === T.Punct && ASSIGN_OPS.has(this.val)) {
+      if (isAssignOp(this.kind)) {
         const op = this.val as AssignOp;
         this.advance();
         const value = this.parseAssign();
@@ -51,10 +45,10 @@ export class ExprParser extends ParserBase {
 
   parseConditional(): Expr {
     const test = this.parseBinary(1);
-    if (!this.is('?')) return test;
+    if (!this.is(T.Question)) return test;
     this.advance();
     const consequent = this.parseExpr();
-    this.expect(':', 'in conditional expression');
+    this.expect(T.Colon, 'in conditional expression');
     const alternate = this.parseConditionalGuarded();
     return { kind: 'Conditional', test, consequent, alternate, range: { start: test.range.start, end: alternate.range.end } };
   }
@@ -67,9 +61,8 @@ export class ExprParser extends ParserBase {
   private parseBinary(minPrec: number): Expr {
     let left = this.parseUnary();
     for (;;) {
-      if (this.kind !== T.Punct) return left;
-      const prec = BINARY_PREC[this.val];
-      if (prec === undefined || prec < minPrec) return left;
+      const prec = BINARY_PREC[this.kind];
+      if (prec === 0 || prec < minPrec) return left;
       const op = this.val as BinaryOp;
       this.advance();
       const right = this.parseBinary(prec + 1);
@@ -82,18 +75,18 @@ export class ExprParser extends ParserBase {
     try {
       const start = this.start;
       const k: T = this.kind;
-      if (k === T.Punct) {
+      if (isUnaryOp(k)) {
         const v = this.val;
-        if (UNARY_OPS.has(v)) {
-          this.advance();
-          const operand = this.parseUnary();
-          return { kind: 'Unary', op: v as UnaryOp, operand, range: { start, end: operand.range.end } };
-        }
-        if (v === '(' && this.startsType(1)) {
+        this.advance();
+        const operand = this.parseUnary();
+        return { kind: 'Unary', op: v as UnaryOp, operand, range: { start, end: operand.range.end } };
+      }
+      if (k === T.LParen) {
+        if (this.startsType(1)) {
           this.advance();
           const type = this.parseTypeName();
-          this.expect(')');
-          if (type && this.is('{')) { // compound literal: keep the braces as an initializer list
+          this.expect(T.RParen);
+          if (type && this.is(T.LBrace)) { // compound literal: keep the braces as an initializer list
             const init = this.parseInitList();
             return { kind: 'Cast', type, operand: init, range: this.range(start) };
           }
@@ -102,12 +95,12 @@ export class ExprParser extends ParserBase {
             ? { kind: 'Cast', type, operand, range: { start, end: operand.range.end } }
             : operand;
         }
-      } else if (k === T.Ident && this.val === 'sizeof') {
+      } else if (k === T.Ident && this.kw === K.Sizeof) {
         this.advance();
-        if (this.is('(') && this.startsType(1)) {
+        if (this.is(T.LParen) && this.startsType(1)) {
           this.advance();
           const type = this.parseTypeName() ?? undefined;
-          this.expect(')');
+          this.expect(T.RParen);
           return { kind: 'Sizeof', type, range: this.range(start) };
         }
         const operand = this.parseUnary();
@@ -119,31 +112,31 @@ export class ExprParser extends ParserBase {
 
   private parsePostfix(e: Expr): Expr {
     for (;;) {
-      if (this.kind !== T.Punct) return e;
-      const v = this.val;
+      const k = this.kind;
       const start = e.range.start;
-      if (v === '(') {
+      if (k === T.LParen) {
         this.advance();
         const args: Expr[] = [];
-        if (!this.is(')')) {
+        if (!this.is(T.RParen)) {
           for (;;) {
             const before = this.i;
             args.push(this.parseAssign());
-            if (this.eat(',')) continue;
-            if (this.is(')') || this.i === before) break;
-            if (this.is(';') || this.is('{') || this.is('}') || this.atEnd()) break;
-            this.expect(',', 'between arguments');
+            if (this.eat(T.Comma)) continue;
+            if (this.is(T.RParen) || this.i === before) break;
+            if (this.is(T.Semi) || this.is(T.LBrace) || this.is(T.RBrace) || this.atEnd()) break;
+            this.expect(T.Comma, 'between arguments');
             if (this.tk.nl[this.i]) break;
           }
         }
-        this.expect(')', 'to close the argument list');
+        this.expect(T.RParen, 'to close the argument list');
         e = { kind: 'Call', callee: e, args, range: this.range(start) };
-      } else if (v === '[') {
+      } else if (k === T.LBracket) {
         this.advance();
         const index = this.parseExpr();
-        this.expect(']');
+        this.expect(T.RBracket);
         e = { kind: 'Index', object: e, index, range: this.range(start) };
-      } else if (v === '.' || v === '->') {
+      } else if (k === T.Dot || k === T.Arrow) {
+        const v = this.val;
         this.advance();
         if (this.peekKind(0) !== T.Ident) {
           this.error(this.tokRange(), `expected a field name after '${v}'`);
@@ -152,10 +145,10 @@ export class ExprParser extends ParserBase {
         const name = this.val;
         const nameRange = this.tokRange();
         this.advance();
-        e = { kind: 'Member', object: e, name, nameRange, arrow: v === '->', range: this.range(start) };
-      } else if (v === '++' || v === '--') {
+        e = { kind: 'Member', object: e, name, nameRange, arrow: k === T.Arrow, range: this.range(start) };
+      } else if (k === T.PlusPlus || k === T.MinusMinus) {
         this.advance();
-        e = { kind: 'Postfix', op: v, operand: e, range: this.range(start) };
+        e = { kind: 'Postfix', op: k === T.PlusPlus ? '++' : '--', operand: e, range: this.range(start) };
       } else return e;
     }
   }
@@ -181,21 +174,20 @@ export class ExprParser extends ParserBase {
           this.advance();
           return this.parseStrings(this.stringMacros.get(name) ?? '', start);
         }
-        if (this.startsType() && !this.isTypeName(name)) return this.errorExpr();
+        if (this.kw !== K.TypedefName && this.startsType()) return this.errorExpr();
         const e: Expr = { kind: 'Ident', name, range: this.tokRange() };
         this.advance();
         return e;
       }
-      case T.Punct:
-        if (this.val === '(') {
-          this.advance();
-          const inner = this.parseExpr();
-          this.expect(')');
-          // Parentheses are kept in the range so that hovers and carets cover what was written.
-          return { ...inner, range: this.range(start) } as Expr;
-        }
-        if (this.val === '{') return this.parseInitList();
-        return this.errorExpr();
+      case T.LParen: {
+        this.advance();
+        const inner = this.parseExpr();
+        this.expect(T.RParen);
+        // Parentheses are kept in the range so that hovers and carets cover what was written.
+        return { ...inner, range: this.range(start) } as Expr;
+      }
+      case T.LBrace:
+        return this.parseInitList();
       default:
         return this.errorExpr();
     }
@@ -218,25 +210,25 @@ export class ExprParser extends ParserBase {
     const items: Expr[] = [];
     const fields: Array<{ name: string; range: { start: number; end: number } } | null> = [];
     let designated = false;
-    while (!this.is('}') && !this.atEnd() && !this.is(';')) {
+    while (!this.is(T.RBrace) && !this.atEnd() && !this.is(T.Semi)) {
       const before = this.i;
       let field: { name: string; range: { start: number; end: number } } | null = null;
-      if (this.is('.') && this.peekKind() === T.Ident) {
+      if (this.is(T.Dot) && this.peekKind() === T.Ident) {
         this.advance();
         field = { name: this.val, range: this.tokRange() };
         this.advance();
-        this.expect('=');
+        this.expect(T.Assign);
         designated = true;
-      } else if (this.is('[')) { // [index] = value: keep the value, order by position
+      } else if (this.is(T.LBracket)) { // [index] = value: keep the value, order by position
         this.skipBalanced();
-        this.expect('=');
+        this.expect(T.Assign);
       }
-      items.push(this.is('{') ? this.parseInitList() : this.parseAssign());
+      items.push(this.is(T.LBrace) ? this.parseInitList() : this.parseAssign());
       fields.push(field);
-      if (!this.eat(',')) break;
+      if (!this.eat(T.Comma)) break;
       if (this.i === before) break;
     }
-    this.expect('}', 'to close the initializer list');
+    this.expect(T.RBrace, 'to close the initializer list');
     const e: Expr = { kind: 'InitList', items, range: this.range(start) };
     if (designated) (e as Extract<Expr, { kind: 'InitList' }>).fields = fields;
     return e;

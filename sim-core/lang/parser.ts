@@ -5,15 +5,13 @@ import type {
   StructField, TopLevel, TypeRef, VarDecl,
 } from './ast';
 import { lex, T } from './lexer';
+import { K, isKeyword, isStmtKeyword } from './lexer-codes';
 import { ExprParser } from './parser-expr';
-import { KEYWORDS, type TypeSpec } from './parser-base';
+import type { TypeSpec } from './parser-base';
 import { parseDirectives } from './parser-directives';
 import { CONSTANT_TABLE, isBuiltinName } from './builtins';
 
 type Block = Extract<Stmt, { kind: 'Block' }>;
-
-const STMT_KEYWORDS: ReadonlySet<string> = new Set(['if', 'while', 'do', 'for', 'switch', 'case', 'default', 'break',
-  'continue', 'return', 'goto']);
 
 export class Parser extends ExprParser {
   parseProgram(directives: Directive[]): Program {
@@ -32,9 +30,9 @@ export class Parser extends ExprParser {
   /** Skips to the end of a broken top-level declaration: past `;` or a balanced `}`. */
   private syncTopLevel(): void {
     while (!this.atEnd()) {
-      if (this.is(';')) { this.advance(); return; }
-      if (this.is('{')) { this.skipBalanced(); if (this.is(';')) this.advance(); return; }
-      if (this.is('}')) { this.advance(); return; }
+      if (this.is(T.Semi)) { this.advance(); return; }
+      if (this.is(T.LBrace)) { this.skipBalanced(); if (this.is(T.Semi)) this.advance(); return; }
+      if (this.is(T.RBrace)) { this.advance(); return; }
       this.advance();
       if (this.tk.nl[this.i] && this.startsType()) return;
     }
@@ -42,13 +40,13 @@ export class Parser extends ExprParser {
 
   private parseTopLevel(items: TopLevel[]): void {
     const start = this.start;
-    if (this.eat(';')) return;
-    if (this.isWord('typedef')) {
+    if (this.eat(T.Semi)) return;
+    if (this.isWord(K.Typedef)) {
       this.error(this.tokRange(), 'typedef is not supported in scenarios; write the type out', 'unsupported');
       this.syncTopLevel();
       return;
     }
-    if (this.kind === T.Ident && !KEYWORDS.has(this.val) && !this.startsType() && this.peekVal() === '(') {
+    if (this.isName() && this.peekKind() === T.LParen && !this.startsType()) {
       items.push(this.parseMacroDecl());
       return;
     }
@@ -58,19 +56,19 @@ export class Parser extends ExprParser {
       this.syncTopLevel();
       return;
     }
-    if (spec.type.name.startsWith('struct ') && this.is('{')) {
+    if (spec.type.name.startsWith('struct ') && this.is(T.LBrace)) {
       const def = this.parseStructBody(spec.type, start);
       if (def) items.push(def);
-      if (this.eat(';')) return;
-    } else if (spec.type.name.startsWith('enum ') && this.is('{')) {
+      if (this.eat(T.Semi)) return;
+    } else if (spec.type.name.startsWith('enum ') && this.is(T.LBrace)) {
       this.error(this.tokRange(), 'enum is not supported in scenarios; use #define for named constants', 'unsupported');
       this.syncTopLevel();
       return;
     }
-    if (this.eat(';')) return; // `struct x;` or a lone type
+    if (this.eat(T.Semi)) return; // `struct x;` or a lone type
     const first = this.parseDeclarator(spec.type);
     if (!first) { this.syncTopLevel(); return; }
-    if (this.is('(')) {
+    if (this.is(T.LParen)) {
       items.push(this.parseFunction(spec, first, start));
       return;
     }
@@ -84,16 +82,16 @@ export class Parser extends ExprParser {
     this.advance();
     this.advance(); // (
     const args: Expr[] = [];
-    while (!this.is(')') && !this.atEnd() && !this.is(';') && !this.is('{')) {
+    while (!this.is(T.RParen) && !this.atEnd() && !this.is(T.Semi) && !this.is(T.LBrace)) {
       const before = this.i;
       args.push(this.parseAssign());
-      if (!this.eat(',') || this.i === before) break;
+      if (!this.eat(T.Comma) || this.i === before) break;
     }
-    this.expect(')');
-    if (this.is('{')) {
+    this.expect(T.RParen);
+    if (this.is(T.LBrace)) {
       this.error(nameRange, `'${name}' has no return type; write one, like 'int ${name}(...)'`);
       this.skipBalanced();
-    } else this.expect(';', `after '${name}(...)'`);
+    } else this.expect(T.Semi, `after '${name}(...)'`);
     return { kind: 'MacroDecl', name, nameRange, args, range: this.range(start) };
   }
 
@@ -102,14 +100,14 @@ export class Parser extends ExprParser {
     const nameRange = { start: Math.max(type.range.start, type.range.end - name.length), end: type.range.end };
     this.advance(); // {
     const fields: StructField[] = [];
-    while (!this.is('}') && !this.atEnd()) {
+    while (!this.is(T.RBrace) && !this.atEnd()) {
       const before = this.i;
       const fstart = this.start;
       const spec = this.parseTypeSpec();
       if (!spec) {
         this.error(this.tokRange(), `expected a field declaration before ${this.describe()}`);
-        while (!this.atEnd() && !this.is(';') && !this.is('}')) this.advance();
-        this.eat(';');
+        while (!this.atEnd() && !this.is(T.Semi) && !this.is(T.RBrace)) this.advance();
+        this.eat(T.Semi);
       } else {
         for (;;) {
           const d = this.parseDeclarator(spec.type);
@@ -119,13 +117,13 @@ export class Parser extends ExprParser {
           };
           if (d.arraySize !== undefined) f.arraySize = d.arraySize;
           fields.push(f);
-          if (!this.eat(',')) break;
+          if (!this.eat(T.Comma)) break;
         }
-        this.expect(';', 'after a field');
+        this.expect(T.Semi, 'after a field');
       }
       if (this.i === before) this.advance();
     }
-    this.expect('}');
+    this.expect(T.RBrace);
     return { kind: 'Struct', name, nameRange, fields, range: this.range(start) };
   }
 
@@ -138,13 +136,13 @@ export class Parser extends ExprParser {
     let pointer = this.parsePointers();
     let name = '';
     let nameRange = this.tokRange();
-    if (this.is('(') && this.peekVal() === '*') {
+    if (this.is(T.LParen) && this.peekKind() === T.Star) {
       this.advance();
       pointer += this.parsePointers() ;
       if (this.kind === T.Ident) { name = this.val; nameRange = this.tokRange(); this.advance(); }
-      this.expect(')');
-      if (this.is('(')) this.skipBalanced();
-    } else if (this.kind === T.Ident && !KEYWORDS.has(this.val)) {
+      this.expect(T.RParen);
+      if (this.is(T.LParen)) this.skipBalanced();
+    } else if (this.isName()) {
       name = this.val;
       nameRange = this.tokRange();
       this.advance();
@@ -154,16 +152,16 @@ export class Parser extends ExprParser {
       return null;
     }
     const d: Declarator = { name, nameRange, pointer, range: this.range(start) };
-    if (this.is('[')) {
+    if (this.is(T.LBracket)) {
       this.advance();
-      d.arraySize = this.is(']') ? null : this.parseAssign();
-      this.expect(']');
-      while (this.is('[')) {
+      d.arraySize = this.is(T.RBracket) ? null : this.parseAssign();
+      this.expect(T.RBracket);
+      while (this.is(T.LBracket)) {
         this.error(this.tokRange(), 'arrays of arrays are not supported', 'unsupported');
         this.skipBalanced();
       }
     }
-    while (this.kind === T.Ident && this.val === '__attribute__') { this.advance(); if (this.is('(')) this.skipBalanced(); }
+    while (this.isWord(K.Attribute)) { this.advance(); if (this.is(T.LParen)) this.skipBalanced(); }
     d.range = this.range(start);
     return d;
   }
@@ -172,15 +170,15 @@ export class Parser extends ExprParser {
     const declarators: Declarator[] = [];
     let d: Declarator | null = first;
     while (d) {
-      if (this.eat('=')) {
-        d.init = this.is('{') ? this.parseInitList() : this.parseAssign();
+      if (this.eat(T.Assign)) {
+        d.init = this.is(T.LBrace) ? this.parseInitList() : this.parseAssign();
         d.range = this.range(d.range.start);
       }
       declarators.push(d);
-      if (!this.eat(',')) break;
+      if (!this.eat(T.Comma)) break;
       d = this.parseDeclarator(spec.type);
     }
-    if (!this.expect(';', 'after the declaration')) this.syncStatement();
+    if (!this.expect(T.Semi, 'after the declaration')) this.syncStatement();
     const decl: VarDecl = { kind: 'VarDecl', type: spec.type, declarators, range: this.range(start) };
     if (spec.storage) decl.storage = spec.storage;
     return decl;
@@ -190,48 +188,48 @@ export class Parser extends ExprParser {
     this.advance(); // (
     const params: Param[] = [];
     let variadic = false;
-    if (this.isWord('void') && this.peekVal() === ')') this.advance();
-    while (!this.is(')') && !this.atEnd() && !this.is('{') && !this.is(';')) {
+    if (this.isWord(K.Void) && this.peekKind() === T.RParen) this.advance();
+    while (!this.is(T.RParen) && !this.atEnd() && !this.is(T.LBrace) && !this.is(T.Semi)) {
       const before = this.i;
       const pstart = this.start;
-      if (this.eat('...')) { variadic = true; break; }
+      if (this.eat(T.Ellipsis)) { variadic = true; break; }
       const pspec = this.parseTypeSpec();
       if (!pspec) {
         this.error(this.tokRange(), `expected a parameter type before ${this.describe()}`);
-        while (!this.atEnd() && !this.is(',') && !this.is(')') && !this.is('{') && !this.is(';')) this.advance();
+        while (!this.atEnd() && !this.is(T.Comma) && !this.is(T.RParen) && !this.is(T.LBrace) && !this.is(T.Semi)) this.advance();
       } else {
         let pointer = this.parsePointers();
         const p: Param = { type: pspec.type, range: this.range(pstart) };
-        if (this.kind === T.Ident && !KEYWORDS.has(this.val) || (this.is('(') && this.peekVal() === '*')) {
+        if (this.isName() || (this.is(T.LParen) && this.peekKind() === T.Star)) {
           const pd = this.parseDeclarator(pspec.type);
           if (pd) {
             pointer += pd.pointer + (pd.arraySize !== undefined ? 1 : 0);
             p.name = pd.name;
             p.nameRange = pd.nameRange;
           }
-        } else if (this.is('[')) { this.skipBalanced(); pointer++; }
-        else if (this.is('(')) { this.skipBalanced(); if (this.is('(')) this.skipBalanced(); pointer++; }
+        } else if (this.is(T.LBracket)) { this.skipBalanced(); pointer++; }
+        else if (this.is(T.LParen)) { this.skipBalanced(); if (this.is(T.LParen)) this.skipBalanced(); pointer++; }
         p.type = { ...pspec.type, pointer: pspec.type.pointer + pointer };
         p.range = this.range(pstart);
         params.push(p);
       }
-      if (!this.eat(',')) break;
+      if (!this.eat(T.Comma)) break;
       if (this.i === before) break;
     }
-    this.expect(')', 'to close the parameter list');
-    while (this.kind === T.Ident && (this.val === '__attribute__' || KEYWORDS.has(this.val) && !STMT_KEYWORDS.has(this.val))) {
+    this.expect(T.RParen, 'to close the parameter list');
+    while (this.kind === T.Ident && (this.kw === K.Attribute || isKeyword(this.kw) && !isStmtKeyword(this.kw))) {
       this.advance();
-      if (this.is('(')) this.skipBalanced();
+      if (this.is(T.LParen)) this.skipBalanced();
     }
     const fn: FunctionDef = {
       kind: 'Function', name: d.name, nameRange: d.nameRange,
       returnType: { ...spec.type, pointer: spec.type.pointer + d.pointer }, params, variadic, range: this.range(start),
     };
     if (spec.storage) fn.storage = spec.storage;
-    if (this.is('{')) {
+    if (this.is(T.LBrace)) {
       fn.body = this.parseBlock();
-    } else if (!this.eat(';')) {
-      this.expect(';', 'after the function declaration');
+    } else if (!this.eat(T.Semi)) {
+      this.expect(T.Semi, 'after the function declaration');
       this.syncTopLevel();
     }
     fn.range = this.range(start);
@@ -243,27 +241,27 @@ export class Parser extends ExprParser {
     const start = this.start;
     this.advance(); // {
     const body: Stmt[] = [];
-    while (!this.is('}') && !this.atEnd()) {
+    while (!this.is(T.RBrace) && !this.atEnd()) {
       const before = this.i;
       body.push(this.parseStatement());
       if (this.i === before) this.advance();
     }
-    this.expect('}', 'to close the block');
+    this.expect(T.RBrace, 'to close the block');
     return { kind: 'Block', body, range: this.range(start) };
   }
 
   /** After a statement-level error: skip to the next `;` (consumed) or before `}`. */
   private syncStatement(): void {
-    while (!this.atEnd() && !this.is('}')) {
-      if (this.is(';')) { this.advance(); return; }
-      if (this.is('{')) { this.skipBalanced(); return; }
+    while (!this.atEnd() && !this.is(T.RBrace)) {
+      if (this.is(T.Semi)) { this.advance(); return; }
+      if (this.is(T.LBrace)) { this.skipBalanced(); return; }
       this.advance();
-      if (this.tk.nl[this.i] && this.kind === T.Ident && (STMT_KEYWORDS.has(this.val) || this.startsType())) return;
+      if (this.tk.nl[this.i] && this.kind === T.Ident && (isStmtKeyword(this.kw) || this.startsType())) return;
     }
   }
 
   private endStatement(): void {
-    if (!this.expect(';', 'after the statement')) this.syncStatement();
+    if (!this.expect(T.Semi, 'after the statement')) this.syncStatement();
   }
 
   parseStatement(): Stmt {
@@ -276,83 +274,81 @@ export class Parser extends ExprParser {
   }
 
   private condition(): Expr {
-    this.expect('(');
+    this.expect(T.LParen);
     const e = this.parseExpr();
-    this.expect(')');
+    this.expect(T.RParen);
     return e;
   }
 
   private statement(): Stmt {
     const start = this.start;
-    if (this.kind === T.Punct) {
-      if (this.is('{')) return this.parseBlock();
-      if (this.eat(';')) return { kind: 'Empty', range: this.range(start) };
-    }
+    if (this.is(T.LBrace)) return this.parseBlock();
+    if (this.eat(T.Semi)) return { kind: 'Empty', range: this.range(start) };
     if (this.kind === T.Ident) {
-      switch (this.val) {
-        case 'if': {
+      switch (this.kw) {
+        case K.If: {
           this.advance();
           const test = this.condition();
           const consequent = this.parseStatement();
-          if (this.isWord('else')) {
+          if (this.isWord(K.Else)) {
             this.advance();
             const alternate = this.parseStatement();
             return { kind: 'If', test, consequent, alternate, range: this.range(start) };
           }
           return { kind: 'If', test, consequent, range: this.range(start) };
         }
-        case 'while': {
+        case K.While: {
           this.advance();
           const test = this.condition();
           const body = this.parseStatement();
           return { kind: 'While', test, body, range: this.range(start) };
         }
-        case 'do': {
+        case K.Do: {
           this.advance();
           const body = this.parseStatement();
-          if (this.isWord('while')) this.advance();
+          if (this.isWord(K.While)) this.advance();
           else this.error(this.tokRange(), "expected 'while' after the do body");
           const test = this.condition();
           this.endStatement();
           return { kind: 'DoWhile', body, test, range: this.range(start) };
         }
-        case 'for': return this.parseFor(start);
-        case 'switch': {
+        case K.For: return this.parseFor(start);
+        case K.Switch: {
           this.advance();
           const test = this.condition();
           const body = this.parseStatement();
           return { kind: 'Switch', test, body, range: this.range(start) };
         }
-        case 'case': {
+        case K.Case: {
           this.advance();
           const value = this.parseConditional();
-          this.expect(':', 'after the case label');
+          this.expect(T.Colon, 'after the case label');
           return { kind: 'Case', value, range: this.range(start) };
         }
-        case 'default':
+        case K.Default:
           this.advance();
-          this.expect(':', "after 'default'");
+          this.expect(T.Colon, "after 'default'");
           return { kind: 'Default', range: this.range(start) };
-        case 'break': this.advance(); this.endStatement(); return { kind: 'Break', range: this.range(start) };
-        case 'continue': this.advance(); this.endStatement(); return { kind: 'Continue', range: this.range(start) };
-        case 'return': {
+        case K.Break: this.advance(); this.endStatement(); return { kind: 'Break', range: this.range(start) };
+        case K.Continue: this.advance(); this.endStatement(); return { kind: 'Continue', range: this.range(start) };
+        case K.Return: {
           this.advance();
-          if (this.eat(';')) return { kind: 'Return', range: this.range(start) };
+          if (this.eat(T.Semi)) return { kind: 'Return', range: this.range(start) };
           const value = this.parseExpr();
           this.endStatement();
           return { kind: 'Return', value, range: this.range(start) };
         }
-        case 'goto':
+        case K.Goto:
           this.error(this.tokRange(), 'goto is not supported in scenarios', 'unsupported');
           this.syncStatement();
           return { kind: 'ErrorStmt', range: this.range(start) };
-        case 'else':
+        case K.Else:
           this.error(this.tokRange(), "'else' without a previous 'if'");
           this.advance();
           return { kind: 'ErrorStmt', range: this.range(start) };
         default:
           if (this.startsType()) return this.parseLocalDecl(start);
-          if (this.peekVal() === ':' && this.peekKind() === T.Punct && !KEYWORDS.has(this.val)) {
+          if (this.peekKind() === T.Colon && !isKeyword(this.kw)) {
             this.error(this.tokRange(), 'labels are not supported in scenarios', 'unsupported');
             this.advance(); this.advance();
             return { kind: 'ErrorStmt', range: this.range(start) };
@@ -373,19 +369,19 @@ export class Parser extends ExprParser {
   private parseLocalDecl(start: number): Stmt {
     const spec = this.parseTypeSpec();
     if (!spec) return { kind: 'ErrorStmt', range: this.range(start) };
-    if (this.is('{')) {
+    if (this.is(T.LBrace)) {
       this.error(this.tokRange(), 'define structs at file scope, not inside a function', 'unsupported');
       this.skipBalanced();
       this.syncStatement();
       return { kind: 'ErrorStmt', range: this.range(start) };
     }
-    if (this.eat(';')) return { kind: 'Empty', range: this.range(start) };
+    if (this.eat(T.Semi)) return { kind: 'Empty', range: this.range(start) };
     const first = this.parseDeclarator(spec.type);
     if (!first) {
       this.syncStatement();
       return { kind: 'ErrorStmt', range: this.range(start) };
     }
-    if (this.is('(')) {
+    if (this.is(T.LParen)) {
       this.error(this.tokRange(), 'functions cannot be declared inside a function');
       this.skipBalanced();
       this.syncStatement();
@@ -396,9 +392,9 @@ export class Parser extends ExprParser {
 
   private parseFor(start: number): Stmt {
     this.advance();
-    this.expect('(');
+    this.expect(T.LParen);
     let init: VarDecl | { kind: 'ExprStmt'; expr: Expr; range: { start: number; end: number } } | undefined;
-    if (!this.eat(';')) {
+    if (!this.eat(T.Semi)) {
       const istart = this.start;
       if (this.startsType()) {
         const d = this.parseLocalDecl(istart);
@@ -406,13 +402,13 @@ export class Parser extends ExprParser {
       } else {
         const expr = this.parseExpr();
         init = { kind: 'ExprStmt', expr, range: this.range(istart) };
-        this.expect(';');
+        this.expect(T.Semi);
       }
     }
-    const test = this.is(';') ? undefined : this.parseExpr();
-    this.expect(';');
-    const update = this.is(')') ? undefined : this.parseExpr();
-    this.expect(')');
+    const test = this.is(T.Semi) ? undefined : this.parseExpr();
+    this.expect(T.Semi);
+    const update = this.is(T.RParen) ? undefined : this.parseExpr();
+    this.expect(T.RParen);
     const body = this.parseStatement();
     const s: Stmt = { kind: 'For', body, range: this.range(start) };
     if (init) s.init = init;
