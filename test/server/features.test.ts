@@ -1,6 +1,7 @@
 // The language features as pure functions over a document, without a connection.
 import { strict as assert } from 'node:assert';
 import type { CompletionItem, Hover, MarkupContent } from 'vscode-languageserver';
+import { CALLS, CONSTANT_TABLE, DECL_MACRO_TABLE } from '../../sim-core/lang';
 import { analyzeText } from '../../extension/server/features/analysis';
 import { completion, resolveCompletion } from '../../extension/server/features/completion';
 import { callAt } from '../../extension/server/features/context';
@@ -56,6 +57,16 @@ describe('server features', () => {
       const a = analyzeText(USER);
       assert.match(hoverText(hover(a, posOf(USER, 'on_usr1);'))), /signal handler/);
       assert.match(hoverText(hover(a, posOf(USER, 'counter++'))), /global variable/);
+    });
+    it('covers every call and constant of the catalog', () => {
+      for (const name of [...CALLS.keys(), ...CONSTANT_TABLE.keys(), ...DECL_MACRO_TABLE.keys()]) {
+        const text = `int main(void)\n{\n    v = ${name};\n}\n`;
+        const t = hoverText(hover(analyzeText(text), { line: 2, character: 9 }));
+        assert.ok(t.includes(name), name);
+        const c = CONSTANT_TABLE.get(name);
+        if (c && typeof c.value === 'number' && c.group !== 'kernel-var' && c.group !== 'libc-var') assert.match(t, /\(-?0x[0-9a-f]+\)/, name);
+        if (CALLS.get(name)?.kernelPath) assert.match(t, /Kernel path/, name);
+      }
     });
     it('gives nothing on punctuation or whitespace', () => {
       const a = analyzeText(USER);
