@@ -140,10 +140,34 @@ export const EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, E2BIG = 7, ENOEXEC = 8
   EAGAIN = 11, ENOMEM = 12, EFAULT = 14, EBUSY = 16, EINVAL = 22, ENOSYS = 38;
 /** Internal restart code: the syscall is restarted after a handler runs (SA_RESTART). */
 export const ERESTARTSYS = 512;
+export const ERESTARTNOINTR = 513;
+/** Restart only when no handler ran (pause, sigsuspend). */
+export const ERESTARTNOHAND = 514;
+/** Restart through restart_syscall with what is left (nanosleep). */
+export const ERESTART_RESTARTBLOCK = 516;
+export const EDEADLK = 35;
+
+// futex operations (include/uapi/linux/futex.h).
+export const FUTEX_WAIT = 0;
+export const FUTEX_WAKE = 1;
+
+// sigprocmask how.
+export const SIG_BLOCK = 0;
+export const SIG_UNBLOCK = 1;
+export const SIG_SETMASK = 2;
+
+/** struct kthread flags (kernel/kthread.c enum KTHREAD_BITS). */
+export const KTHREAD_IS_PER_CPU = 0;
+export const KTHREAD_SHOULD_STOP = 1;
+export const KTHREAD_SHOULD_PARK = 2;
+
+/** What the C library's pthread_create passes to clone3 (sysdeps/unix/sysv/linux/createthread.c). */
+export const PTHREAD_CLONE_FLAGS = 0x00000100 | 0x00000200 | 0x00000400 | 0x00000800 | 0x00010000
+  | 0x00040000 | 0x00080000 | 0x00100000 | 0x00200000;
 
 export const ERRNO_NAMES: Record<number, string> = {
   1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 4: 'EINTR', 7: 'E2BIG', 8: 'ENOEXEC', 10: 'ECHILD',
-  11: 'EAGAIN', 12: 'ENOMEM', 14: 'EFAULT', 16: 'EBUSY', 22: 'EINVAL', 38: 'ENOSYS',
+  11: 'EAGAIN', 12: 'ENOMEM', 14: 'EFAULT', 16: 'EBUSY', 22: 'EINVAL', 35: 'EDEADLK', 38: 'ENOSYS',
 };
 
 // prctl options.

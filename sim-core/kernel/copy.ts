@@ -46,7 +46,7 @@ static struct task_struct *dup_task_struct(struct task_struct *orig, int node)
   stack: (_k, _t, f) => {
     const p = f.locals.tsk as task_struct;
     p.stack = [];
-    p.thread_info = { flags: 0, syscall_work: 0 };
+    p.thread_info = { flags: 0, syscall_work: 0, preempt_count: 0 };
     p.usage = 1;
     p.worker_private = null;
     p.vm_base = f.locals.kthread ? -1 : 0;
@@ -295,6 +295,8 @@ static struct mm_struct *dup_mm(struct task_struct *tsk,
   mmap: (_k, _t, f) => {
     const mm = f.locals.mm as mm_struct;
     mm.memory = f.locals.oldmm.memory ? f.locals.oldmm.memory.clone() : null;
+    mm.tid_words = new Map(f.locals.oldmm.tid_words);
+    mm.thread_results = new Map(f.locals.oldmm.thread_results);
   },
   ret: (k, t, f) => k.ret(t, 0, f.locals.mm),
 }, ['tsk', 'oldmm', 'mm']);
@@ -330,8 +332,13 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 `, {
   regs: () => { /* The frame the child will return through is prepared here. */ },
   kthread: (k, t, f) => {
-    if (f.locals.p.flags & C.PF_KTHREAD) {
-      f.locals.p.thread.regs = null;
+    const p = f.locals.p;
+    if (p.flags & C.PF_KTHREAD) {
+      p.thread.regs = null;
+      // ret_from_fork will enter the thread function on the child's own kernel stack.
+      const kf = f.locals.args.kframe;
+      if (kf) k.call(p, kf.fn, kf.locals);
+      p.vm_base = -1;
       k.ret(t, 0);
     }
   },

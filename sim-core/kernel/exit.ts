@@ -82,8 +82,10 @@ export function zap_other_threads(k: Kernel, p: task_struct): number {
   let count = 0;
   p.signal.group_stop_count = 0;
   for (const t of list_entries(p.signal.thread_head)) {
-    if (t === p || t.exit_state) continue;
+    if (t === p) continue;
+    // Dead threads count too: de_thread waits for each one to be released.
     count++;
+    if (t.exit_state) continue;
     t.pending.signal[0] |= 1 << (C.SIGKILL - 1);
     k.signal_wake_up(t, true);
   }
@@ -253,10 +255,17 @@ export function mmdrop(mm: NonNullable<task_struct['mm']>): void {
   mm.mm_count--;
 }
 
-/** mm_release: clear_child_tid wake-up for pthread_join, and the vfork completion. */
+/**
+ * mm_release: pd->tid is cleared and its futex woken (pthread_join) while others still use the
+ * mm, then the vfork completion (a vfork parent, or kthread_stop waiting on kthread->exited).
+ */
 export function mm_release(k: Kernel, t: task_struct): void {
-  if (t.clear_child_tid) {
-    k.futex_wake(t.clear_child_tid, t);
+  const addr = t.clear_child_tid;
+  if (addr) {
+    if (t.mm && t.mm.mm_users > 1) {
+      t.mm.tid_words.set(addr, 0);
+      k.futex_wake(addr, t);
+    }
     t.clear_child_tid = 0;
   }
   if (t.vfork_done) complete_vfork_done(k, t);

@@ -2,7 +2,7 @@
 // them. The helpers copy_process calls (dup_task_struct, copy_files, copy_mm...) are in copy.ts.
 
 import * as C from './consts';
-import { kfunc } from './frame';
+import { kfunc, type KFunction } from './frame';
 import { list_add_tail } from './list';
 import type { task_struct } from './task';
 import type { ForkVia } from '../machine-types';
@@ -24,10 +24,16 @@ export interface kernel_clone_args {
   parent_tid: number;
   /** kernel threads: the kthread trampoline frame is pushed on the child's stack. */
   kthread: boolean;
+  /** kernel_thread(): the first kernel frame of the new thread (kthread() with its create info). */
+  kframe: { fn: KFunction<object>; locals: object } | null;
+  /** kernel_thread(): the new task's comm (args->name). */
+  name: string;
+  /** CLONE_CHILD_CLEARTID: the word cleared and woken when the thread exits (glibc's pd->tid). */
+  child_tid: number;
 }
 
 export function cloneArgs(flags: number, exit_signal: number, via: ForkVia): kernel_clone_args {
-  return { flags, exit_signal, via, fn: '', fn_arg: 0, parent_tid: 0, kthread: false };
+  return { flags, exit_signal, via, fn: '', fn_arg: 0, parent_tid: 0, kthread: false, kframe: null, name: '', child_tid: 0 };
 }
 
 interface SysL { args: kernel_clone_args }
@@ -240,6 +246,8 @@ __latent_entropy struct task_struct *copy_process(
 	p->flags &= ~PF_KTHREAD;
 	if (args->kthread)
 		p->flags |= PF_KTHREAD;
+	if (args->kthread)
+		set_kthread_struct(p);  /* p->vfork_done = &kthread->exited */
 
 	retval = -EAGAIN;
 	if (is_rlimit_overlimit(task_ucounts(p), UCOUNT_RLIMIT_NPROC,
@@ -288,6 +296,7 @@ __latent_entropy struct task_struct *copy_process(
 		p->tgid = p->pid;
 	}
 	p->pdeath_signal = 0;
+	p->clear_child_tid = (clone_flags & CLONE_CHILD_CLEARTID) ? args->child_tid : NULL;
 
 	/* CLONE_PARENT re-uses the old parent */
 	if (clone_flags & (CLONE_PARENT|CLONE_THREAD)) {    @parent
@@ -355,6 +364,12 @@ bad_fork_cleanup_count:
     p.flags &= ~(C.PF_SUPERPRIV | C.PF_IDLE | C.PF_NO_SETAFFINITY);
     p.flags |= C.PF_FORKNOEXEC;
     p.vfork_done = null;
+    if (f.locals.args.kthread) {
+      p.flags |= C.PF_KTHREAD;
+      set_kthread_struct(p, f.locals.args);
+    } else {
+      p.flags &= ~C.PF_KTHREAD;
+    }
     p.utime = p.stime = 0;
     p.start_time = k.clock;
   },
@@ -387,6 +402,15 @@ bad_fork_cleanup_count:
       p.tgid = p.pid;
     }
     p.pdeath_signal = 0;
+    const a = f.locals.args;
+    if (f.locals.clone_flags & C.CLONE_CHILD_CLEARTID) {
+      // glibc passes &pd->tid: the word holds the tid until the thread is gone.
+      const addr = a.child_tid || pd_tid_addr(p.pid);
+      p.clear_child_tid = addr;
+      if (p.mm) p.mm.tid_words.set(addr, p.pid);
+    } else {
+      p.clear_child_tid = 0;
+    }
   },
   parent: (_k, t, f) => {
     const p = f.locals.p as task_struct;
@@ -426,3 +450,16 @@ bad_fork_cleanup_count:
     k.ret(t, f.locals.retval, null);
   },
 }, ['clone_flags', 'p', 'retval']);
+
+/** Where the simulated glibc keeps pd->tid of thread `tid` (its struct pthread). */
+export function pd_tid_addr(tid: number): number {
+  return 0x7f0000000000 + tid * 0x40;
+}
+
+/** set_kthread_struct: the struct kthread, whose `exited` completion is p->vfork_done. */
+function set_kthread_struct(p: task_struct, args: kernel_clone_args): void {
+  const exited = { done: 0, waiters: new Set<task_struct>() };
+  p.worker_private = { threadfn: '', data: 0, should_stop: false, exited, result: 0 };
+  p.vfork_done = exited;
+  if (args.name) p.comm = args.name.slice(0, C.TASK_COMM_LEN - 1);
+}

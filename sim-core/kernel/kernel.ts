@@ -2,13 +2,13 @@
 // primitives step handlers use: call, return, jump, sleep and wake. Pure and deterministic.
 
 import type { KEvent } from '../machine-types';
-import type { Value } from '../vm/types';
+import type { KRef, UserMemory, Value } from '../vm/types';
 import * as C from './consts';
 import type { KFrame, KFunction } from './frame';
 import { list_add_tail, list_empty, list_entries } from './list';
 import { RunQueue } from './rq';
 import { newInitTask } from './objects';
-import type { task_struct } from './task';
+import type { completion, task_struct } from './task';
 import type { UserPort } from './uport';
 import { send_signal } from './signal';
 
@@ -26,11 +26,13 @@ export interface KernelConfig {
 export interface kthread_create_info {
   threadfn: string;
   data: Value;
-  namefmt: string;
+  full_name: string;
   /** The task that asked, sleeping on `done` until kthreadd has created the thread. */
   creator: task_struct;
   result: task_struct | null;
-  done: boolean;
+  /** Negative errno when kernel_thread failed (ERR_PTR). */
+  error: number;
+  done: completion | null;
 }
 
 export class Kernel {
@@ -57,6 +59,19 @@ export class Kernel {
   readonly timers = new Set<task_struct>();
   /** Sleepers in futex_wait, by user address (pthread_join). */
   readonly futex_waiters = new Map<number, Set<task_struct>>();
+  /**
+   * The module's memory: scenario kernel code (module_init and every kthread function) runs on
+   * these globals, as a real module's data lives in kernel memory that all kthreads see.
+   */
+  module_memory: UserMemory | null = null;
+  /** The module init function's return value once do_one_initcall has it (null: not yet). */
+  module_init_ret: number | null = null;
+  /** Task handles given to scenario code (struct task_struct *), by KRef id (the task's addr). */
+  readonly krefs = new Map<number, task_struct>();
+  /** Spin locks of scenario kernel code, by address: the holder. */
+  readonly spinlocks = new Map<number, task_struct>();
+  /** LIST_HEADs of scenario kernel code, by address: the entries in list order. */
+  readonly klists = new Map<number, Value[]>();
   panicked: string | null = null;
   /** Set by a handler whose step is an event the machine may stop on. */
   lastEvent: KEvent | null = null;
@@ -111,7 +126,11 @@ export class Kernel {
     t.stack.push(f as unknown as KFrame);
   }
 
-  /** Pops the current frame and hands `value` to the caller (or to user space). */
+  /**
+   * Pops the current frame and hands `value` to the caller (or to user space). A call that
+   * ends with an -ERESTART* code does not return to user space yet: signal delivery decides
+   * whether it restarts or fails with EINTR (see signal_delivered in sigaction.ts).
+   */
   ret(t: task_struct, value: number, ptr: object | null = null): void {
     const top = t.stack.pop();
     const n = t.stack.length;
@@ -120,7 +139,52 @@ export class Kernel {
       f.ret = value;
       f.retp = ptr;
     }
-    if (n === t.vm_base && top && top.fn.entry) this.user.syscallReturn(t, value);
+    if (n === t.vm_base && top && top.fn.entry) this.returnToUser(t, value, ptr);
+  }
+
+  /** Pops the current frame without completing a user call (a successful execve, rt_sigreturn). */
+  popFrame(t: task_struct): void {
+    t.stack.pop();
+  }
+
+  /** The value reaches the scenario code that made the call (or the interrupted call is kept). */
+  returnToUser(t: task_struct, value: number, ptr: object | null = null): void {
+    if (value === -C.ERESTARTSYS || value === -C.ERESTARTNOHAND || value === -C.ERESTART_RESTARTBLOCK || value === -C.ERESTARTNOINTR) {
+      const nr = t.syscall_nr ?? { name: t.in_syscall, args: [] };
+      t.restart = { code: -value, name: nr.name, args: nr.args, handler: false };
+      return;
+    }
+    if (t.builtin) return;
+    if (ptr && (ptr as { type?: string }).type === 'task_struct' && this.user.syscallReturnRef) {
+      this.user.syscallReturnRef(t, this.taskRef(ptr as task_struct));
+      return;
+    }
+    this.user.syscallReturn(t, value);
+  }
+
+  /** A struct task_struct * for scenario code. */
+  taskRef(p: task_struct): KRef {
+    this.krefs.set(p.addr, p);
+    return { kref: 'task', id: p.addr };
+  }
+
+  /** The task a handle from scenario code points at (null for NULL or a number that is no task). */
+  taskOf(v: Value | undefined): task_struct | null {
+    if (v && typeof v === 'object' && v.kref === 'task') return this.krefs.get(v.id) ?? null;
+    return null;
+  }
+
+  /** The scenario function a function pointer designates (see UserPort.functionName). */
+  functionName(v: Value | undefined): string | null {
+    if (v === undefined) return null;
+    if (this.user.functionName) return this.user.functionName(v);
+    return typeof v === 'string' && v !== '' ? v : null;
+  }
+
+  /** The memory scenario code of t runs on: its mm's, or the module's for kernel threads. */
+  memoryOf(t: task_struct): UserMemory | null {
+    if (t.mm && t.mm.memory) return t.mm.memory;
+    return t.flags & C.PF_KTHREAD || t.builtin === 'insmod' ? this.module_memory : null;
   }
 
   jump<L>(f: KFrame<L>, label: string): void {
@@ -246,7 +310,10 @@ export class Kernel {
   /** futex wake on a thread's clear_child_tid: pthread_join sleepers for that thread. */
   futex_wake(addr: number, t: task_struct): void {
     const ws = this.futex_waiters.get(addr);
-    if (ws) for (const w of [...ws]) this.try_to_wake_up(w, C.TASK_INTERRUPTIBLE, t);
+    if (!ws) return;
+    this.futex_waiters.delete(addr);
+    // futex_wake_mark: each waiter is unqueued, then woken.
+    for (const w of [...ws]) this.try_to_wake_up(w, C.TASK_NORMAL, t);
   }
 
   panic(message: string): void {

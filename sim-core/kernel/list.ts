@@ -49,3 +49,14 @@ export function list_count<T>(head: ListHead<T>): number {
   for (let n = head.next; n !== head; n = n.next) c++;
   return c;
 }
+
+/** list_replace_init: `nw` takes old's place in its list; old becomes an empty list. */
+export function list_replace_init<T>(old: ListHead<T>, nw: ListHead<T>): void {
+  if (old.next === old) { list_del_init(nw); return; }
+  nw.next = old.next;
+  nw.next.prev = nw;
+  nw.prev = old.prev;
+  nw.prev.next = nw;
+  old.next = old;
+  old.prev = old;
+}

@@ -31,7 +31,7 @@ export function newSignal(nproc: number): signal_struct {
 }
 
 export function newMm(exe: string, memory: UserMemory | null): mm_struct {
-  return { type: 'mm_struct', addr: kaddr(1408), mm_users: 1, mm_count: 1, exe, memory };
+  return { type: 'mm_struct', addr: kaddr(1408), mm_users: 1, mm_count: 1, exe, memory, tid_words: new Map(), thread_results: new Map() };
 }
 
 export function newFiles(): files_struct {
@@ -55,10 +55,11 @@ export function blankTask(signal: signal_struct, c: cred): task_struct {
     se: { vruntime: 0, sum_exec_runtime: 0, exec_start: 0, load_weight: C.NICE_0_LOAD, on_rq: false, deadline: 0 },
     cpu: 0, on_cpu: false, real_parent: null, parent: null, mm: null, active_mm: null,
     files: null, fs: null, signal, sighand: null, pending: newPending(), blocked: [0, 0],
-    vfork_done: null, stack: [], thread_info: { flags: 0, syscall_work: 0 },
+    vfork_done: null, stack: [], thread_info: { flags: 0, syscall_work: 0, preempt_count: 0 },
     thread: { regs: null, stack_segment: -1 }, real_cred: c, cred: c, start_time: 0, utime: 0,
     stime: 0, nvcsw: 0, nivcsw: 0, set_child_tid: 0, clear_child_tid: 0, worker_private: null,
     usage: 1, zombie_since: -1, in_syscall: '', timeout_at: -1, vm_base: 0, builtin: '',
+    restart: null, syscall_nr: null, restart_block: -1, sigframes: [],
   } as unknown as task_struct;
   t.children = new ListHead<task_struct>(null);
   t.sibling = new ListHead<task_struct>(t);

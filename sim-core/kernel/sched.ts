@@ -188,7 +188,12 @@ SYSCALL_DEFINE2(nanosleep, struct __kernel_timespec __user *, rqtp,
   state: (_k, t) => { t.__state = C.TASK_INTERRUPTIBLE; },
   schedule: (k, t, f) => { if (f.locals.ns > 0) k.sleepUntil(t, f.locals.expire); else t.__state = C.TASK_RUNNING; },
   woken: (_k, t) => { t.__state = C.TASK_RUNNING; t.timeout_at = -1; },
-  ret: (k, t, f) => k.ret(t, k.clock >= f.locals.expire ? 0 : -C.EINTR),
+  ret: (k, t, f) => {
+    if (k.clock >= f.locals.expire) { k.ret(t, 0); return; }
+    // Interrupted: a handler makes it EINTR; otherwise it restarts for the time left.
+    t.restart_block = f.locals.expire;
+    k.ret(t, -C.ERESTART_RESTARTBLOCK);
+  },
 }, ['ns']);
 
 export const __x64_sys_pause = kfunc<object>('__x64_sys_pause', 'kernel/signal.c', `
@@ -205,7 +210,7 @@ SYSCALL_DEFINE0(pause)
   check: (k, t, f) => { if (k.signal_pending(t)) k.jump(f, 'ret'); },
   state: (_k, t) => { t.__state = C.TASK_INTERRUPTIBLE; },
   schedule: (k, t, f) => { k.jump(f, 'check'); k.schedule(t); },
-  ret: (k, t) => k.ret(t, -C.EINTR),
+  ret: (k, t) => k.ret(t, -C.ERESTARTNOHAND),
 });
 
 export const __x64_sys_sched_yield = kfunc<object>('__x64_sys_sched_yield', 'kernel/sched/syscalls.c', `

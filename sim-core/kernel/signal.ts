@@ -8,6 +8,7 @@ import type { Kernel } from './kernel';
 import { list_entries } from './list';
 import type { task_struct } from './task';
 import { do_group_exit } from './exit';
+import { signal_delivered } from './sigaction';
 
 function bit(sig: number): [number, number] {
   return sig <= 32 ? [0, 1 << (sig - 1)] : [1, 1 << (sig - 33)];
@@ -30,7 +31,9 @@ export function sig_ignored(t: task_struct, sig: number, force: boolean): boolea
   if (sigismember(t.blocked, sig)) return false;
   const h = t.sighand ? t.sighand.action[sig - 1].handler : C.SIG_DFL;
   if ((t.signal.flags & C.SIGNAL_UNKILLABLE) && h === C.SIG_DFL && !(force && (sig === C.SIGKILL || sig === C.SIGSTOP))) return true;
-  if (h === C.SIG_IGN) return sig !== C.SIGKILL && sig !== C.SIGSTOP;
+  // sig_handler_ignored: SIG_IGN drops even SIGKILL; only kthreadd's ignore_signals() can set it
+  // for SIGKILL, since rt_sigaction refuses SIGKILL and SIGSTOP.
+  if (h === C.SIG_IGN) return true;
   return h === C.SIG_DFL && C.sig_default_action(sig) === 'ignore' && sig !== C.SIGCONT;
 }
 
@@ -274,9 +277,8 @@ relock:
     k.call(t, do_group_exit, { exit_code: f.locals.signr & 0x7f });
   },
   ret: (k, t, f) => {
-    const h = f.locals.handler;
-    if (typeof h === 'string') k.user.pushSignalFrame(t, h, f.locals.signr);
     k.ret(t, f.locals.signr);
+    signal_delivered(k, t, f.locals.signr, f.locals.handler);
   },
 }, ['signr']);
 

@@ -25,6 +25,13 @@ export interface mm_struct {
   exe: string;
   /** The scenario memory (globals and thread stacks); null after exit_mm tore it down. */
   memory: UserMemory | null;
+  /**
+   * glibc's per-thread descriptors (struct pthread) live in user memory; the simulation keeps
+   * the two words the kernel and pthread_join touch beside the VM's memory: pd->tid (the
+   * CLONE_CHILD_CLEARTID word, keyed by its address) and the start routine's result by tid.
+   */
+  tid_words: Map<number, number>;
+  thread_results: Map<number, Value>;
 }
 
 export interface files_struct {
@@ -46,6 +53,8 @@ export interface fs_struct {
 export interface k_sigaction {
   /** SIG_DFL (0), SIG_IGN (1), or the name of a scenario handler function. */
   handler: number | string;
+  /** The handler as scenario code passed it (a function pointer), for oldact and signal(). */
+  raw?: Value;
   flags: number;
   mask: number;
 }
@@ -181,7 +190,7 @@ export interface task_struct {
   vfork_done: completion | null;
   /** The kernel stack: frames of the kernel functions this task is inside, bottom first. */
   stack: KFrame[];
-  thread_info: { flags: number; syscall_work: number };
+  thread_info: { flags: number; syscall_work: number; preempt_count: number };
   thread: thread_struct;
   real_cred: cred;
   cred: cred;
@@ -206,4 +215,18 @@ export interface task_struct {
   vm_base: number;
   /** Not a kernel field: a built-in program run without the VM ('init'), or ''. */
   builtin: string;
+  /**
+   * regs->ax and orig_ax of an interrupted call: the -ERESTART* code it ended with and the call
+   * itself, so signal delivery can restart it or turn it into -EINTR (arch/x86 signal.c).
+   */
+  restart: { code: number; name: string; args: Value[]; handler: boolean } | null;
+  /** The last system call entered (what orig_ax names), for restarting it. */
+  syscall_nr: { name: string; args: Value[] } | null;
+  /** restart_block of an interrupted nanosleep: the absolute expiry (ns), or -1. */
+  restart_block: number;
+  /**
+   * What each rt_sigframe on the user stack saved (uc_sigmask and the call to restart after
+   * the handler), innermost last; rt_sigreturn pops one.
+   */
+  sigframes: Array<{ blocked: number[]; restart: { name: string; args: Value[] } | null }>;
 }

@@ -1,7 +1,7 @@
 // What the kernel needs from user space (the VM) and from the machine that hosts it: returning
 // from a system call, copying registers, loading a program, touching user memory.
 
-import type { UserMemory, UserRegs, Value } from '../vm/types';
+import type { KRef, UserMemory, UserRegs, Value } from '../vm/types';
 import type { task_struct } from './task';
 
 export interface ProgramImage {
@@ -14,6 +14,17 @@ export interface ProgramImage {
 export interface UserPort {
   /** The outermost kernel frame returned: hand `value` to the user code as the call's result. */
   syscallReturn(t: task_struct, value: number): void;
+  /**
+   * The call returns a kernel pointer (kthread_run, kthread_create, get_current): hand scenario
+   * code a handle. When absent, the kernel passes the task's pid through syscallReturn.
+   */
+  syscallReturnRef?(t: task_struct, ref: KRef): void;
+  /**
+   * The name of the scenario function a value designates (a function pointer: a text address
+   * or a name), for handlers and thread start routines; null when it names no function.
+   * When absent, strings are taken as names and numbers are not functions.
+   */
+  functionName?(v: Value): string | null;
   /** copy_thread: the child's registers are a copy of the parent's, its pending call returns 0. */
   copyRegs(parent: task_struct, child: task_struct): UserRegs | null;
   /** Loads the program registered at `path`; null when there is none (ENOENT). */
@@ -23,8 +34,13 @@ export interface UserPort {
   /** put_user: stores into the task's address space; false when the address is bad. */
   putUser(t: task_struct, addr: number, value: Value): boolean;
   getUser(t: task_struct, addr: number): Value | undefined;
-  /** Runs a scenario signal handler when t returns to user space. */
+  /**
+   * Runs a scenario signal handler when t returns to user space: the VM saves the interrupted
+   * state (the signal frame) and traps 'rt_sigreturn' when the handler returns.
+   */
   pushSignalFrame(t: task_struct, handler: string, sig: number): void;
+  /** rt_sigreturn: the VM restores the context the newest signal frame saved; false if none. */
+  sigreturn?(t: task_struct): boolean;
   /** A string argument (a literal or an address of characters). */
   readString(t: task_struct, v: Value): string;
 }

@@ -1,0 +1,312 @@
+// kernel/signal.c and arch/x86/kernel/signal.c: installing handlers (rt_sigaction), the blocked
+// mask (rt_sigprocmask), running a handler (handle_signal, rt_sigreturn) and what becomes of the
+// call a signal interrupted: restarted (SA_RESTART, or no handler ran) or failed with EINTR.
+
+import * as C from './consts';
+import { kfunc } from './frame';
+import type { Kernel } from './kernel';
+import { list_entries } from './list';
+import type { k_sigaction, task_struct } from './task';
+import { sigaddset, sigdelset } from './signal';
+import { syscallEntry } from './syscalls';
+import type { Value } from '../vm/types';
+
+/** struct sigaction in scenario memory: sa_handler, sa_mask, sa_flags, one cell each. */
+export const SA_HANDLER = 0, SA_MASK = 1, SA_FLAGS = 2;
+
+function num(v: Value | undefined): number {
+  return typeof v === 'number' ? v : 0;
+}
+
+interface SaL { sig: number; act: k_sigaction | null; oact: number; old: k_sigaction | null }
+
+/**
+ * Locals for sigaction(sig, &act, &oldact). The C library's trap carries the new action read
+ * from act (handler, flags, mask); without them it is read from user memory.
+ */
+export function sigactionLocals(k: Kernel, t: task_struct, args: Value[]): SaL {
+  const sig = num(args[0]), actAddr = num(args[1]), oactAddr = num(args[2]);
+  let act: k_sigaction | null = null;
+  if (actAddr) {
+    const has = args.length >= 6;
+    const raw = (has ? args[3] : k.user.getUser(t, actAddr + SA_HANDLER)) ?? 0;
+    const flags = num(has ? args[4] : k.user.getUser(t, actAddr + SA_FLAGS));
+    const mask = num(has ? args[5] : k.user.getUser(t, actAddr + SA_MASK));
+    act = { handler: handlerOf(k, raw), raw, flags, mask };
+  }
+  return { sig, act, oact: oactAddr, old: null };
+}
+
+/** signal(sig, handler): glibc installs it with BSD semantics, that is SA_RESTART. */
+export function signalLocals(k: Kernel, sig: number, raw: Value): SaL {
+  return { sig, act: { handler: handlerOf(k, raw), raw, flags: C.SA_RESTART, mask: 0 }, oact: -1, old: null };
+}
+
+function handlerOf(k: Kernel, raw: Value): number | string {
+  if (raw === C.SIG_DFL || raw === C.SIG_IGN) return raw;
+  return k.functionName(raw) ?? (typeof raw === 'number' ? raw : C.SIG_DFL);
+}
+
+export const __x64_sys_rt_sigaction = kfunc<SaL>('__x64_sys_rt_sigaction', 'kernel/signal.c', `
+/* sigaction() and signal() of the C library. */
+SYSCALL_DEFINE4(rt_sigaction, int, sig,
+		const struct sigaction __user *, act,
+		struct sigaction __user *, oact,
+		size_t, sigsetsize)
+{
+	struct k_sigaction new_sa, old_sa;
+	int ret;
+
+	if (act && copy_from_user(&new_sa.sa, act, sizeof(new_sa.sa)))
+		return -EFAULT;
+
+	ret = do_sigaction(sig, act ? &new_sa : NULL, oact ? &old_sa : NULL); @call
+
+	if (!ret && oact && copy_to_user(oact, &old_sa.sa, sizeof(old_sa.sa))) @copy_out
+		return -EFAULT;
+	return ret;                                         @ret
+}
+`, {
+  call: (k, t, f) => k.call(t, do_sigaction, f.locals),
+  copy_out: (k, t, f) => {
+    const o = f.locals.old;
+    if (f.ret === 0 && o && f.locals.oact > 0) {
+      k.user.putUser(t, f.locals.oact + SA_HANDLER, o.raw ?? o.handler);
+      k.user.putUser(t, f.locals.oact + SA_MASK, o.mask);
+      k.user.putUser(t, f.locals.oact + SA_FLAGS, o.flags);
+    }
+  },
+  ret: (k, t, f) => {
+    // signal() returns the previous handler rather than 0.
+    if (f.locals.oact === -1 && f.ret === 0) {
+      const o = f.locals.old;
+      const prev = o ? o.raw ?? o.handler : C.SIG_DFL;
+      k.ret(t, typeof prev === 'number' ? prev : 2);
+      return;
+    }
+    k.ret(t, f.ret);
+  },
+}, ['sig']);
+
+export const do_sigaction = kfunc<SaL>('do_sigaction', 'kernel/signal.c', `
+int do_sigaction(int sig, struct k_sigaction *act, struct k_sigaction *oact)
+{
+	struct task_struct *p = current, *t;
+	struct k_sigaction *k;
+	sigset_t mask;
+
+	/* SIGKILL and SIGSTOP can be neither caught nor ignored. */
+	if (!valid_signal(sig) || sig < 1 || (act && sig_kernel_only(sig))) @check
+		return -EINVAL;
+
+	k = &p->sighand->action[sig-1];
+	spin_lock_irq(&p->sighand->siglock);
+	if (oact)
+		*oact = *k;                                     @old
+
+	if (act) {
+		sigdelsetmask(&act->sa.sa_mask,
+			      sigmask(SIGKILL) | sigmask(SIGSTOP));
+		*k = *act;                                      @set
+		/*
+		 * POSIX: ignoring a signal (SIG_IGN, or SIG_DFL when the
+		 * default is to ignore) discards it if it is pending.
+		 */
+		if (sig_handler_ignored(sig_handler(p, sig), sig)) { @discard
+			sigemptyset(&mask);
+			sigaddset(&mask, sig);
+			flush_sigqueue_mask(p, &mask, &p->signal->shared_pending);
+			for_each_thread(p, t)
+				flush_sigqueue_mask(p, &mask, &t->pending);
+		}
+	}
+
+	spin_unlock_irq(&p->sighand->siglock);
+	return 0;                                           @ret
+}
+`, {
+  check: (k, t, f) => {
+    const sig = f.locals.sig;
+    if (sig < 1 || sig > C._NSIG || (f.locals.act && (sig === C.SIGKILL || sig === C.SIGSTOP)) || !t.sighand) k.ret(t, -C.EINVAL);
+  },
+  old: (_k, t, f) => { f.locals.old = { ...(t.sighand as NonNullable<task_struct['sighand']>).action[f.locals.sig - 1] }; },
+  set: (_k, t, f) => {
+    const act = f.locals.act;
+    if (!act) return;
+    const mask = [act.mask | 0, 0];
+    sigdelset(mask, C.SIGKILL);
+    sigdelset(mask, C.SIGSTOP);
+    (t.sighand as NonNullable<task_struct['sighand']>).action[f.locals.sig - 1] = { ...act, mask: mask[0] };
+  },
+  discard: (_k, t, f) => {
+    const sig = f.locals.sig;
+    const h = f.locals.act ? f.locals.act.handler : null;
+    if (h === null) return;
+    if (h === C.SIG_IGN || (h === C.SIG_DFL && C.sig_default_action(sig) === 'ignore')) {
+      sigdelset(t.signal.shared_pending.signal, sig);
+      for (const th of list_entries(t.signal.thread_head)) sigdelset(th.pending.signal, sig);
+      sigdelset(t.pending.signal, sig);
+    }
+  },
+  ret: (k, t) => k.ret(t, 0),
+}, ['sig']);
+
+interface SpmL { how: number; set: number; oset: number; has_set: boolean; old: number }
+
+export function sigprocmaskLocals(how: number, setAddr: number, osetAddr: number, k: Kernel, t: task_struct): SpmL {
+  return { how, set: setAddr ? num(k.user.getUser(t, setAddr)) : 0, oset: osetAddr, has_set: setAddr !== 0, old: 0 };
+}
+
+export const __x64_sys_rt_sigprocmask = kfunc<SpmL>('__x64_sys_rt_sigprocmask', 'kernel/signal.c', `
+/* Blocks, unblocks or replaces the set of signals held back from this thread. */
+SYSCALL_DEFINE4(rt_sigprocmask, int, how, sigset_t __user *, nset,
+		sigset_t __user *, oset, size_t, sigsetsize)
+{
+	sigset_t old_set, new_set;
+	int error;
+
+	old_set = current->blocked;                         @old
+
+	if (nset) {
+		if (copy_from_user(&new_set, nset, sizeof(sigset_t)))
+			return -EFAULT;
+		sigdelsetmask(&new_set, sigmask(SIGKILL)|sigmask(SIGSTOP));
+
+		error = sigprocmask(how, &new_set, NULL);       @set
+		if (error)
+			return error;
+	}
+
+	if (oset && copy_to_user(oset, &old_set, sizeof(sigset_t))) @copy_out
+		return -EFAULT;
+
+	return 0;                                           @ret
+}
+`, {
+  old: (_k, t, f) => { f.locals.old = t.blocked[0]; },
+  set: (k, t, f) => {
+    if (!f.locals.has_set) return;
+    const set = [f.locals.set | 0, 0];
+    sigdelset(set, C.SIGKILL);
+    sigdelset(set, C.SIGSTOP);
+    switch (f.locals.how) {
+      case C.SIG_BLOCK: t.blocked[0] |= set[0]; break;
+      case C.SIG_UNBLOCK: t.blocked[0] &= ~set[0]; break;
+      case C.SIG_SETMASK: t.blocked[0] = set[0]; break;
+      default: k.ret(t, -C.EINVAL); return;
+    }
+    // Unblocking may expose a pending signal: it is delivered on the way out.
+  },
+  copy_out: (k, t, f) => {
+    if (f.locals.oset && !k.user.putUser(t, f.locals.oset, f.locals.old)) k.ret(t, -C.EFAULT);
+  },
+  ret: (k, t) => k.ret(t, 0),
+}, ['how']);
+
+export const __x64_sys_rt_sigreturn = kfunc<object>('__x64_sys_rt_sigreturn', 'arch/x86/kernel/signal_64.c', `
+/*
+ * A handler returned (through the C library's restorer): restore the
+ * blocked mask and registers the signal frame saved. If the interrupted
+ * call is to be restarted, its registers were rewound before the handler
+ * ran, so it runs again now.
+ */
+SYSCALL_DEFINE0(rt_sigreturn)
+{
+	struct pt_regs *regs = current_pt_regs();
+	struct rt_sigframe __user *frame;
+	sigset_t set;
+
+	frame = (struct rt_sigframe __user *)(regs->sp - sizeof(long));
+	if (__get_user(*(__u64 *)&set, (__u64 __user *)&frame->uc.uc_sigmask)) @frame
+		goto badframe;
+	set_current_blocked(&set);                          @mask
+
+	if (!restore_sigcontext(regs, &frame->uc.uc_mcontext, uc_flags)) @restore
+		goto badframe;
+	return regs->ax;
+
+badframe:
+	signal_fault(regs, frame, "rt_sigreturn");
+	return 0;
+}
+`, {
+  frame: (k, t) => {
+    if (t.sigframes.length === 0 || (k.user.sigreturn && !k.user.sigreturn(t))) {
+      // No frame to return through: the kernel kills the task with SIGSEGV.
+      k.popFrame(t);
+      k.send_signal(C.SIGSEGV, null, t, false);
+    }
+  },
+  mask: (_k, t) => {
+    const fr = t.sigframes[t.sigframes.length - 1];
+    t.blocked = fr.blocked.slice();
+  },
+  restore: (k, t) => {
+    const fr = t.sigframes.pop();
+    k.popFrame(t);
+    if (fr && fr.restart) restart_syscall(k, t, fr.restart.name, fr.restart.args);
+  },
+});
+
+/** Enters the interrupted call again (regs->ip -= 2: the syscall instruction runs again). */
+export function restart_syscall(k: Kernel, t: task_struct, name: string, args: Value[]): void {
+  const e = syscallEntry(k, t, name, args);
+  if (e === null || typeof e === 'number') { k.returnToUser(t, e === null ? -C.ENOSYS : e); return; }
+  k.call(t, e.fn, e.locals);
+}
+
+/**
+ * handle_signal's first part: decides what the interrupted call returns. Returns the call to
+ * run again after the handler, or null (it failed with EINTR, or no call was interrupted).
+ */
+function syscall_restart_on_handler(k: Kernel, t: task_struct, ka: k_sigaction): { name: string; args: Value[] } | null {
+  const r = t.restart;
+  if (!r) return null;
+  t.restart = null;
+  switch (r.code) {
+    case C.ERESTART_RESTARTBLOCK:
+    case C.ERESTARTNOHAND:
+      k.returnToUser(t, -C.EINTR);
+      return null;
+    case C.ERESTARTSYS:
+      if (!(ka.flags & C.SA_RESTART)) { k.returnToUser(t, -C.EINTR); return null; }
+      return { name: r.name, args: r.args };
+    default:
+      return { name: r.name, args: r.args };
+  }
+}
+
+/**
+ * The end of get_signal on the way to user space (arch_do_signal_or_restart): run the handler
+ * of `signr`, or, with no handler to run, restart the interrupted call at once.
+ */
+export function signal_delivered(k: Kernel, t: task_struct, signr: number, handler: number | string): void {
+  if (signr > 0 && typeof handler === 'string') {
+    handle_signal(k, t, signr, handler);
+    return;
+  }
+  const r = t.restart;
+  if (!r) return;
+  t.restart = null;
+  if (r.code === C.ERESTART_RESTARTBLOCK && t.restart_block >= 0) {
+    // restart_syscall -> hrtimer_nanosleep_restart: sleep only for what is left.
+    const left = Math.max(0, t.restart_block - k.clock);
+    t.restart_block = -1;
+    restart_syscall(k, t, 'nanosleep', [left]);
+    return;
+  }
+  restart_syscall(k, t, r.name, r.args);
+}
+
+/** handle_signal: set up the rt_sigframe, block the handler's mask, and enter the handler. */
+function handle_signal(k: Kernel, t: task_struct, sig: number, handler: string): void {
+  const ka = (t.sighand as NonNullable<task_struct['sighand']>).action[sig - 1];
+  const restart = syscall_restart_on_handler(k, t, ka);
+  // A built-in program (init) handles the signal at once, without a frame on a user stack.
+  if (t.builtin) return;
+  t.sigframes.push({ blocked: t.blocked.slice(), restart });
+  // signal_setup_done: the handler's mask, and the signal itself unless SA_NODEFER.
+  t.blocked[0] |= ka.mask;
+  if (!(ka.flags & C.SA_NODEFER)) sigaddset(t.blocked, sig);
+  k.user.pushSignalFrame(t, handler, sig);
+}
