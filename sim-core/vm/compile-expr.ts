@@ -1,0 +1,567 @@
+// Expressions to bytecode: C's integer rules (int wraps at 32 bits, long is a JS number),
+// pointer arithmetic in cells, lvalues as places, and constant folding of #defines.
+import type { Expr, Range } from '../lang/ast';
+import { lookupConstant, DYNAMIC_CONSTANTS } from '../lang/builtins';
+import {
+  arith, bytesOf, cellsOf, CHAR_PTR, decay, FN, INT, LONG, pointee, promote, typeName, UINT, ULONG, type CType,
+} from './ctypes';
+import { FnBuilder } from './builder';
+import { TEXT_BASE, TEXT_STRIDE } from './image';
+import { Conv, Op } from './opcodes';
+
+/** Where an lvalue lives. For 'addr' the address has been pushed already. */
+export type Place =
+  | { k: 'local'; off: number; type: CType }
+  | { k: 'global'; off: number; type: CType }
+  | { k: 'addr'; type: CType }
+  | { k: 'errno'; type: CType };
+
+export interface Folded { v: number | string; t: CType }
+
+/** Operand of MUL/DIV/MOD/SHL/SHR: which integer rules apply. */
+export const enum Kind { LONG = 0, INT = 1, UINT = 2 }
+
+export function kindOf(t: CType): Kind {
+  return t.k === 'int' && t.bytes <= 4 ? (t.unsigned ? Kind.UINT : Kind.INT) : Kind.LONG;
+}
+
+function literalType(text: string, value: number): CType {
+  const t = text.toLowerCase();
+  const unsigned = t.includes('u') && !t.startsWith('0x') || /u/.test(t.replace(/^0x[0-9a-f]*/, ''));
+  if (/l/.test(t.replace(/^0x/, '')) || value > 0xffffffff) return unsigned ? ULONG : LONG;
+  if (unsigned) return UINT;
+  if (value > 0x7fffffff) return /^0x|^0[0-7]/.test(t) ? UINT : LONG;
+  return INT;
+}
+
+function constantType(v: number): CType {
+  return (v | 0) === v ? INT : v >= 0 && v <= 0xffffffff ? UINT : LONG;
+}
+
+/** Applies C's conversion to an integer type on a folded value. */
+export function convertValue(v: number, t: CType): number {
+  if (t.k !== 'int') return v;
+  switch (t.bytes) {
+    case 4: return t.unsigned ? v >>> 0 : v | 0;
+    case 2: return t.unsigned ? v & 0xffff : (v << 16) >> 16;
+    case 1: return t.name === 'bool' || t.name === '_Bool' ? (v ? 1 : 0) : t.unsigned ? v & 0xff : (v << 24) >> 24;
+    default: return Math.trunc(v);
+  }
+}
+
+export class ExprCompiler extends FnBuilder {
+  private readonly expanding = new Set<string>();
+
+  isVariable(name: string): boolean {
+    return this.lookupLocal(name) !== undefined || this.m.globals.has(name);
+  }
+
+  /** Folds an integer constant expression (or a string literal); undefined when not constant. */
+  fold(e: Expr): Folded | undefined {
+    switch (e.kind) {
+      case 'Number': return { v: e.value, t: literalType(e.text, e.value) };
+      case 'Char': return { v: e.value, t: INT };
+      case 'String': return { v: e.value, t: CHAR_PTR };
+      case 'Ident': {
+        if (this.isVariable(e.name)) return undefined;
+        if (this.m.defines.has(e.name)) {
+          const d = this.m.defines.get(e.name);
+          if (!d || this.expanding.has(e.name)) return undefined;
+          this.expanding.add(e.name);
+          try { return this.fold(d); } finally { this.expanding.delete(e.name); }
+        }
+        if (DYNAMIC_CONSTANTS.has(e.name) || this.m.fnTypes.has(e.name)) return undefined;
+        const c = lookupConstant(e.name);
+        if (!c) return undefined;
+        return typeof c.value === 'string' ? { v: c.value, t: CHAR_PTR } : { v: c.value, t: constantType(c.value) };
+      }
+      case 'Sizeof': return { v: e.type ? bytesOf(this.m.types.resolve(e.type)) : bytesOf(this.typeOf(e.operand as Expr)), t: ULONG };
+      case 'Cast': {
+        const a = this.fold(e.operand);
+        const t = this.m.types.resolve(e.type);
+        if (!a || typeof a.v !== 'number' || t.k !== 'int') return undefined;
+        return { v: convertValue(a.v, t), t };
+      }
+      case 'Unary': {
+        const a = this.fold(e.operand);
+        if (!a || typeof a.v !== 'number') return undefined;
+        const t = promote(a.t);
+        switch (e.op) {
+          case '-': return { v: convertValue(-a.v, t), t };
+          case '+': return { v: a.v, t };
+          case '~': return { v: convertValue(-a.v - 1, t), t };
+          case '!': return { v: a.v === 0 ? 1 : 0, t: INT };
+          default: return undefined;
+        }
+      }
+      case 'Binary': {
+        const a = this.fold(e.left), b = this.fold(e.right);
+        if (!a || !b || typeof a.v !== 'number' || typeof b.v !== 'number') return undefined;
+        const v = foldBinary(e.op, a.v, b.v, a.t, b.t);
+        return v;
+      }
+      case 'Conditional': {
+        const c = this.fold(e.test);
+        if (!c || typeof c.v !== 'number') return undefined;
+        return this.fold(c.v !== 0 ? e.consequent : e.alternate);
+      }
+      default: return undefined;
+    }
+  }
+
+  /** The type of an expression without keeping its code (sizeof x). */
+  typeOf(e: Expr): CType {
+    const len = this.code.length, diags = this.m.diagnostics.length, stmts = this.stmts.length;
+    const t = this.expr(e);
+    this.code.length = len;
+    this.m.diagnostics.length = diags;
+    this.stmts.length = stmts;
+    return t;
+  }
+
+  /** Compiles e leaving its rvalue on the operand stack (nothing when discard). */
+  expr(e: Expr, discard = false): CType {
+    const f = e.kind === 'Number' || e.kind === 'Binary' || e.kind === 'Unary' || e.kind === 'Ident'
+      || e.kind === 'Conditional' || e.kind === 'Sizeof' || e.kind === 'Cast' || e.kind === 'String' || e.kind === 'Char'
+      ? this.fold(e) : undefined;
+    if (f) {
+      if (!discard) this.pushValue(f.v);
+      return f.t;
+    }
+    const t = this.exprInner(e, discard);
+    return t;
+  }
+
+  private exprInner(e: Expr, discard: boolean): CType {
+    switch (e.kind) {
+      case 'Assign': return this.assign(e, discard);
+      case 'Postfix': return this.incdec(e.operand, e.op === '++' ? 1 : -1, true, discard);
+      case 'Unary':
+        if (e.op === '++' || e.op === '--') return this.incdec(e.operand, e.op === '++' ? 1 : -1, false, discard);
+        break;
+      case 'Call': return this.call(e, discard);
+      case 'Comma': this.expr(e.left, true); return this.expr(e.right, discard);
+      default: break;
+    }
+    const t = this.rvalue(e);
+    if (discard) this.emit(Op.POP);
+    return t;
+  }
+
+  /** Hook for calls; compile-call.ts supplies it. */
+  call(e: Extract<Expr, { kind: 'Call' }>, discard: boolean): CType {
+    this.m.error(e.range, 'calls are not supported here');
+    if (!discard) this.emit(Op.PUSH, 0);
+    return INT;
+  }
+
+  private rvalue(e: Expr): CType {
+    switch (e.kind) {
+      case 'Number': case 'Char': case 'String': {
+        const f = this.fold(e) as Folded;
+        this.pushValue(f.v);
+        return f.t;
+      }
+      case 'Ident': return this.ident(e.name, e.range);
+      case 'Unary': return this.unary(e);
+      case 'Binary': return this.binary(e);
+      case 'Conditional': {
+        const other = this.newLabel(), end = this.newLabel();
+        this.cond(e.test, other);
+        const t1 = decay(this.expr(e.consequent));
+        this.jump(Op.JMP, end);
+        this.bind(other);
+        const t2 = decay(this.expr(e.alternate));
+        this.bind(end);
+        return t1.k === 'int' && t2.k === 'int' ? arith(t1, t2) : t1.k === 'int' ? t2 : t1;
+      }
+      case 'Member': {
+        const obj = e.arrow ? pointee(this.typeOf(e.object)) : undefined;
+        if (obj && obj.k === 'struct' && obj.layout && obj.layout.kernel) {
+          const f = obj.layout.fields.find((x) => x.name === e.name);
+          this.expr(e.object);
+          this.emit(Op.FIELD, this.m.constant(e.name));
+          if (!f) this.m.error(e.nameRange, `'struct ${obj.name}' has no member named '${e.name}'`, 'vm-field');
+          return f ? f.type : INT;
+        }
+        return this.loadPlace(this.place(e));
+      }
+      case 'Index': return this.loadPlace(this.place(e));
+      case 'Cast': {
+        const from = this.expr(e.operand);
+        const to = this.m.types.resolve(e.type);
+        if (to.k === 'void') return to;
+        this.convert(decay(from), to);
+        return to;
+      }
+      case 'Sizeof': {
+        const n = e.type ? bytesOf(this.m.types.resolve(e.type)) : bytesOf(this.typeOf(e.operand as Expr));
+        this.pushValue(n);
+        return ULONG;
+      }
+      case 'InitList':
+        this.m.error(e.range, 'a brace-enclosed initializer is only allowed in a declaration');
+        this.emit(Op.PUSH, 0);
+        return INT;
+      case 'ErrorExpr':
+        this.emit(Op.PUSH, 0);
+        return INT;
+      default: return this.exprInner(e, false);
+    }
+  }
+
+  private ident(name: string, range: Range): CType {
+    const v = this.lookupLocal(name);
+    if (v) return this.loadPlace({ k: 'local', off: v.offset, type: v.type });
+    const g = this.m.globals.get(name);
+    if (g) return this.loadPlace({ k: 'global', off: g.offset, type: g.type });
+    const fi = this.m.fnIndex.get(name);
+    if (fi !== undefined) {
+      this.pushValue(TEXT_BASE + fi * TEXT_STRIDE);
+      return FN;
+    }
+    if (this.m.defines.has(name) && !this.expanding.has(name)) {
+      const d = this.m.defines.get(name);
+      if (!d) { this.emit(Op.PUSH, 0); return INT; }
+      this.expanding.add(name);
+      try { return this.expr(d); } finally { this.expanding.delete(name); }
+    }
+    if (name === 'errno') { this.emit(Op.LOAD_ERRNO); return INT; }
+    if (name === 'current' || name === 'jiffies') {
+      const cur = name === 'current';
+      this.emit(Op.SYS, this.m.site(cur ? 'get_current' : 'jiffies', 0, 'direct', range));
+      return cur ? { k: 'ptr', to: this.m.types.struct('task_struct') } : ULONG;
+    }
+    if (this.m.fnTypes.has(name)) this.m.error(range, `function '${name}' has no body in this file`, 'vm-undefined');
+    else this.m.error(range, `'${name}' undeclared`, 'vm-undefined');
+    this.emit(Op.PUSH, 0);
+    return INT;
+  }
+
+  /** Resolves an lvalue; for an 'addr' place its address is left on the stack. */
+  place(e: Expr): Place {
+    switch (e.kind) {
+      case 'Ident': {
+        const v = this.lookupLocal(e.name);
+        if (v) return { k: 'local', off: v.offset, type: v.type };
+        const g = this.m.globals.get(e.name);
+        if (g) return { k: 'global', off: g.offset, type: g.type };
+        if (e.name === 'errno') return { k: 'errno', type: INT };
+        break;
+      }
+      case 'Unary':
+        if (e.op === '*') {
+          const t = decay(this.expr(e.operand));
+          return { k: 'addr', type: pointee(t) ?? INT };
+        }
+        break;
+      case 'Member': {
+        if (e.arrow) {
+          const t = decay(this.expr(e.object));
+          const s = pointee(t);
+          return this.field(s, e.name, e.nameRange, { k: 'addr', type: INT });
+        }
+        const base = this.place(e.object);
+        return this.field(base.type, e.name, e.nameRange, base);
+      }
+      case 'Index': {
+        const base = this.typeOf(e.object);
+        const idx = this.fold(e.index);
+        if (base.k === 'array' && idx && typeof idx.v === 'number') {
+          const p = this.place(e.object);
+          if (p.k === 'local' || p.k === 'global') return { k: p.k, off: p.off + idx.v * cellsOf(base.of), type: base.of };
+          this.offsetBy(idx.v * cellsOf(base.of));
+          return { k: 'addr', type: base.of };
+        }
+        const t = decay(this.expr(e.object));
+        const el = pointee(t);
+        if (!el) this.m.error(e.range, 'subscripted value is neither array nor pointer', 'vm-type');
+        this.expr(e.index);
+        this.scale(el ? cellsOf(el) : 1);
+        this.emit(Op.ADD);
+        return { k: 'addr', type: el ?? INT };
+      }
+      default: break;
+    }
+    this.m.error(e.range, 'expression is not assignable (not an lvalue)', 'vm-lvalue');
+    this.emit(Op.PUSH, 0);
+    return { k: 'addr', type: INT };
+  }
+
+  private field(s: CType | undefined, name: string, range: Range, base: Place): Place {
+    if (!s || s.k !== 'struct' || !s.layout) {
+      this.m.error(range, `request for member '${name}' in something that is not a known struct`, 'vm-field');
+      return base.k === 'addr' ? base : { k: 'addr', type: INT };
+    }
+    const f = s.layout.fields.find((x) => x.name === name);
+    if (!f) {
+      this.m.error(range, `'struct ${s.name}' has no member named '${name}'`, 'vm-field');
+      return { ...base, type: INT } as Place;
+    }
+    if (s.layout.kernel) this.m.error(range, `'struct ${s.name}' fields are read-only here`, 'vm-field');
+    if (base.k === 'local' || base.k === 'global') return { k: base.k, off: base.off + f.offset, type: f.type };
+    if (base.k === 'errno') return base;
+    this.offsetBy(f.offset);
+    return { k: 'addr', type: f.type };
+  }
+
+  private offsetBy(n: number): void {
+    if (n !== 0) { this.emit(Op.PUSH, n); this.emit(Op.ADD); }
+  }
+
+  scale(n: number): void {
+    if (n !== 1) { this.emit(Op.PUSH, n); this.emit(Op.MUL, Kind.LONG); }
+  }
+
+  /** Pushes the address of a place. */
+  addrOf(p: Place, range: Range): void {
+    if (p.k === 'local') this.emit(Op.ADDRL, p.off);
+    else if (p.k === 'global') this.emit(Op.ADDRG, p.off);
+    else if (p.k === 'errno') { this.m.error(range, 'the address of errno is not supported', 'vm-unsupported'); this.emit(Op.PUSH, 0); }
+  }
+
+  /** Loads a place's value; arrays and structs give their address instead (they decay). */
+  loadPlace(p: Place): CType {
+    if (p.type.k === 'array' || p.type.k === 'struct') {
+      this.addrOf(p, { start: 0, end: 0 });
+      return p.type;
+    }
+    switch (p.k) {
+      case 'local': this.emit(Op.LOADL, p.off); break;
+      case 'global': this.emit(Op.LOADG, p.off); break;
+      case 'addr': this.emit(Op.LOAD); break;
+      case 'errno': this.emit(Op.LOAD_ERRNO); break;
+    }
+    return p.type;
+  }
+
+  /** Stores the value on top into a place (an 'addr' place has its address below it). */
+  storePlace(p: Place, keep: boolean): void {
+    switch (p.k) {
+      case 'local': this.emit(keep ? Op.STOREL : Op.STORELP, p.off); break;
+      case 'global': this.emit(keep ? Op.STOREG : Op.STOREGP, p.off); break;
+      case 'addr': this.emit(keep ? Op.STORE : Op.STOREP); break;
+      case 'errno': this.emit(Op.STORE_ERRNO); if (!keep) this.emit(Op.POP); break;
+    }
+  }
+
+  /** Converts the value on top from one type to another (truncation of integers). */
+  convert(from: CType, to: CType): void {
+    if (to.k !== 'int' || from.k !== 'int') return;
+    if (to.name === 'bool' || to.name === '_Bool') { this.emit(Op.CONV, Conv.BOOL); return; }
+    if (to.bytes === 8) return;
+    // Widening keeps the value unless a negative signed value meets an unsigned type.
+    if (from.bytes < to.bytes && (from.unsigned || !to.unsigned)) return;
+    if (from.bytes === to.bytes && from.unsigned === to.unsigned) return;
+    const c = to.bytes === 4 ? (to.unsigned ? Conv.U32 : Conv.I32) : to.bytes === 2 ? (to.unsigned ? Conv.U16 : Conv.I16)
+      : to.unsigned ? Conv.U8 : Conv.I8;
+    this.emit(Op.CONV, c);
+  }
+
+  /** Wraps an arithmetic result to its type (int wraps at 32 bits). */
+  wrap(t: CType): void {
+    if (t.k === 'int' && t.bytes === 4) this.emit(Op.CONV, t.unsigned ? Conv.U32 : Conv.I32);
+  }
+
+  /** Compiles a condition and jumps to `falseLabel` when it is false. */
+  cond(e: Expr, falseLabel: number): void {
+    if (e.kind === 'Binary' && e.op === '&&') {
+      this.cond(e.left, falseLabel);
+      this.cond(e.right, falseLabel);
+      return;
+    }
+    if (e.kind === 'Binary' && e.op === '<' && !this.fold(e)) {
+      this.expr(e.left);
+      this.expr(e.right);
+      this.jump(Op.LTJZ, falseLabel);
+      return;
+    }
+    this.expr(e);
+    this.jump(Op.JZ, falseLabel);
+  }
+
+  private unary(e: Extract<Expr, { kind: 'Unary' }>): CType {
+    switch (e.op) {
+      case '&': {
+        if (e.operand.kind === 'Ident' && !this.isVariable(e.operand.name) && this.m.fnIndex.has(e.operand.name)) return this.expr(e.operand);
+        const p = this.place(e.operand);
+        this.addrOf(p, e.range);
+        return { k: 'ptr', to: p.type };
+      }
+      case '*': {
+        const t = decay(this.expr(e.operand));
+        if (t.k === 'fn' || (t.k === 'ptr' && t.to.k === 'fn')) return t;
+        const el = pointee(t);
+        if (!el || el.k === 'void') {
+          this.m.error(e.range, `cannot dereference a value of type '${typeName(t)}'`, 'vm-type');
+          return INT;
+        }
+        if (el.k === 'struct' || el.k === 'array') return el;
+        this.emit(Op.LOAD);
+        return el;
+      }
+      case '!': this.expr(e.operand); this.emit(Op.LNOT); return INT;
+      case '-': case '~': {
+        const t = promote(decay(this.expr(e.operand)));
+        this.emit(e.op === '-' ? Op.NEG : Op.BNOT);
+        this.wrap(t);
+        return t;
+      }
+      case '+': return promote(decay(this.expr(e.operand)));
+      default: return this.incdec(e.operand, e.op === '++' ? 1 : -1, false, false);
+    }
+  }
+
+  private binary(e: Extract<Expr, { kind: 'Binary' }>): CType {
+    if (e.op === '&&' || e.op === '||') {
+      const short = this.newLabel(), end = this.newLabel();
+      this.expr(e.left);
+      this.jump(e.op === '&&' ? Op.JZ : Op.JNZ, short);
+      this.expr(e.right);
+      this.emit(Op.LNOT); this.emit(Op.LNOT);
+      this.jump(Op.JMP, end);
+      this.bind(short);
+      this.emit(Op.PUSH, e.op === '&&' ? 0 : 1);
+      this.bind(end);
+      return INT;
+    }
+    const l = decay(this.expr(e.left));
+    const r = decay(this.expr(e.right));
+    return this.arithmetic(e.op, l, r, e.range);
+  }
+
+  /** Emits a binary operator on the two values on top; returns the result type. */
+  arithmetic(op: string, l: CType, r: CType, range: Range): CType {
+    switch (op) {
+      case '==': this.emit(Op.EQ); return INT;
+      case '!=': this.emit(Op.NE); return INT;
+      case '<': this.emit(Op.LT); return INT;
+      case '<=': this.emit(Op.LE); return INT;
+      case '>': this.emit(Op.GT); return INT;
+      case '>=': this.emit(Op.GE); return INT;
+      default: break;
+    }
+    const lp = l.k === 'ptr', rp = r.k === 'ptr';
+    if ((op === '+' || op === '-') && (lp || rp)) {
+      if (lp && rp && op === '-') {
+        this.emit(Op.SUB);
+        const n = cellsOf(pointee(l) ?? INT);
+        if (n !== 1) { this.emit(Op.PUSH, n); this.emit(Op.DIV, Kind.LONG); }
+        return LONG;
+      }
+      if (lp && !rp) {
+        this.scale(cellsOf(pointee(l) ?? INT));
+        this.emit(op === '+' ? Op.ADD : Op.SUB);
+        return l;
+      }
+      if (op === '+') {
+        // int + pointer: scale the int, which sits below the pointer.
+        const tmp = this.temp();
+        this.emit(Op.STORELP, tmp);
+        this.scale(cellsOf(pointee(r) ?? INT));
+        this.emit(Op.LOADL, tmp);
+        this.emit(Op.ADD);
+        return r;
+      }
+      this.m.error(range, 'invalid operands to binary -', 'vm-type');
+      this.emit(Op.SUB);
+      return LONG;
+    }
+    const t = op === '<<' || op === '>>' ? promote(l) : arith(promote(l), promote(r));
+    const k = kindOf(t);
+    switch (op) {
+      case '+': this.emit(Op.ADD); this.wrap(t); break;
+      case '-': this.emit(Op.SUB); this.wrap(t); break;
+      case '*': this.emit(Op.MUL, k); break;
+      case '/': this.emit(Op.DIV, k); break;
+      case '%': this.emit(Op.MOD, k); break;
+      case '<<': this.emit(Op.SHL, k); break;
+      case '>>': this.emit(Op.SHR, k); break;
+      case '&': this.emit(Op.AND); this.wrap(t); break;
+      case '|': this.emit(Op.OR); this.wrap(t); break;
+      case '^': this.emit(Op.XOR); this.wrap(t); break;
+      default: this.m.error(range, `operator '${op}' is not supported`);
+    }
+    return t;
+  }
+
+  private assign(e: Extract<Expr, { kind: 'Assign' }>, discard: boolean): CType {
+    const p = this.place(e.target);
+    if (p.type.k === 'struct' || p.type.k === 'array') {
+      if (e.op !== '=' || p.type.k === 'array') {
+        this.m.error(e.range, p.type.k === 'array' ? 'assignment to an array is not allowed' : 'invalid operands for a struct', 'vm-type');
+      }
+      this.addrOf(p, e.range);
+      this.expr(e.value);
+      this.emit(Op.COPY, cellsOf(p.type));
+      if (!discard) this.emit(Op.PUSH, 0);
+      return p.type;
+    }
+    if (e.op === '=') {
+      const vt = decay(this.expr(e.value));
+      this.convert(vt, p.type);
+    } else {
+      if (p.k === 'addr') this.emit(Op.DUP);
+      this.loadPlace(p);
+      const vt = decay(this.expr(e.value));
+      const rt = this.arithmetic(e.op.slice(0, -1), decay(p.type), vt, e.range);
+      this.convert(rt, p.type);
+    }
+    this.storePlace(p, !discard);
+    return p.type;
+  }
+
+  private incdec(target: Expr, delta: number, postfix: boolean, discard: boolean): CType {
+    const p = this.place(target);
+    const t = p.type;
+    const step = t.k === 'ptr' ? delta * cellsOf(t.to) : delta;
+    if (p.k === 'local' && discard && t.k === 'int' && t.bytes === 4 && !t.unsigned) {
+      this.emit(Op.INCL, p.off, step);
+      return t;
+    }
+    if (p.k === 'addr') {
+      this.emit(Op.DUP);
+      this.emit(Op.LOAD);
+      const tmp = postfix && !discard ? this.temp() : -1;
+      if (tmp >= 0) this.emit(Op.STOREL, tmp);
+      this.emit(Op.PUSH, step);
+      this.emit(Op.ADD);
+      this.convert(LONG, t);
+      this.storePlace(p, !discard && !postfix);
+      if (tmp >= 0) this.emit(Op.LOADL, tmp);
+      return t;
+    }
+    this.loadPlace(p);
+    if (postfix && !discard) this.emit(Op.DUP);
+    this.emit(Op.PUSH, step);
+    this.emit(Op.ADD);
+    this.convert(LONG, t);
+    this.storePlace(p, !discard && !postfix);
+    return t;
+  }
+}
+
+function foldBinary(op: string, a: number, b: number, ta: CType, tb: CType): Folded | undefined {
+  if (['==', '!=', '<', '<=', '>', '>=', '&&', '||'].includes(op)) {
+    const r = op === '==' ? a === b : op === '!=' ? a !== b : op === '<' ? a < b : op === '<=' ? a <= b
+      : op === '>' ? a > b : op === '>=' ? a >= b : op === '&&' ? a !== 0 && b !== 0 : a !== 0 || b !== 0;
+    return { v: r ? 1 : 0, t: INT };
+  }
+  const t = op === '<<' || op === '>>' ? promote(ta) : arith(promote(ta), promote(tb));
+  const big = (f: (x: bigint, y: bigint) => bigint): number => Number(BigInt.asIntN(64, f(BigInt(a), BigInt(b))));
+  let v: number;
+  switch (op) {
+    case '+': v = a + b; break;
+    case '-': v = a - b; break;
+    case '*': v = kindOf(t) === Kind.LONG ? a * b : Math.imul(a, b); break;
+    case '/': if (b === 0) return undefined; v = Math.trunc(a / b); break;
+    case '%': if (b === 0) return undefined; v = a % b; break;
+    case '<<': v = big((x, y) => x << y); break;
+    case '>>': v = big((x, y) => x >> y); break;
+    case '&': v = big((x, y) => x & y); break;
+    case '|': v = big((x, y) => x | y); break;
+    case '^': v = big((x, y) => x ^ y); break;
+    default: return undefined;
+  }
+  return { v: convertValue(v, t), t };
+}

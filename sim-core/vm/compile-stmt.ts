@@ -1,0 +1,240 @@
+// Statements to bytecode: a STMT marker before each (the step points), loops with break and
+// continue labels, switch as a compare chain with C's fallthrough, locals and their initialisers.
+import type { Expr, Range, Stmt, VarDecl } from '../lang/ast';
+import { cellsOf, decay, INT, type CType } from './ctypes';
+import { CallCompiler } from './compile-call';
+import type { Place } from './compile-expr';
+import { Op } from './opcodes';
+
+interface Loop { brk: number; cont: number | null }
+
+export class StmtCompiler extends CallCompiler {
+  private readonly loops: Loop[] = [];
+  private switches: Array<{ cases: Map<Stmt, number> }> = [];
+  returnType: CType = INT;
+
+  stmt(s: Stmt): void {
+    switch (s.kind) {
+      case 'Block':
+        this.pushScope();
+        for (const b of s.body) this.stmt(b);
+        this.popScope();
+        return;
+      case 'Empty': case 'ErrorStmt': return;
+      case 'VarDecl': this.localDecl(s); return;
+      case 'ExprStmt':
+        this.marker(s.range);
+        this.expr(s.expr, true);
+        return;
+      case 'If': {
+        this.marker(head(s.range, s.test));
+        const other = this.newLabel();
+        this.cond(s.test, other);
+        this.stmt(s.consequent);
+        if (s.alternate) {
+          const end = this.newLabel();
+          this.jump(Op.JMP, end);
+          this.bind(other);
+          this.stmt(s.alternate);
+          this.bind(end);
+        } else this.bind(other);
+        return;
+      }
+      case 'While': {
+        const top = this.newLabel(), end = this.newLabel();
+        this.bind(top);
+        this.marker(head(s.range, s.test));
+        this.cond(s.test, end);
+        this.loop({ brk: end, cont: top }, s.body);
+        this.jump(Op.JMP, top);
+        this.bind(end);
+        return;
+      }
+      case 'DoWhile': {
+        const top = this.newLabel(), cont = this.newLabel(), end = this.newLabel();
+        this.bind(top);
+        this.loop({ brk: end, cont }, s.body);
+        this.bind(cont);
+        this.marker(s.test.range);
+        this.expr(s.test);
+        this.jump(Op.JNZ, top);
+        this.bind(end);
+        return;
+      }
+      case 'For': return this.forStmt(s);
+      case 'Switch': return this.switchStmt(s);
+      case 'Case': case 'Default': {
+        const sw = this.switches[this.switches.length - 1];
+        const label = sw?.cases.get(s);
+        if (label === undefined) this.m.error(s.range, `'${s.kind === 'Case' ? 'case' : 'default'}' label not within a switch statement`, 'vm-syntax');
+        else this.bind(label);
+        return;
+      }
+      case 'Break': case 'Continue': {
+        this.marker(s.range);
+        const target = this.target(s.kind === 'Break');
+        if (target === undefined) this.m.error(s.range, `${s.kind.toLowerCase()} statement not within a loop${s.kind === 'Break' ? ' or switch' : ''}`, 'vm-syntax');
+        else this.jump(Op.JMP, target);
+        return;
+      }
+      case 'Return': {
+        this.marker(s.range);
+        if (s.value) {
+          const t = decay(this.expr(s.value));
+          this.convert(t, this.returnType);
+        } else this.emit(Op.PUSH, 0);
+        this.emit(Op.RET);
+        return;
+      }
+    }
+  }
+
+  private loop(l: Loop, body: Stmt): void {
+    this.loops.push(l);
+    this.stmt(body);
+    this.loops.pop();
+  }
+
+  private target(isBreak: boolean): number | undefined {
+    for (let i = this.loops.length - 1; i >= 0; i--) {
+      const l = this.loops[i];
+      if (isBreak) return l.brk;
+      if (l.cont !== null) return l.cont;
+    }
+    return undefined;
+  }
+
+  private forStmt(s: Extract<Stmt, { kind: 'For' }>): void {
+    const h = head(s.range, s.test ?? s.update ?? s.init?.range ?? null);
+    const cont = this.newLabel(), test = this.newLabel(), end = this.newLabel();
+    this.pushScope();
+    this.marker(h);
+    if (s.init) {
+      if (s.init.kind === 'VarDecl') this.localDecl(s.init, false);
+      else this.expr(s.init.expr, true);
+    }
+    this.jump(Op.JMP, test);
+    this.bind(cont);
+    this.marker(h);
+    if (s.update) this.expr(s.update, true);
+    this.bind(test);
+    if (s.test) this.cond(s.test, end);
+    this.loop({ brk: end, cont }, s.body);
+    this.jump(Op.JMP, cont);
+    this.bind(end);
+    this.popScope();
+  }
+
+  private switchStmt(s: Extract<Stmt, { kind: 'Switch' }>): void {
+    this.marker(head(s.range, s.test));
+    const tmp = this.temp();
+    this.expr(s.test);
+    this.emit(Op.STORELP, tmp);
+    const cases = new Map<Stmt, number>();
+    let dflt: number | undefined;
+    const seen = new Map<number, Range>();
+    for (const c of collectCases(s.body)) {
+      const label = this.newLabel();
+      cases.set(c, label);
+      if (c.kind !== 'Case') { dflt = label; continue; }
+      const v = this.fold(c.value);
+      if (!v || typeof v.v !== 'number') { this.m.error(c.value.range, 'case label does not reduce to an integer constant', 'vm-case'); continue; }
+      if (seen.has(v.v)) this.m.error(c.value.range, 'duplicate case value', 'vm-case');
+      seen.set(v.v, c.value.range);
+      this.emit(Op.LOADL, tmp);
+      this.pushValue(v.v);
+      this.emit(Op.EQ);
+      this.jump(Op.JNZ, label);
+    }
+    const end = this.newLabel();
+    this.jump(Op.JMP, dflt ?? end);
+    this.switches.push({ cases });
+    this.loops.push({ brk: end, cont: null });
+    this.stmt(s.body);
+    this.loops.pop();
+    this.switches.pop();
+    this.bind(end);
+  }
+
+  /** Local declarations: frame cells, zeroed or initialised at the point of declaration. */
+  localDecl(d: VarDecl, mark = true): void {
+    if (d.storage === 'static') this.m.error(d.range, 'static local variables are not supported; use a global', 'vm-unsupported');
+    for (const dc of d.declarators) {
+      let t = this.m.types.resolve(d.type, dc.pointer);
+      if (dc.arraySize !== undefined) {
+        const n = dc.arraySize ? this.fold(dc.arraySize) : undefined;
+        let len = n && typeof n.v === 'number' ? n.v : -1;
+        if (len < 0 && dc.arraySize === null && dc.init?.kind === 'InitList') len = dc.init.items.length;
+        if (len < 0 && dc.arraySize === null && dc.init?.kind === 'String') len = dc.init.value.length + 1;
+        if (len < 0) { this.m.error(dc.arraySize ? dc.arraySize.range : dc.range, 'array size must be a constant', 'vm-array'); len = 1; }
+        t = { k: 'array', of: t, n: len };
+      }
+      if (t.k === 'struct' && !t.layout) this.m.error(dc.range, `storage size of '${dc.name}' isn't known`, 'vm-type');
+      if (t.k === 'void') this.m.error(dc.range, `variable '${dc.name}' declared void`, 'vm-type');
+      // The name is in scope in its own initialiser, as in C; the debugger shows it from here.
+      const v = this.declare(dc.name, t, cellsOf(t));
+      if (!dc.init) continue;
+      if (mark) this.marker(dc.range);
+      this.initialise({ k: 'local', off: v.offset, type: t }, dc.init);
+    }
+  }
+
+  /** Stores an initialiser into a local place: scalars, arrays and structs (rest zeroed). */
+  private initialise(p: Extract<Place, { k: 'local' }>, init: Expr): void {
+    const t = p.type;
+    if (t.k === 'array' && init.kind === 'String' && t.of.k === 'int') {
+      for (let i = 0; i < t.n; i++) { this.emit(Op.PUSH, i < init.value.length ? init.value.charCodeAt(i) : 0); this.emit(Op.STORELP, p.off + i); }
+      return;
+    }
+    if (init.kind === 'InitList') {
+      this.emit(Op.ADDRL, p.off);
+      this.emit(Op.ZERO, cellsOf(t));
+      if (t.k === 'array') {
+        const n = cellsOf(t.of);
+        init.items.forEach((it, i) => { if (i < t.n) this.initialise({ k: 'local', off: p.off + i * n, type: t.of }, it); });
+        if (init.items.length > t.n) this.m.error(init.range, 'excess elements in array initializer', 'vm-init');
+        return;
+      }
+      if (t.k === 'struct' && t.layout) {
+        const fields = t.layout.fields.filter((f, i, all) => all.findIndex((g) => g.offset === f.offset) === i);
+        init.items.forEach((it, i) => {
+          const named = init.fields?.[i];
+          const f = named ? t.layout?.fields.find((x) => x.name === named.name) : fields[i];
+          if (!f) { this.m.error(named ? named.range : it.range, named ? `unknown field '${named.name}' specified in initializer` : 'excess elements in struct initializer', 'vm-init'); return; }
+          this.initialise({ k: 'local', off: p.off + f.offset, type: f.type }, it);
+        });
+        return;
+      }
+      if (init.items[0]) this.initialise(p, init.items[0]);
+      return;
+    }
+    if (t.k === 'struct') {
+      this.emit(Op.ADDRL, p.off);
+      this.expr(init);
+      this.emit(Op.COPY, cellsOf(t));
+      return;
+    }
+    const vt = decay(this.expr(init));
+    this.convert(vt, t);
+    this.emit(Op.STORELP, p.off);
+  }
+}
+
+/** The range a statement marker covers for compound statements: the head up to the test. */
+function head(r: Range, test: { range: Range } | Range | null): Range {
+  if (!test) return r;
+  const end = 'range' in test ? test.range.end : test.end;
+  return { start: r.start, end: Math.min(r.end, end + 1) };
+}
+
+/** Case and default labels of one switch body, not descending into nested switches. */
+function collectCases(s: Stmt, out: Stmt[] = []): Stmt[] {
+  switch (s.kind) {
+    case 'Case': case 'Default': out.push(s); break;
+    case 'Block': for (const b of s.body) collectCases(b, out); break;
+    case 'If': collectCases(s.consequent, out); if (s.alternate) collectCases(s.alternate, out); break;
+    case 'While': case 'DoWhile': case 'For': collectCases(s.body, out); break;
+    default: break;
+  }
+  return out;
+}

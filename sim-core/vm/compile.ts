@@ -1,0 +1,157 @@
+// Compiles a parsed scenario to an Image: struct layouts, globals in segment 0 with their static
+// initialisers, #define folding, registered programs and module entry points, then every body.
+import type { Diagnostic, Expr, FunctionDef, Program, VarDecl } from '../lang/ast';
+import { LineMap } from '../lang/linemap';
+import { Module } from './builder';
+import { cellsOf, decay, INT, TypeTable, type CType } from './ctypes';
+import { StmtCompiler } from './compile-stmt';
+import { convertValue } from './compile-expr';
+import { GLOBAL_BASE, SEGMENT_SPAN, TEXT_BASE, TEXT_STRIDE, type FnCode, type Image } from './image';
+import { Op } from './opcodes';
+import type { Value } from './types';
+
+export function compile(program: Program, text: string): { image: Image; diagnostics: Diagnostic[] } {
+  const lines = new LineMap(text);
+  const types = new TypeTable();
+  const m = new Module(text, lines, types);
+  const programs = new Map<string, string>();
+  for (const d of program.directives) {
+    if (d.kind === 'Define') m.defines.set(d.name, d.value);
+    if (d.kind === 'Pragma' && d.key === 'program' && d.args.length >= 2) programs.set(String(d.args[0].value), String(d.args[1].value));
+  }
+  const scratch = new StmtCompiler(m);
+  const bodies: FunctionDef[] = [];
+  for (const it of program.items) {
+    if (it.kind === 'Struct') {
+      types.define(it.name, it.fields.map((f) => {
+        let t = types.resolve(f.type);
+        if (f.arraySize !== undefined) {
+          const n = f.arraySize ? scratch.fold(f.arraySize) : undefined;
+          if (!n || typeof n.v !== 'number' || n.v < 0) m.error(f.range, 'array size must be a constant', 'vm-array');
+          t = { k: 'array', of: t, n: n && typeof n.v === 'number' ? Math.max(0, n.v) : 1 };
+        }
+        return { name: f.name, type: t };
+      }));
+    } else if (it.kind === 'Function') {
+      m.fnTypes.set(it.name, types.resolve(it.returnType));
+      m.fnParams.set(it.name, it.params.map((p) => decay(types.resolve(p.type))));
+      if (it.body) {
+        if (m.fnIndex.has(it.name)) { m.error(it.nameRange, `redefinition of '${it.name}'`, 'vm-redefined'); continue; }
+        m.fnIndex.set(it.name, bodies.length);
+        bodies.push(it);
+      }
+    }
+  }
+  m.globalInit.length = GLOBAL_BASE;
+  m.globalInit.fill(0);
+  let moduleInit: string | undefined, moduleExit: string | undefined;
+  for (const it of program.items) {
+    if (it.kind === 'VarDecl') globalDecl(m, scratch, it);
+    else if (it.kind === 'MacroDecl') {
+      const a0 = it.args[0];
+      const name = a0 && a0.kind === 'Ident' ? a0.name : undefined;
+      if (it.name === 'module_init') moduleInit = name;
+      else if (it.name === 'module_exit') moduleExit = name;
+      else if ((it.name === 'LIST_HEAD' || it.name === 'DEFINE_SPINLOCK') && name) addGlobal(m, name, INT);
+    }
+  }
+  const functions = bodies.map((f, i) => compileFunction(m, f, i));
+  const image: Image = {
+    text, lines, functions, fnIndex: m.fnIndex, globals: [...m.globals.values()], globalInit: m.globalInit,
+    consts: m.consts, sites: m.sites, programs, types, defines: m.defines,
+  };
+  if (moduleInit) image.moduleInit = moduleInit;
+  if (moduleExit) image.moduleExit = moduleExit;
+  return { image, diagnostics: m.diagnostics };
+}
+
+function addGlobal(m: Module, name: string, type: CType): number {
+  const prev = m.globals.get(name);
+  if (prev) return prev.offset;
+  const offset = m.globalInit.length;
+  for (let i = 0; i < cellsOf(type); i++) m.globalInit.push(0);
+  m.globals.set(name, { name, type, offset });
+  return offset;
+}
+
+function globalDecl(m: Module, b: StmtCompiler, d: VarDecl): void {
+  for (const dc of d.declarators) {
+    let t = m.types.resolve(d.type, dc.pointer);
+    if (dc.arraySize !== undefined) {
+      const n = dc.arraySize ? b.fold(dc.arraySize) : undefined;
+      let len = n && typeof n.v === 'number' ? n.v : -1;
+      if (len < 0 && dc.init?.kind === 'InitList') len = dc.init.items.length;
+      if (len < 0 && dc.init?.kind === 'String') len = dc.init.value.length + 1;
+      if (len < 0) { m.error(dc.range, 'array size must be a constant', 'vm-array'); len = 1; }
+      t = { k: 'array', of: t, n: len };
+    }
+    if (d.storage === 'extern' && !dc.init) {
+      if (!m.globals.has(dc.name) && dc.name !== 'errno') addGlobal(m, dc.name, t);
+      continue;
+    }
+    const off = addGlobal(m, dc.name, t);
+    if (dc.init) staticInit(m, b, off, t, dc.init);
+  }
+}
+
+/** Evaluates a static initialiser at compile time into the global segment. */
+function staticInit(m: Module, b: StmtCompiler, off: number, t: CType, init: Expr): void {
+  if (init.kind === 'InitList') {
+    if (t.k === 'array') {
+      const n = cellsOf(t.of);
+      init.items.forEach((it, i) => { if (i < t.n) staticInit(m, b, off + i * n, t.of, it); });
+      return;
+    }
+    if (t.k === 'struct' && t.layout) {
+      const layout = t.layout;
+      init.items.forEach((it, i) => {
+        const named = init.fields?.[i];
+        const f = named ? layout.fields.find((x) => x.name === named.name) : layout.fields[i];
+        if (f) staticInit(m, b, off + f.offset, f.type, it);
+        else m.error(it.range, 'excess elements in initializer', 'vm-init');
+      });
+      return;
+    }
+    if (init.items[0]) staticInit(m, b, off, t, init.items[0]);
+    return;
+  }
+  if (t.k === 'array' && init.kind === 'String') {
+    for (let i = 0; i < t.n; i++) m.globalInit[off + i] = i < init.value.length ? init.value.charCodeAt(i) : 0;
+    return;
+  }
+  const v = staticValue(m, b, init);
+  if (v === undefined) { m.error(init.range, 'initializer element is not constant', 'vm-init'); return; }
+  m.globalInit[off] = typeof v === 'number' ? convertValue(v, t) : v;
+}
+
+function staticValue(m: Module, b: StmtCompiler, e: Expr): Value | undefined {
+  const f = b.fold(e);
+  if (f) return f.v;
+  if (e.kind === 'Cast') return staticValue(m, b, e.operand);
+  const target = e.kind === 'Unary' && e.op === '&' ? e.operand : e;
+  if (target.kind === 'Ident') {
+    const fi = m.fnIndex.get(target.name);
+    if (fi !== undefined) return TEXT_BASE + fi * TEXT_STRIDE;
+    const g = m.globals.get(target.name);
+    if (g && (target !== e || g.type.k === 'array')) return 0 * SEGMENT_SPAN + g.offset;
+  }
+  return undefined;
+}
+
+function compileFunction(m: Module, f: FunctionDef, index: number): FnCode {
+  const b = new StmtCompiler(m);
+  b.returnType = m.fnTypes.get(f.name) ?? INT;
+  const params = m.fnParams.get(f.name) ?? [];
+  f.params.forEach((p, i) => b.declare(p.name ?? `<param ${i + 1}>`, params[i], 1));
+  const body = f.body as NonNullable<FunctionDef['body']>;
+  b.stmt(body);
+  // Falling off the end: the closing brace is a step point, and main returns 0 (C99).
+  b.marker({ start: Math.max(body.range.start, body.range.end - 1), end: body.range.end });
+  b.emit(Op.PUSH, 0);
+  b.emit(Op.RET);
+  return {
+    name: f.name, index, code: b.code, nparams: f.params.length, frameSize: Math.max(1, b.frameSize),
+    locals: b.locals, stmts: b.stmts, returnType: b.returnType, line: m.lines.positionAt(f.nameRange.start).line,
+    start: f.range.start,
+  };
+}

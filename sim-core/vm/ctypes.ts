@@ -1,0 +1,210 @@
+// C types as the compiler tracks them: enough to scale pointer arithmetic by cells, wrap int
+// arithmetic, lay out structs and answer sizeof with the x86-64 byte sizes.
+import type { TypeRef } from '../lang/ast';
+import { lookupStruct } from '../lang/builtins';
+
+export interface FieldLayout {
+  name: string;
+  type: CType;
+  /** Cell offset from the start of the struct. */
+  offset: number;
+}
+
+export interface StructLayout {
+  name: string;
+  fields: FieldLayout[];
+  /** Size in cells. */
+  cells: number;
+  /** sizeof in bytes (x86-64). */
+  bytes: number;
+  /** A kernel object reached through a KRef (task_struct): fields are read by the host. */
+  kernel: boolean;
+}
+
+export type CType =
+  | { k: 'int'; bytes: 1 | 2 | 4 | 8; unsigned: boolean; name: string }
+  | { k: 'void' }
+  | { k: 'ptr'; to: CType }
+  | { k: 'array'; of: CType; n: number }
+  | { k: 'struct'; name: string; layout: StructLayout | null }
+  /** A function designator (`worker` without a call): decays to its text address. */
+  | { k: 'fn' };
+
+export const INT: CType = { k: 'int', bytes: 4, unsigned: false, name: 'int' };
+export const UINT: CType = { k: 'int', bytes: 4, unsigned: true, name: 'unsigned int' };
+export const LONG: CType = { k: 'int', bytes: 8, unsigned: false, name: 'long' };
+export const ULONG: CType = { k: 'int', bytes: 8, unsigned: true, name: 'unsigned long' };
+export const CHAR: CType = { k: 'int', bytes: 1, unsigned: false, name: 'char' };
+export const VOID: CType = { k: 'void' };
+export const CHAR_PTR: CType = { k: 'ptr', to: CHAR };
+export const VOID_PTR: CType = { k: 'ptr', to: VOID };
+export const FN: CType = { k: 'fn' };
+
+function int(bytes: 1 | 2 | 4 | 8, unsigned: boolean, name: string): CType {
+  return { k: 'int', bytes, unsigned, name };
+}
+
+/** Typedefs of the C library and the kernel, by what they are on x86-64. */
+const TYPEDEFS: Readonly<Record<string, CType>> = {
+  pid_t: int(4, false, 'pid_t'), uid_t: int(4, true, 'uid_t'), gid_t: int(4, true, 'gid_t'), id_t: int(4, true, 'id_t'),
+  idtype_t: int(4, false, 'idtype_t'), size_t: int(8, true, 'size_t'), ssize_t: int(8, false, 'ssize_t'),
+  pthread_t: int(8, true, 'pthread_t'), time_t: int(8, false, 'time_t'), useconds_t: int(4, true, 'useconds_t'),
+  // rlim_t is unsigned in C; kept signed so RLIM_INFINITY (-1, all bits set) round-trips exactly.
+  rlim_t: int(8, false, 'rlim_t'), off_t: int(8, false, 'off_t'), mode_t: int(4, true, 'mode_t'),
+  // One cell holding the signal bitmask (bit signo-1), as the kernel's sigset_t word does.
+  sigset_t: int(8, true, 'sigset_t'),
+  sighandler_t: { k: 'ptr', to: VOID }, pthread_attr_t: int(8, false, 'pthread_attr_t'),
+  u8: int(1, true, 'u8'), u16: int(2, true, 'u16'), u32: int(4, true, 'u32'), u64: int(8, true, 'u64'),
+  s8: int(1, false, 's8'), s16: int(2, false, 's16'), s32: int(4, false, 's32'), s64: int(8, false, 's64'),
+  uint8_t: int(1, true, 'uint8_t'), uint16_t: int(2, true, 'uint16_t'), uint32_t: int(4, true, 'uint32_t'),
+  uint64_t: int(8, true, 'uint64_t'), int8_t: int(1, false, 'int8_t'), int16_t: int(2, false, 'int16_t'),
+  int32_t: int(4, false, 'int32_t'), int64_t: int(8, false, 'int64_t'), intptr_t: int(8, false, 'intptr_t'),
+  uintptr_t: int(8, true, 'uintptr_t'), spinlock_t: int(4, false, 'spinlock_t'), gfp_t: int(4, true, 'gfp_t'),
+  atomic_t: int(4, false, 'atomic_t'), bool: int(1, true, 'bool'), _Bool: int(1, true, '_Bool'),
+  wait_queue_head_t: int(8, false, 'wait_queue_head_t'), FILE: { k: 'struct', name: 'FILE', layout: null },
+  siginfo_t: { k: 'struct', name: 'siginfo_t', layout: null },
+};
+
+/** Integer base types spelled with C keywords: 'unsigned long', 'short', 'long long int'. */
+function keywordType(name: string): CType | undefined {
+  const words = name.split(/\s+/);
+  const known = new Set(['unsigned', 'signed', 'char', 'short', 'int', 'long']);
+  if (!words.every((w) => known.has(w))) return undefined;
+  const unsigned = words.includes('unsigned');
+  if (words.includes('char')) return int(1, unsigned, name);
+  if (words.includes('short')) return int(2, unsigned, name);
+  if (words.includes('long')) return int(8, unsigned, name);
+  return int(4, unsigned, name);
+}
+
+export function cellsOf(t: CType): number {
+  switch (t.k) {
+    case 'array': return t.n * cellsOf(t.of);
+    case 'struct': return t.layout ? Math.max(1, t.layout.cells) : 1;
+    default: return 1;
+  }
+}
+
+export function bytesOf(t: CType): number {
+  switch (t.k) {
+    case 'int': return t.bytes;
+    case 'void': return 1;
+    case 'ptr': case 'fn': return 8;
+    case 'array': return t.n * bytesOf(t.of);
+    case 'struct': return t.layout ? t.layout.bytes : 8;
+  }
+}
+
+export function alignOf(t: CType): number {
+  switch (t.k) {
+    case 'int': return t.bytes;
+    case 'array': return alignOf(t.of);
+    case 'struct': return t.layout ? Math.min(8, Math.max(1, ...t.layout.fields.map((f) => alignOf(f.type)))) : 8;
+    default: return 8;
+  }
+}
+
+export function isInt(t: CType): t is Extract<CType, { k: 'int' }> { return t.k === 'int'; }
+export function isPointerLike(t: CType): boolean { return t.k === 'ptr' || t.k === 'array' || t.k === 'fn'; }
+export function isScalar(t: CType): boolean { return t.k === 'int' || t.k === 'ptr' || t.k === 'fn'; }
+
+/** The element type a pointer or array designates (for `*p`, `p[i]`, scaling). */
+export function pointee(t: CType): CType | undefined {
+  return t.k === 'ptr' ? t.to : t.k === 'array' ? t.of : undefined;
+}
+
+/** Arrays decay to pointers to their first element; functions to their address. */
+export function decay(t: CType): CType {
+  return t.k === 'array' ? { k: 'ptr', to: t.of } : t.k === 'fn' ? VOID_PTR : t;
+}
+
+/** The type C's usual arithmetic conversions give two integer operands. */
+export function arith(a: CType, b: CType): CType {
+  const ab = a.k === 'int' ? a.bytes : 8, bb = b.k === 'int' ? b.bytes : 8;
+  const au = a.k === 'int' && a.unsigned, bu = b.k === 'int' && b.unsigned;
+  if (ab === 8 || bb === 8) return (ab === 8 && au) || (bb === 8 && bu) ? ULONG : LONG;
+  return au && ab === 4 || bu && bb === 4 ? UINT : INT;
+}
+
+/** Integer promotion: char, short and bool operate as int. */
+export function promote(t: CType): CType {
+  return t.k === 'int' && t.bytes < 4 ? INT : t;
+}
+
+export function typeName(t: CType): string {
+  switch (t.k) {
+    case 'int': return t.name;
+    case 'void': return 'void';
+    case 'ptr': return t.to.k === 'fn' ? 'void (*)()' : `${typeName(t.to)} *`;
+    case 'array': return `${typeName(t.of)} [${t.n}]`;
+    case 'struct': return t.name.startsWith('struct ') || !t.layout ? t.name : `struct ${t.name}`;
+    case 'fn': return 'function';
+  }
+}
+
+/** Layouts of structs the file defines, plus the catalog's. */
+export class TypeTable {
+  private readonly layouts = new Map<string, StructLayout>();
+
+  constructor() {
+    // glibc's struct sigaction keeps sa_handler and sa_sigaction in one union: they share a cell.
+    this.builtin('sigaction', [['sa_handler', VOID_PTR, 0], ['sa_sigaction', VOID_PTR, 0], ['sa_mask', TYPEDEFS.sigset_t, 1],
+      ['sa_flags', INT, 2]], 152);
+    this.builtin('rlimit', [['rlim_cur', TYPEDEFS.rlim_t, 0], ['rlim_max', TYPEDEFS.rlim_t, 1]], 16);
+    this.builtin('timespec', [['tv_sec', LONG, 0], ['tv_nsec', LONG, 1]], 16);
+    // The fields of siginfo_t that waitid fills in (glibc names; real layout is a union).
+    this.builtin('siginfo_t', [['si_signo', INT, 0], ['si_errno', INT, 1], ['si_code', INT, 2], ['si_pid', INT, 3],
+      ['si_uid', UINT, 4], ['si_status', INT, 5]], 128);
+    const task = lookupStruct('task_struct');
+    if (task) {
+      const fields = task.fields.map((f, i): FieldLayout => ({ name: f.name, offset: i, type: this.fieldType(f.type) }));
+      this.layouts.set('task_struct', { name: 'task_struct', fields, cells: 1, bytes: 9792, kernel: true });
+    }
+  }
+
+  private fieldType(t: string): CType {
+    if (t.includes('*')) return t.startsWith('struct task_struct') ? { k: 'ptr', to: this.struct('task_struct') } : VOID_PTR;
+    if (t.startsWith('char [')) return CHAR_PTR;
+    return keywordType(t) ?? TYPEDEFS[t] ?? INT;
+  }
+
+  private builtin(name: string, fields: Array<[string, CType, number]>, bytes: number): void {
+    const cells = Math.max(...fields.map((f) => f[2])) + 1;
+    this.layouts.set(name, { name, fields: fields.map(([n, type, offset]) => ({ name: n, type, offset })), cells, bytes, kernel: false });
+  }
+
+  /** Lays out a struct the file defines; fields in order, one cell per scalar. */
+  define(name: string, fields: Array<{ name: string; type: CType }>): StructLayout {
+    let cells = 0, bytes = 0, align = 1;
+    const out: FieldLayout[] = [];
+    for (const f of fields) {
+      const a = alignOf(f.type);
+      align = Math.max(align, a);
+      bytes = Math.ceil(bytes / a) * a + bytesOf(f.type);
+      out.push({ name: f.name, type: f.type, offset: cells });
+      cells += cellsOf(f.type);
+    }
+    const layout: StructLayout = { name, fields: out, cells, bytes: Math.ceil(bytes / align) * align, kernel: false };
+    this.layouts.set(name, layout);
+    return layout;
+  }
+
+  struct(name: string): CType {
+    const tag = name.startsWith('struct ') ? name.slice(7) : name;
+    return { k: 'struct', name: tag, layout: this.layouts.get(tag) ?? null };
+  }
+
+  /** Resolves a written type; undefined names fall back to int (the checker reports them). */
+  resolve(ref: TypeRef, extraPointer = 0): CType {
+    let base: CType;
+    const n = ref.name;
+    if (n === 'void') base = VOID;
+    else if (n.startsWith('struct ') || n.startsWith('union ')) base = this.struct(n.replace(/^union /, ''));
+    else if (n.startsWith('enum ')) base = INT;
+    else if (n === 'siginfo_t') base = this.struct('siginfo_t');
+    else base = keywordType(n) ?? TYPEDEFS[n] ?? INT;
+    let t = base;
+    for (let i = 0; i < ref.pointer + extraPointer; i++) t = { k: 'ptr', to: t };
+    return t;
+  }
+}

@@ -1,0 +1,226 @@
+// The C library's own side of a call: helpers the VM evaluates without the kernel (wait-status
+// macros, strings, signal sets, malloc) and the shaping of a libc call into the trap the kernel
+// sees (printf becomes write, exit becomes exit_group, execl becomes execve with an argv).
+import type { CallSite } from './image';
+import { SEGMENT_SPAN } from './image';
+import type { VmMemory } from './memory';
+import { format } from './printf';
+import type { VmRegs } from './regs';
+import type { Trap, Value } from './types';
+
+/** glibc's strerror texts for the errno values the catalog knows. */
+const STRERROR: readonly string[] = [
+  'Success', 'Operation not permitted', 'No such file or directory', 'No such process', 'Interrupted system call',
+  'Input/output error', 'No such device or address', 'Argument list too long', 'Exec format error', 'Bad file descriptor',
+  'No child processes', 'Resource temporarily unavailable', 'Cannot allocate memory', 'Permission denied', 'Bad address',
+  'Block device required', 'Device or resource busy', 'File exists', 'Invalid cross-device link', 'No such device',
+  'Not a directory', 'Is a directory', 'Invalid argument', 'Too many open files in system', 'Too many open files',
+  'Inappropriate ioctl for device', 'Text file busy', 'File too large', 'No space left on device', 'Illegal seek',
+  'Read-only file system', 'Too many links', 'Broken pipe', 'Numerical argument out of domain',
+  'Numerical result out of range', 'Resource deadlock avoided', 'File name too long', 'No locks available',
+  'Function not implemented',
+];
+
+export function strerror(n: number): string {
+  return STRERROR[n] ?? `Unknown error ${n}`;
+}
+
+/** A fault raised by a library helper (a bad pointer); the VM turns it into a fault trap. */
+export class Fault {
+  constructor(readonly signal: 'SIGSEGV' | 'SIGFPE' | 'SIGILL', readonly message: string) {}
+}
+
+const EINVAL = 22, ENOMEM = 12;
+const MAX_BLOCK = 1 << 20;
+
+/** Reads a C string argument: a literal cell, or NUL-terminated character cells; null for NULL. */
+export function readString(mem: VmMemory, v: Value | undefined): string | null {
+  if (typeof v === 'string') return v;
+  if (typeof v !== 'number' || v === 0) return null;
+  let s = '';
+  for (let a = v; s.length < 4096; a++) {
+    const c = mem.load(a);
+    if (typeof c === 'string') return s + c;
+    if (typeof c !== 'number' || c === 0) break;
+    s += String.fromCharCode(c & 0xff);
+  }
+  return s;
+}
+
+/** Reads a NULL-terminated array of string pointers (argv). */
+export function readArgv(mem: VmMemory, v: Value | undefined): string[] {
+  if (typeof v !== 'number' || v === 0) return [];
+  const out: string[] = [];
+  for (let a = v; out.length < 1024; a++) {
+    const c = mem.load(a);
+    if (c === undefined || c === 0) break;
+    out.push(readString(mem, c) ?? '');
+  }
+  return out;
+}
+
+function num(v: Value | undefined): number {
+  return typeof v === 'number' ? v : 0;
+}
+
+function sigbit(signo: number): number {
+  return 2 ** (signo - 1);
+}
+
+/** Evaluates a helper the VM runs itself. Returns the C result, or a Fault. */
+export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs): Value | Fault {
+  const s = a[0];
+  switch (site.name) {
+    case 'WEXITSTATUS': case 'WSTOPSIG': return (num(s) & 0xff00) >> 8;
+    case 'WTERMSIG': return num(s) & 0x7f;
+    case 'WIFEXITED': return (num(s) & 0x7f) === 0 ? 1 : 0;
+    case 'WIFSIGNALED': return ((((num(s) & 0x7f) + 1) << 24) >> 25) > 0 ? 1 : 0;
+    case 'WIFSTOPPED': return (num(s) & 0xff) === 0x7f ? 1 : 0;
+    case 'WIFCONTINUED': return num(s) === 0xffff ? 1 : 0;
+    case 'WCOREDUMP': return num(s) & 0x80 ? 1 : 0;
+    case 'abs': case 'labs': { const n = num(s); return site.name === 'abs' ? Math.abs(n) | 0 : Math.abs(n); }
+    case 'strlen': {
+      const str = readString(mem, s);
+      return str === null ? new Fault('SIGSEGV', 'strlen(NULL): NULL pointer dereference') : str.length;
+    }
+    case 'strcmp': case 'strncmp': {
+      const x = readString(mem, s), y = readString(mem, a[1]);
+      if (x === null || y === null) return new Fault('SIGSEGV', `${site.name} on a NULL pointer`);
+      const n = site.name === 'strncmp' ? num(a[2]) : Infinity;
+      for (let i = 0; i < n; i++) {
+        const cx = i < x.length ? x.charCodeAt(i) & 0xff : 0, cy = i < y.length ? y.charCodeAt(i) & 0xff : 0;
+        if (cx !== cy) return cx - cy;
+        if (cx === 0) return 0;
+      }
+      return 0;
+    }
+    case 'atoi': case 'atol': {
+      const str = readString(mem, s);
+      if (str === null) return new Fault('SIGSEGV', `${site.name}(NULL): NULL pointer dereference`);
+      const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(str);
+      const n = m ? Number(m[1]) : 0;
+      return site.name === 'atoi' ? Number(BigInt.asIntN(32, BigInt(m ? m[1] : '0'))) : n;
+    }
+    case 'strerror': return strerror(num(s));
+    case 'sigemptyset': case 'sigfillset':
+      if (!mem.store(num(s), site.name === 'sigemptyset' ? 0 : 2 ** 53 - 1)) return new Fault('SIGSEGV', `${site.name}: bad sigset_t pointer`);
+      return 0;
+    case 'sigaddset': case 'sigdelset': case 'sigismember': {
+      const signo = num(a[1]);
+      if (signo < 1 || signo > 53) { regs.errno = EINVAL; return -1; }
+      const cur = mem.load(num(s));
+      if (typeof cur !== 'number') return new Fault('SIGSEGV', `${site.name}: bad sigset_t pointer`);
+      const bit = sigbit(signo);
+      const has = Math.floor(cur / bit) % 2 === 1;
+      if (site.name === 'sigismember') return has ? 1 : 0;
+      const next = site.name === 'sigaddset' ? (has ? cur : cur + bit) : has ? cur - bit : cur;
+      mem.store(num(s), next);
+      return 0;
+    }
+    case 'memset': {
+      const [bytes, cells] = site.scale ?? [1, 1];
+      const n = Math.ceil(num(a[2]) / bytes) * cells;
+      const c = num(a[1]) & 0xff;
+      const fill = c === 0 ? 0 : bytes === 1 ? (c << 24) >> 24 : c === 0xff ? -1 : c * 0x01010101;
+      for (let i = 0; i < n; i++) if (!mem.store(num(s) + i, fill)) return new Fault('SIGSEGV', 'memset: bad pointer');
+      return s ?? 0;
+    }
+    case 'malloc': case 'kmalloc': case 'kzalloc': case 'calloc': {
+      const cells = site.name === 'calloc' ? num(s) * num(a[1]) : num(s);
+      if (cells > MAX_BLOCK || cells < 0) { regs.errno = ENOMEM; return 0; }
+      return mem.newBlock(Math.max(1, cells)) * SEGMENT_SPAN;
+    }
+    case 'free': case 'kfree': return 0;
+    case 'fflush': return 0;
+    case 'IS_ERR': return typeof s === 'number' && s < 0 && s >= -4095 ? 1 : 0;
+    case 'PTR_ERR': case 'ERR_PTR': return typeof s === 'number' ? s : 0;
+    case 'msecs_to_jiffies': return num(s);
+    default: return 0;
+  }
+}
+
+const PR_SET_NAME = 15;
+const PRINTK_LEVEL: Readonly<Record<string, string>> = {
+  pr_emerg: '0', pr_alert: '1', pr_crit: '2', pr_err: '3', pr_warn: '4', pr_notice: '5', pr_info: '6', pr_debug: '7',
+};
+
+/**
+ * Shapes a libc call into what the kernel sees. Sets regs.pendingRet when the C library reports
+ * something other than the kernel's result (printf's character count).
+ */
+export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs): Trap | Fault {
+  const line = site.line;
+  const trap = (name: string, args: Value[]): Trap => ({ kind: 'syscall', name, args, line });
+  const str = (v: Value | undefined): string => readString(mem, v) ?? '(null)';
+  const fmt = (f: Value | undefined, rest: Value[]): string => format(str(f), rest, (v) => readString(mem, v));
+  regs.pendingRet = null;
+  switch (site.name) {
+    case 'exit': case '_exit': case '_Exit': return trap('exit_group', [num(a[0])]);
+    case 'pthread_exit': return trap('exit', [a[0] ?? 0]);
+    case 'abort': return trap('raise', [6]);
+    case 'printf': case 'fprintf': case 'dprintf': {
+      const fd = site.name === 'printf' ? 1 : num(a[0]);
+      const text = site.name === 'printf' ? fmt(a[0], a.slice(1)) : fmt(a[1], a.slice(2));
+      regs.pendingRet = text.length;
+      return trap('write', [fd, text]);
+    }
+    case 'puts': { const t = `${str(a[0])}\n`; regs.pendingRet = t.length; return trap('write', [1, t]); }
+    case 'putchar': { regs.pendingRet = num(a[0]) & 0xff; return trap('write', [1, String.fromCharCode(num(a[0]) & 0xff)]); }
+    case 'perror': {
+      const s = readString(mem, a[0]);
+      return trap('write', [2, `${s ? `${s}: ` : ''}${strerror(regs.errno)}\n`]);
+    }
+    case 'write': {
+      const t = str(a[1]);
+      return trap('write', [num(a[0]), t.slice(0, Math.max(0, num(a[2])))]);
+    }
+    case 'execl': case 'execlp': case 'execle': {
+      const argv: string[] = [];
+      for (let i = 1; i < a.length && a[i] !== 0; i++) argv.push(str(a[i]));
+      return trap('execve', [execPath(str(a[0]), site.name === 'execlp'), ...argv]);
+    }
+    case 'execv': case 'execvp': case 'execve':
+      return trap('execve', [execPath(str(a[0]), site.name === 'execvp'), ...readArgv(mem, a[1])]);
+    case 'clone': return trap('clone', [num(a[2]), a[1] ?? 0, a[0] ?? 0, a[3] ?? 0]);
+    case 'sigaction': {
+      const act = num(a[1]);
+      let handler: Value = 0, mask: Value = 0, flags: Value = 0;
+      if (act !== 0) {
+        const h = mem.load(act), mk = mem.load(act + 1), fl = mem.load(act + 2);
+        if (h === undefined || mk === undefined || fl === undefined) return new Fault('SIGSEGV', 'sigaction: bad struct sigaction pointer');
+        handler = h; mask = mk; flags = fl;
+      }
+      return trap('sigaction', [num(a[0]), act, num(a[2]), handler, flags, mask]);
+    }
+    case 'setrlimit': {
+      const p = num(a[1]);
+      const cur = mem.load(p), max = mem.load(p + 1);
+      if (cur === undefined || max === undefined) return new Fault('SIGSEGV', 'setrlimit: bad struct rlimit pointer');
+      return trap('setrlimit', [num(a[0]), cur, max]);
+    }
+    case 'nanosleep': {
+      const p = num(a[0]);
+      const sec = mem.load(p), nsec = mem.load(p + 1);
+      if (sec === undefined || nsec === undefined) return new Fault('SIGSEGV', 'nanosleep: bad struct timespec pointer');
+      return trap('nanosleep', [num(sec) * 1e9 + num(nsec), num(a[1])]);
+    }
+    case 'kthread_run': case 'kthread_create':
+      return trap(site.name, [a[0] ?? 0, a[1] ?? 0, fmt(a[2], a.slice(3))]);
+    case 'printk': return trap('printk', [fmt(a[0], a.slice(1))]);
+    case 'prctl': {
+      const args = a.slice();
+      if (num(a[0]) === PR_SET_NAME) args[1] = str(a[1]).slice(0, 15);
+      return trap('prctl', args);
+    }
+    default: {
+      const level = PRINTK_LEVEL[site.name];
+      if (level !== undefined) return trap('printk', [`\x01${level}${fmt(a[0], a.slice(1))}`]);
+      return trap(site.name, a);
+    }
+  }
+}
+
+/** execlp/execvp search PATH; scenarios keep their programs in /bin. */
+function execPath(file: string, search: boolean): string {
+  return search && !file.includes('/') ? `/bin/${file}` : file;
+}

@@ -1,0 +1,81 @@
+// UserMemory of the VM: one array of cells per segment (globals, each thread's stack, heap
+// blocks). clone() copies only the arrays' used parts, so a fork of a small program is cheap.
+import { GLOBAL_BASE, SEGMENT_SPAN, STACK_LIMIT } from './image';
+import type { UserMemory, Value } from './types';
+
+export class VmMemory implements UserMemory {
+  /** segs[s] is segment s's cells, or null when it is not mapped. */
+  readonly segs: Array<Value[] | null>;
+  /** Segments that grow on demand (stacks) up to STACK_LIMIT; others have a fixed length. */
+  readonly growable: boolean[];
+
+  constructor(globals: Value[], segs?: Array<Value[] | null>, growable?: boolean[]) {
+    this.segs = segs ?? [globals];
+    this.growable = growable ?? [false];
+  }
+
+  load(addr: number): Value | undefined {
+    const s = Math.floor(addr / SEGMENT_SPAN);
+    const seg = this.segs[s];
+    if (!seg) return undefined;
+    const off = addr - s * SEGMENT_SPAN;
+    if (s === 0 && off < GLOBAL_BASE) return undefined;
+    return seg[off];
+  }
+
+  store(addr: number, value: Value): boolean {
+    if (!(addr > 0) || addr !== Math.floor(addr)) return false;
+    const s = Math.floor(addr / SEGMENT_SPAN);
+    const seg = this.segs[s];
+    if (!seg) return false;
+    const off = addr - s * SEGMENT_SPAN;
+    if (s === 0 && off < GLOBAL_BASE) return false;
+    if (off >= seg.length) {
+      if (!this.growable[s] || off >= STACK_LIMIT) return false;
+      this.grow(seg, off + 1);
+    }
+    seg[off] = value;
+    return true;
+  }
+
+  /** Extends a stack segment with zeroed cells up to `len`. */
+  grow(seg: Value[], len: number): void {
+    for (let i = seg.length; i < len; i++) seg.push(0);
+  }
+
+  newStack(): number {
+    return this.map([], true);
+  }
+
+  /** Maps a fixed block of `cells` zeroed cells (malloc, kmalloc); returns its segment. */
+  newBlock(cells: number): number {
+    return this.map(new Array<Value>(cells).fill(0), false);
+  }
+
+  private map(cells: Value[], growable: boolean): number {
+    let s = 1;
+    while (s < this.segs.length && this.segs[s] !== null) s++;
+    this.segs[s] = cells;
+    this.growable[s] = growable;
+    return s;
+  }
+
+  freeStack(segment: number): void {
+    if (segment > 0 && segment < this.segs.length) this.segs[segment] = null;
+  }
+
+  clone(): VmMemory {
+    const segs = new Array<Value[] | null>(this.segs.length);
+    for (let i = 0; i < segs.length; i++) {
+      const s = this.segs[i];
+      segs[i] = s ? s.slice() : null;
+    }
+    return new VmMemory(segs[0] as Value[], segs, this.growable.slice());
+  }
+
+  size(): number {
+    let n = 0;
+    for (const s of this.segs) if (s) n += s.length;
+    return n;
+  }
+}

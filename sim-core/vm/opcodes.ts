@@ -1,0 +1,37 @@
+// The VM's instruction set: a flat array of numbers per function, an opcode followed by its
+// operands. Kept numeric so the dispatch loop is one switch on small integers.
+
+export const enum Op {
+  /** PUSH n: an inline number. */ PUSH = 1,
+  /** PUSHK k: constant pool entry k (a string literal, a large number). */ PUSHK,
+  POP, DUP,
+  /** LOADL off / STOREL off (keeps the value) / STORELP off (pops it): a local cell at bp+off. */
+  LOADL, STOREL, STORELP,
+  /** The same for globals (segment 0). */
+  LOADG, STOREG, STOREGP,
+  /** ADDRL off / ADDRG off: the address of a local or global cell. */
+  ADDRL, ADDRG,
+  /** LOAD: [addr] -> [value]; STORE: [addr, value] -> [value]; STOREP pops both. */
+  LOAD, STORE, STOREP,
+  ADD, SUB, MUL, DIV, MOD, SHL, SHR, AND, OR, XOR, NEG, BNOT, LNOT,
+  EQ, NE, LT, LE, GT, GE,
+  /** CONV kind: converts the top to a narrower integer type (Conv). */ CONV,
+  /** JMP t / JZ t / JNZ t: absolute pc in the function's code. */
+  JMP, JZ, JNZ,
+  /** CALL fn argc: a scenario function by index. CALLI argc: through a text address under the args. */
+  CALL, CALLI, RET,
+  /** SYS site: a call the kernel answers (a trap). PURE site: a library helper the VM evaluates. */
+  SYS, PURE,
+  /** STMT id: a statement boundary (a step point). */ STMT,
+  /** FIELD k: reads field consts[k] of the KRef on top through the host. */ FIELD,
+  LOAD_ERRNO, STORE_ERRNO,
+  /** ZERO n: [addr] -> [], clears n cells. COPY n: [dst, src] -> [], copies n cells. */
+  ZERO, COPY,
+  /** INCL off delta: adds delta to an int local and wraps it to 32 bits (i++ as a statement). */
+  INCL,
+  /** LTJZ t: [a, b] -> [], jumps when !(a < b) (the test of a counting loop). */
+  LTJZ,
+}
+
+/** Integer conversions applied when a value is stored into, or cast to, a narrower type. */
+export const enum Conv { I32 = 0, U32, I16, U16, I8, U8, BOOL }

@@ -1,0 +1,94 @@
+// printf-family formatting with glibc's rules for the conversions scenarios use (%d %i %u %x %X
+// %o %c %s %p %%, flags "-+ #0", width and precision, '*', and the h/l/ll/z length modifiers).
+import type { Value } from './types';
+
+/** Reads a C string: a literal held in one cell, or character cells from an address up to NUL. */
+export type StringReader = (v: Value | undefined) => string | null;
+
+const U64 = 2n ** 64n;
+
+function digits(v: Value | undefined, conv: string, length: string): string {
+  let n = typeof v === 'number' ? v : typeof v === 'string' ? 0 : 0;
+  if (!Number.isFinite(n)) n = 0;
+  n = Math.trunc(n);
+  const long = length === 'l' || length === 'll' || length === 'z' || length === 'j' || length === 't';
+  if (conv === 'd' || conv === 'i') {
+    if (!long) n = length === 'hh' ? (n << 24) >> 24 : length === 'h' ? (n << 16) >> 16 : n | 0;
+    return String(Math.abs(n));
+  }
+  let u: bigint;
+  if (long) u = n < 0 ? U64 + BigInt(n) : BigInt(n);
+  else u = BigInt(length === 'hh' ? n & 0xff : length === 'h' ? n & 0xffff : n >>> 0);
+  return conv === 'u' ? u.toString() : conv === 'o' ? u.toString(8) : conv === 'X' ? u.toString(16).toUpperCase() : u.toString(16);
+}
+
+function pad(s: string, width: number, left: boolean, zero: boolean, prefixLen = 0): string {
+  if (s.length >= width) return s;
+  if (left) return s + ' '.repeat(width - s.length);
+  if (zero) return s.slice(0, prefixLen) + '0'.repeat(width - s.length) + s.slice(prefixLen);
+  return ' '.repeat(width - s.length) + s;
+}
+
+/** Formats like printf; `next` yields the variadic arguments in order. */
+export function format(fmt: string, args: ReadonlyArray<Value>, readString: StringReader): string {
+  let out = '';
+  let ai = 0;
+  const next = (): Value | undefined => args[ai++];
+  for (let i = 0; i < fmt.length; i++) {
+    const ch = fmt[i];
+    if (ch !== '%') { out += ch; continue; }
+    const m = /^([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?(hh|h|ll|l|z|j|t|L)?([diuxXocspn%])/.exec(fmt.slice(i + 1));
+    if (!m) { out += '%'; continue; }
+    i += m[0].length;
+    const flags = m[1];
+    let width = m[2] === '*' ? Number(next()) | 0 : m[2] ? Number(m[2]) : 0;
+    let left = flags.includes('-');
+    if (width < 0) { left = true; width = -width; }
+    const prec = m[3] === undefined ? -1 : m[3] === '*' ? Number(next()) | 0 : Number(m[3] || '0');
+    const conv = m[5];
+    switch (conv) {
+      case '%': out += '%'; break;
+      case 'n': next(); break;
+      case 'c': {
+        const v = next();
+        out += pad(String.fromCharCode((typeof v === 'number' ? v : 0) & 0xff), width, left, false);
+        break;
+      }
+      case 's': {
+        let s = readString(next()) ?? '(null)';
+        if (prec >= 0) s = s.slice(0, prec);
+        out += pad(s, width, left, false);
+        break;
+      }
+      case 'p': {
+        const v = next();
+        const n = typeof v === 'number' ? v : 0;
+        const s = typeof v === 'object' ? `0xffff8880${(v.id * 0x2600).toString(16).padStart(8, '0')}` : n === 0 ? '(nil)' : `0x${digits(n, 'x', 'l')}`;
+        out += pad(s, width, left, false);
+        break;
+      }
+      default: {
+        const v = next();
+        let body = digits(v, conv, m[4] ?? '');
+        if (prec >= 0) {
+          if (prec === 0 && body === '0') body = '';
+          if (body.length < prec) body = '0'.repeat(prec - body.length) + body;
+        }
+        let prefix = '';
+        if (conv === 'd' || conv === 'i') {
+          const n = typeof v === 'number' ? Math.trunc(v) : 0;
+          const long = m[4] === 'l' || m[4] === 'll' || m[4] === 'z' || m[4] === 'j' || m[4] === 't';
+          const neg = (long ? n : n | 0) < 0;
+          prefix = neg ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
+        } else if (flags.includes('#') && body !== '' && body !== '0') {
+          if (conv === 'x') prefix = '0x';
+          else if (conv === 'X') prefix = '0X';
+          else if (conv === 'o' && !body.startsWith('0')) prefix = '0';
+        }
+        const zero = flags.includes('0') && !left && prec < 0;
+        out += pad(prefix + body, width, left, zero, prefix.length);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,281 @@
+// The dispatch loop: executes a thread's bytecode on its registers and memory until a Trap.
+// One switch on numeric opcodes, locals read straight from the stack segment's array, no
+// allocation per instruction; every exit writes the live registers back first.
+import { Fault, pureCall, syscallTrap } from './libc';
+import { SEGMENT_SPAN, STACK_LIMIT, TEXT_BASE, TEXT_STRIDE, type Image } from './image';
+import { VmMemory } from './memory';
+import { Conv, Op } from './opcodes';
+import { FRAME_WORDS, VmRegs } from './regs';
+import type { KRef, Trap, UserMemory, UserRegs, Value, VmHost } from './types';
+
+export interface RunOptions {
+  /** Instructions to execute at most before a 'budget' trap. */
+  budget: number;
+  /** Stop with a 'statement' trap before each statement. */
+  stopAtStatements: boolean;
+  /** Stop with a 'call' trap on entry to each scenario function. */
+  callTraps?: boolean;
+}
+
+const BUDGET: Trap = { kind: 'budget' };
+
+export function asRegs(r: UserRegs): VmRegs {
+  if (!(r instanceof VmRegs)) throw new TypeError('registers were not created by this VM');
+  return r;
+}
+
+export function asMemory(m: UserMemory): VmMemory {
+  if (!(m instanceof VmMemory)) throw new TypeError('memory was not created by this VM');
+  return m;
+}
+
+function bitop(op: Op, a: number, b: number): number {
+  if ((a | 0) === a && (b | 0) === b) return op === Op.AND ? a & b : op === Op.OR ? a | b : a ^ b;
+  const x = BigInt(Math.trunc(a)), y = BigInt(Math.trunc(b));
+  return Number(BigInt.asIntN(64, op === Op.AND ? x & y : op === Op.OR ? x | y : x ^ y));
+}
+
+function equal(a: Value | undefined, b: Value | undefined): boolean {
+  if (a === b) return true;
+  if (typeof a === 'object' && typeof b === 'object') return (a as KRef).id === (b as KRef).id && (a as KRef).kref === (b as KRef).kref;
+  return false;
+}
+
+/** Pointer arithmetic on a string literal's cell moves within the string (`s + 1`). */
+function add(a: Value | undefined, b: Value | undefined): Value {
+  if (typeof a === 'string' && typeof b === 'number') return a.slice(b);
+  if (typeof b === 'string' && typeof a === 'number') return b.slice(a);
+  return (a as number) + (b as number);
+}
+
+export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHost, opts: RunOptions): Trap {
+  const r = asRegs(regs);
+  const m = asMemory(memory);
+  if (r.pending >= 0) throw new Error('run: the pending call has not been completed (completeCall)');
+  if (r.fn < 0 || r.ended) return { kind: 'syscall', name: r.onReturn, args: [0], line: -1 };
+  const fns = image.functions, consts = image.consts, sites = image.sites;
+  const stack = r.stack, frames = r.frames;
+  const glob = m.segs[0] as Value[];
+  const segBase = r.stackSeg * SEGMENT_SPAN;
+  const stk = m.segs[r.stackSeg];
+  const stopStmt = opts.stopAtStatements, callTraps = opts.callTraps === true;
+  let fi = r.fn, code = fns[fi].code, pc = r.pc, bo = r.bp - segBase, so = r.sp - segBase, stmt = r.stmt;
+  let budget = opts.budget;
+  let fault = '';
+  let sig: 'SIGSEGV' | 'SIGFPE' | 'SIGILL' = 'SIGSEGV';
+  if (!stk) { fault = 'the thread\'s stack is not mapped'; budget = -1; }
+
+  const s = stk as Value[];
+
+  loop: for (;;) {
+    if (--budget < 0) break;
+    const op = code[pc++];
+    switch (op) {
+      case Op.PUSH: stack.push(code[pc++]); break;
+      case Op.PUSHK: stack.push(consts[code[pc++]]); break;
+      case Op.POP: stack.pop(); break;
+      case Op.DUP: stack.push(stack[stack.length - 1]); break;
+      case Op.LOADL: stack.push(s[bo + code[pc++]]); break;
+      case Op.STOREL: s[bo + code[pc++]] = stack[stack.length - 1]; break;
+      case Op.STORELP: s[bo + code[pc++]] = stack.pop() as Value; break;
+      case Op.LOADG: stack.push(glob[code[pc++]]); break;
+      case Op.STOREG: glob[code[pc++]] = stack[stack.length - 1]; break;
+      case Op.STOREGP: glob[code[pc++]] = stack.pop() as Value; break;
+      case Op.ADDRL: stack.push(segBase + bo + code[pc++]); break;
+      case Op.ADDRG: stack.push(code[pc++]); break;
+      case Op.LOAD: {
+        const a = stack.pop();
+        let v: Value | undefined;
+        if (typeof a === 'number') v = a >= segBase && a - segBase < s.length ? s[a - segBase] : m.load(a);
+        else if (typeof a === 'string') v = a.length > 0 ? a.charCodeAt(0) & 0xff : 0;
+        if (v === undefined) {
+          fault = a === 0 || a === undefined ? 'NULL pointer dereference' : `invalid read at ${describe(a)}`;
+          stack.push(0);
+          break loop;
+        }
+        stack.push(v);
+        break;
+      }
+      case Op.STORE: case Op.STOREP: {
+        const v = stack.pop() as Value, a = stack.pop();
+        if (typeof a !== 'number' || !m.store(a, v)) {
+          fault = a === 0 ? 'NULL pointer dereference' : typeof a === 'string' ? 'write into a string literal' : `invalid write at ${describe(a)}`;
+          if (op === Op.STORE) stack.push(v);
+          break loop;
+        }
+        if (op === Op.STORE) stack.push(v);
+        break;
+      }
+      case Op.ADD: { const b = stack.pop(); stack.push(add(stack.pop(), b)); break; }
+      case Op.SUB: { const b = stack.pop() as number; stack.push((stack.pop() as number) - b); break; }
+      case Op.MUL: {
+        const k = code[pc++], b = stack.pop() as number, a = stack.pop() as number;
+        stack.push(k === 0 ? a * b : k === 1 ? Math.imul(a, b) : Math.imul(a, b) >>> 0);
+        break;
+      }
+      case Op.DIV: case Op.MOD: {
+        const k = code[pc++], b = stack.pop() as number, a = stack.pop() as number;
+        if (b === 0 || (k === 1 && a === -2147483648 && b === -1)) {
+          sig = 'SIGFPE';
+          fault = b === 0 ? 'integer divide by zero' : 'integer overflow in division';
+          stack.push(0);
+          break loop;
+        }
+        if (op === Op.DIV) stack.push(k === 1 ? (a / b) | 0 : Math.trunc(a / b));
+        else stack.push(k === 1 ? (a % b) | 0 : a % b);
+        break;
+      }
+      case Op.SHL: {
+        const k = code[pc++], b = stack.pop() as number, a = stack.pop() as number;
+        stack.push(k === 1 ? a << b : k === 2 ? (a << b) >>> 0 : Number(BigInt.asIntN(64, BigInt(Math.trunc(a)) << BigInt(b & 63))));
+        break;
+      }
+      case Op.SHR: {
+        const k = code[pc++], b = stack.pop() as number, a = stack.pop() as number;
+        stack.push(k === 1 ? a >> b : k === 2 ? a >>> b : Math.floor(a / 2 ** (b & 63)));
+        break;
+      }
+      case Op.AND: case Op.OR: case Op.XOR: {
+        const b = stack.pop() as number;
+        stack.push(bitop(op, stack.pop() as number, b));
+        break;
+      }
+      case Op.NEG: stack.push(-(stack.pop() as number)); break;
+      case Op.BNOT: stack.push(-(stack.pop() as number) - 1); break;
+      case Op.LNOT: stack.push(stack.pop() === 0 ? 1 : 0); break;
+      case Op.EQ: { const b = stack.pop(); stack.push(equal(stack.pop(), b) ? 1 : 0); break; }
+      case Op.NE: { const b = stack.pop(); stack.push(equal(stack.pop(), b) ? 0 : 1); break; }
+      case Op.LT: { const b = stack.pop() as number; stack.push((stack.pop() as number) < b ? 1 : 0); break; }
+      case Op.LE: { const b = stack.pop() as number; stack.push((stack.pop() as number) <= b ? 1 : 0); break; }
+      case Op.GT: { const b = stack.pop() as number; stack.push((stack.pop() as number) > b ? 1 : 0); break; }
+      case Op.GE: { const b = stack.pop() as number; stack.push((stack.pop() as number) >= b ? 1 : 0); break; }
+      case Op.CONV: {
+        const v = stack.pop() as number;
+        switch (code[pc++]) {
+          case Conv.I32: stack.push(v | 0); break;
+          case Conv.U32: stack.push(v >>> 0); break;
+          case Conv.I16: stack.push((v << 16) >> 16); break;
+          case Conv.U16: stack.push(v & 0xffff); break;
+          case Conv.I8: stack.push((v << 24) >> 24); break;
+          case Conv.U8: stack.push(v & 0xff); break;
+          default: stack.push(v === 0 ? 0 : 1); break;
+        }
+        break;
+      }
+      case Op.JMP: pc = code[pc]; break;
+      case Op.JZ: if (stack.pop() === 0) pc = code[pc]; else pc++; break;
+      case Op.JNZ: if (stack.pop() !== 0) pc = code[pc]; else pc++; break;
+      case Op.LTJZ: {
+        const b = stack.pop() as number, a = stack.pop() as number;
+        if (a < b) pc++; else pc = code[pc];
+        break;
+      }
+      case Op.INCL: { const i = bo + code[pc++]; s[i] = ((s[i] as number) + code[pc++]) | 0; break; }
+      case Op.CALL: case Op.CALLI: {
+        let callee: number, argc: number;
+        if (op === Op.CALL) { callee = code[pc++]; argc = code[pc++]; } else {
+          argc = code[pc++];
+          const addr = stack[stack.length - 1 - argc];
+          stack.splice(stack.length - 1 - argc, 1);
+          const n = typeof addr === 'number' ? (addr - TEXT_BASE) / TEXT_STRIDE : -1;
+          if (!Number.isInteger(n) || n < 0 || n >= fns.length) {
+            stack.length -= argc;
+            stack.push(0);
+            fault = `call through a bad function pointer (${describe(addr)})`;
+            break loop;
+          }
+          callee = n;
+        }
+        const f = fns[callee];
+        const nbo = so, nso = so + f.frameSize;
+        if (nso > STACK_LIMIT) { stack.length -= argc; stack.push(0); fault = 'stack overflow'; break loop; }
+        frames.push(fi, pc, bo, so, stmt);
+        while (s.length < nso) s.push(0);
+        for (let i = nbo; i < nso; i++) s[i] = 0;
+        const base = stack.length - argc;
+        for (let i = 0; i < argc && i < f.nparams; i++) s[nbo + i] = stack[base + i];
+        stack.length = base;
+        fi = callee; code = f.code; pc = 0; bo = nbo; so = nso; stmt = -1;
+        if (callTraps) { r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt; return { kind: 'call', fn: f.name, line: f.line }; }
+        break;
+      }
+      case Op.RET: {
+        if (frames.length === 0) {
+          const v = stack.pop() ?? 0;
+          r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt;
+          if (r.sigframes.length > 0) {
+            // Stay on the RET so that running again (before sigreturn) repeats this trap.
+            stack.push(v);
+            r.pc = pc - 1;
+            return { kind: 'syscall', name: 'rt_sigreturn', args: [r.sigframes[r.sigframes.length - 1].signo], line: r.line };
+          }
+          r.ended = true;
+          return { kind: 'syscall', name: r.onReturn, args: [v], line: r.line };
+        }
+        const n = frames.length - FRAME_WORDS;
+        fi = frames[n]; pc = frames[n + 1]; bo = frames[n + 2]; so = frames[n + 3]; stmt = frames[n + 4];
+        frames.length = n;
+        code = fns[fi].code;
+        break;
+      }
+      case Op.STMT:
+        stmt = code[pc++];
+        if (stopStmt) {
+          r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt;
+          const st = fns[fi].stmts[stmt];
+          return { kind: 'statement', line: st.line, start: st.start, end: st.end, fn: fns[fi].name };
+        }
+        break;
+      case Op.SYS: case Op.PURE: {
+        const site = sites[code[pc++]];
+        const args = stack.splice(stack.length - site.argc, site.argc);
+        if (op === Op.PURE) {
+          const v = pureCall(site, args, m, r);
+          if (v instanceof Fault) { stack.push(0); sig = v.signal; fault = v.message; break loop; }
+          stack.push(v);
+          break;
+        }
+        const t = syscallTrap(site, args, m, r);
+        if (t instanceof Fault) { stack.push(0); sig = t.signal; fault = t.message; break loop; }
+        r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt;
+        r.pending = code[pc - 1];
+        return t;
+      }
+      case Op.FIELD: {
+        const ref = stack.pop();
+        const k = code[pc++];
+        if (typeof ref !== 'object') { stack.push(0); fault = `reading ->${String(consts[k])} through ${describe(ref)}`; break loop; }
+        stack.push(host.readField(ref, consts[k] as string));
+        break;
+      }
+      case Op.LOAD_ERRNO: stack.push(r.errno); break;
+      case Op.STORE_ERRNO: r.errno = stack[stack.length - 1] as number; break;
+      case Op.ZERO: {
+        const n = code[pc++], a = stack.pop() as number;
+        for (let i = 0; i < n; i++) if (!m.store(a + i, 0)) { fault = `invalid write at ${describe(a + i)}`; break loop; }
+        break;
+      }
+      case Op.COPY: {
+        const n = code[pc++], src = stack.pop() as number, dst = stack.pop() as number;
+        for (let i = 0; i < n; i++) {
+          const v = m.load(src + i);
+          if (v === undefined || !m.store(dst + i, v)) { fault = `invalid copy between ${describe(src)} and ${describe(dst)}`; break loop; }
+        }
+        break;
+      }
+      default:
+        sig = 'SIGILL';
+        fault = `illegal instruction ${op} at ${fns[fi].name}+${pc - 1}`;
+        break loop;
+    }
+  }
+  r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt;
+  if (fault === '') return BUDGET;
+  return { kind: 'fault', signal: sig, message: fault, line: r.line };
+}
+
+function describe(a: Value | undefined): string {
+  if (typeof a === 'number') return `0x${a.toString(16)}`;
+  if (typeof a === 'string') return 'a string literal';
+  return a === undefined ? 'an undefined value' : `a task handle`;
+}
