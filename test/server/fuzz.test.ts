@@ -6,6 +6,13 @@ import {
   CodeLensRequest, CompletionRequest, DefinitionRequest, DocumentSymbolRequest, FoldingRangeRequest, HoverRequest,
   ReferencesRequest, SemanticTokensRequest, SignatureHelpRequest, type Position, type Range,
 } from 'vscode-languageserver/node';
+import { analyzeText } from '../../extension/server/features/analysis';
+import { completion } from '../../extension/server/features/completion';
+import { lspDiagnostics } from '../../extension/server/features/diagnostics';
+import { hover } from '../../extension/server/features/hover';
+import { definition, documentSymbols, references } from '../../extension/server/features/navigation';
+import { semanticTokens } from '../../extension/server/features/semanticTokens';
+import { codeLenses, foldingRanges, signatureHelp } from '../../extension/server/features/structure';
 import { LspClient } from './client';
 import { KERNEL, USER } from './fixtures';
 
@@ -36,6 +43,37 @@ function positionAt(text: string, offset: number): Position {
   const lastBreak = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
   return { line, character: offset - (lastBreak + 1) };
 }
+
+describe('language features on random text', function () {
+  this.timeout(120000);
+  it('never throw, and keep every range inside the document', () => {
+    const docArb = fc.oneof(
+      fc.array(fc.constantFrom(...SOUP, ' ', 'x', 'main', 'int main(void) {', '}', 'return 0;'), { maxLength: 60 }).map((a) => a.join('')),
+      fc.string({ unit: 'binary', maxLength: 200 }),
+      fc.tuple(fc.constantFrom(USER, KERNEL), fc.nat(), fc.nat({ max: 200 }), textArb).map(([t, at, len, ins]) => {
+        const i = at % (t.length + 1);
+        return t.slice(0, i) + ins + t.slice(Math.min(t.length, i + len));
+      }),
+    );
+    fc.assert(fc.property(docArb, posArb, (text, pos) => {
+      const a = analyzeText(text);
+      const end = a.lines.positionAt(text.length);
+      const inside = (r: Range): boolean => r.start.line >= 0 && r.start.line <= end.line && r.end.line <= end.line
+        && (r.end.line > r.start.line || r.end.character >= r.start.character);
+      for (const d of lspDiagnostics(a)) assert.ok(inside(d.range), JSON.stringify(d));
+      completion(a, pos);
+      hover(a, pos);
+      signatureHelp(a, pos);
+      const def = definition(a, 'file:///f', pos);
+      if (def) assert.ok(inside(def.range));
+      for (const r of references(a, 'file:///f', pos, true)) assert.ok(inside(r.range));
+      documentSymbols(a);
+      for (const f of foldingRanges(a)) assert.ok(f.startLine < f.endLine && f.endLine <= end.line);
+      codeLenses(a, 'file:///f');
+      assert.equal(semanticTokens(a).data.length % 5, 0);
+    }), { seed: 7, numRuns: 2000 });
+  });
+});
 
 describe('language server fuzz', function () {
   this.timeout(120000);

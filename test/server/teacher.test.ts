@@ -74,6 +74,18 @@ describe('teacher warnings', () => {
     });
   });
 
+  describe('kproc-allow comments', () => {
+    it('silence the named warning on their line or the next, and nothing else', () => {
+      const body = '    if (fork() == 0) /* kproc-allow: never-waited */\n        _exit(0);\n    sleep(1);';
+      assert.deepEqual(codes(main(body)), []);
+      const above = '    // kproc-allow: vfork-child, never-waited\n    if (fork() == 0)\n        _exit(0);';
+      assert.deepEqual(codes(main(above)), []);
+      const other = '    if (fork() == 0) /* kproc-allow: vfork-child */\n        _exit(0);';
+      assert.deepEqual(codes(main(other)), ['never-waited@3']);
+      assert.ok(codes(main('    undefined_thing(); // kproc-allow: undefined-name')).includes('undefined-name@3'), 'errors stay');
+    });
+  });
+
   describe('from the checker', () => {
     it('keeps the checker\'s exit status and unreachable warnings, once each', () => {
       assert.deepEqual(codes(main('    exit(256);\n    printf("never\\n");')), ['exit-code@3', 'unreachable@4']);

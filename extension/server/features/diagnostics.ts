@@ -25,7 +25,24 @@ export function allDiagnostics(a: Analysis): Diagnostic[] {
   }
   const taken = new Set(a.diagnostics.map((d) => `${d.code}@${d.range.start}`));
   return [...a.diagnostics, ...extra.filter((d) => !taken.has(`${d.code}@${d.range.start}`))]
+    .filter((d) => d.severity === 'error' || !allowed(a, d))
     .sort((x, y) => x.range.start - y.range.start);
+}
+
+const ALLOW = /kproc-allow:\s*([\w-]+(?:\s*,\s*[\w-]+)*)/;
+
+/**
+ * A scenario that shows a mistake on purpose (a zombie, an orphan, a busy vfork child) silences
+ * the warning with a comment `kproc-allow: CODE` on the warning's line or on the line above it.
+ */
+function allowed(a: Analysis, d: Diagnostic): boolean {
+  const line = a.lines.positionAt(d.range.start).line;
+  for (const l of [line, line - 1]) {
+    if (l < 0) continue;
+    const m = ALLOW.exec(a.lines.lineText(l));
+    if (m && m[1].split(/\s*,\s*/).includes(d.code)) return true;
+  }
+  return false;
 }
 
 export function lspDiagnostics(a: Analysis): LspDiagnostic[] {
