@@ -68,6 +68,13 @@ describe('server features', () => {
         if (CALLS.get(name)?.kernelPath) assert.match(t, /Kernel path/, name);
       }
     });
+    it('explains #pragma kproc keys and exec paths', () => {
+      const a = analyzeText(USER);
+      assert.match(hoverText(hover(a, posOf(USER, 'pid_max'))), /largest pid.*301 to 4194304/);
+      assert.match(hoverText(hover(a, posOf(USER, '"/bin/worker", "worker"', 2))), /starts `worker_main`/);
+      const text = 'int main(void)\n{\n    execl("/bin/echo", "echo", "hi", NULL);\n}\n';
+      assert.match(hoverText(hover(analyzeText(text), { line: 2, character: 14 })), /Built-in program/);
+    });
     it('gives nothing on punctuation or whitespace', () => {
       const a = analyzeText(USER);
       assert.equal(hover(a, posOf(USER, '{\n    pthread_t', 0)), null);
@@ -177,6 +184,11 @@ describe('server features', () => {
     it('resolves the function named by #pragma kproc program', () => {
       const a = analyzeText(USER);
       const d = definition(a, URI, posOf(USER, 'worker_main', 2));
+      assert.deepEqual(d?.range.start, posOf(USER, 'worker_main(void)'));
+    });
+    it('goes from an exec path to the function registered for it', () => {
+      const a = analyzeText(USER);
+      const d = definition(a, URI, posOf(USER, '"/bin/worker", "worker"', 3));
       assert.deepEqual(d?.range.start, posOf(USER, 'worker_main(void)'));
     });
     it('finds every reference, with or without the declaration', () => {

@@ -4,6 +4,7 @@ import type { Hover, Position } from 'vscode-languageserver';
 import type { CallInfo, ConstantInfo, Expr } from '../../../sim-core/lang';
 import { lookupCall, lookupConstant, lookupDeclMacro, lookupStruct, STRUCT_TABLE } from '../../../sim-core/lang';
 import { type Analysis, toLspRange } from './analysis';
+import { pathAt, pathMarkdown, pragmaKeyAt } from './programs';
 import { hasRole, type Sym } from './symbols';
 import { walkStmtExprs } from './walk';
 
@@ -114,6 +115,11 @@ export function hover(a: Analysis, pos: Position): Hover | null {
     const m = lookupDeclMacro(occ.name);
     if (m) return { contents: md(['```c\n' + `${m.name}(${m.params.join(', ')})` + '\n```', m.doc, `*${m.header}*`]), range };
   }
+  const key = pragmaKeyAt(a, offset);
+  if (key) return { contents: md(key.lines), range: toLspRange(a, key.range) };
+  const path = pathAt(a, offset);
+  const pathLines = path && pathMarkdown(path);
+  if (path && pathLines) return { contents: md(pathLines), range: toLspRange(a, path.range) };
   const mem = memberAt(a, offset);
   if (mem) {
     for (const st of STRUCT_TABLE.values()) {

@@ -2,12 +2,17 @@
 // #defines, structs, programs registered for exec, and the module's entry points.
 import { SymbolKind, type DocumentSymbol, type Location, type Position } from 'vscode-languageserver';
 import { type Analysis, toLspRange } from './analysis';
+import { pathAt } from './programs';
 import { rolesOf } from './symbols';
 
 export function definition(a: Analysis, uri: string, pos: Position): Location | null {
-  const occ = a.index.at(a.lines.offsetAt(pos));
-  if (!occ?.sym) return null;
-  return { uri, range: toLspRange(a, occ.sym.nameRange) };
+  const offset = a.lines.offsetAt(pos);
+  const occ = a.index.at(offset);
+  if (occ?.sym) return { uri, range: toLspRange(a, occ.sym.nameRange) };
+  // An exec path leads to the function registered for it.
+  const fn = pathAt(a, offset)?.pragma?.args[1]?.value;
+  const target = typeof fn === 'string' ? a.index.global(fn) : undefined;
+  return target ? { uri, range: toLspRange(a, target.nameRange) } : null;
 }
 
 export function references(a: Analysis, uri: string, pos: Position, includeDeclaration: boolean): Location[] {
