@@ -1,0 +1,83 @@
+// C semantics of compiled code: each row is a program fragment and the exact text it prints.
+import { strict as assert } from 'node:assert';
+import { main, output } from './helpers';
+
+interface Row { name: string; body: string; out: string; prelude?: string }
+
+const ROWS: Row[] = [
+  { name: 'int wraps at 32 bits', body: 'int x = 2147483647; x++; int y = x - 1; printf("%d %d\\n", x, y);', out: '-2147483648 2147483647\n' },
+  { name: 'int multiplication wraps like imul', body: 'int a = 65536; printf("%d %d\\n", a * a, 46341 * 46341);', out: '0 -2147479015\n' },
+  { name: 'long keeps 53-bit values', body: 'long a = 65536; printf("%ld\\n", a * a * 1000);', out: '4294967296000\n' },
+  { name: 'division truncates toward zero', body: 'printf("%d %d %d %d\\n", 7 / 2, -7 / 2, 7 / -2, -7 / -2);', out: '3 -3 -3 3\n' },
+  { name: '% takes the sign of the dividend', body: 'int a = -7, b = 2; printf("%d %d %d\\n", a % b, 7 % -2, -7 % -2);', out: '-1 1 -1\n' },
+  { name: 'unsigned int wraps to 4294967295', body: 'unsigned int u = 0; u--; printf("%u %d\\n", u, u > 0);', out: '4294967295 1\n' },
+  { name: 'char and short truncate', body: 'char c = 300; short s = 70000; unsigned char uc = -1; printf("%d %d %d\\n", c, s, uc);', out: '44 4464 255\n' },
+  { name: 'precedence of * over + and of shifts', body: 'printf("%d %d %d\\n", 2 + 3 * 4, 1 << 2 + 1, (1 | 2) & 3 ^ 1);', out: '14 8 2\n' },
+  { name: 'shifts and bit operators', body: 'int x = -16; unsigned int u = 0x80000000; printf("%d %u %x %d\\n", x >> 2, u >> 31, ~0x0f & 0xff, x & 0xff);', out: '-4 1 f0 240\n' },
+  { name: 'relational results are 0 or 1', body: 'printf("%d %d %d %d\\n", 3 < 4, 4 <= 3, !5, !!5);', out: '1 0 0 1\n' },
+  {
+    name: '&& and || short-circuit', prelude: 'int calls = 0;\nint touch(int v) { calls++; return v; }',
+    body: 'int a = 0 && touch(1); int b = 1 || touch(1); int c = touch(1) && touch(0); printf("%d %d %d %d\\n", a, b, c, calls);', out: '0 1 0 2\n',
+  },
+  { name: 'conditional expression', body: 'int x = 5; printf("%s %d\\n", x > 3 ? "big" : "small", x < 0 ? -x : x * 2);', out: 'big 10\n' },
+  { name: 'compound assignment', body: 'int x = 10; x += 5; x -= 3; x *= 2; x /= 4; x %= 4; x <<= 3; x |= 1; x ^= 3; x &= 0xff; printf("%d\\n", x);', out: '18\n' },
+  { name: 'prefix and postfix increments', body: 'int i = 5; int a = i++; int b = ++i; int c = i--; printf("%d %d %d %d\\n", a, b, c, i);', out: '5 7 7 6\n' },
+  { name: 'pointers to locals', body: 'int x = 1; int *p = &x; *p = 42; *p += 1; printf("%d %d\\n", x, *p);', out: '43 43\n' },
+  {
+    name: 'pointer out-parameters', prelude: 'void set(int *out, int v) { *out = v; }',
+    body: 'int st = 0; set(&st, 7 << 8); printf("%d\\n", st >> 8);', out: '7\n',
+  },
+  { name: 'arrays and pointer arithmetic', body: 'int a[5] = {1, 2, 3}; int *p = a + 1; p[2] = 9; *(p + 3) = 8; printf("%d %d %d %d %d %ld\\n", a[0], a[1], a[3], a[4], *p, (p + 3) - a);', out: '1 2 9 8 2 4\n' },
+  { name: 'array of strings (argv style)', body: 'char *args[] = { "ls", "-l", NULL }; int n = 0; while (args[n] != NULL) n++; printf("%d %s %s\\n", n, args[0], args[1]);', out: '2 ls -l\n' },
+  { name: 'char arrays hold characters', body: 'char buf[8] = "hey"; buf[0] = \'H\'; printf("%s %d %d\\n", buf, buf[1], (int)strlen(buf));', out: 'Hey 101 3\n' },
+  {
+    name: 'struct fields with . and ->', prelude: 'struct point { int x; int y[2]; };\nvoid move(struct point *p) { p->x += 10; p->y[1] = p->x * 2; }',
+    body: 'struct point p = { 1, { 2, 3 } }; move(&p); struct point q; q = p; printf("%d %d %d %d\\n", p.x, p.y[0], p.y[1], q.y[1]);', out: '11 2 22 22\n',
+  },
+  {
+    name: 'designated initialisers and the sigaction layout',
+    body: 'struct sigaction sa = { .sa_flags = SA_RESTART }; sa.sa_handler = SIG_IGN; printf("%d %d %ld %d\\n", (int)sa.sa_handler, sa.sa_flags == SA_RESTART, sizeof(sa), (int)sizeof(struct rlimit));', out: '1 1 152 16\n',
+  },
+  { name: 'sizeof gives x86-64 sizes', body: 'int a[10]; printf("%ld %ld %ld %ld %ld\\n", sizeof(int), sizeof(long), sizeof(char *), sizeof a, sizeof(pid_t));', out: '4 8 8 40 4\n' },
+  {
+    name: 'switch falls through until break',
+    body: 'int i; for (i = 0; i < 5; i++) { switch (i) { case 0: printf("zero "); case 1: printf("one "); break; case 3: printf("three "); break; default: printf("other "); } } printf("\\n");',
+    out: 'zero one one other three other \n',
+  },
+  {
+    name: 'switch over a #define and nested loops with continue',
+    prelude: '#define STOP 3',
+    body: 'int i, n = 0; for (i = 0; i < 10; i++) { if (i % 2) continue; switch (i) { case STOP + 1: n += 100; break; default: n++; } } printf("%d\\n", n);', out: '104\n',
+  },
+  { name: 'while, do/while and break', body: 'int i = 0, j = 10; while (1) { if (++i == 4) break; } do { j--; } while (j > 5); printf("%d %d\\n", i, j);', out: '4 5\n' },
+  {
+    name: 'recursion', prelude: 'long fact(int n) { return n <= 1 ? 1 : n * fact(n - 1); }\nint fib(int n) { if (n < 2) return n; return fib(n - 1) + fib(n - 2); }',
+    body: 'printf("%ld %d\\n", fact(15), fib(15));', out: '1307674368000 610\n',
+  },
+  {
+    name: 'globals with static initialisers', prelude: '#define BASE 40\nint g = BASE + 2;\nint table[3] = { 1, 2, 3 };\nchar *name = "init";\nint *gp = &g;',
+    body: 'table[1] += g; *gp = 1; printf("%d %d %s %d\\n", table[1], table[2], name, g);', out: '44 3 init 1\n',
+  },
+  {
+    name: 'function pointers are text addresses', prelude: 'int twice(int x) { return 2 * x; }\nint apply(int (*f)(int), int v) { return f(v); }',
+    body: 'int (*f)(int) = twice; printf("%d %d %d\\n", apply(twice, 4), f(5), f != 0);', out: '8 10 1\n',
+  },
+  { name: 'builtin constants keep their Linux values', body: 'printf("%d %d %d %d %d\\n", SIGCHLD, CLONE_VM | CLONE_VFORK | SIGCHLD, WNOHANG, ECHILD, RLIMIT_NPROC);', out: '17 16657 1 10 6\n' },
+  { name: 'casts truncate', body: 'long big = 4294967297; printf("%d %d\\n", (int)big, (char)321);', out: '1 65\n' },
+  { name: 'comma operator', body: 'int a, b; a = (b = 2, b + 3); printf("%d %d\\n", a, b);', out: '5 2\n' },
+  { name: 'errno is an lvalue', body: 'errno = ECHILD; printf("%d\\n", errno); errno = 0;', out: '10\n' },
+];
+
+describe('vm: C semantics', () => {
+  for (const row of ROWS) {
+    it(row.name, () => {
+      const { out } = output(main(`${row.body}\nreturn 0;`, `#include <string.h>\n#include <signal.h>\n#include <sys/resource.h>\n#include <errno.h>\n${row.prelude ?? ''}`));
+      assert.equal(out, row.out);
+    });
+  }
+
+  it('main\'s return value becomes exit_group\'s status', () => {
+    assert.equal(output(main('return 3;')).status, 3);
+    assert.equal(output(main('printf("x");')).status, 0);
+  });
+});
