@@ -154,7 +154,8 @@ export class Kernel {
       t.restart = { code: -value, name: nr.name, args: nr.args, handler: false };
       return;
     }
-    if (t.builtin) return;
+    // Nothing to hand it to: a built-in program (init), or scenario code that has returned.
+    if (!t.thread.regs) return;
     if (ptr && (ptr as { type?: string }).type === 'task_struct' && this.user.syscallReturnRef) {
       this.user.syscallReturnRef(t, this.taskRef(ptr as task_struct));
       return;

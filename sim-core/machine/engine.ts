@@ -8,6 +8,8 @@ import { newCred, newFiles, newFs, newMm, newSighand, newSignal } from '../kerne
 import { blankTask } from '../kernel/objects';
 import { get_signal } from '../kernel/signal';
 import { syscallEntry } from '../kernel/syscalls';
+import { start_kthreadd } from '../kernel/kthread';
+import { load_module } from '../kernel/module';
 import type { task_struct, user_struct } from '../kernel/task';
 import type { UserPort } from '../kernel/uport';
 import type { Trap, UserMemory, UserRegs, Value } from '../vm/types';
@@ -32,7 +34,7 @@ export class Engine {
   }
 
   /** rest_init: kernel_init becomes pid 1, kthreadd pid 2, both children of the swapper. */
-  boot(main: { memory: UserMemory; regs: UserRegs; comm: string }): task_struct {
+  boot(main: { memory: UserMemory; regs: UserRegs; comm: string }, opts: { moduleInit?: string } = {}): task_struct {
     const k = this.k;
     const root: user_struct = { uid: 0, processes: 0 };
     const init = this.bootTask(k.init_task, 'init', root, 'init');
@@ -43,10 +45,13 @@ export class Engine {
     kthreadd.flags |= C.PF_KTHREAD;
     kthreadd.mm = kthreadd.active_mm = null;
     k.kthreadd_task = kthreadd;
+    start_kthreadd(k, kthreadd);
     const mainTask = this.bootTask(init, main.comm, this.user, '');
     mainTask.mm = mainTask.active_mm = newMm(main.comm, main.memory);
     mainTask.thread.regs = main.regs;
     mainTask.signal.rlim_nproc = { rlim_cur: k.config.nproc, rlim_max: k.config.nproc };
+    // A module scenario: pid 3 is an insmod running the module_init function in finit_module.
+    if (opts.moduleInit) load_module(k, mainTask, opts.moduleInit, main.memory);
     return mainTask;
   }
 
@@ -160,8 +165,8 @@ export class Engine {
       return;
     }
     const e = syscallEntry(k, t, name, args);
-    if (e === null) { k.user.syscallReturn(t, -C.ENOSYS); return; }
-    if (typeof e === 'number') { k.user.syscallReturn(t, e); return; }
+    if (e === null) { k.returnToUser(t, -C.ENOSYS); return; }
+    if (typeof e === 'number') { k.returnToUser(t, e); return; }
     this.lastTrap.set(t, { name, args });
     k.call(t, e.fn, e.locals);
   }

@@ -1,0 +1,140 @@
+// What scenario kernel code calls besides kthreads: spin locks (kernel/locking/spinlock.c), the
+// task lookups, and the small inline helpers (set_current_state, the event list) answered at once.
+
+import * as C from './consts';
+import { kfunc } from './frame';
+import type { Kernel } from './kernel';
+import type { task_struct } from './task';
+import type { KRef, Value } from '../vm/types';
+
+interface SlL { lock: number }
+
+export const _raw_spin_lock = kfunc<SlL>('_raw_spin_lock', 'kernel/locking/spinlock.c', `
+/* spin_lock(): no preemption while held, and busy-wait until the lock is free. */
+noinline void __lockfunc _raw_spin_lock(raw_spinlock_t *lock)
+{
+	preempt_disable();                                  @preempt
+	spin_acquire(&lock->dep_map, 0, 0, _RET_IP_);
+	LOCK_CONTENDED(lock, do_raw_spin_trylock, do_raw_spin_lock); @spin
+}                                                       @ret
+`, {
+  preempt: (_k, t) => { t.thread_info.preempt_count++; },
+  spin: (k, t, f) => {
+    const owner = k.spinlocks.get(f.locals.lock);
+    if (owner && owner !== t && owner.usage > 0 && !owner.exit_state) {
+      // cpu_relax(): try again; give the CPU up so a holder on this CPU can go on.
+      f.pc = f.fn.at.spin;
+      k.rq[t.cpu].need_resched = true;
+      return;
+    }
+    if (owner === t) k.printk(t, `BUG: spinlock recursion on CPU#${t.cpu}, ${t.comm}/${t.pid}`, 0);
+    k.spinlocks.set(f.locals.lock, t);
+  },
+  ret: (k, t) => k.ret(t, 0),
+}, ['lock']);
+
+export const _raw_spin_unlock = kfunc<SlL>('_raw_spin_unlock', 'kernel/locking/spinlock.c', `
+noinline void __lockfunc _raw_spin_unlock(raw_spinlock_t *lock)
+{
+	spin_release(&lock->dep_map, _RET_IP_);
+	do_raw_spin_unlock(lock);                           @unlock
+	preempt_enable();                                   @preempt
+}                                                       @ret
+`, {
+  unlock: (k, _t, f) => { k.spinlocks.delete(f.locals.lock); },
+  preempt: (_k, t) => { if (t.thread_info.preempt_count > 0) t.thread_info.preempt_count--; },
+  ret: (k, t) => k.ret(t, 0),
+}, ['lock']);
+
+interface FtL { nr: number }
+
+export const find_task_by_vpid = kfunc<FtL>('find_task_by_vpid', 'kernel/pid.c', `
+/* The task with this pid in the caller's pid namespace, or NULL. */
+struct task_struct *find_task_by_vpid(pid_t vnr)
+{
+	return find_task_by_pid_ns(vnr, task_active_pid_ns(current)); @ret
+}
+`, {
+  ret: (k, t, f) => {
+    const p = k.find_task_by_vpid(f.locals.nr);
+    k.ret(t, p ? p.pid : 0, p);
+  },
+}, ['nr']);
+
+export const get_current = kfunc<object>('get_current', 'arch/x86/include/asm/current.h', `
+/* current: the task this CPU runs, read from the per-CPU variable current_task. */
+static __always_inline struct task_struct *get_current(void)
+{
+	return this_cpu_read_stable(pcpu_hot.current_task); @ret
+}
+`, {
+  ret: (k, t) => k.ret(t, t.pid, t),
+});
+
+function num(v: Value | undefined): number {
+  return typeof v === 'number' ? v : 0;
+}
+
+/**
+ * Inline helpers of kernel code that need no frame of their own: they act at once and return
+ * their value, or null when `name` is not one of them.
+ */
+export function kernelInline(k: Kernel, t: task_struct, name: string, args: Value[]): number | null {
+  const a0 = num(args[0]);
+  switch (name) {
+    case 'set_current_state': case '__set_current_state':
+      // A macro: current->__state = state (with a barrier for the first).
+      t.__state = a0;
+      return 0;
+    case 'spin_lock_init': k.spinlocks.delete(a0); return 0;
+    case 'list_add_tail': listOf(k, num(args[1])).push(args[0] ?? 0); return 0;
+    case 'list_add': listOf(k, num(args[1])).unshift(args[0] ?? 0); return 0;
+    case 'list_empty': return listOf(k, a0).length === 0 ? 1 : 0;
+    case 'list_del_first': {
+      const v = listOf(k, a0).shift();
+      return typeof v === 'number' ? v : 0;
+    }
+    case 'signal_pending': {
+      const p = k.taskOf(args[0]) ?? t;
+      return k.signal_pending(p) ? 1 : 0;
+    }
+    case 'task_pid_nr': { const p = k.taskOf(args[0]); return p ? p.pid : 0; }
+    case 'msecs_to_jiffies': return Math.ceil((a0 * 250) / 1000);
+    case 'send_sig': {
+      const p = k.taskOf(args[1]);
+      if (!p) return -C.ESRCH;
+      k.send_signal(a0, t, p, true);
+      return 0;
+    }
+    default: return null;
+  }
+}
+
+function listOf(k: Kernel, addr: number): Value[] {
+  let l = k.klists.get(addr);
+  if (!l) { l = []; k.klists.set(addr, l); }
+  return l;
+}
+
+/** The task_struct fields scenario kernel code may read through a task pointer (VmHost.readField). */
+export function task_field(k: Kernel, ref: KRef, field: string): Value {
+  const p = k.taskOf(ref);
+  if (!p) return 0;
+  const ptr = (q: task_struct | null): Value => (q ? k.taskRef(q) : 0);
+  switch (field) {
+    case 'pid': return p.pid;
+    case 'tgid': return p.tgid;
+    case 'comm': return p.comm;
+    case '__state': return p.__state;
+    case 'exit_state': return p.exit_state;
+    case 'exit_code': return p.exit_code;
+    case 'exit_signal': return p.exit_signal;
+    case 'flags': return p.flags;
+    case 'prio': return p.prio;
+    case 'static_prio': return p.static_prio;
+    case 'real_parent': return ptr(p.real_parent);
+    case 'parent': return ptr(p.parent);
+    case 'group_leader': return ptr(p.group_leader);
+    default: return 0;
+  }
+}
