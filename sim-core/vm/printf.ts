@@ -14,7 +14,7 @@ function digits(v: Value | undefined, conv: string, length: string): string {
   const long = length === 'l' || length === 'll' || length === 'z' || length === 'j' || length === 't';
   if (conv === 'd' || conv === 'i') {
     if (!long) n = length === 'hh' ? (n << 24) >> 24 : length === 'h' ? (n << 16) >> 16 : n | 0;
-    return String(Math.abs(n));
+    return String(n);
   }
   let u: bigint;
   if (long) u = n < 0 ? U64 + BigInt(n) : BigInt(n);
@@ -70,15 +70,14 @@ export function format(fmt: string, args: ReadonlyArray<Value>, readString: Stri
       default: {
         const v = next();
         let body = digits(v, conv, m[4] ?? '');
+        const neg = body.startsWith('-');
+        if (neg) body = body.slice(1);
         if (prec >= 0) {
           if (prec === 0 && body === '0') body = '';
           if (body.length < prec) body = '0'.repeat(prec - body.length) + body;
         }
         let prefix = '';
         if (conv === 'd' || conv === 'i') {
-          const n = typeof v === 'number' ? Math.trunc(v) : 0;
-          const long = m[4] === 'l' || m[4] === 'll' || m[4] === 'z' || m[4] === 'j' || m[4] === 't';
-          const neg = (long ? n : n | 0) < 0;
           prefix = neg ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
         } else if (flags.includes('#') && body !== '' && body !== '0') {
           if (conv === 'x') prefix = '0x';
