@@ -2,7 +2,7 @@
 // (stdio with --stdio, node IPC when started by the extension). It holds no logic of its own.
 import {
   createConnection, ErrorCodes, ProposedFeatures, ResponseError, TextDocuments, TextDocumentSyncKind,
-  type Connection, type TextDocumentPositionParams,
+  type CompletionParams, type Connection, type TextDocumentPositionParams,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type Analysis, analyzeText } from './features/analysis';
@@ -55,7 +55,7 @@ function withDoc<P, R>(position: boolean, empty: R, run: (a: Analysis, p: P, uri
 connection.onInitialize(() => ({
   capabilities: {
     textDocumentSync: TextDocumentSyncKind.Incremental,
-    completionProvider: { triggerCharacters: ['|', '.', '>', '#', ' ', '<', '('], resolveProvider: true },
+    completionProvider: { triggerCharacters: ['|', '.', '>', '#', '<'], resolveProvider: true },
     hoverProvider: true,
     signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [','] },
     definitionProvider: true,
@@ -91,7 +91,7 @@ documents.onDidClose((e) => {
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
-connection.onCompletion(withDoc(true, null, (a, p: TextDocumentPositionParams) => completion(a, p.position)));
+connection.onCompletion(withDoc(true, null, (a, p: CompletionParams) => completion(a, p.position, p.context?.triggerCharacter)));
 connection.onCompletionResolve((item) => {
   if (!isObject(item) || typeof item.label !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'a completion item needs a label');
   return resolveCompletion(item);

@@ -131,6 +131,17 @@ describe('server features', () => {
       const l = labels(completeIn('current->'));
       assert.ok(l.includes('pid') && l.includes('__state'), l.join());
     });
+    it('opens on trigger characters only where they start something', () => {
+      const at = (body: string, trigger: string): string[] => {
+        const text = `int main(void)\n{\n    ${body}\n}\n`;
+        return labels(completion(analyzeText(text), posOf(text, body, body.length), trigger).items);
+      };
+      assert.deepEqual(at('if (a >', '>'), []);
+      assert.ok(at('current->', '>').includes('__state'));
+      assert.deepEqual(at('x = a |', '|'), []);
+      assert.ok(at('waitpid(-1, NULL, WNOHANG |', '|').includes('WUNTRACED'));
+      assert.deepEqual(at('x = 1.', '.'), []);
+    });
     it('is silent inside comments and strings', () => {
       assert.deepEqual(completeIn('/* fo'), []);
       assert.deepEqual(completeIn('printf("fo'), []);

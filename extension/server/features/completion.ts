@@ -38,10 +38,17 @@ function groupOf(name: string): ConstantGroup | undefined {
   return lookupConstant(name)?.group;
 }
 
-export function completion(a: Analysis, pos: Position): CompletionList {
+/** Which contexts a trigger character opens completion in; elsewhere (`a > b`, `x | y`) it stays shut. */
+const TRIGGER_CONTEXTS: Readonly<Record<string, readonly string[]>> = {
+  '.': ['member'], '>': ['member'], '<': ['include'], '#': ['directive'], '|': ['flags'],
+};
+
+export function completion(a: Analysis, pos: Position, trigger?: string): CompletionList {
   const offset = a.lines.offsetAt(pos);
   const ctx = lineContext(a.text, a.lines.lineStart(pos.line), offset);
   const items: CompletionItem[] = [];
+  const allowed = trigger === undefined ? undefined : TRIGGER_CONTEXTS[trigger];
+  if (allowed && !allowed.includes(ctx.kind) && !(allowed.includes('flags') && ctx.kind === 'code')) return { isIncomplete: false, items };
   switch (ctx.kind) {
     case 'comment': case 'string': case 'pragma-value':
       return { isIncomplete: false, items };
@@ -80,6 +87,7 @@ export function completion(a: Analysis, pos: Position): CompletionList {
     if (g) wants = g === 'clone' ? ['clone', 'signal'] : [g];
   }
   const flagsOnly = ctx.afterPipe !== undefined && wants.length > 0;
+  if (trigger === '|' && !flagsOnly) return { isIncomplete: false, items };
   const rank = (g: Want): string => (wants.includes(g) ? '0' : '5');
 
   for (const c of CONSTANT_TABLE.values()) {
