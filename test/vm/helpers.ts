@@ -48,6 +48,7 @@ export function runToExit(s: Started, answers: Record<string, Value | ((args: Va
   const calls: string[] = [];
   for (let i = 0; i < max; i++) {
     const t = step(s);
+    if (t.kind === 'budget') continue;
     if (t.kind !== 'syscall') return { trap: t, out, calls };
     calls.push(t.name);
     if (t.name === 'exit_group' || t.name === 'exit') return { trap: t, out, calls };
