@@ -92,72 +92,74 @@ export function hashStep(h: number, c: number): number {
 export const HASH_SEED = -2128831035;
 
 /**
- * Open-addressing table from identifier text to one shared string and its code. Looking a name up
- * compares characters in place, so a name seen before costs no new string.
+ * Open-addressing table from identifier text to a small id, with one shared string per id and its
+ * code. Looking a name up compares characters in place, so a name seen before costs no new string.
  */
 export class InternTable {
-  private keys: Array<string | undefined>;
+  /** Strings by id, in the order they were first seen. */
+  readonly names: string[];
+  private readonly codes: number[];
+  /** Hash slots holding id + 1 (0: empty), and the hash of the name in each slot. */
+  private slots: Int32Array;
   private hashes: Int32Array;
-  private codes: Uint8Array;
-  private count = 0;
-  /** Code of the string returned by the last `intern`. */
+  /** Code of the name returned by the last `intern`. */
   code: K = K.None;
 
   constructor(from?: InternTable) {
     if (from) {
-      this.keys = from.keys.slice();
-      this.hashes = from.hashes.slice();
+      this.names = from.names.slice();
       this.codes = from.codes.slice();
-      this.count = from.count;
+      this.slots = from.slots.slice();
+      this.hashes = from.hashes.slice();
     } else {
-      this.keys = new Array<string | undefined>(512).fill(undefined);
+      this.names = [];
+      this.codes = [];
+      this.slots = new Int32Array(512);
       this.hashes = new Int32Array(512);
-      this.codes = new Uint8Array(512);
     }
   }
 
-  /** The shared string for text[start, end), whose hash the caller computed with `hashStep`. */
-  intern(text: string, start: number, end: number, hash: number): string {
-    const keys = this.keys;
-    const mask = keys.length - 1;
+  /** The id of text[start, end), whose hash the caller computed with `hashStep`; sets `code`. */
+  intern(text: string, start: number, end: number, hash: number): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
     const len = end - start;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const k = keys[i];
-      if (k === undefined) break;
-      if (this.hashes[i] === hash && k.length === len && sameText(k, text, start)) {
-        this.code = this.codes[i] as K;
-        return k;
+      const id = slots[i] - 1;
+      if (id < 0) break;
+      if (this.hashes[i] === hash) {
+        const k = this.names[id];
+        if (k.length === len && sameText(k, text, start)) {
+          this.code = this.codes[id];
+          return id;
+        }
       }
     }
-    const s = text.slice(start, end);
-    this.add(s, hash, K.None);
     this.code = K.None;
-    return s;
+    return this.add(text.slice(start, end), hash, K.None);
   }
 
-  add(s: string, hash: number, code: K): void {
-    if ((this.count + 1) * 2 > this.keys.length) this.grow();
-    const mask = this.keys.length - 1;
+  add(s: string, hash: number, code: K): number {
+    const id = this.names.length;
+    this.names.push(s);
+    this.codes.push(code);
+    if ((id + 1) * 2 > this.slots.length) this.grow();
+    else this.place(id, hash);
+    return id;
+  }
+
+  private place(id: number, hash: number): void {
+    const mask = this.slots.length - 1;
     let i = hash & mask;
-    while (this.keys[i] !== undefined) i = (i + 1) & mask;
-    this.keys[i] = s;
+    while (this.slots[i] !== 0) i = (i + 1) & mask;
+    this.slots[i] = id + 1;
     this.hashes[i] = hash;
-    this.codes[i] = code;
-    this.count++;
   }
 
   private grow(): void {
-    const old = this.keys;
-    const oldHashes = this.hashes;
-    const oldCodes = this.codes;
-    this.keys = new Array<string | undefined>(old.length * 2).fill(undefined);
-    this.hashes = new Int32Array(old.length * 2);
-    this.codes = new Uint8Array(old.length * 2);
-    this.count = 0;
-    for (let i = 0; i < old.length; i++) {
-      const k = old[i];
-      if (k !== undefined) this.add(k, oldHashes[i], oldCodes[i] as K);
-    }
+    this.slots = new Int32Array(this.slots.length * 2);
+    this.hashes = new Int32Array(this.slots.length);
+    for (let id = 0; id < this.names.length; id++) this.place(id, hashString(this.names[id]));
   }
 }
 

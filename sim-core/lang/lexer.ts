@@ -17,38 +17,77 @@ export interface RawDirective {
   bodyStart: number;
 }
 
-/** The token stream, one entry per token in each array; the last token is always `T.EOF`. */
-export class Tokens {
-  kind: Uint8Array;
-  /** Identifier code (keywords, type words); 0 for ordinary names and for other tokens. */
-  kw: Uint8Array;
-  /** 1 when a newline lies between this token and the previous one. */
-  nl: Uint8Array;
-  start: Int32Array;
-  end: Int32Array;
-  /** Numeric value of numbers and character literals. */
-  num: Float64Array;
-  /** Identifier (interned) or number text, a literal's decoded value, or the punctuator. */
-  val: string[] = [];
-  length = 0;
+/** Bytes per token in a Tokens buffer: start, end, ref (4 each), kind, kw, nl (1 each). */
+const BYTES_PER_TOKEN = 15;
+/** A buffer given back by the last finished parse, reused by the next whole-file lex. */
+let spare: ArrayBuffer | null = null;
 
-  constructor(capacity: number) {
-    this.kind = new Uint8Array(capacity);
-    this.kw = new Uint8Array(capacity);
-    this.nl = new Uint8Array(capacity);
-    this.start = new Int32Array(capacity);
-    this.end = new Int32Array(capacity);
-    this.num = new Float64Array(capacity);
+/**
+ * The token stream, one entry per token in typed arrays over one buffer; the last token is always
+ * `T.EOF`. Text is not stored per token: `ref` points into the interned names or the literal table.
+ */
+export class Tokens {
+  kind!: Uint8Array;
+  /** Identifier code (keywords, type words); 0 for ordinary names and for other tokens. */
+  kw!: Uint8Array;
+  /** 1 when a newline lies between this token and the previous one. */
+  nl!: Uint8Array;
+  start!: Int32Array;
+  end!: Int32Array;
+  /** Identifiers: index in `names`; numbers, strings, characters: index in `lits`. */
+  ref!: Int32Array;
+  length = 0;
+  private buffer!: ArrayBuffer;
+  /** Number text, or a string or character literal's decoded value. */
+  readonly lits: string[] = [];
+  /** Numeric value of each literal (numbers and characters; 0 for strings). */
+  readonly litNums: number[] = [];
+
+  constructor(capacity: number, readonly names: readonly string[], reuse: ArrayBuffer | null = null) {
+    this.use(reuse && reuse.byteLength >= capacity * BYTES_PER_TOKEN ? reuse : new ArrayBuffer(capacity * BYTES_PER_TOKEN));
+  }
+
+  private use(buf: ArrayBuffer): void {
+    const cap = Math.floor(buf.byteLength / BYTES_PER_TOKEN);
+    this.buffer = buf;
+    this.start = new Int32Array(buf, 0, cap);
+    this.end = new Int32Array(buf, cap * 4, cap);
+    this.ref = new Int32Array(buf, cap * 8, cap);
+    this.kind = new Uint8Array(buf, cap * 12, cap);
+    this.kw = new Uint8Array(buf, cap * 13, cap);
+    this.nl = new Uint8Array(buf, cap * 14, cap);
+  }
+
+  /** Identifier or number text, a literal's decoded value, or the punctuator; '' at the end. */
+  val(i: number): string {
+    const k = this.kind[i];
+    if (k === T.Ident) return this.names[this.ref[i]];
+    if (k >= T.LParen || k === T.EOF) return PUNCT_TEXT[k];
+    return this.lits[this.ref[i]];
+  }
+
+  /** Numeric value of a number or character token. */
+  num(i: number): number {
+    const k = this.kind[i];
+    return k === T.Number || k === T.Char ? this.litNums[this.ref[i]] : 0;
   }
 
   grow(): void {
-    const n = this.kind.length * 2;
-    const k = new Uint8Array(n); k.set(this.kind); this.kind = k;
-    const w = new Uint8Array(n); w.set(this.kw); this.kw = w;
-    const l = new Uint8Array(n); l.set(this.nl); this.nl = l;
-    const s = new Int32Array(n); s.set(this.start); this.start = s;
-    const e = new Int32Array(n); e.set(this.end); this.end = e;
-    const v = new Float64Array(n); v.set(this.num); this.num = v;
+    const n = this.length;
+    const { start, end, ref, kind, kw, nl } = this;
+    this.use(new ArrayBuffer(this.kind.length * 2 * BYTES_PER_TOKEN));
+    this.start.set(start.subarray(0, n));
+    this.end.set(end.subarray(0, n));
+    this.ref.set(ref.subarray(0, n));
+    this.kind.set(kind.subarray(0, n));
+    this.kw.set(kw.subarray(0, n));
+    this.nl.set(nl.subarray(0, n));
+  }
+
+  /** Hands the buffer to the next whole-file lex; these tokens must not be read afterwards. */
+  recycle(): void {
+    spare = this.buffer;
+    this.length = 0;
   }
 }
 
@@ -110,24 +149,36 @@ export class Lexer {
     private readonly directiveMode = false, private readonly knownNames?: (name: string) => boolean) {
     this.pos = start;
     // About one token per four characters in typical C; the arrays double when that is short.
-    this.tokens = new Tokens(((limit - start) >> 2) + 16);
+    // A whole file reuses the buffer of the previous parse (see Tokens.recycle).
+    const reuse = directiveMode ? null : spare;
+    if (!directiveMode) spare = null;
+    this.tokens = new Tokens(((limit - start) >> 2) + 16, this.names.names, reuse);
   }
 
   private diag(start: number, end: number, message: string, severity: Diagnostic['severity'] = 'error', code = 'syntax'): void {
     this.diagnostics.push({ range: { start, end: Math.max(end, start) }, severity, message, code });
   }
 
-  private push(kind: T, start: number, end: number, val: string, nl: boolean): number {
+  private push(kind: T, start: number, end: number, ref: number, nl: boolean, kw = 0): number {
     const tk = this.tokens;
     const n = tk.length;
     if (n === tk.kind.length) tk.grow();
     tk.kind[n] = kind;
     tk.start[n] = start;
     tk.end[n] = end;
+    tk.ref[n] = ref;
+    tk.kw[n] = kw;
     tk.nl[n] = nl ? 1 : 0;
-    tk.val.push(val);
     tk.length = n + 1;
     return n;
+  }
+
+  /** Records a literal's text or value and its number; returns its index for `Tokens.ref`. */
+  private literalRef(val: string, num: number): number {
+    const tk = this.tokens;
+    tk.lits.push(val);
+    tk.litNums.push(num);
+    return tk.lits.length - 1;
   }
 
   run(): LexResult {
@@ -154,9 +205,8 @@ export class Lexer {
           h = hashStep(h, d);
           p++;
         }
-        const name = this.names.intern(text, start, p, h);
-        const n = this.push(T.Ident, start, p, name, sawNewline);
-        tk.kw[n] = this.names.code;
+        const id = this.names.intern(text, start, p, h);
+        this.push(T.Ident, start, p, id, sawNewline, this.names.code);
         pos = p;
         lineStart = false;
         sawNewline = false;
@@ -207,9 +257,8 @@ export class Lexer {
       }
       const punct = punctuator(text, pos, c);
       if (punct !== T.EOF) {
-        const p = PUNCT_TEXT[punct];
-        pos += p.length;
-        this.push(punct, start, pos, p, sawNewline);
+        pos += PUNCT_TEXT[punct].length;
+        this.push(punct, start, pos, 0, sawNewline);
         sawNewline = false;
         continue;
       }
@@ -221,7 +270,7 @@ export class Lexer {
     if (!this.directiveMode) {
       for (const cond of this.conds) this.diag(cond.start, cond.end, 'unterminated conditional directive');
     }
-    this.push(T.EOF, limit, limit, '', true);
+    this.push(T.EOF, limit, limit, 0, true);
     return { tokens: tk, directives: this.directives, diagnostics: this.diagnostics };
   }
 
@@ -235,7 +284,7 @@ export class Lexer {
     }
     if (c === 34 /* " */) {
       const val = this.quoted(34);
-      this.push(T.String, start, this.pos, val, sawNewline);
+      this.push(T.String, start, this.pos, this.literalRef(val, 0), sawNewline);
       return true;
     }
     if (c === 39 /* ' */) {
@@ -243,8 +292,7 @@ export class Lexer {
       if (val.length !== 1) {
         this.diag(start, this.pos, val.length === 0 ? 'empty character constant' : 'multi-character constant');
       }
-      const n = this.push(T.Char, start, this.pos, val, sawNewline);
-      this.tokens.num[n] = val.length > 0 ? val.charCodeAt(0) : 0;
+      this.push(T.Char, start, this.pos, this.literalRef(val, val.length > 0 ? val.charCodeAt(0) : 0), sawNewline);
       return true;
     }
     // Any other character: report it once and skip it, so the parser never sees it.
@@ -281,8 +329,7 @@ export class Lexer {
       }
     }
     this.pos = p;
-    const n = this.push(T.Number, start, p, val, sawNewline);
-    this.tokens.num[n] = num;
+    this.push(T.Number, start, p, this.literalRef(val, num), sawNewline);
   }
 
   /** Inside a skipped #if region: step over strings and characters without reporting anything. */

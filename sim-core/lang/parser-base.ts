@@ -24,7 +24,7 @@ export class ParserBase {
   protected get kind(): T { return this.tk.kind[this.i]; }
   /** Identifier code of the current token (K.None unless it is a known word). */
   protected get kw(): K { return this.tk.kw[this.i]; }
-  protected get val(): string { return this.tk.val[this.i]; }
+  protected get val(): string { return this.tk.val(this.i); }
   protected get start(): number { return this.tk.start[this.i]; }
   protected get prevEnd(): number { return this.i > 0 ? this.tk.end[this.i - 1] : this.tk.start[0]; }
   protected peekKind(n = 1): T { return this.tk.kind[Math.min(this.i + n, this.tk.length - 1)]; }

@@ -42,9 +42,9 @@ class DirectiveParser extends ExprParser {
       const start = this.start;
       if (this.is(T.Minus) && this.peekKind() === T.Number) {
         this.advance();
-        p.args.push({ value: -this.tk.num[this.i], range: { start, end: this.tk.end[this.i] } });
+        p.args.push({ value: -this.tk.num(this.i), range: { start, end: this.tk.end[this.i] } });
       } else if (this.peekKind(0) === T.Number || this.peekKind(0) === T.Char) {
-        p.args.push({ value: this.tk.num[this.i], range: this.tokRange() });
+        p.args.push({ value: this.tk.num(this.i), range: this.tokRange() });
       } else if (this.peekKind(0) === T.String || this.peekKind(0) === T.Ident) {
         p.args.push({ value: this.val, range: this.tokRange() });
       } else {

@@ -157,12 +157,12 @@ export class ExprParser extends ParserBase {
     const start = this.start;
     switch (this.kind) {
       case T.Number: {
-        const e: Expr = { kind: 'Number', value: this.tk.num[this.i], text: this.val, range: this.tokRange() };
+        const e: Expr = { kind: 'Number', value: this.tk.num(this.i), text: this.val, range: this.tokRange() };
         this.advance();
         return e;
       }
       case T.Char: {
-        const e: Expr = { kind: 'Char', value: this.tk.num[this.i], range: this.tokRange() };
+        const e: Expr = { kind: 'Char', value: this.tk.num(this.i), range: this.tokRange() };
         this.advance();
         return e;
       }

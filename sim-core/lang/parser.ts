@@ -426,6 +426,8 @@ export function parse(text: string): ParseResult {
     diagnostics.push(...lexed.diagnostics);
     const directives = parseDirectives(text, lexed.directives, diagnostics);
     const program = new Parser(text, lexed.tokens, diagnostics).parseProgram(directives);
+    // Nothing in the result refers to the tokens, so their buffer can serve the next parse.
+    lexed.tokens.recycle();
     diagnostics.sort((a, b) => a.range.start - b.range.start);
     return { program, diagnostics };
   } catch (e) {
