@@ -255,7 +255,7 @@ static int copy_mm(unsigned long clone_flags, struct task_struct *tsk)
   },
   share: (k, t, f) => {
     const old = f.locals.oldmm as mm_struct;
-    if (f.locals.clone_flags & C.CLONE_VM) { old.mm_users++; f.locals.mm = old; k.jump(f, 'set'); }
+    if (f.locals.clone_flags & C.CLONE_VM) { old.mm_users++; f.locals.mm = old; f.locals.tsk.mm = f.locals.tsk.active_mm = old; k.jump(f, 'set'); }
   },
   dup: (k, t, f) => k.call(t, dup_mm, { tsk: f.locals.tsk, oldmm: f.locals.oldmm as mm_struct, mm: null }),
   set: (_k, _t, f) => {

@@ -203,17 +203,18 @@ static int exec_mmap(struct mm_struct *mm)
   old: (_k, t, f) => { f.locals.old_mm = t.mm; },
   release: (k, t) => exec_mm_release(k, t),
   switch: (_k, t, f) => {
+    const active = t.active_mm;
     t.active_mm = f.locals.mm;
     t.mm = f.locals.mm;
-  },
-  put: (_k, t, f) => {
+    // The old reference goes with the pointer (mmput below), so counts match users at each step.
     const old = f.locals.old_mm;
     if (old) {
       if (t.thread.stack_segment >= 0 && old.memory && old.mm_users > 1) old.memory.freeStack(t.thread.stack_segment);
       mmput(old);
-    } else if (t.active_mm && t.active_mm !== f.locals.mm) mmdrop(t.active_mm);
+    } else if (active && active !== f.locals.mm) mmdrop(active);
     t.thread.stack_segment = -1;
   },
+  put: () => { /* The old mm was put when the task switched away from it. */ },
   ret: (k, t) => k.ret(t, 0),
 }, ['mm', 'old_mm']);
 

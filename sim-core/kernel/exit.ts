@@ -231,14 +231,16 @@ static void exit_mm(void)
     if (!t.mm) k.jump(f, 'ret');
   },
   grab: (_k, t) => { if (t.mm) t.mm.mm_count++; },
-  drop: (_k, t) => { t.mm = null; },
-  mmput: (k, t, f) => {
+  drop: (_k, t, f) => {
+    // The reference goes with the pointer, so that mm_users always equals the tasks using it.
     const mm = f.locals.mm;
+    t.mm = null;
     if (!mm) return;
     if (t.thread.stack_segment >= 0 && mm.memory) mm.memory.freeStack(t.thread.stack_segment);
     t.thread.stack_segment = -1;
     mmput(mm);
   },
+  mmput: () => { /* Done with the pointer above: mm_users dropped, the last user tore it down. */ },
   ret: (k, t) => k.ret(t, 0),
 }, ['mm']);
 

@@ -349,6 +349,7 @@ bad_fork_cleanup_count:
     const p = f.retp as task_struct;
     f.locals.p = p;
     f.locals.done = 1;
+    k.forking.add(p);
     const rl = t.signal.rlim_nproc.rlim_cur;
     if (p.real_cred.uid !== 0 && rl >= 0 && p.real_cred.user.processes >= rl) {
       f.locals.retval = -C.EAGAIN;
@@ -439,13 +440,14 @@ bad_fork_cleanup_count:
       list_add_tail(p.thread_node, p.signal.thread_head);
     }
     k.pid_hash.set(p.pid, p);
+    k.forking.delete(p);
     k.nr_threads++;
     k.total_forks++;
   },
   ret: (k, t, f) => k.ret(t, 0, f.locals.p),
   bad_fork: (k, t, f) => {
     const p = f.locals.p;
-    if (p) undo_copy(k, t, p, f.locals.done, f.locals.clone_flags);
+    if (p) { undo_copy(k, t, p, f.locals.done, f.locals.clone_flags); k.forking.delete(p); }
     k.emit({ kind: 'fork-failed', pid: t.pid, errno: f.locals.retval === -C.ENOMEM ? 'ENOMEM' : 'EAGAIN', limit: f.locals.limit });
     k.ret(t, f.locals.retval, null);
   },

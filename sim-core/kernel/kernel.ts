@@ -66,6 +66,8 @@ export class Kernel {
   module_memory: UserMemory | null = null;
   /** The module init function's return value once do_one_initcall has it (null: not yet). */
   module_init_ret: number | null = null;
+  /** Tasks copy_process is building: they hold references before they are hashed. */
+  readonly forking = new Set<task_struct>();
   /** Task handles given to scenario code (struct task_struct *), by KRef id (the task's addr). */
   readonly krefs = new Map<number, task_struct>();
   /** Spin locks of scenario kernel code, by address: the holder. */
