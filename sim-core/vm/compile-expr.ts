@@ -45,7 +45,7 @@ export function convertValue(v: number, t: CType): number {
     case 4: return t.unsigned ? v >>> 0 : v | 0;
     case 2: return t.unsigned ? v & 0xffff : (v << 16) >> 16;
     case 1: return t.name === 'bool' || t.name === '_Bool' ? (v ? 1 : 0) : t.unsigned ? v & 0xff : (v << 24) >> 24;
-    default: return Math.trunc(v);
+    default: return Math.trunc(v) + 0;
   }
 }
 

@@ -110,7 +110,8 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
       case Op.SUB: { const b = stack.pop() as number; stack.push((stack.pop() as number) - b); break; }
       case Op.MUL: {
         const k = code[pc++], b = stack.pop() as number, a = stack.pop() as number;
-        stack.push(k === 0 ? a * b : k === 1 ? Math.imul(a, b) : Math.imul(a, b) >>> 0);
+        // `+ 0` turns JavaScript's -0 into C's 0.
+        stack.push(k === 0 ? a * b + 0 : k === 1 ? Math.imul(a, b) : Math.imul(a, b) >>> 0);
         break;
       }
       case Op.DIV: case Op.MOD: {
@@ -121,8 +122,8 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
           stack.push(0);
           break loop;
         }
-        if (op === Op.DIV) stack.push(k === 1 ? (a / b) | 0 : Math.trunc(a / b));
-        else stack.push(k === 1 ? (a % b) | 0 : a % b);
+        if (op === Op.DIV) stack.push(k === 1 ? (a / b) | 0 : Math.trunc(a / b) + 0);
+        else stack.push(k === 1 ? (a % b) | 0 : (a % b) + 0);
         break;
       }
       case Op.SHL: {
@@ -140,7 +141,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         stack.push(bitop(op, stack.pop() as number, b));
         break;
       }
-      case Op.NEG: stack.push(-(stack.pop() as number)); break;
+      case Op.NEG: stack.push(0 - (stack.pop() as number)); break;
       case Op.BNOT: stack.push(-(stack.pop() as number) - 1); break;
       case Op.LNOT: stack.push(stack.pop() === 0 ? 1 : 0); break;
       case Op.EQ: { const b = stack.pop(); stack.push(equal(stack.pop(), b) ? 1 : 0); break; }
