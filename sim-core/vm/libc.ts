@@ -145,7 +145,8 @@ const PRINTK_LEVEL: Readonly<Record<string, string>> = {
 };
 
 /**
- * Shapes a libc call into what the kernel sees. Sets regs.pendingRet when the C library reports
+ * Shapes a libc call into what the kernel sees. execve gets [path, argv address, envp address]:
+ * the kernel copies the strings (copy_strings) with getUser, as do_execveat_common does. Sets regs.pendingRet when the C library reports
  * something other than the kernel's result (printf's character count).
  */
 export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs): Trap | Fault {
@@ -175,12 +176,15 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       return trap('write', [num(a[0]), t.slice(0, Math.max(0, num(a[2])))]);
     }
     case 'execl': case 'execlp': case 'execle': {
-      const argv: string[] = [];
-      for (let i = 1; i < a.length && a[i] !== 0; i++) argv.push(str(a[i]));
-      return trap('execve', [execPath(str(a[0]), site.name === 'execlp'), ...argv]);
+      // Like glibc, gather the listed arguments into an argv array (here a fresh block of cells).
+      const end = a.indexOf(0, 1);
+      const list = a.slice(1, end < 0 ? a.length : end);
+      const block = mem.newBlock(list.length + 1) * SEGMENT_SPAN;
+      list.forEach((v, i) => mem.store(block + i, typeof v === 'string' ? v : str(v)));
+      return trap('execve', [execPath(str(a[0]), site.name === 'execlp'), block, 0]);
     }
     case 'execv': case 'execvp': case 'execve':
-      return trap('execve', [execPath(str(a[0]), site.name === 'execvp'), ...readArgv(mem, a[1])]);
+      return trap('execve', [execPath(str(a[0]), site.name === 'execvp'), num(a[1]), num(a[2])]);
     case 'clone': return trap('clone', [num(a[2]), a[1] ?? 0, a[0] ?? 0, a[3] ?? 0]);
     case 'sigaction': {
       const act = num(a[1]);
