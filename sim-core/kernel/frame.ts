@@ -42,7 +42,8 @@ export interface KFrame<L = object> {
 /** Kernel functions scenario kernel code calls directly (they return into scenario code). */
 export const ENTRY_POINTS = new Set([
   'kthread_create_on_node', 'kthread_stop', 'wake_up_process', 'schedule', 'schedule_timeout',
-  'msleep', 'printk', 'kthread_should_stop',
+  'msleep', 'printk', 'kthread_should_stop', 'kthread_run', '_raw_spin_lock', '_raw_spin_unlock',
+  'get_current', 'find_task_by_vpid', 'do_exit',
 ]);
 
 const MARKER = /\s*@([A-Za-z_][A-Za-z0-9_]*)\s*$/;

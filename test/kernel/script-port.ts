@@ -3,7 +3,6 @@
 // Named programs serve execve, thread start routines, kthread functions and signal handlers.
 
 import { Engine } from '../../sim-core/machine/engine';
-import * as C from '../../sim-core/kernel/consts';
 import type { task_struct } from '../../sim-core/kernel/task';
 import type { UserPort } from '../../sim-core/kernel/uport';
 import type { KRef, Trap, UserMemory, UserRegs, Value } from '../../sim-core/vm/types';

@@ -12,10 +12,18 @@ import * as release from '../../sim-core/kernel/release';
 import * as wait from '../../sim-core/kernel/wait';
 import * as signal from '../../sim-core/kernel/signal';
 import * as sched from '../../sim-core/kernel/sched';
+import * as exec from '../../sim-core/kernel/exec';
+import * as execThread from '../../sim-core/kernel/exec-thread';
+import * as sigaction from '../../sim-core/kernel/sigaction';
+import * as sys from '../../sim-core/kernel/sys';
+import * as kthread from '../../sim-core/kernel/kthread';
+import * as kmodule from '../../sim-core/kernel/module';
+import * as kcode from '../../sim-core/kernel/kcode';
+import * as futex from '../../sim-core/kernel/futex';
 
 function allKfuncs(): KFunction<object>[] {
   const out: KFunction<object>[] = [];
-  for (const mod of [fork, copy, exit, notify, release, wait, signal, sched]) {
+  for (const mod of [fork, copy, exit, notify, release, wait, signal, sched, exec, execThread, sigaction, sys, kthread, kmodule, kcode, futex]) {
     for (const v of Object.values(mod)) {
       if (v && typeof v === 'object' && 'handlers' in v && 'labels' in v) out.push(v as KFunction<object>);
     }
@@ -28,7 +36,8 @@ describe('kernel sources and step tables', () => {
 
   it('finds the modelled functions', () => {
     const names = fns.map((f) => f.name);
-    for (const n of ['kernel_clone', 'copy_process', 'do_exit', 'exit_notify', 'release_task', 'wait_task_zombie', 'get_signal']) {
+    for (const n of ['kernel_clone', 'copy_process', 'do_exit', 'exit_notify', 'release_task', 'wait_task_zombie', 'get_signal',
+      'begin_new_exec', 'de_thread', 'exec_mmap', 'do_sigaction', 'kthreadd', 'kthread', 'kthread_stop', 'futex_wait', 'do_one_initcall']) {
       assert.ok(names.includes(n), n);
     }
     assert.equal(new Set(names).size, names.length, 'duplicate kernel function names');
@@ -44,7 +53,8 @@ describe('kernel sources and step tables', () => {
   it('each displayed function defines its name exactly once', () => {
     for (const f of fns) {
       const sys = f.name.startsWith('__x64_sys_') ? f.name.slice('__x64_sys_'.length) : null;
-      const def = sys ? new RegExp(`^SYSCALL_DEFINE\\d\\(${sys}\\b`, 'gm') : new RegExp(`^(?:[\\w ]+[ *])?${f.name}\\(`, 'gm');
+      // A macro (kthread_run) is defined by its #define line.
+      const def = sys ? new RegExp(`^SYSCALL_DEFINE\\d\\(${sys}\\b`, 'gm') : new RegExp(`^(?:#define |(?:[\\w ]+[ *])?)${f.name}\\(`, 'gm');
       const n = (f.text.match(def) ?? []).length;
       assert.equal(n, 1, `${f.name}: ${n} definitions`);
     }
