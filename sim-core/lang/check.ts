@@ -11,6 +11,8 @@ import { closest } from './suggest';
 
 interface Sym {
   kind: 'var' | 'function' | 'define';
+  /** The block scope that declared a local (its number); -1 for file-scope names. */
+  scope: number;
   range: Range;
   type?: { name: string; pointer: number };
   fn?: FunctionDef;
@@ -23,7 +25,17 @@ export class Checker {
   private readonly globals = new Map<string, Sym>();
   private readonly structs = new Map<string, Map<string, { name: string; pointer: number }>>();
   private readonly defines = new Map<string, Expr | undefined>();
-  private scopes: Array<Map<string, Sym>> = [];
+  /**
+   * Locals visible at this point, one entry per name (inner declarations shadow outer ones). Leaving
+   * a scope replays its undo entries (name, shadowed symbol) backwards, so no map is copied or made.
+   */
+  private readonly locals = new Map<string, Sym>();
+  private readonly undoNames: string[] = [];
+  private readonly undoSyms: Array<Sym | undefined> = [];
+  private readonly scopeMarks: number[] = [];
+  /** Number of the innermost open scope; every scope gets a fresh one. */
+  private scope = -1;
+  private scopeCount = 0;
   private facts = new Map<string, FunctionFacts>();
   private current: FunctionFacts | null = null;
   private currentFn: FunctionDef | null = null;
@@ -63,7 +75,7 @@ export class Checker {
       if (d.kind !== 'Define') continue;
       if (this.defines.has(d.name)) this.diag(d.nameRange, 'warning', 'duplicate', `'${d.name}' redefined`);
       this.defines.set(d.name, d.value);
-      this.globals.set(d.name, { kind: 'define', range: d.nameRange });
+      this.globals.set(d.name, { kind: 'define', scope: -1, range: d.nameRange });
     }
     for (const it of this.program.items) {
       if (it.kind === 'Struct') {
@@ -77,20 +89,20 @@ export class Checker {
         if (CALLS.has(it.name) && it.body) {
           this.diag(it.nameRange, 'error', 'duplicate', `'${it.name}' is a built-in call and cannot be redefined`);
         }
-        if (!prev || it.body) this.globals.set(it.name, { kind: 'function', range: it.nameRange, fn: it });
+        if (!prev || it.body) this.globals.set(it.name, { kind: 'function', scope: -1, range: it.nameRange, fn: it });
       } else if (it.kind === 'VarDecl') {
         for (const d of it.declarators) {
           const prev = this.globals.get(d.name);
           if (prev && (prev.kind !== 'var' || it.storage !== 'extern')) {
             this.diag(d.nameRange, 'error', 'duplicate', `redefinition of '${d.name}'`);
           }
-          this.globals.set(d.name, { kind: 'var', range: d.nameRange, type: { name: it.type.name, pointer: it.type.pointer + d.pointer } });
+          this.globals.set(d.name, { kind: 'var', scope: -1, range: d.nameRange, type: { name: it.type.name, pointer: it.type.pointer + d.pointer } });
         }
       } else if (it.kind === 'MacroDecl' && (it.name === 'LIST_HEAD' || it.name === 'DEFINE_SPINLOCK')) {
         const a = it.args[0];
         if (a?.kind === 'Ident') {
           if (this.globals.has(a.name)) this.diag(a.range, 'error', 'duplicate', `redefinition of '${a.name}'`);
-          this.globals.set(a.name, { kind: 'var', range: a.range, type: { name: it.name === 'LIST_HEAD' ? 'struct list_head' : 'spinlock_t', pointer: 0 } });
+          this.globals.set(a.name, { kind: 'var', scope: -1, range: a.range, type: { name: it.name === 'LIST_HEAD' ? 'struct list_head' : 'spinlock_t', pointer: 0 } });
         }
       }
     }
@@ -121,18 +133,34 @@ export class Checker {
     this.diag(t.range, 'error', 'unknown-type', `storage size of '${t.name}' is not known: no such struct is defined`);
   }
 
+  private openScope(): void {
+    this.scopeMarks.push(this.undoNames.length);
+    this.scopeMarks.push(this.scope);
+    this.scope = this.scopeCount++;
+  }
+
+  private closeScope(): void {
+    this.scope = this.scopeMarks.pop() as number;
+    const mark = this.scopeMarks.pop() as number;
+    for (let i = this.undoNames.length - 1; i >= mark; i--) {
+      const prev = this.undoSyms[i];
+      if (prev) this.locals.set(this.undoNames[i], prev);
+      else this.locals.delete(this.undoNames[i]);
+    }
+    this.undoNames.length = mark;
+    this.undoSyms.length = mark;
+  }
+
   private declare(name: string, range: Range, type: { name: string; pointer: number }): void {
-    const scope = this.scopes[this.scopes.length - 1];
-    if (scope.has(name)) this.diag(range, 'error', 'duplicate', `redefinition of '${name}'`);
-    scope.set(name, { kind: 'var', range, type });
+    const prev = this.locals.get(name);
+    if (prev && prev.scope === this.scope) this.diag(range, 'error', 'duplicate', `redefinition of '${name}'`);
+    this.undoNames.push(name);
+    this.undoSyms.push(prev);
+    this.locals.set(name, { kind: 'var', scope: this.scope, range, type });
   }
 
   private lookup(name: string): Sym | undefined {
-    for (let i = this.scopes.length - 1; i >= 0; i--) {
-      const s = this.scopes[i].get(name);
-      if (s) return s;
-    }
-    return this.globals.get(name);
+    return this.locals.get(name) ?? this.globals.get(name);
   }
 
   // ---- functions and statements ----
@@ -140,10 +168,10 @@ export class Checker {
     this.current = this.facts.get(f.name) ?? { refs: new Set(), uses: [] };
     this.facts.set(f.name, this.current);
     this.currentFn = f;
-    this.scopes = [new Map()];
+    this.openScope();
     for (const p of f.params) if (p.name && p.nameRange) this.declare(p.name, p.nameRange, { name: p.type.name, pointer: p.type.pointer });
     if (f.body) this.stmts(f.body.body);
-    this.scopes = [];
+    this.closeScope();
     this.current = null;
     this.currentFn = null;
   }
@@ -200,9 +228,9 @@ export class Checker {
   private stmt(s: Stmt): void {
     switch (s.kind) {
       case 'Block':
-        this.scopes.push(new Map());
+        this.openScope();
         this.stmts(s.body);
-        this.scopes.pop();
+        this.closeScope();
         return;
       case 'VarDecl':
         this.checkType(s.type, true);
@@ -217,12 +245,12 @@ export class Checker {
       case 'While': this.expr(s.test); this.sub(s.body); return;
       case 'DoWhile': this.sub(s.body); this.expr(s.test); return;
       case 'For':
-        this.scopes.push(new Map());
+        this.openScope();
         if (s.init) this.stmt(s.init);
         if (s.test) this.expr(s.test);
         if (s.update) this.expr(s.update);
         this.sub(s.body);
-        this.scopes.pop();
+        this.closeScope();
         return;
       case 'Switch': this.expr(s.test); this.sub(s.body); return;
       case 'Case': this.expr(s.value); return;
@@ -239,10 +267,11 @@ export class Checker {
 
   /** A nested statement gets its own scope, as a C compiler gives it. */
   private sub(s: Stmt): void {
-    this.scopes.push(new Map());
+    this.openScope();
+    // A lone statement has nothing before it to make it unreachable: checking it is enough.
     if (s.kind === 'Block') this.stmts(s.body);
-    else this.stmts([s]);
-    this.scopes.pop();
+    else this.stmt(s);
+    this.closeScope();
   }
 
   // ---- expressions ----
@@ -292,7 +321,8 @@ export class Checker {
   }
 
   private *visibleNames(callee: boolean): Iterable<string> {
-    for (const sc of this.scopes) yield* sc.keys();
+    // In the order of declaration, outer scopes first, as a walk of nested scopes would give.
+    yield* this.locals.keys();
     yield* this.globals.keys();
     yield* CALLS.keys();
     if (!callee) yield* CONSTANT_TABLE.keys();
