@@ -14,6 +14,11 @@ import type { task_struct, user_struct } from '../kernel/task';
 import type { UserPort } from '../kernel/uport';
 import type { Trap, UserMemory, UserRegs, Value } from '../vm/types';
 
+/** VM instructions a task runs in one step before the step ends (a timer tick's worth). */
+const USER_BUDGET = 1000;
+/** What a statement trap is charged against that budget (statements average a few instructions). */
+const STMT_COST = 4;
+
 /** Runs user code of a task until its next trap. */
 export type RunUser = (t: task_struct, budget: number) => Trap;
 
@@ -80,16 +85,54 @@ export class Engine {
     return t;
   }
 
-  /** One tick: every CPU runs its current task for one step. Returns false when all are idle. */
+  /** The task each CPU ran in the last tick (null: idle), for the debugger's checks. */
+  readonly ran: Array<task_struct | null> = [];
+  /** Kernel stack depth of that task before its step (a deeper stack after it means a call). */
+  readonly depthBefore: number[] = [];
+  /** The trap that ended that task's user code in its step, or null for a kernel step. */
+  readonly trapOf: Array<Trap | null> = [];
+  /** Set by stepTask when the step ran user code. */
+  private userTrap: Trap | null = null;
+  /**
+   * Called at a 'statement' or 'call' trap (only when the port asks the VM for them); returning
+   * true suspends the tick there, before the statement runs, until the next tick() call.
+   */
+  userHook: ((t: task_struct, trap: Trap) => boolean) | null = null;
+  /** CPU whose step is suspended at a user point (-1: none), and what is left of its budget. */
+  suspendedCpu = -1;
+  private suspendedBudget = 0;
+  private suspendedRan = false;
+
+  /**
+   * One tick: every CPU runs its current task for one step. Returns false when all are idle.
+   * A tick suspended by userHook resumes where it stopped, so stops never change the schedule.
+   */
   tick(): boolean {
     const k = this.k;
     let ran = false;
-    for (const rq of k.rq) {
-      let t = rq.curr;
-      if (!t || rq.need_resched || !t.se.on_rq) t = rq.pick_next();
-      if (!t) continue;
+    let first = 0;
+    if (this.suspendedCpu >= 0) { first = this.suspendedCpu; ran = this.suspendedRan; }
+    for (let cpu = first; cpu < k.rq.length; cpu++) {
+      const rq = k.rq[cpu];
+      let t: task_struct | null;
+      let done: boolean;
+      if (cpu === this.suspendedCpu) {
+        this.suspendedCpu = -1;
+        t = this.ran[cpu] as task_struct;
+        done = this.userStep(t, this.suspendedBudget);
+      } else {
+        t = rq.curr;
+        if (!t || rq.need_resched || !t.se.on_rq) t = rq.pick_next();
+        this.ran[cpu] = t;
+        this.trapOf[cpu] = null;
+        if (!t) continue;
+        this.depthBefore[cpu] = t.stack.length;
+        this.userTrap = null;
+        done = this.stepTask(t);
+      }
       ran = true;
-      this.stepTask(t);
+      if (!done) { this.suspendedCpu = cpu; this.suspendedRan = ran; return ran; }
+      this.trapOf[cpu] = this.userTrap;
       rq.update_curr(C.NS_PER_STEP);
       if (rq.should_preempt() && t.stack.length <= Math.max(0, t.vm_base)) rq.need_resched = true;
       if (k.panicked) break;
@@ -111,8 +154,11 @@ export class Engine {
     }
   }
 
-  /** One step of task t: a kernel frame step, signal delivery, or user code to its next trap. */
-  stepTask(t: task_struct): void {
+  /**
+   * One step of task t: a kernel frame step, signal delivery, or user code to its next trap.
+   * Returns false when userHook suspended the step at a statement.
+   */
+  stepTask(t: task_struct): boolean {
     const k = this.k;
     const n = t.stack.length;
     if (n > 0 && (t.vm_base < 0 || n > t.vm_base)) {
@@ -120,22 +166,40 @@ export class Engine {
       const pc = f.pc;
       f.pc = pc + 1;
       f.fn.handlers[pc](k, t, f);
-      return;
+      return true;
     }
     if (k.signal_pending(t) || t.signal.flags & C.SIGNAL_GROUP_EXIT) {
       k.call(t, get_signal, { signr: 0, handler: 0 });
-      return;
+      return true;
     }
     const restart = this.pendingTrap.get(t);
     if (restart) {
       this.pendingTrap.delete(t);
       this.syscall(t, restart.name, restart.args);
-      return;
+      return true;
     }
-    if (t.builtin === 'init') { this.syscall(t, t.in_syscall === 'wait4' ? 'pause' : 'wait4', [-1, 0, C.__WALL]); return; }
-    if (t.builtin === 'kthreadd') { t.__state = C.TASK_INTERRUPTIBLE; k.schedule(t); return; }
-    const trap = this.runUser(t, 1000);
-    this.handleTrap(t, trap);
+    if (t.builtin === 'init') { this.syscall(t, t.in_syscall === 'wait4' ? 'pause' : 'wait4', [-1, 0, C.__WALL]); return true; }
+    if (t.builtin === 'kthreadd') { t.__state = C.TASK_INTERRUPTIBLE; k.schedule(t); return true; }
+    return this.userStep(t, USER_BUDGET);
+  }
+
+  /**
+   * Runs user code to its next kernel trap. Statement and call traps (asked for by the debugger)
+   * do not end the step; each is charged STMT_COST instructions so a busy loop still ends it.
+   */
+  private userStep(t: task_struct, budget: number): boolean {
+    let left = budget;
+    for (;;) {
+      const trap = this.runUser(t, left);
+      this.userTrap = trap;
+      if (trap.kind !== 'statement' && trap.kind !== 'call') {
+        this.handleTrap(t, trap);
+        return true;
+      }
+      left -= STMT_COST;
+      if (this.userHook !== null && this.userHook(t, trap)) { this.suspendedBudget = left; return false; }
+      if (left <= 0) return true;
+    }
   }
 
   handleTrap(t: task_struct, trap: Trap): void {
@@ -155,7 +219,8 @@ export class Engine {
     const k = this.k;
     t.in_syscall = name;
     if (name === 'write' || name === 'printf') {
-      k.write(t, 1, k.user.readString(t, args[args.length - 1] ?? ''));
+      const fd = args.length > 1 && typeof args[0] === 'number' ? args[0] : 1;
+      k.write(t, fd, k.user.readString(t, args[args.length - 1] ?? ''));
       k.user.syscallReturn(t, 0);
       return;
     }

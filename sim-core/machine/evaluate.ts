@@ -1,0 +1,253 @@
+// The C expression evaluator of conditions, logpoints, watches and the debug console: reads
+// (never writes) kernel objects, frame locals, kernel globals and the catalog's constants.
+import type { Expr } from '../lang/ast';
+import { lookupConstant } from '../lang/builtins';
+import { parse } from '../lang/parser';
+import { ListHead } from '../kernel/list';
+import type { Kernel } from '../kernel/kernel';
+import type { task_struct } from '../kernel/task';
+import { NSEC_PER_JIFFY } from '../kernel/sched';
+import { pointerText } from '../debug/decode';
+import type { EvalValue } from '../machine-types';
+
+/** A value while evaluating: numbers, strings, kernel objects, NULL. */
+export type Raw = number | string | object | null;
+
+export interface EvalScope {
+  k: Kernel;
+  current: task_struct | null;
+  /** A local of the selected frame, or undefined when there is none of that name. */
+  local(name: string): Raw | undefined;
+}
+
+const PREFIX = 'void __kproc_eval(void) { ';
+const cache = new Map<string, Expr | string>();
+
+/** Parses an expression once; later evaluations of the same text reuse the tree. */
+export function parseExpression(text: string): Expr | string {
+  const hit = cache.get(text);
+  if (hit !== undefined) return hit;
+  const parsed = parse(`${PREFIX}${text}\n; }`);
+  const err = parsed.diagnostics.find((d) => d.severity === 'error');
+  let out: Expr | string;
+  const fn = parsed.program.items[0];
+  const first = fn && fn.kind === 'Function' ? fn.body?.body[0] : undefined;
+  if (err) out = err.message;
+  else if (!first || first.kind !== 'ExprStmt' || (fn.kind === 'Function' && (fn.body?.body.length ?? 0) > 2)) out = 'expected one expression';
+  else out = first.expr;
+  if (cache.size > 1000) cache.clear();
+  cache.set(text, out);
+  return out;
+}
+
+export class EvalError extends Error {}
+
+function isRecord(v: Raw): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+function toNumber(v: Raw, what: string): number {
+  if (typeof v === 'number') return v;
+  if (v === null) return 0;
+  if (typeof v === 'object') {
+    const a = (v as { addr?: unknown }).addr;
+    if (typeof a === 'number') return a;
+    return 1;
+  }
+  throw new EvalError(`${what}: a string is not a number`);
+}
+
+function truthy(v: Raw): boolean {
+  if (v === null) return false;
+  if (typeof v === 'number') return v !== 0;
+  return true;
+}
+
+function equal(a: Raw, b: Raw): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  if (isRecord(a) || isRecord(b)) {
+    if (a === b) return true;
+    if (a === null || b === null || a === 0 || b === 0) return false;
+    return toNumber(a, '==') === toNumber(b, '==');
+  }
+  return a === b;
+}
+
+function field(obj: Raw, name: string): Raw {
+  if (obj === null || obj === 0) throw new EvalError(`Cannot access memory at address 0x0 (reading ${name})`);
+  if (!isRecord(obj)) throw new EvalError(`Attempt to extract a component of a value that is not a structure ('${name}').`);
+  if (obj instanceof ListHead && (name === 'next' || name === 'prev')) return obj[name];
+  if (!Object.prototype.hasOwnProperty.call(obj, name)) throw new EvalError(`There is no member named ${name}.`);
+  const v = obj[name];
+  if (v === undefined) return null;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'object') return v;
+  throw new EvalError(`${name} cannot be shown`);
+}
+
+const WAIT_MACROS: Record<string, (s: number) => number> = {
+  WIFEXITED: (s) => ((s & 0x7f) === 0 ? 1 : 0),
+  WEXITSTATUS: (s) => (s >> 8) & 0xff,
+  WIFSIGNALED: (s) => (((s & 0x7f) + 1) >> 1 > 0 && (s & 0x7f) !== 0x7f && (s & 0x7f) !== 0 ? 1 : 0),
+  WTERMSIG: (s) => s & 0x7f,
+  WIFSTOPPED: (s) => ((s & 0xff) === 0x7f ? 1 : 0),
+  WSTOPSIG: (s) => (s >> 8) & 0xff,
+  WCOREDUMP: (s) => (s & 0x80 ? 1 : 0),
+  WIFCONTINUED: (s) => (s === 0xffff ? 1 : 0),
+};
+
+function call(e: Extract<Expr, { kind: 'Call' }>, s: EvalScope): Raw {
+  if (e.callee.kind !== 'Ident') throw new EvalError('only named functions can be called');
+  const name = e.callee.name;
+  const args = e.args.map((a) => value(a, s));
+  const n = (i: number): number => toNumber(args[i] ?? 0, name);
+  switch (name) {
+    case 'find_task_by_vpid': case 'find_task_by_pid_ns': case 'pid_task': return s.k.find_task_by_vpid(n(0));
+    case 'task_pid_nr': case 'task_pid_vnr': return (field(args[0] ?? null, 'pid') as number);
+    case 'task_tgid_nr': case 'task_tgid_vnr': return (field(args[0] ?? null, 'tgid') as number);
+    case 'get_current': return s.current;
+    case 'thread_group_leader': { const t = args[0] ?? null; return field(t, 'group_leader') === t ? 1 : 0; }
+    case 'list_empty': { const h = args[0]; return h instanceof ListHead ? (h.next === h ? 1 : 0) : 1; }
+    case 'IS_ERR': return n(0) < 0 && n(0) >= -4095 ? 1 : 0;
+    case 'PTR_ERR': return n(0);
+    default: break;
+  }
+  const w = WAIT_MACROS[name];
+  if (w) return w(n(0));
+  throw new EvalError(`the debugger cannot call '${name}' (it may change state)`);
+}
+
+function ident(name: string, s: EvalScope): Raw {
+  const l = s.local(name);
+  if (l !== undefined) return l;
+  const k = s.k;
+  switch (name) {
+    case 'current': return s.current;
+    case 'init_task': return k.init_task;
+    case 'nr_threads': return k.nr_threads;
+    case 'total_forks': return k.total_forks;
+    case 'pid_max': return k.pid_max;
+    case 'last_pid': return k.last_pid;
+    case 'jiffies': return Math.floor(k.clock / NSEC_PER_JIFFY);
+    case 'kthreadd_task': return k.kthreadd_task;
+    default: break;
+  }
+  const c = lookupConstant(name);
+  if (c && typeof c.value === 'number') return c.value;
+  // gdb-style shorthand: a field of the stopped task (`pid == 4`, `comm`).
+  if (s.current && Object.prototype.hasOwnProperty.call(s.current, name)) return field(s.current, name);
+  throw new EvalError(`No symbol "${name}" in current context.`);
+}
+
+function binary(op: string, a: Raw, b: Raw): Raw {
+  switch (op) {
+    case '==': return equal(a, b) ? 1 : 0;
+    case '!=': return equal(a, b) ? 0 : 1;
+    default: break;
+  }
+  const x = toNumber(a, op), y = toNumber(b, op);
+  const big = (f: (p: bigint, q: bigint) => bigint): number => Number(BigInt.asIntN(64, f(BigInt(Math.trunc(x)), BigInt(Math.trunc(y)))));
+  switch (op) {
+    case '+': return x + y;
+    case '-': return x - y;
+    case '*': return x * y;
+    case '/': if (y === 0) throw new EvalError('Division by zero'); return Math.trunc(x / y);
+    case '%': if (y === 0) throw new EvalError('Division by zero'); return x % y;
+    case '<<': return big((p, q) => p << q);
+    case '>>': return big((p, q) => p >> q);
+    case '&': return big((p, q) => p & q);
+    case '|': return big((p, q) => p | q);
+    case '^': return big((p, q) => p ^ q);
+    case '<': return x < y ? 1 : 0;
+    case '>': return x > y ? 1 : 0;
+    case '<=': return x <= y ? 1 : 0;
+    case '>=': return x >= y ? 1 : 0;
+    default: throw new EvalError(`operator ${op} is not supported`);
+  }
+}
+
+export function value(e: Expr, s: EvalScope): Raw {
+  switch (e.kind) {
+    case 'Number': return e.value;
+    case 'Char': return e.value;
+    case 'String': return e.value;
+    case 'Ident': return ident(e.name, s);
+    case 'Member': return field(value(e.object, s), e.name);
+    case 'Index': {
+      const o = value(e.object, s);
+      const i = toNumber(value(e.index, s), '[]');
+      if (Array.isArray(o)) { const v = o[i] as unknown; return v === undefined ? null : (v as Raw); }
+      if (typeof o === 'string') return o.charCodeAt(i) || 0;
+      throw new EvalError('cannot subscript something that is not an array');
+    }
+    case 'Call': return call(e, s);
+    case 'Cast': return value(e.operand, s);
+    case 'Unary': {
+      const v = value(e.operand, s);
+      switch (e.op) {
+        case '-': return -toNumber(v, '-');
+        case '+': return toNumber(v, '+');
+        case '!': return truthy(v) ? 0 : 1;
+        case '~': return ~toNumber(v, '~');
+        case '&': case '*': return v;
+        default: throw new EvalError('the debugger does not evaluate increments and decrements');
+      }
+    }
+    case 'Binary': {
+      if (e.op === '&&') return truthy(value(e.left, s)) && truthy(value(e.right, s)) ? 1 : 0;
+      if (e.op === '||') return truthy(value(e.left, s)) || truthy(value(e.right, s)) ? 1 : 0;
+      return binary(e.op, value(e.left, s), value(e.right, s));
+    }
+    case 'Conditional': return truthy(value(e.test, s)) ? value(e.consequent, s) : value(e.alternate, s);
+    case 'Comma': value(e.left, s); return value(e.right, s);
+    case 'Sizeof': throw new EvalError('sizeof is not supported by the debugger');
+    case 'Assign': case 'Postfix': throw new EvalError('the debugger does not evaluate assignments');
+    default: throw new EvalError('this expression cannot be evaluated');
+  }
+}
+
+/** Evaluates `text`; throws an Error with a readable message. */
+export function evaluateRaw(text: string, s: EvalScope): Raw {
+  const e = parseExpression(text);
+  if (typeof e === 'string') throw new EvalError(e);
+  return value(e, s);
+}
+
+export function truthyValue(v: Raw): boolean {
+  return truthy(v);
+}
+
+export function toEvalValue(v: Raw): EvalValue {
+  if (typeof v === 'number') return { kind: 'int', value: v };
+  if (typeof v === 'string') return { kind: 'string', value: v };
+  if (v === null) return { kind: 'object', type: 'void', value: null };
+  const type = (v as { type?: unknown }).type;
+  if (type === 'task_struct') return { kind: 'task', task: v as task_struct };
+  if (v instanceof ListHead) return { kind: 'object', type: 'list_head', value: v };
+  return { kind: 'object', type: typeof type === 'string' ? type : Array.isArray(v) ? 'array' : 'struct', value: v };
+}
+
+export function formatValue(v: EvalValue): string {
+  switch (v.kind) {
+    case 'int': return String(v.value);
+    case 'string': return JSON.stringify(v.value);
+    case 'task': return v.task ? `${pointerText('task_struct', v.task.addr)} (pid ${v.task.pid}, "${v.task.comm}")` : pointerText('task_struct', null);
+    default: {
+      if (v.value === null) return 'NULL';
+      const addr = (v.value as { addr?: unknown }).addr;
+      if (v.value instanceof ListHead) return '(struct list_head)';
+      return typeof addr === 'number' ? pointerText(v.type, addr) : `(${v.type})`;
+    }
+  }
+}
+
+/** Expands `{expr}` in a logpoint message; an error shows in place of its value. */
+export function interpolate(message: string, s: EvalScope): string {
+  return message.replace(/\{([^{}]+)\}/g, (_m, expr: string) => {
+    try {
+      return formatValue(toEvalValue(evaluateRaw(expr, s)));
+    } catch (e) {
+      return `<${e instanceof Error ? e.message : String(e)}>`;
+    }
+  });
+}

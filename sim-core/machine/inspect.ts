@@ -1,0 +1,97 @@
+// What the debugger reads of a stopped machine: task rows as ps shows them, call stacks across the
+// syscall boundary (kernel frames, then the scenario's), and the kernel's globals.
+import * as C from '../kernel/consts';
+import type { KFrame } from '../kernel/frame';
+import type { Kernel } from '../kernel/kernel';
+import type { task_struct } from '../kernel/task';
+import { describeValue } from '../debug/fields';
+import { frames as vmFrames, VmRegs, type Image } from '../vm';
+import { FRAME_WORDS } from '../vm/regs';
+import type { FrameInfo, KernelGlobals, TaskRow } from '../machine-types';
+
+/** The state letter `ps` prints (fs/proc/array.c task_state_array) and the kernel's name. */
+export function stateOf(t: task_struct): [string, string] {
+  if (t.exit_state === C.EXIT_ZOMBIE) return ['Z', 'EXIT_ZOMBIE'];
+  if (t.exit_state === C.EXIT_DEAD) return ['X', 'EXIT_DEAD'];
+  const s = t.__state;
+  if (s === C.TASK_RUNNING) return ['R', 'TASK_RUNNING'];
+  if (s === C.TASK_NEW) return ['R', 'TASK_NEW'];
+  if (s === C.TASK_DEAD) return ['X', 'TASK_DEAD'];
+  if ((s & C.TASK_IDLE) === C.TASK_IDLE) return ['I', 'TASK_IDLE'];
+  if (s & C.__TASK_STOPPED) return ['T', s & C.TASK_WAKEKILL ? 'TASK_STOPPED' : '__TASK_STOPPED'];
+  if (s & C.__TASK_TRACED) return ['t', 'TASK_TRACED'];
+  if (s & C.TASK_UNINTERRUPTIBLE) return ['D', s & C.TASK_WAKEKILL ? 'TASK_KILLABLE' : 'TASK_UNINTERRUPTIBLE'];
+  if (s & C.TASK_INTERRUPTIBLE) return ['S', 'TASK_INTERRUPTIBLE'];
+  return ['R', `0x${s.toString(16)}`];
+}
+
+export function taskRow(k: Kernel, t: task_struct): TaskRow {
+  const [state, stateName] = stateOf(t);
+  const rq = k.rq[t.cpu];
+  return {
+    pid: t.pid, tgid: t.tgid, ppid: t.real_parent && t.real_parent !== k.init_task ? t.real_parent.tgid : 0,
+    comm: t.comm, state, stateName, flags: t.flags, kthread: (t.flags & C.PF_KTHREAD) !== 0,
+    threadGroupLeader: t.group_leader.pid, exitCode: t.exit_code, exitSignal: t.exit_signal,
+    zombieSinceStep: t.exit_state === C.EXIT_ZOMBIE ? t.zombie_since : undefined,
+    cpu: t.cpu, vruntime: t.se.vruntime, onRunqueue: t.se.on_rq, nice: t.static_prio - C.DEFAULT_PRIO,
+    running: rq !== undefined && rq.curr === t && t.on_cpu,
+  };
+}
+
+/** The line a kernel frame is at: the next step for the top frame, the call for the others. */
+export function frameLine(f: KFrame, top: boolean): number {
+  const lines = f.fn.lines;
+  if (lines.length === 0) return f.fn.defLine;
+  const i = top ? f.pc : f.pc - 1;
+  return lines[Math.max(0, Math.min(lines.length - 1, i))];
+}
+
+function kernelFrame(f: KFrame, top: boolean): FrameInfo {
+  const locals = f.fn.shown.map((name) => {
+    const v = (f.locals as Record<string, unknown>)[name];
+    return { name, value: describeValue('', name, v).value };
+  });
+  return { name: f.fn.name, kind: 'kernel', file: f.fn.file, line: frameLine(f, top), locals };
+}
+
+/** Where the scenario code of a task lives: the scenario file, or a built-in program's path. */
+export function userFrames(t: task_struct, mem: ReturnType<Kernel['memoryOf']>, image: Image, file: string): FrameInfo[] {
+  const regs = t.thread.regs;
+  if (!(regs instanceof VmRegs) || !mem || regs.fn < 0) return [];
+  const where = regs.image === image ? file : (t.mm ? t.mm.exe : t.comm);
+  return vmFrames(regs.image, regs, mem).map((f) => ({
+    name: f.function, kind: 'user' as const, file: where, line: f.line,
+    locals: f.locals.map((l) => ({ name: l.name, value: l.value === undefined ? '<unmapped>' : typeof l.value === 'object' ? `(struct task_struct *) task ${l.value.id}` : describeValue('', l.name, l.value).value })),
+  }));
+}
+
+/** Kernel frames above the scenario code (top first), the scenario's frames, then the kernel frames below. */
+export function stackOf(k: Kernel, t: task_struct, image: Image, file: string): FrameInfo[] {
+  const out: FrameInfo[] = [];
+  const n = t.stack.length;
+  const base = t.vm_base < 0 ? n : t.vm_base;
+  for (let i = n - 1; i >= base; i--) out.push(kernelFrame(t.stack[i], i === n - 1));
+  if (t.vm_base >= 0 && !t.exit_state) out.push(...userFrames(t, k.memoryOf(t), image, file));
+  for (let i = Math.min(base, n) - 1; i >= 0; i--) out.push(kernelFrame(t.stack[i], false));
+  return out;
+}
+
+export function globalsOf(k: Kernel): KernelGlobals {
+  return {
+    nr_threads: k.nr_threads, total_forks: k.total_forks, pid_max: k.pid_max, last_pid: k.last_pid, nr_cpus: k.rq.length,
+    runqueues: k.rq.map((rq) => ({
+      cpu: rq.cpu, curr: rq.curr ? rq.curr.pid : 0, min_vruntime: rq.min_vruntime, nr_running: rq.nr_running(),
+      queued: [...(rq.curr && rq.curr.se.on_rq ? [rq.curr] : []), ...rq.timeline].sort((a, b) => a.se.vruntime - b.se.vruntime).map((p) => p.pid),
+    })),
+    clock: k.clock, steps: k.steps,
+  };
+}
+
+/** Depth of the scenario's call stack (frames, counting what signal frames interrupted). */
+export function userDepth(t: task_struct): number {
+  const r = t.thread.regs;
+  if (!(r instanceof VmRegs) || r.fn < 0) return 0;
+  let d = r.frames.length / FRAME_WORDS + 1;
+  for (const c of r.sigframes) d += c.frames.length / FRAME_WORDS + 1;
+  return d;
+}
