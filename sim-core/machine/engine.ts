@@ -3,7 +3,7 @@
 
 import * as C from '../kernel/consts';
 import { Kernel, type KernelConfig } from '../kernel/kernel';
-import { list_add_tail, list_entries } from '../kernel/list';
+import { list_add_tail, list_empty, list_entries } from '../kernel/list';
 import { newCred, newFiles, newFs, newMm, newSighand, newSignal } from '../kernel/objects';
 import { blankTask } from '../kernel/objects';
 import { get_signal } from '../kernel/signal';
@@ -178,7 +178,8 @@ export class Engine {
       this.syscall(t, restart.name, restart.args);
       return true;
     }
-    if (t.builtin === 'init') { this.syscall(t, t.in_syscall === 'wait4' ? 'pause' : 'wait4', [-1, 0, C.__WALL]); return true; }
+    // init reaps in a loop while it has children (a zombie reparented to it included), else pauses.
+    if (t.builtin === 'init') { this.syscall(t, list_empty(t.children) ? 'pause' : 'wait4', [-1, 0, C.__WALL]); return true; }
     if (t.builtin === 'kthreadd') { t.__state = C.TASK_INTERRUPTIBLE; k.schedule(t); return true; }
     return this.userStep(t, USER_BUDGET);
   }

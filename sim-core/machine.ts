@@ -1,0 +1,461 @@
+// The one entry point: boot() parses, checks and compiles a scenario and boots the simulated
+// kernel; the Machine runs it until a stop (breakpoint, step, event, end) and answers inspection.
+import * as C from './kernel/consts';
+import { checkInvariants as kernelInvariants } from './kernel/invariants';
+import type { KFrame } from './kernel/frame';
+import type { task_struct } from './kernel/task';
+import { analyze } from './lang/check';
+import type { Diagnostic, Program } from './lang/ast';
+import { compile, createMemory, evaluate as vmEvaluate, execEntry, frames as vmFrames, VmRegs, type Image, type Trap, type Value } from './vm';
+import type {
+  BootOptions, BootResult, BreakpointResult, DataWatch, DmesgLine, EvalValue, EventFilterId, ExitStatus, FrameInfo,
+  FunctionBreakpointRequest, KernelGlobals, KernelSource, KEvent, LineBreakpointRequest, Machine, MachineSettings, RunMode,
+  Stop, StopReason, TaskRow,
+} from './machine-types';
+import { Engine } from './machine/engine';
+import { VmPort } from './machine/vmport';
+import { kernelCatalog, kernelSourceList } from './machine/sources';
+import { globalsOf, stackOf, taskRow, userDepth } from './machine/inspect';
+import { BreakpointTables, hitConditionMet, type Bp } from './machine/breakpoints';
+import { EvalError, evaluateRaw, formatValue, toEvalValue, truthyValue, type EvalScope, type Raw } from './machine/evaluate';
+
+export const DEFAULT_MAX_STEPS = 1_000_000;
+
+interface StepState {
+  pid: number;
+  action: 'in' | 'over' | 'out';
+  granularity: 'statement' | 'kernel';
+  depth: number;
+}
+
+type Pending = Omit<Stop, 'events'>;
+
+/** Settings from `#pragma kproc KEY VALUE`, overridden by the caller's. */
+function settingsOf(program: Program, given: MachineSettings | undefined): Required<MachineSettings> {
+  const s: Required<MachineSettings> = { pidMax: 32768, cpus: 1, nproc: 4096, uid: 1000, seed: 1 };
+  const keys: Record<string, keyof MachineSettings> = { pid_max: 'pidMax', cpus: 'cpus', nproc: 'nproc', uid: 'uid', seed: 'seed' };
+  for (const d of program.directives) {
+    if (d.kind !== 'Pragma' || !(d.key in keys) || d.args.length !== 1 || typeof d.args[0].value !== 'number') continue;
+    s[keys[d.key]] = d.args[0].value;
+  }
+  for (const [k, v] of Object.entries(given ?? {})) if (typeof v === 'number' && Number.isFinite(v)) s[k as keyof MachineSettings] = v;
+  return s;
+}
+
+function commOf(file: string): string {
+  const base = file.replace(/\\/g, '/').slice(file.replace(/\\/g, '/').lastIndexOf('/') + 1);
+  return base.replace(/\.[^.]*$/, '').slice(0, 15) || 'main';
+}
+
+export const boot = (opts: BootOptions): BootResult => {
+  const { program, diagnostics } = analyze(opts.source);
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  const compiled = compile(program, opts.source);
+  const all: Diagnostic[] = [...diagnostics, ...compiled.diagnostics];
+  if (compiled.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: all };
+  const image = compiled.image;
+  const comm = commOf(opts.file);
+  let memory, regs;
+  if (image.fnIndex.has('main')) {
+    const e = execEntry(image, 'main', [`./${comm}`]);
+    if (!e) return { diagnostics: [...all, { range: { start: 0, end: 0 }, severity: 'error', message: 'main could not be started', code: 'boot' }] };
+    memory = e.memory;
+    regs = e.regs;
+  } else if (image.moduleInit) {
+    memory = createMemory(image);
+    regs = new VmRegs(image, 0);
+  } else {
+    return { diagnostics: [...all, { range: { start: 0, end: 0 }, severity: 'error', message: 'the scenario has neither main() nor module_init()', code: 'boot' }] };
+  }
+  const machine = new KMachine(opts, image, settingsOf(program, opts.settings));
+  machine.start({ memory, regs, comm }, image.fnIndex.has('main') ? undefined : image.moduleInit);
+  return { machine, diagnostics: all };
+};
+
+/** The kernel's invariants for a machine booted here (property tests call this after each step). */
+export function checkInvariants(m: Machine): string[] {
+  return m instanceof KMachine ? kernelInvariants(m.engine.k) : [];
+}
+
+export class KMachine implements Machine {
+  readonly file: string;
+  readonly engine: Engine;
+  private readonly port: VmPort;
+  private readonly bps: BreakpointTables;
+  private readonly maxSteps: number;
+  private step: StepState | null = null;
+  private pending: Pending | null = null;
+  private paused = false;
+  private ended: Pending | null = null;
+  private lastPid: number | undefined;
+  private mainPid = 3;
+  /** Events before this index of k.events have been matched against the event filters. */
+  private filterScan = 0;
+  private lastStop: Pending | null = null;
+
+  constructor(opts: BootOptions, readonly image: Image, settings: Required<MachineSettings>) {
+    this.file = opts.file;
+    this.maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+    this.port = new VmPort(image);
+    this.engine = new Engine(
+      { pidMax: Math.min(4194304, Math.max(301, settings.pidMax)), cpus: Math.max(1, Math.min(64, settings.cpus)), nproc: settings.nproc, uid: settings.uid, seed: settings.seed },
+      this.port, (t, budget) => this.port.runUser(t, budget),
+    );
+    this.port.k = this.engine.k;
+    this.bps = new BreakpointTables(image, opts.file);
+    this.engine.userHook = (t, trap) => this.atUserPoint(t, trap);
+  }
+
+  start(main: { memory: ReturnType<typeof createMemory>; regs: VmRegs; comm: string }, moduleInit: string | undefined): void {
+    const t = this.engine.boot(main, { moduleInit });
+    this.mainPid = t.pid;
+    this.lastPid = t.pid;
+  }
+
+  private get k() { return this.engine.k; }
+
+  // ---- running ------------------------------------------------------------------------------
+
+  private configureVm(): void {
+    const stepping = this.step !== null;
+    this.port.stopAtStatements = stepping || this.bps.userLines.size > 0;
+    this.port.callTraps = this.bps.userFns.size > 0;
+  }
+
+  private sameStep(mode: RunMode): boolean {
+    const s = this.step;
+    if (!s || mode.kind !== 'step' || mode.pid !== s.pid || mode.action !== s.action || mode.granularity !== s.granularity) return false;
+    const last = this.lastStop;
+    if (!last) return false;
+    // Only a stop the client passes over (a slice boundary, logpoints) continues a step.
+    return last.reason === 'yield' || (last.reason === 'breakpoint' && (last.breakpointIds ?? []).every((id) => this.bps.logpoints.has(id)));
+  }
+
+  run(mode: RunMode, sliceSteps = Infinity): Stop {
+    if (this.ended) return this.finish(this.ended);
+    if (this.paused) { this.paused = false; return this.finish({ reason: 'pause', pid: this.lastPid }); }
+    if (mode.kind === 'continue') this.step = null;
+    else if (!this.sameStep(mode)) {
+      const t = this.k.pid_hash.get(mode.pid);
+      this.step = t && !t.exit_state ? { pid: mode.pid, action: mode.action, granularity: mode.granularity, depth: this.depthOf(t) } : null;
+    }
+    this.configureVm();
+    const e = this.engine, k = this.k;
+    const limit = Math.max(1, sliceSteps);
+    for (let n = 0; n < limit; n++) {
+      if (e.suspendedCpu < 0) {
+        if (k.panicked) return this.end({ reason: 'panic', message: `Kernel panic - not syncing: ${k.panicked}` });
+        if (e.finished()) return this.end({ reason: 'exited' });
+        if (k.steps >= this.maxSteps) return this.end({ reason: 'budget', message: `step budget of ${this.maxSteps} steps used up (raise it with --max-steps)`, pid: this.lastPid });
+      }
+      e.tick();
+      if (this.pending) { const p = this.pending; this.pending = null; return this.finish(p); }
+      if (this.step !== null || this.bps.any()) {
+        const s = this.afterTick();
+        if (s) return this.finish(s);
+      }
+      if (!this.anyRunnable() && !e.finished() && !k.panicked) {
+        const sleeping: number[] = [];
+        for (const t of k.pid_hash.values()) if (t.pid > 2 && !(t.flags & C.PF_KTHREAD) && !t.exit_state) sleeping.push(t.pid);
+        sleeping.sort((a, b) => a - b);
+        k.emit({ kind: 'deadlock', sleeping });
+        const names = sleeping.map((p) => { const t = k.pid_hash.get(p) as task_struct; return `${p} (${t.comm}, ${taskRow(k, t).stateName})`; });
+        return this.end({ reason: 'deadlock', message: `deadlock: no task can run and none will be woken; sleeping: ${names.join(', ') || 'none'}` });
+      }
+    }
+    return this.finish({ reason: 'yield', pid: this.lastPid });
+  }
+
+  private anyRunnable(): boolean {
+    const k = this.k;
+    if (k.timers.size > 0) return true;
+    for (const rq of k.rq) if ((rq.curr !== null && rq.curr.se.on_rq) || rq.timeline.length > 0) return true;
+    return false;
+  }
+
+  private end(p: Pending): Stop {
+    this.ended = p;
+    this.step = null;
+    return this.finish(p);
+  }
+
+  private finish(p: Pending): Stop {
+    const k = this.k;
+    const events = k.events.slice();
+    // Handed out: the machine keeps no history, so a long run's memory stays flat.
+    k.events.length = 0;
+    this.filterScan = 0;
+    if (p.pid !== undefined) this.lastPid = p.pid;
+    if (p.reason === 'step') this.step = null;
+    this.lastStop = p;
+    return { ...p, events };
+  }
+
+  pause(): void {
+    if (!this.ended) this.paused = true;
+  }
+
+  // ---- stop checks ----------------------------------------------------------------------------
+
+  private depthOf(t: task_struct): number {
+    const kdepth = t.vm_base < 0 ? t.stack.length : Math.max(0, t.stack.length - t.vm_base);
+    return kdepth + (t.vm_base >= 0 ? userDepth(t) : 0) + (t.vm_base > 0 ? t.vm_base : 0);
+  }
+
+  private stepDone(t: task_struct, kernelPoint: boolean): boolean {
+    const s = this.step;
+    if (!s || s.pid !== t.pid) return false;
+    if (kernelPoint && s.granularity === 'statement') return false;
+    const d = this.depthOf(t);
+    return s.action === 'in' || (s.action === 'over' ? d <= s.depth : d < s.depth);
+  }
+
+  /** The engine reached a statement or a scenario function's entry: stop before it runs? */
+  private atUserPoint(t: task_struct, trap: Trap): boolean {
+    if (trap.kind === 'call') {
+      const hit = this.fire(this.bps.userFns.get(trap.fn), t, 0);
+      if (hit) { this.pending = { reason: 'function breakpoint', pid: t.pid, ...hit }; return true; }
+      return false;
+    }
+    if (trap.kind !== 'statement' || !(t.thread.regs instanceof VmRegs) || t.thread.regs.image !== this.image) return false;
+    const bps = this.bps.userLines.get(trap.line);
+    if (bps !== undefined) {
+      const hit = this.fire(bps, t, 0);
+      if (hit) { this.pending = { reason: 'breakpoint', pid: t.pid, ...hit }; return true; }
+    }
+    if (this.step !== null && this.stepDone(t, false)) { this.pending = { reason: 'step', pid: t.pid }; return true; }
+    return false;
+  }
+
+  /** Checks after a whole tick: kernel step points, function entries, steps, watches, filters. */
+  private afterTick(): Pending | null {
+    const e = this.engine, k = this.k;
+    if (this.step !== null) {
+      const st = k.pid_hash.get(this.step.pid);
+      if (!st || st.exit_state || st.flags & C.PF_EXITING) this.step = null;
+    }
+    for (let cpu = 0; cpu < k.rq.length; cpu++) {
+      const t = e.ran[cpu];
+      if (!t) continue;
+      const n = t.stack.length;
+      if (n === 0 || (t.vm_base >= 0 && n <= t.vm_base)) continue;
+      const f = t.stack[n - 1] as KFrame<object>;
+      if (this.bps.kernelFns.size > 0 && f.pc === 0 && n > e.depthBefore[cpu]) {
+        const hit = this.fire(this.bps.kernelFns.get(f.fn), t, 0);
+        if (hit) return { reason: 'function breakpoint', pid: t.pid, ...hit };
+      }
+      if (this.bps.kernelPoints.size > 0) {
+        const at = this.bps.kernelPoints.get(f.fn);
+        const hit = at ? this.fire(at[f.pc], t, 0) : null;
+        if (hit) return { reason: 'breakpoint', pid: t.pid, ...hit };
+      }
+      if (this.step !== null && this.stepDone(t, true)) return { reason: 'step', pid: t.pid };
+    }
+    for (const w of this.bps.watches) {
+      const t = k.pid_hash.get(w.pid);
+      const now: unknown = t ? (t as unknown as Record<string, unknown>)[w.field] : undefined;
+      if (now !== w.last) {
+        const before = w.last;
+        w.last = now;
+        if (!t) this.bps.watches = this.bps.watches.filter((x) => x !== w);
+        return { reason: 'data breakpoint', pid: w.pid, breakpointIds: [w.id], message: `task ${w.pid}: ${w.field} changed from ${this.show(before)} to ${t ? this.show(now) : '(task released)'}` };
+      }
+    }
+    if (this.bps.filters.size > 0) {
+      for (; this.filterScan < k.events.length; this.filterScan++) {
+        const ev = k.events[this.filterScan];
+        if (this.bps.filters.has(ev.kind)) { this.filterScan++; return { reason: 'event', pid: this.eventPid(ev), event: ev }; }
+      }
+    }
+    return null;
+  }
+
+  private eventPid(ev: KEvent): number | undefined {
+    switch (ev.kind) {
+      case 'signal': return ev.to;
+      case 'panic': case 'deadlock': return this.lastPid;
+      default: return 'pid' in ev ? ev.pid : undefined;
+    }
+  }
+
+  private show(v: unknown): string {
+    if (v === null || v === undefined) return 'NULL';
+    if (typeof v === 'object') {
+      const o = v as { type?: unknown; pid?: unknown; addr?: unknown };
+      if (o.type === 'task_struct') return `task ${String(o.pid)}`;
+      if (typeof o.addr === 'number') return `0x${o.addr.toString(16)}`;
+    }
+    return typeof v === 'string' ? JSON.stringify(v) : String(v);
+  }
+
+  /** Conditions and hit counts of the breakpoints at a point; the ids that fire, or null. */
+  private fire(list: Bp[] | undefined, t: task_struct, frame: number): { breakpointIds: number[]; message?: string } | null {
+    if (list === undefined || list.length === 0) return null;
+    let ids: number[] | null = null;
+    let message: string | undefined;
+    for (const b of list) {
+      if (b.condition) {
+        try {
+          if (!truthyValue(evaluateRaw(b.condition, this.scope(t, frame)))) continue;
+        } catch (err) {
+          message = `breakpoint condition '${b.condition}' could not be evaluated: ${err instanceof Error ? err.message : String(err)}`;
+        }
+      }
+      b.hits++;
+      const ok = hitConditionMet(b.hitCondition, b.hits);
+      if (typeof ok === 'string') message = ok;
+      else if (!ok) continue;
+      (ids ??= []).push(b.id);
+    }
+    return ids ? { breakpointIds: ids, message } : null;
+  }
+
+  // ---- breakpoints ----------------------------------------------------------------------------
+
+  setLineBreakpoints(file: string, bps: LineBreakpointRequest[]): BreakpointResult[] {
+    const r = this.bps.setLines(file, bps);
+    this.configureVm();
+    return r;
+  }
+
+  setFunctionBreakpoints(bps: FunctionBreakpointRequest[]): BreakpointResult[] {
+    const r = this.bps.setFunctions(bps);
+    this.configureVm();
+    return r;
+  }
+
+  setEventFilters(ids: EventFilterId[]): void {
+    this.bps.setFilters(ids);
+  }
+
+  setDataWatches(watches: DataWatch[]): BreakpointResult[] {
+    return this.bps.setWatches(watches, (pid) => this.task(pid));
+  }
+
+  // ---- inspection -----------------------------------------------------------------------------
+
+  tasks(): TaskRow[] {
+    return this.k.allTasks().filter((t) => t.pid > 0).map((t) => taskRow(this.k, t));
+  }
+
+  task(pid: number): task_struct | undefined {
+    return pid === 0 ? this.k.init_task : this.k.pid_hash.get(pid);
+  }
+
+  stack(pid: number): FrameInfo[] {
+    const t = this.task(pid);
+    return t ? stackOf(this.k, t, this.image, this.file) : [];
+  }
+
+  kernelSources(): KernelSource[] {
+    return kernelSourceList();
+  }
+
+  kernelFunctions(): string[] {
+    return [...kernelCatalog().byName.keys()].sort();
+  }
+
+  /** Where each kernel function is defined in the displayed sources (0-based line). */
+  kernelFunctionLocations(): Array<{ name: string; file: string; line: number }> {
+    const c = kernelCatalog();
+    return [...c.byName.values()].map((f) => ({ name: f.name, file: f.file, line: f.defLine })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  globals(): KernelGlobals {
+    return globalsOf(this.k);
+  }
+
+  dmesg(): DmesgLine[] {
+    return this.k.dmesg.map((d) => ({ time: d.time, level: d.level, text: d.text }));
+  }
+
+  output(): string {
+    let s = '';
+    for (const o of this.k.out) if (o.fd === 1) s += o.text;
+    return s;
+  }
+
+  /** Everything written, with the writer and descriptor (stdout and stderr interleaved). */
+  writes(): ReadonlyArray<{ pid: number; fd: number; text: string }> {
+    return this.k.out;
+  }
+
+  exitStatus(): ExitStatus {
+    const e = this.ended;
+    if (!e) return { finished: false };
+    return { finished: e.reason === 'exited', reason: e.reason as StopReason, message: e.message };
+  }
+
+  // ---- evaluation -----------------------------------------------------------------------------
+
+  /** The scope of frame `frame` of task t's stack(): kernel locals, or the scenario's variables. */
+  private scope(t: task_struct, frame: number): EvalScope {
+    const n = t.stack.length;
+    const base = t.vm_base < 0 ? n : Math.min(n, t.vm_base);
+    const above = n - base;
+    let local: (name: string) => Raw | undefined = () => undefined;
+    const kframe = (f: KFrame | undefined): void => {
+      if (!f) return;
+      const locals = f.locals as Record<string, unknown>;
+      local = (name) => (Object.prototype.hasOwnProperty.call(locals, name) ? this.raw(locals[name]) : undefined);
+    };
+    if (frame < above) kframe(t.stack[n - 1 - frame]);
+    else {
+      const regs = t.thread.regs;
+      const mem = this.k.memoryOf(t);
+      const users = regs instanceof VmRegs && mem && t.vm_base >= 0 && !t.exit_state ? vmFrames(regs.image, regs, mem) : [];
+      const ui = frame - above;
+      if (ui < users.length) {
+        const vars = users[ui].locals;
+        local = (name) => { const v = vars.find((x) => x.name === name); return v ? this.value(v.value) : undefined; };
+      } else kframe(t.stack[base - 1 - (ui - users.length)]);
+    }
+    return { k: this.k, current: t, local };
+  }
+
+  private raw(v: unknown): Raw {
+    if (v === undefined || v === null) return null;
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'object') return v;
+    return null;
+  }
+
+  private value(v: Value | undefined): Raw {
+    if (v === undefined) return null;
+    if (typeof v === 'object') return this.k.taskOf(v);
+    return v;
+  }
+
+  evaluate(expr: string, pid?: number, frame = 0): EvalValue {
+    const t = this.task(pid ?? this.lastPid ?? this.mainPid);
+    if (!t) throw new EvalError(`no task has pid ${pid ?? this.lastPid}`);
+    const n = t.stack.length;
+    const above = t.vm_base < 0 ? n : n - Math.min(n, t.vm_base);
+    const regs = t.thread.regs;
+    const mem = this.k.memoryOf(t);
+    let vmError: string | undefined;
+    if (frame >= above && regs instanceof VmRegs && mem && t.vm_base >= 0 && !t.exit_state) {
+      const r = vmEvaluate(regs.image, regs, mem, this.port.host, expr, frame - above);
+      if (r.error === undefined && r.value !== undefined) return toEvalValue(this.value(r.value));
+      vmError = r.error;
+    }
+    try {
+      return toEvalValue(evaluateRaw(expr, this.scope(t, frame)));
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      throw new EvalError(vmError && /^No symbol/.test(msg) ? vmError : msg);
+    }
+  }
+
+  format(value: EvalValue): string {
+    return formatValue(value);
+  }
+
+  sendSignal(pid: number, sig: number): number {
+    const t = this.task(pid);
+    if (!t || pid === 0 || t.exit_state) return -C.ESRCH;
+    if (sig < 0 || sig > 64) return -C.EINVAL;
+    if (sig !== 0) this.k.send_signal(sig, null, t, true);
+    return 0;
+  }
+}
