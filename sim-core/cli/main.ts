@@ -1,10 +1,11 @@
 // The `kproc` command line: a table of commands, each in its own file; bin/kproc.js calls main().
 import { checkCommand } from './check';
+import { runCommand } from './run';
 import { processIo, type CliIo, type Command } from './io';
 
 /** Every command; adding one is one line here. */
 export const COMMANDS: Command[] = [
-  checkCommand,
+  checkCommand, runCommand,
 ];
 
 function help(io: CliIo): void {
