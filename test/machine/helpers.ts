@@ -1,0 +1,60 @@
+// Shared scenario and helpers for machine tests: boot a source, run to a stop, run to the end.
+import { boot } from '../../sim-core/machine';
+import type { KEvent, Machine, RunMode, Stop } from '../../sim-core/machine-types';
+
+/** Lines are 0-based in the machine's API: the comments give each line's number. */
+export const FORK_WAIT = [
+  '#include <stdio.h>', //                       0
+  '#include <stdlib.h>', //                      1
+  '#include <unistd.h>', //                      2
+  '#include <sys/wait.h>', //                    3
+  '', //                                         4
+  'int helper(int x)', //                        5
+  '{', //                                        6
+  '    return x + 1;', //                        7
+  '}', //                                        8
+  '', //                                         9
+  'int main(void)', //                          10
+  '{', //                                       11
+  '    int status = 0;', //                    12
+  '    pid_t child = fork();', //               13
+  '', //                                        14
+  '    if (child == 0) {', //                   15
+  '        sleep(1);', //                       16
+  '        exit(helper(6));', //                17
+  '    }', //                                   18
+  '    waitpid(child, &status, 0);', //         19
+  '    printf("status %d\\n", WEXITSTATUS(status));', // 20
+  '    return 0;', //                           21
+  '}', //                                       22
+  '',
+].join('\n');
+
+export const FILE = '/scenarios/fork-wait.kproc';
+
+export function bootSource(source = FORK_WAIT, maxSteps?: number): Machine {
+  const { machine, diagnostics } = boot({ file: FILE, source, maxSteps });
+  if (!machine) throw new Error(`boot failed: ${diagnostics.map((d) => d.message).join('; ')}`);
+  return machine;
+}
+
+/** Runs in slices until a stop that is not a slice boundary; collects every event on the way. */
+export function runUntil(m: Machine, mode: RunMode, events: KEvent[] = [], slice = 5000): Stop {
+  for (;;) {
+    const s = m.run(mode, slice);
+    events.push(...s.events);
+    if (s.reason !== 'yield') return s;
+  }
+}
+
+/** Continues past every stop to the end; returns the reasons seen and all events. */
+export function runToEnd(m: Machine, slice = 5000): { stops: Stop[]; events: KEvent[] } {
+  const events: KEvent[] = [];
+  const stops: Stop[] = [];
+  for (;;) {
+    const s = runUntil(m, { kind: 'continue' }, events, slice);
+    stops.push(s);
+    if (s.reason === 'exited' || s.reason === 'deadlock' || s.reason === 'budget' || s.reason === 'panic') return { stops, events };
+    if (stops.length > 10000) throw new Error('too many stops');
+  }
+}
