@@ -1,6 +1,6 @@
 // Expressions with C precedence: assignment and comma by recursive descent, binary operators by
 // precedence climbing, casts and sizeof decided by whether a type follows the parenthesis.
-import type { AssignOp, BinaryOp, Expr, UnaryOp } from './ast';
+import type { AssignOp, BinaryOp, Expr, Range, UnaryOp } from './ast';
 import { T } from './lexer';
 import { BINARY_PREC, K, isAssignOp, isUnaryOp } from './lexer-codes';
 import { ParserBase } from './parser-base';
@@ -184,7 +184,9 @@ export class ExprParser extends ParserBase {
         const inner = this.parseExpr();
         this.expect(T.RParen);
         // Parentheses are kept in the range so that hovers and carets cover what was written.
-        return { ...inner, range: this.range(start) } as Expr;
+        // The node is fresh from parseExpr, so widening its range in place shares nothing.
+        (inner as { range: Range }).range = this.range(start);
+        return inner;
       }
       case T.LBrace:
         return this.parseInitList();

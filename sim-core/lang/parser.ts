@@ -1,7 +1,7 @@
 // The scenario parser: top-level declarations and statements over the token stream, with error
 // recovery at statement and declaration boundaries. `parse` never throws.
 import type {
-  Declarator, Diagnostic, Directive, Expr, FunctionDef, MacroDecl, Param, ParseResult, Program, Stmt, StructDef,
+  Declarator, Diagnostic, Directive, Expr, FunctionDef, MacroDecl, Param, ParseResult, Program, Range, Stmt, StructDef,
   StructField, TopLevel, TypeRef, VarDecl,
 } from './ast';
 import { lex, T } from './lexer';
@@ -12,6 +12,9 @@ import { parseDirectives } from './parser-directives';
 import { CONSTANT_TABLE, isBuiltinName } from './builtins';
 
 type Block = Extract<Stmt, { kind: 'Block' }>;
+
+/** Stands in for a range that is set once the node's last token is known. */
+const PENDING: Range = { start: 0, end: 0 };
 
 export class Parser extends ExprParser {
   parseProgram(directives: Directive[]): Program {
@@ -135,7 +138,7 @@ export class Parser extends ExprParser {
     const start = this.start;
     let pointer = this.parsePointers();
     let name = '';
-    let nameRange = this.tokRange();
+    let nameRange: Range | null = null;
     if (this.is(T.LParen) && this.peekKind() === T.Star) {
       this.advance();
       pointer += this.parsePointers() ;
@@ -147,14 +150,14 @@ export class Parser extends ExprParser {
       nameRange = this.tokRange();
       this.advance();
     }
-    if (!name) {
+    if (!name || !nameRange) {
       this.error(this.tokRange(), `expected an identifier after '${base.name}' before ${this.describe()}`);
       return null;
     }
-    const d: Declarator = { name, nameRange, pointer, range: this.range(start) };
+    let arraySize: Expr | null | undefined;
     if (this.is(T.LBracket)) {
       this.advance();
-      d.arraySize = this.is(T.RBracket) ? null : this.parseAssign();
+      arraySize = this.is(T.RBracket) ? null : this.parseAssign();
       this.expect(T.RBracket);
       while (this.is(T.LBracket)) {
         this.error(this.tokRange(), 'arrays of arrays are not supported', 'unsupported');
@@ -162,7 +165,8 @@ export class Parser extends ExprParser {
       }
     }
     while (this.isWord(K.Attribute)) { this.advance(); if (this.is(T.LParen)) this.skipBalanced(); }
-    d.range = this.range(start);
+    const d: Declarator = { name, nameRange, pointer, range: this.range(start) };
+    if (arraySize !== undefined) d.arraySize = arraySize;
     return d;
   }
 
@@ -199,18 +203,17 @@ export class Parser extends ExprParser {
         while (!this.atEnd() && !this.is(T.Comma) && !this.is(T.RParen) && !this.is(T.LBrace) && !this.is(T.Semi)) this.advance();
       } else {
         let pointer = this.parsePointers();
-        const p: Param = { type: pspec.type, range: this.range(pstart) };
+        let pd: Declarator | null = null;
         if (this.isName() || (this.is(T.LParen) && this.peekKind() === T.Star)) {
-          const pd = this.parseDeclarator(pspec.type);
-          if (pd) {
-            pointer += pd.pointer + (pd.arraySize !== undefined ? 1 : 0);
-            p.name = pd.name;
-            p.nameRange = pd.nameRange;
-          }
+          pd = this.parseDeclarator(pspec.type);
+          if (pd) pointer += pd.pointer + (pd.arraySize !== undefined ? 1 : 0);
         } else if (this.is(T.LBracket)) { this.skipBalanced(); pointer++; }
         else if (this.is(T.LParen)) { this.skipBalanced(); if (this.is(T.LParen)) this.skipBalanced(); pointer++; }
-        p.type = { ...pspec.type, pointer: pspec.type.pointer + pointer };
-        p.range = this.range(pstart);
+        const p: Param = { type: { ...pspec.type, pointer: pspec.type.pointer + pointer }, range: this.range(pstart) };
+        if (pd) {
+          p.name = pd.name;
+          p.nameRange = pd.nameRange;
+        }
         params.push(p);
       }
       if (!this.eat(T.Comma)) break;
@@ -223,7 +226,7 @@ export class Parser extends ExprParser {
     }
     const fn: FunctionDef = {
       kind: 'Function', name: d.name, nameRange: d.nameRange,
-      returnType: { ...spec.type, pointer: spec.type.pointer + d.pointer }, params, variadic, range: this.range(start),
+      returnType: { ...spec.type, pointer: spec.type.pointer + d.pointer }, params, variadic, range: PENDING,
     };
     if (spec.storage) fn.storage = spec.storage;
     if (this.is(T.LBrace)) {
