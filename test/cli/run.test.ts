@@ -1,0 +1,106 @@
+// `kproc run` through main(): the scenario's stdout and nothing else, the flags, exit codes and
+// the messages on stderr for compile errors, deadlock and the step budget.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../sim-core/cli/main';
+import { processIo, type CliIo } from '../../sim-core/cli/io';
+
+function capture(): CliIo & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    out(t: string) { io.stdout += t; },
+    err(t: string) { io.stderr += t; },
+    readFile: processIo.readFile,
+  };
+  return io;
+}
+
+const FORK_WAIT_OUT = 'parent 3: started child 4\nchild 4: done, exiting with 7\nparent: child 4 exited with status 7\n';
+
+describe('kproc run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kproc-run-'));
+  const write = (name: string, text: string): string => { const p = join(dir, name); writeFileSync(p, text); return p; };
+  const bad = write('bad.kproc', 'int main(void) {\n\tpid_t p = fork()\n\treturn 0;\n}\n');
+  const stuck = write('stuck.kproc', '#include <unistd.h>\nint main(void)\n{\n    pause();\n    return 0;\n}\n');
+  const spin = write('spin.kproc', 'int main(void)\n{\n    for (;;) {}\n    return 0;\n}\n');
+  const errout = write('errout.kproc', '#include <stdio.h>\n#include <unistd.h>\nint main(void)\n{\n    write(2, "oops\\n", 5);\n    printf("fine\\n");\n    return 0;\n}\n');
+
+  it('prints exactly what the scenario prints and exits 0', async () => {
+    const io = capture();
+    assert.equal(await main(['run', 'examples/fork-wait.kproc'], io), 0);
+    assert.equal(io.stdout, FORK_WAIT_OUT);
+    assert.equal(io.stderr, '');
+  });
+
+  it('sends the scenario\'s stderr to stderr', async () => {
+    const io = capture();
+    assert.equal(await main(['run', errout], io), 0);
+    assert.equal(io.stdout, 'fine\n');
+    assert.equal(io.stderr, 'oops\n');
+  });
+
+  it('--trace interleaves the event log with the output', async () => {
+    const io = capture();
+    assert.equal(await main(['run', '--trace', 'examples/fork-wait.kproc'], io), 0);
+    const lines = io.stdout.split('\n');
+    const fork = lines.findIndex((l) => /^\[ +0\.\d{6}\] fork +Task 3 created task 4 with fork\(\)$/.test(l));
+    const parent = lines.indexOf('parent 3: started child 4');
+    const reap = lines.findIndex((l) => / reap +Task 4 was reaped by 3$/.test(l));
+    assert.ok(fork >= 0 && parent > fork && reap > parent, io.stdout);
+    assert.equal(lines.filter((l) => !l.startsWith('[')).join('\n'), `${FORK_WAIT_OUT}`);
+  });
+
+  it('--pstree prints the final tree and --json everything machine-readable', async () => {
+    const io = capture();
+    assert.equal(await main(['run', '--pstree', 'examples/fork-wait.kproc'], io), 0);
+    assert.equal(io.stdout, `${FORK_WAIT_OUT}init(1)\n[kthreadd](2)\n`);
+    const j = capture();
+    assert.equal(await main(['run', '--json', 'examples/fork-wait.kproc'], j), 0);
+    const doc = JSON.parse(j.stdout) as { reason: string; stdout: string; events: Array<{ kind: string }>; tasks: unknown[] };
+    assert.equal(doc.reason, 'exited');
+    assert.equal(doc.stdout, FORK_WAIT_OUT);
+    assert.ok(doc.events.some((e) => e.kind === 'zombie'));
+    assert.equal(doc.tasks.length, 2);
+  });
+
+  it('gives the same trace twice', async () => {
+    const a = capture(), b = capture();
+    await main(['run', '--trace', '--seed', '9', 'examples/fork-wait.kproc'], a);
+    await main(['run', '--trace', '--seed', '9', 'examples/fork-wait.kproc'], b);
+    assert.equal(a.stdout, b.stdout);
+  });
+
+  it('reports compile errors gcc-style and exits 1 without running', async () => {
+    const io = capture();
+    assert.equal(await main(['run', bad], io), 1);
+    assert.equal(io.stdout, '');
+    assert.match(io.stderr, /bad\.kproc:2:\d+: error: /);
+    assert.match(io.stderr, /the scenario was not run/);
+  });
+
+  it('names the sleeping tasks of a deadlock and exits 3', async () => {
+    const io = capture();
+    assert.equal(await main(['run', stuck], io), 3);
+    assert.match(io.stderr, /deadlock: .*sleeping: 3 \(stuck, TASK_INTERRUPTIBLE\)/);
+  });
+
+  it('stops an endless loop at --max-steps and exits 4', async () => {
+    const io = capture();
+    assert.equal(await main(['run', '--max-steps', '200', spin], io), 4);
+    assert.match(io.stderr, /step budget of 200 steps used up/);
+  });
+
+  it('rejects bad options and missing files with exit 2', async () => {
+    const io = capture();
+    assert.equal(await main(['run', '--frobnicate', spin], io), 2);
+    assert.match(io.stderr, /unknown option '--frobnicate'/);
+    const io2 = capture();
+    assert.equal(await main(['run', '--cpus', 'x', spin], io2), 2);
+    const io3 = capture();
+    assert.equal(await main(['run', join(dir, 'missing.kproc')], io3), 2);
+    assert.match(io3.stderr, /No such file or directory/);
+  });
+});
