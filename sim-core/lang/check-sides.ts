@@ -22,8 +22,9 @@ function reach(roots: string[], facts: ReadonlyMap<string, FunctionFacts>): Map<
   const from = new Map<string, string>();
   const queue: string[] = [];
   for (const r of roots) if (facts.has(r) && !from.has(r)) { from.set(r, r); queue.push(r); }
-  while (queue.length > 0) {
-    const f = queue.shift() as string;
+  // An index walks the queue: shift() would move the whole array once per function.
+  for (let head = 0; head < queue.length; head++) {
+    const f = queue[head];
     for (const g of facts.get(f)?.refs ?? []) {
       if (facts.has(g) && !from.has(g)) { from.set(g, from.get(f) as string); queue.push(g); }
     }
