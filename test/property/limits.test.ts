@@ -1,0 +1,87 @@
+// Runaway scenarios end in a clean, named stop: a fork bomb meets EAGAIN (pid_max or RLIMIT_NPROC)
+// and then the step budget, an endless loop meets the budget; memory and task counts stay bounded.
+import { strict as assert } from 'node:assert';
+import { boot, checkInvariants } from '../../sim-core/machine';
+import type { KEvent, Stop } from '../../sim-core/machine-types';
+
+interface Outcome {
+  last: Stop;
+  failures: Map<string, number>;
+  maxTasks: number;
+  heapGrowth: number;
+  broken: string[];
+}
+
+/** Runs in slices so the events are counted, not kept; samples task counts and the heap. */
+function runaway(source: string, maxSteps: number): Outcome {
+  const heapBefore = process.memoryUsage().heapUsed;
+  const { machine, diagnostics } = boot({ file: 'runaway.kproc', source, maxSteps });
+  assert.ok(machine, diagnostics.map((d) => d.message).join('; '));
+  const failures = new Map<string, number>();
+  let maxTasks = 0;
+  let broken: string[] = [];
+  let last: Stop;
+  do {
+    last = machine.run({ kind: 'continue' }, 5000);
+    for (const e of last.events as KEvent[]) {
+      if (e.kind === 'fork-failed') failures.set(`${e.errno} ${e.limit}`, (failures.get(`${e.errno} ${e.limit}`) ?? 0) + 1);
+    }
+    maxTasks = Math.max(maxTasks, machine.tasks().length);
+    if (broken.length === 0) broken = checkInvariants(machine);
+  } while (last.reason === 'yield' || last.reason === 'entry');
+  return { last, failures, maxTasks, heapGrowth: process.memoryUsage().heapUsed - heapBefore, broken };
+}
+
+const MB = 1024 * 1024;
+
+describe('runaway scenarios', function () {
+  this.timeout(120000);
+
+  it('a fork bomb under a small pid_max gets EAGAIN, then stops at the step budget', () => {
+    const out = runaway(`#include <unistd.h>
+#pragma kproc pid_max 400
+int main(void)
+{
+    for (;;)
+        fork();
+}
+`, 200000);
+    assert.equal(out.last.reason, 'budget', out.last.message);
+    assert.ok(out.last.message && out.last.message.length > 0, 'the budget stop should say why');
+    assert.ok((out.failures.get('EAGAIN pid_max') ?? 0) > 0, `no EAGAIN from pid_max: ${[...out.failures]}`);
+    // pids 300..399 plus the first ones: never more tasks than pid_max allows.
+    assert.ok(out.maxTasks <= 400, `${out.maxTasks} tasks with pid_max 400`);
+    assert.deepEqual(out.broken, []);
+    assert.ok(out.heapGrowth < 200 * MB, `heap grew by ${(out.heapGrowth / MB).toFixed(1)} MB`);
+  });
+
+  it('a fork bomb under RLIMIT_NPROC gets EAGAIN from the limit, not from pid_max', () => {
+    const out = runaway(`#include <unistd.h>
+#pragma kproc nproc 64
+int main(void)
+{
+    while (1)
+        fork();
+}
+`, 200000);
+    assert.equal(out.last.reason, 'budget', out.last.message);
+    assert.ok((out.failures.get('EAGAIN RLIMIT_NPROC') ?? 0) > 0, `no EAGAIN from RLIMIT_NPROC: ${[...out.failures]}`);
+    assert.equal(out.failures.get('EAGAIN pid_max') ?? 0, 0);
+    // The user's 64 tasks, plus init, kthreadd and anything the kernel runs as root.
+    assert.ok(out.maxTasks <= 64 + 8, `${out.maxTasks} tasks with RLIMIT_NPROC 64`);
+    assert.deepEqual(out.broken, []);
+  });
+
+  it('an endless loop stops at the step budget with a message', () => {
+    const out = runaway(`int main(void)
+{
+    long n = 0;
+    for (;;)
+        n++;
+}
+`, 300000);
+    assert.equal(out.last.reason, 'budget');
+    assert.match(out.last.message ?? '', /\S/);
+    assert.ok(out.heapGrowth < 64 * MB, `heap grew by ${(out.heapGrowth / MB).toFixed(1)} MB in a loop that allocates nothing`);
+  });
+});
