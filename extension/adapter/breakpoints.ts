@@ -163,6 +163,12 @@ export class BreakpointBook {
   kernelFunctionList(): KernelFunctionInfo[] {
     if (this.fnList) return this.fnList;
     const m = this.machine();
+    // The machine may know where each function is defined; otherwise find the definition line.
+    const known = (m as Partial<{ kernelFunctionLocations(): KernelFunctionInfo[] }>).kernelFunctionLocations;
+    if (typeof known === 'function') {
+      this.fnList = known.call(m).map((f) => ({ name: f.name, file: f.file, line: f.line + 1 }));
+      return this.fnList;
+    }
     const sources = m.kernelSources();
     this.fnList = m.kernelFunctions().map((name) => {
       const def = new RegExp(`^[A-Za-z_].*\\b${name.replace(/[$]/g, '\\$')}\\s*\\(`);

@@ -9,6 +9,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { dmesgStamp } from '../../sim-core/debug/decode';
 import { EVENT_FILTERS, eventSummary } from '../../sim-core/debug/events';
 import type { BootFunction, FrameInfo, KEvent, Machine, RunMode, Stop, TaskRow } from '../../sim-core/machine-types';
+import { boot as machineBoot } from '../../sim-core/machine';
 import { BreakpointBook } from './breakpoints';
 import { KernelFiles } from './kernelFiles';
 import { formatDiagnostics, LaunchError, planLaunch, type KprocLaunchArgs, type LaunchPlan } from './launch';
@@ -28,8 +29,6 @@ type Phase = 'new' | 'initialized' | 'launched' | 'running' | 'stopped' | 'ended
 
 export class UserError extends Error {}
 
-/** Placeholder until sim-core/machine.ts exports boot(). */
-const machineBoot: BootFunction = () => ({ diagnostics: [{ range: { start: 0, end: 0 }, severity: 'error', message: 'the simulator is not built into this adapter yet', code: 'internal' }] });
 
 export abstract class KprocSessionCore extends DebugSession {
   protected readonly bootFn: BootFunction;

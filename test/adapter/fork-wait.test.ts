@@ -21,10 +21,6 @@ describe('debug adapter over stdio: fork-wait.kproc', function () {
   this.timeout(30_000);
   let dc: DebugClient;
 
-  before(function () {
-    // Until sim-core/machine.ts lands, the bundled adapter has no simulator to launch.
-    if (!fs.existsSync(`${__dirname}/../../sim-core/machine.ts`)) this.skip();
-  });
 
   beforeEach(async () => {
     dc = stdioClient();
@@ -67,6 +63,9 @@ describe('debug adapter over stdio: fork-wait.kproc', function () {
     const before = (await dc.threadsRequest()).body.threads.map((t) => t.id);
 
     await stoppedAfter(dc, () => dc.setFunctionBreakpointsRequest({ breakpoints: [] }).then(() => dc.stepOutRequest({ threadId: parent })));
+    assert.equal((await topFrames(dc, parent))[0].name, 'kernel_clone');
+    // The model stores copy_process's result into p at the IS_ERR(p) step; one more step shows it.
+    await stoppedAfter(dc, () => dc.nextRequest({ threadId: parent }));
     const out = await topFrames(dc, parent);
     assert.equal(out[0].name, 'kernel_clone', out.map((f) => f.name).join(' < '));
     const locals = await scopeVars(dc, out[0].id, /^Locals/);

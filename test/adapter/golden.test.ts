@@ -14,9 +14,6 @@ describe('golden DAP transcript: fork-wait.kproc', function () {
   this.timeout(30_000);
   let dc: DebugClient;
 
-  before(function () {
-    if (!fs.existsSync(path.join(__dirname, '../../sim-core/machine.ts'))) this.skip();
-  });
   beforeEach(async () => { dc = stdioClient(); await dc.start(); });
   afterEach(() => dc.stop());
 

@@ -36,7 +36,7 @@ export class Transcript {
   private normalise(s: string): string {
     let out = s;
     for (const [from, to] of this.replacements) out = out.split(from).join(to);
-    return out.replace(/0xffff[0-9a-f]{8,}/g, '0xADDR');
+    return out.replace(/0xffff[0-9a-f]{8,}/g, '0xADDR').replace(/kernel-[0-9a-f]{16}/g, 'kernel-HASH');
   }
 
   text(): string {
