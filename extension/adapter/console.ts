@@ -175,8 +175,8 @@ export class KprocConsole {
 
   private help(): string {
     const lines = ['The console understands:'];
-    for (const [c, d] of CONSOLE_COMMANDS) lines.push(`  ${c.padEnd(15)} ${d}`);
-    for (const [c, d] of CONVENIENCE_FUNCTIONS) lines.push(`  ${c.padEnd(15)} ${d}`);
+    for (const [c, d] of CONSOLE_COMMANDS) lines.push(`  ${c.padEnd(18)} ${d}`);
+    for (const [c, d] of CONVENIENCE_FUNCTIONS) lines.push(`  ${c.padEnd(18)} ${d}`);
     lines.push('  and C expressions over the stopped task: current->real_parent->pid, find_task_by_vpid(5)->exit_state, nr_threads');
     return lines.join('\n');
   }

@@ -24,7 +24,8 @@ export interface FieldView {
 
 /** Fields of our objects that are bookkeeping of the model, not fields of the kernel's struct. */
 const HIDDEN: Record<string, ReadonlySet<string>> = {
-  task_struct: new Set(['type', 'addr', 'zombie_since', 'in_syscall', 'timeout_at', 'vm_base', 'builtin']),
+  // restart, syscall_nr and sigframes stand for saved registers (pt_regs, the user stack), not fields.
+  task_struct: new Set(['type', 'addr', 'zombie_since', 'in_syscall', 'timeout_at', 'vm_base', 'builtin', 'restart', 'syscall_nr', 'sigframes']),
   default: new Set(['type', 'addr']),
 };
 

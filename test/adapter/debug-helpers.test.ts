@@ -58,7 +58,7 @@ describe('sim-core/debug decoders', () => {
     assert.equal(f.get('real_parent')?.value, '(struct task_struct *) 0x0');
     assert.equal(f.get('children')?.value, '(struct list_head) 0 entries');
     assert.deepEqual(f.get('__state')?.watch, { pid: 7, field: '__state' });
-    for (const hidden of ['type', 'addr', 'zombie_since', 'vm_base', 'builtin']) assert.ok(!f.has(hidden), hidden);
+    for (const hidden of ['type', 'addr', 'zombie_since', 'vm_base', 'builtin', 'sigframes']) assert.ok(!f.has(hidden), hidden);
   });
 
   it('lx-list-check finds a broken back link', () => {

@@ -44,6 +44,11 @@ describe('golden DAP transcript: fork-wait.kproc', function () {
     const golden = fs.readFileSync(GOLDEN, 'utf8').split('\n');
     const now = text.split('\n');
     const i = golden.findIndex((l, k) => l !== now[k]);
-    assert.ok(i < 0 && golden.length === now.length, `transcript differs at line ${i + 1}:\n  expected: ${golden[i]}\n  actual:   ${now[i]}`);
+    const g = golden[i] ?? '';
+    const a = now[i] ?? '';
+    let c = 0;
+    while (c < g.length && g[c] === a[c]) c++;
+    const at = Math.max(0, c - 60);
+    assert.ok(i < 0 && golden.length === now.length, `transcript differs at line ${i + 1}, column ${c + 1}:\n  expected: ...${g.slice(at, c + 100)}\n  actual:   ...${a.slice(at, c + 100)}\nrerun with UPDATE_GOLDEN=1 if the change is intended`);
   });
 });
