@@ -264,5 +264,6 @@ export function fakeBoot(opts: BootOptions): BootResult {
   }
   const machine = new FakeMachine(opts);
   machine.spin = opts.source.includes('for (;;)');
+  if (opts.source.includes('many children')) for (let pid = 10; pid < 260; pid++) machine.mk(pid, `kid${pid}`, machine.tasksById.get(1) ?? null);
   return { machine, diagnostics: [] };
 }

@@ -240,4 +240,20 @@ describe('adapter session (scripted machine)', function () {
     assert.equal(ev.body.reason, 'pause');
     assert.equal(ev.body.allThreadsStopped, true);
   });
+
+  it('pages long lists (indexedVariables) and refuses variables while running', async () => {
+    const many = scenarioFile('many.kproc', `${FAKE_SCENARIO}\n/* many children */\n`);
+    const stopped = dc.waitForEvent('stopped');
+    await launch(dc, { program: many, stopOnEntry: true });
+    await stopped;
+    const init = await dc.evaluateRequest({ expression: '$lx_task_by_pid(1)', context: 'watch' });
+    const kids = (await dc.variablesRequest({ variablesReference: init.body.variablesReference })).body.variables.find((v) => v.name === 'children');
+    assert.equal(kids?.indexedVariables, 251);
+    const page = (await dc.variablesRequest({ variablesReference: kids?.variablesReference ?? 0, filter: 'indexed', start: 200, count: 20 })).body.variables;
+    assert.equal(page.length, 20);
+    assert.equal(page[0].name, '[200]');
+    assert.match(page[0].value, /\(pid 207, "kid207"\)$/);
+    const named = (await dc.variablesRequest({ variablesReference: kids?.variablesReference ?? 0, filter: 'named' })).body.variables;
+    assert.equal(named.length, 0);
+  });
 });
