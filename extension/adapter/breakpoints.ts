@@ -7,6 +7,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { isEventFilterId } from '../../sim-core/debug/events';
 import type { BreakpointResult, EventFilterId, Machine, Stop } from '../../sim-core/machine-types';
 import type { KernelFiles } from './kernelFiles';
+import { rewriteHelpers } from './console';
 import { checkItems } from './validate';
 
 type LineConv = (line: number) => number;
@@ -79,7 +80,7 @@ export class BreakpointBook {
     const file = this.target(p);
     if (!file) return unverified(`${path.basename(p)} is neither this scenario (${path.basename(m.file)}) nor one of the displayed kernel sources.`);
     const results = m.setLineBreakpoints(file, bps.map((b) => ({
-      line: toMachine(b.line), condition: b.condition || undefined, hitCondition: b.hitCondition || undefined, logMessage: b.logMessage || undefined,
+      line: toMachine(b.line), condition: b.condition ? rewriteHelpers(b.condition) : undefined, hitCondition: b.hitCondition || undefined, logMessage: b.logMessage || undefined,
     })));
     const logs = new Map<number, string>();
     results.forEach((r, i) => { const msg = bps[i]?.logMessage; if (msg && r.verified) logs.set(r.id, msg); });
@@ -94,7 +95,7 @@ export class BreakpointBook {
     this.fnReq = { breakpoints: args.breakpoints.map((b) => ({ ...b })) };
     if (this.noDebug) return args.breakpoints.map(() => ({ verified: false, message: 'Breakpoints are ignored when the scenario runs without debugging.' }));
     const results = m.setFunctionBreakpoints(args.breakpoints.map((b) => ({
-      name: b.name.trim(), condition: b.condition || undefined, hitCondition: b.hitCondition || undefined,
+      name: b.name.trim(), condition: b.condition ? rewriteHelpers(b.condition) : undefined, hitCondition: b.hitCondition || undefined,
     })));
     const fns = new Map(this.kernelFunctionList().map((f) => [f.name, f]));
     return results.map((r) => {
@@ -198,7 +199,7 @@ export function interpolate(m: Machine, template: string, pid: number | undefine
     if (whole === '{{') return '{';
     if (whole === '}}') return '}';
     try {
-      return m.format(m.evaluate(String(expr).trim().replace(/\$lx_current\s*\(\s*\)/g, 'current').replace(/\$lx_task_by_pid\s*\(/g, 'find_task_by_vpid('), pid, 0));
+      return m.format(m.evaluate(rewriteHelpers(String(expr).trim()), pid, 0));
     } catch (e) {
       return `<${e instanceof Error ? e.message : String(e)}>`;
     }

@@ -259,7 +259,7 @@ export abstract class KprocSessionCore extends DebugSession {
 
   protected resume(mode: RunMode): void {
     if (this.finished) {
-      this.sendEvent(new ExitedEvent(0));
+      this.sendEvent(new ExitedEvent(1));
       this.end();
       return;
     }
@@ -351,7 +351,8 @@ export abstract class KprocSessionCore extends DebugSession {
     }
     this.phase = 'stopped';
     this.lastPid = pid;
-    if (stop.reason === 'deadlock' || stop.reason === 'budget' || stop.reason === 'panic') this.finished = m.exitStatus().finished;
+    // The machine cannot go on after these; the next resume ends the session instead of repeating them.
+    if (stop.reason === 'deadlock' || stop.reason === 'budget' || stop.reason === 'panic') this.finished = true;
     this.sendTasks();
     const ev = new StoppedEvent(dapReason(stop), pid) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;

@@ -136,4 +136,18 @@ describe('debug adapter over stdio: more scenarios', function () {
     await ended;
     assert.ok(!out.some((o) => /exited with status 7/.test(o)), 'the child was killed before exit(7)');
   });
+
+  it('a step budget ends in a named stop, explained, and the next continue ends the session', async () => {
+    const spin = scenarioFile('budget.kproc', 'int main(void)\n{\n    int n = 0;\n    for (;;)\n        n++;\n    return 0;\n}\n');
+    const ev = await stoppedAfter(dc, () => launch(dc, { program: spin, maxSteps: 5000 }, () => dc.setBreakpointsRequest({
+      source: { path: spin }, breakpoints: [{ line: 5, condition: '$lx_current()->pid == 1' }],
+    })));
+    assert.equal(ev.body.reason, 'exception');
+    assert.match(ev.body.text ?? '', /budget/);
+    const info = await dc.exceptionInfoRequest({ threadId: ev.body.threadId ?? 0 });
+    assert.equal(info.body.exceptionId, 'budget');
+    const ended = dc.waitForEvent('terminated');
+    await dc.continueRequest({ threadId: 0 });
+    await ended;
+  });
 });
