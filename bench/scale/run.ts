@@ -73,7 +73,7 @@ function listBaseline(n: number): number {
 function runToStop(m: Machine, mode: RunMode): { reason: string; pid?: number; reparented: number } {
   let reparented = 0;
   for (;;) {
-    const stop = m.run(mode);
+    const stop = m.run(mode, 100_000);
     for (const e of stop.events) if (e.kind === 'reparent') reparented++;
     if (stop.reason !== 'yield' && stop.reason !== 'entry') return { reason: stop.reason, pid: stop.pid, reparented };
   }
