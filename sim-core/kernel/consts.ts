@@ -135,9 +135,12 @@ export const __WNOTHREAD = 0x20000000;
 export const __WALL = 0x40000000;
 export const __WCLONE = 0x80000000;
 
+/** enum pid_type: indices of signal_struct.pids (PIDTYPE_PID lives in task_struct.thread_pid). */
+export const PIDTYPE_PID = 0, PIDTYPE_TGID = 1, PIDTYPE_PGID = 2, PIDTYPE_SID = 3;
+
 // errno values.
 export const EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, E2BIG = 7, ENOEXEC = 8, ECHILD = 10,
-  EAGAIN = 11, ENOMEM = 12, EFAULT = 14, EBUSY = 16, EINVAL = 22, ENOSYS = 38;
+  EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EINVAL = 22, ENOSYS = 38;
 /** Internal restart code: the syscall is restarted after a handler runs (SA_RESTART). */
 export const ERESTARTSYS = 512;
 export const ERESTARTNOINTR = 513;
@@ -167,7 +170,7 @@ export const PTHREAD_CLONE_FLAGS = 0x00000100 | 0x00000200 | 0x00000400 | 0x0000
 
 export const ERRNO_NAMES: Record<number, string> = {
   1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 4: 'EINTR', 7: 'E2BIG', 8: 'ENOEXEC', 10: 'ECHILD',
-  11: 'EAGAIN', 12: 'ENOMEM', 14: 'EFAULT', 16: 'EBUSY', 22: 'EINVAL', 35: 'EDEADLK', 38: 'ENOSYS',
+  11: 'EAGAIN', 12: 'ENOMEM', 13: 'EACCES', 14: 'EFAULT', 16: 'EBUSY', 22: 'EINVAL', 35: 'EDEADLK', 38: 'ENOSYS',
 };
 
 // prctl options.

@@ -312,11 +312,16 @@ __latent_entropy struct task_struct *copy_process(
 	p->parent = p->real_parent;
 
 	if (thread_group_leader(p)) {                       @link
+		init_task_pid(p, PIDTYPE_TGID, pid);
+		init_task_pid(p, PIDTYPE_PGID, task_pgrp(current));
+		init_task_pid(p, PIDTYPE_SID, task_session(current));
 		p->signal->has_child_subreaper = p->real_parent->signal->has_child_subreaper ||
 						 p->real_parent->signal->is_child_subreaper;
 		list_add_tail(&p->sibling, &p->real_parent->children);
 		list_add_tail_rcu(&p->tasks, &init_task.tasks);
 		attach_pid(p, PIDTYPE_TGID);
+		attach_pid(p, PIDTYPE_PGID);
+		attach_pid(p, PIDTYPE_SID);
 	} else {
 		current->signal->nr_threads++;
 		atomic_inc(&current->signal->live);
@@ -429,6 +434,9 @@ bad_fork_cleanup_count:
     const p = f.locals.p as task_struct;
     const rp = p.real_parent as task_struct;
     if (p.pid === p.tgid) {
+      // A new process starts in its creator's process group and session.
+      p.signal.pids[C.PIDTYPE_PGID] = t.signal.pids[C.PIDTYPE_PGID];
+      p.signal.pids[C.PIDTYPE_SID] = t.signal.pids[C.PIDTYPE_SID];
       p.signal.has_child_subreaper = rp.signal.has_child_subreaper || rp.signal.is_child_subreaper;
       list_add_tail(p.sibling, rp.children);
       k.link_task(p);

@@ -20,6 +20,16 @@ export function checkInvariants(k: Kernel): string[] {
       for (const x of [l.p, l.tsk, l.leader, ...(l.dead ?? [])]) if (x) releasing.add(x);
     }
   }
+  // forget_original_parent sets real_parent before it splices the children list, all under
+  // tasklist_lock: a child still on its father's list may already name the new reaper.
+  const moving = new Map<task_struct, task_struct>();
+  for (const t of [...live, ...running]) {
+    for (const f of t.stack) {
+      if (f.fn.name !== 'forget_original_parent') continue;
+      const l = f.locals as { father: task_struct; reaper: task_struct | null };
+      if (l.reaper) for (const c of list_entries(l.father.children)) moving.set(c, l.reaper);
+    }
+  }
   for (const t of live) {
     const name = `${t.pid} (${t.comm})`;
     if (k.find_task_by_vpid(t.pid) !== t) errs.push(`${name}: not findable by pid`);
@@ -27,7 +37,7 @@ export function checkInvariants(k: Kernel): string[] {
     const rp = t.real_parent;
     if (!rp) errs.push(`${name}: no real_parent`);
     else if (rp !== k.init_task && !live.has(rp)) errs.push(`${name}: real_parent ${rp.pid} was released`);
-    if (t.pid === t.tgid && rp && !list_entries(rp.children).includes(t)) errs.push(`${name}: not on real_parent ${rp.pid}'s children`);
+    if (t.pid === t.tgid && rp && moving.get(t) !== rp && !list_entries(rp.children).includes(t)) errs.push(`${name}: not on real_parent ${rp.pid}'s children`);
     if (!live.has(t.group_leader)) errs.push(`${name}: group_leader ${t.group_leader.pid} was released`);
     const zombieState = t.exit_state === C.EXIT_ZOMBIE;
     if (zombieState !== (t.zombie_since >= 0)) errs.push(`${name}: exit_state ${t.exit_state} disagrees with zombie bookkeeping`);
@@ -36,7 +46,7 @@ export function checkInvariants(k: Kernel): string[] {
   for (const t of onList) if (!live.has(t)) errs.push(`${t.pid} (${t.comm}): on the task list but released`);
   for (const p of [k.init_task, ...live]) {
     for (const c of list_entries(p.children)) {
-      if (c.real_parent !== p) errs.push(`${c.pid}: on ${p.pid}'s children but real_parent is ${c.real_parent ? c.real_parent.pid : 'null'}`);
+      if (c.real_parent !== p && moving.get(c) !== c.real_parent) errs.push(`${c.pid}: on ${p.pid}'s children but real_parent is ${c.real_parent ? c.real_parent.pid : 'null'}`);
       if (!live.has(c)) errs.push(`${c.pid}: released but still on ${p.pid}'s children`);
     }
   }

@@ -211,8 +211,11 @@ export class Kernel {
     return [...this.pid_hash.values()].sort((a, b) => a.pid - b.pid);
   }
 
+  /** list_add_tail_rcu(&p->tasks, &init_task.tasks) and attach_pid(p, PIDTYPE_TGID). */
   link_task(p: task_struct): void {
-    if (p.pid === p.tgid) list_add_tail(p.tasks, this.init_task.tasks);
+    if (p.pid !== p.tgid) return;
+    list_add_tail(p.tasks, this.init_task.tasks);
+    p.signal.pids[C.PIDTYPE_TGID] = p.tgid;
   }
 
   hasChildren(t: task_struct): boolean {

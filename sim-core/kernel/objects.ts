@@ -24,7 +24,8 @@ export function newSignal(nproc: number): signal_struct {
   return {
     type: 'signal_struct', addr: kaddr(1152), sigcnt: 1, nr_threads: 1, live: 1,
     thread_head: new ListHead<task_struct>(null), shared_pending: newPending(), flags: 0, group_exit_code: 0,
-    group_exec_task: null, group_stop_count: 0, notify_count: 0, is_child_subreaper: false,
+    group_exec_task: null, group_stop_count: 0, notify_count: 0, pids: [0, 0, 0, 0], leader: false,
+    is_child_subreaper: false,
     has_child_subreaper: false, rlim_nproc: { rlim_cur: nproc, rlim_max: nproc },
     wait_chldexit: new Set(), group_stop_sig: 0, utime: 0, stime: 0,
   };

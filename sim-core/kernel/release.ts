@@ -67,7 +67,7 @@ repeat:
     f.locals.zap_leader = false;
     if (leader !== p && thread_group_empty(leader) && leader.exit_state === C.EXIT_ZOMBIE) {
       f.locals.zap_leader = do_notify_parent(k, leader, leader.exit_signal);
-      if (f.locals.zap_leader) leader.exit_state = C.EXIT_DEAD;
+      if (f.locals.zap_leader) { leader.exit_state = C.EXIT_DEAD; leader.zombie_since = -1; }
       else k.emit({ kind: 'zombie', pid: leader.pid, parent: (leader.real_parent as task_struct).pid });
     }
   },

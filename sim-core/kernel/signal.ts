@@ -9,6 +9,7 @@ import { list_entries } from './list';
 import type { task_struct } from './task';
 import { do_group_exit } from './exit';
 import { signal_delivered } from './sigaction';
+import { pgrp_tasks, task_pgrp } from './pgrp';
 
 function bit(sig: number): [number, number] {
   return sig <= 32 ? [0, 1 << (sig - 1)] : [1, 1 << (sig - 33)];
@@ -129,8 +130,9 @@ interface KillL { pid: number; sig: number; ret: number }
 
 export const __x64_sys_kill = kfunc<KillL>('__x64_sys_kill', 'kernel/signal.c', `
 /*
- * kill(pid, sig): pid > 0 is one process, pid == -1 every process we may
- * signal except init and ourselves; sig == 0 only checks that pid exists.
+ * kill(pid, sig): pid > 0 is one process, pid == 0 our process group,
+ * pid < -1 the group -pid, pid == -1 every process we may signal except
+ * init and ourselves; sig == 0 only checks that pid exists.
  */
 SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
 {
@@ -164,10 +166,19 @@ SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
       k.ret(t, count ? 0 : -C.ESRCH);
       return;
     }
-    // Process groups are not modelled: pid 0 / -pgid signal our own group's processes.
-    const self = t.group_leader;
-    if (sig !== 0) send_signal(k, sig, t, self, true);
-    k.ret(t, 0);
+    // __kill_pgrp_info: pid 0 is the caller's process group, -pgid another one. Success when
+    // at least one member could be signalled, else the last error (ESRCH for an empty group).
+    let success = false;
+    let retval = -C.ESRCH;
+    for (const p of pgrp_tasks(k, pid === 0 ? task_pgrp(t) : -pid)) {
+      if (p.exit_state && p.thread_node.next === p.thread_node.prev) { success = true; retval = 0; continue; }
+      if (!may_signal(t, p)) { retval = -C.EPERM; continue; }
+      // Kernel threads ignore every signal (ignore_signals in kthreadd): delivered, dropped.
+      if (sig !== 0 && !(p.flags & C.PF_KTHREAD)) send_signal(k, sig, t, p, true);
+      success = true;
+      retval = 0;
+    }
+    k.ret(t, success ? 0 : retval);
   },
 }, ['pid', 'sig']);
 

@@ -9,6 +9,9 @@ import { set_load_weight } from './sched';
 import { __set_task_comm } from './exec';
 import type { Value } from '../vm/types';
 
+// Process groups and sessions live in pgrp.ts; re-exported so kernel/sys.c shows them too.
+export { __x64_sys_getpgid, __x64_sys_getpgrp, __x64_sys_getsid, __x64_sys_setpgid, __x64_sys_setsid } from './pgrp';
+
 function num(v: Value | undefined): number {
   return typeof v === 'number' ? v : 0;
 }
@@ -154,7 +157,8 @@ SYSCALL_DEFINE4(prlimit64, pid_t, pid, unsigned int, resource,
 }
 `, {
   copy_in: (k, t, f) => {
-    if (!f.locals.new_rlim) return;
+    // new_rlim -1: the C library's setrlimit trap already carried rlim_cur and rlim_max.
+    if (!f.locals.new_rlim || f.locals.new_rlim === -1) return;
     f.locals.cur = rlim(k.user.getUser(t, f.locals.new_rlim + RLIM_CUR));
     f.locals.max = rlim(k.user.getUser(t, f.locals.new_rlim + RLIM_MAX));
   },

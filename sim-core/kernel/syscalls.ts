@@ -14,6 +14,7 @@ import type { Value } from '../vm/types';
 import { __x64_sys_execve, execLocals, readArgv } from './exec';
 import { __x64_sys_rt_sigaction, __x64_sys_rt_sigprocmask, __x64_sys_rt_sigreturn, sigactionLocals, signalLocals, sigprocmaskLocals } from './sigaction';
 import { __x64_sys_prctl, __x64_sys_prlimit64, __x64_sys_setpriority, prlimitLocals } from './sys';
+import { __x64_sys_getpgid, __x64_sys_getpgrp, __x64_sys_getsid, __x64_sys_setpgid, __x64_sys_setsid } from './pgrp';
 import { kthread_create_on_node, kthread_run, kthread_should_stop, kthread_stop, kthreadCreateLocals, scenario_return } from './kthread';
 import { wake_up_process } from './sched';
 import { _raw_spin_lock, _raw_spin_unlock, find_task_by_vpid, get_current, kernelInline } from './kcode';
@@ -59,6 +60,9 @@ export function syscallEntry(k: Kernel, t: task_struct, name: string, args: Valu
     }
     case 'pthread_self': return t.pid;
     case 'exit': case 'pthread_exit':
+      // The function of a bare clone() returned: glibc's clone wrapper passes its value to the
+      // exit system call. Only pthread_create sets clear_child_tid (CLONE_CHILD_CLEARTID).
+      if (name === 'exit' && t.clear_child_tid === 0) return e(__x64_sys_exit, { code: a0 });
       // A thread's start routine returned or called pthread_exit: glibc keeps the value for
       // pthread_join and ends the thread with exit(0).
       if (t.mm) t.mm.thread_results.set(t.pid, args[0] ?? 0);
@@ -107,6 +111,11 @@ export function syscallEntry(k: Kernel, t: task_struct, name: string, args: Valu
     case 'spin_unlock': return e(_raw_spin_unlock, { lock: a0 });
     case 'get_current': return e(get_current, {});
     case 'find_task_by_vpid': return e(find_task_by_vpid, { nr: a0 });
+    case 'getpgrp': return e(__x64_sys_getpgrp, { pid: 0, type: C.PIDTYPE_PGID, retval: 0 });
+    case 'getpgid': return e(__x64_sys_getpgid, { pid: a0, type: C.PIDTYPE_PGID, retval: 0 });
+    case 'getsid': return e(__x64_sys_getsid, { pid: a0, type: C.PIDTYPE_SID, retval: 0 });
+    case 'setpgid': return e(__x64_sys_setpgid, { pid: a0, pgid: a1, p: null, err: 0 });
+    case 'setsid': return e(__x64_sys_setsid, { session: 0, err: 0 });
     case 'getpid': return t.tgid;
     case 'gettid': return t.pid;
     case 'getppid': return t.group_leader.real_parent ? t.group_leader.real_parent.tgid : 0;

@@ -95,6 +95,13 @@ export interface signal_struct {
   group_exec_task: task_struct | null;
   group_stop_count: number;
   notify_count: number;
+  /**
+   * pids[PIDTYPE_TGID], [PIDTYPE_PGID], [PIDTYPE_SID]: the numbers of the struct pids the process
+   * is attached by (0 is init_struct_pid, the group and session the boot tasks start in).
+   */
+  pids: number[];
+  /** This process is its session's leader (setsid); a session leader cannot change group. */
+  leader: boolean;
   is_child_subreaper: boolean;
   has_child_subreaper: boolean;
   /** rlim[RLIMIT_NPROC] */
