@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { buildTaskTree, listZombies, parseTasksBody } from '../../extension/client/taskModel';
 import { fuzz } from './fuzzRequests';
 import { children, FORK_WAIT, KERNEL_DIR, launch, record, scenarioFile, scopeVars, stdioClient, topFrames } from './harness';
 
@@ -143,6 +144,27 @@ describe('debug adapter over stdio: fork-wait.kproc', function () {
     assert.match(info.body.description ?? '', /EXIT_ZOMBIE/);
     const z = (await dc.threadsRequest()).body.threads.find((t) => / \[Z\]$/.test(t.name));
     assert.ok(z, 'a thread in state Z');
+    // The table the extension's views read: every row well-typed, the zombie where the views expect it.
+    const body = (await dc.customRequest('kproc/tasks')).body as unknown;
+    const rows = parseTasksBody(body) ?? [];
+    assert.equal(rows.length, (body as { tasks: unknown[] }).tasks.length);
+    for (const r of rows) {
+      for (const k of ['pid', 'tgid', 'ppid', 'nice'] as const) assert.equal(typeof r[k], 'number', `${k} of ${r.pid}`);
+      for (const k of ['kthread', 'threadGroupLeader', 'onRunqueue'] as const) assert.equal(typeof r[k], 'boolean', `${k} of ${r.pid}`);
+      assert.match(r.state, /^[RSDTtZXI]$/);
+      assert.match(r.stateName, /^(TASK_|EXIT_|__TASK_)/);
+    }
+    const zombie = rows.find((r) => r.state === 'Z');
+    assert.equal(zombie?.stateName, 'EXIT_ZOMBIE');
+    assert.equal(zombie?.exitCode, 7 << 8);
+    assert.equal(zombie?.exitSignal, 17);
+    assert.equal(typeof zombie?.zombieSteps, 'number');
+    const zombies = listZombies(rows);
+    assert.deepEqual(zombies.map((n) => n.row.pid), [zombie?.pid]);
+    const tree = buildTaskTree(rows);
+    const init = tree.find((n) => n.row.pid === 1);
+    const parent = init?.children.find((n) => n.row.pid === zombie?.ppid);
+    assert.ok(parent?.children.some((n) => n.row.pid === zombie?.pid), 'the zombie hangs under its parent in the Tasks tree');
   });
 
   it('a data breakpoint on the child\'s exit_state fires when it exits', async () => {
