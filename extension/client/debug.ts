@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { KprocDebugSession } from '../adapter/session';
-import { defaultLaunchConfig, resolveLaunchConfig, type KprocLaunchArguments, type KprocSettings } from './launchSchema';
+import { defaultLaunchConfig, noLaunchJsonConfig, resolveLaunchConfig, type KprocLaunchArguments, type KprocSettings } from './launchSchema';
 
 export const DEBUG_TYPE = 'kproc';
 export const LANGUAGE_ID = 'kproc';
@@ -42,7 +42,7 @@ class KprocConfigurationProvider implements vscode.DebugConfigurationProvider {
         void vscode.window.showInformationMessage('Open a .kproc scenario to debug it.');
         return undefined;
       }
-      config = { ...defaultLaunchConfig(uri.fsPath) };
+      config = noLaunchJsonConfig(uri.fsPath) as vscode.DebugConfiguration;
     }
     const file = activeScenario()?.fsPath;
     const resolved = resolveLaunchConfig(config as Partial<KprocLaunchArguments>, readSettings(folder), file);

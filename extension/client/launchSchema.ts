@@ -102,6 +102,14 @@ export function defaultLaunchConfig(program = '${file}'): KprocLaunchArguments {
   return { type: 'kproc', request: 'launch', name: 'Debug scenario', program, stopOnEntry: true };
 }
 
+/**
+ * What F5 starts when there is no launch.json: only the program, so that every other option
+ * comes from the settings (kproc.stopOnEntry, kproc.stepIntoKernel...).
+ */
+export function noLaunchJsonConfig(program: string): Partial<KprocLaunchArguments> {
+  return { type: 'kproc', request: 'launch', name: 'Debug scenario', program };
+}
+
 /** Settings under the `kproc.` prefix, as contributed in package.json. */
 export interface KprocSettings {
   stepIntoKernel: boolean;

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
-  launchAttributes, resolveLaunchConfig, settingsSchema, type KprocLaunchArguments, type KprocSettings,
+  launchAttributes, noLaunchJsonConfig, resolveLaunchConfig, settingsSchema, type KprocLaunchArguments, type KprocSettings,
 } from '../../extension/client/launchSchema';
 import { manifestEntries } from '../../extension/client/manifest';
 import type { KprocLaunchArgs as AdapterLaunchArgs } from '../../extension/adapter/launch';
@@ -123,6 +123,14 @@ describe('resolveLaunchConfig', () => {
     assert.equal(c?.cpus, 8);
     assert.equal(c?.args?.cpus, 8);
     assert.equal(c?.stopOnEntry, false);
+  });
+
+  it('takes stopOnEntry and the step granularity from the settings when F5 has no launch.json', () => {
+    const quiet = { ...settings, stopOnEntry: false, stepIntoKernel: false };
+    const c = resolveLaunchConfig(noLaunchJsonConfig('/w/a.kproc'), quiet, undefined);
+    assert.equal(c?.stopOnEntry, false);
+    assert.equal(c?.stepGranularity, 'statement');
+    assert.equal(resolveLaunchConfig(noLaunchJsonConfig('/w/a.kproc'), settings, undefined)?.stopOnEntry, true);
   });
 
   it('does not stop on entry when running without debugging', () => {

@@ -29,6 +29,7 @@ function workspace(dir: string): string {
 interface Ctx {
   page: Page;
   shots: string;
+  workspace: string;
   parentPid?: number;
   forkLine?: number;
   activationMs?: number;
@@ -78,7 +79,7 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     await shot(ctx, '1-open');
   }],
   ['set a breakpoint on the fork() line by clicking the gutter', async (ctx) => {
-    ctx.forkLine = await lineOf(ctx.page, /\bfork\s*\(\s*\)\s*;/);
+    ctx.forkLine = lineOf(path.join(ctx.workspace, EXAMPLE), /\bfork\s*\(\s*\)\s*;/);
     await clickGutter(ctx.page, ctx.forkLine);
     await ctx.page.locator('.editor-instance .glyph-margin-widgets .codicon-debug-breakpoint, .editor-instance .codicon-debug-breakpoint')
       .first().waitFor({ timeout: TIMEOUT });
@@ -98,10 +99,24 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     await answerInput(ctx.page, 'copy_process');
     await ctx.page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'copy_process' }).waitFor({ timeout: TIMEOUT });
     await ctx.page.keyboard.press('F5');
-    const rows = await waitForStopIn(ctx, 'copy_process');
-    const kernel = rows.findIndex((r) => r.includes('copy_process'));
-    const user = rows.findIndex((r, i) => i > kernel && /^main /.test(r) && r.includes('.kproc'));
-    if (user < 0) throw new Error(`no scenario frame below copy_process: ${rows.join(' | ')}`);
+    await waitForStopIn(ctx, 'copy_process');
+    let rows: string[] = [];
+    const below = () => rows.findIndex((r, i) => i > rows.findIndex((k) => k.startsWith('copy_process')) && /^main /.test(r) && r.includes('.kproc'));
+    // VS Code fetches the top frame first; the rest arrive later or behind "Load More Stack Frames".
+    let lastClick = Date.now();
+    await eventually('the scenario frame below copy_process', async () => {
+      rows = await callStack(ctx.page);
+      if (below() > 0) return true;
+      const more = ctx.page.locator('.debug-call-stack .monaco-list-row', { hasText: 'Load More Stack Frames' }).first();
+      // Give VS Code's own delayed fetch a chance first, then click as a user would, not too often.
+      if (Date.now() - lastClick > 3000 && await more.count()) {
+        lastClick = Date.now();
+        await more.click();
+      }
+      return undefined;
+    }, 30_000).catch(() => { throw new Error(`no scenario frame below copy_process: ${rows.join(' | ')}`); });
+    const kernel = rows.findIndex((r) => r.startsWith('copy_process'));
+    console.log(`    Call Stack: ${rows.slice(kernel, below() + 1).map((r) => r.split(' ')[0]).join(' < ')}`);
     ctx.parentPid = threadAbove(rows, kernel) ?? ctx.parentPid;
   }],
   ['expand current in Variables down to real_parent', async (ctx) => {
@@ -112,10 +127,17 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
       if (await row('real_parent, value').count()) return true;
       for (const label of ['current, value', 'Scope current']) {
         const r = row(label);
-        if (await r.count() && (await r.getAttribute('aria-expanded')) === 'false') {
+        if (!await r.count()) continue;
+        if ((await r.getAttribute('aria-expanded')) === 'false') {
           await r.locator('.monaco-tl-twistie').click();
-          return undefined;
+        } else {
+          // The list is virtual: rows below the fold do not exist until scrolled to. Typing a
+          // name in a focused tree jumps to the matching row, as a user would do.
+          // Focus the tree on a leaf (a click on a scope would fold it), then type.
+          await ctx.page.locator('.debug-variables .monaco-list-row[aria-level="2"]:not([aria-expanded])').first().click();
+          await ctx.page.keyboard.type('real_parent', { delay: 20 });
         }
+        return undefined;
       }
       const closed = ctx.page.locator('.debug-variables .monaco-list-row[aria-level="1"][aria-expanded="false"]').first();
       if (await closed.count()) await closed.locator('.monaco-tl-twistie').click();
@@ -226,7 +248,7 @@ export async function runUiTest(resultsDir: string): Promise<UiResult> {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.goto(`${server.base}/?folder=${encodeURIComponent(ws)}`);
     await waitForWorkbench(page);
-    const ctx: Ctx = { page, shots: resultsDir };
+    const ctx: Ctx = { page, shots: resultsDir, workspace: ws };
     for (const [name, run] of steps) {
       if (!result.ok) { result.steps.push({ name, ok: false, error: 'skipped after an earlier failure' }); continue; }
       try {

@@ -1,6 +1,7 @@
 // Small helpers that drive the VS Code for the web workbench the way a user does: the command
 // palette, the editor gutter, the debug panes and the custom tree views. Selectors are the ones
 // VS Code 1.100 renders.
+import * as fs from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 
 export const TIMEOUT = 20_000;
@@ -48,23 +49,26 @@ export async function openFile(page: Page, name: string): Promise<void> {
   await page.locator('.monaco-editor .view-line').first().waitFor({ timeout: TIMEOUT });
 }
 
-/** 1-based line number of the first line of the active editor whose text matches. */
-export async function lineOf(page: Page, pattern: RegExp): Promise<number> {
-  const lines = page.locator('.editor-instance .monaco-editor .view-lines .view-line');
-  const tops: Array<{ top: number; text: string }> = [];
-  for (const l of await lines.all()) {
-    tops.push({ top: await l.evaluate((e) => parseFloat((e as unknown as { style: { top: string } }).style.top)), text: (await l.textContent()) ?? '' });
-  }
-  tops.sort((a, b) => a.top - b.top);
-  const numbers = await page.locator('.editor-instance .monaco-editor .line-numbers').allTextContents();
-  const first = Math.min(...numbers.map(Number).filter((n) => n > 0));
-  const idx = tops.findIndex((t) => pattern.test(t.text.replace(/\u00a0/g, ' ')));
-  if (idx < 0) throw new Error(`no visible line matches ${pattern}`);
-  return first + idx;
+/** 1-based number of the first line of a file whose text matches (read from disk, not the DOM). */
+export function lineOf(file: string, pattern: RegExp): number {
+  const idx = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => pattern.test(l));
+  if (idx < 0) throw new Error(`no line of ${file} matches ${pattern}`);
+  return idx + 1;
+}
+
+/** Go to Line (Ctrl+G), which also scrolls the line into view. */
+export async function goToLine(page: Page, line: number): Promise<void> {
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: TIMEOUT });
+  await input.fill(`:${line}`);
+  await page.keyboard.press('Enter');
 }
 
 /** Clicks the glyph margin of a line, as a user sets a breakpoint. */
 export async function clickGutter(page: Page, line: number): Promise<void> {
+  await goToLine(page, line);
   const num = page.locator('.editor-instance .monaco-editor .line-numbers', { hasText: new RegExp(`^${line}$`) }).first();
   const box = await num.boundingBox();
   const margin = await page.locator('.editor-instance .monaco-editor .glyph-margin').first().boundingBox();
