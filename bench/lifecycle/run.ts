@@ -5,7 +5,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { boot } from '../../sim-core/machine';
+import { loadBundledMachine } from './bundled';
+
+const { boot } = loadBundledMachine();
 
 const SCENARIO = join(__dirname, 'lifecycle.kproc');
 const SLICE = 100_000;

@@ -4,10 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { boot } from '../../sim-core/machine';
+import { loadBundledMachine } from '../lifecycle/bundled';
 import type { Machine, RunMode } from '../../sim-core/machine-types';
 import { ListHead, list_add_tail, list_move_tail } from '../../sim-core/kernel/list';
 
+const { boot } = loadBundledMachine();
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
