@@ -2,6 +2,7 @@
 // threads, kernel frames sit above user frames, and every stop stops all tasks. What a stopped
 // session shows (stacks, variables, console) and the breakpoints live here; running is in core.ts.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -40,9 +41,24 @@ export class KprocDebugSession extends KprocSessionCore {
     });
   }
 
+  private readonly exists = new Map<string, boolean>();
+
+  private fileExists(p: string): boolean {
+    let e = this.exists.get(p);
+    if (e === undefined) {
+      e = path.isAbsolute(p) && fs.existsSync(p);
+      this.exists.set(p, e);
+    }
+    return e;
+  }
+
   private sourceOf(f: FrameInfo): DebugProtocol.Source {
     if (f.kind === 'kernel' && this.kfiles) {
       return { name: path.posix.basename(f.file), path: this.convertDebuggerPathToClient(this.kfiles.absolute(f.file)), origin: 'simulated kernel (read-only)' };
+    }
+    if (this.machine && f.file !== this.machine.file && !this.fileExists(f.file)) {
+      // A program image the scenario exec'd by name (no file behind it): shown, but not opened.
+      return { name: f.file, presentationHint: 'deemphasize', origin: 'program image (no source file)' };
     }
     return { name: path.basename(f.file), path: this.convertDebuggerPathToClient(f.file) };
   }
