@@ -20,7 +20,10 @@ process.env.KPROC_KERNEL_SOURCE_DIR = KERNEL_DIR;
 
 export function stdioClient(): DebugClient {
   if (!fs.existsSync(ADAPTER)) throw new Error(`${ADAPTER} is missing: run npm run build first`);
-  return new DebugClient('node', ADAPTER, 'kproc', { env: { ...process.env, KPROC_KERNEL_SOURCE_DIR: KERNEL_DIR } });
+  const dc = new DebugClient('node', ADAPTER, 'kproc', { env: { ...process.env, KPROC_KERNEL_SOURCE_DIR: KERNEL_DIR } });
+  // Generous, for loaded CI machines: waits end as soon as the event arrives.
+  dc.defaultTimeout = 20_000;
+  return dc;
 }
 
 export interface InlineAdapter {
@@ -38,6 +41,7 @@ export async function inlineClient(boot: BootFunction): Promise<InlineAdapter> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
   const client = new DebugClient('node', 'unused', 'kproc');
+  client.defaultTimeout = 20_000;
   await client.start(port);
   return {
     client,
