@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   }
   await dc.stop();
 
-  console.log(`dap-latency: ${STEPS} step-in requests (${GRANULARITY} granularity) over ${runs} runs of examples/fork-wait.kproc, node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}`);
+  console.log(`dap-latency: ${STEPS} step-in requests (${GRANULARITY} granularity) over ${runs} runs of examples/fork-wait.kproc, node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg()[0].toFixed(1)}`);
   console.log(summary('threads round trip (floor)', base));
   console.log(summary('step to stopped event', steps));
   const s = [...steps].sort((a, b) => a - b);
