@@ -71,6 +71,22 @@ export function installVsix(p: Profile, vsix: string): void {
   execFileSync(process.execPath, [ENTRY, ...profileArgs(p), '--install-extension', vsix], { stdio: 'pipe', timeout: 60_000 });
 }
 
+/**
+ * Process groups of servers still running. If the runner itself is interrupted (Ctrl+C, a
+ * timeout, a closed pipe), they are killed on the way out instead of outliving it.
+ */
+const liveGroups = new Set<number>();
+function killLiveGroups(): void {
+  for (const pgid of liveGroups) {
+    try { process.kill(-pgid, 'SIGKILL'); } catch { /* already gone */ }
+  }
+  liveGroups.clear();
+}
+process.once('exit', killLiveGroups);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGPIPE'] as const) {
+  process.once(sig, () => { killLiveGroups(); process.exit(130); });
+}
+
 export interface RunningServer {
   port: number;
   base: string;
@@ -93,6 +109,7 @@ export async function startServer(p: Profile, logFile: string, env: Record<strin
     detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...env },
   });
   fs.closeSync(log);
+  if (child.pid !== undefined) liveGroups.add(child.pid);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
@@ -102,6 +119,7 @@ export async function startServer(p: Profile, logFile: string, env: Record<strin
     const killed = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
     // Extension hosts and adapters may outlive the server's main process; the group takes them all.
     signalGroup('SIGKILL');
+    liveGroups.delete(pgid);
     if (!killed) await exited;
   };
   const base = `http://127.0.0.1:${port}`;
