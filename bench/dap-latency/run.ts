@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     if (!ended) steps.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   await dc.stop();
+  fs.rmSync(kernelDir, { recursive: true, force: true });
 
   console.log(`dap-latency: ${STEPS} step-in requests (${GRANULARITY} granularity) over ${runs} runs of examples/fork-wait.kproc, node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg()[0].toFixed(1)}`);
   console.log(summary('threads round trip (floor)', base));

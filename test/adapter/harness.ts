@@ -17,6 +17,12 @@ export const FORK_WAIT = path.join(ROOT, 'examples/fork-wait.kproc');
 /** Kernel sources go to a private folder per test run, not the user's temp cache. */
 export const KERNEL_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'kproc-adapter-test-'));
 process.env.KPROC_KERNEL_SOURCE_DIR = KERNEL_DIR;
+const tempDirs: string[] = [KERNEL_DIR];
+
+// A root-level hook (this module is loaded by the spec files): remove what the tests wrote.
+after(() => {
+  for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 export function stdioClient(): DebugClient {
   if (!fs.existsSync(ADAPTER)) throw new Error(`${ADAPTER} is missing: run npm run build first`);
@@ -54,6 +60,7 @@ export async function inlineClient(boot: BootFunction): Promise<InlineAdapter> {
 
 export function scenarioFile(name: string, text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kproc-scenario-'));
+  tempDirs.push(dir);
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
   return file;
