@@ -4,6 +4,9 @@ import { existsSync } from 'node:fs';
 
 const entries = [
   { in: 'extension/client/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
+  // Loaded lazily after activation, so activation itself stays small.
+  { in: 'extension/client/languageClientMain.ts', out: 'dist/languageClientMain.js', external: ['vscode'] },
+  { in: 'extension/client/inlineAdapterMain.ts', out: 'dist/inlineAdapterMain.js', external: ['vscode'] },
   { in: 'extension/adapter/main.ts', out: 'dist/adapter.js' },
   { in: 'extension/server/main.ts', out: 'dist/server.js' },
   { in: 'sim-core/cli/main.ts', out: 'dist/cli.js' },
