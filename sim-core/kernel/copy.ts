@@ -181,9 +181,7 @@ static int copy_sighand(unsigned long clone_flags, struct task_struct *tsk)
     if (f.locals.clone_flags & C.CLONE_SIGHAND && t.sighand) { t.sighand.count++; f.locals.tsk.sighand = t.sighand; k.ret(t, 0); }
   },
   alloc: (_k, t, f) => {
-    const sh = newSighand();
-    if (t.sighand) sh.action = t.sighand.action.map((a) => ({ ...a }));
-    f.locals.tsk.sighand = sh;
+    f.locals.tsk.sighand = newSighand(t.sighand ? t.sighand.action : null);
   },
   ret: (k, t) => k.ret(t, 0),
 }, ['clone_flags', 'tsk']);

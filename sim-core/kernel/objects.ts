@@ -14,9 +14,13 @@ export function newPending(): sigpending {
   return { signal: [0, 0], from: new Map() };
 }
 
-export function newSighand(): sighand_struct {
-  const action: k_sigaction[] = [];
-  for (let i = 0; i < C._NSIG; i++) action.push({ handler: C.SIG_DFL, flags: 0, mask: 0 });
+/** A fresh sighand_struct: every action SIG_DFL, or a copy of `from` (copy_sighand's memcpy). */
+export function newSighand(from: readonly k_sigaction[] | null = null): sighand_struct {
+  const action: k_sigaction[] = new Array<k_sigaction>(C._NSIG);
+  for (let i = 0; i < C._NSIG; i++) {
+    const a = from ? from[i] : null;
+    action[i] = a ? { ...a } : { handler: C.SIG_DFL, flags: 0, mask: 0 };
+  }
   return { type: 'sighand_struct', addr: kaddr(2088), count: 1, action };
 }
 

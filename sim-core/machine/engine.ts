@@ -233,16 +233,15 @@ export class Engine {
     const e = syscallEntry(k, t, name, args);
     if (e === null) { k.returnToUser(t, -C.ENOSYS); return; }
     if (typeof e === 'number') { k.returnToUser(t, e); return; }
-    this.lastTrap.set(t, { name, args });
     k.call(t, e.fn, e.locals);
   }
 
-  /** The last trap of each task, so an interrupted call can restart (-ERESTARTSYS). */
-  readonly lastTrap = new Map<task_struct, { name: string; args: Value[] }>();
-
-  /** Called by the port when a call returned -ERESTARTSYS: run it again after signal delivery. */
+  /**
+   * Called by the port when a call returned -ERESTARTSYS: run it again after signal delivery.
+   * The call is the task's own syscall_nr (orig_ax), so no table keeps exited tasks alive.
+   */
   restartLater(t: task_struct): void {
-    const tr = this.lastTrap.get(t);
+    const tr = t.syscall_nr;
     if (tr) this.pendingTrap.set(t, tr);
   }
 
