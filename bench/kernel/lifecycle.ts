@@ -40,7 +40,7 @@ function imageFor(children: number): Image {
 const SLICE = 100_000;
 
 /** The kernel model: boot, then run to the end the way the machine does without a debugger. */
-function throughEngine(image: Image, children: number): { seconds: number; out: string; steps: number } {
+function throughEngine(image: Image): { seconds: number; out: string; steps: number } {
   const box: { engine: Engine | null } = { engine: null };
   const port = createVmPort(image, (t) => (box.engine as Engine).k.memoryOf(t), { readField: () => 0 });
   const engine = new Engine({ pidMax: 4194304, cpus: 1, nproc: 4096, uid: 1000, seed: 1 }, port, (t, b) => port.runUser(t, b));
@@ -64,7 +64,7 @@ function throughEngine(image: Image, children: number): { seconds: number; out: 
  * The VM alone: fork is answered with a pid, the child's copied registers run to _exit, waitpid
  * stores status 0 and returns the pid. No kernel model at all, so the ratio is the kernel's cost.
  */
-function vmOnly(image: Image, children: number): { seconds: number; out: string } {
+function vmOnly(image: Image): { seconds: number; out: string } {
   const e = execEntry(image, 'main', ['./lifecycle']);
   if (!e) throw new Error('no main');
   const host = { readField: () => 0 };
@@ -104,9 +104,9 @@ const image = imageFor(children);
 let bestEngine = Infinity;
 let bestVm = Infinity;
 for (let i = 0; i < rounds; i++) {
-  const k = throughEngine(image, children);
+  const k = throughEngine(image);
   if (!k.out.startsWith(`${children} lifecycles`)) throw new Error(`engine output: ${JSON.stringify(k.out)}`);
-  const v = vmOnly(image, children);
+  const v = vmOnly(image);
   bestEngine = Math.min(bestEngine, k.seconds);
   bestVm = Math.min(bestVm, v.seconds);
   console.log(`  round ${i + 1}: engine ${fmt(children / k.seconds)}/s (${k.steps} steps), vm only ${fmt(children / v.seconds)}/s`);

@@ -19,7 +19,9 @@ export function newSighand(from: readonly k_sigaction[] | null = null): sighand_
   const action: k_sigaction[] = new Array<k_sigaction>(C._NSIG);
   for (let i = 0; i < C._NSIG; i++) {
     const a = from ? from[i] : null;
-    action[i] = a ? { ...a } : { handler: C.SIG_DFL, flags: 0, mask: 0 };
+    // A literal of one shape is much cheaper than a spread; only set handlers carry raw.
+    action[i] = !a ? { handler: C.SIG_DFL, flags: 0, mask: 0 }
+      : a.raw === undefined ? { handler: a.handler, flags: a.flags, mask: a.mask } : { ...a };
   }
   return { type: 'sighand_struct', addr: kaddr(2088), count: 1, action };
 }
