@@ -8,8 +8,10 @@ import { render, scenarioArb } from './gen';
 
 /** KPROC_PROP_RUNS overrides the number of scenarios (CI runs the default). */
 const RUNS = Number(process.env.KPROC_PROP_RUNS ?? 2000);
-/** A random scenario rarely needs more; the ones that do (an endless wait) stop at the budget. */
+/** A random scenario rarely needs more; one that does (a wait that never ends) stops at the budget. */
 const MAX_STEPS = 20000;
+/** Steps one fork-and-reap round of the pid churn takes, with room to spare. */
+const STEPS_PER_CHURN = 200;
 /** Reasons a random scenario may end with; 'panic' would mean init was killed, which it cannot be. */
 const ENDINGS: readonly StopReason[] = ['exited', 'deadlock', 'budget'];
 
@@ -21,8 +23,8 @@ function bootOrThrow(source: string, maxSteps = MAX_STEPS): Machine {
 }
 
 /** Runs to the end one step at a time, checking the invariants after each; returns the events. */
-function runChecked(source: string): { reason: StopReason; events: KEvent[]; machine: Machine } {
-  const machine = bootOrThrow(source);
+function runChecked(source: string, maxSteps = MAX_STEPS): { reason: StopReason; events: KEvent[]; machine: Machine } {
+  const machine = bootOrThrow(source, maxSteps);
   const events: KEvent[] = [];
   for (;;) {
     const stop = machine.run({ kind: 'continue' }, 1);
@@ -42,7 +44,7 @@ describe('kernel invariants over random scenarios', function () {
     fc.assert(
       fc.property(scenarioArb, (scenario) => {
         const source = render(scenario);
-        const { reason, machine } = runChecked(source);
+        const { reason, machine } = runChecked(source, MAX_STEPS + (scenario.churn ?? 0) * STEPS_PER_CHURN);
         assert.ok(ENDINGS.includes(reason), `unexpected end '${reason}'\n${source}`);
         if (reason === 'exited') {
           const left = machine.tasks().filter((t) => !t.kthread && t.pid > 2);
@@ -57,8 +59,9 @@ describe('kernel invariants over random scenarios', function () {
     fc.assert(
       fc.property(scenarioArb, (scenario) => {
         const source = render(scenario);
-        const a = runChecked(source);
-        const b = runChecked(source);
+        const budget = MAX_STEPS + (scenario.churn ?? 0) * STEPS_PER_CHURN;
+        const a = runChecked(source, budget);
+        const b = runChecked(source, budget);
         assert.equal(a.reason, b.reason);
         assert.equal(JSON.stringify(a.events), JSON.stringify(b.events));
       }),
