@@ -46,6 +46,11 @@ describe('kernel invariants over random scenarios', function () {
         const source = render(scenario);
         const { reason, machine } = runChecked(source, MAX_STEPS + (scenario.churn ?? 0) * STEPS_PER_CHURN);
         assert.ok(ENDINGS.includes(reason), `unexpected end '${reason}'\n${source}`);
+        if (reason === 'budget') {
+          // The budget counts work done; when every task sleeps or is stopped, the end is a deadlock.
+          const states = machine.tasks().map((t) => `${t.pid}:${t.state}`);
+          assert.ok(machine.tasks().some((t) => t.state === 'R'), `budget stop with nothing runnable (${states.join(' ')})\n${source}`);
+        }
         if (reason === 'exited') {
           const left = machine.tasks().filter((t) => !t.kthread && t.pid > 2);
           assert.deepEqual(left.map((t) => `${t.pid} ${t.stateName}`), [], 'the run ended with user tasks left');
