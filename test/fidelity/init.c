@@ -24,6 +24,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/utsname.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -63,8 +64,23 @@ static int others_alive(void)
 	return found;
 }
 
+/* Before Linux 6.14 pid_max is one global setting: writing it here would change the host's. */
+static int pid_max_is_per_namespace(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return 0;
+	return major > 6 || (major == 6 && minor >= 14);
+}
+
 static void write_pid_max(const char *value)
 {
+	if (!pid_max_is_per_namespace()) {
+		fprintf(stderr, "kproc-init: pid_max is per PID namespace only from Linux 6.14 on; refusing to change the host's\n");
+		exit(125);
+	}
 	int fd = open("/proc/sys/kernel/pid_max", O_WRONLY);
 
 	if (fd < 0)

@@ -2,7 +2,7 @@
 // under test/fidelity/init.c as pid 3 of a fresh PID namespace, as the simulator boots it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { release, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 
 /** The scenario settings that change how the real side must be set up. */
@@ -40,6 +40,15 @@ export function realKernelUnavailable(): string | undefined {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'unshare --pid needs root';
   const probe = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true'], { encoding: 'utf8' });
   if (probe.status !== 0) return `unshare --pid --fork --mount-proc fails: ${probe.stderr.trim()}`;
+  return undefined;
+}
+
+/** Why this kernel cannot run the scenario as the simulator would, or undefined when it can. */
+export function realSettingsUnsupported(settings: RealSettings): string | undefined {
+  if (settings.pidMax === undefined) return undefined;
+  const [major, minor] = release().split('.').map((x) => parseInt(x, 10));
+  // Before 6.14 the namespace shares the host's pid_max, which a test must not change.
+  if (major < 6 || (major === 6 && minor < 14)) return `pid_max is per PID namespace only from Linux 6.14 on (this is ${release()})`;
   return undefined;
 }
 
