@@ -432,6 +432,9 @@ bad_fork_cleanup_count:
   },
   link: (k, t, f) => {
     const p = f.locals.p as task_struct;
+    // copy_process holds tasklist_lock from choosing the parent to linking the child, so an
+    // exit_notify on another CPU cannot reparent current in between: read the parent again here.
+    if (f.locals.clone_flags & (C.CLONE_PARENT | C.CLONE_THREAD)) p.real_parent = p.parent = t.real_parent;
     const rp = p.real_parent as task_struct;
     if (p.pid === p.tgid) {
       // A new process starts in its creator's process group and session.

@@ -150,7 +150,11 @@ export class Engine {
     for (const t of k.timers) if (t.timeout_at < next) next = t.timeout_at;
     if (idle && next > k.clock) k.clock = next;
     for (const t of [...k.timers]) {
-      if (t.timeout_at <= k.clock) k.try_to_wake_up(t, C.TASK_NORMAL, null);
+      if (t.timeout_at > k.clock) continue;
+      // An hrtimer fires once: a task that is no longer in the sleep it armed (stopped by
+      // SIGSTOP meanwhile, say) is not woken, and the expired timer is gone all the same.
+      k.timers.delete(t);
+      k.try_to_wake_up(t, C.TASK_NORMAL, null);
     }
   }
 
