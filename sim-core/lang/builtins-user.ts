@@ -143,6 +143,8 @@ export const USER_CALLS: CallInfo[] = [
   u('getpgrp', 'pid_t', [], '<unistd.h>', 'The caller\'s process group id.', { path: ['__x64_sys_getpgrp'] }),
   u('getpgid', 'pid_t', ['pid_t pid'], '<unistd.h>', 'The process group id of pid (0: the caller).', { path: ['__x64_sys_getpgid'] }),
   u('setpgid', 'int', ['pid_t pid', 'pid_t pgid'], '<unistd.h>', 'Moves pid into process group pgid.', { path: ['__x64_sys_setpgid'] }),
+  u('getsid', 'pid_t', ['pid_t pid'], '<unistd.h>', 'The session id of pid (0: the caller): the pid of the session leader.',
+    { path: ['__x64_sys_getsid'] }),
   u('setsid', 'pid_t', [], '<unistd.h>', 'Starts a new session and process group led by the caller.', { path: ['__x64_sys_setsid'] }),
   // Threads.
   u('pthread_create', 'int', ['pthread_t *thread', 'const pthread_attr_t *attr', 'void *(*start_routine)(void *)', 'void *arg'], '<pthread.h>',

@@ -73,6 +73,17 @@ describe('kproc run', () => {
     assert.equal(a.stdout, b.stdout);
   });
 
+  it('runs getsid: a child shares its parent\'s session until setsid makes it a leader', async () => {
+    const sess = write('sess.kproc', '#include <stdio.h>\n#include <stdlib.h>\n#include <sys/wait.h>\n#include <unistd.h>\n' +
+      'int main(void)\n{\n    int st;\n    pid_t c = fork();\n    if (c == 0) {\n' +
+      '        printf("child %d: sid %d\\n", getpid(), getsid(0));\n        setsid();\n' +
+      '        printf("after setsid: sid %d, parent\'s sid %d\\n", getsid(0), getsid(getppid()));\n        exit(0);\n    }\n' +
+      '    waitpid(c, &st, 0);\n    printf("getsid(99) = %d\\n", getsid(99));\n    return 0;\n}\n');
+    const io = capture();
+    assert.equal(await main(['run', sess], io), 0, io.stderr);
+    assert.equal(io.stdout, 'child 4: sid 0\nafter setsid: sid 4, parent\'s sid 0\ngetsid(99) = -1\n');
+  });
+
   it('reports compile errors gcc-style and exits 1 without running', async () => {
     const io = capture();
     assert.equal(await main(['run', bad], io), 1);

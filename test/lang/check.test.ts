@@ -111,6 +111,13 @@ MODULE_LICENSE("GPL");
     assert.match(d[3].message, /'ECHILD'/);
   });
 
+  it('accepts the process-group and session calls, getsid included, with their arities', () => {
+    assert.deepEqual(codes(inMain('setpgid(0, 0);\npid_t s = setsid();\npid_t g = getpgid(0) + getpgrp();\npid_t sid = getsid(0);\nprintf("%d %d %d\\n", s, g, sid);')), []);
+    const d = diags(inMain('getsid();\ngetsid(0, 1);\ngetsd(0);'));
+    assert.deepEqual(d.map((x) => [x.code, x.text]), [['arg-count', 'getsid()'], ['arg-count', 'getsid(0, 1)'], ['undefined-name', 'getsd']]);
+    assert.match(d[2].message, /did you mean 'getsid'/);
+  });
+
   it('arg-count: builtin calls, macros and scenario functions', () => {
     const src = `${USER_HEAD}int twice(int x) { return 2 * x; }\nint main(void) { int s = 0;\nfork(1);\nwaitpid(-1, &s);\nWEXITSTATUS();\ntwice(1, 2);\nprintf();\nreturn twice(); }\n`;
     const d = diags(src);
