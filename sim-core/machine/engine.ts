@@ -13,6 +13,7 @@ import { load_module } from '../kernel/module';
 import type { task_struct, user_struct } from '../kernel/task';
 import type { UserPort } from '../kernel/uport';
 import type { Trap, UserMemory, UserRegs, Value } from '../vm/types';
+import type { KEvent } from '../machine-types';
 
 /** VM instructions a task runs in one step before the step ends (a timer tick's worth). */
 const USER_BUDGET = 1000;
@@ -257,13 +258,34 @@ export class Engine {
     return true;
   }
 
-  /** Runs until the scenario ends, nothing can run, the budget is spent, or the kernel panics. */
-  runToEnd(maxSteps: number): EngineResult {
+  /**
+   * Runs until the scenario ends, nothing can run, the budget is spent, or the kernel panics.
+   * The kernel appends every event to k.events; with `drain`, each tick's events are handed to it
+   * and k.events is emptied, so a long run's memory stays flat. Without it the loop clears
+   * nothing and k.events holds the whole run: the caller empties it (as Machine.run does per stop).
+   */
+  runToEnd(maxSteps: number, drain?: (events: KEvent[]) => void): EngineResult {
+    const k = this.k;
+    const handOut = (): void => {
+      if (drain === undefined || k.events.length === 0) return;
+      const evs = k.events.slice();
+      k.events.length = 0;
+      drain(evs);
+    };
+    try {
+      return this.loop(maxSteps, handOut);
+    } finally {
+      handOut();
+    }
+  }
+
+  private loop(maxSteps: number, handOut: () => void): EngineResult {
     const k = this.k;
     while (k.steps < maxSteps) {
       if (k.panicked) return { reason: 'panic', message: k.panicked };
       if (this.finished()) return { reason: 'exited' };
       this.tick();
+      handOut();
       const runnable = k.rq.some((rq) => (rq.curr !== null && rq.curr.se.on_rq) || rq.timeline.length > 0);
       if (!runnable && k.timers.size === 0 && !this.finished()) {
         const sleeping = [...k.pid_hash.values()].filter((t) => t.pid > 2 && !(t.flags & C.PF_KTHREAD) && !t.exit_state).map((t) => t.pid);
