@@ -6,11 +6,19 @@ import type { UserMemory, UserRegs, Value } from '../vm/types';
 import { ListHead } from './list';
 import type { KFrame } from './frame';
 
-let nextAddr = 0xffff888000100000;
-/** A stable, kernel-looking address for a new object (shown as the pointer value). */
+/** Start of x86-64's direct map, where the slab allocator's objects live (page_offset_base). */
+export const PAGE_OFFSET = 0xffff888000000000;
+/**
+ * Doubles in [2^63, 2^64) are 2048 apart, so an address there is exact only on a 0x800 boundary:
+ * each object starts on one, or neighbours would round to the same pointer value.
+ */
+export const KADDR_ALIGN = 0x800;
+/** Offset of the next object from PAGE_OFFSET: an exact integer, far below 2^53. */
+let nextOffset = 0x100000;
+/** A stable, distinct, kernel-looking address for a new object (shown as the pointer value). */
 export function kaddr(size: number): number {
-  const a = nextAddr;
-  nextAddr += Math.ceil(size / 64) * 64;
+  const a = PAGE_OFFSET + nextOffset;
+  nextOffset += Math.max(1, Math.ceil(size / KADDR_ALIGN)) * KADDR_ALIGN;
   return a;
 }
 
