@@ -198,10 +198,25 @@ export type EvalValue =
   | { kind: 'task'; task: task_struct | null }
   | { kind: 'object'; type: string; value: object | null };
 
+/** How the run ended: once run() has returned a final stop, nothing runs again. */
 export interface ExitStatus {
+  /** True after the final stop: 'exited', 'deadlock', 'budget' or 'panic'. */
   finished: boolean;
+  /** Why it ended (set when finished). */
   reason?: StopReason;
   message?: string;
+  /**
+   * For 'exited' only: the scenario's main task's status as a shell's $? shows it, the exit
+   * status (WEXITSTATUS) of a normal exit or 128 + the signal number of a fatal signal.
+   */
+  exitCode?: number;
+}
+
+/** Where a kernel function is defined in the displayed sources (line 0-based). */
+export interface KernelFunctionLocation {
+  name: string;
+  file: string;
+  line: number;
 }
 
 export interface Machine {
@@ -220,9 +235,12 @@ export interface Machine {
   stack(pid: number): FrameInfo[];
   kernelSources(): KernelSource[];
   kernelFunctions(): string[];
+  /** kernelFunctions() with the file and line of each definition, sorted by name. */
+  kernelFunctionLocations(): KernelFunctionLocation[];
   globals(): KernelGlobals;
   dmesg(): DmesgLine[];
   output(): string;
+  /** Not finished while the scenario can still run; after the final stop, run() returns it again. */
   exitStatus(): ExitStatus;
   /**
    * Evaluates a C expression in the context of task `pid` (default: the last stopped task) and

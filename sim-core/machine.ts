@@ -9,7 +9,8 @@ import type { Diagnostic, Program } from './lang/ast';
 import { compile, createMemory, evaluate as vmEvaluate, execEntry, frames as vmFrames, VmRegs, type Image, type Trap, type Value } from './vm';
 import type {
   BootOptions, BootResult, BreakpointResult, DataWatch, DmesgLine, EvalValue, EventFilterId, ExitStatus, FrameInfo,
-  FunctionBreakpointRequest, KernelGlobals, KernelSource, KEvent, LineBreakpointRequest, Machine, MachineSettings, RunMode,
+  FunctionBreakpointRequest, KernelFunctionLocation, KernelGlobals, KernelSource, KEvent, LineBreakpointRequest, Machine,
+  MachineSettings, RunMode,
   Stop, StopReason, TaskRow,
 } from './machine-types';
 import { Engine } from './machine/engine';
@@ -72,6 +73,12 @@ export const boot = (opts: BootOptions): BootResult => {
   return { machine, diagnostics: all };
 };
 
+/** A wait status as the shell's $? shows it: the exit status, or 128 + the fatal signal. */
+function shellStatus(status: number): number {
+  const sig = status & 0x7f;
+  return sig === 0 ? (status >> 8) & 0xff : 128 + sig;
+}
+
 /** The kernel's invariants for a machine booted here (property tests call this after each step). */
 export function checkInvariants(m: Machine): string[] {
   return m instanceof KMachine ? kernelInvariants(m.engine.k) : [];
@@ -92,6 +99,8 @@ export class KMachine implements Machine {
   /** Events before this index of k.events have been matched against the event filters. */
   private filterScan = 0;
   private lastStop: Pending | null = null;
+  /** Wait status of the main task from its exit and reap events (undefined until it exits). */
+  private mainStatus: number | undefined;
 
   constructor(opts: BootOptions, readonly image: Image, settings: Required<MachineSettings>) {
     this.file = opts.file;
@@ -132,6 +141,7 @@ export class KMachine implements Machine {
   }
 
   run(mode: RunMode, sliceSteps = Infinity): Stop {
+    // The end is final: asking again returns the same stop (with no new events), never more steps.
     if (this.ended) return this.finish(this.ended);
     if (this.paused) { this.paused = false; return this.finish({ reason: 'pause', pid: this.lastPid }); }
     if (mode.kind === 'continue') this.step = null;
@@ -184,6 +194,11 @@ export class KMachine implements Machine {
     const events = k.events.slice();
     // Handed out: the machine keeps no history, so a long run's memory stays flat.
     k.events.length = 0;
+    for (const ev of events) {
+      if (ev.kind === 'exit' && ev.pid === this.mainPid) this.mainStatus = ev.code;
+      // The reap carries the status wait4 returned to the parent: it has the last word.
+      if (ev.kind === 'reap' && ev.pid === this.mainPid && ev.status !== undefined) this.mainStatus = ev.status;
+    }
     this.filterScan = 0;
     if (p.pid !== undefined) this.lastPid = p.pid;
     if (p.reason === 'step') this.step = null;
@@ -356,7 +371,7 @@ export class KMachine implements Machine {
   }
 
   /** Where each kernel function is defined in the displayed sources (0-based line). */
-  kernelFunctionLocations(): Array<{ name: string; file: string; line: number }> {
+  kernelFunctionLocations(): KernelFunctionLocation[] {
     const c = kernelCatalog();
     return [...c.byName.values()].map((f) => ({ name: f.name, file: f.file, line: f.defLine })).sort((a, b) => (a.name < b.name ? -1 : 1));
   }
@@ -383,7 +398,9 @@ export class KMachine implements Machine {
   exitStatus(): ExitStatus {
     const e = this.ended;
     if (!e) return { finished: false };
-    return { finished: e.reason === 'exited', reason: e.reason as StopReason, message: e.message };
+    const s: ExitStatus = { finished: true, reason: e.reason as StopReason, message: e.message };
+    if (e.reason === 'exited') s.exitCode = shellStatus(this.mainStatus ?? 0);
+    return s;
   }
 
   // ---- evaluation -----------------------------------------------------------------------------

@@ -162,24 +162,7 @@ export class BreakpointBook {
 
   /** Every modelled kernel function with the line of its definition in the displayed source. */
   kernelFunctionList(): KernelFunctionInfo[] {
-    if (this.fnList) return this.fnList;
-    const m = this.machine();
-    // The machine may know where each function is defined; otherwise find the definition line.
-    const known = (m as Partial<{ kernelFunctionLocations(): KernelFunctionInfo[] }>).kernelFunctionLocations;
-    if (typeof known === 'function') {
-      this.fnList = known.call(m).map((f) => ({ name: f.name, file: f.file, line: f.line + 1 }));
-      return this.fnList;
-    }
-    const sources = m.kernelSources();
-    this.fnList = m.kernelFunctions().map((name) => {
-      const def = new RegExp(`^[A-Za-z_].*\\b${name.replace(/[$]/g, '\\$')}\\s*\\(`);
-      for (const s of sources) {
-        const lines = s.text.split('\n');
-        const i = lines.findIndex((l) => def.test(l) && !/;\s*$/.test(l));
-        if (i >= 0) return { name, file: s.path, line: i + 1 };
-      }
-      return { name, file: '', line: 0 };
-    });
+    this.fnList ??= this.machine().kernelFunctionLocations().map((f) => ({ name: f.name, file: f.file, line: f.line + 1 }));
     return this.fnList;
   }
 }

@@ -46,7 +46,6 @@ export abstract class KprocSessionCore extends DebugSession {
   protected lastStop?: Stop;
   protected lastPid?: number;
   protected stopCount = 0;
-  protected finished = false;
   readonly book = new BreakpointBook();
   protected inspector?: Inspector;
 
@@ -190,7 +189,6 @@ export abstract class KprocSessionCore extends DebugSession {
     this.kfiles ??= new KernelFiles(result.machine.kernelSources());
     this.inspector = new Inspector(result.machine, this.kfiles, this.book);
     this.book.attach(result.machine, this.kfiles, plan.noDebug);
-    this.finished = false;
     this.rowsCache = undefined;
     this.lastStop = undefined;
     this.lastPid = undefined;
@@ -258,8 +256,10 @@ export abstract class KprocSessionCore extends DebugSession {
   // ---- running ----------------------------------------------------------------------------------
 
   protected resume(mode: RunMode): void {
-    if (this.finished) {
-      this.sendEvent(new ExitedEvent(1));
+    // After a deadlock, budget or panic stop the machine has ended: resuming ends the session.
+    const status = this.machine?.exitStatus();
+    if (status?.finished) {
+      this.sendEvent(new ExitedEvent(status.exitCode ?? 1));
       this.end();
       return;
     }
@@ -345,14 +345,12 @@ export abstract class KprocSessionCore extends DebugSession {
       const status = m.exitStatus();
       if (stop.reason !== 'exited') this.sendEvent(new OutputEvent(`${stop.message ?? status.message ?? stop.reason}\n`, 'stderr'));
       this.sendTasks();
-      this.sendEvent(new ExitedEvent(stop.reason === 'exited' ? 0 : 1));
+      this.sendEvent(new ExitedEvent(status.exitCode ?? 1));
       this.end();
       return;
     }
     this.phase = 'stopped';
     this.lastPid = pid;
-    // The machine cannot go on after these; the next resume ends the session instead of repeating them.
-    if (stop.reason === 'deadlock' || stop.reason === 'budget' || stop.reason === 'panic') this.finished = true;
     this.sendTasks();
     const ev = new StoppedEvent(dapReason(stop), pid) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;

@@ -7,7 +7,7 @@ import { list_add_tail, list_del_init, ListHead } from '../../sim-core/kernel/li
 import * as C from '../../sim-core/kernel/consts';
 import type { task_struct } from '../../sim-core/kernel/task';
 import type {
-  BootOptions, BootResult, BreakpointResult, DataWatch, EvalValue, EventFilterId, FrameInfo, FunctionBreakpointRequest,
+  BootOptions, BootResult, BreakpointResult, DataWatch, EvalValue, EventFilterId, ExitStatus, FrameInfo, FunctionBreakpointRequest,
   KEvent, LineBreakpointRequest, Machine, RunMode, Stop, TaskRow,
 } from '../../sim-core/machine-types';
 
@@ -200,12 +200,17 @@ export class FakeMachine implements Machine {
 
   kernelSources() { return FAKE_KERNEL; }
   kernelFunctions(): string[] { return ['kernel_clone', 'copy_process', 'do_wait']; }
+  kernelFunctionLocations() {
+    return [{ name: 'copy_process', file: 'kernel/fork.c', line: 7 }, { name: 'do_wait', file: 'kernel/exit.c', line: 1 }, { name: 'kernel_clone', file: 'kernel/fork.c', line: 1 }];
+  }
   globals() {
     return { nr_threads: this.tasksById.size, total_forks: 4, pid_max: 32768, last_pid: 4, nr_cpus: 1, runqueues: [{ cpu: 0, curr: 3, min_vruntime: 0, nr_running: 1, queued: [3] }], clock: this.steps * 1000, steps: this.steps };
   }
   dmesg() { return [{ time: 0.000123, level: 6, text: 'Booting the fake kernel' }]; }
   output(): string { return ''; }
-  exitStatus() { return { finished: this.pos >= this.timeline.length }; }
+  exitStatus(): ExitStatus {
+    return this.pos >= this.timeline.length ? { finished: true, reason: 'exited', exitCode: 0 } : { finished: false };
+  }
 
   evaluate(expr: string, pid?: number, _frame?: number): EvalValue {
     const e = expr.trim();

@@ -146,8 +146,24 @@ describe('debug adapter over stdio: more scenarios', function () {
     assert.match(ev.body.text ?? '', /budget/);
     const info = await dc.exceptionInfoRequest({ threadId: ev.body.threadId ?? 0 });
     assert.equal(info.body.exceptionId, 'budget');
+    const exited = dc.waitForEvent('exited');
     const ended = dc.waitForEvent('terminated');
     await dc.continueRequest({ threadId: 0 });
+    assert.equal((await exited).body.exitCode, 1);
     await ended;
+  });
+
+  it('the exited event carries the main task\'s status as the shell shows it', async () => {
+    const three = scenarioFile('three.kproc', '#include <stdlib.h>\nint main(void)\n{\n    exit(3);\n}\n');
+    const exited = dc.waitForEvent('exited');
+    await launch(dc, { program: three });
+    assert.equal((await exited).body.exitCode, 3);
+  });
+
+  it('a main task killed by a signal exits with 128 + the signal number', async () => {
+    const killed = scenarioFile('killed.kproc', '#include <signal.h>\n#include <unistd.h>\nint main(void)\n{\n    kill(getpid(), SIGKILL);\n    return 0;\n}\n');
+    const exited = dc.waitForEvent('exited');
+    await launch(dc, { program: killed });
+    assert.equal((await exited).body.exitCode, 128 + 9);
   });
 });

@@ -27,7 +27,7 @@ describe('machine: boot and run', () => {
     const { stops, events } = runToEnd(m);
     assert.equal(stops[stops.length - 1].reason, 'exited');
     assert.equal(m.output(), 'status 7\n');
-    assert.deepEqual(m.exitStatus(), { finished: true, reason: 'exited', message: undefined });
+    assert.deepEqual(m.exitStatus(), { finished: true, reason: 'exited', message: undefined, exitCode: 0 });
     assert.deepEqual(m.tasks().map((r) => r.pid), [1, 2]);
     const reap = events.find((e) => e.kind === 'reap' && e.pid === 4);
     assert.ok(reap && reap.kind === 'reap' && reap.by === 3 && reap.status === 7 << 8);
