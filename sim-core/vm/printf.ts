@@ -63,7 +63,7 @@ export function format(fmt: string, args: ReadonlyArray<Value>, readString: Stri
       case 'p': {
         const v = next();
         const n = typeof v === 'number' ? v : 0;
-        const s = typeof v === 'object' ? `0xffff8880${(v.id * 0x2600).toString(16).padStart(8, '0')}` : n === 0 ? '(nil)' : `0x${digits(n, 'x', 'l')}`;
+        const s = typeof v === 'object' ? `0x${v.id.toString(16)}` : n === 0 ? '(nil)' : `0x${digits(n, 'x', 'l')}`;
         out += pad(s, width, left, false);
         break;
       }

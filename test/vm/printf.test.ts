@@ -15,6 +15,8 @@ const ROWS: Array<[string, Value[], string]> = [
   ['%lx %x', [-1, -1], 'ffffffffffffffff ffffffff'],
   ['[%08x] [%-8x]', [0xbeef, 0xbeef], '[0000beef] [beef    ]'],
   ['%p %p', [0, 0x1000010], '(nil) 0x1000010'],
+  // A kernel handle prints as the task_struct's kernel address, as printk's %p would show it.
+  ['%p', [{ kref: 'task', id: 0xffff888000116800 }], '0xffff888000116800'],
   ['%s|%5s|%-5s|%.2s', ['abc', 'abc', 'abc', 'abc'], 'abc|  abc|abc  |ab'],
   ['%s', [0], '(null)'],
   ['%c%c%c', [72, 105, 33], 'Hi!'],
