@@ -5,8 +5,8 @@
 import * as C from './consts';
 import { kfunc } from './frame';
 import type { Kernel } from './kernel';
-import { newFiles, newMm } from './objects';
-import { kaddr, type mm_struct, type task_struct } from './task';
+import { newFiles, newMm, newSighand, set_sigaction } from './objects';
+import type { mm_struct, task_struct } from './task';
 import type { ProgramImage } from './uport';
 import type { Value } from '../vm/types';
 import { de_thread, exec_mmap } from './exec-thread';
@@ -310,10 +310,13 @@ export function __set_task_comm(t: task_struct, name: string): void {
 /** flush_signal_handlers: every handler becomes SIG_DFL unless it is SIG_IGN; flags and masks clear. */
 export function flush_signal_handlers(t: task_struct, force_default: boolean): void {
   if (!t.sighand) return;
-  for (const ka of t.sighand.action) {
-    if (force_default || ka.handler !== C.SIG_IGN) ka.handler = C.SIG_DFL;
-    ka.flags = 0;
-    ka.mask = 0;
+  const action = t.sighand.action;
+  for (let i = 0; i < action.length; i++) {
+    const ka = action[i];
+    const handler = force_default || ka.handler !== C.SIG_IGN ? C.SIG_DFL : ka.handler;
+    // Actions are shared copy-on-write (see newSighand): replace only the ones that change.
+    if (ka.handler === handler && ka.flags === 0 && ka.mask === 0 && ka.raw === undefined) continue;
+    set_sigaction(t.sighand, i + 1, { handler, flags: 0, mask: 0 });
   }
 }
 
@@ -332,7 +335,7 @@ function unshare_sighand(t: task_struct): void {
   const old = t.sighand;
   if (!old || old.count <= 1) return;
   old.count--;
-  t.sighand = { type: 'sighand_struct', addr: kaddr(2088), count: 1, action: old.action.map((a) => ({ ...a })) };
+  t.sighand = newSighand(old.action);
 }
 
 /** Reads an argv array (char *const argv[]) from user memory: pointers until NULL. */

@@ -6,6 +6,7 @@ import { kfunc } from './frame';
 import type { Kernel, kthread_create_info } from './kernel';
 import type { completion, kthread, task_struct } from './task';
 import { cloneArgs, kernel_clone } from './fork';
+import { set_sigaction } from './objects';
 import { do_exit } from './exit';
 import { put_task_struct } from './release';
 import { wake_up_process } from './sched';
@@ -176,7 +177,7 @@ int kthreadd(void *unused)
 `, {
   setup: (_k, t) => {
     t.comm = 'kthreadd';
-    if (t.sighand) for (const a of t.sighand.action) a.handler = C.SIG_IGN;
+    if (t.sighand) for (let s = 1; s <= C._NSIG; s++) set_sigaction(t.sighand, s, { ...t.sighand.action[s - 1], handler: C.SIG_IGN });
     t.flags |= C.PF_NOFREEZE;
   },
   state: (_k, t) => { t.__state = C.TASK_INTERRUPTIBLE; },

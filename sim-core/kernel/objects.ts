@@ -14,16 +14,32 @@ export function newPending(): sigpending {
   return { signal: [0, 0], from: new Map() };
 }
 
-/** A fresh sighand_struct: every action SIG_DFL, or a copy of `from` (copy_sighand's memcpy). */
+/**
+ * A sighand_struct: every action SIG_DFL, or `from`'s table (copy_sighand's memcpy). The memcpy is
+ * deferred: the child shares `from`, frozen, until either side writes through set_sigaction, which
+ * copies the array first. Only the 64 pointers are ever copied; the k_sigaction objects are frozen
+ * and replaced, never changed in place, so a table costs a task nothing until it diverges.
+ */
 export function newSighand(from: readonly k_sigaction[] | null = null): sighand_struct {
-  const action: k_sigaction[] = new Array<k_sigaction>(C._NSIG);
-  for (let i = 0; i < C._NSIG; i++) {
-    const a = from ? from[i] : null;
-    // A literal of one shape is much cheaper than a spread; only set handlers carry raw.
-    action[i] = !a ? { handler: C.SIG_DFL, flags: 0, mask: 0 }
-      : a.raw === undefined ? { handler: a.handler, flags: a.flags, mask: a.mask } : { ...a };
+  let action: k_sigaction[];
+  if (from) {
+    action = from as k_sigaction[];
+    if (!Object.isFrozen(action)) {
+      for (const a of action) Object.freeze(a);
+      Object.freeze(action);
+    }
+  } else {
+    // Boot tasks only: their own unfrozen table, which setup code and tests may edit in place.
+    action = new Array<k_sigaction>(C._NSIG);
+    for (let i = 0; i < C._NSIG; i++) action[i] = { handler: C.SIG_DFL, flags: 0, mask: 0 };
   }
   return { type: 'sighand_struct', addr: kaddr(2088), count: 1, action };
+}
+
+/** Stores `ka` as the action of `sig`, copying a table still shared with another sighand first. */
+export function set_sigaction(sh: sighand_struct, sig: number, ka: k_sigaction): void {
+  if (Object.isFrozen(sh.action)) sh.action = sh.action.slice();
+  sh.action[sig - 1] = ka;
 }
 
 export function newSignal(nproc: number): signal_struct {

@@ -6,6 +6,7 @@ import * as C from './consts';
 import { kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { list_entries } from './list';
+import { set_sigaction } from './objects';
 import type { k_sigaction, task_struct } from './task';
 import { sigaddset, sigdelset } from './signal';
 import { syscallEntry } from './syscalls';
@@ -136,7 +137,7 @@ int do_sigaction(int sig, struct k_sigaction *act, struct k_sigaction *oact)
     const mask = [act.mask | 0, 0];
     sigdelset(mask, C.SIGKILL);
     sigdelset(mask, C.SIGSTOP);
-    (t.sighand as NonNullable<task_struct['sighand']>).action[f.locals.sig - 1] = { ...act, mask: mask[0] };
+    set_sigaction(t.sighand as NonNullable<task_struct['sighand']>, f.locals.sig, { ...act, mask: mask[0] });
   },
   discard: (_k, t, f) => {
     const sig = f.locals.sig;

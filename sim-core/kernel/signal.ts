@@ -6,6 +6,7 @@ import * as C from './consts';
 import { kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { list_entries } from './list';
+import { set_sigaction } from './objects';
 import type { task_struct } from './task';
 import { do_group_exit } from './exit';
 import { signal_delivered } from './sigaction';
@@ -270,7 +271,7 @@ relock:
     if (ka.handler === C.SIG_IGN) { k.jump(f, 'fatal_check'); return; }
     if (ka.handler !== C.SIG_DFL) {
       f.locals.handler = ka.handler;
-      if (ka.flags & C.SA_RESETHAND) ka.handler = C.SIG_DFL;
+      if (ka.flags & C.SA_RESETHAND) set_sigaction(t.sighand as NonNullable<task_struct['sighand']>, s, { ...ka, handler: C.SIG_DFL });
       k.jump(f, 'ret');
       return;
     }

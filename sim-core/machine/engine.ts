@@ -4,7 +4,7 @@
 import * as C from '../kernel/consts';
 import { Kernel, type KernelConfig } from '../kernel/kernel';
 import { list_add_tail, list_empty, list_entries } from '../kernel/list';
-import { newCred, newFiles, newFs, newMm, newSighand, newSignal } from '../kernel/objects';
+import { newCred, newFiles, newFs, newMm, newSighand, newSignal, set_sigaction } from '../kernel/objects';
 import { blankTask } from '../kernel/objects';
 import { get_signal } from '../kernel/signal';
 import { syscallEntry } from '../kernel/syscalls';
@@ -46,7 +46,8 @@ export class Engine {
     const init = this.bootTask(k.init_task, 'init', root, 'init');
     init.signal.flags |= C.SIGNAL_UNKILLABLE;
     // Like tini or systemd, init catches SIGCHLD so that its pause() ends when a child dies.
-    (init.sighand as NonNullable<task_struct['sighand']>).action[C.SIGCHLD - 1].handler = 'reap_children';
+    const initSighand = init.sighand as NonNullable<task_struct['sighand']>;
+    set_sigaction(initSighand, C.SIGCHLD, { ...initSighand.action[C.SIGCHLD - 1], handler: 'reap_children' });
     const kthreadd = this.bootTask(k.init_task, 'kthreadd', root, 'kthreadd');
     kthreadd.flags |= C.PF_KTHREAD;
     kthreadd.mm = kthreadd.active_mm = null;
