@@ -187,7 +187,11 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
       if (!live.includes(`Send ${sig}`)) throw new Error(`no "Send ${sig}" in ${live.join(', ')}`);
     }
     // SIGCONT to a running task changes nothing, so the run goes on as before.
-    await ctx.page.locator('.context-view .monaco-menu .action-label', { hasText: 'Send SIGCONT' }).click();
+    // The Tasks view may re-render under an open menu when a task table arrives; a menu item that
+    // never settles for Playwright's stability check is clicked without waiting for it.
+    const cont = ctx.page.locator('.context-view .monaco-menu .action-label', { hasText: 'Send SIGCONT' });
+    await cont.click({ timeout: 5000 }).catch(() => cont.click({ force: true, timeout: TIMEOUT }));
+    await ctx.page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: TIMEOUT });
     const dead = await menuItems('EXIT_ZOMBIE');
     await ctx.page.keyboard.press('Escape');
     if (dead.some((t) => t.startsWith('Send SIG'))) throw new Error(`a zombie offers signals: ${dead.join(', ')}`);
