@@ -190,8 +190,18 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     // The Tasks view may re-render under an open menu when a task table arrives; a menu item that
     // never settles for Playwright's stability check is clicked without waiting for it.
     const cont = ctx.page.locator('.context-view .monaco-menu .action-label', { hasText: 'Send SIGCONT' });
-    await cont.click({ timeout: 5000 }).catch(() => cont.click({ force: true, timeout: TIMEOUT }));
-    await ctx.page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: TIMEOUT });
+    await cont.click({ timeout: 5000 }).catch(() => undefined);
+    const menu = ctx.page.locator('.context-view .monaco-menu');
+    if (await menu.isVisible()) {
+      // Fall back to the keyboard, as a user would: move the focus to the item and press Enter.
+      for (let i = 0; i < 8; i++) {
+        const focused = await menu.locator('.action-item.focused .action-label').allInnerTexts();
+        if (focused[0]?.trim() === 'Send SIGCONT') break;
+        await ctx.page.keyboard.press('ArrowDown');
+      }
+      await ctx.page.keyboard.press('Enter');
+    }
+    await menu.waitFor({ state: 'hidden', timeout: TIMEOUT });
     const dead = await menuItems('EXIT_ZOMBIE');
     await ctx.page.keyboard.press('Escape');
     if (dead.some((t) => t.startsWith('Send SIG'))) throw new Error(`a zombie offers signals: ${dead.join(', ')}`);
