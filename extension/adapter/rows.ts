@@ -13,7 +13,9 @@ export interface ViewTaskRow {
   stateName: string;
   kthread: boolean;
   threadGroupLeader: boolean;
+  /** task->exit_code: a wait status (exit code << 8, or the killing signal in bits 0-6). */
   exitCode?: number;
+  /** task->exit_signal: what the parent is sent at death (SIGCHLD; -1 for threads). */
   exitSignal?: number;
   zombieSinceStep?: number;
   zombieSteps?: number;

@@ -1,31 +1,11 @@
 // Plain-data model behind the Tasks, Zombies and Run queue views, built from the adapter's
 // 'kproc/tasks' rows. No vscode import, so it is tested by mocha alone.
 import { signame } from '../../sim-core/kernel/consts';
+import type { ViewTaskRow } from '../adapter/rows';
 
-/** One task as the adapter reports it in the 'kproc/tasks' event and request. */
-export interface TaskRow {
-  pid: number;
-  tgid: number;
-  /** pid of real_parent (0 for init_task's children: init and kthreadd). */
-  ppid: number;
-  comm: string;
-  /** The letter `ps` prints: R S D T t Z X I. */
-  state: string;
-  /** The kernel's name for it: TASK_RUNNING, TASK_INTERRUPTIBLE, EXIT_ZOMBIE... */
-  stateName: string;
-  kthread: boolean;
-  threadGroupLeader: boolean;
-  /** task->exit_code: a wait status (exit code << 8, or the killing signal in bits 0-6). */
-  exitCode?: number;
-  /** task->exit_signal: what the parent is sent at death (SIGCHLD; -1 for threads). */
-  exitSignal?: number;
-  zombieSinceStep?: number;
-  zombieSteps?: number;
-  cpu?: number;
-  vruntime?: number;
-  onRunqueue: boolean;
-  nice: number;
-}
+/** One task as the adapter reports it in the 'kproc/tasks' event and request: the adapter's
+ *  definition is the contract, so the views read the very same type. */
+export type TaskRow = ViewTaskRow;
 
 export interface TasksEventBody {
   tasks: TaskRow[];
