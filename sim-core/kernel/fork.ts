@@ -99,22 +99,6 @@ function kcInit(): Omit<KcL, 'args'> {
   return { clone_flags: 0, p: null, nr: 0 };
 }
 
-/**
- * C's `p = callee(...)` assigns when the callee returns, while the model's next step (the line
- * after) only runs a tick later, when a debugger may have stopped in between. Until the caller's
- * next step stores it for good, the local reads the pointer the callee returned (NULL before).
- */
-function assignOnReturn<L extends object>(f: KFrame<L>, local: keyof L & string): void {
-  Object.defineProperty(f.locals, local, {
-    configurable: true,
-    enumerable: true,
-    get: () => f.retp,
-    set: (value: unknown) => {
-      Object.defineProperty(f.locals, local, { value, writable: true, enumerable: true, configurable: true });
-    },
-  });
-}
-
 export const kernel_clone = kfunc<KcL>('kernel_clone', 'kernel/fork.c', `
 /*
  * The one path every process and thread creation takes in Linux 6.x (older
@@ -158,8 +142,7 @@ pid_t kernel_clone(struct kernel_clone_args *args)
 `, {
   flags: (_k, _t, f) => { f.locals.clone_flags = f.locals.args.flags; },
   copy: (k, t, f) => {
-    k.call(t, copy_process, cpInit(f.locals.args));
-    assignOnReturn(f, 'p');
+    k.call(t, copy_process, cpInit(f.locals.args), 'p');
   },
   check: (k, t, f) => {
     if (f.retp === null) k.ret(t, f.ret);

@@ -37,6 +37,8 @@ export interface KFrame<L = object> {
   ret: number;
   /** Pointer returned by the last function this frame called (copy_process, find_new_reaper). */
   retp: object | null;
+  /** The local that takes the pointer the callee returns (see Kernel.call), or null. */
+  into: string | null;
 }
 
 /** Kernel functions scenario kernel code calls directly (they return into scenario code). */

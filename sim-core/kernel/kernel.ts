@@ -35,6 +35,18 @@ export interface kthread_create_info {
   done: completion | null;
 }
 
+/**
+ * A popped frame lets go of its locals and the pointer it was handed: a frame that lived long
+ * enough to be promoted by the garbage collector would otherwise keep young objects (the tasks
+ * it pointed at, and everything they point at) alive through every minor collection until the
+ * next full one. Nothing reads a frame after it is popped.
+ */
+function release(f: KFrame): void {
+  f.locals = EMPTY_LOCALS;
+  f.retp = null;
+}
+const EMPTY_LOCALS: object = Object.freeze({});
+
 export class Kernel {
   readonly init_task: task_struct;
   /** The pid hash: pid number -> task (one struct pid per number, PIDTYPE_PID). */
@@ -125,9 +137,16 @@ export class Kernel {
 
   // ---- step-table primitives -------------------------------------------------------------
 
-  /** Pushes a frame: the callee's first step runs next. The caller's pc has already advanced. */
-  call<L extends object>(t: task_struct, fn: KFunction<L>, locals: L): void {
-    const f: KFrame<L> = { fn, pc: 0, locals, ret: 0, retp: null };
+  /**
+   * Pushes a frame: the callee's first step runs next. The caller's pc has already advanced.
+   * With `into`, the caller's local of that name takes the pointer the callee returns the moment
+   * it returns (C's `p = callee(...)`), so a debugger stopped before the caller's next step
+   * already sees it.
+   */
+  call<L extends object>(t: task_struct, fn: KFunction<L>, locals: L, into: string | null = null): void {
+    const n = t.stack.length;
+    if (n > 0) t.stack[n - 1].into = into;
+    const f: KFrame<L> = { fn, pc: 0, locals, ret: 0, retp: null, into: null };
     t.stack.push(f as unknown as KFrame);
   }
 
@@ -143,13 +162,21 @@ export class Kernel {
       const f = t.stack[n - 1];
       f.ret = value;
       f.retp = ptr;
+      if (f.into !== null) {
+        (f.locals as Record<string, unknown>)[f.into] = ptr;
+        f.into = null;
+      }
     }
-    if (n === t.vm_base && top && top.fn.entry) this.returnToUser(t, value, ptr);
+    if (top === undefined) return;
+    const entry = top.fn.entry;
+    release(top);
+    if (n === t.vm_base && entry) this.returnToUser(t, value, ptr);
   }
 
   /** Pops the current frame without completing a user call (a successful execve, rt_sigreturn). */
   popFrame(t: task_struct): void {
-    t.stack.pop();
+    const top = t.stack.pop();
+    if (top !== undefined) release(top);
   }
 
   /** The value reaches the scenario code that made the call (or the interrupted call is kept). */

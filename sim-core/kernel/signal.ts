@@ -289,8 +289,9 @@ relock:
     k.call(t, do_group_exit, { exit_code: f.locals.signr & 0x7f });
   },
   ret: (k, t, f) => {
-    k.ret(t, f.locals.signr);
-    signal_delivered(k, t, f.locals.signr, f.locals.handler);
+    const { signr, handler } = f.locals;
+    k.ret(t, signr);
+    signal_delivered(k, t, signr, handler);
   },
 }, ['signr']);
 
