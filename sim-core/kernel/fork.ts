@@ -2,7 +2,7 @@
 // them. The helpers copy_process calls (dup_task_struct, copy_files, copy_mm...) are in copy.ts.
 
 import * as C from './consts';
-import { kfunc, type KFrame, type KFunction } from './frame';
+import { kfunc, type KFunction } from './frame';
 import { list_add_tail } from './list';
 import type { task_struct } from './task';
 import type { ForkVia } from '../machine-types';
