@@ -151,16 +151,22 @@ export class KMachine implements Machine {
     }
     this.configureVm();
     const e = this.engine, k = this.k;
-    const limit = Math.max(1, sliceSteps);
-    for (let n = 0; n < limit; n++) {
+    const checks = this.step !== null || this.bps.any();
+    e.kernelHook = checks ? this.kernelHook : null;
+    // The slice counts step points: a tick, and each further kernel step a tick runs.
+    e.budget = Math.max(1, sliceSteps);
+    while (e.budget > 0) {
       if (e.suspendedCpu < 0) {
         if (k.panicked) return this.end({ reason: 'panic', message: `Kernel panic - not syncing: ${k.panicked}` });
         if (e.finished()) return this.end({ reason: 'exited' });
         if (k.steps >= this.maxSteps) return this.end({ reason: 'budget', message: `step budget of ${this.maxSteps} steps used up (raise it with --max-steps)`, pid: this.lastPid });
       }
+      e.budget--;
       e.tick();
       if (this.pending) { const p = this.pending; this.pending = null; return this.finish(p); }
-      if (this.step !== null || this.bps.any()) {
+      // A batch of kernel steps that used up the slice: the tick resumes on the next call.
+      if (e.suspendedCpu >= 0) break;
+      if (checks) {
         const s = this.afterTick();
         if (s) return this.finish(s);
       }
@@ -245,27 +251,52 @@ export class KMachine implements Machine {
   /** Checks after a whole tick: kernel step points, function entries, steps, watches, filters. */
   private afterTick(): Pending | null {
     const e = this.engine, k = this.k;
-    if (this.step !== null) {
-      const st = k.pid_hash.get(this.step.pid);
-      if (!st || st.exit_state || st.flags & C.PF_EXITING) this.step = null;
-    }
+    this.dropFinishedStep();
     for (let cpu = 0; cpu < k.rq.length; cpu++) {
       const t = e.ran[cpu];
       if (!t) continue;
-      const n = t.stack.length;
-      if (n === 0 || (t.vm_base >= 0 && n <= t.vm_base)) continue;
-      const f = t.stack[n - 1] as KFrame<object>;
-      if (this.bps.kernelFns.size > 0 && f.pc === 0 && n > e.depthBefore[cpu]) {
-        const hit = this.fire(this.bps.kernelFns.get(f.fn), t, 0);
-        if (hit) return { reason: 'function breakpoint', pid: t.pid, ...hit };
-      }
-      if (this.bps.kernelPoints.size > 0) {
-        const at = this.bps.kernelPoints.get(f.fn);
-        const hit = at ? this.fire(at[f.pc], t, 0) : null;
-        if (hit) return { reason: 'breakpoint', pid: t.pid, ...hit };
-      }
-      if (this.step !== null && this.stepDone(t, true)) return { reason: 'step', pid: t.pid };
+      const s = this.atKernelPoint(t, cpu);
+      if (s) return s;
     }
+    return this.afterChange();
+  }
+
+  /** Between two kernel steps of one tick: the same checks as after a tick, for that CPU. */
+  private readonly kernelHook = (t: task_struct, cpu: number): boolean => {
+    this.dropFinishedStep();
+    const s = this.atKernelPoint(t, cpu) ?? this.afterChange();
+    if (s) this.pending = s;
+    return s !== null;
+  };
+
+  /** A step of a task that is exiting or gone has nothing left to stop at. */
+  private dropFinishedStep(): void {
+    if (this.step === null) return;
+    const st = this.k.pid_hash.get(this.step.pid);
+    if (!st || st.exit_state || st.flags & C.PF_EXITING) this.step = null;
+  }
+
+  /** Is task t (which just ran on `cpu`) about to run a kernel step the debugger stops at? */
+  private atKernelPoint(t: task_struct, cpu: number): Pending | null {
+    const n = t.stack.length;
+    if (n === 0 || (t.vm_base >= 0 && n <= t.vm_base)) return null;
+    const f = t.stack[n - 1] as KFrame<object>;
+    if (this.bps.kernelFns.size > 0 && f.pc === 0 && n > this.engine.depthBefore[cpu]) {
+      const hit = this.fire(this.bps.kernelFns.get(f.fn), t, 0);
+      if (hit) return { reason: 'function breakpoint', pid: t.pid, ...hit };
+    }
+    if (this.bps.kernelPoints.size > 0) {
+      const at = this.bps.kernelPoints.get(f.fn);
+      const hit = at ? this.fire(at[f.pc], t, 0) : null;
+      if (hit) return { reason: 'breakpoint', pid: t.pid, ...hit };
+    }
+    if (this.step !== null && this.stepDone(t, true)) return { reason: 'step', pid: t.pid };
+    return null;
+  }
+
+  /** Data watches and event filters: what changed, or which event happened, since the last look. */
+  private afterChange(): Pending | null {
+    const k = this.k;
     for (const w of this.bps.watches) {
       const t = k.pid_hash.get(w.pid);
       const now: unknown = t ? (t as unknown as Record<string, unknown>)[w.field] : undefined;

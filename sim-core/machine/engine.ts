@@ -19,6 +19,12 @@ import type { KEvent } from '../machine-types';
 const USER_BUDGET = 1000;
 /** What a statement trap is charged against that budget (statements average a few instructions). */
 const STMT_COST = 4;
+/**
+ * Kernel steps one tick may run for a task. Kernel code runs on until it sleeps, asks to be
+ * rescheduled or returns to user space (a voluntary-preemption kernel), so a whole fork or wait
+ * path is one tick; a long kernel loop still gives the other CPUs and the timers their turn.
+ */
+export const KERNEL_BATCH = 64;
 
 /** Runs user code of a task until its next trap. */
 export type RunUser = (t: task_struct, budget: number) => Trap;
@@ -100,8 +106,20 @@ export class Engine {
    * true suspends the tick there, before the statement runs, until the next tick() call.
    */
   userHook: ((t: task_struct, trap: Trap) => boolean) | null = null;
-  /** CPU whose step is suspended at a user point (-1: none), and what is left of its budget. */
+  /**
+   * Called between two kernel steps of one tick (the second and later steps of a batch), when a
+   * debugger needs to look at every step point; returning true suspends the tick there, before
+   * the next step runs, until the next tick() call.
+   */
+  kernelHook: ((t: task_struct, cpu: number) => boolean) | null = null;
+  /**
+   * Steps the caller still allows: each tick() takes one, and each further kernel step of a batch
+   * one more; a batch that finds none left is suspended (the caller's slice is used up).
+   */
+  budget = Infinity;
+  /** CPU whose step is suspended at a user or kernel point (-1: none), and what is left of it. */
   suspendedCpu = -1;
+  private suspendedKernel = false;
   private suspendedBudget = 0;
   private suspendedRan = false;
 
@@ -113,7 +131,7 @@ export class Engine {
     const k = this.k;
     let ran = false;
     let first = 0;
-    if (this.suspendedCpu >= 0) { first = this.suspendedCpu; ran = this.suspendedRan; }
+    if (this.suspendedCpu >= 0) { first = this.suspendedCpu; ran = this.suspendedRan; } else k.steps++;
     for (let cpu = first; cpu < k.rq.length; cpu++) {
       const rq = k.rq[cpu];
       let t: task_struct | null;
@@ -121,16 +139,21 @@ export class Engine {
       if (cpu === this.suspendedCpu) {
         this.suspendedCpu = -1;
         t = this.ran[cpu] as task_struct;
-        done = this.userStep(t, this.suspendedBudget);
+        if (this.suspendedKernel) {
+          // The step the batch stopped before is a step point of its own.
+          k.steps++;
+          done = this.kernelSteps(t, cpu, this.suspendedBudget);
+        } else {
+          done = this.userStep(t, this.suspendedBudget);
+        }
       } else {
         t = rq.curr;
         if (!t || rq.need_resched || !t.se.on_rq) t = rq.pick_next();
         this.ran[cpu] = t;
         this.trapOf[cpu] = null;
         if (!t) continue;
-        this.depthBefore[cpu] = t.stack.length;
         this.userTrap = null;
-        done = this.stepTask(t);
+        done = this.stepTask(t, cpu);
       }
       ran = true;
       if (!done) { this.suspendedCpu = cpu; this.suspendedRan = ran; return ran; }
@@ -140,7 +163,6 @@ export class Engine {
       if (k.panicked) break;
     }
     k.clock += C.NS_PER_STEP;
-    k.steps++;
     this.runTimers(!ran);
     return ran;
   }
@@ -164,16 +186,11 @@ export class Engine {
    * One step of task t: a kernel frame step, signal delivery, or user code to its next trap.
    * Returns false when userHook suspended the step at a statement.
    */
-  stepTask(t: task_struct): boolean {
+  stepTask(t: task_struct, cpu: number): boolean {
     const k = this.k;
     const n = t.stack.length;
-    if (n > 0 && (t.vm_base < 0 || n > t.vm_base)) {
-      const f = t.stack[n - 1];
-      const pc = f.pc;
-      f.pc = pc + 1;
-      f.fn.handlers[pc](k, t, f);
-      return true;
-    }
+    this.depthBefore[cpu] = n;
+    if (n > 0 && (t.vm_base < 0 || n > t.vm_base)) return this.kernelSteps(t, cpu, KERNEL_BATCH);
     if (k.signal_pending(t) || t.signal.flags & C.SIGNAL_GROUP_EXIT) {
       k.call(t, get_signal, { signr: 0, handler: 0 });
       return true;
@@ -191,6 +208,35 @@ export class Engine {
   }
 
   /**
+   * Runs up to `left` kernel steps of t, one step point each, while t stays in the kernel, on its
+   * CPU and runnable, and nothing asked for a reschedule. Between steps kernelHook may suspend
+   * the tick (returns false), and the caller's budget may run out (the same).
+   */
+  private kernelSteps(t: task_struct, cpu: number, left: number): boolean {
+    const k = this.k;
+    const rq = k.rq[cpu];
+    const stack = t.stack;
+    for (;;) {
+      const depth = stack.length;
+      this.depthBefore[cpu] = depth;
+      const f = stack[depth - 1];
+      const pc = f.pc;
+      f.pc = pc + 1;
+      f.fn.handlers[pc](k, t, f);
+      const n = stack.length;
+      if (--left <= 0 || n === 0 || (t.vm_base >= 0 && n <= t.vm_base) || rq.need_resched || rq.curr !== t || !t.se.on_rq || k.panicked !== null) return true;
+      // The batch goes on: the next step is a point of its own for the debugger and the budget.
+      if ((this.kernelHook !== null && this.kernelHook(t, cpu)) || this.budget <= 0) {
+        this.suspendedKernel = true;
+        this.suspendedBudget = left;
+        return false;
+      }
+      this.budget--;
+      k.steps++;
+    }
+  }
+
+  /**
    * Runs user code to its next kernel trap. Statement and call traps (asked for by the debugger)
    * do not end the step; each is charged STMT_COST instructions so a busy loop still ends it.
    */
@@ -204,7 +250,7 @@ export class Engine {
         return true;
       }
       left -= STMT_COST;
-      if (this.userHook !== null && this.userHook(t, trap)) { this.suspendedBudget = left; return false; }
+      if (this.userHook !== null && this.userHook(t, trap)) { this.suspendedKernel = false; this.suspendedBudget = left; return false; }
       if (left <= 0) return true;
     }
   }
