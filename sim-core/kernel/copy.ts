@@ -293,8 +293,9 @@ static struct mm_struct *dup_mm(struct task_struct *tsk,
   mmap: (_k, _t, f) => {
     const mm = f.locals.mm as mm_struct;
     mm.memory = f.locals.oldmm.memory ? f.locals.oldmm.memory.clone() : null;
-    mm.tid_words = new Map(f.locals.oldmm.tid_words);
-    mm.thread_results = new Map(f.locals.oldmm.thread_results);
+    const old = f.locals.oldmm;
+    mm.tid_words = old.tid_words ? new Map(old.tid_words) : null;
+    mm.thread_results = old.thread_results ? new Map(old.thread_results) : null;
   },
   ret: (k, t, f) => k.ret(t, 0, f.locals.mm),
 }, ['tsk', 'oldmm', 'mm']);

@@ -4,6 +4,7 @@
 import * as C from './consts';
 import { kfunc, type KFunction } from './frame';
 import { list_add_tail } from './list';
+import { mm_tid_words } from './objects';
 import type { task_struct } from './task';
 import type { ForkVia } from '../machine-types';
 import type { Value } from '../vm/types';
@@ -415,7 +416,7 @@ bad_fork_cleanup_count:
       // glibc passes &pd->tid: the word holds the tid until the thread is gone.
       const addr = a.child_tid || pd_tid_addr(p.pid);
       p.clear_child_tid = addr;
-      if (p.mm) p.mm.tid_words.set(addr, p.pid);
+      if (p.mm) mm_tid_words(p.mm).set(addr, p.pid);
     } else {
       p.clear_child_tid = 0;
     }

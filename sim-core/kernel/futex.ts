@@ -63,7 +63,7 @@ export function pthreadJoin(k: Kernel, t: task_struct, tid: number, retval: numb
   if (tid === t.pid) return C.EDEADLK;
   const mm = t.mm;
   const addr = pd_tid_addr(tid);
-  const word = mm ? mm.tid_words.get(addr) : undefined;
+  const word = mm?.tid_words?.get(addr);
   if (word === undefined) return C.ESRCH;
   if (word === 0) return joined(k, t, tid, retval);
   return { uaddr: addr, op: C.FUTEX_WAIT, val: word, ret: 0, join: { tid, retval } };
@@ -73,10 +73,10 @@ export function pthreadJoin(k: Kernel, t: task_struct, tid: number, retval: numb
 function joined(k: Kernel, t: task_struct, tid: number, retval: number): number {
   const mm = t.mm;
   if (!mm) return C.ESRCH;
-  const v = mm.thread_results.get(tid) ?? 0;
+  const v = mm.thread_results?.get(tid) ?? 0;
   if (retval) k.user.putUser(t, retval, v);
-  mm.tid_words.delete(pd_tid_addr(tid));
-  mm.thread_results.delete(tid);
+  mm.tid_words?.delete(pd_tid_addr(tid));
+  mm.thread_results?.delete(tid);
   return 0;
 }
 
@@ -94,7 +94,7 @@ SYSCALL_DEFINE6(futex, u32 __user *, uaddr, int, op, u32, val,
     const j = f.locals.join;
     if (!j) { k.ret(t, f.ret); return; }
     // pthread_join's loop in the C library: wait again until the word is 0.
-    const word = t.mm ? t.mm.tid_words.get(f.locals.uaddr) : 0;
+    const word = t.mm ? t.mm.tid_words?.get(f.locals.uaddr) : 0;
     if (f.ret === -C.ERESTARTSYS) { k.ret(t, f.ret); return; }
     if (word !== undefined && word !== 0) { f.locals.val = word; k.jump(f, 'call'); return; }
     k.ret(t, joined(k, t, j.tid, j.retval));
@@ -128,7 +128,7 @@ int futex_wait(u32 __user *uaddr, unsigned int flags, u32 val,
 }
 `, {
   setup: (k, t, f) => {
-    const word = t.mm ? t.mm.tid_words.get(f.locals.uaddr) : undefined;
+    const word = t.mm?.tid_words?.get(f.locals.uaddr);
     if (word !== f.locals.val) { k.ret(t, -C.EAGAIN); return; }
     let ws = k.futex_waiters.get(f.locals.uaddr);
     if (!ws) { ws = new Set(); k.futex_waiters.set(f.locals.uaddr, ws); }

@@ -335,7 +335,8 @@ export class Kernel {
 
   /** __wake_up_parent: wakes the parent's threads sleeping in do_wait. */
   __wake_up_parent(parent: task_struct, child: task_struct): void {
-    for (const w of [...parent.signal.wait_chldexit]) this.try_to_wake_up(w, C.TASK_INTERRUPTIBLE, child);
+    const q = parent.signal.wait_chldexit;
+    for (let i = 0; i < q.length; i++) this.try_to_wake_up(q[i], C.TASK_INTERRUPTIBLE, child);
   }
 
   /** The pid namespace's child_reaper: init, pid 1 (the swapper before init exists). */

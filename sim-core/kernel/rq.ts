@@ -44,14 +44,22 @@ export class RunQueue {
       const mid = (lo + hi) >> 1;
       if (tl[mid].se.vruntime <= v) lo = mid + 1; else hi = mid;
     }
-    tl.splice(lo, 0, p);
+    // In place (splice would allocate the array of removed elements on every call).
+    tl.push(p);
+    for (let j = tl.length - 1; j > lo; j--) tl[j] = tl[j - 1];
+    tl[lo] = p;
   }
 
   /** dequeue_entity: the task leaves the run queue (it sleeps, stops or dies). */
   dequeue(p: task_struct): void {
     p.se.on_rq = false;
     const i = this.timeline.indexOf(p);
-    if (i >= 0) this.timeline.splice(i, 1);
+    if (i === 0) this.timeline.shift();
+    else if (i > 0) {
+      const tl = this.timeline;
+      for (let j = i + 1; j < tl.length; j++) tl[j - 1] = tl[j];
+      tl.length--;
+    }
   }
 
   /** update_curr: charges `delta` ns of runtime to curr, weighted by its nice level. */

@@ -48,7 +48,6 @@ export function send_signal(k: Kernel, sig: number, from: task_struct | null, p:
   const pending = group ? p.signal.shared_pending : p.pending;
   if (sig < C.SIGRTMIN_K && sigismember(pending.signal, sig)) return true; // legacy signals do not queue twice
   sigaddset(pending.signal, sig);
-  pending.from.set(sig, from ? from.tgid : 0);
   complete_signal(k, sig, p, group);
   return true;
 }

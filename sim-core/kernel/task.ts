@@ -38,8 +38,8 @@ export interface mm_struct {
    * the two words the kernel and pthread_join touch beside the VM's memory: pd->tid (the
    * CLONE_CHILD_CLEARTID word, keyed by its address) and the start routine's result by tid.
    */
-  tid_words: Map<number, number>;
-  thread_results: Map<number, Value>;
+  tid_words: Map<number, number> | null;
+  thread_results: Map<number, Value> | null;
 }
 
 export interface files_struct {
@@ -78,8 +78,6 @@ export interface sighand_struct {
 export interface sigpending {
   /** Bit (sig - 1) of a 64-bit mask, kept as a bigint-free pair of numbers. */
   signal: number[];
-  /** Senders of each queued signal, for siginfo's si_pid. */
-  from: Map<number, number>;
 }
 
 export interface rlimit {
@@ -115,7 +113,7 @@ export interface signal_struct {
   /** rlim[RLIMIT_NPROC] */
   rlim_nproc: rlimit;
   /** Wait queue of threads sleeping in do_wait (wait_chldexit). */
-  wait_chldexit: Set<task_struct>;
+  wait_chldexit: task_struct[];
   /** Status reported to the parent for a stopped or continued group. */
   group_stop_sig: number;
   utime: number;

@@ -110,7 +110,7 @@ static long do_wait(struct wait_opts *wo)
 	return retval;
 }
 `, {
-  queue: (_k, t) => { t.signal.wait_chldexit.add(t); },
+  queue: (_k, t) => { add_wait_queue(t.signal.wait_chldexit, t); },
   state: (_k, t) => { t.__state = C.TASK_INTERRUPTIBLE; },
   scan: (k, t, f) => k.call(t, __do_wait, { wo: f.locals.wo, threads: [], ti: -1, children: [], ci: 0 }),
   check: (k, t, f) => {
@@ -120,7 +120,7 @@ static long do_wait(struct wait_opts *wo)
   schedule: (k, t, f) => { k.jump(f, 'state'); k.schedule(t); },
   out: (k, t, f) => {
     t.__state = C.TASK_RUNNING;
-    t.signal.wait_chldexit.delete(t);
+    remove_wait_queue(t.signal.wait_chldexit, t);
     k.ret(t, f.locals.retval);
   },
 }, ['wo', 'retval']);
@@ -373,3 +373,16 @@ static int wait_task_continued(struct wait_opts *wo, struct task_struct *p)
   },
   stat: (k, t, f) => { f.locals.wo.wo_stat = 0xffff; k.ret(t, f.locals.p.pid); },
 }, ['p']);
+
+/** add_wait_queue: t sleeps on the queue (once), woken in the order the sleepers came. */
+function add_wait_queue(q: task_struct[], t: task_struct): void {
+  if (q.indexOf(t) < 0) q.push(t);
+}
+
+/** remove_wait_queue: t leaves the queue; the others keep their order. */
+function remove_wait_queue(q: task_struct[], t: task_struct): void {
+  const i = q.indexOf(t);
+  if (i < 0) return;
+  for (let j = i + 1; j < q.length; j++) q[j - 1] = q[j];
+  q.length--;
+}

@@ -144,48 +144,59 @@ const PRINTK_LEVEL: Readonly<Record<string, string>> = {
   pr_emerg: '0', pr_alert: '1', pr_crit: '2', pr_err: '3', pr_warn: '4', pr_notice: '5', pr_info: '6', pr_debug: '7',
 };
 
+/** The trap a libc wrapper ends in: the system call it makes, with its arguments. */
+function sysTrap(line: number, name: string, args: Value[]): Trap {
+  return { kind: 'syscall', name, args, line };
+}
+
+/** A string argument as the kernel copies it in ("(null)" for NULL, as glibc prints it). */
+function strArg(mem: VmMemory, v: Value | undefined): string {
+  return readString(mem, v) ?? '(null)';
+}
+
+/** printf-style formatting of a format argument and the rest. */
+function fmtArgs(mem: VmMemory, f: Value | undefined, rest: Value[]): string {
+  return format(strArg(mem, f), rest, (v) => readString(mem, v));
+}
+
 /**
  * Shapes a libc call into what the kernel sees. execve gets [path, argv address, envp address]:
  * the kernel copies the strings (copy_strings) with getUser, as do_execveat_common does. Sets regs.pendingRet when the C library reports
  * something other than the kernel's result (printf's character count).
  */
 export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs): Trap | Fault {
-  const line = site.line;
-  const trap = (name: string, args: Value[]): Trap => ({ kind: 'syscall', name, args, line });
-  const str = (v: Value | undefined): string => readString(mem, v) ?? '(null)';
-  const fmt = (f: Value | undefined, rest: Value[]): string => format(str(f), rest, (v) => readString(mem, v));
   regs.pendingRet = null;
   switch (site.name) {
-    case 'exit': case '_exit': case '_Exit': return trap('exit_group', [num(a[0])]);
-    case 'pthread_exit': return trap('exit', [a[0] ?? 0]);
-    case 'abort': return trap('raise', [6]);
+    case 'exit': case '_exit': case '_Exit': return sysTrap(site.line, 'exit_group', [num(a[0])]);
+    case 'pthread_exit': return sysTrap(site.line, 'exit', [a[0] ?? 0]);
+    case 'abort': return sysTrap(site.line, 'raise', [6]);
     case 'printf': case 'fprintf': case 'dprintf': {
       const fd = site.name === 'printf' ? 1 : num(a[0]);
-      const text = site.name === 'printf' ? fmt(a[0], a.slice(1)) : fmt(a[1], a.slice(2));
+      const text = site.name === 'printf' ? fmtArgs(mem, a[0], a.slice(1)) : fmtArgs(mem, a[1], a.slice(2));
       regs.pendingRet = text.length;
-      return trap('write', [fd, text]);
+      return sysTrap(site.line, 'write', [fd, text]);
     }
-    case 'puts': { const t = `${str(a[0])}\n`; regs.pendingRet = t.length; return trap('write', [1, t]); }
-    case 'putchar': { regs.pendingRet = num(a[0]) & 0xff; return trap('write', [1, String.fromCharCode(num(a[0]) & 0xff)]); }
+    case 'puts': { const t = `${strArg(mem, a[0])}\n`; regs.pendingRet = t.length; return sysTrap(site.line, 'write', [1, t]); }
+    case 'putchar': { regs.pendingRet = num(a[0]) & 0xff; return sysTrap(site.line, 'write', [1, String.fromCharCode(num(a[0]) & 0xff)]); }
     case 'perror': {
       const s = readString(mem, a[0]);
-      return trap('write', [2, `${s ? `${s}: ` : ''}${strerror(regs.errno)}\n`]);
+      return sysTrap(site.line, 'write', [2, `${s ? `${s}: ` : ''}${strerror(regs.errno)}\n`]);
     }
     case 'write': {
-      const t = str(a[1]);
-      return trap('write', [num(a[0]), t.slice(0, Math.max(0, num(a[2])))]);
+      const t = strArg(mem, a[1]);
+      return sysTrap(site.line, 'write', [num(a[0]), t.slice(0, Math.max(0, num(a[2])))]);
     }
     case 'execl': case 'execlp': case 'execle': {
       // Like glibc, gather the listed arguments into an argv array (here a fresh block of cells).
       const end = a.indexOf(0, 1);
       const list = a.slice(1, end < 0 ? a.length : end);
       const block = mem.newBlock(list.length + 1) * SEGMENT_SPAN;
-      list.forEach((v, i) => mem.store(block + i, typeof v === 'string' ? v : str(v)));
-      return trap('execve', [execPath(str(a[0]), site.name === 'execlp'), block, 0]);
+      list.forEach((v, i) => mem.store(block + i, typeof v === 'string' ? v : strArg(mem, v)));
+      return sysTrap(site.line, 'execve', [execPath(strArg(mem, a[0]), site.name === 'execlp'), block, 0]);
     }
     case 'execv': case 'execvp': case 'execve':
-      return trap('execve', [execPath(str(a[0]), site.name === 'execvp'), num(a[1]), num(a[2])]);
-    case 'clone': return trap('clone', [num(a[2]), a[1] ?? 0, a[0] ?? 0, a[3] ?? 0]);
+      return sysTrap(site.line, 'execve', [execPath(strArg(mem, a[0]), site.name === 'execvp'), num(a[1]), num(a[2])]);
+    case 'clone': return sysTrap(site.line, 'clone', [num(a[2]), a[1] ?? 0, a[0] ?? 0, a[3] ?? 0]);
     case 'sigaction': {
       const act = num(a[1]);
       let handler: Value = 0, mask: Value = 0, flags: Value = 0;
@@ -194,32 +205,32 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
         if (h === undefined || mk === undefined || fl === undefined) return new Fault('SIGSEGV', 'sigaction: bad struct sigaction pointer');
         handler = h; mask = mk; flags = fl;
       }
-      return trap('sigaction', [num(a[0]), act, num(a[2]), handler, flags, mask]);
+      return sysTrap(site.line, 'sigaction', [num(a[0]), act, num(a[2]), handler, flags, mask]);
     }
     case 'setrlimit': {
       const p = num(a[1]);
       const cur = mem.load(p), max = mem.load(p + 1);
       if (cur === undefined || max === undefined) return new Fault('SIGSEGV', 'setrlimit: bad struct rlimit pointer');
-      return trap('setrlimit', [num(a[0]), cur, max]);
+      return sysTrap(site.line, 'setrlimit', [num(a[0]), cur, max]);
     }
     case 'nanosleep': {
       const p = num(a[0]);
       const sec = mem.load(p), nsec = mem.load(p + 1);
       if (sec === undefined || nsec === undefined) return new Fault('SIGSEGV', 'nanosleep: bad struct timespec pointer');
-      return trap('nanosleep', [num(sec) * 1e9 + num(nsec), num(a[1])]);
+      return sysTrap(site.line, 'nanosleep', [num(sec) * 1e9 + num(nsec), num(a[1])]);
     }
     case 'kthread_run': case 'kthread_create':
-      return trap(site.name, [a[0] ?? 0, a[1] ?? 0, fmt(a[2], a.slice(3))]);
-    case 'printk': return trap('printk', [fmt(a[0], a.slice(1))]);
+      return sysTrap(site.line, site.name, [a[0] ?? 0, a[1] ?? 0, fmtArgs(mem, a[2], a.slice(3))]);
+    case 'printk': return sysTrap(site.line, 'printk', [fmtArgs(mem, a[0], a.slice(1))]);
     case 'prctl': {
       const args = a.slice();
-      if (num(a[0]) === PR_SET_NAME) args[1] = str(a[1]).slice(0, 15);
-      return trap('prctl', args);
+      if (num(a[0]) === PR_SET_NAME) args[1] = strArg(mem, a[1]).slice(0, 15);
+      return sysTrap(site.line, 'prctl', args);
     }
     default: {
       const level = PRINTK_LEVEL[site.name];
-      if (level !== undefined) return trap('printk', [`\x01${level}${fmt(a[0], a.slice(1))}`]);
-      return trap(site.name, a);
+      if (level !== undefined) return sysTrap(site.line, 'printk', [`\x01${level}${fmtArgs(mem, a[0], a.slice(1))}`]);
+      return sysTrap(site.line, site.name, a);
     }
   }
 }
