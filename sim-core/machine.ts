@@ -153,6 +153,9 @@ export class KMachine implements Machine {
     const e = this.engine, k = this.k;
     const checks = this.step !== null || this.bps.any();
     e.kernelHook = checks ? this.kernelHook : null;
+    // Function breakpoints alone need a look only where a step called a function.
+    const b = this.bps;
+    e.hookOnCallsOnly = this.step === null && b.kernelPoints.size === 0 && b.watches.length === 0 && b.filters.size === 0;
     // The slice counts step points: a tick, and each further kernel step a tick runs.
     e.budget = Math.max(1, sliceSteps);
     while (e.budget > 0) {
@@ -197,9 +200,9 @@ export class KMachine implements Machine {
 
   private finish(p: Pending): Stop {
     const k = this.k;
-    const events = k.events.slice();
+    const events = k.events;
     // Handed out: the machine keeps no history, so a long run's memory stays flat.
-    k.events.length = 0;
+    k.events = [];
     for (const ev of events) {
       if (ev.kind === 'exit' && ev.pid === this.mainPid) this.mainStatus = ev.code;
       // The reap carries the status wait4 returned to the parent: it has the last word.
@@ -263,10 +266,12 @@ export class KMachine implements Machine {
 
   /** Between two kernel steps of one tick: the same checks as after a tick, for that CPU. */
   private readonly kernelHook = (t: task_struct, cpu: number): boolean => {
-    this.dropFinishedStep();
-    const s = this.atKernelPoint(t, cpu) ?? this.afterChange();
-    if (s) this.pending = s;
-    return s !== null;
+    if (this.step !== null) this.dropFinishedStep();
+    let s = this.atKernelPoint(t, cpu);
+    if (s === null && (this.bps.watches.length > 0 || this.bps.filters.size > 0)) s = this.afterChange();
+    if (s === null) return false;
+    this.pending = s;
+    return true;
   };
 
   /** A step of a task that is exiting or gone has nothing left to stop at. */
@@ -281,7 +286,8 @@ export class KMachine implements Machine {
     const n = t.stack.length;
     if (n === 0 || (t.vm_base >= 0 && n <= t.vm_base)) return null;
     const f = t.stack[n - 1] as KFrame<object>;
-    if (this.bps.kernelFns.size > 0 && f.pc === 0 && n > this.engine.depthBefore[cpu]) {
+    // A function breakpoint is looked up only at the first step of a frame pushed just now.
+    if (f.pc === 0 && n > this.engine.depthBefore[cpu] && this.bps.kernelFns.size > 0) {
       const hit = this.fire(this.bps.kernelFns.get(f.fn), t, 0);
       if (hit) return { reason: 'function breakpoint', pid: t.pid, ...hit };
     }

@@ -62,7 +62,8 @@ export class Kernel {
   /** Virtual clock in nanoseconds. */
   clock = 0;
   steps = 0;
-  readonly events: KEvent[] = [];
+  /** Events since the machine last handed them out (it takes the array and leaves a new one). */
+  events: KEvent[] = [];
   readonly dmesg: Array<{ time: number; level: number; text: string }> = [];
   readonly out: Array<{ pid: number; fd: number; text: string }> = [];
   readonly kthread_create_list: kthread_create_info[] = [];

@@ -112,6 +112,8 @@ export class Engine {
    * the next step runs, until the next tick() call.
    */
   kernelHook: ((t: task_struct, cpu: number) => boolean) | null = null;
+  /** Call kernelHook only after a step that called a function (function breakpoints alone). */
+  hookOnCallsOnly = false;
   /**
    * Steps the caller still allows: each tick() takes one, and each further kernel step of a batch
    * one more; a batch that finds none left is suspended (the caller's slice is used up).
@@ -226,7 +228,8 @@ export class Engine {
       const n = stack.length;
       if (--left <= 0 || n === 0 || (t.vm_base >= 0 && n <= t.vm_base) || rq.need_resched || rq.curr !== t || !t.se.on_rq || k.panicked !== null) return true;
       // The batch goes on: the next step is a point of its own for the debugger and the budget.
-      if ((this.kernelHook !== null && this.kernelHook(t, cpu)) || this.budget <= 0) {
+      const hook = this.kernelHook;
+      if ((hook !== null && (n > depth || !this.hookOnCallsOnly) && hook(t, cpu)) || this.budget <= 0) {
         this.suspendedKernel = true;
         this.suspendedBudget = left;
         return false;
@@ -315,8 +318,8 @@ export class Engine {
     const k = this.k;
     const handOut = (): void => {
       if (drain === undefined || k.events.length === 0) return;
-      const evs = k.events.slice();
-      k.events.length = 0;
+      const evs = k.events;
+      k.events = [];
       drain(evs);
     };
     try {
