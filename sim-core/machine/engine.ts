@@ -146,7 +146,7 @@ export class Engine {
           k.steps++;
           done = this.kernelSteps(t, cpu, this.suspendedBudget);
         } else {
-          done = this.userStep(t, this.suspendedBudget);
+          done = this.userStep(t, cpu, this.suspendedBudget);
         }
       } else {
         t = rq.curr;
@@ -206,7 +206,26 @@ export class Engine {
     // init reaps in a loop while it has children (a zombie reparented to it included), else pauses.
     if (t.builtin === 'init') { this.syscall(t, list_empty(t.children) ? 'pause' : 'wait4', [-1, 0, C.__WALL]); return true; }
     if (t.builtin === 'kthreadd') { t.__state = C.TASK_INTERRUPTIBLE; k.schedule(t); return true; }
-    return this.userStep(t, USER_BUDGET);
+    return this.userStep(t, cpu, USER_BUDGET);
+  }
+
+  /**
+   * A system call that entered a kernel path runs it in the same tick, as the syscall
+   * instruction goes straight into the kernel; the entry is a point for the debugger and the
+   * budget like any further step. Calls answered on the spot end the step here.
+   */
+  private enterKernel(t: task_struct, cpu: number): boolean {
+    const n = t.stack.length;
+    const rq = this.k.rq[cpu];
+    if (n === 0 || (t.vm_base >= 0 && n <= t.vm_base) || rq.need_resched || rq.curr !== t || !t.se.on_rq || this.k.panicked !== null) return true;
+    if ((this.kernelHook !== null && this.kernelHook(t, cpu)) || this.budget <= 0) {
+      this.suspendedKernel = true;
+      this.suspendedBudget = KERNEL_BATCH;
+      return false;
+    }
+    this.budget--;
+    this.k.steps++;
+    return this.kernelSteps(t, cpu, KERNEL_BATCH);
   }
 
   /**
@@ -243,14 +262,14 @@ export class Engine {
    * Runs user code to its next kernel trap. Statement and call traps (asked for by the debugger)
    * do not end the step; each is charged STMT_COST instructions so a busy loop still ends it.
    */
-  private userStep(t: task_struct, budget: number): boolean {
+  private userStep(t: task_struct, cpu: number, budget: number): boolean {
     let left = budget;
     for (;;) {
       const trap = this.runUser(t, left);
       this.userTrap = trap;
       if (trap.kind !== 'statement' && trap.kind !== 'call') {
         this.handleTrap(t, trap);
-        return true;
+        return this.enterKernel(t, cpu);
       }
       left -= STMT_COST;
       if (this.userHook !== null && this.userHook(t, trap)) { this.suspendedKernel = false; this.suspendedBudget = left; return false; }
