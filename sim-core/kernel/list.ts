@@ -5,7 +5,7 @@ export class ListHead<T> {
   next: ListHead<T> = this;
   prev: ListHead<T> = this;
   /** The structure this node is embedded in; null for a list head that owns no entry. */
-  constructor(readonly owner: T | null = null) {}
+  constructor(public owner: T | null = null) {}
 }
 
 export function list_add_tail<T>(node: ListHead<T>, head: ListHead<T>): void {
@@ -35,8 +35,12 @@ export function list_move_tail<T>(node: ListHead<T>, head: ListHead<T>): void {
 
 /** Entries in list order; safe against removal of the current entry while iterating. */
 export function list_entries<T>(head: ListHead<T>): T[] {
-  const out: T[] = [];
-  for (let n = head.next; n !== head; n = n.next) if (n.owner !== null) out.push(n.owner);
+  // Counted first so the array is made at its size (most of these lists hold a task or two).
+  let c = 0;
+  for (let n = head.next; n !== head; n = n.next) if (n.owner !== null) c++;
+  const out = new Array<T>(c);
+  let i = 0;
+  for (let n = head.next; n !== head; n = n.next) if (n.owner !== null) out[i++] = n.owner;
   return out;
 }
 

@@ -81,6 +81,11 @@ export function newCred(user: user_struct): cred {
 
 /** A zeroed task_struct; dup_task_struct fills it from the parent. */
 export function blankTask(signal: signal_struct, c: cred): task_struct {
+  // Every field in one literal (the list heads get their owner after), so a task is one object
+  // of one shape with no property store to grow.
+  const sibling = new ListHead<task_struct>(null);
+  const thread_node = new ListHead<task_struct>(null);
+  const tasks = new ListHead<task_struct>(null);
   const t = {
     type: 'task_struct', addr: kaddr(9792), __state: C.TASK_RUNNING, exit_state: 0, exit_code: 0,
     exit_signal: 0, pdeath_signal: 0, flags: 0, pid: 0, tgid: 0, comm: '', prio: C.DEFAULT_PRIO,
@@ -93,11 +98,9 @@ export function blankTask(signal: signal_struct, c: cred): task_struct {
     stime: 0, nvcsw: 0, nivcsw: 0, set_child_tid: 0, clear_child_tid: 0, worker_private: null,
     usage: 1, zombie_since: -1, in_syscall: '', timeout_at: -1, vm_base: 0, builtin: '',
     restart: null, syscall_nr: null, restart_block: -1, sigframes: [],
+    children: new ListHead<task_struct>(null), sibling, thread_node, tasks, group_leader: null,
   } as unknown as task_struct;
-  t.children = new ListHead<task_struct>(null);
-  t.sibling = new ListHead<task_struct>(t);
-  t.thread_node = new ListHead<task_struct>(t);
-  t.tasks = new ListHead<task_struct>(t);
+  sibling.owner = thread_node.owner = tasks.owner = t;
   t.group_leader = t;
   return t;
 }
