@@ -14,6 +14,7 @@ import type { task_struct, user_struct } from '../kernel/task';
 import type { UserPort } from '../kernel/uport';
 import type { Trap, UserMemory, UserRegs, Value } from '../vm/types';
 import type { KEvent } from '../machine-types';
+import type { KFunction } from '../kernel/frame';
 
 /** VM instructions a task runs in one step before the step ends (a timer tick's worth). */
 const USER_BUDGET = 1000;
@@ -112,8 +113,11 @@ export class Engine {
    * the next step runs, until the next tick() call.
    */
   kernelHook: ((t: task_struct, cpu: number) => boolean) | null = null;
-  /** Call kernelHook only after a step that called a function (function breakpoints alone). */
-  hookOnCallsOnly = false;
+  /**
+   * When set, kernelHook is called only after a step that called one of these functions (a
+   * debugger with function breakpoints and nothing else to check between steps).
+   */
+  hookOnCallsTo: ReadonlyMap<KFunction<object>, unknown> | null = null;
   /**
    * Steps the caller still allows: each tick() takes one, and each further kernel step of a batch
    * one more; a batch that finds none left is suspended (the caller's slice is used up).
@@ -218,7 +222,9 @@ export class Engine {
     const n = t.stack.length;
     const rq = this.k.rq[cpu];
     if (n === 0 || (t.vm_base >= 0 && n <= t.vm_base) || rq.need_resched || rq.curr !== t || !t.se.on_rq || this.k.panicked !== null) return true;
-    if ((this.kernelHook !== null && this.kernelHook(t, cpu)) || this.budget <= 0) {
+    const hook = this.kernelHook;
+    const calls = this.hookOnCallsTo;
+    if ((hook !== null && (calls === null || calls.has(t.stack[n - 1].fn)) && hook(t, cpu)) || this.budget <= 0) {
       this.suspendedKernel = true;
       this.suspendedBudget = KERNEL_BATCH;
       return false;
@@ -248,7 +254,8 @@ export class Engine {
       if (--left <= 0 || n === 0 || (t.vm_base >= 0 && n <= t.vm_base) || rq.need_resched || rq.curr !== t || !t.se.on_rq || k.panicked !== null) return true;
       // The batch goes on: the next step is a point of its own for the debugger and the budget.
       const hook = this.kernelHook;
-      if ((hook !== null && (n > depth || !this.hookOnCallsOnly) && hook(t, cpu)) || this.budget <= 0) {
+      const calls = this.hookOnCallsTo;
+      if ((hook !== null && (calls === null || (n > depth && calls.has(stack[n - 1].fn))) && hook(t, cpu)) || this.budget <= 0) {
         this.suspendedKernel = true;
         this.suspendedBudget = left;
         return false;
