@@ -99,8 +99,6 @@ export class KMachine implements Machine {
   /** Events before this index of k.events have been matched against the event filters. */
   private filterScan = 0;
   private lastStop: Pending | null = null;
-  /** Wait status of the main task from its exit and reap events (undefined until it exits). */
-  private mainStatus: number | undefined;
 
   constructor(opts: BootOptions, readonly image: Image, settings: Required<MachineSettings>) {
     this.file = opts.file;
@@ -118,6 +116,7 @@ export class KMachine implements Machine {
   start(main: { memory: ReturnType<typeof createMemory>; regs: VmRegs; comm: string }, moduleInit: string | undefined): void {
     const t = this.engine.boot(main, { moduleInit });
     this.mainPid = t.pid;
+    this.k.main_pid = t.pid;
     this.lastPid = t.pid;
   }
 
@@ -203,11 +202,6 @@ export class KMachine implements Machine {
     const events = k.events;
     // Handed out: the machine keeps no history, so a long run's memory stays flat.
     k.events = [];
-    for (const ev of events) {
-      if (ev.kind === 'exit' && ev.pid === this.mainPid) this.mainStatus = ev.code;
-      // The reap carries the status wait4 returned to the parent: it has the last word.
-      if (ev.kind === 'reap' && ev.pid === this.mainPid && ev.status !== undefined) this.mainStatus = ev.status;
-    }
     this.filterScan = 0;
     if (p.pid !== undefined) this.lastPid = p.pid;
     if (p.reason === 'step') this.step = null;
@@ -436,7 +430,7 @@ export class KMachine implements Machine {
     const e = this.ended;
     if (!e) return { finished: false };
     const s: ExitStatus = { finished: true, reason: e.reason as StopReason, message: e.message };
-    if (e.reason === 'exited') s.exitCode = shellStatus(this.mainStatus ?? 0);
+    if (e.reason === 'exited') s.exitCode = shellStatus(this.k.main_status ?? 0);
     return s;
   }
 

@@ -88,6 +88,9 @@ export class Kernel {
   /** LIST_HEADs of scenario kernel code, by address: the entries in list order. */
   readonly klists = new Map<number, Value[]>();
   panicked: string | null = null;
+  /** The scenario's main task, and its wait status once it has exited (the run's exit status). */
+  main_pid = 0;
+  main_status: number | undefined = undefined;
   /** Set by a handler whose step is an event the machine may stop on. */
   lastEvent: KEvent | null = null;
   private prng: number;

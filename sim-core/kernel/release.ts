@@ -58,6 +58,8 @@ repeat:
   ucounts: (k, _t, f) => {
     f.locals.p.real_cred.user.processes--;
     k.emit({ kind: 'reap', pid: f.locals.p.pid, by: f.locals.by ? f.locals.by.pid : null, status: f.locals.p.exit_code });
+    // The status wait4 hands the parent has the last word on how the scenario ended.
+    if (f.locals.p.pid === k.main_pid) k.main_status = f.locals.p.exit_code;
   },
   exit_signal: (k, t, f) => k.call(t, __exit_signal, { tsk: f.locals.p, group_dead: false }),
   leader: (k, _t, f) => {
