@@ -176,7 +176,7 @@ export class KMachine implements Machine {
         const sleeping: number[] = [];
         for (const t of k.pid_hash.values()) if (t.pid > 2 && !(t.flags & C.PF_KTHREAD) && !t.exit_state) sleeping.push(t.pid);
         sleeping.sort((a, b) => a - b);
-        k.emit({ kind: 'deadlock', sleeping });
+        k.emit({ time: 0, step: 0, kind: 'deadlock', sleeping });
         const names = sleeping.map((p) => { const t = k.pid_hash.get(p) as task_struct; return `${p} (${t.comm}, ${taskRow(k, t).stateName})`; });
         return this.end({ reason: 'deadlock', message: `deadlock: no task can run and none will be woken; sleeping: ${names.join(', ') || 'none'}` });
       }

@@ -160,7 +160,7 @@ static int exec_binprm(struct linux_binprm *bprm)
   search: (k, t, f) => k.call(t, search_binary_handler, { ...f.locals }),
   check: (k, t, f) => { if (f.ret < 0) k.ret(t, f.ret); },
   trace: (k, t, f) => {
-    const ev = { kind: 'exec' as const, pid: t.pid, path: f.locals.filename, comm: t.comm };
+    const ev = { time: 0, step: 0, kind: 'exec' as const, pid: t.pid, path: f.locals.filename, comm: t.comm };
     k.emit(f.locals.old_pid !== t.pid ? { ...ev, oldPid: f.locals.old_pid } : ev);
   },
   ret: (k, t) => k.ret(t, 0),

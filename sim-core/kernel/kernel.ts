@@ -12,7 +12,6 @@ import type { completion, task_struct } from './task';
 import type { UserPort } from './uport';
 import { send_signal } from './signal';
 
-type EventBody = KEvent extends infer E ? (E extends KEvent ? Omit<E, 'time' | 'step'> : never) : never;
 
 export interface KernelConfig {
   pidMax: number;
@@ -44,6 +43,7 @@ export interface kthread_create_info {
 function release(f: KFrame): void {
   f.locals = EMPTY_LOCALS;
   f.retp = null;
+  f.into = null;
 }
 const EMPTY_LOCALS: object = Object.freeze({});
 
@@ -114,9 +114,11 @@ export class Kernel {
     return x % n;
   }
 
-  emit(body: EventBody): KEvent {
-    // Call sites pass a fresh literal: stamping it in place saves a copy per event.
-    const e = body as KEvent;
+  /**
+   * Records an event. Call sites write `time: 0, step: 0` first in the literal and this stamps
+   * them: an event is then born with its final shape (adding fields later would grow each one).
+   */
+  emit(e: KEvent): KEvent {
     e.time = this.clock;
     e.step = this.steps;
     this.events.push(e);
@@ -131,12 +133,12 @@ export class Kernel {
     if (text.startsWith('\x01') && m) { lvl = Number(m[1]); msg = text.slice(2); }
     msg = msg.replace(/\n$/, '');
     this.dmesg.push({ time: this.clock / 1e9, level: lvl, text: msg });
-    this.emit({ kind: 'printk', pid: t.pid, text: msg });
+    this.emit({ time: 0, step: 0, kind: 'printk', pid: t.pid, text: msg });
   }
 
   write(t: task_struct, fd: number, text: string): void {
     this.out.push({ pid: t.pid, fd, text });
-    this.emit({ kind: 'output', pid: t.pid, fd, text });
+    this.emit({ time: 0, step: 0, kind: 'output', pid: t.pid, fd, text });
   }
 
   // ---- step-table primitives -------------------------------------------------------------
@@ -148,8 +150,8 @@ export class Kernel {
    * already sees it.
    */
   call<L extends object>(t: task_struct, fn: KFunction<L>, locals: L, into: string | null = null): void {
-    const n = t.stack.length;
-    if (n > 0) t.stack[n - 1].into = into;
+    // A frame's `into` is null except between such a call and its return (ret clears it).
+    if (into !== null) t.stack[t.stack.length - 1].into = into;
     const f: KFrame<L> = { fn, pc: 0, locals, ret: 0, retp: null, into: null };
     t.stack.push(f as unknown as KFrame);
   }
@@ -272,10 +274,10 @@ export class Kernel {
     this.timers.delete(p);
     if (!p.se.on_rq && !p.on_cpu) {
       this.rq[p.cpu].enqueue(p, true);
-      this.emit({ kind: 'wakeup', pid: p.pid, by: by ? by.pid : 0 });
+      this.emit({ time: 0, step: 0, kind: 'wakeup', pid: p.pid, by: by ? by.pid : 0 });
     } else if (!p.se.on_rq) {
       this.rq[p.cpu].enqueue(p, true);
-      this.emit({ kind: 'wakeup', pid: p.pid, by: by ? by.pid : 0 });
+      this.emit({ time: 0, step: 0, kind: 'wakeup', pid: p.pid, by: by ? by.pid : 0 });
     }
     return true;
   }
@@ -361,7 +363,7 @@ export class Kernel {
     if (this.panicked) return;
     this.panicked = message;
     this.dmesg.push({ time: this.clock / 1e9, level: 0, text: `Kernel panic - not syncing: ${message}` });
-    this.emit({ kind: 'panic', message });
+    this.emit({ time: 0, step: 0, kind: 'panic', message });
   }
 
   /** finish_task_switch for a TASK_DEAD task: drop the lazy mm and the scheduler's reference. */

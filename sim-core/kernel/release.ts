@@ -57,7 +57,7 @@ repeat:
 `, {
   ucounts: (k, _t, f) => {
     f.locals.p.real_cred.user.processes--;
-    k.emit({ kind: 'reap', pid: f.locals.p.pid, by: f.locals.by ? f.locals.by.pid : null, status: f.locals.p.exit_code });
+    k.emit({ time: 0, step: 0, kind: 'reap', pid: f.locals.p.pid, by: f.locals.by ? f.locals.by.pid : null, status: f.locals.p.exit_code });
     // The status wait4 hands the parent has the last word on how the scenario ended.
     if (f.locals.p.pid === k.main_pid) k.main_status = f.locals.p.exit_code;
   },
@@ -70,7 +70,7 @@ repeat:
     if (leader !== p && thread_group_empty(leader) && leader.exit_state === C.EXIT_ZOMBIE) {
       f.locals.zap_leader = do_notify_parent(k, leader, leader.exit_signal);
       if (f.locals.zap_leader) { leader.exit_state = C.EXIT_DEAD; leader.zombie_since = -1; }
-      else k.emit({ kind: 'zombie', pid: leader.pid, parent: (leader.real_parent as task_struct).pid });
+      else k.emit({ time: 0, step: 0, kind: 'zombie', pid: leader.pid, parent: (leader.real_parent as task_struct).pid });
     }
   },
   put: (k, _t, f) => put_task_struct(k, f.locals.p),

@@ -224,11 +224,7 @@ export class Engine {
     if (n === 0 || (t.vm_base >= 0 && n <= t.vm_base) || rq.need_resched || rq.curr !== t || !t.se.on_rq || this.k.panicked !== null) return true;
     const hook = this.kernelHook;
     const calls = this.hookOnCallsTo;
-    if ((hook !== null && (calls === null || calls.has(t.stack[n - 1].fn)) && hook(t, cpu)) || this.budget <= 0) {
-      this.suspendedKernel = true;
-      this.suspendedBudget = KERNEL_BATCH;
-      return false;
-    }
+    if ((hook !== null && (calls === null || calls.has(t.stack[n - 1].fn)) && hook(t, cpu)) || this.budget <= 0) return this.suspendKernel(KERNEL_BATCH);
     this.budget--;
     this.k.steps++;
     return this.kernelSteps(t, cpu, KERNEL_BATCH);
@@ -243,27 +239,41 @@ export class Engine {
     const k = this.k;
     const rq = k.rq[cpu];
     const stack = t.stack;
+    const hook = this.kernelHook;
+    const calls = this.hookOnCallsTo;
+    let depth = stack.length;
     for (;;) {
-      const depth = stack.length;
-      this.depthBefore[cpu] = depth;
       const f = stack[depth - 1];
       const pc = f.pc;
       f.pc = pc + 1;
       f.fn.handlers[pc](k, t, f);
       const n = stack.length;
-      if (--left <= 0 || n === 0 || (t.vm_base >= 0 && n <= t.vm_base) || rq.need_resched || rq.curr !== t || !t.se.on_rq || k.panicked !== null) return true;
+      // depthBefore[cpu] (the depth before the last step) is written only where it is read next.
+      if (--left <= 0 || n === 0 || (t.vm_base >= 0 && n <= t.vm_base) || rq.need_resched || rq.curr !== t || !t.se.on_rq || k.panicked !== null) {
+        this.depthBefore[cpu] = depth;
+        return true;
+      }
       // The batch goes on: the next step is a point of its own for the debugger and the budget.
-      const hook = this.kernelHook;
-      const calls = this.hookOnCallsTo;
-      if ((hook !== null && (calls === null || (n > depth && calls.has(stack[n - 1].fn))) && hook(t, cpu)) || this.budget <= 0) {
-        this.suspendedKernel = true;
-        this.suspendedBudget = left;
-        return false;
+      if (hook !== null && (calls === null || (n > depth && calls.has(stack[n - 1].fn)))) {
+        this.depthBefore[cpu] = depth;
+        if (hook(t, cpu)) return this.suspendKernel(left);
+      }
+      if (this.budget <= 0) {
+        this.depthBefore[cpu] = depth;
+        return this.suspendKernel(left);
       }
       this.budget--;
       k.steps++;
+      depth = n;
     }
   }
+
+  private suspendKernel(left: number): false {
+    this.suspendedKernel = true;
+    this.suspendedBudget = left;
+    return false;
+  }
+
 
   /**
    * Runs user code to its next kernel trap. Statement and call traps (asked for by the debugger)
@@ -365,7 +375,7 @@ export class Engine {
       const runnable = k.rq.some((rq) => (rq.curr !== null && rq.curr.se.on_rq) || rq.timeline.length > 0);
       if (!runnable && k.timers.size === 0 && !this.finished()) {
         const sleeping = [...k.pid_hash.values()].filter((t) => t.pid > 2 && !(t.flags & C.PF_KTHREAD) && !t.exit_state).map((t) => t.pid);
-        k.emit({ kind: 'deadlock', sleeping });
+        k.emit({ time: 0, step: 0, kind: 'deadlock', sleeping });
         return { reason: 'deadlock', message: `deadlock: no task can run; sleeping: ${sleeping.join(', ') || 'none'}` };
       }
     }
