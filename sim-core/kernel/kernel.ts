@@ -183,6 +183,8 @@ export class Kernel {
   popFrame(t: task_struct): void {
     const top = t.stack.pop();
     if (top !== undefined) release(top);
+    const n = t.stack.length;
+    if (n > 0) t.stack[n - 1].into = null;
   }
 
   /** The value reaches the scenario code that made the call (or the interrupted call is kept). */
