@@ -2,7 +2,7 @@
 // and alloc_pid (kernel/pid.c). Each one shares or duplicates one resource of the parent.
 
 import * as C from './consts';
-import { kfunc } from './frame';
+import { ret0, nop, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { blankTask, newFiles, newMm, newSighand, newSignal } from './objects';
 import { kaddr, type mm_struct, type task_struct } from './task';
@@ -93,7 +93,7 @@ int copy_creds(struct task_struct *p, unsigned long clone_flags)
     p.cred = p.real_cred = n;
     n.user.processes++;
   },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['p', 'clone_flags']);
 
 interface CopyL { clone_flags: number; tsk: task_struct }
@@ -127,7 +127,7 @@ static int copy_files(unsigned long clone_flags, struct task_struct *tsk,
     nf.fds = (t.files as NonNullable<task_struct['files']>).fds.slice();
     f.locals.tsk.files = nf;
   },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['clone_flags', 'tsk']);
 
 export const copy_fs = kfunc<CopyL>('copy_fs', 'kernel/fork.c', `
@@ -152,7 +152,7 @@ static int copy_fs(unsigned long clone_flags, struct task_struct *tsk)
     const old = t.fs as NonNullable<task_struct['fs']>;
     f.locals.tsk.fs = { type: 'fs_struct', addr: kaddr(56), users: 1, root: old.root, pwd: old.pwd };
   },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['clone_flags', 'tsk']);
 
 export const copy_sighand = kfunc<CopyL>('copy_sighand', 'kernel/fork.c', `
@@ -183,7 +183,7 @@ static int copy_sighand(unsigned long clone_flags, struct task_struct *tsk)
   alloc: (_k, t, f) => {
     f.locals.tsk.sighand = newSighand(t.sighand ? t.sighand.action : null);
   },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['clone_flags', 'tsk']);
 
 export const copy_signal = kfunc<CopyL>('copy_signal', 'kernel/fork.c', `
@@ -213,7 +213,7 @@ static int copy_signal(unsigned long clone_flags, struct task_struct *tsk)
     sig.rlim_nproc = { ...t.signal.rlim_nproc };
     f.locals.tsk.signal = sig;
   },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['clone_flags', 'tsk']);
 
 interface MmL { clone_flags: number; tsk: task_struct; oldmm: mm_struct | null; mm: mm_struct | null }
@@ -262,7 +262,7 @@ static int copy_mm(unsigned long clone_flags, struct task_struct *tsk)
     f.locals.tsk.mm = mm;
     f.locals.tsk.active_mm = mm;
   },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['clone_flags', 'tsk', 'oldmm', 'mm']);
 
 interface DupMmL { tsk: task_struct; oldmm: mm_struct; mm: mm_struct | null }
@@ -329,7 +329,8 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 	return 0;                                           @ret
 }
 `, {
-  regs: () => { /* The frame the child will return through is prepared here. */ },
+  // The frame the child will return through is prepared here.
+  regs: nop,
   kthread: (k, t, f) => {
     const p = f.locals.p;
     if (p.flags & C.PF_KTHREAD) {
@@ -350,7 +351,7 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
       p.thread.regs = k.user.copyRegs(t, p);
     }
   },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['p']);
 
 interface PidL { nr: number; tries: number }
@@ -387,7 +388,8 @@ out_free:
 	return ERR_PTR(retval);                             @out_free
 }
 `, {
-  alloc: () => { /* struct pid comes from its slab cache. */ },
+  // struct pid comes from its slab cache.
+  alloc: nop,
   idr: (k, _t, f) => { f.locals.nr = idr_alloc_cyclic(k); },
   check: (k, _t, f) => { if (f.locals.nr < 0) k.jump(f, 'out_free'); },
   ret: (k, t, f) => k.ret(t, f.locals.nr),

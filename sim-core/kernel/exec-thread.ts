@@ -2,7 +2,7 @@
 // threads die; a non-leader takes over the leader's pid) and exec_mmap (the old mm goes).
 
 import * as C from './consts';
-import { kfunc } from './frame';
+import { ret0, nop, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { list_replace_init } from './list';
 import type { mm_struct, task_struct } from './task';
@@ -214,8 +214,9 @@ static int exec_mmap(struct mm_struct *mm)
     } else if (active && active !== f.locals.mm) mmdrop(active);
     t.thread.stack_segment = -1;
   },
-  put: () => { /* The old mm was put when the task switched away from it. */ },
-  ret: (k, t) => k.ret(t, 0),
+  // The old mm was put when the task switched away from it.
+  put: nop,
+  ret: ret0,
 }, ['mm', 'old_mm']);
 
 /**

@@ -3,7 +3,7 @@
 // de_thread and exec_mmap are in exec-thread.ts.
 
 import * as C from './consts';
-import { kfunc } from './frame';
+import { ret0, nop, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { newFiles, newMm, newSighand, set_sigaction } from './objects';
 import type { mm_struct, task_struct } from './task';
@@ -85,7 +85,8 @@ out_ret:
     f.locals.image = image;
     f.locals.mm = newMm(kbasename(f.locals.filename), image.memory);
   },
-  count: () => { /* The arguments were copied when the port loaded the image. */ },
+  // The arguments were copied when the port loaded the image.
+  count: nop,
   execve: (k, t, f) => k.call(t, bprm_execve, { ...f.locals }),
   ret: (k, t, f) => {
     const r = f.locals.retval !== 0 ? f.locals.retval : f.ret;
@@ -127,11 +128,13 @@ out:
 	return retval;                                      @out
 }
 `, {
-  creds: () => { /* The new credentials are the old ones: no setuid programs here. */ },
-  sched: () => { /* sched_exec: a good moment to move to another CPU; the model stays put. */ },
+  // The new credentials are the old ones: no setuid programs here.
+  creds: nop,
+  // sched_exec: a good moment to move to another CPU; the model stays put.
+  sched: nop,
   binprm: (k, t, f) => k.call(t, exec_binprm, { ...f.locals }),
   check: (k, _t, f) => { if (f.ret < 0) { f.locals.retval = f.ret; k.jump(f, 'out'); } },
-  ok: (k, t) => k.ret(t, 0),
+  ok: ret0,
   out: (k, t, f) => k.ret(t, f.locals.retval),
 }, ['retval']);
 
@@ -163,7 +166,7 @@ static int exec_binprm(struct linux_binprm *bprm)
     const ev = { time: 0, step: 0, kind: 'exec' as const, pid: t.pid, path: f.locals.filename, comm: t.comm };
     k.emit(f.locals.old_pid !== t.pid ? { ...ev, oldPid: f.locals.old_pid } : ev);
   },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['old_pid']);
 
 export const search_binary_handler = kfunc<ExecL>('search_binary_handler', 'fs/exec.c', `
@@ -186,7 +189,8 @@ static int search_binary_handler(struct linux_binprm *bprm)
 	return retval;
 }
 `, {
-  prepare: () => { /* Reads the first bytes of the file into bprm->buf. */ },
+  // Reads the first bytes of the file into bprm->buf.
+  prepare: nop,
   load: (k, t, f) => k.call(t, load_elf_binary, { ...f.locals }),
   ret: (k, t, f) => k.ret(t, f.ret),
 });
@@ -221,11 +225,13 @@ out:
 	return retval;                                      @ret
 }
 `, {
-  check: () => { /* Every program the port loads is a valid image. */ },
+  // Every program the port loads is a valid image.
+  check: nop,
   begin: (k, t, f) => k.call(t, begin_new_exec, { ...f.locals }),
   begin_check: (k, _t, f) => { if (f.ret) { f.locals.retval = f.ret; k.jump(f, 'ret'); } },
   setup: (_k, t) => { t.thread.stack_segment = -1; },
-  map: () => { /* The port built the new memory with the program's globals and stack. */ },
+  // The port built the new memory with the program's globals and stack.
+  map: nop,
   start: (_k, t, f) => {
     const image = f.locals.image as ProgramImage;
     t.thread.regs = image.regs;
@@ -282,7 +288,8 @@ out:
 	return retval;                                      @out
 }
 `, {
-  creds: () => { /* No setuid bit: the credentials do not change. */ },
+  // No setuid bit: the credentials do not change.
+  creds: nop,
   de_thread: (k, t) => k.call(t, de_thread, { tsk: t, leader: null }),
   de_thread_check: (k, _t, f) => { if (f.ret) { f.locals.retval = f.ret; k.jump(f, 'out'); } },
   files: (_k, t) => unshare_files(t),
@@ -291,8 +298,9 @@ out:
   flags: (_k, t) => { t.flags &= ~(C.PF_FORKNOEXEC | C.PF_NOFREEZE | C.PF_NO_SETAFFINITY); },
   comm: (_k, t, f) => __set_task_comm(t, kbasename(f.locals.filename)),
   handlers: (_k, t) => flush_signal_handlers(t, false),
-  commit: () => { /* The same credentials are committed again. */ },
-  ret: (k, t) => k.ret(t, 0),
+  // The same credentials are committed again.
+  commit: nop,
+  ret: ret0,
   out: (k, t, f) => k.ret(t, f.locals.retval),
 }, ['retval']);
 

@@ -3,7 +3,7 @@
 // notify.ts, release_task in release.ts, the wait family in wait.ts.
 
 import * as C from './consts';
-import { kfunc } from './frame';
+import { ret0, nop, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { list_entries } from './list';
 import { mm_tid_words } from './objects';
@@ -158,7 +158,8 @@ void __noreturn do_exit(long code)
     if (t.pid === k.main_pid) k.main_status = f.locals.code;
   },
   mm: (k, t) => k.call(t, exit_mm, { mm: null }),
-  sem: () => { /* No SysV semaphore undo entries to apply. */ },
+  // No SysV semaphore undo entries to apply.
+  sem: nop,
   files: (k, t) => k.call(t, exit_files, { tsk: t }),
   fs: (k, t) => k.call(t, exit_fs, { tsk: t }),
   notify: (k, t, f) => k.call(t, exit_notify, { tsk: t, group_dead: f.locals.group_dead, autoreap: false, dead: [], i: 0 }),
@@ -198,7 +199,7 @@ out:
 }                                                       @ret
 `, {
   flag: (_k, t) => { t.flags |= C.PF_EXITING; },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['tsk']);
 
 interface MmL { mm: task_struct['mm'] }
@@ -242,8 +243,9 @@ static void exit_mm(void)
     t.thread.stack_segment = -1;
     mmput(mm);
   },
-  mmput: () => { /* Done with the pointer above: mm_users dropped, the last user tore it down. */ },
-  ret: (k, t) => k.ret(t, 0),
+  // Done with the pointer above: mm_users dropped, the last user tore it down.
+  mmput: nop,
+  ret: ret0,
 }, ['mm']);
 
 /** Drops a user of the address space; the last one tears it down and drops mm_count. */
@@ -298,7 +300,7 @@ void exit_files(struct task_struct *tsk)
 }                                                       @ret
 `, {
   put: (_k, t) => { if (t.files) { t.files.count--; t.files = null; } },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['tsk']);
 
 export const exit_fs = kfunc<TskL>('exit_fs', 'fs/fs_struct.c', `
@@ -320,5 +322,5 @@ void exit_fs(struct task_struct *tsk)
 }                                                       @ret
 `, {
   put: (_k, t) => { if (t.fs) { t.fs.users--; t.fs = null; } },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['tsk']);

@@ -2,7 +2,7 @@
 // them. The helpers copy_process calls (dup_task_struct, copy_files, copy_mm...) are in copy.ts.
 
 import * as C from './consts';
-import { kfunc, type KFunction } from './frame';
+import { ret0, nop, kfunc, type KFunction } from './frame';
 import { list_add_tail } from './list';
 import { mm_tid_words } from './objects';
 import type { task_struct } from './task';
@@ -202,7 +202,7 @@ static int wait_for_vfork_done(struct task_struct *child,
     f.locals.child.vfork_done = null;
     f.locals.child.usage--;
   },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['child']);
 
 export interface CpL {
@@ -383,7 +383,8 @@ bad_fork_cleanup_count:
     p.start_time = k.clock;
   },
   sched: (k, t, f) => k.call(t, sched_fork, { clone_flags: f.locals.clone_flags, p: f.locals.p as task_struct }),
-  semundo: () => { /* SysV semaphore undo lists are shared with CLONE_SYSVSEM and otherwise empty. */ },
+  // SysV semaphore undo lists are shared with CLONE_SYSVSEM and otherwise empty.
+  semundo: nop,
   files: (k, t, f) => { f.locals.done = 3; k.call(t, copy_files, { clone_flags: f.locals.clone_flags, tsk: f.locals.p as task_struct }); },
   fs: (k, t, f) => { f.locals.done = 4; k.call(t, copy_fs, { clone_flags: f.locals.clone_flags, tsk: f.locals.p as task_struct }); },
   sighand: (k, t, f) => { f.locals.done = 5; k.call(t, copy_sighand, { clone_flags: f.locals.clone_flags, tsk: f.locals.p as task_struct }); },

@@ -41,6 +41,13 @@ export interface KFrame<L = object> {
   into: string | null;
 }
 
+/**
+ * The two commonest steps, shared so that the engine can run them without a call through the
+ * handler table: `return 0;`, and a line that only shows what the kernel does (no model state).
+ */
+export const ret0 = (k: Kernel, t: task_struct): void => k.ret(t, 0);
+export const nop = (): void => { /* display only */ };
+
 /** Kernel functions scenario kernel code calls directly (they return into scenario code). */
 export const ENTRY_POINTS = new Set([
   'kthread_create_on_node', 'kthread_stop', 'wake_up_process', 'schedule', 'schedule_timeout',

@@ -3,7 +3,7 @@
 // thread's mm_release clears it and wakes the futex (CLONE_CHILD_CLEARTID).
 
 import * as C from './consts';
-import { kfunc } from './frame';
+import { nop, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import type { task_struct } from './task';
 import { cloneArgs, kernel_clone, pd_tid_addr, type kernel_clone_args } from './fork';
@@ -47,7 +47,8 @@ SYSCALL_DEFINE2(clone3, struct clone_args __user *, uargs, size_t, size)
 	return kernel_clone(&kargs);                        @call
 }                                                       @ret
 `, {
-  copy: () => { /* struct clone_args comes from the C library's stack. */ },
+  // struct clone_args comes from the C library's stack.
+  copy: nop,
   call: (k, t, f) => k.call(t, kernel_clone, { args: f.locals.args, clone_flags: 0, p: null, nr: 0 }),
   // pthread_create returns 0 or an error number, not -1 and errno.
   ret: (k, t, f) => k.ret(t, f.ret < 0 ? -f.ret : 0),

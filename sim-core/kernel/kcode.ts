@@ -2,7 +2,7 @@
 // task lookups, and the small inline helpers (set_current_state, the event list) answered at once.
 
 import * as C from './consts';
-import { kfunc } from './frame';
+import { ret0, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import type { task_struct } from './task';
 import type { KRef, Value } from '../vm/types';
@@ -30,7 +30,7 @@ noinline void __lockfunc _raw_spin_lock(raw_spinlock_t *lock)
     if (owner === t) k.printk(t, `BUG: spinlock recursion on CPU#${t.cpu}, ${t.comm}/${t.pid}`, 0);
     k.spinlocks.set(f.locals.lock, t);
   },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['lock']);
 
 export const _raw_spin_unlock = kfunc<SlL>('_raw_spin_unlock', 'kernel/locking/spinlock.c', `
@@ -43,7 +43,7 @@ noinline void __lockfunc _raw_spin_unlock(raw_spinlock_t *lock)
 `, {
   unlock: (k, _t, f) => { k.spinlocks.delete(f.locals.lock); },
   preempt: (_k, t) => { if (t.thread_info.preempt_count > 0) t.thread_info.preempt_count--; },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['lock']);
 
 interface FtL { nr: number }

@@ -2,7 +2,7 @@
 // thread's trampoline kthread(), kthread_stop/kthread_should_stop, and the completions they use.
 
 import * as C from './consts';
-import { kfunc } from './frame';
+import { ret0, kfunc } from './frame';
 import type { Kernel, kthread_create_info } from './kernel';
 import type { completion, kthread, task_struct } from './task';
 import { cloneArgs, kernel_clone } from './fork';
@@ -48,7 +48,7 @@ void __sched wait_for_completion(struct completion *x)
     k.jump(f, 'state');
   },
   done: (_k, _t, f) => { f.locals.x.done--; },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['x', 'state']);
 
 interface KcoL { threadfn: string; data: Value; namefmt: string; create: kthread_create_info | null; wake: boolean }
@@ -225,7 +225,7 @@ static void create_kthread(struct kthread_create_info *create)
     f.locals.create.error = f.ret;
     complete(k, done, t);
   },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['create']);
 
 export const kernel_thread = kfunc<CktL>('kernel_thread', 'kernel/fork.c', `

@@ -3,7 +3,7 @@
 // -> do_one_initcall. When init returns, insmod exits (1 if init failed), like the real tool.
 
 import * as C from './consts';
-import { kfunc } from './frame';
+import { ret0, nop, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import type { task_struct } from './task';
 import { __x64_sys_exit_group } from './exit';
@@ -25,7 +25,8 @@ SYSCALL_DEFINE3(finit_module, int, fd, const char __user *, uargs, int, flags)
 	return idempotent_init_module(f.file, uargs, flags); @load
 }                                                       @ret
 `, {
-  check: () => { /* insmod runs as root (CAP_SYS_MODULE). */ },
+  // insmod runs as root (CAP_SYS_MODULE).
+  check: nop,
   load: (k, t, f) => k.call(t, do_init_module, { initfn: f.locals.initfn, ret: 0 }),
   ret: (k, t, f) => {
     const err = f.ret;
@@ -79,7 +80,7 @@ fail_free_freeinit:
       k.printk(t, 'do_init_module: loading module anyway...', 4);
     }
   },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
   fail: (k, t, f) => k.ret(t, f.locals.ret),
 }, ['ret']);
 

@@ -2,7 +2,7 @@
 // and reparent_leader; and do_notify_parent from kernel/signal.c, which sends SIGCHLD.
 
 import * as C from './consts';
-import { kfunc } from './frame';
+import { ret0, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { list_empty, list_entries, list_move_tail } from './list';
 import type { task_struct } from './task';
@@ -79,7 +79,7 @@ static void exit_notify(struct task_struct *tsk, int group_dead)
     k.jump(f, 'each');
     k.call(t, release_task, { p, leader: null, zap_leader: false, by: p === t ? null : t });
   },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['tsk', 'group_dead', 'autoreap']);
 
 export function thread_group_empty(p: task_struct): boolean {
@@ -152,7 +152,7 @@ static void forget_original_parent(struct task_struct *father,
     const reaper = f.locals.reaper as task_struct;
     for (const p of list_entries(f.locals.father.children)) list_move_tail(p.sibling, reaper.children);
   },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['father', 'reaper']);
 
 /** find_new_reaper: a live thread of our group, else a subreaper ancestor, else init. */

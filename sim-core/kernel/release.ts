@@ -2,7 +2,7 @@
 // kernel/pid.c, and put_task_struct: the last traces of a task disappear here.
 
 import * as C from './consts';
-import { kfunc } from './frame';
+import { ret0, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { list_del_init } from './list';
 import type { task_struct } from './task';
@@ -81,7 +81,7 @@ repeat:
       k.jump(f, 'ucounts');
     }
   },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['p', 'leader', 'zap_leader']);
 
 interface EsL { tsk: task_struct; group_dead: boolean }
@@ -141,7 +141,7 @@ static void __exit_signal(struct task_struct *tsk)
     p.sighand = null;
     if (f.locals.group_dead) p.signal.shared_pending.signal[0] = p.signal.shared_pending.signal[1] = 0;
   },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['tsk', 'group_dead']);
 
 /** __unhash_process: off the pid hash, the task list, the parent's children and the thread list. */

@@ -2,7 +2,7 @@
 // of a task, and the sleeping calls (schedule_timeout, msleep, nanosleep, pause, sched_yield).
 
 import * as C from './consts';
-import { kfunc } from './frame';
+import { ret0, nop, kfunc } from './frame';
 import type { task_struct } from './task';
 
 /** CONFIG_HZ of the distribution kernels these machines run. */
@@ -38,7 +38,7 @@ int sched_fork(unsigned long clone_flags, struct task_struct *p)
   },
   state: (_k, _t, f) => { f.locals.p.__state = C.TASK_NEW; },
   prio: (_k, t, f) => { f.locals.p.prio = t.normal_prio; },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['clone_flags', 'p']);
 
 interface WnL { p: task_struct }
@@ -72,8 +72,9 @@ void wake_up_new_task(struct task_struct *p)
     p.se.vruntime = base + (rq.sched_slice() * C.NICE_0_LOAD) / p.se.load_weight;
     rq.enqueue(p, false);
   },
-  preempt: () => { /* A new task never preempts its parent here (START_DEBIT put it to the right). */ },
-  ret: (k, t) => k.ret(t, 0),
+  // A new task never preempts its parent here (START_DEBIT put it to the right).
+  preempt: nop,
+  ret: ret0,
 }, ['p']);
 
 export const do_task_dead = kfunc<object>('do_task_dead', 'kernel/sched/core.c', `
@@ -160,7 +161,7 @@ void msleep(unsigned int msecs)
   state: (_k, t) => { t.__state = C.TASK_UNINTERRUPTIBLE; },
   sleep: (k, t, f) => { k.call(t, schedule_timeout, { timeout: f.locals.timeout, expire: 0 }); },
   again: (k, _t, f) => { f.locals.timeout = f.ret; k.jump(f, 'loop'); },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['msecs', 'timeout']);
 
 interface NsL { ns: number; expire: number }
@@ -226,7 +227,7 @@ SYSCALL_DEFINE0(sched_yield)
     if (rq.timeline.length > 0) t.se.vruntime = Math.max(t.se.vruntime, rq.timeline[rq.timeline.length - 1].se.vruntime + 1);
     k.schedule(t);
   },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 });
 
 /** Weight of a nice level (sched_prio_to_weight). */
@@ -251,7 +252,7 @@ asmlinkage __visible void __sched schedule(void)
 }                                                       @ret
 `, {
   schedule: (k, t) => k.schedule(t),
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 });
 
 interface WpL { p: task_struct | null }

@@ -3,7 +3,7 @@
 // call a signal interrupted: restarted (SA_RESTART, or no handler ran) or failed with EINTR.
 
 import * as C from './consts';
-import { kfunc } from './frame';
+import { ret0, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { list_entries } from './list';
 import { set_sigaction } from './objects';
@@ -149,7 +149,7 @@ int do_sigaction(int sig, struct k_sigaction *act, struct k_sigaction *oact)
       sigdelset(t.pending.signal, sig);
     }
   },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['sig']);
 
 interface SpmL { how: number; set: number; oset: number; has_set: boolean; old: number }
@@ -201,7 +201,7 @@ SYSCALL_DEFINE4(rt_sigprocmask, int, how, sigset_t __user *, nset,
   copy_out: (k, t, f) => {
     if (f.locals.oset && !k.user.putUser(t, f.locals.oset, f.locals.old)) k.ret(t, -C.EFAULT);
   },
-  ret: (k, t) => k.ret(t, 0),
+  ret: ret0,
 }, ['how']);
 
 export const __x64_sys_rt_sigreturn = kfunc<object>('__x64_sys_rt_sigreturn', 'arch/x86/kernel/signal_64.c', `

@@ -2,7 +2,7 @@
 // prlimit64 (RLIMIT_NPROC) and setpriority (nice values and CFS load weights).
 
 import * as C from './consts';
-import { kfunc } from './frame';
+import { ret0, nop, kfunc } from './frame';
 import { list_entries } from './list';
 import type { task_struct } from './task';
 import { set_load_weight } from './sched';
@@ -248,7 +248,8 @@ void set_user_nice(struct task_struct *p, long nice)
 	task_rq_unlock(rq, p, &rf);
 }                                                       @ret
 `, {
-  dequeue: () => { /* The running task stays curr: only its weight changes. */ },
+  // The running task stays curr: only its weight changes.
+  dequeue: nop,
   prio: (_k, _t, f) => {
     const p = f.locals.p;
     p.static_prio = C.DEFAULT_PRIO + f.locals.nice;
@@ -256,6 +257,7 @@ void set_user_nice(struct task_struct *p, long nice)
     p.normal_prio = p.static_prio;
     p.prio = p.static_prio;
   },
-  enqueue: () => { /* Already on its run queue with the new weight. */ },
-  ret: (k, t) => k.ret(t, 0),
+  // Already on its run queue with the new weight.
+  enqueue: nop,
+  ret: ret0,
 }, ['p', 'nice']);

@@ -14,7 +14,7 @@ import type { task_struct, user_struct } from '../kernel/task';
 import type { UserPort } from '../kernel/uport';
 import type { Trap, UserMemory, UserRegs, Value } from '../vm/types';
 import type { KEvent } from '../machine-types';
-import type { KFunction } from '../kernel/frame';
+import { nop, ret0, type KFunction } from '../kernel/frame';
 
 /** VM instructions a task runs in one step before the step ends (a timer tick's worth). */
 const USER_BUDGET = 1000;
@@ -246,7 +246,9 @@ export class Engine {
       const f = stack[depth - 1];
       const pc = f.pc;
       f.pc = pc + 1;
-      f.fn.handlers[pc](k, t, f);
+      const h = f.fn.handlers[pc];
+      if (h === ret0) k.ret(t, 0);
+      else if (h !== nop) h(k, t, f);
       const n = stack.length;
       // depthBefore[cpu] (the depth before the last step) is written only where it is read next.
       if (--left <= 0 || n === 0 || (t.vm_base >= 0 && n <= t.vm_base) || rq.need_resched || rq.curr !== t || !t.se.on_rq || k.panicked !== null) {
