@@ -6,6 +6,7 @@ import { ret0, nop, kfunc, type KFunction } from './frame';
 import { list_add_tail } from './list';
 import { mm_tid_words } from './objects';
 import type { task_struct } from './task';
+import type { Kernel } from './kernel';
 import type { ForkVia } from '../machine-types';
 import type { Value } from '../vm/types';
 import {
@@ -357,7 +358,7 @@ bad_fork_cleanup_count:
     const p = f.retp as task_struct;
     f.locals.p = p;
     f.locals.done = 1;
-    k.forking.add(p);
+    k.forking.push(p);
     const rl = t.signal.rlim_nproc.rlim_cur;
     if (p.real_cred.uid !== 0 && rl >= 0 && p.real_cred.user.processes >= rl) {
       f.locals.retval = -C.EAGAIN;
@@ -455,14 +456,14 @@ bad_fork_cleanup_count:
       list_add_tail(p.thread_node, p.signal.thread_head);
     }
     k.pid_hash.set(p.pid, p);
-    k.forking.delete(p);
+    forked(k, p);
     k.nr_threads++;
     k.total_forks++;
   },
   ret: (k, t, f) => k.ret(t, 0, f.locals.p),
   bad_fork: (k, t, f) => {
     const p = f.locals.p;
-    if (p) { undo_copy(k, t, p, f.locals.done, f.locals.clone_flags); k.forking.delete(p); }
+    if (p) { undo_copy(k, t, p, f.locals.done, f.locals.clone_flags); forked(k, p); }
     k.emit({ time: 0, step: 0, kind: 'fork-failed', pid: t.pid, errno: f.locals.retval === -C.ENOMEM ? 'ENOMEM' : 'EAGAIN', limit: f.locals.limit });
     k.ret(t, f.locals.retval, null);
   },
@@ -479,4 +480,13 @@ function set_kthread_struct(p: task_struct, args: kernel_clone_args): void {
   p.worker_private = { threadfn: '', data: 0, should_stop: false, exited, result: 0 };
   p.vfork_done = exited;
   if (args.name) p.comm = args.name.slice(0, C.TASK_COMM_LEN - 1);
+}
+
+/** p is no longer in copy_process's hands (hashed, or undone). */
+function forked(k: Kernel, p: task_struct): void {
+  const list = k.forking;
+  const i = list.indexOf(p);
+  if (i < 0) return;
+  list[i] = list[list.length - 1];
+  list.length--;
 }

@@ -11,6 +11,7 @@ import { newInitTask } from './objects';
 import type { completion, task_struct } from './task';
 import type { UserPort } from './uport';
 import { send_signal } from './signal';
+import { PidBitmap, PidHash } from './pidhash';
 
 
 export interface KernelConfig {
@@ -50,9 +51,9 @@ const EMPTY_LOCALS: object = Object.freeze({});
 export class Kernel {
   readonly init_task: task_struct;
   /** The pid hash: pid number -> task (one struct pid per number, PIDTYPE_PID). */
-  readonly pid_hash = new Map<number, task_struct>();
+  readonly pid_hash = new PidHash();
   /** The pid namespace's IDR: numbers allocated (tasks, zombies, and pids in flight). */
-  readonly pid_idr = new Set<number>();
+  readonly pid_idr = new PidBitmap();
   pid_max: number;
   /** idr_next of the pid namespace: where the cyclic allocator starts its next search. */
   last_pid = 0;
@@ -80,7 +81,7 @@ export class Kernel {
   /** The module init function's return value once do_one_initcall has it (null: not yet). */
   module_init_ret: number | null = null;
   /** Tasks copy_process is building: they hold references before they are hashed. */
-  readonly forking = new Set<task_struct>();
+  readonly forking: task_struct[] = [];
   /** Task handles given to scenario code (struct task_struct *), by KRef id (the task's addr). */
   readonly krefs = new Map<number, task_struct>();
   /** Spin locks of scenario kernel code, by address: the holder. */

@@ -376,7 +376,7 @@ export class Engine {
       handOut();
       const runnable = k.rq.some((rq) => (rq.curr !== null && rq.curr.se.on_rq) || rq.timeline.length > 0);
       if (!runnable && k.timers.size === 0 && !this.finished()) {
-        const sleeping = [...k.pid_hash.values()].filter((t) => t.pid > 2 && !(t.flags & C.PF_KTHREAD) && !t.exit_state).map((t) => t.pid);
+        const sleeping = [...k.pid_hash.values()].filter((t) => t.pid > 2 && !(t.flags & C.PF_KTHREAD) && !t.exit_state).map((t) => t.pid).sort((a, b) => a - b);
         k.emit({ time: 0, step: 0, kind: 'deadlock', sleeping });
         return { reason: 'deadlock', message: `deadlock: no task can run; sleeping: ${sleeping.join(', ') || 'none'}` };
       }
