@@ -14,7 +14,7 @@ export interface KFunction<L = object> {
   /** Step labels in source order. */
   readonly labels: readonly string[];
   /** labels -> index, for jumps. */
-  readonly at: Readonly<Record<string, number>>;
+  readonly at: ReadonlyMap<string, number>;
   readonly handlers: ReadonlyArray<StepHandler<L>>;
   /** 0-based line of each step in the displayed file (filled when the file is assembled). */
   lines: number[];
@@ -79,13 +79,14 @@ export function kfunc<L extends object>(
     rel.push(i);
     return line.slice(0, m.index);
   });
-  const at: Record<string, number> = {};
+  // A Map: an object with a function's thirty labels as keys would be a slow dictionary.
+  const at = new Map<string, number>();
   labels.forEach((l, i) => {
-    if (l in at) throw new Error(`${name}: marker @${l} appears twice`);
-    at[l] = i;
+    if (at.has(l)) throw new Error(`${name}: marker @${l} appears twice`);
+    at.set(l, i);
   });
   for (const h of Object.keys(handlers)) {
-    if (!(h in at)) throw new Error(`${name}: handler '${h}' has no marker in the source`);
+    if (!at.has(h)) throw new Error(`${name}: handler '${h}' has no marker in the source`);
   }
   const hs = labels.map((l) => {
     const h = handlers[l];

@@ -23,7 +23,7 @@ noinline void __lockfunc _raw_spin_lock(raw_spinlock_t *lock)
     const owner = k.spinlocks.get(f.locals.lock);
     if (owner && owner !== t && owner.usage > 0 && !owner.exit_state) {
       // cpu_relax(): try again; give the CPU up so a holder on this CPU can go on.
-      f.pc = f.fn.at.spin;
+      f.pc = f.fn.at.get('spin') as number;
       k.rq[t.cpu].need_resched = true;
       return;
     }

@@ -230,7 +230,7 @@ export class Kernel {
   }
 
   jump<L>(f: KFrame<L>, label: string): void {
-    const i = f.fn.at[label];
+    const i = f.fn.at.get(label);
     if (i === undefined) throw new Error(`${f.fn.name}: no step @${label}`);
     f.pc = i;
   }

@@ -328,7 +328,7 @@ static int kthread(void *_create)
     // The thread function is scenario code: it runs above this frame until it returns.
     t.thread.regs = regs;
     t.vm_base = t.stack.length;
-    f.pc = f.fn.at.threadfn;
+    f.pc = f.fn.at.get('threadfn') as number;
   },
   exit: (k, t, f) => k.call(t, kthread_exit, { result: f.locals.ret }),
 }, ['create', 'ret']);

@@ -108,7 +108,7 @@ int __init_or_module do_one_initcall(initcall_t fn)
     // The init function is scenario code, run in this task above this frame.
     t.thread.regs = regs;
     t.vm_base = t.stack.length;
-    f.pc = f.fn.at.call;
+    f.pc = f.fn.at.get('call') as number;
   },
   check: (k, t, f) => {
     f.locals.ret = f.ret;

@@ -92,7 +92,7 @@ void __noreturn do_task_dead(void)
 `, {
   state: (_k, t) => { t.__state = C.TASK_DEAD; t.flags |= C.PF_NOFREEZE; },
   schedule: (k, t, f) => {
-    f.pc = f.fn.at.schedule;
+    f.pc = f.fn.at.get('schedule') as number;
     const rq = k.rq[t.cpu];
     rq.dequeue(t);
     rq.need_resched = true;
