@@ -125,6 +125,23 @@ export function manifestEntries(): Record<string, unknown> {
         configuration: './language-configuration.json', icon: { light: './media/kproc-file.svg', dark: './media/kproc-file.svg' },
       }],
       grammars: [{ language: 'kproc', scopeName: 'source.kproc', path: './syntaxes/kproc.tmLanguage.json' }],
+      // The language server's own modifiers (see extension/server/features/semanticTokens.ts),
+      // with TextMate scopes for themes that colour by scope only.
+      semanticTokenModifiers: [
+        { id: 'taskHandle', description: 'Holds a task: a pid_t, a pthread_t or a struct task_struct *.' },
+        { id: 'threadFunction', description: 'Runs as a thread: passed to pthread_create or clone.' },
+        { id: 'kthreadFunction', description: 'Runs as a kernel thread: passed to kthread_run or kthread_create.' },
+        { id: 'signalHandler', description: 'Installed as a signal handler with signal or sigaction.' },
+      ],
+      semanticTokenScopes: [{
+        language: 'kproc',
+        scopes: {
+          '*.taskHandle': ['variable.other.constant.task-handle.kproc'],
+          'function.threadFunction': ['entity.name.function.thread.kproc'],
+          'function.kthreadFunction': ['entity.name.function.kthread.kproc'],
+          'function.signalHandler': ['entity.name.function.signal-handler.kproc'],
+        },
+      }],
       breakpoints: [{ language: 'kproc' }, { language: 'c' }],
       debuggers: [{
         type: 'kproc', label: 'Linux Process Lab', languages: ['kproc'],

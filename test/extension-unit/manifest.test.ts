@@ -8,6 +8,7 @@ import {
 } from '../../extension/client/launchSchema';
 import { manifestEntries } from '../../extension/client/manifest';
 import type { KprocLaunchArgs as AdapterLaunchArgs } from '../../extension/adapter/launch';
+import { LEGEND } from '../../extension/server/features/semanticTokens';
 
 const root = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
@@ -34,6 +35,8 @@ interface Contributes {
   views: Record<string, Array<{ id: string }>>;
   viewsWelcome: Array<{ view: string }>;
   walkthroughs: Array<{ steps: Array<{ media: { markdown?: string } }> }>;
+  semanticTokenModifiers?: Array<{ id: string; description: string }>;
+  semanticTokenScopes?: Array<{ language: string; scopes: Record<string, string[]> }>;
 }
 
 describe('package.json manifest', () => {
@@ -100,6 +103,15 @@ describe('package.json manifest', () => {
 
   it('declares untrusted workspaces supported (a scenario is data, never host code)', () => {
     assert.deepEqual((pkg.capabilities as { untrustedWorkspaces: unknown }).untrustedWorkspaces, { supported: true });
+  });
+
+  it('declares every semantic token modifier of the language server that VS Code does not know', () => {
+    const standard = new Set(['declaration', 'definition', 'readonly', 'static', 'deprecated', 'abstract', 'async', 'modification', 'documentation', 'defaultLibrary', 'global']);
+    const declared = (contributes.semanticTokenModifiers ?? []).map((m) => m.id);
+    const own = (LEGEND.tokenModifiers as string[]).filter((m) => !standard.has(m));
+    assert.deepEqual([...declared].sort(), [...own].sort());
+    const scopes = Object.keys(contributes.semanticTokenScopes?.[0]?.scopes ?? {});
+    for (const m of own) assert.ok(scopes.some((sel) => sel.endsWith(`.${m}`)), `no TextMate scope for the ${m} modifier`);
   });
 });
 
