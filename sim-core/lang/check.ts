@@ -334,10 +334,13 @@ export class Checker {
     const name = e.callee.name;
     const sym = this.ident(name, e.callee.range, true);
     const n = e.args.length;
+    // An argument the parser could not read has its own syntax error: counting it would add a
+    // second, misleading one (`fork(;` is not a call with one argument).
+    const counted = !e.args.some((a) => a.kind === 'ErrorExpr');
     if (sym?.kind === 'function' && sym.fn) {
       const f = sym.fn;
       const need = f.params.length;
-      if (n < need || (n > need && !f.variadic)) {
+      if (counted && (n < need || (n > need && !f.variadic))) {
         this.diag(e.range, 'error', 'arg-count', `too ${n < need ? 'few' : 'many'} arguments to function '${name}': expected ${need}, got ${n}`);
       }
       return;
@@ -345,7 +348,7 @@ export class Checker {
     if (sym) return;
     const info = lookupCall(name);
     if (!info) return;
-    if (n < info.minArgs || (info.maxArgs >= 0 && n > info.maxArgs)) {
+    if (counted && (n < info.minArgs || (info.maxArgs >= 0 && n > info.maxArgs))) {
       const expected = info.maxArgs === -1 ? `at least ${info.minArgs}` : info.minArgs === info.maxArgs ? `${info.minArgs}` : `${info.minArgs} to ${info.maxArgs}`;
       this.diag(e.range, 'error', 'arg-count', `too ${n < info.minArgs ? 'few' : 'many'} arguments to '${name}': expected ${expected}, got ${n}`);
     }

@@ -118,6 +118,12 @@ MODULE_LICENSE("GPL");
     assert.match(d[2].message, /did you mean 'getsid'/);
   });
 
+  it('arg-count: an argument the parser could not read is not counted (only the syntax error shows)', () => {
+    const d = diags(`${USER_HEAD}int twice(int x) { return 2 * x; }\nint main(void) {\nfork(;\ntwice(1, );\nreturn 0; }\n`);
+    assert.ok(d.some((x) => x.code === 'syntax'));
+    assert.deepEqual(d.filter((x) => x.code === 'arg-count'), []);
+  });
+
   it('arg-count: builtin calls, macros and scenario functions', () => {
     const src = `${USER_HEAD}int twice(int x) { return 2 * x; }\nint main(void) { int s = 0;\nfork(1);\nwaitpid(-1, &s);\nWEXITSTATUS();\ntwice(1, 2);\nprintf();\nreturn twice(); }\n`;
     const d = diags(src);
