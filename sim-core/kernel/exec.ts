@@ -3,7 +3,7 @@
 // de_thread and exec_mmap are in exec-thread.ts.
 
 import * as C from './consts';
-import { ret0, nop, kfunc } from './frame';
+import { retCallee, ret0, nop, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { newFiles, newMm, newSighand, set_sigaction } from './objects';
 import type { mm_struct, task_struct } from './task';
@@ -192,7 +192,7 @@ static int search_binary_handler(struct linux_binprm *bprm)
   // Reads the first bytes of the file into bprm->buf.
   prepare: nop,
   load: (k, t, f) => k.call(t, load_elf_binary, { ...f.locals }),
-  ret: (k, t, f) => k.ret(t, f.ret),
+  ret: retCallee,
 });
 
 export const load_elf_binary = kfunc<ExecL>('load_elf_binary', 'fs/binfmt_elf.c', `

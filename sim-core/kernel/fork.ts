@@ -2,7 +2,7 @@
 // them. The helpers copy_process calls (dup_task_struct, copy_files, copy_mm...) are in copy.ts.
 
 import * as C from './consts';
-import { ret0, nop, kfunc, type KFunction } from './frame';
+import { retCallee, ret0, nop, kfunc, type KFunction } from './frame';
 import { list_add_tail } from './list';
 import { mm_tid_words } from './objects';
 import type { task_struct } from './task';
@@ -50,8 +50,8 @@ SYSCALL_DEFINE0(fork)
 	return kernel_clone(&args);                         @call
 }                                                       @ret
 `, {
-  call: (k, t, f) => k.call(t, kernel_clone, { args: f.locals.args, ...kcInit() }),
-  ret: (k, t, f) => k.ret(t, f.ret),
+  call: (k, t, f) => k.call(t, kernel_clone, kcLocals(f.locals.args)),
+  ret: retCallee,
 }, ['args']);
 
 export const __x64_sys_vfork = kfunc<SysL>('__x64_sys_vfork', 'kernel/fork.c', `
@@ -66,8 +66,8 @@ SYSCALL_DEFINE0(vfork)
 	return kernel_clone(&args);                         @call
 }                                                       @ret
 `, {
-  call: (k, t, f) => k.call(t, kernel_clone, { args: f.locals.args, ...kcInit() }),
-  ret: (k, t, f) => k.ret(t, f.ret),
+  call: (k, t, f) => k.call(t, kernel_clone, kcLocals(f.locals.args)),
+  ret: retCallee,
 }, ['args']);
 
 export const __x64_sys_clone = kfunc<SysL>('__x64_sys_clone', 'kernel/fork.c', `
@@ -87,8 +87,8 @@ SYSCALL_DEFINE5(clone, unsigned long, clone_flags, unsigned long, newsp,
 	return kernel_clone(&args);                         @call
 }                                                       @ret
 `, {
-  call: (k, t, f) => k.call(t, kernel_clone, { args: f.locals.args, ...kcInit() }),
-  ret: (k, t, f) => k.ret(t, f.ret),
+  call: (k, t, f) => k.call(t, kernel_clone, kcLocals(f.locals.args)),
+  ret: retCallee,
 }, ['args']);
 
 interface KcL {
@@ -97,8 +97,8 @@ interface KcL {
   p: task_struct | null;
   nr: number;
 }
-function kcInit(): Omit<KcL, 'args'> {
-  return { clone_flags: 0, p: null, nr: 0 };
+function kcLocals(args: kernel_clone_args): KcL {
+  return { args, clone_flags: 0, p: null, nr: 0 };
 }
 
 export const kernel_clone = kfunc<KcL>('kernel_clone', 'kernel/fork.c', `

@@ -42,10 +42,12 @@ export interface KFrame<L = object> {
 }
 
 /**
- * The two commonest steps, shared so that the engine can run them without a call through the
+ * The commonest steps, shared so that the engine can run them without a call through the
  * handler table: `return 0;`, and a line that only shows what the kernel does (no model state).
  */
 export const ret0 = (k: Kernel, t: task_struct): void => k.ret(t, 0);
+/** `return err;` of what the function just called. */
+export const retCallee = (k: Kernel, t: task_struct, f: { ret: number }): void => k.ret(t, f.ret);
 export const nop = (): void => { /* display only */ };
 
 /** Kernel functions scenario kernel code calls directly (they return into scenario code). */

@@ -2,7 +2,7 @@
 // thread's trampoline kthread(), kthread_stop/kthread_should_stop, and the completions they use.
 
 import * as C from './consts';
-import { ret0, kfunc } from './frame';
+import { retCallee, ret0, kfunc } from './frame';
 import type { Kernel, kthread_create_info } from './kernel';
 import type { completion, kthread, task_struct } from './task';
 import { cloneArgs, kernel_clone } from './fork';
@@ -254,7 +254,7 @@ pid_t kernel_thread(int (*fn)(void *), void *arg, const char *name,
     args.kframe = { fn: kthread_fn as never, locals: { create: f.locals.create, ret: 0 } };
     k.call(t, kernel_clone, { args, clone_flags: 0, p: null, nr: 0 });
   },
-  ret: (k, t, f) => k.ret(t, f.ret),
+  ret: retCallee,
 }, ['create']);
 
 interface KtL { create: kthread_create_info; ret: number }

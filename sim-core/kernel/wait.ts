@@ -2,7 +2,7 @@
 // wait_consider_task -> wait_task_zombie / wait_task_stopped / wait_task_continued.
 
 import * as C from './consts';
-import { kfunc } from './frame';
+import { retCallee, kfunc } from './frame';
 import { list_entries } from './list';
 import type { task_struct } from './task';
 import { release_task } from './release';
@@ -33,7 +33,7 @@ SYSCALL_DEFINE4(wait4, pid_t, upid, int __user *, stat_addr,
 }
 `, {
   call: (k, t, f) => k.call(t, kernel_wait4, wait4Locals(f.locals.upid, f.locals.stat_addr, f.locals.options)),
-  ret: (k, t, f) => k.ret(t, f.ret),
+  ret: retCallee,
 }, ['upid', 'stat_addr', 'options']);
 
 export const kernel_wait4 = kfunc<W4L>('kernel_wait4', 'kernel/exit.c', `
@@ -163,7 +163,7 @@ notask:
   init: (k, t, f) => {
     f.locals.wo.notask_error = -C.ECHILD;
     if (f.locals.wo.wo_pid > 0 && !k.find_task_by_vpid(f.locals.wo.wo_pid)) { k.jump(f, 'notask'); return; }
-    f.locals.threads = list_entries(t.signal.thread_head).filter((x) => !x.exit_state || x === t);
+    f.locals.threads = liveThreads(t);
     f.locals.ti = -1;
     k.jump(f, 'next_thread');
   },
@@ -244,7 +244,7 @@ static int wait_consider_task(struct wait_opts *wo, int ptrace,
   stopped: (k, t, f) => k.call(t, wait_task_stopped, { wo: f.locals.wo, p: f.locals.p }),
   stopped_ret: (k, t, f) => { if (f.ret) k.ret(t, f.ret); },
   continued: (k, t, f) => k.call(t, wait_task_continued, { wo: f.locals.wo, p: f.locals.p }),
-  ret: (k, t, f) => k.ret(t, f.ret),
+  ret: retCallee,
 }, ['p']);
 
 function eligible_child(wo: wait_opts, p: task_struct): boolean {
@@ -385,4 +385,13 @@ function remove_wait_queue(q: task_struct[], t: task_struct): void {
   if (i < 0) return;
   for (let j = i + 1; j < q.length; j++) q[j - 1] = q[j];
   q.length--;
+}
+
+/** The threads of t's group whose children do_wait looks at: t itself and those not exiting. */
+function liveThreads(t: task_struct): task_struct[] {
+  const all = list_entries(t.signal.thread_head);
+  let keep = 0;
+  for (const x of all) if (!x.exit_state || x === t) all[keep++] = x;
+  all.length = keep;
+  return all;
 }

@@ -14,7 +14,7 @@ import type { task_struct, user_struct } from '../kernel/task';
 import type { UserPort } from '../kernel/uport';
 import type { Trap, UserMemory, UserRegs, Value } from '../vm/types';
 import type { KEvent } from '../machine-types';
-import { nop, ret0, type KFunction } from '../kernel/frame';
+import { nop, ret0, retCallee, type KFunction } from '../kernel/frame';
 
 /** VM instructions a task runs in one step before the step ends (a timer tick's worth). */
 const USER_BUDGET = 1000;
@@ -248,6 +248,7 @@ export class Engine {
       f.pc = pc + 1;
       const h = f.fn.handlers[pc];
       if (h === ret0) k.ret(t, 0);
+      else if (h === retCallee) k.ret(t, f.ret);
       else if (h !== nop) h(k, t, f);
       const n = stack.length;
       // depthBefore[cpu] (the depth before the last step) is written only where it is read next.

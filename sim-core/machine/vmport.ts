@@ -7,7 +7,7 @@ import type { task_struct } from '../kernel/task';
 import type { ProgramImage, UserPort } from '../kernel/uport';
 import {
   completeCall, entryRegs, execEntry, functionAt, loadBuiltinProgram, pendingCall, programFunction, pushSignalFrame,
-  readString, run, sigreturn, VmMemory, VmRegs, type Image, type KRef, type Trap, type UserMemory, type Value, type VmHost,
+  readString, run, sigreturn, VmMemory, VmRegs, type Image, type RunOptions, type KRef, type Trap, type UserMemory, type Value, type VmHost,
 } from '../vm';
 
 const ENDED: Trap = { kind: 'syscall', name: 'exit', args: [0], line: -1 };
@@ -19,6 +19,8 @@ export class VmPort implements UserPort {
   stopAtStatements = false;
   /** Ask the VM for a 'call' trap on entry to each scenario function (function breakpoints). */
   callTraps = false;
+  /** One options object for every run (run reads it on entry and keeps no reference). */
+  private readonly runOptions: RunOptions = { budget: 0, stopAtStatements: false, callTraps: false };
   readonly host: VmHost;
 
   constructor(readonly image: Image) {
@@ -110,6 +112,10 @@ export class VmPort implements UserPort {
     if (!(regs instanceof VmRegs) || !mem) return ENDED;
     // A call the kernel never answered (it should not happen) fails rather than wedging the VM.
     if (pendingCall(regs) !== null) completeCall(regs, mem, -C.EINTR);
-    return run(regs.image, regs, mem, this.host, { budget, stopAtStatements: this.stopAtStatements, callTraps: this.callTraps });
+    const o = this.runOptions;
+    o.budget = budget;
+    o.stopAtStatements = this.stopAtStatements;
+    o.callTraps = this.callTraps;
+    return run(regs.image, regs, mem, this.host, o);
   }
 }
