@@ -127,6 +127,8 @@ export class KMachine implements Machine {
   private configureVm(): void {
     const stepping = this.step !== null;
     this.port.stopAtStatements = stepping || this.bps.userLines.size > 0;
+    // Line breakpoints alone: the VM stops only at statements on their lines.
+    this.port.stopLines = stepping ? null : this.bps.userLines;
     this.port.callTraps = this.bps.userFns.size > 0;
   }
 

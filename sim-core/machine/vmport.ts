@@ -17,10 +17,12 @@ export class VmPort implements UserPort {
   k: Kernel | null = null;
   /** Ask the VM for a 'statement' trap before each statement (line breakpoints, stepping). */
   stopAtStatements = false;
+  /** Lines whose statements stop when only line breakpoints ask for statements (null: all). */
+  stopLines: { has(line: number): boolean } | null = null;
   /** Ask the VM for a 'call' trap on entry to each scenario function (function breakpoints). */
   callTraps = false;
   /** One options object for every run (run reads it on entry and keeps no reference). */
-  private readonly runOptions: RunOptions = { budget: 0, stopAtStatements: false, callTraps: false };
+  private readonly runOptions: RunOptions = { budget: 0, stopAtStatements: false, callTraps: false, stopLines: null };
   readonly host: VmHost;
 
   constructor(readonly image: Image) {
@@ -115,6 +117,7 @@ export class VmPort implements UserPort {
     const o = this.runOptions;
     o.budget = budget;
     o.stopAtStatements = this.stopAtStatements;
+    o.stopLines = this.stopLines;
     o.callTraps = this.callTraps;
     return run(regs.image, regs, mem, this.host, o);
   }

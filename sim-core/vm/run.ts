@@ -13,6 +13,8 @@ export interface RunOptions {
   budget: number;
   /** Stop with a 'statement' trap before each statement. */
   stopAtStatements: boolean;
+  /** With stopAtStatements, only statements on these lines stop (line breakpoints); null: all. */
+  stopLines?: { has(line: number): boolean } | null;
   /** Stop with a 'call' trap on entry to each scenario function. */
   callTraps?: boolean;
 }
@@ -59,6 +61,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
   const segBase = r.stackSeg * SEGMENT_SPAN;
   const stk = m.segs[r.stackSeg];
   const stopStmt = opts.stopAtStatements, callTraps = opts.callTraps === true;
+  const stopLines = opts.stopLines ?? null;
   let fi = r.fn, code = fns[fi].code, pc = r.pc, bo = r.bp - segBase, so = r.sp - segBase, stmt = r.stmt;
   let budget = opts.budget;
   let fault = '';
@@ -221,7 +224,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
       }
       case Op.STMT:
         stmt = code[pc++];
-        if (stopStmt) {
+        if (stopStmt && (stopLines === null || stopLines.has(fns[fi].stmts[stmt].line))) {
           r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt;
           const st = fns[fi].stmts[stmt];
           return { kind: 'statement', line: st.line, start: st.start, end: st.end, fn: fns[fi].name };
