@@ -488,5 +488,5 @@ function forked(k: Kernel, p: task_struct): void {
   const i = list.indexOf(p);
   if (i < 0) return;
   list[i] = list[list.length - 1];
-  list.length--;
+  list.pop();
 }

@@ -58,7 +58,7 @@ export class RunQueue {
     else if (i > 0) {
       const tl = this.timeline;
       for (let j = i + 1; j < tl.length; j++) tl[j - 1] = tl[j];
-      tl.length--;
+      tl.pop();
     }
   }
 

@@ -384,7 +384,7 @@ function remove_wait_queue(q: task_struct[], t: task_struct): void {
   const i = q.indexOf(t);
   if (i < 0) return;
   for (let j = i + 1; j < q.length; j++) q[j - 1] = q[j];
-  q.length--;
+  q.pop();
 }
 
 /** The threads of t's group whose children do_wait looks at: t itself and those not exiting. */
@@ -392,6 +392,6 @@ function liveThreads(t: task_struct): task_struct[] {
   const all = list_entries(t.signal.thread_head);
   let keep = 0;
   for (const x of all) if (!x.exit_state || x === t) all[keep++] = x;
-  all.length = keep;
+  if (keep < all.length) all.length = keep;
   return all;
 }

@@ -198,7 +198,8 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         for (let i = nbo; i < nso; i++) s[i] = 0;
         const base = stack.length - argc;
         for (let i = 0; i < argc && i < f.nparams; i++) s[nbo + i] = stack[base + i];
-        stack.length = base;
+        // pop() rather than a length store: setting length is a slow path of the engine.
+        while (stack.length > base) stack.pop();
         fi = callee; code = f.code; pc = 0; bo = nbo; so = nso; stmt = -1;
         if (callTraps) { r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt; return { kind: 'call', fn: f.name, line: f.line }; }
         break;
@@ -218,7 +219,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         }
         const n = frames.length - FRAME_WORDS;
         fi = frames[n]; pc = frames[n + 1]; bo = frames[n + 2]; so = frames[n + 3]; stmt = frames[n + 4];
-        frames.length = n;
+        for (let i = 0; i < FRAME_WORDS; i++) frames.pop();
         code = fns[fi].code;
         break;
       }
@@ -232,7 +233,10 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         break;
       case Op.SYS: case Op.PURE: {
         const site = sites[code[pc++]];
-        const args = stack.splice(stack.length - site.argc, site.argc);
+        const argc = site.argc, base = stack.length - argc;
+        const args = new Array<Value>(argc);
+        for (let i = 0; i < argc; i++) args[i] = stack[base + i];
+        for (let i = 0; i < argc; i++) stack.pop();
         if (op === Op.PURE) {
           const v = pureCall(site, args, m, r);
           if (v instanceof Fault) { stack.push(0); sig = v.signal; fault = v.message; break loop; }
