@@ -12,6 +12,7 @@ import type { completion, task_struct } from './task';
 import type { UserPort } from './uport';
 import { send_signal } from './signal';
 import { PidBitmap, PidHash } from './pidhash';
+import { TimerQueue } from './timers';
 
 
 export interface KernelConfig {
@@ -70,7 +71,7 @@ export class Kernel {
   readonly kthread_create_list: kthread_create_info[] = [];
   kthreadd_task: task_struct | null = null;
   /** Tasks in schedule_timeout / msleep / nanosleep, woken by the timer when the clock passes. */
-  readonly timers = new Set<task_struct>();
+  readonly timers = new TimerQueue();
   /** Sleepers in futex_wait, by user address (pthread_join). */
   readonly futex_waiters = new Map<number, Set<task_struct>>();
   /**
