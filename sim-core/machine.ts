@@ -156,7 +156,7 @@ export class KMachine implements Machine {
     e.kernelHook = checks ? this.kernelHook : null;
     // Function breakpoints alone need a look only where a step called a function.
     const b = this.bps;
-    e.hookOnCallsTo = this.step === null && b.kernelPoints.size === 0 && b.watches.length === 0 && b.filters.size === 0 ? b.kernelFns : null;
+    e.hookOnCallsTo = this.step === null && b.kernelPoints.size === 0 && b.watches.length === 0 && b.filters.size === 0 ? b.kernelFnFlags : null;
     // The slice counts step points: a tick, and each further kernel step a tick runs.
     e.budget = Math.max(1, sliceSteps);
     while (e.budget > 0) {

@@ -26,6 +26,8 @@ export interface KFunction<L = object> {
   readonly shown: readonly string[];
   /** A system call entry: returning from it returns to the caller's code (user or kthread). */
   readonly entry: boolean;
+  /** A small number of its own (in definition order), for per-function flag tables. */
+  readonly id: number;
 }
 
 export interface KFrame<L = object> {
@@ -56,6 +58,13 @@ export const ENTRY_POINTS = new Set([
   'msleep', 'printk', 'kthread_should_stop', 'kthread_run', '_raw_spin_lock', '_raw_spin_unlock',
   'get_current', 'find_task_by_vpid', 'do_exit',
 ]);
+
+let nextFunctionId = 0;
+
+/** How many kernel functions are defined: an upper bound of their ids. */
+export function kernelFunctionCount(): number {
+  return nextFunctionId;
+}
 
 const MARKER = /\s*@([A-Za-z_][A-Za-z0-9_]*)\s*$/;
 
@@ -97,7 +106,7 @@ export function kfunc<L extends object>(
   });
   const fn: KFunction<L> & { rel: number[] } = {
     name, file, labels, at, handlers: hs, lines: rel.slice(), defLine: 0, text: clean.join('\n'), shown, rel,
-    entry: name.startsWith('__x64_sys_') || ENTRY_POINTS.has(name),
+    entry: name.startsWith('__x64_sys_') || ENTRY_POINTS.has(name), id: nextFunctionId++,
   };
   return fn;
 }

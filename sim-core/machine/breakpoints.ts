@@ -1,6 +1,6 @@
 // Breakpoint tables of a machine: scenario lines, kernel step points, function entries, event
 // filters and data watches. Each check at run time is one map lookup on what the step reached.
-import type { KFunction } from '../kernel/frame';
+import { kernelFunctionCount, type KFunction } from '../kernel/frame';
 import type { task_struct } from '../kernel/task';
 import type { Image } from '../vm';
 import type {
@@ -66,6 +66,8 @@ export class BreakpointTables {
   readonly kernelPoints = new Map<KFunction<object>, Array<Bp[] | undefined>>();
   private readonly kernelFileBps = new Map<string, Array<{ fn: KFunction<object>; index: number; bp: Bp }>>();
   readonly kernelFns = new Map<KFunction<object>, Bp[]>();
+  /** kernelFns as a flag per function id, for the engine's check after every call. */
+  kernelFnFlags = new Uint8Array(0);
   readonly userFns = new Map<string, Bp[]>();
   readonly filters = new Set<KEventKind>();
   watches: Watch[] = [];
@@ -147,6 +149,7 @@ export class BreakpointTables {
 
   setFunctions(reqs: FunctionBreakpointRequest[]): BreakpointResult[] {
     this.kernelFns.clear();
+    this.kernelFnFlags.fill(0);
     this.userFns.clear();
     const byName = kernelCatalog().byName;
     return reqs.map((r) => {
@@ -163,6 +166,12 @@ export class BreakpointTables {
         const l = this.kernelFns.get(kf) ?? [];
         l.push(b);
         this.kernelFns.set(kf, l);
+        if (this.kernelFnFlags.length < kernelFunctionCount()) {
+          const grown = new Uint8Array(kernelFunctionCount());
+          grown.set(this.kernelFnFlags);
+          this.kernelFnFlags = grown;
+        }
+        this.kernelFnFlags[kf.id] = 1;
         return { id: b.id, verified: true, line: kf.defLine };
       }
       return { id: b.id, verified: false, message: `no kernel or scenario function named '${name}'` };

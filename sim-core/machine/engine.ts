@@ -14,7 +14,7 @@ import type { task_struct, user_struct } from '../kernel/task';
 import type { UserPort } from '../kernel/uport';
 import type { Trap, UserMemory, UserRegs, Value } from '../vm/types';
 import type { KEvent } from '../machine-types';
-import { nop, ret0, retCallee, type KFunction } from '../kernel/frame';
+import { nop, ret0, retCallee } from '../kernel/frame';
 
 /** VM instructions a task runs in one step before the step ends (a timer tick's worth). */
 const USER_BUDGET = 1000;
@@ -114,10 +114,10 @@ export class Engine {
    */
   kernelHook: ((t: task_struct, cpu: number) => boolean) | null = null;
   /**
-   * When set, kernelHook is called only after a step that called one of these functions (a
-   * debugger with function breakpoints and nothing else to check between steps).
+   * When set, kernelHook is called only after a step that called a function whose id has a 1
+   * here (a debugger with function breakpoints and nothing else to check between steps).
    */
-  hookOnCallsTo: ReadonlyMap<KFunction<object>, unknown> | null = null;
+  hookOnCallsTo: Uint8Array | null = null;
   /**
    * Steps the caller still allows: each tick() takes one, and each further kernel step of a batch
    * one more; a batch that finds none left is suspended (the caller's slice is used up).
@@ -224,7 +224,7 @@ export class Engine {
     if (n === 0 || (t.vm_base >= 0 && n <= t.vm_base) || rq.need_resched || rq.curr !== t || !t.se.on_rq || this.k.panicked !== null) return true;
     const hook = this.kernelHook;
     const calls = this.hookOnCallsTo;
-    if ((hook !== null && (calls === null || calls.has(t.stack[n - 1].fn)) && hook(t, cpu)) || this.budget <= 0) return this.suspendKernel(KERNEL_BATCH);
+    if ((hook !== null && (calls === null || calls[t.stack[n - 1].fn.id] === 1) && hook(t, cpu)) || this.budget <= 0) return this.suspendKernel(KERNEL_BATCH);
     this.budget--;
     this.k.steps++;
     return this.kernelSteps(t, cpu, KERNEL_BATCH);
@@ -257,7 +257,7 @@ export class Engine {
         return true;
       }
       // The batch goes on: the next step is a point of its own for the debugger and the budget.
-      if (hook !== null && (calls === null || (n > depth && calls.has(stack[n - 1].fn)))) {
+      if (hook !== null && (calls === null || (n > depth && calls[stack[n - 1].fn.id] === 1))) {
         this.depthBefore[cpu] = depth;
         if (hook(t, cpu)) return this.suspendKernel(left);
       }
