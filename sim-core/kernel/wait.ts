@@ -112,7 +112,7 @@ static long do_wait(struct wait_opts *wo)
 `, {
   queue: (_k, t) => { add_wait_queue(t.signal.wait_chldexit, t); },
   state: (_k, t) => { t.__state = C.TASK_INTERRUPTIBLE; },
-  scan: (k, t, f) => k.call(t, __do_wait, { wo: f.locals.wo, threads: [], ti: -1, children: [], ci: 0 }),
+  scan: (k, t, f) => k.call(t, __do_wait, { wo: f.locals.wo, threads: NO_TASKS, ti: -1, children: NO_TASKS, ci: 0 }),
   check: (k, t, f) => {
     f.locals.retval = f.ret;
     if (f.ret !== -C.ERESTARTSYS || k.signal_pending(t)) k.jump(f, 'out');
@@ -125,7 +125,9 @@ static long do_wait(struct wait_opts *wo)
   },
 }, ['wo', 'retval']);
 
-interface DdwL { wo: wait_opts; threads: task_struct[]; ti: number; children: task_struct[]; ci: number }
+/** The lists __do_wait walks are snapshots it never changes, so an empty one can be shared. */
+interface DdwL { wo: wait_opts; threads: readonly task_struct[]; ti: number; children: readonly task_struct[]; ci: number }
+const NO_TASKS: readonly task_struct[] = Object.freeze([]);
 
 export const __do_wait = kfunc<DdwL>('__do_wait', 'kernel/exit.c', `
 static long __do_wait(struct wait_opts *wo)
@@ -175,7 +177,7 @@ notask:
     L.ti++;
     if (L.ti === 0 || (!(L.wo.wo_flags & C.__WNOTHREAD) && L.ti < L.threads.length)) {
       const th = L.ti === 0 ? t : L.threads[L.ti];
-      if (L.ti > 0 && th === t) { L.children = []; L.ci = 0; k.jump(f, 'next_thread'); return; }
+      if (L.ti > 0 && th === t) { L.children = NO_TASKS; L.ci = 0; k.jump(f, 'next_thread'); return; }
       L.children = list_entries(th.children);
       L.ci = 0;
       k.jump(f, 'child');
