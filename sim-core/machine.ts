@@ -157,14 +157,16 @@ export class KMachine implements Machine {
     // Function breakpoints alone need a look only where a step called a function.
     const b = this.bps;
     e.hookOnCallsTo = this.step === null && b.kernelPoints.size === 0 && b.watches.length === 0 && b.filters.size === 0 ? b.kernelFnFlags : null;
-    // The slice counts step points: a tick, and each further kernel step a tick runs.
-    e.budget = Math.max(1, sliceSteps);
+    // The slice counts step points: a tick, and each further kernel step a tick runs. It never
+    // reaches past the step budget, so a run of kernel steps stops there too.
+    e.budget = Math.max(1, Math.min(sliceSteps, this.maxSteps - k.steps));
     while (e.budget > 0) {
       if (e.suspendedCpu < 0) {
         if (k.panicked) return this.end({ reason: 'panic', message: `Kernel panic - not syncing: ${k.panicked}` });
         if (e.finished()) return this.end({ reason: 'exited' });
-        if (k.steps >= this.maxSteps) return this.end({ reason: 'budget', message: `step budget of ${this.maxSteps} steps used up (raise it with --max-steps)`, pid: this.lastPid });
       }
+      // Exact, even in the middle of a run of kernel steps (the budget above stops the run there).
+      if (k.steps >= this.maxSteps) return this.end({ reason: 'budget', message: `step budget of ${this.maxSteps} steps used up (raise it with --max-steps)`, pid: this.lastPid });
       e.budget--;
       e.tick();
       if (this.pending) { const p = this.pending; this.pending = null; return this.finish(p); }

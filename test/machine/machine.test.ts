@@ -47,6 +47,15 @@ describe('machine: boot and run', () => {
     assert.equal(m.globals().steps, 500);
   });
 
+  it('stops at the step budget exactly, even inside a run of kernel steps', () => {
+    // fork-wait spends most of its first steps inside fork's and wait4's kernel paths.
+    for (const budget of [20, 50, 90, 120, 200]) {
+      const m = bootSource(undefined, budget);
+      assert.equal(runUntil(m, { kind: 'continue' }).reason, 'budget');
+      assert.equal(m.globals().steps, budget);
+    }
+  });
+
   it('yields at slice boundaries and stops on pause', () => {
     const m = bootSource();
     const s = m.run({ kind: 'continue' }, 10);
