@@ -3,27 +3,14 @@
 
 import type { TaskRow as MachineRow } from '../../sim-core/machine-types';
 
-/** One row of the 'kproc/tasks' event and request (the contract with extension/client). */
-export interface ViewTaskRow {
-  pid: number;
-  tgid: number;
-  ppid: number;
-  comm: string;
-  state: string;
-  stateName: string;
-  kthread: boolean;
-  threadGroupLeader: boolean;
-  /** task->exit_code: a wait status (exit code << 8, or the killing signal in bits 0-6). */
-  exitCode?: number;
-  /** task->exit_signal: what the parent is sent at death (SIGCHLD; -1 for threads). */
-  exitSignal?: number;
-  zombieSinceStep?: number;
-  zombieSteps?: number;
-  cpu?: number;
-  vruntime?: number;
-  onRunqueue: boolean;
-  nice: number;
-}
+/**
+ * One row of the 'kproc/tasks' event and request (the contract with extension/client): the
+ * machine's row with threadGroupLeader as a flag, and how long a zombie has waited.
+ */
+export type ViewTaskRow =
+  & Pick<MachineRow, 'pid' | 'tgid' | 'ppid' | 'comm' | 'state' | 'stateName' | 'kthread' | 'onRunqueue' | 'nice'>
+  & Partial<Pick<MachineRow, 'exitCode' | 'exitSignal' | 'zombieSinceStep' | 'cpu' | 'vruntime'>>
+  & { threadGroupLeader: boolean; zombieSteps?: number };
 
 export function viewRow(r: MachineRow, steps: number): ViewTaskRow {
   const row: ViewTaskRow = {

@@ -2,7 +2,7 @@
 // them. The helpers copy_process calls (dup_task_struct, copy_files, copy_mm...) are in copy.ts.
 
 import * as C from './consts';
-import { retCallee, ret0, nop, kfunc, type KFunction } from './frame';
+import { retCallee, ret0, nop, kfunc, type KFunction, type StepHandler } from './frame';
 import { list_add_tail } from './list';
 import { mm_tid_words } from './objects';
 import type { task_struct } from './task';
@@ -40,6 +40,12 @@ export function cloneArgs(flags: number, exit_signal: number, via: ForkVia): ker
 
 interface SysL { args: kernel_clone_args }
 
+/** The steps fork, vfork and clone share: call kernel_clone with their args, return its value. */
+const viaKernelClone: Record<string, StepHandler<SysL>> = {
+  call: (k, t, f) => k.call(t, kernel_clone, kcLocals(f.locals.args)),
+  ret: retCallee,
+};
+
 export const __x64_sys_fork = kfunc<SysL>('__x64_sys_fork', 'kernel/fork.c', `
 SYSCALL_DEFINE0(fork)
 {
@@ -49,10 +55,7 @@ SYSCALL_DEFINE0(fork)
 
 	return kernel_clone(&args);                         @call
 }                                                       @ret
-`, {
-  call: (k, t, f) => k.call(t, kernel_clone, kcLocals(f.locals.args)),
-  ret: retCallee,
-}, ['args']);
+`, viaKernelClone, ['args']);
 
 export const __x64_sys_vfork = kfunc<SysL>('__x64_sys_vfork', 'kernel/fork.c', `
 SYSCALL_DEFINE0(vfork)
@@ -65,10 +68,7 @@ SYSCALL_DEFINE0(vfork)
 
 	return kernel_clone(&args);                         @call
 }                                                       @ret
-`, {
-  call: (k, t, f) => k.call(t, kernel_clone, kcLocals(f.locals.args)),
-  ret: retCallee,
-}, ['args']);
+`, viaKernelClone, ['args']);
 
 export const __x64_sys_clone = kfunc<SysL>('__x64_sys_clone', 'kernel/fork.c', `
 SYSCALL_DEFINE5(clone, unsigned long, clone_flags, unsigned long, newsp,
@@ -86,10 +86,7 @@ SYSCALL_DEFINE5(clone, unsigned long, clone_flags, unsigned long, newsp,
 
 	return kernel_clone(&args);                         @call
 }                                                       @ret
-`, {
-  call: (k, t, f) => k.call(t, kernel_clone, kcLocals(f.locals.args)),
-  ret: retCallee,
-}, ['args']);
+`, viaKernelClone, ['args']);
 
 interface KcL {
   args: kernel_clone_args;

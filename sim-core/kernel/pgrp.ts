@@ -2,7 +2,7 @@
 // the pid numbers in signal->pids[PIDTYPE_PGID] and [PIDTYPE_SID]; sys.ts re-exports them.
 
 import * as C from './consts';
-import { kfunc } from './frame';
+import { kfunc, type StepHandler } from './frame';
 import type { Kernel } from './kernel';
 import type { task_struct } from './task';
 
@@ -138,6 +138,12 @@ const getid = (k: Kernel, t: task_struct, f: { locals: GetL }): void => {
   L.retval = p ? p.signal.pids[L.type] : -C.ESRCH;
 };
 
+/** getpgid and getsid: the same lookup of a pid number, then its group or session. */
+const byNumber: Record<string, StepHandler<GetL>> = {
+  lookup: getid,
+  ret: (k, t, f) => k.ret(t, f.locals.retval),
+};
+
 export const __x64_sys_getpgid = kfunc<GetL>('__x64_sys_getpgid', 'kernel/sys.c', `
 /* getpgid(pid), and getpgrp() as getpgid(0) (do_getpgid): a process group. */
 SYSCALL_DEFINE1(getpgid, pid_t, pid)
@@ -163,10 +169,7 @@ out:
 	rcu_read_unlock();
 	return retval;                                      @ret
 }
-`, {
-  lookup: (k, t, f) => getid(k, t, f),
-  ret: (k, t, f) => k.ret(t, f.locals.retval),
-}, ['pid', 'retval']);
+`, byNumber, ['pid', 'retval']);
 
 export const __x64_sys_getsid = kfunc<GetL>('__x64_sys_getsid', 'kernel/sys.c', `
 SYSCALL_DEFINE1(getsid, pid_t, pid)
@@ -192,10 +195,7 @@ out:
 	rcu_read_unlock();
 	return retval;                                      @ret
 }
-`, {
-  lookup: (k, t, f) => getid(k, t, f),
-  ret: (k, t, f) => k.ret(t, f.locals.retval),
-}, ['pid', 'retval']);
+`, byNumber, ['pid', 'retval']);
 
 interface SetsidL { session: number; err: number }
 

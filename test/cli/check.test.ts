@@ -4,18 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../sim-core/cli/main';
-import { processIo, type CliIo } from '../../sim-core/cli/io';
+import { capture } from './capture';
 
-function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(t: string) { io.stdout += t; },
-    err(t: string) { io.stderr += t; },
-    readFile: processIo.readFile,
-  };
-  return io;
-}
 
 describe('kproc check', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kproc-check-'));

@@ -1,10 +1,9 @@
 // The real-kernel harness itself: pragma reading, and the boot layout the comparisons rely on
 // (pid 1 reaps orphans after main has gone, pid 2 is taken, main is pid 3, a hang is cut off).
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_NPROC, DEFAULT_UID, realKernelUnavailable, realSettings, runReal } from './real';
+import { DEFAULT_NPROC, DEFAULT_UID, realKernelSuite, realSettings, runReal } from './real';
 
 describe('real-kernel harness', function () {
   this.timeout(60000);
@@ -26,19 +25,10 @@ int other_main(int argc, char *argv[]) { return argc; }
   });
 
   describe('on the real kernel', () => {
-    let dir = '';
-    before(function () {
-      const why = realKernelUnavailable();
-      if (why) {
-        console.log(`    (skipped: ${why})`);
-        this.skip();
-      }
-      dir = mkdtempSync(join(tmpdir(), 'kproc-harness-'));
-    });
-    after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+    const scratch = realKernelSuite('kproc-harness-');
 
     const scenario = (name: string, text: string): string => {
-      const path = join(dir, name);
+      const path = join(scratch.dir(), name);
       writeFileSync(path, text);
       return path;
     };

@@ -3,35 +3,24 @@
 // same on the real kernel as under `kproc run`. KPROC_FIDELITY_RUNS sets how many (default 25).
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderSequential, sequentialArb } from './random-gen';
-import { realKernelUnavailable, runReal } from './real';
+import { realKernelSuite, runReal } from './real';
 import { runSimulated } from './simulated';
 
 const RUNS = Number(process.env.KPROC_FIDELITY_RUNS ?? 25);
 
 describe('fidelity of random sequential scenarios', function () {
   this.timeout(600000);
-  let dir = '';
-
-  before(function () {
-    const why = realKernelUnavailable();
-    if (why) {
-      console.log(`    (skipped: ${why})`);
-      this.skip();
-    }
-    dir = mkdtempSync(join(tmpdir(), 'kproc-random-'));
-  });
-  after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+  const scratch = realKernelSuite('kproc-random-');
 
   it(`${RUNS} random scenarios print the same on the real kernel and in the simulator`, async () => {
     let serial = 0;
     await fc.assert(
       fc.asyncProperty(sequentialArb, async (ops) => {
         const source = renderSequential(ops);
-        const file = join(dir, `random-${serial++}.kproc`);
+        const file = join(scratch.dir(), `random-${serial++}.kproc`);
         writeFileSync(file, source);
         const real = runReal(file);
         assert.equal(real.status, 0, `real run failed:\n${real.stderr}\n${source}`);

@@ -166,3 +166,22 @@ export function runReal(file: string, timeoutMs = 20000): RealRun {
   const r = spawnSync('unshare', args, { encoding: 'utf8', cwd: dir, timeout: timeoutMs + 5000 });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
+
+/**
+ * Mocha hooks for a suite that runs programs on the real kernel: skips the suite (saying why)
+ * where that is not possible, and gives it a scratch folder removed afterwards. Read `dir()` in
+ * tests, not at definition time.
+ */
+export function realKernelSuite(prefix: string): { dir: () => string } {
+  let dir = '';
+  before(function () {
+    const why = realKernelUnavailable();
+    if (why) {
+      console.log(`    (skipped: ${why})`);
+      this.skip();
+    }
+    dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+  return { dir: () => dir };
+}
