@@ -12,7 +12,7 @@ import type { completion, task_struct } from './task';
 import type { UserPort } from './uport';
 import { send_signal } from './signal';
 import { PidBitmap, PidHash } from './pidhash';
-import { TimerQueue } from './timers';
+import { TimerQueue } from './waitqueue';
 
 
 export interface KernelConfig {

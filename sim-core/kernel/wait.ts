@@ -4,6 +4,7 @@
 import * as C from './consts';
 import { retCallee, kfunc } from './frame';
 import { list_entries } from './list';
+import { add_wait_queue, remove_wait_queue } from './waitqueue';
 import type { task_struct } from './task';
 import { release_task } from './release';
 import { thread_group_empty } from './notify';
@@ -375,19 +376,6 @@ static int wait_task_continued(struct wait_opts *wo, struct task_struct *p)
   },
   stat: (k, t, f) => { f.locals.wo.wo_stat = 0xffff; k.ret(t, f.locals.p.pid); },
 }, ['p']);
-
-/** add_wait_queue: t sleeps on the queue (once), woken in the order the sleepers came. */
-function add_wait_queue(q: task_struct[], t: task_struct): void {
-  if (q.indexOf(t) < 0) q.push(t);
-}
-
-/** remove_wait_queue: t leaves the queue; the others keep their order. */
-function remove_wait_queue(q: task_struct[], t: task_struct): void {
-  const i = q.indexOf(t);
-  if (i < 0) return;
-  for (let j = i + 1; j < q.length; j++) q[j - 1] = q[j];
-  q.pop();
-}
 
 /** The threads of t's group whose children do_wait looks at: t itself and those not exiting. */
 function liveThreads(t: task_struct): task_struct[] {

@@ -4,8 +4,7 @@
 import * as C from '../kernel/consts';
 import { Kernel, type KernelConfig } from '../kernel/kernel';
 import { list_add_tail, list_empty, list_entries } from '../kernel/list';
-import { newCred, newFiles, newFs, newMm, newSighand, newSignal, set_sigaction } from '../kernel/objects';
-import { blankTask } from '../kernel/objects';
+import { blankTask, newCred, newFiles, newFs, newMm, newSighand, newSignal, set_sigaction } from '../kernel/objects';
 import { get_signal } from '../kernel/signal';
 import { syscallEntry } from '../kernel/syscalls';
 import { start_kthreadd } from '../kernel/kthread';
@@ -25,7 +24,7 @@ const STMT_COST = 4;
  * rescheduled or returns to user space (a voluntary-preemption kernel), so a whole fork or wait
  * path is one tick; a long kernel loop still gives the other CPUs and the timers their turn.
  */
-export const KERNEL_BATCH = 64;
+const KERNEL_BATCH = 64;
 
 /** Runs user code of a task until its next trap. */
 export type RunUser = (t: task_struct, budget: number) => Trap;
@@ -98,10 +97,6 @@ export class Engine {
   readonly ran: Array<task_struct | null> = [];
   /** Kernel stack depth of that task before its step (a deeper stack after it means a call). */
   readonly depthBefore: number[] = [];
-  /** The trap that ended that task's user code in its step, or null for a kernel step. */
-  readonly trapOf: Array<Trap | null> = [];
-  /** Set by stepTask when the step ran user code. */
-  private userTrap: Trap | null = null;
   /**
    * Called at a 'statement' or 'call' trap (only when the port asks the VM for them); returning
    * true suspends the tick there, before the statement runs, until the next tick() call.
@@ -156,14 +151,11 @@ export class Engine {
         t = rq.curr;
         if (!t || rq.need_resched || !t.se.on_rq) t = rq.pick_next();
         this.ran[cpu] = t;
-        this.trapOf[cpu] = null;
         if (!t) continue;
-        this.userTrap = null;
         done = this.stepTask(t, cpu);
       }
       ran = true;
       if (!done) { this.suspendedCpu = cpu; this.suspendedRan = ran; return ran; }
-      this.trapOf[cpu] = this.userTrap;
       rq.update_curr(C.NS_PER_STEP);
       if (rq.should_preempt() && t.stack.length <= Math.max(0, t.vm_base)) rq.need_resched = true;
       if (k.panicked) break;
@@ -286,7 +278,6 @@ export class Engine {
     let left = budget;
     for (;;) {
       const trap = this.runUser(t, left);
-      this.userTrap = trap;
       if (trap.kind !== 'statement' && trap.kind !== 'call') {
         this.handleTrap(t, trap);
         return this.enterKernel(t, cpu);
