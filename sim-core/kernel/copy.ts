@@ -209,9 +209,8 @@ static int copy_signal(unsigned long clone_flags, struct task_struct *tsk)
 `, {
   thread: (k, t, f) => { if (f.locals.clone_flags & C.CLONE_THREAD) { f.locals.tsk.signal = t.signal; k.ret(t, 0); } },
   alloc: (_k, t, f) => {
-    const sig = newSignal(t.signal.rlim_nproc.rlim_cur);
-    sig.rlim_nproc = { ...t.signal.rlim_nproc };
-    f.locals.tsk.signal = sig;
+    const lim = t.signal.rlim_nproc;
+    f.locals.tsk.signal = newSignal(lim.rlim_cur, lim.rlim_max);
   },
   ret: ret0,
 }, ['clone_flags', 'tsk']);

@@ -42,13 +42,13 @@ export function set_sigaction(sh: sighand_struct, sig: number, ka: k_sigaction):
   sh.action[sig - 1] = ka;
 }
 
-export function newSignal(nproc: number): signal_struct {
+export function newSignal(nproc: number, nprocMax = nproc): signal_struct {
   return {
     type: 'signal_struct', addr: kaddr(1152), sigcnt: 1, nr_threads: 1, live: 1,
     thread_head: new ListHead<task_struct>(null), shared_pending: newPending(), flags: 0, group_exit_code: 0,
     group_exec_task: null, group_stop_count: 0, notify_count: 0, pids: [0, 0, 0, 0], leader: false,
     is_child_subreaper: false,
-    has_child_subreaper: false, rlim_nproc: { rlim_cur: nproc, rlim_max: nproc },
+    has_child_subreaper: false, rlim_nproc: { rlim_cur: nproc, rlim_max: nprocMax },
     wait_chldexit: [], group_stop_sig: 0, utime: 0, stime: 0,
   };
 }

@@ -193,7 +193,7 @@ export class Engine {
       k.call(t, get_signal, { signr: 0, handler: 0 });
       return true;
     }
-    const restart = this.pendingTrap.get(t);
+    const restart = this.pendingTrap.size === 0 ? undefined : this.pendingTrap.get(t);
     if (restart) {
       this.pendingTrap.delete(t);
       this.syscall(t, restart.name, restart.args);
@@ -233,6 +233,8 @@ export class Engine {
     const stack = t.stack;
     const hook = this.kernelHook;
     const calls = this.hookOnCallsTo;
+    // The caller's budget lives in a local while the batch runs (nothing a step calls reads it).
+    let budget = this.budget;
     let depth = stack.length;
     for (;;) {
       const f = stack[depth - 1];
@@ -246,18 +248,20 @@ export class Engine {
       // depthBefore[cpu] (the depth before the last step) is written only where it is read next.
       if (--left <= 0 || n === 0 || (t.vm_base >= 0 && n <= t.vm_base) || rq.need_resched || rq.curr !== t || !t.se.on_rq || k.panicked !== null) {
         this.depthBefore[cpu] = depth;
+        this.budget = budget;
         return true;
       }
       // The batch goes on: the next step is a point of its own for the debugger and the budget.
       if (hook !== null && (calls === null || (n > depth && calls[stack[n - 1].fn.id] === 1))) {
         this.depthBefore[cpu] = depth;
-        if (hook(t, cpu)) return this.suspendKernel(left);
+        if (hook(t, cpu)) { this.budget = budget; return this.suspendKernel(left); }
       }
-      if (this.budget <= 0) {
+      if (budget <= 0) {
         this.depthBefore[cpu] = depth;
+        this.budget = budget;
         return this.suspendKernel(left);
       }
-      this.budget--;
+      budget--;
       k.steps++;
       depth = n;
     }

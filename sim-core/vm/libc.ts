@@ -140,9 +140,10 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
 }
 
 const PR_SET_NAME = 15;
-const PRINTK_LEVEL: Readonly<Record<string, string>> = {
-  pr_emerg: '0', pr_alert: '1', pr_crit: '2', pr_err: '3', pr_warn: '4', pr_notice: '5', pr_info: '6', pr_debug: '7',
-};
+// A Map: looking a system call's name up in an object would search its prototype chain.
+const PRINTK_LEVEL: ReadonlyMap<string, string> = new Map([
+  ['pr_emerg', '0'], ['pr_alert', '1'], ['pr_crit', '2'], ['pr_err', '3'], ['pr_warn', '4'], ['pr_notice', '5'], ['pr_info', '6'], ['pr_debug', '7'],
+]);
 
 /** The trap a libc wrapper ends in: the system call it makes, with its arguments. */
 function sysTrap(line: number, name: string, args: Value[]): Trap {
@@ -228,7 +229,7 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       return sysTrap(site.line, 'prctl', args);
     }
     default: {
-      const level = PRINTK_LEVEL[site.name];
+      const level = PRINTK_LEVEL.get(site.name);
       if (level !== undefined) return sysTrap(site.line, 'printk', [`\x01${level}${fmtArgs(mem, a[0], a.slice(1))}`]);
       return sysTrap(site.line, site.name, a);
     }
