@@ -3,7 +3,7 @@
 import * as C from './kernel/consts';
 import { checkInvariants as kernelInvariants } from './kernel/invariants';
 import type { KFrame } from './kernel/frame';
-import type { task_struct } from './kernel/task';
+import { NS_ZERO, type task_struct } from './kernel/task';
 import { analyze } from './lang/check';
 import type { Diagnostic, Program } from './lang/ast';
 import { compile, createMemory, evaluate as vmEvaluate, execEntry, frames as vmFrames, VmRegs, type Image, type Trap, type Value } from './vm';
@@ -128,7 +128,7 @@ export class KMachine implements Machine {
     const stepping = this.step !== null;
     this.port.stopAtStatements = stepping || this.bps.userLines.size > 0;
     // Line breakpoints alone: the VM stops only at statements on their lines.
-    this.port.stopLines = stepping ? null : this.bps.userLines;
+    this.port.stopLines = stepping ? null : this.bps.userLineFlags;
     this.port.callTraps = this.bps.userFns.size > 0;
   }
 
@@ -180,7 +180,7 @@ export class KMachine implements Machine {
         const sleeping: number[] = [];
         for (const t of k.pid_hash.values()) if (t.pid > 2 && !(t.flags & C.PF_KTHREAD) && !t.exit_state) sleeping.push(t.pid);
         sleeping.sort((a, b) => a - b);
-        k.emit({ time: 0, step: 0, kind: 'deadlock', sleeping });
+        k.emit({ time: NS_ZERO, step: 0, kind: 'deadlock', sleeping });
         const names = sleeping.map((p) => { const t = k.pid_hash.get(p) as task_struct; return `${p} (${t.comm}, ${taskRow(k, t).stateName})`; });
         return this.end({ reason: 'deadlock', message: `deadlock: no task can run and none will be woken; sleeping: ${names.join(', ') || 'none'}` });
       }

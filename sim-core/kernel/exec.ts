@@ -6,7 +6,7 @@ import * as C from './consts';
 import { retCallee, ret0, nop, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { newFiles, newMm, newSighand, set_sigaction } from './objects';
-import type { mm_struct, task_struct } from './task';
+import { NS_ZERO, type mm_struct, type task_struct } from './task';
 import type { ProgramImage } from './uport';
 import type { Value } from '../vm/types';
 import { de_thread, exec_mmap } from './exec-thread';
@@ -163,7 +163,7 @@ static int exec_binprm(struct linux_binprm *bprm)
   search: (k, t, f) => k.call(t, search_binary_handler, { ...f.locals }),
   check: (k, t, f) => { if (f.ret < 0) k.ret(t, f.ret); },
   trace: (k, t, f) => {
-    const ev = { time: 0, step: 0, kind: 'exec' as const, pid: t.pid, path: f.locals.filename, comm: t.comm };
+    const ev = { time: NS_ZERO, step: 0, kind: 'exec' as const, pid: t.pid, path: f.locals.filename, comm: t.comm };
     k.emit(f.locals.old_pid !== t.pid ? { ...ev, oldPid: f.locals.old_pid } : ev);
   },
   ret: ret0,

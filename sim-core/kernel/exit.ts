@@ -7,7 +7,7 @@ import { ret0, nop, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { list_entries } from './list';
 import { mm_tid_words } from './objects';
-import type { task_struct } from './task';
+import { NS_ZERO, type task_struct } from './task';
 import { exit_notify } from './notify';
 import { do_task_dead } from './sched';
 
@@ -154,7 +154,7 @@ void __noreturn do_exit(long code)
   },
   code: (k, t, f) => {
     t.exit_code = f.locals.code;
-    k.emit({ time: 0, step: 0, kind: 'exit', pid: t.pid, code: f.locals.code });
+    k.emit({ time: NS_ZERO, step: 0, kind: 'exit', pid: t.pid, code: f.locals.code });
     if (t.pid === k.main_pid) k.main_status = f.locals.code;
   },
   mm: (k, t) => k.call(t, exit_mm, { mm: null }),

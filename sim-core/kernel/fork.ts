@@ -5,7 +5,7 @@ import * as C from './consts';
 import { retCallee, ret0, nop, kfunc, type KFunction, type StepHandler } from './frame';
 import { list_add_tail } from './list';
 import { mm_tid_words } from './objects';
-import type { task_struct } from './task';
+import { NS_ZERO, type task_struct } from './task';
 import type { Kernel } from './kernel';
 import type { ForkVia } from '../machine-types';
 import type { Value } from '../vm/types';
@@ -150,7 +150,7 @@ pid_t kernel_clone(struct kernel_clone_args *args)
   nr: (k, t, f) => {
     const p = f.locals.p as task_struct;
     f.locals.nr = p.pid;
-    k.emit({ time: 0, step: 0, kind: 'fork', parent: t.pid, child: p.pid, flags: f.locals.clone_flags | (f.locals.args.exit_signal & 0xff), via: f.locals.args.via });
+    k.emit({ time: NS_ZERO, step: 0, kind: 'fork', parent: t.pid, child: p.pid, flags: f.locals.clone_flags | (f.locals.args.exit_signal & 0xff), via: f.locals.args.via });
   },
   settid: (k, t, f) => {
     if (f.locals.clone_flags & C.CLONE_PARENT_SETTID && f.locals.args.parent_tid) k.user.putUser(t, f.locals.args.parent_tid, f.locals.nr);
@@ -346,7 +346,7 @@ bad_fork_cleanup_count:
     const bad = ((fl & C.CLONE_THREAD) && !(fl & C.CLONE_SIGHAND)) || ((fl & C.CLONE_SIGHAND) && !(fl & C.CLONE_VM))
       || ((fl & C.CLONE_PARENT) && (t.signal.flags & C.SIGNAL_UNKILLABLE));
     if (bad) {
-      k.emit({ time: 0, step: 0, kind: 'fork-failed', pid: t.pid, errno: 'EINVAL', limit: 'flags' });
+      k.emit({ time: NS_ZERO, step: 0, kind: 'fork-failed', pid: t.pid, errno: 'EINVAL', limit: 'flags' });
       k.ret(t, -C.EINVAL, null);
     }
   },
@@ -461,7 +461,7 @@ bad_fork_cleanup_count:
   bad_fork: (k, t, f) => {
     const p = f.locals.p;
     if (p) { undo_copy(k, t, p, f.locals.done, f.locals.clone_flags); forked(k, p); }
-    k.emit({ time: 0, step: 0, kind: 'fork-failed', pid: t.pid, errno: f.locals.retval === -C.ENOMEM ? 'ENOMEM' : 'EAGAIN', limit: f.locals.limit });
+    k.emit({ time: NS_ZERO, step: 0, kind: 'fork-failed', pid: t.pid, errno: f.locals.retval === -C.ENOMEM ? 'ENOMEM' : 'EAGAIN', limit: f.locals.limit });
     k.ret(t, f.locals.retval, null);
   },
 }, ['clone_flags', 'p', 'retval']);

@@ -8,7 +8,7 @@ import type { KFrame, KFunction } from './frame';
 import { list_add_tail, list_empty, list_entries } from './list';
 import { RunQueue } from './rq';
 import { newInitTask } from './objects';
-import type { completion, task_struct } from './task';
+import { NS_ZERO, type completion, type task_struct } from './task';
 import type { UserPort } from './uport';
 import { send_signal } from './signal';
 import { PidBitmap, PidHash } from './pidhash';
@@ -62,7 +62,7 @@ export class Kernel {
   total_forks = 0;
   readonly rq: RunQueue[] = [];
   /** Virtual clock in nanoseconds. */
-  clock = 0;
+  clock = NS_ZERO;
   steps = 0;
   /** Events since the machine last handed them out (it takes the array and leaves a new one). */
   events: KEvent[] = [];
@@ -117,7 +117,7 @@ export class Kernel {
   }
 
   /**
-   * Records an event. Call sites write `time: 0, step: 0` first in the literal and this stamps
+   * Records an event. Call sites write `time: NS_ZERO, step: 0` first in the literal and this stamps
    * them: an event is then born with its final shape (adding fields later would grow each one).
    */
   emit(e: KEvent): KEvent {
@@ -135,12 +135,12 @@ export class Kernel {
     if (text.startsWith('\x01') && m) { lvl = Number(m[1]); msg = text.slice(2); }
     msg = msg.replace(/\n$/, '');
     this.dmesg.push({ time: this.clock / 1e9, level: lvl, text: msg });
-    this.emit({ time: 0, step: 0, kind: 'printk', pid: t.pid, text: msg });
+    this.emit({ time: NS_ZERO, step: 0, kind: 'printk', pid: t.pid, text: msg });
   }
 
   write(t: task_struct, fd: number, text: string): void {
     this.out.push({ pid: t.pid, fd, text });
-    this.emit({ time: 0, step: 0, kind: 'output', pid: t.pid, fd, text });
+    this.emit({ time: NS_ZERO, step: 0, kind: 'output', pid: t.pid, fd, text });
   }
 
   // ---- step-table primitives -------------------------------------------------------------
@@ -279,10 +279,10 @@ export class Kernel {
     this.timers.delete(p);
     if (!p.se.on_rq && !p.on_cpu) {
       this.rq[p.cpu].enqueue(p, true);
-      this.emit({ time: 0, step: 0, kind: 'wakeup', pid: p.pid, by: by ? by.pid : 0 });
+      this.emit({ time: NS_ZERO, step: 0, kind: 'wakeup', pid: p.pid, by: by ? by.pid : 0 });
     } else if (!p.se.on_rq) {
       this.rq[p.cpu].enqueue(p, true);
-      this.emit({ time: 0, step: 0, kind: 'wakeup', pid: p.pid, by: by ? by.pid : 0 });
+      this.emit({ time: NS_ZERO, step: 0, kind: 'wakeup', pid: p.pid, by: by ? by.pid : 0 });
     }
     return true;
   }
@@ -368,7 +368,7 @@ export class Kernel {
     if (this.panicked) return;
     this.panicked = message;
     this.dmesg.push({ time: this.clock / 1e9, level: 0, text: `Kernel panic - not syncing: ${message}` });
-    this.emit({ time: 0, step: 0, kind: 'panic', message });
+    this.emit({ time: NS_ZERO, step: 0, kind: 'panic', message });
   }
 
   /** finish_task_switch for a TASK_DEAD task: drop the lazy mm and the scheduler's reference. */

@@ -5,7 +5,7 @@ import * as C from './consts';
 import { ret0, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { list_empty, list_entries, list_move_tail } from './list';
-import type { task_struct } from './task';
+import { NS_ZERO, type task_struct } from './task';
 import { release_task } from './release';
 import type { ReparentWhy } from '../machine-types';
 
@@ -56,7 +56,7 @@ static void exit_notify(struct task_struct *tsk, int group_dead)
     if (t.pid === t.tgid) {
       f.locals.autoreap = thread_group_empty(t) && do_notify_parent(k, t, t.exit_signal);
       if (!f.locals.autoreap && t.exit_state === C.EXIT_ZOMBIE && thread_group_empty(t)) {
-        k.emit({ time: 0, step: 0, kind: 'zombie', pid: t.pid, parent: (t.real_parent as task_struct).pid });
+        k.emit({ time: NS_ZERO, step: 0, kind: 'zombie', pid: t.pid, parent: (t.real_parent as task_struct).pid });
       }
     } else {
       f.locals.autoreap = true;
@@ -144,7 +144,7 @@ static void forget_original_parent(struct task_struct *father,
         p.real_parent = reaper;
         p.parent = reaper;
       }
-      k.emit({ time: 0, step: 0, kind: 'reparent', pid: p.pid, from: father.pid, to: reaper.pid, why: f.locals.why });
+      k.emit({ time: NS_ZERO, step: 0, kind: 'reparent', pid: p.pid, from: father.pid, to: reaper.pid, why: f.locals.why });
       if (reaper.tgid !== father.tgid) reparent_leader(k, father, p, f.locals.dead);
     }
   },

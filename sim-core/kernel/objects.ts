@@ -5,7 +5,7 @@ import * as C from './consts';
 import type { Kernel } from './kernel';
 import { ListHead } from './list';
 import {
-  kaddr, type cred, type files_struct, type fs_struct, type k_sigaction, type mm_struct,
+  kaddr, NS_ZERO, type cred, type files_struct, type fs_struct, type k_sigaction, type mm_struct,
   type sighand_struct, type signal_struct, type sigpending, type task_struct, type user_struct,
 } from './task';
 import type { UserMemory, Value } from '../vm/types';
@@ -49,7 +49,7 @@ export function newSignal(nproc: number, nprocMax = nproc): signal_struct {
     group_exec_task: null, group_stop_count: 0, notify_count: 0, pids: [0, 0, 0, 0], leader: false,
     is_child_subreaper: false,
     has_child_subreaper: false, rlim_nproc: { rlim_cur: nproc, rlim_max: nprocMax },
-    wait_chldexit: [], group_stop_sig: 0, utime: 0, stime: 0,
+    wait_chldexit: [], group_stop_sig: 0, utime: NS_ZERO, stime: NS_ZERO,
   };
 }
 
@@ -90,12 +90,12 @@ export function blankTask(signal: signal_struct, c: cred): task_struct {
     type: 'task_struct', addr: kaddr(9792), __state: C.TASK_RUNNING, exit_state: 0, exit_code: 0,
     exit_signal: 0, pdeath_signal: 0, flags: 0, pid: 0, tgid: 0, comm: '', prio: C.DEFAULT_PRIO,
     static_prio: C.DEFAULT_PRIO, normal_prio: C.DEFAULT_PRIO,
-    se: { vruntime: 0, sum_exec_runtime: 0, exec_start: 0, load_weight: C.NICE_0_LOAD, on_rq: false, deadline: 0 },
+    se: { vruntime: NS_ZERO, sum_exec_runtime: NS_ZERO, exec_start: NS_ZERO, load_weight: C.NICE_0_LOAD, on_rq: false, deadline: NS_ZERO },
     cpu: 0, on_cpu: false, real_parent: null, parent: null, mm: null, active_mm: null,
     files: null, fs: null, signal, sighand: null, pending: newPending(), blocked: [0, 0],
     vfork_done: null, stack: [], thread_info: { flags: 0, syscall_work: 0, preempt_count: 0 },
-    thread: { regs: null, stack_segment: -1 }, real_cred: c, cred: c, start_time: 0, utime: 0,
-    stime: 0, nvcsw: 0, nivcsw: 0, set_child_tid: 0, clear_child_tid: 0, worker_private: null,
+    thread: { regs: null, stack_segment: -1 }, real_cred: c, cred: c, start_time: NS_ZERO, utime: NS_ZERO,
+    stime: NS_ZERO, nvcsw: 0, nivcsw: 0, set_child_tid: 0, clear_child_tid: 0, worker_private: null,
     usage: 1, zombie_since: -1, in_syscall: '', timeout_at: -1, vm_base: 0, builtin: '',
     restart: null, syscall_nr: null, restart_block: -1, sigframes: [],
     children: new ListHead<task_struct>(null), sibling, thread_node, tasks, group_leader: null,

@@ -5,7 +5,7 @@ import * as C from './consts';
 import { ret0, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { list_del_init } from './list';
-import type { task_struct } from './task';
+import { NS_ZERO, type task_struct } from './task';
 import { do_notify_parent, thread_group_empty } from './notify';
 
 interface RtL { p: task_struct; leader: task_struct | null; zap_leader: boolean; by: task_struct | null }
@@ -57,7 +57,7 @@ repeat:
 `, {
   ucounts: (k, _t, f) => {
     f.locals.p.real_cred.user.processes--;
-    k.emit({ time: 0, step: 0, kind: 'reap', pid: f.locals.p.pid, by: f.locals.by ? f.locals.by.pid : null, status: f.locals.p.exit_code });
+    k.emit({ time: NS_ZERO, step: 0, kind: 'reap', pid: f.locals.p.pid, by: f.locals.by ? f.locals.by.pid : null, status: f.locals.p.exit_code });
     // The status wait4 hands the parent has the last word on how the scenario ended.
     if (f.locals.p.pid === k.main_pid) k.main_status = f.locals.p.exit_code;
   },
@@ -70,7 +70,7 @@ repeat:
     if (leader !== p && thread_group_empty(leader) && leader.exit_state === C.EXIT_ZOMBIE) {
       f.locals.zap_leader = do_notify_parent(k, leader, leader.exit_signal);
       if (f.locals.zap_leader) { leader.exit_state = C.EXIT_DEAD; leader.zombie_since = -1; }
-      else k.emit({ time: 0, step: 0, kind: 'zombie', pid: leader.pid, parent: (leader.real_parent as task_struct).pid });
+      else k.emit({ time: NS_ZERO, step: 0, kind: 'zombie', pid: leader.pid, parent: (leader.real_parent as task_struct).pid });
     }
   },
   put: (k, _t, f) => put_task_struct(k, f.locals.p),

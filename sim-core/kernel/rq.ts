@@ -2,7 +2,7 @@
 // keeps an rbtree; a sorted array gives the same leftmost-first order for our sizes).
 
 import * as C from './consts';
-import type { task_struct } from './task';
+import { NS_ZERO, type task_struct } from './task';
 
 /** sysctl_sched_latency (6 ms) and the minimum granularity (0.75 ms), in nanoseconds. */
 export const SCHED_LATENCY_NS = 6_000_000;
@@ -14,7 +14,7 @@ export class RunQueue {
   curr: task_struct | null = null;
   /** The idle task (swapper) this CPU runs when nothing is runnable. */
   idle: task_struct | null = null;
-  min_vruntime = 0;
+  min_vruntime = NS_ZERO;
   /** Set when curr must give up the CPU at the end of this step. */
   need_resched = false;
   /** Virtual ns the current task has run since it was picked. */

@@ -7,7 +7,7 @@ import { kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { list_entries } from './list';
 import { set_sigaction } from './objects';
-import type { task_struct } from './task';
+import { NS_ZERO, type task_struct } from './task';
 import { do_group_exit } from './exit';
 import { signal_delivered } from './sigaction';
 import { pgrp_tasks, task_pgrp } from './pgrp';
@@ -70,7 +70,7 @@ function prepare_signal(k: Kernel, sig: number, from: task_struct | null, p: tas
       sig_s.flags = C.SIGNAL_STOP_CONTINUED;
       sig_s.group_exit_code = 0;
       sig_s.group_stop_count = 0;
-      k.emit({ time: 0, step: 0, kind: 'continued', pid: p.tgid });
+      k.emit({ time: NS_ZERO, step: 0, kind: 'continued', pid: p.tgid });
       do_notify_parent_cldstop(k, p.group_leader, C.CLD_CONTINUED);
     } else if (sig_s.group_stop_count) {
       sig_s.group_stop_count = 0;
@@ -81,7 +81,7 @@ function prepare_signal(k: Kernel, sig: number, from: task_struct | null, p: tas
   const act = ignored ? 'ignore' : typeof disposition === 'string' ? 'handler'
     : action === 'core' ? 'core' : action === 'stop' ? 'stop' : action === 'continue' ? 'continue'
       : action === 'ignore' ? 'ignore' : 'terminate';
-  k.emit({ time: 0, step: 0, kind: 'signal', from: from ? from.pid : 0, to: p.pid, sig, name: C.signame(sig), action: act });
+  k.emit({ time: NS_ZERO, step: 0, kind: 'signal', from: from ? from.pid : 0, to: p.pid, sig, name: C.signame(sig), action: act });
   return !ignored;
 }
 
@@ -313,7 +313,7 @@ export function do_signal_stop(k: Kernel, t: task_struct, signr: number): void {
   if (!(sig.flags & C.SIGNAL_STOP_STOPPED)) {
     sig.group_exit_code = signr;
     sig.flags = C.SIGNAL_STOP_STOPPED;
-    k.emit({ time: 0, step: 0, kind: 'stopped', pid: t.tgid, sig: signr });
+    k.emit({ time: NS_ZERO, step: 0, kind: 'stopped', pid: t.tgid, sig: signr });
     do_notify_parent_cldstop(k, t, C.CLD_STOPPED);
   }
   for (const th of threads(t)) {

@@ -5,7 +5,7 @@ import * as C from './consts';
 import { retCallee, kfunc } from './frame';
 import { list_entries } from './list';
 import { add_wait_queue, remove_wait_queue } from './waitqueue';
-import type { task_struct } from './task';
+import { NS_ZERO, type task_struct } from './task';
 import { release_task } from './release';
 import { thread_group_empty } from './notify';
 
@@ -82,7 +82,7 @@ long kernel_wait4(pid_t upid, int __user *stat_addr, int options,
   put_user: (k, t, f) => {
     f.locals.ret = f.ret;
     if (f.ret > 0 && f.locals.stat_addr && !k.user.putUser(t, f.locals.stat_addr, f.locals.wo.wo_stat)) f.locals.ret = -C.EFAULT;
-    if (f.ret === -C.ECHILD) k.emit({ time: 0, step: 0, kind: 'echild', pid: t.pid });
+    if (f.ret === -C.ECHILD) k.emit({ time: NS_ZERO, step: 0, kind: 'echild', pid: t.pid });
   },
   ret: (k, t, f) => k.ret(t, f.locals.ret),
 }, ['upid', 'options', 'ret']);

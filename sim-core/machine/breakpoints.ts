@@ -62,6 +62,8 @@ export class BreakpointTables {
   private nextId = 1;
   /** Scenario lines (0-based) with breakpoints. */
   readonly userLines = new Map<number, Bp[]>();
+  /** userLines as a flag per line, for the VM's check at every statement. */
+  userLineFlags = new Uint8Array(0);
   /** Kernel step points: per function, per step index. */
   readonly kernelPoints = new Map<KFunction<object>, Array<Bp[] | undefined>>();
   private readonly kernelFileBps = new Map<string, Array<{ fn: KFunction<object>; index: number; bp: Bp }>>();
@@ -112,7 +114,7 @@ export class BreakpointTables {
   private setUserLines(reqs: LineBreakpointRequest[]): BreakpointResult[] {
     this.userLines.clear();
     const fns = statementLines(this.image);
-    return reqs.map((r) => {
+    const results = reqs.map((r) => {
       const b = this.bp(r);
       const inside = fns.find((f) => r.line >= f.first && r.line <= f.last);
       const pool = inside ? [inside] : fns;
@@ -124,6 +126,9 @@ export class BreakpointTables {
       this.userLines.set(line, list);
       return { id: b.id, verified: true, line };
     });
+    this.userLineFlags = new Uint8Array(Math.max(0, ...this.userLines.keys()) + 1);
+    for (const line of this.userLines.keys()) this.userLineFlags[line] = 1;
+    return results;
   }
 
   private setKernelLines(path: string, reqs: LineBreakpointRequest[]): BreakpointResult[] {

@@ -9,7 +9,7 @@ import { get_signal } from '../kernel/signal';
 import { syscallEntry } from '../kernel/syscalls';
 import { start_kthreadd } from '../kernel/kthread';
 import { load_module } from '../kernel/module';
-import type { task_struct, user_struct } from '../kernel/task';
+import { NS_ZERO, type task_struct, type user_struct } from '../kernel/task';
 import type { UserPort } from '../kernel/uport';
 import type { Trap, UserMemory, UserRegs, Value } from '../vm/types';
 import type { KEvent } from '../machine-types';
@@ -373,7 +373,7 @@ export class Engine {
       const runnable = k.rq.some((rq) => (rq.curr !== null && rq.curr.se.on_rq) || rq.timeline.length > 0);
       if (!runnable && k.timers.size === 0 && !this.finished()) {
         const sleeping = [...k.pid_hash.values()].filter((t) => t.pid > 2 && !(t.flags & C.PF_KTHREAD) && !t.exit_state).map((t) => t.pid).sort((a, b) => a - b);
-        k.emit({ time: 0, step: 0, kind: 'deadlock', sleeping });
+        k.emit({ time: NS_ZERO, step: 0, kind: 'deadlock', sleeping });
         return { reason: 'deadlock', message: `deadlock: no task can run; sleeping: ${sleeping.join(', ') || 'none'}` };
       }
     }

@@ -17,8 +17,8 @@ export class VmPort implements UserPort {
   k: Kernel | null = null;
   /** Ask the VM for a 'statement' trap before each statement (line breakpoints, stepping). */
   stopAtStatements = false;
-  /** Lines whose statements stop when only line breakpoints ask for statements (null: all). */
-  stopLines: { has(line: number): boolean } | null = null;
+  /** Lines (flagged 1) whose statements stop when only line breakpoints ask for statements (null: all). */
+  stopLines: Uint8Array | null = null;
   /** Ask the VM for a 'call' trap on entry to each scenario function (function breakpoints). */
   callTraps = false;
   /** One options object for every run (run reads it on entry and keeps no reference). */

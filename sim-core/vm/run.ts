@@ -13,8 +13,8 @@ export interface RunOptions {
   budget: number;
   /** Stop with a 'statement' trap before each statement. */
   stopAtStatements: boolean;
-  /** With stopAtStatements, only statements on these lines stop (line breakpoints); null: all. */
-  stopLines?: { has(line: number): boolean } | null;
+  /** With stopAtStatements, only statements on lines flagged 1 here stop (line breakpoints); null: all. */
+  stopLines?: Uint8Array | null;
   /** Stop with a 'call' trap on entry to each scenario function. */
   callTraps?: boolean;
 }
@@ -225,7 +225,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
       }
       case Op.STMT:
         stmt = code[pc++];
-        if (stopStmt && (stopLines === null || stopLines.has(fns[fi].stmts[stmt].line))) {
+        if (stopStmt && (stopLines === null || stopLines[fns[fi].stmts[stmt].line] === 1)) {
           r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt;
           const st = fns[fi].stmts[stmt];
           return { kind: 'statement', line: st.line, start: st.start, end: st.end, fn: fns[fi].name };
