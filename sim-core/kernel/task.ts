@@ -22,12 +22,16 @@ export const KADDR_ALIGN = 0x800;
  * compares, adds and prints as 0.
  */
 export const NS_ZERO = -0;
-/** Offset of the next object from PAGE_OFFSET: an exact integer, far below 2^53. */
-let nextOffset = 0x100000;
+/**
+ * Where the next object goes, in KADDR_ALIGN units from PAGE_OFFSET: a count of units stays a
+ * small integer for terabytes of objects (a byte offset would pass 2^31 within 50,000 forks and
+ * deoptimize every allocation site on the way).
+ */
+let nextUnit = 0x100000 / KADDR_ALIGN;
 /** A stable, distinct, kernel-looking address for a new object (shown as the pointer value). */
 export function kaddr(size: number): number {
-  const a = PAGE_OFFSET + nextOffset;
-  nextOffset += Math.max(1, Math.ceil(size / KADDR_ALIGN)) * KADDR_ALIGN;
+  const a = PAGE_OFFSET + nextUnit * KADDR_ALIGN;
+  nextUnit += Math.max(1, Math.ceil(size / KADDR_ALIGN));
   return a;
 }
 
