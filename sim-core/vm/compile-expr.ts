@@ -3,11 +3,12 @@
 import type { Expr, Range } from '../lang/ast';
 import { lookupConstant, DYNAMIC_CONSTANTS } from '../lang/builtins';
 import {
-  arith, bytesOf, cellsOf, CHAR_PTR, decay, FN, INT, LONG, pointee, promote, typeName, UINT, ULONG, type CType,
+  arith, bytesOf, cellsOf, CHAR_PTR, decay, FN, INT, LONG, pointee, promote, typeName, ULONG, type CType,
 } from './ctypes';
 import { FnBuilder } from './builder';
 import { TEXT_BASE, TEXT_STRIDE } from './image';
 import { Conv, Op } from './opcodes';
+import { constantType, convertValue, foldBinary, Kind, kindOf, literalType, type Folded } from './fold';
 
 /** Where an lvalue lives. For 'addr' the address has been pushed already. */
 export type Place =
@@ -15,39 +16,6 @@ export type Place =
   | { k: 'global'; off: number; type: CType }
   | { k: 'addr'; type: CType }
   | { k: 'errno'; type: CType };
-
-export interface Folded { v: number | string; t: CType }
-
-/** Operand of MUL/DIV/MOD/SHL/SHR: which integer rules apply. */
-export const enum Kind { LONG = 0, INT = 1, UINT = 2 }
-
-export function kindOf(t: CType): Kind {
-  return t.k === 'int' && t.bytes <= 4 ? (t.unsigned ? Kind.UINT : Kind.INT) : Kind.LONG;
-}
-
-function literalType(text: string, value: number): CType {
-  const t = text.toLowerCase();
-  const unsigned = t.includes('u') && !t.startsWith('0x') || /u/.test(t.replace(/^0x[0-9a-f]*/, ''));
-  if (/l/.test(t.replace(/^0x/, '')) || value > 0xffffffff) return unsigned ? ULONG : LONG;
-  if (unsigned) return UINT;
-  if (value > 0x7fffffff) return /^0x|^0[0-7]/.test(t) ? UINT : LONG;
-  return INT;
-}
-
-function constantType(v: number): CType {
-  return (v | 0) === v ? INT : v >= 0 && v <= 0xffffffff ? UINT : LONG;
-}
-
-/** Applies C's conversion to an integer type on a folded value. */
-export function convertValue(v: number, t: CType): number {
-  if (t.k !== 'int') return v;
-  switch (t.bytes) {
-    case 4: return t.unsigned ? v >>> 0 : v | 0;
-    case 2: return t.unsigned ? v & 0xffff : (v << 16) >> 16;
-    case 1: return t.name === 'bool' || t.name === '_Bool' ? (v ? 1 : 0) : t.unsigned ? v & 0xff : (v << 24) >> 24;
-    default: return Math.trunc(v) + 0;
-  }
-}
 
 export class ExprCompiler extends FnBuilder {
   private readonly expanding = new Set<string>();
@@ -539,29 +507,4 @@ export class ExprCompiler extends FnBuilder {
     this.storePlace(p, !discard && !postfix);
     return t;
   }
-}
-
-function foldBinary(op: string, a: number, b: number, ta: CType, tb: CType): Folded | undefined {
-  if (['==', '!=', '<', '<=', '>', '>=', '&&', '||'].includes(op)) {
-    const r = op === '==' ? a === b : op === '!=' ? a !== b : op === '<' ? a < b : op === '<=' ? a <= b
-      : op === '>' ? a > b : op === '>=' ? a >= b : op === '&&' ? a !== 0 && b !== 0 : a !== 0 || b !== 0;
-    return { v: r ? 1 : 0, t: INT };
-  }
-  const t = op === '<<' || op === '>>' ? promote(ta) : arith(promote(ta), promote(tb));
-  const big = (f: (x: bigint, y: bigint) => bigint): number => Number(BigInt.asIntN(64, f(BigInt(a), BigInt(b))));
-  let v: number;
-  switch (op) {
-    case '+': v = a + b; break;
-    case '-': v = a - b; break;
-    case '*': v = kindOf(t) === Kind.LONG ? a * b : Math.imul(a, b); break;
-    case '/': if (b === 0) return undefined; v = Math.trunc(a / b); break;
-    case '%': if (b === 0) return undefined; v = a % b; break;
-    case '<<': v = big((x, y) => x << y); break;
-    case '>>': v = big((x, y) => x >> y); break;
-    case '&': v = big((x, y) => x & y); break;
-    case '|': v = big((x, y) => x | y); break;
-    case '^': v = big((x, y) => x ^ y); break;
-    default: return undefined;
-  }
-  return { v: convertValue(v, t), t };
 }

@@ -5,7 +5,7 @@ import { LineMap } from '../lang/linemap';
 import { Module } from './builder';
 import { cellsOf, decay, INT, TypeTable, type CType } from './ctypes';
 import { StmtCompiler } from './compile-stmt';
-import { convertValue } from './compile-expr';
+import { convertValue } from './fold';
 import { GLOBAL_BASE, SEGMENT_SPAN, TEXT_BASE, TEXT_STRIDE, type FnCode, type Image } from './image';
 import { Op } from './opcodes';
 import type { Value } from './types';
