@@ -1,7 +1,8 @@
 // Token cursor, diagnostics and type parsing shared by the expression and statement parsers.
 // Every method returns something usable on bad input; nothing here throws.
 import type { Diagnostic, Range, Severity, TypeRef } from './ast';
-import { T, type Tokens } from './lexer';
+import { T } from './lexer';
+import type { Tokens } from './tokens';
 import { K, PUNCT_TEXT, isBaseWord, isKeyword, isQualifier } from './lexer-codes';
 
 export { KEYWORDS, TYPEDEF_NAMES } from './lexer-codes';
