@@ -23,15 +23,15 @@ export const KADDR_ALIGN = 0x800;
  */
 export const NS_ZERO = -0;
 /**
- * Where the next object goes, in KADDR_ALIGN units from PAGE_OFFSET: a count of units stays a
- * small integer for terabytes of objects (a byte offset would pass 2^31 within 50,000 forks and
- * deoptimize every allocation site on the way).
+ * The next object's address. It is a double from the start and only ever grows by a multiple of
+ * KADDR_ALIGN, so it stays exact (for 131 TB of objects) and no arithmetic on it passes from
+ * small integers to doubles partway through a run, which would deoptimize every allocation site.
  */
-let nextUnit = 0x100000 / KADDR_ALIGN;
+let nextAddr = PAGE_OFFSET + 0x100000;
 /** A stable, distinct, kernel-looking address for a new object (shown as the pointer value). */
 export function kaddr(size: number): number {
-  const a = PAGE_OFFSET + nextUnit * KADDR_ALIGN;
-  nextUnit += Math.max(1, Math.ceil(size / KADDR_ALIGN));
+  const a = nextAddr;
+  nextAddr += Math.max(1, Math.ceil(size / KADDR_ALIGN)) * KADDR_ALIGN;
   return a;
 }
 
