@@ -5,13 +5,25 @@ import { LineMap } from '../lang/linemap';
 import type { CliIo, Command } from './io';
 
 /** Formats one diagnostic the way gcc does: `file:line:col: severity: message [code]`, source, caret. */
+/** Columns of a long source line shown around the error (the rest is elided with "..."). */
+const EXCERPT = 120;
+
 export function formatDiagnostic(file: string, text: string, lines: LineMap, d: Diagnostic): string {
   const from = lines.positionAt(d.range.start);
   const to = lines.positionAt(d.range.end);
   const sev = d.severity === 'info' ? 'note' : d.severity;
-  const source = lines.lineText(from.line).replace(/\t/g, ' ');
+  let source = lines.lineText(from.line).replace(/\t/g, ' ');
+  let col = from.character;
   const width = to.line === from.line ? Math.max(1, to.character - from.character) : Math.max(1, source.length - from.character);
-  const caret = ' '.repeat(from.character) + '^' + '~'.repeat(Math.max(0, Math.min(width, source.length - from.character + 1) - 1));
+  // A very long line (generated code) is shown as a window around the column, as clang does.
+  if (source.length > EXCERPT) {
+    const first = Math.max(0, Math.min(col - EXCERPT / 2, source.length - EXCERPT));
+    const head = first > 0 ? '...' : '';
+    const tail = first + EXCERPT < source.length ? '...' : '';
+    source = head + source.slice(first, first + EXCERPT) + tail;
+    col = col - first + head.length;
+  }
+  const caret = ' '.repeat(col) + '^' + '~'.repeat(Math.max(0, Math.min(width, source.length - col + 1) - 1));
   return `${file}:${from.line + 1}:${from.character + 1}: ${sev}: ${d.message} [${d.code}]\n ${source}\n ${caret}\n`;
 }
 

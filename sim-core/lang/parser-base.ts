@@ -8,6 +8,12 @@ import { K, PUNCT_TEXT, isBaseWord, isKeyword, isQualifier } from './lexer-codes
 export { KEYWORDS, TYPEDEF_NAMES } from './lexer-codes';
 
 const MAX_DEPTH = 200;
+/**
+ * Binary operators the expressions of one statement may hold (`1 + 1 + ... + 1`). A chain makes
+ * the tree one level deeper per operator, parentheses stack chains, and the checker, the
+ * compiler and the editor features walk trees recursively: this bounds how deep they go.
+ */
+export const MAX_CHAIN = 1000;
 
 export interface TypeSpec {
   type: TypeRef;
@@ -17,7 +23,11 @@ export interface TypeSpec {
 export class ParserBase {
   protected i = 0;
   protected depth = 0;
+  /** Binary operators read so far in the current statement or top-level declaration. */
+  protected ops = 0;
   private lastErrorAt = -1;
+  /** Set by a nesting limit: the rest of the file is not read, and no error follows it. */
+  private stopped = false;
 
   constructor(protected readonly text: string, protected readonly tk: Tokens, protected readonly diagnostics: Diagnostic[]) {}
 
@@ -72,15 +82,20 @@ export class ParserBase {
 
   /** A syntax error; a second one at the same place is dropped to avoid cascades. */
   protected error(range: Range, message: string, code = 'syntax'): void {
-    if (range.start === this.lastErrorAt) return;
+    if (range.start === this.lastErrorAt || this.stopped) return;
     this.lastErrorAt = range.start;
     this.report(range, message, 'error', code);
   }
 
-  /** Guards recursion: returns false (after reporting) when nesting is too deep to continue. */
+  /**
+   * Guards recursion: returns false when nesting is too deep to continue. That ends the parse
+   * (the cursor moves to the end), so the levels below unwind without an error each.
+   */
   protected enter(): boolean {
     if (this.depth >= MAX_DEPTH) {
-      this.error(this.tokRange(), 'nesting too deep', 'too-deep');
+      this.error(this.tokRange(), `nesting too deep (more than ${MAX_DEPTH} levels); the rest of the file is not read`, 'too-deep');
+      this.stopped = true;
+      this.i = this.tk.length - 1;
       return false;
     }
     this.depth++;

@@ -3,7 +3,7 @@
 import type { AssignOp, BinaryOp, Expr, Range, UnaryOp } from './ast';
 import { T } from './lexer';
 import { BINARY_PREC, K, isAssignOp, isUnaryOp } from './lexer-codes';
-import { ParserBase } from './parser-base';
+import { MAX_CHAIN, ParserBase } from './parser-base';
 import { constantsInGroup } from './builtins';
 
 const PRINTK_LEVELS: ReadonlyArray<[string, string]> = constantsInGroup('printk-level').map((c) => [c.name, String(c.value)]);
@@ -64,8 +64,12 @@ export class ExprParser extends ParserBase {
       const prec = BINARY_PREC[this.kind];
       if (prec === 0 || prec < minPrec) return left;
       const op = this.val as BinaryOp;
+      const at = this.tokRange();
       this.advance();
       const right = this.parseBinary(prec + 1);
+      // Past the limit the operands are still read (the parse stays in step) but not kept.
+      if (++this.ops === MAX_CHAIN + 1) this.error(at, `more than ${MAX_CHAIN} operators in one statement; split it`, 'too-deep');
+      if (this.ops > MAX_CHAIN) continue;
       left = { kind: 'Binary', op, left, right, range: { start: left.range.start, end: right.range.end } };
     }
   }

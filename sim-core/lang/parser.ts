@@ -43,6 +43,7 @@ export class Parser extends ExprParser {
 
   private parseTopLevel(items: TopLevel[]): void {
     const start = this.start;
+    this.ops = 0;
     if (this.eat(T.Semi)) return;
     if (this.isWord(K.Typedef)) {
       this.error(this.tokRange(), 'typedef is not supported in scenarios; write the type out', 'unsupported');
@@ -273,7 +274,10 @@ export class Parser extends ExprParser {
       this.syncStatement();
       return { kind: 'ErrorStmt', range: this.range(start) };
     }
-    try { return this.statement(); } finally { this.leave(); }
+    // Each statement's expressions have their own operator budget (see MAX_CHAIN).
+    const outer = this.ops;
+    this.ops = 0;
+    try { return this.statement(); } finally { this.leave(); this.ops = outer; }
   }
 
   private condition(): Expr {

@@ -182,4 +182,27 @@ describe('parser: recovery', () => {
     const r2 = parse(`int main(void) ${'{'.repeat(3000)}`);
     assert.ok(r2.diagnostics.length > 0);
   });
+
+  it('stops at the nesting limit with one error, not one per level below it', () => {
+    const r = parse(`int main(void) { int x = ${'('.repeat(20000)}1${')'.repeat(20000)}; return x; }\nint y = ;\n`);
+    assert.deepEqual(r.diagnostics.map((d) => d.code), ['too-deep']);
+    assert.match(r.diagnostics[0].message, /nesting too deep \(more than 200 levels\); the rest of the file is not read/);
+  });
+
+  it('limits the binary operators of a statement to 1000, so no later pass recurses too deep', () => {
+    const sum = (n: number): string => `int main(void) { return 1${' + 1'.repeat(n)}; }`;
+    assert.deepEqual(parse(sum(1000)).diagnostics, []);
+    const r = parse(sum(200000));
+    assert.deepEqual(r.diagnostics.map((d) => d.code), ['too-deep']);
+    assert.match(r.diagnostics[0].message, /more than 1000 operators in one statement/);
+    // The error points at the first operator past the limit.
+    assert.equal(r.diagnostics[0].range.start, 'int main(void) { return 1'.length + 1000 * 4 + 1);
+    // Chains stacked in parentheses count together: they make one deep tree.
+    let stacked = `1${' + 1'.repeat(600)}`;
+    for (let i = 0; i < 3; i++) stacked = `(${stacked})${' + 1'.repeat(600)}`;
+    assert.deepEqual(parse(`int main(void) { return ${stacked}; }`).diagnostics.map((d) => d.code), ['too-deep']);
+    // Each statement has its own budget.
+    const stmt = `x = x${' + 1'.repeat(900)};`;
+    assert.deepEqual(parse(`int main(void) { int x = 0; ${stmt} ${stmt} return x; }`).diagnostics, []);
+  });
 });
