@@ -73,7 +73,7 @@ export type SignalAction = 'handler' | 'terminate' | 'stop' | 'continue' | 'igno
 /** Kernel events; `time` is the virtual clock in nanoseconds, `step` the machine step count. */
 export type KEvent = { time: number; step: number } & (
   | { kind: 'fork'; parent: number; child: number; flags: number; via: ForkVia }
-  | { kind: 'fork-failed'; pid: number; errno: 'EAGAIN' | 'ENOMEM' | 'EINVAL'; limit: 'pid_max' | 'RLIMIT_NPROC' | 'flags' }
+  | { kind: 'fork-failed'; pid: number; errno: 'EAGAIN' | 'ENOMEM' | 'EINVAL'; limit: 'pid_max' | 'RLIMIT_NPROC' | 'flags' | 'memory' }
   | { kind: 'exec'; pid: number; path: string; comm: string; oldPid?: number }
   | { kind: 'exit'; pid: number; code: number }
   | { kind: 'zombie'; pid: number; parent: number }

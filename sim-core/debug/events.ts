@@ -14,7 +14,7 @@ export interface EventFilterInfo {
 export const EVENT_FILTERS: readonly EventFilterInfo[] = [
   { id: 'zombie', label: 'Task becomes a zombie', description: 'exit_notify() set exit_state = EXIT_ZOMBIE: the task has exited and waits for its parent to reap it with wait4().' },
   { id: 'reparent', label: 'Orphan reparented', description: 'A parent exited before its children; forget_original_parent() hands them to a subreaper or to init.' },
-  { id: 'fork-failed', label: 'fork() fails', description: 'copy_process() or alloc_pid() refused a new task (EAGAIN from pid_max or RLIMIT_NPROC, EINVAL from bad clone flags).' },
+  { id: 'fork-failed', label: 'fork() fails', description: 'copy_process() or alloc_pid() refused a new task (EAGAIN from pid_max or RLIMIT_NPROC, ENOMEM when the machine has no memory left for a copy of the address space, EINVAL from bad clone flags).' },
   { id: 'echild', label: 'wait() returns ECHILD', description: 'do_wait() found no child to wait for.' },
   { id: 'signal', label: 'Signal delivered', description: 'get_signal() dequeued a signal and its action runs (handler, terminate, stop, continue).' },
   { id: 'stopped', label: 'Task stopped', description: 'A job-control signal (SIGSTOP, SIGTSTP...) put the task in TASK_STOPPED.' },

@@ -255,8 +255,9 @@ static int copy_mm(unsigned long clone_flags, struct task_struct *tsk)
     if (f.locals.clone_flags & C.CLONE_VM) { old.mm_users++; f.locals.mm = old; f.locals.tsk.mm = f.locals.tsk.active_mm = old; k.jump(f, 'set'); }
   },
   dup: (k, t, f) => k.call(t, dup_mm, { tsk: f.locals.tsk, oldmm: f.locals.oldmm as mm_struct, mm: null }),
-  set: (_k, _t, f) => {
-    const mm = f.locals.mm ?? (f.retp as mm_struct);
+  set: (k, t, f) => {
+    const mm = f.locals.mm ?? (f.retp as mm_struct | null);
+    if (mm === null) { k.ret(t, -C.ENOMEM); return; }
     f.locals.mm = mm;
     f.locals.tsk.mm = mm;
     f.locals.tsk.active_mm = mm;
@@ -283,20 +284,34 @@ static struct mm_struct *dup_mm(struct task_struct *tsk,
 		goto fail_nomem;
 
 	err = dup_mmap(mm, oldmm);                          @mmap
+	if (err)
+		goto free_pt;
 	mm->hiwater_rss = get_mm_rss(mm);
 	mm->hiwater_vm = mm->total_vm;
 	return mm;                                          @ret
+
+free_pt:
+	/* No memory for the copy: the new mm goes away. */
+	mm->binfmt = NULL;
+	mm_init_owner(mm, NULL);
+	mmput(mm);                                          @free_pt
+
+fail_nomem:
+	return NULL;
 }
 `, {
   alloc: (_k, _t, f) => { f.locals.mm = newMm(f.locals.oldmm.exe, null); },
-  mmap: (_k, _t, f) => {
+  mmap: (k, _t, f) => {
     const mm = f.locals.mm as mm_struct;
-    mm.memory = f.locals.oldmm.memory ? f.locals.oldmm.memory.clone() : null;
+    const from = f.locals.oldmm.memory;
+    mm.memory = from ? from.clone() : null;
+    if (from && !mm.memory) { k.jump(f, 'free_pt'); return; }
     const old = f.locals.oldmm;
     mm.tid_words = old.tid_words ? new Map(old.tid_words) : null;
     mm.thread_results = old.thread_results ? new Map(old.thread_results) : null;
   },
   ret: (k, t, f) => k.ret(t, 0, f.locals.mm),
+  free_pt: (k, t, f) => { f.locals.mm = null; k.ret(t, 0, null); },
 }, ['tsk', 'oldmm', 'mm']);
 
 interface ThrL { p: task_struct; args: kernel_clone_args }
@@ -419,7 +434,7 @@ export function idr_alloc_cyclic(k: Kernel): number {
 export function undo_copy(k: Kernel, _t: task_struct, p: task_struct, done: number, flags: number): void {
   if (done >= 9) k.pid_idr.delete(p.pid);
   if (done >= 8) p.thread.regs = null;
-  if (done >= 7 && p.mm) { p.mm.mm_users--; if (p.mm.mm_users === 0) p.mm.memory = null; }
+  if (done >= 7 && p.mm) { p.mm.mm_users--; if (p.mm.mm_users === 0) { p.mm.memory?.release(); p.mm.memory = null; } }
   if (done >= 6 && !(flags & C.CLONE_THREAD)) p.signal.sigcnt--;
   if (done >= 5 && p.sighand) p.sighand.count--;
   if (done >= 4 && p.fs) p.fs.users--;

@@ -84,13 +84,14 @@ out_ret:
     if (!image) { f.locals.retval = -C.ENOENT; k.jump(f, 'ret'); return; }
     f.locals.image = image;
     f.locals.mm = newMm(kbasename(f.locals.filename), image.memory);
+    image.memory.attach(k.mem_budget);
   },
   // The arguments were copied when the port loaded the image.
   count: nop,
   execve: (k, t, f) => k.call(t, bprm_execve, { ...f.locals }),
   ret: (k, t, f) => {
     const r = f.locals.retval !== 0 ? f.locals.retval : f.ret;
-    if (r < 0 && f.locals.mm && f.locals.mm.mm_users > 0 && f.locals.mm !== t.mm) f.locals.mm.memory = null;
+    if (r < 0 && f.locals.mm && f.locals.mm.mm_users > 0 && f.locals.mm !== t.mm) { f.locals.mm.memory?.release(); f.locals.mm.memory = null; }
     k.ret(t, r);
   },
 }, ['filename', 'retval']);

@@ -252,6 +252,7 @@ static void exit_mm(void)
 export function mmput(mm: NonNullable<task_struct['mm']>): void {
   mm.mm_users--;
   if (mm.mm_users === 0) {
+    mm.memory?.release();
     mm.memory = null;
     mmdrop(mm);
   }

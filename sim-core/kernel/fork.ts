@@ -210,7 +210,7 @@ export interface CpL {
   retval: number;
   /** How far copying got, for the error path to undo exactly that much. */
   done: number;
-  limit: 'pid_max' | 'RLIMIT_NPROC' | 'flags';
+  limit: 'pid_max' | 'RLIMIT_NPROC' | 'flags' | 'memory';
 }
 export function cpInit(args: kernel_clone_args): CpL {
   return { args, clone_flags: args.flags, p: null, retval: 0, done: 0, limit: 'flags' };
@@ -388,7 +388,12 @@ bad_fork_cleanup_count:
   sighand: (k, t, f) => { f.locals.done = 5; k.call(t, copy_sighand, { clone_flags: f.locals.clone_flags, tsk: f.locals.p as task_struct }); },
   signal: (k, t, f) => { f.locals.done = 6; k.call(t, copy_signal, { clone_flags: f.locals.clone_flags, tsk: f.locals.p as task_struct }); },
   mm: (k, t, f) => { f.locals.done = 7; k.call(t, copy_mm, { clone_flags: f.locals.clone_flags, tsk: f.locals.p as task_struct, oldmm: null, mm: null }); },
-  thread: (k, t, f) => { f.locals.done = 8; k.call(t, copy_thread, { p: f.locals.p as task_struct, args: f.locals.args }); },
+  thread: (k, t, f) => {
+    // copy_mm's -ENOMEM (no memory for the copy): goto bad_fork_cleanup_signal.
+    if (f.ret < 0) { f.locals.retval = f.ret; f.locals.limit = 'memory'; k.jump(f, 'bad_fork'); return; }
+    f.locals.done = 8;
+    k.call(t, copy_thread, { p: f.locals.p as task_struct, args: f.locals.args });
+  },
   alloc_pid: (k, t) => k.call(t, alloc_pid, { nr: 0, tries: 0 }),
   pid_check: (k, t, f) => {
     if (f.ret < 0) {

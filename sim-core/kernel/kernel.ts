@@ -2,7 +2,7 @@
 // primitives step handlers use: call, return, jump, sleep and wake. Pure and deterministic.
 
 import type { KEvent } from '../machine-types';
-import type { KRef, UserMemory, Value } from '../vm/types';
+import type { KRef, MemoryBudget, UserMemory, Value } from '../vm/types';
 import * as C from './consts';
 import type { KFrame, KFunction } from './frame';
 import { list_add_tail, list_empty, list_entries } from './list';
@@ -48,6 +48,11 @@ function release(f: KFrame): void {
   f.into = null;
 }
 const EMPTY_LOCALS: object = Object.freeze({});
+/**
+ * Cells of user memory the machine has, like its RAM: 32M (a cell holds one int, long or pointer;
+ * in the simulator's own heap each takes 8 bytes), far beyond what a teaching scenario needs.
+ */
+export const USER_MEMORY_CELLS = 1 << 25;
 
 export class Kernel {
   readonly init_task: task_struct;
@@ -63,6 +68,8 @@ export class Kernel {
   readonly rq: RunQueue[] = [];
   /** Virtual clock in nanoseconds. */
   clock = NS_ZERO;
+  /** The user memory all address spaces share (see MemoryBudget): 32M cells. */
+  readonly mem_budget: MemoryBudget = { used: 0, limit: USER_MEMORY_CELLS };
   steps = 0;
   /** Events since the machine last handed them out (it takes the array and leaves a new one). */
   events: KEvent[] = [];

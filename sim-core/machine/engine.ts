@@ -61,6 +61,7 @@ export class Engine {
     start_kthreadd(k, kthreadd);
     const mainTask = this.bootTask(init, main.comm, this.user, '');
     mainTask.mm = mainTask.active_mm = newMm(main.comm, main.memory);
+    main.memory.attach(k.mem_budget);
     mainTask.thread.regs = main.regs;
     mainTask.signal.rlim_nproc = { rlim_cur: k.config.nproc, rlim_max: k.config.nproc };
     // A module scenario: pid 3 is an insmod running the module_init function in finit_module.

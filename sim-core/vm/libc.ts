@@ -128,9 +128,12 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     case 'malloc': case 'kmalloc': case 'kzalloc': case 'calloc': {
       const cells = site.name === 'calloc' ? num(s) * num(a[1]) : num(s);
       if (cells > MAX_BLOCK || cells < 0) { regs.errno = ENOMEM; return 0; }
-      return mem.newBlock(Math.max(1, cells)) * SEGMENT_SPAN;
+      const seg = mem.newBlock(Math.max(1, cells));
+      if (seg < 0) { regs.errno = ENOMEM; return 0; }
+      return seg * SEGMENT_SPAN;
     }
-    case 'free': case 'kfree': return 0;
+    // The block is unmapped, so a later malloc may get the same address (as glibc often gives).
+    case 'free': case 'kfree': if (typeof s === 'number' && s !== 0) mem.freeBlock(s); return 0;
     case 'fflush': return 0;
     case 'IS_ERR': return typeof s === 'number' && s < 0 && s >= -4095 ? 1 : 0;
     case 'PTR_ERR': case 'ERR_PTR': return typeof s === 'number' ? s : 0;

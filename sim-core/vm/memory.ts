@@ -1,9 +1,14 @@
 // UserMemory of the VM: one array of cells per segment (globals, each thread's stack, heap
 // blocks). clone() copies only the arrays' used parts, so a fork of a small program is cheap.
 import { GLOBAL_BASE, SEGMENT_SPAN, STACK_LIMIT } from './image';
-import type { UserMemory, Value } from './types';
+import type { MemoryBudget, UserMemory, Value } from './types';
 
 export class VmMemory implements UserMemory {
+  /** The machine's budget this address space is charged to (null until an mm takes it). */
+  private budget: MemoryBudget | null = null;
+  /** Cells charged to it: the size when attached or copied, then heap blocks mapped and freed. */
+  private charged = 0;
+
   /** segs[s] is segment s's cells, or null when it is not mapped. */
   readonly segs: Array<Value[] | null>;
   /** Segments that grow on demand (stacks) up to STACK_LIMIT; others have a fixed length. */
@@ -47,9 +52,29 @@ export class VmMemory implements UserMemory {
     return this.map([], true);
   }
 
-  /** Maps a fixed block of `cells` zeroed cells (malloc, kmalloc); returns its segment. */
+  /** Maps a fixed block of `cells` zeroed cells (malloc, kmalloc); returns its segment, or -1 when the budget is spent. */
   newBlock(cells: number): number {
+    const b = this.budget;
+    if (b !== null) {
+      if (b.used + cells > b.limit) return -1;
+      b.used += cells;
+      this.charged += cells;
+    }
     return this.map(new Array<Value>(cells).fill(0), false);
+  }
+
+  /** Unmaps the heap block that starts at `addr` (free); false when no block starts there. */
+  freeBlock(addr: number): boolean {
+    const s = addr / SEGMENT_SPAN;
+    if (!(s >= 1) || s !== Math.floor(s) || s >= this.segs.length || this.growable[s]) return false;
+    const seg = this.segs[s];
+    if (!seg) return false;
+    if (this.budget !== null) {
+      this.budget.used -= seg.length;
+      this.charged -= seg.length;
+    }
+    this.segs[s] = null;
+    return true;
   }
 
   private map(cells: Value[], growable: boolean): number {
@@ -64,13 +89,36 @@ export class VmMemory implements UserMemory {
     if (segment > 0 && segment < this.segs.length) this.segs[segment] = null;
   }
 
-  clone(): VmMemory {
+  clone(): VmMemory | null {
+    const b = this.budget;
+    const n = b !== null ? this.size() : 0;
+    if (b !== null && b.used + n > b.limit) return null;
     const segs = new Array<Value[] | null>(this.segs.length);
     for (let i = 0; i < segs.length; i++) {
       const s = this.segs[i];
       segs[i] = s ? s.slice() : null;
     }
-    return new VmMemory(segs[0] as Value[], segs, this.growable.slice());
+    const copy = new VmMemory(segs[0] as Value[], segs, this.growable.slice());
+    if (b !== null) {
+      b.used += n;
+      copy.budget = b;
+      copy.charged = n;
+    }
+    return copy;
+  }
+
+  attach(budget: MemoryBudget): void {
+    if (this.budget === budget) return;
+    this.release();
+    this.budget = budget;
+    this.charged = this.size();
+    budget.used += this.charged;
+  }
+
+  release(): void {
+    if (this.budget !== null) this.budget.used -= this.charged;
+    this.budget = null;
+    this.charged = 0;
   }
 
   size(): number {

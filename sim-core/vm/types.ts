@@ -30,9 +30,25 @@ export interface UserMemory {
   newStack(): number;
   /** Unmaps a thread's stack (the thread exited). */
   freeStack(segment: number): void;
-  clone(): UserMemory;
+  /** A copy for fork (dup_mm), or null when the machine's memory budget cannot hold it. */
+  clone(): UserMemory | null;
   /** Cells in use, for memory accounting. */
   size(): number;
+  /** Charges this address space to the machine's budget (when an mm takes it). */
+  attach(budget: MemoryBudget): void;
+  /** Gives its cells back to the budget (the last user of the mm is gone). */
+  release(): void;
+}
+
+/**
+ * The cells all the address spaces of one machine may hold together, like the RAM of a real
+ * one: past it malloc returns NULL and fork fails with ENOMEM, instead of the simulator itself
+ * running out of memory. Heap blocks and the copies fork makes are counted; a thread stack's
+ * growth is not (STACK_LIMIT bounds each).
+ */
+export interface MemoryBudget {
+  used: number;
+  readonly limit: number;
 }
 
 /** Per-thread register state (the frames, pc, operand stack, errno). copy_thread clones it. */

@@ -15,6 +15,8 @@ export class MapMemory implements UserMemory {
   freeStack(): void { /* stacks are not tracked here */ }
   clone(): UserMemory { return new MapMemory(new Map(this.cells)); }
   size(): number { return this.cells.size; }
+  attach(): void { /* no budget in these tests */ }
+  release(): void { /* no budget in these tests */ }
 }
 
 interface Saved { prog: string; pc: number; ret: Value; v: Record<string, number> }

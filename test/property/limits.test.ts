@@ -84,4 +84,83 @@ int main(void)
     assert.match(out.last.message ?? '', /\S/);
     assert.ok(out.heapGrowth < 64 * MB, `heap grew by ${(out.heapGrowth / MB).toFixed(1)} MB in a loop that allocates nothing`);
   });
+
+  it('malloc in an endless loop gets NULL and ENOMEM when the machine\'s memory is spent', () => {
+    const { machine } = boot({ file: 'malloc.kproc', source: `#include <stdio.h>
+#include <stdlib.h>
+#include <errno.h>
+int main(void)
+{
+    long n = 0;
+    for (;;) {
+        char *p = malloc(1 << 20);
+        if (!p) {
+            printf("NULL after %ld blocks, errno %d\\n", n, errno);
+            return 1;
+        }
+        n++;
+    }
+}
+` });
+    assert.ok(machine);
+    const heapBefore = process.memoryUsage().heapUsed;
+    let stop;
+    do stop = machine.run({ kind: 'continue' }, 20000); while (stop.reason === 'yield' || stop.reason === 'entry');
+    assert.equal(stop.reason, 'exited');
+    // 32M cells: 31 blocks of 1M beside the program's own globals and stack.
+    assert.equal(machine.output(), 'NULL after 31 blocks, errno 12\n');
+    assert.ok(process.memoryUsage().heapUsed - heapBefore < 400 * MB);
+  });
+
+  it('free gives the memory back: a malloc and free loop never runs out', () => {
+    const out = runaway(`#include <stdlib.h>
+int main(void)
+{
+    for (int i = 0; i < 40; i++) {
+        char *p = malloc(1 << 20);
+        if (!p)
+            return 1;
+        p[0] = 1;
+        free(p);
+    }
+    return 0;
+}
+`, 10_000_000);
+    assert.equal(out.last.reason, 'exited', out.last.message);
+  });
+
+  it('a fork that would copy more memory than is left fails with ENOMEM, and exits give it back', () => {
+    const out = runaway(`#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/wait.h>
+int main(void)
+{
+    char *big[20];
+    for (int i = 0; i < 20; i++)
+        big[i] = malloc(1 << 20);
+    pid_t p = fork();
+    if (p < 0)
+        perror("fork");
+    /* Half of it freed, each fork fits again, and only because each exit gives its copy back. */
+    for (int i = 0; i < 10; i++)
+        free(big[i]);
+    for (int i = 0; i < 10; i++) {
+        pid_t c = fork();
+        if (c == 0)
+            _exit(0);
+        if (c < 0) {
+            perror("fork again");
+            return 1;
+        }
+        waitpid(c, NULL, 0);
+    }
+    printf("done\\n");
+    return 0;
+}
+`, 10_000_000);
+    assert.equal(out.last.reason, 'exited', out.last.message);
+    assert.equal(out.failures.get('ENOMEM memory'), 1, `${[...out.failures]}`);
+    assert.deepEqual(out.broken, []);
+  });
 });

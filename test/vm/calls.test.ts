@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import {
   completeCall, functionAddress, functionAt, pendingCall, pushSignalFrame, readArgv, run, sigreturn, type Trap,
 } from '../../sim-core/vm';
-import { host, main, runToExit, start, startThread, step, type Started } from './helpers';
+import { copyMemory, host, main, runToExit, start, startThread, step, type Started } from './helpers';
 
 function syscall(t: Trap): { name: string; args: unknown[] } {
   assert.equal(t.kind, 'syscall', JSON.stringify(t));
@@ -146,7 +146,7 @@ describe('vm: fork, threads and shared memory', () => {
     const t = syscall(step(parent));
     assert.equal(t.name, 'fork');
     // copy_thread and dup_mm: registers and memory are copied; the child's call returns 0.
-    const child: Started = { image: parent.image, regs: parent.regs.clone(), mem: parent.mem.clone() };
+    const child: Started = { image: parent.image, regs: parent.regs.clone(), mem: copyMemory(parent.mem) };
     completeCall(child.regs, child.mem, 0);
     completeCall(parent.regs, parent.mem, 1234);
     assert.equal(child.regs.line, parent.regs.line);
@@ -161,7 +161,7 @@ describe('vm: fork, threads and shared memory', () => {
     for (const vm of [true, false]) {
       const parent = start(src);
       assert.equal(syscall(step(parent)).name, 'vfork');
-      const mem = vm ? parent.mem : parent.mem.clone();
+      const mem = vm ? parent.mem : copyMemory(parent.mem);
       const child: Started = { image: parent.image, regs: parent.regs.clone(), mem };
       completeCall(child.regs, child.mem, 0);
       assert.equal(syscall(step(child)).name, 'exit_group');

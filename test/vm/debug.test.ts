@@ -2,7 +2,7 @@
 // and side-effect-free evaluation of expressions in a chosen frame.
 import { strict as assert } from 'node:assert';
 import { completeCall, evaluate, frames, functionAddress, pushSignalFrame } from '../../sim-core/vm';
-import { host, start, step } from './helpers';
+import { copyMemory, host, start, step } from './helpers';
 
 const SRC = `#include <stdio.h>
 #include <sys/wait.h>
@@ -98,7 +98,7 @@ describe('vm: evaluate', () => {
 
   it('refuses side effects and leaves memory alone', () => {
     const s = stopped();
-    const before = s.mem.clone();
+    const before = copyMemory(s.mem);
     for (const e of ['total = 5', 'here++', 'inner(1, 0)', 'getpid()', 'current']) {
       const r = evaluate(s.image, s.regs, s.mem, host, e, 0);
       assert.match(r.error ?? '', /does not evaluate/, e);

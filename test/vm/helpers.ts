@@ -69,3 +69,10 @@ export function output(src: string, answers: Record<string, Value | ((args: Valu
 export function main(body: string, prelude = ''): string {
   return `#include <stdio.h>\n${prelude}\nint main(void)\n{\n${body}\n}\n`;
 }
+
+/** A copy of an address space, as fork makes it (no budget is attached in these tests). */
+export function copyMemory(mem: VmMemory): VmMemory {
+  const c = mem.clone();
+  if (c === null) throw new Error('clone failed without a budget');
+  return c;
+}
