@@ -136,7 +136,7 @@ export const __WALL = 0x40000000;
 export const __WCLONE = 0x80000000;
 
 /** enum pid_type: indices of signal_struct.pids (PIDTYPE_PID lives in task_struct.thread_pid). */
-export const PIDTYPE_PID = 0, PIDTYPE_TGID = 1, PIDTYPE_PGID = 2, PIDTYPE_SID = 3;
+export const PIDTYPE_PID = 0, PIDTYPE_TGID = 1, PIDTYPE_PGID = 2, PIDTYPE_SID = 3, PIDTYPE_MAX = 4;
 
 // errno values.
 export const EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, E2BIG = 7, ENOEXEC = 8, ECHILD = 10,

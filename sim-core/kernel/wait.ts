@@ -8,9 +8,12 @@ import { add_wait_queue, remove_wait_queue } from './waitqueue';
 import { NS_ZERO, type task_struct } from './task';
 import { release_task } from './release';
 import { thread_group_empty } from './notify';
+import { pgrp_tasks, task_pgrp } from './pgrp';
 
 export interface wait_opts {
-  /** 0 = any child (PIDTYPE_MAX), otherwise the pid waited for (PIDTYPE_PID). */
+  /** PIDTYPE_MAX (any child), PIDTYPE_PID (one pid) or PIDTYPE_PGID (a process group). */
+  wo_type: number;
+  /** The pid or process group waited for (0 with PIDTYPE_MAX). */
   wo_pid: number;
   wo_flags: number;
   wo_stat: number;
@@ -20,7 +23,7 @@ export interface wait_opts {
 interface W4L { upid: number; stat_addr: number; options: number; wo: wait_opts; ret: number }
 
 export function wait4Locals(upid: number, stat_addr: number, options: number): W4L {
-  return { upid, stat_addr, options, wo: { wo_pid: 0, wo_flags: 0, wo_stat: 0, notask_error: 0 }, ret: 0 };
+  return { upid, stat_addr, options, wo: { wo_type: C.PIDTYPE_MAX, wo_pid: 0, wo_flags: 0, wo_stat: 0, notask_error: 0 }, ret: 0 };
 }
 
 export const __x64_sys_wait4 = kfunc<W4L>('__x64_sys_wait4', 'kernel/exit.c', `
@@ -50,10 +53,15 @@ long kernel_wait4(pid_t upid, int __user *stat_addr, int options,
 			__WNOTHREAD|__WCLONE|__WALL))           @check
 		return -EINVAL;
 
-	/* -1 waits for any child; process groups are not modelled. */
-	if (upid == -1 || upid == 0 || upid < -1)           @type
+	if (upid == -1)                                     @type
 		type = PIDTYPE_MAX;
-	else /* upid > 0 */ {
+	else if (upid < 0) {
+		type = PIDTYPE_PGID;
+		pid = find_get_pid(-upid);
+	} else if (upid == 0) {
+		type = PIDTYPE_PGID;
+		pid = get_task_pid(current, PIDTYPE_PGID);
+	} else /* upid > 0 */ {
 		type = PIDTYPE_PID;
 		pid = find_get_pid(upid);
 	}
@@ -74,8 +82,10 @@ long kernel_wait4(pid_t upid, int __user *stat_addr, int options,
     const allowed = C.WNOHANG | C.WUNTRACED | C.WCONTINUED | C.__WNOTHREAD | C.__WCLONE | C.__WALL;
     if ((f.locals.options & ~allowed) !== 0) k.ret(t, -C.EINVAL);
   },
-  type: (_k, _t, f) => {
-    f.locals.wo.wo_pid = f.locals.upid > 0 ? f.locals.upid : 0;
+  type: (_k, t, f) => {
+    const upid = f.locals.upid, wo = f.locals.wo;
+    wo.wo_type = upid === -1 ? C.PIDTYPE_MAX : upid > 0 ? C.PIDTYPE_PID : C.PIDTYPE_PGID;
+    wo.wo_pid = upid === -1 ? 0 : upid > 0 ? upid : upid < 0 ? -upid : task_pgrp(t);
     f.locals.wo.wo_flags = f.locals.options | C.WEXITED;
   },
   wait: (k, t, f) => k.call(t, do_wait, { wo: f.locals.wo, retval: 0 }),
@@ -165,7 +175,10 @@ notask:
 `, {
   init: (k, t, f) => {
     f.locals.wo.notask_error = -C.ECHILD;
-    if (f.locals.wo.wo_pid > 0 && !k.find_task_by_vpid(f.locals.wo.wo_pid)) { k.jump(f, 'notask'); return; }
+    const wo = f.locals.wo;
+    // pid_has_task: a pid with no task, or a process group with no member, has nothing to wait for.
+    if (wo.wo_type === C.PIDTYPE_PID && !k.find_task_by_vpid(wo.wo_pid)) { k.jump(f, 'notask'); return; }
+    if (wo.wo_type === C.PIDTYPE_PGID && pgrp_tasks(k, wo.wo_pid).length === 0) { k.jump(f, 'notask'); return; }
     f.locals.threads = liveThreads(t);
     f.locals.ti = -1;
     k.jump(f, 'next_thread');
@@ -251,7 +264,9 @@ static int wait_consider_task(struct wait_opts *wo, int ptrace,
 }, ['p']);
 
 function eligible_child(wo: wait_opts, p: task_struct): boolean {
-  if (wo.wo_pid > 0 && p.pid !== wo.wo_pid) return false;
+  // eligible_pid: any child, the one pid, or a member of the process group.
+  if (wo.wo_type === C.PIDTYPE_PID && p.pid !== wo.wo_pid) return false;
+  if (wo.wo_type === C.PIDTYPE_PGID && task_pgrp(p) !== wo.wo_pid) return false;
   if (wo.wo_flags & C.__WALL) return true;
   if ((p.exit_signal !== C.SIGCHLD) !== ((wo.wo_flags & C.__WCLONE) !== 0)) return false;
   return true;

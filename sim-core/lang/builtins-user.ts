@@ -77,7 +77,7 @@ export const USER_CALLS: CallInfo[] = [
     'Sleeps until any child changes state and reaps it; same as waitpid(-1, wstatus, 0). ECHILD when there are no children.',
     { path: WAIT4_PATH }),
   u('waitpid', 'pid_t', ['pid_t pid', 'int *wstatus', 'int options'], '<sys/wait.h>',
-    'Waits for the child pid (-1: any child, 0: any in the caller\'s group). With WNOHANG it returns 0 instead of sleeping.',
+    'Waits for the child pid (-1: any child, 0: any in the caller\'s process group, -pgid: any in group pgid). With WNOHANG it returns 0 instead of sleeping.',
     { path: WAIT4_PATH }),
   u('wait4', 'pid_t', ['pid_t pid', 'int *wstatus', 'int options', 'struct rusage *rusage'], '<sys/wait.h>',
     'The system call behind wait and waitpid; rusage may be NULL.', { path: WAIT4_PATH }),
