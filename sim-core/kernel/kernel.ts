@@ -53,6 +53,23 @@ const EMPTY_LOCALS: object = Object.freeze({});
  * in the simulator's own heap each takes 8 bytes), far beyond what a teaching scenario needs.
  */
 export const USER_MEMORY_CELLS = 1 << 25;
+/** The kernel log buffer's size in characters (CONFIG_LOG_BUF_SHIFT 18). */
+export const LOG_BUF_LEN = 1 << 18;
+/** Characters of task output the machine keeps for output() (a long run streams the rest as events). */
+export const OUT_KEEP = 1 << 20;
+
+/**
+ * Drops the oldest entries of a log once its text passes `keep` characters, down to 3/4 of it
+ * (so the cost is spread over many appends); returns the characters left.
+ */
+function dropOldest(log: Array<{ text: string }>, chars: number, keep: number): number {
+  if (chars <= keep) return chars;
+  let n = 0;
+  let left = chars;
+  while (n < log.length - 1 && left > (keep * 3) / 4) left -= log[n++].text.length;
+  log.splice(0, n);
+  return left;
+}
 
 export class Kernel {
   readonly init_task: task_struct;
@@ -73,8 +90,12 @@ export class Kernel {
   steps = 0;
   /** Events since the machine last handed them out (it takes the array and leaves a new one). */
   events: KEvent[] = [];
+  /** The kernel log buffer: the newest LOG_BUF_LEN characters of it, as dmesg shows it. */
   readonly dmesg: Array<{ time: number; level: number; text: string }> = [];
+  /** What tasks wrote: the newest OUT_KEEP characters (every write is also an 'output' event). */
   readonly out: Array<{ pid: number; fd: number; text: string }> = [];
+  private dmesgChars = 0;
+  private outChars = 0;
   readonly kthread_create_list: kthread_create_info[] = [];
   kthreadd_task: task_struct | null = null;
   /** Tasks in schedule_timeout / msleep / nanosleep, woken by the timer when the clock passes. */
@@ -141,12 +162,19 @@ export class Kernel {
     const m = /^\x01?<?([0-7])>?/.exec(text);
     if (text.startsWith('\x01') && m) { lvl = Number(m[1]); msg = text.slice(2); }
     msg = msg.replace(/\n$/, '');
-    this.dmesg.push({ time: this.clock / 1e9, level: lvl, text: msg });
+    this.log(lvl, msg);
     this.emit({ time: NS_ZERO, step: 0, kind: 'printk', pid: t.pid, text: msg });
+  }
+
+  /** Appends to the log buffer, which drops its oldest lines when full, as the kernel's does. */
+  private log(level: number, text: string): void {
+    this.dmesg.push({ time: this.clock / 1e9, level, text });
+    this.dmesgChars = dropOldest(this.dmesg, this.dmesgChars + text.length, LOG_BUF_LEN);
   }
 
   write(t: task_struct, fd: number, text: string): void {
     this.out.push({ pid: t.pid, fd, text });
+    this.outChars = dropOldest(this.out, this.outChars + text.length, OUT_KEEP);
     this.emit({ time: NS_ZERO, step: 0, kind: 'output', pid: t.pid, fd, text });
   }
 
@@ -374,7 +402,7 @@ export class Kernel {
   panic(message: string): void {
     if (this.panicked) return;
     this.panicked = message;
-    this.dmesg.push({ time: this.clock / 1e9, level: 0, text: `Kernel panic - not syncing: ${message}` });
+    this.log(0, `Kernel panic - not syncing: ${message}`);
     this.emit({ time: NS_ZERO, step: 0, kind: 'panic', message });
   }
 

@@ -85,6 +85,29 @@ int main(void)
     assert.ok(out.heapGrowth < 64 * MB, `heap grew by ${(out.heapGrowth / MB).toFixed(1)} MB in a loop that allocates nothing`);
   });
 
+  it('a long run keeps only the newest output for output(); every write still comes out as an event', () => {
+    const { machine } = boot({ file: 'spam.kproc', source: `#include <stdio.h>
+int main(void)
+{
+    for (int i = 0; i < 40000; i++)
+        printf("line %06d of output, padded to forty\\n", i);
+    return 0;
+}
+` });
+    assert.ok(machine);
+    let written = 0, last = '';
+    let stop;
+    do {
+      stop = machine.run({ kind: 'continue' }, 20000);
+      for (const e of stop.events as KEvent[]) if (e.kind === 'output') { written += e.text.length; last = e.text; }
+    } while (stop.reason === 'yield' || stop.reason === 'entry');
+    assert.equal(stop.reason, 'exited');
+    assert.equal(written, 40000 * last.length);
+    const kept = machine.output();
+    assert.ok(kept.length <= 1 << 20 && kept.length >= (3 << 20) / 4 - 40, `${kept.length} characters kept`);
+    assert.ok(kept.startsWith('line ') && kept.endsWith(last) && last === 'line 039999 of output, padded to forty\n');
+  });
+
   it('malloc in an endless loop gets NULL and ENOMEM when the machine\'s memory is spent', () => {
     const { machine } = boot({ file: 'malloc.kproc', source: `#include <stdio.h>
 #include <stdlib.h>
