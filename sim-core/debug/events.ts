@@ -48,7 +48,8 @@ export function eventSummary(e: KEvent): string {
     case 'fork': return `Task ${e.parent} created task ${e.child} with ${e.via}()`;
     case 'fork-failed': return `fork() in task ${e.pid} failed with ${e.errno} (${e.limit})`;
     case 'exec': return `Task ${e.pid} executed ${e.path}`;
-    case 'exit': return `Task ${e.pid} exited with code ${e.code}`;
+    // exit_code is a wait status: the exit status in bits 8-15, or the signal that killed it.
+    case 'exit': return `Task ${e.pid} exited: exit_code ${e.code} (${exitMeaning(e.code)})`;
     case 'zombie': return `Task ${e.pid} became a zombie`;
     case 'reparent': return `Orphan ${e.pid} reparented from ${e.from} to ${e.to}`;
     case 'reap': return `Task ${e.pid} was reaped${e.by !== null ? ` by ${e.by}` : ''}`;
@@ -102,4 +103,11 @@ export function eventExplanation(e: KEvent): string {
     default:
       return eventSummary(e);
   }
+}
+
+/** What do_exit's code means to the parent's wait(). */
+function exitMeaning(code: number): string {
+  const sig = code & 0x7f;
+  if (sig === 0) return `exit status ${(code >> 8) & 0xff}`;
+  return `killed by ${signame(sig)}${code & 0x80 ? ', core dumped' : ''}`;
 }
