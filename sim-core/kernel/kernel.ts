@@ -49,10 +49,10 @@ function release(f: KFrame): void {
 }
 const EMPTY_LOCALS: object = Object.freeze({});
 /**
- * Cells of user memory the machine has, like its RAM: 32M (a cell holds one int, long or pointer;
+ * Cells of user memory the machine has, like its RAM: 16M (a cell holds one int, long or pointer;
  * in the simulator's own heap each takes 8 bytes), far beyond what a teaching scenario needs.
  */
-export const USER_MEMORY_CELLS = 1 << 25;
+export const USER_MEMORY_CELLS = 1 << 24;
 /** The kernel log buffer's size in characters (CONFIG_LOG_BUF_SHIFT 18). */
 export const LOG_BUF_LEN = 1 << 18;
 /** Characters of task output the machine keeps for output() (a long run streams the rest as events). */
@@ -85,7 +85,7 @@ export class Kernel {
   readonly rq: RunQueue[] = [];
   /** Virtual clock in nanoseconds. */
   clock = NS_ZERO;
-  /** The user memory all address spaces share (see MemoryBudget): 32M cells. */
+  /** The user memory all address spaces share (see MemoryBudget): 16M cells. */
   readonly mem_budget: MemoryBudget = { used: 0, limit: USER_MEMORY_CELLS };
   steps = 0;
   /** Events since the machine last handed them out (it takes the array and leaves a new one). */

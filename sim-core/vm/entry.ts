@@ -28,7 +28,7 @@ export function entryRegs(image: Image, mem: UserMemory, fnName: string, args: V
   const f = image.functions[fi];
   const r = new VmRegs(image, opts.stackSegment);
   const bo = seg.length;
-  while (seg.length < bo + f.frameSize) seg.push(0);
+  m.grow(seg, bo + f.frameSize, true);
   for (let i = 0; i < f.nparams && i < args.length; i++) seg[bo + i] = args[i];
   r.fn = fi;
   r.pc = 0;
@@ -124,7 +124,7 @@ export function pushSignalFrame(image: Image, regs: UserRegs, mem: UserMemory, h
     pending: r.pending, pendingRet: r.pendingRet, signo,
   });
   const bo = r.sp - r.stackSeg * SEGMENT_SPAN;
-  while (seg.length < bo + f.frameSize) seg.push(0);
+  m.grow(seg, bo + f.frameSize, true);
   for (let i = bo; i < bo + f.frameSize; i++) seg[i] = 0;
   if (f.nparams > 0) seg[bo] = signo;
   r.fn = f.index; r.pc = 0; r.bp = r.sp; r.sp = r.bp + f.frameSize; r.stmt = -1;

@@ -36,16 +36,27 @@ export class VmMemory implements UserMemory {
     const off = addr - s * SEGMENT_SPAN;
     if (s === 0 && off < GLOBAL_BASE) return false;
     if (off >= seg.length) {
-      if (!this.growable[s] || off >= STACK_LIMIT) return false;
-      this.grow(seg, off + 1);
+      if (!this.growable[s] || off >= STACK_LIMIT || !this.grow(seg, off + 1)) return false;
     }
     seg[off] = value;
     return true;
   }
 
-  /** Extends a stack segment with zeroed cells up to `len`. */
-  grow(seg: Value[], len: number): void {
+  /**
+   * Extends a stack segment with zeroed cells up to `len`, charged to the budget; false (nothing
+   * grown) when the budget cannot hold them, unless `force` (a frame the kernel must build).
+   */
+  grow(seg: Value[], len: number, force = false): boolean {
+    const more = len - seg.length;
+    if (more <= 0) return true;
+    const b = this.budget;
+    if (b !== null) {
+      if (!force && b.used + more > b.limit) return false;
+      b.used += more;
+      this.charged += more;
+    }
     for (let i = seg.length; i < len; i++) seg.push(0);
+    return true;
   }
 
   newStack(): number {
@@ -86,7 +97,13 @@ export class VmMemory implements UserMemory {
   }
 
   freeStack(segment: number): void {
-    if (segment > 0 && segment < this.segs.length) this.segs[segment] = null;
+    if (!(segment > 0 && segment < this.segs.length)) return;
+    const seg = this.segs[segment];
+    if (seg && this.budget !== null) {
+      this.budget.used -= seg.length;
+      this.charged -= seg.length;
+    }
+    this.segs[segment] = null;
   }
 
   clone(): VmMemory | null {

@@ -191,10 +191,12 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
           callee = n;
         }
         const f = fns[callee];
-        const nbo = so, nso = so + f.frameSize;
+        // FRAME_WORDS cells of stack stand for the saved frame (return address, saved registers),
+        // so deep recursion uses up the stack, and the machine's memory, at a C-like pace.
+        const nbo = so + FRAME_WORDS, nso = nbo + f.frameSize;
         if (nso > STACK_LIMIT) { stack.length -= argc; stack.push(0); fault = 'stack overflow'; break loop; }
         frames.push(fi, pc, bo, so, stmt);
-        while (s.length < nso) s.push(0);
+        if (s.length < nso && !m.grow(s, nso)) { stack.length -= argc; stack.push(0); fault = 'stack overflow (out of memory)'; break loop; }
         for (let i = nbo; i < nso; i++) s[i] = 0;
         const base = stack.length - argc;
         for (let i = 0; i < argc && i < f.nparams; i++) s[nbo + i] = stack[base + i];

@@ -43,8 +43,8 @@ export interface UserMemory {
 /**
  * The cells all the address spaces of one machine may hold together, like the RAM of a real
  * one: past it malloc returns NULL and fork fails with ENOMEM, instead of the simulator itself
- * running out of memory. Heap blocks and the copies fork makes are counted; a thread stack's
- * growth is not (STACK_LIMIT bounds each).
+ * running out of memory. Heap blocks, stack growth and the copies fork makes are counted; a
+ * call that would grow a stack past it faults like a stack overflow.
  */
 export interface MemoryBudget {
   used: number;

@@ -130,8 +130,8 @@ int main(void)
     let stop;
     do stop = machine.run({ kind: 'continue' }, 20000); while (stop.reason === 'yield' || stop.reason === 'entry');
     assert.equal(stop.reason, 'exited');
-    // 32M cells: 31 blocks of 1M beside the program's own globals and stack.
-    assert.equal(machine.output(), 'NULL after 31 blocks, errno 12\n');
+    // 16M cells: 15 blocks of 1M beside the program's own globals and stack.
+    assert.equal(machine.output(), 'NULL after 15 blocks, errno 12\n');
     assert.ok(process.memoryUsage().heapUsed - heapBefore < 400 * MB);
   });
 
@@ -152,6 +152,26 @@ int main(void)
     assert.equal(out.last.reason, 'exited', out.last.message);
   });
 
+  it('deep recursion ends in SIGSEGV, in many processes at once, within the machine\'s memory', () => {
+    const out = runaway(`#include <stdio.h>
+#include <unistd.h>
+#include <sys/wait.h>
+int f(int n) { return f(n + 1) + 1; }
+int main(void)
+{
+    for (int i = 0; i < 20; i++)
+        if (fork() == 0) { f(0); _exit(0); }
+    int status, segv = 0;
+    while (wait(&status) > 0)
+        if (WIFSIGNALED(status) && WTERMSIG(status) == 11) segv++;
+    printf("%d\\n", segv);
+    return 0;
+}
+`, 100_000_000);
+    assert.equal(out.last.reason, 'exited', out.last.message);
+    assert.deepEqual(out.broken, []);
+  });
+
   it('a fork that would copy more memory than is left fails with ENOMEM, and exits give it back', () => {
     const out = runaway(`#include <stdio.h>
 #include <stdlib.h>
@@ -159,14 +179,14 @@ int main(void)
 #include <sys/wait.h>
 int main(void)
 {
-    char *big[20];
-    for (int i = 0; i < 20; i++)
+    char *big[12];
+    for (int i = 0; i < 12; i++)
         big[i] = malloc(1 << 20);
     pid_t p = fork();
     if (p < 0)
         perror("fork");
     /* Half of it freed, each fork fits again, and only because each exit gives its copy back. */
-    for (int i = 0; i < 10; i++)
+    for (int i = 0; i < 6; i++)
         free(big[i]);
     for (int i = 0; i < 10; i++) {
         pid_t c = fork();
