@@ -49,14 +49,29 @@ export class VmMemory implements UserMemory {
   grow(seg: Value[], len: number, force = false): boolean {
     const more = len - seg.length;
     if (more <= 0) return true;
-    const b = this.budget;
-    if (b !== null) {
-      if (!force && b.used + more > b.limit) return false;
-      b.used += more;
-      this.charged += more;
-    }
+    if (!this.charge(more, force)) return false;
     for (let i = seg.length; i < len; i++) seg.push(0);
     return true;
+  }
+
+  /** Charges `cells` to the budget; false (nothing charged) when it cannot hold them, unless `force`. */
+  private charge(cells: number, force = false): boolean {
+    const b = this.budget;
+    if (b === null) return true;
+    if (!force && b.used + cells > b.limit) return false;
+    b.used += cells;
+    this.charged += cells;
+    return true;
+  }
+
+  /** Unmaps segment s and gives its cells back to the budget. */
+  private unmap(s: number): void {
+    const seg = this.segs[s];
+    if (seg && this.budget !== null) {
+      this.budget.used -= seg.length;
+      this.charged -= seg.length;
+    }
+    this.segs[s] = null;
   }
 
   newStack(): number {
@@ -65,26 +80,15 @@ export class VmMemory implements UserMemory {
 
   /** Maps a fixed block of `cells` zeroed cells (malloc, kmalloc); returns its segment, or -1 when the budget is spent. */
   newBlock(cells: number): number {
-    const b = this.budget;
-    if (b !== null) {
-      if (b.used + cells > b.limit) return -1;
-      b.used += cells;
-      this.charged += cells;
-    }
+    if (!this.charge(cells)) return -1;
     return this.map(new Array<Value>(cells).fill(0), false);
   }
 
   /** Unmaps the heap block that starts at `addr` (free); false when no block starts there. */
   freeBlock(addr: number): boolean {
     const s = addr / SEGMENT_SPAN;
-    if (!(s >= 1) || s !== Math.floor(s) || s >= this.segs.length || this.growable[s]) return false;
-    const seg = this.segs[s];
-    if (!seg) return false;
-    if (this.budget !== null) {
-      this.budget.used -= seg.length;
-      this.charged -= seg.length;
-    }
-    this.segs[s] = null;
+    if (!(s >= 1) || s !== Math.floor(s) || s >= this.segs.length || this.growable[s] || !this.segs[s]) return false;
+    this.unmap(s);
     return true;
   }
 
@@ -97,28 +101,22 @@ export class VmMemory implements UserMemory {
   }
 
   freeStack(segment: number): void {
-    if (!(segment > 0 && segment < this.segs.length)) return;
-    const seg = this.segs[segment];
-    if (seg && this.budget !== null) {
-      this.budget.used -= seg.length;
-      this.charged -= seg.length;
-    }
-    this.segs[segment] = null;
+    if (segment > 0 && segment < this.segs.length) this.unmap(segment);
   }
 
   clone(): VmMemory | null {
-    const b = this.budget;
-    const n = b !== null ? this.size() : 0;
-    if (b !== null && b.used + n > b.limit) return null;
+    const n = this.budget !== null ? this.size() : 0;
+    if (!this.charge(n)) return null;
     const segs = new Array<Value[] | null>(this.segs.length);
     for (let i = 0; i < segs.length; i++) {
       const s = this.segs[i];
       segs[i] = s ? s.slice() : null;
     }
     const copy = new VmMemory(segs[0] as Value[], segs, this.growable.slice());
-    if (b !== null) {
-      b.used += n;
-      copy.budget = b;
+    // The copy's cells were charged above, to this memory: they move to the copy.
+    if (this.budget !== null) {
+      this.charged -= n;
+      copy.budget = this.budget;
       copy.charged = n;
     }
     return copy;
