@@ -7,6 +7,7 @@ import type { Kernel } from './kernel';
 import { blankTask, newFiles, newMm, newSighand, newSignal } from './objects';
 import { kaddr, type mm_struct, type task_struct } from './task';
 import type { kernel_clone_args } from './fork';
+import { mmput } from './exit';
 
 interface DupL { orig: task_struct; tsk: task_struct | null; kthread: boolean }
 
@@ -434,7 +435,7 @@ export function idr_alloc_cyclic(k: Kernel): number {
 export function undo_copy(k: Kernel, _t: task_struct, p: task_struct, done: number, flags: number): void {
   if (done >= 9) k.pid_idr.delete(p.pid);
   if (done >= 8) p.thread.regs = null;
-  if (done >= 7 && p.mm) { p.mm.mm_users--; if (p.mm.mm_users === 0) { p.mm.memory?.release(); p.mm.memory = null; } }
+  if (done >= 7 && p.mm) mmput(p.mm);
   if (done >= 6 && !(flags & C.CLONE_THREAD)) p.signal.sigcnt--;
   if (done >= 5 && p.sighand) p.sighand.count--;
   if (done >= 4 && p.fs) p.fs.users--;

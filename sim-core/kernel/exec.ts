@@ -10,6 +10,7 @@ import { NS_ZERO, type mm_struct, type task_struct } from './task';
 import type { ProgramImage } from './uport';
 import type { Value } from '../vm/types';
 import { de_thread, exec_mmap } from './exec-thread';
+import { mm_free_memory } from './exit';
 
 interface ExecL {
   filename: string;
@@ -91,7 +92,7 @@ out_ret:
   execve: (k, t, f) => k.call(t, bprm_execve, { ...f.locals }),
   ret: (k, t, f) => {
     const r = f.locals.retval !== 0 ? f.locals.retval : f.ret;
-    if (r < 0 && f.locals.mm && f.locals.mm.mm_users > 0 && f.locals.mm !== t.mm) { f.locals.mm.memory?.release(); f.locals.mm.memory = null; }
+    if (r < 0 && f.locals.mm && f.locals.mm.mm_users > 0 && f.locals.mm !== t.mm) mm_free_memory(f.locals.mm);
     k.ret(t, r);
   },
 }, ['filename', 'retval']);

@@ -252,10 +252,15 @@ static void exit_mm(void)
 export function mmput(mm: NonNullable<task_struct['mm']>): void {
   mm.mm_users--;
   if (mm.mm_users === 0) {
-    mm.memory?.release();
-    mm.memory = null;
+    mm_free_memory(mm);
     mmdrop(mm);
   }
+}
+
+/** The address space's cells go back to the machine: nobody uses this mm's memory any more. */
+export function mm_free_memory(mm: NonNullable<task_struct['mm']>): void {
+  mm.memory?.release();
+  mm.memory = null;
 }
 
 export function mmdrop(mm: NonNullable<task_struct['mm']>): void {
