@@ -4,10 +4,10 @@ import { analyze } from '../lang/check';
 import { LineMap } from '../lang/linemap';
 import type { CliIo, Command } from './io';
 
-/** Formats one diagnostic the way gcc does: `file:line:col: severity: message [code]`, source, caret. */
 /** Columns of a long source line shown around the error (the rest is elided with "..."). */
 const EXCERPT = 120;
 
+/** Formats one diagnostic the way gcc does: `file:line:col: severity: message [code]`, source, caret. */
 export function formatDiagnostic(file: string, text: string, lines: LineMap, d: Diagnostic): string {
   const from = lines.positionAt(d.range.start);
   const to = lines.positionAt(d.range.end);
