@@ -2,7 +2,9 @@
 // scenario. Everything here is plain data or a synchronous, value-returning call.
 
 import type { Diagnostic } from './lang/ast';
-import type { task_struct } from './kernel/task';
+import type { CompletionItem, DataTarget, DebugScope, DebugVariable, EvalContext, EvalResult } from './debug/protocol';
+
+export type { CompletionItem, DataTarget, DebugScope, DebugVariable, EvalContext, EvalResult } from './debug/protocol';
 
 /** Scenario settings; these override the scenario's `#pragma kproc` lines. */
 export interface MachineSettings {
@@ -148,6 +150,8 @@ export interface TaskRow {
 }
 
 export interface FrameInfo {
+  /** Names the frame in scopes() and evaluate() until the machine runs again. */
+  id: number;
   name: string;
   kind: 'kernel' | 'user';
   /** The scenario file, or a displayed kernel source path such as 'kernel/fork.c'. */
@@ -191,13 +195,6 @@ export interface KernelGlobals {
   steps: number;
 }
 
-/** Result of evaluating a C expression over the stopped context. */
-export type EvalValue =
-  | { kind: 'int'; value: number }
-  | { kind: 'string'; value: string }
-  | { kind: 'task'; task: task_struct | null }
-  | { kind: 'object'; type: string; value: object | null };
-
 /** How the run ended: once run() has returned a final stop, nothing runs again. */
 export interface ExitStatus {
   /** True after the final stop: 'exited', 'deadlock', 'budget' or 'panic'. */
@@ -231,8 +228,29 @@ export interface Machine {
   setDataWatches(watches: DataWatch[]): BreakpointResult[];
 
   tasks(): TaskRow[];
-  task(pid: number): task_struct | undefined;
+  /** The task's frames, innermost first, each with an id valid until the machine runs again. */
   stack(pid: number): FrameInfo[];
+
+  // Inspection: plain values, handles valid until the machine runs again (run(), sendSignal()).
+  /** Locals of the frame, the frame task's task_struct, the kernel's globals. Throws for a stale id. */
+  scopes(frameId: number): DebugScope[];
+  /**
+   * The children of a handle from scopes(), variables() or evaluate(); a list is paged with
+   * `start` and `count` (count 0: to the end; a list longer than 100 gives its first 100).
+   * `filter` keeps only the list's elements ('indexed') or only named fields ('named').
+   * Throws for a stale handle.
+   */
+  variables(ref: number, start?: number, count?: number, filter?: 'indexed' | 'named'): DebugVariable[];
+  /**
+   * Evaluates a C expression in a frame (default: the top frame of the task of the last stop).
+   * In the 'repl' context the console's commands are understood too (lx-ps, lx-pstree, bt, ...).
+   * Never throws: a malformed expression gives a result with `error` set.
+   */
+  evaluate(expr: string, frameId?: number, context?: EvalContext): EvalResult;
+  /** Console completions for `text` with the cursor at 0-based `column`. */
+  completions(text: string, column: number, frameId?: number): CompletionItem[];
+  /** What a data breakpoint on `name` (a field under handle `ref`, or `task->field`) would watch. */
+  dataTarget(name: string, ref?: number, frameId?: number): DataTarget;
   kernelSources(): KernelSource[];
   kernelFunctions(): string[];
   /** kernelFunctions() with the file and line of each definition, sorted by name. */
@@ -242,13 +260,6 @@ export interface Machine {
   output(): string;
   /** Not finished while the scenario can still run; after the final stop, run() returns it again. */
   exitStatus(): ExitStatus;
-  /**
-   * Evaluates a C expression in the context of task `pid` (default: the last stopped task) and
-   * frame index `frame` (0 = top) of its stack(). Throws an Error with a readable message.
-   */
-  evaluate(expr: string, pid?: number, frame?: number): EvalValue;
-  /** Formats an EvalValue the way the debug console prints it. */
-  format(value: EvalValue): string;
   /** Sends a signal from outside (the views' "Send SIGKILL"), as kill(2) from pid 0 would. */
   sendSignal(pid: number, sig: number): number;
 }

@@ -6,19 +6,19 @@ import type { KFrame } from './kernel/frame';
 import { NS_ZERO, type task_struct } from './kernel/task';
 import { analyze } from './lang/check';
 import type { Diagnostic, Program } from './lang/ast';
-import { compile, createMemory, evaluate as vmEvaluate, execEntry, frames as vmFrames, VmRegs, type Image, type Trap, type Value } from './vm';
+import { compile, createMemory, execEntry, VmRegs, type Image, type Trap } from './vm';
 import type {
-  BootOptions, BootResult, BreakpointResult, DataWatch, DmesgLine, EvalValue, EventFilterId, ExitStatus, FrameInfo,
-  FunctionBreakpointRequest, KernelFunctionLocation, KernelGlobals, KernelSource, KEvent, LineBreakpointRequest, Machine,
-  MachineSettings, RunMode,
-  Stop, StopReason, TaskRow,
+  BootOptions, BootResult, BreakpointResult, CompletionItem, DataTarget, DataWatch, DebugScope, DebugVariable, DmesgLine,
+  EvalContext, EvalResult, EventFilterId, ExitStatus, FrameInfo, FunctionBreakpointRequest, KernelFunctionLocation,
+  KernelGlobals, KernelSource, KEvent, LineBreakpointRequest, Machine, MachineSettings, RunMode, Stop, StopReason, TaskRow,
 } from './machine-types';
 import { Engine } from './machine/engine';
 import { VmPort } from './machine/vmport';
 import { kernelCatalog, kernelSourceList } from './machine/sources';
-import { globalsOf, stackOf, taskRow, userDepth } from './machine/inspect';
+import { globalsOf, taskRow, userDepth } from './machine/inspect';
 import { BreakpointTables, hitConditionMet, type Bp } from './machine/breakpoints';
-import { EvalError, evaluateRaw, formatValue, toEvalValue, truthyValue, type EvalScope, type Raw } from './machine/evaluate';
+import { evaluateRaw, truthyValue } from './debug/evaluate';
+import { Inspector } from './debug/inspector';
 
 export const DEFAULT_MAX_STEPS = 1_000_000;
 
@@ -99,6 +99,7 @@ export class KMachine implements Machine {
   /** Events before this index of k.events have been matched against the event filters. */
   private filterScan = 0;
   private lastStop: Pending | null = null;
+  private readonly inspector: Inspector;
 
   constructor(opts: BootOptions, readonly image: Image, settings: Required<MachineSettings>) {
     this.file = opts.file;
@@ -111,6 +112,11 @@ export class KMachine implements Machine {
     this.port.k = this.engine.k;
     this.bps = new BreakpointTables(image, opts.file);
     this.engine.userHook = (t, trap) => this.atUserPoint(t, trap);
+    const self = this;
+    this.inspector = new Inspector({
+      get k() { return self.engine.k; }, image, file: opts.file, host: this.port.host, machine: this,
+      lastPid: () => self.lastPid ?? self.mainPid,
+    });
   }
 
   start(main: { memory: ReturnType<typeof createMemory>; regs: VmRegs; comm: string }, moduleInit: string | undefined): void {
@@ -142,6 +148,8 @@ export class KMachine implements Machine {
   }
 
   run(mode: RunMode, sliceSteps = Infinity): Stop {
+    // Whatever inspection handed out describes the state before this run.
+    this.inspector.invalidate();
     // The end is final: asking again returns the same stop (with no new events), never more steps.
     if (this.ended) return this.finish(this.ended);
     if (this.paused) { this.paused = false; return this.finish({ reason: 'pause', pid: this.lastPid }); }
@@ -346,7 +354,7 @@ export class KMachine implements Machine {
     for (const b of list) {
       if (b.condition) {
         try {
-          if (!truthyValue(evaluateRaw(b.condition, this.scope(t, frame)))) continue;
+          if (!truthyValue(evaluateRaw(b.condition, this.inspector.scope(t, frame)))) continue;
         } catch (err) {
           message = `breakpoint condition '${b.condition}' could not be evaluated: ${err instanceof Error ? err.message : String(err)}`;
         }
@@ -388,13 +396,32 @@ export class KMachine implements Machine {
     return this.k.allTasks().filter((t) => t.pid > 0).map((t) => taskRow(this.k, t));
   }
 
-  task(pid: number): task_struct | undefined {
+  private task(pid: number): task_struct | undefined {
     return pid === 0 ? this.k.init_task : this.k.pid_hash.get(pid);
   }
 
   stack(pid: number): FrameInfo[] {
-    const t = this.task(pid);
-    return t ? stackOf(this.k, t, this.image, this.file) : [];
+    return this.inspector.stack(pid);
+  }
+
+  scopes(frameId: number): DebugScope[] {
+    return this.inspector.scopes(frameId);
+  }
+
+  variables(ref: number, start = 0, count = 0, filter?: 'indexed' | 'named'): DebugVariable[] {
+    return this.inspector.variables(ref, start, count, filter);
+  }
+
+  evaluate(expr: string, frameId?: number, context?: EvalContext): EvalResult {
+    return this.inspector.evaluate(expr, frameId, context);
+  }
+
+  completions(text: string, column: number, frameId?: number): CompletionItem[] {
+    return this.inspector.completions(text, column, frameId);
+  }
+
+  dataTarget(name: string, ref?: number, frameId?: number): DataTarget {
+    return this.inspector.dataTarget(name, ref, frameId);
   }
 
   kernelSources(): KernelSource[] {
@@ -438,76 +465,12 @@ export class KMachine implements Machine {
     return s;
   }
 
-  // ---- evaluation -----------------------------------------------------------------------------
-
-  /** The scope of frame `frame` of task t's stack(): kernel locals, or the scenario's variables. */
-  private scope(t: task_struct, frame: number): EvalScope {
-    const n = t.stack.length;
-    const base = t.vm_base < 0 ? n : Math.min(n, t.vm_base);
-    const above = n - base;
-    let local: (name: string) => Raw | undefined = () => undefined;
-    const kframe = (f: KFrame | undefined): void => {
-      if (!f) return;
-      const locals = f.locals as Record<string, unknown>;
-      local = (name) => (Object.prototype.hasOwnProperty.call(locals, name) ? this.raw(locals[name]) : undefined);
-    };
-    if (frame < above) kframe(t.stack[n - 1 - frame]);
-    else {
-      const regs = t.thread.regs;
-      const mem = this.k.memoryOf(t);
-      const users = regs instanceof VmRegs && mem && t.vm_base >= 0 && !t.exit_state ? vmFrames(regs.image, regs, mem) : [];
-      const ui = frame - above;
-      if (ui < users.length) {
-        const vars = users[ui].locals;
-        local = (name) => { const v = vars.find((x) => x.name === name); return v ? this.value(v.value) : undefined; };
-      } else kframe(t.stack[base - 1 - (ui - users.length)]);
-    }
-    return { k: this.k, current: t, local };
-  }
-
-  private raw(v: unknown): Raw {
-    if (v === undefined || v === null) return null;
-    if (typeof v === 'boolean') return v ? 1 : 0;
-    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'object') return v;
-    return null;
-  }
-
-  private value(v: Value | undefined): Raw {
-    if (v === undefined) return null;
-    if (typeof v === 'object') return this.k.taskOf(v);
-    return v;
-  }
-
-  evaluate(expr: string, pid?: number, frame = 0): EvalValue {
-    const t = this.task(pid ?? this.lastPid ?? this.mainPid);
-    if (!t) throw new EvalError(`no task has pid ${pid ?? this.lastPid}`);
-    const n = t.stack.length;
-    const above = t.vm_base < 0 ? n : n - Math.min(n, t.vm_base);
-    const regs = t.thread.regs;
-    const mem = this.k.memoryOf(t);
-    let vmError: string | undefined;
-    if (frame >= above && regs instanceof VmRegs && mem && t.vm_base >= 0 && !t.exit_state) {
-      const r = vmEvaluate(regs.image, regs, mem, this.port.host, expr, frame - above);
-      if (r.error === undefined && r.value !== undefined) return toEvalValue(this.value(r.value));
-      vmError = r.error;
-    }
-    try {
-      return toEvalValue(evaluateRaw(expr, this.scope(t, frame)));
-    } catch (err) {
-      const msg = err instanceof Error ? err.message : String(err);
-      throw new EvalError(vmError && /^No symbol/.test(msg) ? vmError : msg);
-    }
-  }
-
-  format(value: EvalValue): string {
-    return formatValue(value);
-  }
-
   sendSignal(pid: number, sig: number): number {
     const t = this.task(pid);
     if (!t || pid === 0 || t.exit_state) return -C.ESRCH;
     if (sig < 0 || sig > 64) return -C.EINVAL;
     if (sig !== 0) this.k.send_signal(sig, null, t, true);
+    this.inspector.invalidate();
     return 0;
   }
 }

@@ -5,9 +5,9 @@
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { isEventFilterId } from '../../sim-core/debug/events';
+import { dataId, parseDataId } from '../../sim-core/debug/protocol';
 import type { BreakpointResult, EventFilterId, Machine, Stop } from '../../sim-core/machine-types';
 import type { KernelFiles } from './kernelFiles';
-import { rewriteHelpers } from './console';
 import { checkItems } from './validate';
 
 type LineConv = (line: number) => number;
@@ -17,12 +17,6 @@ export interface KernelFunctionInfo {
   file: string;
   /** 1-based, as editors count. */
   line: number;
-}
-
-const DATA_ID = /^task\/(\d+)\/([A-Za-z_][A-Za-z0-9_]*)$/;
-
-export function dataId(pid: number, field: string): string {
-  return `task/${pid}/${field}`;
 }
 
 export class BreakpointBook {
@@ -80,7 +74,7 @@ export class BreakpointBook {
     const file = this.target(p);
     if (!file) return unverified(`${path.basename(p)} is neither this scenario (${path.basename(m.file)}) nor one of the displayed kernel sources.`);
     const results = m.setLineBreakpoints(file, bps.map((b) => ({
-      line: toMachine(b.line), condition: b.condition ? rewriteHelpers(b.condition) : undefined, hitCondition: b.hitCondition || undefined, logMessage: b.logMessage || undefined,
+      line: toMachine(b.line), condition: b.condition || undefined, hitCondition: b.hitCondition || undefined, logMessage: b.logMessage || undefined,
     })));
     const logs = new Map<number, string>();
     results.forEach((r, i) => { const msg = bps[i]?.logMessage; if (msg && r.verified) logs.set(r.id, msg); });
@@ -95,7 +89,7 @@ export class BreakpointBook {
     this.fnReq = { breakpoints: args.breakpoints.map((b) => ({ ...b })) };
     if (this.noDebug) return args.breakpoints.map(() => ({ verified: false, message: 'Breakpoints are ignored when the scenario runs without debugging.' }));
     const results = m.setFunctionBreakpoints(args.breakpoints.map((b) => ({
-      name: b.name.trim(), condition: b.condition ? rewriteHelpers(b.condition) : undefined, hitCondition: b.hitCondition || undefined,
+      name: b.name.trim(), condition: b.condition || undefined, hitCondition: b.hitCondition || undefined,
     })));
     const fns = new Map(this.kernelFunctionList().map((f) => [f.name, f]));
     return results.map((r) => {
@@ -124,8 +118,8 @@ export class BreakpointBook {
     const bad = checkItems(args.breakpoints, 'breakpoints', { dataId: 'string', accessType: 'string?', condition: 'string?', hitCondition: 'string?' });
     if (bad) throw new Error(`'setDataBreakpoints': ${bad}`);
     this.dataReq = { breakpoints: args.breakpoints.map((b) => ({ ...b })) };
-    const parsed = args.breakpoints.map((b) => DATA_ID.exec(b.dataId));
-    const watches = parsed.filter((x): x is RegExpExecArray => x !== null).map((x) => ({ pid: Number(x[1]), field: x[2] }));
+    const parsed = args.breakpoints.map((b) => parseDataId(b.dataId));
+    const watches = parsed.filter((x) => x !== undefined);
     const results = this.noDebug ? [] : m.setDataWatches(watches);
     this.watched = new Set();
     let j = 0;
@@ -133,7 +127,7 @@ export class BreakpointBook {
       if (!x) return { verified: false, message: `Unknown data breakpoint '${args.breakpoints[i].dataId}'.` };
       const r = results[j++];
       if (!r) return { verified: false, message: 'Breakpoints are ignored when the scenario runs without debugging.' };
-      if (r.verified) this.watched.add(`${x[1]}/${x[2]}`);
+      if (r.verified) this.watched.add(dataId(x.pid, x.field));
       return toDap(r, (l) => l + 1);
     });
   }
@@ -155,9 +149,9 @@ export class BreakpointBook {
     return !!ids && ids.length > 0 && ids.every((id) => this.logMessage(id) !== undefined);
   }
 
-  /** The logpoints' messages with `{expression}` replaced by values in the stopped context. */
+  /** The logpoints' messages with `{expression}` replaced by values in the stopped task's top frame. */
   logpointOutput(m: Machine, stop: Stop): string[] {
-    return (stop.breakpointIds ?? []).map((id) => `${interpolate(m, this.logMessage(id) ?? '', stop.pid)}\n`);
+    return (stop.breakpointIds ?? []).map((id) => `${interpolate(m, this.logMessage(id) ?? '')}\n`);
   }
 
   /** Every modelled kernel function with the line of its definition in the displayed source. */
@@ -176,15 +170,12 @@ function toDap(r: BreakpointResult, toClient: LineConv, source?: DebugProtocol.S
   return bp;
 }
 
-/** `{expr}` becomes the expression's value; `{{` and `}}` stand for braces. */
-export function interpolate(m: Machine, template: string, pid: number | undefined): string {
+/** `{expr}` becomes the expression's value (an error shows in place); `{{` and `}}` stand for braces. */
+export function interpolate(m: Machine, template: string): string {
   return template.replace(/\{\{|\}\}|\{([^{}]+)\}/g, (whole, expr: string | undefined) => {
     if (whole === '{{') return '{';
     if (whole === '}}') return '}';
-    try {
-      return m.format(m.evaluate(rewriteHelpers(String(expr).trim()), pid, 0));
-    } catch (e) {
-      return `<${e instanceof Error ? e.message : String(e)}>`;
-    }
+    const r = m.evaluate(String(expr).trim(), undefined, 'logpoint');
+    return r.error !== undefined ? `<${r.error}>` : r.value;
   });
 }

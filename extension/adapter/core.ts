@@ -14,7 +14,8 @@ import { BreakpointBook } from './breakpoints';
 import { KernelFiles } from './kernelFiles';
 import { formatDiagnostics, LaunchError, planLaunch, type KprocLaunchArgs, type LaunchPlan } from './launch';
 import { Inspector } from './inspect';
-import { viewRow, type ViewTaskRow } from './rows';
+import { sameRows, viewRow } from './rows';
+import { TASKS_EVENT, type ViewTaskRow } from '../../sim-core/debug/protocol';
 import { checkArguments } from './validate';
 
 /** Machine steps per slice: small enough that a pause request is read within a few milliseconds. */
@@ -43,6 +44,8 @@ export abstract class KprocSessionCore extends DebugSession {
   protected generation = 0;
   protected threads = new Set<number>();
   protected rowsCache?: TaskRow[];
+  /** The task table the client has (the last 'kproc/tasks' event). */
+  protected sentTasks?: ViewTaskRow[];
   protected lastStop?: Stop;
   protected lastPid?: number;
   protected stopCount = 0;
@@ -187,9 +190,10 @@ export abstract class KprocSessionCore extends DebugSession {
     this.plan = plan;
     this.launchArgs = launch;
     this.kfiles ??= new KernelFiles(result.machine.kernelSources());
-    this.inspector = new Inspector(result.machine, this.kfiles, this.book);
+    this.inspector = new Inspector(result.machine);
     this.book.attach(result.machine, this.kfiles, plan.noDebug);
     this.rowsCache = undefined;
+    this.sentTasks = undefined;
     this.lastStop = undefined;
     this.lastPid = undefined;
     this.phase = 'launched';
@@ -264,7 +268,6 @@ export abstract class KprocSessionCore extends DebugSession {
       return;
     }
     this.phase = 'running';
-    this.inspector?.invalidate();
     this.rowsCache = undefined;
     this.slice(mode, this.generation);
   }
@@ -338,7 +341,6 @@ export abstract class KprocSessionCore extends DebugSession {
     if (!m) return;
     this.stopCount++;
     this.lastStop = stop;
-    this.inspector?.onStop(stop);
     this.syncThreads();
     const pid = stop.pid !== undefined && this.threads.has(stop.pid) ? stop.pid : (this.lastPid !== undefined && this.threads.has(this.lastPid) ? this.lastPid : this.rows()[0]?.pid);
     if (stop.reason === 'exited' || (this.plan?.noDebug && stop.reason !== 'pause')) {
@@ -363,8 +365,15 @@ export abstract class KprocSessionCore extends DebugSession {
     this.sendEvent(ev);
   }
 
-  protected sendTasks(): void {
-    this.sendEvent(new Event('kproc/tasks', { tasks: this.taskTable() }));
+  /**
+   * The task table for the views. At a stop it is sent only when it differs from the one sent last
+   * (the client keeps the last table); `always` sends it anyway (after an action from the views).
+   */
+  protected sendTasks(always = false): void {
+    const table = this.taskTable();
+    if (!always && this.sentTasks && sameRows(this.sentTasks, table)) return;
+    this.sentTasks = table;
+    this.sendEvent(new Event(TASKS_EVENT, { tasks: table }));
   }
 
   protected taskTable(): ViewTaskRow[] {

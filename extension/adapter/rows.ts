@@ -1,17 +1,10 @@
 // The task table the extension's views draw ('kproc/tasks'), and thread names as the Call Stack
 // shows them; both built from the machine's rows.
 
+import type { ViewTaskRow } from '../../sim-core/debug/protocol';
 import type { TaskRow as MachineRow } from '../../sim-core/machine-types';
 
-/**
- * One row of the 'kproc/tasks' event and request (the contract with extension/client): the
- * machine's row with threadGroupLeader as a flag, and how long a zombie has waited.
- */
-export type ViewTaskRow =
-  & Pick<MachineRow, 'pid' | 'tgid' | 'ppid' | 'comm' | 'state' | 'stateName' | 'kthread' | 'onRunqueue' | 'nice'>
-  & Partial<Pick<MachineRow, 'exitCode' | 'exitSignal' | 'zombieSinceStep' | 'cpu' | 'vruntime'>>
-  & { threadGroupLeader: boolean; zombieSteps?: number };
-
+/** The machine's row as the views read it: threadGroupLeader as a flag, and how long a zombie has waited. */
 export function viewRow(r: MachineRow, steps: number): ViewTaskRow {
   const row: ViewTaskRow = {
     pid: r.pid, tgid: r.tgid, ppid: r.ppid, comm: r.comm, state: r.state, stateName: r.stateName,
@@ -25,9 +18,22 @@ export function viewRow(r: MachineRow, steps: number): ViewTaskRow {
   return row;
 }
 
+const FIELDS: ReadonlyArray<keyof ViewTaskRow> = [
+  'pid', 'tgid', 'ppid', 'comm', 'state', 'stateName', 'kthread', 'threadGroupLeader', 'exitCode', 'exitSignal',
+  'zombieSinceStep', 'zombieSteps', 'cpu', 'vruntime', 'onRunqueue', 'nice',
+];
+
+/** True when two tables show the same thing (same rows, in the same order, field by field). */
+export function sameRows(a: readonly ViewTaskRow[], b: readonly ViewTaskRow[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    for (const f of FIELDS) if (x[f] !== y[f]) return false;
+  }
+  return true;
+}
+
 /** `3 child [R]`: pid, comm, and the state letter as ps prints it. */
 export function threadName(r: MachineRow): string {
   return `${r.pid} ${r.comm} [${r.state}]`;
 }
-
-export const SIGNALS_FROM_VIEWS: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGCONT: 18, SIGSTOP: 19 };

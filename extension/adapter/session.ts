@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { SIGNALS_FROM_VIEWS } from '../../sim-core/debug/protocol';
 import type { FrameInfo } from '../../sim-core/machine-types';
 import { KprocSessionCore, UserError } from './core';
 import { exceptionInfo } from './inspect';
@@ -24,14 +25,14 @@ export class KprocDebugSession extends KprocSessionCore {
 
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     this.guard(response, () => {
-      const ins = this.inspect();
+      this.inspect();
       const pid = this.threadOf(args.threadId);
-      const all = ins.frames(pid);
+      const all = this.machine?.stack(pid) ?? [];
       const start = Math.max(0, args.startFrame ?? 0);
       const levels = args.levels && args.levels > 0 ? args.levels : all.length;
-      const frames = all.slice(start, start + levels).map((f, i) => {
+      const frames = all.slice(start, start + levels).map((f) => {
         const sf: DebugProtocol.StackFrame = {
-          id: ins.frameId(pid, start + i), name: f.name, source: this.sourceOf(f),
+          id: f.id, name: f.name, source: this.sourceOf(f),
           line: this.convertDebuggerLineToClient(f.line), column: this.convertDebuggerColumnToClient(0),
         };
         return sf;
@@ -79,14 +80,14 @@ export class KprocDebugSession extends KprocSessionCore {
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     this.guard(response, () => {
-      response.body = this.inspect().evaluate(args, this.lastPid);
+      response.body = this.inspect().evaluate(args);
       this.sendResponse(response);
     });
   }
 
   protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
     this.guard(response, () => {
-      response.body = { targets: this.inspect().completions(args, this.lastPid) };
+      response.body = { targets: this.inspect().completions(args) };
       this.sendResponse(response);
     });
   }
@@ -141,7 +142,7 @@ export class KprocDebugSession extends KprocSessionCore {
 
   protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
     this.guard(response, () => {
-      response.body = this.inspect().dataBreakpointInfo(args, this.lastPid);
+      response.body = this.inspect().dataBreakpointInfo(args);
       this.sendResponse(response);
     });
   }
@@ -171,17 +172,16 @@ export class KprocDebugSession extends KprocSessionCore {
         case 'kproc/sendSignal': {
           const m = this.needStopped();
           const a = args as { pid: number; signal: string };
-          const sig = ({ SIGKILL: 9, SIGTERM: 15, SIGCONT: 18, SIGSTOP: 19 } as Record<string, number>)[a.signal];
+          const sig = SIGNALS_FROM_VIEWS[a.signal];
           if (!sig) throw new UserError(`signal must be SIGKILL, SIGSTOP, SIGCONT or SIGTERM (got ${JSON.stringify(a.signal)})`);
           this.threadOf(a.pid);
           const rc = m.sendSignal(a.pid, sig);
           if (rc < 0) throw new UserError(`kill(${a.pid}, ${a.signal}) failed with ${rc === -3 ? 'ESRCH' : rc === -1 ? 'EPERM' : rc}`);
           // The signal is queued now and acted on when the task next runs, as with kill(2).
           this.rowsCache = undefined;
-          this.inspector?.invalidate();
           response.body = { pid: a.pid, signal: a.signal };
           this.sendResponse(response);
-          this.sendTasks();
+          this.sendTasks(true);
           return;
         }
         default:

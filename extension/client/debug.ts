@@ -3,7 +3,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { KprocDebugSession } from '../adapter/session';
 import { defaultLaunchConfig, noLaunchJsonConfig, resolveLaunchConfig, type KprocLaunchArguments, type KprocSettings } from './launchSchema';
 
 export const DEBUG_TYPE = 'kproc';
@@ -68,7 +67,7 @@ class KprocAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
     const inline = vscode.Uri.joinPath(this.extensionUri, 'dist', 'inlineAdapterMain.js').fsPath;
     if (readSettings(session.workspaceFolder).debugAdapter === 'inline' && fs.existsSync(inline)) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- a separate bundle, loaded on first use
-      const mod = require(inline) as { KprocDebugSession: new () => KprocDebugSession };
+      const mod = require(inline) as { KprocDebugSession: new () => vscode.DebugAdapter };
       return new vscode.DebugAdapterInlineImplementation(new mod.KprocDebugSession());
     }
     const adapter = vscode.Uri.joinPath(this.extensionUri, 'dist', 'adapter.js').fsPath;

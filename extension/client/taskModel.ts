@@ -1,10 +1,9 @@
 // Plain-data model behind the Tasks, Zombies and Run queue views, built from the adapter's
 // 'kproc/tasks' rows. No vscode import, so it is tested by mocha alone.
-import { signame } from '../../sim-core/kernel/consts';
-import type { ViewTaskRow } from '../adapter/rows';
+import { signalName, type ViewTaskRow } from '../../sim-core/debug/protocol';
 
-/** One task as the adapter reports it in the 'kproc/tasks' event and request: the adapter's
- *  definition is the contract, so the views read the very same type. */
+/** One task as the adapter reports it in the 'kproc/tasks' event and request: the shared
+ *  protocol module defines it for both sides. */
 export type TaskRow = ViewTaskRow;
 
 export interface TasksEventBody {
@@ -111,7 +110,7 @@ export function taskTooltip(row: TaskRow): string {
 export function exitDescription(row: TaskRow): string {
   if (row.exitCode === undefined) return 'exited';
   const sig = row.exitCode & 0x7f;
-  if (sig !== 0) return `killed by ${signame(sig)}${row.exitCode & 0x80 ? ' (core dumped)' : ''}`;
+  if (sig !== 0) return `killed by ${signalName(sig)}${row.exitCode & 0x80 ? ' (core dumped)' : ''}`;
   return `exited with code ${(row.exitCode >> 8) & 0xff}`;
 }
 

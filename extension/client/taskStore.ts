@@ -1,6 +1,7 @@
 // Holds the latest task table of the active 'kproc' debug session and tells the views when it
 // changes. One instance per activation, owned by context.subscriptions.
 import * as vscode from 'vscode';
+import { TASKS_EVENT } from '../../sim-core/debug/protocol';
 import { parseTasksBody, type TaskRow } from './taskModel';
 
 export class TaskStore implements vscode.Disposable {
@@ -14,7 +15,7 @@ export class TaskStore implements vscode.Disposable {
   constructor() {
     this.subscriptions.push(
       vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
-        if (e.session.type !== 'kproc' || e.event !== 'kproc/tasks') return;
+        if (e.session.type !== 'kproc' || e.event !== TASKS_EVENT) return;
         const rows = parseTasksBody(e.body);
         if (rows) this.update(e.session, rows);
       }),
@@ -52,7 +53,7 @@ export class TaskStore implements vscode.Disposable {
     const session = this.session();
     if (!session) return;
     try {
-      const rows = parseTasksBody(await session.customRequest('kproc/tasks'));
+      const rows = parseTasksBody(await session.customRequest(TASKS_EVENT));
       if (rows) this.update(session, rows);
     } catch {
       // An adapter that does not serve the request yet still sends the event at every stop.

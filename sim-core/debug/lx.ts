@@ -6,12 +6,12 @@ import type { FrameInfo, Machine, TaskRow } from '../machine-types';
 import { dmesgStamp, hex } from './decode';
 
 /** `TASK PID COMM` like lx-ps, with tgid, ppid and the state letter added. */
-export function lxPs(m: Machine): string {
+export function lxPs(m: Machine, addrOf: (pid: number) => number | undefined): string {
   const rows = m.tasks();
   const lines = [`${'TASK'.padEnd(18)} ${'PID'.padStart(6)} ${'TGID'.padStart(6)} ${'PPID'.padStart(6)} ST COMM`];
   for (const r of rows) {
-    const t = m.task(r.pid);
-    const addr = t ? hex(t.addr) : '?';
+    const a = addrOf(r.pid);
+    const addr = a !== undefined ? hex(a) : '?';
     lines.push(`${addr.padEnd(18)} ${String(r.pid).padStart(6)} ${String(r.tgid).padStart(6)} ${String(r.ppid).padStart(6)} ${r.state.padEnd(2)} ${r.kthread ? `[${r.comm}]` : r.comm}`);
   }
   return lines.join('\n');

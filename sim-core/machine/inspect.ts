@@ -46,33 +46,39 @@ export function frameLine(f: KFrame, top: boolean): number {
   return lines[Math.max(0, Math.min(lines.length - 1, i))];
 }
 
-function kernelFrame(f: KFrame, top: boolean): FrameInfo {
+function kernelFrame(f: KFrame, top: boolean, id: number): FrameInfo {
   const locals = f.fn.shown.map((name) => {
     const v = (f.locals as Record<string, unknown>)[name];
     return { name, value: describeValue('', name, v).value };
   });
-  return { name: f.fn.name, kind: 'kernel', file: f.fn.file, line: frameLine(f, top), locals };
+  return { id, name: f.fn.name, kind: 'kernel', file: f.fn.file, line: frameLine(f, top), locals };
 }
 
 /** Where the scenario code of a task lives: the scenario file, or a built-in program's path. */
-export function userFrames(t: task_struct, mem: ReturnType<Kernel['memoryOf']>, image: Image, file: string): FrameInfo[] {
+export function userFrames(t: task_struct, mem: ReturnType<Kernel['memoryOf']>, image: Image, file: string, idOf: (i: number) => number): FrameInfo[] {
   const regs = t.thread.regs;
   if (!(regs instanceof VmRegs) || !mem || regs.fn < 0) return [];
   const where = regs.image === image ? file : (t.mm ? t.mm.exe : t.comm);
-  return vmFrames(regs.image, regs, mem).map((f) => ({
-    name: f.function, kind: 'user' as const, file: where, line: f.line,
+  return vmFrames(regs.image, regs, mem).map((f, i) => ({
+    id: idOf(i), name: f.function, kind: 'user' as const, file: where, line: f.line,
     locals: f.locals.map((l) => ({ name: l.name, value: l.value === undefined ? '<unmapped>' : typeof l.value === 'object' ? `(struct task_struct *) task ${l.value.id}` : describeValue('', l.name, l.value).value })),
   }));
 }
 
-/** Kernel frames above the scenario code (top first), the scenario's frames, then the kernel frames below. */
-export function stackOf(k: Kernel, t: task_struct, image: Image, file: string): FrameInfo[] {
+/**
+ * Kernel frames above the scenario code (top first), the scenario's frames, then the kernel frames
+ * below; `idOf(index)` names each frame for the requests that refer to it.
+ */
+export function stackOf(k: Kernel, t: task_struct, image: Image, file: string, idOf: (index: number) => number): FrameInfo[] {
   const out: FrameInfo[] = [];
   const n = t.stack.length;
   const base = t.vm_base < 0 ? n : t.vm_base;
-  for (let i = n - 1; i >= base; i--) out.push(kernelFrame(t.stack[i], i === n - 1));
-  if (t.vm_base >= 0 && !t.exit_state) out.push(...userFrames(t, k.memoryOf(t), image, file));
-  for (let i = Math.min(base, n) - 1; i >= 0; i--) out.push(kernelFrame(t.stack[i], false));
+  for (let i = n - 1; i >= base; i--) out.push(kernelFrame(t.stack[i], i === n - 1, idOf(out.length)));
+  if (t.vm_base >= 0 && !t.exit_state) {
+    const at = out.length;
+    out.push(...userFrames(t, k.memoryOf(t), image, file, (i) => idOf(at + i)));
+  }
+  for (let i = Math.min(base, n) - 1; i >= 0; i--) out.push(kernelFrame(t.stack[i], false, idOf(out.length)));
   return out;
 }
 

@@ -160,7 +160,7 @@ describe('adapter session (scripted machine)', function () {
     assert.equal(task4.find((v) => v.name === 'flags')?.value, 'PF_EXITING (0x4)');
   });
 
-  it('evaluates C expressions, gdb helpers and lx- commands, with completions', async () => {
+  it('passes C expressions, gdb helpers and lx- commands to the machine, with completions', async () => {
     const stopped = dc.waitForEvent('stopped');
     await launch(dc, { program, stopOnEntry: true });
     await stopped;
@@ -169,8 +169,6 @@ describe('adapter session (scripted machine)', function () {
     assert.equal((await ev('p $lx_current()->pid')).result, '3');
     assert.equal((await ev('$lx_task_by_pid(1)->comm')).result, '"init"');
     assert.match((await ev('lx-pstree')).result, /init\(1\)\n`-fake\(3\)/);
-    assert.match((await ev('lx-list-check init_task.children')).result, /consistent: 1 entry/);
-    assert.equal((await ev('$container_of(init_task.children.next, "struct task_struct", "sibling")->pid')).result, '3');
     assert.match((await ev('lx-dmesg')).result, /^\[\s+0\.000123\] Booting/);
     assert.match((await ev('bt')).result, /^#0  main \(c=4\) at .*fake\.kproc:3$/);
     assert.match((await ev('info threads')).result, /\* 3\s+Task 3 "fake" \[R\]/);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describeStruct } from '../../sim-core/debug/fields';
 import { hex } from '../../sim-core/debug/decode';
 import { kaddr, PAGE_OFFSET } from '../../sim-core/kernel/task';
-import { bootSource, FILE, runUntil } from '../machine/helpers';
+import { bootSource, FILE, kernelTask, runUntil } from '../machine/helpers';
 
 describe('kernel: kaddr', () => {
   it('small neighbours get distinct addresses that survive the double', () => {
@@ -26,7 +26,7 @@ describe('kernel: kaddr', () => {
     assert.equal(stop.reason, 'breakpoint');
     const shown: string[] = [];
     for (const pid of [3, 4]) {
-      const t = m.task(pid);
+      const t = kernelTask(m, pid);
       assert.ok(t);
       const fields = describeStruct('task_struct', t);
       for (const name of ['mm', 'files', 'fs', 'signal', 'sighand', 'cred']) {

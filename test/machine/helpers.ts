@@ -1,5 +1,6 @@
 // Shared scenario and helpers for machine tests: boot a source, run to a stop, run to the end.
-import { boot } from '../../sim-core/machine';
+import type { task_struct } from '../../sim-core/kernel/task';
+import { boot, KMachine } from '../../sim-core/machine';
 import type { KEvent, Machine, RunMode, Stop } from '../../sim-core/machine-types';
 
 /** Lines are 0-based in the machine's API: the comments give each line's number. */
@@ -57,4 +58,17 @@ export function runToEnd(m: Machine, slice = 5000): { stops: Stop[]; events: KEv
     if (s.reason === 'exited' || s.reason === 'deadlock' || s.reason === 'budget' || s.reason === 'panic') return { stops, events };
     if (stops.length > 10000) throw new Error('too many stops');
   }
+}
+
+/** The kernel's task_struct of a pid, for tests that look at the kernel's state itself. */
+export function kernelTask(m: Machine, pid: number): task_struct | undefined {
+  return m instanceof KMachine ? m.engine.k.pid_hash.get(pid) : undefined;
+}
+
+/** The value text of `expr` in task `pid`'s top frame (default: the last stop's task); throws on an error. */
+export function valueOf(m: Machine, expr: string, pid?: number): string {
+  const frame = pid === undefined ? undefined : m.stack(pid)[0]?.id;
+  const r = m.evaluate(expr, frame);
+  if (r.error !== undefined) throw new Error(r.error);
+  return r.value;
 }

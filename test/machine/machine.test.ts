@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { boot } from '../../sim-core/machine';
 import * as C from '../../sim-core/kernel/consts';
 import type { KEvent } from '../../sim-core/machine-types';
-import { bootSource, FILE, FORK_WAIT, runToEnd, runUntil } from './helpers';
+import { bootSource, FILE, FORK_WAIT, kernelTask, runToEnd, runUntil, valueOf } from './helpers';
 
 describe('machine: boot and run', () => {
   it('boots init, kthreadd and the scenario as pid 3, stopped before main runs', () => {
@@ -119,8 +119,8 @@ describe('machine: breakpoints', () => {
     const names = m.stack(3).map((f) => f.name);
     assert.deepEqual(names, ['copy_process', 'kernel_clone', '__x64_sys_fork', 'main']);
     assert.equal(m.stack(3)[0].file, 'kernel/fork.c');
-    assert.equal(m.format(m.evaluate('clone_flags & CLONE_THREAD', 3)), '0');
-    assert.equal(m.format(m.evaluate('current->real_parent->pid', 3)), '1');
+    assert.equal(valueOf(m, 'clone_flags & CLONE_THREAD', 3), '0');
+    assert.equal(valueOf(m, 'current->real_parent->pid', 3), '1');
   });
 
   it('stops at a scenario function', () => {
@@ -129,7 +129,7 @@ describe('machine: breakpoints', () => {
     const s = runUntil(m, { kind: 'continue' });
     assert.deepEqual([s.reason, s.pid], ['function breakpoint', 4]);
     assert.deepEqual(m.stack(4).slice(0, 2).map((f) => f.name), ['helper', 'main']);
-    assert.equal(m.format(m.evaluate('x', 4)), '6');
+    assert.equal(valueOf(m, 'x', 4), '6');
   });
 
   it('stops at a line of a displayed kernel source, with a condition on a kernel local', () => {
@@ -145,7 +145,7 @@ describe('machine: breakpoints', () => {
     assert.deepEqual([s.reason, s.pid], ['breakpoint', 3]);
     assert.equal(m.stack(3)[0].name, 'wait_task_zombie');
     assert.equal(m.stack(3)[0].line, bp.line);
-    assert.equal(m.format(m.evaluate('p->pid', 3)), '4');
+    assert.equal(valueOf(m, 'p->pid', 3), '4');
   });
 
   it('stops on an event filter with the event', () => {
@@ -154,8 +154,8 @@ describe('machine: breakpoints', () => {
     const s = runUntil(m, { kind: 'continue' });
     assert.equal(s.reason, 'event');
     assert.ok(s.event && s.event.kind === 'zombie' && s.event.pid === 4);
-    assert.equal(m.evaluate('find_task_by_vpid(4)->exit_state').kind, 'int');
-    assert.equal(m.format(m.evaluate('find_task_by_vpid(4)->exit_state == EXIT_ZOMBIE')), '1');
+    assert.equal(m.evaluate('find_task_by_vpid(4)->exit_state').type, 'int');
+    assert.equal(valueOf(m, 'find_task_by_vpid(4)->exit_state == EXIT_ZOMBIE'), '1');
   });
 
   it('stops when a watched task_struct field changes', () => {
@@ -164,7 +164,7 @@ describe('machine: breakpoints', () => {
     assert.equal(w.verified, true);
     const s = runUntil(m, { kind: 'continue' });
     assert.deepEqual([s.reason, s.pid, s.breakpointIds], ['data breakpoint', 3, [w.id]]);
-    assert.equal(m.task(3)?.__state, C.TASK_INTERRUPTIBLE);
+    assert.equal(kernelTask(m, 3)?.__state, C.TASK_INTERRUPTIBLE);
     assert.match(s.message ?? '', /__state changed from 0 to 1/);
   });
 });
@@ -190,7 +190,7 @@ describe('machine: stepping', () => {
     const s = runUntil(m, { kind: 'step', pid: 3, action: 'out', granularity: 'kernel' });
     assert.equal(s.reason, 'step');
     assert.deepEqual(m.stack(3).map((f) => f.name), ['kernel_clone', '__x64_sys_fork', 'main']);
-    assert.ok(m.task(4), 'the child exists once copy_process has returned');
+    assert.ok(kernelTask(m, 4), 'the child exists once copy_process has returned');
   });
 
   it('steps over a statement, and over a blocking waitpid while the child runs', () => {

@@ -1,14 +1,15 @@
-// The C expression evaluator of conditions, logpoints, watches and the debug console: reads
-// (never writes) kernel objects, frame locals, kernel globals and the catalog's constants.
+// The debugger's one C expression evaluator: breakpoint conditions, logpoints, watches, hovers,
+// the Variables pane's pointers and the debug console all read through it. It reads (never
+// writes) kernel objects, frame locals, kernel globals and the catalog's constants, and follows
+// list_heads with container_of the way the kernel's gdb helpers do.
 import type { Expr } from '../lang/ast';
 import { lookupConstant } from '../lang/builtins';
 import { parse } from '../lang/parser';
-import { ListHead } from '../kernel/list';
+import { ListHead, list_first_entry } from '../kernel/list';
 import type { Kernel } from '../kernel/kernel';
 import type { task_struct } from '../kernel/task';
 import { NSEC_PER_JIFFY } from '../kernel/sched';
-import { pointerText } from '../debug/decode';
-import type { EvalValue } from '../machine-types';
+import { pointerText } from './decode';
 
 /** A value while evaluating: numbers, strings, kernel objects, NULL. */
 export type Raw = number | string | object | null;
@@ -99,6 +100,7 @@ const WAIT_MACROS: Record<string, (s: number) => number> = {
 function call(e: Extract<Expr, { kind: 'Call' }>, s: EvalScope): Raw {
   if (e.callee.kind !== 'Ident') throw new EvalError('only named functions can be called');
   const name = e.callee.name;
+  if (name === 'container_of' || name === 'list_entry') return containerOf(e.args, s);
   const args = e.args.map((a) => value(a, s));
   const n = (i: number): number => toNumber(args[i] ?? 0, name);
   switch (name) {
@@ -108,6 +110,7 @@ function call(e: Extract<Expr, { kind: 'Call' }>, s: EvalScope): Raw {
     case 'get_current': return s.current;
     case 'thread_group_leader': { const t = args[0] ?? null; return field(t, 'group_leader') === t ? 1 : 0; }
     case 'list_empty': { const h = args[0]; return h instanceof ListHead ? (h.next === h ? 1 : 0) : 1; }
+    case 'list_first_entry_or_null': return args[0] instanceof ListHead ? list_first_entry(args[0]) as Raw : null;
     case 'IS_ERR': return n(0) < 0 && n(0) >= -4095 ? 1 : 0;
     case 'PTR_ERR': return n(0);
     default: break;
@@ -115,6 +118,33 @@ function call(e: Extract<Expr, { kind: 'Call' }>, s: EvalScope): Raw {
   const w = WAIT_MACROS[name];
   if (w) return w(n(0));
   throw new EvalError(`the debugger cannot call '${name}' (it may change state)`);
+}
+
+/** The name a type argument spells: `"struct task_struct"`, `struct task_struct` or `task_struct`. */
+function typeArg(e: Expr | undefined): string | undefined {
+  if (!e) return undefined;
+  if (e.kind === 'String') return e.value.replace(/^\s*struct\s+/, '').trim();
+  if (e.kind === 'Ident') return e.name;
+  return undefined;
+}
+
+/**
+ * container_of(ptr, type, member), list_entry(ptr, type, member): the struct a list_head node is
+ * embedded in. The type and member may be written as strings, as the gdb helper spells them.
+ */
+function containerOf(args: readonly Expr[], s: EvalScope): Raw {
+  if (args.length !== 3) throw new EvalError('container_of takes three arguments: (ptr, "struct type", "member")');
+  const ptr = value(args[0], s);
+  const type = typeArg(args[1]);
+  if (!type) throw new EvalError('container_of: name the type as a string, for example "struct task_struct"');
+  let owner: unknown;
+  if (ptr instanceof ListHead) owner = ptr.owner;
+  else if (isRecord(ptr) && ptr.type === type) owner = ptr;
+  else throw new EvalError('container_of: the pointer is not a list_head');
+  if (owner === null) throw new EvalError(`container_of: it is a list head, not an entry embedded in a struct ${type}`);
+  const ownerType = isRecord(owner as Raw) ? (owner as { type?: unknown }).type : undefined;
+  if (ownerType !== type) throw new EvalError(`container_of: the entry is embedded in a struct ${typeof ownerType === 'string' ? ownerType : '?'}, not ${type}`);
+  return owner as Raw;
 }
 
 function ident(name: string, s: EvalScope): Raw {
@@ -206,9 +236,17 @@ export function value(e: Expr, s: EvalScope): Raw {
   }
 }
 
-/** Evaluates `text`; throws an Error with a readable message. */
+/** gdb's convenience functions, spelled as the C evaluator reads them. */
+export function rewriteHelpers(expr: string): string {
+  return expr
+    .replace(/\$lx_current\s*\(\s*\)/g, 'current')
+    .replace(/\$lx_task_by_pid\s*\(/g, 'find_task_by_vpid(')
+    .replace(/\$container_of\s*\(/g, 'container_of(');
+}
+
+/** Evaluates `text`; throws an EvalError with a readable message. */
 export function evaluateRaw(text: string, s: EvalScope): Raw {
-  const e = parseExpression(text);
+  const e = parseExpression(rewriteHelpers(text));
   if (typeof e === 'string') throw new EvalError(e);
   return value(e, s);
 }
@@ -217,37 +255,24 @@ export function truthyValue(v: Raw): boolean {
   return truthy(v);
 }
 
-export function toEvalValue(v: Raw): EvalValue {
-  if (typeof v === 'number') return { kind: 'int', value: v };
-  if (typeof v === 'string') return { kind: 'string', value: v };
-  if (v === null) return { kind: 'object', type: 'void', value: null };
+/** How the console prints a value: numbers, quoted strings, typed pointers. */
+export function formatRaw(v: Raw): string {
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v === null) return 'NULL';
+  const rec = v as { type?: unknown; addr?: unknown; pid?: unknown; comm?: unknown };
+  if (rec.type === 'task_struct') return `${pointerText('task_struct', typeof rec.addr === 'number' ? rec.addr : null)} (pid ${String(rec.pid)}, "${String(rec.comm)}")`;
+  if (v instanceof ListHead) return '(struct list_head)';
+  const type = typeof rec.type === 'string' ? rec.type : Array.isArray(v) ? 'array' : 'struct';
+  return typeof rec.addr === 'number' ? pointerText(type, rec.addr) : `(${type})`;
+}
+
+/** The C type of a value, as the console reports it. */
+export function typeOfRaw(v: Raw): string {
+  if (typeof v === 'number') return 'int';
+  if (typeof v === 'string') return 'char *';
+  if (v === null) return 'void *';
+  if (v instanceof ListHead) return 'struct list_head';
   const type = (v as { type?: unknown }).type;
-  if (type === 'task_struct') return { kind: 'task', task: v as task_struct };
-  if (v instanceof ListHead) return { kind: 'object', type: 'list_head', value: v };
-  return { kind: 'object', type: typeof type === 'string' ? type : Array.isArray(v) ? 'array' : 'struct', value: v };
-}
-
-export function formatValue(v: EvalValue): string {
-  switch (v.kind) {
-    case 'int': return String(v.value);
-    case 'string': return JSON.stringify(v.value);
-    case 'task': return v.task ? `${pointerText('task_struct', v.task.addr)} (pid ${v.task.pid}, "${v.task.comm}")` : pointerText('task_struct', null);
-    default: {
-      if (v.value === null) return 'NULL';
-      const addr = (v.value as { addr?: unknown }).addr;
-      if (v.value instanceof ListHead) return '(struct list_head)';
-      return typeof addr === 'number' ? pointerText(v.type, addr) : `(${v.type})`;
-    }
-  }
-}
-
-/** Expands `{expr}` in a logpoint message; an error shows in place of its value. */
-export function interpolate(message: string, s: EvalScope): string {
-  return message.replace(/\{([^{}]+)\}/g, (_m, expr: string) => {
-    try {
-      return formatValue(toEvalValue(evaluateRaw(expr, s)));
-    } catch (e) {
-      return `<${e instanceof Error ? e.message : String(e)}>`;
-    }
-  });
+  return typeof type === 'string' ? `struct ${type} *` : 'struct';
 }

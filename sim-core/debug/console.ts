@@ -1,0 +1,90 @@
+// The debug console: the kernel gdb helpers' commands (lx-ps, lx-pstree, lx-dmesg, lx-list-check),
+// gdb's bt, info threads and p, and C expressions, all read through the one C evaluator.
+
+import { ListHead, list_entries } from '../kernel/list';
+import type { Machine } from '../machine-types';
+import { CONSOLE_COMMANDS, CONVENIENCE_FUNCTIONS } from './complete';
+import { formatRaw, type Raw } from './evaluate';
+import { describeValue, isObject, isTask, type Expansion } from './fields';
+import { bt, infoThreads, lxDmesg, lxListCheck, lxPs, lxPstree } from './lx';
+
+export interface ConsoleResult {
+  result: string;
+  type?: string;
+  child?: Expansion;
+}
+
+/** What the console needs of the stopped machine. */
+export interface ConsoleHost {
+  readonly machine: Machine;
+  /** Evaluates a C expression in the selected task and frame; throws with a readable message. */
+  evaluate(expr: string): Raw;
+  /** The kernel address of a task_struct, for lx-ps. */
+  taskAddr(pid: number): number | undefined;
+  /** The selected task. */
+  readonly pid: number | undefined;
+}
+
+/** Runs one console line: a command, or an expression to print. Throws with a readable message. */
+export function runConsole(input: string, host: ConsoleHost): ConsoleResult {
+  const text = input.trim();
+  const [word] = text.split(/\s+/, 1);
+  const rest = text.slice(word.length).trim();
+  const m = host.machine;
+  switch (word) {
+    case '': case 'help': return { result: help() };
+    case 'lx-ps': return { result: lxPs(m, (pid) => host.taskAddr(pid)) };
+    case 'lx-pstree': return { result: lxPstree(m) };
+    case 'lx-dmesg': return { result: lxDmesg(m) };
+    case 'lx-list-check': {
+      const arg = rest || 'init_task.tasks';
+      const head = host.evaluate(arg);
+      if (!(head instanceof ListHead)) throw new Error(`lx-list-check: ${arg} is not a struct list_head`);
+      return { result: lxListCheck(head, arg) };
+    }
+    case 'bt': case 'backtrace': case 'where':
+      if (host.pid === undefined) throw new Error('No task is selected.');
+      return { result: bt(m, host.pid) };
+    case 'info':
+      if (/^threads$/.test(rest)) return { result: infoThreads(m, host.pid) };
+      throw new Error(`Undefined info command: "${rest}". Try "info threads".`);
+    case 'p': case 'print': case 'p/x': case 'print/x':
+      if (!rest) throw new Error('p needs an expression, for example: p current->pid');
+      return expression(rest, host, word.endsWith('/x'));
+    default:
+      return expression(text, host, false);
+  }
+}
+
+/** An expression's value; `*` before a helper or a parenthesised pointer shows the struct itself. */
+export function expression(expr: string, host: ConsoleHost, asHex: boolean): ConsoleResult {
+  let e = expr;
+  let deref = false;
+  if (/^\*\s*\$/.test(e) || /^\*\s*\(/.test(e)) { deref = true; e = e.replace(/^\*\s*/, ''); }
+  const v = host.evaluate(e);
+  if (typeof v === 'number') return asHex ? { result: `0x${(v >>> 0).toString(16)}`, type: 'int' } : { result: String(v), type: 'int' };
+  if (typeof v === 'string') return { result: JSON.stringify(v), type: 'char *' };
+  const shown = present(v, deref);
+  return deref ? shown : { ...shown, result: formatRaw(v) };
+}
+
+/** A kernel object as a console value: a pointer that expands, or with `*` its fields inline. */
+function present(obj: unknown, deref: boolean): ConsoleResult {
+  const f = describeValue('eval', 'value', obj);
+  if (deref && isTask(obj)) {
+    return { result: `{pid = ${obj.pid}, tgid = ${obj.tgid}, comm = "${obj.comm}", ...}`, type: 'struct task_struct', child: f.child };
+  }
+  if (deref && isObject(obj) && !(obj instanceof ListHead)) return { result: '{...}', type: f.type?.replace(/ \*$/, ''), child: f.child };
+  if (obj instanceof ListHead) {
+    return { result: f.value, type: 'struct list_head', child: { kind: 'list', type: 'list_head', items: list_entries(obj) } };
+  }
+  return { result: f.value, type: f.type, child: f.child };
+}
+
+function help(): string {
+  const lines = ['The console understands:'];
+  for (const [c, d] of CONSOLE_COMMANDS) lines.push(`  ${c.padEnd(18)} ${d}`);
+  for (const [c, d] of CONVENIENCE_FUNCTIONS) lines.push(`  ${c.padEnd(18)} ${d}`);
+  lines.push('  and C expressions over the stopped task: current->real_parent->pid, find_task_by_vpid(5)->exit_state, nr_threads');
+  return lines.join('\n');
+}
