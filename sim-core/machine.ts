@@ -112,10 +112,9 @@ export class KMachine implements Machine {
     this.port.k = this.engine.k;
     this.bps = new BreakpointTables(image, opts.file);
     this.engine.userHook = (t, trap) => this.atUserPoint(t, trap);
-    const self = this;
     this.inspector = new Inspector({
-      get k() { return self.engine.k; }, image, file: opts.file, host: this.port.host, machine: this,
-      lastPid: () => self.lastPid ?? self.mainPid,
+      k: this.engine.k, image, file: opts.file, host: this.port.host, machine: this,
+      lastPid: () => this.lastPid ?? this.mainPid,
     });
   }
 
