@@ -17,7 +17,7 @@ import { VmPort } from './machine/vmport';
 import { kernelCatalog, kernelSourceList } from './machine/sources';
 import { globalsOf, taskRow, userDepth } from './machine/inspect';
 import { BreakpointTables, hitConditionMet, type Bp } from './machine/breakpoints';
-import { evaluateRaw, truthyValue } from './debug/evaluate';
+import { truthyValue } from './debug/evaluate';
 import { Inspector } from './debug/inspector';
 
 export const DEFAULT_MAX_STEPS = 1_000_000;
@@ -353,7 +353,7 @@ export class KMachine implements Machine {
     for (const b of list) {
       if (b.condition) {
         try {
-          if (!truthyValue(evaluateRaw(b.condition, this.inspector.scope(t, frame)))) continue;
+          if (!truthyValue(this.inspector.evaluateIn(b.condition, t.pid, frame))) continue;
         } catch (err) {
           message = `breakpoint condition '${b.condition}' could not be evaluated: ${err instanceof Error ? err.message : String(err)}`;
         }

@@ -9,6 +9,7 @@ import { ListHead, list_first_entry } from '../kernel/list';
 import type { Kernel } from '../kernel/kernel';
 import type { task_struct } from '../kernel/task';
 import { NSEC_PER_JIFFY } from '../kernel/sched';
+import { readExpression, type Image, type ReadResult, type UserMemory, type UserRegs, type VmHost } from '../vm';
 import { pointerText } from './decode';
 
 /** A value while evaluating: numbers, strings, kernel objects, NULL. */
@@ -236,6 +237,67 @@ export function value(e: Expr, s: EvalScope): Raw {
   }
 }
 
+/** Calls that read the scenario's memory or decode values, evaluated in its frames. */
+const USER_READ_CALLS: ReadonlySet<string> = new Set([
+  'WIFEXITED', 'WEXITSTATUS', 'WIFSIGNALED', 'WTERMSIG', 'WCOREDUMP', 'WIFSTOPPED', 'WSTOPSIG', 'WIFCONTINUED',
+  'strcmp', 'strncmp', 'strlen', 'atoi', 'atol', 'abs', 'labs', 'strerror', 'sigismember', 'IS_ERR', 'PTR_ERR', 'msecs_to_jiffies',
+]);
+
+/** Calls that read kernel objects (see call() above). */
+const KERNEL_READ_CALLS: ReadonlySet<string> = new Set([
+  'find_task_by_vpid', 'find_task_by_pid_ns', 'pid_task', 'task_pid_nr', 'task_pid_vnr', 'task_tgid_nr', 'task_tgid_vnr',
+  'get_current', 'thread_group_leader', 'list_empty', 'list_first_entry_or_null', 'container_of', 'list_entry',
+]);
+
+/**
+ * Why the debugger refuses to evaluate `e` (it would change state, or it needs the kernel when
+ * there is none), or null. One rule for every frame: nothing the debugger evaluates writes.
+ */
+export function sideEffect(e: Expr, withKernel: boolean): string | null {
+  switch (e.kind) {
+    case 'Assign': return 'assignments';
+    case 'Postfix': return 'increments and decrements';
+    case 'Unary': return e.op === '++' || e.op === '--' ? 'increments and decrements' : sideEffect(e.operand, withKernel);
+    case 'Call': {
+      const name = e.callee.kind === 'Ident' ? e.callee.name : '';
+      const ok = USER_READ_CALLS.has(name) || (withKernel && KERNEL_READ_CALLS.has(name));
+      if (!ok) return withKernel ? `calls that may change state ('${name || 'a function pointer'}')` : 'calls that change state or need the kernel';
+      for (const a of e.args) { const r = sideEffect(a, withKernel); if (r) return r; }
+      return null;
+    }
+    case 'Binary': case 'Comma': return sideEffect(e.left, withKernel) ?? sideEffect(e.right, withKernel);
+    case 'Conditional': return sideEffect(e.test, withKernel) ?? sideEffect(e.consequent, withKernel) ?? sideEffect(e.alternate, withKernel);
+    case 'Member': return sideEffect(e.object, withKernel);
+    case 'Index': return sideEffect(e.object, withKernel) ?? sideEffect(e.index, withKernel);
+    case 'Cast': return sideEffect(e.operand, withKernel);
+    case 'Ident': return !withKernel && (e.name === 'current' || e.name === 'jiffies') ? `'${e.name}' (it needs the kernel)` : null;
+    default: return null;
+  }
+}
+
+/** Parses and checks an expression: the tree, or an EvalError saying what is wrong with it. */
+export function checkedExpression(text: string, withKernel: boolean): Expr {
+  const e = parseExpression(rewriteHelpers(text));
+  if (typeof e === 'string') throw new EvalError(e);
+  const effect = sideEffect(e, withKernel);
+  if (effect) throw new EvalError(`the debugger does not evaluate ${effect}`);
+  return e;
+}
+
+/**
+ * Evaluates an expression over a scenario thread's frame `frame` alone (no kernel): its typed
+ * locals, globals and #defines, read through the scenario's compiler. Never throws.
+ */
+export function evaluateUser(image: Image, regs: UserRegs, mem: UserMemory, host: VmHost | null, text: string, frame = 0): ReadResult {
+  let e: Expr;
+  try {
+    e = checkedExpression(text, false);
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
+  return readExpression(image, regs, mem, host, e, frame);
+}
+
 /** gdb's convenience functions, spelled as the C evaluator reads them. */
 export function rewriteHelpers(expr: string): string {
   return expr
@@ -244,11 +306,9 @@ export function rewriteHelpers(expr: string): string {
     .replace(/\$container_of\s*\(/g, 'container_of(');
 }
 
-/** Evaluates `text`; throws an EvalError with a readable message. */
+/** Evaluates `text` over kernel objects and a kernel frame's locals; throws an EvalError with a readable message. */
 export function evaluateRaw(text: string, s: EvalScope): Raw {
-  const e = parseExpression(rewriteHelpers(text));
-  if (typeof e === 'string') throw new EvalError(e);
-  return value(e, s);
+  return value(checkedExpression(text, true), s);
 }
 
 export function truthyValue(v: Raw): boolean {

@@ -7,10 +7,10 @@ import type { Kernel } from '../kernel/kernel';
 import type { task_struct } from '../kernel/task';
 import type { FrameInfo, Machine } from '../machine-types';
 import { stackOf } from '../machine/inspect';
-import { evaluate as vmEvaluate, frames as vmFrames, VmRegs, type Image, type Value, type VmHost } from '../vm';
+import { frames as vmFrames, readExpression, VmRegs, type Image, type Value, type VmHost } from '../vm';
 import { complete } from './complete';
 import { runConsole, expression, type ConsoleHost, type ConsoleResult } from './console';
-import { EvalError, evaluateRaw, type EvalScope, type Raw } from './evaluate';
+import { checkedExpression, EvalError, value, type EvalScope, type Raw } from './evaluate';
 import { describeStruct, describeValue, isObject, isTask, type FieldView } from './fields';
 import { dataId, type CompletionItem, type DataTarget, type DebugScope, type DebugVariable, type EvalContext, type EvalResult } from './protocol';
 import { PAGE, ValueStore, type ScopeSource } from './values';
@@ -149,7 +149,7 @@ export class Inspector implements ScopeSource {
   // ---- evaluation -------------------------------------------------------------------------------
 
   /** The scope of frame `frame` of task t's stack(): kernel locals, or the scenario's variables. */
-  scope(t: task_struct, frame: number): EvalScope {
+  private scope(t: task_struct, frame: number): EvalScope {
     const k = this.t.k;
     const n = t.stack.length;
     const base = t.vm_base < 0 ? n : Math.min(n, t.vm_base);
@@ -182,24 +182,26 @@ export class Inspector implements ScopeSource {
 
   /**
    * Evaluates a C expression in task `pid`'s frame `frame`; throws an EvalError with a readable
-   * message. In the scenario's frames, its typed variables (pointers, arrays, structs in user
-   * memory) are read first; kernel names and objects come from the kernel.
+   * message. The expression is parsed and checked once; in the scenario's frames its typed
+   * variables (pointers, arrays, structs in user memory) are read first, through the scenario's
+   * compiler; kernel names and objects come from the kernel.
    */
   evaluateIn(expr: string, pid: number, frame = 0): Raw {
     const t = this.task(pid);
     if (!t) throw new EvalError(`no task has pid ${pid}`);
+    const e = checkedExpression(expr, true);
     const n = t.stack.length;
     const above = t.vm_base < 0 ? n : n - Math.min(n, t.vm_base);
     const regs = t.thread.regs;
     const mem = this.t.k.memoryOf(t);
     let vmError: string | undefined;
     if (frame >= above && regs instanceof VmRegs && mem && t.vm_base >= 0 && !t.exit_state) {
-      const r = vmEvaluate(regs.image, regs, mem, this.t.host, expr, frame - above);
+      const r = readExpression(regs.image, regs, mem, this.t.host, e, frame - above);
       if (r.error === undefined && r.value !== undefined) return this.userValue(r.value);
       vmError = r.error;
     }
     try {
-      return evaluateRaw(expr, this.scope(t, frame));
+      return value(e, this.scope(t, frame));
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       throw new EvalError(vmError && /^No symbol/.test(msg) ? vmError : msg);

@@ -1,7 +1,8 @@
 // What the debugger reads from a thread: its call stack with the locals in scope and their
-// values, and side-effect-free expressions evaluated in a frame for the debug console.
+// values, and the typed read of the scenario's memory behind the debugger's C evaluator
+// (sim-core/debug/evaluate.ts parses and checks the expression; here it is compiled with the
+// scenario's own compiler, so pointers, arrays and structs mean what they mean when it runs).
 import type { Expr } from '../lang/ast';
-import { parse } from '../lang/parser';
 import { Module } from './builder';
 import { StmtCompiler } from './compile-stmt';
 import { typeName, type CType } from './ctypes';
@@ -60,64 +61,30 @@ export function frames(image: Image, regs: UserRegs, mem: UserMemory): UserFrame
   });
 }
 
-export interface EvalResult {
+export interface ReadResult {
   value?: Value;
   /** C type of the result, as the debugger displays it. */
   type?: string;
   error?: string;
 }
 
-/** Calls the debug console may make: they read, never write. */
-const READ_ONLY_CALLS: ReadonlySet<string> = new Set([
-  'WIFEXITED', 'WEXITSTATUS', 'WIFSIGNALED', 'WTERMSIG', 'WCOREDUMP', 'WIFSTOPPED', 'WSTOPSIG', 'WIFCONTINUED',
-  'strcmp', 'strncmp', 'strlen', 'atoi', 'atol', 'abs', 'labs', 'strerror', 'sigismember', 'IS_ERR', 'PTR_ERR', 'msecs_to_jiffies',
-]);
-
-function sideEffect(e: Expr): string | null {
-  switch (e.kind) {
-    case 'Assign': return 'assignments';
-    case 'Postfix': return 'increments and decrements';
-    case 'Unary': return e.op === '++' || e.op === '--' ? 'increments and decrements' : sideEffect(e.operand);
-    case 'Call':
-      if (e.callee.kind !== 'Ident' || !READ_ONLY_CALLS.has(e.callee.name)) return 'calls that change state or need the kernel';
-      for (const a of e.args) { const s = sideEffect(a); if (s) return s; }
-      return null;
-    case 'Binary': case 'Comma': return sideEffect(e.left) ?? sideEffect(e.right);
-    case 'Conditional': return sideEffect(e.test) ?? sideEffect(e.consequent) ?? sideEffect(e.alternate);
-    case 'Member': return sideEffect(e.object);
-    case 'Index': return sideEffect(e.object) ?? sideEffect(e.index);
-    case 'Cast': return sideEffect(e.operand);
-    case 'Ident': return e.name === 'current' || e.name === 'jiffies' ? `'${e.name}' (it needs the kernel)` : null;
-    default: return null;
-  }
-}
-
 const NO_FIELDS: VmHost = { readField: () => 0 };
-const PREFIX = 'void __kproc_eval(void) { ';
 
 /**
- * Evaluates a C expression over the locals of frame `frameIndex` (0: innermost) and the globals.
- * Nothing is written: assignments and calls that change state are refused.
+ * Reads an expression over the locals of frame `frameIndex` (0: innermost) and the globals. The
+ * caller has refused side effects (assignments, calls that change state); the code runs on a
+ * scratch frame, so even so nothing of the thread is written.
  */
-export function evaluate(image: Image, regs: UserRegs, mem: UserMemory, host: VmHost | null, text: string, frameIndex = 0): EvalResult {
+export function readExpression(image: Image, regs: UserRegs, mem: UserMemory, host: VmHost | null, expr: Expr, frameIndex = 0): ReadResult {
   const r = asRegs(regs);
-  const parsed = parse(`${PREFIX}${text}\n; }`);
-  const err = parsed.diagnostics.find((d) => d.severity === 'error');
-  if (err) return { error: err.message };
-  const fn = parsed.program.items[0];
-  const first = fn && fn.kind === 'Function' ? fn.body?.body[0] : undefined;
-  if (!first || first.kind !== 'ExprStmt') return { error: 'expected an expression' };
-  const effect = sideEffect(first.expr);
-  if (effect) return { error: `the debug console does not evaluate ${effect}` };
   const frame = rawFrames(image, r)[frameIndex];
-
   const m = new Module(image.text, image.lines, image.types);
   for (const g of image.globals) m.globals.set(g.name, g);
   image.fnIndex.forEach((i, name) => { m.fnIndex.set(name, i); m.fnTypes.set(name, image.functions[i].returnType); });
   image.defines.forEach((v, k) => m.defines.set(k, v));
   const b = new StmtCompiler(m);
   if (frame) for (const v of inScope(frame)) b.bindLocal(v);
-  const t = b.expr(first.expr);
+  const t = b.expr(expr);
   const diag = m.diagnostics[0];
   if (diag) return { error: diag.message.replace('__kproc_eval', 'expression') };
   b.emit(Op.RET);

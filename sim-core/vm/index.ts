@@ -7,7 +7,7 @@ export {
   completeCall, createMemory, entryRegs, execEntry, functionAddress, functionAt, pendingCall, programFunction,
   pushSignalFrame, sigreturn, type EntryOptions, type ExecImage,
 } from './entry';
-export { evaluate, frames, type EvalResult } from './debug';
+export { frames, readExpression, type ReadResult } from './debug';
 export { builtinImage, isBuiltinProgram, loadBuiltinProgram } from './programs';
 export { readArgv, readString, strerror } from './libc';
 export { format } from './printf';

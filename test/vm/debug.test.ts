@@ -1,7 +1,8 @@
 // What the debugger reads: frames with the locals in scope and their values, innermost first,
 // and side-effect-free evaluation of expressions in a chosen frame.
 import { strict as assert } from 'node:assert';
-import { completeCall, evaluate, frames, functionAddress, pushSignalFrame } from '../../sim-core/vm';
+import { evaluateUser as evaluate } from '../../sim-core/debug/evaluate';
+import { completeCall, frames, functionAddress, pushSignalFrame } from '../../sim-core/vm';
 import { copyMemory, host, start, step } from './helpers';
 
 const SRC = `#include <stdio.h>
@@ -75,7 +76,7 @@ describe('vm: frames', () => {
   });
 });
 
-describe('vm: evaluate', () => {
+describe('vm: the debugger\'s evaluator in a scenario frame (typed reads through the compiler)', () => {
   const rows: Array<[string, number, unknown, string?]> = [
     ['here + depth', 0, 21, 'int'],
     ['*out', 0, 14, 'int'],
