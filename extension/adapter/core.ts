@@ -377,8 +377,10 @@ export abstract class KprocSessionCore extends DebugSession {
   }
 
   protected taskTable(): ViewTaskRow[] {
-    const steps = this.machine ? this.machine.globals().steps : 0;
-    return this.rows().map((r) => viewRow(r, steps));
+    const rows = this.rows();
+    // The step count is asked for only when a zombie's wait is to be shown.
+    const steps = this.machine && rows.some((r) => r.zombieSinceStep !== undefined) ? this.machine.globals().steps : 0;
+    return rows.map((r) => viewRow(r, steps));
   }
 
   protected threadOf(id: number): number {
