@@ -5,19 +5,15 @@
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { isEventFilterId } from '../../sim-core/debug/events';
-import { dataId, parseDataId } from '../../sim-core/debug/protocol';
+import { dataId, parseDataId, type KernelFunctionEntry } from '../../sim-core/debug/protocol';
 import type { BreakpointResult, EventFilterId, Machine, Stop } from '../../sim-core/machine-types';
 import type { KernelFiles } from './kernelFiles';
 import { checkItems } from './validate';
 
 type LineConv = (line: number) => number;
 
-export interface KernelFunctionInfo {
-  name: string;
-  file: string;
-  /** 1-based, as editors count. */
-  line: number;
-}
+/** A kernel function with its definition, as the KERNEL_FUNCTIONS_REQUEST answers it. */
+export type KernelFunctionInfo = KernelFunctionEntry;
 
 export class BreakpointBook {
   private m?: Machine;

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { SIGNALS_FROM_VIEWS } from '../../sim-core/debug/protocol';
+import { KERNEL_FUNCTIONS_REQUEST, SEND_SIGNAL_REQUEST, SIGNALS_FROM_VIEWS, TASKS_EVENT, type SendSignalArgs } from '../../sim-core/debug/protocol';
 import type { FrameInfo } from '../../sim-core/machine-types';
 import { KprocSessionCore, UserError } from './core';
 import { exceptionInfo } from './inspect';
@@ -161,17 +161,17 @@ export class KprocDebugSession extends KprocSessionCore {
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     this.guard(response, () => {
       switch (command) {
-        case 'kproc/tasks':
+        case TASKS_EVENT:
           this.need();
           response.body = { tasks: this.taskTable() };
           break;
-        case 'kproc/kernelFunctions':
+        case KERNEL_FUNCTIONS_REQUEST:
           this.need();
           response.body = { functions: this.book.kernelFunctionList() };
           break;
-        case 'kproc/sendSignal': {
+        case SEND_SIGNAL_REQUEST: {
           const m = this.needStopped();
-          const a = args as { pid: number; signal: string };
+          const a = args as SendSignalArgs;
           const sig = SIGNALS_FROM_VIEWS[a.signal];
           if (!sig) throw new UserError(`signal must be SIGKILL, SIGSTOP, SIGCONT or SIGTERM (got ${JSON.stringify(a.signal)})`);
           this.threadOf(a.pid);

@@ -1,17 +1,15 @@
 // Commands behind the views and the walkthrough: kernel function breakpoints, signals to a task,
 // showing a task_struct, opening an example.
 import * as vscode from 'vscode';
+import { KERNEL_FUNCTIONS_REQUEST, SEND_SIGNAL_REQUEST, type KernelFunctionEntry, type SendSignalArgs } from '../../sim-core/debug/protocol';
 import { taskTooltip, type TaskRow } from './taskModel';
 import type { TaskStore } from './taskStore';
 import type { KprocViews } from './views';
 
 import { SIGNALS, type SignalName } from './signals';
 
-export interface KernelFunction {
-  name: string;
-  file?: string;
-  line?: number;
-}
+/** A kernel function as the adapter lists it; the built-in fallback list knows only names. */
+export type KernelFunction = Pick<KernelFunctionEntry, 'name'> & Partial<KernelFunctionEntry>;
 
 /**
  * Shown when no session can answer 'kproc/kernelFunctions': the functions the lectures walk
@@ -28,7 +26,7 @@ async function kernelFunctions(store: TaskStore): Promise<KernelFunction[]> {
   const session = store.session();
   if (session) {
     try {
-      const body = await session.customRequest('kproc/kernelFunctions') as { functions?: KernelFunction[] };
+      const body = await session.customRequest(KERNEL_FUNCTIONS_REQUEST) as { functions?: KernelFunction[] };
       if (Array.isArray(body?.functions) && body.functions.length) return body.functions;
     } catch {
       // Fall back to the built-in list below.
@@ -59,7 +57,7 @@ async function sendSignal(store: TaskStore, pid: number | undefined, signal: Sig
     return;
   }
   try {
-    await session.customRequest('kproc/sendSignal', { pid, signal });
+    await session.customRequest(SEND_SIGNAL_REQUEST, { pid, signal } satisfies SendSignalArgs);
     await store.refresh();
   } catch (e) {
     void vscode.window.showErrorMessage(`kill(${pid}, ${signal}) failed: ${e instanceof Error ? e.message : String(e)}`);

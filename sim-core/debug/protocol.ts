@@ -91,7 +91,31 @@ export interface TasksBody {
   tasks: ViewTaskRow[];
 }
 
-/** The signals the views can send ('kproc/sendSignal'), by name. */
+/** The custom request for every modelled kernel function, answered with KernelFunctionsBody. */
+export const KERNEL_FUNCTIONS_REQUEST = 'kproc/kernelFunctions';
+
+export interface KernelFunctionEntry {
+  name: string;
+  /** The displayed source that defines it, e.g. 'kernel/fork.c'. */
+  file: string;
+  /** 1-based, as editors count. */
+  line: number;
+}
+
+export interface KernelFunctionsBody {
+  functions: KernelFunctionEntry[];
+}
+
+/** The custom request the views send a signal with (as kill(2) from outside the scenario). */
+export const SEND_SIGNAL_REQUEST = 'kproc/sendSignal';
+
+export interface SendSignalArgs {
+  pid: number;
+  /** A key of SIGNALS_FROM_VIEWS. */
+  signal: string;
+}
+
+/** The signals the views can send (SEND_SIGNAL_REQUEST), by name. */
 export const SIGNALS_FROM_VIEWS: Readonly<Record<string, number>> = { SIGKILL: 9, SIGTERM: 15, SIGCONT: 18, SIGSTOP: 19 };
 
 const SIGNAL_NAMES = [
