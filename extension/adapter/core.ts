@@ -8,7 +8,7 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { dmesgStamp } from '../../sim-core/debug/decode';
 import { EVENT_FILTERS, eventSummary } from '../../sim-core/debug/events';
-import type { BootFunction, FrameInfo, KEvent, Machine, RunMode, Stop, TaskRow } from '../../sim-core/machine-types';
+import type { BootFunction, Granularity, KEvent, Machine, StepAction, Stop, TaskRow } from '../../sim-core/machine-types';
 import { boot as machineBoot } from '../../sim-core/machine';
 import { BreakpointBook } from './breakpoints';
 import { KernelFiles } from './kernelFiles';
@@ -202,24 +202,11 @@ export abstract class KprocSessionCore extends DebugSession {
     this.begin();
   }
 
-  /** After configuration (or a restart): stop at the entry, or run. */
+  /** After configuration (or a restart): run; a machine booted to stop on entry reports that stop first. */
   protected begin(): void {
-    const m = this.machine;
-    const plan = this.plan;
-    if (!m || !plan) return;
+    if (!this.machine || !this.plan) return;
     this.syncThreads();
-    if (plan.stopOnEntry && !plan.noDebug) {
-      this.onStop({ reason: 'entry', pid: this.entryPid(m), events: [] });
-    } else {
-      this.resume({ kind: 'continue' });
-    }
-  }
-
-  /** The task that runs the scenario's main: the first with a frame in the scenario file. */
-  protected entryPid(m: Machine): number | undefined {
-    const rows = m.tasks();
-    for (const r of rows) if (m.stack(r.pid).some((f) => f.kind === 'user' && f.file === m.file)) return r.pid;
-    return rows.find((r) => !r.kthread)?.pid ?? rows[0]?.pid;
+    this.resume();
   }
 
   protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
@@ -255,7 +242,8 @@ export abstract class KprocSessionCore extends DebugSession {
 
   // ---- running ----------------------------------------------------------------------------------
 
-  protected resume(mode: RunMode): void {
+  /** Carries out the machine's pending intent in slices, until it stops. */
+  protected resume(): void {
     // After a deadlock, budget or panic stop the machine has ended: resuming ends the session.
     const status = this.machine?.exitStatus();
     if (status?.finished) {
@@ -266,30 +254,26 @@ export abstract class KprocSessionCore extends DebugSession {
     this.phase = 'running';
     this.inspector?.invalidate();
     this.rowsCache = undefined;
-    this.slice(mode, this.generation);
+    this.slice(this.generation);
   }
 
-  /** One slice of the machine; yields to the event loop between slices so pause is heard. */
-  protected slice(mode: RunMode, gen: number): void {
+  /**
+   * One slice of the machine's run. A slice that ends with the intent still pending ('yield')
+   * yields to the event loop, so a pause or disconnect request is read before the next one.
+   */
+  protected slice(gen: number): void {
     const m = this.machine;
     if (!m || gen !== this.generation || this.phase !== 'running') return;
     let stop: Stop;
     try {
-      stop = m.run(mode, SLICE);
+      stop = m.run(SLICE);
     } catch (e) {
       this.sendEvent(new OutputEvent(`internal error in the simulator: ${e instanceof Error ? e.message : String(e)}\n`, 'stderr'));
       stop = { reason: 'panic', message: e instanceof Error ? e.message : String(e), events: [] };
     }
     this.emitEvents(stop.events);
-    // The session presents the entry stop itself (before any run), so a machine's own is passed over.
-    if (stop.reason === 'yield' || stop.reason === 'entry') {
-      setImmediate(() => this.slice(mode, gen));
-      return;
-    }
-    if (stop.reason === 'breakpoint' && this.book.onlyLogpoints(stop.breakpointIds)) {
-      this.book.logpointOutput(m, stop).forEach((t) => this.sendEvent(new OutputEvent(t, 'console')));
-      this.rowsCache = undefined;
-      setImmediate(() => this.slice(mode, gen));
+    if (stop.reason === 'yield') {
+      setImmediate(() => this.slice(gen));
       return;
     }
     this.onStop(stop);
@@ -301,6 +285,7 @@ export abstract class KprocSessionCore extends DebugSession {
       switch (e.kind) {
         case 'output': this.sendEvent(new OutputEvent(e.text, e.fd === 2 ? 'stderr' : 'stdout')); break;
         case 'printk': this.sendEvent(new OutputEvent(`${dmesgStamp(e.time / 1e9)} ${e.text}\n`, 'console')); break;
+        case 'log': this.sendEvent(new OutputEvent(e.text, 'console')); break;
         case 'fork': this.threadStarted(e.child); break;
         case 'reap': this.threadExited(e.pid); break;
         case 'exec': if (e.oldPid !== undefined && e.oldPid !== e.pid) this.threadExited(e.oldPid); break;
@@ -377,24 +362,25 @@ export abstract class KprocSessionCore extends DebugSession {
     return id;
   }
 
-  protected step(response: DebugProtocol.Response, threadId: number, action: 'in' | 'over' | 'out', granularity?: string): void {
+  /** States the step intent (the machine picks the granularity unless DAP asks for instructions). */
+  protected step(response: DebugProtocol.Response, threadId: number, action: StepAction, granularity?: string): void {
     this.guard(response, () => {
       const m = this.needStopped();
       const pid = this.threadOf(threadId);
-      const top: FrameInfo | undefined = m.stack(pid)[0];
-      const kernel = granularity === 'instruction' || top?.kind === 'kernel' || this.plan?.granularity === 'kernel';
+      const g: Granularity | undefined = granularity === 'instruction' ? 'kernel' : undefined;
+      m.step(pid, action, g);
       this.lastPid = pid;
       this.sendResponse(response);
-      this.resume({ kind: 'step', pid, action, granularity: kernel ? 'kernel' : 'statement' });
+      this.resume();
     });
   }
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
     this.guard(response, () => {
-      this.needStopped();
+      this.needStopped().continue();
       response.body = { allThreadsContinued: true };
       this.sendResponse(response);
-      this.resume({ kind: 'continue' });
+      this.resume();
     });
   }
 

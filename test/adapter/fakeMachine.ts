@@ -8,7 +8,7 @@ import * as C from '../../sim-core/kernel/consts';
 import type { task_struct } from '../../sim-core/kernel/task';
 import type {
   BootOptions, BootResult, BreakpointResult, DataWatch, EvalValue, EventFilterId, ExitStatus, FrameInfo, FunctionBreakpointRequest,
-  KEvent, LineBreakpointRequest, Machine, RunMode, Stop, TaskRow,
+  Granularity, KEvent, LineBreakpointRequest, Machine, StepAction, Stop, TaskRow,
 } from '../../sim-core/machine-types';
 
 export const FAKE_SCENARIO = [
@@ -54,9 +54,14 @@ export class FakeMachine implements Machine {
   readonly timeline: Pos[];
   /** A scenario that never ends (for pause). */
   spin = false;
+  /** The intent run() carries out: null to continue, or the step as asked. */
+  private intent: { entry: true } | { pid: number; action: StepAction; granularity: Granularity; depth: number } | null = null;
+  private readonly granularity: Granularity;
 
   constructor(opts: BootOptions) {
     this.file = opts.file;
+    this.granularity = opts.granularity ?? 'statement';
+    if (opts.stopOnEntry) this.intent = { entry: true };
     const init = this.mk(1, 'init', null);
     this.mk(2, 'kthreadd', null).flags = C.PF_KTHREAD;
     this.mk(3, 'fake', init);
@@ -100,9 +105,24 @@ export class FakeMachine implements Machine {
     return p.frames.map(([name, kind, file, line]) => ({ name, kind, file: kind === 'user' ? this.file : file, line, locals: kind === 'user' ? [{ name: 'c', value: String(p.pid === 4 ? 0 : 4) }] : [{ name: 'p', value: '(struct task_struct *) 0xffff888000040000' }] }));
   }
 
-  run(mode: RunMode, sliceSteps = 1000): Stop {
-    const startPid = mode.kind === 'step' ? mode.pid : 0;
-    const startDepth = this.timeline[this.pos]?.frames.length ?? 0;
+  step(pid: number, action: StepAction, granularity?: Granularity): void {
+    if (!this.tasksById.has(pid)) throw new Error(`no task has pid ${pid}`);
+    const top = this.framesAt(this.pos)[0];
+    const g = granularity ?? (top?.kind === 'kernel' ? 'kernel' : this.granularity);
+    this.intent = { pid, action, granularity: g, depth: this.timeline[this.pos]?.frames.length ?? 0 };
+  }
+
+  continue(): void { this.intent = null; }
+
+  run(sliceSteps = 1000): Stop {
+    const s = this.advance(sliceSteps);
+    if (s.reason !== 'yield') this.intent = null;
+    return s;
+  }
+
+  private advance(sliceSteps: number): Stop {
+    const mode = this.intent;
+    if (mode !== null && 'entry' in mode) return this.stop('entry', 3);
     for (let n = 0; n < sliceSteps; n++) {
       if (this.paused) { this.paused = false; return this.stop('pause', this.timeline[this.pos]?.pid); }
       if (this.spin) { this.steps++; continue; }
@@ -123,18 +143,31 @@ export class FakeMachine implements Machine {
         if (this.filters.has(e.kind as EventFilterId)) return { ...this.stop('event', p.pid), event: e };
       }
       const hit = this.lineBps.filter((b) => b.file === top.file && b.req.line === top.line && this.cond(b.req.condition, p.pid));
-      const hits = hit.filter((b) => { b.hits++; return !b.req.hitCondition || b.hits >= Number(b.req.hitCondition.replace(/\D/g, '')); });
+      const fired = hit.filter((b) => { b.hits++; return !b.req.hitCondition || b.hits >= Number(b.req.hitCondition.replace(/\D/g, '')); });
+      // Logpoints print (as the real machine does, a 'log' event) and do not stop.
+      for (const b of fired) if (b.req.logMessage) this.emit({ kind: 'log', pid: p.pid, id: b.id, text: `${this.interpolate(b.req.logMessage, p.pid)}\n` });
+      const hits = fired.filter((b) => !b.req.logMessage);
       if (hits.length) return this.stop('breakpoint', p.pid, hits.map((b) => b.id));
       const fn = this.fnBps.filter((b) => b.req.name === top.name && prevTop.name !== top.name);
       if (fn.length) return this.stop('function breakpoint', p.pid, fn.map((b) => b.id));
-      if (mode.kind === 'step' && p.pid === startPid) {
+      if (mode !== null && p.pid === mode.pid) {
         const depth = p.frames.length;
         const ok = mode.granularity === 'statement' ? top.kind === 'user'
-          : mode.action === 'in' ? true : mode.action === 'over' ? depth <= startDepth : depth < startDepth;
+          : mode.action === 'in' ? true : mode.action === 'over' ? depth <= mode.depth : depth < mode.depth;
         if (ok) return this.stop('step', p.pid);
       }
     }
     return this.stop('yield', this.timeline[this.pos]?.pid);
+  }
+
+  private interpolate(template: string, pid: number): string {
+    return template.replace(/\{([^{}]+)\}/g, (_, expr: string) => {
+      try {
+        return this.format(this.evaluate(expr.trim(), pid, 0));
+      } catch (e) {
+        return `<${e instanceof Error ? e.message : String(e)}>`;
+      }
+    });
   }
 
   private cond(c: string | undefined, pid: number): boolean {
