@@ -2,12 +2,11 @@
 // (tasks are threads; every stop stops all of them; the response always precedes the stop event).
 
 import {
-  DebugSession, Event, ExitedEvent, InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent,
-  ThreadEvent,
+  DebugSession, Event, ExitedEvent, InitializedEvent, OutputEvent, TerminatedEvent, ThreadEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { dmesgStamp } from '../../sim-core/debug/decode';
-import { EVENT_FILTERS, eventSummary } from '../../sim-core/debug/events';
+import { EVENT_FILTERS } from '../../sim-core/debug/events';
 import type { BootFunction, Granularity, KEvent, Machine, StepAction, Stop, TaskRow } from '../../sim-core/machine-types';
 import { boot as machineBoot } from '../../sim-core/machine';
 import { BreakpointBook } from './breakpoints';
@@ -16,9 +15,16 @@ import { formatDiagnostics, LaunchError, planLaunch, type KprocLaunchArgs, type 
 import { Inspector } from './inspect';
 import { viewRow, type ViewTaskRow } from './rows';
 import { checkArguments } from './validate';
+import { corkable, stoppedEvent, type Corkable } from './stops';
 
-/** Machine steps per slice: small enough that a pause request is read within a few milliseconds. */
-const SLICE = 20_000;
+/**
+ * A slice of the machine's run lasts about this long (its step count adapts), so a pause or
+ * disconnect request waits at most a few milliseconds; kernel steps are far cheaper than the
+ * user-code steps that run a thousand instructions each, so no fixed count suits both.
+ */
+const SLICE_MS = 2;
+const SLICE_MIN = 256;
+const SLICE_MAX = 1 << 20;
 
 export interface KprocSessionOptions {
   boot?: BootFunction;
@@ -48,6 +54,10 @@ export abstract class KprocSessionCore extends DebugSession {
   protected stopCount = 0;
   readonly book = new BreakpointBook();
   protected inspector?: Inspector;
+  /** Steps in the next slice, adapted to SLICE_MS. */
+  protected sliceSteps = 4096;
+  /** The output stream, when it can batch: each request's messages leave in one write. */
+  private out?: Corkable;
 
   constructor(opts: KprocSessionOptions = {}) {
     super();
@@ -59,7 +69,31 @@ export abstract class KprocSessionCore extends DebugSession {
 
   // ---- dispatch: every request is checked, and no exception escapes as a stack trace ----------
 
+  override start(inStream: NodeJS.ReadableStream, outStream: NodeJS.WritableStream): void {
+    if (corkable(outStream)) this.out = outStream;
+    super.start(inStream, outStream);
+  }
+
+  /**
+   * Runs `fn` with the output held, then sends what it wrote in one write: the response and the
+   * stopped event of a step reach the client together, in that order, with one wake-up.
+   */
+  protected batched(fn: () => void): void {
+    const out = this.out;
+    if (!out) return fn();
+    out.cork();
+    try {
+      fn();
+    } finally {
+      out.uncork();
+    }
+  }
+
   protected override dispatchRequest(request: DebugProtocol.Request): void {
+    this.batched(() => this.dispatchChecked(request));
+  }
+
+  private dispatchChecked(request: DebugProtocol.Request): void {
     const response: DebugProtocol.Response = {
       seq: 0, type: 'response', request_seq: typeof request.seq === 'number' ? request.seq : 0,
       command: typeof request.command === 'string' ? request.command : String(request.command), success: true,
@@ -264,19 +298,29 @@ export abstract class KprocSessionCore extends DebugSession {
   protected slice(gen: number): void {
     const m = this.machine;
     if (!m || gen !== this.generation || this.phase !== 'running') return;
-    let stop: Stop;
-    try {
-      stop = m.run(SLICE);
-    } catch (e) {
-      this.sendEvent(new OutputEvent(`internal error in the simulator: ${e instanceof Error ? e.message : String(e)}\n`, 'stderr'));
-      stop = { reason: 'panic', message: e instanceof Error ? e.message : String(e), events: [] };
-    }
-    this.emitEvents(stop.events);
-    if (stop.reason === 'yield') {
-      setImmediate(() => this.slice(gen));
-      return;
-    }
-    this.onStop(stop);
+    this.batched(() => {
+      let stop: Stop;
+      const t0 = performance.now();
+      try {
+        stop = m.run(this.sliceSteps);
+      } catch (e) {
+        this.sendEvent(new OutputEvent(`internal error in the simulator: ${e instanceof Error ? e.message : String(e)}\n`, 'stderr'));
+        stop = { reason: 'panic', message: e instanceof Error ? e.message : String(e), events: [] };
+      }
+      this.emitEvents(stop.events);
+      if (stop.reason === 'yield') {
+        this.adaptSlice(performance.now() - t0);
+        setImmediate(() => this.slice(gen));
+        return;
+      }
+      this.onStop(stop);
+    });
+  }
+
+  /** Doubles or halves the slice's step count towards SLICE_MS (the run's result does not depend on it). */
+  private adaptSlice(ms: number): void {
+    if (ms < SLICE_MS / 2 && this.sliceSteps < SLICE_MAX) this.sliceSteps *= 2;
+    else if (ms > SLICE_MS * 2 && this.sliceSteps > SLICE_MIN) this.sliceSteps = Math.max(SLICE_MIN, this.sliceSteps >> 1);
   }
 
   /** Program output, the kernel log, and thread events in the order the kernel did things. */
@@ -313,9 +357,12 @@ export abstract class KprocSessionCore extends DebugSession {
   /** Thread events for tasks created and reaped since the last look. */
   protected syncThreads(): void {
     this.rowsCache = undefined;
-    const now = new Set(this.rows().map((r) => r.pid));
+    const rows = this.rows();
+    // The events keep the threads in step as a rule: build a set only when they did not.
+    for (const r of rows) this.threadStarted(r.pid);
+    if (this.threads.size === rows.length) return;
+    const now = new Set(rows.map((r) => r.pid));
     for (const pid of [...this.threads]) if (!now.has(pid)) this.threadExited(pid);
-    for (const pid of now) this.threadStarted(pid);
   }
 
   protected onStop(stop: Stop): void {
@@ -337,15 +384,7 @@ export abstract class KprocSessionCore extends DebugSession {
     this.phase = 'stopped';
     this.lastPid = pid;
     this.sendTasks();
-    const ev = new StoppedEvent(dapReason(stop), pid) as DebugProtocol.StoppedEvent;
-    ev.body.allThreadsStopped = true;
-    if (stop.breakpointIds?.length) ev.body.hitBreakpointIds = stop.breakpointIds;
-    const text = stopText(stop);
-    if (text) {
-      ev.body.description = text;
-      ev.body.text = text;
-    }
-    this.sendEvent(ev);
+    this.sendEvent(stoppedEvent(stop, pid));
   }
 
   protected sendTasks(): void {
@@ -404,17 +443,4 @@ export abstract class KprocSessionCore extends DebugSession {
     });
   }
 
-}
-
-function dapReason(stop: Stop): string {
-  switch (stop.reason) {
-    case 'event': case 'deadlock': case 'budget': case 'panic': return 'exception';
-    default: return stop.reason;
-  }
-}
-
-function stopText(stop: Stop): string | undefined {
-  if (stop.reason === 'event' && stop.event) return eventSummary(stop.event);
-  if (stop.reason === 'deadlock' || stop.reason === 'budget' || stop.reason === 'panic') return stop.message ?? stop.reason;
-  return undefined;
 }
