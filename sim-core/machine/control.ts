@@ -111,7 +111,7 @@ export class RunControl implements StopChecks {
   }
 
   /** Is task t (which just ran on `cpu`) about to run a kernel step the debugger stops at? */
-  kernel(t: task_struct, _cpu: number, depthBefore: number): boolean {
+  kernel(t: task_struct, depthBefore: number): boolean {
     if (this.step !== null) this.dropFinishedStep();
     const n = t.stack.length;
     if (n === 0 || (t.vm_base >= 0 && n <= t.vm_base)) return false;
@@ -167,7 +167,10 @@ export class RunControl implements StopChecks {
     const s = this.step;
     if (s === null) return;
     const st = this.k.pid_hash.get(s.pid);
-    if (!st || st.exit_state || st.flags & C.PF_EXITING) this.step = null;
+    if (!st || st.exit_state || st.flags & C.PF_EXITING) {
+      this.step = null;
+      this.intent = CONTINUE;
+    }
   }
 
   /**

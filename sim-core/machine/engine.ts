@@ -36,11 +36,11 @@ export interface StopChecks {
   /** At a 'statement' or 'call' trap (only those the port asks the VM for). */
   user(t: task_struct, trap: Trap): boolean;
   /**
-   * Before a kernel step of t on `cpu`: between two steps of a batch and, after a tick, for the
-   * task each CPU ran. `depthBefore` is t's kernel stack depth before the step that led here (a
+   * Before a kernel step of t: between two steps of a batch and, after a tick, for the task each
+   * CPU ran. `depthBefore` is t's kernel stack depth before the step that led here (a
    * deeper stack now means that step called a function).
    */
-  kernel(t: task_struct, cpu: number, depthBefore: number): boolean;
+  kernel(t: task_struct, depthBefore: number): boolean;
   /** What changed or happened since the last look (data watches, event filters): after kernel(). */
   changed(): boolean;
   /**
@@ -238,7 +238,7 @@ export class Engine {
     const rq = this.k.rq[cpu];
     if (n === 0 || (t.vm_base >= 0 && n <= t.vm_base) || rq.need_resched || rq.curr !== t || !t.se.on_rq || this.k.panicked !== null) return true;
     const checks = this.checks;
-    if (checks !== null && (checks.callsTo === null || checks.callsTo[t.stack[n - 1].fn.id] === 1) && (checks.kernel(t, cpu, this.depthBefore[cpu]) || checks.changed())) {
+    if (checks !== null && (checks.callsTo === null || checks.callsTo[t.stack[n - 1].fn.id] === 1) && (checks.kernel(t, this.depthBefore[cpu]) || checks.changed())) {
       this.checkStopped = true;
       return this.suspendKernel(KERNEL_BATCH);
     }
@@ -280,7 +280,7 @@ export class Engine {
       // The batch goes on: the next step is a point of its own for the debugger and the budget.
       if (checks !== null && (calls === null || (n > depth && calls[stack[n - 1].fn.id] === 1))) {
         this.depthBefore[cpu] = depth;
-        if (checks.kernel(t, cpu, depth) || checks.changed()) { this.budget = budget; this.checkStopped = true; return this.suspendKernel(left); }
+        if (checks.kernel(t, depth) || checks.changed()) { this.budget = budget; this.checkStopped = true; return this.suspendKernel(left); }
       }
       if (budget <= 0) {
         this.depthBefore[cpu] = depth;
@@ -409,7 +409,7 @@ export class Engine {
     const k = this.k;
     for (let cpu = 0; cpu < k.rq.length; cpu++) {
       const t = this.ran[cpu];
-      if (t && checks.kernel(t, cpu, this.depthBefore[cpu])) return true;
+      if (t && checks.kernel(t, this.depthBefore[cpu])) return true;
     }
     return checks.changed();
   }

@@ -81,6 +81,16 @@ describe('machine: intents', () => {
     assert.equal(drive(m).reason, 'exited');
   });
 
+  it('a step over exit() has nothing left to stop at: the run goes on to the end', () => {
+    const m = bootSource();
+    m.setLineBreakpoints(FILE, [{ line: 17 }]);
+    assert.deepEqual([drive(m).pid, m.stack(4)[0].line], [4, 17]);
+    m.setLineBreakpoints(FILE, []);
+    m.step(4, 'over');
+    assert.equal(drive(m, 7).reason, 'exited');
+    assert.equal(m.output(), 'status 7\n');
+  });
+
   it('continue() replaces a pending step', () => {
     const m = stopAt(13);
     m.step(3, 'over');
