@@ -27,6 +27,10 @@ export interface BootOptions {
   settings?: MachineSettings;
   /** Step budget for the whole run (default 1,000,000 kernel + user steps). */
   maxSteps?: number;
+  /** The first run() reports an 'entry' stop before anything runs (unless an intent replaced it). */
+  stopOnEntry?: boolean;
+  /** How far a step goes when step() names no granularity (default 'statement'). */
+  granularity?: Granularity;
 }
 
 export interface BootResult {
@@ -37,9 +41,7 @@ export interface BootResult {
 
 export type Granularity = 'statement' | 'kernel';
 
-export type RunMode =
-  | { kind: 'continue' }
-  | { kind: 'step'; pid: number; action: 'in' | 'over' | 'out'; granularity: Granularity };
+export type StepAction = 'in' | 'over' | 'out';
 
 export type StopReason =
   | 'entry'
@@ -49,7 +51,10 @@ export type StopReason =
   | 'step'
   | 'event'
   | 'pause'
-  /** Not finished: call run() again with the same mode to carry on. */
+  /**
+   * Not a stop: run()'s budget of steps is used and the intent is still pending; call run()
+   * again to carry on. (The run's own step budget, maxSteps, ends it with 'budget'.)
+   */
   | 'yield'
   | 'exited'
   | 'deadlock'
@@ -90,6 +95,8 @@ export type KEvent = { time: number; step: number } & (
   | { kind: 'output'; pid: number; fd: number; text: string }
   | { kind: 'panic'; message: string }
   | { kind: 'deadlock'; sleeping: number[] }
+  /** A logpoint's message (the debugger's, not the kernel's): printed, and the run goes on. */
+  | { kind: 'log'; pid: number; id: number; text: string }
 );
 
 export type KEventKind = KEvent['kind'];
@@ -218,9 +225,22 @@ export interface KernelFunctionLocation {
 
 export interface Machine {
   readonly file: string;
-  run(mode: RunMode, sliceSteps?: number): Stop;
-  /** Makes the next slice boundary stop with reason 'pause'. */
+  /**
+   * Intent: step task `pid` in, over or out. Without a granularity the machine takes the boot
+   * option's, and 'kernel' whenever the task is in a kernel frame. Throws for a pid no task has.
+   */
+  step(pid: number, action: StepAction, granularity?: Granularity): void;
+  /** Intent: run until a breakpoint, a watched change, a filtered event or the end. */
+  continue(): void;
+  /** The next run() stops with reason 'pause' before it runs anything. */
   pause(): void;
+  /**
+   * Carries out the pending intent (continue when none is) for at most `budget` steps (default:
+   * no limit but the run's own). Returns the stop, or reason 'yield' with the intent still
+   * pending. A stop ends the intent; the final stops ('exited', 'deadlock', 'budget', 'panic')
+   * are returned again, with no events, by every later call.
+   */
+  run(budget?: number): Stop;
 
   setLineBreakpoints(file: string, bps: LineBreakpointRequest[]): BreakpointResult[];
   setFunctionBreakpoints(bps: FunctionBreakpointRequest[]): BreakpointResult[];

@@ -2,34 +2,26 @@
 // kernel; the Machine runs it until a stop (breakpoint, step, event, end) and answers inspection.
 import * as C from './kernel/consts';
 import { checkInvariants as kernelInvariants } from './kernel/invariants';
-import type { KFrame } from './kernel/frame';
-import { NS_ZERO, type task_struct } from './kernel/task';
+import type { task_struct } from './kernel/task';
 import { analyze } from './lang/check';
 import type { Diagnostic, Program } from './lang/ast';
-import { compile, createMemory, execEntry, VmRegs, type Image, type Trap } from './vm';
+import { compile, createMemory, execEntry, VmRegs, type Image } from './vm';
 import type {
   BootOptions, BootResult, BreakpointResult, CompletionItem, DataTarget, DataWatch, DebugScope, DebugVariable, DmesgLine,
   EvalContext, EvalResult, EventFilterId, ExitStatus, FrameInfo, FunctionBreakpointRequest, KernelFunctionLocation,
-  KernelGlobals, KernelSource, KEvent, LineBreakpointRequest, Machine, MachineSettings, RunMode, Stop, StopReason, TaskRow,
+  KernelGlobals, KernelSource, LineBreakpointRequest, Machine, Granularity, MachineSettings, StepAction, Stop, StopReason, TaskRow,
 } from './machine-types';
 import { Engine } from './machine/engine';
 import { VmPort } from './machine/vmport';
 import { kernelCatalog, kernelSourceList } from './machine/sources';
-import { globalsOf, taskRow, userDepth } from './machine/inspect';
-import { BreakpointTables, hitConditionMet, type Bp } from './machine/breakpoints';
+import { globalsOf, taskRow } from './machine/inspect';
+import { BreakpointTables } from './machine/breakpoints';
+import { CONTINUE, depthOf, inKernel, RunControl, type Pending } from './machine/control';
 import { truthyValue } from './debug/evaluate';
 import { Inspector } from './debug/inspector';
 
 export const DEFAULT_MAX_STEPS = 1_000_000;
 
-interface StepState {
-  pid: number;
-  action: 'in' | 'over' | 'out';
-  granularity: 'statement' | 'kernel';
-  depth: number;
-}
-
-type Pending = Omit<Stop, 'events'>;
 
 /** Settings from `#pragma kproc KEY VALUE`, overridden by the caller's. */
 function settingsOf(program: Program, given: MachineSettings | undefined): Required<MachineSettings> {
@@ -89,21 +81,20 @@ export class KMachine implements Machine {
   readonly engine: Engine;
   private readonly port: VmPort;
   private readonly bps: BreakpointTables;
+  private readonly control: RunControl;
+  private readonly inspector: Inspector;
   private readonly maxSteps: number;
-  private step: StepState | null = null;
-  private pending: Pending | null = null;
+  /** Step granularity when step() names none. */
+  private readonly granularity: Granularity;
   private paused = false;
   private ended: Pending | null = null;
   private lastPid: number | undefined;
   private mainPid = 3;
-  /** Events before this index of k.events have been matched against the event filters. */
-  private filterScan = 0;
-  private lastStop: Pending | null = null;
-  private readonly inspector: Inspector;
 
   constructor(opts: BootOptions, readonly image: Image, settings: Required<MachineSettings>) {
     this.file = opts.file;
     this.maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+    this.granularity = opts.granularity === 'kernel' ? 'kernel' : 'statement';
     this.port = new VmPort(image);
     this.engine = new Engine(
       { pidMax: Math.min(4194304, Math.max(301, settings.pidMax)), cpus: Math.max(1, Math.min(64, settings.cpus)), nproc: settings.nproc, uid: settings.uid, seed: settings.seed },
@@ -111,100 +102,82 @@ export class KMachine implements Machine {
     );
     this.port.k = this.engine.k;
     this.bps = new BreakpointTables(image, opts.file);
-    this.engine.userHook = (t, trap) => this.atUserPoint(t, trap);
     this.inspector = new Inspector({
       k: this.engine.k, image, file: opts.file, host: this.port.host, machine: this,
       lastPid: () => this.lastPid ?? this.mainPid,
     });
+    this.control = new RunControl(this.engine.k, this.port, this.bps, image, {
+      test: (expr, t) => truthyValue(this.inspector.evaluateIn(expr, t.pid, 0)),
+      message: (template, t) => this.interpolate(template, t.pid),
+    });
+    if (opts.stopOnEntry) this.control.intent = { kind: 'entry' };
   }
 
   start(main: { memory: ReturnType<typeof createMemory>; regs: VmRegs; comm: string }, moduleInit: string | undefined): void {
     const t = this.engine.boot(main, { moduleInit });
     this.mainPid = t.pid;
     this.k.main_pid = t.pid;
-    this.lastPid = t.pid;
+    this.setLastPid(t.pid);
   }
 
   private get k() { return this.engine.k; }
 
-  // ---- running ------------------------------------------------------------------------------
-
-  private configureVm(): void {
-    const stepping = this.step !== null;
-    this.port.stopAtStatements = stepping || this.bps.userLines.size > 0;
-    // Line breakpoints alone: the VM stops only at statements on their lines.
-    this.port.stopLines = stepping ? null : this.bps.userLineFlags;
-    this.port.callTraps = this.bps.userFns.size > 0;
+  private setLastPid(pid: number | undefined): void {
+    this.lastPid = pid;
+    this.control.lastPid = pid;
   }
 
-  private sameStep(mode: RunMode): boolean {
-    const s = this.step;
-    if (!s || mode.kind !== 'step' || mode.pid !== s.pid || mode.action !== s.action || mode.granularity !== s.granularity) return false;
-    const last = this.lastStop;
-    if (!last) return false;
-    // Only a stop the client passes over (a slice boundary, logpoints) continues a step.
-    return last.reason === 'yield' || (last.reason === 'breakpoint' && (last.breakpointIds ?? []).every((id) => this.bps.logpoints.has(id)));
+  // ---- intents and the run --------------------------------------------------------------------
+
+  step(pid: number, action: StepAction, granularity?: Granularity): void {
+    const t = this.k.pid_hash.get(pid);
+    if (!t) throw new Error(`no task has pid ${pid}`);
+    const kernel = granularity === 'kernel' || inKernel(t) || (granularity === undefined && this.granularity === 'kernel');
+    // A task that is exiting has no statement left to stop at: the step runs on like continue.
+    this.control.intent = t.exit_state ? CONTINUE : { kind: 'step', pid, action, granularity: kernel ? 'kernel' : 'statement', depth: depthOf(t) };
+    this.setLastPid(pid);
   }
 
-  run(mode: RunMode, sliceSteps = Infinity): Stop {
+  continue(): void {
+    this.control.intent = CONTINUE;
+  }
+
+  pause(): void {
+    if (!this.ended) this.paused = true;
+  }
+
+  run(budget = Infinity): Stop {
     // Whatever inspection handed out describes the state before this run.
     this.inspector.invalidate();
     // The end is final: asking again returns the same stop (with no new events), never more steps.
     if (this.ended) return this.finish(this.ended);
-    if (this.paused) { this.paused = false; return this.finish({ reason: 'pause', pid: this.lastPid }); }
-    if (mode.kind === 'continue') this.step = null;
-    else if (!this.sameStep(mode)) {
-      const t = this.k.pid_hash.get(mode.pid);
-      this.step = t && !t.exit_state ? { pid: mode.pid, action: mode.action, granularity: mode.granularity, depth: this.depthOf(t) } : null;
+    const c = this.control;
+    if (this.paused) {
+      this.paused = false;
+      c.intent = CONTINUE;
+      return this.finish({ reason: 'pause', pid: this.lastPid });
     }
-    this.configureVm();
-    const e = this.engine, k = this.k;
-    const checks = this.step !== null || this.bps.any();
-    e.kernelHook = checks ? this.kernelHook : null;
-    // Function breakpoints alone need a look only where a step called a function.
-    const b = this.bps;
-    e.hookOnCallsTo = this.step === null && b.kernelPoints.size === 0 && b.watches.length === 0 && b.filters.size === 0 ? b.kernelFnFlags : null;
-    // The slice counts step points: a tick, and each further kernel step a tick runs. It never
-    // reaches past the step budget, so a run of kernel steps stops there too.
-    e.budget = Math.max(1, Math.min(sliceSteps, this.maxSteps - k.steps));
-    while (e.budget > 0) {
-      if (e.suspendedCpu < 0) {
-        if (k.panicked) return this.end({ reason: 'panic', message: `Kernel panic - not syncing: ${k.panicked}` });
-        if (e.finished()) return this.end({ reason: 'exited' });
-      }
-      // Exact, even in the middle of a run of kernel steps (the budget above stops the run there).
-      if (k.steps >= this.maxSteps) return this.end({ reason: 'budget', message: `step budget of ${this.maxSteps} steps used up (raise it with --max-steps)`, pid: this.lastPid });
-      e.budget--;
-      e.tick();
-      if (this.pending) { const p = this.pending; this.pending = null; return this.finish(p); }
-      // A batch of kernel steps that used up the slice: the tick resumes on the next call.
-      if (e.suspendedCpu >= 0) break;
-      if (checks) {
-        const s = this.afterTick();
-        if (s) return this.finish(s);
-      }
-      if (!this.anyRunnable() && !e.finished() && !k.panicked) {
-        const sleeping: number[] = [];
-        for (const t of k.pid_hash.values()) if (t.pid > 2 && !(t.flags & C.PF_KTHREAD) && !t.exit_state) sleeping.push(t.pid);
-        sleeping.sort((a, b) => a - b);
-        k.emit({ time: NS_ZERO, step: 0, kind: 'deadlock', sleeping });
-        const names = sleeping.map((p) => { const t = k.pid_hash.get(p) as task_struct; return `${p} (${t.comm}, ${taskRow(k, t).stateName})`; });
+    if (c.intent.kind === 'entry') {
+      c.intent = CONTINUE;
+      return this.finish({ reason: 'entry', pid: this.mainPid });
+    }
+    const end = this.engine.run(budget, this.maxSteps, c.prepare());
+    switch (end.reason) {
+      case 'slice': return this.finish({ reason: 'yield', pid: this.lastPid });
+      case 'stop': return this.finish(c.take());
+      case 'exited': return this.end({ reason: 'exited' });
+      case 'limit': return this.end({ reason: 'budget', message: `step budget of ${this.maxSteps} steps used up (raise it with --max-steps)`, pid: this.lastPid });
+      case 'panic': return this.end({ reason: 'panic', message: `Kernel panic - not syncing: ${end.message}` });
+      case 'deadlock': {
+        const names = end.sleeping.map((p) => { const t = this.k.pid_hash.get(p) as task_struct; return `${p} (${t.comm}, ${taskRow(this.k, t).stateName})`; });
         return this.end({ reason: 'deadlock', message: `deadlock: no task can run and none will be woken; sleeping: ${names.join(', ') || 'none'}` });
       }
     }
-    return this.finish({ reason: 'yield', pid: this.lastPid });
-  }
-
-  private anyRunnable(): boolean {
-    const k = this.k;
-    if (k.timers.size > 0) return true;
-    for (const rq of k.rq) if ((rq.curr !== null && rq.curr.se.on_rq) || rq.timeline.length > 0) return true;
-    return false;
   }
 
   private end(p: Pending): Stop {
     this.ended = p;
-    this.step = null;
+    this.control.intent = CONTINUE;
     return this.finish(p);
   }
 
@@ -213,171 +186,22 @@ export class KMachine implements Machine {
     const events = k.events;
     // Handed out: the machine keeps no history, so a long run's memory stays flat.
     k.events = [];
-    this.filterScan = 0;
-    if (p.pid !== undefined) this.lastPid = p.pid;
-    if (p.reason === 'step') this.step = null;
-    this.lastStop = p;
+    this.control.eventsTaken();
+    if (p.pid !== undefined) this.setLastPid(p.pid);
     return { ...p, events };
-  }
-
-  pause(): void {
-    if (!this.ended) this.paused = true;
-  }
-
-  // ---- stop checks ----------------------------------------------------------------------------
-
-  private depthOf(t: task_struct): number {
-    const kdepth = t.vm_base < 0 ? t.stack.length : Math.max(0, t.stack.length - t.vm_base);
-    return kdepth + (t.vm_base >= 0 ? userDepth(t) : 0) + (t.vm_base > 0 ? t.vm_base : 0);
-  }
-
-  private stepDone(t: task_struct, kernelPoint: boolean): boolean {
-    const s = this.step;
-    if (!s || s.pid !== t.pid) return false;
-    if (kernelPoint && s.granularity === 'statement') return false;
-    const d = this.depthOf(t);
-    return s.action === 'in' || (s.action === 'over' ? d <= s.depth : d < s.depth);
-  }
-
-  /** The engine reached a statement or a scenario function's entry: stop before it runs? */
-  private atUserPoint(t: task_struct, trap: Trap): boolean {
-    if (trap.kind === 'call') {
-      const hit = this.fire(this.bps.userFns.get(trap.fn), t, 0);
-      if (hit) { this.pending = { reason: 'function breakpoint', pid: t.pid, ...hit }; return true; }
-      return false;
-    }
-    if (trap.kind !== 'statement' || !(t.thread.regs instanceof VmRegs) || t.thread.regs.image !== this.image) return false;
-    const bps = this.bps.userLines.get(trap.line);
-    if (bps !== undefined) {
-      const hit = this.fire(bps, t, 0);
-      if (hit) { this.pending = { reason: 'breakpoint', pid: t.pid, ...hit }; return true; }
-    }
-    if (this.step !== null && this.stepDone(t, false)) { this.pending = { reason: 'step', pid: t.pid }; return true; }
-    return false;
-  }
-
-  /** Checks after a whole tick: kernel step points, function entries, steps, watches, filters. */
-  private afterTick(): Pending | null {
-    const e = this.engine, k = this.k;
-    this.dropFinishedStep();
-    for (let cpu = 0; cpu < k.rq.length; cpu++) {
-      const t = e.ran[cpu];
-      if (!t) continue;
-      const s = this.atKernelPoint(t, cpu);
-      if (s) return s;
-    }
-    return this.afterChange();
-  }
-
-  /** Between two kernel steps of one tick: the same checks as after a tick, for that CPU. */
-  private readonly kernelHook = (t: task_struct, cpu: number): boolean => {
-    if (this.step !== null) this.dropFinishedStep();
-    let s = this.atKernelPoint(t, cpu);
-    if (s === null && (this.bps.watches.length > 0 || this.bps.filters.size > 0)) s = this.afterChange();
-    if (s === null) return false;
-    this.pending = s;
-    return true;
-  };
-
-  /** A step of a task that is exiting or gone has nothing left to stop at. */
-  private dropFinishedStep(): void {
-    if (this.step === null) return;
-    const st = this.k.pid_hash.get(this.step.pid);
-    if (!st || st.exit_state || st.flags & C.PF_EXITING) this.step = null;
-  }
-
-  /** Is task t (which just ran on `cpu`) about to run a kernel step the debugger stops at? */
-  private atKernelPoint(t: task_struct, cpu: number): Pending | null {
-    const n = t.stack.length;
-    if (n === 0 || (t.vm_base >= 0 && n <= t.vm_base)) return null;
-    const f = t.stack[n - 1] as KFrame<object>;
-    // A function breakpoint is looked up only at the first step of a frame pushed just now.
-    if (f.pc === 0 && n > this.engine.depthBefore[cpu] && this.bps.kernelFns.size > 0) {
-      const hit = this.fire(this.bps.kernelFns.get(f.fn), t, 0);
-      if (hit) return { reason: 'function breakpoint', pid: t.pid, ...hit };
-    }
-    if (this.bps.kernelPoints.size > 0) {
-      const at = this.bps.kernelPoints.get(f.fn);
-      const hit = at ? this.fire(at[f.pc], t, 0) : null;
-      if (hit) return { reason: 'breakpoint', pid: t.pid, ...hit };
-    }
-    if (this.step !== null && this.stepDone(t, true)) return { reason: 'step', pid: t.pid };
-    return null;
-  }
-
-  /** Data watches and event filters: what changed, or which event happened, since the last look. */
-  private afterChange(): Pending | null {
-    const k = this.k;
-    for (const w of this.bps.watches) {
-      const t = k.pid_hash.get(w.pid);
-      const now: unknown = t ? (t as unknown as Record<string, unknown>)[w.field] : undefined;
-      if (now !== w.last) {
-        const before = w.last;
-        w.last = now;
-        if (!t) this.bps.watches = this.bps.watches.filter((x) => x !== w);
-        return { reason: 'data breakpoint', pid: w.pid, breakpointIds: [w.id], message: `task ${w.pid}: ${w.field} changed from ${this.show(before)} to ${t ? this.show(now) : '(task released)'}` };
-      }
-    }
-    if (this.bps.filters.size > 0) {
-      for (; this.filterScan < k.events.length; this.filterScan++) {
-        const ev = k.events[this.filterScan];
-        if (this.bps.filters.has(ev.kind)) { this.filterScan++; return { reason: 'event', pid: this.eventPid(ev), event: ev }; }
-      }
-    }
-    return null;
-  }
-
-  private eventPid(ev: KEvent): number | undefined {
-    switch (ev.kind) {
-      case 'signal': return ev.to;
-      case 'panic': case 'deadlock': return this.lastPid;
-      default: return 'pid' in ev ? ev.pid : undefined;
-    }
-  }
-
-  private show(v: unknown): string {
-    if (v === null || v === undefined) return 'NULL';
-    if (typeof v === 'object') {
-      const o = v as { type?: unknown; pid?: unknown; addr?: unknown };
-      if (o.type === 'task_struct') return `task ${String(o.pid)}`;
-      if (typeof o.addr === 'number') return `0x${o.addr.toString(16)}`;
-    }
-    return typeof v === 'string' ? JSON.stringify(v) : String(v);
-  }
-
-  /** Conditions and hit counts of the breakpoints at a point; the ids that fire, or null. */
-  private fire(list: Bp[] | undefined, t: task_struct, frame: number): { breakpointIds: number[]; message?: string } | null {
-    if (list === undefined || list.length === 0) return null;
-    let ids: number[] | null = null;
-    let message: string | undefined;
-    for (const b of list) {
-      if (b.condition) {
-        try {
-          if (!truthyValue(this.inspector.evaluateIn(b.condition, t.pid, frame))) continue;
-        } catch (err) {
-          message = `breakpoint condition '${b.condition}' could not be evaluated: ${err instanceof Error ? err.message : String(err)}`;
-        }
-      }
-      b.hits++;
-      const ok = hitConditionMet(b.hitCondition, b.hits);
-      if (typeof ok === 'string') message = ok;
-      else if (!ok) continue;
-      (ids ??= []).push(b.id);
-    }
-    return ids ? { breakpointIds: ids, message } : null;
   }
 
   // ---- breakpoints ----------------------------------------------------------------------------
 
   setLineBreakpoints(file: string, bps: LineBreakpointRequest[]): BreakpointResult[] {
     const r = this.bps.setLines(file, bps);
-    this.configureVm();
+    this.control.configureVm();
     return r;
   }
 
   setFunctionBreakpoints(bps: FunctionBreakpointRequest[]): BreakpointResult[] {
     const r = this.bps.setFunctions(bps);
-    this.configureVm();
+    this.control.configureVm();
     return r;
   }
 
@@ -464,12 +288,25 @@ export class KMachine implements Machine {
     return s;
   }
 
+  /** A logpoint's message: `{expr}` becomes the expression's value; `{{` and `}}` stand for braces. */
+  private interpolate(template: string, pid: number): string {
+    return template.replace(/\{\{|\}\}|\{([^{}]+)\}/g, (whole, expr: string | undefined) => {
+      if (whole === '{{') return '{';
+      if (whole === '}}') return '}';
+      try {
+        return this.inspector.valueText(String(expr).trim(), pid);
+      } catch (e) {
+        return `<${e instanceof Error ? e.message : String(e)}>`;
+      }
+    });
+  }
+
   sendSignal(pid: number, sig: number): number {
     const t = this.task(pid);
     if (!t || pid === 0 || t.exit_state) return -C.ESRCH;
     if (sig < 0 || sig > 64) return -C.EINVAL;
-    if (sig !== 0) this.k.send_signal(sig, null, t, true);
     this.inspector.invalidate();
+    if (sig !== 0) this.k.send_signal(sig, null, t, true);
     return 0;
   }
 }

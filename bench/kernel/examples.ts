@@ -14,8 +14,8 @@ for (const file of exampleFiles()) {
   const source = readFileSync(file, 'utf8');
   const { machine, diagnostics } = boot({ file, source });
   if (!machine) { console.log(`${name}: does not boot: ${diagnostics.map((d) => d.message).join('; ')}`); continue; }
-  let stop = machine.run({ kind: 'continue' });
-  while (stop.reason === 'yield' || stop.reason === 'entry') stop = machine.run({ kind: 'continue' });
+  let stop = machine.run();
+  while (stop.reason === 'yield') stop = machine.run();
   const sim = machine.output();
   const r = real && !isKernelSide(file) ? runReal(file) : null;
   const same = r ? r.stdout === sim : undefined;

@@ -35,14 +35,14 @@ export function throughEngine(image: Image): { seconds: number; out: string; ste
   if (!e) throw new Error('no main');
   engine.boot({ memory: e.memory, regs: e.regs, comm: 'lifecycle' });
   const t0 = cpuSeconds();
-  // In slices, handing the events out after each as the machine does, so none pile up.
-  let r = engine.runToEnd(SLICE);
-  while (r.reason === 'budget') {
+  // The machine's run loop in slices, handing the events out after each, so none pile up.
+  let r = engine.run(SLICE, Infinity);
+  while (r.reason === 'slice') {
     engine.k.events.length = 0;
-    r = engine.runToEnd(engine.k.steps + SLICE);
+    r = engine.run(SLICE, Infinity);
   }
   const seconds = cpuSeconds() - t0;
-  if (r.reason !== 'exited') throw new Error(`engine stopped: ${r.reason} ${r.message ?? ''}`);
+  if (r.reason !== 'exited') throw new Error(`engine stopped: ${r.reason} ${r.reason === 'panic' ? r.message : ''}`);
   return { seconds, out: engine.k.out.map((o) => o.text).join(''), steps: engine.k.steps };
 }
 

@@ -41,8 +41,8 @@ function simulator(children: number): { runTo(until: number): number; reaped(): 
     /** Runs slices until `until` reaps; returns the seconds it took. */
     runTo(until: number): number {
       const t0 = performance.now();
-      while (reaped < until && (reason === 'yield' || reason === 'entry')) {
-        const stop = machine.run({ kind: 'continue' }, SLICE);
+      while (reaped < until && reason === 'yield') {
+        const stop = machine.run(SLICE);
         reason = stop.reason;
         for (const e of stop.events) if (e.kind === 'reap' && e.by !== null && e.by > 1) reaped++;
       }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { loadBundledMachine } from '../lifecycle/bundled';
-import type { Machine, RunMode } from '../../sim-core/machine-types';
+import type { Machine } from '../../sim-core/machine-types';
 import { ListHead, list_add_tail, list_move_tail } from '../../sim-core/kernel/list';
 
 const { boot } = loadBundledMachine();
@@ -71,12 +71,13 @@ function listBaseline(n: number): number {
 }
 
 /** Runs until a real stop; keeps only the reason, pid and reparent count, not the event arrays. */
-function runToStop(m: Machine, mode: RunMode): { reason: string; pid?: number; reparented: number } {
+function runToStop(m: Machine): { reason: string; pid?: number; reparented: number } {
   let reparented = 0;
+  m.continue();
   for (;;) {
-    const stop = m.run(mode, 100_000);
+    const stop = m.run(100_000);
     for (const e of stop.events) if (e.kind === 'reparent') reparented++;
-    if (stop.reason !== 'yield' && stop.reason !== 'entry') return { reason: stop.reason, pid: stop.pid, reparented };
+    if (stop.reason !== 'yield') return { reason: stop.reason, pid: stop.pid, reparented };
   }
 }
 
@@ -92,7 +93,7 @@ const printLine = lines.findIndex((l) => l.includes('all children started'));
 machine.setLineBreakpoints(file, [{ line: printLine }]);
 
 const t0 = performance.now();
-const started = runToStop(machine, { kind: 'continue' });
+const started = runToStop(machine);
 const forkSeconds = (performance.now() - t0) / 1000;
 const live = machine.tasks().length;
 const after = heap();
@@ -106,7 +107,7 @@ console.log(`  memory:      ${fmt(perTask)} bytes of heap per task (target: at m
 // The parent exits: exit_notify -> forget_original_parent moves every child to init.
 machine.setLineBreakpoints(file, []);
 machine.setFunctionBreakpoints([{ name: 'forget_original_parent' }]);
-const atForget = runToStop(machine, { kind: 'continue' });
+const atForget = runToStop(machine);
 if (atForget.reason !== 'function breakpoint' || atForget.pid === undefined) {
   console.log(`  reparenting: not measured (expected a stop in forget_original_parent, got ${atForget.reason})`);
 } else {
@@ -116,7 +117,7 @@ if (atForget.reason !== 'function breakpoint' || atForget.pid === undefined) {
   if (src) machine.setLineBreakpoints(src.path, [{ line: afterLine }]);
   machine.setFunctionBreakpoints([]);
   const r0 = performance.now();
-  const out = runToStop(machine, { kind: 'continue' });
+  const out = runToStop(machine);
   const reparentMs = performance.now() - r0;
   const baseMs = listBaseline(tasks);
   console.log(`  reparenting: ${reparentMs.toFixed(1)} ms for ${fmt(out.reparented)} orphans (${(reparentMs * 1e6 / Math.max(out.reparented, 1)).toFixed(0)} ns each, stop: ${out.reason})`);

@@ -1,12 +1,12 @@
 // Every kind of breakpoint the session keeps: line (scenario and kernel sources), function,
-// kernel-event filters, data watches and logpoints. The book remembers the requests so that a
-// restart can set them again on the new machine.
+// kernel-event filters, data watches and logpoints (the machine prints those itself). The book
+// remembers the requests so that a restart can set them again on the new machine.
 
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { isEventFilterId } from '../../sim-core/debug/events';
 import { dataId, parseDataId, type KernelFunctionEntry } from '../../sim-core/debug/protocol';
-import type { BreakpointResult, EventFilterId, Machine, Stop } from '../../sim-core/machine-types';
+import type { BreakpointResult, EventFilterId, Machine } from '../../sim-core/machine-types';
 import type { KernelFiles } from './kernelFiles';
 import { checkItems } from './validate';
 
@@ -23,8 +23,6 @@ export class BreakpointBook {
   private fnReq?: DebugProtocol.SetFunctionBreakpointsArguments;
   private filterReq?: DebugProtocol.SetExceptionBreakpointsArguments;
   private dataReq?: DebugProtocol.SetDataBreakpointsArguments;
-  /** Logpoint ids and their messages, per target file (so setting a file again replaces them). */
-  private readonly logpoints = new Map<string, Map<number, string>>();
   private watched = new Set<string>();
   private fnList?: KernelFunctionInfo[];
 
@@ -33,7 +31,6 @@ export class BreakpointBook {
     this.kfiles = kfiles;
     this.noDebug = noDebug;
     this.fnList = undefined;
-    this.logpoints.clear();
     this.watched.clear();
   }
 
@@ -72,9 +69,6 @@ export class BreakpointBook {
     const results = m.setLineBreakpoints(file, bps.map((b) => ({
       line: toMachine(b.line), condition: b.condition || undefined, hitCondition: b.hitCondition || undefined, logMessage: b.logMessage || undefined,
     })));
-    const logs = new Map<number, string>();
-    results.forEach((r, i) => { const msg = bps[i]?.logMessage; if (msg && r.verified) logs.set(r.id, msg); });
-    this.logpoints.set(file, logs);
     return results.map((r, i) => toDap(r, toClient, args.source, bps[i]?.line));
   }
 
@@ -132,24 +126,6 @@ export class BreakpointBook {
     return this.watched;
   }
 
-  private logMessage(id: number): string | undefined {
-    for (const logs of this.logpoints.values()) {
-      const msg = logs.get(id);
-      if (msg !== undefined) return msg;
-    }
-    return undefined;
-  }
-
-  /** True when a stop was caused by logpoints alone: print and carry on. */
-  onlyLogpoints(ids: readonly number[] | undefined): boolean {
-    return !!ids && ids.length > 0 && ids.every((id) => this.logMessage(id) !== undefined);
-  }
-
-  /** The logpoints' messages with `{expression}` replaced by values in the stopped task's top frame. */
-  logpointOutput(m: Machine, stop: Stop): string[] {
-    return (stop.breakpointIds ?? []).map((id) => `${interpolate(m, this.logMessage(id) ?? '')}\n`);
-  }
-
   /** Every modelled kernel function with the line of its definition in the displayed source. */
   kernelFunctionList(): KernelFunctionInfo[] {
     this.fnList ??= this.machine().kernelFunctionLocations().map((f) => ({ name: f.name, file: f.file, line: f.line + 1 }));
@@ -164,14 +140,4 @@ function toDap(r: BreakpointResult, toClient: LineConv, source?: DebugProtocol.S
   if (r.message) bp.message = r.message;
   if (source) bp.source = source;
   return bp;
-}
-
-/** `{expr}` becomes the expression's value (an error shows in place); `{{` and `}}` stand for braces. */
-export function interpolate(m: Machine, template: string): string {
-  return template.replace(/\{\{|\}\}|\{([^{}]+)\}/g, (whole, expr: string | undefined) => {
-    if (whole === '{{') return '{';
-    if (whole === '}}') return '}';
-    const r = m.evaluate(String(expr).trim(), undefined, 'logpoint');
-    return r.error !== undefined ? `<${r.error}>` : r.value;
-  });
 }

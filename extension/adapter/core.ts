@@ -2,13 +2,12 @@
 // (tasks are threads; every stop stops all of them; the response always precedes the stop event).
 
 import {
-  DebugSession, Event, ExitedEvent, InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent,
-  ThreadEvent,
+  DebugSession, Event, ExitedEvent, InitializedEvent, OutputEvent, TerminatedEvent, ThreadEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { dmesgStamp } from '../../sim-core/debug/decode';
-import { EVENT_FILTERS, eventSummary } from '../../sim-core/debug/events';
-import type { BootFunction, FrameInfo, KEvent, Machine, RunMode, Stop, TaskRow } from '../../sim-core/machine-types';
+import { EVENT_FILTERS } from '../../sim-core/debug/events';
+import type { BootFunction, Granularity, KEvent, Machine, StepAction, Stop, TaskRow } from '../../sim-core/machine-types';
 import { boot as machineBoot } from '../../sim-core/machine';
 import { BreakpointBook } from './breakpoints';
 import { KernelFiles } from './kernelFiles';
@@ -17,9 +16,16 @@ import { Inspector } from './inspect';
 import { sameRows, viewRow } from './rows';
 import { TASKS_EVENT, type ViewTaskRow } from '../../sim-core/debug/protocol';
 import { checkArguments } from './validate';
+import { corkable, stoppedEvent, type Corkable } from './stops';
 
-/** Machine steps per slice: small enough that a pause request is read within a few milliseconds. */
-const SLICE = 20_000;
+/**
+ * A slice of the machine's run lasts about this long (its step count adapts), so a pause or
+ * disconnect request waits at most a few milliseconds; kernel steps are far cheaper than the
+ * user-code steps that run a thousand instructions each, so no fixed count suits both.
+ */
+const SLICE_MS = 2;
+const SLICE_MIN = 256;
+const SLICE_MAX = 1 << 20;
 
 export interface KprocSessionOptions {
   boot?: BootFunction;
@@ -51,6 +57,10 @@ export abstract class KprocSessionCore extends DebugSession {
   protected stopCount = 0;
   readonly book = new BreakpointBook();
   protected inspector?: Inspector;
+  /** Steps in the next slice, adapted to SLICE_MS. */
+  protected sliceSteps = 4096;
+  /** The output stream, when it can batch: each request's messages leave in one write. */
+  private out?: Corkable;
 
   constructor(opts: KprocSessionOptions = {}) {
     super();
@@ -62,7 +72,31 @@ export abstract class KprocSessionCore extends DebugSession {
 
   // ---- dispatch: every request is checked, and no exception escapes as a stack trace ----------
 
+  override start(inStream: NodeJS.ReadableStream, outStream: NodeJS.WritableStream): void {
+    if (corkable(outStream)) this.out = outStream;
+    super.start(inStream, outStream);
+  }
+
+  /**
+   * Runs `fn` with the output held, then sends what it wrote in one write: the response and the
+   * stopped event of a step reach the client together, in that order, with one wake-up.
+   */
+  protected batched(fn: () => void): void {
+    const out = this.out;
+    if (!out) return fn();
+    out.cork();
+    try {
+      fn();
+    } finally {
+      out.uncork();
+    }
+  }
+
   protected override dispatchRequest(request: DebugProtocol.Request): void {
+    this.batched(() => this.dispatchChecked(request));
+  }
+
+  private dispatchChecked(request: DebugProtocol.Request): void {
     const response: DebugProtocol.Response = {
       seq: 0, type: 'response', request_seq: typeof request.seq === 'number' ? request.seq : 0,
       command: typeof request.command === 'string' ? request.command : String(request.command), success: true,
@@ -206,24 +240,11 @@ export abstract class KprocSessionCore extends DebugSession {
     this.begin();
   }
 
-  /** After configuration (or a restart): stop at the entry, or run. */
+  /** After configuration (or a restart): run; a machine booted to stop on entry reports that stop first. */
   protected begin(): void {
-    const m = this.machine;
-    const plan = this.plan;
-    if (!m || !plan) return;
+    if (!this.machine || !this.plan) return;
     this.syncThreads();
-    if (plan.stopOnEntry && !plan.noDebug) {
-      this.onStop({ reason: 'entry', pid: this.entryPid(m), events: [] });
-    } else {
-      this.resume({ kind: 'continue' });
-    }
-  }
-
-  /** The task that runs the scenario's main: the first with a frame in the scenario file. */
-  protected entryPid(m: Machine): number | undefined {
-    const rows = m.tasks();
-    for (const r of rows) if (m.stack(r.pid).some((f) => f.kind === 'user' && f.file === m.file)) return r.pid;
-    return rows.find((r) => !r.kthread)?.pid ?? rows[0]?.pid;
+    this.resume();
   }
 
   protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
@@ -259,7 +280,8 @@ export abstract class KprocSessionCore extends DebugSession {
 
   // ---- running ----------------------------------------------------------------------------------
 
-  protected resume(mode: RunMode): void {
+  /** Carries out the machine's pending intent in slices, until it stops. */
+  protected resume(): void {
     // After a deadlock, budget or panic stop the machine has ended: resuming ends the session.
     const status = this.machine?.exitStatus();
     if (status?.finished) {
@@ -269,33 +291,39 @@ export abstract class KprocSessionCore extends DebugSession {
     }
     this.phase = 'running';
     this.rowsCache = undefined;
-    this.slice(mode, this.generation);
+    this.slice(this.generation);
   }
 
-  /** One slice of the machine; yields to the event loop between slices so pause is heard. */
-  protected slice(mode: RunMode, gen: number): void {
+  /**
+   * One slice of the machine's run. A slice that ends with the intent still pending ('yield')
+   * yields to the event loop, so a pause or disconnect request is read before the next one.
+   */
+  protected slice(gen: number): void {
     const m = this.machine;
     if (!m || gen !== this.generation || this.phase !== 'running') return;
-    let stop: Stop;
-    try {
-      stop = m.run(mode, SLICE);
-    } catch (e) {
-      this.sendEvent(new OutputEvent(`internal error in the simulator: ${e instanceof Error ? e.message : String(e)}\n`, 'stderr'));
-      stop = { reason: 'panic', message: e instanceof Error ? e.message : String(e), events: [] };
-    }
-    this.emitEvents(stop.events);
-    // The session presents the entry stop itself (before any run), so a machine's own is passed over.
-    if (stop.reason === 'yield' || stop.reason === 'entry') {
-      setImmediate(() => this.slice(mode, gen));
-      return;
-    }
-    if (stop.reason === 'breakpoint' && this.book.onlyLogpoints(stop.breakpointIds)) {
-      this.book.logpointOutput(m, stop).forEach((t) => this.sendEvent(new OutputEvent(t, 'console')));
-      this.rowsCache = undefined;
-      setImmediate(() => this.slice(mode, gen));
-      return;
-    }
-    this.onStop(stop);
+    this.batched(() => {
+      let stop: Stop;
+      const t0 = performance.now();
+      try {
+        stop = m.run(this.sliceSteps);
+      } catch (e) {
+        this.sendEvent(new OutputEvent(`internal error in the simulator: ${e instanceof Error ? e.message : String(e)}\n`, 'stderr'));
+        stop = { reason: 'panic', message: e instanceof Error ? e.message : String(e), events: [] };
+      }
+      this.emitEvents(stop.events);
+      if (stop.reason === 'yield') {
+        this.adaptSlice(performance.now() - t0);
+        setImmediate(() => this.slice(gen));
+        return;
+      }
+      this.onStop(stop);
+    });
+  }
+
+  /** Doubles or halves the slice's step count towards SLICE_MS (the run's result does not depend on it). */
+  private adaptSlice(ms: number): void {
+    if (ms < SLICE_MS / 2 && this.sliceSteps < SLICE_MAX) this.sliceSteps *= 2;
+    else if (ms > SLICE_MS * 2 && this.sliceSteps > SLICE_MIN) this.sliceSteps = Math.max(SLICE_MIN, this.sliceSteps >> 1);
   }
 
   /** Program output, the kernel log, and thread events in the order the kernel did things. */
@@ -304,6 +332,7 @@ export abstract class KprocSessionCore extends DebugSession {
       switch (e.kind) {
         case 'output': this.sendEvent(new OutputEvent(e.text, e.fd === 2 ? 'stderr' : 'stdout')); break;
         case 'printk': this.sendEvent(new OutputEvent(`${dmesgStamp(e.time / 1e9)} ${e.text}\n`, 'console')); break;
+        case 'log': this.sendEvent(new OutputEvent(e.text, 'console')); break;
         case 'fork': this.threadStarted(e.child); break;
         case 'reap': this.threadExited(e.pid); break;
         case 'exec': if (e.oldPid !== undefined && e.oldPid !== e.pid) this.threadExited(e.oldPid); break;
@@ -331,9 +360,12 @@ export abstract class KprocSessionCore extends DebugSession {
   /** Thread events for tasks created and reaped since the last look. */
   protected syncThreads(): void {
     this.rowsCache = undefined;
-    const now = new Set(this.rows().map((r) => r.pid));
+    const rows = this.rows();
+    // The events keep the threads in step as a rule: build a set only when they did not.
+    for (const r of rows) this.threadStarted(r.pid);
+    if (this.threads.size === rows.length) return;
+    const now = new Set(rows.map((r) => r.pid));
     for (const pid of [...this.threads]) if (!now.has(pid)) this.threadExited(pid);
-    for (const pid of now) this.threadStarted(pid);
   }
 
   protected onStop(stop: Stop): void {
@@ -354,15 +386,7 @@ export abstract class KprocSessionCore extends DebugSession {
     this.phase = 'stopped';
     this.lastPid = pid;
     this.sendTasks();
-    const ev = new StoppedEvent(dapReason(stop), pid) as DebugProtocol.StoppedEvent;
-    ev.body.allThreadsStopped = true;
-    if (stop.breakpointIds?.length) ev.body.hitBreakpointIds = stop.breakpointIds;
-    const text = stopText(stop);
-    if (text) {
-      ev.body.description = text;
-      ev.body.text = text;
-    }
-    this.sendEvent(ev);
+    this.sendEvent(stoppedEvent(stop, pid));
   }
 
   /**
@@ -388,24 +412,25 @@ export abstract class KprocSessionCore extends DebugSession {
     return id;
   }
 
-  protected step(response: DebugProtocol.Response, threadId: number, action: 'in' | 'over' | 'out', granularity?: string): void {
+  /** States the step intent (the machine picks the granularity unless DAP asks for instructions). */
+  protected step(response: DebugProtocol.Response, threadId: number, action: StepAction, granularity?: string): void {
     this.guard(response, () => {
       const m = this.needStopped();
       const pid = this.threadOf(threadId);
-      const top: FrameInfo | undefined = m.stack(pid)[0];
-      const kernel = granularity === 'instruction' || top?.kind === 'kernel' || this.plan?.granularity === 'kernel';
+      const g: Granularity | undefined = granularity === 'instruction' ? 'kernel' : undefined;
+      m.step(pid, action, g);
       this.lastPid = pid;
       this.sendResponse(response);
-      this.resume({ kind: 'step', pid, action, granularity: kernel ? 'kernel' : 'statement' });
+      this.resume();
     });
   }
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
     this.guard(response, () => {
-      this.needStopped();
+      this.needStopped().continue();
       response.body = { allThreadsContinued: true };
       this.sendResponse(response);
-      this.resume({ kind: 'continue' });
+      this.resume();
     });
   }
 
@@ -429,17 +454,4 @@ export abstract class KprocSessionCore extends DebugSession {
     });
   }
 
-}
-
-function dapReason(stop: Stop): string {
-  switch (stop.reason) {
-    case 'event': case 'deadlock': case 'budget': case 'panic': return 'exception';
-    default: return stop.reason;
-  }
-}
-
-function stopText(stop: Stop): string | undefined {
-  if (stop.reason === 'event' && stop.event) return eventSummary(stop.event);
-  if (stop.reason === 'deadlock' || stop.reason === 'budget' || stop.reason === 'panic') return stop.message ?? stop.reason;
-  return undefined;
 }

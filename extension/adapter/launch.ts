@@ -64,11 +64,14 @@ export function planLaunch(a: KprocLaunchArgs, readFile: (p: string) => string =
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
     throw new LaunchError(`Cannot read the scenario ${file}: ${why}`);
   }
+  const noDebug = a.noDebug ?? false;
+  const stopOnEntry = a.stopOnEntry ?? false;
   return {
-    boot: { file, source, settings: machineSettings(a), maxSteps: a.maxSteps },
-    stopOnEntry: a.stopOnEntry ?? false,
+    // The machine reports the entry stop itself, once (never when running without debugging).
+    boot: { file, source, settings: machineSettings(a), maxSteps: a.maxSteps, stopOnEntry: stopOnEntry && !noDebug, granularity },
+    stopOnEntry,
     granularity,
-    noDebug: a.noDebug ?? false,
+    noDebug,
     trace: a.trace ?? false,
   };
 }

@@ -101,13 +101,13 @@ export function runFile(args: string[], io: CliIo): number {
   let stdout = '', stderr = '';
   let stop: Stop;
   for (;;) {
-    stop = machine.run({ kind: 'continue' }, SLICE);
+    stop = machine.run(SLICE);
     for (const e of stop.events) {
       if (parsed.json) { all.push(e); if (e.kind === 'output') { if (e.fd === 2) stderr += e.text; else stdout += e.text; } continue; }
       if (e.kind === 'output') { if (e.fd === 2) io.err(e.text); else io.out(e.text); }
       else if (parsed.trace) io.out(traceLine(e));
     }
-    if (stop.reason !== 'yield' && stop.reason !== 'entry' && stop.reason !== 'pause') break;
+    if (stop.reason !== 'yield') break;
   }
   const reason: StopReason = stop.reason;
   const code = EXIT_CODES[reason] ?? 1;

@@ -62,6 +62,7 @@ export function eventSummary(e: KEvent): string {
     case 'output': return e.text;
     case 'panic': return `Kernel panic - not syncing: ${e.message}`;
     case 'deadlock': return `Deadlock: tasks ${e.sleeping.join(', ')} sleep and nothing can wake them`;
+    case 'log': return e.text;
   }
 }
 

@@ -208,6 +208,16 @@ export class Inspector implements ScopeSource {
     }
   }
 
+  /** The value of `expr` in task pid's top frame as the console prints it (a logpoint's `{expr}`). */
+  valueText(expr: string, pid: number): string {
+    const host: ConsoleHost = {
+      machine: this.t.machine, pid,
+      evaluate: (e) => this.evaluateIn(e, pid, 0),
+      taskAddr: (p) => this.task(p)?.addr,
+    };
+    return expression(expr, host, false).result;
+  }
+
   /** Never throws: a bad expression gives a result with `error` set. */
   evaluate(expr: string, frameId?: number, context: EvalContext = 'watch'): EvalResult {
     let r: ConsoleResult;

@@ -12,6 +12,7 @@ export interface Bp {
   id: number;
   condition?: string;
   hitCondition?: string;
+  /** A logpoint's message: when it fires, the machine prints it (a 'log' event) and runs on. */
   logMessage?: string;
   hits: number;
 }
@@ -73,8 +74,6 @@ export class BreakpointTables {
   readonly userFns = new Map<string, Bp[]>();
   readonly filters = new Set<KEventKind>();
   watches: Watch[] = [];
-  /** Every id that has a logMessage (the adapter prints these and carries on). */
-  readonly logpoints = new Set<number>();
 
   constructor(private readonly image: Image, private readonly file: string) {}
 
@@ -85,9 +84,7 @@ export class BreakpointTables {
   }
 
   private bp(req: { condition?: string; hitCondition?: string; logMessage?: string }): Bp {
-    const b: Bp = { id: this.nextId++, condition: req.condition || undefined, hitCondition: req.hitCondition || undefined, logMessage: req.logMessage || undefined, hits: 0 };
-    if (b.logMessage) this.logpoints.add(b.id);
-    return b;
+    return { id: this.nextId++, condition: req.condition || undefined, hitCondition: req.hitCondition || undefined, logMessage: req.logMessage || undefined, hits: 0 };
   }
 
   isScenarioFile(file: string): boolean {

@@ -12,7 +12,6 @@ import { load_module } from '../kernel/module';
 import { NS_ZERO, type task_struct, type user_struct } from '../kernel/task';
 import type { UserPort } from '../kernel/uport';
 import type { Trap, UserMemory, UserRegs, Value } from '../vm/types';
-import type { KEvent } from '../machine-types';
 import { nop, ret0, retCallee } from '../kernel/frame';
 
 /** VM instructions a task runs in one step before the step ends (a timer tick's worth). */
@@ -29,10 +28,44 @@ const KERNEL_BATCH = 64;
 /** Runs user code of a task until its next trap. */
 export type RunUser = (t: task_struct, budget: number) => Trap;
 
-export interface EngineResult {
-  reason: 'exited' | 'deadlock' | 'budget' | 'panic';
-  message?: string;
+/**
+ * A debugger's checks, asked by the run loop. Each returns true to stop there: the tick is
+ * suspended before the statement or step runs, and resumes at the next run().
+ */
+export interface StopChecks {
+  /** At a 'statement' or 'call' trap (only those the port asks the VM for). */
+  user(t: task_struct, trap: Trap): boolean;
+  /**
+   * Before a kernel step of t: between two steps of a batch and, after a tick, for the task each
+   * CPU ran. `depthBefore` is t's kernel stack depth before the step that led here (a
+   * deeper stack now means that step called a function).
+   */
+  kernel(t: task_struct, depthBefore: number): boolean;
+  /** What changed or happened since the last look (data watches, event filters): after kernel(). */
+  changed(): boolean;
+  /**
+   * When set, kernel() is asked between the steps of a batch only after a step that called a
+   * function whose id has a 1 here (function breakpoints with nothing else to check).
+   */
+  readonly callsTo: Uint8Array | null;
 }
+
+/** Why Engine.run returned. */
+export type EngineEnd =
+  /** The slice's steps are used; the run goes on at the next call. */
+  | { reason: 'slice' }
+  /** A check asked to stop. */
+  | { reason: 'stop' }
+  | { reason: 'exited' }
+  /** k.steps reached the run's limit. */
+  | { reason: 'limit' }
+  | { reason: 'panic'; message: string }
+  | { reason: 'deadlock'; sleeping: number[] };
+
+const SLICE_END: EngineEnd = { reason: 'slice' };
+const CHECK_STOP: EngineEnd = { reason: 'stop' };
+const EXITED: EngineEnd = { reason: 'exited' };
+const LIMIT: EngineEnd = { reason: 'limit' };
 
 export class Engine {
   readonly k: Kernel;
@@ -95,39 +128,28 @@ export class Engine {
   }
 
   /** The task each CPU ran in the last tick (null: idle), for the debugger's checks. */
-  readonly ran: Array<task_struct | null> = [];
+  private readonly ran: Array<task_struct | null> = [];
   /** Kernel stack depth of that task before its step (a deeper stack after it means a call). */
-  readonly depthBefore: number[] = [];
-  /**
-   * Called at a 'statement' or 'call' trap (only when the port asks the VM for them); returning
-   * true suspends the tick there, before the statement runs, until the next tick() call.
-   */
-  userHook: ((t: task_struct, trap: Trap) => boolean) | null = null;
-  /**
-   * Called between two kernel steps of one tick (the second and later steps of a batch), when a
-   * debugger needs to look at every step point; returning true suspends the tick there, before
-   * the next step runs, until the next tick() call.
-   */
-  kernelHook: ((t: task_struct, cpu: number) => boolean) | null = null;
-  /**
-   * When set, kernelHook is called only after a step that called a function whose id has a 1
-   * here (a debugger with function breakpoints and nothing else to check between steps).
-   */
-  hookOnCallsTo: Uint8Array | null = null;
+  private readonly depthBefore: number[] = [];
+  /** The checks of the current run() (null: none, the fast path). */
+  private checks: StopChecks | null = null;
+  /** Set when a check asked to stop during the current tick. */
+  private checkStopped = false;
   /**
    * Steps the caller still allows: each tick() takes one, and each further kernel step of a batch
    * one more; a batch that finds none left is suspended (the caller's slice is used up).
    */
-  budget = Infinity;
+  private budget = Infinity;
   /** CPU whose step is suspended at a user or kernel point (-1: none), and what is left of it. */
-  suspendedCpu = -1;
+  private suspendedCpu = -1;
   private suspendedKernel = false;
   private suspendedBudget = 0;
   private suspendedRan = false;
 
   /**
    * One tick: every CPU runs its current task for one step. Returns false when all are idle.
-   * A tick suspended by userHook resumes where it stopped, so stops never change the schedule.
+   * A tick suspended by a check (or by the budget) resumes where it stopped, so stops never
+   * change the schedule.
    */
   tick(): boolean {
     const k = this.k;
@@ -215,9 +237,12 @@ export class Engine {
     const n = t.stack.length;
     const rq = this.k.rq[cpu];
     if (n === 0 || (t.vm_base >= 0 && n <= t.vm_base) || rq.need_resched || rq.curr !== t || !t.se.on_rq || this.k.panicked !== null) return true;
-    const hook = this.kernelHook;
-    const calls = this.hookOnCallsTo;
-    if ((hook !== null && (calls === null || calls[t.stack[n - 1].fn.id] === 1) && hook(t, cpu)) || this.budget <= 0) return this.suspendKernel(KERNEL_BATCH);
+    const checks = this.checks;
+    if (checks !== null && (checks.callsTo === null || checks.callsTo[t.stack[n - 1].fn.id] === 1) && (checks.kernel(t, this.depthBefore[cpu]) || checks.changed())) {
+      this.checkStopped = true;
+      return this.suspendKernel(KERNEL_BATCH);
+    }
+    if (this.budget <= 0) return this.suspendKernel(KERNEL_BATCH);
     this.budget--;
     this.k.steps++;
     return this.kernelSteps(t, cpu, KERNEL_BATCH);
@@ -225,15 +250,15 @@ export class Engine {
 
   /**
    * Runs up to `left` kernel steps of t, one step point each, while t stays in the kernel, on its
-   * CPU and runnable, and nothing asked for a reschedule. Between steps kernelHook may suspend
-   * the tick (returns false), and the caller's budget may run out (the same).
+   * CPU and runnable, and nothing asked for a reschedule. Between steps a check may suspend the
+   * tick (returns false), and the caller's budget may run out (the same).
    */
   private kernelSteps(t: task_struct, cpu: number, left: number): boolean {
     const k = this.k;
     const rq = k.rq[cpu];
     const stack = t.stack;
-    const hook = this.kernelHook;
-    const calls = this.hookOnCallsTo;
+    const checks = this.checks;
+    const calls = checks === null ? null : checks.callsTo;
     // The caller's budget lives in a local while the batch runs (nothing a step calls reads it).
     let budget = this.budget;
     let depth = stack.length;
@@ -253,9 +278,9 @@ export class Engine {
         return true;
       }
       // The batch goes on: the next step is a point of its own for the debugger and the budget.
-      if (hook !== null && (calls === null || (n > depth && calls[stack[n - 1].fn.id] === 1))) {
+      if (checks !== null && (calls === null || (n > depth && calls[stack[n - 1].fn.id] === 1))) {
         this.depthBefore[cpu] = depth;
-        if (hook(t, cpu)) { this.budget = budget; return this.suspendKernel(left); }
+        if (checks.kernel(t, depth) || checks.changed()) { this.budget = budget; this.checkStopped = true; return this.suspendKernel(left); }
       }
       if (budget <= 0) {
         this.depthBefore[cpu] = depth;
@@ -288,7 +313,12 @@ export class Engine {
         return this.enterKernel(t, cpu);
       }
       left -= STMT_COST;
-      if (this.userHook !== null && this.userHook(t, trap)) { this.suspendedKernel = false; this.suspendedBudget = left; return false; }
+      if (this.checks !== null && this.checks.user(t, trap)) {
+        this.checkStopped = true;
+        this.suspendedKernel = false;
+        this.suspendedBudget = left;
+        return false;
+      }
       if (left <= 0) return true;
     }
   }
@@ -344,41 +374,61 @@ export class Engine {
   }
 
   /**
-   * Runs until the scenario ends, nothing can run, the budget is spent, or the kernel panics.
-   * The kernel appends every event to k.events; with `drain`, each tick's events are handed to it
-   * and k.events is emptied, so a long run's memory stays flat. Without it the loop clears
-   * nothing and k.events holds the whole run: the caller empties it (as Machine.run does per stop).
+   * The run loop, the only one (the machine's run(), tests and benchmarks all come here): ticks
+   * until `slice` step points have run, a check stops, the scenario ends, nothing can run, the
+   * kernel panics, or k.steps reaches `limit` (exactly, even inside a batch of kernel steps).
+   * Events stay in k.events for the caller to take. With `checks`, the debugger looks at every
+   * point it asks for; a stop suspends the tick there and the next call resumes it.
    */
-  runToEnd(maxSteps: number, drain?: (events: KEvent[]) => void): EngineResult {
+  run(slice: number, limit: number, checks: StopChecks | null = null): EngineEnd {
     const k = this.k;
-    const handOut = (): void => {
-      if (drain === undefined || k.events.length === 0) return;
-      const evs = k.events;
-      k.events = [];
-      drain(evs);
-    };
-    try {
-      return this.loop(maxSteps, handOut);
-    } finally {
-      handOut();
+    this.checks = checks;
+    this.checkStopped = false;
+    // The slice counts step points: a tick, and each further kernel step a tick runs. It never
+    // reaches past the limit, so a batch of kernel steps stops there too.
+    this.budget = Math.max(1, Math.min(slice, limit - k.steps));
+    while (this.budget > 0) {
+      if (this.suspendedCpu < 0) {
+        if (k.panicked !== null) return { reason: 'panic', message: k.panicked };
+        if (this.finished()) return EXITED;
+      }
+      if (k.steps >= limit) return LIMIT;
+      this.budget--;
+      this.tick();
+      if (this.checkStopped) { this.checkStopped = false; return CHECK_STOP; }
+      // A batch of kernel steps that used up the slice: the tick resumes on the next call.
+      if (this.suspendedCpu >= 0) break;
+      if (checks !== null && this.afterTick(checks)) return CHECK_STOP;
+      if (!this.anyRunnable() && k.panicked === null && !this.finished()) return { reason: 'deadlock', sleeping: this.deadlock() };
     }
+    return SLICE_END;
   }
 
-  private loop(maxSteps: number, handOut: () => void): EngineResult {
+  /** The checks after a whole tick: each CPU's task at its next kernel step, then the tick's changes. */
+  private afterTick(checks: StopChecks): boolean {
     const k = this.k;
-    while (k.steps < maxSteps) {
-      if (k.panicked) return { reason: 'panic', message: k.panicked };
-      if (this.finished()) return { reason: 'exited' };
-      this.tick();
-      handOut();
-      const runnable = k.rq.some((rq) => (rq.curr !== null && rq.curr.se.on_rq) || rq.timeline.length > 0);
-      if (!runnable && k.timers.size === 0 && !this.finished()) {
-        const sleeping = [...k.pid_hash.values()].filter((t) => t.pid > 2 && !(t.flags & C.PF_KTHREAD) && !t.exit_state).map((t) => t.pid).sort((a, b) => a - b);
-        k.emit({ time: NS_ZERO, step: 0, kind: 'deadlock', sleeping });
-        return { reason: 'deadlock', message: `deadlock: no task can run; sleeping: ${sleeping.join(', ') || 'none'}` };
-      }
+    for (let cpu = 0; cpu < k.rq.length; cpu++) {
+      const t = this.ran[cpu];
+      if (t && checks.kernel(t, this.depthBefore[cpu])) return true;
     }
-    return { reason: 'budget', message: `step budget of ${maxSteps} used up` };
+    return checks.changed();
+  }
+
+  private anyRunnable(): boolean {
+    const k = this.k;
+    if (k.timers.size > 0) return true;
+    for (const rq of k.rq) if ((rq.curr !== null && rq.curr.se.on_rq) || rq.timeline.length > 0) return true;
+    return false;
+  }
+
+  /** Records the deadlock event; returns the sleeping user tasks' pids. */
+  private deadlock(): number[] {
+    const k = this.k;
+    const sleeping: number[] = [];
+    for (const t of k.pid_hash.values()) if (t.pid > 2 && !(t.flags & C.PF_KTHREAD) && !t.exit_state) sleeping.push(t.pid);
+    sleeping.sort((a, b) => a - b);
+    k.emit({ time: NS_ZERO, step: 0, kind: 'deadlock', sleeping });
+    return sleeping;
   }
 
   tasks(): task_struct[] {

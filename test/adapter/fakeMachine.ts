@@ -9,7 +9,7 @@ import { bt, infoThreads, lxDmesg, lxPs, lxPstree } from '../../sim-core/debug/l
 import { dataId, type CompletionItem, type DataTarget, type DebugScope, type DebugVariable, type EvalContext, type EvalResult } from '../../sim-core/debug/protocol';
 import type {
   BootOptions, BootResult, BreakpointResult, DataWatch, EventFilterId, ExitStatus, FrameInfo, FunctionBreakpointRequest,
-  KEvent, LineBreakpointRequest, Machine, RunMode, Stop, TaskRow,
+  Granularity, KEvent, LineBreakpointRequest, Machine, StepAction, Stop, TaskRow,
 } from '../../sim-core/machine-types';
 
 export const FAKE_SCENARIO = [
@@ -88,9 +88,14 @@ export class FakeMachine implements Machine {
   readonly timeline: Pos[];
   /** A scenario that never ends (for pause). */
   spin = false;
+  /** The intent run() carries out: null to continue, or the step as asked. */
+  private intent: { entry: true } | { pid: number; action: StepAction; granularity: Granularity; depth: number } | null = null;
+  private readonly granularity: Granularity;
 
   constructor(opts: BootOptions) {
     this.file = opts.file;
+    this.granularity = opts.granularity ?? 'statement';
+    if (opts.stopOnEntry) this.intent = { entry: true };
     this.mk(1, 'init', 0);
     this.mk(2, 'kthreadd', 0).flags = PF_KTHREAD;
     this.mk(3, 'fake', 1);
@@ -149,10 +154,25 @@ export class FakeMachine implements Machine {
     this.epoch++;
   }
 
-  run(mode: RunMode, sliceSteps = 1000): Stop {
+  step(pid: number, action: StepAction, granularity?: Granularity): void {
+    if (!this.tasksById.has(pid)) throw new Error(`no task has pid ${pid}`);
+    const top = this.timeline[this.pos]?.frames[0];
+    const g = granularity ?? (top?.[1] === 'kernel' ? 'kernel' : this.granularity);
+    this.intent = { pid, action, granularity: g, depth: this.timeline[this.pos]?.frames.length ?? 0 };
+  }
+
+  continue(): void { this.intent = null; }
+
+  run(sliceSteps = 1000): Stop {
     this.invalidate();
-    const startPid = mode.kind === 'step' ? mode.pid : 0;
-    const startDepth = this.timeline[this.pos]?.frames.length ?? 0;
+    const s = this.advance(sliceSteps);
+    if (s.reason !== 'yield') this.intent = null;
+    return s;
+  }
+
+  private advance(sliceSteps: number): Stop {
+    const mode = this.intent;
+    if (mode !== null && 'entry' in mode) return this.stop('entry', 3);
     for (let n = 0; n < sliceSteps; n++) {
       if (this.paused) { this.paused = false; return this.stop('pause', this.timeline[this.pos]?.pid); }
       if (this.spin) { this.steps++; continue; }
@@ -173,18 +193,33 @@ export class FakeMachine implements Machine {
       }
       const file = top[1] === 'user' ? this.file : top[2];
       const hit = this.lineBps.filter((b) => b.file === file && b.req.line === top[3] && this.cond(b.req.condition, p.pid));
-      const hits = hit.filter((b) => { b.hits++; return !b.req.hitCondition || b.hits >= Number(b.req.hitCondition.replace(/\D/g, '')); });
+      const fired = hit.filter((b) => { b.hits++; return !b.req.hitCondition || b.hits >= Number(b.req.hitCondition.replace(/\D/g, '')); });
+      // Logpoints print (as the real machine does, a 'log' event) and do not stop.
+      for (const b of fired) if (b.req.logMessage) this.emit({ kind: 'log', pid: p.pid, id: b.id, text: `${this.interpolate(b.req.logMessage, p.pid)}\n` });
+      const hits = fired.filter((b) => !b.req.logMessage);
       if (hits.length) return this.stop('breakpoint', p.pid, hits.map((b) => b.id));
       const fn = this.fnBps.filter((b) => b.req.name === top[0] && prevTop[0] !== top[0]);
       if (fn.length) return this.stop('function breakpoint', p.pid, fn.map((b) => b.id));
-      if (mode.kind === 'step' && p.pid === startPid) {
+      if (mode !== null && p.pid === mode.pid) {
         const depth = p.frames.length;
         const ok = mode.granularity === 'statement' ? top[1] === 'user'
-          : mode.action === 'in' ? true : mode.action === 'over' ? depth <= startDepth : depth < startDepth;
+          : mode.action === 'in' ? true : mode.action === 'over' ? depth <= mode.depth : depth < mode.depth;
         if (ok) return this.stop('step', p.pid);
       }
     }
     return this.stop('yield', this.timeline[this.pos]?.pid);
+  }
+
+  /** `{expr}` in a logpoint's message becomes the expression's value in the task's top frame. */
+  private interpolate(template: string, pid: number): string {
+    return template.replace(/\{([^{}]+)\}/g, (_, expr: string) => {
+      try {
+        const v = this.valueIn(expr.trim(), pid);
+        return typeof v === 'object' ? this.taskText(v) : String(v);
+      } catch (e) {
+        return `<${e instanceof Error ? e.message : String(e)}>`;
+      }
+    });
   }
 
   private fieldText(pid: number, field: string): string {

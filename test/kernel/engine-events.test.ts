@@ -1,8 +1,9 @@
-// Engine.runToEnd and the event log: with a drain the log is handed out tick by tick and never
-// grows, yet the drained sequence is exactly what an undrained run leaves in k.events.
+// The engine's run loop and the event log: drained after each one-step slice, the log is handed
+// out tick by tick and never grows, yet the drained sequence is what an undrained run leaves.
 import assert from 'node:assert/strict';
 import type { KEvent } from '../../sim-core/machine-types';
 import { runScript, type Insn } from './script-port';
+import { runEngine } from './run-engine';
 
 /** A parent forking and reaping children in a loop: many events over a long run. */
 function forker(rounds: number): Insn[] {
@@ -16,20 +17,20 @@ function forker(rounds: number): Insn[] {
   return prog;
 }
 
-describe('engine: event log of runToEnd', () => {
+describe('engine: event log of the run loop', () => {
   it('without a drain, k.events keeps the whole run for the caller', () => {
     const e = runScript(forker(3));
-    assert.equal(e.runToEnd(100000).reason, 'exited');
+    assert.equal(runEngine(e, 100000).reason, 'exited');
     assert.equal(e.k.events.filter((ev) => ev.kind === 'fork').length, 3);
   });
 
   it('with a drain, k.events stays small and the drained events equal the undrained log', () => {
     const whole = runScript(forker(40));
-    assert.equal(whole.runToEnd(200000).reason, 'exited');
+    assert.equal(runEngine(whole, 200000).reason, 'exited');
     const drained: KEvent[] = [];
     const e = runScript(forker(40));
     let most = 0;
-    const r = e.runToEnd(200000, (evs) => { drained.push(...evs); most = Math.max(most, evs.length); });
+    const r = runEngine(e, 200000, { slice: 1, drain: (evs) => { drained.push(...evs); most = Math.max(most, evs.length); } });
     assert.equal(r.reason, 'exited');
     assert.equal(e.k.events.length, 0);
     assert.ok(most < 10, `one tick handed out ${most} events`);

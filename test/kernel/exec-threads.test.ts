@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as C from '../../sim-core/kernel/consts';
 import { checkInvariants } from '../../sim-core/kernel/invariants';
 import { outputOf, runScript, type Insn } from './script-port';
+import { runEngine } from './run-engine';
 
 const T = 500; // address of a pthread_t in main's globals
 
@@ -50,7 +51,7 @@ describe('kernel: threads', () => {
     const sleeper: Insn[] = [() => ['sleep', 5], () => ['write', 'never\n']];
     const quitter: Insn[] = [() => ['exit_group', 7]];
     const e = runScript(main, {}, { sleeper, quitter });
-    assert.equal(e.runToEnd(100000).reason, 'exited');
+    assert.equal(runEngine(e, 100000).reason, 'exited');
     assert.equal(outputOf(e), `status ${7 << 8}\n`);
     const exits = e.k.events.filter((ev) => ev.kind === 'exit').map((ev) => (ev.kind === 'exit' ? ev.pid : 0));
     assert.deepEqual([...exits].sort(), [4, 5, 6, 3].sort());
@@ -102,7 +103,7 @@ describe('kernel: execve', () => {
       () => ['exit_group', 6],
     ];
     const e = runScript(main, {}, { execer, '/bin/after': after });
-    assert.equal(e.runToEnd(200000).reason, 'exited');
+    assert.equal(runEngine(e, 200000).reason, 'exited');
     assert.equal(outputOf(e), `after: pid 4 tid 4 ppid 3\nreaped 4 status ${6 << 8}\n`);
     const ex = e.k.events.find((ev) => ev.kind === 'exec');
     assert.deepEqual(ex && ex.kind === 'exec' ? [ex.pid, ex.oldPid, ex.comm] : null, [4, 5, 'after']);

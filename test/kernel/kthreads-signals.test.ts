@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as C from '../../sim-core/kernel/consts';
 import { checkInvariants } from '../../sim-core/kernel/invariants';
 import { dmesgOf, outputOf, runScript, type Insn } from './script-port';
+import { runEngine } from './run-engine';
 
 describe('kernel: kthreads', () => {
   it('kthread_run creates the thread through kthreadd; kthread_stop returns its result', () => {
@@ -113,7 +114,7 @@ describe('kernel: signals and process settings', () => {
     main[14] = () => ['exit_group', 5];
     const h: Insn[] = [() => ['write', 'handler\n']];
     const e = runScript(main, {}, { h });
-    assert.equal(e.runToEnd(100000).reason, 'exited');
+    assert.equal(runEngine(e, 100000).reason, 'exited');
     return outputOf(e);
   };
 
@@ -133,7 +134,7 @@ describe('kernel: signals and process settings', () => {
     ];
     main[10] = () => ['exit_group', 1];
     const e = runScript(main);
-    assert.equal(e.runToEnd(100000).reason, 'exited');
+    assert.equal(runEngine(e, 100000).reason, 'exited');
     assert.equal(outputOf(e), `wait ${-C.ECHILD}\n`);
     assert.ok(!e.k.events.some((ev) => ev.kind === 'zombie' && ev.pid === 4));
   });
@@ -156,7 +157,7 @@ describe('kernel: signals and process settings', () => {
     main[20] = () => ['prctl', C.PR_SET_PDEATHSIG, C.SIGTERM];
     main[21] = () => ['sleep', 10];
     const e = runScript(main);
-    assert.equal(e.runToEnd(200000).reason, 'exited');
+    assert.equal(runEngine(e, 200000).reason, 'exited');
     assert.equal(outputOf(e), `reaped 4 status 0\nreaped 5 status ${C.SIGTERM}\n`);
     const rep = e.k.events.find((ev) => ev.kind === 'reparent');
     assert.deepEqual(rep && rep.kind === 'reparent' ? [rep.pid, rep.to, rep.why] : null, [5, 3, 'subreaper']);
@@ -177,7 +178,7 @@ describe('kernel: signals and process settings', () => {
     main[10] = () => ['exit_group', 0];
     const e = runScript(main);
     const t = e.k.find_task_by_vpid(3);
-    assert.equal(e.runToEnd(100000).reason, 'exited');
+    assert.equal(runEngine(e, 100000).reason, 'exited');
     assert.equal(outputOf(e), `nice 5\nrenice ${-C.EPERM}\nfork ${-C.EAGAIN}\n`);
     assert.ok(t);
     assert.equal(t.static_prio, 125);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as C from '../../sim-core/kernel/consts';
 import { checkInvariants } from '../../sim-core/kernel/invariants';
 import { outputOf, runScript, type Insn } from './script-port';
+import { runEngine } from './run-engine';
 
 const STATUS = 100;
 
@@ -21,7 +22,7 @@ describe('kernel lifecycle', () => {
     prog[5] = (r) => { r.pc = 99; return ['write', `child pid ${r.ret}\n`]; };
     prog[99] = () => ['exit_group', 7];
     const e = runScript(prog);
-    const res = e.runToEnd(100000);
+    const res = runEngine(e, 100000);
     assert.equal(res.reason, 'exited');
     assert.equal(outputOf(e), 'child pid 4\nreaped 4 status 1792\n');
     const kinds = e.k.events.map((ev) => ev.kind);
@@ -39,7 +40,7 @@ describe('kernel lifecycle', () => {
     prog[12] = (r) => ['write', `ppid ${r.ret}\n`];
     prog[13] = () => ['exit_group', 0];
     const e = runScript(prog);
-    assert.equal(e.runToEnd(100000).reason, 'exited');
+    assert.equal(runEngine(e, 100000).reason, 'exited');
     assert.equal(outputOf(e), 'ppid 1\n');
     const rep = e.k.events.find((ev) => ev.kind === 'reparent');
     assert.deepEqual(rep && rep.kind === 'reparent' ? [rep.pid, rep.from, rep.to, rep.why] : null, [4, 3, 1, 'init']);
@@ -58,7 +59,7 @@ describe('kernel lifecycle', () => {
     prog[10] = () => ['sleep', 1];
     prog[11] = () => ['exit_group', 0];
     const e = runScript(prog);
-    assert.equal(e.runToEnd(100000).reason, 'exited');
+    assert.equal(runEngine(e, 100000).reason, 'exited');
     assert.equal(outputOf(e), `first ${-C.ECHILD}\nnohang 0\n`);
     assert.ok(e.k.events.some((ev) => ev.kind === 'echild'));
   });
@@ -76,7 +77,7 @@ describe('kernel lifecycle', () => {
     const main = e.k.find_task_by_vpid(3);
     assert.ok(main && main.sighand);
     main.sighand.action[C.SIGCHLD - 1].handler = C.SIG_IGN;
-    assert.equal(e.runToEnd(100000).reason, 'exited');
+    assert.equal(runEngine(e, 100000).reason, 'exited');
     assert.equal(outputOf(e), `wait ${-C.ECHILD}\n`);
     assert.ok(!e.k.events.some((ev) => ev.kind === 'zombie' && ev.pid === 4));
   });
@@ -90,7 +91,7 @@ describe('kernel lifecycle', () => {
     prog[4] = () => ['exit_group', 0];
     prog[10] = () => ['pause'];
     const e = runScript(prog, { nproc: 5 });
-    e.runToEnd(200000);
+    runEngine(e, 200000);
     assert.equal(outputOf(e), 'fork failed \n');
     const failed = e.k.events.find((ev) => ev.kind === 'fork-failed');
     assert.ok(failed && failed.kind === 'fork-failed' && failed.limit === 'RLIMIT_NPROC');
@@ -106,7 +107,7 @@ describe('kernel lifecycle', () => {
     prog[5] = () => ['exit_group', 0];
     prog[10] = () => ['exit_group', 0];
     const e = runScript(prog, { pidMax: 400 });
-    assert.equal(e.runToEnd(2000000).reason, 'exited');
+    assert.equal(runEngine(e, 2000000).reason, 'exited');
     // pids 4..399 are used once (396 forks), then the allocator wraps to 300.
     assert.equal(outputOf(e), 'last 303\n');
     assert.deepEqual(checkInvariants(e.k), []);
@@ -120,8 +121,8 @@ describe('kernel lifecycle', () => {
       p[4] = () => ['exit_group', 0];
       return p;
     };
-    const a = runScript(mk()); a.runToEnd(100000);
-    const b = runScript(mk()); b.runToEnd(100000);
+    const a = runScript(mk()); runEngine(a, 100000);
+    const b = runScript(mk()); runEngine(b, 100000);
     assert.equal(JSON.stringify(a.k.events), JSON.stringify(b.k.events));
   });
 });

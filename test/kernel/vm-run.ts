@@ -5,6 +5,7 @@ import { parse } from '../../sim-core/lang/parser';
 import { Engine } from '../../sim-core/machine/engine';
 import { compile, execEntry } from '../../sim-core/vm';
 import { createVmPort } from '../../sim-core/vm/port';
+import { runEngine } from './run-engine';
 
 export function runSource(text: string, opts: { pidMax?: number; uid?: number } = {}): { reason: string; out: string; engine: Engine } {
   const { image, diagnostics } = compile(parse(text).program, text);
@@ -16,6 +17,6 @@ export function runSource(text: string, opts: { pidMax?: number; uid?: number } 
   const e = execEntry(image, 'main', ['main']);
   assert.ok(e);
   engine.boot({ memory: e.memory, regs: e.regs, comm: 'main' });
-  const r = engine.runToEnd(1_000_000);
+  const r = runEngine(engine, 1_000_000);
   return { reason: r.reason, out: engine.k.out.map((o) => o.text).join(''), engine };
 }

@@ -8,7 +8,7 @@ const H = '#include <signal.h>\n#include <stdlib.h>\n#include <unistd.h>\n';
 
 function ended(m: Machine): void {
   const before = m.globals().steps;
-  const again = m.run({ kind: 'continue' }, 1000);
+  const again = m.run(1000);
   assert.equal(again.reason, m.exitStatus().reason, 'run() after the end returns the final stop');
   assert.deepEqual(again.events, []);
   assert.equal(m.globals().steps, before, 'nothing runs after the end');
@@ -17,7 +17,7 @@ function ended(m: Machine): void {
 describe('machine: exit status', () => {
   it('is not finished while the scenario can still run', () => {
     const m = bootSource();
-    assert.equal(m.run({ kind: 'continue' }, 3).reason, 'yield');
+    assert.equal(m.run(3).reason, 'yield');
     assert.deepEqual(m.exitStatus(), { finished: false });
   });
 

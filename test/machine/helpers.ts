@@ -1,7 +1,11 @@
-// Shared scenario and helpers for machine tests: boot a source, run to a stop, run to the end.
+// Shared scenario and helpers for machine tests: boot a source, state an intent and run to the
+// stop in slices (as the debug adapter does), run to the end.
 import type { task_struct } from '../../sim-core/kernel/task';
 import { boot, KMachine } from '../../sim-core/machine';
-import type { KEvent, Machine, RunMode, Stop } from '../../sim-core/machine-types';
+import type { BootOptions, Granularity, KEvent, Machine, StepAction, Stop } from '../../sim-core/machine-types';
+
+/** An intent as the tests write it: handed to step() or continue() before the run. */
+export type Intent = { kind: 'continue' } | { kind: 'step'; pid: number; action: StepAction; granularity?: Granularity };
 
 /** Lines are 0-based in the machine's API: the comments give each line's number. */
 export const FORK_WAIT = [
@@ -33,16 +37,18 @@ export const FORK_WAIT = [
 
 export const FILE = '/scenarios/fork-wait.kproc';
 
-export function bootSource(source = FORK_WAIT, maxSteps?: number): Machine {
-  const { machine, diagnostics } = boot({ file: FILE, source, maxSteps });
+export function bootSource(source = FORK_WAIT, maxSteps?: number, opts: Partial<BootOptions> = {}): Machine {
+  const { machine, diagnostics } = boot({ file: FILE, source, maxSteps, ...opts });
   if (!machine) throw new Error(`boot failed: ${diagnostics.map((d) => d.message).join('; ')}`);
   return machine;
 }
 
-/** Runs in slices until a stop that is not a slice boundary; collects every event on the way. */
-export function runUntil(m: Machine, mode: RunMode, events: KEvent[] = [], slice = 5000): Stop {
+/** States the intent, then runs in slices until a stop; collects every event on the way. */
+export function runUntil(m: Machine, intent: Intent, events: KEvent[] = [], slice = 5000): Stop {
+  if (intent.kind === 'step') m.step(intent.pid, intent.action, intent.granularity);
+  else m.continue();
   for (;;) {
-    const s = m.run(mode, slice);
+    const s = m.run(slice);
     events.push(...s.events);
     if (s.reason !== 'yield') return s;
   }

@@ -58,11 +58,11 @@ describe('machine: boot and run', () => {
 
   it('yields at slice boundaries and stops on pause', () => {
     const m = bootSource();
-    const s = m.run({ kind: 'continue' }, 10);
+    const s = m.run(10);
     assert.equal(s.reason, 'yield');
     assert.equal(m.globals().steps, 10);
     m.pause();
-    assert.equal(m.run({ kind: 'continue' }, 10).reason, 'pause');
+    assert.equal(m.run(10).reason, 'pause');
     assert.equal(m.globals().steps, 10, 'pause stops before running anything');
     assert.equal(runUntil(m, { kind: 'continue' }).reason, 'exited');
     assert.equal(m.output(), 'status 7\n');

@@ -22,13 +22,13 @@ function runaway(source: string, maxSteps: number): Outcome {
   let broken: string[] = [];
   let last: Stop;
   do {
-    last = machine.run({ kind: 'continue' }, 5000);
+    last = machine.run(5000);
     for (const e of last.events as KEvent[]) {
       if (e.kind === 'fork-failed') failures.set(`${e.errno} ${e.limit}`, (failures.get(`${e.errno} ${e.limit}`) ?? 0) + 1);
     }
     maxTasks = Math.max(maxTasks, machine.tasks().length);
     if (broken.length === 0) broken = checkInvariants(machine);
-  } while (last.reason === 'yield' || last.reason === 'entry');
+  } while (last.reason === 'yield');
   return { last, failures, maxTasks, heapGrowth: process.memoryUsage().heapUsed - heapBefore, broken };
 }
 
@@ -98,9 +98,9 @@ int main(void)
     let written = 0, last = '';
     let stop;
     do {
-      stop = machine.run({ kind: 'continue' }, 20000);
+      stop = machine.run(20000);
       for (const e of stop.events as KEvent[]) if (e.kind === 'output') { written += e.text.length; last = e.text; }
-    } while (stop.reason === 'yield' || stop.reason === 'entry');
+    } while (stop.reason === 'yield');
     assert.equal(stop.reason, 'exited');
     assert.equal(written, 40000 * last.length);
     const kept = machine.output();
@@ -128,7 +128,7 @@ int main(void)
     assert.ok(machine);
     const heapBefore = process.memoryUsage().heapUsed;
     let stop;
-    do stop = machine.run({ kind: 'continue' }, 20000); while (stop.reason === 'yield' || stop.reason === 'entry');
+    do stop = machine.run(20000); while (stop.reason === 'yield');
     assert.equal(stop.reason, 'exited');
     // 16M cells: 15 blocks of 1M beside the program's own globals and stack.
     assert.equal(machine.output(), 'NULL after 15 blocks, errno 12\n');

@@ -21,13 +21,13 @@ export function runChecked(source: string, maxSteps: number, file?: string): Che
   const machine = bootOrThrow(source, maxSteps, file);
   const events: KEvent[] = [];
   for (;;) {
-    const stop = machine.run({ kind: 'continue' }, 1);
+    const stop = machine.run(1);
     for (const e of stop.events) events.push(e);
     const broken = checkInvariants(machine);
     if (broken.length > 0) {
       throw new Error(`invariants broken after step ${machine.globals().steps} (${stop.reason}):\n  ${broken.join('\n  ')}\n${source}`);
     }
-    if (stop.reason !== 'yield' && stop.reason !== 'entry') return { reason: stop.reason, events, machine };
+    if (stop.reason !== 'yield') return { reason: stop.reason, events, machine };
   }
 }
 

@@ -7,6 +7,7 @@ import { parse } from '../../sim-core/lang/parser';
 import { Engine } from '../../sim-core/machine/engine';
 import { compile, execEntry } from '../../sim-core/vm';
 import { createVmPort } from '../../sim-core/vm/port';
+import { runEngine } from '../kernel/run-engine';
 
 function runExample(file: string): { reason: string; out: string } {
   const text = readFileSync(path.join(__dirname, '../../examples', file), 'utf8');
@@ -19,7 +20,7 @@ function runExample(file: string): { reason: string; out: string } {
   const e = execEntry(image, 'main', ['main']);
   assert.ok(e);
   engine.boot({ memory: e.memory, regs: e.regs, comm: 'main' });
-  const r = engine.runToEnd(1000000);
+  const r = runEngine(engine, 1000000);
   return { reason: r.reason, out: engine.k.out.map((o) => o.text).join('') };
 }
 
