@@ -101,6 +101,31 @@ describe('vm: calls become traps', () => {
 });
 
 describe('vm: completeCall and the C library conventions', () => {
+  it('execvp goes on to the next PATH entry after ENOENT or EACCES and reports EACCES if any entry gave it', () => {
+    const run1 = (answers: number[]): { out: string; paths: unknown[] } => {
+      const s = start(main('char *argv[] = { "x", NULL }; int r = execvp("x", argv); printf("%d %d\\n", r, errno); return 0;', H));
+      const paths: unknown[] = [];
+      let i = 0;
+      const r = runToExit(s, { execve: (args) => { paths.push(args[0]); return answers[i++] ?? -2; } });
+      return { out: r.out, paths };
+    };
+    assert.deepEqual(run1([-13, -2]), { out: '-1 13\n', paths: ['/bin/x', '/usr/bin/x'] });
+    assert.deepEqual(run1([-2, -2]), { out: '-1 2\n', paths: ['/bin/x', '/usr/bin/x'] });
+    // Any other error ends the search at once (E2BIG here).
+    assert.deepEqual(run1([-7]), { out: '-1 7\n', paths: ['/bin/x'] });
+  });
+
+  it('where a C library function of several calls is belongs to the registers: a copy goes on where the original was', () => {
+    const s = start(main('char *argv[] = { "x", NULL }; execvp("x", argv); printf("%d\\n", errno); return 0;', H));
+    const first = syscall(step(s));
+    assert.deepEqual([first.name, first.args[0]], ['execve', '/bin/x']);
+    const copy = s.regs.clone();
+    completeCall(s.regs, s.mem, -2);
+    completeCall(copy, s.mem, -2);
+    assert.equal(syscall(step(s)).args[0], '/usr/bin/x');
+    assert.equal(syscall(run(s.image, copy, s.mem, host, { budget: 1000, stopAtStatements: false })).args[0], '/usr/bin/x');
+  });
+
   it('a -errno return becomes -1 and errno; perror prints glibc\'s text', () => {
     const s = start(main('int st; pid_t r = waitpid(-1, &st, 0); printf("%d %d\\n", r, errno == ECHILD); perror("waitpid"); return 0;', H));
     const r = runToExit(s, { wait4: -10 });
