@@ -9,10 +9,11 @@ import type { LibcCall, VmRegs } from './regs';
 import type { Trap, Value } from './types';
 
 // Numbers of the Linux x86-64 ABI the library uses (its own headers, as glibc has them).
-const EINTR = 4, ESRCH = 3, ENOENT = 2, EACCES = 13, EINVAL = 22, EDEADLK = 35, ENOTDIR = 20, ENODEV = 19;
-const ESTALE = 116, ETIMEDOUT = 110, EPERM = 1, ENOMEM = 12;
+const ESRCH = 3, ENOENT = 2, EACCES = 13, EINVAL = 22, EDEADLK = 35, ENOTDIR = 20, ENODEV = 19;
+const ESTALE = 116, ETIMEDOUT = 110, EPERM = 1, ENOMEM = 12, EAGAIN = 11;
 const CLOCK_REALTIME = 0;
-const SIG_SETSIZE = 8;
+/** sizeof(sigset_t) as the kernel takes it (rt_sigaction's and rt_sigprocmask's last argument). */
+export const SIG_SETSIZE = 8;
 const SIGABRT = 6, SIG_UNBLOCK = 1, SIG_DFL = 0, SIG_ERR = -1, NSIG = 65;
 const SA_RESTART = 0x10000000;
 const PRIO_PROCESS = 0;
@@ -64,20 +65,21 @@ function begin(r: VmRegs, op: string, site: number, v: Value[]): void {
 
 /** The thread's descriptor; the main thread's is made on first use (glibc's static one). */
 function self(r: VmRegs, mem: VmMemory): number {
-  if (r.self === 0) r.self = scratch(mem, [0, 0]);
+  if (r.self === 0) r.self = scratch(mem, new Array<Value>(PD_CELLS).fill(0));
   return r.self;
 }
 
 /**
  * Starts a C library function that needs more than one system call, or work around its one.
  * Returns its first trap (with r.libc set), a Done when it returns at once, or null when
- * `name` is not one of these.
+ * `name` is not one of these (or, for execvp and execlp, when the file has a slash). The exec
+ * functions take [file (read already), argv address, envp address].
  */
-export function startLibc(name: string, site: number, line: number, a: Value[], mem: VmMemory, r: VmRegs, execPath: string): Trap | Done | null {
+export function startLibc(name: string, site: number, line: number, a: Value[], mem: VmMemory, r: VmRegs): Trap | Done | null {
   switch (name) {
     case 'execvp': case 'execlp': {
       // __execvpe: a name with a slash is used as it is; otherwise each PATH entry is tried.
-      const file = execPath;
+      const file = String(a[0]);
       if (file === '') { r.errno = ENOENT; return new Done(-1); }
       if (file.includes('/')) return null;
       begin(r, name, site, [file, a[1] ?? 0, a[2] ?? 0, 0]);
@@ -101,9 +103,9 @@ export function startLibc(name: string, site: number, line: number, a: Value[], 
       // The descriptor holds the tid word the kernel sets (CLONE_PARENT_SETTID) and clears at
       // exit (CLONE_CHILD_CLEARTID); TLS points at it (CLONE_SETTLS). pthread_t is its address.
       const pd = scratch(mem, new Array<Value>(PD_CELLS).fill(0));
-      if (!pd) return new Done(11);
+      if (!pd) return new Done(EAGAIN);
       const ca = scratch(mem, [PTHREAD_CLONE_FLAGS, 0, pd + PD_TID, pd + PD_TID, 0, 0, 0, pd]);
-      if (!ca) { release(mem, pd); return new Done(11); }
+      if (!ca) { release(mem, pd); return new Done(EAGAIN); }
       if (num(a[0]) !== 0 && !mem.store(num(a[0]), pd)) { release(mem, pd); release(mem, ca); return new Done(EINVAL); }
       begin(r, name, site, [pd, ca]);
       return trap(line, 'clone3', [ca, CLONE_ARGS_CELLS * 8, a[2] ?? 0, a[3] ?? 0]);
@@ -184,7 +186,7 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
       // Interrupted: the whole seconds not slept (what the kernel left in ts).
       const ts = num(c.v[0]);
       const left = raw < 0 ? num(mem.load(ts)) : 0;
-      if (raw < 0) r.errno = -raw === EINTR ? EINTR : -raw;
+      if (raw < 0) r.errno = -raw;
       release(mem, ts);
       return end(left);
     }

@@ -8,7 +8,7 @@ import type { VmMemory } from './memory';
 import { format } from './printf';
 import type { VmRegs } from './regs';
 import type { Trap, Value } from './types';
-import { Done, startLibc } from './libc-calls';
+import { Done, SIG_SETSIZE, startLibc } from './libc-calls';
 
 export { Done };
 
@@ -167,8 +167,6 @@ function fmtArgs(mem: VmMemory, f: Value | undefined, rest: Value[]): string {
   return format(strArg(mem, f), rest, (v) => readString(mem, v));
 }
 
-const SIG_SETSIZE = 8;
-
 /**
  * Shapes a libc call into the system call the kernel sees, or starts a function of several calls
  * (libc-calls.ts). execve gets [path, argv address, envp address]: the kernel copies the strings
@@ -206,12 +204,12 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       list.forEach((v, i) => mem.store(block + i, typeof v === 'string' ? v : strArg(mem, v)));
       const envp = site.name === 'execle' && end >= 0 ? num(a[end + 1]) : 0;
       const path = strArg(mem, a[0]);
-      if (site.name === 'execlp') return startLibc('execlp', siteIndex(regs, site), line, [a[0], block, envp], mem, regs, path) ?? sysTrap(line, 'execve', [path, block, envp]);
+      if (site.name === 'execlp') return startLibc('execlp', siteIndex(regs, site), line, [path, block, envp], mem, regs) ?? sysTrap(line, 'execve', [path, block, envp]);
       return sysTrap(line, 'execve', [path, block, envp]);
     }
     case 'execvp': {
       const path = strArg(mem, a[0]);
-      return startLibc('execvp', siteIndex(regs, site), line, a, mem, regs, path) ?? sysTrap(line, 'execve', [path, num(a[1]), 0]);
+      return startLibc('execvp', siteIndex(regs, site), line, [path, num(a[1]), 0], mem, regs) ?? sysTrap(line, 'execve', [path, num(a[1]), 0]);
     }
     case 'execv': case 'execve':
       return sysTrap(line, 'execve', [strArg(mem, a[0]), num(a[1]), site.name === 'execve' ? num(a[2]) : 0]);
@@ -243,7 +241,7 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
     default: {
       const level = PRINTK_LEVEL.get(site.name);
       if (level !== undefined) return sysTrap(line, 'printk', [`\x01${level}${fmtArgs(mem, a[0], a.slice(1))}`]);
-      const started = startLibc(site.name, siteIndex(regs, site), line, a, mem, regs, '');
+      const started = startLibc(site.name, siteIndex(regs, site), line, a, mem, regs);
       if (started !== null) return started;
       // Same name in the kernel (getpid, kill, fork...), or a kernel function scenario kernel code calls.
       return sysTrap(line, site.name, a);
