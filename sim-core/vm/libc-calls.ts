@@ -7,6 +7,7 @@ import { SEGMENT_SPAN } from './image';
 import type { VmMemory } from './memory';
 import type { LibcCall, VmRegs } from './regs';
 import type { Trap, Value } from './types';
+import { execCandidates } from '../lang/exec-path';
 
 // Numbers of the Linux x86-64 ABI the library uses (its own headers, as glibc has them).
 const ESRCH = 3, ENOENT = 2, EACCES = 13, EINVAL = 22, EDEADLK = 35, ENOTDIR = 20, ENODEV = 19;
@@ -22,8 +23,6 @@ const FUTEX_WAIT_BITSET = 9, FUTEX_CLOCK_REALTIME = 256, FUTEX_BITSET_MATCH_ANY 
 export const PTHREAD_CLONE_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x80000 | 0x100000 | 0x200000;
 /** Cells of struct clone_args as the kernel reads them: flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls. */
 export const CLONE_ARGS_CELLS = 8;
-/** The PATH glibc searches when the environment has none (_PATH_DEFPATH); scenarios have no environment. */
-export const DEFAULT_PATH = ['/bin', '/usr/bin'];
 /** Cells of the thread descriptor (struct pthread) the library keeps: tid, result. */
 const PD_TID = 0, PD_RESULT = 1, PD_CELLS = 2;
 
@@ -81,9 +80,10 @@ export function startLibc(name: string, site: number, line: number, a: Value[], 
       // __execvpe: a name with a slash is used as it is; otherwise each PATH entry is tried.
       const file = String(a[0]);
       if (file === '') { r.errno = ENOENT; return new Done(-1); }
-      if (file.includes('/')) return null;
+      const paths = execCandidates(file, true);
+      if (paths.length === 1) return null;
       begin(r, name, site, [file, a[1] ?? 0, a[2] ?? 0, 0]);
-      return trap(line, 'execve', [`${DEFAULT_PATH[0]}/${file}`, a[1] ?? 0, a[2] ?? 0]);
+      return trap(line, 'execve', [paths[0], a[1] ?? 0, a[2] ?? 0]);
     }
     case 'sleep': {
       // struct timespec ts = { seconds, 0 }; clock_nanosleep(CLOCK_REALTIME, 0, &ts, &ts).
@@ -179,7 +179,8 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
       const err = -raw;
       if (err === EACCES) c.v[3] = 1;
       const goOn = err === EACCES || err === ENOENT || err === ESTALE || err === ENOTDIR || err === ENODEV || err === ETIMEDOUT;
-      if (goOn && c.step < DEFAULT_PATH.length) return next('execve', [`${DEFAULT_PATH[c.step]}/${String(c.v[0])}`, c.v[1], c.v[2]]);
+      const paths = execCandidates(String(c.v[0]), true);
+      if (goOn && c.step < paths.length) return next('execve', [paths[c.step], c.v[1], c.v[2]]);
       return end(sysret(r, goOn && c.v[3] === 1 ? -EACCES : raw));
     }
     case 'sleep': {
