@@ -64,12 +64,12 @@ export function vmOnly(image: Image): { seconds: number; out: string } {
       const child = asRegs(regs).clone();
       completeCall(child, memory, 0);
       const ct = run(image, child, memory, host, { budget: 1000, stopAtStatements: false });
-      if (ct.kind !== 'syscall' || (ct.name !== '_exit' && ct.name !== 'exit_group')) throw new Error(`child: ${ct.kind}`);
+      if (ct.kind !== 'syscall' || ct.name !== 'exit_group') throw new Error(`child: ${ct.kind}`);
       completeCall(regs, memory, ++pid);
     } else if (trap.name === 'wait4') {
       if (typeof trap.args[1] === 'number' && trap.args[1] !== 0) memory.store(trap.args[1], 0);
       completeCall(regs, memory, trap.args[0] ?? 0);
-    } else if (trap.name === 'printf' || trap.name === 'write') {
+    } else if (trap.name === 'write') {
       out += String(trap.args[trap.args.length - 1]);
       completeCall(regs, memory, 0);
     } else if (trap.name === 'exit_group') {
