@@ -73,7 +73,7 @@ export interface Stop {
   events: KEvent[];
 }
 
-export type ForkVia = 'fork' | 'vfork' | 'clone' | 'pthread_create' | 'kthread';
+export type ForkVia = 'fork' | 'vfork' | 'clone' | 'clone3' | 'kthread';
 export type ReparentWhy = 'subreaper' | 'init' | 'thread group';
 export type SignalAction = 'handler' | 'terminate' | 'stop' | 'continue' | 'ignore' | 'core';
 

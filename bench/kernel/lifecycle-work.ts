@@ -2,11 +2,10 @@
 // lifecycles through the Engine, and the VM alone answering the same calls on the spot.
 import { readFileSync } from 'node:fs';
 import { parse } from '../../sim-core/lang/parser';
-import { Engine } from '../../sim-core/machine/engine';
+import { boot, KMachine } from '../../sim-core/machine';
 import { compile, execEntry, run, type Image } from '../../sim-core/vm';
 import { completeCall } from '../../sim-core/vm/entry';
 import { asRegs } from '../../sim-core/vm/run';
-import { createVmPort } from '../../sim-core/vm/port';
 
 /** CPU seconds of this process: the machine is shared, so wall time would measure the others too. */
 function cpuSeconds(): number {
@@ -14,10 +13,13 @@ function cpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
-/** The benchmark scenario at `path`, compiled for `children` rounds. */
-export function imageFor(path: string, children: number): Image {
-  const text = readFileSync(path, 'utf8')
-    .replace(/#define CHILDREN \d+/, `#define CHILDREN ${children}`);
+/** The benchmark scenario at `path`, set for `children` rounds. */
+export function sourceFor(path: string, children: number): string {
+  return readFileSync(path, 'utf8').replace(/#define CHILDREN \d+/, `#define CHILDREN ${children}`);
+}
+
+/** The scenario compiled on its own, for the VM-only side. */
+export function imageFor(text: string): Image {
   const { image, diagnostics } = compile(parse(text).program, text);
   if (diagnostics.some((d) => d.severity === 'error')) throw new Error(diagnostics.map((d) => d.message).join('; '));
   return image;
@@ -25,15 +27,11 @@ export function imageFor(path: string, children: number): Image {
 
 const SLICE = 100_000;
 
-/** The kernel model: boot, then run to the end the way the machine does without a debugger. */
-export function throughEngine(image: Image): { seconds: number; out: string; steps: number } {
-  const box: { engine: Engine | null } = { engine: null };
-  const port = createVmPort(image, (t) => (box.engine as Engine).k.memoryOf(t), { readField: () => 0 });
-  const engine = new Engine({ pidMax: 4194304, cpus: 1, nproc: 4096, uid: 1000, seed: 1 }, port, (t, b) => port.runUser(t, b));
-  box.engine = engine;
-  const e = execEntry(image, 'main', ['./lifecycle']);
-  if (!e) throw new Error('no main');
-  engine.boot({ memory: e.memory, regs: e.regs, comm: 'lifecycle' });
+/** The kernel model: booted as the product boots it, then run to the end without a debugger. */
+export function throughEngine(text: string): { seconds: number; out: string; steps: number } {
+  const booted = boot({ file: 'lifecycle.kproc', source: text, settings: { pidMax: 4194304 } });
+  if (!(booted.machine instanceof KMachine)) throw new Error(booted.diagnostics.map((d) => d.message).join('; '));
+  const engine = booted.machine.engine;
   const t0 = cpuSeconds();
   // The machine's run loop in slices, handing the events out after each, so none pile up.
   let r = engine.run(SLICE, Infinity);
@@ -66,12 +64,12 @@ export function vmOnly(image: Image): { seconds: number; out: string } {
       const child = asRegs(regs).clone();
       completeCall(child, memory, 0);
       const ct = run(image, child, memory, host, { budget: 1000, stopAtStatements: false });
-      if (ct.kind !== 'syscall' || (ct.name !== '_exit' && ct.name !== 'exit_group')) throw new Error(`child: ${ct.kind}`);
+      if (ct.kind !== 'syscall' || ct.name !== 'exit_group') throw new Error(`child: ${ct.kind}`);
       completeCall(regs, memory, ++pid);
-    } else if (trap.name === 'waitpid') {
+    } else if (trap.name === 'wait4') {
       if (typeof trap.args[1] === 'number' && trap.args[1] !== 0) memory.store(trap.args[1], 0);
       completeCall(regs, memory, trap.args[0] ?? 0);
-    } else if (trap.name === 'printf' || trap.name === 'write') {
+    } else if (trap.name === 'write') {
       out += String(trap.args[trap.args.length - 1]);
       completeCall(regs, memory, 0);
     } else if (trap.name === 'exit_group') {

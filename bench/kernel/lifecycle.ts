@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadBundled } from '../lifecycle/bundled';
 
 type Work = typeof import('./lifecycle-work');
-const { imageFor, throughEngine, vmOnly } = loadBundled<Work>('bench/kernel/lifecycle-work.ts');
+const { imageFor, sourceFor, throughEngine, vmOnly } = loadBundled<Work>('bench/kernel/lifecycle-work.ts');
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -16,11 +16,12 @@ function option(name: string, fallback: number): number {
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const children = option('--children', 100_000);
 const rounds = option('--rounds', 3);
-const image = imageFor(join(__dirname, '../lifecycle/lifecycle.kproc'), children);
+const source = sourceFor(join(__dirname, '../lifecycle/lifecycle.kproc'), children);
+const image = imageFor(source);
 let bestEngine = Infinity;
 let bestVm = Infinity;
 for (let i = 0; i < rounds; i++) {
-  const k = throughEngine(image);
+  const k = throughEngine(source);
   if (!k.out.startsWith(`${children} lifecycles`)) throw new Error(`engine output: ${JSON.stringify(k.out)}`);
   const v = vmOnly(image);
   bestEngine = Math.min(bestEngine, k.seconds);

@@ -26,8 +26,6 @@ export interface FieldView {
 const HIDDEN: Record<string, ReadonlySet<string>> = {
   // restart, syscall_nr and sigframes stand for saved registers (pt_regs, the user stack), not fields.
   task_struct: new Set(['type', 'addr', 'zombie_since', 'in_syscall', 'timeout_at', 'vm_base', 'builtin', 'restart', 'syscall_nr', 'sigframes']),
-  // glibc's thread descriptors live in user memory; the model keeps their words beside it.
-  mm_struct: new Set(['type', 'addr', 'tid_words', 'thread_results']),
   default: new Set(['type', 'addr']),
 };
 

@@ -306,10 +306,7 @@ fail_nomem:
     const mm = f.locals.mm as mm_struct;
     const from = f.locals.oldmm.memory;
     mm.memory = from ? from.clone() : null;
-    if (from && !mm.memory) { k.jump(f, 'free_pt'); return; }
-    const old = f.locals.oldmm;
-    mm.tid_words = old.tid_words ? new Map(old.tid_words) : null;
-    mm.thread_results = old.thread_results ? new Map(old.thread_results) : null;
+    if (from && !mm.memory) k.jump(f, 'free_pt');
   },
   ret: (k, t, f) => k.ret(t, 0, f.locals.mm),
   free_pt: (k, t, f) => { f.locals.mm = null; k.ret(t, 0, null); },
@@ -361,7 +358,7 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
     const p = f.locals.p;
     const a = f.locals.args;
     if (a.fn && p.mm && p.mm.memory) {
-      p.thread.regs = k.user.threadRegs(p.mm.memory, a.fn, a.fn_arg);
+      p.thread.regs = k.user.threadRegs(p.mm.memory, a.fn, a.fn_arg, a.tls);
     } else {
       p.thread.regs = k.user.copyRegs(t, p);
     }

@@ -6,7 +6,6 @@ import * as C from './consts';
 import { ret0, nop, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { list_entries } from './list';
-import { mm_tid_words } from './objects';
 import { NS_ZERO, type task_struct } from './task';
 import { exit_notify } from './notify';
 import { do_task_dead } from './sched';
@@ -275,7 +274,7 @@ export function mm_release(k: Kernel, t: task_struct): void {
   const addr = t.clear_child_tid;
   if (addr) {
     if (t.mm && t.mm.mm_users > 1) {
-      mm_tid_words(t.mm).set(addr, 0);
+      k.user.putUser(t, addr, 0);
       k.futex_wake(addr, t);
     }
     t.clear_child_tid = 0;

@@ -4,7 +4,6 @@
 import * as C from './consts';
 import { retCallee, ret0, nop, kfunc, type KFunction, type StepHandler } from './frame';
 import { list_add_tail } from './list';
-import { mm_tid_words } from './objects';
 import { NS_ZERO, type task_struct } from './task';
 import type { Kernel } from './kernel';
 import type { ForkVia } from '../machine-types';
@@ -32,10 +31,12 @@ export interface kernel_clone_args {
   name: string;
   /** CLONE_CHILD_CLEARTID: the word cleared and woken when the thread exits (glibc's pd->tid). */
   child_tid: number;
+  /** CLONE_SETTLS: the new thread's thread pointer (glibc's struct pthread). */
+  tls: number;
 }
 
 export function cloneArgs(flags: number, exit_signal: number, via: ForkVia): kernel_clone_args {
-  return { flags, exit_signal, via, fn: '', fn_arg: 0, parent_tid: 0, kthread: false, kframe: null, name: '', child_tid: 0 };
+  return { flags, exit_signal, via, fn: '', fn_arg: 0, parent_tid: 0, kthread: false, kframe: null, name: '', child_tid: 0, tls: 0 };
 }
 
 interface SysL { args: kernel_clone_args }
@@ -416,14 +417,9 @@ bad_fork_cleanup_count:
     }
     p.pdeath_signal = 0;
     const a = f.locals.args;
-    if (f.locals.clone_flags & C.CLONE_CHILD_CLEARTID) {
-      // glibc passes &pd->tid: the word holds the tid until the thread is gone.
-      const addr = a.child_tid || pd_tid_addr(p.pid);
-      p.clear_child_tid = addr;
-      if (p.mm) mm_tid_words(p.mm).set(addr, p.pid);
-    } else {
-      p.clear_child_tid = 0;
-    }
+    // glibc passes &pd->tid: CLONE_PARENT_SETTID stores the tid there, and the exiting
+    // thread's mm_release clears it.
+    p.clear_child_tid = f.locals.clone_flags & C.CLONE_CHILD_CLEARTID ? a.child_tid : 0;
   },
   parent: (_k, t, f) => {
     const p = f.locals.p as task_struct;
@@ -470,11 +466,6 @@ bad_fork_cleanup_count:
     k.ret(t, f.locals.retval, null);
   },
 }, ['clone_flags', 'p', 'retval']);
-
-/** Where the simulated glibc keeps pd->tid of thread `tid` (its struct pthread). */
-export function pd_tid_addr(tid: number): number {
-  return 0x7f0000000000 + tid * 0x40;
-}
 
 /** set_kthread_struct: the struct kthread, whose `exited` completion is p->vfork_done. */
 function set_kthread_struct(p: task_struct, args: kernel_clone_args): void {

@@ -1,25 +1,24 @@
-// Threads: pthread_create is clone3 with the C library's thread flags (kernel/fork.c), and
-// pthread_join sleeps in futex_wait (kernel/futex/) on the thread's tid word until the exiting
-// thread's mm_release clears it and wakes the futex (CLONE_CHILD_CLEARTID).
+// Threads: clone3 (kernel/fork.c), which the C library's pthread_create calls with its thread
+// flags, and futex (kernel/futex/), on which its pthread_join sleeps while the thread's tid word
+// is not 0; the exiting thread's mm_release clears the word and wakes it (CLONE_CHILD_CLEARTID).
 
 import * as C from './consts';
-import { nop, kfunc } from './frame';
-import type { Kernel } from './kernel';
-import type { task_struct } from './task';
-import { cloneArgs, kernel_clone, pd_tid_addr, type kernel_clone_args } from './fork';
+import { kfunc } from './frame';
+import { cloneArgs, kernel_clone, type kernel_clone_args } from './fork';
 import type { Value } from '../vm/types';
 
-interface C3L { args: kernel_clone_args }
+interface C3L { uargs: number; size: number; fn: Value; fn_arg: Value; args: kernel_clone_args | null }
 
-/** pthread_create(&thread, attr, start_routine, arg) as glibc issues it. */
-export function pthreadCreateArgs(k: Kernel, threadPtr: number, fn: Value, arg: Value): kernel_clone_args | null {
-  const name = k.functionName(fn);
-  if (!name) return null;
-  const a = cloneArgs(C.PTHREAD_CLONE_FLAGS, 0, 'pthread_create');
-  a.fn = name;
-  a.fn_arg = arg;
-  a.parent_tid = threadPtr;
-  return a;
+/** clone3(uargs, size); fn and arg are what the C library's child side will call. */
+export function clone3Locals(uargs: number, size: number, fn: Value, fn_arg: Value): C3L {
+  return { uargs, size, fn, fn_arg, args: null };
+}
+
+/** Cells of struct clone_args: flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls. */
+const CA_FLAGS = 0, CA_CHILD_TID = 2, CA_PARENT_TID = 3, CA_EXIT_SIGNAL = 4, CA_TLS = 7;
+
+function num(v: Value | undefined): number {
+  return typeof v === 'number' ? v : 0;
 }
 
 export const __x64_sys_clone3 = kfunc<C3L>('__x64_sys_clone3', 'kernel/fork.c', `
@@ -41,65 +40,61 @@ SYSCALL_DEFINE2(clone3, struct clone_args __user *, uargs, size_t, size)
 	if (err)
 		return err;
 
-	if (!clone3_args_valid(&kargs))
+	if (!clone3_args_valid(&kargs))                     @valid
 		return -EINVAL;
 
 	return kernel_clone(&kargs);                        @call
 }                                                       @ret
 `, {
-  // struct clone_args comes from the C library's stack.
-  copy: nop,
-  call: (k, t, f) => k.call(t, kernel_clone, { args: f.locals.args, clone_flags: 0, p: null, nr: 0 }),
-  // pthread_create returns 0 or an error number, not -1 and errno.
-  ret: (k, t, f) => k.ret(t, f.ret < 0 ? -f.ret : 0),
-}, ['args']);
+  copy: (k, t, f) => {
+    const L = f.locals;
+    const cell = (i: number): Value | undefined => k.user.getUser(t, L.uargs + i);
+    if (L.size < 64 || cell(CA_FLAGS) === undefined) { k.ret(t, -C.EFAULT); return; }
+    const flags = num(cell(CA_FLAGS));
+    const a = cloneArgs(flags, num(cell(CA_EXIT_SIGNAL)), 'clone3');
+    a.parent_tid = num(cell(CA_PARENT_TID));
+    a.child_tid = num(cell(CA_CHILD_TID));
+    a.tls = num(cell(CA_TLS));
+    L.args = a;
+  },
+  valid: (k, t, f) => {
+    const a = f.locals.args as kernel_clone_args;
+    // The C library's child side calls fn: without one there is nothing to run.
+    const fn = k.functionName(f.locals.fn);
+    if (!fn || (a.exit_signal & ~C.CSIGNAL) !== 0) { k.ret(t, -C.EINVAL); return; }
+    a.fn = fn;
+    a.fn_arg = f.locals.fn_arg;
+  },
+  call: (k, t, f) => k.call(t, kernel_clone, { args: f.locals.args as kernel_clone_args, clone_flags: 0, p: null, nr: 0 }),
+  ret: (k, t, f) => k.ret(t, f.ret),
+}, ['uargs', 'size', 'args']);
 
-interface FxL { uaddr: number; op: number; val: number; ret: number; join: { tid: number; retval: number } | null }
+interface FxL { uaddr: number; op: number; val: number; ret: number }
 
-/**
- * pthread_join(thread, &retval): glibc waits while pd->tid is non-zero. Returns a number when
- * it is answered at once (the thread already gone, or an error), else the futex call's locals.
- */
-export function pthreadJoin(k: Kernel, t: task_struct, tid: number, retval: number): FxL | number {
-  if (tid === t.pid) return C.EDEADLK;
-  const mm = t.mm;
-  const addr = pd_tid_addr(tid);
-  const word = mm?.tid_words?.get(addr);
-  if (word === undefined) return C.ESRCH;
-  if (word === 0) return joined(k, t, tid, retval);
-  return { uaddr: addr, op: C.FUTEX_WAIT, val: word, ret: 0, join: { tid, retval } };
+/** futex(uaddr, op, val, ...): FUTEX_WAIT and FUTEX_WAIT_BITSET sleep, FUTEX_WAKE wakes. */
+export function futexLocals(uaddr: number, op: number, val: number): FxL {
+  return { uaddr, op, val, ret: 0 };
 }
 
-/** The thread is gone: collect its result (glibc frees the descriptor). */
-function joined(k: Kernel, t: task_struct, tid: number, retval: number): number {
-  const mm = t.mm;
-  if (!mm) return C.ESRCH;
-  const v = mm.thread_results?.get(tid) ?? 0;
-  if (retval) k.user.putUser(t, retval, v);
-  mm.tid_words?.delete(pd_tid_addr(tid));
-  mm.thread_results?.delete(tid);
-  return 0;
-}
+const FUTEX_CMD_MASK = ~(128 | 256);
+const FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10;
 
 export const __x64_sys_futex = kfunc<FxL>('__x64_sys_futex', 'kernel/futex/syscalls.c', `
 SYSCALL_DEFINE6(futex, u32 __user *, uaddr, int, op, u32, val,
 		const struct __kernel_timespec __user *, utime,
 		u32 __user *, uaddr2, u32, val3)
 {
-	/* FUTEX_WAIT: sleep while *uaddr == val. */
+	/* FUTEX_WAIT: sleep while *uaddr == val. FUTEX_WAKE: wake val waiters. */
 	return do_futex(uaddr, op, val, tp, uaddr2, (unsigned long)utime, val3); @call
 }                                                       @ret
 `, {
-  call: (k, t, f) => k.call(t, futex_wait, { ...f.locals }),
-  ret: (k, t, f) => {
-    const j = f.locals.join;
-    if (!j) { k.ret(t, f.ret); return; }
-    // pthread_join's loop in the C library: wait again until the word is 0.
-    const word = t.mm ? t.mm.tid_words?.get(f.locals.uaddr) : 0;
-    if (f.ret === -C.ERESTARTSYS) { k.ret(t, f.ret); return; }
-    if (word !== undefined && word !== 0) { f.locals.val = word; k.jump(f, 'call'); return; }
-    k.ret(t, joined(k, t, j.tid, j.retval));
+  call: (k, t, f) => {
+    const cmd = f.locals.op & FUTEX_CMD_MASK;
+    if (cmd === C.FUTEX_WAIT || cmd === FUTEX_WAIT_BITSET) { k.call(t, futex_wait, { ...f.locals }); return; }
+    if (cmd === C.FUTEX_WAKE || cmd === FUTEX_WAKE_BITSET) { f.ret = k.futex_wake(f.locals.uaddr, t); return; }
+    k.ret(t, -C.ENOSYS);
   },
+  ret: (k, t, f) => k.ret(t, f.ret),
 }, ['uaddr', 'op', 'val']);
 
 export const futex_wait = kfunc<FxL>('futex_wait', 'kernel/futex/waitwake.c', `
@@ -129,7 +124,7 @@ int futex_wait(u32 __user *uaddr, unsigned int flags, u32 val,
 }
 `, {
   setup: (k, t, f) => {
-    const word = t.mm?.tid_words?.get(f.locals.uaddr);
+    const word = k.user.getUser(t, f.locals.uaddr);
     if (word !== f.locals.val) { k.ret(t, -C.EAGAIN); return; }
     let ws = k.futex_waiters.get(f.locals.uaddr);
     if (!ws) { ws = new Set(); k.futex_waiters.set(f.locals.uaddr, ws); }

@@ -390,13 +390,14 @@ export class Kernel {
     return this.pid_hash.get(1) ?? this.init_task;
   }
 
-  /** futex wake on a thread's clear_child_tid: pthread_join sleepers for that thread. */
-  futex_wake(addr: number, t: task_struct): void {
+  /** futex wake on a word (a thread's clear_child_tid: pthread_join sleepers); returns how many woke. */
+  futex_wake(addr: number, t: task_struct): number {
     const ws = this.futex_waiters.get(addr);
-    if (!ws) return;
+    if (!ws) return 0;
     this.futex_waiters.delete(addr);
     // futex_wake_mark: each waiter is unqueued, then woken.
     for (const w of [...ws]) this.try_to_wake_up(w, C.TASK_NORMAL, t);
+    return ws.size;
   }
 
   panic(message: string): void {

@@ -8,7 +8,7 @@ import {
   kaddr, NS_ZERO, type cred, type files_struct, type fs_struct, type k_sigaction, type mm_struct,
   type sighand_struct, type signal_struct, type sigpending, type task_struct, type user_struct,
 } from './task';
-import type { UserMemory, Value } from '../vm/types';
+import type { UserMemory } from '../vm/types';
 
 export function newPending(): sigpending {
   return { signal: [0, 0] };
@@ -54,17 +54,7 @@ export function newSignal(nproc: number, nprocMax = nproc): signal_struct {
 }
 
 export function newMm(exe: string, memory: UserMemory | null): mm_struct {
-  return { type: 'mm_struct', addr: kaddr(1408), mm_users: 1, mm_count: 1, exe, memory, tid_words: null, thread_results: null };
-}
-
-/** The mm's pthread descriptor words, made when its first thread needs them (see mm_struct). */
-export function mm_tid_words(mm: mm_struct): Map<number, number> {
-  return mm.tid_words ??= new Map();
-}
-
-/** The start routines' results by tid, made when the first thread ends (see mm_struct). */
-export function mm_thread_results(mm: mm_struct): Map<number, Value> {
-  return mm.thread_results ??= new Map();
+  return { type: 'mm_struct', addr: kaddr(1408), mm_users: 1, mm_count: 1, exe, memory };
 }
 
 export function newFiles(): files_struct {

@@ -1,5 +1,5 @@
 // kernel/sched/core.c and kernel/time: a new task's scheduler setup and first wake-up, the death
-// of a task, and the sleeping calls (schedule_timeout, msleep, nanosleep, pause, sched_yield).
+// of a task, and the sleeping calls (schedule_timeout, msleep, clock_nanosleep, pause, sched_yield).
 
 import * as C from './consts';
 import { ret0, nop, kfunc } from './frame';
@@ -164,17 +164,60 @@ void msleep(unsigned int msecs)
   ret: ret0,
 }, ['msecs', 'timeout']);
 
-interface NsL { ns: number; expire: number }
+interface CnsL { which: number; flags: number; rqtp: number; rmtp: number; ns: number }
+interface HnsL { ns: number; rmtp: number; expire: number }
 
-export const __x64_sys_nanosleep = kfunc<NsL>('__x64_sys_nanosleep', 'kernel/time/hrtimer.c', `
-/* sleep(), usleep() and nanosleep() end here: an interruptible sleep. */
-SYSCALL_DEFINE2(nanosleep, struct __kernel_timespec __user *, rqtp,
+/** clock_nanosleep(which, flags, rqtp, rmtp): the request is read from user memory. */
+export function clockNanosleepLocals(which: number, flags: number, rqtp: number, rmtp: number): CnsL {
+  return { which, flags, rqtp, rmtp, ns: 0 };
+}
+
+export const __x64_sys_clock_nanosleep = kfunc<CnsL>('__x64_sys_clock_nanosleep', 'kernel/time/posix-timers.c', `
+/* sleep(), usleep() and nanosleep() of the C library: CLOCK_REALTIME, relative. */
+SYSCALL_DEFINE4(clock_nanosleep, const clockid_t, which_clock, int, flags,
+		const struct __kernel_timespec __user *, rqtp,
 		struct __kernel_timespec __user *, rmtp)
+{
+	const struct k_clock *kc = clockid_to_kclock(which_clock);
+	struct timespec64 t;
+
+	if (!kc)                                            @clock
+		return -EINVAL;
+	if (get_timespec64(&t, rqtp))                       @copy
+		return -EFAULT;
+	if (!timespec64_valid(&t))                          @valid
+		return -EINVAL;
+	current->restart_block.nanosleep.rmtp = rmtp;
+
+	return kc->nsleep(which_clock, flags, &t);          @nsleep
+}                                                       @ret
+`, {
+  clock: (k, t, f) => { if (f.locals.which < 0 || f.locals.which > 11) k.ret(t, -C.EINVAL); },
+  copy: (k, t, f) => {
+    const sec = k.user.getUser(t, f.locals.rqtp), nsec = k.user.getUser(t, f.locals.rqtp + 1);
+    if (typeof sec !== 'number' || typeof nsec !== 'number') { k.ret(t, -C.EFAULT); return; }
+    f.locals.ns = nsec < 0 || nsec >= 1e9 || sec < 0 ? -1 : sec * 1e9 + nsec;
+  },
+  valid: (k, t, f) => { if (f.locals.ns < 0) k.ret(t, -C.EINVAL); },
+  // common_nsleep -> hrtimer_nanosleep.
+  nsleep: (k, t, f) => k.call(t, hrtimer_nanosleep, { ns: f.locals.ns, rmtp: f.locals.rmtp, expire: 0 }),
+  ret: (k, t, f) => k.ret(t, f.ret),
+}, ['which', 'rqtp', 'rmtp']);
+
+/** Where an interrupted sleep restarts (restart_syscall -> hrtimer_nanosleep_restart): the time left. */
+export function nanosleepRestartLocals(left: number, rmtp: number): HnsL {
+  return { ns: left, rmtp, expire: 0 };
+}
+
+export const hrtimer_nanosleep = kfunc<HnsL>('hrtimer_nanosleep', 'kernel/time/hrtimer.c', `
+long hrtimer_nanosleep(ktime_t rqtp, const enum hrtimer_mode mode,
+		       const clockid_t clockid)
 {
 	struct hrtimer_sleeper t;
 
-	hrtimer_setup_sleeper_on_stack(&t, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	hrtimer_set_expires_range_ns(&t.timer, timespec64_to_ktime(tu), 0); @arm
+	hrtimer_setup_sleeper_on_stack(&t, clockid, mode);
+	hrtimer_set_expires_range_ns(&t.timer, rqtp, 0);    @arm
+	/* do_nanosleep: an interruptible sleep until the timer fires. */
 	set_current_state(TASK_INTERRUPTIBLE|TASK_FREEZABLE); @state
 	hrtimer_sleeper_start_expires(&t, mode);
 	if (likely(t.task))
@@ -182,6 +225,7 @@ SYSCALL_DEFINE2(nanosleep, struct __kernel_timespec __user *, rqtp,
 	__set_current_state(TASK_RUNNING);                  @woken
 	if (!t.task)
 		return 0;
+	/* Interrupted: the time left goes to rmtp (nanosleep_copyout). */
 	return -ERESTART_RESTARTBLOCK;                      @ret
 }
 `, {
@@ -192,10 +236,15 @@ SYSCALL_DEFINE2(nanosleep, struct __kernel_timespec __user *, rqtp,
   ret: (k, t, f) => {
     if (k.clock >= f.locals.expire) { k.ret(t, 0); return; }
     // Interrupted: a handler makes it EINTR; otherwise it restarts for the time left.
+    const left = f.locals.expire - k.clock;
+    if (f.locals.rmtp) {
+      k.user.putUser(t, f.locals.rmtp, Math.floor(left / 1e9));
+      k.user.putUser(t, f.locals.rmtp + 1, left % 1e9);
+    }
     t.restart_block = f.locals.expire;
     k.ret(t, -C.ERESTART_RESTARTBLOCK);
   },
-}, ['ns']);
+}, ['ns', 'rmtp']);
 
 export const __x64_sys_pause = kfunc<object>('__x64_sys_pause', 'kernel/signal.c', `
 /* Sleeps until a signal is delivered; returns -1 with errno EINTR after its handler. */

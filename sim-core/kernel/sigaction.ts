@@ -21,26 +21,17 @@ function num(v: Value | undefined): number {
 
 interface SaL { sig: number; act: k_sigaction | null; oact: number; old: k_sigaction | null }
 
-/**
- * Locals for sigaction(sig, &act, &oldact). The C library's trap carries the new action read
- * from act (handler, flags, mask); without them it is read from user memory.
- */
+/** Locals for rt_sigaction(sig, act, oact, sigsetsize): the new action is read from user memory. */
 export function sigactionLocals(k: Kernel, t: task_struct, args: Value[]): SaL {
   const sig = num(args[0]), actAddr = num(args[1]), oactAddr = num(args[2]);
   let act: k_sigaction | null = null;
   if (actAddr) {
-    const has = args.length >= 6;
-    const raw = (has ? args[3] : k.user.getUser(t, actAddr + SA_HANDLER)) ?? 0;
-    const flags = num(has ? args[4] : k.user.getUser(t, actAddr + SA_FLAGS));
-    const mask = num(has ? args[5] : k.user.getUser(t, actAddr + SA_MASK));
+    const raw = k.user.getUser(t, actAddr + SA_HANDLER) ?? 0;
+    const flags = num(k.user.getUser(t, actAddr + SA_FLAGS));
+    const mask = num(k.user.getUser(t, actAddr + SA_MASK));
     act = { handler: handlerOf(k, raw), raw, flags, mask };
   }
   return { sig, act, oact: oactAddr, old: null };
-}
-
-/** signal(sig, handler): glibc installs it with BSD semantics, that is SA_RESTART. */
-export function signalLocals(k: Kernel, sig: number, raw: Value): SaL {
-  return { sig, act: { handler: handlerOf(k, raw), raw, flags: C.SA_RESTART, mask: 0 }, oact: -1, old: null };
 }
 
 function handlerOf(k: Kernel, raw: Value): number | string {
@@ -49,7 +40,7 @@ function handlerOf(k: Kernel, raw: Value): number | string {
 }
 
 export const __x64_sys_rt_sigaction = kfunc<SaL>('__x64_sys_rt_sigaction', 'kernel/signal.c', `
-/* sigaction() and signal() of the C library. */
+/* sigaction() and signal() of the C library end here. */
 SYSCALL_DEFINE4(rt_sigaction, int, sig,
 		const struct sigaction __user *, act,
 		struct sigaction __user *, oact,
@@ -77,16 +68,7 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig,
       k.user.putUser(t, f.locals.oact + SA_FLAGS, o.flags);
     }
   },
-  ret: (k, t, f) => {
-    // signal() returns the previous handler rather than 0.
-    if (f.locals.oact === -1 && f.ret === 0) {
-      const o = f.locals.old;
-      const prev = o ? o.raw ?? o.handler : C.SIG_DFL;
-      k.ret(t, typeof prev === 'number' ? prev : 2);
-      return;
-    }
-    k.ret(t, f.ret);
-  },
+  ret: (k, t, f) => k.ret(t, f.ret),
 }, ['sig']);
 
 export const do_sigaction = kfunc<SaL>('do_sigaction', 'kernel/signal.c', `
@@ -293,7 +275,9 @@ export function signal_delivered(k: Kernel, t: task_struct, signr: number, handl
     // restart_syscall -> hrtimer_nanosleep_restart: sleep only for what is left.
     const left = Math.max(0, t.restart_block - k.clock);
     t.restart_block = -1;
-    restart_syscall(k, t, 'nanosleep', [left]);
+    // The first call's rmtp (clock_nanosleep's fourth argument), or the restarted call's.
+    const rmtp = r.name === 'restart_syscall' ? r.args[1] : r.args[3];
+    restart_syscall(k, t, 'restart_syscall', [left, typeof rmtp === 'number' ? rmtp : 0]);
     return;
   }
   restart_syscall(k, t, r.name, r.args);

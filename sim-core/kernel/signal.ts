@@ -182,6 +182,34 @@ SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
   },
 }, ['pid', 'sig']);
 
+interface TgkL { tgid: number; pid: number; sig: number }
+
+export const __x64_sys_tgkill = kfunc<TgkL>('__x64_sys_tgkill', 'kernel/signal.c', `
+/*
+ * tgkill(tgid, pid, sig): a signal for one thread, which must belong to
+ * thread group tgid. raise() and abort() of the C library end here.
+ */
+SYSCALL_DEFINE3(tgkill, pid_t, tgid, pid_t, pid, int, sig)
+{
+	/* This is only valid for single tasks */
+	if (pid <= 0 || tgid <= 0)                          @check
+		return -EINVAL;
+
+	/* do_tkill -> do_send_specific: find the thread, check, send. */
+	return do_tkill(tgid, pid, sig);                    @send
+}
+`, {
+  check: (k, t, f) => { if (f.locals.pid <= 0 || f.locals.tgid <= 0 || f.locals.sig < 0 || f.locals.sig > C._NSIG) k.ret(t, -C.EINVAL); },
+  send: (k, t, f) => {
+    const { tgid, pid, sig } = f.locals;
+    const p = k.find_task_by_vpid(pid);
+    if (!p || p.tgid !== tgid || p.exit_state) { k.ret(t, -C.ESRCH); return; }
+    if (sig !== 0 && !may_signal(t, p)) { k.ret(t, -C.EPERM); return; }
+    if (sig !== 0) send_signal(k, sig, t, p, false);
+    k.ret(t, 0);
+  },
+}, ['tgid', 'pid', 'sig']);
+
 function may_signal(from: task_struct, to: task_struct): boolean {
   return from.cred.euid === 0 || from.cred.uid === to.cred.uid;
 }

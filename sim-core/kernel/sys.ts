@@ -186,12 +186,22 @@ SYSCALL_DEFINE4(prlimit64, pid_t, pid, unsigned int, resource,
   ret: (k, t, f) => k.ret(t, f.locals.error),
 }, ['resource', 'error']);
 
-interface NiceL { inc: number; nice: number; error: number }
+interface NiceL { which: number; who: number; niceval: number; nice: number; error: number }
+
+/** setpriority(which, who, niceval) for the calling task (which PRIO_PROCESS, who 0). */
+export function setpriorityLocals(which: number, who: number, niceval: number): NiceL {
+  return { which, who, niceval, nice: 0, error: 0 };
+}
+
+/** getpriority(PRIO_PROCESS, 0): 20 - nice, so that it is never negative (the C library undoes it). */
+export function getpriority(t: task_struct): number {
+  return 20 - (t.static_prio - C.DEFAULT_PRIO);
+}
 
 export const __x64_sys_setpriority = kfunc<NiceL>('__x64_sys_setpriority', 'kernel/sys.c', `
 /*
- * nice(inc) in the C library is getpriority + setpriority(PRIO_PROCESS, 0,
- * nice + inc) on the calling thread. Only a privileged task may lower it.
+ * nice(inc) in the C library is getpriority, setpriority(PRIO_PROCESS, 0,
+ * nice + inc), getpriority. Only a privileged task may lower the value.
  */
 SYSCALL_DEFINE3(setpriority, int, which, int, who, int, niceval)
 {
@@ -205,22 +215,22 @@ SYSCALL_DEFINE3(setpriority, int, which, int, who, int, niceval)
 		niceval = MAX_NICE;
 
 	p = current;
+	/* set_one_prio: lowering it needs CAP_SYS_NICE (can_nice). */
 	error = set_one_prio(p, niceval, error);            @set
 	return error;                                       @ret
 }
 `, {
-  clamp: (_k, t, f) => {
-    const cur = t.static_prio - C.DEFAULT_PRIO;
-    f.locals.nice = Math.max(-20, Math.min(19, cur + f.locals.inc));
+  clamp: (_k, _t, f) => {
+    f.locals.nice = Math.max(-20, Math.min(19, f.locals.niceval));
   },
   set: (k, t, f) => {
     const cur = t.static_prio - C.DEFAULT_PRIO;
     // can_nice(): lowering the nice value needs CAP_SYS_NICE (RLIMIT_NICE is 0).
-    if (f.locals.nice < cur && t.cred.euid !== 0) { f.locals.error = -C.EPERM; return; }
+    if (f.locals.nice < cur && t.cred.euid !== 0) { f.locals.error = -C.EACCES; return; }
     k.call(t, set_user_nice, { p: t, nice: f.locals.nice });
   },
-  ret: (k, t, f) => k.ret(t, f.locals.error ? f.locals.error : f.locals.nice),
-}, ['inc', 'nice']);
+  ret: (k, t, f) => k.ret(t, f.locals.error),
+}, ['which', 'who', 'niceval']);
 
 interface SunL { p: task_struct; nice: number }
 

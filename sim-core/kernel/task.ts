@@ -46,13 +46,6 @@ export interface mm_struct {
   exe: string;
   /** The scenario memory (globals and thread stacks); null after exit_mm tore it down. */
   memory: UserMemory | null;
-  /**
-   * glibc's per-thread descriptors (struct pthread) live in user memory; the simulation keeps
-   * the two words the kernel and pthread_join touch beside the VM's memory: pd->tid (the
-   * CLONE_CHILD_CLEARTID word, keyed by its address) and the start routine's result by tid.
-   */
-  tid_words: Map<number, number> | null;
-  thread_results: Map<number, Value> | null;
 }
 
 export interface files_struct {

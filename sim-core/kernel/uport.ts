@@ -29,8 +29,11 @@ export interface UserPort {
   copyRegs(parent: task_struct, child: task_struct): UserRegs | null;
   /** Loads the program registered at `path`; null when there is none (ENOENT). */
   loadImage(path: string, argv: Value[]): ProgramImage | null;
-  /** Registers to start `fn(arg)` on a new stack of `memory` (pthread_create, kthread). */
-  threadRegs(memory: UserMemory, fn: string, arg: Value): UserRegs | null;
+  /**
+   * Registers to start `fn(arg)` on a new stack of `memory` (a thread, a clone()d function, a
+   * kthread); `tls` is the thread pointer CLONE_SETTLS gives it (0: none).
+   */
+  threadRegs(memory: UserMemory, fn: string, arg: Value, tls?: number): UserRegs | null;
   /** put_user: stores into the task's address space; false when the address is bad. */
   putUser(t: task_struct, addr: number, value: Value): boolean;
   getUser(t: task_struct, addr: number): Value | undefined;

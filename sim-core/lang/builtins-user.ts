@@ -1,5 +1,6 @@
 // User-space calls of the scenario language: the libc wrappers of the process-management system
-// calls, the wait-status macros and the few library helpers the lectures' programs use.
+// calls, the wait-status macros and the few library helpers the lectures' programs use. A call's
+// path starts at the x86-64 system call glibc makes for it (sim-core/vm/libc.ts, libc-calls.ts).
 import type { CallInfo, Convention } from './builtins-types';
 
 interface Opts {
@@ -58,11 +59,11 @@ export const USER_CALLS: CallInfo[] = [
   u('execv', 'int', ['const char *pathname', 'char *const argv[]'], '<unistd.h>',
     'execve with the current environment. Returns only on failure.', { onlyOnError: true, path: EXEC_PATH }),
   u('execvp', 'int', ['const char *file', 'char *const argv[]'], '<unistd.h>',
-    'execv that looks file up in PATH when it has no slash. Returns only on failure.', { onlyOnError: true, path: EXEC_PATH }),
+    'execv that looks file up in PATH when it has no slash: the C library calls execve on each entry in turn (glibc\'s default /bin:/usr/bin, as scenarios have no environment), going on after ENOENT or EACCES; it fails with EACCES if any entry gave EACCES, else with the last error. Returns only on failure.', { onlyOnError: true, path: EXEC_PATH }),
   u('execl', 'int', ['const char *pathname', 'const char *arg', '...'], '<unistd.h>',
     'execve with the arguments listed one by one and ended by NULL. Returns only on failure.', { onlyOnError: true, path: EXEC_PATH }),
   u('execlp', 'int', ['const char *file', 'const char *arg', '...'], '<unistd.h>',
-    'execl that searches PATH. Returns only on failure.', { onlyOnError: true, path: EXEC_PATH }),
+    'execl that searches PATH the way execvp does (execve on each entry). Returns only on failure.', { onlyOnError: true, path: EXEC_PATH }),
   // Termination.
   u('exit', 'void', ['int status'], '<stdlib.h>',
     'Flushes stdio and ends every thread of the process (exit_group); the parent can read status & 0xff with wait.',
@@ -70,7 +71,7 @@ export const USER_CALLS: CallInfo[] = [
   u('_exit', 'void', ['int status'], '<unistd.h>',
     'Ends the process at once without flushing stdio buffers; the call a vfork child must use.',
     { noreturn: true, path: EXIT_GROUP_PATH }),
-  u('abort', 'void', [], '<stdlib.h>', 'Raises SIGABRT, ending the process with a core dump.',
+  u('abort', 'void', [], '<stdlib.h>', 'Unblocks SIGABRT and raises it (tgkill), ending the process with a core dump; if a handler returns, the C library resets the action to SIG_DFL and raises it again.',
     { noreturn: true, path: ['__x64_sys_tgkill', 'do_tkill', 'do_send_specific'] }),
   // Waiting.
   u('wait', 'pid_t', ['int *wstatus'], '<sys/wait.h>',
@@ -80,7 +81,7 @@ export const USER_CALLS: CallInfo[] = [
     'Waits for the child pid (-1: any child, 0: any in the caller\'s process group, -pgid: any in group pgid). With WNOHANG it returns 0 instead of sleeping.',
     { path: WAIT4_PATH }),
   u('wait4', 'pid_t', ['pid_t pid', 'int *wstatus', 'int options', 'struct rusage *rusage'], '<sys/wait.h>',
-    'The system call behind wait and waitpid; rusage may be NULL.', { path: WAIT4_PATH }),
+    'The system call behind wait (wait4(-1, wstatus, 0, NULL)) and waitpid (wait4(pid, wstatus, options, NULL)); rusage may be NULL.', { path: WAIT4_PATH }),
   u('waitid', 'int', ['idtype_t idtype', 'id_t id', 'siginfo_t *infop', 'int options'], '<sys/wait.h>',
     'Waits as chosen by idtype (P_PID, P_PGID, P_ALL) and options (WEXITED, WSTOPPED, WCONTINUED, WNOWAIT).',
     { path: ['__x64_sys_waitid', 'kernel_waitid', 'do_wait'] }),
@@ -101,10 +102,10 @@ export const USER_CALLS: CallInfo[] = [
   u('kill', 'int', ['pid_t pid', 'int sig'], '<signal.h>',
     'Sends sig to a process (pid > 0), its group (0), a group (-pgid) or everyone allowed (-1). Signal 0 only checks that pid exists (ESRCH if not).',
     { path: KILL_PATH }),
-  u('raise', 'int', ['int sig'], '<signal.h>', 'Sends sig to the calling thread.',
+  u('raise', 'int', ['int sig'], '<signal.h>', 'Sends sig to the calling thread: the C library asks gettid and getpid, then calls tgkill(pid, tid, sig).',
     { conv: 'direct', path: ['__x64_sys_tgkill', 'do_tkill', 'do_send_specific'] }),
   u('signal', 'sighandler_t', ['int signum', 'sighandler_t handler'], '<signal.h>',
-    'Installs handler (a function, SIG_IGN or SIG_DFL) for signum and returns the previous one, or SIG_ERR. glibc gives it BSD semantics (SA_RESTART).',
+    'Installs handler (a function, SIG_IGN or SIG_DFL) for signum and returns the previous one, or SIG_ERR. glibc calls rt_sigaction with BSD semantics: SA_RESTART, and signum blocked while the handler runs.',
     { path: SIGACTION_PATH }),
   u('sigaction', 'int', ['int signum', 'const struct sigaction *act', 'struct sigaction *oldact'], '<signal.h>',
     'Reads or changes the action for signum: handler, sa_flags (SA_RESTART, SA_NOCLDWAIT...) and the mask blocked during the handler.',
@@ -125,13 +126,13 @@ export const USER_CALLS: CallInfo[] = [
     { conv: 'direct', path: ['__x64_sys_alarm', 'alarm_setitimer'] }),
   // Sleeping and scheduling.
   u('sleep', 'unsigned int', ['unsigned int seconds'], '<unistd.h>',
-    'Sleeps for seconds of virtual time; returns the seconds left when a signal handler cut it short.',
+    'Sleeps for seconds of virtual time (clock_nanosleep(CLOCK_REALTIME, 0, &ts, &ts) in glibc); returns the whole seconds left when a signal handler cut it short.',
     { conv: 'direct', path: SLEEP_PATH }),
-  u('usleep', 'int', ['useconds_t usec'], '<unistd.h>', 'Sleeps for usec microseconds of virtual time.', { path: SLEEP_PATH }),
+  u('usleep', 'int', ['useconds_t usec'], '<unistd.h>', 'Sleeps for usec microseconds of virtual time (clock_nanosleep in glibc).', { path: SLEEP_PATH }),
   u('sched_yield', 'int', [], '<sched.h>', 'Gives up the CPU; the task stays runnable and goes behind its peers.',
     { path: ['__x64_sys_sched_yield', 'do_sched_yield', 'schedule'] }),
   u('nice', 'int', ['int inc'], '<unistd.h>',
-    'Adds inc to the nice value (-20..19) and returns the new value; a higher nice value gives a smaller CFS weight.',
+    'Adds inc to the nice value (-20..19) and returns the new value; a higher nice value gives a smaller CFS weight. glibc calls getpriority, setpriority(PRIO_PROCESS, 0, nice + inc), then getpriority again; lowering it without privilege fails with EPERM.',
     { path: ['__x64_sys_setpriority', 'set_one_prio', 'set_user_nice'] }),
   // Identity.
   u('getpid', 'pid_t', [], '<unistd.h>', 'The caller\'s process id: the tgid of its thread group.', { path: ['__x64_sys_getpid', 'task_tgid_vnr'] }),
@@ -148,10 +149,10 @@ export const USER_CALLS: CallInfo[] = [
   u('setsid', 'pid_t', [], '<unistd.h>', 'Starts a new session and process group led by the caller.', { path: ['__x64_sys_setsid'] }),
   // Threads.
   u('pthread_create', 'int', ['pthread_t *thread', 'const pthread_attr_t *attr', 'void *(*start_routine)(void *)', 'void *arg'], '<pthread.h>',
-    'Starts a thread running start_routine(arg) in the same process (clone3 with CLONE_VM | CLONE_THREAD | ...). Returns 0 or an error number; errno is not set.',
+    'Starts a thread running start_routine(arg) in the same process (clone3 with CLONE_VM | CLONE_THREAD | ... | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID on the thread\'s descriptor, whose address is the pthread_t). Returns 0 or an error number; errno is not set.',
     { conv: 'direct', path: ['__x64_sys_clone3', ...CLONE_PATH] }),
   u('pthread_join', 'int', ['pthread_t thread', 'void **retval'], '<pthread.h>',
-    'Waits for thread to end and collects its return value. Returns 0 or an error number.',
+    'Waits for thread to end and collects its return value: while the tid word in the thread\'s descriptor is not 0, the C library sleeps in futex(FUTEX_WAIT) on it; the exiting thread\'s kernel clears it and wakes the futex (CLONE_CHILD_CLEARTID). Returns 0 or an error number.',
     { conv: 'direct', path: ['__x64_sys_futex', 'futex_wait'] }),
   u('pthread_exit', 'void', ['void *retval'], '<pthread.h>',
     'Ends only the calling thread (the exit system call, not exit_group).',

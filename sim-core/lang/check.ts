@@ -8,6 +8,7 @@ import { parse } from './parser';
 import { checkPragmas } from './check-pragmas';
 import { checkSides, findRoots, type FunctionFacts } from './check-sides';
 import { closest } from './suggest';
+import { execCandidates } from './exec-path';
 
 interface Sym {
   kind: 'var' | 'function' | 'define';
@@ -359,8 +360,8 @@ export class Checker {
 
   /** A path execve cannot find fails with ENOENT at run time; say so while the file is edited. */
   private execPath(name: string, path: string, range: Range): void {
-    const searched = (name === 'execlp' || name === 'execvp') && !path.includes('/');
-    const candidates = searched ? [`/bin/${path}`, `/usr/bin/${path}`] : [path];
+    const candidates = execCandidates(path, name === 'execlp' || name === 'execvp');
+    const searched = candidates.length > 1;
     const registered = new Set<string>(BUILTIN_PROGRAMS.keys());
     for (const d of this.program.directives) {
       if (d.kind === 'Pragma' && d.key === 'program' && typeof d.args[0]?.value === 'string') registered.add(d.args[0].value);

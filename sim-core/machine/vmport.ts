@@ -73,11 +73,13 @@ export class VmPort implements UserPort {
     return b ? { memory: b.memory, regs: b.regs, comm } : null;
   }
 
-  threadRegs(memory: UserMemory, fn: string, arg: Value): VmRegs | null {
+  threadRegs(memory: UserMemory, fn: string, arg: Value, tls = 0): VmRegs | null {
     if (!(memory instanceof VmMemory)) return null;
     const name = functionAt(this.image, fn);
     if (name === undefined) return null;
-    return entryRegs(this.image, memory, name, [arg], { stackSegment: memory.newStack(), onReturn: 'exit' });
+    const r = entryRegs(this.image, memory, name, [arg], { stackSegment: memory.newStack(), onReturn: 'exit' });
+    if (r) r.self = tls;
+    return r;
   }
 
   putUser(t: task_struct, addr: number, value: Value): boolean {

@@ -5,7 +5,8 @@ import { SEGMENT_SPAN, TEXT_BASE, TEXT_STRIDE, type Image } from './image';
 import { VmMemory } from './memory';
 import { VmRegs } from './regs';
 import { asMemory, asRegs } from './run';
-import type { UserMemory, UserRegs, Value } from './types';
+import type { Trap, UserMemory, UserRegs, Value } from './types';
+import { resumeLibc } from './libc-calls';
 
 /** A new address space holding the image's globals, as execve maps a program's data. */
 export function createMemory(image: Image): VmMemory {
@@ -69,11 +70,17 @@ export function programFunction(image: Image, path: string): string | undefined 
  * Finishes the pending call with the kernel's raw return value. The 'syscall' convention turns
  * -4095..-1 into errno and -1; out-parameters must already be stored with mem.store.
  */
-export function completeCall(regs: UserRegs, _mem: UserMemory, value: Value): void {
+export function completeCall(regs: UserRegs, mem: UserMemory, value: Value): void {
   const r = asRegs(regs);
   if (r.pending < 0) return;
   const site = r.image.sites[r.pending];
   r.pending = -1;
+  if (r.libc !== null) {
+    // A C library function between its system calls: it issues the next, or returns.
+    const done = resumeLibc(r, asMemory(mem), value);
+    if (done !== null) r.stack.push(done.value);
+    return;
+  }
   let v: Value = value;
   if (typeof value === 'number' && value < 0 && value >= -4095 && site.convention === 'syscall') {
     r.errno = -value;
@@ -82,6 +89,19 @@ export function completeCall(regs: UserRegs, _mem: UserMemory, value: Value): vo
   else if (r.pendingRet !== null && typeof value === 'number' && value >= 0) v = r.pendingRet;
   r.pendingRet = null;
   r.stack.push(v);
+}
+
+/**
+ * The next system call of a C library function whose last call the kernel answered (run issues
+ * it before any instruction), or null.
+ */
+export function nextLibcTrap(r: VmRegs): Trap | null {
+  const c = r.libc;
+  if (c === null || c.next === null) return null;
+  const t = c.next;
+  c.next = null;
+  r.pending = c.site;
+  return t;
 }
 
 /** Whether a call is waiting for completeCall, and which (its libc name). */
@@ -121,14 +141,14 @@ export function pushSignalFrame(image: Image, regs: UserRegs, mem: UserMemory, h
   const f = image.functions[image.fnIndex.get(name) as number];
   r.sigframes.push({
     fn: r.fn, pc: r.pc, bp: r.bp, sp: r.sp, stmt: r.stmt, stack: r.stack, frames: r.frames,
-    pending: r.pending, pendingRet: r.pendingRet, signo,
+    pending: r.pending, pendingRet: r.pendingRet, libc: r.libc, signo,
   });
   const bo = r.sp - r.stackSeg * SEGMENT_SPAN;
   m.grow(seg, bo + f.frameSize, true);
   for (let i = bo; i < bo + f.frameSize; i++) seg[i] = 0;
   if (f.nparams > 0) seg[bo] = signo;
   r.fn = f.index; r.pc = 0; r.bp = r.sp; r.sp = r.bp + f.frameSize; r.stmt = -1;
-  r.stack = []; r.frames = []; r.pending = -1; r.pendingRet = null;
+  r.stack = []; r.frames = []; r.pending = -1; r.pendingRet = null; r.libc = null;
   return true;
 }
 
@@ -138,6 +158,6 @@ export function sigreturn(regs: UserRegs): boolean {
   const c = r.sigframes.pop();
   if (!c) return false;
   r.fn = c.fn; r.pc = c.pc; r.bp = c.bp; r.sp = c.sp; r.stmt = c.stmt;
-  r.stack = c.stack; r.frames = c.frames; r.pending = c.pending; r.pendingRet = c.pendingRet;
+  r.stack = c.stack; r.frames = c.frames; r.pending = c.pending; r.pendingRet = c.pendingRet; r.libc = c.libc;
   return true;
 }

@@ -1,12 +1,16 @@
 // The C library's own side of a call: helpers the VM evaluates without the kernel (wait-status
-// macros, strings, signal sets, malloc) and the shaping of a libc call into the trap the kernel
-// sees (printf becomes write, exit becomes exit_group, execl becomes execve with an argv).
+// macros, strings, signal sets, malloc) and the shaping of a libc call into the x86-64 system
+// call the kernel sees, by its kernel name (printf is write, exit is exit_group, waitpid is wait4,
+// execl is execve with an argv). Functions of several calls are in libc-calls.ts.
 import type { CallSite } from './image';
 import { SEGMENT_SPAN } from './image';
 import type { VmMemory } from './memory';
 import { format } from './printf';
 import type { VmRegs } from './regs';
 import type { Trap, Value } from './types';
+import { Done, SIG_SETSIZE, startLibc } from './libc-calls';
+
+export { Done };
 
 /** glibc's strerror texts for the errno values the catalog knows. */
 const STRERROR: readonly string[] = [
@@ -164,82 +168,89 @@ function fmtArgs(mem: VmMemory, f: Value | undefined, rest: Value[]): string {
 }
 
 /**
- * Shapes a libc call into what the kernel sees. execve gets [path, argv address, envp address]:
- * the kernel copies the strings (copy_strings) with getUser, as do_execveat_common does. Sets regs.pendingRet when the C library reports
- * something other than the kernel's result (printf's character count).
+ * Shapes a libc call into the system call the kernel sees, or starts a function of several calls
+ * (libc-calls.ts). execve gets [path, argv address, envp address]: the kernel copies the strings
+ * (copy_strings) with getUser, as do_execveat_common does. Sets regs.pendingRet when the C library
+ * reports something other than the kernel's result (printf's character count). A Done is a
+ * result the library has without a system call.
  */
-export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs): Trap | Fault {
+export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs): Trap | Fault | Done {
   regs.pendingRet = null;
+  const line = site.line;
   switch (site.name) {
-    case 'exit': case '_exit': case '_Exit': return sysTrap(site.line, 'exit_group', [num(a[0])]);
-    case 'pthread_exit': return sysTrap(site.line, 'exit', [a[0] ?? 0]);
-    case 'abort': return sysTrap(site.line, 'raise', [6]);
+    case 'exit': case '_exit': case '_Exit': return sysTrap(line, 'exit_group', [num(a[0])]);
     case 'printf': case 'fprintf': case 'dprintf': {
       const fd = site.name === 'printf' ? 1 : num(a[0]);
       const text = site.name === 'printf' ? fmtArgs(mem, a[0], a.slice(1)) : fmtArgs(mem, a[1], a.slice(2));
       regs.pendingRet = text.length;
-      return sysTrap(site.line, 'write', [fd, text]);
+      return sysTrap(line, 'write', [fd, text]);
     }
-    case 'puts': { const t = `${strArg(mem, a[0])}\n`; regs.pendingRet = t.length; return sysTrap(site.line, 'write', [1, t]); }
-    case 'putchar': { regs.pendingRet = num(a[0]) & 0xff; return sysTrap(site.line, 'write', [1, String.fromCharCode(num(a[0]) & 0xff)]); }
+    case 'puts': { const t = `${strArg(mem, a[0])}\n`; regs.pendingRet = t.length; return sysTrap(line, 'write', [1, t]); }
+    case 'putchar': { regs.pendingRet = num(a[0]) & 0xff; return sysTrap(line, 'write', [1, String.fromCharCode(num(a[0]) & 0xff)]); }
     case 'perror': {
       const s = readString(mem, a[0]);
-      return sysTrap(site.line, 'write', [2, `${s ? `${s}: ` : ''}${strerror(regs.errno)}\n`]);
+      return sysTrap(line, 'write', [2, `${s ? `${s}: ` : ''}${strerror(regs.errno)}\n`]);
     }
     case 'write': {
       const t = strArg(mem, a[1]);
-      return sysTrap(site.line, 'write', [num(a[0]), t.slice(0, Math.max(0, num(a[2])))]);
+      return sysTrap(line, 'write', [num(a[0]), t.slice(0, Math.max(0, num(a[2])))]);
     }
     case 'execl': case 'execlp': case 'execle': {
-      // Like glibc, gather the listed arguments into an argv array (here a fresh block of cells).
+      // Like glibc, gather the listed arguments into an argv array (here a fresh block of cells);
+      // execle's envp follows the NULL.
       const end = a.indexOf(0, 1);
       const list = a.slice(1, end < 0 ? a.length : end);
       const block = mem.newBlock(list.length + 1) * SEGMENT_SPAN;
       list.forEach((v, i) => mem.store(block + i, typeof v === 'string' ? v : strArg(mem, v)));
-      return sysTrap(site.line, 'execve', [execPath(strArg(mem, a[0]), site.name === 'execlp'), block, 0]);
+      const envp = site.name === 'execle' && end >= 0 ? num(a[end + 1]) : 0;
+      const path = strArg(mem, a[0]);
+      if (site.name === 'execlp') return startLibc('execlp', siteIndex(regs, site), line, [path, block, envp], mem, regs) ?? sysTrap(line, 'execve', [path, block, envp]);
+      return sysTrap(line, 'execve', [path, block, envp]);
     }
-    case 'execv': case 'execvp': case 'execve':
-      return sysTrap(site.line, 'execve', [execPath(strArg(mem, a[0]), site.name === 'execvp'), num(a[1]), num(a[2])]);
-    case 'clone': return sysTrap(site.line, 'clone', [num(a[2]), a[1] ?? 0, a[0] ?? 0, a[3] ?? 0]);
+    case 'execvp': {
+      const path = strArg(mem, a[0]);
+      return startLibc('execvp', siteIndex(regs, site), line, [path, num(a[1]), 0], mem, regs) ?? sysTrap(line, 'execve', [path, num(a[1]), 0]);
+    }
+    case 'execv': case 'execve':
+      return sysTrap(line, 'execve', [strArg(mem, a[0]), num(a[1]), site.name === 'execve' ? num(a[2]) : 0]);
+    // clone(fn, stack, flags, arg): the system call takes flags and stack (parent_tid, child_tid
+    // and tls are not passed); the wrapper's child side calls fn(arg), carried here after them.
+    case 'clone': return sysTrap(line, 'clone', [num(a[2]), a[1] ?? 0, 0, 0, 0, a[0] ?? 0, a[3] ?? 0]);
+    case 'wait': return sysTrap(line, 'wait4', [-1, num(a[0]), 0, 0]);
+    case 'waitpid': return sysTrap(line, 'wait4', [num(a[0]), num(a[1]), num(a[2]), 0]);
     case 'sigaction': {
+      // glibc copies *act into its kernel_sigaction in user space: a bad pointer faults here.
       const act = num(a[1]);
-      let handler: Value = 0, mask: Value = 0, flags: Value = 0;
-      if (act !== 0) {
-        const h = mem.load(act), mk = mem.load(act + 1), fl = mem.load(act + 2);
-        if (h === undefined || mk === undefined || fl === undefined) return new Fault('SIGSEGV', 'sigaction: bad struct sigaction pointer');
-        handler = h; mask = mk; flags = fl;
+      if (act !== 0 && (mem.load(act) === undefined || mem.load(act + 1) === undefined || mem.load(act + 2) === undefined)) {
+        return new Fault('SIGSEGV', 'sigaction: bad struct sigaction pointer');
       }
-      return sysTrap(site.line, 'sigaction', [num(a[0]), act, num(a[2]), handler, flags, mask]);
+      return sysTrap(line, 'rt_sigaction', [num(a[0]), act, num(a[2]), SIG_SETSIZE]);
     }
-    case 'setrlimit': {
-      const p = num(a[1]);
-      const cur = mem.load(p), max = mem.load(p + 1);
-      if (cur === undefined || max === undefined) return new Fault('SIGSEGV', 'setrlimit: bad struct rlimit pointer');
-      return sysTrap(site.line, 'setrlimit', [num(a[0]), cur, max]);
-    }
-    case 'nanosleep': {
-      const p = num(a[0]);
-      const sec = mem.load(p), nsec = mem.load(p + 1);
-      if (sec === undefined || nsec === undefined) return new Fault('SIGSEGV', 'nanosleep: bad struct timespec pointer');
-      return sysTrap(site.line, 'nanosleep', [num(sec) * 1e9 + num(nsec), num(a[1])]);
-    }
+    case 'sigprocmask': return sysTrap(line, 'rt_sigprocmask', [num(a[0]), num(a[1]), num(a[2]), SIG_SETSIZE]);
+    case 'setrlimit': return sysTrap(line, 'prlimit64', [0, num(a[0]), num(a[1]), 0]);
+    case 'getrlimit': return sysTrap(line, 'prlimit64', [0, num(a[0]), 0, num(a[1])]);
+    case 'nanosleep': return sysTrap(line, 'clock_nanosleep', [0, 0, num(a[0]), num(a[1])]);
     case 'kthread_run': case 'kthread_create':
-      return sysTrap(site.line, site.name, [a[0] ?? 0, a[1] ?? 0, fmtArgs(mem, a[2], a.slice(3))]);
-    case 'printk': return sysTrap(site.line, 'printk', [fmtArgs(mem, a[0], a.slice(1))]);
+      return sysTrap(line, site.name, [a[0] ?? 0, a[1] ?? 0, fmtArgs(mem, a[2], a.slice(3))]);
+    case 'printk': return sysTrap(line, 'printk', [fmtArgs(mem, a[0], a.slice(1))]);
     case 'prctl': {
       const args = a.slice();
       if (num(a[0]) === PR_SET_NAME) args[1] = strArg(mem, a[1]).slice(0, 15);
-      return sysTrap(site.line, 'prctl', args);
+      return sysTrap(line, 'prctl', args);
     }
     default: {
       const level = PRINTK_LEVEL.get(site.name);
-      if (level !== undefined) return sysTrap(site.line, 'printk', [`\x01${level}${fmtArgs(mem, a[0], a.slice(1))}`]);
-      return sysTrap(site.line, site.name, a);
+      if (level !== undefined) return sysTrap(line, 'printk', [`\x01${level}${fmtArgs(mem, a[0], a.slice(1))}`]);
+      const started = startLibc(site.name, siteIndex(regs, site), line, a, mem, regs);
+      if (started !== null) return started;
+      // Same name in the kernel (getpid, kill, fork...), or a kernel function scenario kernel code calls.
+      return sysTrap(line, site.name, a);
     }
   }
 }
 
-/** execlp/execvp search PATH; scenarios keep their programs in /bin. */
-function execPath(file: string, search: boolean): string {
-  return search && !file.includes('/') ? `/bin/${file}` : file;
+
+/** The index of a call site in its image (for a function that spans several system calls). */
+function siteIndex(regs: VmRegs, site: CallSite): number {
+  return regs.image.sites.indexOf(site);
 }

@@ -1,7 +1,25 @@
 // UserRegs of the VM: the frame stack, program counter, operand stack, errno and the call that
 // waits for the kernel. All plain numbers and arrays, so copy_thread is a shallow array copy.
 import type { Image } from './image';
-import type { UserRegs, Value } from './types';
+import type { Trap, UserRegs, Value } from './types';
+
+/**
+ * A C library function that makes more than one system call, or works on the kernel's result
+ * (execvp's PATH walk, pthread_join's futex loop, sleep's remaining time): which one, where it
+ * is, and the values it keeps between its calls. Plain data, copied with the registers.
+ */
+export interface LibcCall {
+  /** The wrapper (its libc name). */
+  op: string;
+  /** The call site it serves: pending again while each of its system calls runs. */
+  site: number;
+  /** How many system calls it has made so far. */
+  step: number;
+  /** Values kept between its calls (addresses, ids, a path list). */
+  v: Value[];
+  /** The next system call, issued when the thread runs again; null while one runs. */
+  next: Trap | null;
+}
 
 /** What a signal frame saves of the interrupted context (the kernel's rt_sigframe, in short). */
 export interface SavedContext {
@@ -14,6 +32,7 @@ export interface SavedContext {
   frames: number[];
   pending: number;
   pendingRet: number | null;
+  libc: LibcCall | null;
   signo: number;
 }
 
@@ -42,6 +61,10 @@ export class VmRegs implements UserRegs {
   /** Trap name when the outermost function returns: exit_group for main, exit for a thread. */
   onReturn: 'exit_group' | 'exit' = 'exit_group';
   sigframes: SavedContext[] = [];
+  /** A C library function between two of its system calls, or null. */
+  libc: LibcCall | null = null;
+  /** The thread pointer (glibc's THREAD_SELF, set by CLONE_SETTLS): the thread's descriptor, or 0. */
+  self = 0;
 
   constructor(readonly image: Image, readonly stackSeg: number) {}
 
@@ -61,9 +84,15 @@ export class VmRegs implements UserRegs {
     r.pendingRet = this.pendingRet;
     r.ended = this.ended;
     r.onReturn = this.onReturn;
+    r.self = this.self;
+    if (this.libc !== null) r.libc = copyLibc(this.libc);
     if (this.sigframes.length > 0) {
-      r.sigframes = this.sigframes.map((c) => ({ ...c, stack: c.stack.slice(), frames: c.frames.slice() }));
+      r.sigframes = this.sigframes.map((c) => ({ ...c, stack: c.stack.slice(), frames: c.frames.slice(), libc: c.libc && copyLibc(c.libc) }));
     }
     return r;
   }
+}
+
+export function copyLibc(c: LibcCall): LibcCall {
+  return { op: c.op, site: c.site, step: c.step, v: c.v.slice(), next: c.next && (c.next.kind === 'syscall' ? { ...c.next, args: c.next.args.slice() } : c.next) };
 }

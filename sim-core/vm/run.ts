@@ -1,7 +1,9 @@
 // The dispatch loop: executes a thread's bytecode on its registers and memory until a Trap.
 // One switch on numeric opcodes, locals read straight from the stack segment's array, no
 // allocation per instruction; every exit writes the live registers back first.
-import { Fault, pureCall, syscallTrap } from './libc';
+import { Done, Fault, pureCall, syscallTrap } from './libc';
+import { nextLibcTrap } from './entry';
+import { returnTrap } from './libc-calls';
 import { SEGMENT_SPAN, STACK_LIMIT, TEXT_BASE, TEXT_STRIDE, type Image } from './image';
 import { VmMemory } from './memory';
 import { Conv, Op } from './opcodes';
@@ -54,6 +56,8 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
   const r = asRegs(regs);
   const m = asMemory(memory);
   if (r.pending >= 0) throw new Error('run: the pending call has not been completed (completeCall)');
+  // A C library function between two system calls makes its next one first.
+  if (r.libc !== null) { const queued = nextLibcTrap(r); if (queued !== null) return queued; }
   if (r.fn < 0 || r.ended) return { kind: 'syscall', name: r.onReturn, args: [0], line: -1 };
   const fns = image.functions, consts = image.consts, sites = image.sites;
   const stack = r.stack, frames = r.frames;
@@ -217,7 +221,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
             return { kind: 'syscall', name: 'rt_sigreturn', args: [r.sigframes[r.sigframes.length - 1].signo], line: r.line };
           }
           r.ended = true;
-          return { kind: 'syscall', name: r.onReturn, args: [v], line: r.line };
+          return returnTrap(r, m, v);
         }
         const n = frames.length - FRAME_WORDS;
         fi = frames[n]; pc = frames[n + 1]; bo = frames[n + 2]; so = frames[n + 3]; stmt = frames[n + 4];
@@ -247,6 +251,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         }
         const t = syscallTrap(site, args, m, r);
         if (t instanceof Fault) { stack.push(0); sig = t.signal; fault = t.message; break loop; }
+        if (t instanceof Done) { stack.push(t.value); break; }
         r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt;
         r.pending = code[pc - 1];
         return t;

@@ -76,10 +76,10 @@ export type Trap =
   /** Entering a scenario function (for function breakpoints); only when asked for. */
   | { kind: 'call'; fn: string; line: number }
   /**
-   * A call that needs the kernel or the C library's kernel side: fork, waitpid, kill, write (from
-   * printf), exit_group (from exit or main's return), exit (thread return / pthread_exit),
-   * rt_sigreturn (a handler returned), kthread_run, schedule, printk, ... The kernel answers with
-   * VM.completeCall.
+   * A system call by its kernel name (fork, wait4, kill, clock_nanosleep, clone3, futex, write
+   * from printf, exit_group from exit or main's return, exit from a thread's end, rt_sigreturn
+   * when a handler returned), or a kernel function scenario kernel code calls (kthread_run,
+   * schedule, printk, ...). The kernel answers with VM.completeCall.
    */
   | { kind: 'syscall'; name: string; args: Value[]; line: number }
   /** A fault the kernel turns into a signal: SIGSEGV (bad pointer), SIGFPE (division by zero). */

@@ -2,33 +2,26 @@
 // out tick by tick and never grows, yet the drained sequence is what an undrained run leaves.
 import assert from 'node:assert/strict';
 import type { KEvent } from '../../sim-core/machine-types';
-import { runScript, type Insn } from './script-port';
+import { bootSource, HEADERS } from './vm-run';
 import { runEngine } from './run-engine';
 
 /** A parent forking and reaping children in a loop: many events over a long run. */
-function forker(rounds: number): Insn[] {
-  const prog: Insn[] = [];
-  prog[0] = (r) => { r.v.n = (Number(r.v.n) || 0) + 1; return ['fork']; };
-  prog[1] = (r) => { if (r.ret === 0) r.pc = 10; return ['getpid']; };
-  prog[2] = () => ['wait4', -1, 0, 0];
-  prog[3] = (r) => { r.pc = Number(r.v.n) < rounds ? 0 : 99; return ['getpid']; };
-  prog[10] = () => ['exit_group', 0];
-  prog[99] = () => ['exit_group', 0];
-  return prog;
+function forker(rounds: number): string {
+  return `${HEADERS}\nint main(void)\n{\n    for (int n = 0; n < ${rounds}; n++) {\n        if (fork() == 0)\n            _exit(0);\n        wait(NULL);\n    }\n    return 0;\n}\n`;
 }
 
 describe('engine: event log of the run loop', () => {
   it('without a drain, k.events keeps the whole run for the caller', () => {
-    const e = runScript(forker(3));
+    const e = bootSource(forker(3));
     assert.equal(runEngine(e, 100000).reason, 'exited');
     assert.equal(e.k.events.filter((ev) => ev.kind === 'fork').length, 3);
   });
 
   it('with a drain, k.events stays small and the drained events equal the undrained log', () => {
-    const whole = runScript(forker(40));
+    const whole = bootSource(forker(40));
     assert.equal(runEngine(whole, 200000).reason, 'exited');
     const drained: KEvent[] = [];
-    const e = runScript(forker(40));
+    const e = bootSource(forker(40));
     let most = 0;
     const r = runEngine(e, 200000, { slice: 1, drain: (evs) => { drained.push(...evs); most = Math.max(most, evs.length); } });
     assert.equal(r.reason, 'exited');

@@ -2,7 +2,7 @@
 // completeCall, fork's two returns, shared (CLONE_VM) versus copied memory, and signal frames.
 import { strict as assert } from 'node:assert';
 import {
-  completeCall, functionAddress, functionAt, pendingCall, pushSignalFrame, readArgv, run, sigreturn, type Trap,
+  SEGMENT_SPAN, completeCall, functionAddress, functionAt, pendingCall, pushSignalFrame, readArgv, run, sigreturn, type Trap,
 } from '../../sim-core/vm';
 import { copyMemory, host, main, runToExit, start, startThread, step, type Started } from './helpers';
 
@@ -11,47 +11,49 @@ function syscall(t: Trap): { name: string; args: unknown[] } {
   return t as { name: string; args: unknown[] };
 }
 
-/** Runs to the next trap named `name`, answering every other call with 0. */
-function until(s: Started, name: string): Trap {
-  for (let i = 0; i < 1000; i++) {
-    const t = step(s);
-    if (t.kind !== 'syscall' || t.name === name) return t;
-    completeCall(s.regs, s.mem, 0);
-  }
-  throw new Error(`no ${name} trap`);
-}
 
 const H = '#include <stdio.h>\n#include <stdlib.h>\n#include <unistd.h>\n#include <signal.h>\n#include <sys/wait.h>\n#include <sched.h>\n#include <pthread.h>\n#include <errno.h>\n';
 
 describe('vm: calls become traps', () => {
-  const table: Array<[string, string, unknown[]]> = [
-    ['exit(3) is exit_group', 'exit(3);', [3]],
-    ['_exit(127) is exit_group', '_exit(127);', [127]],
-    ['execl builds argv', 'execl("/bin/echo", "echo", "hi", "there", NULL);', ['/bin/echo', 'echo', 'hi', 'there']],
-    ['execv passes the argv array', 'char *argv[] = { "sleep", "2", NULL }; execv("/bin/sleep", argv);', ['/bin/sleep', 'sleep', '2']],
-    ['execvp searches /bin', 'char *argv[] = { "true", NULL }; execvp("true", argv);', ['/bin/true', 'true']],
-    ['waitpid passes the status address', 'int st; waitpid(-1, &st, WNOHANG);', [-1, 0x1000000 + 2, 1]],
-    ['kill', 'kill(42, SIGTERM);', [42, 15]],
-    ['signal(SIGCHLD, SIG_IGN)', 'signal(SIGCHLD, SIG_IGN);', [17, 1]],
-    ['printf is a write on fd 1', 'printf("%s=%d\\n", "x", 5);', [1, 'x=5\n']],
-    ['puts adds a newline', 'puts("hello");', [1, 'hello\n']],
-    ['fprintf(stderr) writes on fd 2', 'fprintf(stderr, "oops %d\\n", 1);', [2, 'oops 1\n']],
-    ['setrlimit passes the struct fields', 'struct rlimit rl = { 5, 10 }; setrlimit(RLIMIT_NPROC, &rl);', [6, 5, 10]],
-    ['nanosleep passes nanoseconds', 'struct timespec ts = { 1, 500 }; nanosleep(&ts, NULL);', [1000000500, 0]],
-    ['prctl(PR_SET_NAME) passes the name', 'prctl(PR_SET_NAME, "a-very-long-thread-name");', [15, 'a-very-long-thr']],
+  // [test, body, the x86-64 system call it makes, its arguments; a pointer argument is shown as
+  // the cells it points at]
+  const table: Array<[string, string, string, unknown[]]> = [
+    ['exit(3) is exit_group', 'exit(3);', 'exit_group', [3]],
+    ['_exit(127) is exit_group', '_exit(127);', 'exit_group', [127]],
+    ['execl builds argv', 'execl("/bin/echo", "echo", "hi", "there", NULL);', 'execve', ['/bin/echo', ['echo', 'hi', 'there'], 0]],
+    ['execv passes the argv array', 'char *argv[] = { "sleep", "2", NULL }; execv("/bin/sleep", argv);', 'execve', ['/bin/sleep', ['sleep', '2'], 0]],
+    ['execvp tries the first PATH entry', 'char *argv[] = { "true", NULL }; execvp("true", argv);', 'execve', ['/bin/true', ['true'], 0]],
+    ['execvp with a slash execs the path as it is', 'char *argv[] = { "t", NULL }; execvp("./t", argv);', 'execve', ['./t', ['t'], 0]],
+    ['waitpid is wait4', 'int st; waitpid(-1, &st, WNOHANG);', 'wait4', [-1, 0x1000000 + 2, 1, 0]],
+    ['wait is wait4(-1, st, 0)', 'wait(NULL);', 'wait4', [-1, 0, 0, 0]],
+    ['kill', 'kill(42, SIGTERM);', 'kill', [42, 15]],
+    ['signal is rt_sigaction with SA_RESTART and its signal blocked', 'signal(SIGCHLD, SIG_IGN);', 'rt_sigaction', [17, [1, 1 << 16, 0x10000000], [0, 0, 0], 8]],
+    ['sigprocmask is rt_sigprocmask', 'sigset_t s; sigemptyset(&s); sigprocmask(SIG_BLOCK, &s, NULL);', 'rt_sigprocmask', [0, [0], 0, 8]],
+    ['printf is a write on fd 1', 'printf("%s=%d\\n", "x", 5);', 'write', [1, 'x=5\n']],
+    ['puts adds a newline', 'puts("hello");', 'write', [1, 'hello\n']],
+    ['fprintf(stderr) writes on fd 2', 'fprintf(stderr, "oops %d\\n", 1);', 'write', [2, 'oops 1\n']],
+    ['setrlimit is prlimit64(0, resource, new, NULL)', 'struct rlimit rl = { 5, 10 }; setrlimit(RLIMIT_NPROC, &rl);', 'prlimit64', [0, 6, [5, 10], 0]],
+    ['getrlimit is prlimit64(0, resource, NULL, old)', 'struct rlimit rl; getrlimit(RLIMIT_NPROC, &rl);', 'prlimit64', [0, 6, 0, [0, 0]]],
+    ['nanosleep is clock_nanosleep(CLOCK_REALTIME, 0, req, rem)', 'struct timespec ts = { 1, 500 }; nanosleep(&ts, NULL);', 'clock_nanosleep', [0, 0, [1, 500], 0]],
+    ['sleep is clock_nanosleep(CLOCK_REALTIME, 0, &ts, &ts)', 'sleep(3);', 'clock_nanosleep', [0, 0, [3, 0], [3, 0]]],
+    ['usleep is clock_nanosleep with no rem', 'usleep(1500000);', 'clock_nanosleep', [0, 0, [1, 500000000], 0]],
+    ['raise starts with gettid', 'raise(SIGUSR1);', 'gettid', []],
+    ['abort starts by unblocking SIGABRT', 'abort();', 'rt_sigprocmask', [1, [32], 0, 8]],
+    ['nice starts with getpriority', 'nice(1);', 'getpriority', [0, 0]],
+    ['prctl(PR_SET_NAME) passes the name', 'prctl(PR_SET_NAME, "a-very-long-thread-name");', 'prctl', [15, 'a-very-long-thr']],
   ];
-  for (const [name, body, args] of table) {
+  for (const [name, body, want, args] of table) {
     it(name, () => {
       const s = start(main(body, `${H}#include <sys/resource.h>\n#include <time.h>\n#include <sys/prctl.h>`));
-      let t = step(s);
-      const want = name.split(' ')[0] === 'exit(3)' || name.startsWith('_exit') ? 'exit_group'
-        : /^exec/.test(name) ? 'execve' : /printf|puts/.test(name) ? 'write' : body.split('(')[0].split(' ').pop() as string;
-      // Skip calls made before the one under test (none of these bodies make any).
-      t = t.kind === 'syscall' && t.name !== want ? until(s, want) : t;
-      const sc = syscall(t);
+      const sc = syscall(step(s));
       assert.equal(sc.name, want);
-      // execve carries the argv address; the kernel copies the strings out of user memory.
-      assert.deepEqual(want === 'execve' ? [sc.args[0], ...readArgv(s.mem, sc.args[1] as number)] : sc.args, args);
+      // Pointers are shown by what they point at: the kernel copies it from user memory.
+      const shown = sc.args.map((v, i) => {
+        const want1 = args[i];
+        if (!Array.isArray(want1) || typeof v !== 'number') return v;
+        return want === 'execve' ? readArgv(s.mem, v) : want1.map((_c, j) => s.mem.load(v + j));
+      });
+      assert.deepEqual(shown, args);
     });
   }
 
@@ -59,11 +61,14 @@ describe('vm: calls become traps', () => {
     const s = start(main('struct sigaction sa; memset(&sa, 0, sizeof(sa)); sa.sa_handler = on_child; sa.sa_flags = SA_RESTART | SA_NOCLDSTOP; sigemptyset(&sa.sa_mask); sigaddset(&sa.sa_mask, SIGTERM); sigaction(SIGCHLD, &sa, NULL);',
       `${H}#include <string.h>\nvoid on_child(int sig) { (void)sig; }`));
     const sc = syscall(step(s));
-    assert.equal(sc.name, 'sigaction');
-    const [signo, act, old, handler, flags, mask] = sc.args;
+    assert.equal(sc.name, 'rt_sigaction');
+    const [signo, act, old, size] = sc.args;
     assert.equal(signo, 17);
     assert.ok((act as number) > 0);
     assert.equal(old, 0);
+    assert.equal(size, 8);
+    // struct sigaction as the kernel reads it: handler, mask, flags.
+    const [handler, mask, flags] = [0, 1, 2].map((i) => s.mem.load((act as number) + i));
     assert.equal(handler, functionAddress(s.image, 'on_child'));
     assert.equal(functionAt(s.image, handler as number), 'on_child');
     assert.equal(flags, 0x10000000 | 1);
@@ -75,7 +80,9 @@ describe('vm: calls become traps', () => {
     const sc = syscall(step(s));
     assert.equal(sc.name, 'clone');
     assert.equal(sc.args[0], 0x100 | 17);
-    assert.equal(sc.args[2], functionAddress(s.image, 'child_fn'));
+    // clone(flags, newsp, parent_tid, child_tid, tls), then what the child side calls.
+    assert.deepEqual(sc.args.slice(2, 5), [0, 0, 0]);
+    assert.equal(sc.args[5], functionAddress(s.image, 'child_fn'));
   });
 
   it('kernel calls: kthread_run formats its name, pr_info adds the level, current->pid reads through the host', () => {
@@ -94,15 +101,40 @@ describe('vm: calls become traps', () => {
 });
 
 describe('vm: completeCall and the C library conventions', () => {
+  it('execvp goes on to the next PATH entry after ENOENT or EACCES and reports EACCES if any entry gave it', () => {
+    const run1 = (answers: number[]): { out: string; paths: unknown[] } => {
+      const s = start(main('char *argv[] = { "x", NULL }; int r = execvp("x", argv); printf("%d %d\\n", r, errno); return 0;', H));
+      const paths: unknown[] = [];
+      let i = 0;
+      const r = runToExit(s, { execve: (args) => { paths.push(args[0]); return answers[i++] ?? -2; } });
+      return { out: r.out, paths };
+    };
+    assert.deepEqual(run1([-13, -2]), { out: '-1 13\n', paths: ['/bin/x', '/usr/bin/x'] });
+    assert.deepEqual(run1([-2, -2]), { out: '-1 2\n', paths: ['/bin/x', '/usr/bin/x'] });
+    // Any other error ends the search at once (E2BIG here).
+    assert.deepEqual(run1([-7]), { out: '-1 7\n', paths: ['/bin/x'] });
+  });
+
+  it('where a C library function of several calls is belongs to the registers: a copy goes on where the original was', () => {
+    const s = start(main('char *argv[] = { "x", NULL }; execvp("x", argv); printf("%d\\n", errno); return 0;', H));
+    const first = syscall(step(s));
+    assert.deepEqual([first.name, first.args[0]], ['execve', '/bin/x']);
+    const copy = s.regs.clone();
+    completeCall(s.regs, s.mem, -2);
+    completeCall(copy, s.mem, -2);
+    assert.equal(syscall(step(s)).args[0], '/usr/bin/x');
+    assert.equal(syscall(run(s.image, copy, s.mem, host, { budget: 1000, stopAtStatements: false })).args[0], '/usr/bin/x');
+  });
+
   it('a -errno return becomes -1 and errno; perror prints glibc\'s text', () => {
     const s = start(main('int st; pid_t r = waitpid(-1, &st, 0); printf("%d %d\\n", r, errno == ECHILD); perror("waitpid"); return 0;', H));
-    const r = runToExit(s, { waitpid: -10 });
+    const r = runToExit(s, { wait4: -10 });
     assert.equal(r.out, '-1 1\nwaitpid: No child processes\n');
   });
 
   it('direct convention returns error numbers as they are (pthread_create)', () => {
     const s = start(main('pthread_t t; int e = pthread_create(&t, NULL, worker, NULL); printf("%d %d\\n", e, errno);', `${H}void *worker(void *a) { return a; }`));
-    assert.equal(runToExit(s, { pthread_create: 11 }).out, '11 0\n');
+    assert.equal(runToExit(s, { clone3: -11 }).out, '11 0\n');
   });
 
   it('printf returns the number of characters it wrote', () => {
@@ -178,10 +210,22 @@ describe('vm: fork, threads and shared memory', () => {
     assert.equal(syscall(step(s)).args[0], 21);
   });
 
-  it('pthread_exit ends only the thread', () => {
+  it('pthread_exit leaves the result in the thread\'s descriptor and ends only the thread (exit(0))', () => {
     const s = start(`${H}void *worker(void *arg) { pthread_exit((void *)7); return arg; }\nint main(void) { return 0; }`);
     const th = startThread(s.image, s.mem, 'worker', 0);
-    assert.deepEqual(syscall(run(s.image, th, s.mem, host, { budget: 1000, stopAtStatements: false })), { kind: 'syscall', name: 'exit', args: [7], line: 8 });
+    th.self = s.mem.newBlock(2) * SEGMENT_SPAN;
+    assert.deepEqual(syscall(run(s.image, th, s.mem, host, { budget: 1000, stopAtStatements: false })), { kind: 'syscall', name: 'exit', args: [0], line: 8 });
+    assert.equal(s.mem.load(th.self + 1), 7);
+  });
+
+  it('a start routine\'s return value goes to the descriptor too; a clone()d function\'s is the exit status', () => {
+    const s = start(`${H}void *worker(void *arg) { return (void *)9; }\nint main(void) { return 0; }`);
+    const th = startThread(s.image, s.mem, 'worker', 0);
+    th.self = s.mem.newBlock(2) * SEGMENT_SPAN;
+    assert.deepEqual(syscall(run(s.image, th, s.mem, host, { budget: 1000, stopAtStatements: false })).args, [0]);
+    assert.equal(s.mem.load(th.self + 1), 9);
+    const bare = startThread(s.image, s.mem, 'worker', 0);
+    assert.deepEqual(syscall(run(s.image, bare, s.mem, host, { budget: 1000, stopAtStatements: false })).args, [9]);
   });
 });
 

@@ -33,7 +33,7 @@ int main(void)
 function stopped(): ReturnType<typeof start> {
   const s = start(SRC);
   const t = step(s);
-  assert.equal(t.kind === 'syscall' ? t.name : t.kind, 'waitpid');
+  assert.equal(t.kind === 'syscall' ? t.name : t.kind, 'wait4');
   return s;
 }
 

@@ -1,27 +1,14 @@
-// The VM behind the kernel model: examples run through the Engine with createVmPort, so fork's
+// The VM behind the kernel model: examples booted as the product boots them (the production UserPort), so fork's
 // two returns, vfork's shared memory, exec of a registered program and threads meet the kernel.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parse } from '../../sim-core/lang/parser';
-import { Engine } from '../../sim-core/machine/engine';
-import { compile, execEntry } from '../../sim-core/vm';
-import { createVmPort } from '../../sim-core/vm/port';
-import { runEngine } from '../kernel/run-engine';
+import { runSource } from '../kernel/vm-run';
 
 function runExample(file: string): { reason: string; out: string } {
   const text = readFileSync(path.join(__dirname, '../../examples', file), 'utf8');
-  const { image, diagnostics } = compile(parse(text).program, text);
-  assert.deepEqual(diagnostics, []);
-  const box: { engine: Engine | null } = { engine: null };
-  const port = createVmPort(image, (t) => (box.engine as Engine).k.memoryOf(t), { readField: () => 0 });
-  const engine = new Engine({ pidMax: 32768, cpus: 1, nproc: 4096, uid: 1000, seed: 1 }, port, (t, b) => port.runUser(t, b));
-  box.engine = engine;
-  const e = execEntry(image, 'main', ['main']);
-  assert.ok(e);
-  engine.boot({ memory: e.memory, regs: e.regs, comm: 'main' });
-  const r = runEngine(engine, 1000000);
-  return { reason: r.reason, out: engine.k.out.map((o) => o.text).join('') };
+  const { reason, out } = runSource(text, { file });
+  return { reason, out };
 }
 
 describe('vm: examples through the kernel model', () => {

@@ -1,0 +1,271 @@
+// The C library functions that are more than one system call, as glibc (2.34 and later) writes
+// them for x86-64: execvp's PATH walk, sleep and usleep over clock_nanosleep, pthread_create over
+// clone3 and pthread_join's futex loop on the thread's tid word, raise (gettid, getpid, tgkill),
+// abort, signal over rt_sigaction, nice (getpriority, setpriority, getpriority). Each starts with
+// startLibc and goes on in resumeLibc each time the kernel answers one of its calls.
+import { SEGMENT_SPAN } from './image';
+import type { VmMemory } from './memory';
+import type { LibcCall, VmRegs } from './regs';
+import type { Trap, Value } from './types';
+import { execCandidates } from '../lang/exec-path';
+
+// Numbers of the Linux x86-64 ABI the library uses (its own headers, as glibc has them).
+const ESRCH = 3, ENOENT = 2, EACCES = 13, EINVAL = 22, EDEADLK = 35, ENOTDIR = 20, ENODEV = 19;
+const ESTALE = 116, ETIMEDOUT = 110, EPERM = 1, ENOMEM = 12, EAGAIN = 11;
+const CLOCK_REALTIME = 0;
+/** sizeof(sigset_t) as the kernel takes it (rt_sigaction's and rt_sigprocmask's last argument). */
+export const SIG_SETSIZE = 8;
+const SIGABRT = 6, SIG_UNBLOCK = 1, SIG_DFL = 0, SIG_ERR = -1, NSIG = 65;
+const SA_RESTART = 0x10000000;
+const PRIO_PROCESS = 0;
+const FUTEX_WAIT_BITSET = 9, FUTEX_CLOCK_REALTIME = 256, FUTEX_BITSET_MATCH_ANY = -1;
+/** The flags glibc's create_thread passes to clone3. */
+export const PTHREAD_CLONE_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x80000 | 0x100000 | 0x200000;
+/** Cells of struct clone_args as the kernel reads them: flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls. */
+export const CLONE_ARGS_CELLS = 8;
+/** Cells of the thread descriptor (struct pthread) the library keeps: tid, result. */
+const PD_TID = 0, PD_RESULT = 1, PD_CELLS = 2;
+
+/** A result the library returns without (another) system call; errno is already set. */
+export class Done {
+  constructor(readonly value: Value) {}
+}
+
+function num(v: Value | undefined): number {
+  return typeof v === 'number' ? v : 0;
+}
+
+function trap(line: number, name: string, args: Value[]): Trap {
+  return { kind: 'syscall', name, args, line };
+}
+
+/** The kernel's -errno convention as the C library reports it: -1 and errno. */
+function sysret(r: VmRegs, raw: Value): Value {
+  if (typeof raw === 'number' && raw < 0 && raw >= -4095) { r.errno = -raw; return -1; }
+  return raw;
+}
+
+/** A block of user memory for a structure the library passes by pointer (0 when memory is exhausted). */
+function scratch(mem: VmMemory, cells: Value[]): number {
+  const seg = mem.newBlock(cells.length);
+  if (seg < 0) return 0;
+  const a = seg * SEGMENT_SPAN;
+  cells.forEach((c, i) => mem.store(a + i, c));
+  return a;
+}
+
+function release(mem: VmMemory, addr: Value | undefined): void {
+  if (typeof addr === 'number' && addr !== 0) mem.freeBlock(addr);
+}
+
+function begin(r: VmRegs, op: string, site: number, v: Value[]): void {
+  r.libc = { op, site, step: 0, v, next: null };
+}
+
+/** The thread's descriptor; the main thread's is made on first use (glibc's static one). */
+function self(r: VmRegs, mem: VmMemory): number {
+  if (r.self === 0) r.self = scratch(mem, new Array<Value>(PD_CELLS).fill(0));
+  return r.self;
+}
+
+/**
+ * Starts a C library function that needs more than one system call, or work around its one.
+ * Returns its first trap (with r.libc set), a Done when it returns at once, or null when
+ * `name` is not one of these (or, for execvp and execlp, when the file has a slash). The exec
+ * functions take [file (read already), argv address, envp address].
+ */
+export function startLibc(name: string, site: number, line: number, a: Value[], mem: VmMemory, r: VmRegs): Trap | Done | null {
+  switch (name) {
+    case 'execvp': case 'execlp': {
+      // __execvpe: a name with a slash is used as it is; otherwise each PATH entry is tried.
+      const file = String(a[0]);
+      if (file === '') { r.errno = ENOENT; return new Done(-1); }
+      const paths = execCandidates(file, true);
+      if (paths.length === 1) return null;
+      begin(r, name, site, [file, a[1] ?? 0, a[2] ?? 0, 0]);
+      return trap(line, 'execve', [paths[0], a[1] ?? 0, a[2] ?? 0]);
+    }
+    case 'sleep': {
+      // struct timespec ts = { seconds, 0 }; clock_nanosleep(CLOCK_REALTIME, 0, &ts, &ts).
+      const ts = scratch(mem, [num(a[0]), 0]);
+      if (!ts) return new Done(num(a[0]));
+      begin(r, name, site, [ts]);
+      return trap(line, 'clock_nanosleep', [CLOCK_REALTIME, 0, ts, ts]);
+    }
+    case 'usleep': {
+      const us = num(a[0]);
+      const ts = scratch(mem, [Math.floor(us / 1e6), (us % 1e6) * 1000]);
+      if (!ts) { r.errno = ENOMEM; return new Done(-1); }
+      begin(r, name, site, [ts]);
+      return trap(line, 'clock_nanosleep', [CLOCK_REALTIME, 0, ts, 0]);
+    }
+    case 'pthread_create': {
+      // The descriptor holds the tid word the kernel sets (CLONE_PARENT_SETTID) and clears at
+      // exit (CLONE_CHILD_CLEARTID); TLS points at it (CLONE_SETTLS). pthread_t is its address.
+      const pd = scratch(mem, new Array<Value>(PD_CELLS).fill(0));
+      if (!pd) return new Done(EAGAIN);
+      const ca = scratch(mem, [PTHREAD_CLONE_FLAGS, 0, pd + PD_TID, pd + PD_TID, 0, 0, 0, pd]);
+      if (!ca) { release(mem, pd); return new Done(EAGAIN); }
+      if (num(a[0]) !== 0 && !mem.store(num(a[0]), pd)) { release(mem, pd); release(mem, ca); return new Done(EINVAL); }
+      begin(r, name, site, [pd, ca]);
+      return trap(line, 'clone3', [ca, CLONE_ARGS_CELLS * 8, a[2] ?? 0, a[3] ?? 0]);
+    }
+    case 'pthread_join': {
+      const pd = num(a[0]);
+      if (pd === self(r, mem)) return new Done(EDEADLK);
+      const tid = mem.load(pd + PD_TID);
+      if (typeof tid !== 'number' || tid < 0) return new Done(ESRCH);
+      if (tid === 0) return new Done(joined(mem, pd, num(a[1])));
+      begin(r, name, site, [pd, num(a[1])]);
+      return futexWait(line, pd, tid);
+    }
+    case 'pthread_self': return new Done(self(r, mem));
+    case 'pthread_exit': {
+      // The result goes to the descriptor for pthread_join; the thread ends with exit(0).
+      if (r.self !== 0) mem.store(r.self + PD_RESULT, a[0] ?? 0);
+      return trap(line, 'exit', [0]);
+    }
+    case 'raise':
+      begin(r, name, site, [num(a[0]), 0]);
+      return trap(line, 'gettid', []);
+    case 'abort': {
+      // Unblock SIGABRT, raise it; if a handler returns, reset it to SIG_DFL and raise it again.
+      const set = scratch(mem, [2 ** (SIGABRT - 1)]);
+      begin(r, name, site, [SIGABRT, 0, set]);
+      return trap(line, 'rt_sigprocmask', [SIG_UNBLOCK, set, 0, SIG_SETSIZE]);
+    }
+    case 'signal': {
+      // __bsd_signal: the handler with its own signal blocked and SA_RESTART.
+      const sig = num(a[0]);
+      if (a[1] === SIG_ERR || sig < 1 || sig >= NSIG) { r.errno = EINVAL; return new Done(SIG_ERR); }
+      const act = scratch(mem, [a[1] ?? SIG_DFL, 2 ** (sig - 1), SA_RESTART]);
+      const oact = scratch(mem, [0, 0, 0]);
+      begin(r, name, site, [act, oact]);
+      return trap(line, 'rt_sigaction', [sig, act, oact, SIG_SETSIZE]);
+    }
+    case 'nice':
+      begin(r, name, site, [num(a[0])]);
+      return trap(line, 'getpriority', [PRIO_PROCESS, 0]);
+    default: return null;
+  }
+}
+
+function futexWait(line: number, pd: number, tid: number): Trap {
+  return trap(line, 'futex', [pd + PD_TID, FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME, tid, 0, 0, FUTEX_BITSET_MATCH_ANY]);
+}
+
+/** The thread is gone: its result goes to *retval and the descriptor is freed. */
+function joined(mem: VmMemory, pd: number, retval: number): number {
+  if (retval !== 0) mem.store(retval, mem.load(pd + PD_RESULT) ?? 0);
+  release(mem, pd);
+  return 0;
+}
+
+/**
+ * The kernel answered one system call of r.libc. Returns the function's C result (it returned),
+ * or null after queueing its next system call in r.libc.next.
+ */
+export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
+  const c = r.libc as LibcCall;
+  c.step++;
+  const line = r.line;
+  const next = (name: string, args: Value[]): null => { c.next = trap(line, name, args); return null; };
+  const end = (value: Value): Done => { r.libc = null; return new Done(value); };
+  const raw = num(ret);
+  switch (c.op) {
+    case 'execvp': case 'execlp': {
+      // Only failures return here. glibc goes on to the next entry on these errors, remembers
+      // EACCES, and stops on any other.
+      const err = -raw;
+      if (err === EACCES) c.v[3] = 1;
+      const goOn = err === EACCES || err === ENOENT || err === ESTALE || err === ENOTDIR || err === ENODEV || err === ETIMEDOUT;
+      const paths = execCandidates(String(c.v[0]), true);
+      if (goOn && c.step < paths.length) return next('execve', [paths[c.step], c.v[1], c.v[2]]);
+      return end(sysret(r, goOn && c.v[3] === 1 ? -EACCES : raw));
+    }
+    case 'sleep': {
+      // Interrupted: the whole seconds not slept (what the kernel left in ts).
+      const ts = num(c.v[0]);
+      const left = raw < 0 ? num(mem.load(ts)) : 0;
+      if (raw < 0) r.errno = -raw;
+      release(mem, ts);
+      return end(left);
+    }
+    case 'usleep':
+      release(mem, c.v[0]);
+      return end(sysret(r, raw));
+    case 'pthread_create':
+      release(mem, c.v[1]);
+      if (raw < 0) { release(mem, c.v[0]); return end(-raw); }
+      return end(0);
+    case 'pthread_join': {
+      // while ((tid = pd->tid) != 0) futex_wait(&pd->tid, tid): woken, interrupted or not.
+      const pd = num(c.v[0]);
+      const tid = num(mem.load(pd + PD_TID));
+      if (tid !== 0) return futexAgain(c, line, pd, tid);
+      return end(joined(mem, pd, num(c.v[1])));
+    }
+    case 'raise': case 'abort': return raiseStep(r, c, mem, raw, next, end);
+    case 'signal': {
+      const oact = num(c.v[1]);
+      const old = mem.load(oact) ?? SIG_DFL;
+      release(mem, c.v[0]);
+      release(mem, oact);
+      return end(raw < 0 ? sysret(r, raw) : old);
+    }
+    case 'nice': {
+      // getpriority returns 20 - nice; setpriority's EACCES is EPERM for nice().
+      if (c.step === 1) return raw < 0 ? end(sysret(r, raw)) : next('setpriority', [PRIO_PROCESS, 0, 20 - raw + num(c.v[0])]);
+      if (c.step === 2) {
+        if (raw < 0) { r.errno = -raw === EACCES ? EPERM : -raw; return end(-1); }
+        return next('getpriority', [PRIO_PROCESS, 0]);
+      }
+      return end(raw < 0 ? sysret(r, raw) : 20 - raw);
+    }
+    default: return end(ret);
+  }
+}
+
+function futexAgain(c: LibcCall, line: number, pd: number, tid: number): null {
+  c.next = futexWait(line, pd, tid);
+  return null;
+}
+
+/**
+ * raise(sig) is gettid, getpid, then tgkill(pid, tid, sig) (no signal blocking when a thread
+ * signals itself). abort is rt_sigprocmask(SIG_UNBLOCK, {SIGABRT}), raise(SIGABRT); if that
+ * returns, rt_sigaction(SIGABRT, SIG_DFL) and raise(SIGABRT) again; then _exit(127).
+ * v: [sig, tid, scratch block].
+ */
+function raiseStep(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, next: (n: string, a: Value[]) => null, end: (v: Value) => Done): Done | null {
+  // Where in raise this answer falls: 1 gettid answered, 2 getpid answered, 3 tgkill answered.
+  const inRaise = c.op === 'raise' ? c.step : c.step === 1 || c.step === 5 ? 0 : c.step < 5 ? c.step - 1 : c.step - 5;
+  switch (inRaise) {
+    case 0: return next('gettid', []);
+    case 1: c.v[1] = raw; return next('getpid', []);
+    case 2: return next('tgkill', [raw, c.v[1], c.v[0]]);
+    default: break;
+  }
+  if (c.op === 'raise') return end(sysret(r, raw));
+  release(mem, c.v[2]);
+  c.v[2] = 0;
+  if (c.step === 4) {
+    const act = scratch(mem, [SIG_DFL, 2 ** 53 - 1, 0]);
+    c.v[2] = act;
+    return next('rt_sigaction', [SIGABRT, act, 0, SIG_SETSIZE]);
+  }
+  return next('exit_group', [127]);
+}
+
+/**
+ * What the outermost function's return becomes: main's value goes to exit_group (exit), a
+ * thread's start routine's to its descriptor for pthread_join, then exit(0) (start_thread); a
+ * bare clone()'s function's value is the exit status (the clone wrapper calls exit with it).
+ */
+export function returnTrap(r: VmRegs, mem: VmMemory, v: Value): Trap {
+  if (r.onReturn === 'exit' && r.self !== 0) {
+    mem.store(r.self + PD_RESULT, v);
+    return trap(r.line, 'exit', [0]);
+  }
+  return trap(r.line, r.onReturn, [v]);
+}
