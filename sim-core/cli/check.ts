@@ -1,8 +1,21 @@
-// `kproc check FILE...`: gcc-style diagnostics with the source line and a caret under the range.
+// `kproc check FILE...`: the scenario's diagnostics (sim-core/lang's one analysis, as the editor
+// shows them), gcc-style with the source line and a caret under the range, or as JSON with --json.
 import type { Diagnostic } from '../lang/ast';
 import { analyze } from '../lang/check';
-import { LineMap } from '../lang/linemap';
+import type { LineMap } from '../lang/linemap';
+import { helpText, parseOptions, UsageError, type OptionSpec } from './args';
+import { readScenario } from './files';
 import type { CliIo, Command } from './io';
+
+const USAGE = 'kproc check [options] FILE...';
+
+export const CHECK_OPTIONS: readonly OptionSpec[] = [
+  { name: 'json', kind: 'flag', help: 'print one JSON document: per file, each diagnostic with its range, severity, code, message' },
+];
+
+const FOOTER = `Lines and characters in --json are 0-based, characters in UTF-16 code units, as in LSP.
+Exit status: 0 no errors (warnings allowed), 1 errors, 2 a file could not be read or usage error.
+`;
 
 /** Columns of a long source line shown around the error (the rest is elided with "..."). */
 const EXCERPT = 120;
@@ -27,40 +40,57 @@ export function formatDiagnostic(file: string, text: string, lines: LineMap, d: 
   return `${file}:${from.line + 1}:${from.character + 1}: ${sev}: ${d.message} [${d.code}]\n ${source}\n ${caret}\n`;
 }
 
-export async function checkFiles(files: string[], io: CliIo): Promise<number> {
-  if (files.length === 0) {
-    io.err('kproc check: no input files\nusage: kproc check FILE...\n');
-    return 2;
-  }
+/** One diagnostic as --json prints it: an LSP-style range, the severity's name, code and message. */
+export interface JsonDiagnostic {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  severity: Diagnostic['severity'];
+  code: string;
+  message: string;
+}
+
+export function jsonDiagnostic(lines: LineMap, d: Diagnostic): JsonDiagnostic {
+  return { range: { start: lines.positionAt(d.range.start), end: lines.positionAt(d.range.end) }, severity: d.severity, code: d.code, message: d.message };
+}
+
+export function checkFiles(args: string[], io: CliIo): number {
+  const opts = parseOptions('check', CHECK_OPTIONS, args);
+  const files = opts.positionals;
+  const json = opts.flags.has('json');
+  if (files.length === 0) throw new UsageError(`check: no input files (usage: ${USAGE})`);
   let errors = 0;
   let warnings = 0;
   let unreadable = false;
+  const doc: Array<{ file: string; error?: string; diagnostics: JsonDiagnostic[] }> = [];
   for (const file of files) {
     let text: string;
     try {
-      text = io.readFile(file);
+      text = readScenario(io, file);
     } catch (e) {
-      const code = (e as { code?: string }).code;
-      io.err(`kproc check: ${file}: ${code === 'ENOENT' ? 'No such file or directory' : code === 'EISDIR' ? 'Is a directory' : String((e as Error).message ?? e)}\n`);
+      if (!(e instanceof UsageError)) throw e;
+      io.err(`kproc: ${e.message}\n`);
+      doc.push({ file, error: e.message, diagnostics: [] });
       unreadable = true;
       continue;
     }
-    const lines = new LineMap(text);
-    for (const d of analyze(text).diagnostics) {
+    const a = analyze(text);
+    for (const d of a.diagnostics) {
       if (d.severity === 'error') errors++;
       else if (d.severity === 'warning') warnings++;
-      io.out(formatDiagnostic(file, text, lines, d));
+      if (!json) io.out(formatDiagnostic(file, text, a.lines, d));
     }
+    if (json) doc.push({ file, diagnostics: a.diagnostics.map((d) => jsonDiagnostic(a.lines, d)) });
   }
   const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
-  io.out(`${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files.length, 'file')}\n`);
+  if (json) io.out(`${JSON.stringify({ files: doc, errors, warnings }, null, 2)}\n`);
+  else io.out(`${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files.length, 'file')}\n`);
   if (unreadable) return 2;
   return errors > 0 ? 1 : 0;
 }
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'parse and check scenarios, printing gcc-style diagnostics',
-  usage: 'kproc check FILE...',
+  summary: 'check scenarios and print their diagnostics, gcc-style (the same as the editor shows)',
+  usage: USAGE,
+  help: () => helpText(USAGE, 'Parse and check each scenario and print its diagnostics: errors, warnings and the teacher\'s\nnotes, exactly as the editor shows them (kproc-allow comments silence warnings in both).', CHECK_OPTIONS, FOOTER),
   run: (args, io) => checkFiles(args, io),
 };

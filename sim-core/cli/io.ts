@@ -1,4 +1,5 @@
-// What a CLI command may touch of the outside world, passed in so tests can capture it.
+// What a CLI command may touch of the outside world, passed in so tests can capture it: output
+// streams, files, and for the progress display only, the terminal and a wall clock.
 import { readFileSync } from 'node:fs';
 
 export interface CliIo {
@@ -6,18 +7,47 @@ export interface CliIo {
   err(text: string): void;
   /** Throws (like fs.readFileSync) when the file cannot be read. */
   readFile(path: string): string;
+  /** Whether stderr is a terminal (progress is shown only there unless forced); absent: not one. */
+  stderrIsTerminal?: boolean;
+  /** Wall clock in milliseconds, read only by the progress display, never by the simulation. */
+  now?(): number;
+  /** Environment variables (KPROC_PROGRESS, KPROC_PROGRESS_AFTER_MS); absent: none. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** True once the reader of stdout or stderr has gone away (EPIPE): the command stops quietly. */
+  closed?(): boolean;
+  /** Lets pending stream events (a closed pipe) arrive between two slices of a long run. */
+  breathe?(): Promise<void>;
 }
-
-export const processIo: CliIo = {
-  out: (t) => { process.stdout.write(t); },
-  err: (t) => { process.stderr.write(t); },
-  readFile: (p) => readFileSync(p, 'utf8'),
-};
 
 export interface Command {
   name: string;
   /** One line for `kproc --help`. */
   summary: string;
   usage: string;
+  /** The command's --help text. */
+  help(): string;
   run(args: string[], io: CliIo): Promise<number> | number;
+}
+
+/** The process's own streams. A reader that goes away (`kproc run F | head -1`) makes writes fail
+ * with EPIPE; that is noted, not thrown, and the command ends quietly at its next check. */
+export function processIo(): CliIo {
+  let closed = false;
+  const onError = (e: NodeJS.ErrnoException): void => {
+    closed = true;
+    // EPIPE is the reader leaving; anything else is worth one line on whichever stream still works.
+    if (e.code !== 'EPIPE') { try { process.stderr.write(`kproc: cannot write output: ${e.code ?? e.message}\n`); } catch { /* stderr is gone too */ } }
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
+  return {
+    out: (t) => { if (!closed) process.stdout.write(t); },
+    err: (t) => { if (!closed) process.stderr.write(t); },
+    readFile: (p) => readFileSync(p, 'utf8'),
+    stderrIsTerminal: process.stderr.isTTY === true,
+    now: () => performance.now(),
+    env: process.env,
+    closed: () => closed,
+    breathe: () => new Promise<void>((resolve) => setImmediate(resolve)),
+  };
 }

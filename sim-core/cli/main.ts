@@ -1,40 +1,64 @@
-// The `kproc` command line: a table of commands, each in its own file; bin/kproc.js calls main().
+// The `kproc` command line: a table of subcommands, each in its own file with its own options and
+// --help; bin/kproc.js calls main(). Every failure ends as one line on stderr and an exit status.
+import { version } from '../../package.json';
+import { UsageError } from './args';
 import { checkCommand } from './check';
-import { runCommand } from './run';
 import { processIo, type CliIo, type Command } from './io';
+import { EXIT_CODES, runCommand } from './run';
 
 /** Every command; adding one is one line here. */
 export const COMMANDS: Command[] = [
-  checkCommand, runCommand,
+  runCommand, checkCommand,
 ];
 
-function help(io: CliIo): void {
-  const width = Math.max(...COMMANDS.map((c) => c.usage.length));
-  io.out('Linux Process Lab: run and check process-management scenarios (.kproc files).\n\nusage:\n');
-  for (const c of COMMANDS) io.out(`  ${c.usage.padEnd(width)}  ${c.summary}\n`);
-  io.out('\nOptions: --help shows this text.\n');
+function help(): string {
+  const rows: Array<[string, string]> = [
+    ...COMMANDS.map((c): [string, string] => [c.usage, c.summary]),
+    ['kproc help [COMMAND]', 'show this help, or a command\'s options'],
+    ['kproc --version', 'print the version'],
+  ];
+  const width = Math.max(...rows.map(([u]) => u.length));
+  return 'Linux Process Lab: run and check process-management scenarios (.kproc files).\n\nusage:\n' +
+    rows.map(([u, s]) => `  ${u.padEnd(width)}  ${s}\n`).join('') +
+    '\nEach command lists its options with --help, e.g. kproc run --help.\n';
 }
 
-/** Runs the command line (without `node` and the script path); resolves to the exit code. */
-export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    help(io);
-    return name === undefined ? 2 : 0;
-  }
+function find(name: string): Command {
   const cmd = COMMANDS.find((c) => c.name === name);
-  if (!cmd) {
-    io.err(`kproc: unknown command '${name}'; commands: ${COMMANDS.map((c) => c.name).join(', ')} (see kproc --help)\n`);
-    return 2;
-  }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`usage: ${cmd.usage}\n${cmd.summary}\n`);
+  if (cmd) return cmd;
+  if (name.startsWith('-')) throw new UsageError(`unknown option '${name}' (see kproc --help)`);
+  throw new UsageError(`unknown command '${name}'; commands: ${COMMANDS.map((c) => c.name).join(', ')} (see kproc --help)`);
+}
+
+async function dispatch(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) { io.out(help()); return EXIT_CODES.usage; }
+  if (name === '--help' || name === '-h') { io.out(help()); return 0; }
+  if (name === '--version') { io.out(`kproc ${version}\n`); return 0; }
+  if (name === 'help') {
+    if (rest.length === 0) io.out(help());
+    else io.out(find(rest[0]).help());
     return 0;
   }
+  const cmd = find(name);
+  // Before anything else, so `kproc run --help --frob` still helps rather than complaining.
+  if (rest.includes('--help') || rest.includes('-h')) { io.out(cmd.help()); return 0; }
+  return await cmd.run(rest, io);
+}
+
+/** Runs the command line (without `node` and the script path); resolves to the exit status, never rejects. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   try {
-    return await cmd.run(rest, io);
+    return await dispatch(argv, io);
   } catch (e) {
-    io.err(`kproc ${name}: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-    return 70;
+    if (e instanceof UsageError) {
+      io.err(`kproc: ${e.message}\n`);
+      return EXIT_CODES.usage;
+    }
+    // A bug of ours: one line that says so, the stack only when asked for.
+    const what = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e);
+    io.err(`kproc: internal error: ${what} (set KPROC_DEBUG=1 for the stack trace; please report it)\n`);
+    if (io.env?.KPROC_DEBUG === '1' && e instanceof Error && e.stack) io.err(`${e.stack}\n`);
+    return EXIT_CODES.internal;
   }
 }

@@ -6,17 +6,46 @@ import { eventSummary } from '../debug/events';
 import { lxPstree } from '../debug/lx';
 import { boot } from '../machine';
 import type { KEvent, MachineSettings, Stop, StopReason } from '../machine-types';
+import { helpText, parseOptions, UsageError, type OptionSpec } from './args';
 import { formatDiagnostic } from './check';
+import { readScenario } from './files';
 import type { CliIo, Command } from './io';
+import { Progress, progressMode } from './progress';
 
-const USAGE = 'kproc run FILE [--trace] [--pstree] [--dmesg] [--json] [--max-steps N] [--seed N] [--pid-max N] [--cpus N]';
+const USAGE = 'kproc run [options] FILE';
 
-/** Exit codes: why the run ended. */
+/** Exit codes: why the run ended. `pipe` is the status a shell shows for a tool killed by SIGPIPE. */
 export const EXIT_CODES: Readonly<Record<string, number>> = {
-  exited: 0, compile: 1, usage: 2, deadlock: 3, budget: 4, panic: 5,
+  exited: 0, compile: 1, usage: 2, deadlock: 3, budget: 4, panic: 5, internal: 70, pipe: 141,
 };
 
+/** Steps per call to the machine: between two, output is flushed and progress drawn. */
 const SLICE = 100_000;
+
+/** Machine options: option name and the MachineSettings field it sets. */
+const SETTINGS: ReadonlyArray<readonly [string, keyof MachineSettings]> = [
+  ['seed', 'seed'], ['pid-max', 'pidMax'], ['cpus', 'cpus'], ['nproc', 'nproc'], ['uid', 'uid'],
+];
+
+export const RUN_OPTIONS: readonly OptionSpec[] = [
+  { name: 'trace', kind: 'flag', help: 'print the kernel event log on stdout, interleaved with the output' },
+  { name: 'pstree', kind: 'flag', help: 'print the process tree at the end, as pstree -p draws it' },
+  { name: 'dmesg', kind: 'flag', help: 'print the kernel log (dmesg) at the end' },
+  { name: 'json', kind: 'flag', help: 'print one JSON document: output, events, tasks, dmesg, diagnostics' },
+  { name: 'max-steps', kind: 'integer', value: 'N', help: 'step budget: stop with exit status 4 after N steps (default 1000000)' },
+  { name: 'seed', kind: 'integer', value: 'N', help: 'seed for the choices the kernel leaves open (default 1)' },
+  { name: 'pid-max', kind: 'integer', value: 'N', min: 301, max: 4194304, help: '/proc/sys/kernel/pid_max (default 32768)' },
+  { name: 'cpus', kind: 'integer', value: 'N', min: 1, max: 64, help: 'number of simulated CPUs (default 1)' },
+  { name: 'nproc', kind: 'integer', value: 'N', min: 1, help: 'RLIMIT_NPROC of the scenario\'s user (default 4096)' },
+  { name: 'uid', kind: 'integer', value: 'N', help: 'uid of the scenario\'s user; 0 is root (default 1000)' },
+  { name: 'progress', kind: 'flag', help: 'show progress on stderr even when it is not a terminal' },
+  { name: 'no-progress', kind: 'flag', help: 'never show progress (default: on a terminal, after 1 s)' },
+];
+
+const FOOTER = `Options given here override the scenario's #pragma kproc lines.
+Exit status: 0 the scenario ran to its end, 1 it has errors, 2 usage error, 3 deadlock,
+4 step budget used up, 5 kernel panic, 70 internal error, 141 output pipe closed.
+`;
 
 interface RunArgs {
   file: string;
@@ -26,37 +55,21 @@ interface RunArgs {
   json: boolean;
   maxSteps?: number;
   settings: MachineSettings;
+  progress?: 'always' | 'never';
 }
 
-const NUMERIC: Record<string, keyof MachineSettings | 'maxSteps'> = {
-  '--max-steps': 'maxSteps', '--seed': 'seed', '--pid-max': 'pidMax', '--cpus': 'cpus',
-};
-
-function parseArgs(args: string[]): RunArgs | string {
-  const out: RunArgs = { file: '', trace: false, pstree: false, dmesg: false, json: false, settings: {} };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    if (flag === '--trace') out.trace = true;
-    else if (flag === '--pstree') out.pstree = true;
-    else if (flag === '--dmesg') out.dmesg = true;
-    else if (flag === '--json') out.json = true;
-    else if (flag in NUMERIC) {
-      const text = inline ?? args[++i];
-      const n = Number(text);
-      if (text === undefined || !Number.isInteger(n) || n < 0) return `${flag} needs a non-negative integer${text === undefined ? '' : `, not '${text}'`}`;
-      const key = NUMERIC[flag];
-      if (key === 'maxSteps') out.maxSteps = n;
-      else out.settings[key] = n;
-    } else if (a.startsWith('-') && a !== '-') return `unknown option '${a}'`;
-    else if (out.file) return `only one scenario file can be run (got '${out.file}' and '${a}')`;
-    else out.file = a;
-  }
-  if (!out.file) return 'no input file';
-  const s = out.settings;
-  if (s.pidMax !== undefined && (s.pidMax < 301 || s.pidMax > 4194304)) return '--pid-max must be between 301 and 4194304';
-  if (s.cpus !== undefined && (s.cpus < 1 || s.cpus > 64)) return '--cpus must be between 1 and 64';
-  return out;
+function runArgs(args: string[]): RunArgs {
+  const p = parseOptions('run', RUN_OPTIONS, args);
+  if (p.positionals.length === 0) throw new UsageError(`run: no input file (usage: ${USAGE})`);
+  if (p.positionals.length > 1) throw new UsageError(`run: only one scenario file can be run (got '${p.positionals[0]}' and '${p.positionals[1]}')`);
+  const settings: MachineSettings = {};
+  for (const [name, key] of SETTINGS) { const v = p.integers.get(name); if (v !== undefined) settings[key] = v; }
+  if (p.flags.has('progress') && p.flags.has('no-progress')) throw new UsageError('run: --progress and --no-progress contradict each other');
+  return {
+    file: p.positionals[0], trace: p.flags.has('trace'), pstree: p.flags.has('pstree'), dmesg: p.flags.has('dmesg'), json: p.flags.has('json'),
+    maxSteps: p.integers.get('max-steps'), settings,
+    progress: p.flags.has('progress') ? 'always' : p.flags.has('no-progress') ? 'never' : undefined,
+  };
 }
 
 /** One line of the event log: dmesg-style time stamp, the event's kind and what happened. */
@@ -73,21 +86,10 @@ function endMessage(file: string, stop: Stop): string {
   }
 }
 
-export function runFile(args: string[], io: CliIo): number {
-  const parsed = parseArgs(args);
-  if (typeof parsed === 'string') {
-    io.err(`kproc run: ${parsed}\nusage: ${USAGE}\n`);
-    return EXIT_CODES.usage;
-  }
+export async function runFile(args: string[], io: CliIo): Promise<number> {
+  const parsed = runArgs(args);
   const { file } = parsed;
-  let source: string;
-  try {
-    source = io.readFile(file);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    io.err(`kproc run: ${file}: ${code === 'ENOENT' ? 'No such file or directory' : code === 'EISDIR' ? 'Is a directory' : String((e as Error).message ?? e)}\n`);
-    return EXIT_CODES.usage;
-  }
+  const source = readScenario(io, file);
   const { machine, diagnostics } = boot({ file, source, settings: parsed.settings, maxSteps: parsed.maxSteps });
   const lines = new LineMap(source);
   const errors = diagnostics.filter((d) => d.severity === 'error');
@@ -97,6 +99,9 @@ export function runFile(args: string[], io: CliIo): number {
     io.err(`kproc run: ${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}; the scenario was not run\n`);
     return EXIT_CODES.compile;
   }
+  const progress = new Progress(io, progressMode(io, parsed.progress));
+  const out = (t: string): void => { progress.clear(); io.out(t); };
+  const err = (t: string): void => { progress.clear(); io.err(t); };
   const all: KEvent[] = [];
   let stdout = '', stderr = '';
   let stop: Stop;
@@ -104,11 +109,17 @@ export function runFile(args: string[], io: CliIo): number {
     stop = machine.run(SLICE);
     for (const e of stop.events) {
       if (parsed.json) { all.push(e); if (e.kind === 'output') { if (e.fd === 2) stderr += e.text; else stdout += e.text; } continue; }
-      if (e.kind === 'output') { if (e.fd === 2) io.err(e.text); else io.out(e.text); }
-      else if (parsed.trace) io.out(traceLine(e));
+      if (e.kind === 'output') { if (e.fd === 2) err(e.text); else out(e.text); }
+      else if (parsed.trace) out(traceLine(e));
     }
     if (stop.reason !== 'yield') break;
+    progress.tick(() => { const g = machine.globals(); return { steps: g.steps, clock: g.clock, tasks: g.nr_threads }; });
+    if (io.breathe) await io.breathe();
+    if (io.closed?.()) break;
   }
+  progress.clear();
+  // The reader of our output went away (`kproc run F | head -1`): stop quietly, as a tool killed by SIGPIPE does.
+  if (io.closed?.()) return EXIT_CODES.pipe;
   const reason: StopReason = stop.reason;
   const code = EXIT_CODES[reason] ?? 1;
   if (parsed.json) {
@@ -122,12 +133,13 @@ export function runFile(args: string[], io: CliIo): number {
     if (parsed.pstree) io.out(`${lxPstree(machine)}\n`);
   }
   if (reason !== 'exited') io.err(endMessage(file, stop));
-  return code;
+  return io.closed?.() ? EXIT_CODES.pipe : code;
 }
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a scenario to its end, printing what it prints (--trace: the kernel events too)',
   usage: USAGE,
+  help: () => helpText(USAGE, 'Boot the scenario on a simulated Linux 6.x machine and run it to its end. stdout carries\nexactly what the scenario writes to stdout, stderr what it writes to stderr.', RUN_OPTIONS, FOOTER),
   run: (args, io) => runFile(args, io),
 };

@@ -1,5 +1,6 @@
 // An in-memory CliIo for driving `kproc` through main(): what it prints, files read from disk.
-import { processIo, type CliIo } from '../../sim-core/cli/io';
+import { readFileSync } from 'node:fs';
+import type { CliIo } from '../../sim-core/cli/io';
 
 export function capture(): CliIo & { stdout: string; stderr: string } {
   const io = {
@@ -7,7 +8,7 @@ export function capture(): CliIo & { stdout: string; stderr: string } {
     stderr: '',
     out(t: string) { io.stdout += t; },
     err(t: string) { io.stderr += t; },
-    readFile: processIo.readFile,
+    readFile: (p: string) => readFileSync(p, 'utf8'),
   };
   return io;
 }

@@ -62,12 +62,37 @@ describe('kproc check', () => {
   it('shows help, and rejects unknown commands and missing files', async () => {
     let io = capture();
     assert.equal(await main(['--help'], io), 0);
-    assert.match(io.stdout, /kproc check FILE\.\.\./);
+    assert.match(io.stdout, /kproc check \[options\] FILE\.\.\./);
     io = capture();
     assert.equal(await main(['frobnicate'], io), 2);
-    assert.match(io.stderr, /unknown command 'frobnicate'/);
+    assert.equal(io.stderr, "kproc: unknown command 'frobnicate'; commands: run, check (see kproc --help)\n");
     io = capture();
     assert.equal(await main(['check'], io), 2);
-    assert.match(io.stderr, /no input files/);
+    assert.equal(io.stderr, 'kproc: check: no input files (usage: kproc check [options] FILE...)\n');
+  });
+
+  it('--json gives each diagnostic with an LSP-style range, severity, code and message', async () => {
+    const io = capture();
+    assert.equal(await main(['check', '--json', bad, join(dir, 'missing.kproc')], io), 2);
+    const doc = JSON.parse(io.stdout) as { files: Array<{ file: string; error?: string; diagnostics: Array<Record<string, unknown>> }>; errors: number };
+    assert.equal(doc.errors, 2);
+    assert.deepEqual(doc.files[0].diagnostics[0], {
+      range: { start: { line: 1, character: 11 }, end: { line: 1, character: 15 } },
+      severity: 'error', code: 'undefined-name', message: "implicit declaration of function 'frok'; did you mean 'fork'?",
+    });
+    assert.equal(doc.files[1].error, `${join(dir, 'missing.kproc')}: No such file or directory`);
+  });
+
+  it('reports the teacher warnings and honours kproc-allow, as the editor does', async () => {
+    const body = 'int main(void)\n{\n    if (fork() == 0)%s\n        _exit(0);\n    return 0;\n}\n';
+    const loud = join(dir, 'loud.kproc');
+    writeFileSync(loud, body.replace('%s', ''));
+    const quiet = join(dir, 'quiet.kproc');
+    writeFileSync(quiet, body.replace('%s', ' /* kproc-allow: never-waited */'));
+    const io = capture();
+    assert.equal(await main(['check', loud, quiet], io), 0);
+    assert.match(io.stdout, /loud\.kproc:3:9: warning: nothing waits for the child of this fork\(\).*\[never-waited\]/);
+    assert.doesNotMatch(io.stdout, /quiet\.kproc/);
+    assert.match(io.stdout, /0 errors, 1 warning in 2 files\n$/);
   });
 });

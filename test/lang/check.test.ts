@@ -1,12 +1,15 @@
 // Checker cases, one or more per diagnostic code, and the lecture's fork() example with no diagnostics.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { analyze } from '../../sim-core/lang/check';
+import { check } from '../../sim-core/lang/check';
+import { parse } from '../../sim-core/lang/parser';
 
 const USER_HEAD = '#include <stdio.h>\n#include <stdlib.h>\n#include <unistd.h>\n#include <sys/wait.h>\n#include <sys/types.h>\n';
 
+/** The parser's and the checker's diagnostics (the teacher warnings are tested in teacher.test.ts). */
 function diags(src: string): Array<{ code: string; message: string; text: string; severity: string }> {
-  return analyze(src).diagnostics.map((d) => ({ code: d.code, message: d.message, severity: d.severity, text: src.slice(d.range.start, d.range.end) }));
+  const r = parse(src);
+  return [...r.diagnostics, ...check(r.program, src)].sort((a, b) => a.range.start - b.range.start).map((d) => ({ code: d.code, message: d.message, severity: d.severity, text: src.slice(d.range.start, d.range.end) }));
 }
 function codes(src: string): string[] {
   return diags(src).map((d) => d.code);

@@ -1,21 +1,12 @@
-// One analysis of one document version: the parse, the checker's diagnostics, the line map and the
-// symbol index. Every feature reads from it; the server keeps the latest one per open document.
-import type { Diagnostic, Position, Program, Range } from '../../../sim-core/lang';
-import { LineMap, analyze } from '../../../sim-core/lang';
-import { SymbolIndex } from './symbols';
+// The server's view of one document version: sim-core/lang's analysis (parse, checker, symbol index,
+// teacher warnings), which `kproc check` reads too, and conversions to LSP positions and ranges.
+import type { Analysis, Position, Range } from '../../../sim-core/lang';
+import { analyze } from '../../../sim-core/lang';
 
-export interface Analysis {
-  text: string;
-  lines: LineMap;
-  program: Program;
-  /** Parser and checker diagnostics, in source order. */
-  diagnostics: Diagnostic[];
-  index: SymbolIndex;
-}
+export type { Analysis };
 
 export function analyzeText(text: string): Analysis {
-  const r = analyze(text);
-  return { text, lines: new LineMap(text), program: r.program, diagnostics: r.diagnostics, index: new SymbolIndex(r.program, text.length) };
+  return analyze(text);
 }
 
 export interface LspRange {

@@ -2,14 +2,12 @@
 // the argument expects first (signals for kill, wait options for waitpid, flags after `|`),
 // scenario names in scope, struct fields after `.`/`->`, #pragma kproc keys, and snippets.
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList, type Position } from 'vscode-languageserver';
-import type { ConstantGroup } from '../../../sim-core/lang';
-import { CALLS, CONSTANT_TABLE, DECL_MACRO_TABLE, INT_SETTINGS, PRAGMA_KEYS, lookupCall, lookupConstant, lookupStruct } from '../../../sim-core/lang';
+import type { ConstantGroup, Sym } from '../../../sim-core/lang';
+import { CALLS, CONSTANT_TABLE, DECL_MACRO_TABLE, INT_SETTINGS, PRAGMA_KEYS, kernelFunctions, lookupCall, lookupConstant, lookupStruct } from '../../../sim-core/lang';
 import type { Analysis } from './analysis';
 import { callAt, lineContext } from './context';
 import { callMarkdown, constantMarkdown, signatureOf, valueText } from './hover';
-import { kernelFunctions } from './sides';
 import { SNIPPETS } from './snippets';
-import type { Sym } from './symbols';
 
 type Want = ConstantGroup | 'functions';
 

@@ -2,11 +2,9 @@
 // names textbooks use), a constant's value in decimal and hex, and the declaration of scenario names.
 import type { Hover, Position } from 'vscode-languageserver';
 import type { CallInfo, ConstantInfo, Expr } from '../../../sim-core/lang';
-import { lookupCall, lookupConstant, lookupDeclMacro, lookupStruct, STRUCT_TABLE } from '../../../sim-core/lang';
+import { hasRole, lookupCall, lookupConstant, lookupDeclMacro, lookupStruct, STRUCT_TABLE, walkStmtExprs, type Sym } from '../../../sim-core/lang';
 import { type Analysis, toLspRange } from './analysis';
 import { pathAt, pathMarkdown, pragmaKeyAt } from './programs';
-import { hasRole, type Sym } from './symbols';
-import { walkStmtExprs } from './walk';
 
 /** Where a Linux 6.x name differs from what older kernels and textbooks call it. */
 export const OLDER_NAMES: Readonly<Record<string, string>> = {

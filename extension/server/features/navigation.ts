@@ -3,7 +3,7 @@
 import { SymbolKind, type DocumentSymbol, type Location, type Position } from 'vscode-languageserver';
 import { type Analysis, toLspRange } from './analysis';
 import { pathAt } from './programs';
-import { rolesOf } from './symbols';
+import { rolesOf } from '../../../sim-core/lang';
 
 export function definition(a: Analysis, uri: string, pos: Position): Location | null {
   const offset = a.lines.offsetAt(pos);

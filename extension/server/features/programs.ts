@@ -1,38 +1,12 @@
-// Exec paths and scenario settings: what a `#pragma kproc` key means, which program a path string
-// names (a built-in one, or a function registered with `#pragma kproc program`), and where it is.
-import type { Expr, Pragma, Range } from '../../../sim-core/lang';
-import { BUILTIN_PROGRAMS, INT_SETTINGS } from '../../../sim-core/lang';
+// Hover text for exec paths and scenario settings: what a `#pragma kproc` key means, and which
+// program a path string names (a built-in one, or a function registered with `#pragma kproc program`).
+import type { PathAt, Range } from '../../../sim-core/lang';
+import { BUILTIN_PROGRAMS, INT_SETTINGS, pathAt as pathInProgram } from '../../../sim-core/lang';
 import type { Analysis } from './analysis';
-import { walkExpr, walkStmtExprs } from './walk';
 
-export interface PathAt {
-  path: string;
-  range: Range;
-  /** The `#pragma kproc program` line registering the path, if any. */
-  pragma?: Pragma;
-}
-
-function registration(a: Analysis, path: string): Pragma | undefined {
-  let found: Pragma | undefined;
-  for (const d of a.program.directives) if (d.kind === 'Pragma' && d.key === 'program' && d.args[0]?.value === path) found = d;
-  return found;
-}
-
-/** The string literal under the cursor when it is an absolute path (an exec target), or a pragma's path. */
+/** The exec path under the cursor (found by sim-core/lang). */
 export function pathAt(a: Analysis, offset: number): PathAt | undefined {
-  for (const d of a.program.directives) {
-    if (d.kind !== 'Pragma' || d.key !== 'program') continue;
-    const p = d.args[0];
-    if (p && typeof p.value === 'string' && p.range.start <= offset && offset <= p.range.end) return { path: p.value, range: p.range, pragma: d };
-  }
-  const fn = a.index.functionAt(offset);
-  if (!fn?.body) return undefined;
-  let hit: Extract<Expr, { kind: 'String' }> | undefined;
-  const visit = (e: Expr): void => {
-    if (e.kind === 'String' && e.range.start <= offset && offset <= e.range.end && e.value.startsWith('/')) hit = e;
-  };
-  walkStmtExprs(fn.body, (e) => { if (e.range.start <= offset && offset <= e.range.end) walkExpr(e, visit); });
-  return hit ? { path: hit.value, range: hit.range, pragma: registration(a, hit.value) } : undefined;
+  return pathInProgram(a.program, a.index, offset);
 }
 
 /** Markdown lines describing an exec path. */

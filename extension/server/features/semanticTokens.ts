@@ -3,7 +3,7 @@
 // struct task_struct *). Catalog names are left to the grammar, which already sets them apart.
 import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver';
 import type { Analysis } from './analysis';
-import { rolesOf, type SymKind } from './symbols';
+import { rolesOf, type SymKind } from '../../../sim-core/lang';
 
 const TYPES = ['function', 'variable', 'parameter', 'macro', 'struct'] as const;
 const MODIFIERS = ['declaration', 'readonly', 'global', 'taskHandle', 'threadFunction', 'kthreadFunction', 'signalHandler'] as const;

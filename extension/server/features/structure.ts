@@ -2,11 +2,10 @@
 // document's shape rather than its names.
 import { FoldingRangeKind, type CodeLens, type FoldingRange, type Position, type SignatureHelp } from 'vscode-languageserver';
 import type { Stmt } from '../../../sim-core/lang';
-import { lookupCall, lookupDeclMacro } from '../../../sim-core/lang';
+import { childStmts, lookupCall, lookupDeclMacro } from '../../../sim-core/lang';
 import { type Analysis, toLspRange } from './analysis';
 import { callAt } from './context';
 import { signatureOf } from './hover';
-import { childStmts } from './walk';
 
 export function foldingRanges(a: Analysis): FoldingRange[] {
   const out: FoldingRange[] = [];

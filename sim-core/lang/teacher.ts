@@ -1,11 +1,10 @@
 // Warnings a teacher would write in the margin, beyond what the checker reports: children nobody
 // waits for, waits that cannot find a child, vfork children that do more than exec or _exit, and
 // code that runs only when an exec failed.
-import type { Diagnostic, Expr, FunctionDef, Program, Range, Stmt } from '../../../sim-core/lang';
-import { lookupCall } from '../../../sim-core/lang';
+import type { Diagnostic, Expr, FunctionDef, Program, Range, Stmt } from './ast';
+import { lookupCall } from './builtins';
 import { childBranches } from './branches';
-import { kernelFunctions } from './sides';
-import { hasRole, type SymbolIndex } from './symbols';
+import { hasRole, kernelFunctions, type SymbolIndex } from './symbols';
 import { calleeName, childStmts, walkExpr, walkStmtExprs } from './walk';
 
 const CREATE: ReadonlySet<string> = new Set(['fork', 'vfork', 'clone']);

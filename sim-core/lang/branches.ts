@@ -1,6 +1,6 @@
 // Finds the child's side of a fork or vfork: the statements that run where the call returned 0
 // (`if (pid == 0)`, `if (!pid)`, the else of `if (pid > 0)`, `case 0:` of `switch (pid)`).
-import type { Expr, FunctionDef, Range, Stmt } from '../../../sim-core/lang';
+import type { Expr, FunctionDef, Range, Stmt } from './ast';
 import { calleeName, childStmts } from './walk';
 
 export interface ChildBranch {

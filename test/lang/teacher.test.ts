@@ -1,12 +1,11 @@
 // The teacher warnings: each one fires on the mistake it names and stays quiet on the correct form.
 import { strict as assert } from 'node:assert';
-import { analyzeText } from '../../extension/server/features/analysis';
-import { allDiagnostics } from '../../extension/server/features/diagnostics';
+import { analyze } from '../../sim-core/lang';
 
 /** Codes with their 1-based lines, for compact expectations. */
 function codes(text: string): string[] {
-  const a = analyzeText(text);
-  return allDiagnostics(a).map((d) => `${d.code}@${a.lines.positionAt(d.range.start).line + 1}`);
+  const a = analyze(text);
+  return a.diagnostics.map((d) => `${d.code}@${a.lines.positionAt(d.range.start).line + 1}`);
 }
 
 function main(body: string, before = ''): string {

@@ -1,7 +1,8 @@
 // Resolves every identifier of a scenario to its declaration with C block scoping, and records the
-// role a function plays (thread, kthread, signal handler): the base of navigation, hovers and tokens.
-import type { Expr, FunctionDef, Program, Range, Stmt, TypeRef, VarDecl } from '../../../sim-core/lang';
-import { isBuiltinName } from '../../../sim-core/lang';
+// role a function plays (thread, kthread, signal handler): the base of the teacher warnings and of
+// the editor's navigation, hovers and tokens.
+import type { Expr, FunctionDef, Program, Range, Stmt, TypeRef, VarDecl } from './ast';
+import { isBuiltinName } from './builtins';
 import { calleeName } from './walk';
 
 export type SymKind = 'function' | 'global' | 'local' | 'param' | 'define' | 'struct';
@@ -302,4 +303,21 @@ export class SymbolIndex {
     const sym = this.lookup(x.name);
     if (sym?.kind === 'function') sym.roles |= ROLE_BIT[role];
   }
+}
+
+/** Scenario functions that run in the kernel: module entry points, kthread functions, and whatever they call. */
+export function kernelFunctions(program: Program, index: SymbolIndex): Set<string> {
+  const roots: string[] = [];
+  for (const it of program.items) {
+    if (it.kind === 'MacroDecl' && (it.name === 'module_init' || it.name === 'module_exit') && it.args[0]?.kind === 'Ident') roots.push(it.args[0].name);
+  }
+  for (const s of index.symbols) if (hasRole(s, 'kthreadFunction')) roots.push(s.name);
+  const seen = new Set<string>();
+  while (roots.length > 0) {
+    const r = roots.pop() as string;
+    if (seen.has(r)) continue;
+    seen.add(r);
+    roots.push(...(index.calls.get(r) ?? []));
+  }
+  return seen;
 }

@@ -1,6 +1,6 @@
 // Generic traversal of the scenario syntax tree: every expression and statement below a node, in
 // source order, so features do not each repeat the shape of the AST.
-import type { Expr, Stmt } from '../../../sim-core/lang';
+import type { Expr, Stmt } from './ast';
 
 /** Calls `visit` on e and every expression inside it, parents first. Recursion is bounded by the
  * parser's nesting limit; no arrays are built, since this runs over every node on every keystroke. */
