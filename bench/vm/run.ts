@@ -3,6 +3,8 @@
 // of 20,000 steps, a line breakpoint armed that never hits), beside the same loops in CPython,
 // timed in alternating rounds in one command; prints both rates and their ratio.
 // The machine runs from an esbuild bundle, as shipped code does (tsx's loader distorts timings).
+// Both sides are timed in CPU time (this process's, python's own process_time) as well as wall
+// time: on a shared machine the wall time of either side depends on what else runs.
 // usage: npx tsx bench/vm/run.ts [--n N] [--rounds R] [--only loop|calls] [--no-python]
 // Prints figures; asserts nothing but the loops' results.
 import { spawnSync } from 'node:child_process';
@@ -41,9 +43,11 @@ const loops: Loop[] = ([
 ] as const).filter(([name]) => only === '' || only === name)
   .map(([name, title]) => ({ name, title, file: join(__dirname, `${name}.kproc`), expected: expected(name) }));
 
-/** Boots the scenario and runs it to its end with the debugger's breakpoint machinery armed; seconds. */
-function simulator(loop: Loop): number {
-  const t0 = performance.now();
+interface Timing { cpu: number; wall: number }
+
+/** Boots the scenario and runs it to its end with the debugger's breakpoint machinery armed. */
+function simulator(loop: Loop): Timing {
+  const t0 = performance.now(), c0 = process.cpuUsage();
   const source = readFileSync(loop.file, 'utf8').replace(/#define N \d+/, `#define N ${n}`);
   const { machine, diagnostics } = boot({ file: loop.file, source, maxSteps: Number.MAX_SAFE_INTEGER });
   if (!machine) throw new Error(diagnostics.map((d) => d.message).join('; '));
@@ -53,24 +57,34 @@ function simulator(loop: Loop): number {
   if (!bp[0]?.verified) throw new Error('the benchmark breakpoint was not verified');
   let reason = 'yield';
   while (reason === 'yield' || reason === 'entry') reason = machine.run({ kind: 'continue' }, SLICE).reason;
-  const seconds = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  const seconds = { cpu: (c.user + c.system) / 1e6, wall: (performance.now() - t0) / 1000 };
   const out = machine.output().trim();
   if (reason !== 'exited' || out !== String(loop.expected)) throw new Error(`${loop.name}: stop ${reason}, output ${JSON.stringify(out)}`);
   return seconds;
 }
 
-/** Runs the loop in python3; the seconds it measured around the function call, or why not. */
-function python(loop: Loop): number | string {
+/** Runs the loop in python3; the times it measured around the function call, or why not. */
+function python(loop: Loop): Timing | string {
   const p = spawnSync('python3', [join(__dirname, 'loops.py'), loop.name, String(n)], { encoding: 'utf8' });
   if (p.error || p.status !== 0) return `python3 failed: ${p.error?.message ?? p.stderr.trim()}`;
-  const [result, seconds] = p.stdout.trim().split(' ');
+  const [result, cpu, wall] = p.stdout.trim().split(' ');
   if (Number(result) !== loop.expected) throw new Error(`python printed ${JSON.stringify(p.stdout)}`);
-  return Number(seconds);
+  return { cpu: Number(cpu), wall: Number(wall) };
 }
 
 console.log(`VM benchmark: ${fmt(n)} iterations per loop, ${rounds} alternating rounds (simulator boot + run to end, then CPython)`);
+const total = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+
+/** One side's line: the rate over all rounds in CPU time, the best round, and wall-time rate. */
+function line(label: string, t: Timing[]): string {
+  const cpu = t.map((x) => x.cpu), wall = t.map((x) => x.wall);
+  return `  ${label} ${fmt((n * t.length) / total(cpu))} iterations/s in CPU time (best round ${fmt(n / Math.min(...cpu))}/s; `
+    + `wall time ${fmt((n * t.length) / total(wall))}/s; rounds ${cpu.map((x) => x.toFixed(3)).join(' ')} s)`;
+}
+
 for (const loop of loops) {
-  const sim: number[] = [], py: number[] = [];
+  const sim: Timing[] = [], py: Timing[] = [];
   let skipped = '';
   for (let r = 0; r < rounds; r++) {
     sim.push(simulator(loop));
@@ -78,13 +92,12 @@ for (const loop of loops) {
     const q = python(loop);
     if (typeof q === 'string') skipped = q; else py.push(q);
   }
-  const total = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
-  const simRate = (n * sim.length) / total(sim);
   console.log(`${loop.name}: ${loop.title}`);
-  console.log(`  simulator: ${fmt(simRate)} iterations/s (best ${fmt(n / Math.min(...sim))}/s; ${sim.map((s) => s.toFixed(3)).join(' ')} s)`);
+  console.log(line('simulator:', sim));
   if (py.length === 0) { console.log(`  CPython:   skipped${skipped ? ` (${skipped})` : ''}`); continue; }
-  const pyRate = (n * py.length) / total(py);
-  const pairs = sim.slice(0, py.length).map((s, i) => py[i] / s).sort((a, b) => a - b);
-  console.log(`  CPython:   ${fmt(pyRate)} iterations/s (best ${fmt(n / Math.min(...py))}/s; ${py.map((s) => s.toFixed(3)).join(' ')} s)`);
-  console.log(`  ratio:     ${(simRate / pyRate).toFixed(2)}x CPython's rate; per round min ${pairs[0].toFixed(2)}x, median ${pairs[Math.floor(pairs.length / 2)].toFixed(2)}x, max ${pairs[pairs.length - 1].toFixed(2)}x`);
+  console.log(line('CPython:  ', py));
+  const ratio = (pick: (x: Timing) => number): number => total(py.map(pick)) / total(sim.slice(0, py.length).map(pick));
+  const pairs = py.map((q, i) => q.cpu / sim[i].cpu).sort((a, b) => a - b);
+  console.log(`  ratio:     ${ratio((x) => x.cpu).toFixed(2)}x CPython's rate in CPU time (${ratio((x) => x.wall).toFixed(2)}x in wall time); `
+    + `per round min ${pairs[0].toFixed(2)}x, median ${pairs[Math.floor(pairs.length / 2)].toFixed(2)}x, max ${pairs[pairs.length - 1].toFixed(2)}x`);
 }

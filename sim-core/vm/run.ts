@@ -1,25 +1,40 @@
 // The dispatch loop: executes a thread's bytecode on its registers and memory until a Trap.
 // One switch on numeric opcodes, locals read straight from the stack segment's array, no
 // allocation per instruction; every exit writes the live registers back first.
+import { add, binary, bitop, describe, equal } from './alu';
 import { Fault, pureCall, syscallTrap } from './libc';
 import { SEGMENT_SPAN, STACK_LIMIT, TEXT_BASE, TEXT_STRIDE, type Image } from './image';
 import { VmMemory } from './memory';
 import { Conv, Op } from './opcodes';
 import { FRAME_WORDS, VmRegs } from './regs';
-import type { KRef, Trap, UserMemory, UserRegs, Value, VmHost } from './types';
+import type { Trap, UserMemory, UserRegs, Value, VmHost } from './types';
 
 export interface RunOptions {
   /** Instructions to execute at most before a 'budget' trap. */
   budget: number;
   /** Stop with a 'statement' trap before each statement. */
   stopAtStatements: boolean;
-  /** With stopAtStatements, only statements on lines flagged 1 here stop (line breakpoints); null: all. */
+  /**
+   * With stopAtStatements, only statements on lines flagged 1 here stop (line breakpoints); null:
+   * all. A change of the lines is a new array: which functions have such lines is cached per array.
+   */
   stopLines?: Uint8Array | null;
   /** Stop with a 'call' trap on entry to each scenario function. */
   callTraps?: boolean;
 }
 
 const BUDGET: Trap = { kind: 'budget' };
+
+/** Per function of `image`, 1 when one of its statements is on a line flagged in `lines`. */
+let flagsFor: { lines: Uint8Array; image: Image; fns: Uint8Array } | null = null;
+
+function functionsWithLines(image: Image, lines: Uint8Array): Uint8Array {
+  if (flagsFor !== null && flagsFor.lines === lines && flagsFor.image === image) return flagsFor.fns;
+  const fns = new Uint8Array(image.functions.length);
+  image.functions.forEach((f, i) => { if (f.stmts.some((st) => lines[st.line] === 1)) fns[i] = 1; });
+  flagsFor = { lines, image, fns };
+  return fns;
+}
 
 export function asRegs(r: UserRegs): VmRegs {
   if (!(r instanceof VmRegs)) throw new TypeError('registers were not created by this VM');
@@ -29,25 +44,6 @@ export function asRegs(r: UserRegs): VmRegs {
 export function asMemory(m: UserMemory): VmMemory {
   if (!(m instanceof VmMemory)) throw new TypeError('memory was not created by this VM');
   return m;
-}
-
-function bitop(op: Op, a: number, b: number): number {
-  if ((a | 0) === a && (b | 0) === b) return op === Op.AND ? a & b : op === Op.OR ? a | b : a ^ b;
-  const x = BigInt(Math.trunc(a)), y = BigInt(Math.trunc(b));
-  return Number(BigInt.asIntN(64, op === Op.AND ? x & y : op === Op.OR ? x | y : x ^ y));
-}
-
-function equal(a: Value | undefined, b: Value | undefined): boolean {
-  if (a === b) return true;
-  if (typeof a === 'object' && typeof b === 'object') return (a as KRef).id === (b as KRef).id && (a as KRef).kref === (b as KRef).kref;
-  return false;
-}
-
-/** Pointer arithmetic on a string literal's cell moves within the string (`s + 1`). */
-function add(a: Value | undefined, b: Value | undefined): Value {
-  if (typeof a === 'string' && typeof b === 'number') return a.slice(b);
-  if (typeof b === 'string' && typeof a === 'number') return b.slice(a);
-  return (a as number) + (b as number);
 }
 
 export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHost, opts: RunOptions): Trap {
@@ -62,7 +58,10 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
   const stk = m.segs[r.stackSeg];
   const stopStmt = opts.stopAtStatements, callTraps = opts.callTraps === true;
   const stopLines = opts.stopLines ?? null;
-  let fi = r.fn, code = fns[fi].code, pc = r.pc, bo = r.bp - segBase, so = r.sp - segBase, stmt = r.stmt;
+  // Statements can stop only in functions with a flagged line: elsewhere STMT is one test.
+  const stopFns = stopStmt && stopLines !== null ? functionsWithLines(image, stopLines) : null;
+  let fi = r.fn, code = fns[fi].code, fast = fns[fi].fast ?? code, pc = r.pc, bo = r.bp - segBase, so = r.sp - segBase, stmt = r.stmt;
+  let stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
   let budget = opts.budget;
   let fault = '';
   let sig: 'SIGSEGV' | 'SIGFPE' | 'SIGILL' = 'SIGSEGV';
@@ -72,7 +71,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
 
   loop: for (;;) {
     if (--budget < 0) break;
-    const op = code[pc++];
+    const op = fast[pc++];
     switch (op) {
       case Op.PUSH: stack.push(code[pc++]); break;
       case Op.PUSHK: stack.push(consts[code[pc++]]); break;
@@ -86,7 +85,15 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
       case Op.STOREGP: glob[code[pc++]] = stack.pop() as Value; break;
       case Op.ADDRL: stack.push(segBase + bo + code[pc++]); break;
       case Op.ADDRG: stack.push(code[pc++]); break;
-      case Op.LOAD: {
+      case Op.LOAD: case Op.ADD_LOAD: {
+        if (op === Op.ADD_LOAD) {
+          // ADD; LOAD (fused): the ADD, then the LOAD when the budget covers it.
+          const b = stack.pop();
+          stack.push(add(stack.pop(), b));
+          if (budget < 1) break;
+          budget--;
+          pc++;
+        }
         const a = stack.pop();
         let v: Value | undefined;
         if (typeof a === 'number') v = a >= segBase && a - segBase < s.length ? s[a - segBase] : m.load(a);
@@ -202,7 +209,9 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         for (let i = 0; i < argc && i < f.nparams; i++) s[nbo + i] = stack[base + i];
         // pop() rather than a length store: setting length is a slow path of the engine.
         while (stack.length > base) stack.pop();
-        fi = callee; code = f.code; pc = 0; bo = nbo; so = nso; stmt = -1;
+        fi = callee; code = f.code; fast = f.fast ?? code; pc = 0;
+        stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
+        bo = nbo; so = nso; stmt = -1;
         if (callTraps) { r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt; return { kind: 'call', fn: f.name, line: f.line }; }
         break;
       }
@@ -222,17 +231,26 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         const n = frames.length - FRAME_WORDS;
         fi = frames[n]; pc = frames[n + 1]; bo = frames[n + 2]; so = frames[n + 3]; stmt = frames[n + 4];
         for (let i = 0; i < FRAME_WORDS; i++) frames.pop();
-        code = fns[fi].code;
+        code = fns[fi].code; fast = fns[fi].fast ?? code;
+        stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
         break;
       }
-      case Op.STMT:
+      case Op.STMT: case Op.FOR_K: case Op.FOR_L: {
         stmt = code[pc++];
-        if (stopStmt && (stopLines === null || stopLines[fns[fi].stmts[stmt].line] === 1)) {
+        if (stopHere && (stopLines === null || stopLines[fns[fi].stmts[stmt].line] === 1)) {
           r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt;
           const st = fns[fi].stmts[stmt];
           return { kind: 'statement', line: st.line, start: st.start, end: st.end, fn: fns[fi].name };
         }
+        if (op === Op.STMT || budget < 4) break;
+        // FOR_K, FOR_L (fused): STMT k; INCL i d; LOADL a; PUSH n | LOADL b; LTJZ t
+        budget -= 4;
+        const i = bo + code[pc + 1];
+        s[i] = ((s[i] as number) + code[pc + 2]) | 0;
+        const a = s[bo + code[pc + 4]] as number, b = (op === Op.FOR_K ? code[pc + 6] : s[bo + code[pc + 6]]) as number;
+        pc = a < b ? pc + 9 : code[pc + 8];
         break;
+      }
       case Op.SYS: case Op.PURE: {
         const site = sites[code[pc++]];
         const argc = site.argc, base = stack.length - argc;
@@ -273,6 +291,64 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         }
         break;
       }
+      // Superinstructions (fuse.ts): pc is one past the sequence's first opcode, operands come from
+      // `code` at the sequence's own positions. Each first checks that the budget covers the whole
+      // sequence; when it does not, it does the sequence's first instruction alone.
+      case Op.LTJZ_K: case Op.LTJZ_L: {
+        // LOADL a; PUSH n | LOADL b; LTJZ t
+        if (budget < 2) { stack.push(s[bo + code[pc++]]); break; }
+        budget -= 2;
+        const a = s[bo + code[pc]] as number, b = (op === Op.LTJZ_K ? code[pc + 2] : s[bo + code[pc + 2]]) as number;
+        pc = a < b ? pc + 5 : code[pc + 4];
+        break;
+      }
+      case Op.LK_BIN: case Op.LK_BIN32: case Op.LL_BIN: case Op.LL_BIN32: {
+        // LOADL a; PUSH n | LOADL b; BIN [CONV I32]
+        const wrap = op === Op.LK_BIN32 || op === Op.LL_BIN32;
+        if (budget < (wrap ? 3 : 2)) { stack.push(s[bo + code[pc++]]); break; }
+        budget -= wrap ? 3 : 2;
+        const b = op === Op.LK_BIN || op === Op.LK_BIN32 ? code[pc + 2] : s[bo + code[pc + 2]];
+        const v = binary(code[pc + 3], s[bo + code[pc]], b);
+        stack.push(wrap ? (v as number) | 0 : v);
+        pc += wrap ? 6 : 4;
+        break;
+      }
+      case Op.K_BIN: case Op.K_BIN32: case Op.L_BIN: case Op.L_BIN32: {
+        // PUSH n | LOADL b; BIN [CONV I32]
+        const local = op === Op.L_BIN || op === Op.L_BIN32, wrap = op === Op.K_BIN32 || op === Op.L_BIN32;
+        const b = local ? s[bo + code[pc]] : code[pc];
+        if (budget < (wrap ? 2 : 1)) { stack.push(b); pc++; break; }
+        budget -= wrap ? 2 : 1;
+        const v = binary(code[pc + 1], stack.pop(), b);
+        stack.push(wrap ? (v as number) | 0 : v);
+        pc += wrap ? 4 : 2;
+        break;
+      }
+      case Op.BIN_STL: case Op.BIN32_STL: {
+        // BIN [CONV I32]; STORELP x
+        const b = stack.pop(), v = binary(code[pc - 1], stack.pop(), b);
+        const wrap = op === Op.BIN32_STL;
+        if (budget < (wrap ? 2 : 1)) { stack.push(v); break; }
+        budget -= wrap ? 2 : 1;
+        if (wrap) { s[bo + code[pc + 3]] = (v as number) | 0; pc += 4; } else { s[bo + code[pc + 1]] = v; pc += 2; }
+        break;
+      }
+      case Op.L_LK_STL: {
+        // LOADL x; LOADL a; PUSH n; BIN1 [CONV I32]; BIN2 [CONV I32]; STORELP y
+        let p = pc + 6, more = 5;
+        const wrap1 = code[p] === Op.CONV;
+        if (wrap1) { p += 2; more++; }
+        const op2 = code[p++];
+        const wrap2 = code[p] === Op.CONV;
+        if (wrap2) { p += 2; more++; }
+        if (budget < more) { stack.push(s[bo + code[pc++]]); break; }
+        budget -= more;
+        const u = binary(code[pc + 5], s[bo + code[pc + 2]], code[pc + 4]);
+        const v = binary(op2, s[bo + code[pc]], wrap1 ? (u as number) | 0 : u);
+        s[bo + code[p + 1]] = wrap2 ? (v as number) | 0 : v;
+        pc = p + 2;
+        break;
+      }
       default:
         sig = 'SIGILL';
         fault = `illegal instruction ${op} at ${fns[fi].name}+${pc - 1}`;
@@ -282,10 +358,4 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
   r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt;
   if (fault === '') return BUDGET;
   return { kind: 'fault', signal: sig, message: fault, line: r.line };
-}
-
-function describe(a: Value | undefined): string {
-  if (typeof a === 'number') return `0x${a.toString(16)}`;
-  if (typeof a === 'string') return 'a string literal';
-  return a === undefined ? 'an undefined value' : `a task handle`;
 }
