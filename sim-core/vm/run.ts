@@ -1,9 +1,10 @@
 // The dispatch loop: executes a thread's bytecode on its registers and memory until a Trap.
 // One switch on numeric opcodes, locals read straight from the stack segment's array, no
 // allocation per instruction; every exit writes the live registers back first.
-import { add, binary, bitop, describe, equal } from './alu';
+import { add, binary, bitop, equal } from './alu';
 import { Fault, pureCall, syscallTrap } from './libc';
-import { SEGMENT_SPAN, STACK_LIMIT, TEXT_BASE, TEXT_STRIDE, type Image } from './image';
+import { convert, copy, divide, field, indirect, load, popArgs, shift, storeFault, zero } from './run-slow';
+import { SEGMENT_SPAN, STACK_LIMIT, type Image } from './image';
 import { VmMemory } from './memory';
 import { Conv, Op } from './opcodes';
 import { FRAME_WORDS, VmRegs } from './regs';
@@ -95,21 +96,19 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
           pc++;
         }
         const a = stack.pop();
-        let v: Value | undefined;
-        if (typeof a === 'number') v = a >= segBase && a - segBase < s.length ? s[a - segBase] : m.load(a);
-        else if (typeof a === 'string') v = a.length > 0 ? a.charCodeAt(0) & 0xff : 0;
-        if (v === undefined) {
-          fault = a === 0 || a === undefined ? 'NULL pointer dereference' : `invalid read at ${describe(a)}`;
-          stack.push(0);
-          break loop;
+        // The thread's own stack inline; everything else, and faults, out of line.
+        if (typeof a === 'number' && a >= segBase && a - segBase < s.length) {
+          const v = s[a - segBase];
+          if (v !== undefined) { stack.push(v); break; }
         }
-        stack.push(v);
+        fault = load(m, a, stack);
+        if (fault !== '') break loop;
         break;
       }
       case Op.STORE: case Op.STOREP: {
         const v = stack.pop() as Value, a = stack.pop();
         if (typeof a !== 'number' || !m.store(a, v)) {
-          fault = a === 0 ? 'NULL pointer dereference' : typeof a === 'string' ? 'write into a string literal' : `invalid write at ${describe(a)}`;
+          fault = storeFault(a);
           if (op === Op.STORE) stack.push(v);
           break loop;
         }
@@ -124,28 +123,11 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         stack.push(k === 0 ? a * b + 0 : k === 1 ? Math.imul(a, b) : Math.imul(a, b) >>> 0);
         break;
       }
-      case Op.DIV: case Op.MOD: {
-        const k = code[pc++], b = stack.pop() as number, a = stack.pop() as number;
-        if (b === 0 || (k === 1 && a === -2147483648 && b === -1)) {
-          sig = 'SIGFPE';
-          fault = b === 0 ? 'integer divide by zero' : 'integer overflow in division';
-          stack.push(0);
-          break loop;
-        }
-        if (op === Op.DIV) stack.push(k === 1 ? (a / b) | 0 : Math.trunc(a / b) + 0);
-        else stack.push(k === 1 ? (a % b) | 0 : (a % b) + 0);
+      case Op.DIV: case Op.MOD:
+        fault = divide(op, code[pc++], stack);
+        if (fault !== '') { sig = 'SIGFPE'; break loop; }
         break;
-      }
-      case Op.SHL: {
-        const k = code[pc++], b = stack.pop() as number, a = stack.pop() as number;
-        stack.push(k === 1 ? a << b : k === 2 ? (a << b) >>> 0 : Number(BigInt.asIntN(64, BigInt(Math.trunc(a)) << BigInt(b & 63))));
-        break;
-      }
-      case Op.SHR: {
-        const k = code[pc++], b = stack.pop() as number, a = stack.pop() as number;
-        stack.push(k === 1 ? a >> b : k === 2 ? a >>> b : Math.floor(a / 2 ** (b & 63)));
-        break;
-      }
+      case Op.SHL: case Op.SHR: shift(op, code[pc++], stack); break;
       case Op.AND: case Op.OR: case Op.XOR: {
         const b = stack.pop() as number;
         stack.push(bitop(op, stack.pop() as number, b));
@@ -161,16 +143,8 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
       case Op.GT: { const b = stack.pop() as number; stack.push((stack.pop() as number) > b ? 1 : 0); break; }
       case Op.GE: { const b = stack.pop() as number; stack.push((stack.pop() as number) >= b ? 1 : 0); break; }
       case Op.CONV: {
-        const v = stack.pop() as number;
-        switch (code[pc++]) {
-          case Conv.I32: stack.push(v | 0); break;
-          case Conv.U32: stack.push(v >>> 0); break;
-          case Conv.I16: stack.push((v << 16) >> 16); break;
-          case Conv.U16: stack.push(v & 0xffff); break;
-          case Conv.I8: stack.push((v << 24) >> 24); break;
-          case Conv.U8: stack.push(v & 0xff); break;
-          default: stack.push(v === 0 ? 0 : 1); break;
-        }
+        const v = stack.pop() as number, k = code[pc++];
+        stack.push(k === Conv.I32 ? v | 0 : convert(k, v));
         break;
       }
       case Op.JMP: pc = code[pc]; break;
@@ -186,15 +160,8 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         let callee: number, argc: number;
         if (op === Op.CALL) { callee = code[pc++]; argc = code[pc++]; } else {
           argc = code[pc++];
-          const addr = stack[stack.length - 1 - argc];
-          stack.splice(stack.length - 1 - argc, 1);
-          const n = typeof addr === 'number' ? (addr - TEXT_BASE) / TEXT_STRIDE : -1;
-          if (!Number.isInteger(n) || n < 0 || n >= fns.length) {
-            stack.length -= argc;
-            stack.push(0);
-            fault = `call through a bad function pointer (${describe(addr)})`;
-            break loop;
-          }
+          const n = indirect(stack, argc, fns.length);
+          if (typeof n === 'string') { fault = n; break loop; }
           callee = n;
         }
         const f = fns[callee];
@@ -228,9 +195,9 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
           r.ended = true;
           return { kind: 'syscall', name: r.onReturn, args: [v], line: r.line };
         }
-        const n = frames.length - FRAME_WORDS;
-        fi = frames[n]; pc = frames[n + 1]; bo = frames[n + 2]; so = frames[n + 3]; stmt = frames[n + 4];
-        for (let i = 0; i < FRAME_WORDS; i++) frames.pop();
+        // The saved frame, popped in reverse order of CALL's push (FRAME_WORDS words).
+        stmt = frames.pop() as number; so = frames.pop() as number; bo = frames.pop() as number;
+        pc = frames.pop() as number; fi = frames.pop() as number;
         code = fns[fi].code; fast = fns[fi].fast ?? code;
         stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
         break;
@@ -253,10 +220,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
       }
       case Op.SYS: case Op.PURE: {
         const site = sites[code[pc++]];
-        const argc = site.argc, base = stack.length - argc;
-        const args = new Array<Value>(argc);
-        for (let i = 0; i < argc; i++) args[i] = stack[base + i];
-        for (let i = 0; i < argc; i++) stack.pop();
+        const args = popArgs(stack, site.argc);
         if (op === Op.PURE) {
           const v = pureCall(site, args, m, r);
           if (v instanceof Fault) { stack.push(0); sig = v.signal; fault = v.message; break loop; }
@@ -269,30 +233,18 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         r.pending = code[pc - 1];
         return t;
       }
-      case Op.FIELD: {
-        const ref = stack.pop();
-        const k = code[pc++];
-        if (typeof ref !== 'object') { stack.push(0); fault = `reading ->${String(consts[k])} through ${describe(ref)}`; break loop; }
-        stack.push(host.readField(ref, consts[k] as string));
+      case Op.FIELD:
+        fault = field(host, String(consts[code[pc++]]), stack);
+        if (fault !== '') break loop;
         break;
-      }
       case Op.LOAD_ERRNO: stack.push(r.errno); break;
       case Op.STORE_ERRNO: r.errno = stack[stack.length - 1] as number; break;
-      case Op.ZERO: {
-        const n = code[pc++], a = stack.pop() as number;
-        for (let i = 0; i < n; i++) if (!m.store(a + i, 0)) { fault = `invalid write at ${describe(a + i)}`; break loop; }
+      case Op.ZERO: case Op.COPY:
+        fault = op === Op.ZERO ? zero(m, code[pc++], stack) : copy(m, code[pc++], stack);
+        if (fault !== '') break loop;
         break;
-      }
-      case Op.COPY: {
-        const n = code[pc++], src = stack.pop() as number, dst = stack.pop() as number;
-        for (let i = 0; i < n; i++) {
-          const v = m.load(src + i);
-          if (v === undefined || !m.store(dst + i, v)) { fault = `invalid copy between ${describe(src)} and ${describe(dst)}`; break loop; }
-        }
-        break;
-      }
       // Superinstructions (fuse.ts): pc is one past the sequence's first opcode, operands come from
-      // `code` at the sequence's own positions. Each first checks that the budget covers the whole
+      // `code` at the sequence's own positions. Each checks first that the budget covers the whole
       // sequence; when it does not, it does the sequence's first instruction alone.
       case Op.LTJZ_K: case Op.LTJZ_L: {
         // LOADL a; PUSH n | LOADL b; LTJZ t
