@@ -26,6 +26,10 @@ export function fuse(code: readonly number[]): number[] {
     const op = superinstruction(code, pc);
     if (op !== 0) fast[pc] = op;
   }
+  // Back edges, once the loop heads they jump to are known.
+  for (let pc = 0; pc < code.length; pc += width(code[pc])) {
+    if (code[pc] === Op.JMP && (fast[code[pc + 1]] === Op.FOR_K || fast[code[pc + 1]] === Op.FOR_L)) fast[pc] = Op.JMP_FOR;
+  }
   return fast;
 }
 
@@ -60,6 +64,7 @@ function superinstruction(code: readonly number[], pc: number): number {
         return k ? Op.LK_BIN : Op.LL_BIN;
       }
       if (isBinary(ops[1])) return i32(2) ? Op.L_BIN32 : Op.L_BIN;
+      if (ops[1] === Op.PUSH && ops[2] === Op.MUL) return Op.LK_MUL;
       return 0;
     case Op.PUSH:
       if (isBinary(ops[1])) return i32(2) ? Op.K_BIN32 : Op.K_BIN;

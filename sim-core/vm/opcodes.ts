@@ -54,6 +54,10 @@ export const enum Op {
   L_LK_STL,
   /** ADD; LOAD: an element through a pointer and an index. */
   ADD_LOAD,
+  /** LOADL a; PUSH n; MUL k: a local times a constant. */
+  LK_MUL,
+  /** JMP t to a FOR_K or FOR_L: a loop's back edge with the step and test it jumps to. */
+  JMP_FOR,
 }
 
 /** Integer conversions applied when a value is stored into, or cast to, a narrower type. */

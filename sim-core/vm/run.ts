@@ -117,8 +117,15 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
       }
       case Op.ADD: { const b = stack.pop(); stack.push(add(stack.pop(), b)); break; }
       case Op.SUB: { const b = stack.pop() as number; stack.push((stack.pop() as number) - b); break; }
-      case Op.MUL: {
-        const k = code[pc++], b = stack.pop() as number, a = stack.pop() as number;
+      case Op.MUL: case Op.LK_MUL: {
+        let a: number, b: number, k: number;
+        if (op === Op.MUL) { k = code[pc++]; b = stack.pop() as number; a = stack.pop() as number; } else {
+          // LK_MUL (fused): LOADL a; PUSH n; MUL k
+          if (budget < 2) { stack.push(s[bo + code[pc++]]); break; }
+          budget -= 2;
+          a = s[bo + code[pc]] as number; b = code[pc + 2]; k = code[pc + 4];
+          pc += 5;
+        }
         // `+ 0` turns JavaScript's -0 into C's 0.
         stack.push(k === 0 ? a * b + 0 : k === 1 ? Math.imul(a, b) : Math.imul(a, b) >>> 0);
         break;
@@ -148,11 +155,15 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         break;
       }
       case Op.JMP: pc = code[pc]; break;
-      case Op.JZ: if (stack.pop() === 0) pc = code[pc]; else pc++; break;
-      case Op.JNZ: if (stack.pop() !== 0) pc = code[pc]; else pc++; break;
+      // A conditional jump reads its target whether or not it jumps: code that V8 optimized
+      // while a loop ran would otherwise meet an operation it has no feedback for when the loop
+      // ends, and be thrown away (deoptimized) there.
+      case Op.JZ: { const t = code[pc]; pc = stack.pop() === 0 ? t : pc + 1; break; }
+      case Op.JNZ: { const t = code[pc]; pc = stack.pop() !== 0 ? t : pc + 1; break; }
       case Op.LTJZ: {
         const b = stack.pop() as number, a = stack.pop() as number;
-        if (a < b) pc++; else pc = code[pc];
+        const t = code[pc];
+        pc = a < b ? pc + 1 : t;
         break;
       }
       case Op.INCL: { const i = bo + code[pc++]; s[i] = ((s[i] as number) + code[pc++]) | 0; break; }
@@ -202,20 +213,29 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
         break;
       }
-      case Op.STMT: case Op.FOR_K: case Op.FOR_L: {
+      case Op.STMT: case Op.FOR_K: case Op.FOR_L: case Op.JMP_FOR: {
+        let head = op;
+        if (op === Op.JMP_FOR) {
+          // JMP_FOR (fused): the jump, then the FOR_K or FOR_L it lands on.
+          pc = code[pc];
+          if (budget < 1) break;
+          budget--;
+          head = fast[pc++];
+        }
         stmt = code[pc++];
         if (stopHere && (stopLines === null || stopLines[fns[fi].stmts[stmt].line] === 1)) {
           r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt;
           const st = fns[fi].stmts[stmt];
           return { kind: 'statement', line: st.line, start: st.start, end: st.end, fn: fns[fi].name };
         }
-        if (op === Op.STMT || budget < 4) break;
+        if (head === Op.STMT || budget < 4) break;
         // FOR_K, FOR_L (fused): STMT k; INCL i d; LOADL a; PUSH n | LOADL b; LTJZ t
         budget -= 4;
         const i = bo + code[pc + 1];
         s[i] = ((s[i] as number) + code[pc + 2]) | 0;
-        const a = s[bo + code[pc + 4]] as number, b = (op === Op.FOR_K ? code[pc + 6] : s[bo + code[pc + 6]]) as number;
-        pc = a < b ? pc + 9 : code[pc + 8];
+        const a = s[bo + code[pc + 4]] as number, b = (head === Op.FOR_K ? code[pc + 6] : s[bo + code[pc + 6]]) as number;
+        const t = code[pc + 8];
+        pc = a < b ? pc + 9 : t;
         break;
       }
       case Op.SYS: case Op.PURE: {
@@ -251,7 +271,8 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         if (budget < 2) { stack.push(s[bo + code[pc++]]); break; }
         budget -= 2;
         const a = s[bo + code[pc]] as number, b = (op === Op.LTJZ_K ? code[pc + 2] : s[bo + code[pc + 2]]) as number;
-        pc = a < b ? pc + 5 : code[pc + 4];
+        const t = code[pc + 4];
+        pc = a < b ? pc + 5 : t;
         break;
       }
       case Op.LK_BIN: case Op.LK_BIN32: case Op.LL_BIN: case Op.LL_BIN32: {

@@ -61,10 +61,10 @@ const PROGRAMS: Array<[string, string, string?]> = [
 
 describe('vm: superinstructions', () => {
   it('fuse a counting loop, its body and an array read into single instructions', () => {
-    const image = build(main('int t[4] = { 1, 2, 3, 4 }; long sum = 0; for (int i = 0; i < 100; i++) sum += t[i & 3] + (i & 7); return 0;'));
+    const image = build(main('int t[4] = { 1, 2, 3, 4 }; long sum = 0; for (int i = 0; i < 100; i++) sum += t[i & 3] + (i & 7) + i * 5; return 0;'));
     const f = image.functions[0];
     const fused = (f.fast ?? []).filter((op, pc) => op !== f.code[pc]);
-    for (const op of [Op.FOR_K, Op.LTJZ_K, Op.LK_BIN32, Op.ADD_LOAD]) assert.ok(fused.includes(op), `no ${op} in ${fused.join(' ')}`);
+    for (const op of [Op.FOR_K, Op.JMP_FOR, Op.LTJZ_K, Op.LK_BIN32, Op.ADD_LOAD, Op.LK_MUL]) assert.ok(fused.includes(op), `no ${op} in ${fused.join(' ')}`);
     assert.deepEqual(fuse(f.code), f.fast);
   });
 
