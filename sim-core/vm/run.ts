@@ -1,6 +1,7 @@
 // The dispatch loop: executes a thread's bytecode on its registers and memory until a Trap.
-// One switch on numeric opcodes, locals read straight from the stack segment's array, no
-// allocation per instruction; every exit writes the live registers back first.
+// One switch on numeric opcodes read from the superinstruction copy of the code (fuse.ts),
+// locals read straight from the stack segment's array, no allocation per instruction, rare
+// instructions out of line (run-slow.ts); every exit writes the live registers back first.
 import { add, binary, bitop, equal } from './alu';
 import { Fault, pureCall, syscallTrap } from './libc';
 import { convert, copy, divide, field, indirect, load, popArgs, shift, storeFault, zero } from './run-slow';
