@@ -27,23 +27,27 @@ function state(t: Thread): unknown {
 }
 
 /** Advances a thread by one run with `budget`, answering writes; returns the trap. */
-function advance(t: Thread, budget: number, stopAtStatements: boolean): Trap {
-  const trap = run(t.image, t.regs, t.mem, host, { budget, stopAtStatements });
+function advance(t: Thread, budget: number, stopAtStatements: boolean, stopLines: Uint8Array | null): Trap {
+  const trap = run(t.image, t.regs, t.mem, host, { budget, stopAtStatements, stopLines });
   if (trap.kind === 'syscall' && trap.name !== 'exit_group') completeCall(t.regs, t.mem, 0);
   return trap;
 }
 
-/** Runs src fused and plain in lock step with the budgets in turn; asserts equal state after each run. */
-function lockstep(src: string, budgets: number[], stopAtStatements = false): number {
+/**
+ * Runs src fused and plain in lock step with the budgets in turn; asserts equal state after each
+ * run. Returns how many statement traps there were.
+ */
+function lockstep(src: string, budgets: number[], stopAtStatements = false, stopLines: Uint8Array | null = null): number {
   const image = build(src);
   const a = enter(image), b = enter(plain(image));
+  let stops = 0;
   for (let i = 0; i < 200_000; i++) {
     const budget = budgets[i % budgets.length];
-    const ta = advance(a, budget, stopAtStatements), tb = advance(b, budget, stopAtStatements);
+    const ta = advance(a, budget, stopAtStatements, stopLines), tb = advance(b, budget, stopAtStatements, stopLines);
     assert.deepEqual(ta, tb, `run ${i} (budget ${budget})`);
     assert.deepEqual(state(a), state(b), `run ${i} (budget ${budget})`);
-    if (ta.kind === 'syscall' && ta.name === 'exit_group') return i;
-    if (ta.kind === 'fault') return i;
+    if (ta.kind === 'statement') stops++;
+    if ((ta.kind === 'syscall' && ta.name === 'exit_group') || ta.kind === 'fault') return stops;
   }
   throw new Error('the program did not end');
 }
@@ -78,6 +82,16 @@ describe('vm: superinstructions', () => {
       for (const budgets of [[1000], [3, 4]]) lockstep(src, budgets, true);
     });
   }
+
+  it('line breakpoints stop at the same statements with and without superinstructions', () => {
+    const src = main('long s = 0;\nfor (int i = 0; i < 50; i++)\n  s += weight(i & 3);\nreturn 0;', 'int weight(int x)\n{\n  return x * 3 + 1;\n}');
+    const lines = src.split('\n');
+    for (const text of ['  return x * 3 + 1;', 'for (int i = 0; i < 50; i++)', '  s += weight(i & 3);']) {
+      const flags = new Uint8Array(lines.length);
+      flags[lines.indexOf(text)] = 1;
+      assert.ok(lockstep(src, [1000], true, flags) >= 50, text);
+    }
+  });
 
   it('`y = x op2 (a op1 n)` matches the plain code for random operands and operators (property)', () => {
     const ops = ['+', '-', '&', '|', '^', '<', '==', '>='];
