@@ -6,6 +6,7 @@ import { Module } from './builder';
 import { cellsOf, decay, INT, TypeTable, type CType } from './ctypes';
 import { StmtCompiler } from './compile-stmt';
 import { convertValue } from './fold';
+import { fuse } from './fuse';
 import { GLOBAL_BASE, SEGMENT_SPAN, TEXT_BASE, TEXT_STRIDE, type FnCode, type Image } from './image';
 import { Op } from './opcodes';
 import type { Value } from './types';
@@ -150,7 +151,7 @@ function compileFunction(m: Module, f: FunctionDef, index: number): FnCode {
   b.emit(Op.PUSH, 0);
   b.emit(Op.RET);
   return {
-    name: f.name, index, code: b.code, nparams: f.params.length, frameSize: Math.max(1, b.frameSize),
+    name: f.name, index, code: b.code, fast: fuse(b.code), nparams: f.params.length, frameSize: Math.max(1, b.frameSize),
     locals: b.locals, stmts: b.stmts, returnType: b.returnType, line: m.lines.positionAt(f.nameRange.start).line,
     start: f.range.start,
   };

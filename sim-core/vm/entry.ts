@@ -2,7 +2,7 @@
 // (main with argc/argv, a thread's start routine), completing a call with the C library's errno
 // convention, and signal frames that run a handler and return through rt_sigreturn.
 import { SEGMENT_SPAN, TEXT_BASE, TEXT_STRIDE, type Image } from './image';
-import { VmMemory } from './memory';
+import { cellArray, VmMemory } from './memory';
 import { VmRegs } from './regs';
 import { asMemory, asRegs } from './run';
 import type { Trap, UserMemory, UserRegs, Value } from './types';
@@ -148,7 +148,7 @@ export function pushSignalFrame(image: Image, regs: UserRegs, mem: UserMemory, h
   for (let i = bo; i < bo + f.frameSize; i++) seg[i] = 0;
   if (f.nparams > 0) seg[bo] = signo;
   r.fn = f.index; r.pc = 0; r.bp = r.sp; r.sp = r.bp + f.frameSize; r.stmt = -1;
-  r.stack = []; r.frames = []; r.pending = -1; r.pendingRet = null; r.libc = null;
+  r.stack = cellArray(); r.frames = []; r.pending = -1; r.pendingRet = null; r.libc = null;
   return true;
 }
 

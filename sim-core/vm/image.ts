@@ -37,6 +37,11 @@ export interface FnCode {
   name: string;
   index: number;
   code: number[];
+  /**
+   * The copy of `code` the dispatch loop reads opcodes from, with superinstructions (fuse.ts);
+   * derived from `code`, never task state. Without it the loop dispatches on `code` itself.
+   */
+  fast?: number[];
   nparams: number;
   /** Cells a frame needs: parameters first, then every local and temporary. */
   frameSize: number;

@@ -3,6 +3,19 @@
 import { GLOBAL_BASE, SEGMENT_SPAN, STACK_LIMIT } from './image';
 import type { MemoryBudget, UserMemory, Value } from './types';
 
+/**
+ * An array of cells whose elements kind is already V8's generic one, holding `values`. Cells hold
+ * numbers, strings and handles; an array that starts with small integers only changes its map
+ * when the first string, handle or double is stored, and code the dispatch loop was optimized
+ * with for the old map is thrown away (a deoptimization, then a recompilation).
+ */
+export function cellArray(values: readonly Value[] = []): Value[] {
+  const a: Value[] = [''];
+  a.pop();
+  for (const v of values) a.push(v);
+  return a;
+}
+
 export class VmMemory implements UserMemory {
   /** The machine's budget this address space is charged to (null until an mm takes it). */
   private budget: MemoryBudget | null = null;
@@ -15,7 +28,7 @@ export class VmMemory implements UserMemory {
   readonly growable: boolean[];
 
   constructor(globals: Value[], segs?: Array<Value[] | null>, growable?: boolean[]) {
-    this.segs = segs ?? [globals];
+    this.segs = segs ?? [cellArray(globals)];
     this.growable = growable ?? [false];
   }
 
@@ -75,13 +88,15 @@ export class VmMemory implements UserMemory {
   }
 
   newStack(): number {
-    return this.map([], true);
+    return this.map(cellArray(), true);
   }
 
   /** Maps a fixed block of `cells` zeroed cells (malloc, kmalloc); returns its segment, or -1 when the budget is spent. */
   newBlock(cells: number): number {
     if (!this.charge(cells)) return -1;
-    return this.map(new Array<Value>(cells).fill(0), false);
+    const block = cellArray();
+    for (let i = 0; i < cells; i++) block.push(0);
+    return this.map(block, false);
   }
 
   /** Unmaps the heap block that starts at `addr` (free); false when no block starts there. */

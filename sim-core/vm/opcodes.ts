@@ -31,6 +31,33 @@ export const enum Op {
   INCL,
   /** LTJZ t: [a, b] -> [], jumps when !(a < b) (the test of a counting loop). */
   LTJZ,
+
+  // Superinstructions. The compiler never emits them: fuse.ts writes one over the first opcode of
+  // a sequence in the function's dispatch copy (FnCode.fast), and its operands are those of the
+  // sequence, read where the sequence has them. Each does what the sequence does and counts as
+  // that many instructions against the budget; with less budget left it does the first alone.
+  /** STMT k; INCL i d; LOADL i; PUSH n (FOR_K) or LOADL n (FOR_L); LTJZ t: a for loop's step and test. */
+  FOR_K, FOR_L,
+  /** LOADL a; PUSH n (LTJZ_K) or LOADL b (LTJZ_L); LTJZ t. */
+  LTJZ_K, LTJZ_L,
+  /** LOADL a; PUSH n; BIN (LK_BIN); with CONV I32 after it (LK_BIN32). BIN: an operator without operand. */
+  LK_BIN, LK_BIN32,
+  /** LOADL a; LOADL b; BIN [CONV I32]. */
+  LL_BIN, LL_BIN32,
+  /** PUSH n; BIN [CONV I32]: the top combined with a constant. */
+  K_BIN, K_BIN32,
+  /** LOADL b; BIN [CONV I32]: the top combined with a local. */
+  L_BIN, L_BIN32,
+  /** BIN [CONV I32]; STORELP x: the result goes to a local. */
+  BIN_STL, BIN32_STL,
+  /** LOADL x; LOADL a; PUSH n; BIN1 [CONV I32]; BIN2 [CONV I32]; STORELP y: `y = x op2 (a op1 n)`, `x += a & n`. */
+  L_LK_STL,
+  /** ADD; LOAD: an element through a pointer and an index. */
+  ADD_LOAD,
+  /** LOADL a; PUSH n; MUL k: a local times a constant. */
+  LK_MUL,
+  /** JMP t to a FOR_K or FOR_L: a loop's back edge with the step and test it jumps to. */
+  JMP_FOR,
 }
 
 /** Integer conversions applied when a value is stored into, or cast to, a narrower type. */

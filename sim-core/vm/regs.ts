@@ -1,6 +1,7 @@
 // UserRegs of the VM: the frame stack, program counter, operand stack, errno and the call that
 // waits for the kernel. All plain numbers and arrays, so copy_thread is a shallow array copy.
 import type { Image } from './image';
+import { cellArray } from './memory';
 import type { Trap, UserRegs, Value } from './types';
 
 /**
@@ -48,7 +49,7 @@ export class VmRegs implements UserRegs {
   sp = 0;
   /** Index of the current statement in the function's statement table. */
   stmt = -1;
-  stack: Value[] = [];
+  stack: Value[] = cellArray();
   /** Saved caller frames, FRAME_WORDS numbers each, innermost last. */
   frames: number[] = [];
   errno = 0;

@@ -1,27 +1,44 @@
 // The dispatch loop: executes a thread's bytecode on its registers and memory until a Trap.
-// One switch on numeric opcodes, locals read straight from the stack segment's array, no
-// allocation per instruction; every exit writes the live registers back first.
+// One switch on numeric opcodes read from the superinstruction copy of the code (fuse.ts),
+// locals read straight from the stack segment's array, no allocation per instruction, rare
+// instructions out of line (run-slow.ts); every exit writes the live registers back first.
+import { add, binary, bitop, equal } from './alu';
 import { Done, Fault, pureCall, syscallTrap } from './libc';
 import { nextLibcTrap } from './entry';
 import { returnTrap } from './libc-calls';
-import { SEGMENT_SPAN, STACK_LIMIT, TEXT_BASE, TEXT_STRIDE, type Image } from './image';
+import { convert, copy, divide, field, indirect, load, popArgs, shift, storeFault, zero } from './run-slow';
+import { SEGMENT_SPAN, STACK_LIMIT, type Image } from './image';
 import { VmMemory } from './memory';
 import { Conv, Op } from './opcodes';
 import { FRAME_WORDS, VmRegs } from './regs';
-import type { KRef, Trap, UserMemory, UserRegs, Value, VmHost } from './types';
+import type { Trap, UserMemory, UserRegs, Value, VmHost } from './types';
 
 export interface RunOptions {
   /** Instructions to execute at most before a 'budget' trap. */
   budget: number;
   /** Stop with a 'statement' trap before each statement. */
   stopAtStatements: boolean;
-  /** With stopAtStatements, only statements on lines flagged 1 here stop (line breakpoints); null: all. */
+  /**
+   * With stopAtStatements, only statements on lines flagged 1 here stop (line breakpoints); null:
+   * all. A change of the lines is a new array: which functions have such lines is cached per array.
+   */
   stopLines?: Uint8Array | null;
   /** Stop with a 'call' trap on entry to each scenario function. */
   callTraps?: boolean;
 }
 
 const BUDGET: Trap = { kind: 'budget' };
+
+/** Per function of `image`, 1 when one of its statements is on a line flagged in `lines`. */
+let flagsFor: { lines: Uint8Array; image: Image; fns: Uint8Array } | null = null;
+
+function functionsWithLines(image: Image, lines: Uint8Array): Uint8Array {
+  if (flagsFor !== null && flagsFor.lines === lines && flagsFor.image === image) return flagsFor.fns;
+  const fns = new Uint8Array(image.functions.length);
+  image.functions.forEach((f, i) => { if (f.stmts.some((st) => lines[st.line] === 1)) fns[i] = 1; });
+  flagsFor = { lines, image, fns };
+  return fns;
+}
 
 export function asRegs(r: UserRegs): VmRegs {
   if (!(r instanceof VmRegs)) throw new TypeError('registers were not created by this VM');
@@ -31,25 +48,6 @@ export function asRegs(r: UserRegs): VmRegs {
 export function asMemory(m: UserMemory): VmMemory {
   if (!(m instanceof VmMemory)) throw new TypeError('memory was not created by this VM');
   return m;
-}
-
-function bitop(op: Op, a: number, b: number): number {
-  if ((a | 0) === a && (b | 0) === b) return op === Op.AND ? a & b : op === Op.OR ? a | b : a ^ b;
-  const x = BigInt(Math.trunc(a)), y = BigInt(Math.trunc(b));
-  return Number(BigInt.asIntN(64, op === Op.AND ? x & y : op === Op.OR ? x | y : x ^ y));
-}
-
-function equal(a: Value | undefined, b: Value | undefined): boolean {
-  if (a === b) return true;
-  if (typeof a === 'object' && typeof b === 'object') return (a as KRef).id === (b as KRef).id && (a as KRef).kref === (b as KRef).kref;
-  return false;
-}
-
-/** Pointer arithmetic on a string literal's cell moves within the string (`s + 1`). */
-function add(a: Value | undefined, b: Value | undefined): Value {
-  if (typeof a === 'string' && typeof b === 'number') return a.slice(b);
-  if (typeof b === 'string' && typeof a === 'number') return b.slice(a);
-  return (a as number) + (b as number);
 }
 
 export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHost, opts: RunOptions): Trap {
@@ -66,7 +64,10 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
   const stk = m.segs[r.stackSeg];
   const stopStmt = opts.stopAtStatements, callTraps = opts.callTraps === true;
   const stopLines = opts.stopLines ?? null;
-  let fi = r.fn, code = fns[fi].code, pc = r.pc, bo = r.bp - segBase, so = r.sp - segBase, stmt = r.stmt;
+  // Statements can stop only in functions with a flagged line: elsewhere STMT is one test.
+  const stopFns = stopStmt && stopLines !== null ? functionsWithLines(image, stopLines) : null;
+  let fi = r.fn, code = fns[fi].code, fast = fns[fi].fast ?? code, pc = r.pc, bo = r.bp - segBase, so = r.sp - segBase, stmt = r.stmt;
+  let stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
   let budget = opts.budget;
   let fault = '';
   let sig: 'SIGSEGV' | 'SIGFPE' | 'SIGILL' = 'SIGSEGV';
@@ -76,7 +77,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
 
   loop: for (;;) {
     if (--budget < 0) break;
-    const op = code[pc++];
+    const op = fast[pc++];
     switch (op) {
       case Op.PUSH: stack.push(code[pc++]); break;
       case Op.PUSHK: stack.push(consts[code[pc++]]); break;
@@ -90,23 +91,29 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
       case Op.STOREGP: glob[code[pc++]] = stack.pop() as Value; break;
       case Op.ADDRL: stack.push(segBase + bo + code[pc++]); break;
       case Op.ADDRG: stack.push(code[pc++]); break;
-      case Op.LOAD: {
-        const a = stack.pop();
-        let v: Value | undefined;
-        if (typeof a === 'number') v = a >= segBase && a - segBase < s.length ? s[a - segBase] : m.load(a);
-        else if (typeof a === 'string') v = a.length > 0 ? a.charCodeAt(0) & 0xff : 0;
-        if (v === undefined) {
-          fault = a === 0 || a === undefined ? 'NULL pointer dereference' : `invalid read at ${describe(a)}`;
-          stack.push(0);
-          break loop;
+      case Op.LOAD: case Op.ADD_LOAD: {
+        if (op === Op.ADD_LOAD) {
+          // ADD; LOAD (fused): the ADD, then the LOAD when the budget covers it.
+          const b = stack.pop();
+          stack.push(add(stack.pop(), b));
+          if (budget < 1) break;
+          budget--;
+          pc++;
         }
-        stack.push(v);
+        const a = stack.pop();
+        // The thread's own stack inline; everything else, and faults, out of line.
+        if (typeof a === 'number' && a >= segBase && a - segBase < s.length) {
+          const v = s[a - segBase];
+          if (v !== undefined) { stack.push(v); break; }
+        }
+        fault = load(m, a, stack);
+        if (fault !== '') break loop;
         break;
       }
       case Op.STORE: case Op.STOREP: {
         const v = stack.pop() as Value, a = stack.pop();
         if (typeof a !== 'number' || !m.store(a, v)) {
-          fault = a === 0 ? 'NULL pointer dereference' : typeof a === 'string' ? 'write into a string literal' : `invalid write at ${describe(a)}`;
+          fault = storeFault(a);
           if (op === Op.STORE) stack.push(v);
           break loop;
         }
@@ -115,34 +122,24 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
       }
       case Op.ADD: { const b = stack.pop(); stack.push(add(stack.pop(), b)); break; }
       case Op.SUB: { const b = stack.pop() as number; stack.push((stack.pop() as number) - b); break; }
-      case Op.MUL: {
-        const k = code[pc++], b = stack.pop() as number, a = stack.pop() as number;
+      case Op.MUL: case Op.LK_MUL: {
+        let a: number, b: number, k: number;
+        if (op === Op.MUL) { k = code[pc++]; b = stack.pop() as number; a = stack.pop() as number; } else {
+          // LK_MUL (fused): LOADL a; PUSH n; MUL k
+          if (budget < 2) { stack.push(s[bo + code[pc++]]); break; }
+          budget -= 2;
+          a = s[bo + code[pc]] as number; b = code[pc + 2]; k = code[pc + 4];
+          pc += 5;
+        }
         // `+ 0` turns JavaScript's -0 into C's 0.
         stack.push(k === 0 ? a * b + 0 : k === 1 ? Math.imul(a, b) : Math.imul(a, b) >>> 0);
         break;
       }
-      case Op.DIV: case Op.MOD: {
-        const k = code[pc++], b = stack.pop() as number, a = stack.pop() as number;
-        if (b === 0 || (k === 1 && a === -2147483648 && b === -1)) {
-          sig = 'SIGFPE';
-          fault = b === 0 ? 'integer divide by zero' : 'integer overflow in division';
-          stack.push(0);
-          break loop;
-        }
-        if (op === Op.DIV) stack.push(k === 1 ? (a / b) | 0 : Math.trunc(a / b) + 0);
-        else stack.push(k === 1 ? (a % b) | 0 : (a % b) + 0);
+      case Op.DIV: case Op.MOD:
+        fault = divide(op, code[pc++], stack);
+        if (fault !== '') { sig = 'SIGFPE'; break loop; }
         break;
-      }
-      case Op.SHL: {
-        const k = code[pc++], b = stack.pop() as number, a = stack.pop() as number;
-        stack.push(k === 1 ? a << b : k === 2 ? (a << b) >>> 0 : Number(BigInt.asIntN(64, BigInt(Math.trunc(a)) << BigInt(b & 63))));
-        break;
-      }
-      case Op.SHR: {
-        const k = code[pc++], b = stack.pop() as number, a = stack.pop() as number;
-        stack.push(k === 1 ? a >> b : k === 2 ? a >>> b : Math.floor(a / 2 ** (b & 63)));
-        break;
-      }
+      case Op.SHL: case Op.SHR: shift(op, code[pc++], stack); break;
       case Op.AND: case Op.OR: case Op.XOR: {
         const b = stack.pop() as number;
         stack.push(bitop(op, stack.pop() as number, b));
@@ -158,24 +155,20 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
       case Op.GT: { const b = stack.pop() as number; stack.push((stack.pop() as number) > b ? 1 : 0); break; }
       case Op.GE: { const b = stack.pop() as number; stack.push((stack.pop() as number) >= b ? 1 : 0); break; }
       case Op.CONV: {
-        const v = stack.pop() as number;
-        switch (code[pc++]) {
-          case Conv.I32: stack.push(v | 0); break;
-          case Conv.U32: stack.push(v >>> 0); break;
-          case Conv.I16: stack.push((v << 16) >> 16); break;
-          case Conv.U16: stack.push(v & 0xffff); break;
-          case Conv.I8: stack.push((v << 24) >> 24); break;
-          case Conv.U8: stack.push(v & 0xff); break;
-          default: stack.push(v === 0 ? 0 : 1); break;
-        }
+        const v = stack.pop() as number, k = code[pc++];
+        stack.push(k === Conv.I32 ? v | 0 : convert(k, v));
         break;
       }
       case Op.JMP: pc = code[pc]; break;
-      case Op.JZ: if (stack.pop() === 0) pc = code[pc]; else pc++; break;
-      case Op.JNZ: if (stack.pop() !== 0) pc = code[pc]; else pc++; break;
+      // A conditional jump reads its target whether or not it jumps: code that V8 optimized
+      // while a loop ran would otherwise meet an operation it has no feedback for when the loop
+      // ends, and be thrown away (deoptimized) there.
+      case Op.JZ: { const t = code[pc]; pc = stack.pop() === 0 ? t : pc + 1; break; }
+      case Op.JNZ: { const t = code[pc]; pc = stack.pop() !== 0 ? t : pc + 1; break; }
       case Op.LTJZ: {
         const b = stack.pop() as number, a = stack.pop() as number;
-        if (a < b) pc++; else pc = code[pc];
+        const t = code[pc];
+        pc = a < b ? pc + 1 : t;
         break;
       }
       case Op.INCL: { const i = bo + code[pc++]; s[i] = ((s[i] as number) + code[pc++]) | 0; break; }
@@ -183,15 +176,8 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         let callee: number, argc: number;
         if (op === Op.CALL) { callee = code[pc++]; argc = code[pc++]; } else {
           argc = code[pc++];
-          const addr = stack[stack.length - 1 - argc];
-          stack.splice(stack.length - 1 - argc, 1);
-          const n = typeof addr === 'number' ? (addr - TEXT_BASE) / TEXT_STRIDE : -1;
-          if (!Number.isInteger(n) || n < 0 || n >= fns.length) {
-            stack.length -= argc;
-            stack.push(0);
-            fault = `call through a bad function pointer (${describe(addr)})`;
-            break loop;
-          }
+          const n = indirect(stack, argc, fns.length);
+          if (typeof n === 'string') { fault = n; break loop; }
           callee = n;
         }
         const f = fns[callee];
@@ -206,7 +192,9 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         for (let i = 0; i < argc && i < f.nparams; i++) s[nbo + i] = stack[base + i];
         // pop() rather than a length store: setting length is a slow path of the engine.
         while (stack.length > base) stack.pop();
-        fi = callee; code = f.code; pc = 0; bo = nbo; so = nso; stmt = -1;
+        fi = callee; code = f.code; fast = f.fast ?? code; pc = 0;
+        stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
+        bo = nbo; so = nso; stmt = -1;
         if (callTraps) { r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt; return { kind: 'call', fn: f.name, line: f.line }; }
         break;
       }
@@ -223,26 +211,41 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
           r.ended = true;
           return returnTrap(r, m, v);
         }
-        const n = frames.length - FRAME_WORDS;
-        fi = frames[n]; pc = frames[n + 1]; bo = frames[n + 2]; so = frames[n + 3]; stmt = frames[n + 4];
-        for (let i = 0; i < FRAME_WORDS; i++) frames.pop();
-        code = fns[fi].code;
+        // The saved frame, popped in reverse order of CALL's push (FRAME_WORDS words).
+        stmt = frames.pop() as number; so = frames.pop() as number; bo = frames.pop() as number;
+        pc = frames.pop() as number; fi = frames.pop() as number;
+        code = fns[fi].code; fast = fns[fi].fast ?? code;
+        stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
         break;
       }
-      case Op.STMT:
+      case Op.STMT: case Op.FOR_K: case Op.FOR_L: case Op.JMP_FOR: {
+        let head = op;
+        if (op === Op.JMP_FOR) {
+          // JMP_FOR (fused): the jump, then the FOR_K or FOR_L it lands on.
+          pc = code[pc];
+          if (budget < 1) break;
+          budget--;
+          head = fast[pc++];
+        }
         stmt = code[pc++];
-        if (stopStmt && (stopLines === null || stopLines[fns[fi].stmts[stmt].line] === 1)) {
+        if (stopHere && (stopLines === null || stopLines[fns[fi].stmts[stmt].line] === 1)) {
           r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt;
           const st = fns[fi].stmts[stmt];
           return { kind: 'statement', line: st.line, start: st.start, end: st.end, fn: fns[fi].name };
         }
+        if (head === Op.STMT || budget < 4) break;
+        // FOR_K, FOR_L (fused): STMT k; INCL i d; LOADL a; PUSH n | LOADL b; LTJZ t
+        budget -= 4;
+        const i = bo + code[pc + 1];
+        s[i] = ((s[i] as number) + code[pc + 2]) | 0;
+        const a = s[bo + code[pc + 4]] as number, b = (head === Op.FOR_K ? code[pc + 6] : s[bo + code[pc + 6]]) as number;
+        const t = code[pc + 8];
+        pc = a < b ? pc + 9 : t;
         break;
+      }
       case Op.SYS: case Op.PURE: {
         const site = sites[code[pc++]];
-        const argc = site.argc, base = stack.length - argc;
-        const args = new Array<Value>(argc);
-        for (let i = 0; i < argc; i++) args[i] = stack[base + i];
-        for (let i = 0; i < argc; i++) stack.pop();
+        const args = popArgs(stack, site.argc);
         if (op === Op.PURE) {
           const v = pureCall(site, args, m, r);
           if (v instanceof Fault) { stack.push(0); sig = v.signal; fault = v.message; break loop; }
@@ -256,26 +259,73 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         r.pending = code[pc - 1];
         return t;
       }
-      case Op.FIELD: {
-        const ref = stack.pop();
-        const k = code[pc++];
-        if (typeof ref !== 'object') { stack.push(0); fault = `reading ->${String(consts[k])} through ${describe(ref)}`; break loop; }
-        stack.push(host.readField(ref, consts[k] as string));
+      case Op.FIELD:
+        fault = field(host, String(consts[code[pc++]]), stack);
+        if (fault !== '') break loop;
         break;
-      }
       case Op.LOAD_ERRNO: stack.push(r.errno); break;
       case Op.STORE_ERRNO: r.errno = stack[stack.length - 1] as number; break;
-      case Op.ZERO: {
-        const n = code[pc++], a = stack.pop() as number;
-        for (let i = 0; i < n; i++) if (!m.store(a + i, 0)) { fault = `invalid write at ${describe(a + i)}`; break loop; }
+      case Op.ZERO: case Op.COPY:
+        fault = op === Op.ZERO ? zero(m, code[pc++], stack) : copy(m, code[pc++], stack);
+        if (fault !== '') break loop;
+        break;
+      // Superinstructions (fuse.ts): pc is one past the sequence's first opcode, operands come from
+      // `code` at the sequence's own positions. Each checks first that the budget covers the whole
+      // sequence; when it does not, it does the sequence's first instruction alone.
+      case Op.LTJZ_K: case Op.LTJZ_L: {
+        // LOADL a; PUSH n | LOADL b; LTJZ t
+        if (budget < 2) { stack.push(s[bo + code[pc++]]); break; }
+        budget -= 2;
+        const a = s[bo + code[pc]] as number, b = (op === Op.LTJZ_K ? code[pc + 2] : s[bo + code[pc + 2]]) as number;
+        const t = code[pc + 4];
+        pc = a < b ? pc + 5 : t;
         break;
       }
-      case Op.COPY: {
-        const n = code[pc++], src = stack.pop() as number, dst = stack.pop() as number;
-        for (let i = 0; i < n; i++) {
-          const v = m.load(src + i);
-          if (v === undefined || !m.store(dst + i, v)) { fault = `invalid copy between ${describe(src)} and ${describe(dst)}`; break loop; }
-        }
+      case Op.LK_BIN: case Op.LK_BIN32: case Op.LL_BIN: case Op.LL_BIN32: {
+        // LOADL a; PUSH n | LOADL b; BIN [CONV I32]
+        const wrap = op === Op.LK_BIN32 || op === Op.LL_BIN32;
+        if (budget < (wrap ? 3 : 2)) { stack.push(s[bo + code[pc++]]); break; }
+        budget -= wrap ? 3 : 2;
+        const b = op === Op.LK_BIN || op === Op.LK_BIN32 ? code[pc + 2] : s[bo + code[pc + 2]];
+        const v = binary(code[pc + 3], s[bo + code[pc]], b);
+        stack.push(wrap ? (v as number) | 0 : v);
+        pc += wrap ? 6 : 4;
+        break;
+      }
+      case Op.K_BIN: case Op.K_BIN32: case Op.L_BIN: case Op.L_BIN32: {
+        // PUSH n | LOADL b; BIN [CONV I32]
+        const local = op === Op.L_BIN || op === Op.L_BIN32, wrap = op === Op.K_BIN32 || op === Op.L_BIN32;
+        const b = local ? s[bo + code[pc]] : code[pc];
+        if (budget < (wrap ? 2 : 1)) { stack.push(b); pc++; break; }
+        budget -= wrap ? 2 : 1;
+        const v = binary(code[pc + 1], stack.pop(), b);
+        stack.push(wrap ? (v as number) | 0 : v);
+        pc += wrap ? 4 : 2;
+        break;
+      }
+      case Op.BIN_STL: case Op.BIN32_STL: {
+        // BIN [CONV I32]; STORELP x
+        const b = stack.pop(), v = binary(code[pc - 1], stack.pop(), b);
+        const wrap = op === Op.BIN32_STL;
+        if (budget < (wrap ? 2 : 1)) { stack.push(v); break; }
+        budget -= wrap ? 2 : 1;
+        if (wrap) { s[bo + code[pc + 3]] = (v as number) | 0; pc += 4; } else { s[bo + code[pc + 1]] = v; pc += 2; }
+        break;
+      }
+      case Op.L_LK_STL: {
+        // LOADL x; LOADL a; PUSH n; BIN1 [CONV I32]; BIN2 [CONV I32]; STORELP y
+        let p = pc + 6, more = 5;
+        const wrap1 = code[p] === Op.CONV;
+        if (wrap1) { p += 2; more++; }
+        const op2 = code[p++];
+        const wrap2 = code[p] === Op.CONV;
+        if (wrap2) { p += 2; more++; }
+        if (budget < more) { stack.push(s[bo + code[pc++]]); break; }
+        budget -= more;
+        const u = binary(code[pc + 5], s[bo + code[pc + 2]], code[pc + 4]);
+        const v = binary(op2, s[bo + code[pc]], wrap1 ? (u as number) | 0 : u);
+        s[bo + code[p + 1]] = wrap2 ? (v as number) | 0 : v;
+        pc = p + 2;
         break;
       }
       default:
@@ -287,10 +337,4 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
   r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt;
   if (fault === '') return BUDGET;
   return { kind: 'fault', signal: sig, message: fault, line: r.line };
-}
-
-function describe(a: Value | undefined): string {
-  if (typeof a === 'number') return `0x${a.toString(16)}`;
-  if (typeof a === 'string') return 'a string literal';
-  return a === undefined ? 'an undefined value' : `a task handle`;
 }
