@@ -2,7 +2,7 @@
 // small kernel-style C functions, for what it must accept and, above all, what it must refuse.
 
 import assert from 'node:assert/strict';
-import { allowed, buildCfg, canReturn, cleanC, type LineCfg } from './linecfg';
+import { allowed, buildCfg, canReturn, cleanC, COPY_PROCESS_ORDER, ladderProblems, orderProblems, type LineCfg } from './linecfg';
 
 /** A snippet with `@name` markers at line ends, as the kernel step tables write them. */
 function fn(src: string): { cfg: LineCfg; marked: Set<number>; at: (label: string) => number } {
@@ -332,5 +332,62 @@ int f(void)
     assert.throws(() => buildCfg('int f(void)\n{\n\tif (x)\n\t\tgoto out;\n\treturn 0;\n}', 'f'), /f: line 4: goto out has no label/);
     assert.throws(() => buildCfg('int f(void)\n{\n\tif (x) {\n\t\treturn 0;\n', 'g'), /g: line \d+: .*end of the function/);
     assert.throws(() => buildCfg('int f(void)\n{\n\tbreak;\n}', 'h'), /h: line 3: 'break' outside a loop/);
+  });
+
+  describe('the order of key lines', () => {
+    // copy_process as it was shown before: the RLIMIT_NPROC check ahead of copy_creds, a goto
+    // to a label Linux does not use, the ladder in the wrong order and one rung missing.
+    const wrong = `
+struct task_struct *copy_process(struct kernel_clone_args *args)
+{
+	p = dup_task_struct(current, node);
+	if (is_rlimit_overlimit(task_ucounts(p), UCOUNT_RLIMIT_NPROC, rlimit(RLIMIT_NPROC)))
+		goto bad_fork_cleanup_count;
+	retval = copy_creds(p, clone_flags);
+	retval = sched_fork(clone_flags, p);
+	retval = copy_files(clone_flags, p);
+	retval = copy_fs(clone_flags, p);
+	retval = copy_sighand(clone_flags, p);
+	retval = copy_signal(clone_flags, p);
+	retval = copy_mm(clone_flags, p);
+	if (retval)
+		goto bad_fork_cleanup_mm;
+	retval = copy_thread(p, args);
+	pid = alloc_pid(ns, NULL, 0);
+	if (IS_ERR(pid))
+		goto bad_fork_cleanup_thread;
+	return p;
+bad_fork_cleanup_count:
+	/* bad_fork_cleanup_signal: comes first in Linux */
+	dec_rlimit_ucounts(task_ucounts(p), UCOUNT_RLIMIT_NPROC, 1);
+bad_fork_cleanup_thread:
+	exit_thread(p);
+bad_fork_cleanup_mm:
+	mmput(p->mm);
+bad_fork_free:
+	return ERR_PTR(retval);
+}`;
+    const right = wrong
+      .replace(/\tif \(is_rlimit[^\n]*\n\t\tgoto bad_fork_cleanup_count;\n(\tretval = copy_creds[^\n]*\n)/, '$1\tif (is_rlimit_overlimit(x))\n\t\tgoto bad_fork_cleanup_count;\n')
+      .replace('goto bad_fork_cleanup_mm;', 'goto bad_fork_cleanup_signal;')
+      .replace(/bad_fork_cleanup_count:\n[^]*bad_fork_free:/, 'bad_fork_cleanup_thread:\n\texit_thread(p);\nbad_fork_cleanup_signal:\n\tfree(p);\nbad_fork_cleanup_count:\n\tdec(p);\nbad_fork_free:');
+
+    it('accepts copy_process in Linux 6.x order', () => {
+      assert.deepEqual([...orderProblems('copy_process', right, COPY_PROCESS_ORDER), ...ladderProblems(right)], []);
+    });
+
+    it('refuses the RLIMIT_NPROC check before copy_creds, a wrong goto, a reversed or missing rung', () => {
+      assert.deepEqual(orderProblems('copy_process', wrong, COPY_PROCESS_ORDER),
+        ['copy_process: is_rlimit_overlimit() (line 5 of its text) is shown before copy_creds() (line 7); Linux 6.x runs it after']);
+      assert.deepEqual(ladderProblems(wrong), [
+        'copy_process: a failing copy_mm() jumps to bad_fork_cleanup_mm; Linux 6.x jumps to bad_fork_cleanup_signal',
+        'copy_process: bad_fork_cleanup_count: is shown before bad_fork_cleanup_mm:; Linux 6.x falls through them in the other order',
+        'copy_process: shows no bad_fork_cleanup_signal: label (a failing fork unwinds through it)',
+      ]);
+      assert.deepEqual(orderProblems('copy_process', null, COPY_PROCESS_ORDER), ['copy_process is not displayed']);
+      const empty = orderProblems('copy_process', 'void copy_process(void)\n{\n}', COPY_PROCESS_ORDER);
+      assert.equal(empty.length, 12);
+      assert.ok(empty.every((p) => p.startsWith('copy_process: shows no ')), empty.join('; '));
+    });
   });
 });

@@ -1,6 +1,7 @@
 // A line-level control-flow graph of one displayed kernel function (kernel-style C: blocks, if/else,
 // loops and loop macros, switch, goto and labels, return), and the question the line-sequence test
 // asks of it: can execution go from one highlighted line to the next without another step line?
+// Also the order of key lines (calls, labels, gotos) compared with Linux 6.x's.
 
 /** One statement (or a loop/if/switch head, a label, a closing brace) and the lines it covers. */
 export interface CfgNode {
@@ -386,4 +387,83 @@ function search(cfg: LineCfg, marked: ReadonlySet<number>, from: number | 'entry
 function stepLine(n: CfgNode, marked: ReadonlySet<number>, to: number): boolean {
   for (let l = n.first; l >= 0 && l <= n.last; l++) if (l !== to && marked.has(l)) return true;
   return false;
+}
+
+// ---- the order of key lines ------------------------------------------------------------------
+
+/** A line of a displayed function, found by a pattern, and whether the model must show it. */
+export type Key = [what: string, re: RegExp, required: boolean];
+
+/** Where each key is in a function's text (comments left out), and what is out of order or missing. */
+export function orderProblems(name: string, text: string | null, keys: Key[]): string[] {
+  if (text === null) return [`${name} is not displayed`];
+  const lines = cleanC(text);
+  const out: string[] = [];
+  let prev = -1;
+  let prevWhat = '';
+  for (const [what, re, required] of keys) {
+    const at = lines.findIndex((l) => re.test(l));
+    if (at < 0) {
+      if (required) out.push(`${name}: shows no ${what}`);
+      continue;
+    }
+    if (at <= prev) out.push(`${name}: ${what} (line ${at + 1} of its text) is shown before ${prevWhat} (line ${prev + 1}); Linux 6.x runs it after`);
+    else { prev = at; prevWhat = what; }
+  }
+  return out;
+}
+
+export const call = (fn: string, required = true): Key => [`${fn}()`, new RegExp(`\\b${fn}\\(`), required];
+
+/** The key lines of copy_process in Linux 6.x's order (kernel/fork.c). */
+export const COPY_PROCESS_ORDER: Key[] = [
+  call('dup_task_struct'), call('copy_creds'), call('is_rlimit_overlimit'), call('sched_fork'), call('copy_semundo', false),
+  call('copy_files'), call('copy_fs'), call('copy_sighand'), call('copy_signal'), call('copy_mm'), call('copy_namespaces', false),
+  call('copy_io', false), call('copy_thread'), call('alloc_pid'), ['p->pid = pid_nr(pid)', /p->pid\s*=\s*pid_nr\(pid\)/, false],
+  ['the choice of real_parent', /clone_flags\s*&\s*\(CLONE_PARENT\s*\|\s*CLONE_THREAD\)/, false],
+  ['attach_pid(p, PIDTYPE_PID)', /attach_pid\(p,\s*PIDTYPE_PID\)/, false], ['return p', /\breturn p;/, true],
+];
+
+/** copy_process's cleanup labels in Linux 6.x's order, and the label each failing call jumps to. */
+const LADDER = [
+  'bad_fork_cancel_cgroup', 'bad_fork_put_pidfd', 'bad_fork_free_pid', 'bad_fork_cleanup_thread', 'bad_fork_cleanup_io',
+  'bad_fork_cleanup_namespaces', 'bad_fork_cleanup_mm', 'bad_fork_cleanup_signal', 'bad_fork_cleanup_sighand',
+  'bad_fork_cleanup_fs', 'bad_fork_cleanup_files', 'bad_fork_cleanup_semundo', 'bad_fork_cleanup_security',
+  'bad_fork_cleanup_audit', 'bad_fork_cleanup_perf', 'bad_fork_cleanup_policy', 'bad_fork_cleanup_delayacct',
+  'bad_fork_cleanup_count', 'bad_fork_free', 'fork_out',
+];
+const GOTO_AFTER: ReadonlyArray<[call: string, label: string, required: boolean]> = [
+  ['copy_creds', 'bad_fork_free', false], ['is_rlimit_overlimit', 'bad_fork_cleanup_count', true],
+  ['sched_fork', 'bad_fork_cleanup_policy', false], ['copy_semundo', 'bad_fork_cleanup_security', false],
+  ['copy_files', 'bad_fork_cleanup_semundo', false], ['copy_fs', 'bad_fork_cleanup_files', false],
+  ['copy_sighand', 'bad_fork_cleanup_fs', false], ['copy_signal', 'bad_fork_cleanup_sighand', false],
+  ['copy_mm', 'bad_fork_cleanup_signal', true], ['copy_namespaces', 'bad_fork_cleanup_mm', false],
+  ['copy_io', 'bad_fork_cleanup_namespaces', false], ['copy_thread', 'bad_fork_cleanup_io', false],
+  ['alloc_pid', 'bad_fork_cleanup_thread', true],
+];
+
+/** Each call's failure jumps where Linux's does: the first goto after it, before the next call. */
+export function ladderProblems(text: string | null): string[] {
+  if (text === null) return ['copy_process is not displayed'];
+  const lines = cleanC(text);
+  const out: string[] = [];
+  const lineOf = (c: string): number => lines.findIndex((l) => new RegExp(`\\b${c}\\(`).test(l));
+  const ret = lines.findIndex((l) => /\breturn p;/.test(l));
+  const calls = GOTO_AFTER.map(([c]) => lineOf(c)).filter((l) => l >= 0).sort((a, b) => a - b);
+  for (const [c, label, required] of GOTO_AFTER) {
+    const at = lineOf(c);
+    if (at < 0) continue;
+    const end = [...calls.filter((l) => l > at), ret >= 0 ? ret : lines.length][0];
+    const jump = lines.slice(at, end).map((l) => /\bgoto\s+(\w+)\s*;/.exec(l)?.[1]).find((l) => l !== undefined);
+    if (jump === undefined ? required : jump !== label) out.push(`copy_process: a failing ${c}() ${jump ? `jumps to ${jump}` : 'shows no goto'}; Linux 6.x jumps to ${label}`);
+  }
+  const labels = LADDER.map((l) => [l, lines.findIndex((x) => new RegExp(`^\\s*${l}:`).test(x))] as const).filter(([, at]) => at >= 0);
+  for (let i = 1; i < labels.length; i++) {
+    if (labels[i][1] < labels[i - 1][1]) out.push(`copy_process: ${labels[i][0]}: is shown before ${labels[i - 1][0]}:; Linux 6.x falls through them in the other order`);
+  }
+  if (labels.length > 0 && ret >= 0 && labels[0][1] < ret) out.push(`copy_process: ${labels[0][0]}: is shown before the success path's return p`);
+  for (const l of ['bad_fork_cleanup_thread', 'bad_fork_cleanup_signal', 'bad_fork_cleanup_count', 'bad_fork_free']) {
+    if (!labels.some(([x]) => x === l)) out.push(`copy_process: shows no ${l}: label (a failing fork unwinds through it)`);
+  }
+  return out;
 }

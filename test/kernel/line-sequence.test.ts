@@ -1,0 +1,352 @@
+// Every line the debugger highlights in a kernel frame is one the displayed C can reach from the
+// line highlighted before it: every example is stepped at kernel granularity, every kernel frame of
+// every task is followed from its push to its pop, and each move is checked against the graph of
+// the function's displayed text (test/kernel/linecfg.ts). The displayed copy_process, do_exit and
+// do_wait are also checked against the order of Linux 6.x.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { boot } from '../../sim-core/machine';
+import type { KFrame, KFunction } from '../../sim-core/kernel/frame';
+import { relativeLines } from '../../sim-core/kernel/frame';
+import { kernelCatalog } from '../../sim-core/machine/sources';
+import type { KEvent, Machine, MachineSettings, RunMode } from '../../sim-core/machine-types';
+import { exampleFiles } from '../fidelity/simulated';
+import { allowed, buildCfg, call, canReturn, COPY_PROCESS_ORDER, ladderProblems, orderProblems, type LineCfg } from './linecfg';
+
+type AnyFn = KFunction<object>;
+
+/** A function's graph, its step lines and where its text starts in its file. */
+interface FnInfo { cfg: LineCfg | null; marked: Set<number>; base: number; text: string[] }
+
+const infos = new Map<AnyFn, FnInfo>();
+
+function infoOf(fn: AnyFn, report: Report): FnInfo {
+  let i = infos.get(fn);
+  if (i) return i;
+  const span = kernelCatalog().files.find((f) => f.path === fn.file)?.spans.get(fn);
+  const base = span ? span[0] : 0;
+  let cfg: LineCfg | null = null;
+  try {
+    cfg = buildCfg(fn.text, fn.name);
+  } catch (e) {
+    report.add(`text ${fn.name}`, `${fn.name} (${fn.file}): the displayed C cannot be read: ${e instanceof Error ? e.message : String(e)}`, '');
+  }
+  i = { cfg, marked: new Set(relativeLines(fn)), base, text: fn.text.split('\n') };
+  infos.set(fn, i);
+  return i;
+}
+
+/** Every distinct violation once, with the scenarios that showed it. */
+class Report {
+  readonly found = new Map<string, { message: string; where: Set<string> }>();
+  add(key: string, message: string, where: string): void {
+    const v = this.found.get(key) ?? { message, where: new Set<string>() };
+    if (where) v.where.add(where);
+    this.found.set(key, v);
+  }
+  text(): string {
+    return [...this.found.values()].map((v) => {
+      const w = [...v.where];
+      return `- ${v.message}${w.length ? `\n    seen in: ${w.slice(0, 4).join(', ')}${w.length > 4 ? ` and ${w.length - 4} more` : ''}` : ''}`;
+    }).join('\n');
+  }
+}
+
+function show(fn: AnyFn, info: FnInfo, rel: number | 'entry' | 'return'): string {
+  if (rel === 'entry') return `the entry of ${fn.name}()`;
+  if (rel === 'return') return `the return of ${fn.name}()`;
+  return `${fn.file}:${info.base + rel + 1} '${(info.text[rel] ?? '').trim()}'`;
+}
+
+/** One kernel frame from its push to its pop: the line it showed last. */
+interface Activation { fn: AnyFn; last: number }
+
+type Task = NonNullable<ReturnType<Machine['task']>>;
+
+/**
+ * Follows the kernel frames of every task over one run. A task is identified by its task_struct
+ * (a pid can change hands: a thread that execs takes its leader's), a frame by the KFrame object
+ * on the task's stack: one popped and pushed again is a new activation.
+ */
+class Recorder {
+  private readonly acts = new Map<KFrame, Activation>();
+  /** Per task: the frames seen at the last look, and the pcs they had. */
+  private readonly seen = new Map<Task, { frames: KFrame[]; pcs: number[] }>();
+  private first = true;
+
+  constructor(private readonly m: Machine, private readonly scenario: string, private readonly report: Report) {}
+
+  /** Looks at every task's kernel stack, as the debugger shows it at this stop. */
+  look(): void {
+    const live = new Set<Task>();
+    for (const row of this.m.tasks()) {
+      const t = this.m.task(row.pid);
+      if (!t) continue;
+      live.add(t);
+      const frames = t.stack as KFrame[];
+      const before = this.seen.get(t);
+      if (before && sameStack(before, frames)) continue;
+      this.observe(row.pid, frames, before?.frames ?? []);
+      this.seen.set(t, { frames: frames.slice(), pcs: frames.map((f) => f.pc) });
+    }
+    // A task that is gone (released) keeps its last frames: nothing returned.
+    for (const t of [...this.seen.keys()]) {
+      if (live.has(t)) continue;
+      for (const f of this.seen.get(t)?.frames ?? []) this.acts.delete(f);
+      this.seen.delete(t);
+    }
+    this.first = false;
+  }
+
+  private observe(pid: number, frames: KFrame[], previous: KFrame[]): void {
+    const shown = this.m.stack(pid).filter((f) => f.kind === 'kernel');
+    if (shown.length !== frames.length) {
+      this.report.add(`harness ${pid}`, `stack(${pid}) shows ${shown.length} kernel frames for ${frames.length} on the task's stack`, this.scenario);
+      return;
+    }
+    const still = new Set(frames);
+    for (const f of previous) {
+      if (still.has(f)) continue;
+      const a = this.acts.get(f);
+      this.acts.delete(f);
+      if (a) this.ended(a, pid);
+    }
+    // stack() lists the top frame first; the task's stack has it last.
+    frames.forEach((f, i) => {
+      const fn = f.fn as AnyFn;
+      const info = infoOf(fn, this.report);
+      let line = shown[frames.length - 1 - i].line;
+      if (i === frames.length - 1 && f.pc < fn.lines.length && line !== fn.lines[f.pc]) {
+        // The top frame shows the step about to run. When it does not, say so once, and check the
+        // moves on the step the table runs, so that the rest of the list is about the tables.
+        const next = fn.lines[f.pc] - info.base;
+        const task = this.m.tasks().find((r) => r.pid === pid);
+        this.report.add(`top ${task?.kthread ? 'kthread' : 'task'}`, `stack(${pid}) (${task?.comm ?? '?'}) shows its top kernel frame, ${fn.name}, at ${show(fn, info, line - info.base)}, but the step about to run is ${show(fn, info, next)} (the first such stop; every later one is checked on the step about to run)`, `${this.scenario} pid ${pid}`);
+        line = fn.lines[f.pc];
+      }
+      const rel = line - info.base;
+      let a = this.acts.get(f);
+      if (!a) {
+        a = { fn, last: rel };
+        this.acts.set(f, a);
+        // Frames already on a stack at boot were pushed before anyone could look.
+        if (!this.first) this.move(a, info, 'entry', rel, pid);
+        return;
+      }
+      if (a.last !== rel) this.move(a, info, a.last, rel, pid);
+      a.last = rel;
+    });
+  }
+
+  private move(a: Activation, info: FnInfo, from: number | 'entry', to: number, pid: number): void {
+    if (!info.cfg) return;
+    if (allowed(info.cfg, info.marked, from, to)) return;
+    const what = from === 'entry' ? 'is the first line shown, but the entry does not reach it without another step line'
+      : 'follows it, but the displayed C cannot go there without another step line';
+    this.report.add(`move ${a.fn.name} ${from} ${to}`, `${a.fn.name}: ${show(a.fn, info, to)} ${what} (after ${show(a.fn, info, from)})`, `${this.scenario} pid ${pid}`);
+  }
+
+  private ended(a: Activation, pid: number): void {
+    const info = infoOf(a.fn, this.report);
+    if (!info.cfg || canReturn(info.cfg, info.marked, a.last)) return;
+    this.report.add(`return ${a.fn.name} ${a.last}`, `${a.fn.name}: returned from ${show(a.fn, info, a.last)}, a line from which the displayed C reaches its return only through another step line`, `${this.scenario} pid ${pid}`);
+  }
+}
+
+function sameStack(before: { frames: KFrame[]; pcs: number[] }, now: KFrame[]): boolean {
+  if (before.frames.length !== now.length) return false;
+  for (let i = 0; i < now.length; i++) if (before.frames[i] !== now[i] || before.pcs[i] !== now[i].pc) return false;
+  return true;
+}
+
+interface Scenario {
+  name: string;
+  source: string;
+  settings?: MachineSettings;
+  /** The failure its forks must meet (a scenario that no longer fails checks nothing). */
+  fails?: string;
+  /** Runs without looking while this holds: the part before is the same fork over and over. */
+  skipWhile?: (m: Machine) => boolean;
+  /** Stops looking this many stops after the first failed fork (what follows is reaping). */
+  lookAfterFailure?: number;
+}
+
+/**
+ * Step points looked at per scenario at most. Every step point of every task is a stop here (a
+ * slice of one step), so a long example is cut: the kernel paths it takes repeat long before.
+ */
+const MAX_STOPS = 60_000;
+
+/** Steps the scenario at kernel granularity, one step point per stop, looking at every stop. */
+function stepScenario(s: Scenario, report: Report): { stops: number; end: string; failures: string[] } {
+  const { machine, diagnostics } = boot({ file: `/scenarios/${s.name}`, source: s.source, settings: s.settings });
+  if (!machine) throw new Error(`${s.name}: ${diagnostics.map((d) => d.message).join('; ')}`);
+  // As the debug adapter does at launch: the displayed files are assembled before the first stop.
+  machine.kernelSources();
+  const failures: string[] = [];
+  const note = (events: KEvent[]): void => {
+    for (const e of events) if (e.kind === 'fork-failed') failures.push(`${e.errno} ${e.limit}`);
+  };
+  while (s.skipWhile?.(machine)) note(machine.run({ kind: 'continue' }, 100).events);
+  const rec = new Recorder(machine, s.name, report);
+  rec.look();
+  let pid = machine.tasks().find((t) => !t.kthread && t.pid > 2)?.pid ?? 1;
+  let stops = 0;
+  let after = 0;
+  for (; stops < MAX_STOPS; stops++) {
+    const t = machine.task(pid);
+    const mode: RunMode = t && !t.exit_state ? { kind: 'step', pid, action: 'in', granularity: 'kernel' } : { kind: 'continue' };
+    const stop = machine.run(mode, 1);
+    note(stop.events);
+    rec.look();
+    if (stop.pid !== undefined && stop.reason === 'step') pid = stop.pid;
+    if (['exited', 'deadlock', 'budget', 'panic'].includes(stop.reason)) return { stops, end: stop.reason, failures };
+    if (failures.length > 0 && s.lookAfterFailure !== undefined && ++after > s.lookAfterFailure) return { stops, end: `cut ${s.lookAfterFailure} stops after the failing fork`, failures };
+  }
+  return { stops, end: `cut after ${MAX_STOPS} stops`, failures };
+}
+
+/** Failing forks the examples do not all show: pid_max reached, RLIMIT_NPROC, no memory left. */
+const FAILING_FORKS: Scenario[] = [
+  {
+    name: 'fork-fails-at-alloc_pid.kproc',
+    settings: { pidMax: 301 },
+    fails: 'EAGAIN pid_max',
+    // Some 290 forks fill the pids up to 300; the last few and the failing one are looked at.
+    skipWhile: (m) => m.globals().last_pid < 296,
+    // Then init reaps some 300 zombies, each wait4 walking all of its children: not looked at.
+    lookAfterFailure: 3000,
+    source: `#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/wait.h>
+/* Children exit at once but are not reaped: their zombies hold every pid up to pid_max. */
+int main(void)
+{
+    for (int i = 0; i < 400; i++) {
+        pid_t c = fork();
+        if (c == 0)
+            _exit(0);
+        if (c < 0) {
+            printf("fork %d failed\\n", i);
+            break;
+        }
+    }
+    /* init reaps the zombies. */
+    return 0;
+}
+`,
+  },
+  {
+    name: 'fork-fails-at-rlimit.kproc',
+    fails: 'EAGAIN RLIMIT_NPROC',
+    source: `#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(void)
+{
+    struct rlimit rl = { 2, 2 };
+    setrlimit(RLIMIT_NPROC, &rl);
+    for (int i = 0; i < 3; i++) {
+        pid_t c = fork();
+        if (c == 0) {
+            sleep(1);
+            _exit(0);
+        }
+        if (c < 0)
+            printf("fork %d failed\\n", i);
+    }
+    while (wait(NULL) > 0)
+        ;
+    return 0;
+}
+`,
+  },
+  {
+    name: 'fork-fails-with-enomem.kproc',
+    fails: 'ENOMEM memory',
+    source: `#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/wait.h>
+int main(void)
+{
+    char *big[12];
+    for (int i = 0; i < 12; i++)
+        big[i] = malloc(1 << 20);
+    pid_t c = fork();
+    if (c < 0)
+        perror("fork");
+    if (c == 0)
+        _exit(0);
+    while (wait(NULL) > 0)
+        ;
+    return 0;
+}
+`,
+  },
+];
+
+describe('the lines the debugger highlights in kernel frames', function () {
+  this.timeout(600_000);
+
+  it('follow the displayed C in every example and in failing forks', () => {
+    const report = new Report();
+    const scenarios: Scenario[] = [
+      ...exampleFiles().map((f) => ({ name: basename(f), source: readFileSync(f, 'utf8') })),
+      ...FAILING_FORKS,
+    ];
+    const runs: string[] = [];
+    for (const s of scenarios) {
+      const r = stepScenario(s, report);
+      runs.push(`${s.name}: ${r.stops} stops, ${r.end}${r.failures.length ? `, forks failed: ${[...new Set(r.failures)].join(', ')}` : ''}`);
+      if (s.fails && !r.failures.includes(s.fails)) report.add(`scenario ${s.name}`, `${s.name}: no fork failed with ${s.fails} (${r.failures.join(', ') || 'none failed'})`, '');
+    }
+    assert.equal(report.found.size, 0, `${report.found.size} distinct violations:\n${report.text()}\n\nruns:\n${runs.join('\n')}`);
+  });
+});
+
+function displayed(name: string): string | null {
+  return kernelCatalog().byName.get(name)?.text ?? null;
+}
+
+describe('the displayed copy_process, do_exit and do_wait follow Linux 6.x', () => {
+  it('copy_process: credentials, the RLIMIT_NPROC check, then each copy, then alloc_pid', () => {
+    const problems = orderProblems('copy_process', displayed('copy_process'), COPY_PROCESS_ORDER);
+    assert.deepEqual([...problems, ...ladderProblems(displayed('copy_process'))], []);
+  });
+
+  it('do_exit: exit_signals, the group count, exit_code, then mm, files, fs, exit_notify, do_task_dead', () => {
+    assert.deepEqual(orderProblems('do_exit', displayed('do_exit'), [
+      call('synchronize_group_exit', false), call('exit_signals'), ['the signal->live count', /atomic_dec_and_test\(&tsk->signal->live\)/, true],
+      call('is_global_init', false), ['tsk->exit_code = code', /tsk->exit_code\s*=\s*code/, true], call('exit_mm'), call('exit_sem', false),
+      call('exit_shm', false), call('exit_files'), call('exit_fs'), call('exit_task_namespaces', false), call('exit_task_work', false),
+      call('exit_thread', false), call('cgroup_exit', false), call('exit_notify'), call('proc_exit_connector', false), call('do_task_dead'),
+    ]), []);
+  });
+
+  it('exit_notify: reparent the children, become a zombie, tell the parent, then release the self-reaped', () => {
+    assert.deepEqual(orderProblems('exit_notify', displayed('exit_notify'), [
+      call('forget_original_parent'), ['EXIT_ZOMBIE', /exit_state\s*=\s*EXIT_ZOMBIE/, true], call('do_notify_parent'),
+      ['EXIT_DEAD', /exit_state\s*=\s*EXIT_DEAD/, true], ['the de_thread wake-up', /notify_count\s*<\s*0/, false], call('release_task'),
+    ]), []);
+  });
+
+  it('do_wait and __do_wait: queue, sleep state, scan, and the -ERESTARTSYS loop', () => {
+    assert.deepEqual([
+      ...orderProblems('do_wait', displayed('do_wait'), [
+        call('add_wait_queue'), ['TASK_INTERRUPTIBLE', /\bset_current_state\(TASK_INTERRUPTIBLE\)/, true], call('__do_wait'),
+        ['the -ERESTARTSYS test', /retval\s*!=\s*-ERESTARTSYS/, true], call('signal_pending', false), call('schedule'),
+        ['TASK_RUNNING', /__set_current_state\(TASK_RUNNING\)/, true], call('remove_wait_queue'),
+      ]),
+      ...orderProblems('__do_wait', displayed('__do_wait'), [
+        ['notask_error = -ECHILD', /notask_error\s*=\s*-ECHILD/, true], call('pid_has_task', false), call('read_lock', false),
+        ['the children', /\b(do_wait_thread|list_for_each_entry)\(/, true], ['__WNOTHREAD', /__WNOTHREAD/, true],
+        ['notask:', /^\s*notask:/, true], ['return -ERESTARTSYS', /return -ERESTARTSYS;/, true],
+      ]),
+    ], []);
+  });
+});
