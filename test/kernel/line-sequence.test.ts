@@ -13,7 +13,7 @@ import { relativeLines } from '../../sim-core/kernel/frame';
 import { kernelCatalog } from '../../sim-core/machine/sources';
 import type { KEvent, Machine, MachineSettings, RunMode } from '../../sim-core/machine-types';
 import { exampleFiles } from '../fidelity/simulated';
-import { allowed, buildCfg, call, canReturn, COPY_PROCESS_ORDER, ladderProblems, orderProblems, type LineCfg } from './linecfg';
+import { allowed, buildCfg, call, canReturn, COPY_PROCESS_ORDER, ladderProblems, orderProblems, type Decide, type LineCfg } from './linecfg';
 
 type AnyFn = KFunction<object>;
 
@@ -101,7 +101,8 @@ class Recorder {
   }
 
   private observe(pid: number, frames: KFrame[], previous: KFrame[]): void {
-    const shown = this.m.stack(pid).filter((f) => f.kind === 'kernel');
+    const full = this.m.stack(pid);
+    const shown = full.map((f, index) => ({ line: f.line, kind: f.kind, index })).filter((f) => f.kind === 'kernel');
     if (shown.length !== frames.length) {
       this.report.add(`harness ${pid}`, `stack(${pid}) shows ${shown.length} kernel frames for ${frames.length} on the task's stack`, this.scenario);
       return;
@@ -117,8 +118,9 @@ class Recorder {
     frames.forEach((f, i) => {
       const fn = f.fn as AnyFn;
       const info = infoOf(fn, this.report);
-      let line = shown[frames.length - 1 - i].line;
-      if (i === frames.length - 1 && f.pc < fn.lines.length && line !== fn.lines[f.pc]) {
+      const at = shown[frames.length - 1 - i];
+      let line = at.line;
+      if (at.index === 0 && f.pc < fn.lines.length && line !== fn.lines[f.pc]) {
         // The top frame shows the step about to run. When it does not, say so once, and check the
         // moves on the step the table runs, so that the rest of the list is about the tables.
         const next = fn.lines[f.pc] - info.base;
@@ -132,20 +134,61 @@ class Recorder {
         a = { fn, last: rel };
         this.acts.set(f, a);
         // Frames already on a stack at boot were pushed before anyone could look.
-        if (!this.first) this.move(a, info, 'entry', rel, pid);
+        if (!this.first) this.move(a, info, 'entry', rel, pid, this.decider(pid, f, at.index));
         return;
       }
-      if (a.last !== rel) this.move(a, info, a.last, rel, pid);
+      if (a.last !== rel) this.move(a, info, a.last, rel, pid, this.decider(pid, f, at.index));
       a.last = rel;
     });
   }
 
-  private move(a: Activation, info: FnInfo, from: number | 'entry', to: number, pid: number): void {
+  private move(a: Activation, info: FnInfo, from: number | 'entry', to: number, pid: number, decide: Decide): void {
     if (!info.cfg) return;
-    if (allowed(info.cfg, info.marked, from, to)) return;
+    if (allowed(info.cfg, info.marked, from, to, decide)) return;
+    const after = from === 'entry' ? 'the entry' : show(a.fn, info, from);
+    if (allowed(info.cfg, info.marked, from, to)) {
+      const conds = info.cfg.nodes.filter((n) => n.cond !== undefined && decide(n) !== undefined).map((n) => `(${n.cond}) is ${decide(n) ? 'true' : 'false'}`);
+      this.report.add(`branch ${a.fn.name} ${from} ${to}`, `${a.fn.name}: ${show(a.fn, info, to)} follows ${after}, in a branch its frame's own variables say is not taken: ${conds.join(', ')}`, `${this.scenario} pid ${pid}`);
+      return;
+    }
     const what = from === 'entry' ? 'is the first line shown, but the entry does not reach it without another step line'
       : 'follows it, but the displayed C cannot go there without another step line';
-    this.report.add(`move ${a.fn.name} ${from} ${to}`, `${a.fn.name}: ${show(a.fn, info, to)} ${what} (after ${show(a.fn, info, from)})`, `${this.scenario} pid ${pid}`);
+    this.report.add(`move ${a.fn.name} ${from} ${to}`, `${a.fn.name}: ${show(a.fn, info, to)} ${what} (after ${after})`, `${this.scenario} pid ${pid}`);
+  }
+
+  /**
+   * Decides the conditions of the displayed C that read only variables the debugger shows for
+   * the frame (and constants), with the machine's evaluator, as the Variables pane and a watch
+   * would: a line inside a branch those values say is not taken is not a line that runs.
+   */
+  private decider(pid: number, f: KFrame, index: number): Decide {
+    const memo = new Map<number, boolean | undefined>();
+    return (n) => {
+      if (!memo.has(n.id)) memo.set(n.id, this.evalCond(n.cond ?? '', pid, f, index));
+      return memo.get(n.id);
+    };
+  }
+
+  private evalCond(cond: string, pid: number, f: KFrame, index: number): boolean | undefined {
+    const expr = cond.replace(/\b(?:un)?likely \(/g, '(');
+    const toks = expr.split(' ');
+    const locals = f.locals as Record<string, unknown>;
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i];
+      if (!/^[A-Za-z_]\w*$/.test(t) || toks[i - 1] === '->' || toks[i - 1] === '.') continue;
+      if (toks[i + 1] === '(') return undefined;
+      if (/^[A-Z][A-Z0-9_]*$/.test(t)) continue;
+      if (!f.fn.shown.includes(t) || !Object.prototype.hasOwnProperty.call(locals, t)) return undefined;
+    }
+    try {
+      const v = this.m.evaluate(expr, pid, index);
+      if (v.kind === 'int') return v.value !== 0;
+      if (v.kind === 'task') return v.task !== null;
+      if (v.kind === 'object') return v.value !== null;
+      return undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private ended(a: Activation, pid: number): void {

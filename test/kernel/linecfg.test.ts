@@ -314,6 +314,27 @@ notask:
 })`, [['entry', 'create', true], ['create', 'check', true], ['check', 'wake', true], ['check', 'value', true], ['wake', 'check', false]]);
   });
 
+  it('follows only the branch a known condition takes', () => {
+    const f = fn(`
+pid_t kernel_clone(struct kernel_clone_args *args)
+{
+	wake_up_new_task(p);                            @wake
+	if (clone_flags & CLONE_VFORK) {
+		wait_for_vfork_done(p, &vfork);             @vfork_wait
+	}
+	while (timeout)
+		timeout = schedule_timeout(timeout);        @sleep
+	return nr;                                      @ret
+}`);
+    const conds = f.cfg.nodes.filter((n) => n.cond !== undefined).map((n) => n.cond);
+    assert.deepEqual(conds, ['clone_flags & CLONE_VFORK', 'timeout']);
+    const go = (from: string, to: string, vfork?: boolean, timeout?: boolean): boolean =>
+      allowed(f.cfg, f.marked, f.at(from), f.at(to), (n) => (n.cond === 'timeout' ? timeout : vfork));
+    assert.deepEqual([go('wake', 'vfork_wait', false), go('wake', 'vfork_wait', true), go('wake', 'vfork_wait')], [false, true, true]);
+    assert.deepEqual([go('wake', 'ret', false, false), go('wake', 'ret', true, false), go('wake', 'ret', false, true)], [true, false, false]);
+    assert.deepEqual([go('sleep', 'sleep', false, true), go('sleep', 'ret', false, false), go('sleep', 'ret', false, true), go('wake', 'sleep', false, true)], [true, true, false, true]);
+  });
+
   it('knows where an activation may end', () => {
     const f = fn(`
 int f(void)

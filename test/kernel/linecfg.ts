@@ -10,7 +10,10 @@ export interface CfgNode {
   /** First and last 0-based line of the function's text the node covers. */
   first: number;
   last: number;
+  /** For an if or a while, for or do ... while: successor 0 when it holds, 1 when it does not. */
   succ: number[];
+  /** The condition of an if or a loop, as written (tokens joined by spaces). */
+  cond?: string;
 }
 
 export interface LineCfg {
@@ -202,6 +205,7 @@ class Builder {
         this.next();
         const p = this.parens();
         const cond = this.node('cond', tk.line, p.close.line);
+        this.nodes[cond].cond = text(p.inner);
         const then = this.stmt();
         this.link([cond], then.entry);
         if (this.peek()?.t === 'else') {
@@ -216,6 +220,7 @@ class Builder {
         this.next();
         const p = this.parens();
         const head = this.node('loop', tk.line, p.close.line);
+        this.nodes[head].cond = text(p.inner);
         const f = this.loopBody(head, isTrue(p.inner));
         return { entry: head, outs: f.outs };
       }
@@ -224,6 +229,7 @@ class Builder {
         const p = this.parens();
         const head = this.node('loop', tk.line, p.close.line);
         const parts = splitSemis(p.inner);
+        if (parts.length === 3 && parts[1].length > 0) this.nodes[head].cond = text(parts[1]);
         const f = this.loopBody(head, parts.length === 3 && (parts[1].length === 0 || isTrue(parts[1])));
         return { entry: head, outs: f.outs };
       }
@@ -238,6 +244,7 @@ class Builder {
         const p = this.parens();
         const semi = this.expect(';');
         const cond = this.node('loop', w.line, semi.line);
+        if (w.t === 'while') this.nodes[cond].cond = text(p.inner);
         this.link([...body.outs, ...c.continues], cond);
         this.link([cond], body.entry);
         return { entry: body.entry, outs: [...(isTrue(p.inner) ? [] : [cond]), ...c.breaks] };
@@ -317,6 +324,10 @@ class Builder {
   }
 }
 
+function text(toks: Tok[]): string {
+  return toks.map((t) => t.t).join(' ');
+}
+
 function isTrue(inner: Tok[]): boolean {
   const s = inner.map((t) => t.t).join('');
   return s === '1' || s === 'true';
@@ -349,10 +360,16 @@ function touches(n: CfgNode, line: number): boolean {
  * `return` of `if (x) return y;`), but never comes back to it: that would be a step not shown.
  * The same line twice is allowed (a call resumes on its own line to take the result).
  */
-export function allowed(cfg: LineCfg, marked: ReadonlySet<number>, from: number | 'entry', to: number): boolean {
+export function allowed(cfg: LineCfg, marked: ReadonlySet<number>, from: number | 'entry', to: number, decide?: Decide): boolean {
   if (from === to) return true;
-  return search(cfg, marked, from, (n) => touches(n, to), to);
+  return search(cfg, marked, from, (n) => touches(n, to), to, decide);
 }
+
+/**
+ * What a condition node evaluates to where the move is looked at: true, false, or undefined when it
+ * cannot be known (then both branches stay open).
+ */
+export type Decide = (n: CfgNode) => boolean | undefined;
 
 /** Can the activation end (return) from line `from` without passing another step line? */
 export function canReturn(cfg: LineCfg, marked: ReadonlySet<number>, from: number): boolean {
@@ -360,7 +377,7 @@ export function canReturn(cfg: LineCfg, marked: ReadonlySet<number>, from: numbe
   return search(cfg, marked, from, (n) => n.id === cfg.exit || n.id === cfg.close, -1);
 }
 
-function search(cfg: LineCfg, marked: ReadonlySet<number>, from: number | 'entry', goal: (n: CfgNode) => boolean, to: number): boolean {
+function search(cfg: LineCfg, marked: ReadonlySet<number>, from: number | 'entry', goal: (n: CfgNode) => boolean, to: number, decide?: Decide): boolean {
   const start = from === 'entry' ? [cfg.entry] : cfg.byLine.get(from) ?? [];
   // State: node id * 2 + (1 once the path has left the from line).
   const seen = new Set<number>();
@@ -370,7 +387,10 @@ function search(cfg: LineCfg, marked: ReadonlySet<number>, from: number | 'entry
   while (queue.length > 0) {
     const s = queue.shift() as number;
     const left = s & 1;
-    for (const nid of cfg.nodes[s >> 1].succ) {
+    const node = cfg.nodes[s >> 1];
+    const known = decide && node.cond !== undefined && node.succ.length === 2 ? decide(node) : undefined;
+    const next = known === undefined ? node.succ : [node.succ[known ? 0 : 1]];
+    for (const nid of next) {
       const n = cfg.nodes[nid];
       if (goal(n)) return true;
       const onFrom = from !== 'entry' && touches(n, from);
