@@ -60,8 +60,8 @@ function show(fn: AnyFn, info: FnInfo, rel: number | 'entry' | 'return'): string
   return `${fn.file}:${info.base + rel + 1} '${(info.text[rel] ?? '').trim()}'`;
 }
 
-/** One kernel frame from its push to its pop: the line it showed last. */
-interface Activation { fn: AnyFn; last: number }
+/** One kernel frame from its push to its pop: the line it showed last, and whether it was on top. */
+interface Activation { fn: AnyFn; last: number; top: boolean }
 
 type Task = NonNullable<ReturnType<Machine['task']>>;
 
@@ -129,16 +129,24 @@ class Recorder {
         line = fn.lines[f.pc];
       }
       const rel = line - info.base;
+      const top = i === frames.length - 1;
       let a = this.acts.get(f);
       if (!a) {
-        a = { fn, last: rel };
+        a = { fn, last: rel, top };
         this.acts.set(f, a);
         // Frames already on a stack at boot were pushed before anyone could look.
         if (!this.first) this.move(a, info, 'entry', rel, pid, this.decider(pid, f, at.index));
         return;
       }
-      if (a.last !== rel) this.move(a, info, a.last, rel, pid, this.decider(pid, f, at.index));
+      if (a.last !== rel && a.top && !top) {
+        // It has just called a function: the call is on the line it showed.
+        const callee = at.index > 0 ? full[at.index - 1].name : frames[i + 1].fn.name;
+        this.report.add(`call ${fn.name} ${a.last} ${rel}`, `${fn.name}: called ${callee}() from ${show(fn, info, a.last)}, but shows ${show(fn, info, rel)} while it runs`, `${this.scenario} pid ${pid}`);
+      } else if (a.last !== rel) {
+        this.move(a, info, a.last, rel, pid, this.decider(pid, f, at.index));
+      }
       a.last = rel;
+      a.top = top;
     });
   }
 
