@@ -39,8 +39,14 @@ export interface KFrame<L = object> {
   ret: number;
   /** Pointer returned by the last function this frame called (copy_process, find_new_reaper). */
   retp: object | null;
-  /** The local that takes the pointer the callee returns (see Kernel.call), or null. */
+  /** The local that takes what the callee returns (see Kernel.call), or null. */
   into: string | null;
+  /**
+   * The step that made this frame's last call: the line a frame shows while a callee (or the
+   * scenario code it called) runs above it. The frame's pc is where the callee returns, which
+   * need not be the next step.
+   */
+  at: number;
 }
 
 /**

@@ -192,13 +192,15 @@ export class Kernel {
    */
   call<L extends object>(t: task_struct, fn: KFunction<L>, locals: L, into: string | null = null, resume: string | null = null): void {
     const n = t.stack.length;
-    if (n > 0) {
+    // A call from scenario code (a kthread function's msleep) leaves the frame below it alone.
+    if (n > 0 && n > t.vm_base) {
       const caller = t.stack[n - 1];
       // A frame's `into` is null except between such a call and its return (ret clears it).
       if (into !== null) caller.into = into;
+      caller.at = caller.pc - 1;
       if (resume !== null) this.jump(caller, resume);
     }
-    const f: KFrame<L> = { fn, pc: 0, locals, ret: 0, retp: null, into: null };
+    const f: KFrame<L> = { fn, pc: 0, locals, ret: 0, retp: null, into: null, at: 0 };
     t.stack.push(f as unknown as KFrame);
   }
 
