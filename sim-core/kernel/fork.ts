@@ -48,8 +48,8 @@ SYSCALL_DEFINE0(fork)
 		.exit_signal = SIGCHLD,
 	};
 
-	return kernel_clone(&args);                         @call
-}                                                       @ret
+	return kernel_clone(&args);                         @call @ret
+}
 `, viaKernelClone, ['args']);
 
 export const __x64_sys_vfork = kfunc<SysL>('__x64_sys_vfork', 'kernel/fork.c', `
@@ -61,8 +61,8 @@ SYSCALL_DEFINE0(vfork)
 		.exit_signal	= SIGCHLD,
 	};
 
-	return kernel_clone(&args);                         @call
-}                                                       @ret
+	return kernel_clone(&args);                         @call @ret
+}
 `, viaKernelClone, ['args']);
 
 export const __x64_sys_clone = kfunc<SysL>('__x64_sys_clone', 'kernel/fork.c', `
@@ -79,8 +79,8 @@ SYSCALL_DEFINE5(clone, unsigned long, clone_flags, unsigned long, newsp,
 		.tls		= tls,
 	};
 
-	return kernel_clone(&args);                         @call
-}                                                       @ret
+	return kernel_clone(&args);                         @call @ret
+}
 `, viaKernelClone, ['args']);
 
 interface KcL {

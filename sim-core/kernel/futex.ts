@@ -44,8 +44,8 @@ SYSCALL_DEFINE2(clone3, struct clone_args __user *, uargs, size_t, size)
 	if (!clone3_args_valid(&kargs))
 		return -EINVAL;
 
-	return kernel_clone(&kargs);                        @call
-}                                                       @ret
+	return kernel_clone(&kargs);                        @call @ret
+}
 `, {
   // struct clone_args comes from the C library's stack.
   copy: nop,
@@ -87,8 +87,8 @@ SYSCALL_DEFINE6(futex, u32 __user *, uaddr, int, op, u32, val,
 		u32 __user *, uaddr2, u32, val3)
 {
 	/* FUTEX_WAIT: sleep while *uaddr == val. */
-	return do_futex(uaddr, op, val, tp, uaddr2, (unsigned long)utime, val3); @call
-}                                                       @ret
+	return do_futex(uaddr, op, val, tp, uaddr2, (unsigned long)utime, val3); @call @ret
+}
 `, {
   call: (k, t, f) => k.call(t, futex_wait, { ...f.locals }),
   ret: (k, t, f) => {

@@ -186,10 +186,7 @@ int kthreadd(void *unused)
   running: (_k, t) => { t.__state = C.TASK_RUNNING; },
   loop: (k, _t, f) => { if (k.kthread_create_list.length === 0) k.jump(f, 'unlock'); },
   take: (k, _t, f) => { f.locals.create = k.kthread_create_list.shift() ?? null; },
-  create: (k, t, f) => {
-    k.jump(f, 'loop');
-    k.call(t, create_kthread, { create: f.locals.create as kthread_create_info });
-  },
+  create: (k, t, f) => k.call(t, create_kthread, { create: f.locals.create as kthread_create_info }, null, 'loop'),
   unlock: (k, _t, f) => k.jump(f, 'state'),
 });
 
@@ -243,8 +240,8 @@ pid_t kernel_thread(int (*fn)(void *), void *arg, const char *name,
 		.kthread	= 1,
 	};
 
-	return kernel_clone(&args);                         @clone
-}                                                       @ret
+	return kernel_clone(&args);                         @clone @ret
+}
 `, {
   clone: (k, t, f) => {
     const args = cloneArgs(C.CLONE_FS | C.CLONE_FILES | C.CLONE_VM | C.CLONE_UNTRACED, C.SIGCHLD, 'kthread');
@@ -329,6 +326,7 @@ static int kthread(void *_create)
     t.thread.regs = regs;
     t.vm_base = t.stack.length;
     f.pc = f.fn.at.get('threadfn') as number;
+    f.at = f.pc;
   },
   exit: (k, t, f) => k.call(t, kthread_exit, { result: f.locals.ret }),
 }, ['create', 'ret']);

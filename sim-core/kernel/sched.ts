@@ -123,8 +123,9 @@ signed long __sched schedule_timeout(signed long timeout)
 	schedule();                                         @schedule
 	del_timer_sync(&timer.timer);
 
-	timeout = expire - jiffies;                         @out
-	return timeout < 0 ? 0 : timeout;
+	timeout = expire - jiffies;
+ out:
+	return timeout < 0 ? 0 : timeout;                   @out
 }
 `, {
   check: (k, t, f) => {
