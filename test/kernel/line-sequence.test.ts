@@ -346,6 +346,25 @@ int main(void)
 describe('the lines the debugger highlights in kernel frames', function () {
   this.timeout(600_000);
 
+  it('every displayed kernel function reads as C, and each step line is a statement its entry can reach', () => {
+    const problems: string[] = [];
+    for (const fn of kernelCatalog().byName.values()) {
+      let cfg: LineCfg;
+      try {
+        cfg = buildCfg(fn.text, fn.name);
+      } catch (e) {
+        problems.push(`${fn.file}: ${e instanceof Error ? e.message : String(e)}`);
+        continue;
+      }
+      const text = fn.text.split('\n');
+      for (const rel of new Set(relativeLines(fn))) {
+        if (!cfg.byLine.has(rel)) problems.push(`${fn.name}: step line '${text[rel].trim()}' is no statement`);
+        else if (!allowed(cfg, new Set(), 'entry', rel)) problems.push(`${fn.name}: step line '${text[rel].trim()}' cannot be reached from the entry`);
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+
   it('follow the displayed C in every example and in failing forks', () => {
     const report = new Report();
     const examples = exampleFiles().map((f) => ({ name: basename(f), source: readFileSync(f, 'utf8') }));
