@@ -140,6 +140,17 @@ void wait(struct completion *x)
 	} while (!x->done);                             @again
 	x->done--;                                      @dec
 }`, [['schedule', 'again', true], ['again', 'state', true], ['again', 'dec', true], ['schedule', 'dec', false], ['schedule', 'state', false]]);
+    table(`
+void f(void)
+{
+	do {
+		a();                                        @a
+		if (x)
+			break;
+		b();                                        @b
+	} while (0);
+	c();                                            @c
+}`, [['a', 'b', true], ['a', 'c', true], ['b', 'c', true], ['b', 'a', false]]);
   });
 
   it('accepts a goto ladder falling through in reverse order and refuses what it must', () => {

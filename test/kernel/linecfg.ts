@@ -246,7 +246,8 @@ class Builder {
         const cond = this.node('loop', w.line, semi.line);
         if (w.t === 'while') this.nodes[cond].cond = text(p.inner);
         this.link([...body.outs, ...c.continues], cond);
-        this.link([cond], body.entry);
+        // do { ... } while (0), the macro idiom, runs its body once.
+        if (text(p.inner) !== '0') this.link([cond], body.entry);
         return { entry: body.entry, outs: [...(isTrue(p.inner) ? [] : [cond]), ...c.breaks] };
       }
       case 'switch': {
