@@ -82,8 +82,8 @@ class Builder {
 
   constructor(private readonly toks: Tok[], private readonly name: string) {}
 
-  node(kind: CfgNode['kind'], first: number, last: number): number {
-    this.nodes.push({ id: this.nodes.length, kind, first, last, succ: [] });
+  node(kind: CfgNode['kind'], first: number, last: number, cond?: string): number {
+    this.nodes.push({ id: this.nodes.length, kind, first, last, succ: [], cond });
     return this.nodes.length - 1;
   }
 
@@ -111,29 +111,34 @@ class Builder {
   }
 
   /** Consumes a balanced (...) group; returns its tokens without the outer parentheses. */
-  private parens(): { open: Tok; close: Tok; inner: Tok[] } {
-    const open = this.expect('(');
+  private parens(): { close: Tok; inner: Tok[] } {
+    this.expect('(');
     const inner: Tok[] = [];
-    let depth = 1;
-    for (;;) {
+    for (let depth = 1; ;) {
       const t = this.next();
-      if (t.t === '(' || t.t === '[' || t.t === '{') depth++;
-      else if (t.t === ')' || t.t === ']' || t.t === '}') depth--;
-      if (depth === 0) return { open, close: t, inner };
+      depth += nesting(t);
+      if (depth === 0) return { close: t, inner };
       inner.push(t);
     }
   }
 
   /** Tokens up to a depth-0 terminator (consumed); returns the last token. */
   private until(term: string): Tok {
-    let depth = 0;
-    for (;;) {
+    for (let depth = 0; ;) {
       const t = this.next();
       if (depth === 0 && t.t === term) return t;
-      if (t.t === '(' || t.t === '[' || t.t === '{') depth++;
-      else if (t.t === ')' || t.t === ']' || t.t === '}') depth--;
+      depth += nesting(t);
       if (depth < 0) this.fail(`unbalanced '${t.t}'`, t);
     }
+  }
+
+  /** Parses one statement as the body of a loop or a switch, with its break/continue context. */
+  private inside(kind: Ctx['kind']): [Frag, Ctx] {
+    const c: Ctx = { kind, breaks: [], continues: [], cases: [], hasDefault: false };
+    this.ctx.push(c);
+    const body = this.stmt();
+    this.ctx.pop();
+    return [body, c];
   }
 
   /** The whole function: header up to the body's first brace, then the body. */
@@ -186,10 +191,7 @@ class Builder {
 
   /** The body of a loop whose head (condition) is `head`: back edges to it, breaks leave. */
   private loopBody(head: number, infinite: boolean): Frag {
-    const c: Ctx = { kind: 'loop', breaks: [], continues: [], cases: [], hasDefault: false };
-    this.ctx.push(c);
-    const body = this.stmt();
-    this.ctx.pop();
+    const [body, c] = this.inside('loop');
     this.link([head], body.entry);
     this.link([...body.outs, ...c.continues], head);
     return { entry: head, outs: [...(infinite ? [] : [head]), ...c.breaks] };
@@ -204,8 +206,7 @@ class Builder {
       case 'if': {
         this.next();
         const p = this.parens();
-        const cond = this.node('cond', tk.line, p.close.line);
-        this.nodes[cond].cond = text(p.inner);
+        const cond = this.node('cond', tk.line, p.close.line, text(p.inner));
         const then = this.stmt();
         this.link([cond], then.entry);
         if (this.peek()?.t === 'else') {
@@ -219,32 +220,23 @@ class Builder {
       case 'while': {
         this.next();
         const p = this.parens();
-        const head = this.node('loop', tk.line, p.close.line);
-        this.nodes[head].cond = text(p.inner);
-        const f = this.loopBody(head, isTrue(p.inner));
-        return { entry: head, outs: f.outs };
+        return this.loopBody(this.node('loop', tk.line, p.close.line, text(p.inner)), isTrue(p.inner));
       }
       case 'for': {
         this.next();
         const p = this.parens();
-        const head = this.node('loop', tk.line, p.close.line);
         const parts = splitSemis(p.inner);
-        if (parts.length === 3 && parts[1].length > 0) this.nodes[head].cond = text(parts[1]);
-        const f = this.loopBody(head, parts.length === 3 && (parts[1].length === 0 || isTrue(parts[1])));
-        return { entry: head, outs: f.outs };
+        const cond = parts.length === 3 && parts[1].length > 0 ? text(parts[1]) : undefined;
+        return this.loopBody(this.node('loop', tk.line, p.close.line, cond), parts.length === 3 && (cond === undefined || isTrue(parts[1])));
       }
       case 'do': {
         this.next();
-        const c: Ctx = { kind: 'loop', breaks: [], continues: [], cases: [], hasDefault: false };
-        this.ctx.push(c);
-        const body = this.stmt();
-        this.ctx.pop();
+        const [body, c] = this.inside('loop');
         const w = this.next();
         if (!/^while/.test(w.t)) this.fail(`expected 'while' after a do body, found '${w.t}'`, w);
         const p = this.parens();
         const semi = this.expect(';');
-        const cond = this.node('loop', w.line, semi.line);
-        if (w.t === 'while') this.nodes[cond].cond = text(p.inner);
+        const cond = this.node('loop', w.line, semi.line, w.t === 'while' ? text(p.inner) : undefined);
         this.link([...body.outs, ...c.continues], cond);
         // do { ... } while (0), the macro idiom, runs its body once.
         if (text(p.inner) !== '0') this.link([cond], body.entry);
@@ -254,10 +246,7 @@ class Builder {
         this.next();
         const p = this.parens();
         const head = this.node('switch', tk.line, p.close.line);
-        const c: Ctx = { kind: 'switch', breaks: [], continues: [], cases: [], hasDefault: false };
-        this.ctx.push(c);
-        const body = this.stmt();
-        this.ctx.pop();
+        const [body, c] = this.inside('switch');
         for (const k of c.cases) this.link([head], k);
         if (c.cases.length === 0) this.link([head], body.entry);
         return { entry: head, outs: [...body.outs, ...c.breaks, ...(c.hasDefault ? [] : [head])] };
@@ -313,9 +302,7 @@ class Builder {
       const p = this.parens();
       const after = this.peek();
       if (after && (after.t === '{' || (LOOP_MACRO.test(tk.t) && after.t !== ';'))) {
-        const head = this.node('loop', tk.line, p.close.line);
-        const f = this.loopBody(head, false);
-        return { entry: head, outs: f.outs };
+        return this.loopBody(this.node('loop', tk.line, p.close.line), false);
       }
       this.i = save;
     }
@@ -323,6 +310,10 @@ class Builder {
     const n = this.node('stmt', tk.line, end.line);
     return { entry: n, outs: [n] };
   }
+}
+
+function nesting(t: Tok): number {
+  return t.t === '(' || t.t === '[' || t.t === '{' ? 1 : t.t === ')' || t.t === ']' || t.t === '}' ? -1 : 0;
 }
 
 function text(toks: Tok[]): string {
@@ -338,8 +329,7 @@ function splitSemis(inner: Tok[]): Tok[][] {
   const parts: Tok[][] = [[]];
   let depth = 0;
   for (const t of inner) {
-    if (t.t === '(') depth++;
-    else if (t.t === ')') depth--;
+    depth += nesting(t);
     if (t.t === ';' && depth === 0) parts.push([]);
     else parts[parts.length - 1].push(t);
   }
@@ -446,20 +436,15 @@ export const COPY_PROCESS_ORDER: Key[] = [
 ];
 
 /** copy_process's cleanup labels in Linux 6.x's order, and the label each failing call jumps to. */
-const LADDER = [
-  'bad_fork_cancel_cgroup', 'bad_fork_put_pidfd', 'bad_fork_free_pid', 'bad_fork_cleanup_thread', 'bad_fork_cleanup_io',
-  'bad_fork_cleanup_namespaces', 'bad_fork_cleanup_mm', 'bad_fork_cleanup_signal', 'bad_fork_cleanup_sighand',
-  'bad_fork_cleanup_fs', 'bad_fork_cleanup_files', 'bad_fork_cleanup_semundo', 'bad_fork_cleanup_security',
-  'bad_fork_cleanup_audit', 'bad_fork_cleanup_perf', 'bad_fork_cleanup_policy', 'bad_fork_cleanup_delayacct',
-  'bad_fork_cleanup_count', 'bad_fork_free', 'fork_out',
-];
+const LADDER = ['cancel_cgroup', 'put_pidfd', 'free_pid', 'cleanup_thread', 'cleanup_io', 'cleanup_namespaces', 'cleanup_mm',
+  'cleanup_signal', 'cleanup_sighand', 'cleanup_fs', 'cleanup_files', 'cleanup_semundo', 'cleanup_security', 'cleanup_audit',
+  'cleanup_perf', 'cleanup_policy', 'cleanup_delayacct', 'cleanup_count', 'free'].map((l) => `bad_fork_${l}`).concat('fork_out');
+/** [call, label, whether the model must show it (the failures it can have)]. */
 const GOTO_AFTER: ReadonlyArray<[call: string, label: string, required: boolean]> = [
-  ['copy_creds', 'bad_fork_free', false], ['is_rlimit_overlimit', 'bad_fork_cleanup_count', true],
-  ['sched_fork', 'bad_fork_cleanup_policy', false], ['copy_semundo', 'bad_fork_cleanup_security', false],
-  ['copy_files', 'bad_fork_cleanup_semundo', false], ['copy_fs', 'bad_fork_cleanup_files', false],
-  ['copy_sighand', 'bad_fork_cleanup_fs', false], ['copy_signal', 'bad_fork_cleanup_sighand', false],
-  ['copy_mm', 'bad_fork_cleanup_signal', true], ['copy_namespaces', 'bad_fork_cleanup_mm', false],
-  ['copy_io', 'bad_fork_cleanup_namespaces', false], ['copy_thread', 'bad_fork_cleanup_io', false],
+  ['copy_creds', 'bad_fork_free', false], ['is_rlimit_overlimit', 'bad_fork_cleanup_count', true], ['sched_fork', 'bad_fork_cleanup_policy', false],
+  ['copy_semundo', 'bad_fork_cleanup_security', false], ['copy_files', 'bad_fork_cleanup_semundo', false], ['copy_fs', 'bad_fork_cleanup_files', false],
+  ['copy_sighand', 'bad_fork_cleanup_fs', false], ['copy_signal', 'bad_fork_cleanup_sighand', false], ['copy_mm', 'bad_fork_cleanup_signal', true],
+  ['copy_namespaces', 'bad_fork_cleanup_mm', false], ['copy_io', 'bad_fork_cleanup_namespaces', false], ['copy_thread', 'bad_fork_cleanup_io', false],
   ['alloc_pid', 'bad_fork_cleanup_thread', true],
 ];
 
