@@ -13,7 +13,7 @@ import { relativeLines } from '../../sim-core/kernel/frame';
 import { kernelCatalog } from '../../sim-core/machine/sources';
 import type { KEvent, Machine, MachineSettings, RunMode } from '../../sim-core/machine-types';
 import { exampleFiles } from '../fidelity/simulated';
-import { allowed, buildCfg, call, canReturn, COPY_PROCESS_ORDER, ladderProblems, orderProblems, type Decide, type LineCfg } from './linecfg';
+import { allowed, buildCfg, call, canReturn, COPY_PROCESS_ORDER, ladderProblems, orderProblems, type CfgNode, type Decide, type LineCfg } from './linecfg';
 
 type AnyFn = KFunction<object>;
 
@@ -59,6 +59,9 @@ function show(fn: AnyFn, info: FnInfo, rel: number | 'entry' | 'return'): string
   if (rel === 'return') return `the return of ${fn.name}()`;
   return `${fn.file}:${info.base + rel + 1} '${(info.text[rel] ?? '').trim()}'`;
 }
+
+/** Decides conditions for one move, and says what it read. */
+type Decider = Decide & { explain: (n: CfgNode) => string };
 
 /** One kernel frame from its push to its pop: the line it showed last, and whether it was on top. */
 interface Activation { fn: AnyFn; last: number; top: boolean }
@@ -150,12 +153,15 @@ class Recorder {
     });
   }
 
-  private move(a: Activation, info: FnInfo, from: number | 'entry', to: number, pid: number, decide: Decide): void {
+  private move(a: Activation, info: FnInfo, from: number | 'entry', to: number, pid: number, decide: Decider): void {
     if (!info.cfg) return;
     if (allowed(info.cfg, info.marked, from, to, decide)) return;
     const after = from === 'entry' ? 'the entry' : show(a.fn, info, from);
     if (allowed(info.cfg, info.marked, from, to)) {
-      const conds = info.cfg.nodes.filter((n) => n.cond !== undefined && decide(n) !== undefined).map((n) => `(${n.cond}) is ${decide(n) ? 'true' : 'false'}`);
+      // The decided conditions on the way, with the values they read.
+      const cfg = info.cfg;
+      const conds = cfg.nodes.filter((n) => n.cond !== undefined && decide(n) !== undefined && n.first !== to
+        && allowed(cfg, info.marked, from, n.first) && allowed(cfg, info.marked, n.first, to)).map((n) => decide.explain(n));
       this.report.add(`branch ${a.fn.name} ${from} ${to}`, `${a.fn.name}: ${show(a.fn, info, to)} follows ${after}, in a branch its frame's own variables say is not taken: ${conds.join(', ')}`, `${this.scenario} pid ${pid}`);
       return;
     }
@@ -169,12 +175,18 @@ class Recorder {
    * the frame (and constants), with the machine's evaluator, as the Variables pane and a watch
    * would: a line inside a branch those values say is not taken is not a line that runs.
    */
-  private decider(pid: number, f: KFrame, index: number): Decide {
+  private decider(pid: number, f: KFrame, index: number): Decider {
     const memo = new Map<number, boolean | undefined>();
-    return (n) => {
+    const decide = (n: CfgNode): boolean | undefined => {
       if (!memo.has(n.id)) memo.set(n.id, this.evalCond(n.cond ?? '', pid, f, index));
       return memo.get(n.id);
     };
+    const explain = (n: CfgNode): string => {
+      const names = [...new Set((n.cond ?? '').split(' ').filter((t) => f.fn.shown.includes(t)))];
+      const values = names.map((v) => { try { return `${v} = ${this.m.format(this.m.evaluate(v, pid, index))}`; } catch { return v; } });
+      return `(${n.cond}) is ${decide(n) ? 'true' : 'false'} with ${values.join(', ')}`;
+    };
+    return Object.assign(decide, { explain });
   }
 
   private evalCond(cond: string, pid: number, f: KFrame, index: number): boolean | undefined {
