@@ -54,9 +54,8 @@ class Report {
   }
 }
 
-function show(fn: AnyFn, info: FnInfo, rel: number | 'entry' | 'return'): string {
-  if (rel === 'entry') return `the entry of ${fn.name}()`;
-  if (rel === 'return') return `the return of ${fn.name}()`;
+/** A line of a function as the editor shows it: file:line and its text. */
+function show(fn: AnyFn, info: FnInfo, rel: number): string {
   return `${fn.file}:${info.base + rel + 1} '${(info.text[rel] ?? '').trim()}'`;
 }
 
@@ -156,7 +155,7 @@ class Recorder {
   private move(a: Activation, info: FnInfo, from: number | 'entry', to: number, pid: number, decide: Decider): void {
     if (!info.cfg) return;
     if (allowed(info.cfg, info.marked, from, to, decide)) return;
-    const after = from === 'entry' ? 'the entry' : show(a.fn, info, from);
+    const after = from === 'entry' ? `the entry of ${a.fn.name}()` : show(a.fn, info, from);
     if (allowed(info.cfg, info.marked, from, to)) {
       // The decided conditions on the way, with the values they read.
       const cfg = info.cfg;
@@ -252,7 +251,7 @@ function stepScenario(s: Scenario, report: Report): { stops: number; end: string
   const note = (events: KEvent[]): void => {
     for (const e of events) if (e.kind === 'fork-failed') failures.push(`${e.errno} ${e.limit}`);
   };
-  while (s.skipWhile?.(machine)) note(machine.run({ kind: 'continue' }, 100).events);
+  while (s.skipWhile?.(machine) && !machine.exitStatus().finished) note(machine.run({ kind: 'continue' }, 100).events);
   const rec = new Recorder(machine, s.name, report);
   rec.look();
   let pid = machine.tasks().find((t) => !t.kthread && t.pid > 2)?.pid ?? 1;
