@@ -62,7 +62,7 @@ __latent_entropy struct task_struct *copy_process(
 	p = dup_task_struct(current, node);                 @dup
 	if (!p)
 		goto fork_out;
-	p->flags &= ~PF_KTHREAD;                            @kthread
+	p->flags &= ~PF_KTHREAD;
 	if (args->kthread)
 		p->flags |= PF_KTHREAD;
 	p->clear_child_tid = (clone_flags & CLONE_CHILD_CLEARTID) ? args->child_tid : NULL;
@@ -202,14 +202,15 @@ fork_out:
     f.locals.retval = -C.ENOMEM;
     k.call(t, dup_task_struct, { orig: t, tsk: null, kthread: f.locals.args.kthread }, 'p');
   },
-  kthread: (k, _t, f) => {
+  // The lines between dup_task_struct and copy_creds run first (dup cannot fail here).
+  creds: (k, t, f) => {
     const p = child(f);
     k.forking.push(p);
     if (f.locals.args.kthread) p.flags |= C.PF_KTHREAD;
     else p.flags &= ~C.PF_KTHREAD;
     p.clear_child_tid = f.locals.clone_flags & C.CLONE_CHILD_CLEARTID ? f.locals.args.child_tid : 0;
+    k.call(t, copy_creds, { p, clone_flags: f.locals.clone_flags }, 'retval');
   },
-  creds: (k, t, f) => k.call(t, copy_creds, { p: child(f), clone_flags: f.locals.clone_flags }, 'retval'),
   nproc: (k, t, f) => {
     f.locals.retval = -C.EAGAIN;
     const p = child(f);
@@ -230,19 +231,21 @@ fork_out:
     p.utime = p.stime = 0;
     if (f.locals.args.kthread) set_kthread_struct(p, f.locals.args);
   },
+  // retval takes the results of copy_creds, sched_fork (after the -EAGAIN above) and copy_mm
+  // (which can fail); the copies between return 0 into a retval that already holds 0.
   sched: (k, t, f) => k.call(t, sched_fork, { clone_flags: f.locals.clone_flags, p: child(f) }, 'retval'),
   // SysV semaphore undo lists are shared with CLONE_SYSVSEM and otherwise empty.
   semundo: nop,
-  files: (k, t, f) => k.call(t, copy_files, { clone_flags: f.locals.clone_flags, tsk: child(f) }, 'retval'),
-  fs: (k, t, f) => k.call(t, copy_fs, { clone_flags: f.locals.clone_flags, tsk: child(f) }, 'retval'),
-  sighand: (k, t, f) => k.call(t, copy_sighand, { clone_flags: f.locals.clone_flags, tsk: child(f) }, 'retval'),
-  signal: (k, t, f) => k.call(t, copy_signal, { clone_flags: f.locals.clone_flags, tsk: child(f) }, 'retval'),
+  files: (k, t, f) => k.call(t, copy_files, { clone_flags: f.locals.clone_flags, tsk: child(f) }),
+  fs: (k, t, f) => k.call(t, copy_fs, { clone_flags: f.locals.clone_flags, tsk: child(f) }),
+  sighand: (k, t, f) => k.call(t, copy_sighand, { clone_flags: f.locals.clone_flags, tsk: child(f) }),
+  signal: (k, t, f) => k.call(t, copy_signal, { clone_flags: f.locals.clone_flags, tsk: child(f) }),
   mm: (k, t, f) => k.call(t, copy_mm, { clone_flags: f.locals.clone_flags, tsk: child(f), oldmm: null, mm: null }, 'retval'),
   // copy_mm's -ENOMEM (no memory for the copy).
   mm_check: (k, _t, f) => {
     if (f.locals.retval !== 0) { f.locals.limit = 'memory'; k.jump(f, 'cleanup_signal'); }
   },
-  thread: (k, t, f) => k.call(t, copy_thread, { p: child(f), args: f.locals.args }, 'retval'),
+  thread: (k, t, f) => k.call(t, copy_thread, { p: child(f), args: f.locals.args }),
   alloc_pid: (k, t) => k.call(t, alloc_pid, { nr: 0, tries: 0 }, 'pid'),
   pid_check: (k, _t, f) => {
     if (f.locals.pid < 0) {

@@ -254,8 +254,12 @@ static int copy_mm(unsigned long clone_flags, struct task_struct *tsk)
     const old = f.locals.oldmm as mm_struct;
     if (f.locals.clone_flags & C.CLONE_VM) { old.mm_users++; f.locals.mm = old; f.locals.tsk.mm = f.locals.tsk.active_mm = old; k.jump(f, 'set'); }
   },
-  dup: (k, t, f) => k.call(t, dup_mm, { tsk: f.locals.tsk, oldmm: f.locals.oldmm as mm_struct, mm: null }, 'mm'),
-  nomem: (k, t, f) => { if (f.locals.mm === null) k.ret(t, -C.ENOMEM); },
+  dup: (k, t, f) => k.call(t, dup_mm, { tsk: f.locals.tsk, oldmm: f.locals.oldmm as mm_struct, mm: null }),
+  nomem: (k, t, f) => {
+    const mm = f.retp as mm_struct | null;
+    f.locals.mm = mm;
+    if (mm === null) k.ret(t, -C.ENOMEM);
+  },
   set: (_k, _t, f) => {
     const mm = f.locals.mm as mm_struct;
     f.locals.tsk.mm = mm;
