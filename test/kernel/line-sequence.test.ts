@@ -1,8 +1,9 @@
 // Every line the debugger highlights in a kernel frame is one the displayed C can reach from the
-// line highlighted before it: every example is stepped at kernel granularity, every kernel frame of
-// every task is followed from its push to its pop, and each move is checked against the graph of
-// the function's displayed text (test/kernel/linecfg.ts). The displayed copy_process, do_exit and
-// do_wait are also checked against the order of Linux 6.x.
+// line highlighted before it: every example is stepped at kernel granularity with a slice of one
+// step, so that every step point of every task is a stop; every kernel frame of every task is
+// followed from its push to its pop, and each move is checked against the graph of the function's
+// displayed text (test/kernel/linecfg.ts), with the conditions the frame's shown variables decide.
+// The displayed copy_process, do_exit and do_wait are also checked against Linux 6.x's order.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
