@@ -108,7 +108,7 @@ struct task_struct *kthread_create_on_node(int (*threadfn)(void *data),
 
 	wake_up_process(kthreadd_task);                     @wake
 	/* Killable: the OOM killer may pick us while kthreadd works. */
-	if (unlikely(wait_for_completion_killable(&done))) { @wait
+	if (unlikely(wait_for_completion_killable(&done))) { @wait @killed
 		/* kthreadd will see create->done == NULL and clean up. */
 		return ERR_PTR(-EINTR);
 	}
@@ -126,9 +126,11 @@ struct task_struct *kthread_create_on_node(int (*threadfn)(void *data),
   queue: (k, _t, f) => { k.kthread_create_list.push(f.locals.create as kthread_create_info); },
   wake: (k, t) => { if (k.kthreadd_task) k.wake_up_process(k.kthreadd_task, t); },
   wait: (k, t, f) => k.call(t, wait_for_completion, { x: (f.locals.create as kthread_create_info).done as completion, state: C.TASK_KILLABLE }),
+  killed: (k, t, f) => {
+    if (f.ret < 0) { (f.locals.create as kthread_create_info).done = null; k.ret(t, -C.EINTR); }
+  },
   result: (k, t, f) => {
     const c = f.locals.create as kthread_create_info;
-    if (f.ret < 0) { c.done = null; k.ret(t, -C.EINTR); return; }
     if (!c.result) k.ret(t, c.error || -C.ENOMEM);
   },
   ret: (k, t, f) => {

@@ -154,14 +154,14 @@ void msleep(unsigned int msecs)
 	while (timeout) {                                   @loop
 		__set_current_state(TASK_UNINTERRUPTIBLE);      @state
 		timeout = schedule_timeout(timeout);            @sleep
-	}                                                   @again
+	}
 }                                                       @ret
 `, {
   init: (_k, _t, f) => { f.locals.timeout = Math.ceil((f.locals.msecs * HZ) / 1000) + 1; },
   loop: (k, _t, f) => { if (f.locals.timeout <= 0) k.jump(f, 'ret'); },
   state: (_k, t) => { t.__state = C.TASK_UNINTERRUPTIBLE; },
-  sleep: (k, t, f) => { k.call(t, schedule_timeout, { timeout: f.locals.timeout, expire: 0 }); },
-  again: (k, _t, f) => { f.locals.timeout = f.ret; k.jump(f, 'loop'); },
+  // The result goes into timeout and the loop's test runs next.
+  sleep: (k, t, f) => k.call(t, schedule_timeout, { timeout: f.locals.timeout, expire: 0 }, 'timeout', 'loop'),
   ret: ret0,
 }, ['msecs', 'timeout']);
 
@@ -178,8 +178,8 @@ SYSCALL_DEFINE2(nanosleep, struct __kernel_timespec __user *, rqtp,
 	hrtimer_set_expires_range_ns(&t.timer, timespec64_to_ktime(tu), 0); @arm
 	set_current_state(TASK_INTERRUPTIBLE|TASK_FREEZABLE); @state
 	hrtimer_sleeper_start_expires(&t, mode);
-	if (likely(t.task))
-		schedule();                                     @schedule
+	if (likely(t.task))                                 @schedule
+		schedule();
 	__set_current_state(TASK_RUNNING);                  @woken
 	if (!t.task)
 		return 0;
