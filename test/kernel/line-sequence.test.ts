@@ -273,8 +273,8 @@ function stepScenario(s: Scenario, report: Report): { stops: number; end: string
 
 const TWO_CPUS = ['threads-exit-group.kproc', 'exec-multithreaded.kproc', 'leader-exits-first.kproc', 'orphan.kproc', 'subreaper.kproc', 'producer-consumer.kproc'];
 
-/** Failing forks the examples do not all show: pid_max reached, RLIMIT_NPROC, no memory left. */
-const FAILING_FORKS: Scenario[] = [
+/** Failing forks the examples do not all show (pid_max reached, RLIMIT_NPROC, no memory left), and error returns. */
+const FAILING: Scenario[] = [
   {
     name: 'fork-fails-at-alloc_pid.kproc',
     settings: { pidMax: 301 },
@@ -283,11 +283,9 @@ const FAILING_FORKS: Scenario[] = [
     skipWhile: (m) => m.globals().last_pid < 296,
     // Then init reaps some 300 zombies, each wait4 walking all of its children: not looked at.
     lookAfterFailure: 3000,
+    // The children exit at once but are not reaped: their zombies hold every pid up to pid_max.
     source: `#include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
-#include <sys/wait.h>
-/* Children exit at once but are not reaped: their zombies hold every pid up to pid_max. */
 int main(void)
 {
     for (int i = 0; i < 400; i++) {
@@ -299,7 +297,6 @@ int main(void)
             break;
         }
     }
-    /* init reaps the zombies. */
     return 0;
 }
 `,
@@ -307,23 +304,15 @@ int main(void)
   {
     name: 'fork-fails-at-rlimit.kproc',
     fails: 'EAGAIN RLIMIT_NPROC',
-    source: `#include <stdio.h>
-#include <sys/resource.h>
+    source: `#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 int main(void)
 {
     struct rlimit rl = { 2, 2 };
     setrlimit(RLIMIT_NPROC, &rl);
-    for (int i = 0; i < 3; i++) {
-        pid_t c = fork();
-        if (c == 0) {
-            sleep(1);
-            _exit(0);
-        }
-        if (c < 0)
-            printf("fork %d failed\\n", i);
-    }
+    for (int i = 0; i < 3; i++)
+        if (fork() == 0) { sleep(1); _exit(0); }
     while (wait(NULL) > 0)
         ;
     return 0;
@@ -333,22 +322,51 @@ int main(void)
   {
     name: 'fork-fails-with-enomem.kproc',
     fails: 'ENOMEM memory',
-    source: `#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
+    source: `#include <stdlib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 int main(void)
 {
     char *big[12];
     for (int i = 0; i < 12; i++)
         big[i] = malloc(1 << 20);
-    pid_t c = fork();
-    if (c < 0)
-        perror("fork");
-    if (c == 0)
+    if (fork() == 0)
         _exit(0);
     while (wait(NULL) > 0)
         ;
+    return 0;
+}
+`,
+  },
+  {
+    name: 'error-returns.kproc',
+    source: `#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(void)
+{
+    struct rlimit rl;
+    char *argv[] = { "nothing", NULL };
+    pid_t c = fork();
+    if (c == 0) { execvp("/no/such/program", argv); sleep(1); _exit(3); }
+    waitpid(-1, NULL, WNOHANG);          /* the child runs: 0 */
+    waitpid(c + 100, NULL, 0);           /* ECHILD */
+    kill(c + 100, SIGTERM);              /* ESRCH */
+    kill(c, 0);
+    setpgid(c + 100, 0);                 /* ESRCH */
+    getpgid(c + 100);
+    getsid(c + 100);
+    setsid();
+    setsid();                            /* EPERM: already a session leader */
+    prctl(PR_SET_PDEATHSIG, 99, 0, 0, 0); /* EINVAL */
+    signal(SIGKILL, SIG_IGN);            /* EINVAL */
+    nice(5);
+    sched_yield();
+    getrlimit(RLIMIT_NPROC, &rl);
+    waitpid(c, NULL, 0);
+    wait(NULL);                          /* ECHILD */
     return 0;
 }
 `,
@@ -377,14 +395,14 @@ describe('the lines the debugger highlights in kernel frames', function () {
     assert.deepEqual(problems, []);
   });
 
-  it('follow the displayed C in every example and in failing forks', () => {
+  it('follow the displayed C in every example, in failing forks and in error returns', () => {
     const report = new Report();
     const examples = exampleFiles().map((f) => ({ name: basename(f), source: readFileSync(f, 'utf8') }));
     const scenarios: Scenario[] = [
       ...examples,
       // Tasks that exit, reap and reparent on two CPUs at once: their steps interleave otherwise.
       ...examples.filter((e) => TWO_CPUS.includes(e.name)).map((e) => ({ ...e, name: `${e.name} on 2 CPUs`, settings: { cpus: 2 } })),
-      ...FAILING_FORKS,
+      ...FAILING,
     ];
     const runs: string[] = [];
     for (const s of scenarios) {
