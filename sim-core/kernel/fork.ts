@@ -1,6 +1,6 @@
-// kernel/fork.c: the syscall entries, kernel_clone and copy_process, in the order Linux 6.x runs
-// them. copy_process is in copy-process.ts, the helpers it calls (dup_task_struct, copy_files,
-// copy_mm...) in copy.ts.
+// kernel/fork.c: the syscall entries, kernel_clone and wait_for_vfork_done, in the order Linux 6.x
+// runs them. copy_process is in copy-process.ts, the helpers it calls (dup_task_struct,
+// copy_files, copy_mm...) in copy.ts.
 
 import * as C from './consts';
 import { retCallee, ret0, kfunc, type KFunction, type StepHandler } from './frame';
@@ -200,6 +200,5 @@ static int wait_for_vfork_done(struct task_struct *child,
   },
   ret: ret0,
 }, ['child']);
-
 
 export { copy_process, cpInit, pd_tid_addr, type CpL } from './copy-process';
