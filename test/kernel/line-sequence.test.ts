@@ -14,12 +14,12 @@ import { relativeLines } from '../../sim-core/kernel/frame';
 import { kernelCatalog } from '../../sim-core/machine/sources';
 import type { KEvent, Machine, MachineSettings, RunMode } from '../../sim-core/machine-types';
 import { exampleFiles } from '../fidelity/simulated';
-import { allowed, buildCfg, call, canReturn, COPY_PROCESS_ORDER, ladderProblems, orderProblems, type CfgNode, type Decide, type LineCfg } from './linecfg';
+import { allowed, buildCfg, call, canReturn, cleanC, COPY_PROCESS_ORDER, ladderProblems, orderProblems, type CfgNode, type Decide, type LineCfg } from './linecfg';
 
 type AnyFn = KFunction<object>;
 
-/** A function's graph, its step lines and where its text starts in its file. */
-interface FnInfo { cfg: LineCfg | null; marked: Set<number>; base: number; text: string[] }
+/** A function's graph, its step lines, where its text starts in its file and its first cleanup label. */
+interface FnInfo { cfg: LineCfg | null; marked: Set<number>; base: number; text: string[]; ladder: number }
 
 const infos = new Map<AnyFn, FnInfo>();
 
@@ -34,7 +34,8 @@ function infoOf(fn: AnyFn, report: Report): FnInfo {
   } catch (e) {
     report.add(`text ${fn.name}`, `${fn.name} (${fn.file}): the displayed C cannot be read: ${e instanceof Error ? e.message : String(e)}`, '');
   }
-  i = { cfg, marked: new Set(relativeLines(fn)), base, text: fn.text.split('\n') };
+  const ladder = cleanC(fn.text).findIndex((l) => /^\s*(bad_fork_\w+|fork_out):/.test(l));
+  i = { cfg, marked: new Set(relativeLines(fn)), base, text: fn.text.split('\n'), ladder: ladder < 0 ? Infinity : ladder };
   infos.set(fn, i);
   return i;
 }
@@ -63,8 +64,8 @@ function show(fn: AnyFn, info: FnInfo, rel: number): string {
 /** Decides conditions for one move, and says what it read. */
 type Decider = Decide & { explain: (n: CfgNode) => string };
 
-/** One kernel frame from its push to its pop: the line it showed last, and whether it was on top. */
-interface Activation { fn: AnyFn; last: number; top: boolean }
+/** One kernel frame from its push to its pop: the line it showed last, whether it was on top, the cleanup lines it showed. */
+interface Activation { fn: AnyFn; last: number; top: boolean; ladder?: Set<number> }
 
 type Task = NonNullable<ReturnType<Machine['task']>>;
 
@@ -78,6 +79,8 @@ class Recorder {
   /** Per task: the frames seen at the last look, and the pcs they had. */
   private readonly seen = new Map<Task, { frames: KFrame[]; pcs: number[] }>();
   private first = true;
+  /** The most lines of copy_process's cleanup ladder one activation showed (a failing fork unwinding). */
+  ladderShown = 0;
 
   constructor(private readonly m: Machine, private readonly scenario: string, private readonly report: Report) {}
 
@@ -150,6 +153,11 @@ class Recorder {
       }
       a.last = rel;
       a.top = top;
+      if (rel >= info.ladder) {
+        a.ladder ??= new Set();
+        a.ladder.add(rel);
+        this.ladderShown = Math.max(this.ladderShown, a.ladder.size);
+      }
     });
   }
 
@@ -243,7 +251,7 @@ interface Scenario {
 const MAX_STOPS = 60_000;
 
 /** Steps the scenario at kernel granularity, one step point per stop, looking at every stop. */
-function stepScenario(s: Scenario, report: Report): { stops: number; end: string; failures: string[] } {
+function stepScenario(s: Scenario, report: Report): { stops: number; end: string; failures: string[]; ladder: number } {
   const { machine, diagnostics } = boot({ file: `/scenarios/${s.name}`, source: s.source, settings: s.settings });
   if (!machine) throw new Error(`${s.name}: ${diagnostics.map((d) => d.message).join('; ')}`);
   // As the debug adapter does at launch: the displayed files are assembled before the first stop.
@@ -265,10 +273,11 @@ function stepScenario(s: Scenario, report: Report): { stops: number; end: string
     note(stop.events);
     rec.look();
     if (stop.pid !== undefined && stop.reason === 'step') pid = stop.pid;
-    if (['exited', 'deadlock', 'budget', 'panic'].includes(stop.reason)) return { stops, end: stop.reason, failures };
-    if (failures.length > 0 && s.lookAfterFailure !== undefined && ++after > s.lookAfterFailure) return { stops, end: `cut ${s.lookAfterFailure} stops after the failing fork`, failures };
+    const ladder = rec.ladderShown;
+    if (['exited', 'deadlock', 'budget', 'panic'].includes(stop.reason)) return { stops, end: stop.reason, failures, ladder };
+    if (failures.length > 0 && s.lookAfterFailure !== undefined && ++after > s.lookAfterFailure) return { stops, end: `cut ${s.lookAfterFailure} stops after the failing fork`, failures, ladder };
   }
-  return { stops, end: `cut after ${MAX_STOPS} stops`, failures };
+  return { stops, end: `cut after ${MAX_STOPS} stops`, failures, ladder: rec.ladderShown };
 }
 
 const TWO_CPUS = ['threads-exit-group.kproc', 'exec-multithreaded.kproc', 'leader-exits-first.kproc', 'orphan.kproc', 'subreaper.kproc', 'producer-consumer.kproc'];
@@ -410,6 +419,8 @@ describe('the lines the debugger highlights in kernel frames', function () {
       runs.push(`${s.name}: ${r.stops} stops, ${r.end}${r.failures.length ? `, forks failed: ${[...new Set(r.failures)].join(', ')}` : ''}`);
       // A run that stops early (or never gets going) would check nothing.
       if (r.stops < 100 || ['deadlock', 'panic', 'budget'].includes(r.end)) report.add(`run ${s.name}`, `${s.name}: the run ended with ${r.end} after ${r.stops} stops`, '');
+      // A failing fork unwinds visibly: its cleanup ladder is stepped, not done in one line.
+      if (s.fails && r.ladder < 3) report.add(`ladder ${s.name}`, `${s.name}: the failing fork shows ${r.ladder} line(s) of copy_process's cleanup ladder (at least 3: a label's cleanup, bad_fork_free, the return)`, '');
       if (s.fails && !r.failures.includes(s.fails)) report.add(`scenario ${s.name}`, `${s.name}: no fork failed with ${s.fails} (${r.failures.join(', ') || 'none failed'})`, '');
     }
     assert.equal(report.found.size, 0, `${report.found.size} distinct violations:\n${report.text()}\n\nruns:\n${runs.join('\n')}`);
