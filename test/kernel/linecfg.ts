@@ -97,7 +97,6 @@ class Builder {
   }
 
   private peek(k = 0): Tok | undefined { return this.toks[this.i + k]; }
-
   private next(): Tok {
     const t = this.toks[this.i++];
     if (!t) this.fail('unexpected end of the function');
@@ -161,13 +160,7 @@ class Builder {
       this.link([n], target);
     }
     const byLine = new Map<number, number[]>();
-    for (const n of this.nodes) {
-      for (let l = n.first; l >= 0 && l <= n.last; l++) {
-        const list = byLine.get(l) ?? [];
-        list.push(n.id);
-        byLine.set(l, list);
-      }
-    }
+    for (const n of this.nodes) for (let l = n.first; l >= 0 && l <= n.last; l++) byLine.set(l, [...(byLine.get(l) ?? []), n.id]);
     return { nodes: this.nodes, entry, exit, close, byLine, labels: this.labels, gotoTargets };
   }
 
@@ -371,9 +364,8 @@ export function canReturn(cfg: LineCfg, marked: ReadonlySet<number>, from: numbe
 function search(cfg: LineCfg, marked: ReadonlySet<number>, from: number | 'entry', goal: (n: CfgNode) => boolean, to: number, decide?: Decide): boolean {
   const start = from === 'entry' ? [cfg.entry] : cfg.byLine.get(from) ?? [];
   // State: node id * 2 + (1 once the path has left the from line).
-  const seen = new Set<number>();
   const queue: number[] = start.map((id) => id * 2 + (from === 'entry' ? 1 : 0));
-  for (const s of queue) seen.add(s);
+  const seen = new Set<number>(queue);
   for (const s of start) if (goal(cfg.nodes[s])) return true;
   while (queue.length > 0) {
     const s = queue.shift() as number;
