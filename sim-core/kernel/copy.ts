@@ -7,7 +7,6 @@ import type { Kernel } from './kernel';
 import { blankTask, newFiles, newMm, newSighand, newSignal } from './objects';
 import { kaddr, type mm_struct, type task_struct } from './task';
 import type { kernel_clone_args } from './fork';
-import { mmput } from './exit';
 
 interface DupL { orig: task_struct; tsk: task_struct | null; kthread: boolean }
 
@@ -236,7 +235,7 @@ static int copy_mm(unsigned long clone_flags, struct task_struct *tsk)
 		mm = oldmm;
 	} else {
 		mm = dup_mm(tsk, current->mm);                  @dup
-		if (!mm)
+		if (!mm)                                        @nomem
 			return -ENOMEM;
 	}
 
@@ -256,10 +255,13 @@ static int copy_mm(unsigned long clone_flags, struct task_struct *tsk)
     if (f.locals.clone_flags & C.CLONE_VM) { old.mm_users++; f.locals.mm = old; f.locals.tsk.mm = f.locals.tsk.active_mm = old; k.jump(f, 'set'); }
   },
   dup: (k, t, f) => k.call(t, dup_mm, { tsk: f.locals.tsk, oldmm: f.locals.oldmm as mm_struct, mm: null }),
-  set: (k, t, f) => {
-    const mm = f.locals.mm ?? (f.retp as mm_struct | null);
-    if (mm === null) { k.ret(t, -C.ENOMEM); return; }
+  nomem: (k, t, f) => {
+    const mm = f.retp as mm_struct | null;
     f.locals.mm = mm;
+    if (mm === null) k.ret(t, -C.ENOMEM);
+  },
+  set: (_k, _t, f) => {
+    const mm = f.locals.mm as mm_struct;
     f.locals.tsk.mm = mm;
     f.locals.tsk.active_mm = mm;
   },
@@ -428,15 +430,3 @@ export function idr_alloc_cyclic(k: Kernel): number {
   return -1;
 }
 
-/** Undoes the first `done` stages of copy_process (the bad_fork_cleanup_* labels). */
-export function undo_copy(k: Kernel, _t: task_struct, p: task_struct, done: number, flags: number): void {
-  if (done >= 9) k.pid_idr.delete(p.pid);
-  if (done >= 8) p.thread.regs = null;
-  if (done >= 7 && p.mm) mmput(p.mm);
-  if (done >= 6 && !(flags & C.CLONE_THREAD)) p.signal.sigcnt--;
-  if (done >= 5 && p.sighand) p.sighand.count--;
-  if (done >= 4 && p.fs) p.fs.users--;
-  if (done >= 3 && p.files) p.files.count--;
-  if (done >= 2) p.cred.user.processes--;
-  p.usage = 0;
-}

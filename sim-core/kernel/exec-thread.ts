@@ -2,7 +2,7 @@
 // threads die; a non-leader takes over the leader's pid) and exec_mmap (the old mm goes).
 
 import * as C from './consts';
-import { ret0, nop, kfunc } from './frame';
+import { ret0, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { list_replace_init } from './list';
 import type { mm_struct, task_struct } from './task';
@@ -171,7 +171,7 @@ function exchange_tids(k: Kernel, tsk: task_struct, leader: task_struct): void {
   k.pid_hash.set(leader.pid, leader);
 }
 
-interface EmL { mm: mm_struct; old_mm: mm_struct | null }
+interface EmL { mm: mm_struct; old_mm: mm_struct | null; active_mm: mm_struct | null }
 
 export const exec_mmap = kfunc<EmL>('exec_mmap', 'fs/exec.c', `
 /* The task switches to the new program's address space and lets go of the old one. */
@@ -203,19 +203,20 @@ static int exec_mmap(struct mm_struct *mm)
   old: (_k, t, f) => { f.locals.old_mm = t.mm; },
   release: (k, t) => exec_mm_release(k, t),
   switch: (_k, t, f) => {
-    const active = t.active_mm;
+    f.locals.active_mm = t.active_mm;
     t.active_mm = f.locals.mm;
     t.mm = f.locals.mm;
-    // The old reference goes with the pointer (mmput below), so counts match users at each step.
     const old = f.locals.old_mm;
-    if (old) {
-      if (t.thread.stack_segment >= 0 && old.memory && old.mm_users > 1) old.memory.freeStack(t.thread.stack_segment);
-      mmput(old);
-    } else if (active && active !== f.locals.mm) mmdrop(active);
+    if (old && t.thread.stack_segment >= 0 && old.memory && old.mm_users > 1) old.memory.freeStack(t.thread.stack_segment);
     t.thread.stack_segment = -1;
   },
-  // The old mm was put when the task switched away from it.
-  put: nop,
+  // The task's reference to its old mm goes here; a kernel thread had none, only a lazy one.
+  put: (k, t, f) => {
+    const old = f.locals.old_mm;
+    if (old) { mmput(old); k.ret(t, 0); return; }
+    const active = f.locals.active_mm;
+    if (active && active !== f.locals.mm) mmdrop(active);
+  },
   ret: ret0,
 }, ['mm', 'old_mm']);
 

@@ -33,8 +33,8 @@ SYSCALL_DEFINE3(execve,
 		const char __user *const __user *, envp)
 {
 	return do_execveat_common(AT_FDCWD, getname(filename),
-				  argv, envp, 0);                       @call
-}                                                       @ret
+				  argv, envp, 0);                       @call @ret
+}
 `, {
   call: (k, t, f) => k.call(t, do_execveat_common, execLocals(f.locals.filename, f.locals.argv)),
   ret: (k, t, f) => {
@@ -185,8 +185,8 @@ static int search_binary_handler(struct linux_binprm *bprm)
 	retval = -ENOENT;
 	list_for_each_entry(fmt, &formats, lh) {
 		retval = fmt->load_binary(bprm);                @load
-		if (bprm->point_of_no_return || (retval != -ENOEXEC))
-			return retval;                              @ret
+		if (bprm->point_of_no_return || (retval != -ENOEXEC)) @ret
+			return retval;
 	}
 	return retval;
 }
@@ -295,7 +295,7 @@ out:
   de_thread: (k, t) => k.call(t, de_thread, { tsk: t, leader: null }),
   de_thread_check: (k, _t, f) => { if (f.ret) { f.locals.retval = f.ret; k.jump(f, 'out'); } },
   files: (_k, t) => unshare_files(t),
-  mmap: (k, t, f) => k.call(t, exec_mmap, { mm: f.locals.mm as mm_struct, old_mm: null }),
+  mmap: (k, t, f) => k.call(t, exec_mmap, { mm: f.locals.mm as mm_struct, old_mm: null, active_mm: null }),
   sighand: (_k, t) => unshare_sighand(t),
   flags: (_k, t) => { t.flags &= ~(C.PF_FORKNOEXEC | C.PF_NOFREEZE | C.PF_NO_SETAFFINITY); },
   comm: (_k, t, f) => __set_task_comm(t, kbasename(f.locals.filename)),

@@ -109,12 +109,12 @@ void __noreturn do_exit(long code)
 	exit_signals(tsk);  /* sets PF_EXITING */           @signals
 
 	group_dead = atomic_dec_and_test(&tsk->signal->live); @live
-	if (group_dead) {
+	if (group_dead) {                                   @init
 		/*
 		 * If the last thread of global init has exited, panic
 		 * immediately to get a useable coredump.
 		 */
-		if (unlikely(is_global_init(tsk)))              @init
+		if (unlikely(is_global_init(tsk)))
 			panic("Attempted to kill init! exitcode=0x%08x\\n",
 				tsk->signal->group_exit_code ?: (int)code);
 	}
@@ -175,9 +175,9 @@ void exit_signals(struct task_struct *tsk)
 
 	cgroup_threadgroup_change_begin(tsk);
 
-	if (thread_group_empty(tsk) || (tsk->signal->flags & SIGNAL_GROUP_EXIT)) {
+	if (thread_group_empty(tsk) || (tsk->signal->flags & SIGNAL_GROUP_EXIT)) { @flag
 		sched_mm_cid_exit_signals(tsk);
-		tsk->flags |= PF_EXITING;                       @flag
+		tsk->flags |= PF_EXITING;
 		cgroup_threadgroup_change_end(tsk);
 		return;
 	}
@@ -197,6 +197,7 @@ out:
 	spin_unlock_irq(&tsk->sighand->siglock);
 }                                                       @ret
 `, {
+  // Both ways PF_EXITING is set; the model hands no pending signal on (retarget_shared_pending).
   flag: (_k, t) => { t.flags |= C.PF_EXITING; },
   ret: ret0,
 }, ['tsk']);
@@ -234,16 +235,14 @@ static void exit_mm(void)
   },
   grab: (_k, t) => { if (t.mm) t.mm.mm_count++; },
   drop: (_k, t, f) => {
-    // The reference goes with the pointer, so that mm_users always equals the tasks using it.
     const mm = f.locals.mm;
     t.mm = null;
     if (!mm) return;
     if (t.thread.stack_segment >= 0 && mm.memory) mm.memory.freeStack(t.thread.stack_segment);
     t.thread.stack_segment = -1;
-    mmput(mm);
   },
-  // Done with the pointer above: mm_users dropped, the last user tore it down.
-  mmput: nop,
+  // The task's reference to the mm goes here: mm_users drops, the last user tears it down.
+  mmput: (_k, _t, f) => { if (f.locals.mm) mmput(f.locals.mm); },
   ret: ret0,
 }, ['mm']);
 

@@ -39,8 +39,14 @@ export interface KFrame<L = object> {
   ret: number;
   /** Pointer returned by the last function this frame called (copy_process, find_new_reaper). */
   retp: object | null;
-  /** The local that takes the pointer the callee returns (see Kernel.call), or null. */
+  /** The local that takes what the callee returns (see Kernel.call), or null. */
   into: string | null;
+  /**
+   * The step that made this frame's last call: the line a frame shows while a callee (or the
+   * scenario code it called) runs above it. The frame's pc is where the callee returns, which
+   * need not be the next step.
+   */
+  at: number;
 }
 
 /**
@@ -66,12 +72,17 @@ export function kernelFunctionCount(): number {
   return nextFunctionId;
 }
 
-const MARKER = /\s*@([A-Za-z_][A-Za-z0-9_]*)\s*$/;
+/** One or more markers at the end of a line: `@label`, or `@call @resume` for two steps on it. */
+const MARKERS = /(?:\s*@[A-Za-z_][A-Za-z0-9_]*)+\s*$/;
+const LABEL = /@([A-Za-z_][A-Za-z0-9_]*)/g;
 
 /**
  * Defines a kernel function from its C text. A line ending in `@label` is a step point; the
- * handler for `label` runs when execution reaches that line. Unmatched markers or handlers throw
- * at load time, so the displayed source and the model cannot drift.
+ * handler for `label` runs when execution reaches that line. A line may end in two markers,
+ * `@call @resume`: two steps on one line, the first makes a call and the second, where the callee
+ * returns, consumes its result (`return f(...)`, `if (f(...))`, `p = f(...)` tested at once), so
+ * the line shown after a call is the line that uses what it returned. Unmatched markers or
+ * handlers throw at load time, so the displayed source and the model cannot drift.
  */
 export function kfunc<L extends object>(
   name: string,
@@ -84,10 +95,12 @@ export function kfunc<L extends object>(
   const labels: string[] = [];
   const rel: number[] = [];
   const clean = lines.map((line, i) => {
-    const m = MARKER.exec(line);
+    const m = MARKERS.exec(line);
     if (!m) return line;
-    labels.push(m[1]);
-    rel.push(i);
+    for (const l of m[0].matchAll(LABEL)) {
+      labels.push(l[1]);
+      rel.push(i);
+    }
     return line.slice(0, m.index);
   });
   // A Map: an object with a function's thirty labels as keys would be a slow dictionary.

@@ -43,8 +43,8 @@ SYSCALL_DEFINE2(clone3, struct clone_args __user *, uargs, size_t, size)
 	if (!clone3_args_valid(&kargs))                     @valid
 		return -EINVAL;
 
-	return kernel_clone(&kargs);                        @call
-}                                                       @ret
+	return kernel_clone(&kargs);                        @call @ret
+}
 `, {
   copy: (k, t, f) => {
     const L = f.locals;
@@ -85,8 +85,8 @@ SYSCALL_DEFINE6(futex, u32 __user *, uaddr, int, op, u32, val,
 		u32 __user *, uaddr2, u32, val3)
 {
 	/* FUTEX_WAIT: sleep while *uaddr == val. FUTEX_WAKE: wake val waiters. */
-	return do_futex(uaddr, op, val, tp, uaddr2, (unsigned long)utime, val3); @call
-}                                                       @ret
+	return do_futex(uaddr, op, val, tp, uaddr2, (unsigned long)utime, val3); @call @ret
+}
 `, {
   call: (k, t, f) => {
     const cmd = f.locals.op & FUTEX_CMD_MASK;

@@ -70,13 +70,30 @@ export function checkInvariants(k: Kernel): string[] {
       if (r < n || r > n + inflight) errs.push(`${what} ${hex(v.addr)}: ${name} ${r}, sharers ${n}${inflight ? ` (+${inflight} being forked)` : ''}`);
     }
   };
-  check('mm', (t) => t.mm, (v) => v.mm_users, 'mm_users');
+  // Between exit_mm's 'current->mm = NULL' (exec_mmap's 'tsk->mm = mm') and the mmput on the
+  // next step, the task's reference to the mm it left is in flight.
+  const exiting = new Map<NonNullable<task_struct['mm']>, number>();
+  for (const t of [...live, ...running]) {
+    const f = t.stack[t.stack.length - 1];
+    const leaving = f ? MM_LEAVING[f.fn.name] : undefined;
+    if (!f || !leaving || f.pc !== f.fn.at.get(leaving[0])) continue;
+    const mm = (f.locals as Record<string, task_struct['mm']>)[leaving[1]];
+    if (mm && t.mm !== mm) exiting.set(mm, (exiting.get(mm) ?? 0) + 1);
+  }
+  for (const [v, [n, inflight]] of count((t) => t.mm)) {
+    const r = v.mm_users;
+    const held = exiting.get(v) ?? 0;
+    if (r < n || r > n + inflight + held) errs.push(`mm ${hex(v.addr)}: mm_users ${r}, sharers ${n}${inflight ? ` (+${inflight} being forked)` : ''}${held ? ` (+${held} in exit_mm)` : ''}`);
+  }
   check('files', (t) => t.files, (v) => v.count, 'count');
   check('fs', (t) => t.fs, (v) => v.users, 'users');
   check('sighand', (t) => t.sighand, (v) => v.count, 'count');
   check('signal', (t) => t.signal, (v) => v.sigcnt, 'sigcnt');
   return errs;
 }
+
+/** Functions that let go of an mm one step after the task stops pointing at it: [step, local]. */
+const MM_LEAVING: Record<string, [string, string] | undefined> = { exit_mm: ['mmput', 'mm'], exec_mmap: ['put', 'old_mm'] };
 
 const RELEASE_PATH = new Set(['exit_notify', 'release_task', '__exit_signal', 'wait_task_zombie', 'wait_consider_task', 'de_thread']);
 

@@ -181,15 +181,26 @@ export class Kernel {
   // ---- step-table primitives -------------------------------------------------------------
 
   /**
-   * Pushes a frame: the callee's first step runs next. The caller's pc has already advanced.
-   * With `into`, the caller's local of that name takes the pointer the callee returns the moment
-   * it returns (C's `p = callee(...)`), so a debugger stopped before the caller's next step
-   * already sees it.
+   * Pushes a frame: the callee's first step runs next. The caller's pc has already advanced to
+   * the step after the calling one, which is where the callee returns: the calling line's second
+   * marker when the line itself consumes the result (`@call @resume`), else the next line.
+   * `resume` names another step of the caller to return to instead.
+   * With `into`, the caller's local of that name takes what the callee returns the moment it
+   * returns (C's `p = callee(...)` or `retval = callee(...)`: the pointer for a local that holds
+   * one, the number for a number local), so a debugger stopped at the step that consumes the
+   * result already sees it.
    */
-  call<L extends object>(t: task_struct, fn: KFunction<L>, locals: L, into: string | null = null): void {
-    // A frame's `into` is null except between such a call and its return (ret clears it).
-    if (into !== null) t.stack[t.stack.length - 1].into = into;
-    const f: KFrame<L> = { fn, pc: 0, locals, ret: 0, retp: null, into: null };
+  call<L extends object>(t: task_struct, fn: KFunction<L>, locals: L, into: string | null = null, resume: string | null = null): void {
+    const n = t.stack.length;
+    // A call from scenario code (a kthread function's msleep) leaves the frame below it alone.
+    if (n > 0 && n > t.vm_base) {
+      const caller = t.stack[n - 1];
+      // A frame's `into` is null except between such a call and its return (ret clears it).
+      if (into !== null) caller.into = into;
+      caller.at = caller.pc - 1;
+      if (resume !== null) this.jump(caller, resume);
+    }
+    const f: KFrame<L> = { fn, pc: 0, locals, ret: 0, retp: null, into: null, at: 0 };
     t.stack.push(f as unknown as KFrame);
   }
 
@@ -206,7 +217,8 @@ export class Kernel {
       f.ret = value;
       f.retp = ptr;
       if (f.into !== null) {
-        (f.locals as Record<string, unknown>)[f.into] = ptr;
+        const locals = f.locals as Record<string, unknown>;
+        locals[f.into] = typeof locals[f.into] === 'number' ? value : ptr;
         f.into = null;
       }
     }

@@ -108,7 +108,7 @@ struct task_struct *kthread_create_on_node(int (*threadfn)(void *data),
 
 	wake_up_process(kthreadd_task);                     @wake
 	/* Killable: the OOM killer may pick us while kthreadd works. */
-	if (unlikely(wait_for_completion_killable(&done))) { @wait
+	if (unlikely(wait_for_completion_killable(&done))) { @wait @killed
 		/* kthreadd will see create->done == NULL and clean up. */
 		return ERR_PTR(-EINTR);
 	}
@@ -126,9 +126,11 @@ struct task_struct *kthread_create_on_node(int (*threadfn)(void *data),
   queue: (k, _t, f) => { k.kthread_create_list.push(f.locals.create as kthread_create_info); },
   wake: (k, t) => { if (k.kthreadd_task) k.wake_up_process(k.kthreadd_task, t); },
   wait: (k, t, f) => k.call(t, wait_for_completion, { x: (f.locals.create as kthread_create_info).done as completion, state: C.TASK_KILLABLE }),
+  killed: (k, t, f) => {
+    if (f.ret < 0) { (f.locals.create as kthread_create_info).done = null; k.ret(t, -C.EINTR); }
+  },
   result: (k, t, f) => {
     const c = f.locals.create as kthread_create_info;
-    if (f.ret < 0) { c.done = null; k.ret(t, -C.EINTR); return; }
     if (!c.result) k.ret(t, c.error || -C.ENOMEM);
   },
   ret: (k, t, f) => {
@@ -186,10 +188,7 @@ int kthreadd(void *unused)
   running: (_k, t) => { t.__state = C.TASK_RUNNING; },
   loop: (k, _t, f) => { if (k.kthread_create_list.length === 0) k.jump(f, 'unlock'); },
   take: (k, _t, f) => { f.locals.create = k.kthread_create_list.shift() ?? null; },
-  create: (k, t, f) => {
-    k.jump(f, 'loop');
-    k.call(t, create_kthread, { create: f.locals.create as kthread_create_info });
-  },
+  create: (k, t, f) => k.call(t, create_kthread, { create: f.locals.create as kthread_create_info }, null, 'loop'),
   unlock: (k, _t, f) => k.jump(f, 'state'),
 });
 
@@ -243,8 +242,8 @@ pid_t kernel_thread(int (*fn)(void *), void *arg, const char *name,
 		.kthread	= 1,
 	};
 
-	return kernel_clone(&args);                         @clone
-}                                                       @ret
+	return kernel_clone(&args);                         @clone @ret
+}
 `, {
   clone: (k, t, f) => {
     const args = cloneArgs(C.CLONE_FS | C.CLONE_FILES | C.CLONE_VM | C.CLONE_UNTRACED, C.SIGCHLD, 'kthread');
@@ -329,6 +328,7 @@ static int kthread(void *_create)
     t.thread.regs = regs;
     t.vm_base = t.stack.length;
     f.pc = f.fn.at.get('threadfn') as number;
+    f.at = f.pc;
   },
   exit: (k, t, f) => k.call(t, kthread_exit, { result: f.locals.ret }),
 }, ['create', 'ret']);

@@ -22,8 +22,8 @@ SYSCALL_DEFINE3(finit_module, int, fd, const char __user *, uargs, int, flags)
 		return err;
 
 	/* load_module: copy, relocate and link the module, then run its init. */
-	return idempotent_init_module(f.file, uargs, flags); @load
-}                                                       @ret
+	return idempotent_init_module(f.file, uargs, flags); @load @ret
+}
 `, {
   // insmod runs as root (CAP_SYS_MODULE).
   check: nop,
@@ -109,6 +109,7 @@ int __init_or_module do_one_initcall(initcall_t fn)
     t.thread.regs = regs;
     t.vm_base = t.stack.length;
     f.pc = f.fn.at.get('call') as number;
+    f.at = f.pc;
   },
   check: (k, t, f) => {
     f.locals.ret = f.ret;

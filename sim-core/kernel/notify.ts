@@ -76,8 +76,7 @@ static void exit_notify(struct task_struct *tsk, int group_dead)
   each: (k, _t, f) => { if (f.locals.i >= f.locals.dead.length) k.jump(f, 'ret'); },
   release: (k, t, f) => {
     const p = f.locals.dead[f.locals.i++];
-    k.jump(f, 'each');
-    k.call(t, release_task, { p, leader: null, zap_leader: false, by: p === t ? null : t });
+    k.call(t, release_task, { p, leader: null, zap_leader: false, by: p === t ? null : t }, null, 'each');
   },
   ret: ret0,
 }, ['tsk', 'group_dead', 'autoreap']);

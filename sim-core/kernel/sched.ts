@@ -123,8 +123,9 @@ signed long __sched schedule_timeout(signed long timeout)
 	schedule();                                         @schedule
 	del_timer_sync(&timer.timer);
 
-	timeout = expire - jiffies;                         @out
-	return timeout < 0 ? 0 : timeout;
+	timeout = expire - jiffies;
+ out:
+	return timeout < 0 ? 0 : timeout;                   @out
 }
 `, {
   check: (k, t, f) => {
@@ -153,14 +154,14 @@ void msleep(unsigned int msecs)
 	while (timeout) {                                   @loop
 		__set_current_state(TASK_UNINTERRUPTIBLE);      @state
 		timeout = schedule_timeout(timeout);            @sleep
-	}                                                   @again
+	}
 }                                                       @ret
 `, {
   init: (_k, _t, f) => { f.locals.timeout = Math.ceil((f.locals.msecs * HZ) / 1000) + 1; },
   loop: (k, _t, f) => { if (f.locals.timeout <= 0) k.jump(f, 'ret'); },
   state: (_k, t) => { t.__state = C.TASK_UNINTERRUPTIBLE; },
-  sleep: (k, t, f) => { k.call(t, schedule_timeout, { timeout: f.locals.timeout, expire: 0 }); },
-  again: (k, _t, f) => { f.locals.timeout = f.ret; k.jump(f, 'loop'); },
+  // The result goes into timeout and the loop's test runs next.
+  sleep: (k, t, f) => k.call(t, schedule_timeout, { timeout: f.locals.timeout, expire: 0 }, 'timeout', 'loop'),
   ret: ret0,
 }, ['msecs', 'timeout']);
 
@@ -220,8 +221,8 @@ long hrtimer_nanosleep(ktime_t rqtp, const enum hrtimer_mode mode,
 	/* do_nanosleep: an interruptible sleep until the timer fires. */
 	set_current_state(TASK_INTERRUPTIBLE|TASK_FREEZABLE); @state
 	hrtimer_sleeper_start_expires(&t, mode);
-	if (likely(t.task))
-		schedule();                                     @schedule
+	if (likely(t.task))                                 @schedule
+		schedule();
 	__set_current_state(TASK_RUNNING);                  @woken
 	if (!t.task)
 		return 0;

@@ -84,13 +84,13 @@ int do_sigaction(int sig, struct k_sigaction *act, struct k_sigaction *oact)
 
 	k = &p->sighand->action[sig-1];
 	spin_lock_irq(&p->sighand->siglock);
-	if (oact)
-		*oact = *k;                                     @old
+	if (oact)                                           @old
+		*oact = *k;
 
-	if (act) {
+	if (act) {                                          @set
 		sigdelsetmask(&act->sa.sa_mask,
 			      sigmask(SIGKILL) | sigmask(SIGSTOP));
-		*k = *act;                                      @set
+		*k = *act;
 		/*
 		 * POSIX: ignoring a signal (SIG_IGN, or SIG_DFL when the
 		 * default is to ignore) discards it if it is pending.
@@ -113,9 +113,9 @@ int do_sigaction(int sig, struct k_sigaction *act, struct k_sigaction *oact)
     if (sig < 1 || sig > C._NSIG || (f.locals.act && (sig === C.SIGKILL || sig === C.SIGSTOP)) || !t.sighand) k.ret(t, -C.EINVAL);
   },
   old: (_k, t, f) => { f.locals.old = { ...(t.sighand as NonNullable<task_struct['sighand']>).action[f.locals.sig - 1] }; },
-  set: (_k, t, f) => {
+  set: (k, t, f) => {
     const act = f.locals.act;
-    if (!act) return;
+    if (!act) { k.jump(f, 'ret'); return; }
     const mask = [act.mask | 0, 0];
     sigdelset(mask, C.SIGKILL);
     sigdelset(mask, C.SIGSTOP);
@@ -150,12 +150,12 @@ SYSCALL_DEFINE4(rt_sigprocmask, int, how, sigset_t __user *, nset,
 
 	old_set = current->blocked;                         @old
 
-	if (nset) {
+	if (nset) {                                         @set
 		if (copy_from_user(&new_set, nset, sizeof(sigset_t)))
 			return -EFAULT;
 		sigdelsetmask(&new_set, sigmask(SIGKILL)|sigmask(SIGSTOP));
 
-		error = sigprocmask(how, &new_set, NULL);       @set
+		error = sigprocmask(how, &new_set, NULL);
 		if (error)
 			return error;
 	}

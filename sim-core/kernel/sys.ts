@@ -139,8 +139,8 @@ SYSCALL_DEFINE4(prlimit64, pid_t, pid, unsigned int, resource,
 	struct rlimit old, new;
 	int ret;
 
-	if (new_rlim) {
-		if (copy_from_user(&new64, new_rlim, sizeof(new64))) @copy_in
+	if (new_rlim) {                                     @copy_in
+		if (copy_from_user(&new64, new_rlim, sizeof(new64)))
 			return -EFAULT;
 		rlim64_to_rlim(&new64, &new);
 	}
@@ -148,9 +148,9 @@ SYSCALL_DEFINE4(prlimit64, pid_t, pid, unsigned int, resource,
 	ret = do_prlimit(current, resource, new_rlim ? &new : NULL,
 			old_rlim ? &old : NULL);                    @do_prlimit
 
-	if (!ret && old_rlim) {
+	if (!ret && old_rlim) {                             @copy_out
 		rlim_to_rlim64(&old, &old64);
-		if (copy_to_user(old_rlim, &old64, sizeof(old64))) @copy_out
+		if (copy_to_user(old_rlim, &old64, sizeof(old64)))
 			ret = -EFAULT;
 	}
 	return ret;                                         @ret
@@ -253,8 +253,8 @@ void set_user_nice(struct task_struct *p, long nice)
 	old_prio = p->prio;
 	p->prio = effective_prio(p);
 
-	if (queued)
-		enqueue_task(rq, p, ENQUEUE_RESTORE | ENQUEUE_NOCLOCK); @enqueue
+	if (queued)                                         @enqueue
+		enqueue_task(rq, p, ENQUEUE_RESTORE | ENQUEUE_NOCLOCK);
 	task_rq_unlock(rq, p, &rf);
 }                                                       @ret
 `, {

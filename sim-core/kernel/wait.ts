@@ -179,22 +179,26 @@ notask:
     // pid_has_task: a pid with no task, or a process group with no member, has nothing to wait for.
     if (wo.wo_type === C.PIDTYPE_PID && !k.find_task_by_vpid(wo.wo_pid)) { k.jump(f, 'notask'); return; }
     if (wo.wo_type === C.PIDTYPE_PGID && pgrp_tasks(k, wo.wo_pid).length === 0) { k.jump(f, 'notask'); return; }
+    // tsk = current: the loop starts with the caller's own children.
     f.locals.threads = liveThreads(t);
-    f.locals.ti = -1;
-    k.jump(f, 'next_thread');
+    f.locals.ti = 0;
+    f.locals.children = list_entries(t.children);
+    f.locals.ci = 0;
   },
   child: (k, _t, f) => { if (f.locals.ci >= f.locals.children.length) k.jump(f, 'next_thread'); },
   consider: (k, t, f) => k.call(t, wait_consider_task, { wo: f.locals.wo, p: f.locals.children[f.locals.ci++] }),
   result: (k, t, f) => { if (f.ret !== 0) k.ret(t, f.ret); else k.jump(f, 'child'); },
+  // __WNOTHREAD breaks out to notask; while_each_thread goes on with the next thread, if any.
   next_thread: (k, t, f) => {
     const L = f.locals;
-    L.ti++;
-    if (L.ti === 0 || (!(L.wo.wo_flags & C.__WNOTHREAD) && L.ti < L.threads.length)) {
-      const th = L.ti === 0 ? t : L.threads[L.ti];
-      if (L.ti > 0 && th === t) { L.children = NO_TASKS; L.ci = 0; k.jump(f, 'next_thread'); return; }
+    if (L.wo.wo_flags & C.__WNOTHREAD) return;
+    while (++L.ti < L.threads.length) {
+      const th = L.threads[L.ti];
+      if (th === t) continue;
       L.children = list_entries(th.children);
       L.ci = 0;
       k.jump(f, 'child');
+      return;
     }
   },
   notask: (k, t, f) => {
@@ -203,7 +207,7 @@ notask:
   },
 }, ['wo']);
 
-interface WctL { wo: wait_opts; p: task_struct; reaped?: boolean }
+interface WctL { wo: wait_opts; p: task_struct }
 
 export const wait_consider_task = kfunc<WctL>('wait_consider_task', 'kernel/exit.c', `
 /*
@@ -227,7 +231,7 @@ static int wait_consider_task(struct wait_opts *wo, int ptrace,
 	if (exit_state == EXIT_ZOMBIE) {                    @zombie
 		/* we don't reap group leaders with subthreads */
 		if (!delay_group_leader(p))
-			return wait_task_zombie(wo, p);             @reap
+			return wait_task_zombie(wo, p);             @reap @reaped
 		wo->notask_error = 0;
 	} else {
 		wo->notask_error = 0;                           @alive
@@ -237,8 +241,8 @@ static int wait_consider_task(struct wait_opts *wo, int ptrace,
 	if (ret)                                            @stopped_ret
 		return ret;
 
-	return wait_task_continued(wo, p);                  @continued
-}                                                       @ret
+	return wait_task_continued(wo, p);                  @continued @continued_ret
+}
 `, {
   dead: (k, t, f) => { if (f.locals.p.exit_state === C.EXIT_DEAD) k.ret(t, 0); },
   eligible: (k, t, f) => { if (!eligible_child(f.locals.wo, f.locals.p)) k.ret(t, 0); },
@@ -252,15 +256,13 @@ static int wait_consider_task(struct wait_opts *wo, int ptrace,
       k.jump(f, 'alive');
     }
   },
-  reap: (k, t, f) => { f.locals.reaped = true; k.call(t, wait_task_zombie, { wo: f.locals.wo, p: f.locals.p, status: 0 }); },
-  alive: (k, t, f) => {
-    if (f.locals.reaped) { k.ret(t, f.ret); return; }
-    f.locals.wo.notask_error = 0;
-  },
-  stopped: (k, t, f) => k.call(t, wait_task_stopped, { wo: f.locals.wo, p: f.locals.p }),
+  reap: (k, t, f) => k.call(t, wait_task_zombie, { wo: f.locals.wo, p: f.locals.p, status: 0 }),
+  reaped: retCallee,
+  alive: (_k, _t, f) => { f.locals.wo.notask_error = 0; },
+  stopped: (k, t, f) => k.call(t, wait_task_stopped, { wo: f.locals.wo, p: f.locals.p, exit_code: 0 }),
   stopped_ret: (k, t, f) => { if (f.ret) k.ret(t, f.ret); },
-  continued: (k, t, f) => k.call(t, wait_task_continued, { wo: f.locals.wo, p: f.locals.p }),
-  ret: retCallee,
+  continued: (k, t, f) => k.call(t, wait_task_continued, { wo: f.locals.wo, p: f.locals.p, exit_code: 0 }),
+  continued_ret: retCallee,
 }, ['p']);
 
 function eligible_child(wo: wait_opts, p: task_struct): boolean {
@@ -324,7 +326,7 @@ static int wait_task_zombie(struct wait_opts *wo, struct task_struct *p)
   ret: (k, t, f) => k.ret(t, f.locals.p.pid),
 }, ['p', 'status']);
 
-interface WtsL { wo: wait_opts; p: task_struct }
+interface WtsL { wo: wait_opts; p: task_struct; exit_code: number }
 
 export const wait_task_stopped = kfunc<WtsL>('wait_task_stopped', 'kernel/exit.c', `
 /* WUNTRACED: report a child that a stop signal has stopped, once. */
@@ -354,12 +356,12 @@ static int wait_task_stopped(struct wait_opts *wo,
   code: (k, t, f) => {
     const p = f.locals.p;
     const stopped = (p.__state & C.__TASK_STOPPED) !== 0 && (p.signal.flags & C.SIGNAL_STOP_STOPPED) !== 0;
-    if (!stopped || !p.signal.group_exit_code) k.ret(t, 0);
+    if (!stopped || !p.signal.group_exit_code) { k.ret(t, 0); return; }
+    f.locals.exit_code = p.signal.group_exit_code;
+    if (!(f.locals.wo.wo_flags & C.WNOWAIT)) p.signal.group_exit_code = 0;
   },
   stat: (k, t, f) => {
-    const sig = f.locals.p.signal;
-    f.locals.wo.wo_stat = (sig.group_exit_code << 8) | 0x7f;
-    if (!(f.locals.wo.wo_flags & C.WNOWAIT)) sig.group_exit_code = 0;
+    f.locals.wo.wo_stat = (f.locals.exit_code << 8) | 0x7f;
     k.ret(t, f.locals.p.pid);
   },
 }, ['p']);

@@ -42,7 +42,7 @@ export function taskRow(k: Kernel, t: task_struct): TaskRow {
 export function frameLine(f: KFrame, top: boolean): number {
   const lines = f.fn.lines;
   if (lines.length === 0) return f.fn.defLine;
-  const i = top ? f.pc : f.pc - 1;
+  const i = top ? f.pc : f.at;
   return lines[Math.max(0, Math.min(lines.length - 1, i))];
 }
 
@@ -78,7 +78,8 @@ export function stackOf(k: Kernel, t: task_struct, image: Image, file: string, i
     const at = out.length;
     out.push(...userFrames(t, k.memoryOf(t), image, file, (i) => idOf(at + i)));
   }
-  for (let i = Math.min(base, n) - 1; i >= 0; i--) out.push(kernelFrame(t.stack[i], false, idOf(out.length)));
+  // With no scenario code on the stack (a kernel thread), the last frame is the top one.
+  for (let i = Math.min(base, n) - 1; i >= 0; i--) out.push(kernelFrame(t.stack[i], t.vm_base < 0 && i === n - 1, idOf(out.length)));
   return out;
 }
 
