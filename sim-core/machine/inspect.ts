@@ -1,5 +1,6 @@
 // What the debugger reads of a stopped machine: task rows as ps shows them, call stacks across the
 // syscall boundary (kernel frames, then the scenario's), and the kernel's globals.
+import { kernelCatalog } from './sources';
 import * as C from '../kernel/consts';
 import type { KFrame } from '../kernel/frame';
 import type { Kernel } from '../kernel/kernel';
@@ -70,6 +71,8 @@ export function userFrames(t: task_struct, mem: ReturnType<Kernel['memoryOf']>, 
  * below; `idOf(index)` names each frame for the requests that refer to it.
  */
 export function stackOf(k: Kernel, t: task_struct, image: Image, file: string, idOf: (index: number) => number): FrameInfo[] {
+  // A kernel frame's line is a line of its displayed file once the files are assembled (once per process).
+  kernelCatalog();
   const out: FrameInfo[] = [];
   const n = t.stack.length;
   const base = t.vm_base < 0 ? n : t.vm_base;
