@@ -5,7 +5,7 @@ import { checkInvariants as kernelInvariants } from './kernel/invariants';
 import type { task_struct } from './kernel/task';
 import { analyze } from './lang/check';
 import type { Diagnostic, Program } from './lang/ast';
-import { compile, createMemory, execEntry, VmRegs, type Image } from './vm';
+import { compile, createMemory, enterFirstStatement, execEntry, VmRegs, type Image } from './vm';
 import type {
   BootOptions, BootResult, BreakpointResult, CompletionItem, DataTarget, DataWatch, DebugScope, DebugVariable, DmesgLine,
   EvalContext, EvalResult, EventFilterId, ExitStatus, FrameInfo, FunctionBreakpointRequest, KernelFunctionLocation,
@@ -159,6 +159,9 @@ export class KMachine implements Machine {
     }
     if (c.intent.kind === 'entry') {
       c.intent = CONTINUE;
+      // The entry stop shows main's first statement, the line that runs next (not its definition).
+      const regs = this.k.pid_hash.get(this.mainPid)?.thread.regs;
+      if (regs instanceof VmRegs && regs.image === this.image) enterFirstStatement(regs);
       return this.finish({ reason: 'entry', pid: this.mainPid });
     }
     const end = this.engine.run(budget, this.maxSteps, c.prepare());

@@ -3,6 +3,7 @@
 // convention, and signal frames that run a handler and return through rt_sigreturn.
 import { SEGMENT_SPAN, TEXT_BASE, TEXT_STRIDE, type Image } from './image';
 import { cellArray, VmMemory } from './memory';
+import { Op } from './opcodes';
 import { VmRegs } from './regs';
 import { asMemory, asRegs } from './run';
 import type { Trap, UserMemory, UserRegs, Value } from './types';
@@ -102,6 +103,20 @@ export function nextLibcTrap(r: VmRegs): Trap | null {
   c.next = null;
   r.pending = c.site;
   return t;
+}
+
+/**
+ * A thread that has not started its function yet moves onto the first statement's boundary, as if
+ * it had stopped there: nothing runs (the marker does nothing), but the frame now shows the line
+ * that runs next, and a step from here runs that statement. Used for the entry stop.
+ */
+export function enterFirstStatement(regs: UserRegs): void {
+  const r = asRegs(regs);
+  if (r.fn < 0 || r.stmt >= 0 || r.pending >= 0 || r.ended) return;
+  const code = r.image.functions[r.fn].code;
+  if (code[r.pc] !== Op.STMT) return;
+  r.stmt = code[r.pc + 1];
+  r.pc += 2;
 }
 
 /** Whether a call is waiting for completeCall, and which (its libc name). */

@@ -4,7 +4,7 @@ export * from './types';
 export { compile } from './compile';
 export { run, type RunOptions } from './run';
 export {
-  completeCall, createMemory, entryRegs, execEntry, functionAddress, functionAt, pendingCall, programFunction,
+  completeCall, createMemory, enterFirstStatement, entryRegs, execEntry, functionAddress, functionAt, pendingCall, programFunction,
   pushSignalFrame, sigreturn, type EntryOptions, type ExecImage,
 } from './entry';
 export { frames, readExpression, type ReadResult } from './debug';

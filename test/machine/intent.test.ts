@@ -140,9 +140,17 @@ describe('machine: intents', () => {
     const m = bootSource(undefined, undefined, { stopOnEntry: true });
     const s = m.run(5000);
     assert.deepEqual([s.reason, s.pid, m.globals().steps], ['entry', 3, 0]);
-    // Before main's first statement, the frame shows main's definition.
-    assert.deepEqual([m.stack(3)[0].name, m.stack(3)[0].line], ['main', 10]);
+    // The frame shows main's first statement, the line that runs next, not main's definition.
+    assert.deepEqual([m.stack(3)[0].name, m.stack(3)[0].line], ['main', 12]);
     assert.equal(drive(m).reason, 'exited');
+  });
+
+  it('a step over from the entry stop runs the first statement and stops at the second', () => {
+    const m = bootSource(undefined, undefined, { stopOnEntry: true });
+    assert.equal(m.run(5000).reason, 'entry');
+    m.step(3, 'over');
+    const s = drive(m);
+    assert.deepEqual([s.reason, s.pid, m.stack(3)[0].line], ['step', 3, 13]);
   });
 
   it('an intent stated before the first run replaces the entry stop', () => {
