@@ -4,7 +4,7 @@ import * as C from '../kernel/consts';
 import type { KFrame } from '../kernel/frame';
 import type { Kernel } from '../kernel/kernel';
 import { NS_ZERO, type task_struct } from '../kernel/task';
-import { VmRegs, type Image, type Trap } from '../vm';
+import { enterFirstStatement, VmRegs, type Image, type Trap } from '../vm';
 import type { Granularity, KEvent, StepAction, Stop } from '../machine-types';
 import { hitConditionMet, type BreakpointTables, type Bp } from './breakpoints';
 import type { StopChecks } from './engine';
@@ -102,7 +102,12 @@ export class RunControl implements StopChecks {
 
   /** The engine reached a statement or a scenario function's entry: stop before it runs? */
   user(t: task_struct, trap: Trap): boolean {
-    if (trap.kind === 'call') return this.hit('function breakpoint', this.bps.userFns.get(trap.fn), t);
+    if (trap.kind === 'call') {
+      if (!this.hit('function breakpoint', this.bps.userFns.get(trap.fn), t)) return false;
+      // Stopped as the function is entered: it shows its first statement, the line that runs next.
+      if (t.thread.regs instanceof VmRegs) enterFirstStatement(t.thread.regs);
+      return true;
+    }
     if (trap.kind !== 'statement' || !(t.thread.regs instanceof VmRegs) || t.thread.regs.image !== this.image) return false;
     const bps = this.bps.userLines.get(trap.line);
     if (bps !== undefined && this.hit('breakpoint', bps, t)) return true;

@@ -130,6 +130,8 @@ describe('machine: breakpoints', () => {
     assert.deepEqual([s.reason, s.pid], ['function breakpoint', 4]);
     assert.deepEqual(m.stack(4).slice(0, 2).map((f) => f.name), ['helper', 'main']);
     assert.equal(valueOf(m, 'x', 4), '6');
+    // The frame shows the function's first statement (line 7), the line that runs next.
+    assert.equal(m.stack(4)[0].line, 7);
   });
 
   it('stops at a line of a displayed kernel source, with a condition on a kernel local', () => {
