@@ -87,7 +87,9 @@ export function runLoop(
   const ia = bo + code[head + 6];
   const bLocal = code[head + 7] === Op.LOADL, b = bLocal ? bo + code[head + 8] : code[head + 8];
   const exit = code[head + 10];
-  let budget = st.budget;
+  let budget = st.budget, pc = p, stmt = st.stmt;
+  // One way out, so that the stores below run on every call: a path first taken when the loop
+  // ends would otherwise throw away the code V8 optimized while it ran.
   while (budget >= cost) {
     budget -= cost;
     if (pair) {
@@ -99,12 +101,13 @@ export function runLoop(
       s[y] = wrap2 ? (v as number) | 0 : v;
     }
     s[ii] = ((s[ii] as number) + d) | 0;
-    st.stmt = headStmt;
-    if (!((s[ia] as number) < ((bLocal ? s[b] : b) as number))) { st.pc = exit; st.budget = budget; return; }
-    if (budget < 1) { st.pc = p - 2; st.budget = budget; return; }
+    stmt = headStmt;
+    if (!((s[ia] as number) < ((bLocal ? s[b] : b) as number))) { pc = exit; break; }
+    if (budget < 1) { pc = p - 2; break; }
     budget--;
-    st.stmt = bodyStmt;
+    stmt = bodyStmt;
   }
-  st.pc = p;
+  st.pc = pc;
+  st.stmt = stmt;
   st.budget = budget;
 }
