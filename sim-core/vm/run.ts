@@ -28,7 +28,8 @@ export interface RunOptions {
   callTraps?: boolean;
 }
 
-const BUDGET: Trap = { kind: 'budget' };
+/** The one 'budget' trap run returns: callers may test for it by identity. */
+export const BUDGET: Trap = { kind: 'budget' };
 /** LOOP's in and out (one object for every run). */
 const loopState: LoopState = { pc: 0, stmt: 0, budget: 0 };
 
