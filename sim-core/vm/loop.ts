@@ -31,22 +31,25 @@ function words(op: number): number {
   return op === Op.LOADL || op === Op.PUSH || op === Op.CONV || op === Op.STORELP ? 2 : 1;
 }
 
+function i32(code: readonly number[], q: number): boolean {
+  return code[q] === Op.CONV && code[q + 1] === Conv.I32;
+}
+
 /**
  * The body's JMP from `p` (its first instruction after STMT), or 0 when it is no body LOOP runs.
  */
 export function loopBody(code: readonly number[], p: number): number {
-  const i32 = (q: number): boolean => code[q] === Op.CONV && code[q + 1] === Conv.I32;
   if (code[p] !== Op.LOADL) return 0;
   let q: number;
   if (code[p + 2] === Op.LOADL && code[p + 4] === Op.PUSH && isBinary(code[p + 6])) {
     q = p + 7;
-    if (i32(q)) q += 2;
+    if (i32(code, q)) q += 2;
     if (!isBinary(code[q])) return 0;
     q++;
   } else if ((code[p + 2] === Op.PUSH || code[p + 2] === Op.LOADL) && isBinary(code[p + 4])) {
     q = p + 5;
   } else return 0;
-  if (i32(q)) q += 2;
+  if (i32(code, q)) q += 2;
   return code[q] === Op.STORELP && code[q + 2] === Op.JMP ? q + 2 : 0;
 }
 
