@@ -237,6 +237,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
           const st = fns[fi].stmts[stmt];
           return { kind: 'statement', line: st.line, start: st.start, end: st.end, fn: fns[fi].name };
         }
+        if (head === Op.STMT) break;
         if (head === Op.LOOP) {
           const ls = loopState;
           ls.pc = pc; ls.stmt = stmt; ls.budget = budget;
@@ -244,7 +245,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
           pc = ls.pc; stmt = ls.stmt; budget = ls.budget;
           break;
         }
-        if (head === Op.STMT || budget < 4) break;
+        if (budget < 4) break;
         // FOR_K, FOR_L (fused): STMT k; INCL i d; LOADL a; PUSH n | LOADL b; LTJZ t
         budget -= 4;
         const i = bo + code[pc + 1];
