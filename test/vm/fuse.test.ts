@@ -124,4 +124,35 @@ describe('vm: superinstructions', () => {
       },
     ), { numRuns: 150 });
   });
+
+  it('LOOP matches the plain code for random loop bodies, bounds, budgets and breakpoints (property)', () => {
+    const ops = ['+', '-', '&', '|', '^', '<', '==', '>='];
+    const compound = (op: string): string => (op === '<' || op === '==' || op === '>=' ? '+' : op);
+    let looped = 0;
+    fc.assert(fc.property(
+      fc.constantFrom('int', 'long', 'unsigned'), fc.constantFrom(...ops), fc.constantFrom(...ops), fc.integer({ min: 0, max: 3 }),
+      fc.oneof(fc.integer(), fc.integer({ min: 2147482647, max: 2147483647 })), fc.integer({ min: -1000, max: 1000 }),
+      fc.integer({ min: -5, max: 120 }), fc.boolean(), fc.constantFrom(1, 1, 1, 2),
+      fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 3 }),
+      (t, op1, op2, form, x, n, bound, localBound, step, budgets, flagged) => {
+        const body = [
+          `x ${compound(op2)}= i ${op1} ${n};`,
+          `y = x ${op2} (i ${op1} ${n});`,
+          `x = x ${op1} ${n};`,
+          `y = x ${op1} i;`,
+        ][form];
+        const head = `for (int i = 0; i < ${localBound ? 'm' : bound}; i ${step === 1 ? '++' : `+= ${step}`})`;
+        const src = main(`${t} x = ${x}, y = 0;\nint m = ${bound};\n${head}\n  ${body}\nprintf("%ld %ld\\n", (long)x, (long)y);\nreturn 0;`);
+        const lines = src.split('\n');
+        // No breakpoint, one on the loop's head, on its body, or on the line after it.
+        const flags = new Uint8Array(lines.length);
+        if (flagged > 0) flags[lines.indexOf([head, `  ${body}`, 'printf("%ld %ld\\n", (long)x, (long)y);'][flagged - 1])] = 1;
+        if (build(src).functions.some((f) => (f.fast ?? []).includes(Op.LOOP))) looped++;
+        lockstep(src, budgets);
+        lockstep(src, budgets, true, flags);
+      },
+    ), { numRuns: 200 });
+    // int and long loops stepping by one become LOOPs (unsigned ones and other steps do not).
+    assert.ok(looped >= 60, `only ${looped} of 200 programs had a LOOP`);
+  });
 });
