@@ -11,6 +11,7 @@ import { start_kthreadd } from '../kernel/kthread';
 import { load_module } from '../kernel/module';
 import { NS_ZERO, type task_struct, type user_struct } from '../kernel/task';
 import type { UserPort } from '../kernel/uport';
+import { BUDGET } from '../vm/run';
 import type { Trap, UserMemory, UserRegs, Value } from '../vm/types';
 import { nop, ret0, retCallee } from '../kernel/frame';
 
@@ -44,8 +45,9 @@ export interface StopChecks {
   /** What changed or happened since the last look (data watches, event filters): after kernel(). */
   changed(): boolean;
   /**
-   * When set, kernel() is asked between the steps of a batch only after a step that called a
-   * function whose id has a 1 here (function breakpoints with nothing else to check).
+   * When set, kernel() is asked between the steps of a batch and after a tick only after a step
+   * that called a function whose id has a 1 here, and changed() is not asked (function
+   * breakpoints with nothing else to check).
    */
   readonly callsTo: Uint8Array | null;
 }
@@ -308,6 +310,8 @@ export class Engine {
     let left = budget;
     for (;;) {
       const trap = this.runUser(t, left);
+      // The slice's instructions are used up: nothing to handle, and the task stays in user mode.
+      if (trap === BUDGET) return true;
       if (trap.kind !== 'statement' && trap.kind !== 'call') {
         this.handleTrap(t, trap);
         return this.enterKernel(t, cpu);
@@ -407,17 +411,28 @@ export class Engine {
   /** The checks after a whole tick: each CPU's task at its next kernel step, then the tick's changes. */
   private afterTick(checks: StopChecks): boolean {
     const k = this.k;
+    const calls = checks.callsTo;
     for (let cpu = 0; cpu < k.rq.length; cpu++) {
       const t = this.ran[cpu];
-      if (t && checks.kernel(t, this.depthBefore[cpu])) return true;
+      if (!t) continue;
+      if (calls !== null) {
+        // Function breakpoints alone: only a kernel frame pushed in this tick can stop, and only
+        // one of a function they name.
+        const n = t.stack.length;
+        if (n <= this.depthBefore[cpu] || (t.vm_base >= 0 && n <= t.vm_base) || calls[t.stack[n - 1].fn.id] !== 1) continue;
+      }
+      if (checks.kernel(t, this.depthBefore[cpu])) return true;
     }
-    return checks.changed();
+    return calls === null && checks.changed();
   }
 
   private anyRunnable(): boolean {
     const k = this.k;
     if (k.timers.size > 0) return true;
-    for (const rq of k.rq) if ((rq.curr !== null && rq.curr.se.on_rq) || rq.timeline.length > 0) return true;
+    for (let cpu = 0; cpu < k.rq.length; cpu++) {
+      const rq = k.rq[cpu];
+      if ((rq.curr !== null && rq.curr.se.on_rq) || rq.timeline.length > 0) return true;
+    }
     return false;
   }
 

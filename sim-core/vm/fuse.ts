@@ -4,6 +4,7 @@
 // and every instruction inside a sequence, stays where it was, so a jump into a sequence, a
 // return address or a pc saved at a trap runs the original instructions from there.
 import { isBinary } from './alu';
+import { HEAD_WORDS, loopBody } from './loop';
 import { Conv, Op } from './opcodes';
 
 /** Words an instruction takes (opcode and operands). */
@@ -29,6 +30,14 @@ export function fuse(code: readonly number[]): number[] {
   // Back edges, once the loop heads they jump to are known.
   for (let pc = 0; pc < code.length; pc += width(code[pc])) {
     if (code[pc] === Op.JMP && (fast[code[pc + 1]] === Op.FOR_K || fast[code[pc + 1]] === Op.FOR_L)) fast[pc] = Op.JMP_FOR;
+  }
+  // Loops whose body is one arithmetic statement: the head right before the body's STMT, the
+  // body's JMP back to the head.
+  for (let pc = 0; pc < code.length; pc += width(code[pc])) {
+    const head = pc - HEAD_WORDS;
+    if (code[pc] !== Op.STMT || head < 0 || (fast[head] !== Op.FOR_K && fast[head] !== Op.FOR_L)) continue;
+    const jmp = loopBody(code, pc + 2);
+    if (jmp !== 0 && code[jmp + 1] === head) fast[pc] = Op.LOOP;
   }
   return fast;
 }

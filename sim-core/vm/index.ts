@@ -2,7 +2,7 @@
 // run them to their next trap, complete calls, deliver signal frames, inspect frames.
 export * from './types';
 export { compile } from './compile';
-export { run, type RunOptions } from './run';
+export { BUDGET, run, type RunOptions } from './run';
 export {
   completeCall, createMemory, enterFirstStatement, entryRegs, execEntry, functionAddress, functionAt, pendingCall, programFunction,
   pushSignalFrame, sigreturn, type EntryOptions, type ExecImage,

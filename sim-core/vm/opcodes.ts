@@ -58,6 +58,11 @@ export const enum Op {
   LK_MUL,
   /** JMP t to a FOR_K or FOR_L: a loop's back edge with the step and test it jumps to. */
   JMP_FOR,
+  /**
+   * STMT s over the body of a FOR_K or FOR_L loop that is one arithmetic statement over locals
+   * (loop.ts): the statement, then as many whole iterations as the budget covers.
+   */
+  LOOP,
 }
 
 /** Integer conversions applied when a value is stored into, or cast to, a narrower type. */

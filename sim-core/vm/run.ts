@@ -5,6 +5,7 @@
 import { add, binary, bitop, equal } from './alu';
 import { Done, Fault, pureCall, syscallTrap } from './libc';
 import { nextLibcTrap } from './entry';
+import { runLoop, type LoopState } from './loop';
 import { returnTrap } from './libc-calls';
 import { convert, copy, divide, field, indirect, load, popArgs, shift, storeFault, zero } from './run-slow';
 import { SEGMENT_SPAN, STACK_LIMIT, type Image } from './image';
@@ -27,7 +28,10 @@ export interface RunOptions {
   callTraps?: boolean;
 }
 
-const BUDGET: Trap = { kind: 'budget' };
+/** The one 'budget' trap run returns: callers may test for it by identity. */
+export const BUDGET: Trap = { kind: 'budget' };
+/** LOOP's in and out (one object for every run). */
+const loopState: LoopState = { pc: 0, stmt: 0, budget: 0 };
 
 /** Per function of `image`, 1 when one of its statements is on a line flagged in `lines`. */
 let flagsFor: { lines: Uint8Array; image: Image; fns: Uint8Array } | null = null;
@@ -218,7 +222,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
         break;
       }
-      case Op.STMT: case Op.FOR_K: case Op.FOR_L: case Op.JMP_FOR: {
+      case Op.STMT: case Op.FOR_K: case Op.FOR_L: case Op.JMP_FOR: case Op.LOOP: {
         let head = op;
         if (op === Op.JMP_FOR) {
           // JMP_FOR (fused): the jump, then the FOR_K or FOR_L it lands on.
@@ -233,7 +237,15 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
           const st = fns[fi].stmts[stmt];
           return { kind: 'statement', line: st.line, start: st.start, end: st.end, fn: fns[fi].name };
         }
-        if (head === Op.STMT || budget < 4) break;
+        if (head === Op.STMT) break;
+        if (head === Op.LOOP) {
+          const ls = loopState;
+          ls.pc = pc; ls.stmt = stmt; ls.budget = budget;
+          runLoop(code, s, bo, ls, fns[fi].stmts, stopHere, stopLines);
+          pc = ls.pc; stmt = ls.stmt; budget = ls.budget;
+          break;
+        }
+        if (budget < 4) break;
         // FOR_K, FOR_L (fused): STMT k; INCL i d; LOADL a; PUSH n | LOADL b; LTJZ t
         budget -= 4;
         const i = bo + code[pc + 1];
