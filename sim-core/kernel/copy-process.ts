@@ -92,12 +92,25 @@ __latent_entropy struct task_struct *copy_process(
 
 	/* Perform scheduler related setup. Assign this task to a CPU. */
 	retval = sched_fork(clone_flags, p);                @sched
+	if (retval)
+		goto bad_fork_cleanup_policy;
 
+	/* The copies below cannot fail in this model; in Linux each can (-ENOMEM). */
 	retval = copy_semundo(clone_flags, p);              @semundo
+	if (retval)
+		goto bad_fork_cleanup_security;
 	retval = copy_files(clone_flags, p, args->no_files); @files
+	if (retval)
+		goto bad_fork_cleanup_semundo;
 	retval = copy_fs(clone_flags, p);                   @fs
+	if (retval)
+		goto bad_fork_cleanup_files;
 	retval = copy_sighand(clone_flags, p);              @sighand
+	if (retval)
+		goto bad_fork_cleanup_fs;
 	retval = copy_signal(clone_flags, p);               @signal
+	if (retval)
+		goto bad_fork_cleanup_sighand;
 	retval = copy_mm(clone_flags, p);                   @mm
 	if (retval)                                         @mm_check
 		goto bad_fork_cleanup_signal;
@@ -175,6 +188,8 @@ bad_fork_cleanup_files:
 	exit_files(p); /* blocking */                       @cleanup_files
 bad_fork_cleanup_semundo:
 	exit_sem(p);
+bad_fork_cleanup_security:
+	security_task_free(p);
 bad_fork_cleanup_policy:
 	lockdep_free_task(p);
 bad_fork_cleanup_count:
