@@ -343,7 +343,7 @@ export class Engine {
   syscall(t: task_struct, name: string, args: Value[]): void {
     const k = this.k;
     t.in_syscall = name;
-    if (name === 'write' || name === 'printf') {
+    if (name === 'write') {
       const fd = args.length > 1 && typeof args[0] === 'number' ? args[0] : 1;
       k.write(t, fd, k.user.readString(t, args[args.length - 1] ?? ''));
       k.user.syscallReturn(t, 0);
