@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { KprocExtensionApi } from '../../../extension/client/extension';
 import { flattenTree } from '../../../extension/client/taskModel';
-import { clearBreakpoints, exampleUri, extensionApi, nextStop, sessionEnded, sessionStarted } from './helpers';
+import { clearBreakpoints, exampleUri, extensionApi, nextStop, sessionEnded, sessionStarted, storeRow } from './helpers';
 
 interface DapThread { id: number; name: string }
 interface DapFrame { id: number; name: string; line: number; source?: { name?: string; path?: string; sourceReference?: number } }
@@ -139,15 +139,15 @@ describe('signals from the views', function () {
     await stopped;
     const { frames } = await threadIn(session, 'wake_up_new_task');
     assert.ok(frames.length > 0);
-    const parent = api.store.rows.find((r) => r.state === 'R' && !r.kthread && r.pid !== 0);
-    const child = api.store.rows.find((r) => parent && r.ppid === parent.pid && !r.kthread);
-    assert.ok(child, `a new child in ${JSON.stringify(api.store.rows)}`);
+    const isParent = (r: { state: string; kthread: boolean; pid: number }) => r.state === 'R' && !r.kthread && r.pid !== 0;
+    const child = await storeRow(api, (r, rows) => !r.kthread && rows.some((p) => isParent(p) && r.ppid === p.pid));
     clearBreakpoints();
     vscode.debug.addBreakpoints([new vscode.FunctionBreakpoint('wait_task_zombie')]);
     await vscode.commands.executeCommand('kproc.signal.SIGKILL', { row: child });
     stopped = nextStop(session);
     await session.customRequest('continue', { threadId: 0 });
     await stopped;
+    await storeRow(api, (r) => r.pid === child.pid && r.state === 'Z');
     const zombie = api.views.zombies.getChildren().find((z) => z.row.pid === child.pid);
     assert.ok(zombie, 'the killed child is a zombie');
     assert.match(String(api.views.zombies.getTreeItem(zombie).description), /killed by (SIGKILL|signal 9)/);

@@ -29,6 +29,20 @@ export function waitFor<T>(what: string, ms: number, listen: (done: (v: T) => vo
   });
 }
 
+/**
+ * The store's rows once `pred` finds one: the store hears the 'kproc/tasks' event on its own
+ * listener, which may run after the test's, so a test that reads it at a stop waits for it.
+ */
+export async function storeRow(api: KprocExtensionApi, pred: (r: KprocExtensionApi['store']['rows'][number], rows: KprocExtensionApi['store']['rows']) => boolean, ms = 10_000): Promise<KprocExtensionApi['store']['rows'][number]> {
+  const now = () => api.store.rows.find((r) => pred(r, api.store.rows));
+  const hit = now();
+  if (hit) return hit;
+  return waitFor(`a task row in ${JSON.stringify(api.store.rows)}`, ms, (done) => api.store.onDidChange(() => {
+    const row = now();
+    if (row) done(row);
+  }));
+}
+
 /** The next 'kproc/tasks' event of a session, i.e. the next stop. */
 export function nextStop(session: vscode.DebugSession | undefined, ms = 20_000): Promise<unknown> {
   return waitFor('a kproc/tasks event', ms, (done) => vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
