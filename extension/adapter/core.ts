@@ -5,6 +5,7 @@ import {
   DebugSession, Event, ExitedEvent, InitializedEvent, OutputEvent, TerminatedEvent, ThreadEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { PassThrough } from 'node:stream';
 import { dmesgStamp } from '../../sim-core/debug/decode';
 import { EVENT_FILTERS } from '../../sim-core/debug/events';
 import type { BootFunction, Granularity, KEvent, Machine, StepAction, Stop, TaskRow } from '../../sim-core/machine-types';
@@ -17,6 +18,7 @@ import { sameRows, viewRow } from './rows';
 import { TASKS_EVENT, type ViewTaskRow } from '../../sim-core/debug/protocol';
 import { checkArguments } from './validate';
 import { corkable, stoppedEvent, type Corkable } from './stops';
+import { FrameReader, type FrameProblem } from './transport';
 
 /**
  * A slice of the machine's run lasts about this long (its step count adapts), so a pause or
@@ -26,6 +28,8 @@ import { corkable, stoppedEvent, type Corkable } from './stops';
 const SLICE_MS = 2;
 const SLICE_MIN = 256;
 const SLICE_MAX = 1 << 20;
+/** Transport problems reported before the adapter stops reporting them (a peer sending noise). */
+const MAX_TRANSPORT_REPORTS = 50;
 
 export interface KprocSessionOptions {
   boot?: BootFunction;
@@ -72,9 +76,40 @@ export abstract class KprocSessionCore extends DebugSession {
 
   // ---- dispatch: every request is checked, and no exception escapes as a stack trace ----------
 
+  /**
+   * The base class frames the input itself and ends the session at the first frame it cannot
+   * parse; here a FrameReader does the framing, and the base class gets a stream that only
+   * reports the input's end and errors (which still end the session).
+   */
   override start(inStream: NodeJS.ReadableStream, outStream: NodeJS.WritableStream): void {
     if (corkable(outStream)) this.out = outStream;
-    super.start(inStream, outStream);
+    const ends = new PassThrough();
+    inStream.on('close', () => ends.destroy());
+    inStream.on('error', (e: Error) => ends.destroy(e));
+    super.start(ends, outStream);
+    const reader = new FrameReader({ message: (m) => this.receive(m), problem: (p) => this.transportProblem(p) });
+    inStream.on('data', (chunk: Buffer | string) => reader.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk));
+  }
+
+  private transportReports = 0;
+
+  private receive(msg: Record<string, unknown>): void {
+    try {
+      this.handleMessage(msg as unknown as DebugProtocol.ProtocolMessage);
+    } catch (e) {
+      this.transportProblem({ message: `internal error while handling a message: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+
+  /** A malformed frame: an error response when the request can be named, else a line on stderr. */
+  private transportProblem(p: FrameProblem): void {
+    if (p.seq !== undefined) {
+      const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: p.seq, command: p.command ?? '', success: false };
+      return this.batched(() => this.fail(response, `Malformed request: ${p.message}.`));
+    }
+    if (++this.transportReports > MAX_TRANSPORT_REPORTS) return;
+    const more = this.transportReports === MAX_TRANSPORT_REPORTS ? ' (further transport problems are not reported)' : '';
+    this.batched(() => this.sendEvent(new OutputEvent(`Debug adapter: ${p.message}${more}.\n`, 'stderr')));
   }
 
   /**
