@@ -2,15 +2,20 @@
 
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 
-const COMMANDS = [
+/** Every request DAP defines or the adapter adds, but disconnect (which ends the adapter), and some it does not know. */
+export const COMMANDS = [
   'threads', 'stackTrace', 'scopes', 'variables', 'evaluate', 'completions', 'next', 'stepIn', 'stepOut', 'continue',
   'pause', 'setBreakpoints', 'setFunctionBreakpoints', 'setExceptionBreakpoints', 'setDataBreakpoints',
   'dataBreakpointInfo', 'exceptionInfo', 'source', 'launch', 'initialize', 'configurationDone', 'kproc/tasks',
   'kproc/sendSignal', 'kproc/kernelFunctions', 'setVariable', 'stepBack', 'goto', 'readMemory', 'bogus', '',
+  'reverseContinue', 'gotoTargets', 'setExpression', 'restartFrame', 'stepInTargets', 'terminateThreads', 'loadedSources',
+  'writeMemory', 'disassemble', 'cancel', 'breakpointLocations', 'setInstructionBreakpoints', 'attach', 'modules',
+  'terminate', 'restart', '__proto__', 'constructor', 'toString',
 ];
 
-const FIELDS = ['threadId', 'frameId', 'variablesReference', 'expression', 'text', 'column', 'source', 'breakpoints',
-  'filters', 'name', 'dataId', 'pid', 'signal', 'program', 'start', 'count', 'levels', 'startFrame', 'context'];
+export const FIELDS = ['threadId', 'frameId', 'variablesReference', 'expression', 'text', 'column', 'source', 'breakpoints',
+  'filters', 'name', 'dataId', 'pid', 'signal', 'program', 'start', 'count', 'levels', 'startFrame', 'context',
+  'condition', 'hitCondition', 'uid', 'seed', 'pidMax', 'cpus', 'maxSteps', 'args', 'arguments', 'value', '__proto__'];
 
 export class Rng {
   constructor(private s: number) {}
