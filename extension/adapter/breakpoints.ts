@@ -87,7 +87,7 @@ export class BreakpointBook {
       const name = args.breakpoints[results.indexOf(r)]?.name.trim();
       const kf = name ? fns.get(name) : undefined;
       if (kf && r.verified && this.kfiles) {
-        bp.source = { name: path.posix.basename(kf.file), path: this.kfiles.absolute(kf.file) };
+        bp.source = this.kfiles.source(kf.file);
         bp.line ??= kf.line;
       }
       return bp;

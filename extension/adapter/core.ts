@@ -258,7 +258,10 @@ export abstract class KprocSessionCore extends DebugSession {
     this.machine = result.machine;
     this.plan = plan;
     this.launchArgs = launch;
-    this.kfiles ??= new KernelFiles(result.machine.kernelSources());
+    if (!this.kfiles) {
+      this.kfiles = new KernelFiles(result.machine.kernelSources());
+      for (const p of this.kfiles.problems) this.sendEvent(new OutputEvent(`${p}\n`, 'stderr'));
+    }
     this.inspector = new Inspector(result.machine);
     this.book.attach(result.machine, this.kfiles, plan.noDebug);
     this.rowsCache = undefined;

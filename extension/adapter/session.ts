@@ -55,7 +55,7 @@ export class KprocDebugSession extends KprocSessionCore {
 
   private sourceOf(f: FrameInfo): DebugProtocol.Source {
     if (f.kind === 'kernel' && this.kfiles) {
-      return { name: path.posix.basename(f.file), path: this.convertDebuggerPathToClient(this.kfiles.absolute(f.file)), origin: 'simulated kernel (read-only)' };
+      return { ...this.kfiles.source(f.file, (p) => this.convertDebuggerPathToClient(p)), origin: 'simulated kernel (read-only)' };
     }
     if (this.machine && f.file !== this.machine.file && !this.fileExists(f.file)) {
       // A program image the scenario exec'd by name (no file behind it): shown, but not opened.
@@ -105,11 +105,10 @@ export class KprocDebugSession extends KprocSessionCore {
 
   protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
     this.guard(response, () => {
-      const p = args.source?.path;
-      const rel = p && this.kfiles ? this.kfiles.relative(p) : undefined;
-      const src = rel && this.machine ? this.machine.kernelSources().find((s) => s.path === rel) : undefined;
-      if (!src) throw new UserError(`No source for reference ${args.sourceReference}: kernel sources are files under ${this.kfiles?.root ?? 'the adapter\'s cache folder'}.`);
-      response.body = { content: src.text, mimeType: 'text/x-c' };
+      const ref = args.source?.sourceReference ?? args.sourceReference;
+      const text = this.kfiles?.text(ref, args.source?.path);
+      if (text === undefined) throw new UserError(`No source for reference ${ref}: kernel sources are files under ${this.kfiles?.root ?? 'the adapter\'s cache folder'}.`);
+      response.body = { content: text, mimeType: 'text/x-c' };
       this.sendResponse(response);
     });
   }
