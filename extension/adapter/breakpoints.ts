@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { isEventFilterId } from '../../sim-core/debug/events';
+import { hitConditionMet } from '../../sim-core/machine/breakpoints';
 import { dataId, parseDataId, type KernelFunctionEntry } from '../../sim-core/debug/protocol';
 import type { BreakpointResult, EventFilterId, Machine } from '../../sim-core/machine-types';
 import type { KernelFiles } from './kernelFiles';
@@ -66,10 +67,9 @@ export class BreakpointBook {
     if (this.noDebug) return unverified('Breakpoints are ignored when the scenario runs without debugging.');
     const file = this.target(p);
     if (!file) return unverified(`${path.basename(p)} is neither this scenario (${path.basename(m.file)}) nor one of the displayed kernel sources.`);
-    const results = m.setLineBreakpoints(file, bps.map((b) => ({
+    return withHitConditions(bps, (ok) => m.setLineBreakpoints(file, ok.map((b) => ({
       line: toMachine(b.line), condition: b.condition || undefined, hitCondition: b.hitCondition || undefined, logMessage: b.logMessage || undefined,
-    })));
-    return results.map((r, i) => toDap(r, toClient, args.source, bps[i]?.line));
+    }))), (r, b) => toDap(r, toClient, args.source, b.line), (b, message) => ({ verified: false, line: b.line, source: args.source, message }));
   }
 
   setFunctions(args: DebugProtocol.SetFunctionBreakpointsArguments, toClient: LineConv): DebugProtocol.Breakpoint[] {
@@ -78,20 +78,18 @@ export class BreakpointBook {
     if (bad) throw new Error(`'setFunctionBreakpoints': ${bad}`);
     this.fnReq = { breakpoints: args.breakpoints.map((b) => ({ ...b })) };
     if (this.noDebug) return args.breakpoints.map(() => ({ verified: false, message: 'Breakpoints are ignored when the scenario runs without debugging.' }));
-    const results = m.setFunctionBreakpoints(args.breakpoints.map((b) => ({
-      name: b.name.trim(), condition: b.condition || undefined, hitCondition: b.hitCondition || undefined,
-    })));
     const fns = new Map(this.kernelFunctionList().map((f) => [f.name, f]));
-    return results.map((r) => {
+    return withHitConditions(args.breakpoints, (ok) => m.setFunctionBreakpoints(ok.map((b) => ({
+      name: b.name.trim(), condition: b.condition || undefined, hitCondition: b.hitCondition || undefined,
+    }))), (r, b) => {
       const bp = toDap(r, toClient);
-      const name = args.breakpoints[results.indexOf(r)]?.name.trim();
-      const kf = name ? fns.get(name) : undefined;
+      const kf = fns.get(b.name.trim());
       if (kf && r.verified && this.kfiles) {
         bp.source = this.kfiles.source(kf.file);
         bp.line ??= kf.line;
       }
       return bp;
-    });
+    }, (_b, message) => ({ verified: false, message }));
   }
 
   setFilters(args: DebugProtocol.SetExceptionBreakpointsArguments): DebugProtocol.Breakpoint[] {
@@ -131,6 +129,26 @@ export class BreakpointBook {
     this.fnList ??= this.machine().kernelFunctionLocations().map((f) => ({ name: f.name, file: f.file, line: f.line + 1 }));
     return this.fnList;
   }
+}
+
+/**
+ * Sets the breakpoints whose hit condition is understood and refuses the others, each with its
+ * reason, in the order asked (a hit condition the machine cannot read would stop at every hit).
+ */
+function withHitConditions<T extends { hitCondition?: string }>(
+  items: readonly T[], set: (ok: T[]) => BreakpointResult[],
+  done: (r: BreakpointResult, item: T) => DebugProtocol.Breakpoint, refused: (item: T, message: string) => DebugProtocol.Breakpoint,
+): DebugProtocol.Breakpoint[] {
+  const problems = items.map((b) => {
+    const met = hitConditionMet(b.hitCondition, 0);
+    return typeof met === 'string' ? met.charAt(0).toUpperCase() + met.slice(1) : undefined;
+  });
+  const results = set(items.filter((_b, i) => problems[i] === undefined));
+  let j = 0;
+  return items.map((b, i) => {
+    const why = problems[i];
+    return why === undefined ? done(results[j++], b) : refused(b, why);
+  });
 }
 
 function toDap(r: BreakpointResult, toClient: LineConv, source?: DebugProtocol.Source, requested?: number): DebugProtocol.Breakpoint {

@@ -28,6 +28,27 @@ import { FrameReader, type FrameProblem } from './transport';
 const SLICE_MS = 2;
 const SLICE_MIN = 256;
 const SLICE_MAX = 1 << 20;
+/** Requests DAP defines that this adapter does not carry out (its capabilities do not claim them), and why. */
+const UNSUPPORTED = new Map<string, string>([
+  ['stepBack', 'the simulator runs forward only'],
+  ['reverseContinue', 'the simulator runs forward only'],
+  ['restartFrame', 'the simulator runs forward only'],
+  ['goto', 'jumping to another line is not supported: it would skip or repeat kernel work'],
+  ['gotoTargets', 'jumping to another line is not supported: it would skip or repeat kernel work'],
+  ['setVariable', 'variables are read-only: the debugger shows the machine, it does not change it'],
+  ['setExpression', 'expressions are read-only: the debugger shows the machine, it does not change it'],
+  ['stepInTargets', 'step in goes into the next call, kernel entry included'],
+  ['terminateThreads', 'send a signal to a task from the Tasks view instead'],
+  ['attach', 'the adapter runs scenarios it launches; use a launch configuration'],
+  ['loadedSources', 'the sources are the scenario and the displayed kernel files'],
+  ['modules', 'the simulator has no loadable modules'],
+  ['readMemory', 'the simulated memory is shown as variables, not as raw bytes'],
+  ['writeMemory', 'the simulated memory is read-only to the debugger'],
+  ['disassemble', 'scenarios run as C statements, not machine instructions'],
+  ['setInstructionBreakpoints', 'scenarios run as C statements, not machine instructions'],
+  ['breakpointLocations', 'breakpoints move to the next statement when they are set'],
+  ['cancel', 'requests are answered at once, so there is nothing to cancel'],
+]);
 /** Transport problems reported before the adapter stops reporting them (a peer sending noise). */
 const MAX_TRANSPORT_REPORTS = 50;
 
@@ -139,6 +160,8 @@ export abstract class KprocSessionCore extends DebugSession {
     if (typeof request.command !== 'string') return this.fail(response, 'A request needs a "command" string.');
     const problem = checkArguments(request.command, request.arguments);
     if (problem) return this.fail(response, problem);
+    const unsupported = UNSUPPORTED.get(request.command);
+    if (unsupported) return this.fail(response, `'${request.command}' is not supported: ${unsupported}.`);
     if (request.command === 'initialize' && this.phase !== 'new') return this.fail(response, 'The session is already initialized.');
     if (request.command !== 'initialize' && this.phase === 'new' && request.command !== 'disconnect') {
       return this.fail(response, `'${request.command}' before 'initialize': send initialize first.`);
@@ -224,6 +247,7 @@ export abstract class KprocSessionCore extends DebugSession {
       supportsDelayedStackTraceLoading: true,
       supportsSetVariable: false,
     };
+    // Nothing in UNSUPPORTED is claimed: DAP reads a missing capability as false.
     this.phase = 'initialized';
     this.sendResponse(response);
   }
@@ -423,8 +447,20 @@ export abstract class KprocSessionCore extends DebugSession {
     }
     this.phase = 'stopped';
     this.lastPid = pid;
+    this.reportBreakpointProblem(stop);
     this.sendTasks();
     this.sendEvent(stoppedEvent(stop, pid));
+  }
+
+  /** Conditions that failed to evaluate, already reported. */
+  private readonly reportedProblems = new Set<string>();
+
+  /** A breakpoint condition that could not be evaluated at a hit: said once, not at every hit. */
+  private reportBreakpointProblem(stop: Stop): void {
+    if ((stop.reason !== 'breakpoint' && stop.reason !== 'function breakpoint') || !stop.message) return;
+    if (this.reportedProblems.has(stop.message)) return;
+    this.reportedProblems.add(stop.message);
+    this.sendEvent(new OutputEvent(`${stop.message} (the breakpoint stops; this is reported once)\n`, 'stderr'));
   }
 
   /**

@@ -34,17 +34,35 @@ export class LaunchError extends Error {}
 
 const SETTING_KEYS = ['pidMax', 'cpus', 'nproc', 'seed', 'uid'] as const;
 
+/**
+ * The accepted range of each numeric attribute: pid_max as Linux allows it on 64-bit
+ * (PID_MAX_LIMIT), a uid_t other than (uid_t)-1, which means "no user", and a 32-bit seed.
+ */
+const RANGES: Record<(typeof SETTING_KEYS)[number] | 'maxSteps', [number, number]> = {
+  pidMax: [301, 4194304],
+  cpus: [1, 64],
+  nproc: [1, 4194304],
+  seed: [0, 4294967295],
+  uid: [0, 4294967294],
+  maxSteps: [1, Number.MAX_SAFE_INTEGER],
+};
+
+function checkRange(name: string, key: keyof typeof RANGES, v: unknown): void {
+  const [lo, hi] = RANGES[key];
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new LaunchError(`launch attribute '${name}' must be an integer from ${lo} to ${hi} (got ${JSON.stringify(v)})`);
+  if (v < lo || v > hi) throw new LaunchError(`launch attribute '${name}' must be from ${lo} to ${hi} (got ${v})`);
+}
+
 /** Top-level settings (as VS Code's settings resolve them) are overridden by `args`. */
 export function machineSettings(a: KprocLaunchArgs): MachineSettings {
   const s: MachineSettings = {};
   for (const k of SETTING_KEYS) {
-    const v = a.args?.[k] ?? a[k];
-    if (v !== undefined) s[k] = v;
+    const inArgs = a.args?.[k] !== undefined;
+    const v = inArgs ? a.args?.[k] : a[k];
+    if (v === undefined) continue;
+    checkRange(inArgs ? `args.${k}` : k, k, v);
+    s[k] = v;
   }
-  if (s.pidMax !== undefined && (s.pidMax < 301 || s.pidMax > 4194304)) throw new LaunchError(`pidMax must be between 301 and 4194304 (got ${s.pidMax})`);
-  if (s.cpus !== undefined && (s.cpus < 1 || s.cpus > 64)) throw new LaunchError(`cpus must be between 1 and 64 (got ${s.cpus})`);
-  if (s.nproc !== undefined && s.nproc < 1) throw new LaunchError(`nproc must be at least 1 (got ${s.nproc})`);
-  if (s.seed !== undefined && s.seed < 0) throw new LaunchError(`seed must not be negative (got ${s.seed})`);
   return s;
 }
 
@@ -54,7 +72,7 @@ export function planLaunch(a: KprocLaunchArgs, readFile: (p: string) => string =
   if (granularity !== 'statement' && granularity !== 'kernel') {
     throw new LaunchError(`stepGranularity must be "statement" or "kernel" (got "${String(granularity)}")`);
   }
-  if (a.maxSteps !== undefined && a.maxSteps < 1) throw new LaunchError(`maxSteps must be at least 1 (got ${a.maxSteps})`);
+  if (a.maxSteps !== undefined) checkRange('maxSteps', 'maxSteps', a.maxSteps);
   const file = path.resolve(a.program);
   let source: string;
   try {

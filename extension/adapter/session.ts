@@ -171,8 +171,9 @@ export class KprocDebugSession extends KprocSessionCore {
         case SEND_SIGNAL_REQUEST: {
           const m = this.needStopped();
           const a = args as SendSignalArgs;
-          const sig = SIGNALS_FROM_VIEWS[a.signal];
-          if (!sig) throw new UserError(`signal must be SIGKILL, SIGSTOP, SIGCONT or SIGTERM (got ${JSON.stringify(a.signal)})`);
+          // An own property only: 'toString' or '__proto__' must not reach the machine as a signal.
+          const sig = Object.prototype.hasOwnProperty.call(SIGNALS_FROM_VIEWS, a.signal) ? SIGNALS_FROM_VIEWS[a.signal] : undefined;
+          if (typeof sig !== 'number') throw new UserError(`signal must be SIGKILL, SIGSTOP, SIGCONT or SIGTERM (got ${JSON.stringify(a.signal)})`);
           this.threadOf(a.pid);
           const rc = m.sendSignal(a.pid, sig);
           if (rc < 0) throw new UserError(`kill(${a.pid}, ${a.signal}) failed with ${rc === -3 ? 'ESRCH' : rc === -1 ? 'EPERM' : rc}`);

@@ -177,7 +177,11 @@ function binary(op: string, a: Raw, b: Raw): Raw {
     default: break;
   }
   const x = toNumber(a, op), y = toNumber(b, op);
-  const big = (f: (p: bigint, q: bigint) => bigint): number => Number(BigInt.asIntN(64, f(BigInt(Math.trunc(x)), BigInt(Math.trunc(y)))));
+  if (op === '<<' || op === '>>') checkShiftCount(y);
+  const big = (f: (p: bigint, q: bigint) => bigint): number => {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) throw new EvalError(`${op}: an operand is not a finite integer`);
+    return Number(BigInt.asIntN(64, f(BigInt(Math.trunc(x)), BigInt(Math.trunc(y)))));
+  };
   switch (op) {
     case '+': return x + y;
     case '-': return x - y;
@@ -275,12 +279,34 @@ export function sideEffect(e: Expr, withKernel: boolean): string | null {
   }
 }
 
+/**
+ * A shift count C leaves undefined (negative, or at least the 64 bits of the widest operand) is
+ * refused rather than computed: as a big integer, `1 << 1000000000` would take a second and 100 MB.
+ */
+function checkShiftCount(n: number): void {
+  if (n < 0) throw new EvalError(`shift count is negative (${n})`);
+  if (n >= 64) throw new EvalError(`shift count too large (${n} >= 64, the width of the operand)`);
+}
+
+/** Constant shift counts in the tree, checked before anything is evaluated or compiled. */
+function checkShifts(e: unknown): void {
+  if (typeof e !== 'object' || e === null) return;
+  const n = e as { kind?: unknown; op?: unknown; right?: unknown };
+  if (n.kind === 'Binary' && (n.op === '<<' || n.op === '>>')) {
+    const r = n.right as Expr;
+    if (r.kind === 'Number') checkShiftCount(r.value);
+    else if (r.kind === 'Unary' && r.op === '-' && r.operand.kind === 'Number') checkShiftCount(-r.operand.value);
+  }
+  for (const v of Object.values(e)) if (typeof v === 'object') checkShifts(v);
+}
+
 /** Parses and checks an expression: the tree, or an EvalError saying what is wrong with it. */
 export function checkedExpression(text: string, withKernel: boolean): Expr {
   const e = parseExpression(rewriteHelpers(text));
   if (typeof e === 'string') throw new EvalError(e);
   const effect = sideEffect(e, withKernel);
   if (effect) throw new EvalError(`the debugger does not evaluate ${effect}`);
+  checkShifts(e);
   return e;
 }
 
