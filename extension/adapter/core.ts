@@ -1,11 +1,8 @@
 // The DAP session's core: request checking, launch and restart, and running the machine in slices
 // (tasks are threads; every stop stops all of them; the response always precedes the stop event).
 
-import {
-  DebugSession, Event, ExitedEvent, InitializedEvent, OutputEvent, TerminatedEvent, ThreadEvent,
-} from '@vscode/debugadapter';
+import { Event, ExitedEvent, InitializedEvent, OutputEvent, TerminatedEvent, ThreadEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { PassThrough } from 'node:stream';
 import { dmesgStamp } from '../../sim-core/debug/decode';
 import { EVENT_FILTERS } from '../../sim-core/debug/events';
 import type { BootFunction, Granularity, KEvent, Machine, StepAction, Stop, TaskRow } from '../../sim-core/machine-types';
@@ -16,9 +13,9 @@ import { formatDiagnostics, LaunchError, planLaunch, type KprocLaunchArgs, type 
 import { Inspector } from './inspect';
 import { sameRows, viewRow } from './rows';
 import { TASKS_EVENT, type ViewTaskRow } from '../../sim-core/debug/protocol';
-import { checkArguments } from './validate';
-import { corkable, stoppedEvent, type Corkable } from './stops';
-import { FrameReader, type FrameProblem } from './transport';
+import { checkArguments, unsupportedRequest } from './validate';
+import { stoppedEvent } from './stops';
+import { GuardedSession } from './guarded';
 
 /**
  * A slice of the machine's run lasts about this long (its step count adapts), so a pause or
@@ -28,29 +25,6 @@ import { FrameReader, type FrameProblem } from './transport';
 const SLICE_MS = 2;
 const SLICE_MIN = 256;
 const SLICE_MAX = 1 << 20;
-/** Requests DAP defines that this adapter does not carry out (its capabilities do not claim them), and why. */
-const UNSUPPORTED = new Map<string, string>([
-  ['stepBack', 'the simulator runs forward only'],
-  ['reverseContinue', 'the simulator runs forward only'],
-  ['restartFrame', 'the simulator runs forward only'],
-  ['goto', 'jumping to another line is not supported: it would skip or repeat kernel work'],
-  ['gotoTargets', 'jumping to another line is not supported: it would skip or repeat kernel work'],
-  ['setVariable', 'variables are read-only: the debugger shows the machine, it does not change it'],
-  ['setExpression', 'expressions are read-only: the debugger shows the machine, it does not change it'],
-  ['stepInTargets', 'step in goes into the next call, kernel entry included'],
-  ['terminateThreads', 'send a signal to a task from the Tasks view instead'],
-  ['attach', 'the adapter runs scenarios it launches; use a launch configuration'],
-  ['loadedSources', 'the sources are the scenario and the displayed kernel files'],
-  ['modules', 'the simulator has no loadable modules'],
-  ['readMemory', 'the simulated memory is shown as variables, not as raw bytes'],
-  ['writeMemory', 'the simulated memory is read-only to the debugger'],
-  ['disassemble', 'scenarios run as C statements, not machine instructions'],
-  ['setInstructionBreakpoints', 'scenarios run as C statements, not machine instructions'],
-  ['breakpointLocations', 'breakpoints move to the next statement when they are set'],
-  ['cancel', 'requests are answered at once, so there is nothing to cancel'],
-]);
-/** Transport problems reported before the adapter stops reporting them (a peer sending noise). */
-const MAX_TRANSPORT_REPORTS = 50;
 
 export interface KprocSessionOptions {
   boot?: BootFunction;
@@ -61,8 +35,7 @@ type Phase = 'new' | 'initialized' | 'launched' | 'running' | 'stopped' | 'ended
 
 export class UserError extends Error {}
 
-
-export abstract class KprocSessionCore extends DebugSession {
+export abstract class KprocSessionCore extends GuardedSession {
   protected readonly bootFn: BootFunction;
   protected readonly readFile?: (p: string) => string;
   protected phase: Phase = 'new';
@@ -84,8 +57,6 @@ export abstract class KprocSessionCore extends DebugSession {
   protected inspector?: Inspector;
   /** Steps in the next slice, adapted to SLICE_MS. */
   protected sliceSteps = 4096;
-  /** The output stream, when it can batch: each request's messages leave in one write. */
-  private out?: Corkable;
 
   constructor(opts: KprocSessionOptions = {}) {
     super();
@@ -96,57 +67,6 @@ export abstract class KprocSessionCore extends DebugSession {
   }
 
   // ---- dispatch: every request is checked, and no exception escapes as a stack trace ----------
-
-  /**
-   * The base class frames the input itself and ends the session at the first frame it cannot
-   * parse; here a FrameReader does the framing, and the base class gets a stream that only
-   * reports the input's end and errors (which still end the session).
-   */
-  override start(inStream: NodeJS.ReadableStream, outStream: NodeJS.WritableStream): void {
-    if (corkable(outStream)) this.out = outStream;
-    const ends = new PassThrough();
-    inStream.on('close', () => ends.destroy());
-    inStream.on('error', (e: Error) => ends.destroy(e));
-    super.start(ends, outStream);
-    const reader = new FrameReader({ message: (m) => this.receive(m), problem: (p) => this.transportProblem(p) });
-    inStream.on('data', (chunk: Buffer | string) => reader.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk));
-  }
-
-  private transportReports = 0;
-
-  private receive(msg: Record<string, unknown>): void {
-    try {
-      this.handleMessage(msg as unknown as DebugProtocol.ProtocolMessage);
-    } catch (e) {
-      this.transportProblem({ message: `internal error while handling a message: ${e instanceof Error ? e.message : String(e)}` });
-    }
-  }
-
-  /** A malformed frame: an error response when the request can be named, else a line on stderr. */
-  private transportProblem(p: FrameProblem): void {
-    if (p.seq !== undefined) {
-      const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: p.seq, command: p.command ?? '', success: false };
-      return this.batched(() => this.fail(response, `Malformed request: ${p.message}.`));
-    }
-    if (++this.transportReports > MAX_TRANSPORT_REPORTS) return;
-    const more = this.transportReports === MAX_TRANSPORT_REPORTS ? ' (further transport problems are not reported)' : '';
-    this.batched(() => this.sendEvent(new OutputEvent(`Debug adapter: ${p.message}${more}.\n`, 'stderr')));
-  }
-
-  /**
-   * Runs `fn` with the output held, then sends what it wrote in one write: the response and the
-   * stopped event of a step reach the client together, in that order, with one wake-up.
-   */
-  protected batched(fn: () => void): void {
-    const out = this.out;
-    if (!out) return fn();
-    out.cork();
-    try {
-      fn();
-    } finally {
-      out.uncork();
-    }
-  }
 
   protected override dispatchRequest(request: DebugProtocol.Request): void {
     this.batched(() => this.dispatchChecked(request));
@@ -160,7 +80,7 @@ export abstract class KprocSessionCore extends DebugSession {
     if (typeof request.command !== 'string') return this.fail(response, 'A request needs a "command" string.');
     const problem = checkArguments(request.command, request.arguments);
     if (problem) return this.fail(response, problem);
-    const unsupported = UNSUPPORTED.get(request.command);
+    const unsupported = unsupportedRequest(request.command);
     if (unsupported) return this.fail(response, `'${request.command}' is not supported: ${unsupported}.`);
     if (request.command === 'initialize' && this.phase !== 'new') return this.fail(response, 'The session is already initialized.');
     if (request.command !== 'initialize' && this.phase === 'new' && request.command !== 'disconnect') {
@@ -170,42 +90,18 @@ export abstract class KprocSessionCore extends DebugSession {
     try {
       if (request.command === 'initialize') {
         const args = (request.arguments ?? {}) as DebugProtocol.InitializeRequestArguments;
-        super.dispatchRequest({ ...request, arguments: { ...args, pathFormat: args.pathFormat ?? 'path' } });
+        this.baseDispatch({ ...request, arguments: { ...args, pathFormat: args.pathFormat ?? 'path' } });
       } else {
-        super.dispatchRequest(request);
+        this.baseDispatch(request);
       }
     } catch (e) {
       this.fail(response, e instanceof Error ? e.message : String(e));
     }
   }
 
-  protected fail(response: DebugProtocol.Response, message: string): void {
-    response.success = false;
-    response.message = message;
-    response.body = { error: { id: 1, format: message.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser: true } };
-    this.sendResponse(response);
-  }
-
   override sendResponse(response: DebugProtocol.Response): void {
     super.sendResponse(response);
     if (this.plan?.trace) this.sendEvent(new OutputEvent(`<-- ${response.command} ${response.success ? 'ok' : `failed: ${response.message ?? ''}`}\n`, 'console'));
-  }
-
-  /** The base class reports a handler's exception with its stack; say what failed instead. */
-  protected override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string, variables?: Record<string, unknown>): void {
-    if (codeOrMessage === 1104 && variables && typeof variables._exception === 'string') {
-      return this.fail(response, `Internal error in '${response.command}': ${variables._exception}`);
-    }
-    super.sendErrorResponse(response, codeOrMessage as number, format, variables);
-  }
-
-  /** Runs a handler, turning a thrown error into an error response with its message. */
-  protected guard(response: DebugProtocol.Response, fn: () => void): void {
-    try {
-      fn();
-    } catch (e) {
-      this.fail(response, e instanceof Error ? e.message : String(e));
-    }
   }
 
   protected need(): Machine {

@@ -1,5 +1,6 @@
 // Checks the shape of incoming requests before any handler sees them, so that a malformed request
-// gets an error response that says what is wrong instead of a stack trace.
+// gets an error response that says what is wrong instead of a stack trace, and names the requests
+// the adapter does not carry out.
 
 type Kind = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array';
 /** A trailing '?' marks an optional field. */
@@ -36,6 +37,32 @@ const SCHEMAS: Record<string, Spec> = {
   'kproc/sendSignal': { pid: 'integer', signal: 'string' },
 };
 
+/** Requests DAP defines that this adapter does not carry out (its capabilities do not claim them), and why. */
+const UNSUPPORTED = new Map<string, string>([
+  ['stepBack', 'the simulator runs forward only'],
+  ['reverseContinue', 'the simulator runs forward only'],
+  ['restartFrame', 'the simulator runs forward only'],
+  ['goto', 'jumping to another line is not supported: it would skip or repeat kernel work'],
+  ['gotoTargets', 'jumping to another line is not supported: it would skip or repeat kernel work'],
+  ['setVariable', 'variables are read-only: the debugger shows the machine, it does not change it'],
+  ['setExpression', 'expressions are read-only: the debugger shows the machine, it does not change it'],
+  ['stepInTargets', 'step in goes into the next call, kernel entry included'],
+  ['terminateThreads', 'send a signal to a task from the Tasks view instead'],
+  ['attach', 'the adapter runs scenarios it launches; use a launch configuration'],
+  ['loadedSources', 'the sources are the scenario and the displayed kernel files'],
+  ['modules', 'the simulator has no loadable modules'],
+  ['readMemory', 'the simulated memory is shown as variables, not as raw bytes'],
+  ['writeMemory', 'the simulated memory is read-only to the debugger'],
+  ['disassemble', 'scenarios run as C statements, not machine instructions'],
+  ['setInstructionBreakpoints', 'scenarios run as C statements, not machine instructions'],
+  ['breakpointLocations', 'breakpoints move to the next statement when they are set'],
+  ['cancel', 'requests are answered at once, so there is nothing to cancel'],
+]);
+/** Why a request DAP defines is not carried out here, or undefined when it is. */
+export function unsupportedRequest(command: string): string | undefined {
+  return UNSUPPORTED.get(command);
+}
+
 function kindOf(v: unknown): string {
   if (Array.isArray(v)) return 'array';
   if (v === null) return 'null';
@@ -51,7 +78,7 @@ function matches(v: unknown, kind: Kind): boolean {
 
 /** Returns a readable complaint about `args` for `command`, or undefined when they are fine. */
 export function checkArguments(command: string, args: unknown): string | undefined {
-  const spec = SCHEMAS[command];
+  const spec = Object.prototype.hasOwnProperty.call(SCHEMAS, command) ? SCHEMAS[command] : undefined;
   if (!spec) return undefined;
   const required = Object.values(spec).some((k) => !k.endsWith('?'));
   if (args === undefined || args === null) return required ? `'${command}' needs arguments` : undefined;
