@@ -95,6 +95,11 @@ export function checkArguments(command: string, args: unknown): string | undefin
     if (!matches(v, kind)) return `'${command}': '${field}' must be ${kind === 'integer' ? 'an integer' : `a ${kind}`}, not ${kindOf(v)}`;
   }
   if (command === 'launch' && rec.args !== undefined) return checkSettings(rec.args as Record<string, unknown>);
+  // A restart with new launch arguments is checked as that launch.
+  if (command === 'restart' && rec.arguments !== undefined) {
+    const bad = checkArguments('launch', rec.arguments);
+    if (bad) return `'restart': its launch arguments are wrong: ${bad}`;
+  }
   return undefined;
 }
 

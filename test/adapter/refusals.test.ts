@@ -114,6 +114,9 @@ describe('debug adapter refusals', function () {
     }
     const ok = await dc.launchRequest({ program: FORK_WAIT, seed: 4294967295, uid: 0 } as DebugProtocol.LaunchRequestArguments);
     assert.equal(ok.success, true);
+    await dc.configurationDoneRequest();
+    assert.match(await refused(dc.send('restart', { arguments: { program: 5 } })), /'restart': its launch arguments are wrong: 'launch': 'program' must be a string/);
+    assert.match(await refused(dc.send('restart', { arguments: { program: FORK_WAIT, uid: -5 } })), /'uid' must be from 0/);
   });
 
   it('refuses a shift count of 64 or more, or negative, in scenario and kernel frames', async () => {
