@@ -1,5 +1,6 @@
-// Expressions to bytecode: C's integer rules (int wraps at 32 bits, long is a JS number),
-// pointer arithmetic in cells, lvalues as places, and constant folding of #defines.
+// Expressions to bytecode: C's integer rules (int wraps at 32 bits, long at 64, unsigned types
+// modulo 2^32 and 2^64, the usual arithmetic conversions), pointer arithmetic in cells, lvalues
+// as places, and constant folding of #defines.
 import type { Expr, Range } from '../lang/ast';
 import { lookupConstant, DYNAMIC_CONSTANTS } from '../lang/builtins';
 import {
@@ -8,7 +9,8 @@ import {
 import { FnBuilder } from './builder';
 import { TEXT_BASE, TEXT_STRIDE } from './image';
 import { Conv, Op } from './opcodes';
-import { constantType, convertValue, foldBinary, Kind, kindOf, literalType, type Folded } from './fold';
+import { norm } from './int64';
+import { constantType, convertValue, foldBinary, Kind, kindOf, literalType, literalValue, type Folded } from './fold';
 
 /** Where an lvalue lives. For 'addr' the address has been pushed already. */
 export type Place =
@@ -27,7 +29,14 @@ export class ExprCompiler extends FnBuilder {
   /** Folds an integer constant expression (or a string literal); undefined when not constant. */
   fold(e: Expr): Folded | undefined {
     switch (e.kind) {
-      case 'Number': return { v: e.value, t: literalType(e.text, e.value) };
+      case 'Number': {
+        const v = literalValue(e.text);
+        if (v === null) {
+          this.m.error(e.range, 'integer constant is too large for its type (more than 64 bits)', 'vm-type');
+          return { v: 0, t: INT };
+        }
+        return { v: norm(v), t: literalType(e.text, v) };
+      }
       case 'Char': return { v: e.value, t: INT };
       case 'String': return { v: e.value, t: CHAR_PTR };
       case 'Ident': {
@@ -55,9 +64,9 @@ export class ExprCompiler extends FnBuilder {
         if (!a || typeof a.v !== 'number') return undefined;
         const t = promote(a.t);
         switch (e.op) {
-          case '-': return { v: convertValue(-a.v, t), t };
+          case '-': return { v: convertValue(-BigInt(a.v), t), t };
           case '+': return { v: a.v, t };
-          case '~': return { v: convertValue(-a.v - 1, t), t };
+          case '~': return { v: convertValue(~BigInt(a.v), t), t };
           case '!': return { v: a.v === 0 ? 1 : 0, t: INT };
           default: return undefined;
         }
@@ -313,11 +322,18 @@ export class ExprCompiler extends FnBuilder {
     }
   }
 
-  /** Converts the value on top from one type to another (truncation of integers). */
+  /**
+   * Converts the value on top from one type to another: truncation to a narrower integer type,
+   * a signed value meeting an unsigned type (modulo 2^32 or 2^64), an unsigned long meeting long.
+   */
   convert(from: CType, to: CType): void {
     if (to.k !== 'int' || from.k !== 'int') return;
     if (to.name === 'bool' || to.name === '_Bool') { this.emit(Op.CONV, Conv.BOOL); return; }
-    if (to.bytes === 8) return;
+    if (to.bytes === 8) {
+      if (to.unsigned && !from.unsigned) this.emit(Op.CONV, Conv.U64);
+      else if (!to.unsigned && from.unsigned && from.bytes === 8) this.emit(Op.CONV, Conv.I64);
+      return;
+    }
     // Widening keeps the value unless a negative signed value meets an unsigned type.
     if (from.bytes < to.bytes && (from.unsigned || !to.unsigned)) return;
     if (from.bytes === to.bytes && from.unsigned === to.unsigned) return;
@@ -326,9 +342,32 @@ export class ExprCompiler extends FnBuilder {
     this.emit(Op.CONV, c);
   }
 
-  /** Wraps an arithmetic result to its type (int wraps at 32 bits). */
+  /**
+   * Wraps the result of an operator without a kind operand to its type: int and unsigned int at
+   * 32 bits, unsigned long modulo 2^64 (the operators themselves wrap at 64 bits, signed).
+   */
   wrap(t: CType): void {
-    if (t.k === 'int' && t.bytes === 4) this.emit(Op.CONV, t.unsigned ? Conv.U32 : Conv.I32);
+    if (t.k !== 'int') return;
+    if (t.bytes === 4) this.emit(Op.CONV, t.unsigned ? Conv.U32 : Conv.I32);
+    else if (t.bytes === 8 && t.unsigned) this.emit(Op.CONV, Conv.U64);
+  }
+
+  /**
+   * Before a comparison of the two integers on top: converts them to their common type where
+   * that changes a value (`-1 < 0u` compares 4294967295 with 0, as C does).
+   */
+  private compareOperands(l: CType, r: CType): void {
+    if (l.k !== 'int' || r.k !== 'int') return;
+    const pl = promote(l), pr = promote(r), t = arith(pl, pr);
+    if (t.k !== 'int' || !t.unsigned) return;
+    this.convert(pr, t);
+    if (pl.k === 'int' && !pl.unsigned) {
+      // The left operand sits under the right one.
+      const tmp = this.temp();
+      this.emit(Op.STORELP, tmp);
+      this.convert(pl, t);
+      this.emit(Op.LOADL, tmp);
+    }
   }
 
   /** Compiles a condition and jumps to `falseLabel` when it is false. */
@@ -339,8 +378,9 @@ export class ExprCompiler extends FnBuilder {
       return;
     }
     if (e.kind === 'Binary' && e.op === '<' && !this.fold(e)) {
-      this.expr(e.left);
-      this.expr(e.right);
+      const l = decay(this.expr(e.left));
+      const r = decay(this.expr(e.right));
+      this.compareOperands(l, r);
       this.jump(Op.LTJZ, falseLabel);
       return;
     }
@@ -400,6 +440,7 @@ export class ExprCompiler extends FnBuilder {
 
   /** Emits a binary operator on the two values on top; returns the result type. */
   arithmetic(op: string, l: CType, r: CType, range: Range): CType {
+    if (op === '==' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>=') this.compareOperands(l, r);
     switch (op) {
       case '==': this.emit(Op.EQ); return INT;
       case '!=': this.emit(Op.NE); return INT;
