@@ -166,7 +166,7 @@ function ident(name: string, s: EvalScope): Raw {
     default: break;
   }
   const c = lookupConstant(name);
-  if (c && typeof c.value === 'number') return c.value;
+  if (c && (typeof c.value === 'number' || typeof c.value === 'bigint')) return c.value;
   // gdb-style shorthand: a field of the stopped task (`pid == 4`, `comm`).
   if (s.current && Object.prototype.hasOwnProperty.call(s.current, name)) return field(s.current, name);
   throw new EvalError(`No symbol "${name}" in current context.`);

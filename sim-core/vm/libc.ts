@@ -6,6 +6,7 @@ import type { CallSite } from './image';
 import { SEGMENT_SPAN } from './image';
 import type { VmMemory } from './memory';
 import { format } from './printf';
+import { norm } from './int64';
 import type { VmRegs } from './regs';
 import type { Trap, Value } from './types';
 import { Done, SIG_SETSIZE, startLibc } from './libc-calls';
@@ -102,8 +103,9 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
       const str = readString(mem, s);
       if (str === null) return new Fault('SIGSEGV', `${site.name}(NULL): NULL pointer dereference`);
       const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(str);
-      const n = m ? Number(m[1]) : 0;
-      return site.name === 'atoi' ? Number(BigInt.asIntN(32, BigInt(m ? m[1] : '0'))) : n;
+      // strtol's value, saturated at LONG_MIN and LONG_MAX; atoi keeps its low 32 bits.
+      const n = BigInt(m ? m[1] : '0'), l = n > 2n ** 63n - 1n ? 2n ** 63n - 1n : n < -(2n ** 63n) ? -(2n ** 63n) : n;
+      return site.name === 'atoi' ? Number(BigInt.asIntN(32, l)) : norm(l);
     }
     case 'strerror': return strerror(num(s));
     case 'sigemptyset': case 'sigfillset':

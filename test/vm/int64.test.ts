@@ -40,6 +40,7 @@ const ROWS: Row[] = [
   {
     name: 'hot int loops still wrap at 32 bits', body: 'int h = 0; for (int i = 0; i < 1000; i++) h = h * 31 + 7; unsigned int g = 1; for (int i = 0; i < 40; i++) g = g + g; printf("%d %u\\n", h, g);', out: '-2104384128 0\n',
   },
+  { name: 'atol gives strtol\'s exact value, saturated at the limits', body: 'printf("%ld %ld %d\\n", atol("9223372036854775807"), atol("-99999999999999999999"), atoi("99999999999"));', out: '9223372036854775807 -9223372036854775808 1215752191\n' },
   { name: 'printf reinterprets an int for %u and %x, and reads the length modifiers', body: 'int m = -1; printf("%u %x %o %hd %hhd %hu %hhu %zd %zu\\n", m, m, 8, 70000, 300, -1, -1, (long)-5, sizeof(int));', out: '4294967295 ffffffff 10 4464 44 65535 255 -5 4\n' },
 ];
 
