@@ -10,7 +10,7 @@ import { FnBuilder } from './builder';
 import { TEXT_BASE, TEXT_STRIDE } from './image';
 import { Conv, Op } from './opcodes';
 import { norm } from './int64';
-import { constantType, convertValue, foldBinary, Kind, kindOf, literalType, literalValue, type Folded } from './fold';
+import { constantType, conversion, convertValue, foldBinary, Kind, kindOf, literalType, literalValue, type Folded } from './fold';
 
 /** Where an lvalue lives. For 'addr' the address has been pushed already. */
 export type Place =
@@ -37,7 +37,8 @@ export class ExprCompiler extends FnBuilder {
         }
         return { v: norm(v), t: literalType(e.text, v) };
       }
-      case 'Char': return { v: e.value, t: INT };
+      // A character constant is an int holding a char (signed on x86-64): '\xff' is -1.
+      case 'Char': return { v: e.value >= 0 && e.value <= 0xff ? (e.value << 24) >> 24 : e.value, t: INT };
       case 'String': return { v: e.value, t: CHAR_PTR };
       case 'Ident': {
         if (this.isVariable(e.name)) return undefined;
@@ -143,14 +144,29 @@ export class ExprCompiler extends FnBuilder {
       case 'Unary': return this.unary(e);
       case 'Binary': return this.binary(e);
       case 'Conditional': {
-        const other = this.newLabel(), end = this.newLabel();
+        const other = this.newLabel(), first = this.newLabel(), end = this.newLabel();
         this.cond(e.test, other);
         const t1 = decay(this.expr(e.consequent));
-        this.jump(Op.JMP, end);
+        this.jump(Op.JMP, first);
         this.bind(other);
         const t2 = decay(this.expr(e.alternate));
+        if (t1.k !== 'int' || t2.k !== 'int') {
+          this.bind(first);
+          this.bind(end);
+          return t1.k === 'int' ? t2 : t1;
+        }
+        // Both arms convert to their common type (`c ? -1 : 0u` is 4294967295); the first arm's
+        // conversion, when it needs one, sits after the second arm.
+        const t = arith(promote(t1), promote(t2));
+        this.convert(promote(t2), t);
+        const c1 = conversion(promote(t1), t);
+        if (c1 !== null) {
+          this.jump(Op.JMP, end);
+          this.bind(first);
+          this.emit(Op.CONV, c1);
+        } else this.bind(first);
         this.bind(end);
-        return t1.k === 'int' && t2.k === 'int' ? arith(t1, t2) : t1.k === 'int' ? t2 : t1;
+        return t;
       }
       case 'Member': {
         const obj = e.arrow ? pointee(this.typeOf(e.object)) : undefined;
@@ -327,19 +343,8 @@ export class ExprCompiler extends FnBuilder {
    * a signed value meeting an unsigned type (modulo 2^32 or 2^64), an unsigned long meeting long.
    */
   convert(from: CType, to: CType): void {
-    if (to.k !== 'int' || from.k !== 'int') return;
-    if (to.name === 'bool' || to.name === '_Bool') { this.emit(Op.CONV, Conv.BOOL); return; }
-    if (to.bytes === 8) {
-      if (to.unsigned && !from.unsigned) this.emit(Op.CONV, Conv.U64);
-      else if (!to.unsigned && from.unsigned && from.bytes === 8) this.emit(Op.CONV, Conv.I64);
-      return;
-    }
-    // Widening keeps the value unless a negative signed value meets an unsigned type.
-    if (from.bytes < to.bytes && (from.unsigned || !to.unsigned)) return;
-    if (from.bytes === to.bytes && from.unsigned === to.unsigned) return;
-    const c = to.bytes === 4 ? (to.unsigned ? Conv.U32 : Conv.I32) : to.bytes === 2 ? (to.unsigned ? Conv.U16 : Conv.I16)
-      : to.unsigned ? Conv.U8 : Conv.I8;
-    this.emit(Op.CONV, c);
+    const c = conversion(from, to);
+    if (c !== null) this.emit(Op.CONV, c);
   }
 
   /**
@@ -360,7 +365,9 @@ export class ExprCompiler extends FnBuilder {
     if (l.k !== 'int' || r.k !== 'int') return;
     const pl = promote(l), pr = promote(r), t = arith(pl, pr);
     if (t.k !== 'int' || !t.unsigned) return;
-    this.convert(pr, t);
+    // A constant that is not negative keeps its value (`u < 10` needs no conversion).
+    const k = this.pushedConstant();
+    if (k === undefined || k < 0) this.convert(pr, t);
     if (pl.k === 'int' && !pl.unsigned) {
       // The left operand sits under the right one.
       const tmp = this.temp();
@@ -549,3 +556,4 @@ export class ExprCompiler extends FnBuilder {
     return t;
   }
 }
+

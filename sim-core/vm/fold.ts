@@ -1,8 +1,10 @@
 // Constant folding by C's rules, exact to 64 bits: the value and type of an integer literal and
 // of a named constant, conversion of a folded value to an integer type, and the operators on
-// two folded integers as gcc folds them (wrap-around, the usual arithmetic conversions).
+// two folded integers as gcc folds them (wrap-around, the usual arithmetic conversions), and the
+// CONV instruction a conversion between two integer types needs.
 import { arith, INT, LONG, promote, UINT, ULONG, type CType } from './ctypes';
 import { Kind, norm } from './int64';
+import { Conv } from './opcodes';
 
 export { Kind };
 
@@ -104,4 +106,23 @@ export function foldBinary(op: string, a0: number | bigint, b0: number | bigint,
     default: return undefined;
   }
   return { v: norm(convertBig(v, t)), t };
+}
+
+/**
+ * The CONV that converts a value of one type to another, or null when every value keeps its
+ * meaning: truncation to a narrower integer type, a signed value meeting an unsigned type (modulo
+ * 2^32 or 2^64), an unsigned long meeting long, anything meeting _Bool.
+ */
+export function conversion(from: CType, to: CType): Conv | null {
+  if (to.k !== 'int' || from.k !== 'int') return null;
+  if (to.name === 'bool' || to.name === '_Bool') return Conv.BOOL;
+  if (to.bytes === 8) {
+    if (to.unsigned && !from.unsigned) return Conv.U64;
+    return !to.unsigned && from.unsigned && from.bytes === 8 ? Conv.I64 : null;
+  }
+  // Widening keeps the value unless a negative signed value meets an unsigned type.
+  if (from.bytes < to.bytes && (from.unsigned || !to.unsigned)) return null;
+  if (from.bytes === to.bytes && from.unsigned === to.unsigned) return null;
+  return to.bytes === 4 ? (to.unsigned ? Conv.U32 : Conv.I32) : to.bytes === 2 ? (to.unsigned ? Conv.U16 : Conv.I16)
+    : to.unsigned ? Conv.U8 : Conv.I8;
 }

@@ -13,7 +13,7 @@ import type { Value, VmHost } from './types';
 export function load(m: VmMemory, a: Value | undefined, stack: Value[]): string {
   let v: Value | undefined;
   if (typeof a === 'number') v = m.load(a);
-  else if (typeof a === 'string') v = a.length > 0 ? a.charCodeAt(0) & 0xff : 0;
+  else if (typeof a === 'string') v = a.length > 0 ? (a.charCodeAt(0) << 24) >> 24 : 0;
   if (v === undefined) {
     stack.push(0);
     return a === 0 || a === undefined ? 'NULL pointer dereference' : `invalid read at ${describe(a)}`;

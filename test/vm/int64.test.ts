@@ -41,6 +41,10 @@ const ROWS: Row[] = [
     name: 'hot int loops still wrap at 32 bits', body: 'int h = 0; for (int i = 0; i < 1000; i++) h = h * 31 + 7; unsigned int g = 1; for (int i = 0; i < 40; i++) g = g + g; printf("%d %u\\n", h, g);', out: '-2104384128 0\n',
   },
   { name: 'atol gives strtol\'s exact value, saturated at the limits', body: 'printf("%ld %ld %d\\n", atol("9223372036854775807"), atol("-99999999999999999999"), atoi("99999999999"));', out: '9223372036854775807 -9223372036854775808 1215752191\n' },
+  { name: 'the arms of ?: convert to their common type', body: 'int c = 1; long x = c ? -1 : 0u; long y = !c ? 0u : -1; long z = c ? -1 : 0UL; printf("%ld %ld %ld\\n", x, y, z);', out: '4294967295 4294967295 -1\n' },
+  { name: 'case values convert to the controlling type, to 64 bits', body: 'unsigned long w = -1; long g = LONG_MAX; switch (w) { case ULONG_MAX: printf("umax "); break; default: printf("other "); } switch (g) { case LONG_MAX: printf("max\\n"); break; default: printf("other\\n"); }', out: 'umax max\n' },
+  { name: 'a character constant is a signed char widened to int, like the bytes of a string', body: 'char s[3] = "\\xff\\x80"; unsigned char u[2] = "\\xff"; printf("%d %d %d %d %d\\n", \'\\xff\', s[0], s[1], u[0], s[0] == \'\\xff\');', out: '-1 -1 -128 255 1\n' },
+  { name: 'globals are initialised with converted, exact values', prelude: 'long g = LONG_MAX; unsigned long h = -1; unsigned int gu = -1; char gc = 300; long ga[2] = { LONG_MIN, -1 };', body: 'printf("%ld %lu %u %d %ld %ld\\n", g, h, gu, gc, ga[0], ga[1]);', out: '9223372036854775807 18446744073709551615 4294967295 44 -9223372036854775808 -1\n' },
   { name: 'printf reinterprets an int for %u and %x, and reads the length modifiers', body: 'int m = -1; printf("%u %x %o %hd %hhd %hu %hhu %zd %zu\\n", m, m, 8, 70000, 300, -1, -1, (long)-5, sizeof(int));', out: '4294967295 ffffffff 10 4464 44 65535 255 -5 4\n' },
 ];
 
