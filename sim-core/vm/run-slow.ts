@@ -100,14 +100,16 @@ export function field(host: VmHost, name: string, stack: Value[]): string {
 
 /** ZERO n: clears n cells at the address on top. */
 export function zero(m: VmMemory, n: number, stack: Value[]): string {
-  const a = stack.pop() as number;
+  const a = stack.pop();
+  if (typeof a !== 'number') return `invalid write at ${describe(a)}`;
   for (let i = 0; i < n; i++) if (!m.store(a + i, 0)) return `invalid write at ${describe(a + i)}`;
   return '';
 }
 
 /** COPY n: copies n cells from the address on top to the one under it. */
 export function copy(m: VmMemory, n: number, stack: Value[]): string {
-  const src = stack.pop() as number, dst = stack.pop() as number;
+  const src = stack.pop(), dst = stack.pop();
+  if (typeof src !== 'number' || typeof dst !== 'number') return `invalid copy between ${describe(src)} and ${describe(dst)}`;
   for (let i = 0; i < n; i++) {
     const v = m.load(src + i);
     if (v === undefined || !m.store(dst + i, v)) return `invalid copy between ${describe(src)} and ${describe(dst)}`;
