@@ -71,16 +71,12 @@ export function binary(op: number, a: Value | undefined, b: Value | undefined): 
     case Op.AND: case Op.OR: case Op.XOR: return bitop(op, a, b);
     case Op.EQ: return equal(a, b) ? 1 : 0;
     case Op.NE: return equal(a, b) ? 0 : 1;
-    case Op.LT: return less(a, b) ? 1 : 0;
-    case Op.LE: return less(b, a) ? 0 : 1;
-    case Op.GT: return less(b, a) ? 1 : 0;
-    default: return less(a, b) ? 0 : 1;
+    // Numbers and bigints compare exactly with each other.
+    case Op.LT: return (a as number) < (b as number) ? 1 : 0;
+    case Op.LE: return (a as number) <= (b as number) ? 1 : 0;
+    case Op.GT: return (a as number) > (b as number) ? 1 : 0;
+    default: return (a as number) >= (b as number) ? 1 : 0;
   }
-}
-
-/** `a < b` on integers (numbers and bigints compare exactly with each other). */
-export function less(a: Value | undefined, b: Value | undefined): boolean {
-  return (a as number) < (b as number);
 }
 
 export function describe(a: Value | undefined): string {

@@ -2,7 +2,7 @@
 // One switch on numeric opcodes read from the superinstruction copy of the code (fuse.ts),
 // locals read straight from the stack segment's array, no allocation per instruction, rare
 // instructions out of line (run-slow.ts); every exit writes the live registers back first.
-import { add, binary, bitop, equal, i32, less, sub } from './alu';
+import { add, binary, bitop, equal, i32, sub } from './alu';
 import { Done, Fault, pureCall, syscallTrap } from './libc';
 import { nextLibcTrap } from './entry';
 import { runLoop, type LoopState } from './loop';
@@ -154,10 +154,11 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
       case Op.LNOT: stack.push(stack.pop() === 0 ? 1 : 0); break;
       case Op.EQ: { const b = stack.pop(); stack.push(equal(stack.pop(), b) ? 1 : 0); break; }
       case Op.NE: { const b = stack.pop(); stack.push(equal(stack.pop(), b) ? 0 : 1); break; }
-      case Op.LT: { const b = stack.pop(); stack.push(less(stack.pop(), b) ? 1 : 0); break; }
-      case Op.LE: { const b = stack.pop(); stack.push(less(b, stack.pop()) ? 0 : 1); break; }
-      case Op.GT: { const b = stack.pop(); stack.push(less(b, stack.pop()) ? 1 : 0); break; }
-      case Op.GE: { const b = stack.pop(); stack.push(less(stack.pop(), b) ? 0 : 1); break; }
+      // Numbers and bigints compare exactly with each other.
+      case Op.LT: { const b = stack.pop() as number; stack.push((stack.pop() as number) < b ? 1 : 0); break; }
+      case Op.LE: { const b = stack.pop() as number; stack.push((stack.pop() as number) <= b ? 1 : 0); break; }
+      case Op.GT: { const b = stack.pop() as number; stack.push((stack.pop() as number) > b ? 1 : 0); break; }
+      case Op.GE: { const b = stack.pop() as number; stack.push((stack.pop() as number) >= b ? 1 : 0); break; }
       case Op.CONV: {
         const v = stack.pop(), k = code[pc++];
         stack.push(k === Conv.I32 && typeof v === 'number' ? v | 0 : convert(k, v));
