@@ -31,13 +31,20 @@ export function add(a: Value | undefined, b: Value | undefined): Value {
   return addInt(a, b);
 }
 
-/** `a - b`; a string literal moved back before its start is no longer a string (0). */
+/**
+ * `a - b`. On a string literal: moving back before its start leaves the literal (0); two places
+ * in one literal (`p - s` after `p = s + 3`) differ by the characters between them.
+ */
 export function sub(a: Value | undefined, b: Value | undefined): Value {
   if (typeof a === 'number' && typeof b === 'number') {
     const r = a - b;
     if (r <= Number.MAX_SAFE_INTEGER && r >= -Number.MAX_SAFE_INTEGER) return r;
   }
-  if (typeof a === 'string' && typeof b !== 'string') { const n = toNumber(b); return n <= 0 ? a.slice(-n) : 0; }
+  if (typeof a === 'string') {
+    if (typeof b === 'string') return b.endsWith(a) ? b.length - a.length : a.endsWith(b) ? b.length - a.length : 0;
+    const n = toNumber(b);
+    return n <= 0 ? a.slice(-n) : 0;
+  }
   return subInt(a, b);
 }
 
