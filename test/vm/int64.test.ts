@@ -46,6 +46,7 @@ const ROWS: Row[] = [
   { name: 'a character constant is a signed char widened to int, like the bytes of a string', body: 'char s[3] = "\\xff\\x80"; unsigned char u[2] = "\\xff"; printf("%d %d %d %d %d\\n", \'\\xff\', s[0], s[1], u[0], s[0] == \'\\xff\');', out: '-1 -1 -128 255 1\n' },
   { name: 'globals are initialised with converted, exact values', prelude: 'long g = LONG_MAX; unsigned long h = -1; unsigned int gu = -1; char gc = 300; long ga[2] = { LONG_MIN, -1 };', body: 'printf("%ld %lu %u %d %ld %ld\\n", g, h, gu, gc, ga[0], ga[1]);', out: '9223372036854775807 18446744073709551615 4294967295 44 -9223372036854775808 -1\n' },
   { name: 'two places in one string literal differ by the characters between them', body: 'char *s = "hello"; char *p = s; while (*p) p++; printf("%ld %ld %ld\\n", p - s, s - p, (s + 2) - s);', out: '5 -5 2\n' },
+  { name: 'abs and labs wrap at the most negative value, as glibc\'s do', body: 'int i = INT_MIN; long l = LONG_MIN; printf("%d %d %ld %ld\\n", abs(i), abs(-5), labs(l), labs(l + 1));', out: '-2147483648 5 -9223372036854775808 9223372036854775807\n' },
   { name: 'printf reinterprets an int for %u and %x, and reads the length modifiers', body: 'int m = -1; printf("%u %x %o %hd %hhd %hu %hhu %zd %zu\\n", m, m, 8, 70000, 300, -1, -1, (long)-5, sizeof(int));', out: '4294967295 ffffffff 10 4464 44 65535 255 -5 4\n' },
 ];
 
