@@ -17,6 +17,11 @@ const TYPES = {
 } as const;
 type T = keyof typeof TYPES;
 const COMPARE = new Set<O>(['<', '<=', '==', '!=', '>', '>=']);
+/** Integer types a value converts to, by width and signedness. */
+const CASTS: Array<[string, number, boolean]> = [
+  ['char', 8, true], ['unsigned char', 8, false], ['short', 16, true], ['unsigned short', 16, false],
+  ['int', 32, true], ['unsigned int', 32, false], ['long', 64, true], ['unsigned long', 64, false],
+];
 
 function name(t: T, op: O): string {
   return `f_${t.replace(' ', '_')}_${OPS.indexOf(op)}`;
@@ -25,6 +30,7 @@ function name(t: T, op: O): string {
 const SRC = (Object.keys(TYPES) as T[]).flatMap((t) => OPS.map((op) => `${COMPARE.has(op) ? 'int' : t} ${name(t, op)}(${t} a, ${t} b) { return a ${op} b; }`))
   .concat(['int neg_int(int a) { return -a; }', 'long neg_long(long a) { return -a; }', 'unsigned long neg_ulong(unsigned long a) { return -a; }',
     'long not_long(long a) { return ~a; }', 'unsigned long not_ulong(unsigned long a) { return ~a; }', 'int not_int(int a) { return ~a; }'])
+  .concat(CASTS.map(([t], i) => `long cast_${i}(unsigned long a) { ${t} x = a; return (long)x + 0 * (long)(${t})a; }`))
   .join('\n');
 
 function wrap(v: bigint, t: T): bigint {
@@ -100,6 +106,15 @@ describe('vm: integer operators match gcc on x86-64 (property)', () => {
       assert.equal(call(image, 'neg_int', [norm(i)]), norm(BigInt.asIntN(32, -i)));
       assert.equal(call(image, 'not_int', [norm(i)]), norm(BigInt.asIntN(32, ~i)));
     }), { numRuns: 500, seed: 20261205 });
+  });
+
+  it('conversion to each integer type keeps the low bits, signed or not', () => {
+    fc.assert(fc.property(operand('unsigned long'), fc.integer({ min: 0, max: CASTS.length - 1 }), (v, i) => {
+      const [, bits, signed] = CASTS[i];
+      const x = signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v);
+      // The function returns a long: an unsigned long past LONG_MAX comes back as its bits.
+      assert.equal(call(image, `cast_${i}`, [norm(v)]), norm(BigInt.asIntN(64, x)), `(${CASTS[i][0]})${v}`);
+    }), { numRuns: 1000, seed: 20261205 });
   });
 
   it('results keep one canonical form: a number when safe, a bigint only beyond 2^53 - 1', () => {
