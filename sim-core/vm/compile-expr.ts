@@ -322,10 +322,21 @@ export class ExprCompiler extends FnBuilder {
     switch (p.k) {
       case 'local': this.emit(Op.LOADL, p.off); break;
       case 'global': this.emit(Op.LOADG, p.off); break;
-      case 'addr': this.emit(Op.LOAD); break;
+      case 'addr':
+        this.loadThrough(p.type);
+        break;
       case 'errno': this.emit(Op.LOAD_ERRNO); break;
     }
     return p.type;
+  }
+
+  /**
+   * LOAD of a `t` through a pointer. A string literal's bytes read as char (signed); through an
+   * unsigned char pointer they read as unsigned char.
+   */
+  private loadThrough(t: CType): void {
+    this.emit(Op.LOAD);
+    if (t.k === 'int' && t.bytes === 1 && t.unsigned && t.name !== 'bool' && t.name !== '_Bool') this.emit(Op.CONV, Conv.U8);
   }
 
   /** Stores the value on top into a place (an 'addr' place has its address below it). */
@@ -412,7 +423,7 @@ export class ExprCompiler extends FnBuilder {
           return INT;
         }
         if (el.k === 'struct' || el.k === 'array') return el;
-        this.emit(Op.LOAD);
+        this.loadThrough(el);
         return el;
       }
       case '!': this.expr(e.operand); this.emit(Op.LNOT); return INT;

@@ -47,6 +47,7 @@ const ROWS: Row[] = [
   { name: 'globals are initialised with converted, exact values', prelude: 'long g = LONG_MAX; unsigned long h = -1; unsigned int gu = -1; char gc = 300; long ga[2] = { LONG_MIN, -1 };', body: 'printf("%ld %lu %u %d %ld %ld\\n", g, h, gu, gc, ga[0], ga[1]);', out: '9223372036854775807 18446744073709551615 4294967295 44 -9223372036854775808 -1\n' },
   { name: 'two places in one string literal differ by the characters between them', body: 'char *s = "hello"; char *p = s; while (*p) p++; printf("%ld %ld %ld\\n", p - s, s - p, (s + 2) - s);', out: '5 -5 2\n' },
   { name: 'abs and labs wrap at the most negative value, as glibc\'s do', body: 'int i = INT_MIN; long l = LONG_MIN; printf("%d %d %ld %ld\\n", abs(i), abs(-5), labs(l), labs(l + 1));', out: '-2147483648 5 -9223372036854775808 9223372036854775807\n' },
+  { name: 'a string literal read through an unsigned char pointer gives unsigned bytes', body: 'unsigned char *p = (unsigned char *)"\\xff\\x80z"; char *q = "\\xff"; printf("%d %d %d %d\\n", p[0], *(p + 1), p[2], *q);', out: '255 128 122 -1\n' },
   { name: 'printf reinterprets an int for %u and %x, and reads the length modifiers', body: 'int m = -1; printf("%u %x %o %hd %hhd %hu %hhu %zd %zu\\n", m, m, 8, 70000, 300, -1, -1, (long)-5, sizeof(int));', out: '4294967295 ffffffff 10 4464 44 65535 255 -5 4\n' },
 ];
 
