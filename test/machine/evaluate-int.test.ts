@@ -24,5 +24,11 @@ describe('machine: evaluation of 64-bit integers', () => {
     assert.equal(value('1 << 63'), '-9223372036854775808');
     assert.equal(value('1 << 1000000000'), '1');
     assert.match(m.evaluate('LONG_MIN / -1', frame, 'watch').error ?? '', /overflow/i);
+    // p/x shows an int's 32 bits and a wider value's 64.
+    const repl = (e: string): string => m.evaluate(e, undefined, 'repl').value;
+    assert.equal(repl('p/x -1'), '0xffffffff');
+    assert.equal(repl('p/x LONG_MIN'), '0x8000000000000000');
+    assert.equal(repl('p/x 1099511627776'), '0x10000000000');
+    assert.equal(repl('p LONG_MAX + 1'), '-9223372036854775808');
   });
 });
