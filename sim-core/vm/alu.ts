@@ -10,9 +10,7 @@ export function bitop(op: Op, a: Value | undefined, b: Value | undefined): numbe
 }
 
 /** The conversion to int that follows an int operator (CONV I32), also for a value off the number path. */
-export function i32(v: Value | undefined): number {
-  return typeof v === 'number' ? v | 0 : Number(BigInt.asIntN(32, typeof v === 'bigint' ? v : 0n));
-}
+export { toI32 as i32 } from './int64';
 
 export function equal(a: Value | undefined, b: Value | undefined): boolean {
   if (a === b) return true;
@@ -41,7 +39,7 @@ export function sub(a: Value | undefined, b: Value | undefined): Value {
     if (r <= Number.MAX_SAFE_INTEGER && r >= -Number.MAX_SAFE_INTEGER) return r;
   }
   if (typeof a === 'string') {
-    if (typeof b === 'string') return b.endsWith(a) ? b.length - a.length : a.endsWith(b) ? b.length - a.length : 0;
+    if (typeof b === 'string') return b.endsWith(a) || a.endsWith(b) ? b.length - a.length : 0;
     const n = toNumber(b);
     return n <= 0 ? a.slice(-n) : 0;
   }
