@@ -2,6 +2,7 @@
 // gdb's bt, info threads and p, and C expressions, all read through the one C evaluator.
 
 import { ListHead, list_entries } from '../kernel/list';
+import { big } from '../vm/int64';
 import type { Machine } from '../machine-types';
 import { CONSOLE_COMMANDS, CONVENIENCE_FUNCTIONS } from './complete';
 import { formatRaw, type Raw } from './evaluate';
@@ -62,7 +63,12 @@ export function expression(expr: string, host: ConsoleHost, asHex: boolean): Con
   let deref = false;
   if (/^\*\s*\$/.test(e) || /^\*\s*\(/.test(e)) { deref = true; e = e.replace(/^\*\s*/, ''); }
   const v = host.evaluate(e);
-  if (typeof v === 'number') return asHex ? { result: `0x${(v >>> 0).toString(16)}`, type: 'int' } : { result: String(v), type: 'int' };
+  if (typeof v === 'number' || typeof v === 'bigint') {
+    // An int shows its 32 bits in hex, a wider value its 64 (p/x of -1 is 0xffffffff, of LONG_MIN 0x8000000000000000).
+    const int = typeof v === 'number' && (v | 0) === v;
+    const hex = int ? (v >>> 0).toString(16) : BigInt.asUintN(64, big(v)).toString(16);
+    return { result: asHex ? `0x${hex}` : String(v), type: int ? 'int' : 'long' };
+  }
   if (typeof v === 'string') return { result: JSON.stringify(v), type: 'char *' };
   const shown = present(v, deref);
   return deref ? shown : { ...shown, result: formatRaw(v) };

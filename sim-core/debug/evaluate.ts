@@ -3,6 +3,8 @@
 // writes) kernel objects, frame locals, kernel globals and the catalog's constants, and follows
 // list_heads with container_of the way the kernel's gdb helpers do.
 import type { Expr } from '../lang/ast';
+import { addInt, bits, bnot, divmod, Kind, mul, neg, norm, shift, subInt } from '../vm/int64';
+import { literalValue } from '../vm/fold';
 import { lookupConstant } from '../lang/builtins';
 import { parse } from '../lang/parser';
 import { ListHead, list_first_entry } from '../kernel/list';
@@ -13,7 +15,7 @@ import { readExpression, type Image, type ReadResult, type UserMemory, type User
 import { pointerText } from './decode';
 
 /** A value while evaluating: numbers, strings, kernel objects, NULL. */
-export type Raw = number | string | object | null;
+export type Raw = number | bigint | string | object | null;
 
 export interface EvalScope {
   k: Kernel;
@@ -48,8 +50,8 @@ function isRecord(v: Raw): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
 }
 
-function toNumber(v: Raw, what: string): number {
-  if (typeof v === 'number') return v;
+function toNumber(v: Raw, what: string): number | bigint {
+  if (typeof v === 'number' || typeof v === 'bigint') return v;
   if (v === null) return 0;
   if (typeof v === 'object') {
     const a = (v as { addr?: unknown }).addr;
@@ -103,7 +105,7 @@ function call(e: Extract<Expr, { kind: 'Call' }>, s: EvalScope): Raw {
   const name = e.callee.name;
   if (name === 'container_of' || name === 'list_entry') return containerOf(e.args, s);
   const args = e.args.map((a) => value(a, s));
-  const n = (i: number): number => toNumber(args[i] ?? 0, name);
+  const n = (i: number): number => Number(toNumber(args[i] ?? 0, name));
   switch (name) {
     case 'find_task_by_vpid': case 'find_task_by_pid_ns': case 'pid_task': return s.k.find_task_by_vpid(n(0));
     case 'task_pid_nr': case 'task_pid_vnr': return (field(args[0] ?? null, 'pid') as number);
@@ -164,7 +166,7 @@ function ident(name: string, s: EvalScope): Raw {
     default: break;
   }
   const c = lookupConstant(name);
-  if (c && typeof c.value === 'number') return c.value;
+  if (c && (typeof c.value === 'number' || typeof c.value === 'bigint')) return c.value;
   // gdb-style shorthand: a field of the stopped task (`pid == 4`, `comm`).
   if (s.current && Object.prototype.hasOwnProperty.call(s.current, name)) return field(s.current, name);
   throw new EvalError(`No symbol "${name}" in current context.`);
@@ -176,23 +178,23 @@ function binary(op: string, a: Raw, b: Raw): Raw {
     case '!=': return equal(a, b) ? 0 : 1;
     default: break;
   }
+  // As C computes in long on x86-64: exact, wrapping at 64 bits; a shift count outside 0..63
+  // (undefined in C) is refused rather than masked.
   const x = toNumber(a, op), y = toNumber(b, op);
   if (op === '<<' || op === '>>') checkShiftCount(y);
-  const big = (f: (p: bigint, q: bigint) => bigint): number => {
-    if (!Number.isFinite(x) || !Number.isFinite(y)) throw new EvalError(`${op}: an operand is not a finite integer`);
-    return Number(BigInt.asIntN(64, f(BigInt(Math.trunc(x)), BigInt(Math.trunc(y)))));
-  };
   switch (op) {
-    case '+': return x + y;
-    case '-': return x - y;
-    case '*': return x * y;
-    case '/': if (y === 0) throw new EvalError('Division by zero'); return Math.trunc(x / y);
-    case '%': if (y === 0) throw new EvalError('Division by zero'); return x % y;
-    case '<<': return big((p, q) => p << q);
-    case '>>': return big((p, q) => p >> q);
-    case '&': return big((p, q) => p & q);
-    case '|': return big((p, q) => p | q);
-    case '^': return big((p, q) => p ^ q);
+    case '+': return addInt(x, y);
+    case '-': return subInt(x, y);
+    case '*': return mul(Kind.LONG, x, y);
+    case '/': case '%': {
+      const q = divmod(op === '/', Kind.LONG, x, y);
+      if (typeof q === 'string') throw new EvalError(y === 0 ? 'Division by zero' : 'Integer overflow in division');
+      return q;
+    }
+    case '<<': case '>>': return shift(op === '<<', Kind.LONG, x, y);
+    case '&': return bits(0, x, y);
+    case '|': return bits(1, x, y);
+    case '^': return bits(2, x, y);
     case '<': return x < y ? 1 : 0;
     case '>': return x > y ? 1 : 0;
     case '<=': return x <= y ? 1 : 0;
@@ -203,14 +205,14 @@ function binary(op: string, a: Raw, b: Raw): Raw {
 
 export function value(e: Expr, s: EvalScope): Raw {
   switch (e.kind) {
-    case 'Number': return e.value;
+    case 'Number': { const v = literalValue(e.text); return v === null ? e.value : norm(v); }
     case 'Char': return e.value;
     case 'String': return e.value;
     case 'Ident': return ident(e.name, s);
     case 'Member': return field(value(e.object, s), e.name);
     case 'Index': {
       const o = value(e.object, s);
-      const i = toNumber(value(e.index, s), '[]');
+      const i = Number(toNumber(value(e.index, s), '[]'));
       if (Array.isArray(o)) { const v = o[i] as unknown; return v === undefined ? null : (v as Raw); }
       if (typeof o === 'string') return o.charCodeAt(i) || 0;
       throw new EvalError('cannot subscript something that is not an array');
@@ -220,10 +222,10 @@ export function value(e: Expr, s: EvalScope): Raw {
     case 'Unary': {
       const v = value(e.operand, s);
       switch (e.op) {
-        case '-': return -toNumber(v, '-');
+        case '-': return neg(toNumber(v, '-'));
         case '+': return toNumber(v, '+');
         case '!': return truthy(v) ? 0 : 1;
-        case '~': return ~toNumber(v, '~');
+        case '~': return bnot(toNumber(v, '~'));
         case '&': case '*': return v;
         default: throw new EvalError('the debugger does not evaluate increments and decrements');
       }
@@ -283,7 +285,7 @@ export function sideEffect(e: Expr, withKernel: boolean): string | null {
  * A shift count C leaves undefined (negative, or at least the 64 bits of the widest operand) is
  * refused rather than computed: as a big integer, `1 << 1000000000` would take a second and 100 MB.
  */
-function checkShiftCount(n: number): void {
+function checkShiftCount(n: number | bigint): void {
   if (n < 0) throw new EvalError(`shift count is negative (${n})`);
   if (n >= 64) throw new EvalError(`shift count too large (${n} >= 64, the width of the operand)`);
 }
@@ -343,7 +345,7 @@ export function truthyValue(v: Raw): boolean {
 
 /** How the console prints a value: numbers, quoted strings, typed pointers. */
 export function formatRaw(v: Raw): string {
-  if (typeof v === 'number') return String(v);
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
   if (typeof v === 'string') return JSON.stringify(v);
   if (v === null) return 'NULL';
   const rec = v as { type?: unknown; addr?: unknown; pid?: unknown; comm?: unknown };
@@ -356,6 +358,7 @@ export function formatRaw(v: Raw): string {
 /** The C type of a value, as the console reports it. */
 export function typeOfRaw(v: Raw): string {
   if (typeof v === 'number') return 'int';
+  if (typeof v === 'bigint') return 'long';
   if (typeof v === 'string') return 'char *';
   if (v === null) return 'void *';
   if (v instanceof ListHead) return 'struct list_head';

@@ -2,7 +2,7 @@
 // include/linux/sched.h of Linux 6.x), grouped so the checker can suggest the right family.
 import type { ConstantGroup, ConstantInfo, Side } from './builtins-types';
 
-type Row = [name: string, value: number | string, doc: string, definition?: string];
+type Row = [name: string, value: number | bigint | string, doc: string, definition?: string];
 
 function group(g: ConstantGroup, side: Side, header: string, rows: Row[]): ConstantInfo[] {
   return rows.map(([name, value, doc, definition]) => {
@@ -248,9 +248,37 @@ const MISC: ConstantInfo[] = [
   ]),
 ];
 
+/** The integer limits of x86-64 (LP64: int 32 bits, long and long long 64), as glibc defines them. */
+const LIMITS: ConstantInfo[] = [
+  ...group('limits', 'both', '<limits.h>', [
+    ['CHAR_BIT', 8, 'Bits in a char.'],
+    ['SCHAR_MIN', -128, 'Smallest signed char.'], ['SCHAR_MAX', 127, 'Largest signed char.'], ['UCHAR_MAX', 255, 'Largest unsigned char.'],
+    ['CHAR_MIN', -128, 'Smallest char (char is signed on x86-64).'], ['CHAR_MAX', 127, 'Largest char.'],
+    ['SHRT_MIN', -32768, 'Smallest short.'], ['SHRT_MAX', 32767, 'Largest short.'], ['USHRT_MAX', 65535, 'Largest unsigned short.'],
+    ['INT_MIN', -2147483648, 'Smallest int.', '(-INT_MAX - 1)'], ['INT_MAX', 2147483647, 'Largest int.', '__INT_MAX__'],
+    ['UINT_MAX', 4294967295, 'Largest unsigned int (type unsigned int).', '(INT_MAX * 2U + 1U)'],
+    ['LONG_MIN', -(2n ** 63n), 'Smallest long (64 bits on x86-64).', '(-LONG_MAX - 1L)'],
+    ['LONG_MAX', 2n ** 63n - 1n, 'Largest long (64 bits on x86-64).', '__LONG_MAX__'],
+    ['ULONG_MAX', 2n ** 64n - 1n, 'Largest unsigned long (type unsigned long).', '(LONG_MAX * 2UL + 1UL)'],
+    ['LLONG_MIN', -(2n ** 63n), 'Smallest long long.', '(-LLONG_MAX - 1LL)'],
+    ['LLONG_MAX', 2n ** 63n - 1n, 'Largest long long.', '__LONG_LONG_MAX__'],
+    ['ULLONG_MAX', 2n ** 64n - 1n, 'Largest unsigned long long.', '(LLONG_MAX * 2ULL + 1ULL)'],
+    ['SSIZE_MAX', 2n ** 63n - 1n, 'Largest ssize_t.', 'LONG_MAX'],
+  ]),
+  ...group('limits', 'both', '<stdint.h>', [
+    ['INT8_MIN', -128, 'Smallest int8_t.'], ['INT8_MAX', 127, 'Largest int8_t.'], ['UINT8_MAX', 255, 'Largest uint8_t.'],
+    ['INT16_MIN', -32768, 'Smallest int16_t.'], ['INT16_MAX', 32767, 'Largest int16_t.'], ['UINT16_MAX', 65535, 'Largest uint16_t.'],
+    ['INT32_MIN', -2147483648, 'Smallest int32_t.'], ['INT32_MAX', 2147483647, 'Largest int32_t.'],
+    ['UINT32_MAX', 4294967295, 'Largest uint32_t (type unsigned int).'],
+    ['INT64_MIN', -(2n ** 63n), 'Smallest int64_t.'], ['INT64_MAX', 2n ** 63n - 1n, 'Largest int64_t.'],
+    ['UINT64_MAX', 2n ** 64n - 1n, 'Largest uint64_t.'],
+    ['SIZE_MAX', 2n ** 64n - 1n, 'Largest size_t.'],
+  ]),
+];
+
 export const CONSTANTS: ConstantInfo[] = [
   ...CLONE, ...SIGNALS, ...ERRNO, ...KERNEL_ERRNO, ...WAIT, ...IDTYPE, ...HANDLERS, ...SA, ...SIGPROCMASK,
-  ...PRCTL, ...RLIMIT, ...TASK_STATE, ...PF, ...MISC,
+  ...PRCTL, ...RLIMIT, ...TASK_STATE, ...PF, ...MISC, ...LIMITS,
 ];
 
 /** Names whose value is read from the machine at run time rather than from this table. */

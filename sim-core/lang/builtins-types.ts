@@ -39,12 +39,15 @@ export interface CallInfo {
 export type ConstantGroup =
   | 'clone' | 'signal' | 'errno' | 'wait-option' | 'idtype' | 'sig-handler' | 'sa-flag'
   | 'sigprocmask' | 'prctl' | 'rlimit' | 'task-state' | 'pf-flag' | 'exit-status' | 'null'
-  | 'gfp' | 'numa' | 'time' | 'printk-level' | 'kernel-var' | 'libc-var' | 'stdio';
+  | 'gfp' | 'numa' | 'time' | 'printk-level' | 'kernel-var' | 'libc-var' | 'stdio' | 'limits';
 
 export interface ConstantInfo {
   name: string;
-  /** Numeric value on Linux x86-64, or the string for printk level prefixes. */
-  value: number | string;
+  /**
+   * Numeric value on Linux x86-64 (a bigint beyond 2^53, as LONG_MAX and ULONG_MAX are), or the
+   * string for printk level prefixes.
+   */
+  value: number | bigint | string;
   group: ConstantGroup;
   side: Side;
   doc: string;

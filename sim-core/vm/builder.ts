@@ -55,11 +55,21 @@ export class FnBuilder {
   frameSize = 0;
   private readonly labels: Label[] = [];
   private readonly scopes: Array<Map<string, LocalVar>> = [new Map()];
+  /** Where the latest instruction starts, and the pc of the latest label bound (a jump lands there). */
+  protected lastAt = -1;
+  protected boundAt = -1;
 
   constructor(readonly m: Module) {}
 
   emit(op: Op, ...operands: number[]): void {
+    this.lastAt = this.code.length;
     this.code.push(op, ...operands);
+  }
+
+  /** The constant the last instruction pushed, when nothing jumps past it; undefined otherwise. */
+  protected pushedConstant(): number | undefined {
+    const at = this.lastAt;
+    return at >= 0 && at === this.code.length - 2 && this.code[at] === Op.PUSH && this.boundAt !== this.code.length ? this.code[at + 1] : undefined;
   }
 
   /** PUSH of any value: inline for small integers, the constant pool otherwise. */
@@ -76,11 +86,13 @@ export class FnBuilder {
   bind(label: number): void {
     const l = this.labels[label];
     l.pc = this.code.length;
+    this.boundAt = l.pc;
     for (const f of l.fixups) this.code[f] = l.pc;
   }
 
   jump(op: Op.JMP | Op.JZ | Op.JNZ | Op.LTJZ, label: number): void {
     const l = this.labels[label];
+    this.lastAt = this.code.length;
     this.code.push(op, l.pc);
     if (l.pc < 0) l.fixups.push(this.code.length - 1);
   }

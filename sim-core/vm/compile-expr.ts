@@ -1,5 +1,6 @@
-// Expressions to bytecode: C's integer rules (int wraps at 32 bits, long is a JS number),
-// pointer arithmetic in cells, lvalues as places, and constant folding of #defines.
+// Expressions to bytecode: C's integer rules (int wraps at 32 bits, long at 64, unsigned types
+// modulo 2^32 and 2^64, the usual arithmetic conversions), pointer arithmetic in cells, lvalues
+// as places, and constant folding of #defines.
 import type { Expr, Range } from '../lang/ast';
 import { lookupConstant, DYNAMIC_CONSTANTS } from '../lang/builtins';
 import {
@@ -8,7 +9,8 @@ import {
 import { FnBuilder } from './builder';
 import { TEXT_BASE, TEXT_STRIDE } from './image';
 import { Conv, Op } from './opcodes';
-import { constantType, convertValue, foldBinary, Kind, kindOf, literalType, type Folded } from './fold';
+import { norm } from './int64';
+import { constantType, conversion, convertValue, foldBinary, Kind, kindOf, literalType, literalValue, type Folded } from './fold';
 
 /** Where an lvalue lives. For 'addr' the address has been pushed already. */
 export type Place =
@@ -27,8 +29,16 @@ export class ExprCompiler extends FnBuilder {
   /** Folds an integer constant expression (or a string literal); undefined when not constant. */
   fold(e: Expr): Folded | undefined {
     switch (e.kind) {
-      case 'Number': return { v: e.value, t: literalType(e.text, e.value) };
-      case 'Char': return { v: e.value, t: INT };
+      case 'Number': {
+        const v = literalValue(e.text);
+        if (v === null) {
+          this.m.error(e.range, 'integer constant is too large for its type (more than 64 bits)', 'vm-type');
+          return { v: 0, t: INT };
+        }
+        return { v: norm(v), t: literalType(e.text, v) };
+      }
+      // A character constant is an int holding a char (signed on x86-64): '\xff' is -1.
+      case 'Char': return { v: e.value >= 0 && e.value <= 0xff ? (e.value << 24) >> 24 : e.value, t: INT };
       case 'String': return { v: e.value, t: CHAR_PTR };
       case 'Ident': {
         if (this.isVariable(e.name)) return undefined;
@@ -55,9 +65,9 @@ export class ExprCompiler extends FnBuilder {
         if (!a || typeof a.v !== 'number') return undefined;
         const t = promote(a.t);
         switch (e.op) {
-          case '-': return { v: convertValue(-a.v, t), t };
+          case '-': return { v: convertValue(-BigInt(a.v), t), t };
           case '+': return { v: a.v, t };
-          case '~': return { v: convertValue(-a.v - 1, t), t };
+          case '~': return { v: convertValue(~BigInt(a.v), t), t };
           case '!': return { v: a.v === 0 ? 1 : 0, t: INT };
           default: return undefined;
         }
@@ -134,14 +144,29 @@ export class ExprCompiler extends FnBuilder {
       case 'Unary': return this.unary(e);
       case 'Binary': return this.binary(e);
       case 'Conditional': {
-        const other = this.newLabel(), end = this.newLabel();
+        const other = this.newLabel(), first = this.newLabel(), end = this.newLabel();
         this.cond(e.test, other);
         const t1 = decay(this.expr(e.consequent));
-        this.jump(Op.JMP, end);
+        this.jump(Op.JMP, first);
         this.bind(other);
         const t2 = decay(this.expr(e.alternate));
+        if (t1.k !== 'int' || t2.k !== 'int') {
+          this.bind(first);
+          this.bind(end);
+          return t1.k === 'int' ? t2 : t1;
+        }
+        // Both arms convert to their common type (`c ? -1 : 0u` is 4294967295); the first arm's
+        // conversion, when it needs one, sits after the second arm.
+        const t = arith(promote(t1), promote(t2));
+        this.convert(promote(t2), t);
+        const c1 = conversion(promote(t1), t);
+        if (c1 !== null) {
+          this.jump(Op.JMP, end);
+          this.bind(first);
+          this.emit(Op.CONV, c1);
+        } else this.bind(first);
         this.bind(end);
-        return t1.k === 'int' && t2.k === 'int' ? arith(t1, t2) : t1.k === 'int' ? t2 : t1;
+        return t;
       }
       case 'Member': {
         const obj = e.arrow ? pointee(this.typeOf(e.object)) : undefined;
@@ -297,10 +322,21 @@ export class ExprCompiler extends FnBuilder {
     switch (p.k) {
       case 'local': this.emit(Op.LOADL, p.off); break;
       case 'global': this.emit(Op.LOADG, p.off); break;
-      case 'addr': this.emit(Op.LOAD); break;
+      case 'addr':
+        this.loadThrough(p.type);
+        break;
       case 'errno': this.emit(Op.LOAD_ERRNO); break;
     }
     return p.type;
+  }
+
+  /**
+   * LOAD of a `t` through a pointer. A string literal's bytes read as char (signed); through an
+   * unsigned char pointer they read as unsigned char.
+   */
+  private loadThrough(t: CType): void {
+    this.emit(Op.LOAD);
+    if (t.k === 'int' && t.bytes === 1 && t.unsigned && t.name !== 'bool' && t.name !== '_Bool') this.emit(Op.CONV, Conv.U8);
   }
 
   /** Stores the value on top into a place (an 'addr' place has its address below it). */
@@ -313,22 +349,43 @@ export class ExprCompiler extends FnBuilder {
     }
   }
 
-  /** Converts the value on top from one type to another (truncation of integers). */
+  /**
+   * Converts the value on top from one type to another: truncation to a narrower integer type,
+   * a signed value meeting an unsigned type (modulo 2^32 or 2^64), an unsigned long meeting long.
+   */
   convert(from: CType, to: CType): void {
-    if (to.k !== 'int' || from.k !== 'int') return;
-    if (to.name === 'bool' || to.name === '_Bool') { this.emit(Op.CONV, Conv.BOOL); return; }
-    if (to.bytes === 8) return;
-    // Widening keeps the value unless a negative signed value meets an unsigned type.
-    if (from.bytes < to.bytes && (from.unsigned || !to.unsigned)) return;
-    if (from.bytes === to.bytes && from.unsigned === to.unsigned) return;
-    const c = to.bytes === 4 ? (to.unsigned ? Conv.U32 : Conv.I32) : to.bytes === 2 ? (to.unsigned ? Conv.U16 : Conv.I16)
-      : to.unsigned ? Conv.U8 : Conv.I8;
-    this.emit(Op.CONV, c);
+    const c = conversion(from, to);
+    if (c !== null) this.emit(Op.CONV, c);
   }
 
-  /** Wraps an arithmetic result to its type (int wraps at 32 bits). */
+  /**
+   * Wraps the result of an operator without a kind operand to its type: int and unsigned int at
+   * 32 bits, unsigned long modulo 2^64 (the operators themselves wrap at 64 bits, signed).
+   */
   wrap(t: CType): void {
-    if (t.k === 'int' && t.bytes === 4) this.emit(Op.CONV, t.unsigned ? Conv.U32 : Conv.I32);
+    if (t.k !== 'int') return;
+    if (t.bytes === 4) this.emit(Op.CONV, t.unsigned ? Conv.U32 : Conv.I32);
+    else if (t.bytes === 8 && t.unsigned) this.emit(Op.CONV, Conv.U64);
+  }
+
+  /**
+   * Before a comparison of the two integers on top: converts them to their common type where
+   * that changes a value (`-1 < 0u` compares 4294967295 with 0, as C does).
+   */
+  private compareOperands(l: CType, r: CType): void {
+    if (l.k !== 'int' || r.k !== 'int') return;
+    const pl = promote(l), pr = promote(r), t = arith(pl, pr);
+    if (t.k !== 'int' || !t.unsigned) return;
+    // A constant that is not negative keeps its value (`u < 10` needs no conversion).
+    const k = this.pushedConstant();
+    if (k === undefined || k < 0) this.convert(pr, t);
+    if (pl.k === 'int' && !pl.unsigned) {
+      // The left operand sits under the right one.
+      const tmp = this.temp();
+      this.emit(Op.STORELP, tmp);
+      this.convert(pl, t);
+      this.emit(Op.LOADL, tmp);
+    }
   }
 
   /** Compiles a condition and jumps to `falseLabel` when it is false. */
@@ -339,8 +396,9 @@ export class ExprCompiler extends FnBuilder {
       return;
     }
     if (e.kind === 'Binary' && e.op === '<' && !this.fold(e)) {
-      this.expr(e.left);
-      this.expr(e.right);
+      const l = decay(this.expr(e.left));
+      const r = decay(this.expr(e.right));
+      this.compareOperands(l, r);
       this.jump(Op.LTJZ, falseLabel);
       return;
     }
@@ -365,7 +423,7 @@ export class ExprCompiler extends FnBuilder {
           return INT;
         }
         if (el.k === 'struct' || el.k === 'array') return el;
-        this.emit(Op.LOAD);
+        this.loadThrough(el);
         return el;
       }
       case '!': this.expr(e.operand); this.emit(Op.LNOT); return INT;
@@ -400,6 +458,7 @@ export class ExprCompiler extends FnBuilder {
 
   /** Emits a binary operator on the two values on top; returns the result type. */
   arithmetic(op: string, l: CType, r: CType, range: Range): CType {
+    if (op === '==' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>=') this.compareOperands(l, r);
     switch (op) {
       case '==': this.emit(Op.EQ); return INT;
       case '!=': this.emit(Op.NE); return INT;
@@ -508,3 +567,4 @@ export class ExprCompiler extends FnBuilder {
     return t;
   }
 }
+

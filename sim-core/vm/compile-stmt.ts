@@ -1,7 +1,8 @@
 // Statements to bytecode: a STMT marker before each (the step points), loops with break and
 // continue labels, switch as a compare chain with C's fallthrough, locals and their initialisers.
 import type { Expr, Range, Stmt, VarDecl } from '../lang/ast';
-import { cellsOf, decay, INT, type CType } from './ctypes';
+import { cellsOf, decay, INT, promote, type CType } from './ctypes';
+import { convertValue } from './fold';
 import { CallCompiler } from './compile-call';
 import type { Place } from './compile-expr';
 import { Op } from './opcodes';
@@ -128,21 +129,23 @@ export class StmtCompiler extends CallCompiler {
   private switchStmt(s: Extract<Stmt, { kind: 'Switch' }>): void {
     this.marker(head(s.range, s.test));
     const tmp = this.temp();
-    this.expr(s.test);
+    // Case values convert to the promoted type of the controlling expression.
+    const tt = promote(decay(this.expr(s.test)));
     this.emit(Op.STORELP, tmp);
     const cases = new Map<Stmt, number>();
     let dflt: number | undefined;
-    const seen = new Map<number, Range>();
+    const seen = new Map<number | bigint, Range>();
     for (const c of collectCases(s.body)) {
       const label = this.newLabel();
       cases.set(c, label);
       if (c.kind !== 'Case') { dflt = label; continue; }
-      const v = this.fold(c.value);
-      if (!v || typeof v.v !== 'number') { this.m.error(c.value.range, 'case label does not reduce to an integer constant', 'vm-case'); continue; }
-      if (seen.has(v.v)) this.m.error(c.value.range, 'duplicate case value', 'vm-case');
-      seen.set(v.v, c.value.range);
+      const f = this.fold(c.value);
+      if (!f || typeof f.v === 'string') { this.m.error(c.value.range, 'case label does not reduce to an integer constant', 'vm-case'); continue; }
+      const v = tt.k === 'int' ? convertValue(f.v, tt) : f.v;
+      if (seen.has(v)) this.m.error(c.value.range, 'duplicate case value', 'vm-case');
+      seen.set(v, c.value.range);
       this.emit(Op.LOADL, tmp);
-      this.pushValue(v.v);
+      this.pushValue(v);
       this.emit(Op.EQ);
       this.jump(Op.JNZ, label);
     }
@@ -183,7 +186,7 @@ export class StmtCompiler extends CallCompiler {
   private initialise(p: Extract<Place, { k: 'local' }>, init: Expr): void {
     const t = p.type;
     if (t.k === 'array' && init.kind === 'String' && t.of.k === 'int') {
-      for (let i = 0; i < t.n; i++) { this.emit(Op.PUSH, i < init.value.length ? init.value.charCodeAt(i) : 0); this.emit(Op.STORELP, p.off + i); }
+      for (let i = 0; i < t.n; i++) { this.emit(Op.PUSH, i < init.value.length ? Number(convertValue(init.value.charCodeAt(i), t.of)) : 0); this.emit(Op.STORELP, p.off + i); }
       return;
     }
     if (init.kind === 'InitList') {

@@ -117,7 +117,7 @@ function staticInit(m: Module, b: StmtCompiler, off: number, t: CType, init: Exp
     return;
   }
   if (t.k === 'array' && init.kind === 'String') {
-    for (let i = 0; i < t.n; i++) m.globalInit[off + i] = i < init.value.length ? init.value.charCodeAt(i) : 0;
+    for (let i = 0; i < t.n; i++) m.globalInit[off + i] = i < init.value.length ? convertValue(init.value.charCodeAt(i), t.of) : 0;
     return;
   }
   const v = staticValue(m, b, init);

@@ -1,62 +1,128 @@
-// Constant folding by C's rules: the type of a literal or a named constant, conversion of a
-// folded value to an integer type, and the binary operators on two folded integers.
+// Constant folding by C's rules, exact to 64 bits: the value and type of an integer literal and
+// of a named constant, conversion of a folded value to an integer type, and the operators on
+// two folded integers as gcc folds them (wrap-around, the usual arithmetic conversions), and the
+// CONV instruction a conversion between two integer types needs.
 import { arith, INT, LONG, promote, UINT, ULONG, type CType } from './ctypes';
+import { Kind, norm } from './int64';
+import { Conv } from './opcodes';
 
-export interface Folded { v: number | string; t: CType }
+export { Kind };
 
-/** Operand of MUL/DIV/MOD/SHL/SHR: which integer rules apply. */
-export const enum Kind { LONG = 0, INT = 1, UINT = 2 }
+export interface Folded { v: number | bigint | string; t: CType }
 
 export function kindOf(t: CType): Kind {
-  return t.k === 'int' && t.bytes <= 4 ? (t.unsigned ? Kind.UINT : Kind.INT) : Kind.LONG;
+  if (t.k !== 'int') return Kind.LONG;
+  if (t.bytes <= 4) return t.unsigned ? Kind.UINT : Kind.INT;
+  return t.unsigned ? Kind.ULONG : Kind.LONG;
 }
 
-export function literalType(text: string, value: number): CType {
-  const t = text.toLowerCase();
-  const unsigned = t.includes('u') && !t.startsWith('0x') || /u/.test(t.replace(/^0x[0-9a-f]*/, ''));
-  if (/l/.test(t.replace(/^0x/, '')) || value > 0xffffffff) return unsigned ? ULONG : LONG;
-  if (unsigned) return UINT;
-  if (value > 0x7fffffff) return /^0x|^0[0-7]/.test(t) ? UINT : LONG;
-  return INT;
+/** An integer literal's exact value, or null when it does not fit in 64 bits (or is malformed). */
+export function literalValue(text: string): bigint | null {
+  const body = text.replace(/[uUlL]+$/, '');
+  let v: bigint;
+  try {
+    if (/^0[xX][0-9a-fA-F]+$/.test(body) || /^0[bB][01]+$/.test(body)) v = BigInt(body);
+    else if (/^0[0-7]+$/.test(body)) v = BigInt(`0o${body.slice(1)}`);
+    else if (/^[0-9]+$/.test(body)) v = BigInt(body);
+    else return null;
+  } catch {
+    return null;
+  }
+  return v < 2n ** 64n ? v : null;
 }
 
-export function constantType(v: number): CType {
-  return (v | 0) === v ? INT : v >= 0 && v <= 0xffffffff ? UINT : LONG;
+/**
+ * A literal's type (C11 6.4.4.1 on x86-64, where long and long long are both 64 bits): the first
+ * of int, long (decimal) or int, unsigned int, long, unsigned long (hex, octal) that holds it,
+ * restricted by its u and l suffixes; a decimal too large for long is unsigned long, as gcc makes it.
+ */
+export function literalType(text: string, value: bigint): CType {
+  const suffix = /[uUlL]*$/.exec(text)?.[0].toLowerCase() ?? '';
+  const unsigned = suffix.includes('u'), long = suffix.includes('l');
+  const decimal = !/^0[0-7xXbB]/.test(text);
+  if (!long && value <= (unsigned ? 0xffffffffn : 0x7fffffffn)) return unsigned ? UINT : INT;
+  if (!long && !unsigned && !decimal && value <= 0xffffffffn) return UINT;
+  if (!unsigned && value <= 2n ** 63n - 1n) return LONG;
+  return ULONG;
+}
+
+/** The type of a named constant from its value: int when it fits, as the headers define them. */
+export function constantType(v: number | bigint): CType {
+  if (typeof v === 'number' && (v | 0) === v) return INT;
+  return v >= 0 && v <= 0xffffffff ? UINT : v >= 2n ** 63n ? ULONG : LONG;
+}
+
+/** C's conversion of an exact integer to an integer type. */
+export function convertBig(v: bigint, t: CType): bigint {
+  if (t.k !== 'int') return BigInt.asIntN(64, v);
+  if (t.name === 'bool' || t.name === '_Bool') return v === 0n ? 0n : 1n;
+  const bits = t.bytes * 8;
+  return t.unsigned ? BigInt.asUintN(bits, v) : BigInt.asIntN(bits, v);
 }
 
 /** Applies C's conversion to an integer type on a folded value. */
-export function convertValue(v: number, t: CType): number {
-  if (t.k !== 'int') return v;
-  switch (t.bytes) {
-    case 4: return t.unsigned ? v >>> 0 : v | 0;
-    case 2: return t.unsigned ? v & 0xffff : (v << 16) >> 16;
-    case 1: return t.name === 'bool' || t.name === '_Bool' ? (v ? 1 : 0) : t.unsigned ? v & 0xff : (v << 24) >> 24;
-    default: return Math.trunc(v) + 0;
-  }
+export function convertValue(v: number | bigint, t: CType): number | bigint {
+  return norm(convertBig(BigInt(v), t));
 }
 
-/** Folds `a op b` of the given types; undefined when C leaves it undefined (division by zero). */
-export function foldBinary(op: string, a: number, b: number, ta: CType, tb: CType): Folded | undefined {
-  if (['==', '!=', '<', '<=', '>', '>=', '&&', '||'].includes(op)) {
-    const r = op === '==' ? a === b : op === '!=' ? a !== b : op === '<' ? a < b : op === '<=' ? a <= b
-      : op === '>' ? a > b : op === '>=' ? a >= b : op === '&&' ? a !== 0 && b !== 0 : a !== 0 || b !== 0;
+const COMPARE = new Set(['==', '!=', '<', '<=', '>', '>=']);
+
+/**
+ * Folds `a op b` of the given types as gcc does; undefined where it leaves the operation to run
+ * time (a zero divisor, which traps there).
+ */
+export function foldBinary(op: string, a0: number | bigint, b0: number | bigint, ta: CType, tb: CType): Folded | undefined {
+  if (op === '&&' || op === '||') {
+    const r = op === '&&' ? a0 != 0 && b0 != 0 : a0 != 0 || b0 != 0;
     return { v: r ? 1 : 0, t: INT };
   }
-  const t = op === '<<' || op === '>>' ? promote(ta) : arith(promote(ta), promote(tb));
-  const big = (f: (x: bigint, y: bigint) => bigint): number => Number(BigInt.asIntN(64, f(BigInt(a), BigInt(b))));
-  let v: number;
+  const shift = op === '<<' || op === '>>';
+  const t = shift ? promote(ta) : arith(promote(ta), promote(tb));
+  // Both operands converted to the operation's type (for a shift, the left one only).
+  const a = convertBig(BigInt(a0), t), b = shift ? BigInt(b0) : convertBig(BigInt(b0), t);
+  if (COMPARE.has(op)) {
+    const r = op === '==' ? a === b : op === '!=' ? a !== b : op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
+    return { v: r ? 1 : 0, t: INT };
+  }
+  let v: bigint;
   switch (op) {
     case '+': v = a + b; break;
     case '-': v = a - b; break;
-    case '*': v = kindOf(t) === Kind.LONG ? a * b : Math.imul(a, b); break;
-    case '/': if (b === 0) return undefined; v = Math.trunc(a / b); break;
-    case '%': if (b === 0) return undefined; v = a % b; break;
-    case '<<': v = big((x, y) => x << y); break;
-    case '>>': v = big((x, y) => x >> y); break;
-    case '&': v = big((x, y) => x & y); break;
-    case '|': v = big((x, y) => x | y); break;
-    case '^': v = big((x, y) => x ^ y); break;
+    case '*': v = a * b; break;
+    case '/': if (b === 0n) return undefined; v = a / b; break;
+    case '%': if (b === 0n) return undefined; v = a % b; break;
+    case '<<': case '>>': {
+      // gcc folds a count past the width to 0 (or the sign, for >>), and masks a negative one
+      // as the shift instruction would.
+      const width = BigInt(t.k === 'int' ? Math.max(4, t.bytes) * 8 : 64);
+      const c = b < 0n ? BigInt.asUintN(width === 32n ? 5 : 6, b) : b;
+      if (c >= width) v = op === '<<' || a >= 0n ? 0n : -1n;
+      else v = op === '<<' ? a << c : a >> c;
+      break;
+    }
+    case '&': v = a & b; break;
+    case '|': v = a | b; break;
+    case '^': v = a ^ b; break;
     default: return undefined;
   }
-  return { v: convertValue(v, t), t };
+  return { v: norm(convertBig(v, t)), t };
+}
+
+/**
+ * The CONV that converts a value of one type to another, or null when every value keeps its
+ * meaning: truncation to a narrower integer type, a signed value meeting an unsigned type (modulo
+ * 2^32 or 2^64), an unsigned long meeting long, anything meeting _Bool.
+ */
+export function conversion(from: CType, to: CType): Conv | null {
+  if (to.k !== 'int' || from.k !== 'int') return null;
+  if (to.name === 'bool' || to.name === '_Bool') return Conv.BOOL;
+  if (to.bytes === 8) {
+    if (to.unsigned && !from.unsigned) return Conv.U64;
+    return !to.unsigned && from.unsigned && from.bytes === 8 ? Conv.I64 : null;
+  }
+  // Widening keeps the value unless a negative signed value meets an unsigned type.
+  if (from.bytes < to.bytes && (from.unsigned || !to.unsigned)) return null;
+  if (from.bytes === to.bytes && from.unsigned === to.unsigned) return null;
+  return to.bytes === 4 ? (to.unsigned ? Conv.U32 : Conv.I32) : to.bytes === 2 ? (to.unsigned ? Conv.U16 : Conv.I16)
+    : to.unsigned ? Conv.U8 : Conv.I8;
 }

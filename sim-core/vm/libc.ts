@@ -6,6 +6,7 @@ import type { CallSite } from './image';
 import { SEGMENT_SPAN } from './image';
 import type { VmMemory } from './memory';
 import { format } from './printf';
+import { neg, norm, toI32, toI64 } from './int64';
 import type { VmRegs } from './regs';
 import type { Trap, Value } from './types';
 import { Done, SIG_SETSIZE, startLibc } from './libc-calls';
@@ -82,7 +83,9 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     case 'WIFSTOPPED': return (num(s) & 0xff) === 0x7f ? 1 : 0;
     case 'WIFCONTINUED': return num(s) === 0xffff ? 1 : 0;
     case 'WCOREDUMP': return num(s) & 0x80 ? 1 : 0;
-    case 'abs': case 'labs': { const n = num(s); return site.name === 'abs' ? Math.abs(n) | 0 : Math.abs(n); }
+    // glibc's abs and labs: |INT_MIN| and |LONG_MIN| wrap back to themselves.
+    case 'abs': return Math.abs(toI32(s)) | 0;
+    case 'labs': { const n = toI64(s); return n < 0 ? neg(n) : n; }
     case 'strlen': {
       const str = readString(mem, s);
       return str === null ? new Fault('SIGSEGV', 'strlen(NULL): NULL pointer dereference') : str.length;
@@ -102,8 +105,9 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
       const str = readString(mem, s);
       if (str === null) return new Fault('SIGSEGV', `${site.name}(NULL): NULL pointer dereference`);
       const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(str);
-      const n = m ? Number(m[1]) : 0;
-      return site.name === 'atoi' ? Number(BigInt.asIntN(32, BigInt(m ? m[1] : '0'))) : n;
+      // strtol's value, saturated at LONG_MIN and LONG_MAX; atoi keeps its low 32 bits.
+      const n = BigInt(m ? m[1] : '0'), l = n > 2n ** 63n - 1n ? 2n ** 63n - 1n : n < -(2n ** 63n) ? -(2n ** 63n) : n;
+      return site.name === 'atoi' ? Number(BigInt.asIntN(32, l)) : norm(l);
     }
     case 'strerror': return strerror(num(s));
     case 'sigemptyset': case 'sigfillset':

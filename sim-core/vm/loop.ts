@@ -2,7 +2,7 @@
 // arithmetic statement over locals, as many as the budget covers, each charged exactly the
 // instructions the plain code runs for it. Kept in its own small function, which V8 optimizes
 // long before the dispatch loop, so a hot loop runs fast from its first milliseconds.
-import { binary, isBinary } from './alu';
+import { binary, i32 as int, isBinary } from './alu';
 import { Conv, Op } from './opcodes';
 import type { StmtInfo } from './image';
 import type { Value } from './types';
@@ -97,13 +97,14 @@ export function runLoop(
     budget -= cost;
     if (pair) {
       const v = binary(op1, s[x], nLocal ? s[n] : n);
-      s[y] = wrap2 ? (v as number) | 0 : v;
+      s[y] = wrap2 ? int(v) : v;
     } else {
       const u = binary(op1, s[a], n);
-      const v = binary(op2, s[x], wrap1 ? (u as number) | 0 : u);
-      s[y] = wrap2 ? (v as number) | 0 : v;
+      const v = binary(op2, s[x], wrap1 ? int(u) : u);
+      s[y] = wrap2 ? int(v) : v;
     }
-    s[ii] = ((s[ii] as number) + d) | 0;
+    const iv = s[ii];
+    s[ii] = typeof iv === 'number' ? (iv + d) | 0 : int(binary(Op.ADD, iv, d));
     stmt = headStmt;
     if (!((s[ia] as number) < ((bLocal ? s[b] : b) as number))) { pc = exit; break; }
     if (budget < 1) { pc = p - 2; break; }

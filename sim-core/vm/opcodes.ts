@@ -65,5 +65,5 @@ export const enum Op {
   LOOP,
 }
 
-/** Integer conversions applied when a value is stored into, or cast to, a narrower type. */
-export const enum Conv { I32 = 0, U32, I16, U16, I8, U8, BOOL }
+/** Integer conversions applied when a value is stored into, or cast to, another integer type. */
+export const enum Conv { I32 = 0, U32, I16, U16, I8, U8, BOOL, I64, U64 }

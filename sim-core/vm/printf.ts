@@ -1,24 +1,22 @@
 // printf-family formatting with glibc's rules for the conversions scenarios use (%d %i %u %x %X
-// %o %c %s %p %%, flags "-+ #0", width and precision, '*', and the h/l/ll/z length modifiers).
+// %o %c %s %p %%, flags "-+ #0", width and precision, '*', and the hh/h/l/ll/q/z/j/t length modifiers).
+import { big, toI32 } from './int64';
 import type { Value } from './types';
 
 /** Reads a C string: a literal held in one cell, or character cells from an address up to NUL. */
 export type StringReader = (v: Value | undefined) => string | null;
 
-const U64 = 2n ** 64n;
-
+/**
+ * The digits of an integer argument: the value converted as glibc reads it for the conversion and
+ * length modifier (an int reinterpreted as unsigned for %u, the low byte for %hhd, 64 bits for
+ * %ld %lld %zu %jd %td), without sign for the unsigned conversions.
+ */
 function digits(v: Value | undefined, conv: string, length: string): string {
-  let n = typeof v === 'number' ? v : typeof v === 'string' ? 0 : 0;
-  if (!Number.isFinite(n)) n = 0;
-  n = Math.trunc(n);
-  const long = length === 'l' || length === 'll' || length === 'z' || length === 'j' || length === 't';
-  if (conv === 'd' || conv === 'i') {
-    if (!long) n = length === 'hh' ? (n << 24) >> 24 : length === 'h' ? (n << 16) >> 16 : n | 0;
-    return String(n);
-  }
-  let u: bigint;
-  if (long) u = n < 0 ? U64 + BigInt(n) : BigInt(n);
-  else u = BigInt(length === 'hh' ? n & 0xff : length === 'h' ? n & 0xffff : n >>> 0);
+  const n = typeof v === 'number' || typeof v === 'bigint' ? big(v) : 0n;
+  const long = length === 'l' || length === 'll' || length === 'z' || length === 'j' || length === 't' || length === 'L' || length === 'q';
+  const bits = long ? 64 : length === 'hh' ? 8 : length === 'h' ? 16 : 32;
+  if (conv === 'd' || conv === 'i') return BigInt.asIntN(bits, n).toString();
+  const u = BigInt.asUintN(bits, n);
   return conv === 'u' ? u.toString() : conv === 'o' ? u.toString(8) : conv === 'X' ? u.toString(16).toUpperCase() : u.toString(16);
 }
 
@@ -37,21 +35,21 @@ export function format(fmt: string, args: ReadonlyArray<Value>, readString: Stri
   for (let i = 0; i < fmt.length; i++) {
     const ch = fmt[i];
     if (ch !== '%') { out += ch; continue; }
-    const m = /^([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?(hh|h|ll|l|z|j|t|L)?([diuxXocspn%])/.exec(fmt.slice(i + 1));
+    const m = /^([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?(hh|h|ll|l|q|z|j|t|L)?([diuxXocspn%])/.exec(fmt.slice(i + 1));
     if (!m) { out += '%'; continue; }
     i += m[0].length;
     const flags = m[1];
-    let width = m[2] === '*' ? Number(next()) | 0 : m[2] ? Number(m[2]) : 0;
+    let width = m[2] === '*' ? toI32(next()) : m[2] ? Number(m[2]) : 0;
     let left = flags.includes('-');
     if (width < 0) { left = true; width = -width; }
-    const prec = m[3] === undefined ? -1 : m[3] === '*' ? Number(next()) | 0 : Number(m[3] || '0');
+    const prec = m[3] === undefined ? -1 : m[3] === '*' ? toI32(next()) : Number(m[3] || '0');
     const conv = m[5];
     switch (conv) {
       case '%': out += '%'; break;
       case 'n': next(); break;
       case 'c': {
         const v = next();
-        out += pad(String.fromCharCode((typeof v === 'number' ? v : 0) & 0xff), width, left, false);
+        out += pad(String.fromCharCode(Number(BigInt.asUintN(8, big(v)))), width, left, false);
         break;
       }
       case 's': {
@@ -62,8 +60,7 @@ export function format(fmt: string, args: ReadonlyArray<Value>, readString: Stri
       }
       case 'p': {
         const v = next();
-        const n = typeof v === 'number' ? v : 0;
-        const s = typeof v === 'object' ? `0x${v.id.toString(16)}` : n === 0 ? '(nil)' : `0x${digits(n, 'x', 'l')}`;
+        const s = typeof v === 'object' ? `0x${v.id.toString(16)}` : big(v) !== 0n ? `0x${digits(v, 'x', 'l')}` : '(nil)';
         out += pad(s, width, left, false);
         break;
       }

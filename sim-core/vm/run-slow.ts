@@ -3,6 +3,7 @@
 // that the loop stays small, which makes it quick to optimize and keeps its type feedback stable.
 // Each pushes what its instruction pushes and returns a fault message, '' when there is none.
 import { describe } from './alu';
+import { divmod, shift as shiftBy, toI32, toI64, toU32, toU64 } from './int64';
 import { TEXT_BASE, TEXT_STRIDE } from './image';
 import type { VmMemory } from './memory';
 import { Conv, Op } from './opcodes';
@@ -12,7 +13,7 @@ import type { Value, VmHost } from './types';
 export function load(m: VmMemory, a: Value | undefined, stack: Value[]): string {
   let v: Value | undefined;
   if (typeof a === 'number') v = m.load(a);
-  else if (typeof a === 'string') v = a.length > 0 ? a.charCodeAt(0) & 0xff : 0;
+  else if (typeof a === 'string') v = a.length > 0 ? (a.charCodeAt(0) << 24) >> 24 : 0;
   if (v === undefined) {
     stack.push(0);
     return a === 0 || a === undefined ? 'NULL pointer dereference' : `invalid read at ${describe(a)}`;
@@ -26,34 +27,34 @@ export function storeFault(a: Value | undefined): string {
   return a === 0 ? 'NULL pointer dereference' : typeof a === 'string' ? 'write into a string literal' : `invalid write at ${describe(a)}`;
 }
 
-/** DIV or MOD of kind k (Kind in fold.ts); a fault (SIGFPE) where x86's idiv traps. */
+/** DIV or MOD of kind k (Kind in int64.ts); a fault (SIGFPE) where x86's div and idiv trap. */
 export function divide(op: Op, k: number, stack: Value[]): string {
-  const b = stack.pop() as number, a = stack.pop() as number;
-  if (b === 0 || (k === 1 && a === -2147483648 && b === -1)) {
-    stack.push(0);
-    return b === 0 ? 'integer divide by zero' : 'integer overflow in division';
-  }
-  if (op === Op.DIV) stack.push(k === 1 ? (a / b) | 0 : Math.trunc(a / b) + 0);
-  else stack.push(k === 1 ? (a % b) | 0 : (a % b) + 0);
+  const b = stack.pop(), a = stack.pop();
+  const v = divmod(op === Op.DIV, k, a, b);
+  if (typeof v === 'string') { stack.push(0); return v; }
+  stack.push(v);
   return '';
 }
 
 /** SHL or SHR of kind k. */
 export function shift(op: Op, k: number, stack: Value[]): void {
-  const b = stack.pop() as number, a = stack.pop() as number;
-  if (op === Op.SHL) stack.push(k === 1 ? a << b : k === 2 ? (a << b) >>> 0 : Number(BigInt.asIntN(64, BigInt(Math.trunc(a)) << BigInt(b & 63))));
-  else stack.push(k === 1 ? a >> b : k === 2 ? a >>> b : Math.floor(a / 2 ** (b & 63)));
+  const b = stack.pop(), a = stack.pop();
+  stack.push(shiftBy(op === Op.SHL, k, a, b));
 }
 
-/** CONV other than to int (which the loop does itself). */
-export function convert(k: number, v: number): number {
+/** CONV of kind k other than a number to int (which the loop does itself). */
+export function convert(k: number, v: Value | undefined): number | bigint {
   switch (k) {
-    case Conv.U32: return v >>> 0;
-    case Conv.I16: return (v << 16) >> 16;
-    case Conv.U16: return v & 0xffff;
-    case Conv.I8: return (v << 24) >> 24;
-    case Conv.U8: return v & 0xff;
-    default: return v === 0 ? 0 : 1;
+    case Conv.I32: return toI32(v);
+    case Conv.U32: return toU32(v);
+    case Conv.I16: return (toI32(v) << 16) >> 16;
+    case Conv.U16: return toI32(v) & 0xffff;
+    case Conv.I8: return (toI32(v) << 24) >> 24;
+    case Conv.U8: return toI32(v) & 0xff;
+    case Conv.I64: return toI64(v);
+    case Conv.U64: return toU64(v);
+    // A string literal or a kernel handle is a non-null pointer.
+    default: return v === 0 || v === undefined ? 0 : 1;
   }
 }
 
@@ -71,14 +72,23 @@ export function indirect(stack: Value[], argc: number, functions: number): numbe
   return `call through a bad function pointer (${describe(addr)})`;
 }
 
-/** The `argc` values on top of the stack, popped, first argument first. */
-export function popArgs(stack: Value[], argc: number): Value[] {
+/**
+ * The `argc` values on top of the stack, popped, first argument first, for a call of library
+ * function `name`. The printf family formats every integer exactly; other functions and the
+ * kernel take their integers as numbers (a value beyond 2^53 is a nonsense size or id for them).
+ */
+export function popArgs(stack: Value[], argc: number, name: string): Value[] {
   const base = stack.length - argc;
   const args = new Array<Value>(argc);
-  for (let i = 0; i < argc; i++) args[i] = stack[base + i];
+  let wide = false;
+  for (let i = 0; i < argc; i++) { const v = stack[base + i]; args[i] = v; if (typeof v === 'bigint') wide = true; }
   for (let i = 0; i < argc; i++) stack.pop();
+  if (wide && !FORMATS.test(name)) for (let i = 0; i < argc; i++) if (typeof args[i] === 'bigint') args[i] = Number(args[i]);
   return args;
 }
+
+/** Library functions that take 64-bit integers exactly: the printf family (printk, pr_info, ...), labs. */
+const FORMATS = /printf$|^printk$|^pr_[a-z]+$|^labs$/;
 
 /** FIELD: a field of the kernel object whose handle is on top. */
 export function field(host: VmHost, name: string, stack: Value[]): string {
@@ -90,14 +100,16 @@ export function field(host: VmHost, name: string, stack: Value[]): string {
 
 /** ZERO n: clears n cells at the address on top. */
 export function zero(m: VmMemory, n: number, stack: Value[]): string {
-  const a = stack.pop() as number;
+  const a = stack.pop();
+  if (typeof a !== 'number') return `invalid write at ${describe(a)}`;
   for (let i = 0; i < n; i++) if (!m.store(a + i, 0)) return `invalid write at ${describe(a + i)}`;
   return '';
 }
 
 /** COPY n: copies n cells from the address on top to the one under it. */
 export function copy(m: VmMemory, n: number, stack: Value[]): string {
-  const src = stack.pop() as number, dst = stack.pop() as number;
+  const src = stack.pop(), dst = stack.pop();
+  if (typeof src !== 'number' || typeof dst !== 'number') return `invalid copy between ${describe(src)} and ${describe(dst)}`;
   for (let i = 0; i < n; i++) {
     const v = m.load(src + i);
     if (v === undefined || !m.store(dst + i, v)) return `invalid copy between ${describe(src)} and ${describe(dst)}`;

@@ -2,11 +2,12 @@
 // One switch on numeric opcodes read from the superinstruction copy of the code (fuse.ts),
 // locals read straight from the stack segment's array, no allocation per instruction, rare
 // instructions out of line (run-slow.ts); every exit writes the live registers back first.
-import { add, binary, bitop, equal } from './alu';
+import { add, binary, bitop, equal, i32, sub } from './alu';
 import { Done, Fault, pureCall, syscallTrap } from './libc';
 import { nextLibcTrap } from './entry';
 import { runLoop, type LoopState } from './loop';
 import { returnTrap } from './libc-calls';
+import { bnot, mul, neg } from './int64';
 import { convert, copy, divide, field, indirect, load, popArgs, shift, storeFault, zero } from './run-slow';
 import { SEGMENT_SPAN, STACK_LIMIT, type Image } from './image';
 import { VmMemory } from './memory';
@@ -125,18 +126,17 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         break;
       }
       case Op.ADD: { const b = stack.pop(); stack.push(add(stack.pop(), b)); break; }
-      case Op.SUB: { const b = stack.pop() as number; stack.push((stack.pop() as number) - b); break; }
+      case Op.SUB: { const b = stack.pop(); stack.push(sub(stack.pop(), b)); break; }
       case Op.MUL: case Op.LK_MUL: {
-        let a: number, b: number, k: number;
-        if (op === Op.MUL) { k = code[pc++]; b = stack.pop() as number; a = stack.pop() as number; } else {
+        let a: Value | undefined, b: Value | undefined, k: number;
+        if (op === Op.MUL) { k = code[pc++]; b = stack.pop(); a = stack.pop(); } else {
           // LK_MUL (fused): LOADL a; PUSH n; MUL k
           if (budget < 2) { stack.push(s[bo + code[pc++]]); break; }
           budget -= 2;
-          a = s[bo + code[pc]] as number; b = code[pc + 2]; k = code[pc + 4];
+          a = s[bo + code[pc]]; b = code[pc + 2]; k = code[pc + 4];
           pc += 5;
         }
-        // `+ 0` turns JavaScript's -0 into C's 0.
-        stack.push(k === 0 ? a * b + 0 : k === 1 ? Math.imul(a, b) : Math.imul(a, b) >>> 0);
+        stack.push(mul(k, a, b));
         break;
       }
       case Op.DIV: case Op.MOD:
@@ -145,22 +145,23 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         break;
       case Op.SHL: case Op.SHR: shift(op, code[pc++], stack); break;
       case Op.AND: case Op.OR: case Op.XOR: {
-        const b = stack.pop() as number;
-        stack.push(bitop(op, stack.pop() as number, b));
+        const b = stack.pop();
+        stack.push(bitop(op, stack.pop(), b));
         break;
       }
-      case Op.NEG: stack.push(0 - (stack.pop() as number)); break;
-      case Op.BNOT: stack.push(-(stack.pop() as number) - 1); break;
+      case Op.NEG: stack.push(neg(stack.pop())); break;
+      case Op.BNOT: stack.push(bnot(stack.pop())); break;
       case Op.LNOT: stack.push(stack.pop() === 0 ? 1 : 0); break;
       case Op.EQ: { const b = stack.pop(); stack.push(equal(stack.pop(), b) ? 1 : 0); break; }
       case Op.NE: { const b = stack.pop(); stack.push(equal(stack.pop(), b) ? 0 : 1); break; }
+      // Numbers and bigints compare exactly with each other.
       case Op.LT: { const b = stack.pop() as number; stack.push((stack.pop() as number) < b ? 1 : 0); break; }
       case Op.LE: { const b = stack.pop() as number; stack.push((stack.pop() as number) <= b ? 1 : 0); break; }
       case Op.GT: { const b = stack.pop() as number; stack.push((stack.pop() as number) > b ? 1 : 0); break; }
       case Op.GE: { const b = stack.pop() as number; stack.push((stack.pop() as number) >= b ? 1 : 0); break; }
       case Op.CONV: {
-        const v = stack.pop() as number, k = code[pc++];
-        stack.push(k === Conv.I32 ? v | 0 : convert(k, v));
+        const v = stack.pop(), k = code[pc++];
+        stack.push(k === Conv.I32 && typeof v === 'number' ? v | 0 : convert(k, v));
         break;
       }
       case Op.JMP: pc = code[pc]; break;
@@ -175,7 +176,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         pc = a < b ? pc + 1 : t;
         break;
       }
-      case Op.INCL: { const i = bo + code[pc++]; s[i] = ((s[i] as number) + code[pc++]) | 0; break; }
+      case Op.INCL: { const i = bo + code[pc++], v = s[i]; s[i] = typeof v === 'number' ? (v + code[pc++]) | 0 : i32(add(v, code[pc++])); break; }
       case Op.CALL: case Op.CALLI: {
         let callee: number, argc: number;
         if (op === Op.CALL) { callee = code[pc++]; argc = code[pc++]; } else {
@@ -248,8 +249,8 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         if (budget < 4) break;
         // FOR_K, FOR_L (fused): STMT k; INCL i d; LOADL a; PUSH n | LOADL b; LTJZ t
         budget -= 4;
-        const i = bo + code[pc + 1];
-        s[i] = ((s[i] as number) + code[pc + 2]) | 0;
+        const i = bo + code[pc + 1], iv = s[i];
+        s[i] = typeof iv === 'number' ? (iv + code[pc + 2]) | 0 : i32(add(iv, code[pc + 2]));
         const a = s[bo + code[pc + 4]] as number, b = (head === Op.FOR_K ? code[pc + 6] : s[bo + code[pc + 6]]) as number;
         const t = code[pc + 8];
         pc = a < b ? pc + 9 : t;
@@ -257,7 +258,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
       }
       case Op.SYS: case Op.PURE: {
         const site = sites[code[pc++]];
-        const args = popArgs(stack, site.argc);
+        const args = popArgs(stack, site.argc, site.name);
         if (op === Op.PURE) {
           const v = pureCall(site, args, m, r);
           if (v instanceof Fault) { stack.push(0); sig = v.signal; fault = v.message; break loop; }
@@ -276,7 +277,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         if (fault !== '') break loop;
         break;
       case Op.LOAD_ERRNO: stack.push(r.errno); break;
-      case Op.STORE_ERRNO: r.errno = stack[stack.length - 1] as number; break;
+      case Op.STORE_ERRNO: r.errno = i32(stack[stack.length - 1]); break;
       case Op.ZERO: case Op.COPY:
         fault = op === Op.ZERO ? zero(m, code[pc++], stack) : copy(m, code[pc++], stack);
         if (fault !== '') break loop;
@@ -300,7 +301,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         budget -= wrap ? 3 : 2;
         const b = op === Op.LK_BIN || op === Op.LK_BIN32 ? code[pc + 2] : s[bo + code[pc + 2]];
         const v = binary(code[pc + 3], s[bo + code[pc]], b);
-        stack.push(wrap ? (v as number) | 0 : v);
+        stack.push(wrap ? i32(v) : v);
         pc += wrap ? 6 : 4;
         break;
       }
@@ -311,7 +312,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         if (budget < (wrap ? 2 : 1)) { stack.push(b); pc++; break; }
         budget -= wrap ? 2 : 1;
         const v = binary(code[pc + 1], stack.pop(), b);
-        stack.push(wrap ? (v as number) | 0 : v);
+        stack.push(wrap ? i32(v) : v);
         pc += wrap ? 4 : 2;
         break;
       }
@@ -321,7 +322,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         const wrap = op === Op.BIN32_STL;
         if (budget < (wrap ? 2 : 1)) { stack.push(v); break; }
         budget -= wrap ? 2 : 1;
-        if (wrap) { s[bo + code[pc + 3]] = (v as number) | 0; pc += 4; } else { s[bo + code[pc + 1]] = v; pc += 2; }
+        if (wrap) { s[bo + code[pc + 3]] = i32(v); pc += 4; } else { s[bo + code[pc + 1]] = v; pc += 2; }
         break;
       }
       case Op.L_LK_STL: {
@@ -335,8 +336,8 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         if (budget < more) { stack.push(s[bo + code[pc++]]); break; }
         budget -= more;
         const u = binary(code[pc + 5], s[bo + code[pc + 2]], code[pc + 4]);
-        const v = binary(op2, s[bo + code[pc]], wrap1 ? (u as number) | 0 : u);
-        s[bo + code[p + 1]] = wrap2 ? (v as number) | 0 : v;
+        const v = binary(op2, s[bo + code[pc]], wrap1 ? i32(u) : u);
+        s[bo + code[p + 1]] = wrap2 ? i32(v) : v;
         pc = p + 2;
         break;
       }

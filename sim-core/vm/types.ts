@@ -13,9 +13,12 @@ export interface KRef {
 
 /**
  * One memory cell. Integers (C int/long/pid_t, pointers as addresses, function pointers as text
- * addresses) are numbers; string literals are JS strings; kernel handles are KRefs.
+ * addresses) hold their exact value in one canonical form (int64.ts): a number when it is a safe
+ * integer (|v| <= 2^53 - 1), a bigint only beyond that (64-bit values near LONG_MAX, ULONG_MAX),
+ * so that equality stays `===` and small values take the number paths. String literals are JS
+ * strings; kernel handles are KRefs.
  */
-export type Value = number | string | KRef;
+export type Value = number | bigint | string | KRef;
 
 /**
  * An address space's contents (the part of mm_struct the VM needs). dup_mm copies it with clone();
