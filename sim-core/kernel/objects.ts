@@ -44,7 +44,7 @@ export function set_sigaction(sh: sighand_struct, sig: number, ka: k_sigaction):
 
 export function newSignal(nproc: number, nprocMax = nproc): signal_struct {
   return {
-    type: 'signal_struct', addr: kaddr(1152), sigcnt: 1, nr_threads: 1, live: 1,
+    type: 'signal_struct', addr: kaddr(1152), sigcnt: 1, nr_threads: 1, live: 1, quick_threads: 1,
     thread_head: new ListHead<task_struct>(null), shared_pending: newPending(), flags: 0, group_exit_code: 0,
     group_exec_task: null, group_stop_count: 0, notify_count: 0, pids: [0, 0, 0, 0], leader: false,
     is_child_subreaper: false,

@@ -22,6 +22,25 @@ export function pgrp_tasks(k: Kernel, nr: number): task_struct[] {
   return k.for_each_process().filter((p) => p !== k.init_task && p.signal.pids[C.PIDTYPE_PGID] === nr);
 }
 
+/**
+ * will_become_orphaned_pgrp (kernel/exit.c): a group is orphaned when no member (but `ignored`)
+ * has a parent in another group of the same session, the one link a job-control shell gives it.
+ * Exited members and children of init do not count.
+ */
+export function will_become_orphaned_pgrp(k: Kernel, pgrp: number, ignored: task_struct | null): boolean {
+  for (const p of pgrp_tasks(k, pgrp)) {
+    const parent = p.real_parent;
+    if (p === ignored || (p.exit_state && p.signal.nr_threads <= 1) || !parent || parent.pid === 1) continue;
+    if (task_pgrp(parent) !== pgrp && task_session(parent) === task_session(p)) return false;
+  }
+  return true;
+}
+
+/** is_current_pgrp_orphaned: terminal stop signals to an orphaned group are discarded. */
+export function is_current_pgrp_orphaned(k: Kernel, t: task_struct): boolean {
+  return will_become_orphaned_pgrp(k, task_pgrp(t), null);
+}
+
 interface SetpgidL { pid: number; pgid: number; p: task_struct | null; err: number }
 
 export const __x64_sys_setpgid = kfunc<SetpgidL>('__x64_sys_setpgid', 'kernel/sys.c', `

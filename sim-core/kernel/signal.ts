@@ -9,8 +9,9 @@ import { list_entries } from './list';
 import { set_sigaction } from './objects';
 import { NS_ZERO, type task_struct } from './task';
 import { do_group_exit } from './exit';
+import { thread_group_empty } from './notify';
 import { signal_delivered } from './sigaction';
-import { pgrp_tasks, task_pgrp } from './pgrp';
+import { is_current_pgrp_orphaned, pgrp_tasks, task_pgrp } from './pgrp';
 
 function bit(sig: number): [number, number] {
   return sig <= 32 ? [0, 1 << (sig - 1)] : [1, 1 << (sig - 33)];
@@ -90,11 +91,26 @@ function threads(p: task_struct): task_struct[] {
   return l.length ? l : [p];
 }
 
-/** complete_signal: pick a thread to take it; a fatal default action starts the group exit now. */
+/**
+ * wants_signal: a thread that may take the signal now. A stopped thread takes only SIGKILL: any
+ * other signal stays pending until SIGCONT resumes the group.
+ */
+function wants_signal(sig: number, p: task_struct): boolean {
+  if (sigismember(p.blocked, sig)) return false;
+  if (p.flags & C.PF_EXITING) return false;
+  if (sig === C.SIGKILL) return true;
+  return (p.__state & (C.__TASK_STOPPED | C.__TASK_TRACED)) === 0;
+}
+
+/**
+ * complete_signal: pick a thread to take it (none: it stays queued, for whichever thread can
+ * dequeue it later); a fatal default action starts the group exit now.
+ */
 function complete_signal(k: Kernel, sig: number, p: task_struct, group: boolean): void {
   let t = p;
-  if (group && (t.flags & C.PF_EXITING || sigismember(t.blocked, sig))) {
-    const other = threads(p).find((x) => !(x.flags & C.PF_EXITING) && !sigismember(x.blocked, sig));
+  if (!wants_signal(sig, p)) {
+    if (!group || thread_group_empty(p)) return;
+    const other = threads(p).find((x) => wants_signal(sig, x));
     if (!other) return;
     t = other;
   }
@@ -264,6 +280,13 @@ relock:
 			continue;
 
 		if (sig_kernel_stop(signr)) {
+			/*
+			 * The job control signals do nothing in an
+			 * orphaned pgrp, but SIGSTOP always works.
+			 */
+			if (signr != SIGSTOP &&
+			    is_current_pgrp_orphaned())             @orphaned
+				goto relock;
 			/* The group stops; we sleep in TASK_STOPPED until SIGCONT. */
 			do_signal_stop(signr);                      @stop
 			goto relock;
@@ -306,6 +329,9 @@ relock:
     if (d === 'ignore' || d === 'continue') { k.jump(f, 'fatal_check'); return; }
     if ((t.signal.flags & C.SIGNAL_UNKILLABLE) && s !== C.SIGKILL && s !== C.SIGSTOP) { k.jump(f, 'fatal_check'); return; }
     if (d !== 'stop') k.jump(f, 'die');
+  },
+  orphaned: (k, t, f) => {
+    if (f.locals.signr !== C.SIGSTOP && is_current_pgrp_orphaned(k, t)) k.jump(f, 'fatal_check');
   },
   stop: (k, t, f) => {
     k.jump(f, 'fatal_check');

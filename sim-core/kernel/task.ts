@@ -99,6 +99,8 @@ export interface signal_struct {
   nr_threads: number;
   /** Threads not yet past exit_signals(). */
   live: number;
+  /** Threads that have not entered do_exit yet (synchronize_group_exit counts them down). */
+  quick_threads: number;
   /** Threads of the group, in creation order (thread_head / thread_node). */
   thread_head: ListHead<task_struct>;
   shared_pending: sigpending;

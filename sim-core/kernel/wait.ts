@@ -20,6 +20,8 @@ export interface wait_opts {
   notask_error: number;
 }
 
+const INT_MIN = -0x80000000;
+
 interface W4L { upid: number; stat_addr: number; options: number; wo: wait_opts; ret: number }
 
 export function wait4Locals(upid: number, stat_addr: number, options: number): W4L {
@@ -53,6 +55,10 @@ long kernel_wait4(pid_t upid, int __user *stat_addr, int options,
 			__WNOTHREAD|__WCLONE|__WALL))           @check
 		return -EINVAL;
 
+	/* -INT_MIN is not defined */
+	if (upid == INT_MIN)                                @int_min
+		return -ESRCH;
+
 	if (upid == -1)                                     @type
 		type = PIDTYPE_MAX;
 	else if (upid < 0) {
@@ -82,6 +88,7 @@ long kernel_wait4(pid_t upid, int __user *stat_addr, int options,
     const allowed = C.WNOHANG | C.WUNTRACED | C.WCONTINUED | C.__WNOTHREAD | C.__WCLONE | C.__WALL;
     if ((f.locals.options & ~allowed) !== 0) k.ret(t, -C.EINVAL);
   },
+  int_min: (k, t, f) => { if (f.locals.upid === INT_MIN) k.ret(t, -C.ESRCH); },
   type: (_k, t, f) => {
     const upid = f.locals.upid, wo = f.locals.wo;
     wo.wo_type = upid === -1 ? C.PIDTYPE_MAX : upid > 0 ? C.PIDTYPE_PID : C.PIDTYPE_PGID;
@@ -179,9 +186,10 @@ notask:
     // pid_has_task: a pid with no task, or a process group with no member, has nothing to wait for.
     if (wo.wo_type === C.PIDTYPE_PID && !k.find_task_by_vpid(wo.wo_pid)) { k.jump(f, 'notask'); return; }
     if (wo.wo_type === C.PIDTYPE_PGID && pgrp_tasks(k, wo.wo_pid).length === 0) { k.jump(f, 'notask'); return; }
-    // tsk = current: the loop starts with the caller's own children.
+    // tsk = current: the loop starts with the caller's own children, then while_each_thread
+    // visits every other thread of the group, the leader included (from current's place on).
     f.locals.threads = liveThreads(t);
-    f.locals.ti = 0;
+    f.locals.ti = Math.max(0, f.locals.threads.indexOf(t));
     f.locals.children = list_entries(t.children);
     f.locals.ci = 0;
   },
@@ -192,9 +200,11 @@ notask:
   next_thread: (k, t, f) => {
     const L = f.locals;
     if (L.wo.wo_flags & C.__WNOTHREAD) return;
-    while (++L.ti < L.threads.length) {
-      const th = L.threads[L.ti];
-      if (th === t) continue;
+    const n = L.threads.length;
+    const start = L.threads.indexOf(t);
+    if (start < 0) return;
+    while (++L.ti % n !== start) {
+      const th = L.threads[L.ti % n];
       L.children = list_entries(th.children);
       L.ci = 0;
       k.jump(f, 'child');

@@ -211,7 +211,31 @@ const PF = group('pf-flag', 'kernel', '<linux/sched.h>', [
   ['PF_SUSPEND_TASK', 0x80000000, 'Called freeze_processes and must not be frozen.'],
 ]);
 
+/** x86-64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl) of the modelled calls. */
+const SYSCALL_NR = group('syscall-nr', 'user', '<sys/syscall.h>', [
+  ['SYS_write', 1, 'write(fd, buf, count).'], ['SYS_rt_sigaction', 13, 'rt_sigaction(sig, act, oact, sigsetsize).'],
+  ['SYS_rt_sigprocmask', 14, 'rt_sigprocmask(how, set, oset, sigsetsize).'], ['SYS_sched_yield', 24, 'sched_yield().'],
+  ['SYS_pause', 34, 'pause().'], ['SYS_alarm', 37, 'alarm(seconds).'], ['SYS_getpid', 39, 'getpid().'],
+  ['SYS_clone', 56, 'clone(flags, newsp, parent_tid, child_tid, tls).'], ['SYS_fork', 57, 'fork().'], ['SYS_vfork', 58, 'vfork().'],
+  ['SYS_execve', 59, 'execve(path, argv, envp).'], ['SYS_exit', 60, 'exit(code): ends the calling thread only (what pthread_exit uses).'],
+  ['SYS_wait4', 61, 'wait4(pid, wstatus, options, rusage).'], ['SYS_kill', 62, 'kill(pid, sig).'],
+  ['SYS_getuid', 102, 'getuid().'], ['SYS_geteuid', 107, 'geteuid().'], ['SYS_setpgid', 109, 'setpgid(pid, pgid).'],
+  ['SYS_getppid', 110, 'getppid().'], ['SYS_getpgrp', 111, 'getpgrp().'], ['SYS_setsid', 112, 'setsid().'],
+  ['SYS_getpgid', 121, 'getpgid(pid).'], ['SYS_getsid', 124, 'getsid(pid).'], ['SYS_rt_sigpending', 127, 'rt_sigpending(set, sigsetsize).'],
+  ['SYS_rt_sigtimedwait', 128, 'rt_sigtimedwait(set, info, timeout, sigsetsize).'], ['SYS_rt_sigsuspend', 130, 'rt_sigsuspend(mask, sigsetsize).'],
+  ['SYS_getpriority', 140, 'getpriority(which, who).'], ['SYS_setpriority', 141, 'setpriority(which, who, prio).'],
+  ['SYS_prctl', 157, 'prctl(option, arg2, ...).'], ['SYS_gettid', 186, 'gettid().'], ['SYS_tkill', 200, 'tkill(tid, sig).'],
+  ['SYS_futex', 202, 'futex(uaddr, op, val, ...).'], ['SYS_clock_nanosleep', 230, 'clock_nanosleep(clock, flags, req, rem).'],
+  ['SYS_exit_group', 231, 'exit_group(code): ends every thread of the process.'], ['SYS_tgkill', 234, 'tgkill(tgid, tid, sig).'],
+  ['SYS_waitid', 247, 'waitid(idtype, id, infop, options, rusage).'], ['SYS_prlimit64', 302, 'prlimit64(pid, resource, new, old).'],
+  ['SYS_clone3', 435, 'clone3(args, size).'],
+]);
+
 const MISC: ConstantInfo[] = [
+  ...group('limits', 'both', '<limits.h>', [
+    ['INT_MAX', 0x7fffffff, 'The largest int.'], ['INT_MIN', -0x80000000, 'The smallest int (waitpid(INT_MIN) fails with ESRCH: -INT_MIN is no pid).', '(-INT_MAX - 1)'],
+    ['UINT_MAX', 0xffffffff, 'The largest unsigned int.'],
+  ]),
   ...group('exit-status', 'both', '<stdlib.h>', [
     ['EXIT_SUCCESS', 0, 'Exit status meaning success.'], ['EXIT_FAILURE', 1, 'Exit status meaning failure.'],
   ]),
@@ -250,7 +274,7 @@ const MISC: ConstantInfo[] = [
 
 export const CONSTANTS: ConstantInfo[] = [
   ...CLONE, ...SIGNALS, ...ERRNO, ...KERNEL_ERRNO, ...WAIT, ...IDTYPE, ...HANDLERS, ...SA, ...SIGPROCMASK,
-  ...PRCTL, ...RLIMIT, ...TASK_STATE, ...PF, ...MISC,
+  ...PRCTL, ...RLIMIT, ...TASK_STATE, ...PF, ...SYSCALL_NR, ...MISC,
 ];
 
 /** Names whose value is read from the machine at run time rather than from this table. */

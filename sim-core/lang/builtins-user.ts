@@ -167,6 +167,9 @@ export const USER_CALLS: CallInfo[] = [
     { path: ['__x64_sys_prlimit64', 'do_prlimit'] }),
   u('getrlimit', 'int', ['int resource', 'struct rlimit *rlim'], '<sys/resource.h>', 'Reads a resource limit.',
     { path: ['__x64_sys_prlimit64', 'do_prlimit'] }),
+  u('syscall', 'long', ['long number', '...'], '<unistd.h>',
+    'Makes the system call of that x86-64 number (SYS_exit, SYS_gettid... from <sys/syscall.h>) with the arguments given; -1 and errno on failure. SYS_exit ends only the calling thread.',
+    { min: 1, max: 7 }),
   // Output and library helpers.
   u('printf', 'int', ['const char *format', '...'], '<stdio.h>',
     'Formats text to standard output (a write on file descriptor 1 when the buffer is flushed).',
