@@ -9,6 +9,7 @@ import { list_entries } from './list';
 import { NS_ZERO, type task_struct } from './task';
 import { exit_notify } from './notify';
 import { do_task_dead } from './sched';
+import { hrtimer_cancel } from './itimer';
 
 interface CodeL { code: number }
 
@@ -118,6 +119,8 @@ void __noreturn do_exit(long code)
 		if (unlikely(is_global_init(tsk)))
 			panic("Attempted to kill init! exitcode=0x%08x\\n",
 				tsk->signal->group_exit_code ?: (int)code);
+		/* alarm() and setitimer(ITIMER_REAL) die with the process. */
+		hrtimer_cancel(&tsk->signal->real_timer);
 	}
 	tsk->exit_code = code;                              @code
 	taskstats_exit(tsk, group_dead);
@@ -148,6 +151,7 @@ void __noreturn do_exit(long code)
     f.locals.group_dead = t.signal.live === 0;
   },
   init: (k, t, f) => {
+    if (f.locals.group_dead) hrtimer_cancel(k, t.signal);
     if (f.locals.group_dead && t.tgid === 1) {
       const code = t.signal.group_exit_code || f.locals.code;
       k.panic(`Attempted to kill init! exitcode=0x${(code >>> 0).toString(16).padStart(8, '0')}`);

@@ -10,6 +10,7 @@ import { set_sigaction } from './objects';
 import { NS_ZERO, type task_struct } from './task';
 import { do_group_exit } from './exit';
 import { thread_group_empty } from './notify';
+import { rearm_itimer } from './itimer';
 import { signal_delivered } from './sigaction';
 import { is_current_pgrp_orphaned, pgrp_tasks, task_pgrp } from './pgrp';
 
@@ -311,7 +312,7 @@ relock:
     }
   },
   dequeue: (k, t, f) => {
-    const s = dequeue_signal(t);
+    const s = dequeue_signal(k, t);
     f.locals.signr = s;
     if (!s) k.jump(f, 'ret');
   },
@@ -348,12 +349,16 @@ relock:
   },
 }, ['signr']);
 
-/** dequeue_signal: lowest-numbered unblocked signal, the thread's own before the group's. */
-export function dequeue_signal(t: task_struct): number {
+/**
+ * dequeue_signal: lowest-numbered unblocked signal, the thread's own before the group's. A
+ * SIGALRM from the group's queue arms an interval timer again (posixtimer_rearm_itimer).
+ */
+export function dequeue_signal(k: Kernel, t: task_struct): number {
   for (const pending of [t.pending, t.signal.shared_pending]) {
     for (let sig = 1; sig <= C._NSIG; sig++) {
       if (sigismember(pending.signal, sig) && !sigismember(t.blocked, sig)) {
         sigdelset(pending.signal, sig);
+        if (sig === C.SIGALRM && pending === t.signal.shared_pending) rearm_itimer(k, t);
         return sig;
       }
     }

@@ -126,6 +126,15 @@ export interface signal_struct {
   group_stop_sig: number;
   utime: number;
   stime: number;
+  /** ITIMER_REAL's hrtimer (alarm, setitimer): armed or not, and when it fires (ns of the clock). */
+  real_timer: hrtimer;
+  /** ITIMER_REAL's interval (ns): the timer is armed again after each SIGALRM (0: once). */
+  it_real_incr: number;
+}
+
+export interface hrtimer {
+  active: boolean;
+  expires: number;
 }
 
 export interface user_struct {

@@ -211,6 +211,26 @@ const PF = group('pf-flag', 'kernel', '<linux/sched.h>', [
   ['PF_SUSPEND_TASK', 0x80000000, 'Called freeze_processes and must not be frozen.'],
 ]);
 
+const SI_CODE = group('si-code', 'user', '<signal.h>', [
+  ['CLD_EXITED', 1, 'si_code of SIGCHLD and waitid: the child exited; si_status is its exit code.'],
+  ['CLD_KILLED', 2, 'si_code: a signal killed the child; si_status is the signal.'],
+  ['CLD_DUMPED', 3, 'si_code: a signal killed the child and it dumped core.'],
+  ['CLD_TRAPPED', 4, 'si_code: a traced child stopped.'],
+  ['CLD_STOPPED', 5, 'si_code: a signal stopped the child; si_status is the signal.'],
+  ['CLD_CONTINUED', 6, 'si_code: SIGCONT resumed the stopped child; si_status is SIGCONT.'],
+  ['SI_USER', 0, 'si_code: sent by kill (or raise of old); si_pid and si_uid name the sender.'],
+  ['SI_KERNEL', 0x80, 'si_code: sent by the kernel itself.'],
+  ['SI_QUEUE', -1, 'si_code: sent by sigqueue.'],
+  ['SI_TIMER', -2, 'si_code: a POSIX timer expired.'],
+  ['SI_TKILL', -6, 'si_code: sent by tkill or tgkill (raise).'],
+]);
+
+const ITIMER = group('itimer', 'user', '<sys/time.h>', [
+  ['ITIMER_REAL', 0, 'Counts real (here virtual) time and sends SIGALRM; alarm() sets it.'],
+  ['ITIMER_VIRTUAL', 1, 'Counts user CPU time and sends SIGVTALRM.'],
+  ['ITIMER_PROF', 2, 'Counts user and system CPU time and sends SIGPROF.'],
+]);
+
 /** x86-64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl) of the modelled calls. */
 const SYSCALL_NR = group('syscall-nr', 'user', '<sys/syscall.h>', [
   ['SYS_write', 1, 'write(fd, buf, count).'], ['SYS_rt_sigaction', 13, 'rt_sigaction(sig, act, oact, sigsetsize).'],
@@ -274,7 +294,7 @@ const MISC: ConstantInfo[] = [
 
 export const CONSTANTS: ConstantInfo[] = [
   ...CLONE, ...SIGNALS, ...ERRNO, ...KERNEL_ERRNO, ...WAIT, ...IDTYPE, ...HANDLERS, ...SA, ...SIGPROCMASK,
-  ...PRCTL, ...RLIMIT, ...TASK_STATE, ...PF, ...SYSCALL_NR, ...MISC,
+  ...PRCTL, ...RLIMIT, ...TASK_STATE, ...PF, ...SYSCALL_NR, ...SI_CODE, ...ITIMER, ...MISC,
 ];
 
 /** Names whose value is read from the machine at run time rather than from this table. */
