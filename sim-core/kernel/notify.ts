@@ -5,7 +5,8 @@ import * as C from './consts';
 import { ret0, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { list_empty, list_entries, list_move_tail } from './list';
-import { NS_ZERO, type task_struct } from './task';
+import { NS_ZERO, type kernel_siginfo, type task_struct } from './task';
+import { send_signal } from './signal';
 import { release_task } from './release';
 import type { ReparentWhy } from '../machine-types';
 
@@ -204,7 +205,14 @@ export function do_notify_parent(k: Kernel, tsk: task_struct, sig: number): bool
       if (act.handler === C.SIG_IGN) s = 0;
     }
   }
-  if (s > 0 && s <= C._NSIG) k.send_signal(s, tsk, parent, true);
+  if (s > 0 && s <= C._NSIG) send_signal(k, s, tsk, parent, true, false, child_siginfo(tsk, s));
   k.__wake_up_parent(parent, tsk);
   return autoreap;
+}
+
+/** The siginfo do_notify_parent sends: si_code and si_status from the child's exit_code. */
+function child_siginfo(tsk: task_struct, sig: number): kernel_siginfo {
+  const code = tsk.exit_code;
+  const si_code = code & 0x80 ? C.CLD_DUMPED : code & 0x7f ? C.CLD_KILLED : C.CLD_EXITED;
+  return { si_signo: sig, si_code, si_pid: tsk.pid, si_uid: tsk.cred.uid, si_status: si_code === C.CLD_EXITED ? code >> 8 : code & 0x7f };
 }

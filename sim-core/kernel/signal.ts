@@ -7,7 +7,7 @@ import { kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { list_entries } from './list';
 import { set_sigaction } from './objects';
-import { NS_ZERO, type task_struct } from './task';
+import { NS_ZERO, type kernel_siginfo, type task_struct } from './task';
 import { do_group_exit } from './exit';
 import { thread_group_empty } from './notify';
 import { rearm_itimer } from './itimer';
@@ -45,13 +45,25 @@ export function sig_ignored(t: task_struct, sig: number, force: boolean): boolea
  * send_signal_locked for a whole thread group (or one thread when `group` is false). Returns
  * false when the signal was dropped (ignored or the group is already exiting).
  */
-export function send_signal(k: Kernel, sig: number, from: task_struct | null, p: task_struct, group: boolean, force = false): boolean {
+export function send_signal(k: Kernel, sig: number, from: task_struct | null, p: task_struct, group: boolean, force = false,
+  info: kernel_siginfo | null = null): boolean {
   if (!prepare_signal(k, sig, from, p, force)) return false;
   const pending = group ? p.signal.shared_pending : p.pending;
   if (sig < C.SIGRTMIN_K && sigismember(pending.signal, sig)) return true; // legacy signals do not queue twice
   sigaddset(pending.signal, sig);
+  pending.info[sig] = info ?? send_sig_info(sig, from);
   complete_signal(k, sig, p, group);
   return true;
+}
+
+/**
+ * The siginfo of a signal sent without one of its own: SEND_SIG_NOINFO from a task (SI_USER
+ * with the sender's tgid and uid, as kill gives), SEND_SIG_PRIV from the kernel (SI_KERNEL).
+ */
+export function send_sig_info(sig: number, from: task_struct | null): kernel_siginfo {
+  return from
+    ? { si_signo: sig, si_code: C.SI_USER, si_pid: from.tgid, si_uid: from.cred.uid, si_status: 0 }
+    : { si_signo: sig, si_code: C.SI_KERNEL, si_pid: 0, si_uid: 0, si_status: 0 };
 }
 
 function prepare_signal(k: Kernel, sig: number, from: task_struct | null, p: task_struct, force: boolean): boolean {
@@ -135,12 +147,16 @@ function complete_signal(k: Kernel, sig: number, p: task_struct, group: boolean)
 
 /** do_notify_parent_cldstop: SIGCHLD with CLD_STOPPED / CLD_CONTINUED, unless SA_NOCLDSTOP. */
 export function do_notify_parent_cldstop(k: Kernel, tsk: task_struct, why: number): void {
-  const parent = tsk.group_leader.real_parent;
+  const leader = tsk.group_leader;
+  const parent = leader.real_parent;
   if (!parent) return;
+  const info: kernel_siginfo = {
+    si_signo: C.SIGCHLD, si_code: why, si_pid: leader.pid, si_uid: leader.cred.uid,
+    si_status: why === C.CLD_CONTINUED ? C.SIGCONT : leader.signal.group_exit_code & 0x7f,
+  };
   const sh = parent.sighand;
-  if (sh && !(sh.action[C.SIGCHLD - 1].flags & C.SA_NOCLDSTOP)) send_signal(k, C.SIGCHLD, tsk, parent, true);
+  if (sh && !(sh.action[C.SIGCHLD - 1].flags & C.SA_NOCLDSTOP)) send_signal(k, C.SIGCHLD, tsk, parent, true, false, info);
   k.__wake_up_parent(parent, tsk);
-  void why;
 }
 
 interface KillL { pid: number; sig: number; ret: number }
@@ -222,7 +238,7 @@ SYSCALL_DEFINE3(tgkill, pid_t, tgid, pid_t, pid, int, sig)
     const p = k.find_task_by_vpid(pid);
     if (!p || p.tgid !== tgid || p.exit_state) { k.ret(t, -C.ESRCH); return; }
     if (sig !== 0 && !may_signal(t, p)) { k.ret(t, -C.EPERM); return; }
-    if (sig !== 0) send_signal(k, sig, t, p, false);
+    if (sig !== 0) send_signal(k, sig, t, p, false, false, { si_signo: sig, si_code: C.SI_TKILL, si_pid: t.tgid, si_uid: t.cred.uid, si_status: 0 });
     k.ret(t, 0);
   },
 }, ['tgid', 'pid', 'sig']);
@@ -231,7 +247,7 @@ function may_signal(from: task_struct, to: task_struct): boolean {
   return from.cred.euid === 0 || from.cred.uid === to.cred.uid;
 }
 
-interface GsL { signr: number; handler: number | string }
+interface GsL { signr: number; handler: number | string; info: kernel_siginfo | null }
 
 /**
  * get_signal, called on the way back to user space while a signal is pending: stop the group,
@@ -312,8 +328,10 @@ relock:
     }
   },
   dequeue: (k, t, f) => {
-    const s = dequeue_signal(k, t);
+    const info = dequeue_signal(k, t, t.blocked);
+    const s = info ? info.si_signo : 0;
     f.locals.signr = s;
+    f.locals.info = info;
     if (!s) k.jump(f, 'ret');
   },
   action: (k, t, f) => {
@@ -343,27 +361,29 @@ relock:
     k.call(t, do_group_exit, { exit_code: f.locals.signr & 0x7f });
   },
   ret: (k, t, f) => {
-    const { signr, handler } = f.locals;
+    const { signr, handler, info } = f.locals;
     k.ret(t, signr);
-    signal_delivered(k, t, signr, handler);
+    signal_delivered(k, t, signr, handler, info);
   },
 }, ['signr']);
 
 /**
- * dequeue_signal: lowest-numbered unblocked signal, the thread's own before the group's. A
+ * dequeue_signal: the lowest-numbered signal not in mask (the blocked set) and its siginfo, the thread's own before the group's. A
  * SIGALRM from the group's queue arms an interval timer again (posixtimer_rearm_itimer).
  */
-export function dequeue_signal(k: Kernel, t: task_struct): number {
+export function dequeue_signal(k: Kernel, t: task_struct, mask: number[]): kernel_siginfo | null {
   for (const pending of [t.pending, t.signal.shared_pending]) {
     for (let sig = 1; sig <= C._NSIG; sig++) {
-      if (sigismember(pending.signal, sig) && !sigismember(t.blocked, sig)) {
+      if (sigismember(pending.signal, sig) && !sigismember(mask, sig)) {
         sigdelset(pending.signal, sig);
+        // collect_signal: the queued siginfo, or SI_USER with no sender when none was queued.
+        const info = pending.info[sig] ?? { si_signo: sig, si_code: C.SI_USER, si_pid: 0, si_uid: 0, si_status: 0 };
         if (sig === C.SIGALRM && pending === t.signal.shared_pending) rearm_itimer(k, t);
-        return sig;
+        return info;
       }
     }
   }
-  return 0;
+  return null;
 }
 
 /** do_signal_stop: the group enters a stop; the last thread to stop tells the parent. */

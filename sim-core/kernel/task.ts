@@ -84,6 +84,20 @@ export interface sighand_struct {
 export interface sigpending {
   /** Bit (sig - 1) of a 64-bit mask, kept as a bigint-free pair of numbers. */
   signal: number[];
+  /**
+   * The queued siginfo of each pending signal, by number (the sigqueue list: a signal below
+   * SIGRTMIN queues once, so one entry per number suffices). Meaningful only while its bit is set.
+   */
+  info: kernel_siginfo[];
+}
+
+/** What a handler with SA_SIGINFO, sigtimedwait and waitid see (the fields the model fills). */
+export interface kernel_siginfo {
+  si_signo: number;
+  si_code: number;
+  si_pid: number;
+  si_uid: number;
+  si_status: number;
 }
 
 export interface rlimit {
@@ -252,6 +266,10 @@ export interface task_struct {
   restart: { code: number; name: string; args: Value[]; handler: boolean } | null;
   /** The last system call entered (what orig_ax names), for restarting it. */
   syscall_nr: { name: string; args: Value[] } | null;
+  /** sigsuspend's mask to restore once a handler's frame is set up (set_restore_sigmask), or null. */
+  saved_sigmask: number[] | null;
+  /** The blocked set sigtimedwait replaced while it sleeps (signals it waits for are unblocked). */
+  real_blocked: number[];
   /** restart_block of an interrupted nanosleep: the absolute expiry (ns), or -1. */
   restart_block: number;
   /**
