@@ -14,6 +14,8 @@ import { rearm_itimer } from './itimer';
 import { signal_delivered } from './sigaction';
 import { is_current_pgrp_orphaned, pgrp_tasks, task_pgrp } from './pgrp';
 
+const INT_MIN = -0x80000000;
+
 function bit(sig: number): [number, number] {
   return sig <= 32 ? [0, 1 << (sig - 1)] : [1, 1 << (sig - 33)];
 }
@@ -32,7 +34,7 @@ export function sigdelset(set: number[], sig: number): void {
 
 /** sig_task_ignored: the disposition (or init's protection) throws the signal away at once. */
 export function sig_ignored(t: task_struct, sig: number, force: boolean): boolean {
-  if (sigismember(t.blocked, sig)) return false;
+  if (sigismember(t.blocked, sig) || sigismember(t.real_blocked, sig)) return false;
   const h = t.sighand ? t.sighand.action[sig - 1].handler : C.SIG_DFL;
   if ((t.signal.flags & C.SIGNAL_UNKILLABLE) && h === C.SIG_DFL && !(force && (sig === C.SIGKILL || sig === C.SIGSTOP))) return true;
   // sig_handler_ignored: SIG_IGN drops even SIGKILL; only kthreadd's ignore_signals() can set it
@@ -130,7 +132,9 @@ function complete_signal(k: Kernel, sig: number, p: task_struct, group: boolean)
   const sig_s = p.signal;
   const h = p.sighand ? p.sighand.action[sig - 1].handler : C.SIG_DFL;
   const fatal = sig === C.SIGKILL || (h === C.SIG_DFL && (C.sig_default_action(sig) === 'terminate' || C.sig_default_action(sig) === 'core'));
-  if (fatal && !(sig_s.flags & C.SIGNAL_GROUP_EXIT) && !sigismember(t.blocked, sig) && !(sig_s.flags & C.SIGNAL_UNKILLABLE)) {
+  // A signal sigtimedwait waits for (blocked before it, in real_blocked) is not fatal.
+  if (fatal && !(sig_s.flags & C.SIGNAL_GROUP_EXIT) && !sigismember(t.blocked, sig) && !sigismember(t.real_blocked, sig)
+    && !(sig_s.flags & C.SIGNAL_UNKILLABLE)) {
     if (C.sig_default_action(sig) !== 'core') {
       sig_s.flags = C.SIGNAL_GROUP_EXIT;
       sig_s.group_exit_code = sig;
@@ -189,16 +193,21 @@ SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
       return;
     }
     if (pid === -1) {
-      let count = 0;
+      // Every process but init and our own group; only errors other than EPERM count, so
+      // signalling nobody we may signal still succeeds.
+      let count = 0, retval = 0;
       for (const p of k.for_each_process()) {
-        if (p.pid > 1 && p.tgid !== t.tgid && !(p.flags & C.PF_KTHREAD) && may_signal(t, p)) {
-          count++;
-          if (sig !== 0) send_signal(k, sig, t, p, true);
-        }
+        if (p.pid <= 1 || p.tgid === t.tgid) continue;
+        count++;
+        if (!may_signal(t, p)) continue;
+        // Kernel threads ignore every signal (ignore_signals in kthreadd): delivered, dropped.
+        if (sig !== 0 && !(p.flags & C.PF_KTHREAD)) send_signal(k, sig, t, p, true);
+        retval = 0;
       }
-      k.ret(t, count ? 0 : -C.ESRCH);
+      k.ret(t, count ? retval : -C.ESRCH);
       return;
     }
+    if (pid === INT_MIN) { k.ret(t, -C.ESRCH); return; }
     // __kill_pgrp_info: pid 0 is the caller's process group, -pgid another one. Success when
     // at least one member could be signalled, else the last error (ESRCH for an empty group).
     let success = false;
@@ -233,15 +242,20 @@ SYSCALL_DEFINE3(tgkill, pid_t, tgid, pid_t, pid, int, sig)
 }
 `, {
   check: (k, t, f) => { if (f.locals.pid <= 0 || f.locals.tgid <= 0 || f.locals.sig < 0 || f.locals.sig > C._NSIG) k.ret(t, -C.EINVAL); },
-  send: (k, t, f) => {
-    const { tgid, pid, sig } = f.locals;
-    const p = k.find_task_by_vpid(pid);
-    if (!p || p.tgid !== tgid || p.exit_state) { k.ret(t, -C.ESRCH); return; }
-    if (sig !== 0 && !may_signal(t, p)) { k.ret(t, -C.EPERM); return; }
-    if (sig !== 0) send_signal(k, sig, t, p, false, false, { si_signo: sig, si_code: C.SI_TKILL, si_pid: t.tgid, si_uid: t.cred.uid, si_status: 0 });
-    k.ret(t, 0);
-  },
+  send: (k, t, f) => k.ret(t, do_send_specific(k, t, f.locals.tgid, f.locals.pid, f.locals.sig)),
 }, ['tgid', 'pid', 'sig']);
+
+/**
+ * do_send_specific: a signal for thread pid (of group tgid, unless tgid is 0, as tkill asks),
+ * with SI_TKILL and the sender's tgid and uid. Returns 0 or -errno.
+ */
+export function do_send_specific(k: Kernel, t: task_struct, tgid: number, pid: number, sig: number): number {
+  const p = k.find_task_by_vpid(pid);
+  if (!p || (tgid > 0 && p.tgid !== tgid) || p.exit_state) return -C.ESRCH;
+  if (sig !== 0 && !may_signal(t, p)) return -C.EPERM;
+  if (sig !== 0) send_signal(k, sig, t, p, false, false, { si_signo: sig, si_code: C.SI_TKILL, si_pid: t.tgid, si_uid: t.cred.uid, si_status: 0 });
+  return 0;
+}
 
 function may_signal(from: task_struct, to: task_struct): boolean {
   return from.cred.euid === 0 || from.cred.uid === to.cred.uid;

@@ -19,6 +19,7 @@ import { __x64_sys_prctl, __x64_sys_prlimit64, __x64_sys_setpriority, getpriorit
 import { __x64_sys_getpgid, __x64_sys_getpgrp, __x64_sys_getsid, __x64_sys_setpgid, __x64_sys_setsid } from './pgrp';
 import { __x64_sys_clone3, __x64_sys_futex, clone3Locals, futexLocals } from './futex';
 import { entry, type SyscallEntry } from './callentry';
+import { __x64_sys_rt_sigpending, __x64_sys_rt_sigsuspend, __x64_sys_rt_sigtimedwait, __x64_sys_tkill, sigpendingLocals, sigtimedwaitLocals } from './sigwait';
 import { __x64_sys_alarm, __x64_sys_getitimer, __x64_sys_setitimer, setitimerLocals } from './itimer';
 import { kernelCallEntry } from './kcalls';
 
@@ -60,6 +61,10 @@ const SYSCALLS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['rt_sigaction', (k, t, a) => entry(__x64_sys_rt_sigaction, sigactionLocals(k, t, a.slice(0, 3)))],
   ['rt_sigprocmask', (k, t, a) => entry(__x64_sys_rt_sigprocmask, sigprocmaskLocals(num(a[0]), num(a[1]), num(a[2]), k, t))],
   ['rt_sigreturn', () => entry(__x64_sys_rt_sigreturn, {})],
+  ['rt_sigpending', (_k, _t, a) => entry(__x64_sys_rt_sigpending, sigpendingLocals(num(a[0]), num(a[1])))],
+  ['rt_sigsuspend', (_k, _t, a) => entry(__x64_sys_rt_sigsuspend, { unewset: num(a[0]), size: num(a[1]) })],
+  ['rt_sigtimedwait', (_k, _t, a) => entry(__x64_sys_rt_sigtimedwait, sigtimedwaitLocals(num(a[0]), num(a[1]), num(a[2]), num(a[3])))],
+  ['tkill', (_k, _t, a) => entry(__x64_sys_tkill, { pid: num(a[0]), sig: num(a[1]) })],
   // An interrupted clock_nanosleep resumes for the time left (restart_block: [left, rmtp]).
   ['restart_syscall', (_k, _t, a) => entry(hrtimer_nanosleep, nanosleepRestartLocals(num(a[0]), num(a[1])))],
   ['clock_nanosleep', (_k, _t, a) => entry(__x64_sys_clock_nanosleep, clockNanosleepLocals(num(a[0]), num(a[1]), num(a[2]), num(a[3])))],

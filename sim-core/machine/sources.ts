@@ -16,6 +16,7 @@ import * as release from '../kernel/release';
 import * as sched from '../kernel/sched';
 import * as sigaction from '../kernel/sigaction';
 import * as signal from '../kernel/signal';
+import * as sigwait from '../kernel/sigwait';
 import * as sys from '../kernel/sys';
 import * as wait from '../kernel/wait';
 import * as waitTask from '../kernel/wait-task';
@@ -49,7 +50,7 @@ export interface KernelCatalog {
 }
 
 const MODULES: ReadonlyArray<Record<string, unknown>> = [
-  fork, copy, exec, execThread, exit, itimer, notify, release, wait, waitTask, waitid, signal, sigaction, sched, kthread, module, futex, kcode, sys,
+  fork, copy, exec, execThread, exit, itimer, notify, release, wait, waitTask, waitid, signal, sigwait, sigaction, sched, kthread, module, futex, kcode, sys,
 ];
 
 function isKFunction(v: unknown): v is AnyFn {

@@ -236,6 +236,8 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       const name = SYSCALL_BY_NUMBER.get(num(a[0]));
       return sysTrap(line, name ?? `syscall_${num(a[0])}`, a.slice(1));
     }
+    case 'sigpending': return sysTrap(line, 'rt_sigpending', [num(a[0]), SIG_SETSIZE]);
+    case 'sigsuspend': return sysTrap(line, 'rt_sigsuspend', [num(a[0]), SIG_SETSIZE]);
     case 'sigprocmask': return sysTrap(line, 'rt_sigprocmask', [num(a[0]), num(a[1]), num(a[2]), SIG_SETSIZE]);
     case 'setrlimit': return sysTrap(line, 'prlimit64', [0, num(a[0]), num(a[1]), 0]);
     case 'getrlimit': return sysTrap(line, 'prlimit64', [0, num(a[0]), 0, num(a[1])]);

@@ -13,6 +13,7 @@ import * as wait from '../../sim-core/kernel/wait';
 import * as waitTask from '../../sim-core/kernel/wait-task';
 import * as waitid from '../../sim-core/kernel/waitid';
 import * as itimer from '../../sim-core/kernel/itimer';
+import * as sigwait from '../../sim-core/kernel/sigwait';
 import * as signal from '../../sim-core/kernel/signal';
 import * as sched from '../../sim-core/kernel/sched';
 import * as exec from '../../sim-core/kernel/exec';
@@ -26,7 +27,7 @@ import * as futex from '../../sim-core/kernel/futex';
 
 function allKfuncs(): KFunction<object>[] {
   const out: KFunction<object>[] = [];
-  for (const mod of [fork, copy, exit, notify, release, wait, waitTask, waitid, itimer, signal, sched, exec, execThread, sigaction, sys, kthread, kmodule, kcode, futex]) {
+  for (const mod of [fork, copy, exit, notify, release, wait, waitTask, waitid, itimer, sigwait, signal, sched, exec, execThread, sigaction, sys, kthread, kmodule, kcode, futex]) {
     for (const v of Object.values(mod)) {
       if (v && typeof v === 'object' && 'handlers' in v && 'labels' in v) out.push(v as KFunction<object>);
     }
