@@ -7,6 +7,7 @@ import type { Kernel } from './kernel';
 import { list_empty, list_entries, list_move_tail } from './list';
 import { NS_ZERO, type kernel_siginfo, type task_struct } from './task';
 import { send_signal } from './signal';
+import { kill_orphaned_pgrp } from './pgrp';
 import { release_task } from './release';
 import type { ReparentWhy } from '../machine-types';
 
@@ -25,6 +26,10 @@ static void exit_notify(struct task_struct *tsk, int group_dead)
 
 	write_lock_irq(&tasklist_lock);
 	forget_original_parent(tsk, &dead);                 @forget
+
+	/* A stopped group we leave orphaned gets SIGHUP and SIGCONT. */
+	if (group_dead)                                     @orphaned
+		kill_orphaned_pgrp(tsk->group_leader, NULL);
 
 	tsk->exit_state = EXIT_ZOMBIE;                      @zombie
 	if (thread_group_leader(tsk)) {                     @leader
@@ -52,6 +57,7 @@ static void exit_notify(struct task_struct *tsk, int group_dead)
 }                                                       @ret
 `, {
   forget: (k, t, f) => k.call(t, forget_original_parent, { father: t, dead: f.locals.dead, reaper: null, why: 'init' }),
+  orphaned: (k, t, f) => { if (f.locals.group_dead) kill_orphaned_pgrp(k, t.group_leader, null); },
   zombie: (k, t) => { t.exit_state = C.EXIT_ZOMBIE; t.zombie_since = k.steps; },
   leader: (k, t, f) => {
     if (t.pid === t.tgid) {
@@ -185,7 +191,7 @@ function reparent_leader(k: Kernel, father: task_struct, p: task_struct, dead: t
       dead.push(p);
     }
   }
-  void father;
+  kill_orphaned_pgrp(k, p, father);
 }
 
 /**
