@@ -114,7 +114,7 @@ export const USER_CALLS: CallInfo[] = [
     'Sends sig to every process of group pgrp: the C library calls kill(-pgrp, sig) (EINVAL for a negative pgrp).',
     { path: KILL_PATH }),
   u('tgkill', 'int', ['pid_t tgid', 'pid_t tid', 'int sig'], '<signal.h>',
-    'Sends sig to the one thread tid of process tgid; its handler sees si_code SI_TKILL. ESRCH when tid is not in tgid.',
+    'Sends sig to the one thread tid of process tgid; its handler sees si_code SI_TKILL. ESRCH when tid is not in tgid. glibc declares it with _GNU_SOURCE defined.',
     { path: ['__x64_sys_tgkill', 'do_tkill', 'do_send_specific'] }),
   u('sigpending', 'int', ['sigset_t *set'], '<signal.h>',
     'Stores in set the signals that are pending while blocked (rt_sigpending): this thread\'s and the process\'s.',
