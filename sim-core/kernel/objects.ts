@@ -88,7 +88,7 @@ export function blankTask(signal: signal_struct, c: cred): task_struct {
     thread: { regs: null, stack_segment: -1 }, real_cred: c, cred: c, start_time: NS_ZERO, utime: NS_ZERO,
     stime: NS_ZERO, nvcsw: 0, nivcsw: 0, set_child_tid: 0, clear_child_tid: 0, worker_private: null,
     usage: 1, zombie_since: -1, in_syscall: '', timeout_at: -1, vm_base: 0, builtin: '',
-    restart: null, syscall_nr: null, saved_sigmask: null, real_blocked: [0, 0], restart_block: -1, sigframes: [],
+    restart: null, syscall_nr: null, saved_sigmask: [0, 0], restore_sigmask: false, real_blocked: [0, 0], restart_block: -1, sigframes: [],
     children: new ListHead<task_struct>(null), sibling, thread_node, tasks, group_leader: null,
   } as unknown as task_struct;
   sibling.owner = thread_node.owner = tasks.owner = t;

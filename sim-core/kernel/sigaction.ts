@@ -274,7 +274,7 @@ export function signal_delivered(k: Kernel, t: task_struct, signr: number, handl
     return;
   }
   // No handler ran: sigsuspend's temporary mask gives way to the saved one (restore_saved_sigmask).
-  if (t.saved_sigmask) { t.blocked = t.saved_sigmask; t.saved_sigmask = null; }
+  if (t.restore_sigmask) { t.blocked = t.saved_sigmask.slice(); t.restore_sigmask = false; }
   const r = t.restart;
   if (!r) return;
   t.restart = null;
@@ -297,8 +297,8 @@ function handle_signal(k: Kernel, t: task_struct, sig: number, handler: string, 
   // A built-in program (init) handles the signal at once, without a frame on a user stack.
   if (t.builtin) return;
   // The frame's uc_sigmask is the mask to go back to: sigsuspend's saved one, if it set one.
-  const saved = t.saved_sigmask ?? t.blocked;
-  t.saved_sigmask = null;
+  const saved = t.restore_sigmask ? t.saved_sigmask : t.blocked;
+  t.restore_sigmask = false;
   t.sigframes.push({ blocked: saved.slice(), restart });
   // signal_setup_done: the handler's mask, and the signal itself unless SA_NODEFER.
   t.blocked[0] |= ka.mask;

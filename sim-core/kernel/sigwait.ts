@@ -97,6 +97,7 @@ SYSCALL_DEFINE2(rt_sigsuspend, sigset_t __user *, unewset, size_t, sigsetsize)
   },
   mask: (k, t, f) => {
     t.saved_sigmask = t.blocked.slice();
+    t.restore_sigmask = true;
     const set = sigsetFromUser(num(k.user.getUser(t, f.locals.unewset)));
     sigdelset(set, C.SIGKILL);
     sigdelset(set, C.SIGSTOP);

@@ -266,8 +266,10 @@ export interface task_struct {
   restart: { code: number; name: string; args: Value[]; handler: boolean } | null;
   /** The last system call entered (what orig_ax names), for restarting it. */
   syscall_nr: { name: string; args: Value[] } | null;
-  /** sigsuspend's mask to restore once a handler's frame is set up (set_restore_sigmask), or null. */
-  saved_sigmask: number[] | null;
+  /** sigsuspend's mask, restored once a handler's frame is set up (when restore_sigmask is set). */
+  saved_sigmask: number[];
+  /** set_restore_sigmask(): saved_sigmask is the mask to go back to after this signal delivery. */
+  restore_sigmask: boolean;
   /** The blocked set sigtimedwait replaced while it sleeps (signals it waits for are unblocked). */
   real_blocked: number[];
   /** restart_block of an interrupted nanosleep: the absolute expiry (ns), or -1. */
