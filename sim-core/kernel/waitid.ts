@@ -6,7 +6,7 @@ import * as C from './consts';
 import { kfunc } from './frame';
 import { do_wait, type wait_opts, type waitid_info } from './wait';
 import { task_pgrp } from './pgrp';
-import type { task_struct } from './task';
+import { NS_ZERO, type task_struct } from './task';
 import type { Kernel } from './kernel';
 
 /** siginfo_t in scenario memory, one cell a field: the fields waitid writes. */
@@ -137,5 +137,8 @@ static long kernel_waitid(int which, pid_t upid, struct waitid_info *infop,
     };
     k.call(t, do_wait, { wo, retval: 0 });
   },
-  ret: (k, t, f) => k.ret(t, f.ret),
+  ret: (k, t, f) => {
+    if (f.ret === -C.ECHILD) k.emit({ time: NS_ZERO, step: 0, kind: 'echild', pid: t.pid });
+    k.ret(t, f.ret);
+  },
 }, ['which', 'upid', 'options']);
