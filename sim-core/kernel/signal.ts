@@ -70,7 +70,8 @@ export function send_sig_info(sig: number, from: task_struct | null): kernel_sig
 
 function prepare_signal(k: Kernel, sig: number, from: task_struct | null, p: task_struct, force: boolean): boolean {
   const sig_s = p.signal;
-  if (sig_s.flags & C.SIGNAL_GROUP_EXIT) return sig === C.SIGKILL;
+  // The process is in the middle of dying (no core dumps here): the signal is dropped, SIGKILL too.
+  if (sig_s.flags & C.SIGNAL_GROUP_EXIT) return false;
   const action = C.sig_default_action(sig);
   if (action === 'stop') {
     for (const t of threads(p)) sigdelset(t.pending.signal, C.SIGCONT);

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { runEngine } from './run-engine';
 import { bootSource, HEADERS, outputOf, runSource } from './vm-run';
 import type { Engine } from '../../sim-core/machine/engine';
+import * as C from '../../sim-core/kernel/consts';
+import { send_signal, sigismember } from '../../sim-core/kernel/signal';
 
 const CASES = join(__dirname, '../fidelity/cases');
 
@@ -77,6 +79,18 @@ describe('signals and waiting as Linux 6.x', () => {
       'after raise: 12, si_code SI_USER', 'sigtimedwait with nothing sent: -1, EAGAIN 1', 'sigtimedwait, child sends: 10, from the child 1',
       'sigwait: 0, sig 12', 'sigsuspend: -1, EINTR 1, handler ran 12', 'mask restored: SIGUSR2 still blocked 1', '',
     ].join('\n'));
+  });
+
+  it('a signal for a group in the middle of dying is dropped, SIGKILL too (prepare_signal)', () => {
+    const e = bootSource(`${HEADERS}\nint main(void)\n{\n    pause();\n    return 0;\n}\n`);
+    runEngine(e, 2000);
+    const t = e.k.find_task_by_vpid(3);
+    assert.ok(t && !t.exit_state);
+    t.signal.flags = C.SIGNAL_GROUP_EXIT;
+    assert.equal(send_signal(e.k, C.SIGKILL, null, t, true), false);
+    assert.equal(sigismember(t.signal.shared_pending.signal, C.SIGKILL), false);
+    t.signal.flags = 0;
+    assert.equal(send_signal(e.k, C.SIGKILL, null, t, true), true);
   });
 
   it('kill(-1), killpg, tgkill and tkill', () => {
