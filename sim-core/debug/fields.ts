@@ -26,6 +26,8 @@ export interface FieldView {
 const HIDDEN: Record<string, ReadonlySet<string>> = {
   // restart, syscall_nr and sigframes stand for saved registers (pt_regs, the user stack), not fields.
   task_struct: new Set(['type', 'addr', 'zombie_since', 'in_syscall', 'timeout_at', 'vm_base', 'builtin', 'restart', 'syscall_nr', 'sigframes']),
+  // info stands for the sigqueue list: the siginfo of each pending signal, by number.
+  sigpending: new Set(['type', 'addr', 'info']),
   default: new Set(['type', 'addr']),
 };
 
@@ -40,7 +42,7 @@ const POINTER_TYPES: Record<string, string> = {
 /** Embedded structs (not pointers), by field name. */
 const EMBEDDED_TYPES: Record<string, string> = {
   se: 'sched_entity', thread_info: 'thread_info', thread: 'thread_struct', rlim_nproc: 'rlimit', user: 'user_struct',
-  pending: 'sigpending', shared_pending: 'sigpending', exited: 'completion',
+  pending: 'sigpending', shared_pending: 'sigpending', exited: 'completion', real_timer: 'hrtimer',
 };
 
 const SIGNAL_FLAG_NAMES: Array<[number, string]> = [
@@ -128,7 +130,7 @@ export function describeValue(owner: string, name: string, v: unknown): FieldVie
     };
   }
   if (Array.isArray(v)) {
-    if ((name === 'signal' || name === 'blocked') && v.every((x) => typeof x === 'number')) {
+    if ((name === 'signal' || name === 'blocked' || name === 'saved_sigmask' || name === 'real_blocked') && v.every((x) => typeof x === 'number')) {
       return { name, value: decodeSigset(v as number[]), type: 'sigset_t' };
     }
     if (name === 'action') {

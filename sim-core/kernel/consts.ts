@@ -124,6 +124,15 @@ export const SA_RESETHAND = 0x80000000;
 export const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_TRAPPED = 4, CLD_STOPPED = 5,
   CLD_CONTINUED = 6;
 
+// si_code values of signals sent by a process (include/uapi/asm-generic/siginfo.h).
+export const SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TIMER = -2, SI_TKILL = -6;
+
+// waitid idtype (include/uapi/linux/wait.h).
+export const P_ALL = 0, P_PID = 1, P_PGID = 2, P_PIDFD = 3;
+
+// itimers (include/uapi/linux/time.h).
+export const ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
+
 // wait options (include/uapi/linux/wait.h).
 export const WNOHANG = 0x00000001;
 export const WUNTRACED = 0x00000002;
@@ -140,7 +149,7 @@ export const PIDTYPE_PID = 0, PIDTYPE_TGID = 1, PIDTYPE_PGID = 2, PIDTYPE_SID = 
 
 // errno values.
 export const EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, E2BIG = 7, ENOEXEC = 8, ECHILD = 10,
-  EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EINVAL = 22, ENOSYS = 38;
+  EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EINVAL = 22, ENOSYS = 38, EBADF = 9;
 /** Internal restart code: the syscall is restarted after a handler runs (SA_RESTART). */
 export const ERESTARTSYS = 512;
 export const ERESTARTNOINTR = 513;
@@ -170,7 +179,7 @@ export const PTHREAD_CLONE_FLAGS = 0x00000100 | 0x00000200 | 0x00000400 | 0x0000
 
 export const ERRNO_NAMES: Record<number, string> = {
   1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 4: 'EINTR', 7: 'E2BIG', 8: 'ENOEXEC', 10: 'ECHILD',
-  11: 'EAGAIN', 12: 'ENOMEM', 13: 'EACCES', 14: 'EFAULT', 16: 'EBUSY', 22: 'EINVAL', 35: 'EDEADLK', 38: 'ENOSYS',
+  9: 'EBADF', 11: 'EAGAIN', 12: 'ENOMEM', 13: 'EACCES', 14: 'EFAULT', 16: 'EBUSY', 22: 'EINVAL', 35: 'EDEADLK', 38: 'ENOSYS',
 };
 
 // prctl options.

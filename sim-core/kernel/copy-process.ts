@@ -310,6 +310,7 @@ fork_out:
     } else {
       t.signal.nr_threads++;
       t.signal.live++;
+      t.signal.quick_threads++;
       t.signal.sigcnt++;
       list_add_tail(p.thread_node, p.signal.thread_head);
     }

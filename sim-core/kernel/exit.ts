@@ -9,6 +9,7 @@ import { list_entries } from './list';
 import { NS_ZERO, type task_struct } from './task';
 import { exit_notify } from './notify';
 import { do_task_dead } from './sched';
+import { hrtimer_cancel } from './itimer';
 
 interface CodeL { code: number }
 
@@ -103,7 +104,8 @@ void __noreturn do_exit(long code)
 	struct task_struct *tsk = current;
 	int group_dead;
 
-	synchronize_group_exit(tsk, code);
+	/* The last thread to leave records its code as the group's. */
+	synchronize_group_exit(tsk, code);                  @sync
 
 	/* From here on signals are no longer delivered to this thread. */
 	exit_signals(tsk);  /* sets PF_EXITING */           @signals
@@ -117,6 +119,8 @@ void __noreturn do_exit(long code)
 		if (unlikely(is_global_init(tsk)))
 			panic("Attempted to kill init! exitcode=0x%08x\\n",
 				tsk->signal->group_exit_code ?: (int)code);
+		/* alarm() and setitimer(ITIMER_REAL) die with the process. */
+		hrtimer_cancel(&tsk->signal->real_timer);
 	}
 	tsk->exit_code = code;                              @code
 	taskstats_exit(tsk, group_dead);
@@ -140,12 +144,14 @@ void __noreturn do_exit(long code)
 	do_task_dead();                                     @dead
 }
 `, {
+  sync: (_k, t, f) => synchronize_group_exit(t, f.locals.code),
   signals: (k, t) => k.call(t, exit_signals, { tsk: t }),
   live: (k, t, f) => {
     t.signal.live--;
     f.locals.group_dead = t.signal.live === 0;
   },
   init: (k, t, f) => {
+    if (f.locals.group_dead) hrtimer_cancel(k, t.signal);
     if (f.locals.group_dead && t.tgid === 1) {
       const code = t.signal.group_exit_code || f.locals.code;
       k.panic(`Attempted to kill init! exitcode=0x${(code >>> 0).toString(16).padStart(8, '0')}`);
@@ -164,6 +170,21 @@ void __noreturn do_exit(long code)
   notify: (k, t, f) => k.call(t, exit_notify, { tsk: t, group_dead: f.locals.group_dead, autoreap: false, dead: [], i: 0 }),
   dead: (k, t) => k.call(t, do_task_dead, {}),
 }, ['code', 'group_dead']);
+
+/**
+ * synchronize_group_exit: one thread fewer has started to exit (quick_threads); when it is the
+ * last and no group exit is under way, the group ends with this thread's code. This is why a
+ * process whose leader left first (pthread_exit in main) reports its last thread's code.
+ */
+export function synchronize_group_exit(tsk: task_struct, code: number): void {
+  const signal = tsk.signal;
+  signal.quick_threads--;
+  if (signal.quick_threads === 0 && !(signal.flags & C.SIGNAL_GROUP_EXIT)) {
+    signal.flags = C.SIGNAL_GROUP_EXIT;
+    signal.group_exit_code = code;
+    signal.group_stop_count = 0;
+  }
+}
 
 interface TskL { tsk: task_struct }
 

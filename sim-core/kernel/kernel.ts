@@ -8,7 +8,7 @@ import type { KFrame, KFunction } from './frame';
 import { list_add_tail, list_empty, list_entries } from './list';
 import { RunQueue } from './rq';
 import { newInitTask } from './objects';
-import { NS_ZERO, type completion, type task_struct } from './task';
+import { NS_ZERO, type completion, type signal_struct, type task_struct } from './task';
 import type { UserPort } from './uport';
 import { send_signal } from './signal';
 import { PidBitmap, PidHash } from './pidhash';
@@ -100,6 +100,8 @@ export class Kernel {
   kthreadd_task: task_struct | null = null;
   /** Tasks in schedule_timeout / msleep / nanosleep, woken by the timer when the clock passes. */
   readonly timers = new TimerQueue();
+  /** Thread groups whose ITIMER_REAL is armed (alarm, setitimer): see itimer.ts. */
+  readonly real_timers: signal_struct[] = [];
   /** Sleepers in futex_wait, by user address (pthread_join). */
   readonly futex_waiters = new Map<number, Set<task_struct>>();
   /**

@@ -5,7 +5,9 @@ import * as C from './consts';
 import { ret0, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { list_empty, list_entries, list_move_tail } from './list';
-import { NS_ZERO, type task_struct } from './task';
+import { NS_ZERO, type kernel_siginfo, type task_struct } from './task';
+import { send_signal } from './signal';
+import { kill_orphaned_pgrp } from './pgrp';
 import { release_task } from './release';
 import type { ReparentWhy } from '../machine-types';
 
@@ -24,6 +26,10 @@ static void exit_notify(struct task_struct *tsk, int group_dead)
 
 	write_lock_irq(&tasklist_lock);
 	forget_original_parent(tsk, &dead);                 @forget
+
+	/* A stopped group we leave orphaned gets SIGHUP and SIGCONT. */
+	if (group_dead)                                     @orphaned
+		kill_orphaned_pgrp(tsk->group_leader, NULL);
 
 	tsk->exit_state = EXIT_ZOMBIE;                      @zombie
 	if (thread_group_leader(tsk)) {                     @leader
@@ -51,6 +57,7 @@ static void exit_notify(struct task_struct *tsk, int group_dead)
 }                                                       @ret
 `, {
   forget: (k, t, f) => k.call(t, forget_original_parent, { father: t, dead: f.locals.dead, reaper: null, why: 'init' }),
+  orphaned: (k, t, f) => { if (f.locals.group_dead) kill_orphaned_pgrp(k, t.group_leader, null); },
   zombie: (k, t) => { t.exit_state = C.EXIT_ZOMBIE; t.zombie_since = k.steps; },
   leader: (k, t, f) => {
     if (t.pid === t.tgid) {
@@ -184,7 +191,7 @@ function reparent_leader(k: Kernel, father: task_struct, p: task_struct, dead: t
       dead.push(p);
     }
   }
-  void father;
+  kill_orphaned_pgrp(k, p, father);
 }
 
 /**
@@ -204,7 +211,14 @@ export function do_notify_parent(k: Kernel, tsk: task_struct, sig: number): bool
       if (act.handler === C.SIG_IGN) s = 0;
     }
   }
-  if (s > 0 && s <= C._NSIG) k.send_signal(s, tsk, parent, true);
+  if (s > 0 && s <= C._NSIG) send_signal(k, s, tsk, parent, true, false, child_siginfo(tsk, s));
   k.__wake_up_parent(parent, tsk);
   return autoreap;
+}
+
+/** The siginfo do_notify_parent sends: si_code and si_status from the child's exit_code. */
+function child_siginfo(tsk: task_struct, sig: number): kernel_siginfo {
+  const code = tsk.exit_code;
+  const si_code = code & 0x80 ? C.CLD_DUMPED : code & 0x7f ? C.CLD_KILLED : C.CLD_EXITED;
+  return { si_signo: sig, si_code, si_pid: tsk.pid, si_uid: tsk.cred.uid, si_status: si_code === C.CLD_EXITED ? code >> 8 : code & 0x7f };
 }

@@ -11,7 +11,7 @@ import {
 import type { UserMemory } from '../vm/types';
 
 export function newPending(): sigpending {
-  return { signal: [0, 0] };
+  return { signal: [0, 0], info: [] };
 }
 
 /**
@@ -44,12 +44,13 @@ export function set_sigaction(sh: sighand_struct, sig: number, ka: k_sigaction):
 
 export function newSignal(nproc: number, nprocMax = nproc): signal_struct {
   return {
-    type: 'signal_struct', addr: kaddr(1152), sigcnt: 1, nr_threads: 1, live: 1,
+    type: 'signal_struct', addr: kaddr(1152), sigcnt: 1, nr_threads: 1, live: 1, quick_threads: 1,
     thread_head: new ListHead<task_struct>(null), shared_pending: newPending(), flags: 0, group_exit_code: 0,
     group_exec_task: null, group_stop_count: 0, notify_count: 0, pids: [0, 0, 0, 0], leader: false,
     is_child_subreaper: false,
     has_child_subreaper: false, rlim_nproc: { rlim_cur: nproc, rlim_max: nprocMax },
     wait_chldexit: [], group_stop_sig: 0, utime: NS_ZERO, stime: NS_ZERO,
+    real_timer: { active: false, expires: NS_ZERO }, it_real_incr: NS_ZERO,
   };
 }
 
@@ -87,7 +88,7 @@ export function blankTask(signal: signal_struct, c: cred): task_struct {
     thread: { regs: null, stack_segment: -1 }, real_cred: c, cred: c, start_time: NS_ZERO, utime: NS_ZERO,
     stime: NS_ZERO, nvcsw: 0, nivcsw: 0, set_child_tid: 0, clear_child_tid: 0, worker_private: null,
     usage: 1, zombie_since: -1, in_syscall: '', timeout_at: -1, vm_base: 0, builtin: '',
-    restart: null, syscall_nr: null, restart_block: -1, sigframes: [],
+    restart: null, syscall_nr: null, saved_sigmask: [0, 0], restore_sigmask: false, real_blocked: [0, 0], restart_block: -1, sigframes: [],
     children: new ListHead<task_struct>(null), sibling, thread_node, tasks, group_leader: null,
   } as unknown as task_struct;
   sibling.owner = thread_node.owner = tasks.owner = t;

@@ -5,6 +5,7 @@ import * as C from './consts';
 import { kfunc, type StepHandler } from './frame';
 import type { Kernel } from './kernel';
 import type { task_struct } from './task';
+import { send_signal } from './signal';
 
 export const task_pgrp = (p: task_struct): number => p.signal.pids[C.PIDTYPE_PGID];
 export const task_session = (p: task_struct): number => p.signal.pids[C.PIDTYPE_SID];
@@ -20,6 +21,52 @@ export function pid_task(k: Kernel, nr: number, type: number): task_struct | nul
 /** The processes of group nr (do_each_pid_task(pgrp, PIDTYPE_PGID, p)), init_task aside. */
 export function pgrp_tasks(k: Kernel, nr: number): task_struct[] {
   return k.for_each_process().filter((p) => p !== k.init_task && p.signal.pids[C.PIDTYPE_PGID] === nr);
+}
+
+/**
+ * will_become_orphaned_pgrp (kernel/exit.c): a group is orphaned when no member (but `ignored`)
+ * has a parent in another group of the same session, the one link a job-control shell gives it.
+ * Exited members and children of init do not count.
+ */
+export function will_become_orphaned_pgrp(k: Kernel, pgrp: number, ignored: task_struct | null): boolean {
+  for (const p of pgrp_tasks(k, pgrp)) {
+    const parent = p.real_parent;
+    if (p === ignored || (p.exit_state && p.signal.nr_threads <= 1) || !parent || parent.pid === 1) continue;
+    if (task_pgrp(parent) !== pgrp && task_session(parent) === task_session(p)) return false;
+  }
+  return true;
+}
+
+/** has_stopped_jobs: a member of the group is stopped (SIGNAL_STOP_STOPPED). */
+function has_stopped_jobs(k: Kernel, pgrp: number): boolean {
+  return pgrp_tasks(k, pgrp).some((p) => (p.signal.flags & C.SIGNAL_STOP_STOPPED) !== 0);
+}
+
+/**
+ * kill_orphaned_pgrp (kernel/exit.c): when tsk's exit (parent null) or the reparenting of tsk,
+ * a child of the exiting `parent`, leaves tsk's group orphaned with a stopped member, POSIX
+ * wants the group told: SIGHUP, then SIGCONT, from the kernel (SEND_SIG_PRIV).
+ */
+export function kill_orphaned_pgrp(k: Kernel, tsk: task_struct, parent: task_struct | null): void {
+  const pgrp = task_pgrp(tsk);
+  let ignored: task_struct | null = tsk;
+  let par = parent;
+  // exit: our father is in another group and we were the only link outside; reparent: our
+  // child is in another group than ours, and we were its only link outside.
+  if (!par) par = tsk.real_parent;
+  else ignored = null;
+  if (!par) return;
+  if (task_pgrp(par) !== pgrp && task_session(par) === task_session(tsk)
+    && will_become_orphaned_pgrp(k, pgrp, ignored) && has_stopped_jobs(k, pgrp)) {
+    for (const sig of [C.SIGHUP, C.SIGCONT]) {
+      for (const p of pgrp_tasks(k, pgrp)) send_signal(k, sig, null, p, true);
+    }
+  }
+}
+
+/** is_current_pgrp_orphaned: terminal stop signals to an orphaned group are discarded. */
+export function is_current_pgrp_orphaned(k: Kernel, t: task_struct): boolean {
+  return will_become_orphaned_pgrp(k, task_pgrp(t), null);
 }
 
 interface SetpgidL { pid: number; pgid: number; p: task_struct | null; err: number }

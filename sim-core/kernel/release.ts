@@ -34,6 +34,9 @@ repeat:
 	leader = p->group_leader;                           @leader
 	if (leader != p && thread_group_empty(leader)
 			&& leader->exit_state == EXIT_ZOMBIE) {
+		/* for pidfs_exit() and do_notify_parent() */
+		if (leader->signal->flags & SIGNAL_GROUP_EXIT)
+			leader->exit_code = leader->signal->group_exit_code;
 		/*
 		 * If we were the last child thread and the leader has
 		 * exited already, and the leader's parent ignores SIGCHLD,
@@ -68,6 +71,7 @@ repeat:
     f.locals.leader = leader;
     f.locals.zap_leader = false;
     if (leader !== p && thread_group_empty(leader) && leader.exit_state === C.EXIT_ZOMBIE) {
+      if (leader.signal.flags & C.SIGNAL_GROUP_EXIT) leader.exit_code = leader.signal.group_exit_code;
       f.locals.zap_leader = do_notify_parent(k, leader, leader.exit_signal);
       if (f.locals.zap_leader) { leader.exit_state = C.EXIT_DEAD; leader.zombie_since = -1; }
       else k.emit({ time: NS_ZERO, step: 0, kind: 'zombie', pid: leader.pid, parent: (leader.real_parent as task_struct).pid });

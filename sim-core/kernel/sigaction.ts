@@ -7,7 +7,7 @@ import { ret0, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { list_entries } from './list';
 import { set_sigaction } from './objects';
-import type { k_sigaction, task_struct } from './task';
+import type { k_sigaction, kernel_siginfo, task_struct } from './task';
 import { sigaddset, sigdelset } from './signal';
 import { syscallEntry } from './syscalls';
 import type { Value } from '../vm/types';
@@ -231,6 +231,11 @@ badframe:
   },
 });
 
+/** siginfo_t as scenario memory holds it (si_signo, si_errno, si_code, si_pid, si_uid, si_status). */
+export function siginfoCells(si: kernel_siginfo): number[] {
+  return [si.si_signo, 0, si.si_code, si.si_pid, si.si_uid, si.si_status];
+}
+
 /** Enters the interrupted call again (regs->ip -= 2: the syscall instruction runs again). */
 export function restart_syscall(k: Kernel, t: task_struct, name: string, args: Value[]): void {
   const e = syscallEntry(k, t, name, args);
@@ -263,11 +268,13 @@ function syscall_restart_on_handler(k: Kernel, t: task_struct, ka: k_sigaction):
  * The end of get_signal on the way to user space (arch_do_signal_or_restart): run the handler
  * of `signr`, or, with no handler to run, restart the interrupted call at once.
  */
-export function signal_delivered(k: Kernel, t: task_struct, signr: number, handler: number | string): void {
+export function signal_delivered(k: Kernel, t: task_struct, signr: number, handler: number | string, info: kernel_siginfo | null = null): void {
   if (signr > 0 && typeof handler === 'string') {
-    handle_signal(k, t, signr, handler);
+    handle_signal(k, t, signr, handler, info);
     return;
   }
+  // No handler ran: sigsuspend's temporary mask gives way to the saved one (restore_saved_sigmask).
+  if (t.restore_sigmask) { t.blocked = t.saved_sigmask.slice(); t.restore_sigmask = false; }
   const r = t.restart;
   if (!r) return;
   t.restart = null;
@@ -284,14 +291,19 @@ export function signal_delivered(k: Kernel, t: task_struct, signr: number, handl
 }
 
 /** handle_signal: set up the rt_sigframe, block the handler's mask, and enter the handler. */
-function handle_signal(k: Kernel, t: task_struct, sig: number, handler: string): void {
+function handle_signal(k: Kernel, t: task_struct, sig: number, handler: string, info: kernel_siginfo | null): void {
   const ka = (t.sighand as NonNullable<task_struct['sighand']>).action[sig - 1];
   const restart = syscall_restart_on_handler(k, t, ka);
   // A built-in program (init) handles the signal at once, without a frame on a user stack.
   if (t.builtin) return;
-  t.sigframes.push({ blocked: t.blocked.slice(), restart });
+  // The frame's uc_sigmask is the mask to go back to: sigsuspend's saved one, if it set one.
+  const saved = t.restore_sigmask ? t.saved_sigmask : t.blocked;
+  t.restore_sigmask = false;
+  t.sigframes.push({ blocked: saved.slice(), restart });
   // signal_setup_done: the handler's mask, and the signal itself unless SA_NODEFER.
   t.blocked[0] |= ka.mask;
   if (!(ka.flags & C.SA_NODEFER)) sigaddset(t.blocked, sig);
-  k.user.pushSignalFrame(t, handler, sig);
+  // SA_SIGINFO: the handler gets (sig, &frame->info, &frame->uc), the siginfo copied to the frame.
+  const si = ka.flags & C.SA_SIGINFO ? info ?? { si_signo: sig, si_code: C.SI_USER, si_pid: 0, si_uid: 0, si_status: 0 } : null;
+  k.user.pushSignalFrame(t, handler, sig, si ? siginfoCells(si) : null);
 }

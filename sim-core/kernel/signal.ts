@@ -7,10 +7,14 @@ import { kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { list_entries } from './list';
 import { set_sigaction } from './objects';
-import { NS_ZERO, type task_struct } from './task';
+import { NS_ZERO, type kernel_siginfo, type task_struct } from './task';
 import { do_group_exit } from './exit';
+import { thread_group_empty } from './notify';
+import { rearm_itimer } from './itimer';
 import { signal_delivered } from './sigaction';
-import { pgrp_tasks, task_pgrp } from './pgrp';
+import { is_current_pgrp_orphaned, pgrp_tasks, task_pgrp } from './pgrp';
+
+const INT_MIN = -0x80000000;
 
 function bit(sig: number): [number, number] {
   return sig <= 32 ? [0, 1 << (sig - 1)] : [1, 1 << (sig - 33)];
@@ -30,7 +34,7 @@ export function sigdelset(set: number[], sig: number): void {
 
 /** sig_task_ignored: the disposition (or init's protection) throws the signal away at once. */
 export function sig_ignored(t: task_struct, sig: number, force: boolean): boolean {
-  if (sigismember(t.blocked, sig)) return false;
+  if (sigismember(t.blocked, sig) || sigismember(t.real_blocked, sig)) return false;
   const h = t.sighand ? t.sighand.action[sig - 1].handler : C.SIG_DFL;
   if ((t.signal.flags & C.SIGNAL_UNKILLABLE) && h === C.SIG_DFL && !(force && (sig === C.SIGKILL || sig === C.SIGSTOP))) return true;
   // sig_handler_ignored: SIG_IGN drops even SIGKILL; only kthreadd's ignore_signals() can set it
@@ -43,18 +47,31 @@ export function sig_ignored(t: task_struct, sig: number, force: boolean): boolea
  * send_signal_locked for a whole thread group (or one thread when `group` is false). Returns
  * false when the signal was dropped (ignored or the group is already exiting).
  */
-export function send_signal(k: Kernel, sig: number, from: task_struct | null, p: task_struct, group: boolean, force = false): boolean {
+export function send_signal(k: Kernel, sig: number, from: task_struct | null, p: task_struct, group: boolean, force = false,
+  info: kernel_siginfo | null = null): boolean {
   if (!prepare_signal(k, sig, from, p, force)) return false;
   const pending = group ? p.signal.shared_pending : p.pending;
   if (sig < C.SIGRTMIN_K && sigismember(pending.signal, sig)) return true; // legacy signals do not queue twice
   sigaddset(pending.signal, sig);
+  pending.info[sig] = info ?? send_sig_info(sig, from);
   complete_signal(k, sig, p, group);
   return true;
 }
 
+/**
+ * The siginfo of a signal sent without one of its own: SEND_SIG_NOINFO from a task (SI_USER
+ * with the sender's tgid and uid, as kill gives), SEND_SIG_PRIV from the kernel (SI_KERNEL).
+ */
+export function send_sig_info(sig: number, from: task_struct | null): kernel_siginfo {
+  return from
+    ? { si_signo: sig, si_code: C.SI_USER, si_pid: from.tgid, si_uid: from.cred.uid, si_status: 0 }
+    : { si_signo: sig, si_code: C.SI_KERNEL, si_pid: 0, si_uid: 0, si_status: 0 };
+}
+
 function prepare_signal(k: Kernel, sig: number, from: task_struct | null, p: task_struct, force: boolean): boolean {
   const sig_s = p.signal;
-  if (sig_s.flags & C.SIGNAL_GROUP_EXIT) return sig === C.SIGKILL;
+  // The process is in the middle of dying (no core dumps here): the signal is dropped, SIGKILL too.
+  if (sig_s.flags & C.SIGNAL_GROUP_EXIT) return false;
   const action = C.sig_default_action(sig);
   if (action === 'stop') {
     for (const t of threads(p)) sigdelset(t.pending.signal, C.SIGCONT);
@@ -90,18 +107,35 @@ function threads(p: task_struct): task_struct[] {
   return l.length ? l : [p];
 }
 
-/** complete_signal: pick a thread to take it; a fatal default action starts the group exit now. */
+/**
+ * wants_signal: a thread that may take the signal now. A stopped thread takes only SIGKILL: any
+ * other signal stays pending until SIGCONT resumes the group.
+ */
+function wants_signal(sig: number, p: task_struct): boolean {
+  if (sigismember(p.blocked, sig)) return false;
+  if (p.flags & C.PF_EXITING) return false;
+  if (sig === C.SIGKILL) return true;
+  return (p.__state & (C.__TASK_STOPPED | C.__TASK_TRACED)) === 0;
+}
+
+/**
+ * complete_signal: pick a thread to take it (none: it stays queued, for whichever thread can
+ * dequeue it later); a fatal default action starts the group exit now.
+ */
 function complete_signal(k: Kernel, sig: number, p: task_struct, group: boolean): void {
   let t = p;
-  if (group && (t.flags & C.PF_EXITING || sigismember(t.blocked, sig))) {
-    const other = threads(p).find((x) => !(x.flags & C.PF_EXITING) && !sigismember(x.blocked, sig));
+  if (!wants_signal(sig, p)) {
+    if (!group || thread_group_empty(p)) return;
+    const other = threads(p).find((x) => wants_signal(sig, x));
     if (!other) return;
     t = other;
   }
   const sig_s = p.signal;
   const h = p.sighand ? p.sighand.action[sig - 1].handler : C.SIG_DFL;
   const fatal = sig === C.SIGKILL || (h === C.SIG_DFL && (C.sig_default_action(sig) === 'terminate' || C.sig_default_action(sig) === 'core'));
-  if (fatal && !(sig_s.flags & C.SIGNAL_GROUP_EXIT) && !sigismember(t.blocked, sig) && !(sig_s.flags & C.SIGNAL_UNKILLABLE)) {
+  // A signal sigtimedwait waits for (blocked before it, in real_blocked) is not fatal.
+  if (fatal && !(sig_s.flags & C.SIGNAL_GROUP_EXIT) && !sigismember(t.blocked, sig) && !sigismember(t.real_blocked, sig)
+    && !(sig_s.flags & C.SIGNAL_UNKILLABLE)) {
     if (C.sig_default_action(sig) !== 'core') {
       sig_s.flags = C.SIGNAL_GROUP_EXIT;
       sig_s.group_exit_code = sig;
@@ -118,12 +152,16 @@ function complete_signal(k: Kernel, sig: number, p: task_struct, group: boolean)
 
 /** do_notify_parent_cldstop: SIGCHLD with CLD_STOPPED / CLD_CONTINUED, unless SA_NOCLDSTOP. */
 export function do_notify_parent_cldstop(k: Kernel, tsk: task_struct, why: number): void {
-  const parent = tsk.group_leader.real_parent;
+  const leader = tsk.group_leader;
+  const parent = leader.real_parent;
   if (!parent) return;
+  const info: kernel_siginfo = {
+    si_signo: C.SIGCHLD, si_code: why, si_pid: leader.pid, si_uid: leader.cred.uid,
+    si_status: why === C.CLD_CONTINUED ? C.SIGCONT : leader.signal.group_exit_code & 0x7f,
+  };
   const sh = parent.sighand;
-  if (sh && !(sh.action[C.SIGCHLD - 1].flags & C.SA_NOCLDSTOP)) send_signal(k, C.SIGCHLD, tsk, parent, true);
+  if (sh && !(sh.action[C.SIGCHLD - 1].flags & C.SA_NOCLDSTOP)) send_signal(k, C.SIGCHLD, tsk, parent, true, false, info);
   k.__wake_up_parent(parent, tsk);
-  void why;
 }
 
 interface KillL { pid: number; sig: number; ret: number }
@@ -156,16 +194,21 @@ SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
       return;
     }
     if (pid === -1) {
-      let count = 0;
+      // Every process but init and our own group; only errors other than EPERM count, so
+      // signalling nobody we may signal still succeeds.
+      let count = 0, retval = 0;
       for (const p of k.for_each_process()) {
-        if (p.pid > 1 && p.tgid !== t.tgid && !(p.flags & C.PF_KTHREAD) && may_signal(t, p)) {
-          count++;
-          if (sig !== 0) send_signal(k, sig, t, p, true);
-        }
+        if (p.pid <= 1 || p.tgid === t.tgid) continue;
+        count++;
+        if (!may_signal(t, p)) continue;
+        // Kernel threads ignore every signal (ignore_signals in kthreadd): delivered, dropped.
+        if (sig !== 0 && !(p.flags & C.PF_KTHREAD)) send_signal(k, sig, t, p, true);
+        retval = 0;
       }
-      k.ret(t, count ? 0 : -C.ESRCH);
+      k.ret(t, count ? retval : -C.ESRCH);
       return;
     }
+    if (pid === INT_MIN) { k.ret(t, -C.ESRCH); return; }
     // __kill_pgrp_info: pid 0 is the caller's process group, -pgid another one. Success when
     // at least one member could be signalled, else the last error (ESRCH for an empty group).
     let success = false;
@@ -200,21 +243,26 @@ SYSCALL_DEFINE3(tgkill, pid_t, tgid, pid_t, pid, int, sig)
 }
 `, {
   check: (k, t, f) => { if (f.locals.pid <= 0 || f.locals.tgid <= 0 || f.locals.sig < 0 || f.locals.sig > C._NSIG) k.ret(t, -C.EINVAL); },
-  send: (k, t, f) => {
-    const { tgid, pid, sig } = f.locals;
-    const p = k.find_task_by_vpid(pid);
-    if (!p || p.tgid !== tgid || p.exit_state) { k.ret(t, -C.ESRCH); return; }
-    if (sig !== 0 && !may_signal(t, p)) { k.ret(t, -C.EPERM); return; }
-    if (sig !== 0) send_signal(k, sig, t, p, false);
-    k.ret(t, 0);
-  },
+  send: (k, t, f) => k.ret(t, do_send_specific(k, t, f.locals.tgid, f.locals.pid, f.locals.sig)),
 }, ['tgid', 'pid', 'sig']);
+
+/**
+ * do_send_specific: a signal for thread pid (of group tgid, unless tgid is 0, as tkill asks),
+ * with SI_TKILL and the sender's tgid and uid. Returns 0 or -errno.
+ */
+export function do_send_specific(k: Kernel, t: task_struct, tgid: number, pid: number, sig: number): number {
+  const p = k.find_task_by_vpid(pid);
+  if (!p || (tgid > 0 && p.tgid !== tgid) || p.exit_state) return -C.ESRCH;
+  if (sig !== 0 && !may_signal(t, p)) return -C.EPERM;
+  if (sig !== 0) send_signal(k, sig, t, p, false, false, { si_signo: sig, si_code: C.SI_TKILL, si_pid: t.tgid, si_uid: t.cred.uid, si_status: 0 });
+  return 0;
+}
 
 function may_signal(from: task_struct, to: task_struct): boolean {
   return from.cred.euid === 0 || from.cred.uid === to.cred.uid;
 }
 
-interface GsL { signr: number; handler: number | string }
+interface GsL { signr: number; handler: number | string; info: kernel_siginfo | null }
 
 /**
  * get_signal, called on the way back to user space while a signal is pending: stop the group,
@@ -264,6 +312,13 @@ relock:
 			continue;
 
 		if (sig_kernel_stop(signr)) {
+			/*
+			 * The job control signals do nothing in an
+			 * orphaned pgrp, but SIGSTOP always works.
+			 */
+			if (signr != SIGSTOP &&
+			    is_current_pgrp_orphaned())             @orphaned
+				goto relock;
 			/* The group stops; we sleep in TASK_STOPPED until SIGCONT. */
 			do_signal_stop(signr);                      @stop
 			goto relock;
@@ -288,8 +343,10 @@ relock:
     }
   },
   dequeue: (k, t, f) => {
-    const s = dequeue_signal(t);
+    const info = dequeue_signal(k, t, t.blocked);
+    const s = info ? info.si_signo : 0;
     f.locals.signr = s;
+    f.locals.info = info;
     if (!s) k.jump(f, 'ret');
   },
   action: (k, t, f) => {
@@ -307,6 +364,9 @@ relock:
     if ((t.signal.flags & C.SIGNAL_UNKILLABLE) && s !== C.SIGKILL && s !== C.SIGSTOP) { k.jump(f, 'fatal_check'); return; }
     if (d !== 'stop') k.jump(f, 'die');
   },
+  orphaned: (k, t, f) => {
+    if (f.locals.signr !== C.SIGSTOP && is_current_pgrp_orphaned(k, t)) k.jump(f, 'fatal_check');
+  },
   stop: (k, t, f) => {
     k.jump(f, 'fatal_check');
     do_signal_stop(k, t, f.locals.signr);
@@ -316,23 +376,29 @@ relock:
     k.call(t, do_group_exit, { exit_code: f.locals.signr & 0x7f });
   },
   ret: (k, t, f) => {
-    const { signr, handler } = f.locals;
+    const { signr, handler, info } = f.locals;
     k.ret(t, signr);
-    signal_delivered(k, t, signr, handler);
+    signal_delivered(k, t, signr, handler, info);
   },
 }, ['signr']);
 
-/** dequeue_signal: lowest-numbered unblocked signal, the thread's own before the group's. */
-export function dequeue_signal(t: task_struct): number {
+/**
+ * dequeue_signal: the lowest-numbered signal not in mask (the blocked set) and its siginfo, the thread's own before the group's. A
+ * SIGALRM from the group's queue arms an interval timer again (posixtimer_rearm_itimer).
+ */
+export function dequeue_signal(k: Kernel, t: task_struct, mask: number[]): kernel_siginfo | null {
   for (const pending of [t.pending, t.signal.shared_pending]) {
     for (let sig = 1; sig <= C._NSIG; sig++) {
-      if (sigismember(pending.signal, sig) && !sigismember(t.blocked, sig)) {
+      if (sigismember(pending.signal, sig) && !sigismember(mask, sig)) {
         sigdelset(pending.signal, sig);
-        return sig;
+        // collect_signal: the queued siginfo, or SI_USER with no sender when none was queued.
+        const info = pending.info[sig] ?? { si_signo: sig, si_code: C.SI_USER, si_pid: 0, si_uid: 0, si_status: 0 };
+        if (sig === C.SIGALRM && pending === t.signal.shared_pending) rearm_itimer(k, t);
+        return info;
       }
     }
   }
-  return 0;
+  return null;
 }
 
 /** do_signal_stop: the group enters a stop; the last thread to stop tells the parent. */

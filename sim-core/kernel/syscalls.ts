@@ -9,6 +9,7 @@ import type { task_struct } from './task';
 import { __x64_sys_clone, __x64_sys_fork, __x64_sys_vfork, cloneArgs } from './fork';
 import { __x64_sys_exit, __x64_sys_exit_group } from './exit';
 import { __x64_sys_wait4, wait4Locals } from './wait';
+import { __x64_sys_waitid, waitidLocals } from './waitid';
 import { __x64_sys_kill, __x64_sys_tgkill } from './signal';
 import { __x64_sys_clock_nanosleep, __x64_sys_pause, __x64_sys_sched_yield, clockNanosleepLocals, hrtimer_nanosleep, nanosleepRestartLocals } from './sched';
 import type { Value } from '../vm/types';
@@ -18,6 +19,8 @@ import { __x64_sys_prctl, __x64_sys_prlimit64, __x64_sys_setpriority, getpriorit
 import { __x64_sys_getpgid, __x64_sys_getpgrp, __x64_sys_getsid, __x64_sys_setpgid, __x64_sys_setsid } from './pgrp';
 import { __x64_sys_clone3, __x64_sys_futex, clone3Locals, futexLocals } from './futex';
 import { entry, type SyscallEntry } from './callentry';
+import { __x64_sys_rt_sigpending, __x64_sys_rt_sigsuspend, __x64_sys_rt_sigtimedwait, __x64_sys_tkill, sigpendingLocals, sigtimedwaitLocals } from './sigwait';
+import { __x64_sys_alarm, __x64_sys_getitimer, __x64_sys_setitimer, setitimerLocals } from './itimer';
 import { kernelCallEntry } from './kcalls';
 
 export type { SyscallEntry };
@@ -52,15 +55,23 @@ const SYSCALLS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['exit', (_k, _t, a) => entry(__x64_sys_exit, { code: num(a[0]) })],
   ['exit_group', (_k, _t, a) => entry(__x64_sys_exit_group, { code: num(a[0]) })],
   ['wait4', (_k, _t, a) => entry(__x64_sys_wait4, wait4Locals(num(a[0]), num(a[1]), num(a[2])))],
+  ['waitid', (_k, _t, a) => entry(__x64_sys_waitid, waitidLocals(num(a[0]), num(a[1]), num(a[2]), num(a[3])))],
   ['kill', (_k, _t, a) => entry(__x64_sys_kill, { pid: num(a[0]), sig: num(a[1]), ret: 0 })],
   ['tgkill', (_k, _t, a) => entry(__x64_sys_tgkill, { tgid: num(a[0]), pid: num(a[1]), sig: num(a[2]) })],
   ['rt_sigaction', (k, t, a) => entry(__x64_sys_rt_sigaction, sigactionLocals(k, t, a.slice(0, 3)))],
   ['rt_sigprocmask', (k, t, a) => entry(__x64_sys_rt_sigprocmask, sigprocmaskLocals(num(a[0]), num(a[1]), num(a[2]), k, t))],
   ['rt_sigreturn', () => entry(__x64_sys_rt_sigreturn, {})],
+  ['rt_sigpending', (_k, _t, a) => entry(__x64_sys_rt_sigpending, sigpendingLocals(num(a[0]), num(a[1])))],
+  ['rt_sigsuspend', (_k, _t, a) => entry(__x64_sys_rt_sigsuspend, { unewset: num(a[0]), size: num(a[1]) })],
+  ['rt_sigtimedwait', (_k, _t, a) => entry(__x64_sys_rt_sigtimedwait, sigtimedwaitLocals(num(a[0]), num(a[1]), num(a[2]), num(a[3])))],
+  ['tkill', (_k, _t, a) => entry(__x64_sys_tkill, { pid: num(a[0]), sig: num(a[1]) })],
   // An interrupted clock_nanosleep resumes for the time left (restart_block: [left, rmtp]).
   ['restart_syscall', (_k, _t, a) => entry(hrtimer_nanosleep, nanosleepRestartLocals(num(a[0]), num(a[1])))],
   ['clock_nanosleep', (_k, _t, a) => entry(__x64_sys_clock_nanosleep, clockNanosleepLocals(num(a[0]), num(a[1]), num(a[2]), num(a[3])))],
   ['pause', () => entry(__x64_sys_pause, {})],
+  ['alarm', (_k, _t, a) => entry(__x64_sys_alarm, { seconds: num(a[0]) >>> 0, old: 0 })],
+  ['setitimer', (_k, _t, a) => entry(__x64_sys_setitimer, setitimerLocals(num(a[0]), num(a[1]), num(a[2])))],
+  ['getitimer', (_k, _t, a) => entry(__x64_sys_getitimer, { which: num(a[0]), value: num(a[1]) })],
   ['sched_yield', () => entry(__x64_sys_sched_yield, {})],
   ['futex', (_k, _t, a) => entry(__x64_sys_futex, futexLocals(num(a[0]), num(a[1]), num(a[2])))],
   ['prctl', (_k, _t, a) => entry(__x64_sys_prctl, { option: num(a[0]), arg2: a[1] ?? 0, error: 0 })],

@@ -84,6 +84,20 @@ export interface sighand_struct {
 export interface sigpending {
   /** Bit (sig - 1) of a 64-bit mask, kept as a bigint-free pair of numbers. */
   signal: number[];
+  /**
+   * The queued siginfo of each pending signal, by number (the sigqueue list: a signal below
+   * SIGRTMIN queues once, so one entry per number suffices). Meaningful only while its bit is set.
+   */
+  info: kernel_siginfo[];
+}
+
+/** What a handler with SA_SIGINFO, sigtimedwait and waitid see (the fields the model fills). */
+export interface kernel_siginfo {
+  si_signo: number;
+  si_code: number;
+  si_pid: number;
+  si_uid: number;
+  si_status: number;
 }
 
 export interface rlimit {
@@ -99,6 +113,8 @@ export interface signal_struct {
   nr_threads: number;
   /** Threads not yet past exit_signals(). */
   live: number;
+  /** Threads that have not entered do_exit yet (synchronize_group_exit counts them down). */
+  quick_threads: number;
   /** Threads of the group, in creation order (thread_head / thread_node). */
   thread_head: ListHead<task_struct>;
   shared_pending: sigpending;
@@ -124,6 +140,15 @@ export interface signal_struct {
   group_stop_sig: number;
   utime: number;
   stime: number;
+  /** ITIMER_REAL's hrtimer (alarm, setitimer): armed or not, and when it fires (ns of the clock). */
+  real_timer: hrtimer;
+  /** ITIMER_REAL's interval (ns): the timer is armed again after each SIGALRM (0: once). */
+  it_real_incr: number;
+}
+
+export interface hrtimer {
+  active: boolean;
+  expires: number;
 }
 
 export interface user_struct {
@@ -241,6 +266,12 @@ export interface task_struct {
   restart: { code: number; name: string; args: Value[]; handler: boolean } | null;
   /** The last system call entered (what orig_ax names), for restarting it. */
   syscall_nr: { name: string; args: Value[] } | null;
+  /** sigsuspend's mask, restored once a handler's frame is set up (when restore_sigmask is set). */
+  saved_sigmask: number[];
+  /** set_restore_sigmask(): saved_sigmask is the mask to go back to after this signal delivery. */
+  restore_sigmask: boolean;
+  /** The blocked set sigtimedwait replaced while it sleeps (signals it waits for are unblocked). */
+  real_blocked: number[];
   /** restart_block of an interrupted nanosleep: the absolute expiry (ns), or -1. */
   restart_block: number;
   /**

@@ -41,7 +41,7 @@ export interface UserPort {
    * Runs a scenario signal handler when t returns to user space: the VM saves the interrupted
    * state (the signal frame) and traps 'rt_sigreturn' when the handler returns.
    */
-  pushSignalFrame(t: task_struct, handler: string, sig: number): void;
+  pushSignalFrame(t: task_struct, handler: string, sig: number, info: number[] | null): void;
   /** rt_sigreturn: the VM restores the context the newest signal frame saved; false if none. */
   sigreturn?(t: task_struct): boolean;
   /** A string argument (a literal or an address of characters). */

@@ -1,12 +1,13 @@
 // kernel/exit.c, the waiting side: wait4 -> kernel_wait4 -> do_wait -> __do_wait ->
-// wait_consider_task -> wait_task_zombie / wait_task_stopped / wait_task_continued.
+// wait_consider_task; the reports themselves (wait_task_zombie, _stopped, _continued) are in
+// wait-task.ts, waitid in waitid.ts.
 
 import * as C from './consts';
 import { retCallee, kfunc } from './frame';
 import { list_entries } from './list';
 import { add_wait_queue, remove_wait_queue } from './waitqueue';
 import { NS_ZERO, type task_struct } from './task';
-import { release_task } from './release';
+import { wait_task_continued, wait_task_stopped, wait_task_zombie } from './wait-task';
 import { thread_group_empty } from './notify';
 import { pgrp_tasks, task_pgrp } from './pgrp';
 
@@ -17,13 +18,25 @@ export interface wait_opts {
   wo_pid: number;
   wo_flags: number;
   wo_stat: number;
+  /** waitid's report (kernel/exit.c struct waitid_info), filled by wait_task_*; null for wait4. */
+  wo_info: waitid_info | null;
   notask_error: number;
 }
+
+/** What waitid copies into the caller's siginfo_t. */
+export interface waitid_info {
+  pid: number;
+  uid: number;
+  status: number;
+  cause: number;
+}
+
+const INT_MIN = -0x80000000;
 
 interface W4L { upid: number; stat_addr: number; options: number; wo: wait_opts; ret: number }
 
 export function wait4Locals(upid: number, stat_addr: number, options: number): W4L {
-  return { upid, stat_addr, options, wo: { wo_type: C.PIDTYPE_MAX, wo_pid: 0, wo_flags: 0, wo_stat: 0, notask_error: 0 }, ret: 0 };
+  return { upid, stat_addr, options, wo: { wo_type: C.PIDTYPE_MAX, wo_pid: 0, wo_flags: 0, wo_stat: 0, wo_info: null, notask_error: 0 }, ret: 0 };
 }
 
 export const __x64_sys_wait4 = kfunc<W4L>('__x64_sys_wait4', 'kernel/exit.c', `
@@ -52,6 +65,10 @@ long kernel_wait4(pid_t upid, int __user *stat_addr, int options,
 	if (options & ~(WNOHANG|WUNTRACED|WCONTINUED|
 			__WNOTHREAD|__WCLONE|__WALL))           @check
 		return -EINVAL;
+
+	/* -INT_MIN is not defined */
+	if (upid == INT_MIN)                                @int_min
+		return -ESRCH;
 
 	if (upid == -1)                                     @type
 		type = PIDTYPE_MAX;
@@ -82,6 +99,7 @@ long kernel_wait4(pid_t upid, int __user *stat_addr, int options,
     const allowed = C.WNOHANG | C.WUNTRACED | C.WCONTINUED | C.__WNOTHREAD | C.__WCLONE | C.__WALL;
     if ((f.locals.options & ~allowed) !== 0) k.ret(t, -C.EINVAL);
   },
+  int_min: (k, t, f) => { if (f.locals.upid === INT_MIN) k.ret(t, -C.ESRCH); },
   type: (_k, t, f) => {
     const upid = f.locals.upid, wo = f.locals.wo;
     wo.wo_type = upid === -1 ? C.PIDTYPE_MAX : upid > 0 ? C.PIDTYPE_PID : C.PIDTYPE_PGID;
@@ -179,9 +197,10 @@ notask:
     // pid_has_task: a pid with no task, or a process group with no member, has nothing to wait for.
     if (wo.wo_type === C.PIDTYPE_PID && !k.find_task_by_vpid(wo.wo_pid)) { k.jump(f, 'notask'); return; }
     if (wo.wo_type === C.PIDTYPE_PGID && pgrp_tasks(k, wo.wo_pid).length === 0) { k.jump(f, 'notask'); return; }
-    // tsk = current: the loop starts with the caller's own children.
+    // tsk = current: the loop starts with the caller's own children, then while_each_thread
+    // visits every other thread of the group, the leader included (from current's place on).
     f.locals.threads = liveThreads(t);
-    f.locals.ti = 0;
+    f.locals.ti = Math.max(0, f.locals.threads.indexOf(t));
     f.locals.children = list_entries(t.children);
     f.locals.ci = 0;
   },
@@ -192,9 +211,11 @@ notask:
   next_thread: (k, t, f) => {
     const L = f.locals;
     if (L.wo.wo_flags & C.__WNOTHREAD) return;
-    while (++L.ti < L.threads.length) {
-      const th = L.threads[L.ti];
-      if (th === t) continue;
+    const n = L.threads.length;
+    const start = L.threads.indexOf(t);
+    if (start < 0) return;
+    while (++L.ti % n !== start) {
+      const th = L.threads[L.ti % n];
       L.children = list_entries(th.children);
       L.ci = 0;
       k.jump(f, 'child');
@@ -277,122 +298,6 @@ function eligible_child(wo: wait_opts, p: task_struct): boolean {
 function delay_group_leader(p: task_struct): boolean {
   return p.pid === p.tgid && !thread_group_empty(p);
 }
-
-interface WtzL { wo: wait_opts; p: task_struct; status: number }
-
-export const wait_task_zombie = kfunc<WtzL>('wait_task_zombie', 'kernel/exit.c', `
-/*
- * Reaps a zombie: collects its exit status and lets release_task free what
- * is left of it. Only one waiter can win the EXIT_ZOMBIE -> EXIT_DEAD switch.
- */
-static int wait_task_zombie(struct wait_opts *wo, struct task_struct *p)
-{
-	int state, status;
-	pid_t pid = task_pid_vnr(p);
-
-	if (!likely(wo->wo_flags & WEXITED))                @check
-		return 0;
-
-	/* Move the task's state to DEAD; only one thread can do this. */
-	state = EXIT_DEAD;
-	if (cmpxchg(&p->exit_state, EXIT_ZOMBIE, state) != EXIT_ZOMBIE) @claim
-		return 0;
-
-	/* The children's times are added to the parent's cutime/cstime. */
-	status = (p->signal->flags & SIGNAL_GROUP_EXIT)
-		? p->signal->group_exit_code : p->exit_code;     @status
-	wo->wo_stat = status;
-
-	if (state == EXIT_DEAD)
-		release_task(p);                                @release
-
-	return pid;                                         @ret
-}
-`, {
-  check: (k, t, f) => { if (!(f.locals.wo.wo_flags & C.WEXITED)) k.ret(t, 0); },
-  claim: (k, t, f) => {
-    if (f.locals.p.exit_state !== C.EXIT_ZOMBIE) { k.ret(t, 0); return; }
-    f.locals.p.exit_state = C.EXIT_DEAD;
-    f.locals.p.zombie_since = -1;
-  },
-  status: (_k, _t, f) => {
-    const p = f.locals.p;
-    f.locals.status = p.signal.flags & C.SIGNAL_GROUP_EXIT ? p.signal.group_exit_code : p.exit_code;
-    f.locals.wo.wo_stat = f.locals.status;
-    const ps = p.real_parent;
-    if (ps) { ps.signal.utime += p.signal.utime; ps.signal.stime += p.signal.stime; }
-  },
-  release: (k, t, f) => k.call(t, release_task, { p: f.locals.p, leader: null, zap_leader: false, by: t }),
-  ret: (k, t, f) => k.ret(t, f.locals.p.pid),
-}, ['p', 'status']);
-
-interface WtsL { wo: wait_opts; p: task_struct; exit_code: number }
-
-export const wait_task_stopped = kfunc<WtsL>('wait_task_stopped', 'kernel/exit.c', `
-/* WUNTRACED: report a child that a stop signal has stopped, once. */
-static int wait_task_stopped(struct wait_opts *wo,
-				int ptrace, struct task_struct *p)
-{
-	int exit_code, *p_code, why;
-	pid_t pid;
-
-	if (!ptrace && !(wo->wo_flags & WUNTRACED))         @check
-		return 0;
-
-	p_code = task_stopped_code(p, ptrace);              @code
-	if (!p_code || !*p_code)
-		return 0;
-	exit_code = *p_code;
-	if (!unlikely(wo->wo_flags & WNOWAIT))
-		*p_code = 0;
-
-	pid = task_pid_vnr(p);
-	why = ptrace ? CLD_TRAPPED : CLD_STOPPED;
-	wo->wo_stat = (exit_code << 8) | 0x7f;              @stat
-	return pid;
-}
-`, {
-  check: (k, t, f) => { if (!(f.locals.wo.wo_flags & C.WUNTRACED)) k.ret(t, 0); },
-  code: (k, t, f) => {
-    const p = f.locals.p;
-    const stopped = (p.__state & C.__TASK_STOPPED) !== 0 && (p.signal.flags & C.SIGNAL_STOP_STOPPED) !== 0;
-    if (!stopped || !p.signal.group_exit_code) { k.ret(t, 0); return; }
-    f.locals.exit_code = p.signal.group_exit_code;
-    if (!(f.locals.wo.wo_flags & C.WNOWAIT)) p.signal.group_exit_code = 0;
-  },
-  stat: (k, t, f) => {
-    f.locals.wo.wo_stat = (f.locals.exit_code << 8) | 0x7f;
-    k.ret(t, f.locals.p.pid);
-  },
-}, ['p']);
-
-export const wait_task_continued = kfunc<WtsL>('wait_task_continued', 'kernel/exit.c', `
-/* WCONTINUED: report a stopped child that SIGCONT resumed, once. */
-static int wait_task_continued(struct wait_opts *wo, struct task_struct *p)
-{
-	pid_t pid;
-
-	if (!unlikely(wo->wo_flags & WCONTINUED))           @check
-		return 0;
-
-	if (!(p->signal->flags & SIGNAL_STOP_CONTINUED))    @flag
-		return 0;
-	if (!unlikely(wo->wo_flags & WNOWAIT))
-		p->signal->flags &= ~SIGNAL_STOP_CONTINUED;
-
-	pid = task_pid_vnr(p);
-	wo->wo_stat = 0xffff;                               @stat
-	return pid;
-}
-`, {
-  check: (k, t, f) => { if (!(f.locals.wo.wo_flags & C.WCONTINUED)) k.ret(t, 0); },
-  flag: (k, t, f) => {
-    const sig = f.locals.p.signal;
-    if (!(sig.flags & C.SIGNAL_STOP_CONTINUED)) { k.ret(t, 0); return; }
-    if (!(f.locals.wo.wo_flags & C.WNOWAIT)) sig.flags &= ~C.SIGNAL_STOP_CONTINUED;
-  },
-  stat: (k, t, f) => { f.locals.wo.wo_stat = 0xffff; k.ret(t, f.locals.p.pid); },
-}, ['p']);
 
 /** The threads of t's group whose children do_wait looks at: t itself and those not exiting. */
 function liveThreads(t: task_struct): task_struct[] {

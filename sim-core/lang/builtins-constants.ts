@@ -211,6 +211,46 @@ const PF = group('pf-flag', 'kernel', '<linux/sched.h>', [
   ['PF_SUSPEND_TASK', 0x80000000, 'Called freeze_processes and must not be frozen.'],
 ]);
 
+const SI_CODE = group('si-code', 'user', '<signal.h>', [
+  ['CLD_EXITED', 1, 'si_code of SIGCHLD and waitid: the child exited; si_status is its exit code.'],
+  ['CLD_KILLED', 2, 'si_code: a signal killed the child; si_status is the signal.'],
+  ['CLD_DUMPED', 3, 'si_code: a signal killed the child and it dumped core.'],
+  ['CLD_TRAPPED', 4, 'si_code: a traced child stopped.'],
+  ['CLD_STOPPED', 5, 'si_code: a signal stopped the child; si_status is the signal.'],
+  ['CLD_CONTINUED', 6, 'si_code: SIGCONT resumed the stopped child; si_status is SIGCONT.'],
+  ['SI_USER', 0, 'si_code: sent by kill (or raise of old); si_pid and si_uid name the sender.'],
+  ['SI_KERNEL', 0x80, 'si_code: sent by the kernel itself.'],
+  ['SI_QUEUE', -1, 'si_code: sent by sigqueue.'],
+  ['SI_TIMER', -2, 'si_code: a POSIX timer expired.'],
+  ['SI_TKILL', -6, 'si_code: sent by tkill or tgkill (raise).'],
+]);
+
+const ITIMER = group('itimer', 'user', '<sys/time.h>', [
+  ['ITIMER_REAL', 0, 'Counts real (here virtual) time and sends SIGALRM; alarm() sets it.'],
+  ['ITIMER_VIRTUAL', 1, 'Counts user CPU time and sends SIGVTALRM.'],
+  ['ITIMER_PROF', 2, 'Counts user and system CPU time and sends SIGPROF.'],
+]);
+
+/** x86-64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl) of the modelled calls. */
+const SYSCALL_NR = group('syscall-nr', 'user', '<sys/syscall.h>', [
+  ['SYS_write', 1, 'write(fd, buf, count).'], ['SYS_rt_sigaction', 13, 'rt_sigaction(sig, act, oact, sigsetsize).'],
+  ['SYS_rt_sigprocmask', 14, 'rt_sigprocmask(how, set, oset, sigsetsize).'], ['SYS_sched_yield', 24, 'sched_yield().'],
+  ['SYS_pause', 34, 'pause().'], ['SYS_alarm', 37, 'alarm(seconds).'], ['SYS_getpid', 39, 'getpid().'],
+  ['SYS_clone', 56, 'clone(flags, newsp, parent_tid, child_tid, tls).'], ['SYS_fork', 57, 'fork().'], ['SYS_vfork', 58, 'vfork().'],
+  ['SYS_execve', 59, 'execve(path, argv, envp).'], ['SYS_exit', 60, 'exit(code): ends the calling thread only (what pthread_exit uses).'],
+  ['SYS_wait4', 61, 'wait4(pid, wstatus, options, rusage).'], ['SYS_kill', 62, 'kill(pid, sig).'],
+  ['SYS_getuid', 102, 'getuid().'], ['SYS_geteuid', 107, 'geteuid().'], ['SYS_setpgid', 109, 'setpgid(pid, pgid).'],
+  ['SYS_getppid', 110, 'getppid().'], ['SYS_getpgrp', 111, 'getpgrp().'], ['SYS_setsid', 112, 'setsid().'],
+  ['SYS_getpgid', 121, 'getpgid(pid).'], ['SYS_getsid', 124, 'getsid(pid).'], ['SYS_rt_sigpending', 127, 'rt_sigpending(set, sigsetsize).'],
+  ['SYS_rt_sigtimedwait', 128, 'rt_sigtimedwait(set, info, timeout, sigsetsize).'], ['SYS_rt_sigsuspend', 130, 'rt_sigsuspend(mask, sigsetsize).'],
+  ['SYS_getpriority', 140, 'getpriority(which, who).'], ['SYS_setpriority', 141, 'setpriority(which, who, prio).'],
+  ['SYS_prctl', 157, 'prctl(option, arg2, ...).'], ['SYS_gettid', 186, 'gettid().'], ['SYS_tkill', 200, 'tkill(tid, sig).'],
+  ['SYS_futex', 202, 'futex(uaddr, op, val, ...).'], ['SYS_clock_nanosleep', 230, 'clock_nanosleep(clock, flags, req, rem).'],
+  ['SYS_exit_group', 231, 'exit_group(code): ends every thread of the process.'], ['SYS_tgkill', 234, 'tgkill(tgid, tid, sig).'],
+  ['SYS_waitid', 247, 'waitid(idtype, id, infop, options, rusage).'], ['SYS_prlimit64', 302, 'prlimit64(pid, resource, new, old).'],
+  ['SYS_clone3', 435, 'clone3(args, size).'],
+]);
+
 const MISC: ConstantInfo[] = [
   ...group('exit-status', 'both', '<stdlib.h>', [
     ['EXIT_SUCCESS', 0, 'Exit status meaning success.'], ['EXIT_FAILURE', 1, 'Exit status meaning failure.'],
@@ -255,7 +295,7 @@ const LIMITS: ConstantInfo[] = [
     ['SCHAR_MIN', -128, 'Smallest signed char.'], ['SCHAR_MAX', 127, 'Largest signed char.'], ['UCHAR_MAX', 255, 'Largest unsigned char.'],
     ['CHAR_MIN', -128, 'Smallest char (char is signed on x86-64).'], ['CHAR_MAX', 127, 'Largest char.'],
     ['SHRT_MIN', -32768, 'Smallest short.'], ['SHRT_MAX', 32767, 'Largest short.'], ['USHRT_MAX', 65535, 'Largest unsigned short.'],
-    ['INT_MIN', -2147483648, 'Smallest int.', '(-INT_MAX - 1)'], ['INT_MAX', 2147483647, 'Largest int.', '__INT_MAX__'],
+    ['INT_MIN', -2147483648, 'Smallest int (waitpid(INT_MIN) fails with ESRCH: -INT_MIN is no pid).', '(-INT_MAX - 1)'], ['INT_MAX', 2147483647, 'Largest int.', '__INT_MAX__'],
     ['UINT_MAX', 4294967295, 'Largest unsigned int (type unsigned int).', '(INT_MAX * 2U + 1U)'],
     ['LONG_MIN', -(2n ** 63n), 'Smallest long (64 bits on x86-64).', '(-LONG_MAX - 1L)'],
     ['LONG_MAX', 2n ** 63n - 1n, 'Largest long (64 bits on x86-64).', '__LONG_MAX__'],
@@ -278,7 +318,7 @@ const LIMITS: ConstantInfo[] = [
 
 export const CONSTANTS: ConstantInfo[] = [
   ...CLONE, ...SIGNALS, ...ERRNO, ...KERNEL_ERRNO, ...WAIT, ...IDTYPE, ...HANDLERS, ...SA, ...SIGPROCMASK,
-  ...PRCTL, ...RLIMIT, ...TASK_STATE, ...PF, ...MISC, ...LIMITS,
+  ...PRCTL, ...RLIMIT, ...TASK_STATE, ...PF, ...SYSCALL_NR, ...SI_CODE, ...ITIMER, ...MISC, ...LIMITS,
 ];
 
 /** Names whose value is read from the machine at run time rather than from this table. */

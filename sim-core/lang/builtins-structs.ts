@@ -30,6 +30,34 @@ export const STRUCTS: StructInfo[] = [
     ],
   },
   {
+    name: 'timeval', side: 'user', header: '<sys/time.h>',
+    doc: 'A time in seconds and microseconds (setitimer, getitimer).',
+    fields: [
+      { name: 'tv_sec', type: 'time_t', doc: 'Whole seconds.' },
+      { name: 'tv_usec', type: 'long', doc: 'Microseconds, 0..999999.' },
+    ],
+  },
+  {
+    name: 'itimerval', side: 'user', header: '<sys/time.h>',
+    doc: 'An interval timer setting: when it fires next and how often after that.',
+    fields: [
+      { name: 'it_interval', type: 'struct timeval', doc: 'The period after the first expiry (0: fire once).' },
+      { name: 'it_value', type: 'struct timeval', doc: 'Time until the next expiry (0: disarmed).' },
+    ],
+  },
+  {
+    name: 'siginfo_t', side: 'user', header: '<signal.h>',
+    doc: 'What a signal carries: given to SA_SIGINFO handlers and filled by waitid, sigwaitinfo and sigtimedwait.',
+    fields: [
+      { name: 'si_signo', type: 'int', doc: 'The signal number (SIGCHLD for waitid).' },
+      { name: 'si_errno', type: 'int', doc: 'An errno value; 0 for the signals modelled.' },
+      { name: 'si_code', type: 'int', doc: 'Why: SI_USER (kill), SI_TKILL (tgkill, raise), SI_KERNEL, or for SIGCHLD CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED.' },
+      { name: 'si_pid', type: 'pid_t', doc: 'The sender\'s process id, or the child\'s for SIGCHLD.' },
+      { name: 'si_uid', type: 'uid_t', doc: 'The sender\'s real user id, or the child\'s.' },
+      { name: 'si_status', type: 'int', doc: 'SIGCHLD: the exit code (CLD_EXITED) or the signal that killed, stopped or continued the child.' },
+    ],
+  },
+  {
     name: 'task_struct', side: 'kernel', header: '<linux/sched.h>', readOnly: true,
     doc: 'The kernel\'s descriptor of one task (a process or a thread). Scenario kernel code may read these fields.',
     fields: [

@@ -39,7 +39,8 @@ export interface CallInfo {
 export type ConstantGroup =
   | 'clone' | 'signal' | 'errno' | 'wait-option' | 'idtype' | 'sig-handler' | 'sa-flag'
   | 'sigprocmask' | 'prctl' | 'rlimit' | 'task-state' | 'pf-flag' | 'exit-status' | 'null'
-  | 'gfp' | 'numa' | 'time' | 'printk-level' | 'kernel-var' | 'libc-var' | 'stdio' | 'limits';
+  | 'gfp' | 'numa' | 'time' | 'printk-level' | 'kernel-var' | 'libc-var' | 'stdio'
+  | 'limits' | 'si-code' | 'syscall-nr' | 'itimer';
 
 export interface ConstantInfo {
   name: string;

@@ -7,6 +7,7 @@ import {
 import { checkPragmas } from './check-pragmas';
 import { checkSides, findRoots, type FunctionFacts } from './check-sides';
 import { closest } from './suggest';
+import { unsupportedHeader } from './unsupported';
 import { execCandidates } from './exec-path';
 
 interface Sym {
@@ -311,6 +312,11 @@ export class Checker {
       const candidates = fam.groups.flatMap((g) => constantsInGroup(g).map((x) => x.name));
       const s = closest(name, candidates);
       this.diag(range, 'error', 'unknown-constant', `unknown ${fam.what} '${name}'${s ? `; did you mean '${s}'?` : ''}`);
+      return undefined;
+    }
+    const header = unsupportedHeader(name);
+    if (header) {
+      this.diag(range, 'error', 'unsupported', `'${name}' (${header}) is not supported by the simulator`);
       return undefined;
     }
     const s = closest(name, this.visibleNames(callee));

@@ -8,6 +8,7 @@ import { blankTask, newCred, newFiles, newFs, newMm, newSighand, newSignal, set_
 import { get_signal } from '../kernel/signal';
 import { syscallEntry } from '../kernel/syscalls';
 import { start_kthreadd } from '../kernel/kthread';
+import { next_real_timer, run_real_timers } from '../kernel/itimer';
 import { load_module } from '../kernel/module';
 import { NS_ZERO, type task_struct, type user_struct } from '../kernel/task';
 import type { UserPort } from '../kernel/uport';
@@ -192,10 +193,11 @@ export class Engine {
 
   private runTimers(idle: boolean): void {
     const k = this.k;
-    if (k.timers.size === 0) return;
-    let next = Infinity;
+    if (k.timers.size === 0 && k.real_timers.length === 0) return;
+    let next = next_real_timer(k);
     for (const t of k.timers) if (t.timeout_at < next) next = t.timeout_at;
-    if (idle && next > k.clock) k.clock = next;
+    if (idle && next > k.clock && next < Infinity) k.clock = next;
+    run_real_timers(k);
     for (const t of [...k.timers]) {
       if (t.timeout_at > k.clock) continue;
       // An hrtimer fires once: a task that is no longer in the sleep it armed (stopped by
@@ -215,7 +217,7 @@ export class Engine {
     this.depthBefore[cpu] = n;
     if (n > 0 && (t.vm_base < 0 || n > t.vm_base)) return this.kernelSteps(t, cpu, KERNEL_BATCH);
     if (k.signal_pending(t) || t.signal.flags & C.SIGNAL_GROUP_EXIT) {
-      k.call(t, get_signal, { signr: 0, handler: 0 });
+      k.call(t, get_signal, { signr: 0, handler: 0, info: null });
       return true;
     }
     const restart = this.pendingTrap.size === 0 ? undefined : this.pendingTrap.get(t);
@@ -428,7 +430,7 @@ export class Engine {
 
   private anyRunnable(): boolean {
     const k = this.k;
-    if (k.timers.size > 0) return true;
+    if (k.timers.size > 0 || k.real_timers.length > 0) return true;
     for (let cpu = 0; cpu < k.rq.length; cpu++) {
       const rq = k.rq[cpu];
       if ((rq.curr !== null && rq.curr.se.on_rq) || rq.timeline.length > 0) return true;

@@ -6,6 +6,7 @@ import * as exec from '../kernel/exec';
 import * as execThread from '../kernel/exec-thread';
 import * as exit from '../kernel/exit';
 import * as fork from '../kernel/fork';
+import * as itimer from '../kernel/itimer';
 import * as futex from '../kernel/futex';
 import * as kcode from '../kernel/kcode';
 import * as kthread from '../kernel/kthread';
@@ -15,8 +16,11 @@ import * as release from '../kernel/release';
 import * as sched from '../kernel/sched';
 import * as sigaction from '../kernel/sigaction';
 import * as signal from '../kernel/signal';
+import * as sigwait from '../kernel/sigwait';
 import * as sys from '../kernel/sys';
 import * as wait from '../kernel/wait';
+import * as waitTask from '../kernel/wait-task';
+import * as waitid from '../kernel/waitid';
 import { relativeLines } from '../kernel/frame';
 import type { KernelSource } from '../machine-types';
 
@@ -46,7 +50,7 @@ export interface KernelCatalog {
 }
 
 const MODULES: ReadonlyArray<Record<string, unknown>> = [
-  fork, copy, exec, execThread, exit, notify, release, wait, signal, sigaction, sched, kthread, module, futex, kcode, sys,
+  fork, copy, exec, execThread, exit, itimer, notify, release, wait, waitTask, waitid, signal, sigwait, sigaction, sched, kthread, module, futex, kcode, sys,
 ];
 
 function isKFunction(v: unknown): v is AnyFn {

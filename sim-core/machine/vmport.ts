@@ -92,10 +92,10 @@ export class VmPort implements UserPort {
     return m ? m.load(addr) : undefined;
   }
 
-  pushSignalFrame(t: task_struct, handler: string, sig: number): void {
+  pushSignalFrame(t: task_struct, handler: string, sig: number, info: number[] | null): void {
     const regs = t.thread.regs;
     const mem = this.mem(t);
-    if (regs instanceof VmRegs && mem) pushSignalFrame(regs.image, regs, mem, handler, sig);
+    if (regs instanceof VmRegs && mem) pushSignalFrame(regs.image, regs, mem, handler, sig, info);
   }
 
   sigreturn(t: task_struct): boolean {

@@ -152,6 +152,8 @@ export class TypeTable {
       ['sa_flags', INT, 2]], 152);
     this.builtin('rlimit', [['rlim_cur', TYPEDEFS.rlim_t, 0], ['rlim_max', TYPEDEFS.rlim_t, 1]], 16);
     this.builtin('timespec', [['tv_sec', LONG, 0], ['tv_nsec', LONG, 1]], 16);
+    this.builtin('timeval', [['tv_sec', LONG, 0], ['tv_usec', LONG, 1]], 16);
+    this.builtin('itimerval', [['it_interval', this.struct('timeval'), 0], ['it_value', this.struct('timeval'), 2]], 32);
     // The fields of siginfo_t that waitid fills in (glibc names; real layout is a union).
     this.builtin('siginfo_t', [['si_signo', INT, 0], ['si_errno', INT, 1], ['si_code', INT, 2], ['si_pid', INT, 3],
       ['si_uid', UINT, 4], ['si_status', INT, 5]], 128);
@@ -169,7 +171,7 @@ export class TypeTable {
   }
 
   private builtin(name: string, fields: Array<[string, CType, number]>, bytes: number): void {
-    const cells = Math.max(...fields.map((f) => f[2])) + 1;
+    const cells = Math.max(...fields.map((f) => f[2] + cellsOf(f[1])));
     this.layouts.set(name, { name, fields: fields.map(([n, type, offset]) => ({ name: n, type, offset })), cells, bytes, kernel: false });
   }
 

@@ -138,6 +138,9 @@ export function functionAt(image: Image, addr: Value): string | undefined {
   return Number.isInteger(n) && n >= 0 && n < image.functions.length ? image.functions[n].name : undefined;
 }
 
+/** Cells of the ucontext_t an SA_SIGINFO handler's third parameter points at (left zero). */
+const UCONTEXT_CELLS = 4;
+
 /**
  * Arranges for the handler to run next, as the kernel's setup_rt_frame does: the interrupted
  * context is saved and the handler is entered with signo; its return traps 'rt_sigreturn'.
@@ -147,7 +150,7 @@ export function functionAt(image: Image, addr: Value): string | undefined {
  * (completeCall with -EINTR) or, for -ERESTARTSYS with SA_RESTART, leaves it pending and issues
  * it again after sigreturn; the VM itself never re-executes a call.
  */
-export function pushSignalFrame(image: Image, regs: UserRegs, mem: UserMemory, handler: Value, signo: number): boolean {
+export function pushSignalFrame(image: Image, regs: UserRegs, mem: UserMemory, handler: Value, signo: number, info: number[] | null = null): boolean {
   const r = asRegs(regs);
   const name = functionAt(image, handler);
   const m = asMemory(mem);
@@ -158,11 +161,17 @@ export function pushSignalFrame(image: Image, regs: UserRegs, mem: UserMemory, h
     fn: r.fn, pc: r.pc, bp: r.bp, sp: r.sp, stmt: r.stmt, stack: r.stack, frames: r.frames,
     pending: r.pending, pendingRet: r.pendingRet, libc: r.libc, signo,
   });
-  const bo = r.sp - r.stackSeg * SEGMENT_SPAN;
+  // SA_SIGINFO: the rt_sigframe holds the siginfo (and a ucontext) below the handler's frame; the
+  // handler's second and third parameters point at them.
+  const infoAt = r.sp, extra = info ? info.length + UCONTEXT_CELLS : 0;
+  const bo = r.sp + extra - r.stackSeg * SEGMENT_SPAN;
   m.grow(seg, bo + f.frameSize, true);
-  for (let i = bo; i < bo + f.frameSize; i++) seg[i] = 0;
+  for (let i = bo - extra; i < bo + f.frameSize; i++) seg[i] = 0;
+  if (info) info.forEach((v, i) => { seg[bo - extra + i] = v; });
   if (f.nparams > 0) seg[bo] = signo;
-  r.fn = f.index; r.pc = 0; r.bp = r.sp; r.sp = r.bp + f.frameSize; r.stmt = -1;
+  if (info && f.nparams > 1) seg[bo + 1] = infoAt;
+  if (info && f.nparams > 2) seg[bo + 2] = infoAt + info.length;
+  r.fn = f.index; r.pc = 0; r.bp = r.sp + extra; r.sp = r.bp + f.frameSize; r.stmt = -1;
   r.stack = cellArray(); r.frames = []; r.pending = -1; r.pendingRet = null; r.libc = null;
   return true;
 }

@@ -11,6 +11,9 @@ import { execCandidates } from '../lang/exec-path';
 
 // Numbers of the Linux x86-64 ABI the library uses (its own headers, as glibc has them).
 const ESRCH = 3, ENOENT = 2, EACCES = 13, EINVAL = 22, EDEADLK = 35, ENOTDIR = 20, ENODEV = 19;
+const EINTR = 4;
+/** si_code values glibc looks at (and the cell of si_code in a siginfo_t). */
+const SI_USER = 0, SI_TKILL = -6, SI_CODE_CELL = 2;
 const ESTALE = 116, ETIMEDOUT = 110, EPERM = 1, ENOMEM = 12, EAGAIN = 11;
 const CLOCK_REALTIME = 0;
 /** sizeof(sigset_t) as the kernel takes it (rt_sigaction's and rt_sigprocmask's last argument). */
@@ -143,6 +146,20 @@ export function startLibc(name: string, site: number, line: number, a: Value[], 
       begin(r, name, site, [act, oact]);
       return trap(line, 'rt_sigaction', [sig, act, oact, SIG_SETSIZE]);
     }
+    case 'sigwaitinfo': case 'sigtimedwait': {
+      // rt_sigtimedwait(set, info, timeout, 8); sigwaitinfo has no timeout.
+      const ts = name === 'sigtimedwait' ? num(a[2]) : 0;
+      begin(r, name, site, [num(a[1])]);
+      return trap(line, 'rt_sigtimedwait', [num(a[0]), num(a[1]), ts, SIG_SETSIZE]);
+    }
+    case 'sigwait':
+      // sigtimedwait(set, NULL, NULL) again while EINTR; the signal goes to *sig, 0 is returned.
+      begin(r, name, site, [num(a[0]), num(a[1])]);
+      return trap(line, 'rt_sigtimedwait', [num(a[0]), 0, 0, SIG_SETSIZE]);
+    case 'killpg':
+      if (num(a[0]) < 0) { r.errno = EINVAL; return new Done(-1); }
+      begin(r, name, site, []);
+      return trap(line, 'kill', [-num(a[0]), num(a[1])]);
     case 'nice':
       begin(r, name, site, [num(a[0])]);
       return trap(line, 'getpriority', [PRIO_PROCESS, 0]);
@@ -206,6 +223,18 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
       return end(joined(mem, pd, num(c.v[1])));
     }
     case 'raise': case 'abort': return raiseStep(r, c, mem, raw, next, end);
+    case 'sigwaitinfo': case 'sigtimedwait': {
+      // glibc folds SI_TKILL (raise's tgkill) into SI_USER for the caller.
+      const info = num(c.v[0]);
+      if (raw > 0 && info !== 0 && mem.load(info + SI_CODE_CELL) === SI_TKILL) mem.store(info + SI_CODE_CELL, SI_USER);
+      return end(sysret(r, raw));
+    }
+    case 'sigwait':
+      if (raw === -EINTR) return next('rt_sigtimedwait', [c.v[0], 0, 0, SIG_SETSIZE]);
+      if (raw < 0) return end(-raw);
+      mem.store(num(c.v[1]), raw);
+      return end(0);
+    case 'killpg': return end(sysret(r, raw));
     case 'signal': {
       const oact = num(c.v[1]);
       const old = mem.load(oact) ?? SIG_DFL;

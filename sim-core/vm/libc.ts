@@ -10,8 +10,13 @@ import { neg, norm, toI32, toI64 } from './int64';
 import type { VmRegs } from './regs';
 import type { Trap, Value } from './types';
 import { Done, SIG_SETSIZE, startLibc } from './libc-calls';
+import { CONSTANTS } from '../lang/builtins-constants';
 
 export { Done };
+
+/** The kernel names of the x86-64 system call numbers <sys/syscall.h> defines (SYS_exit -> exit). */
+const SYSCALL_BY_NUMBER: ReadonlyMap<number, string> = new Map(CONSTANTS.filter((c) => c.group === 'syscall-nr' && typeof c.value === 'number')
+  .map((c) => [c.value as number, c.name.slice(4)]));
 
 /** glibc's strerror texts for the errno values the catalog knows. */
 const STRERROR: readonly string[] = [
@@ -230,6 +235,13 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       }
       return sysTrap(line, 'rt_sigaction', [num(a[0]), act, num(a[2]), SIG_SETSIZE]);
     }
+    case 'syscall': {
+      // syscall(number, ...): the call of that x86-64 number, with the arguments as they are.
+      const name = SYSCALL_BY_NUMBER.get(num(a[0]));
+      return sysTrap(line, name ?? `syscall_${num(a[0])}`, a.slice(1));
+    }
+    case 'sigpending': return sysTrap(line, 'rt_sigpending', [num(a[0]), SIG_SETSIZE]);
+    case 'sigsuspend': return sysTrap(line, 'rt_sigsuspend', [num(a[0]), SIG_SETSIZE]);
     case 'sigprocmask': return sysTrap(line, 'rt_sigprocmask', [num(a[0]), num(a[1]), num(a[2]), SIG_SETSIZE]);
     case 'setrlimit': return sysTrap(line, 'prlimit64', [0, num(a[0]), num(a[1]), 0]);
     case 'getrlimit': return sysTrap(line, 'prlimit64', [0, num(a[0]), 0, num(a[1])]);

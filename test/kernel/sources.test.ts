@@ -10,6 +10,10 @@ import * as exit from '../../sim-core/kernel/exit';
 import * as notify from '../../sim-core/kernel/notify';
 import * as release from '../../sim-core/kernel/release';
 import * as wait from '../../sim-core/kernel/wait';
+import * as waitTask from '../../sim-core/kernel/wait-task';
+import * as waitid from '../../sim-core/kernel/waitid';
+import * as itimer from '../../sim-core/kernel/itimer';
+import * as sigwait from '../../sim-core/kernel/sigwait';
 import * as signal from '../../sim-core/kernel/signal';
 import * as sched from '../../sim-core/kernel/sched';
 import * as exec from '../../sim-core/kernel/exec';
@@ -23,7 +27,7 @@ import * as futex from '../../sim-core/kernel/futex';
 
 function allKfuncs(): KFunction<object>[] {
   const out: KFunction<object>[] = [];
-  for (const mod of [fork, copy, exit, notify, release, wait, signal, sched, exec, execThread, sigaction, sys, kthread, kmodule, kcode, futex]) {
+  for (const mod of [fork, copy, exit, notify, release, wait, waitTask, waitid, itimer, sigwait, signal, sched, exec, execThread, sigaction, sys, kthread, kmodule, kcode, futex]) {
     for (const v of Object.values(mod)) {
       if (v && typeof v === 'object' && 'handlers' in v && 'labels' in v) out.push(v as KFunction<object>);
     }
@@ -36,7 +40,7 @@ describe('kernel sources and step tables', () => {
 
   it('finds the modelled functions', () => {
     const names = fns.map((f) => f.name);
-    for (const n of ['kernel_clone', 'copy_process', 'do_exit', 'exit_notify', 'release_task', 'wait_task_zombie', 'get_signal',
+    for (const n of ['kernel_clone', 'copy_process', 'do_exit', 'exit_notify', 'release_task', 'wait_task_zombie', 'kernel_waitid', 'alarm_setitimer', 'get_signal',
       'begin_new_exec', 'de_thread', 'exec_mmap', 'do_sigaction', 'kthreadd', 'kthread', 'kthread_stop', 'futex_wait', 'do_one_initcall']) {
       assert.ok(names.includes(n), n);
     }

@@ -99,6 +99,15 @@ MODULE_LICENSE("GPL");
     assert.match(d[2].message, /implicit declaration of function 'frok'; did you mean 'fork'/);
   });
 
+  it('unsupported: a Linux function the simulator does not model is named as such, not guessed at', () => {
+    const d = diags(inMain('int fd[2];\npipe(fd);\nunshare(0);\nsigqueue(1, SIGUSR1, (union sigval){0});\nwaitid(P_ALL, 0, 0, WEXITED);\nalarm(1);'));
+    assert.deepEqual(d.filter((x) => x.code === 'unsupported').map((x) => x.text), ['pipe', 'unshare', 'sigqueue']);
+    assert.match(d[0].message, /^'pipe' \(<unistd\.h>\) is not supported by the simulator$/);
+    assert.ok(d.every((x) => !/did you mean/.test(x.message)), d.map((x) => x.message).join('\n'));
+    // A function of the file's own with such a name is just a function.
+    assert.deepEqual(codes(`${USER_HEAD}int pipe(int *p) { return p[0]; }\nint main(void) { int a[2] = {1, 2}; return pipe(a); }\n`), []);
+  });
+
   it('knows parameters, globals, defines, functions and loop variables', () => {
     assert.deepEqual(codes(`${USER_HEAD}#define N 3\nint total;\nint add(int a) { return a + total; }\nint main(void) { for (int i = 0; i < N; i++) total = add(i); return 0; }\n`), []);
     assert.deepEqual(codes(inMain('for (int i = 0; i < 2; i++) ;\ni = 3;')), ['undefined-name']);

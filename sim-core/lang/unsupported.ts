@@ -1,0 +1,44 @@
+// Functions of the C library (and of Linux) that scenario code may reach for but the simulator
+// does not model. A call to one is named as such by the checker, instead of guessing at a known
+// name it might have been a typo of. A name that becomes supported is found first elsewhere.
+
+/** Unsupported name -> the header that declares it on Linux. */
+const UNSUPPORTED: ReadonlyMap<string, string> = new Map(Object.entries({
+  // Files, pipes and descriptors.
+  open: '<fcntl.h>', openat: '<fcntl.h>', creat: '<fcntl.h>', fcntl: '<fcntl.h>', close: '<unistd.h>',
+  read: '<unistd.h>', pread: '<unistd.h>', lseek: '<unistd.h>', dup: '<unistd.h>', dup2: '<unistd.h>',
+  dup3: '<unistd.h>', pipe: '<unistd.h>', pipe2: '<unistd.h>', unlink: '<unistd.h>', mkfifo: '<sys/stat.h>',
+  ioctl: '<sys/ioctl.h>', select: '<sys/select.h>', poll: '<poll.h>', epoll_create1: '<sys/epoll.h>',
+  fopen: '<stdio.h>', fclose: '<stdio.h>', fgets: '<stdio.h>', fputs: '<stdio.h>', fread: '<stdio.h>',
+  fwrite: '<stdio.h>', scanf: '<stdio.h>', fscanf: '<stdio.h>', getchar: '<stdio.h>', popen: '<stdio.h>',
+  pclose: '<stdio.h>', chdir: '<unistd.h>', getcwd: '<unistd.h>', isatty: '<unistd.h>',
+  // Memory and IPC.
+  mmap: '<sys/mman.h>', munmap: '<sys/mman.h>', mprotect: '<sys/mman.h>', brk: '<unistd.h>', sbrk: '<unistd.h>',
+  shmget: '<sys/shm.h>', shmat: '<sys/shm.h>', shmdt: '<sys/shm.h>', shmctl: '<sys/shm.h>', semget: '<sys/sem.h>',
+  semop: '<sys/sem.h>', msgget: '<sys/msg.h>', msgsnd: '<sys/msg.h>', msgrcv: '<sys/msg.h>', mq_open: '<mqueue.h>',
+  socket: '<sys/socket.h>', socketpair: '<sys/socket.h>',
+  // Processes, namespaces, credentials, scheduling.
+  unshare: '<sched.h>', setns: '<sched.h>', pidfd_open: '<sys/pidfd.h>', pidfd_send_signal: '<sys/pidfd.h>',
+  posix_spawn: '<spawn.h>', system: '<stdlib.h>', daemon: '<unistd.h>', atexit: '<stdlib.h>', on_exit: '<stdlib.h>',
+  wait3: '<sys/wait.h>', getrusage: '<sys/resource.h>', times: '<sys/times.h>', ptrace: '<sys/ptrace.h>',
+  execvpe: '<unistd.h>', getenv: '<stdlib.h>', setenv: '<stdlib.h>', setuid: '<unistd.h>', setgid: '<unistd.h>',
+  seteuid: '<unistd.h>', setreuid: '<unistd.h>', getgid: '<unistd.h>', getegid: '<unistd.h>',
+  sched_setaffinity: '<sched.h>', sched_getaffinity: '<sched.h>', sched_setscheduler: '<sched.h>',
+  sched_getscheduler: '<sched.h>', setpgrp: '<unistd.h>', tcgetpgrp: '<unistd.h>', tcsetpgrp: '<unistd.h>',
+  // Signals and timers.
+  sigqueue: '<signal.h>', sigaltstack: '<signal.h>', psignal: '<signal.h>', psiginfo: '<signal.h>',
+  strsignal: '<string.h>', siginterrupt: '<signal.h>', sigset: '<signal.h>', sighold: '<signal.h>',
+  signalfd: '<sys/signalfd.h>', timer_create: '<time.h>', timer_settime: '<time.h>', timer_delete: '<time.h>',
+  timerfd_create: '<sys/timerfd.h>', ualarm: '<unistd.h>', time: '<time.h>', clock_gettime: '<time.h>',
+  gettimeofday: '<sys/time.h>', clock: '<time.h>',
+  // Threads beyond create, join, exit and self.
+  pthread_kill: '<signal.h>', pthread_sigmask: '<signal.h>', pthread_cancel: '<pthread.h>',
+  pthread_detach: '<pthread.h>', pthread_mutex_init: '<pthread.h>', pthread_mutex_lock: '<pthread.h>',
+  pthread_mutex_unlock: '<pthread.h>', pthread_cond_wait: '<pthread.h>', pthread_cond_signal: '<pthread.h>',
+  sem_init: '<semaphore.h>', sem_wait: '<semaphore.h>', sem_post: '<semaphore.h>',
+}));
+
+/** The header of a Linux function the simulator does not model, or undefined. */
+export function unsupportedHeader(name: string): string | undefined {
+  return UNSUPPORTED.get(name);
+}
