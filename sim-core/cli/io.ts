@@ -1,11 +1,11 @@
 // What a CLI command may touch of the outside world, passed in so tests can capture it: output
 // streams, files, and for the progress display only, the terminal and a wall clock.
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from './files';
 
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
-  /** Throws (like fs.readFileSync) when the file cannot be read. */
+  /** Throws (like fs.readFileSync) when the file cannot be read, is not a regular file or is too large. */
   readFile(path: string): string;
   /** Whether stderr is a terminal (progress is shown only there unless forced); absent: not one. */
   stderrIsTerminal?: boolean;
@@ -43,7 +43,7 @@ export function processIo(): CliIo {
   return {
     out: (t) => { if (!closed) process.stdout.write(t); },
     err: (t) => { if (!closed) process.stderr.write(t); },
-    readFile: (p) => readFileSync(p, 'utf8'),
+    readFile: (p) => readRegularFile(p),
     stderrIsTerminal: process.stderr.isTTY === true,
     now: () => performance.now(),
     env: process.env,
