@@ -1,0 +1,68 @@
+// C strings in user memory as the string functions walk them: straight over a segment's cells
+// (no copy, no length cap), so strlen or strcmp over a long string does work in proportion to the
+// characters it reads, and the caller charges exactly that (cost.ts).
+import { GLOBAL_BASE, SEGMENT_SPAN } from './image';
+import type { VmMemory } from './memory';
+import type { Value } from './types';
+
+/**
+ * A cursor over the C string at an address: character cells up to a 0 cell, the end of the block
+ * or a cell holding a string literal (the literal's characters are the rest of the string).
+ */
+export class CChars {
+  private seg: Value[] | null = null;
+  private off = 0;
+  private lit: string | null = null;
+  private litBase = 0;
+  /** False when the pointer is NULL or not mapped (reading it faults). */
+  readonly mapped: boolean;
+
+  constructor(mem: VmMemory, v: Value | undefined) {
+    if (typeof v === 'string') { this.lit = v; this.mapped = true; return; }
+    if (typeof v !== 'number' || !(v > 0) || v !== Math.floor(v)) { this.mapped = false; return; }
+    const s = Math.floor(v / SEGMENT_SPAN);
+    const seg = mem.segs[s];
+    const off = v - s * SEGMENT_SPAN;
+    this.mapped = !!seg && off < seg.length && !(s === 0 && off < GLOBAL_BASE);
+    if (this.mapped) { this.seg = seg as Value[]; this.off = off; }
+  }
+
+  /** The i-th character (0 at and past the end); i only grows from one call to the next. */
+  at(i: number): number {
+    if (this.lit !== null) {
+      const j = i - this.litBase;
+      return j < this.lit.length ? this.lit.charCodeAt(j) & 0xff : 0;
+    }
+    const seg = this.seg;
+    if (seg === null) return 0;
+    const c = seg[this.off + i];
+    if (typeof c === 'number') return c === 0 ? 0 : (c & 0xff) || 0x100;
+    if (typeof c === 'string') { this.lit = c; this.litBase = i; return this.at(i); }
+    return 0;
+  }
+}
+
+/** strlen: the characters before the end of the string, or -1 when the pointer faults. */
+export function cstrlen(mem: VmMemory, v: Value | undefined): number {
+  const c = new CChars(mem, v);
+  if (!c.mapped) return -1;
+  let i = 0;
+  while (c.at(i) !== 0) i++;
+  return i;
+}
+
+/**
+ * strcmp / strncmp (n characters at most): the difference of the first differing characters as
+ * unsigned char, and how many characters were read. null when a pointer faults.
+ */
+export function cstrcmp(mem: VmMemory, a: Value | undefined, b: Value | undefined, n: number): { result: number; read: number } | null {
+  const x = new CChars(mem, a), y = new CChars(mem, b);
+  if (!x.mapped || !y.mapped) return null;
+  for (let i = 0; i < n; i++) {
+    const cx = x.at(i) & 0xff, cy = y.at(i) & 0xff;
+    const endX = x.at(i) === 0, endY = y.at(i) === 0;
+    if (cx !== cy || endX !== endY) return { result: cx - cy, read: i + 1 };
+    if (endX) return { result: 0, read: i + 1 };
+  }
+  return { result: 0, read: n };
+}

@@ -1,0 +1,117 @@
+// The library's cost model and allocator: memset, strlen, strcmp, write and printf charge
+// instructions in proportion to their work (paid over the next slices before anything else runs),
+// malloc and free stay cheap however many blocks are live, and the memory budget ends in ENOMEM.
+import { strict as assert } from 'node:assert';
+import { completeCall, type Trap } from '../../sim-core/vm';
+import { CELLS_PER_INSTRUCTION, MALLOC_COST } from '../../sim-core/vm/cost';
+import { chunkCells } from '../../sim-core/vm/memory';
+import { runToExit, start, step, type Started } from './helpers';
+
+/** Runs in slices of `slice` instructions until a system call; returns the call and the slices used. */
+function slicesTo(s: Started, slice: number): { trap: Trap; slices: number } {
+  for (let n = 1; n < 1e6; n++) {
+    const t = step(s, slice);
+    if (t.kind !== 'budget') return { trap: t, slices: n };
+  }
+  throw new Error('no trap');
+}
+
+const MB = 1 << 20;
+
+describe('vm: cost of library calls', () => {
+  it('a 1 MB memset is charged one instruction per word: ~128 slices of 1,000 before the next call', () => {
+    const s = start(`#include <stdlib.h>\n#include <string.h>\n#include <unistd.h>\nint main(void) { char *p = malloc(${MB}); memset(p, 1, ${MB}); getpid(); return p[${MB - 1}]; }`);
+    const { trap, slices } = slicesTo(s, 1000);
+    assert.equal(trap.kind === 'syscall' && trap.name, 'getpid');
+    const charged = MB / CELLS_PER_INSTRUCTION;
+    assert.ok(slices >= charged / 1000 && slices <= charged / 1000 + 2, `slices: ${slices}`);
+    completeCall(s.regs, s.mem, 3);
+    const end = runToExit(s);
+    assert.deepEqual(end.trap.kind === 'syscall' && end.trap.args, [1]);
+  });
+
+  it('strlen reads the whole string (past 4,096 characters) and is charged for it', () => {
+    const n = 300000;
+    const s = start(`#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <unistd.h>\nint main(void) { char *p = malloc(${n + 1}); memset(p, 'a', ${n}); getpid(); int k = strlen(p); getppid(); printf("%d\\n", k); return 0; }`);
+    assert.equal(slicesTo(s, 1000).trap.kind === 'syscall' && 'getpid', 'getpid');
+    completeCall(s.regs, s.mem, 3);
+    const { trap, slices } = slicesTo(s, 1000);
+    assert.equal(trap.kind === 'syscall' && trap.name, 'getppid');
+    assert.ok(slices >= n / CELLS_PER_INSTRUCTION / 1000, `strlen's slices: ${slices}`);
+    completeCall(s.regs, s.mem, 1);
+    assert.equal(runToExit(s).out, `${n}\n`);
+  });
+
+  it('strcmp is charged for the characters it compares and compares past 4,096', () => {
+    const n = 100000;
+    const s = start(`#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nint main(void) { char *a = malloc(${n + 2}); char *b = malloc(${n + 2}); memset(a, 'x', ${n}); memset(b, 'x', ${n}); b[${n - 1}] = 'y'; printf("%d %d\\n", strcmp(a, b) < 0, strncmp(a, b, ${n - 1})); return 0; }`);
+    assert.equal(runToExit(s).out, '1 0\n');
+  });
+
+  it('write sends count bytes of the buffer, not a string cut at 4,096 characters, and faults to EFAULT past the block', () => {
+    const s = start(`#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <unistd.h>\n#include <errno.h>\nint main(void) { char *p = malloc(10000); memset(p, 'z', 10000); write(1, p, 10000); int r = write(1, p, 10001); printf("|%d %d\\n", r, errno); return 0; }`);
+    const out = runToExit(s).out;
+    assert.equal(out.length, 10000 + '|-1 14\n'.length);
+    assert.ok(out === `${'z'.repeat(10000)}|-1 14\n`, out.slice(9990));
+  });
+
+  it('printf is charged for the characters it formats', () => {
+    const s = start('#include <stdio.h>\n#include <unistd.h>\nint main(void) { printf("%800000d", 7); getpid(); return 0; }');
+    const first = step(s, 1000);
+    assert.equal(first.kind === 'syscall' && first.name, 'write');
+    completeCall(s.regs, s.mem, 800000);
+    const { trap, slices } = slicesTo(s, 1000);
+    assert.equal(trap.kind === 'syscall' && trap.name, 'getpid');
+    assert.ok(slices >= 800000 / CELLS_PER_INSTRUCTION / 1000, `slices: ${slices}`);
+  });
+});
+
+describe('vm: the allocator', () => {
+  it('charges glibc\'s chunk for a block: at least 32, the request plus a header rounded to 16', () => {
+    assert.equal(chunkCells(1), 32);
+    assert.equal(chunkCells(24), 32);
+    assert.equal(chunkCells(25), 48);
+    assert.equal(chunkCells(1000), 1008);
+  });
+
+  it('gives the lowest free address again after free, in any order of frees', () => {
+    const s = start(`#include <stdio.h>\n#include <stdlib.h>\nint main(void) {
+      char *p[6]; for (int i = 0; i < 6; i++) p[i] = malloc(16);
+      free(p[4]); free(p[1]); free(p[3]);
+      char *a = malloc(8), *b = malloc(8), *c = malloc(8), *d = malloc(8);
+      printf("%d %d %d %d\\n", a == p[1], b == p[3], c == p[4], d > p[5]);
+      return 0; }`);
+    assert.equal(runToExit(s).out, '1 1 1 1\n');
+  });
+
+  it('300,000 malloc and free calls stay cheap (no scan of every block; the timeout is a hang guard)', function () {
+    this.timeout(30000);
+    const s = start(`#include <stdio.h>\n#include <stdlib.h>\nint main(void) {
+      long n = 0; char *last = 0;
+      for (int i = 0; i < 300000; i++) { char *p = malloc(16); if (p) { n++; last = p; } }
+      for (int i = 0; i < 1000; i++) { free(last); last = malloc(16); }
+      printf("%ld\\n", n); return 0; }`);
+    assert.equal(runToExit(s, {}, 1e7).out, '300000\n');
+  });
+
+  it('malloc returns NULL with ENOMEM once the memory budget is spent, and free gives the cells back', () => {
+    const s = start(`#include <stdio.h>\n#include <stdlib.h>\n#include <errno.h>\nint main(void) {
+      char *p[200]; int n = 0;
+      while (n < 200 && (p[n] = malloc(16)) != NULL) n++;
+      int e = errno;
+      free(p[0]);
+      char *q = malloc(16);
+      printf("%d %d %d\\n", n, e, q == p[0]);
+      return 0; }`);
+    const budget = { used: 0, limit: 0 };
+    s.mem.attach(budget);
+    (budget as { limit: number }).limit = budget.used + 100 * 32;
+    assert.equal(runToExit(s).out, '100 12 1\n');
+  });
+
+  it('charges malloc a constant, whatever the number of live blocks', () => {
+    const s = start('#include <stdlib.h>\n#include <unistd.h>\nint main(void) { for (int i = 0; i < 1000; i++) malloc(16); getpid(); return 0; }');
+    const { slices } = slicesTo(s, 1000);
+    assert.ok(slices >= (1000 * MALLOC_COST) / 1000 && slices < (1000 * (MALLOC_COST + 20)) / 1000, `slices: ${slices}`);
+  });
+});
