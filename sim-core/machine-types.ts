@@ -31,6 +31,11 @@ export interface BootOptions {
   stopOnEntry?: boolean;
   /** How far a step goes when step() names no granularity (default 'statement'). */
   granularity?: Granularity;
+  /**
+   * Characters the run may write in all, stdout, stderr and printk (default 64 MiB): the write
+   * that reaches it is cut there and the run ends with an 'output' stop.
+   */
+  maxOutput?: number;
 }
 
 export interface BootResult {
@@ -59,7 +64,9 @@ export type StopReason =
   | 'exited'
   | 'deadlock'
   | 'budget'
-  | 'panic';
+  | 'panic'
+  /** The run's output reached its limit (BootOptions.maxOutput): the run is over. */
+  | 'output';
 
 export interface Stop {
   reason: StopReason;
@@ -204,7 +211,7 @@ export interface KernelGlobals {
 
 /** How the run ended: once run() has returned a final stop, nothing runs again. */
 export interface ExitStatus {
-  /** True after the final stop: 'exited', 'deadlock', 'budget' or 'panic'. */
+  /** True after the final stop: 'exited', 'deadlock', 'budget', 'panic' or 'output'. */
   finished: boolean;
   /** Why it ended (set when finished). */
   reason?: StopReason;
@@ -237,7 +244,7 @@ export interface Machine {
   /**
    * Carries out the pending intent (continue when none is) for at most `budget` steps (default:
    * no limit but the run's own). Returns the stop, or reason 'yield' with the intent still
-   * pending. A stop ends the intent; the final stops ('exited', 'deadlock', 'budget', 'panic')
+   * pending. A stop ends the intent; the final stops ('exited', 'deadlock', 'budget', 'panic', 'output')
    * are returned again, with no events, by every later call.
    */
   run(budget?: number): Stop;

@@ -101,6 +101,7 @@ export class KMachine implements Machine {
       this.port, (t, budget) => this.port.runUser(t, budget),
     );
     this.port.k = this.engine.k;
+    if (opts.maxOutput !== undefined && opts.maxOutput >= 0) this.engine.outputLimit = opts.maxOutput;
     this.bps = new BreakpointTables(image, opts.file);
     this.inspector = new Inspector({
       k: this.engine.k, image, file: opts.file, host: this.port.host, machine: this,
@@ -171,6 +172,7 @@ export class KMachine implements Machine {
       case 'exited': return this.end({ reason: 'exited' });
       case 'limit': return this.end({ reason: 'budget', message: `step budget of ${this.maxSteps} steps used up (raise it with --max-steps)`, pid: this.lastPid });
       case 'panic': return this.end({ reason: 'panic', message: `Kernel panic - not syncing: ${end.message}` });
+      case 'output': return this.end({ reason: 'output', message: `output limit reached: the run wrote ${this.engine.outputLimit} characters (raise it with --max-output)`, pid: end.pid });
       case 'deadlock': {
         const names = end.sleeping.map((p) => { const t = this.k.pid_hash.get(p) as task_struct; return `${p} (${t.comm}, ${taskRow(this.k, t).stateName})`; });
         return this.end({ reason: 'deadlock', message: `deadlock: no task can run and none will be woken; sleeping: ${names.join(', ') || 'none'}` });

@@ -5,7 +5,7 @@
 import type { CallSite } from './image';
 import { SEGMENT_SPAN } from './image';
 import type { VmMemory } from './memory';
-import { format } from './printf';
+import { format, formatCounted } from './printf';
 import type { VmRegs } from './regs';
 import type { Trap, Value } from './types';
 import { Done, SIG_SETSIZE, startLibc } from './libc-calls';
@@ -36,7 +36,7 @@ export class Fault {
   constructor(readonly signal: 'SIGSEGV' | 'SIGFPE' | 'SIGILL', readonly message: string) {}
 }
 
-const EINVAL = 22, ENOMEM = 12, EFAULT = 14;
+const EINVAL = 22, ENOMEM = 12, EFAULT = 14, EOVERFLOW = 75;
 /** The largest block malloc maps: the machine's whole memory (the budget refuses it first when it is in use). */
 const MAX_BLOCK = 1 << 24;
 
@@ -65,13 +65,17 @@ function bufferText(mem: VmMemory, v: Value | undefined, n: number): string | nu
   if (typeof v !== 'number' || v === 0) return null;
   const cells = mem.cells(v, n);
   if (cells === null) return null;
+  // Character codes a chunk at a time (String.fromCharCode over an array), not a string per cell.
   let out = '';
+  const codes: number[] = [];
   for (let i = 0; i < cells.length; i++) {
     const c = cells[i];
-    if (typeof c === 'string') { out += c; break; }
-    out += String.fromCharCode(typeof c === 'number' ? c & 0xff : 0);
+    if (typeof c === 'string') { out += String.fromCharCode(...codes) + c; codes.length = 0; break; }
+    codes.push(typeof c === 'number' ? c & 0xff : 0);
+    if (codes.length === 8192) { out += String.fromCharCode(...codes); codes.length = 0; }
   }
-  return out.slice(0, n);
+  if (codes.length > 0) out += String.fromCharCode(...codes);
+  return out.length > n ? out.slice(0, n) : out;
 }
 
 /** Reads a NULL-terminated array of string pointers (argv). */
@@ -212,10 +216,14 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
     case 'exit': case '_exit': case '_Exit': return sysTrap(line, 'exit_group', [num(a[0])]);
     case 'printf': case 'fprintf': case 'dprintf': {
       const fd = site.name === 'printf' ? 1 : num(a[0]);
-      const text = site.name === 'printf' ? fmtArgs(mem, a[0], a.slice(1)) : fmtArgs(mem, a[1], a.slice(2));
-      regs.pendingRet = text.length;
-      regs.owed += cellCost(text.length);
-      return sysTrap(line, 'write', [fd, text]);
+      const [f, rest] = site.name === 'printf' ? [a[0], a.slice(1)] : [a[1], a.slice(2)];
+      // A width of 100,000,000 is legal: its characters are counted and charged, and built only up
+      // to FORMAT_LIMIT (the machine's output limit ends such a run). Past INT_MAX: EOVERFLOW.
+      const r = formatCounted(strArg(mem, f), rest, (v) => readString(mem, v));
+      regs.owed += cellCost(r.length);
+      if (r.overflow) { regs.errno = EOVERFLOW; return new Done(-1); }
+      regs.pendingRet = r.length;
+      return sysTrap(line, 'write', [fd, r.text]);
     }
     case 'puts': { const t = `${strArg(mem, a[0])}\n`; regs.pendingRet = t.length; regs.owed += cellCost(t.length); return sysTrap(line, 'write', [1, t]); }
     case 'putchar': { regs.pendingRet = num(a[0]) & 0xff; return sysTrap(line, 'write', [1, String.fromCharCode(num(a[0]) & 0xff)]); }
