@@ -36,6 +36,11 @@ export interface BootOptions {
    * that reaches it is cut there and the run ends with an 'output' stop.
    */
   maxOutput?: number;
+  /**
+   * Stop with reason 'fault' when a task's user code faults (SIGSEGV, SIGFPE, SIGILL), at the
+   * faulting line, before the signal is delivered (the debugger's exception stop; default false).
+   */
+  stopOnFault?: boolean;
 }
 
 export interface BootResult {
@@ -66,7 +71,12 @@ export type StopReason =
   | 'budget'
   | 'panic'
   /** The run's output reached its limit (BootOptions.maxOutput): the run is over. */
-  | 'output';
+  | 'output'
+  /**
+   * With BootOptions.stopOnFault: a task's user code faulted (the stop's pid, at the faulting
+   * line; `signal` names it). The signal is pending: continuing delivers it.
+   */
+  | 'fault';
 
 export interface Stop {
   reason: StopReason;
@@ -75,6 +85,8 @@ export interface Stop {
   breakpointIds?: number[];
   /** For reason 'event': the event that matched a filter. */
   event?: KEvent;
+  /** For reason 'fault': the signal the fault raises (SIGSEGV, SIGFPE, SIGILL). */
+  signal?: string;
   message?: string;
   /** Every event since the previous stop, in order. */
   events: KEvent[];
@@ -89,7 +101,8 @@ export type KEvent = { time: number; step: number } & (
   | { kind: 'fork'; parent: number; child: number; flags: number; via: ForkVia }
   | { kind: 'fork-failed'; pid: number; errno: 'EAGAIN' | 'ENOMEM' | 'EINVAL'; limit: 'pid_max' | 'RLIMIT_NPROC' | 'flags' | 'memory' }
   | { kind: 'exec'; pid: number; path: string; comm: string; oldPid?: number }
-  | { kind: 'exit'; pid: number; code: number }
+  /** `comm`: the task's name as it exits (the CLI names a task killed by a signal with it). */
+  | { kind: 'exit'; pid: number; code: number; comm?: string }
   | { kind: 'zombie'; pid: number; parent: number }
   | { kind: 'reparent'; pid: number; from: number; to: number; why: ReparentWhy }
   | { kind: 'reap'; pid: number; by: number | null; status?: number }

@@ -21,7 +21,7 @@ export function stoppedEvent(stop: Stop, threadId: number | undefined): DebugPro
 
 function dapReason(stop: Stop): string {
   switch (stop.reason) {
-    case 'event': case 'deadlock': case 'budget': case 'panic': case 'output': return 'exception';
+    case 'event': case 'deadlock': case 'budget': case 'panic': case 'output': case 'fault': return 'exception';
     default: return stop.reason;
   }
 }
@@ -29,6 +29,8 @@ function dapReason(stop: Stop): string {
 function stopText(stop: Stop): string | undefined {
   if (stop.reason === 'event' && stop.event) return eventSummary(stop.event);
   if (stop.reason === 'deadlock' || stop.reason === 'budget' || stop.reason === 'panic' || stop.reason === 'output') return stop.message ?? stop.reason;
+  // A fault: the description names the signal ("pid 3 (main) received SIGSEGV, Segmentation fault: ...").
+  if (stop.reason === 'fault') return stop.message ?? stop.signal ?? 'fault';
   return undefined;
 }
 

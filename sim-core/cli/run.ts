@@ -81,6 +81,33 @@ export function traceLine(e: KEvent): string {
   return `${dmesgStamp(e.time / 1e9)} ${e.kind.padEnd(11)} ${eventSummary(e)}\n`;
 }
 
+/**
+ * The tasks a signal killed that they did not get from another task: a fault's signal (SIGSEGV,
+ * SIGFPE, SIGILL), one the kernel sent (SIGALRM) or one a task sent itself (abort, raise). Each is
+ * reported as a shell reports a dead job, on stderr: `main (pid 3) killed by SIGSEGV`. A signal
+ * another task sent (kill(pid, SIGKILL)) is the scenario's own doing and is not reported.
+ */
+export class FatalSignals {
+  /** pid -> the fatal signal it received from the kernel or itself, until its exit event. */
+  private readonly pending = new Map<number, { sig: number; name: string }>();
+
+  /** Looks at one event; returns the line to print when a task died of such a signal. */
+  see(e: KEvent): string | null {
+    if (e.kind === 'signal') {
+      if ((e.action === 'terminate' || e.action === 'core') && (e.from === 0 || e.from === e.to) && !this.pending.has(e.to)) {
+        this.pending.set(e.to, { sig: e.sig, name: e.name });
+      }
+      return null;
+    }
+    if (e.kind !== 'exit') return null;
+    const p = this.pending.get(e.pid);
+    if (p === undefined) return null;
+    this.pending.delete(e.pid);
+    if ((e.code & 0x7f) !== p.sig) return null;
+    return `${e.comm ?? 'task'} (pid ${e.pid}) killed by ${p.name}${e.code & 0x80 ? ' (core dumped)' : ''}\n`;
+  }
+}
+
 function endMessage(file: string, stop: Stop): string {
   switch (stop.reason) {
     case 'deadlock': return `kproc run: ${file}: ${stop.message ?? 'deadlock'}\n`;
@@ -108,6 +135,7 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   const out = (t: string): void => { progress.clear(); io.out(t); };
   const err = (t: string): void => { progress.clear(); io.err(t); };
   const all: KEvent[] = [];
+  const killed = new FatalSignals();
   let stdout = '', stderr = '';
   let stop: Stop;
   for (;;) {
@@ -116,6 +144,8 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
       if (parsed.json) { all.push(e); if (e.kind === 'output') { if (e.fd === 2) stderr += e.text; else stdout += e.text; } continue; }
       if (e.kind === 'output') { if (e.fd === 2) err(e.text); else out(e.text); }
       else if (parsed.trace) out(traceLine(e));
+      const line = killed.see(e);
+      if (line !== null) err(line);
     }
     if (stop.reason !== 'yield') break;
     progress.tick(() => { const g = machine.globals(); return { steps: g.steps, clock: g.clock, tasks: g.nr_threads }; });

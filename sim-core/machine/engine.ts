@@ -72,7 +72,9 @@ export type EngineEnd =
   | { reason: 'panic'; message: string }
   | { reason: 'deadlock'; sleeping: number[] }
   /** The run's output reached its limit (outputLimit): the write that passed it was cut there. */
-  | { reason: 'output'; pid: number };
+  | { reason: 'output'; pid: number }
+  /** With faultStops: a task's user code faulted; the signal is pending, not yet delivered. */
+  | { reason: 'fault'; pid: number; signal: string; message: string; line: number };
 
 const SLICE_END: EngineEnd = { reason: 'slice' };
 const CHECK_STOP: EngineEnd = { reason: 'stop' };
@@ -91,6 +93,15 @@ export class Engine {
   private outputSinceRun = 0;
   /** The task whose write reached the limit (0: not reached). */
   private outputFullPid = 0;
+  /**
+   * Stop after the tick in which a task's user code faults (the debugger's exception stop): the
+   * fault's signal is queued and is delivered when the task next runs, so a continue lets the
+   * task take it (and die of it) and the same fault never stops twice.
+   */
+  faultStops = false;
+  private faulted: Extract<EngineEnd, { reason: 'fault' }> | null = null;
+  /** The task a CPU is running a step of (null between steps): whom an internal error concerns. */
+  current: task_struct | null = null;
 
   constructor(config: KernelConfig, port: UserPort, private runUser: RunUser) {
     this.k = new Kernel(config, port);
@@ -182,6 +193,7 @@ export class Engine {
       if (cpu === this.suspendedCpu) {
         this.suspendedCpu = -1;
         t = this.ran[cpu] as task_struct;
+        this.current = t;
         if (this.suspendedKernel) {
           // The step the batch stopped before is a step point of its own.
           k.steps++;
@@ -194,9 +206,11 @@ export class Engine {
         if (!t || rq.need_resched || !t.se.on_rq) t = rq.pick_next();
         this.ran[cpu] = t;
         if (!t) continue;
+        this.current = t;
         done = this.stepTask(t, cpu);
       }
       ran = true;
+      this.current = null;
       if (!done) { this.suspendedCpu = cpu; this.suspendedRan = ran; return ran; }
       rq.update_curr(C.NS_PER_STEP);
       if (rq.should_preempt() && t.stack.length <= Math.max(0, t.vm_base)) rq.need_resched = true;
@@ -331,6 +345,9 @@ export class Engine {
       if (trap === BUDGET) return true;
       if (trap.kind !== 'statement' && trap.kind !== 'call') {
         this.handleTrap(t, trap);
+        if (trap.kind === 'fault' && this.faultStops && this.faulted === null) {
+          this.faulted = { reason: 'fault', pid: t.pid, signal: trap.signal, message: trap.message, line: trap.line };
+        }
         return this.enterKernel(t, cpu);
       }
       left -= STMT_COST;
@@ -426,6 +443,8 @@ export class Engine {
     this.outputSinceRun = 0;
     while (this.budget > 0) {
       if (this.outputFullPid !== 0) return { reason: 'output', pid: this.outputFullPid };
+      // A fault held back by a check's stop in the same tick.
+      if (this.faulted !== null && this.suspendedCpu < 0) return this.takeFault();
       if (this.suspendedCpu < 0) {
         if (k.panicked !== null) return { reason: 'panic', message: k.panicked };
         if (this.finished()) return EXITED;
@@ -436,6 +455,8 @@ export class Engine {
       // The output limit ends the run at the write that reached it.
       if (this.outputFullPid !== 0) return { reason: 'output', pid: this.outputFullPid };
       if (this.checkStopped) { this.checkStopped = false; return CHECK_STOP; }
+      // A fault stops after its tick (a check that stopped in the same tick goes first).
+      if (this.faulted !== null && this.suspendedCpu < 0) return this.takeFault();
       // A batch of kernel steps that used up the slice: the tick resumes on the next call.
       if (this.suspendedCpu >= 0) break;
       if (checks !== null && this.afterTick(checks)) return CHECK_STOP;
@@ -444,6 +465,12 @@ export class Engine {
       if (this.outputSinceRun >= OUTPUT_FLUSH) break;
     }
     return SLICE_END;
+  }
+
+  private takeFault(): EngineEnd {
+    const f = this.faulted as Extract<EngineEnd, { reason: 'fault' }>;
+    this.faulted = null;
+    return f;
   }
 
   /** The checks after a whole tick: each CPU's task at its next kernel step, then the tick's changes. */
