@@ -44,11 +44,20 @@ export class CChars {
 
 /** strlen: the characters before the end of the string, or -1 when the pointer faults. */
 export function cstrlen(mem: VmMemory, v: Value | undefined): number {
-  const c = new CChars(mem, v);
-  if (!c.mapped) return -1;
-  let i = 0;
-  while (c.at(i) !== 0) i++;
-  return i;
+  if (typeof v === 'string') return v.length;
+  if (typeof v !== 'number' || !(v > 0) || v !== Math.floor(v)) return -1;
+  const s = Math.floor(v / SEGMENT_SPAN);
+  const seg = mem.segs[s];
+  const off = v - s * SEGMENT_SPAN;
+  if (!seg || off >= seg.length || (s === 0 && off < GLOBAL_BASE)) return -1;
+  // Straight over the cells (CChars.at's rules: 0 ends it, a literal cell adds its characters).
+  const n = seg.length;
+  for (let i = off; i < n; i++) {
+    const c = seg[i];
+    if (typeof c === 'number') { if (c === 0) return i - off; continue; }
+    return typeof c === 'string' ? i - off + c.length : i - off;
+  }
+  return n - off;
 }
 
 /**

@@ -1,11 +1,14 @@
 // Runaway library work ends at the step budget: a loop of 1 MB memsets or of strlen over a 1 MB
-// string is charged per word, so a budget of steps is a bound on work; a malloc loop ends in
+// string is charged per 4 bytes, so a budget of steps is a bound on work; a malloc loop ends in
 // ENOMEM at the memory budget, and fork then fails with ENOMEM too. (Timeouts are hang guards.)
 import { strict as assert } from 'node:assert';
 import type { KEvent } from '../../sim-core/machine-types';
+import { CELLS_PER_INSTRUCTION } from '../../sim-core/vm/cost';
 import { bootSource, runUntil } from './helpers';
 
 const MB = 1 << 20;
+/** Calls of 1 MB work that 20,000 steps of 1,000 instructions pay for. */
+const ROUNDS = (20000 * 1000) / (MB / CELLS_PER_INSTRUCTION);
 
 function runAll(source: string, maxSteps: number): { reason: string; events: KEvent[]; out: string } {
   const m = bootSource(source, maxSteps);
@@ -18,13 +21,12 @@ function runAll(source: string, maxSteps: number): { reason: string; events: KEv
 describe('machine: runaway library work is bounded by the budgets', function () {
   this.timeout(60000);
 
-  it('a loop of 1 MB memsets ends at the step budget after about budget * 8,000 bytes', () => {
+  it('a loop of 1 MB memsets ends at the step budget after about budget * 4,000 bytes', () => {
     const src = `#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nint main(void)\n{\n    char *p = malloc(${MB});\n    for (int i = 0; ; i++) {\n        memset(p, 0, ${MB});\n        printf("%d\\n", i);\n    }\n    return 0;\n}\n`;
     const r = runAll(src, 20000);
     assert.equal(r.reason, 'budget');
     const rounds = r.out.split('\n').length - 1;
-    // 20,000 steps of 1,000 instructions, 131,072 instructions per memset: at most ~153 rounds.
-    assert.ok(rounds > 100 && rounds <= 160, `rounds: ${rounds}`);
+    assert.ok(rounds > ROUNDS * 0.8 && rounds <= ROUNDS + 2, `rounds: ${rounds}`);
   });
 
   it('a loop of strlen over a 1 MB string ends at the step budget', () => {
@@ -32,7 +34,7 @@ describe('machine: runaway library work is bounded by the budgets', function () 
     const r = runAll(src, 20000);
     assert.equal(r.reason, 'budget');
     const lines = r.out.split('\n').filter((l) => l !== '');
-    assert.ok(lines.length > 100 && lines.length <= 160, `lines: ${lines.length}`);
+    assert.ok(lines.length > ROUNDS * 0.8 && lines.length <= ROUNDS + 2, `lines: ${lines.length}`);
     assert.ok(lines.every((l) => l === String(MB)));
   });
 

@@ -19,7 +19,7 @@ function slicesTo(s: Started, slice: number): { trap: Trap; slices: number } {
 const MB = 1 << 20;
 
 describe('vm: cost of library calls', () => {
-  it('a 1 MB memset is charged one instruction per word: ~128 slices of 1,000 before the next call', () => {
+  it('a 1 MB memset is charged one instruction per 4 bytes: ~262 slices of 1,000 before the next call', () => {
     const s = start(`#include <stdlib.h>\n#include <string.h>\n#include <unistd.h>\nint main(void) { char *p = malloc(${MB}); memset(p, 1, ${MB}); getpid(); return p[${MB - 1}]; }`);
     const { trap, slices } = slicesTo(s, 1000);
     assert.equal(trap.kind === 'syscall' && trap.name, 'getpid');
