@@ -70,6 +70,11 @@ export class VmMemory implements UserMemory {
   readonly growable: boolean[];
   /** Unmapped segment numbers below segs.length, a min-heap (map takes the lowest). */
   private holes: number[];
+  /**
+   * Cells clone() copied out of this memory (fork's dup_mm) that no thread has paid for yet: the
+   * next thread of this address space to run user code owes the copy (cost.ts).
+   */
+  copied = 0;
 
   constructor(globals: Value[], segs?: Array<Value[] | null>, growable?: boolean[], holes?: number[]) {
     this.segs = segs ?? [cellArray(globals)];
@@ -217,6 +222,7 @@ export class VmMemory implements UserMemory {
       segs[i] = s ? s.slice() : null;
     }
     const copy = new VmMemory(segs[0] as Value[], segs, this.growable.slice(), this.holes.slice());
+    for (const seg of segs) if (seg) this.copied += seg.length;
     // The copy's cells were charged above, to this memory: they move to the copy.
     if (this.budget !== null) {
       this.charged -= n;
