@@ -75,3 +75,33 @@ export function cstrcmp(mem: VmMemory, a: Value | undefined, b: Value | undefine
   }
   return { result: 0, read: n };
 }
+
+/**
+ * The C string at v as text, at most `max` characters: a literal cell, or character cells up to
+ * a 0 cell (a cell holding a literal adds the literal), built a chunk at a time. '' when v is
+ * not mapped (as a read of nothing), null for NULL.
+ */
+export function cstring(mem: VmMemory, v: Value | undefined, max: number): string | null {
+  if (typeof v === 'string') return v.length > max ? v.slice(0, max) : v;
+  if (typeof v !== 'number' || v === 0) return null;
+  if (!(v > 0) || v !== Math.floor(v)) return '';
+  const s = Math.floor(v / SEGMENT_SPAN);
+  const seg = mem.segs[s];
+  const off = v - s * SEGMENT_SPAN;
+  if (!seg || (s === 0 && off < GLOBAL_BASE)) return '';
+  let out = '';
+  const codes: number[] = [];
+  const end = Math.min(seg.length, off + max);
+  for (let i = off; i < end; i++) {
+    const c = seg[i];
+    if (typeof c === 'number' && c !== 0) {
+      codes.push(c & 0xff);
+      if (codes.length === 8192) { out += String.fromCharCode(...codes); codes.length = 0; }
+      continue;
+    }
+    if (typeof c === 'string') { out += String.fromCharCode(...codes) + c; codes.length = 0; }
+    break;
+  }
+  if (codes.length > 0) out += String.fromCharCode(...codes);
+  return out.length > max ? out.slice(0, max) : out;
+}

@@ -10,7 +10,7 @@ import type { VmRegs } from './regs';
 import type { Trap, Value } from './types';
 import { Done, SIG_SETSIZE, startLibc } from './libc-calls';
 import { cellCost, FREE_COST, MALLOC_COST } from './cost';
-import { cstrcmp, cstrlen } from './cstring';
+import { cstrcmp, cstring, cstrlen } from './cstring';
 
 export { Done };
 
@@ -40,18 +40,12 @@ const EINVAL = 22, ENOMEM = 12, EFAULT = 14, EOVERFLOW = 75;
 /** The largest block malloc maps: the machine's whole memory (the budget refuses it first when it is in use). */
 const MAX_BLOCK = 1 << 24;
 
+/** The longest C string the library reads as one argument (printf's %s, puts, a path): 256 MiB. */
+const MAX_STRING = 1 << 28;
+
 /** Reads a C string argument: a literal cell, or NUL-terminated character cells; null for NULL. */
 export function readString(mem: VmMemory, v: Value | undefined): string | null {
-  if (typeof v === 'string') return v;
-  if (typeof v !== 'number' || v === 0) return null;
-  let s = '';
-  for (let a = v; s.length < 4096; a++) {
-    const c = mem.load(a);
-    if (typeof c === 'string') return s + c;
-    if (typeof c !== 'number' || c === 0) break;
-    s += String.fromCharCode(c & 0xff);
-  }
-  return s;
+  return cstring(mem, v, MAX_STRING);
 }
 
 /**
@@ -245,7 +239,9 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       // execle's envp follows the NULL.
       const end = a.indexOf(0, 1);
       const list = a.slice(1, end < 0 ? a.length : end);
-      const block = mem.newBlock(list.length + 1) * SEGMENT_SPAN;
+      const seg = mem.newBlock(list.length + 1);
+      if (seg < 0) { regs.errno = ENOMEM; return new Done(-1); }
+      const block = seg * SEGMENT_SPAN;
       list.forEach((v, i) => mem.store(block + i, typeof v === 'string' ? v : strArg(mem, v)));
       const envp = site.name === 'execle' && end >= 0 ? num(a[end + 1]) : 0;
       const path = strArg(mem, a[0]);

@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { completeCall, type Trap } from '../../sim-core/vm';
 import { CELLS_PER_INSTRUCTION, MALLOC_COST } from '../../sim-core/vm/cost';
 import { chunkCells } from '../../sim-core/vm/memory';
+import { formatCounted } from '../../sim-core/vm/printf';
 import { runToExit, start, step, type Started } from './helpers';
 
 /** Runs in slices of `slice` instructions until a system call; returns the call and the slices used. */
@@ -55,6 +56,17 @@ describe('vm: cost of library calls', () => {
     assert.ok(out === `${'z'.repeat(10000)}|-1 14\n`, out.slice(9990));
   });
 
+  it('printf\'s %s and puts print a string of 10,000 characters whole (no 4,096 cut)', () => {
+    const s = start('#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nint main(void) { char *p = malloc(10001); memset(p, \'q\', 10000); puts(p); printf("[%s]\\n", p); return 0; }');
+    const out = runToExit(s).out;
+    assert.ok(out === `${'q'.repeat(10000)}\n[${'q'.repeat(10000)}]\n`, `${out.length} characters`);
+  });
+
+  it('printf fails with EOVERFLOW for a width past INT_MAX and writes nothing', () => {
+    const s = start('#include <stdio.h>\n#include <errno.h>\nint main(void) { int r = printf("%3000000000d", 1); printf("%d %d\\n", r, errno); return 0; }');
+    assert.equal(runToExit(s).out, '-1 75\n');
+  });
+
   it('printf is charged for the characters it formats', () => {
     const s = start('#include <stdio.h>\n#include <unistd.h>\nint main(void) { printf("%800000d", 7); getpid(); return 0; }');
     const first = step(s, 1000);
@@ -63,6 +75,19 @@ describe('vm: cost of library calls', () => {
     const { trap, slices } = slicesTo(s, 1000);
     assert.equal(trap.kind === 'syscall' && trap.name, 'getpid');
     assert.ok(slices >= 800000 / CELLS_PER_INSTRUCTION / 1000, `slices: ${slices}`);
+  });
+});
+
+describe('vm: printf\'s bounded formatting', () => {
+  it('counts a huge width or precision without building past its limit', () => {
+    const none = () => null;
+    const w = formatCounted('a%100000000db', [7], none, 10);
+    assert.deepEqual(w, { text: 'a         ', length: 100000002, overflow: false });
+    const p = formatCounted('%-.50000000x|', [255], none, 4);
+    assert.deepEqual(p, { text: '0000', length: 50000001, overflow: false });
+    assert.equal(formatCounted('%#.5x %#x %05d|%-4d|', [0x1a, 0, -42, 7], none).text, '0x0001a 0 -0042|7   |');
+    assert.equal(formatCounted('%2147483648d', [1], none).overflow, true);
+    assert.equal(formatCounted('%1073741824d%1073741824d', [1, 2], none, 0).overflow, true);
   });
 });
 
