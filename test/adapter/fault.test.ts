@@ -4,7 +4,9 @@
 import * as assert from 'node:assert/strict';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { launch, scenarioFile, stdioClient } from './harness';
+import { boot, KMachine } from '../../sim-core/machine';
+import type { BootOptions } from '../../sim-core/machine-types';
+import { inlineClient, launch, scenarioFile, stdioClient } from './harness';
 
 const SOURCE = [
   '#include <stdio.h>', //           1
@@ -53,5 +55,39 @@ describe('debug adapter over stdio: fault stops', function () {
     assert.equal((await exited).body.exitCode, 0);
     assert.ok(await out);
     assert.equal(again, false, 'stopped again after the fault');
+  });
+});
+
+describe('debug adapter: an internal error while a task runs', function () {
+  this.timeout(30_000);
+
+  it('stops naming that task (not pid 1), and the next continue ends the session', async () => {
+    // A machine whose fork gives the child registers the VM cannot run: it throws a TypeError
+    // when the child (pid 4) first runs its code.
+    const broken = (opts: BootOptions) => {
+      const r = boot(opts);
+      const port = (r.machine as KMachine).engine.k.user as unknown as { copyRegs(p: unknown): { fn: number } | null };
+      const copy = port.copyRegs.bind(port);
+      port.copyRegs = (p: unknown) => { const regs = copy(p); if (regs) regs.fn = 9999; return regs; };
+      return r;
+    };
+    const ad = await inlineClient(broken);
+    try {
+      const dc = ad.client;
+      const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+      await launch(dc, { program: scenarioFile('broken.kproc', SOURCE) });
+      const ev = await stopped;
+      assert.equal(ev.body.reason, 'exception');
+      assert.equal(ev.body.threadId, 4);
+      assert.match(JSON.stringify(ev.body), /internal error in the simulator while pid 4/);
+      let again = false;
+      dc.on('stopped', () => { again = true; });
+      const exited = dc.waitForEvent('exited');
+      await dc.continueRequest({ threadId: 4 });
+      await exited;
+      assert.equal(again, false);
+    } finally {
+      await ad.close();
+    }
   });
 });
