@@ -117,7 +117,7 @@ export class KMachine implements Machine {
       this.port, (t, budget) => this.port.runUser(t, budget),
     );
     this.port.k = this.engine.k;
-    if (opts.maxOutput !== undefined && opts.maxOutput >= 0) this.engine.outputLimit = opts.maxOutput;
+    if (opts.maxOutput !== undefined && opts.maxOutput >= 0) this.engine.output.limit = opts.maxOutput;
     this.engine.faultStops = opts.stopOnFault === true;
     this.bps = new BreakpointTables(image, opts.file);
     this.inspector = new Inspector({
@@ -210,7 +210,7 @@ export class KMachine implements Machine {
         const text = FAULT_TEXT[end.signal] ?? end.signal;
         return this.finish({ reason: 'fault', pid: end.pid, signal: end.signal, message: `pid ${end.pid} (${t?.comm ?? '?'}) received ${end.signal}, ${text}: ${end.message}` });
       }
-      case 'output': return this.end({ reason: 'output', message: `output limit reached: the run wrote ${this.engine.outputLimit} characters (raise it with --max-output)`, pid: end.pid });
+      case 'output': return this.end({ reason: 'output', message: `output limit reached: the run wrote ${this.engine.output.limit} characters (raise it with --max-output)`, pid: end.pid });
       case 'deadlock': {
         const names = end.sleeping.map((p) => { const t = this.k.pid_hash.get(p) as task_struct; return `${p} (${t.comm}, ${taskRow(this.k, t).stateName})`; });
         return this.end({ reason: 'deadlock', message: `deadlock: no task can run and none will be woken; sleeping: ${names.join(', ') || 'none'}` });

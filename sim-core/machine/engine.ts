@@ -14,6 +14,7 @@ import type { UserPort } from '../kernel/uport';
 import { BUDGET } from '../vm/run';
 import type { Trap, UserMemory, UserRegs, Value } from '../vm/types';
 import { nop, ret0, retCallee } from '../kernel/frame';
+import { OutputMeter } from './output';
 
 /** VM instructions a task runs in one step before the step ends (a timer tick's worth). */
 const USER_BUDGET = 1000;
@@ -25,14 +26,6 @@ const STMT_COST = 4;
  * path is one tick; a long kernel loop still gives the other CPUs and the timers their turn.
  */
 const KERNEL_BATCH = 64;
-/**
- * Characters of output (write, printk) after which run() hands out what it has, even before its
- * slice of steps is used: the caller (the CLI, the debugger) writes it on, so output is streamed
- * and never held in more than about this much plus one write.
- */
-export const OUTPUT_FLUSH = 1 << 20;
-/** The default limit on what one run may write (stdout, stderr and printk together): 64 MiB. */
-export const DEFAULT_MAX_OUTPUT = 1 << 26;
 
 /** Runs user code of a task until its next trap. */
 export type RunUser = (t: task_struct, budget: number) => Trap;
@@ -71,7 +64,7 @@ export type EngineEnd =
   | { reason: 'limit' }
   | { reason: 'panic'; message: string }
   | { reason: 'deadlock'; sleeping: number[] }
-  /** The run's output reached its limit (outputLimit): the write that passed it was cut there. */
+  /** The run's output reached its limit (output.limit): the write that passed it was cut there. */
   | { reason: 'output'; pid: number }
   /** With faultStops: a task's user code faulted; the signal is pending, not yet delivered. */
   | { reason: 'fault'; pid: number; signal: string; message: string; line: number };
@@ -86,13 +79,8 @@ export class Engine {
   readonly user: user_struct;
   /** The trap each task is inside, for restarting an interrupted call. */
   private pendingTrap = new Map<task_struct, { name: string; args: Value[] }>();
-  /** Characters the run may write in all (write and printk); past it the run ends. */
-  outputLimit = DEFAULT_MAX_OUTPUT;
-  /** Characters written so far, and since run() last handed events out. */
-  outputTotal = 0;
-  private outputSinceRun = 0;
-  /** The task whose write reached the limit (0: not reached). */
-  private outputFullPid = 0;
+  /** What tasks write (write, printk): streamed out by run() and bounded by its limit. */
+  readonly output = new OutputMeter();
   /**
    * Stop after the tick in which a task's user code faults (the debugger's exception stop): the
    * fault's signal is queued and is delivered when the task next runs, so a continue lets the
@@ -379,14 +367,14 @@ export class Engine {
     t.in_syscall = name;
     if (name === 'write') {
       const fd = args.length > 1 && typeof args[0] === 'number' ? args[0] : 1;
-      const text = this.outputRoom(t, k.user.readString(t, args[args.length - 1] ?? ''));
+      const text = this.output.pass(t.pid, k.user.readString(t, args[args.length - 1] ?? ''));
       k.write(t, fd, text);
       // write returns the bytes written (printf's own count replaces it, see pendingRet).
       k.user.syscallReturn(t, text.length);
       return;
     }
     if (name === 'printk') {
-      k.printk(t, this.outputRoom(t, k.user.readString(t, args[0] ?? '')));
+      k.printk(t, this.output.pass(t.pid, k.user.readString(t, args[0] ?? '')));
       k.user.syscallReturn(t, 0);
       return;
     }
@@ -394,19 +382,6 @@ export class Engine {
     if (e === null) { k.returnToUser(t, -C.ENOSYS); return; }
     if (typeof e === 'number') { k.returnToUser(t, e); return; }
     k.call(t, e.fn, e.locals);
-  }
-
-  /** What of `text` the output limit lets through; the write that reaches it ends the run. */
-  private outputRoom(t: task_struct, text: string): string {
-    const room = Math.max(0, this.outputLimit - this.outputTotal);
-    let out = text;
-    if (out.length > 0 && out.length >= room) {
-      out = out.slice(0, room);
-      if (this.outputFullPid === 0) this.outputFullPid = t.pid;
-    }
-    this.outputTotal += out.length;
-    this.outputSinceRun += out.length;
-    return out;
   }
 
   /**
@@ -440,9 +415,10 @@ export class Engine {
     // The slice counts step points: a tick, and each further kernel step a tick runs. It never
     // reaches past the limit, so a batch of kernel steps stops there too.
     this.budget = Math.max(1, Math.min(slice, limit - k.steps));
-    this.outputSinceRun = 0;
+    const out = this.output;
+    out.sinceRun = 0;
     while (this.budget > 0) {
-      if (this.outputFullPid !== 0) return { reason: 'output', pid: this.outputFullPid };
+      if (out.fullPid !== 0) return { reason: 'output', pid: out.fullPid };
       // A fault held back by a check's stop in the same tick.
       if (this.faulted !== null && this.suspendedCpu < 0) return this.takeFault();
       if (this.suspendedCpu < 0) {
@@ -453,7 +429,7 @@ export class Engine {
       this.budget--;
       this.tick();
       // The output limit ends the run at the write that reached it.
-      if (this.outputFullPid !== 0) return { reason: 'output', pid: this.outputFullPid };
+      if (out.fullPid !== 0) return { reason: 'output', pid: out.fullPid };
       if (this.checkStopped) { this.checkStopped = false; return CHECK_STOP; }
       // A fault stops after its tick (a check that stopped in the same tick goes first).
       if (this.faulted !== null && this.suspendedCpu < 0) return this.takeFault();
@@ -462,7 +438,7 @@ export class Engine {
       if (checks !== null && this.afterTick(checks)) return CHECK_STOP;
       if (!this.anyRunnable() && k.panicked === null && !this.finished()) return { reason: 'deadlock', sleeping: this.deadlock() };
       // Enough output for the caller to write on: hand it out now.
-      if (this.outputSinceRun >= OUTPUT_FLUSH) break;
+      if (out.flushDue()) break;
     }
     return SLICE_END;
   }

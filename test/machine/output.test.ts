@@ -2,7 +2,7 @@
 // characters are waiting (whatever its slice), and the run's output limit ends it with an
 // 'output' stop at exactly the limit. (Timeouts are hang guards.)
 import { strict as assert } from 'node:assert';
-import { OUTPUT_FLUSH } from '../../sim-core/machine/engine';
+import { OUTPUT_FLUSH } from '../../sim-core/machine/output';
 import { bootSource } from './helpers';
 
 const WRITE_LOOP = '#include <stdlib.h>\n#include <string.h>\n#include <unistd.h>\nint main(void)\n{\n    char *p = malloc(1048576);\n    memset(p, \'x\', 1048576);\n    for (;;)\n        write(1, p, 1048576);\n    return 0;\n}\n';
