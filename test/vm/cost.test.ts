@@ -4,7 +4,8 @@
 import { strict as assert } from 'node:assert';
 import { completeCall, type Trap } from '../../sim-core/vm';
 import { CELLS_PER_INSTRUCTION, MALLOC_COST } from '../../sim-core/vm/cost';
-import { chunkCells } from '../../sim-core/vm/memory';
+import { cellArray, chunkCells, VmMemory } from '../../sim-core/vm/memory';
+import { SEGMENT_SPAN } from '../../sim-core/vm/image';
 import { formatCounted } from '../../sim-core/vm/printf';
 import { runToExit, start, step, type Started } from './helpers';
 
@@ -132,6 +133,33 @@ describe('vm: the allocator', () => {
     s.mem.attach(budget);
     (budget as { limit: number }).limit = budget.used + 100 * 32;
     assert.equal(runToExit(s).out, '100 12 1\n');
+  });
+
+  it('maps the lowest free segment, as a linear search would, over random mallocs and frees (and in a fork\'s copy)', () => {
+    let seed = 7;
+    const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const mem = new VmMemory(cellArray([0]));
+    const live: number[] = [];
+    const lowestFree = (m: VmMemory): number => { let s = 1; while (s < m.segs.length && m.segs[s] !== null) s++; return s; };
+    let copy: VmMemory | null = null;
+    for (let i = 0; i < 5000; i++) {
+      if (live.length > 0 && rand(3) === 0) {
+        const k = rand(live.length);
+        assert.ok(mem.freeBlock(live[k] * SEGMENT_SPAN));
+        live.splice(k, 1);
+      } else {
+        const want = lowestFree(mem);
+        const got = mem.newBlock(1 + rand(40));
+        assert.equal(got, want, `allocation ${i}`);
+        live.push(got);
+      }
+      if (i === 2500) copy = mem.clone();
+    }
+    const c = copy as VmMemory;
+    for (let i = 0; i < 200; i++) {
+      const want = lowestFree(c);
+      assert.equal(c.newBlock(4), want, `copy's allocation ${i}`);
+    }
   });
 
   it('charges malloc a constant, whatever the number of live blocks', () => {
