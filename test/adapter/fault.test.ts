@@ -91,3 +91,21 @@ describe('debug adapter: an internal error while a task runs', function () {
     }
   });
 });
+
+describe('debug adapter over stdio: runaway library work', function () {
+  this.timeout(30_000);
+  let dc: DebugClient;
+
+  beforeEach(async () => { dc = stdioClient(); await dc.start(); });
+  afterEach(() => dc.stop());
+
+  it('answers pause during a loop of 1 MB memsets (the work is charged step by step)', async () => {
+    const file = scenarioFile('memset.kproc', '#include <stdlib.h>\n#include <string.h>\nint main(void)\n{\n    char *p = malloc(1048576);\n    for (;;)\n        memset(p, 0, 1048576);\n    return 0;\n}\n');
+    await launch(dc, { program: file, maxSteps: 100000000 });
+    const stopped = dc.waitForEvent('stopped', 20_000) as Promise<DebugProtocol.StoppedEvent>;
+    await dc.pauseRequest({ threadId: 0 });
+    const ev = await stopped;
+    assert.equal(ev.body.reason, 'pause');
+    assert.equal(ev.body.threadId, 3);
+  });
+});
