@@ -37,7 +37,7 @@ try {
     const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
     const seconds = (performance.now() - t0) / 1000;
     const rss = /kproc-bench-maxrss (\d+)/.exec(r.stderr ?? '');
-    const said = (r.stderr ?? '').split('\n').filter((l) => l.startsWith('kproc')).map((l) => l.replace(/^kproc run: [^:]*: /, '')).join('; ');
+    const said = (r.stderr ?? '').split('\n').filter((l) => l.startsWith('kproc run')).map((l) => l.replace(/^kproc run: [^:]*: /, '')).join('; ');
     const mb = rss ? `${(Number(rss[1]) / 1024).toFixed(0)} MB` : '?';
     console.log(`  ${name.padEnd(30)} ${seconds.toFixed(1).padStart(6)} s  exit ${String(r.status ?? r.signal).padStart(3)}  peak RSS ${mb.padStart(7)}  ${said}`);
   }

@@ -50,6 +50,11 @@ export function cstrlen(mem: VmMemory, v: Value | undefined): number {
   const seg = mem.segs[s];
   const off = v - s * SEGMENT_SPAN;
   if (!seg || off >= seg.length || (s === 0 && off < GLOBAL_BASE)) return -1;
+  // A heap block of numbers only: the first 0 cell, found natively.
+  if (mem.numbersOnly(s)) {
+    const z = seg.indexOf(0, off);
+    return (z < 0 ? seg.length : z) - off;
+  }
   // Straight over the cells (CChars.at's rules: 0 ends it, a literal cell adds its characters).
   const n = seg.length;
   for (let i = off; i < n; i++) {

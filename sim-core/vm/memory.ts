@@ -71,6 +71,12 @@ export class VmMemory implements UserMemory {
   /** Unmapped segment numbers below segs.length, a min-heap (map takes the lowest). */
   private holes: number[];
   /**
+   * Heap blocks (fixed segments) that may hold a cell other than a number (a string literal, a
+   * handle): every write to a heap block goes through store(), which notes them. strlen scans
+   * the others natively (indexOf) instead of cell by cell.
+   */
+  private mixed = new Set<number>();
+  /**
    * Cells clone() copied out of this memory (fork's dup_mm) that no thread has paid for yet: the
    * next thread of this address space to run user code owes the copy (cost.ts).
    */
@@ -140,8 +146,14 @@ export class VmMemory implements UserMemory {
     if (off >= seg.length) {
       if (!this.growable[s] || off >= STACK_LIMIT || !this.grow(seg, off + 1)) return false;
     }
+    if (typeof value !== 'number' && s !== 0 && !this.growable[s]) this.mixed.add(s);
     seg[off] = value;
     return true;
+  }
+
+  /** True when segment s is a heap block holding numbers only (see `mixed`). */
+  numbersOnly(s: number): boolean {
+    return s !== 0 && this.growable[s] === false && !this.mixed.has(s);
   }
 
   /**
@@ -176,6 +188,7 @@ export class VmMemory implements UserMemory {
       this.charged -= c;
     }
     this.segs[s] = null;
+    this.mixed.delete(s);
     heapPush(this.holes, s);
   }
 
@@ -222,6 +235,7 @@ export class VmMemory implements UserMemory {
       segs[i] = s ? s.slice() : null;
     }
     const copy = new VmMemory(segs[0] as Value[], segs, this.growable.slice(), this.holes.slice());
+    copy.mixed = new Set(this.mixed);
     for (const seg of segs) if (seg) this.copied += seg.length;
     // The copy's cells were charged above, to this memory: they move to the copy.
     if (this.budget !== null) {

@@ -44,6 +44,11 @@ describe('vm: cost of library calls', () => {
     assert.equal(runToExit(s).out, `${n}\n`);
   });
 
+  it('strlen stops at a 0 cell or a literal cell in a heap block, and reads the literal\'s characters', () => {
+    const s = start('#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nint main(void) { char *p = malloc(64); memset(p, \'a\', 10); char **q = (char **)(p + 10); printf("%d ", (int)strlen(p)); *q = "xyz"; printf("%d %d\\n", (int)strlen(p), (int)strlen(p + 3)); return 0; }');
+    assert.equal(runToExit(s).out, '10 13 10\n');
+  });
+
   it('strcmp is charged for the characters it compares and compares past 4,096', () => {
     const n = 100000;
     const s = start(`#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nint main(void) { char *a = malloc(${n + 2}); char *b = malloc(${n + 2}); memset(a, 'x', ${n}); memset(b, 'x', ${n}); b[${n - 1}] = 'y'; printf("%d %d\\n", strcmp(a, b) < 0, strncmp(a, b, ${n - 1})); return 0; }`);
