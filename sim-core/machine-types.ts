@@ -31,6 +31,16 @@ export interface BootOptions {
   stopOnEntry?: boolean;
   /** How far a step goes when step() names no granularity (default 'statement'). */
   granularity?: Granularity;
+  /**
+   * Characters the run may write in all, stdout, stderr and printk (default 64 MiB): the write
+   * that reaches it is cut there and the run ends with an 'output' stop.
+   */
+  maxOutput?: number;
+  /**
+   * Stop with reason 'fault' when a task's user code faults (SIGSEGV, SIGFPE, SIGILL), at the
+   * faulting line, before the signal is delivered (the debugger's exception stop; default false).
+   */
+  stopOnFault?: boolean;
 }
 
 export interface BootResult {
@@ -59,7 +69,14 @@ export type StopReason =
   | 'exited'
   | 'deadlock'
   | 'budget'
-  | 'panic';
+  | 'panic'
+  /** The run's output reached its limit (BootOptions.maxOutput): the run is over. */
+  | 'output'
+  /**
+   * With BootOptions.stopOnFault: a task's user code faulted (the stop's pid, at the faulting
+   * line; `signal` names it). The signal is pending: continuing delivers it.
+   */
+  | 'fault';
 
 export interface Stop {
   reason: StopReason;
@@ -68,6 +85,8 @@ export interface Stop {
   breakpointIds?: number[];
   /** For reason 'event': the event that matched a filter. */
   event?: KEvent;
+  /** For reason 'fault': the signal the fault raises (SIGSEGV, SIGFPE, SIGILL). */
+  signal?: string;
   message?: string;
   /** Every event since the previous stop, in order. */
   events: KEvent[];
@@ -82,7 +101,8 @@ export type KEvent = { time: number; step: number } & (
   | { kind: 'fork'; parent: number; child: number; flags: number; via: ForkVia }
   | { kind: 'fork-failed'; pid: number; errno: 'EAGAIN' | 'ENOMEM' | 'EINVAL'; limit: 'pid_max' | 'RLIMIT_NPROC' | 'flags' | 'memory' }
   | { kind: 'exec'; pid: number; path: string; comm: string; oldPid?: number }
-  | { kind: 'exit'; pid: number; code: number }
+  /** `comm`: the task's name as it exits (the CLI names a task killed by a signal with it). */
+  | { kind: 'exit'; pid: number; code: number; comm?: string }
   | { kind: 'zombie'; pid: number; parent: number }
   | { kind: 'reparent'; pid: number; from: number; to: number; why: ReparentWhy }
   | { kind: 'reap'; pid: number; by: number | null; status?: number }
@@ -204,7 +224,7 @@ export interface KernelGlobals {
 
 /** How the run ended: once run() has returned a final stop, nothing runs again. */
 export interface ExitStatus {
-  /** True after the final stop: 'exited', 'deadlock', 'budget' or 'panic'. */
+  /** True after the final stop: 'exited', 'deadlock', 'budget', 'panic' or 'output'. */
   finished: boolean;
   /** Why it ended (set when finished). */
   reason?: StopReason;
@@ -237,7 +257,7 @@ export interface Machine {
   /**
    * Carries out the pending intent (continue when none is) for at most `budget` steps (default:
    * no limit but the run's own). Returns the stop, or reason 'yield' with the intent still
-   * pending. A stop ends the intent; the final stops ('exited', 'deadlock', 'budget', 'panic')
+   * pending. A stop ends the intent; the final stops ('exited', 'deadlock', 'budget', 'panic', 'output')
    * are returned again, with no events, by every later call.
    */
   run(budget?: number): Stop;

@@ -22,6 +22,22 @@ import { Inspector } from './debug/inspector';
 
 export const DEFAULT_MAX_STEPS = 1_000_000;
 
+/** strsignal's text for the signals a fault raises. */
+const FAULT_TEXT: Readonly<Record<string, string>> = {
+  SIGSEGV: 'Segmentation fault', SIGFPE: 'Floating point exception', SIGILL: 'Illegal instruction', SIGBUS: 'Bus error',
+};
+
+/**
+ * An error of the simulator itself raised while a task ran (a bug of ours): it names that task
+ * (`pid`, absent when none was running). The machine has ended: a later run() returns its end.
+ */
+export class MachineError extends Error {
+  constructor(message: string, readonly pid: number | undefined) {
+    super(message);
+    this.name = 'MachineError';
+  }
+}
+
 
 /** Settings from `#pragma kproc KEY VALUE`, overridden by the caller's. */
 function settingsOf(program: Program, given: MachineSettings | undefined): Required<MachineSettings> {
@@ -101,6 +117,8 @@ export class KMachine implements Machine {
       this.port, (t, budget) => this.port.runUser(t, budget),
     );
     this.port.k = this.engine.k;
+    if (opts.maxOutput !== undefined && opts.maxOutput >= 0) this.engine.output.limit = opts.maxOutput;
+    this.engine.faultStops = opts.stopOnFault === true;
     this.bps = new BreakpointTables(image, opts.file);
     this.inspector = new Inspector({
       k: this.engine.k, image, file: opts.file, host: this.port.host, machine: this,
@@ -164,13 +182,35 @@ export class KMachine implements Machine {
       if (regs instanceof VmRegs && regs.image === this.image) enterFirstStatement(regs);
       return this.finish({ reason: 'entry', pid: this.mainPid });
     }
-    const end = this.engine.run(budget, this.maxSteps, c.prepare());
+    let end: ReturnType<Engine['run']>;
+    try {
+      end = this.engine.run(budget, this.maxSteps, c.prepare());
+    } catch (e) {
+      // A bug of ours while a task ran: the machine ends, naming that task, so a debugger shows it
+      // (not pid 1) and a continue does not run into the same error again.
+      const t = this.engine.current;
+      this.engine.current = null;
+      const what = e instanceof Error ? e.message : String(e);
+      const who = t ? ` while pid ${t.pid} (${t.comm}) ran` : '';
+      this.ended = { reason: 'panic', message: `internal error in the simulator${who}: ${what}`, pid: t?.pid };
+      this.control.intent = CONTINUE;
+      if (t) this.setLastPid(t.pid);
+      const err = new MachineError(what, t?.pid);
+      if (e instanceof Error) { err.name = e.name; if (e.stack) err.stack = e.stack; }
+      throw err;
+    }
     switch (end.reason) {
       case 'slice': return this.finish({ reason: 'yield', pid: this.lastPid });
       case 'stop': return this.finish(c.take());
       case 'exited': return this.end({ reason: 'exited' });
       case 'limit': return this.end({ reason: 'budget', message: `step budget of ${this.maxSteps} steps used up (raise it with --max-steps)`, pid: this.lastPid });
       case 'panic': return this.end({ reason: 'panic', message: `Kernel panic - not syncing: ${end.message}` });
+      case 'fault': {
+        const t = this.k.pid_hash.get(end.pid);
+        const text = FAULT_TEXT[end.signal] ?? end.signal;
+        return this.finish({ reason: 'fault', pid: end.pid, signal: end.signal, message: `pid ${end.pid} (${t?.comm ?? '?'}) received ${end.signal}, ${text}: ${end.message}` });
+      }
+      case 'output': return this.end({ reason: 'output', message: `output limit reached: the run wrote ${this.engine.output.limit} characters (raise it with --max-output)`, pid: end.pid });
       case 'deadlock': {
         const names = end.sleeping.map((p) => { const t = this.k.pid_hash.get(p) as task_struct; return `${p} (${t.comm}, ${taskRow(this.k, t).stateName})`; });
         return this.end({ reason: 'deadlock', message: `deadlock: no task can run and none will be woken; sleeping: ${names.join(', ') || 'none'}` });

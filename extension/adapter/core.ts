@@ -166,7 +166,8 @@ export abstract class KprocSessionCore extends GuardedSession {
     } catch (e) {
       throw new UserError(e instanceof LaunchError || e instanceof Error ? e.message : String(e));
     }
-    const result = this.bootFn(plan.boot);
+    // A fault in the scenario stops the debugger on its line (not when running without debugging).
+    const result = this.bootFn({ ...plan.boot, stopOnFault: !plan.noDebug });
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     if (!result.machine || errors.length) {
       const lines = formatDiagnostics(plan.boot.file, plan.boot.source, errors.length ? errors : result.diagnostics);
@@ -265,8 +266,12 @@ export abstract class KprocSessionCore extends GuardedSession {
       try {
         stop = m.run(this.sliceSteps);
       } catch (e) {
-        this.sendEvent(new OutputEvent(`internal error in the simulator: ${e instanceof Error ? e.message : String(e)}\n`, 'stderr'));
-        stop = { reason: 'panic', message: e instanceof Error ? e.message : String(e), events: [] };
+        // The machine names the task that ran (MachineError.pid) and has ended: a continue ends the session.
+        const pid = typeof (e as { pid?: unknown }).pid === 'number' ? (e as { pid: number }).pid : undefined;
+        const what = e instanceof Error ? e.message : String(e);
+        const who = pid !== undefined ? ` while pid ${pid} ran` : '';
+        this.sendEvent(new OutputEvent(`internal error in the simulator${who}: ${what} (please report it)\n`, 'stderr'));
+        stop = { reason: 'panic', message: `internal error in the simulator${who}: ${what}`, pid, events: [] };
       }
       this.emitEvents(stop.events);
       if (stop.reason === 'yield') {

@@ -75,7 +75,13 @@ export function exceptionInfo(stop: Stop): DebugProtocol.ExceptionInfoResponse['
       details: { message: eventSummary(stop.event), typeName: 'kernel event' },
     };
   }
-  if (stop.reason === 'panic' || stop.reason === 'deadlock' || stop.reason === 'budget') {
+  if (stop.reason === 'fault') {
+    return {
+      exceptionId: stop.signal ?? 'fault', description: stop.message ?? stop.reason, breakMode: 'always',
+      details: { message: stop.message ?? stop.reason, typeName: 'signal' },
+    };
+  }
+  if (stop.reason === 'panic' || stop.reason === 'deadlock' || stop.reason === 'budget' || stop.reason === 'output') {
     const e = stop.event;
     return {
       exceptionId: stop.reason,

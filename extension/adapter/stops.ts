@@ -21,14 +21,16 @@ export function stoppedEvent(stop: Stop, threadId: number | undefined): DebugPro
 
 function dapReason(stop: Stop): string {
   switch (stop.reason) {
-    case 'event': case 'deadlock': case 'budget': case 'panic': return 'exception';
+    case 'event': case 'deadlock': case 'budget': case 'panic': case 'output': case 'fault': return 'exception';
     default: return stop.reason;
   }
 }
 
 function stopText(stop: Stop): string | undefined {
   if (stop.reason === 'event' && stop.event) return eventSummary(stop.event);
-  if (stop.reason === 'deadlock' || stop.reason === 'budget' || stop.reason === 'panic') return stop.message ?? stop.reason;
+  if (stop.reason === 'deadlock' || stop.reason === 'budget' || stop.reason === 'panic' || stop.reason === 'output') return stop.message ?? stop.reason;
+  // A fault: the description names the signal ("pid 3 (main) received SIGSEGV, Segmentation fault: ...").
+  if (stop.reason === 'fault') return stop.message ?? stop.signal ?? 'fault';
   return undefined;
 }
 

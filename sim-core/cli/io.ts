@@ -1,11 +1,11 @@
 // What a CLI command may touch of the outside world, passed in so tests can capture it: output
 // streams, files, and for the progress display only, the terminal and a wall clock.
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from './files';
 
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
-  /** Throws (like fs.readFileSync) when the file cannot be read. */
+  /** Throws (like fs.readFileSync) when the file cannot be read, is not a regular file or is too large. */
   readFile(path: string): string;
   /** Whether stderr is a terminal (progress is shown only there unless forced); absent: not one. */
   stderrIsTerminal?: boolean;
@@ -29,6 +29,16 @@ export interface Command {
   run(args: string[], io: CliIo): Promise<number> | number;
 }
 
+/** Resolves when the stream has drained its buffer, or failed, or closed. */
+function drained(s: NodeJS.WriteStream): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => { s.off('drain', done); s.off('error', done); s.off('close', done); resolve(); };
+    s.on('drain', done);
+    s.on('error', done);
+    s.on('close', done);
+  });
+}
+
 /** The process's own streams. A reader that goes away (`kproc run F | head -1`) makes writes fail
  * with EPIPE; that is noted, not thrown, and the command ends quietly at its next check. */
 export function processIo(): CliIo {
@@ -43,11 +53,18 @@ export function processIo(): CliIo {
   return {
     out: (t) => { if (!closed) process.stdout.write(t); },
     err: (t) => { if (!closed) process.stderr.write(t); },
-    readFile: (p) => readFileSync(p, 'utf8'),
+    readFile: (p) => readRegularFile(p),
     stderrIsTerminal: process.stderr.isTTY === true,
     now: () => performance.now(),
     env: process.env,
     closed: () => closed,
-    breathe: () => new Promise<void>((resolve) => setImmediate(resolve)),
+    breathe: async () => {
+      // Backpressure: a reader slower than the run (a pipe) makes write() buffer; wait until it
+      // drains, so the process never holds more than a slice's output.
+      for (const s of [process.stdout, process.stderr]) {
+        if (!closed && s.writableNeedDrain) await drained(s);
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    },
   };
 }

@@ -11,12 +11,13 @@ import { formatDiagnostic } from './check';
 import { readScenario } from './files';
 import type { CliIo, Command } from './io';
 import { Progress, progressMode } from './progress';
+import { FORMAT_LIMIT } from '../vm/printf';
 
 const USAGE = 'kproc run [options] FILE';
 
 /** Exit codes: why the run ended. `pipe` is the status a shell shows for a tool killed by SIGPIPE. */
 export const EXIT_CODES: Readonly<Record<string, number>> = {
-  exited: 0, compile: 1, usage: 2, deadlock: 3, budget: 4, panic: 5, internal: 70, pipe: 141,
+  exited: 0, compile: 1, usage: 2, deadlock: 3, budget: 4, panic: 5, output: 6, internal: 70, pipe: 141,
 };
 
 /** Steps per call to the machine: between two, output is flushed and progress drawn. */
@@ -33,6 +34,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: 'dmesg', kind: 'flag', help: 'print the kernel log (dmesg) at the end' },
   { name: 'json', kind: 'flag', help: 'print one JSON document: output, events, tasks, dmesg, diagnostics' },
   { name: 'max-steps', kind: 'integer', value: 'N', help: 'step budget: stop with exit status 4 after N steps (default 1000000)' },
+  { name: 'max-output', kind: 'integer', value: 'N', min: 1, max: FORMAT_LIMIT, help: 'output limit: stop with exit status 6 after N characters of output (default 67108864, 64 MiB)' },
   { name: 'seed', kind: 'integer', value: 'N', help: 'seed for the choices the kernel leaves open (default 1)' },
   { name: 'pid-max', kind: 'integer', value: 'N', min: 301, max: 4194304, help: '/proc/sys/kernel/pid_max (default 32768)' },
   { name: 'cpus', kind: 'integer', value: 'N', min: 1, max: 64, help: 'number of simulated CPUs (default 1)' },
@@ -44,7 +46,8 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
 
 const FOOTER = `Options given here override the scenario's #pragma kproc lines.
 Exit status: 0 the scenario ran to its end, 1 it has errors, 2 usage error, 3 deadlock,
-4 step budget used up, 5 kernel panic, 70 internal error, 141 output pipe closed.
+4 step budget used up, 5 kernel panic, 6 output limit reached, 70 internal error,
+141 output pipe closed.
 `;
 
 interface RunArgs {
@@ -54,6 +57,7 @@ interface RunArgs {
   dmesg: boolean;
   json: boolean;
   maxSteps?: number;
+  maxOutput?: number;
   settings: MachineSettings;
   progress?: 'always' | 'never';
 }
@@ -67,7 +71,7 @@ function runArgs(args: string[]): RunArgs {
   if (p.flags.has('progress') && p.flags.has('no-progress')) throw new UsageError('run: --progress and --no-progress contradict each other');
   return {
     file: p.positionals[0], trace: p.flags.has('trace'), pstree: p.flags.has('pstree'), dmesg: p.flags.has('dmesg'), json: p.flags.has('json'),
-    maxSteps: p.integers.get('max-steps'), settings,
+    maxSteps: p.integers.get('max-steps'), maxOutput: p.integers.get('max-output'), settings,
     progress: p.flags.has('progress') ? 'always' : p.flags.has('no-progress') ? 'never' : undefined,
   };
 }
@@ -77,11 +81,39 @@ export function traceLine(e: KEvent): string {
   return `${dmesgStamp(e.time / 1e9)} ${e.kind.padEnd(11)} ${eventSummary(e)}\n`;
 }
 
+/**
+ * The tasks a signal killed that they did not get from another task: a fault's signal (SIGSEGV,
+ * SIGFPE, SIGILL), one the kernel sent (SIGALRM) or one a task sent itself (abort, raise). Each is
+ * reported as a shell reports a dead job, on stderr: `main (pid 3) killed by SIGSEGV`. A signal
+ * another task sent (kill(pid, SIGKILL)) is the scenario's own doing and is not reported.
+ */
+export class FatalSignals {
+  /** pid -> the fatal signal it received from the kernel or itself, until its exit event. */
+  private readonly pending = new Map<number, { sig: number; name: string }>();
+
+  /** Looks at one event; returns the line to print when a task died of such a signal. */
+  see(e: KEvent): string | null {
+    if (e.kind === 'signal') {
+      if ((e.action === 'terminate' || e.action === 'core') && (e.from === 0 || e.from === e.to) && !this.pending.has(e.to)) {
+        this.pending.set(e.to, { sig: e.sig, name: e.name });
+      }
+      return null;
+    }
+    if (e.kind !== 'exit') return null;
+    const p = this.pending.get(e.pid);
+    if (p === undefined) return null;
+    this.pending.delete(e.pid);
+    if ((e.code & 0x7f) !== p.sig) return null;
+    return `${e.comm ?? 'task'} (pid ${e.pid}) killed by ${p.name}${e.code & 0x80 ? ' (core dumped)' : ''}\n`;
+  }
+}
+
 function endMessage(file: string, stop: Stop): string {
   switch (stop.reason) {
     case 'deadlock': return `kproc run: ${file}: ${stop.message ?? 'deadlock'}\n`;
     case 'budget': return `kproc run: ${file}: ${stop.message ?? 'step budget used up'}\n`;
     case 'panic': return `kproc run: ${file}: ${stop.message ?? 'kernel panic'}\n`;
+    case 'output': return `kproc run: ${file}: ${stop.message ?? 'output limit reached'}\n`;
     default: return `kproc run: ${file}: stopped (${stop.reason})\n`;
   }
 }
@@ -90,7 +122,7 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   const parsed = runArgs(args);
   const { file } = parsed;
   const source = readScenario(io, file);
-  const { machine, diagnostics } = boot({ file, source, settings: parsed.settings, maxSteps: parsed.maxSteps });
+  const { machine, diagnostics } = boot({ file, source, settings: parsed.settings, maxSteps: parsed.maxSteps, maxOutput: parsed.maxOutput });
   const lines = new LineMap(source);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (!parsed.json || !machine) for (const d of diagnostics) if (d.severity !== 'info') io.err(formatDiagnostic(file, source, lines, d));
@@ -103,6 +135,7 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   const out = (t: string): void => { progress.clear(); io.out(t); };
   const err = (t: string): void => { progress.clear(); io.err(t); };
   const all: KEvent[] = [];
+  const killed = new FatalSignals();
   let stdout = '', stderr = '';
   let stop: Stop;
   for (;;) {
@@ -111,6 +144,8 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
       if (parsed.json) { all.push(e); if (e.kind === 'output') { if (e.fd === 2) stderr += e.text; else stdout += e.text; } continue; }
       if (e.kind === 'output') { if (e.fd === 2) err(e.text); else out(e.text); }
       else if (parsed.trace) out(traceLine(e));
+      const line = killed.see(e);
+      if (line !== null) err(line);
     }
     if (stop.reason !== 'yield') break;
     progress.tick(() => { const g = machine.globals(); return { steps: g.steps, clock: g.clock, tasks: g.nr_threads }; });

@@ -159,7 +159,7 @@ void __noreturn do_exit(long code)
   },
   code: (k, t, f) => {
     t.exit_code = f.locals.code;
-    k.emit({ time: NS_ZERO, step: 0, kind: 'exit', pid: t.pid, code: f.locals.code });
+    k.emit({ time: NS_ZERO, step: 0, kind: 'exit', pid: t.pid, code: f.locals.code, comm: t.comm });
     if (t.pid === k.main_pid) k.main_status = f.locals.code;
   },
   mm: (k, t) => k.call(t, exit_mm, { mm: null }),

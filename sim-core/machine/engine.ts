@@ -15,6 +15,7 @@ import type { UserPort } from '../kernel/uport';
 import { BUDGET } from '../vm/run';
 import type { Trap, UserMemory, UserRegs, Value } from '../vm/types';
 import { nop, ret0, retCallee } from '../kernel/frame';
+import { OutputMeter } from './output';
 
 /** VM instructions a task runs in one step before the step ends (a timer tick's worth). */
 const USER_BUDGET = 1000;
@@ -63,7 +64,11 @@ export type EngineEnd =
   /** k.steps reached the run's limit. */
   | { reason: 'limit' }
   | { reason: 'panic'; message: string }
-  | { reason: 'deadlock'; sleeping: number[] };
+  | { reason: 'deadlock'; sleeping: number[] }
+  /** The run's output reached its limit (output.limit): the write that passed it was cut there. */
+  | { reason: 'output'; pid: number }
+  /** With faultStops: a task's user code faulted; the signal is pending, not yet delivered. */
+  | { reason: 'fault'; pid: number; signal: string; message: string; line: number };
 
 const SLICE_END: EngineEnd = { reason: 'slice' };
 const CHECK_STOP: EngineEnd = { reason: 'stop' };
@@ -75,6 +80,17 @@ export class Engine {
   readonly user: user_struct;
   /** The trap each task is inside, for restarting an interrupted call. */
   private pendingTrap = new Map<task_struct, { name: string; args: Value[] }>();
+  /** What tasks write (write, printk): streamed out by run() and bounded by its limit. */
+  readonly output = new OutputMeter();
+  /**
+   * Stop after the tick in which a task's user code faults (the debugger's exception stop): the
+   * fault's signal is queued and is delivered when the task next runs, so a continue lets the
+   * task take it (and die of it) and the same fault never stops twice.
+   */
+  faultStops = false;
+  private faulted: Extract<EngineEnd, { reason: 'fault' }> | null = null;
+  /** The task a CPU is running a step of (null between steps): whom an internal error concerns. */
+  current: task_struct | null = null;
 
   constructor(config: KernelConfig, port: UserPort, private runUser: RunUser) {
     this.k = new Kernel(config, port);
@@ -166,6 +182,7 @@ export class Engine {
       if (cpu === this.suspendedCpu) {
         this.suspendedCpu = -1;
         t = this.ran[cpu] as task_struct;
+        this.current = t;
         if (this.suspendedKernel) {
           // The step the batch stopped before is a step point of its own.
           k.steps++;
@@ -178,9 +195,11 @@ export class Engine {
         if (!t || rq.need_resched || !t.se.on_rq) t = rq.pick_next();
         this.ran[cpu] = t;
         if (!t) continue;
+        this.current = t;
         done = this.stepTask(t, cpu);
       }
       ran = true;
+      this.current = null;
       if (!done) { this.suspendedCpu = cpu; this.suspendedRan = ran; return ran; }
       rq.update_curr(C.NS_PER_STEP);
       if (rq.should_preempt() && t.stack.length <= Math.max(0, t.vm_base)) rq.need_resched = true;
@@ -316,6 +335,9 @@ export class Engine {
       if (trap === BUDGET) return true;
       if (trap.kind !== 'statement' && trap.kind !== 'call') {
         this.handleTrap(t, trap);
+        if (trap.kind === 'fault' && this.faultStops && this.faulted === null) {
+          this.faulted = { reason: 'fault', pid: t.pid, signal: trap.signal, message: trap.message, line: trap.line };
+        }
         return this.enterKernel(t, cpu);
       }
       left -= STMT_COST;
@@ -347,12 +369,14 @@ export class Engine {
     t.in_syscall = name;
     if (name === 'write') {
       const fd = args.length > 1 && typeof args[0] === 'number' ? args[0] : 1;
-      k.write(t, fd, k.user.readString(t, args[args.length - 1] ?? ''));
-      k.user.syscallReturn(t, 0);
+      const text = this.output.pass(t.pid, k.user.readString(t, args[args.length - 1] ?? ''));
+      k.write(t, fd, text);
+      // write returns the bytes written (printf's own count replaces it, see pendingRet).
+      k.user.syscallReturn(t, text.length);
       return;
     }
     if (name === 'printk') {
-      k.printk(t, k.user.readString(t, args[0] ?? ''));
+      k.printk(t, this.output.pass(t.pid, k.user.readString(t, args[0] ?? '')));
       k.user.syscallReturn(t, 0);
       return;
     }
@@ -393,7 +417,12 @@ export class Engine {
     // The slice counts step points: a tick, and each further kernel step a tick runs. It never
     // reaches past the limit, so a batch of kernel steps stops there too.
     this.budget = Math.max(1, Math.min(slice, limit - k.steps));
+    const out = this.output;
+    out.sinceRun = 0;
     while (this.budget > 0) {
+      if (out.fullPid !== 0) return { reason: 'output', pid: out.fullPid };
+      // A fault held back by a check's stop in the same tick.
+      if (this.faulted !== null && this.suspendedCpu < 0) return this.takeFault();
       if (this.suspendedCpu < 0) {
         if (k.panicked !== null) return { reason: 'panic', message: k.panicked };
         if (this.finished()) return EXITED;
@@ -401,13 +430,25 @@ export class Engine {
       if (k.steps >= limit) return LIMIT;
       this.budget--;
       this.tick();
+      // The output limit ends the run at the write that reached it.
+      if (out.fullPid !== 0) return { reason: 'output', pid: out.fullPid };
       if (this.checkStopped) { this.checkStopped = false; return CHECK_STOP; }
+      // A fault stops after its tick (a check that stopped in the same tick goes first).
+      if (this.faulted !== null && this.suspendedCpu < 0) return this.takeFault();
       // A batch of kernel steps that used up the slice: the tick resumes on the next call.
       if (this.suspendedCpu >= 0) break;
       if (checks !== null && this.afterTick(checks)) return CHECK_STOP;
       if (!this.anyRunnable() && k.panicked === null && !this.finished()) return { reason: 'deadlock', sleeping: this.deadlock() };
+      // Enough output for the caller to write on: hand it out now.
+      if (out.flushDue()) break;
     }
     return SLICE_END;
+  }
+
+  private takeFault(): EngineEnd {
+    const f = this.faulted as Extract<EngineEnd, { reason: 'fault' }>;
+    this.faulted = null;
+    return f;
   }
 
   /** The checks after a whole tick: each CPU's task at its next kernel step, then the tick's changes. */

@@ -9,6 +9,7 @@ import {
   completeCall, entryRegs, execEntry, functionAt, loadBuiltinProgram, pendingCall, programFunction, pushSignalFrame,
   readString, run, sigreturn, VmMemory, VmRegs, type Image, type RunOptions, type KRef, type Trap, type UserMemory, type Value, type VmHost,
 } from '../vm';
+import { cellCost } from '../vm/cost';
 
 const ENDED: Trap = { kind: 'syscall', name: 'exit', args: [0], line: -1 };
 
@@ -116,6 +117,8 @@ export class VmPort implements UserPort {
     if (!(regs instanceof VmRegs) || !mem) return ENDED;
     // A call the kernel never answered (it should not happen) fails rather than wedging the VM.
     if (pendingCall(regs) !== null) completeCall(regs, mem, -C.EINTR);
+    // A fork copied this address space (dup_mm): the copy is charged like library work.
+    if (mem instanceof VmMemory && mem.copied > 0) { regs.owed += cellCost(mem.copied); mem.copied = 0; }
     const o = this.runOptions;
     o.budget = budget;
     o.stopAtStatements = this.stopAtStatements;

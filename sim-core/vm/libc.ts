@@ -5,12 +5,14 @@
 import type { CallSite } from './image';
 import { SEGMENT_SPAN } from './image';
 import type { VmMemory } from './memory';
-import { format } from './printf';
+import { format, formatCounted } from './printf';
 import { neg, norm, toI32, toI64 } from './int64';
 import type { VmRegs } from './regs';
 import type { Trap, Value } from './types';
 import { Done, SIG_SETSIZE, startLibc } from './libc-calls';
 import { CONSTANTS } from '../lang/builtins-constants';
+import { cellCost, FREE_COST, MALLOC_COST } from './cost';
+import { cstrcmp, cstring, cstrlen } from './cstring';
 
 export { Done };
 
@@ -40,21 +42,40 @@ export class Fault {
   constructor(readonly signal: 'SIGSEGV' | 'SIGFPE' | 'SIGILL', readonly message: string) {}
 }
 
-const EINVAL = 22, ENOMEM = 12;
-const MAX_BLOCK = 1 << 20;
+const EINVAL = 22, ENOMEM = 12, EFAULT = 14, EOVERFLOW = 75;
+/** The largest block malloc maps: the machine's whole memory (the budget refuses it first when it is in use). */
+const MAX_BLOCK = 1 << 24;
+
+/** The longest C string the library reads as one argument (printf's %s, puts, a path): 256 MiB. */
+const MAX_STRING = 1 << 28;
 
 /** Reads a C string argument: a literal cell, or NUL-terminated character cells; null for NULL. */
 export function readString(mem: VmMemory, v: Value | undefined): string | null {
-  if (typeof v === 'string') return v;
+  return cstring(mem, v, MAX_STRING);
+}
+
+/**
+ * write's buffer: `n` character cells from an address as text (a string literal: its first n
+ * characters), or null when the range is not mapped. A cell holding a literal ends the text
+ * with the literal's characters (up to n in all), as readString reads it.
+ */
+function bufferText(mem: VmMemory, v: Value | undefined, n: number): string | null {
+  if (typeof v === 'string') return v.slice(0, n);
+  if (n === 0) return '';
   if (typeof v !== 'number' || v === 0) return null;
-  let s = '';
-  for (let a = v; s.length < 4096; a++) {
-    const c = mem.load(a);
-    if (typeof c === 'string') return s + c;
-    if (typeof c !== 'number' || c === 0) break;
-    s += String.fromCharCode(c & 0xff);
+  const cells = mem.cells(v, n);
+  if (cells === null) return null;
+  // Character codes a chunk at a time (String.fromCharCode over an array), not a string per cell.
+  let out = '';
+  const codes: number[] = [];
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i];
+    if (typeof c === 'string') { out += String.fromCharCode(...codes) + c; codes.length = 0; break; }
+    codes.push(typeof c === 'number' ? c & 0xff : 0);
+    if (codes.length === 8192) { out += String.fromCharCode(...codes); codes.length = 0; }
   }
-  return s;
+  if (codes.length > 0) out += String.fromCharCode(...codes);
+  return out.length > n ? out.slice(0, n) : out;
 }
 
 /** Reads a NULL-terminated array of string pointers (argv). */
@@ -77,7 +98,10 @@ function sigbit(signo: number): number {
   return 2 ** (signo - 1);
 }
 
-/** Evaluates a helper the VM runs itself. Returns the C result, or a Fault. */
+/**
+ * Evaluates a helper the VM runs itself. Returns the C result, or a Fault. Work beyond one
+ * instruction is charged to regs.owed (cost.ts).
+ */
 export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs): Value | Fault {
   const s = a[0];
   switch (site.name) {
@@ -92,23 +116,23 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     case 'abs': return Math.abs(toI32(s)) | 0;
     case 'labs': { const n = toI64(s); return n < 0 ? neg(n) : n; }
     case 'strlen': {
-      const str = readString(mem, s);
-      return str === null ? new Fault('SIGSEGV', 'strlen(NULL): NULL pointer dereference') : str.length;
+      const n = cstrlen(mem, s);
+      if (n < 0) return new Fault('SIGSEGV', s === 0 || s === undefined ? 'strlen(NULL): NULL pointer dereference' : 'strlen: bad pointer');
+      regs.owed += cellCost(n + 1);
+      return n;
     }
     case 'strcmp': case 'strncmp': {
-      const x = readString(mem, s), y = readString(mem, a[1]);
-      if (x === null || y === null) return new Fault('SIGSEGV', `${site.name} on a NULL pointer`);
       const n = site.name === 'strncmp' ? num(a[2]) : Infinity;
-      for (let i = 0; i < n; i++) {
-        const cx = i < x.length ? x.charCodeAt(i) & 0xff : 0, cy = i < y.length ? y.charCodeAt(i) & 0xff : 0;
-        if (cx !== cy) return cx - cy;
-        if (cx === 0) return 0;
-      }
-      return 0;
+      if (n <= 0) return 0;
+      const c = cstrcmp(mem, s, a[1], n);
+      if (c === null) return new Fault('SIGSEGV', `${site.name} on a NULL pointer`);
+      regs.owed += cellCost(c.read);
+      return c.result;
     }
     case 'atoi': case 'atol': {
       const str = readString(mem, s);
       if (str === null) return new Fault('SIGSEGV', `${site.name}(NULL): NULL pointer dereference`);
+      regs.owed += cellCost(str.length);
       const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(str);
       // strtol's value, saturated at LONG_MIN and LONG_MAX; atoi keeps its low 32 bits.
       const n = BigInt(m ? m[1] : '0'), l = n > 2n ** 63n - 1n ? 2n ** 63n - 1n : n < -(2n ** 63n) ? -(2n ** 63n) : n;
@@ -135,18 +159,23 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
       const n = Math.ceil(num(a[2]) / bytes) * cells;
       const c = num(a[1]) & 0xff;
       const fill = c === 0 ? 0 : bytes === 1 ? (c << 24) >> 24 : c === 0xff ? -1 : c * 0x01010101;
-      for (let i = 0; i < n; i++) if (!mem.store(num(s) + i, fill)) return new Fault('SIGSEGV', 'memset: bad pointer');
+      const done = mem.fill(num(s), n, fill);
+      regs.owed += cellCost(done);
+      if (done < n) return new Fault('SIGSEGV', 'memset: bad pointer');
       return s ?? 0;
     }
     case 'malloc': case 'kmalloc': case 'kzalloc': case 'calloc': {
       const cells = site.name === 'calloc' ? num(s) * num(a[1]) : num(s);
+      regs.owed += MALLOC_COST;
       if (cells > MAX_BLOCK || cells < 0) { regs.errno = ENOMEM; return 0; }
       const seg = mem.newBlock(Math.max(1, cells));
       if (seg < 0) { regs.errno = ENOMEM; return 0; }
+      // calloc and kzalloc clear the block (malloc's is zero here too, but real malloc does not pay for it).
+      if (site.name === 'calloc' || site.name === 'kzalloc') regs.owed += cellCost(cells);
       return seg * SEGMENT_SPAN;
     }
     // The block is unmapped, so a later malloc may get the same address (as glibc often gives).
-    case 'free': case 'kfree': if (typeof s === 'number' && s !== 0) mem.freeBlock(s); return 0;
+    case 'free': case 'kfree': if (typeof s === 'number' && s !== 0) { mem.freeBlock(s); regs.owed += FREE_COST; } return 0;
     case 'fflush': return 0;
     case 'IS_ERR': return typeof s === 'number' && s < 0 && s >= -4095 ? 1 : 0;
     case 'PTR_ERR': case 'ERR_PTR': return typeof s === 'number' ? s : 0;
@@ -190,26 +219,38 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
     case 'exit': case '_exit': case '_Exit': return sysTrap(line, 'exit_group', [num(a[0])]);
     case 'printf': case 'fprintf': case 'dprintf': {
       const fd = site.name === 'printf' ? 1 : num(a[0]);
-      const text = site.name === 'printf' ? fmtArgs(mem, a[0], a.slice(1)) : fmtArgs(mem, a[1], a.slice(2));
-      regs.pendingRet = text.length;
-      return sysTrap(line, 'write', [fd, text]);
+      const [f, rest] = site.name === 'printf' ? [a[0], a.slice(1)] : [a[1], a.slice(2)];
+      // A width of 100,000,000 is legal: its characters are counted and charged, and built only up
+      // to FORMAT_LIMIT (the machine's output limit ends such a run). Past INT_MAX: EOVERFLOW.
+      const r = formatCounted(strArg(mem, f), rest, (v) => readString(mem, v));
+      regs.owed += cellCost(r.length);
+      if (r.overflow) { regs.errno = EOVERFLOW; return new Done(-1); }
+      regs.pendingRet = r.length;
+      return sysTrap(line, 'write', [fd, r.text]);
     }
-    case 'puts': { const t = `${strArg(mem, a[0])}\n`; regs.pendingRet = t.length; return sysTrap(line, 'write', [1, t]); }
+    case 'puts': { const t = `${strArg(mem, a[0])}\n`; regs.pendingRet = t.length; regs.owed += cellCost(t.length); return sysTrap(line, 'write', [1, t]); }
     case 'putchar': { regs.pendingRet = num(a[0]) & 0xff; return sysTrap(line, 'write', [1, String.fromCharCode(num(a[0]) & 0xff)]); }
     case 'perror': {
       const s = readString(mem, a[0]);
       return sysTrap(line, 'write', [2, `${s ? `${s}: ` : ''}${strerror(regs.errno)}\n`]);
     }
     case 'write': {
-      const t = strArg(mem, a[1]);
-      return sysTrap(line, 'write', [num(a[0]), t.slice(0, Math.max(0, num(a[2])))]);
+      // The kernel copies count bytes from the buffer (copy_from_user): a range that is not all
+      // mapped fails with EFAULT.
+      const n = Math.max(0, num(a[2]));
+      const t = bufferText(mem, a[1], n);
+      if (t === null) { regs.errno = EFAULT; return new Done(-1); }
+      regs.owed += cellCost(t.length);
+      return sysTrap(line, 'write', [num(a[0]), t]);
     }
     case 'execl': case 'execlp': case 'execle': {
       // Like glibc, gather the listed arguments into an argv array (here a fresh block of cells);
       // execle's envp follows the NULL.
       const end = a.indexOf(0, 1);
       const list = a.slice(1, end < 0 ? a.length : end);
-      const block = mem.newBlock(list.length + 1) * SEGMENT_SPAN;
+      const seg = mem.newBlock(list.length + 1);
+      if (seg < 0) { regs.errno = ENOMEM; return new Done(-1); }
+      const block = seg * SEGMENT_SPAN;
       list.forEach((v, i) => mem.store(block + i, typeof v === 'string' ? v : strArg(mem, v)));
       const envp = site.name === 'execle' && end >= 0 ? num(a[end + 1]) : 0;
       const path = strArg(mem, a[0]);

@@ -1,5 +1,7 @@
 // UserMemory of the VM: one array of cells per segment (globals, each thread's stack, heap
 // blocks). clone() copies only the arrays' used parts, so a fork of a small program is cheap.
+// Unmapped segment numbers wait in a min-heap, so malloc and free are O(log n) however many
+// blocks are live, and malloc still gets the lowest free address (as the old linear search did).
 import { GLOBAL_BASE, SEGMENT_SPAN, STACK_LIMIT } from './image';
 import type { MemoryBudget, UserMemory, Value } from './types';
 
@@ -16,6 +18,46 @@ export function cellArray(values: readonly Value[] = []): Value[] {
   return a;
 }
 
+/**
+ * Cells a heap block of `len` cells takes from the budget: glibc's chunk for a request of `len`
+ * bytes (an 8-byte size header, rounded up to 16, at least 32), so a million tiny blocks weigh
+ * what they weigh in glibc's heap and the budget bounds the simulator's own memory too.
+ */
+export function chunkCells(len: number): number {
+  return Math.max(32, Math.ceil((len + 8) / 16) * 16);
+}
+
+/** A binary min-heap of numbers (the unmapped segment numbers). */
+function heapPush(h: number[], v: number): void {
+  let i = h.length;
+  h.push(v);
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (h[p] <= v) break;
+    h[i] = h[p];
+    i = p;
+  }
+  h[i] = v;
+}
+
+function heapPop(h: number[]): number {
+  const top = h[0];
+  const last = h.pop() as number;
+  const n = h.length;
+  if (n === 0) return top;
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) break;
+    const c = l + 1 < n && h[l + 1] < h[l] ? l + 1 : l;
+    if (h[c] >= last) break;
+    h[i] = h[c];
+    i = c;
+  }
+  h[i] = last;
+  return top;
+}
+
 export class VmMemory implements UserMemory {
   /** The machine's budget this address space is charged to (null until an mm takes it). */
   private budget: MemoryBudget | null = null;
@@ -26,10 +68,63 @@ export class VmMemory implements UserMemory {
   readonly segs: Array<Value[] | null>;
   /** Segments that grow on demand (stacks) up to STACK_LIMIT; others have a fixed length. */
   readonly growable: boolean[];
+  /** Unmapped segment numbers below segs.length, a min-heap (map takes the lowest). */
+  private holes: number[];
+  /**
+   * Heap blocks (fixed segments) that may hold a cell other than a number (a string literal, a
+   * handle): every write to a heap block goes through store(), which notes them. strlen scans
+   * the others natively (indexOf) instead of cell by cell.
+   */
+  private mixed = new Set<number>();
+  /**
+   * Cells clone() copied out of this memory (fork's dup_mm) that no thread has paid for yet: the
+   * next thread of this address space to run user code owes the copy (cost.ts).
+   */
+  copied = 0;
 
-  constructor(globals: Value[], segs?: Array<Value[] | null>, growable?: boolean[]) {
+  constructor(globals: Value[], segs?: Array<Value[] | null>, growable?: boolean[], holes?: number[]) {
     this.segs = segs ?? [cellArray(globals)];
     this.growable = growable ?? [false];
+    this.holes = holes ?? [];
+  }
+
+  /** What segment s costs the budget: its cells, or a heap block's chunk (chunkCells). */
+  private cost(s: number, seg: Value[]): number {
+    return s === 0 || this.growable[s] ? seg.length : chunkCells(seg.length);
+  }
+
+  /**
+   * memset's store: `n` cells from `addr` set to `value` (a stack segment grows as store lets it).
+   * Returns how many were set; fewer than n means the range ran into unmapped memory (SIGSEGV).
+   */
+  fill(addr: number, n: number, value: Value): number {
+    if (n <= 0) return 0;
+    if (!(addr > 0) || addr !== Math.floor(addr)) return 0;
+    const s = Math.floor(addr / SEGMENT_SPAN);
+    const seg = this.segs[s];
+    if (!seg) return 0;
+    const off = addr - s * SEGMENT_SPAN;
+    if (s === 0 && off < GLOBAL_BASE) return 0;
+    const end = off + n;
+    if (end > seg.length && this.growable[s]) this.grow(seg, Math.min(end, STACK_LIMIT));
+    const stop = Math.min(end, seg.length);
+    if (stop <= off) return 0;
+    seg.fill(value, off, stop);
+    return stop - off;
+  }
+
+  /**
+   * The `n` cells from `addr` (write's buffer, copied in by the kernel); null when part of the
+   * range is not mapped (EFAULT).
+   */
+  cells(addr: number, n: number): Value[] | null {
+    if (n <= 0) return [];
+    if (!(addr > 0) || addr !== Math.floor(addr)) return null;
+    const s = Math.floor(addr / SEGMENT_SPAN);
+    const seg = this.segs[s];
+    const off = addr - s * SEGMENT_SPAN;
+    if (!seg || (s === 0 && off < GLOBAL_BASE) || off + n > seg.length) return null;
+    return seg.slice(off, off + n);
   }
 
   load(addr: number): Value | undefined {
@@ -51,8 +146,14 @@ export class VmMemory implements UserMemory {
     if (off >= seg.length) {
       if (!this.growable[s] || off >= STACK_LIMIT || !this.grow(seg, off + 1)) return false;
     }
+    if (typeof value !== 'number' && s !== 0 && !this.growable[s]) this.mixed.add(s);
     seg[off] = value;
     return true;
+  }
+
+  /** True when segment s is a heap block holding numbers only (see `mixed`). */
+  numbersOnly(s: number): boolean {
+    return s !== 0 && this.growable[s] === false && !this.mixed.has(s);
   }
 
   /**
@@ -80,20 +181,27 @@ export class VmMemory implements UserMemory {
   /** Unmaps segment s and gives its cells back to the budget. */
   private unmap(s: number): void {
     const seg = this.segs[s];
-    if (seg && this.budget !== null) {
-      this.budget.used -= seg.length;
-      this.charged -= seg.length;
+    if (!seg) return;
+    if (this.budget !== null) {
+      const c = this.cost(s, seg);
+      this.budget.used -= c;
+      this.charged -= c;
     }
     this.segs[s] = null;
+    this.mixed.delete(s);
+    heapPush(this.holes, s);
   }
 
   newStack(): number {
     return this.map(cellArray(), true);
   }
 
-  /** Maps a fixed block of `cells` zeroed cells (malloc, kmalloc); returns its segment, or -1 when the budget is spent. */
+  /**
+   * Maps a fixed block of `cells` zeroed cells (malloc, kmalloc), charged as glibc's chunk for it;
+   * returns its segment, or -1 when the budget is spent.
+   */
   newBlock(cells: number): number {
-    if (!this.charge(cells)) return -1;
+    if (!this.charge(chunkCells(cells))) return -1;
     const block = cellArray();
     for (let i = 0; i < cells; i++) block.push(0);
     return this.map(block, false);
@@ -108,8 +216,7 @@ export class VmMemory implements UserMemory {
   }
 
   private map(cells: Value[], growable: boolean): number {
-    let s = 1;
-    while (s < this.segs.length && this.segs[s] !== null) s++;
+    const s = this.holes.length > 0 ? heapPop(this.holes) : this.segs.length;
     this.segs[s] = cells;
     this.growable[s] = growable;
     return s;
@@ -127,7 +234,9 @@ export class VmMemory implements UserMemory {
       const s = this.segs[i];
       segs[i] = s ? s.slice() : null;
     }
-    const copy = new VmMemory(segs[0] as Value[], segs, this.growable.slice());
+    const copy = new VmMemory(segs[0] as Value[], segs, this.growable.slice(), this.holes.slice());
+    copy.mixed = new Set(this.mixed);
+    for (const seg of segs) if (seg) this.copied += seg.length;
     // The copy's cells were charged above, to this memory: they move to the copy.
     if (this.budget !== null) {
       this.charged -= n;
@@ -151,9 +260,13 @@ export class VmMemory implements UserMemory {
     this.charged = 0;
   }
 
+  /** Cells charged for all segments: each stack's and the globals' cells, each heap block's chunk. */
   size(): number {
     let n = 0;
-    for (const s of this.segs) if (s) n += s.length;
+    for (let i = 0; i < this.segs.length; i++) {
+      const s = this.segs[i];
+      if (s) n += this.cost(i, s);
+    }
     return n;
   }
 }

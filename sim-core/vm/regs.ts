@@ -66,6 +66,11 @@ export class VmRegs implements UserRegs {
   libc: LibcCall | null = null;
   /** The thread pointer (glibc's THREAD_SELF, set by CLONE_SETTLS): the thread's descriptor, or 0. */
   self = 0;
+  /**
+   * Instructions the thread still owes for library work already done (cost.ts): paid from the
+   * budget of its next runs before anything else runs. A fork's child owes nothing.
+   */
+  owed = 0;
 
   constructor(readonly image: Image, readonly stackSeg: number) {}
 

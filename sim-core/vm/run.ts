@@ -59,6 +59,14 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
   const r = asRegs(regs);
   const m = asMemory(memory);
   if (r.pending >= 0) throw new Error('run: the pending call has not been completed (completeCall)');
+  let budget = opts.budget;
+  // Library work done already (a long memset, a printf's formatting) is paid for first.
+  if (r.owed > 0) {
+    const pay = Math.min(r.owed, Math.max(0, budget));
+    r.owed -= pay;
+    budget -= pay;
+    if (r.owed > 0 || budget <= 0) return BUDGET;
+  }
   // A C library function between two system calls makes its next one first.
   if (r.libc !== null) { const queued = nextLibcTrap(r); if (queued !== null) return queued; }
   if (r.fn < 0 || r.ended) return { kind: 'syscall', name: r.onReturn, args: [0], line: -1 };
@@ -73,7 +81,6 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
   const stopFns = stopStmt && stopLines !== null ? functionsWithLines(image, stopLines) : null;
   let fi = r.fn, code = fns[fi].code, fast = fns[fi].fast ?? code, pc = r.pc, bo = r.bp - segBase, so = r.sp - segBase, stmt = r.stmt;
   let stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
-  let budget = opts.budget;
   let fault = '';
   let sig: 'SIGSEGV' | 'SIGFPE' | 'SIGILL' = 'SIGSEGV';
   if (!stk) { fault = 'the thread\'s stack is not mapped'; budget = -1; }
@@ -263,6 +270,8 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
           const v = pureCall(site, args, m, r);
           if (v instanceof Fault) { stack.push(0); sig = v.signal; fault = v.message; break loop; }
           stack.push(v);
+          // The call's work beyond this instruction (cost.ts): what the slice covers now, the rest next time.
+          if (r.owed > 0) { const pay = Math.min(r.owed, Math.max(0, budget)); r.owed -= pay; budget -= pay; }
           break;
         }
         const t = syscallTrap(site, args, m, r);
