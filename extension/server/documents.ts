@@ -1,0 +1,135 @@
+// The open documents: didOpen/didChange/didClose parameters checked before they touch a document,
+// edits clamped to the document, and one analysis per document version (or none above the size
+// limit), with the results of the cheap features remembered for that version.
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Analysis } from './features/analysis';
+import { ParamsError } from './guard';
+
+/** Documents longer than this (in UTF-16 code units, about 1 MB of text) are not analysed. */
+export const MAX_ANALYSED_CHARS = 1_000_000;
+
+type Outcome = { ok: true; analysis: Analysis } | { ok: false; error: unknown };
+
+interface Entry {
+  doc: TextDocument;
+  /** The analysis of doc.version (or the error it raised), computed on first use. */
+  outcome?: Outcome;
+  /** Results of features for doc.version, by feature name. */
+  memo: Map<string, unknown>;
+}
+
+export interface Change {
+  range?: { start: { line: number; character: number }; end: { line: number; character: number } };
+  text: string;
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isPosition(p: unknown): p is { line: number; character: number } {
+  return isObject(p) && Number.isSafeInteger(p.line) && Number.isSafeInteger(p.character);
+}
+
+/** A textDocument parameter's uri and version, or a ParamsError naming what is wrong. */
+function identifier(params: unknown, what: string): { uri: string; td: Record<string, unknown> } {
+  const td = isObject(params) ? params.textDocument : undefined;
+  if (!isObject(td)) throw new ParamsError(`${what} without a textDocument`);
+  if (typeof td.uri !== 'string') throw new ParamsError(`${what} whose textDocument.uri is not a string`);
+  return { uri: td.uri, td };
+}
+
+function version(td: Record<string, unknown>, what: string): number {
+  if (!Number.isSafeInteger(td.version)) throw new ParamsError(`${what} whose textDocument.version is not an integer`);
+  return td.version as number;
+}
+
+export class DocumentStore {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly analyze: (text: string) => Analysis,
+    readonly maxAnalysedChars: number = MAX_ANALYSED_CHARS,
+  ) {}
+
+  /** textDocument/didOpen; returns the uri and version opened. */
+  open(params: unknown): { uri: string; version: number } {
+    const { uri, td } = identifier(params, 'didOpen');
+    const v = version(td, 'didOpen');
+    if (typeof td.text !== 'string') throw new ParamsError('didOpen whose textDocument.text is not a string');
+    const languageId = typeof td.languageId === 'string' ? td.languageId : 'kproc';
+    this.entries.set(uri, { doc: TextDocument.create(uri, languageId, v, td.text), memo: new Map() });
+    return { uri, version: v };
+  }
+
+  /** textDocument/didChange: every change is checked before any is applied; ranges are clamped to the document. */
+  change(params: unknown): { uri: string; version: number } {
+    const { uri, td } = identifier(params, 'didChange');
+    const v = version(td, 'didChange');
+    const entry = this.entries.get(uri);
+    if (!entry) throw new ParamsError(`didChange of a document that is not open: ${uri.slice(0, 200)}`);
+    const changes = isObject(params) ? params.contentChanges : undefined;
+    if (!Array.isArray(changes)) throw new ParamsError('didChange whose contentChanges is not an array');
+    const checked: Change[] = changes.map((c: unknown, i) => {
+      if (!isObject(c) || typeof c.text !== 'string') throw new ParamsError(`didChange whose change ${i} has no text string`);
+      if (c.range === undefined) return { text: c.text };
+      const r = c.range;
+      if (!isObject(r) || !isPosition(r.start) || !isPosition(r.end)) throw new ParamsError(`didChange whose change ${i} has a malformed range`);
+      return { range: { start: r.start, end: r.end }, text: c.text };
+    });
+    let doc = entry.doc;
+    if (checked.length === 0) doc = TextDocument.update(doc, [], v);
+    for (const c of checked) {
+      // Positions past the end (or before the start) are moved onto the document, as an editor would.
+      const change = c.range
+        ? { range: { start: doc.positionAt(doc.offsetAt(c.range.start)), end: doc.positionAt(doc.offsetAt(c.range.end)) }, text: c.text }
+        : { text: c.text };
+      doc = TextDocument.update(doc, [change], v);
+    }
+    this.entries.set(uri, { doc, memo: new Map() });
+    return { uri, version: v };
+  }
+
+  /** textDocument/didClose; returns the uri closed, if it was open. */
+  close(params: unknown): string | undefined {
+    const { uri } = identifier(params, 'didClose');
+    return this.entries.delete(uri) ? uri : undefined;
+  }
+
+  get(uri: string): TextDocument | undefined {
+    return this.entries.get(uri)?.doc;
+  }
+
+  isTooLarge(uri: string): boolean {
+    const doc = this.get(uri);
+    return doc !== undefined && doc.getText().length > this.maxAnalysedChars;
+  }
+
+  /**
+   * The analysis of the document's current version: computed once per version, undefined for a
+   * document that is not open or is too large to analyse. An analysis that threw rethrows the same
+   * error for every request on that version rather than running again.
+   */
+  analysis(uri: string): Analysis | undefined {
+    const entry = this.entries.get(uri);
+    if (!entry || this.isTooLarge(uri)) return undefined;
+    if (!entry.outcome) {
+      try {
+        entry.outcome = { ok: true, analysis: this.analyze(entry.doc.getText()) };
+      } catch (error) {
+        entry.outcome = { ok: false, error };
+      }
+    }
+    if (!entry.outcome.ok) throw entry.outcome.error;
+    return entry.outcome.analysis;
+  }
+
+  /** `compute`'s result for the document's current version, computed once per version. */
+  memo<R>(uri: string, feature: string, compute: (a: Analysis) => R): R | undefined {
+    const entry = this.entries.get(uri);
+    const a = this.analysis(uri);
+    if (!entry || !a) return undefined;
+    if (!entry.memo.has(feature)) entry.memo.set(feature, compute(a));
+    return entry.memo.get(feature) as R;
+  }
+}
