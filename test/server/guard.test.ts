@@ -1,0 +1,187 @@
+// Every handler of the server goes through one guard: a feature that throws answers its request with
+// a one-line InternalError, logged once, and everything else keeps working, later edits included.
+// The server runs in this process (startServer over in-memory streams) so a test can break a feature.
+import { strict as assert } from 'node:assert';
+import {
+  CodeLensRequest, CompletionRequest, CompletionResolveRequest, DefinitionRequest, DocumentSymbolRequest, ErrorCodes,
+  FoldingRangeRequest, HoverRequest, ReferencesRequest, ResponseError, SemanticTokensRequest, SignatureHelpRequest,
+  type DocumentSymbol,
+} from 'vscode-languageserver/node';
+import { analyzeText } from '../../extension/server/features/analysis';
+import { FEATURES, type Features } from '../../extension/server/server';
+import { InProcessSession } from './client';
+import { USER, posOf } from './fixtures';
+
+const URI = 'file:///work/guarded.kproc';
+const TD = { textDocument: { uri: URI } };
+const AT = { ...TD, position: posOf(USER, 'fork()') };
+
+/** Each feature that answers a request, with the request that reaches it. */
+const REQUESTS: Array<[keyof Features, (s: InProcessSession) => Promise<unknown>]> = [
+  ['completion', (s) => s.conn.sendRequest(CompletionRequest.type, AT)],
+  ['resolveCompletion', (s) => s.conn.sendRequest(CompletionResolveRequest.type, { label: 'fork' })],
+  ['hover', (s) => s.conn.sendRequest(HoverRequest.type, AT)],
+  ['signatureHelp', (s) => s.conn.sendRequest(SignatureHelpRequest.type, AT)],
+  ['definition', (s) => s.conn.sendRequest(DefinitionRequest.type, AT)],
+  ['references', (s) => s.conn.sendRequest(ReferencesRequest.type, { ...AT, context: { includeDeclaration: true } })],
+  ['documentSymbols', (s) => s.conn.sendRequest(DocumentSymbolRequest.type, TD)],
+  ['foldingRanges', (s) => s.conn.sendRequest(FoldingRangeRequest.type, TD)],
+  ['codeLenses', (s) => s.conn.sendRequest(CodeLensRequest.type, TD)],
+  ['semanticTokens', (s) => s.conn.sendRequest(SemanticTokensRequest.type, TD)],
+];
+
+async function failure(p: Promise<unknown>): Promise<ResponseError<unknown>> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof ResponseError, String(e));
+    return e;
+  }
+  assert.fail('expected an error response');
+}
+
+/** A failure with a multi-line message, as a stack overflow or a bug deep in a feature gives. */
+function broken(): never {
+  const e = new TypeError('feature exploded\n    at secretFrame (/src/feature.ts:1:1)');
+  throw e;
+}
+
+async function symbols(s: InProcessSession, uri = URI): Promise<string[]> {
+  const r = await s.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } }) as DocumentSymbol[];
+  return r.map((x) => x.name);
+}
+
+describe('a failing feature', function () {
+  this.timeout(20000);
+  // Every feature the server calls for a request has an entry above.
+  it('covers every request feature', () => {
+    const listed = new Set(REQUESTS.map(([name]) => name));
+    for (const name of Object.keys(FEATURES)) if (name !== 'analyze' && name !== 'diagnostics') assert.ok(listed.has(name as keyof Features), name);
+  });
+
+  for (const [name, send] of REQUESTS) {
+    it(`${name}: answers an InternalError of one line, logs once, and the server keeps serving`, async () => {
+      const s = new InProcessSession({ features: { [name]: broken } });
+      try {
+        await s.initialize();
+        const v = await s.open(URI, USER);
+        await s.diagnostics(URI, v);
+        for (let i = 0; i < 3; i++) {
+          const e = await failure(send(s));
+          assert.equal(e.code, ErrorCodes.InternalError);
+          assert.match(e.message, /^[a-z ]+ failed: TypeError: feature exploded$/);
+        }
+        const logged = s.logs.filter((l) => l.includes('feature exploded'));
+        assert.equal(logged.length, 1, s.logs.join('\n'));
+        assert.doesNotMatch(logged[0], /secretFrame|\n/);
+        // Other features, and later edits of the same document, are still served.
+        const h = await s.conn.sendRequest(FoldingRangeRequest.type, TD).catch(() => 'folding is the broken one');
+        assert.ok(h);
+        const v2 = await s.change(URI, [{ text: USER.replace('int counter = 0;', 'int counter = 0;\nint extra(void) { return 1; }') }]);
+        assert.deepEqual((await s.diagnostics(URI, v2)).diagnostics, []);
+        if (name !== 'documentSymbols') assert.ok((await symbols(s)).includes('extra'));
+      } finally {
+        s.close();
+      }
+    });
+  }
+
+  it('diagnostics: publishes one located internal error instead, and the other features still answer', async () => {
+    const s = new InProcessSession({ features: { diagnostics: broken } });
+    try {
+      await s.initialize();
+      const d = await s.diagnostics(URI, await s.open(URI, USER));
+      assert.equal(d.diagnostics.length, 1);
+      const [only] = d.diagnostics;
+      assert.equal(only.code, 'internal');
+      assert.deepEqual(only.range.start, { line: 0, character: 0 });
+      assert.match(only.message, /^The language server could not analyse this file \(TypeError: feature exploded\); please report it/);
+      assert.ok((await symbols(s)).includes('main'));
+    } finally {
+      s.close();
+    }
+  });
+
+  it('the analysis itself: that document answers errors until an edit it can analyse, others are unaffected', async () => {
+    let runs = 0;
+    const analyze: Features['analyze'] = (text) => {
+      runs++;
+      if (text.includes('OVERFLOW')) throw new RangeError('Maximum call stack size exceeded');
+      return analyzeText(text);
+    };
+    const s = new InProcessSession({ features: { analyze } });
+    try {
+      await s.initialize();
+      const other = 'file:///work/other.kproc';
+      await s.diagnostics(other, await s.open(other, USER));
+      const d = await s.diagnostics(URI, await s.open(URI, `${USER}\n/* OVERFLOW */\n`));
+      assert.equal(d.diagnostics[0].code, 'internal');
+      const runsBefore = runs;
+      for (const [, send] of REQUESTS.filter(([n]) => n !== 'resolveCompletion')) {
+        const e = await failure(send(s));
+        assert.equal(e.code, ErrorCodes.InternalError);
+        assert.match(e.message, /RangeError: Maximum call stack size exceeded$/);
+      }
+      assert.equal(runs, runsBefore, 'a failed analysis is not run again for the same version');
+      assert.ok((await symbols(s, other)).includes('main'));
+      const d2 = await s.diagnostics(URI, await s.change(URI, [{ text: USER }]));
+      assert.deepEqual(d2.diagnostics, []);
+      assert.ok((await symbols(s)).includes('main'));
+    } finally {
+      s.close();
+    }
+  });
+});
+
+describe('work per document', function () {
+  this.timeout(20000);
+
+  it('analyses each version once, however many features ask, and a burst of edits once', async () => {
+    let runs = 0;
+    const s = new InProcessSession({ features: { analyze: (text) => { runs++; return analyzeText(text); } } });
+    try {
+      await s.initialize();
+      await s.diagnostics(URI, await s.open(URI, USER));
+      assert.equal(runs, 1);
+      for (let i = 0; i < 3; i++) await Promise.all(REQUESTS.map(([, send]) => send(s)));
+      assert.equal(runs, 1);
+      // Twenty edits written at once: only the last version is analysed and published.
+      const before = s.publishCount.get(URI) ?? 0;
+      let v = 1;
+      const sent: Array<Promise<number>> = [];
+      for (let i = 0; i < 20; i++) sent.push(s.change(URI, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: ' ' }]));
+      for (const p of sent) v = await p;
+      const d = await s.diagnostics(URI, v);
+      assert.equal(d.version, 21);
+      assert.equal((s.publishCount.get(URI) ?? 0) - before, 1);
+      assert.equal(runs, 2);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('does not analyse a document above the limit: one diagnostic on line 1 says so, features answer empty', async () => {
+    let runs = 0;
+    const limit = USER.length - 1;
+    const s = new InProcessSession({ maxAnalysedChars: limit, features: { analyze: (text) => { runs++; return analyzeText(text); } } });
+    try {
+      await s.initialize();
+      const d = await s.diagnostics(URI, await s.open(URI, USER));
+      assert.equal(runs, 0);
+      assert.equal(d.diagnostics.length, 1);
+      assert.equal(d.diagnostics[0].code, 'too-large');
+      assert.deepEqual(d.diagnostics[0].range.start, { line: 0, character: 0 });
+      assert.match(d.diagnostics[0].message, /too large to analyse/);
+      assert.deepEqual(await symbols(s), []);
+      assert.equal(await s.conn.sendRequest(HoverRequest.type, AT), null);
+      assert.deepEqual(await s.conn.sendRequest(SemanticTokensRequest.type, TD), { data: [] });
+      assert.equal(runs, 0);
+      // Back under the limit, the document is analysed again.
+      const v = await s.change(URI, [{ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, text: '' }]);
+      assert.deepEqual((await s.diagnostics(URI, v)).diagnostics, []);
+      assert.ok((await symbols(s)).includes('main'));
+    } finally {
+      s.close();
+    }
+  });
+});
