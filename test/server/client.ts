@@ -87,6 +87,21 @@ export class LspClient extends LspSession {
     this.proc.on('exit', (code) => { this.exited = true; this.exitCode = code; });
   }
 
+  /** p, or a rejection as soon as the server exits (a request to a dead server would wait forever). */
+  alive<T>(p: Promise<T>): Promise<T> {
+    const died = (): Error => new Error(`the server exited (${this.exitCode}): ${this.stderr}`);
+    if (this.exited) return Promise.reject(died());
+    return new Promise<T>((resolve, reject) => {
+      const onExit = (): void => reject(died());
+      this.proc.once('exit', onExit);
+      p.then(resolve, reject).finally(() => this.proc.off('exit', onExit));
+    });
+  }
+
+  override diagnostics(uri: string, version: number): Promise<PublishDiagnosticsParams> {
+    return this.alive(super.diagnostics(uri, version));
+  }
+
   async close(): Promise<void> {
     if (!this.exited) {
       await this.conn.sendRequest(ShutdownRequest.type);

@@ -112,13 +112,13 @@ describe('language server: random parameters for every advertised method', funct
           continue;
         }
         try {
-          await c.conn.sendRequest(method, p);
+          await c.alive(c.conn.sendRequest(method, p));
         } catch (e) {
           assert.ok(e instanceof ResponseError, `${method}: ${String(e)}`);
           assert.ok(!e.message.includes('\n'), `${method} answered a multi-line error: ${e.message}`);
         }
       }
-      const names = (await c.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: PROBE } }) as DocumentSymbol[]).map((s) => s.name);
+      const names = (await c.alive(c.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: PROBE } })) as DocumentSymbol[]).map((s) => s.name);
       assert.ok(names.includes('main'), c.stderr);
       assert.equal(c.exited, false, c.stderr);
     }), { seed: 190519, numRuns: 250 });

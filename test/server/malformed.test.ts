@@ -10,7 +10,7 @@ import { USER } from './fixtures';
 const SMALL = 'int main(void)\n{\n    return 0;\n}\n';
 
 async function symbolNames(c: LspClient, uri: string): Promise<string[]> {
-  const r = await c.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } }) as DocumentSymbol[];
+  const r = await c.alive(c.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
   return r.map((s) => s.name);
 }
 
