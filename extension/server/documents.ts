@@ -1,6 +1,7 @@
 // The open documents: didOpen/didChange/didClose parameters checked before they touch a document,
 // edits clamped to the document, and one analysis per document version (or none above the size
 // limit), with the results of the cheap features remembered for that version.
+import { performance } from 'node:perf_hooks';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis } from './features/analysis';
 import { ParamsError } from './guard';
@@ -16,6 +17,8 @@ interface Entry {
   outcome?: Outcome;
   /** Results of features for doc.version, by feature name. */
   memo: Map<string, unknown>;
+  /** Milliseconds the document's latest analysis took (of this version or an earlier one). */
+  cost: number;
 }
 
 export interface Change {
@@ -50,6 +53,7 @@ export class DocumentStore {
   constructor(
     private readonly analyze: (text: string) => Analysis,
     readonly maxAnalysedChars: number = MAX_ANALYSED_CHARS,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** textDocument/didOpen; returns the uri and version opened. */
@@ -58,7 +62,7 @@ export class DocumentStore {
     const v = version(td, 'didOpen');
     if (typeof td.text !== 'string') throw new ParamsError('didOpen whose textDocument.text is not a string');
     const languageId = typeof td.languageId === 'string' ? td.languageId : 'kproc';
-    this.entries.set(uri, { doc: TextDocument.create(uri, languageId, v, td.text), memo: new Map() });
+    this.entries.set(uri, { doc: TextDocument.create(uri, languageId, v, td.text), memo: new Map(), cost: 0 });
     return { uri, version: v };
   }
 
@@ -86,7 +90,7 @@ export class DocumentStore {
         : { text: c.text };
       doc = TextDocument.update(doc, [change], v);
     }
-    this.entries.set(uri, { doc, memo: new Map() });
+    this.entries.set(uri, { doc, memo: new Map(), cost: entry.cost });
     return { uri, version: v };
   }
 
@@ -114,14 +118,21 @@ export class DocumentStore {
     const entry = this.entries.get(uri);
     if (!entry || this.isTooLarge(uri)) return undefined;
     if (!entry.outcome) {
+      const start = this.now();
       try {
         entry.outcome = { ok: true, analysis: this.analyze(entry.doc.getText()) };
       } catch (error) {
         entry.outcome = { ok: false, error };
       }
+      entry.cost = this.now() - start;
     }
     if (!entry.outcome.ok) throw entry.outcome.error;
     return entry.outcome.analysis;
+  }
+
+  /** Milliseconds the document's latest analysis took; 0 before the first. */
+  cost(uri: string): number {
+    return this.entries.get(uri)?.cost ?? 0;
   }
 
   /** `compute`'s result for the document's current version, computed once per version. */

@@ -1,6 +1,7 @@
 // Wires the pure features in ./features to an LSP connection: every handler goes through one Guard,
 // documents through the DocumentStore (checked parameters, one analysis per version, a size limit),
 // and diagnostics are published once per burst of edits, for its last version only.
+import { performance } from 'node:perf_hooks';
 import {
   DiagnosticSeverity, ErrorCodes, ResponseError, TextDocumentSyncKind,
   type CompletionParams, type Connection, type Diagnostic, type InitializeResult, type TextDocumentPositionParams,
@@ -26,7 +27,14 @@ export interface ServerOptions {
   features?: Partial<Features>;
   /** Longest document (UTF-16 code units) that is analysed; MAX_ANALYSED_CHARS unless given. */
   maxAnalysedChars?: number;
+  /** The clock that times analyses and the timer that waits for edits to settle (tests replace them). */
+  clock?: { now(): number; setTimeout(run: () => void, ms: number): void };
 }
+
+/** Documents whose analysis takes at least this long wait as long again for the edits to settle... */
+export const SETTLE_FROM_MS = 50;
+/** ...but never longer than this. */
+export const MAX_SETTLE_MS = 1000;
 
 export const CAPABILITIES: InitializeResult['capabilities'] = {
   textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -77,7 +85,8 @@ export function tooLargeDiagnostic(chars: number, limit: number): Diagnostic {
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const f: Features = { ...FEATURES, ...options.features };
   const guard = new Guard(connection.console);
-  const store = new DocumentStore((text) => f.analyze(text), options.maxAnalysedChars ?? MAX_ANALYSED_CHARS);
+  const clock = options.clock ?? { now: () => performance.now(), setTimeout: (run: () => void, ms: number) => { setTimeout(run, ms); } };
+  const store = new DocumentStore((text) => f.analyze(text), options.maxAnalysedChars ?? MAX_ANALYSED_CHARS, () => clock.now());
   /** Latest version whose diagnostics are due; a newer edit makes an older pending run moot. */
   const pending = new Map<string, number>();
 
@@ -108,7 +117,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     pending.set(uri, version);
     // The connection handles one queued message per event-loop turn: waiting two turns lets the next
     // queued edit land first and supersede this one, so a burst of edits is analysed once, at its end.
-    setImmediate(() => setImmediate(() => publish(uri, version)));
+    // A document slow to analyse also waits as long as its last analysis took, so typing in it
+    // is analysed when the typing pauses rather than once per keystroke.
+    setImmediate(() => setImmediate(() => {
+      const cost = store.cost(uri);
+      if (cost < SETTLE_FROM_MS) publish(uri, version);
+      else clock.setTimeout(() => publish(uri, version), Math.min(cost, MAX_SETTLE_MS));
+    }));
   }
 
   function withDoc<P, R>(feature: string, position: boolean, empty: R, run: (a: Analysis, p: P, uri: string) => R): (p: P) => Promise<R> {

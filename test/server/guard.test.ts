@@ -8,7 +8,7 @@ import {
   type DocumentSymbol,
 } from 'vscode-languageserver/node';
 import { analyzeText } from '../../extension/server/features/analysis';
-import { FEATURES, type Features } from '../../extension/server/server';
+import { FEATURES, MAX_SETTLE_MS, type Features } from '../../extension/server/server';
 import { InProcessSession } from './client';
 import { USER, posOf } from './fixtures';
 
@@ -155,6 +155,53 @@ describe('work per document', function () {
       assert.equal(d.version, 21);
       assert.equal((s.publishCount.get(URI) ?? 0) - before, 1);
       assert.equal(runs, 2);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('publishes a document slow to analyse once its edits settle, waiting as long as the analysis took', async () => {
+    let time = 0;
+    let runs = 0;
+    const timers: Array<{ run: () => void; ms: number }> = [];
+    const slow = 300;
+    const s = new InProcessSession({
+      clock: { now: () => time, setTimeout: (run, ms) => { timers.push({ run, ms }); } },
+      features: { analyze: (text) => { runs++; time += text.includes('VERY SLOW') ? 10 * MAX_SETTLE_MS : text.includes('SLOW') ? slow : 1; return analyzeText(text); } },
+    });
+    /** Lets the server handle what was sent and run what it scheduled on the following turns. */
+    const settle = async (): Promise<void> => {
+      await s.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: 'file:///work/none.kproc' } });
+      for (let i = 0; i < 4; i++) await new Promise((r) => setImmediate(r));
+    };
+    try {
+      await s.initialize();
+      // A quick document is published on the next turns, with no timer.
+      await s.diagnostics(URI, await s.open(URI, `${USER}// SLOW\n`));
+      assert.equal(timers.length, 0);
+      // Its analysis took 300 ms: each edit now waits 300 ms, and only the last is published.
+      const before = s.publishCount.get(URI) ?? 0;
+      let v = 0;
+      for (let i = 0; i < 3; i++) {
+        v = await s.change(URI, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: ' ' }]);
+        await settle();
+      }
+      assert.deepEqual(timers.map((t) => t.ms), [slow, slow, slow]);
+      assert.equal(s.publishCount.get(URI) ?? 0, before, 'nothing published before the edits settle');
+      const runsBefore = runs;
+      for (const t of timers.splice(0)) t.run();
+      const d = await s.diagnostics(URI, v);
+      assert.equal(d.version, v);
+      assert.equal((s.publishCount.get(URI) ?? 0) - before, 1);
+      assert.equal(runs - runsBefore, 1, 'only the settled version is analysed');
+      // A very slow analysis makes the next edits wait MAX_SETTLE_MS, no longer.
+      v = await s.change(URI, [{ text: `${USER}// VERY SLOW\n` }]);
+      await settle();
+      timers.splice(0).forEach((t) => t.run());
+      await s.diagnostics(URI, v);
+      await s.change(URI, [{ text: `${USER}// VERY SLOW again\n` }]);
+      await settle();
+      assert.deepEqual(timers.map((t) => t.ms), [MAX_SETTLE_MS]);
     } finally {
       s.close();
     }
