@@ -2,28 +2,30 @@
 // edits clamped to the document, and one analysis per document version (or none above the size
 // limit), with the results of the cheap features remembered for that version.
 import { performance } from 'node:perf_hooks';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis } from './features/analysis';
 import { ParamsError } from './guard';
+import { ChunkedText, type TextChange } from './text';
 
 /** Documents longer than this (in UTF-16 code units, about 1 MB of text) are not analysed. */
 export const MAX_ANALYSED_CHARS = 1_000_000;
 
 type Outcome = { ok: true; analysis: Analysis } | { ok: false; error: unknown };
 
+/** One open document at one version. */
+export interface OpenDocument {
+  readonly uri: string;
+  readonly version: number;
+  readonly text: ChunkedText;
+}
+
 interface Entry {
-  doc: TextDocument;
+  doc: OpenDocument;
   /** The analysis of doc.version (or the error it raised), computed on first use. */
   outcome?: Outcome;
   /** Results of features for doc.version, by feature name. */
   memo: Map<string, unknown>;
   /** Milliseconds the document's latest analysis took (of this version or an earlier one). */
   cost: number;
-}
-
-export interface Change {
-  range?: { start: { line: number; character: number }; end: { line: number; character: number } };
-  text: string;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -61,8 +63,7 @@ export class DocumentStore {
     const { uri, td } = identifier(params, 'didOpen');
     const v = version(td, 'didOpen');
     if (typeof td.text !== 'string') throw new ParamsError('didOpen whose textDocument.text is not a string');
-    const languageId = typeof td.languageId === 'string' ? td.languageId : 'kproc';
-    this.entries.set(uri, { doc: TextDocument.create(uri, languageId, v, td.text), memo: new Map(), cost: 0 });
+    this.entries.set(uri, { doc: { uri, version: v, text: new ChunkedText(td.text) }, memo: new Map(), cost: 0 });
     return { uri, version: v };
   }
 
@@ -74,23 +75,16 @@ export class DocumentStore {
     if (!entry) throw new ParamsError(`didChange of a document that is not open: ${uri.slice(0, 200)}`);
     const changes = isObject(params) ? params.contentChanges : undefined;
     if (!Array.isArray(changes)) throw new ParamsError('didChange whose contentChanges is not an array');
-    const checked: Change[] = changes.map((c: unknown, i) => {
+    const checked: TextChange[] = changes.map((c: unknown, i) => {
       if (!isObject(c) || typeof c.text !== 'string') throw new ParamsError(`didChange whose change ${i} has no text string`);
       if (c.range === undefined) return { text: c.text };
       const r = c.range;
       if (!isObject(r) || !isPosition(r.start) || !isPosition(r.end)) throw new ParamsError(`didChange whose change ${i} has a malformed range`);
       return { range: { start: r.start, end: r.end }, text: c.text };
     });
-    let doc = entry.doc;
-    if (checked.length === 0) doc = TextDocument.update(doc, [], v);
-    for (const c of checked) {
-      // Positions past the end (or before the start) are moved onto the document, as an editor would.
-      const change = c.range
-        ? { range: { start: doc.positionAt(doc.offsetAt(c.range.start)), end: doc.positionAt(doc.offsetAt(c.range.end)) }, text: c.text }
-        : { text: c.text };
-      doc = TextDocument.update(doc, [change], v);
-    }
-    this.entries.set(uri, { doc, memo: new Map(), cost: entry.cost });
+    // Positions past the end (or before the start) are moved onto the document, as an editor would.
+    entry.doc.text.apply(checked);
+    this.entries.set(uri, { doc: { uri, version: v, text: entry.doc.text }, memo: new Map(), cost: entry.cost });
     return { uri, version: v };
   }
 
@@ -100,13 +94,13 @@ export class DocumentStore {
     return this.entries.delete(uri) ? uri : undefined;
   }
 
-  get(uri: string): TextDocument | undefined {
+  get(uri: string): OpenDocument | undefined {
     return this.entries.get(uri)?.doc;
   }
 
   isTooLarge(uri: string): boolean {
     const doc = this.get(uri);
-    return doc !== undefined && doc.getText().length > this.maxAnalysedChars;
+    return doc !== undefined && doc.text.length > this.maxAnalysedChars;
   }
 
   /**
@@ -120,7 +114,7 @@ export class DocumentStore {
     if (!entry.outcome) {
       const start = this.now();
       try {
-        entry.outcome = { ok: true, analysis: this.analyze(entry.doc.getText()) };
+        entry.outcome = { ok: true, analysis: this.analyze(entry.doc.text.getText()) };
       } catch (error) {
         entry.outcome = { ok: false, error };
       }

@@ -93,7 +93,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   function diagnosticsOf(uri: string): Diagnostic[] {
     const doc = store.get(uri);
     if (!doc) return [];
-    if (store.isTooLarge(uri)) return [tooLargeDiagnostic(doc.getText().length, store.maxAnalysedChars)];
+    if (store.isTooLarge(uri)) return [tooLargeDiagnostic(doc.text.length, store.maxAnalysedChars)];
     try {
       return store.memo(uri, 'diagnostics', (a) => f.diagnostics(a)) ?? [];
     } catch (e) {
