@@ -4,5 +4,8 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
 
 const connection = createConnection(ProposedFeatures.all);
-startServer(connection);
+const guard = startServer(connection);
+// Every handler is guarded; anything that still escapes (a timer in a library) is logged, not fatal.
+process.on('uncaughtException', (e) => guard.report('server', e));
+process.on('unhandledRejection', (e) => guard.report('server', e));
 connection.listen();

@@ -32,7 +32,7 @@ export interface ServerOptions {
 }
 
 /** Documents whose analysis takes at least this long wait as long again for the edits to settle... */
-export const SETTLE_FROM_MS = 50;
+export const SETTLE_FROM_MS = 200;
 /** ...but never longer than this. */
 export const MAX_SETTLE_MS = 1000;
 
@@ -82,7 +82,8 @@ export function tooLargeDiagnostic(chars: number, limit: number): Diagnostic {
   };
 }
 
-export function startServer(connection: Connection, options: ServerOptions = {}): void {
+/** Registers every handler on connection; returns the guard, for failures outside any handler. */
+export function startServer(connection: Connection, options: ServerOptions = {}): Guard {
   const f: Features = { ...FEATURES, ...options.features };
   const guard = new Guard(connection.console);
   const clock = options.clock ?? { now: () => performance.now(), setTimeout: (run: () => void, ms: number) => { setTimeout(run, ms); } };
@@ -176,4 +177,5 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onFoldingRanges(memoized('folding', [], (a) => f.foldingRanges(a)));
   connection.onCodeLens(memoized('code lenses', [], (a, uri) => f.codeLenses(a, uri)));
   connection.languages.semanticTokens.on(memoized('semantic tokens', { data: [] }, (a) => f.semanticTokens(a)));
+  return guard;
 }

@@ -8,7 +8,7 @@ import {
   type DocumentSymbol,
 } from 'vscode-languageserver/node';
 import { analyzeText } from '../../extension/server/features/analysis';
-import { FEATURES, MAX_SETTLE_MS, type Features } from '../../extension/server/server';
+import { FEATURES, MAX_SETTLE_MS, SETTLE_FROM_MS, type Features } from '../../extension/server/server';
 import { InProcessSession } from './client';
 import { USER, posOf } from './fixtures';
 
@@ -165,6 +165,7 @@ describe('work per document', function () {
     let runs = 0;
     const timers: Array<{ run: () => void; ms: number }> = [];
     const slow = 300;
+    assert.ok(slow >= SETTLE_FROM_MS && slow < MAX_SETTLE_MS);
     const s = new InProcessSession({
       clock: { now: () => time, setTimeout: (run, ms) => { timers.push({ run, ms }); } },
       features: { analyze: (text) => { runs++; time += text.includes('VERY SLOW') ? 10 * MAX_SETTLE_MS : text.includes('SLOW') ? slow : 1; return analyzeText(text); } },
@@ -179,7 +180,7 @@ describe('work per document', function () {
       // A quick document is published on the next turns, with no timer.
       await s.diagnostics(URI, await s.open(URI, `${USER}// SLOW\n`));
       assert.equal(timers.length, 0);
-      // Its analysis took 300 ms: each edit now waits 300 ms, and only the last is published.
+      // Its analysis took 300 ms (more than SETTLE_FROM_MS): each edit now waits 300 ms, and only the last is published.
       const before = s.publishCount.get(URI) ?? 0;
       let v = 0;
       for (let i = 0; i < 3; i++) {
