@@ -6,6 +6,7 @@ import { ErrorCodes, ResponseError } from 'vscode-languageserver';
 /** Where failures are logged: the connection's console (window/logMessage) in the server. */
 export interface FailureLog {
   error(message: string): void;
+  warn(message: string): void;
 }
 
 /** Distinct failures logged before the log falls silent, so a failure on every keystroke cannot flood it. */
@@ -37,7 +38,8 @@ export class Guard {
     if (!this.logged.has(line) && this.logged.size < MAX_LOGGED) {
       this.logged.add(line);
       try {
-        this.log.error(`kproc language server: ${line}${bad ? '' : ' (please report this with the file that caused it)'}`);
+        if (bad) this.log.warn(`kproc language server: ${line}`);
+        else this.log.error(`kproc language server: ${line} (please report this with the file that caused it)`);
       } catch {
         // A closed connection cannot log; the failure is already contained.
       }
