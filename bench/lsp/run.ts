@@ -118,17 +118,18 @@ async function main(): Promise<void> {
   await bySize();
 }
 
-/** `chars` characters of a valid scenario: copies of scenario(10,000) whose mains are renamed. */
+/** `chars` characters of a valid scenario: whole copies of scenario(10,000), their mains renamed, then blank lines. */
 function validOf(chars: number): string {
   const one = scenario(LINES);
   const parts: string[] = [];
   let n = 0;
-  for (let i = 0; n < chars; i++) {
+  for (let i = 0; ; i++) {
     const part = `${i === 0 ? one : one.replace('int main(void)', `int main_${i}(void)`)}\n`;
+    if (n + part.length > chars) break;
     parts.push(part);
     n += part.length;
   }
-  return parts.join('').slice(0, chars);
+  return parts.join('') + '\n'.repeat(chars - n);
 }
 
 /** `chars` characters of printable garbage, in lines of 80, from a fixed seed. */
