@@ -9,8 +9,8 @@ export interface FailureLog {
   warn(message: string): void;
 }
 
-/** Distinct failures logged before the log falls silent, so a failure on every keystroke cannot flood it. */
-const MAX_LOGGED = 100;
+/** Distinct failures logged per feature before its log falls silent, so a failure on every keystroke cannot flood it. */
+const MAX_LOGGED = 20;
 /** Longest message sent to the client for one failure. */
 const MAX_MESSAGE = 200;
 
@@ -22,21 +22,27 @@ export function oneLine(e: unknown): string {
   const name = e instanceof Error ? e.name : 'Error';
   const raw = e instanceof Error ? e.message : String(e);
   const first = raw.split(/\r\n|\r|\n/, 1)[0].trim() || 'no message';
-  const text = `${name}: ${first}`;
+  return cut(`${name}: ${first}`);
+}
+
+function cut(text: string): string {
   return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 3)}...` : text;
 }
 
 export class Guard {
-  private readonly logged = new Set<string>();
+  /** The lines logged, by feature. */
+  private readonly logged = new Map<string, Set<string>>();
 
   constructor(private readonly log: FailureLog) {}
 
-  /** Logs a failure of `feature` once per distinct message; returns the one-line description. */
+  /** Logs a failure of `feature` once per distinct message (up to MAX_LOGGED of them); returns the one-line description. */
   report(feature: string, e: unknown): string {
     const bad = e instanceof ParamsError;
-    const line = bad ? `${feature} ignored: ${e.message}` : `${feature} failed: ${oneLine(e)}`;
-    if (!this.logged.has(line) && this.logged.size < MAX_LOGGED) {
-      this.logged.add(line);
+    const line = cut(bad ? `${feature} ignored: ${e.message}` : `${feature} failed: ${oneLine(e)}`);
+    const seen = this.logged.get(feature) ?? new Set<string>();
+    this.logged.set(feature, seen);
+    if (!seen.has(line) && seen.size < MAX_LOGGED) {
+      seen.add(line);
       try {
         if (bad) this.log.warn(`kproc language server: ${line}`);
         else this.log.error(`kproc language server: ${line} (please report this with the file that caused it)`);

@@ -8,6 +8,7 @@ import {
   type DocumentSymbol,
 } from 'vscode-languageserver/node';
 import { analyzeText } from '../../extension/server/features/analysis';
+import { Guard, ParamsError } from '../../extension/server/guard';
 import { FEATURES, MAX_SETTLE_MS, SETTLE_FROM_MS, type Features } from '../../extension/server/server';
 import { InProcessSession } from './client';
 import { USER, posOf } from './fixtures';
@@ -50,6 +51,46 @@ async function symbols(s: InProcessSession, uri = URI): Promise<string[]> {
   const r = await s.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } }) as DocumentSymbol[];
   return r.map((x) => x.name);
 }
+
+describe('the guard', () => {
+  const logger = (): { errors: string[]; warnings: string[]; error(m: string): void; warn(m: string): void } => {
+    const l = { errors: [] as string[], warnings: [] as string[], error: (m: string) => { l.errors.push(m); }, warn: (m: string) => { l.warnings.push(m); } };
+    return l;
+  };
+
+  it('turns a throw or a rejection into one InternalError line, logs each distinct failure once, at most 20 per feature', async () => {
+    const log = logger();
+    const g = new Guard(log);
+    const sync = g.request('hover', (n: number): number => { throw new RangeError(`bad ${n}\n    at deep (x.ts:1:1)`); });
+    const later = g.request('hover', async (): Promise<number> => { await Promise.resolve(); throw new Error('x'.repeat(1000)); });
+    const e1 = await failure(sync(1));
+    assert.equal(e1.code, ErrorCodes.InternalError);
+    assert.equal(e1.message, 'hover failed: RangeError: bad 1');
+    await failure(sync(1));
+    const e2 = await failure(later());
+    assert.ok(e2.message.length <= 200 && e2.message.endsWith('...'), e2.message);
+    assert.equal(log.errors.length, 2);
+    for (let i = 2; i < 50; i++) await failure(sync(i));
+    assert.equal(log.errors.length, 20);
+    // Another feature still gets its failures logged.
+    await failure(g.request('folding', () => { throw new Error('other'); })());
+    assert.equal(log.errors.length, 21);
+    assert.ok(log.errors.every((m) => !m.includes('\n')));
+  });
+
+  it('answers ParamsError and ResponseError as given, and logs an ignored notification as a warning', async () => {
+    const log = logger();
+    const g = new Guard(log);
+    const e = await failure(g.request('hover', () => { throw new ParamsError('position is missing'); })());
+    assert.equal(e.code, ErrorCodes.InvalidParams);
+    const r = await failure(g.request('hover', () => { throw new ResponseError(ErrorCodes.ServerNotInitialized, "not yet"); })());
+    assert.equal(r.code, ErrorCodes.ServerNotInitialized);
+    g.notification('didOpen', () => { throw new ParamsError('no text'); })();
+    g.notification('didOpen', () => { throw new TypeError('boom'); })();
+    assert.deepEqual(log.warnings, ['kproc language server: didOpen ignored: no text']);
+    assert.deepEqual(log.errors, ['kproc language server: didOpen failed: TypeError: boom (please report this with the file that caused it)']);
+  });
+});
 
 describe('a failing feature', function () {
   this.timeout(20000);
