@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import {
   DiagnosticSeverity, ErrorCodes, ResponseError, TextDocumentSyncKind,
-  type CompletionParams, type Connection, type Diagnostic, type InitializeResult, type TextDocumentPositionParams,
+  type CompletionParams, type Connection, type PublishDiagnosticsParams, type Diagnostic, type InitializeResult, type TextDocumentPositionParams,
 } from 'vscode-languageserver';
 import { type Analysis, analyzeText } from './features/analysis';
 import { completion, resolveCompletion } from './features/completion';
@@ -106,12 +106,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
   }
 
+  /** Sends diagnostics; a connection that fails to send them has its failure logged, not thrown. */
+  function send(p: PublishDiagnosticsParams): void {
+    connection.sendDiagnostics(p).catch((e: unknown) => guard.report('diagnostics', e));
+  }
+
   const publish = guard.notification('diagnostics', (uri: string, version: number): void => {
     // A later edit has arrived (or the document closed) since this run was scheduled: skip it.
     if (pending.get(uri) !== version) return;
     pending.delete(uri);
     if (store.get(uri)?.version !== version) return;
-    void connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsOf(uri) });
+    send({ uri, version, diagnostics: diagnosticsOf(uri) });
   });
 
   function schedule(uri: string, version: number): void {
@@ -160,7 +165,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const uri = store.close(p);
     if (uri === undefined) return;
     pending.delete(uri);
-    void connection.sendDiagnostics({ uri, diagnostics: [] });
+    send({ uri, diagnostics: [] });
   }));
 
   connection.onCompletion(withDoc('completion', true, null, (a, p: CompletionParams) => f.completion(a, p.position, triggerOf(p))));
