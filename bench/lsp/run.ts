@@ -1,14 +1,18 @@
 // Language-server latency through a real LSP client over stdio (node dist/server.js --stdio):
 // didChange on a 10,000-line scenario until its diagnostics arrive, and completion round trips,
-// next to the round trip of a trivial request as a baseline for a noisy machine.
-// Run: npm run build && npx tsx bench/lsp/run.ts [--runs N]. Prints figures; asserts nothing.
+// next to the round trip of a trivial request as a baseline for a noisy machine; then the time of
+// one edit by document size, up to 15 MB, as a ratio to the same edit on a tiny document.
+// Run: npm run build && npx tsx bench/lsp/run.ts [--runs N] [--edits N]. Prints figures; asserts nothing.
 import { performance } from 'node:perf_hooks';
 import { CompletionRequest, HoverRequest, type Position } from 'vscode-languageserver/node';
+import { MAX_ANALYSED_CHARS } from '../../extension/server/documents';
 import { LspClient } from '../../test/server/client';
 
 const LINES = 10_000;
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 100;
+const editsArg = process.argv.indexOf('--edits');
+const EDITS = editsArg > 0 ? Number(process.argv[editsArg + 1]) : 10;
 
 /** A scenario of `lines` lines: helpers that fork, wait and signal, then a main that calls them. */
 export function scenario(lines: number): string {
@@ -111,6 +115,67 @@ async function main(): Promise<void> {
   console.log(fmt('completion round trip (10k lines)', completion, 10));
   console.log(fmt('completion right after an edit (reanalyses)', completionAfterEdit));
   console.log(`diagnostics / baseline: ${(median(diag) / median(baseline)).toFixed(1)}x   completion / baseline: ${(median(completion) / median(baseline)).toFixed(1)}x`);
+  await bySize();
+}
+
+/** `chars` characters of a valid scenario: whole copies of scenario(10,000), their mains renamed, then blank lines. */
+function validOf(chars: number): string {
+  const one = scenario(LINES);
+  const parts: string[] = [];
+  let n = 0;
+  for (let i = 0; ; i++) {
+    const part = `${i === 0 ? one : one.replace('int main(void)', `int main_${i}(void)`)}\n`;
+    if (n + part.length > chars) break;
+    parts.push(part);
+    n += part.length;
+  }
+  return parts.join('') + '\n'.repeat(chars - n);
+}
+
+/** `chars` characters of printable garbage, in lines of 80, from a fixed seed. */
+function garbageOf(chars: number): string {
+  let seed = 12345;
+  const out: string[] = [];
+  for (let i = 0; i < chars; i++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    out.push(i % 81 === 80 ? '\n' : String.fromCharCode(32 + ((seed >>> 16) % 95)));
+  }
+  return out.join('');
+}
+
+/** The time of one edit (a character typed, then deleted) until its diagnostics arrive, by document size. */
+async function bySize(): Promise<void> {
+  const c = new LspClient();
+  await c.initialize();
+  const docs: Array<[string, string]> = [
+    ['tiny scenario (baseline)', 'int main(void)\n{\n    return 0;\n}\n'],
+    ['10,000-line scenario', scenario(LINES)],
+    [`valid, just under the limit (${MAX_ANALYSED_CHARS} chars)`, validOf(MAX_ANALYSED_CHARS)],
+    ['valid, 15 MB (above the limit)', validOf(15_000_000)],
+    ['garbage, 15 MB (above the limit)', garbageOf(15_000_000)],
+  ];
+  const medians: number[] = [];
+  console.log(`\nOne edit until its diagnostics arrive, by document size (${EDITS} edits each, after one warm-up)`);
+  for (const [i, [label, text]] of docs.entries()) {
+    const uri = `file:///bench/size-${i}.kproc`;
+    let t = performance.now();
+    await c.diagnostics(uri, await c.open(uri, text));
+    const open = performance.now() - t;
+    const times: number[] = [];
+    const at: Position = { line: 1, character: 0 };
+    for (let k = 0; k <= EDITS; k++) {
+      for (const change of [{ range: { start: at, end: at }, text: ' ' }, { range: { start: at, end: { line: 1, character: 1 } }, text: '' }]) {
+        t = performance.now();
+        await c.diagnostics(uri, await c.change(uri, [change]));
+        if (k > 0) times.push(performance.now() - t);
+      }
+    }
+    medians.push(median(times));
+    const ratio = medians[0] > 0 ? median(times) / medians[0] : 0;
+    console.log(`${label.padEnd(44)} ${(text.length / 1e6).toFixed(2).padStart(6)} MB   open ${open.toFixed(0).padStart(6)} ms   edit median ${median(times).toFixed(1).padStart(7)} ms   ${ratio.toFixed(1).padStart(7)}x the tiny one`);
+    await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+  await c.close();
 }
 
 if (require.main === module) void main().catch((e: unknown) => {

@@ -1,7 +1,7 @@
 // `kproc check FILE...`: the scenario's diagnostics (sim-core/lang's one analysis, as the editor
 // shows them), gcc-style with the source line and a caret under the range, or as JSON with --json.
 import type { Diagnostic } from '../lang/ast';
-import { analyze } from '../lang/check';
+import { analyze, TOO_MANY_CODE } from '../lang/check';
 import type { LineMap } from '../lang/linemap';
 import { helpText, parseOptions, UsageError, type OptionSpec } from './args';
 import { readScenario } from './files';
@@ -73,9 +73,13 @@ export function checkFiles(args: string[], io: CliIo): number {
       continue;
     }
     const a = analyze(text);
+    // The count covers the diagnostics past the cap too, not the one line that summarises them.
+    errors += a.omitted.error;
+    warnings += a.omitted.warning;
     for (const d of a.diagnostics) {
-      if (d.severity === 'error') errors++;
-      else if (d.severity === 'warning') warnings++;
+      const counted = d.code !== TOO_MANY_CODE;
+      if (counted && d.severity === 'error') errors++;
+      else if (counted && d.severity === 'warning') warnings++;
       if (!json) io.out(formatDiagnostic(file, text, a.lines, d));
     }
     if (json) doc.push({ file, diagnostics: a.diagnostics.map((d) => jsonDiagnostic(a.lines, d)) });
