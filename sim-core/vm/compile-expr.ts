@@ -6,6 +6,7 @@ import {
   arith, bytesOf, cellsOf, CHAR_PTR, decay, FN, INT, LONG, pointee, promote, typeName, ULONG, type CType,
 } from './ctypes';
 import { FnBuilder } from './builder';
+import type { LocalVar } from './image';
 import { TEXT_BASE, TEXT_STRIDE } from './image';
 import { Conv, Op } from './opcodes';
 import { constantType, convertValue, foldBinary, Kind, kindOf, literalType, type Folded } from './fold';
@@ -17,8 +18,40 @@ export type Place =
   | { k: 'addr'; type: CType }
   | { k: 'errno'; type: CType };
 
+/**
+ * Levels of expression the compiler descends (its own recursion, #define bodies included). The
+ * parser bounds a statement's tree (nesting and operator limits); macro expansion can stack trees,
+ * so the compiler counts too and stops with one located error instead of overflowing the stack.
+ */
+export const MAX_EXPR_LEVELS = 1500;
+
 export class ExprCompiler extends FnBuilder {
   private readonly expanding = new Set<string>();
+  /** Recursion depth of expr/place/fold, checked against MAX_EXPR_LEVELS. */
+  private level = 0;
+  private tooDeep = false;
+  /**
+   * Constant-folding results per node: expr() folds before it compiles and folding recurses, so
+   * without this a chain would be folded once per level. Names resolve by scope, so any change of
+   * scope clears it; nodes inside a #define body (shared by every use) are not kept.
+   */
+  private readonly folded = new Map<Expr, Folded | null>();
+
+  override pushScope(): void { this.folded.clear(); super.pushScope(); }
+  override popScope(): void { this.folded.clear(); super.popScope(); }
+  override declare(name: string, type: CType, cells: number): LocalVar { this.folded.clear(); return super.declare(name, type, cells); }
+  override bindLocal(v: LocalVar): void { this.folded.clear(); super.bindLocal(v); }
+
+  /** Enters one level of expression; false (after one error) when the limit is reached. */
+  private enterLevel(range: Range): boolean {
+    if (this.level >= MAX_EXPR_LEVELS) {
+      if (!this.tooDeep) this.m.error(range, `expression nested too deeply (more than ${MAX_EXPR_LEVELS} levels, #define expansions included)`, 'too-deep');
+      this.tooDeep = true;
+      return false;
+    }
+    this.level++;
+    return true;
+  }
 
   isVariable(name: string): boolean {
     return this.lookupLocal(name) !== undefined || this.m.globals.has(name);
@@ -26,6 +59,17 @@ export class ExprCompiler extends FnBuilder {
 
   /** Folds an integer constant expression (or a string literal); undefined when not constant. */
   fold(e: Expr): Folded | undefined {
+    const known = this.folded.get(e);
+    if (known !== undefined) return known ?? undefined;
+    if (this.level >= MAX_EXPR_LEVELS) return undefined;
+    this.level++;
+    let f: Folded | undefined;
+    try { f = this.foldNode(e); } finally { this.level--; }
+    if (this.expanding.size === 0) this.folded.set(e, f ?? null);
+    return f;
+  }
+
+  private foldNode(e: Expr): Folded | undefined {
     switch (e.kind) {
       case 'Number': return { v: e.value, t: literalType(e.text, e.value) };
       case 'Char': return { v: e.value, t: INT };
@@ -89,6 +133,14 @@ export class ExprCompiler extends FnBuilder {
 
   /** Compiles e leaving its rvalue on the operand stack (nothing when discard). */
   expr(e: Expr, discard = false): CType {
+    if (!this.enterLevel(e.range)) {
+      if (!discard) this.emit(Op.PUSH, 0);
+      return INT;
+    }
+    try { return this.exprLevel(e, discard); } finally { this.level--; }
+  }
+
+  private exprLevel(e: Expr, discard: boolean): CType {
     const f = e.kind === 'Number' || e.kind === 'Binary' || e.kind === 'Unary' || e.kind === 'Ident'
       || e.kind === 'Conditional' || e.kind === 'Sizeof' || e.kind === 'Cast' || e.kind === 'String' || e.kind === 'Char'
       ? this.fold(e) : undefined;
@@ -143,18 +195,10 @@ export class ExprCompiler extends FnBuilder {
         this.bind(end);
         return t1.k === 'int' && t2.k === 'int' ? arith(t1, t2) : t1.k === 'int' ? t2 : t1;
       }
-      case 'Member': {
-        const obj = e.arrow ? pointee(this.typeOf(e.object)) : undefined;
-        if (obj && obj.k === 'struct' && obj.layout && obj.layout.kernel) {
-          const f = obj.layout.fields.find((x) => x.name === e.name);
-          this.expr(e.object);
-          this.emit(Op.FIELD, this.m.constant(e.name));
-          if (!f) this.m.error(e.nameRange, `'struct ${obj.name}' has no member named '${e.name}'`, 'vm-field');
-          return f ? f.type : INT;
-        }
-        return this.loadPlace(this.place(e));
+      case 'Member': case 'Index': {
+        const r = this.placeOrValue(e);
+        return 'place' in r ? this.loadPlace(r.place) : r.type;
       }
-      case 'Index': return this.loadPlace(this.place(e));
       case 'Cast': {
         const from = this.expr(e.operand);
         const to = this.m.types.resolve(e.type);
@@ -206,8 +250,45 @@ export class ExprCompiler extends FnBuilder {
     return INT;
   }
 
+  /**
+   * One walk of e: the place of an lvalue (nothing loaded yet), or the value of anything else
+   * (pushed). A member or subscript needs to know what its object is before it decides how to
+   * reach it; asking for the object's type first and compiling it after would walk a chain like
+   * `p->n->n->v` or `a[0][0][0]` twice per link, which doubles the work with every link.
+   */
+  private placeOrValue(e: Expr): { place: Place } | { type: CType } {
+    switch (e.kind) {
+      case 'Ident':
+        if (this.isVariable(e.name)) return { place: this.place(e) };
+        break;
+      case 'Index': return { place: this.place(e) };
+      case 'Member': {
+        if (!e.arrow) return { place: this.place(e) };
+        if (!this.enterLevel(e.range)) { this.emit(Op.PUSH, 0); return { type: INT }; }
+        try {
+          const s = pointee(decay(this.expr(e.object)));
+          if (s && s.k === 'struct' && s.layout && s.layout.kernel) {
+            // Kernel objects are read by the host, field by field.
+            const f = s.layout.fields.find((x) => x.name === e.name);
+            this.emit(Op.FIELD, this.m.constant(e.name));
+            if (!f) this.m.error(e.nameRange, `'struct ${s.name}' has no member named '${e.name}'`, 'vm-field');
+            return { type: f ? f.type : INT };
+          }
+          return { place: this.field(s, e.name, e.nameRange, { k: 'addr', type: INT }) };
+        } finally { this.level--; }
+      }
+      default: break;
+    }
+    return { type: this.expr(e) };
+  }
+
   /** Resolves an lvalue; for an 'addr' place its address is left on the stack. */
   place(e: Expr): Place {
+    if (!this.enterLevel(e.range)) { this.emit(Op.PUSH, 0); return { k: 'addr', type: INT }; }
+    try { return this.placeLevel(e); } finally { this.level--; }
+  }
+
+  private placeLevel(e: Expr): Place {
     switch (e.kind) {
       case 'Ident': {
         const v = this.lookupLocal(e.name);
@@ -233,15 +314,23 @@ export class ExprCompiler extends FnBuilder {
         return this.field(base.type, e.name, e.nameRange, base);
       }
       case 'Index': {
-        const base = this.typeOf(e.object);
-        const idx = this.fold(e.index);
-        if (base.k === 'array' && idx && typeof idx.v === 'number') {
-          const p = this.place(e.object);
-          if (p.k === 'local' || p.k === 'global') return { k: p.k, off: p.off + idx.v * cellsOf(base.of), type: base.of };
-          this.offsetBy(idx.v * cellsOf(base.of));
-          return { k: 'addr', type: base.of };
+        const base = this.placeOrValue(e.object);
+        if ('place' in base && base.place.type.k === 'array') {
+          const p = base.place, of = base.place.type.of;
+          const idx = this.fold(e.index);
+          if (idx && typeof idx.v === 'number') {
+            if (p.k === 'local' || p.k === 'global') return { k: p.k, off: p.off + idx.v * cellsOf(of), type: of };
+            this.addrOf(p, e.range);
+            this.offsetBy(idx.v * cellsOf(of));
+            return { k: 'addr', type: of };
+          }
+          this.addrOf(p, e.range);
+          this.expr(e.index);
+          this.scale(cellsOf(of));
+          this.emit(Op.ADD);
+          return { k: 'addr', type: of };
         }
-        const t = decay(this.expr(e.object));
+        const t = decay('place' in base ? this.loadPlace(base.place) : base.type);
         const el = pointee(t);
         if (!el) this.m.error(e.range, 'subscripted value is neither array nor pointer', 'vm-type');
         this.expr(e.index);

@@ -31,6 +31,8 @@ export function compile(program: Program, text: string): { image: Image; diagnos
           if (!n || typeof n.v !== 'number' || n.v < 0) m.error(f.range, 'array size must be a constant', 'vm-array');
           t = { k: 'array', of: t, n: n && typeof n.v === 'number' ? Math.max(0, n.v) : 1 };
         }
+        const base = t.k === 'array' ? t.of : t;
+        if (base.k === 'struct' && !base.layout) m.error(f.range, `field '${f.name}' has incomplete type`, 'vm-type');
         return { name: f.name, type: t };
       }));
     } else if (it.kind === 'Function') {
