@@ -287,7 +287,9 @@ export class Checker {
       case 'Index': this.expr(e.object); this.expr(e.index); return;
       case 'Cast': this.checkType(e.type, false); this.expr(e.operand); return;
       case 'Sizeof': if (e.operand) this.expr(e.operand); return;
-      case 'InitList': for (const i of e.items) this.expr(i); return;
+      case 'InitList':
+        e.items.forEach((x, i) => { const at = e.indices?.[i]; if (at) this.expr(at); this.expr(x); });
+        return;
       case 'Comma': this.expr(e.left); this.expr(e.right); return;
       default: return;
     }

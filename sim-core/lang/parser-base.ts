@@ -9,9 +9,11 @@ export { KEYWORDS, TYPEDEF_NAMES } from './lexer-codes';
 
 const MAX_DEPTH = 200;
 /**
- * Binary operators the expressions of one statement may hold (`1 + 1 + ... + 1`). A chain makes
- * the tree one level deeper per operator, parentheses stack chains, and the checker, the
- * compiler and the editor features walk trees recursively: this bounds how deep they go.
+ * Operators the expressions of one statement may hold: binary operators (`1 + 1 + ... + 1`), commas,
+ * and postfix operators (`x++`, `a[0]`, `f()`, `.n`, `->n`). Each makes the tree one level deeper,
+ * parentheses stack chains, and the checker, the compiler and the editor features walk trees
+ * recursively: with MAX_DEPTH for the levels the parser recurses itself, this bounds how deep
+ * any later walk goes (statement nesting + MAX_DEPTH + MAX_CHAIN).
  */
 export const MAX_CHAIN = 1000;
 
@@ -102,6 +104,15 @@ export class ParserBase {
     return true;
   }
   protected leave(): void { this.depth--; }
+
+  /**
+   * Counts one chaining operator against the statement's MAX_CHAIN; false past the limit (one
+   * error, at the first operator beyond it), when the caller reads the operand but builds no node.
+   */
+  protected chain(at: Range): boolean {
+    if (++this.ops === MAX_CHAIN + 1) this.error(at, `more than ${MAX_CHAIN} operators in one statement; split it`, 'too-deep');
+    return this.ops <= MAX_CHAIN;
+  }
 
   /** Skips a balanced ( ), [ ] or { } group starting at the current opening token. */
   protected skipBalanced(): void {
