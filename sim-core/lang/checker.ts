@@ -8,6 +8,7 @@ import { checkPragmas } from './check-pragmas';
 import { checkSides, findRoots, type FunctionFacts } from './check-sides';
 import { closest } from './suggest';
 import { execCandidates } from './exec-path';
+import { walkExpr } from './walk';
 
 interface Sym {
   kind: 'var' | 'function' | 'define';
@@ -19,6 +20,12 @@ interface Sym {
 }
 
 const EXIT_CALLS: ReadonlySet<string> = new Set(['exit', '_exit']);
+
+/**
+ * #defines one use may expand through (`A1` defined as `A2`, `A2` as `A3`...). The compiler expands
+ * a use by walking each body in turn, so the chain is bounded as the parser bounds nesting.
+ */
+export const MAX_MACRO_DEPTH = 200;
 
 export class Checker {
   private readonly out: Diagnostic[] = [];
@@ -40,6 +47,9 @@ export class Checker {
   private current: FunctionFacts | null = null;
   private currentFn: FunctionDef | null = null;
   private programFns = new Set<string>();
+  /** How many #defines deep each macro's expansion goes (capped at MAX_MACRO_DEPTH + 1). */
+  private readonly macroDepths = new Map<string, number>();
+  private inDefine = false;
 
   constructor(private readonly program: Program) {}
 
@@ -55,7 +65,10 @@ export class Checker {
     const defined = new Set<string>();
     for (const it of this.program.items) if (it.kind === 'Function' && it.body) defined.add(it.name);
     checkPragmas(this.program, defined, this.out);
+    // A #define's body is checked where it is written; its expansion depth where it is used.
+    this.inDefine = true;
     for (const d of this.program.directives) if (d.kind === 'Define' && d.value) this.expr(d.value);
+    this.inDefine = false;
     for (const it of this.program.items) {
       if (it.kind === 'Function' && it.body) this.fn(it);
       else if (it.kind === 'VarDecl') for (const d of it.declarators) { if (d.init) this.expr(d.init); if (d.arraySize) this.expr(d.arraySize); }
@@ -297,6 +310,9 @@ export class Checker {
 
   private ident(name: string, range: Range, callee: boolean): Sym | undefined {
     const sym = this.lookup(name);
+    if (sym?.kind === 'define' && !this.inDefine && this.macroDepth(name) > MAX_MACRO_DEPTH) {
+      this.diag(range, 'error', 'too-deep', `macro expansion too deep: '${name}' expands through more than ${MAX_MACRO_DEPTH} nested #defines`);
+    }
     if (sym) {
       if (sym.kind === 'function' && this.current) this.current.refs.add(name);
       return sym;
@@ -320,6 +336,40 @@ export class Checker {
       ? `implicit declaration of function '${name}'${s ? `; did you mean '${s}'?` : ''}`
       : `'${name}' undeclared${s ? `; did you mean '${s}'?` : ''}`);
     return undefined;
+  }
+
+  /** The names of #defines a macro's body uses. */
+  private macroRefs(name: string): string[] {
+    const body = this.defines.get(name);
+    const out: string[] = [];
+    if (body) walkExpr(body, (e) => { if (e.kind === 'Ident' && this.defines.has(e.name)) out.push(e.name); });
+    return out;
+  }
+
+  /** Expansion depth of a macro, computed without recursion (chains can be thousands long). */
+  private macroDepth(name: string): number {
+    const memo = this.macroDepths;
+    const stack: Array<{ name: string; refs: string[]; next: number; deepest: number }> = [];
+    const open = new Set<string>();
+    const push = (n: string): void => { stack.push({ name: n, refs: this.macroRefs(n), next: 0, deepest: 0 }); open.add(n); };
+    if (!memo.has(name)) push(name);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.next < top.refs.length) {
+        const r = top.refs[top.next++];
+        const known = memo.get(r);
+        // A macro is not expanded inside its own expansion: a cycle adds nothing.
+        if (known !== undefined) top.deepest = Math.max(top.deepest, known);
+        else if (!open.has(r)) push(r);
+        continue;
+      }
+      stack.pop();
+      open.delete(top.name);
+      const d = Math.min(top.deepest + 1, MAX_MACRO_DEPTH + 1);
+      memo.set(top.name, d);
+      if (stack.length > 0) stack[stack.length - 1].deepest = Math.max(stack[stack.length - 1].deepest, d);
+    }
+    return memo.get(name) ?? 1;
   }
 
   private *visibleNames(callee: boolean): Iterable<string> {

@@ -15,7 +15,7 @@ const MAX_DEPTH = 200;
  * recursively: with MAX_DEPTH for the levels the parser recurses itself, this bounds how deep
  * any later walk goes (statement nesting + MAX_DEPTH + MAX_CHAIN).
  */
-export const MAX_CHAIN = 1000;
+export const MAX_CHAIN = 500;
 
 export interface TypeSpec {
   type: TypeRef;

@@ -5,6 +5,7 @@ import { lookupConstant, DYNAMIC_CONSTANTS } from '../lang/builtins';
 import {
   arith, bytesOf, cellsOf, CHAR_PTR, decay, FN, INT, LONG, pointee, promote, typeName, ULONG, type CType,
 } from './ctypes';
+import { MAX_MACRO_DEPTH } from '../lang/checker';
 import { FnBuilder } from './builder';
 import type { LocalVar } from './image';
 import { TEXT_BASE, TEXT_STRIDE } from './image';
@@ -23,7 +24,7 @@ export type Place =
  * parser bounds a statement's tree (nesting and operator limits); macro expansion can stack trees,
  * so the compiler counts too and stops with one located error instead of overflowing the stack.
  */
-export const MAX_EXPR_LEVELS = 1500;
+export const MAX_EXPR_LEVELS = 1000;
 
 export class ExprCompiler extends FnBuilder {
   private readonly expanding = new Set<string>();
@@ -78,7 +79,7 @@ export class ExprCompiler extends FnBuilder {
         if (this.isVariable(e.name)) return undefined;
         if (this.m.defines.has(e.name)) {
           const d = this.m.defines.get(e.name);
-          if (!d || this.expanding.has(e.name)) return undefined;
+          if (!d || this.expanding.has(e.name) || this.expanding.size >= MAX_MACRO_DEPTH) return undefined;
           this.expanding.add(e.name);
           try { return this.fold(d); } finally { this.expanding.delete(e.name); }
         }
@@ -178,7 +179,7 @@ export class ExprCompiler extends FnBuilder {
   private rvalue(e: Expr): CType {
     switch (e.kind) {
       case 'Number': case 'Char': case 'String': {
-        const f = this.fold(e) as Folded;
+        const f = this.foldNode(e) as Folded;
         this.pushValue(f.v);
         return f.t;
       }
@@ -235,6 +236,11 @@ export class ExprCompiler extends FnBuilder {
     if (this.m.defines.has(name) && !this.expanding.has(name)) {
       const d = this.m.defines.get(name);
       if (!d) { this.emit(Op.PUSH, 0); return INT; }
+      if (this.expanding.size >= MAX_MACRO_DEPTH) {
+        this.m.error(range, `macro expansion too deep: '${name}' expands through more than ${MAX_MACRO_DEPTH} nested #defines`, 'too-deep');
+        this.emit(Op.PUSH, 0);
+        return INT;
+      }
       this.expanding.add(name);
       try { return this.expr(d); } finally { this.expanding.delete(name); }
     }
