@@ -19,6 +19,9 @@ interface Sym {
   fn?: FunctionDef;
 }
 
+/** What the checker knows of a value: a pointer, an integer, or not known here. */
+type Cls = 'ptr' | 'int' | '?';
+
 const EXIT_CALLS: ReadonlySet<string> = new Set(['exit', '_exit']);
 
 /**
@@ -288,24 +291,86 @@ export class Checker {
   }
 
   // ---- expressions ----
-  private expr(e: Expr): void {
+  /** Checks e and everything in it; says whether its value is a pointer, an integer, or not known here. */
+  private expr(e: Expr): Cls {
     switch (e.kind) {
-      case 'Ident': this.ident(e.name, e.range, false); return;
-      case 'Unary': case 'Postfix': this.expr(e.operand); return;
-      case 'Binary': this.expr(e.left); this.expr(e.right); return;
-      case 'Assign': this.expr(e.target); this.expr(e.value); return;
-      case 'Conditional': this.expr(e.test); this.expr(e.consequent); this.expr(e.alternate); return;
-      case 'Call': this.call(e); return;
-      case 'Member': this.expr(e.object); this.member(e); return;
-      case 'Index': this.expr(e.object); this.expr(e.index); return;
-      case 'Cast': this.checkType(e.type, false); this.expr(e.operand); return;
-      case 'Sizeof': if (e.operand) this.expr(e.operand); return;
+      case 'Number': case 'Char': case 'Sizeof':
+        if (e.kind === 'Sizeof') { if (e.operand) this.expr(e.operand); if (e.type) this.sizeofType(e.type); }
+        return 'int';
+      case 'String': return 'ptr';
+      case 'Ident': {
+        const t = this.ident(e.name, e.range, false)?.type;
+        return t && t.pointer > 0 ? 'ptr' : '?';
+      }
+      case 'Unary': case 'Postfix': {
+        const c = this.expr(e.operand);
+        if (e.op === '&') return 'ptr';
+        if (e.op === '*') return '?';
+        if (e.op === '!') return 'int';
+        if (c === 'ptr' && (e.op === '-' || e.op === '~' || e.op === '+')) {
+          this.diag(e.range, 'error', 'operand-type', `wrong type argument to ${e.op === '-' ? 'unary minus' : e.op === '+' ? 'unary plus' : 'bit-complement'} (a pointer)`);
+          return 'int';
+        }
+        return c;
+      }
+      case 'Binary': return this.binary(e);
+      case 'Assign': { const c = this.expr(e.target); this.expr(e.value); return c; }
+      case 'Conditional': this.expr(e.test); this.expr(e.consequent); this.expr(e.alternate); return '?';
+      case 'Call': this.call(e); return '?';
+      case 'Member': this.expr(e.object); this.member(e); return '?';
+      case 'Index': this.expr(e.object); this.expr(e.index); return '?';
+      case 'Cast':
+        this.checkType(e.type, false);
+        this.expr(e.operand);
+        return e.type.pointer > 0 ? 'ptr' : '?';
       case 'InitList':
         e.items.forEach((x, i) => { const at = e.indices?.[i]; if (at) this.expr(at); this.expr(x); });
-        return;
-      case 'Comma': this.expr(e.left); this.expr(e.right); return;
-      default: return;
+        return '?';
+      case 'Comma': this.expr(e.left); return this.expr(e.right);
+      default: return '?';
     }
+  }
+
+  /** Operands C rejects (`"abc" - 1 & 1`: a pointer where an integer is needed), and shift counts past the width. */
+  private binary(e: Extract<Expr, { kind: 'Binary' }>): Cls {
+    const l = this.expr(e.left), r = this.expr(e.right);
+    const bad = (): Cls => {
+      this.diag(e.range, 'error', 'operand-type', `invalid operands to binary ${e.op} (${l === 'ptr' ? 'a pointer' : 'an integer'} and ${r === 'ptr' ? 'a pointer' : 'an integer'})`);
+      return 'int';
+    };
+    switch (e.op) {
+      case '*': case '/': case '%': case '&': case '|': case '^': case '<<': case '>>':
+        if (l === 'ptr' || r === 'ptr') return bad();
+        if (e.op === '<<' || e.op === '>>') this.shiftCount(e);
+        return 'int';
+      case '+':
+        if (l === 'ptr' && r === 'ptr') return bad();
+        return l === 'ptr' || r === 'ptr' ? 'ptr' : l === 'int' && r === 'int' ? 'int' : '?';
+      case '-':
+        if (l === 'ptr') return r === 'ptr' ? 'int' : 'ptr';
+        if (r === 'ptr') return bad();
+        return l === 'int' && r === 'int' ? 'int' : '?';
+      default: return 'int';
+    }
+  }
+
+  /** gcc's -Wshift-count-negative and -Wshift-count-overflow, for a constant count. */
+  private shiftCount(e: Extract<Expr, { kind: 'Binary' }>): void {
+    const n = this.constValue(e.right, 0);
+    if (n === undefined) return;
+    const dir = e.op === '<<' ? 'left' : 'right';
+    // An integer constant on the left without an L suffix is an int: 32 bits wide.
+    const width = e.left.kind === 'Number' && !/l/i.test(e.left.text) && e.left.value <= 0x7fffffff ? 32 : 64;
+    if (n < 0) this.diag(e.right.range, 'warning', 'shift-count', `${dir} shift count is negative`);
+    else if (n >= width) this.diag(e.right.range, 'warning', 'shift-count', `${dir} shift count >= width of type (${width} bits): the result is undefined`);
+  }
+
+  /** sizeof needs a complete type: a struct this file or the catalog defines. */
+  private sizeofType(t: TypeRef): void {
+    if (!t.name.startsWith('struct ') || t.pointer > 0) return;
+    const tag = t.name.slice(7);
+    if (this.structs.has(tag) || lookupStruct(tag) || tag === 'list_head') return;
+    this.diag(t.range, 'error', 'unknown-type', `invalid application of 'sizeof' to incomplete type '${t.name}'`);
   }
 
   private ident(name: string, range: Range, callee: boolean): Sym | undefined {
@@ -382,7 +447,11 @@ export class Checker {
 
   private call(e: Extract<Expr, { kind: 'Call' }>): void {
     for (const a of e.args) this.expr(a);
-    if (e.callee.kind !== 'Ident') { this.expr(e.callee); return; }
+    if (e.callee.kind !== 'Ident') {
+      this.expr(e.callee);
+      if (!this.callable(e.callee)) this.diag(e.callee.range, 'error', 'not-callable', 'called object is not a function or function pointer');
+      return;
+    }
     const name = e.callee.name;
     const sym = this.ident(name, e.callee.range, true);
     const n = e.args.length;
@@ -407,6 +476,17 @@ export class Checker {
     if (info.side !== 'both' && this.current) this.current.uses.push({ name, range: e.callee.range, side: info.side, what: 'call' });
     if (EXIT_CALLS.has(name) && e.args[0]) this.exitStatus(e.args[0], `${name}()`);
     if (info.returnsOnlyOnError && e.args[0]?.kind === 'String') this.execPath(name, e.args[0].value, e.args[0].range);
+  }
+
+  /** False when e certainly is no function: a literal, or the result of a call returning a plain value. */
+  private callable(e: Expr): boolean {
+    if (e.kind === 'Number' || e.kind === 'Char' || e.kind === 'String') return false;
+    if (e.kind !== 'Call' || e.callee.kind !== 'Ident') return true;
+    const sym = this.lookup(e.callee.name);
+    if (sym?.kind === 'function' && sym.fn) return sym.fn.returnType.pointer > 0 || sym.fn.returnType.name === 'sighandler_t';
+    if (sym) return true;
+    const r = lookupCall(e.callee.name)?.returns;
+    return r === undefined || r.includes('*') || r.includes('(') || r === 'sighandler_t';
   }
 
   /** A path execve cannot find fails with ENOENT at run time; say so while the file is edited. */

@@ -8,6 +8,18 @@ import { constantsInGroup } from './builtins';
 
 const PRINTK_LEVELS: ReadonlyArray<[string, string]> = constantsInGroup('printk-level').map((c) => [c.name, String(c.value)]);
 
+/** Whether an integer literal's text exceeds unsigned long long (64 bits), as gcc refuses it; false for floating literals. */
+function integerTooLarge(text: string): boolean {
+  const body = text.replace(/[uUlL]+$/, '');
+  let digits: string;
+  if (/^0[xX][0-9a-fA-F]+$/.test(body)) digits = body;
+  else if (/^0[bB][01]+$/.test(body)) digits = body;
+  else if (/^0[0-7]+$/.test(body)) digits = `0o${body.slice(1)}`;
+  else if (/^[1-9][0-9]*$/.test(body)) digits = body;
+  else return false;
+  return BigInt(digits) > 0xffffffffffffffffn;
+}
+
 export class ExprParser extends ParserBase {
   /** String-valued names that C pastes onto a following literal (`KERN_INFO "msg"`). */
   protected stringMacros = new Map<string, string>(PRINTK_LEVELS);
@@ -177,6 +189,7 @@ export class ExprParser extends ParserBase {
     switch (this.kind) {
       case T.Number: {
         const e: Expr = { kind: 'Number', value: this.tk.num(this.i), text: this.val, range: this.tokRange() };
+        if (e.text.length > 16 && integerTooLarge(e.text)) this.error(e.range, 'integer constant is too large for its type', 'constant-range');
         this.advance();
         return e;
       }

@@ -44,6 +44,9 @@ export function foldBinary(op: string, a: number, b: number, ta: CType, tb: CTyp
   }
   const t = op === '<<' || op === '>>' ? promote(ta) : arith(promote(ta), promote(tb));
   const big = (f: (x: bigint, y: bigint) => bigint): number => Number(BigInt.asIntN(64, f(BigInt(a), BigInt(b))));
+  // x86-64's shift instructions use the count modulo the width, as the VM does at run time: a
+  // count of 100000000 never builds a 100-million-bit number (C leaves such shifts undefined).
+  const count = (): bigint => BigInt(Math.trunc(b)) & BigInt(kindOf(t) === Kind.LONG ? 63 : 31);
   let v: number;
   switch (op) {
     case '+': v = a + b; break;
@@ -51,8 +54,8 @@ export function foldBinary(op: string, a: number, b: number, ta: CType, tb: CTyp
     case '*': v = kindOf(t) === Kind.LONG ? a * b : Math.imul(a, b); break;
     case '/': if (b === 0) return undefined; v = Math.trunc(a / b); break;
     case '%': if (b === 0) return undefined; v = a % b; break;
-    case '<<': v = big((x, y) => x << y); break;
-    case '>>': v = big((x, y) => x >> y); break;
+    case '<<': v = Number(BigInt.asIntN(64, BigInt(a) << count())); break;
+    case '>>': v = Number(BigInt.asIntN(64, BigInt(a) >> count())); break;
     case '&': v = big((x, y) => x & y); break;
     case '|': v = big((x, y) => x | y); break;
     case '^': v = big((x, y) => x ^ y); break;
