@@ -3,7 +3,7 @@
 import type { AssignOp, BinaryOp, Expr, Range, UnaryOp } from './ast';
 import { T } from './lexer';
 import { BINARY_PREC, K, isAssignOp, isUnaryOp } from './lexer-codes';
-import { MAX_CHAIN, ParserBase } from './parser-base';
+import { ParserBase } from './parser-base';
 import { constantsInGroup } from './builtins';
 
 const PRINTK_LEVELS: ReadonlyArray<[string, string]> = constantsInGroup('printk-level').map((c) => [c.name, String(c.value)]);
