@@ -53,6 +53,7 @@ export class Checker {
   /** How many #defines deep each macro's expansion goes (capped at MAX_MACRO_DEPTH + 1). */
   private readonly macroDepths = new Map<string, number>();
   private inDefine = false;
+  private readonly memberTypes = new Map<Expr, { name: string; pointer: number } | undefined>();
 
   constructor(private readonly program: Program) {}
 
@@ -515,8 +516,12 @@ export class Checker {
       return m ? { name: `struct ${m[1]}`, pointer: 1 } : undefined;
     }
     if (e.kind === 'Member') {
+      // Kept per node: each link of `a->n->n->...` asks for the type of the chain below it.
+      if (this.memberTypes.has(e)) return this.memberTypes.get(e);
       const t = this.typeOf(e.object);
-      return t && this.fieldsOf(t.name)?.get(e.name);
+      const f = t && this.fieldsOf(t.name)?.get(e.name);
+      this.memberTypes.set(e, f);
+      return f;
     }
     return undefined;
   }

@@ -5,6 +5,9 @@ import { analyze } from '../../sim-core/lang/check';
 import { compile } from '../../sim-core/vm/compile';
 import { boot } from '../../sim-core/machine';
 import type { Diagnostic } from '../../sim-core/lang/ast';
+import { walkExpr, walkStmtExprs } from '../../sim-core/lang/walk';
+import { pathAt } from '../../sim-core/lang/program-refs';
+import { teacherWarnings } from '../../sim-core/lang/teacher';
 
 const HDR = '#include <stdio.h>\n#include <stdlib.h>\n';
 
@@ -174,5 +177,26 @@ describe('front end: what check accepts, run runs', () => {
     assert.deepEqual(d.map((x) => x.message), [
       'array index in initializer exceeds array bounds', "unknown field 'zz' specified in initializer", 'nonconstant array index in initializer',
     ]);
+  });
+});
+
+describe('front end: the deepest tree the parser accepts goes through every later walk', () => {
+  it('nested statements, parentheses and a 490-link chain: analysis, symbol index, teacher, walks, compile', () => {
+    const depth = 60; // an if and its block: two levels each
+    let src = `${HDR}struct q { int v; struct q *n; };\nint main(void) { struct q a; a.v = 3; a.n = &a; int x = 0;\n`;
+    src += 'if (x == 0) {\n'.repeat(depth);
+    src += `x = ${'('.repeat(30)}a.n${'->n'.repeat(490)}->v${')'.repeat(30)}; printf("%d\\n", x);\n`;
+    src += '}\n'.repeat(depth);
+    src += 'return 0; }\n';
+    const a = analyze(src);
+    assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error'), []);
+    let nodes = 0;
+    const main = a.program.items.find((i) => i.kind === 'Function');
+    assert.ok(main?.kind === 'Function' && main.body);
+    walkStmtExprs(main.body, (e) => walkExpr(e, () => { nodes++; }));
+    assert.ok(nodes > 490);
+    assert.equal(pathAt(a.program, a.index, src.indexOf('->v')), undefined);
+    assert.ok(teacherWarnings(a.program, a.index));
+    assert.equal(output(src), '3\n');
   });
 });
