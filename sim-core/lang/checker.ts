@@ -19,6 +19,11 @@ interface Sym {
   fn?: FunctionDef;
 }
 
+/** The format argument of the printf family. */
+const FORMAT_ARG: Readonly<Record<string, number>> = { printf: 0, fprintf: 1, dprintf: 1, sprintf: 1, snprintf: 2, printk: 0, pr_info: 0, pr_err: 0 };
+/** Widths above this (1 MB of output per conversion) are warned about. */
+const MAX_FORMAT_WIDTH = 1 << 20;
+
 /** What the checker knows of a value: a pointer, an integer, or not known here. */
 type Cls = 'ptr' | 'int' | '?';
 
@@ -476,6 +481,8 @@ export class Checker {
     }
     if (info.side !== 'both' && this.current) this.current.uses.push({ name, range: e.callee.range, side: info.side, what: 'call' });
     if (EXIT_CALLS.has(name) && e.args[0]) this.exitStatus(e.args[0], `${name}()`);
+    const fmt = e.args[FORMAT_ARG[name] ?? -1];
+    if (fmt?.kind === 'String') this.formatWidths(fmt);
     if (info.returnsOnlyOnError && e.args[0]?.kind === 'String') this.execPath(name, e.args[0].value, e.args[0].range);
   }
 
@@ -488,6 +495,16 @@ export class Checker {
     if (sym) return true;
     const r = lookupCall(e.callee.name)?.returns;
     return r === undefined || r.includes('*') || r.includes('(') || r === 'sighandler_t';
+  }
+
+  /** A field width or precision so large that one conversion writes megabytes (`%2000000000d`). */
+  private formatWidths(fmt: Extract<Expr, { kind: 'String' }>): void {
+    for (const m of fmt.value.matchAll(/%[-+ #0]*(\d*)(?:\.(\d*))?[hlLqjzt]*[a-zA-Z%]?/g)) {
+      const n = Math.max(Number(m[1] || 0), Number(m[2] || 0));
+      if (n <= MAX_FORMAT_WIDTH) continue;
+      this.diag(fmt.range, 'warning', 'format-width', `field width or precision ${m[1] || m[2]} in '${m[0]}' writes that many characters for one conversion${n > 0x7fffffff ? ' (more than INT_MAX: printf fails with EOVERFLOW)' : ''}`);
+      return;
+    }
   }
 
   /** A path execve cannot find fails with ENOENT at run time; say so while the file is edited. */

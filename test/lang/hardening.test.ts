@@ -200,3 +200,12 @@ describe('front end: the deepest tree the parser accepts goes through every late
     assert.equal(output(src), '3\n');
   });
 });
+
+describe('front end: printf formats', () => {
+  it('warns about a field width that writes gigabytes, not about ordinary ones or %%', () => {
+    const d = analyze(`${HDR}int main(void) { printf("%2000000000d\\n", 1); printf("%5d %%3000000d %.2f\\n", 1, 2.0); return 0; }\n`).diagnostics;
+    const w = d.filter((x) => x.code === 'format-width');
+    assert.equal(w.length, 1);
+    assert.match(w[0].message, /field width or precision 2000000000 in '%2000000000d' writes that many characters for one conversion/);
+  });
+});
