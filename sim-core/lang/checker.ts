@@ -102,6 +102,13 @@ export class Checker {
     for (const it of this.program.items) {
       if (it.kind === 'Struct') {
         if (this.structs.has(it.name)) this.diag(it.nameRange, 'error', 'duplicate', `redefinition of 'struct ${it.name}'`);
+        for (const f of it.fields) {
+          // A member struct must be complete where it is written: defined above, not this one.
+          const tag = f.type.name.startsWith('struct ') && f.type.pointer === 0 ? f.type.name.slice(7) : undefined;
+          if (tag !== undefined && (tag === it.name || !this.structs.has(tag)) && !lookupStruct(tag) && tag !== 'list_head') {
+            this.diag(f.nameRange, 'error', 'unknown-type', `field '${f.name}' has incomplete type '${f.type.name}'`);
+          }
+        }
         this.structs.set(it.name, new Map(it.fields.map((f) => [f.name, { name: f.type.name, pointer: f.type.pointer }])));
       } else if (it.kind === 'Function') {
         const prev = this.globals.get(it.name);

@@ -209,3 +209,15 @@ describe('front end: printf formats', () => {
     assert.match(w[0].message, /field width or precision 2000000000 in '%2000000000d' writes that many characters for one conversion/);
   });
 });
+
+describe('front end: struct members', () => {
+  it('a member of its own struct type, or of a struct defined later, is incomplete in check and in the compiler', () => {
+    const src = 'struct s { int a; struct s inner; };\nstruct t { struct u x; };\nstruct u { int b; };\nint main(void) { return 0; }\n';
+    const d = analyze(src).diagnostics.filter((x) => x.severity === 'error');
+    assert.deepEqual(d.map((x) => x.message), ["field 'inner' has incomplete type 'struct s'", "field 'x' has incomplete type 'struct u'"]);
+    assert.equal(d[0].range.start, src.indexOf('inner'));
+    assert.equal(compile(analyze(src).program, src).diagnostics.filter((x) => x.code === 'vm-type').length, 2);
+    // A pointer to the struct itself is what a linked list needs, and a struct defined above is complete.
+    assert.deepEqual(errors('struct u { int b; };\nstruct s { struct s *next; struct u u; };\nint main(void) { return 0; }\n'), []);
+  });
+});
