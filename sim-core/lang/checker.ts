@@ -20,7 +20,9 @@ interface Sym {
 }
 
 /** The format argument of the printf family. */
-const FORMAT_ARG: Readonly<Record<string, number>> = { printf: 0, fprintf: 1, dprintf: 1, sprintf: 1, snprintf: 2, printk: 0, pr_info: 0, pr_err: 0 };
+const FORMAT_ARG: ReadonlyMap<string, number> = new Map([
+  ['printf', 0], ['fprintf', 1], ['dprintf', 1], ['sprintf', 1], ['snprintf', 2], ['printk', 0], ['pr_info', 0], ['pr_err', 0],
+]);
 /** Widths above this (1 MB of output per conversion) are warned about. */
 const MAX_FORMAT_WIDTH = 1 << 20;
 
@@ -347,24 +349,26 @@ export class Checker {
   /** Operands C rejects (`"abc" - 1 & 1`: a pointer where an integer is needed), and shift counts past the width. */
   private binary(e: Extract<Expr, { kind: 'Binary' }>): Cls {
     const l = this.expr(e.left), r = this.expr(e.right);
-    const bad = (): Cls => {
-      this.diag(e.range, 'error', 'operand-type', `invalid operands to binary ${e.op} (${l === 'ptr' ? 'a pointer' : 'an integer'} and ${r === 'ptr' ? 'a pointer' : 'an integer'})`);
-      return 'int';
-    };
     switch (e.op) {
       case '*': case '/': case '%': case '&': case '|': case '^': case '<<': case '>>':
-        if (l === 'ptr' || r === 'ptr') return bad();
+        if (l === 'ptr' || r === 'ptr') return this.badOperands(e, l, r);
         if (e.op === '<<' || e.op === '>>') this.shiftCount(e);
         return 'int';
       case '+':
-        if (l === 'ptr' && r === 'ptr') return bad();
+        if (l === 'ptr' && r === 'ptr') return this.badOperands(e, l, r);
         return l === 'ptr' || r === 'ptr' ? 'ptr' : l === 'int' && r === 'int' ? 'int' : '?';
       case '-':
         if (l === 'ptr') return r === 'ptr' ? 'int' : 'ptr';
-        if (r === 'ptr') return bad();
+        if (r === 'ptr') return this.badOperands(e, l, r);
         return l === 'int' && r === 'int' ? 'int' : '?';
       default: return 'int';
     }
+  }
+
+  private badOperands(e: Extract<Expr, { kind: 'Binary' }>, l: Cls, r: Cls): Cls {
+    const what = (c: Cls): string => (c === 'ptr' ? 'a pointer' : 'an integer');
+    this.diag(e.range, 'error', 'operand-type', `invalid operands to binary ${e.op} (${what(l)} and ${what(r)})`);
+    return 'int';
   }
 
   /** gcc's -Wshift-count-negative and -Wshift-count-overflow, for a constant count. */
@@ -427,6 +431,8 @@ export class Checker {
   /** Expansion depth of a macro, computed without recursion (chains can be thousands long). */
   private macroDepth(name: string): number {
     const memo = this.macroDepths;
+    const known = memo.get(name);
+    if (known !== undefined) return known;
     const stack: Array<{ name: string; refs: string[]; next: number; deepest: number }> = [];
     const open = new Set<string>();
     const push = (n: string): void => { stack.push({ name: n, refs: this.macroRefs(n), next: 0, deepest: 0 }); open.add(n); };
@@ -488,7 +494,8 @@ export class Checker {
     }
     if (info.side !== 'both' && this.current) this.current.uses.push({ name, range: e.callee.range, side: info.side, what: 'call' });
     if (EXIT_CALLS.has(name) && e.args[0]) this.exitStatus(e.args[0], `${name}()`);
-    const fmt = e.args[FORMAT_ARG[name] ?? -1];
+    const at = FORMAT_ARG.get(name);
+    const fmt = at === undefined ? undefined : e.args[at];
     if (fmt?.kind === 'String') this.formatWidths(fmt);
     if (info.returnsOnlyOnError && e.args[0]?.kind === 'String') this.execPath(name, e.args[0].value, e.args[0].range);
   }
@@ -506,6 +513,7 @@ export class Checker {
 
   /** A field width or precision so large that one conversion writes megabytes (`%2000000000d`). */
   private formatWidths(fmt: Extract<Expr, { kind: 'String' }>): void {
+    if (!/\d{7}/.test(fmt.value)) return;
     for (const m of fmt.value.matchAll(/%[-+ #0]*(\d*)(?:\.(\d*))?[hlLqjzt]*[a-zA-Z%]?/g)) {
       const n = Math.max(Number(m[1] || 0), Number(m[2] || 0));
       if (n <= MAX_FORMAT_WIDTH) continue;
