@@ -88,7 +88,7 @@ export class ExprCompiler extends FnBuilder {
         if (!c) return undefined;
         return typeof c.value === 'string' ? { v: c.value, t: CHAR_PTR } : { v: c.value, t: constantType(c.value) };
       }
-      case 'Sizeof': return { v: e.type ? bytesOf(this.m.types.resolve(e.type)) : bytesOf(this.typeOf(e.operand as Expr)), t: ULONG };
+      case 'Sizeof': return { v: this.sizeOf(e), t: ULONG };
       case 'Cast': {
         const a = this.fold(e.operand);
         const t = this.m.types.resolve(e.type);
@@ -120,6 +120,15 @@ export class ExprCompiler extends FnBuilder {
       }
       default: return undefined;
     }
+  }
+
+  /** sizeof in bytes; a struct with no definition has none (an error, as in C). */
+  private sizeOf(e: Extract<Expr, { kind: 'Sizeof' }>): number {
+    const t = e.type ? this.m.types.resolve(e.type) : this.typeOf(e.operand as Expr);
+    if (t.k === 'struct' && !t.layout && (!e.type || e.type.name.startsWith('struct '))) {
+      this.m.error(e.range, `invalid application of 'sizeof' to incomplete type '${e.type ? e.type.name : typeName(t)}'`, 'vm-type');
+    }
+    return bytesOf(t);
   }
 
   /** The type of an expression without keeping its code (sizeof x). */
@@ -208,8 +217,7 @@ export class ExprCompiler extends FnBuilder {
         return to;
       }
       case 'Sizeof': {
-        const n = e.type ? bytesOf(this.m.types.resolve(e.type)) : bytesOf(this.typeOf(e.operand as Expr));
-        this.pushValue(n);
+        this.pushValue(this.sizeOf(e));
         return ULONG;
       }
       case 'InitList':
