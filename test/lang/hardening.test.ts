@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { analyze } from '../../sim-core/lang/check';
 import { compile } from '../../sim-core/vm/compile';
+import { ExprCompiler } from '../../sim-core/vm/compile-expr';
 import { boot } from '../../sim-core/machine';
 import type { Diagnostic } from '../../sim-core/lang/ast';
 import { walkExpr, walkStmtExprs } from '../../sim-core/lang/walk';
@@ -41,6 +42,24 @@ describe('front end: chains are compiled in linear time', () => {
     const src = `${HDR}struct q { int v; struct q *n[1]; };\n`
       + `int main(void) { struct q a; a.v = 7; a.n[0] = &a; printf("%d\\n", a.n[0]${'->n[0]'.repeat(240)}->v); return 0; }\n`;
     assert.equal(output(src), '7\n');
+  });
+
+  it('compiler visits grow linearly with the links (counted, not timed)', () => {
+    const proto = ExprCompiler.prototype as unknown as Record<'expr' | 'place' | 'fold', (...a: unknown[]) => unknown>;
+    const saved = { expr: proto.expr, place: proto.place, fold: proto.fold };
+    let visits = 0;
+    for (const k of ['expr', 'place', 'fold'] as const) {
+      const f = saved[k];
+      proto[k] = function (this: unknown, ...a: unknown[]) { visits++; return f.apply(this, a); };
+    }
+    const count = (src: string): number => { visits = 0; compile(analyze(src).program, src); return visits; };
+    const sub = (n: number): string => `struct q { int v; struct q *n[1]; };\nint main(void) { struct q a; a.n[0] = &a; return a.n[0]${'->n[0]'.repeat(n)}->v; }\n`;
+    try {
+      for (const make of [list, sub]) {
+        const [a, b, c] = [5, 10, 20].map((n) => count(make(n)));
+        assert.ok(b / a < 2.2 && c / b < 2.2, `visits ${a}, ${b}, ${c}`);
+      }
+    } finally { Object.assign(proto, saved); }
   });
 
   it('2,000 links end with one located error, not a hang', () => {
