@@ -27,6 +27,8 @@ export class ParserBase {
   protected depth = 0;
   /** Binary operators read so far in the current statement or top-level declaration. */
   protected ops = 0;
+  /** Whether the current statement has had its MAX_CHAIN error (one per statement). */
+  protected chainReported = false;
   private lastErrorAt = -1;
   /** Set by a nesting limit: the rest of the file is not read, and no error follows it. */
   private stopped = false;
@@ -110,8 +112,21 @@ export class ParserBase {
    * error, at the first operator beyond it), when the caller reads the operand but builds no node.
    */
   protected chain(at: Range): boolean {
-    if (++this.ops === MAX_CHAIN + 1) this.error(at, `more than ${MAX_CHAIN} operators in one statement; split it`, 'too-deep');
-    return this.ops <= MAX_CHAIN;
+    if (++this.ops <= MAX_CHAIN) return true;
+    if (!this.chainReported) this.error(at, `more than ${MAX_CHAIN} operators in one statement; split it`, 'too-deep');
+    this.chainReported = true;
+    return false;
+  }
+
+  /**
+   * Reads one of several sibling expressions (call arguments, initializer items): siblings do not
+   * deepen each other's tree, so each starts from the count before the first and the statement
+   * keeps the largest.
+   */
+  protected sibling<E>(from: number, read: () => E): { value: E; ops: number } {
+    this.ops = from;
+    const value = read();
+    return { value, ops: this.ops };
   }
 
   /** Skips a balanced ( ), [ ] or { } group starting at the current opening token. */

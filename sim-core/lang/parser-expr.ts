@@ -148,10 +148,14 @@ export class ExprParser extends ParserBase {
     if (k === T.LParen) {
       this.advance();
       const args: Expr[] = [];
+      const from = this.ops;
+      let most = from;
       if (!this.is(T.RParen)) {
         for (;;) {
           const before = this.i;
-          args.push(this.parseAssign());
+          const arg = this.sibling(from, () => this.parseAssign());
+          most = Math.max(most, arg.ops);
+          args.push(arg.value);
           if (this.eat(T.Comma)) continue;
           if (this.is(T.RParen) || this.i === before) break;
           if (this.is(T.Semi) || this.is(T.LBrace) || this.is(T.RBrace) || this.atEnd()) break;
@@ -159,6 +163,7 @@ export class ExprParser extends ParserBase {
           if (this.tk.nl[this.i]) break;
         }
       }
+      this.ops = most;
       this.expect(T.RParen, 'to close the argument list');
       return { kind: 'Call', callee: e, args, range: this.range(start) };
     }
@@ -247,6 +252,8 @@ export class ExprParser extends ParserBase {
       const fields: Array<{ name: string; range: Range } | null> = [];
       const indices: Array<Expr | null> = [];
       let named = false, indexed = false;
+      const from = this.ops;
+      let most = from;
       while (!this.is(T.RBrace) && !this.atEnd() && !this.is(T.Semi)) {
         const before = this.i;
         let field: { name: string; range: Range } | null = null;
@@ -268,12 +275,15 @@ export class ExprParser extends ParserBase {
           while (!this.is(T.Assign) && !this.is(T.Comma) && !this.is(T.RBrace) && !this.atEnd() && !this.is(T.Semi)) this.advance();
         }
         if (field || index) this.expect(T.Assign);
-        items.push(this.is(T.LBrace) ? this.parseInitList() : this.parseAssign());
+        const item = this.sibling(from, () => (this.is(T.LBrace) ? this.parseInitList() : this.parseAssign()));
+        most = Math.max(most, item.ops);
+        items.push(item.value);
         fields.push(field);
         indices.push(index);
         if (!this.eat(T.Comma)) break;
         if (this.i === before) break;
       }
+      this.ops = most;
       this.expect(T.RBrace, 'to close the initializer list');
       const e: Extract<Expr, { kind: 'InitList' }> = { kind: 'InitList', items, range: this.range(start) };
       if (named) e.fields = fields;

@@ -236,6 +236,15 @@ describe('parser: recovery', () => {
     }
   });
 
+  it('counts call arguments and initializer items as siblings: many short ones are fine, one long one is not', () => {
+    const args = Array.from({ length: 400 }, (_, i) => `a[0] + ${i}`).join(', ');
+    assert.deepEqual(parse(`int a[1]; int f(int n, ...);\nint main(void) { f(1, ${args}); return 0; }\n`).diagnostics, []);
+    const table = Array.from({ length: 1000 }, (_, i) => `${i} | 1`).join(', ');
+    assert.deepEqual(parse(`int t[] = { ${table} };\nint main(void) { return t[0]; }\n`).diagnostics, []);
+    const deep = parse(`int f(int n);\nint main(void) { f(1, 2${' + 1'.repeat(600)}, 3${' + 1'.repeat(600)}); return 0; }\n`);
+    assert.deepEqual(deep.diagnostics.map((d) => d.code), ['too-deep']);
+  });
+
   it('bounds nested initializer braces by the nesting limit', () => {
     const r = parse(`int main(void) { int a[1] = ${'{'.repeat(3000)}1${'}'.repeat(3000)}; return 0; }`);
     assert.deepEqual(r.diagnostics.map((d) => d.code), ['too-deep']);
