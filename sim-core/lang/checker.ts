@@ -1,6 +1,6 @@
 // The checker: names with C block scoping, argument counts, unknown flags and signals, unreachable
 // code, exit statuses, duplicates, pragmas, and calls made on the wrong side of the kernel boundary.
-import type { Diagnostic, Expr, FunctionDef, Program, Range, Stmt, TypeRef } from './ast';
+import type { Declarator, Diagnostic, Expr, FunctionDef, Program, Range, Stmt, TypeRef, VarDecl } from './ast';
 import {
   BUILTIN_PROGRAMS, CALLS, CONSTANT_TABLE, FAMILY_PREFIXES, lookupCall, lookupConstant, lookupDeclMacro, lookupStruct, constantsInGroup,
 } from './builtins';
@@ -82,7 +82,9 @@ export class Checker {
     this.inDefine = false;
     for (const it of this.program.items) {
       if (it.kind === 'Function' && it.body) this.fn(it);
-      else if (it.kind === 'VarDecl') for (const d of it.declarators) { if (d.init) this.expr(d.init); if (d.arraySize) this.expr(d.arraySize); }
+      else if (it.kind === 'VarDecl') {
+        for (const d of it.declarators) { if (d.init) { this.expr(d.init); this.designators(it, d); } if (d.arraySize) this.expr(d.arraySize); }
+      }
       else if (it.kind === 'MacroDecl') this.macroDecl(it);
     }
     const roots = findRoots(this.program);
@@ -268,7 +270,7 @@ export class Checker {
         for (const d of s.declarators) {
           if (d.arraySize) this.expr(d.arraySize);
           this.declare(d.name, d.nameRange, { name: s.type.name, pointer: s.type.pointer + d.pointer });
-          if (d.init) this.expr(d.init);
+          if (d.init) { this.expr(d.init); this.designators(s, d); }
         }
         return;
       case 'ExprStmt': this.expr(s.expr); return;
@@ -380,6 +382,32 @@ export class Checker {
     const width = e.left.kind === 'Number' && !/l/i.test(e.left.text) && e.left.value <= 0x7fffffff ? 32 : 64;
     if (n < 0) this.diag(e.right.range, 'warning', 'shift-count', `${dir} shift count is negative`);
     else if (n >= width) this.diag(e.right.range, 'warning', 'shift-count', `${dir} shift count >= width of type (${width} bits): the result is undefined`);
+  }
+
+  /** Designators that name no member of the struct, or an element past the end of the array. */
+  private designators(v: VarDecl, d: Declarator): void {
+    const init = d.init;
+    if (init?.kind !== 'InitList') return;
+    if (d.arraySize !== undefined) {
+      const n = d.arraySize ? this.constValue(d.arraySize, 0) : undefined;
+      init.items.forEach((_, i) => {
+        const at = init.indices?.[i];
+        const k = at ? this.constValue(at, 0) : undefined;
+        if (at && k !== undefined && (k < 0 || (n !== undefined && k >= n))) {
+          this.diag(at.range, 'error', 'init-range', 'array index in initializer exceeds array bounds');
+        }
+      });
+      return;
+    }
+    if (v.type.pointer + d.pointer > 0 || !init.fields) return;
+    const fields = this.fieldsOf(v.type.name);
+    if (!fields) return;
+    for (const f of init.fields) {
+      if (f && !fields.has(f.name)) {
+        const s = closest(f.name, fields.keys());
+        this.diag(f.range, 'error', 'unknown-field', `unknown field '${f.name}' specified in initializer${s ? `; did you mean '${s}'?` : ''}`);
+      }
+    }
   }
 
   /** sizeof needs a complete type: a struct this file or the catalog defines. */

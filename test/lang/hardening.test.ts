@@ -194,8 +194,16 @@ describe('front end: what check accepts, run runs', () => {
     assert.equal(output(src), '0 0 5 0|0 2 0|0 0 5 6|0 2 3|6 2|7 7 8|4 9 0\n');
   });
 
-  it('designators that do not fit are located errors', () => {
-    const d = errors('struct s { int a; };\nint main(void) { int a[2] = {[5] = 1}; struct s x = {.zz = 1}; int i = 1; int b[2] = {[i] = 1}; return 0; }\n');
+  it('designators that do not fit are reported by check, as the compiler refuses them', () => {
+    const src = 'struct s { int a; };\nint main(void) { int a[2] = {[5] = 1}; struct s x = {.zz = 1}; return 0; }\n';
+    const d = analyze(src).diagnostics.filter((x) => x.severity === 'error');
+    assert.deepEqual(d.map((x) => x.message), ['array index in initializer exceeds array bounds', "unknown field 'zz' specified in initializer"]);
+    assert.deepEqual(d.map((x) => x.range.start), [src.indexOf('5]'), src.indexOf('zz')]);
+  });
+
+  it('designators that do not fit are located errors in the compiler', () => {
+    const src = 'struct s { int a; };\nint main(void) { int a[2] = {[5] = 1}; struct s x = {.zz = 1}; int i = 1; int b[2] = {[i] = 1}; return 0; }\n';
+    const d = compile(analyze(src).program, src).diagnostics;
     assert.deepEqual(d.map((x) => x.message), [
       'array index in initializer exceeds array bounds', "unknown field 'zz' specified in initializer", 'nonconstant array index in initializer',
     ]);
