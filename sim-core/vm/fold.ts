@@ -44,9 +44,11 @@ export function foldBinary(op: string, a: number, b: number, ta: CType, tb: CTyp
   }
   const t = op === '<<' || op === '>>' ? promote(ta) : arith(promote(ta), promote(tb));
   const big = (f: (x: bigint, y: bigint) => bigint): number => Number(BigInt.asIntN(64, f(BigInt(a), BigInt(b))));
-  // x86-64's shift instructions use the count modulo the width, as the VM does at run time: a
-  // count of 100000000 never builds a 100-million-bit number (C leaves such shifts undefined).
-  const count = (): bigint => BigInt(Math.trunc(b)) & BigInt(kindOf(t) === Kind.LONG ? 63 : 31);
+  // C leaves a shift by the width or more undefined. gcc folds a constant one as if all the bits
+  // went out (0, or -1 for a negative value shifted right) and a negative count modulo the width;
+  // either way no 100-million-bit number is built for `1 << 100000000`.
+  const width = kindOf(t) === Kind.LONG ? 64 : 32;
+  const count = (): bigint => BigInt(Math.trunc(b)) & BigInt(width - 1);
   let v: number;
   switch (op) {
     case '+': v = a + b; break;
@@ -54,8 +56,8 @@ export function foldBinary(op: string, a: number, b: number, ta: CType, tb: CTyp
     case '*': v = kindOf(t) === Kind.LONG ? a * b : Math.imul(a, b); break;
     case '/': if (b === 0) return undefined; v = Math.trunc(a / b); break;
     case '%': if (b === 0) return undefined; v = a % b; break;
-    case '<<': v = Number(BigInt.asIntN(64, BigInt(a) << count())); break;
-    case '>>': v = Number(BigInt.asIntN(64, BigInt(a) >> count())); break;
+    case '<<': v = b >= width ? 0 : Number(BigInt.asIntN(64, BigInt(a) << count())); break;
+    case '>>': v = b >= width ? (a < 0 ? -1 : 0) : Number(BigInt.asIntN(64, BigInt(a) >> count())); break;
     case '&': v = big((x, y) => x & y); break;
     case '|': v = big((x, y) => x | y); break;
     case '^': v = big((x, y) => x ^ y); break;
