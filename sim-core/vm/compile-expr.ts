@@ -1,16 +1,14 @@
 // Expressions to bytecode: C's integer rules (int wraps at 32 bits, long is a JS number),
-// pointer arithmetic in cells, lvalues as places, and constant folding of #defines.
+// pointer arithmetic in cells, lvalues as places, #defines expanded where they are used.
 import type { Expr, Range } from '../lang/ast';
-import { lookupConstant, DYNAMIC_CONSTANTS } from '../lang/builtins';
-import {
-  arith, bytesOf, cellsOf, CHAR_PTR, decay, FN, INT, LONG, pointee, promote, typeName, ULONG, type CType,
-} from './ctypes';
+import { arith, cellsOf, decay, FN, INT, LONG, pointee, promote, typeName, ULONG, type CType } from './ctypes';
 import { MAX_MACRO_DEPTH } from '../lang/checker';
-import { FnBuilder } from './builder';
-import type { LocalVar } from './image';
+import { FoldingBuilder } from './compile-fold';
 import { TEXT_BASE, TEXT_STRIDE } from './image';
 import { Conv, Op } from './opcodes';
-import { constantType, convertValue, foldBinary, Kind, kindOf, literalType, type Folded } from './fold';
+import { Kind, kindOf, type Folded } from './fold';
+
+export { MAX_EXPR_LEVELS } from './compile-fold';
 
 /** Where an lvalue lives. For 'addr' the address has been pushed already. */
 export type Place =
@@ -19,130 +17,9 @@ export type Place =
   | { k: 'addr'; type: CType }
   | { k: 'errno'; type: CType };
 
-/**
- * Levels of expression the compiler descends (its own recursion, #define bodies included). The
- * parser bounds a statement's tree (nesting and operator limits); macro expansion can stack trees,
- * so the compiler counts too and stops with one located error instead of overflowing the stack.
- */
-export const MAX_EXPR_LEVELS = 1000;
-
-export class ExprCompiler extends FnBuilder {
-  private readonly expanding = new Set<string>();
-  /** Recursion depth of expr/place/fold, checked against MAX_EXPR_LEVELS. */
-  private level = 0;
-  private tooDeep = false;
-  /**
-   * Constant-folding results per node: expr() folds before it compiles and folding recurses, so
-   * without this a chain would be folded once per level. Names resolve by scope, so any change of
-   * scope clears it; nodes inside a #define body (shared by every use) are not kept.
-   */
-  private readonly folded = new Map<Expr, Folded | null>();
-
-  override pushScope(): void { this.folded.clear(); super.pushScope(); }
-  override popScope(): void { this.folded.clear(); super.popScope(); }
-  override declare(name: string, type: CType, cells: number): LocalVar { this.folded.clear(); return super.declare(name, type, cells); }
-  override bindLocal(v: LocalVar): void { this.folded.clear(); super.bindLocal(v); }
-
-  /** Enters one level of expression; false (after one error) when the limit is reached. */
-  private enterLevel(range: Range): boolean {
-    if (this.level >= MAX_EXPR_LEVELS) {
-      if (!this.tooDeep) this.m.error(range, `expression nested too deeply (more than ${MAX_EXPR_LEVELS} levels, #define expansions included)`, 'too-deep');
-      this.tooDeep = true;
-      return false;
-    }
-    this.level++;
-    return true;
-  }
-
-  isVariable(name: string): boolean {
-    return this.lookupLocal(name) !== undefined || this.m.globals.has(name);
-  }
-
-  /** Folds an integer constant expression (or a string literal); undefined when not constant. */
-  fold(e: Expr): Folded | undefined {
-    const known = this.folded.get(e);
-    if (known !== undefined) return known ?? undefined;
-    if (this.level >= MAX_EXPR_LEVELS) return undefined;
-    this.level++;
-    let f: Folded | undefined;
-    try { f = this.foldNode(e); } finally { this.level--; }
-    if (this.expanding.size === 0) this.folded.set(e, f ?? null);
-    return f;
-  }
-
-  private foldNode(e: Expr): Folded | undefined {
-    switch (e.kind) {
-      case 'Number': return { v: e.value, t: literalType(e.text, e.value) };
-      case 'Char': return { v: e.value, t: INT };
-      case 'String': return { v: e.value, t: CHAR_PTR };
-      case 'Ident': {
-        if (this.isVariable(e.name)) return undefined;
-        if (this.m.defines.has(e.name)) {
-          const d = this.m.defines.get(e.name);
-          if (!d || this.expanding.has(e.name) || this.expanding.size >= MAX_MACRO_DEPTH) return undefined;
-          this.expanding.add(e.name);
-          try { return this.fold(d); } finally { this.expanding.delete(e.name); }
-        }
-        if (DYNAMIC_CONSTANTS.has(e.name) || this.m.fnTypes.has(e.name)) return undefined;
-        const c = lookupConstant(e.name);
-        if (!c) return undefined;
-        return typeof c.value === 'string' ? { v: c.value, t: CHAR_PTR } : { v: c.value, t: constantType(c.value) };
-      }
-      case 'Sizeof': return { v: this.sizeOf(e), t: ULONG };
-      case 'Cast': {
-        const a = this.fold(e.operand);
-        const t = this.m.types.resolve(e.type);
-        if (!a || typeof a.v !== 'number' || t.k !== 'int') return undefined;
-        return { v: convertValue(a.v, t), t };
-      }
-      case 'Unary': {
-        const a = this.fold(e.operand);
-        if (!a || typeof a.v !== 'number') return undefined;
-        const t = promote(a.t);
-        switch (e.op) {
-          case '-': return { v: convertValue(-a.v, t), t };
-          case '+': return { v: a.v, t };
-          case '~': return { v: convertValue(-a.v - 1, t), t };
-          case '!': return { v: a.v === 0 ? 1 : 0, t: INT };
-          default: return undefined;
-        }
-      }
-      case 'Binary': {
-        const a = this.fold(e.left), b = this.fold(e.right);
-        if (!a || !b || typeof a.v !== 'number' || typeof b.v !== 'number') return undefined;
-        const v = foldBinary(e.op, a.v, b.v, a.t, b.t);
-        return v;
-      }
-      case 'Conditional': {
-        const c = this.fold(e.test);
-        if (!c || typeof c.v !== 'number') return undefined;
-        return this.fold(c.v !== 0 ? e.consequent : e.alternate);
-      }
-      default: return undefined;
-    }
-  }
-
-  /** sizeof in bytes; a struct with no definition has none (an error, as in C). */
-  private sizeOf(e: Extract<Expr, { kind: 'Sizeof' }>): number {
-    const t = e.type ? this.m.types.resolve(e.type) : this.typeOf(e.operand as Expr);
-    if (t.k === 'struct' && !t.layout && (!e.type || e.type.name.startsWith('struct '))) {
-      this.m.error(e.range, `invalid application of 'sizeof' to incomplete type '${e.type ? e.type.name : typeName(t)}'`, 'vm-type');
-    }
-    return bytesOf(t);
-  }
-
-  /** The type of an expression without keeping its code (sizeof x). */
-  typeOf(e: Expr): CType {
-    const len = this.code.length, diags = this.m.diagnostics.length, stmts = this.stmts.length;
-    const t = this.expr(e);
-    this.code.length = len;
-    this.m.diagnostics.length = diags;
-    this.stmts.length = stmts;
-    return t;
-  }
-
+export class ExprCompiler extends FoldingBuilder {
   /** Compiles e leaving its rvalue on the operand stack (nothing when discard). */
-  expr(e: Expr, discard = false): CType {
+  override expr(e: Expr, discard = false): CType {
     if (!this.enterLevel(e.range)) {
       if (!discard) this.emit(Op.PUSH, 0);
       return INT;
