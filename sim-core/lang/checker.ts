@@ -2,72 +2,23 @@
 // code, exit statuses, duplicates, pragmas, and calls made on the wrong side of the kernel boundary.
 import type { Declarator, Diagnostic, Expr, FunctionDef, Program, Range, Stmt, TypeRef, VarDecl } from './ast';
 import {
-  BUILTIN_PROGRAMS, CALLS, CONSTANT_TABLE, FAMILY_PREFIXES, lookupCall, lookupConstant, lookupDeclMacro, lookupStruct, constantsInGroup,
+  BUILTIN_PROGRAMS, CALLS, CONSTANT_TABLE, FAMILY_PREFIXES, lookupCall, lookupConstant, lookupStruct, constantsInGroup,
 } from './builtins';
 import { checkPragmas } from './check-pragmas';
-import { checkSides, findRoots, type FunctionFacts } from './check-sides';
+import { checkSides, findRoots } from './check-sides';
 import { closest } from './suggest';
 import { execCandidates } from './exec-path';
-import { walkExpr } from './walk';
+import { CheckerScope, type Sym } from './checker-scope';
+import {
+  badOperandsMessage, binaryClass, FORMAT_ARG, formatWidthWarning, macroDepth, MAX_MACRO_DEPTH, shiftCountWarning, type Cls,
+} from './check-values';
 
-interface Sym {
-  kind: 'var' | 'function' | 'define';
-  /** The block scope that declared a local (its number); -1 for file-scope names. */
-  scope: number;
-  range: Range;
-  type?: { name: string; pointer: number };
-  fn?: FunctionDef;
-}
+export { MAX_MACRO_DEPTH } from './check-values';
 
-/** The format argument of the printf family. */
-const FORMAT_ARG: ReadonlyMap<string, number> = new Map([
-  ['printf', 0], ['fprintf', 1], ['dprintf', 1], ['sprintf', 1], ['snprintf', 2], ['printk', 0], ['pr_info', 0], ['pr_err', 0],
-]);
-/** Widths above this (1 MB of output per conversion) are warned about. */
-const MAX_FORMAT_WIDTH = 1 << 20;
-
-/** What the checker knows of a value: a pointer, an integer, or not known here. */
-type Cls = 'ptr' | 'int' | '?';
 
 const EXIT_CALLS: ReadonlySet<string> = new Set(['exit', '_exit']);
 
-/**
- * #defines one use may expand through (`A1` defined as `A2`, `A2` as `A3`...). The compiler expands
- * a use by walking each body in turn, so the chain is bounded as the parser bounds nesting.
- */
-export const MAX_MACRO_DEPTH = 200;
-
-export class Checker {
-  private readonly out: Diagnostic[] = [];
-  private readonly globals = new Map<string, Sym>();
-  private readonly structs = new Map<string, Map<string, { name: string; pointer: number }>>();
-  private readonly defines = new Map<string, Expr | undefined>();
-  /**
-   * Locals visible at this point, one entry per name (inner declarations shadow outer ones). Leaving
-   * a scope replays its undo entries (name, shadowed symbol) backwards, so no map is copied or made.
-   */
-  private readonly locals = new Map<string, Sym>();
-  private readonly undoNames: string[] = [];
-  private readonly undoSyms: Array<Sym | undefined> = [];
-  private readonly scopeMarks: number[] = [];
-  /** Number of the innermost open scope; every scope gets a fresh one. */
-  private scope = -1;
-  private scopeCount = 0;
-  private facts = new Map<string, FunctionFacts>();
-  private current: FunctionFacts | null = null;
-  private currentFn: FunctionDef | null = null;
-  private programFns = new Set<string>();
-  /** How many #defines deep each macro's expansion goes (capped at MAX_MACRO_DEPTH + 1). */
-  private readonly macroDepths = new Map<string, number>();
-  private inDefine = false;
-  private readonly memberTypes = new Map<Expr, { name: string; pointer: number } | undefined>();
-
-  constructor(private readonly program: Program) {}
-
-  private diag(range: Range, severity: Diagnostic['severity'], code: string, message: string): void {
-    this.out.push({ range, severity, code, message });
-  }
-
+export class Checker extends CheckerScope {
   run(): Diagnostic[] {
     this.collectGlobals();
     for (const d of this.program.directives) {
@@ -95,106 +46,12 @@ export class Checker {
     return this.out.sort((a, b) => a.range.start - b.range.start);
   }
 
-  // ---- declarations ----
-  private collectGlobals(): void {
-    for (const d of this.program.directives) {
-      if (d.kind !== 'Define') continue;
-      if (this.defines.has(d.name)) this.diag(d.nameRange, 'warning', 'duplicate', `'${d.name}' redefined`);
-      this.defines.set(d.name, d.value);
-      this.globals.set(d.name, { kind: 'define', scope: -1, range: d.nameRange });
-    }
-    for (const it of this.program.items) {
-      if (it.kind === 'Struct') {
-        if (this.structs.has(it.name)) this.diag(it.nameRange, 'error', 'duplicate', `redefinition of 'struct ${it.name}'`);
-        for (const f of it.fields) {
-          // A member struct must be complete where it is written: defined above, not this one.
-          const tag = f.type.name.startsWith('struct ') && f.type.pointer === 0 ? f.type.name.slice(7) : undefined;
-          if (tag !== undefined && (tag === it.name || !this.structs.has(tag)) && !lookupStruct(tag) && tag !== 'list_head') {
-            this.diag(f.nameRange, 'error', 'unknown-type', `field '${f.name}' has incomplete type '${f.type.name}'`);
-          }
-        }
-        this.structs.set(it.name, new Map(it.fields.map((f) => [f.name, { name: f.type.name, pointer: f.type.pointer }])));
-      } else if (it.kind === 'Function') {
-        const prev = this.globals.get(it.name);
-        if (prev && (prev.kind !== 'function' || (prev.fn?.body && it.body))) {
-          this.diag(it.nameRange, 'error', 'duplicate', `redefinition of '${it.name}'`);
-        }
-        if (CALLS.has(it.name) && it.body) {
-          this.diag(it.nameRange, 'error', 'duplicate', `'${it.name}' is a built-in call and cannot be redefined`);
-        }
-        if (!prev || it.body) this.globals.set(it.name, { kind: 'function', scope: -1, range: it.nameRange, fn: it });
-      } else if (it.kind === 'VarDecl') {
-        for (const d of it.declarators) {
-          const prev = this.globals.get(d.name);
-          if (prev && (prev.kind !== 'var' || it.storage !== 'extern')) {
-            this.diag(d.nameRange, 'error', 'duplicate', `redefinition of '${d.name}'`);
-          }
-          this.globals.set(d.name, { kind: 'var', scope: -1, range: d.nameRange, type: { name: it.type.name, pointer: it.type.pointer + d.pointer } });
-        }
-      } else if (it.kind === 'MacroDecl' && (it.name === 'LIST_HEAD' || it.name === 'DEFINE_SPINLOCK')) {
-        const a = it.args[0];
-        if (a?.kind === 'Ident') {
-          if (this.globals.has(a.name)) this.diag(a.range, 'error', 'duplicate', `redefinition of '${a.name}'`);
-          this.globals.set(a.name, { kind: 'var', scope: -1, range: a.range, type: { name: it.name === 'LIST_HEAD' ? 'struct list_head' : 'spinlock_t', pointer: 0 } });
-        }
-      }
-    }
-  }
 
-  private macroDecl(m: Extract<Program['items'][number], { kind: 'MacroDecl' }>): void {
-    const info = lookupDeclMacro(m.name);
-    if (!info) {
-      const s = closest(m.name, ['module_init', 'module_exit', 'MODULE_LICENSE', 'MODULE_AUTHOR', 'MODULE_DESCRIPTION', 'LIST_HEAD', 'DEFINE_SPINLOCK']);
-      this.diag(m.nameRange, 'error', 'undefined-name', `unknown declaration macro '${m.name}'${s ? `; did you mean '${s}'?` : ''}`);
-      return;
-    }
-    if (m.args.length < info.minArgs || m.args.length > info.maxArgs) {
-      this.diag(m.range, 'error', 'arg-count', `'${m.name}' takes ${info.minArgs} argument${info.minArgs === 1 ? '' : 's'}, got ${m.args.length}`);
-    }
-    if (m.name === 'module_init' || m.name === 'module_exit') {
-      const a = m.args[0];
-      if (a && (a.kind !== 'Ident' || this.globals.get(a.name)?.kind !== 'function')) {
-        this.diag(a.range, 'error', 'undefined-name', `'${m.name}' needs a function defined in this file`);
-      }
-    }
-  }
 
-  private checkType(t: TypeRef, declaring: boolean): void {
-    if (!t.name.startsWith('struct ')) return;
-    const tag = t.name.slice(7);
-    if (this.structs.has(tag) || lookupStruct(tag) || tag === 'list_head' || t.pointer > 0 || !declaring) return;
-    this.diag(t.range, 'error', 'unknown-type', `storage size of '${t.name}' is not known: no such struct is defined`);
-  }
 
-  private openScope(): void {
-    this.scopeMarks.push(this.undoNames.length);
-    this.scopeMarks.push(this.scope);
-    this.scope = this.scopeCount++;
-  }
 
-  private closeScope(): void {
-    this.scope = this.scopeMarks.pop() as number;
-    const mark = this.scopeMarks.pop() as number;
-    for (let i = this.undoNames.length - 1; i >= mark; i--) {
-      const prev = this.undoSyms[i];
-      if (prev) this.locals.set(this.undoNames[i], prev);
-      else this.locals.delete(this.undoNames[i]);
-    }
-    this.undoNames.length = mark;
-    this.undoSyms.length = mark;
-  }
 
-  private declare(name: string, range: Range, type: { name: string; pointer: number }): void {
-    const prev = this.locals.get(name);
-    if (prev && prev.scope === this.scope) this.diag(range, 'error', 'duplicate', `redefinition of '${name}'`);
-    this.undoNames.push(name);
-    this.undoSyms.push(prev);
-    this.locals.set(name, { kind: 'var', scope: this.scope, range, type });
-  }
 
-  private lookup(name: string): Sym | undefined {
-    return this.locals.get(name) ?? this.globals.get(name);
-  }
 
   // ---- functions and statements ----
   private fn(f: FunctionDef): void {
@@ -239,10 +96,6 @@ export class Checker {
     }
   }
 
-  private lookupLocalOrFile(name: string): boolean {
-    const s = this.lookup(name);
-    return s !== undefined && s.kind !== 'define';
-  }
 
   private stmts(list: Stmt[]): void {
     let after: string | null = null;
@@ -351,37 +204,17 @@ export class Checker {
   /** Operands C rejects (`"abc" - 1 & 1`: a pointer where an integer is needed), and shift counts past the width. */
   private binary(e: Extract<Expr, { kind: 'Binary' }>): Cls {
     const l = this.expr(e.left), r = this.expr(e.right);
-    switch (e.op) {
-      case '*': case '/': case '%': case '&': case '|': case '^': case '<<': case '>>':
-        if (l === 'ptr' || r === 'ptr') return this.badOperands(e, l, r);
-        if (e.op === '<<' || e.op === '>>') this.shiftCount(e);
-        return 'int';
-      case '+':
-        if (l === 'ptr' && r === 'ptr') return this.badOperands(e, l, r);
-        return l === 'ptr' || r === 'ptr' ? 'ptr' : l === 'int' && r === 'int' ? 'int' : '?';
-      case '-':
-        if (l === 'ptr') return r === 'ptr' ? 'int' : 'ptr';
-        if (r === 'ptr') return this.badOperands(e, l, r);
-        return l === 'int' && r === 'int' ? 'int' : '?';
-      default: return 'int';
+    const c = binaryClass(e.op, l, r);
+    if (c === 'bad') {
+      this.diag(e.range, 'error', 'operand-type', badOperandsMessage(e.op, l, r));
+      return 'int';
     }
-  }
-
-  private badOperands(e: Extract<Expr, { kind: 'Binary' }>, l: Cls, r: Cls): Cls {
-    const what = (c: Cls): string => (c === 'ptr' ? 'a pointer' : 'an integer');
-    this.diag(e.range, 'error', 'operand-type', `invalid operands to binary ${e.op} (${what(l)} and ${what(r)})`);
-    return 'int';
-  }
-
-  /** gcc's -Wshift-count-negative and -Wshift-count-overflow, for a constant count. */
-  private shiftCount(e: Extract<Expr, { kind: 'Binary' }>): void {
-    const n = this.constValue(e.right, 0);
-    if (n === undefined) return;
-    const dir = e.op === '<<' ? 'left' : 'right';
-    // An integer constant on the left without an L suffix is an int: 32 bits wide.
-    const width = e.left.kind === 'Number' && !/l/i.test(e.left.text) && e.left.value <= 0x7fffffff ? 32 : 64;
-    if (n < 0) this.diag(e.right.range, 'warning', 'shift-count', `${dir} shift count is negative`);
-    else if (n >= width) this.diag(e.right.range, 'warning', 'shift-count', `${dir} shift count >= width of type (${width} bits): the result is undefined`);
+    if (e.op === '<<' || e.op === '>>') {
+      const n = this.constValue(e.right, 0);
+      const w = n === undefined ? undefined : shiftCountWarning(e, n);
+      if (w) this.diag(e.right.range, 'warning', 'shift-count', w);
+    }
+    return c;
   }
 
   /** Designators that name no member of the struct, or an element past the end of the array. */
@@ -421,7 +254,7 @@ export class Checker {
 
   private ident(name: string, range: Range, callee: boolean): Sym | undefined {
     const sym = this.lookup(name);
-    if (sym?.kind === 'define' && !this.inDefine && this.macroDepth(name) > MAX_MACRO_DEPTH) {
+    if (sym?.kind === 'define' && !this.inDefine && macroDepth(this.defines, this.macroDepths, name) > MAX_MACRO_DEPTH) {
       this.diag(range, 'error', 'too-deep', `macro expansion too deep: '${name}' expands through more than ${MAX_MACRO_DEPTH} nested #defines`);
     }
     if (sym) {
@@ -447,42 +280,6 @@ export class Checker {
       ? `implicit declaration of function '${name}'${s ? `; did you mean '${s}'?` : ''}`
       : `'${name}' undeclared${s ? `; did you mean '${s}'?` : ''}`);
     return undefined;
-  }
-
-  /** The names of #defines a macro's body uses. */
-  private macroRefs(name: string): string[] {
-    const body = this.defines.get(name);
-    const out: string[] = [];
-    if (body) walkExpr(body, (e) => { if (e.kind === 'Ident' && this.defines.has(e.name)) out.push(e.name); });
-    return out;
-  }
-
-  /** Expansion depth of a macro, computed without recursion (chains can be thousands long). */
-  private macroDepth(name: string): number {
-    const memo = this.macroDepths;
-    const known = memo.get(name);
-    if (known !== undefined) return known;
-    const stack: Array<{ name: string; refs: string[]; next: number; deepest: number }> = [];
-    const open = new Set<string>();
-    const push = (n: string): void => { stack.push({ name: n, refs: this.macroRefs(n), next: 0, deepest: 0 }); open.add(n); };
-    if (!memo.has(name)) push(name);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      if (top.next < top.refs.length) {
-        const r = top.refs[top.next++];
-        const known = memo.get(r);
-        // A macro is not expanded inside its own expansion: a cycle adds nothing.
-        if (known !== undefined) top.deepest = Math.max(top.deepest, known);
-        else if (!open.has(r)) push(r);
-        continue;
-      }
-      stack.pop();
-      open.delete(top.name);
-      const d = Math.min(top.deepest + 1, MAX_MACRO_DEPTH + 1);
-      memo.set(top.name, d);
-      if (stack.length > 0) stack[stack.length - 1].deepest = Math.max(stack[stack.length - 1].deepest, d);
-    }
-    return memo.get(name) ?? 1;
   }
 
   private *visibleNames(callee: boolean): Iterable<string> {
@@ -525,7 +322,8 @@ export class Checker {
     if (EXIT_CALLS.has(name) && e.args[0]) this.exitStatus(e.args[0], `${name}()`);
     const at = FORMAT_ARG.get(name);
     const fmt = at === undefined ? undefined : e.args[at];
-    if (fmt?.kind === 'String') this.formatWidths(fmt);
+    const wide = fmt?.kind === 'String' ? formatWidthWarning(fmt.value) : undefined;
+    if (fmt && wide) this.diag(fmt.range, 'warning', 'format-width', wide);
     if (info.returnsOnlyOnError && e.args[0]?.kind === 'String') this.execPath(name, e.args[0].value, e.args[0].range);
   }
 
@@ -538,17 +336,6 @@ export class Checker {
     if (sym) return true;
     const r = lookupCall(e.callee.name)?.returns;
     return r === undefined || r.includes('*') || r.includes('(') || r === 'sighandler_t';
-  }
-
-  /** A field width or precision so large that one conversion writes megabytes (`%2000000000d`). */
-  private formatWidths(fmt: Extract<Expr, { kind: 'String' }>): void {
-    if (!/\d{7}/.test(fmt.value)) return;
-    for (const m of fmt.value.matchAll(/%[-+ #0]*(\d*)(?:\.(\d*))?[hlLqjzt]*[a-zA-Z%]?/g)) {
-      const n = Math.max(Number(m[1] || 0), Number(m[2] || 0));
-      if (n <= MAX_FORMAT_WIDTH) continue;
-      this.diag(fmt.range, 'warning', 'format-width', `field width or precision ${m[1] || m[2]} in '${m[0]}' writes that many characters for one conversion${n > 0x7fffffff ? ' (more than INT_MAX: printf fails with EOVERFLOW)' : ''}`);
-      return;
-    }
   }
 
   /** A path execve cannot find fails with ENOENT at run time; say so while the file is edited. */
@@ -587,18 +374,6 @@ export class Checker {
     return undefined;
   }
 
-  private fieldsOf(typeName: string): Map<string, { name: string; pointer: number }> | undefined {
-    if (!typeName.startsWith('struct ')) return undefined;
-    const tag = typeName.slice(7);
-    const own = this.structs.get(tag);
-    if (own) return own;
-    const b = lookupStruct(tag);
-    if (!b) return undefined;
-    return new Map(b.fields.map((f) => {
-      const stars = (f.type.match(/\*/g) ?? []).length;
-      return [f.name, { name: f.type.replace(/\s*\*+$/, ''), pointer: f.type.includes('(') ? 1 : stars }];
-    }));
-  }
 
   private member(e: Extract<Expr, { kind: 'Member' }>): void {
     const t = this.typeOf(e.object);
@@ -623,41 +398,6 @@ export class Checker {
     this.diag(e.range, 'warning', 'exit-code', `exit status ${v} from ${how} is outside 0..255; the parent sees ${((v % 256) + 256) % 256}`);
   }
 
-  private constValue(e: Expr, depth: number): number | undefined {
-    if (depth > 20) return undefined;
-    switch (e.kind) {
-      case 'Number': case 'Char': return e.value;
-      case 'Unary': {
-        const v = this.constValue(e.operand, depth + 1);
-        if (v === undefined) return undefined;
-        return e.op === '-' ? -v : e.op === '+' ? v : e.op === '~' ? ~v : e.op === '!' ? Number(!v) : undefined;
-      }
-      case 'Ident': {
-        if (this.lookup(e.name)?.kind === 'var') return undefined;
-        if (this.defines.has(e.name)) {
-          const d = this.defines.get(e.name);
-          return d ? this.constValue(d, depth + 1) : undefined;
-        }
-        const c = lookupConstant(e.name);
-        return typeof c?.value === 'number' && c.group !== 'kernel-var' && c.group !== 'libc-var' ? c.value : undefined;
-      }
-      case 'Binary': {
-        const a = this.constValue(e.left, depth + 1);
-        const b = this.constValue(e.right, depth + 1);
-        if (a === undefined || b === undefined) return undefined;
-        switch (e.op) {
-          case '+': return a + b;
-          case '-': return a - b;
-          case '*': return a * b;
-          case '<<': return a << b;
-          case '|': return a | b;
-          default: return undefined;
-        }
-      }
-      case 'Cast': return this.constValue(e.operand, depth + 1);
-      default: return undefined;
-    }
-  }
 }
 
 /** Checks a parsed scenario; the text is accepted for checks that look at the source itself. */

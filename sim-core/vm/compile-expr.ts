@@ -2,7 +2,7 @@
 // pointer arithmetic in cells, lvalues as places, #defines expanded where they are used.
 import type { Expr, Range } from '../lang/ast';
 import { arith, cellsOf, decay, FN, INT, LONG, pointee, promote, typeName, ULONG, type CType } from './ctypes';
-import { MAX_MACRO_DEPTH } from '../lang/checker';
+import { MAX_MACRO_DEPTH } from '../lang/check-values';
 import { FoldingBuilder } from './compile-fold';
 import { TEXT_BASE, TEXT_STRIDE } from './image';
 import { Conv, Op } from './opcodes';

@@ -3,7 +3,7 @@
 // expression goes through. ExprCompiler builds on it.
 import type { Expr, Range } from '../lang/ast';
 import { lookupConstant, DYNAMIC_CONSTANTS } from '../lang/builtins';
-import { MAX_MACRO_DEPTH } from '../lang/checker';
+import { MAX_MACRO_DEPTH } from '../lang/check-values';
 import { FnBuilder } from './builder';
 import { bytesOf, CHAR_PTR, INT, promote, typeName, ULONG, type CType } from './ctypes';
 import { constantType, convertValue, foldBinary, literalType, type Folded } from './fold';
