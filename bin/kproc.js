@@ -5,7 +5,7 @@ const fail = (what) => {
   process.stderr.write(`kproc: ${what}\n`);
   process.exit(70);
 };
-process.on('uncaughtException', (e) => fail(`internal error: ${e && e.message ? e.message.split('\n')[0] : e}`));
+process.on('uncaughtException', (e) => fail(`internal error: ${e && e.message ? e.message.split('\n')[0] : e} (please report it)`));
 let cli;
 try {
   cli = require('../dist/cli.js');

@@ -5,7 +5,7 @@ import { analyze, TOO_MANY_CODE } from '../lang/check';
 import type { LineMap } from '../lang/linemap';
 import { helpText, parseOptions, UsageError, type OptionSpec } from './args';
 import { readScenario } from './files';
-import type { CliIo, Command } from './io';
+import { InternalError, type CliIo, type Command } from './io';
 
 const USAGE = 'kproc check [options] FILE...';
 
@@ -72,7 +72,8 @@ export function checkFiles(args: string[], io: CliIo): number {
       unreadable = true;
       continue;
     }
-    const a = analyze(text);
+    let a;
+    try { a = analyze(text); } catch (e) { throw new InternalError(file, e); }
     // The count covers the diagnostics past the cap too, not the one line that summarises them.
     errors += a.omitted.error;
     warnings += a.omitted.warning;

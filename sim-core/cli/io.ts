@@ -68,3 +68,15 @@ export function processIo(): CliIo {
     },
   };
 }
+
+/**
+ * A failure of the simulator itself while it handled a scenario: where it happened (the file, and
+ * the scenario line the running task had reached when that is known), to be reported as one line.
+ */
+export class InternalError extends Error {
+  constructor(readonly where: string, override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = cause instanceof Error ? cause.name : 'Error';
+    if (cause instanceof Error && cause.stack) this.stack = cause.stack;
+  }
+}

@@ -3,7 +3,7 @@
 import { version } from '../../package.json';
 import { UsageError } from './args';
 import { checkCommand } from './check';
-import { processIo, type CliIo, type Command } from './io';
+import { InternalError, processIo, type CliIo, type Command } from './io';
 import { EXIT_CODES, runCommand } from './run';
 
 /** Every command; adding one is one line here. */
@@ -55,9 +55,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io.err(`kproc: ${e.message}\n`);
       return EXIT_CODES.usage;
     }
-    // A bug of ours: one line that says so, the stack only when asked for.
-    const what = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e);
-    io.err(`kproc: internal error: ${what} (set KPROC_DEBUG=1 for the stack trace; please report it)\n`);
+    // A bug of ours: one line that says so and where, the stack only when asked for.
+    const what = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e).split('\n')[0];
+    const where = e instanceof InternalError ? ` at ${e.where}` : '';
+    io.err(`kproc: internal error${where}: ${what.slice(0, 300)} (set KPROC_DEBUG=1 for the stack trace; please report it)\n`);
     if (io.env?.KPROC_DEBUG === '1' && e instanceof Error && e.stack) io.err(`${e.stack}\n`);
     return EXIT_CODES.internal;
   }

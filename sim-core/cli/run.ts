@@ -5,11 +5,11 @@ import { dmesgStamp } from '../debug/decode';
 import { eventSummary } from '../debug/events';
 import { lxPstree } from '../debug/lx';
 import { boot } from '../machine';
-import type { KEvent, MachineSettings, Stop, StopReason } from '../machine-types';
+import type { KEvent, Machine, MachineSettings, Stop, StopReason } from '../machine-types';
 import { helpText, parseOptions, UsageError, type OptionSpec } from './args';
 import { formatDiagnostic } from './check';
 import { readScenario } from './files';
-import type { CliIo, Command } from './io';
+import { InternalError, type CliIo, type Command } from './io';
 import { Progress, progressMode } from './progress';
 import { FORMAT_LIMIT } from '../vm/printf';
 
@@ -118,11 +118,24 @@ function endMessage(file: string, stop: Stop): string {
   }
 }
 
+/** `file:line` of the scenario line the running task had reached, or the file alone when that is not known. */
+function whereRunning(file: string, machine: Machine): string {
+  try {
+    const pid = machine.tasks().find((t) => t.running)?.pid;
+    const frame = pid === undefined ? undefined : machine.stack(pid).find((f) => f.kind === 'user');
+    return frame ? `${file}:${frame.line + 1}` : file;
+  } catch {
+    return file;
+  }
+}
+
 export async function runFile(args: string[], io: CliIo): Promise<number> {
   const parsed = runArgs(args);
   const { file } = parsed;
   const source = readScenario(io, file);
-  const { machine, diagnostics } = boot({ file, source, settings: parsed.settings, maxSteps: parsed.maxSteps, maxOutput: parsed.maxOutput });
+  let booted;
+  try { booted = boot({ file, source, settings: parsed.settings, maxSteps: parsed.maxSteps, maxOutput: parsed.maxOutput }); } catch (e) { throw new InternalError(file, e); }
+  const { machine, diagnostics } = booted;
   const lines = new LineMap(source);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (!parsed.json || !machine) for (const d of diagnostics) if (d.severity !== 'info') io.err(formatDiagnostic(file, source, lines, d));
@@ -139,7 +152,7 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   let stdout = '', stderr = '';
   let stop: Stop;
   for (;;) {
-    stop = machine.run(SLICE);
+    try { stop = machine.run(SLICE); } catch (e) { throw new InternalError(whereRunning(file, machine), e); }
     for (const e of stop.events) {
       if (parsed.json) { all.push(e); if (e.kind === 'output') { if (e.fd === 2) stderr += e.text; else stdout += e.text; } continue; }
       if (e.kind === 'output') { if (e.fd === 2) err(e.text); else out(e.text); }

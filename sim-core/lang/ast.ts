@@ -48,8 +48,11 @@ export type Expr =
   | { kind: 'Index'; object: Expr; index: Expr; range: Range }
   | { kind: 'Cast'; type: TypeRef; operand: Expr; range: Range }
   | { kind: 'Sizeof'; type?: TypeRef; operand?: Expr; range: Range }
-  /** `fields` is present when designators are used: `{ .sa_handler = h }` (null for positional items). */
-  | { kind: 'InitList'; items: Expr[]; fields?: Array<{ name: string; range: Range } | null>; range: Range }
+  /**
+   * `fields` is present when member designators are used: `{ .sa_handler = h }`, `indices` when
+   * array designators are: `{ [2] = 5 }` (null for the items without one).
+   */
+  | { kind: 'InitList'; items: Expr[]; fields?: Array<{ name: string; range: Range } | null>; indices?: Array<Expr | null>; range: Range }
   | { kind: 'Comma'; left: Expr; right: Expr; range: Range }
   /** Placeholder left by error recovery; a diagnostic has been reported for it. */
   | { kind: 'ErrorExpr'; range: Range };

@@ -1,53 +1,25 @@
 // The checker: names with C block scoping, argument counts, unknown flags and signals, unreachable
 // code, exit statuses, duplicates, pragmas, and calls made on the wrong side of the kernel boundary.
-import type { Diagnostic, Expr, FunctionDef, Program, Range, Stmt, TypeRef } from './ast';
+import type { Declarator, Diagnostic, Expr, FunctionDef, Program, Range, Stmt, TypeRef, VarDecl } from './ast';
 import {
-  BUILTIN_PROGRAMS, CALLS, CONSTANT_TABLE, FAMILY_PREFIXES, lookupCall, lookupConstant, lookupDeclMacro, lookupStruct, constantsInGroup,
+  BUILTIN_PROGRAMS, CALLS, CONSTANT_TABLE, FAMILY_PREFIXES, lookupCall, lookupConstant, lookupStruct, constantsInGroup,
 } from './builtins';
 import { checkPragmas } from './check-pragmas';
-import { checkSides, findRoots, type FunctionFacts } from './check-sides';
+import { checkSides, findRoots } from './check-sides';
 import { closest } from './suggest';
 import { unsupportedHeader } from './unsupported';
 import { execCandidates } from './exec-path';
+import { CheckerScope, type Sym } from './checker-scope';
+import {
+  badOperandsMessage, binaryClass, FORMAT_ARG, formatWidthWarning, macroDepth, MAX_MACRO_DEPTH, shiftCountWarning, type Cls,
+} from './check-values';
 
-interface Sym {
-  kind: 'var' | 'function' | 'define';
-  /** The block scope that declared a local (its number); -1 for file-scope names. */
-  scope: number;
-  range: Range;
-  type?: { name: string; pointer: number };
-  fn?: FunctionDef;
-}
+export { MAX_MACRO_DEPTH } from './check-values';
+
 
 const EXIT_CALLS: ReadonlySet<string> = new Set(['exit', '_exit']);
 
-export class Checker {
-  private readonly out: Diagnostic[] = [];
-  private readonly globals = new Map<string, Sym>();
-  private readonly structs = new Map<string, Map<string, { name: string; pointer: number }>>();
-  private readonly defines = new Map<string, Expr | undefined>();
-  /**
-   * Locals visible at this point, one entry per name (inner declarations shadow outer ones). Leaving
-   * a scope replays its undo entries (name, shadowed symbol) backwards, so no map is copied or made.
-   */
-  private readonly locals = new Map<string, Sym>();
-  private readonly undoNames: string[] = [];
-  private readonly undoSyms: Array<Sym | undefined> = [];
-  private readonly scopeMarks: number[] = [];
-  /** Number of the innermost open scope; every scope gets a fresh one. */
-  private scope = -1;
-  private scopeCount = 0;
-  private facts = new Map<string, FunctionFacts>();
-  private current: FunctionFacts | null = null;
-  private currentFn: FunctionDef | null = null;
-  private programFns = new Set<string>();
-
-  constructor(private readonly program: Program) {}
-
-  private diag(range: Range, severity: Diagnostic['severity'], code: string, message: string): void {
-    this.out.push({ range, severity, code, message });
-  }
-
+export class Checker extends CheckerScope {
   run(): Diagnostic[] {
     this.collectGlobals();
     for (const d of this.program.directives) {
@@ -56,10 +28,15 @@ export class Checker {
     const defined = new Set<string>();
     for (const it of this.program.items) if (it.kind === 'Function' && it.body) defined.add(it.name);
     checkPragmas(this.program, defined, this.out);
+    // A #define's body is checked where it is written; its expansion depth where it is used.
+    this.inDefine = true;
     for (const d of this.program.directives) if (d.kind === 'Define' && d.value) this.expr(d.value);
+    this.inDefine = false;
     for (const it of this.program.items) {
       if (it.kind === 'Function' && it.body) this.fn(it);
-      else if (it.kind === 'VarDecl') for (const d of it.declarators) { if (d.init) this.expr(d.init); if (d.arraySize) this.expr(d.arraySize); }
+      else if (it.kind === 'VarDecl') {
+        for (const d of it.declarators) { if (d.init) { this.expr(d.init); this.designators(it, d); } if (d.arraySize) this.expr(d.arraySize); }
+      }
       else if (it.kind === 'MacroDecl') this.macroDecl(it);
     }
     const roots = findRoots(this.program);
@@ -70,99 +47,12 @@ export class Checker {
     return this.out.sort((a, b) => a.range.start - b.range.start);
   }
 
-  // ---- declarations ----
-  private collectGlobals(): void {
-    for (const d of this.program.directives) {
-      if (d.kind !== 'Define') continue;
-      if (this.defines.has(d.name)) this.diag(d.nameRange, 'warning', 'duplicate', `'${d.name}' redefined`);
-      this.defines.set(d.name, d.value);
-      this.globals.set(d.name, { kind: 'define', scope: -1, range: d.nameRange });
-    }
-    for (const it of this.program.items) {
-      if (it.kind === 'Struct') {
-        if (this.structs.has(it.name)) this.diag(it.nameRange, 'error', 'duplicate', `redefinition of 'struct ${it.name}'`);
-        this.structs.set(it.name, new Map(it.fields.map((f) => [f.name, { name: f.type.name, pointer: f.type.pointer }])));
-      } else if (it.kind === 'Function') {
-        const prev = this.globals.get(it.name);
-        if (prev && (prev.kind !== 'function' || (prev.fn?.body && it.body))) {
-          this.diag(it.nameRange, 'error', 'duplicate', `redefinition of '${it.name}'`);
-        }
-        if (CALLS.has(it.name) && it.body) {
-          this.diag(it.nameRange, 'error', 'duplicate', `'${it.name}' is a built-in call and cannot be redefined`);
-        }
-        if (!prev || it.body) this.globals.set(it.name, { kind: 'function', scope: -1, range: it.nameRange, fn: it });
-      } else if (it.kind === 'VarDecl') {
-        for (const d of it.declarators) {
-          const prev = this.globals.get(d.name);
-          if (prev && (prev.kind !== 'var' || it.storage !== 'extern')) {
-            this.diag(d.nameRange, 'error', 'duplicate', `redefinition of '${d.name}'`);
-          }
-          this.globals.set(d.name, { kind: 'var', scope: -1, range: d.nameRange, type: { name: it.type.name, pointer: it.type.pointer + d.pointer } });
-        }
-      } else if (it.kind === 'MacroDecl' && (it.name === 'LIST_HEAD' || it.name === 'DEFINE_SPINLOCK')) {
-        const a = it.args[0];
-        if (a?.kind === 'Ident') {
-          if (this.globals.has(a.name)) this.diag(a.range, 'error', 'duplicate', `redefinition of '${a.name}'`);
-          this.globals.set(a.name, { kind: 'var', scope: -1, range: a.range, type: { name: it.name === 'LIST_HEAD' ? 'struct list_head' : 'spinlock_t', pointer: 0 } });
-        }
-      }
-    }
-  }
 
-  private macroDecl(m: Extract<Program['items'][number], { kind: 'MacroDecl' }>): void {
-    const info = lookupDeclMacro(m.name);
-    if (!info) {
-      const s = closest(m.name, ['module_init', 'module_exit', 'MODULE_LICENSE', 'MODULE_AUTHOR', 'MODULE_DESCRIPTION', 'LIST_HEAD', 'DEFINE_SPINLOCK']);
-      this.diag(m.nameRange, 'error', 'undefined-name', `unknown declaration macro '${m.name}'${s ? `; did you mean '${s}'?` : ''}`);
-      return;
-    }
-    if (m.args.length < info.minArgs || m.args.length > info.maxArgs) {
-      this.diag(m.range, 'error', 'arg-count', `'${m.name}' takes ${info.minArgs} argument${info.minArgs === 1 ? '' : 's'}, got ${m.args.length}`);
-    }
-    if (m.name === 'module_init' || m.name === 'module_exit') {
-      const a = m.args[0];
-      if (a && (a.kind !== 'Ident' || this.globals.get(a.name)?.kind !== 'function')) {
-        this.diag(a.range, 'error', 'undefined-name', `'${m.name}' needs a function defined in this file`);
-      }
-    }
-  }
 
-  private checkType(t: TypeRef, declaring: boolean): void {
-    if (!t.name.startsWith('struct ')) return;
-    const tag = t.name.slice(7);
-    if (this.structs.has(tag) || lookupStruct(tag) || tag === 'list_head' || t.pointer > 0 || !declaring) return;
-    this.diag(t.range, 'error', 'unknown-type', `storage size of '${t.name}' is not known: no such struct is defined`);
-  }
 
-  private openScope(): void {
-    this.scopeMarks.push(this.undoNames.length);
-    this.scopeMarks.push(this.scope);
-    this.scope = this.scopeCount++;
-  }
 
-  private closeScope(): void {
-    this.scope = this.scopeMarks.pop() as number;
-    const mark = this.scopeMarks.pop() as number;
-    for (let i = this.undoNames.length - 1; i >= mark; i--) {
-      const prev = this.undoSyms[i];
-      if (prev) this.locals.set(this.undoNames[i], prev);
-      else this.locals.delete(this.undoNames[i]);
-    }
-    this.undoNames.length = mark;
-    this.undoSyms.length = mark;
-  }
 
-  private declare(name: string, range: Range, type: { name: string; pointer: number }): void {
-    const prev = this.locals.get(name);
-    if (prev && prev.scope === this.scope) this.diag(range, 'error', 'duplicate', `redefinition of '${name}'`);
-    this.undoNames.push(name);
-    this.undoSyms.push(prev);
-    this.locals.set(name, { kind: 'var', scope: this.scope, range, type });
-  }
 
-  private lookup(name: string): Sym | undefined {
-    return this.locals.get(name) ?? this.globals.get(name);
-  }
 
   // ---- functions and statements ----
   private fn(f: FunctionDef): void {
@@ -207,10 +97,6 @@ export class Checker {
     }
   }
 
-  private lookupLocalOrFile(name: string): boolean {
-    const s = this.lookup(name);
-    return s !== undefined && s.kind !== 'define';
-  }
 
   private stmts(list: Stmt[]): void {
     let after: string | null = null;
@@ -238,7 +124,7 @@ export class Checker {
         for (const d of s.declarators) {
           if (d.arraySize) this.expr(d.arraySize);
           this.declare(d.name, d.nameRange, { name: s.type.name, pointer: s.type.pointer + d.pointer });
-          if (d.init) this.expr(d.init);
+          if (d.init) { this.expr(d.init); this.designators(s, d); }
         }
         return;
       case 'ExprStmt': this.expr(s.expr); return;
@@ -276,26 +162,102 @@ export class Checker {
   }
 
   // ---- expressions ----
-  private expr(e: Expr): void {
+  /** Checks e and everything in it; says whether its value is a pointer, an integer, or not known here. */
+  private expr(e: Expr): Cls {
     switch (e.kind) {
-      case 'Ident': this.ident(e.name, e.range, false); return;
-      case 'Unary': case 'Postfix': this.expr(e.operand); return;
-      case 'Binary': this.expr(e.left); this.expr(e.right); return;
-      case 'Assign': this.expr(e.target); this.expr(e.value); return;
-      case 'Conditional': this.expr(e.test); this.expr(e.consequent); this.expr(e.alternate); return;
-      case 'Call': this.call(e); return;
-      case 'Member': this.expr(e.object); this.member(e); return;
-      case 'Index': this.expr(e.object); this.expr(e.index); return;
-      case 'Cast': this.checkType(e.type, false); this.expr(e.operand); return;
-      case 'Sizeof': if (e.operand) this.expr(e.operand); return;
-      case 'InitList': for (const i of e.items) this.expr(i); return;
-      case 'Comma': this.expr(e.left); this.expr(e.right); return;
-      default: return;
+      case 'Number': case 'Char': case 'Sizeof':
+        if (e.kind === 'Sizeof') { if (e.operand) this.expr(e.operand); if (e.type) this.sizeofType(e.type); }
+        return 'int';
+      case 'String': return 'ptr';
+      case 'Ident': {
+        const t = this.ident(e.name, e.range, false)?.type;
+        return t && t.pointer > 0 ? 'ptr' : '?';
+      }
+      case 'Unary': case 'Postfix': {
+        const c = this.expr(e.operand);
+        if (e.op === '&') return 'ptr';
+        if (e.op === '*') return '?';
+        if (e.op === '!') return 'int';
+        if (c === 'ptr' && (e.op === '-' || e.op === '~' || e.op === '+')) {
+          this.diag(e.range, 'error', 'operand-type', `wrong type argument to ${e.op === '-' ? 'unary minus' : e.op === '+' ? 'unary plus' : 'bit-complement'} (a pointer)`);
+          return 'int';
+        }
+        return c;
+      }
+      case 'Binary': return this.binary(e);
+      case 'Assign': { const c = this.expr(e.target); this.expr(e.value); return c; }
+      case 'Conditional': this.expr(e.test); this.expr(e.consequent); this.expr(e.alternate); return '?';
+      case 'Call': this.call(e); return '?';
+      case 'Member': this.expr(e.object); this.member(e); return '?';
+      case 'Index': this.expr(e.object); this.expr(e.index); return '?';
+      case 'Cast':
+        this.checkType(e.type, false);
+        this.expr(e.operand);
+        return e.type.pointer > 0 ? 'ptr' : '?';
+      case 'InitList':
+        e.items.forEach((x, i) => { const at = e.indices?.[i]; if (at) this.expr(at); this.expr(x); });
+        return '?';
+      case 'Comma': this.expr(e.left); return this.expr(e.right);
+      default: return '?';
     }
+  }
+
+  /** Operands C rejects (`"abc" - 1 & 1`: a pointer where an integer is needed), and shift counts past the width. */
+  private binary(e: Extract<Expr, { kind: 'Binary' }>): Cls {
+    const l = this.expr(e.left), r = this.expr(e.right);
+    const c = binaryClass(e.op, l, r);
+    if (c === 'bad') {
+      this.diag(e.range, 'error', 'operand-type', badOperandsMessage(e.op, l, r));
+      return 'int';
+    }
+    if (e.op === '<<' || e.op === '>>') {
+      const n = this.constValue(e.right, 0);
+      const w = n === undefined ? undefined : shiftCountWarning(e, n);
+      if (w) this.diag(e.right.range, 'warning', 'shift-count', w);
+    }
+    return c;
+  }
+
+  /** Designators that name no member of the struct, or an element past the end of the array. */
+  private designators(v: VarDecl, d: Declarator): void {
+    const init = d.init;
+    if (init?.kind !== 'InitList') return;
+    if (d.arraySize !== undefined) {
+      const n = d.arraySize ? this.constValue(d.arraySize, 0) : undefined;
+      init.items.forEach((_, i) => {
+        const at = init.indices?.[i];
+        const k = at ? this.constValue(at, 0) : undefined;
+        if (at && k !== undefined && (k < 0 || (n !== undefined && k >= n))) {
+          this.diag(at.range, 'error', 'init-range', 'array index in initializer exceeds array bounds');
+        }
+      });
+      return;
+    }
+    if (v.type.pointer + d.pointer > 0 || !init.fields) return;
+    const fields = this.fieldsOf(v.type.name);
+    if (!fields) return;
+    for (const f of init.fields) {
+      if (f && !fields.has(f.name)) {
+        const s = closest(f.name, fields.keys());
+        this.diag(f.range, 'error', 'unknown-field', `unknown field '${f.name}' specified in initializer${s ? `; did you mean '${s}'?` : ''}`);
+      }
+    }
+  }
+
+  /** sizeof needs a complete type: a struct this file or the catalog defines. */
+  private sizeofType(t: TypeRef): void {
+    if (!t.name.startsWith('struct ') || t.pointer > 0) return;
+    const tag = t.name.slice(7);
+    // struct list_head is declared by LIST_HEAD() but has no layout here: its size is not known either.
+    if (this.structs.has(tag) || lookupStruct(tag)) return;
+    this.diag(t.range, 'error', 'unknown-type', `invalid application of 'sizeof' to incomplete type '${t.name}'`);
   }
 
   private ident(name: string, range: Range, callee: boolean): Sym | undefined {
     const sym = this.lookup(name);
+    if (sym?.kind === 'define' && !this.inDefine && macroDepth(this.defines, this.macroDepths, name) > MAX_MACRO_DEPTH) {
+      this.diag(range, 'error', 'too-deep', `macro expansion too deep: '${name}' expands through more than ${MAX_MACRO_DEPTH} nested #defines`);
+    }
     if (sym) {
       if (sym.kind === 'function' && this.current) this.current.refs.add(name);
       return sym;
@@ -336,7 +298,11 @@ export class Checker {
 
   private call(e: Extract<Expr, { kind: 'Call' }>): void {
     for (const a of e.args) this.expr(a);
-    if (e.callee.kind !== 'Ident') { this.expr(e.callee); return; }
+    if (e.callee.kind !== 'Ident') {
+      this.expr(e.callee);
+      if (!this.callable(e.callee)) this.diag(e.callee.range, 'error', 'not-callable', 'called object is not a function or function pointer');
+      return;
+    }
     const name = e.callee.name;
     const sym = this.ident(name, e.callee.range, true);
     const n = e.args.length;
@@ -360,7 +326,22 @@ export class Checker {
     }
     if (info.side !== 'both' && this.current) this.current.uses.push({ name, range: e.callee.range, side: info.side, what: 'call' });
     if (EXIT_CALLS.has(name) && e.args[0]) this.exitStatus(e.args[0], `${name}()`);
+    const at = FORMAT_ARG.get(name);
+    const fmt = at === undefined ? undefined : e.args[at];
+    const wide = fmt?.kind === 'String' ? formatWidthWarning(fmt.value) : undefined;
+    if (fmt && wide) this.diag(fmt.range, 'warning', 'format-width', wide);
     if (info.returnsOnlyOnError && e.args[0]?.kind === 'String') this.execPath(name, e.args[0].value, e.args[0].range);
+  }
+
+  /** False when e certainly is no function: a literal, or the result of a call returning a plain value. */
+  private callable(e: Expr): boolean {
+    if (e.kind === 'Number' || e.kind === 'Char' || e.kind === 'String') return false;
+    if (e.kind !== 'Call' || e.callee.kind !== 'Ident') return true;
+    const sym = this.lookup(e.callee.name);
+    if (sym?.kind === 'function' && sym.fn) return sym.fn.returnType.pointer > 0 || sym.fn.returnType.name === 'sighandler_t';
+    if (sym) return true;
+    const r = lookupCall(e.callee.name)?.returns;
+    return r === undefined || r.includes('*') || r.includes('(') || r === 'sighandler_t';
   }
 
   /** A path execve cannot find fails with ENOENT at run time; say so while the file is edited. */
@@ -389,24 +370,16 @@ export class Checker {
       return m ? { name: `struct ${m[1]}`, pointer: 1 } : undefined;
     }
     if (e.kind === 'Member') {
+      // Kept per node: each link of `a->n->n->...` asks for the type of the chain below it.
+      if (this.memberTypes.has(e)) return this.memberTypes.get(e);
       const t = this.typeOf(e.object);
-      return t && this.fieldsOf(t.name)?.get(e.name);
+      const f = t && this.fieldsOf(t.name)?.get(e.name);
+      this.memberTypes.set(e, f);
+      return f;
     }
     return undefined;
   }
 
-  private fieldsOf(typeName: string): Map<string, { name: string; pointer: number }> | undefined {
-    if (!typeName.startsWith('struct ')) return undefined;
-    const tag = typeName.slice(7);
-    const own = this.structs.get(tag);
-    if (own) return own;
-    const b = lookupStruct(tag);
-    if (!b) return undefined;
-    return new Map(b.fields.map((f) => {
-      const stars = (f.type.match(/\*/g) ?? []).length;
-      return [f.name, { name: f.type.replace(/\s*\*+$/, ''), pointer: f.type.includes('(') ? 1 : stars }];
-    }));
-  }
 
   private member(e: Extract<Expr, { kind: 'Member' }>): void {
     const t = this.typeOf(e.object);
@@ -431,41 +404,6 @@ export class Checker {
     this.diag(e.range, 'warning', 'exit-code', `exit status ${v} from ${how} is outside 0..255; the parent sees ${((v % 256) + 256) % 256}`);
   }
 
-  private constValue(e: Expr, depth: number): number | undefined {
-    if (depth > 20) return undefined;
-    switch (e.kind) {
-      case 'Number': case 'Char': return e.value;
-      case 'Unary': {
-        const v = this.constValue(e.operand, depth + 1);
-        if (v === undefined) return undefined;
-        return e.op === '-' ? -v : e.op === '+' ? v : e.op === '~' ? ~v : e.op === '!' ? Number(!v) : undefined;
-      }
-      case 'Ident': {
-        if (this.lookup(e.name)?.kind === 'var') return undefined;
-        if (this.defines.has(e.name)) {
-          const d = this.defines.get(e.name);
-          return d ? this.constValue(d, depth + 1) : undefined;
-        }
-        const c = lookupConstant(e.name);
-        return typeof c?.value === 'number' && c.group !== 'kernel-var' && c.group !== 'libc-var' ? c.value : undefined;
-      }
-      case 'Binary': {
-        const a = this.constValue(e.left, depth + 1);
-        const b = this.constValue(e.right, depth + 1);
-        if (a === undefined || b === undefined) return undefined;
-        switch (e.op) {
-          case '+': return a + b;
-          case '-': return a - b;
-          case '*': return a * b;
-          case '<<': return a << b;
-          case '|': return a | b;
-          default: return undefined;
-        }
-      }
-      case 'Cast': return this.constValue(e.operand, depth + 1);
-      default: return undefined;
-    }
-  }
 }
 
 /** Checks a parsed scenario; the text is accepted for checks that look at the source itself. */

@@ -9,11 +9,13 @@ export { KEYWORDS, TYPEDEF_NAMES } from './lexer-codes';
 
 const MAX_DEPTH = 200;
 /**
- * Binary operators the expressions of one statement may hold (`1 + 1 + ... + 1`). A chain makes
- * the tree one level deeper per operator, parentheses stack chains, and the checker, the
- * compiler and the editor features walk trees recursively: this bounds how deep they go.
+ * Operators the expressions of one statement may hold: binary operators (`1 + 1 + ... + 1`), commas,
+ * and postfix operators (`x++`, `a[0]`, `f()`, `.n`, `->n`). Each makes the tree one level deeper,
+ * parentheses stack chains, and the checker, the compiler and the editor features walk trees
+ * recursively: with MAX_DEPTH for the levels the parser recurses itself, this bounds how deep
+ * any later walk goes (statement nesting + MAX_DEPTH + MAX_CHAIN).
  */
-export const MAX_CHAIN = 1000;
+export const MAX_CHAIN = 500;
 
 export interface TypeSpec {
   type: TypeRef;
@@ -25,6 +27,8 @@ export class ParserBase {
   protected depth = 0;
   /** Binary operators read so far in the current statement or top-level declaration. */
   protected ops = 0;
+  /** Whether the current statement has had its MAX_CHAIN error (one per statement). */
+  protected chainReported = false;
   private lastErrorAt = -1;
   /** Set by a nesting limit: the rest of the file is not read, and no error follows it. */
   private stopped = false;
@@ -102,6 +106,28 @@ export class ParserBase {
     return true;
   }
   protected leave(): void { this.depth--; }
+
+  /**
+   * Counts one chaining operator against the statement's MAX_CHAIN; false past the limit (one
+   * error, at the first operator beyond it), when the caller reads the operand but builds no node.
+   */
+  protected chain(at: Range): boolean {
+    if (++this.ops <= MAX_CHAIN) return true;
+    if (!this.chainReported) this.error(at, `more than ${MAX_CHAIN} operators in one statement; split it`, 'too-deep');
+    this.chainReported = true;
+    return false;
+  }
+
+  /**
+   * Reads one of several sibling expressions (call arguments, initializer items): siblings do not
+   * deepen each other's tree, so each starts from the count before the first and the statement
+   * keeps the largest.
+   */
+  protected sibling<E>(from: number, read: () => E): { value: E; ops: number } {
+    this.ops = from;
+    const value = read();
+    return { value, ops: this.ops };
+  }
 
   /** Skips a balanced ( ), [ ] or { } group starting at the current opening token. */
   protected skipBalanced(): void {

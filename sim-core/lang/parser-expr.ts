@@ -3,10 +3,22 @@
 import type { AssignOp, BinaryOp, Expr, Range, UnaryOp } from './ast';
 import { T } from './lexer';
 import { BINARY_PREC, K, isAssignOp, isUnaryOp } from './lexer-codes';
-import { MAX_CHAIN, ParserBase } from './parser-base';
+import { ParserBase } from './parser-base';
 import { constantsInGroup } from './builtins';
 
 const PRINTK_LEVELS: ReadonlyArray<[string, string]> = constantsInGroup('printk-level').map((c) => [c.name, String(c.value)]);
+
+/** Whether an integer literal's text exceeds unsigned long long (64 bits), as gcc refuses it; false for floating literals. */
+function integerTooLarge(text: string): boolean {
+  const body = text.replace(/[uUlL]+$/, '');
+  let digits: string;
+  if (/^0[xX][0-9a-fA-F]+$/.test(body)) digits = body;
+  else if (/^0[bB][01]+$/.test(body)) digits = body;
+  else if (/^0[0-7]+$/.test(body)) digits = `0o${body.slice(1)}`;
+  else if (/^[1-9][0-9]*$/.test(body)) digits = body;
+  else return false;
+  return BigInt(digits) > 0xffffffffffffffffn;
+}
 
 export class ExprParser extends ParserBase {
   /** String-valued names that C pastes onto a following literal (`KERN_INFO "msg"`). */
@@ -22,8 +34,10 @@ export class ExprParser extends ParserBase {
   parseExpr(): Expr {
     let left = this.parseAssign();
     while (this.is(T.Comma)) {
+      const at = this.tokRange();
       this.advance();
       const right = this.parseAssign();
+      if (!this.chain(at)) continue;
       left = { kind: 'Comma', left, right, range: { start: left.range.start, end: right.range.end } };
     }
     return left;
@@ -68,8 +82,7 @@ export class ExprParser extends ParserBase {
       this.advance();
       const right = this.parseBinary(prec + 1);
       // Past the limit the operands are still read (the parse stays in step) but not kept.
-      if (++this.ops === MAX_CHAIN + 1) this.error(at, `more than ${MAX_CHAIN} operators in one statement; split it`, 'too-deep');
-      if (this.ops > MAX_CHAIN) continue;
+      if (!this.chain(at)) continue;
       left = { kind: 'Binary', op, left, right, range: { start: left.range.start, end: right.range.end } };
     }
   }
@@ -114,47 +127,66 @@ export class ExprParser extends ParserBase {
     } finally { this.leave(); }
   }
 
-  private parsePostfix(e: Expr): Expr {
+  private parsePostfix(first: Expr): Expr {
+    let e = first;
     for (;;) {
       const k = this.kind;
       const start = e.range.start;
-      if (k === T.LParen) {
-        this.advance();
-        const args: Expr[] = [];
-        if (!this.is(T.RParen)) {
-          for (;;) {
-            const before = this.i;
-            args.push(this.parseAssign());
-            if (this.eat(T.Comma)) continue;
-            if (this.is(T.RParen) || this.i === before) break;
-            if (this.is(T.Semi) || this.is(T.LBrace) || this.is(T.RBrace) || this.atEnd()) break;
-            this.expect(T.Comma, 'between arguments');
-            if (this.tk.nl[this.i]) break;
-          }
-        }
-        this.expect(T.RParen, 'to close the argument list');
-        e = { kind: 'Call', callee: e, args, range: this.range(start) };
-      } else if (k === T.LBracket) {
-        this.advance();
-        const index = this.parseExpr();
-        this.expect(T.RBracket);
-        e = { kind: 'Index', object: e, index, range: this.range(start) };
-      } else if (k === T.Dot || k === T.Arrow) {
-        const v = this.val;
-        this.advance();
-        if (this.peekKind(0) !== T.Ident) {
-          this.error(this.tokRange(), `expected a field name after '${v}'`);
-          return e;
-        }
-        const name = this.val;
-        const nameRange = this.tokRange();
-        this.advance();
-        e = { kind: 'Member', object: e, name, nameRange, arrow: k === T.Arrow, range: this.range(start) };
-      } else if (k === T.PlusPlus || k === T.MinusMinus) {
-        this.advance();
-        e = { kind: 'Postfix', op: k === T.PlusPlus ? '++' : '--', operand: e, range: this.range(start) };
+      if (k === T.LParen || k === T.LBracket || k === T.Dot || k === T.Arrow || k === T.PlusPlus || k === T.MinusMinus) {
+        // Past the limit the rest of the chain is read and dropped: the tree stays shallow.
+        const at = this.tokRange();
+        const next = this.postfixOp(e, start);
+        if (next === undefined) return e;
+        if (this.chain(at)) e = next;
       } else return e;
     }
+  }
+
+  /** One postfix operator applied to e; undefined after a member operator with no name. */
+  private postfixOp(e: Expr, start: number): Expr | undefined {
+    const k = this.kind;
+    if (k === T.LParen) {
+      this.advance();
+      const args: Expr[] = [];
+      const from = this.ops;
+      let most = from;
+      if (!this.is(T.RParen)) {
+        for (;;) {
+          const before = this.i;
+          const arg = this.sibling(from, () => this.parseAssign());
+          most = Math.max(most, arg.ops);
+          args.push(arg.value);
+          if (this.eat(T.Comma)) continue;
+          if (this.is(T.RParen) || this.i === before) break;
+          if (this.is(T.Semi) || this.is(T.LBrace) || this.is(T.RBrace) || this.atEnd()) break;
+          this.expect(T.Comma, 'between arguments');
+          if (this.tk.nl[this.i]) break;
+        }
+      }
+      this.ops = most;
+      this.expect(T.RParen, 'to close the argument list');
+      return { kind: 'Call', callee: e, args, range: this.range(start) };
+    }
+    if (k === T.LBracket) {
+      this.advance();
+      const index = this.parseExpr();
+      this.expect(T.RBracket);
+      return { kind: 'Index', object: e, index, range: this.range(start) };
+    }
+    if (k === T.Dot || k === T.Arrow) {
+      const v = this.val;
+      this.advance();
+      if (this.peekKind(0) !== T.Ident) {
+        this.error(this.tokRange(), `expected a field name after '${v}'`);
+        return undefined;
+      }
+      const name = this.val;
+      const nameRange = this.tokRange();
+      this.advance();
+      return { kind: 'Member', object: e, name, nameRange, arrow: k === T.Arrow, range: this.range(start) };
+    }
+    this.advance();
+    return { kind: 'Postfix', op: k === T.PlusPlus ? '++' : '--', operand: e, range: this.range(start) };
   }
 
   protected parsePrimary(): Expr {
@@ -162,6 +194,7 @@ export class ExprParser extends ParserBase {
     switch (this.kind) {
       case T.Number: {
         const e: Expr = { kind: 'Number', value: this.tk.num(this.i), text: this.val, range: this.tokRange() };
+        if (e.text.length > 16 && integerTooLarge(e.text)) this.error(e.range, 'integer constant is too large for its type', 'constant-range');
         this.advance();
         return e;
       }
@@ -209,34 +242,53 @@ export class ExprParser extends ParserBase {
     return { kind: 'String', value, range: this.range(start) };
   }
 
-  /** `{ a, b, }` and `{ .field = v }`; designators are recorded in `fields`. */
+  /** `{ a, b, }`, `{ .field = v }` and `{ [2] = v }`; designators are recorded in `fields` and `indices`. */
   parseInitList(): Expr {
     const start = this.start;
-    this.advance(); // {
-    const items: Expr[] = [];
-    const fields: Array<{ name: string; range: { start: number; end: number } } | null> = [];
-    let designated = false;
-    while (!this.is(T.RBrace) && !this.atEnd() && !this.is(T.Semi)) {
-      const before = this.i;
-      let field: { name: string; range: { start: number; end: number } } | null = null;
-      if (this.is(T.Dot) && this.peekKind() === T.Ident) {
-        this.advance();
-        field = { name: this.val, range: this.tokRange() };
-        this.advance();
-        this.expect(T.Assign);
-        designated = true;
-      } else if (this.is(T.LBracket)) { // [index] = value: keep the value, order by position
-        this.skipBalanced();
-        this.expect(T.Assign);
+    if (!this.enter()) return { kind: 'ErrorExpr', range: this.tokRange() };
+    try {
+      this.advance(); // {
+      const items: Expr[] = [];
+      const fields: Array<{ name: string; range: Range } | null> = [];
+      const indices: Array<Expr | null> = [];
+      let named = false, indexed = false;
+      const from = this.ops;
+      let most = from;
+      while (!this.is(T.RBrace) && !this.atEnd() && !this.is(T.Semi)) {
+        const before = this.i;
+        let field: { name: string; range: Range } | null = null;
+        let index: Expr | null = null;
+        if (this.is(T.Dot) && this.peekKind() === T.Ident) {
+          this.advance();
+          field = { name: this.val, range: this.tokRange() };
+          this.advance();
+          named = true;
+        } else if (this.is(T.LBracket)) {
+          this.advance();
+          index = this.parseConditionalGuarded();
+          this.expect(T.RBracket);
+          indexed = true;
+        }
+        if ((field || index) && (this.is(T.Dot) || this.is(T.LBracket))) {
+          // `.a.b = v` and `[1][2] = v` name a member of a member: not in the scenario language.
+          this.error(this.tokRange(), 'nested designators are not supported; initialise the inner object with its own braces', 'unsupported');
+          while (!this.is(T.Assign) && !this.is(T.Comma) && !this.is(T.RBrace) && !this.atEnd() && !this.is(T.Semi)) this.advance();
+        }
+        if (field || index) this.expect(T.Assign);
+        const item = this.sibling(from, () => (this.is(T.LBrace) ? this.parseInitList() : this.parseAssign()));
+        most = Math.max(most, item.ops);
+        items.push(item.value);
+        fields.push(field);
+        indices.push(index);
+        if (!this.eat(T.Comma)) break;
+        if (this.i === before) break;
       }
-      items.push(this.is(T.LBrace) ? this.parseInitList() : this.parseAssign());
-      fields.push(field);
-      if (!this.eat(T.Comma)) break;
-      if (this.i === before) break;
-    }
-    this.expect(T.RBrace, 'to close the initializer list');
-    const e: Expr = { kind: 'InitList', items, range: this.range(start) };
-    if (designated) (e as Extract<Expr, { kind: 'InitList' }>).fields = fields;
-    return e;
+      this.ops = most;
+      this.expect(T.RBrace, 'to close the initializer list');
+      const e: Extract<Expr, { kind: 'InitList' }> = { kind: 'InitList', items, range: this.range(start) };
+      if (named) e.fields = fields;
+      if (indexed) e.indices = indices;
+      return e;
+    } finally { this.leave(); }
   }
 }

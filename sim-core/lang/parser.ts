@@ -44,6 +44,7 @@ export class Parser extends ExprParser {
   private parseTopLevel(items: TopLevel[]): void {
     const start = this.start;
     this.ops = 0;
+    this.chainReported = false;
     if (this.eat(T.Semi)) return;
     if (this.isWord(K.Typedef)) {
       this.error(this.tokRange(), 'typedef is not supported in scenarios; write the type out', 'unsupported');
@@ -275,9 +276,10 @@ export class Parser extends ExprParser {
       return { kind: 'ErrorStmt', range: this.range(start) };
     }
     // Each statement's expressions have their own operator budget (see MAX_CHAIN).
-    const outer = this.ops;
+    const outer = this.ops, reported = this.chainReported;
     this.ops = 0;
-    try { return this.statement(); } finally { this.leave(); this.ops = outer; }
+    this.chainReported = false;
+    try { return this.statement(); } finally { this.leave(); this.ops = outer; this.chainReported = reported; }
   }
 
   private condition(): Expr {

@@ -267,6 +267,8 @@ export class SymbolIndex {
         e.items.forEach((x, i) => {
           const f = e.fields?.[i];
           if (f?.name === 'sa_handler' || f?.name === 'sa_sigaction') this.mark(x, 'signalHandler');
+          const at = e.indices?.[i];
+          if (at) this.expr(at);
           this.expr(x);
         });
         return;

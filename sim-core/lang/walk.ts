@@ -15,7 +15,9 @@ export function walkExpr(e: Expr, visit: (e: Expr) => void): void {
     case 'Member': walkExpr(e.object, visit); return;
     case 'Index': walkExpr(e.object, visit); walkExpr(e.index, visit); return;
     case 'Sizeof': if (e.operand) walkExpr(e.operand, visit); return;
-    case 'InitList': for (const x of e.items) walkExpr(x, visit); return;
+    case 'InitList':
+      e.items.forEach((x, i) => { const at = e.indices?.[i]; if (at) walkExpr(at, visit); walkExpr(x, visit); });
+      return;
     default: return;
   }
 }

@@ -2,15 +2,14 @@
 // modulo 2^32 and 2^64, the usual arithmetic conversions), pointer arithmetic in cells, lvalues
 // as places, and constant folding of #defines.
 import type { Expr, Range } from '../lang/ast';
-import { lookupConstant, DYNAMIC_CONSTANTS } from '../lang/builtins';
-import {
-  arith, bytesOf, cellsOf, CHAR_PTR, decay, FN, INT, LONG, pointee, promote, typeName, ULONG, type CType,
-} from './ctypes';
-import { FnBuilder } from './builder';
+import { arith, cellsOf, decay, FN, INT, LONG, pointee, promote, typeName, ULONG, type CType } from './ctypes';
+import { MAX_MACRO_DEPTH } from '../lang/check-values';
+import { FoldingBuilder } from './compile-fold';
 import { TEXT_BASE, TEXT_STRIDE } from './image';
 import { Conv, Op } from './opcodes';
-import { norm } from './int64';
-import { constantType, conversion, convertValue, foldBinary, Kind, kindOf, literalType, literalValue, type Folded } from './fold';
+import { conversion, Kind, kindOf, type Folded } from './fold';
+
+export { MAX_EXPR_LEVELS } from './compile-fold';
 
 /** Where an lvalue lives. For 'addr' the address has been pushed already. */
 export type Place =
@@ -19,86 +18,17 @@ export type Place =
   | { k: 'addr'; type: CType }
   | { k: 'errno'; type: CType };
 
-export class ExprCompiler extends FnBuilder {
-  private readonly expanding = new Set<string>();
-
-  isVariable(name: string): boolean {
-    return this.lookupLocal(name) !== undefined || this.m.globals.has(name);
-  }
-
-  /** Folds an integer constant expression (or a string literal); undefined when not constant. */
-  fold(e: Expr): Folded | undefined {
-    switch (e.kind) {
-      case 'Number': {
-        const v = literalValue(e.text);
-        if (v === null) {
-          this.m.error(e.range, 'integer constant is too large for its type (more than 64 bits)', 'vm-type');
-          return { v: 0, t: INT };
-        }
-        return { v: norm(v), t: literalType(e.text, v) };
-      }
-      // A character constant is an int holding a char (signed on x86-64): '\xff' is -1.
-      case 'Char': return { v: e.value >= 0 && e.value <= 0xff ? (e.value << 24) >> 24 : e.value, t: INT };
-      case 'String': return { v: e.value, t: CHAR_PTR };
-      case 'Ident': {
-        if (this.isVariable(e.name)) return undefined;
-        if (this.m.defines.has(e.name)) {
-          const d = this.m.defines.get(e.name);
-          if (!d || this.expanding.has(e.name)) return undefined;
-          this.expanding.add(e.name);
-          try { return this.fold(d); } finally { this.expanding.delete(e.name); }
-        }
-        if (DYNAMIC_CONSTANTS.has(e.name) || this.m.fnTypes.has(e.name)) return undefined;
-        const c = lookupConstant(e.name);
-        if (!c) return undefined;
-        return typeof c.value === 'string' ? { v: c.value, t: CHAR_PTR } : { v: c.value, t: constantType(c.value) };
-      }
-      case 'Sizeof': return { v: e.type ? bytesOf(this.m.types.resolve(e.type)) : bytesOf(this.typeOf(e.operand as Expr)), t: ULONG };
-      case 'Cast': {
-        const a = this.fold(e.operand);
-        const t = this.m.types.resolve(e.type);
-        if (!a || typeof a.v !== 'number' || t.k !== 'int') return undefined;
-        return { v: convertValue(a.v, t), t };
-      }
-      case 'Unary': {
-        const a = this.fold(e.operand);
-        if (!a || typeof a.v !== 'number') return undefined;
-        const t = promote(a.t);
-        switch (e.op) {
-          case '-': return { v: convertValue(-BigInt(a.v), t), t };
-          case '+': return { v: a.v, t };
-          case '~': return { v: convertValue(~BigInt(a.v), t), t };
-          case '!': return { v: a.v === 0 ? 1 : 0, t: INT };
-          default: return undefined;
-        }
-      }
-      case 'Binary': {
-        const a = this.fold(e.left), b = this.fold(e.right);
-        if (!a || !b || typeof a.v !== 'number' || typeof b.v !== 'number') return undefined;
-        const v = foldBinary(e.op, a.v, b.v, a.t, b.t);
-        return v;
-      }
-      case 'Conditional': {
-        const c = this.fold(e.test);
-        if (!c || typeof c.v !== 'number') return undefined;
-        return this.fold(c.v !== 0 ? e.consequent : e.alternate);
-      }
-      default: return undefined;
-    }
-  }
-
-  /** The type of an expression without keeping its code (sizeof x). */
-  typeOf(e: Expr): CType {
-    const len = this.code.length, diags = this.m.diagnostics.length, stmts = this.stmts.length;
-    const t = this.expr(e);
-    this.code.length = len;
-    this.m.diagnostics.length = diags;
-    this.stmts.length = stmts;
-    return t;
-  }
-
+export class ExprCompiler extends FoldingBuilder {
   /** Compiles e leaving its rvalue on the operand stack (nothing when discard). */
-  expr(e: Expr, discard = false): CType {
+  override expr(e: Expr, discard = false): CType {
+    if (!this.enterLevel(e.range)) {
+      if (!discard) this.emit(Op.PUSH, 0);
+      return INT;
+    }
+    try { return this.exprLevel(e, discard); } finally { this.level--; }
+  }
+
+  private exprLevel(e: Expr, discard: boolean): CType {
     const f = e.kind === 'Number' || e.kind === 'Binary' || e.kind === 'Unary' || e.kind === 'Ident'
       || e.kind === 'Conditional' || e.kind === 'Sizeof' || e.kind === 'Cast' || e.kind === 'String' || e.kind === 'Char'
       ? this.fold(e) : undefined;
@@ -136,7 +66,7 @@ export class ExprCompiler extends FnBuilder {
   private rvalue(e: Expr): CType {
     switch (e.kind) {
       case 'Number': case 'Char': case 'String': {
-        const f = this.fold(e) as Folded;
+        const f = this.foldNode(e) as Folded;
         this.pushValue(f.v);
         return f.t;
       }
@@ -168,18 +98,10 @@ export class ExprCompiler extends FnBuilder {
         this.bind(end);
         return t;
       }
-      case 'Member': {
-        const obj = e.arrow ? pointee(this.typeOf(e.object)) : undefined;
-        if (obj && obj.k === 'struct' && obj.layout && obj.layout.kernel) {
-          const f = obj.layout.fields.find((x) => x.name === e.name);
-          this.expr(e.object);
-          this.emit(Op.FIELD, this.m.constant(e.name));
-          if (!f) this.m.error(e.nameRange, `'struct ${obj.name}' has no member named '${e.name}'`, 'vm-field');
-          return f ? f.type : INT;
-        }
-        return this.loadPlace(this.place(e));
+      case 'Member': case 'Index': {
+        const r = this.placeOrValue(e);
+        return 'place' in r ? this.loadPlace(r.place) : r.type;
       }
-      case 'Index': return this.loadPlace(this.place(e));
       case 'Cast': {
         const from = this.expr(e.operand);
         const to = this.m.types.resolve(e.type);
@@ -188,8 +110,7 @@ export class ExprCompiler extends FnBuilder {
         return to;
       }
       case 'Sizeof': {
-        const n = e.type ? bytesOf(this.m.types.resolve(e.type)) : bytesOf(this.typeOf(e.operand as Expr));
-        this.pushValue(n);
+        this.pushValue(this.sizeOf(e));
         return ULONG;
       }
       case 'InitList':
@@ -216,6 +137,11 @@ export class ExprCompiler extends FnBuilder {
     if (this.m.defines.has(name) && !this.expanding.has(name)) {
       const d = this.m.defines.get(name);
       if (!d) { this.emit(Op.PUSH, 0); return INT; }
+      if (this.expanding.size >= MAX_MACRO_DEPTH) {
+        this.m.error(range, `macro expansion too deep: '${name}' expands through more than ${MAX_MACRO_DEPTH} nested #defines`, 'too-deep');
+        this.emit(Op.PUSH, 0);
+        return INT;
+      }
       this.expanding.add(name);
       try { return this.expr(d); } finally { this.expanding.delete(name); }
     }
@@ -231,8 +157,45 @@ export class ExprCompiler extends FnBuilder {
     return INT;
   }
 
+  /**
+   * One walk of e: the place of an lvalue (nothing loaded yet), or the value of anything else
+   * (pushed). A member or subscript needs to know what its object is before it decides how to
+   * reach it; asking for the object's type first and compiling it after would walk a chain like
+   * `p->n->n->v` or `a[0][0][0]` twice per link, which doubles the work with every link.
+   */
+  private placeOrValue(e: Expr): { place: Place } | { type: CType } {
+    switch (e.kind) {
+      case 'Ident':
+        if (this.isVariable(e.name)) return { place: this.place(e) };
+        break;
+      case 'Index': return { place: this.place(e) };
+      case 'Member': {
+        if (!e.arrow) return { place: this.place(e) };
+        if (!this.enterLevel(e.range)) { this.emit(Op.PUSH, 0); return { type: INT }; }
+        try {
+          const s = pointee(decay(this.expr(e.object)));
+          if (s && s.k === 'struct' && s.layout && s.layout.kernel) {
+            // Kernel objects are read by the host, field by field.
+            const f = s.layout.fields.find((x) => x.name === e.name);
+            this.emit(Op.FIELD, this.m.constant(e.name));
+            if (!f) this.m.error(e.nameRange, `'struct ${s.name}' has no member named '${e.name}'`, 'vm-field');
+            return { type: f ? f.type : INT };
+          }
+          return { place: this.field(s, e.name, e.nameRange, { k: 'addr', type: INT }) };
+        } finally { this.level--; }
+      }
+      default: break;
+    }
+    return { type: this.expr(e) };
+  }
+
   /** Resolves an lvalue; for an 'addr' place its address is left on the stack. */
   place(e: Expr): Place {
+    if (!this.enterLevel(e.range)) { this.emit(Op.PUSH, 0); return { k: 'addr', type: INT }; }
+    try { return this.placeLevel(e); } finally { this.level--; }
+  }
+
+  private placeLevel(e: Expr): Place {
     switch (e.kind) {
       case 'Ident': {
         const v = this.lookupLocal(e.name);
@@ -258,15 +221,23 @@ export class ExprCompiler extends FnBuilder {
         return this.field(base.type, e.name, e.nameRange, base);
       }
       case 'Index': {
-        const base = this.typeOf(e.object);
-        const idx = this.fold(e.index);
-        if (base.k === 'array' && idx && typeof idx.v === 'number') {
-          const p = this.place(e.object);
-          if (p.k === 'local' || p.k === 'global') return { k: p.k, off: p.off + idx.v * cellsOf(base.of), type: base.of };
-          this.offsetBy(idx.v * cellsOf(base.of));
-          return { k: 'addr', type: base.of };
+        const base = this.placeOrValue(e.object);
+        if ('place' in base && base.place.type.k === 'array') {
+          const p = base.place, of = base.place.type.of;
+          const idx = this.fold(e.index);
+          if (idx && typeof idx.v === 'number') {
+            if (p.k === 'local' || p.k === 'global') return { k: p.k, off: p.off + idx.v * cellsOf(of), type: of };
+            this.addrOf(p, e.range);
+            this.offsetBy(idx.v * cellsOf(of));
+            return { k: 'addr', type: of };
+          }
+          this.addrOf(p, e.range);
+          this.expr(e.index);
+          this.scale(cellsOf(of));
+          this.emit(Op.ADD);
+          return { k: 'addr', type: of };
         }
-        const t = decay(this.expr(e.object));
+        const t = decay('place' in base ? this.loadPlace(base.place) : base.type);
         const el = pointee(t);
         if (!el) this.m.error(e.range, 'subscripted value is neither array nor pointer', 'vm-type');
         this.expr(e.index);

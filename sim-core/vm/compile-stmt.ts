@@ -6,6 +6,7 @@ import { convertValue } from './fold';
 import { CallCompiler } from './compile-call';
 import type { Place } from './compile-expr';
 import { Op } from './opcodes';
+import { initListLength, initSlots } from './init-list';
 
 interface Loop { brk: number; cont: number | null }
 
@@ -167,7 +168,7 @@ export class StmtCompiler extends CallCompiler {
       if (dc.arraySize !== undefined) {
         const n = dc.arraySize ? this.fold(dc.arraySize) : undefined;
         let len = n && typeof n.v === 'number' ? n.v : -1;
-        if (len < 0 && dc.arraySize === null && dc.init?.kind === 'InitList') len = dc.init.items.length;
+        if (len < 0 && dc.arraySize === null && dc.init?.kind === 'InitList') len = initListLength(this.m, (x) => this.fold(x), dc.init);
         if (len < 0 && dc.arraySize === null && dc.init?.kind === 'String') len = dc.init.value.length + 1;
         if (len < 0) { this.m.error(dc.arraySize ? dc.arraySize.range : dc.range, 'array size must be a constant', 'vm-array'); len = 1; }
         t = { k: 'array', of: t, n: len };
@@ -192,23 +193,9 @@ export class StmtCompiler extends CallCompiler {
     if (init.kind === 'InitList') {
       this.emit(Op.ADDRL, p.off);
       this.emit(Op.ZERO, cellsOf(t));
-      if (t.k === 'array') {
-        const n = cellsOf(t.of);
-        init.items.forEach((it, i) => { if (i < t.n) this.initialise({ k: 'local', off: p.off + i * n, type: t.of }, it); });
-        if (init.items.length > t.n) this.m.error(init.range, 'excess elements in array initializer', 'vm-init');
-        return;
+      for (const slot of initSlots(this.m, (x) => this.fold(x), t, init)) {
+        this.initialise({ k: 'local', off: p.off + slot.offset, type: slot.type }, slot.item);
       }
-      if (t.k === 'struct' && t.layout) {
-        const fields = t.layout.fields.filter((f, i, all) => all.findIndex((g) => g.offset === f.offset) === i);
-        init.items.forEach((it, i) => {
-          const named = init.fields?.[i];
-          const f = named ? t.layout?.fields.find((x) => x.name === named.name) : fields[i];
-          if (!f) { this.m.error(named ? named.range : it.range, named ? `unknown field '${named.name}' specified in initializer` : 'excess elements in struct initializer', 'vm-init'); return; }
-          this.initialise({ k: 'local', off: p.off + f.offset, type: f.type }, it);
-        });
-        return;
-      }
-      if (init.items[0]) this.initialise(p, init.items[0]);
       return;
     }
     if (t.k === 'struct') {

@@ -7,6 +7,7 @@ import { cellsOf, decay, INT, TypeTable, type CType } from './ctypes';
 import { StmtCompiler } from './compile-stmt';
 import { convertValue } from './fold';
 import { fuse } from './fuse';
+import { initListLength, initSlots } from './init-list';
 import { GLOBAL_BASE, SEGMENT_SPAN, TEXT_BASE, TEXT_STRIDE, type FnCode, type Image } from './image';
 import { Op } from './opcodes';
 import type { Value } from './types';
@@ -31,6 +32,8 @@ export function compile(program: Program, text: string): { image: Image; diagnos
           if (!n || typeof n.v !== 'number' || n.v < 0) m.error(f.range, 'array size must be a constant', 'vm-array');
           t = { k: 'array', of: t, n: n && typeof n.v === 'number' ? Math.max(0, n.v) : 1 };
         }
+        const base = t.k === 'array' ? t.of : t;
+        if (base.k === 'struct' && !base.layout) m.error(f.range, `field '${f.name}' has incomplete type`, 'vm-type');
         return { name: f.name, type: t };
       }));
     } else if (it.kind === 'Function') {
@@ -81,7 +84,7 @@ function globalDecl(m: Module, b: StmtCompiler, d: VarDecl): void {
     if (dc.arraySize !== undefined) {
       const n = dc.arraySize ? b.fold(dc.arraySize) : undefined;
       let len = n && typeof n.v === 'number' ? n.v : -1;
-      if (len < 0 && dc.init?.kind === 'InitList') len = dc.init.items.length;
+      if (len < 0 && dc.init?.kind === 'InitList') len = initListLength(m, (x) => b.fold(x), dc.init);
       if (len < 0 && dc.init?.kind === 'String') len = dc.init.value.length + 1;
       if (len < 0) { m.error(dc.range, 'array size must be a constant', 'vm-array'); len = 1; }
       t = { k: 'array', of: t, n: len };
@@ -98,22 +101,7 @@ function globalDecl(m: Module, b: StmtCompiler, d: VarDecl): void {
 /** Evaluates a static initialiser at compile time into the global segment. */
 function staticInit(m: Module, b: StmtCompiler, off: number, t: CType, init: Expr): void {
   if (init.kind === 'InitList') {
-    if (t.k === 'array') {
-      const n = cellsOf(t.of);
-      init.items.forEach((it, i) => { if (i < t.n) staticInit(m, b, off + i * n, t.of, it); });
-      return;
-    }
-    if (t.k === 'struct' && t.layout) {
-      const layout = t.layout;
-      init.items.forEach((it, i) => {
-        const named = init.fields?.[i];
-        const f = named ? layout.fields.find((x) => x.name === named.name) : layout.fields[i];
-        if (f) staticInit(m, b, off + f.offset, f.type, it);
-        else m.error(it.range, 'excess elements in initializer', 'vm-init');
-      });
-      return;
-    }
-    if (init.items[0]) staticInit(m, b, off, t, init.items[0]);
+    for (const slot of initSlots(m, (x) => b.fold(x), t, init)) staticInit(m, b, off + slot.offset, slot.type, slot.item);
     return;
   }
   if (t.k === 'array' && init.kind === 'String') {

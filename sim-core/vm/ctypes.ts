@@ -145,6 +145,12 @@ export function typeName(t: CType): string {
 /** Layouts of structs the file defines, plus the catalog's. */
 export class TypeTable {
   private readonly layouts = new Map<string, StructLayout>();
+  /**
+   * One type object per struct tag, its layout filled in when the definition is read: a field
+   * `struct node *next` names its own struct before the layout exists (a linked list), and the
+   * pointer must reach the finished layout.
+   */
+  private readonly tags = new Map<string, Extract<CType, { k: 'struct' }>>();
 
   constructor() {
     // glibc's struct sigaction keeps sa_handler and sa_sigaction in one union: they share a cell.
@@ -179,7 +185,10 @@ export class TypeTable {
   define(name: string, fields: Array<{ name: string; type: CType }>): StructLayout {
     let cells = 0, bytes = 0, align = 1;
     const out: FieldLayout[] = [];
-    for (const f of fields) {
+    for (const field of fields) {
+      // A struct member of a struct not yet defined (itself included) is incomplete: the compiler
+      // reports it, and the member keeps a detached type so no layout ever contains itself.
+      const f = field.type.k === 'struct' && !field.type.layout ? { ...field, type: { ...field.type } } : field;
       const a = alignOf(f.type);
       align = Math.max(align, a);
       bytes = Math.ceil(bytes / a) * a + bytesOf(f.type);
@@ -188,12 +197,20 @@ export class TypeTable {
     }
     const layout: StructLayout = { name, fields: out, cells, bytes: Math.ceil(bytes / align) * align, kernel: false };
     this.layouts.set(name, layout);
+    const t = this.tags.get(name);
+    if (t) t.layout = layout;
     return layout;
   }
 
   struct(name: string): CType {
     const tag = name.startsWith('struct ') ? name.slice(7) : name;
-    return { k: 'struct', name: tag, layout: this.layouts.get(tag) ?? null };
+    let t = this.tags.get(tag);
+    if (!t) {
+      t = { k: 'struct', name: tag, layout: this.layouts.get(tag) ?? null };
+      this.tags.set(tag, t);
+    }
+    if (!t.layout) t.layout = this.layouts.get(tag) ?? null;
+    return t;
   }
 
   /** Resolves a written type; undefined names fall back to int (the checker reports them). */

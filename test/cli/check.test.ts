@@ -33,11 +33,11 @@ describe('kproc check', () => {
 
   it('shows a window of a very long line around the error, and the real column', async () => {
     const long = join(dir, 'long.kproc');
-    writeFileSync(long, `int main(void) { int x = 1${' + 1'.repeat(500)} + frok(); return x; }\n`);
+    writeFileSync(long, `int main(void) { int x = 1${' + 1'.repeat(400)} + frok(); return x; }\n`);
     const io = capture();
     assert.equal(await main(['check', long], io), 1);
     const [head, source, caret] = io.stdout.split('\n');
-    const col = 'int main(void) { int x = 1'.length + 500 * 4 + 4;
+    const col = 'int main(void) { int x = 1'.length + 400 * 4 + 4;
     assert.equal(head, `${long}:1:${col}: error: implicit declaration of function 'frok'; did you mean 'fork'? [undefined-name]`);
     assert.ok(source.length < 140, `excerpt of ${source.length} characters`);
     // The window ends with the line, so only its start is elided.

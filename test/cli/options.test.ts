@@ -10,6 +10,7 @@ import type { CliIo } from '../../sim-core/cli/io';
 import { RUN_OPTIONS } from '../../sim-core/cli/run';
 import { CHECK_OPTIONS } from '../../sim-core/cli/check';
 import { capture } from './capture';
+import { KMachine } from '../../sim-core/machine';
 
 const FORK_WAIT = 'examples/fork-wait.kproc';
 const CLEAR = '\r\x1b[2K';
@@ -90,6 +91,24 @@ describe('kproc command line', () => {
     const broken: CliIo = { ...io, out: () => { throw new TypeError('cannot write'); }, err: (t) => io.err(t) };
     assert.equal(await main(['check', FORK_WAIT], broken), 70);
     assert.equal(io.stderr, 'kproc: internal error: TypeError: cannot write (set KPROC_DEBUG=1 for the stack trace; please report it)\n');
+  });
+
+  it('names the scenario and the line reached when the simulator fails while running it', async () => {
+    const io = capture();
+    const debug = Object.assign(capture(), { env: { KPROC_DEBUG: '1' } });
+    const proto = KMachine.prototype as unknown as { run: (n: number) => unknown };
+    const saved = proto.run;
+    proto.run = () => { throw new RangeError('Invalid string length'); };
+    try {
+      assert.equal(await main(['run', FORK_WAIT], io), 70);
+      assert.equal(await main(['run', FORK_WAIT], debug), 70);
+    } finally { proto.run = saved; }
+    // KPROC_DEBUG=1 adds the stack of the original error below the same line.
+    assert.ok(debug.stderr.startsWith(io.stderr));
+    assert.match(debug.stderr.slice(io.stderr.length), /^RangeError: Invalid string length\n\s+at /);
+    const lines = io.stderr.split('\n').filter(Boolean);
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], new RegExp(`^kproc: internal error at ${FORK_WAIT}(:\\d+)?: RangeError: Invalid string length \\(set KPROC_DEBUG=1 for the stack trace; please report it\\)$`));
   });
 
   describe('progress on stderr', () => {

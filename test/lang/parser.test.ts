@@ -3,6 +3,21 @@ import { strict as assert } from 'node:assert';
 import { parse } from '../../sim-core/lang/parser';
 import type { Expr, FunctionDef, Stmt, VarDecl } from '../../sim-core/lang/ast';
 
+/** Levels of nodes under a node (any object with a kind), counted without recursion. */
+function treeHeight(root: object): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [v, h] = stack.pop() as [unknown, number];
+    if (Array.isArray(v)) { for (const x of v) stack.push([x, h]); continue; }
+    if (!v || typeof v !== 'object') continue;
+    const node = 'kind' in v;
+    if (node) max = Math.max(max, h);
+    for (const [k, x] of Object.entries(v)) if (k !== 'range' && k !== 'nameRange') stack.push([x, node ? h + 1 : h]);
+  }
+  return max;
+}
+
 function body(src: string): Stmt[] {
   const r = parse(`int main(void) {\n${src}\n}`);
   assert.deepEqual(r.diagnostics.map((d) => d.message), []);
@@ -189,20 +204,50 @@ describe('parser: recovery', () => {
     assert.match(r.diagnostics[0].message, /nesting too deep \(more than 200 levels\); the rest of the file is not read/);
   });
 
-  it('limits the binary operators of a statement to 1000, so no later pass recurses too deep', () => {
+  it('limits the operators of a statement to 500, so no later pass recurses too deep', () => {
     const sum = (n: number): string => `int main(void) { return 1${' + 1'.repeat(n)}; }`;
-    assert.deepEqual(parse(sum(1000)).diagnostics, []);
+    assert.deepEqual(parse(sum(500)).diagnostics, []);
     const r = parse(sum(200000));
     assert.deepEqual(r.diagnostics.map((d) => d.code), ['too-deep']);
-    assert.match(r.diagnostics[0].message, /more than 1000 operators in one statement/);
+    assert.match(r.diagnostics[0].message, /more than 500 operators in one statement/);
     // The error points at the first operator past the limit.
-    assert.equal(r.diagnostics[0].range.start, 'int main(void) { return 1'.length + 1000 * 4 + 1);
+    assert.equal(r.diagnostics[0].range.start, 'int main(void) { return 1'.length + 500 * 4 + 1);
     // Chains stacked in parentheses count together: they make one deep tree.
-    let stacked = `1${' + 1'.repeat(600)}`;
-    for (let i = 0; i < 3; i++) stacked = `(${stacked})${' + 1'.repeat(600)}`;
+    let stacked = `1${' + 1'.repeat(300)}`;
+    for (let i = 0; i < 3; i++) stacked = `(${stacked})${' + 1'.repeat(300)}`;
     assert.deepEqual(parse(`int main(void) { return ${stacked}; }`).diagnostics.map((d) => d.code), ['too-deep']);
     // Each statement has its own budget.
-    const stmt = `x = x${' + 1'.repeat(900)};`;
+    const stmt = `x = x${' + 1'.repeat(450)};`;
     assert.deepEqual(parse(`int main(void) { int x = 0; ${stmt} ${stmt} return x; }`).diagnostics, []);
+  });
+
+  it('counts commas and postfix operators against the same limit: one located error, a shallow tree', () => {
+    const pre = 'int main(void) { int x = 0; int a[2]; ';
+    for (const [what, body] of [
+      ['commas', `x = 1${', 1'.repeat(10000)};`], ['x++++', `x${'++'.repeat(10000)};`],
+      ['a[0][0]', `a${'[0]'.repeat(10000)} = 1;`], ['f()()', `abs(1)${'(1)'.repeat(10000)};`], ['->n', `x${'->n'.repeat(10000)};`],
+    ]) {
+      const r = parse(`${pre}${body} return 0; }`);
+      assert.deepEqual(r.diagnostics.map((d) => d.code), ['too-deep'], what);
+      assert.match(r.diagnostics[0].message, /more than 500 operators in one statement/, what);
+      assert.ok(r.diagnostics[0].range.start > pre.length + 500, what);
+      const height = treeHeight(r.program.items[0]);
+      assert.ok(height < 520, `${what}: tree ${height} levels tall`);
+    }
+  });
+
+  it('counts call arguments and initializer items as siblings: many short ones are fine, one long one is not', () => {
+    const args = Array.from({ length: 400 }, (_, i) => `a[0] + ${i}`).join(', ');
+    assert.deepEqual(parse(`int a[1]; int f(int n, ...);\nint main(void) { f(1, ${args}); return 0; }\n`).diagnostics, []);
+    const table = Array.from({ length: 1000 }, (_, i) => `${i} | 1`).join(', ');
+    assert.deepEqual(parse(`int t[] = { ${table} };\nint main(void) { return t[0]; }\n`).diagnostics, []);
+    const deep = parse(`int f(int n);\nint main(void) { f(1, 2${' + 1'.repeat(600)}, 3${' + 1'.repeat(600)}); return 0; }\n`);
+    assert.deepEqual(deep.diagnostics.map((d) => d.code), ['too-deep']);
+  });
+
+  it('bounds nested initializer braces by the nesting limit', () => {
+    const r = parse(`int main(void) { int a[1] = ${'{'.repeat(3000)}1${'}'.repeat(3000)}; return 0; }`);
+    assert.deepEqual(r.diagnostics.map((d) => d.code), ['too-deep']);
+    assert.match(r.diagnostics[0].message, /nesting too deep \(more than 200 levels\)/);
   });
 });

@@ -1,0 +1,145 @@
+// Constant folding and the compiler's recursion limit: C's integer constant expressions (#defines
+// included) folded once per node, sizeof, and the level count every recursive walk of an
+// expression goes through. ExprCompiler builds on it.
+import type { Expr, Range } from '../lang/ast';
+import { lookupConstant, DYNAMIC_CONSTANTS } from '../lang/builtins';
+import { MAX_MACRO_DEPTH } from '../lang/check-values';
+import { FnBuilder } from './builder';
+import { bytesOf, CHAR_PTR, INT, promote, typeName, ULONG, type CType } from './ctypes';
+import { constantType, convertValue, foldBinary, literalType, literalValue, type Folded } from './fold';
+import { norm } from './int64';
+import type { LocalVar } from './image';
+
+/**
+ * Levels of expression the compiler descends (its own recursion, #define bodies included). The
+ * parser bounds a statement's tree (nesting and operator limits); macro expansion can stack trees,
+ * so the compiler counts too and stops with one located error instead of overflowing the stack.
+ */
+export const MAX_EXPR_LEVELS = 1000;
+
+export abstract class FoldingBuilder extends FnBuilder {
+  protected readonly expanding = new Set<string>();
+  /** Recursion depth of expr/place/fold, checked against MAX_EXPR_LEVELS. */
+  protected level = 0;
+  private tooDeep = false;
+  /**
+   * Constant-folding results per node: expr() folds before it compiles and folding recurses, so
+   * without this a chain would be folded once per level. Names resolve by scope, so any change of
+   * scope clears it; nodes inside a #define body (shared by every use) are not kept.
+   */
+  private readonly folded = new Map<Expr, Folded | null>();
+
+  override pushScope(): void { this.folded.clear(); super.pushScope(); }
+  override popScope(): void { this.folded.clear(); super.popScope(); }
+  override declare(name: string, type: CType, cells: number): LocalVar { this.folded.clear(); return super.declare(name, type, cells); }
+  override bindLocal(v: LocalVar): void { this.folded.clear(); super.bindLocal(v); }
+
+  /** Enters one level of expression; false (after one error) when the limit is reached. */
+  protected enterLevel(range: Range): boolean {
+    if (this.level >= MAX_EXPR_LEVELS) {
+      if (!this.tooDeep) this.m.error(range, `expression nested too deeply (more than ${MAX_EXPR_LEVELS} levels, #define expansions included)`, 'too-deep');
+      this.tooDeep = true;
+      return false;
+    }
+    this.level++;
+    return true;
+  }
+
+  isVariable(name: string): boolean {
+    return this.lookupLocal(name) !== undefined || this.m.globals.has(name);
+  }
+
+  /** Folds an integer constant expression (or a string literal); undefined when not constant. */
+  fold(e: Expr): Folded | undefined {
+    const known = this.folded.get(e);
+    if (known !== undefined) return known ?? undefined;
+    if (this.level >= MAX_EXPR_LEVELS) return undefined;
+    this.level++;
+    let f: Folded | undefined;
+    try { f = this.foldNode(e); } finally { this.level--; }
+    if (this.expanding.size === 0) this.folded.set(e, f ?? null);
+    return f;
+  }
+
+  protected foldNode(e: Expr): Folded | undefined {
+    switch (e.kind) {
+      case 'Number': {
+        const v = literalValue(e.text);
+        if (v === null) {
+          this.m.error(e.range, 'integer constant is too large for its type (more than 64 bits)', 'vm-type');
+          return { v: 0, t: INT };
+        }
+        return { v: norm(v), t: literalType(e.text, v) };
+      }
+      // A character constant is an int holding a char (signed on x86-64): '\xff' is -1.
+      case 'Char': return { v: e.value >= 0 && e.value <= 0xff ? (e.value << 24) >> 24 : e.value, t: INT };
+      case 'String': return { v: e.value, t: CHAR_PTR };
+      case 'Ident': {
+        if (this.isVariable(e.name)) return undefined;
+        if (this.m.defines.has(e.name)) {
+          const d = this.m.defines.get(e.name);
+          if (!d || this.expanding.has(e.name) || this.expanding.size >= MAX_MACRO_DEPTH) return undefined;
+          this.expanding.add(e.name);
+          try { return this.fold(d); } finally { this.expanding.delete(e.name); }
+        }
+        if (DYNAMIC_CONSTANTS.has(e.name) || this.m.fnTypes.has(e.name)) return undefined;
+        const c = lookupConstant(e.name);
+        if (!c) return undefined;
+        return typeof c.value === 'string' ? { v: c.value, t: CHAR_PTR } : { v: c.value, t: constantType(c.value) };
+      }
+      case 'Sizeof': return { v: this.sizeOf(e), t: ULONG };
+      case 'Cast': {
+        const a = this.fold(e.operand);
+        const t = this.m.types.resolve(e.type);
+        if (!a || typeof a.v !== 'number' || t.k !== 'int') return undefined;
+        return { v: convertValue(a.v, t), t };
+      }
+      case 'Unary': {
+        const a = this.fold(e.operand);
+        if (!a || typeof a.v !== 'number') return undefined;
+        const t = promote(a.t);
+        switch (e.op) {
+          case '-': return { v: convertValue(-BigInt(a.v), t), t };
+          case '+': return { v: a.v, t };
+          case '~': return { v: convertValue(~BigInt(a.v), t), t };
+          case '!': return { v: a.v === 0 ? 1 : 0, t: INT };
+          default: return undefined;
+        }
+      }
+      case 'Binary': {
+        const a = this.fold(e.left), b = this.fold(e.right);
+        if (!a || !b || typeof a.v !== 'number' || typeof b.v !== 'number') return undefined;
+        const v = foldBinary(e.op, a.v, b.v, a.t, b.t);
+        return v;
+      }
+      case 'Conditional': {
+        const c = this.fold(e.test);
+        if (!c || typeof c.v !== 'number') return undefined;
+        return this.fold(c.v !== 0 ? e.consequent : e.alternate);
+      }
+      default: return undefined;
+    }
+  }
+
+  /** sizeof in bytes; a struct with no definition has none (an error, as in C). */
+  protected sizeOf(e: Extract<Expr, { kind: 'Sizeof' }>): number {
+    const t = e.type ? this.m.types.resolve(e.type) : this.typeOf(e.operand as Expr);
+    if (t.k === 'struct' && !t.layout && (!e.type || e.type.name.startsWith('struct '))) {
+      this.m.error(e.range, `invalid application of 'sizeof' to incomplete type '${e.type ? e.type.name : typeName(t)}'`, 'vm-type');
+    }
+    return bytesOf(t);
+  }
+
+  /** The type of an expression without keeping its code (sizeof x). */
+  typeOf(e: Expr): CType {
+    const len = this.code.length, diags = this.m.diagnostics.length, stmts = this.stmts.length;
+    const t = this.expr(e);
+    this.code.length = len;
+    this.m.diagnostics.length = diags;
+    this.stmts.length = stmts;
+    return t;
+  }
+
+  /** Compiles e leaving its rvalue on the operand stack (nothing when discard). */
+  abstract expr(e: Expr, discard?: boolean): CType;
+}
