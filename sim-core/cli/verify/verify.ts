@@ -99,6 +99,16 @@ function stdoutColumns(): number | undefined {
   return process.stdout.isTTY ? process.stdout.columns : undefined;
 }
 
+/** The outside world of the real side, replaceable in tests. */
+export interface RealKernel {
+  unavailable: typeof realKernelUnavailable;
+  run: typeof runReal;
+  /** Width of the terminal stdout goes to; undefined when it is not one. */
+  terminalColumns(): number | undefined;
+}
+
+const THIS_MACHINE: RealKernel = { unavailable: realKernelUnavailable, run: runReal, terminalColumns: stdoutColumns };
+
 const cannot = (file: string, reason: string, parts: Partial<Report> = {}): Report =>
   ({ file, verdict: 'cannot compare', exitCode: VERIFY_EXIT.cannotCompare, reason, real: null, simulated: null, firstDifference: null, ...parts });
 
@@ -124,14 +134,14 @@ function simSide(run: SimulatedRun): SimSide {
   return { stdout: run.stdout, stderr: run.stderr, ended: run.reason === 'exited', end };
 }
 
-async function compare(a: VerifyArgs, io: CliIo): Promise<Report> {
+async function compare(a: VerifyArgs, io: CliIo, kernel: RealKernel): Promise<Report> {
   const { file } = a;
   const source = readScenario(io, file);
   if (isKernelSide(source)) {
     return cannot(file, 'a kernel-side scenario (module_init) runs its code inside the kernel; the real kernel cannot run it as a program, so only the simulator can (kproc run)');
   }
   const env = io.env ?? process.env;
-  const missing = realKernelUnavailable(env);
+  const missing = kernel.unavailable(env);
   if (missing) return cannot(file, `the real kernel cannot be used here: ${missing}`);
   const overrides = { pidMax: a.settings.pidMax, uid: a.settings.uid, nproc: a.settings.nproc };
   let realSettings;
@@ -159,7 +169,7 @@ async function compare(a: VerifyArgs, io: CliIo): Promise<Report> {
   chmodSync(workDir, 0o755);
   let r;
   try {
-    r = runReal(file, { timeoutMs: a.timeoutMs, env, workDir, overrides });
+    r = kernel.run(file, { timeoutMs: a.timeoutMs, env, workDir, overrides });
   } catch (e) {
     if (e instanceof RealSetupError) return cannot(file, `the real side cannot build the scenario: ${e.message}`, { simulated });
     throw e;
@@ -198,14 +208,14 @@ function columns(r: Report): [Column, Column] {
   const sim = r.simulated as SimSide;
   const main = real.mainStatus === null ? '' : `, main's status 0x${real.mainStatus.toString(16)}`;
   return [
-    { title: `real kernel (${real.kernel}, gcc, pid 3 in a new PID namespace): ${real.end}${main}`, out: real },
-    { title: `simulator (kproc run): ${sim.end}`, out: sim },
+    { title: `real kernel (${real.kernel}): ${real.end}${main}`, out: real },
+    { title: `simulator: ${sim.end}`, out: sim },
   ];
 }
 
-export async function verifyFile(args: string[], io: CliIo, terminalColumns: () => number | undefined = stdoutColumns): Promise<number> {
+export async function verifyFile(args: string[], io: CliIo, kernel: RealKernel = THIS_MACHINE): Promise<number> {
   const a = verifyArgs(args);
-  const report = await compare(a, io);
+  const report = await compare(a, io, kernel);
   if (io.closed?.()) return VERIFY_EXIT.pipe;
   if (a.json) {
     io.out(`${JSON.stringify(report, null, 2)}\n`);
@@ -214,7 +224,7 @@ export async function verifyFile(args: string[], io: CliIo, terminalColumns: () 
   if (report.real && report.simulated) {
     const [real, sim] = columns(report);
     const diff = report.firstDifference ?? undefined;
-    const width = a.width ?? terminalColumns();
+    const width = a.width ?? kernel.terminalColumns();
     const layout = a.layout ?? chooseLayout(width);
     io.out(layout === 'side-by-side' ? sideBySideReport(real, sim, diff, width ?? SIDE_BY_SIDE_MIN_WIDTH) : stackedReport(real, sim, diff));
     io.out(verdictText(report));
