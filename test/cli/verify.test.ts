@@ -189,6 +189,33 @@ describe('kproc verify', function () {
       assert.match(r.reason ?? '', /neither run ended: the real one was killed after 1 s, the simulation stopped \(deadlock/);
     });
 
+    it('says gcc\'s own words when gcc cannot build the scenario, and never compares', async () => {
+      // A gcc that refuses the scenario's translation unit and builds everything else.
+      const fake = mkdtempSync(join(dir, 'fake-gcc-'));
+      writeFileSync(join(fake, 'gcc'), '#!/bin/sh\ncase "$*" in *wrapper.c*) echo "scenario.c:3:5: error: gcc says no" >&2; exit 1;; esac\nexec /usr/bin/gcc "$@"\n', { mode: 0o755 });
+      const io = Object.assign(capture(), { env: { ...process.env, PATH: `${fake}:${process.env.PATH ?? ''}` } });
+      assert.equal(await main(['verify', EXAMPLE], io), VERIFY_EXIT.cannotCompare);
+      assert.equal(io.stdout, '');
+      assert.match(io.stderr, /cannot compare: the real side cannot build the scenario: gcc cannot build fork-wait\.kproc:\nscenario\.c:3:5: error: gcc says no/);
+    });
+
+    it('refuses a program path the real side cannot place', async () => {
+      const opt = write('opt.kproc', '#include <unistd.h>\n#pragma kproc program "/opt/tool" tool_main\nint tool_main(void) { return 0; }\nint main(void)\n{\n    return 0;\n}\n');
+      const io = capture();
+      assert.equal(await main(['verify', opt], io), VERIFY_EXIT.cannotCompare, io.stderr);
+      assert.match(io.stderr, /cannot compare: the real side cannot build the scenario: real runs support programs in \/bin only, not \/opt\/tool/);
+    });
+
+    it('names root as what is missing when run without it', function () {
+      const asNobody = (args: string[]) => spawnSync('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...args],
+        { encoding: 'utf8', cwd: ROOT, timeout: 60000 });
+      // Only where user nobody can read the built CLI and the example.
+      if (!existsSync('/usr/bin/setpriv') || asNobody(['-e', `require(${JSON.stringify(join(ROOT, 'dist', 'cli.js'))}); require('fs').readFileSync(${JSON.stringify(EXAMPLE)})`]).status !== 0) this.skip();
+      const r = asNobody([join(ROOT, 'bin', 'kproc.js'), 'verify', EXAMPLE]);
+      assert.equal(r.status, VERIFY_EXIT.cannotCompare, r.stderr);
+      assert.match(r.stderr, /cannot compare: the real kernel cannot be used here: a new PID namespace \(unshare --pid\) needs root\n$/);
+    });
+
     it('passes --uid to both sides', async () => {
       const ids = write('uid.kproc', '#include <stdio.h>\n#include <unistd.h>\nint main(void)\n{\n    printf("uid %d\\n", getuid());\n    return 0;\n}\n');
       const io = capture();
