@@ -2,9 +2,8 @@
 // PID namespace under an init laid out like the simulated boot) and in the simulator, and compares
 // what each printed. It never claims agreement it has not seen: where the real side cannot run, it
 // says what is missing and exits with its own status.
-import { release } from 'node:os';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LineMap } from '../../lang/linemap';
 import type { MachineSettings } from '../../machine-types';
@@ -16,6 +15,7 @@ import { RUN_OPTIONS } from '../run';
 import { firstDifference, quoteLine, sideBySideReport, stackedReport, type Column, type Difference } from './compare';
 import {
   DEFAULT_TIMEOUT_MS, isKernelSide, realKernelUnavailable, realSettingsUnsupported, realSettingsWith, RealSetupError, runReal,
+  type RealRun, type RealSettings,
 } from './real';
 import { runSimulation, type SimulatedRun } from './simulate';
 
@@ -144,7 +144,7 @@ async function compare(a: VerifyArgs, io: CliIo, kernel: RealKernel): Promise<Re
   const missing = kernel.unavailable(env);
   if (missing) return cannot(file, `the real kernel cannot be used here: ${missing}`);
   const overrides = { pidMax: a.settings.pidMax, uid: a.settings.uid, nproc: a.settings.nproc };
-  let realSettings;
+  let realSettings: RealSettings;
   try {
     realSettings = realSettingsWith(source, overrides);
   } catch (e) {
@@ -167,7 +167,7 @@ async function compare(a: VerifyArgs, io: CliIo, kernel: RealKernel): Promise<Re
   const workDir = mkdtempSync(join(tmpdir(), 'kproc-verify-'));
   // The scenario runs as its own uid, not root: it must be able to reach its binary.
   chmodSync(workDir, 0o755);
-  let r;
+  let r: RealRun;
   try {
     r = kernel.run(file, { timeoutMs: a.timeoutMs, env, workDir, overrides });
   } catch (e) {
