@@ -52,14 +52,17 @@ describe('kproc verify', function () {
     });
 
     it('lays the outputs out one after the other or in two columns, the first difference marked on its line', () => {
-      const real = { title: 'real', out: { stdout: 'same\nreal line\n', stderr: '' } };
-      const sim = { title: 'sim', out: { stdout: 'same\nsim line\n', stderr: '' } };
+      const real = { name: 'real', detail: 'ended', out: { stdout: 'same\nreal line\n', stderr: '' } };
+      const sim = { name: 'sim', detail: 'deadlock', out: { stdout: 'same\nsim line\n', stderr: '' } };
       const diff = firstDifference(real.out, sim.out);
-      assert.equal(stackedReport(real, sim, diff), '== real\n  1  same\n> 2  real line\n== sim\n  1  same\n> 2  sim line\n');
+      assert.equal(stackedReport(real, sim, diff), '== real: ended\n  1  same\n> 2  real line\n== sim: deadlock\n  1  same\n> 2  sim line\n');
       const wide = sideBySideReport(real, sim, diff, 40).split('\n');
-      assert.deepEqual(wide.slice(1, 3), [`  1  ${'same'.padEnd(16)} | same`, `> 2  ${'real line'.padEnd(16)} | sim line`]);
+      assert.deepEqual(wide.slice(0, 5), [
+        'real  ended', 'sim   deadlock', `     ${'real'.padEnd(16)} | sim`,
+        `  1  ${'same'.padEnd(16)} | same`, `> 2  ${'real line'.padEnd(16)} | sim line`,
+      ]);
       for (const l of wide) assert.ok(l.length <= 40, `'${l}' is wider than 40 columns`);
-      const long = { title: 'real', out: { stdout: `${'x'.repeat(50)}\n`, stderr: 'oops\n' } };
+      const long = { name: 'real', detail: '', out: { stdout: `${'x'.repeat(50)}\n`, stderr: 'oops\n' } };
       const cut = sideBySideReport(long, sim, undefined, 40);
       assert.match(cut, /x~ \|/, 'a long line is cut at its column, the cut marked');
       assert.match(cut, /-- stderr\n {2}1 {2}oops/, 'stderr gets its own block when either side wrote to it');
@@ -258,8 +261,8 @@ describe('kproc verify', function () {
       if (realKernelUnavailable()) this.skip();
       const r = spawnSync(process.execPath, [BIN, 'verify', EXAMPLE], { encoding: 'utf8', timeout: 100000 });
       assert.equal(r.status, VERIFY_EXIT.agree, r.stdout + r.stderr);
-      assert.match(r.stdout, /^== real kernel \(Linux [^)]*\): ended, main's status 0x0\n {2}1 {2}parent 3: started child 4\n/);
-      assert.match(r.stdout, /\n== simulator: ended\n {2}1 {2}parent 3/);
+      assert.match(r.stdout, /^== real kernel: Linux [^\n]*, gcc, pid 3 of a new PID namespace: ended, main's status 0x0\n {2}1 {2}parent 3: started child 4\n/);
+      assert.match(r.stdout, /\n== simulator: kproc run: ended\n {2}1 {2}parent 3/);
     });
   });
 });

@@ -42,9 +42,10 @@ export function quoteLine(line: string | null): string {
   return line.endsWith('\n') ? JSON.stringify(line.slice(0, -1)) : `${JSON.stringify(line)} (no newline at the end)`;
 }
 
-/** One side of the report: a heading (what ran, how it ended) and what it printed. */
+/** One side of the report: its name, what ran and how it ended, and what it printed. */
 export interface Column {
-  title: string;
+  name: string;
+  detail: string;
   out: Outputs;
 }
 
@@ -75,7 +76,7 @@ export function stackedReport(real: Column, simulated: Column, diff: Difference 
   const streams = shownStreams(real, simulated);
   let text = '';
   for (const col of [real, simulated]) {
-    text += `== ${col.title}\n`;
+    text += `== ${col.name}: ${col.detail}\n`;
     for (const stream of streams) {
       const lines = outputLines(col.out[stream]);
       const digits = Math.max(2, String(lines.length).length);
@@ -99,7 +100,10 @@ export function sideBySideReport(real: Column, simulated: Column, diff: Differen
   const digits = Math.max(2, ...streams.map((s) => String(rowsOf(s)).length));
   const prefix = digits + 3;
   const half = Math.max(8, Math.floor((width - prefix - 3) / 2));
-  let text = `${' '.repeat(prefix)}${cell(real.title, half)} | ${cell(simulated.title, half).trimEnd()}\n`;
+  // The details in full above the table; the columns are headed by the names only.
+  const nameWidth = Math.max(real.name.length, simulated.name.length);
+  let text = `${real.name.padEnd(nameWidth)}  ${real.detail}\n${simulated.name.padEnd(nameWidth)}  ${simulated.detail}\n`;
+  text += `${' '.repeat(prefix)}${cell(real.name, half)} | ${simulated.name}\n`;
   for (const stream of streams) {
     if (streams.length > 1) text += `${' '.repeat(prefix)}-- ${stream}\n`;
     const a = outputLines(real.out[stream]);

@@ -208,8 +208,8 @@ function columns(r: Report): [Column, Column] {
   const sim = r.simulated as SimSide;
   const main = real.mainStatus === null ? '' : `, main's status 0x${real.mainStatus.toString(16)}`;
   return [
-    { title: `real kernel (${real.kernel}): ${real.end}${main}`, out: real },
-    { title: `simulator: ${sim.end}`, out: sim },
+    { name: 'real kernel', detail: `${real.kernel}, gcc, pid 3 of a new PID namespace: ${real.end}${main}`, out: real },
+    { name: 'simulator', detail: `kproc run: ${sim.end}`, out: sim },
   ];
 }
 
