@@ -159,6 +159,7 @@ describe('kproc verify', function () {
         assert.ok(help.stdout.includes(o), `--help lists ${o}`);
       }
       assert.match(help.stdout, /3 cannot compare/);
+      assert.match(help.stdout, /--max-steps N +step budget of the simulated run/, 'verify has no exit status 4');
     });
   });
 

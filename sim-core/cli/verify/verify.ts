@@ -36,7 +36,8 @@ export const VERIFY_OPTIONS: readonly OptionSpec[] = [
   { name: 'stacked', kind: 'flag', help: 'the real kernel\'s output, then the simulator\'s (default otherwise)' },
   { name: 'width', kind: 'integer', value: 'N', min: 40, max: 1000, help: 'width of the side-by-side layout (default: the terminal\'s)' },
   { name: 'timeout', kind: 'integer', value: 'S', min: 1, max: 3600, help: `seconds the real run may last before every task is killed (default ${DEFAULT_TIMEOUT_MS / 1000})` },
-  ...RUN_OPTIONS.filter((o) => SHARED.includes(o.name)),
+  ...RUN_OPTIONS.filter((o) => SHARED.includes(o.name)).map((o) => o.name !== 'max-steps' ? o
+    : { ...o, help: 'step budget of the simulated run (default 1000000); a run that uses it up has not ended' }),
 ];
 
 const FOOTER = `Both sides read the scenario's #pragma kproc lines (uid, nproc, pid_max, program); options
