@@ -1,6 +1,6 @@
 // Bundles each entry point (extension client, debug adapter, language server, CLI) into dist/ with esbuild.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 
 const entries = [
   { in: 'extension/client/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
@@ -25,3 +25,6 @@ await Promise.all(entries.filter((e) => existsSync(e.in)).map((e) => build({
   external: e.external ?? [],
   logLevel: 'warning',
 })));
+
+// `kproc verify` compiles the real side's init from its C source, read next to the bundled CLI.
+copyFileSync('sim-core/cli/verify/init.c', 'dist/init.c');

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { boot } from '../../sim-core/machine';
-import { realKernelUnavailable, runReal } from '../../test/fidelity/real';
+import { realKernelUnavailable, runReal } from '../../sim-core/cli/verify/real';
 import { exampleFiles, isKernelSide } from '../../test/fidelity/simulated';
 
 const wanted = process.argv.slice(2);

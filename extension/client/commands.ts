@@ -1,9 +1,10 @@
 // Commands behind the views and the walkthrough: kernel function breakpoints, signals to a task,
-// showing a task_struct, opening an example.
+// showing a task_struct, opening an example, verifying against the real kernel (verify.ts).
 import * as vscode from 'vscode';
 import { KERNEL_FUNCTIONS_REQUEST, SEND_SIGNAL_REQUEST, type KernelFunctionEntry, type SendSignalArgs } from '../../sim-core/debug/protocol';
 import { taskTooltip, type TaskRow } from './taskModel';
 import type { TaskStore } from './taskStore';
+import { registerVerifyCommand } from './verify';
 import type { KprocViews } from './views';
 
 import { SIGNALS, type SignalName } from './signals';
@@ -93,6 +94,7 @@ async function taskStructText(store: TaskStore, pid: number): Promise<string> {
 }
 
 export function registerCommands(context: vscode.ExtensionContext, store: TaskStore, views: KprocViews): void {
+  registerVerifyCommand(context);
   const taskDocs = new Map<string, string>();
   const changed = new vscode.EventEmitter<vscode.Uri>();
   context.subscriptions.push(

@@ -21,6 +21,7 @@ const commands = [
   { command: 'kproc.showTask', title: 'Show task_struct', category, icon: '$(symbol-structure)' },
   { command: 'kproc.revealTask', title: 'Reveal Task', category },
   { command: 'kproc.openExample', title: 'Open Example Scenario', category },
+  { command: 'kproc.verify', title: 'Verify against the Real Kernel', category, icon: '$(beaker)' },
   { command: 'kproc.walkthrough.breakOnCopyProcess', title: 'Break on copy_process', category },
   ...SIGNALS.map((s) => ({ command: `kproc.signal.${s}`, title: `Send ${s}`, category })),
 ];
@@ -31,10 +32,12 @@ const menus = {
   'editor/title': [
     { command: 'kproc.runScenario', when: isScenario, group: 'navigation@1' },
     { command: 'kproc.debugScenario', when: isScenario, group: 'navigation@2' },
+    { command: 'kproc.verify', when: isScenario, group: 'kproc@1' },
   ],
   'editor/context': [
     { command: 'kproc.runScenario', when: isScenario, group: 'kproc@1' },
     { command: 'kproc.debugScenario', when: isScenario, group: 'kproc@2' },
+    { command: 'kproc.verify', when: isScenario, group: 'kproc@3' },
   ],
   'view/title': [
     { command: 'kproc.refreshTasks', when: 'view == kproc.tasks || view == kproc.debugTasks', group: 'navigation' },
@@ -48,6 +51,7 @@ const menus = {
   commandPalette: [
     { command: 'kproc.runScenario', when: isScenario },
     { command: 'kproc.debugScenario', when: isScenario },
+    { command: 'kproc.verify', when: isScenario },
     { command: 'kproc.showTask', when: 'false' },
     { command: 'kproc.revealTask', when: 'false' },
     { command: 'kproc.walkthrough.breakOnCopyProcess', when: 'false' },

@@ -5,10 +5,11 @@ import { UsageError } from './args';
 import { checkCommand } from './check';
 import { InternalError, processIo, type CliIo, type Command } from './io';
 import { EXIT_CODES, runCommand } from './run';
+import { verifyCommand } from './verify/verify';
 
 /** Every command; adding one is one line here. */
 export const COMMANDS: Command[] = [
-  runCommand, checkCommand,
+  runCommand, checkCommand, verifyCommand,
 ];
 
 function help(): string {

@@ -65,7 +65,7 @@ describe('kproc check', () => {
     assert.match(io.stdout, /kproc check \[options\] FILE\.\.\./);
     io = capture();
     assert.equal(await main(['frobnicate'], io), 2);
-    assert.equal(io.stderr, "kproc: unknown command 'frobnicate'; commands: run, check (see kproc --help)\n");
+    assert.equal(io.stderr, "kproc: unknown command 'frobnicate'; commands: run, check, verify (see kproc --help)\n");
     io = capture();
     assert.equal(await main(['check'], io), 2);
     assert.equal(io.stderr, 'kproc: check: no input files (usage: kproc check [options] FILE...)\n');

@@ -76,7 +76,7 @@ describe('kproc command line', () => {
       [['run', dir], `kproc: ${dir}: Is a directory`],
       [['check', '--frob', spin], "kproc: check: unknown option '--frob' (see kproc check --help)"],
       [['--frob'], "kproc: unknown option '--frob' (see kproc --help)"],
-      [['help', 'frob'], "kproc: unknown command 'frob'; commands: run, check (see kproc --help)"],
+      [['help', 'frob'], "kproc: unknown command 'frob'; commands: run, check, verify (see kproc --help)"],
     ];
     for (const [args, line] of cases) {
       const io = capture();

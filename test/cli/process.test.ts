@@ -45,7 +45,7 @@ describe('kproc as a process', function () {
       [['run', '--frob', spin], "kproc: run: unknown option '--frob' (see kproc run --help)"],
       [['run', join(dir, 'missing.kproc')], `kproc: ${join(dir, 'missing.kproc')}: No such file or directory`],
       [['check', join(dir, 'missing.kproc')], `kproc: ${join(dir, 'missing.kproc')}: No such file or directory`],
-      [['frob'], "kproc: unknown command 'frob'; commands: run, check (see kproc --help)"],
+      [['frob'], "kproc: unknown command 'frob'; commands: run, check, verify (see kproc --help)"],
     ] as const) {
       const r = kproc([...args]);
       assert.equal(r.status, 2, args.join(' '));

@@ -1,5 +1,5 @@
 // Fidelity: every user-space example prints the same on the real kernel (a fresh PID namespace
-// under test/fidelity/init.c) as under `kproc run`, pids included; and the real side is stable.
+// under sim-core/cli/verify/init.c) as under `kproc run`, pids included; and the real side is stable.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

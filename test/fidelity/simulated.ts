@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { main } from '../../sim-core/cli/main';
 import type { CliIo } from '../../sim-core/cli/io';
+import { isKernelSide as kernelSideSource } from '../../sim-core/cli/verify/real';
 
 export interface SimRun {
   stdout: string;
@@ -20,7 +21,7 @@ export function exampleFiles(): string[] {
 
 /** Kernel-side examples are written as modules and run in the simulator only. */
 export function isKernelSide(file: string): boolean {
-  return /^\s*module_init\s*\(/m.test(readFileSync(file, 'utf8'));
+  return kernelSideSource(readFileSync(file, 'utf8'));
 }
 
 export async function runSimulated(file: string, options: string[] = []): Promise<SimRun> {

@@ -14,7 +14,7 @@ describe('activation', () => {
   it('registers its commands', async () => {
     await extensionApi();
     const all = new Set(await vscode.commands.getCommands(true));
-    for (const c of ['kproc.runScenario', 'kproc.debugScenario', 'kproc.addKernelFunctionBreakpoint', 'kproc.showTask',
+    for (const c of ['kproc.runScenario', 'kproc.debugScenario', 'kproc.addKernelFunctionBreakpoint', 'kproc.showTask', 'kproc.verify',
       'kproc.signal.SIGKILL', 'kproc.signal.SIGSTOP', 'kproc.signal.SIGCONT', 'kproc.signal.SIGTERM']) {
       assert.ok(all.has(c), c);
     }

@@ -1,5 +1,6 @@
-/* The real-kernel side of the fidelity tests: pid 1 of a fresh PID namespace, laid out like the
- * simulated boot (pid 2 held where kthreadd sits, the scenario's main as pid 3, every orphan reaped).
+/* The real-kernel side of `kproc verify` and of the fidelity tests: pid 1 of a fresh PID namespace,
+ * laid out like the simulated boot (pid 2 held where kthreadd sits, the scenario's main as pid 3,
+ * every orphan reaped). scripts/build.mjs copies it next to the bundled CLI (dist/init.c).
  *
  * usage: init TIMEOUT_MS PID_MAX UID NPROC BIN_DIR SCENARIO [ARGS...]
  *   PID_MAX  0 keeps the namespace's pid_max; otherwise written to /proc/sys/kernel/pid_max
