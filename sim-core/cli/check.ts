@@ -1,7 +1,8 @@
 // `kproc check FILE...`: the scenario's diagnostics (sim-core/lang's one analysis, as the editor
 // shows them), gcc-style with the source line and a caret under the range, or as JSON with --json.
 import type { Diagnostic } from '../lang/ast';
-import { analyze, TOO_MANY_CODE } from '../lang/check';
+import { TOO_MANY_CODE } from '../lang/check';
+import { diagnose } from '../vm/diagnose';
 import type { LineMap } from '../lang/linemap';
 import { helpText, parseOptions, UsageError, type OptionSpec } from './args';
 import { readScenario } from './files';
@@ -73,7 +74,7 @@ export function checkFiles(args: string[], io: CliIo): number {
       continue;
     }
     let a;
-    try { a = analyze(text); } catch (e) { throw new InternalError(file, e); }
+    try { a = diagnose(text); } catch (e) { throw new InternalError(file, e); }
     // The count covers the diagnostics past the cap too, not the one line that summarises them.
     errors += a.omitted.error;
     warnings += a.omitted.warning;

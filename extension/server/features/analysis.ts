@@ -1,12 +1,13 @@
-// The server's view of one document version: sim-core/lang's analysis (parse, checker, symbol index,
-// teacher warnings), which `kproc check` reads too, and conversions to LSP positions and ranges.
+// The server's view of one document version: the scenario's analysis (parse, checker, symbol index,
+// teacher warnings, then the compiler's diagnostics), which `kproc check` reads too, and
+// conversions to LSP positions and ranges.
 import type { Analysis, Position, Range } from '../../../sim-core/lang';
-import { analyze } from '../../../sim-core/lang';
+import { diagnose } from '../../../sim-core/vm/diagnose';
 
 export type { Analysis };
 
 export function analyzeText(text: string): Analysis {
-  return analyze(text);
+  return diagnose(text);
 }
 
 export interface LspRange {
