@@ -53,7 +53,7 @@ const TYPEDEFS: Readonly<Record<string, CType>> = {
   rlim_t: int(8, false, 'rlim_t'), off_t: int(8, false, 'off_t'), mode_t: int(4, true, 'mode_t'),
   // One cell holding the signal bitmask (bit signo-1), as the kernel's sigset_t word does.
   sigset_t: int(8, true, 'sigset_t'),
-  sighandler_t: { k: 'ptr', to: VOID }, pthread_attr_t: int(8, false, 'pthread_attr_t'),
+  sighandler_t: { k: 'ptr', to: VOID },
   u8: int(1, true, 'u8'), u16: int(2, true, 'u16'), u32: int(4, true, 'u32'), u64: int(8, true, 'u64'),
   s8: int(1, false, 's8'), s16: int(2, false, 's16'), s32: int(4, false, 's32'), s64: int(8, false, 's64'),
   uint8_t: int(1, true, 'uint8_t'), uint16_t: int(2, true, 'uint16_t'), uint32_t: int(4, true, 'uint32_t'),
@@ -63,7 +63,17 @@ const TYPEDEFS: Readonly<Record<string, CType>> = {
   atomic_t: int(4, false, 'atomic_t'), bool: int(1, true, 'bool'), _Bool: int(1, true, '_Bool'),
   wait_queue_head_t: int(8, false, 'wait_queue_head_t'), FILE: { k: 'struct', name: 'FILE', layout: null },
   siginfo_t: { k: 'struct', name: 'siginfo_t', layout: null },
+  // pthread_once_t is an int: PTHREAD_ONCE_INIT (0), in progress (1), done (2).
+  pthread_once_t: int(4, false, 'pthread_once_t'),
 };
+
+/**
+ * <pthread.h> and <semaphore.h> types that are structs (unions in glibc) under a typedef name:
+ * their layouts are below, with glibc's sizeof on x86-64 and its names for the words the C
+ * library works on (the futex words among them).
+ */
+const STRUCT_TYPEDEFS: ReadonlySet<string> = new Set(['siginfo_t', 'pthread_attr_t', 'pthread_mutex_t', 'pthread_mutexattr_t',
+  'pthread_cond_t', 'pthread_condattr_t', 'sem_t', 'pthread_barrier_t', 'pthread_barrierattr_t']);
 
 /** Integer base types spelled with C keywords: 'unsigned long', 'short', 'long long int'. */
 function keywordType(name: string): CType | undefined {
@@ -163,11 +173,29 @@ export class TypeTable {
     // The fields of siginfo_t that waitid fills in (glibc names; real layout is a union).
     this.builtin('siginfo_t', [['si_signo', INT, 0], ['si_errno', INT, 1], ['si_code', INT, 2], ['si_pid', INT, 3],
       ['si_uid', UINT, 4], ['si_status', INT, 5]], 128);
+    this.builtinSync();
     const task = lookupStruct('task_struct');
     if (task) {
       const fields = task.fields.map((f, i): FieldLayout => ({ name: f.name, offset: i, type: this.fieldType(f.type) }));
       this.layouts.set('task_struct', { name: 'task_struct', fields, cells: 1, bytes: 9792, kernel: true });
     }
+  }
+
+  /** The synchronisation types of the C library (vm/libc-sync.ts works on their cells). */
+  private builtinSync(): void {
+    this.builtin('pthread_attr_t', [['__detachstate', INT, 0], ['__stacksize', ULONG, 1]], 56);
+    // struct __pthread_mutex_s: __lock is the futex word (0 free, 1 locked, 2 locked with waiters).
+    this.builtin('pthread_mutex_t', [['__lock', INT, 0], ['__count', UINT, 1], ['__owner', INT, 2], ['__nusers', UINT, 3],
+      ['__kind', INT, 4]], 40);
+    this.builtin('pthread_mutexattr_t', [['__kind', INT, 0]], 4);
+    // A sequence counter the waiters sleep on (__futex) and how many wait (__nwaiters).
+    this.builtin('pthread_cond_t', [['__futex', UINT, 0], ['__nwaiters', UINT, 1]], 48);
+    this.builtin('pthread_condattr_t', [['__value', INT, 0]], 4);
+    // struct new_sem: the count is the futex word; nwaiters says whether sem_post must wake.
+    this.builtin('sem_t', [['value', UINT, 0], ['nwaiters', UINT, 1], ['private', INT, 2]], 32);
+    // struct pthread_barrier: arrivals this round, the round (the futex word), and the count.
+    this.builtin('pthread_barrier_t', [['in', UINT, 0], ['current_round', UINT, 1], ['count', UINT, 2]], 32);
+    this.builtin('pthread_barrierattr_t', [['__pshared', INT, 0]], 4);
   }
 
   private fieldType(t: string): CType {
@@ -220,7 +248,7 @@ export class TypeTable {
     if (n === 'void') base = VOID;
     else if (n.startsWith('struct ') || n.startsWith('union ')) base = this.struct(n.replace(/^union /, ''));
     else if (n.startsWith('enum ')) base = INT;
-    else if (n === 'siginfo_t') base = this.struct('siginfo_t');
+    else if (STRUCT_TYPEDEFS.has(n)) base = this.struct(n);
     else base = keywordType(n) ?? TYPEDEFS[n] ?? INT;
     let t = base;
     for (let i = 0; i < ref.pointer + extraPointer; i++) t = { k: 'ptr', to: t };
