@@ -36,7 +36,10 @@ export class SyncFault {
 }
 
 export const SYNC_OPS: ReadonlySet<string> = new Set(['pthread_mutex_lock', 'pthread_mutex_unlock', 'pthread_cond_wait',
-  'pthread_cond_timedwait', 'pthread_cond_signal', 'pthread_cond_broadcast', 'sem_wait', 'sem_post', 'pthread_barrier_wait']);
+  'pthread_cond_timedwait', 'pthread_cond_signal', 'pthread_cond_broadcast', 'sem_wait', 'sem_post', 'pthread_barrier_wait',
+  '__pthread_once_enter', '__pthread_once_done']);
+/** pthread_once_t: PTHREAD_ONCE_INIT, the routine running, the routine done (glibc's __PTHREAD_ONCE_*). */
+const ONCE_INPROGRESS = 1, ONCE_DONE = 2;
 
 function num(v: Value | undefined): number {
   return typeof v === 'number' ? v : 0;
@@ -137,6 +140,7 @@ const POINTER_CELLS: Readonly<Record<string, number>> = {
   pthread_cond_broadcast: 2, pthread_cond_destroy: 2, sem_init: 3, sem_wait: 3, sem_trywait: 3, sem_post: 3, sem_getvalue: 3,
   sem_destroy: 3, pthread_barrier_init: 3, pthread_barrier_wait: 3, pthread_barrier_destroy: 3, pthread_attr_init: 2,
   pthread_attr_setdetachstate: 2, pthread_attr_getdetachstate: 2, pthread_attr_destroy: 2,
+  __pthread_once_enter: 1, __pthread_once_done: 1,
 };
 
 /**
@@ -260,6 +264,19 @@ export function startSync(name: string, site: number, line: number, a: Value[], 
     case 'pthread_attr_getdetachstate':
       if (!mem.store(num(a[1]), num(mem.load(p + A_DETACH)))) return new SyncFault('pthread_attr_getdetachstate: bad pointer');
       return new SyncDone(0);
+    case '__pthread_once_enter': {
+      // 1: the caller runs the routine; 0: it has run. Another thread running it: sleep until done.
+      const state = num(mem.load(p));
+      if (state === ONCE_DONE) return new SyncDone(0);
+      if (state === 0) { mem.store(p, ONCE_INPROGRESS); return new SyncDone(1); }
+      begin(r, name, site, [p]);
+      return wait(line, p, ONCE_INPROGRESS);
+    }
+    case '__pthread_once_done':
+      // The routine returned: done, and every thread waiting for it wakes (glibc always calls futex here).
+      mem.store(p, ONCE_DONE);
+      begin(r, name, site, []);
+      return wake(line, p, INT_MAX);
     default: return null;
   }
 }
@@ -340,7 +357,14 @@ export function resumeSync(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, l
       if (num(mem.load(b + B_ROUND)) === round) return again(wait(line, b + B_ROUND, round));
       return new SyncDone(0);
     }
+    case '__pthread_once_enter': {
+      const o = num(c.v[0]), state = num(mem.load(o));
+      if (state === ONCE_DONE) return new SyncDone(0);
+      if (state === 0) { mem.store(o, ONCE_INPROGRESS); return new SyncDone(1); }
+      return again(wait(line, o, ONCE_INPROGRESS));
+    }
     case 'pthread_mutex_unlock': case 'pthread_cond_signal': case 'pthread_cond_broadcast': case 'sem_post':
+    case '__pthread_once_done':
       return new SyncDone(0);
     default: return new SyncDone(raw);
   }

@@ -320,6 +320,27 @@ int main(void)
     assert.equal(out, 'bad 1\nstate 1 join 1\ndetach 0 again 1\n');
   });
 
+  it('pthread_once runs the routine once; callers that come while it runs sleep until it returns', () => {
+    const r = runCounting(`${SYNC_HEADERS}
+#pragma kproc cpus 2
+pthread_once_t once = PTHREAD_ONCE_INIT;
+int runs;
+void init(void) { runs++; usleep(1000); }
+void *w(void *a) { int r = pthread_once(&once, init); printf("%d %d %d\\n", r, runs, once); return a; }
+int main(void)
+{
+    pthread_t t[3];
+    for (int i = 0; i < 3; i++) pthread_create(&t[i], NULL, w, NULL);
+    for (int i = 0; i < 3; i++) pthread_join(t[i], NULL);
+    pthread_once(&once, init);
+    printf("runs %d\\n", runs);
+    return 0;
+}
+`, 'futex_wait');
+    assert.equal(r.out, '0 1 2\n0 1 2\n0 1 2\nruns 1\n');
+    assert.ok(r.seen > 0);
+  });
+
   it('the task row names the futex word a sleeping thread waits on', () => {
     const e = bootSource(`${SYNC_HEADERS}
 pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
