@@ -19,6 +19,8 @@ export interface StructLayout {
   bytes: number;
   /** A kernel object reached through a KRef (task_struct): fields are read by the host. */
   kernel: boolean;
+  /** _Alignof when the cells do not show it (a library type whose real members are wider). */
+  align?: number;
 }
 
 export type CType =
@@ -109,7 +111,7 @@ export function alignOf(t: CType): number {
   switch (t.k) {
     case 'int': return t.bytes;
     case 'array': return alignOf(t.of);
-    case 'struct': return t.layout ? Math.min(8, Math.max(1, ...t.layout.fields.map((f) => alignOf(f.type)))) : 8;
+    case 'struct': return t.layout ? t.layout.align ?? Math.min(8, Math.max(1, ...t.layout.fields.map((f) => alignOf(f.type)))) : 8;
     default: return 8;
   }
 }
@@ -186,15 +188,15 @@ export class TypeTable {
     this.builtin('pthread_attr_t', [['__detachstate', INT, 0], ['__stacksize', ULONG, 1]], 56);
     // struct __pthread_mutex_s: __lock is the futex word (0 free, 1 locked, 2 locked with waiters).
     this.builtin('pthread_mutex_t', [['__lock', INT, 0], ['__count', UINT, 1], ['__owner', INT, 2], ['__nusers', UINT, 3],
-      ['__kind', INT, 4]], 40);
+      ['__kind', INT, 4]], 40, 8);
     this.builtin('pthread_mutexattr_t', [['__kind', INT, 0]], 4);
     // A sequence counter the waiters sleep on (__futex) and how many wait (__nwaiters).
-    this.builtin('pthread_cond_t', [['__futex', UINT, 0], ['__nwaiters', UINT, 1]], 48);
+    this.builtin('pthread_cond_t', [['__futex', UINT, 0], ['__nwaiters', UINT, 1]], 48, 8);
     this.builtin('pthread_condattr_t', [['__value', INT, 0]], 4);
     // struct new_sem: the count is the futex word; nwaiters says whether sem_post must wake.
-    this.builtin('sem_t', [['value', UINT, 0], ['nwaiters', UINT, 1], ['private', INT, 2]], 32);
+    this.builtin('sem_t', [['value', UINT, 0], ['nwaiters', UINT, 1], ['private', INT, 2]], 32, 8);
     // struct pthread_barrier: arrivals this round, the round (the futex word), and the count.
-    this.builtin('pthread_barrier_t', [['in', UINT, 0], ['current_round', UINT, 1], ['count', UINT, 2]], 32);
+    this.builtin('pthread_barrier_t', [['in', UINT, 0], ['current_round', UINT, 1], ['count', UINT, 2]], 32, 8);
     this.builtin('pthread_barrierattr_t', [['__pshared', INT, 0]], 4);
   }
 
@@ -204,9 +206,11 @@ export class TypeTable {
     return keywordType(t) ?? TYPEDEFS[t] ?? INT;
   }
 
-  private builtin(name: string, fields: Array<[string, CType, number]>, bytes: number): void {
+  private builtin(name: string, fields: Array<[string, CType, number]>, bytes: number, align?: number): void {
     const cells = Math.max(...fields.map((f) => f[2] + cellsOf(f[1])));
-    this.layouts.set(name, { name, fields: fields.map(([n, type, offset]) => ({ name: n, type, offset })), cells, bytes, kernel: false });
+    const layout: StructLayout = { name, fields: fields.map(([n, type, offset]) => ({ name: n, type, offset })), cells, bytes, kernel: false };
+    if (align !== undefined) layout.align = align;
+    this.layouts.set(name, layout);
   }
 
   /** Lays out a struct the file defines; fields in order, one cell per scalar. */

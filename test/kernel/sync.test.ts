@@ -341,6 +341,24 @@ int main(void)
     assert.ok(r.seen > 0);
   });
 
+  it('the types have glibc\'s sizes and alignment on x86-64, in structs and arrays', () => {
+    const { out } = runSource(`${SYNC_HEADERS}
+struct account { pthread_mutex_t lock; int balance; };
+struct queue { int n; pthread_cond_t c; char tag; sem_t s; pthread_barrier_t b; };
+pthread_mutex_t m; pthread_cond_t c; sem_t s; pthread_barrier_t b; pthread_attr_t a; pthread_mutexattr_t ma; pthread_once_t o;
+pthread_mutex_t locks[3];
+int main(void)
+{
+    struct account acc;
+    struct queue q;
+    printf("%zu %zu %zu %zu %zu %zu %zu ", sizeof(m), sizeof(c), sizeof(s), sizeof(b), sizeof(a), sizeof(ma), sizeof(o));
+    printf("%zu %zu %zu\\n", sizeof(acc), sizeof(q), sizeof(locks));
+    return 0;
+}
+`);
+    assert.equal(out, '40 48 32 32 56 4 4 48 128 120\n');
+  });
+
   it('the task row names the futex word a sleeping thread waits on', () => {
     const e = bootSource(`${SYNC_HEADERS}
 pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
