@@ -359,6 +359,31 @@ int main(void)
     assert.equal(out, '40 48 32 32 56 4 4 48 128 120\n');
   });
 
+  it('a handler without SA_RESTART makes a sleeping sem_wait fail with EINTR', () => {
+    const { out } = runSource(`#include <semaphore.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <errno.h>
+sem_t s;
+void on_alarm(int sig) { (void)sig; }
+int main(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_alarm;
+    sigaction(SIGALRM, &sa, NULL);
+    sem_init(&s, 0, 0);
+    alarm(1);
+    int r = sem_wait(&s);
+    printf("sem_wait %d %s\\n", r, errno == EINTR ? "EINTR" : "?");
+    return 0;
+}
+`);
+    assert.equal(out, 'sem_wait -1 EINTR\n');
+  });
+
   it('the task row names the futex word a sleeping thread waits on', () => {
     const e = bootSource(`${SYNC_HEADERS}
 pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
