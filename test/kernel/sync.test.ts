@@ -384,6 +384,26 @@ int main(void)
     assert.equal(out, 'sem_wait -1 EINTR\n');
   });
 
+  it('PTHREAD_MUTEX_INITIALIZER and PTHREAD_COND_INITIALIZER zero a local object and a struct member', () => {
+    const { out } = runSource(`#include <pthread.h>
+#include <stdio.h>
+struct account { pthread_mutex_t lock; int balance; };
+struct account acc = { PTHREAD_MUTEX_INITIALIZER, 100 };
+int main(void)
+{
+    pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t c = PTHREAD_COND_INITIALIZER;
+    struct account local = { PTHREAD_MUTEX_INITIALIZER, 7 };
+    pthread_mutex_lock(&m);
+    pthread_mutex_lock(&acc.lock);
+    pthread_cond_signal(&c);
+    printf("%d %d %d\\n", acc.balance, local.balance, pthread_mutex_trylock(&local.lock));
+    return 0;
+}
+`);
+    assert.equal(out, '100 7 0\n');
+  });
+
   it('the task row names the futex word a sleeping thread waits on', () => {
     const e = bootSource(`${SYNC_HEADERS}
 pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
