@@ -174,6 +174,8 @@ export interface TaskRow {
   nice: number;
   /** True for the task running on its CPU right now. */
   running: boolean;
+  /** The user address of the futex word the task sleeps on in futex_wait (a mutex, a join...). */
+  futex?: number;
 }
 
 export interface FrameInfo {

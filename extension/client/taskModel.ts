@@ -93,7 +93,7 @@ export function taskTooltip(row: TaskRow): string {
   const lines = [
     `pid ${row.pid}, tgid ${row.tgid}, real_parent ${row.ppid}`,
     `comm "${row.comm}"`,
-    `__state ${row.state} (${row.stateName})`,
+    `__state ${row.state} (${row.stateName})${row.wchan ? `, in ${row.wchan}` : ''}`,
     `${row.kthread ? 'kernel thread (PF_KTHREAD, mm = NULL)' : 'user task'}${
       isThread(row) ? `, thread of group ${row.tgid}` : row.threadGroupLeader ? ', group leader' : ''}`,
     `nice ${row.nice}${row.cpu !== undefined ? `, cpu ${row.cpu}` : ''}${

@@ -66,7 +66,7 @@ export class TasksProvider extends BaseProvider<TaskNode> {
     const item = new vscode.TreeItem(taskLabel(node.row),
       node.children.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
-    item.description = `${node.row.state} ${node.row.stateName}`;
+    item.description = `${node.row.state} ${node.row.stateName}${node.row.wchan ? ` ${node.row.wchan}` : ''}`;
     item.tooltip = taskTooltip(node.row);
     item.iconPath = stateIcon(node.row);
     item.contextValue = taskContext(node.row);

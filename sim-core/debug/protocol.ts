@@ -82,6 +82,8 @@ export interface ViewTaskRow {
   vruntime?: number;
   onRunqueue: boolean;
   nice: number;
+  /** What the task sleeps on, as ps's WCHAN column: `futex_wait 0x…` with the futex word's user address. */
+  wchan?: string;
 }
 
 /** The custom event the adapter sends before a stop when the task table changed, and the request's answer. */

@@ -152,6 +152,7 @@ export const EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, E2BIG = 7, ENOEXEC = 8
   EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EINVAL = 22, ENOSYS = 38, EBADF = 9;
 /** Internal restart code: the syscall is restarted after a handler runs (SA_RESTART). */
 export const ERESTARTSYS = 512;
+export const ETIMEDOUT = 110;
 export const ERESTARTNOINTR = 513;
 /** Restart only when no handler ran (pause, sigsuspend). */
 export const ERESTARTNOHAND = 514;

@@ -6,6 +6,7 @@ import * as C from './consts';
 import { kfunc } from './frame';
 import { cloneArgs, kernel_clone, type kernel_clone_args } from './fork';
 import type { Value } from '../vm/types';
+import type { task_struct } from './task';
 
 interface C3L { uargs: number; size: number; fn: Value; fn_arg: Value; args: kernel_clone_args | null }
 
@@ -69,11 +70,18 @@ SYSCALL_DEFINE2(clone3, struct clone_args __user *, uargs, size_t, size)
   ret: (k, t, f) => k.ret(t, f.ret),
 }, ['uargs', 'size', 'args']);
 
-interface FxL { uaddr: number; op: number; val: number; ret: number }
+interface FxL {
+  uaddr: number; op: number; val: number;
+  /** The timeout's user address (struct __kernel_timespec), or 0; val3: the bitset. */
+  utime: number; val3: number;
+  /** The deadline in virtual time (ns), or 0 for none. */
+  expire: number;
+  ret: number;
+}
 
-/** futex(uaddr, op, val, ...): FUTEX_WAIT and FUTEX_WAIT_BITSET sleep, FUTEX_WAKE wakes. */
-export function futexLocals(uaddr: number, op: number, val: number): FxL {
-  return { uaddr, op, val, ret: 0 };
+/** futex(uaddr, op, val, utime, uaddr2, val3): FUTEX_WAIT and FUTEX_WAIT_BITSET sleep, FUTEX_WAKE wakes. */
+export function futexLocals(uaddr: number, op: number, val: number, utime = 0, val3 = 0): FxL {
+  return { uaddr, op, val, utime, val3, expire: 0, ret: 0 };
 }
 
 const FUTEX_CMD_MASK = ~(128 | 256);
@@ -84,14 +92,41 @@ SYSCALL_DEFINE6(futex, u32 __user *, uaddr, int, op, u32, val,
 		const struct __kernel_timespec __user *, utime,
 		u32 __user *, uaddr2, u32, val3)
 {
+	int cmd = op & FUTEX_CMD_MASK;
+	ktime_t t, *tp = NULL;
+	struct timespec64 ts;
+
+	/* FUTEX_WAIT's timeout is relative, FUTEX_WAIT_BITSET's an absolute time. */
+	if (utime && futex_cmd_has_timeout(cmd)) {          @timeout
+		if (get_timespec64(&ts, utime))
+			return -EFAULT;
+		if (!timespec64_valid(&ts))
+			return -EINVAL;
+		t = timespec64_to_ktime(ts);
+		if (cmd == FUTEX_WAIT)
+			t = ktime_add_safe(ktime_get(), t);
+		tp = &t;
+	}
+
 	/* FUTEX_WAIT: sleep while *uaddr == val. FUTEX_WAKE: wake val waiters. */
 	return do_futex(uaddr, op, val, tp, uaddr2, (unsigned long)utime, val3); @call @ret
 }
 `, {
+  timeout: (k, t, f) => {
+    const L = f.locals;
+    const cmd = L.op & FUTEX_CMD_MASK;
+    if (L.utime === 0 || (cmd !== C.FUTEX_WAIT && cmd !== FUTEX_WAIT_BITSET)) return;
+    const sec = k.user.getUser(t, L.utime), nsec = k.user.getUser(t, L.utime + 1);
+    if (typeof sec !== 'number' || typeof nsec !== 'number') { k.ret(t, -C.EFAULT); return; }
+    if (sec < 0 || nsec < 0 || nsec >= 1e9) { k.ret(t, -C.EINVAL); return; }
+    const ns = sec * 1e9 + nsec;
+    // A deadline already past still sleeps for no time at all: at least 1 ns on the clock.
+    L.expire = Math.max(1, cmd === C.FUTEX_WAIT ? k.clock + ns : ns);
+  },
   call: (k, t, f) => {
     const cmd = f.locals.op & FUTEX_CMD_MASK;
     if (cmd === C.FUTEX_WAIT || cmd === FUTEX_WAIT_BITSET) { k.call(t, futex_wait, { ...f.locals }); return; }
-    if (cmd === C.FUTEX_WAKE || cmd === FUTEX_WAKE_BITSET) { f.ret = k.futex_wake(f.locals.uaddr, t); return; }
+    if (cmd === C.FUTEX_WAKE || cmd === FUTEX_WAKE_BITSET) { k.call(t, futex_wake, { uaddr: f.locals.uaddr, nr_wake: f.locals.val, woken: [], ret: 0 }); return; }
     k.ret(t, -C.ENOSYS);
   },
   ret: (k, t, f) => k.ret(t, f.ret),
@@ -101,8 +136,11 @@ export const futex_wait = kfunc<FxL>('futex_wait', 'kernel/futex/waitwake.c', `
 int futex_wait(u32 __user *uaddr, unsigned int flags, u32 val,
 	       ktime_t *abs_time, u32 bitset)
 {
+	struct hrtimer_sleeper timeout, *to;
 	struct futex_q q = futex_q_init;
 	int ret;
+
+	to = futex_setup_timer(abs_time, &timeout, flags, current->timer_slack_ns);
 
 	/*
 	 * Queue first, then read *uaddr: a FUTEX_WAKE after the read finds
@@ -119,27 +157,78 @@ int futex_wait(u32 __user *uaddr, unsigned int flags, u32 val,
 	if (!futex_unqueue(&q))                             @woken
 		return 0;
 
+	/* The timer fired first: the deadline has passed. */
+	if (to && !to->task)                                @timedout
+		return -ETIMEDOUT;
+
 	/* A signal: the call restarts after the handler (or fails EINTR). */
 	return -ERESTARTSYS;                                @signal
 }
 `, {
   setup: (k, t, f) => {
     const word = k.user.getUser(t, f.locals.uaddr);
-    if (word !== f.locals.val) { k.ret(t, -C.EAGAIN); return; }
+    if (word === undefined) { k.ret(t, -C.EFAULT); return; }
+    // The kernel compares the 32-bit word.
+    if (((typeof word === 'number' ? word : NaN) >>> 0) !== (f.locals.val >>> 0)) { k.ret(t, -C.EAGAIN); return; }
     let ws = k.futex_waiters.get(f.locals.uaddr);
     if (!ws) { ws = new Set(); k.futex_waiters.set(f.locals.uaddr, ws); }
     ws.add(t);
     t.__state = C.TASK_INTERRUPTIBLE;
   },
-  queue: (k, t) => k.schedule(t),
+  queue: (k, t, f) => {
+    if (f.locals.expire > 0 && k.clock >= f.locals.expire) { t.__state = C.TASK_RUNNING; return; }
+    if (f.locals.expire > 0) k.sleepUntil(t, f.locals.expire);
+    else k.schedule(t);
+  },
   woken: (k, t, f) => {
     t.__state = C.TASK_RUNNING;
+    t.timeout_at = -1;
     const ws = k.futex_waiters.get(f.locals.uaddr);
     if (!ws || !ws.has(t)) { k.ret(t, 0); return; }
     ws.delete(t);
     if (ws.size === 0) k.futex_waiters.delete(f.locals.uaddr);
   },
+  timedout: (k, t, f) => { if (f.locals.expire > 0 && k.clock >= f.locals.expire) k.ret(t, -C.ETIMEDOUT); },
   signal: (k, t) => k.ret(t, -C.ERESTARTSYS),
 }, ['uaddr', 'val']);
+
+interface FwL { uaddr: number; nr_wake: number; woken: task_struct[]; ret: number }
+
+export const futex_wake = kfunc<FwL>('futex_wake', 'kernel/futex/waitwake.c', `
+int futex_wake(u32 __user *uaddr, unsigned int flags, int nr_wake, u32 bitset)
+{
+	struct futex_q *this, *next;
+	DEFINE_WAKE_Q(wake_q);
+	int ret = 0;
+
+	/* The sleepers on this word, in the order they queued: up to nr_wake leave the queue. */
+	plist_for_each_entry_safe(this, next, &hb->chain, list) { @mark
+		if (futex_match(&this->key, &key)) {
+			this->wake(&wake_q, this);
+			if (++ret >= nr_wake)
+				break;
+		}
+	}
+
+	/* try_to_wake_up() for each: back on a run queue. */
+	wake_up_q(&wake_q);                                 @wake
+	return ret;                                         @ret
+}
+`, {
+  mark: (k, _t, f) => {
+    const L = f.locals;
+    const ws = k.futex_waiters.get(L.uaddr);
+    if (!ws) return;
+    for (const w of ws) {
+      if (L.woken.length >= Math.max(1, L.nr_wake)) break;
+      L.woken.push(w);
+    }
+    for (const w of L.woken) ws.delete(w);
+    if (ws.size === 0) k.futex_waiters.delete(L.uaddr);
+    L.ret = L.woken.length;
+  },
+  wake: (k, t, f) => { for (const w of f.locals.woken) k.try_to_wake_up(w, C.TASK_NORMAL, t); },
+  ret: (k, t, f) => k.ret(t, f.locals.ret),
+}, ['uaddr', 'nr_wake', 'ret']);
 
 export type { FxL as FutexLocals };

@@ -97,6 +97,8 @@ const ERRNO = group('errno', 'both', '<errno.h>', [
   ['EDOM', 33, 'Math argument out of domain.'], ['ERANGE', 34, 'Result out of range.'],
   ['EDEADLK', 35, 'Resource deadlock would occur.'], ['ENAMETOOLONG', 36, 'File name too long.'],
   ['ENOLCK', 37, 'No record locks available.'], ['ENOSYS', 38, 'Function not implemented.'],
+  ['EOVERFLOW', 75, 'Value too large for the type (sem_post at SEM_VALUE_MAX).'],
+  ['ETIMEDOUT', 110, 'The deadline passed first (pthread_cond_timedwait).'],
 ]);
 
 const KERNEL_ERRNO = group('errno', 'kernel', '<linux/errno.h>', [
@@ -316,9 +318,29 @@ const LIMITS: ConstantInfo[] = [
   ]),
 ];
 
+/** <pthread.h> and <semaphore.h>: mutex types, detach states, the static initializers, limits. */
+const PTHREAD: ConstantInfo[] = [
+  ...group('pthread', 'user', '<pthread.h>', [
+    ['PTHREAD_MUTEX_NORMAL', 0, 'A mutex without checks: the owner locking it again deadlocks.', 'PTHREAD_MUTEX_TIMED_NP'],
+    ['PTHREAD_MUTEX_RECURSIVE', 1, 'The owner may lock the mutex again; it is free after as many unlocks.', 'PTHREAD_MUTEX_RECURSIVE_NP'],
+    ['PTHREAD_MUTEX_ERRORCHECK', 2, 'Locking a mutex the caller holds fails with EDEADLK; unlocking one it does not hold fails with EPERM.', 'PTHREAD_MUTEX_ERRORCHECK_NP'],
+    ['PTHREAD_MUTEX_DEFAULT', 0, 'The default type: PTHREAD_MUTEX_NORMAL in glibc.', 'PTHREAD_MUTEX_NORMAL'],
+    ['PTHREAD_CREATE_JOINABLE', 0, 'The thread is joined with pthread_join (the default).'],
+    ['PTHREAD_CREATE_DETACHED', 1, 'The thread is never joined; its resources go when it ends.'],
+    ['PTHREAD_BARRIER_SERIAL_THREAD', -1, 'What pthread_barrier_wait returns to one thread of each round (the last to arrive).'],
+    ['PTHREAD_PROCESS_PRIVATE', 0, 'Shared by the threads of one process only.'],
+    ['PTHREAD_PROCESS_SHARED', 1, 'May be shared by processes through shared memory.'],
+    ['PTHREAD_MUTEX_INITIALIZER', 0, 'A normal mutex, unlocked: every word of the pthread_mutex_t is 0.', '{ { 0, 0, 0, 0, PTHREAD_MUTEX_TIMED_NP, 0, 0, { 0, 0 } } }'],
+    ['PTHREAD_COND_INITIALIZER', 0, 'A condition variable nobody waits on: every word of the pthread_cond_t is 0.', '{ { {0}, {0}, {0, 0}, {0, 0}, 0, 0, {0, 0} } }'],
+    ['PTHREAD_ONCE_INIT', 0, 'A pthread_once_t whose routine has not run.'],
+  ]),
+  ...group('pthread', 'user', '<semaphore.h>', [['SEM_VALUE_MAX', 2147483647, 'The largest count of a semaphore.', '(2147483647)']]),
+];
+
 export const CONSTANTS: ConstantInfo[] = [
   ...CLONE, ...SIGNALS, ...ERRNO, ...KERNEL_ERRNO, ...WAIT, ...IDTYPE, ...HANDLERS, ...SA, ...SIGPROCMASK,
   ...PRCTL, ...RLIMIT, ...TASK_STATE, ...PF, ...SYSCALL_NR, ...SI_CODE, ...ITIMER, ...MISC, ...LIMITS,
+  ...PTHREAD,
 ];
 
 /** Names whose value is read from the machine at run time rather than from this table. */

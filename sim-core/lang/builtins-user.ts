@@ -38,6 +38,71 @@ const WAIT4_PATH = ['__x64_sys_wait4', 'kernel_wait4', 'do_wait', 'wait_consider
 const KILL_PATH = ['__x64_sys_kill', 'kill_something_info', 'kill_pid_info', 'group_send_sig_info',
   'do_send_sig_info', 'send_signal_locked', 'complete_signal', 'signal_wake_up'];
 const SLEEP_PATH = ['__x64_sys_clock_nanosleep', 'hrtimer_nanosleep', 'do_nanosleep', 'schedule'];
+const FUTEX_WAIT_PATH = ['__x64_sys_futex', 'futex_wait', 'futex_wait_setup', 'futex_wait_queue', 'schedule'];
+const FUTEX_WAKE_PATH = ['__x64_sys_futex', 'futex_wake', 'wake_up_q'];
+const P = '<pthread.h>', S = '<semaphore.h>';
+const d = (path: string[]): Opts => ({ conv: 'direct', path });
+
+/** pthread mutexes, condition variables, barriers, once, detach and attributes; POSIX semaphores. */
+const SYNC: CallInfo[] = [
+  u('pthread_mutex_init', 'int', ['pthread_mutex_t *mutex', 'const pthread_mutexattr_t *attr'], P,
+    'Makes *mutex an unlocked mutex of the attribute\'s type (NULL: PTHREAD_MUTEX_DEFAULT), as PTHREAD_MUTEX_INITIALIZER does for a normal one. Returns 0.', { conv: 'direct' }),
+  u('pthread_mutex_lock', 'int', ['pthread_mutex_t *mutex'], P,
+    'Takes the mutex. Free, it is one compare-and-swap of its lock word (0 to 1) in user space, no system call. Held, the word becomes 2 (locked, with waiters) and the thread sleeps in futex(FUTEX_WAIT) until an unlock wakes it. An error-checking mutex the caller holds fails with EDEADLK; a recursive one counts. Returns 0 or an error number.',
+    d(FUTEX_WAIT_PATH)),
+  u('pthread_mutex_trylock', 'int', ['pthread_mutex_t *mutex'], P,
+    'Takes the mutex if it is free (one compare-and-swap, never a sleep); EBUSY when it is held.', { conv: 'direct' }),
+  u('pthread_mutex_unlock', 'int', ['pthread_mutex_t *mutex'], P,
+    'Releases the mutex: its lock word goes back to 0, and only when it was 2 (someone sleeps on it) the C library calls futex(FUTEX_WAKE) for one waiter. An error-checking or recursive mutex the caller does not hold fails with EPERM.',
+    d(FUTEX_WAKE_PATH)),
+  u('pthread_mutex_destroy', 'int', ['pthread_mutex_t *mutex'], P, 'Ends the mutex\'s life; EBUSY while a thread holds it.', { conv: 'direct' }),
+  u('pthread_mutexattr_init', 'int', ['pthread_mutexattr_t *attr'], P, 'Default mutex attributes (PTHREAD_MUTEX_DEFAULT).', { conv: 'direct' }),
+  u('pthread_mutexattr_settype', 'int', ['pthread_mutexattr_t *attr', 'int type'], P,
+    'Chooses the mutex type: PTHREAD_MUTEX_NORMAL (a second lock by the owner deadlocks), PTHREAD_MUTEX_ERRORCHECK (EDEADLK and EPERM instead) or PTHREAD_MUTEX_RECURSIVE (the owner may lock again; as many unlocks release it). EINVAL for another value.',
+    { conv: 'direct' }),
+  u('pthread_mutexattr_gettype', 'int', ['const pthread_mutexattr_t *attr', 'int *type'], P, 'Reads the type set in the attributes.', { conv: 'direct' }),
+  u('pthread_mutexattr_destroy', 'int', ['pthread_mutexattr_t *attr'], P, 'Ends the attributes\' life.', { conv: 'direct' }),
+  u('pthread_cond_init', 'int', ['pthread_cond_t *cond', 'const pthread_condattr_t *attr'], P,
+    'Makes *cond a condition variable nobody waits on, as PTHREAD_COND_INITIALIZER does. Returns 0.', { conv: 'direct' }),
+  u('pthread_cond_wait', 'int', ['pthread_cond_t *cond', 'pthread_mutex_t *mutex'], P,
+    'Releases the mutex and sleeps in futex(FUTEX_WAIT) on the condition variable\'s sequence word until a signal or broadcast changes it, then takes the mutex again before returning. A wake-up does not mean the condition holds: test it again in a while loop.',
+    d(FUTEX_WAIT_PATH)),
+  u('pthread_cond_timedwait', 'int', ['pthread_cond_t *cond', 'pthread_mutex_t *mutex', 'const struct timespec *abstime'], P,
+    'pthread_cond_wait with a deadline: an absolute CLOCK_REALTIME time (virtual time here). ETIMEDOUT when it passes first; the mutex is held again either way.',
+    d(FUTEX_WAIT_PATH)),
+  u('pthread_cond_signal', 'int', ['pthread_cond_t *cond'], P,
+    'Wakes one thread waiting on the condition variable (futex(FUTEX_WAKE, 1)); nothing when none waits: a signal is not remembered.', d(FUTEX_WAKE_PATH)),
+  u('pthread_cond_broadcast', 'int', ['pthread_cond_t *cond'], P,
+    'Wakes every thread waiting on the condition variable (futex(FUTEX_WAKE, INT_MAX)).', d(FUTEX_WAKE_PATH)),
+  u('pthread_cond_destroy', 'int', ['pthread_cond_t *cond'], P, 'Ends the condition variable\'s life.', { conv: 'direct' }),
+  u('sem_init', 'int', ['sem_t *sem', 'int pshared', 'unsigned int value'], S,
+    'Makes *sem a semaphore with the count value (pshared: shared between processes). -1 and EINVAL when value exceeds SEM_VALUE_MAX.'),
+  u('sem_wait', 'int', ['sem_t *sem'], S,
+    'Takes one from the count: at once when it is above 0 (a compare-and-swap), otherwise sleeps in futex(FUTEX_WAIT) on the count until a sem_post raises it. -1 and EINTR when a signal handler interrupts the sleep.',
+    { path: FUTEX_WAIT_PATH }),
+  u('sem_trywait', 'int', ['sem_t *sem'], S, 'Takes one from the count if it is above 0; otherwise -1 and EAGAIN, without sleeping.'),
+  u('sem_post', 'int', ['sem_t *sem'], S,
+    'Adds one to the count and, when threads sleep on it, wakes one (futex(FUTEX_WAKE, 1)). -1 and EOVERFLOW at SEM_VALUE_MAX.', { path: FUTEX_WAKE_PATH }),
+  u('sem_getvalue', 'int', ['sem_t *sem', 'int *sval'], S, 'Stores the current count in *sval.'),
+  u('sem_destroy', 'int', ['sem_t *sem'], S, 'Ends the semaphore\'s life.'),
+  u('pthread_barrier_init', 'int', ['pthread_barrier_t *barrier', 'const pthread_barrierattr_t *attr', 'unsigned int count'], P,
+    'A barrier that lets threads through in groups of count; EINVAL when count is 0.', { conv: 'direct' }),
+  u('pthread_barrier_wait', 'int', ['pthread_barrier_t *barrier'], P,
+    'Waits until count threads have arrived (futex(FUTEX_WAIT) on the barrier\'s round word). The last to arrive wakes the others and gets PTHREAD_BARRIER_SERIAL_THREAD; the others get 0.',
+    d(FUTEX_WAIT_PATH)),
+  u('pthread_barrier_destroy', 'int', ['pthread_barrier_t *barrier'], P, 'Ends the barrier\'s life.', { conv: 'direct' }),
+  u('pthread_once', 'int', ['pthread_once_t *once_control', 'void (*init_routine)(void)'], P,
+    'Runs init_routine exactly once however many threads call this with the same once_control (PTHREAD_ONCE_INIT): the first runs it, the others sleep in futex(FUTEX_WAIT) until it has returned, later callers return at once.',
+    d(FUTEX_WAIT_PATH)),
+  u('pthread_detach', 'int', ['pthread_t thread'], P,
+    'Nobody will join the thread: its descriptor is freed when it ends. EINVAL if it is already detached.', { conv: 'direct' }),
+  u('pthread_attr_init', 'int', ['pthread_attr_t *attr'], P, 'Default thread attributes (joinable).', { conv: 'direct' }),
+  u('pthread_attr_setdetachstate', 'int', ['pthread_attr_t *attr', 'int detachstate'], P,
+    'PTHREAD_CREATE_DETACHED makes the threads created with these attributes detached from the start; PTHREAD_CREATE_JOINABLE is the default. EINVAL for another value.',
+    { conv: 'direct' }),
+  u('pthread_attr_getdetachstate', 'int', ['const pthread_attr_t *attr', 'int *detachstate'], P, 'Reads the detach state of the attributes.', { conv: 'direct' }),
+  u('pthread_attr_destroy', 'int', ['pthread_attr_t *attr'], P, 'Ends the attributes\' life.', { conv: 'direct' }),
+];
 const SIGACTION_PATH = ['__x64_sys_rt_sigaction', 'do_sigaction'];
 const WRITE_PATH = ['__x64_sys_write', 'ksys_write', 'vfs_write'];
 
@@ -184,6 +249,8 @@ export const USER_CALLS: CallInfo[] = [
     'Ends only the calling thread (the exit system call, not exit_group).',
     { noreturn: true, path: ['__x64_sys_exit', 'do_exit'] }),
   u('pthread_self', 'pthread_t', [], '<pthread.h>', 'The calling thread\'s handle.', { conv: 'direct' }),
+  // Synchronisation (vm/libc-sync.ts): words in user memory, futex only when a thread must sleep or wake one.
+  ...SYNC,
   // Process attributes.
   u('prctl', 'int', ['int option', '...'], '<sys/prctl.h>',
     'Process controls: PR_SET_CHILD_SUBREAPER, PR_SET_PDEATHSIG, PR_SET_NAME (the comm shown by ps) and their PR_GET_ twins.',

@@ -31,11 +31,9 @@ const UNSUPPORTED: ReadonlyMap<string, string> = new Map(Object.entries({
   signalfd: '<sys/signalfd.h>', timer_create: '<time.h>', timer_settime: '<time.h>', timer_delete: '<time.h>',
   timerfd_create: '<sys/timerfd.h>', ualarm: '<unistd.h>', time: '<time.h>', clock_gettime: '<time.h>',
   gettimeofday: '<sys/time.h>', clock: '<time.h>',
-  // Threads beyond create, join, exit and self.
+  // Threads: cancellation and signals to one thread.
   pthread_kill: '<signal.h>', pthread_sigmask: '<signal.h>', pthread_cancel: '<pthread.h>',
-  pthread_detach: '<pthread.h>', pthread_mutex_init: '<pthread.h>', pthread_mutex_lock: '<pthread.h>',
-  pthread_mutex_unlock: '<pthread.h>', pthread_cond_wait: '<pthread.h>', pthread_cond_signal: '<pthread.h>',
-  sem_init: '<semaphore.h>', sem_wait: '<semaphore.h>', sem_post: '<semaphore.h>',
+  sem_open: '<semaphore.h>', sem_timedwait: '<semaphore.h>',
 }));
 
 /** The header of a Linux function the simulator does not model, or undefined. */

@@ -36,7 +36,15 @@ export function taskRow(k: Kernel, t: task_struct): TaskRow {
     zombieSinceStep: t.exit_state === C.EXIT_ZOMBIE ? t.zombie_since : undefined,
     cpu: t.cpu, vruntime: t.se.vruntime, onRunqueue: t.se.on_rq, nice: t.static_prio - C.DEFAULT_PRIO,
     running: rq !== undefined && rq.curr === t && t.on_cpu,
+    futex: futexOf(k, t),
   };
+}
+
+/** The futex word t is queued on (its wait channel), if any. */
+function futexOf(k: Kernel, t: task_struct): number | undefined {
+  if (k.futex_waiters.size === 0) return undefined;
+  for (const [addr, ws] of k.futex_waiters) if (ws.has(t)) return addr;
+  return undefined;
 }
 
 /** The line a kernel frame is at: the next step for the top frame, the call for the others. */

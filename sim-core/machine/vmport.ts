@@ -115,6 +115,7 @@ export class VmPort implements UserPort {
     const regs = t.thread.regs;
     const mem = this.mem(t);
     if (!(regs instanceof VmRegs) || !mem) return ENDED;
+    regs.tid = t.pid;
     // A call the kernel never answered (it should not happen) fails rather than wedging the VM.
     if (pendingCall(regs) !== null) completeCall(regs, mem, -C.EINTR);
     // A fork copied this address space (dup_mm): the copy is charged like library work.

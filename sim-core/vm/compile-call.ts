@@ -45,6 +45,7 @@ export class CallCompiler extends ExprCompiler {
     if (c.kind === 'Ident' && !this.isVariable(c.name)) {
       const fi = this.m.fnIndex.get(c.name);
       if (fi !== undefined) return this.direct(e, c.name, fi);
+      if (c.name === 'pthread_once' && e.args.length === 2 && !this.m.defines.has(c.name)) return this.once(e);
       if (!this.m.defines.has(c.name)) return this.builtin(e, c.name);
     }
     // Through a pointer: the text address goes below the arguments.
@@ -69,6 +70,27 @@ export class CallCompiler extends ExprCompiler {
     for (let i = params.length; i < e.args.length; i++) this.expr(e.args[i], true);
     this.emit(Op.CALL, fi, params.length);
     return this.m.fnTypes.get(name) ?? INT;
+  }
+
+  /**
+   * pthread_once(once, routine): the C library calls routine itself, so the call expands to its
+   * two halves around a call through the pointer (libc-sync.ts): `if (enter(once)) { routine();
+   * done(once); }` and 0. enter sleeps while another thread runs the routine.
+   */
+  private once(e: Extract<Expr, { kind: 'Call' }>): CType {
+    const skip = this.newLabel();
+    this.expr(e.args[0]);
+    this.emit(Op.SYS, this.m.site('__pthread_once_enter', 1, 'direct', e.range));
+    this.jump(Op.JZ, skip);
+    this.expr(e.args[1]);
+    this.emit(Op.CALLI, 0);
+    this.emit(Op.POP);
+    this.expr(e.args[0]);
+    this.emit(Op.SYS, this.m.site('__pthread_once_done', 1, 'direct', e.range));
+    this.emit(Op.POP);
+    this.bind(skip);
+    this.emit(Op.PUSH, 0);
+    return INT;
   }
 
   private builtin(e: Extract<Expr, { kind: 'Call' }>, name: string): CType {

@@ -6,7 +6,7 @@ import { convertValue } from './fold';
 import { CallCompiler } from './compile-call';
 import type { Place } from './compile-expr';
 import { Op } from './opcodes';
-import { initListLength, initSlots } from './init-list';
+import { initListLength, initSlots, isZeroBraces } from './init-list';
 
 interface Loop { brk: number; cont: number | null }
 
@@ -188,6 +188,11 @@ export class StmtCompiler extends CallCompiler {
     const t = p.type;
     if (t.k === 'array' && init.kind === 'String' && t.of.k === 'int') {
       for (let i = 0; i < t.n; i++) { this.emit(Op.PUSH, i < init.value.length ? Number(convertValue(init.value.charCodeAt(i), t.of)) : 0); this.emit(Op.STORELP, p.off + i); }
+      return;
+    }
+    if (isZeroBraces(init, t)) {
+      this.emit(Op.ADDRL, p.off);
+      this.emit(Op.ZERO, cellsOf(t));
       return;
     }
     if (init.kind === 'InitList') {

@@ -19,6 +19,8 @@ export interface StructLayout {
   bytes: number;
   /** A kernel object reached through a KRef (task_struct): fields are read by the host. */
   kernel: boolean;
+  /** _Alignof when the cells do not show it (a library type whose real members are wider). */
+  align?: number;
 }
 
 export type CType =
@@ -53,7 +55,7 @@ const TYPEDEFS: Readonly<Record<string, CType>> = {
   rlim_t: int(8, false, 'rlim_t'), off_t: int(8, false, 'off_t'), mode_t: int(4, true, 'mode_t'),
   // One cell holding the signal bitmask (bit signo-1), as the kernel's sigset_t word does.
   sigset_t: int(8, true, 'sigset_t'),
-  sighandler_t: { k: 'ptr', to: VOID }, pthread_attr_t: int(8, false, 'pthread_attr_t'),
+  sighandler_t: { k: 'ptr', to: VOID },
   u8: int(1, true, 'u8'), u16: int(2, true, 'u16'), u32: int(4, true, 'u32'), u64: int(8, true, 'u64'),
   s8: int(1, false, 's8'), s16: int(2, false, 's16'), s32: int(4, false, 's32'), s64: int(8, false, 's64'),
   uint8_t: int(1, true, 'uint8_t'), uint16_t: int(2, true, 'uint16_t'), uint32_t: int(4, true, 'uint32_t'),
@@ -63,7 +65,17 @@ const TYPEDEFS: Readonly<Record<string, CType>> = {
   atomic_t: int(4, false, 'atomic_t'), bool: int(1, true, 'bool'), _Bool: int(1, true, '_Bool'),
   wait_queue_head_t: int(8, false, 'wait_queue_head_t'), FILE: { k: 'struct', name: 'FILE', layout: null },
   siginfo_t: { k: 'struct', name: 'siginfo_t', layout: null },
+  // pthread_once_t is an int: PTHREAD_ONCE_INIT (0), in progress (1), done (2).
+  pthread_once_t: int(4, false, 'pthread_once_t'),
 };
+
+/**
+ * <pthread.h> and <semaphore.h> types that are structs (unions in glibc) under a typedef name:
+ * their layouts are below, with glibc's sizeof on x86-64 and its names for the words the C
+ * library works on (the futex words among them).
+ */
+const STRUCT_TYPEDEFS: ReadonlySet<string> = new Set(['siginfo_t', 'pthread_attr_t', 'pthread_mutex_t', 'pthread_mutexattr_t',
+  'pthread_cond_t', 'pthread_condattr_t', 'sem_t', 'pthread_barrier_t', 'pthread_barrierattr_t']);
 
 /** Integer base types spelled with C keywords: 'unsigned long', 'short', 'long long int'. */
 function keywordType(name: string): CType | undefined {
@@ -99,7 +111,7 @@ export function alignOf(t: CType): number {
   switch (t.k) {
     case 'int': return t.bytes;
     case 'array': return alignOf(t.of);
-    case 'struct': return t.layout ? Math.min(8, Math.max(1, ...t.layout.fields.map((f) => alignOf(f.type)))) : 8;
+    case 'struct': return t.layout ? t.layout.align ?? Math.min(8, Math.max(1, ...t.layout.fields.map((f) => alignOf(f.type)))) : 8;
     default: return 8;
   }
 }
@@ -163,11 +175,29 @@ export class TypeTable {
     // The fields of siginfo_t that waitid fills in (glibc names; real layout is a union).
     this.builtin('siginfo_t', [['si_signo', INT, 0], ['si_errno', INT, 1], ['si_code', INT, 2], ['si_pid', INT, 3],
       ['si_uid', UINT, 4], ['si_status', INT, 5]], 128);
+    this.builtinSync();
     const task = lookupStruct('task_struct');
     if (task) {
       const fields = task.fields.map((f, i): FieldLayout => ({ name: f.name, offset: i, type: this.fieldType(f.type) }));
       this.layouts.set('task_struct', { name: 'task_struct', fields, cells: 1, bytes: 9792, kernel: true });
     }
+  }
+
+  /** The synchronisation types of the C library (vm/libc-sync.ts works on their cells). */
+  private builtinSync(): void {
+    this.builtin('pthread_attr_t', [['__detachstate', INT, 0], ['__stacksize', ULONG, 1]], 56);
+    // struct __pthread_mutex_s: __lock is the futex word (0 free, 1 locked, 2 locked with waiters).
+    this.builtin('pthread_mutex_t', [['__lock', INT, 0], ['__count', UINT, 1], ['__owner', INT, 2], ['__nusers', UINT, 3],
+      ['__kind', INT, 4]], 40, 8);
+    this.builtin('pthread_mutexattr_t', [['__kind', INT, 0]], 4);
+    // A sequence counter the waiters sleep on (__futex) and how many wait (__nwaiters).
+    this.builtin('pthread_cond_t', [['__futex', UINT, 0], ['__nwaiters', UINT, 1]], 48, 8);
+    this.builtin('pthread_condattr_t', [['__value', INT, 0]], 4);
+    // struct new_sem: the count is the futex word; nwaiters says whether sem_post must wake.
+    this.builtin('sem_t', [['value', UINT, 0], ['nwaiters', UINT, 1], ['private', INT, 2]], 32, 8);
+    // struct pthread_barrier: arrivals this round, the round (the futex word), and the count.
+    this.builtin('pthread_barrier_t', [['in', UINT, 0], ['current_round', UINT, 1], ['count', UINT, 2]], 32, 8);
+    this.builtin('pthread_barrierattr_t', [['__pshared', INT, 0]], 4);
   }
 
   private fieldType(t: string): CType {
@@ -176,9 +206,11 @@ export class TypeTable {
     return keywordType(t) ?? TYPEDEFS[t] ?? INT;
   }
 
-  private builtin(name: string, fields: Array<[string, CType, number]>, bytes: number): void {
+  private builtin(name: string, fields: Array<[string, CType, number]>, bytes: number, align?: number): void {
     const cells = Math.max(...fields.map((f) => f[2] + cellsOf(f[1])));
-    this.layouts.set(name, { name, fields: fields.map(([n, type, offset]) => ({ name: n, type, offset })), cells, bytes, kernel: false });
+    const layout: StructLayout = { name, fields: fields.map(([n, type, offset]) => ({ name: n, type, offset })), cells, bytes, kernel: false };
+    if (align !== undefined) layout.align = align;
+    this.layouts.set(name, layout);
   }
 
   /** Lays out a struct the file defines; fields in order, one cell per scalar. */
@@ -220,7 +252,7 @@ export class TypeTable {
     if (n === 'void') base = VOID;
     else if (n.startsWith('struct ') || n.startsWith('union ')) base = this.struct(n.replace(/^union /, ''));
     else if (n.startsWith('enum ')) base = INT;
-    else if (n === 'siginfo_t') base = this.struct('siginfo_t');
+    else if (STRUCT_TYPEDEFS.has(n)) base = this.struct(n);
     else base = keywordType(n) ?? TYPEDEFS[n] ?? INT;
     let t = base;
     for (let i = 0; i < ref.pointer + extraPointer; i++) t = { k: 'ptr', to: t };

@@ -15,6 +15,16 @@ export interface InitSlot {
   item: Expr;
 }
 
+/**
+ * The static initializers <pthread.h> defines as brace lists of zeros: as the initialiser of a
+ * struct they mean `{ 0 }` (every cell zero), not a value to copy.
+ */
+const ZERO_BRACES: ReadonlySet<string> = new Set(['PTHREAD_MUTEX_INITIALIZER', 'PTHREAD_COND_INITIALIZER']);
+
+export function isZeroBraces(e: Expr, t: CType): boolean {
+  return t.k === 'struct' && e.kind === 'Ident' && ZERO_BRACES.has(e.name);
+}
+
 /** The constant folder of the compiler in use (an array designator is a constant expression). */
 export type Fold = (e: Expr) => Folded | undefined;
 

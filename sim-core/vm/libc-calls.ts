@@ -8,6 +8,7 @@ import type { VmMemory } from './memory';
 import type { LibcCall, VmRegs } from './regs';
 import type { Trap, Value } from './types';
 import { execCandidates } from '../lang/exec-path';
+import { resumeSync, SYNC_OPS } from './libc-sync';
 
 // Numbers of the Linux x86-64 ABI the library uses (its own headers, as glibc has them).
 const ESRCH = 3, ENOENT = 2, EACCES = 13, EINVAL = 22, EDEADLK = 35, ENOTDIR = 20, ENODEV = 19;
@@ -26,8 +27,13 @@ const FUTEX_WAIT_BITSET = 9, FUTEX_CLOCK_REALTIME = 256, FUTEX_BITSET_MATCH_ANY 
 export const PTHREAD_CLONE_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x80000 | 0x100000 | 0x200000;
 /** Cells of struct clone_args as the kernel reads them: flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls. */
 export const CLONE_ARGS_CELLS = 8;
-/** Cells of the thread descriptor (struct pthread) the library keeps: tid, result. */
-const PD_TID = 0, PD_RESULT = 1, PD_CELLS = 2;
+/**
+ * Cells of the thread descriptor (struct pthread) the library keeps: tid, result, and joinid
+ * (the descriptor itself once the thread is detached, as glibc marks it).
+ */
+const PD_TID = 0, PD_RESULT = 1, PD_JOINID = 2, PD_CELLS = 3;
+/** The detach-state cell of a pthread_attr_t (ctypes.ts), and PTHREAD_CREATE_DETACHED. */
+const ATTR_DETACHSTATE = 0, PTHREAD_CREATE_DETACHED = 1;
 
 /** A result the library returns without (another) system call; errno is already set. */
 export class Done {
@@ -110,6 +116,8 @@ export function startLibc(name: string, site: number, line: number, a: Value[], 
       const ca = scratch(mem, [PTHREAD_CLONE_FLAGS, 0, pd + PD_TID, pd + PD_TID, 0, 0, 0, pd]);
       if (!ca) { release(mem, pd); return new Done(EAGAIN); }
       if (num(a[0]) !== 0 && !mem.store(num(a[0]), pd)) { release(mem, pd); release(mem, ca); return new Done(EINVAL); }
+      // Detached from the start: nobody joins it (pthread_attr_setdetachstate).
+      if (num(a[1]) !== 0 && mem.load(num(a[1]) + ATTR_DETACHSTATE) === PTHREAD_CREATE_DETACHED) mem.store(pd + PD_JOINID, pd);
       begin(r, name, site, [pd, ca]);
       return trap(line, 'clone3', [ca, CLONE_ARGS_CELLS * 8, a[2] ?? 0, a[3] ?? 0]);
     }
@@ -118,11 +126,22 @@ export function startLibc(name: string, site: number, line: number, a: Value[], 
       if (pd === self(r, mem)) return new Done(EDEADLK);
       const tid = mem.load(pd + PD_TID);
       if (typeof tid !== 'number' || tid < 0) return new Done(ESRCH);
+      if (mem.load(pd + PD_JOINID) === pd) return new Done(EINVAL);
       if (tid === 0) return new Done(joined(mem, pd, num(a[1])));
       begin(r, name, site, [pd, num(a[1])]);
       return futexWait(line, pd, tid);
     }
     case 'pthread_self': return new Done(self(r, mem));
+    case 'pthread_detach': {
+      // Marks the descriptor detached; a thread that has ended already is freed now.
+      const pd = num(a[0]);
+      const tid = mem.load(pd + PD_TID);
+      if (typeof tid !== 'number' || tid < 0) return new Done(ESRCH);
+      if (mem.load(pd + PD_JOINID) === pd) return new Done(EINVAL);
+      mem.store(pd + PD_JOINID, pd);
+      if (tid === 0 && pd !== self(r, mem)) release(mem, pd);
+      return new Done(0);
+    }
     case 'pthread_exit': {
       // The result goes to the descriptor for pthread_join; the thread ends with exit(0).
       if (r.self !== 0) mem.store(r.self + PD_RESULT, a[0] ?? 0);
@@ -189,6 +208,10 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
   const next = (name: string, args: Value[]): null => { c.next = trap(line, name, args); return null; };
   const end = (value: Value): Done => { r.libc = null; return new Done(value); };
   const raw = num(ret);
+  if (SYNC_OPS.has(c.op)) {
+    const done = resumeSync(r, c, mem, raw, line);
+    return done === null ? null : end(done.value);
+  }
   switch (c.op) {
     case 'execvp': case 'execlp': {
       // Only failures return here. glibc goes on to the next entry on these errors, remembers

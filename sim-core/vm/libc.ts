@@ -10,6 +10,7 @@ import { neg, norm, toI32, toI64 } from './int64';
 import type { VmRegs } from './regs';
 import type { Trap, Value } from './types';
 import { Done, SIG_SETSIZE, startLibc } from './libc-calls';
+import { startSync, SyncDone, SyncFault } from './libc-sync';
 import { CONSTANTS } from '../lang/builtins-constants';
 import { cellCost, FREE_COST, MALLOC_COST } from './cost';
 import { cstrcmp, cstring, cstrlen } from './cstring';
@@ -298,6 +299,10 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
     default: {
       const level = PRINTK_LEVEL.get(site.name);
       if (level !== undefined) return sysTrap(line, 'printk', [`\x01${level}${fmtArgs(mem, a[0], a.slice(1))}`]);
+      const sync = startSync(site.name, siteIndex(regs, site), line, a, mem, regs);
+      if (sync instanceof SyncDone) return new Done(sync.value);
+      if (sync instanceof SyncFault) return new Fault('SIGSEGV', sync.message);
+      if (sync !== null) return sync;
       const started = startLibc(site.name, siteIndex(regs, site), line, a, mem, regs);
       if (started !== null) return started;
       // Same name in the kernel (getpid, kill, fork...), or a kernel function scenario kernel code calls.

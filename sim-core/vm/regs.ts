@@ -67,6 +67,11 @@ export class VmRegs implements UserRegs {
   /** The thread pointer (glibc's THREAD_SELF, set by CLONE_SETTLS): the thread's descriptor, or 0. */
   self = 0;
   /**
+   * The thread's own id as the C library knows it without a system call (glibc keeps it in the
+   * descriptor: THREAD_GETMEM(THREAD_SELF, tid)); a mutex records it as its owner.
+   */
+  tid = 0;
+  /**
    * Instructions the thread still owes for library work already done (cost.ts): paid from the
    * budget of its next runs before anything else runs. A fork's child owes nothing.
    */
@@ -91,6 +96,7 @@ export class VmRegs implements UserRegs {
     r.ended = this.ended;
     r.onReturn = this.onReturn;
     r.self = this.self;
+    r.tid = this.tid;
     if (this.libc !== null) r.libc = copyLibc(this.libc);
     if (this.sigframes.length > 0) {
       r.sigframes = this.sigframes.map((c) => ({ ...c, stack: c.stack.slice(), frames: c.frames.slice(), libc: c.libc && copyLibc(c.libc) }));
