@@ -2,6 +2,7 @@
 // calls, the wait-status macros and the few library helpers the lectures' programs use. A call's
 // path starts at the x86-64 system call glibc makes for it (sim-core/vm/libc.ts, libc-calls.ts).
 import type { CallInfo, Convention } from './builtins-types';
+import { LIBRARY_CALLS } from './builtins-libc';
 
 interface Opts {
   min?: number;
@@ -213,4 +214,5 @@ export const USER_CALLS: CallInfo[] = [
   u('abs', 'int', ['int j'], '<stdlib.h>', 'Absolute value.', { conv: 'direct', side: 'both' }),
   u('malloc', 'void *', ['size_t size'], '<stdlib.h>', 'Allocates size bytes (for example a stack for clone); NULL on failure.', { conv: 'direct' }),
   u('free', 'void', ['void *ptr'], '<stdlib.h>', 'Releases memory from malloc.'),
+  ...LIBRARY_CALLS,
 ];

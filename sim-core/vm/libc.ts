@@ -14,7 +14,11 @@ import { CONSTANTS } from '../lang/builtins-constants';
 import { cellCost, FREE_COST, MALLOC_COST } from './cost';
 import { cstrcmp, cstring, cstrlen } from './cstring';
 
-export { Done };
+import { Fault } from './libc-fault';
+import { stringCall } from './libc-string';
+import { stdlibCall, strsignal } from './libc-stdlib';
+
+export { Done, Fault };
 
 /** The kernel names of the x86-64 system call numbers <sys/syscall.h> defines (SYS_exit -> exit). */
 const SYSCALL_BY_NUMBER: ReadonlyMap<number, string> = new Map(CONSTANTS.filter((c) => c.group === 'syscall-nr' && typeof c.value === 'number')
@@ -37,10 +41,6 @@ export function strerror(n: number): string {
   return STRERROR[n] ?? `Unknown error ${n}`;
 }
 
-/** A fault raised by a library helper (a bad pointer); the VM turns it into a fault trap. */
-export class Fault {
-  constructor(readonly signal: 'SIGSEGV' | 'SIGFPE' | 'SIGILL', readonly message: string) {}
-}
 
 const EINVAL = 22, ENOMEM = 12, EFAULT = 14, EOVERFLOW = 75;
 /** The largest block malloc maps: the machine's whole memory (the budget refuses it first when it is in use). */
@@ -180,7 +180,7 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     case 'IS_ERR': return typeof s === 'number' && s < 0 && s >= -4095 ? 1 : 0;
     case 'PTR_ERR': case 'ERR_PTR': return typeof s === 'number' ? s : 0;
     case 'msecs_to_jiffies': return num(s);
-    default: return 0;
+    default: return stringCall(site, a, mem, regs) ?? stdlibCall(site, a, mem, regs) ?? 0;
   }
 }
 
@@ -230,6 +230,20 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
     }
     case 'puts': { const t = `${strArg(mem, a[0])}\n`; regs.pendingRet = t.length; regs.owed += cellCost(t.length); return sysTrap(line, 'write', [1, t]); }
     case 'putchar': { regs.pendingRet = num(a[0]) & 0xff; return sysTrap(line, 'write', [1, String.fromCharCode(num(a[0]) & 0xff)]); }
+    case 'psignal': {
+      // "s: text\n" on standard error, as perror but with the signal's text.
+      const s = readString(mem, a[1]);
+      const t = `${s ? `${s}: ` : ''}${strsignal(num(a[0]))}\n`;
+      regs.pendingRet = 0;
+      return sysTrap(line, 'write', [2, t]);
+    }
+    case 'fputs': {
+      const t = strArg(mem, a[0]);
+      regs.pendingRet = 1;
+      regs.owed += cellCost(t.length);
+      return sysTrap(line, 'write', [num(a[1]), t]);
+    }
+    case 'fputc': case 'putc': { regs.pendingRet = num(a[0]) & 0xff; return sysTrap(line, 'write', [num(a[1]), String.fromCharCode(num(a[0]) & 0xff)]); }
     case 'perror': {
       const s = readString(mem, a[0]);
       return sysTrap(line, 'write', [2, `${s ? `${s}: ` : ''}${strerror(regs.errno)}\n`]);
