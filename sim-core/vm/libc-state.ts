@@ -10,12 +10,17 @@ export interface LibcState {
   rand: { r: number[]; f: number; b: number } | null;
   /** The environment as NAME=value strings (environ), in order. */
   env: string[];
-  /** Handlers atexit registered, in the order registered. */
+  /** Handlers atexit registered, in the order registered; exit takes them from the end. */
   atexit: Value[];
+  /**
+   * While exit (or main's return) runs the handlers: the exit status and where the call is (its
+   * function, instruction and frame depth), which each handler returns onto. null otherwise.
+   */
+  exiting: { status: Value; fn: number; pc: number; depth: number } | null;
 }
 
 export function newLibcState(env: string[] = []): LibcState {
-  return { strtok: 0, rand: null, env, atexit: [] };
+  return { strtok: 0, rand: null, env, atexit: [], exiting: null };
 }
 
 export function copyLibcState(s: LibcState): LibcState {
@@ -24,6 +29,7 @@ export function copyLibcState(s: LibcState): LibcState {
     rand: s.rand && { r: s.rand.r.slice(), f: s.rand.f, b: s.rand.b },
     env: s.env.slice(),
     atexit: s.atexit.slice(),
+    exiting: s.exiting && { ...s.exiting },
   };
 }
 
@@ -64,4 +70,18 @@ export function rand(s: LibcState): number {
 export function getenv(s: LibcState, name: string): string | null {
   for (const e of s.env) if (e.startsWith(`${name}=`)) return e.slice(name.length + 1);
   return null;
+}
+
+/**
+ * One step of exit's handler walk at the call (or main's RET) at fn/pc/depth: the status to end
+ * with (the one first given; on a return from a handler the VM's popped value is the handler's
+ * own and is dropped) and the next handler to run, or null when none is left.
+ */
+export function atexitStep(s: LibcState, popped: Value | undefined, fn: number, pc: number, depth: number): { status: Value; handler: Value | null } {
+  const e = s.exiting;
+  const again = e !== null && e.fn === fn && e.pc === pc && e.depth === depth;
+  const status = again ? e.status : popped ?? 0;
+  const handler = s.atexit.pop() ?? null;
+  s.exiting = handler === null ? null : { status, fn, pc, depth };
+  return { status, handler };
 }

@@ -7,6 +7,7 @@ import { Done, Fault, pureCall, syscallTrap } from './libc';
 import { nextLibcTrap } from './entry';
 import { runLoop, type LoopState } from './loop';
 import { returnTrap } from './libc-calls';
+import { atexitStep } from './libc-state';
 import { bnot, mul, neg } from './int64';
 import { convert, copy, divide, field, indirect, load, popArgs, shift, storeFault, zero } from './run-slow';
 import { SEGMENT_SPAN, STACK_LIMIT, type Image } from './image';
@@ -220,6 +221,27 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
             r.pc = pc - 1;
             return { kind: 'syscall', name: 'rt_sigreturn', args: [r.sigframes[r.sigframes.length - 1].signo], line: r.line };
           }
+          if (r.onReturn === 'exit_group' && (m.libc.atexit.length > 0 || m.libc.exiting !== null)) {
+            // A return from main is exit(v): its atexit handlers run first, each returning onto this RET.
+            const x = atexitStep(m.libc, v, fi, pc - 1, 0);
+            if (x.handler !== null) {
+              stack.push(x.handler);
+              const n = indirect(stack, 0, fns.length);
+              if (typeof n === 'string') { fault = `atexit handler: ${n}`; break loop; }
+              const f = fns[n];
+              const nbo = so + FRAME_WORDS, nso = nbo + f.frameSize;
+              if (nso > STACK_LIMIT) { fault = 'stack overflow'; break loop; }
+              frames.push(fi, pc - 1, bo, so, stmt);
+              if (s.length < nso && !m.grow(s, nso)) { fault = 'stack overflow (out of memory)'; break loop; }
+              for (let i = nbo; i < nso; i++) s[i] = 0;
+              fi = n; code = f.code; fast = f.fast ?? code; pc = 0;
+              stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
+              bo = nbo; so = nso; stmt = -1;
+              break;
+            }
+            r.ended = true;
+            return returnTrap(r, m, x.status);
+          }
           r.ended = true;
           return returnTrap(r, m, v);
         }
@@ -273,6 +295,27 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
           // The call's work beyond this instruction (cost.ts): what the slice covers now, the rest next time.
           if (r.owed > 0) { const pay = Math.min(r.owed, Math.max(0, budget)); r.owed -= pay; budget -= pay; }
           break;
+        }
+        if (site.name === 'exit' && (m.libc.atexit.length > 0 || m.libc.exiting !== null)) {
+          // exit runs the atexit handlers first, newest first: each is called to return onto
+          // this call again, which then takes the next (the status kept aside meanwhile).
+          const x = atexitStep(m.libc, args[0], fi, pc - 2, frames.length);
+          args[0] = x.status;
+          if (x.handler !== null) {
+            stack.push(x.handler);
+            const n = indirect(stack, 0, fns.length);
+            if (typeof n === 'string') { fault = `atexit handler: ${n}`; break loop; }
+            const f = fns[n];
+            const nbo = so + FRAME_WORDS, nso = nbo + f.frameSize;
+            if (nso > STACK_LIMIT) { fault = 'stack overflow'; break loop; }
+            frames.push(fi, pc - 2, bo, so, stmt);
+            if (s.length < nso && !m.grow(s, nso)) { fault = 'stack overflow (out of memory)'; break loop; }
+            for (let i = nbo; i < nso; i++) s[i] = 0;
+            fi = n; code = f.code; fast = f.fast ?? code; pc = 0;
+            stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
+            bo = nbo; so = nso; stmt = -1;
+            break;
+          }
         }
         const t = syscallTrap(site, args, m, r);
         if (t instanceof Fault) { stack.push(0); sig = t.signal; fault = t.message; break loop; }
