@@ -51,7 +51,7 @@ const SYSCALLS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
     return entry(__x64_sys_clone, { args: c });
   }],
   ['clone3', (_k, _t, a) => entry(__x64_sys_clone3, clone3Locals(num(a[0]), num(a[1]), a[2] ?? 0, a[3] ?? 0))],
-  ['execve', (k, t, a) => entry(__x64_sys_execve, execLocals(k.user.readString(t, a[0] ?? ''), readArgv(k, t, a[1])))],
+  ['execve', (k, t, a) => entry(__x64_sys_execve, execLocals(k.user.readString(t, a[0] ?? ''), readArgv(k, t, a[1]), readArgv(k, t, a[2])))],
   ['exit', (_k, _t, a) => entry(__x64_sys_exit, { code: num(a[0]) })],
   ['exit_group', (_k, _t, a) => entry(__x64_sys_exit_group, { code: num(a[0]) })],
   ['wait4', (_k, _t, a) => entry(__x64_sys_wait4, wait4Locals(num(a[0]), num(a[1]), num(a[2])))],

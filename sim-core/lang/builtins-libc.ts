@@ -10,9 +10,12 @@ function lib(name: string, returns: string, params: string[], header: string, do
     minArgs: fixed, maxArgs: params.includes('...') ? -1 : fixed, convention: conv,
   };
   if (path) info.kernelPath = path;
+  if (name.startsWith('exec')) info.returnsOnlyOnError = true;
   return info;
 }
 
+const EXEC_PATH = ['__x64_sys_execve', 'do_execveat_common', 'bprm_execve', 'exec_binprm',
+  'search_binary_handler', 'load_elf_binary', 'begin_new_exec'];
 const WRITE_PATH = ['__x64_sys_write', 'ksys_write', 'vfs_write'];
 
 export const LIBRARY_CALLS: CallInfo[] = [
@@ -50,6 +53,8 @@ export const LIBRARY_CALLS: CallInfo[] = [
   lib('memcpy', 'void *', ['void *dest', 'const void *src', 'size_t n'], '<string.h>', 'Copies n bytes from src to dest (the ranges must not overlap; use memmove when they may). Returns dest.'),
   lib('memmove', 'void *', ['void *dest', 'const void *src', 'size_t n'], '<string.h>', 'Copies n bytes, correct even when the ranges overlap. Returns dest.'),
   lib('memcmp', 'int', ['const void *s1', 'const void *s2', 'size_t n'], '<string.h>', 'Compares n bytes as unsigned char: negative, 0 or positive.'),
+  lib('execle', 'int', ['const char *pathname', 'const char *arg', '...'], '<unistd.h>',
+    'execl whose list of arguments, after its NULL, is followed by envp: the new program\'s environment (the other exec functions pass the caller\'s own). Returns only on failure.', 'syscall', EXEC_PATH),
   // <stdlib.h>.
   lib('strtol', 'long', ['const char *nptr', 'char **endptr', 'int base'], '<stdlib.h>',
     'Reads a long in base 2..36 (0: a 0x prefix means 16, a leading 0 means 8, else 10) after white space and a sign; *endptr gets where reading stopped (nptr itself when there was no digit). Out of range: LONG_MAX or LONG_MIN and errno ERANGE; a bad base: 0 and EINVAL.'),

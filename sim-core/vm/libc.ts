@@ -266,17 +266,17 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       if (seg < 0) { regs.errno = ENOMEM; return new Done(-1); }
       const block = seg * SEGMENT_SPAN;
       list.forEach((v, i) => mem.store(block + i, typeof v === 'string' ? v : strArg(mem, v)));
-      const envp = site.name === 'execle' && end >= 0 ? num(a[end + 1]) : 0;
+      const envp = site.name === 'execle' && end >= 0 ? num(a[end + 1]) : environ(mem);
       const path = strArg(mem, a[0]);
       if (site.name === 'execlp') return startLibc('execlp', siteIndex(regs, site), line, [path, block, envp], mem, regs) ?? sysTrap(line, 'execve', [path, block, envp]);
       return sysTrap(line, 'execve', [path, block, envp]);
     }
     case 'execvp': {
       const path = strArg(mem, a[0]);
-      return startLibc('execvp', siteIndex(regs, site), line, [path, num(a[1]), 0], mem, regs) ?? sysTrap(line, 'execve', [path, num(a[1]), 0]);
+      return startLibc('execvp', siteIndex(regs, site), line, [path, num(a[1]), environ(mem)], mem, regs) ?? sysTrap(line, 'execve', [path, num(a[1]), environ(mem)]);
     }
     case 'execv': case 'execve':
-      return sysTrap(line, 'execve', [strArg(mem, a[0]), num(a[1]), site.name === 'execve' ? num(a[2]) : 0]);
+      return sysTrap(line, 'execve', [strArg(mem, a[0]), num(a[1]), site.name === 'execve' ? num(a[2]) : environ(mem)]);
     // clone(fn, stack, flags, arg): the system call takes flags and stack (parent_tid, child_tid
     // and tls are not passed); the wrapper's child side calls fn(arg), carried here after them.
     case 'clone': return sysTrap(line, 'clone', [num(a[2]), a[1] ?? 0, 0, 0, 0, a[0] ?? 0, a[3] ?? 0]);
@@ -320,6 +320,20 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
   }
 }
 
+
+/**
+ * The envp the exec functions without one pass: glibc's __environ, the process's environment (its
+ * strings in a block of pointers ended by NULL, as execl builds its argv); 0 (none) when empty.
+ */
+function environ(mem: VmMemory): Value {
+  const env = mem.libc.env;
+  if (env.length === 0) return 0;
+  const seg = mem.newBlock(env.length + 1);
+  if (seg < 0) return 0;
+  const block = seg * SEGMENT_SPAN;
+  env.forEach((e, i) => mem.store(block + i, e));
+  return block;
+}
 
 /** The index of a call site in its image (for a function that spans several system calls). */
 function siteIndex(regs: VmRegs, site: CallSite): number {
