@@ -314,6 +314,9 @@ const LIMITS: ConstantInfo[] = [
     ['UINT64_MAX', 2n ** 64n - 1n, 'Largest uint64_t.'],
     ['SIZE_MAX', 2n ** 64n - 1n, 'Largest size_t.'],
   ]),
+  ...group('limits', 'user', '<stdlib.h>', [
+    ['RAND_MAX', 2147483647, 'The largest number rand returns (glibc: INT_MAX).'],
+  ]),
 ];
 
 export const CONSTANTS: ConstantInfo[] = [
