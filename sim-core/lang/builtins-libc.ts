@@ -55,6 +55,11 @@ export const LIBRARY_CALLS: CallInfo[] = [
   lib('memcmp', 'int', ['const void *s1', 'const void *s2', 'size_t n'], '<string.h>', 'Compares n bytes as unsigned char: negative, 0 or positive.'),
   lib('execle', 'int', ['const char *pathname', 'const char *arg', '...'], '<unistd.h>',
     'execl whose list of arguments, after its NULL, is followed by envp: the new program\'s environment (the other exec functions pass the caller\'s own). Returns only on failure.', 'syscall', EXEC_PATH),
+  // Clocks (virtual time: the simulated machine boots at the Epoch).
+  lib('time', 'time_t', ['time_t *tloc'], '<time.h>', 'Seconds since the Epoch, also stored in *tloc unless it is NULL. The simulated machine\'s clock is virtual time and starts at 0 at boot.', 'syscall', ['__x64_sys_time']),
+  lib('clock_gettime', 'int', ['clockid_t clockid', 'struct timespec *tp'], '<time.h>',
+    'Reads a clock into *tp: CLOCK_REALTIME and CLOCK_MONOTONIC give the virtual time since boot, CLOCK_PROCESS_CPUTIME_ID and CLOCK_THREAD_CPUTIME_ID the CPU time used. glibc reads it in the vDSO without a system call; EINVAL for an unknown clock.', 'syscall', ['__x64_sys_clock_gettime']),
+  lib('gettimeofday', 'int', ['struct timeval *tv', 'void *tz'], '<sys/time.h>', 'The time in seconds and microseconds (CLOCK_REALTIME); tz is obsolete and should be NULL.', 'syscall', ['__x64_sys_gettimeofday']),
   // <stdlib.h>.
   lib('strtol', 'long', ['const char *nptr', 'char **endptr', 'int base'], '<stdlib.h>',
     'Reads a long in base 2..36 (0: a 0x prefix means 16, a leading 0 means 8, else 10) after white space and a sign; *endptr gets where reading stopped (nptr itself when there was no digit). Out of range: LONG_MAX or LONG_MIN and errno ERANGE; a bad base: 0 and EINVAL.'),
