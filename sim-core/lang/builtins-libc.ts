@@ -72,6 +72,8 @@ export const LIBRARY_CALLS: CallInfo[] = [
   lib('calloc', 'void *', ['size_t nmemb', 'size_t size'], '<stdlib.h>', 'Allocates nmemb * size bytes set to zero; NULL with ENOMEM when the product overflows or memory is short.'),
   lib('realloc', 'void *', ['void *ptr', 'size_t size'], '<stdlib.h>',
     'Resizes a malloc\'d block, keeping its contents up to the smaller size; the block may move, so use the pointer returned. realloc(NULL, n) is malloc(n); realloc(p, 0) frees p and returns NULL. On failure NULL, and p is still valid.'),
+  lib('qsort', 'void', ['void *base', 'size_t nmemb', 'size_t size', 'int (*compar)(const void *, const void *)'], '<stdlib.h>',
+    'Sorts nmemb elements of size bytes at base in place, calling compar(a, b) to order two of them (negative: a first, 0: equal, positive: b first). glibc sorts by merging (equal elements keep their order); the comparison function runs as ordinary program code, so it can be stepped into.', 'none'),
   lib('rand', 'int', [], '<stdlib.h>',
     'The next pseudo-random number, 0..RAND_MAX (2147483647), from glibc\'s additive feedback generator: the same sequence as on Linux for the same seed. Without srand the seed is 1. The state is per process: a fork\'s child goes on with the same numbers as its parent.'),
   lib('srand', 'void', ['unsigned int seed'], '<stdlib.h>', 'Seeds rand: the table is filled from seed by a multiplicative generator (16807) and 310 numbers are drawn and thrown away, as glibc does.', 'none'),

@@ -85,7 +85,7 @@ export class CallCompiler extends ExprCompiler {
     let scale: [number, number] | undefined;
     for (let i = 0; i < e.args.length; i++) {
       const t = this.expr(e.args[i]);
-      if (i === 0 && (name === 'memset' || name === 'memcpy' || name === 'memmove' || name === 'memcmp')) {
+      if (i === 0 && (name === 'memset' || name === 'memcpy' || name === 'memmove' || name === 'memcmp' || name === 'qsort')) {
         const el = pointee(decay(t)) ?? INT;
         scale = [Math.max(1, bytesOf(el)), cellsOf(el)];
       }
