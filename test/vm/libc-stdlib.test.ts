@@ -105,3 +105,24 @@ describe('vm: libc stdlib', () => {
     assert.equal(r.out, 'caught: Interrupt\nKilled\ne1\nd2\nf\n');
   });
 });
+
+describe('vm: qsort', () => {
+  it('sorts with the program\'s comparison function, asking for pairs in glibc\'s merge order', () => {
+    const r = run(`int n = 0;\nint cmp(const void *a, const void *b) { int x = *(const int *)a, y = *(const int *)b; n++; printf("%d%d ", x, y); return x - y; }\nint main(void) { int v[4] = {4, 3, 2, 1}; qsort(v, 4, sizeof(int), cmp); printf("| %d %d %d %d %d\\n", v[0], v[1], v[2], v[3], n); return 0; }`);
+    // msort: [4 3] -> (4,3); [2 1] -> (2,1); merge [3 4] [1 2]: (3,1) (3,2).
+    assert.equal(r.out, '43 21 31 32 | 1 2 3 4 4\n');
+  });
+
+  it('keeps equal elements in order (stable), moves whole structs, and leaves 0 or 1 elements alone', () => {
+    const r = run(`struct p { int key; int tag; };\nint cmp(const void *a, const void *b) { return ((const struct p *)a)->key - ((const struct p *)b)->key; }\nint never(const void *a, const void *b) { printf("called "); return 0; }\nint main(void) { struct p v[5] = {{2, 0}, {1, 1}, {2, 2}, {1, 3}, {0, 4}}; int i; qsort(v, 5, sizeof(struct p), cmp); for (i = 0; i < 5; i++) printf("%d/%d ", v[i].key, v[i].tag); qsort(v, 1, sizeof(struct p), never); qsort(v, 0, sizeof(struct p), never); printf("\\n"); return 0; }`);
+    assert.equal(r.out, '0/4 1/1 1/3 2/0 2/2 \n');
+  });
+
+  it('a comparison function may make system calls; a bad function pointer faults', () => {
+    const r = run(`int cmp(const void *a, const void *b) { getpid(); return *(const int *)b - *(const int *)a; }\nint main(void) { int v[3] = {1, 3, 2}; qsort(v, 3, sizeof(int), cmp); printf("%d %d %d\\n", v[0], v[1], v[2]); return 0; }`);
+    assert.equal(r.out, '3 2 1\n');
+    assert.equal(r.calls.filter((c) => c === 'getpid').length, 3);
+    const bad = runToExit(start(`${HEAD}int main(void) { int v[2] = {2, 1}; int (*f)(const void *, const void *) = 0; qsort(v, 2, sizeof(int), f); return 0; }`));
+    assert.equal(bad.trap.kind, 'fault');
+  });
+});
