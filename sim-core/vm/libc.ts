@@ -13,6 +13,7 @@ import { Done, SIG_SETSIZE, startLibc } from './libc-calls';
 import { CONSTANTS } from '../lang/builtins-constants';
 import { cellCost, FREE_COST, MALLOC_COST } from './cost';
 import { cstrcmp, cstring, cstrlen } from './cstring';
+import { strerror } from './strerror';
 
 import { Fault } from './libc-fault';
 import { stringCall } from './libc-string';
@@ -24,22 +25,7 @@ export { Done, Fault };
 const SYSCALL_BY_NUMBER: ReadonlyMap<number, string> = new Map(CONSTANTS.filter((c) => c.group === 'syscall-nr' && typeof c.value === 'number')
   .map((c) => [c.value as number, c.name.slice(4)]));
 
-/** glibc's strerror texts for the errno values the catalog knows. */
-const STRERROR: readonly string[] = [
-  'Success', 'Operation not permitted', 'No such file or directory', 'No such process', 'Interrupted system call',
-  'Input/output error', 'No such device or address', 'Argument list too long', 'Exec format error', 'Bad file descriptor',
-  'No child processes', 'Resource temporarily unavailable', 'Cannot allocate memory', 'Permission denied', 'Bad address',
-  'Block device required', 'Device or resource busy', 'File exists', 'Invalid cross-device link', 'No such device',
-  'Not a directory', 'Is a directory', 'Invalid argument', 'Too many open files in system', 'Too many open files',
-  'Inappropriate ioctl for device', 'Text file busy', 'File too large', 'No space left on device', 'Illegal seek',
-  'Read-only file system', 'Too many links', 'Broken pipe', 'Numerical argument out of domain',
-  'Numerical result out of range', 'Resource deadlock avoided', 'File name too long', 'No locks available',
-  'Function not implemented',
-];
-
-export function strerror(n: number): string {
-  return STRERROR[n] ?? `Unknown error ${n}`;
-}
+export { strerror };
 
 
 const EINVAL = 22, ENOMEM = 12, EFAULT = 14, EOVERFLOW = 75;

@@ -126,3 +126,10 @@ describe('vm: qsort', () => {
     assert.equal(bad.trap.kind, 'fault');
   });
 });
+
+describe('vm: perror and strerror', () => {
+  it('word errno values as glibc does, past the process-management ones too', () => {
+    const r = run('int main(void) { errno = ENOENT; perror("open"); errno = 75; perror(NULL); printf("%s|%s|%s|%s\\n", strerror(110), strerror(41), strerror(134), strerror(-3)); return 0; }');
+    assert.equal(r.out, 'open: No such file or directory\nValue too large for defined data type\nConnection timed out|Unknown error 41|Unknown error 134|Unknown error -3\n');
+  });
+});
