@@ -90,13 +90,13 @@ export function stdlibCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRe
     }
     case 'realloc': {
       // NULL: malloc. Size 0: free, NULL. Else a new block with the old contents (up to the new size).
-      const p = num(a[0]), size = num(a[1]);
+      const p = num(a[0]), size = typeof a[1] === 'bigint' || num(a[1]) < 0 ? Infinity : num(a[1]);
       const seg = p / SEGMENT_SPAN;
       const old = p !== 0 && Number.isInteger(seg) && !mem.growable[seg] ? mem.segs[seg] : null;
       if (p !== 0 && !old) return new Fault('SIGSEGV', 'realloc(): invalid pointer (not a block from malloc)');
       if (p !== 0 && size === 0) { mem.freeBlock(p); regs.owed += FREE_COST; return 0; }
       regs.owed += MALLOC_COST;
-      if (size < 0 || size > 1 << 24) { regs.errno = ENOMEM; return 0; }
+      if (size > 1 << 24) { regs.errno = ENOMEM; return 0; }
       const ns = mem.newBlock(Math.max(1, size));
       if (ns < 0) { regs.errno = ENOMEM; return 0; }
       const np = ns * SEGMENT_SPAN;

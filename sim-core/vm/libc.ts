@@ -80,6 +80,13 @@ function num(v: Value | undefined): number {
   return typeof v === 'number' ? v : 0;
 }
 
+/** A size_t argument as a number of bytes: Infinity past what a number holds exactly or below 0. */
+export function bytes(v: Value | undefined): number {
+  if (typeof v === 'bigint') return Infinity;
+  const n = num(v);
+  return n < 0 ? Infinity : n;
+}
+
 function sigbit(signo: number): number {
   return 2 ** (signo - 1);
 }
@@ -151,9 +158,11 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
       return s ?? 0;
     }
     case 'malloc': case 'kmalloc': case 'kzalloc': case 'calloc': {
-      const cells = site.name === 'calloc' ? num(s) * num(a[1]) : num(s);
+      // A size_t past 2^53 (a bigint) or negative (a huge size_t) is more than any block; so is a
+      // calloc product that overflows size_t.
+      const cells = site.name === 'calloc' ? bytes(s) * bytes(a[1]) : bytes(s);
       regs.owed += MALLOC_COST;
-      if (cells > MAX_BLOCK || cells < 0) { regs.errno = ENOMEM; return 0; }
+      if (!(cells <= MAX_BLOCK)) { regs.errno = ENOMEM; return 0; }
       const seg = mem.newBlock(Math.max(1, cells));
       if (seg < 0) { regs.errno = ENOMEM; return 0; }
       // calloc and kzalloc clear the block (malloc's is zero here too, but real malloc does not pay for it).
