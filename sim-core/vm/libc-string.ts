@@ -19,6 +19,13 @@ function num(v: Value | undefined): number {
   return typeof v === 'number' ? v : 0;
 }
 
+/** A size_t count: a value past 2^53 (a bigint) or below 0 (a huge size_t) is more than any buffer. */
+function count(v: Value | undefined): number {
+  if (typeof v === 'bigint') return Infinity;
+  const n = num(v);
+  return n < 0 ? Infinity : n;
+}
+
 /** A pointer k characters on: an address, or the rest of a string literal. */
 export function ptrAdd(v: Value | undefined, k: number): Value {
   if (typeof v === 'string') return v.slice(k);
@@ -87,7 +94,8 @@ export function stringCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRe
     }
     case 'strncpy': {
       // At most n characters; a shorter source is padded with NULs up to n, a longer one is not terminated.
-      const n = num(a[2]);
+      // A count past any buffer pads until the write faults (at most MAX_STRING characters are tried).
+      const n = Math.min(count(a[2]), MAX_STRING);
       const src = str(mem, a[1], fn);
       if (src instanceof Fault) return src;
       const t = src.slice(0, n);
@@ -99,7 +107,7 @@ export function stringCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRe
       const d = str(mem, a[0], fn), src = str(mem, a[1], fn);
       if (d instanceof Fault) return d;
       if (src instanceof Fault) return src;
-      const t = src.slice(0, Math.max(0, num(a[2])));
+      const t = src.slice(0, count(a[2]));
       regs.owed += cellCost(d.length + 2 * t.length + 1);
       return put(mem, ptrAdd(a[0], d.length), t, true, fn) ?? a[0] ?? 0;
     }
@@ -133,7 +141,7 @@ export function stringCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRe
     case 'strdup': case 'strndup': {
       const s = str(mem, a[0], fn);
       if (s instanceof Fault) return s;
-      const t = fn === 'strndup' ? s.slice(0, Math.max(0, num(a[1]))) : s;
+      const t = fn === 'strndup' ? s.slice(0, count(a[1])) : s;
       regs.owed += cellCost(2 * t.length + 1);
       return dup(mem, regs, t);
     }
@@ -160,8 +168,9 @@ export function stringCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRe
       return ptrAdd(start, i);
     }
     case 'memcpy': case 'memmove': {
-      const n = cellsFor(site, num(a[2]));
+      const n = cellsFor(site, count(a[2]));
       if (n <= 0) return a[0] ?? 0;
+      if (n > MAX_STRING) return new Fault('SIGSEGV', `${fn}: a count of ${String(a[2])} bytes runs past the end of the buffer`);
       if (typeof a[0] === 'string') return new Fault('SIGSEGV', `${fn}: write to a string literal (read-only memory)`);
       const src: Value[] | null = typeof a[1] === 'string'
         ? Array.from({ length: n }, (_, i) => (i < (a[1] as string).length ? ((a[1] as string).charCodeAt(i) << 24) >> 24 : 0))
@@ -173,10 +182,11 @@ export function stringCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRe
       return a[0] ?? 0;
     }
     case 'memcmp': {
-      const nb = num(a[2]);
+      const nb = count(a[2]);
       const [bytes, cells] = site.scale ?? [1, 1];
       const n = cellsFor(site, nb);
       if (n <= 0) return 0;
+      if (n > MAX_STRING) return new Fault('SIGSEGV', `memcmp: a count of ${String(a[2])} bytes runs past the end of the buffers`);
       const read = (v: Value | undefined): Value[] | null => typeof v === 'string'
         ? Array.from({ length: n }, (_, i) => (i < v.length ? v.charCodeAt(i) : 0)) : mem.cells(num(v), n);
       const x = read(a[0]), y = read(a[1]);
@@ -198,7 +208,7 @@ export function stringCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRe
       const sized = fn === 'snprintf';
       const f = str(mem, a[sized ? 2 : 1], fn);
       if (f instanceof Fault) return f;
-      const size = sized ? num(a[1]) : Infinity;
+      const size = sized ? count(a[1]) : Infinity;
       const limit = sized ? Math.max(0, Math.min(size - 1, MAX_STRING)) : MAX_STRING;
       const r = formatCounted(f, a.slice(sized ? 3 : 2), (v) => cstring(mem, v, MAX_STRING), limit);
       regs.owed += cellCost(r.length);

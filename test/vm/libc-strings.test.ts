@@ -89,3 +89,12 @@ describe('vm: libc strings', () => {
     assert.ok(slices >= (2 * n) / CELLS_PER_INSTRUCTION / 1000, `slices: ${slices}`);
   });
 });
+
+describe('vm: libc strings with size_t counts past any buffer', () => {
+  it('strncat and strndup take all of the string; snprintf with a huge size writes it all; memcpy faults', () => {
+    assert.equal(out('size_t all = -1; char b[16] = "ab"; strncat(b, "cd", all); char *d = strndup("xyz", all); char c[16]; int n = snprintf(c, all, "%s-%d", d, 7); printf("%s %s %d %s\\n", b, d, n, c);'),
+      'abcd xyz 5 xyz-7\n');
+    const r = runToExit(start(`${HEAD}int main(void) { size_t all = -1; char a[4] = "abc"; char b[4]; memcpy(b, a, all); return 0; }`));
+    assert.equal(r.trap.kind === 'fault' && r.trap.signal, 'SIGSEGV');
+  });
+});
