@@ -15,14 +15,16 @@ import { mm_free_memory } from './exit';
 interface ExecL {
   filename: string;
   argv: Value[];
+  /** The environment strings (envp), copied like argv. */
+  envp: Value[];
   image: ProgramImage | null;
   mm: mm_struct | null;
   retval: number;
   old_pid: number;
 }
 
-export function execLocals(filename: string, argv: Value[]): ExecL {
-  return { filename, argv, image: null, mm: null, retval: 0, old_pid: 0 };
+export function execLocals(filename: string, argv: Value[], envp: Value[] = []): ExecL {
+  return { filename, argv, envp, image: null, mm: null, retval: 0, old_pid: 0 };
 }
 
 export const __x64_sys_execve = kfunc<ExecL>('__x64_sys_execve', 'fs/exec.c', `
@@ -36,7 +38,7 @@ SYSCALL_DEFINE3(execve,
 				  argv, envp, 0);                       @call @ret
 }
 `, {
-  call: (k, t, f) => k.call(t, do_execveat_common, execLocals(f.locals.filename, f.locals.argv)),
+  call: (k, t, f) => k.call(t, do_execveat_common, execLocals(f.locals.filename, f.locals.argv, f.locals.envp)),
   ret: (k, t, f) => {
     // On success there is nothing to return to: the old program is gone.
     if (f.ret === 0) { k.popFrame(t); t.restart = null; t.syscall_nr = null; return; }
@@ -81,7 +83,7 @@ out_ret:
 `, {
   nproc: (_k, t) => { t.flags &= ~C.PF_NPROC_EXCEEDED; },
   alloc: (k, _t, f) => {
-    const image = k.user.loadImage(f.locals.filename, f.locals.argv);
+    const image = k.user.loadImage(f.locals.filename, f.locals.argv, f.locals.envp);
     if (!image) { f.locals.retval = -C.ENOENT; k.jump(f, 'ret'); return; }
     f.locals.image = image;
     f.locals.mm = newMm(kbasename(f.locals.filename), image.memory);

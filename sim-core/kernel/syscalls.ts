@@ -22,6 +22,7 @@ import { entry, type SyscallEntry } from './callentry';
 import { __x64_sys_rt_sigpending, __x64_sys_rt_sigsuspend, __x64_sys_rt_sigtimedwait, __x64_sys_tkill, sigpendingLocals, sigtimedwaitLocals } from './sigwait';
 import { __x64_sys_alarm, __x64_sys_getitimer, __x64_sys_setitimer, setitimerLocals } from './itimer';
 import { kernelCallEntry } from './kcalls';
+import { clock_gettime, gettimeofday, time } from './time';
 
 export type { SyscallEntry };
 
@@ -51,7 +52,7 @@ const SYSCALLS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
     return entry(__x64_sys_clone, { args: c });
   }],
   ['clone3', (_k, _t, a) => entry(__x64_sys_clone3, clone3Locals(num(a[0]), num(a[1]), a[2] ?? 0, a[3] ?? 0))],
-  ['execve', (k, t, a) => entry(__x64_sys_execve, execLocals(k.user.readString(t, a[0] ?? ''), readArgv(k, t, a[1])))],
+  ['execve', (k, t, a) => entry(__x64_sys_execve, execLocals(k.user.readString(t, a[0] ?? ''), readArgv(k, t, a[1]), readArgv(k, t, a[2])))],
   ['exit', (_k, _t, a) => entry(__x64_sys_exit, { code: num(a[0]) })],
   ['exit_group', (_k, _t, a) => entry(__x64_sys_exit_group, { code: num(a[0]) })],
   ['wait4', (_k, _t, a) => entry(__x64_sys_wait4, wait4Locals(num(a[0]), num(a[1]), num(a[2])))],
@@ -87,6 +88,9 @@ const SYSCALLS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['gettid', (_k, t) => t.pid],
   ['getppid', (_k, t) => (t.group_leader.real_parent ? t.group_leader.real_parent.tgid : 0)],
   ['getuid', (_k, t) => t.cred.uid],
+  ['clock_gettime', (k, t, a) => clock_gettime(k, t, num(a[0]), num(a[1]))],
+  ['gettimeofday', (k, t, a) => gettimeofday(k, t, num(a[0]))],
+  ['time', (k, t, a) => time(k, t, num(a[0]))],
   ['geteuid', (_k, t) => t.cred.euid],
 ]);
 

@@ -27,8 +27,8 @@ export interface UserPort {
   functionName?(v: Value): string | null;
   /** copy_thread: the child's registers are a copy of the parent's, its pending call returns 0. */
   copyRegs(parent: task_struct, child: task_struct): UserRegs | null;
-  /** Loads the program registered at `path`; null when there is none (ENOENT). */
-  loadImage(path: string, argv: Value[]): ProgramImage | null;
+  /** Loads the program registered at `path` with argv and the environment envp; null when there is none (ENOENT). */
+  loadImage(path: string, argv: Value[], envp?: Value[]): ProgramImage | null;
   /**
    * Registers to start `fn(arg)` on a new stack of `memory` (a thread, a clone()d function, a
    * kthread); `tls` is the thread pointer CLONE_SETTLS gives it (0: none).

@@ -316,6 +316,18 @@ const LIMITS: ConstantInfo[] = [
     ['UINT64_MAX', 2n ** 64n - 1n, 'Largest uint64_t.'],
     ['SIZE_MAX', 2n ** 64n - 1n, 'Largest size_t.'],
   ]),
+  ...group('clock', 'user', '<time.h>', [
+    ['CLOCK_REALTIME', 0, 'The wall clock (virtual time; the simulated machine boots at the Epoch).'],
+    ['CLOCK_MONOTONIC', 1, 'Time since boot that never jumps back.'],
+    ['CLOCK_PROCESS_CPUTIME_ID', 2, 'CPU time used by all threads of the process.'],
+    ['CLOCK_THREAD_CPUTIME_ID', 3, 'CPU time used by the calling thread.'],
+    ['CLOCK_MONOTONIC_RAW', 4, 'CLOCK_MONOTONIC without NTP adjustment.'],
+    ['CLOCK_REALTIME_COARSE', 5, 'A cheaper, coarser CLOCK_REALTIME.'], ['CLOCK_MONOTONIC_COARSE', 6, 'A cheaper, coarser CLOCK_MONOTONIC.'],
+    ['CLOCK_BOOTTIME', 7, 'CLOCK_MONOTONIC including time suspended.'],
+  ]),
+  ...group('limits', 'user', '<stdlib.h>', [
+    ['RAND_MAX', 2147483647, 'The largest number rand returns (glibc: INT_MAX).'],
+  ]),
 ];
 
 /** <pthread.h> and <semaphore.h>: mutex types, detach states, the static initializers, limits. */

@@ -2,6 +2,7 @@
 // calls, the wait-status macros and the few library helpers the lectures' programs use. A call's
 // path starts at the x86-64 system call glibc makes for it (sim-core/vm/libc.ts, libc-calls.ts).
 import type { CallInfo, Convention } from './builtins-types';
+import { LIBRARY_CALLS } from './builtins-libc';
 
 interface Opts {
   min?: number;
@@ -124,7 +125,7 @@ export const USER_CALLS: CallInfo[] = [
   u('execv', 'int', ['const char *pathname', 'char *const argv[]'], '<unistd.h>',
     'execve with the current environment. Returns only on failure.', { onlyOnError: true, path: EXEC_PATH }),
   u('execvp', 'int', ['const char *file', 'char *const argv[]'], '<unistd.h>',
-    'execv that looks file up in PATH when it has no slash: the C library calls execve on each entry in turn (glibc\'s default /bin:/usr/bin, as scenarios have no environment), going on after ENOENT or EACCES; it fails with EACCES if any entry gave EACCES, else with the last error. Returns only on failure.', { onlyOnError: true, path: EXEC_PATH }),
+    'execv that looks file up in PATH when it has no slash: the C library calls execve on each entry in turn (always glibc\'s default path /bin:/usr/bin here, whatever PATH the environment holds), going on after ENOENT or EACCES; it fails with EACCES if any entry gave EACCES, else with the last error. Returns only on failure.', { onlyOnError: true, path: EXEC_PATH }),
   u('execl', 'int', ['const char *pathname', 'const char *arg', '...'], '<unistd.h>',
     'execve with the arguments listed one by one and ended by NULL. Returns only on failure.', { onlyOnError: true, path: EXEC_PATH }),
   u('execlp', 'int', ['const char *file', 'const char *arg', '...'], '<unistd.h>',
@@ -280,4 +281,5 @@ export const USER_CALLS: CallInfo[] = [
   u('abs', 'int', ['int j'], '<stdlib.h>', 'Absolute value.', { conv: 'direct', side: 'both' }),
   u('malloc', 'void *', ['size_t size'], '<stdlib.h>', 'Allocates size bytes (for example a stack for clone); NULL on failure.', { conv: 'direct' }),
   u('free', 'void', ['void *ptr'], '<stdlib.h>', 'Releases memory from malloc.'),
+  ...LIBRARY_CALLS,
 ];

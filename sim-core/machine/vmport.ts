@@ -62,12 +62,13 @@ export class VmPort implements UserPort {
     return r;
   }
 
-  loadImage(path: string, argv: Value[]): ProgramImage | null {
+  loadImage(path: string, argv: Value[], envp: Value[] = []): ProgramImage | null {
     const args = argv.map((a) => (typeof a === 'string' ? a : String(a)));
+    const env = envp.map((a) => (typeof a === 'string' ? a : String(a)));
     const comm = path.slice(path.lastIndexOf('/') + 1).slice(0, 15);
     const fn = programFunction(this.image, path);
     if (fn !== undefined) {
-      const e = execEntry(this.image, fn, args.length ? args : [path]);
+      const e = execEntry(this.image, fn, args.length ? args : [path], env);
       return e ? { memory: e.memory, regs: e.regs, comm } : null;
     }
     const b = loadBuiltinProgram(path, args.length ? args : [path]);

@@ -14,6 +14,11 @@ export const PURE_CALLS: ReadonlySet<string> = new Set([
   'sigemptyset', 'sigfillset', 'sigaddset', 'sigdelset', 'sigismember',
   'memset', 'malloc', 'calloc', 'free', 'kmalloc', 'kzalloc', 'kfree', 'fflush',
   'IS_ERR', 'PTR_ERR', 'ERR_PTR', 'msecs_to_jiffies',
+  // <string.h>, sprintf and <stdlib.h> (libc-string.ts, libc-stdlib.ts).
+  'strcpy', 'strncpy', 'strcat', 'strncat', 'strchr', 'strrchr', 'strstr', 'strspn', 'strcspn', 'strdup', 'strndup',
+  'strtok', 'memcpy', 'memmove', 'memcmp', 'sprintf', 'snprintf',
+  'strtol', 'strtoul', 'strtoll', 'strtoull', 'atoll', 'realloc', 'rand', 'srand', 'getenv', 'setenv', 'unsetenv',
+  'atexit', 'strsignal',
 ]);
 
 /** Calls the catalog does not list but real programs use; how their result comes back. */
@@ -102,7 +107,7 @@ export class CallCompiler extends ExprCompiler {
     let scale: [number, number] | undefined;
     for (let i = 0; i < e.args.length; i++) {
       const t = this.expr(e.args[i]);
-      if (i === 0 && name === 'memset') {
+      if (i === 0 && (name === 'memset' || name === 'memcpy' || name === 'memmove' || name === 'memcmp' || name === 'qsort')) {
         const el = pointee(decay(t)) ?? INT;
         scale = [Math.max(1, bytesOf(el)), cellsOf(el)];
       }
@@ -113,7 +118,7 @@ export class CallCompiler extends ExprCompiler {
     if (name === 'current' || name === 'get_current' || name === 'kthread_run' || name === 'kthread_create' || name === 'find_task_by_vpid') {
       return { k: 'ptr', to: this.m.types.struct('task_struct') };
     }
-    if (name === 'malloc' || name === 'calloc' || name === 'kmalloc' || name === 'kzalloc') return VOID_PTR;
+    if (name === 'malloc' || name === 'calloc' || name === 'realloc' || name === 'kmalloc' || name === 'kzalloc') return VOID_PTR;
     return returnType(name, info?.returns);
   }
 }

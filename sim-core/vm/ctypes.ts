@@ -55,6 +55,8 @@ const TYPEDEFS: Readonly<Record<string, CType>> = {
   rlim_t: int(8, false, 'rlim_t'), off_t: int(8, false, 'off_t'), mode_t: int(4, true, 'mode_t'),
   // One cell holding the signal bitmask (bit signo-1), as the kernel's sigset_t word does.
   sigset_t: int(8, true, 'sigset_t'),
+  // glibc: typedef int sig_atomic_t (an int is read and written in one instruction); clockid_t is int.
+  sig_atomic_t: int(4, false, 'sig_atomic_t'), clockid_t: int(4, false, 'clockid_t'),
   sighandler_t: { k: 'ptr', to: VOID },
   u8: int(1, true, 'u8'), u16: int(2, true, 'u16'), u32: int(4, true, 'u32'), u64: int(8, true, 'u64'),
   s8: int(1, false, 's8'), s16: int(2, false, 's16'), s32: int(4, false, 's32'), s64: int(8, false, 's64'),

@@ -47,12 +47,14 @@ export interface ExecImage {
 }
 
 /**
- * What execve builds: a new memory, a main stack holding the argv strings (one cell each, then
- * NULL), and registers entering `fnName(argc, argv)` (or fewer parameters if it takes fewer).
+ * What execve builds: a new memory (its environment from envp), a main stack holding the argv
+ * strings (one cell each, then NULL), and registers entering `fnName(argc, argv)` (or fewer parameters if it takes fewer).
  */
-export function execEntry(image: Image, fnName: string, argv: readonly string[]): ExecImage | null {
+export function execEntry(image: Image, fnName: string, argv: readonly string[], envp: readonly string[] = []): ExecImage | null {
   if (!image.fnIndex.has(fnName)) return null;
   const memory = createMemory(image);
+  // The C library's environ starts as the strings execve was given.
+  memory.libc.env = envp.slice();
   const seg = memory.newStack();
   const cells = memory.segs[seg] as Value[];
   for (const a of argv) cells.push(a);

@@ -14,34 +14,20 @@ import { startSync, SyncDone, SyncFault } from './libc-sync';
 import { CONSTANTS } from '../lang/builtins-constants';
 import { cellCost, FREE_COST, MALLOC_COST } from './cost';
 import { cstrcmp, cstring, cstrlen } from './cstring';
+import { strerror } from './strerror';
 
-export { Done };
+import { Fault } from './libc-fault';
+import { stringCall } from './libc-string';
+import { stdlibCall, strsignal } from './libc-stdlib';
+
+export { Done, Fault };
 
 /** The kernel names of the x86-64 system call numbers <sys/syscall.h> defines (SYS_exit -> exit). */
 const SYSCALL_BY_NUMBER: ReadonlyMap<number, string> = new Map(CONSTANTS.filter((c) => c.group === 'syscall-nr' && typeof c.value === 'number')
   .map((c) => [c.value as number, c.name.slice(4)]));
 
-/** glibc's strerror texts for the errno values the catalog knows. */
-const STRERROR: readonly string[] = [
-  'Success', 'Operation not permitted', 'No such file or directory', 'No such process', 'Interrupted system call',
-  'Input/output error', 'No such device or address', 'Argument list too long', 'Exec format error', 'Bad file descriptor',
-  'No child processes', 'Resource temporarily unavailable', 'Cannot allocate memory', 'Permission denied', 'Bad address',
-  'Block device required', 'Device or resource busy', 'File exists', 'Invalid cross-device link', 'No such device',
-  'Not a directory', 'Is a directory', 'Invalid argument', 'Too many open files in system', 'Too many open files',
-  'Inappropriate ioctl for device', 'Text file busy', 'File too large', 'No space left on device', 'Illegal seek',
-  'Read-only file system', 'Too many links', 'Broken pipe', 'Numerical argument out of domain',
-  'Numerical result out of range', 'Resource deadlock avoided', 'File name too long', 'No locks available',
-  'Function not implemented',
-];
+export { strerror };
 
-export function strerror(n: number): string {
-  return STRERROR[n] ?? `Unknown error ${n}`;
-}
-
-/** A fault raised by a library helper (a bad pointer); the VM turns it into a fault trap. */
-export class Fault {
-  constructor(readonly signal: 'SIGSEGV' | 'SIGFPE' | 'SIGILL', readonly message: string) {}
-}
 
 const EINVAL = 22, ENOMEM = 12, EFAULT = 14, EOVERFLOW = 75;
 /** The largest block malloc maps: the machine's whole memory (the budget refuses it first when it is in use). */
@@ -93,6 +79,13 @@ export function readArgv(mem: VmMemory, v: Value | undefined): string[] {
 
 function num(v: Value | undefined): number {
   return typeof v === 'number' ? v : 0;
+}
+
+/** A size_t argument as a number of bytes: Infinity past what a number holds exactly or below 0. */
+export function bytes(v: Value | undefined): number {
+  if (typeof v === 'bigint') return Infinity;
+  const n = num(v);
+  return n < 0 ? Infinity : n;
 }
 
 function sigbit(signo: number): number {
@@ -166,9 +159,11 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
       return s ?? 0;
     }
     case 'malloc': case 'kmalloc': case 'kzalloc': case 'calloc': {
-      const cells = site.name === 'calloc' ? num(s) * num(a[1]) : num(s);
+      // A size_t past 2^53 (a bigint) or negative (a huge size_t) is more than any block; so is a
+      // calloc product that overflows size_t.
+      const cells = site.name === 'calloc' ? bytes(s) * bytes(a[1]) : bytes(s);
       regs.owed += MALLOC_COST;
-      if (cells > MAX_BLOCK || cells < 0) { regs.errno = ENOMEM; return 0; }
+      if (!(cells <= MAX_BLOCK)) { regs.errno = ENOMEM; return 0; }
       const seg = mem.newBlock(Math.max(1, cells));
       if (seg < 0) { regs.errno = ENOMEM; return 0; }
       // calloc and kzalloc clear the block (malloc's is zero here too, but real malloc does not pay for it).
@@ -181,7 +176,7 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     case 'IS_ERR': return typeof s === 'number' && s < 0 && s >= -4095 ? 1 : 0;
     case 'PTR_ERR': case 'ERR_PTR': return typeof s === 'number' ? s : 0;
     case 'msecs_to_jiffies': return num(s);
-    default: return 0;
+    default: return stringCall(site, a, mem, regs) ?? stdlibCall(site, a, mem, regs) ?? 0;
   }
 }
 
@@ -231,6 +226,20 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
     }
     case 'puts': { const t = `${strArg(mem, a[0])}\n`; regs.pendingRet = t.length; regs.owed += cellCost(t.length); return sysTrap(line, 'write', [1, t]); }
     case 'putchar': { regs.pendingRet = num(a[0]) & 0xff; return sysTrap(line, 'write', [1, String.fromCharCode(num(a[0]) & 0xff)]); }
+    case 'psignal': {
+      // "s: text\n" on standard error, as perror but with the signal's text.
+      const s = readString(mem, a[1]);
+      const t = `${s ? `${s}: ` : ''}${strsignal(num(a[0]))}\n`;
+      regs.pendingRet = 0;
+      return sysTrap(line, 'write', [2, t]);
+    }
+    case 'fputs': {
+      const t = strArg(mem, a[0]);
+      regs.pendingRet = 1;
+      regs.owed += cellCost(t.length);
+      return sysTrap(line, 'write', [num(a[1]), t]);
+    }
+    case 'fputc': case 'putc': { regs.pendingRet = num(a[0]) & 0xff; return sysTrap(line, 'write', [num(a[1]), String.fromCharCode(num(a[0]) & 0xff)]); }
     case 'perror': {
       const s = readString(mem, a[0]);
       return sysTrap(line, 'write', [2, `${s ? `${s}: ` : ''}${strerror(regs.errno)}\n`]);
@@ -253,17 +262,17 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       if (seg < 0) { regs.errno = ENOMEM; return new Done(-1); }
       const block = seg * SEGMENT_SPAN;
       list.forEach((v, i) => mem.store(block + i, typeof v === 'string' ? v : strArg(mem, v)));
-      const envp = site.name === 'execle' && end >= 0 ? num(a[end + 1]) : 0;
+      const envp = site.name === 'execle' && end >= 0 ? num(a[end + 1]) : environ(mem);
       const path = strArg(mem, a[0]);
       if (site.name === 'execlp') return startLibc('execlp', siteIndex(regs, site), line, [path, block, envp], mem, regs) ?? sysTrap(line, 'execve', [path, block, envp]);
       return sysTrap(line, 'execve', [path, block, envp]);
     }
     case 'execvp': {
       const path = strArg(mem, a[0]);
-      return startLibc('execvp', siteIndex(regs, site), line, [path, num(a[1]), 0], mem, regs) ?? sysTrap(line, 'execve', [path, num(a[1]), 0]);
+      return startLibc('execvp', siteIndex(regs, site), line, [path, num(a[1]), environ(mem)], mem, regs) ?? sysTrap(line, 'execve', [path, num(a[1]), environ(mem)]);
     }
     case 'execv': case 'execve':
-      return sysTrap(line, 'execve', [strArg(mem, a[0]), num(a[1]), site.name === 'execve' ? num(a[2]) : 0]);
+      return sysTrap(line, 'execve', [strArg(mem, a[0]), num(a[1]), site.name === 'execve' ? num(a[2]) : environ(mem)]);
     // clone(fn, stack, flags, arg): the system call takes flags and stack (parent_tid, child_tid
     // and tls are not passed); the wrapper's child side calls fn(arg), carried here after them.
     case 'clone': return sysTrap(line, 'clone', [num(a[2]), a[1] ?? 0, 0, 0, 0, a[0] ?? 0, a[3] ?? 0]);
@@ -311,6 +320,20 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
   }
 }
 
+
+/**
+ * The envp the exec functions without one pass: glibc's __environ, the process's environment (its
+ * strings in a block of pointers ended by NULL, as execl builds its argv); 0 (none) when empty.
+ */
+function environ(mem: VmMemory): Value {
+  const env = mem.libc.env;
+  if (env.length === 0) return 0;
+  const seg = mem.newBlock(env.length + 1);
+  if (seg < 0) return 0;
+  const block = seg * SEGMENT_SPAN;
+  env.forEach((e, i) => mem.store(block + i, e));
+  return block;
+}
 
 /** The index of a call site in its image (for a function that spans several system calls). */
 function siteIndex(regs: VmRegs, site: CallSite): number {

@@ -4,6 +4,7 @@
 // blocks are live, and malloc still gets the lowest free address (as the old linear search did).
 import { GLOBAL_BASE, SEGMENT_SPAN, STACK_LIMIT } from './image';
 import type { MemoryBudget, UserMemory, Value } from './types';
+import { copyLibcState, newLibcState, type LibcState } from './libc-state';
 
 /**
  * An array of cells whose elements kind is already V8's generic one, holding `values`. Cells hold
@@ -81,6 +82,8 @@ export class VmMemory implements UserMemory {
    * next thread of this address space to run user code owes the copy (cost.ts).
    */
   copied = 0;
+  /** The C library's per-process data (strtok's position, rand's table, the environment): fork copies it. */
+  libc: LibcState = newLibcState();
 
   constructor(globals: Value[], segs?: Array<Value[] | null>, growable?: boolean[], holes?: number[]) {
     this.segs = segs ?? [cellArray(globals)];
@@ -236,6 +239,7 @@ export class VmMemory implements UserMemory {
     }
     const copy = new VmMemory(segs[0] as Value[], segs, this.growable.slice(), this.holes.slice());
     copy.mixed = new Set(this.mixed);
+    copy.libc = copyLibcState(this.libc);
     for (const seg of segs) if (seg) this.copied += seg.length;
     // The copy's cells were charged above, to this memory: they move to the copy.
     if (this.budget !== null) {

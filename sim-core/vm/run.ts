@@ -7,6 +7,8 @@ import { Done, Fault, pureCall, syscallTrap } from './libc';
 import { nextLibcTrap } from './entry';
 import { runLoop, type LoopState } from './loop';
 import { returnTrap } from './libc-calls';
+import { atexitStep } from './libc-state';
+import { qsortStep } from './libc-qsort';
 import { bnot, mul, neg } from './int64';
 import { convert, copy, divide, field, indirect, load, popArgs, shift, storeFault, zero } from './run-slow';
 import { SEGMENT_SPAN, STACK_LIMIT, type Image } from './image';
@@ -220,6 +222,27 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
             r.pc = pc - 1;
             return { kind: 'syscall', name: 'rt_sigreturn', args: [r.sigframes[r.sigframes.length - 1].signo], line: r.line };
           }
+          if (r.onReturn === 'exit_group' && (m.libc.atexit.length > 0 || m.libc.exiting !== null)) {
+            // A return from main is exit(v): its atexit handlers run first, each returning onto this RET.
+            const x = atexitStep(m.libc, v, fi, pc - 1, 0);
+            if (x.handler !== null) {
+              stack.push(x.handler);
+              const n = indirect(stack, 0, fns.length);
+              if (typeof n === 'string') { fault = `atexit handler: ${n}`; break loop; }
+              const f = fns[n];
+              const nbo = so + FRAME_WORDS, nso = nbo + f.frameSize;
+              if (nso > STACK_LIMIT) { fault = 'stack overflow'; break loop; }
+              frames.push(fi, pc - 1, bo, so, stmt);
+              if (s.length < nso && !m.grow(s, nso)) { fault = 'stack overflow (out of memory)'; break loop; }
+              for (let i = nbo; i < nso; i++) s[i] = 0;
+              fi = n; code = f.code; fast = f.fast ?? code; pc = 0;
+              stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
+              bo = nbo; so = nso; stmt = -1;
+              break;
+            }
+            r.ended = true;
+            return returnTrap(r, m, x.status);
+          }
           r.ended = true;
           return returnTrap(r, m, v);
         }
@@ -272,6 +295,40 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
           stack.push(v);
           // The call's work beyond this instruction (cost.ts): what the slice covers now, the rest next time.
           if (r.owed > 0) { const pay = Math.min(r.owed, Math.max(0, budget)); r.owed -= pay; budget -= pay; }
+          break;
+        }
+        // Library functions that call back into the program: exit runs the atexit handlers
+        // (newest first), qsort calls the comparison function. The callback returns onto this
+        // call, which runs again and goes on (the status or the sort kept aside meanwhile).
+        let cb: Value | null = null, cbArgs: Value[] = [];
+        if (site.name === 'exit' && (m.libc.atexit.length > 0 || m.libc.exiting !== null)) {
+          const x = atexitStep(m.libc, args[0], fi, pc - 2, frames.length);
+          args[0] = x.status;
+          cb = x.handler;
+        } else if (site.name === 'qsort') {
+          const q = qsortStep(site, args, m, r, fi, pc - 2, frames.length);
+          if (q instanceof Fault) { stack.push(0); sig = q.signal; fault = q.message; break loop; }
+          if (q === null) { stack.push(0); break; }
+          cb = q.compar; cbArgs = [q.x, q.y];
+        }
+        if (cb !== null) {
+          // The callback's one result stands in for the last argument when the call runs again.
+          for (let i = 1; i < site.argc; i++) stack.push(0);
+          stack.push(cb, ...cbArgs);
+          const n = indirect(stack, cbArgs.length, fns.length);
+          if (typeof n === 'string') { fault = `${site.name}: ${n}`; break loop; }
+          const f = fns[n];
+          const nbo = so + FRAME_WORDS, nso = nbo + f.frameSize;
+          if (nso > STACK_LIMIT) { fault = 'stack overflow'; break loop; }
+          frames.push(fi, pc - 2, bo, so, stmt);
+          if (s.length < nso && !m.grow(s, nso)) { fault = 'stack overflow (out of memory)'; break loop; }
+          for (let i = nbo; i < nso; i++) s[i] = 0;
+          const base = stack.length - cbArgs.length;
+          for (let i = 0; i < cbArgs.length && i < f.nparams; i++) s[nbo + i] = stack[base + i];
+          while (stack.length > base) stack.pop();
+          fi = n; code = f.code; fast = f.fast ?? code; pc = 0;
+          stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
+          bo = nbo; so = nso; stmt = -1;
           break;
         }
         const t = syscallTrap(site, args, m, r);

@@ -1,0 +1,87 @@
+// The C library's static data of one process, kept beside its memory: strtok's saved position,
+// random()'s TYPE_3 table, the environment and atexit's handlers. fork copies it with the address
+// space (dup_mm); execve starts a fresh one, with the environment execve passed.
+import type { Value } from './types';
+
+export interface LibcState {
+  /** Where strtok goes on when called with NULL (its static `olds`). */
+  strtok: Value;
+  /** random_r's table r[0..33] and its front and rear indexes, or null until first use (srand(1)). */
+  rand: { r: number[]; f: number; b: number } | null;
+  /** The environment as NAME=value strings (environ), in order. */
+  env: string[];
+  /** Handlers atexit registered, in the order registered; exit takes them from the end. */
+  atexit: Value[];
+  /**
+   * While exit (or main's return) runs the handlers: the exit status and where the call is (its
+   * function, instruction and frame depth), which each handler returns onto. null otherwise.
+   */
+  exiting: { status: Value; fn: number; pc: number; depth: number } | null;
+}
+
+export function newLibcState(env: string[] = []): LibcState {
+  return { strtok: 0, rand: null, env, atexit: [], exiting: null };
+}
+
+export function copyLibcState(s: LibcState): LibcState {
+  return {
+    strtok: s.strtok,
+    rand: s.rand && { r: s.rand.r.slice(), f: s.rand.f, b: s.rand.b },
+    env: s.env.slice(),
+    atexit: s.atexit.slice(),
+    exiting: s.exiting && { ...s.exiting },
+  };
+}
+
+/** glibc's TYPE_3 degree and separation (random.c: DEG_3 31, SEP_3 3). */
+const DEG = 31, SEP = 3;
+
+/**
+ * srandom_r: r[0] = seed (0 becomes 1), r[i] = 16807 * r[i-1] % 2147483647 (Schrage's method,
+ * kept in 32 bits), then 310 outputs thrown away.
+ */
+export function srand(s: LibcState, seed: number): void {
+  const r = new Array<number>(DEG).fill(0);
+  let word = seed >>> 0 === 0 ? 1 : seed | 0;
+  r[0] = word;
+  for (let i = 1; i < DEG; i++) {
+    const hi = Math.trunc(word / 127773), lo = word % 127773;
+    word = (16807 * lo - 2836 * hi) | 0;
+    if (word < 0) word = (word + 2147483647) | 0;
+    r[i] = word;
+  }
+  s.rand = { r, f: SEP, b: 0 };
+  for (let i = 0; i < DEG * 10; i++) rand(s);
+}
+
+/** random_r: r[f] += r[b] (32-bit wrap), the result is that sum shifted right once. */
+export function rand(s: LibcState): number {
+  if (s.rand === null) srand(s, 1);
+  const st = s.rand as { r: number[]; f: number; b: number };
+  const v = (st.r[st.f] + st.r[st.b]) | 0;
+  st.r[st.f] = v;
+  const result = (v >>> 1) & 0x7fffffff;
+  st.f = (st.f + 1) % DEG;
+  st.b = (st.b + 1) % DEG;
+  return result;
+}
+
+/** getenv: the value of NAME, or null. */
+export function getenv(s: LibcState, name: string): string | null {
+  for (const e of s.env) if (e.startsWith(`${name}=`)) return e.slice(name.length + 1);
+  return null;
+}
+
+/**
+ * One step of exit's handler walk at the call (or main's RET) at fn/pc/depth: the status to end
+ * with (the one first given; on a return from a handler the VM's popped value is the handler's
+ * own and is dropped) and the next handler to run, or null when none is left.
+ */
+export function atexitStep(s: LibcState, popped: Value | undefined, fn: number, pc: number, depth: number): { status: Value; handler: Value | null } {
+  const e = s.exiting;
+  const again = e !== null && e.fn === fn && e.pc === pc && e.depth === depth;
+  const status = again ? e.status : popped ?? 0;
+  const handler = s.atexit.pop() ?? null;
+  s.exiting = handler === null ? null : { status, fn, pc, depth };
+  return { status, handler };
+}

@@ -1,0 +1,53 @@
+// The C library on the whole machine (kproc run): clocks in virtual time, the environment
+// through fork and execve, atexit handlers in a fork's child.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runSimulated } from '../fidelity/simulated';
+
+const HEAD = '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <signal.h>\n#include <time.h>\n#include <sys/time.h>\n#include <sys/wait.h>\n#include <unistd.h>\n';
+
+describe('vm: libc on the machine', function () {
+  this.timeout(60000);
+  let dir = '';
+  before(() => { dir = mkdtempSync(join(tmpdir(), 'kproc-libc-')); });
+  after(() => { rmSync(dir, { recursive: true, force: true }); });
+
+  async function run(name: string, src: string): Promise<string> {
+    const file = join(dir, `${name}.kproc`);
+    writeFileSync(file, HEAD + src);
+    const r = await runSimulated(file);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout;
+  }
+
+  it('clock_gettime, gettimeofday and time follow virtual time; an unknown clock is EINVAL', async () => {
+    const out = await run('clocks', `int main(void) {
+  struct timespec a, b; struct timeval tv; time_t t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &a); t0 = time(NULL);
+  sleep(3); usleep(500000);
+  clock_gettime(CLOCK_REALTIME, &b); time(&t1); gettimeofday(&tv, NULL);
+  long ms = (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
+  printf("%d %ld %d %d %d\\n", ms >= 3500 && ms < 3600, (long)(t1 - t0), tv.tv_sec == t1, b.tv_nsec >= 0 && b.tv_nsec < 1000000000, clock_gettime(99, &a));
+  return 0; }`);
+    assert.equal(out, '1 3 1 1 -1\n');
+  });
+
+  it('a fork\'s child inherits the environment and the atexit list; execve gives the new program envp', async () => {
+    const out = await run('env', `#pragma kproc program "/usr/bin/show" show
+int show(int argc, char *argv[]) { printf("%s sees %s\\n", argv[0], getenv("WHO") ? getenv("WHO") : "nothing"); return 0; }
+void bye(void) { printf("bye from %s\\n", getenv("WHO")); }
+int main(void) {
+  char *envp[] = { "WHO=envp", NULL };
+  setenv("WHO", "parent", 1); atexit(bye);
+  if (fork() == 0) { setenv("WHO", "child", 1); exit(0); }
+  wait(NULL);
+  if (fork() == 0) { execle("/usr/bin/show", "show", (char *)NULL, envp); _exit(1); }
+  wait(NULL);
+  if (fork() == 0) { char *argv[] = { "show2", NULL }; execv("/usr/bin/show", argv); _exit(1); }
+  wait(NULL);
+  return 0; }`);
+    assert.equal(out, 'bye from child\nshow sees envp\nshow2 sees parent\nbye from parent\n');
+  });
+});
