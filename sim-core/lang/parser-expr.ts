@@ -99,7 +99,7 @@ export class ExprParser extends ParserBase {
         return { kind: 'Unary', op: v as UnaryOp, operand, range: { start, end: operand.range.end } };
       }
       if (k === T.LParen) {
-        if (this.startsType(1)) {
+        if (this.startsTypeInParens(1)) {
           this.advance();
           const type = this.parseTypeName();
           this.expect(T.RParen);
@@ -114,7 +114,7 @@ export class ExprParser extends ParserBase {
         }
       } else if (k === T.Ident && this.kw === K.Sizeof) {
         this.advance();
-        if (this.is(T.LParen) && this.startsType(1)) {
+        if (this.is(T.LParen) && this.startsTypeInParens(1)) {
           this.advance();
           const type = this.parseTypeName() ?? undefined;
           this.expect(T.RParen);
