@@ -128,6 +128,8 @@ export interface StructDef {
   name: string;
   nameRange: Range;
   fields: StructField[];
+  /** A `union`: every member starts at offset 0. */
+  union?: boolean;
   range: Range;
 }
 

@@ -44,6 +44,8 @@ export class ParserBase {
    * parser substitutes them where they are written, so the checker and the compiler see C's types.
    */
   protected readonly typedefs = new Map<string, TypeRef>();
+  /** The tag keyword (`struct`, `union`, `enum`) the last type specifier was written with. */
+  protected tagWord = '';
   /** The word code of token j, with the file's own typedef names read as type names. */
   protected kwAt(j: number): K {
     const k: K = this.tk.kw[j];
@@ -204,13 +206,16 @@ export class ParserBase {
       if (isBaseWord(k)) { words = [this.val]; this.advance(); continue; }
       if (k === K.Struct || k === K.Union || k === K.Enum) {
         const v = this.val;
+        this.tagWord = v;
         this.advance();
+        // A union is laid out as a struct whose members all start at its first cell: the tag is
+        // spelled `struct` from here on, and the definition carries the difference.
         if (this.isName()) {
-          named = `${v} ${this.val}`;
+          named = `${v === 'union' ? 'struct' : v} ${this.val}`;
           this.advance();
         } else {
           if (!this.is(T.LBrace)) this.error(this.tokRange(), `expected a ${v} name`);
-          named = `${v} <anonymous>`;
+          named = `${v === 'union' ? 'struct' : v} <anonymous>`;
         }
         continue;
       }

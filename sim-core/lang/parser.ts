@@ -1,7 +1,7 @@
 // The scenario parser: top-level declarations and statements over the token stream, with error
 // recovery at statement and declaration boundaries. `parse` never throws.
 import type {
-  Declarator, Diagnostic, Directive, Expr, FunctionDef, MacroDecl, Param, ParseResult, Program, Range, Stmt, StructDef,
+  Declarator, Define, Diagnostic, Directive, Expr, FunctionDef, MacroDecl, Param, ParseResult, Program, Range, Stmt, StructDef,
   StructField, TopLevel, TypeRef, VarDecl,
 } from './ast';
 import { lex, T } from './lexer';
@@ -16,7 +16,25 @@ type Block = Extract<Stmt, { kind: 'Block' }>;
 /** Stands in for a range that is set once the node's last token is known. */
 const PENDING: Range = { start: 0, end: 0 };
 
+/** The value of a literal (`5`, `-1`), or undefined for any other expression. */
+function literalValue(e: Expr): number | undefined {
+  if (e.kind === 'Number' || e.kind === 'Char') return e.value;
+  if (e.kind === 'Unary' && e.op === '-' && (e.operand.kind === 'Number' || e.operand.kind === 'Char')) return -e.operand.value;
+  return undefined;
+}
+
+/** An integer literal with the value n, written as C would (`-2` is minus applied to 2). */
+function numberExpr(n: number, range: Range): Expr {
+  const lit: Expr = { kind: 'Number', value: Math.abs(n), text: String(Math.abs(n)), range };
+  return n < 0 ? { kind: 'Unary', op: '-', operand: lit, range } : lit;
+}
+
 export class Parser extends ExprParser {
+  /** Enumerators read so far, given to the program as named constants. */
+  private readonly enumDefines: Define[] = [];
+  /** Structs defined inside the function being read, placed before it. */
+  private readonly localStructs: StructDef[] = [];
+
   parseProgram(directives: Directive[]): Program {
     const items: TopLevel[] = [];
     for (const d of directives) {
@@ -26,6 +44,10 @@ export class Parser extends ExprParser {
       const before = this.i;
       this.parseTopLevel(items);
       if (this.i === before) this.advance();
+    }
+    items.push(...this.localStructs.splice(0));
+    if (this.enumDefines.length) {
+      directives = [...directives, ...this.enumDefines].sort((a, b) => a.range.start - b.range.start);
     }
     return { kind: 'Program', items, directives, range: { start: 0, end: this.text.length } };
   }
@@ -47,8 +69,7 @@ export class Parser extends ExprParser {
     this.chainReported = false;
     if (this.eat(T.Semi)) return;
     if (this.isWord(K.Typedef)) {
-      this.error(this.tokRange(), 'typedef is not supported in scenarios; write the type out', 'unsupported');
-      this.syncTopLevel();
+      this.parseTypedef(items);
       return;
     }
     if (this.isName() && this.peekKind() === T.LParen && !this.startsType()) {
@@ -61,23 +82,105 @@ export class Parser extends ExprParser {
       this.syncTopLevel();
       return;
     }
-    if (spec.type.name.startsWith('struct ') && this.is(T.LBrace)) {
-      const def = this.parseStructBody(spec.type, start);
+    if (this.is(T.LBrace)) {
+      const def = this.parseTagBody(spec.type, start);
       if (def) items.push(def);
       if (this.eat(T.Semi)) return;
-    } else if (spec.type.name.startsWith('enum ') && this.is(T.LBrace)) {
-      this.error(this.tokRange(), 'enum is not supported in scenarios; use #define for named constants', 'unsupported');
-      this.syncTopLevel();
-      return;
     }
     if (this.eat(T.Semi)) return; // `struct x;` or a lone type
     const first = this.parseDeclarator(spec.type);
     if (!first) { this.syncTopLevel(); return; }
     if (this.is(T.LParen)) {
+      const at = items.length;
       items.push(this.parseFunction(spec, first, start));
+      // Structs defined inside the function body are laid out before the function.
+      if (this.localStructs.length) items.splice(at, 0, ...this.localStructs.splice(0));
       return;
     }
     items.push(this.finishVarDecl(spec, first, start));
+  }
+
+  /** The `{...}` after `struct x`, `union x` or `enum x`: a struct layout, or enum constants. */
+  private parseTagBody(type: TypeRef, start: number): StructDef | null {
+    if (type.name.startsWith('enum ')) { this.parseEnumBody(); return null; }
+    if (!type.name.startsWith('struct ')) { this.skipBalanced(); return null; }
+    const union = this.tagWord === 'union';
+    const def = this.parseStructBody(type, start);
+    if (def && union) def.union = true;
+    return def;
+  }
+
+  /**
+   * `{ RED, GREEN = 5, BLUE }`: each enumerator becomes a named constant, as a `#define` would be,
+   * numbered from 0 or from the last value written (C's rule); enum types are int.
+   */
+  private parseEnumBody(): void {
+    this.advance(); // {
+    let base: Expr | null = null;
+    let next = 0;
+    while (!this.is(T.RBrace) && !this.atEnd()) {
+      if (!this.isName()) {
+        this.error(this.tokRange(), `expected an enumerator name before ${this.describe()}`);
+        while (!this.atEnd() && !this.is(T.Comma) && !this.is(T.RBrace)) this.advance();
+        if (!this.eat(T.Comma)) break;
+        continue;
+      }
+      const name = this.val;
+      const nameRange = this.tokRange();
+      this.advance();
+      let value: Expr;
+      if (this.eat(T.Assign)) {
+        value = this.parseConditional();
+        const n = literalValue(value);
+        base = n === undefined ? value : null;
+        next = n === undefined ? 1 : n + 1;
+      } else {
+        const num = numberExpr(next, nameRange);
+        value = base ? { kind: 'Binary', op: '+', left: base, right: num, range: nameRange } : num;
+        next++;
+      }
+      this.enumDefines.push({ kind: 'Define', name, nameRange, value, range: this.range(nameRange.start) });
+      if (!this.eat(T.Comma)) break;
+    }
+    this.expect(T.RBrace);
+  }
+
+  /**
+   * `typedef T NAME;`, `typedef struct {...} NAME;`, `typedef void (*NAME)(int);`: NAME stands for
+   * the type where it is written afterwards. An anonymous struct takes NAME as its tag.
+   */
+  private parseTypedef(items: TopLevel[]): void {
+    const start = this.start;
+    this.advance(); // typedef
+    const spec = this.parseTypeSpec();
+    if (!spec) {
+      this.error(this.tokRange(), `expected a type after 'typedef' before ${this.describe()}`);
+      this.syncTopLevel();
+      return;
+    }
+    let base = spec.type;
+    let def: StructDef | null = null;
+    if (this.is(T.LBrace)) {
+      def = this.parseTagBody(base, start);
+      if (def) items.push(def);
+    }
+    for (;;) {
+      const d = this.parseDeclarator(base);
+      if (!d) { this.syncTopLevel(); return; }
+      if (def && def.name === '<anonymous>') {
+        def.name = d.name;
+        def.nameRange = d.nameRange;
+        base = { ...base, name: `struct ${d.name}` };
+      }
+      if (d.arraySize !== undefined || this.is(T.LParen)) {
+        this.error(d.nameRange, `typedef of ${d.arraySize !== undefined ? 'an array' : 'a function'} type is not supported by the simulator; write the type out`, 'unsupported');
+        if (this.is(T.LParen)) this.skipBalanced();
+      } else {
+        this.typedefs.set(d.name, { ...base, pointer: base.pointer + d.pointer });
+      }
+      if (!this.eat(T.Comma)) break;
+    }
+    this.expect(T.Semi, 'after the typedef');
   }
 
   private parseMacroDecl(): MacroDecl {
@@ -101,7 +204,7 @@ export class Parser extends ExprParser {
   }
 
   private parseStructBody(type: TypeRef, start: number): StructDef | null {
-    const name = type.name.slice(7);
+    const name = type.name.slice(type.name.indexOf(' ') + 1);
     const nameRange = { start: Math.max(type.range.start, type.range.end - name.length), end: type.range.end };
     this.advance(); // {
     const fields: StructField[] = [];
@@ -347,6 +450,10 @@ export class Parser extends ExprParser {
           this.endStatement();
           return { kind: 'Return', value, range: this.range(start) };
         }
+        case K.Typedef: {
+          this.parseTypedef(this.localStructs);
+          return { kind: 'Empty', range: this.range(start) };
+        }
         case K.Goto:
           this.error(this.tokRange(), 'goto is not supported in scenarios', 'unsupported');
           this.syncStatement();
@@ -379,10 +486,8 @@ export class Parser extends ExprParser {
     const spec = this.parseTypeSpec();
     if (!spec) return { kind: 'ErrorStmt', range: this.range(start) };
     if (this.is(T.LBrace)) {
-      this.error(this.tokRange(), 'define structs at file scope, not inside a function', 'unsupported');
-      this.skipBalanced();
-      this.syncStatement();
-      return { kind: 'ErrorStmt', range: this.range(start) };
+      const def = this.parseTagBody(spec.type, start);
+      if (def) this.localStructs.push(def);
     }
     if (this.eat(T.Semi)) return { kind: 'Empty', range: this.range(start) };
     const first = this.parseDeclarator(spec.type);

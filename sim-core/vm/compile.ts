@@ -35,7 +35,7 @@ export function compile(program: Program, text: string): { image: Image; diagnos
         const base = t.k === 'array' ? t.of : t;
         if (base.k === 'struct' && !base.layout) m.error(f.range, `field '${f.name}' has incomplete type`, 'vm-type');
         return { name: f.name, type: t };
-      }));
+      }), it.union === true);
     } else if (it.kind === 'Function') {
       m.fnTypes.set(it.name, types.resolve(it.returnType));
       m.fnParams.set(it.name, it.params.map((p) => decay(types.resolve(p.type))));

@@ -181,8 +181,11 @@ export class TypeTable {
     this.layouts.set(name, { name, fields: fields.map(([n, type, offset]) => ({ name: n, type, offset })), cells, bytes, kernel: false });
   }
 
-  /** Lays out a struct the file defines; fields in order, one cell per scalar. */
-  define(name: string, fields: Array<{ name: string; type: CType }>): StructLayout {
+  /**
+   * Lays out a struct the file defines; fields in order, one cell per scalar. A union's members
+   * all start at cell 0 and byte 0: it spans its largest member.
+   */
+  define(name: string, fields: Array<{ name: string; type: CType }>, union = false): StructLayout {
     let cells = 0, bytes = 0, align = 1;
     const out: FieldLayout[] = [];
     for (const field of fields) {
@@ -191,6 +194,12 @@ export class TypeTable {
       const f = field.type.k === 'struct' && !field.type.layout ? { ...field, type: { ...field.type } } : field;
       const a = alignOf(f.type);
       align = Math.max(align, a);
+      if (union) {
+        bytes = Math.max(bytes, bytesOf(f.type));
+        out.push({ name: f.name, type: f.type, offset: 0 });
+        cells = Math.max(cells, cellsOf(f.type));
+        continue;
+      }
       bytes = Math.ceil(bytes / a) * a + bytesOf(f.type);
       out.push({ name: f.name, type: f.type, offset: cells });
       cells += cellsOf(f.type);

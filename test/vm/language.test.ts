@@ -24,6 +24,38 @@ const ROWS: Row[] = [
     name: 'long long and unsigned long long are 64-bit', body: 'long long a = 1LL << 62; unsigned long long u = (unsigned long long)-1; long long b = a * 2; printf("%lld %llu %lld %llu\\n", a, u, b, u / 3);',
     out: '4611686018427387904 18446744073709551615 -9223372036854775808 6148914691236517205\n',
   },
+  {
+    name: 'typedef of a struct, an anonymous struct, a pointer and a scalar',
+    prelude: 'typedef struct point { int x; int y; } Point;\ntypedef struct { long id; char name[8]; } Item;\ntypedef Point *PointPtr;\ntypedef unsigned long ulong_t;',
+    body: 'Point p = { 3, 4 }; PointPtr pp = &p; Item it = { 7, "abc" }; ulong_t u = (ulong_t)-1; pp->x += 10; printf("%d %d %ld %s %lu %zu %zu\\n", p.x, pp->y, it.id, it.name, u, sizeof(Point), sizeof(Item));',
+    out: '13 4 7 abc 18446744073709551615 8 16\n',
+  },
+  {
+    name: 'typedef of a function pointer', prelude: 'typedef void (*handler_t)(int);\nstatic void show(int v) { printf("show %d\\n", v); }',
+    body: 'handler_t h = show; h(5); handler_t hs[2] = { show, show }; hs[1](6);', out: 'show 5\nshow 6\n',
+  },
+  {
+    name: 'a typedef inside a function', body: 'typedef long myint; myint m = 1L << 40; printf("%ld %zu\\n", m, sizeof(myint));', out: '1099511627776 8\n',
+  },
+  {
+    name: 'enum values: implicit numbering from 0 and from the last value written',
+    prelude: 'enum color { RED, GREEN = 5, BLUE, LAST = BLUE + 10, AFTER };\ntypedef enum { ST_NEW = -2, ST_RUN, ST_DONE } state_t;',
+    body: 'state_t s = ST_RUN; enum color c = BLUE; printf("%d %d %d %d %d %d %d %d %zu\\n", RED, GREEN, BLUE, LAST, AFTER, s, ST_DONE, c, sizeof(enum color));',
+    out: '0 5 6 16 17 -1 0 6 4\n',
+  },
+  {
+    name: 'enum values as switch cases',
+    prelude: 'enum state { NEW, RUNNING, DONE };\nstatic const char *name_of(enum state s)\n{\n  switch (s) {\n  case NEW: return "new";\n  case RUNNING: return "running";\n  case DONE: return "done";\n  default: return "?";\n  }\n}',
+    body: 'for (int i = NEW; i <= DONE + 1; i++) printf("%s ", name_of(i)); printf("\\n");', out: 'new running done ? \n',
+  },
+  {
+    name: 'union members share their storage', prelude: 'union val { int i; long l; void *p; };',
+    body: 'union val v; v.l = 0; v.i = 65; long seen = v.l; v.l = 7; printf("%ld %d %zu\\n", seen, v.i, sizeof(union val));', out: '65 7 8\n',
+  },
+  {
+    name: 'struct defined inside a function', body: 'struct pair { int a; int b; } q = { 1, 2 }; struct pair r = q; r.b += 40; printf("%d %d %zu\\n", q.a + q.b, r.b, sizeof(struct pair));',
+    out: '3 42 8\n',
+  },
 ];
 
 function run(row: Row): string {
