@@ -21,6 +21,8 @@ export class Module {
   private readonly constIndex = new Map<Value, number>();
   readonly sites: CallSite[] = [];
   readonly diagnostics: Diagnostic[] = [];
+  /** Places a `static` local in the global segment (set by the compiler): its offset there. */
+  defineStatic: (name: string, type: CType, init: Expr | undefined) => number = () => 0;
 
   constructor(readonly text: string, readonly lines: LineMap, readonly types: TypeTable) {}
 
@@ -53,6 +55,8 @@ export class FnBuilder {
   readonly locals: LocalVar[] = [];
   readonly stmts: StmtInfo[] = [];
   frameSize = 0;
+  /** The function being compiled (names its static locals). */
+  fnName = '';
   private readonly labels: Label[] = [];
   private readonly scopes: Array<Map<string, LocalVar>> = [new Map()];
   /** Where the latest instruction starts, and the pc of the latest label bound (a jump lands there). */
@@ -111,6 +115,11 @@ export class FnBuilder {
     this.scopes[this.scopes.length - 1].set(name, v);
     this.locals.push(v);
     return v;
+  }
+
+  /** A `static` local: a name in this scope for a cell of the global segment. */
+  declareStatic(name: string, type: CType, offset: number): void {
+    this.scopes[this.scopes.length - 1].set(name, { name, type, offset, from: this.code.length, to: Number.MAX_SAFE_INTEGER, isStatic: true });
   }
 
   /** Makes an existing frame cell visible under its name (the debug console's view of a frame). */

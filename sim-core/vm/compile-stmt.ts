@@ -162,7 +162,6 @@ export class StmtCompiler extends CallCompiler {
 
   /** Local declarations: frame cells, zeroed or initialised at the point of declaration. */
   localDecl(d: VarDecl, mark = true): void {
-    if (d.storage === 'static') this.m.error(d.range, 'static local variables are not supported; use a global', 'vm-unsupported');
     for (const dc of d.declarators) {
       let t = this.m.types.resolve(d.type, dc.pointer);
       if (dc.arraySize !== undefined) {
@@ -175,6 +174,12 @@ export class StmtCompiler extends CallCompiler {
       }
       if (t.k === 'struct' && !t.layout) this.m.error(dc.range, `storage size of '${dc.name}' isn't known`, 'vm-type');
       if (t.k === 'void') this.m.error(dc.range, `variable '${dc.name}' declared void`, 'vm-type');
+      if (d.storage === 'static') {
+        // One object for the program's life, in the global segment, initialised before main (as
+        // C's static storage is): its value is kept across calls, and fork copies it.
+        this.declareStatic(dc.name, t, this.m.defineStatic(`${this.fnName}::${dc.name}`, t, dc.init));
+        continue;
+      }
       // The name is in scope in its own initialiser, as in C; the debugger shows it from here.
       const v = this.declare(dc.name, t, cellsOf(t));
       if (!dc.init) continue;

@@ -22,6 +22,13 @@ export function compile(program: Program, text: string): { image: Image; diagnos
     if (d.kind === 'Pragma' && d.key === 'program' && d.args.length >= 2) programs.set(String(d.args[0].value), String(d.args[1].value));
   }
   const scratch = new StmtCompiler(m);
+  m.defineStatic = (name, t, init) => {
+    let unique = name;
+    for (let n = 2; m.globals.has(unique); n++) unique = `${name}#${n}`;
+    const off = addGlobal(m, unique, t);
+    if (init) staticInit(m, scratch, off, t, init);
+    return off;
+  };
   const bodies: FunctionDef[] = [];
   for (const it of program.items) {
     if (it.kind === 'Struct') {
@@ -129,6 +136,7 @@ function staticValue(m: Module, b: StmtCompiler, e: Expr): Value | undefined {
 
 function compileFunction(m: Module, f: FunctionDef, index: number): FnCode {
   const b = new StmtCompiler(m);
+  b.fnName = f.name;
   b.returnType = m.fnTypes.get(f.name) ?? INT;
   const params = m.fnParams.get(f.name) ?? [];
   f.params.forEach((p, i) => b.declare(p.name ?? `<param ${i + 1}>`, params[i], 1));

@@ -56,6 +56,12 @@ const ROWS: Row[] = [
     name: 'struct defined inside a function', body: 'struct pair { int a; int b; } q = { 1, 2 }; struct pair r = q; r.b += 40; printf("%d %d %zu\\n", q.a + q.b, r.b, sizeof(struct pair));',
     out: '3 42 8\n',
   },
+  {
+    name: 'static locals keep their value across calls, one per function and block',
+    prelude: 'static int next_id(void) { static int id = 100; static int seen[3]; seen[id % 3]++; return id++ + seen[0] * 0; }\nstatic int other(void) { static int id; return ++id; }',
+    body: 'int a = next_id(); int b = next_id(); int c = other(); { static int id = 7; id++; printf("%d ", id); } printf("%d %d %d %d\\n", a, b, next_id(), c);',
+    out: '8 100 101 102 1\n',
+  },
 ];
 
 function run(row: Row): string {
