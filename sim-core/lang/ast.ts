@@ -24,6 +24,11 @@ export interface TypeRef {
   name: string;
   /** Number of `*` after the base. */
   pointer: number;
+  /**
+   * A parameter written as an array of arrays (`int g[][4]`): the inner sizes. The type is then a
+   * pointer (the last of `pointer`) to arrays of these sizes.
+   */
+  dims?: Expr[];
   range: Range;
 }
 
@@ -64,6 +69,8 @@ export interface Declarator {
   pointer: number;
   /** Present for arrays: the size expression, or null for `[]` sized by the initializer. */
   arraySize?: Expr | null;
+  /** Arrays of arrays (`int grid[3][4]`): the sizes after the first. */
+  dims?: Expr[];
   init?: Expr;
   range: Range;
 }
@@ -120,6 +127,8 @@ export interface StructField {
   name: string;
   nameRange: Range;
   arraySize?: Expr | null;
+  /** Arrays of arrays: the sizes after the first. */
+  dims?: Expr[];
   range: Range;
 }
 

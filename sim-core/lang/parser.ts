@@ -224,6 +224,7 @@ export class Parser extends ExprParser {
             type: { ...spec.type, pointer: spec.type.pointer + d.pointer }, name: d.name, nameRange: d.nameRange, range: this.range(fstart),
           };
           if (d.arraySize !== undefined) f.arraySize = d.arraySize;
+          if (d.dims) f.dims = d.dims;
           fields.push(f);
           if (!this.eat(T.Comma)) break;
         }
@@ -250,6 +251,10 @@ export class Parser extends ExprParser {
       if (this.kind === T.Ident) { name = this.val; nameRange = this.tokRange(); this.advance(); }
       this.expect(T.RParen);
       if (this.is(T.LParen)) this.skipBalanced();
+      else if (this.is(T.LBracket)) {
+        this.error(this.tokRange(), 'a pointer to an array (`int (*p)[N]`) is not supported by the simulator; use a pointer to the first element', 'unsupported');
+        while (this.is(T.LBracket)) this.skipBalanced();
+      }
     } else if (this.isName()) {
       name = this.val;
       nameRange = this.tokRange();
@@ -260,18 +265,28 @@ export class Parser extends ExprParser {
       return null;
     }
     let arraySize: Expr | null | undefined;
+    let dimsOf: Expr[] | undefined;
     if (this.is(T.LBracket)) {
       this.advance();
       arraySize = this.is(T.RBracket) ? null : this.parseAssign();
       this.expect(T.RBracket);
+      const dims: Expr[] = [];
       while (this.is(T.LBracket)) {
-        this.error(this.tokRange(), 'arrays of arrays are not supported', 'unsupported');
-        this.skipBalanced();
+        if (this.peekKind() === T.RBracket) {
+          this.error(this.tokRange(), 'array type has incomplete element type: only the first size may be left out');
+          this.skipBalanced();
+          continue;
+        }
+        this.advance();
+        dims.push(this.parseAssign());
+        this.expect(T.RBracket);
       }
+      if (dims.length) dimsOf = dims;
     }
     while (this.isWord(K.Attribute)) { this.advance(); if (this.is(T.LParen)) this.skipBalanced(); }
     const d: Declarator = { name, nameRange, pointer, range: this.range(start) };
     if (arraySize !== undefined) d.arraySize = arraySize;
+    if (dimsOf) d.dims = dimsOf;
     return d;
   }
 
@@ -315,6 +330,7 @@ export class Parser extends ExprParser {
         } else if (this.is(T.LBracket)) { this.skipBalanced(); pointer++; }
         else if (this.is(T.LParen)) { this.skipBalanced(); if (this.is(T.LParen)) this.skipBalanced(); pointer++; }
         const p: Param = { type: { ...pspec.type, pointer: pspec.type.pointer + pointer }, range: this.range(pstart) };
+        if (pd?.dims && pd.arraySize !== undefined) p.type.dims = pd.dims;
         if (pd) {
           p.name = pd.name;
           p.nameRange = pd.nameRange;

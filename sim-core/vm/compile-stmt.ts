@@ -6,7 +6,7 @@ import { convertValue } from './fold';
 import { CallCompiler } from './compile-call';
 import type { Place } from './compile-expr';
 import { Op } from './opcodes';
-import { initListLength, initSlots } from './init-list';
+import { initListLength, initSlots, innerArrays } from './init-list';
 
 interface Loop { brk: number; cont: number | null }
 
@@ -163,7 +163,7 @@ export class StmtCompiler extends CallCompiler {
   /** Local declarations: frame cells, zeroed or initialised at the point of declaration. */
   localDecl(d: VarDecl, mark = true): void {
     for (const dc of d.declarators) {
-      let t = this.m.types.resolve(d.type, dc.pointer);
+      let t = innerArrays(this.m, (x) => this.fold(x), this.m.types.resolve(d.type, dc.pointer), dc.dims);
       if (dc.arraySize !== undefined) {
         const n = dc.arraySize ? this.fold(dc.arraySize) : undefined;
         let len = n && typeof n.v === 'number' ? n.v : -1;

@@ -1,13 +1,13 @@
 // Compiles a parsed scenario to an Image: struct layouts, globals in segment 0 with their static
 // initialisers, #define folding, registered programs and module entry points, then every body.
-import type { Diagnostic, Expr, FunctionDef, Program, VarDecl } from '../lang/ast';
+import type { Diagnostic, Expr, FunctionDef, Program, TypeRef, VarDecl } from '../lang/ast';
 import { LineMap } from '../lang/linemap';
 import { Module } from './builder';
 import { cellsOf, decay, INT, TypeTable, type CType } from './ctypes';
 import { StmtCompiler } from './compile-stmt';
 import { convertValue } from './fold';
 import { fuse } from './fuse';
-import { initListLength, initSlots } from './init-list';
+import { initListLength, initSlots, innerArrays } from './init-list';
 import { GLOBAL_BASE, SEGMENT_SPAN, TEXT_BASE, TEXT_STRIDE, type FnCode, type Image } from './image';
 import { Op } from './opcodes';
 import type { Value } from './types';
@@ -33,7 +33,7 @@ export function compile(program: Program, text: string): { image: Image; diagnos
   for (const it of program.items) {
     if (it.kind === 'Struct') {
       types.define(it.name, it.fields.map((f) => {
-        let t = types.resolve(f.type);
+        let t = innerArrays(m, (x) => scratch.fold(x), types.resolve(f.type), f.dims);
         if (f.arraySize !== undefined) {
           const n = f.arraySize ? scratch.fold(f.arraySize) : undefined;
           if (!n || typeof n.v !== 'number' || n.v < 0) m.error(f.range, 'array size must be a constant', 'vm-array');
@@ -45,7 +45,7 @@ export function compile(program: Program, text: string): { image: Image; diagnos
       }), it.union === true);
     } else if (it.kind === 'Function') {
       m.fnTypes.set(it.name, types.resolve(it.returnType));
-      m.fnParams.set(it.name, it.params.map((p) => decay(types.resolve(p.type))));
+      m.fnParams.set(it.name, it.params.map((p) => paramType(m, scratch, p.type)));
       if (it.body) {
         if (m.fnIndex.has(it.name)) { m.error(it.nameRange, `redefinition of '${it.name}'`, 'vm-redefined'); continue; }
         m.fnIndex.set(it.name, bodies.length);
@@ -76,6 +76,13 @@ export function compile(program: Program, text: string): { image: Image; diagnos
   return { image, diagnostics: m.diagnostics };
 }
 
+/** A parameter's type: `int g[][4]` is a pointer to arrays of 4 ints. */
+function paramType(m: Module, b: StmtCompiler, ref: TypeRef): CType {
+  if (!ref.dims) return decay(m.types.resolve(ref));
+  const rows = innerArrays(m, (x) => b.fold(x), m.types.resolve({ ...ref, pointer: Math.max(0, ref.pointer - 1) }), ref.dims);
+  return { k: 'ptr', to: rows };
+}
+
 function addGlobal(m: Module, name: string, type: CType): number {
   const prev = m.globals.get(name);
   if (prev) return prev.offset;
@@ -87,7 +94,7 @@ function addGlobal(m: Module, name: string, type: CType): number {
 
 function globalDecl(m: Module, b: StmtCompiler, d: VarDecl): void {
   for (const dc of d.declarators) {
-    let t = m.types.resolve(d.type, dc.pointer);
+    let t = innerArrays(m, (x) => b.fold(x), m.types.resolve(d.type, dc.pointer), dc.dims);
     if (dc.arraySize !== undefined) {
       const n = dc.arraySize ? b.fold(dc.arraySize) : undefined;
       let len = n && typeof n.v === 'number' ? n.v : -1;

@@ -62,6 +62,27 @@ const ROWS: Row[] = [
     body: 'int a = next_id(); int b = next_id(); int c = other(); { static int id = 7; id++; printf("%d ", id); } printf("%d %d %d %d\\n", a, b, next_id(), c);',
     out: '8 100 101 102 1\n',
   },
+  {
+    name: 'arrays of arrays: locals, globals, initialisers, rows of chars, struct members',
+    prelude: '#define COLS 4\nstruct board { int cells[2][3]; char names[2][8]; };\nint global_grid[2][2] = { { 1, 2 }, { 3, 4 } };',
+    body: 'int grid[3][COLS]; int m[][2] = { { 1, 2 }, { 3, 4 }, { 5, 6 } }; char words[3][6] = { "one", "two", "three" };\n'
+      + 'struct board b = { { { 1, 2, 3 }, { 4, 5, 6 } }, { "ab", "cd" } };\n'
+      + 'for (int i = 0; i < 3; i++) for (int j = 0; j < COLS; j++) grid[i][j] = i * 10 + j;\n'
+      + 'int *flat = &grid[0][0];\n'
+      + 'printf("%d %d %zu %zu %zu %d %s %c %d %s %d %d %d\\n", grid[2][3], grid[1][0], sizeof grid, sizeof grid[0], sizeof m / sizeof m[0], m[2][1], words[2], words[1][1], b.cells[1][2], b.names[1], global_grid[1][0], flat[5], *(*(grid + 2) + 1));',
+    out: '23 10 48 16 3 6 three w 6 cd 3 11 21\n',
+  },
+  {
+    name: 'an array of arrays passed as int g[][N]',
+    prelude: '#define COLS 3\nstatic int sum(int g[][COLS], int rows) { int s = 0; for (int i = 0; i < rows; i++) for (int j = 0; j < COLS; j++) s += g[i][j]; g[rows - 1][COLS - 1] = 0; return s; }',
+    body: 'int g[2][COLS] = { { 1, 2, 3 }, { 4, 5, 6 } }; printf("%d %d\\n", sum(g, 2), g[1][2]);', out: '21 0\n',
+  },
+  {
+    name: 'arrays of structs and nested structs', prelude: 'struct point { int x, y; };\nstruct seg { struct point a, b; char tag[4]; };',
+    body: 'struct seg s[2] = { { { 1, 2 }, { 3, 4 }, "ab" }, { .b = { 7, 8 } } }; s[1].a.x = 5; struct seg *p = &s[1]; p->b.y += 1;\n'
+      + 'printf("%d %d %d %d %s %zu\\n", s[0].b.x, s[1].a.x, s[1].b.y, p->a.y, s[0].tag, sizeof s);',
+    out: '3 5 9 0 ab 40\n',
+  },
 ];
 
 function run(row: Row): string {
