@@ -136,7 +136,12 @@ export function typeName(t: CType): string {
     case 'int': return t.name;
     case 'void': return 'void';
     case 'ptr': return t.to.k === 'fn' ? 'void (*)()' : `${typeName(t.to)} *`;
-    case 'array': return `${typeName(t.of)} [${t.n}]`;
+    case 'array': { // C's spelling: int [3][4] for three rows of four
+      let dims = '';
+      let e: CType = t;
+      for (; e.k === 'array'; e = e.of) dims += `[${e.n}]`;
+      return `${typeName(e)} ${dims}`;
+    }
     case 'struct': return t.name.startsWith('struct ') || !t.layout ? t.name : `struct ${t.name}`;
     case 'fn': return 'function';
   }

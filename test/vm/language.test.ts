@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { check } from '../../sim-core/lang/check';
 import { parse } from '../../sim-core/lang/parser';
+import { INT, typeName } from '../../sim-core/vm/ctypes';
 import { main, output } from './helpers';
 
 interface Row { name: string; body: string; out: string; prelude?: string }
@@ -95,4 +96,11 @@ function run(row: Row): string {
 
 describe('vm: the language of course exercises', () => {
   for (const row of ROWS) it(row.name, () => assert.equal(run(row), row.out));
+});
+
+describe('vm: types of the language as the debugger names them', () => {
+  it('an array of arrays is spelled as C spells it', () => {
+    const t = typeName({ k: 'array', n: 3, of: { k: 'array', n: 4, of: INT } });
+    assert.equal(t, 'int [3][4]');
+  });
 });
