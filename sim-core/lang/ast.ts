@@ -96,6 +96,9 @@ export type Stmt =
   | { kind: 'Default'; range: Range }
   | { kind: 'Break'; range: Range }
   | { kind: 'Continue'; range: Range }
+  /** `name:` before a statement (the statement follows as the next one of the block). */
+  | { kind: 'Label'; name: string; nameRange: Range; range: Range }
+  | { kind: 'Goto'; label: string; labelRange: Range; range: Range }
   | { kind: 'Return'; value?: Expr; range: Range }
   | { kind: 'Empty'; range: Range }
   /** Statement-level placeholder left by error recovery. */

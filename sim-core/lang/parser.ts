@@ -470,10 +470,19 @@ export class Parser extends ExprParser {
           this.parseTypedef(this.localStructs);
           return { kind: 'Empty', range: this.range(start) };
         }
-        case K.Goto:
-          this.error(this.tokRange(), 'goto is not supported in scenarios', 'unsupported');
-          this.syncStatement();
-          return { kind: 'ErrorStmt', range: this.range(start) };
+        case K.Goto: {
+          this.advance();
+          if (!this.isName()) {
+            this.error(this.tokRange(), `expected a label name after 'goto' before ${this.describe()}`);
+            this.syncStatement();
+            return { kind: 'ErrorStmt', range: this.range(start) };
+          }
+          const label = this.val;
+          const labelRange = this.tokRange();
+          this.advance();
+          this.endStatement();
+          return { kind: 'Goto', label, labelRange, range: this.range(start) };
+        }
         case K.Else:
           this.error(this.tokRange(), "'else' without a previous 'if'");
           this.advance();
@@ -481,9 +490,10 @@ export class Parser extends ExprParser {
         default:
           if (this.startsType()) return this.parseLocalDecl(start);
           if (this.peekKind() === T.Colon && !isKeyword(this.kw)) {
-            this.error(this.tokRange(), 'labels are not supported in scenarios', 'unsupported');
+            const name = this.val;
+            const nameRange = this.tokRange();
             this.advance(); this.advance();
-            return { kind: 'ErrorStmt', range: this.range(start) };
+            return { kind: 'Label', name, nameRange, range: this.range(start) };
           }
       }
     }

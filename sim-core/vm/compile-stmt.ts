@@ -14,6 +14,19 @@ export class StmtCompiler extends CallCompiler {
   private readonly loops: Loop[] = [];
   private switches: Array<{ cases: Map<Stmt, number> }> = [];
   returnType: CType = INT;
+  /** The function's labels (`goto` targets): code label, and where the first `goto` or the label is. */
+  private readonly gotoLabels = new Map<string, { label: number; bound: boolean; at: Range }>();
+
+  private gotoLabel(name: string, at: Range): { label: number; bound: boolean; at: Range } {
+    let l = this.gotoLabels.get(name);
+    if (!l) { l = { label: this.newLabel(), bound: false, at }; this.gotoLabels.set(name, l); }
+    return l;
+  }
+
+  /** After the body: a `goto` to a label the function never defines is an error, as in C. */
+  checkLabels(): void {
+    for (const [name, l] of this.gotoLabels) if (!l.bound) this.m.error(l.at, `label '${name}' used but not defined`, 'vm-syntax');
+  }
 
   stmt(s: Stmt): void {
     switch (s.kind) {
@@ -79,6 +92,18 @@ export class StmtCompiler extends CallCompiler {
         else this.jump(Op.JMP, target);
         return;
       }
+      case 'Label': {
+        // Frame cells are laid out for the whole function, so jumping into or out of blocks
+        // needs no adjustment; a label only names a place in the code.
+        const l = this.gotoLabel(s.name, s.nameRange);
+        if (l.bound) this.m.error(s.nameRange, `duplicate label '${s.name}'`, 'vm-syntax');
+        else { this.bind(l.label); l.bound = true; }
+        return;
+      }
+      case 'Goto':
+        this.marker(s.range);
+        this.jump(Op.JMP, this.gotoLabel(s.label, s.labelRange).label);
+        return;
       case 'Return': {
         this.marker(s.range);
         if (s.value) {

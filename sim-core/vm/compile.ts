@@ -149,6 +149,7 @@ function compileFunction(m: Module, f: FunctionDef, index: number): FnCode {
   f.params.forEach((p, i) => b.declare(p.name ?? `<param ${i + 1}>`, params[i], 1));
   const body = f.body as NonNullable<FunctionDef['body']>;
   b.stmt(body);
+  b.checkLabels();
   // Falling off the end: the closing brace is a step point, and main returns 0 (C99).
   b.marker({ start: Math.max(body.range.start, body.range.end - 1), end: body.range.end });
   b.emit(Op.PUSH, 0);

@@ -186,7 +186,8 @@ describe('parser: recovery', () => {
     assert.deepEqual(codes('#define X 1 2\n'), ['macro-body']);
     assert.deepEqual(codes('typedef int foo;\n'), []);
     assert.deepEqual(codes('typedef int row[4];\n'), ['unsupported']);
-    assert.deepEqual(codes('int main(void) { goto out; }\n'), ['unsupported']);
+    assert.deepEqual(codes('int main(void) { goto out; out: return 0; }\n'), []);
+    assert.deepEqual(codes('int f(void) { int (*rows)[4]; return 0; }\n'), ['unsupported']);
     assert.deepEqual(codes('#frobnicate\n'), ['preprocessor']);
     assert.deepEqual(codes('#if FOO > 2\n#endif\n'), ['preprocessor']);
     assert.deepEqual(codes('#pragma kproc\n'), ['pragma']);

@@ -84,6 +84,12 @@ const ROWS: Row[] = [
       + 'printf("%d %d %d %d %s %zu\\n", s[0].b.x, s[1].a.x, s[1].b.y, p->a.y, s[0].tag, sizeof s);',
     out: '3 5 9 0 ab 40\n',
   },
+  {
+    name: 'goto: forward out of nested loops and backward',
+    prelude: 'static int find(int g[][3], int want) {\n  int r = -1;\n  for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) if (g[i][j] == want) { r = i * 3 + j; goto found; }\n  return -1;\nfound:\n  return r;\n}',
+    body: 'int g[3][3] = { { 1, 2, 3 }, { 4, 5, 6 }, { 7, 8, 9 } }; int n = 0;\nagain:\n  n++;\n  if (n < 3) goto again;\n  { goto out; }\n  n = 100;\nout:\n  printf("%d %d %d\\n", find(g, 6), find(g, 10), n);',
+    out: '5 -1 3\n',
+  },
 ];
 
 function run(row: Row): string {
@@ -102,5 +108,21 @@ describe('vm: types of the language as the debugger names them', () => {
   it('an array of arrays is spelled as C spells it', () => {
     const t = typeName({ k: 'array', n: 3, of: { k: 'array', n: 4, of: INT } });
     assert.equal(t, 'int [3][4]');
+  });
+});
+
+describe('checker: labels', () => {
+  const errors = (src: string): string[] => {
+    const r = parse(src);
+    return [...r.diagnostics, ...check(r.program, src)].filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message} @${src.slice(d.range.start, d.range.end)}`);
+  };
+  it('reports a goto to a missing label and a label defined twice, once each', () => {
+    assert.deepEqual(errors('int main(void) {\n goto nowhere;\n x: ;\n x: return 0;\n}\n'),
+      ["undefined-name: label 'nowhere' used but not defined @nowhere", "duplicate: duplicate label 'x' @x"]);
+  });
+  it('does not call the code after a label unreachable', () => {
+    const src = 'int main(void) {\n int n = 0;\n goto done;\ndone:\n n++;\n return n;\n}\n';
+    const r = parse(src);
+    assert.deepEqual([...r.diagnostics, ...check(r.program, src)].map((d) => d.code), []);
   });
 });
