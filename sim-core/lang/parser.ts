@@ -4,11 +4,14 @@ import type {
   Declarator, Define, Diagnostic, Directive, Expr, FunctionDef, MacroDecl, Param, ParseResult, Program, Range, Stmt, StructDef,
   StructField, TopLevel, TypeRef, VarDecl,
 } from './ast';
-import { lex, T } from './lexer';
+import { T } from './lexer';
 import { K, isKeyword, isStmtKeyword } from './lexer-codes';
-import { ExprParser } from './parser-expr';
+import { ExprParser, relocate } from './parser-expr';
 import type { TypeSpec } from './parser-base';
 import { parseDirectives } from './parser-directives';
+import { expandText } from './macros';
+import { lex, lexRange } from './lexer';
+import type { FnMacro } from './macros';
 import { CONSTANT_TABLE, isBuiltinName } from './builtins';
 
 type Block = Extract<Stmt, { kind: 'Block' }>;
@@ -408,9 +411,64 @@ export class Parser extends ExprParser {
     return e;
   }
 
+  /**
+   * A statement that is a call of a macro expanding to statements (`do { ... } while (0)`, a
+   * block, an `if`): the expansion is parsed as statements in its place. Null when the macro
+   * expands to an expression (the expression parser takes it) or cannot be expanded.
+   */
+  private macroStatement(start: number): Stmt | null {
+    let j = this.i + 1;
+    for (let depth = 0; j < this.tk.length && this.tk.kind[j] !== T.EOF; j++) {
+      if (this.tk.kind[j] === T.LParen) depth++;
+      else if (this.tk.kind[j] === T.RParen && --depth === 0) break;
+    }
+    if (this.tk.kind[j] !== T.RParen) return null;
+    let text: string;
+    try { text = expandText(this.text.slice(start, this.tk.end[j]), this.fnMacros); } catch { return null; }
+    let lexed = lexRange(text, 0, text.length);
+    const k0 = lexed.tokens.kind[0];
+    const word = lexed.tokens.val(0);
+    if (k0 !== T.LBrace && !(k0 === T.Ident && ['do', 'if', 'while', 'for', 'switch', 'return'].includes(word))) return null;
+    const range = { start, end: this.tk.end[j] };
+    this.i = j + 1;
+    const n = lexed.tokens.length - 1; // the EOF token's index
+    if (k0 === T.Ident && word !== 'do' && word !== 'return' && n > 0 && lexed.tokens.kind[n - 1] === T.RParen) {
+      // `#define REPEAT(n) for (...)`: the statement the macro's head governs is outside it.
+      this.error(range, `a macro that expands to the head of '${word}' without its body is not supported by the simulator`, 'unsupported');
+      this.syncStatement();
+      return { kind: 'ErrorStmt', range: this.range(start) };
+    }
+    if (this.eat(T.Semi)) {
+      text += ' ;';
+      range.end = this.prevEnd;
+      lexed = lexRange(text, 0, text.length);
+    }
+    const found: Diagnostic[] = [...lexed.diagnostics];
+    const sub = new Parser(text, lexed.tokens, found);
+    sub.noExpand = true;
+    sub.stringMacros = this.stringMacros;
+    for (const [k, v] of this.typedefs) sub.typedefs.set(k, v);
+    sub.depth = this.depth;
+    const body: Stmt[] = [];
+    while (!sub.atEnd()) {
+      const before = sub.i;
+      body.push(sub.parseStatement());
+      if (sub.i === before) sub.advance();
+    }
+    for (const d of found) this.diagnostics.push({ ...d, range, message: `in the expansion of a macro: ${d.message}` });
+    this.localStructs.push(...sub.localStructs);
+    const s: Stmt = body.length === 1 ? body[0] : { kind: 'Block', body, range };
+    relocate(s, range);
+    return s;
+  }
+
   private statement(): Stmt {
     const start = this.start;
     if (this.is(T.LBrace)) return this.parseBlock();
+    if (!this.noExpand && this.fnMacros.size > 0 && this.kind === T.Ident && this.peekKind() === T.LParen && this.fnMacros.has(this.val)) {
+      const s = this.macroStatement(start);
+      if (s) return s;
+    }
     if (this.eat(T.Semi)) return { kind: 'Empty', range: this.range(start) };
     if (this.kind === T.Ident) {
       switch (this.kw) {
@@ -564,8 +622,11 @@ export function parse(text: string): ParseResult {
   try {
     const lexed = lex(text, (n) => isBuiltinName(n) || CONSTANT_TABLE.has(n));
     diagnostics.push(...lexed.diagnostics);
-    const directives = parseDirectives(text, lexed.directives, diagnostics);
-    const program = new Parser(text, lexed.tokens, diagnostics).parseProgram(directives);
+    const fnMacros = new Map<string, FnMacro>();
+    const directives = parseDirectives(text, lexed.directives, diagnostics, fnMacros);
+    const parser = new Parser(text, lexed.tokens, diagnostics);
+    parser.fnMacros = fnMacros;
+    const program = parser.parseProgram(directives);
     // Nothing in the result refers to the tokens, so their buffer can serve the next parse.
     lexed.tokens.recycle();
     diagnostics.sort((a, b) => a.range.start - b.range.start);

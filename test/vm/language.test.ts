@@ -90,6 +90,18 @@ const ROWS: Row[] = [
     body: 'int g[3][3] = { { 1, 2, 3 }, { 4, 5, 6 }, { 7, 8, 9 } }; int n = 0;\nagain:\n  n++;\n  if (n < 3) goto again;\n  { goto out; }\n  n = 100;\nout:\n  printf("%d %d %d\\n", find(g, 6), find(g, 10), n);',
     out: '5 -1 3\n',
   },
+  {
+    name: 'function-like macros expand as the C preprocessor expands them',
+    prelude: '#define MAX(a, b) ((a) > (b) ? (a) : (b))\n#define SQ(x) x * x\n#define SQP(x) ((x) * (x))\n#define STR(x) #x\n#define CAT(a, b) a ## b\n'
+      + '#define TWICE(x) (2 * (x))\n#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))\n#define LIMIT MAX(10, 20)\n#define SHOW(v) printf(#v " = %d\\n", v)',
+    body: 'int xy = 7; int arr[5]; int i = 3;\nprintf("%d %d %d %d ", MAX(3, 9), SQ(1 + 2), SQP(1 + 2), MAX(MAX(1, 5), 4));\n'
+      + 'printf("%s %d %d %zu %d\\n", STR(a  +  b), CAT(x, y), TWICE(TWICE(3)), ARRAY_SIZE(arr), LIMIT);\nSHOW(i * 2);\nint m = MAX(i++, 2); printf("%d %d\\n", m, i);',
+    out: '9 5 9 5 a + b 7 12 5 20\ni * 2 = 6\n4 5\n',
+  },
+  {
+    name: 'macros that expand to statements', prelude: '#define SWAP(a, b) do { int t_ = (a); (a) = (b); (b) = t_; } while (0)\n#define CHECK(c) if (!(c)) { printf("failed: %s\\n", #c); }',
+    body: 'int x = 1, y = 2; SWAP(x, y); CHECK(x == 1); CHECK(y == 1); printf("%d %d\\n", x, y);', out: 'failed: x == 1\n2 1\n',
+  },
 ];
 
 function run(row: Row): string {
