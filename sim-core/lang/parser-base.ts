@@ -180,6 +180,13 @@ export class ParserBase {
     return this.tk.kind[j] === T.Ident && this.kwAt(j) === K.TypedefName && this.peekKind(n + 1) === T.RParen;
   }
 
+  /** `float` and `double` name types the simulator does not have: one located error each. */
+  private refuseFloating(k: K): void {
+    if (k === K.Float || k === K.Double) {
+      this.error(this.tokRange(), `'${this.val}' is not supported by the simulator: it has integer types only`, 'unsupported');
+    }
+  }
+
   private skipAttribute(): void {
     this.advance();
     if (this.is(T.LParen)) this.skipBalanced();
@@ -200,10 +207,15 @@ export class ParserBase {
       if (isQualifier(k)) { this.advance(); continue; }
       if (k === K.Attribute) { this.skipAttribute(); continue; }
       if (named || words) {
-        if (isBaseWord(k) && !named) { (words ??= []).push(this.val); this.advance(); continue; }
+        if (isBaseWord(k) && !named) { this.refuseFloating(k); (words ??= []).push(this.val); this.advance(); continue; }
         break;
       }
-      if (isBaseWord(k)) { words = [this.val]; this.advance(); continue; }
+      if (isBaseWord(k)) {
+        this.refuseFloating(k);
+        words = [this.val];
+        this.advance();
+        continue;
+      }
       if (k === K.Struct || k === K.Union || k === K.Enum) {
         const v = this.val;
         this.tagWord = v;

@@ -184,6 +184,7 @@ describe('parser: recovery', () => {
     const codes = (src: string): string[] => parse(src).diagnostics.map((d) => d.code);
     assert.deepEqual(codes('#define MAX(a, b) a\n'), []);
     assert.deepEqual(codes('#define LOG(fmt, ...) fmt\n'), ['function-macro']);
+    assert.deepEqual(codes('double avg(long double x, float y) { return 0; }\n'), ['unsupported', 'unsupported', 'unsupported']);
     assert.deepEqual(codes('#define MAX(a, b) a\nint x = MAX(1);\n'), ['macro']);
     assert.deepEqual(codes('#define REPEAT(n) for (;;)\nint main(void) { REPEAT(3) x(); }\n'), ['unsupported']);
     assert.deepEqual(codes('#define X 1 2\n'), ['macro-body']);
