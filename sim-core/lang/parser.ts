@@ -178,9 +178,9 @@ export class Parser extends ExprParser {
       if (d.arraySize !== undefined || this.is(T.LParen)) {
         this.error(d.nameRange, `typedef of ${d.arraySize !== undefined ? 'an array' : 'a function'} type is not supported by the simulator; write the type out`, 'unsupported');
         if (this.is(T.LParen)) this.skipBalanced();
-      } else {
-        this.typedefs.set(d.name, { ...base, pointer: base.pointer + d.pointer });
       }
+      // Even a refused typedef names a type from here on, so its uses add no errors of their own.
+      this.typedefs.set(d.name, { ...base, pointer: base.pointer + d.pointer });
       if (!this.eat(T.Comma)) break;
     }
     this.expect(T.Semi, 'after the typedef');

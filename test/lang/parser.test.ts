@@ -189,7 +189,7 @@ describe('parser: recovery', () => {
     assert.deepEqual(codes('#define REPEAT(n) for (;;)\nint main(void) { REPEAT(3) x(); }\n'), ['unsupported']);
     assert.deepEqual(codes('#define X 1 2\n'), ['macro-body']);
     assert.deepEqual(codes('typedef int foo;\n'), []);
-    assert.deepEqual(codes('typedef int row[4];\n'), ['unsupported']);
+    assert.deepEqual(codes('typedef int row[4];\nrow r;\nint f(row *p) { return (int)sizeof(row); }\n'), ['unsupported']);
     assert.deepEqual(codes('int main(void) { goto out; out: return 0; }\n'), []);
     assert.deepEqual(codes('int f(void) { int (*rows)[4]; return 0; }\n'), ['unsupported']);
     assert.deepEqual(codes('#frobnicate\n'), ['preprocessor']);
