@@ -119,13 +119,15 @@ export class FnBuilder {
 
   /** A `static` local: a name in this scope for a cell of the global segment. */
   declareStatic(name: string, type: CType, offset: number): void {
-    this.scopes[this.scopes.length - 1].set(name, { name, type, offset, from: this.code.length, to: Number.MAX_SAFE_INTEGER, isStatic: true });
+    const v: LocalVar = { name, type, offset, from: this.code.length, to: Number.MAX_SAFE_INTEGER, isStatic: true };
+    this.scopes[this.scopes.length - 1].set(name, v);
+    this.locals.push(v);
   }
 
   /** Makes an existing frame cell visible under its name (the debug console's view of a frame). */
   bindLocal(v: LocalVar): void {
     this.scopes[this.scopes.length - 1].set(v.name, v);
-    this.frameSize = Math.max(this.frameSize, v.offset + 1);
+    if (!v.isStatic) this.frameSize = Math.max(this.frameSize, v.offset + 1);
   }
 
   /** A hidden frame cell (switch values). */

@@ -25,7 +25,7 @@ export interface LocalVar {
   /** Code range (pcs) where the name is in scope. */
   from: number;
   to: number;
-  /** A `static` local: `offset` is in the global segment, kept across calls (and copied by fork). */
+  /** A `static` local: `offset` is in the global segment (its address), kept across calls and copied by fork. */
   isStatic?: boolean;
 }
 

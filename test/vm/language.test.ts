@@ -4,7 +4,9 @@ import { strict as assert } from 'node:assert';
 import { check } from '../../sim-core/lang/check';
 import { parse } from '../../sim-core/lang/parser';
 import { INT, typeName } from '../../sim-core/vm/ctypes';
-import { main, output } from './helpers';
+import { evaluateUser as evaluate } from '../../sim-core/debug/evaluate';
+import { completeCall, frames } from '../../sim-core/vm';
+import { host, main, output, start, step } from './helpers';
 
 interface Row { name: string; body: string; out: string; prelude?: string }
 
@@ -136,5 +138,21 @@ describe('checker: labels', () => {
     const src = 'int main(void) {\n int n = 0;\n goto done;\ndone:\n n++;\n return n;\n}\n';
     const r = parse(src);
     assert.deepEqual([...r.diagnostics, ...check(r.program, src)].map((d) => d.code), []);
+  });
+});
+
+describe('vm: static locals in the debugger', () => {
+  const src = '#include <stdio.h>\n#include <sys/wait.h>\nint tick(void)\n{\n    static int calls = 40;\n    int here = ++calls;\n    waitpid(-1, NULL, 0);\n    return here;\n}\nint main(void)\n{\n    tick();\n    tick();\n    return 0;\n}\n';
+  it('lists a static local among the frame\'s locals with its kept value, and evaluates it', () => {
+    const s = start(src);
+    let t = step(s);
+    assert.equal(t.kind === 'syscall' ? t.name : t.kind, 'wait4');
+    completeCall(s.regs, s.mem, -10);
+    t = step(s);
+    assert.equal(t.kind === 'syscall' ? t.name : t.kind, 'wait4');
+    const f = frames(s.image, s.regs, s.mem)[0];
+    const locals = Object.fromEntries(f.locals.map((l) => [l.name, [l.type, l.value]]));
+    assert.deepEqual(locals, { calls: ['int', 42], here: ['int', 42] });
+    assert.equal(evaluate(s.image, s.regs, s.mem, host, 'calls * 2 + here', 0).value, 126);
   });
 });
