@@ -24,6 +24,11 @@ export interface TypeRef {
   name: string;
   /** Number of `*` after the base. */
   pointer: number;
+  /**
+   * A parameter written as an array of arrays (`int g[][4]`): the inner sizes. The type is then a
+   * pointer (the last of `pointer`) to arrays of these sizes.
+   */
+  dims?: Expr[];
   range: Range;
 }
 
@@ -64,6 +69,8 @@ export interface Declarator {
   pointer: number;
   /** Present for arrays: the size expression, or null for `[]` sized by the initializer. */
   arraySize?: Expr | null;
+  /** Arrays of arrays (`int grid[3][4]`): the sizes after the first. */
+  dims?: Expr[];
   init?: Expr;
   range: Range;
 }
@@ -89,6 +96,9 @@ export type Stmt =
   | { kind: 'Default'; range: Range }
   | { kind: 'Break'; range: Range }
   | { kind: 'Continue'; range: Range }
+  /** `name:` before a statement (the statement follows as the next one of the block). */
+  | { kind: 'Label'; name: string; nameRange: Range; range: Range }
+  | { kind: 'Goto'; label: string; labelRange: Range; range: Range }
   | { kind: 'Return'; value?: Expr; range: Range }
   | { kind: 'Empty'; range: Range }
   /** Statement-level placeholder left by error recovery. */
@@ -120,6 +130,8 @@ export interface StructField {
   name: string;
   nameRange: Range;
   arraySize?: Expr | null;
+  /** Arrays of arrays: the sizes after the first. */
+  dims?: Expr[];
   range: Range;
 }
 
@@ -128,6 +140,8 @@ export interface StructDef {
   name: string;
   nameRange: Range;
   fields: StructField[];
+  /** A `union`: every member starts at offset 0. */
+  union?: boolean;
   range: Range;
 }
 

@@ -8,6 +8,7 @@ import { checkPragmas } from './check-pragmas';
 import { checkSides, findRoots } from './check-sides';
 import { closest } from './suggest';
 import { unsupportedHeader } from './unsupported';
+import { childStmts } from './walk';
 import { execCandidates } from './exec-path';
 import { CheckerScope, type Sym } from './checker-scope';
 import {
@@ -61,10 +62,29 @@ export class Checker extends CheckerScope {
     this.currentFn = f;
     this.openScope();
     for (const p of f.params) if (p.name && p.nameRange) this.declare(p.name, p.nameRange, { name: p.type.name, pointer: p.type.pointer });
-    if (f.body) this.stmts(f.body.body);
+    if (f.body) {
+      this.stmts(f.body.body);
+      this.labels(f.body);
+    }
     this.closeScope();
     this.current = null;
     this.currentFn = null;
+  }
+
+  /** Labels defined twice, and `goto`s to a label the function does not define (C's rules). */
+  private labels(body: Stmt): void {
+    const defined = new Set<string>();
+    const gotos: Array<Extract<Stmt, { kind: 'Goto' }>> = [];
+    const visit = (s: Stmt): void => {
+      if (s.kind === 'Goto') gotos.push(s);
+      else if (s.kind === 'Label') {
+        if (defined.has(s.name)) this.diag(s.nameRange, 'error', 'duplicate', `duplicate label '${s.name}'`);
+        defined.add(s.name);
+      }
+      for (const c of childStmts(s)) visit(c);
+    };
+    visit(body);
+    for (const g of gotos) if (!defined.has(g.label)) this.diag(g.labelRange, 'error', 'undefined-name', `label '${g.label}' used but not defined`);
   }
 
   /** Whether control can leave the statement at its end (false after return, exit, break...). */
@@ -73,6 +93,7 @@ export class Checker extends CheckerScope {
       case 'Return': return 'return';
       case 'Break': return 'break';
       case 'Continue': return 'continue';
+      case 'Goto': return 'goto';
       case 'ExprStmt': {
         const e = s.expr;
         if (e.kind === 'Call' && e.callee.kind === 'Ident' && !this.lookupLocalOrFile(e.callee.name) && lookupCall(e.callee.name)?.noreturn) {
@@ -83,7 +104,7 @@ export class Checker extends CheckerScope {
       case 'Block': {
         let t: string | null = null;
         for (const x of s.body) {
-          if (x.kind === 'Case' || x.kind === 'Default') t = null;
+          if (x.kind === 'Case' || x.kind === 'Default' || x.kind === 'Label') t = null;
           else if (!t) t = this.terminates(x);
         }
         return t;
@@ -102,7 +123,7 @@ export class Checker extends CheckerScope {
     let after: string | null = null;
     let reported = false;
     for (const s of list) {
-      if (s.kind === 'Case' || s.kind === 'Default') { after = null; reported = false; }
+      if (s.kind === 'Case' || s.kind === 'Default' || s.kind === 'Label') { after = null; reported = false; }
       else if (after && !reported && s.kind !== 'Empty') {
         this.diag(s.range, 'warning', 'unreachable', `code after '${after}' is never executed`);
         reported = true;

@@ -38,7 +38,20 @@ export class ParserBase {
   // ---- cursor ----
   protected get kind(): T { return this.tk.kind[this.i]; }
   /** Identifier code of the current token (K.None unless it is a known word). */
-  protected get kw(): K { return this.tk.kw[this.i]; }
+  protected get kw(): K { return this.kwAt(this.i); }
+  /**
+   * Types the file names with `typedef`, by name: what each stands for (base name and `*`s). The
+   * parser substitutes them where they are written, so the checker and the compiler see C's types.
+   */
+  protected readonly typedefs = new Map<string, TypeRef>();
+  /** The tag keyword (`struct`, `union`, `enum`) the last type specifier was written with. */
+  protected tagWord = '';
+  /** The word code of token j, with the file's own typedef names read as type names. */
+  protected kwAt(j: number): K {
+    const k: K = this.tk.kw[j];
+    if (k === K.None && this.typedefs.size > 0 && this.tk.kind[j] === T.Ident && this.typedefs.has(this.tk.val(j))) return K.TypedefName;
+    return k;
+  }
   protected get val(): string { return this.tk.val(this.i); }
   protected get start(): number { return this.tk.start[this.i]; }
   protected get prevEnd(): number { return this.i > 0 ? this.tk.end[this.i - 1] : this.tk.start[0]; }
@@ -51,7 +64,7 @@ export class ParserBase {
   /** A token test by kind: `is(T.LParen)`. */
   protected is(k: T): boolean { return this.tk.kind[this.i] === k; }
   /** A known word: `isWord(K.Else)` (only identifiers carry word codes). */
-  protected isWord(k: K): boolean { return this.tk.kw[this.i] === k; }
+  protected isWord(k: K): boolean { return this.kwAt(this.i) === k; }
   /** An identifier that is not a keyword. */
   protected isName(): boolean { return this.tk.kind[this.i] === T.Ident && !isKeyword(this.tk.kw[this.i]); }
 
@@ -146,7 +159,7 @@ export class ParserBase {
   protected startsType(n = 0): boolean {
     const j = Math.min(this.i + n, this.tk.length - 1);
     if (this.tk.kind[j] !== T.Ident) return false;
-    const k: K = this.tk.kw[j];
+    const k: K = this.kwAt(j);
     if (k === K.None) return false;
     if (isBaseWord(k) || isQualifier(k) || k === K.Struct || k === K.Union || k === K.Enum
       || k === K.Static || k === K.Extern || k === K.Attribute) return true;
@@ -155,6 +168,23 @@ export class ParserBase {
     const next = this.peekKind(n + 1);
     return !(next === T.Assign || next === T.LParen || next === T.RParen || next === T.Comma || next === T.Semi
       || next === T.LBracket || next === T.Dot || next === T.Arrow);
+  }
+
+  /**
+   * `(pid_t)` or `(Point *)` after `(` in a cast or `sizeof`: a type name followed by `)` is a
+   * type there, where a declaration would have read it as a value.
+   */
+  protected startsTypeInParens(n = 0): boolean {
+    if (this.startsType(n)) return true;
+    const j = Math.min(this.i + n, this.tk.length - 1);
+    return this.tk.kind[j] === T.Ident && this.kwAt(j) === K.TypedefName && this.peekKind(n + 1) === T.RParen;
+  }
+
+  /** `float` and `double` name types the simulator does not have: one located error each. */
+  private refuseFloating(k: K): void {
+    if (k === K.Float || k === K.Double) {
+      this.error(this.tokRange(), `'${this.val}' is not supported by the simulator: it has integer types only`, 'unsupported');
+    }
   }
 
   private skipAttribute(): void {
@@ -168,6 +198,7 @@ export class ParserBase {
     let words: string[] | null = null;
     let storage: 'static' | 'extern' | undefined;
     let named = '';
+    let pointer = 0;
     for (;;) {
       if (this.kind !== T.Ident) break;
       const k = this.kw;
@@ -176,23 +207,37 @@ export class ParserBase {
       if (isQualifier(k)) { this.advance(); continue; }
       if (k === K.Attribute) { this.skipAttribute(); continue; }
       if (named || words) {
-        if (isBaseWord(k) && !named) { (words ??= []).push(this.val); this.advance(); continue; }
+        if (isBaseWord(k) && !named) { this.refuseFloating(k); (words ??= []).push(this.val); this.advance(); continue; }
         break;
       }
-      if (isBaseWord(k)) { words = [this.val]; this.advance(); continue; }
+      if (isBaseWord(k)) {
+        this.refuseFloating(k);
+        words = [this.val];
+        this.advance();
+        continue;
+      }
       if (k === K.Struct || k === K.Union || k === K.Enum) {
         const v = this.val;
+        this.tagWord = v;
         this.advance();
+        // A union is laid out as a struct whose members all start at its first cell: the tag is
+        // spelled `struct` from here on, and the definition carries the difference.
         if (this.isName()) {
-          named = `${v} ${this.val}`;
+          named = `${v === 'union' ? 'struct' : v} ${this.val}`;
           this.advance();
         } else {
           if (!this.is(T.LBrace)) this.error(this.tokRange(), `expected a ${v} name`);
-          named = `${v} <anonymous>`;
+          named = `${v === 'union' ? 'struct' : v} <anonymous>`;
         }
         continue;
       }
-      if (k === K.TypedefName) { named = this.val; this.advance(); continue; }
+      if (k === K.TypedefName) {
+        const target = this.typedefs.get(this.val);
+        named = target ? target.name : this.val;
+        pointer = target ? target.pointer : 0;
+        this.advance();
+        continue;
+      }
       break;
     }
     if (!named && !words) {
@@ -211,7 +256,7 @@ export class ParserBase {
         name = w.join(' ');
       }
     }
-    const type: TypeRef = { kind: 'Type', name, pointer: 0, range: this.range(start) };
+    const type: TypeRef = { kind: 'Type', name, pointer, range: this.range(start) };
     return storage ? { type, storage } : { type };
   }
 

@@ -1,6 +1,7 @@
 // Preprocessor lines the parser keeps: #include (recorded), object-like #define (value parsed as an
 // expression) and `#pragma kproc KEY ARGS...`. Other pragmas are ignored, like gcc does.
-import type { Define, Diagnostic, Directive, Include, Pragma } from './ast';
+import type { Define, Diagnostic, Directive, Include, Pragma, Range } from './ast';
+import type { FnMacro } from './macros';
 import { lexRange, T, type RawDirective } from './lexer';
 import { K } from './lexer-codes';
 import { ExprParser } from './parser-expr';
@@ -15,8 +16,7 @@ class DirectiveParser extends ExprParser {
     const nameRange = this.tokRange();
     this.advance();
     if (this.is(T.LParen) && this.start === nameRange.end) {
-      this.error({ start: nameRange.start, end: d.end },
-        `function-like macro '${name}' is not supported; write a function instead`, 'function-macro');
+      this.functionMacro(name, nameRange, d);
       return null;
     }
     const def: Define = { kind: 'Define', name, nameRange, range: { start: d.start, end: d.end } };
@@ -27,6 +27,34 @@ class DirectiveParser extends ExprParser {
     }
     def.value = value;
     return def;
+  }
+
+  /** `#define NAME(a, b) body`: kept as text, expanded where it is called. */
+  private functionMacro(name: string, nameRange: Range, d: RawDirective): void {
+    this.advance(); // (
+    const params: string[] = [];
+    while (!this.is(T.RParen)) {
+      if (this.is(T.Ellipsis)) {
+        this.error(this.tokRange(), `variadic macro '${name}' is not supported by the simulator`, 'function-macro');
+        return;
+      }
+      if (!this.isName() && !(this.kind === T.Ident)) {
+        this.error(this.atEnd() ? { start: nameRange.start, end: d.end } : this.tokRange(), `expected a parameter name in the parameter list of macro '${name}'`, 'function-macro');
+        return;
+      }
+      if (params.includes(this.val)) {
+        this.error(this.tokRange(), `duplicate macro parameter '${this.val}'`, 'function-macro');
+        return;
+      }
+      params.push(this.val);
+      this.advance();
+      if (!this.eat(T.Comma) && !this.is(T.RParen)) {
+        this.error(this.atEnd() ? { start: nameRange.start, end: d.end } : this.tokRange(), `expected ',' or ')' in the parameter list of macro '${name}'`, 'function-macro');
+        return;
+      }
+    }
+    const bodyStart = this.tk.end[this.i];
+    (this.fnMacros as Map<string, FnMacro>).set(name, { name, params, body: this.text.slice(bodyStart, d.end) });
   }
 
   pragma(d: RawDirective): Pragma | null {
@@ -67,7 +95,7 @@ function include(text: string, d: RawDirective, diagnostics: Diagnostic[]): Incl
   return { kind: 'Include', path: m[1] ?? m[2], system: m[1] !== undefined, range: { start: d.start, end: d.end } };
 }
 
-export function parseDirectives(text: string, raw: RawDirective[], diagnostics: Diagnostic[]): Directive[] {
+export function parseDirectives(text: string, raw: RawDirective[], diagnostics: Diagnostic[], fnMacros = new Map<string, FnMacro>()): Directive[] {
   const out: Directive[] = [];
   for (const d of raw) {
     const range = { start: d.start, end: d.end };
@@ -82,6 +110,7 @@ export function parseDirectives(text: string, raw: RawDirective[], diagnostics: 
         const lexed = lexRange(text, d.bodyStart, d.end);
         diagnostics.push(...lexed.diagnostics);
         const p = new DirectiveParser(text, lexed.tokens, diagnostics);
+        p.fnMacros = fnMacros;
         const r = d.name === 'define' ? p.define(d) : p.pragma(d);
         if (r) out.push(r);
         break;

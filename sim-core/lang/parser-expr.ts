@@ -1,7 +1,8 @@
 // Expressions with C precedence: assignment and comma by recursive descent, binary operators by
 // precedence climbing, casts and sizeof decided by whether a type follows the parenthesis.
-import type { AssignOp, BinaryOp, Expr, Range, UnaryOp } from './ast';
-import { T } from './lexer';
+import type { AssignOp, BinaryOp, Diagnostic, Expr, Range, UnaryOp } from './ast';
+import { lexRange, T } from './lexer';
+import { expandText, MacroError, type FnMacro } from './macros';
 import { BINARY_PREC, K, isAssignOp, isUnaryOp } from './lexer-codes';
 import { ParserBase } from './parser-base';
 import { constantsInGroup } from './builtins';
@@ -23,6 +24,55 @@ function integerTooLarge(text: string): boolean {
 export class ExprParser extends ParserBase {
   /** String-valued names that C pastes onto a following literal (`KERN_INFO "msg"`). */
   protected stringMacros = new Map<string, string>(PRINTK_LEVELS);
+  /** The file's function-like macros, expanded where they are called. */
+  fnMacros: ReadonlyMap<string, FnMacro> = new Map();
+  /** Set on the parser of an expansion: its text has no macro call left to expand. */
+  protected noExpand = false;
+
+  /**
+   * `MAX(a, b)` where MAX is a function-like macro: the call's text is expanded as the C
+   * preprocessor would and the result parsed in its place. What it becomes is located at the call.
+   */
+  protected macroCall(name: string): Expr {
+    const start = this.start;
+    let j = this.i + 1;
+    for (let depth = 0; j < this.tk.length && this.tk.kind[j] !== T.EOF; j++) {
+      if (this.tk.kind[j] === T.LParen) depth++;
+      else if (this.tk.kind[j] === T.RParen && --depth === 0) break;
+    }
+    if (this.tk.kind[j] !== T.RParen) {
+      const range = { start, end: this.tk.end[this.i] };
+      this.error(range, `unterminated argument list invoking macro '${name}'`, 'macro');
+      this.advance();
+      return { kind: 'ErrorExpr', range };
+    }
+    const range = { start, end: this.tk.end[j] };
+    this.i = j + 1;
+    let text: string;
+    try {
+      text = expandText(this.text.slice(start, range.end), this.fnMacros);
+    } catch (e) {
+      if (!(e instanceof MacroError)) throw e;
+      this.error(range, e.message, 'macro');
+      return { kind: 'ErrorExpr', range };
+    }
+    const lexed = lexRange(text, 0, text.length);
+    const found: Diagnostic[] = [...lexed.diagnostics];
+    const sub = new ExprParser(text, lexed.tokens, found);
+    sub.noExpand = true;
+    sub.stringMacros = this.stringMacros;
+    for (const [k, v] of this.typedefs) sub.typedefs.set(k, v);
+    sub.depth = this.depth;
+    sub.ops = this.ops;
+    const e = sub.parseExpr();
+    if (!sub.atEnd() && found.length === 0) {
+      found.push({ range, severity: 'error', code: 'macro-body', message: `'${name}' does not expand to one expression here (it expands to '${text}')` });
+    }
+    this.ops = sub.ops;
+    for (const d of found) this.diagnostics.push({ ...d, range, message: `in the expansion of macro '${name}': ${d.message}` });
+    relocate(e, range);
+    return e;
+  }
 
   protected errorExpr(): Expr {
     const r = this.tokRange();
@@ -99,7 +149,7 @@ export class ExprParser extends ParserBase {
         return { kind: 'Unary', op: v as UnaryOp, operand, range: { start, end: operand.range.end } };
       }
       if (k === T.LParen) {
-        if (this.startsType(1)) {
+        if (this.startsTypeInParens(1)) {
           this.advance();
           const type = this.parseTypeName();
           this.expect(T.RParen);
@@ -114,7 +164,7 @@ export class ExprParser extends ParserBase {
         }
       } else if (k === T.Ident && this.kw === K.Sizeof) {
         this.advance();
-        if (this.is(T.LParen) && this.startsType(1)) {
+        if (this.is(T.LParen) && this.startsTypeInParens(1)) {
           this.advance();
           const type = this.parseTypeName() ?? undefined;
           this.expect(T.RParen);
@@ -211,6 +261,7 @@ export class ExprParser extends ParserBase {
           this.advance();
           return this.parseStrings(this.stringMacros.get(name) ?? '', start);
         }
+        if (!this.noExpand && this.fnMacros.size > 0 && this.peekKind() === T.LParen && this.fnMacros.has(name)) return this.macroCall(name);
         if (this.kw !== K.TypedefName && this.startsType()) return this.errorExpr();
         const e: Expr = { kind: 'Ident', name, range: this.tokRange() };
         this.advance();
@@ -290,5 +341,17 @@ export class ExprParser extends ParserBase {
       if (indexed) e.indices = indices;
       return e;
     } finally { this.leave(); }
+  }
+}
+
+/** Gives every range in an expansion's tree the call's range: the code came from there. */
+export function relocate(node: unknown, r: Range): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) { for (const x of node) relocate(x, r); return; }
+  const rec = node as Record<string, unknown>;
+  for (const k of Object.keys(rec)) {
+    const v = rec[k];
+    if ((k === 'range' || k.endsWith('Range')) && v && typeof v === 'object' && 'start' in v) rec[k] = { start: r.start, end: r.end };
+    else relocate(v, r);
   }
 }

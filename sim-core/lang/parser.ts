@@ -1,14 +1,15 @@
 // The scenario parser: top-level declarations and statements over the token stream, with error
 // recovery at statement and declaration boundaries. `parse` never throws.
 import type {
-  Declarator, Diagnostic, Directive, Expr, FunctionDef, MacroDecl, Param, ParseResult, Program, Range, Stmt, StructDef,
-  StructField, TopLevel, TypeRef, VarDecl,
+  Declarator, Diagnostic, Directive, Expr, FunctionDef, MacroDecl, Param, ParseResult, Program, Range, Stmt, TopLevel, VarDecl,
 } from './ast';
-import { lex, T } from './lexer';
+import { lex, lexRange, T } from './lexer';
 import { K, isKeyword, isStmtKeyword } from './lexer-codes';
-import { ExprParser } from './parser-expr';
+import { relocate } from './parser-expr';
+import { DeclParser } from './parser-decl';
 import type { TypeSpec } from './parser-base';
 import { parseDirectives } from './parser-directives';
+import { expandText, type FnMacro } from './macros';
 import { CONSTANT_TABLE, isBuiltinName } from './builtins';
 
 type Block = Extract<Stmt, { kind: 'Block' }>;
@@ -16,7 +17,7 @@ type Block = Extract<Stmt, { kind: 'Block' }>;
 /** Stands in for a range that is set once the node's last token is known. */
 const PENDING: Range = { start: 0, end: 0 };
 
-export class Parser extends ExprParser {
+export class Parser extends DeclParser {
   parseProgram(directives: Directive[]): Program {
     const items: TopLevel[] = [];
     for (const d of directives) {
@@ -27,18 +28,11 @@ export class Parser extends ExprParser {
       this.parseTopLevel(items);
       if (this.i === before) this.advance();
     }
-    return { kind: 'Program', items, directives, range: { start: 0, end: this.text.length } };
-  }
-
-  /** Skips to the end of a broken top-level declaration: past `;` or a balanced `}`. */
-  private syncTopLevel(): void {
-    while (!this.atEnd()) {
-      if (this.is(T.Semi)) { this.advance(); return; }
-      if (this.is(T.LBrace)) { this.skipBalanced(); if (this.is(T.Semi)) this.advance(); return; }
-      if (this.is(T.RBrace)) { this.advance(); return; }
-      this.advance();
-      if (this.tk.nl[this.i] && this.startsType()) return;
+    items.push(...this.localStructs.splice(0));
+    if (this.enumDefines.length) {
+      directives = [...directives, ...this.enumDefines].sort((a, b) => a.range.start - b.range.start);
     }
+    return { kind: 'Program', items, directives, range: { start: 0, end: this.text.length } };
   }
 
   private parseTopLevel(items: TopLevel[]): void {
@@ -47,8 +41,7 @@ export class Parser extends ExprParser {
     this.chainReported = false;
     if (this.eat(T.Semi)) return;
     if (this.isWord(K.Typedef)) {
-      this.error(this.tokRange(), 'typedef is not supported in scenarios; write the type out', 'unsupported');
-      this.syncTopLevel();
+      this.parseTypedef(items);
       return;
     }
     if (this.isName() && this.peekKind() === T.LParen && !this.startsType()) {
@@ -61,20 +54,19 @@ export class Parser extends ExprParser {
       this.syncTopLevel();
       return;
     }
-    if (spec.type.name.startsWith('struct ') && this.is(T.LBrace)) {
-      const def = this.parseStructBody(spec.type, start);
+    if (this.is(T.LBrace)) {
+      const def = this.parseTagBody(spec.type, start);
       if (def) items.push(def);
       if (this.eat(T.Semi)) return;
-    } else if (spec.type.name.startsWith('enum ') && this.is(T.LBrace)) {
-      this.error(this.tokRange(), 'enum is not supported in scenarios; use #define for named constants', 'unsupported');
-      this.syncTopLevel();
-      return;
     }
     if (this.eat(T.Semi)) return; // `struct x;` or a lone type
     const first = this.parseDeclarator(spec.type);
     if (!first) { this.syncTopLevel(); return; }
     if (this.is(T.LParen)) {
+      const at = items.length;
       items.push(this.parseFunction(spec, first, start));
+      // Structs defined inside the function body are laid out before the function.
+      if (this.localStructs.length) items.splice(at, 0, ...this.localStructs.splice(0));
       return;
     }
     items.push(this.finishVarDecl(spec, first, start));
@@ -100,96 +92,6 @@ export class Parser extends ExprParser {
     return { kind: 'MacroDecl', name, nameRange, args, range: this.range(start) };
   }
 
-  private parseStructBody(type: TypeRef, start: number): StructDef | null {
-    const name = type.name.slice(7);
-    const nameRange = { start: Math.max(type.range.start, type.range.end - name.length), end: type.range.end };
-    this.advance(); // {
-    const fields: StructField[] = [];
-    while (!this.is(T.RBrace) && !this.atEnd()) {
-      const before = this.i;
-      const fstart = this.start;
-      const spec = this.parseTypeSpec();
-      if (!spec) {
-        this.error(this.tokRange(), `expected a field declaration before ${this.describe()}`);
-        while (!this.atEnd() && !this.is(T.Semi) && !this.is(T.RBrace)) this.advance();
-        this.eat(T.Semi);
-      } else {
-        for (;;) {
-          const d = this.parseDeclarator(spec.type);
-          if (!d) break;
-          const f: StructField = {
-            type: { ...spec.type, pointer: spec.type.pointer + d.pointer }, name: d.name, nameRange: d.nameRange, range: this.range(fstart),
-          };
-          if (d.arraySize !== undefined) f.arraySize = d.arraySize;
-          fields.push(f);
-          if (!this.eat(T.Comma)) break;
-        }
-        this.expect(T.Semi, 'after a field');
-      }
-      if (this.i === before) this.advance();
-    }
-    this.expect(T.RBrace);
-    return { kind: 'Struct', name, nameRange, fields, range: this.range(start) };
-  }
-
-  /**
-   * One declarator: `*`s, a name (or `(*name)(params)` for a function pointer), array suffixes.
-   * The pointer count on the result is relative to the base type.
-   */
-  private parseDeclarator(base: TypeRef): Declarator | null {
-    const start = this.start;
-    let pointer = this.parsePointers();
-    let name = '';
-    let nameRange: Range | null = null;
-    if (this.is(T.LParen) && this.peekKind() === T.Star) {
-      this.advance();
-      pointer += this.parsePointers() ;
-      if (this.kind === T.Ident) { name = this.val; nameRange = this.tokRange(); this.advance(); }
-      this.expect(T.RParen);
-      if (this.is(T.LParen)) this.skipBalanced();
-    } else if (this.isName()) {
-      name = this.val;
-      nameRange = this.tokRange();
-      this.advance();
-    }
-    if (!name || !nameRange) {
-      this.error(this.tokRange(), `expected an identifier after '${base.name}' before ${this.describe()}`);
-      return null;
-    }
-    let arraySize: Expr | null | undefined;
-    if (this.is(T.LBracket)) {
-      this.advance();
-      arraySize = this.is(T.RBracket) ? null : this.parseAssign();
-      this.expect(T.RBracket);
-      while (this.is(T.LBracket)) {
-        this.error(this.tokRange(), 'arrays of arrays are not supported', 'unsupported');
-        this.skipBalanced();
-      }
-    }
-    while (this.isWord(K.Attribute)) { this.advance(); if (this.is(T.LParen)) this.skipBalanced(); }
-    const d: Declarator = { name, nameRange, pointer, range: this.range(start) };
-    if (arraySize !== undefined) d.arraySize = arraySize;
-    return d;
-  }
-
-  private finishVarDecl(spec: TypeSpec, first: Declarator, start: number): VarDecl {
-    const declarators: Declarator[] = [];
-    let d: Declarator | null = first;
-    while (d) {
-      if (this.eat(T.Assign)) {
-        d.init = this.is(T.LBrace) ? this.parseInitList() : this.parseAssign();
-        d.range = this.range(d.range.start);
-      }
-      declarators.push(d);
-      if (!this.eat(T.Comma)) break;
-      d = this.parseDeclarator(spec.type);
-    }
-    if (!this.expect(T.Semi, 'after the declaration')) this.syncStatement();
-    const decl: VarDecl = { kind: 'VarDecl', type: spec.type, declarators, range: this.range(start) };
-    if (spec.storage) decl.storage = spec.storage;
-    return decl;
-  }
-
   private parseFunction(spec: TypeSpec, d: Declarator, start: number): FunctionDef {
     this.advance(); // (
     const params: Param[] = [];
@@ -212,6 +114,7 @@ export class Parser extends ExprParser {
         } else if (this.is(T.LBracket)) { this.skipBalanced(); pointer++; }
         else if (this.is(T.LParen)) { this.skipBalanced(); if (this.is(T.LParen)) this.skipBalanced(); pointer++; }
         const p: Param = { type: { ...pspec.type, pointer: pspec.type.pointer + pointer }, range: this.range(pstart) };
+        if (pd?.dims && pd.arraySize !== undefined) p.type.dims = pd.dims;
         if (pd) {
           p.name = pd.name;
           p.nameRange = pd.nameRange;
@@ -255,20 +158,6 @@ export class Parser extends ExprParser {
     return { kind: 'Block', body, range: this.range(start) };
   }
 
-  /** After a statement-level error: skip to the next `;` (consumed) or before `}`. */
-  private syncStatement(): void {
-    while (!this.atEnd() && !this.is(T.RBrace)) {
-      if (this.is(T.Semi)) { this.advance(); return; }
-      if (this.is(T.LBrace)) { this.skipBalanced(); return; }
-      this.advance();
-      if (this.tk.nl[this.i] && this.kind === T.Ident && (isStmtKeyword(this.kw) || this.startsType())) return;
-    }
-  }
-
-  private endStatement(): void {
-    if (!this.expect(T.Semi, 'after the statement')) this.syncStatement();
-  }
-
   parseStatement(): Stmt {
     if (!this.enter()) {
       const start = this.start;
@@ -289,9 +178,64 @@ export class Parser extends ExprParser {
     return e;
   }
 
+  /**
+   * A statement that is a call of a macro expanding to statements (`do { ... } while (0)`, a
+   * block, an `if`): the expansion is parsed as statements in its place. Null when the macro
+   * expands to an expression (the expression parser takes it) or cannot be expanded.
+   */
+  private macroStatement(start: number): Stmt | null {
+    let j = this.i + 1;
+    for (let depth = 0; j < this.tk.length && this.tk.kind[j] !== T.EOF; j++) {
+      if (this.tk.kind[j] === T.LParen) depth++;
+      else if (this.tk.kind[j] === T.RParen && --depth === 0) break;
+    }
+    if (this.tk.kind[j] !== T.RParen) return null;
+    let text: string;
+    try { text = expandText(this.text.slice(start, this.tk.end[j]), this.fnMacros); } catch { return null; }
+    let lexed = lexRange(text, 0, text.length);
+    const k0 = lexed.tokens.kind[0];
+    const word = lexed.tokens.val(0);
+    if (k0 !== T.LBrace && !(k0 === T.Ident && ['do', 'if', 'while', 'for', 'switch', 'return'].includes(word))) return null;
+    const range = { start, end: this.tk.end[j] };
+    this.i = j + 1;
+    const n = lexed.tokens.length - 1; // the EOF token's index
+    if (k0 === T.Ident && word !== 'do' && word !== 'return' && n > 0 && lexed.tokens.kind[n - 1] === T.RParen) {
+      // `#define REPEAT(n) for (...)`: the statement the macro's head governs is outside it.
+      this.error(range, `a macro that expands to the head of '${word}' without its body is not supported by the simulator`, 'unsupported');
+      this.syncStatement();
+      return { kind: 'ErrorStmt', range: this.range(start) };
+    }
+    if (this.eat(T.Semi)) {
+      text += ' ;';
+      range.end = this.prevEnd;
+      lexed = lexRange(text, 0, text.length);
+    }
+    const found: Diagnostic[] = [...lexed.diagnostics];
+    const sub = new Parser(text, lexed.tokens, found);
+    sub.noExpand = true;
+    sub.stringMacros = this.stringMacros;
+    for (const [k, v] of this.typedefs) sub.typedefs.set(k, v);
+    sub.depth = this.depth;
+    const body: Stmt[] = [];
+    while (!sub.atEnd()) {
+      const before = sub.i;
+      body.push(sub.parseStatement());
+      if (sub.i === before) sub.advance();
+    }
+    for (const d of found) this.diagnostics.push({ ...d, range, message: `in the expansion of a macro: ${d.message}` });
+    this.localStructs.push(...sub.localStructs);
+    const s: Stmt = body.length === 1 ? body[0] : { kind: 'Block', body, range };
+    relocate(s, range);
+    return s;
+  }
+
   private statement(): Stmt {
     const start = this.start;
     if (this.is(T.LBrace)) return this.parseBlock();
+    if (!this.noExpand && this.fnMacros.size > 0 && this.kind === T.Ident && this.peekKind() === T.LParen && this.fnMacros.has(this.val)) {
+      const s = this.macroStatement(start);
+      if (s) return s;
+    }
     if (this.eat(T.Semi)) return { kind: 'Empty', range: this.range(start) };
     if (this.kind === T.Ident) {
       switch (this.kw) {
@@ -347,10 +291,23 @@ export class Parser extends ExprParser {
           this.endStatement();
           return { kind: 'Return', value, range: this.range(start) };
         }
-        case K.Goto:
-          this.error(this.tokRange(), 'goto is not supported in scenarios', 'unsupported');
-          this.syncStatement();
-          return { kind: 'ErrorStmt', range: this.range(start) };
+        case K.Typedef: {
+          this.parseTypedef(this.localStructs);
+          return { kind: 'Empty', range: this.range(start) };
+        }
+        case K.Goto: {
+          this.advance();
+          if (!this.isName()) {
+            this.error(this.tokRange(), `expected a label name after 'goto' before ${this.describe()}`);
+            this.syncStatement();
+            return { kind: 'ErrorStmt', range: this.range(start) };
+          }
+          const label = this.val;
+          const labelRange = this.tokRange();
+          this.advance();
+          this.endStatement();
+          return { kind: 'Goto', label, labelRange, range: this.range(start) };
+        }
         case K.Else:
           this.error(this.tokRange(), "'else' without a previous 'if'");
           this.advance();
@@ -358,9 +315,10 @@ export class Parser extends ExprParser {
         default:
           if (this.startsType()) return this.parseLocalDecl(start);
           if (this.peekKind() === T.Colon && !isKeyword(this.kw)) {
-            this.error(this.tokRange(), 'labels are not supported in scenarios', 'unsupported');
+            const name = this.val;
+            const nameRange = this.tokRange();
             this.advance(); this.advance();
-            return { kind: 'ErrorStmt', range: this.range(start) };
+            return { kind: 'Label', name, nameRange, range: this.range(start) };
           }
       }
     }
@@ -379,10 +337,8 @@ export class Parser extends ExprParser {
     const spec = this.parseTypeSpec();
     if (!spec) return { kind: 'ErrorStmt', range: this.range(start) };
     if (this.is(T.LBrace)) {
-      this.error(this.tokRange(), 'define structs at file scope, not inside a function', 'unsupported');
-      this.skipBalanced();
-      this.syncStatement();
-      return { kind: 'ErrorStmt', range: this.range(start) };
+      const def = this.parseTagBody(spec.type, start);
+      if (def) this.localStructs.push(def);
     }
     if (this.eat(T.Semi)) return { kind: 'Empty', range: this.range(start) };
     const first = this.parseDeclarator(spec.type);
@@ -433,8 +389,11 @@ export function parse(text: string): ParseResult {
   try {
     const lexed = lex(text, (n) => isBuiltinName(n) || CONSTANT_TABLE.has(n));
     diagnostics.push(...lexed.diagnostics);
-    const directives = parseDirectives(text, lexed.directives, diagnostics);
-    const program = new Parser(text, lexed.tokens, diagnostics).parseProgram(directives);
+    const fnMacros = new Map<string, FnMacro>();
+    const directives = parseDirectives(text, lexed.directives, diagnostics, fnMacros);
+    const parser = new Parser(text, lexed.tokens, diagnostics);
+    parser.fnMacros = fnMacros;
+    const program = parser.parseProgram(directives);
     // Nothing in the result refers to the tokens, so their buffer can serve the next parse.
     lexed.tokens.recycle();
     diagnostics.sort((a, b) => a.range.start - b.range.start);

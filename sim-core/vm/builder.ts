@@ -21,6 +21,8 @@ export class Module {
   private readonly constIndex = new Map<Value, number>();
   readonly sites: CallSite[] = [];
   readonly diagnostics: Diagnostic[] = [];
+  /** Places a `static` local in the global segment (set by the compiler): its offset there. */
+  defineStatic: (name: string, type: CType, init: Expr | undefined) => number = () => 0;
 
   constructor(readonly text: string, readonly lines: LineMap, readonly types: TypeTable) {}
 
@@ -53,6 +55,8 @@ export class FnBuilder {
   readonly locals: LocalVar[] = [];
   readonly stmts: StmtInfo[] = [];
   frameSize = 0;
+  /** The function being compiled (names its static locals). */
+  fnName = '';
   private readonly labels: Label[] = [];
   private readonly scopes: Array<Map<string, LocalVar>> = [new Map()];
   /** Where the latest instruction starts, and the pc of the latest label bound (a jump lands there). */
@@ -113,10 +117,17 @@ export class FnBuilder {
     return v;
   }
 
+  /** A `static` local: a name in this scope for a cell of the global segment. */
+  declareStatic(name: string, type: CType, offset: number): void {
+    const v: LocalVar = { name, type, offset, from: this.code.length, to: Number.MAX_SAFE_INTEGER, isStatic: true };
+    this.scopes[this.scopes.length - 1].set(name, v);
+    this.locals.push(v);
+  }
+
   /** Makes an existing frame cell visible under its name (the debug console's view of a frame). */
   bindLocal(v: LocalVar): void {
     this.scopes[this.scopes.length - 1].set(v.name, v);
-    this.frameSize = Math.max(this.frameSize, v.offset + 1);
+    if (!v.isStatic) this.frameSize = Math.max(this.frameSize, v.offset + 1);
   }
 
   /** A hidden frame cell (switch values). */

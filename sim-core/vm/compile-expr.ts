@@ -126,7 +126,7 @@ export class ExprCompiler extends FoldingBuilder {
 
   private ident(name: string, range: Range): CType {
     const v = this.lookupLocal(name);
-    if (v) return this.loadPlace({ k: 'local', off: v.offset, type: v.type });
+    if (v) return this.loadPlace({ k: v.isStatic ? 'global' : 'local', off: v.offset, type: v.type });
     const g = this.m.globals.get(name);
     if (g) return this.loadPlace({ k: 'global', off: g.offset, type: g.type });
     const fi = this.m.fnIndex.get(name);
@@ -199,7 +199,7 @@ export class ExprCompiler extends FoldingBuilder {
     switch (e.kind) {
       case 'Ident': {
         const v = this.lookupLocal(e.name);
-        if (v) return { k: 'local', off: v.offset, type: v.type };
+        if (v) return { k: v.isStatic ? 'global' : 'local', off: v.offset, type: v.type };
         const g = this.m.globals.get(e.name);
         if (g) return { k: 'global', off: g.offset, type: g.type };
         if (e.name === 'errno') return { k: 'errno', type: INT };

@@ -6,7 +6,7 @@ import { convertValue } from './fold';
 import { CallCompiler } from './compile-call';
 import type { Place } from './compile-expr';
 import { Op } from './opcodes';
-import { initListLength, initSlots, isZeroBraces } from './init-list';
+import { initListLength, initSlots, innerArrays, isZeroBraces } from './init-list';
 
 interface Loop { brk: number; cont: number | null }
 
@@ -14,6 +14,19 @@ export class StmtCompiler extends CallCompiler {
   private readonly loops: Loop[] = [];
   private switches: Array<{ cases: Map<Stmt, number> }> = [];
   returnType: CType = INT;
+  /** The function's labels (`goto` targets): code label, and where the first `goto` or the label is. */
+  private readonly gotoLabels = new Map<string, { label: number; bound: boolean; at: Range }>();
+
+  private gotoLabel(name: string, at: Range): { label: number; bound: boolean; at: Range } {
+    let l = this.gotoLabels.get(name);
+    if (!l) { l = { label: this.newLabel(), bound: false, at }; this.gotoLabels.set(name, l); }
+    return l;
+  }
+
+  /** After the body: a `goto` to a label the function never defines is an error, as in C. */
+  checkLabels(): void {
+    for (const [name, l] of this.gotoLabels) if (!l.bound) this.m.error(l.at, `label '${name}' used but not defined`, 'vm-syntax');
+  }
 
   stmt(s: Stmt): void {
     switch (s.kind) {
@@ -79,6 +92,18 @@ export class StmtCompiler extends CallCompiler {
         else this.jump(Op.JMP, target);
         return;
       }
+      case 'Label': {
+        // Frame cells are laid out for the whole function, so jumping into or out of blocks
+        // needs no adjustment; a label only names a place in the code.
+        const l = this.gotoLabel(s.name, s.nameRange);
+        if (l.bound) this.m.error(s.nameRange, `duplicate label '${s.name}'`, 'vm-syntax');
+        else { this.bind(l.label); l.bound = true; }
+        return;
+      }
+      case 'Goto':
+        this.marker(s.range);
+        this.jump(Op.JMP, this.gotoLabel(s.label, s.labelRange).label);
+        return;
       case 'Return': {
         this.marker(s.range);
         if (s.value) {
@@ -162,9 +187,8 @@ export class StmtCompiler extends CallCompiler {
 
   /** Local declarations: frame cells, zeroed or initialised at the point of declaration. */
   localDecl(d: VarDecl, mark = true): void {
-    if (d.storage === 'static') this.m.error(d.range, 'static local variables are not supported; use a global', 'vm-unsupported');
     for (const dc of d.declarators) {
-      let t = this.m.types.resolve(d.type, dc.pointer);
+      let t = innerArrays(this.m, (x) => this.fold(x), this.m.types.resolve(d.type, dc.pointer), dc.dims);
       if (dc.arraySize !== undefined) {
         const n = dc.arraySize ? this.fold(dc.arraySize) : undefined;
         let len = n && typeof n.v === 'number' ? n.v : -1;
@@ -175,6 +199,12 @@ export class StmtCompiler extends CallCompiler {
       }
       if (t.k === 'struct' && !t.layout) this.m.error(dc.range, `storage size of '${dc.name}' isn't known`, 'vm-type');
       if (t.k === 'void') this.m.error(dc.range, `variable '${dc.name}' declared void`, 'vm-type');
+      if (d.storage === 'static') {
+        // One object for the program's life, in the global segment, initialised before main (as
+        // C's static storage is): its value is kept across calls, and fork copies it.
+        this.declareStatic(dc.name, t, this.m.defineStatic(`${this.fnName}::${dc.name}`, t, dc.init));
+        continue;
+      }
       // The name is in scope in its own initialiser, as in C; the debugger shows it from here.
       const v = this.declare(dc.name, t, cellsOf(t));
       if (!dc.init) continue;

@@ -1,13 +1,13 @@
 // Compiles a parsed scenario to an Image: struct layouts, globals in segment 0 with their static
 // initialisers, #define folding, registered programs and module entry points, then every body.
-import type { Diagnostic, Expr, FunctionDef, Program, VarDecl } from '../lang/ast';
+import type { Diagnostic, Expr, FunctionDef, Program, TypeRef, VarDecl } from '../lang/ast';
 import { LineMap } from '../lang/linemap';
 import { Module } from './builder';
 import { cellsOf, decay, INT, TypeTable, type CType } from './ctypes';
 import { StmtCompiler } from './compile-stmt';
 import { convertValue } from './fold';
 import { fuse } from './fuse';
-import { initListLength, initSlots } from './init-list';
+import { initListLength, initSlots, innerArrays } from './init-list';
 import { GLOBAL_BASE, SEGMENT_SPAN, TEXT_BASE, TEXT_STRIDE, type FnCode, type Image } from './image';
 import { Op } from './opcodes';
 import type { Value } from './types';
@@ -22,11 +22,18 @@ export function compile(program: Program, text: string): { image: Image; diagnos
     if (d.kind === 'Pragma' && d.key === 'program' && d.args.length >= 2) programs.set(String(d.args[0].value), String(d.args[1].value));
   }
   const scratch = new StmtCompiler(m);
+  m.defineStatic = (name, t, init) => {
+    let unique = name;
+    for (let n = 2; m.globals.has(unique); n++) unique = `${name}#${n}`;
+    const off = addGlobal(m, unique, t);
+    if (init) staticInit(m, scratch, off, t, init);
+    return off;
+  };
   const bodies: FunctionDef[] = [];
   for (const it of program.items) {
     if (it.kind === 'Struct') {
       types.define(it.name, it.fields.map((f) => {
-        let t = types.resolve(f.type);
+        let t = innerArrays(m, (x) => scratch.fold(x), types.resolve(f.type), f.dims);
         if (f.arraySize !== undefined) {
           const n = f.arraySize ? scratch.fold(f.arraySize) : undefined;
           if (!n || typeof n.v !== 'number' || n.v < 0) m.error(f.range, 'array size must be a constant', 'vm-array');
@@ -35,10 +42,10 @@ export function compile(program: Program, text: string): { image: Image; diagnos
         const base = t.k === 'array' ? t.of : t;
         if (base.k === 'struct' && !base.layout) m.error(f.range, `field '${f.name}' has incomplete type`, 'vm-type');
         return { name: f.name, type: t };
-      }));
+      }), it.union === true);
     } else if (it.kind === 'Function') {
       m.fnTypes.set(it.name, types.resolve(it.returnType));
-      m.fnParams.set(it.name, it.params.map((p) => decay(types.resolve(p.type))));
+      m.fnParams.set(it.name, it.params.map((p) => paramType(m, scratch, p.type)));
       if (it.body) {
         if (m.fnIndex.has(it.name)) { m.error(it.nameRange, `redefinition of '${it.name}'`, 'vm-redefined'); continue; }
         m.fnIndex.set(it.name, bodies.length);
@@ -69,6 +76,13 @@ export function compile(program: Program, text: string): { image: Image; diagnos
   return { image, diagnostics: m.diagnostics };
 }
 
+/** A parameter's type: `int g[][4]` is a pointer to arrays of 4 ints. */
+function paramType(m: Module, b: StmtCompiler, ref: TypeRef): CType {
+  if (!ref.dims) return decay(m.types.resolve(ref));
+  const rows = innerArrays(m, (x) => b.fold(x), m.types.resolve({ ...ref, pointer: Math.max(0, ref.pointer - 1) }), ref.dims);
+  return { k: 'ptr', to: rows };
+}
+
 function addGlobal(m: Module, name: string, type: CType): number {
   const prev = m.globals.get(name);
   if (prev) return prev.offset;
@@ -80,7 +94,7 @@ function addGlobal(m: Module, name: string, type: CType): number {
 
 function globalDecl(m: Module, b: StmtCompiler, d: VarDecl): void {
   for (const dc of d.declarators) {
-    let t = m.types.resolve(d.type, dc.pointer);
+    let t = innerArrays(m, (x) => b.fold(x), m.types.resolve(d.type, dc.pointer), dc.dims);
     if (dc.arraySize !== undefined) {
       const n = dc.arraySize ? b.fold(dc.arraySize) : undefined;
       let len = n && typeof n.v === 'number' ? n.v : -1;
@@ -129,11 +143,13 @@ function staticValue(m: Module, b: StmtCompiler, e: Expr): Value | undefined {
 
 function compileFunction(m: Module, f: FunctionDef, index: number): FnCode {
   const b = new StmtCompiler(m);
+  b.fnName = f.name;
   b.returnType = m.fnTypes.get(f.name) ?? INT;
   const params = m.fnParams.get(f.name) ?? [];
   f.params.forEach((p, i) => b.declare(p.name ?? `<param ${i + 1}>`, params[i], 1));
   const body = f.body as NonNullable<FunctionDef['body']>;
   b.stmt(body);
+  b.checkLabels();
   // Falling off the end: the closing brace is a step point, and main returns 0 (C99).
   b.marker({ start: Math.max(body.range.start, body.range.end - 1), end: body.range.end });
   b.emit(Op.PUSH, 0);

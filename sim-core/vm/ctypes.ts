@@ -150,7 +150,12 @@ export function typeName(t: CType): string {
     case 'int': return t.name;
     case 'void': return 'void';
     case 'ptr': return t.to.k === 'fn' ? 'void (*)()' : `${typeName(t.to)} *`;
-    case 'array': return `${typeName(t.of)} [${t.n}]`;
+    case 'array': { // C's spelling: int [3][4] for three rows of four
+      let dims = '';
+      let e: CType = t;
+      for (; e.k === 'array'; e = e.of) dims += `[${e.n}]`;
+      return `${typeName(e)} ${dims}`;
+    }
     case 'struct': return t.name.startsWith('struct ') || !t.layout ? t.name : `struct ${t.name}`;
     case 'fn': return 'function';
   }
@@ -215,8 +220,11 @@ export class TypeTable {
     this.layouts.set(name, layout);
   }
 
-  /** Lays out a struct the file defines; fields in order, one cell per scalar. */
-  define(name: string, fields: Array<{ name: string; type: CType }>): StructLayout {
+  /**
+   * Lays out a struct the file defines; fields in order, one cell per scalar. A union's members
+   * all start at cell 0 and byte 0: it spans its largest member.
+   */
+  define(name: string, fields: Array<{ name: string; type: CType }>, union = false): StructLayout {
     let cells = 0, bytes = 0, align = 1;
     const out: FieldLayout[] = [];
     for (const field of fields) {
@@ -225,6 +233,12 @@ export class TypeTable {
       const f = field.type.k === 'struct' && !field.type.layout ? { ...field, type: { ...field.type } } : field;
       const a = alignOf(f.type);
       align = Math.max(align, a);
+      if (union) {
+        bytes = Math.max(bytes, bytesOf(f.type));
+        out.push({ name: f.name, type: f.type, offset: 0 });
+        cells = Math.max(cells, cellsOf(f.type));
+        continue;
+      }
       bytes = Math.ceil(bytes / a) * a + bytesOf(f.type);
       out.push({ name: f.name, type: f.type, offset: cells });
       cells += cellsOf(f.type);

@@ -54,9 +54,11 @@ export function frames(image: Image, regs: UserRegs, mem: UserMemory): UserFrame
       line: st ? st.line : f.fn.line,
       start: st ? st.start : f.fn.start,
       end: st ? st.end : f.fn.start,
-      locals: inScope(f).map((v) => ({
-        name: v.name, type: typeName(v.type), addr: f.bp + v.offset, value: scalarValue(mem, v.type, f.bp + v.offset),
-      })),
+      locals: inScope(f).map((v) => {
+        // A static local lives in the global segment (segment 0: its address is its offset).
+        const addr = v.isStatic ? v.offset : f.bp + v.offset;
+        return { name: v.name, type: typeName(v.type), addr, value: scalarValue(mem, v.type, addr) };
+      }),
     };
   });
 }

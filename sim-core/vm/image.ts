@@ -25,6 +25,8 @@ export interface LocalVar {
   /** Code range (pcs) where the name is in scope. */
   from: number;
   to: number;
+  /** A `static` local: `offset` is in the global segment (its address), kept across calls and copied by fork. */
+  isStatic?: boolean;
 }
 
 export interface StmtInfo {

@@ -107,3 +107,18 @@ export function initSlots(m: Module, fold: Fold, t: CType, init: InitList): Init
   else if (first) out.push({ offset: 0, type: t, item: first });
   return out;
 }
+
+/**
+ * `T a[2][3][4]`: the element type of the outermost array, built from the sizes after the first
+ * (`dims`, innermost last) around T.
+ */
+export function innerArrays(m: Module, fold: Fold, t: CType, dims: readonly Expr[] | undefined): CType {
+  if (!dims) return t;
+  for (let i = dims.length - 1; i >= 0; i--) {
+    const f = fold(dims[i]);
+    const n = f && typeof f.v === 'number' && Number.isInteger(f.v) && f.v > 0 ? f.v : 0;
+    if (n === 0) m.error(dims[i].range, 'array size must be a positive constant', 'vm-array');
+    t = { k: 'array', of: t, n: Math.max(1, n) };
+  }
+  return t;
+}

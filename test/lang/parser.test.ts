@@ -182,10 +182,16 @@ describe('parser: recovery', () => {
 
   it('reports unsupported constructs with their own codes', () => {
     const codes = (src: string): string[] => parse(src).diagnostics.map((d) => d.code);
-    assert.deepEqual(codes('#define MAX(a, b) a\n'), ['function-macro']);
+    assert.deepEqual(codes('#define MAX(a, b) a\n'), []);
+    assert.deepEqual(codes('#define LOG(fmt, ...) fmt\n'), ['function-macro']);
+    assert.deepEqual(codes('double avg(long double x, float y) { return 0; }\n'), ['unsupported', 'unsupported', 'unsupported']);
+    assert.deepEqual(codes('#define MAX(a, b) a\nint x = MAX(1);\n'), ['macro']);
+    assert.deepEqual(codes('#define REPEAT(n) for (;;)\nint main(void) { REPEAT(3) x(); }\n'), ['unsupported']);
     assert.deepEqual(codes('#define X 1 2\n'), ['macro-body']);
-    assert.deepEqual(codes('typedef int foo;\n'), ['unsupported']);
-    assert.deepEqual(codes('int main(void) { goto out; }\n'), ['unsupported']);
+    assert.deepEqual(codes('typedef int foo;\n'), []);
+    assert.deepEqual(codes('typedef int row[4];\nrow r;\nint f(row *p) { return (int)sizeof(row); }\n'), ['unsupported']);
+    assert.deepEqual(codes('int main(void) { goto out; out: return 0; }\n'), []);
+    assert.deepEqual(codes('int f(void) { int (*rows)[4]; return 0; }\n'), ['unsupported']);
     assert.deepEqual(codes('#frobnicate\n'), ['preprocessor']);
     assert.deepEqual(codes('#if FOO > 2\n#endif\n'), ['preprocessor']);
     assert.deepEqual(codes('#pragma kproc\n'), ['pragma']);
