@@ -10,7 +10,7 @@ const errorsOf = (ds: ReadonlyArray<{ severity: string; code?: string; range: { 
   ds.filter((d) => d.severity === 'error').map((d) => `${d.code}@${d.range.start}`).sort();
 
 const REFUSED_BY_THE_COMPILER = [
-  'int f(void)\n{\n    static int n;\n    return n++;\n}\nint main(void)\n{\n    return f();\n}\n',
+  '#include <errno.h>\nint main(void)\n{\n    int *p = &errno;\n    return *p;\n}\n',
   'int main(void)\n{\n    int a = 1;\n    switch (a) { case 1: break; case 1: break; }\n    return 0;\n}\n',
 ];
 
