@@ -304,11 +304,33 @@ function checkShifts(e: unknown): void {
 
 /** Parses and checks an expression: the tree, or an EvalError saying what is wrong with it. */
 export function checkedExpression(text: string, withKernel: boolean): Expr {
+  // A breakpoint condition is read at every hit: parse and check each text once.
+  const key = `${withKernel ? 'k' : 'u'}${text}`;
+  let known = CHECKED.get(key);
+  if (known === undefined) {
+    known = parseChecked(text, withKernel);
+    if (CHECKED.size >= CHECKED_MAX) CHECKED.clear();
+    CHECKED.set(key, known);
+  }
+  if (typeof known === 'string') throw new EvalError(known);
+  return known;
+}
+
+/** Parsed and checked expressions by text (an error message for a refused one). */
+const CHECKED = new Map<string, Expr | string>();
+const CHECKED_MAX = 256;
+
+function parseChecked(text: string, withKernel: boolean): Expr | string {
   const e = parseExpression(rewriteHelpers(text));
-  if (typeof e === 'string') throw new EvalError(e);
+  if (typeof e === 'string') return e;
   const effect = sideEffect(e, withKernel);
-  if (effect) throw new EvalError(`the debugger does not evaluate ${effect}`);
-  checkShifts(e);
+  if (effect) return `the debugger does not evaluate ${effect}`;
+  try {
+    checkShifts(e);
+  } catch (err) {
+    if (err instanceof EvalError) return err.message;
+    throw err;
+  }
   return e;
 }
 

@@ -72,20 +72,37 @@ export interface ReadResult {
 
 const NO_FIELDS: VmHost = { readField: () => 0 };
 
+type Compiled = { error: string } | { error?: undefined; tmpImage: Image; evalFn: FnCode; t: CType };
+
 /**
- * Reads an expression over the locals of frame `frameIndex` (0: innermost) and the globals. The
- * caller has refused side effects (assignments, calls that change state); the code runs on a
- * scratch frame, so even so nothing of the thread is written.
+ * Compiled expressions by image, expression and the frame's scope: a breakpoint condition is read
+ * at every hit, and compiling it each time would cost more than running the scenario.
  */
-export function readExpression(image: Image, regs: UserRegs, mem: UserMemory, host: VmHost | null, expr: Expr, frameIndex = 0): ReadResult {
-  const r = asRegs(regs);
-  const frame = rawFrames(image, r)[frameIndex];
+const COMPILED = new WeakMap<Image, WeakMap<Expr, Map<string, Compiled>>>();
+
+function compiled(image: Image, expr: Expr, frame: RawFrame | undefined): Compiled {
+  const scope = frame ? inScope(frame) : [];
+  const key = frame ? `${frame.fn.index}:${scope.map((v) => `${v.name}@${v.offset}`).join(',')}` : '-';
+  let byExpr = COMPILED.get(image);
+  if (!byExpr) COMPILED.set(image, byExpr = new WeakMap());
+  let byScope = byExpr.get(expr);
+  if (!byScope) byExpr.set(expr, byScope = new Map());
+  let c = byScope.get(key);
+  if (!c) {
+    c = compileExpression(image, expr, scope);
+    if (byScope.size >= 64) byScope.clear();
+    byScope.set(key, c);
+  }
+  return c;
+}
+
+function compileExpression(image: Image, expr: Expr, scope: FnCode['locals']): Compiled {
   const m = new Module(image.text, image.lines, image.types);
   for (const g of image.globals) m.globals.set(g.name, g);
   image.fnIndex.forEach((i, name) => { m.fnIndex.set(name, i); m.fnTypes.set(name, image.functions[i].returnType); });
   image.defines.forEach((v, k) => m.defines.set(k, v));
   const b = new StmtCompiler(m);
-  if (frame) for (const v of inScope(frame)) b.bindLocal(v);
+  for (const v of scope) b.bindLocal(v);
   const t = b.expr(expr);
   const diag = m.diagnostics[0];
   if (diag) return { error: diag.message.replace('__kproc_eval', 'expression') };
@@ -94,11 +111,24 @@ export function readExpression(image: Image, regs: UserRegs, mem: UserMemory, ho
     name: '<eval>', index: image.functions.length, code: b.code, nparams: 0, frameSize: b.frameSize,
     locals: [], stmts: [], returnType: t, line: -1, start: 0,
   };
-  const tmpImage: Image = { ...image, functions: [...image.functions, evalFn], consts: m.consts, sites: m.sites };
+  return { tmpImage: { ...image, functions: [...image.functions, evalFn], consts: m.consts, sites: m.sites }, evalFn, t };
+}
+
+/**
+ * Reads an expression over the locals of frame `frameIndex` (0: innermost) and the globals. The
+ * caller has refused side effects (assignments, calls that change state); the code runs on a
+ * scratch frame, so even so nothing of the thread is written.
+ */
+export function readExpression(image: Image, regs: UserRegs, mem: UserMemory, host: VmHost | null, expr: Expr, frameIndex = 0): ReadResult {
+  const r = asRegs(regs);
+  const frame = rawFrames(image, r)[frameIndex];
+  const c = compiled(image, expr, frame);
+  if (c.error !== undefined) return { error: c.error };
+  const { tmpImage, evalFn, t } = c;
   const er = new VmRegs(tmpImage, r.stackSeg);
   er.fn = evalFn.index;
   er.bp = frame ? frame.bp : r.stackSeg * SEGMENT_SPAN;
-  er.sp = er.bp + b.frameSize;
+  er.sp = er.bp + evalFn.frameSize;
   er.errno = r.errno;
   er.onReturn = 'exit';
   const trap = run(tmpImage, er, asMemory(mem), host ?? NO_FIELDS, { budget: 100000, stopAtStatements: false });

@@ -139,7 +139,7 @@ describe('debug adapter over stdio: more scenarios', function () {
 
   it('a step budget ends in a named stop, explained, and the next continue ends the session', async () => {
     const spin = scenarioFile('budget.kproc', 'int main(void)\n{\n    int n = 0;\n    for (;;)\n        n++;\n    return 0;\n}\n');
-    const ev = await stoppedAfter(dc, () => launch(dc, { program: spin, maxSteps: 5000 }, () => dc.setBreakpointsRequest({
+    const ev = await stoppedAfter(dc, () => launch(dc, { program: spin, maxSteps: 2000 }, () => dc.setBreakpointsRequest({
       source: { path: spin }, breakpoints: [{ line: 5, condition: '$lx_current()->pid == 1' }],
     })));
     assert.equal(ev.body.reason, 'exception');
