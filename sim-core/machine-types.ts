@@ -174,6 +174,8 @@ export interface TaskRow {
   nice: number;
   /** True for the task running on its CPU right now. */
   running: boolean;
+  /** Its pid inside its own pid namespace, when that is not the initial one (pid stays global). */
+  nsPid?: number;
 }
 
 export interface FrameInfo {

@@ -81,6 +81,8 @@ export interface ViewTaskRow {
   cpu?: number;
   vruntime?: number;
   onRunqueue: boolean;
+  /** Its pid inside its own pid namespace, when that is not the initial one. */
+  nsPid?: number;
   nice: number;
 }
 

@@ -144,8 +144,9 @@ static struct pid_namespace *create_pid_namespace(struct user_namespace *user_ns
 	err = -ENOMEM;
 	ns = kmem_cache_zalloc(pid_ns_cachep, GFP_KERNEL);  @alloc
 	idr_init(&ns->idr);
-	/* Linux 6.14+: each namespace has its own pid_max, the parent's to start. */
-	ns->pid_max = parent_pid_ns->pid_max;
+	/* Linux 6.14+: each namespace has its own pid_max (its numbers are
+	 * also bounded by the ancestors' pid_max, at their own levels). */
+	ns->pid_max = PID_MAX_LIMIT;
 	ns->level = level;
 	ns->parent = get_pid_ns(parent_pid_ns);
 	ns->user_ns = get_user_ns(user_ns);
@@ -161,7 +162,7 @@ out:
   max: (k, _t, f) => { f.locals.err = -C.ENOSPC; if (f.locals.level > C.MAX_PID_NS_LEVEL) k.jump(f, 'out'); },
   alloc: (_k, _t, f) => {
     f.locals.err = -C.ENOMEM;
-    f.locals.ns = newPidNamespace(f.locals.parent_pid_ns, f.locals.parent_pid_ns.pid_max);
+    f.locals.ns = newPidNamespace(f.locals.parent_pid_ns, C.PID_MAX_LIMIT);
   },
   ret: (k, t, f) => k.ret(t, 0, f.locals.ns),
   out: (k, t, f) => k.ret(t, f.locals.err, null),

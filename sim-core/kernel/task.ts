@@ -126,7 +126,7 @@ export interface pid_namespace {
   hash: PidHash;
   /** idr_get_cursor: where the cyclic allocator resumes. */
   last_pid: number;
-  /** Per-namespace pid_max (Linux 6.14+): inherited from the parent at creation. */
+  /** Per-namespace pid_max (Linux 6.14+): PID_MAX_LIMIT in a new namespace. */
   pid_max: number;
   /** Numbers in use, with PIDNS_ADDING set while new tasks may still enter. */
   pid_allocated: number;
