@@ -69,6 +69,7 @@ static struct task_struct *find_child_reaper(struct task_struct *father,
   },
   thread: (k, t, f) => {
     const r = find_alive_thread(f.locals.father);
+    f.locals.reaper = r;
     if (r) {
       f.locals.pid_ns.child_reaper = r;
       f.locals.reaper = r;

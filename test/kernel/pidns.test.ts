@@ -7,6 +7,8 @@ import * as C from '../../sim-core/kernel/consts';
 import { task_active_pid_ns, task_pid_nr_ns } from '../../sim-core/kernel/pidns';
 import type { task_struct } from '../../sim-core/kernel/task';
 import { runSource } from './vm-run';
+import { describeStruct } from '../../sim-core/debug/fields';
+import { taskRow } from '../../sim-core/machine/inspect';
 
 const HEAD = '#pragma kproc uid 0\n#define _GNU_SOURCE\n#include <errno.h>\n#include <sched.h>\n#include <signal.h>\n#include <stdio.h>\n#include <stdlib.h>\n#include <sys/wait.h>\n#include <unistd.h>\n';
 
@@ -47,6 +49,13 @@ int main(void)
     // Linux 6.14+: a new namespace's pid_max is PID_MAX_LIMIT, whatever its parent's is.
     assert.equal(ns.pid_max, C.PID_MAX_LIMIT);
     assert.equal(k.pid_max, C.PID_MAX_DEFAULT);
+    // The Variables pane: thread_pid->numbers[] lists the pid at each level; the task rows keep
+    // the global pid and add the one inside.
+    const numbers = describeStruct('pid', init.thread_pid).find((v) => v.name === 'numbers');
+    assert.equal(numbers?.value, '[0] 4, [1] 1');
+    assert.equal(taskRow(k, init).pid, 4);
+    assert.equal(taskRow(k, init).nsPid, 1);
+    assert.equal(taskRow(k, main).nsPid, undefined);
   });
 
   it('empties the namespace when its init dies: every number freed, PIDNS_ADDING cleared', () => {
