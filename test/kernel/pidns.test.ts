@@ -89,6 +89,44 @@ int main(void)
     assert.deepEqual(events.map((e) => e.kind === 'fork-failed' && [e.errno, e.limit]), [['ENOMEM', 'pidns']]);
   });
 
+  it('limits kill(-1) to the caller\'s namespace, its init spared, and finds kill\'s target by the inner number', () => {
+    const r = runSource(`${HEAD}
+int main(void)
+{
+    int status = 0;
+    unshare(CLONE_NEWPID);
+    pid_t init = fork();
+    if (init == 0) {
+        pid_t a = fork();
+        if (a == 0) {
+            pause();
+            exit(0);
+        }
+        pid_t b = fork();
+        if (b == 0) {
+            usleep(1000);
+            printf("b %d: kill(-1, SIGKILL) = %d\\n", getpid(), kill(-1, SIGKILL));
+            exit(0);
+        }
+        waitpid(a, &status, 0);
+        printf("init: %d killed by %d\\n", a, WTERMSIG(status));
+        waitpid(b, &status, 0);
+        printf("init: %d exited %d\\n", b, WEXITSTATUS(status));
+        exit(0);
+    }
+    waitpid(init, &status, 0);
+    printf("main: init %d exited %d\\n", init, WEXITSTATUS(status));
+    printf("main: kill(2, 0) = %d (pid 2 out here is kthreadd)\\n", kill(2, 0));
+    return 0;
+}
+`);
+    assert.equal(r.reason, 'exited');
+    assert.equal(r.out, [
+      'b 3: kill(-1, SIGKILL) = 0', 'init: 2 killed by 9', 'init: 3 exited 0', 'main: init 4 exited 0',
+      'main: kill(2, 0) = 0 (pid 2 out here is kthreadd)', '',
+    ].join('\n'));
+  });
+
   it('gives back the inner numbers when an outer level has none left (alloc_pid out_free)', () => {
     // pid_max 320 in the initial namespace: numbers 4..319 are all the children can get there.
     const r = runSource(`#pragma kproc pid_max 320\n${HEAD}
