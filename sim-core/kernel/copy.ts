@@ -3,7 +3,6 @@
 
 import * as C from './consts';
 import { ret0, nop, kfunc } from './frame';
-import type { Kernel } from './kernel';
 import { blankTask, newFiles, newMm, newSighand, newSignal } from './objects';
 import { kaddr, type mm_struct, type pid_namespace, type task_struct } from './task';
 import { idr_alloc_cyclic, newPid } from './pidns';
