@@ -99,7 +99,7 @@ export type SignalAction = 'handler' | 'terminate' | 'stop' | 'continue' | 'igno
 /** Kernel events; `time` is the virtual clock in nanoseconds, `step` the machine step count. */
 export type KEvent = { time: number; step: number } & (
   | { kind: 'fork'; parent: number; child: number; flags: number; via: ForkVia }
-  | { kind: 'fork-failed'; pid: number; errno: 'EAGAIN' | 'ENOMEM' | 'EINVAL'; limit: 'pid_max' | 'RLIMIT_NPROC' | 'flags' | 'memory' }
+  | { kind: 'fork-failed'; pid: number; errno: 'EAGAIN' | 'ENOMEM' | 'EINVAL' | 'EPERM' | 'ENOSPC'; limit: 'pid_max' | 'RLIMIT_NPROC' | 'flags' | 'memory' | 'pidns' }
   | { kind: 'exec'; pid: number; path: string; comm: string; oldPid?: number }
   /** `comm`: the task's name as it exits (the CLI names a task killed by a signal with it). */
   | { kind: 'exit'; pid: number; code: number; comm?: string }
@@ -176,6 +176,8 @@ export interface TaskRow {
   running: boolean;
   /** The user address of the futex word the task sleeps on in futex_wait (a mutex, a join...). */
   futex?: number;
+  /** Its pid inside its own pid namespace, when that is not the initial one (pid stays global). */
+  nsPid?: number;
 }
 
 export interface FrameInfo {

@@ -12,6 +12,7 @@ export function viewRow(r: MachineRow, steps: number): ViewTaskRow {
     exitSignal: r.exitSignal, cpu: r.cpu, vruntime: r.vruntime, onRunqueue: r.onRunqueue, nice: r.nice,
   };
   if (r.futex !== undefined) row.wchan = `futex_wait 0x${r.futex.toString(16)}`;
+  if (r.nsPid !== undefined) row.nsPid = r.nsPid;
   if (r.zombieSinceStep !== undefined && r.zombieSinceStep >= 0) {
     row.zombieSinceStep = r.zombieSinceStep;
     row.zombieSteps = Math.max(0, steps - r.zombieSinceStep);
@@ -21,7 +22,7 @@ export function viewRow(r: MachineRow, steps: number): ViewTaskRow {
 
 const FIELDS: ReadonlyArray<keyof ViewTaskRow> = [
   'pid', 'tgid', 'ppid', 'comm', 'state', 'stateName', 'kthread', 'threadGroupLeader', 'exitCode', 'exitSignal',
-  'zombieSinceStep', 'zombieSteps', 'cpu', 'vruntime', 'onRunqueue', 'nice', 'wchan',
+  'zombieSinceStep', 'zombieSteps', 'cpu', 'vruntime', 'onRunqueue', 'nice', 'wchan', 'nsPid',
 ];
 
 /** True when two tables show the same thing (same rows, in the same order, field by field). */
@@ -34,7 +35,7 @@ export function sameRows(a: readonly ViewTaskRow[], b: readonly ViewTaskRow[]): 
   return true;
 }
 
-/** `3 child [R]`: pid, comm, and the state letter as ps prints it. */
+/** `3 child [R]`: pid, comm, and the state letter as ps prints it (and the pid in its namespace). */
 export function threadName(r: MachineRow): string {
-  return `${r.pid} ${r.comm} [${r.state}]`;
+  return `${r.pid} ${r.comm} [${r.state}]${r.nsPid !== undefined ? ` (pid ${r.nsPid} in its namespace)` : ''}`;
 }

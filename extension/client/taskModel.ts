@@ -26,6 +26,8 @@ const KTHREADD_PID = 2;
 export function taskLabel(row: TaskRow): string {
   if (row.kthread) return `[${row.comm}](${row.pid})`;
   if (!row.threadGroupLeader && row.tgid !== row.pid) return `{${row.comm}}(${row.pid})`;
+  // A task of a child pid namespace: its global pid, then its pid inside, as pstree -p shows both.
+  if (row.nsPid !== undefined) return `${row.comm}(${row.pid}, ${row.nsPid} inside)`;
   return `${row.comm}(${row.pid})`;
 }
 

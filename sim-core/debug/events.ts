@@ -85,6 +85,13 @@ export function eventExplanation(e: KEvent): string {
         return `copy_process() counted the user's tasks and found RLIMIT_NPROC reached (zombies count until they are reaped). `
           + `fork() in task ${e.pid} returns -1 with errno ${e.errno}.`;
       }
+      if (e.limit === 'pidns') {
+        return e.errno === 'ENOMEM'
+          ? `alloc_pid() refused a number in a pid namespace whose init has exited (zap_pid_namespace cleared PIDNS_ADDING): `
+            + `no task can enter it any more. fork() in task ${e.pid} returns -1 with errno ENOMEM.`
+          : `copy_namespaces() refused CLONE_NEWPID (EPERM without CAP_SYS_ADMIN, ENOSPC past 32 nested namespaces, `
+            + `EINVAL after unshare(CLONE_NEWPID) from inside). The call in task ${e.pid} returns -1 with errno ${e.errno}.`;
+      }
       return `copy_process() rejected the clone flags (for example CLONE_THREAD without CLONE_SIGHAND, or CLONE_SIGHAND without CLONE_VM). `
         + `The call in task ${e.pid} returns -1 with errno ${e.errno}.`;
     case 'echild':

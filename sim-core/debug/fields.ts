@@ -28,6 +28,8 @@ const HIDDEN: Record<string, ReadonlySet<string>> = {
   task_struct: new Set(['type', 'addr', 'zombie_since', 'in_syscall', 'timeout_at', 'vm_base', 'builtin', 'restart', 'syscall_nr', 'sigframes']),
   // info stands for the sigqueue list: the siginfo of each pending signal, by number.
   sigpending: new Set(['type', 'addr', 'info']),
+  // idr and the pid hash are the namespace's tables (shown by number through each task's thread_pid).
+  pid_namespace: new Set(['type', 'addr', 'idr', 'hash']),
   default: new Set(['type', 'addr']),
 };
 
@@ -37,6 +39,7 @@ const POINTER_TYPES: Record<string, string> = {
   mm: 'mm_struct', active_mm: 'mm_struct', files: 'files_struct', fs: 'fs_struct', signal: 'signal_struct',
   sighand: 'sighand_struct', real_cred: 'cred', cred: 'cred', vfork_done: 'completion', worker_private: 'kthread',
   curr: 'task_struct', idle: 'task_struct', creator: 'task_struct', result: 'task_struct',
+  thread_pid: 'pid', nsproxy: 'nsproxy', pid_ns_for_children: 'pid_namespace', child_reaper: 'task_struct',
 };
 
 /** Embedded structs (not pointers), by field name. */
@@ -101,7 +104,7 @@ function decodeNumber(owner: string, name: string, n: number): string {
 /** One value as a field of `owner`, named `name`. */
 export function describeValue(owner: string, name: string, v: unknown): FieldView {
   if (v === null || v === undefined) {
-    const t = POINTER_TYPES[name];
+    const t = owner === 'pid_namespace' && name === 'parent' ? 'pid_namespace' : POINTER_TYPES[name];
     return { name, value: t ? pointerText(t, null) : 'NULL', type: t ? `struct ${t} *` : undefined };
   }
   if (typeof v === 'number') return { name, value: decodeNumber(owner, name, v), type: 'int' };
@@ -128,6 +131,18 @@ export function describeValue(owner: string, name: string, v: unknown): FieldVie
       name, value: `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}`,
       child: entries.length ? { kind: 'list', type: 'map', items: entries.map((e) => e[1]), names: entries.map((e) => `[${String(e[0])}]`) } : undefined,
     };
+  }
+  if (Array.isArray(v) && owner === 'pid' && name === 'numbers') {
+    // struct upid numbers[level + 1]: the pid in each namespace, the initial one first.
+    const nrs = v.map((u) => (isObject(u) && typeof u.nr === 'number' ? u.nr : 0));
+    return {
+      name, value: nrs.map((nr, i) => `[${i}] ${nr}`).join(', '), type: `struct upid[${v.length}]`,
+      child: { kind: 'list', type: 'upid', items: v, names: v.map((_, i) => `[${i}]`) },
+    };
+  }
+  if (isObject(v) && typeof v.nr === 'number' && structType(v.ns) === 'pid_namespace') {
+    const ns = v.ns as Record<string, unknown>;
+    return { name, value: `{nr = ${v.nr}, ns = level ${String(ns.level)}}`, type: 'struct upid', child: { kind: 'struct', type: 'upid', obj: v } };
   }
   if (Array.isArray(v)) {
     if ((name === 'signal' || name === 'blocked' || name === 'saved_sigmask' || name === 'real_blocked') && v.every((x) => typeof x === 'number')) {

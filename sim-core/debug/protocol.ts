@@ -81,6 +81,8 @@ export interface ViewTaskRow {
   cpu?: number;
   vruntime?: number;
   onRunqueue: boolean;
+  /** Its pid inside its own pid namespace, when that is not the initial one. */
+  nsPid?: number;
   nice: number;
   /** What the task sleeps on, as ps's WCHAN column: `futex_wait 0x…` with the futex word's user address. */
   wchan?: string;

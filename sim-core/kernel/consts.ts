@@ -65,6 +65,7 @@ export const CLONE_PARENT_SETTID = 0x00100000;
 export const CLONE_CHILD_CLEARTID = 0x00200000;
 export const CLONE_UNTRACED = 0x00800000;
 export const CLONE_CHILD_SETTID = 0x01000000;
+export const CLONE_NEWPID = 0x20000000;
 
 export const CLONE_NAMES: Array<[number, string]> = [
   [CLONE_VM, 'CLONE_VM'], [CLONE_FS, 'CLONE_FS'], [CLONE_FILES, 'CLONE_FILES'],
@@ -73,6 +74,7 @@ export const CLONE_NAMES: Array<[number, string]> = [
   [CLONE_NEWNS, 'CLONE_NEWNS'], [CLONE_SYSVSEM, 'CLONE_SYSVSEM'], [CLONE_SETTLS, 'CLONE_SETTLS'],
   [CLONE_PARENT_SETTID, 'CLONE_PARENT_SETTID'], [CLONE_CHILD_CLEARTID, 'CLONE_CHILD_CLEARTID'],
   [CLONE_UNTRACED, 'CLONE_UNTRACED'], [CLONE_CHILD_SETTID, 'CLONE_CHILD_SETTID'],
+  [CLONE_NEWPID, 'CLONE_NEWPID'],
 ];
 
 // Signals (x86_64 numbering).
@@ -150,6 +152,7 @@ export const PIDTYPE_PID = 0, PIDTYPE_TGID = 1, PIDTYPE_PGID = 2, PIDTYPE_SID = 
 // errno values.
 export const EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, E2BIG = 7, ENOEXEC = 8, ECHILD = 10,
   EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EINVAL = 22, ENOSYS = 38, EBADF = 9;
+export const ENOSPC = 28;
 /** Internal restart code: the syscall is restarted after a handler runs (SA_RESTART). */
 export const ERESTARTSYS = 512;
 export const ETIMEDOUT = 110;
@@ -198,6 +201,10 @@ export const RLIM_INFINITY = -1;
 export const PID_MAX_DEFAULT = 0x8000;
 export const PID_MAX_LIMIT = 4 * 1024 * 1024;
 export const RESERVED_PIDS = 300;
+/** pid_allocated's flag: new tasks may enter the namespace (cleared when its init dies). */
+export const PIDNS_ADDING = 0x80000000;
+/** Nesting limit of pid namespaces (include/linux/pid_namespace.h). */
+export const MAX_PID_NS_LEVEL = 32;
 
 // Scheduler (kernel/sched/sched.h, include/linux/sched/prio.h).
 export const MAX_RT_PRIO = 100;

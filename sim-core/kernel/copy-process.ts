@@ -6,9 +6,10 @@ import * as C from './consts';
 import { nop, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { list_add_tail } from './list';
-import { NS_ZERO, type task_struct } from './task';
+import { NS_ZERO, type pid, type task_struct } from './task';
 import type { kernel_clone_args } from './fork';
-import { alloc_pid, copy_creds, copy_files, copy_fs, copy_mm, copy_sighand, copy_signal, copy_thread, dup_task_struct } from './copy';
+import { attach_pid, copy_namespaces, is_child_reaper, task_active_pid_ns } from './pidns';
+import { alloc_pid, allocPidLocals, copy_creds, copy_files, copy_fs, copy_mm, copy_sighand, copy_signal, copy_thread, dup_task_struct } from './copy';
 import { mmput } from './exit';
 import { sched_fork } from './sched';
 
@@ -20,7 +21,7 @@ export interface CpL {
   /** The pid number alloc_pid handed out (negative: its error). */
   pid: number;
   /** Which limit a failing fork hit, for its 'fork-failed' event. */
-  limit: 'pid_max' | 'RLIMIT_NPROC' | 'flags' | 'memory';
+  limit: 'pid_max' | 'RLIMIT_NPROC' | 'flags' | 'memory' | 'pidns';
 }
 export function cpInit(args: kernel_clone_args): CpL {
   return { args, clone_flags: args.flags, p: null, retval: 0, pid: 0, limit: 'flags' };
@@ -56,6 +57,12 @@ __latent_entropy struct task_struct *copy_process(
 	if ((clone_flags & CLONE_PARENT) &&
 				current->signal->flags & SIGNAL_UNKILLABLE)
 		return ERR_PTR(-EINVAL);
+	/* A thread cannot live in another pid namespace than its group. */
+	if (clone_flags & CLONE_THREAD) {
+		if ((clone_flags & (CLONE_NEWUSER | CLONE_NEWPID)) ||
+		    (task_active_pid_ns(current) != nsp->pid_ns_for_children))
+			return ERR_PTR(-EINVAL);
+	}
 
 	retval = -ENOMEM;
 	p = dup_task_struct(current, node);                 @dup
@@ -114,6 +121,9 @@ __latent_entropy struct task_struct *copy_process(
 	retval = copy_mm(clone_flags, p);                   @mm
 	if (retval)                                         @mm_check
 		goto bad_fork_cleanup_signal;
+	retval = copy_namespaces(clone_flags, p);           @namespaces
+	if (retval)                                         @ns_check
+		goto bad_fork_cleanup_mm;
 	retval = copy_thread(p, args);                      @thread
 
 	pid = alloc_pid(p->nsproxy->pid_ns_for_children, args->set_tid,
@@ -151,6 +161,11 @@ __latent_entropy struct task_struct *copy_process(
 		init_task_pid(p, PIDTYPE_TGID, pid);
 		init_task_pid(p, PIDTYPE_PGID, task_pgrp(current));
 		init_task_pid(p, PIDTYPE_SID, task_session(current));
+
+		if (is_child_reaper(pid)) {
+			ns_of_pid(pid)->child_reaper = p;
+			p->signal->flags |= SIGNAL_UNKILLABLE;
+		}
 		p->signal->has_child_subreaper = p->real_parent->signal->has_child_subreaper ||
 						 p->real_parent->signal->is_child_subreaper;
 		list_add_tail(&p->sibling, &p->real_parent->children);
@@ -172,6 +187,8 @@ __latent_entropy struct task_struct *copy_process(
 	/* Each label undoes one copy, then falls through to undo the earlier ones. */
 bad_fork_cleanup_thread:
 	exit_thread(p);                                     @cleanup_thread
+bad_fork_cleanup_namespaces:
+	exit_task_namespaces(p);                            @cleanup_namespaces
 bad_fork_cleanup_mm:
 	if (p->mm) {                                        @cleanup_mm
 		mm_clear_owner(p->mm, p);
@@ -206,7 +223,8 @@ fork_out:
   check_flags: (k, t, f) => {
     const fl = f.locals.clone_flags;
     const bad = ((fl & C.CLONE_THREAD) && !(fl & C.CLONE_SIGHAND)) || ((fl & C.CLONE_SIGHAND) && !(fl & C.CLONE_VM))
-      || ((fl & C.CLONE_PARENT) && (t.signal.flags & C.SIGNAL_UNKILLABLE));
+      || ((fl & C.CLONE_PARENT) && (t.signal.flags & C.SIGNAL_UNKILLABLE))
+      || ((fl & C.CLONE_THREAD) && ((fl & C.CLONE_NEWPID) || task_active_pid_ns(t) !== t.nsproxy.pid_ns_for_children));
     if (bad) {
       k.emit({ time: NS_ZERO, step: 0, kind: 'fork-failed', pid: t.pid, errno: 'EINVAL', limit: 'flags' });
       k.ret(t, -C.EINVAL, null);
@@ -259,18 +277,23 @@ fork_out:
   mm_check: (k, _t, f) => {
     if (f.locals.retval !== 0) { f.locals.limit = 'memory'; k.jump(f, 'cleanup_signal'); }
   },
+  namespaces: (k, t, f) => k.call(t, copy_namespaces, { flags: f.locals.clone_flags, tsk: child(f) }, 'retval'),
+  ns_check: (k, _t, f) => {
+    if (f.locals.retval !== 0) { f.locals.limit = 'pidns'; k.jump(f, 'cleanup_mm'); }
+  },
   thread: (k, t, f) => k.call(t, copy_thread, { p: child(f), args: f.locals.args }),
-  alloc_pid: (k, t) => k.call(t, alloc_pid, { nr: 0, tries: 0 }, 'pid'),
+  alloc_pid: (k, t, f) => k.call(t, alloc_pid, allocPidLocals(child(f).nsproxy.pid_ns_for_children), 'pid'),
   pid_check: (k, _t, f) => {
     if (f.locals.pid < 0) {
       f.locals.retval = f.locals.pid;
-      f.locals.limit = 'pid_max';
+      f.locals.limit = f.locals.pid === -C.ENOMEM ? 'pidns' : 'pid_max';
       k.jump(f, 'cleanup_thread');
     }
   },
   ids: (k, t, f) => {
     const p = child(f);
     p.pid = f.locals.pid;
+    p.thread_pid = f.retp as pid;
     if (f.locals.clone_flags & C.CLONE_THREAD) {
       p.group_leader = t.group_leader;
       p.tgid = t.tgid;
@@ -303,6 +326,10 @@ fork_out:
       // A new process starts in its creator's process group and session.
       p.signal.pids[C.PIDTYPE_PGID] = t.signal.pids[C.PIDTYPE_PGID];
       p.signal.pids[C.PIDTYPE_SID] = t.signal.pids[C.PIDTYPE_SID];
+      if (is_child_reaper(p.thread_pid)) {
+        task_active_pid_ns(p).child_reaper = p;
+        p.signal.flags |= C.SIGNAL_UNKILLABLE;
+      }
       p.signal.has_child_subreaper = rp.signal.has_child_subreaper || rp.signal.is_child_subreaper;
       list_add_tail(p.sibling, rp.children);
       k.link_task(p);
@@ -314,7 +341,7 @@ fork_out:
       t.signal.sigcnt++;
       list_add_tail(p.thread_node, p.signal.thread_head);
     }
-    k.pid_hash.set(p.pid, p);
+    attach_pid(p);
     forked(k, p);
     k.nr_threads++;
     k.total_forks++;
@@ -323,6 +350,8 @@ fork_out:
   // The ladder: each step releases what one copy took (p->thread.regs, the mm's user, the
   // signal_struct's count, sighand's, fs's and files' users, the user's task count).
   cleanup_thread: (_k, _t, f) => { child(f).thread.regs = null; },
+  // exit_task_namespaces: the nsproxy copy_namespaces gave the child is dropped.
+  cleanup_namespaces: (_k, t, f) => { const p = child(f); p.nsproxy.count--; p.nsproxy = t.nsproxy; },
   cleanup_mm: (_k, _t, f) => { const p = child(f); if (p.mm) mmput(p.mm); },
   cleanup_signal: (_k, _t, f) => { if (!(f.locals.clone_flags & C.CLONE_THREAD)) child(f).signal.sigcnt--; },
   cleanup_sighand: (_k, _t, f) => { const p = child(f); if (p.sighand) p.sighand.count--; },
@@ -335,7 +364,7 @@ fork_out:
     forked(k, p);
   },
   fork_out: (k, t, f) => {
-    k.emit({ time: NS_ZERO, step: 0, kind: 'fork-failed', pid: t.pid, errno: f.locals.retval === -C.ENOMEM ? 'ENOMEM' : 'EAGAIN', limit: f.locals.limit });
+    k.emit({ time: NS_ZERO, step: 0, kind: 'fork-failed', pid: t.pid, errno: forkErrno(f.locals.retval), limit: f.locals.limit });
     k.ret(t, f.locals.retval, null);
   },
 }, ['clone_flags', 'p', 'retval']);
@@ -355,4 +384,14 @@ function forked(k: Kernel, p: task_struct): void {
   if (i < 0) return;
   list[i] = list[list.length - 1];
   list.pop();
+}
+
+function forkErrno(retval: number): 'ENOMEM' | 'EAGAIN' | 'EINVAL' | 'EPERM' | 'ENOSPC' {
+  switch (-retval) {
+    case C.ENOMEM: return 'ENOMEM';
+    case C.EINVAL: return 'EINVAL';
+    case C.EPERM: return 'EPERM';
+    case C.ENOSPC: return 'ENOSPC';
+    default: return 'EAGAIN';
+  }
 }

@@ -3,9 +3,9 @@
 
 import * as C from './consts';
 import { ret0, nop, kfunc } from './frame';
-import type { Kernel } from './kernel';
 import { blankTask, newFiles, newMm, newSighand, newSignal } from './objects';
-import { kaddr, type mm_struct, type task_struct } from './task';
+import { kaddr, type mm_struct, type pid_namespace, type task_struct } from './task';
+import { idr_alloc_cyclic, newPid } from './pidns';
 import type { kernel_clone_args } from './fork';
 
 interface DupL { orig: task_struct; tsk: task_struct | null; kthread: boolean }
@@ -41,7 +41,7 @@ static struct task_struct *dup_task_struct(struct task_struct *orig, int node)
     p.blocked = t.blocked.slice(); p.real_cred = t.real_cred; p.cred = t.cred;
     p.pdeath_signal = t.pdeath_signal; p.exit_signal = t.exit_signal;
     p.real_parent = t.real_parent; p.parent = t.parent; p.group_leader = t.group_leader;
-    p.tgid = t.tgid; p.pid = t.pid;
+    p.tgid = t.tgid; p.pid = t.pid; p.thread_pid = t.thread_pid; p.nsproxy = t.nsproxy;
   },
   stack: (_k, _t, f) => {
     const p = f.locals.tsk as task_struct;
@@ -368,65 +368,101 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
   ret: ret0,
 }, ['p']);
 
-interface PidL { nr: number; tries: number }
+interface PidL { ns: pid_namespace; tmp: pid_namespace; i: number; nr: number; retval: number; numbers: number[] }
+
+export function allocPidLocals(ns: pid_namespace): PidL {
+  return { ns, tmp: ns, i: ns.level, nr: 0, retval: 0, numbers: [] };
+}
 
 export const alloc_pid = kfunc<PidL>('alloc_pid', 'kernel/pid.c', `
 /*
- * Takes the next free number after the last one handed out, wrapping to
- * RESERVED_PIDS (300) once pid_max is reached: the pid numbers below 300 are
- * used only once, at boot. When every number is taken, fork fails with EAGAIN.
+ * One number in each pid namespace from the task's own (ns) up to the initial
+ * one: the task is pid 1 in a new namespace and some other number in each of
+ * its ancestors. Each level takes the next free number after the last one it
+ * handed out, wrapping to RESERVED_PIDS (300) once its pid_max is reached;
+ * when every number is taken, fork fails with EAGAIN.
  */
 struct pid *alloc_pid(struct pid_namespace *ns, pid_t *set_tid,
 		      size_t set_tid_size)
 {
 	struct pid *pid;
-	int nr;
+	struct pid_namespace *tmp;
+	struct upid *upid;
+	int i, nr, retval = -ENOMEM;
 
 	pid = kmem_cache_alloc(ns->pid_cachep, GFP_KERNEL); @alloc
-	idr_preload(GFP_KERNEL);
-	spin_lock_irq(&pidmap_lock);
-	/* Cyclic: start after the last pid; wrap to RESERVED_PIDS. */
-	nr = idr_alloc_cyclic(&tmp->idr, NULL, pid_min,
-			      pid_max, GFP_ATOMIC);                     @idr
-	spin_unlock_irq(&pidmap_lock);
-	idr_preload_end();
+	tmp = ns;
+	pid->level = ns->level;
 
-	if (nr < 0) {                                       @check
-		retval = (nr == -ENOSPC) ? -EAGAIN : nr;
-		goto out_free;
+	for (i = ns->level; i >= 0; i--) {                  @level
+		int pid_min = 1;
+
+		idr_preload(GFP_KERNEL);
+		spin_lock_irq(&pidmap_lock);
+		/* Cyclic: start after the last pid; wrap to RESERVED_PIDS. */
+		if (idr_get_cursor(&tmp->idr) > RESERVED_PIDS)
+			pid_min = RESERVED_PIDS;
+		nr = idr_alloc_cyclic(&tmp->idr, NULL, pid_min,
+				      tmp->pid_max, GFP_ATOMIC);        @idr
+		spin_unlock_irq(&pidmap_lock);
+		idr_preload_end();
+
+		if (nr < 0) {                                   @check
+			retval = (nr == -ENOSPC) ? -EAGAIN : nr;
+			goto out_free;
+		}
+
+		pid->numbers[i].nr = nr;                        @number
+		pid->numbers[i].ns = tmp;
+		tmp = tmp->parent;
 	}
-	pid->numbers[i].nr = nr;
+
+	upid = pid->numbers + ns->level;
+	spin_lock_irq(&pidmap_lock);
+	/* The namespace's init has died: nobody may enter it any more. */
+	if (!(ns->pid_allocated & PIDNS_ADDING))            @adding
+		goto out_unlock;
+	for ( ; upid >= pid->numbers; --upid) {             @hash
+		/* Make the PID visible to find_pid_ns. */
+		idr_replace(&upid->ns->idr, pid, upid->nr);
+		upid->ns->pid_allocated++;
+	}
+	spin_unlock_irq(&pidmap_lock);
 	return pid;                                         @ret
 
+out_unlock:
+	spin_unlock_irq(&pidmap_lock);
 out_free:
-	return ERR_PTR(retval);                             @out_free
+	/* The numbers taken at the levels below are given back. */
+	while (++i <= ns->level) {                          @out_free
+		upid = pid->numbers + i;
+		idr_remove(&upid->ns->idr, upid->nr);
+	}
+	return ERR_PTR(retval);                             @out
 }
 `, {
   // struct pid comes from its slab cache.
-  alloc: nop,
-  idr: (k, _t, f) => { f.locals.nr = idr_alloc_cyclic(k); },
-  check: (k, _t, f) => { if (f.locals.nr < 0) k.jump(f, 'out_free'); },
-  ret: (k, t, f) => k.ret(t, f.locals.nr),
-  out_free: (k, t) => k.ret(t, -C.EAGAIN),
-}, ['nr']);
-
-/**
- * idr_alloc_cyclic over [pid_min, pid_max): the first free number after last_pid, wrapping to
- * RESERVED_PIDS once the cursor has passed it (to 1 before that, as at boot).
- */
-export function idr_alloc_cyclic(k: Kernel): number {
-  const max = k.pid_max;
-  const min = k.last_pid >= C.RESERVED_PIDS ? C.RESERVED_PIDS : 1;
-  let nr = k.last_pid + 1;
-  for (let n = 0; n < max; n++) {
-    if (nr >= max) nr = min;
-    if (!k.pid_idr.has(nr)) {
-      k.last_pid = nr;
-      k.pid_idr.add(nr);
-      return nr;
-    }
-    nr++;
-  }
-  return -1;
-}
+  alloc: (_k, _t, f) => { f.locals.tmp = f.locals.ns; f.locals.retval = -C.ENOMEM; },
+  level: (k, _t, f) => { if (f.locals.i < 0) k.jump(f, 'adding'); },
+  idr: (_k, _t, f) => { f.locals.nr = idr_alloc_cyclic(f.locals.tmp); },
+  check: (k, _t, f) => { if (f.locals.nr < 0) { f.locals.retval = -C.EAGAIN; k.jump(f, 'out_free'); } },
+  number: (k, _t, f) => {
+    f.locals.numbers[f.locals.i] = f.locals.nr;
+    f.locals.i--;
+    f.locals.tmp = f.locals.tmp.parent as pid_namespace;
+    k.jump(f, 'level');
+  },
+  adding: (k, _t, f) => {
+    if (!(f.locals.ns.pid_allocated & C.PIDNS_ADDING)) { f.locals.retval = -C.ENOMEM; k.jump(f, 'out_free'); }
+  },
+  hash: (_k, _t, f) => {
+    for (let n: pid_namespace | null = f.locals.ns; n; n = n.parent) n.pid_allocated++;
+  },
+  ret: (k, t, f) => k.ret(t, f.locals.numbers[0], newPid(f.locals.ns, f.locals.numbers)),
+  out_free: (_k, _t, f) => {
+    let n: pid_namespace | null = f.locals.ns;
+    for (let i = f.locals.ns.level; n; i--, n = n.parent) if (i > f.locals.i) n.idr.delete(f.locals.numbers[i]);
+  },
+  out: (k, t, f) => k.ret(t, f.locals.retval, null),
+}, ['i', 'nr', 'retval']);
 

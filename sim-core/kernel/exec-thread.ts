@@ -4,6 +4,7 @@
 import * as C from './consts';
 import { ret0, kfunc } from './frame';
 import type { Kernel } from './kernel';
+import { attach_pid } from './pidns';
 import { list_replace_init } from './list';
 import type { mm_struct, task_struct } from './task';
 import { mm_release, mmdrop, mmput, zap_other_threads } from './exit';
@@ -167,8 +168,12 @@ function exchange_tids(k: Kernel, tsk: task_struct, leader: task_struct): void {
   const mine = tsk.pid;
   tsk.pid = leader.pid;
   leader.pid = mine;
-  k.pid_hash.set(tsk.pid, tsk);
-  k.pid_hash.set(leader.pid, leader);
+  const pid = tsk.thread_pid;
+  tsk.thread_pid = leader.thread_pid;
+  leader.thread_pid = pid;
+  attach_pid(tsk);
+  attach_pid(leader);
+  void k;
 }
 
 interface EmL { mm: mm_struct; old_mm: mm_struct | null; active_mm: mm_struct | null }

@@ -9,6 +9,7 @@ import type { ForkVia } from '../machine-types';
 import type { Value } from '../vm/types';
 import { copy_process, cpInit } from './copy-process';
 import { wake_up_new_task } from './sched';
+import { task_pid_vnr } from './pidns';
 
 export interface kernel_clone_args {
   flags: number;
@@ -146,7 +147,7 @@ pid_t kernel_clone(struct kernel_clone_args *args)
   },
   nr: (k, t, f) => {
     const p = f.locals.p as task_struct;
-    f.locals.nr = p.pid;
+    f.locals.nr = task_pid_vnr(p, t);
     k.emit({ time: NS_ZERO, step: 0, kind: 'fork', parent: t.pid, child: p.pid, flags: f.locals.clone_flags | (f.locals.args.exit_signal & 0xff), via: f.locals.args.via });
   },
   settid: (k, t, f) => {

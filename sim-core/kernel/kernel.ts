@@ -8,7 +8,8 @@ import type { KFrame, KFunction } from './frame';
 import { list_add_tail, list_empty, list_entries } from './list';
 import { RunQueue } from './rq';
 import { newInitTask } from './objects';
-import { NS_ZERO, type completion, type signal_struct, type task_struct } from './task';
+import { NS_ZERO, type completion, type pid_namespace, type signal_struct, type task_struct } from './task';
+import { newPidNamespace } from './pidns';
 import type { UserPort } from './uport';
 import { send_signal } from './signal';
 import { PidBitmap, PidHash } from './pidhash';
@@ -77,9 +78,14 @@ export class Kernel {
   readonly pid_hash = new PidHash();
   /** The pid namespace's IDR: numbers allocated (tasks, zombies, and pids in flight). */
   readonly pid_idr = new PidBitmap();
-  pid_max: number;
-  /** idr_next of the pid namespace: where the cyclic allocator starts its next search. */
-  last_pid = 0;
+  /** The initial pid namespace (level 0): its tables are pid_hash and pid_idr. */
+  readonly init_pid_ns: pid_namespace;
+  /** The initial namespace's pid_max (each namespace has its own from Linux 6.14 on). */
+  get pid_max(): number { return this.init_pid_ns.pid_max; }
+  set pid_max(v: number) { this.init_pid_ns.pid_max = v; }
+  /** idr_next of the initial pid namespace: where the cyclic allocator starts its next search. */
+  get last_pid(): number { return this.init_pid_ns.last_pid; }
+  set last_pid(v: number) { this.init_pid_ns.last_pid = v; }
   nr_threads = 0;
   total_forks = 0;
   readonly rq: RunQueue[] = [];
@@ -128,7 +134,7 @@ export class Kernel {
   private prng: number;
 
   constructor(readonly config: KernelConfig, readonly user: UserPort) {
-    this.pid_max = config.pidMax;
+    this.init_pid_ns = newPidNamespace(null, config.pidMax, this.pid_idr, this.pid_hash);
     this.prng = (config.seed >>> 0) || 1;
     for (let cpu = 0; cpu < config.cpus; cpu++) this.rq.push(new RunQueue(cpu));
     this.init_task = newInitTask(this);

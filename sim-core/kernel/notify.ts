@@ -1,6 +1,8 @@
 // kernel/exit.c, the parent side of dying: exit_notify, forget_original_parent, find_new_reaper
 // and reparent_leader; and do_notify_parent from kernel/signal.c, which sends SIGCHLD.
 
+import { task_active_pid_ns, task_pid_nr_ns } from './pidns';
+import { find_child_reaper, findChildReaperLocals } from './pidns-exit';
 import * as C from './consts';
 import { ret0, kfunc } from './frame';
 import type { Kernel } from './kernel';
@@ -130,7 +132,7 @@ static void forget_original_parent(struct task_struct *father,
 	list_splice_tail_init(&father->children, &reaper->children); @splice
 }                                                       @ret
 `, {
-  child_reaper: (k, _t, f) => { f.locals.reaper = k.child_reaper(); },
+  child_reaper: (k, t, f) => k.call(t, find_child_reaper, findChildReaperLocals(f.locals.father), 'reaper'),
   empty: (k, _t, f) => { if (list_empty(f.locals.father.children)) k.jump(f, 'ret'); },
   new_reaper: (k, t, f) => {
     const r = find_new_reaper(k, f.locals.father, f.locals.reaper as task_struct);
@@ -166,7 +168,9 @@ export function find_new_reaper(k: Kernel, father: task_struct, child_reaper: ta
   const thread = find_alive_thread(father);
   if (thread) return { reaper: thread, why: 'thread group' };
   if (father.signal.has_child_subreaper) {
-    for (let r = father.real_parent; r && r !== k.init_task && r !== child_reaper; r = r.real_parent) {
+    // Only ancestors inside our pid namespace: the search stops at its edge.
+    const level = father.thread_pid.level;
+    for (let r = father.real_parent; r && r !== k.init_task && r !== child_reaper && r.thread_pid.level === level; r = r.real_parent) {
       if (!r.signal.is_child_subreaper) continue;
       const alive = find_alive_thread(r);
       if (alive) return { reaper: alive, why: 'subreaper' };
@@ -220,5 +224,7 @@ export function do_notify_parent(k: Kernel, tsk: task_struct, sig: number): bool
 function child_siginfo(tsk: task_struct, sig: number): kernel_siginfo {
   const code = tsk.exit_code;
   const si_code = code & 0x80 ? C.CLD_DUMPED : code & 0x7f ? C.CLD_KILLED : C.CLD_EXITED;
-  return { si_signo: sig, si_code, si_pid: tsk.pid, si_uid: tsk.cred.uid, si_status: si_code === C.CLD_EXITED ? code >> 8 : code & 0x7f };
+  // The child's pid as its parent's namespace sees it.
+  const si_pid = tsk.parent ? task_pid_nr_ns(tsk, task_active_pid_ns(tsk.parent)) : tsk.pid;
+  return { si_signo: sig, si_code, si_pid, si_uid: tsk.cred.uid, si_status: si_code === C.CLD_EXITED ? code >> 8 : code & 0x7f };
 }

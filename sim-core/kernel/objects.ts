@@ -4,6 +4,7 @@
 import * as C from './consts';
 import type { Kernel } from './kernel';
 import { ListHead } from './list';
+import { newNsproxy, newPid } from './pidns';
 import {
   kaddr, NS_ZERO, type cred, type files_struct, type fs_struct, type k_sigaction, type mm_struct,
   type sighand_struct, type signal_struct, type sigpending, type task_struct, type user_struct,
@@ -79,7 +80,7 @@ export function blankTask(signal: signal_struct, c: cred): task_struct {
   const tasks = new ListHead<task_struct>(null);
   const t = {
     type: 'task_struct', addr: kaddr(9792), __state: C.TASK_RUNNING, exit_state: 0, exit_code: 0,
-    exit_signal: 0, pdeath_signal: 0, flags: 0, pid: 0, tgid: 0, comm: '', prio: C.DEFAULT_PRIO,
+    exit_signal: 0, pdeath_signal: 0, flags: 0, pid: 0, tgid: 0, thread_pid: null, nsproxy: null, comm: '', prio: C.DEFAULT_PRIO,
     static_prio: C.DEFAULT_PRIO, normal_prio: C.DEFAULT_PRIO,
     se: { vruntime: NS_ZERO, sum_exec_runtime: NS_ZERO, exec_start: NS_ZERO, load_weight: C.NICE_0_LOAD, on_rq: false, deadline: NS_ZERO },
     cpu: 0, on_cpu: false, real_parent: null, parent: null, mm: null, active_mm: null,
@@ -101,6 +102,9 @@ export function newInitTask(k: Kernel): task_struct {
   const t = blankTask(newSignal(C.RLIM_INFINITY), newCred(root));
   t.comm = 'swapper/0';
   t.flags = C.PF_KTHREAD | C.PF_IDLE;
+  // init_struct_pid: number 0 in the initial namespace; init_nsproxy.
+  t.thread_pid = newPid(k.init_pid_ns, [0]);
+  t.nsproxy = newNsproxy(k.init_pid_ns);
   t.sighand = newSighand();
   t.files = newFiles();
   t.fs = newFs();
@@ -108,6 +112,5 @@ export function newInitTask(k: Kernel): task_struct {
   t.parent = t;
   t.signal.thread_head = new ListHead<task_struct>(null);
   t.on_cpu = true;
-  void k;
   return t;
 }

@@ -4,6 +4,7 @@
 import * as C from './consts';
 import { ret0, kfunc } from './frame';
 import type { Kernel } from './kernel';
+import { free_pid } from './pidns';
 import { list_del_init } from './list';
 import { NS_ZERO, type task_struct } from './task';
 import { do_notify_parent, thread_group_empty } from './notify';
@@ -161,8 +162,7 @@ export function __unhash_process(k: Kernel, p: task_struct, group_dead: boolean)
 
 /** detach_pid: the struct pid loses its task; the number is free again once nothing uses it. */
 export function detach_pid(k: Kernel, p: task_struct): void {
-  if (k.pid_hash.get(p.pid) === p) k.pid_hash.delete(p.pid);
-  k.pid_idr.delete(p.pid);
+  free_pid(k, p);
 }
 
 /** put_task_struct: the last reference frees the task_struct and drops its signal_struct. */

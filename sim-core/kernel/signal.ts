@@ -13,6 +13,7 @@ import { thread_group_empty } from './notify';
 import { rearm_itimer } from './itimer';
 import { signal_delivered } from './sigaction';
 import { is_current_pgrp_orphaned, pgrp_tasks, task_pgrp } from './pgrp';
+import { find_task_by_pid_ns, task_active_pid_ns, task_pid_nr_ns, task_pid_vnr, task_tgid_nr_ns, task_tgid_vnr } from './pidns';
 
 const INT_MIN = -0x80000000;
 
@@ -49,11 +50,18 @@ export function sig_ignored(t: task_struct, sig: number, force: boolean): boolea
  */
 export function send_signal(k: Kernel, sig: number, from: task_struct | null, p: task_struct, group: boolean, force = false,
   info: kernel_siginfo | null = null): boolean {
+  let si = info;
+  // From an ancestor pid namespace (the sender has no number in the receiver's): si_pid reads 0,
+  // and SIGKILL and SIGSTOP reach even the namespace's init (force).
+  if (from && !task_pid_nr_ns(from, task_active_pid_ns(p))) {
+    force = true;
+    if (si && si.si_pid !== 0) si = { ...si, si_pid: 0 };
+  }
   if (!prepare_signal(k, sig, from, p, force)) return false;
   const pending = group ? p.signal.shared_pending : p.pending;
   if (sig < C.SIGRTMIN_K && sigismember(pending.signal, sig)) return true; // legacy signals do not queue twice
   sigaddset(pending.signal, sig);
-  pending.info[sig] = info ?? send_sig_info(sig, from);
+  pending.info[sig] = si ?? send_sig_info(sig, from, p);
   complete_signal(k, sig, p, group);
   return true;
 }
@@ -62,10 +70,15 @@ export function send_signal(k: Kernel, sig: number, from: task_struct | null, p:
  * The siginfo of a signal sent without one of its own: SEND_SIG_NOINFO from a task (SI_USER
  * with the sender's tgid and uid, as kill gives), SEND_SIG_PRIV from the kernel (SI_KERNEL).
  */
-export function send_sig_info(sig: number, from: task_struct | null): kernel_siginfo {
+export function send_sig_info(sig: number, from: task_struct | null, to: task_struct): kernel_siginfo {
   return from
-    ? { si_signo: sig, si_code: C.SI_USER, si_pid: from.tgid, si_uid: from.cred.uid, si_status: 0 }
+    ? { si_signo: sig, si_code: C.SI_USER, si_pid: task_tgid_nr_ns(from, task_active_pid_ns(to)), si_uid: from.cred.uid, si_status: 0 }
     : { si_signo: sig, si_code: C.SI_KERNEL, si_pid: 0, si_uid: 0, si_status: 0 };
+}
+
+/** prepare_kill_siginfo: SI_USER with the sender's tgid as its own namespace sees it. */
+function prepare_kill_siginfo(sig: number, t: task_struct): kernel_siginfo {
+  return { si_signo: sig, si_code: C.SI_USER, si_pid: task_tgid_vnr(t, t), si_uid: t.cred.uid, si_status: 0 };
 }
 
 function prepare_signal(k: Kernel, sig: number, from: task_struct | null, p: task_struct, force: boolean): boolean {
@@ -156,7 +169,7 @@ export function do_notify_parent_cldstop(k: Kernel, tsk: task_struct, why: numbe
   const parent = leader.real_parent;
   if (!parent) return;
   const info: kernel_siginfo = {
-    si_signo: C.SIGCHLD, si_code: why, si_pid: leader.pid, si_uid: leader.cred.uid,
+    si_signo: C.SIGCHLD, si_code: why, si_pid: task_pid_nr_ns(leader, task_active_pid_ns(parent)), si_uid: leader.cred.uid,
     si_status: why === C.CLD_CONTINUED ? C.SIGCONT : leader.signal.group_exit_code & 0x7f,
   };
   const sh = parent.sighand;
@@ -185,11 +198,11 @@ SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
   send: (k, t, f) => {
     const { pid, sig } = f.locals;
     if (pid > 0) {
-      const p = k.find_task_by_vpid(pid);
+      const p = find_task_by_pid_ns(pid, task_active_pid_ns(t));
       if (!p || p.exit_state === C.EXIT_DEAD) { k.ret(t, -C.ESRCH); return; }
       if (p.exit_state && p.thread_node.next === p.thread_node.prev) { k.ret(t, 0); return; }
       if (sig !== 0 && !may_signal(t, p)) { k.ret(t, -C.EPERM); return; }
-      if (sig !== 0) send_signal(k, sig, t, p.group_leader, true);
+      if (sig !== 0) send_signal(k, sig, t, p.group_leader, true, false, prepare_kill_siginfo(sig, t));
       k.ret(t, 0);
       return;
     }
@@ -198,11 +211,11 @@ SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
       // signalling nobody we may signal still succeeds.
       let count = 0, retval = 0;
       for (const p of k.for_each_process()) {
-        if (p.pid <= 1 || p.tgid === t.tgid) continue;
+        if (task_pid_vnr(p, t) <= 1 || p.tgid === t.tgid) continue;
         count++;
         if (!may_signal(t, p)) continue;
         // Kernel threads ignore every signal (ignore_signals in kthreadd): delivered, dropped.
-        if (sig !== 0 && !(p.flags & C.PF_KTHREAD)) send_signal(k, sig, t, p, true);
+        if (sig !== 0 && !(p.flags & C.PF_KTHREAD)) send_signal(k, sig, t, p, true, false, prepare_kill_siginfo(sig, t));
         retval = 0;
       }
       k.ret(t, count ? retval : -C.ESRCH);
@@ -217,7 +230,7 @@ SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
       if (p.exit_state && p.thread_node.next === p.thread_node.prev) { success = true; retval = 0; continue; }
       if (!may_signal(t, p)) { retval = -C.EPERM; continue; }
       // Kernel threads ignore every signal (ignore_signals in kthreadd): delivered, dropped.
-      if (sig !== 0 && !(p.flags & C.PF_KTHREAD)) send_signal(k, sig, t, p, true);
+      if (sig !== 0 && !(p.flags & C.PF_KTHREAD)) send_signal(k, sig, t, p, true, false, prepare_kill_siginfo(sig, t));
       success = true;
       retval = 0;
     }
@@ -251,10 +264,10 @@ SYSCALL_DEFINE3(tgkill, pid_t, tgid, pid_t, pid, int, sig)
  * with SI_TKILL and the sender's tgid and uid. Returns 0 or -errno.
  */
 export function do_send_specific(k: Kernel, t: task_struct, tgid: number, pid: number, sig: number): number {
-  const p = k.find_task_by_vpid(pid);
-  if (!p || (tgid > 0 && p.tgid !== tgid) || p.exit_state) return -C.ESRCH;
+  const p = find_task_by_pid_ns(pid, task_active_pid_ns(t));
+  if (!p || (tgid > 0 && task_tgid_vnr(p, t) !== tgid) || p.exit_state) return -C.ESRCH;
   if (sig !== 0 && !may_signal(t, p)) return -C.EPERM;
-  if (sig !== 0) send_signal(k, sig, t, p, false, false, { si_signo: sig, si_code: C.SI_TKILL, si_pid: t.tgid, si_uid: t.cred.uid, si_status: 0 });
+  if (sig !== 0) send_signal(k, sig, t, p, false, false, { si_signo: sig, si_code: C.SI_TKILL, si_pid: task_tgid_vnr(t, t), si_uid: t.cred.uid, si_status: 0 });
   return 0;
 }
 

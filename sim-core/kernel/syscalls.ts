@@ -23,6 +23,7 @@ import { __x64_sys_rt_sigpending, __x64_sys_rt_sigsuspend, __x64_sys_rt_sigtimed
 import { __x64_sys_alarm, __x64_sys_getitimer, __x64_sys_setitimer, setitimerLocals } from './itimer';
 import { kernelCallEntry } from './kcalls';
 import { clock_gettime, gettimeofday, time } from './time';
+import { __x64_sys_unshare, task_pid_vnr, task_tgid_vnr } from './pidns';
 
 export type { SyscallEntry };
 
@@ -84,9 +85,12 @@ const SYSCALLS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['getsid', (_k, _t, a) => entry(__x64_sys_getsid, { pid: num(a[0]), type: C.PIDTYPE_SID, retval: 0 })],
   ['setpgid', (_k, _t, a) => entry(__x64_sys_setpgid, { pid: num(a[0]), pgid: num(a[1]), p: null, err: 0 })],
   ['setsid', () => entry(__x64_sys_setsid, { session: 0, err: 0 })],
-  ['getpid', (_k, t) => t.tgid],
-  ['gettid', (_k, t) => t.pid],
-  ['getppid', (_k, t) => (t.group_leader.real_parent ? t.group_leader.real_parent.tgid : 0)],
+  // Numbers as the caller's pid namespace sees them (task_tgid_vnr, task_pid_vnr); the parent
+  // of a namespace's init is outside it, so the init's getppid() is 0.
+  ['getpid', (_k, t) => task_tgid_vnr(t, t)],
+  ['gettid', (_k, t) => task_pid_vnr(t, t)],
+  ['getppid', (_k, t) => (t.group_leader.real_parent ? task_tgid_vnr(t.group_leader.real_parent, t) : 0)],
+  ['unshare', (_k, _t, a) => entry(__x64_sys_unshare, { unshare_flags: num(a[0]), err: 0, new_nsproxy: null })],
   ['getuid', (_k, t) => t.cred.uid],
   ['clock_gettime', (k, t, a) => clock_gettime(k, t, num(a[0]), num(a[1]))],
   ['gettimeofday', (k, t, a) => gettimeofday(k, t, num(a[0]))],

@@ -5,6 +5,7 @@
 import type { UserMemory, UserRegs, Value } from '../vm/types';
 import { ListHead } from './list';
 import type { KFrame } from './frame';
+import type { PidBitmap, PidHash } from './pidhash';
 
 /** Start of x86-64's direct map, where the slab allocator's objects live (page_offset_base). */
 export const PAGE_OFFSET = 0xffff888000000000;
@@ -98,6 +99,47 @@ export interface kernel_siginfo {
   si_pid: number;
   si_uid: number;
   si_status: number;
+}
+
+/** One level's number of a struct pid: the number, and the namespace it is a number in. */
+export interface upid {
+  nr: number;
+  ns: pid_namespace;
+}
+
+/** struct pid: a task's pid at each level, from the initial namespace (0) to its own (level). */
+export interface pid {
+  readonly type: 'pid';
+  addr: number;
+  level: number;
+  numbers: upid[];
+}
+
+/** include/linux/pid_namespace.h: the namespace's IDR and its pid hash (find_pid_ns). */
+export interface pid_namespace {
+  readonly type: 'pid_namespace';
+  addr: number;
+  level: number;
+  parent: pid_namespace | null;
+  /** The IDR of allocated numbers, and number -> task of PIDTYPE_PID. */
+  idr: PidBitmap;
+  hash: PidHash;
+  /** idr_get_cursor: where the cyclic allocator resumes. */
+  last_pid: number;
+  /** Per-namespace pid_max (Linux 6.14+): PID_MAX_LIMIT in a new namespace. */
+  pid_max: number;
+  /** Numbers in use, with PIDNS_ADDING set while new tasks may still enter. */
+  pid_allocated: number;
+  /** The namespace's init (the task whose number in it is 1), null before it exists. */
+  child_reaper: task_struct | null;
+}
+
+/** struct nsproxy, reduced to the pid namespace new children go to. */
+export interface nsproxy {
+  readonly type: 'nsproxy';
+  addr: number;
+  count: number;
+  pid_ns_for_children: pid_namespace;
 }
 
 export interface rlimit {
@@ -206,8 +248,12 @@ export interface task_struct {
   exit_signal: number;
   pdeath_signal: number;
   flags: number;
+  /** The global pid (task_pid_nr): the number at level 0 of thread_pid. */
   pid: number;
   tgid: number;
+  /** struct pid of PIDTYPE_PID: the pid at each namespace level. */
+  thread_pid: pid;
+  nsproxy: nsproxy;
   comm: string;
   prio: number;
   static_prio: number;

@@ -2,6 +2,7 @@
 // waitid's WNOWAIT only look), wait_task_stopped and wait_task_continued. Each fills wo_stat for
 // wait4 and, for waitid, the waitid_info that becomes the caller's siginfo_t.
 
+import { task_pid_vnr } from './pidns';
 import * as C from './consts';
 import { kfunc } from './frame';
 import type { task_struct } from './task';
@@ -87,10 +88,10 @@ out_info:
     if (info) {
       if ((status & 0x7f) === 0) { info.cause = C.CLD_EXITED; info.status = status >> 8; }
       else { info.cause = status & 0x80 ? C.CLD_DUMPED : C.CLD_KILLED; info.status = status & 0x7f; }
-      info.pid = p.pid;
+      info.pid = task_pid_vnr(p, t);
       info.uid = p.cred.uid;
     }
-    k.ret(t, p.pid);
+    k.ret(t, task_pid_vnr(p, t));
   },
 }, ['p', 'status']);
 
@@ -147,8 +148,8 @@ static int wait_task_stopped(struct wait_opts *wo,
   stat: (k, t, f) => {
     const { wo, p, exit_code } = f.locals;
     if (!(wo.wo_flags & C.WNOWAIT)) wo.wo_stat = (exit_code << 8) | 0x7f;
-    if (wo.wo_info) { wo.wo_info.cause = C.CLD_STOPPED; wo.wo_info.status = exit_code; wo.wo_info.pid = p.pid; wo.wo_info.uid = p.cred.uid; }
-    k.ret(t, p.pid);
+    if (wo.wo_info) { wo.wo_info.cause = C.CLD_STOPPED; wo.wo_info.status = exit_code; wo.wo_info.pid = task_pid_vnr(p, t); wo.wo_info.uid = p.cred.uid; }
+    k.ret(t, task_pid_vnr(p, t));
   },
 }, ['p']);
 
@@ -191,7 +192,7 @@ static int wait_task_continued(struct wait_opts *wo, struct task_struct *p)
   stat: (k, t, f) => {
     const { wo, p } = f.locals;
     if (!wo.wo_info) wo.wo_stat = 0xffff;
-    else { wo.wo_info.cause = C.CLD_CONTINUED; wo.wo_info.pid = p.pid; wo.wo_info.uid = p.cred.uid; wo.wo_info.status = C.SIGCONT; }
-    k.ret(t, p.pid);
+    else { wo.wo_info.cause = C.CLD_CONTINUED; wo.wo_info.pid = task_pid_vnr(p, t); wo.wo_info.uid = p.cred.uid; wo.wo_info.status = C.SIGCONT; }
+    k.ret(t, task_pid_vnr(p, t));
   },
 }, ['p']);

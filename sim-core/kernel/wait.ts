@@ -2,6 +2,7 @@
 // wait_consider_task; the reports themselves (wait_task_zombie, _stopped, _continued) are in
 // wait-task.ts, waitid in waitid.ts.
 
+import { find_task_by_pid_ns, task_active_pid_ns } from './pidns';
 import * as C from './consts';
 import { retCallee, kfunc } from './frame';
 import { list_entries } from './list';
@@ -103,7 +104,8 @@ long kernel_wait4(pid_t upid, int __user *stat_addr, int options,
   type: (_k, t, f) => {
     const upid = f.locals.upid, wo = f.locals.wo;
     wo.wo_type = upid === -1 ? C.PIDTYPE_MAX : upid > 0 ? C.PIDTYPE_PID : C.PIDTYPE_PGID;
-    wo.wo_pid = upid === -1 ? 0 : upid > 0 ? upid : upid < 0 ? -upid : task_pgrp(t);
+    // find_get_pid: the number names a struct pid of the caller's namespace (its global number here).
+    wo.wo_pid = upid === -1 ? 0 : upid > 0 ? find_vpid_nr(t, upid) : upid < 0 ? -upid : task_pgrp(t);
     f.locals.wo.wo_flags = f.locals.options | C.WEXITED;
   },
   wait: (k, t, f) => k.call(t, do_wait, { wo: f.locals.wo, retval: 0 }),
@@ -285,6 +287,12 @@ static int wait_consider_task(struct wait_opts *wo, int ptrace,
   continued: (k, t, f) => k.call(t, wait_task_continued, { wo: f.locals.wo, p: f.locals.p, exit_code: 0 }),
   continued_ret: retCallee,
 }, ['p']);
+
+/** find_get_pid(nr) in t's namespace, as the pid's global number (-1: no such pid there). */
+export function find_vpid_nr(t: task_struct, nr: number): number {
+  const p = find_task_by_pid_ns(nr, task_active_pid_ns(t));
+  return p ? p.pid : -1;
+}
 
 function eligible_child(wo: wait_opts, p: task_struct): boolean {
   // eligible_pid: any child, the one pid, or a member of the process group.

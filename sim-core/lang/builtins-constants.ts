@@ -249,7 +249,7 @@ const SYSCALL_NR = group('syscall-nr', 'user', '<sys/syscall.h>', [
   ['SYS_prctl', 157, 'prctl(option, arg2, ...).'], ['SYS_gettid', 186, 'gettid().'], ['SYS_tkill', 200, 'tkill(tid, sig).'],
   ['SYS_futex', 202, 'futex(uaddr, op, val, ...).'], ['SYS_clock_nanosleep', 230, 'clock_nanosleep(clock, flags, req, rem).'],
   ['SYS_exit_group', 231, 'exit_group(code): ends every thread of the process.'], ['SYS_tgkill', 234, 'tgkill(tgid, tid, sig).'],
-  ['SYS_waitid', 247, 'waitid(idtype, id, infop, options, rusage).'], ['SYS_prlimit64', 302, 'prlimit64(pid, resource, new, old).'],
+  ['SYS_waitid', 247, 'waitid(idtype, id, infop, options, rusage).'], ['SYS_unshare', 272, 'unshare(flags).'], ['SYS_prlimit64', 302, 'prlimit64(pid, resource, new, old).'],
   ['SYS_clone3', 435, 'clone3(args, size).'],
 ]);
 

@@ -238,6 +238,7 @@ export const USER_CALLS: CallInfo[] = [
   u('setpgid', 'int', ['pid_t pid', 'pid_t pgid'], '<unistd.h>', 'Moves pid into process group pgid.', { path: ['__x64_sys_setpgid'] }),
   u('getsid', 'pid_t', ['pid_t pid'], '<unistd.h>', 'The session id of pid (0: the caller): the pid of the session leader.',
     { path: ['__x64_sys_getsid'] }),
+  u('unshare', 'int', ['int flags'], '<sched.h>', 'Moves the caller into new namespaces; with CLONE_NEWPID (root only) its next child is pid 1 of a new pid namespace.', { path: ['__x64_sys_unshare', 'create_new_namespaces', 'copy_pid_ns', 'create_pid_namespace'] }),
   u('setsid', 'pid_t', [], '<unistd.h>', 'Starts a new session and process group led by the caller.', { path: ['__x64_sys_setsid'] }),
   // Threads.
   u('pthread_create', 'int', ['pthread_t *thread', 'const pthread_attr_t *attr', 'void *(*start_routine)(void *)', 'void *arg'], '<pthread.h>',

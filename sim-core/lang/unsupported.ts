@@ -18,7 +18,7 @@ const UNSUPPORTED: ReadonlyMap<string, string> = new Map(Object.entries({
   semop: '<sys/sem.h>', msgget: '<sys/msg.h>', msgsnd: '<sys/msg.h>', msgrcv: '<sys/msg.h>', mq_open: '<mqueue.h>',
   socket: '<sys/socket.h>', socketpair: '<sys/socket.h>',
   // Processes, namespaces, credentials, scheduling.
-  unshare: '<sched.h>', setns: '<sched.h>', pidfd_open: '<sys/pidfd.h>', pidfd_send_signal: '<sys/pidfd.h>',
+  setns: '<sched.h>', pidfd_open: '<sys/pidfd.h>', pidfd_send_signal: '<sys/pidfd.h>',
   posix_spawn: '<spawn.h>', system: '<stdlib.h>', daemon: '<unistd.h>', atexit: '<stdlib.h>', on_exit: '<stdlib.h>',
   wait3: '<sys/wait.h>', getrusage: '<sys/resource.h>', times: '<sys/times.h>', ptrace: '<sys/ptrace.h>',
   execvpe: '<unistd.h>', getenv: '<stdlib.h>', setenv: '<stdlib.h>', setuid: '<unistd.h>', setgid: '<unistd.h>',

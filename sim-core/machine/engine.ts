@@ -11,6 +11,7 @@ import { start_kthreadd } from '../kernel/kthread';
 import { next_real_timer, run_real_timers } from '../kernel/itimer';
 import { load_module } from '../kernel/module';
 import { NS_ZERO, type task_struct, type user_struct } from '../kernel/task';
+import { newPid } from '../kernel/pidns';
 import type { UserPort } from '../kernel/uport';
 import { BUDGET } from '../vm/run';
 import type { Trap, UserMemory, UserRegs, Value } from '../vm/types';
@@ -133,6 +134,10 @@ export class Engine {
     t.pid = t.tgid = k.last_pid + 1;
     k.last_pid = t.pid;
     k.pid_idr.add(t.pid);
+    k.init_pid_ns.pid_allocated++;
+    t.thread_pid = newPid(k.init_pid_ns, [t.pid]);
+    t.nsproxy = parent.nsproxy;
+    t.nsproxy.count++;
     t.real_parent = t.parent = parent;
     t.exit_signal = C.SIGCHLD;
     t.start_time = k.clock;

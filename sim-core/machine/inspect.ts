@@ -29,7 +29,8 @@ export function stateOf(t: task_struct): [string, string] {
 export function taskRow(k: Kernel, t: task_struct): TaskRow {
   const [state, stateName] = stateOf(t);
   const rq = k.rq[t.cpu];
-  return {
+  const tp = t.thread_pid;
+  const row: TaskRow = {
     pid: t.pid, tgid: t.tgid, ppid: t.real_parent && t.real_parent !== k.init_task ? t.real_parent.tgid : 0,
     comm: t.comm, state, stateName, flags: t.flags, kthread: (t.flags & C.PF_KTHREAD) !== 0,
     threadGroupLeader: t.group_leader.pid, exitCode: t.exit_code, exitSignal: t.exit_signal,
@@ -38,6 +39,8 @@ export function taskRow(k: Kernel, t: task_struct): TaskRow {
     running: rq !== undefined && rq.curr === t && t.on_cpu,
     futex: futexOf(k, t),
   };
+  if (tp.level > 0) row.nsPid = tp.numbers[tp.level].nr;
+  return row;
 }
 
 /** The futex word t is queued on (its wait channel), if any. */

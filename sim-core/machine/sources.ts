@@ -12,6 +12,8 @@ import * as kcode from '../kernel/kcode';
 import * as kthread from '../kernel/kthread';
 import * as module from '../kernel/module';
 import * as notify from '../kernel/notify';
+import * as pidns from '../kernel/pidns';
+import * as pidnsExit from '../kernel/pidns-exit';
 import * as release from '../kernel/release';
 import * as sched from '../kernel/sched';
 import * as sigaction from '../kernel/sigaction';
@@ -50,7 +52,7 @@ export interface KernelCatalog {
 }
 
 const MODULES: ReadonlyArray<Record<string, unknown>> = [
-  fork, copy, exec, execThread, exit, itimer, notify, release, wait, waitTask, waitid, signal, sigwait, sigaction, sched, kthread, module, futex, kcode, sys,
+  fork, copy, pidns, pidnsExit, exec, execThread, exit, itimer, notify, release, wait, waitTask, waitid, signal, sigwait, sigaction, sched, kthread, module, futex, kcode, sys,
 ];
 
 function isKFunction(v: unknown): v is AnyFn {

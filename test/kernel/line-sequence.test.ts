@@ -349,6 +349,69 @@ int main(void)
 `,
   },
   {
+    // Without CAP_SYS_ADMIN: unshare and copy_namespaces refuse CLONE_NEWPID (EPERM).
+    name: 'pidns-eperm.kproc',
+    fails: 'EPERM pidns',
+    source: `#define _GNU_SOURCE
+#include <sched.h>
+#include <signal.h>
+#include <unistd.h>
+static char stack[8192];
+int child(void *arg) { return 0; }
+int main(void)
+{
+    unshare(CLONE_NEWPID);
+    clone(child, stack + sizeof stack, CLONE_NEWPID | SIGCHLD, 0);
+    return 0;
+}
+`,
+  },
+  {
+    // As root: a second unshare (EINVAL), namespaces nested past MAX_PID_NS_LEVEL (ENOSPC), a
+    // thread of another namespace (EINVAL), an init that dies with a zombie child and a task
+    // inside, and a fork into the dead namespace (ENOMEM).
+    name: 'pidns-errors.kproc',
+    fails: 'ENOMEM pidns',
+    settings: { uid: 0 },
+    source: `#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+static char stack[8192];
+void *worker(void *arg) { return arg; }
+int nest(void *arg)
+{
+    if (clone(nest, stack + sizeof stack, CLONE_NEWPID | SIGCHLD, 0) > 0)
+        wait(NULL);
+    return 0;
+}
+int main(void)
+{
+    pthread_t th;
+    if (fork() == 0) { nest(0); _exit(0); }
+    wait(NULL);
+    unshare(CLONE_NEWPID);
+    unshare(CLONE_NEWPID);
+    pthread_create(&th, NULL, worker, NULL);
+    pid_t init = fork();
+    if (init == 0) {
+        if (fork() == 0)
+            _exit(1);
+        if (fork() == 0)
+            pause();
+        usleep(1000);
+        _exit(0);
+    }
+    waitpid(init, NULL, 0);
+    fork();
+    return 0;
+}
+`,
+  },
+  {
     name: 'error-returns.kproc',
     source: `#include <signal.h>
 #include <sys/prctl.h>

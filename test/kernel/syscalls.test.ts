@@ -17,7 +17,7 @@ const X86_64: Readonly<Record<string, number>> = {
   getrlimit: 97, getuid: 102, getgid: 104, geteuid: 107, getegid: 108, setpgid: 109, getppid: 110, getpgrp: 111,
   setsid: 112, getpgid: 121, getsid: 124, rt_sigpending: 127, rt_sigtimedwait: 128, rt_sigsuspend: 130, getpriority: 140, setpriority: 141, prctl: 157, gettid: 186,
   tkill: 200, futex: 202, restart_syscall: 219, clock_nanosleep: 230, exit_group: 231, tgkill: 234,
-  waitid: 247, prlimit64: 302, clone3: 435, gettimeofday: 96, time: 201, clock_gettime: 228,
+  waitid: 247, unshare: 272, prlimit64: 302, clone3: 435, gettimeofday: 96, time: 201, clock_gettime: 228,
 };
 
 /** C library functions that are not system calls of that name (or of any). */
