@@ -6,6 +6,7 @@ import { ret0, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { NS_ZERO, type task_struct } from './task';
 import { ENQUEUE_INITIAL } from './rq';
+import { do_sched_yield, wakeup_preempt } from './fair';
 
 /** CONFIG_HZ of the distribution kernels these machines run. */
 export const HZ = 250;
@@ -73,7 +74,7 @@ void wake_up_new_task(struct task_struct *p)
     const rq = k.rq[p.cpu];
     rq.enqueue_entity(p, ENQUEUE_INITIAL, t);
   },
-  preempt: (k, _t, f) => { k.rq[f.locals.p.cpu].check_preempt_wakeup_fair(f.locals.p); },
+  preempt: (k, t, f) => k.call(t, wakeup_preempt, { rq: k.rq[f.locals.p.cpu], p: f.locals.p }),
   ret: ret0,
 }, ['p']);
 
@@ -272,10 +273,7 @@ SYSCALL_DEFINE0(sched_yield)
 	return 0;                                           @ret
 }
 `, {
-  yield: (k, t) => {
-    k.rq[t.cpu].yield_task_fair(t);
-    k.schedule(t);
-  },
+  yield: (k, t) => k.call(t, do_sched_yield, { rq: k.rq[t.cpu] }),
   ret: ret0,
 });
 

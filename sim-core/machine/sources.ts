@@ -5,6 +5,7 @@ import * as copy from '../kernel/copy';
 import * as exec from '../kernel/exec';
 import * as execThread from '../kernel/exec-thread';
 import * as exit from '../kernel/exit';
+import * as fair from '../kernel/fair';
 import * as fork from '../kernel/fork';
 import * as futex from '../kernel/futex';
 import * as kcode from '../kernel/kcode';
@@ -46,7 +47,7 @@ export interface KernelCatalog {
 }
 
 const MODULES: ReadonlyArray<Record<string, unknown>> = [
-  fork, copy, exec, execThread, exit, notify, release, wait, signal, sigaction, sched, kthread, module, futex, kcode, sys,
+  fork, copy, exec, execThread, exit, notify, release, wait, signal, sigaction, sched, fair, kthread, module, futex, kcode, sys,
 ];
 
 function isKFunction(v: unknown): v is AnyFn {

@@ -7,6 +7,7 @@ import { ENQUEUE_INITIAL, ENQUEUE_WAKEUP, RunQueue, schedTunables, sysctlFactor,
 import type { task_struct } from '../../sim-core/kernel/task';
 import { boot, KMachine } from '../../sim-core/machine';
 import { analyze } from '../../sim-core/lang/check';
+import { bootSource, kernelTask, runUntil } from '../machine/helpers';
 
 let nextPid = 100;
 function task(nice = 0): task_struct {
@@ -123,7 +124,6 @@ describe('the fair class (EEVDF and CFS)', () => {
 
   for (const policy of ['eevdf', 'cfs'] as const) {
     it(`${policy}: nice 0 and nice 5 share one CPU as 1024 : 335 (within 3%)`, function () {
-      this.timeout(60000);
       const { parent, child } = share(policy, 5, 300_000);
       const ratio = parent / child;
       assert.ok(child > 0 && Math.abs(ratio / (1024 / 335) - 1) < 0.03, `ratio ${ratio.toFixed(3)} (${parent} / ${child})`);
@@ -131,7 +131,6 @@ describe('the fair class (EEVDF and CFS)', () => {
   }
 
   it('equal weights get equal time under EEVDF', function () {
-    this.timeout(60000);
     const { parent, child } = share('eevdf', 0, 200_000);
     assert.ok(Math.abs(parent / child - 1) < 0.03, `${parent} / ${child}`);
   });
@@ -147,5 +146,44 @@ describe('the fair class (EEVDF and CFS)', () => {
     const bad = analyze(src('fifo')).diagnostics.filter((x) => x.severity === 'error');
     assert.equal(bad.length, 1);
     assert.match(bad[0].message, /takes one of eevdf, cfs/);
+  });
+});
+
+describe('the fair class as step points', () => {
+  it('a breakpoint on pick_eevdf stops in the fork\'s wakeup_preempt with V and each entity\'s eligibility', () => {
+    const m = bootSource();
+    m.setFunctionBreakpoints([{ name: 'pick_eevdf' }]);
+    assert.equal(runUntil(m, { kind: 'continue' }).reason, 'function breakpoint');
+    const frames = m.stack(3);
+    assert.deepEqual(frames.slice(0, 4).map((f) => f.name), ['pick_eevdf', 'check_preempt_wakeup_fair', 'wakeup_preempt', 'wake_up_new_task']);
+    const vars = m.variables(m.scopes(frames[0].id)[0].ref);
+    assert.deepEqual(vars.map((v) => v.name), ['curr', 'se', 'best', 'V', 'eligible']);
+    const eligible = vars.find((v) => v.name === 'eligible')?.value ?? '';
+    assert.match(eligible, /pid 3 \(curr\): vruntime \d+, deadline \d+, eligible/);
+    assert.match(eligible, /pid 4: vruntime \d+, deadline \d+, (not )?eligible/);
+  });
+
+  it('sched_yield runs do_sched_yield and yield_task_fair, which moves curr\'s deadline one request on', () => {
+    const source = `#include <sched.h>
+#include <unistd.h>
+int main(void)
+{
+    if (fork() == 0) {
+        for (;;)
+            ;
+    }
+    sched_yield();
+    return 0;
+}
+`;
+    const m = bootSource(source);
+    m.setFunctionBreakpoints([{ name: 'yield_task_fair' }]);
+    assert.equal(runUntil(m, { kind: 'continue' }).reason, 'function breakpoint');
+    assert.deepEqual(m.stack(3).slice(0, 3).map((f) => f.name), ['yield_task_fair', 'do_sched_yield', '__x64_sys_sched_yield']);
+    const t = kernelTask(m, 3) as task_struct;
+    const before = t.se.deadline;
+    m.setFunctionBreakpoints([{ name: 'schedule' }, { name: 'do_sched_yield' }]);
+    runUntil(m, { kind: 'step', pid: 3, action: 'out', granularity: 'kernel' });
+    assert.equal(t.se.deadline - before, t.se.slice);
   });
 });
