@@ -1,5 +1,5 @@
 // kernel/sched/fair.c and core.c as step tables: sched_yield's do_sched_yield -> yield_task_fair,
-// and a new task's wakeup_preempt -> check_preempt_wakeup_fair -> pick_eevdf, whose locals say
+// and a new task's wakeup_preempt (the class hook) -> check_preempt_wakeup_fair -> pick_eevdf, whose locals say
 // which entities are eligible (vruntime at or left of V) and which deadline won.
 
 import { ret0, kfunc } from './frame';
@@ -80,22 +80,22 @@ static void do_sched_yield(void)
   ret: ret0,
 });
 
-interface PeL {
-  cfs_rq: RunQueue;
+/**
+ * pick_eevdf's locals. V and the eligibility list are worked out when the debugger shows them
+ * (the queue does not change while the frame runs), not on every fork.
+ */
+class PeL {
   curr: task_struct | null;
   se: task_struct | null;
-  best: task_struct | null;
+  best: task_struct | null = null;
+  constructor(readonly cfs_rq: RunQueue) {
+    this.curr = cfs_rq.curr;
+    this.se = cfs_rq.timeline.length > 0 ? cfs_rq.timeline[0] : null;
+  }
   /** avg_vruntime(cfs_rq): the queue's weighted average vruntime. */
-  V: number;
+  get V(): number { return this.cfs_rq.avg_vruntime_of(); }
   /** Each queued entity and whether it is eligible (vruntime <= V). */
-  eligible: string;
-}
-
-export function pickEevdfLocals(rq: RunQueue): PeL {
-  return {
-    cfs_rq: rq, curr: rq.curr, se: rq.timeline.length > 0 ? rq.timeline[0] : null, best: null,
-    V: rq.avg_vruntime_of(), eligible: describeEligibility(rq),
-  };
+  get eligible(): string { return describeEligibility(this.cfs_rq); }
 }
 
 export const pick_eevdf = kfunc<PeL>('pick_eevdf', 'kernel/sched/fair.c', `
@@ -207,6 +207,11 @@ found:
 
 interface CpL { rq: RunQueue; p: task_struct }
 
+/** wakeup_preempt: the woken task's class is curr's (fair), so the fair class decides. */
+export function wakeupPreemptLocals(rq: RunQueue, p: task_struct): CpL {
+  return { rq, p };
+}
+
 export const check_preempt_wakeup_fair = kfunc<CpL>('check_preempt_wakeup_fair', 'kernel/sched/fair.c', `
 /*
  * Preempt the current task with a newly woken task if needed: under EEVDF,
@@ -237,31 +242,9 @@ preempt:
 }                                                       @ret
 `, {
   same: (k, t, f) => { if (f.locals.rq.curr === f.locals.p) k.ret(t, 0); },
-  pick: (k, t, f) => k.call(t, pick_eevdf, pickEevdfLocals(f.locals.rq)),
+  pick: (k, t, f) => k.call(t, pick_eevdf, new PeL(f.locals.rq)),
   picked: (k, _t, f) => { if (f.retp === f.locals.p) k.jump(f, 'preempt'); },
   keep: (k, t) => k.ret(t, 0),
   preempt: (_k, _t, f) => { f.locals.rq.resched_pending = true; },
-  ret: ret0,
-}, ['p']);
-
-export const wakeup_preempt = kfunc<CpL>('wakeup_preempt', 'kernel/sched/core.c', `
-void wakeup_preempt(struct rq *rq, struct task_struct *p, int flags)
-{
-	struct task_struct *donor = rq->donor;
-
-	if (p->sched_class == donor->sched_class)           @class
-		donor->sched_class->wakeup_preempt(rq, p, flags);
-	else if (sched_class_above(p->sched_class, donor->sched_class))
-		resched_curr(rq);
-}                                                       @ret
-`, {
-  class: (k, t, f) => {
-    const rq = f.locals.rq;
-    const c = rq.curr;
-    // An idle CPU runs the new task at its next pick anyway (the idle class is below fair).
-    if (!c || !c.se.on_rq) return;
-    if (rq.eevdf) k.call(t, check_preempt_wakeup_fair, { rq, p: f.locals.p });
-    else rq.check_preempt_wakeup_fair(f.locals.p);
-  },
   ret: ret0,
 }, ['p']);

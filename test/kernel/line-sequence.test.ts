@@ -480,16 +480,10 @@ describe('the displayed scheduler paths follow Linux 6.x', () => {
     ]), []);
   });
 
-  it('check_preempt_wakeup_fair: update_curr, then pick_eevdf decides; wakeup_preempt calls the class', () => {
-    assert.deepEqual([
-      ...orderProblems('check_preempt_wakeup_fair', displayed('check_preempt_wakeup_fair'), [
-        ['se == pse', /se == pse/, true], call('update_curr'), call('pick_eevdf'), ['preempt:', /^\s*preempt:/, true], call('resched_curr'),
-      ]),
-      ...orderProblems('wakeup_preempt', displayed('wakeup_preempt'), [
-        ['the same class', /p->sched_class == donor->sched_class/, true], ['->wakeup_preempt', /->wakeup_preempt\(/, true],
-        call('sched_class_above'), call('resched_curr'),
-      ]),
-    ], []);
+  it('check_preempt_wakeup_fair: update_curr, then pick_eevdf decides', () => {
+    assert.deepEqual(orderProblems('check_preempt_wakeup_fair', displayed('check_preempt_wakeup_fair'), [
+      ['se == pse', /se == pse/, true], call('update_curr'), call('pick_eevdf'), ['preempt:', /^\s*preempt:/, true], call('resched_curr'),
+    ]), []);
   });
 
   it('sched_yield: do_sched_yield calls yield_task, then schedule; yield_task_fair moves the deadline', () => {
