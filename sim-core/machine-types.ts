@@ -159,6 +159,9 @@ export interface TaskRow {
   nice: number;
   /** True for the task running on its CPU right now. */
   running: boolean;
+  /** Under EEVDF, while queued: the virtual deadline (the tree's key) and whether it is eligible. */
+  deadline?: number;
+  eligible?: boolean;
 }
 
 export interface FrameInfo {

@@ -11,6 +11,7 @@ export function viewRow(r: MachineRow, steps: number): ViewTaskRow {
     kthread: r.kthread, threadGroupLeader: r.threadGroupLeader === r.pid, exitCode: r.exitCode,
     exitSignal: r.exitSignal, cpu: r.cpu, vruntime: r.vruntime, onRunqueue: r.onRunqueue, nice: r.nice,
   };
+  if (r.deadline !== undefined) { row.deadline = r.deadline; row.eligible = r.eligible; }
   if (r.zombieSinceStep !== undefined && r.zombieSinceStep >= 0) {
     row.zombieSinceStep = r.zombieSinceStep;
     row.zombieSteps = Math.max(0, steps - r.zombieSinceStep);
@@ -20,7 +21,7 @@ export function viewRow(r: MachineRow, steps: number): ViewTaskRow {
 
 const FIELDS: ReadonlyArray<keyof ViewTaskRow> = [
   'pid', 'tgid', 'ppid', 'comm', 'state', 'stateName', 'kthread', 'threadGroupLeader', 'exitCode', 'exitSignal',
-  'zombieSinceStep', 'zombieSteps', 'cpu', 'vruntime', 'onRunqueue', 'nice',
+  'zombieSinceStep', 'zombieSteps', 'cpu', 'vruntime', 'onRunqueue', 'nice', 'deadline', 'eligible',
 ];
 
 /** True when two tables show the same thing (same rows, in the same order, field by field). */

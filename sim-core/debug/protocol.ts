@@ -82,6 +82,9 @@ export interface ViewTaskRow {
   vruntime?: number;
   onRunqueue: boolean;
   nice: number;
+  /** Under EEVDF, while queued: the virtual deadline and whether the entity is eligible. */
+  deadline?: number;
+  eligible?: boolean;
 }
 
 /** The custom event the adapter sends before a stop when the task table changed, and the request's answer. */

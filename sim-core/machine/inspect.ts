@@ -36,6 +36,7 @@ export function taskRow(k: Kernel, t: task_struct): TaskRow {
     zombieSinceStep: t.exit_state === C.EXIT_ZOMBIE ? t.zombie_since : undefined,
     cpu: t.cpu, vruntime: t.se.vruntime, onRunqueue: t.se.on_rq, nice: t.static_prio - C.DEFAULT_PRIO,
     running: rq !== undefined && rq.curr === t && t.on_cpu,
+    ...(rq !== undefined && rq.eevdf && t.se.on_rq ? { deadline: t.se.deadline, eligible: rq.entity_eligible(t) } : {}),
   };
 }
 
