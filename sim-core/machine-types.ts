@@ -20,11 +20,16 @@ export interface MachineSettings {
   seed?: number;
 }
 
+/** The fair class: 'eevdf' (Linux 6.6 and later, the default) or 'cfs' (2.6.23 to 6.5). */
+export type FairPolicySetting = 'eevdf' | 'cfs';
+
 export interface BootOptions {
   /** Path of the scenario file, as frames and diagnostics report it. */
   file: string;
   source: string;
   settings?: MachineSettings;
+  /** The fair class, over the scenario's `#pragma kproc sched` (default eevdf). */
+  sched?: FairPolicySetting;
   /** Step budget for the whole run (default 1,000,000 kernel + user steps). */
   maxSteps?: number;
   /** The first run() reports an 'entry' stop before anything runs (unless an intent replaced it). */
@@ -178,6 +183,9 @@ export interface TaskRow {
   futex?: number;
   /** Its pid inside its own pid namespace, when that is not the initial one (pid stays global). */
   nsPid?: number;
+  /** Under EEVDF, while queued: the virtual deadline (the tree's key) and whether it is eligible. */
+  deadline?: number;
+  eligible?: boolean;
 }
 
 export interface FrameInfo {

@@ -9,7 +9,7 @@ import { compile, createMemory, enterFirstStatement, execEntry, VmRegs, type Ima
 import type {
   BootOptions, BootResult, BreakpointResult, CompletionItem, DataTarget, DataWatch, DebugScope, DebugVariable, DmesgLine,
   EvalContext, EvalResult, EventFilterId, ExitStatus, FrameInfo, FunctionBreakpointRequest, KernelFunctionLocation,
-  KernelGlobals, KernelSource, LineBreakpointRequest, Machine, Granularity, MachineSettings, StepAction, Stop, StopReason, TaskRow,
+  KernelGlobals, KernelSource, LineBreakpointRequest, Machine, Granularity, MachineSettings, FairPolicySetting, StepAction, Stop, StopReason, TaskRow,
 } from './machine-types';
 import { Engine } from './machine/engine';
 import { VmPort } from './machine/vmport';
@@ -40,14 +40,19 @@ export class MachineError extends Error {
 
 
 /** Settings from `#pragma kproc KEY VALUE`, overridden by the caller's. */
-function settingsOf(program: Program, given: MachineSettings | undefined): Required<MachineSettings> {
-  const s: Required<MachineSettings> = { pidMax: 32768, cpus: 1, nproc: 4096, uid: 1000, seed: 1 };
+type Settings = Required<MachineSettings> & { sched: FairPolicySetting };
+
+function settingsOf(program: Program, given: MachineSettings | undefined, sched: FairPolicySetting | undefined): Settings {
+  const s: Settings = { pidMax: 32768, cpus: 1, nproc: 4096, uid: 1000, seed: 1, sched: 'eevdf' };
   const keys: Record<string, keyof MachineSettings> = { pid_max: 'pidMax', cpus: 'cpus', nproc: 'nproc', uid: 'uid', seed: 'seed' };
   for (const d of program.directives) {
-    if (d.kind !== 'Pragma' || !(d.key in keys) || d.args.length !== 1 || typeof d.args[0].value !== 'number') continue;
-    s[keys[d.key]] = d.args[0].value;
+    if (d.kind !== 'Pragma' || d.args.length !== 1) continue;
+    const v = d.args[0].value;
+    if (d.key === 'sched' && (v === 'cfs' || v === 'eevdf')) s.sched = v;
+    else if (d.key in keys && typeof v === 'number') s[keys[d.key]] = v;
   }
   for (const [k, v] of Object.entries(given ?? {})) if (typeof v === 'number' && Number.isFinite(v)) s[k as keyof MachineSettings] = v;
+  if (sched) s.sched = sched;
   return s;
 }
 
@@ -76,7 +81,7 @@ export const boot = (opts: BootOptions): BootResult => {
   } else {
     return { diagnostics: [...all, { range: { start: 0, end: 0 }, severity: 'error', message: 'the scenario has neither main() nor module_init()', code: 'boot' }] };
   }
-  const machine = new KMachine(opts, image, settingsOf(program, opts.settings));
+  const machine = new KMachine(opts, image, settingsOf(program, opts.settings, opts.sched));
   machine.start({ memory, regs, comm }, image.fnIndex.has('main') ? undefined : image.moduleInit);
   return { machine, diagnostics: all };
 };
@@ -107,13 +112,13 @@ export class KMachine implements Machine {
   private lastPid: number | undefined;
   private mainPid = 3;
 
-  constructor(opts: BootOptions, readonly image: Image, settings: Required<MachineSettings>) {
+  constructor(opts: BootOptions, readonly image: Image, settings: Settings) {
     this.file = opts.file;
     this.maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
     this.granularity = opts.granularity === 'kernel' ? 'kernel' : 'statement';
     this.port = new VmPort(image);
     this.engine = new Engine(
-      { pidMax: Math.min(4194304, Math.max(301, settings.pidMax)), cpus: Math.max(1, Math.min(64, settings.cpus)), nproc: settings.nproc, uid: settings.uid, seed: settings.seed },
+      { pidMax: Math.min(4194304, Math.max(301, settings.pidMax)), cpus: Math.max(1, Math.min(64, settings.cpus)), nproc: settings.nproc, uid: settings.uid, seed: settings.seed, sched: settings.sched },
       this.port, (t, budget) => this.port.runUser(t, budget),
     );
     this.port.k = this.engine.k;

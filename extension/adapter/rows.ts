@@ -13,6 +13,7 @@ export function viewRow(r: MachineRow, steps: number): ViewTaskRow {
   };
   if (r.futex !== undefined) row.wchan = `futex_wait 0x${r.futex.toString(16)}`;
   if (r.nsPid !== undefined) row.nsPid = r.nsPid;
+  if (r.deadline !== undefined) { row.deadline = r.deadline; row.eligible = r.eligible; }
   if (r.zombieSinceStep !== undefined && r.zombieSinceStep >= 0) {
     row.zombieSinceStep = r.zombieSinceStep;
     row.zombieSteps = Math.max(0, steps - r.zombieSinceStep);
@@ -22,7 +23,7 @@ export function viewRow(r: MachineRow, steps: number): ViewTaskRow {
 
 const FIELDS: ReadonlyArray<keyof ViewTaskRow> = [
   'pid', 'tgid', 'ppid', 'comm', 'state', 'stateName', 'kthread', 'threadGroupLeader', 'exitCode', 'exitSignal',
-  'zombieSinceStep', 'zombieSteps', 'cpu', 'vruntime', 'onRunqueue', 'nice', 'wchan', 'nsPid',
+  'zombieSinceStep', 'zombieSteps', 'cpu', 'vruntime', 'onRunqueue', 'nice', 'wchan', 'nsPid', 'deadline', 'eligible',
 ];
 
 /** True when two tables show the same thing (same rows, in the same order, field by field). */

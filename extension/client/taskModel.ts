@@ -166,7 +166,8 @@ export function buildRunQueues(rows: readonly TaskRow[]): CpuQueue[] {
     q.entities.push({ kind: 'entity', id: `rq:${row.pid}`, row, cpu });
   }
   for (const q of queues.values()) {
-    q.entities.sort((a, b) => (a.row.vruntime ?? 0) - (b.row.vruntime ?? 0) || a.row.pid - b.row.pid);
+    // EEVDF's tree is keyed by deadline, CFS's by vruntime.
+    q.entities.sort((a, b) => (a.row.deadline ?? a.row.vruntime ?? 0) - (b.row.deadline ?? b.row.vruntime ?? 0) || a.row.pid - b.row.pid);
   }
   return [...queues.values()].sort((a, b) => a.cpu - b.cpu);
 }

@@ -120,13 +120,14 @@ export class RunQueueProvider extends BaseProvider<RunQueueNode> {
       const item = new vscode.TreeItem(`CPU ${n.cpu}`, vscode.TreeItemCollapsibleState.Expanded);
       item.id = n.id;
       item.description = `${n.entities.length} runnable`;
-      item.tooltip = 'cfs_rq of this CPU, leftmost (smallest vruntime) first: the next task pick_next_task_fair chooses.';
+      item.tooltip = 'cfs_rq of this CPU in the tree\'s key order: earliest deadline first under EEVDF (pick_eevdf runs the first eligible one), smallest vruntime first under CFS.';
       item.iconPath = new vscode.ThemeIcon('server-process');
       return item;
     }
     const item = new vscode.TreeItem(`${n.row.comm}(${n.row.pid})`, vscode.TreeItemCollapsibleState.None);
     item.id = n.id;
-    item.description = `vruntime ${n.row.vruntime ?? 0}${n.row.nice ? `, nice ${n.row.nice}` : ''}`;
+    const eevdf = n.row.deadline !== undefined ? `, deadline ${n.row.deadline}, ${n.row.eligible ? 'eligible' : 'not eligible'}` : '';
+    item.description = `vruntime ${n.row.vruntime ?? 0}${eevdf}${n.row.nice ? `, nice ${n.row.nice}` : ''}`;
     item.tooltip = taskTooltip(n.row);
     item.iconPath = stateIcon(n.row);
     item.contextValue = taskContext(n.row);

@@ -44,7 +44,7 @@ const POINTER_TYPES: Record<string, string> = {
 
 /** Embedded structs (not pointers), by field name. */
 const EMBEDDED_TYPES: Record<string, string> = {
-  se: 'sched_entity', thread_info: 'thread_info', thread: 'thread_struct', rlim_nproc: 'rlimit', user: 'user_struct',
+  se: 'sched_entity', load: 'load_weight', thread_info: 'thread_info', thread: 'thread_struct', rlim_nproc: 'rlimit', user: 'user_struct',
   pending: 'sigpending', shared_pending: 'sigpending', exited: 'completion', real_timer: 'hrtimer',
 };
 

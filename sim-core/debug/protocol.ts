@@ -86,6 +86,9 @@ export interface ViewTaskRow {
   nice: number;
   /** What the task sleeps on, as ps's WCHAN column: `futex_wait 0x…` with the futex word's user address. */
   wchan?: string;
+  /** Under EEVDF, while queued: the virtual deadline and whether the entity is eligible. */
+  deadline?: number;
+  eligible?: boolean;
 }
 
 /** The custom event the adapter sends before a stop when the task table changed, and the request's answer. */

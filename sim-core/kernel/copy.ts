@@ -35,7 +35,7 @@ static struct task_struct *dup_task_struct(struct task_struct *orig, int node)
     const p = f.locals.tsk as task_struct;
     // *tsk = *orig: every scalar and pointer is copied; lists are re-initialised below.
     p.__state = t.__state; p.flags = t.flags; p.comm = t.comm; p.prio = t.prio;
-    p.static_prio = t.static_prio; p.normal_prio = t.normal_prio; p.se.load_weight = t.se.load_weight;
+    p.static_prio = t.static_prio; p.normal_prio = t.normal_prio; p.se.load.weight = t.se.load.weight;
     p.se.vruntime = t.se.vruntime; p.cpu = t.cpu; p.mm = t.mm; p.active_mm = t.active_mm;
     p.files = t.files; p.fs = t.fs; p.signal = t.signal; p.sighand = t.sighand;
     p.blocked = t.blocked.slice(); p.real_cred = t.real_cred; p.cred = t.cred;

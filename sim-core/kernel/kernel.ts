@@ -6,7 +6,7 @@ import type { KRef, MemoryBudget, UserMemory, Value } from '../vm/types';
 import * as C from './consts';
 import type { KFrame, KFunction } from './frame';
 import { list_add_tail, list_empty, list_entries } from './list';
-import { RunQueue } from './rq';
+import { ENQUEUE_WAKEUP, RunQueue, schedTunables, type FairPolicy } from './rq';
 import { newInitTask } from './objects';
 import { NS_ZERO, type completion, type pid_namespace, type signal_struct, type task_struct } from './task';
 import { newPidNamespace } from './pidns';
@@ -22,6 +22,8 @@ export interface KernelConfig {
   nproc: number;
   uid: number;
   seed: number;
+  /** The fair class's policy: 'eevdf' (Linux 6.6+, the default) or 'cfs' (2.6.23 to 6.5). */
+  sched?: FairPolicy;
 }
 
 /** A request on kthread_create_list (kernel/kthread.c struct kthread_create_info). */
@@ -136,7 +138,8 @@ export class Kernel {
   constructor(readonly config: KernelConfig, readonly user: UserPort) {
     this.init_pid_ns = newPidNamespace(null, config.pidMax, this.pid_idr, this.pid_hash);
     this.prng = (config.seed >>> 0) || 1;
-    for (let cpu = 0; cpu < config.cpus; cpu++) this.rq.push(new RunQueue(cpu));
+    const tunables = schedTunables(config.sched ?? 'eevdf', config.cpus);
+    for (let cpu = 0; cpu < config.cpus; cpu++) this.rq.push(new RunQueue(cpu, tunables));
     this.init_task = newInitTask(this);
     this.rq[0].idle = this.init_task;
     for (let cpu = 1; cpu < config.cpus; cpu++) this.rq[cpu].idle = this.init_task;
@@ -332,11 +335,11 @@ export class Kernel {
     if ((p.__state & state) === 0) return false;
     p.__state = C.TASK_RUNNING;
     this.timers.delete(p);
-    if (!p.se.on_rq && !p.on_cpu) {
-      this.rq[p.cpu].enqueue(p, true);
-      this.emit({ time: NS_ZERO, step: 0, kind: 'wakeup', pid: p.pid, by: by ? by.pid : 0 });
-    } else if (!p.se.on_rq) {
-      this.rq[p.cpu].enqueue(p, true);
+    if (!p.se.on_rq) {
+      // ttwu_do_activate: enqueue_task (ENQUEUE_WAKEUP), then wakeup_preempt.
+      const rq = this.rq[p.cpu];
+      rq.enqueue_entity(p, ENQUEUE_WAKEUP);
+      rq.check_preempt_wakeup_fair(p);
       this.emit({ time: NS_ZERO, step: 0, kind: 'wakeup', pid: p.pid, by: by ? by.pid : 0 });
     }
     return true;

@@ -1,118 +1,402 @@
-// kernel/sched/fair.c in miniature: one CFS run queue per CPU, ordered by vruntime (the kernel
-// keeps an rbtree; a sorted array gives the same leftmost-first order for our sizes).
+// kernel/sched/fair.c: one fair run queue (struct cfs_rq) per CPU, under either policy Linux has
+// run: EEVDF (6.6 and later, the default) or CFS (2.6.23 to 6.5). The kernel keeps an rbtree; a
+// sorted array gives the same in-order walk for our sizes. Vruntimes are whole nanoseconds, so
+// the sums behind avg_vruntime are exact.
 
 import * as C from './consts';
 import { NS_ZERO, type task_struct } from './task';
 
-/** sysctl_sched_latency (6 ms) and the minimum granularity (0.75 ms), in nanoseconds. */
-export const SCHED_LATENCY_NS = 6_000_000;
-export const SCHED_MIN_GRANULARITY_NS = C.SCHED_BASE_SLICE_NS;
+export type FairPolicy = 'eevdf' | 'cfs';
+
+/** TICK_NSEC at CONFIG_HZ=250: the floor of EEVDF's lag clamp. */
+const TICK_NSEC = 4_000_000;
+
+// enqueue_entity flags (kernel/sched/sched.h).
+export const ENQUEUE_WAKEUP = 0x01;
+export const ENQUEUE_RESTORE = 0x02;
+export const ENQUEUE_INITIAL = 0x80;
+
+/**
+ * get_update_sysctl_factor under SCHED_TUNABLESCALING_LOG (the default): the scheduler's
+ * tunables grow with 1 + ilog2(ncpus), CPUs counted up to 8.
+ */
+export function sysctlFactor(ncpus: number): number {
+  return 1 + Math.floor(Math.log2(Math.min(Math.max(1, ncpus), 8)));
+}
+
+/** The fair class's tunables for a machine (update_sysctl). */
+export interface SchedTunables {
+  readonly policy: FairPolicy;
+  /** sysctl_sched_base_slice: 0.75 ms * factor (EEVDF's request size; CFS's min_granularity). */
+  readonly base_slice: number;
+  /** sysctl_sched_latency (CFS): 6 ms * factor. */
+  readonly latency: number;
+  /** sysctl_sched_min_granularity (CFS): 0.75 ms * factor. */
+  readonly min_granularity: number;
+  /** sysctl_sched_wakeup_granularity (CFS): 1 ms * factor. */
+  readonly wakeup_granularity: number;
+}
+
+export function schedTunables(policy: FairPolicy, ncpus: number): SchedTunables {
+  const f = sysctlFactor(ncpus);
+  return {
+    policy, base_slice: C.SCHED_BASE_SLICE_NS * f, latency: 6_000_000 * f,
+    min_granularity: 750_000 * f, wakeup_granularity: 1_000_000 * f,
+  };
+}
+
+/** calc_delta_fair: `delta` ns of real time in the virtual time of an entity of weight `w`. */
+export function calc_delta_fair(delta: number, w: number): number {
+  return w === C.NICE_0_LOAD ? delta : Math.floor((delta * C.NICE_0_LOAD) / w);
+}
 
 export class RunQueue {
-  /** Runnable tasks other than curr, leftmost (smallest vruntime) first: the timeline. */
+  /** Queued entities other than curr, in key order (deadline under EEVDF, vruntime under CFS). */
   readonly timeline: task_struct[] = [];
   curr: task_struct | null = null;
   /** The idle task (swapper) this CPU runs when nothing is runnable. */
   idle: task_struct | null = null;
   min_vruntime = NS_ZERO;
+  /** Σ weight * (vruntime - min_vruntime) over the timeline (cfs_rq->avg_vruntime, curr left out). */
+  avg_vruntime = NS_ZERO;
+  /** Σ weight over the timeline (cfs_rq->avg_load). */
+  avg_load = 0;
   /** Set when curr must give up the CPU at the end of this step. */
   need_resched = false;
-  /** Virtual ns the current task has run since it was picked. */
+  /**
+   * TIF_NEED_RESCHED set by the tick or a wake-up: the task is preempted when it is next in
+   * user mode (a voluntary-preemption kernel), which sets need_resched.
+   */
+  resched_pending = false;
+  /** Real ns curr has run since it was picked (sum_exec_runtime - prev_sum_exec_runtime). */
   slice_used = 0;
+  /** Smallest vruntime in the timeline (the rbtree's augmented min_vruntime), when not stale. */
+  private treeMin = Infinity;
+  private treeMinStale = false;
+  readonly eevdf: boolean;
 
-  constructor(readonly cpu: number) {}
+  constructor(readonly cpu: number, readonly tunables: SchedTunables = schedTunables('eevdf', 1)) {
+    this.eevdf = tunables.policy === 'eevdf';
+  }
 
   nr_running(): number {
     return this.timeline.length + (this.curr && this.curr.se.on_rq ? 1 : 0);
   }
 
-  /** enqueue_entity: inserts in vruntime order; equal keys go right, as in the rbtree. */
-  enqueue(p: task_struct, wakeup: boolean): void {
-    if (wakeup) {
-      // place_entity for a waking sleeper: no more than half a latency of credit.
-      const floor = this.min_vruntime - SCHED_LATENCY_NS / 2;
-      if (p.se.vruntime < floor) p.se.vruntime = floor;
-    }
-    p.se.on_rq = true;
-    p.cpu = this.cpu;
-    if (p === this.curr) return;
+  /** cfs_rq->load.weight: every queued entity, curr included. */
+  load(): number {
+    return this.avg_load + (this.curr && this.curr.se.on_rq ? this.curr.se.load.weight : 0);
+  }
+
+  /** __enqueue_entity: into the tree by key; equal keys go right, as in the rbtree. */
+  __enqueue_entity(p: task_struct): void {
     const tl = this.timeline;
+    const eevdf = this.eevdf;
+    const v = eevdf ? p.se.deadline : p.se.vruntime;
     let lo = 0;
     let hi = tl.length;
-    const v = p.se.vruntime;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (tl[mid].se.vruntime <= v) lo = mid + 1; else hi = mid;
+      if ((eevdf ? tl[mid].se.deadline : tl[mid].se.vruntime) <= v) lo = mid + 1; else hi = mid;
     }
     // In place (splice would allocate the array of removed elements on every call).
     tl.push(p);
     for (let j = tl.length - 1; j > lo; j--) tl[j] = tl[j - 1];
     tl[lo] = p;
+    const w = p.se.load.weight;
+    this.avg_vruntime += w * (p.se.vruntime - this.min_vruntime);
+    this.avg_load += w;
+    if (p.se.vruntime < this.treeMin) this.treeMin = p.se.vruntime;
   }
 
-  /** dequeue_entity: the task leaves the run queue (it sleeps, stops or dies). */
-  dequeue(p: task_struct): void {
-    p.se.on_rq = false;
-    const i = this.timeline.indexOf(p);
-    if (i === 0) this.timeline.shift();
-    else if (i > 0) {
-      const tl = this.timeline;
+  /** __dequeue_entity: out of the tree (it is picked, sleeps, or leaves). */
+  __dequeue_entity(p: task_struct): void {
+    const tl = this.timeline;
+    const i = tl.indexOf(p);
+    if (i < 0) return;
+    if (i === 0) tl.shift();
+    else {
       for (let j = i + 1; j < tl.length; j++) tl[j - 1] = tl[j];
       tl.pop();
     }
+    const w = p.se.load.weight;
+    this.avg_vruntime -= w * (p.se.vruntime - this.min_vruntime);
+    this.avg_load -= w;
+    if (p.se.vruntime <= this.treeMin) this.treeMinStale = true;
   }
 
-  /** update_curr: charges `delta` ns of runtime to curr, weighted by its nice level. */
-  update_curr(delta: number): void {
-    const p = this.curr;
-    if (!p) return;
-    p.se.sum_exec_runtime += delta;
-    p.se.vruntime += p.se.load_weight === C.NICE_0_LOAD ? delta : (delta * C.NICE_0_LOAD) / p.se.load_weight;
-    this.slice_used += delta;
-    this.update_min_vruntime();
+  private minOfTree(): number {
+    if (this.treeMinStale) {
+      this.treeMinStale = false;
+      let m = Infinity;
+      const tl = this.timeline;
+      for (let i = 0; i < tl.length; i++) if (tl[i].se.vruntime < m) m = tl[i].se.vruntime;
+      this.treeMin = m;
+    }
+    return this.timeline.length === 0 ? Infinity : this.eevdf ? this.treeMin : this.timeline[0].se.vruntime;
   }
 
+  /** avg_vruntime(): the weighted average vruntime of the queue, curr included (EEVDF's V). */
+  avg_vruntime_of(): number {
+    let avg = this.avg_vruntime;
+    let load = this.avg_load;
+    const c = this.curr;
+    if (c && c.se.on_rq) {
+      avg += c.se.load.weight * (c.se.vruntime - this.min_vruntime);
+      load += c.se.load.weight;
+    }
+    if (load > 0) {
+      // Rounds towards negative infinity, as the kernel's `avg -= (load - 1)` before dividing.
+      avg = Math.floor(avg / load);
+    }
+    return this.min_vruntime + avg;
+  }
+
+  /** entity_eligible: vruntime at or before V, compared without dividing (lag >= 0). */
+  entity_eligible(p: task_struct): boolean {
+    let avg = this.avg_vruntime;
+    let load = this.avg_load;
+    const c = this.curr;
+    if (c && c.se.on_rq) {
+      avg += c.se.load.weight * (c.se.vruntime - this.min_vruntime);
+      load += c.se.load.weight;
+    }
+    return avg >= (p.se.vruntime - this.min_vruntime) * load;
+  }
+
+  /** update_min_vruntime: min_vruntime only moves forward, to the least of curr and the tree. */
   update_min_vruntime(): void {
-    let v = this.curr && this.curr.se.on_rq ? this.curr.se.vruntime : Infinity;
-    if (this.timeline.length > 0 && this.timeline[0].se.vruntime < v) v = this.timeline[0].se.vruntime;
-    if (v !== Infinity && v > this.min_vruntime) this.min_vruntime = v;
-  }
-
-  /** The slice curr may run before a tick preempts it (sched_slice). */
-  sched_slice(): number {
-    const n = this.nr_running();
-    const period = n > 8 ? n * SCHED_MIN_GRANULARITY_NS : SCHED_LATENCY_NS;
-    return Math.max(SCHED_MIN_GRANULARITY_NS, period / Math.max(1, n));
-  }
-
-  /** check_preempt_tick: curr used its slice and a task further left is waiting. */
-  should_preempt(): boolean {
-    const p = this.curr;
-    if (!p || this.timeline.length === 0) return false;
-    if (!p.se.on_rq) return true;
-    return this.slice_used >= this.sched_slice() && this.timeline[0].se.vruntime < p.se.vruntime;
+    const c = this.curr && this.curr.se.on_rq ? this.curr : null;
+    let v = c ? c.se.vruntime : this.min_vruntime;
+    const m = this.minOfTree();
+    if (m !== Infinity) v = c ? Math.min(v, m) : m;
+    const delta = v - this.min_vruntime;
+    if (delta > 0) {
+      // avg_vruntime_update: the sum is kept relative to min_vruntime.
+      this.avg_vruntime -= this.avg_load * delta;
+      this.min_vruntime = v;
+    }
   }
 
   /**
-   * pick_next_task_fair + put_prev_task: curr goes back into the timeline if still runnable,
-   * and the leftmost task becomes curr. Returns the new curr (null = idle).
+   * place_entity: where an entity joins the queue. EEVDF keeps the lag it left with, scaled so
+   * that adding it does not move V (a new task has none, and its first deadline is half a
+   * slice); CFS gives a new task START_DEBIT (one vslice right of min_vruntime) and a sleeper
+   * at most half a latency of credit (GENTLE_FAIR_SLEEPERS).
+   */
+  place_entity(p: task_struct, flags: number, parent: task_struct | null = null): void {
+    const se = p.se;
+    if (this.eevdf) {
+      const V = this.avg_vruntime_of();
+      let lag = 0;
+      se.slice = this.tunables.base_slice;
+      let vslice = calc_delta_fair(se.slice, se.load.weight);
+      if (this.nr_running() > 0) {
+        lag = se.vlag;
+        const load = this.load();
+        if (load > 0) lag = Math.trunc((lag * (load + se.load.weight)) / load);
+      }
+      se.vruntime = V - lag;
+      if (flags & ENQUEUE_INITIAL) vslice = Math.floor(vslice / 2);
+      se.deadline = se.vruntime + vslice;
+      return;
+    }
+    let v = this.min_vruntime;
+    if (flags & ENQUEUE_INITIAL) {
+      // task_fork_fair: the child starts from its parent's vruntime (on the parent's queue).
+      se.vruntime = parent && parent.cpu === this.cpu && parent.se.on_rq ? parent.se.vruntime : this.min_vruntime;
+      v += this.sched_vslice(p);
+    } else {
+      v -= this.tunables.latency / 2;
+    }
+    if (v > se.vruntime) se.vruntime = v;
+  }
+
+  /** enqueue_entity: place (a wake-up or a new task), then onto the queue. */
+  enqueue_entity(p: task_struct, flags: number, parent: task_struct | null = null): void {
+    if (flags & (ENQUEUE_WAKEUP | ENQUEUE_INITIAL | ENQUEUE_RESTORE)) this.place_entity(p, flags, parent);
+    p.se.on_rq = true;
+    p.cpu = this.cpu;
+    if (p !== this.curr) this.__enqueue_entity(p);
+  }
+
+  /** dequeue_entity: the task leaves the queue (it sleeps, stops or dies); EEVDF saves its lag. */
+  dequeue(p: task_struct): void {
+    if (!p.se.on_rq) return;
+    if (this.eevdf) this.update_entity_lag(p);
+    if (p !== this.curr) this.__dequeue_entity(p);
+    p.se.on_rq = false;
+  }
+
+  /** update_entity_lag: vlag = V - vruntime, clamped to a slice or a tick either way. */
+  update_entity_lag(p: task_struct): void {
+    const se = p.se;
+    const limit = calc_delta_fair(Math.max(2 * se.slice, TICK_NSEC), se.load.weight);
+    const lag = this.avg_vruntime_of() - se.vruntime;
+    se.vlag = Math.max(-limit, Math.min(limit, lag));
+  }
+
+  /**
+   * update_curr: charges `delta` ns of runtime to curr, in virtual time by its weight; under
+   * EEVDF a used-up request gets the next deadline and, with others waiting, a reschedule
+   * (update_deadline).
+   */
+  update_curr(delta: number): void {
+    const p = this.curr;
+    if (!p) return;
+    const se = p.se;
+    se.sum_exec_runtime += delta;
+    se.vruntime += calc_delta_fair(delta, se.load.weight);
+    this.slice_used += delta;
+    if (this.eevdf && se.vruntime >= se.deadline) {
+      se.slice = this.tunables.base_slice;
+      se.deadline = se.vruntime + calc_delta_fair(se.slice, se.load.weight);
+      if (this.nr_running() > 1) this.resched_pending = true;
+    }
+    this.update_min_vruntime();
+  }
+
+  /** entity_tick: update_curr, and CFS's check_preempt_tick when others wait. */
+  entity_tick(delta: number): void {
+    this.update_curr(delta);
+    if (!this.eevdf && this.nr_running() > 1) this.check_preempt_tick();
+  }
+
+  /** sched_slice (CFS): curr's share of the period, by weight. */
+  sched_slice(p: task_struct | null = this.curr): number {
+    const t = this.tunables;
+    const n = this.nr_running() + (p && !p.se.on_rq ? 1 : 0);
+    const period = n > t.latency / t.min_granularity ? n * t.min_granularity : t.latency;
+    const load = this.load() + (p && !p.se.on_rq ? p.se.load.weight : 0);
+    const w = p ? p.se.load.weight : C.NICE_0_LOAD;
+    return load > 0 ? Math.floor((period * w) / load) : period;
+  }
+
+  /** sched_vslice (CFS): that slice in virtual time. */
+  sched_vslice(p: task_struct): number {
+    return calc_delta_fair(this.sched_slice(p), p.se.load.weight);
+  }
+
+  /** check_preempt_tick (CFS): curr used its slice, or runs far right of the leftmost. */
+  check_preempt_tick(): void {
+    const p = this.curr;
+    if (!p) return;
+    const ideal = this.sched_slice();
+    if (this.slice_used > ideal) { this.resched_pending = true; return; }
+    if (this.slice_used < this.tunables.min_granularity || this.timeline.length === 0) return;
+    if (p.se.vruntime - this.timeline[0].se.vruntime > ideal) this.resched_pending = true;
+  }
+
+  /** Whether curr should be preempted when next in user mode (TIF_NEED_RESCHED). */
+  should_preempt(): boolean {
+    const p = this.curr;
+    if (!p || this.timeline.length === 0) return false;
+    return !p.se.on_rq || this.resched_pending;
+  }
+
+  /**
+   * pick_eevdf: the eligible entity (lag >= 0) with the earliest deadline, curr included; curr
+   * keeps the CPU while it is eligible and still in the request it was picked with
+   * (RUN_TO_PARITY). Null only when the queue is empty.
+   */
+  pick_eevdf(): task_struct | null {
+    let curr = this.curr;
+    if (curr && (!curr.se.on_rq || !this.entity_eligible(curr))) curr = null;
+    if (curr && curr.se.vlag === curr.se.deadline) return curr;
+    const tl = this.timeline;
+    let best: task_struct | null = null;
+    for (let i = 0; i < tl.length; i++) {
+      if (this.entity_eligible(tl[i])) { best = tl[i]; break; }
+    }
+    if (!best || (curr && curr.se.deadline < best.se.deadline)) best = curr;
+    return best ?? (tl.length > 0 ? tl[0] : null);
+  }
+
+  /** __pick_first_entity with curr (CFS's pick_next_entity): the smallest vruntime wins. */
+  pick_first(): task_struct | null {
+    const left = this.timeline.length > 0 ? this.timeline[0] : null;
+    const curr = this.curr && this.curr.se.on_rq ? this.curr : null;
+    if (!left || (curr && curr.se.vruntime < left.se.vruntime)) return curr;
+    return left;
+  }
+
+  /**
+   * pick_next_task_fair + put_prev_task + set_next_entity: the policy's pick becomes curr, and
+   * a runnable prev goes back into the tree. Returns the new curr (null = idle).
    */
   pick_next(): task_struct | null {
     const prev = this.curr;
+    const next = this.eevdf ? this.pick_eevdf() : this.pick_first();
     if (prev) {
       prev.on_cpu = false;
-      if (prev.se.on_rq) {
-        this.curr = null;
-        prev.se.on_rq = false;
-        this.enqueue(prev, false);
-      }
+      if (prev !== next && prev.se.on_rq) { this.curr = null; this.__enqueue_entity(prev); }
     }
-    const next = this.timeline.shift() ?? null;
+    if (next && next !== prev) this.__dequeue_entity(next);
+    // set_next_entity stashes the deadline of the pick in vlag (RUN_TO_PARITY's mark).
+    if (next && this.eevdf) next.se.vlag = next.se.deadline;
     this.curr = next;
     this.slice_used = 0;
     this.need_resched = false;
+    this.resched_pending = false;
     if (next) next.on_cpu = true;
     this.update_min_vruntime();
     return next;
+  }
+
+  /**
+   * check_preempt_wakeup_fair (wakeup_preempt): a woken task preempts curr when EEVDF would
+   * pick it now, or (CFS) when curr runs more than a wakeup granularity right of it.
+   */
+  check_preempt_wakeup_fair(p: task_struct): void {
+    const c = this.curr;
+    if (!c || c === p || !c.se.on_rq) return;
+    if (this.eevdf) {
+      if (this.pick_eevdf() === p) this.resched_pending = true;
+      return;
+    }
+    const gran = calc_delta_fair(this.tunables.wakeup_granularity, p.se.load.weight);
+    if (c.se.vruntime - p.se.vruntime > gran) this.resched_pending = true;
+  }
+
+  /**
+   * yield_task_fair: EEVDF moves curr's deadline one request on; CFS (the skip buddy, here
+   * without the buddy) puts curr behind the rightmost entity.
+   */
+  yield_task_fair(p: task_struct): void {
+    if (this.eevdf) {
+      if (this.nr_running() <= 1) return;
+      p.se.deadline += calc_delta_fair(p.se.slice, p.se.load.weight);
+      return;
+    }
+    const tl = this.timeline;
+    if (tl.length > 0) p.se.vruntime = Math.max(p.se.vruntime, tl[tl.length - 1].se.vruntime + 1);
+  }
+
+  /**
+   * reweight_entity for a nice change: the entity keeps its lag scaled by old/new weight (so
+   * V does not move) and its deadline relative to its vruntime.
+   */
+  reweight_entity(p: task_struct, weight: number): void {
+    const se = p.se;
+    if (se.load.weight === weight) return;
+    if (!se.on_rq) {
+      if (this.eevdf) se.vlag = Math.trunc((se.vlag * se.load.weight) / weight);
+      se.load.weight = weight;
+      return;
+    }
+    const queued = p !== this.curr;
+    const V = this.avg_vruntime_of();
+    if (queued) this.__dequeue_entity(p);
+    if (this.eevdf) {
+      const rel = se.deadline - se.vruntime;
+      const lag = Math.trunc(((V - se.vruntime) * se.load.weight) / weight);
+      se.load.weight = weight;
+      se.vruntime = V - lag;
+      se.deadline = se.vruntime + rel;
+    } else {
+      se.load.weight = weight;
+    }
+    if (queued) this.__enqueue_entity(p);
+    this.update_min_vruntime();
   }
 }

@@ -2,8 +2,11 @@
 // of a task, and the sleeping calls (schedule_timeout, msleep, clock_nanosleep, pause, sched_yield).
 
 import * as C from './consts';
-import { ret0, nop, kfunc } from './frame';
-import type { task_struct } from './task';
+import { ret0, kfunc } from './frame';
+import type { Kernel } from './kernel';
+import { NS_ZERO, type task_struct } from './task';
+import { ENQUEUE_INITIAL } from './rq';
+import { check_preempt_wakeup_fair, do_sched_yield, wakeupPreemptLocals } from './fair';
 
 /** CONFIG_HZ of the distribution kernels these machines run. */
 export const HZ = 250;
@@ -32,7 +35,8 @@ int sched_fork(unsigned long clone_flags, struct task_struct *p)
 `, {
   init: (_k, _t, f) => {
     const p = f.locals.p;
-    p.se = { vruntime: p.se.vruntime, sum_exec_runtime: 0, exec_start: 0, load_weight: p.se.load_weight, on_rq: false, deadline: 0 };
+    // __sched_fork: a fresh entity (no runtime, no lag) with the parent's weight.
+    p.se = { vruntime: p.se.vruntime, sum_exec_runtime: NS_ZERO, exec_start: NS_ZERO, load: { weight: p.se.load.weight }, on_rq: false, deadline: NS_ZERO, vlag: NS_ZERO, slice: p.se.slice };
     p.on_cpu = false;
     p.nvcsw = p.nivcsw = 0;
   },
@@ -68,12 +72,16 @@ void wake_up_new_task(struct task_struct *p)
   activate: (k, t, f) => {
     const p = f.locals.p;
     const rq = k.rq[p.cpu];
-    const base = Math.max(rq.min_vruntime, p.cpu === t.cpu ? t.se.vruntime : rq.min_vruntime);
-    p.se.vruntime = base + (rq.sched_slice() * C.NICE_0_LOAD) / p.se.load_weight;
-    rq.enqueue(p, false);
+    rq.enqueue_entity(p, ENQUEUE_INITIAL, t);
   },
-  // A new task never preempts its parent here (START_DEBIT put it to the right).
-  preempt: nop,
+  // wakeup_preempt -> the fair class's hook (an idle CPU just runs the new task at its next pick).
+  preempt: (k, t, f) => {
+    const rq = k.rq[f.locals.p.cpu];
+    const c = rq.curr;
+    if (!c || !c.se.on_rq) return;
+    if (rq.eevdf) k.call(t, check_preempt_wakeup_fair, wakeupPreemptLocals(rq, f.locals.p));
+    else rq.check_preempt_wakeup_fair(f.locals.p);
+  },
   ret: ret0,
 }, ['p']);
 
@@ -272,18 +280,15 @@ SYSCALL_DEFINE0(sched_yield)
 	return 0;                                           @ret
 }
 `, {
-  yield: (k, t) => {
-    const rq = k.rq[t.cpu];
-    if (rq.timeline.length > 0) t.se.vruntime = Math.max(t.se.vruntime, rq.timeline[rq.timeline.length - 1].se.vruntime + 1);
-    k.schedule(t);
-  },
+  yield: (k, t) => k.call(t, do_sched_yield, { rq: k.rq[t.cpu] }),
   ret: ret0,
 });
 
 /** Weight of a nice level (sched_prio_to_weight). */
-export function set_load_weight(p: task_struct): void {
+export function set_load_weight(k: Kernel, p: task_struct): void {
   const idx = p.static_prio - C.MAX_RT_PRIO;
-  p.se.load_weight = C.sched_prio_to_weight[Math.max(0, Math.min(39, idx))];
+  // reweight_task: a queued entity keeps its place in V (reweight_entity).
+  k.rq[p.cpu].reweight_entity(p, C.sched_prio_to_weight[Math.max(0, Math.min(39, idx))]);
 }
 
 export const schedule = kfunc<object>('schedule', 'kernel/sched/core.c', `

@@ -260,10 +260,10 @@ void set_user_nice(struct task_struct *p, long nice)
 `, {
   // The running task stays curr: only its weight changes.
   dequeue: nop,
-  prio: (_k, _t, f) => {
+  prio: (k, _t, f) => {
     const p = f.locals.p;
     p.static_prio = C.DEFAULT_PRIO + f.locals.nice;
-    set_load_weight(p);
+    set_load_weight(k, p);
     p.normal_prio = p.static_prio;
     p.prio = p.static_prio;
   },

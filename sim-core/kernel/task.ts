@@ -208,14 +208,26 @@ export interface cred {
   user: user_struct;
 }
 
+/** struct load_weight: the nice level's weight (sched_prio_to_weight). */
+export interface load_weight { weight: number }
+
 export interface sched_entity {
   vruntime: number;
   sum_exec_runtime: number;
+  /** The clock when curr's runtime was last charged (update_curr). */
   exec_start: number;
-  load_weight: number;
+  load: load_weight;
   on_rq: boolean;
-  /** Deadline under EEVDF (6.6+): vruntime + a slice scaled by weight. */
+  /** EEVDF's virtual deadline: vruntime + slice scaled by the weight (calc_delta_fair). */
   deadline: number;
+  /**
+   * EEVDF's lag, saved when the entity leaves the queue (avg_vruntime - vruntime) and used by
+   * place_entity when it comes back; while the entity runs it holds the deadline it was picked
+   * with (RUN_TO_PARITY's mark, as set_next_entity stashes it).
+   */
+  vlag: number;
+  /** The request size: sysctl_sched_base_slice. */
+  slice: number;
 }
 
 export interface completion {

@@ -13,7 +13,11 @@ export const INT_SETTINGS: Readonly<Record<string, IntSetting>> = {
   uid: { min: 0, max: 4294967294, what: 'the user id the scenario runs as' },
   seed: { min: 0, max: 4294967295, what: 'the scheduler\'s seed' },
 };
-export const PRAGMA_KEYS: readonly string[] = [...Object.keys(INT_SETTINGS), 'program'];
+/** Word settings and the words each accepts. */
+export const WORD_SETTINGS: Readonly<Record<string, { values: readonly string[]; what: string }>> = {
+  sched: { values: ['eevdf', 'cfs'], what: 'the fair scheduling class: eevdf (Linux 6.6+) or cfs (up to 6.5)' },
+};
+export const PRAGMA_KEYS: readonly string[] = [...Object.keys(INT_SETTINGS), ...Object.keys(WORD_SETTINGS), 'program'];
 
 export function checkPragmas(program: Program, definedFunctions: ReadonlySet<string>, out: Diagnostic[]): void {
   const seen = new Map<string, Pragma>();
@@ -38,6 +42,18 @@ export function checkPragmas(program: Program, definedFunctions: ReadonlySet<str
         err(d.args[0].range, `'#pragma kproc ${d.key}' needs an integer, not ${JSON.stringify(v)}`);
       } else if (v < setting.min || v > setting.max) {
         err(d.args[0].range, `${d.key} must be between ${setting.min} and ${setting.max} (got ${v})`, 'pragma-range');
+      }
+      continue;
+    }
+    const word = WORD_SETTINGS[d.key];
+    if (word) {
+      if (seen.has(d.key)) {
+        out.push({ range: d.keyRange, severity: 'warning', code: 'duplicate', message: `'#pragma kproc ${d.key}' is set twice; the last one wins` });
+      }
+      seen.set(d.key, d);
+      const v = d.args[0]?.value;
+      if (d.args.length !== 1 || typeof v !== 'string' || !word.values.includes(v)) {
+        err(d.args[1]?.range ?? d.args[0]?.range ?? d.keyRange, `'#pragma kproc ${d.key}' takes one of ${word.values.join(', ')} (${word.what})`);
       }
       continue;
     }

@@ -17,6 +17,7 @@ import { BUDGET } from '../vm/run';
 import type { Trap, UserMemory, UserRegs, Value } from '../vm/types';
 import { nop, ret0, retCallee } from '../kernel/frame';
 import { OutputMeter } from './output';
+import { ENQUEUE_INITIAL } from '../kernel/rq';
 
 /** VM instructions a task runs in one step before the step ends (a timer tick's worth). */
 const USER_BUDGET = 1000;
@@ -146,8 +147,11 @@ export class Engine {
     k.link_task(t);
     k.pid_hash.set(t.pid, t);
     k.nr_threads++;
-    t.se.vruntime = k.rq[0].min_vruntime;
-    k.rq[0].enqueue(t, false);
+    // The boot tasks start level at min_vruntime; EEVDF gives each its first deadline (half a
+    // request, as for any new task).
+    const rq = k.rq[0];
+    t.se.vruntime = rq.min_vruntime;
+    rq.enqueue_entity(t, rq.eevdf ? ENQUEUE_INITIAL : 0);
     return t;
   }
 
@@ -206,7 +210,7 @@ export class Engine {
       ran = true;
       this.current = null;
       if (!done) { this.suspendedCpu = cpu; this.suspendedRan = ran; return ran; }
-      rq.update_curr(C.NS_PER_STEP);
+      rq.entity_tick(C.NS_PER_STEP);
       if (rq.should_preempt() && t.stack.length <= Math.max(0, t.vm_base)) rq.need_resched = true;
       if (k.panicked) break;
     }

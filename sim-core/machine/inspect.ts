@@ -38,6 +38,7 @@ export function taskRow(k: Kernel, t: task_struct): TaskRow {
     cpu: t.cpu, vruntime: t.se.vruntime, onRunqueue: t.se.on_rq, nice: t.static_prio - C.DEFAULT_PRIO,
     running: rq !== undefined && rq.curr === t && t.on_cpu,
     futex: futexOf(k, t),
+    ...(rq !== undefined && rq.eevdf && t.se.on_rq ? { deadline: t.se.deadline, eligible: rq.entity_eligible(t) } : {}),
   };
   if (tp.level > 0) row.nsPid = tp.numbers[tp.level].nr;
   return row;

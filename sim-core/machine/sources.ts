@@ -5,6 +5,7 @@ import * as copy from '../kernel/copy';
 import * as exec from '../kernel/exec';
 import * as execThread from '../kernel/exec-thread';
 import * as exit from '../kernel/exit';
+import * as fair from '../kernel/fair';
 import * as fork from '../kernel/fork';
 import * as itimer from '../kernel/itimer';
 import * as futex from '../kernel/futex';
@@ -52,7 +53,7 @@ export interface KernelCatalog {
 }
 
 const MODULES: ReadonlyArray<Record<string, unknown>> = [
-  fork, copy, pidns, pidnsExit, exec, execThread, exit, itimer, notify, release, wait, waitTask, waitid, signal, sigwait, sigaction, sched, kthread, module, futex, kcode, sys,
+  fork, copy, pidns, pidnsExit, exec, execThread, exit, itimer, notify, release, wait, waitTask, waitid, signal, sigwait, sigaction, sched, fair, kthread, module, futex, kcode, sys,
 ];
 
 function isKFunction(v: unknown): v is AnyFn {

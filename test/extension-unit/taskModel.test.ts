@@ -111,6 +111,13 @@ describe('buildRunQueues', () => {
     assert.deepEqual(queues.map((q) => [q.cpu, q.entities.map((e) => e.row.pid)]), [[0, [3, 5, 2]], [1, [4]]]);
     assert.equal(queues[0].id, 'cpu:0');
   });
+
+  it('orders an EEVDF queue by deadline, the tree\'s key, not by vruntime', () => {
+    const rq = (pid: number, vruntime: number, deadline: number) =>
+      task(pid, 1, `t${pid}`, { state: 'R', stateName: 'TASK_RUNNING', onRunqueue: true, cpu: 0, vruntime, deadline, eligible: vruntime <= 500 });
+    const [q] = buildRunQueues([rq(3, 100, 900), rq(4, 700, 800), rq(5, 400, 850)]);
+    assert.deepEqual(q.entities.map((e) => e.row.pid), [4, 5, 3]);
+  });
 });
 
 describe('parseTasksBody', () => {

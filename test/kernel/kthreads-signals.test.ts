@@ -237,7 +237,7 @@ int main(void)
     assert.equal(outputOf(e), `nice 5\nrenice -1 errno ${C.EPERM}\nfork -1 errno ${C.EAGAIN}\n`);
     assert.ok(t);
     assert.equal(t.static_prio, 125);
-    assert.equal(t.se.load_weight, C.sched_prio_to_weight[25]);
+    assert.equal(t.se.load.weight, C.sched_prio_to_weight[25]);
     assert.equal(t.comm, 'renamed-process');
   });
 });

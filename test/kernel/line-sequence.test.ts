@@ -532,3 +532,32 @@ describe('the displayed copy_process, do_exit and do_wait follow Linux 6.x', () 
     ], []);
   });
 });
+
+describe('the displayed scheduler paths follow Linux 6.x', () => {
+  it('pick_eevdf: the one-entity shortcut, curr\'s eligibility, RUN_TO_PARITY, the leftmost, the heap search', () => {
+    assert.deepEqual(orderProblems('pick_eevdf', displayed('pick_eevdf'), [
+      call('__pick_first_entity'), ['nr_running == 1', /cfs_rq->nr_running == 1/, true],
+      ['curr\'s eligibility', /!entity_eligible\(cfs_rq, curr\)/, true], ['RUN_TO_PARITY', /RUN_TO_PARITY/, true],
+      ['the eligible leftmost', /if \(se && entity_eligible\(cfs_rq, se\)\)/, true], ['the heap search', /while \(node\)/, true],
+      ['found:', /^\s*found:/, true], call('entity_before'), ['return best', /return best;/, true],
+    ]), []);
+  });
+
+  it('check_preempt_wakeup_fair: update_curr, then pick_eevdf decides', () => {
+    assert.deepEqual(orderProblems('check_preempt_wakeup_fair', displayed('check_preempt_wakeup_fair'), [
+      ['se == pse', /se == pse/, true], call('update_curr'), call('pick_eevdf'), ['preempt:', /^\s*preempt:/, true], call('resched_curr'),
+    ]), []);
+  });
+
+  it('sched_yield: do_sched_yield calls yield_task, then schedule; yield_task_fair moves the deadline', () => {
+    assert.deepEqual([
+      ...orderProblems('do_sched_yield', displayed('do_sched_yield'), [
+        call('this_rq_lock_irq'), ['->yield_task', /->yield_task\(rq\)/, true], call('rq_unlock_irq'), call('schedule'),
+      ]),
+      ...orderProblems('yield_task_fair', displayed('yield_task_fair'), [
+        ['nr_running == 1', /rq->nr_running == 1/, true], call('clear_buddies'), call('update_curr'),
+        ['the deadline', /se->deadline \+= calc_delta_fair\(se->slice, se\)/, true],
+      ]),
+    ], []);
+  });
+});
