@@ -115,7 +115,7 @@ describe('server features', () => {
     it('completes #pragma kproc keys and registered program functions', () => {
       const text = '#pragma kproc \nint w(void) { return 0; }\n';
       const l = labels(completion(analyzeText(text), { line: 0, character: 14 }).items);
-      assert.deepEqual(l.sort(), ['cpus', 'nproc', 'pid_max', 'program', 'seed', 'uid']);
+      assert.deepEqual(l.sort(), ['cpus', 'nproc', 'pid_max', 'program', 'sched', 'seed', 'uid']);
       const t2 = '#pragma kproc program "/bin/w" \nint w(void) { return 0; }\n';
       assert.deepEqual(labels(completion(analyzeText(t2), { line: 0, character: 31 }).items), ['w']);
     });
