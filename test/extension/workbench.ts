@@ -68,9 +68,14 @@ export async function goToLine(page: Page, line: number): Promise<void> {
 
 /** Clicks the glyph margin of a line, as a user sets a breakpoint. */
 export async function clickGutter(page: Page, line: number): Promise<void> {
-  await goToLine(page, line);
   const num = page.locator('.editor-instance .monaco-editor .line-numbers', { hasText: new RegExp(`^${line}$`) }).first();
-  const box = await num.boundingBox();
+  let box = null;
+  // The editor scrolls after Go to Line; on a loaded machine the line may not be drawn yet, and a
+  // second Go to Line brings it back if focus moved meanwhile.
+  for (let attempt = 0; attempt < 3 && !box; attempt++) {
+    await goToLine(page, line);
+    box = await num.waitFor({ state: 'visible', timeout: 5_000 }).then(() => num.boundingBox(), () => null);
+  }
   const margin = await page.locator('.editor-instance .monaco-editor .glyph-margin').first().boundingBox();
   if (!box || !margin) throw new Error(`line ${line} is not visible`);
   await page.mouse.move(margin.x + margin.width / 2, box.y + box.height / 2);
