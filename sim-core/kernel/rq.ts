@@ -138,30 +138,22 @@ export class RunQueue {
 
   /** avg_vruntime(): the weighted average vruntime of the queue, curr included (EEVDF's V). */
   avg_vruntime_of(): number {
-    let avg = this.avg_vruntime;
-    let load = this.avg_load;
-    const c = this.curr;
-    if (c && c.se.on_rq) {
-      avg += c.se.load.weight * (c.se.vruntime - this.min_vruntime);
-      load += c.se.load.weight;
-    }
-    if (load > 0) {
-      // Rounds towards negative infinity, as the kernel's `avg -= (load - 1)` before dividing.
-      avg = Math.floor(avg / load);
-    }
-    return this.min_vruntime + avg;
+    const [avg, load] = this.sumsWithCurr();
+    // Rounds towards negative infinity, as the kernel's `avg -= (load - 1)` before dividing.
+    return this.min_vruntime + (load > 0 ? Math.floor(avg / load) : avg);
   }
 
   /** entity_eligible: vruntime at or before V, compared without dividing (lag >= 0). */
   entity_eligible(p: task_struct): boolean {
-    let avg = this.avg_vruntime;
-    let load = this.avg_load;
-    const c = this.curr;
-    if (c && c.se.on_rq) {
-      avg += c.se.load.weight * (c.se.vruntime - this.min_vruntime);
-      load += c.se.load.weight;
-    }
+    const [avg, load] = this.sumsWithCurr();
     return avg >= (p.se.vruntime - this.min_vruntime) * load;
+  }
+
+  /** The queue's weighted key sum and load with curr added back (curr is kept out of the tree). */
+  private sumsWithCurr(): [number, number] {
+    const c = this.curr;
+    if (!c || !c.se.on_rq) return [this.avg_vruntime, this.avg_load];
+    return [this.avg_vruntime + c.se.load.weight * (c.se.vruntime - this.min_vruntime), this.avg_load + c.se.load.weight];
   }
 
   /** update_min_vruntime: min_vruntime only moves forward, to the least of curr and the tree. */
