@@ -1,5 +1,6 @@
 // What a CLI command may touch of the outside world, passed in so tests can capture it: output
 // streams, files, and for the progress display only, the terminal and a wall clock.
+import { UsageError } from './args';
 import { readRegularFile } from './files';
 
 export interface CliIo {
@@ -79,4 +80,24 @@ export class InternalError extends Error {
     this.name = cause instanceof Error ? cause.name : 'Error';
     if (cause instanceof Error && cause.stack) this.stack = cause.stack;
   }
+}
+
+/** What kind of failure an exception thrown by a command is: a mistake on the command line or a bug of ours. */
+export function failureKind(e: unknown): 'usage' | 'internal' {
+  return e instanceof UsageError ? 'usage' : 'internal';
+}
+
+/**
+ * Prints a command's failure as one line on stderr: `kproc: MESSAGE` for a usage mistake, and for
+ * a bug of ours where it happened, with the stack only when KPROC_DEBUG=1 asks for it.
+ */
+export function reportFailure(e: unknown, io: CliIo): void {
+  if (e instanceof UsageError) {
+    io.err(`kproc: ${e.message}\n`);
+    return;
+  }
+  const what = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e).split('\n')[0];
+  const where = e instanceof InternalError ? ` at ${e.where}` : '';
+  io.err(`kproc: internal error${where}: ${what.slice(0, 300)} (set KPROC_DEBUG=1 for the stack trace; please report it)\n`);
+  if (io.env?.KPROC_DEBUG === '1' && e instanceof Error && e.stack) io.err(`${e.stack}\n`);
 }

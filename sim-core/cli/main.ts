@@ -3,9 +3,16 @@
 import { version } from '../../package.json';
 import { UsageError } from './args';
 import { checkCommand } from './check';
-import { InternalError, processIo, type CliIo, type Command } from './io';
-import { EXIT_CODES, runCommand } from './run';
+import { failureKind, processIo, reportFailure, type CliIo, type Command } from './io';
+import { runCommand } from './run';
 import { verifyCommand } from './verify/verify';
+
+/**
+ * The statuses of kproc itself and of `kproc check` / `kproc verify`: 2 for a usage mistake, 70
+ * (EX_SOFTWARE) for an internal error. `kproc run` has its own (run.ts EXIT_CODES), because its
+ * status is otherwise the scenario's.
+ */
+export const KPROC_EXIT = { usage: 2, internal: 70 } as const;
 
 /** Every command; adding one is one line here. */
 export const COMMANDS: Command[] = [
@@ -33,7 +40,7 @@ function find(name: string): Command {
 
 async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined) { io.out(help()); return EXIT_CODES.usage; }
+  if (name === undefined) { io.out(help()); return KPROC_EXIT.usage; }
   if (name === '--help' || name === '-h') { io.out(help()); return 0; }
   if (name === '--version') { io.out(`kproc ${version}\n`); return 0; }
   if (name === 'help') {
@@ -52,15 +59,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   try {
     return await dispatch(argv, io);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`kproc: ${e.message}\n`);
-      return EXIT_CODES.usage;
-    }
-    // A bug of ours: one line that says so and where, the stack only when asked for.
-    const what = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e).split('\n')[0];
-    const where = e instanceof InternalError ? ` at ${e.where}` : '';
-    io.err(`kproc: internal error${where}: ${what.slice(0, 300)} (set KPROC_DEBUG=1 for the stack trace; please report it)\n`);
-    if (io.env?.KPROC_DEBUG === '1' && e instanceof Error && e.stack) io.err(`${e.stack}\n`);
-    return EXIT_CODES.internal;
+    // A usage mistake, or a bug of ours: one line that says so and where, the stack only when asked for.
+    reportFailure(e, io);
+    return failureKind(e) === 'usage' ? KPROC_EXIT.usage : KPROC_EXIT.internal;
   }
 }

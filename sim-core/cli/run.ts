@@ -9,16 +9,23 @@ import type { KEvent, Machine, MachineSettings, Stop, StopReason } from '../mach
 import { helpText, parseOptions, UsageError, type OptionSpec } from './args';
 import { formatDiagnostic } from './check';
 import { readScenario } from './files';
-import { InternalError, type CliIo, type Command } from './io';
+import { failureKind, InternalError, reportFailure, type CliIo, type Command } from './io';
 import { Progress, progressMode } from './progress';
 import { FORMAT_LIMIT } from '../vm/printf';
 
 const USAGE = 'kproc run [options] FILE';
 
-/** Exit codes: why the run ended. `pipe` is the status a shell shows for a tool killed by SIGPIPE. */
-export const EXIT_CODES: Readonly<Record<string, number>> = {
-  exited: 0, compile: 1, usage: 2, deadlock: 3, budget: 4, panic: 5, output: 6, internal: 70, pipe: 141,
-};
+/**
+ * Exit codes of the simulator's own outcomes. A scenario that runs to its end exits with the
+ * status of its main process as a shell's $? shows it (0..255: the status main returned or passed
+ * to exit, 128 + N when it died of signal N), so the simulator's outcomes take codes a program
+ * rarely uses, next to the 124 that `timeout` gives when time runs out and the 125/126 that
+ * `timeout` and the shell give when they fail themselves or cannot run the command. `pipe` is the
+ * status a shell shows for a tool killed by SIGPIPE, as the scenario's own writes would have been.
+ */
+export const EXIT_CODES = {
+  deadlock: 120, panic: 121, output: 122, usage: 123, budget: 124, internal: 125, compile: 126, pipe: 141,
+} as const;
 
 /** Steps per call to the machine: between two, output is flushed and progress drawn. */
 const SLICE = 100_000;
@@ -33,8 +40,8 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: 'pstree', kind: 'flag', help: 'print the process tree at the end, as pstree -p draws it' },
   { name: 'dmesg', kind: 'flag', help: 'print the kernel log (dmesg) at the end' },
   { name: 'json', kind: 'flag', help: 'print one JSON document: output, events, tasks, dmesg, diagnostics' },
-  { name: 'max-steps', kind: 'integer', value: 'N', min: 1, max: Number.MAX_SAFE_INTEGER, help: 'step budget: stop with exit status 4 after N steps (default 1000000)' },
-  { name: 'max-output', kind: 'integer', value: 'N', min: 1, max: FORMAT_LIMIT, help: 'output limit: stop with exit status 6 after N characters of output (default 67108864, 64 MiB)' },
+  { name: 'max-steps', kind: 'integer', value: 'N', min: 1, max: Number.MAX_SAFE_INTEGER, help: 'step budget: stop with exit status 124 after N steps (default 1000000)' },
+  { name: 'max-output', kind: 'integer', value: 'N', min: 1, max: FORMAT_LIMIT, help: 'output limit: stop with exit status 122 after N characters of output (default 67108864, 64 MiB)' },
   { name: 'seed', kind: 'integer', value: 'N', min: 0, max: 4294967295, help: 'seed for the choices the kernel leaves open (default 1)' },
   { name: 'pid-max', kind: 'integer', value: 'N', min: 301, max: 4194304, help: '/proc/sys/kernel/pid_max (default 32768)' },
   { name: 'cpus', kind: 'integer', value: 'N', min: 1, max: 64, help: 'number of simulated CPUs (default 1)' },
@@ -45,8 +52,10 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
 ];
 
 const FOOTER = `Options given here override the scenario's #pragma kproc lines.
-Exit status: 0 the scenario ran to its end, 1 it has errors, 2 usage error, 3 deadlock,
-4 step budget used up, 5 kernel panic, 6 output limit reached, 70 internal error,
+Exit status: when the scenario runs to its end, its main process's status as a shell shows it
+(what main returned or passed to exit, 128+N when it died of signal N). Otherwise, with a
+one-line reason on stderr: 120 deadlock, 121 kernel panic, 122 output limit reached, 123 usage
+error, 124 step budget used up, 125 internal error, 126 the scenario has errors and was not run,
 141 output pipe closed.
 `;
 
@@ -129,6 +138,18 @@ function whereRunning(file: string, machine: Machine): string {
   }
 }
 
+/** The status `kproc run` ends with once the machine stopped for good. */
+function exitCode(machine: Machine, stop: Stop): number {
+  switch (stop.reason) {
+    case 'exited': return machine.exitStatus().exitCode ?? 0;
+    case 'deadlock': return EXIT_CODES.deadlock;
+    case 'budget': return EXIT_CODES.budget;
+    case 'panic': return EXIT_CODES.panic;
+    case 'output': return EXIT_CODES.output;
+    default: return EXIT_CODES.internal;
+  }
+}
+
 export async function runFile(args: string[], io: CliIo): Promise<number> {
   const parsed = runArgs(args);
   const { file } = parsed;
@@ -169,7 +190,7 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   // The reader of our output went away (`kproc run F | head -1`): stop quietly, as a tool killed by SIGPIPE does.
   if (io.closed?.()) return EXIT_CODES.pipe;
   const reason: StopReason = stop.reason;
-  const code = EXIT_CODES[reason] ?? 1;
+  const code = exitCode(machine, stop);
   if (parsed.json) {
     io.out(`${JSON.stringify({
       file, reason, message: stop.message ?? null, exitCode: code, stdout, stderr,
@@ -189,5 +210,14 @@ export const runCommand: Command = {
   summary: 'run a scenario to its end, printing what it prints (--trace: the kernel events too)',
   usage: USAGE,
   help: () => helpText(USAGE, 'Boot the scenario on a simulated Linux 6.x machine and run it to its end. stdout carries\nexactly what the scenario writes to stdout, stderr what it writes to stderr.', RUN_OPTIONS, FOOTER),
-  run: (args, io) => runFile(args, io),
+  // Its own codes for a usage mistake and a failure of the simulator (one line each, as main
+  // prints them), so that neither is taken for a status of the scenario's program.
+  run: async (args, io) => {
+    try {
+      return await runFile(args, io);
+    } catch (e) {
+      reportFailure(e, io);
+      return failureKind(e) === 'usage' ? EXIT_CODES.usage : EXIT_CODES.internal;
+    }
+  },
 };

@@ -12,11 +12,11 @@ describe('kproc input files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kproc-input-'));
   const io = () => { const c = capture(); c.readFile = (p: string) => readRegularFile(p); return c; };
 
-  it('refuses a device (/dev/zero) for run and check, with exit 2 and one line', async () => {
+  it('refuses a device (/dev/zero) for run and check, with their usage status and one line', async () => {
     for (const cmd of ['run', 'check']) {
       const c = io();
       const code = await main([cmd, '/dev/zero'], c);
-      assert.equal(code, 2, cmd);
+      assert.equal(code, cmd === 'run' ? 123 : 2, cmd);
       assert.equal(c.stderr, 'kproc: /dev/zero: not a regular file\n', cmd);
     }
   });
@@ -26,7 +26,7 @@ describe('kproc input files', () => {
     writeFileSync(big, Buffer.alloc(MAX_SCENARIO_BYTES + 1, 0x20));
     for (const cmd of ['run', 'check']) {
       const c = io();
-      assert.equal(await main([cmd, big], c), 2, cmd);
+      assert.equal(await main([cmd, big], c), cmd === 'run' ? 123 : 2, cmd);
       assert.equal(c.stderr, `kproc: ${big}: is larger than 10 MB\n`, cmd);
     }
     const edge = join(dir, 'edge.kproc');
@@ -36,10 +36,10 @@ describe('kproc input files', () => {
 
   it('still names a directory and a missing file as the system does', async () => {
     const c = io();
-    assert.equal(await main(['run', dir], c), 2);
+    assert.equal(await main(['run', dir], c), 123);
     assert.equal(c.stderr, `kproc: ${dir}: Is a directory\n`);
     const d = io();
-    assert.equal(await main(['run', join(dir, 'nope.kproc')], d), 2);
+    assert.equal(await main(['run', join(dir, 'nope.kproc')], d), 123);
     assert.equal(d.stderr, `kproc: ${join(dir, 'nope.kproc')}: No such file or directory\n`);
   });
 });

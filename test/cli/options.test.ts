@@ -57,11 +57,11 @@ describe('kproc command line', () => {
     assert.equal(doc.globals.nr_cpus, 2);
     // The step budget applies: a spinning scenario stops exactly there.
     const b = capture();
-    assert.equal(await main(['run', '--max-steps=300', spin], b), 4);
+    assert.equal(await main(['run', '--max-steps=300', spin], b), 124);
     assert.match(b.stderr, /step budget of 300 steps used up/);
   });
 
-  it('reports each usage mistake as one line starting with kproc:, exit status 2', async () => {
+  it('reports each usage mistake as one line starting with kproc:, exit status 2 (123 for run)', async () => {
     const cases: Array<[string[], string]> = [
       [['run', '--frobnicate', spin], "kproc: run: unknown option '--frobnicate' (see kproc run --help)"],
       [['run', '-x', spin], "kproc: run: unknown option '-x' (see kproc run --help)"],
@@ -83,13 +83,13 @@ describe('kproc command line', () => {
     ];
     for (const [args, line] of cases) {
       const io = capture();
-      assert.equal(await main(args, io), 2, args.join(' '));
+      assert.equal(await main(args, io), args[0] === 'run' ? 123 : 2, args.join(' '));
       assert.equal(io.stderr, `${line}\n`, args.join(' '));
       assert.equal(io.stdout, '');
     }
   });
 
-  it('turns an internal error into one line and exit status 70, without a stack', async () => {
+  it('turns an internal error into one line and exit status 70 (125 for run), without a stack', async () => {
     const io = capture();
     const broken: CliIo = { ...io, out: () => { throw new TypeError('cannot write'); }, err: (t) => io.err(t) };
     assert.equal(await main(['check', FORK_WAIT], broken), 70);
@@ -103,8 +103,8 @@ describe('kproc command line', () => {
     const saved = proto.run;
     proto.run = () => { throw new RangeError('Invalid string length'); };
     try {
-      assert.equal(await main(['run', FORK_WAIT], io), 70);
-      assert.equal(await main(['run', FORK_WAIT], debug), 70);
+      assert.equal(await main(['run', FORK_WAIT], io), 125);
+      assert.equal(await main(['run', FORK_WAIT], debug), 125);
     } finally { proto.run = saved; }
     // KPROC_DEBUG=1 adds the stack of the original error below the same line.
     assert.ok(debug.stderr.startsWith(io.stderr));
@@ -126,7 +126,7 @@ describe('kproc command line', () => {
 
     it('is drawn in place after the first second on a terminal, then cleared', async () => {
       const io = terminal({ tty: true });
-      assert.equal(await main(args, io), 4);
+      assert.equal(await main(args, io), 124);
       // The run returns every 100,000 steps and once more when it reaches the budget; each return
       // draws the line over the last one.
       const lines = io.stderr.split(CLEAR);
@@ -140,23 +140,23 @@ describe('kproc command line', () => {
 
     it('is not drawn before the threshold, nor when stderr is no terminal, nor when turned off', async () => {
       for (const io of [terminal({ tty: true, step: 1 }), terminal({ tty: false }), terminal({ tty: true, env: { KPROC_PROGRESS: 'never' } })]) {
-        assert.equal(await main(args, io), 4);
+        assert.equal(await main(args, io), 124);
         assert.equal(io.stderr, budget);
       }
       const off = terminal({ tty: true });
-      assert.equal(await main(['run', '--no-progress', ...args.slice(1)], off), 4);
+      assert.equal(await main(['run', '--no-progress', ...args.slice(1)], off), 124);
       assert.equal(off.stderr, budget);
     });
 
     it('can be forced where stderr is no terminal, with its own threshold', async () => {
       for (const io of [terminal({ tty: false, step: 1, env: { KPROC_PROGRESS_AFTER_MS: '0' } })]) {
-        assert.equal(await main(['run', '--progress', ...args.slice(1)], io), 4);
+        assert.equal(await main(['run', '--progress', ...args.slice(1)], io), 124);
         // A clock that moves 1 ms a read: redrawn at most every 100 ms, so only the first slice draws.
         assert.equal(io.stderr.split(CLEAR).length, 3, JSON.stringify(io.stderr));
         assert.match(io.stderr, /kproc: 100,000 steps/);
       }
       const env = terminal({ tty: false, env: { KPROC_PROGRESS: 'always' } });
-      assert.equal(await main(args, env), 4);
+      assert.equal(await main(args, env), 124);
       assert.match(env.stderr, /150,000 steps/);
     });
 
@@ -164,7 +164,7 @@ describe('kproc command line', () => {
       const chatty = join(dir, 'chatty.kproc');
       writeFileSync(chatty, churnBody('        if (i % 100 == 0)\n            write(2, "tick\\n", 5);\n'));
       const io = terminal({ tty: true });
-      assert.equal(await main(['run', '--max-steps', '150000', chatty], io), 4);
+      assert.equal(await main(['run', '--max-steps', '150000', chatty], io), 124);
       // Every "tick" starts at the left edge: after a clear, or at the very start.
       for (const m of io.stderr.matchAll(/tick\n/g)) {
         const before = io.stderr.slice(0, m.index);

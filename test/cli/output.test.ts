@@ -15,10 +15,10 @@ describe('kproc run: output limit and streaming', function () {
   const write = (name: string, text: string): string => { const p = join(dir, name); writeFileSync(p, text); return p; };
   const wide = write('wide.kproc', '#include <stdio.h>\nint main(void)\n{\n    for (;;)\n        printf("%100000000d", 1);\n    return 0;\n}\n');
 
-  it('ends at --max-output with exit status 6, after exactly that many characters', async () => {
+  it('ends at --max-output with exit status 122, after exactly that many characters', async () => {
     const io = capture();
-    assert.equal(await main(['run', '--max-output', '250000', wide], io), 6);
-    assert.equal(EXIT_CODES.output, 6);
+    assert.equal(await main(['run', '--max-output', '250000', wide], io), 122);
+    assert.equal(EXIT_CODES.output, 122);
     assert.equal(io.stdout.length, 250000);
     assert.equal(io.stdout, ' '.repeat(250000));
     // The checker's warning on the width comes first; the run's last word is the limit.
@@ -29,8 +29,8 @@ describe('kproc run: output limit and streaming', function () {
   it('documents the limit and its exit status in --help', async () => {
     const io = capture();
     await main(['run', '--help'], io);
-    assert.match(io.stdout, /--max-output N +output limit: stop with exit status 6/);
-    assert.match(io.stdout, /6 output limit reached/);
+    assert.match(io.stdout, /--max-output N +output limit: stop with exit status 122/);
+    assert.match(io.stdout, /122 output limit reached/);
   });
 
   it('writes output as the run goes: each write of the io sees at most about 1 MB', async () => {
@@ -42,7 +42,7 @@ describe('kproc run: output limit and streaming', function () {
     const out = io.out.bind(io);
     io.out = (t: string) => { out(t); pending += t.length; };
     io.breathe = async () => { calls++; biggest = Math.max(biggest, pending); pending = 0; };
-    assert.equal(await main(['run', '--max-steps', '100000000', '--max-output', '5000000', loop], io), 6);
+    assert.equal(await main(['run', '--max-steps', '100000000', '--max-output', '5000000', loop], io), 122);
     assert.equal(io.stdout.length, 5000000);
     assert.ok(calls >= 4, `the output came in ${calls} slices`);
     assert.ok(biggest <= 1100000, `one slice held ${biggest} characters`);

@@ -74,34 +74,34 @@ describe('kproc run', () => {
     assert.equal(io.stdout, 'child 4: sid 0\nafter setsid: sid 4, parent\'s sid 0\ngetsid(99) = -1\n');
   });
 
-  it('reports compile errors gcc-style and exits 1 without running', async () => {
+  it('reports compile errors gcc-style and exits 126 without running', async () => {
     const io = capture();
-    assert.equal(await main(['run', bad], io), 1);
+    assert.equal(await main(['run', bad], io), 126);
     assert.equal(io.stdout, '');
     assert.match(io.stderr, /bad\.kproc:2:\d+: error: /);
     assert.match(io.stderr, /the scenario was not run/);
   });
 
-  it('names the sleeping tasks of a deadlock and exits 3', async () => {
+  it('names the sleeping tasks of a deadlock and exits 120', async () => {
     const io = capture();
-    assert.equal(await main(['run', stuck], io), 3);
+    assert.equal(await main(['run', stuck], io), 120);
     assert.match(io.stderr, /deadlock: .*sleeping: 3 \(stuck, TASK_INTERRUPTIBLE\)/);
   });
 
-  it('stops an endless loop at --max-steps and exits 4', async () => {
+  it('stops an endless loop at --max-steps and exits 124', async () => {
     const io = capture();
-    assert.equal(await main(['run', '--max-steps', '200', spin], io), 4);
+    assert.equal(await main(['run', '--max-steps', '200', spin], io), 124);
     assert.match(io.stderr, /step budget of 200 steps used up/);
   });
 
-  it('rejects bad options and missing files with exit 2', async () => {
+  it('rejects bad options and missing files with exit 123', async () => {
     const io = capture();
-    assert.equal(await main(['run', '--frobnicate', spin], io), 2);
+    assert.equal(await main(['run', '--frobnicate', spin], io), 123);
     assert.match(io.stderr, /unknown option '--frobnicate'/);
     const io2 = capture();
-    assert.equal(await main(['run', '--cpus', 'x', spin], io2), 2);
+    assert.equal(await main(['run', '--cpus', 'x', spin], io2), 123);
     const io3 = capture();
-    assert.equal(await main(['run', join(dir, 'missing.kproc')], io3), 2);
+    assert.equal(await main(['run', join(dir, 'missing.kproc')], io3), 123);
     assert.match(io3.stderr, /No such file or directory/);
   });
 });
