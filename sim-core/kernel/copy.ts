@@ -303,7 +303,7 @@ fail_nomem:
 	return NULL;
 }
 `, {
-  alloc: (_k, _t, f) => { f.locals.mm = newMm(f.locals.oldmm.exe, null); },
+  alloc: (_k, _t, f) => { f.locals.mm = newMm(f.locals.oldmm.exe, null, f.locals.oldmm.argv, f.locals.oldmm.envp); },
   mmap: (k, _t, f) => {
     const mm = f.locals.mm as mm_struct;
     const from = f.locals.oldmm.memory;

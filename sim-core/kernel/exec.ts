@@ -86,7 +86,11 @@ out_ret:
     const image = k.user.loadImage(f.locals.filename, f.locals.argv, f.locals.envp);
     if (!image) { f.locals.retval = -C.ENOENT; k.jump(f, 'ret'); return; }
     f.locals.image = image;
-    f.locals.mm = newMm(kbasename(f.locals.filename), image.memory);
+    // copy_strings: the strings on the new stack; with no argv at all Linux 6.x puts one empty
+    // string there (argc 1) rather than start a program with argc 0.
+    const strings = (vs: Value[]): string[] => vs.map((v) => (typeof v === 'string' ? v : String(v)));
+    const argv = f.locals.argv.length ? strings(f.locals.argv) : [''];
+    f.locals.mm = newMm(kbasename(f.locals.filename), image.memory, argv, strings(f.locals.envp));
     image.memory.attach(k.mem_budget);
   },
   // The arguments were copied when the port loaded the image.

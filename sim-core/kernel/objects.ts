@@ -55,8 +55,8 @@ export function newSignal(nproc: number, nprocMax = nproc): signal_struct {
   };
 }
 
-export function newMm(exe: string, memory: UserMemory | null): mm_struct {
-  return { type: 'mm_struct', addr: kaddr(1408), mm_users: 1, mm_count: 1, exe, memory };
+export function newMm(exe: string, memory: UserMemory | null, argv: readonly string[] = [], envp: readonly string[] = []): mm_struct {
+  return { type: 'mm_struct', addr: kaddr(1408), mm_users: 1, mm_count: 1, exe, memory, argv, envp };
 }
 
 export function newFiles(): files_struct {

@@ -47,6 +47,12 @@ export interface mm_struct {
   exe: string;
   /** The scenario memory (globals and thread stacks); null after exit_mm tore it down. */
   memory: UserMemory | null;
+  /**
+   * The argument and environment strings execve copied to the top of the new stack (what lies
+   * between arg_start and arg_end, env_start and env_end): /proc/PID/cmdline and stat read them.
+   */
+  argv: readonly string[];
+  envp: readonly string[];
 }
 
 export interface files_struct {

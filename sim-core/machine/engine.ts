@@ -100,7 +100,7 @@ export class Engine {
   }
 
   /** rest_init: kernel_init becomes pid 1, kthreadd pid 2, both children of the swapper. */
-  boot(main: { memory: UserMemory; regs: UserRegs; comm: string }, opts: { moduleInit?: string } = {}): task_struct {
+  boot(main: { memory: UserMemory; regs: UserRegs; comm: string; argv?: readonly string[] }, opts: { moduleInit?: string } = {}): task_struct {
     const k = this.k;
     const root: user_struct = { uid: 0, processes: 0 };
     const init = this.bootTask(k.init_task, 'init', root, 'init');
@@ -114,7 +114,7 @@ export class Engine {
     k.kthreadd_task = kthreadd;
     start_kthreadd(k, kthreadd);
     const mainTask = this.bootTask(init, main.comm, this.user, '');
-    mainTask.mm = mainTask.active_mm = newMm(main.comm, main.memory);
+    mainTask.mm = mainTask.active_mm = newMm(main.comm, main.memory, main.argv ?? [`./${main.comm}`]);
     main.memory.attach(k.mem_budget);
     mainTask.thread.regs = main.regs;
     mainTask.signal.rlim_nproc = { rlim_cur: k.config.nproc, rlim_max: k.config.nproc };
