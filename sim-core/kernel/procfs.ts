@@ -98,10 +98,11 @@ export function proc_lookup(k: Kernel, viewer: task_struct, path: readonly strin
   }
   const [first, ...rest] = path;
   if (first === 'self' || first === 'thread-self') {
-    if (rest.length) return null;
     const tgid = task_tgid_nr_ns(viewer, ns);
-    if (first === 'self') return { kind: 'link', target: () => String(tgid) };
-    return { kind: 'link', target: () => `${tgid}/task/${task_pid_nr_ns(viewer, ns)}` };
+    const target = first === 'self' ? String(tgid) : `${tgid}/task/${task_pid_nr_ns(viewer, ns)}`;
+    // A path through the link goes on from where it points, as the path walk follows it.
+    if (rest.length) return proc_lookup(k, viewer, [...target.split('/'), ...rest]);
+    return { kind: 'link', target: () => target };
   }
   if (rest.length === 0 && first === 'uptime') return { kind: 'file', read: () => uptime_proc_show(k) };
   if (rest.length === 0 && first === 'loadavg') return { kind: 'file', read: () => loadavg_proc_show(k, ns) };
