@@ -299,7 +299,7 @@ export function proc_pid_status(k: Kernel, ns: pid_namespace, task: task_struct)
 }
 
 /** proc_pid_cmdline_read: the argument strings, each ended by a NUL; nothing without an mm. */
-export function proc_pid_cmdline(task: task_struct): string {
+export function proc_pid_cmdline_read(task: task_struct): string {
   const mm = get_task_mm(task);
   return mm ? mm.argv.map((a) => `${a}\0`).join('') : '';
 }

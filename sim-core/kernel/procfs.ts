@@ -4,7 +4,7 @@
 // (proc-array.ts: stat and status).
 
 import type { Kernel } from './kernel';
-import { do_task_stat, group_threads, proc_pid_cmdline, proc_pid_status } from './proc-array';
+import { do_task_stat, group_threads, proc_pid_cmdline_read, proc_pid_status } from './proc-array';
 import { find_task_by_pid_ns, task_active_pid_ns, task_pid_nr_ns, task_tgid_nr_ns } from './pidns';
 import type { pid_namespace, task_struct } from './task';
 
@@ -65,7 +65,7 @@ function taskFile(k: Kernel, viewer: task_struct, ns: pid_namespace, task: task_
   switch (name) {
     case 'stat': return { kind: 'file', read: () => do_task_stat(k, viewer, ns, task, whole) };
     case 'status': return { kind: 'file', read: () => proc_pid_status(k, ns, task) };
-    case 'cmdline': return { kind: 'file', read: () => proc_pid_cmdline(task) };
+    case 'cmdline': return { kind: 'file', read: () => proc_pid_cmdline_read(task) };
     case 'comm': return { kind: 'file', read: () => `${task.comm}\n` };
     default: return null;
   }
