@@ -16,6 +16,14 @@ const cases = readdirSync(CASES_DIR).filter((f) => f.endsWith('.kproc')).sort().
 /** The one check that needs no kernel support beyond gcc. */
 const COMPILES = 'compiles with gcc -Wall without warnings (unknown pragmas aside)';
 
+/** main's wait status as init reported it (`kproc-init: main status 0x...`), as a shell's $? shows it. */
+function realMainStatus(r: RealRun): number | null {
+  const m = /^kproc-init: main status 0x([0-9a-f]+)$/m.exec(r.stderr);
+  if (!m) return null;
+  const status = parseInt(m[1], 16);
+  return status & 0x7f ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
+}
+
 function describeRun(r: RealRun): string {
   return `init status ${r.status}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
 }
@@ -23,7 +31,7 @@ function describeRun(r: RealRun): string {
 describe('fidelity: examples on the real kernel and in the simulator', function () {
   this.timeout(120000);
   const unavailable = realKernelUnavailable();
-  const realOutput = new Map<string, string>();
+  const realRuns = new Map<string, RealRun>();
 
   before(function () {
     if (unavailable) {
@@ -60,14 +68,15 @@ describe('fidelity: examples on the real kernel and in the simulator', function 
         assert.equal(second.status, 0, describeRun(second));
         assert.ok(first.stdout.length > 0, 'the example printed nothing');
         assert.equal(second.stdout, first.stdout, 'two real runs differ: the example is not deterministic');
-        realOutput.set(file, first.stdout);
+        realRuns.set(file, first);
       });
 
-      it('kproc run prints what the real kernel prints', async () => {
-        const real = realOutput.get(file) ?? runReal(file).stdout;
+      it('kproc run prints what the real kernel prints and exits with main\'s status', async () => {
+        const real = realRuns.get(file) ?? runReal(file);
         const sim = await runSimulated(file);
-        assert.equal(sim.stdout, real, `kproc run (exit ${sim.code}) differs from the real kernel\n${sim.stderr}`);
-        assert.equal(sim.code, 0, `kproc run did not finish the scenario:\n${sim.stderr}`);
+        assert.equal(sim.stdout, real.stdout, `kproc run (exit ${sim.code}) differs from the real kernel\n${sim.stderr}`);
+        assert.doesNotMatch(sim.stderr, /^kproc run: /m, 'kproc run did not finish the scenario');
+        assert.equal(sim.code, realMainStatus(real), `kproc run's status is not main's on the real kernel\n${sim.stderr}`);
       });
     });
   }
