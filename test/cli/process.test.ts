@@ -64,4 +64,16 @@ describe('kproc as a process', function () {
     const plain = kproc(['run', '--max-steps', '150000', spin]);
     assert.doesNotMatch(plain.stderr, /steps, virtual time/, 'stderr is a pipe here: no progress unless forced');
   });
+
+  it('exits with main\'s status as the shell sees it, and the simulator\'s own outcomes with their codes', () => {
+    const exit3 = write('exit3.kproc', '#include <stdio.h>\n#include <stdlib.h>\nint main(void)\n{\n    printf("bye\\n");\n    exit(3);\n}\n');
+    const aborts = write('aborts.kproc', '#include <stdlib.h>\nint main(void)\n{\n    abort();\n}\n');
+    const stuck = write('stuck.kproc', '#include <unistd.h>\nint main(void)\n{\n    pause();\n    return 0;\n}\n');
+    const script = [exit3, aborts, stuck].map((f) => `"${process.execPath}" "${BIN}" run "${f}" >/dev/null 2>&1; echo $?`).join('; ');
+    const r = spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8', timeout: 100000 });
+    assert.equal(r.stdout, '3\n134\n120\n');
+    const dead = kproc(['run', stuck]);
+    assert.equal(dead.stderr.split('\n').filter(Boolean).length, 1, dead.stderr);
+    assert.match(dead.stderr, /^kproc run: .*stuck\.kproc: deadlock/);
+  });
 });
