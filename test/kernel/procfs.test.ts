@@ -332,6 +332,7 @@ int main(void)
     cat("zombie-status", path);
     snprintf(path, sizeof path, "/proc/%d/stat", c);
     cat("zombie-stat", path);
+    cat("kthread-status", "/proc/2/status");
     return 0;
 }
 `;
@@ -388,6 +389,7 @@ describe('procfs against the real kernel', function () {
       ['status', read(k, main, 'self/status')], ['stat', read(k, main, 'self/stat')],
       ['cmdline', `${read(k, main, 'self/cmdline').replace(/\0/g, '@')}\n`], ['thread-stat', read(k, main, 'self/task/4/stat')],
       ['zombie-status', read(k, main, '5/status')], ['zombie-stat', read(k, main, '5/stat')],
+      ['kthread-status', read(k, main, '2/status')],
     ]);
   });
 
@@ -395,6 +397,12 @@ describe('procfs against the real kernel', function () {
     for (const which of ['status', 'zombie-status']) {
       assert.deepEqual(statusShape(sim.get(which) ?? ''), statusShape(real.get(which) ?? ''), which);
     }
+  });
+
+  it('prints the status lines of a kernel thread (kthreadd) as Linux does, without the mm lines', function () {
+    // Only where pid 2 is kthreadd (not in a container's pid namespace).
+    if (!(real.get('kthread-status') ?? '').startsWith('Name:\tkthreadd\n')) this.skip();
+    assert.deepEqual(statusShape(sim.get('kthread-status') ?? ''), statusShape(real.get('kthread-status') ?? ''));
   });
 
   it('prints stat with the same fields, zero in the same places, for the process, a thread and a zombie', () => {
