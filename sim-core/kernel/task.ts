@@ -182,6 +182,8 @@ export interface signal_struct {
   group_stop_sig: number;
   utime: number;
   stime: number;
+  /** CPU time of the group's dead threads (their se.sum_exec_runtime, folded in by __exit_signal). */
+  sum_sched_runtime: number;
   /** ITIMER_REAL's hrtimer (alarm, setitimer): armed or not, and when it fires (ns of the clock). */
   real_timer: hrtimer;
   /** ITIMER_REAL's interval (ns): the timer is armed again after each SIGALRM (0: once). */

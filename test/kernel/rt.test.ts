@@ -2,6 +2,8 @@
 // fair class, sched_setscheduler's EINVAL and EPERM rules, the readers, SCHED_IDLE's weight and
 // SCHED_BATCH's wake-ups, affinity with migration, getpriority.
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as C from '../../sim-core/kernel/consts';
 import { blankTask, newCred, newSignal } from '../../sim-core/kernel/objects';
 import { ENQUEUE_INITIAL, ENQUEUE_WAKEUP, RunQueue, schedTunables } from '../../sim-core/kernel/rq';
@@ -335,4 +337,13 @@ int main(void)
     assert.match(e.k.out.map((o) => o.text).join(''), /^idle 0\nback -1$/m);
     assert.equal((e.k.pid_hash.get(3) as task_struct).se.load.weight, C.WEIGHT_IDLEPRIO);
   });
+
+  for (const policy of ['eevdf', 'cfs']) {
+    it(`${policy}: the real-kernel share case lands within 3% of 1024/335 here (CPU time of live and dead threads)`, () => {
+      const file = join(__dirname, '..', 'fidelity', 'cases', 'sched-nice-share.kproc');
+      const src = readFileSync(file, 'utf8').replace('#ifndef TOLERANCE_PERCENT', '#define TOLERANCE_PERCENT 3\n#ifndef TOLERANCE_PERCENT');
+      const { out } = run(`#pragma kproc sched ${policy}\n${src}`);
+      assert.equal(out, 'both threads counted: yes\nnice 0 got more than nice 5: yes\nratio within 3% of 1024/335: yes\n');
+    });
+  }
 });
