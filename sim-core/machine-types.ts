@@ -115,6 +115,8 @@ export type KEvent = { time: number; step: number } & (
   | { kind: 'stopped'; pid: number; sig: number }
   | { kind: 'continued'; pid: number }
   | { kind: 'wakeup'; pid: number; by: number }
+  /** A task moved to another CPU (the sched_migrate_task tracepoint's fields). */
+  | { kind: 'sched_migrate_task'; comm: string; pid: number; prio: number; orig_cpu: number; dest_cpu: number }
   | { kind: 'echild'; pid: number }
   | { kind: 'printk'; pid: number; text: string }
   | { kind: 'output'; pid: number; fd: number; text: string }

@@ -57,6 +57,8 @@ export function eventSummary(e: KEvent): string {
     case 'stopped': return `Task ${e.pid} stopped by ${signame(e.sig)}`;
     case 'continued': return `Task ${e.pid} continued`;
     case 'wakeup': return `Task ${e.pid} woken by ${e.by}`;
+    // The tracepoint's own format: comm=%s pid=%d prio=%d orig_cpu=%d dest_cpu=%d.
+    case 'sched_migrate_task': return `comm=${e.comm} pid=${e.pid} prio=${e.prio} orig_cpu=${e.orig_cpu} dest_cpu=${e.dest_cpu}`;
     case 'echild': return `wait() in task ${e.pid} returned ECHILD`;
     case 'printk': return e.text;
     case 'output': return e.text;

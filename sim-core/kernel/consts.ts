@@ -210,6 +210,18 @@ export const MAX_PID_NS_LEVEL = 32;
 export const MAX_RT_PRIO = 100;
 export const DEFAULT_PRIO = MAX_RT_PRIO + 20;
 export const NICE_0_LOAD = 1024;
+/** The weight of a SCHED_IDLE task (WEIGHT_IDLEPRIO), below nice 19's 15. */
+export const WEIGHT_IDLEPRIO = 3;
+// Scheduling policies (include/uapi/linux/sched.h); SCHED_OTHER is glibc's name for SCHED_NORMAL.
+export const SCHED_NORMAL = 0, SCHED_FIFO = 1, SCHED_RR = 2, SCHED_BATCH = 3, SCHED_IDLE = 5, SCHED_DEADLINE = 6;
+/** sched_setparam's "keep the policy" (kernel/sched/syscalls.c SETPARAM_POLICY). */
+export const SETPARAM_POLICY = -1;
+/** RR_TIMESLICE: 100 ms in jiffies at CONFIG_HZ=250 (include/linux/sched/rt.h). */
+export const RR_TIMESLICE = 25;
+/** CONFIG_NR_CPUS of the machines (the settings allow up to 64 CPUs). */
+export const NR_CPUS = 64;
+/** CPU_MASK_ALL: the affinity every task starts with (intersected with the online CPUs when read). */
+export const CPU_MASK_ALL = (1n << 64n) - 1n;
 /** sched_prio_to_weight[], nice -20 .. 19 (kernel/sched/core.c). */
 export const sched_prio_to_weight: readonly number[] = [
   88761, 71755, 56483, 46273, 36291,

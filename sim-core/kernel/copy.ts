@@ -36,6 +36,7 @@ static struct task_struct *dup_task_struct(struct task_struct *orig, int node)
     // *tsk = *orig: every scalar and pointer is copied; lists are re-initialised below.
     p.__state = t.__state; p.flags = t.flags; p.comm = t.comm; p.prio = t.prio;
     p.static_prio = t.static_prio; p.normal_prio = t.normal_prio; p.se.load.weight = t.se.load.weight;
+    p.policy = t.policy; p.rt_priority = t.rt_priority; p.cpus_mask = t.cpus_mask; p.nr_cpus_allowed = t.nr_cpus_allowed;
     p.se.vruntime = t.se.vruntime; p.cpu = t.cpu; p.mm = t.mm; p.active_mm = t.active_mm;
     p.files = t.files; p.fs = t.fs; p.signal = t.signal; p.sighand = t.sighand;
     p.blocked = t.blocked.slice(); p.real_cred = t.real_cred; p.cred = t.cred;

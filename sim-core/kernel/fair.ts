@@ -2,14 +2,15 @@
 // and a new task's wakeup_preempt (the class hook) -> check_preempt_wakeup_fair -> pick_eevdf, whose locals say
 // which entities are eligible (vruntime at or left of V) and which deadline won.
 
+import * as C from './consts';
 import { ret0, kfunc } from './frame';
 import type { RunQueue } from './rq';
 import type { task_struct } from './task';
 
 /** How pick_eevdf's frame describes the queue: each entity, its key, and whether it is eligible. */
 export function describeEligibility(rq: RunQueue): string {
-  const all = rq.curr && rq.curr.se.on_rq ? [rq.curr, ...rq.timeline] : rq.timeline;
-  return all.map((p) => `pid ${p.pid}${p === rq.curr ? ' (curr)' : ''}: vruntime ${p.se.vruntime}, deadline ${p.se.deadline}, ${rq.entity_eligible(p) ? 'eligible' : 'not eligible'}`).join('; ');
+  const all = rq.cfs_curr && rq.cfs_curr.se.on_rq ? [rq.cfs_curr, ...rq.timeline] : rq.timeline;
+  return all.map((p) => `pid ${p.pid}${p === rq.cfs_curr ? ' (curr)' : ''}: vruntime ${p.se.vruntime}, deadline ${p.se.deadline}, ${rq.entity_eligible(p) ? 'eligible' : 'not eligible'}`).join('; ');
 }
 
 interface YL { rq: RunQueue }
@@ -73,6 +74,8 @@ static void do_sched_yield(void)
 `, {
   // CFS (6.5 and before) marks curr the skip buddy instead; the model's yield has no frame there.
   yield: (k, t, f) => {
+    // yield_task_rt: an RT task goes behind the others of its priority.
+    if (t.rt.on_rq) { f.locals.rq.rt.yield_task_rt(t); return; }
     if (f.locals.rq.eevdf) k.call(t, yield_task_fair, { rq: f.locals.rq });
     else f.locals.rq.yield_task_fair(t);
   },
@@ -89,7 +92,7 @@ class PeL {
   se: task_struct | null;
   best: task_struct | null = null;
   constructor(readonly cfs_rq: RunQueue) {
-    this.curr = cfs_rq.curr;
+    this.curr = cfs_rq.cfs_curr;
     this.se = cfs_rq.timeline.length > 0 ? cfs_rq.timeline[0] : null;
   }
   /** avg_vruntime(cfs_rq): the queue's weighted average vruntime. */
@@ -229,6 +232,17 @@ static void check_preempt_wakeup_fair(struct rq *rq, struct task_struct *p, int 
 	cfs_rq = cfs_rq_of(se);
 	update_curr(cfs_rq);
 
+	/* Idle tasks are by definition preempted by non-idle tasks. */
+	if (task_has_idle_policy(donor) && !task_has_idle_policy(p)) @idle
+		goto preempt;
+
+	/*
+	 * Batch and idle tasks do not preempt non-idle tasks (their preemption
+	 * is driven by the tick):
+	 */
+	if (p->policy != SCHED_NORMAL)                      @batch
+		return;
+
 	/*
 	 * XXX pick_eevdf(cfs_rq) != se ?
 	 */
@@ -241,7 +255,12 @@ preempt:
 	resched_curr(rq);                                   @preempt
 }                                                       @ret
 `, {
-  same: (k, t, f) => { if (f.locals.rq.curr === f.locals.p) k.ret(t, 0); },
+  same: (k, t, f) => { if (f.locals.rq.cfs_curr === f.locals.p) k.ret(t, 0); },
+  idle: (k, _t, f) => {
+    const c = f.locals.rq.cfs_curr;
+    if (c && c.policy === C.SCHED_IDLE && f.locals.p.policy !== C.SCHED_IDLE) k.jump(f, 'preempt');
+  },
+  batch: (k, t, f) => { if (f.locals.p.policy !== C.SCHED_NORMAL) k.ret(t, 0); },
   pick: (k, t, f) => k.call(t, pick_eevdf, new PeL(f.locals.rq)),
   picked: (k, _t, f) => { if (f.retp === f.locals.p) k.jump(f, 'preempt'); },
   keep: (k, t) => k.ret(t, 0),

@@ -133,6 +133,8 @@ export class Kernel {
   main_status: number | undefined = undefined;
   /** Set by a handler whose step is an event the machine may stop on. */
   lastEvent: KEvent | null = null;
+  /** cpumask_any_and_distribute's per-CPU distribute_cpu_mask_prev (one machine-wide here). */
+  distribute_cpu_mask_prev = 0;
   private prng: number;
 
   constructor(readonly config: KernelConfig, readonly user: UserPort) {
@@ -339,7 +341,7 @@ export class Kernel {
       // ttwu_do_activate: enqueue_task (ENQUEUE_WAKEUP), then wakeup_preempt.
       const rq = this.rq[p.cpu];
       rq.enqueue_entity(p, ENQUEUE_WAKEUP);
-      rq.check_preempt_wakeup_fair(p);
+      rq.wakeup_preempt(p);
       this.emit({ time: NS_ZERO, step: 0, kind: 'wakeup', pid: p.pid, by: by ? by.pid : 0 });
     }
     return true;
@@ -448,12 +450,17 @@ export class Kernel {
   /** Picks the CPU for a new task: the least loaded, ties broken by the seeded PRNG. */
   select_task_rq(parent: task_struct): number {
     if (this.rq.length === 1) return 0;
-    let best = parent.cpu;
-    let load = this.rq[best].nr_running();
-    for (const r of this.rq) {
-      const l = r.nr_running();
-      if (l < load) { best = r.cpu; load = l; }
-    }
-    return best;
+    // Only CPUs in the affinity mask the child inherits (cpus_mask) are candidates.
+    const mask = parent.cpus_mask;
+    let best = -1;
+    let load = Infinity;
+    const consider = (cpu: number): void => {
+      if (((mask >> BigInt(cpu)) & 1n) === 0n) return;
+      const l = this.rq[cpu].rq_nr_running();
+      if (l < load) { best = cpu; load = l; }
+    };
+    consider(parent.cpu);
+    for (const r of this.rq) consider(r.cpu);
+    return best < 0 ? parent.cpu : best;
   }
 }

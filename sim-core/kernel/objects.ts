@@ -50,7 +50,7 @@ export function newSignal(nproc: number, nprocMax = nproc): signal_struct {
     group_exec_task: null, group_stop_count: 0, notify_count: 0, pids: [0, 0, 0, 0], leader: false,
     is_child_subreaper: false,
     has_child_subreaper: false, rlim_nproc: { rlim_cur: nproc, rlim_max: nprocMax },
-    wait_chldexit: [], group_stop_sig: 0, utime: NS_ZERO, stime: NS_ZERO,
+    wait_chldexit: [], group_stop_sig: 0, utime: NS_ZERO, stime: NS_ZERO, sum_sched_runtime: NS_ZERO,
     real_timer: { active: false, expires: NS_ZERO }, it_real_incr: NS_ZERO,
   };
 }
@@ -83,6 +83,7 @@ export function blankTask(signal: signal_struct, c: cred): task_struct {
     exit_signal: 0, pdeath_signal: 0, flags: 0, pid: 0, tgid: 0, thread_pid: null, nsproxy: null, comm: '', prio: C.DEFAULT_PRIO,
     static_prio: C.DEFAULT_PRIO, normal_prio: C.DEFAULT_PRIO,
     se: { vruntime: NS_ZERO, sum_exec_runtime: NS_ZERO, exec_start: NS_ZERO, load: { weight: C.NICE_0_LOAD }, on_rq: false, deadline: NS_ZERO, vlag: NS_ZERO, slice: C.SCHED_BASE_SLICE_NS },
+    rt: { time_slice: C.RR_TIMESLICE, on_rq: false }, policy: C.SCHED_NORMAL, rt_priority: 0, cpus_mask: C.CPU_MASK_ALL, nr_cpus_allowed: C.NR_CPUS,
     cpu: 0, on_cpu: false, real_parent: null, parent: null, mm: null, active_mm: null,
     files: null, fs: null, signal, sighand: null, pending: newPending(), blocked: [0, 0],
     vfork_done: null, stack: [], thread_info: { flags: 0, syscall_work: 0, preempt_count: 0 },

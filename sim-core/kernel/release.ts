@@ -112,6 +112,7 @@ static void __exit_signal(struct task_struct *tsk)
 	/* Fold this thread's times into the group's. */
 	sig->utime += utime;                                @times
 	sig->stime += stime;
+	sig->sum_sched_runtime += tsk->se.sum_exec_runtime;
 	sig->nr_threads--;
 	__unhash_process(tsk, group_dead);                  @unhash
 
@@ -136,6 +137,7 @@ static void __exit_signal(struct task_struct *tsk)
     const p = f.locals.tsk;
     p.signal.utime += p.utime;
     p.signal.stime += p.stime;
+    p.signal.sum_sched_runtime += p.se.sum_exec_runtime;
     p.signal.nr_threads--;
   },
   unhash: (k, _t, f) => __unhash_process(k, f.locals.tsk, f.locals.group_dead),

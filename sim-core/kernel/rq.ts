@@ -5,6 +5,7 @@
 
 import * as C from './consts';
 import { NS_ZERO, type task_struct } from './task';
+import { rt_rq, rt_task, wakeup_preempt_rt } from './rt';
 
 export type FairPolicy = 'eevdf' | 'cfs';
 
@@ -53,7 +54,12 @@ export function calc_delta_fair(delta: number, w: number): number {
 export class RunQueue {
   /** Queued entities other than curr, in key order (deadline under EEVDF, vruntime under CFS). */
   readonly timeline: task_struct[] = [];
+  /** rq->curr: the task this CPU runs, of either class (null: idle). */
   curr: task_struct | null = null;
+  /** cfs_rq->curr: the fair entity running (kept out of the tree), null while an RT task runs. */
+  cfs_curr: task_struct | null = null;
+  /** The real-time class's queue (rq->rt), picked before the fair class. */
+  readonly rt = new rt_rq();
   /** The idle task (swapper) this CPU runs when nothing is runnable. */
   idle: task_struct | null = null;
   min_vruntime = NS_ZERO;
@@ -80,12 +86,12 @@ export class RunQueue {
   }
 
   nr_running(): number {
-    return this.timeline.length + (this.curr && this.curr.se.on_rq ? 1 : 0);
+    return this.timeline.length + (this.cfs_curr && this.cfs_curr.se.on_rq ? 1 : 0);
   }
 
   /** cfs_rq->load.weight: every queued entity, curr included. */
   load(): number {
-    return this.avg_load + (this.curr && this.curr.se.on_rq ? this.curr.se.load.weight : 0);
+    return this.avg_load + (this.cfs_curr && this.cfs_curr.se.on_rq ? this.cfs_curr.se.load.weight : 0);
   }
 
   /** __enqueue_entity: into the tree by key; equal keys go right, as in the rbtree. */
@@ -151,14 +157,14 @@ export class RunQueue {
 
   /** The queue's weighted key sum and load with curr added back (curr is kept out of the tree). */
   private sumsWithCurr(): [number, number] {
-    const c = this.curr;
+    const c = this.cfs_curr;
     if (!c || !c.se.on_rq) return [this.avg_vruntime, this.avg_load];
     return [this.avg_vruntime + c.se.load.weight * (c.se.vruntime - this.min_vruntime), this.avg_load + c.se.load.weight];
   }
 
   /** update_min_vruntime: min_vruntime only moves forward, to the least of curr and the tree. */
   update_min_vruntime(): void {
-    const c = this.curr && this.curr.se.on_rq ? this.curr : null;
+    const c = this.cfs_curr && this.cfs_curr.se.on_rq ? this.cfs_curr : null;
     let v = c ? c.se.vruntime : this.min_vruntime;
     const m = this.minOfTree();
     if (m !== Infinity) v = c ? Math.min(v, m) : m;
@@ -206,17 +212,25 @@ export class RunQueue {
 
   /** enqueue_entity: place (a wake-up or a new task), then onto the queue. */
   enqueue_entity(p: task_struct, flags: number, parent: task_struct | null = null): void {
+    if (rt_task(p)) {
+      // enqueue_task_rt: an RT task has no placement; it joins the tail of its priority.
+      this.rt.enqueue_task_rt(p);
+      p.se.on_rq = true;
+      p.cpu = this.cpu;
+      return;
+    }
     if (flags & (ENQUEUE_WAKEUP | ENQUEUE_INITIAL | ENQUEUE_RESTORE)) this.place_entity(p, flags, parent);
     p.se.on_rq = true;
     p.cpu = this.cpu;
-    if (p !== this.curr) this.__enqueue_entity(p);
+    if (p !== this.cfs_curr) this.__enqueue_entity(p);
   }
 
   /** dequeue_entity: the task leaves the queue (it sleeps, stops or dies); EEVDF saves its lag. */
   dequeue(p: task_struct): void {
     if (!p.se.on_rq) return;
+    if (p.rt.on_rq) { this.rt.dequeue_task_rt(p); p.se.on_rq = false; return; }
     if (this.eevdf) this.update_entity_lag(p);
-    if (p !== this.curr) this.__dequeue_entity(p);
+    if (p !== this.cfs_curr) this.__dequeue_entity(p);
     p.se.on_rq = false;
   }
 
@@ -234,7 +248,7 @@ export class RunQueue {
    * (update_deadline).
    */
   update_curr(delta: number): void {
-    const p = this.curr;
+    const p = this.cfs_curr;
     if (!p) return;
     const se = p.se;
     se.sum_exec_runtime += delta;
@@ -250,12 +264,18 @@ export class RunQueue {
 
   /** entity_tick: update_curr, and CFS's check_preempt_tick when others wait. */
   entity_tick(delta: number): void {
+    const c = this.curr;
+    if (c !== null && c !== this.cfs_curr) {
+      // task_tick_rt: an RR task at the end of its slice went behind its peers.
+      if (this.rt.task_tick(c, delta)) this.resched_pending = true;
+      return;
+    }
     this.update_curr(delta);
     if (!this.eevdf && this.nr_running() > 1) this.check_preempt_tick();
   }
 
   /** sched_slice (CFS): curr's share of the period, by weight. */
-  sched_slice(p: task_struct | null = this.curr): number {
+  sched_slice(p: task_struct | null = this.cfs_curr): number {
     const t = this.tunables;
     const n = this.nr_running() + (p && !p.se.on_rq ? 1 : 0);
     const period = n > t.latency / t.min_granularity ? n * t.min_granularity : t.latency;
@@ -271,7 +291,7 @@ export class RunQueue {
 
   /** check_preempt_tick (CFS): curr used its slice, or runs far right of the leftmost. */
   check_preempt_tick(): void {
-    const p = this.curr;
+    const p = this.cfs_curr;
     if (!p) return;
     const ideal = this.sched_slice();
     if (this.slice_used > ideal) { this.resched_pending = true; return; }
@@ -282,8 +302,13 @@ export class RunQueue {
   /** Whether curr should be preempted when next in user mode (TIF_NEED_RESCHED). */
   should_preempt(): boolean {
     const p = this.curr;
-    if (!p || this.timeline.length === 0) return false;
+    if (!p || (this.timeline.length === 0 && this.rt.rt_nr_running <= (p.rt.on_rq ? 1 : 0))) return false;
     return !p.se.on_rq || this.resched_pending;
+  }
+
+  /** rq->nr_running: runnable tasks of both classes (what load balancing and fork placement weigh). */
+  rq_nr_running(): number {
+    return this.nr_running() + this.rt.rt_nr_running;
   }
 
   /**
@@ -292,7 +317,7 @@ export class RunQueue {
    * (RUN_TO_PARITY). Null only when the queue is empty.
    */
   pick_eevdf(): task_struct | null {
-    let curr = this.curr;
+    let curr = this.cfs_curr;
     if (curr && (!curr.se.on_rq || !this.entity_eligible(curr))) curr = null;
     if (curr && curr.se.vlag === curr.se.deadline) return curr;
     const tl = this.timeline;
@@ -307,32 +332,65 @@ export class RunQueue {
   /** __pick_first_entity with curr (CFS's pick_next_entity): the smallest vruntime wins. */
   pick_first(): task_struct | null {
     const left = this.timeline.length > 0 ? this.timeline[0] : null;
-    const curr = this.curr && this.curr.se.on_rq ? this.curr : null;
+    const curr = this.cfs_curr && this.cfs_curr.se.on_rq ? this.cfs_curr : null;
     if (!left || (curr && curr.se.vruntime < left.se.vruntime)) return curr;
     return left;
   }
 
   /**
-   * pick_next_task_fair + put_prev_task + set_next_entity: the policy's pick becomes curr, and
-   * a runnable prev goes back into the tree. Returns the new curr (null = idle).
+   * __schedule's pick_next_task: the real-time class first (the head of its highest list), then
+   * the fair class (pick_next_task_fair + put_prev_task + set_next_entity: the policy's pick
+   * becomes cfs_rq->curr and a runnable fair prev goes back into the tree). Returns the new
+   * curr (null = idle).
    */
   pick_next(): task_struct | null {
     const prev = this.curr;
-    const next = this.eevdf ? this.pick_eevdf() : this.pick_first();
-    if (prev) {
-      prev.on_cpu = false;
-      if (prev !== next && prev.se.on_rq) { this.curr = null; this.__enqueue_entity(prev); }
+    if (prev) prev.on_cpu = false;
+    let next: task_struct | null;
+    if (this.rt.rt_nr_running > 0) {
+      next = this.rt.pick_next_task_rt();
+      // put_prev_task_fair: a fair task that ran goes back into the tree.
+      const fc = this.cfs_curr;
+      if (fc) {
+        this.cfs_curr = null;
+        if (fc.se.on_rq) this.__enqueue_entity(fc);
+        this.update_min_vruntime();
+      }
+    } else {
+      next = this.pick_next_fair();
     }
-    if (next && next !== prev) this.__dequeue_entity(next);
-    // set_next_entity stashes the deadline of the pick in vlag (RUN_TO_PARITY's mark).
-    if (next && this.eevdf) next.se.vlag = next.se.deadline;
     this.curr = next;
     this.slice_used = 0;
     this.need_resched = false;
     this.resched_pending = false;
     if (next) next.on_cpu = true;
+    return next;
+  }
+
+  /** pick_next_task_fair: EEVDF's or CFS's choice becomes cfs_rq->curr. */
+  private pick_next_fair(): task_struct | null {
+    const prev = this.cfs_curr;
+    const next = this.eevdf ? this.pick_eevdf() : this.pick_first();
+    if (prev && prev !== next && prev.se.on_rq) { this.cfs_curr = null; this.__enqueue_entity(prev); }
+    if (next && next !== prev) this.__dequeue_entity(next);
+    // set_next_entity stashes the deadline of the pick in vlag (RUN_TO_PARITY's mark).
+    if (next && this.eevdf) next.se.vlag = next.se.deadline;
+    this.cfs_curr = next;
     this.update_min_vruntime();
     return next;
+  }
+
+  /**
+   * wakeup_preempt: a woken task of curr's class asks that class (check_preempt_wakeup_fair,
+   * wakeup_preempt_rt); one of a higher class (RT over fair) preempts at once, a lower one never.
+   */
+  wakeup_preempt(p: task_struct): void {
+    const c = this.curr;
+    if (!c || c === p || !c.se.on_rq) return;
+    const prt = rt_task(p), crt = rt_task(c);
+    if (prt && crt) { if (wakeup_preempt_rt(c, p)) this.resched_pending = true; return; }
+    if (prt !== crt) { if (prt) this.resched_pending = true; return; }
+    this.check_preempt_wakeup_fair(p);
   }
 
   /**
@@ -340,8 +398,11 @@ export class RunQueue {
    * pick it now, or (CFS) when curr runs more than a wakeup granularity right of it.
    */
   check_preempt_wakeup_fair(p: task_struct): void {
-    const c = this.curr;
+    const c = this.cfs_curr;
     if (!c || c === p || !c.se.on_rq) return;
+    // An idle-policy curr yields to any other woken task; batch and idle wakers never preempt.
+    if (c.policy === C.SCHED_IDLE && p.policy !== C.SCHED_IDLE) { this.resched_pending = true; return; }
+    if (p.policy !== C.SCHED_NORMAL) return;
     if (this.eevdf) {
       if (this.pick_eevdf() === p) this.resched_pending = true;
       return;
@@ -371,12 +432,14 @@ export class RunQueue {
   reweight_entity(p: task_struct, weight: number): void {
     const se = p.se;
     if (se.load.weight === weight) return;
+    // An RT task is in no fair tree: its weight waits for the day it returns to the fair class.
+    if (rt_task(p)) { se.load.weight = weight; return; }
     if (!se.on_rq) {
       if (this.eevdf) se.vlag = Math.trunc((se.vlag * se.load.weight) / weight);
       se.load.weight = weight;
       return;
     }
-    const queued = p !== this.curr;
+    const queued = p !== this.cfs_curr;
     const V = this.avg_vruntime_of();
     if (queued) this.__dequeue_entity(p);
     if (this.eevdf) {

@@ -6,6 +6,7 @@ import { ret0, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { NS_ZERO, type task_struct } from './task';
 import { ENQUEUE_INITIAL } from './rq';
+import { rt_task } from './rt';
 import { check_preempt_wakeup_fair, do_sched_yield, wakeupPreemptLocals } from './fair';
 
 /** CONFIG_HZ of the distribution kernels these machines run. */
@@ -28,7 +29,10 @@ int sched_fork(unsigned long clone_flags, struct task_struct *p)
 	/* Make sure we do not leak PI boosting priority to the child. */
 	p->prio = current->normal_prio;                     @prio
 
-	p->sched_class = &fair_sched_class;
+	if (rt_prio(p->prio))
+		p->sched_class = &rt_sched_class;
+	else
+		p->sched_class = &fair_sched_class;
 	init_entity_runnable_average(&p->se);
 	return 0;                                           @ret
 }
@@ -79,6 +83,8 @@ void wake_up_new_task(struct task_struct *p)
     const rq = k.rq[f.locals.p.cpu];
     const c = rq.curr;
     if (!c || !c.se.on_rq) return;
+    // Either task real-time: the classes' order, or wakeup_preempt_rt, decides.
+    if (rt_task(c) || rt_task(f.locals.p)) { rq.wakeup_preempt(f.locals.p); return; }
     if (rq.eevdf) k.call(t, check_preempt_wakeup_fair, wakeupPreemptLocals(rq, f.locals.p));
     else rq.check_preempt_wakeup_fair(f.locals.p);
   },
@@ -287,8 +293,10 @@ SYSCALL_DEFINE0(sched_yield)
 /** Weight of a nice level (sched_prio_to_weight). */
 export function set_load_weight(k: Kernel, p: task_struct): void {
   const idx = p.static_prio - C.MAX_RT_PRIO;
+  // SCHED_IDLE gets WEIGHT_IDLEPRIO whatever its nice value.
+  const w = p.policy === C.SCHED_IDLE ? C.WEIGHT_IDLEPRIO : C.sched_prio_to_weight[Math.max(0, Math.min(39, idx))];
   // reweight_task: a queued entity keeps its place in V (reweight_entity).
-  k.rq[p.cpu].reweight_entity(p, C.sched_prio_to_weight[Math.max(0, Math.min(39, idx))]);
+  k.rq[p.cpu].reweight_entity(p, w);
 }
 
 export const schedule = kfunc<object>('schedule', 'kernel/sched/core.c', `

@@ -188,6 +188,8 @@ export interface signal_struct {
   group_stop_sig: number;
   utime: number;
   stime: number;
+  /** CPU time of the group's dead threads (their se.sum_exec_runtime, folded in by __exit_signal). */
+  sum_sched_runtime: number;
   /** ITIMER_REAL's hrtimer (alarm, setitimer): armed or not, and when it fires (ns of the clock). */
   real_timer: hrtimer;
   /** ITIMER_REAL's interval (ns): the timer is armed again after each SIGALRM (0: once). */
@@ -236,6 +238,14 @@ export interface sched_entity {
   slice: number;
 }
 
+/** struct sched_rt_entity: a real-time task's place in its CPU's rt_rq. */
+export interface sched_rt_entity {
+  /** SCHED_RR: jiffies left of the round-robin slice (RR_TIMESLICE when refilled). */
+  time_slice: number;
+  /** On an rt_rq priority list. */
+  on_rq: boolean;
+}
+
 export interface completion {
   done: number;
   waiters: Set<task_struct>;
@@ -277,6 +287,15 @@ export interface task_struct {
   static_prio: number;
   normal_prio: number;
   se: sched_entity;
+  /** The real-time entity (SCHED_FIFO, SCHED_RR). */
+  rt: sched_rt_entity;
+  /** SCHED_NORMAL (SCHED_OTHER), SCHED_FIFO, SCHED_RR, SCHED_BATCH or SCHED_IDLE. */
+  policy: number;
+  /** 1..99 for SCHED_FIFO and SCHED_RR, 0 otherwise; prio = 99 - rt_priority. */
+  rt_priority: number;
+  /** The CPUs the task may run on (bit n: CPU n; sched_setaffinity). */
+  cpus_mask: bigint;
+  nr_cpus_allowed: number;
   /** CPU this task runs or queues on. */
   cpu: number;
   on_cpu: boolean;

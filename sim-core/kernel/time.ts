@@ -18,7 +18,8 @@ function clockNs(k: Kernel, t: task_struct, which: number): number | null {
     // CPU time: the thread's own se.sum_exec_runtime, or its whole thread group's.
     case CLOCK_THREAD_CPUTIME_ID: return t.se.sum_exec_runtime;
     case CLOCK_PROCESS_CPUTIME_ID: {
-      let ns = 0;
+      // thread_group_cputime: the live threads' runtime plus what the dead ones left behind.
+      let ns = t.signal.sum_sched_runtime;
       for (const p of k.allTasks()) if (p.tgid === t.tgid) ns += p.se.sum_exec_runtime;
       return ns;
     }

@@ -325,6 +325,19 @@ const LIMITS: ConstantInfo[] = [
     ['CLOCK_REALTIME_COARSE', 5, 'A cheaper, coarser CLOCK_REALTIME.'], ['CLOCK_MONOTONIC_COARSE', 6, 'A cheaper, coarser CLOCK_MONOTONIC.'],
     ['CLOCK_BOOTTIME', 7, 'CLOCK_MONOTONIC including time suspended.'],
   ]),
+  ...group('sched', 'user', '<sched.h>', [
+    ['SCHED_OTHER', 0, 'The default time-sharing policy (SCHED_NORMAL in the kernel): the fair class, weighted by nice.'],
+    ['SCHED_FIFO', 1, 'Real time, first in first out: runs until it blocks, yields or a higher priority wakes.'],
+    ['SCHED_RR', 2, 'Real time, round robin: as SCHED_FIFO, but goes behind its equals every RR_TIMESLICE (100 ms).'],
+    ['SCHED_BATCH', 3, 'Fair class, for CPU-bound work: its wake-ups never preempt the running task.'],
+    ['SCHED_IDLE', 5, 'Fair class at the smallest weight (3, below nice 19): runs when little else wants the CPU.'],
+    ['CPU_SETSIZE', 1024, 'CPUs a cpu_set_t can hold.'],
+  ]),
+  ...group('sched', 'user', '<sys/resource.h>', [
+    ['PRIO_PROCESS', 0, 'getpriority/setpriority: who is a process id (0: the caller).'],
+    ['PRIO_PGRP', 1, 'getpriority/setpriority: who is a process group id.'],
+    ['PRIO_USER', 2, 'getpriority/setpriority: who is a user id.'],
+  ]),
   ...group('limits', 'user', '<stdlib.h>', [
     ['RAND_MAX', 2147483647, 'The largest number rand returns (glibc: INT_MAX).'],
   ]),

@@ -30,6 +30,13 @@ export const STRUCTS: StructInfo[] = [
     ],
   },
   {
+    name: 'sched_param', side: 'user', header: '<sched.h>',
+    doc: 'The real-time priority sched_setscheduler and sched_setparam take (1..99 for SCHED_FIFO and SCHED_RR, 0 otherwise).',
+    fields: [
+      { name: 'sched_priority', type: 'int', doc: 'The real-time priority: higher runs first; the kernel keeps prio = 99 - sched_priority.' },
+    ],
+  },
+  {
     name: 'timeval', side: 'user', header: '<sys/time.h>',
     doc: 'A time in seconds and microseconds (setitimer, getitimer).',
     fields: [

@@ -69,7 +69,7 @@ export const TYPEDEF_NAMES: ReadonlySet<string> = new Set([
   'sighandler_t', 'time_t', 'useconds_t', 'rlim_t', 'id_t', 'idtype_t', 'off_t', 'mode_t', 'FILE',
   'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'uint8_t', 'uint16_t', 'uint32_t', 'uint64_t',
   'int8_t', 'int16_t', 'int32_t', 'int64_t', 'intptr_t', 'uintptr_t', 'spinlock_t', 'gfp_t', 'atomic_t',
-  'bool', '_Bool', 'wait_queue_head_t', 'sig_atomic_t', 'clockid_t',
+  'bool', '_Bool', 'wait_queue_head_t', 'sig_atomic_t', 'clockid_t', 'cpu_set_t',
   'pthread_mutex_t', 'pthread_mutexattr_t', 'pthread_cond_t', 'pthread_condattr_t', 'sem_t', 'pthread_barrier_t',
   'pthread_barrierattr_t', 'pthread_once_t',
 ]);

@@ -23,8 +23,7 @@ const UNSUPPORTED: ReadonlyMap<string, string> = new Map(Object.entries({
   wait3: '<sys/wait.h>', getrusage: '<sys/resource.h>', times: '<sys/times.h>', ptrace: '<sys/ptrace.h>',
   execvpe: '<unistd.h>', getenv: '<stdlib.h>', setenv: '<stdlib.h>', setuid: '<unistd.h>', setgid: '<unistd.h>',
   seteuid: '<unistd.h>', setreuid: '<unistd.h>', getgid: '<unistd.h>', getegid: '<unistd.h>',
-  sched_setaffinity: '<sched.h>', sched_getaffinity: '<sched.h>', sched_setscheduler: '<sched.h>',
-  sched_getscheduler: '<sched.h>', setpgrp: '<unistd.h>', tcgetpgrp: '<unistd.h>', tcsetpgrp: '<unistd.h>',
+  setpgrp: '<unistd.h>', tcgetpgrp: '<unistd.h>', tcsetpgrp: '<unistd.h>',
   // Signals and timers.
   sigqueue: '<signal.h>', sigaltstack: '<signal.h>', psignal: '<signal.h>', psiginfo: '<signal.h>',
   strsignal: '<string.h>', siginterrupt: '<signal.h>', sigset: '<signal.h>', sighold: '<signal.h>',

@@ -483,7 +483,7 @@ export class Engine {
     if (k.timers.size > 0 || k.real_timers.length > 0) return true;
     for (let cpu = 0; cpu < k.rq.length; cpu++) {
       const rq = k.rq[cpu];
-      if ((rq.curr !== null && rq.curr.se.on_rq) || rq.timeline.length > 0) return true;
+      if ((rq.curr !== null && rq.curr.se.on_rq) || rq.timeline.length > 0 || rq.rt.rt_nr_running > 0) return true;
     }
     return false;
   }

@@ -76,7 +76,7 @@ const TYPEDEFS: Readonly<Record<string, CType>> = {
  * their layouts are below, with glibc's sizeof on x86-64 and its names for the words the C
  * library works on (the futex words among them).
  */
-const STRUCT_TYPEDEFS: ReadonlySet<string> = new Set(['siginfo_t', 'pthread_attr_t', 'pthread_mutex_t', 'pthread_mutexattr_t',
+const STRUCT_TYPEDEFS: ReadonlySet<string> = new Set(['siginfo_t', 'cpu_set_t', 'pthread_attr_t', 'pthread_mutex_t', 'pthread_mutexattr_t',
   'pthread_cond_t', 'pthread_condattr_t', 'sem_t', 'pthread_barrier_t', 'pthread_barrierattr_t']);
 
 /** Integer base types spelled with C keywords: 'unsigned long', 'short', 'long long int'. */
@@ -178,6 +178,9 @@ export class TypeTable {
     this.builtin('rlimit', [['rlim_cur', TYPEDEFS.rlim_t, 0], ['rlim_max', TYPEDEFS.rlim_t, 1]], 16);
     this.builtin('timespec', [['tv_sec', LONG, 0], ['tv_nsec', LONG, 1]], 16);
     this.builtin('timeval', [['tv_sec', LONG, 0], ['tv_usec', LONG, 1]], 16);
+    this.builtin('sched_param', [['sched_priority', INT, 0]], 4);
+    // glibc's cpu_set_t: 1024 bits in unsigned longs, CPU n in bit n % 64 of word n / 64.
+    this.builtin('cpu_set_t', [['__bits', { k: 'array', of: ULONG, n: 16 }, 0]], 128, 8);
     this.builtin('itimerval', [['it_interval', this.struct('timeval'), 0], ['it_value', this.struct('timeval'), 2]], 32);
     // The fields of siginfo_t that waitid fills in (glibc names; real layout is a union).
     this.builtin('siginfo_t', [['si_signo', INT, 0], ['si_errno', INT, 1], ['si_code', INT, 2], ['si_pid', INT, 3],

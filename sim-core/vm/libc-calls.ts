@@ -182,6 +182,21 @@ export function startLibc(name: string, site: number, line: number, a: Value[], 
     case 'nice':
       begin(r, name, site, [num(a[0])]);
       return trap(line, 'getpriority', [PRIO_PROCESS, 0]);
+    // getpriority: the kernel's 20 - nice turned back into the nice value.
+    case 'getpriority':
+      begin(r, name, site, []);
+      return trap(line, 'getpriority', [num(a[0]), num(a[1])]);
+    // sched_getaffinity: the bytes past what the kernel copied are cleared, and 0 returned.
+    case 'sched_getaffinity':
+      begin(r, name, site, [num(a[1]), num(a[2])]);
+      return trap(line, 'sched_getaffinity', [num(a[0]), num(a[1]), num(a[2])]);
+    // sched_getcpu: getcpu(&cpu, NULL) (glibc reads it from rseq or the vDSO when it can).
+    case 'sched_getcpu': {
+      const cpu = scratch(mem, [0]);
+      if (!cpu) { r.errno = ENOMEM; return new Done(-1); }
+      begin(r, name, site, [cpu]);
+      return trap(line, 'getcpu', [cpu, 0, 0]);
+    }
     default: return null;
   }
 }
@@ -264,6 +279,18 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
       release(mem, c.v[0]);
       release(mem, oact);
       return end(raw < 0 ? sysret(r, raw) : old);
+    }
+    case 'getpriority': return end(raw < 0 ? sysret(r, raw) : 20 - raw);
+    case 'sched_getaffinity': {
+      if (raw < 0) return end(sysret(r, raw));
+      // 8 bytes (one cell) per unsigned long of the mask.
+      for (let i = raw / 8; i < num(c.v[0]) / 8; i++) mem.store(num(c.v[1]) + i, 0);
+      return end(0);
+    }
+    case 'sched_getcpu': {
+      const cpu = mem.load(num(c.v[0])) ?? 0;
+      release(mem, c.v[0]);
+      return end(raw < 0 ? sysret(r, raw) : cpu);
     }
     case 'nice': {
       // getpriority returns 20 - nice; setpriority's EACCES is EPERM for nice().

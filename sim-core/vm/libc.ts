@@ -148,6 +148,8 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
       mem.store(num(s), next);
       return 0;
     }
+    case 'CPU_ZERO': case 'CPU_SET': case 'CPU_CLR': case 'CPU_ISSET': case 'CPU_COUNT':
+      return cpuSetMacro(site.name, a, mem);
     case 'memset': {
       const [bytes, cells] = site.scale ?? [1, 1];
       const n = Math.ceil(num(a[2]) / bytes) * cells;
@@ -338,4 +340,36 @@ function environ(mem: VmMemory): Value {
 /** The index of a call site in its image (for a function that spans several system calls). */
 function siteIndex(regs: VmRegs, site: CallSite): number {
   return regs.image.sites.indexOf(site);
+}
+
+/** Words of a cpu_set_t (CPU_SETSIZE 1024 bits in unsigned longs). */
+const CPU_SET_WORDS = 16;
+
+/** The <sched.h> CPU_* macros on a cpu_set_t: CPU n is bit n % 64 of word n / 64. */
+function cpuSetMacro(name: string, a: Value[], mem: VmMemory): Value | Fault {
+  const set = num(name === 'CPU_ZERO' || name === 'CPU_COUNT' ? a[0] : a[1]);
+  if (name === 'CPU_ZERO') {
+    if (mem.fill(set, CPU_SET_WORDS, 0) < CPU_SET_WORDS) return new Fault('SIGSEGV', 'CPU_ZERO: bad cpu_set_t pointer');
+    return 0;
+  }
+  if (name === 'CPU_COUNT') {
+    let n = 0;
+    for (let i = 0; i < CPU_SET_WORDS; i++) {
+      const w = mem.load(set + i);
+      if (typeof w !== 'number' && typeof w !== 'bigint') return new Fault('SIGSEGV', 'CPU_COUNT: bad cpu_set_t pointer');
+      for (let x = BigInt.asUintN(64, BigInt(w)); x !== 0n; x >>= 1n) if (x & 1n) n++;
+    }
+    return n;
+  }
+  const cpu = num(a[0]);
+  // glibc's macros ignore a CPU number outside the set (CPU_ISSET says 0).
+  if (cpu < 0 || cpu >= CPU_SET_WORDS * 64) return 0;
+  const addr = set + Math.floor(cpu / 64);
+  const w = mem.load(addr);
+  if (typeof w !== 'number' && typeof w !== 'bigint') return new Fault('SIGSEGV', `${name}: bad cpu_set_t pointer`);
+  const word = BigInt.asUintN(64, BigInt(w));
+  const bit = 1n << BigInt(cpu % 64);
+  if (name === 'CPU_ISSET') return (word & bit) !== 0n ? 1 : 0;
+  mem.store(addr, norm(name === 'CPU_SET' ? word | bit : word & ~bit));
+  return 0;
 }

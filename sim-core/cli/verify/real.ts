@@ -13,6 +13,8 @@ export interface RealSettings {
   nproc: number;
   /** `#pragma kproc program "/bin/x" fn`: path -> function and its parameter count. */
   programs: Array<{ path: string; fn: string; params: number }>;
+  /** The scenario asks for a real-time policy (SCHED_FIFO or SCHED_RR). */
+  realtime?: boolean;
 }
 
 export interface RealRun {
@@ -79,6 +81,10 @@ export function realKernelUnavailable(env: NodeJS.ProcessEnv = process.env): str
 
 /** Why this kernel cannot run the scenario as the simulator would, or undefined when it can. */
 export function realSettingsUnsupported(settings: RealSettings): string | undefined {
+  if (settings.realtime) {
+    const why = realtimeRefused();
+    if (why) return why;
+  }
   if (settings.pidMax === undefined) return undefined;
   const [major, minor] = release().split('.').map((x) => parseInt(x, 10));
   // Before 6.14 the namespace shares the host's pid_max, which a run must not change.
@@ -86,9 +92,28 @@ export function realSettingsUnsupported(settings: RealSettings): string | undefi
   return undefined;
 }
 
+let realtimeProbe: string | null = null;
+
+/**
+ * Why real-time policies cannot be tested here, or '' when they can: the scenario needs root in
+ * the namespace (`#pragma kproc uid 0`) and a kernel that grants SCHED_FIFO (a container whose
+ * cgroup has no real-time runtime refuses it even to root). Probed once with chrt.
+ */
+function realtimeRefused(): string {
+  if (realtimeProbe !== null) return realtimeProbe;
+  const chrt = findExecutable('chrt');
+  if (!chrt) realtimeProbe = 'chrt is not installed, so whether this kernel grants SCHED_FIFO cannot be probed';
+  else {
+    const r = spawnSync(chrt, ['-f', '1', 'true'], { encoding: 'utf8' });
+    realtimeProbe = r.status === 0 ? '' : `this kernel refuses SCHED_FIFO here (chrt -f 1 true: ${(r.stderr || String(r.error)).trim()})`;
+  }
+  return realtimeProbe;
+}
+
 /** Reads the `#pragma kproc` lines that need the real side's cooperation. */
 export function realSettings(source: string): RealSettings {
   const s: RealSettings = { uid: DEFAULT_UID, nproc: DEFAULT_NPROC, programs: [] };
+  if (/\bSCHED_(FIFO|RR)\b/.test(source)) s.realtime = true;
   for (const m of source.matchAll(/^[ \t]*#[ \t]*pragma[ \t]+kproc[ \t]+(\w+)[ \t]+(.*)$/gm)) {
     const [key, rest] = [m[1], m[2].trim()];
     if (key === 'pid_max') s.pidMax = Number(rest);
