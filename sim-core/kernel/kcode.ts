@@ -5,7 +5,8 @@ import * as C from './consts';
 import { ret0, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import type { task_struct } from './task';
-import type { KRef, Value } from '../vm/types';
+import type { Value } from '../vm/types';
+import { scenarioListOp } from './kobj';
 
 interface SlL { lock: number }
 
@@ -87,13 +88,6 @@ export function kernelInline(k: Kernel, t: task_struct, name: string, args: Valu
       t.__state = a0;
       return 0;
     case 'spin_lock_init': k.spinlocks.delete(a0); return 0;
-    case 'list_add_tail': listOf(k, num(args[1])).push(args[0] ?? 0); return 0;
-    case 'list_add': listOf(k, num(args[1])).unshift(args[0] ?? 0); return 0;
-    case 'list_empty': return listOf(k, a0).length === 0 ? 1 : 0;
-    case 'list_del_first': {
-      const v = listOf(k, a0).shift();
-      return typeof v === 'number' ? v : 0;
-    }
     case 'signal_pending': {
       const p = k.taskOf(args[0]) ?? t;
       return k.signal_pending(p) ? 1 : 0;
@@ -106,35 +100,10 @@ export function kernelInline(k: Kernel, t: task_struct, name: string, args: Valu
       k.send_signal(a0, t, p, true);
       return 0;
     }
-    default: return null;
-  }
-}
-
-function listOf(k: Kernel, addr: number): Value[] {
-  let l = k.klists.get(addr);
-  if (!l) { l = []; k.klists.set(addr, l); }
-  return l;
-}
-
-/** The task_struct fields scenario kernel code may read through a task pointer (VmHost.readField). */
-export function task_field(k: Kernel, ref: KRef, field: string): Value {
-  const p = k.taskOf(ref);
-  if (!p) return 0;
-  const ptr = (q: task_struct | null): Value => (q ? k.taskRef(q) : 0);
-  switch (field) {
-    case 'pid': return p.pid;
-    case 'tgid': return p.tgid;
-    case 'comm': return p.comm;
-    case '__state': return p.__state;
-    case 'exit_state': return p.exit_state;
-    case 'exit_code': return p.exit_code;
-    case 'exit_signal': return p.exit_signal;
-    case 'flags': return p.flags;
-    case 'prio': return p.prio;
-    case 'static_prio': return p.static_prio;
-    case 'real_parent': return ptr(p.real_parent);
-    case 'parent': return ptr(p.parent);
-    case 'group_leader': return ptr(p.group_leader);
-    default: return 0;
+    default: {
+      const r = scenarioListOp(k, name, args);
+      if (typeof r === 'string') { k.printk(t, `BUG: ${r}`, 3); return 0; }
+      return r;
+    }
   }
 }
