@@ -383,6 +383,7 @@ export class Checker extends CheckerScope {
       const s = this.lookup(e.name);
       if (s) return s.type;
       if (e.name === 'current') return { name: 'struct task_struct', pointer: 1 };
+      if (e.name === 'init_task') return { name: 'struct task_struct', pointer: 0 };
       return undefined;
     }
     if (e.kind === 'Call' && e.callee.kind === 'Ident' && !this.lookup(e.callee.name)) {

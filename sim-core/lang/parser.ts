@@ -1,5 +1,6 @@
 // The scenario parser: top-level declarations and statements over the token stream, with error
 // recovery at statement and declaration boundaries. `parse` never throws.
+import { LIST_LOOP_MACROS, listLoop } from './parser-klist';
 import type {
   Declarator, Diagnostic, Directive, Expr, FunctionDef, MacroDecl, Param, ParseResult, Program, Range, Stmt, TopLevel, VarDecl,
 } from './ast';
@@ -237,6 +238,12 @@ export class Parser extends DeclParser {
       if (s) return s;
     }
     if (this.eat(T.Semi)) return { kind: 'Empty', range: this.range(start) };
+    const loop = this.kind === T.Ident && this.peekKind() === T.LParen && !this.fnMacros.has(this.val) ? LIST_LOOP_MACROS.get(this.val) : undefined;
+    if (loop) {
+      const name = this.val;
+      const m = this.listMacroArgs(loop);
+      return listLoop(name, m.args, this.parseStatement(), m.range);
+    }
     if (this.kind === T.Ident) {
       switch (this.kw) {
         case K.If: {
