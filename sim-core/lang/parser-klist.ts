@@ -11,7 +11,7 @@ export const LIST_EXPR_MACROS: ReadonlyMap<string, Array<'expr' | 'type' | 'memb
   ['list_first_entry', ['expr', 'type', 'member']], ['list_last_entry', ['expr', 'type', 'member']],
   ['list_first_entry_or_null', ['expr', 'type', 'member']],
   ['list_next_entry', ['expr', 'member']], ['list_prev_entry', ['expr', 'member']],
-  ['list_entry_is_head', ['expr', 'expr', 'member']], ['next_task', ['expr']],
+  ['list_entry_is_head', ['expr', 'expr', 'member']], ['next_task', ['expr']], ['current_thread_info', []],
 ]);
 
 /** Macros that are the head of a loop: the statement after them is its body. */
@@ -81,6 +81,8 @@ export function listExpr(name: string, args: MacroArg[], r: Range): Expr {
     case 'list_entry_is_head': return b.eq(b.addr(b.arrow(e0, last.member)), exprOf(args[1], r));
     // next_task(p): list_entry_rcu((p)->tasks.next, struct task_struct, tasks)
     case 'next_task': return b.containerOf(b.dot(b.arrow(e0, 'tasks'), 'next'), b.deref(e0), { member: 'tasks', range: r });
+    // x86-64 6.x: thread_info is task_struct's first member, so this is (struct thread_info *)current.
+    case 'current_thread_info': return b.addr(b.arrow(b.id('current'), 'thread_info'));
     default: return e0;
   }
 }

@@ -18,6 +18,9 @@ type Block = Extract<Stmt, { kind: 'Block' }>;
 /** Stands in for a range that is set once the node's last token is known. */
 const PENDING: Range = { start: 0, end: 0 };
 
+/** Declaration macros that define a variable (a storage class may come before them). */
+const DEFINING_MACROS: ReadonlySet<string> = new Set(['LIST_HEAD', 'DEFINE_SPINLOCK']);
+
 export class Parser extends DeclParser {
   parseProgram(directives: Directive[]): Program {
     const items: TopLevel[] = [];
@@ -46,6 +49,13 @@ export class Parser extends DeclParser {
       return;
     }
     if (this.isName() && this.peekKind() === T.LParen && !this.startsType()) {
+      items.push(this.parseMacroDecl());
+      return;
+    }
+    // `static LIST_HEAD(name);`, `static DEFINE_SPINLOCK(name);`: the macros define a variable,
+    // and the storage class written before them applies to it.
+    if (this.isWord(K.Static) && this.peekKind() === T.Ident && this.peekKind(2) === T.LParen && DEFINING_MACROS.has(this.tk.val(this.i + 1))) {
+      this.advance();
       items.push(this.parseMacroDecl());
       return;
     }

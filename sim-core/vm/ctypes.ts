@@ -193,7 +193,11 @@ export class TypeTable {
       const info = lookupStruct(name);
       if (!info) continue;
       const fields = info.fields.map((f, i): FieldLayout => ({ name: f.name, offset: i, type: this.fieldType(f.type) }));
-      this.layouts.set(name, { name, fields, cells: 1, bytes, kernel: true, align: 8 });
+      const layout: StructLayout = { name, fields, cells: 1, bytes, kernel: true, align: 8 };
+      this.layouts.set(name, layout);
+      // Fields of the ones before may already name this one (task_struct's se, signal).
+      const t = this.tags.get(name);
+      if (t) t.layout = layout;
     }
   }
 
