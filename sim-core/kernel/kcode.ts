@@ -2,7 +2,7 @@
 // task lookups, and the small inline helpers (set_current_state, the event list) answered at once.
 
 import * as C from './consts';
-import { ret0, kfunc } from './frame';
+import { nop, ret0, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import type { task_struct } from './task';
 import type { Value } from '../vm/types';
@@ -43,6 +43,50 @@ noinline void __lockfunc _raw_spin_unlock(raw_spinlock_t *lock)
 }                                                       @ret
 `, {
   unlock: (k, _t, f) => { k.spinlocks.delete(f.locals.lock); },
+  preempt: (_k, t) => { if (t.thread_info.preempt_count > 0) t.thread_info.preempt_count--; },
+  ret: ret0,
+}, ['lock']);
+
+/** spin_lock_irqsave(): __raw_spin_lock_irqsave, interrupts off on this CPU before the lock is taken. */
+export const _raw_spin_lock_irqsave = kfunc<SlL>('_raw_spin_lock_irqsave', 'kernel/locking/spinlock.c', `
+noinline unsigned long __lockfunc _raw_spin_lock_irqsave(raw_spinlock_t *lock)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);                              @irq
+	preempt_disable();                                  @preempt
+	spin_acquire(&lock->dep_map, 0, 0, _RET_IP_);
+	LOCK_CONTENDED(lock, do_raw_spin_trylock, do_raw_spin_lock); @spin
+	return flags;                                       @ret
+}
+`, {
+  // No interrupt is modelled to be held off: the step shows where they would be.
+  irq: nop,
+  preempt: (_k, t) => { t.thread_info.preempt_count++; },
+  spin: (k, t, f) => {
+    const owner = k.spinlocks.get(f.locals.lock);
+    if (owner && owner !== t && owner.usage > 0 && !owner.exit_state) {
+      f.pc = f.fn.at.get('spin') as number;
+      k.rq[t.cpu].need_resched = true;
+      return;
+    }
+    if (owner === t) k.printk(t, `BUG: spinlock recursion on CPU#${t.cpu}, ${t.comm}/${t.pid}`, 0);
+    k.spinlocks.set(f.locals.lock, t);
+  },
+  ret: ret0,
+}, ['lock']);
+
+export const _raw_spin_unlock_irqrestore = kfunc<SlL>('_raw_spin_unlock_irqrestore', 'kernel/locking/spinlock.c', `
+noinline void __lockfunc _raw_spin_unlock_irqrestore(raw_spinlock_t *lock, unsigned long flags)
+{
+	spin_release(&lock->dep_map, _RET_IP_);
+	do_raw_spin_unlock(lock);                           @unlock
+	local_irq_restore(flags);                           @irq
+	preempt_enable();                                   @preempt
+}                                                       @ret
+`, {
+  unlock: (k, _t, f) => { k.spinlocks.delete(f.locals.lock); },
+  irq: nop,
   preempt: (_k, t) => { if (t.thread_info.preempt_count > 0) t.thread_info.preempt_count--; },
   ret: ret0,
 }, ['lock']);
@@ -93,6 +137,7 @@ export function kernelInline(k: Kernel, t: task_struct, name: string, args: Valu
       return k.signal_pending(p) ? 1 : 0;
     }
     case 'task_pid_nr': { const p = k.taskOf(args[0]); return p ? p.pid : 0; }
+    case 'task_cpu': { const p = k.taskOf(args[0]); return p ? p.cpu : 0; }
     case 'msecs_to_jiffies': return Math.ceil((a0 * 250) / 1000);
     case 'send_sig': {
       const p = k.taskOf(args[1]);
