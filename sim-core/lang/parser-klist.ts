@@ -30,6 +30,8 @@ class Build {
   constructor(readonly r: Range) {}
   id(name: string): Expr { return { kind: 'Ident', name, range: this.r }; }
   arrow(o: Expr, name: string): Expr { return { kind: 'Member', object: o, name, nameRange: this.r, arrow: true, range: this.r }; }
+  /** pos->member, the member name where it was written (so an unknown member is shown there). */
+  arrowTo(o: Expr, m: { member: string; range: Range }): Expr { return { kind: 'Member', object: o, name: m.member, nameRange: m.range, arrow: true, range: this.r }; }
   dot(o: Expr, name: string): Expr { return { kind: 'Member', object: o, name, nameRange: this.r, arrow: false, range: this.r }; }
   addr(o: Expr): Expr { return { kind: 'Unary', op: '&', operand: o, range: this.r }; }
   assign(t: Expr, v: Expr): Expr { return { kind: 'Assign', op: '=', target: t, value: v, range: this.r }; }
@@ -48,7 +50,7 @@ class Build {
   /** typeof(*pos) for the entry macros: `*pos`, whose type sizeof reads without evaluating it. */
   deref(pos: Expr): Expr { return { kind: 'Unary', op: '*', operand: pos, range: this.r }; }
   nextEntry(pos: Expr, m: { member: string; range: Range }, dir: 'next' | 'prev' = 'next'): Expr {
-    return this.containerOf(this.dot(this.arrow(pos, m.member), dir), this.deref(pos), m);
+    return this.containerOf(this.dot(this.arrowTo(pos, m), dir), this.deref(pos), m);
   }
 }
 
@@ -78,7 +80,7 @@ export function listExpr(name: string, args: MacroArg[], r: Range): Expr {
     }
     case 'list_next_entry': return b.nextEntry(e0, last);
     case 'list_prev_entry': return b.nextEntry(e0, last, 'prev');
-    case 'list_entry_is_head': return b.eq(b.addr(b.arrow(e0, last.member)), exprOf(args[1], r));
+    case 'list_entry_is_head': return b.eq(b.addr(b.arrowTo(e0, last)), exprOf(args[1], r));
     // next_task(p): list_entry_rcu((p)->tasks.next, struct task_struct, tasks)
     case 'next_task': return b.containerOf(b.dot(b.arrow(e0, 'tasks'), 'next'), b.deref(e0), { member: 'tasks', range: r });
     // x86-64 6.x: thread_info is task_struct's first member, so this is (struct thread_info *)current.
@@ -123,12 +125,12 @@ export function listLoop(name: string, args: MacroArg[], body: Stmt, r: Range): 
       const dir = name === 'list_for_each_entry' ? 'next' : 'prev';
       const pos = e(0), head = e(1);
       return loop(b.assign(pos, b.containerOf(b.arrow(head, dir), b.deref(pos), m)),
-        b.ne(b.addr(b.arrow(pos, m.member)), head), b.assign(pos, b.nextEntry(pos, m, dir)));
+        b.ne(b.addr(b.arrowTo(pos, m)), head), b.assign(pos, b.nextEntry(pos, m, dir)));
     }
     case 'list_for_each_entry_safe': {
       const pos = e(0), n = e(1), head = e(2);
       return loop(b.comma(b.assign(pos, b.containerOf(b.arrow(head, 'next'), b.deref(pos), m)), b.assign(n, b.nextEntry(pos, m))),
-        b.ne(b.addr(b.arrow(pos, m.member)), head), b.comma(b.assign(pos, n), b.assign(n, b.nextEntry(n, m))));
+        b.ne(b.addr(b.arrowTo(pos, m)), head), b.comma(b.assign(pos, n), b.assign(n, b.nextEntry(n, m))));
     }
     default: return body;
   }
