@@ -264,7 +264,7 @@ export class ExprParser extends ParserBase {
         }
         if (!this.noExpand && this.fnMacros.size > 0 && this.peekKind() === T.LParen && this.fnMacros.has(name)) return this.macroCall(name);
         const kinds = this.peekKind() === T.LParen && !this.fnMacros.has(name) ? LIST_EXPR_MACROS.get(name) : undefined;
-        if (kinds) { const m = this.listMacroArgs(kinds); return listExpr(name, m.args, m.range); }
+        if (kinds && !this.stringTypeArg(kinds)) { const m = this.listMacroArgs(kinds); return listExpr(name, m.args, m.range); }
         if (this.kw !== K.TypedefName && this.startsType()) return this.errorExpr();
         const e: Expr = { kind: 'Ident', name, range: this.tokRange() };
         this.advance();
@@ -284,6 +284,23 @@ export class ExprParser extends ParserBase {
       default:
         return this.errorExpr();
     }
+  }
+
+  /**
+   * True when the type argument of a list.h macro call is written as a string: the debugger's
+   * console spells container_of that way (its own helper), and it is read as a plain call.
+   */
+  private stringTypeArg(kinds: ReadonlyArray<'expr' | 'type' | 'member'>): boolean {
+    const at = kinds.indexOf('type');
+    if (at < 0) return false;
+    let arg = 0;
+    for (let j = this.i + 2, depth = 0; j < this.tk.length && this.tk.kind[j] !== T.EOF; j++) {
+      const k = this.tk.kind[j];
+      if (k === T.LParen || k === T.LBracket || k === T.LBrace) depth++;
+      else if (k === T.RParen || k === T.RBracket || k === T.RBrace) { if (depth-- === 0) return false; }
+      else if (k === T.Comma && depth === 0 && ++arg === at) return this.tk.kind[j + 1] === T.String;
+    }
+    return false;
   }
 
   /**
