@@ -52,6 +52,8 @@ export interface BootResult {
   /** Absent when the scenario has errors. */
   machine?: Machine;
   diagnostics: Diagnostic[];
+  /** The module_init function of a kernel-side scenario (one with no main). */
+  moduleInit?: string;
 }
 
 export type Granularity = 'statement' | 'kernel';

@@ -82,8 +82,9 @@ export const boot = (opts: BootOptions): BootResult => {
     return { diagnostics: [...all, { range: { start: 0, end: 0 }, severity: 'error', message: 'the scenario has neither main() nor module_init()', code: 'boot' }] };
   }
   const machine = new KMachine(opts, image, settingsOf(program, opts.settings, opts.sched));
-  machine.start({ memory, regs, comm }, image.fnIndex.has('main') ? undefined : image.moduleInit);
-  return { machine, diagnostics: all };
+  const moduleInit = image.fnIndex.has('main') ? undefined : image.moduleInit;
+  machine.start({ memory, regs, comm }, moduleInit);
+  return moduleInit ? { machine, diagnostics: all, moduleInit } : { machine, diagnostics: all };
 };
 
 /** A wait status as the shell's $? shows it: the exit status, or 128 + the fatal signal. */

@@ -38,7 +38,7 @@ const SETTINGS: ReadonlyArray<readonly [string, keyof MachineSettings]> = [
 export const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: 'trace', kind: 'flag', help: 'print the kernel event log on stdout, interleaved with the output' },
   { name: 'pstree', kind: 'flag', help: 'print the process tree at the end, as pstree -p draws it' },
-  { name: 'dmesg', kind: 'flag', help: 'print the kernel log (dmesg) at the end' },
+  { name: 'dmesg', kind: 'flag', help: 'print the whole kernel log (dmesg) at the end; a module scenario otherwise prints its printk lines as they come' },
   { name: 'json', kind: 'flag', help: 'print one JSON document: output, events, tasks, dmesg, diagnostics' },
   { name: 'max-steps', kind: 'integer', value: 'N', min: 1, max: Number.MAX_SAFE_INTEGER, help: 'step budget: stop with exit status 124 after N steps (default 1000000)' },
   { name: 'max-output', kind: 'integer', value: 'N', min: 1, max: FORMAT_LIMIT, help: 'output limit: stop with exit status 122 after N characters of output (default 67108864, 64 MiB)' },
@@ -168,6 +168,9 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   const progress = new Progress(io, progressMode(io, parsed.progress));
   const out = (t: string): void => { progress.clear(); io.out(t); };
   const err = (t: string): void => { progress.clear(); io.err(t); };
+  // A module's printk lines are what a kernel-side scenario prints: shown as they come, as the
+  // kernel log shows them (unless --dmesg asks for the whole log at the end, or --trace shows them).
+  const printkLive = booted.moduleInit !== undefined && !parsed.dmesg && !parsed.trace;
   const all: KEvent[] = [];
   const killed = new FatalSignals();
   let stdout = '', stderr = '';
@@ -177,6 +180,7 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
     for (const e of stop.events) {
       if (parsed.json) { all.push(e); if (e.kind === 'output') { if (e.fd === 2) stderr += e.text; else stdout += e.text; } continue; }
       if (e.kind === 'output') { if (e.fd === 2) err(e.text); else out(e.text); }
+      else if (e.kind === 'printk' && printkLive) out(`${dmesgStamp(e.time / 1e9)} ${e.text}\n`);
       else if (parsed.trace) out(traceLine(e));
       const line = killed.see(e);
       if (line !== null) err(line);

@@ -62,7 +62,7 @@ export const nop = (): void => { /* display only */ };
 export const ENTRY_POINTS = new Set([
   'kthread_create_on_node', 'kthread_stop', 'wake_up_process', 'schedule', 'schedule_timeout',
   'msleep', 'printk', 'kthread_should_stop', 'kthread_run', '_raw_spin_lock', '_raw_spin_unlock',
-  'get_current', 'find_task_by_vpid', 'do_exit',
+  'get_current', 'find_task_by_vpid', 'do_exit', '_raw_spin_lock_irqsave', '_raw_spin_unlock_irqrestore',
 ]);
 
 let nextFunctionId = 0;

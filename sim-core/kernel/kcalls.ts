@@ -7,7 +7,7 @@ import type { Value } from '../vm/types';
 import { do_exit } from './exit';
 import { msleep, schedule, schedule_timeout, wake_up_process } from './sched';
 import { kthread_create_on_node, kthread_run, kthread_should_stop, kthread_stop, kthreadCreateLocals, scenario_return } from './kthread';
-import { _raw_spin_lock, _raw_spin_unlock, find_task_by_vpid, get_current, kernelInline } from './kcode';
+import { _raw_spin_lock, _raw_spin_lock_irqsave, _raw_spin_unlock, _raw_spin_unlock_irqrestore, find_task_by_vpid, get_current, kernelInline } from './kcode';
 import { entry, type SyscallEntry } from './callentry';
 
 function num(v: Value | undefined): number {
@@ -38,6 +38,8 @@ export function kernelCallEntry(k: Kernel, t: task_struct, name: string, args: V
     case 'wake_up_process': return entry(wake_up_process, { p: k.taskOf(args[0]) });
     case 'spin_lock': return entry(_raw_spin_lock, { lock: a0 });
     case 'spin_unlock': return entry(_raw_spin_unlock, { lock: a0 });
+    case 'spin_lock_irqsave': return entry(_raw_spin_lock_irqsave, { lock: a0 });
+    case 'spin_unlock_irqrestore': return entry(_raw_spin_unlock_irqrestore, { lock: a0 });
     case 'get_current': return entry(get_current, {});
     case 'find_task_by_vpid': return entry(find_task_by_vpid, { nr: a0 });
     default: return kernelInline(k, t, name, args);

@@ -2,10 +2,11 @@
 // task lookups, and the small inline helpers (set_current_state, the event list) answered at once.
 
 import * as C from './consts';
-import { ret0, kfunc } from './frame';
+import { nop, ret0, kfunc } from './frame';
 import type { Kernel } from './kernel';
 import type { task_struct } from './task';
-import type { KRef, Value } from '../vm/types';
+import type { Value } from '../vm/types';
+import { scenarioListOp } from './kobj';
 
 interface SlL { lock: number }
 
@@ -42,6 +43,50 @@ noinline void __lockfunc _raw_spin_unlock(raw_spinlock_t *lock)
 }                                                       @ret
 `, {
   unlock: (k, _t, f) => { k.spinlocks.delete(f.locals.lock); },
+  preempt: (_k, t) => { if (t.thread_info.preempt_count > 0) t.thread_info.preempt_count--; },
+  ret: ret0,
+}, ['lock']);
+
+/** spin_lock_irqsave(): __raw_spin_lock_irqsave, interrupts off on this CPU before the lock is taken. */
+export const _raw_spin_lock_irqsave = kfunc<SlL>('_raw_spin_lock_irqsave', 'kernel/locking/spinlock.c', `
+noinline unsigned long __lockfunc _raw_spin_lock_irqsave(raw_spinlock_t *lock)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);                              @irq
+	preempt_disable();                                  @preempt
+	spin_acquire(&lock->dep_map, 0, 0, _RET_IP_);
+	LOCK_CONTENDED(lock, do_raw_spin_trylock, do_raw_spin_lock); @spin
+	return flags;                                       @ret
+}
+`, {
+  // No interrupt is modelled to be held off: the step shows where they would be.
+  irq: nop,
+  preempt: (_k, t) => { t.thread_info.preempt_count++; },
+  spin: (k, t, f) => {
+    const owner = k.spinlocks.get(f.locals.lock);
+    if (owner && owner !== t && owner.usage > 0 && !owner.exit_state) {
+      f.pc = f.fn.at.get('spin') as number;
+      k.rq[t.cpu].need_resched = true;
+      return;
+    }
+    if (owner === t) k.printk(t, `BUG: spinlock recursion on CPU#${t.cpu}, ${t.comm}/${t.pid}`, 0);
+    k.spinlocks.set(f.locals.lock, t);
+  },
+  ret: ret0,
+}, ['lock']);
+
+export const _raw_spin_unlock_irqrestore = kfunc<SlL>('_raw_spin_unlock_irqrestore', 'kernel/locking/spinlock.c', `
+noinline void __lockfunc _raw_spin_unlock_irqrestore(raw_spinlock_t *lock, unsigned long flags)
+{
+	spin_release(&lock->dep_map, _RET_IP_);
+	do_raw_spin_unlock(lock);                           @unlock
+	local_irq_restore(flags);                           @irq
+	preempt_enable();                                   @preempt
+}                                                       @ret
+`, {
+  unlock: (k, _t, f) => { k.spinlocks.delete(f.locals.lock); },
+  irq: nop,
   preempt: (_k, t) => { if (t.thread_info.preempt_count > 0) t.thread_info.preempt_count--; },
   ret: ret0,
 }, ['lock']);
@@ -87,18 +132,12 @@ export function kernelInline(k: Kernel, t: task_struct, name: string, args: Valu
       t.__state = a0;
       return 0;
     case 'spin_lock_init': k.spinlocks.delete(a0); return 0;
-    case 'list_add_tail': listOf(k, num(args[1])).push(args[0] ?? 0); return 0;
-    case 'list_add': listOf(k, num(args[1])).unshift(args[0] ?? 0); return 0;
-    case 'list_empty': return listOf(k, a0).length === 0 ? 1 : 0;
-    case 'list_del_first': {
-      const v = listOf(k, a0).shift();
-      return typeof v === 'number' ? v : 0;
-    }
     case 'signal_pending': {
       const p = k.taskOf(args[0]) ?? t;
       return k.signal_pending(p) ? 1 : 0;
     }
     case 'task_pid_nr': { const p = k.taskOf(args[0]); return p ? p.pid : 0; }
+    case 'task_cpu': { const p = k.taskOf(args[0]); return p ? p.cpu : 0; }
     case 'msecs_to_jiffies': return Math.ceil((a0 * 250) / 1000);
     case 'send_sig': {
       const p = k.taskOf(args[1]);
@@ -106,35 +145,10 @@ export function kernelInline(k: Kernel, t: task_struct, name: string, args: Valu
       k.send_signal(a0, t, p, true);
       return 0;
     }
-    default: return null;
-  }
-}
-
-function listOf(k: Kernel, addr: number): Value[] {
-  let l = k.klists.get(addr);
-  if (!l) { l = []; k.klists.set(addr, l); }
-  return l;
-}
-
-/** The task_struct fields scenario kernel code may read through a task pointer (VmHost.readField). */
-export function task_field(k: Kernel, ref: KRef, field: string): Value {
-  const p = k.taskOf(ref);
-  if (!p) return 0;
-  const ptr = (q: task_struct | null): Value => (q ? k.taskRef(q) : 0);
-  switch (field) {
-    case 'pid': return p.pid;
-    case 'tgid': return p.tgid;
-    case 'comm': return p.comm;
-    case '__state': return p.__state;
-    case 'exit_state': return p.exit_state;
-    case 'exit_code': return p.exit_code;
-    case 'exit_signal': return p.exit_signal;
-    case 'flags': return p.flags;
-    case 'prio': return p.prio;
-    case 'static_prio': return p.static_prio;
-    case 'real_parent': return ptr(p.real_parent);
-    case 'parent': return ptr(p.parent);
-    case 'group_leader': return ptr(p.group_leader);
-    default: return 0;
+    default: {
+      const r = scenarioListOp(k, name, args);
+      if (typeof r === 'string') { k.printk(t, `BUG: ${r}`, 3); return 0; }
+      return r;
+    }
   }
 }

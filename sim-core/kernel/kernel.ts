@@ -2,10 +2,10 @@
 // primitives step handlers use: call, return, jump, sleep and wake. Pure and deterministic.
 
 import type { KEvent } from '../machine-types';
-import type { KRef, MemoryBudget, UserMemory, Value } from '../vm/types';
+import { INIT_TASK_REF, type KRef, type MemoryBudget, type UserMemory, type Value } from '../vm/types';
 import * as C from './consts';
 import type { KFrame, KFunction } from './frame';
-import { list_add_tail, list_empty, list_entries } from './list';
+import { list_add_tail, list_empty, list_entries, ScenarioLists } from './list';
 import { ENQUEUE_WAKEUP, RunQueue, schedTunables, type FairPolicy } from './rq';
 import { newInitTask } from './objects';
 import { NS_ZERO, type completion, type pid_namespace, type signal_struct, type task_struct } from './task';
@@ -125,8 +125,8 @@ export class Kernel {
   readonly krefs = new Map<number, task_struct>();
   /** Spin locks of scenario kernel code, by address: the holder. */
   readonly spinlocks = new Map<number, task_struct>();
-  /** LIST_HEADs of scenario kernel code, by address: the entries in list order. */
-  readonly klists = new Map<number, Value[]>();
+  /** The list_heads of scenario kernel code, by address (list.ts). */
+  readonly klists = new ScenarioLists();
   panicked: string | null = null;
   /** The scenario's main task, and its wait status once it has exited (the run's exit status). */
   main_pid = 0;
@@ -267,13 +267,15 @@ export class Kernel {
 
   /** A struct task_struct * for scenario code. */
   taskRef(p: task_struct): KRef {
+    // &init_task is a link-time constant in scenario code: its handle has id 0 (INIT_TASK_REF).
+    if (p === this.init_task) return INIT_TASK_REF;
     this.krefs.set(p.addr, p);
     return { kref: 'task', id: p.addr };
   }
 
   /** The task a handle from scenario code points at (null for NULL or a number that is no task). */
   taskOf(v: Value | undefined): task_struct | null {
-    if (v && typeof v === 'object' && v.kref === 'task') return this.krefs.get(v.id) ?? null;
+    if (v && typeof v === 'object' && v.kref === 'task') return v.id === 0 ? this.init_task : this.krefs.get(v.id) ?? null;
     return null;
   }
 

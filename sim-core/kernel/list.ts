@@ -64,3 +64,47 @@ export function list_replace_init<T>(old: ListHead<T>, nw: ListHead<T>): void {
   old.next = old;
   old.prev = old;
 }
+
+export function list_add<T>(node: ListHead<T>, head: ListHead<T>): void {
+  const next = head.next;
+  node.next = next;
+  node.prev = head;
+  next.prev = node;
+  head.next = node;
+}
+
+/**
+ * The list_heads of scenario kernel code (a LIST_HEAD, a list_head inside a kmalloc'd struct),
+ * by their address in the module's memory: each node's owner is that address. A node is made
+ * the first time it is named, linked to itself (as LIST_HEAD and INIT_LIST_HEAD make it). After
+ * list_del a node is poisoned: its next and prev read as LIST_POISON1 and LIST_POISON2, as in
+ * include/linux/poison.h, until it is added again or reinitialised.
+ */
+export class ScenarioLists {
+  private readonly nodes = new Map<number, ListHead<number>>();
+  readonly poisoned = new Set<number>();
+
+  node(addr: number): ListHead<number> {
+    let n = this.nodes.get(addr);
+    if (!n) { n = new ListHead<number>(addr); this.nodes.set(addr, n); }
+    return n;
+  }
+
+  /** INIT_LIST_HEAD: an empty list (the node's old neighbours are not touched, as in C). */
+  init(addr: number): void {
+    const n = this.node(addr);
+    n.next = n;
+    n.prev = n;
+    this.poisoned.delete(addr);
+  }
+
+  /** list_del: unlinks the entry and poisons its links. */
+  del(addr: number): void {
+    const n = this.node(addr);
+    n.prev.next = n.next;
+    n.next.prev = n.prev;
+    n.next = n;
+    n.prev = n;
+    this.poisoned.add(addr);
+  }
+}

@@ -287,6 +287,7 @@ const MISC: ConstantInfo[] = [
   ...group('kernel-var', 'kernel', '<linux/sched.h>', [
     ['current', 0, 'The task_struct of the task running this code (get_current()).'],
     ['jiffies', 0, 'Ticks since boot; read from the simulated clock.'],
+    ['init_task', 0, 'The boot task (pid 0, swapper/0), a global struct task_struct: the head of the task list that for_each_process walks. Use it as &init_task.'],
   ]),
 ];
 
@@ -369,4 +370,4 @@ export const CONSTANTS: ConstantInfo[] = [
 ];
 
 /** Names whose value is read from the machine at run time rather than from this table. */
-export const DYNAMIC_CONSTANTS: ReadonlySet<string> = new Set(['current', 'jiffies', 'errno']);
+export const DYNAMIC_CONSTANTS: ReadonlySet<string> = new Set(['current', 'jiffies', 'errno', 'init_task']);

@@ -41,7 +41,13 @@ export abstract class CheckerScope {
 
   constructor(protected readonly program: Program) {}
 
+  /** Diagnostics given, by place and text: a node a macro's expansion repeats is reported once. */
+  private readonly given = new Set<string>();
+
   protected diag(range: Range, severity: Diagnostic['severity'], code: string, message: string): void {
+    const key = `${range.start}:${range.end}:${code}:${message}`;
+    if (this.given.has(key)) return;
+    this.given.add(key);
     this.out.push({ range, severity, code, message });
   }
 

@@ -4,6 +4,7 @@ import type { Declarator, Diagnostic, Expr, FunctionDef, Program, Range, Stmt, T
 import {
   BUILTIN_PROGRAMS, CALLS, CONSTANT_TABLE, FAMILY_PREFIXES, lookupCall, lookupConstant, lookupStruct, constantsInGroup,
 } from './builtins';
+import { checkContainerOf, checkKernelWrite } from './check-kernel';
 import { checkPragmas } from './check-pragmas';
 import { checkSides, findRoots } from './check-sides';
 import { closest } from './suggest';
@@ -196,6 +197,7 @@ export class Checker extends CheckerScope {
       }
       case 'Unary': case 'Postfix': {
         const c = this.expr(e.operand);
+        if (e.op === '++' || e.op === '--') checkKernelWrite(e.operand, (x) => this.typeOf(x), this.report);
         if (e.op === '&') return 'ptr';
         if (e.op === '*') return '?';
         if (e.op === '!') return 'int';
@@ -206,7 +208,12 @@ export class Checker extends CheckerScope {
         return c;
       }
       case 'Binary': return this.binary(e);
-      case 'Assign': { const c = this.expr(e.target); this.expr(e.value); return c; }
+      case 'Assign': {
+        const c = this.expr(e.target);
+        checkKernelWrite(e.target, (x) => this.typeOf(x), this.report);
+        this.expr(e.value);
+        return c;
+      }
       case 'Conditional': this.expr(e.test); this.expr(e.consequent); this.expr(e.alternate); return '?';
       case 'Call': this.call(e); return '?';
       case 'Member': this.expr(e.object); this.member(e); return '?';
@@ -326,6 +333,7 @@ export class Checker extends CheckerScope {
     }
     const name = e.callee.name;
     const sym = this.ident(name, e.callee.range, true);
+    if (name === 'container_of' && !sym) checkContainerOf(e, (x) => this.typeOf(x), (t) => this.fieldsOf(t), this.report);
     const n = e.args.length;
     // An argument the parser could not read has its own syntax error: counting it would add a
     // second, misleading one (`fork(;` is not a call with one argument).
@@ -378,11 +386,16 @@ export class Checker extends CheckerScope {
       `no program at '${path}' in the simulated file system: ${name} will fail with ENOENT (register one with #pragma kproc program "${searched ? `/bin/${path}` : path}" function)`);
   }
 
+  private readonly report = (e: Expr, message: string, code: string): void => {
+    this.diag(e.kind === 'Member' ? e.nameRange : e.range, 'error', code, message);
+  };
+
   private typeOf(e: Expr): { name: string; pointer: number } | undefined {
     if (e.kind === 'Ident') {
       const s = this.lookup(e.name);
       if (s) return s.type;
       if (e.name === 'current') return { name: 'struct task_struct', pointer: 1 };
+      if (e.name === 'init_task') return { name: 'struct task_struct', pointer: 0 };
       return undefined;
     }
     if (e.kind === 'Call' && e.callee.kind === 'Ident' && !this.lookup(e.callee.name)) {
@@ -390,6 +403,11 @@ export class Checker extends CheckerScope {
       const m = r && /^struct (\w+) \*$/.exec(r);
       return m ? { name: `struct ${m[1]}`, pointer: 1 } : undefined;
     }
+    if (e.kind === 'Unary' && e.op === '&') {
+      const t = this.typeOf(e.operand);
+      return t && { name: t.name, pointer: t.pointer + 1 };
+    }
+    if (e.kind === 'Cast' && e.type.name.startsWith('struct ')) return { name: e.type.name, pointer: e.type.pointer };
     if (e.kind === 'Member') {
       // Kept per node: each link of `a->n->n->...` asks for the type of the chain below it.
       if (this.memberTypes.has(e)) return this.memberTypes.get(e);

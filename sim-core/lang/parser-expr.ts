@@ -1,5 +1,6 @@
 // Expressions with C precedence: assignment and comma by recursive descent, binary operators by
 // precedence climbing, casts and sizeof decided by whether a type follows the parenthesis.
+import { LIST_EXPR_MACROS, listExpr, type MacroArg } from './parser-klist';
 import type { AssignOp, BinaryOp, Diagnostic, Expr, Range, UnaryOp } from './ast';
 import { lexRange, T } from './lexer';
 import { expandText, MacroError, type FnMacro } from './macros';
@@ -262,6 +263,8 @@ export class ExprParser extends ParserBase {
           return this.parseStrings(this.stringMacros.get(name) ?? '', start);
         }
         if (!this.noExpand && this.fnMacros.size > 0 && this.peekKind() === T.LParen && this.fnMacros.has(name)) return this.macroCall(name);
+        const kinds = this.peekKind() === T.LParen && !this.fnMacros.has(name) ? LIST_EXPR_MACROS.get(name) : undefined;
+        if (kinds && !this.stringTypeArg(kinds)) { const m = this.listMacroArgs(kinds); return listExpr(name, m.args, m.range); }
         if (this.kw !== K.TypedefName && this.startsType()) return this.errorExpr();
         const e: Expr = { kind: 'Ident', name, range: this.tokRange() };
         this.advance();
@@ -281,6 +284,52 @@ export class ExprParser extends ParserBase {
       default:
         return this.errorExpr();
     }
+  }
+
+  /**
+   * True when the type argument of a list.h macro call is written as a string: the debugger's
+   * console spells container_of that way (its own helper), and it is read as a plain call.
+   */
+  private stringTypeArg(kinds: ReadonlyArray<'expr' | 'type' | 'member'>): boolean {
+    const at = kinds.indexOf('type');
+    if (at < 0) return false;
+    let arg = 0;
+    for (let j = this.i + 2, depth = 0; j < this.tk.length && this.tk.kind[j] !== T.EOF; j++) {
+      const k = this.tk.kind[j];
+      if (k === T.LParen || k === T.LBracket || k === T.LBrace) depth++;
+      else if (k === T.RParen || k === T.RBracket || k === T.RBrace) { if (depth-- === 0) return false; }
+      else if (k === T.Comma && depth === 0 && ++arg === at) return this.tk.kind[j + 1] === T.String;
+    }
+    return false;
+  }
+
+  /**
+   * The arguments of a list.h macro (parser-klist.ts): expressions, a type name (list_entry's
+   * second), a member name (the last of the *_entry ones). The macro's name is the current token.
+   */
+  protected listMacroArgs(kinds: ReadonlyArray<'expr' | 'type' | 'member'>): { args: MacroArg[]; range: Range } {
+    const start = this.start;
+    const name = this.val;
+    this.advance();
+    this.expect(T.LParen);
+    const args: MacroArg[] = [];
+    for (let i = 0; i < kinds.length; i++) {
+      if (i > 0 && !this.expect(T.Comma, `between the arguments of '${name}' (it takes ${kinds.length})`)) break;
+      const k = kinds[i];
+      if (k === 'expr') args.push({ expr: this.parseAssign() });
+      else if (k === 'type') {
+        const type = this.parseTypeName();
+        if (type) args.push({ type });
+        else { this.error(this.tokRange(), `'${name}' needs a type name here (such as struct task_struct)`); break; }
+      } else if (this.kind === T.Ident) {
+        args.push({ member: this.val, range: this.tokRange() });
+        this.advance();
+      } else { this.error(this.tokRange(), `'${name}' needs the name of a struct member here`); break; }
+    }
+    if (!this.is(T.RParen)) this.error(this.tokRange(), `'${name}' takes ${kinds.length} argument${kinds.length === 1 ? '' : 's'}`);
+    while (!this.is(T.RParen) && !this.is(T.Semi) && !this.is(T.LBrace) && !this.atEnd()) this.advance();
+    this.eat(T.RParen);
+    return { args, range: this.range(start) };
   }
 
   /** Adjacent string literals are one string, as in C. */

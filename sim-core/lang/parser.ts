@@ -1,5 +1,6 @@
 // The scenario parser: top-level declarations and statements over the token stream, with error
 // recovery at statement and declaration boundaries. `parse` never throws.
+import { LIST_LOOP_MACROS, listLoop } from './parser-klist';
 import type {
   Declarator, Diagnostic, Directive, Expr, FunctionDef, MacroDecl, Param, ParseResult, Program, Range, Stmt, TopLevel, VarDecl,
 } from './ast';
@@ -16,6 +17,9 @@ type Block = Extract<Stmt, { kind: 'Block' }>;
 
 /** Stands in for a range that is set once the node's last token is known. */
 const PENDING: Range = { start: 0, end: 0 };
+
+/** Declaration macros that define a variable (a storage class may come before them). */
+const DEFINING_MACROS: ReadonlySet<string> = new Set(['LIST_HEAD', 'DEFINE_SPINLOCK']);
 
 export class Parser extends DeclParser {
   parseProgram(directives: Directive[]): Program {
@@ -45,6 +49,13 @@ export class Parser extends DeclParser {
       return;
     }
     if (this.isName() && this.peekKind() === T.LParen && !this.startsType()) {
+      items.push(this.parseMacroDecl());
+      return;
+    }
+    // `static LIST_HEAD(name);`, `static DEFINE_SPINLOCK(name);`: the macros define a variable,
+    // and the storage class written before them applies to it.
+    if (this.isWord(K.Static) && this.peekKind() === T.Ident && this.peekKind(2) === T.LParen && DEFINING_MACROS.has(this.tk.val(this.i + 1))) {
+      this.advance();
       items.push(this.parseMacroDecl());
       return;
     }
@@ -237,6 +248,12 @@ export class Parser extends DeclParser {
       if (s) return s;
     }
     if (this.eat(T.Semi)) return { kind: 'Empty', range: this.range(start) };
+    const loop = this.kind === T.Ident && this.peekKind() === T.LParen && !this.fnMacros.has(this.val) ? LIST_LOOP_MACROS.get(this.val) : undefined;
+    if (loop) {
+      const name = this.val;
+      const m = this.listMacroArgs(loop);
+      return listLoop(name, m.args, this.parseStatement(), m.range);
+    }
     if (this.kind === T.Ident) {
       switch (this.kw) {
         case K.If: {

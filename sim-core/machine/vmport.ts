@@ -1,7 +1,7 @@
 // The kernel's view of user space (UserPort) implemented over the bytecode VM: completing calls,
 // copy_thread, execve images, thread entry, put_user/get_user, signal frames; and runUser.
 import * as C from '../kernel/consts';
-import { task_field } from '../kernel/kcode';
+import { kobj_field } from '../kernel/kobj';
 import type { Kernel } from '../kernel/kernel';
 import type { task_struct } from '../kernel/task';
 import type { ProgramImage, UserPort } from '../kernel/uport';
@@ -27,7 +27,7 @@ export class VmPort implements UserPort {
   readonly host: VmHost;
 
   constructor(readonly image: Image) {
-    this.host = { readField: (ref: KRef, field: string) => (this.k ? task_field(this.k, ref, field) : 0) };
+    this.host = { readField: (ref: KRef | number, field: string) => (this.k ? kobj_field(this.k, ref, field) : 0) };
   }
 
   private mem(t: task_struct): UserMemory | null {

@@ -3,7 +3,7 @@
 import type { Expr } from '../lang/ast';
 import { lookupCall } from '../lang/builtins';
 import type { Convention } from '../lang/builtins-types';
-import { bytesOf, cellsOf, CHAR_PTR, decay, INT, LONG, pointee, VOID_PTR, type CType } from './ctypes';
+import { bytesOf, cellsOf, CHAR_PTR, decay, INT, LONG, pointee, typeName, VOID_PTR, type CType } from './ctypes';
 import { ExprCompiler } from './compile-expr';
 import { Op } from './opcodes';
 
@@ -40,6 +40,37 @@ function returnType(name: string, declared: string | undefined): CType {
 }
 
 export class CallCompiler extends ExprCompiler {
+  /**
+   * container_of(ptr, type, member), as the parser gives it for list_entry, list_first_entry,
+   * next_task and the list walks: `type` is carried by a sizeof (of the type, or of `*pos` for
+   * typeof(*pos)), `member` by a string. In scenario memory it is C's pointer arithmetic (one cell
+   * per member); for a kernel structure the host finds the object the member belongs to.
+   */
+  private containerOf(e: Extract<Expr, { kind: 'Call' }>): CType {
+    const [ptr, carrier, member] = e.args;
+    if (e.args.length !== 3 || carrier.kind !== 'Sizeof' || member.kind !== 'String') {
+      this.m.error(e.range, 'container_of needs a pointer, a struct type and a member name', 'vm-type');
+      this.emit(Op.PUSH, 0);
+      return VOID_PTR;
+    }
+    const t = carrier.type ? this.m.types.resolve(carrier.type) : this.typeOf(carrier.operand as Expr);
+    this.expr(ptr);
+    if (t.k !== 'struct' || !t.layout) {
+      this.m.error(carrier.range, `container_of needs a struct type with a definition, not '${typeName(t)}'`, 'vm-type');
+      return VOID_PTR;
+    }
+    const f = t.layout.fields.find((x) => x.name === member.value);
+    if (!f) {
+      this.m.error(member.range, `'struct ${t.name}' has no member named '${member.value}'`, 'vm-field');
+    } else if (t.layout.kernel) {
+      this.emit(Op.FIELD, this.m.constant(`container_of ${t.name}.${member.value}`));
+    } else if (f.offset !== 0) {
+      this.emit(Op.PUSH, f.offset);
+      this.emit(Op.SUB);
+    }
+    return { k: 'ptr', to: t };
+  }
+
   override call(e: Extract<Expr, { kind: 'Call' }>, discard: boolean): CType {
     const t = this.callValue(e);
     if (discard) this.emit(Op.POP);
@@ -52,6 +83,7 @@ export class CallCompiler extends ExprCompiler {
       const fi = this.m.fnIndex.get(c.name);
       if (fi !== undefined) return this.direct(e, c.name, fi);
       if (c.name === 'pthread_once' && e.args.length === 2 && !this.m.defines.has(c.name)) return this.once(e);
+      if (c.name === 'container_of' && !this.m.defines.has(c.name)) return this.containerOf(e);
       if (!this.m.defines.has(c.name)) return this.builtin(e, c.name);
     }
     // Through a pointer: the text address goes below the arguments.

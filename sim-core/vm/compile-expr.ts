@@ -8,6 +8,7 @@ import { FoldingBuilder } from './compile-fold';
 import { TEXT_BASE, TEXT_STRIDE } from './image';
 import { Conv, Op } from './opcodes';
 import { conversion, Kind, kindOf, type Folded } from './fold';
+import { INIT_TASK_REF } from './types';
 
 export { MAX_EXPR_LEVELS } from './compile-fold';
 
@@ -146,6 +147,7 @@ export class ExprCompiler extends FoldingBuilder {
       try { return this.expr(d); } finally { this.expanding.delete(name); }
     }
     if (name === 'errno') { this.emit(Op.LOAD_ERRNO); return INT; }
+    if (name === 'init_task') { this.emit(Op.PUSHK, this.m.constant(INIT_TASK_REF)); return this.m.types.struct('task_struct'); }
     if (name === 'current' || name === 'jiffies') {
       const cur = name === 'current';
       this.emit(Op.SYS, this.m.site(cur ? 'get_current' : 'jiffies', 0, 'direct', range));
@@ -170,23 +172,47 @@ export class ExprCompiler extends FoldingBuilder {
         break;
       case 'Index': return { place: this.place(e) };
       case 'Member': {
-        if (!e.arrow) return { place: this.place(e) };
+        if (!e.arrow) {
+          // A member of a kernel structure held by value (`p->se.vruntime`, `init_task.tasks`):
+          // the structure's handle, then the field through the host.
+          const ks = this.kernelStruct(e.object);
+          if (!ks) return { place: this.place(e) };
+          this.expr(e.object);
+          return { type: this.kernelField(ks, e.name, e.nameRange) };
+        }
         if (!this.enterLevel(e.range)) { this.emit(Op.PUSH, 0); return { type: INT }; }
         try {
           const s = pointee(decay(this.expr(e.object)));
-          if (s && s.k === 'struct' && s.layout && s.layout.kernel) {
-            // Kernel objects are read by the host, field by field.
-            const f = s.layout.fields.find((x) => x.name === e.name);
-            this.emit(Op.FIELD, this.m.constant(e.name));
-            if (!f) this.m.error(e.nameRange, `'struct ${s.name}' has no member named '${e.name}'`, 'vm-field');
-            return { type: f ? f.type : INT };
-          }
+          if (s && s.k === 'struct' && s.layout && s.layout.kernel) return { type: this.kernelField(s, e.name, e.nameRange) };
           return { place: this.field(s, e.name, e.nameRange, { k: 'addr', type: INT }) };
         } finally { this.level--; }
       }
       default: break;
     }
     return { type: this.expr(e) };
+  }
+
+  /** Kernel objects are read by the host, field by field: FIELD on the handle on top. */
+  private kernelField(s: Extract<CType, { k: 'struct' }>, name: string, range: Range): CType {
+    const f = s.layout?.fields.find((x) => x.name === name);
+    this.emit(Op.FIELD, this.m.constant(name));
+    if (!f) this.m.error(range, `'struct ${s.name}' has no member named '${name}'`, 'vm-field');
+    return f ? f.type : INT;
+  }
+
+  /** Static types of kernel-structure chains, by node (each link of a chain asks for the one below). */
+  private readonly kinds = new Map<Expr, CType | null>();
+
+  /**
+   * The kernel structure `e` designates by value (`init_task`, `p->children`, `e->list`), or null
+   * when it is no kernel structure. Its value on the operand stack is its handle: what the host
+   * gave for a member of a kernel object, or its address when it lives in scenario memory.
+   */
+  protected kernelStruct(e: Expr): Extract<CType, { k: 'struct' }> | null {
+    if (e.kind !== 'Member' && e.kind !== 'Ident') return null;
+    let t = this.kinds.get(e);
+    if (t === undefined) { t = this.typeOf(e); this.kinds.set(e, t); }
+    return t && t.k === 'struct' && t.layout?.kernel ? t : null;
   }
 
   /** Resolves an lvalue; for an 'addr' place its address is left on the stack. */
@@ -381,6 +407,9 @@ export class ExprCompiler extends FoldingBuilder {
     switch (e.op) {
       case '&': {
         if (e.operand.kind === 'Ident' && !this.isVariable(e.operand.name) && this.m.fnIndex.has(e.operand.name)) return this.expr(e.operand);
+        // &init_task, &p->children, &e->list: a kernel structure's value is already its handle.
+        const ks = this.kernelStruct(e.operand);
+        if (ks) { this.expr(e.operand); return { k: 'ptr', to: ks }; }
         const p = this.place(e.operand);
         this.addrOf(p, e.range);
         return { k: 'ptr', to: p.type };

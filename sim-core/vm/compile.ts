@@ -63,7 +63,8 @@ export function compile(program: Program, text: string): { image: Image; diagnos
       const name = a0 && a0.kind === 'Ident' ? a0.name : undefined;
       if (it.name === 'module_init') moduleInit = name;
       else if (it.name === 'module_exit') moduleExit = name;
-      else if ((it.name === 'LIST_HEAD' || it.name === 'DEFINE_SPINLOCK') && name) addGlobal(m, name, INT);
+      else if (it.name === 'LIST_HEAD' && name) addGlobal(m, name, m.types.struct('list_head'));
+      else if (it.name === 'DEFINE_SPINLOCK' && name) addGlobal(m, name, INT);
     }
   }
   const functions = bodies.map((f, i) => compileFunction(m, f, i));

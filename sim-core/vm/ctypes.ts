@@ -46,6 +46,10 @@ function int(bytes: 1 | 2 | 4 | 8, unsigned: boolean, name: string): CType {
   return { k: 'int', bytes, unsigned, name };
 }
 
+/** Kernel structures scenario code reaches through the host, with their sizeof on x86-64 6.x. */
+const KERNEL_STRUCTS: ReadonlyArray<[string, number]> = [['task_struct', 9792], ['list_head', 16], ['thread_info', 24],
+  ['sched_entity', 256], ['signal_struct', 1136], ['mm_struct', 1344]];
+
 /** Typedefs of the C library and the kernel, by what they are on x86-64. */
 const TYPEDEFS: Readonly<Record<string, CType>> = {
   pid_t: int(4, false, 'pid_t'), uid_t: int(4, true, 'uid_t'), gid_t: int(4, true, 'gid_t'), id_t: int(4, true, 'id_t'),
@@ -186,10 +190,17 @@ export class TypeTable {
     this.builtin('siginfo_t', [['si_signo', INT, 0], ['si_errno', INT, 1], ['si_code', INT, 2], ['si_pid', INT, 3],
       ['si_uid', UINT, 4], ['si_status', INT, 5]], 128);
     this.builtinSync();
-    const task = lookupStruct('task_struct');
-    if (task) {
-      const fields = task.fields.map((f, i): FieldLayout => ({ name: f.name, offset: i, type: this.fieldType(f.type) }));
-      this.layouts.set('task_struct', { name: 'task_struct', fields, cells: 1, bytes: 9792, kernel: true });
+    // Kernel structures: their fields are read by the host. A list_head embedded in a scenario
+    // struct takes one cell and its real 16 bytes; the links themselves live in the kernel model.
+    for (const [name, bytes] of KERNEL_STRUCTS) {
+      const info = lookupStruct(name);
+      if (!info) continue;
+      const fields = info.fields.map((f, i): FieldLayout => ({ name: f.name, offset: i, type: this.fieldType(f.type) }));
+      const layout: StructLayout = { name, fields, cells: 1, bytes, kernel: true, align: 8 };
+      this.layouts.set(name, layout);
+      // Fields of the ones before may already name this one (task_struct's se, signal).
+      const t = this.tags.get(name);
+      if (t) t.layout = layout;
     }
   }
 
@@ -211,7 +222,9 @@ export class TypeTable {
   }
 
   private fieldType(t: string): CType {
-    if (t.includes('*')) return t.startsWith('struct task_struct') ? { k: 'ptr', to: this.struct('task_struct') } : VOID_PTR;
+    const st = /^struct (\w+)( \*)?$/.exec(t);
+    if (st) return st[2] ? { k: 'ptr', to: this.struct(st[1]) } : this.struct(st[1]);
+    if (t.includes('*')) return VOID_PTR;
     if (t.startsWith('char [')) return CHAR_PTR;
     return keywordType(t) ?? TYPEDEFS[t] ?? INT;
   }

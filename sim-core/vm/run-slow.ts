@@ -93,7 +93,10 @@ const FORMATS = /printf$|^printk$|^pr_[a-z]+$|^labs$/;
 /** FIELD: a field of the kernel object whose handle is on top. */
 export function field(host: VmHost, name: string, stack: Value[]): string {
   const ref = stack.pop();
-  if (typeof ref !== 'object') { stack.push(0); return `reading ->${name} through ${describe(ref)}`; }
+  if (typeof ref !== 'object' && (typeof ref !== 'number' || ref === 0)) {
+    stack.push(0);
+    return ref === 0 || ref === undefined ? `NULL pointer dereference reading ->${name}` : `reading ->${name} through ${describe(ref)}`;
+  }
   stack.push(host.readField(ref, name));
   return '';
 }

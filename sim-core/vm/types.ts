@@ -4,12 +4,19 @@
 /**
  * A handle on a kernel object that scenario kernel code holds in a variable
  * (`struct task_struct *consumer = kthread_run(...)`). The VM never looks inside; field reads go
- * through VmHost.readField.
+ * through VmHost.readField. `kref` names the kind of object ('task', or a structure embedded in
+ * one: 'list:children', 'se', 'signal'...), `id` the kernel address of the object that holds it;
+ * two handles are equal when both are. `of` is what a container_of that names the wrong member
+ * was given (the address it computed holds no such structure, as when a walk reaches its head).
  */
 export interface KRef {
-  readonly kref: 'task';
+  readonly kref: string;
   readonly id: number;
+  readonly of?: KRef | number;
 }
+
+/** &init_task in scenario code: the boot task's handle, the same in every machine. */
+export const INIT_TASK_REF: KRef = { kref: 'task', id: 0 };
 
 /**
  * One memory cell. Integers (C int/long/pid_t, pointers as addresses, function pointers as text
@@ -92,5 +99,6 @@ export type Trap =
 
 /** Things the VM asks of its host synchronously (no scheduling, no steps). */
 export interface VmHost {
-  readField(ref: KRef, field: string): Value;
+  /** A field of a kernel object: through a handle, or a list_head at an address of scenario memory. */
+  readField(ref: KRef | number, field: string): Value;
 }

@@ -61,6 +61,7 @@ MODULE_LICENSE("GPL");
 
   it('producer/consumer: the consumer sleeps on an empty list and each wake-up hands it one event', () => {
     const e = bootSource(`${KERNEL_HEADERS}
+struct event { long id; struct list_head list; };
 LIST_HEAD(events);
 DEFINE_SPINLOCK(list_lock);
 struct task_struct *consumer_task;
@@ -80,8 +81,10 @@ int consumer(void *data)
             continue;
         }
         __set_current_state(TASK_RUNNING);
-        long event = list_del_first(&events);
-        printk(KERN_INFO "consumer got %ld", event);
+        struct event *ev = list_first_entry(&events, struct event, list);
+        list_del(&ev->list);
+        printk(KERN_INFO "consumer got %ld", ev->id);
+        kfree(ev);
         handled++;
         spin_unlock(&list_lock);
     }
@@ -95,9 +98,11 @@ int producer_init(void)
 
     consumer_task = kthread_run(consumer, NULL, "consumer");
     for (event = 1; event <= 3; event++) {
+        struct event *ev = kmalloc(sizeof(*ev), GFP_KERNEL);
         msleep(10);
+        ev->id = event;
         spin_lock(&list_lock);
-        list_add_tail(event, &events);
+        list_add_tail(&ev->list, &events);
         spin_unlock(&list_lock);
         printk(KERN_INFO "producer queued %ld", event);
         wake_up_process(consumer_task);

@@ -69,7 +69,7 @@ describe('builtins catalog', () => {
       'getpid', 'getppid', 'gettid', 'pthread_create', 'pthread_join', 'pthread_exit', 'prctl', 'setrlimit', 'nice',
       'sched_yield', 'printf', 'perror', 'kthread_create', 'kthread_stop', 'kthread_should_stop', 'wake_up_process',
       'set_current_state', 'schedule', 'schedule_timeout', 'printk', 'msleep', 'spin_lock', 'spin_unlock',
-      'list_empty', 'list_add_tail', 'list_del_first', 'get_current', 'find_task_by_vpid', 'send_sig', 'do_exit'];
+      'list_empty', 'list_add_tail', 'list_del', 'list_entry', 'for_each_process', 'list_for_each_entry_safe', 'get_current', 'find_task_by_vpid', 'send_sig', 'do_exit'];
     for (const n of names) assert.ok(CALLS.has(n), n);
   });
 

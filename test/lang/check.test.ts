@@ -54,6 +54,7 @@ int main(void)
     const src = `#include <linux/kthread.h>
 #include <linux/sched.h>
 static struct task_struct *consumer_task;
+struct event { long id; struct list_head list; };
 LIST_HEAD(events);
 DEFINE_SPINLOCK(list_lock);
 static int consumer(void *data)
@@ -67,9 +68,11 @@ static int consumer(void *data)
             continue;
         }
         __set_current_state(TASK_RUNNING);
-        long ev = list_del_first(&events);
+        struct event *ev = list_first_entry(&events, struct event, list);
+        list_del(&ev->list);
         spin_unlock(&list_lock);
-        pr_info("consumer %d got event %ld\\n", current->pid, ev);
+        pr_info("consumer %d got event %ld\\n", current->pid, ev->id);
+        kfree(ev);
     }
     return 0;
 }
@@ -78,7 +81,9 @@ static int __init demo_init(void)
     consumer_task = kthread_run(consumer, NULL, "consumer");
     for (long i = 1; i <= 3; i++) {
         spin_lock(&list_lock);
-        list_add_tail((void *)i, &events);
+        struct event *ev = kmalloc(sizeof(*ev), GFP_KERNEL);
+        ev->id = i;
+        list_add_tail(&ev->list, &events);
         spin_unlock(&list_lock);
         wake_up_process(consumer_task);
         msleep(10);

@@ -31,7 +31,7 @@ const TOKENS = ['int', 'char', 'void', 'pid_t', 'struct', 'sigaction', 'task_str
 
 const SEEDS = [
   readFileSync('examples/fork-wait.kproc', 'utf8'),
-  `#include <linux/kthread.h>\nstatic struct task_struct *t;\nLIST_HEAD(ev);\nDEFINE_SPINLOCK(l);\nstatic int c(void *d) {\n  while (!kthread_should_stop()) {\n    set_current_state(TASK_INTERRUPTIBLE);\n    spin_lock(&l);\n    if (list_empty(&ev)) { spin_unlock(&l); schedule(); continue; }\n    __set_current_state(TASK_RUNNING);\n    printk(KERN_INFO "%ld\\n", list_del_first(&ev));\n    spin_unlock(&l);\n  }\n  return 0;\n}\nstatic int __init i(void) { t = kthread_run(c, NULL, "c"); return 0; }\nmodule_init(i);\n`,
+  `#include <linux/kthread.h>\nstatic struct task_struct *t;\nLIST_HEAD(ev);\nDEFINE_SPINLOCK(l);\nstatic int c(void *d) {\n  while (!kthread_should_stop()) {\n    set_current_state(TASK_INTERRUPTIBLE);\n    spin_lock(&l);\n    if (list_empty(&ev)) { spin_unlock(&l); schedule(); continue; }\n    __set_current_state(TASK_RUNNING);\n    printk(KERN_INFO "%d\\n", list_is_last(ev.next, &ev)); list_del_init(ev.next);\n    spin_unlock(&l);\n  }\n  return 0;\n}\nstatic int __init i(void) { t = kthread_run(c, NULL, "c"); return 0; }\nmodule_init(i);\n`,
 ];
 
 describe('parser and checker fuzz', function () {

@@ -5,7 +5,7 @@ import {
   compile, completeCall, entryRegs, execEntry, run, type Image, type Trap, type Value, type VmHost, VmMemory, VmRegs,
 } from '../../sim-core/vm';
 
-export const host: VmHost = { readField: (ref, field) => (field === 'pid' ? ref.id : 0) };
+export const host: VmHost = { readField: (ref, field) => (field === 'pid' && typeof ref === 'object' ? ref.id : 0) };
 
 export interface Started {
   image: Image;
