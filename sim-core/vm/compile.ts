@@ -5,7 +5,7 @@ import { LineMap } from '../lang/linemap';
 import { Module } from './builder';
 import { cellsOf, decay, INT, TypeTable, type CType } from './ctypes';
 import { StmtCompiler } from './compile-stmt';
-import { convertValue } from './fold';
+import { convertConst, convertValue } from './fold';
 import { fuse } from './fuse';
 import { initListLength, initSlots, innerArrays } from './init-list';
 import { GLOBAL_BASE, SEGMENT_SPAN, TEXT_BASE, TEXT_STRIDE, type FnCode, type Image } from './image';
@@ -120,6 +120,11 @@ function staticInit(m: Module, b: StmtCompiler, off: number, t: CType, init: Exp
   }
   if (t.k === 'array' && init.kind === 'String') {
     for (let i = 0; i < t.n; i++) m.globalInit[off + i] = i < init.value.length ? convertValue(init.value.charCodeAt(i), t.of) : 0;
+    return;
+  }
+  const f = b.fold(init);
+  if (f && typeof f.v !== 'string' && (f.t.k === 'float' || t.k === 'float')) {
+    m.globalInit[off] = convertConst(f.v, f.t, t);
     return;
   }
   const v = staticValue(m, b, init);
