@@ -3,7 +3,7 @@
 // two folded integers as gcc folds them (wrap-around, the usual arithmetic conversions), and the
 // CONV instruction a conversion between two integer types needs.
 import { arith, DOUBLE, FLOAT, INT, LONG, promote, UINT, ULONG, type CType } from './ctypes';
-import { FOp, fop, intToFloat, toInt, toLong, toUint, toUlong } from './float';
+import { FOp, fop, intToFloat, toLong } from './float';
 import { Kind, norm } from './int64';
 import { Conv } from './opcodes';
 
@@ -149,7 +149,10 @@ export function floatConversions(from: CType, to: CType): Conv[] {
   return narrow === null ? [Conv.FI32] : [Conv.FI32, narrow];
 }
 
-/** A folded arithmetic value of type `from` converted to `to`, as the CONVs above would. */
+/**
+ * A folded arithmetic value of type `from` converted to `to`: as the CONVs above would, except
+ * for a floating constant out of an integer type's range, which gcc folds to the range's limit.
+ */
 export function convertConst(v: number | bigint, from: CType, to: CType): number | bigint {
   if (to.k === 'float') {
     if (from.k === 'float') return to.bytes === 4 ? Math.fround(Number(v)) : Number(v);
@@ -159,9 +162,14 @@ export function convertConst(v: number | bigint, from: CType, to: CType): number
     const x = Number(v);
     if (to.k !== 'int') return toLong(x);
     if (to.name === 'bool' || to.name === '_Bool') return x === 0 ? 0 : 1;
-    if (to.bytes === 8) return to.unsigned ? toUlong(x) : toLong(x);
-    if (to.bytes === 4) return to.unsigned ? toUint(x) : toInt(x);
-    return convertValue(toInt(x), to);
+    // gcc folds a constant out of the target's range to its nearest limit (NaN to 0), where the
+    // instruction would give 0x80000000...: `(char)300.9` is 127, `(unsigned)-1.5` is 0.
+    if (Number.isNaN(x)) return 0;
+    const bits = BigInt(to.bytes * 8);
+    const min = to.unsigned ? 0n : -(1n << (bits - 1n)), max = to.unsigned ? (1n << bits) - 1n : (1n << (bits - 1n)) - 1n;
+    if (!Number.isFinite(x)) return norm(x > 0 ? max : min);
+    const t = BigInt(Math.trunc(x));
+    return norm(t < min ? min : t > max ? max : t);
   }
   return to.k === 'int' ? convertValue(v, to) : v;
 }
