@@ -226,14 +226,14 @@ export class ExprCompiler extends FoldingBuilder {
         if ('place' in base && base.place.type.k === 'array') {
           const p = base.place, of = base.place.type.of;
           const idx = this.fold(e.index);
-          if (idx && typeof idx.v === 'number') {
+          if (idx && typeof idx.v === 'number' && idx.t.k !== 'float') {
             if (p.k === 'local' || p.k === 'global') return { k: p.k, off: p.off + idx.v * cellsOf(of), type: of };
             this.addrOf(p, e.range);
             this.offsetBy(idx.v * cellsOf(of));
             return { k: 'addr', type: of };
           }
           this.addrOf(p, e.range);
-          this.expr(e.index);
+          this.index(e.index);
           this.scale(cellsOf(of));
           this.emit(Op.ADD);
           return { k: 'addr', type: of };
@@ -241,7 +241,7 @@ export class ExprCompiler extends FoldingBuilder {
         const t = decay('place' in base ? this.loadPlace(base.place) : base.type);
         const el = pointee(t);
         if (!el) this.m.error(e.range, 'subscripted value is neither array nor pointer', 'vm-type');
-        this.expr(e.index);
+        this.index(e.index);
         this.scale(el ? cellsOf(el) : 1);
         this.emit(Op.ADD);
         return { k: 'addr', type: el ?? INT };
@@ -251,6 +251,11 @@ export class ExprCompiler extends FoldingBuilder {
     this.m.error(e.range, 'expression is not assignable (not an lvalue)', 'vm-lvalue');
     this.emit(Op.PUSH, 0);
     return { k: 'addr', type: INT };
+  }
+
+  /** A subscript's value: an integer, as C requires of it. */
+  private index(e: Expr): void {
+    if (this.expr(e).k === 'float') this.m.error(e.range, 'array subscript is not an integer', 'vm-type');
   }
 
   private field(s: CType | undefined, name: string, range: Range, base: Place): Place {

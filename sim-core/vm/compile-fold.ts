@@ -100,13 +100,15 @@ export abstract class FoldingBuilder extends FnBuilder {
       }
       case 'Unary': {
         const a = this.fold(e.operand);
-        if (!a || typeof a.v !== 'number') return undefined;
+        // A bigint is a 64-bit value past 2^53 (-9007199254740993L folds too).
+        if (!a || typeof a.v === 'string') return undefined;
         const t = promote(a.t);
         if (t.k === 'float') {
+          const x = Number(a.v);
           switch (e.op) {
-            case '-': return { v: -a.v, t };
-            case '+': return { v: a.v, t };
-            case '!': return { v: a.v === 0 ? 1 : 0, t: INT };
+            case '-': return { v: -x, t };
+            case '+': return { v: x, t };
+            case '!': return { v: x === 0 ? 1 : 0, t: INT };
             default: return undefined;
           }
         }

@@ -157,6 +157,7 @@ export class StmtCompiler extends CallCompiler {
     const tmp = this.temp();
     // Case values convert to the promoted type of the controlling expression.
     const tt = promote(decay(this.expr(s.test)));
+    if (tt.k === 'float') this.m.error(s.test.range, 'switch quantity not an integer', 'vm-type');
     this.emit(Op.STORELP, tmp);
     const cases = new Map<Stmt, number>();
     let dflt: number | undefined;

@@ -106,3 +106,28 @@ function run(row: Row): string {
 describe('vm: float and double as gcc computes them', () => {
   for (const row of ROWS) it(row.name, () => assert.equal(run(row), row.out));
 });
+
+describe('vm: what C refuses of floating operands is refused, once, where it is written', () => {
+  const errors = (body: string, prelude = ''): string[] => {
+    const src = main(`${body}\nreturn 0;`, prelude);
+    const parsed = parse(src);
+    const diags = [...parsed.diagnostics, ...check(parsed.program, src)];
+    let compiled: string[] = [];
+    try { output(src); } catch (e) { compiled = [e instanceof Error ? e.message : String(e)]; }
+    return [...diags.filter((d) => d.severity === 'error').map((d) => `${d.message} @${src.slice(d.range.start, d.range.end)}`), ...compiled];
+  };
+  it('long double, in a declaration and as a literal suffix', () => {
+    assert.deepEqual(errors('long double x = 1;'), ["'long double' is not supported by the simulator: it computes in float and double only @double"]);
+    assert.match(errors('double y = 1.5L;').join(), /'long double' is not supported/);
+  });
+  it('%, <<, ~ and & on doubles, a double subscript, a double switch', () => {
+    assert.match(errors('double d = 5; int r = d % 2;').join(), /invalid operands to binary %/);
+    assert.match(errors('double d = 5; int r = d << 1;').join(), /invalid operands to binary <</);
+    assert.match(errors('double d = 5; double r = ~d;').join(), /bit-complement/);
+    assert.match(errors('double d = 5; int r = d & 1;').join(), /invalid operands to binary &/);
+    assert.match(errors('int a[3] = { 0 }; double d = 1; int r = a[d];').join(), /array subscript is not an integer/);
+    assert.match(errors('int a[3] = { 0 }; int r = a[1.0];').join(), /array subscript is not an integer/);
+    assert.match(errors('double d = 1; switch (d) { default: break; }').join(), /switch quantity not an integer/);
+    assert.match(errors('int a[3] = { 0 }; int *p = a + 1.5;').join(), /invalid operands to binary \+/);
+  });
+});
