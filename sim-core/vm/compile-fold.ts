@@ -62,6 +62,12 @@ export abstract class FoldingBuilder extends FnBuilder {
     return f;
   }
 
+  /** Folds an integer constant expression: undefined for a floating one too (`int a[2.5]`). */
+  foldInt(e: Expr): Folded | undefined {
+    const f = this.fold(e);
+    return f && f.t.k === 'float' ? undefined : f;
+  }
+
   protected foldNode(e: Expr): Folded | undefined {
     switch (e.kind) {
       case 'Number': {

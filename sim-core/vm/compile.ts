@@ -35,7 +35,7 @@ export function compile(program: Program, text: string): { image: Image; diagnos
       types.define(it.name, it.fields.map((f) => {
         let t = innerArrays(m, (x) => scratch.fold(x), types.resolve(f.type), f.dims);
         if (f.arraySize !== undefined) {
-          const n = f.arraySize ? scratch.fold(f.arraySize) : undefined;
+          const n = f.arraySize ? scratch.foldInt(f.arraySize) : undefined;
           if (!n || typeof n.v !== 'number' || n.v < 0) m.error(f.range, 'array size must be a constant', 'vm-array');
           t = { k: 'array', of: t, n: n && typeof n.v === 'number' ? Math.max(0, n.v) : 1 };
         }
@@ -96,7 +96,7 @@ function globalDecl(m: Module, b: StmtCompiler, d: VarDecl): void {
   for (const dc of d.declarators) {
     let t = innerArrays(m, (x) => b.fold(x), m.types.resolve(d.type, dc.pointer), dc.dims);
     if (dc.arraySize !== undefined) {
-      const n = dc.arraySize ? b.fold(dc.arraySize) : undefined;
+      const n = dc.arraySize ? b.foldInt(dc.arraySize) : undefined;
       let len = n && typeof n.v === 'number' ? n.v : -1;
       if (len < 0 && dc.init?.kind === 'InitList') len = initListLength(m, (x) => b.fold(x), dc.init);
       if (len < 0 && dc.init?.kind === 'String') len = dc.init.value.length + 1;

@@ -131,3 +131,18 @@ describe('vm: what C refuses of floating operands is refused, once, where it is 
     assert.match(errors('int a[3] = { 0 }; int *p = a + 1.5;').join(), /invalid operands to binary \+/);
   });
 });
+
+describe('vm: floating constants where C needs an integer constant', () => {
+  const diagnostics = (body: string): string[] => {
+    const src = main(`${body}\nreturn 0;`, '');
+    const parsed = parse(src);
+    let compiled: string[] = [];
+    try { output(src); } catch (e) { compiled = [e instanceof Error ? e.message : String(e)]; }
+    return [...parsed.diagnostics.map((d) => d.message), ...compiled];
+  };
+  it('reports an array size, a case label and an enumerator that are floating, without crashing', () => {
+    assert.match(diagnostics('int a[2.5]; a[0] = 1;').join(), /array size must be a constant/);
+    assert.match(diagnostics('int x = 1; switch (x) { case 1.5: break; }').join(), /case label does not reduce to an integer constant/);
+    assert.match(diagnostics('enum e { A = 2.5, B }; int x = B;').join(), /enumerator value for 'A' is not an integer constant/);
+  });
+});
