@@ -6,6 +6,8 @@ import { big } from '../vm/int64';
 import type { Machine } from '../machine-types';
 import { CONSOLE_COMMANDS, CONVENIENCE_FUNCTIONS } from './complete';
 import { formatRaw, type Raw } from './evaluate';
+import { CFloat, floatText } from './cfloat';
+import { toLong } from '../vm/float';
 import { describeValue, isObject, isTask, type Expansion } from './fields';
 import { bt, infoThreads, lxDmesg, lxListCheck, lxPs, lxPstree } from './lx';
 
@@ -70,6 +72,8 @@ export function expression(expr: string, host: ConsoleHost, asHex: boolean): Con
     return { result: asHex ? `0x${hex}` : String(v), type: int ? 'int' : 'long' };
   }
   if (typeof v === 'string') return { result: JSON.stringify(v), type: 'char *' };
+  // p/x of a double shows the integer it converts to, as gdb does.
+  if (v instanceof CFloat) return { result: asHex ? `0x${BigInt.asUintN(64, big(toLong(v.value))).toString(16)}` : floatText(v.value, v.type), type: v.type };
   const shown = present(v, deref);
   return deref ? shown : { ...shown, result: formatRaw(v) };
 }

@@ -13,6 +13,7 @@ import type { task_struct } from '../kernel/task';
 import { NSEC_PER_JIFFY } from '../kernel/sched';
 import { readExpression, type Image, type ReadResult, type UserMemory, type UserRegs, type VmHost } from '../vm';
 import { pointerText } from './decode';
+import { CFloat, floatText } from './cfloat';
 
 /** A value while evaluating: numbers, strings, kernel objects, NULL. */
 export type Raw = number | bigint | string | object | null;
@@ -64,6 +65,7 @@ function toNumber(v: Raw, what: string): number | bigint {
 function truthy(v: Raw): boolean {
   if (v === null) return false;
   if (typeof v === 'number') return v !== 0;
+  if (v instanceof CFloat) return v.value !== 0; // NaN is true, as in C
   return true;
 }
 
@@ -368,6 +370,7 @@ export function truthyValue(v: Raw): boolean {
 /** How the console prints a value: numbers, quoted strings, typed pointers. */
 export function formatRaw(v: Raw): string {
   if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (v instanceof CFloat) return floatText(v.value, v.type);
   if (typeof v === 'string') return JSON.stringify(v);
   if (v === null) return 'NULL';
   const rec = v as { type?: unknown; addr?: unknown; pid?: unknown; comm?: unknown };
@@ -381,6 +384,7 @@ export function formatRaw(v: Raw): string {
 export function typeOfRaw(v: Raw): string {
   if (typeof v === 'number') return 'int';
   if (typeof v === 'bigint') return 'long';
+  if (v instanceof CFloat) return v.type;
   if (typeof v === 'string') return 'char *';
   if (v === null) return 'void *';
   if (v instanceof ListHead) return 'struct list_head';

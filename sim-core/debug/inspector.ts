@@ -8,6 +8,7 @@ import type { task_struct } from '../kernel/task';
 import type { FrameInfo, Machine } from '../machine-types';
 import { stackOf } from '../machine/inspect';
 import { frames as vmFrames, readExpression, VmRegs, type Image, type Value, type VmHost } from '../vm';
+import { CFloat, floatType } from './cfloat';
 import { complete } from './complete';
 import { runConsole, expression, type ConsoleHost, type ConsoleResult } from './console';
 import { checkedExpression, EvalError, value, type EvalScope, type Raw } from './evaluate';
@@ -197,7 +198,10 @@ export class Inspector implements ScopeSource {
     let vmError: string | undefined;
     if (frame >= above && regs instanceof VmRegs && mem && t.vm_base >= 0 && !t.exit_state) {
       const r = readExpression(regs.image, regs, mem, this.t.host, e, frame - above);
-      if (r.error === undefined && r.value !== undefined) return this.userValue(r.value);
+      if (r.error === undefined && r.value !== undefined) {
+        const ft = floatType(r.type);
+        return ft && typeof r.value === 'number' ? new CFloat(r.value, ft) : this.userValue(r.value);
+      }
       vmError = r.error;
     }
     try {

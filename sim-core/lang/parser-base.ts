@@ -180,10 +180,14 @@ export class ParserBase {
     return this.tk.kind[j] === T.Ident && this.kwAt(j) === K.TypedefName && this.peekKind(n + 1) === T.RParen;
   }
 
-  /** `float` and `double` name types the simulator does not have: one located error each. */
-  private refuseFloating(k: K): void {
-    if (k === K.Float || k === K.Double) {
-      this.error(this.tokRange(), `'${this.val}' is not supported by the simulator: it has integer types only`, 'unsupported');
+  /**
+   * `long double` is x87's 80-bit format on x86-64; the simulator computes in IEEE double and
+   * float only, so it is refused (one located error) rather than silently narrowed.
+   */
+  private refuseLongDouble(words: readonly string[] | null, k: K): void {
+    if (!words) return;
+    if ((k === K.Double && words.includes('long')) || (k === K.Long && words.includes('double'))) {
+      this.error(this.tokRange(), "'long double' is not supported by the simulator: it computes in float and double only", 'unsupported');
     }
   }
 
@@ -207,11 +211,10 @@ export class ParserBase {
       if (isQualifier(k)) { this.advance(); continue; }
       if (k === K.Attribute) { this.skipAttribute(); continue; }
       if (named || words) {
-        if (isBaseWord(k) && !named) { this.refuseFloating(k); (words ??= []).push(this.val); this.advance(); continue; }
+        if (isBaseWord(k) && !named) { this.refuseLongDouble(words, k); (words ??= []).push(this.val); this.advance(); continue; }
         break;
       }
       if (isBaseWord(k)) {
-        this.refuseFloating(k);
         words = [this.val];
         this.advance();
         continue;

@@ -1,7 +1,7 @@
 // Declarations for the scenario parser: declarators, struct and union bodies, enum constants and
 // typedefs, with the recovery they share with statements. `Parser` (parser.ts) builds on this.
 import type { Declarator, Define, Expr, Range, StructDef, StructField, TopLevel, TypeRef, VarDecl } from './ast';
-import { T } from './lexer';
+import { isFloatingText, T } from './lexer';
 import { K, isStmtKeyword } from './lexer-codes';
 import { ExprParser } from './parser-expr';
 import type { TypeSpec } from './parser-base';
@@ -67,6 +67,11 @@ export class DeclParser extends ExprParser {
       let value: Expr;
       if (this.eat(T.Assign)) {
         value = this.parseConditional();
+        const lit = value.kind === 'Unary' && value.op === '-' ? value.operand : value;
+        if (lit.kind === 'Number' && isFloatingText(lit.text)) {
+          this.error(value.range, `enumerator value for '${name}' is not an integer constant`);
+          value = numberExpr(next, nameRange);
+        }
         const n = literalValue(value);
         base = n === undefined ? value : null;
         next = n === undefined ? 1 : n + 1;

@@ -1,5 +1,6 @@
 // What the debugger reads of a stopped machine: task rows as ps shows them, call stacks across the
 // syscall boundary (kernel frames, then the scenario's), and the kernel's globals.
+import { floatText, floatType } from '../debug/cfloat';
 import { kernelCatalog } from './sources';
 import * as C from '../kernel/consts';
 import type { KFrame } from '../kernel/frame';
@@ -67,6 +68,12 @@ function kernelFrame(f: KFrame, top: boolean, id: number): FrameInfo {
   return { id, name: f.fn.name, kind: 'kernel', file: f.fn.file, line: frameLine(f, top), locals };
 }
 
+/** A scenario local as the Variables view shows it: a double or float as gdb prints it. */
+function localText(name: string, type: string, v: number | bigint | string): string {
+  const ft = floatType(type);
+  return ft && typeof v === 'number' ? floatText(v, ft) : describeValue('', name, v).value;
+}
+
 /** Where the scenario code of a task lives: the scenario file, or a built-in program's path. */
 export function userFrames(t: task_struct, mem: ReturnType<Kernel['memoryOf']>, image: Image, file: string, idOf: (i: number) => number): FrameInfo[] {
   const regs = t.thread.regs;
@@ -74,7 +81,7 @@ export function userFrames(t: task_struct, mem: ReturnType<Kernel['memoryOf']>, 
   const where = regs.image === image ? file : (t.mm ? t.mm.exe : t.comm);
   return vmFrames(regs.image, regs, mem).map((f, i) => ({
     id: idOf(i), name: f.function, kind: 'user' as const, file: where, line: f.line,
-    locals: f.locals.map((l) => ({ name: l.name, value: l.value === undefined ? '<unmapped>' : typeof l.value === 'object' ? `(struct task_struct *) task ${l.value.id}` : describeValue('', l.name, l.value).value })),
+    locals: f.locals.map((l) => ({ name: l.name, value: l.value === undefined ? '<unmapped>' : typeof l.value === 'object' ? `(struct task_struct *) task ${l.value.id}` : localText(l.name, l.type, l.value) })),
   }));
 }
 

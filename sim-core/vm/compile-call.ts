@@ -3,9 +3,10 @@
 import type { Expr } from '../lang/ast';
 import { lookupCall } from '../lang/builtins';
 import type { Convention } from '../lang/builtins-types';
-import { bytesOf, cellsOf, CHAR_PTR, decay, INT, LONG, pointee, typeName, VOID_PTR, type CType } from './ctypes';
+import { bytesOf, cellsOf, CHAR_PTR, decay, DOUBLE, FLOAT, INT, LONG, pointee, typeName, VOID_PTR, type CType } from './ctypes';
 import { ExprCompiler } from './compile-expr';
 import { Op } from './opcodes';
+import { MATH_CALLS } from './libc-math';
 
 /** Library helpers evaluated inside the VM, without the kernel. */
 export const PURE_CALLS: ReadonlySet<string> = new Set([
@@ -19,7 +20,7 @@ export const PURE_CALLS: ReadonlySet<string> = new Set([
   'strcpy', 'strncpy', 'strcat', 'strncat', 'strchr', 'strrchr', 'strstr', 'strspn', 'strcspn', 'strdup', 'strndup',
   'strtok', 'memcpy', 'memmove', 'memcmp', 'sprintf', 'snprintf',
   'strtol', 'strtoul', 'strtoll', 'strtoull', 'atoll', 'realloc', 'rand', 'srand', 'getenv', 'setenv', 'unsetenv',
-  'atexit', 'strsignal',
+  'atexit', 'strsignal', ...MATH_CALLS,
 ]);
 
 /** Calls the catalog does not list but real programs use; how their result comes back. */
@@ -32,11 +33,26 @@ const EXTRA_CALLS: Readonly<Record<string, Convention>> = {
 function returnType(name: string, declared: string | undefined): CType {
   if (!declared) return INT;
   if (declared === 'void') return INT;
+  if (declared === 'double') return DOUBLE;
+  if (declared === 'float') return FLOAT;
   if (declared.includes('task_struct')) return { k: 'ptr', to: { k: 'struct', name: 'task_struct', layout: null } };
   if (declared.includes('char *')) return CHAR_PTR;
   if (declared.includes('*') || declared === 'sighandler_t') return VOID_PTR;
   if (/long|size_t|pthread_t/.test(declared)) return LONG;
   return name === 'sleep' || name === 'alarm' ? { k: 'int', bytes: 4, unsigned: true, name: 'unsigned int' } : INT;
+}
+
+/**
+ * The arithmetic type of a library parameter as the catalog spells it ('double x', 'int c'),
+ * for the conversion C applies to an argument: a double passed for an int is truncated, an int
+ * passed for a double converted.
+ */
+function paramType(p: string): CType {
+  if (p.includes('*')) return VOID_PTR;
+  if (/\bdouble\b/.test(p)) return DOUBLE;
+  if (/\bfloat\b/.test(p)) return FLOAT;
+  if (/\blong\b|size_t|pthread_t|off_t|time_t/.test(p)) return LONG;
+  return /\bunsigned\b|uid_t|gid_t|mode_t/.test(p) ? { k: 'int', bytes: 4, unsigned: true, name: 'unsigned int' } : INT;
 }
 
 export class CallCompiler extends ExprCompiler {
@@ -140,6 +156,10 @@ export class CallCompiler extends ExprCompiler {
     let scale: [number, number] | undefined;
     for (let i = 0; i < e.args.length; i++) {
       const t = this.expr(e.args[i]);
+      // Integer arguments keep their value as before; floating ones meet their parameter's type.
+      const p = info?.params[i];
+      const pt = p === undefined || p === '...' ? undefined : paramType(p);
+      if (pt && (t.k === 'float' || pt.k === 'float')) this.convert(decay(t), pt);
       if (i === 0 && (name === 'memset' || name === 'memcpy' || name === 'memmove' || name === 'memcmp' || name === 'qsort')) {
         const el = pointee(decay(t)) ?? INT;
         scale = [Math.max(1, bytesOf(el)), cellsOf(el)];

@@ -2,12 +2,13 @@
 // modulo 2^32 and 2^64, the usual arithmetic conversions), pointer arithmetic in cells, lvalues
 // as places, and constant folding of #defines.
 import type { Expr, Range } from '../lang/ast';
-import { arith, cellsOf, decay, FN, INT, LONG, pointee, promote, typeName, ULONG, type CType } from './ctypes';
+import { arith, cellsOf, decay, FN, INT, isArithmetic, LONG, pointee, promote, typeName, ULONG, type CType } from './ctypes';
 import { MAX_MACRO_DEPTH } from '../lang/check-values';
 import { FoldingBuilder } from './compile-fold';
 import { TEXT_BASE, TEXT_STRIDE } from './image';
 import { Conv, Op } from './opcodes';
-import { conversion, Kind, kindOf, type Folded } from './fold';
+import { conversion, floatConversions, floatOp, Kind, kindOf, type Folded } from './fold';
+import { FOp } from './float';
 import { INIT_TASK_REF } from './types';
 
 export { MAX_EXPR_LEVELS } from './compile-fold';
@@ -81,7 +82,7 @@ export class ExprCompiler extends FoldingBuilder {
         this.jump(Op.JMP, first);
         this.bind(other);
         const t2 = decay(this.expr(e.alternate));
-        if (t1.k !== 'int' || t2.k !== 'int') {
+        if (!isArithmetic(t1) || !isArithmetic(t2)) {
           this.bind(first);
           this.bind(end);
           return t1.k === 'int' ? t2 : t1;
@@ -90,11 +91,11 @@ export class ExprCompiler extends FoldingBuilder {
         // conversion, when it needs one, sits after the second arm.
         const t = arith(promote(t1), promote(t2));
         this.convert(promote(t2), t);
-        const c1 = conversion(promote(t1), t);
-        if (c1 !== null) {
+        const c1 = this.conversions(promote(t1), t);
+        if (c1.length > 0) {
           this.jump(Op.JMP, end);
           this.bind(first);
-          this.emit(Op.CONV, c1);
+          for (const c of c1) this.emit(Op.CONV, c);
         } else this.bind(first);
         this.bind(end);
         return t;
@@ -251,14 +252,14 @@ export class ExprCompiler extends FoldingBuilder {
         if ('place' in base && base.place.type.k === 'array') {
           const p = base.place, of = base.place.type.of;
           const idx = this.fold(e.index);
-          if (idx && typeof idx.v === 'number') {
+          if (idx && typeof idx.v === 'number' && idx.t.k !== 'float') {
             if (p.k === 'local' || p.k === 'global') return { k: p.k, off: p.off + idx.v * cellsOf(of), type: of };
             this.addrOf(p, e.range);
             this.offsetBy(idx.v * cellsOf(of));
             return { k: 'addr', type: of };
           }
           this.addrOf(p, e.range);
-          this.expr(e.index);
+          this.index(e.index);
           this.scale(cellsOf(of));
           this.emit(Op.ADD);
           return { k: 'addr', type: of };
@@ -266,7 +267,7 @@ export class ExprCompiler extends FoldingBuilder {
         const t = decay('place' in base ? this.loadPlace(base.place) : base.type);
         const el = pointee(t);
         if (!el) this.m.error(e.range, 'subscripted value is neither array nor pointer', 'vm-type');
-        this.expr(e.index);
+        this.index(e.index);
         this.scale(el ? cellsOf(el) : 1);
         this.emit(Op.ADD);
         return { k: 'addr', type: el ?? INT };
@@ -276,6 +277,11 @@ export class ExprCompiler extends FoldingBuilder {
     this.m.error(e.range, 'expression is not assignable (not an lvalue)', 'vm-lvalue');
     this.emit(Op.PUSH, 0);
     return { k: 'addr', type: INT };
+  }
+
+  /** A subscript's value: an integer, as C requires of it. */
+  private index(e: Expr): void {
+    if (this.expr(e).k === 'float') this.m.error(e.range, 'array subscript is not an integer', 'vm-type');
   }
 
   private field(s: CType | undefined, name: string, range: Range, base: Place): Place {
@@ -351,8 +357,28 @@ export class ExprCompiler extends FoldingBuilder {
    * a signed value meeting an unsigned type (modulo 2^32 or 2^64), an unsigned long meeting long.
    */
   convert(from: CType, to: CType): void {
+    for (const c of this.conversions(from, to)) this.emit(Op.CONV, c);
+  }
+
+  /** The CONVs from one type to another (integer ones, or those to or from a floating type). */
+  private conversions(from: CType, to: CType): Conv[] {
+    if (from.k === 'float' || to.k === 'float') return floatConversions(from, to);
     const c = conversion(from, to);
-    if (c !== null) this.emit(Op.CONV, c);
+    return c === null ? [] : [c];
+  }
+
+  /**
+   * Converts the two operands on top (l below r) to their common type t: the right one in place,
+   * the left one through a temporary. Nothing is emitted for an operand already of type t.
+   */
+  private convertOperands(l: CType, r: CType, t: CType): void {
+    this.convert(r, t);
+    const cl = this.conversions(l, t);
+    if (cl.length === 0) return;
+    const tmp = this.temp();
+    this.emit(Op.STORELP, tmp);
+    for (const c of cl) this.emit(Op.CONV, c);
+    this.emit(Op.LOADL, tmp);
   }
 
   /**
@@ -370,6 +396,10 @@ export class ExprCompiler extends FoldingBuilder {
    * that changes a value (`-1 < 0u` compares 4294967295 with 0, as C does).
    */
   private compareOperands(l: CType, r: CType): void {
+    if ((l.k === 'float' && isArithmetic(r)) || (r.k === 'float' && isArithmetic(l))) {
+      this.convertOperands(l, r, arith(l, r));
+      return;
+    }
     if (l.k !== 'int' || r.k !== 'int') return;
     const pl = promote(l), pr = promote(r), t = arith(pl, pr);
     if (t.k !== 'int' || !t.unsigned) return;
@@ -429,6 +459,11 @@ export class ExprCompiler extends FoldingBuilder {
       case '!': this.expr(e.operand); this.emit(Op.LNOT); return INT;
       case '-': case '~': {
         const t = promote(decay(this.expr(e.operand)));
+        if (t.k === 'float') {
+          if (e.op === '~') this.m.error(e.range, "wrong type argument to bit-complement: '~' needs an integer, not a floating value", 'vm-type');
+          else this.emit(Op.FOP, FOp.NEG);
+          return t;
+        }
         this.emit(e.op === '-' ? Op.NEG : Op.BNOT);
         this.wrap(t);
         return t;
@@ -468,6 +503,7 @@ export class ExprCompiler extends FoldingBuilder {
       case '>=': this.emit(Op.GE); return INT;
       default: break;
     }
+    if (l.k === 'float' || r.k === 'float') return this.floatArithmetic(op, l, r, range);
     const lp = l.k === 'ptr', rp = r.k === 'ptr';
     if ((op === '+' || op === '-') && (lp || rp)) {
       if (lp && rp && op === '-') {
@@ -512,6 +548,25 @@ export class ExprCompiler extends FoldingBuilder {
     return t;
   }
 
+  /** `l op r` where an operand is floating: both converted to the common type, one FOP. */
+  private floatArithmetic(op: string, l: CType, r: CType, range: Range): CType {
+    if (!isArithmetic(l) || !isArithmetic(r)) {
+      this.m.error(range, `invalid operands to binary ${op} (have '${typeName(l)}' and '${typeName(r)}')`, 'vm-type');
+      this.emit(Op.POP);
+      return l.k === 'float' ? l : r;
+    }
+    const t = arith(l, r);
+    this.convertOperands(promote(l), promote(r), t);
+    const k = floatOp(op, t);
+    if (k === undefined) {
+      this.m.error(range, `invalid operands to binary ${op} (have '${typeName(l)}' and '${typeName(r)}'): it needs integers`, 'vm-type');
+      this.emit(Op.POP);
+      return t;
+    }
+    this.emit(Op.FOP, k);
+    return t;
+  }
+
   private assign(e: Extract<Expr, { kind: 'Assign' }>, discard: boolean): CType {
     const p = this.place(e.target);
     if (p.type.k === 'struct' || p.type.k === 'array') {
@@ -541,6 +596,7 @@ export class ExprCompiler extends FoldingBuilder {
   private incdec(target: Expr, delta: number, postfix: boolean, discard: boolean): CType {
     const p = this.place(target);
     const t = p.type;
+    if (t.k === 'float') return this.incdecFloat(p, delta, postfix, discard);
     const step = t.k === 'ptr' ? delta * cellsOf(t.to) : delta;
     if (p.k === 'local' && discard && t.k === 'int' && t.bytes === 4 && !t.unsigned) {
       this.emit(Op.INCL, p.off, step);
@@ -566,5 +622,18 @@ export class ExprCompiler extends FoldingBuilder {
     this.storePlace(p, !discard && !postfix);
     return t;
   }
-}
 
+  /** `x++` and the others on a double or float: x + 1.0 rounded to x's type. */
+  private incdecFloat(p: Place, delta: number, postfix: boolean, discard: boolean): CType {
+    const t = p.type;
+    if (p.k === 'addr') this.emit(Op.DUP);
+    this.loadPlace(p);
+    const tmp = postfix && !discard ? this.temp() : -1;
+    if (tmp >= 0) this.emit(Op.STOREL, tmp);
+    this.emit(Op.PUSH, delta);
+    this.emit(Op.FOP, floatOp('+', t) ?? FOp.ADD);
+    this.storePlace(p, !discard && !postfix);
+    if (tmp >= 0) this.emit(Op.LOADL, tmp);
+    return t;
+  }
+}

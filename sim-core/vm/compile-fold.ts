@@ -5,8 +5,9 @@ import type { Expr, Range } from '../lang/ast';
 import { lookupConstant, DYNAMIC_CONSTANTS } from '../lang/builtins';
 import { MAX_MACRO_DEPTH } from '../lang/check-values';
 import { FnBuilder } from './builder';
-import { bytesOf, CHAR_PTR, INT, promote, typeName, ULONG, type CType } from './ctypes';
-import { constantType, convertValue, foldBinary, literalType, literalValue, type Folded } from './fold';
+import { bytesOf, CHAR_PTR, DOUBLE, FLOAT, INT, promote, typeName, ULONG, type CType } from './ctypes';
+import { constantType, convertConst, convertValue, foldBinary, foldFloatBinary, literalType, literalValue, type Folded } from './fold';
+import { isFloatingText } from '../lang/lexer';
 import { norm } from './int64';
 import type { LocalVar } from './image';
 
@@ -61,9 +62,16 @@ export abstract class FoldingBuilder extends FnBuilder {
     return f;
   }
 
+  /** Folds an integer constant expression: undefined for a floating one too (`int a[2.5]`). */
+  foldInt(e: Expr): Folded | undefined {
+    const f = this.fold(e);
+    return f && f.t.k === 'float' ? undefined : f;
+  }
+
   protected foldNode(e: Expr): Folded | undefined {
     switch (e.kind) {
       case 'Number': {
+        if (isFloatingText(e.text)) return this.floatLiteral(e);
         const v = literalValue(e.text);
         if (v === null) {
           this.m.error(e.range, 'integer constant is too large for its type (more than 64 bits)', 'vm-type');
@@ -91,13 +99,25 @@ export abstract class FoldingBuilder extends FnBuilder {
       case 'Cast': {
         const a = this.fold(e.operand);
         const t = this.m.types.resolve(e.type);
-        if (!a || typeof a.v !== 'number' || t.k !== 'int') return undefined;
+        if (!a || typeof a.v === 'string' || (t.k !== 'int' && t.k !== 'float')) return undefined;
+        if (t.k === 'float' || a.t.k === 'float') return { v: convertConst(a.v, a.t, t), t };
+        if (typeof a.v !== 'number') return undefined;
         return { v: convertValue(a.v, t), t };
       }
       case 'Unary': {
         const a = this.fold(e.operand);
-        if (!a || typeof a.v !== 'number') return undefined;
+        // A bigint is a 64-bit value past 2^53 (-9007199254740993L folds too).
+        if (!a || typeof a.v === 'string') return undefined;
         const t = promote(a.t);
+        if (t.k === 'float') {
+          const x = Number(a.v);
+          switch (e.op) {
+            case '-': return { v: -x, t };
+            case '+': return { v: x, t };
+            case '!': return { v: x === 0 ? 1 : 0, t: INT };
+            default: return undefined;
+          }
+        }
         switch (e.op) {
           case '-': return { v: convertValue(-BigInt(a.v), t), t };
           case '+': return { v: a.v, t };
@@ -109,8 +129,8 @@ export abstract class FoldingBuilder extends FnBuilder {
       case 'Binary': {
         const a = this.fold(e.left), b = this.fold(e.right);
         if (!a || !b || typeof a.v !== 'number' || typeof b.v !== 'number') return undefined;
-        const v = foldBinary(e.op, a.v, b.v, a.t, b.t);
-        return v;
+        if ((a.t.k === 'float' || b.t.k === 'float') && e.op !== '&&' && e.op !== '||') return foldFloatBinary(e.op, a.v, b.v, a.t, b.t);
+        return foldBinary(e.op, a.v, b.v, a.t, b.t);
       }
       case 'Conditional': {
         const c = this.fold(e.test);
@@ -119,6 +139,19 @@ export abstract class FoldingBuilder extends FnBuilder {
       }
       default: return undefined;
     }
+  }
+
+  /**
+   * A floating literal: double, or float with an f suffix (the decimal value rounded to double,
+   * then to float). An l suffix makes it long double, which the simulator does not have.
+   */
+  private floatLiteral(e: Extract<Expr, { kind: 'Number' }>): Folded {
+    const suffix = e.text[e.text.length - 1];
+    if (suffix === 'l' || suffix === 'L') {
+      this.m.error(e.range, "'long double' is not supported by the simulator: it computes in float and double only", 'unsupported');
+    }
+    if (suffix === 'f' || suffix === 'F') return { v: Math.fround(e.value), t: FLOAT };
+    return { v: e.value, t: DOUBLE };
   }
 
   /** sizeof in bytes; a struct with no definition has none (an error, as in C). */

@@ -157,6 +157,7 @@ export class StmtCompiler extends CallCompiler {
     const tmp = this.temp();
     // Case values convert to the promoted type of the controlling expression.
     const tt = promote(decay(this.expr(s.test)));
+    if (tt.k === 'float') this.m.error(s.test.range, 'switch quantity not an integer', 'vm-type');
     this.emit(Op.STORELP, tmp);
     const cases = new Map<Stmt, number>();
     let dflt: number | undefined;
@@ -165,7 +166,7 @@ export class StmtCompiler extends CallCompiler {
       const label = this.newLabel();
       cases.set(c, label);
       if (c.kind !== 'Case') { dflt = label; continue; }
-      const f = this.fold(c.value);
+      const f = this.foldInt(c.value);
       if (!f || typeof f.v === 'string') { this.m.error(c.value.range, 'case label does not reduce to an integer constant', 'vm-case'); continue; }
       const v = tt.k === 'int' ? convertValue(f.v, tt) : f.v;
       if (seen.has(v)) this.m.error(c.value.range, 'duplicate case value', 'vm-case');
@@ -190,7 +191,7 @@ export class StmtCompiler extends CallCompiler {
     for (const dc of d.declarators) {
       let t = innerArrays(this.m, (x) => this.fold(x), this.m.types.resolve(d.type, dc.pointer), dc.dims);
       if (dc.arraySize !== undefined) {
-        const n = dc.arraySize ? this.fold(dc.arraySize) : undefined;
+        const n = dc.arraySize ? this.foldInt(dc.arraySize) : undefined;
         let len = n && typeof n.v === 'number' ? n.v : -1;
         if (len < 0 && dc.arraySize === null && dc.init?.kind === 'InitList') len = initListLength(this.m, (x) => this.fold(x), dc.init);
         if (len < 0 && dc.arraySize === null && dc.init?.kind === 'String') len = dc.init.value.length + 1;

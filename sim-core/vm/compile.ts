@@ -5,7 +5,7 @@ import { LineMap } from '../lang/linemap';
 import { Module } from './builder';
 import { cellsOf, decay, INT, TypeTable, type CType } from './ctypes';
 import { StmtCompiler } from './compile-stmt';
-import { convertValue } from './fold';
+import { convertConst, convertValue } from './fold';
 import { fuse } from './fuse';
 import { initListLength, initSlots, innerArrays } from './init-list';
 import { GLOBAL_BASE, SEGMENT_SPAN, TEXT_BASE, TEXT_STRIDE, type FnCode, type Image } from './image';
@@ -35,7 +35,7 @@ export function compile(program: Program, text: string): { image: Image; diagnos
       types.define(it.name, it.fields.map((f) => {
         let t = innerArrays(m, (x) => scratch.fold(x), types.resolve(f.type), f.dims);
         if (f.arraySize !== undefined) {
-          const n = f.arraySize ? scratch.fold(f.arraySize) : undefined;
+          const n = f.arraySize ? scratch.foldInt(f.arraySize) : undefined;
           if (!n || typeof n.v !== 'number' || n.v < 0) m.error(f.range, 'array size must be a constant', 'vm-array');
           t = { k: 'array', of: t, n: n && typeof n.v === 'number' ? Math.max(0, n.v) : 1 };
         }
@@ -97,7 +97,7 @@ function globalDecl(m: Module, b: StmtCompiler, d: VarDecl): void {
   for (const dc of d.declarators) {
     let t = innerArrays(m, (x) => b.fold(x), m.types.resolve(d.type, dc.pointer), dc.dims);
     if (dc.arraySize !== undefined) {
-      const n = dc.arraySize ? b.fold(dc.arraySize) : undefined;
+      const n = dc.arraySize ? b.foldInt(dc.arraySize) : undefined;
       let len = n && typeof n.v === 'number' ? n.v : -1;
       if (len < 0 && dc.init?.kind === 'InitList') len = initListLength(m, (x) => b.fold(x), dc.init);
       if (len < 0 && dc.init?.kind === 'String') len = dc.init.value.length + 1;
@@ -121,6 +121,11 @@ function staticInit(m: Module, b: StmtCompiler, off: number, t: CType, init: Exp
   }
   if (t.k === 'array' && init.kind === 'String') {
     for (let i = 0; i < t.n; i++) m.globalInit[off + i] = i < init.value.length ? convertValue(init.value.charCodeAt(i), t.of) : 0;
+    return;
+  }
+  const f = b.fold(init);
+  if (f && typeof f.v !== 'string' && (f.t.k === 'float' || t.k === 'float')) {
+    m.globalInit[off] = convertConst(f.v, f.t, t);
     return;
   }
   const v = staticValue(m, b, init);

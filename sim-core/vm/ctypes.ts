@@ -25,6 +25,8 @@ export interface StructLayout {
 
 export type CType =
   | { k: 'int'; bytes: 1 | 2 | 4 | 8; unsigned: boolean; name: string }
+  /** IEEE binary64 (double) or binary32 (float); values are JS numbers (see vm/float.ts). */
+  | { k: 'float'; bytes: 4 | 8; name: 'float' | 'double' }
   | { k: 'void' }
   | { k: 'ptr'; to: CType }
   | { k: 'array'; of: CType; n: number }
@@ -37,6 +39,8 @@ export const UINT: CType = { k: 'int', bytes: 4, unsigned: true, name: 'unsigned
 export const LONG: CType = { k: 'int', bytes: 8, unsigned: false, name: 'long' };
 export const ULONG: CType = { k: 'int', bytes: 8, unsigned: true, name: 'unsigned long' };
 export const CHAR: CType = { k: 'int', bytes: 1, unsigned: false, name: 'char' };
+export const DOUBLE: CType = { k: 'float', bytes: 8, name: 'double' };
+export const FLOAT: CType = { k: 'float', bytes: 4, name: 'float' };
 export const VOID: CType = { k: 'void' };
 export const CHAR_PTR: CType = { k: 'ptr', to: CHAR };
 export const VOID_PTR: CType = { k: 'ptr', to: VOID };
@@ -85,6 +89,8 @@ const STRUCT_TYPEDEFS: ReadonlySet<string> = new Set(['siginfo_t', 'cpu_set_t', 
 
 /** Integer base types spelled with C keywords: 'unsigned long', 'short', 'long long int'. */
 function keywordType(name: string): CType | undefined {
+  if (name === 'double') return DOUBLE;
+  if (name === 'float') return FLOAT;
   const words = name.split(/\s+/);
   const known = new Set(['unsigned', 'signed', 'char', 'short', 'int', 'long']);
   if (!words.every((w) => known.has(w))) return undefined;
@@ -105,7 +111,7 @@ export function cellsOf(t: CType): number {
 
 export function bytesOf(t: CType): number {
   switch (t.k) {
-    case 'int': return t.bytes;
+    case 'int': case 'float': return t.bytes;
     case 'void': return 1;
     case 'ptr': case 'fn': return 8;
     case 'array': return t.n * bytesOf(t.of);
@@ -115,7 +121,7 @@ export function bytesOf(t: CType): number {
 
 export function alignOf(t: CType): number {
   switch (t.k) {
-    case 'int': return t.bytes;
+    case 'int': case 'float': return t.bytes;
     case 'array': return alignOf(t.of);
     case 'struct': return t.layout ? t.layout.align ?? Math.min(8, Math.max(1, ...t.layout.fields.map((f) => alignOf(f.type)))) : 8;
     default: return 8;
@@ -124,7 +130,10 @@ export function alignOf(t: CType): number {
 
 export function isInt(t: CType): t is Extract<CType, { k: 'int' }> { return t.k === 'int'; }
 export function isPointerLike(t: CType): boolean { return t.k === 'ptr' || t.k === 'array' || t.k === 'fn'; }
-export function isScalar(t: CType): boolean { return t.k === 'int' || t.k === 'ptr' || t.k === 'fn'; }
+export function isScalar(t: CType): boolean { return t.k === 'int' || t.k === 'float' || t.k === 'ptr' || t.k === 'fn'; }
+export function isFloating(t: CType): t is Extract<CType, { k: 'float' }> { return t.k === 'float'; }
+/** Arithmetic types: the integers and the two floating types. */
+export function isArithmetic(t: CType): boolean { return t.k === 'int' || t.k === 'float'; }
 
 /** The element type a pointer or array designates (for `*p`, `p[i]`, scaling). */
 export function pointee(t: CType): CType | undefined {
@@ -136,8 +145,12 @@ export function decay(t: CType): CType {
   return t.k === 'array' ? { k: 'ptr', to: t.of } : t.k === 'fn' ? VOID_PTR : t;
 }
 
-/** The type C's usual arithmetic conversions give two integer operands. */
+/**
+ * The type C's usual arithmetic conversions give two operands: double if either is double, else
+ * float if either is float, else the integer rules below.
+ */
 export function arith(a: CType, b: CType): CType {
+  if (a.k === 'float' || b.k === 'float') return (a.k === 'float' && a.bytes === 8) || (b.k === 'float' && b.bytes === 8) ? DOUBLE : FLOAT;
   const ab = a.k === 'int' ? a.bytes : 8, bb = b.k === 'int' ? b.bytes : 8;
   const au = a.k === 'int' && a.unsigned, bu = b.k === 'int' && b.unsigned;
   if (ab === 8 || bb === 8) return (ab === 8 && au) || (bb === 8 && bu) ? ULONG : LONG;
@@ -151,7 +164,7 @@ export function promote(t: CType): CType {
 
 export function typeName(t: CType): string {
   switch (t.k) {
-    case 'int': return t.name;
+    case 'int': case 'float': return t.name;
     case 'void': return 'void';
     case 'ptr': return t.to.k === 'fn' ? 'void (*)()' : `${typeName(t.to)} *`;
     case 'array': { // C's spelling: int [3][4] for three rows of four

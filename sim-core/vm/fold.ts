@@ -2,7 +2,8 @@
 // of a named constant, conversion of a folded value to an integer type, and the operators on
 // two folded integers as gcc folds them (wrap-around, the usual arithmetic conversions), and the
 // CONV instruction a conversion between two integer types needs.
-import { arith, INT, LONG, promote, UINT, ULONG, type CType } from './ctypes';
+import { arith, DOUBLE, FLOAT, INT, LONG, promote, UINT, ULONG, type CType } from './ctypes';
+import { FOp, fop, intToFloat, toLong } from './float';
 import { Kind, norm } from './int64';
 import { Conv } from './opcodes';
 
@@ -126,3 +127,73 @@ export function conversion(from: CType, to: CType): Conv | null {
   return to.bytes === 4 ? (to.unsigned ? Conv.U32 : Conv.I32) : to.bytes === 2 ? (to.unsigned ? Conv.U16 : Conv.I16)
     : to.unsigned ? Conv.U8 : Conv.I8;
 }
+
+/**
+ * The CONVs (none, one or two) that convert a value to or from a floating type: integer to
+ * double or float rounded to nearest (int and narrower convert exactly and need none into
+ * double), double to float, floating to an integer truncated toward zero as cvttsd2si does
+ * (then narrowed, for short and char, as gcc narrows the int it gives).
+ */
+export function floatConversions(from: CType, to: CType): Conv[] {
+  if (to.k === 'float') {
+    if (from.k === 'float') return from.bytes > to.bytes ? [Conv.D2F] : [];
+    if (from.k === 'int' && (to.bytes === 8 ? from.bytes <= 4 : from.bytes <= 2)) return [];
+    return [to.bytes === 8 ? Conv.F64 : Conv.F32];
+  }
+  if (from.k !== 'float') return [];
+  if (to.k !== 'int') return [Conv.FI64];
+  if (to.name === 'bool' || to.name === '_Bool') return [Conv.FBOOL];
+  if (to.bytes === 8) return [to.unsigned ? Conv.FU64 : Conv.FI64];
+  if (to.bytes === 4) return [to.unsigned ? Conv.FU32 : Conv.FI32];
+  const narrow = conversion(INT, to);
+  return narrow === null ? [Conv.FI32] : [Conv.FI32, narrow];
+}
+
+/**
+ * A folded arithmetic value of type `from` converted to `to`: as the CONVs above would, except
+ * for a floating constant out of an integer type's range, which gcc folds to the range's limit.
+ */
+export function convertConst(v: number | bigint, from: CType, to: CType): number | bigint {
+  if (to.k === 'float') {
+    if (from.k === 'float') return to.bytes === 4 ? Math.fround(Number(v)) : Number(v);
+    return to.bytes === 4 ? intToFloat(v) : Number(v);
+  }
+  if (from.k === 'float') {
+    const x = Number(v);
+    if (to.k !== 'int') return toLong(x);
+    if (to.name === 'bool' || to.name === '_Bool') return x === 0 ? 0 : 1;
+    // gcc folds a constant out of the target's range to its nearest limit (NaN to 0), where the
+    // instruction would give 0x80000000...: `(char)300.9` is 127, `(unsigned)-1.5` is 0.
+    if (Number.isNaN(x)) return 0;
+    const bits = BigInt(to.bytes * 8);
+    const min = to.unsigned ? 0n : -(1n << (bits - 1n)), max = to.unsigned ? (1n << bits) - 1n : (1n << (bits - 1n)) - 1n;
+    if (!Number.isFinite(x)) return norm(x > 0 ? max : min);
+    const t = BigInt(Math.trunc(x));
+    return norm(t < min ? min : t > max ? max : t);
+  }
+  return to.k === 'int' ? convertValue(v, to) : v;
+}
+
+const FLOAT_OPS: Readonly<Record<string, FOp>> = { '+': FOp.ADD, '-': FOp.SUB, '*': FOp.MUL, '/': FOp.DIV };
+
+/** The FOP operand for `op` computed in t (a floating type), or undefined for an operator floats lack. */
+export function floatOp(op: string, t: CType): number | undefined {
+  const k = FLOAT_OPS[op];
+  return k === undefined ? undefined : k | (t.k === 'float' && t.bytes === 4 ? FOp.F32 : 0);
+}
+
+/**
+ * Folds `a op b` where an operand is floating, as the instructions would compute it; undefined
+ * for an operator floating operands do not have (the compiler reports it).
+ */
+export function foldFloatBinary(op: string, a0: number | bigint, b0: number | bigint, ta: CType, tb: CType): Folded | undefined {
+  const t = arith(ta, tb);
+  const a = Number(convertConst(a0, ta, t)), b = Number(convertConst(b0, tb, t));
+  if (COMPARE.has(op)) {
+    const r = op === '==' ? a === b : op === '!=' ? a !== b : op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
+    return { v: r ? 1 : 0, t: INT };
+  }
+  const k = floatOp(op, t);
+  return k === undefined ? undefined : { v: fop(k, a, b), t: t.k === 'float' && t.bytes === 4 ? FLOAT : DOUBLE };
+}
+

@@ -14,7 +14,7 @@ export function width(op: number): number {
     case Op.PUSH: case Op.PUSHK: case Op.LOADL: case Op.STOREL: case Op.STORELP: case Op.LOADG: case Op.STOREG:
     case Op.STOREGP: case Op.ADDRL: case Op.ADDRG: case Op.MUL: case Op.DIV: case Op.MOD: case Op.SHL: case Op.SHR:
     case Op.CONV: case Op.JMP: case Op.JZ: case Op.JNZ: case Op.CALLI: case Op.SYS: case Op.PURE: case Op.STMT:
-    case Op.FIELD: case Op.ZERO: case Op.COPY: case Op.LTJZ:
+    case Op.FIELD: case Op.ZERO: case Op.COPY: case Op.LTJZ: case Op.FOP:
       return 2;
     default: return 1;
   }

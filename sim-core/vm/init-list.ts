@@ -31,7 +31,7 @@ export type Fold = (e: Expr) => Folded | undefined;
 /** The index an array designator names, or an error and undefined. */
 function designatedIndex(m: Module, fold: Fold, at: Expr, n: number | undefined): number | undefined {
   const f = fold(at);
-  if (!f || typeof f.v !== 'number' || !Number.isInteger(f.v)) {
+  if (!f || f.t.k === 'float' || typeof f.v !== 'number' || !Number.isInteger(f.v)) {
     m.error(at.range, 'nonconstant array index in initializer', 'vm-init');
     return undefined;
   }
@@ -116,7 +116,7 @@ export function innerArrays(m: Module, fold: Fold, t: CType, dims: readonly Expr
   if (!dims) return t;
   for (let i = dims.length - 1; i >= 0; i--) {
     const f = fold(dims[i]);
-    const n = f && typeof f.v === 'number' && Number.isInteger(f.v) && f.v > 0 ? f.v : 0;
+    const n = f && f.t.k !== 'float' && typeof f.v === 'number' && Number.isInteger(f.v) && f.v > 0 ? f.v : 0;
     if (n === 0) m.error(dims[i].range, 'array size must be a positive constant', 'vm-array');
     t = { k: 'array', of: t, n: Math.max(1, n) };
   }

@@ -12,6 +12,7 @@ import { norm } from './int64';
 import { Fault } from './libc-fault';
 import { getenv, rand, srand } from './libc-state';
 import { ptrAdd } from './libc-string';
+import { mathLibCall } from './libc-math';
 
 const EINVAL = 22, ENOMEM = 12, ERANGE = 34;
 const MAX_STRING = 1 << 28;
@@ -134,6 +135,6 @@ export function stdlibCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRe
       return 0;
     }
     case 'strsignal': return strsignal(num(a[0]));
-    default: return undefined;
+    default: return mathLibCall(site, a, mem, regs);
   }
 }

@@ -31,6 +31,8 @@ export const enum Op {
   INCL,
   /** LTJZ t: [a, b] -> [], jumps when !(a < b) (the test of a counting loop). */
   LTJZ,
+  /** FOP k: floating +, -, *, / (two operands) or negation (one), in double or float (float.ts FOp). */
+  FOP,
 
   // Superinstructions. The compiler never emits them: fuse.ts writes one over the first opcode of
   // a sequence in the function's dispatch copy (FnCode.fast), and its operands are those of the
@@ -66,4 +68,10 @@ export const enum Op {
 }
 
 /** Integer conversions applied when a value is stored into, or cast to, another integer type. */
-export const enum Conv { I32 = 0, U32, I16, U16, I8, U8, BOOL, I64, U64 }
+export const enum Conv {
+  I32 = 0, U32, I16, U16, I8, U8, BOOL, I64, U64,
+  /** An integer to double (F64) or float (F32), rounded to nearest; a double to float (D2F). */
+  F64, F32, D2F,
+  /** A double or float to int, unsigned int, long, unsigned long (truncated toward zero), _Bool. */
+  FI32, FU32, FI64, FU64, FBOOL,
+}

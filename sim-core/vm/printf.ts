@@ -1,6 +1,9 @@
 // printf-family formatting with glibc's rules for the conversions scenarios use (%d %i %u %x %X
-// %o %c %s %p %%, flags "-+ #0", width and precision, '*', and the hh/h/l/ll/q/z/j/t length modifiers).
+// %o %c %s %p %%, the floating %f %F %e %E %g %G %a %A of printf-float.ts, flags "-+ #0", width
+// and precision, '*', and the hh/h/l/ll/q/z/j/t/L length modifiers).
 import { big, toI32 } from './int64';
+import { num } from './float';
+import { formatFloat } from './printf-float';
 import type { Value } from './types';
 
 /** Reads a C string: a literal held in one cell, or character cells from an address up to NUL. */
@@ -75,7 +78,7 @@ export function formatCounted(fmt: string, args: ReadonlyArray<Value>, readStrin
   for (let i = 0; i < fmt.length; i++) {
     const ch = fmt[i];
     if (ch !== '%') { sink.put(ch); continue; }
-    const m = /^([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?(hh|h|ll|l|q|z|j|t|L)?([diuxXocspn%])/.exec(fmt.slice(i + 1));
+    const m = /^([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?(hh|h|ll|l|q|z|j|t|L)?([diuxXocspn%fFeEgGaA])/.exec(fmt.slice(i + 1));
     if (!m) { sink.put('%'); continue; }
     i += m[0].length;
     const flags = m[1];
@@ -103,6 +106,22 @@ export function formatCounted(fmt: string, args: ReadonlyArray<Value>, readStrin
         const v = next();
         const s = typeof v === 'object' ? `0x${v.id.toString(16)}` : big(v) !== 0n ? `0x${digits(v, 'x', 'l')}` : '(nil)';
         sink.pad(s, width, left, false);
+        break;
+      }
+      case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A': {
+        const f = formatFloat(num(next()), conv, prec, flags);
+        // The 0 flag pads with zeros after the sign; inf and nan are padded with spaces.
+        const n = width - (f.sign.length + f.body.length + f.zeros + f.tail.length);
+        const zero = flags.includes('0') && !left && f.finite;
+        if (n > 0 && !left && !zero) sink.fill(' ', n);
+        // %a's 0x goes before the zeros, as the sign does.
+        const lead = f.finite && (conv === 'a' || conv === 'A') ? 2 : 0;
+        sink.put(f.sign + f.body.slice(0, lead));
+        if (n > 0 && zero) sink.fill('0', n);
+        sink.put(f.body.slice(lead));
+        sink.fill('0', f.zeros);
+        sink.put(f.tail);
+        if (n > 0 && left) sink.fill(' ', n);
         break;
       }
       default: {

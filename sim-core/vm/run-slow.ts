@@ -3,6 +3,7 @@
 // that the loop stays small, which makes it quick to optimize and keeps its type feedback stable.
 // Each pushes what its instruction pushes and returns a fault message, '' when there is none.
 import { describe } from './alu';
+import { intToFloat, num, toInt, toLong, toUint, toUlong } from './float';
 import { divmod, shift as shiftBy, toI32, toI64, toU32, toU64 } from './int64';
 import { TEXT_BASE, TEXT_STRIDE } from './image';
 import type { VmMemory } from './memory';
@@ -53,6 +54,14 @@ export function convert(k: number, v: Value | undefined): number | bigint {
     case Conv.U8: return toI32(v) & 0xff;
     case Conv.I64: return toI64(v);
     case Conv.U64: return toU64(v);
+    case Conv.F64: return typeof v === 'bigint' ? Number(v) : num(v);
+    case Conv.F32: return intToFloat(v);
+    case Conv.D2F: return Math.fround(num(v));
+    case Conv.FI32: return toInt(num(v));
+    case Conv.FU32: return toUint(num(v));
+    case Conv.FI64: return toLong(num(v));
+    case Conv.FU64: return toUlong(num(v));
+    case Conv.FBOOL: return num(v) === 0 ? 0 : 1; // NaN is true
     // A string literal or a kernel handle is a non-null pointer.
     default: return v === 0 || v === undefined ? 0 : 1;
   }

@@ -10,6 +10,7 @@ import { returnTrap } from './libc-calls';
 import { atexitStep } from './libc-state';
 import { qsortStep } from './libc-qsort';
 import { bnot, mul, neg } from './int64';
+import { fop, FOp } from './float';
 import { convert, copy, divide, field, indirect, load, popArgs, shift, storeFault, zero } from './run-slow';
 import { SEGMENT_SPAN, STACK_LIMIT, type Image } from './image';
 import { VmMemory } from './memory';
@@ -159,6 +160,13 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         break;
       }
       case Op.NEG: stack.push(neg(stack.pop())); break;
+      case Op.FOP: {
+        const k = code[pc++];
+        if ((k & 7) === FOp.NEG) { stack.push(fop(k, stack.pop(), 0)); break; }
+        const b = stack.pop();
+        stack.push(fop(k, stack.pop(), b));
+        break;
+      }
       case Op.BNOT: stack.push(bnot(stack.pop())); break;
       case Op.LNOT: stack.push(stack.pop() === 0 ? 1 : 0); break;
       case Op.EQ: { const b = stack.pop(); stack.push(equal(stack.pop(), b) ? 1 : 0); break; }

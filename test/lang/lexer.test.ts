@@ -55,7 +55,7 @@ describe('lexer: codes and values', () => {
     }
   });
 
-  it('numbers: decimal values scanned in place, the other forms decoded, floats reported', () => {
+  it('numbers: decimal values scanned in place, the other forms decoded, floating literals valued', () => {
     const cases: Array<[string, number]> = [['0', 0], ['7', 7], ['42', 42], ['123456789012345', 123456789012345], ['0x1F', 31], ['017', 15],
       ['0b101', 5], ['10u', 10], ['300L', 300], ['1234567890123456789', 1234567890123456789], ['08', 8]];
     for (const [text, value] of cases) {
@@ -64,8 +64,16 @@ describe('lexer: codes and values', () => {
       const n = e.value as Extract<Expr, { kind: 'Number' }>;
       assert.deepEqual([n.text, n.value], [text, value]);
     }
-    assert.deepEqual(parse('int x = .5;').diagnostics.map((d) => d.message), ['floating-point numbers are not supported; the simulator has integers only']);
-    assert.deepEqual(parse('int x = 1e+3;').diagnostics.map((d) => [d.range.start, d.range.end]), [[8, 12]]);
+    const floats: Array<[string, number]> = [['.5', 0.5], ['1e+3', 1000], ['1e9', 1e9], ['2.', 2], ['2.f', 2], ['1.5F', 1.5],
+      ['0x1p3', 8], ['0x1.8p1', 3], ['0x1p-2', 0.25], ['0X.8P0', 0.5], ['1.25e-2', 0.0125], ['6.02E23', 6.02e23]];
+    for (const [text, value] of floats) {
+      const r = parse(`double x = ${text};`);
+      assert.deepEqual(r.diagnostics, [], text);
+      const e = firstExpr(`x = ${text}`) as Extract<Expr, { kind: 'Assign' }>;
+      assert.deepEqual([(e.value as Extract<Expr, { kind: 'Number' }>).text, (e.value as Extract<Expr, { kind: 'Number' }>).value], [text, value]);
+    }
+    assert.deepEqual(parse('double x = 1.5e;').diagnostics.map((d) => d.message), ["invalid number '1.5e'"]);
+    assert.deepEqual(parse('double x = 0x1.8;').diagnostics.map((d) => d.message), ["invalid number '0x1.8'"]);
     assert.deepEqual(parse('int x = 0x1e+3;').diagnostics, []);
     assert.deepEqual(parse('int x = 12ab;').diagnostics.map((d) => d.message), ["invalid number '12ab'"]);
   });
