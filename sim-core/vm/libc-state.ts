@@ -17,10 +17,15 @@ export interface LibcState {
    * function, instruction and frame depth), which each handler returns onto. null otherwise.
    */
   exiting: { status: Value; fn: number; pc: number; depth: number } | null;
+  /**
+   * Descriptors of detached threads that have ended, to free once the kernel has cleared their
+   * tid word (CLONE_CHILD_CLEARTID), as glibc's stack cache takes them back.
+   */
+  detachedExited: number[];
 }
 
 export function newLibcState(env: string[] = []): LibcState {
-  return { strtok: 0, rand: null, env, atexit: [], exiting: null };
+  return { strtok: 0, rand: null, env, atexit: [], exiting: null, detachedExited: [] };
 }
 
 export function copyLibcState(s: LibcState): LibcState {
@@ -30,6 +35,7 @@ export function copyLibcState(s: LibcState): LibcState {
     env: s.env.slice(),
     atexit: s.atexit.slice(),
     exiting: s.exiting && { ...s.exiting },
+    detachedExited: s.detachedExited.slice(),
   };
 }
 

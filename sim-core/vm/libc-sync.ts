@@ -336,6 +336,12 @@ export function resumeSync(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, l
         mem.store(cv + C_NWAITERS, Math.max(0, num(mem.load(cv + C_NWAITERS)) - 1));
         c.v.push(raw === -ETIMEDOUT ? ETIMEDOUT : 0);
       }
+      // A recursive mutex held more than once was never released (its count only went down):
+      // __pthread_mutex_cond_lock finds the caller the owner and counts up again.
+      if (num(mem.load(m + M_KIND)) === RECURSIVE && num(mem.load(m + M_OWNER)) === r.tid && num(mem.load(m + M_LOCK)) !== 0) {
+        mem.store(m + M_COUNT, num(mem.load(m + M_COUNT)) + 1);
+        return new SyncDone(num(c.v[5]));
+      }
       // Take the mutex back as lll_cond_lock does: always marked contended (2).
       if (lockSlow(mem, m)) { owned(mem, m, r.tid, false); return new SyncDone(num(c.v[5])); }
       return again(wait(line, m + M_LOCK, 2));
