@@ -9,6 +9,7 @@ import type { LibcCall, VmRegs } from './regs';
 import type { Trap, Value } from './types';
 import { execCandidates } from '../lang/exec-path';
 import { resumeSync, SYNC_OPS } from './libc-sync';
+import { envValue } from './libc-env';
 
 // Numbers of the Linux x86-64 ABI the library uses (its own headers, as glibc has them).
 const ESRCH = 3, ENOENT = 2, EACCES = 13, EINVAL = 22, EDEADLK = 35, ENOTDIR = 20, ENODEV = 19;
@@ -111,9 +112,11 @@ export function startLibc(name: string, site: number, line: number, a: Value[], 
       // __execvpe: a name with a slash is used as it is; otherwise each PATH entry is tried.
       const file = String(a[0]);
       if (file === '') { r.errno = ENOENT; return new Done(-1); }
-      const paths = execCandidates(file, true);
-      if (paths.length === 1) return null;
-      begin(r, name, site, [file, a[1] ?? 0, a[2] ?? 0, 0]);
+      // PATH as the caller's environment has it when the call starts.
+      const path = envValue(mem, 'PATH');
+      const paths = execCandidates(file, true, path);
+      if (paths.length === 1 && paths[0] === file) return null;
+      begin(r, name, site, [file, a[1] ?? 0, a[2] ?? 0, 0, path ?? 0]);
       return trap(line, 'execve', [paths[0], a[1] ?? 0, a[2] ?? 0]);
     }
     case 'sleep': {
@@ -243,7 +246,7 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
       const err = -raw;
       if (err === EACCES) c.v[3] = 1;
       const goOn = err === EACCES || err === ENOENT || err === ESTALE || err === ENOTDIR || err === ENODEV || err === ETIMEDOUT;
-      const paths = execCandidates(String(c.v[0]), true);
+      const paths = execCandidates(String(c.v[0]), true, typeof c.v[4] === 'string' ? c.v[4] : null);
       if (goOn && c.step < paths.length) return next('execve', [paths[c.step], c.v[1], c.v[2]]);
       return end(sysret(r, goOn && c.v[3] === 1 ? -EACCES : raw));
     }

@@ -1,7 +1,7 @@
 // <stdlib.h> in the VM: strtol's bases, endptr and ERANGE, realloc, glibc's rand sequence, the
 // environment, atexit handlers at exit and at main's return, strsignal and psignal.
 import { strict as assert } from 'node:assert';
-import { completeCall } from '../../sim-core/vm';
+import { completeCall, readString } from '../../sim-core/vm';
 import { execEntry } from '../../sim-core/vm/entry';
 import { build, runToExit, start, step, type Started } from './helpers';
 
@@ -67,7 +67,8 @@ describe('vm: libc stdlib', () => {
     const s = start(`${HEAD}int main(void) { char *envp[] = { "X=1", NULL }; setenv("Y", "2", 1); if (getpid() == 1) execle("/bin/p", "p", (char *)NULL, envp); execl("/bin/p", "p", (char *)NULL); return 0; }`);
     const envOf = (addr: unknown): unknown[] => {
       const out: unknown[] = [];
-      for (let a = Number(addr); s.mem.load(a) !== 0 && s.mem.load(a) !== undefined; a++) out.push(s.mem.load(a));
+      // environ's entries point at strings in memory, as the kernel reads them.
+      for (let a = Number(addr); s.mem.load(a) !== 0 && s.mem.load(a) !== undefined; a++) out.push(readString(s.mem, s.mem.load(a)));
       return out;
     };
     let t = step(s);
