@@ -161,8 +161,13 @@ int futex_wait(u32 __user *uaddr, unsigned int flags, u32 val,
 	if (to && !to->task)                                @timedout
 		return -ETIMEDOUT;
 
-	/* A signal: the call restarts after the handler (or fails EINTR). */
-	return -ERESTARTSYS;                                @signal
+	/* A signal: with no deadline the call restarts after the handler (or fails EINTR). */
+	ret = -ERESTARTSYS;
+	if (!abs_time)                                      @signal
+		return ret;
+
+	/* With one, a handler makes it EINTR; futex_wait_restart runs only if none does. */
+	return set_restart_fn(restart, futex_wait_restart); @restart
 }
 `, {
   setup: (k, t, f) => {
@@ -189,7 +194,8 @@ int futex_wait(u32 __user *uaddr, unsigned int flags, u32 val,
     if (ws.size === 0) k.futex_waiters.delete(f.locals.uaddr);
   },
   timedout: (k, t, f) => { if (f.locals.expire > 0 && k.clock >= f.locals.expire) k.ret(t, -C.ETIMEDOUT); },
-  signal: (k, t) => k.ret(t, -C.ERESTARTSYS),
+  signal: (k, t, f) => { if (f.locals.expire === 0) k.ret(t, -C.ERESTARTSYS); },
+  restart: (k, t) => k.ret(t, -C.ERESTART_RESTARTBLOCK),
 }, ['uaddr', 'val']);
 
 interface FwL { uaddr: number; nr_wake: number; woken: task_struct[]; ret: number }

@@ -44,6 +44,25 @@ export class ParserBase {
    * parser substitutes them where they are written, so the checker and the compiler see C's types.
    */
   protected readonly typedefs = new Map<string, TypeRef>();
+
+  /**
+   * Opens a scope for typedef names: a local typedef ends with its block, and a variable or
+   * parameter named like a typedef hides it there (`int count = 0; count++;` after `typedef int
+   * count;`). Returns the closer, which puts back the names as they were.
+   */
+  protected typedefScope(): () => void {
+    if (this.typedefs.size === 0) return () => { this.typedefs.clear(); };
+    const saved = new Map(this.typedefs);
+    return () => {
+      this.typedefs.clear();
+      for (const [k, v] of saved) this.typedefs.set(k, v);
+    };
+  }
+
+  /** An ordinary identifier declared in the current scope hides a typedef of the same name. */
+  protected hideTypedef(name: string): void {
+    if (this.typedefs.size > 0) this.typedefs.delete(name);
+  }
   /** The tag keyword (`struct`, `union`, `enum`) the last type specifier was written with. */
   protected tagWord = '';
   /** The word code of token j, with the file's own typedef names read as type names. */
@@ -167,7 +186,8 @@ export class ParserBase {
     // `pid_t = 3` or `size_t(...)`: a type name used where a value belongs is not a declaration.
     const next = this.peekKind(n + 1);
     return !(next === T.Assign || next === T.LParen || next === T.RParen || next === T.Comma || next === T.Semi
-      || next === T.LBracket || next === T.Dot || next === T.Arrow);
+      || next === T.LBracket || next === T.Dot || next === T.Arrow || next === T.PlusPlus || next === T.MinusMinus
+      || (next >= T.PlusEq && next <= T.CaretEq));
   }
 
   /**

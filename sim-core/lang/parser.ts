@@ -146,7 +146,9 @@ export class Parser extends DeclParser {
     };
     if (spec.storage) fn.storage = spec.storage;
     if (this.is(T.LBrace)) {
-      fn.body = this.parseBlock();
+      const close = this.typedefScope();
+      for (const p of params) if (p.name) this.hideTypedef(p.name);
+      try { fn.body = this.parseBlock(); } finally { close(); }
     } else if (!this.eat(T.Semi)) {
       this.expect(T.Semi, 'after the function declaration');
       this.syncTopLevel();
@@ -160,11 +162,14 @@ export class Parser extends DeclParser {
     const start = this.start;
     this.advance(); // {
     const body: Stmt[] = [];
-    while (!this.is(T.RBrace) && !this.atEnd()) {
-      const before = this.i;
-      body.push(this.parseStatement());
-      if (this.i === before) this.advance();
-    }
+    const close = this.typedefScope();
+    try {
+      while (!this.is(T.RBrace) && !this.atEnd()) {
+        const before = this.i;
+        body.push(this.parseStatement());
+        if (this.i === before) this.advance();
+      }
+    } finally { close(); }
     this.expect(T.RBrace, 'to close the block');
     return { kind: 'Block', body, range: this.range(start) };
   }
@@ -369,7 +374,9 @@ export class Parser extends DeclParser {
       this.syncStatement();
       return { kind: 'ErrorStmt', range: this.range(start) };
     }
-    return this.finishVarDecl(spec, first, start);
+    const decl = this.finishVarDecl(spec, first, start);
+    for (const d of decl.declarators) this.hideTypedef(d.name);
+    return decl;
   }
 
   private parseFor(start: number): Stmt {

@@ -32,7 +32,7 @@ const UNSUPPORTED: ReadonlyMap<string, string> = new Map(Object.entries({
   gettimeofday: '<sys/time.h>', clock: '<time.h>',
   // Threads: cancellation and signals to one thread.
   pthread_kill: '<signal.h>', pthread_sigmask: '<signal.h>', pthread_cancel: '<pthread.h>',
-  sem_open: '<semaphore.h>', sem_timedwait: '<semaphore.h>',
+  sem_open: '<semaphore.h>',
 }));
 
 /** The header of a Linux function the simulator does not model, or undefined. */

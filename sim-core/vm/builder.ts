@@ -57,6 +57,8 @@ export class FnBuilder {
   frameSize = 0;
   /** The function being compiled (names its static locals). */
   fnName = '';
+  /** Names whose address the function takes (they live in memory; arg-order.ts). */
+  addressed: ReadonlySet<string> = new Set();
   private readonly labels: Label[] = [];
   private readonly scopes: Array<Map<string, LocalVar>> = [new Map()];
   /** Where the latest instruction starts, and the pc of the latest label bound (a jump lands there). */

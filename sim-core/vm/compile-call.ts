@@ -1,9 +1,11 @@
 // Calls: scenario functions (CALL), calls through function pointers (CALLI), library helpers the
 // VM evaluates itself (PURE) and everything that needs the kernel (SYS, a trap).
 import type { Expr } from '../lang/ast';
+import { walkExpr as walk } from '../lang/walk';
 import { lookupCall } from '../lang/builtins';
 import type { Convention } from '../lang/builtins-types';
 import { bytesOf, cellsOf, CHAR_PTR, decay, DOUBLE, FLOAT, INT, LONG, pointee, typeName, VOID_PTR, type CType } from './ctypes';
+import { leftToRightIsExact, hasEffects, sameRegisterType, type ArgKind } from './arg-order';
 import { ExprCompiler } from './compile-expr';
 import { Op } from './opcodes';
 import { MATH_CALLS } from './libc-math';
@@ -104,7 +106,7 @@ export class CallCompiler extends ExprCompiler {
     }
     // Through a pointer: the text address goes below the arguments.
     const ft = decay(this.expr(c));
-    for (const a of e.args) this.expr(a);
+    this.pushArgs(e.args, e.args.map(() => undefined), (i) => { this.expr(e.args[i]); });
     this.emit(Op.CALLI, e.args.length);
     const p = pointee(ft);
     return p && p.k === 'ptr' ? p : LONG;
@@ -115,15 +117,69 @@ export class CallCompiler extends ExprCompiler {
     if (e.args.length !== params.length) {
       this.m.error(e.range, `too ${e.args.length < params.length ? 'few' : 'many'} arguments to function '${name}'`, 'vm-args');
     }
-    for (let i = 0; i < params.length; i++) {
-      const a = e.args[i];
-      if (!a) { this.emit(Op.PUSH, 0); continue; }
-      const t = decay(this.expr(a));
-      this.convert(t, params[i]);
-    }
+    const given = e.args.slice(0, params.length);
+    this.pushArgs(given, params, (i) => this.convert(decay(this.expr(given[i])), params[i]));
+    for (let i = e.args.length; i < params.length; i++) this.emit(Op.PUSH, 0);
     for (let i = params.length; i < e.args.length; i++) this.expr(e.args[i], true);
     this.emit(Op.CALL, fi, params.length);
     return this.m.fnTypes.get(name) ?? INT;
+  }
+
+  /**
+   * Pushes a call's arguments left to right, evaluated in gcc's order (arg-order.ts): when that
+   * order differs observably from left to right, the arguments evaluated in place go right to
+   * left into hidden frame cells, as gcc's temporaries, and the register reads come last.
+   * `params[i]` is the parameter's type, undefined for a variadic or unknown one.
+   */
+  private pushArgs(args: readonly Expr[], params: ReadonlyArray<CType | undefined>, push: (i: number) => void): void {
+    const kinds = args.map((a, i) => this.argKind(a, params[i]));
+    if (leftToRightIsExact(kinds)) {
+      for (let i = 0; i < args.length; i++) push(i);
+      return;
+    }
+    const cells: Array<number | undefined> = [];
+    for (let i = args.length - 1; i >= 0; i--) {
+      if (kinds[i] !== 'eff' && kinds[i] !== 'read') continue;
+      push(i);
+      const cell = this.temp();
+      this.emit(Op.STORELP, cell);
+      cells[i] = cell;
+    }
+    for (let i = 0; i < args.length; i++) {
+      const cell = cells[i];
+      if (cell === undefined) push(i);
+      else this.emit(Op.LOADL, cell);
+    }
+  }
+
+  private argKind(a: Expr, param: CType | undefined): ArgKind {
+    if (this.fold(a)) return 'const';
+    if (this.argHasEffects(a, 0)) return 'eff';
+    let x = a;
+    const casts: Expr[] = [];
+    while (x.kind === 'Cast') { casts.push(x); x = x.operand; }
+    if (x.kind !== 'Ident') return 'read';
+    const v = this.lookupLocal(x.name);
+    if (!v || v.isStatic || this.addressed.has(x.name)) return 'read';
+    if (v.type.k === 'array') return 'reg';
+    if (!sameRegisterType(v.type, v.type)) return 'read';
+    for (const c of casts) {
+      if (c.kind === 'Cast' && !sameRegisterType(this.m.types.resolve(c.type), v.type)) return 'read';
+    }
+    return param === undefined || sameRegisterType(v.type, param) ? 'reg' : 'read';
+  }
+
+  /** hasEffects, looking into the bodies of object-like #defines an argument names. */
+  private argHasEffects(e: Expr, depth: number): boolean {
+    if (hasEffects(e)) return true;
+    if (depth >= 8) return false;
+    let found = false;
+    walk(e, (x) => {
+      if (found || x.kind !== 'Ident' || this.isVariable(x.name)) return;
+      const d = this.m.defines.get(x.name);
+      if (d && this.argHasEffects(d, depth + 1)) found = true;
+    });
+    return found;
   }
 
   /**
@@ -154,7 +210,7 @@ export class CallCompiler extends ExprCompiler {
       this.m.error(e.callee.range, `implicit declaration of function '${name}'`, 'vm-undefined');
     }
     let scale: [number, number] | undefined;
-    for (let i = 0; i < e.args.length; i++) {
+    this.pushArgs(e.args, e.args.map(() => undefined), (i) => {
       const t = this.expr(e.args[i]);
       // Integer arguments keep their value as before; floating ones meet their parameter's type.
       const p = info?.params[i];
@@ -164,7 +220,7 @@ export class CallCompiler extends ExprCompiler {
         const el = pointee(decay(t)) ?? INT;
         scale = [Math.max(1, bytesOf(el)), cellsOf(el)];
       }
-    }
+    });
     const conv: Convention = info ? info.convention : extra ?? 'syscall';
     const site = this.m.site(name, e.args.length, conv, e.range, scale);
     this.emit(PURE_CALLS.has(name) ? Op.PURE : Op.SYS, site);

@@ -2,6 +2,7 @@
 // initialisers, #define folding, registered programs and module entry points, then every body.
 import type { Diagnostic, Expr, FunctionDef, Program, TypeRef, VarDecl } from '../lang/ast';
 import { LineMap } from '../lang/linemap';
+import { addressTaken } from './arg-order';
 import { Module } from './builder';
 import { cellsOf, decay, INT, TypeTable, type CType } from './ctypes';
 import { StmtCompiler } from './compile-stmt';
@@ -150,6 +151,7 @@ function staticValue(m: Module, b: StmtCompiler, e: Expr): Value | undefined {
 function compileFunction(m: Module, f: FunctionDef, index: number): FnCode {
   const b = new StmtCompiler(m);
   b.fnName = f.name;
+  if (f.body) b.addressed = addressTaken(f.body);
   b.returnType = m.fnTypes.get(f.name) ?? INT;
   const params = m.fnParams.get(f.name) ?? [];
   f.params.forEach((p, i) => b.declare(p.name ?? `<param ${i + 1}>`, params[i], 1));

@@ -224,8 +224,8 @@ export class TypeTable {
     this.builtin('pthread_mutex_t', [['__lock', INT, 0], ['__count', UINT, 1], ['__owner', INT, 2], ['__nusers', UINT, 3],
       ['__kind', INT, 4]], 40, 8);
     this.builtin('pthread_mutexattr_t', [['__kind', INT, 0]], 4);
-    // A sequence counter the waiters sleep on (__futex) and how many wait (__nwaiters).
-    this.builtin('pthread_cond_t', [['__futex', UINT, 0], ['__nwaiters', UINT, 1]], 48, 8);
+    // A sequence counter the waiters sleep on (__futex), how many wait (__nwaiters), the attribute bits (__wrefs).
+    this.builtin('pthread_cond_t', [['__futex', UINT, 0], ['__nwaiters', UINT, 1], ['__wrefs', UINT, 2]], 48, 8);
     this.builtin('pthread_condattr_t', [['__value', INT, 0]], 4);
     // struct new_sem: the count is the futex word; nwaiters says whether sem_post must wake.
     this.builtin('sem_t', [['value', UINT, 0], ['nwaiters', UINT, 1], ['private', INT, 2]], 32, 8);

@@ -8,6 +8,7 @@ import { VmRegs } from './regs';
 import { asMemory, asRegs } from './run';
 import type { Trap, UserMemory, UserRegs, Value } from './types';
 import { resumeLibc } from './libc-calls';
+import { layoutEnvironment } from './libc-env';
 
 /** A new address space holding the image's globals, as execve maps a program's data. */
 export function createMemory(image: Image): VmMemory {
@@ -53,14 +54,14 @@ export interface ExecImage {
 export function execEntry(image: Image, fnName: string, argv: readonly string[], envp: readonly string[] = []): ExecImage | null {
   if (!image.fnIndex.has(fnName)) return null;
   const memory = createMemory(image);
-  // The C library's environ starts as the strings execve was given.
-  memory.libc.env = envp.slice();
   const seg = memory.newStack();
   const cells = memory.segs[seg] as Value[];
   for (const a of argv) cells.push(a);
   cells.push(0);
   const argvAddr = seg * SEGMENT_SPAN;
-  const regs = entryRegs(image, memory, fnName, [argv.length, argvAddr], { stackSegment: seg, onReturn: 'exit_group' });
+  // The environment strings follow, and environ (main's envp) points at them.
+  const envpAddr = layoutEnvironment(memory, image, cells, seg, envp);
+  const regs = entryRegs(image, memory, fnName, [argv.length, argvAddr, envpAddr], { stackSegment: seg, onReturn: 'exit_group' });
   return regs ? { memory, regs } : null;
 }
 

@@ -9,6 +9,7 @@ import type { LibcCall, VmRegs } from './regs';
 import type { Trap, Value } from './types';
 import { execCandidates } from '../lang/exec-path';
 import { resumeSync, SYNC_OPS } from './libc-sync';
+import { envValue } from './libc-env';
 
 // Numbers of the Linux x86-64 ABI the library uses (its own headers, as glibc has them).
 const ESRCH = 3, ENOENT = 2, EACCES = 13, EINVAL = 22, EDEADLK = 35, ENOTDIR = 20, ENODEV = 19;
@@ -71,6 +72,28 @@ function begin(r: VmRegs, op: string, site: number, v: Value[]): void {
   r.libc = { op, site, step: 0, v, next: null };
 }
 
+/**
+ * The end of a thread (start_thread after its routine, or pthread_exit): a detached thread's
+ * descriptor is given back (__nptl_free_tcb). Its tid word is still to be cleared by the
+ * kernel at exit, so it is freed once that has happened, when the next thread starts or ends.
+ */
+function threadEnds(r: VmRegs, mem: VmMemory): void {
+  reclaimDescriptors(mem);
+  const pd = r.self, list = mem.libc.detachedExited;
+  if (pd !== 0 && mem.load(pd + PD_JOINID) === pd && !list.includes(pd)) list.push(pd);
+}
+
+/** Frees the descriptors of ended detached threads whose tid the kernel has cleared. */
+function reclaimDescriptors(mem: VmMemory): void {
+  const list = mem.libc.detachedExited;
+  if (list.length === 0) return;
+  mem.libc.detachedExited = list.filter((pd) => {
+    if (mem.load(pd + PD_TID) !== 0) return true;
+    release(mem, pd);
+    return false;
+  });
+}
+
 /** The thread's descriptor; the main thread's is made on first use (glibc's static one). */
 function self(r: VmRegs, mem: VmMemory): number {
   if (r.self === 0) r.self = scratch(mem, new Array<Value>(PD_CELLS).fill(0));
@@ -89,9 +112,11 @@ export function startLibc(name: string, site: number, line: number, a: Value[], 
       // __execvpe: a name with a slash is used as it is; otherwise each PATH entry is tried.
       const file = String(a[0]);
       if (file === '') { r.errno = ENOENT; return new Done(-1); }
-      const paths = execCandidates(file, true);
-      if (paths.length === 1) return null;
-      begin(r, name, site, [file, a[1] ?? 0, a[2] ?? 0, 0]);
+      // PATH as the caller's environment has it when the call starts.
+      const path = envValue(mem, 'PATH');
+      const paths = execCandidates(file, true, path);
+      if (paths.length === 1 && paths[0] === file) return null;
+      begin(r, name, site, [file, a[1] ?? 0, a[2] ?? 0, 0, path ?? 0]);
       return trap(line, 'execve', [paths[0], a[1] ?? 0, a[2] ?? 0]);
     }
     case 'sleep': {
@@ -109,6 +134,7 @@ export function startLibc(name: string, site: number, line: number, a: Value[], 
       return trap(line, 'clock_nanosleep', [CLOCK_REALTIME, 0, ts, 0]);
     }
     case 'pthread_create': {
+      reclaimDescriptors(mem);
       // The descriptor holds the tid word the kernel sets (CLONE_PARENT_SETTID) and clears at
       // exit (CLONE_CHILD_CLEARTID); TLS points at it (CLONE_SETTLS). pthread_t is its address.
       const pd = scratch(mem, new Array<Value>(PD_CELLS).fill(0));
@@ -145,6 +171,7 @@ export function startLibc(name: string, site: number, line: number, a: Value[], 
     case 'pthread_exit': {
       // The result goes to the descriptor for pthread_join; the thread ends with exit(0).
       if (r.self !== 0) mem.store(r.self + PD_RESULT, a[0] ?? 0);
+      threadEnds(r, mem);
       return trap(line, 'exit', [0]);
     }
     case 'raise':
@@ -234,7 +261,7 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
       const err = -raw;
       if (err === EACCES) c.v[3] = 1;
       const goOn = err === EACCES || err === ENOENT || err === ESTALE || err === ENOTDIR || err === ENODEV || err === ETIMEDOUT;
-      const paths = execCandidates(String(c.v[0]), true);
+      const paths = execCandidates(String(c.v[0]), true, typeof c.v[4] === 'string' ? c.v[4] : null);
       if (goOn && c.step < paths.length) return next('execve', [paths[c.step], c.v[1], c.v[2]]);
       return end(sysret(r, goOn && c.v[3] === 1 ? -EACCES : raw));
     }
@@ -344,6 +371,7 @@ function raiseStep(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, next: (n:
 export function returnTrap(r: VmRegs, mem: VmMemory, v: Value): Trap {
   if (r.onReturn === 'exit' && r.self !== 0) {
     mem.store(r.self + PD_RESULT, v);
+    threadEnds(r, mem);
     return trap(r.line, 'exit', [0]);
   }
   return trap(r.line, r.onReturn, [v]);

@@ -1,6 +1,6 @@
 // The C library's static data of one process, kept beside its memory: strtok's saved position,
-// random()'s TYPE_3 table, the environment and atexit's handlers. fork copies it with the address
-// space (dup_mm); execve starts a fresh one, with the environment execve passed.
+// random()'s TYPE_3 table, where environ is (libc-env.ts) and atexit's handlers. fork copies it
+// with the address space (dup_mm); execve starts a fresh one.
 import type { Value } from './types';
 
 export interface LibcState {
@@ -8,8 +8,12 @@ export interface LibcState {
   strtok: Value;
   /** random_r's table r[0..33] and its front and rear indexes, or null until first use (srand(1)). */
   rand: { r: number[]; f: number; b: number } | null;
-  /** The environment as NAME=value strings (environ), in order. */
-  env: string[];
+  /** environ (a char ** in user memory, or 0) when the program does not declare the variable. */
+  environ: Value;
+  /** The address of the program's own `environ` variable, or 0 (then `environ` above is it). */
+  environAt: number;
+  /** The array setenv made last (it is freed when setenv replaces it), or 0. */
+  environBlock: number;
   /** Handlers atexit registered, in the order registered; exit takes them from the end. */
   atexit: Value[];
   /**
@@ -17,19 +21,27 @@ export interface LibcState {
    * function, instruction and frame depth), which each handler returns onto. null otherwise.
    */
   exiting: { status: Value; fn: number; pc: number; depth: number } | null;
+  /**
+   * Descriptors of detached threads that have ended, to free once the kernel has cleared their
+   * tid word (CLONE_CHILD_CLEARTID), as glibc's stack cache takes them back.
+   */
+  detachedExited: number[];
 }
 
-export function newLibcState(env: string[] = []): LibcState {
-  return { strtok: 0, rand: null, env, atexit: [], exiting: null };
+export function newLibcState(): LibcState {
+  return { strtok: 0, rand: null, environ: 0, environAt: 0, environBlock: 0, atexit: [], exiting: null, detachedExited: [] };
 }
 
 export function copyLibcState(s: LibcState): LibcState {
   return {
     strtok: s.strtok,
     rand: s.rand && { r: s.rand.r.slice(), f: s.rand.f, b: s.rand.b },
-    env: s.env.slice(),
+    environ: s.environ,
+    environAt: s.environAt,
+    environBlock: s.environBlock,
     atexit: s.atexit.slice(),
     exiting: s.exiting && { ...s.exiting },
+    detachedExited: s.detachedExited.slice(),
   };
 }
 
@@ -64,12 +76,6 @@ export function rand(s: LibcState): number {
   st.f = (st.f + 1) % DEG;
   st.b = (st.b + 1) % DEG;
   return result;
-}
-
-/** getenv: the value of NAME, or null. */
-export function getenv(s: LibcState, name: string): string | null {
-  for (const e of s.env) if (e.startsWith(`${name}=`)) return e.slice(name.length + 1);
-  return null;
 }
 
 /**

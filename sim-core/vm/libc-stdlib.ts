@@ -10,7 +10,8 @@ import { cellCost, FREE_COST, MALLOC_COST } from './cost';
 import { cstring } from './cstring';
 import { norm } from './int64';
 import { Fault } from './libc-fault';
-import { getenv, rand, srand } from './libc-state';
+import { envCall } from './libc-env';
+import { rand, srand } from './libc-state';
 import { ptrAdd } from './libc-string';
 import { mathLibCall } from './libc-math';
 
@@ -111,23 +112,9 @@ export function stdlibCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRe
     }
     case 'rand': regs.owed += 10; return rand(st);
     case 'srand': srand(st, num(a[0])); regs.owed += 31 * 10 * 3; return 0;
-    case 'getenv': {
-      const name = cstring(mem, a[0], MAX_STRING);
-      if (name === null) return new Fault('SIGSEGV', 'getenv(NULL): NULL pointer dereference');
-      regs.owed += cellCost(st.env.reduce((n, e) => n + Math.min(e.length, name.length + 1), 0));
-      return getenv(st, name) ?? 0;
-    }
-    case 'setenv': case 'unsetenv': {
-      const name = cstring(mem, a[0], MAX_STRING);
-      if (name === null || name === '' || name.includes('=')) { regs.errno = EINVAL; return -1; }
-      const i = st.env.findIndex((e) => e.startsWith(`${name}=`));
-      regs.owed += cellCost(st.env.length * (name.length + 1));
-      if (fn === 'unsetenv') { st.env = st.env.filter((e) => !e.startsWith(`${name}=`)); return 0; }
-      const value = cstring(mem, a[1], MAX_STRING) ?? '';
-      if (i >= 0 && num(a[2]) === 0) return 0;
-      const entry = `${name}=${value}`;
-      if (i >= 0) st.env[i] = entry; else st.env.push(entry);
-      return 0;
+    case 'getenv': case 'setenv': case 'unsetenv': {
+      if (fn === 'getenv' && cstring(mem, a[0], MAX_STRING) === null) return new Fault('SIGSEGV', 'getenv(NULL): NULL pointer dereference');
+      return envCall(fn, a, mem, regs) ?? 0;
     }
     case 'atexit': {
       if (st.atexit.length >= ATEXIT_MAX) return -1;

@@ -3,6 +3,7 @@
 // uncontended operation is one atomic instruction on them (a library call that finishes without
 // the kernel), and only a thread that must sleep, or wake a sleeper, makes the futex system call.
 // Mutexes follow lll_lock: the lock word is 0 (free), 1 (locked) or 2 (locked, maybe waiters).
+import { attrCall, ATTR_CELLS, COND_CLOCK_MONOTONIC_MASK, COND_SHARED_MASK } from './libc-sync-attr';
 import type { VmMemory } from './memory';
 import type { LibcCall, VmRegs } from './regs';
 import type { Trap, Value } from './types';
@@ -15,15 +16,12 @@ const PTHREAD_BARRIER_SERIAL_THREAD = -1;
 const NORMAL = 0, RECURSIVE = 1, ERRORCHECK = 2, ADAPTIVE = 3;
 /** Cells of pthread_mutex_t (ctypes.ts): __lock, __count, __owner, __nusers, __kind. */
 const M_LOCK = 0, M_COUNT = 1, M_OWNER = 2, M_NUSERS = 3, M_KIND = 4, M_CELLS = 5;
-/** Cells of pthread_cond_t: the sequence word waiters sleep on, and how many wait. */
-const C_FUTEX = 0, C_NWAITERS = 1;
+/** Cells of pthread_cond_t: the sequence word waiters sleep on, how many wait, the attribute bits. */
+const C_FUTEX = 0, C_NWAITERS = 1, C_WREFS = 2, C_CELLS = 3;
 /** Cells of sem_t: the count (the futex word), the sleepers, the futex flag for pshared. */
 const S_VALUE = 0, S_NWAITERS = 1, S_PRIVATE = 2;
 /** Cells of pthread_barrier_t: arrivals this round, the round (the futex word), the count. */
 const B_IN = 0, B_ROUND = 1, B_COUNT = 2;
-/** Cells of pthread_attr_t: the detach state, the stack size. */
-const A_DETACH = 0, A_STACKSIZE = 1;
-const DEFAULT_STACKSIZE = 8 * 1024 * 1024;
 
 /** A result returned without a(nother) system call; errno is set already when it is -1. */
 export class SyncDone {
@@ -36,7 +34,7 @@ export class SyncFault {
 }
 
 export const SYNC_OPS: ReadonlySet<string> = new Set(['pthread_mutex_lock', 'pthread_mutex_unlock', 'pthread_cond_wait',
-  'pthread_cond_timedwait', 'pthread_cond_signal', 'pthread_cond_broadcast', 'sem_wait', 'sem_post', 'pthread_barrier_wait',
+  'pthread_cond_timedwait', 'pthread_cond_signal', 'pthread_cond_broadcast', 'sem_wait', 'sem_timedwait', 'sem_post', 'pthread_barrier_wait',
   '__pthread_once_enter', '__pthread_once_done']);
 /** pthread_once_t: PTHREAD_ONCE_INIT, the routine running, the routine done (glibc's __PTHREAD_ONCE_*). */
 const ONCE_INPROGRESS = 1, ONCE_DONE = 2;
@@ -134,13 +132,12 @@ function mapped(mem: VmMemory, addr: number, cells: number): boolean {
 }
 
 const POINTER_CELLS: Readonly<Record<string, number>> = {
+  ...ATTR_CELLS,
   pthread_mutex_init: M_CELLS, pthread_mutex_lock: M_CELLS, pthread_mutex_trylock: M_CELLS, pthread_mutex_unlock: M_CELLS,
-  pthread_mutex_destroy: M_CELLS, pthread_mutexattr_init: 1, pthread_mutexattr_settype: 1, pthread_mutexattr_gettype: 1,
-  pthread_mutexattr_destroy: 1, pthread_cond_init: 2, pthread_cond_wait: 2, pthread_cond_timedwait: 2, pthread_cond_signal: 2,
-  pthread_cond_broadcast: 2, pthread_cond_destroy: 2, sem_init: 3, sem_wait: 3, sem_trywait: 3, sem_post: 3, sem_getvalue: 3,
-  sem_destroy: 3, pthread_barrier_init: 3, pthread_barrier_wait: 3, pthread_barrier_destroy: 3, pthread_attr_init: 2,
-  pthread_attr_setdetachstate: 2, pthread_attr_getdetachstate: 2, pthread_attr_destroy: 2,
-  __pthread_once_enter: 1, __pthread_once_done: 1,
+  pthread_mutex_destroy: M_CELLS, pthread_cond_init: C_CELLS, pthread_cond_wait: C_CELLS, pthread_cond_timedwait: C_CELLS,
+  pthread_cond_signal: C_CELLS, pthread_cond_broadcast: C_CELLS, pthread_cond_destroy: C_CELLS, sem_init: 3, sem_wait: 3,
+  sem_timedwait: 3, sem_trywait: 3, sem_post: 3, sem_getvalue: 3, sem_destroy: 3, pthread_barrier_init: 3,
+  pthread_barrier_wait: 3, pthread_barrier_destroy: 3, __pthread_once_enter: 1, __pthread_once_done: 1,
 };
 
 /**
@@ -153,6 +150,9 @@ export function startSync(name: string, site: number, line: number, a: Value[], 
   const p = num(a[0]);
   if (!mapped(mem, p, cells)) return new SyncFault(`${name}: ${p === 0 ? 'NULL pointer dereference' : 'bad pointer'}`);
   const tid = r.tid;
+  const attr = attrCall(name, p, a, mem);
+  if (typeof attr === 'string') return new SyncFault(attr);
+  if (attr !== null) return new SyncDone(attr);
   switch (name) {
     case 'pthread_mutex_init': {
       const attr = num(a[1]);
@@ -185,19 +185,18 @@ export function startSync(name: string, site: number, line: number, a: Value[], 
       if (num(mem.load(p + M_NUSERS)) !== 0) return new SyncDone(EBUSY);
       mem.store(p + M_KIND, -1);
       return new SyncDone(0);
-    case 'pthread_mutexattr_init': mem.store(p, NORMAL); return new SyncDone(0);
-    case 'pthread_mutexattr_settype': {
-      const kind = num(a[1]);
-      if (kind < NORMAL || kind > ADAPTIVE) return new SyncDone(EINVAL);
-      mem.store(p, kind);
+    case 'pthread_cond_destroy': case 'pthread_barrier_destroy':
+      return new SyncDone(0);
+    case 'pthread_cond_init': {
+      // The attributes' shared bit and clock go to __wrefs (glibc's pthread_cond_init).
+      const at = num(a[1]);
+      const value = at !== 0 ? mem.load(at) : 0;
+      if (value === undefined) return new SyncFault('pthread_cond_init: bad attribute pointer');
+      const v = num(value);
+      mem.store(p + C_FUTEX, 0); mem.store(p + C_NWAITERS, 0);
+      mem.store(p + C_WREFS, (v & 1 ? COND_SHARED_MASK : 0) | ((v >> 1) & 1 ? COND_CLOCK_MONOTONIC_MASK : 0));
       return new SyncDone(0);
     }
-    case 'pthread_mutexattr_gettype':
-      if (!mem.store(num(a[1]), num(mem.load(p)))) return new SyncFault('pthread_mutexattr_gettype: bad pointer');
-      return new SyncDone(0);
-    case 'pthread_mutexattr_destroy': case 'pthread_cond_destroy': case 'pthread_attr_destroy': case 'pthread_barrier_destroy':
-      return new SyncDone(0);
-    case 'pthread_cond_init': mem.store(p + C_FUTEX, 0); mem.store(p + C_NWAITERS, 0); return new SyncDone(0);
     case 'pthread_cond_wait': case 'pthread_cond_timedwait': return condWait(name, site, line, a, mem, r);
     case 'pthread_cond_signal': case 'pthread_cond_broadcast': {
       if (num(mem.load(p + C_NWAITERS)) === 0) return new SyncDone(0);
@@ -213,13 +212,20 @@ export function startSync(name: string, site: number, line: number, a: Value[], 
       mem.store(p + S_PRIVATE, num(a[1]) !== 0 ? 0 : FUTEX_PRIVATE_FLAG);
       return new SyncDone(0);
     }
-    case 'sem_wait': case 'sem_trywait': {
+    case 'sem_wait': case 'sem_trywait': case 'sem_timedwait': {
+      // sem_timedwait checks the deadline's nanoseconds before anything else (EINVAL).
+      const abstime = name === 'sem_timedwait' ? num(a[1]) : 0;
+      if (name === 'sem_timedwait') {
+        const nsec = mem.load(abstime + 1);
+        if (abstime === 0 || nsec === undefined) return new SyncFault('sem_timedwait: bad abstime pointer');
+        if (num(nsec) < 0 || num(nsec) >= 1e9) return failed(r, EINVAL);
+      }
       const v = num(mem.load(p + S_VALUE));
       if (v > 0) { mem.store(p + S_VALUE, v - 1); return new SyncDone(0); }
       if (name === 'sem_trywait') return failed(r, EAGAIN);
       mem.store(p + S_NWAITERS, num(mem.load(p + S_NWAITERS)) + 1);
-      begin(r, name, site, [p]);
-      return semWait(line, mem, p);
+      begin(r, name, site, [p, abstime]);
+      return semWait(line, mem, p, abstime);
     }
     case 'sem_post': {
       const v = num(mem.load(p + S_VALUE));
@@ -254,16 +260,6 @@ export function startSync(name: string, site: number, line: number, a: Value[], 
       begin(r, name, site, [p, -1]);
       return wake(line, p + B_ROUND, INT_MAX);
     }
-    case 'pthread_attr_init': mem.store(p + A_DETACH, 0); mem.store(p + A_STACKSIZE, DEFAULT_STACKSIZE); return new SyncDone(0);
-    case 'pthread_attr_setdetachstate': {
-      const s = num(a[1]);
-      if (s !== 0 && s !== 1) return new SyncDone(EINVAL);
-      mem.store(p + A_DETACH, s);
-      return new SyncDone(0);
-    }
-    case 'pthread_attr_getdetachstate':
-      if (!mem.store(num(a[1]), num(mem.load(p + A_DETACH)))) return new SyncFault('pthread_attr_getdetachstate: bad pointer');
-      return new SyncDone(0);
     case '__pthread_once_enter': {
       // 1: the caller runs the routine; 0: it has run. Another thread running it: sleep until done.
       const state = num(mem.load(p));
@@ -281,8 +277,10 @@ export function startSync(name: string, site: number, line: number, a: Value[], 
   }
 }
 
-function semWait(line: number, mem: VmMemory, s: number): Trap {
-  return futex(line, s + S_VALUE, FUTEX_WAIT_BITSET | num(mem.load(s + S_PRIVATE)), 0, 0, FUTEX_BITSET_MATCH_ANY);
+/** Sleeps while the count is 0; with a deadline, an absolute CLOCK_REALTIME time as sem_timedwait's. */
+function semWait(line: number, mem: VmMemory, s: number, abstime: number): Trap {
+  const op = FUTEX_WAIT_BITSET | num(mem.load(s + S_PRIVATE)) | (abstime !== 0 ? FUTEX_CLOCK_REALTIME : 0);
+  return futex(line, s + S_VALUE, op, 0, abstime, FUTEX_BITSET_MATCH_ANY);
 }
 
 /**
@@ -301,16 +299,19 @@ function condWait(name: string, site: number, line: number, a: Value[], mem: VmM
   const res = unlockWord(mem, m, r.tid, false);
   if (res > 0) return new SyncDone(res);
   mem.store(cv + C_NWAITERS, num(mem.load(cv + C_NWAITERS)) + 1);
-  begin(r, name, site, [cv, m, abstime, seq]);
+  begin(r, name, site, [cv, m, abstime, seq, num(mem.load(cv + C_WREFS))]);
   if (res < 0) return wake(line, m + M_LOCK, 1);
   return condSleep(r.libc as LibcCall, line);
 }
 
+/** The sleep on the sequence word; a deadline is on the condition's clock (pthread_condattr_setclock). */
 function condSleep(c: LibcCall, line: number): Trap {
-  const [cv, , abstime, seq] = c.v.map(num);
+  const [cv, , abstime, seq, wrefs] = c.v.map(num);
   c.step = 1;
-  if (abstime === 0) return wait(line, cv + C_FUTEX, seq);
-  return futex(line, cv + C_FUTEX, FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME | FUTEX_PRIVATE_FLAG, seq, abstime, FUTEX_BITSET_MATCH_ANY);
+  const priv = wrefs & COND_SHARED_MASK ? 0 : FUTEX_PRIVATE_FLAG;
+  if (abstime === 0) return futex(line, cv + C_FUTEX, FUTEX_WAIT | priv, seq);
+  const clock = wrefs & COND_CLOCK_MONOTONIC_MASK ? 0 : FUTEX_CLOCK_REALTIME;
+  return futex(line, cv + C_FUTEX, FUTEX_WAIT_BITSET | clock | priv, seq, abstime, FUTEX_BITSET_MATCH_ANY);
 }
 
 /**
@@ -329,24 +330,30 @@ export function resumeSync(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, l
     case 'pthread_cond_wait': case 'pthread_cond_timedwait': {
       const [cv, m] = c.v.map(num);
       // Step 0: the mutex's waiter was woken; now sleep on the condition.
-      if (c.step === 1 && c.v.length === 4) return again(condSleep(c, line));
-      if (c.v.length === 4) {
+      if (c.step === 1 && c.v.length === 5) return again(condSleep(c, line));
+      if (c.v.length === 5) {
         // Back from the sleep (woken, the sequence moved, a signal or the deadline).
         mem.store(cv + C_NWAITERS, Math.max(0, num(mem.load(cv + C_NWAITERS)) - 1));
         c.v.push(raw === -ETIMEDOUT ? ETIMEDOUT : 0);
       }
+      // A recursive mutex held more than once was never released (its count only went down):
+      // __pthread_mutex_cond_lock finds the caller the owner and counts up again.
+      if (num(mem.load(m + M_KIND)) === RECURSIVE && num(mem.load(m + M_OWNER)) === r.tid && num(mem.load(m + M_LOCK)) !== 0) {
+        mem.store(m + M_COUNT, num(mem.load(m + M_COUNT)) + 1);
+        return new SyncDone(num(c.v[5]));
+      }
       // Take the mutex back as lll_cond_lock does: always marked contended (2).
-      if (lockSlow(mem, m)) { owned(mem, m, r.tid, false); return new SyncDone(num(c.v[4])); }
+      if (lockSlow(mem, m)) { owned(mem, m, r.tid, false); return new SyncDone(num(c.v[5])); }
       return again(wait(line, m + M_LOCK, 2));
     }
-    case 'sem_wait': {
-      const s = num(c.v[0]);
-      if (raw === -EINTR) {
+    case 'sem_wait': case 'sem_timedwait': {
+      const [s, abstime] = c.v.map(num);
+      if (raw === -EINTR || raw === -ETIMEDOUT) {
         mem.store(s + S_NWAITERS, Math.max(0, num(mem.load(s + S_NWAITERS)) - 1));
-        return failed(r, EINTR);
+        return failed(r, -raw);
       }
       const v = num(mem.load(s + S_VALUE));
-      if (v === 0) return again(semWait(line, mem, s));
+      if (v === 0) return again(semWait(line, mem, s, abstime));
       mem.store(s + S_VALUE, v - 1);
       mem.store(s + S_NWAITERS, Math.max(0, num(mem.load(s + S_NWAITERS)) - 1));
       return new SyncDone(0);

@@ -11,6 +11,7 @@ import type { VmRegs } from './regs';
 import type { Trap, Value } from './types';
 import { Done, SIG_SETSIZE, startLibc } from './libc-calls';
 import { startSync, SyncDone, SyncFault } from './libc-sync';
+import { getEnviron } from './libc-env';
 import { CONSTANTS } from '../lang/builtins-constants';
 import { cellCost, FREE_COST, MALLOC_COST } from './cost';
 import { cstrcmp, cstring, cstrlen } from './cstring';
@@ -323,18 +324,9 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
 }
 
 
-/**
- * The envp the exec functions without one pass: glibc's __environ, the process's environment (its
- * strings in a block of pointers ended by NULL, as execl builds its argv); 0 (none) when empty.
- */
+/** The envp the exec functions without one pass: glibc's __environ, the process's environment. */
 function environ(mem: VmMemory): Value {
-  const env = mem.libc.env;
-  if (env.length === 0) return 0;
-  const seg = mem.newBlock(env.length + 1);
-  if (seg < 0) return 0;
-  const block = seg * SEGMENT_SPAN;
-  env.forEach((e, i) => mem.store(block + i, e));
-  return block;
+  return getEnviron(mem);
 }
 
 /** The index of a call site in its image (for a function that spans several system calls). */

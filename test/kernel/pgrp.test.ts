@@ -17,13 +17,15 @@ int main(void)
     pid_t c = fork();
     if (c == 0) {
         printf("child: pgrp %d\\n", getpgrp());
-        printf("setpgid(0, 0) = %d, pgrp %d\\n", setpgid(0, 0), getpgrp());
-        int r = setsid();
+        int r = setpgid(0, 0);
+        printf("setpgid(0, 0) = %d, pgrp %d\\n", r, getpgrp());
+        r = setsid();
         printf("setsid as a group leader = %d errno %d\\n", r, errno);
         pid_t g = fork();
         if (g == 0) {
             printf("grandchild %d: pgrp %d\\n", getpid(), getpgrp());
-            printf("setsid = %d, pgrp %d\\n", setsid(), getpgrp());
+            int sid = setsid();
+            printf("setsid = %d, pgrp %d\\n", sid, getpgrp());
             r = setpgid(0, getppid());
             printf("session leader setpgid = %d errno %d\\n", r, errno);
             exit(0);
@@ -32,7 +34,8 @@ int main(void)
         exit(0);
     }
     waitpid(c, &status, 0);
-    printf("main setsid = %d, pgrp %d\\n", setsid(), getpgrp());
+    pid_t msid = setsid();
+    printf("main setsid = %d, pgrp %d\\n", msid, getpgrp());
     int r = getpgid(99);
     printf("getpgid(99) = %d errno %d\\n", r, errno);
     return 0;

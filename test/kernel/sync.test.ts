@@ -105,8 +105,8 @@ pthread_mutex_t e, r;
 
 void *other(void *a)
 {
-    printf("other trylock %d unlock(errorcheck) %d unlock(recursive) %d\\n",
-        pthread_mutex_trylock(&m) == EBUSY, pthread_mutex_unlock(&e) == EPERM, pthread_mutex_unlock(&r) == EPERM);
+    int t1 = pthread_mutex_trylock(&m) == EBUSY, t2 = pthread_mutex_unlock(&e) == EPERM, t3 = pthread_mutex_unlock(&r) == EPERM;
+    printf("other trylock %d unlock(errorcheck) %d unlock(recursive) %d\\n", t1, t2, t3);
     return a;
 }
 
@@ -123,13 +123,16 @@ int main(void)
     pthread_mutexattr_settype(&at, PTHREAD_MUTEX_RECURSIVE);
     pthread_mutex_init(&r, &at);
     pthread_mutexattr_destroy(&at);
-    printf("type %d trylock %d again %d\\n", type, pthread_mutex_trylock(&m), pthread_mutex_trylock(&m) == EBUSY);
-    printf("errorcheck unlock free %d lock %d relock %d\\n", pthread_mutex_unlock(&e) == EPERM, pthread_mutex_lock(&e), pthread_mutex_lock(&e) == EDEADLK);
-    printf("recursive %d %d %d count %u\\n", pthread_mutex_lock(&r), pthread_mutex_lock(&r), pthread_mutex_trylock(&r), r.__count);
+    int a1 = pthread_mutex_trylock(&m), a2 = pthread_mutex_trylock(&m) == EBUSY;
+    printf("type %d trylock %d again %d\\n", type, a1, a2);
+    int b1 = pthread_mutex_unlock(&e) == EPERM, b2 = pthread_mutex_lock(&e), b3 = pthread_mutex_lock(&e) == EDEADLK;
+    printf("errorcheck unlock free %d lock %d relock %d\\n", b1, b2, b3);
+    int c1 = pthread_mutex_lock(&r), c2 = pthread_mutex_lock(&r), c3 = pthread_mutex_trylock(&r);
+    printf("recursive %d %d %d count %u\\n", c1, c2, c3, r.__count);
     pthread_create(&t, NULL, other, NULL);
     pthread_join(t, NULL);
-    printf("recursive unlocks %d %d %d word %d, fourth %d\\n", pthread_mutex_unlock(&r), pthread_mutex_unlock(&r), pthread_mutex_unlock(&r), r.__lock,
-        pthread_mutex_unlock(&r) == EPERM);
+    int u1 = pthread_mutex_unlock(&r), u2 = pthread_mutex_unlock(&r), u3 = pthread_mutex_unlock(&r), word = r.__lock;
+    printf("recursive unlocks %d %d %d word %d, fourth %d\\n", u1, u2, u3, word, pthread_mutex_unlock(&r) == EPERM);
     printf("destroy busy %d\\n", pthread_mutex_destroy(&m) == EBUSY);
     pthread_mutex_unlock(&m);
     printf("destroy %d\\n", pthread_mutex_destroy(&m));
@@ -201,6 +204,42 @@ int main(void)
     assert.ok(r.clock >= 2.5e9 && r.clock < 2.6e9, `the clock reached the deadline: ${r.clock}`);
   });
 
+  it('a condition variable timed on CLOCK_MONOTONIC waits without FUTEX_CLOCK_REALTIME; sem_timedwait times out on CLOCK_REALTIME', () => {
+    const e = bootSource(`${SYNC_HEADERS}
+pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+pthread_cond_t c;
+sem_t s;
+int main(void)
+{
+    pthread_condattr_t ca;
+    struct timespec ts = { 1, 0 };
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&c, &ca);
+    pthread_mutex_lock(&m);
+    int r = pthread_cond_timedwait(&c, &m, &ts);
+    sem_init(&s, 0, 0);
+    ts.tv_sec = 3;
+    int q = sem_timedwait(&s, &ts);
+    printf("%d %d %d\\n", r == ETIMEDOUT, q, errno == ETIMEDOUT);
+    return 0;
+}
+`);
+    const ops: number[] = [];
+    for (let i = 0; i < 1_000_000 && !e.finished(); i++) {
+      e.tick();
+      for (const t of e.k.allTasks()) {
+        const f = t.stack.find((x) => x.fn.name === '__x64_sys_futex');
+        const op = f ? (f.locals as { op: number }).op : -1;
+        if (op >= 0 && ops[ops.length - 1] !== op) ops.push(op);
+      }
+    }
+    assert.equal(outputOf(e), '1 -1 1\n');
+    // FUTEX_WAIT_BITSET (9) | FUTEX_PRIVATE_FLAG (128), then | FUTEX_CLOCK_REALTIME (256) for the semaphore.
+    assert.deepEqual(ops, [9 | 128, 9 | 128 | 256]);
+    assert.ok(e.k.clock >= 3e9 && e.k.clock < 3.1e9, `the clock reached the second deadline: ${e.k.clock}`);
+  });
+
   it('broadcast wakes every waiter; signal with nobody waiting is not remembered', () => {
     const { out } = runSource(`${SYNC_HEADERS}
 pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
@@ -247,13 +286,15 @@ int main(void)
     pthread_create(&b, NULL, second, NULL);
     pthread_create(&a, NULL, first, NULL);
     sleep(1);
-    printf("trywait %d %d\\n", sem_trywait(&s3), errno == EAGAIN);
+    int tw = sem_trywait(&s3);
+    printf("trywait %d %d\\n", tw, errno == EAGAIN);
     sem_post(&s1);
     sem_wait(&s3);
     printf("third\\n");
     sem_post(&s3); sem_post(&s3);
     sem_getvalue(&s3, &v);
-    printf("value %d init %d %d\\n", v, sem_init(&s1, 0, -1), errno == EINVAL);
+    int bad = sem_init(&s1, 0, -1);
+    printf("value %d init %d %d\\n", v, bad, errno == EINVAL);
     pthread_join(a, NULL); pthread_join(b, NULL);
     sem_destroy(&s1);
     return 0;
@@ -312,7 +353,8 @@ int main(void)
     sem_wait(&done);
     printf("state %d join %d\\n", st, pthread_join(t, NULL) == EINVAL);
     pthread_create(&u, NULL, worker, NULL);
-    printf("detach %d again %d\\n", pthread_detach(u), pthread_detach(u) == EINVAL);
+    int first = pthread_detach(u);
+    printf("detach %d again %d\\n", first, pthread_detach(u) == EINVAL);
     sem_wait(&done);
     return 0;
 }

@@ -131,7 +131,8 @@ describe('libc above, system calls below: the path of each wrapper', () => {
     pthread_t t;
     void *res;
     pthread_create(&t, NULL, worker, NULL);
-    printf("join %d, %ld\\n", pthread_join(t, &res), (long)res);
+    int r = pthread_join(t, &res);
+    printf("join %d, %ld\\n", r, (long)res);
     return 0;`, 'void *worker(void *a) { usleep(1000); return (void *)42; }'));
     let tidWord = -1;
     let sleptInFutex = false;

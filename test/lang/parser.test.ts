@@ -199,6 +199,19 @@ describe('parser: recovery', () => {
     assert.deepEqual(codes('#pragma kproc\n'), ['pragma']);
   });
 
+  it('scopes typedef names: a variable or parameter of the same name hides the type in its block', () => {
+    const r = parse('typedef int count;\nint f(int count) { count++; return count; }\nint main(void) {\n'
+      + '  { int count = 0; count++; count += 2; count--; }\n  { typedef long wide; wide w = 1; }\n  count n = 1; wide v = 2;\n  return n;\n}\n');
+    const fns = r.program.items.filter((x): x is FunctionDef => x.kind === 'Function');
+    const inner = (fns[1].body?.body[0] as Extract<Stmt, { kind: 'Block' }>).body;
+    assert.deepEqual(inner.map((x) => x.kind), ['VarDecl', 'ExprStmt', 'ExprStmt', 'ExprStmt']);
+    assert.equal(fns[0].body?.body[0].kind, 'ExprStmt');
+    // After the blocks `count` is a type again; the block's `wide` is gone (`wide v` is not a declaration).
+    const after = fns[1].body?.body ?? [];
+    assert.equal(after[2].kind, 'VarDecl');
+    assert.deepEqual(r.diagnostics.map((d) => d.message), ["expected ';' after the statement before 'v'"]);
+  });
+
   it('survives deep nesting without overflowing the stack', () => {
     const r = parse(`int main(void) { return ${'('.repeat(5000)}1${')'.repeat(5000)}; }`);
     assert.ok(r.diagnostics.some((d) => d.code === 'too-deep'));

@@ -15,15 +15,16 @@ function syscall(t: Trap): { name: string; args: unknown[] } {
 const H = '#include <stdio.h>\n#include <stdlib.h>\n#include <unistd.h>\n#include <signal.h>\n#include <sys/wait.h>\n#include <sched.h>\n#include <pthread.h>\n#include <errno.h>\n';
 
 describe('vm: calls become traps', () => {
-  // [test, body, the x86-64 system call it makes, its arguments; a pointer argument is shown as
+  // [test, body, the x86-64 system call it makes, its arguments (execve's envp is environ, an
+  // empty array here, not NULL); a pointer argument is shown as
   // the cells it points at]
   const table: Array<[string, string, string, unknown[]]> = [
     ['exit(3) is exit_group', 'exit(3);', 'exit_group', [3]],
     ['_exit(127) is exit_group', '_exit(127);', 'exit_group', [127]],
-    ['execl builds argv', 'execl("/bin/echo", "echo", "hi", "there", NULL);', 'execve', ['/bin/echo', ['echo', 'hi', 'there'], 0]],
-    ['execv passes the argv array', 'char *argv[] = { "sleep", "2", NULL }; execv("/bin/sleep", argv);', 'execve', ['/bin/sleep', ['sleep', '2'], 0]],
-    ['execvp tries the first PATH entry', 'char *argv[] = { "true", NULL }; execvp("true", argv);', 'execve', ['/bin/true', ['true'], 0]],
-    ['execvp with a slash execs the path as it is', 'char *argv[] = { "t", NULL }; execvp("./t", argv);', 'execve', ['./t', ['t'], 0]],
+    ['execl builds argv', 'execl("/bin/echo", "echo", "hi", "there", NULL);', 'execve', ['/bin/echo', ['echo', 'hi', 'there'], []]],
+    ['execv passes the argv array', 'char *argv[] = { "sleep", "2", NULL }; execv("/bin/sleep", argv);', 'execve', ['/bin/sleep', ['sleep', '2'], []]],
+    ['execvp tries the first PATH entry', 'char *argv[] = { "true", NULL }; execvp("true", argv);', 'execve', ['/bin/true', ['true'], []]],
+    ['execvp with a slash execs the path as it is', 'char *argv[] = { "t", NULL }; execvp("./t", argv);', 'execve', ['./t', ['t'], []]],
     ['waitpid is wait4', 'int st; waitpid(-1, &st, WNOHANG);', 'wait4', [-1, 0x1000000 + 2, 1, 0]],
     ['wait is wait4(-1, st, 0)', 'wait(NULL);', 'wait4', [-1, 0, 0, 0]],
     ['kill', 'kill(42, SIGTERM);', 'kill', [42, 15]],

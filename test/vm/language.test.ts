@@ -78,7 +78,7 @@ const ROWS: Row[] = [
   {
     name: 'an array of arrays passed as int g[][N]',
     prelude: '#define COLS 3\nstatic int sum(int g[][COLS], int rows) { int s = 0; for (int i = 0; i < rows; i++) for (int j = 0; j < COLS; j++) s += g[i][j]; g[rows - 1][COLS - 1] = 0; return s; }',
-    body: 'int g[2][COLS] = { { 1, 2, 3 }, { 4, 5, 6 } }; printf("%d %d\\n", sum(g, 2), g[1][2]);', out: '21 0\n',
+    body: 'int g[2][COLS] = { { 1, 2, 3 }, { 4, 5, 6 } }; int s = sum(g, 2); printf("%d %d\\n", s, g[1][2]);', out: '21 0\n',
   },
   {
     name: 'arrays of structs and nested structs', prelude: 'struct point { int x, y; };\nstruct seg { struct point a, b; char tag[4]; };',

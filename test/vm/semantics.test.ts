@@ -65,6 +65,17 @@ const ROWS: Row[] = [
   { name: 'builtin constants keep their Linux values', body: 'printf("%d %d %d %d %d\\n", SIGCHLD, CLONE_VM | CLONE_VFORK | SIGCHLD, WNOHANG, ECHILD, RLIMIT_NPROC);', out: '17 16657 1 10 6\n' },
   { name: 'casts truncate', body: 'long big = 4294967297; printf("%d %d\\n", (int)big, (char)321);', out: '1 65\n' },
   { name: 'comma operator', body: 'int a, b; a = (b = 2, b + 3); printf("%d %d\\n", a, b);', out: '5 2\n' },
+  // gcc -O0 on x86-64 evaluates a call's arguments right to left, reading a register local last.
+  {
+    name: 'call arguments are evaluated right to left', prelude: 'int log_of(int v) { printf("[%d]", v); return v; }\nvoid two(int a, int b) { printf(" %d %d\\n", a, b); }',
+    body: 'two(log_of(1), log_of(2)); printf("%d %d\\n", log_of(3), log_of(4));', out: '[2][1] 1 2\n[4][3]3 4\n',
+  },
+  {
+    name: 'a register local is read when the call is made, a global or addressed local in its place',
+    prelude: 'int g;\nvoid two(int a, int b) { printf("%d %d,", a, b); }\nvoid twol(long a, long b) { printf("%ld %ld,", a, b); }',
+    body: 'int i = 0, j = 0; int *p = &j; long w = 0; two(i++, i); i = 0; two(i, i++); two(g++, g); two((*p)++, j); i = 0; twol(i++, i); twol(w++, w); printf("\\n");',
+    out: '0 1,1 0,0 0,0 0,0 0,0 1,\n',
+  },
   { name: 'errno is an lvalue', body: 'errno = ECHILD; printf("%d\\n", errno); errno = 0;', out: '10\n' },
 ];
 

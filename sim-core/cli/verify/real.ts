@@ -144,7 +144,7 @@ export function isKernelSide(source: string): boolean {
 function wrapperSource(scenario: string, settings: RealSettings): string {
   const cases = settings.programs.map((p) => {
     const name = basename(p.path);
-    const call = p.params === 0 ? `${p.fn}()` : p.params === 1 ? `${p.fn}(argc)` : `${p.fn}(argc, argv)`;
+    const call = p.params === 0 ? `${p.fn}()` : p.params === 1 ? `${p.fn}(argc)` : p.params === 2 ? `${p.fn}(argc, argv)` : `${p.fn}(argc, argv, envp)`;
     return `\tif (strcmp(base, ${JSON.stringify(name)}) == 0)\n\t\texit(${call});\n`;
   }).join('');
   return `#include ${JSON.stringify(scenario)}
@@ -153,14 +153,14 @@ function wrapperSource(scenario: string, settings: RealSettings): string {
 #include <string.h>
 #include <unistd.h>
 
-__attribute__((constructor)) static void kproc_fidelity_start(int argc, char **argv)
+__attribute__((constructor)) static void kproc_fidelity_start(int argc, char **argv, char **envp)
 {
 \tchar exe[4096];
 \tssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 \tconst char *base;
 
 \tsetvbuf(stdout, NULL, _IONBF, 0);
-\t(void)argc; (void)argv;
+\t(void)argc; (void)argv; (void)envp;
 \tif (n < 0)
 \t\treturn;
 \texe[n] = 0;
