@@ -12,7 +12,7 @@ export const PURE_CALLS: ReadonlySet<string> = new Set([
   'WIFEXITED', 'WEXITSTATUS', 'WIFSIGNALED', 'WTERMSIG', 'WCOREDUMP', 'WIFSTOPPED', 'WSTOPSIG', 'WIFCONTINUED',
   'strcmp', 'strncmp', 'strlen', 'atoi', 'atol', 'abs', 'labs', 'strerror',
   'sigemptyset', 'sigfillset', 'sigaddset', 'sigdelset', 'sigismember',
-  'memset', 'malloc', 'calloc', 'free', 'kmalloc', 'kzalloc', 'kfree', 'fflush',
+  'memset', 'malloc', 'calloc', 'free', 'kmalloc', 'kzalloc', 'kfree',
   'IS_ERR', 'PTR_ERR', 'ERR_PTR', 'msecs_to_jiffies',
   // <string.h>, sprintf and <stdlib.h> (libc-string.ts, libc-stdlib.ts).
   'strcpy', 'strncpy', 'strcat', 'strncat', 'strchr', 'strrchr', 'strstr', 'strspn', 'strcspn', 'strdup', 'strndup',
