@@ -13,6 +13,12 @@ export interface RealSettings {
   nproc: number;
   /** `#pragma kproc program "/bin/x" fn`: path -> function and its parameter count. */
   programs: Array<{ path: string; fn: string; params: number }>;
+  /**
+   * The line `// real side: stdout on a pseudo-terminal`: the run's stdout is a terminal (util-linux
+   * `script`), so stdio buffers it as glibc buffers a terminal, isatty(1) included. Otherwise
+   * stdout is a pipe made line-buffered, as the simulator's terminal is.
+   */
+  terminal: boolean;
 }
 
 export interface RealRun {
@@ -86,9 +92,11 @@ export function realSettingsUnsupported(settings: RealSettings): string | undefi
   return undefined;
 }
 
+const TERMINAL_LINE = /^[ \t]*\/\/[ \t]*real side: stdout on a pseudo-terminal[ \t]*$/m;
+
 /** Reads the `#pragma kproc` lines that need the real side's cooperation. */
 export function realSettings(source: string): RealSettings {
-  const s: RealSettings = { uid: DEFAULT_UID, nproc: DEFAULT_NPROC, programs: [] };
+  const s: RealSettings = { uid: DEFAULT_UID, nproc: DEFAULT_NPROC, programs: [], terminal: TERMINAL_LINE.test(source) };
   for (const m of source.matchAll(/^[ \t]*#[ \t]*pragma[ \t]+kproc[ \t]+(\w+)[ \t]+(.*)$/gm)) {
     const [key, rest] = [m[1], m[2].trim()];
     if (key === 'pid_max') s.pidMax = Number(rest);
@@ -112,9 +120,10 @@ export function isKernelSide(source: string): boolean {
 }
 
 /**
- * The translation unit gcc builds: the scenario itself plus a constructor that makes stdout
- * unbuffered (fork would otherwise copy unflushed lines) and, when the binary was started under a
- * program's name, runs that program's function instead of main.
+ * The translation unit gcc builds: the scenario itself plus a constructor that makes stdout (a
+ * pipe here) line-buffered as the simulator's terminal is (unless the run has a real terminal)
+ * and, when the binary was started under a program's name, runs that program's function instead
+ * of main.
  */
 function wrapperSource(scenario: string, settings: RealSettings): string {
   const cases = settings.programs.map((p) => {
@@ -134,7 +143,7 @@ __attribute__((constructor)) static void kproc_fidelity_start(int argc, char **a
 \tssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 \tconst char *base;
 
-\tsetvbuf(stdout, NULL, _IONBF, 0);
+${settings.terminal ? '' : '\tsetvbuf(stdout, NULL, _IOLBF, 0);\n'}
 \t(void)argc; (void)argv;
 \tif (n < 0)
 \t\treturn;
@@ -234,7 +243,23 @@ export function runReal(file: string, options: RealOptions | number = {}): RealR
   const bin = settings.programs.length > 0 ? programDir(dir, binary, settings) : '-';
   const args = ['--pid', '--fork', '--mount-proc', init, String(timeoutMs), String(settings.pidMax ?? 0),
     String(settings.uid === 0 ? -1 : settings.uid), String(settings.nproc), bin, binary];
+  if (settings.terminal) return runOnTerminal(args, dir, env, timeoutMs);
   const r = spawnSync('unshare', args, { encoding: 'utf8', cwd: dir, env, timeout: timeoutMs + 5000 });
   return { stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status };
+}
+
+/**
+ * Runs unshare with its stdout on a pseudo-terminal: util-linux `script -qec CMD /dev/null` (the
+ * terminal's output on script's stdout, its \r\n turned back into \n) with stderr sent to a file,
+ * so the two streams stay apart; the command's status is script's (-e).
+ */
+function runOnTerminal(args: string[], dir: string, env: NodeJS.ProcessEnv, timeoutMs: number): RealRun {
+  if (!findExecutable('script', env)) throw new RealSetupError('a run on a terminal needs script (util-linux), not found on PATH');
+  const quote = (a: string): string => `'${a.replace(/'/g, "'\\''")}'`;
+  const errFile = join(dir, 'stderr.txt');
+  const cmd = `${['unshare', ...args].map(quote).join(' ')} 2>${quote(errFile)}`;
+  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', cwd: dir, env, timeout: timeoutMs + 5000, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderr = existsSync(errFile) ? readFileSync(errFile, 'utf8') : '';
+  return { stdout: (r.stdout ?? '').replace(/\r\n/g, '\n'), stderr: stderr + (r.stderr ?? ''), status: r.status };
 }
 
