@@ -22,7 +22,8 @@ int other_main(int argc, char *argv[]) { return argc; }
       programs: [{ path: '/bin/worker', fn: 'worker_main', params: 0 }, { path: '/bin/other', fn: 'other_main', params: 2 }],
       terminal: false,
     });
-    assert.deepEqual(realSettings('int main(void) { return 0; }'), { uid: DEFAULT_UID, nproc: DEFAULT_NPROC, programs: [] });
+    assert.deepEqual(realSettings('int main(void) { return 0; }'), { uid: DEFAULT_UID, nproc: DEFAULT_NPROC, programs: [], terminal: false });
+    assert.equal(realSettings('// real side: stdout on a pseudo-terminal\nint main(void) { return 0; }').terminal, true);
   });
 
   describe('on the real kernel', () => {
