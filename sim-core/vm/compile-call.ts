@@ -19,6 +19,8 @@ export const PURE_CALLS: ReadonlySet<string> = new Set([
   'strtok', 'memcpy', 'memmove', 'memcmp', 'sprintf', 'snprintf',
   'strtol', 'strtoul', 'strtoll', 'strtoull', 'atoll', 'realloc', 'rand', 'srand', 'getenv', 'setenv', 'unsetenv',
   'atexit', 'strsignal',
+  // A FILE's flags and descriptor (stdio-calls.ts).
+  'ferror', 'feof', 'clearerr', 'fileno',
 ]);
 
 /** Calls the catalog does not list but real programs use; how their result comes back. */

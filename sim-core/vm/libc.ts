@@ -15,7 +15,7 @@ import { CONSTANTS } from '../lang/builtins-constants';
 import { cellCost, FREE_COST, MALLOC_COST } from './cost';
 import { cstrcmp, cstring, cstrlen } from './cstring';
 import { strerror } from './strerror';
-import { STDIO_CALLS, stdioCall } from './stdio-calls';
+import { STDIO_CALLS, stdioCall, stdioPure } from './stdio-calls';
 
 import { Fault } from './libc-fault';
 import { stringCall } from './libc-string';
@@ -176,7 +176,7 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     case 'IS_ERR': return typeof s === 'number' && s < 0 && s >= -4095 ? 1 : 0;
     case 'PTR_ERR': case 'ERR_PTR': return typeof s === 'number' ? s : 0;
     case 'msecs_to_jiffies': return num(s);
-    default: return stringCall(site, a, mem, regs) ?? stdlibCall(site, a, mem, regs) ?? 0;
+    default: return stringCall(site, a, mem, regs) ?? stdlibCall(site, a, mem, regs) ?? stdioPure(site.name, a, mem) ?? 0;
   }
 }
 

@@ -13,7 +13,7 @@ import { cstring } from './cstring';
 import { formatCounted } from './printf';
 import { strerror } from './strerror';
 import { strsignal } from './libc-stdlib';
-import { allStreams, BUFSIZ, standardStream } from './stdio-file';
+import { allStreams, BUFSIZ, cell, F_FILENO, F_FLAGS, flagsInt, IO_EOF_SEEN, IO_ERR_SEEN, standardStream } from './stdio-file';
 import { exitStreams, IOFBF, IOLBF, IONBF, startFlush, startPut, startSetvbuf, type PutKind } from './stdio-ops';
 
 const EOF = -1, EOVERFLOW = 75;
@@ -85,6 +85,20 @@ export function stdioCall(site: CallSite, a: Value[], mem: VmMemory, r: VmRegs):
     case 'setbuf': return startSetvbuf(name, idx, line, mem, r, [a[0] ?? 0, a[1] ?? 0, num(a[1]) !== 0 ? IOFBF : IONBF, BUFSIZ]);
     case 'setlinebuf': return startSetvbuf(name, idx, line, mem, r, [a[0] ?? 0, 0, IOLBF, 0]);
     default: return exitCall(r, mem, idx, line, num(a[0]));
+  }
+}
+
+/** ferror, feof, clearerr and fileno: a FILE's flags and descriptor, read where they lie. */
+export function stdioPure(name: string, a: Value[], mem: VmMemory): Value | Fault | null {
+  if (name !== 'ferror' && name !== 'feof' && name !== 'clearerr' && name !== 'fileno') return null;
+  const fp = num(a[0]);
+  const flags = mem.load(fp + F_FLAGS);
+  if (fp === 0 || typeof flags !== 'number') return new Fault('SIGSEGV', `${name}: ${fp === 0 ? 'NULL' : 'bad'} FILE pointer`);
+  switch (name) {
+    case 'ferror': return flags & IO_ERR_SEEN ? 1 : 0;
+    case 'feof': return flags & IO_EOF_SEEN ? 1 : 0;
+    case 'clearerr': mem.store(fp + F_FLAGS, flagsInt(flags & ~(IO_ERR_SEEN | IO_EOF_SEEN))); return 0;
+    default: return cell(mem, fp, F_FILENO);
   }
 }
 
