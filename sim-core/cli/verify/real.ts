@@ -14,9 +14,10 @@ export interface RealSettings {
   /** `#pragma kproc program "/bin/x" fn`: path -> function and its parameter count. */
   programs: Array<{ path: string; fn: string; params: number }>;
   /**
-   * The line `// real side: stdout on a pseudo-terminal`: the run's stdout is a terminal (util-linux
-   * `script`), so stdio buffers it as glibc buffers a terminal, isatty(1) included. Otherwise
-   * stdout is a pipe made line-buffered, as the simulator's terminal is.
+   * The line `// real side: stdout on a pseudo-terminal`: the run's stdout and stderr are one
+   * terminal (util-linux `script`), so stdio buffers as glibc buffers a terminal, isatty
+   * included, and the two streams interleave there. Otherwise stdout is a pipe made
+   * line-buffered, as the simulator's terminal is.
    */
   terminal: boolean;
 }
@@ -249,17 +250,20 @@ export function runReal(file: string, options: RealOptions | number = {}): RealR
 }
 
 /**
- * Runs unshare with its stdout on a pseudo-terminal: util-linux `script -qec CMD /dev/null` (the
- * terminal's output on script's stdout, its \r\n turned back into \n) with stderr sent to a file,
- * so the two streams stay apart; the command's status is script's (-e).
+ * Runs unshare on a pseudo-terminal: util-linux `script -qec CMD /dev/null`. The terminal's text
+ * (stdout and stderr as they interleaved there, its \r\n turned back into \n) is the run's
+ * stdout; the command's status is script's (-e).
  */
 function runOnTerminal(args: string[], dir: string, env: NodeJS.ProcessEnv, timeoutMs: number): RealRun {
   if (!findExecutable('script', env)) throw new RealSetupError('a run on a terminal needs script (util-linux), not found on PATH');
   const quote = (a: string): string => `'${a.replace(/'/g, "'\\''")}'`;
-  const errFile = join(dir, 'stderr.txt');
-  const cmd = `${['unshare', ...args].map(quote).join(' ')} 2>${quote(errFile)}`;
+  const cmd = ['unshare', ...args].map(quote).join(' ');
   const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', cwd: dir, env, timeout: timeoutMs + 5000, stdio: ['ignore', 'pipe', 'pipe'] });
-  const stderr = existsSync(errFile) ? readFileSync(errFile, 'utf8') : '';
-  return { stdout: (r.stdout ?? '').replace(/\r\n/g, '\n'), stderr: stderr + (r.stderr ?? ''), status: r.status };
+  // init's own last words (main's status, a timeout) come after every task has ended: they go
+  // back to stderr, where a run without a terminal has them.
+  const text = (r.stdout ?? '').replace(/\r\n/g, '\n');
+  const init = /(?:^|\n)((?:kproc-init: [^\n]*\n)+)$/.exec(text);
+  const cut = init ? text.length - init[1].length : text.length;
+  return { stdout: text.slice(0, cut), stderr: (init ? init[1] : '') + (r.stderr ?? ''), status: r.status };
 }
 
