@@ -259,8 +259,12 @@ const MISC: ConstantInfo[] = [
   ]),
   ...group('null', 'both', '<stddef.h>', [['NULL', 0, 'The null pointer.'], ['true', 1, 'Boolean true.'], ['false', 0, 'Boolean false.']]),
   ...group('stdio', 'user', '<stdio.h>', [
-    ['stdin', 0, 'Standard input stream (file descriptor 0).'], ['stdout', 1, 'Standard output stream (file descriptor 1).'],
-    ['stderr', 2, 'Standard error stream (file descriptor 2).'],
+    ['stdin', 0, 'Standard input: a FILE * on file descriptor 0.'],
+    ['stdout', 1, 'Standard output: a FILE * on file descriptor 1, line-buffered on a terminal (written at each newline), fully buffered (4096 bytes) on a pipe or file.'],
+    ['stderr', 2, 'Standard error: a FILE * on file descriptor 2, unbuffered (each call is one write).'],
+    ['_IOFBF', 0, 'setvbuf mode: fully buffered, written a block at a time.'], ['_IOLBF', 1, 'setvbuf mode: line-buffered, written at each newline.'],
+    ['_IONBF', 2, 'setvbuf mode: unbuffered, each call is a write.'], ['BUFSIZ', 8192, 'The buffer size setbuf gives a stream.'],
+    ['EOF', -1, 'End of file, or a failed stdio call.'],
     ['STDIN_FILENO', 0, 'File descriptor 0.'], ['STDOUT_FILENO', 1, 'File descriptor 1.'], ['STDERR_FILENO', 2, 'File descriptor 2.'],
   ]),
   ...group('gfp', 'kernel', '<linux/gfp.h>', [

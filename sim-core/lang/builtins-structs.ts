@@ -4,6 +4,26 @@ import type { StructInfo } from './builtins-types';
 
 export const STRUCTS: StructInfo[] = [
   {
+    name: '_IO_FILE', side: 'user', header: '<stdio.h>',
+    doc: 'glibc\'s FILE: a stream over a file descriptor and its buffer, in the process\'s memory (fork copies it, unwritten text included). sizeof(FILE) is 216.',
+    fields: [
+      { name: '_flags', type: 'int', doc: '0xfbad0000 and _IO_* bits: 0x2 unbuffered, 0x20 error seen, 0x200 line-buffered, 0x800 currently putting.' },
+      { name: '_IO_read_ptr', type: 'char *', doc: 'Next character to read.' },
+      { name: '_IO_read_end', type: 'char *', doc: 'End of what was read into the buffer.' },
+      { name: '_IO_read_base', type: 'char *', doc: 'Start of the read area.' },
+      { name: '_IO_write_base', type: 'char *', doc: 'Start of the text waiting to be written.' },
+      { name: '_IO_write_ptr', type: 'char *', doc: 'Where the next character goes: the text from _IO_write_base up to here is not written yet.' },
+      { name: '_IO_write_end', type: 'char *', doc: 'End of the room for putting without a flush (the buffer\'s start when line-buffered: each put checks for a newline).' },
+      { name: '_IO_buf_base', type: 'char *', doc: 'The buffer (malloc\'d at the first output), or NULL before it.' },
+      { name: '_IO_buf_end', type: 'char *', doc: 'End of the buffer.' },
+      { name: '_chain', type: 'struct _IO_FILE *', doc: 'The next stream on _IO_list_all, which exit and fflush(NULL) walk.' },
+      { name: '_fileno', type: 'int', doc: 'The file descriptor.' },
+      { name: '_flags2', type: 'int', doc: 'More flags.' },
+      { name: '_shortbuf', type: 'char [1]', doc: 'The one-character buffer of an unbuffered stream.' },
+      { name: '_mode', type: 'int', doc: 'Orientation: 0 not yet decided, -1 byte-oriented (set by the first output).' },
+    ],
+  },
+  {
     name: 'sigaction', side: 'user', header: '<signal.h>',
     doc: 'What to do when a signal arrives: the handler, the signals to block while it runs, and SA_* flags.',
     fields: [

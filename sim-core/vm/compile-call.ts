@@ -16,13 +16,15 @@ export const PURE_CALLS: ReadonlySet<string> = new Set([
   'strcmp', 'strncmp', 'strlen', 'atoi', 'atol', 'abs', 'labs', 'strerror',
   'sigemptyset', 'sigfillset', 'sigaddset', 'sigdelset', 'sigismember',
   'CPU_ZERO', 'CPU_SET', 'CPU_CLR', 'CPU_ISSET', 'CPU_COUNT',
-  'memset', 'malloc', 'calloc', 'free', 'kmalloc', 'kzalloc', 'kfree', 'fflush',
+  'memset', 'malloc', 'calloc', 'free', 'kmalloc', 'kzalloc', 'kfree',
   'IS_ERR', 'PTR_ERR', 'ERR_PTR', 'msecs_to_jiffies',
   // <string.h>, sprintf and <stdlib.h> (libc-string.ts, libc-stdlib.ts).
   'strcpy', 'strncpy', 'strcat', 'strncat', 'strchr', 'strrchr', 'strstr', 'strspn', 'strcspn', 'strdup', 'strndup',
   'strtok', 'memcpy', 'memmove', 'memcmp', 'sprintf', 'snprintf',
   'strtol', 'strtoul', 'strtoll', 'strtoull', 'atoll', 'realloc', 'rand', 'srand', 'getenv', 'setenv', 'unsetenv',
   'atexit', 'strsignal', ...MATH_CALLS,
+  // A FILE's flags and descriptor (stdio-calls.ts).
+  'ferror', 'feof', 'clearerr', 'fileno',
 ]);
 
 /** Calls the catalog does not list but real programs use; how their result comes back. */

@@ -12,6 +12,7 @@ import { initListLength, initSlots, innerArrays } from './init-list';
 import { GLOBAL_BASE, SEGMENT_SPAN, TEXT_BASE, TEXT_STRIDE, type FnCode, type Image } from './image';
 import { Op } from './opcodes';
 import type { Value } from './types';
+import { addStdioGlobals } from './stdio-file';
 
 export function compile(program: Program, text: string): { image: Image; diagnostics: Diagnostic[] } {
   const lines = new LineMap(text);
@@ -68,6 +69,10 @@ export function compile(program: Program, text: string): { image: Image; diagnos
       else if (it.name === 'DEFINE_SPINLOCK' && name) addGlobal(m, name, INT);
     }
   }
+  // The C library's standard streams, after the program's own globals; and a call site for the
+  // exit a return from main makes (its flush of the streams is a call of the library).
+  if (!['stdin', 'stdout', 'stderr', '_IO_list_all'].some((n) => m.globals.has(n))) addStdioGlobals(m, (n, t) => addGlobal(m, n, t));
+  m.site('exit', 1, 'none', { start: 0, end: 0 });
   const functions = bodies.map((f, i) => compileFunction(m, f, i));
   const image: Image = {
     text, lines, functions, fnIndex: m.fnIndex, globals: [...m.globals.values()], globalInit: m.globalInit,

@@ -2,6 +2,7 @@
 // arithmetic, lay out structs and answer sizeof with the x86-64 byte sizes.
 import type { TypeRef } from '../lang/ast';
 import { lookupStruct } from '../lang/builtins';
+import { FILE_BYTES, FILE_CELLS, FILE_FIELDS } from './stdio-file';
 
 export interface FieldLayout {
   name: string;
@@ -203,6 +204,7 @@ export class TypeTable {
     this.builtin('siginfo_t', [['si_signo', INT, 0], ['si_errno', INT, 1], ['si_code', INT, 2], ['si_pid', INT, 3],
       ['si_uid', UINT, 4], ['si_status', INT, 5]], 128);
     this.builtinSync();
+    this.builtinFile();
     // Kernel structures: their fields are read by the host. A list_head embedded in a scenario
     // struct takes one cell and its real 16 bytes; the links themselves live in the kernel model.
     for (const [name, bytes] of KERNEL_STRUCTS) {
@@ -215,6 +217,18 @@ export class TypeTable {
       const t = this.tags.get(name);
       if (t) t.layout = layout;
     }
+  }
+
+  /** glibc's struct _IO_FILE (FILE), laid out by vm/stdio-file.ts: sizeof 216. */
+  private builtinFile(): void {
+    const file = this.struct('_IO_FILE');
+    const kinds: Record<string, CType> = {
+      int: INT, ptr: CHAR_PTR, long: LONG, char: CHAR, chain: { k: 'ptr', to: file },
+    };
+    const fields: Array<[string, CType, number]> = FILE_FIELDS.map(([n, k, o]) => [n, kinds[k], o]);
+    fields.push(['_unused2', { k: 'array', of: CHAR, n: 20 }, FILE_CELLS - 20]);
+    this.builtin('_IO_FILE', fields, FILE_BYTES, 8);
+    (file as { layout: StructLayout | null }).layout = this.layouts.get('_IO_FILE') ?? null;
   }
 
   /** The synchronisation types of the C library (vm/libc-sync.ts works on their cells). */
@@ -298,6 +312,7 @@ export class TypeTable {
     else if (n.startsWith('struct ') || n.startsWith('union ')) base = this.struct(n.replace(/^union /, ''));
     else if (n.startsWith('enum ')) base = INT;
     else if (STRUCT_TYPEDEFS.has(n)) base = this.struct(n);
+    else if (n === 'FILE') base = this.struct('_IO_FILE');
     else base = keywordType(n) ?? TYPEDEFS[n] ?? INT;
     let t = base;
     for (let i = 0; i < ref.pointer + extraPointer; i++) t = { k: 'ptr', to: t };

@@ -10,6 +10,8 @@ import type { Trap, Value } from './types';
 import { execCandidates } from '../lang/exec-path';
 import { resumeSync, SYNC_OPS } from './libc-sync';
 import { envValue } from './libc-env';
+import { resumeStdio, STDIO_OPS } from './stdio-ops';
+import { exitCall } from './stdio-calls';
 
 // Numbers of the Linux x86-64 ABI the library uses (its own headers, as glibc has them).
 const ESRCH = 3, ENOENT = 2, EACCES = 13, EINVAL = 22, EDEADLK = 35, ENOTDIR = 20, ENODEV = 19;
@@ -250,6 +252,11 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
   const next = (name: string, args: Value[]): null => { c.next = trap(line, name, args); return null; };
   const end = (value: Value): Done => { r.libc = null; return new Done(value); };
   const raw = num(ret);
+  if (STDIO_OPS.has(c.op)) {
+    const done = resumeStdio(r, c, mem, raw, line);
+    if (done !== null) r.libc = null;
+    return done;
+  }
   if (SYNC_OPS.has(c.op)) {
     const done = resumeSync(r, c, mem, raw, line);
     return done === null ? null : end(done.value);
@@ -373,6 +380,13 @@ export function returnTrap(r: VmRegs, mem: VmMemory, v: Value): Trap {
     mem.store(r.self + PD_RESULT, v);
     threadEnds(r, mem);
     return trap(r.line, 'exit', [0]);
+  }
+  // main's return is exit(v): the streams are flushed first (at the call site kept for it).
+  if (r.onReturn === 'exit_group') {
+    const site = r.image.sites.findIndex((s) => s.name === 'exit');
+    const t = exitCall(r, mem, site, r.line, v) as Trap;
+    if (r.libc !== null) r.pending = site;
+    return t;
   }
   return trap(r.line, r.onReturn, [v]);
 }

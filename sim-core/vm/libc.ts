@@ -16,6 +16,7 @@ import { CONSTANTS } from '../lang/builtins-constants';
 import { cellCost, FREE_COST, MALLOC_COST } from './cost';
 import { cstrcmp, cstring, cstrlen } from './cstring';
 import { strerror } from './strerror';
+import { STDIO_CALLS, stdioCall, stdioPure } from './stdio-calls';
 
 import { Fault } from './libc-fault';
 import { stringCall } from './libc-string';
@@ -175,11 +176,10 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     }
     // The block is unmapped, so a later malloc may get the same address (as glibc often gives).
     case 'free': case 'kfree': if (typeof s === 'number' && s !== 0) { mem.freeBlock(s); regs.owed += FREE_COST; } return 0;
-    case 'fflush': return 0;
     case 'IS_ERR': return typeof s === 'number' && s < 0 && s >= -4095 ? 1 : 0;
     case 'PTR_ERR': case 'ERR_PTR': return typeof s === 'number' ? s : 0;
     case 'msecs_to_jiffies': return num(s);
-    default: return stringCall(site, a, mem, regs) ?? stdlibCall(site, a, mem, regs) ?? 0;
+    default: return stringCall(site, a, mem, regs) ?? stdlibCall(site, a, mem, regs) ?? stdioPure(site.name, a, mem) ?? 0;
   }
 }
 
@@ -214,38 +214,19 @@ function fmtArgs(mem: VmMemory, f: Value | undefined, rest: Value[]): string {
 export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs): Trap | Fault | Done {
   regs.pendingRet = null;
   const line = site.line;
+  // The functions of a FILE: printf, puts, fputs... (buffered: stdio-*.ts).
+  if (STDIO_CALLS.has(site.name)) return stdioCall(site, a, mem, regs);
   switch (site.name) {
-    case 'exit': case '_exit': case '_Exit': return sysTrap(line, 'exit_group', [num(a[0])]);
-    case 'printf': case 'fprintf': case 'dprintf': {
-      const fd = site.name === 'printf' ? 1 : num(a[0]);
-      const [f, rest] = site.name === 'printf' ? [a[0], a.slice(1)] : [a[1], a.slice(2)];
+    // exit flushes the streams first (stdio-calls.ts); _exit and _Exit do not.
+    case '_exit': case '_Exit': return sysTrap(line, 'exit_group', [num(a[0])]);
+    case 'dprintf': {
       // A width of 100,000,000 is legal: its characters are counted and charged, and built only up
       // to FORMAT_LIMIT (the machine's output limit ends such a run). Past INT_MAX: EOVERFLOW.
-      const r = formatCounted(strArg(mem, f), rest, (v) => readString(mem, v));
+      const r = formatCounted(strArg(mem, a[1]), a.slice(2), (v) => readString(mem, v));
       regs.owed += cellCost(r.length);
       if (r.overflow) { regs.errno = EOVERFLOW; return new Done(-1); }
       regs.pendingRet = r.length;
-      return sysTrap(line, 'write', [fd, r.text]);
-    }
-    case 'puts': { const t = `${strArg(mem, a[0])}\n`; regs.pendingRet = t.length; regs.owed += cellCost(t.length); return sysTrap(line, 'write', [1, t]); }
-    case 'putchar': { regs.pendingRet = num(a[0]) & 0xff; return sysTrap(line, 'write', [1, String.fromCharCode(num(a[0]) & 0xff)]); }
-    case 'psignal': {
-      // "s: text\n" on standard error, as perror but with the signal's text.
-      const s = readString(mem, a[1]);
-      const t = `${s ? `${s}: ` : ''}${strsignal(num(a[0]))}\n`;
-      regs.pendingRet = 0;
-      return sysTrap(line, 'write', [2, t]);
-    }
-    case 'fputs': {
-      const t = strArg(mem, a[0]);
-      regs.pendingRet = 1;
-      regs.owed += cellCost(t.length);
-      return sysTrap(line, 'write', [num(a[1]), t]);
-    }
-    case 'fputc': case 'putc': { regs.pendingRet = num(a[0]) & 0xff; return sysTrap(line, 'write', [num(a[1]), String.fromCharCode(num(a[0]) & 0xff)]); }
-    case 'perror': {
-      const s = readString(mem, a[0]);
-      return sysTrap(line, 'write', [2, `${s ? `${s}: ` : ''}${strerror(regs.errno)}\n`]);
+      return sysTrap(line, 'write', [num(a[0]), r.text]);
     }
     case 'write': {
       // The kernel copies count bytes from the buffer (copy_from_user): a range that is not all

@@ -20,8 +20,10 @@ int other_main(int argc, char *argv[]) { return argc; }
     assert.deepEqual(s, {
       pidMax: 400, nproc: 9, uid: 0,
       programs: [{ path: '/bin/worker', fn: 'worker_main', params: 0 }, { path: '/bin/other', fn: 'other_main', params: 2 }],
+      terminal: false,
     });
-    assert.deepEqual(realSettings('int main(void) { return 0; }'), { uid: DEFAULT_UID, nproc: DEFAULT_NPROC, programs: [] });
+    assert.deepEqual(realSettings('int main(void) { return 0; }'), { uid: DEFAULT_UID, nproc: DEFAULT_NPROC, programs: [], terminal: false });
+    assert.equal(realSettings('// real side: stdout on a pseudo-terminal\nint main(void) { return 0; }').terminal, true);
   });
 
   describe('on the real kernel', () => {
@@ -48,7 +50,7 @@ int main(void)
       assert.equal(r.stdout, 'pid 3 ppid 1 uid 1000 pid2 1\n');
     });
 
-    it('waits for orphans that outlive main and prints unbuffered output in order', () => {
+    it('waits for orphans that outlive main; stdout is line-buffered, so fork copies a partial line', () => {
       const r = runReal(scenario('orphan.kproc', `#include <stdio.h>
 #include <unistd.h>
 int main(void)
@@ -63,7 +65,25 @@ int main(void)
 }
 `));
       assert.equal(r.status, 0, r.stderr);
-      assert.equal(r.stdout, 'before fork orphan 4, parent 1\n');
+      // main's exit flushes its "before fork "; the child's copy of it comes out with its line.
+      assert.equal(r.stdout, 'before fork before fork orphan 4, parent 1\n');
+    });
+
+    it('runs a case marked for a pseudo-terminal with stdout and stderr on one', () => {
+      const r = runReal(scenario('tty.kproc', `// real side: stdout on a pseudo-terminal
+#include <stdio.h>
+#include <unistd.h>
+int main(void)
+{
+    printf("tty %d %d ", isatty(1), isatty(2));
+    fprintf(stderr, "to stderr\\n");
+    printf("line\\n");
+    return 0;
+}
+`));
+      assert.equal(r.status, 0, r.stderr);
+      // stderr is unbuffered: it reaches the terminal before stdout's partial line.
+      assert.equal(r.stdout, 'to stderr\ntty 1 1 line\n');
     });
 
     it('kills a scenario that never ends when the timeout expires', () => {

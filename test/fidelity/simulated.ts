@@ -10,6 +10,8 @@ export interface SimRun {
   stderr: string;
   /** kproc's exit status: 0 when the scenario ran to its end. */
   code: number;
+  /** stdout and stderr in the order they were written, as a terminal holding both shows them. */
+  terminal: string;
 }
 
 export const EXAMPLES_DIR = resolve(__dirname, '../../examples');
@@ -27,11 +29,12 @@ export function isKernelSide(file: string): boolean {
 export async function runSimulated(file: string, options: string[] = []): Promise<SimRun> {
   let stdout = '';
   let stderr = '';
+  let terminal = '';
   const io: CliIo = {
-    out: (t) => { stdout += t; },
-    err: (t) => { stderr += t; },
+    out: (t) => { stdout += t; terminal += t; },
+    err: (t) => { stderr += t; terminal += t; },
     readFile: (p) => readFileSync(p, 'utf8'),
   };
   const code = await main(['run', ...options, file], io);
-  return { stdout, stderr, code };
+  return { stdout, stderr, code, terminal };
 }

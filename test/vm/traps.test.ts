@@ -46,6 +46,10 @@ describe('vm: budget', () => {
     let t: Trap = { kind: 'budget' };
     let budgets = 1;
     while (t.kind === 'budget') { t = step(s, 1000); budgets++; }
+    // The first output asks whether stdout is a terminal (a terminal: line-buffered).
+    assert.equal(t.kind === 'syscall' && t.name, 'ioctl');
+    completeCall(s.regs, s.mem, 0);
+    t = step(s, 1000);
     assert.equal(t.kind === 'syscall' ? t.args[1] : '', '5000\n');
     assert.ok(budgets > 10 && budgets < 100, `stopped ${budgets} times`);
   });
@@ -82,7 +86,7 @@ describe('vm: statement and call traps', () => {
     for (let i = 0; i < 50; i++) {
       const t = step(s, 1000, true);
       if (t.kind === 'statement') { lines.push(t.line); continue; }
-      if (t.kind === 'syscall' && t.name === 'write') { completeCall(s.regs, s.mem, 2); continue; }
+      if (t.kind === 'syscall' && (t.name === 'write' || t.name === 'ioctl')) { completeCall(s.regs, s.mem, t.name === 'write' ? 2 : 0); continue; }
       break;
     }
     assert.deepEqual(lines, [7, 9, 3, 10, 11, 12]);

@@ -15,6 +15,13 @@ export interface RealSettings {
   programs: Array<{ path: string; fn: string; params: number }>;
   /** The scenario asks for a real-time policy (SCHED_FIFO or SCHED_RR). */
   realtime?: boolean;
+  /**
+   * The line `// real side: stdout on a pseudo-terminal`: the run's stdout and stderr are one
+   * terminal (util-linux `script`), so stdio buffers as glibc buffers a terminal, isatty
+   * included, and the two streams interleave there. Otherwise stdout is a pipe made
+   * line-buffered, as the simulator's terminal is.
+   */
+  terminal: boolean;
 }
 
 export interface RealRun {
@@ -92,6 +99,8 @@ export function realSettingsUnsupported(settings: RealSettings): string | undefi
   return undefined;
 }
 
+const TERMINAL_LINE = /^[ \t]*\/\/[ \t]*real side: stdout on a pseudo-terminal[ \t]*$/m;
+
 let realtimeProbe: string | null = null;
 
 /**
@@ -112,7 +121,7 @@ function realtimeRefused(): string {
 
 /** Reads the `#pragma kproc` lines that need the real side's cooperation. */
 export function realSettings(source: string): RealSettings {
-  const s: RealSettings = { uid: DEFAULT_UID, nproc: DEFAULT_NPROC, programs: [] };
+  const s: RealSettings = { uid: DEFAULT_UID, nproc: DEFAULT_NPROC, programs: [], terminal: TERMINAL_LINE.test(source) };
   if (/\bSCHED_(FIFO|RR)\b/.test(source)) s.realtime = true;
   for (const m of source.matchAll(/^[ \t]*#[ \t]*pragma[ \t]+kproc[ \t]+(\w+)[ \t]+(.*)$/gm)) {
     const [key, rest] = [m[1], m[2].trim()];
@@ -137,9 +146,10 @@ export function isKernelSide(source: string): boolean {
 }
 
 /**
- * The translation unit gcc builds: the scenario itself plus a constructor that makes stdout
- * unbuffered (fork would otherwise copy unflushed lines) and, when the binary was started under a
- * program's name, runs that program's function instead of main.
+ * The translation unit gcc builds: the scenario itself plus a constructor that makes stdout (a
+ * pipe here) line-buffered as the simulator's terminal is (unless the run has a real terminal)
+ * and, when the binary was started under a program's name, runs that program's function instead
+ * of main.
  */
 function wrapperSource(scenario: string, settings: RealSettings): string {
   const cases = settings.programs.map((p) => {
@@ -159,7 +169,7 @@ __attribute__((constructor)) static void kproc_fidelity_start(int argc, char **a
 \tssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 \tconst char *base;
 
-\tsetvbuf(stdout, NULL, _IONBF, 0);
+${settings.terminal ? '' : '\tsetvbuf(stdout, NULL, _IOLBF, 0);\n'}
 \t(void)argc; (void)argv; (void)envp;
 \tif (n < 0)
 \t\treturn;
@@ -259,7 +269,26 @@ export function runReal(file: string, options: RealOptions | number = {}): RealR
   const bin = settings.programs.length > 0 ? programDir(dir, binary, settings) : '-';
   const args = ['--pid', '--fork', '--mount-proc', init, String(timeoutMs), String(settings.pidMax ?? 0),
     String(settings.uid === 0 ? -1 : settings.uid), String(settings.nproc), bin, binary];
+  if (settings.terminal) return runOnTerminal(args, dir, env, timeoutMs);
   const r = spawnSync('unshare', args, { encoding: 'utf8', cwd: dir, env, timeout: timeoutMs + 5000 });
   return { stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status };
+}
+
+/**
+ * Runs unshare on a pseudo-terminal: util-linux `script -qec CMD /dev/null`. The terminal's text
+ * (stdout and stderr as they interleaved there, its \r\n turned back into \n) is the run's
+ * stdout; the command's status is script's (-e).
+ */
+function runOnTerminal(args: string[], dir: string, env: NodeJS.ProcessEnv, timeoutMs: number): RealRun {
+  if (!findExecutable('script', env)) throw new RealSetupError('a run on a terminal needs script (util-linux), not found on PATH');
+  const quote = (a: string): string => `'${a.replace(/'/g, "'\\''")}'`;
+  const cmd = ['unshare', ...args].map(quote).join(' ');
+  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', cwd: dir, env, timeout: timeoutMs + 5000, stdio: ['ignore', 'pipe', 'pipe'] });
+  // init's own last words (main's status, a timeout) come after every task has ended: they go
+  // back to stderr, where a run without a terminal has them.
+  const text = (r.stdout ?? '').replace(/\r\n/g, '\n');
+  const init = /(?:^|\n)((?:kproc-init: [^\n]*\n)+)$/.exec(text);
+  const cut = init ? text.length - init[1].length : text.length;
+  return { stdout: text.slice(0, cut), stderr: (init ? init[1] : '') + (r.stderr ?? ''), status: r.status };
 }
 

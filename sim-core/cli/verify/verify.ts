@@ -42,7 +42,8 @@ export const VERIFY_OPTIONS: readonly OptionSpec[] = [
 
 const FOOTER = `Both sides read the scenario's #pragma kproc lines (uid, nproc, pid_max, program); options
 given here override them on both sides. The real side needs gcc, unshare and root; it runs the
-scenario as uid 1000 (or the scenario's uid) with stdout unbuffered. stdout and stderr are
+scenario as uid 1000 (or the scenario's uid) with stdout line-buffered, as the simulator's
+terminal is. stdout and stderr are
 compared line by line, and whether each run ended by itself.
 Exit status: 0 the outputs agree, 1 they differ, 2 usage error, 3 cannot compare (gcc, unshare
 or root missing, a kernel-side scenario, a side that cannot build it), 70 internal error.
