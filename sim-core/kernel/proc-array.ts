@@ -151,12 +151,19 @@ function user_sigpending(k: Kernel, t: task_struct): number {
   return n;
 }
 
+/** Bytes of a string in UTF-8. */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (const ch of s) { const c = ch.codePointAt(0) ?? 0; n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4; }
+  return n;
+}
+
 /** Bytes a list of strings takes on the stack, each with its NUL. */
-const stringBytes = (xs: readonly string[]): number => xs.reduce((n, s) => n + Buffer.byteLength(s) + 1, 0);
+const stringBytes = (xs: readonly string[]): number => xs.reduce((n, s) => n + utf8Length(s) + 1, 0);
 
 /** arg_start..env_end: argv then envp, below the file name and the 8 zero bytes at the stack's top. */
 function arg_env(mm: mm_struct): [number, number, number, number] {
-  const env_end = LAYOUT.stack_top - 8 - (Buffer.byteLength(mm.exe) + 1);
+  const env_end = LAYOUT.stack_top - 8 - (utf8Length(mm.exe) + 1);
   const env_start = env_end - stringBytes(mm.envp);
   const arg_start = env_start - stringBytes(mm.argv);
   return [arg_start, env_start, env_start, env_end];
