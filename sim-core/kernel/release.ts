@@ -136,6 +136,7 @@ static void __exit_signal(struct task_struct *tsk)
     const p = f.locals.tsk;
     p.signal.utime += p.utime;
     p.signal.stime += p.stime;
+    p.signal.sum_sched_runtime += p.se.sum_exec_runtime;
     p.signal.nr_threads--;
   },
   unhash: (k, _t, f) => __unhash_process(k, f.locals.tsk, f.locals.group_dead),
