@@ -51,6 +51,7 @@ export function newSignal(nproc: number, nprocMax = nproc): signal_struct {
     is_child_subreaper: false,
     has_child_subreaper: false, rlim_nproc: { rlim_cur: nproc, rlim_max: nprocMax },
     wait_chldexit: [], group_stop_sig: 0, utime: NS_ZERO, stime: NS_ZERO, sum_sched_runtime: NS_ZERO,
+    cutime: NS_ZERO, cstime: NS_ZERO,
     real_timer: { active: false, expires: NS_ZERO }, it_real_incr: NS_ZERO,
   };
 }

@@ -5,6 +5,7 @@
 
 import * as C from './consts';
 import type { Kernel } from './kernel';
+import { task_cputime_adjusted, thread_group_cputime_adjusted } from './cputime';
 import { list_entries } from './list';
 import { pid_nr_ns, task_pid_nr_ns, task_tgid_nr_ns } from './pidns';
 import type { files_struct, mm_struct, pid_namespace, task_struct } from './task';
@@ -97,23 +98,6 @@ export function group_threads(t: task_struct): task_struct[] {
   return list_entries(t.signal.thread_head);
 }
 
-/** task_cputime_adjusted: with no tick samples cputime_adjust gives all of the run time to utime. */
-function task_cputime(t: task_struct): { utime: number; stime: number } {
-  const rtime = t.se.sum_exec_runtime;
-  const u = t.utime, s = t.stime;
-  if (s === 0) return { utime: rtime, stime: 0 };
-  if (u === 0) return { utime: 0, stime: rtime };
-  const stime = Math.floor((s * rtime) / (s + u));
-  return { utime: rtime - stime, stime };
-}
-
-/** thread_group_cputime_adjusted: the live threads' times and what the dead ones left in signal_struct. */
-function thread_group_cputime(t: task_struct): { utime: number; stime: number } {
-  let utime = t.signal.utime, stime = t.signal.stime;
-  for (const th of group_threads(t)) { const c = task_cputime(th); utime += c.utime; stime += c.stime; }
-  return { utime, stime };
-}
-
 const nsec_to_clock_t = (ns: number): number => Math.floor(ns / (1e9 / USER_HZ));
 
 /** A sigset (two 32-bit words) as render_sigset_t prints it: 16 hex digits, highest signal first. */
@@ -151,12 +135,19 @@ function user_sigpending(k: Kernel, t: task_struct): number {
   return n;
 }
 
+/** Bytes of a string in UTF-8. */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (const ch of s) { const c = ch.codePointAt(0) ?? 0; n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4; }
+  return n;
+}
+
 /** Bytes a list of strings takes on the stack, each with its NUL. */
-const stringBytes = (xs: readonly string[]): number => xs.reduce((n, s) => n + Buffer.byteLength(s) + 1, 0);
+const stringBytes = (xs: readonly string[]): number => xs.reduce((n, s) => n + utf8Length(s) + 1, 0);
 
 /** arg_start..env_end: argv then envp, below the file name and the 8 zero bytes at the stack's top. */
 function arg_env(mm: mm_struct): [number, number, number, number] {
-  const env_end = LAYOUT.stack_top - 8 - (Buffer.byteLength(mm.exe) + 1);
+  const env_end = LAYOUT.stack_top - 8 - (utf8Length(mm.exe) + 1);
   const env_start = env_end - stringBytes(mm.envp);
   const arg_start = env_start - stringBytes(mm.argv);
   return [arg_start, env_start, env_start, env_end];
@@ -197,7 +188,7 @@ export function do_task_stat(k: Kernel, viewer: task_struct, ns: pid_namespace, 
     pgid = pid_type_nr_ns(k, task, C.PIDTYPE_PGID, ns);
   }
   const wchan = permitted && (!whole || num_threads < 2) ? Number(task.__state !== C.TASK_RUNNING) : 0;
-  const { utime, stime } = whole ? thread_group_cputime(task) : task_cputime(task);
+  const { utime, stime } = whole ? thread_group_cputime_adjusted(task) : task_cputime_adjusted(task);
   const priority = task.prio - C.MAX_RT_PRIO;
   const nice = task.static_prio - C.DEFAULT_PRIO;
   const start_time = nsec_to_clock_t(task.start_time);
@@ -210,8 +201,7 @@ export function do_task_stat(k: Kernel, viewer: task_struct, ns: pid_namespace, 
     // min_flt, cmin_flt, maj_flt, cmaj_flt: the model takes no page faults.
     0, 0, 0, 0,
     nsec_to_clock_t(utime), nsec_to_clock_t(stime),
-    // cutime, cstime: the model does not keep the times of reaped children.
-    0, 0,
+    nsec_to_clock_t(sig.cutime), nsec_to_clock_t(sig.cstime),
     priority, nice, num_threads, 0, start_time, vsize, mm ? pages : 0, RLIM_INFINITY_UL,
     code(LAYOUT.start_code), code(LAYOUT.end_code), permitted && mm ? start_stack(mm) : 0,
     // kstkesp, kstkeip: zeroed unless the task is exiting or dumping core (no registers to show).

@@ -186,10 +186,14 @@ export interface signal_struct {
   wait_chldexit: task_struct[];
   /** Status reported to the parent for a stopped or continued group. */
   group_stop_sig: number;
+  /** Times of the group's dead threads (ns), added by __exit_signal. */
   utime: number;
   stime: number;
   /** CPU time of the group's dead threads (their se.sum_exec_runtime, folded in by __exit_signal). */
   sum_sched_runtime: number;
+  /** Times of the reaped children and what they had of their own reaped children (ns). */
+  cutime: number;
+  cstime: number;
   /** ITIMER_REAL's hrtimer (alarm, setitimer): armed or not, and when it fires (ns of the clock). */
   real_timer: hrtimer;
   /** ITIMER_REAL's interval (ns): the timer is armed again after each SIGALRM (0: once). */

@@ -7,6 +7,7 @@ import * as C from './consts';
 import { kfunc } from './frame';
 import type { task_struct } from './task';
 import { release_task } from './release';
+import { thread_group_cputime_adjusted } from './cputime';
 import type { wait_opts } from './wait';
 
 interface WtzL { wo: wait_opts; p: task_struct; status: number }
@@ -79,7 +80,11 @@ out_info:
     f.locals.status = zombieStatus(p);
     f.locals.wo.wo_stat = f.locals.status;
     const ps = p.real_parent;
-    if (ps) { ps.signal.utime += p.signal.utime; ps.signal.stime += p.signal.stime; }
+    if (ps) {
+      const tg = thread_group_cputime_adjusted(p);
+      ps.signal.cutime += tg.utime + p.signal.cutime;
+      ps.signal.cstime += tg.stime + p.signal.cstime;
+    }
   },
   release: (k, t, f) => k.call(t, release_task, { p: f.locals.p, leader: null, zap_leader: false, by: t }),
   ret: (k, t, f) => {

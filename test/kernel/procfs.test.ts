@@ -11,7 +11,7 @@ import * as C from '../../sim-core/kernel/consts';
 import type { Kernel } from '../../sim-core/kernel/kernel';
 import { proc_lookup } from '../../sim-core/kernel/procfs';
 import type { task_struct } from '../../sim-core/kernel/task';
-import { HEADERS, runSource } from './vm-run';
+import { bootSource, HEADERS, runSource } from './vm-run';
 
 function node(k: Kernel, viewer: task_struct, path: string) {
   return proc_lookup(k, viewer, path === '' ? [] : path.split('/'));
@@ -100,7 +100,6 @@ describe('kernel: procfs', () => {
     const f = statFields(read(k, main, '3/stat'));
     assert.equal(f.length, 52);
     assert.deepEqual(f.slice(0, 4), ['3', '(main)', 'S', '1']);
-    assert.equal(f[17 - 1], '0', 'cutime');
     assert.equal(f[18 - 1], '20', 'priority: prio - MAX_RT_PRIO');
     assert.equal(f[19 - 1], '0', 'nice');
     assert.equal(f[20 - 1], '2', 'num_threads');
@@ -237,6 +236,71 @@ int main(void)
     const [up, idle] = read(k, main, 'uptime').slice(0, -1).split(' ');
     assert.ok(Number(up) >= 2 && /^\d+\.\d\d$/.test(up) && /^\d+\.\d\d$/.test(idle), `${up} ${idle}`);
     assert.match(read(k, main, 'loadavg'), /^0\.00 0\.00 0\.00 0\/4 4\n$/);
+  });
+
+  it('keeps the run time of a thread that has exited in the group\'s stat (signal->sum_sched_runtime)', () => {
+    const engine = bootSource(`${HEADERS}
+void *worker(void *arg)
+{
+    return 0;
+}
+int main(void)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, worker, NULL);
+    pthread_join(t, NULL);
+    pause();
+    return 0;
+}
+`);
+    const k = engine.k;
+    let given = false;
+    let end;
+    do {
+      end = engine.run(5, 1_000_000);
+      const thread = k.pid_hash.get(4);
+      if (thread && !given) { thread.se.sum_exec_runtime += 25e6; given = true; }
+    } while (end.reason === 'slice');
+    assert.ok(given && k.pid_hash.get(4) === undefined, 'the thread ran and is gone');
+    const main = k.pid_hash.get(3) as task_struct;
+    assert.equal(statFields(read(k, main, 'self/stat'))[13], String(Math.floor((main.se.sum_exec_runtime + 25e6) / 1e7)));
+    assert.equal(statFields(read(k, main, 'self/task/3/stat'))[13], String(Math.floor(main.se.sum_exec_runtime / 1e7)));
+  });
+
+  it('adds a reaped child\'s run time (and its own reaped children\'s) to cutime, as wait_task_zombie does', () => {
+    const engine = bootSource(`${HEADERS}
+int main(void)
+{
+    if (fork() == 0) {
+        if (fork() == 0)
+            exit(0);
+        sleep(1);
+        wait(NULL);
+        exit(0);
+    }
+    sleep(2);
+    wait(NULL);
+    pause();
+    return 0;
+}
+`);
+    const k = engine.k;
+    const main = k.pid_hash.get(3) as task_struct;
+    let added = 0;
+    let end;
+    // Each task gets 15 ms more run time while it is a zombie, before its parent reaps it.
+    do {
+      end = engine.run(20, 1_000_000);
+      for (const t of k.allTasks()) {
+        if (t.exit_state === C.EXIT_ZOMBIE && t.se.sum_exec_runtime < 15e6) { t.se.sum_exec_runtime += 15e6; added++; }
+      }
+    } while (end.reason === 'slice');
+    assert.equal(added, 2, 'the child and the grandchild were zombies once');
+    assert.equal(k.pid_hash.get(4), undefined, 'the child was reaped');
+    const f = statFields(read(k, main, 'self/stat'));
+    // 30 ms and the little the two ran themselves: 3 ticks.
+    assert.equal(f[15], '3', 'cutime');
+    assert.equal(f[16], '0', 'cstime');
   });
 
   it('gives numbers of the viewer\'s pid namespace, with NSpid listing each level below it', () => {
