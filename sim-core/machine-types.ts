@@ -188,6 +188,14 @@ export interface TaskRow {
   /** Under EEVDF, while queued: the virtual deadline (the tree's key) and whether it is eligible. */
   deadline?: number;
   eligible?: boolean;
+  /** The scheduling policy as <sched.h> names it (SCHED_OTHER, SCHED_FIFO, SCHED_RR...). */
+  policy: string;
+  /** 1..99 under SCHED_FIFO and SCHED_RR, else 0. */
+  rtPriority: number;
+  /** The effective priority: 0..99 real time (99 - rtPriority), 100..139 fair (120 + nice). */
+  prio: number;
+  /** The CPUs it may run on (cpus_mask within the machine's), as a list: "0-1", "1". */
+  cpusAllowed: string;
 }
 
 export interface FrameInfo {

@@ -101,6 +101,10 @@ export function taskTooltip(row: TaskRow): string {
     `nice ${row.nice}${row.cpu !== undefined ? `, cpu ${row.cpu}` : ''}${
       row.vruntime !== undefined ? `, vruntime ${row.vruntime}` : ''}${row.onRunqueue ? ', on run queue' : ''}`,
   ];
+  if (row.policy !== undefined) {
+    lines.push(`policy ${row.policy}${row.rtPriority ? `, rt_priority ${row.rtPriority}` : ''}, prio ${row.prio ?? ''}${
+      row.cpusAllowed !== undefined ? `, cpus_allowed ${row.cpusAllowed}` : ''}`);
+  }
   if (row.state === 'Z' || row.state === 'X') lines.push(exitDescription(row));
   return lines.join('\n');
 }

@@ -10,6 +10,7 @@ import { ENQUEUE_INITIAL, ENQUEUE_WAKEUP, RunQueue, schedTunables } from '../../
 import type { task_struct } from '../../sim-core/kernel/task';
 import { boot, KMachine } from '../../sim-core/machine';
 import type { KEvent } from '../../sim-core/machine-types';
+import { describeStruct } from '../../sim-core/debug/fields';
 
 let nextPid = 200;
 function task(policy = C.SCHED_NORMAL, rtp = 0): task_struct {
@@ -346,4 +347,37 @@ int main(void)
       assert.equal(out, 'both threads counted: yes\nnice 0 got more than nice 5: yes\nratio within 3% of 1024/335: yes\n');
     });
   }
+});
+
+describe('what the views show of scheduling', () => {
+  it('task rows and the Variables pane: policy, rt_priority, prio, cpus_mask', () => {
+    const src = `#pragma kproc uid 0
+#pragma kproc cpus 4
+${HEAD}
+int main(void)
+{
+    struct sched_param sp = { .sched_priority = 7 };
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(1, &set);
+    CPU_SET(2, &set);
+    sched_setaffinity(0, sizeof(set), &set);
+    sched_setscheduler(0, SCHED_FIFO, &sp);
+    pause();
+    return 0;
+}
+`;
+    const { machine } = boot({ file: 'v.kproc', source: src, maxSteps: 100_000 });
+    assert.ok(machine instanceof KMachine);
+    machine.engine.run(100_000, 100_000);
+    const row = machine.tasks().find((r) => r.pid === 3);
+    assert.ok(row);
+    assert.deepEqual([row.policy, row.rtPriority, row.prio, row.cpusAllowed], ['SCHED_FIFO', 7, 92, '1-2']);
+    const t = machine.engine.k.pid_hash.get(3) as task_struct;
+    const fields = describeStruct('task_struct', t);
+    const get = (n: string): string | undefined => fields.find((f) => f.name === n)?.value;
+    assert.equal(get('policy'), 'SCHED_FIFO (1)');
+    assert.equal(get('cpus_mask'), '0x6');
+    assert.equal(get('rt_priority'), '7');
+  });
 });
