@@ -46,6 +46,11 @@ export interface BootOptions {
    * faulting line, before the signal is delivered (the debugger's exception stop; default false).
    */
   stopOnFault?: boolean;
+  /**
+   * Record the scheduler's tracepoints, sched_switch and sched_wakeup, in the event log (as
+   * enabling events/sched in tracefs does; default false: a busy run switches often).
+   */
+  traceSched?: boolean;
 }
 
 export interface BootResult {
@@ -117,6 +122,10 @@ export type KEvent = { time: number; step: number } & (
   | { kind: 'wakeup'; pid: number; by: number }
   /** A task moved to another CPU (the sched_migrate_task tracepoint's fields). */
   | { kind: 'sched_migrate_task'; comm: string; pid: number; prio: number; orig_cpu: number; dest_cpu: number }
+  /** A context switch (the sched_switch tracepoint; only with traceSched). */
+  | { kind: 'sched_switch'; cpu: number; prev_comm: string; prev_pid: number; prev_prio: number; prev_state: string; next_comm: string; next_pid: number; next_prio: number }
+  /** A task made runnable (the sched_wakeup tracepoint; only with traceSched). */
+  | { kind: 'sched_wakeup'; comm: string; pid: number; prio: number; target_cpu: number }
   | { kind: 'echild'; pid: number }
   | { kind: 'printk'; pid: number; text: string }
   | { kind: 'output'; pid: number; fd: number; text: string }

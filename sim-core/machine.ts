@@ -124,6 +124,7 @@ export class KMachine implements Machine {
     this.port.k = this.engine.k;
     if (opts.maxOutput !== undefined && opts.maxOutput >= 0) this.engine.output.limit = opts.maxOutput;
     this.engine.faultStops = opts.stopOnFault === true;
+    this.engine.k.trace_sched = opts.traceSched === true;
     this.bps = new BreakpointTables(image, opts.file);
     this.inspector = new Inspector({
       k: this.engine.k, image, file: opts.file, host: this.port.host, machine: this,

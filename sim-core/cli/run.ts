@@ -30,6 +30,7 @@ const SETTINGS: ReadonlyArray<readonly [string, keyof MachineSettings]> = [
 
 export const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: 'trace', kind: 'flag', help: 'print the kernel event log on stdout, interleaved with the output' },
+  { name: 'trace-sched', kind: 'flag', help: 'as --trace, with the scheduler\'s sched_switch and sched_wakeup events too' },
   { name: 'pstree', kind: 'flag', help: 'print the process tree at the end, as pstree -p draws it' },
   { name: 'dmesg', kind: 'flag', help: 'print the kernel log (dmesg) at the end' },
   { name: 'json', kind: 'flag', help: 'print one JSON document: output, events, tasks, dmesg, diagnostics' },
@@ -53,6 +54,7 @@ Exit status: 0 the scenario ran to its end, 1 it has errors, 2 usage error, 3 de
 interface RunArgs {
   file: string;
   trace: boolean;
+  traceSched: boolean;
   pstree: boolean;
   dmesg: boolean;
   json: boolean;
@@ -70,7 +72,7 @@ function runArgs(args: string[]): RunArgs {
   for (const [name, key] of SETTINGS) { const v = p.integers.get(name); if (v !== undefined) settings[key] = v; }
   if (p.flags.has('progress') && p.flags.has('no-progress')) throw new UsageError('run: --progress and --no-progress contradict each other');
   return {
-    file: p.positionals[0], trace: p.flags.has('trace'), pstree: p.flags.has('pstree'), dmesg: p.flags.has('dmesg'), json: p.flags.has('json'),
+    file: p.positionals[0], trace: p.flags.has('trace') || p.flags.has('trace-sched'), traceSched: p.flags.has('trace-sched'), pstree: p.flags.has('pstree'), dmesg: p.flags.has('dmesg'), json: p.flags.has('json'),
     maxSteps: p.integers.get('max-steps'), maxOutput: p.integers.get('max-output'), settings,
     progress: p.flags.has('progress') ? 'always' : p.flags.has('no-progress') ? 'never' : undefined,
   };
@@ -134,7 +136,7 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   const { file } = parsed;
   const source = readScenario(io, file);
   let booted;
-  try { booted = boot({ file, source, settings: parsed.settings, maxSteps: parsed.maxSteps, maxOutput: parsed.maxOutput }); } catch (e) { throw new InternalError(file, e); }
+  try { booted = boot({ file, source, settings: parsed.settings, maxSteps: parsed.maxSteps, maxOutput: parsed.maxOutput, traceSched: parsed.traceSched }); } catch (e) { throw new InternalError(file, e); }
   const { machine, diagnostics } = booted;
   const lines = new LineMap(source);
   const errors = diagnostics.filter((d) => d.severity === 'error');

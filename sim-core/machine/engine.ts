@@ -201,7 +201,11 @@ export class Engine {
         }
       } else {
         t = rq.curr;
-        if (!t || rq.need_resched || !t.se.on_rq) t = rq.pick_next();
+        if (!t || rq.need_resched || !t.se.on_rq) {
+          const prev = t;
+          t = rq.pick_next();
+          if (k.trace_sched && prev !== t) k.trace_sched_switch(cpu, prev, t);
+        }
         this.ran[cpu] = t;
         if (!t) continue;
         this.current = t;

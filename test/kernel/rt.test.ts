@@ -381,3 +381,25 @@ int main(void)
     assert.equal(get('rt_priority'), '7');
   });
 });
+
+describe('the scheduler tracepoints', function () {
+  this.timeout(600_000);
+  it('sched_switch and sched_wakeup carry the kernel\'s fields, only when enabled', () => {
+    const source = readFileSync(join(__dirname, '..', '..', 'examples', 'fifo-starves-fair.kproc'), 'utf8');
+    const runIt = (traceSched: boolean): KEvent[] => {
+      const { machine } = boot({ file: 'f.kproc', source, maxSteps: 1_000_000, traceSched });
+      assert.ok(machine instanceof KMachine);
+      machine.engine.run(1_000_000, 1_000_000);
+      return machine.engine.k.events;
+    };
+    assert.equal(runIt(false).filter((e) => e.kind === 'sched_switch' || e.kind === 'sched_wakeup').length, 0);
+    const ev = runIt(true);
+    // The FIFO parent (prio 99 - 20) sleeps in waitpid after 50 ms: the first switch away from it.
+    const away = ev.find((e) => e.kind === 'sched_switch' && e.prev_pid === 3);
+    assert.ok(away && away.kind === 'sched_switch');
+    assert.deepEqual([away.prev_prio, away.prev_state, away.next_pid, away.time >= 50_000_000], [79, 'S', 4, true]);
+    const wake = ev.find((e) => e.kind === 'sched_wakeup' && e.pid === 3);
+    assert.ok(wake && wake.kind === 'sched_wakeup');
+    assert.deepEqual([wake.prio, wake.target_cpu], [79, 0]);
+  });
+});
