@@ -51,6 +51,8 @@ export interface BootOptions {
    * enabling events/sched in tracefs does; default false: a busy run switches often).
    */
   traceSched?: boolean;
+  /** Keep each task's scheduler statistics when it is released (for `kproc run --sched-stats`). */
+  schedStats?: boolean;
 }
 
 export interface BootResult {

@@ -14,6 +14,7 @@ import type { UserPort } from './uport';
 import { send_signal } from './signal';
 import { PidBitmap, PidHash } from './pidhash';
 import { TimerQueue } from './waitqueue';
+import type { SchedStat } from './schedstat';
 
 
 export interface KernelConfig {
@@ -133,6 +134,8 @@ export class Kernel {
   main_status: number | undefined = undefined;
   /** Set by a handler whose step is an event the machine may stop on. */
   lastEvent: KEvent | null = null;
+  /** With `kproc run --sched-stats`: the statistics of each task as release_task freed it. */
+  sched_stats: SchedStat[] | null = null;
   /** The sched_switch and sched_wakeup tracepoints are enabled (see trace_sched_switch). */
   trace_sched = false;
   /** cpumask_any_and_distribute's per-CPU distribute_cpu_mask_prev (one machine-wide here). */
@@ -343,6 +346,7 @@ export class Kernel {
       // ttwu_do_activate: enqueue_task (ENQUEUE_WAKEUP), then wakeup_preempt.
       const rq = this.rq[p.cpu];
       rq.enqueue_entity(p, ENQUEUE_WAKEUP);
+      p.sched_info.last_queued = this.clock;
       rq.wakeup_preempt(p);
       this.emit({ time: NS_ZERO, step: 0, kind: 'wakeup', pid: p.pid, by: by ? by.pid : 0 });
       if (this.trace_sched) this.emit({ time: NS_ZERO, step: 0, kind: 'sched_wakeup', comm: p.comm, pid: p.pid, prio: p.prio, target_cpu: p.cpu });
@@ -369,14 +373,12 @@ export class Kernel {
     const rq = this.rq[t.cpu];
     if (st === C.TASK_RUNNING) {
       rq.need_resched = true;
-      t.nivcsw++;
       return;
     }
     if (((st & C.TASK_INTERRUPTIBLE) && this.signal_pending(t)) || ((st & C.TASK_WAKEKILL) && this.fatal_signal_pending(t))) {
       t.__state = C.TASK_RUNNING;
       return;
     }
-    t.nvcsw++;
     rq.dequeue(t);
     rq.need_resched = true;
   }

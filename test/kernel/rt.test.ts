@@ -403,3 +403,41 @@ describe('the scheduler tracepoints', function () {
     assert.deepEqual([wake.prio, wake.target_cpu], [79, 0]);
   });
 });
+
+describe('scheduler statistics', function () {
+  this.timeout(600_000);
+  it('run_delay, nvcsw and nivcsw are counted at the switch and kept for released tasks', () => {
+    const source = readFileSync(join(__dirname, '..', '..', 'examples', 'fifo-starves-fair.kproc'), 'utf8');
+    const { machine } = boot({ file: 'f.kproc', source, maxSteps: 1_000_000, schedStats: true });
+    assert.ok(machine instanceof KMachine);
+    machine.engine.run(1_000_000, 1_000_000);
+    const rows = machine.engine.k.sched_stats ?? [];
+    const child = rows.find((r) => r.pid === 4), parent = rows.find((r) => r.pid === 3);
+    assert.ok(child && parent);
+    // The fair child waited out the FIFO parent's 50 ms, then ran and exited (one voluntary switch).
+    assert.ok(child.run_delay >= 49_000_000 && child.runtime < 1_000_000, JSON.stringify(child));
+    assert.deepEqual([child.nvcsw, child.nivcsw, child.policy], [1, 0, 'SCHED_OTHER']);
+    // The parent never lost the CPU while runnable: it slept in waitpid, then died.
+    assert.deepEqual([parent.nvcsw, parent.nivcsw, parent.policy], [2, 0, 'SCHED_FIFO']);
+  });
+
+  it('a preempted fair task counts involuntary switches', () => {
+    const { machine } = boot({ file: 'p.kproc', source: `${HEAD}
+int main(void)
+{
+    volatile long n = 0;
+    pid_t c = fork();
+    while (n < 2000000)
+        n++;
+    if (c == 0)
+        return 0;
+    wait(NULL);
+    return 0;
+}
+`, maxSteps: 1_000_000, schedStats: true });
+    assert.ok(machine instanceof KMachine);
+    machine.engine.run(1_000_000, 1_000_000);
+    const child = (machine.engine.k.sched_stats ?? []).find((r) => r.pid === 4);
+    assert.ok(child && child.nivcsw > 0 && child.run_delay > 0, JSON.stringify(child));
+  });
+});
