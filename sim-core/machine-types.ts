@@ -46,6 +46,13 @@ export interface BootOptions {
    * faulting line, before the signal is delivered (the debugger's exception stop; default false).
    */
   stopOnFault?: boolean;
+  /**
+   * Record the scheduler's tracepoints, sched_switch and sched_wakeup, in the event log (as
+   * enabling events/sched in tracefs does; default false: a busy run switches often).
+   */
+  traceSched?: boolean;
+  /** Keep each task's scheduler statistics when it is released (for `kproc run --sched-stats`). */
+  schedStats?: boolean;
 }
 
 export interface BootResult {
@@ -119,6 +126,10 @@ export type KEvent = { time: number; step: number } & (
   | { kind: 'wakeup'; pid: number; by: number }
   /** A task moved to another CPU (the sched_migrate_task tracepoint's fields). */
   | { kind: 'sched_migrate_task'; comm: string; pid: number; prio: number; orig_cpu: number; dest_cpu: number }
+  /** A context switch (the sched_switch tracepoint; only with traceSched). */
+  | { kind: 'sched_switch'; cpu: number; prev_comm: string; prev_pid: number; prev_prio: number; prev_state: string; next_comm: string; next_pid: number; next_prio: number }
+  /** A task made runnable (the sched_wakeup tracepoint; only with traceSched). */
+  | { kind: 'sched_wakeup'; comm: string; pid: number; prio: number; target_cpu: number }
   | { kind: 'echild'; pid: number }
   | { kind: 'printk'; pid: number; text: string }
   | { kind: 'output'; pid: number; fd: number; text: string }
@@ -190,6 +201,14 @@ export interface TaskRow {
   /** Under EEVDF, while queued: the virtual deadline (the tree's key) and whether it is eligible. */
   deadline?: number;
   eligible?: boolean;
+  /** The scheduling policy as <sched.h> names it (SCHED_OTHER, SCHED_FIFO, SCHED_RR...). */
+  policy: string;
+  /** 1..99 under SCHED_FIFO and SCHED_RR, else 0. */
+  rtPriority: number;
+  /** The effective priority: 0..99 real time (99 - rtPriority), 100..139 fair (120 + nice). */
+  prio: number;
+  /** The CPUs it may run on (cpus_mask within the machine's), as a list: "0-1", "1". */
+  cpusAllowed: string;
 }
 
 export interface FrameInfo {

@@ -125,6 +125,8 @@ export class KMachine implements Machine {
     this.port.k = this.engine.k;
     if (opts.maxOutput !== undefined && opts.maxOutput >= 0) this.engine.output.limit = opts.maxOutput;
     this.engine.faultStops = opts.stopOnFault === true;
+    this.engine.k.trace_sched = opts.traceSched === true;
+    if (opts.schedStats === true) this.engine.k.sched_stats = [];
     this.bps = new BreakpointTables(image, opts.file);
     this.inspector = new Inspector({
       k: this.engine.k, image, file: opts.file, host: this.port.host, machine: this,

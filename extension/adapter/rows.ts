@@ -10,6 +10,7 @@ export function viewRow(r: MachineRow, steps: number): ViewTaskRow {
     pid: r.pid, tgid: r.tgid, ppid: r.ppid, comm: r.comm, state: r.state, stateName: r.stateName,
     kthread: r.kthread, threadGroupLeader: r.threadGroupLeader === r.pid, exitCode: r.exitCode,
     exitSignal: r.exitSignal, cpu: r.cpu, vruntime: r.vruntime, onRunqueue: r.onRunqueue, nice: r.nice,
+    policy: r.policy, rtPriority: r.rtPriority, prio: r.prio, cpusAllowed: r.cpusAllowed,
   };
   if (r.futex !== undefined) row.wchan = `futex_wait 0x${r.futex.toString(16)}`;
   if (r.nsPid !== undefined) row.nsPid = r.nsPid;
@@ -24,6 +25,7 @@ export function viewRow(r: MachineRow, steps: number): ViewTaskRow {
 const FIELDS: ReadonlyArray<keyof ViewTaskRow> = [
   'pid', 'tgid', 'ppid', 'comm', 'state', 'stateName', 'kthread', 'threadGroupLeader', 'exitCode', 'exitSignal',
   'zombieSinceStep', 'zombieSteps', 'cpu', 'vruntime', 'onRunqueue', 'nice', 'wchan', 'nsPid', 'deadline', 'eligible',
+  'policy', 'rtPriority', 'prio', 'cpusAllowed',
 ];
 
 /** True when two tables show the same thing (same rows, in the same order, field by field). */

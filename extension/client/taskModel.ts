@@ -101,6 +101,10 @@ export function taskTooltip(row: TaskRow): string {
     `nice ${row.nice}${row.cpu !== undefined ? `, cpu ${row.cpu}` : ''}${
       row.vruntime !== undefined ? `, vruntime ${row.vruntime}` : ''}${row.onRunqueue ? ', on run queue' : ''}`,
   ];
+  if (row.policy !== undefined) {
+    lines.push(`policy ${row.policy}${row.rtPriority ? `, rt_priority ${row.rtPriority}` : ''}, prio ${row.prio ?? ''}${
+      row.cpusAllowed !== undefined ? `, cpus_allowed ${row.cpusAllowed}` : ''}`);
+  }
   if (row.state === 'Z' || row.state === 'X') lines.push(exitDescription(row));
   return lines.join('\n');
 }
@@ -166,8 +170,10 @@ export function buildRunQueues(rows: readonly TaskRow[]): CpuQueue[] {
     q.entities.push({ kind: 'entity', id: `rq:${row.pid}`, row, cpu });
   }
   for (const q of queues.values()) {
-    // EEVDF's tree is keyed by deadline, CFS's by vruntime.
-    q.entities.sort((a, b) => (a.row.deadline ?? a.row.vruntime ?? 0) - (b.row.deadline ?? b.row.vruntime ?? 0) || a.row.pid - b.row.pid);
+    // Real-time tasks (prio 0..99) first, highest priority first (the rt_rq is picked before
+    // the fair class); then EEVDF's tree, keyed by deadline, or CFS's, by vruntime.
+    const rt = (r: TaskRow): number => (r.prio !== undefined && r.prio < 100 ? r.prio : 100);
+    q.entities.sort((a, b) => rt(a.row) - rt(b.row) || (rt(a.row) < 100 ? 0 : (a.row.deadline ?? a.row.vruntime ?? 0) - (b.row.deadline ?? b.row.vruntime ?? 0)) || a.row.pid - b.row.pid);
   }
   return [...queues.values()].sort((a, b) => a.cpu - b.cpu);
 }

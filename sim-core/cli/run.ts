@@ -4,7 +4,7 @@ import { LineMap } from '../lang/linemap';
 import { dmesgStamp } from '../debug/decode';
 import { eventSummary } from '../debug/events';
 import { lxPstree } from '../debug/lx';
-import { boot } from '../machine';
+import { boot, KMachine } from '../machine';
 import type { KEvent, Machine, MachineSettings, Stop, StopReason } from '../machine-types';
 import { helpText, parseOptions, UsageError, type OptionSpec } from './args';
 import { formatDiagnostic } from './check';
@@ -12,6 +12,7 @@ import { readScenario } from './files';
 import { failureKind, InternalError, reportFailure, type CliIo, type Command } from './io';
 import { Progress, progressMode } from './progress';
 import { FORMAT_LIMIT } from '../vm/printf';
+import { formatSchedStats, schedStatOf } from '../kernel/schedstat';
 
 const USAGE = 'kproc run [options] FILE';
 
@@ -37,6 +38,8 @@ const SETTINGS: ReadonlyArray<readonly [string, keyof MachineSettings]> = [
 
 export const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: 'trace', kind: 'flag', help: 'print the kernel event log on stdout, interleaved with the output' },
+  { name: 'trace-sched', kind: 'flag', help: 'as --trace, with the scheduler\'s sched_switch and sched_wakeup events too' },
+  { name: 'sched-stats', kind: 'flag', help: 'print each task\'s CPU time, waiting time and context switches (nvcsw, nivcsw) at the end' },
   { name: 'pstree', kind: 'flag', help: 'print the process tree at the end, as pstree -p draws it' },
   { name: 'dmesg', kind: 'flag', help: 'print the whole kernel log (dmesg) at the end; a module scenario otherwise prints its printk lines as they come' },
   { name: 'json', kind: 'flag', help: 'print one JSON document: output, events, tasks, dmesg, diagnostics' },
@@ -62,6 +65,8 @@ error, 124 step budget used up, 125 internal error, 126 the scenario has errors 
 interface RunArgs {
   file: string;
   trace: boolean;
+  traceSched: boolean;
+  schedStats: boolean;
   pstree: boolean;
   dmesg: boolean;
   json: boolean;
@@ -79,7 +84,7 @@ function runArgs(args: string[]): RunArgs {
   for (const [name, key] of SETTINGS) { const v = p.integers.get(name); if (v !== undefined) settings[key] = v; }
   if (p.flags.has('progress') && p.flags.has('no-progress')) throw new UsageError('run: --progress and --no-progress contradict each other');
   return {
-    file: p.positionals[0], trace: p.flags.has('trace'), pstree: p.flags.has('pstree'), dmesg: p.flags.has('dmesg'), json: p.flags.has('json'),
+    file: p.positionals[0], trace: p.flags.has('trace') || p.flags.has('trace-sched'), traceSched: p.flags.has('trace-sched'), schedStats: p.flags.has('sched-stats'), pstree: p.flags.has('pstree'), dmesg: p.flags.has('dmesg'), json: p.flags.has('json'),
     maxSteps: p.integers.get('max-steps'), maxOutput: p.integers.get('max-output'), settings,
     progress: p.flags.has('progress') ? 'always' : p.flags.has('no-progress') ? 'never' : undefined,
   };
@@ -155,7 +160,7 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   const { file } = parsed;
   const source = readScenario(io, file);
   let booted;
-  try { booted = boot({ file, source, settings: parsed.settings, maxSteps: parsed.maxSteps, maxOutput: parsed.maxOutput }); } catch (e) { throw new InternalError(file, e); }
+  try { booted = boot({ file, source, settings: parsed.settings, maxSteps: parsed.maxSteps, maxOutput: parsed.maxOutput, traceSched: parsed.traceSched, schedStats: parsed.schedStats }); } catch (e) { throw new InternalError(file, e); }
   const { machine, diagnostics } = booted;
   const lines = new LineMap(source);
   const errors = diagnostics.filter((d) => d.severity === 'error');
@@ -204,6 +209,7 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   } else {
     if (parsed.dmesg) for (const l of machine.dmesg()) io.out(`${dmesgStamp(l.time)} ${l.text}\n`);
     if (parsed.pstree) io.out(`${lxPstree(machine)}\n`);
+    if (parsed.schedStats && machine instanceof KMachine) io.out(schedStatsText(machine));
   }
   if (reason !== 'exited') io.err(endMessage(file, stop));
   return io.closed?.() ? EXIT_CODES.pipe : code;
@@ -225,3 +231,11 @@ export const runCommand: Command = {
     }
   },
 };
+
+/** The --sched-stats table: the released tasks as they were freed, then the ones still there. */
+function schedStatsText(machine: KMachine): string {
+  const k = machine.engine.k;
+  const rows = [...(k.sched_stats ?? [])];
+  for (const t of k.allTasks()) if (t.pid > 0) rows.push(schedStatOf(t));
+  return formatSchedStats(rows);
+}

@@ -58,6 +58,9 @@ export function eventSummary(e: KEvent): string {
     case 'continued': return `Task ${e.pid} continued`;
     case 'wakeup': return `Task ${e.pid} woken by ${e.by}`;
     // The tracepoint's own format: comm=%s pid=%d prio=%d orig_cpu=%d dest_cpu=%d.
+    // sched_switch's and sched_wakeup's formats as the trace buffer prints them.
+    case 'sched_switch': return `prev_comm=${e.prev_comm} prev_pid=${e.prev_pid} prev_prio=${e.prev_prio} prev_state=${e.prev_state} ==> next_comm=${e.next_comm} next_pid=${e.next_pid} next_prio=${e.next_prio}`;
+    case 'sched_wakeup': return `comm=${e.comm} pid=${e.pid} prio=${e.prio} target_cpu=${String(e.target_cpu).padStart(3, '0')}`;
     case 'sched_migrate_task': return `comm=${e.comm} pid=${e.pid} prio=${e.prio} orig_cpu=${e.orig_cpu} dest_cpu=${e.dest_cpu}`;
     case 'echild': return `wait() in task ${e.pid} returned ECHILD`;
     case 'printk': return e.text;

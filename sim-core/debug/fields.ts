@@ -2,6 +2,7 @@
 // names, decoded values, pointers that expand to their target, lists that expand to their members.
 
 import * as C from '../kernel/consts';
+import { policyName } from '../kernel/rt';
 import { ListHead, list_entries } from '../kernel/list';
 import type { task_struct } from '../kernel/task';
 import {
@@ -44,7 +45,7 @@ const POINTER_TYPES: Record<string, string> = {
 
 /** Embedded structs (not pointers), by field name. */
 const EMBEDDED_TYPES: Record<string, string> = {
-  se: 'sched_entity', load: 'load_weight', thread_info: 'thread_info', thread: 'thread_struct', rlim_nproc: 'rlimit', user: 'user_struct',
+  se: 'sched_entity', rt: 'sched_rt_entity', load: 'load_weight', thread_info: 'thread_info', thread: 'thread_struct', rlim_nproc: 'rlimit', user: 'user_struct',
   pending: 'sigpending', shared_pending: 'sigpending', exited: 'completion', real_timer: 'hrtimer',
 };
 
@@ -90,6 +91,7 @@ function decodeNumber(owner: string, name: string, n: number): string {
       case 'flags': return decodeFlags(n);
       case 'exit_code': return decodeWaitStatus(n);
       case 'exit_signal': case 'pdeath_signal': return decodeSignal(n);
+      case 'policy': return `${policyName(n)} (${n})`;
       default: break;
     }
   }
@@ -110,6 +112,8 @@ export function describeValue(owner: string, name: string, v: unknown): FieldVie
   if (typeof v === 'number') return { name, value: decodeNumber(owner, name, v), type: 'int' };
   if (typeof v === 'boolean') return { name, value: v ? 'true' : 'false', type: 'bool' };
   if (typeof v === 'string') return { name, value: JSON.stringify(v), type: 'char *' };
+  // cpus_mask: the bitmap of a struct cpumask, bit n for CPU n.
+  if (typeof v === 'bigint' && name === 'cpus_mask') return { name, value: `0x${v.toString(16)}`, type: 'struct cpumask' };
   if (typeof v === 'bigint') return { name, value: v.toString(), type: 'long' };
   if (typeof v === 'function') return { name, value: '<function>' };
   if (!isObject(v)) return { name, value: String(v) };

@@ -86,6 +86,11 @@ export interface ViewTaskRow {
   nice: number;
   /** What the task sleeps on, as ps's WCHAN column: `futex_wait 0x…` with the futex word's user address. */
   wchan?: string;
+  /** Scheduling policy (SCHED_OTHER, SCHED_FIFO...), rt_priority, prio and the allowed CPUs. */
+  policy?: string;
+  rtPriority?: number;
+  prio?: number;
+  cpusAllowed?: string;
   /** Under EEVDF, while queued: the virtual deadline and whether the entity is eligible. */
   deadline?: number;
   eligible?: boolean;

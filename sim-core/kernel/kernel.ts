@@ -14,6 +14,7 @@ import type { UserPort } from './uport';
 import { send_signal } from './signal';
 import { PidBitmap, PidHash } from './pidhash';
 import { TimerQueue } from './waitqueue';
+import type { SchedStat } from './schedstat';
 
 
 export interface KernelConfig {
@@ -133,6 +134,10 @@ export class Kernel {
   main_status: number | undefined = undefined;
   /** Set by a handler whose step is an event the machine may stop on. */
   lastEvent: KEvent | null = null;
+  /** With `kproc run --sched-stats`: the statistics of each task as release_task freed it. */
+  sched_stats: SchedStat[] | null = null;
+  /** The sched_switch and sched_wakeup tracepoints are enabled (see trace_sched_switch). */
+  trace_sched = false;
   /** cpumask_any_and_distribute's per-CPU distribute_cpu_mask_prev (one machine-wide here). */
   distribute_cpu_mask_prev = 0;
   private prng: number;
@@ -343,8 +348,10 @@ export class Kernel {
       // ttwu_do_activate: enqueue_task (ENQUEUE_WAKEUP), then wakeup_preempt.
       const rq = this.rq[p.cpu];
       rq.enqueue_entity(p, ENQUEUE_WAKEUP);
+      p.sched_info.last_queued = this.clock;
       rq.wakeup_preempt(p);
       this.emit({ time: NS_ZERO, step: 0, kind: 'wakeup', pid: p.pid, by: by ? by.pid : 0 });
+      if (this.trace_sched) this.emit({ time: NS_ZERO, step: 0, kind: 'sched_wakeup', comm: p.comm, pid: p.pid, prio: p.prio, target_cpu: p.cpu });
     }
     return true;
   }
@@ -368,14 +375,12 @@ export class Kernel {
     const rq = this.rq[t.cpu];
     if (st === C.TASK_RUNNING) {
       rq.need_resched = true;
-      t.nivcsw++;
       return;
     }
     if (((st & C.TASK_INTERRUPTIBLE) && this.signal_pending(t)) || ((st & C.TASK_WAKEKILL) && this.fatal_signal_pending(t))) {
       t.__state = C.TASK_RUNNING;
       return;
     }
-    t.nvcsw++;
     rq.dequeue(t);
     rq.need_resched = true;
   }
@@ -464,5 +469,22 @@ export class Kernel {
     consider(parent.cpu);
     for (const r of this.rq) consider(r.cpu);
     return best < 0 ? parent.cpu : best;
+  }
+
+  /**
+   * trace_sched_switch: prev gave the CPU to next (either may be the idle task, swapper/N, pid
+   * 0). prev_state is the letter of the state prev left in, R (plus + when preempted) for a
+   * task still runnable.
+   */
+  trace_sched_switch(cpu: number, prev: task_struct | null, next: task_struct | null): void {
+    const idle = `swapper/${cpu}`;
+    const st = prev === null ? 'R' : prev.exit_state ? (prev.exit_state === C.EXIT_ZOMBIE ? 'Z' : 'X')
+      : prev.__state === C.TASK_RUNNING ? (prev.se.on_rq ? 'R+' : 'R') : prev.__state & C.TASK_UNINTERRUPTIBLE ? 'D'
+        : prev.__state & C.__TASK_STOPPED ? 'T' : prev.__state === C.TASK_DEAD ? 'X' : 'S';
+    this.emit({
+      time: NS_ZERO, step: 0, kind: 'sched_switch', cpu,
+      prev_comm: prev ? prev.comm : idle, prev_pid: prev ? prev.pid : 0, prev_prio: prev ? prev.prio : C.DEFAULT_PRIO, prev_state: st,
+      next_comm: next ? next.comm : idle, next_pid: next ? next.pid : 0, next_prio: next ? next.prio : C.DEFAULT_PRIO,
+    });
   }
 }

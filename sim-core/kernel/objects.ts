@@ -89,7 +89,7 @@ export function blankTask(signal: signal_struct, c: cred): task_struct {
     files: null, fs: null, signal, sighand: null, pending: newPending(), blocked: [0, 0],
     vfork_done: null, stack: [], thread_info: { flags: 0, syscall_work: 0, preempt_count: 0 },
     thread: { regs: null, stack_segment: -1 }, real_cred: c, cred: c, start_time: NS_ZERO, utime: NS_ZERO,
-    stime: NS_ZERO, nvcsw: 0, nivcsw: 0, set_child_tid: 0, clear_child_tid: 0, worker_private: null,
+    stime: NS_ZERO, nvcsw: 0, nivcsw: 0, sched_info: { run_delay: NS_ZERO, last_queued: NS_ZERO }, set_child_tid: 0, clear_child_tid: 0, worker_private: null,
     usage: 1, zombie_since: -1, in_syscall: '', timeout_at: -1, vm_base: 0, builtin: '',
     restart: null, syscall_nr: null, saved_sigmask: [0, 0], restore_sigmask: false, real_blocked: [0, 0], restart_block: -1, sigframes: [],
     children: new ListHead<task_struct>(null), sibling, thread_node, tasks, group_leader: null,

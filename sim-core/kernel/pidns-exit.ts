@@ -189,7 +189,6 @@ function sleep_uninterrupted_by_signals(k: Kernel, t: task_struct): void {
   t.__state = C.TASK_INTERRUPTIBLE;
   const q = t.signal.wait_chldexit;
   if (!q.includes(t)) q.push(t);
-  t.nvcsw++;
   k.rq[t.cpu].dequeue(t);
   k.rq[t.cpu].need_resched = true;
 }

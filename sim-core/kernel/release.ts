@@ -8,6 +8,7 @@ import { free_pid } from './pidns';
 import { list_del_init } from './list';
 import { NS_ZERO, type task_struct } from './task';
 import { do_notify_parent, thread_group_empty } from './notify';
+import { schedStatOf } from './schedstat';
 
 interface RtL { p: task_struct; leader: task_struct | null; zap_leader: boolean; by: task_struct | null }
 
@@ -133,11 +134,12 @@ static void __exit_signal(struct task_struct *tsk)
       if (sig.notify_count === 0 && sig.group_exec_task) k.wake_up_process(sig.group_exec_task, t);
     }
   },
-  times: (_k, _t, f) => {
+  times: (k, _t, f) => {
     const p = f.locals.tsk;
     p.signal.utime += p.utime;
     p.signal.stime += p.stime;
     p.signal.sum_sched_runtime += p.se.sum_exec_runtime;
+    if (k.sched_stats !== null) k.sched_stats.push(schedStatOf(p));
     p.signal.nr_threads--;
   },
   unhash: (k, _t, f) => __unhash_process(k, f.locals.tsk, f.locals.group_dead),

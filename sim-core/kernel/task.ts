@@ -330,6 +330,8 @@ export interface task_struct {
   stime: number;
   nvcsw: number;
   nivcsw: number;
+  /** struct sched_info (schedstats): ns spent runnable but waiting, and when it last queued. */
+  sched_info: { run_delay: number; last_queued: number };
   set_child_tid: number;
   clear_child_tid: number;
   /** Kernel threads: the struct kthread (worker_private in 6.x). */

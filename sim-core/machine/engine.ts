@@ -19,6 +19,19 @@ import { nop, ret0, retCallee } from '../kernel/frame';
 import { OutputMeter } from './output';
 import { ENQUEUE_INITIAL } from '../kernel/rq';
 
+/**
+ * The bookkeeping of a context switch (__schedule): prev's switch count (nivcsw when it is still
+ * runnable, preempted or yielding; nvcsw when it went to sleep or died), the schedstats of both
+ * (a runnable prev starts waiting, next stops), and the sched_switch tracepoint.
+ */
+function context_switch(k: Kernel, cpu: number, prev: task_struct | null, next: task_struct | null): void {
+  if (prev !== null) {
+    if (prev.se.on_rq) { prev.nivcsw++; prev.sched_info.last_queued = k.clock; } else prev.nvcsw++;
+  }
+  if (next !== null) next.sched_info.run_delay += k.clock - next.sched_info.last_queued;
+  if (k.trace_sched) k.trace_sched_switch(cpu, prev, next);
+}
+
 /** VM instructions a task runs in one step before the step ends (a timer tick's worth). */
 const USER_BUDGET = 1000;
 /** What a statement trap is charged against that budget (statements average a few instructions). */
@@ -201,7 +214,11 @@ export class Engine {
         }
       } else {
         t = rq.curr;
-        if (!t || rq.need_resched || !t.se.on_rq) t = rq.pick_next();
+        if (!t || rq.need_resched || !t.se.on_rq) {
+          const prev = t;
+          t = rq.pick_next();
+          if (prev !== t) context_switch(k, cpu, prev, t);
+        }
         this.ran[cpu] = t;
         if (!t) continue;
         this.current = t;

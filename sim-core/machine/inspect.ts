@@ -10,6 +10,7 @@ import { describeValue } from '../debug/fields';
 import { frames as vmFrames, VmRegs, type Image } from '../vm';
 import { FRAME_WORDS } from '../vm/regs';
 import type { FrameInfo, KernelGlobals, TaskRow } from '../machine-types';
+import { policyName } from '../kernel/rt';
 
 /** The state letter `ps` prints (fs/proc/array.c task_state_array) and the kernel's name. */
 export function stateOf(t: task_struct): [string, string] {
@@ -39,7 +40,8 @@ export function taskRow(k: Kernel, t: task_struct): TaskRow {
     cpu: t.cpu, vruntime: t.se.vruntime, onRunqueue: t.se.on_rq, nice: t.static_prio - C.DEFAULT_PRIO,
     running: rq !== undefined && rq.curr === t && t.on_cpu,
     futex: futexOf(k, t),
-    ...(rq !== undefined && rq.eevdf && t.se.on_rq ? { deadline: t.se.deadline, eligible: rq.entity_eligible(t) } : {}),
+    ...(rq !== undefined && rq.eevdf && t.se.on_rq && !t.rt.on_rq ? { deadline: t.se.deadline, eligible: rq.entity_eligible(t) } : {}),
+    policy: policyName(t.policy), rtPriority: t.rt_priority, prio: t.prio, cpusAllowed: cpuList(t.cpus_mask, k.rq.length),
   };
   if (tp.level > 0) row.nsPid = tp.numbers[tp.level].nr;
   return row;
@@ -123,4 +125,17 @@ export function userDepth(t: task_struct): number {
   let d = r.frames.length / FRAME_WORDS + 1;
   for (const c of r.sigframes) d += c.frames.length / FRAME_WORDS + 1;
   return d;
+}
+
+/** A CPU mask as a list with ranges ("0-2,5"), within the machine's CPUs. */
+export function cpuList(mask: bigint, ncpus: number): string {
+  const parts: string[] = [];
+  for (let cpu = 0; cpu < ncpus; cpu++) {
+    if (((mask >> BigInt(cpu)) & 1n) === 0n) continue;
+    let end = cpu;
+    while (end + 1 < ncpus && ((mask >> BigInt(end + 1)) & 1n) === 1n) end++;
+    parts.push(end === cpu ? String(cpu) : `${cpu}-${end}`);
+    cpu = end;
+  }
+  return parts.join(',');
 }

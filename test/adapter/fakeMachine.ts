@@ -276,6 +276,7 @@ export class FakeMachine implements Machine {
       stateName: t.exit_state ? 'EXIT_ZOMBIE' : 'TASK_RUNNING', flags: t.flags, kthread: (t.flags & PF_KTHREAD) !== 0,
       threadGroupLeader: t.pid, exitCode: t.exit_code, exitSignal: t.exit_signal, zombieSinceStep: t.exit_state ? t.zombie_since : undefined,
       cpu: 0, vruntime: t.pid * 1000, onRunqueue: !t.exit_state, nice: 0, running: this.timeline[this.pos]?.pid === t.pid,
+      policy: 'SCHED_OTHER', rtPriority: 0, prio: 120, cpusAllowed: '0',
     }));
   }
 

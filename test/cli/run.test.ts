@@ -56,6 +56,18 @@ describe('kproc run', () => {
     assert.equal(doc.tasks.length, 2);
   });
 
+  it('--trace-sched adds the scheduler tracepoints and --sched-stats prints a table per task', async () => {
+    const io = capture();
+    assert.equal(await main(['run', '--trace-sched', '--sched-stats', 'examples/fork-wait.kproc'], io), 0);
+    assert.match(io.stdout, /sched_switch prev_comm=swapper\/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=init next_pid=1 next_prio=120/);
+    assert.match(io.stdout, /sched_wakeup comm=fork-wait pid=3 prio=120 target_cpu=000/);
+    assert.match(io.stdout, /^ +PID COMM +POLICY +RUNTIME\(ms\) +WAIT\(ms\) +NVCSW +NIVCSW$/m);
+    assert.match(io.stdout, /^ +4 fork-wait +SCHED_OTHER +[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+$/m);
+    const plain = capture();
+    assert.equal(await main(['run', '--trace', 'examples/fork-wait.kproc'], plain), 0);
+    assert.doesNotMatch(plain.stdout, /sched_switch|sched_wakeup|NVCSW/);
+  });
+
   it('gives the same trace twice', async () => {
     const a = capture(), b = capture();
     await main(['run', '--trace', '--seed', '9', 'examples/fork-wait.kproc'], a);

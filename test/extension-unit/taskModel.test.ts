@@ -118,6 +118,13 @@ describe('buildRunQueues', () => {
     const [q] = buildRunQueues([rq(3, 100, 900), rq(4, 700, 800), rq(5, 400, 850)]);
     assert.deepEqual(q.entities.map((e) => e.row.pid), [4, 5, 3]);
   });
+
+  it('lists the real-time tasks first, highest priority (lowest prio) first', () => {
+    const rq = (pid: number, prio: number, deadline: number) =>
+      task(pid, 1, `t${pid}`, { state: 'R', stateName: 'TASK_RUNNING', onRunqueue: true, cpu: 0, vruntime: 0, deadline, prio });
+    const [q] = buildRunQueues([rq(3, 120, 100), rq(4, 89, 900), rq(5, 49, 950), rq(6, 120, 50)]);
+    assert.deepEqual(q.entities.map((e) => e.row.pid), [5, 4, 6, 3]);
+  });
 });
 
 describe('parseTasksBody', () => {

@@ -10,6 +10,7 @@ import { ENQUEUE_INITIAL, ENQUEUE_WAKEUP, RunQueue, schedTunables } from '../../
 import type { task_struct } from '../../sim-core/kernel/task';
 import { boot, KMachine } from '../../sim-core/machine';
 import type { KEvent } from '../../sim-core/machine-types';
+import { describeStruct } from '../../sim-core/debug/fields';
 
 let nextPid = 200;
 function task(policy = C.SCHED_NORMAL, rtp = 0): task_struct {
@@ -346,4 +347,97 @@ int main(void)
       assert.equal(out, 'both threads counted: yes\nnice 0 got more than nice 5: yes\nratio within 3% of 1024/335: yes\n');
     });
   }
+});
+
+describe('what the views show of scheduling', () => {
+  it('task rows and the Variables pane: policy, rt_priority, prio, cpus_mask', () => {
+    const src = `#pragma kproc uid 0
+#pragma kproc cpus 4
+${HEAD}
+int main(void)
+{
+    struct sched_param sp = { .sched_priority = 7 };
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(1, &set);
+    CPU_SET(2, &set);
+    sched_setaffinity(0, sizeof(set), &set);
+    sched_setscheduler(0, SCHED_FIFO, &sp);
+    pause();
+    return 0;
+}
+`;
+    const { machine } = boot({ file: 'v.kproc', source: src, maxSteps: 100_000 });
+    assert.ok(machine instanceof KMachine);
+    machine.engine.run(100_000, 100_000);
+    const row = machine.tasks().find((r) => r.pid === 3);
+    assert.ok(row);
+    assert.deepEqual([row.policy, row.rtPriority, row.prio, row.cpusAllowed], ['SCHED_FIFO', 7, 92, '1-2']);
+    const t = machine.engine.k.pid_hash.get(3) as task_struct;
+    const fields = describeStruct('task_struct', t);
+    const get = (n: string): string | undefined => fields.find((f) => f.name === n)?.value;
+    assert.equal(get('policy'), 'SCHED_FIFO (1)');
+    assert.equal(get('cpus_mask'), '0x6');
+    assert.equal(get('rt_priority'), '7');
+  });
+});
+
+describe('the scheduler tracepoints', function () {
+  this.timeout(600_000);
+  it('sched_switch and sched_wakeup carry the kernel\'s fields, only when enabled', () => {
+    const source = readFileSync(join(__dirname, '..', '..', 'examples', 'fifo-starves-fair.kproc'), 'utf8');
+    const runIt = (traceSched: boolean): KEvent[] => {
+      const { machine } = boot({ file: 'f.kproc', source, maxSteps: 1_000_000, traceSched });
+      assert.ok(machine instanceof KMachine);
+      machine.engine.run(1_000_000, 1_000_000);
+      return machine.engine.k.events;
+    };
+    assert.equal(runIt(false).filter((e) => e.kind === 'sched_switch' || e.kind === 'sched_wakeup').length, 0);
+    const ev = runIt(true);
+    // The FIFO parent (prio 99 - 20) sleeps in waitpid after 50 ms: the first switch away from it.
+    const away = ev.find((e) => e.kind === 'sched_switch' && e.prev_pid === 3);
+    assert.ok(away && away.kind === 'sched_switch');
+    assert.deepEqual([away.prev_prio, away.prev_state, away.next_pid, away.time >= 50_000_000], [79, 'S', 4, true]);
+    const wake = ev.find((e) => e.kind === 'sched_wakeup' && e.pid === 3);
+    assert.ok(wake && wake.kind === 'sched_wakeup');
+    assert.deepEqual([wake.prio, wake.target_cpu], [79, 0]);
+  });
+});
+
+describe('scheduler statistics', function () {
+  this.timeout(600_000);
+  it('run_delay, nvcsw and nivcsw are counted at the switch and kept for released tasks', () => {
+    const source = readFileSync(join(__dirname, '..', '..', 'examples', 'fifo-starves-fair.kproc'), 'utf8');
+    const { machine } = boot({ file: 'f.kproc', source, maxSteps: 1_000_000, schedStats: true });
+    assert.ok(machine instanceof KMachine);
+    machine.engine.run(1_000_000, 1_000_000);
+    const rows = machine.engine.k.sched_stats ?? [];
+    const child = rows.find((r) => r.pid === 4), parent = rows.find((r) => r.pid === 3);
+    assert.ok(child && parent);
+    // The fair child waited out the FIFO parent's 50 ms, then ran and exited (one voluntary switch).
+    assert.ok(child.run_delay >= 49_000_000 && child.runtime < 1_000_000, JSON.stringify(child));
+    assert.deepEqual([child.nvcsw, child.nivcsw, child.policy], [1, 0, 'SCHED_OTHER']);
+    // The parent never lost the CPU while runnable: it slept in waitpid, then died.
+    assert.deepEqual([parent.nvcsw, parent.nivcsw, parent.policy], [2, 0, 'SCHED_FIFO']);
+  });
+
+  it('a preempted fair task counts involuntary switches', () => {
+    const { machine } = boot({ file: 'p.kproc', source: `${HEAD}
+int main(void)
+{
+    volatile long n = 0;
+    pid_t c = fork();
+    while (n < 2000000)
+        n++;
+    if (c == 0)
+        return 0;
+    wait(NULL);
+    return 0;
+}
+`, maxSteps: 1_000_000, schedStats: true });
+    assert.ok(machine instanceof KMachine);
+    machine.engine.run(1_000_000, 1_000_000);
+    const child = (machine.engine.k.sched_stats ?? []).find((r) => r.pid === 4);
+    assert.ok(child && child.nivcsw > 0 && child.run_delay > 0, JSON.stringify(child));
+  });
 });
