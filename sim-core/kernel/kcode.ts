@@ -147,7 +147,7 @@ export function kernelInline(k: Kernel, t: task_struct, name: string, args: Valu
     }
     default: {
       const r = scenarioListOp(k, name, args);
-      if (typeof r === 'string') { k.printk(t, `BUG: ${r}`, 3); return 0; }
+      if (typeof r === 'string') { k.printk(t, r.startsWith('general protection') || r.startsWith('kernel NULL') ? r : `BUG: ${r}`, 0); return 0; }
       return r;
     }
   }
