@@ -244,3 +244,27 @@ export function scenarioListOp(k: Kernel, name: string, args: Value[]): number |
   }
   return 0;
 }
+
+/** The kernel object a handle stands for, for the debugger to show (null for none). */
+export function kobj_target(k: Kernel, ref: KRef): object | null {
+  if (ref.kref === 'task') return k.taskOf(ref);
+  if (ref.kref.startsWith('list:')) return listNode(k, ref);
+  if (ref.kref === 'signal') return registry(k).signals.get(ref.id) ?? null;
+  if (ref.kref === 'mm') return registry(k).mms.get(ref.id) ?? null;
+  const p = k.taskOf({ kref: 'task', id: ref.id });
+  if (!p) return null;
+  if (ref.kref === 'se') return p.se;
+  if (ref.kref === 'thread_info') return p.thread_info;
+  if (ref.kref === 'stack') return p.stack;
+  return null;
+}
+
+/** A handle as a frame's locals list shows it: its type, and what it is. */
+export function kobj_text(ref: KRef): string {
+  const at = `0x${ref.id.toString(16)}`;
+  if (ref.kref === 'task') return `(struct task_struct *) task ${ref.id}`;
+  if (ref.kref.startsWith('list:')) return `(struct list_head *) &${ref.kref === 'list:thread_head' ? 'signal' : 'task'} ${at} ->${ref.kref.slice(5)}`;
+  if (ref.kref.startsWith('entry:')) return `(void *) container_of a list head, not an entry (only ->${ref.kref.slice(6)} leads back)`;
+  const type: Record<string, string> = { se: 'struct sched_entity', thread_info: 'struct thread_info', signal: 'struct signal_struct', mm: 'struct mm_struct', stack: 'void' };
+  return `(${type[ref.kref] ?? 'void'} *) ${ref.kref} of ${at}`;
+}
