@@ -72,8 +72,10 @@ describe('the notes\' kernel fragments', () => {
     const log = run(SLEEPY, `
     struct task_struct *task, *k = kthread_run(sleepy, NULL, "helper");
     msleep(5);
+    rcu_read_lock();
     for_each_process(task)
         printk("%s[%d]\\n", task->comm, task->pid);
+    rcu_read_unlock();
     kthread_stop(k);
     return 0;`);
     assert.deepEqual(log, ['init[1]', 'kthreadd[2]', 'insmod[3]', 'helper[4]']);
