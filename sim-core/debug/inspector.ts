@@ -2,6 +2,7 @@
 // start and count, evaluation for watches, hovers and the console, completions and data
 // breakpoint targets. Every handle dies when the machine runs again (invalidate()).
 
+import { kobj_target } from '../kernel/kobj';
 import type { KFrame } from '../kernel/frame';
 import type { Kernel } from '../kernel/kernel';
 import type { task_struct } from '../kernel/task';
@@ -177,7 +178,7 @@ export class Inspector implements ScopeSource {
 
   private userValue(v: Value | undefined): Raw {
     if (v === undefined) return null;
-    if (typeof v === 'object') return this.t.k.taskOf(v);
+    if (typeof v === 'object') return kobj_target(this.t.k, v);
     return v;
   }
 

@@ -132,6 +132,9 @@ export function kernelInline(k: Kernel, t: task_struct, name: string, args: Valu
       t.__state = a0;
       return 0;
     case 'spin_lock_init': k.spinlocks.delete(a0); return 0;
+    // CONFIG_PREEMPT_RCU: the section only counts its nesting (current->rcu_read_lock_nesting).
+    // Nothing the model frees can be under a reader, so there is nothing else to do.
+    case 'rcu_read_lock': case 'rcu_read_unlock': return 0;
     case 'signal_pending': {
       const p = k.taskOf(args[0]) ?? t;
       return k.signal_pending(p) ? 1 : 0;
@@ -147,7 +150,7 @@ export function kernelInline(k: Kernel, t: task_struct, name: string, args: Valu
     }
     default: {
       const r = scenarioListOp(k, name, args);
-      if (typeof r === 'string') { k.printk(t, `BUG: ${r}`, 3); return 0; }
+      if (typeof r === 'string') { k.printk(t, r.startsWith('general protection') || r.startsWith('kernel NULL') ? r : `BUG: ${r}`, 0); return 0; }
       return r;
     }
   }

@@ -272,7 +272,7 @@ export class Kernel {
 
   /** A struct task_struct * for scenario code. */
   taskRef(p: task_struct): KRef {
-    // &init_task is a link-time constant in scenario code: its handle has id 0 (INIT_TASK_REF).
+    // &init_task is a link-time constant in scenario code: its handle is INIT_TASK_REF.
     if (p === this.init_task) return INIT_TASK_REF;
     this.krefs.set(p.addr, p);
     return { kref: 'task', id: p.addr };
@@ -280,7 +280,7 @@ export class Kernel {
 
   /** The task a handle from scenario code points at (null for NULL or a number that is no task). */
   taskOf(v: Value | undefined): task_struct | null {
-    if (v && typeof v === 'object' && v.kref === 'task') return v.id === 0 ? this.init_task : this.krefs.get(v.id) ?? null;
+    if (v && typeof v === 'object' && v.kref === 'task') return v.id === INIT_TASK_REF.id ? this.init_task : this.krefs.get(v.id) ?? null;
     return null;
   }
 

@@ -186,9 +186,14 @@ export function kobj_field(k: Kernel, ref: KRef | number, field: string): Value 
   return 0;
 }
 
-/** The address of a scenario list_head argument, or null for anything else (a kernel list). */
+/** The address of a scenario list_head argument, or null for anything else (a kernel list, NULL, a poison value). */
 function scenarioList(v: Value | undefined): number | null {
-  return typeof v === 'number' && v !== 0 ? v : null;
+  return typeof v === 'number' && v > 0 && Number.isSafeInteger(v) ? v : null;
+}
+
+/** What x86-64 reports when code follows a pointer that is no address (a poisoned link). */
+function gpf(addr: bigint): string {
+  return `general protection fault, probably for non-canonical address 0x${addr.toString(16)}`;
 }
 
 /**
@@ -199,16 +204,26 @@ function scenarioList(v: Value | undefined): number | null {
 export function scenarioListOp(k: Kernel, name: string, args: Value[]): number | string | null {
   const ops = ['INIT_LIST_HEAD', 'list_add', 'list_add_tail', 'list_del', 'list_del_init', 'list_empty', 'list_move', 'list_move_tail', 'list_is_last'];
   if (!ops.includes(name)) return null;
+  // Questions about the kernel's own lists are answered from them.
+  if ((name === 'list_empty' || name === 'list_is_last') && typeof args[0] === 'object') {
+    const n = listNode(k, args[0]);
+    const h = name === 'list_empty' ? n : typeof args[1] === 'object' ? listNode(k, args[1]) : null;
+    if (n && h) return name === 'list_empty' ? (n.next === n ? 1 : 0) : (n.next === h ? 1 : 0);
+  }
   const a = scenarioList(args[0]);
   const need = name === 'INIT_LIST_HEAD' || name === 'list_del' || name === 'list_del_init' || name === 'list_empty' ? 1 : 2;
   const b = need === 2 ? scenarioList(args[1]) : 0;
   if (a === null || b === null) {
     const bad = a === null ? args[0] : args[1];
-    return typeof bad === 'object'
-      ? `${name}: the kernel's own lists (tasks, children, thread lists) are read-only to a module`
-      : `${name}: NULL or invalid struct list_head pointer`;
+    if (typeof bad === 'object') return `${name}: the kernel's own lists (tasks, children, thread lists) are read-only to a module`;
+    const v = typeof bad === 'number' || typeof bad === 'bigint' ? BigInt(bad) : 0n;
+    return v === 0n ? `kernel NULL pointer dereference in ${name}` : gpf(v);
   }
   const L = k.klists;
+  // Unlinking an entry list_del already poisoned writes through LIST_POISON1 (next->prev).
+  if (L.poisoned.has(a) && (name === 'list_del' || name === 'list_del_init' || name === 'list_move' || name === 'list_move_tail')) {
+    return gpf(LIST_POISON1 + 8n);
+  }
   switch (name) {
     case 'INIT_LIST_HEAD': L.init(a); return 0;
     case 'list_empty': return !L.poisoned.has(a) && L.node(a).next === L.node(a) ? 1 : 0;
@@ -228,4 +243,28 @@ export function scenarioListOp(k: Kernel, name: string, args: Value[]): number |
     n.next = head; n.prev = head.prev; head.prev.next = n; head.prev = n;
   }
   return 0;
+}
+
+/** The kernel object a handle stands for, for the debugger to show (null for none). */
+export function kobj_target(k: Kernel, ref: KRef): object | null {
+  if (ref.kref === 'task') return k.taskOf(ref);
+  if (ref.kref.startsWith('list:')) return listNode(k, ref);
+  if (ref.kref === 'signal') return registry(k).signals.get(ref.id) ?? null;
+  if (ref.kref === 'mm') return registry(k).mms.get(ref.id) ?? null;
+  const p = k.taskOf({ kref: 'task', id: ref.id });
+  if (!p) return null;
+  if (ref.kref === 'se') return p.se;
+  if (ref.kref === 'thread_info') return p.thread_info;
+  if (ref.kref === 'stack') return p.stack;
+  return null;
+}
+
+/** A handle as a frame's locals list shows it: its type, and what it is. */
+export function kobj_text(ref: KRef): string {
+  const at = `0x${ref.id.toString(16)}`;
+  if (ref.kref === 'task') return `(struct task_struct *) task ${ref.id}`;
+  if (ref.kref.startsWith('list:')) return `(struct list_head *) &${ref.kref === 'list:thread_head' ? 'signal' : 'task'} ${at} ->${ref.kref.slice(5)}`;
+  if (ref.kref.startsWith('entry:')) return `(void *) container_of a list head, not an entry (only ->${ref.kref.slice(6)} leads back)`;
+  const type: Record<string, string> = { se: 'struct sched_entity', thread_info: 'struct thread_info', signal: 'struct signal_struct', mm: 'struct mm_struct', stack: 'void' };
+  return `(${type[ref.kref] ?? 'void'} *) ${ref.kref} of ${at}`;
 }

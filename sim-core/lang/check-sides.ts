@@ -60,8 +60,13 @@ function via(fn: string, root: string | undefined, entry: string): string {
 export function checkSides(roots: Roots, facts: ReadonlyMap<string, FunctionFacts>, out: Diagnostic[]): void {
   const user = reach(roots.user, facts);
   const kernel = reach(roots.kernel, facts);
+  // A macro's expansion (for_each_process) makes several uses at one place: one error for it.
+  const seen = new Set<string>();
   for (const [fn, f] of facts) {
     for (const u of f.uses) {
+      const at = `${fn}:${u.range.start}:${u.range.end}`;
+      if (seen.has(at)) continue;
+      if ((u.side === 'kernel' && user.has(fn)) || (u.side === 'user' && u.what === 'call' && kernel.has(fn))) seen.add(at);
       if (u.side === 'kernel' && user.has(fn)) {
         out.push({ range: u.range, severity: 'error', code: 'wrong-side',
           message: `'${u.name}' exists only in the kernel, but '${fn}' runs in user space (${via(fn, user.get(fn), 'a user-space entry point')})` });

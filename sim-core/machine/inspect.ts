@@ -1,6 +1,7 @@
 // What the debugger reads of a stopped machine: task rows as ps shows them, call stacks across the
 // syscall boundary (kernel frames, then the scenario's), and the kernel's globals.
 import { floatText, floatType } from '../debug/cfloat';
+import { kobj_text } from '../kernel/kobj';
 import { kernelCatalog } from './sources';
 import * as C from '../kernel/consts';
 import type { KFrame } from '../kernel/frame';
@@ -83,7 +84,7 @@ export function userFrames(t: task_struct, mem: ReturnType<Kernel['memoryOf']>, 
   const where = regs.image === image ? file : (t.mm ? t.mm.exe : t.comm);
   return vmFrames(regs.image, regs, mem).map((f, i) => ({
     id: idOf(i), name: f.function, kind: 'user' as const, file: where, line: f.line,
-    locals: f.locals.map((l) => ({ name: l.name, value: l.value === undefined ? '<unmapped>' : typeof l.value === 'object' ? `(struct task_struct *) task ${l.value.id}` : localText(l.name, l.type, l.value) })),
+    locals: f.locals.map((l) => ({ name: l.name, value: l.value === undefined ? '<unmapped>' : typeof l.value === 'object' ? kobj_text(l.value) : localText(l.name, l.type, l.value) })),
   }));
 }
 

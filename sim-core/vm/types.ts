@@ -15,8 +15,13 @@ export interface KRef {
   readonly of?: KRef | number;
 }
 
-/** &init_task in scenario code: the boot task's handle, the same in every machine. */
-export const INIT_TASK_REF: KRef = { kref: 'task', id: 0 };
+/**
+ * &init_task in scenario code: the boot task's handle, the same in every machine. init_task is a
+ * static variable of the kernel image, so its address is in the kernel's text mapping
+ * (0xffffffff8...), away from the slab objects every other task is (it is a multiple of 0x800,
+ * exact as a double).
+ */
+export const INIT_TASK_REF: KRef = { kref: 'task', id: 0xffffffff82a0c800 };
 
 /**
  * One memory cell. Integers (C int/long/pid_t, pointers as addresses, function pointers as text

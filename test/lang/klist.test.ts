@@ -112,6 +112,15 @@ describe('kernel structures in the checker and the compiler', () => {
     assert.match(errors(moduleSource('    pr_info("%d", current->cpu);'))[0], /'struct task_struct' has no field named 'cpu'/);
   });
 
+  it('a kernel walk in user code is one wrong-side error, not one per name of its expansion', () => {
+    const src = '#include <stdio.h>\n#include <linux/sched/signal.h>\nint main(void)\n{\n    struct task_struct *p;\n'
+      + '    for_each_process(p)\n        printf("%d\\n", p->pid);\n    return 0;\n}\n';
+    const errs = analyze(src).diagnostics.filter((d) => d.severity === 'error');
+    assert.equal(errs.length, 1, errs.map((d) => d.message).join(' | '));
+    assert.equal(errs[0].code, 'wrong-side');
+    assert.match(errs[0].message, /exists only in the kernel, but 'main' runs in user space/);
+  });
+
   it('static LIST_HEAD and static DEFINE_SPINLOCK declare their variables', () => {
     const src = `${HEAD}static DEFINE_SPINLOCK(lk);\nstatic int __init t(void) { unsigned long f; spin_lock_irqsave(&lk, f); spin_unlock_irqrestore(&lk, f); return list_empty(&recs); }\nmodule_init(t);\n`;
     assert.deepEqual(errors(src), []);
