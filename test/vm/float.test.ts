@@ -93,6 +93,12 @@ const ROWS: Row[] = [
     body: 'srand(42); double r = rand() / (double)RAND_MAX; char *end; double v = strtod(\" 6.02e23 moles\", &end); printf(\"%.6f %g [%s] %g %g %g %g\\n\", r, v, end, atof(\"-1.5x\"), sqrt(16), floor(-0.5), fmod(-7, 3));',
     out: '0.033470 6.02e+23 [ moles] -1.5 4 -1 -1\n',
   },
+  {
+    name: 'strtod, strtof and atof: endptr, ERANGE, hexadecimal, inf and nan',
+    prelude: '#include <stdlib.h>\n#include <errno.h>',
+    body: 'const char *in[] = { "  3.5kg", "-0x1.8p1z", "1e400", "-1e-400", "4e-320", "infinity!", "-INF", ".e5", "0x", "+.5e-1", "1e", "abc" }; for (int i = 0; i < 12; i++) { char *end; errno = 0; double v = strtod(in[i], &end); printf("%g %d %ld|", v, errno == ERANGE, (long)(end - in[i])); } const char *n = "nan(123)x"; char *e; double v = strtod(n, &e); errno = 0; float f = strtof("1e39", NULL); printf("\\n%d %ld %f %d %.9g %g\\n", v != v, (long)(e - n), f, errno == ERANGE, strtof("0.1", NULL), atof("  -2.5e2x"));',
+    out: '3.5 0 5|-3 0 8|inf 1 5|-0 1 7|3.99996e-320 1 6|inf 0 8|-inf 0 4|0 0 0|0 0 1|0.05 0 6|1 0 1|0 0 0|\n1 8 inf 1 0.100000001 -250\n',
+  },
 ];
 
 function run(row: Row): string {
