@@ -21,6 +21,8 @@ export const PURE_CALLS: ReadonlySet<string> = new Set([
   'strtok', 'memcpy', 'memmove', 'memcmp', 'sprintf', 'snprintf',
   'strtol', 'strtoul', 'strtoll', 'strtoull', 'atoll', 'realloc', 'rand', 'srand', 'getenv', 'setenv', 'unsetenv',
   'atexit', 'strsignal',
+  // The bytes of a union's integer member (union-bytes.ts; the compiler emits them itself).
+  '__le_load', '__le_store',
 ]);
 
 /** Calls the catalog does not list but real programs use; how their result comes back. */

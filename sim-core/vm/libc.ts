@@ -20,6 +20,7 @@ import { strerror } from './strerror';
 import { Fault } from './libc-fault';
 import { stringCall } from './libc-string';
 import { stdlibCall, strsignal } from './libc-stdlib';
+import { bytesCall } from './union-bytes';
 
 export { Done, Fault };
 
@@ -177,7 +178,7 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     case 'IS_ERR': return typeof s === 'number' && s < 0 && s >= -4095 ? 1 : 0;
     case 'PTR_ERR': case 'ERR_PTR': return typeof s === 'number' ? s : 0;
     case 'msecs_to_jiffies': return num(s);
-    default: return stringCall(site, a, mem, regs) ?? stdlibCall(site, a, mem, regs) ?? 0;
+    default: return stringCall(site, a, mem, regs) ?? stdlibCall(site, a, mem, regs) ?? bytesCall(site.name, a, mem) ?? 0;
   }
 }
 

@@ -87,8 +87,8 @@ export function popArgs(stack: Value[], argc: number, name: string): Value[] {
   return args;
 }
 
-/** Library functions that take 64-bit integers exactly: the printf family (printk, pr_info, ...), labs. */
-const FORMATS = /printf$|^printk$|^pr_[a-z]+$|^labs$/;
+/** Library functions that take 64-bit integers exactly: the printf family (printk, pr_info, ...), labs, a union member's store. */
+const FORMATS = /printf$|^printk$|^pr_[a-z]+$|^labs$|^__le_store$/;
 
 /** FIELD: a field of the kernel object whose handle is on top. */
 export function field(host: VmHost, name: string, stack: Value[]): string {
