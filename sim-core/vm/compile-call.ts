@@ -25,6 +25,8 @@ export const PURE_CALLS: ReadonlySet<string> = new Set([
   'atexit', 'strsignal', ...MATH_CALLS,
   // A FILE's flags and descriptor (stdio-calls.ts).
   'ferror', 'feof', 'clearerr', 'fileno',
+  // The bytes of a union's integer member (union-bytes.ts; the compiler emits them itself).
+  '__le_load', '__le_store',
 ]);
 
 /** Calls the catalog does not list but real programs use; how their result comes back. */

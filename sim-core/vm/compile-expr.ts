@@ -18,6 +18,8 @@ export type Place =
   | { k: 'local'; off: number; type: CType }
   | { k: 'global'; off: number; type: CType }
   | { k: 'addr'; type: CType }
+  /** An integer member of a union laid out byte by byte (ctypes.ts): its address has been pushed. */
+  | { k: 'bytes'; type: CType }
   | { k: 'errno'; type: CType };
 
 export class ExprCompiler extends ConvertingBuilder {
@@ -108,6 +110,7 @@ export class ExprCompiler extends ConvertingBuilder {
         const from = this.expr(e.operand);
         const to = this.m.types.resolve(e.type);
         if (to.k === 'void') return to;
+        this.checkReinterpret(decay(from), to, e.range);
         this.convert(decay(from), to);
         return to;
       }
@@ -295,6 +298,13 @@ export class ExprCompiler extends ConvertingBuilder {
       return { ...base, type: INT } as Place;
     }
     if (s.layout.kernel) this.m.error(range, `'struct ${s.name}' fields are read-only here`, 'vm-field');
+    if (s.layout.overlap) this.m.error(range, `union '${s.name}': ${s.layout.overlap}; such a union is not supported by the simulator`, 'vm-unsupported');
+    if (f.type.k === 'int' && f.type.le && f.type.bytes > 1) {
+      // Kept as its bytes: loads and stores go through them, from the member's address.
+      if (base.k === 'local' || base.k === 'global') this.addrOf(base, range);
+      this.offsetBy(f.offset);
+      return { k: 'bytes', type: f.type };
+    }
     if (base.k === 'local' || base.k === 'global') return { k: base.k, off: base.off + f.offset, type: f.type };
     if (base.k === 'errno') return base;
     this.offsetBy(f.offset);
@@ -314,6 +324,9 @@ export class ExprCompiler extends ConvertingBuilder {
     if (p.k === 'local') this.emit(Op.ADDRL, p.off);
     else if (p.k === 'global') this.emit(Op.ADDRG, p.off);
     else if (p.k === 'errno') { this.m.error(range, 'the address of errno is not supported', 'vm-unsupported'); this.emit(Op.PUSH, 0); }
+    else if (p.k === 'bytes') {
+      this.m.error(range, `the address of a ${typeName(p.type)} member of a union whose members overlap byte by byte is not supported by the simulator (it keeps that member as its bytes)`, 'vm-unsupported');
+    }
   }
 
   /** Loads a place's value; arrays and structs give their address instead (they decay). */
@@ -323,14 +336,22 @@ export class ExprCompiler extends ConvertingBuilder {
       return p.type;
     }
     switch (p.k) {
-      case 'local': this.emit(Op.LOADL, p.off); break;
-      case 'global': this.emit(Op.LOADG, p.off); break;
+      case 'local': this.emit(Op.LOADL, p.off); this.byteRead(p.type); break;
+      case 'global': this.emit(Op.LOADG, p.off); this.byteRead(p.type); break;
       case 'addr':
         this.loadThrough(p.type);
         break;
+      case 'bytes': this.bytesCall('__le_load', p.type); break;
       case 'errno': this.emit(Op.LOAD_ERRNO); break;
     }
     return p.type;
+  }
+
+  /** [address(, value)] -> value: an integer kept as little-endian bytes, loaded or stored. */
+  private bytesCall(name: '__le_load' | '__le_store', t: CType): void {
+    this.emit(Op.PUSH, t.k === 'int' ? t.bytes : 4);
+    this.emit(Op.PUSH, t.k === 'int' && t.unsigned ? 1 : 0);
+    this.emit(Op.PURE, this.m.site(name, name === '__le_load' ? 3 : 4, 'direct', { start: 0, end: 0 }));
   }
 
   /**
@@ -340,6 +361,23 @@ export class ExprCompiler extends ConvertingBuilder {
   private loadThrough(t: CType): void {
     this.emit(Op.LOAD);
     if (t.k === 'int' && t.bytes === 1 && t.unsigned && t.name !== 'bool' && t.name !== '_Bool') this.emit(Op.CONV, Conv.U8);
+    else this.byteRead(t);
+  }
+
+  /**
+   * A pointer cast between integers of different sizes (`(unsigned char *)&x` for an int x):
+   * reading through it would take the object's bytes, and the simulator's memory holds whole
+   * values in cells, not bytes, so it is refused where it is written instead of reading wrong.
+   */
+  private checkReinterpret(from: CType, to: CType, range: Range): void {
+    const a = pointee(from), b = pointee(to);
+    if (!a || !b || a.k !== 'int' || b.k !== 'int' || a.bytes === b.bytes || a.le) return;
+    this.m.error(range, `casting '${typeName(from)}' to '${typeName(to)}' reads the bytes of a ${a.bytes}-byte integer as ${b.bytes}-byte ones; the simulator's memory holds whole values, not bytes, so this is not supported (a union of the integer and an unsigned char array is)`, 'vm-unsupported');
+  }
+
+  /** A signed char of a union laid out byte by byte: the byte an integer member left reads signed. */
+  private byteRead(t: CType): void {
+    if (t.k === 'int' && t.le && t.bytes === 1) this.emit(Op.CONV, t.unsigned ? Conv.U8 : Conv.I8);
   }
 
   /** Stores the value on top into a place (an 'addr' place has its address below it). */
@@ -348,6 +386,7 @@ export class ExprCompiler extends ConvertingBuilder {
       case 'local': this.emit(keep ? Op.STOREL : Op.STORELP, p.off); break;
       case 'global': this.emit(keep ? Op.STOREG : Op.STOREGP, p.off); break;
       case 'addr': this.emit(keep ? Op.STORE : Op.STOREP); break;
+      case 'bytes': this.bytesCall('__le_store', p.type); if (!keep) this.emit(Op.POP); break;
       case 'errno': this.emit(Op.STORE_ERRNO); if (!keep) this.emit(Op.POP); break;
     }
   }
@@ -501,7 +540,7 @@ export class ExprCompiler extends ConvertingBuilder {
       const vt = decay(this.expr(e.value));
       this.convert(vt, p.type);
     } else {
-      if (p.k === 'addr') this.emit(Op.DUP);
+      if (p.k === 'addr' || p.k === 'bytes') this.emit(Op.DUP);
       this.loadPlace(p);
       const vt = decay(this.expr(e.value));
       const rt = this.arithmetic(e.op.slice(0, -1), decay(p.type), vt, e.range);
@@ -520,9 +559,10 @@ export class ExprCompiler extends ConvertingBuilder {
       this.emit(Op.INCL, p.off, step);
       return t;
     }
-    if (p.k === 'addr') {
+    if (p.k === 'addr' || p.k === 'bytes') {
       this.emit(Op.DUP);
-      this.emit(Op.LOAD);
+      if (p.k === 'bytes') this.loadPlace(p);
+      else this.emit(Op.LOAD);
       const tmp = postfix && !discard ? this.temp() : -1;
       if (tmp >= 0) this.emit(Op.STOREL, tmp);
       this.emit(Op.PUSH, step);

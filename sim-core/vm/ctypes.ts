@@ -22,10 +22,16 @@ export interface StructLayout {
   kernel: boolean;
   /** _Alignof when the cells do not show it (a library type whose real members are wider). */
   align?: number;
+  /**
+   * Why this union's members cannot overlap byte by byte in cells (a pointer or a struct beside
+   * a narrower member): its members are then refused where they are used.
+   */
+  overlap?: string;
 }
 
 export type CType =
-  | { k: 'int'; bytes: 1 | 2 | 4 | 8; unsigned: boolean; name: string }
+  /** le: a member of a union laid out byte by byte, kept as `bytes` cells of its little-endian bytes. */
+  | { k: 'int'; bytes: 1 | 2 | 4 | 8; unsigned: boolean; name: string; le?: true }
   /** IEEE binary64 (double) or binary32 (float); values are JS numbers (see vm/float.ts). */
   | { k: 'float'; bytes: 4 | 8; name: 'float' | 'double' }
   | { k: 'void' }
@@ -107,6 +113,37 @@ export function cellsOf(t: CType): number {
     case 'array': return t.n * cellsOf(t.of);
     case 'struct': return t.layout ? Math.max(1, t.layout.cells) : 1;
     default: return 1;
+  }
+}
+
+/** A char array (one cell per byte already) or a char. */
+function byteCells(t: CType): boolean {
+  return (t.k === 'int' && t.bytes === 1) || (t.k === 'array' && t.of.k === 'int' && t.of.bytes === 1);
+}
+
+/**
+ * A union whose members differ in size must overlap them byte by byte (an int read back through
+ * `unsigned char b[4]` gives its little-endian bytes). When every member is an integer or a char
+ * array, the union is laid out one cell per byte and its wider integers are kept as their bytes
+ * (`le`); a pointer or a struct cannot be split into bytes, so such a union records why.
+ */
+function overlapBytes(layout: StructLayout): void {
+  // The width of each member's integers; a pointer or a struct counts only beside a char or a
+  // short (`union { int i; char *s; }`, read as the member last written, keeps its cells).
+  const width = (t: CType): number => (t.k === 'int' ? t.bytes : t.k === 'array' && t.of.k === 'int' ? t.of.bytes : 0);
+  const bytesView = layout.fields.some((f) => width(f.type) === 1 || width(f.type) === 2);
+  const counted = layout.fields.filter((f) => width(f.type) > 0 || bytesView);
+  if (new Set(counted.map((f) => width(f.type))).size < 2) return;
+  const odd = layout.fields.find((f) => f.type.k !== 'int' && !byteCells(f.type));
+  if (odd) {
+    layout.overlap = `member '${odd.name}' (${typeName(odd.type)}) would share bytes with members of another size, and the simulator keeps it in whole cells, not as bytes`;
+    return;
+  }
+  layout.cells = layout.bytes;
+  // Every byte cell may have been written through another member: reads of a char convert it.
+  for (const f of layout.fields) {
+    if (f.type.k === 'int') f.type = { ...f.type, le: true };
+    else if (f.type.k === 'array' && f.type.of.k === 'int') f.type = { ...f.type, of: { ...f.type.of, le: true } };
   }
 }
 
@@ -287,6 +324,7 @@ export class TypeTable {
       cells += cellsOf(f.type);
     }
     const layout: StructLayout = { name, fields: out, cells, bytes: Math.ceil(bytes / align) * align, kernel: false };
+    if (union) overlapBytes(layout);
     this.layouts.set(name, layout);
     const t = this.tags.get(name);
     if (t) t.layout = layout;

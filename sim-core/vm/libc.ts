@@ -21,6 +21,7 @@ import { STDIO_CALLS, stdioCall, stdioPure } from './stdio-calls';
 import { Fault } from './libc-fault';
 import { stringCall } from './libc-string';
 import { stdlibCall, strsignal } from './libc-stdlib';
+import { bytesCall } from './union-bytes';
 
 export { Done, Fault };
 
@@ -179,7 +180,7 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     case 'IS_ERR': return typeof s === 'number' && s < 0 && s >= -4095 ? 1 : 0;
     case 'PTR_ERR': case 'ERR_PTR': return typeof s === 'number' ? s : 0;
     case 'msecs_to_jiffies': return num(s);
-    default: return stringCall(site, a, mem, regs) ?? stdlibCall(site, a, mem, regs) ?? stdioPure(site.name, a, mem) ?? 0;
+    default: return stringCall(site, a, mem, regs) ?? stdlibCall(site, a, mem, regs) ?? stdioPure(site.name, a, mem) ?? bytesCall(site.name, a, mem) ?? 0;
   }
 }
 

@@ -24,6 +24,7 @@ describe('vm: calls become traps', () => {
     ['execl builds argv', 'execl("/bin/echo", "echo", "hi", "there", NULL);', 'execve', ['/bin/echo', ['echo', 'hi', 'there'], []]],
     ['execv passes the argv array', 'char *argv[] = { "sleep", "2", NULL }; execv("/bin/sleep", argv);', 'execve', ['/bin/sleep', ['sleep', '2'], []]],
     ['execvp tries the first PATH entry', 'char *argv[] = { "true", NULL }; execvp("true", argv);', 'execve', ['/bin/true', ['true'], []]],
+    ['execvp searches the environment\'s PATH', 'setenv("PATH", ":/opt/bin", 1); char *argv[] = { "t", NULL }; execvp("t", argv);', 'execve', ['t', ['t'], ['PATH=:/opt/bin']]],
     ['execvp with a slash execs the path as it is', 'char *argv[] = { "t", NULL }; execvp("./t", argv);', 'execve', ['./t', ['t'], []]],
     ['waitpid is wait4', 'int st; waitpid(-1, &st, WNOHANG);', 'wait4', [-1, 0x1000000 + 2, 1, 0]],
     ['wait is wait4(-1, st, 0)', 'wait(NULL);', 'wait4', [-1, 0, 0, 0]],

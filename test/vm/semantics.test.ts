@@ -1,5 +1,7 @@
 // C semantics of compiled code: each row is a program fragment and the exact text it prints.
 import { strict as assert } from 'node:assert';
+import { parse } from '../../sim-core/lang/parser';
+import { compile } from '../../sim-core/vm';
 import { main, output } from './helpers';
 
 interface Row { name: string; body: string; out: string; prelude?: string }
@@ -76,6 +78,12 @@ const ROWS: Row[] = [
     body: 'int i = 0, j = 0; int *p = &j; long w = 0; two(i++, i); i = 0; two(i, i++); two(g++, g); two((*p)++, j); i = 0; twol(i++, i); twol(w++, w); printf("\\n");',
     out: '0 1,1 0,0 0,0 0,0 0,0 1,\n',
   },
+  {
+    name: 'a union\'s members share their bytes, little-endian', prelude: 'union word { int i; unsigned char b[4]; short h; char c; };\nunion wide { long l; int i; };',
+    body: 'union word w; union wide x; w.i = 0x01020304; printf("%d %d %d %d %#x %d|", w.b[0], w.b[1], w.b[2], w.b[3], w.h, w.c); w.b[3] = 0xff; w.h -= 1; printf("%d|", w.i);'
+      + ' x.l = -1; x.i = 0; printf("%ld %zu %zu\\n", x.l, sizeof w, sizeof x);',
+    out: '4 3 2 1 0x304 4|-16645373|-4294967296 4 8\n',
+  },
   { name: 'errno is an lvalue', body: 'errno = ECHILD; printf("%d\\n", errno); errno = 0;', out: '10\n' },
 ];
 
@@ -86,6 +94,20 @@ describe('vm: C semantics', () => {
       assert.equal(out, row.out);
     });
   }
+
+  it('refuses what its cells cannot hold: an int read through a char pointer, a pointer sharing bytes in a union', () => {
+    const errors = (src: string): string[] => compile(parse(src).program, src).diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+    const cast = errors(main('int x = 1; unsigned char *p = (unsigned char *)&x; return p[0];'));
+    assert.equal(cast.length, 1);
+    assert.match(cast[0], /casting 'int \*' to 'unsigned char \*'.*not bytes, so this is not supported/);
+    assert.deepEqual(errors(main('char s[4] = "ab"; unsigned char *p = (unsigned char *)s; long *q = (long *)0; return p[0] + (q != 0);')), []);
+    const mixed = errors(main('union u m; m.s = "x"; return m.b[0];', 'union u { char *s; char b[8]; };'));
+    assert.ok(mixed.length >= 1 && mixed.every((m) => /union 'u': member 's' \(char \*\).*not supported/.test(m)), mixed.join('\n'));
+    assert.deepEqual(errors(main('union tagged t; t.i = 1; t.s = "x"; return t.i;', 'union tagged { int i; char *s; };')), []);
+    const addr = errors(main('union w v; int *p = &v.i; return *p;', 'union w { int i; char b[4]; };'));
+    assert.equal(addr.length, 1);
+    assert.match(addr[0], /the address of a int member of a union/);
+  });
 
   it('main\'s return value becomes exit_group\'s status', () => {
     assert.equal(output(main('return 3;')).status, 3);
