@@ -126,3 +126,33 @@ describe('machine: stdio across fork', () => {
       'done\n');
   });
 });
+
+describe('debugger: a FILE', () => {
+  it('evaluates stdout as the stream: its flags, how it buffers and the text waiting in its buffer', () => {
+    const src = `${H}int main(void) {\n  printf("hello ");\n  printf("world");\n  return 0;\n}\n`;
+    const m = bootSource(src);
+    m.setLineBreakpoints('/scenarios/fork-wait.kproc', [{ line: src.split('\n').findIndex((l) => l.includes('world')) }]);
+    const stop = runUntilStop(m);
+    assert.equal(stop, 'breakpoint');
+    const frame = m.stack(3).find((f) => f.kind === 'user')?.id;
+    const r = m.evaluate('stdout', frame, 'watch');
+    assert.equal(r.error, undefined, r.error);
+    assert.match(r.value, /_IO_FILE/);
+    const fields = m.variables(r.ref);
+    const get = (n: string): string => fields.find((f) => f.name === n)?.value ?? '';
+    assert.equal(get('buffered'), '"hello "');
+    assert.equal(get('buffering'), '"line-buffered"');
+    assert.equal(get('_fileno'), '1');
+    assert.match(get('_flags'), /0xfbad2a84 .*_IO_LINE_BUF/);
+    // Its members read as C reads them, too.
+    assert.equal(m.evaluate('stdout->_IO_write_ptr - stdout->_IO_write_base', frame, 'watch').value, '6');
+  });
+});
+
+function runUntilStop(m: ReturnType<typeof bootSource>): string {
+  m.continue();
+  for (;;) {
+    const s = m.run(5000);
+    if (s.reason !== 'yield') return s.reason;
+  }
+}
