@@ -19,7 +19,7 @@ import { STDIO_CALLS, stdioCall, stdioPure } from './stdio-calls';
 
 import { Fault } from './libc-fault';
 import { stringCall } from './libc-string';
-import { stdlibCall, strsignal } from './libc-stdlib';
+import { stdlibCall } from './libc-stdlib';
 
 export { Done, Fault };
 
