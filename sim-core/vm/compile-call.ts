@@ -20,7 +20,7 @@ export const PURE_CALLS: ReadonlySet<string> = new Set([
   'strtol', 'strtoul', 'strtoll', 'strtoull', 'atoll', 'realloc', 'rand', 'srand', 'getenv', 'setenv', 'unsetenv',
   'atexit', 'strsignal',
   // A FILE's flags and descriptor (stdio-calls.ts).
-  'ferror', 'feof', 'clearerr', 'fileno',
+  'ferror', 'feof', 'clearerr', 'fileno', 'ungetc', 'sscanf',
 ]);
 
 /** Calls the catalog does not list but real programs use; how their result comes back. */

@@ -156,3 +156,59 @@ function runUntilStop(m: ReturnType<typeof bootSource>): string {
     if (s.reason !== 'yield') return s.reason;
   }
 }
+
+describe('vm: stdio input', () => {
+  /** Runs with a terminal whose input is `input`, handed out a line per read as a terminal does. */
+  function session(src: string, input: string): { out: string; calls: string[] } {
+    const s = start(src);
+    let rest = input;
+    const calls: string[] = [];
+    let out = '';
+    for (let i = 0; i < 100000; i++) {
+      const t: Trap = step(s);
+      if (t.kind === 'budget') continue;
+      if (t.kind !== 'syscall' || t.name === 'exit_group') return { out, calls };
+      calls.push(t.name);
+      if (t.name === 'write') { out += String(t.args[1]); completeCall(s.regs, s.mem, String(t.args[1]).length); continue; }
+      if (t.name === 'read') {
+        const nl = rest.indexOf('\n');
+        const chunk = rest.slice(0, Math.min(nl < 0 ? rest.length : nl + 1, t.args[2] as number));
+        rest = rest.slice(chunk.length);
+        for (let k = 0; k < chunk.length; k++) s.mem.store((t.args[1] as number) + k, chunk.charCodeAt(k));
+        completeCall(s.regs, s.mem, chunk.length);
+        continue;
+      }
+      completeCall(s.regs, s.mem, 0);
+    }
+    throw new Error('did not end');
+  }
+
+  it('a prompt without a newline is written before stdin is read; fgets reads a line at a time', () => {
+    const r = session(`${H}int main(void) { char line[64]; printf("name? "); while (fgets(line, sizeof line, stdin) != NULL) printf("[%s]", line); printf("end\\n"); return 0; }`, 'ann\nbob\n');
+    assert.equal(r.out, 'name? [ann\n][bob\n]end\n');
+    // isatty(stdout); stdin's buffer is set up (isatty) before the refill writes the prompt out;
+    // then one read per line and the one that meets the end.
+    assert.deepEqual(r.calls.slice(0, 4), ['ioctl', 'ioctl', 'write', 'read']);
+    assert.equal(r.calls.filter((c) => c === 'read').length, 3);
+  });
+
+  it('scanf reads numbers and words across lines, stops at a mismatch, returns EOF at the end', () => {
+    const r = session(`${H}int main(void) { int a = 0, b = 0; char w[16]; int n = scanf("%d %d", &a, &b); int m = scanf("%15s", w); int k = scanf("%d", &a); scanf("%*s"); int e = scanf("%d", &a);\nprintf("%d %d %d %s %d %d\\n", n, a, b, w, m, k == 0 ? e : -9); return 0; }`, '  12\n-7 word\nxyz\n');
+    assert.equal(r.out, '2 12 -7 word 1 -1\n');
+  });
+
+  it('getchar returns each byte then EOF, and stays at EOF; ungetc puts one back', () => {
+    const r = session(`${H}int main(void) { int c; while ((c = getchar()) != EOF) printf("%d ", c); printf("| %d %d ", getchar(), feof(stdin)); ungetc('z', stdin); printf("%c %d\\n", getchar(), feof(stdin)); return 0; }`, 'hi\n');
+    assert.equal(r.out, '104 105 10 | -1 1 z 0\n');
+  });
+
+  it('sscanf: integers in bases, %c, %[...], %n, * and the counts glibc returns', () => {
+    const out = runToExit(main('int a, b, c, n; char s[8], t[8], ch; unsigned x;\n'
+      + 'int r1 = sscanf("0x1f 017 -5", "%i %i %d", &a, &b, &c);\n'
+      + 'int r2 = sscanf("abc,def", "%[a-z],%s%n", s, t, &n);\n'
+      + 'int r3 = sscanf("  ff Q", "%x %c", &x, &ch);\n'
+      + 'int r4 = sscanf("", "%d", &a); int r5 = sscanf("12 x", "%*d %d", &a);\n'
+      + 'printf("%d %d %d %d|%d %s %s %d|%d %u %c|%d %d\\n", r1, a, b, c, r2, s, t, n, r3, x, ch, r4, r5);')).out;
+    assert.equal(out, '3 31 15 -5|2 abc def 7|2 255 Q|-1 0\n');
+  });
+});
