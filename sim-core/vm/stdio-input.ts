@@ -14,7 +14,7 @@ import {
   cell, F_BUF_BASE, F_BUF_END, F_FILENO, F_FLAGS, F_READ_BASE, F_READ_END, F_READ_PTR, F_WRITE_BASE, F_WRITE_END, F_WRITE_PTR,
   IO_EOF_SEEN, IO_ERR_SEEN, IO_LINE_BUF, IO_LINKED, IO_NO_READS, IO_NO_WRITES, IO_UNBUFFERED, standardStream,
 } from './stdio-file';
-import { advance, begin, drain, FAILED, first, FP, KIND, OK, ONE, PHASE, setFlags, TEXT, trap, validStream, WFP } from './stdio-ops';
+import { advance, begin, drain, FAILED, first, FP, OK, ONE, PHASE, setFlags, TEXT, trap, validStream, WFP } from './stdio-ops';
 import { scan } from './stdio-scanf';
 
 const EBADF = 9, EOF = -1;
