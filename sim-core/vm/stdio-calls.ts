@@ -15,6 +15,7 @@ import { strerror } from './strerror';
 import { strsignal } from './libc-stdlib';
 import { allStreams, BUFSIZ, cell, F_FILENO, F_FLAGS, flagsInt, IO_EOF_SEEN, IO_ERR_SEEN, standardStream } from './stdio-file';
 import { startGet, ungetc } from './stdio-input';
+import { startClose, startOpen } from './stdio-open';
 import { scan } from './stdio-scanf';
 import { exitStreams, IOFBF, IOLBF, IONBF, startFlush, startPut, startSetvbuf, type PutKind } from './stdio-ops';
 
@@ -32,7 +33,7 @@ function str(mem: VmMemory, v: Value | undefined): string {
 /** The names stdioCall answers. */
 export const STDIO_CALLS: ReadonlySet<string> = new Set(['printf', 'fprintf', 'puts', 'fputs', 'fputc', 'putc', 'putchar',
   'perror', 'psignal', 'fwrite', 'fflush', 'setvbuf', 'setbuf', 'setlinebuf', 'exit',
-  'getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf']);
+  'getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf', 'fopen', 'fdopen', 'fclose']);
 
 /**
  * A stdio call: its first system call (the op goes on in resumeLibc), its result when it needs
@@ -85,6 +86,9 @@ export function stdioCall(site: CallSite, a: Value[], mem: VmMemory, r: VmRegs):
       return startFlush(name, idx, line, mem, r, fp === 0 ? allStreams(r.image, mem) : [fp], 0);
     }
     case 'setvbuf': return startSetvbuf(name, idx, line, mem, r, a);
+    case 'fopen': return startOpen(name, idx, line, mem, r, cstring(mem, a[0], MAX_STRING) ?? 0, str(mem, a[1]));
+    case 'fdopen': return startOpen(name, idx, line, mem, r, num(a[0]), str(mem, a[1]));
+    case 'fclose': return startClose(idx, line, mem, r, num(a[0]));
     case 'getchar': return startGet(name, idx, line, mem, r, standardStream(r.image, mem, 'stdin'), []);
     case 'fgetc': case 'getc': return startGet(name, idx, line, mem, r, num(a[0]), []);
     case 'fgets': return startGet(name, idx, line, mem, r, num(a[2]), [num(a[0]), num(a[1])]);

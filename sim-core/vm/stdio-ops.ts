@@ -16,6 +16,7 @@ import {
 } from './stdio-file';
 import { MALLOC_COST } from './cost';
 import { getStep, readDone } from './stdio-input';
+import { closeStep, openDone } from './stdio-open';
 
 const EBADF = 9;
 const TCGETS = 0x5401;
@@ -26,7 +27,7 @@ export const IOFBF = 0, IOLBF = 1, IONBF = 2;
 /** The names this module runs (the op of a LibcCall). */
 export const STDIO_OPS: ReadonlySet<string> = new Set(['printf', 'fprintf', 'vprintf', 'puts', 'fputs', 'fputc', 'putc',
   'putchar', 'perror', 'psignal', 'fwrite', 'fflush', 'setvbuf', 'setbuf', 'setlinebuf', 'exit',
-  'getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf']);
+  'getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf', 'fopen', 'fdopen', 'fclose']);
 
 // Slots of LibcCall.v: what to do, the stream, the text to put, how (a string, a character, a
 // line), the results, the phase, the stream the queued writes belong to, and the queue of writes
@@ -199,8 +200,9 @@ export function drain(r: VmRegs, c: LibcCall, mem: VmMemory, line: number): Done
 
 function finish(r: VmRegs, c: LibcCall, mem: VmMemory, line: number): Done | null {
   const v = c.v;
-  // A read that flushed stdout first goes on with its read.
+  // A read that flushed stdout first goes on with its read; fclose closes after its flush.
   if (v[KIND] === 'get') return getStep(r, c, mem, line);
+  if (v[KIND] === 'close') return closeStep(c, mem, line);
   switch (v[KIND]) {
     case 'exit': c.next = trap(line, 'exit_group', [v[OK]]); return null;
     case 'put': return new Done(v[OK]);
@@ -208,16 +210,19 @@ function finish(r: VmRegs, c: LibcCall, mem: VmMemory, line: number): Done | nul
   }
 }
 
-/** The kernel answered the op's last call (ioctl or write). */
+/** The kernel answered the op's last call (ioctl, write, read, or an open's or close's). */
 export function resumeStdio(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, line: number): Done | null {
   const v = c.v;
   const fp = v[FP] as number;
-  if (v[PHASE] !== 'write' && v[PHASE] !== 'read') {
-    if (typeof v[PHASE] === 'number') mem.freeBlock(v[PHASE] as number);
+  const phase = v[PHASE];
+  if (phase === 'read') return readDone(r, c, mem, raw, line);
+  if (v[KIND] === 'open' || phase === 'closing') return openDone(r, c, mem, raw, line);
+  if (phase !== 'write') {
+    // isatty's answer: the buffer is allocated (its scratch termios freed).
+    if (typeof phase === 'number') mem.freeBlock(phase);
     allocate(mem, r, fp, raw === 0);
     return plan(r, c, mem, line);
   }
-  if (v[PHASE] === 'read') return readDone(r, c, mem, raw, line);
   const head = String(v[Q]);
   const wfp = v[WFP] as number;
   if (raw < 0) {

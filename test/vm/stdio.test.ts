@@ -2,7 +2,7 @@
 // setvbuf; the FILE in user memory (copied by fork, flushed by exit, lost by _exit); write
 // errors and short writes. The stand-in kernel answers isatty's ioctl(TCGETS) as the test says.
 import { strict as assert } from 'node:assert';
-import { completeCall, type Trap } from '../../sim-core/vm';
+import { completeCall, type Trap, type Value } from '../../sim-core/vm';
 import { runToExit, start, step, type Started } from './helpers';
 import { bootSource, runToEnd } from '../machine/helpers';
 
@@ -210,5 +210,33 @@ describe('vm: stdio input', () => {
       + 'int r4 = sscanf("", "%d", &a); int r5 = sscanf("12 x", "%*d %d", &a);\n'
       + 'printf("%d %d %d %d|%d %s %s %d|%d %u %c|%d %d\\n", r1, a, b, c, r2, s, t, n, r3, x, ch, r4, r5);')).out;
     assert.equal(out, '3 31 15 -5|2 abc def 7|2 255 Q|-1 0\n');
+  });
+});
+
+describe('vm: fopen, fdopen and fclose (over the file table\'s openat, fcntl, lseek, close)', () => {
+  it('fopen "a" opens with O_WRONLY|O_CREAT|O_APPEND and seeks to the end; fprintf is buffered until fclose', () => {
+    const s = main('FILE *f = fopen("/tmp/log", "a"); fprintf(f, "x=%d\\n", 1); fputs("more\\n", f); int r = fclose(f); printf("%d\\n", r);');
+    const calls: Array<[string, Value[]]> = [];
+    for (let i = 0; i < 1000; i++) {
+      const t = step(s);
+      if (t.kind === 'budget') continue;
+      if (t.kind !== 'syscall' || t.name === 'exit_group') break;
+      calls.push([t.name, t.args]);
+      completeCall(s.regs, s.mem, t.name === 'openat' ? 3 : t.name === 'write' ? String(t.args[1]).length : t.name === 'ioctl' ? (t.args[0] === 1 ? 0 : -ENOTTY) : 0);
+    }
+    assert.deepEqual(calls.map(([n]) => n), ['openat', 'lseek', 'ioctl', 'write', 'close', 'ioctl', 'write']);
+    assert.deepEqual(calls[0][1], [-100, '/tmp/log', 0x441, 0o666]);
+    assert.deepEqual(calls[1][1], [3, 0, 2]);
+    // Not a terminal: fully buffered, both lines in one write at fclose.
+    assert.deepEqual(calls[3][1], [3, 'x=1\nmore\n']);
+    assert.deepEqual(calls[4][1], [3]);
+    assert.deepEqual(calls[6][1], [1, '0\n']);
+  });
+
+  it('a failed fopen returns NULL with the kernel\'s errno; a bad mode is EINVAL; fdopen checks the access mode', () => {
+    const r = runToExit(main('FILE *f = fopen("/nope", "r"); int e1 = errno; FILE *g = fopen("/x", "q"); int e2 = errno;\n'
+      + 'FILE *h = fdopen(1, "r"); int e3 = errno; printf("%d %d %d %d %d %d\\n", f == NULL, e1, g == NULL, e2, h == NULL, e3);'),
+    { openat: -2, fcntl: 1 });
+    assert.equal(r.out, '1 2 1 22 1 22\n');
   });
 });
