@@ -10,6 +10,7 @@ import type { FrameInfo, Machine } from '../machine-types';
 import { stackOf } from '../machine/inspect';
 import { frames as vmFrames, readExpression, VmRegs, type Image, type Value, type VmHost } from '../vm';
 import { CFloat, floatType } from './cfloat';
+import { describeFile } from '../vm/stdio-debug';
 import { complete } from './complete';
 import { runConsole, expression, type ConsoleHost, type ConsoleResult } from './console';
 import { checkedExpression, EvalError, value, type EvalScope, type Raw } from './evaluate';
@@ -199,6 +200,9 @@ export class Inspector implements ScopeSource {
     let vmError: string | undefined;
     if (frame >= above && regs instanceof VmRegs && mem && t.vm_base >= 0 && !t.exit_state) {
       const r = readExpression(regs.image, regs, mem, this.t.host, e, frame - above);
+      // A FILE * shows as the stream: its members, flags and the text waiting in its buffer.
+      const file = r.type === 'struct _IO_FILE *' && typeof r.value === 'number' ? describeFile(mem, r.value) : null;
+      if (file) return file;
       if (r.error === undefined && r.value !== undefined) {
         const ft = floatType(r.type);
         return ft && typeof r.value === 'number' ? new CFloat(r.value, ft) : this.userValue(r.value);

@@ -24,7 +24,7 @@ export const PURE_CALLS: ReadonlySet<string> = new Set([
   'strtol', 'strtoul', 'strtoll', 'strtoull', 'atoll', 'realloc', 'rand', 'srand', 'getenv', 'setenv', 'unsetenv',
   'atexit', 'strsignal', ...MATH_CALLS,
   // A FILE's flags and descriptor (stdio-calls.ts).
-  'ferror', 'feof', 'clearerr', 'fileno',
+  'ferror', 'feof', 'clearerr', 'fileno', 'ungetc', 'sscanf',
   // The bytes of a union's integer member (union-bytes.ts; the compiler emits them itself).
   '__le_load', '__le_store',
 ]);

@@ -14,6 +14,9 @@ import { formatCounted } from './printf';
 import { strerror } from './strerror';
 import { strsignal } from './libc-stdlib';
 import { allStreams, BUFSIZ, cell, F_FILENO, F_FLAGS, flagsInt, IO_EOF_SEEN, IO_ERR_SEEN, standardStream } from './stdio-file';
+import { startGet, ungetc } from './stdio-input';
+import { startClose, startOpen } from './stdio-open';
+import { scan } from './stdio-scanf';
 import { exitStreams, IOFBF, IOLBF, IONBF, startFlush, startPut, startSetvbuf, type PutKind } from './stdio-ops';
 
 const EOF = -1, EOVERFLOW = 75;
@@ -29,7 +32,8 @@ function str(mem: VmMemory, v: Value | undefined): string {
 
 /** The names stdioCall answers. */
 export const STDIO_CALLS: ReadonlySet<string> = new Set(['printf', 'fprintf', 'puts', 'fputs', 'fputc', 'putc', 'putchar',
-  'perror', 'psignal', 'fwrite', 'fflush', 'setvbuf', 'setbuf', 'setlinebuf', 'exit']);
+  'perror', 'psignal', 'fwrite', 'fflush', 'setvbuf', 'setbuf', 'setlinebuf', 'exit',
+  'getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf', 'fopen', 'fdopen', 'fclose']);
 
 /**
  * A stdio call: its first system call (the op goes on in resumeLibc), its result when it needs
@@ -82,6 +86,15 @@ export function stdioCall(site: CallSite, a: Value[], mem: VmMemory, r: VmRegs):
       return startFlush(name, idx, line, mem, r, fp === 0 ? allStreams(r.image, mem) : [fp], 0);
     }
     case 'setvbuf': return startSetvbuf(name, idx, line, mem, r, a);
+    case 'fopen': return startOpen(name, idx, line, mem, r, cstring(mem, a[0], MAX_STRING) ?? 0, str(mem, a[1]));
+    case 'fdopen': return startOpen(name, idx, line, mem, r, num(a[0]), str(mem, a[1]));
+    case 'fclose': return startClose(idx, line, mem, r, num(a[0]));
+    case 'getchar': return startGet(name, idx, line, mem, r, standardStream(r.image, mem, 'stdin'), []);
+    case 'fgetc': case 'getc': return startGet(name, idx, line, mem, r, num(a[0]), []);
+    case 'fgets': return startGet(name, idx, line, mem, r, num(a[2]), [num(a[0]), num(a[1])]);
+    case 'fread': return startGet(name, idx, line, mem, r, num(a[3]), [num(a[0]), num(a[1]), num(a[2])]);
+    case 'scanf': return startGet(name, idx, line, mem, r, standardStream(r.image, mem, 'stdin'), [str(mem, a[0]), ...a.slice(1)]);
+    case 'fscanf': return startGet(name, idx, line, mem, r, num(a[0]), [str(mem, a[1]), ...a.slice(2)]);
     case 'setbuf': return startSetvbuf(name, idx, line, mem, r, [a[0] ?? 0, a[1] ?? 0, num(a[1]) !== 0 ? IOFBF : IONBF, BUFSIZ]);
     case 'setlinebuf': return startSetvbuf(name, idx, line, mem, r, [a[0] ?? 0, 0, IOLBF, 0]);
     default: return exitCall(r, mem, idx, line, num(a[0]));
@@ -90,6 +103,13 @@ export function stdioCall(site: CallSite, a: Value[], mem: VmMemory, r: VmRegs):
 
 /** ferror, feof, clearerr and fileno: a FILE's flags and descriptor, read where they lie. */
 export function stdioPure(name: string, a: Value[], mem: VmMemory): Value | Fault | null {
+  if (name === 'ungetc') return ungetc(mem, num(a[0]), num(a[1]));
+  if (name === 'sscanf') {
+    const input = cstring(mem, a[0], MAX_STRING), fmt = cstring(mem, a[1], MAX_STRING);
+    if (input === null || fmt === null) return new Fault('SIGSEGV', 'sscanf: NULL string');
+    const r = scan(fmt, input, true, a.slice(2), mem);
+    return r.kind === 'fault' ? new Fault('SIGSEGV', r.message) : r.kind === 'done' ? r.result : EOF;
+  }
   if (name !== 'ferror' && name !== 'feof' && name !== 'clearerr' && name !== 'fileno') return null;
   const fp = num(a[0]);
   const flags = mem.load(fp + F_FLAGS);

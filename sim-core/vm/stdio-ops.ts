@@ -15,6 +15,8 @@ import {
   IO_USER_BUF, TTY_BLKSIZE,
 } from './stdio-file';
 import { MALLOC_COST } from './cost';
+import { getStep, readDone } from './stdio-input';
+import { closeStep, openDone } from './stdio-open';
 
 const EBADF = 9;
 const TCGETS = 0x5401;
@@ -24,24 +26,25 @@ export const IOFBF = 0, IOLBF = 1, IONBF = 2;
 
 /** The names this module runs (the op of a LibcCall). */
 export const STDIO_OPS: ReadonlySet<string> = new Set(['printf', 'fprintf', 'vprintf', 'puts', 'fputs', 'fputc', 'putc',
-  'putchar', 'perror', 'psignal', 'fwrite', 'fflush', 'setvbuf', 'setbuf', 'setlinebuf', 'exit']);
+  'putchar', 'perror', 'psignal', 'fwrite', 'fflush', 'setvbuf', 'setbuf', 'setlinebuf', 'exit',
+  'getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf', 'fopen', 'fdopen', 'fclose']);
 
-// Slots of LibcCall.v: what to do, the stream, the text to put (or setvbuf's [buf, mode, size]
-// after it), whether it is one character, the results, and the queue of writes (strings) and
-// streams still to flush (addresses).
-const KIND = 0, FP = 1, TEXT = 2, ONE = 3, OK = 4, FAIL = 5, FAILED = 6, PHASE = 7, Q = 8;
+// Slots of LibcCall.v: what to do, the stream, the text to put, how (a string, a character, a
+// line), the results, the phase, the stream the queued writes belong to, and the queue of writes
+// (strings) and streams still to flush (addresses).
+export const KIND = 0, FP = 1, TEXT = 2, ONE = 3, OK = 4, FAIL = 5, FAILED = 6, PHASE = 7, WFP = 8, Q = 9;
 
-function trap(line: number, name: string, args: Value[]): Trap {
+export function trap(line: number, name: string, args: Value[]): Trap {
   return { kind: 'syscall', name, args, line };
 }
 
 /** A FILE pointer the library may work on: its _flags carry glibc's magic. */
-function validStream(mem: VmMemory, fp: number): boolean {
+export function validStream(mem: VmMemory, fp: number): boolean {
   const f = mem.load(fp + F_FLAGS);
   return fp !== 0 && typeof f === 'number' && (f & 0xffff0000) === (0xfbad0000 | 0);
 }
 
-function setFlags(mem: VmMemory, fp: number, set: number, clear = 0): void {
+export function setFlags(mem: VmMemory, fp: number, set: number, clear = 0): void {
   mem.store(fp + F_FLAGS, flagsInt((cell(mem, fp, F_FLAGS) | set) & ~clear));
 }
 
@@ -65,14 +68,14 @@ function allocate(mem: VmMemory, r: VmRegs, fp: number, tty: boolean): void {
   if (tty) setFlags(mem, fp, IO_LINE_BUF);
 }
 
-function begin(r: VmRegs, op: string, site: number, v: Value[]): LibcCall {
+export function begin(r: VmRegs, op: string, site: number, v: Value[]): LibcCall {
   const c: LibcCall = { op, site, step: 0, v, next: null };
   r.libc = c;
   return c;
 }
 
 /** The first system call of a started op, or its result when it needs none. */
-function first(r: VmRegs, c: LibcCall, mem: VmMemory, line: number): Trap | Done {
+export function first(r: VmRegs, c: LibcCall, mem: VmMemory, line: number): Trap | Done {
   const d = advance(r, c, mem, line);
   if (d !== null) { r.libc = null; return d; }
   const t = c.next as Trap;
@@ -95,12 +98,12 @@ export function startPut(op: string, site: number, line: number, mem: VmMemory, 
     r.errno = EBADF;
     return new Done(fail);
   }
-  return first(r, begin(r, op, site, ['put', fp, text, kind, ok, fail, 0, 'alloc']), mem, line);
+  return first(r, begin(r, op, site, ['put', fp, text, kind, ok, fail, 0, 'alloc', fp]), mem, line);
 }
 
 /** Starts fflush(fp), or of every stream when fp is NULL; `exit` (with its status) flushes all and ends. */
 export function startFlush(op: string, site: number, line: number, mem: VmMemory, r: VmRegs, streams: number[], status: Value): Trap | Done {
-  return first(r, begin(r, op, site, [op === 'exit' ? 'exit' : 'flush', 0, '', 0, status, -1, 0, 'write', ...streams]), mem, line);
+  return first(r, begin(r, op, site, [op === 'exit' ? 'exit' : 'flush', 0, '', 0, status, -1, 0, 'write', 0, ...streams]), mem, line);
 }
 
 /** setvbuf(fp, buf, mode, size). */
@@ -115,7 +118,7 @@ export function startSetvbuf(op: string, site: number, line: number, mem: VmMemo
       if (buf === 0) {
         // A buffer now, so that a terminal found later cannot turn line buffering back on.
         if (cell(mem, fp, F_BUF_BASE) !== 0) return new Done(0);
-        return first(r, begin(r, op, site, ['setvbuf-alloc', fp, '', 0, 0, -1, 0, 'alloc']), mem, line);
+        return first(r, begin(r, op, site, ['setvbuf-alloc', fp, '', 0, 0, -1, 0, 'alloc', fp]), mem, line);
       }
       break;
     case IOLBF:
@@ -129,14 +132,14 @@ export function startSetvbuf(op: string, site: number, line: number, mem: VmMemo
   }
   // _IO_SETBUF: what is buffered is written out first (_IO_SYNC), then the new buffer is set.
   const user = mode === IONBF ? 0 : buf;
-  return first(r, begin(r, op, site, ['setbuf', fp, '', 0, 0, -1, 0, 'write', fp, `setb:${user}:${mode === IONBF ? 0 : size}`]), mem, line);
+  return first(r, begin(r, op, site, ['setbuf', fp, '', 0, 0, -1, 0, 'write', fp, fp, `setb:${user}:${mode === IONBF ? 0 : size}`]), mem, line);
 }
 
 /**
  * Goes on with the op: allocation first when the stream needs a buffer, then the queue. Returns
  * the op's result when it is over, or null with its next system call in c.next.
  */
-function advance(r: VmRegs, c: LibcCall, mem: VmMemory, line: number): Done | null {
+export function advance(r: VmRegs, c: LibcCall, mem: VmMemory, line: number): Done | null {
   const v = c.v;
   const fp = v[FP] as number;
   if (v[PHASE] === 'alloc') {
@@ -161,6 +164,7 @@ function plan(r: VmRegs, c: LibcCall, mem: VmMemory, line: number): Done | null 
   const fp = v[FP] as number;
   v[PHASE] = 'write';
   if (v[KIND] === 'setvbuf-alloc') { setFlags(mem, fp, 0, IO_LINE_BUF); return new Done(0); }
+  if (v[KIND] === 'get') return getStep(r, c, mem, line);
   // puts is _IO_sputn of the string and then putc of its newline: both planned, in that order.
   const kind = v[ONE];
   v.push(...putText(mem, fp, String(v[TEXT]), kind === 'char'));
@@ -169,10 +173,10 @@ function plan(r: VmRegs, c: LibcCall, mem: VmMemory, line: number): Done | null 
 }
 
 /** Issues the next queued write (a stream address in the queue is flushed in turn), or ends. */
-function drain(r: VmRegs, c: LibcCall, mem: VmMemory, line: number): Done | null {
+export function drain(r: VmRegs, c: LibcCall, mem: VmMemory, line: number): Done | null {
   const v = c.v;
   for (;;) {
-    if (v.length <= Q) return finish(c, line);
+    if (v.length <= Q) return finish(r, c, mem, line);
     const head = v[Q];
     if (typeof head === 'string') {
       if (head.startsWith('setb:')) {
@@ -183,18 +187,22 @@ function drain(r: VmRegs, c: LibcCall, mem: VmMemory, line: number): Done | null
         v.splice(Q, 1);
         continue;
       }
-      c.next = trap(line, 'write', [cell(mem, v[FP] as number, F_FILENO), head]);
+      c.next = trap(line, 'write', [cell(mem, v[WFP] as number, F_FILENO), head]);
       return null;
     }
     // A stream to flush next (fflush(NULL), exit).
     const fp = typeof head === 'number' ? head : 0;
     v[FP] = fp;
+    v[WFP] = fp;
     v.splice(Q, 1, ...(validStream(mem, fp) ? flushText(mem, fp) : []));
   }
 }
 
-function finish(c: LibcCall, line: number): Done | null {
+function finish(r: VmRegs, c: LibcCall, mem: VmMemory, line: number): Done | null {
   const v = c.v;
+  // A read that flushed stdout first goes on with its read; fclose closes after its flush.
+  if (v[KIND] === 'get') return getStep(r, c, mem, line);
+  if (v[KIND] === 'close') return closeStep(c, mem, line);
   switch (v[KIND]) {
     case 'exit': c.next = trap(line, 'exit_group', [v[OK]]); return null;
     case 'put': return new Done(v[OK]);
@@ -202,23 +210,29 @@ function finish(c: LibcCall, line: number): Done | null {
   }
 }
 
-/** The kernel answered the op's last call (ioctl or write). */
+/** The kernel answered the op's last call (ioctl, write, read, or an open's or close's). */
 export function resumeStdio(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, line: number): Done | null {
   const v = c.v;
   const fp = v[FP] as number;
-  if (v[PHASE] !== 'write') {
-    if (typeof v[PHASE] === 'number') mem.freeBlock(v[PHASE] as number);
+  const phase = v[PHASE];
+  if (phase === 'read') return readDone(r, c, mem, raw, line);
+  if (v[KIND] === 'open' || phase === 'closing') return openDone(r, c, mem, raw, line);
+  if (phase !== 'write') {
+    // isatty's answer: the buffer is allocated (its scratch termios freed).
+    if (typeof phase === 'number') mem.freeBlock(phase);
     allocate(mem, r, fp, raw === 0);
     return plan(r, c, mem, line);
   }
   const head = String(v[Q]);
+  const wfp = v[WFP] as number;
   if (raw < 0) {
     // new_do_write failed: the error flag is set and the buffer is emptied all the same.
     r.errno = -raw;
-    setFlags(mem, fp, IO_ERR_SEEN);
-    dropPending(mem, fp);
+    setFlags(mem, wfp, IO_ERR_SEEN);
+    dropPending(mem, wfp);
     if (v[KIND] === 'put') return new Done(v[FAIL]);
-    v[FAILED] = 1;
+    // A read goes on after a failed flush of stdout; fflush and exit report EOF at the end.
+    if (v[KIND] !== 'get') v[FAILED] = 1;
     while (v.length > Q && typeof v[Q] === 'string' && !String(v[Q]).startsWith('setb:')) v.splice(Q, 1);
     return drain(r, c, mem, line);
   }

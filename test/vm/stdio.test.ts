@@ -2,7 +2,7 @@
 // setvbuf; the FILE in user memory (copied by fork, flushed by exit, lost by _exit); write
 // errors and short writes. The stand-in kernel answers isatty's ioctl(TCGETS) as the test says.
 import { strict as assert } from 'node:assert';
-import { completeCall, type Trap } from '../../sim-core/vm';
+import { completeCall, type Trap, type Value } from '../../sim-core/vm';
 import { runToExit, start, step, type Started } from './helpers';
 import { bootSource, runToEnd } from '../machine/helpers';
 
@@ -124,5 +124,119 @@ describe('machine: stdio across fork', () => {
   it('a process killed by a signal loses its buffer', () => {
     assert.equal(output(`${H}#include <signal.h>\nint main(void) {\n  if (fork() == 0) { printf("never"); raise(SIGKILL); }\n  wait(NULL);\n  printf("done\\n");\n  return 0;\n}\n`),
       'done\n');
+  });
+});
+
+describe('debugger: a FILE', () => {
+  it('evaluates stdout as the stream: its flags, how it buffers and the text waiting in its buffer', () => {
+    const src = `${H}int main(void) {\n  printf("hello ");\n  printf("world");\n  return 0;\n}\n`;
+    const m = bootSource(src);
+    m.setLineBreakpoints('/scenarios/fork-wait.kproc', [{ line: src.split('\n').findIndex((l) => l.includes('world')) }]);
+    const stop = runUntilStop(m);
+    assert.equal(stop, 'breakpoint');
+    const frame = m.stack(3).find((f) => f.kind === 'user')?.id;
+    const r = m.evaluate('stdout', frame, 'watch');
+    assert.equal(r.error, undefined, r.error);
+    assert.match(r.value, /_IO_FILE/);
+    const fields = m.variables(r.ref);
+    const get = (n: string): string => fields.find((f) => f.name === n)?.value ?? '';
+    assert.equal(get('buffered'), '"hello "');
+    assert.equal(get('buffering'), '"line-buffered"');
+    assert.equal(get('_fileno'), '1');
+    assert.match(get('_flags'), /0xfbad2a84 .*_IO_LINE_BUF/);
+    // Its members read as C reads them, too.
+    assert.equal(m.evaluate('stdout->_IO_write_ptr - stdout->_IO_write_base', frame, 'watch').value, '6');
+  });
+});
+
+function runUntilStop(m: ReturnType<typeof bootSource>): string {
+  m.continue();
+  for (;;) {
+    const s = m.run(5000);
+    if (s.reason !== 'yield') return s.reason;
+  }
+}
+
+describe('vm: stdio input', () => {
+  /** Runs with a terminal whose input is `input`, handed out a line per read as a terminal does. */
+  function session(src: string, input: string): { out: string; calls: string[] } {
+    const s = start(src);
+    let rest = input;
+    const calls: string[] = [];
+    let out = '';
+    for (let i = 0; i < 100000; i++) {
+      const t: Trap = step(s);
+      if (t.kind === 'budget') continue;
+      if (t.kind !== 'syscall' || t.name === 'exit_group') return { out, calls };
+      calls.push(t.name);
+      if (t.name === 'write') { out += String(t.args[1]); completeCall(s.regs, s.mem, String(t.args[1]).length); continue; }
+      if (t.name === 'read') {
+        const nl = rest.indexOf('\n');
+        const chunk = rest.slice(0, Math.min(nl < 0 ? rest.length : nl + 1, t.args[2] as number));
+        rest = rest.slice(chunk.length);
+        for (let k = 0; k < chunk.length; k++) s.mem.store((t.args[1] as number) + k, chunk.charCodeAt(k));
+        completeCall(s.regs, s.mem, chunk.length);
+        continue;
+      }
+      completeCall(s.regs, s.mem, 0);
+    }
+    throw new Error('did not end');
+  }
+
+  it('a prompt without a newline is written before stdin is read; fgets reads a line at a time', () => {
+    const r = session(`${H}int main(void) { char line[64]; printf("name? "); while (fgets(line, sizeof line, stdin) != NULL) printf("[%s]", line); printf("end\\n"); return 0; }`, 'ann\nbob\n');
+    assert.equal(r.out, 'name? [ann\n][bob\n]end\n');
+    // isatty(stdout); stdin's buffer is set up (isatty) before the refill writes the prompt out;
+    // then one read per line and the one that meets the end.
+    assert.deepEqual(r.calls.slice(0, 4), ['ioctl', 'ioctl', 'write', 'read']);
+    assert.equal(r.calls.filter((c) => c === 'read').length, 3);
+  });
+
+  it('scanf reads numbers and words across lines, stops at a mismatch, returns EOF at the end', () => {
+    const r = session(`${H}int main(void) { int a = 0, b = 0; char w[16]; int n = scanf("%d %d", &a, &b); int m = scanf("%15s", w); int k = scanf("%d", &a); scanf("%*s"); int e = scanf("%d", &a);\nprintf("%d %d %d %s %d %d\\n", n, a, b, w, m, k == 0 ? e : -9); return 0; }`, '  12\n-7 word\nxyz\n');
+    assert.equal(r.out, '2 12 -7 word 1 -1\n');
+  });
+
+  it('getchar returns each byte then EOF, and stays at EOF; ungetc puts one back', () => {
+    const r = session(`${H}int main(void) { int c; while ((c = getchar()) != EOF) printf("%d ", c); printf("| %d %d ", getchar(), feof(stdin)); ungetc('z', stdin); printf("%c %d\\n", getchar(), feof(stdin)); return 0; }`, 'hi\n');
+    assert.equal(r.out, '104 105 10 | -1 1 z 0\n');
+  });
+
+  it('sscanf: integers in bases, %c, %[...], %n, * and the counts glibc returns', () => {
+    const out = runToExit(main('int a, b, c, n; char s[8], t[8], ch; unsigned x;\n'
+      + 'int r1 = sscanf("0x1f 017 -5", "%i %i %d", &a, &b, &c);\n'
+      + 'int r2 = sscanf("abc,def", "%[a-z],%s%n", s, t, &n);\n'
+      + 'int r3 = sscanf("  ff Q", "%x %c", &x, &ch);\n'
+      + 'int r4 = sscanf("", "%d", &a); int r5 = sscanf("12 x", "%*d %d", &a);\n'
+      + 'printf("%d %d %d %d|%d %s %s %d|%d %u %c|%d %d\\n", r1, a, b, c, r2, s, t, n, r3, x, ch, r4, r5);')).out;
+    assert.equal(out, '3 31 15 -5|2 abc def 7|2 255 Q|-1 0\n');
+  });
+});
+
+describe('vm: fopen, fdopen and fclose (over the file table\'s openat, fcntl, lseek, close)', () => {
+  it('fopen "a" opens with O_WRONLY|O_CREAT|O_APPEND and seeks to the end; fprintf is buffered until fclose', () => {
+    const s = main('FILE *f = fopen("/tmp/log", "a"); fprintf(f, "x=%d\\n", 1); fputs("more\\n", f); int r = fclose(f); printf("%d\\n", r);');
+    const calls: Array<[string, Value[]]> = [];
+    for (let i = 0; i < 1000; i++) {
+      const t = step(s);
+      if (t.kind === 'budget') continue;
+      if (t.kind !== 'syscall' || t.name === 'exit_group') break;
+      calls.push([t.name, t.args]);
+      completeCall(s.regs, s.mem, t.name === 'openat' ? 3 : t.name === 'write' ? String(t.args[1]).length : t.name === 'ioctl' ? (t.args[0] === 1 ? 0 : -ENOTTY) : 0);
+    }
+    assert.deepEqual(calls.map(([n]) => n), ['openat', 'lseek', 'ioctl', 'write', 'close', 'ioctl', 'write']);
+    assert.deepEqual(calls[0][1], [-100, '/tmp/log', 0x441, 0o666]);
+    assert.deepEqual(calls[1][1], [3, 0, 2]);
+    // Not a terminal: fully buffered, both lines in one write at fclose.
+    assert.deepEqual(calls[3][1], [3, 'x=1\nmore\n']);
+    assert.deepEqual(calls[4][1], [3]);
+    assert.deepEqual(calls[6][1], [1, '0\n']);
+  });
+
+  it('a failed fopen returns NULL with the kernel\'s errno; a bad mode is EINVAL; fdopen checks the access mode', () => {
+    const r = runToExit(main('FILE *f = fopen("/nope", "r"); int e1 = errno; FILE *g = fopen("/x", "q"); int e2 = errno;\n'
+      + 'FILE *h = fdopen(1, "r"); int e3 = errno; printf("%d %d %d %d %d %d\\n", f == NULL, e1, g == NULL, e2, h == NULL, e3);'),
+    { openat: -2, fcntl: 1 });
+    assert.equal(r.out, '1 2 1 22 1 22\n');
   });
 });
