@@ -46,6 +46,16 @@ export interface BootOptions {
    * faulting line, before the signal is delivered (the debugger's exception stop; default false).
    */
   stopOnFault?: boolean;
+  /**
+   * What the scenario's terminal holds as input (its standard input); after it, a read returns
+   * 0 (end of file) unless interactiveStdin.
+   */
+  stdin?: string;
+  /**
+   * The terminal is interactive: once its text is read, a reader sleeps in n_tty_read and, when
+   * nothing else can run, run() returns a Stop with reason 'input'; input() gives it more.
+   */
+  interactiveStdin?: boolean;
 }
 
 export interface BootResult {
@@ -77,6 +87,11 @@ export type StopReason =
   | 'panic'
   /** The run's output reached its limit (BootOptions.maxOutput): the run is over. */
   | 'output'
+  /**
+   * With BootOptions.interactiveStdin: no task can run and one waits reading the terminal
+   * (pid). Give it a line with input() (or end the input with input(null)) and run() again.
+   */
+  | 'input'
   /**
    * With BootOptions.stopOnFault: a task's user code faulted (the stop's pid, at the faulting
    * line; `signal` names it). The signal is pending: continuing delivers it.
@@ -266,6 +281,11 @@ export interface Machine {
   continue(): void;
   /** The next run() stops with reason 'pause' before it runs anything. */
   pause(): void;
+  /**
+   * Types text at the scenario's terminal (null: Ctrl-D, the end of input) and wakes a task
+   * waiting to read it.
+   */
+  input(text: string | null): void;
   /**
    * Carries out the pending intent (continue when none is) for at most `budget` steps (default:
    * no limit but the run's own). Returns the stop, or reason 'yield' with the intent still

@@ -24,6 +24,7 @@ import { __x64_sys_alarm, __x64_sys_getitimer, __x64_sys_setitimer, setitimerLoc
 import { kernelCallEntry } from './kcalls';
 import { clock_gettime, gettimeofday, time } from './time';
 import { __x64_sys_unshare, task_pid_vnr, task_tgid_vnr } from './pidns';
+import { FS_SYSCALLS } from './fs-syscalls';
 
 export type { SyscallEntry };
 
@@ -96,6 +97,7 @@ const SYSCALLS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['gettimeofday', (k, t, a) => gettimeofday(k, t, num(a[0]))],
   ['time', (k, t, a) => time(k, t, num(a[0]))],
   ['geteuid', (_k, t) => t.cred.euid],
+  ...FS_SYSCALLS,
 ]);
 
 /** The kernel names the table holds (for tests and tools). */

@@ -19,6 +19,7 @@ import { strerror } from './strerror';
 import { Fault } from './libc-fault';
 import { stringCall } from './libc-string';
 import { stdlibCall, strsignal } from './libc-stdlib';
+import { startFd } from './libc-fd';
 
 export { Done, Fault };
 
@@ -312,6 +313,8 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       if (sync instanceof SyncDone) return new Done(sync.value);
       if (sync instanceof SyncFault) return new Fault('SIGSEGV', sync.message);
       if (sync !== null) return sync;
+      const fdTrap = startFd(site.name, siteIndex(regs, site), line, a, mem, regs);
+      if (fdTrap !== null) return fdTrap;
       const started = startLibc(site.name, siteIndex(regs, site), line, a, mem, regs);
       if (started !== null) return started;
       // Same name in the kernel (getpid, kill, fork...), or a kernel function scenario kernel code calls.
