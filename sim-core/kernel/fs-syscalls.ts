@@ -8,7 +8,8 @@ import { entry, type SyscallEntry } from './callentry';
 import { __x64_sys_read, __x64_sys_write, readLocals, sys_lseek, writeLocals } from './read_write';
 import { __x64_sys_pipe2, pipe2Locals } from './pipe';
 import { sys_chdir, sys_close, sys_dup, sys_dup2, sys_dup3, sys_fcntl, sys_getcwd, sys_openat } from './open';
-import { AT_FDCWD } from './vfs';
+import { AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW } from './vfs';
+import { sys_fstat, sys_getdents64, sys_ioctl, sys_mkdirat, sys_newfstatat, sys_unlinkat } from './stat';
 
 type Handler = (k: Kernel, t: task_struct, args: Value[]) => SyscallEntry | number;
 
@@ -48,4 +49,15 @@ export const FS_SYSCALLS: ReadonlyArray<[string, Handler]> = [
   ['fcntl', (_k, t, a) => sys_fcntl(t, uint(a[0]), uint(a[1]), num(a[2]))],
   ['chdir', (k, t, a) => sys_chdir(k, t, path(k, t, a[0]))],
   ['getcwd', (k, t, a) => sys_getcwd(k, t, num(a[0]), num(a[1]))],
+  ['newfstatat', (k, t, a) => sys_newfstatat(k, t, int(a[0]), path(k, t, a[1]), num(a[2]), int(a[3]))],
+  ['stat', (k, t, a) => sys_newfstatat(k, t, AT_FDCWD, path(k, t, a[0]), num(a[1]), 0)],
+  ['lstat', (k, t, a) => sys_newfstatat(k, t, AT_FDCWD, path(k, t, a[0]), num(a[1]), AT_SYMLINK_NOFOLLOW)],
+  ['fstat', (k, t, a) => sys_fstat(k, t, uint(a[0]), num(a[1]))],
+  ['getdents64', (k, t, a) => sys_getdents64(k, t, uint(a[0]), num(a[1]), uint(a[2]))],
+  ['unlinkat', (k, t, a) => sys_unlinkat(k, t, int(a[0]), path(k, t, a[1]), int(a[2]))],
+  ['unlink', (k, t, a) => sys_unlinkat(k, t, AT_FDCWD, path(k, t, a[0]), 0)],
+  ['rmdir', (k, t, a) => sys_unlinkat(k, t, AT_FDCWD, path(k, t, a[0]), AT_REMOVEDIR)],
+  ['mkdirat', (k, t, a) => sys_mkdirat(k, t, int(a[0]), path(k, t, a[1]), int(a[2]))],
+  ['mkdir', (k, t, a) => sys_mkdirat(k, t, AT_FDCWD, path(k, t, a[0]), int(a[1]))],
+  ['ioctl', (k, t, a) => sys_ioctl(k, t, uint(a[0]), uint(a[1]), num(a[2]))],
 ];

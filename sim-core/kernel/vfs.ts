@@ -35,6 +35,8 @@ export interface inode {
   /** A procfs inode: the entry and its path below /proc. */
   proc: ProcNode | null;
   proc_path: readonly string[] | null;
+  /** When it was made (virtual ns since the Epoch the machine boots at): atime, mtime, ctime. */
+  i_mtime: number;
 }
 
 interface vfs_state { root: inode; next_ino: number; programs: readonly string[] }
@@ -48,6 +50,7 @@ export function new_inode(k: Kernel, mode: number, uid: number, parent: inode | 
   return {
     type: 'inode', addr: kaddr(600), i_ino: ino, i_mode: mode, i_uid: uid, i_nlink: dir ? 2 : 1, i_data: '',
     children: dir ? new Map() : null, parent, i_rdev: '', i_pipe: null, proc: null, proc_path: null,
+    i_mtime: k.clock,
   };
 }
 
@@ -142,9 +145,11 @@ function lookup_one(k: Kernel, t: task_struct, dir: inode, name: string): inode 
 /** The names in a directory (readdir), without '.' and '..'. */
 export function dir_entries(k: Kernel, t: task_struct, dir: inode): Array<[string, inode]> {
   if (dir.children) return [...dir.children.entries()];
-  if (dir.proc_path && dir.proc && dir.proc.kind === 'dir') {
+  // A procfs directory is listed as the reader sees it (its pid namespace), when it is read.
+  const node = dir.proc_path ? proc_lookup(k, t, dir.proc_path) : null;
+  if (dir.proc_path && node && node.kind === 'dir') {
     const out: Array<[string, inode]> = [];
-    for (const name of dir.proc.entries()) {
+    for (const name of node.entries()) {
       const i = lookup_one(k, t, dir, name);
       if (i) out.push([name, i]);
     }

@@ -98,6 +98,7 @@ const ERRNO = group('errno', 'both', '<errno.h>', [
   ['EDOM', 33, 'Math argument out of domain.'], ['ERANGE', 34, 'Result out of range.'],
   ['EDEADLK', 35, 'Resource deadlock would occur.'], ['ENAMETOOLONG', 36, 'File name too long.'],
   ['ENOLCK', 37, 'No record locks available.'], ['ENOSYS', 38, 'Function not implemented.'],
+  ['ENOTEMPTY', 39, 'Directory not empty (rmdir).'], ['ELOOP', 40, 'Too many levels of symbolic links.'],
   ['EOVERFLOW', 75, 'Value too large for the type (sem_post at SEM_VALUE_MAX).'],
   ['ETIMEDOUT', 110, 'The deadline passed first (pthread_cond_timedwait).'],
 ]);

@@ -1,8 +1,10 @@
 // Struct layouts the scenario language knows without a definition in the file: the libc structs
 // process code fills in, and the task_struct fields kernel code may read.
 import type { StructInfo } from './builtins-types';
+import { FD_STRUCTS } from './builtins-fd';
 
 export const STRUCTS: StructInfo[] = [
+  ...FD_STRUCTS,
   {
     name: 'sigaction', side: 'user', header: '<signal.h>',
     doc: 'What to do when a signal arrives: the handler, the signals to block while it runs, and SA_* flags.',

@@ -5,11 +5,11 @@
 /** Unsupported name -> the header that declares it on Linux. */
 const UNSUPPORTED: ReadonlyMap<string, string> = new Map(Object.entries({
   // Files, pipes and descriptors.
-  pread: '<unistd.h>', unlink: '<unistd.h>', mkfifo: '<sys/stat.h>',
-  ioctl: '<sys/ioctl.h>', select: '<sys/select.h>', poll: '<poll.h>', epoll_create1: '<sys/epoll.h>',
+  pread: '<unistd.h>', mkfifo: '<sys/stat.h>',
+  select: '<sys/select.h>', poll: '<poll.h>', epoll_create1: '<sys/epoll.h>',
   fopen: '<stdio.h>', fclose: '<stdio.h>', fgets: '<stdio.h>', fputs: '<stdio.h>', fread: '<stdio.h>',
   fwrite: '<stdio.h>', scanf: '<stdio.h>', fscanf: '<stdio.h>', getchar: '<stdio.h>', popen: '<stdio.h>',
-  pclose: '<stdio.h>', isatty: '<unistd.h>',
+  pclose: '<stdio.h>',
   // Memory and IPC.
   mmap: '<sys/mman.h>', munmap: '<sys/mman.h>', mprotect: '<sys/mman.h>', brk: '<unistd.h>', sbrk: '<unistd.h>',
   shmget: '<sys/shm.h>', shmat: '<sys/shm.h>', shmdt: '<sys/shm.h>', shmctl: '<sys/shm.h>', semget: '<sys/sem.h>',

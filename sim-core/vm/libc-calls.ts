@@ -213,7 +213,7 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
     const done = resumeSync(r, c, mem, raw, line);
     return done === null ? null : end(done.value);
   }
-  if (FD_OPS.has(c.op)) return end(resumeFd(r, c.op, c.v, raw));
+  if (FD_OPS.has(c.op)) return end(resumeFd(r, mem, c.op, c.v, raw));
   switch (c.op) {
     case 'execvp': case 'execlp': {
       // Only failures return here. glibc goes on to the next entry on these errors, remembers

@@ -19,7 +19,7 @@ import { strerror } from './strerror';
 import { Fault } from './libc-fault';
 import { stringCall } from './libc-string';
 import { stdlibCall, strsignal } from './libc-stdlib';
-import { startFd } from './libc-fd';
+import { fdMacro, startFd } from './libc-fd';
 
 export { Done, Fault };
 
@@ -177,7 +177,7 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     case 'IS_ERR': return typeof s === 'number' && s < 0 && s >= -4095 ? 1 : 0;
     case 'PTR_ERR': case 'ERR_PTR': return typeof s === 'number' ? s : 0;
     case 'msecs_to_jiffies': return num(s);
-    default: return stringCall(site, a, mem, regs) ?? stdlibCall(site, a, mem, regs) ?? 0;
+    default: return stringCall(site, a, mem, regs) ?? stdlibCall(site, a, mem, regs) ?? fdMacro(site.name, a) ?? 0;
   }
 }
 
@@ -314,6 +314,7 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       if (sync instanceof SyncFault) return new Fault('SIGSEGV', sync.message);
       if (sync !== null) return sync;
       const fdTrap = startFd(site.name, siteIndex(regs, site), line, a, mem, regs);
+      if (fdTrap instanceof Done) return fdTrap;
       if (fdTrap !== null) return fdTrap;
       const started = startLibc(site.name, siteIndex(regs, site), line, a, mem, regs);
       if (started !== null) return started;
