@@ -147,7 +147,7 @@ static int copy_fs(unsigned long clone_flags, struct task_struct *tsk)
   },
   copy: (_k, t, f) => {
     const old = t.fs as NonNullable<task_struct['fs']>;
-    f.locals.tsk.fs = { type: 'fs_struct', addr: kaddr(56), users: 1, root: old.root, pwd: old.pwd };
+    f.locals.tsk.fs = { type: 'fs_struct', addr: kaddr(56), users: 1, root: old.root, pwd: old.pwd, umask: old.umask };
   },
   ret: ret0,
 }, ['clone_flags', 'tsk']);

@@ -7,7 +7,7 @@ import type { task_struct } from './task';
 import { entry, type SyscallEntry } from './callentry';
 import { __x64_sys_read, __x64_sys_write, readLocals, sys_lseek, writeLocals } from './read_write';
 import { __x64_sys_pipe2, pipe2Locals } from './pipe';
-import { sys_chdir, sys_close, sys_dup, sys_dup2, sys_dup3, sys_fcntl, sys_getcwd, sys_openat } from './open';
+import { sys_umask, sys_chdir, sys_close, sys_dup, sys_dup2, sys_dup3, sys_fcntl, sys_getcwd, sys_openat } from './open';
 import { AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW } from './vfs';
 import { sys_fstat, sys_getdents64, sys_ioctl, sys_mkdirat, sys_newfstatat, sys_unlinkat } from './stat';
 
@@ -59,5 +59,6 @@ export const FS_SYSCALLS: ReadonlyArray<[string, Handler]> = [
   ['rmdir', (k, t, a) => sys_unlinkat(k, t, AT_FDCWD, path(k, t, a[0]), AT_REMOVEDIR)],
   ['mkdirat', (k, t, a) => sys_mkdirat(k, t, int(a[0]), path(k, t, a[1]), int(a[2]))],
   ['mkdir', (k, t, a) => sys_mkdirat(k, t, AT_FDCWD, path(k, t, a[0]), int(a[1]))],
+  ['umask', (_k, t, a) => sys_umask(t, num(a[0]))],
   ['ioctl', (k, t, a) => sys_ioctl(k, t, uint(a[0]), uint(a[1]), num(a[2]))],
 ];

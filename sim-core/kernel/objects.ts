@@ -67,7 +67,7 @@ export function newFiles(): files_struct {
 }
 
 export function newFs(): fs_struct {
-  return { type: 'fs_struct', addr: kaddr(56), users: 1, root: '/', pwd: '/' };
+  return { type: 'fs_struct', addr: kaddr(56), users: 1, root: '/', pwd: '/', umask: 0o022 };
 }
 
 export function newCred(user: user_struct): cred {

@@ -16,8 +16,17 @@ import {
 } from './vfs';
 
 const EMFILE = 24, ERANGE = 34, O_NOFOLLOW = 0o400000, O_DIRECT = 0o40000, O_NOATIME = 0o1000000, O_PATH = 0o10000000;
-/** The file mode creation mask new files get (fs_struct umask; the shell's usual 022). */
-export const UMASK = 0o022;
+/** current_umask(): the task's file mode creation mask (022 as a shell leaves it). */
+export function current_umask(t: task_struct): number {
+  return t.fs ? t.fs.umask : 0o022;
+}
+
+/** umask(mask): sets the mask, returns the old one. */
+export function sys_umask(t: task_struct, mask: number): number {
+  const old = current_umask(t);
+  if (t.fs) t.fs.umask = mask & 0o777;
+  return old;
+}
 
 /** The file operations an inode's files use. */
 function ops_of(i: inode): FileOps {
@@ -37,7 +46,7 @@ function do_filp_open(k: Kernel, t: task_struct, dirfd: number, path: string, fl
     if (path.endsWith('/')) return -EISDIR;
     const dir = nd.parent;
     if (!dir.children || !inode_permission(t, dir, 3)) return -EACCES;
-    ino = new_inode(k, S_IFREG | (mode & 0o7777 & ~UMASK), t.cred.euid, dir);
+    ino = new_inode(k, S_IFREG | (mode & 0o7777 & ~current_umask(t)), t.cred.euid, dir);
     dir.children.set(nd.name, ino);
   } else {
     if ((flags & O_CREAT) && (flags & O_EXCL)) return -EEXIST;

@@ -10,7 +10,7 @@ import {
   AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH, dir_entries, EACCES, EEXIST, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY,
   i_size, inode_permission, is_dir, new_inode, path_lookupat, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, type inode,
 } from './vfs';
-import { UMASK } from './open';
+import { current_umask } from './open';
 
 const ENOTTY = 25, EPERM = 1;
 export const TCGETS = 0x5401, FIONREAD = 0x541b;
@@ -133,7 +133,7 @@ export function sys_mkdirat(k: Kernel, t: task_struct, dirfd: number, path: stri
   if (nd.inode) return -EEXIST;
   const dir = nd.parent;
   if (!dir.children || !inode_permission(t, dir, 3)) return -EACCES;
-  const d = new_inode(k, S_IFDIR | (mode & 0o7777 & ~UMASK), t.cred.euid, dir);
+  const d = new_inode(k, S_IFDIR | (mode & 0o7777 & ~current_umask(t)), t.cred.euid, dir);
   dir.children.set(nd.name, d);
   dir.i_nlink++;
   return 0;

@@ -66,6 +66,8 @@ export interface fs_struct {
   users: number;
   root: string;
   pwd: string;
+  /** The file mode creation mask (umask): bits new files and directories do not get. */
+  umask: number;
 }
 
 export interface k_sigaction {

@@ -57,6 +57,7 @@ export const FD_CALLS: CallInfo[] = [
     name, params: ['mode_t m'], returns: 'int', header: '<sys/stat.h>', side: 'user', minArgs: 1, maxArgs: 1, convention: 'direct', isMacro: true,
     doc: `Nonzero when st_mode m is of that file type ((m & S_IFMT) == S_IF${name.slice(4)}).`,
   })),
+  fd('umask', 'mode_t', ['mode_t mask'], '<sys/stat.h>', 'Sets the file mode creation mask (fs_struct umask: bits new files do not get) and returns the old one.', ['__x64_sys_umask']),
   fd('getcwd', 'char *', ['char *buf', 'size_t size'], U, 'Copies the working directory\'s path into buf and returns buf; NULL and ERANGE when size is too small.', ['__x64_sys_getcwd', 'd_path'], 'direct'),
 ];
 

@@ -20,7 +20,7 @@ const X86_64: Readonly<Record<string, number>> = {
   waitid: 247, unshare: 272, prlimit64: 302, clone3: 435, gettimeofday: 96, time: 201, clock_gettime: 228,
   read: 0, open: 2, stat: 4, fstat: 5, close: 3, lseek: 8, ioctl: 16, pipe: 22, dup: 32, dup2: 33, fcntl: 72, getcwd: 79,
   chdir: 80, mkdir: 83, creat: 85, unlink: 87, getdents64: 217, openat: 257, mkdirat: 258, newfstatat: 262, unlinkat: 263,
-  dup3: 292, pipe2: 293, lstat: 6, rmdir: 84,
+  dup3: 292, pipe2: 293, lstat: 6, rmdir: 84, umask: 95,
 };
 
 /** C library functions that are not system calls of that name (or of any). */
