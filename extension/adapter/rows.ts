@@ -12,6 +12,7 @@ export function viewRow(r: MachineRow, steps: number): ViewTaskRow {
     exitSignal: r.exitSignal, cpu: r.cpu, vruntime: r.vruntime, onRunqueue: r.onRunqueue, nice: r.nice,
   };
   if (r.futex !== undefined) row.wchan = `futex_wait 0x${r.futex.toString(16)}`;
+  else if (r.wchan !== undefined) row.wchan = r.wchan;
   if (r.nsPid !== undefined) row.nsPid = r.nsPid;
   if (r.deadline !== undefined) { row.deadline = r.deadline; row.eligible = r.eligible; }
   if (r.zombieSinceStep !== undefined && r.zombieSinceStep >= 0) {

@@ -8,7 +8,7 @@ import { kfunc } from './frame';
 import type { Kernel } from './kernel';
 import { kaddr, type files_struct, type task_struct } from './task';
 import { add_wait_queue, remove_wait_queue } from './waitqueue';
-import { alloc_file, O_NONBLOCK, O_RDWR, type file } from './file';
+import { alloc_file, O_LARGEFILE, O_NONBLOCK, O_RDWR, type file } from './file';
 import { path_lookupat, AT_FDCWD } from './vfs';
 import { copy_to_user } from './read_write';
 
@@ -74,7 +74,7 @@ export function tty_file(k: Kernel, t: task_struct, flags: number, stream: numbe
 export function open_console(k: Kernel, t: task_struct): void {
   const files = t.files as files_struct;
   for (let fd = 0; fd < 3; fd++) {
-    files.fdt.fd[fd] = tty_file(k, t, O_RDWR, fd === 2 ? 2 : 1);
+    files.fdt.fd[fd] = tty_file(k, t, O_RDWR | O_LARGEFILE, fd === 2 ? 2 : 1);
     files.fdt.close_on_exec[fd] = false;
   }
   files.next_fd = 3;

@@ -41,7 +41,19 @@ export function taskRow(k: Kernel, t: task_struct): TaskRow {
     ...(rq !== undefined && rq.eevdf && t.se.on_rq ? { deadline: t.se.deadline, eligible: rq.entity_eligible(t) } : {}),
   };
   if (tp.level > 0) row.nsPid = tp.numbers[tp.level].nr;
+  const wchan = fileWchan(t);
+  if (wchan !== undefined) row.wchan = wchan;
   return row;
+}
+
+/** The file operations a task sleeps in, by the name ps shows as its wait channel. */
+const FILE_WAITS: ReadonlySet<string> = new Set(['pipe_read', 'pipe_write', 'n_tty_read']);
+
+/** pipe_read, pipe_write or n_tty_read when t sleeps in one of them. */
+function fileWchan(t: task_struct): string | undefined {
+  if (!(t.__state & (C.TASK_INTERRUPTIBLE | C.TASK_UNINTERRUPTIBLE)) || t.stack.length === 0) return undefined;
+  const top = t.stack[t.stack.length - 1].fn.name;
+  return FILE_WAITS.has(top) ? top : undefined;
 }
 
 /** The futex word t is queued on (its wait channel), if any. */
