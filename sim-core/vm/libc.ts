@@ -53,16 +53,17 @@ function bufferText(mem: VmMemory, v: Value | undefined, n: number): string | nu
   if (typeof v !== 'number' || v === 0) return null;
   const cells = mem.cells(v, n);
   if (cells === null) return null;
-  // Character codes a chunk at a time (String.fromCharCode over an array), not a string per cell.
+  // Character codes a chunk at a time (String.fromCharCode over a typed array), not a string per cell.
   let out = '';
-  const codes: number[] = [];
+  const codes = new Uint16Array(Math.min(cells.length, 8192));
+  let k = 0;
   for (let i = 0; i < cells.length; i++) {
     const c = cells[i];
-    if (typeof c === 'string') { out += String.fromCharCode(...codes) + c; codes.length = 0; break; }
-    codes.push(typeof c === 'number' ? c & 0xff : 0);
-    if (codes.length === 8192) { out += String.fromCharCode(...codes); codes.length = 0; }
+    if (typeof c === 'string') { out += String.fromCharCode.apply(null, codes.subarray(0, k) as unknown as number[]) + c; k = 0; break; }
+    codes[k++] = typeof c === 'number' ? c & 0xff : 0;
+    if (k === codes.length) { out += String.fromCharCode.apply(null, codes as unknown as number[]); k = 0; }
   }
-  if (codes.length > 0) out += String.fromCharCode(...codes);
+  if (k > 0) out += String.fromCharCode.apply(null, codes.subarray(0, k) as unknown as number[]);
   return out.length > n ? out.slice(0, n) : out;
 }
 
