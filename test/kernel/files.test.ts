@@ -108,6 +108,29 @@ int main(void)
     assert.equal(out, 'signaled 1 sig 13\nwrite -1 epipe 1\n');
   });
 
+  it('a signal interrupts a reader sleeping in pipe_read: EINTR without SA_RESTART, the read restarts with it', () => {
+    const out = run(`
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_alarm;
+    sigaction(SIGALRM, &sa, NULL);
+    int fds[2];
+    char c = '?';
+    pipe(fds);
+    alarm(1);
+    ssize_t r = read(fds[0], &c, 1);
+    printf("%zd %d %d\\n", r, errno == EINTR, fired);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGALRM, &sa, NULL);
+    if (fork() == 0) { sleep(2); write(fds[1], "z", 1); _exit(0); }
+    alarm(1);
+    r = read(fds[0], &c, 1);
+    printf("%zd %c %d\\n", r, c, fired);
+    wait(NULL);
+    return 0;`, 'volatile int fired = 0;\nvoid on_alarm(int sig) { fired++; (void)sig; }');
+    assert.equal(out, '-1 1 1\n1 z 2\n');
+  });
+
   it('dup2 sends standard output to a file; reading it back, lseek and O_APPEND', () => {
     const out = run(`
     int fd = open("/tmp/out.txt", O_CREAT | O_WRONLY | O_TRUNC, 0644);
@@ -184,6 +207,16 @@ int check_main(int argc, char *argv[])
     return 0;
 }`);
     assert.equal(out, 'flags 0 1\npos 3\nfd 3: open\nfd 4: closed\n');
+  });
+
+  it('threads share one table (CLONE_FILES): a descriptor one opens, the other uses; exit_files of a thread closes nothing', () => {
+    const out = run(`
+    pthread_t th;
+    pthread_create(&th, NULL, opener, NULL);
+    pthread_join(th, NULL);
+    printf("%zd\\n", write(shared_fd, "x", 1));
+    return 0;`, 'int shared_fd = -1;\nvoid *opener(void *arg) { shared_fd = open("/dev/null", O_WRONLY); return arg; }');
+    assert.equal(out, '1\n');
   });
 
   it('the terminal: reads return the text given as standard input a line at a time, then 0', () => {
