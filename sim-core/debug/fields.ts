@@ -111,6 +111,26 @@ function fileName(f: Record<string, unknown>): string {
   return `${path} ${(Number(f.f_mode) & 1) !== 0 ? 'read' : 'write'} end`;
 }
 
+/** pid:fd of every descriptor on a file, as noteFileHolders found them at this stop. */
+const HOLDERS = new WeakMap<object, string[]>();
+
+/** Records which task holds which file on which descriptor (a table shared by threads once). */
+export function noteFileHolders(tasks: readonly task_struct[]): void {
+  const seen = new Set<object>();
+  for (const t of tasks) {
+    const files = t.files;
+    if (!files || seen.has(files) || t.exit_state) continue;
+    seen.add(files);
+    files.fdt.fd.forEach((f, fd) => {
+      if (!f) return;
+      const list = HOLDERS.get(f) ?? [];
+      if (!seen.has(f)) { list.length = 0; seen.add(f); }
+      list.push(`${t.tgid}:${fd}`);
+      HOLDERS.set(f, list);
+    });
+  }
+}
+
 /** One open file: what it is, its flags, position and references (and a pipe's ends). */
 export function fileSummary(f: Record<string, unknown>): string {
   const flags = Number(f.f_flags) | 0;
@@ -118,6 +138,8 @@ export function fileSummary(f: Record<string, unknown>): string {
   const parts = [fileName(f), names.join('|')];
   if (f.f_op !== 'pipe' && f.f_op !== 'tty') parts.push(`f_pos ${String(f.f_pos)}`);
   parts.push(`f_count ${String(f.f_count)}`);
+  const holders = HOLDERS.get(f);
+  if (holders && holders.length > 0) parts.push(`held as ${holders.join(' ')} (pid:fd)`);
   const p = f.pipe;
   if (isObject(p)) parts.push(`${String(p.nr_bytes)} bytes queued, ${String(p.readers)} readers, ${String(p.writers)} writers`);
   return parts.join(', ');

@@ -71,8 +71,8 @@ describe('machine: files and pipes', () => {
     const entries = m.variables(fd.ref);
     assert.deepEqual(entries.map((e) => e.name), ['[0]', '[1]', '[2]', '[3]', '[4]']);
     // Parent and child both hold each end: two references; the child's write end makes a writer.
-    assert.match(named(entries, '[3]').value, /read end, O_RDONLY, f_count 2, 0 bytes queued, 1 readers, 1 writers$/);
-    assert.match(named(entries, '[1]').value, /^\/dev\/pts\/0, O_RDWR\|O_LARGEFILE, f_count \d+$/);
+    assert.match(named(entries, '[3]').value, /read end, O_RDONLY, f_count 2, held as 3:3 4:3 \(pid:fd\), 0 bytes queued, 1 readers, 1 writers$/);
+    assert.match(named(entries, '[1]').value, /^\/dev\/pts\/0, O_RDWR\|O_LARGEFILE, f_count 2, held as 3:1 4:1 \(pid:fd\)$/);
   });
 
   it('an interactive terminal: run() stops with \'input\' while the reader waits; input() types a line, null ends it', () => {
