@@ -86,14 +86,15 @@ function boot_tree(k: Kernel, programs: readonly string[]): vfs_state {
   for (const p of programs) {
     const parts = p.split('/').filter((x) => x !== '');
     if (parts.length === 0) continue;
-    let d = root;
+    let d: inode | null = root;
     for (const c of parts.slice(0, -1)) {
-      const next = d.children?.get(c);
-      if (next && !next.children) { d = root; break; }
+      const next: inode | undefined = d.children?.get(c);
+      // A component that is a file (or /proc) cannot hold the program: it is not listed.
+      if ((next && !next.children) || !d.children) { d = null; break; }
       d = mkdirIn(k, d, c, 0o755);
     }
     const name = parts[parts.length - 1];
-    if (d.children && !d.children.has(name)) d.children.set(name, new_inode(k, S_IFREG | 0o755, 0, d));
+    if (d && d.children && !d.children.has(name)) d.children.set(name, new_inode(k, S_IFREG | 0o755, 0, d));
   }
   return s;
 }

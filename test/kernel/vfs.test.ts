@@ -95,9 +95,12 @@ describe('kernel: the file system', () => {
     while ((e = readdir(d)) != NULL) { n++; if (strcmp(e->d_name, "mytool") == 0) mine = 1; }
     closedir(d);
     printf("%d %d %d %d\\n", n > 5, mine, open("/bin/new", O_CREAT | O_WRONLY, 0644), errno == EACCES);
+    struct stat st;
+    printf("nested %d %o\\n", stat("/usr/local/bin/deep", &st), st.st_mode);
     return 0;`, `
 #pragma kproc program "/bin/mytool" tool_main
+#pragma kproc program "/usr/local/bin/deep" tool_main
 int tool_main(void) { return 0; }`);
-    assert.equal(out, '1 1 -1 1\n');
+    assert.equal(out, '1 1 -1 1\nnested 0 100755\n');
   });
 });
