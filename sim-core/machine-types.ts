@@ -53,6 +53,16 @@ export interface BootOptions {
   traceSched?: boolean;
   /** Keep each task's scheduler statistics when it is released (for `kproc run --sched-stats`). */
   schedStats?: boolean;
+  /**
+   * What the scenario's terminal holds as input (its standard input); after it, a read returns
+   * 0 (end of file) unless interactiveStdin.
+   */
+  stdin?: string;
+  /**
+   * The terminal is interactive: once its text is read, a reader sleeps in n_tty_read and, when
+   * nothing else can run, run() returns a Stop with reason 'input'; input() gives it more.
+   */
+  interactiveStdin?: boolean;
 }
 
 export interface BootResult {
@@ -86,6 +96,11 @@ export type StopReason =
   | 'panic'
   /** The run's output reached its limit (BootOptions.maxOutput): the run is over. */
   | 'output'
+  /**
+   * With BootOptions.interactiveStdin: no task can run and one waits reading the terminal
+   * (pid). Give it a line with input() (or end the input with input(null)) and run() again.
+   */
+  | 'input'
   /**
    * With BootOptions.stopOnFault: a task's user code faulted (the stop's pid, at the faulting
    * line; `signal` names it). The signal is pending: continuing delivers it.
@@ -196,6 +211,8 @@ export interface TaskRow {
   running: boolean;
   /** The user address of the futex word the task sleeps on in futex_wait (a mutex, a join...). */
   futex?: number;
+  /** The function a task sleeping on a file waits in (pipe_read, pipe_write, n_tty_read), as ps's WCHAN. */
+  wchan?: string;
   /** Its pid inside its own pid namespace, when that is not the initial one (pid stays global). */
   nsPid?: number;
   /** Under EEVDF, while queued: the virtual deadline (the tree's key) and whether it is eligible. */
@@ -289,6 +306,11 @@ export interface Machine {
   continue(): void;
   /** The next run() stops with reason 'pause' before it runs anything. */
   pause(): void;
+  /**
+   * Types text at the scenario's terminal (null: Ctrl-D, the end of input) and wakes a task
+   * waiting to read it.
+   */
+  input(text: string | null): void;
   /**
    * Carries out the pending intent (continue when none is) for at most `budget` steps (default:
    * no limit but the run's own). Returns the stop, or reason 'yield' with the intent still

@@ -5,7 +5,8 @@ import { checkInvariants as kernelInvariants } from './kernel/invariants';
 import type { task_struct } from './kernel/task';
 import { analyze } from './lang/check';
 import type { Diagnostic, Program } from './lang/ast';
-import { compile, createMemory, enterFirstStatement, execEntry, VmRegs, type Image } from './vm';
+import { builtinProgramPaths, compile, createMemory, enterFirstStatement, execEntry, VmRegs, type Image } from './vm';
+import { tty_input, tty_of } from './kernel/tty';
 import type {
   BootOptions, BootResult, BreakpointResult, CompletionItem, DataTarget, DataWatch, DebugScope, DebugVariable, DmesgLine,
   EvalContext, EvalResult, EventFilterId, ExitStatus, FrameInfo, FunctionBreakpointRequest, KernelFunctionLocation,
@@ -113,8 +114,13 @@ export class KMachine implements Machine {
   private lastPid: number | undefined;
   private mainPid = 3;
 
+  private readonly stdin: string;
+  private readonly interactiveStdin: boolean;
+
   constructor(opts: BootOptions, readonly image: Image, settings: Settings) {
     this.file = opts.file;
+    this.stdin = opts.stdin ?? '';
+    this.interactiveStdin = opts.interactiveStdin === true;
     this.maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
     this.granularity = opts.granularity === 'kernel' ? 'kernel' : 'statement';
     this.port = new VmPort(image);
@@ -140,7 +146,8 @@ export class KMachine implements Machine {
   }
 
   start(main: { memory: ReturnType<typeof createMemory>; regs: VmRegs; comm: string }, moduleInit: string | undefined): void {
-    const t = this.engine.boot(main, { moduleInit });
+    const programs = [...builtinProgramPaths(), ...this.image.programs.keys()];
+    const t = this.engine.boot(main, { moduleInit, programs, stdin: this.stdin, interactiveStdin: this.interactiveStdin });
     this.mainPid = t.pid;
     this.k.main_pid = t.pid;
     this.setLastPid(t.pid);
@@ -170,6 +177,16 @@ export class KMachine implements Machine {
 
   pause(): void {
     if (!this.ended) this.paused = true;
+  }
+
+  input(text: string | null): void {
+    tty_input(this.k, text);
+  }
+
+  /** The task sleeping in n_tty_read (the first, when several are). */
+  private inputPid(): number | undefined {
+    const w = tty_of(this.k).read_wait;
+    return w.length > 0 ? w[0].pid : this.lastPid;
   }
 
   run(budget = Infinity): Stop {
@@ -211,6 +228,8 @@ export class KMachine implements Machine {
       case 'slice': return this.finish({ reason: 'yield', pid: this.lastPid });
       case 'stop': return this.finish(c.take());
       case 'exited': return this.end({ reason: 'exited' });
+      // A reader waits on the interactive terminal: input() gives it a line, run() goes on.
+      case 'input': return this.finish({ reason: 'input', pid: this.inputPid() });
       case 'limit': return this.end({ reason: 'budget', message: `step budget of ${this.maxSteps} steps used up (raise it with --max-steps)`, pid: this.lastPid });
       case 'panic': return this.end({ reason: 'panic', message: `Kernel panic - not syncing: ${end.message}` });
       case 'fault': {

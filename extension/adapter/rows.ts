@@ -13,6 +13,7 @@ export function viewRow(r: MachineRow, steps: number): ViewTaskRow {
     policy: r.policy, rtPriority: r.rtPriority, prio: r.prio, cpusAllowed: r.cpusAllowed,
   };
   if (r.futex !== undefined) row.wchan = `futex_wait 0x${r.futex.toString(16)}`;
+  else if (r.wchan !== undefined) row.wchan = r.wchan;
   if (r.nsPid !== undefined) row.nsPid = r.nsPid;
   if (r.deadline !== undefined) { row.deadline = r.deadline; row.eligible = r.eligible; }
   if (r.zombieSinceStep !== undefined && r.zombieSinceStep >= 0) {

@@ -6,9 +6,9 @@ import { parseArgs } from 'node:util';
 export interface OptionSpec {
   /** Long name without the dashes: `max-steps`. */
   name: string;
-  kind: 'flag' | 'integer';
+  kind: 'flag' | 'integer' | 'string';
   short?: string;
-  /** Placeholder of the value in the help text (integers): `N`. */
+  /** Placeholder of the value in the help text: `N`, `FILE`. */
   value?: string;
   min?: number;
   max?: number;
@@ -21,6 +21,7 @@ export class UsageError extends Error {}
 export interface Parsed {
   flags: Set<string>;
   integers: Map<string, number>;
+  strings: Map<string, string>;
   positionals: string[];
 }
 
@@ -53,17 +54,23 @@ export function parseOptions(command: string, specs: readonly OptionSpec[], args
     }
     throw new UsageError(`${command}: ${message.split('\n')[0]} ${see}`);
   }
-  const out: Parsed = { flags: new Set(), integers: new Map(), positionals: parsed.positionals };
+  const out: Parsed = { flags: new Set(), integers: new Map(), strings: new Map(), positionals: parsed.positionals };
   for (const [name, v] of Object.entries(parsed.values)) {
     const spec = [...specs, HELP_OPTION].find((s) => s.name === name);
     if (!spec || v === undefined) continue;
     if (spec.kind === 'flag') { if (v === true) out.flags.add(name); continue; }
+    if (spec.kind === 'string') {
+      if (String(v) === '') throw new UsageError(`${command}: --${spec.name} needs ${describeValue(spec)}`);
+      out.strings.set(name, String(v));
+      continue;
+    }
     out.integers.set(name, integer(command, spec, String(v)));
   }
   return out;
 }
 
 function describeValue(s: OptionSpec): string {
+  if (s.kind === 'string') return `a ${(s.value ?? 'value').toLowerCase()} name`;
   if (s.min !== undefined && s.max !== undefined) return `an integer from ${s.min} to ${s.max}`;
   if (s.min === 1) return 'a positive integer';
   return 'a non-negative integer';

@@ -1,6 +1,8 @@
 // What a CLI command may touch of the outside world, passed in so tests can capture it: output
 // streams, files, and for the progress display only, the terminal and a wall clock.
 import { UsageError } from './args';
+import { readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { readRegularFile } from './files';
 
 export interface CliIo {
@@ -18,6 +20,34 @@ export interface CliIo {
   closed?(): boolean;
   /** Lets pending stream events (a closed pipe) arrive between two slices of a long run. */
   breathe?(): Promise<void>;
+  /**
+   * The next piece of standard input (a line typed at a terminal, a block of a file or pipe),
+   * or null at its end; read only when the scenario waits on its terminal. Absent: no input.
+   */
+  readInput?(): string | null;
+}
+
+/** Reads the process's standard input a block at a time, waiting (blocking) for each. */
+function stdinReader(): () => string | null {
+  const decoder = new StringDecoder('utf8');
+  const buf = Buffer.alloc(65536);
+  let ended = false;
+  return () => {
+    if (ended) return null;
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(0, buf, 0, buf.length, null);
+      } catch (e) {
+        // A non-blocking descriptor with nothing yet: wait a little and try again.
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); continue; }
+        n = 0;
+      }
+      if (n === 0) { ended = true; const rest = decoder.end(); return rest === '' ? null : rest; }
+      const text = decoder.write(buf.subarray(0, n));
+      if (text !== '') return text;
+    }
+  };
 }
 
 export interface Command {
@@ -55,6 +85,7 @@ export function processIo(): CliIo {
     out: (t) => { if (!closed) process.stdout.write(t); },
     err: (t) => { if (!closed) process.stderr.write(t); },
     readFile: (p) => readRegularFile(p),
+    readInput: stdinReader(),
     stderrIsTerminal: process.stderr.isTTY === true,
     now: () => performance.now(),
     env: process.env,

@@ -50,6 +50,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: 'cpus', kind: 'integer', value: 'N', min: 1, max: 64, help: 'number of simulated CPUs (default 1)' },
   { name: 'nproc', kind: 'integer', value: 'N', min: 1, max: 4194304, help: 'RLIMIT_NPROC of the scenario\'s user (default 4096)' },
   { name: 'uid', kind: 'integer', value: 'N', min: 0, max: 4294967294, help: 'uid of the scenario\'s user; 0 is root (default 1000)' },
+  { name: 'stdin', kind: 'string', value: 'FILE', help: 'the scenario\'s standard input: the text of FILE, then end of file (default: kproc\'s own standard input, read when the scenario reads its terminal)' },
   { name: 'progress', kind: 'flag', help: 'show progress on stderr even when it is not a terminal' },
   { name: 'no-progress', kind: 'flag', help: 'never show progress (default: on a terminal, after 1 s)' },
 ];
@@ -74,6 +75,8 @@ interface RunArgs {
   maxOutput?: number;
   settings: MachineSettings;
   progress?: 'always' | 'never';
+  /** --stdin FILE: the file's name. */
+  stdin?: string;
 }
 
 function runArgs(args: string[]): RunArgs {
@@ -87,6 +90,7 @@ function runArgs(args: string[]): RunArgs {
     file: p.positionals[0], trace: p.flags.has('trace') || p.flags.has('trace-sched'), traceSched: p.flags.has('trace-sched'), schedStats: p.flags.has('sched-stats'), pstree: p.flags.has('pstree'), dmesg: p.flags.has('dmesg'), json: p.flags.has('json'),
     maxSteps: p.integers.get('max-steps'), maxOutput: p.integers.get('max-output'), settings,
     progress: p.flags.has('progress') ? 'always' : p.flags.has('no-progress') ? 'never' : undefined,
+    stdin: p.strings.get('stdin'),
   };
 }
 
@@ -159,8 +163,12 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   const parsed = runArgs(args);
   const { file } = parsed;
   const source = readScenario(io, file);
+  // --stdin FILE: the terminal holds the file's text, then end of file. Otherwise kproc's own
+  // standard input is the terminal's, read when the scenario waits on it (an 'input' stop).
+  const stdin = parsed.stdin === undefined ? undefined : readScenario(io, parsed.stdin);
+  const input = { stdin, interactiveStdin: stdin === undefined && io.readInput !== undefined };
   let booted;
-  try { booted = boot({ file, source, settings: parsed.settings, maxSteps: parsed.maxSteps, maxOutput: parsed.maxOutput, traceSched: parsed.traceSched, schedStats: parsed.schedStats }); } catch (e) { throw new InternalError(file, e); }
+  try { booted = boot({ file, source, settings: parsed.settings, maxSteps: parsed.maxSteps, maxOutput: parsed.maxOutput, traceSched: parsed.traceSched, schedStats: parsed.schedStats, ...input }); } catch (e) { throw new InternalError(file, e); }
   const { machine, diagnostics } = booted;
   const lines = new LineMap(source);
   const errors = diagnostics.filter((d) => d.severity === 'error');
@@ -190,6 +198,7 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
       const line = killed.see(e);
       if (line !== null) err(line);
     }
+    if (stop.reason === 'input') { machine.input(io.readInput ? io.readInput() : null); continue; }
     if (stop.reason !== 'yield') break;
     progress.tick(() => { const g = machine.globals(); return { steps: g.steps, clock: g.clock, tasks: g.nr_threads }; });
     if (io.breathe) await io.breathe();

@@ -37,7 +37,7 @@ const HIDDEN: Record<string, ReadonlySet<string>> = {
 /** The struct a pointer field points to, so that NULL still prints with its type. */
 const POINTER_TYPES: Record<string, string> = {
   real_parent: 'task_struct', parent: 'task_struct', group_leader: 'task_struct', group_exec_task: 'task_struct',
-  mm: 'mm_struct', active_mm: 'mm_struct', files: 'files_struct', fs: 'fs_struct', signal: 'signal_struct',
+  mm: 'mm_struct', active_mm: 'mm_struct', files: 'files_struct', fs: 'fs_struct', signal: 'signal_struct', fdt: 'fdtable',
   sighand: 'sighand_struct', real_cred: 'cred', cred: 'cred', vfork_done: 'completion', worker_private: 'kthread',
   curr: 'task_struct', idle: 'task_struct', creator: 'task_struct', result: 'task_struct',
   thread_pid: 'pid', nsproxy: 'nsproxy', pid_ns_for_children: 'pid_namespace', child_reaper: 'task_struct',
@@ -103,6 +103,50 @@ function decodeNumber(owner: string, name: string, n: number): string {
   return String(n);
 }
 
+const ACCMODE = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_ACCMODE'];
+const STATUS_FLAGS: Array<[number, string]> = [[0o2000, 'O_APPEND'], [0o4000, 'O_NONBLOCK'], [0o100000, 'O_LARGEFILE']];
+
+/** What an open file is, by its path (a pipe end says which). */
+function fileName(f: Record<string, unknown>): string {
+  const path = typeof f.f_path === 'string' ? f.f_path : '?';
+  if (f.f_op !== 'pipe') return path;
+  return `${path} ${(Number(f.f_mode) & 1) !== 0 ? 'read' : 'write'} end`;
+}
+
+/** pid:fd of every descriptor on a file, as noteFileHolders found them at this stop. */
+const HOLDERS = new WeakMap<object, string[]>();
+
+/** Records which task holds which file on which descriptor (a table shared by threads once). */
+export function noteFileHolders(tasks: readonly task_struct[]): void {
+  const seen = new Set<object>();
+  for (const t of tasks) {
+    const files = t.files;
+    if (!files || seen.has(files) || t.exit_state) continue;
+    seen.add(files);
+    files.fdt.fd.forEach((f, fd) => {
+      if (!f) return;
+      const list = HOLDERS.get(f) ?? [];
+      if (!seen.has(f)) { list.length = 0; seen.add(f); }
+      list.push(`${t.tgid}:${fd}`);
+      HOLDERS.set(f, list);
+    });
+  }
+}
+
+/** One open file: what it is, its flags, position and references (and a pipe's ends). */
+export function fileSummary(f: Record<string, unknown>): string {
+  const flags = Number(f.f_flags) | 0;
+  const names = [ACCMODE[flags & 3], ...bitNames(flags & ~3, STATUS_FLAGS)];
+  const parts = [fileName(f), names.join('|')];
+  if (f.f_op !== 'pipe' && f.f_op !== 'tty') parts.push(`f_pos ${String(f.f_pos)}`);
+  parts.push(`f_count ${String(f.f_count)}`);
+  const holders = HOLDERS.get(f);
+  if (holders && holders.length > 0) parts.push(`held as ${holders.join(' ')} (pid:fd)`);
+  const p = f.pipe;
+  if (isObject(p)) parts.push(`${String(p.nr_bytes)} bytes queued, ${String(p.readers)} readers, ${String(p.writers)} writers`);
+  return parts.join(', ');
+}
+
 /** One value as a field of `owner`, named `name`. */
 export function describeValue(owner: string, name: string, v: unknown): FieldView {
   if (v === null || v === undefined) {
@@ -135,6 +179,21 @@ export function describeValue(owner: string, name: string, v: unknown): FieldVie
       name, value: `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}`,
       child: entries.length ? { kind: 'list', type: 'map', items: entries.map((e) => e[1]), names: entries.map((e) => `[${String(e[0])}]`) } : undefined,
     };
+  }
+  if (Array.isArray(v) && name === 'fd' && v.every((f) => f === null || structType(f) === 'file')) {
+    // files->fdt->fd[]: each open descriptor with what it is (see fileSummary).
+    const open = v.map((f, i) => [i, f] as const).filter(([, f]) => f !== null);
+    return {
+      name, value: `${open.length} open: ${open.map(([i, f]) => `${i} ${fileName(f as Record<string, unknown>)}`).join(', ') || 'none'}`, type: `struct file *[${v.length}]`,
+      child: open.length ? { kind: 'list', type: 'file', items: open.map(([, f]) => f), names: open.map(([i]) => `[${i}]`) } : undefined,
+    };
+  }
+  if (Array.isArray(v) && name === 'close_on_exec' && v.every((b) => typeof b === 'boolean')) {
+    const set = v.map((b, i) => (b ? i : -1)).filter((i) => i >= 0);
+    return { name, value: set.length ? `{${set.join(', ')}}` : '{}', type: 'unsigned long *' };
+  }
+  if (structType(v) === 'file' && owner === 'element') {
+    return { name, value: fileSummary(v as Record<string, unknown>), type: 'struct file *', child: { kind: 'struct', type: 'file', obj: v } };
   }
   if (Array.isArray(v) && owner === 'pid' && name === 'numbers') {
     // struct upid numbers[level + 1]: the pid in each namespace, the initial one first.

@@ -14,7 +14,7 @@ import { describeFile } from '../vm/stdio-debug';
 import { complete } from './complete';
 import { runConsole, expression, type ConsoleHost, type ConsoleResult } from './console';
 import { checkedExpression, EvalError, value, type EvalScope, type Raw } from './evaluate';
-import { describeStruct, describeValue, isObject, isTask, type FieldView } from './fields';
+import { describeStruct, describeValue, isObject, isTask, noteFileHolders, type FieldView } from './fields';
 import { dataId, type CompletionItem, type DataTarget, type DebugScope, type DebugVariable, type EvalContext, type EvalResult } from './protocol';
 import { PAGE, ValueStore, type ScopeSource } from './values';
 
@@ -46,7 +46,10 @@ export class Inspector implements ScopeSource {
     this.frameIds.clear();
     this.frameKeys.clear();
     this.values.reset();
+    this.holdersNoted = false;
   }
+
+  private holdersNoted = false;
 
   private task(pid: number): task_struct | undefined {
     const k = this.t.k;
@@ -108,6 +111,8 @@ export class Inspector implements ScopeSource {
 
   variables(ref: number, start = 0, count = 0, filter?: 'indexed' | 'named'): DebugVariable[] {
     const r = this.values.get(ref);
+    // Who holds each open file, for the fd[] entries (once per stop: the tables do not change between).
+    if (r && r.kind === 'list' && r.type === 'file' && !this.holdersNoted) { noteFileHolders(this.t.k.allTasks()); this.holdersNoted = true; }
     if (!r) throw new Error(`Variable reference ${ref} does not exist (any more): values are valid only until the scenario runs again.`);
     if (r.kind === 'list' && filter === 'named') return [];
     if (r.kind !== 'list' && filter === 'indexed') return [];

@@ -2,6 +2,7 @@
 // in Linux 6.x's order, with its bad_fork_cleanup_* ladder as real steps: a failure jumps to the
 // label of the last resource copied and every release below it runs, one line at a time.
 
+import { put_files_struct } from './file';
 import * as C from './consts';
 import { nop, kfunc } from './frame';
 import type { Kernel } from './kernel';
@@ -356,7 +357,7 @@ fork_out:
   cleanup_signal: (_k, _t, f) => { if (!(f.locals.clone_flags & C.CLONE_THREAD)) child(f).signal.sigcnt--; },
   cleanup_sighand: (_k, _t, f) => { const p = child(f); if (p.sighand) p.sighand.count--; },
   cleanup_fs: (_k, _t, f) => { const p = child(f); if (p.fs) p.fs.users--; },
-  cleanup_files: (_k, _t, f) => { const p = child(f); if (p.files) p.files.count--; },
+  cleanup_files: (k, t, f) => { const p = child(f); if (p.files) put_files_struct(k, p.files, t); },
   cleanup_count: (_k, _t, f) => { child(f).cred.user.processes--; },
   free: (k, _t, f) => {
     const p = child(f);

@@ -1,9 +1,10 @@
 // The copy_* helpers of copy_process (kernel/fork.c, kernel/cred.c, arch/x86/kernel/process.c)
 // and alloc_pid (kernel/pid.c). Each one shares or duplicates one resource of the parent.
 
+import { dup_fd } from './file';
 import * as C from './consts';
 import { ret0, nop, kfunc } from './frame';
-import { blankTask, newFiles, newMm, newSighand, newSignal } from './objects';
+import { blankTask, newMm, newSighand, newSignal } from './objects';
 import { kaddr, type mm_struct, type pid_namespace, type task_struct } from './task';
 import { idr_alloc_cyclic, newPid } from './pidns';
 import type { kernel_clone_args } from './fork';
@@ -123,11 +124,7 @@ static int copy_files(unsigned long clone_flags, struct task_struct *tsk,
   share: (k, t, f) => {
     if (f.locals.clone_flags & C.CLONE_FILES && t.files) { t.files.count++; f.locals.tsk.files = t.files; k.ret(t, 0); }
   },
-  dup: (_k, t, f) => {
-    const nf = newFiles();
-    nf.fds = (t.files as NonNullable<task_struct['files']>).fds.slice();
-    f.locals.tsk.files = nf;
-  },
+  dup: (_k, t, f) => { f.locals.tsk.files = dup_fd(t.files as NonNullable<task_struct['files']>); },
   ret: ret0,
 }, ['clone_flags', 'tsk']);
 
@@ -151,7 +148,7 @@ static int copy_fs(unsigned long clone_flags, struct task_struct *tsk)
   },
   copy: (_k, t, f) => {
     const old = t.fs as NonNullable<task_struct['fs']>;
-    f.locals.tsk.fs = { type: 'fs_struct', addr: kaddr(56), users: 1, root: old.root, pwd: old.pwd };
+    f.locals.tsk.fs = { type: 'fs_struct', addr: kaddr(56), users: 1, root: old.root, pwd: old.pwd, umask: old.umask };
   },
   ret: ret0,
 }, ['clone_flags', 'tsk']);
@@ -212,6 +209,7 @@ static int copy_signal(unsigned long clone_flags, struct task_struct *tsk)
   alloc: (_k, t, f) => {
     const lim = t.signal.rlim_nproc;
     f.locals.tsk.signal = newSignal(lim.rlim_cur, lim.rlim_max);
+    f.locals.tsk.signal.rlim_nofile = { ...t.signal.rlim_nofile };
   },
   ret: ret0,
 }, ['clone_flags', 'tsk']);

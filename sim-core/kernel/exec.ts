@@ -2,10 +2,11 @@
 // the caller the only thread of its group, gives it a fresh mm and resets its signal handlers.
 // de_thread and exec_mmap are in exec-thread.ts.
 
+import { do_close_on_exec, dup_fd } from './file';
 import * as C from './consts';
 import { retCallee, ret0, nop, kfunc } from './frame';
 import type { Kernel } from './kernel';
-import { newFiles, newMm, newSighand, set_sigaction } from './objects';
+import { newMm, newSighand, set_sigaction } from './objects';
 import { NS_ZERO, type mm_struct, type task_struct } from './task';
 import type { ProgramImage } from './uport';
 import type { Value } from '../vm/types';
@@ -303,7 +304,10 @@ out:
   files: (_k, t) => unshare_files(t),
   mmap: (k, t, f) => k.call(t, exec_mmap, { mm: f.locals.mm as mm_struct, old_mm: null, active_mm: null }),
   sighand: (_k, t) => unshare_sighand(t),
-  flags: (_k, t) => { t.flags &= ~(C.PF_FORKNOEXEC | C.PF_NOFREEZE | C.PF_NO_SETAFFINITY); },
+  flags: (k, t) => {
+    t.flags &= ~(C.PF_FORKNOEXEC | C.PF_NOFREEZE | C.PF_NO_SETAFFINITY);
+    do_close_on_exec(k, t);
+  },
   comm: (_k, t, f) => __set_task_comm(t, kbasename(f.locals.filename)),
   handlers: (_k, t) => flush_signal_handlers(t, false),
   // The same credentials are committed again.
@@ -340,10 +344,8 @@ export function flush_signal_handlers(t: task_struct, force_default: boolean): v
 function unshare_files(t: task_struct): void {
   const old = t.files;
   if (!old || old.count <= 1) return;
-  const nf = newFiles();
-  nf.fds = old.fds.slice();
+  t.files = dup_fd(old);
   old.count--;
-  t.files = nf;
 }
 
 /** unshare_sighand: a handler table still shared (CLONE_SIGHAND without threads) is copied. */

@@ -2,6 +2,7 @@
 // task's resources (exit_signals, exit_mm, exit_sem, exit_files, exit_fs). exit_notify is in
 // notify.ts, release_task in release.ts, the wait family in wait.ts.
 
+import { put_files_struct } from './file';
 import * as C from './consts';
 import { ret0, nop, kfunc } from './frame';
 import type { Kernel } from './kernel';
@@ -324,7 +325,12 @@ void exit_files(struct task_struct *tsk)
 	}
 }                                                       @ret
 `, {
-  put: (_k, t) => { if (t.files) { t.files.count--; t.files = null; } },
+  put: (k, t) => {
+    const files = t.files;
+    if (!files) return;
+    t.files = null;
+    put_files_struct(k, files, t);
+  },
   ret: ret0,
 }, ['tsk']);
 

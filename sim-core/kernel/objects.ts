@@ -1,6 +1,7 @@
 // Constructors for task_struct and the structures it points to, and init_task (the swapper,
 // pid 0) that the kernel's task list starts from.
 
+import { newFilesStruct, NOFILE_CUR, NOFILE_MAX } from './file';
 import * as C from './consts';
 import type { Kernel } from './kernel';
 import { ListHead } from './list';
@@ -50,6 +51,7 @@ export function newSignal(nproc: number, nprocMax = nproc): signal_struct {
     group_exec_task: null, group_stop_count: 0, notify_count: 0, pids: [0, 0, 0, 0], leader: false,
     is_child_subreaper: false,
     has_child_subreaper: false, rlim_nproc: { rlim_cur: nproc, rlim_max: nprocMax },
+    rlim_nofile: { rlim_cur: NOFILE_CUR, rlim_max: NOFILE_MAX },
     wait_chldexit: [], group_stop_sig: 0, utime: NS_ZERO, stime: NS_ZERO, sum_sched_runtime: NS_ZERO,
     cutime: NS_ZERO, cstime: NS_ZERO,
     real_timer: { active: false, expires: NS_ZERO }, it_real_incr: NS_ZERO,
@@ -60,12 +62,13 @@ export function newMm(exe: string, memory: UserMemory | null, argv: readonly str
   return { type: 'mm_struct', addr: kaddr(1408), mm_users: 1, mm_count: 1, exe, memory, argv, envp };
 }
 
+/** A files_struct with nothing open (the boot console is installed by open_console, tty.ts). */
 export function newFiles(): files_struct {
-  return { type: 'files_struct', addr: kaddr(704), count: 1, fds: [0, 1, 2] };
+  return newFilesStruct();
 }
 
 export function newFs(): fs_struct {
-  return { type: 'fs_struct', addr: kaddr(56), users: 1, root: '/', pwd: '/' };
+  return { type: 'fs_struct', addr: kaddr(56), users: 1, root: '/', pwd: '/', umask: 0o022 };
 }
 
 export function newCred(user: user_struct): cred {

@@ -17,8 +17,6 @@ const PAGE_SIZE = 4096;
 const CELL_BYTES = 8;
 /** fs_struct umask of every task: init's 0022, which nothing in the model changes. */
 const DEFAULT_UMASK = 0o022;
-/** NR_OPEN_DEFAULT (BITS_PER_LONG): the descriptors a files_struct's embedded fdtable holds. */
-const NR_OPEN_DEFAULT = 64;
 /** RLIM_INFINITY as /proc prints an unsigned long (rsslim). */
 const RLIM_INFINITY_UL = '18446744073709551615';
 /** CAP_FULL_SET with CAP_LAST_CAP 40 (CAP_CHECKPOINT_RESTORE): bits 0 to 40. */
@@ -82,15 +80,9 @@ function mm_pages(k: Kernel, t: task_struct): number {
   return mem ? Math.ceil((mem.size() * CELL_BYTES) / PAGE_SIZE) : 0;
 }
 
-/** fdtable->max_fds: 64 in the embedded table; past it expand_fdtable's sizes (multiples of 128, powers of two). */
+/** fdtable->max_fds: 64 in the embedded table, then as expand_files grew it (file.ts). */
 export function fdtable_max_fds(files: files_struct | null): number {
-  if (!files) return 0;
-  const top = files.fds.length ? Math.max(...files.fds) : 0;
-  if (top < NR_OPEN_DEFAULT) return NR_OPEN_DEFAULT;
-  const per = 1024 / 8;
-  let n = 1;
-  while (n < Math.floor(top / per) + 1) n *= 2;
-  return n * per;
+  return files ? files.fdt.max_fds : 0;
 }
 
 /** Threads of t's group that have not been released yet, leader first. */

@@ -1,6 +1,7 @@
 // kernel/sys.c and kernel/sched/syscalls.c: prctl (subreaper, parent-death signal, comm),
 // prlimit64 (RLIMIT_NPROC) and setpriority (nice values and CFS load weights).
 
+import { NR_OPEN } from './file';
 import * as C from './consts';
 import { ret0, nop, kfunc } from './frame';
 import { list_entries } from './list';
@@ -114,6 +115,8 @@ function propagate_has_child_subreaper(me: task_struct): void {
   }
 }
 
+const RLIMIT_NOFILE = 7;
+
 /** struct rlimit in scenario memory: rlim_cur then rlim_max. */
 export const RLIM_CUR = 0, RLIM_MAX = 1;
 
@@ -165,7 +168,10 @@ SYSCALL_DEFINE4(prlimit64, pid_t, pid, unsigned int, resource,
   do_prlimit: (_k, t, f) => {
     const L = f.locals;
     if (L.resource < 0 || L.resource > 15) { L.error = -C.EINVAL; return; }
-    const r = L.resource === C.RLIMIT_NPROC ? t.signal.rlim_nproc : { rlim_cur: C.RLIM_INFINITY, rlim_max: C.RLIM_INFINITY };
+    const r = L.resource === C.RLIMIT_NPROC ? t.signal.rlim_nproc : L.resource === RLIMIT_NOFILE ? t.signal.rlim_nofile
+      : { rlim_cur: C.RLIM_INFINITY, rlim_max: C.RLIM_INFINITY };
+    // RLIMIT_NOFILE stops at fs.nr_open.
+    if (L.new_rlim && L.resource === RLIMIT_NOFILE && (L.max === C.RLIM_INFINITY || L.max > NR_OPEN)) { L.error = -C.EPERM; return; }
     const old = { ...r };
     if (L.new_rlim) {
       const inf = (x: number) => (x === C.RLIM_INFINITY ? Infinity : x);

@@ -22,10 +22,10 @@ import { entry, type SyscallEntry } from './callentry';
 import { __x64_sys_rt_sigpending, __x64_sys_rt_sigsuspend, __x64_sys_rt_sigtimedwait, __x64_sys_tkill, sigpendingLocals, sigtimedwaitLocals } from './sigwait';
 import { __x64_sys_alarm, __x64_sys_getitimer, __x64_sys_setitimer, setitimerLocals } from './itimer';
 import { kernelCallEntry } from './kcalls';
-import { tty_ioctl } from './tty-ioctl';
 import { clock_gettime, gettimeofday, time } from './time';
 import { __x64_sys_unshare, task_pid_vnr, task_tgid_vnr } from './pidns';
 import { SCHED_SYSCALLS } from './sched-calls';
+import { FS_SYSCALLS } from './fs-syscalls';
 
 export type { SyscallEntry };
 
@@ -78,7 +78,6 @@ const SYSCALLS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['getitimer', (_k, _t, a) => entry(__x64_sys_getitimer, { which: num(a[0]), value: num(a[1]) })],
   ['sched_yield', () => entry(__x64_sys_sched_yield, {})],
   ['futex', (_k, _t, a) => entry(__x64_sys_futex, futexLocals(num(a[0]), num(a[1]), num(a[2]), num(a[3]), num(a[5])))],
-  ['ioctl', (_k, _t, a) => tty_ioctl(a)],
   ['prctl', (_k, _t, a) => entry(__x64_sys_prctl, { option: num(a[0]), arg2: a[1] ?? 0, error: 0 })],
   ['prlimit64', (_k, _t, a) => entry(__x64_sys_prlimit64, prlimitLocals(num(a[1]), num(a[2]), num(a[3])))],
   ['setpriority', (_k, _t, a) => entry(__x64_sys_setpriority, setpriorityLocals(num(a[0]), num(a[1]), num(a[2])))],
@@ -100,6 +99,7 @@ const SYSCALLS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['time', (k, t, a) => time(k, t, num(a[0]))],
   ['geteuid', (_k, t) => t.cred.euid],
   ...SCHED_SYSCALLS,
+  ...FS_SYSCALLS,
 ]);
 
 /** The kernel names the table holds (for tests and tools). */

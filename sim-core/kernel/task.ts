@@ -6,6 +6,7 @@ import type { UserMemory, UserRegs, Value } from '../vm/types';
 import { ListHead } from './list';
 import type { KFrame } from './frame';
 import type { PidBitmap, PidHash } from './pidhash';
+import type { fdtable } from './file';
 
 /** Start of x86-64's direct map, where the slab allocator's objects live (page_offset_base). */
 export const PAGE_OFFSET = 0xffff888000000000;
@@ -59,8 +60,10 @@ export interface files_struct {
   readonly type: 'files_struct';
   addr: number;
   count: number;
-  /** Open descriptors: 0, 1, 2 are the console. */
-  fds: number[];
+  /** The descriptor table (see file.ts). */
+  fdt: fdtable;
+  /** The lowest descriptor that may be free (where alloc_fd starts looking). */
+  next_fd: number;
 }
 
 export interface fs_struct {
@@ -69,6 +72,8 @@ export interface fs_struct {
   users: number;
   root: string;
   pwd: string;
+  /** The file mode creation mask (umask): bits new files and directories do not get. */
+  umask: number;
 }
 
 export interface k_sigaction {
@@ -182,6 +187,8 @@ export interface signal_struct {
   has_child_subreaper: boolean;
   /** rlim[RLIMIT_NPROC] */
   rlim_nproc: rlimit;
+  /** rlim[RLIMIT_NOFILE]: descriptors stay below rlim_cur (EMFILE). */
+  rlim_nofile: rlimit;
   /** Wait queue of threads sleeping in do_wait (wait_chldexit). */
   wait_chldexit: task_struct[];
   /** Status reported to the parent for a stopped or continued group. */

@@ -37,6 +37,8 @@ export interface UserPort {
   /** put_user: stores into the task's address space; false when the address is bad. */
   putUser(t: task_struct, addr: number, value: Value): boolean;
   getUser(t: task_struct, addr: number): Value | undefined;
+  /** copy_to_user of bytes (char cells) at once; when absent the kernel stores them one by one. */
+  copyToUser?(t: task_struct, addr: number, bytes: string): boolean;
   /**
    * Runs a scenario signal handler when t returns to user space: the VM saves the interrupted
    * state (the signal frame) and traps 'rt_sigreturn' when the handler returns.

@@ -1,5 +1,6 @@
 // Named constants of the scenario language with their real Linux x86-64 values (uapi headers,
 // include/linux/sched.h of Linux 6.x), grouped so the checker can suggest the right family.
+import { FD_CONSTANTS } from './builtins-fd';
 import type { ConstantGroup, ConstantInfo, Side } from './builtins-types';
 
 type Row = [name: string, value: number | bigint | string, doc: string, definition?: string];
@@ -97,6 +98,7 @@ const ERRNO = group('errno', 'both', '<errno.h>', [
   ['EDOM', 33, 'Math argument out of domain.'], ['ERANGE', 34, 'Result out of range.'],
   ['EDEADLK', 35, 'Resource deadlock would occur.'], ['ENAMETOOLONG', 36, 'File name too long.'],
   ['ENOLCK', 37, 'No record locks available.'], ['ENOSYS', 38, 'Function not implemented.'],
+  ['ENOTEMPTY', 39, 'Directory not empty (rmdir).'], ['ELOOP', 40, 'Too many levels of symbolic links.'],
   ['EOVERFLOW', 75, 'Value too large for the type (sem_post at SEM_VALUE_MAX).'],
   ['ETIMEDOUT', 110, 'The deadline passed first (pthread_cond_timedwait).'],
 ]);
@@ -370,7 +372,7 @@ const PTHREAD: ConstantInfo[] = [
 export const CONSTANTS: ConstantInfo[] = [
   ...CLONE, ...SIGNALS, ...ERRNO, ...KERNEL_ERRNO, ...WAIT, ...IDTYPE, ...HANDLERS, ...SA, ...SIGPROCMASK,
   ...PRCTL, ...RLIMIT, ...TASK_STATE, ...PF, ...SYSCALL_NR, ...SI_CODE, ...ITIMER, ...MISC, ...LIMITS,
-  ...PTHREAD,
+  ...PTHREAD, ...FD_CONSTANTS,
 ];
 
 /** Names whose value is read from the machine at run time rather than from this table. */

@@ -3,6 +3,7 @@
 // path starts at the x86-64 system call glibc makes for it (sim-core/vm/libc.ts, libc-calls.ts).
 import type { CallInfo, Convention } from './builtins-types';
 import { LIBRARY_CALLS } from './builtins-libc';
+import { FD_CALLS } from './builtins-fd';
 
 interface Opts {
   min?: number;
@@ -339,4 +340,5 @@ export const USER_CALLS: CallInfo[] = [
   u('malloc', 'void *', ['size_t size'], '<stdlib.h>', 'Allocates size bytes (for example a stack for clone); NULL on failure.', { conv: 'direct' }),
   u('free', 'void', ['void *ptr'], '<stdlib.h>', 'Releases memory from malloc.'),
   ...LIBRARY_CALLS,
+  ...FD_CALLS,
 ];

@@ -5,12 +5,9 @@
 /** Unsupported name -> the header that declares it on Linux. */
 const UNSUPPORTED: ReadonlyMap<string, string> = new Map(Object.entries({
   // Files, pipes and descriptors.
-  open: '<fcntl.h>', openat: '<fcntl.h>', creat: '<fcntl.h>', fcntl: '<fcntl.h>', close: '<unistd.h>',
-  read: '<unistd.h>', pread: '<unistd.h>', lseek: '<unistd.h>', dup: '<unistd.h>', dup2: '<unistd.h>',
-  dup3: '<unistd.h>', pipe: '<unistd.h>', pipe2: '<unistd.h>', unlink: '<unistd.h>', mkfifo: '<sys/stat.h>',
-  ioctl: '<sys/ioctl.h>', select: '<sys/select.h>', poll: '<poll.h>', epoll_create1: '<sys/epoll.h>',
-  popen: '<stdio.h>',
-  pclose: '<stdio.h>', chdir: '<unistd.h>', getcwd: '<unistd.h>', isatty: '<unistd.h>',
+  pread: '<unistd.h>', mkfifo: '<sys/stat.h>',
+  select: '<sys/select.h>', poll: '<poll.h>', epoll_create1: '<sys/epoll.h>',
+  popen: '<stdio.h>', pclose: '<stdio.h>',
   // Memory and IPC.
   mmap: '<sys/mman.h>', munmap: '<sys/mman.h>', mprotect: '<sys/mman.h>', brk: '<unistd.h>', sbrk: '<unistd.h>',
   shmget: '<sys/shm.h>', shmat: '<sys/shm.h>', shmdt: '<sys/shm.h>', shmctl: '<sys/shm.h>', semget: '<sys/sem.h>',

@@ -18,6 +18,10 @@ import type { Trap, UserMemory, UserRegs, Value } from '../vm/types';
 import { nop, ret0, retCallee } from '../kernel/frame';
 import { OutputMeter } from './output';
 import { ENQUEUE_INITIAL } from '../kernel/rq';
+import { FMODE_WRITE } from '../kernel/file';
+import { set_tty_writer } from '../kernel/read_write';
+import { open_console, tty_init, tty_wants_input } from '../kernel/tty';
+import { vfs_init } from '../kernel/vfs';
 
 /**
  * The bookkeeping of a context switch (__schedule): prev's switch count (nivcsw when it is still
@@ -82,6 +86,8 @@ export type EngineEnd =
   | { reason: 'deadlock'; sleeping: number[] }
   /** The run's output reached its limit (output.limit): the write that passed it was cut there. */
   | { reason: 'output'; pid: number }
+  /** No task can run and one sleeps reading the interactive terminal: it waits for input. */
+  | { reason: 'input' }
   /** With faultStops: a task's user code faulted; the signal is pending, not yet delivered. */
   | { reason: 'fault'; pid: number; signal: string; message: string; line: number };
 
@@ -89,6 +95,17 @@ const SLICE_END: EngineEnd = { reason: 'slice' };
 const CHECK_STOP: EngineEnd = { reason: 'stop' };
 const EXITED: EngineEnd = { reason: 'exited' };
 const LIMIT: EngineEnd = { reason: 'limit' };
+const INPUT: EngineEnd = { reason: 'input' };
+
+/** What boot sets up besides the first task: the module, the file system, the terminal's input. */
+export interface BootExtras {
+  moduleInit?: string;
+  /** Paths exec can run (built-in programs and the scenario's), listed in the file system. */
+  programs?: readonly string[];
+  /** What the terminal holds as input; reads past it return 0 unless interactiveStdin. */
+  stdin?: string;
+  interactiveStdin?: boolean;
+}
 
 export class Engine {
   readonly k: Kernel;
@@ -110,11 +127,19 @@ export class Engine {
   constructor(config: KernelConfig, port: UserPort, private runUser: RunUser) {
     this.k = new Kernel(config, port);
     this.user = { uid: config.uid, processes: 0 };
+    // The terminal's output is the machine's: bounded by the output limit, an event per write.
+    set_tty_writer(this.k, (t, stream, text) => {
+      const out = this.output.pass(t.pid, text);
+      this.k.write(t, stream, out);
+      return out.length;
+    });
   }
 
   /** rest_init: kernel_init becomes pid 1, kthreadd pid 2, both children of the swapper. */
-  boot(main: { memory: UserMemory; regs: UserRegs; comm: string; argv?: readonly string[] }, opts: { moduleInit?: string } = {}): task_struct {
+  boot(main: { memory: UserMemory; regs: UserRegs; comm: string; argv?: readonly string[] }, opts: BootExtras = {}): task_struct {
     const k = this.k;
+    vfs_init(k, opts.programs ?? []);
+    tty_init(k, opts.stdin ?? '', opts.interactiveStdin === true);
     const root: user_struct = { uid: 0, processes: 0 };
     const init = this.bootTask(k.init_task, 'init', root, 'init');
     init.signal.flags |= C.SIGNAL_UNKILLABLE;
@@ -131,6 +156,8 @@ export class Engine {
     main.memory.attach(k.mem_budget);
     mainTask.thread.regs = main.regs;
     mainTask.signal.rlim_nproc = { rlim_cur: k.config.nproc, rlim_max: k.config.nproc };
+    // Descriptors 0, 1 and 2 on the terminal, as the shell that started it left them.
+    open_console(k, mainTask);
     // A module scenario: pid 3 is an insmod running the module_init function in finit_module.
     if (opts.moduleInit) load_module(k, mainTask, opts.moduleInit, main.memory);
     return mainTask;
@@ -395,11 +422,17 @@ export class Engine {
     t.in_syscall = name;
     if (name === 'write') {
       const fd = args.length > 1 && typeof args[0] === 'number' ? args[0] : 1;
-      const text = this.output.pass(t.pid, k.user.readString(t, args[args.length - 1] ?? ''));
-      k.write(t, fd, text);
-      // write returns the bytes written (printf's own count replaces it, see pendingRet).
-      k.user.syscallReturn(t, text.length);
-      return;
+      // A write to the terminal is answered here, at once (printf's path); any other file (a
+      // pipe, a file, a closed descriptor) takes the kernel's path, __x64_sys_write.
+      const files = t.files;
+      const f = files === null ? null : files.fdt.fd[fd] ?? null;
+      if (files === null || (f !== null && f.f_op === 'tty' && (f.f_mode & FMODE_WRITE) !== 0)) {
+        const text = this.output.pass(t.pid, k.user.readString(t, args[args.length - 1] ?? ''));
+        k.write(t, f === null ? fd : f.tty_stream, text);
+        // write returns the bytes written (printf's own count replaces it, see pendingRet).
+        k.user.syscallReturn(t, text.length);
+        return;
+      }
     }
     if (name === 'printk') {
       k.printk(t, this.output.pass(t.pid, k.user.readString(t, args[0] ?? '')));
@@ -464,7 +497,10 @@ export class Engine {
       // A batch of kernel steps that used up the slice: the tick resumes on the next call.
       if (this.suspendedCpu >= 0) break;
       if (checks !== null && this.afterTick(checks)) return CHECK_STOP;
-      if (!this.anyRunnable() && k.panicked === null && !this.finished()) return { reason: 'deadlock', sleeping: this.deadlock() };
+      if (!this.anyRunnable() && k.panicked === null && !this.finished()) {
+        if (tty_wants_input(k)) return INPUT;
+        return { reason: 'deadlock', sleeping: this.deadlock() };
+      }
       // Enough output for the caller to write on: hand it out now.
       if (out.flushDue()) break;
     }

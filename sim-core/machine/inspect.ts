@@ -45,7 +45,19 @@ export function taskRow(k: Kernel, t: task_struct): TaskRow {
     policy: policyName(t.policy), rtPriority: t.rt_priority, prio: t.prio, cpusAllowed: cpuList(t.cpus_mask, k.rq.length),
   };
   if (tp.level > 0) row.nsPid = tp.numbers[tp.level].nr;
+  const wchan = fileWchan(t);
+  if (wchan !== undefined) row.wchan = wchan;
   return row;
+}
+
+/** The file operations a task sleeps in, by the name ps shows as its wait channel. */
+const FILE_WAITS: ReadonlySet<string> = new Set(['pipe_read', 'pipe_write', 'n_tty_read']);
+
+/** pipe_read, pipe_write or n_tty_read when t sleeps in one of them. */
+function fileWchan(t: task_struct): string | undefined {
+  if (!(t.__state & (C.TASK_INTERRUPTIBLE | C.TASK_UNINTERRUPTIBLE)) || t.stack.length === 0) return undefined;
+  const top = t.stack[t.stack.length - 1].fn.name;
+  return FILE_WAITS.has(top) ? top : undefined;
 }
 
 /** The futex word t is queued on (its wait channel), if any. */

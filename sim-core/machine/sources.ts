@@ -26,6 +26,9 @@ import * as sys from '../kernel/sys';
 import * as wait from '../kernel/wait';
 import * as waitTask from '../kernel/wait-task';
 import * as waitid from '../kernel/waitid';
+import * as pipe from '../kernel/pipe';
+import * as readWrite from '../kernel/read_write';
+import * as tty from '../kernel/tty';
 import { relativeLines } from '../kernel/frame';
 import type { KernelSource } from '../machine-types';
 
@@ -56,6 +59,7 @@ export interface KernelCatalog {
 
 const MODULES: ReadonlyArray<Record<string, unknown>> = [
   fork, copy, pidns, pidnsExit, exec, execThread, exit, itimer, notify, release, wait, waitTask, waitid, signal, sigwait, sigaction, sched, schedSyscalls, affinity, fair, kthread, module, futex, kcode, sys,
+  readWrite, pipe, tty,
 ];
 
 function isKFunction(v: unknown): v is AnyFn {

@@ -89,6 +89,11 @@ export class VmPort implements UserPort {
     return m !== null && m.store(addr, value);
   }
 
+  copyToUser(t: task_struct, addr: number, bytes: string): boolean {
+    const m = this.mem(t);
+    return m instanceof VmMemory && m.storeBytes(addr, bytes);
+  }
+
   getUser(t: task_struct, addr: number): Value | undefined {
     const m = this.mem(t);
     return m ? m.load(addr) : undefined;

@@ -27,6 +27,8 @@ export const PURE_CALLS: ReadonlySet<string> = new Set([
   'ferror', 'feof', 'clearerr', 'fileno', 'ungetc', 'sscanf',
   // The bytes of a union's integer member (union-bytes.ts; the compiler emits them itself).
   '__le_load', '__le_store',
+  // <sys/stat.h>'s file-type macros (libc-fd.ts).
+  'S_ISDIR', 'S_ISREG', 'S_ISCHR', 'S_ISFIFO', 'S_ISLNK',
 ]);
 
 /** Calls the catalog does not list but real programs use; how their result comes back. */
@@ -44,7 +46,8 @@ function returnType(name: string, declared: string | undefined): CType {
   if (declared.includes('task_struct')) return { k: 'ptr', to: { k: 'struct', name: 'task_struct', layout: null } };
   if (declared.includes('char *')) return CHAR_PTR;
   if (declared.includes('*') || declared === 'sighandler_t') return VOID_PTR;
-  if (/long|size_t|pthread_t/.test(declared)) return LONG;
+  if (declared.includes('struct dirent')) return { k: 'ptr', to: { k: 'struct', name: 'dirent', layout: null } };
+  if (/long|size_t|pthread_t|off_t/.test(declared)) return LONG;
   return name === 'sleep' || name === 'alarm' ? { k: 'int', bytes: 4, unsigned: true, name: 'unsigned int' } : INT;
 }
 

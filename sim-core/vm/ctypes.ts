@@ -82,6 +82,9 @@ const TYPEDEFS: Readonly<Record<string, CType>> = {
   atomic_t: int(4, false, 'atomic_t'), bool: int(1, true, 'bool'), _Bool: int(1, true, '_Bool'),
   wait_queue_head_t: int(8, false, 'wait_queue_head_t'), FILE: { k: 'struct', name: 'FILE', layout: null },
   siginfo_t: { k: 'struct', name: 'siginfo_t', layout: null },
+  DIR: { k: 'struct', name: 'DIR', layout: null },
+  dev_t: int(8, true, 'dev_t'), ino_t: int(8, true, 'ino_t'), nlink_t: int(8, true, 'nlink_t'), blksize_t: int(8, false, 'blksize_t'),
+  blkcnt_t: int(8, false, 'blkcnt_t'),
   // pthread_once_t is an int: PTHREAD_ONCE_INIT (0), in progress (1), done (2).
   pthread_once_t: int(4, false, 'pthread_once_t'),
 };
@@ -242,6 +245,13 @@ export class TypeTable {
       ['si_uid', UINT, 4], ['si_status', INT, 5]], 128);
     this.builtinSync();
     this.builtinFile();
+    // struct stat (x86-64 glibc's order) and struct dirent (vm/libc-fd.ts, kernel/stat.ts fill them).
+    this.builtin('stat', [['st_dev', TYPEDEFS.dev_t, 0], ['st_ino', TYPEDEFS.ino_t, 1], ['st_nlink', TYPEDEFS.nlink_t, 2],
+      ['st_mode', TYPEDEFS.mode_t, 3], ['st_uid', TYPEDEFS.uid_t, 4], ['st_gid', TYPEDEFS.gid_t, 5], ['st_rdev', TYPEDEFS.dev_t, 6],
+      ['st_size', TYPEDEFS.off_t, 7], ['st_blksize', TYPEDEFS.blksize_t, 8], ['st_blocks', TYPEDEFS.blkcnt_t, 9],
+      ['st_atime', TYPEDEFS.time_t, 10], ['st_mtime', TYPEDEFS.time_t, 11], ['st_ctime', TYPEDEFS.time_t, 12]], 144);
+    this.builtin('dirent', [['d_ino', TYPEDEFS.ino_t, 0], ['d_off', TYPEDEFS.off_t, 1], ['d_reclen', { k: 'int', bytes: 2, unsigned: true, name: 'unsigned short' }, 2],
+      ['d_type', { k: 'int', bytes: 1, unsigned: true, name: 'unsigned char' }, 3], ['d_name', { k: 'array', of: CHAR, n: 256 }, 4]], 280);
     // Kernel structures: their fields are read by the host. A list_head embedded in a scenario
     // struct takes one cell and its real 16 bytes; the links themselves live in the kernel model.
     for (const [name, bytes] of KERNEL_STRUCTS) {

@@ -12,6 +12,7 @@ import { resumeSync, SYNC_OPS } from './libc-sync';
 import { envValue } from './libc-env';
 import { resumeStdio, STDIO_OPS } from './stdio-ops';
 import { exitCall } from './stdio-calls';
+import { FD_OPS, resumeFd } from './libc-fd';
 
 // Numbers of the Linux x86-64 ABI the library uses (its own headers, as glibc has them).
 const ESRCH = 3, ENOENT = 2, EACCES = 13, EINVAL = 22, EDEADLK = 35, ENOTDIR = 20, ENODEV = 19;
@@ -261,6 +262,7 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
     const done = resumeSync(r, c, mem, raw, line);
     return done === null ? null : end(done.value);
   }
+  if (FD_OPS.has(c.op)) return end(resumeFd(r, mem, c.op, c.v, raw));
   switch (c.op) {
     case 'execvp': case 'execlp': {
       // Only failures return here. glibc goes on to the next entry on these errors, remembers

@@ -20,8 +20,9 @@ import { STDIO_CALLS, stdioCall, stdioPure } from './stdio-calls';
 
 import { Fault } from './libc-fault';
 import { stringCall } from './libc-string';
-import { stdlibCall, strsignal } from './libc-stdlib';
+import { stdlibCall } from './libc-stdlib';
 import { bytesCall } from './union-bytes';
+import { fdMacro, startFd } from './libc-fd';
 
 export { Done, Fault };
 
@@ -55,16 +56,17 @@ function bufferText(mem: VmMemory, v: Value | undefined, n: number): string | nu
   if (typeof v !== 'number' || v === 0) return null;
   const cells = mem.cells(v, n);
   if (cells === null) return null;
-  // Character codes a chunk at a time (String.fromCharCode over an array), not a string per cell.
+  // Character codes a chunk at a time (String.fromCharCode over a typed array), not a string per cell.
   let out = '';
-  const codes: number[] = [];
+  const codes = new Uint16Array(Math.min(cells.length, 8192));
+  let k = 0;
   for (let i = 0; i < cells.length; i++) {
     const c = cells[i];
-    if (typeof c === 'string') { out += String.fromCharCode(...codes) + c; codes.length = 0; break; }
-    codes.push(typeof c === 'number' ? c & 0xff : 0);
-    if (codes.length === 8192) { out += String.fromCharCode(...codes); codes.length = 0; }
+    if (typeof c === 'string') { out += String.fromCharCode.apply(null, codes.subarray(0, k) as unknown as number[]) + c; k = 0; break; }
+    codes[k++] = typeof c === 'number' ? c & 0xff : 0;
+    if (k === codes.length) { out += String.fromCharCode.apply(null, codes as unknown as number[]); k = 0; }
   }
-  if (codes.length > 0) out += String.fromCharCode(...codes);
+  if (k > 0) out += String.fromCharCode.apply(null, codes.subarray(0, k) as unknown as number[]);
   return out.length > n ? out.slice(0, n) : out;
 }
 
@@ -180,7 +182,7 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     case 'IS_ERR': return typeof s === 'number' && s < 0 && s >= -4095 ? 1 : 0;
     case 'PTR_ERR': case 'ERR_PTR': return typeof s === 'number' ? s : 0;
     case 'msecs_to_jiffies': return num(s);
-    default: return stringCall(site, a, mem, regs) ?? stdlibCall(site, a, mem, regs) ?? stdioPure(site.name, a, mem) ?? bytesCall(site.name, a, mem) ?? 0;
+    default: return stringCall(site, a, mem, regs) ?? stdlibCall(site, a, mem, regs) ?? stdioPure(site.name, a, mem) ?? bytesCall(site.name, a, mem) ?? fdMacro(site.name, a) ?? 0;
   }
 }
 
@@ -297,6 +299,9 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       if (sync instanceof SyncDone) return new Done(sync.value);
       if (sync instanceof SyncFault) return new Fault('SIGSEGV', sync.message);
       if (sync !== null) return sync;
+      const fdTrap = startFd(site.name, siteIndex(regs, site), line, a, mem, regs);
+      if (fdTrap instanceof Done) return fdTrap;
+      if (fdTrap !== null) return fdTrap;
       const started = startLibc(site.name, siteIndex(regs, site), line, a, mem, regs);
       if (started !== null) return started;
       // Same name in the kernel (getpid, kill, fork...), or a kernel function scenario kernel code calls.

@@ -130,6 +130,23 @@ export class VmMemory implements UserMemory {
     return seg.slice(off, off + n);
   }
 
+  /**
+   * read's copy_to_user: the bytes of `text` as char cells (signed, as x86-64's char is) from
+   * `addr`; false when the range is not all mapped (EFAULT), with nothing stored.
+   */
+  storeBytes(addr: number, text: string): boolean {
+    const n = text.length;
+    if (n === 0) return true;
+    if (!(addr > 0) || addr !== Math.floor(addr)) return false;
+    const s = Math.floor(addr / SEGMENT_SPAN);
+    const seg = this.segs[s];
+    const off = addr - s * SEGMENT_SPAN;
+    if (!seg || (s === 0 && off < GLOBAL_BASE)) return false;
+    if (off + n > seg.length && (!this.growable[s] || off + n > STACK_LIMIT || !this.grow(seg, off + n))) return false;
+    for (let i = 0; i < n; i++) seg[off + i] = (text.charCodeAt(i) << 24) >> 24;
+    return true;
+  }
+
   load(addr: number): Value | undefined {
     const s = Math.floor(addr / SEGMENT_SPAN);
     const seg = this.segs[s];

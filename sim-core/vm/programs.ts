@@ -53,6 +53,11 @@ export function builtinImage(): Image {
   return compiled;
 }
 
+/** The paths of the built-in programs (what /bin lists). */
+export function builtinProgramPaths(): string[] {
+  return [...ENTRY.keys()];
+}
+
 export function isBuiltinProgram(path: string): boolean {
   return ENTRY.has(path);
 }

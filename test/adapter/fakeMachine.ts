@@ -242,6 +242,10 @@ export class FakeMachine implements Machine {
 
   pause(): void { this.paused = true; }
 
+  /** Terminal input typed so far (null: end of input). */
+  readonly inputs: Array<string | null> = [];
+  input(text: string | null): void { this.inputs.push(text); }
+
   setLineBreakpoints(file: string, bps: LineBreakpointRequest[]): BreakpointResult[] {
     this.lineBps = this.lineBps.filter((b) => b.file !== file);
     return bps.map((req) => {

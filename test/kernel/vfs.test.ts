@@ -1,0 +1,106 @@
+// The in-memory file system: stat and fstat of files, directories, pipes and the terminal;
+// directories listed with opendir/readdir (getdents64); mkdir, unlink and rmdir with their errnos;
+// the working directory; isatty through the TCGETS ioctl; /bin listing the programs exec runs.
+
+import assert from 'node:assert/strict';
+import { HEADERS, runSource } from './vm-run';
+
+const VFS_HEADERS = `${HEADERS}\n#include <fcntl.h>\n#include <string.h>\n#include <sys/stat.h>\n#include <dirent.h>`;
+
+function run(body: string, extra = ''): string {
+  const r = runSource(`${VFS_HEADERS}\n${extra}\nint main(void)\n{\n${body}\n}\n`);
+  assert.equal(r.reason, 'exited', r.out);
+  return r.out;
+}
+
+describe('kernel: the file system', () => {
+  it('stat and fstat: sizes, types and modes of a file, /tmp, a pipe, /dev/null and the terminal', () => {
+    const out = run(`
+    struct stat st;
+    int fd = open("/tmp/a", O_CREAT | O_WRONLY, 0666);
+    write(fd, "hello", 5);
+    fstat(fd, &st);
+    printf("file %ld %o %d %ld\\n", (long)st.st_size, st.st_mode, S_ISREG(st.st_mode), (long)st.st_blksize);
+    stat("/tmp", &st);
+    printf("tmp %d %o\\n", S_ISDIR(st.st_mode), st.st_mode & 07777);
+    int p[2];
+    pipe(p);
+    fstat(p[1], &st);
+    printf("pipe %d %ld\\n", S_ISFIFO(st.st_mode), (long)st.st_size);
+    stat("/dev/null", &st);
+    printf("null %d %o\\n", S_ISCHR(st.st_mode), st.st_mode & 0777);
+    fstat(1, &st);
+    printf("tty %d %ld\\n", S_ISCHR(st.st_mode), (long)st.st_blksize);
+    printf("missing %d %d\\n", stat("/tmp/nope", &st), errno == ENOENT);
+    printf("notdir %d %d\\n", stat("/tmp/a/b", &st), errno == ENOTDIR);
+    return 0;`);
+    assert.equal(out, 'file 5 100644 1 4096\ntmp 1 1777\npipe 1 0\nnull 1 666\ntty 1 1024\nmissing -1 1\nnotdir -1 1\n');
+  });
+
+  it('isatty: the terminal yes, a pipe and a file no (ENOTTY), a closed descriptor EBADF', () => {
+    const out = run(`
+    int p[2];
+    pipe(p);
+    printf("%d", isatty(1));
+    printf(" %d %d", isatty(p[0]), errno == ENOTTY);
+    printf(" %d %d\\n", isatty(42), errno == EBADF);
+    return 0;`);
+    assert.equal(out, '1 0 1 0 1\n');
+  });
+
+  it('mkdir, readdir (newest first after . and ..), chdir with relative paths, unlink and rmdir', () => {
+    const out = run(`
+    mkdir("/tmp/d", 0755);
+    chdir("/tmp/d");
+    close(open("one", O_CREAT | O_WRONLY, 0644));
+    close(open("./two", O_CREAT | O_WRONLY, 0644));
+    mkdir("sub", 0700);
+    DIR *d = opendir(".");
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        printf("%s:%d ", e->d_name, e->d_type);
+    closedir(d);
+    printf("\\n");
+    printf("rmdir full %d %d\\n", rmdir("/tmp/d"), errno == ENOTEMPTY);
+    printf("unlink dir %d %d\\n", unlink("sub"), errno == EISDIR);
+    printf("exists %d %d\\n", mkdir("sub", 0700), errno == EEXIST);
+    printf("%d %d %d\\n", unlink("one"), unlink("../d/two"), rmdir("sub"));
+    chdir("..");
+    printf("rmdir %d, open %d %d\\n", rmdir("d"), open("d/one", O_RDONLY), errno == ENOENT);
+    char cwd[32];
+    printf("cwd %s\\n", getcwd(cwd, sizeof(cwd)));
+    printf("small %p %d\\n", (void *)getcwd(cwd, 2), errno == ERANGE);
+    return 0;`);
+    assert.equal(out, '.:4 ..:4 sub:4 two:8 one:8 \nrmdir full -1 1\nunlink dir -1 1\nexists -1 1\n0 0 0\nrmdir 0, open -1 1\ncwd /tmp\nsmall (nil) 1\n');
+  });
+
+  it('a file unlinked while open stays readable through its descriptor', () => {
+    const out = run(`
+    int fd = open("/tmp/gone", O_CREAT | O_RDWR, 0600);
+    write(fd, "still here", 10);
+    unlink("/tmp/gone");
+    lseek(fd, 0, SEEK_SET);
+    char buf[16];
+    ssize_t n = read(fd, buf, sizeof(buf));
+    printf("%.*s, open again %d\\n", (int)n, buf, open("/tmp/gone", O_RDONLY));
+    return 0;`);
+    assert.equal(out, 'still here, open again -1\n');
+  });
+
+  it("/bin lists the built-in programs and the scenario's own; a user cannot write there", () => {
+    const out = run(`
+    DIR *d = opendir("/bin");
+    struct dirent *e;
+    int n = 0, mine = 0;
+    while ((e = readdir(d)) != NULL) { n++; if (strcmp(e->d_name, "mytool") == 0) mine = 1; }
+    closedir(d);
+    printf("%d %d %d %d\\n", n > 5, mine, open("/bin/new", O_CREAT | O_WRONLY, 0644), errno == EACCES);
+    struct stat st;
+    printf("nested %d %o\\n", stat("/usr/local/bin/deep", &st), st.st_mode);
+    return 0;`, `
+#pragma kproc program "/bin/mytool" tool_main
+#pragma kproc program "/usr/local/bin/deep" tool_main
+int tool_main(void) { return 0; }`);
+    assert.equal(out, '1 1 -1 1\nnested 0 100755\n');
+  });
+});
