@@ -86,6 +86,12 @@ export function checkInvariants(k: Kernel): string[] {
     if (r < n || r > n + inflight + held) errs.push(`mm ${hex(v.addr)}: mm_users ${r}, sharers ${n}${inflight ? ` (+${inflight} being forked)` : ''}${held ? ` (+${held} in exit_mm)` : ''}`);
   }
   check('files', (t) => t.files, (v) => v.count, 'count');
+  // Each open file's f_count is the descriptors that point at it, in every table (fput at 0).
+  const refs = new Map<object, [number, number]>();
+  for (const [files] of count((t) => t.files)) {
+    for (const f of files.fdt.fd) if (f) { const c = refs.get(f) ?? [f.f_count, 0]; c[1]++; refs.set(f, c); }
+  }
+  for (const [f, [r, n]] of refs) if (r !== n) errs.push(`file ${hex((f as { addr: number }).addr)}: f_count ${r}, descriptors ${n}`);
   check('fs', (t) => t.fs, (v) => v.users, 'users');
   check('sighand', (t) => t.sighand, (v) => v.count, 'count');
   check('signal', (t) => t.signal, (v) => v.sigcnt, 'sigcnt');

@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import { HEADERS, bootSource, outputOf, runSource } from './vm-run';
 import { runEngine } from './run-engine';
 import { boot, KMachine } from '../../sim-core/machine';
+import { checkInvariants } from '../../sim-core/kernel/invariants';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const FD_HEADERS = `${HEADERS}\n#include <fcntl.h>\n#include <string.h>`;
 
@@ -217,6 +220,18 @@ int check_main(int argc, char *argv[])
     printf("%zd\\n", write(shared_fd, "x", 1));
     return 0;`, 'int shared_fd = -1;\nvoid *opener(void *arg) { shared_fd = open("/dev/null", O_WRONLY); return arg; }');
     assert.equal(out, '1\n');
+  });
+
+  it('every open file\'s f_count equals the descriptors on it, at every tick of the pipe example', () => {
+    const e = bootSource(readFileSync(join(__dirname, '../../examples/pipe.kproc'), 'utf8'));
+    let ticks = 0;
+    for (; ticks < 200_000 && !e.finished(); ticks++) {
+      e.tick();
+      const errs = checkInvariants(e.k);
+      assert.deepEqual(errs, [], `tick ${ticks}`);
+    }
+    assert.ok(e.finished(), 'the example ran to its end');
+    assert.match(outputOf(e), /child: 102400 bytes/);
   });
 
   it('the terminal: reads return the text given as standard input a line at a time, then 0', () => {
