@@ -17,7 +17,6 @@ function lib(name: string, returns: string, params: string[], header: string, do
 const EXEC_PATH = ['__x64_sys_execve', 'do_execveat_common', 'bprm_execve', 'exec_binprm',
   'search_binary_handler', 'load_elf_binary', 'begin_new_exec'];
 const WRITE_PATH = ['__x64_sys_write', 'ksys_write', 'vfs_write'];
-const READ_PATH = ['__x64_sys_read', 'ksys_read', 'vfs_read'];
 
 export const LIBRARY_CALLS: CallInfo[] = [
   // Formatted and plain output to a stream or a descriptor.
@@ -35,19 +34,19 @@ export const LIBRARY_CALLS: CallInfo[] = [
   lib('ferror', 'int', ['FILE *stream'], '<stdio.h>', 'Nonzero when a write (or read) on the stream has failed (its error flag, _IO_ERR_SEEN).'),
   lib('feof', 'int', ['FILE *stream'], '<stdio.h>', 'Nonzero when a read on the stream has met the end of the file (_IO_EOF_SEEN).'),
   lib('clearerr', 'void', ['FILE *stream'], '<stdio.h>', 'Clears the stream\'s error and end-of-file flags.', 'none'),
-  lib('getchar', 'int', [], '<stdio.h>', 'The next character of standard input as an unsigned char, or EOF at its end. stdin is read a buffer at a time (a line at a time from a terminal); reading it first writes out a line-buffered stdout.', 'direct', READ_PATH),
-  lib('fgetc', 'int', ['FILE *stream'], '<stdio.h>', 'The next character of a stream, or EOF at its end or on an error.', 'direct', READ_PATH),
-  lib('getc', 'int', ['FILE *stream'], '<stdio.h>', 'fgetc (a macro in glibc).', 'direct', READ_PATH),
+  lib('getchar', 'int', [], '<stdio.h>', 'The next character of standard input as an unsigned char, or EOF at its end. stdin is read a buffer at a time (a line at a time from a terminal); reading it first writes out a line-buffered stdout.'),
+  lib('fgetc', 'int', ['FILE *stream'], '<stdio.h>', 'The next character of a stream, or EOF at its end or on an error.'),
+  lib('getc', 'int', ['FILE *stream'], '<stdio.h>', 'fgetc (a macro in glibc).'),
   lib('ungetc', 'int', ['int c', 'FILE *stream'], '<stdio.h>', 'Puts c back on the stream: the next read returns it. Clears the end-of-file flag; returns c.'),
-  lib('fgets', 'char *', ['char *s', 'int size', 'FILE *stream'], '<stdio.h>', 'Reads a line (its newline kept) of at most size-1 characters into s, with a NUL. Returns s, or NULL at the end of the input with nothing read.', 'direct', READ_PATH),
-  lib('fread', 'size_t', ['void *ptr', 'size_t size', 'size_t nmemb', 'FILE *stream'], '<stdio.h>', 'Reads up to nmemb items of size bytes into ptr; returns the whole items read (fewer at the end of the input).', 'direct', READ_PATH),
-  lib('scanf', 'int', ['const char *format', '...'], '<stdio.h>', 'Reads standard input by format (%d %i %u %x %o %s %c %[...] %n): returns the assignments made, or EOF when the input ends before the first conversion.', 'direct', READ_PATH),
-  lib('fscanf', 'int', ['FILE *stream', 'const char *format', '...'], '<stdio.h>', 'scanf from a stream.', 'direct', READ_PATH),
+  lib('fgets', 'char *', ['char *s', 'int size', 'FILE *stream'], '<stdio.h>', 'Reads a line (its newline kept) of at most size-1 characters into s, with a NUL. Returns s, or NULL at the end of the input with nothing read.'),
+  lib('fread', 'size_t', ['void *ptr', 'size_t size', 'size_t nmemb', 'FILE *stream'], '<stdio.h>', 'Reads up to nmemb items of size bytes into ptr; returns the whole items read (fewer at the end of the input).'),
+  lib('scanf', 'int', ['const char *format', '...'], '<stdio.h>', 'Reads standard input by format (%d %i %u %x %o %s %c %[...] %n): returns the assignments made, or EOF when the input ends before the first conversion.'),
+  lib('fscanf', 'int', ['FILE *stream', 'const char *format', '...'], '<stdio.h>', 'scanf from a stream.'),
   lib('sscanf', 'int', ['const char *str', 'const char *format', '...'], '<stdio.h>', 'scanf from a string: the assignments made, or EOF when the string ends before the first conversion.'),
   lib('fopen', 'FILE *', ['const char *pathname', 'const char *mode'], '<stdio.h>',
-    'Opens a file as a stream: "r" read, "w" write (created or truncated), "a" append, "+" both, "x" exclusive, "e" close-on-exec. NULL with errno on failure.', 'direct', ['__x64_sys_openat', 'do_sys_openat2', 'do_filp_open']),
-  lib('fdopen', 'FILE *', ['int fd', 'const char *mode'], '<stdio.h>', 'A stream over an open file descriptor (its access mode must allow the mode).', 'direct', ['__x64_sys_fcntl']),
-  lib('fclose', 'int', ['FILE *stream'], '<stdio.h>', 'Writes out what the stream buffered, closes its descriptor and frees it. 0, or EOF when the write or the close failed.', 'direct', ['__x64_sys_close', 'close_fd']),
+    'Opens a file as a stream: "r" read, "w" write (created or truncated), "a" append, "+" both, "x" exclusive, "e" close-on-exec. NULL with errno on failure.'),
+  lib('fdopen', 'FILE *', ['int fd', 'const char *mode'], '<stdio.h>', 'A stream over an open file descriptor (its access mode must allow the mode).'),
+  lib('fclose', 'int', ['FILE *stream'], '<stdio.h>', 'Writes out what the stream buffered, closes its descriptor and frees it. 0, or EOF when the write or the close failed.'),
   lib('fileno', 'int', ['FILE *stream'], '<stdio.h>', 'The file descriptor under a stream (its _fileno): 0, 1 and 2 for stdin, stdout and stderr.'),
   lib('fputc', 'int', ['int c', 'FILE *stream'], '<stdio.h>', 'Writes the character c to a stream and returns it.', 'direct', WRITE_PATH),
   lib('putc', 'int', ['int c', 'FILE *stream'], '<stdio.h>', 'fputc (a macro in glibc).', 'direct', WRITE_PATH),

@@ -35,12 +35,21 @@ export const STDIO_CALLS: ReadonlySet<string> = new Set(['printf', 'fprintf', 'p
   'perror', 'psignal', 'fwrite', 'fflush', 'setvbuf', 'setbuf', 'setlinebuf', 'exit',
   'getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf', 'fopen', 'fdopen', 'fclose']);
 
+/** Call sites' indexes in their image, found once (printf is called often). */
+const SITE_INDEX = new WeakMap<CallSite, number>();
+
+function siteIndex(r: VmRegs, site: CallSite): number {
+  let i = SITE_INDEX.get(site);
+  if (i === undefined) { i = r.image.sites.indexOf(site); SITE_INDEX.set(site, i); }
+  return i;
+}
+
 /**
  * A stdio call: its first system call (the op goes on in resumeLibc), its result when it needs
  * none (text that stays buffered), or a fault (a bad FILE pointer).
  */
 export function stdioCall(site: CallSite, a: Value[], mem: VmMemory, r: VmRegs): Trap | Done | Fault {
-  const name = site.name, line = site.line, idx = r.image.sites.indexOf(site);
+  const name = site.name, line = site.line, idx = siteIndex(r, site);
   const put = (fp: number, text: string, kind: PutKind, ok: Value): Trap | Done | Fault => {
     r.owed += cellCost(text.length);
     return startPut(name, idx, line, mem, r, fp, text, kind, ok, EOF);
