@@ -18,6 +18,8 @@ const X86_64: Readonly<Record<string, number>> = {
   setsid: 112, getpgid: 121, getsid: 124, rt_sigpending: 127, rt_sigtimedwait: 128, rt_sigsuspend: 130, getpriority: 140, setpriority: 141, prctl: 157, gettid: 186,
   tkill: 200, futex: 202, restart_syscall: 219, clock_nanosleep: 230, exit_group: 231, tgkill: 234,
   waitid: 247, unshare: 272, prlimit64: 302, clone3: 435, gettimeofday: 96, time: 201, clock_gettime: 228,
+  sched_setparam: 142, sched_getparam: 143, sched_setscheduler: 144, sched_getscheduler: 145, sched_get_priority_max: 146,
+  sched_get_priority_min: 147, sched_rr_get_interval: 148, sched_setaffinity: 203, sched_getaffinity: 204, getcpu: 309,
 };
 
 /** C library functions that are not system calls of that name (or of any). */
