@@ -43,7 +43,7 @@ int sched_fork(unsigned long clone_flags, struct task_struct *p)
     p.se = { vruntime: p.se.vruntime, sum_exec_runtime: NS_ZERO, exec_start: NS_ZERO, load: { weight: p.se.load.weight }, on_rq: false, deadline: NS_ZERO, vlag: NS_ZERO, slice: p.se.slice };
     p.on_cpu = false;
     p.nvcsw = p.nivcsw = 0;
-    p.sched_info = { run_delay: NS_ZERO, last_queued: NS_ZERO };
+    p.sched_info.run_delay = p.sched_info.last_queued = NS_ZERO;
   },
   state: (_k, _t, f) => { f.locals.p.__state = C.TASK_NEW; },
   prio: (_k, t, f) => { f.locals.p.prio = t.normal_prio; },

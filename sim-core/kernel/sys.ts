@@ -9,6 +9,7 @@ import type { task_struct } from './task';
 import { set_load_weight } from './sched';
 import { __set_task_comm } from './exec';
 import type { Value } from '../vm/types';
+import { rt_policy } from './rt';
 
 // Process groups and sessions live in pgrp.ts; re-exported so kernel/sys.c shows them too.
 export { __x64_sys_getpgid, __x64_sys_getpgrp, __x64_sys_getsid, __x64_sys_setpgid, __x64_sys_setsid } from './pgrp';
@@ -248,6 +249,16 @@ void set_user_nice(struct task_struct *p, long nice)
 	int old_prio;
 
 	rq = task_rq_lock(p, &rf);
+	/*
+	 * The RT priorities are set via sched_setscheduler(), but we still
+	 * allow the 'normal' nice value to be set - but as expected
+	 * it won't have any effect on scheduling until the task is
+	 * SCHED_DEADLINE, SCHED_FIFO or SCHED_RR:
+	 */
+	if (task_has_dl_policy(p) || task_has_rt_policy(p)) { @rt
+		p->static_prio = NICE_TO_PRIO(nice);
+		goto out_unlock;
+	}
 	queued = task_on_rq_queued(p);                      @dequeue
 	running = task_current_donor(rq, p);
 	if (queued)
@@ -261,9 +272,16 @@ void set_user_nice(struct task_struct *p, long nice)
 
 	if (queued)                                         @enqueue
 		enqueue_task(rq, p, ENQUEUE_RESTORE | ENQUEUE_NOCLOCK);
+out_unlock:
 	task_rq_unlock(rq, p, &rf);
 }                                                       @ret
 `, {
+  rt: (k, _t, f) => {
+    const p = f.locals.p;
+    if (!rt_policy(p.policy)) return;
+    p.static_prio = C.DEFAULT_PRIO + f.locals.nice;
+    k.jump(f, 'ret');
+  },
   // The running task stays curr: only its weight changes.
   dequeue: nop,
   prio: (k, _t, f) => {

@@ -13,7 +13,7 @@ function goldenPath(example: string): string {
 }
 
 describe('golden event logs of the examples', function () {
-  this.timeout(60000);
+  this.timeout(300000); // a hang guard: a CPU-bound example runs 100,000s of steps, slow on a loaded machine
   const examples = exampleFiles();
 
   it('has one log per example and no stray logs', () => {

@@ -441,3 +441,23 @@ int main(void)
     assert.ok(child && child.nivcsw > 0 && child.run_delay > 0, JSON.stringify(child));
   });
 });
+
+describe('nice on a real-time task', () => {
+  it('set_user_nice keeps the nice value of a FIFO task for later and leaves its prio alone', () => {
+    const { out, m } = run(`${HEAD}
+int main(void)
+{
+    struct sched_param sp = { .sched_priority = 10 };
+    sched_setscheduler(0, SCHED_FIFO, &sp);
+    nice(4);
+    printf("prio while FIFO: policy %d\\n", sched_getscheduler(0));
+    sp.sched_priority = 0;
+    sched_setscheduler(0, SCHED_OTHER, &sp);
+    printf("nice now %d\\n", getpriority(PRIO_PROCESS, 0));
+    return 0;
+}
+`, { uid: 0 });
+    assert.equal(out, 'prio while FIFO: policy 1\nnice now 4\n');
+    assert.ok(m);
+  });
+});
