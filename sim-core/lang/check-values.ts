@@ -34,7 +34,7 @@ export function binaryClass(op: BinaryOp, l: Cls, r: Cls): Cls | 'bad' {
   const float = l === 'float' || r === 'float';
   switch (op) {
     case '*': case '/':
-      return l === 'ptr' || r === 'ptr' ? 'bad' : float ? 'float' : 'int';
+      return l === 'ptr' || r === 'ptr' ? 'bad' : float ? 'float' : l === 'int' && r === 'int' ? 'int' : '?';
     case '%': case '&': case '|': case '^': case '<<': case '>>':
       return l === 'ptr' || r === 'ptr' || float ? 'bad' : 'int';
     case '+':
@@ -73,6 +73,28 @@ export function formatWidthWarning(format: string): string | undefined {
     return `field width or precision ${m[1] || m[2]} in '${m[0]}' writes that many characters for one conversion${n > 0x7fffffff ? ' (more than INT_MAX: printf fails with EOVERFLOW)' : ''}`;
   }
   return undefined;
+}
+
+/**
+ * gcc's -Wformat for what the checker knows of each argument: a floating conversion given an
+ * integer, or an integer conversion given a double. On x86-64 a double travels in an SSE
+ * register and an integer in a general one, so printf then reads some other value than the one
+ * passed. `first` is the 1-based position of args[0] among the call's arguments.
+ */
+export function formatTypeWarnings(format: string, args: readonly Cls[], first: number): Array<{ arg: number; message: string }> {
+  const out: Array<{ arg: number; message: string }> = [];
+  let i = 0;
+  for (const m of format.matchAll(/%([-+ #0]*)(\*|\d*)(?:\.(\*|\d*))?(hh|h|ll|l|L|q|j|z|t)?([a-zA-Z%])/g)) {
+    if (m[5] === '%') continue;
+    if (m[2] === '*') i++;
+    if (m[3] === '*') i++;
+    const c = args[i], conv = m[5];
+    const floating = 'fFeEgGaA'.includes(conv), integer = 'diouxXc'.includes(conv);
+    if (c === 'int' && floating) out.push({ arg: first + i, message: `format '${m[0]}' expects argument of type 'double', but argument ${first + i} has type 'int'` });
+    if (c === 'float' && integer) out.push({ arg: first + i, message: `format '${m[0]}' expects an integer argument, but argument ${first + i} has type 'double'` });
+    i++;
+  }
+  return out;
 }
 
 /**

@@ -13,7 +13,7 @@ import { isFloatingText } from './lexer-numbers';
 import { execCandidates } from './exec-path';
 import { CheckerScope, type Sym } from './checker-scope';
 import {
-  badOperandsMessage, binaryClass, FORMAT_ARG, formatWidthWarning, isFloatingName, macroDepth, MAX_MACRO_DEPTH, shiftCountWarning, type Cls,
+  badOperandsMessage, binaryClass, FORMAT_ARG, formatTypeWarnings, formatWidthWarning, isFloatingName, macroDepth, MAX_MACRO_DEPTH, shiftCountWarning, type Cls,
 } from './check-values';
 
 export { MAX_MACRO_DEPTH } from './check-values';
@@ -330,7 +330,7 @@ export class Checker extends CheckerScope {
   }
 
   private call(e: Extract<Expr, { kind: 'Call' }>): void {
-    for (const a of e.args) this.expr(a);
+    const classes = e.args.map((a) => this.expr(a));
     if (e.callee.kind !== 'Ident') {
       this.expr(e.callee);
       if (!this.callable(e.callee)) this.diag(e.callee.range, 'error', 'not-callable', 'called object is not a function or function pointer');
@@ -363,6 +363,9 @@ export class Checker extends CheckerScope {
     const fmt = at === undefined ? undefined : e.args[at];
     const wide = fmt?.kind === 'String' ? formatWidthWarning(fmt.value) : undefined;
     if (fmt && wide) this.diag(fmt.range, 'warning', 'format-width', wide);
+    if (fmt?.kind === 'String' && at !== undefined) {
+      for (const w of formatTypeWarnings(fmt.value, classes.slice(at + 1), at + 2)) this.diag(e.args[w.arg - 1].range, 'warning', 'format-type', w.message);
+    }
     if (info.returnsOnlyOnError && e.args[0]?.kind === 'String') this.execPath(name, e.args[0].value, e.args[0].range);
   }
 

@@ -174,3 +174,21 @@ describe('checker: floating operands C refuses are reported before the run, as k
     assert.deepEqual(errors('double a[3] = { 1, 2, 3 }; double d = a[1] * 2 - 1 / 3.0; int i = (int)d % 2; long k = (long)a[0] << 1; int c = d > 1 && !d; d++; d += a[2];'), []);
   });
 });
+
+describe('checker: printf conversions and the arguments they get (gcc -Wformat)', () => {
+  const warnings = (body: string): string[] => {
+    const src = main(`${body}\nreturn 0;`, 'struct s { double mean; };');
+    const parsed = parse(src);
+    return check(parsed.program, src).filter((d) => d.code === 'format-type').map((d) => `${d.message} @${src.slice(d.range.start, d.range.end)}`);
+  };
+  it('warns of an integer for %f and a double for %d, where the value printed would not be the one passed', () => {
+    assert.deepEqual(warnings('double d = 1; printf("%f %d %*.*e\\n", 7 / 2, d, 8, 2, 3);'), [
+      "format '%f' expects argument of type 'double', but argument 2 has type 'int' @7 / 2",
+      "format '%d' expects an integer argument, but argument 3 has type 'double' @d",
+      "format '%*.*e' expects argument of type 'double', but argument 6 has type 'int' @3",
+    ]);
+  });
+  it('says nothing of matching arguments or of values whose type it does not know', () => {
+    assert.deepEqual(warnings('int n = 2; double d = 1; struct s v = { 1 }; char b[8]; printf("%f %d %.2f %g %5.1f%%\\n", d / n, n, (double)n, v.mean / 2, 1.5f); snprintf(b, 8, "%e", d);'), []);
+  });
+});
