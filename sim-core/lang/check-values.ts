@@ -4,14 +4,19 @@
 import type { BinaryOp, Expr } from './ast';
 import { walkExpr } from './walk';
 
-/** What the checker knows of a value: a pointer, an integer, or not known here. */
-export type Cls = 'ptr' | 'int' | '?';
+/** What the checker knows of a value: a pointer, an integer, a double or float, or not known here. */
+export type Cls = 'ptr' | 'int' | 'float' | '?';
 
 /**
  * #defines one use may expand through (`A1` defined as `A2`, `A2` as `A3`...). The compiler expands
  * a use by walking each body in turn, so the chain is bounded as the parser bounds nesting.
  */
 export const MAX_MACRO_DEPTH = 200;
+
+/** Whether a type name (typedefs resolved) is one of the floating types. */
+export function isFloatingName(name: string): boolean {
+  return name === 'double' || name === 'float';
+}
 
 /** The format argument of the printf family. */
 export const FORMAT_ARG: ReadonlyMap<string, number> = new Map([
@@ -21,24 +26,31 @@ export const FORMAT_ARG: ReadonlyMap<string, number> = new Map([
 /** Widths above this (1 MB of output per conversion) are warned about. */
 const MAX_FORMAT_WIDTH = 1 << 20;
 
-/** The class of `l op r`, or 'bad' when C refuses a pointer there. */
+/**
+ * The class of `l op r`, or 'bad' when C refuses an operand there: a pointer in arithmetic other
+ * than + and -, a floating value in %, a shift or a bitwise operator, or as a pointer's offset.
+ */
 export function binaryClass(op: BinaryOp, l: Cls, r: Cls): Cls | 'bad' {
+  const float = l === 'float' || r === 'float';
   switch (op) {
-    case '*': case '/': case '%': case '&': case '|': case '^': case '<<': case '>>':
-      return l === 'ptr' || r === 'ptr' ? 'bad' : 'int';
+    case '*': case '/':
+      return l === 'ptr' || r === 'ptr' ? 'bad' : float ? 'float' : l === 'int' && r === 'int' ? 'int' : '?';
+    case '%': case '&': case '|': case '^': case '<<': case '>>':
+      return l === 'ptr' || r === 'ptr' || float ? 'bad' : 'int';
     case '+':
       if (l === 'ptr' && r === 'ptr') return 'bad';
-      return l === 'ptr' || r === 'ptr' ? 'ptr' : l === 'int' && r === 'int' ? 'int' : '?';
+      if (l === 'ptr' || r === 'ptr') return float ? 'bad' : 'ptr';
+      return float ? 'float' : l === 'int' && r === 'int' ? 'int' : '?';
     case '-':
-      if (l === 'ptr') return r === 'ptr' ? 'int' : 'ptr';
+      if (l === 'ptr') return r === 'ptr' ? 'int' : r === 'float' ? 'bad' : 'ptr';
       if (r === 'ptr') return 'bad';
-      return l === 'int' && r === 'int' ? 'int' : '?';
+      return float ? 'float' : l === 'int' && r === 'int' ? 'int' : '?';
     default: return 'int';
   }
 }
 
 export function badOperandsMessage(op: BinaryOp, l: Cls, r: Cls): string {
-  const what = (c: Cls): string => (c === 'ptr' ? 'a pointer' : 'an integer');
+  const what = (c: Cls): string => (c === 'ptr' ? 'a pointer' : c === 'float' ? 'a floating value' : 'an integer');
   return `invalid operands to binary ${op} (${what(l)} and ${what(r)})`;
 }
 
@@ -61,6 +73,28 @@ export function formatWidthWarning(format: string): string | undefined {
     return `field width or precision ${m[1] || m[2]} in '${m[0]}' writes that many characters for one conversion${n > 0x7fffffff ? ' (more than INT_MAX: printf fails with EOVERFLOW)' : ''}`;
   }
   return undefined;
+}
+
+/**
+ * gcc's -Wformat for what the checker knows of each argument: a floating conversion given an
+ * integer, or an integer conversion given a double. On x86-64 a double travels in an SSE
+ * register and an integer in a general one, so printf then reads some other value than the one
+ * passed. `first` is the 1-based position of args[0] among the call's arguments.
+ */
+export function formatTypeWarnings(format: string, args: readonly Cls[], first: number): Array<{ arg: number; message: string }> {
+  const out: Array<{ arg: number; message: string }> = [];
+  let i = 0;
+  for (const m of format.matchAll(/%([-+ #0]*)(\*|\d*)(?:\.(\*|\d*))?(hh|h|ll|l|L|q|j|z|t)?([a-zA-Z%])/g)) {
+    if (m[5] === '%') continue;
+    if (m[2] === '*') i++;
+    if (m[3] === '*') i++;
+    const c = args[i], conv = m[5];
+    const floating = 'fFeEgGaA'.includes(conv), integer = 'diouxXc'.includes(conv);
+    if (c === 'int' && floating) out.push({ arg: first + i, message: `format '${m[0]}' expects argument of type 'double', but argument ${first + i} has type 'int'` });
+    if (c === 'float' && integer) out.push({ arg: first + i, message: `format '${m[0]}' expects an integer argument, but argument ${first + i} has type 'double'` });
+    i++;
+  }
+  return out;
 }
 
 /**

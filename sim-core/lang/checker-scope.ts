@@ -10,7 +10,7 @@ export interface Sym {
   /** The block scope that declared a local (its number); -1 for file-scope names. */
   scope: number;
   range: Range;
-  type?: { name: string; pointer: number };
+  type?: { name: string; pointer: number; array?: boolean };
   fn?: FunctionDef;
 }
 
@@ -85,7 +85,7 @@ export abstract class CheckerScope {
           if (prev && (prev.kind !== 'var' || it.storage !== 'extern')) {
             this.diag(d.nameRange, 'error', 'duplicate', `redefinition of '${d.name}'`);
           }
-          this.globals.set(d.name, { kind: 'var', scope: -1, range: d.nameRange, type: { name: it.type.name, pointer: it.type.pointer + d.pointer } });
+          this.globals.set(d.name, { kind: 'var', scope: -1, range: d.nameRange, type: { name: it.type.name, pointer: it.type.pointer + d.pointer, array: d.arraySize !== undefined } });
         }
       } else if (it.kind === 'MacroDecl' && (it.name === 'LIST_HEAD' || it.name === 'DEFINE_SPINLOCK')) {
         const a = it.args[0];
@@ -140,7 +140,7 @@ export abstract class CheckerScope {
     this.undoSyms.length = mark;
   }
 
-  protected declare(name: string, range: Range, type: { name: string; pointer: number }): void {
+  protected declare(name: string, range: Range, type: { name: string; pointer: number; array?: boolean }): void {
     const prev = this.locals.get(name);
     if (prev && prev.scope === this.scope) this.diag(range, 'error', 'duplicate', `redefinition of '${name}'`);
     this.undoNames.push(name);

@@ -10,10 +10,11 @@ import { checkSides, findRoots } from './check-sides';
 import { closest } from './suggest';
 import { unsupportedHeader } from './unsupported';
 import { childStmts } from './walk';
+import { isFloatingText } from './lexer-numbers';
 import { execCandidates } from './exec-path';
 import { CheckerScope, type Sym } from './checker-scope';
 import {
-  badOperandsMessage, binaryClass, FORMAT_ARG, formatWidthWarning, macroDepth, MAX_MACRO_DEPTH, shiftCountWarning, type Cls,
+  badOperandsMessage, binaryClass, FORMAT_ARG, formatTypeWarnings, formatWidthWarning, isFloatingName, macroDepth, MAX_MACRO_DEPTH, shiftCountWarning, type Cls,
 } from './check-values';
 
 export { MAX_MACRO_DEPTH } from './check-values';
@@ -144,8 +145,8 @@ export class Checker extends CheckerScope {
       case 'VarDecl':
         this.checkType(s.type, true);
         for (const d of s.declarators) {
-          if (d.arraySize) this.expr(d.arraySize);
-          this.declare(d.name, d.nameRange, { name: s.type.name, pointer: s.type.pointer + d.pointer });
+          if (d.arraySize && this.expr(d.arraySize) === 'float') this.diag(d.arraySize.range, 'error', 'operand-type', `size of array '${d.name}' has non-integer type`);
+          this.declare(d.name, d.nameRange, { name: s.type.name, pointer: s.type.pointer + d.pointer, array: d.arraySize !== undefined });
           if (d.init) { this.expr(d.init); this.designators(s, d); }
         }
         return;
@@ -161,8 +162,11 @@ export class Checker extends CheckerScope {
         this.sub(s.body);
         this.closeScope();
         return;
-      case 'Switch': this.expr(s.test); this.sub(s.body); return;
-      case 'Case': this.expr(s.value); return;
+      case 'Switch':
+        if (this.expr(s.test) === 'float') this.diag(s.test.range, 'error', 'operand-type', 'switch quantity not an integer');
+        this.sub(s.body);
+        return;
+      case 'Case': if (this.expr(s.value) === 'float') this.diag(s.value.range, 'error', 'operand-type', 'case label does not reduce to an integer constant'); return;
       case 'Return':
         if (s.value) {
           this.expr(s.value);
@@ -189,10 +193,11 @@ export class Checker extends CheckerScope {
     switch (e.kind) {
       case 'Number': case 'Char': case 'Sizeof':
         if (e.kind === 'Sizeof') { if (e.operand) this.expr(e.operand); if (e.type) this.sizeofType(e.type); }
-        return 'int';
+        return e.kind === 'Number' && isFloatingText(e.text) ? 'float' : 'int';
       case 'String': return 'ptr';
       case 'Ident': {
         const t = this.ident(e.name, e.range, false)?.type;
+        if (t && t.pointer === 0 && !t.array && isFloatingName(t.name)) return 'float';
         return t && t.pointer > 0 ? 'ptr' : '?';
       }
       case 'Unary': case 'Postfix': {
@@ -203,6 +208,10 @@ export class Checker extends CheckerScope {
         if (e.op === '!') return 'int';
         if (c === 'ptr' && (e.op === '-' || e.op === '~' || e.op === '+')) {
           this.diag(e.range, 'error', 'operand-type', `wrong type argument to ${e.op === '-' ? 'unary minus' : e.op === '+' ? 'unary plus' : 'bit-complement'} (a pointer)`);
+          return 'int';
+        }
+        if (c === 'float' && e.op === '~') {
+          this.diag(e.range, 'error', 'operand-type', 'wrong type argument to bit-complement (a floating value)');
           return 'int';
         }
         return c;
@@ -217,11 +226,14 @@ export class Checker extends CheckerScope {
       case 'Conditional': this.expr(e.test); this.expr(e.consequent); this.expr(e.alternate); return '?';
       case 'Call': this.call(e); return '?';
       case 'Member': this.expr(e.object); this.member(e); return '?';
-      case 'Index': this.expr(e.object); this.expr(e.index); return '?';
+      case 'Index':
+        this.expr(e.object);
+        if (this.expr(e.index) === 'float') this.diag(e.index.range, 'error', 'operand-type', 'array subscript is not an integer');
+        return '?';
       case 'Cast':
         this.checkType(e.type, false);
         this.expr(e.operand);
-        return e.type.pointer > 0 ? 'ptr' : '?';
+        return e.type.pointer > 0 ? 'ptr' : isFloatingName(e.type.name) ? 'float' : '?';
       case 'InitList':
         e.items.forEach((x, i) => { const at = e.indices?.[i]; if (at) this.expr(at); this.expr(x); });
         return '?';
@@ -325,7 +337,7 @@ export class Checker extends CheckerScope {
   }
 
   private call(e: Extract<Expr, { kind: 'Call' }>): void {
-    for (const a of e.args) this.expr(a);
+    const classes = e.args.map((a) => this.expr(a));
     if (e.callee.kind !== 'Ident') {
       this.expr(e.callee);
       if (!this.callable(e.callee)) this.diag(e.callee.range, 'error', 'not-callable', 'called object is not a function or function pointer');
@@ -359,6 +371,9 @@ export class Checker extends CheckerScope {
     const fmt = at === undefined ? undefined : e.args[at];
     const wide = fmt?.kind === 'String' ? formatWidthWarning(fmt.value) : undefined;
     if (fmt && wide) this.diag(fmt.range, 'warning', 'format-width', wide);
+    if (fmt?.kind === 'String' && at !== undefined) {
+      for (const w of formatTypeWarnings(fmt.value, classes.slice(at + 1), at + 2)) this.diag(e.args[w.arg - 1].range, 'warning', 'format-type', w.message);
+    }
     if (info.returnsOnlyOnError && e.args[0]?.kind === 'String') this.execPath(name, e.args[0].value, e.args[0].range);
   }
 

@@ -152,3 +152,43 @@ describe('vm: floating constants where C needs an integer constant', () => {
     assert.match(diagnostics('enum e { A = 2.5, B }; int x = B;').join(), /enumerator value for 'A' is not an integer constant/);
   });
 });
+
+describe('checker: floating operands C refuses are reported before the run, as kproc check reports them', () => {
+  const errors = (body: string): string[] => {
+    const src = main(`${body}\nreturn 0;`, '');
+    const parsed = parse(src);
+    return [...parsed.diagnostics, ...check(parsed.program, src)].filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`);
+  };
+  it('%, shifts, bitwise operators, ~, a subscript, a switch, a case label, an array size, a pointer offset', () => {
+    assert.deepEqual(errors('double d = 5; int r = d % 2;'), ['operand-type: invalid operands to binary % (a floating value and an integer)']);
+    assert.deepEqual(errors('float f = 1; int r = 1 << f;'), ['operand-type: invalid operands to binary << (an integer and a floating value)']);
+    assert.deepEqual(errors('double d = 5; int r = (int)d & 1 | (d ^ 1);'), ['operand-type: invalid operands to binary ^ (a floating value and an integer)']);
+    assert.deepEqual(errors('double d = 5; long r = ~(long)d + ~d;'), ['operand-type: wrong type argument to bit-complement (a floating value)']);
+    assert.deepEqual(errors('int a[3] = { 0 }; double i = 1; int r = a[i] + a[(int)i];'), ['operand-type: array subscript is not an integer']);
+    assert.deepEqual(errors('double d = 1; switch (d) { default: break; }'), ['operand-type: switch quantity not an integer']);
+    assert.deepEqual(errors('int x = 1; switch (x) { case 1.5: break; case 2: break; }'), ['operand-type: case label does not reduce to an integer constant']);
+    assert.deepEqual(errors('int a[2.5];'), ["operand-type: size of array 'a' has non-integer type"]);
+    assert.deepEqual(errors('char *p = "abc"; char *q = p + 1.0;'), ['operand-type: invalid operands to binary + (a pointer and a floating value)']);
+  });
+  it('accepts what C accepts: arithmetic, comparisons, arrays of double, casts back to integers', () => {
+    assert.deepEqual(errors('double a[3] = { 1, 2, 3 }; double d = a[1] * 2 - 1 / 3.0; int i = (int)d % 2; long k = (long)a[0] << 1; int c = d > 1 && !d; d++; d += a[2];'), []);
+  });
+});
+
+describe('checker: printf conversions and the arguments they get (gcc -Wformat)', () => {
+  const warnings = (body: string): string[] => {
+    const src = main(`${body}\nreturn 0;`, 'struct s { double mean; };');
+    const parsed = parse(src);
+    return check(parsed.program, src).filter((d) => d.code === 'format-type').map((d) => `${d.message} @${src.slice(d.range.start, d.range.end)}`);
+  };
+  it('warns of an integer for %f and a double for %d, where the value printed would not be the one passed', () => {
+    assert.deepEqual(warnings('double d = 1; printf("%f %d %*.*e\\n", 7 / 2, d, 8, 2, 3);'), [
+      "format '%f' expects argument of type 'double', but argument 2 has type 'int' @7 / 2",
+      "format '%d' expects an integer argument, but argument 3 has type 'double' @d",
+      "format '%*.*e' expects argument of type 'double', but argument 6 has type 'int' @3",
+    ]);
+  });
+  it('says nothing of matching arguments or of values whose type it does not know', () => {
+    assert.deepEqual(warnings('int n = 2; double d = 1; struct s v = { 1 }; char b[8]; printf("%f %d %.2f %g %5.1f%%\\n", d / n, n, (double)n, v.mean / 2, 1.5f); snprintf(b, 8, "%e", d);'), []);
+  });
+});
