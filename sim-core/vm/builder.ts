@@ -21,6 +21,8 @@ export class Module {
   private readonly constIndex = new Map<Value, number>();
   readonly sites: CallSite[] = [];
   readonly diagnostics: Diagnostic[] = [];
+  /** Unions already reported as unsupported: one error each, at their first use. */
+  readonly refusedUnions = new Set<string>();
   /** Places a `static` local in the global segment (set by the compiler): its offset there. */
   defineStatic: (name: string, type: CType, init: Expr | undefined) => number = () => 0;
 

@@ -298,7 +298,10 @@ export class ExprCompiler extends ConvertingBuilder {
       return { ...base, type: INT } as Place;
     }
     if (s.layout.kernel) this.m.error(range, `'struct ${s.name}' fields are read-only here`, 'vm-field');
-    if (s.layout.overlap) this.m.error(range, `union '${s.name}': ${s.layout.overlap}; such a union is not supported by the simulator`, 'vm-unsupported');
+    if (s.layout.overlap && !this.m.refusedUnions.has(s.name)) {
+      this.m.refusedUnions.add(s.name);
+      this.m.error(range, `union '${s.name}': ${s.layout.overlap}; such a union is not supported by the simulator`, 'vm-unsupported');
+    }
     if (f.type.k === 'int' && f.type.le && f.type.bytes > 1) {
       // Kept as its bytes: loads and stores go through them, from the member's address.
       if (base.k === 'local' || base.k === 'global') this.addrOf(base, range);

@@ -139,6 +139,8 @@ function overlapBytes(layout: StructLayout): void {
   if (new Set(counted.map((f) => width(f.type))).size < 2) return;
   const odd = layout.fields.find((f) => f.type.k !== 'int' && !byteCells(f.type));
   if (odd) {
+    // Beside wider integers only, it keeps whole cells (each member read as it was written).
+    if (!bytesView) return;
     layout.overlap = `member '${odd.name}' (${typeName(odd.type)}) would share bytes with members of another size, and the simulator keeps it in whole cells, not as bytes`;
     return;
   }
