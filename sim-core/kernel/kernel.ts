@@ -127,7 +127,7 @@ export class Kernel {
   /** Spin locks of scenario kernel code, by address: the holder. */
   readonly spinlocks = new Map<number, task_struct>();
   /** The list_heads of scenario kernel code, by address (list.ts). */
-  readonly klists = new ScenarioLists();
+  readonly klists = new ScenarioLists(() => this.module_memory);
   panicked: string | null = null;
   /** The scenario's main task, and its wait status once it has exited (the run's exit status). */
   main_pid = 0;

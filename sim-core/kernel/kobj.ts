@@ -77,7 +77,7 @@ function listField(k: Kernel, ref: KRef, field: string): Value {
 /** next/prev of a list_head in scenario memory. */
 function scenarioListField(k: Kernel, addr: number, field: string): Value {
   if (field !== 'next' && field !== 'prev') return 0;
-  if (k.klists.poisoned.has(addr)) return field === 'next' ? LIST_POISON1 : LIST_POISON2;
+  if (k.klists.poisoned(addr)) return field === 'next' ? LIST_POISON1 : LIST_POISON2;
   const n = k.klists.node(addr);
   return (field === 'next' ? n.next.owner : n.prev.owner) ?? 0;
 }
@@ -221,12 +221,12 @@ export function scenarioListOp(k: Kernel, name: string, args: Value[]): number |
   }
   const L = k.klists;
   // Unlinking an entry list_del already poisoned writes through LIST_POISON1 (next->prev).
-  if (L.poisoned.has(a) && (name === 'list_del' || name === 'list_del_init' || name === 'list_move' || name === 'list_move_tail')) {
+  if (L.poisoned(a) && (name === 'list_del' || name === 'list_del_init' || name === 'list_move' || name === 'list_move_tail')) {
     return gpf(LIST_POISON1 + 8n);
   }
   switch (name) {
     case 'INIT_LIST_HEAD': L.init(a); return 0;
-    case 'list_empty': return !L.poisoned.has(a) && L.node(a).next === L.node(a) ? 1 : 0;
+    case 'list_empty': return !L.poisoned(a) && L.node(a).next === L.node(a) ? 1 : 0;
     case 'list_is_last': return L.node(a).next === L.node(b as number) ? 1 : 0;
     case 'list_del': L.del(a); return 0;
     case 'list_del_init': L.del(a); L.init(a); return 0;
@@ -236,7 +236,7 @@ export function scenarioListOp(k: Kernel, name: string, args: Value[]): number |
   // or is linked as it is (an add, which in C must not be on a list: its old links are overwritten).
   const n = L.node(a), head = L.node(b as number);
   if (name === 'list_move' || name === 'list_move_tail') { L.del(a); }
-  L.poisoned.delete(a);
+  L.relinked(a);
   if (name === 'list_add' || name === 'list_move') {
     n.next = head.next; n.prev = head; head.next.prev = n; head.next = n;
   } else {

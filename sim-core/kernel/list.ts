@@ -1,5 +1,6 @@
 // include/linux/list.h in miniature: intrusive circular doubly linked lists, so that adding and
 // removing a task from children, sibling, tasks and thread lists is O(1) as in the kernel.
+import type { UserMemory } from '../vm/types';
 
 export class ListHead<T> {
   next: ListHead<T> = this;
@@ -74,20 +75,43 @@ export function list_add<T>(node: ListHead<T>, head: ListHead<T>): void {
 }
 
 /**
- * The list_heads of scenario kernel code (a LIST_HEAD, a list_head inside a kmalloc'd struct),
- * by their address in the module's memory: each node's owner is that address. A node is made
- * the first time it is named, linked to itself (as LIST_HEAD and INIT_LIST_HEAD make it). After
- * list_del a node is poisoned: its next and prev read as LIST_POISON1 and LIST_POISON2, as in
- * include/linux/poison.h, until it is added again or reinitialised.
+ * The list_heads of scenario kernel code (a LIST_HEAD, a list_head inside a kmalloc'd struct or
+ * on a stack), by their address in the module's memory: each node's owner is that address. A node
+ * is made the first time it is named, linked to itself (as LIST_HEAD and INIT_LIST_HEAD make it).
+ * Its memory cell holds a stamp the node was made with: when the memory is used again for
+ * something else (a new stack frame, a new allocation), the stamp is gone and the old links with
+ * it. After list_del a node is poisoned: its next and prev read as LIST_POISON1 and LIST_POISON2,
+ * as in include/linux/poison.h, until it is added again or reinitialised.
  */
 export class ScenarioLists {
   private readonly nodes = new Map<number, ListHead<number>>();
-  readonly poisoned = new Set<number>();
+  private readonly stamps = new Map<number, number>();
+  private readonly poison = new Set<number>();
+  private lastStamp = 0;
+
+  constructor(private readonly memory: () => UserMemory | null) {}
 
   node(addr: number): ListHead<number> {
     let n = this.nodes.get(addr);
-    if (!n) { n = new ListHead<number>(addr); this.nodes.set(addr, n); }
+    const mem = this.memory();
+    if (n && mem && mem.load(addr) !== this.stamps.get(addr)) {
+      // The cell was written since: the memory holds another object now.
+      n = undefined;
+      this.poison.delete(addr);
+    }
+    if (!n) {
+      n = new ListHead<number>(addr);
+      this.nodes.set(addr, n);
+      const stamp = ++this.lastStamp;
+      this.stamps.set(addr, stamp);
+      if (mem) mem.store(addr, stamp);
+    }
     return n;
+  }
+
+  poisoned(addr: number): boolean {
+    this.node(addr);
+    return this.poison.has(addr);
   }
 
   /** INIT_LIST_HEAD: an empty list (the node's old neighbours are not touched, as in C). */
@@ -95,7 +119,7 @@ export class ScenarioLists {
     const n = this.node(addr);
     n.next = n;
     n.prev = n;
-    this.poisoned.delete(addr);
+    this.poison.delete(addr);
   }
 
   /** list_del: unlinks the entry and poisons its links. */
@@ -105,6 +129,11 @@ export class ScenarioLists {
     n.next.prev = n.prev;
     n.next = n;
     n.prev = n;
-    this.poisoned.add(addr);
+    this.poison.add(addr);
+  }
+
+  /** The entry is linked again (list_add): its poison is gone. */
+  relinked(addr: number): void {
+    this.poison.delete(addr);
   }
 }

@@ -245,6 +245,30 @@ export class Parser extends DeclParser {
     return s;
   }
 
+  /**
+   * `LIST_HEAD(name);` or `DEFINE_SPINLOCK(name);` in a function (`static` may come first): the
+   * variable they define, a struct list_head (empty) or a spinlock_t (unlocked).
+   */
+  private localDefiningMacro(): Stmt | null {
+    const st = this.isWord(K.Static) ? 1 : 0;
+    const name = this.tk.kind[this.i + st] === T.Ident ? this.tk.val(this.i + st) : '';
+    if (!DEFINING_MACROS.has(name) || this.fnMacros.has(name) || this.peekKind(st + 1) !== T.LParen
+      || this.peekKind(st + 2) !== T.Ident || this.peekKind(st + 3) !== T.RParen) return null;
+    const start = this.start;
+    for (let n = 0; n < st + 2; n++) this.advance();
+    const v = this.val, nameRange = this.tokRange();
+    this.advance();
+    this.advance();
+    this.expect(T.Semi, `after ${name}(${v})`);
+    const range = this.range(start);
+    const decl: VarDecl = {
+      kind: 'VarDecl', type: { kind: 'Type', name: name === 'LIST_HEAD' ? 'struct list_head' : 'spinlock_t', pointer: 0, range },
+      declarators: [{ name: v, nameRange, pointer: 0, range }], range,
+    };
+    if (st) decl.storage = 'static';
+    return decl;
+  }
+
   private statement(): Stmt {
     const start = this.start;
     if (this.is(T.LBrace)) return this.parseBlock();
@@ -253,6 +277,8 @@ export class Parser extends DeclParser {
       if (s) return s;
     }
     if (this.eat(T.Semi)) return { kind: 'Empty', range: this.range(start) };
+    const local = this.localDefiningMacro();
+    if (local) return local;
     const loop = this.kind === T.Ident && this.peekKind() === T.LParen && !this.fnMacros.has(this.val) ? LIST_LOOP_MACROS.get(this.val) : undefined;
     if (loop) {
       const name = this.val;

@@ -153,6 +153,15 @@ describe('module code with its own list_heads', () => {
       ['local empty 1', 'local empty 0 last 0', 'take 5', 'alone 1', 'take 6', 'alone 1', 'local empty 1']);
   });
 
+  it('a LIST_HEAD in a function is an empty list each time, even where an old frame left a linked one', () => {
+    const { log } = moduleLog(`${REC}
+static int fill(int v) { LIST_HEAD(tmp); list_add(&mk(v)->node, &tmp); return list_empty(&tmp); }
+static int fresh(int v) { LIST_HEAD(tmp2); return list_empty(&tmp2) + v; }`, `
+    static LIST_HEAD(kept);
+    pr_info("fill %d fresh %d kept %d\\n", fill(1), fresh(0), list_empty(&kept));`);
+    assert.ok(log.includes('fill 0 fresh 1 kept 1'), log.join('\n'));
+  });
+
   it('list_del poisons the entry: its next is LIST_POISON1, and following it faults', () => {
     const { log, engine } = moduleLog(REC, `
     struct rec *r = mk(1);
