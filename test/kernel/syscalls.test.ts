@@ -18,7 +18,7 @@ const X86_64: Readonly<Record<string, number>> = {
   setsid: 112, getpgid: 121, getsid: 124, rt_sigpending: 127, rt_sigtimedwait: 128, rt_sigsuspend: 130, getpriority: 140, setpriority: 141, prctl: 157, gettid: 186,
   tkill: 200, futex: 202, restart_syscall: 219, clock_nanosleep: 230, exit_group: 231, tgkill: 234,
   waitid: 247, unshare: 272, prlimit64: 302, clone3: 435, gettimeofday: 96, time: 201, clock_gettime: 228,
-  read: 0, open: 2, stat: 4, fstat: 5, close: 3, lseek: 8, ioctl: 16, pipe: 22, dup: 32, dup2: 33, fcntl: 72, getcwd: 79,
+  read: 0, open: 2, stat: 4, fstat: 5, close: 3, lseek: 8, pipe: 22, dup: 32, dup2: 33, fcntl: 72, getcwd: 79,
   chdir: 80, mkdir: 83, creat: 85, unlink: 87, getdents64: 217, openat: 257, mkdirat: 258, newfstatat: 262, unlinkat: 263,
   dup3: 292, pipe2: 293, lstat: 6, rmdir: 84, umask: 95,
   sched_setparam: 142, sched_getparam: 143, sched_setscheduler: 144, sched_getscheduler: 145, sched_get_priority_max: 146,
