@@ -144,7 +144,8 @@ int main(void)
     try("pid -1", -1, SCHED_OTHER, 0);
     try("pid 999", 999, SCHED_OTHER, 0);
     errno = 0;
-    printf("null param: %d %s\\n", sched_setscheduler(0, SCHED_OTHER, NULL), strerror(errno));
+    int r = sched_setscheduler(0, SCHED_OTHER, NULL);
+    printf("null param: %d %s\\n", r, strerror(errno));
     printf("policy now %d\\n", sched_getscheduler(0));
     sched_getparam(0, &sp);
     printf("param %d\\n", sp.sched_priority);
@@ -266,10 +267,12 @@ int main(void)
     for (int i = 0; i < 2; i++) {
         if (fork() == 0) {
             long start = now_ms(), last = start;
-            while (now_ms() - start < 350) {
+            for (;;) {
                 long t = now_ms();
                 if (t - last > 20)
                     printf("%d: off the CPU from %ld to %ld\\n", i, last, t);
+                if (t - start >= 350)
+                    break;
                 last = t;
             }
             return 0;
@@ -281,9 +284,11 @@ int main(void)
 }
 `;
     const { out } = run(src, { uid: 0 });
-    // Child 0 runs 0-100 ms, child 1 100-200, child 0 200-300, child 1 300-400...; each loop
-    // ends 350 ms after its own start, at a resumption (nothing printed then).
-    assert.equal(out, '0: off the CPU from 100 to 200\n1: off the CPU from 200 to 300\n');
+    // Child 0 runs 0-100 ms, child 1 100-200, child 0 200-300, child 1 300-400, child 0 again
+    // at 400. One clock read per pass, so wherever the tick lands in the loop, the gap is seen
+    // by the pass that resumes; child 0 reports it and stops (400 >= 350), child 1 stops at 450
+    // while still on the CPU.
+    assert.equal(out, '0: off the CPU from 100 to 200\n1: off the CPU from 200 to 300\n0: off the CPU from 300 to 400\n');
   });
 
   it('sched_setaffinity moves the caller to an allowed CPU (sched_migrate_task) and getaffinity reads it back', () => {
@@ -292,12 +297,16 @@ int main(void)
 {
     cpu_set_t set;
     CPU_ZERO(&set);
-    printf("empty: %d %s\\n", sched_setaffinity(0, sizeof(set), &set), strerror(errno));
+    int r = sched_setaffinity(0, sizeof(set), &set);
+    printf("empty: %d %s\\n", r, strerror(errno));
     CPU_SET(5, &set);
-    printf("offline only: %d %s\\n", sched_setaffinity(0, sizeof(set), &set), strerror(errno));
+    errno = 0;
+    r = sched_setaffinity(0, sizeof(set), &set);
+    printf("offline only: %d %s\\n", r, strerror(errno));
     CPU_ZERO(&set);
     CPU_SET(1, &set);
-    printf("set: %d on %d\\n", sched_setaffinity(0, sizeof(set), &set), sched_getcpu());
+    r = sched_setaffinity(0, sizeof(set), &set);
+    printf("set: %d on %d\\n", r, sched_getcpu());
     CPU_ZERO(&set);
     sched_getaffinity(0, sizeof(set), &set);
     printf("count %d cpu0 %d cpu1 %d\\n", CPU_COUNT(&set), CPU_ISSET(0, &set), CPU_ISSET(1, &set));
