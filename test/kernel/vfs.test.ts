@@ -31,8 +31,10 @@ describe('kernel: the file system', () => {
     printf("null %d %o\\n", S_ISCHR(st.st_mode), st.st_mode & 0777);
     fstat(1, &st);
     printf("tty %d %ld\\n", S_ISCHR(st.st_mode), (long)st.st_blksize);
-    printf("missing %d %d\\n", stat("/tmp/nope", &st), errno == ENOENT);
-    printf("notdir %d %d\\n", stat("/tmp/a/b", &st), errno == ENOTDIR);
+    int r = stat("/tmp/nope", &st);
+    printf("missing %d %d\\n", r, errno == ENOENT);
+    r = stat("/tmp/a/b", &st);
+    printf("notdir %d %d\\n", r, errno == ENOTDIR);
     return 0;`);
     assert.equal(out, 'file 5 100644 1 4096\ntmp 1 1777\npipe 1 0\nnull 1 666\ntty 1 1024\nmissing -1 1\nnotdir -1 1\n');
   });
@@ -42,8 +44,10 @@ describe('kernel: the file system', () => {
     int p[2];
     pipe(p);
     printf("%d", isatty(1));
-    printf(" %d %d", isatty(p[0]), errno == ENOTTY);
-    printf(" %d %d\\n", isatty(42), errno == EBADF);
+    int r = isatty(p[0]);
+    printf(" %d %d", r, errno == ENOTTY);
+    r = isatty(42);
+    printf(" %d %d\\n", r, errno == EBADF);
     return 0;`);
     assert.equal(out, '1 0 1 0 1\n');
   });
@@ -61,15 +65,24 @@ describe('kernel: the file system', () => {
         printf("%s:%d ", e->d_name, e->d_type);
     closedir(d);
     printf("\\n");
-    printf("rmdir full %d %d\\n", rmdir("/tmp/d"), errno == ENOTEMPTY);
-    printf("unlink dir %d %d\\n", unlink("sub"), errno == EISDIR);
-    printf("exists %d %d\\n", mkdir("sub", 0700), errno == EEXIST);
-    printf("%d %d %d\\n", unlink("one"), unlink("../d/two"), rmdir("sub"));
+    int r = rmdir("/tmp/d");
+    printf("rmdir full %d %d\\n", r, errno == ENOTEMPTY);
+    r = unlink("sub");
+    printf("unlink dir %d %d\\n", r, errno == EISDIR);
+    r = mkdir("sub", 0700);
+    printf("exists %d %d\\n", r, errno == EEXIST);
+    int r1 = unlink("one");
+    int r2 = unlink("../d/two");
+    int r3 = rmdir("sub");
+    printf("%d %d %d\\n", r1, r2, r3);
     chdir("..");
-    printf("rmdir %d, open %d %d\\n", rmdir("d"), open("d/one", O_RDONLY), errno == ENOENT);
+    r = rmdir("d");
+    int o = open("d/one", O_RDONLY);
+    printf("rmdir %d, open %d %d\\n", r, o, errno == ENOENT);
     char cwd[32];
     printf("cwd %s\\n", getcwd(cwd, sizeof(cwd)));
-    printf("small %p %d\\n", (void *)getcwd(cwd, 2), errno == ERANGE);
+    char *small = getcwd(cwd, 2);
+    printf("small %p %d\\n", (void *)small, errno == ERANGE);
     return 0;`);
     assert.equal(out, '.:4 ..:4 sub:4 two:8 one:8 \nrmdir full -1 1\nunlink dir -1 1\nexists -1 1\n0 0 0\nrmdir 0, open -1 1\ncwd /tmp\nsmall (nil) 1\n');
   });
@@ -94,9 +107,11 @@ describe('kernel: the file system', () => {
     int n = 0, mine = 0;
     while ((e = readdir(d)) != NULL) { n++; if (strcmp(e->d_name, "mytool") == 0) mine = 1; }
     closedir(d);
-    printf("%d %d %d %d\\n", n > 5, mine, open("/bin/new", O_CREAT | O_WRONLY, 0644), errno == EACCES);
+    int fd = open("/bin/new", O_CREAT | O_WRONLY, 0644);
+    printf("%d %d %d %d\\n", n > 5, mine, fd, errno == EACCES);
     struct stat st;
-    printf("nested %d %o\\n", stat("/usr/local/bin/deep", &st), st.st_mode);
+    int r = stat("/usr/local/bin/deep", &st);
+    printf("nested %d %o\\n", r, st.st_mode);
     return 0;`, `
 #pragma kproc program "/bin/mytool" tool_main
 #pragma kproc program "/usr/local/bin/deep" tool_main
