@@ -47,6 +47,7 @@ const POINTER_TYPES: Record<string, string> = {
 const EMBEDDED_TYPES: Record<string, string> = {
   se: 'sched_entity', rt: 'sched_rt_entity', load: 'load_weight', thread_info: 'thread_info', thread: 'thread_struct', rlim_nproc: 'rlimit', user: 'user_struct',
   pending: 'sigpending', shared_pending: 'sigpending', exited: 'completion', real_timer: 'hrtimer',
+  sched_info: 'sched_info', rlim_nofile: 'rlimit',
 };
 
 const SIGNAL_FLAG_NAMES: Array<[number, string]> = [
@@ -236,7 +237,8 @@ export function describeValue(owner: string, name: string, v: unknown): FieldVie
     const fnName = typeof v.fn.name === 'string' ? v.fn.name : '?';
     return { name, value: `${fnName} (step ${v.pc})`, child: isObject(v.locals) ? { kind: 'struct', type: 'locals', obj: v.locals } : undefined };
   }
-  const emb = EMBEDDED_TYPES[name] ?? POINTER_TYPES[name] ?? 'struct';
+  // A member the tables do not list is named after its field, as the kernel names most (sched_info).
+  const emb = EMBEDDED_TYPES[name] ?? POINTER_TYPES[name] ?? name;
   if (name === 'memory') return { name, value: '(scenario memory)' };
   if (emb === 'thread_struct') return { name, value: '{...}', type: 'struct thread_struct', child: { kind: 'struct', type: emb, obj: { stack_segment: v.stack_segment } } };
   return { name, value: '{...}', type: `struct ${emb}`, child: { kind: 'struct', type: emb, obj: v } };
