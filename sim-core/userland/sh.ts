@@ -66,6 +66,70 @@ int is_special(char c)
     return c == ' ' || c == '\t' || c == '|' || c == '&' || c == ';' || c == '<' || c == '>' || c == 0;
 }
 
+int last_bg;                 /* $! */
+int at_eof;                  /* the line being parsed is the last of the input */
+
+/*
+ * A parameter at s[i] ($? $$ $! $NAME, or the name in braces) is kept in the word as a mark (byte 1, the name,
+ * byte 2) and expanded when the command runs, as the shell expands words after parsing the line.
+ */
+int mark_parameter(const char *s, int i, char *word, int *n)
+{
+    int k = 0;
+
+    i++;
+    if (s[i] == '?' || s[i] == '$' || s[i] == '!') {
+        word[(*n)++] = 1;
+        word[(*n)++] = s[i];
+        word[(*n)++] = 2;
+        return i + 1;
+    }
+    int brace = s[i] == '{';
+    if (brace) i++;
+    if (!brace && !(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'))) {
+        word[(*n)++] = '$';
+        return i;
+    }
+    word[(*n)++] = 1;
+    while (*n < 990 && (s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (k > 0 && s[i] >= '0' && s[i] <= '9'))) {
+        word[(*n)++] = s[i++];
+        k++;
+    }
+    word[(*n)++] = 2;
+    if (brace && s[i] == '}') i++;
+    return i;
+}
+
+/* A word with its parameters replaced by their values (a new string) */
+char *expand(const char *w)
+{
+    char out[1024], name[128], num[32];
+    int n = 0, i = 0;
+
+    while (w[i] && n < 1000) {
+        if (w[i] != 1) {
+            out[n++] = w[i++];
+            continue;
+        }
+        int k = 0;
+        const char *v;
+        i++;
+        while (w[i] && w[i] != 2 && k < 127) name[k++] = w[i++];
+        name[k] = 0;
+        if (w[i] == 2) i++;
+        if (strcmp(name, "?") == 0 || strcmp(name, "$") == 0 || strcmp(name, "!") == 0) {
+            sprintf(num, "%d", name[0] == '?' ? exit_status : name[0] == '$' ? getpid() : last_bg);
+            v = num;
+        } else {
+            v = getenv(name);
+            if (!v) v = "";
+        }
+        while (*v && n < 1000) out[n++] = *v++;
+    }
+    out[n] = 0;
+    return strdup(out);
+}
+
 /* Splits one line into tokens; 2 after a syntax error (reported) */
 int tokenize(const char *s)
 {
@@ -105,10 +169,16 @@ int tokenize(const char *s)
                 while (s[i] && s[i] != '"') {
                     if (s[i] == '\\' && (s[i + 1] == '"' || s[i + 1] == '\\' || s[i + 1] == '$' || s[i + 1] == 96))
                         i++;
+                    if (s[i] == '$' && s[i + 1] != '"' && s[i + 1] && !is_special(s[i + 1])) {
+                        i = mark_parameter(s, i, word, &n);
+                        continue;
+                    }
                     word[n++] = s[i++];
                 }
                 if (!s[i]) { fprintf(stderr, "sh: %d: Syntax error: Unterminated quoted string\n", lineno); return 2; }
                 i++;
+            } else if (s[i] == '$' && s[i + 1] && !is_special(s[i + 1])) {
+                i = mark_parameter(s, i, word, &n);
             } else if (s[i] == '\\' && s[i + 1]) {
                 word[n++] = s[i + 1];
                 i += 2;
@@ -144,7 +214,10 @@ int check_syntax(void)
         if (t == T_WORD) { have_cmd = 1; continue; }
         if (t >= T_LESS) {
             if (i + 1 >= ntok || tok_type[i + 1] != T_WORD) {
-                fprintf(stderr, "sh: %d: Syntax error: %s unexpected\n", lineno, i + 1 >= ntok ? "newline" : token_name(tok_type[i + 1]));
+                if (i + 1 < ntok)
+                    fprintf(stderr, "sh: %d: Syntax error: \"%s\" unexpected\n", lineno, token_name(tok_type[i + 1]));
+                else
+                    fprintf(stderr, "sh: %d: Syntax error: %s unexpected\n", lineno, at_eof ? "end of file" : "newline");
                 return 2;
             }
             i++;
@@ -211,7 +284,7 @@ int redirect(int a, int b)
     for (i = a; i < b; i++) {
         int t = tok_type[i], f = -1, fd = tok_fd[i];
         if (t < T_LESS) continue;
-        char *w = tok_text[i + 1];
+        char *w = expand(tok_text[i + 1]);
         i++;
         if (t == T_DUP) {
             if (strcmp(w, "-") == 0) { close(fd); continue; }
@@ -240,7 +313,7 @@ int words(int a, int b, char **argv)
 
     for (i = a; i < b && argc < MAXARG - 1; i++) {
         if (tok_type[i] >= T_LESS) { i++; continue; }
-        argv[argc++] = tok_text[i];
+        argv[argc++] = expand(tok_text[i]);
     }
     argv[argc] = NULL;
     return argc;
@@ -397,6 +470,7 @@ void run_line(const char *line, int last)
             }
             if (nbg < MAXJOB) {
                 bg_pid[nbg] = pid;
+                last_bg = pid;
                 bg_status[nbg] = -1;
                 nbg++;
             }
@@ -418,7 +492,8 @@ void run_text(char *text, int may_exec)
         char *nl = strchr(p, '\n');
         if (nl) *nl = 0;
         lineno++;
-        run_line(p, may_exec && (nl == NULL || nl[1] == 0));
+        at_eof = nl == NULL || nl[1] == 0;
+        run_line(p, may_exec && at_eof);
         if (!nl) break;
         p = nl + 1;
     }
