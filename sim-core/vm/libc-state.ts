@@ -17,10 +17,12 @@ export interface LibcState {
    * function, instruction and frame depth), which each handler returns onto. null otherwise.
    */
   exiting: { status: Value; fn: number; pc: number; depth: number } | null;
+  /** The streams popen handed out and the shell behind each (glibc's proc_file_chain). */
+  popen: { stream: Value; pid: number }[];
 }
 
 export function newLibcState(env: string[] = []): LibcState {
-  return { strtok: 0, rand: null, env, atexit: [], exiting: null };
+  return { strtok: 0, rand: null, env, atexit: [], exiting: null, popen: [] };
 }
 
 export function copyLibcState(s: LibcState): LibcState {
@@ -30,6 +32,7 @@ export function copyLibcState(s: LibcState): LibcState {
     env: s.env.slice(),
     atexit: s.atexit.slice(),
     exiting: s.exiting && { ...s.exiting },
+    popen: s.popen.map((p) => ({ ...p })),
   };
 }
 
