@@ -129,20 +129,21 @@ int wc_main(int argc, char *argv[])
     if (!(things == 1 && nfiles <= 1)) {
         long size = 0;
         int minimum = 1;
-        if (nfiles == 0) {
-            if (lseek(0, 0, SEEK_END) < 0) minimum = 7;
-        }
-        for (i = 0; i < nfiles; i++) {
-            int fd = strcmp(files[i], "-") == 0 ? 0 : open(files[i], O_RDONLY);
+        for (i = 0; i < nfiles || (i == 0 && nfiles == 0); i++) {
+            int fd = nfiles == 0 || strcmp(files[i], "-") == 0 ? 0 : open(files[i], O_RDONLY);
             if (fd < 0) {
                 if (i == 0) minimum = 0;
                 continue;
             }
-            off_t end = lseek(fd, 0, SEEK_END);
-            if (end < 0) minimum = 7;
-            else size += end;
+            /* a regular file's size (st_size), found by seeking; a pipe or terminal cannot seek */
+            off_t here = lseek(fd, 0, SEEK_CUR);
+            if (here < 0) {
+                minimum = 7;
+            } else {
+                size += lseek(fd, 0, SEEK_END);
+                lseek(fd, here, SEEK_SET);
+            }
             if (fd != 0) close(fd);
-            else lseek(0, 0, SEEK_SET);
         }
         if (minimum > 0) {
             for (; size >= 10; size /= 10) wc_width++;
