@@ -1,9 +1,9 @@
-// /bin/cat, /bin/wc and /bin/kill as coreutils and procps-ng behave for the options they take
-// here, written in the scenario language (each a main of its own in one source file).
+// /bin/cat, /bin/wc, /bin/grep and /bin/kill as coreutils, GNU grep and procps-ng behave for the
+// options they take here, written in the scenario language (each a main of its own in one file).
 
 export const COREUTILS_FILE = 'coreutils.c';
 
-export const COREUTILS_SOURCE = String.raw`/* cat, wc and kill of the simulated system */
+export const COREUTILS_SOURCE = String.raw`/* cat, wc, grep and kill of the simulated system */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +174,139 @@ int wc_main(int argc, char *argv[])
     if (nfiles > 1)
         wc_print(wc_total, "total");
     return status;
+}
+
+/* grep: lines matching a basic regular expression (literal characters, . * ^ $), -v -c -n -i */
+int grep_invert, grep_count, grep_number, grep_icase;
+
+char grep_fold(char c)
+{
+    return grep_icase && c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+int match_here(const char *re, const char *text);
+
+/* c* at the start of text, then the rest of re */
+int match_star(char c, const char *re, const char *text)
+{
+    for (;;) {
+        if (match_here(re, text)) return 1;
+        if (!*text || (c != '.' && grep_fold(*text) != grep_fold(c))) return 0;
+        text++;
+    }
+}
+
+int match_here(const char *re, const char *text)
+{
+    if (re[0] == 0) return 1;
+    if (re[1] == '*') return match_star(re[0], re + 2, text);
+    if (re[0] == '$' && re[1] == 0) return *text == 0;
+    if (*text && (re[0] == '.' || grep_fold(re[0]) == grep_fold(*text))) return match_here(re + 1, text + 1);
+    return 0;
+}
+
+int grep_match(const char *re, const char *text)
+{
+    if (re[0] == '^') return match_here(re + 1, text);
+    do {
+        if (match_here(re, text)) return 1;
+    } while (*text++);
+    return 0;
+}
+
+/* The matching lines of one input; the count of them, -1 on a read error */
+long grep_fd(const char *re, int fd, const char *name)
+{
+    char buf[BUFSIZE], line[BUFSIZE];
+    long count = 0, lineno = 0;
+    int len = 0, i, more = 1;
+    ssize_t n;
+
+    while (more) {
+        n = read(fd, buf, sizeof(buf));
+        if (n < 0) return -1;
+        if (n == 0) {
+            more = 0;
+            if (len == 0) break;
+            buf[0] = '\n';
+            n = 1;
+        }
+        for (i = 0; i < n; i++) {
+            if (buf[i] != '\n' && len < BUFSIZE - 1) {
+                line[len++] = buf[i];
+                continue;
+            }
+            if (buf[i] != '\n') continue;
+            line[len] = 0;
+            lineno++;
+            if (grep_match(re, line) != grep_invert) {
+                count++;
+                if (!grep_count) {
+                    if (name) printf("%s:", name);
+                    if (grep_number) printf("%ld:", lineno);
+                    printf("%s\n", line);
+                }
+            }
+            len = 0;
+        }
+    }
+    if (grep_count) {
+        if (name) printf("%s:", name);
+        printf("%ld\n", count);
+    }
+    return count;
+}
+
+int grep_main(int argc, char *argv[])
+{
+    char *re = NULL;
+    char *files[64];
+    int nfiles = 0, i, j, found = 0, error = 0;
+
+    for (i = 1; i < argc; i++) {
+        if (argv[i][0] == '-' && argv[i][1] && re == NULL) {
+            for (j = 1; argv[i][j]; j++) {
+                if (argv[i][j] == 'v') grep_invert = 1;
+                else if (argv[i][j] == 'c') grep_count = 1;
+                else if (argv[i][j] == 'n') grep_number = 1;
+                else if (argv[i][j] == 'i') grep_icase = 1;
+                else {
+                    fprintf(stderr, "grep: invalid option -- '%c'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n", argv[i][j]);
+                    return 2;
+                }
+            }
+        } else if (re == NULL) {
+            re = argv[i];
+        } else if (nfiles < 64) {
+            files[nfiles++] = argv[i];
+        }
+    }
+    if (re == NULL) {
+        fprintf(stderr, "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
+        return 2;
+    }
+    if (nfiles == 0) {
+        long n = grep_fd(re, 0, NULL);
+        return n > 0 ? 0 : n == 0 ? 1 : 2;
+    }
+    for (i = 0; i < nfiles; i++) {
+        int fd = strcmp(files[i], "-") == 0 ? 0 : open(files[i], O_RDONLY);
+        const char *shown = nfiles > 1 ? (fd == 0 ? "(standard input)" : files[i]) : NULL;
+        if (fd < 0) {
+            fprintf(stderr, "grep: %s: %s\n", files[i], strerror(errno));
+            error = 1;
+            continue;
+        }
+        long n = grep_fd(re, fd, shown);
+        if (n < 0) {
+            fprintf(stderr, "grep: %s: %s\n", files[i], strerror(errno));
+            error = 1;
+        } else if (n > 0) {
+            found = 1;
+        }
+        if (fd != 0) close(fd);
+    }
+    return error ? 2 : found ? 0 : 1;
 }
 
 /* kill (procps-ng): kill PID..., kill -9 PID, kill -s NAME PID, kill -l [SIG] */

@@ -483,13 +483,33 @@ void run_line(const char *line, int last)
     for (i = 0; i < ntok; i++) free(tok_text[i]);
 }
 
+/* The newline that ends the line at p, outside quotes (NULL at the end of the text) */
+char *line_end(char *p)
+{
+    char quote = 0;
+
+    for (; *p; p++) {
+        if (quote) {
+            if (*p == quote) quote = 0;
+            else if (quote == '"' && *p == '\\' && p[1]) p++;
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+        } else if (*p == '\\' && p[1]) {
+            p++;
+        } else if (*p == '\n') {
+            return p;
+        }
+    }
+    return NULL;
+}
+
 /* Runs text line by line (the last line may exec its last command when may_exec) */
 void run_text(char *text, int may_exec)
 {
     char *p = text;
 
     while (*p) {
-        char *nl = strchr(p, '\n');
+        char *nl = line_end(p);
         if (nl) *nl = 0;
         lineno++;
         at_eof = nl == NULL || nl[1] == 0;

@@ -65,7 +65,7 @@ const ENTRY: ReadonlyMap<string, readonly [string, string]> = new Map([
   ['/bin/sleep', [BASIC_FILE, 'sleep_main']], ['/bin/echo', [BASIC_FILE, 'echo_main']],
   ['/bin/sh', [SH_FILE, 'sh_main']],
   ['/bin/cat', [COREUTILS_FILE, 'cat_main']], ['/bin/wc', [COREUTILS_FILE, 'wc_main']],
-  ['/bin/kill', [COREUTILS_FILE, 'kill_main']],
+  ['/bin/grep', [COREUTILS_FILE, 'grep_main']], ['/bin/kill', [COREUTILS_FILE, 'kill_main']],
 ]);
 
 const compiled = new Map<string, Image>();

@@ -107,6 +107,13 @@ describe('userland: built-in programs and the shell', () => {
     assert.equal(sh('sleep 9 & kill -s USR1 $!; wait $!; echo $?'), '138\n[exit 0]\n');
   });
 
+  it('grep: . * ^ $ patterns, -v -c -n -i, file names with several inputs, status 0/1/2', () => {
+    assert.equal(sh('echo "one\ntwo\nthree\ntwenty" > /tmp/g; grep -n "^t.*e$" /tmp/g; grep -v o /tmp/g; grep -ci T /tmp/g /tmp/g; grep "w.*y" /tmp/g'),
+      '3:three\nthree\ntwenty\n/tmp/g:3\n/tmp/g:3\ntwenty\n[exit 0]\n');
+    assert.equal(sh('echo abc | grep zzz; echo $?; grep a /nosuch; echo $?; echo x | grep -n x - /nosuch'),
+      '1\ngrep: /nosuch: No such file or directory\n2\n(standard input):1:x\ngrep: /nosuch: No such file or directory\n[exit 2]\n');
+  });
+
   it('cat: files and - in order, a missing file reported and skipped (status 1)', () => {
     assert.equal(sh('echo A > /tmp/x; echo B | cat /tmp/x - /nosuch /tmp/x'), 'A\nB\ncat: /nosuch: No such file or directory\nA\n[exit 1]\n');
   });
