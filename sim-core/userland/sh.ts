@@ -77,6 +77,8 @@ int mark_parameter(const char *s, int i, char *word, int *n)
 {
     int k = 0;
 
+    if (*n > 990)
+        return i + 1;
     i++;
     if (s[i] == '?' || s[i] == '$' || s[i] == '!') {
         word[(*n)++] = 1;
@@ -161,7 +163,10 @@ int tokenize(const char *s)
         while (!is_special(s[i]) && n < 1000) {
             if (s[i] == '\'') {
                 i++;
-                while (s[i] && s[i] != '\'') word[n++] = s[i++];
+                while (s[i] && s[i] != '\'') {
+                    if (n < 1000) word[n++] = s[i];
+                    i++;
+                }
                 if (!s[i]) { fprintf(stderr, "sh: %d: Syntax error: Unterminated quoted string\n", lineno); return 2; }
                 i++;
             } else if (s[i] == '"') {
@@ -173,7 +178,8 @@ int tokenize(const char *s)
                         i = mark_parameter(s, i, word, &n);
                         continue;
                     }
-                    word[n++] = s[i++];
+                    if (n < 1000) word[n++] = s[i];
+                    i++;
                 }
                 if (!s[i]) { fprintf(stderr, "sh: %d: Syntax error: Unterminated quoted string\n", lineno); return 2; }
                 i++;
@@ -389,6 +395,10 @@ int run_pipeline(int a, int b, int may_exec)
     start[0] = a;
     for (i = a; i < b; i++) {
         if (tok_type[i] == T_PIPE) {
+            if (n == MAXARG - 1) {
+                fprintf(stderr, "sh: %d: too many commands in a pipeline\n", lineno);
+                return 2;
+            }
             end[n++] = i;
             start[n] = i + 1;
         }

@@ -46,6 +46,11 @@ describe('userland: built-in programs and the shell', () => {
     assert.equal(sh('/no/such/path'), 'sh: 1: /no/such/path: not found\n[exit 127]\n');
   });
 
+  it('words past the shell\'s 1000-character limit are cut, not written past the buffer', () => {
+    const long = 'x'.repeat(1500);
+    assert.equal(sh(`echo '${long}' "${long}$?" | wc -c`), `2002\n[exit 0]\n`);
+  });
+
   it('pipelines of any length; the status is the last command\'s', () => {
     assert.equal(sh('echo one two three | cat | cat - | wc -w'), '3\n[exit 0]\n');
     assert.equal(sh('echo x | false'), '[exit 1]\n');
