@@ -14,6 +14,7 @@ const BASIC_FILE = 'basic.c';
 const BASIC_SOURCE = String.raw`/* true, false, sleep and echo of the simulated system */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 int true_main(void)
@@ -36,13 +37,19 @@ int sleep_main(int argc, char *argv[])
     return 0;
 }
 
+/* echo: its arguments separated by spaces; -n leaves out the newline */
 int echo_main(int argc, char *argv[])
 {
-    int i;
+    int i = 1, newline = 1;
 
-    for (i = 1; i < argc; i++)
+    if (argc > 1 && strcmp(argv[1], "-n") == 0) {
+        newline = 0;
+        i = 2;
+    }
+    for (; i < argc; i++)
         printf(i + 1 < argc ? "%s " : "%s", argv[i]);
-    printf("\n");
+    if (newline)
+        printf("\n");
     return 0;
 }
 `;

@@ -44,6 +44,7 @@ describe('userland: built-in programs and the shell', () => {
     assert.equal(sh(`echo "a  b" 'c "d"' e\\ f`), 'a  b c "d" e f\n[exit 0]\n');
     assert.equal(sh('nosuch arg'), 'sh: 1: nosuch: not found\n[exit 127]\n');
     assert.equal(sh('/no/such/path'), 'sh: 1: /no/such/path: not found\n[exit 127]\n');
+    assert.equal(sh('echo -n a b; echo -n; echo c'), 'a bc\n[exit 0]\n');
   });
 
   it('words past the shell\'s 1000-character limit are cut, not written past the buffer', () => {
