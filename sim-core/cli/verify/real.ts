@@ -56,7 +56,7 @@ const INIT_SOURCE = resolve(__dirname, 'init.c');
 /** Name of the scenario binary; never a program basename, so the dispatcher leaves it alone. */
 const MAIN_BINARY = 'kproc-scenario-main';
 /** Programs the simulator knows without a pragma; real coreutils stand in for them. */
-const BUILTIN_PROGRAMS = ['true', 'false', 'sleep', 'echo'];
+const BUILTIN_PROGRAMS = ['true', 'false', 'sleep', 'echo', 'sh', 'cat', 'wc', 'grep', 'kill'];
 
 /** The full path of an executable found on PATH, as a shell would find it; undefined if none. */
 export function findExecutable(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
