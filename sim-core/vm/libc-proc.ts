@@ -1,10 +1,13 @@
-// system(), popen() and pclose() as glibc 2.36 makes them on x86-64: the shell is started by
-// posix_spawn, a clone sharing the caller's memory and suspending it until the child execs
-// (CLONE_VM | CLONE_VFORK, the vfork system call here), running "/bin/sh -c command". system
-// ignores SIGINT and SIGQUIT and blocks SIGCHLD while it waits (the child gets them back); popen
-// joins the shell to the caller by a close-on-exec pipe and pclose waits for it.
+// system() and popen() as glibc 2.36 makes them on x86-64: the shell is started by posix_spawn,
+// a clone sharing the caller's memory and suspending it until the child execs (CLONE_VM |
+// CLONE_VFORK, the vfork system call here), running "/bin/sh -c command". system ignores SIGINT
+// and SIGQUIT and blocks SIGCHLD while it waits (the child gets them back); popen joins the shell
+// to the caller by a close-on-exec pipe and hands out a FILE on the caller's end. pclose is
+// fclose (stdio-open.ts), which waits for the shell of a popen stream.
 import { getEnviron } from './libc-env';
 import { SEGMENT_SPAN } from './image';
+import { F_FILENO } from './stdio-file';
+import { linkStream, newFile, popenFlags } from './stdio-open';
 import type { VmMemory } from './memory';
 import type { LibcCall, VmRegs } from './regs';
 import type { Trap, Value } from './types';
@@ -12,12 +15,12 @@ import type { Trap, Value } from './types';
 const SIGINT = 2, SIGQUIT = 3, SIGCHLD = 17;
 const SIG_DFL = 0, SIG_IGN = 1, SIG_BLOCK = 0, SIG_SETMASK = 2;
 const O_CLOEXEC = 0o2000000, F_SETFD = 2;
-const EINTR = 4, EINVAL = 22;
+const EINTR = 4, EINVAL = 22, ENOMEM = 12;
 const SIG_SETSIZE = 8;
 const SHELL_PATH = '/bin/sh';
 
 /** The functions of this file (the kernel's answers come back to resumeProc). */
-export const PROC_OPS: ReadonlySet<string> = new Set(['system', 'popen', 'pclose']);
+export const PROC_OPS: ReadonlySet<string> = new Set(['system', 'popen']);
 
 /** A result the library has at once (errno already set). */
 export class ProcDone {
@@ -44,32 +47,21 @@ function release(mem: VmMemory, addr: Value | undefined): void {
   if (typeof addr === 'number' && addr !== 0) mem.freeBlock(addr);
 }
 
-/**
- * The stream a popen'd descriptor is handed out as (and back): a FILE * of the C library is the
- * descriptor number in this library (stdin, stdout and stderr are 0, 1 and 2).
- */
-export function streamOfFd(fd: number): Value {
-  return fd;
-}
-
-export function fdOfStream(stream: Value): number {
-  return num(stream);
-}
-
 /** The environment block execve gets (glibc's __environ), or 0 when there is none. */
 function environBlock(mem: VmMemory): Value {
   return getEnviron(mem);
 }
 
 // Slots of LibcCall.v. system: phase, cmd, act, intr, quit, set, omask, pid, status, argv, envp,
-// wasNull. popen: phase, cmd, fds, parent end, child end, child fd, argv, envp, pid.
+// wasNull. popen: phase, cmd, fds, parent end, child end, child fd, argv, envp, pid, cloexec,
+// index of the next earlier stream to close, FILE.
 const PHASE = 0;
 
 /**
  * Starts system, popen or pclose: their first system call (r.libc set), or a ProcDone. `cmd` is
  * the command string (read already), null for system(NULL).
  */
-export function startProc(name: string, site: number, line: number, a: Value[], cmd: string | null, mode: string | null, mem: VmMemory, r: VmRegs): Trap | ProcDone | null {
+export function startProc(name: string, site: number, line: number, cmd: string | null, mode: string | null, mem: VmMemory, r: VmRegs): Trap | ProcDone | null {
   const begin = (v: Value[]): void => { r.libc = { op: name, site, step: 0, v, next: null }; };
   switch (name) {
     case 'system': {
@@ -85,20 +77,12 @@ export function startProc(name: string, site: number, line: number, a: Value[], 
       const m = mode ?? '';
       const reading = m.startsWith('r'), writing = m.startsWith('w');
       if ((!reading && !writing) || /[^rwe]/.test(m.slice(1))) { r.errno = EINVAL; return new ProcDone(0); }
+      // The FILE is malloc'd first (struct _IO_proc_file), then the pipe made.
+      const fp = newFile(mem, r);
+      if (fp === 0) { r.errno = ENOMEM; return new ProcDone(0); }
       const fds = block(mem, [0, 0]);
-      begin(['pipe', cmd ?? '', fds, 0, 0, reading ? 1 : 0, 0, 0, 0, m.includes('e') ? 1 : 0]);
+      begin(['pipe', cmd ?? '', fds, 0, 0, reading ? 1 : 0, 0, 0, 0, m.includes('e') ? 1 : 0, 0, fp]);
       return trap(line, 'pipe2', [fds, O_CLOEXEC]);
-    }
-    case 'pclose': {
-      // The stream is closed (fclose), then the shell waited for, again while EINTR.
-      const stream = a[0] ?? 0;
-      const i = mem.libc.popen.findIndex((p) => p.stream === stream);
-      // A stream popen did not make is only closed (glibc's pclose is fclose).
-      if (i < 0) { begin(['close-only', 0, 0]); return trap(line, 'close', [fdOfStream(stream)]); }
-      const pid = mem.libc.popen[i].pid;
-      mem.libc.popen.splice(i, 1);
-      begin(['close', pid, block(mem, [0])]);
-      return trap(line, 'close', [fdOfStream(stream)]);
     }
     default: return null;
   }
@@ -151,7 +135,7 @@ export function resumeProc(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, l
     const fds = num(v[2]);
     switch (v[PHASE]) {
       case 'pipe': {
-        if (raw < 0) { release(mem, fds); r.errno = -raw; return new ProcDone(0); }
+        if (raw < 0) { release(mem, fds); release(mem, v[11]); r.errno = -raw; return new ProcDone(0); }
         const rd = num(mem.load(fds)), wr = num(mem.load(fds + 1));
         const reading = v[5] === 1;
         v[3] = reading ? rd : wr;
@@ -170,14 +154,14 @@ export function resumeProc(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, l
           return go('child-dup', 'dup2', [v[4], v[5]]);
         }
         if (raw < 0) {
-          release(mem, v[6]); release(mem, v[7]); release(mem, fds);
+          release(mem, v[6]); release(mem, v[7]); release(mem, fds); release(mem, v[11]);
           r.errno = -raw;
           return go('fail-close', 'close', [v[3]]);
         }
         v[8] = raw;
         return go('parent-close', 'close', [v[4]]);
       case 'child-keep': case 'child-dup': case 'child-close': {
-        const others = mem.libc.popen.map((p) => fdOfStream(p.stream)).filter((fd) => fd !== v[5]);
+        const others = mem.libc.popen.map((p) => streamFd(mem, p.stream)).filter((fd) => fd >= 0 && fd !== v[5]);
         const i = num(v[10]);
         if (i < others.length) { v[10] = i + 1; return go('child-close', 'close', [others[i]]); }
         return go('child-exec', 'execve', [SHELL_PATH, v[6], v[7]]);
@@ -187,26 +171,12 @@ export function resumeProc(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, l
       case 'fail-close2': return new ProcDone(0);
       case 'parent-close':
         // The caller's end is kept across its own execs unless "e" was asked for.
-        if (v[9] === 1) return popenDone(v, mem);
+        if (v[9] === 1) return popenDone(v, mem, r);
         return go('parent-cloexec', 'fcntl', [v[3], F_SETFD, 0]);
-      default: return popenDone(v, mem);
+      default: return popenDone(v, mem, r);
     }
   }
-  // pclose: v = [phase, pid, wstatus]
-  const ws = num(v[2]);
-  switch (v[PHASE]) {
-    case 'close': return go('wait', 'wait4', [v[1], ws, 0, 0]);
-    case 'close-only':
-      if (raw < 0) { r.errno = -raw; return new ProcDone(-1); }
-      return new ProcDone(0);
-    default: {
-      if (raw === -EINTR) return go('wait', 'wait4', [v[1], ws, 0, 0]);
-      const st = raw < 0 ? -1 : num(mem.load(ws));
-      if (raw < 0) r.errno = -raw;
-      release(mem, ws);
-      return new ProcDone(st);
-    }
-  }
+  return null;
 }
 
 function systemChildQuit(v: Value[], mem: VmMemory, go: (p: string, n: string, a: Value[]) => null): null {
@@ -219,9 +189,17 @@ function systemRestore(v: Value[], go: (p: string, n: string, a: Value[]) => nul
   return go('restore-int', 'rt_sigaction', [SIGINT, v[3], 0, SIG_SETSIZE]);
 }
 
-function popenDone(v: Value[], mem: VmMemory): ProcDone {
+/** The shell runs: the FILE is made on the caller's end, linked, and chained to its pid. */
+function popenDone(v: Value[], mem: VmMemory, r: VmRegs): ProcDone {
   release(mem, v[6]); release(mem, v[7]); release(mem, v[2]);
-  const stream = streamOfFd(num(v[3]));
-  mem.libc.popen.push({ stream, pid: num(v[8]) });
-  return new ProcDone(stream);
+  const fp = num(v[11]);
+  linkStream(mem, r, fp, num(v[3]), popenFlags(v[5] === 1));
+  mem.libc.popen.push({ stream: fp, pid: num(v[8]) });
+  return new ProcDone(fp);
+}
+
+/** The descriptor of an earlier popen's stream (-1 when it is no longer a stream). */
+function streamFd(mem: VmMemory, stream: Value): number {
+  const f = mem.load(num(stream) + F_FILENO);
+  return typeof f === 'number' && num(stream) !== 0 ? f : -1;
 }

@@ -301,9 +301,9 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       if (sync instanceof SyncFault) return new Fault('SIGSEGV', sync.message);
       if (sync !== null) return sync;
       if (PROC_OPS.has(site.name)) {
-        const cmd = site.name === 'pclose' ? null : num(a[0]) === 0 && typeof a[0] !== 'string' ? null : strArg(mem, a[0]);
+        const cmd = num(a[0]) === 0 && typeof a[0] !== 'string' ? null : strArg(mem, a[0]);
         const mode = site.name === 'popen' ? readString(mem, a[1]) : null;
-        const p = startProc(site.name, siteIndex(regs, site), line, a, cmd, mode, mem, regs);
+        const p = startProc(site.name, siteIndex(regs, site), line, cmd, mode, mem, regs);
         if (p instanceof ProcDone) return new Done(p.value);
         if (p !== null) return p;
       }

@@ -169,8 +169,29 @@ describe('libc: system, popen, pclose', () => {
     int s = pclose(f);
     printf("%d\\n", WEXITSTATUS(s));
     errno = 0;
-    printf("%d %d\\n", popen("true", "x") == NULL, errno == EINVAL);
+    FILE *bad = popen("true", "x");
+    printf("%d %d\\n", bad == NULL, errno == EINVAL);
     return 0;`);
     assert.equal(out, '12\n5\n1 1\n');
+  });
+
+  it('popen hands out a real FILE: fprintf stays in its buffer until pclose flushes it, fgets reads, fclose waits too', () => {
+    const out = run(`
+    FILE *w = popen("cat", "w");
+    fprintf(w, "via %s %d\\n", "fprintf", 42);
+    printf("before pclose\\n");
+    fflush(stdout);
+    int s = pclose(w);
+    printf("cat %d\\n", WEXITSTATUS(s));
+    FILE *r = popen("echo one; echo two; exit 3", "r");
+    char buf[64];
+    char *got = fgets(buf, sizeof(buf), r);
+    printf("got %s", got);
+    int fd = fileno(r);
+    printf("fd %d\\n", fd);
+    s = fclose(r);
+    printf("fclose %d\\n", WEXITSTATUS(s));
+    return 0;`);
+    assert.equal(out, 'before pclose\nvia fprintf 42\ncat 0\ngot one\nfd 3\nfclose 3\n');
   });
 });
