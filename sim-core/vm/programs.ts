@@ -4,6 +4,7 @@
 // program has its own file name and lines (userlandSources lists them for the debugger).
 import { parse } from '../lang/parser';
 import { COREUTILS_FILE, COREUTILS_SOURCE } from '../userland/coreutils';
+import { LSPS_FILE, LSPS_SOURCE } from '../userland/lsps';
 import { SH_FILE, SH_SOURCE } from '../userland/sh';
 import { compile } from './compile';
 import { execEntry, type ExecImage } from './entry';
@@ -64,6 +65,7 @@ const SOURCES: readonly UserlandSource[] = [
   { file: BASIC_FILE, text: BASIC_SOURCE },
   { file: SH_FILE, text: SH_SOURCE },
   { file: COREUTILS_FILE, text: COREUTILS_SOURCE },
+  { file: LSPS_FILE, text: LSPS_SOURCE },
 ];
 
 /** Exec path -> [source file, entry function]. */
@@ -73,6 +75,7 @@ const ENTRY: ReadonlyMap<string, readonly [string, string]> = new Map([
   ['/bin/sh', [SH_FILE, 'sh_main']],
   ['/bin/cat', [COREUTILS_FILE, 'cat_main']], ['/bin/wc', [COREUTILS_FILE, 'wc_main']],
   ['/bin/grep', [COREUTILS_FILE, 'grep_main']], ['/bin/kill', [COREUTILS_FILE, 'kill_main']],
+  ['/bin/ls', [LSPS_FILE, 'ls_main']], ['/bin/ps', [LSPS_FILE, 'ps_main']],
 ]);
 
 const compiled = new Map<string, Image>();
