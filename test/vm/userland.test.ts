@@ -195,3 +195,62 @@ describe('libc: system, popen, pclose', () => {
     assert.equal(out, 'before pclose\nvia fprintf 42\ncat 0\ngot one\nfd 3\nfclose 3\n');
   });
 });
+
+describe('userland: ls and ps', () => {
+  const MAKE = `
+    mkdir("/tmp/d", 0755);
+    const char *names[] = { "b", "A", ".h", "a" };
+    for (int i = 0; i < 4; i++) {
+        char p[32];
+        snprintf(p, sizeof(p), "/tmp/d/%s", names[i]);
+        close(open(p, O_WRONLY | O_CREAT, 0644));
+    }`;
+
+  it('ls sorts as strcmp does, skips hidden names without -a, lists a file by its name, and puts files before directories', () => {
+    const out = run(`${MAKE}
+    fflush(stdout);
+    int s = system("ls /tmp/d; echo --; ls -a -1 /tmp/d; echo --; ls /tmp/d/a; echo --; ls /tmp/d /tmp/d/b");
+    printf("%d\\n", WEXITSTATUS(s));
+    return 0;`);
+    assert.equal(out, 'A\na\nb\n--\n.\n..\n.h\nA\na\nb\n--\n/tmp/d/a\n--\n/tmp/d/b\n\n/tmp/d:\nA\na\nb\n0\n');
+  });
+
+  it('ls of a missing path says so on stderr and exits with 2; a bad option too', () => {
+    const out = sh('ls /nosuch; echo $?; ls -z /tmp');
+    assert.equal(out, "ls: cannot access '/nosuch': No such file or directory\n2\nls: invalid option -- 'z'\nTry 'ls --help' for more information.\n[exit 2]\n");
+  });
+
+  it('ps -o reads /proc: procps columns, a zombie as Z, pid columns as wide as pid_max - 1', () => {
+    const out = run(`
+    pid_t c = fork();
+    if (c == 0) _exit(0);
+    usleep(100000);
+    fflush(stdout);
+    system("ps -o pid,ppid,stat,nlwp,comm");
+    return 0;`);
+    const lines = out.trimEnd().split('\n');
+    assert.equal(lines[0], '  PID  PPID STAT NLWP COMMAND');
+    // main is in system's wait4, or (one CPU) woken by the exec and not yet run again
+    assert.match(lines[1], /^    3     1 [RS]       1 \S+$/);
+    assert.match(lines[2], /^    4     3 Z       1 \S+$/);
+    assert.match(lines[lines.length - 1], /^ +\d+ +\d+ R       1 ps$/);
+  });
+
+  it('ps -f shows a zombie as [comm] <defunct> and the command lines; ps -e lists init and kthreadd', () => {
+    const out = run(`
+    pid_t c = fork();
+    if (c == 0) _exit(0);
+    usleep(100000);
+    fflush(stdout);
+    system("ps -f; ps -e");
+    return 0;`);
+    const lines = out.trimEnd().split('\n');
+    assert.equal(lines[0], 'UID        PID  PPID  C STIME TTY          TIME CMD');
+    assert.match(lines[2], /^1000         4     3  0 00:00 \?        00:00:00 \[\S+\] <defunct>$/);
+    assert.ok(lines.some((l) => /^1000 +\d+ +\d+ +\d+ 00:00 \? +00:00:00 ps -f$/.test(l)), out);
+    const e = lines.indexOf('  PID TTY          TIME CMD');
+    assert.ok(e > 0, out);
+    assert.equal(lines[e + 1], '    1 ?        00:00:00 init');
+    assert.equal(lines[e + 2], '    2 ?        00:00:00 kthreadd');
+  });
+});
