@@ -11,6 +11,7 @@ export const COREUTILS_SOURCE = String.raw`/* cat, wc, grep and kill of the simu
 #include <fcntl.h>
 #include <errno.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #define BUFSIZE 4096
 
@@ -135,14 +136,13 @@ int wc_main(int argc, char *argv[])
                 if (i == 0) minimum = 0;
                 continue;
             }
-            /* a regular file's size (st_size), found by seeking; a pipe or terminal cannot seek */
-            off_t here = lseek(fd, 0, SEEK_CUR);
-            if (here < 0) {
+            /* fstat: a regular file adds its st_size; anything else (a pipe, a terminal, a
+               device such as /dev/null) makes the columns at least 7 wide */
+            struct stat st;
+            if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+                size += st.st_size;
+            else
                 minimum = 7;
-            } else {
-                size += lseek(fd, 0, SEEK_END);
-                lseek(fd, here, SEEK_SET);
-            }
             if (fd != 0) close(fd);
         }
         if (minimum > 0) {

@@ -104,6 +104,8 @@ describe('userland: built-in programs and the shell', () => {
     assert.equal(sh('echo "a b" > /tmp/a; echo c >> /tmp/a; echo hello world foo > /tmp/b; wc /tmp/a; wc /tmp/a /tmp/b; cat /tmp/a | wc; wc -l < /tmp/a; wc -lc /tmp/a; wc < /tmp/b'),
       '2 3 6 /tmp/a\n 2  3  6 /tmp/a\n 1  3 16 /tmp/b\n 3  6 22 total\n      2       3       6\n2\n2 6 /tmp/a\n 1  3 16\n[exit 0]\n');
     assert.equal(sh('wc /nosuch'), 'wc: /nosuch: No such file or directory\n[exit 1]\n');
+    // fstat, not a seek, tells a regular file: /dev/null can seek but is a device (width 7)
+    assert.equal(sh('wc /dev/null'), '      0       0       0 /dev/null\n[exit 0]\n');
   });
 
   it('kill: -l lists as procps does, -s NAME and -N send, an unknown pid is reported', () => {
