@@ -25,6 +25,11 @@ const ROOT_FILES = ['uptime', 'loadavg'];
 /** /proc/sys as far as the model has it: kernel/pid_max, the viewer's namespace's (per namespace since 6.14). */
 const SYS_DIRS = ['sys'];
 
+/** The root's own entries in the rbtree's order: shorter names first, then by bytes (pde_subdir_find). */
+function rootEntries(): string[] {
+  return [...SYS_DIRS, ...ROOT_FILES].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /** The thread-group leaders visible in ns, by the numbers ns gives them (next_tgid's order). */
 function visibleProcesses(k: Kernel, ns: pid_namespace): Array<[number, task_struct]> {
   const out: Array<[number, task_struct]> = [];
@@ -96,7 +101,7 @@ function taskDir(k: Kernel, viewer: task_struct, ns: pid_namespace, leader: task
 export function proc_lookup(k: Kernel, viewer: task_struct, path: readonly string[]): ProcNode | null {
   const ns = task_active_pid_ns(viewer);
   if (path.length === 0) {
-    return { kind: 'dir', entries: () => [...ROOT_FILES, ...SYS_DIRS, 'self', 'thread-self', ...visibleProcesses(k, ns).map(([nr]) => String(nr))] };
+    return { kind: 'dir', entries: () => [...rootEntries(), 'self', 'thread-self', ...visibleProcesses(k, ns).map(([nr]) => String(nr))] };
   }
   const [first, ...rest] = path;
   if (first === 'self' || first === 'thread-self') {
