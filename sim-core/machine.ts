@@ -5,7 +5,7 @@ import { checkInvariants as kernelInvariants } from './kernel/invariants';
 import type { task_struct } from './kernel/task';
 import { analyze } from './lang/check';
 import type { Diagnostic, Program } from './lang/ast';
-import { builtinProgramPaths, compile, createMemory, enterFirstStatement, execEntry, VmRegs, type Image } from './vm';
+import { builtinProgramPaths, userlandSources, compile, createMemory, enterFirstStatement, execEntry, VmRegs, type Image } from './vm';
 import { tty_input, tty_of } from './kernel/tty';
 import type {
   BootOptions, BootResult, BreakpointResult, CompletionItem, DataTarget, DataWatch, DebugScope, DebugVariable, DmesgLine,
@@ -15,7 +15,7 @@ import type {
 import { Engine } from './machine/engine';
 import { VmPort } from './machine/vmport';
 import { kernelCatalog, kernelSourceList } from './machine/sources';
-import { globalsOf, taskRow } from './machine/inspect';
+import { globalsOf, taskRow, userlandPath } from './machine/inspect';
 import { BreakpointTables } from './machine/breakpoints';
 import { CONTINUE, depthOf, inKernel, RunControl, type Pending } from './machine/control';
 import { truthyValue } from './debug/evaluate';
@@ -317,8 +317,9 @@ export class KMachine implements Machine {
     return this.inspector.dataTarget(name, ref, frameId);
   }
 
+  /** The kernel's displayed sources and, under userland/, those of the built-in programs. */
   kernelSources(): KernelSource[] {
-    return kernelSourceList();
+    return [...kernelSourceList(), ...userlandSources().map((s) => ({ path: userlandPath(s.file), text: s.text }))];
   }
 
   kernelFunctions(): string[] {

@@ -349,6 +349,9 @@ export abstract class KprocSessionCore extends GuardedSession {
     this.phase = 'stopped';
     this.lastPid = pid;
     this.reportBreakpointProblem(stop);
+    if (stop.reason === 'input') {
+      this.sendEvent(new OutputEvent(`pid ${stop.pid ?? pid} is reading its terminal: type a line in the debug console (^D alone ends the input)\n`, 'console'));
+    }
     this.sendTasks();
     this.sendEvent(stoppedEvent(stop, pid));
   }

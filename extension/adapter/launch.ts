@@ -20,6 +20,12 @@ export interface KprocLaunchArgs {
   nproc?: number;
   seed?: number;
   uid?: number;
+  /**
+   * A file whose text is the scenario's standard input (its terminal), then end of file; a
+   * relative path is taken from the scenario's folder. Without it the terminal is interactive:
+   * a task reading it stops the run, and a line typed in the debug console is its input.
+   */
+  stdin?: string;
 }
 
 export interface LaunchPlan {
@@ -84,14 +90,32 @@ export function planLaunch(a: KprocLaunchArgs, readFile: (p: string) => string =
   }
   const noDebug = a.noDebug ?? false;
   const stopOnEntry = a.stopOnEntry ?? false;
+  const input = stdinOf(a, file, readFile);
   return {
     // The machine reports the entry stop itself, once (never when running without debugging).
-    boot: { file, source, settings: machineSettings(a), maxSteps: a.maxSteps, stopOnEntry: stopOnEntry && !noDebug, granularity },
+    boot: {
+      file, source, settings: machineSettings(a), maxSteps: a.maxSteps, stopOnEntry: stopOnEntry && !noDebug, granularity,
+      ...(input === undefined ? { interactiveStdin: true } : { stdin: input }),
+    },
     stopOnEntry,
     granularity,
     noDebug,
     trace: a.trace ?? false,
   };
+}
+
+/** The text of the `stdin` launch attribute's file, or undefined when there is none. */
+function stdinOf(a: KprocLaunchArgs, scenario: string, readFile: (p: string) => string): string | undefined {
+  if (a.stdin === undefined) return undefined;
+  if (typeof a.stdin !== 'string' || !a.stdin.trim()) throw new LaunchError(`launch attribute 'stdin' must name a file (got ${JSON.stringify(a.stdin)})`);
+  const p = path.resolve(path.dirname(scenario), a.stdin);
+  try {
+    return readFile(p);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
+    throw new LaunchError(`Cannot read the standard input file ${p} (launch attribute 'stdin'): ${why}`);
+  }
 }
 
 /** `fork-wait.kproc:12:5: error: undefined name 'fro'` with 1-based line and column. */

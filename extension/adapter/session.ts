@@ -14,6 +14,9 @@ import { threadName } from './rows';
 
 export { UserError, type KprocSessionOptions } from './core';
 
+/** A console line that ends the terminal's input (Ctrl-D on a real terminal). */
+export const EOF_LINE = '^D';
+
 export class KprocDebugSession extends KprocSessionCore {
   // ---- state ------------------------------------------------------------------------------------
 
@@ -54,6 +57,10 @@ export class KprocDebugSession extends KprocSessionCore {
   }
 
   private sourceOf(f: FrameInfo): DebugProtocol.Source {
+    if (this.kfiles && f.kind === 'user' && f.file.startsWith('userland/')) {
+      // A built-in program (/bin/sh...): its source is written beside the kernel's, read-only.
+      return { ...this.kfiles.source(f.file, (p) => this.convertDebuggerPathToClient(p)), origin: 'built-in program (read-only)' };
+    }
     if (f.kind === 'kernel' && this.kfiles) {
       return { ...this.kfiles.source(f.file, (p) => this.convertDebuggerPathToClient(p)), origin: 'simulated kernel (read-only)' };
     }
@@ -79,6 +86,18 @@ export class KprocDebugSession extends KprocSessionCore {
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    if (args.context === 'repl' && this.phase === 'stopped' && this.lastStop?.reason === 'input' && this.machine) {
+      // A task waits reading its terminal: the console line is what the user typed there.
+      const m = this.machine;
+      this.guard(response, () => {
+        m.input(args.expression === EOF_LINE ? null : `${args.expression}\n`);
+        m.continue();
+        response.body = { result: '', variablesReference: 0 };
+        this.sendResponse(response);
+        this.resume();
+      });
+      return;
+    }
     this.guard(response, () => {
       response.body = this.inspect().evaluate(args);
       this.sendResponse(response);

@@ -19,6 +19,7 @@ export interface KprocLaunchArguments extends KprocMachineSettings {
   maxSteps?: number;
   trace?: boolean;
   noDebug?: boolean;
+  stdin?: string;
 }
 
 /** A JSON schema subset: what launch.json IntelliSense and the settings editor understand. */
@@ -93,6 +94,10 @@ export const launchAttributes: JsonSchema = {
     trace: {
       type: 'boolean', default: false,
       description: 'Log every Debug Adapter Protocol message to the Debug Console.',
+    },
+    stdin: {
+      type: 'string', default: '${workspaceFolder}/input.txt',
+      description: 'Path of a file whose text is the scenario\'s standard input (its terminal); reads then see end of file. A relative path is taken from the scenario\'s folder. Without it the terminal is interactive: a task reading it stops the run, and a line typed in the Debug Console is sent to it (^D alone ends the input).',
     },
   },
 };

@@ -22,6 +22,13 @@ const TGID_ENTRIES = ['task', 'status', 'comm', 'cmdline', 'stat'];
 const TID_ENTRIES = ['status', 'comm', 'cmdline', 'stat'];
 /** proc_root_init's files that the model can fill, in the order of proc's rbtree (shorter names first). */
 const ROOT_FILES = ['uptime', 'loadavg'];
+/** /proc/sys as far as the model has it: kernel/pid_max, the viewer's namespace's (per namespace since 6.14). */
+const SYS_DIRS = ['sys'];
+
+/** The root's own entries in the rbtree's order: shorter names first, then by bytes (pde_subdir_find). */
+function rootEntries(): string[] {
+  return [...SYS_DIRS, ...ROOT_FILES].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+}
 
 /** The thread-group leaders visible in ns, by the numbers ns gives them (next_tgid's order). */
 function visibleProcesses(k: Kernel, ns: pid_namespace): Array<[number, task_struct]> {
@@ -94,7 +101,7 @@ function taskDir(k: Kernel, viewer: task_struct, ns: pid_namespace, leader: task
 export function proc_lookup(k: Kernel, viewer: task_struct, path: readonly string[]): ProcNode | null {
   const ns = task_active_pid_ns(viewer);
   if (path.length === 0) {
-    return { kind: 'dir', entries: () => [...ROOT_FILES, 'self', 'thread-self', ...visibleProcesses(k, ns).map(([nr]) => String(nr))] };
+    return { kind: 'dir', entries: () => [...rootEntries(), 'self', 'thread-self', ...visibleProcesses(k, ns).map(([nr]) => String(nr))] };
   }
   const [first, ...rest] = path;
   if (first === 'self' || first === 'thread-self') {
@@ -103,6 +110,13 @@ export function proc_lookup(k: Kernel, viewer: task_struct, path: readonly strin
     // A path through the link goes on from where it points, as the path walk follows it.
     if (rest.length) return proc_lookup(k, viewer, [...target.split('/'), ...rest]);
     return { kind: 'link', target: () => target };
+  }
+  if (first === 'sys') {
+    if (rest.length === 0) return { kind: 'dir', entries: () => ['kernel'] };
+    if (rest[0] !== 'kernel') return null;
+    if (rest.length === 1) return { kind: 'dir', entries: () => ['pid_max'] };
+    if (rest.length === 2 && rest[1] === 'pid_max') return { kind: 'file', read: () => `${ns.pid_max}\n` };
+    return null;
   }
   if (rest.length === 0 && first === 'uptime') return { kind: 'file', read: () => uptime_proc_show(k) };
   if (rest.length === 0 && first === 'loadavg') return { kind: 'file', read: () => loadavg_proc_show(k, ns) };

@@ -148,6 +148,16 @@ export const USER_CALLS: CallInfo[] = [
     'execve with the arguments listed one by one and ended by NULL. Returns only on failure.', { onlyOnError: true, path: EXEC_PATH }),
   u('execlp', 'int', ['const char *file', 'const char *arg', '...'], '<unistd.h>',
     'execl that searches PATH the way execvp does (execve on each entry). Returns only on failure.', { onlyOnError: true, path: EXEC_PATH }),
+  // The shell from C (vm/libc-proc.ts): posix_spawn of /bin/sh -c, then a wait.
+  u('system', 'int', ['const char *command'], '<stdlib.h>',
+    'Runs command with /bin/sh -c and waits for it, with SIGINT and SIGQUIT ignored and SIGCHLD blocked meanwhile; returns the wait status (WEXITSTATUS(status) is the shell\'s exit status, 127 when the shell could not run). system(NULL) returns nonzero when a shell is available.',
+    { conv: 'direct', path: ['__x64_sys_vfork', ...CLONE_PATH, 'wait_for_vfork_done'] }),
+  u('popen', 'FILE *', ['const char *command', 'const char *type'], '<stdio.h>',
+    'Starts /bin/sh -c command joined to the caller by a pipe: with "r" the caller reads the shell\'s standard output, with "w" it writes the shell\'s standard input. Returns the stream, or NULL (EINVAL for another type).',
+    { conv: 'direct', path: ['__x64_sys_pipe2', 'do_pipe2', '__x64_sys_vfork', ...CLONE_PATH] }),
+  u('pclose', 'int', ['FILE *stream'], '<stdio.h>',
+    'Closes a stream popen returned and waits for its shell; returns the wait status, or -1.',
+    { conv: 'direct', path: ['__x64_sys_close', '__x64_sys_wait4', 'do_wait'] }),
   // Termination.
   u('exit', 'void', ['int status'], '<stdlib.h>',
     'Flushes stdio and ends every thread of the process (exit_group); the parent can read status & 0xff with wait.',

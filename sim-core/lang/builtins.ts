@@ -28,6 +28,13 @@ export const BUILTIN_PROGRAMS: ReadonlyMap<string, string> = new Map([
   ['/bin/false', 'Exits with status 1.'],
   ['/bin/sleep', 'Sleeps for argv[1] seconds of virtual time, then exits with 0.'],
   ['/bin/echo', 'Writes its arguments separated by spaces and a newline, then exits with 0.'],
+  ['/bin/sh', 'The shell (as dash): sh -c "command" with pipelines |, redirections < > >> 2>&1, lists ; && || &, exit and wait; a script file, or commands from standard input.'],
+  ['/bin/cat', 'Copies each file (standard input for - or none) to standard output.'],
+  ['/bin/wc', 'Counts lines, words and bytes (-l, -w, -c) of each file or of standard input, in coreutils\' columns.'],
+  ['/bin/grep', 'Prints the lines matching a basic regular expression (literal characters, . * ^ $); -v, -c, -n, -i.'],
+  ['/bin/kill', 'Sends a signal (kill PID, kill -9 PID, kill -s NAME PID); kill -l lists the signal names.'],
+  ['/bin/ls', 'Lists directories of the simulated file system (ls, ls DIR, ls FILE; -a, -1), sorted in the C locale, one name a line (on a terminal, where coreutils prints columns, too).'],
+  ['/bin/ps', 'Reads /proc as procps-ng does: ps (this user\'s processes on this terminal), -e, -f, -o pid,ppid,pgid,sid,stat,comm,args,cmd,user,uid,nlwp,tty,time,ni in procps\' columns; users show as numbers.'],
 ]);
 
 export function lookupCall(name: string): CallInfo | undefined {

@@ -7,7 +7,6 @@ const UNSUPPORTED: ReadonlyMap<string, string> = new Map(Object.entries({
   // Files, pipes and descriptors.
   pread: '<unistd.h>', mkfifo: '<sys/stat.h>',
   select: '<sys/select.h>', poll: '<poll.h>', epoll_create1: '<sys/epoll.h>',
-  popen: '<stdio.h>', pclose: '<stdio.h>',
   // Memory and IPC.
   mmap: '<sys/mman.h>', munmap: '<sys/mman.h>', mprotect: '<sys/mman.h>', brk: '<unistd.h>', sbrk: '<unistd.h>',
   shmget: '<sys/shm.h>', shmat: '<sys/shm.h>', shmdt: '<sys/shm.h>', shmctl: '<sys/shm.h>', semget: '<sys/sem.h>',
@@ -15,7 +14,7 @@ const UNSUPPORTED: ReadonlyMap<string, string> = new Map(Object.entries({
   socket: '<sys/socket.h>', socketpair: '<sys/socket.h>',
   // Processes, namespaces, credentials, scheduling.
   setns: '<sched.h>', pidfd_open: '<sys/pidfd.h>', pidfd_send_signal: '<sys/pidfd.h>',
-  posix_spawn: '<spawn.h>', system: '<stdlib.h>', daemon: '<unistd.h>', atexit: '<stdlib.h>', on_exit: '<stdlib.h>',
+  posix_spawn: '<spawn.h>', daemon: '<unistd.h>', atexit: '<stdlib.h>', on_exit: '<stdlib.h>',
   wait3: '<sys/wait.h>', getrusage: '<sys/resource.h>', times: '<sys/times.h>', ptrace: '<sys/ptrace.h>',
   execvpe: '<unistd.h>', getenv: '<stdlib.h>', setenv: '<stdlib.h>', setuid: '<unistd.h>', setgid: '<unistd.h>',
   seteuid: '<unistd.h>', setreuid: '<unistd.h>', getgid: '<unistd.h>', getegid: '<unistd.h>',

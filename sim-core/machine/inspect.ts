@@ -8,7 +8,7 @@ import type { KFrame } from '../kernel/frame';
 import type { Kernel } from '../kernel/kernel';
 import type { task_struct } from '../kernel/task';
 import { describeValue } from '../debug/fields';
-import { frames as vmFrames, VmRegs, type Image } from '../vm';
+import { frames as vmFrames, userlandFileOf, VmRegs, type Image } from '../vm';
 import { FRAME_WORDS } from '../vm/regs';
 import type { FrameInfo, KernelGlobals, TaskRow } from '../machine-types';
 import { policyName } from '../kernel/rt';
@@ -89,11 +89,20 @@ function localText(name: string, type: string, v: number | bigint | string): str
   return ft && typeof v === 'number' ? floatText(v, ft) : describeValue('', name, v).value;
 }
 
-/** Where the scenario code of a task lives: the scenario file, or a built-in program's path. */
+/** The displayed path of a built-in program's source file (shown beside the kernel sources). */
+export function userlandPath(file: string): string {
+  return `userland/${file}`;
+}
+
+/**
+ * Where the scenario code of a task lives: the scenario file, a built-in program's source file
+ * (userland/sh.c...), or for any other image the program's path.
+ */
 export function userFrames(t: task_struct, mem: ReturnType<Kernel['memoryOf']>, image: Image, file: string, idOf: (i: number) => number): FrameInfo[] {
   const regs = t.thread.regs;
   if (!(regs instanceof VmRegs) || !mem || regs.fn < 0) return [];
-  const where = regs.image === image ? file : (t.mm ? t.mm.exe : t.comm);
+  const builtin = regs.image === image ? undefined : userlandFileOf(regs.image);
+  const where = regs.image === image ? file : builtin !== undefined ? userlandPath(builtin) : (t.mm ? t.mm.exe : t.comm);
   return vmFrames(regs.image, regs, mem).map((f, i) => ({
     id: idOf(i), name: f.function, kind: 'user' as const, file: where, line: f.line,
     locals: f.locals.map((l) => ({ name: l.name, value: l.value === undefined ? '<unmapped>' : typeof l.value === 'object' ? kobj_text(l.value) : localText(l.name, l.type, l.value) })),

@@ -71,7 +71,7 @@ export class VmPort implements UserPort {
       const e = execEntry(this.image, fn, args.length ? args : [path], env);
       return e ? { memory: e.memory, regs: e.regs, comm } : null;
     }
-    const b = loadBuiltinProgram(path, args.length ? args : [path]);
+    const b = loadBuiltinProgram(path, args.length ? args : [path], env);
     return b ? { memory: b.memory, regs: b.regs, comm } : null;
   }
 

@@ -8,7 +8,7 @@ export {
   pushSignalFrame, sigreturn, type EntryOptions, type ExecImage,
 } from './entry';
 export { frames, readExpression, type ReadResult } from './debug';
-export { builtinImage, builtinProgramPaths, isBuiltinProgram, loadBuiltinProgram } from './programs';
+export { builtinImage, builtinProgramPaths, isBuiltinProgram, loadBuiltinProgram, userlandFileOf, userlandSources } from './programs';
 export { readArgv, readString, strerror } from './libc';
 export { format } from './printf';
 export { VmMemory } from './memory';

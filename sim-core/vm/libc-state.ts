@@ -26,10 +26,12 @@ export interface LibcState {
    * tid word (CLONE_CHILD_CLEARTID), as glibc's stack cache takes them back.
    */
   detachedExited: number[];
+  /** The streams popen handed out and the shell behind each (glibc's proc_file_chain). */
+  popen: { stream: Value; pid: number }[];
 }
 
 export function newLibcState(): LibcState {
-  return { strtok: 0, rand: null, environ: 0, environAt: 0, environBlock: 0, atexit: [], exiting: null, detachedExited: [] };
+  return { strtok: 0, rand: null, environ: 0, environAt: 0, environBlock: 0, atexit: [], exiting: null, detachedExited: [], popen: [] };
 }
 
 export function copyLibcState(s: LibcState): LibcState {
@@ -42,6 +44,7 @@ export function copyLibcState(s: LibcState): LibcState {
     atexit: s.atexit.slice(),
     exiting: s.exiting && { ...s.exiting },
     detachedExited: s.detachedExited.slice(),
+    popen: s.popen.map((p) => ({ ...p })),
   };
 }
 

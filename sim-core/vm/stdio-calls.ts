@@ -33,7 +33,7 @@ function str(mem: VmMemory, v: Value | undefined): string {
 /** The names stdioCall answers. */
 export const STDIO_CALLS: ReadonlySet<string> = new Set(['printf', 'fprintf', 'puts', 'fputs', 'fputc', 'putc', 'putchar',
   'perror', 'psignal', 'fwrite', 'fflush', 'setvbuf', 'setbuf', 'setlinebuf', 'exit',
-  'getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf', 'fopen', 'fdopen', 'fclose']);
+  'getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf', 'fopen', 'fdopen', 'fclose', 'pclose']);
 
 /** Call sites' indexes in their image, found once (printf is called often). */
 const SITE_INDEX = new WeakMap<CallSite, number>();
@@ -97,7 +97,7 @@ export function stdioCall(site: CallSite, a: Value[], mem: VmMemory, r: VmRegs):
     case 'setvbuf': return startSetvbuf(name, idx, line, mem, r, a);
     case 'fopen': return startOpen(name, idx, line, mem, r, cstring(mem, a[0], MAX_STRING) ?? 0, str(mem, a[1]));
     case 'fdopen': return startOpen(name, idx, line, mem, r, num(a[0]), str(mem, a[1]));
-    case 'fclose': return startClose(idx, line, mem, r, num(a[0]));
+    case 'fclose': case 'pclose': return startClose(idx, line, mem, r, num(a[0]));
     case 'getchar': return startGet(name, idx, line, mem, r, standardStream(r.image, mem, 'stdin'), []);
     case 'fgetc': case 'getc': return startGet(name, idx, line, mem, r, num(a[0]), []);
     case 'fgets': return startGet(name, idx, line, mem, r, num(a[2]), [num(a[0]), num(a[1])]);

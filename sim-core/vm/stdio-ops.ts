@@ -216,7 +216,7 @@ export function resumeStdio(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, 
   const fp = v[FP] as number;
   const phase = v[PHASE];
   if (phase === 'read') return readDone(r, c, mem, raw, line);
-  if (v[KIND] === 'open' || phase === 'closing') return openDone(r, c, mem, raw, line);
+  if (v[KIND] === 'open' || phase === 'closing' || phase === 'waiting') return openDone(r, c, mem, raw, line);
   if (phase !== 'write') {
     // isatty's answer: the buffer is allocated (its scratch termios freed).
     if (typeof phase === 'number') mem.freeBlock(phase);

@@ -81,10 +81,14 @@ describe('kernel: procfs', () => {
 
   it('lists the top-level files, self, thread-self and the processes, not their threads', () => {
     const { k, main, thread } = family();
-    assert.deepEqual(list(k, main, ''), ['uptime', 'loadavg', 'self', 'thread-self', '1', '2', '3', '5']);
+    assert.deepEqual(list(k, main, ''), ['sys', 'uptime', 'loadavg', 'self', 'thread-self', '1', '2', '3', '5']);
     assert.deepEqual(list(k, main, '3'), ['task', 'status', 'comm', 'cmdline', 'stat']);
     assert.deepEqual(list(k, main, '3/task'), ['3', '4']);
     assert.deepEqual(list(k, main, '3/task/4'), ['status', 'comm', 'cmdline', 'stat']);
+    // /proc/sys/kernel/pid_max: the viewer's namespace's limit (ps sizes its PID column by it).
+    assert.deepEqual(list(k, main, 'sys'), ['kernel']);
+    assert.equal(read(k, main, 'sys/kernel/pid_max'), `${k.init_pid_ns.pid_max}\n`);
+    assert.equal(k.init_pid_ns.pid_max, 32768);
     // A thread's number is not listed but can be looked up (proc_pid_lookup finds any task).
     assert.equal(field(read(k, main, '4/stat'), 1), '4');
     assert.equal(link(k, main, 'self'), '3');
@@ -323,7 +327,7 @@ int main(void)
     const s = status(read(k, main, '5/status'));
     assert.deepEqual([s.get('Pid'), s.get('PPid'), s.get('NSpid'), s.get('NStgid')], ['5', '4', '5\t2', '5\t2']);
     // From inside: the namespace's own numbers, its parent outside it reads 0.
-    assert.deepEqual(list(k, init, ''), ['uptime', 'loadavg', 'self', 'thread-self', '1', '2']);
+    assert.deepEqual(list(k, init, ''), ['sys', 'uptime', 'loadavg', 'self', 'thread-self', '1', '2']);
     assert.equal(link(k, init, 'self'), '1');
     const inside = status(read(k, init, '1/status'));
     assert.deepEqual([inside.get('Pid'), inside.get('PPid'), inside.get('NSpid')], ['1', '0', '1']);

@@ -56,7 +56,7 @@ const INIT_SOURCE = resolve(__dirname, 'init.c');
 /** Name of the scenario binary; never a program basename, so the dispatcher leaves it alone. */
 const MAIN_BINARY = 'kproc-scenario-main';
 /** Programs the simulator knows without a pragma; real coreutils stand in for them. */
-const BUILTIN_PROGRAMS = ['true', 'false', 'sleep', 'echo'];
+const BUILTIN_PROGRAMS = ['true', 'false', 'sleep', 'echo', 'sh', 'cat', 'wc', 'grep', 'kill', 'ls', 'ps'];
 
 /** The full path of an executable found on PATH, as a shell would find it; undefined if none. */
 export function findExecutable(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -226,6 +226,15 @@ export function realSettingsWith(source: string, overrides: RealOptions['overrid
   return s;
 }
 
+/**
+ * The binary's name: the scenario file's, without its extension, as the simulator names the
+ * scenario's process (so comm, and ps, read the same on both sides).
+ */
+function binaryName(file: string): string {
+  const name = basename(file).replace(/\.[^.]*$/, '');
+  return /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) && name !== 'bin' && name !== 'wrapper.c' ? name : MAIN_BINARY;
+}
+
 /** Compiles a scenario file into a fresh directory; returns the directory and the binary. */
 export function compileScenario(file: string, options: RealOptions = {}): { dir: string; binary: string; settings: RealSettings } {
   const path = resolve(file);
@@ -236,7 +245,7 @@ export function compileScenario(file: string, options: RealOptions = {}): { dir:
   chmodSync(dir, 0o755);
   const wrapper = join(dir, 'wrapper.c');
   writeFileSync(wrapper, wrapperSource(path, settings));
-  const binary = join(dir, MAIN_BINARY);
+  const binary = join(dir, binaryName(file));
   gcc(['-O0', '-Wall', '-o', binary, wrapper, '-lpthread'], env, basename(file));
   return { dir, binary, settings };
 }
