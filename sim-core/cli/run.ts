@@ -103,7 +103,8 @@ export function traceLine(e: KEvent): string {
  * The tasks a signal killed that they did not get from another task: a fault's signal (SIGSEGV,
  * SIGFPE, SIGILL), one the kernel sent (SIGALRM) or one a task sent itself (abort, raise). Each is
  * reported as a shell reports a dead job, on stderr: `main (pid 3) killed by SIGSEGV`. A signal
- * another task sent (kill(pid, SIGKILL)) is the scenario's own doing and is not reported.
+ * another task sent (kill(pid, SIGKILL)) is the scenario's own doing and is not reported, and
+ * neither is SIGPIPE: a shell stays silent about a job killed writing to a pipe nobody reads.
  */
 export class FatalSignals {
   /** pid -> the fatal signal it received from the kernel or itself, until its exit event. */
@@ -112,7 +113,7 @@ export class FatalSignals {
   /** Looks at one event; returns the line to print when a task died of such a signal. */
   see(e: KEvent): string | null {
     if (e.kind === 'signal') {
-      if ((e.action === 'terminate' || e.action === 'core') && (e.from === 0 || e.from === e.to) && !this.pending.has(e.to)) {
+      if ((e.action === 'terminate' || e.action === 'core') && (e.from === 0 || e.from === e.to) && e.name !== 'SIGPIPE' && !this.pending.has(e.to)) {
         this.pending.set(e.to, { sig: e.sig, name: e.name });
       }
       return null;

@@ -39,4 +39,19 @@ describe('kproc run: tasks killed by a signal', () => {
     assert.equal(await main(['run', f], io), 0);
     assert.equal(io.stderr, 'kids (pid 4) killed by SIGFPE\nkids (pid 5) killed by SIGABRT\n');
   });
+
+  it('stays silent about a writer killed by SIGPIPE, as a shell does; main\'s status is 141', async () => {
+    const f = write('pipe.kproc', [
+      '#include <unistd.h>',
+      'int main(void)', '{',
+      '    int fds[2];',
+      '    pipe(fds);',
+      '    close(fds[0]);',
+      '    write(fds[1], "x", 1);',
+      '    return 0;', '}', '',
+    ].join('\n'));
+    const io = capture();
+    assert.equal(await main(['run', f], io), 128 + 13);
+    assert.equal(io.stderr, '');
+  });
 });
