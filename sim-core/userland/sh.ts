@@ -1,7 +1,8 @@
 // /bin/sh as Debian's dash runs `sh -c CMD`, a script file or commands on standard input: words
 // with quotes, `|` pipelines, `<` `>` `>>` `N>&M`, `;` `&&` `||` `&`, the builtins exit, wait
-// and cd, PATH search, and dash's messages. The last simple command of -c is exec'd without a
-// fork, as dash does. Written in the scenario language so the debugger steps into it.
+// and cd, PATH search, and dash's messages. Every foreground command is forked, the last one of
+// -c included, as Debian's dash 0.5.12 does; a background command's child execs it directly.
+// Written in the scenario language so the debugger steps into it.
 
 export const SH_FILE = 'sh.c';
 
@@ -67,6 +68,7 @@ int is_special(char c)
 }
 
 int last_bg;                 /* $! */
+int shell_pid;               /* $$: the shell's own pid, also in the children it forks */
 int at_eof;                  /* the line being parsed is the last of the input */
 
 /*
@@ -120,7 +122,7 @@ char *expand(const char *w)
         name[k] = 0;
         if (w[i] == 2) i++;
         if (strcmp(name, "?") == 0 || strcmp(name, "$") == 0 || strcmp(name, "!") == 0) {
-            sprintf(num, "%d", name[0] == '?' ? exit_status : name[0] == '$' ? getpid() : last_bg);
+            sprintf(num, "%d", name[0] == '?' ? exit_status : name[0] == '$' ? shell_pid : last_bg);
             v = num;
         } else {
             v = getenv(name);
@@ -455,8 +457,8 @@ int run_and_or(int a, int b, int may_exec)
     return status;
 }
 
-/* One line of commands, separated by ; and &; last says whether anything follows the line */
-void run_line(const char *line, int last)
+/* One line of commands, separated by ; and & */
+void run_line(const char *line)
 {
     int start = 0, i;
 
@@ -486,7 +488,7 @@ void run_line(const char *line, int last)
             }
             exit_status = 0;
         } else {
-            exit_status = run_and_or(start, i, last && i + 1 >= ntok);
+            exit_status = run_and_or(start, i, 0);
         }
         start = i + 1;
     }
@@ -513,8 +515,8 @@ char *line_end(char *p)
     return NULL;
 }
 
-/* Runs text line by line (the last line may exec its last command when may_exec) */
-void run_text(char *text, int may_exec)
+/* Runs text line by line */
+void run_text(char *text)
 {
     char *p = text;
 
@@ -523,7 +525,7 @@ void run_text(char *text, int may_exec)
         if (nl) *nl = 0;
         lineno++;
         at_eof = nl == NULL || nl[1] == 0;
-        run_line(p, may_exec && at_eof);
+        run_line(p);
         if (!nl) break;
         p = nl + 1;
     }
@@ -540,7 +542,7 @@ void run_fd(int fd)
         if (c == '\n' || n == 1023) {
             line[n] = 0;
             lineno++;
-            run_line(line, 0);
+            run_line(line);
             n = 0;
         } else {
             line[n++] = c;
@@ -549,19 +551,20 @@ void run_fd(int fd)
     if (n > 0) {
         line[n] = 0;
         lineno++;
-        run_line(line, 0);
+        run_line(line);
     }
 }
 
 int sh_main(int argc, char *argv[])
 {
+    shell_pid = getpid();
     if (argc >= 2 && strcmp(argv[1], "-c") == 0) {
         if (argc < 3) {
             fprintf(stderr, "sh: 0: -c requires an argument\n");
             return 2;
         }
         char *text = strdup(argv[2]);
-        run_text(text, 1);
+        run_text(text);
         return exit_status;
     }
     if (argc >= 2) {
