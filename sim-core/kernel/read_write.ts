@@ -3,7 +3,7 @@
 // may sleep); a regular file, /dev/null and a procfs file are copied at once at f_pos.
 
 import * as C from './consts';
-import { kfunc } from './frame';
+import { kfunc, type StepHandler } from './frame';
 import type { Kernel } from './kernel';
 import type { task_struct } from './task';
 import { fdget, FMODE_READ, FMODE_WRITE, O_APPEND, type file } from './file';
@@ -52,6 +52,25 @@ export function write_now(f: file, text: string): number {
 
 interface RdL { fd: number; buf: number; count: number; file: file | null }
 
+/**
+ * The two steps read and write open with: fdget_pos (-EBADF for a descriptor not open) and the
+ * f_mode check (-EBADF for a file not open for reading or writing, as `access` says).
+ */
+function fdgetSteps<L extends { fd: number; file: file | null }>(access: 'read' | 'write'): { fdget: StepHandler<L>; mode: StepHandler<L> } {
+  return {
+    fdget: (k, t, f) => {
+      const file = fdget(t, f.locals.fd);
+      if (!file) { k.ret(t, -C.EBADF); return; }
+      f.locals.file = file;
+    },
+    mode: (k, t, f) => {
+      // Read at the step: file.ts and this file import each other, so no constant at load time.
+      const mode = access === 'read' ? FMODE_READ : FMODE_WRITE;
+      if (!((f.locals.file as file).f_mode & mode)) k.ret(t, -C.EBADF);
+    },
+  };
+}
+
 export function readLocals(fd: number, buf: number, count: number): RdL {
   return { fd, buf, count: Math.min(count, MAX_RW_COUNT), file: null };
 }
@@ -73,12 +92,7 @@ SYSCALL_DEFINE3(read, unsigned int, fd, char __user *, buf, size_t, count)
 	return ret;
 }
 `, {
-  fdget: (k, t, f) => {
-    const file = fdget(t, f.locals.fd);
-    if (!file) { k.ret(t, -C.EBADF); return; }
-    f.locals.file = file;
-  },
-  mode: (k, t, f) => { if (!((f.locals.file as file).f_mode & FMODE_READ)) k.ret(t, -C.EBADF); },
+  ...fdgetSteps<RdL>('read'),
   read: (k, t, f) => {
     const L = f.locals, file = L.file as file;
     if (L.count < 0) { f.ret = -C.EINVAL; return; }
@@ -128,12 +142,7 @@ SYSCALL_DEFINE3(write, unsigned int, fd, const char __user *, buf,
 	return ret;
 }
 `, {
-  fdget: (k, t, f) => {
-    const file = fdget(t, f.locals.fd);
-    if (!file) { k.ret(t, -C.EBADF); return; }
-    f.locals.file = file;
-  },
-  mode: (k, t, f) => { if (!((f.locals.file as file).f_mode & FMODE_WRITE)) k.ret(t, -C.EBADF); },
+  ...fdgetSteps<WrL>('write'),
   write: (k, t, f) => {
     const L = f.locals, file = L.file as file;
     if (file.f_op === 'pipe') { k.call(t, pipe_write, pipeIoLocals(file, 0, L.text, L.text.length)); return; }

@@ -4,7 +4,10 @@
 // and SIGQUIT and blocks SIGCHLD while it waits (the child gets them back); popen joins the shell
 // to the caller by a close-on-exec pipe and hands out a FILE on the caller's end. pclose is
 // fclose (stdio-open.ts), which waits for the shell of a popen stream.
+import { Done } from './libc-calls';
 import { getEnviron } from './libc-env';
+import { num } from './float';
+import { trap } from './stdio-ops';
 import { SEGMENT_SPAN } from './image';
 import { F_FILENO } from './stdio-file';
 import { linkStream, newFile, popenFlags } from './stdio-open';
@@ -22,18 +25,6 @@ const SHELL_PATH = '/bin/sh';
 /** The functions of this file (the kernel's answers come back to resumeProc). */
 export const PROC_OPS: ReadonlySet<string> = new Set(['system', 'popen']);
 
-/** A result the library has at once (errno already set). */
-export class ProcDone {
-  constructor(readonly value: Value) {}
-}
-
-function num(v: Value | undefined): number {
-  return typeof v === 'number' ? v : 0;
-}
-
-function trap(line: number, name: string, args: Value[]): Trap {
-  return { kind: 'syscall', name, args, line };
-}
 
 function block(mem: VmMemory, cells: Value[]): number {
   const seg = mem.newBlock(cells.length);
@@ -58,10 +49,10 @@ function environBlock(mem: VmMemory): Value {
 const PHASE = 0;
 
 /**
- * Starts system, popen or pclose: their first system call (r.libc set), or a ProcDone. `cmd` is
+ * Starts system, popen or pclose: their first system call (r.libc set), or a Done. `cmd` is
  * the command string (read already), null for system(NULL).
  */
-export function startProc(name: string, site: number, line: number, cmd: string | null, mode: string | null, mem: VmMemory, r: VmRegs): Trap | ProcDone | null {
+export function startProc(name: string, site: number, line: number, cmd: string | null, mode: string | null, mem: VmMemory, r: VmRegs): Trap | Done | null {
   const begin = (v: Value[]): void => { r.libc = { op: name, site, step: 0, v, next: null }; };
   switch (name) {
     case 'system': {
@@ -76,10 +67,10 @@ export function startProc(name: string, site: number, line: number, cmd: string 
       // An "e" makes the caller's end close-on-exec; anything else is EINVAL.
       const m = mode ?? '';
       const reading = m.startsWith('r'), writing = m.startsWith('w');
-      if ((!reading && !writing) || /[^rwe]/.test(m.slice(1))) { r.errno = EINVAL; return new ProcDone(0); }
+      if ((!reading && !writing) || /[^rwe]/.test(m.slice(1))) { r.errno = EINVAL; return new Done(0); }
       // The FILE is malloc'd first (struct _IO_proc_file), then the pipe made.
       const fp = newFile(mem, r);
-      if (fp === 0) { r.errno = ENOMEM; return new ProcDone(0); }
+      if (fp === 0) { r.errno = ENOMEM; return new Done(0); }
       const fds = block(mem, [0, 0]);
       begin(['pipe', cmd ?? '', fds, 0, 0, reading ? 1 : 0, 0, 0, 0, m.includes('e') ? 1 : 0, 0, fp]);
       return trap(line, 'pipe2', [fds, O_CLOEXEC]);
@@ -89,7 +80,7 @@ export function startProc(name: string, site: number, line: number, cmd: string 
 }
 
 /** The kernel answered a call of system/popen/pclose: its result, or null with c.next queued. */
-export function resumeProc(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, line: number): ProcDone | null {
+export function resumeProc(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, line: number): Done | null {
   const v = c.v;
   const go = (phase: string, name: string, args: Value[]): null => { v[PHASE] = phase; c.next = trap(line, name, args); return null; };
   if (c.op === 'system') {
@@ -127,7 +118,7 @@ export function resumeProc(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, l
       default: {
         const st = num(mem.load(num(status)));
         for (const b of [act, intr, quit, set, omask, status, v[9], v[10]]) release(mem, b);
-        return new ProcDone(v[11] === 1 ? (st === 0 ? 1 : 0) : st);
+        return new Done(v[11] === 1 ? (st === 0 ? 1 : 0) : st);
       }
     }
   }
@@ -135,7 +126,7 @@ export function resumeProc(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, l
     const fds = num(v[2]);
     switch (v[PHASE]) {
       case 'pipe': {
-        if (raw < 0) { release(mem, fds); release(mem, v[11]); r.errno = -raw; return new ProcDone(0); }
+        if (raw < 0) { release(mem, fds); release(mem, v[11]); r.errno = -raw; return new Done(0); }
         const rd = num(mem.load(fds)), wr = num(mem.load(fds + 1));
         const reading = v[5] === 1;
         v[3] = reading ? rd : wr;
@@ -168,7 +159,7 @@ export function resumeProc(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, l
       }
       case 'child-exec': return go('child-exit', 'exit_group', [127]);
       case 'fail-close': return go('fail-close2', 'close', [v[4]]);
-      case 'fail-close2': return new ProcDone(0);
+      case 'fail-close2': return new Done(0);
       case 'parent-close':
         // The caller's end is kept across its own execs unless "e" was asked for.
         if (v[9] === 1) return popenDone(v, mem, r);
@@ -190,12 +181,12 @@ function systemRestore(v: Value[], go: (p: string, n: string, a: Value[]) => nul
 }
 
 /** The shell runs: the FILE is made on the caller's end, linked, and chained to its pid. */
-function popenDone(v: Value[], mem: VmMemory, r: VmRegs): ProcDone {
+function popenDone(v: Value[], mem: VmMemory, r: VmRegs): Done {
   release(mem, v[6]); release(mem, v[7]); release(mem, v[2]);
   const fp = num(v[11]);
   linkStream(mem, r, fp, num(v[3]), popenFlags(v[5] === 1));
   mem.libc.popen.push({ stream: fp, pid: num(v[8]) });
-  return new ProcDone(fp);
+  return new Done(fp);
 }
 
 /** The descriptor of an earlier popen's stream (-1 when it is no longer a stream). */

@@ -10,7 +10,7 @@ import { neg, norm, toI32, toI64 } from './int64';
 import type { VmRegs } from './regs';
 import type { Trap, Value } from './types';
 import { Done, SIG_SETSIZE, startLibc } from './libc-calls';
-import { PROC_OPS, ProcDone, startProc } from './libc-proc';
+import { PROC_OPS, startProc } from './libc-proc';
 import { startSync, SyncDone, SyncFault } from './libc-sync';
 import { getEnviron } from './libc-env';
 import { CONSTANTS } from '../lang/builtins-constants';
@@ -304,7 +304,6 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
         const cmd = num(a[0]) === 0 && typeof a[0] !== 'string' ? null : strArg(mem, a[0]);
         const mode = site.name === 'popen' ? readString(mem, a[1]) : null;
         const p = startProc(site.name, siteIndex(regs, site), line, cmd, mode, mem, regs);
-        if (p instanceof ProcDone) return new Done(p.value);
         if (p !== null) return p;
       }
       const fdTrap = startFd(site.name, siteIndex(regs, site), line, a, mem, regs);
