@@ -63,6 +63,12 @@ export interface BootOptions {
    * nothing else can run, run() returns a Stop with reason 'input'; input() gives it more.
    */
   interactiveStdin?: boolean;
+  /**
+   * Memory for the history of checkpoints that going back uses (default 256 MiB; 0: no
+   * history). Old checkpoints are thinned to stay within it; older moments then cost more
+   * re-execution, never become unreachable.
+   */
+  historyBytes?: number;
 }
 
 export interface BootResult {
@@ -105,7 +111,9 @@ export type StopReason =
    * With BootOptions.stopOnFault: a task's user code faulted (the stop's pid, at the faulting
    * line; `signal` names it). The signal is pending: continuing delivers it.
    */
-  | 'fault';
+  | 'fault'
+  /** A goto() intent arrived at its moment (or, with `message`, found no such moment). */
+  | 'goto';
 
 export interface Stop {
   reason: StopReason;
@@ -117,8 +125,52 @@ export interface Stop {
   /** For reason 'fault': the signal the fault raises (SIGSEGV, SIGFPE, SIGILL). */
   signal?: string;
   message?: string;
-  /** Every event since the previous stop, in order. */
+  /**
+   * Every event since the previous stop, in order, that the run had not produced before: after
+   * going back in time, events replayed up to the furthest moment already reached are left out.
+   */
   events: KEvent[];
+  /** Where the stop is: the machine's step count and virtual time. */
+  moment?: Moment;
+  /**
+   * The run went back in time to reach this stop: every task, field, view and output now shows
+   * that earlier moment; output after it is in the future (`frontier` is how far the run has been).
+   */
+  travelled?: 'back';
+  /** The furthest moment the run has reached, when the stop is before it (after going back). */
+  frontier?: Moment;
+}
+
+/** A moment of the run: the step count (k.steps) and the virtual clock (nanoseconds). */
+export interface Moment {
+  step: number;
+  time: number;
+}
+
+/** Kernel events goto() can look for, each about task `pid`. */
+export type GotoEvent = 'fork' | 'exec' | 'exit' | 'zombie' | 'reparent' | 'reap' | 'signal';
+
+/**
+ * Where goto() travels: a step number (back or forward as it lies), the start of the run, or the
+ * nearest moment (before or after now) when an event about `pid` happened: 'fork' (pid was
+ * created), 'exec', 'exit', 'zombie', 'reparent', 'reap', 'signal' (pid received signal `sig`,
+ * any signal when absent). The stop is right after the event.
+ */
+export type GotoTarget =
+  | { kind: 'step'; step: number }
+  | { kind: 'start' }
+  | { kind: 'event'; event: GotoEvent; pid: number; sig?: number; direction: 'back' | 'forward' };
+
+/** The history that makes going back possible, as it stands. */
+export interface HistoryInfo {
+  /** False when BootOptions.historyBytes is 0: stepBack, reverseContinue and goto back refuse. */
+  enabled: boolean;
+  /** Whole-machine checkpoints kept, and their estimated size in bytes. */
+  checkpoints: number;
+  bytes: number;
+  budgetBytes: number;
+  /** The furthest moment reached. */
+  frontier: Moment;
 }
 
 export type ForkVia = 'fork' | 'vfork' | 'clone' | 'clone3' | 'kthread';
@@ -306,6 +358,25 @@ export interface Machine {
   continue(): void;
   /** The next run() stops with reason 'pause' before it runs anything. */
   pause(): void;
+  /**
+   * Intent: go back to the moment task `pid` last stood at a step boundary before now (a
+   * statement at the same or a shallower call depth; with granularity 'kernel', a kernel step
+   * too). Stepping back out of a kernel call lands on the user line that made it; a task that
+   * did not exist then lands in its parent before the fork. The stop's reason is 'step', or
+   * 'entry' at the start of the run. Throws when history is off or for an unknown pid.
+   */
+  stepBack(pid: number, granularity?: Granularity): void;
+  /**
+   * Intent: go back to the last moment before now where a breakpoint, function breakpoint, data
+   * breakpoint or event filter would have stopped (conditions are evaluated there; hit counts
+   * and logpoints are not replayed), or to the start ('entry'). Throws when history is off.
+   */
+  reverseContinue(): void;
+  /** Intent: travel to a moment (see GotoTarget); the stop's reason is 'goto'. */
+  goto(target: GotoTarget): void;
+  /** The moment the machine stands at. */
+  moment(): Moment;
+  history(): HistoryInfo;
   /**
    * Types text at the scenario's terminal (null: Ctrl-D, the end of input) and wakes a task
    * waiting to read it.

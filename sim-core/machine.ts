@@ -10,7 +10,7 @@ import { tty_input, tty_of } from './kernel/tty';
 import type {
   BootOptions, BootResult, BreakpointResult, CompletionItem, DataTarget, DataWatch, DebugScope, DebugVariable, DmesgLine,
   EvalContext, EvalResult, EventFilterId, ExitStatus, FrameInfo, FunctionBreakpointRequest, KernelFunctionLocation,
-  KernelGlobals, KernelSource, LineBreakpointRequest, Machine, Granularity, MachineSettings, FairPolicySetting, StepAction, Stop, StopReason, TaskRow,
+  KernelGlobals, KernelSource, LineBreakpointRequest, GotoTarget, HistoryInfo, Moment, Machine, Granularity, MachineSettings, FairPolicySetting, StepAction, Stop, StopReason, TaskRow,
 } from './machine-types';
 import { Engine } from './machine/engine';
 import { VmPort } from './machine/vmport';
@@ -181,6 +181,29 @@ export class KMachine implements Machine {
 
   input(text: string | null): void {
     tty_input(this.k, text);
+  }
+
+  // ---- time travel (sim-core/machine/history.ts keeps the checkpoints) ----------------------
+
+  stepBack(pid: number, _granularity?: Granularity): void {
+    if (!this.k.pid_hash.get(pid)) throw new Error(`no task has pid ${pid}`);
+    throw new Error('going back is not available yet');
+  }
+
+  reverseContinue(): void {
+    throw new Error('going back is not available yet');
+  }
+
+  goto(_target: GotoTarget): void {
+    throw new Error('going back is not available yet');
+  }
+
+  moment(): Moment {
+    return { step: this.k.steps, time: this.k.clock };
+  }
+
+  history(): HistoryInfo {
+    return { enabled: false, checkpoints: 0, bytes: 0, budgetBytes: 0, frontier: this.moment() };
   }
 
   /** The task sleeping in n_tty_read (the first, when several are). */

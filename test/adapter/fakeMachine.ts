@@ -9,7 +9,7 @@ import { bt, infoThreads, lxDmesg, lxPs, lxPstree } from '../../sim-core/debug/l
 import { dataId, type CompletionItem, type DataTarget, type DebugScope, type DebugVariable, type EvalContext, type EvalResult } from '../../sim-core/debug/protocol';
 import type {
   BootOptions, BootResult, BreakpointResult, DataWatch, EventFilterId, ExitStatus, FrameInfo, FunctionBreakpointRequest,
-  Granularity, KEvent, LineBreakpointRequest, Machine, StepAction, Stop, TaskRow,
+  Granularity, GotoTarget, HistoryInfo, KEvent, Moment, LineBreakpointRequest, Machine, StepAction, Stop, TaskRow,
 } from '../../sim-core/machine-types';
 
 export const FAKE_SCENARIO = [
@@ -245,6 +245,13 @@ export class FakeMachine implements Machine {
   /** Terminal input typed so far (null: end of input). */
   readonly inputs: Array<string | null> = [];
   input(text: string | null): void { this.inputs.push(text); }
+  /** Travel intents as asked, for the adapter tests to check the translation. */
+  readonly travels: Array<{ kind: 'stepBack'; pid: number; granularity?: Granularity } | { kind: 'reverseContinue' } | { kind: 'goto'; target: GotoTarget }> = [];
+  stepBack(pid: number, granularity?: Granularity): void { this.travels.push({ kind: 'stepBack', pid, granularity }); }
+  reverseContinue(): void { this.travels.push({ kind: 'reverseContinue' }); }
+  goto(target: GotoTarget): void { this.travels.push({ kind: 'goto', target }); }
+  moment(): Moment { return { step: this.pos, time: this.pos * 1000 }; }
+  history(): HistoryInfo { return { enabled: false, checkpoints: 0, bytes: 0, budgetBytes: 0, frontier: this.moment() }; }
 
   setLineBreakpoints(file: string, bps: LineBreakpointRequest[]): BreakpointResult[] {
     this.lineBps = this.lineBps.filter((b) => b.file !== file);
