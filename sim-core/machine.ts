@@ -126,7 +126,7 @@ export class KMachine implements Machine {
     this.port = new VmPort(image);
     this.engine = new Engine(
       { pidMax: Math.min(4194304, Math.max(301, settings.pidMax)), cpus: Math.max(1, Math.min(64, settings.cpus)), nproc: settings.nproc, uid: settings.uid, seed: settings.seed, sched: settings.sched },
-      this.port, (t, budget) => this.port.runUser(t, budget),
+      this.port, { run: (t, budget) => this.port.runUser(t, budget), left: () => this.port.budgetLeft() },
     );
     this.port.k = this.engine.k;
     if (opts.maxOutput !== undefined && opts.maxOutput >= 0) this.engine.output.limit = opts.maxOutput;

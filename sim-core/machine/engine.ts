@@ -38,8 +38,6 @@ function context_switch(k: Kernel, cpu: number, prev: task_struct | null, next: 
 
 /** VM instructions a task runs in one step before the step ends (a timer tick's worth). */
 const USER_BUDGET = 1000;
-/** What a statement trap is charged against that budget (statements average a few instructions). */
-const STMT_COST = 4;
 /**
  * Kernel steps one tick may run for a task. Kernel code runs on until it sleeps, asks to be
  * rescheduled or returns to user space (a voluntary-preemption kernel), so a whole fork or wait
@@ -47,8 +45,14 @@ const STMT_COST = 4;
  */
 const KERNEL_BATCH = 64;
 
-/** Runs user code of a task until its next trap. */
-export type RunUser = (t: task_struct, budget: number) => Trap;
+/**
+ * Runs user code of a task until its next trap; `left()` is what remains of the budget at a
+ * statement or call trap.
+ */
+export interface RunUser {
+  run(t: task_struct, budget: number): Trap;
+  left(): number;
+}
 
 /**
  * A debugger's checks, asked by the run loop. Each returns true to stop there: the tick is
@@ -124,7 +128,7 @@ export class Engine {
   /** The task a CPU is running a step of (null between steps): whom an internal error concerns. */
   current: task_struct | null = null;
 
-  constructor(config: KernelConfig, port: UserPort, private runUser: RunUser) {
+  constructor(config: KernelConfig, port: UserPort, private readonly userCode: RunUser) {
     this.k = new Kernel(config, port);
     this.user = { uid: config.uid, processes: 0 };
     // The terminal's output is the machine's: bounded by the output limit, an event per write.
@@ -378,12 +382,14 @@ export class Engine {
 
   /**
    * Runs user code to its next kernel trap. Statement and call traps (asked for by the debugger)
-   * do not end the step; each is charged STMT_COST instructions so a busy loop still ends it.
+   * do not end the step and cost nothing of their own: the slice goes on with what the VM left
+   * of its budget, so a debugger looking at statements never changes the schedule.
    */
   private userStep(t: task_struct, cpu: number, budget: number): boolean {
     let left = budget;
+    const user = this.userCode;
     for (;;) {
-      const trap = this.runUser(t, left);
+      const trap = user.run(t, left);
       // The slice's instructions are used up: nothing to handle, and the task stays in user mode.
       if (trap === BUDGET) return true;
       if (trap.kind !== 'statement' && trap.kind !== 'call') {
@@ -393,7 +399,7 @@ export class Engine {
         }
         return this.enterKernel(t, cpu);
       }
-      left -= STMT_COST;
+      left = user.left();
       if (this.checks !== null && this.checks.user(t, trap)) {
         this.checkStopped = true;
         this.suspendedKernel = false;
