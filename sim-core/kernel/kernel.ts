@@ -15,6 +15,9 @@ import { send_signal } from './signal';
 import { PidBitmap, PidHash } from './pidhash';
 import { TimerQueue } from './waitqueue';
 import type { SchedStat } from './schedstat';
+import type { tty_struct } from './tty';
+import type { vfs_state } from './vfs';
+import type { kobj_registry } from './kobj';
 
 
 export interface KernelConfig {
@@ -140,6 +143,10 @@ export class Kernel {
   trace_sched = false;
   /** cpumask_any_and_distribute's per-CPU distribute_cpu_mask_prev (one machine-wide here). */
   distribute_cpu_mask_prev = 0;
+  /** The terminal (tty.ts), the file tree (vfs.ts), objects met through handles (kobj.ts). */
+  tty: tty_struct | null = null;
+  vfs: vfs_state | null = null;
+  kobj: kobj_registry | null = null;
   private prng: number;
 
   constructor(readonly config: KernelConfig, readonly user: UserPort) {
