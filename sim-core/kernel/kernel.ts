@@ -102,6 +102,8 @@ export class Kernel {
   steps = 0;
   /** Events since the machine last handed them out (it takes the array and leaves a new one). */
   events: KEvent[] = [];
+  /** Events emitted since boot: the last one in `events` is number event_seq. */
+  event_seq = 0;
   /** The kernel log buffer: the newest LOG_BUF_LEN characters of it, as dmesg shows it. */
   readonly dmesg: Array<{ time: number; level: number; text: string }> = [];
   /** What tasks wrote: the newest OUT_KEEP characters (every write is also an 'output' event). */
@@ -176,6 +178,7 @@ export class Kernel {
   emit(e: KEvent): KEvent {
     e.time = this.clock;
     e.step = this.steps;
+    this.event_seq++;
     this.events.push(e);
     this.lastEvent = e;
     return e;

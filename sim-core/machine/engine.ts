@@ -22,6 +22,7 @@ import { FMODE_WRITE } from '../kernel/file';
 import { set_tty_writer } from '../kernel/read_write';
 import { open_console, tty_init, tty_wants_input } from '../kernel/tty';
 import { vfs_init } from '../kernel/vfs';
+import { positionOf, type Position } from './position';
 
 /**
  * The bookkeeping of a context switch (__schedule): prev's switch count (nivcsw when it is still
@@ -217,6 +218,18 @@ export class Engine {
   private suspendedKernel = false;
   private suspendedBudget = 0;
   private suspendedRan = false;
+  /**
+   * Where the check being asked stands within the tick (set only when there are checks): phase 0
+   * inside a CPU's step, 1 after the whole tick; the CPU; a kernel or a user point; and what is
+   * left of the step's budget (user instructions, or kernel steps of the batch). With k.steps it
+   * names the moment exactly, whichever checks are on (see position()).
+   */
+  private atPhase = 0;
+  private atCpu = 0;
+  private atKernel = false;
+  private atLeft = 0;
+  /** The CPU whose after-tick check stopped the run (-1: none since the last tick began). */
+  private stoppedAfter = -1;
 
   /**
    * One tick: every CPU runs its current task for one step. Returns false when all are idle.
@@ -227,6 +240,7 @@ export class Engine {
     const k = this.k;
     let ran = false;
     let first = 0;
+    this.stoppedAfter = -1;
     if (this.suspendedCpu >= 0) { first = this.suspendedCpu; ran = this.suspendedRan; } else k.steps++;
     for (let cpu = first; cpu < k.rq.length; cpu++) {
       const rq = k.rq[cpu];
@@ -318,6 +332,7 @@ export class Engine {
     const rq = this.k.rq[cpu];
     if (n === 0 || (t.vm_base >= 0 && n <= t.vm_base) || rq.need_resched || rq.curr !== t || !t.se.on_rq || this.k.panicked !== null) return true;
     const checks = this.checks;
+    if (checks !== null) this.at(0, cpu, true, KERNEL_BATCH);
     if (checks !== null && (checks.callsTo === null || checks.callsTo[t.stack[n - 1].fn.id] === 1) && (checks.kernel(t, this.depthBefore[cpu]) || checks.changed())) {
       this.checkStopped = true;
       return this.suspendKernel(KERNEL_BATCH);
@@ -360,6 +375,7 @@ export class Engine {
       // The batch goes on: the next step is a point of its own for the debugger and the budget.
       if (checks !== null && (calls === null || (n > depth && calls[stack[n - 1].fn.id] === 1))) {
         this.depthBefore[cpu] = depth;
+        this.at(0, cpu, true, left);
         if (checks.kernel(t, depth) || checks.changed()) { this.budget = budget; this.checkStopped = true; return this.suspendKernel(left); }
       }
       if (budget <= 0) {
@@ -400,6 +416,7 @@ export class Engine {
         return this.enterKernel(t, cpu);
       }
       left = user.left();
+      if (this.checks !== null) this.at(0, cpu, false, left);
       if (this.checks !== null && this.checks.user(t, trap)) {
         this.checkStopped = true;
         this.suspendedKernel = false;
@@ -532,9 +549,36 @@ export class Engine {
         const n = t.stack.length;
         if (n <= this.depthBefore[cpu] || (t.vm_base >= 0 && n <= t.vm_base) || calls[t.stack[n - 1].fn.id] !== 1) continue;
       }
-      if (checks.kernel(t, this.depthBefore[cpu])) return true;
+      this.at(1, cpu, true, 0);
+      if (checks.kernel(t, this.depthBefore[cpu])) { this.stoppedAfter = cpu; return true; }
     }
-    return calls === null && checks.changed();
+    this.at(1, k.rq.length, true, 0);
+    if (calls === null && checks.changed()) { this.stoppedAfter = k.rq.length; return true; }
+    return false;
+  }
+
+  private at(phase: number, cpu: number, kernel: boolean, left: number): void {
+    this.atPhase = phase;
+    this.atCpu = cpu;
+    this.atKernel = kernel;
+    this.atLeft = left;
+  }
+
+  /** The moment of the check being asked now (for checks that record where they are). */
+  checkPosition(): Position {
+    return positionOf(this.k.steps, this.atPhase, this.atCpu, this.atKernel, this.atLeft);
+  }
+
+  /**
+   * The moment the machine stands at between two runs: inside a tick suspended at a check or by
+   * the budget, after a tick's check that stopped, or at a tick boundary. The same moment always
+   * gets the same position, whatever checks were on when it was reached.
+   */
+  position(): Position {
+    const steps = this.k.steps;
+    if (this.suspendedCpu >= 0) return positionOf(steps, 0, this.suspendedCpu, this.suspendedKernel, this.suspendedBudget);
+    if (this.stoppedAfter >= 0) return positionOf(steps, 1, this.stoppedAfter, true, 0);
+    return positionOf(steps, 2, 0, true, 0);
   }
 
   private anyRunnable(): boolean {
