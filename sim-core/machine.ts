@@ -180,7 +180,8 @@ export class KMachine implements Machine {
     this.k.main_pid = t.pid;
     this.setLastPid(t.pid);
     // The boot is the first checkpoint, kept whatever the budget: the start is always reachable.
-    this.tt?.checkpoint(true);
+    // With an entry stop, the start is as that stop shows it (taken by the first run()).
+    if (this.control.intent.kind !== 'entry') this.tt?.checkpoint(true);
   }
 
   private get k() { return this.engine.k; }
@@ -253,6 +254,7 @@ export class KMachine implements Machine {
 
   private travel(ti: TravelIntent): Stop {
     const tt = this.travelling();
+    if (tt.history.count === 0) tt.checkpoint(true);
     const from = this.engine.position();
     let p: Pending;
     try {
@@ -331,6 +333,7 @@ export class KMachine implements Machine {
       // The entry stop shows main's first statement, the line that runs next (not its definition).
       const regs = this.k.pid_hash.get(this.mainPid)?.thread.regs;
       if (regs instanceof VmRegs && regs.image === this.image) enterFirstStatement(regs);
+      if (this.tt !== null && this.tt.history.count === 0) this.tt.checkpoint(true);
       return this.finish({ reason: 'entry', pid: this.mainPid });
     }
     return this.guarded(() => this.finish(this.endOf(this.forward(budget, c.prepare()))));

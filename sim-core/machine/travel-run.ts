@@ -2,7 +2,7 @@
 // (travel.ts) and a re-execution to the moment found, or a run forward to a goto's moment.
 import type { Engine, EngineEnd, StopChecks } from './engine';
 import type { GotoTarget, Granularity, KEvent } from '../machine-types';
-import { enterFirstStatement, VmRegs, type Image } from '../vm';
+import type { Image } from '../vm';
 import { BreakpointTables } from './breakpoints';
 import { depthOf, inKernel, type Pending } from './control';
 import { EventChecks, type TimeTravel } from './travel';
@@ -47,11 +47,9 @@ function describe(t: Extract<GotoTarget, { kind: 'event' }>): string {
   return `pid ${t.pid} ${WHAT[t.event]}${t.event === 'signal' && t.sig !== undefined ? ` (${t.sig})` : ''}`;
 }
 
-/** Back to the boot: main before its first statement, as the entry stop shows it. */
+/** Back to the boot (as the entry stop showed it, when the run had one). */
 function toStart(c: TravelContext): number {
   c.tt.restore(c.tt.history.first);
-  const regs = c.engine.k.pid_hash.get(c.mainPid)?.thread.regs;
-  if (regs instanceof VmRegs && regs.image === c.image) enterFirstStatement(regs);
   return c.mainPid;
 }
 

@@ -1,0 +1,15 @@
+import { boot } from './sim-core/machine';
+import { render } from './test/property/gen';
+const source = render({"cpus":1,"seed":0,"nproc":2,"main":[{"k":"kill","target":"child","sig":"SIGKILL"},{"k":"forkloop","n":1,"code":0}]} as never);
+const lines = source.split('\n');
+const kl = lines.findIndex(l => l.includes('kill(getppid'));
+const { machine: m } = boot({ file: 'random.kproc', source, maxSteps: 20000 });
+if (!m) throw 1;
+const d = () => { for (;;) { const s = m.run(); if (s.reason !== 'yield') return s; } };
+console.log(d().reason);
+m.setLineBreakpoints('random.kproc', [{ line: kl }]);
+m.goto({ kind: 'start' }); let s = d(); console.log('start', s.reason, s.moment, m.stack(3)[0]?.line, kl);
+m.continue(); s = d(); console.log('c1', s.reason, s.pid, s.moment, m.stack(s.pid ?? 3)[0]?.line);
+m.continue(); s = d(); console.log('c2', s.reason, s.pid, s.moment);
+m.reverseContinue(); s = d(); console.log('r1', s.reason, s.pid, s.moment, s.pid && m.stack(s.pid)[0]?.line);
+m.reverseContinue(); s = d(); console.log('r2', s.reason, s.pid, s.moment, s.pid && m.stack(s.pid)[0]?.line);
