@@ -253,8 +253,8 @@ export class KMachine implements Machine {
   }
 
   private travel(ti: TravelIntent): Stop {
-    const tt = this.travelling();
-    if (tt.history.count === 0) tt.checkpoint(true);
+    const tt = this.tt;
+    if (tt !== null && tt.history.count === 0) tt.checkpoint(true);
     const from = this.engine.position();
     let p: Pending;
     try {
@@ -262,16 +262,17 @@ export class KMachine implements Machine {
         tt, engine: this.engine, image: this.image, file: this.file, granularity: this.granularity, mainPid: this.mainPid,
         lastPid: this.lastPid, maxSteps: this.maxSteps, forward: (checks, limit) => this.forward(Infinity, checks, limit),
         ended: (end) => this.endOf(end),
+        fastPort: () => { this.port.stopAtStatements = false; this.port.stopLines = null; this.port.callTraps = false; },
       });
     } finally {
       this.control.intent = CONTINUE;
       this.control.configureVm();
-      tt.resyncWatches();
+      tt?.resyncWatches();
       this.inspector.invalidate();
     }
     const stop = this.finish(p);
     if (comparePositions(this.engine.position(), from) < 0) stop.travelled = 'back';
-    if (tt.behind()) stop.frontier = { step: tt.frontier[0], time: tt.frontierTime };
+    if (tt !== null && tt.behind()) stop.frontier = { step: tt.frontier[0], time: tt.frontierTime };
     return stop;
   }
 

@@ -16,9 +16,14 @@ export interface Checkpoint {
 }
 
 export const DEFAULT_HISTORY_BYTES = 256 * 1024 * 1024;
-/** Steps between two checkpoints at least, and per object a checkpoint copies. */
+/**
+ * Steps between two checkpoints at least, and per object a checkpoint copies: copying an object
+ * costs about as much as 2.5 steps, so 150 steps per object keeps checkpoints to a few percent of the run.
+ */
 const MIN_INTERVAL = 20_000;
-const STEPS_PER_OBJECT = 24;
+const STEPS_PER_OBJECT = 150;
+/** At most this many steps apart (a few tens of milliseconds of re-execution), whatever the cost. */
+const MAX_INTERVAL = 250_000;
 /** At a stop, a checkpoint when this many steps have run since the last (a human is waiting anyway). */
 const STOP_INTERVAL = 2_000;
 
@@ -52,7 +57,7 @@ export class History {
   }
 
   private interval(c: Checkpoint): number {
-    return Math.max(MIN_INTERVAL, STEPS_PER_OBJECT * c.state.objects);
+    return Math.min(MAX_INTERVAL, Math.max(MIN_INTERVAL, STEPS_PER_OBJECT * c.state.objects));
   }
 
   add(c: Checkpoint): void {
@@ -61,6 +66,15 @@ export class History {
       this.total -= (this.list.pop() as Checkpoint).state.bytes;
     }
     this.list.push(c);
+    this.total += c.state.bytes;
+    this.thin();
+  }
+
+  /** A checkpoint of the past (taken while re-executing), put in its place among the others. */
+  insert(c: Checkpoint): void {
+    const before = this.atOrBefore(c.pos);
+    if (comparePositions(before.pos, c.pos) === 0) return;
+    this.list.splice(this.list.indexOf(before) + 1, 0, c);
     this.total += c.state.bytes;
     this.thin();
   }

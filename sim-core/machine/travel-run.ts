@@ -15,7 +15,8 @@ export type TravelIntent =
 
 /** What a travel needs of the machine. */
 export interface TravelContext {
-  tt: TimeTravel;
+  /** The history; null when it is off (only goto forward works then). */
+  tt: TimeTravel | null;
   engine: Engine;
   image: Image;
   file: string;
@@ -27,6 +28,13 @@ export interface TravelContext {
   forward(checks: StopChecks | null, limit: number): EngineEnd;
   /** The stop an engine end makes (final ends end the machine). */
   ended(end: EngineEnd): Pending;
+  /** The VM stops at nothing (a forward run whose checks look at kernel points only). */
+  fastPort(): void;
+}
+
+function history(c: TravelContext): TimeTravel {
+  if (c.tt === null) throw new Error('going back needs the run\'s history, which is off (history 0)');
+  return c.tt;
 }
 
 /** Whether kernel event `e` is the moment an event target names. */
@@ -49,7 +57,8 @@ function describe(t: Extract<GotoTarget, { kind: 'event' }>): string {
 
 /** Back to the boot (as the entry stop showed it, when the run had one). */
 function toStart(c: TravelContext): number {
-  c.tt.restore(c.tt.history.first);
+  const tt = history(c);
+  tt.restore(tt.history.first);
   return c.mainPid;
 }
 
@@ -60,15 +69,15 @@ export function carryOut(ti: TravelIntent, c: TravelContext): Pending {
       const t = c.engine.k.pid_hash.get(ti.pid);
       if (!t) return { reason: 'step', pid: c.lastPid, message: `no task has pid ${ti.pid}` };
       const kernel = ti.granularity === 'kernel' || inKernel(t) || (ti.granularity === undefined && c.granularity === 'kernel');
-      const found = c.tt.findStep(now, ti.pid, kernel ? 'kernel' : 'statement', depthOf(t), new BreakpointTables(c.image, c.file));
+      const found = history(c).findStep(now, ti.pid, kernel ? 'kernel' : 'statement', depthOf(t), new BreakpointTables(c.image, c.file));
       if (found === null) return { reason: 'entry', pid: toStart(c) };
-      c.tt.goTo(found.pos);
+      history(c).goTo(found.pos);
       return { reason: 'step', pid: found.pending.pid ?? ti.pid };
     }
     case 'reverse': {
-      const found = c.tt.findBreak(now);
+      const found = history(c).findBreak(now);
       if (found === null) return { reason: 'entry', pid: toStart(c) };
-      c.tt.goTo(found.pos);
+      history(c).goTo(found.pos);
       return found.pending;
     }
     case 'goto': return goTo(ti.target, now, c);
@@ -81,7 +90,7 @@ function goTo(target: GotoTarget, now: Position, c: TravelContext): Pending {
   if (target.kind === 'step') {
     const n = Math.max(0, Math.min(Math.floor(target.step), c.maxSteps));
     if (n < k.steps) {
-      c.tt.goToStep(n);
+      history(c).goToStep(n);
       return { reason: 'goto', pid: c.lastPid };
     }
     let end: EngineEnd = { reason: 'slice' };
@@ -91,21 +100,23 @@ function goTo(target: GotoTarget, now: Position, c: TravelContext): Pending {
   }
   const match = (e: KEvent): boolean => matchesTarget(target, e);
   if (target.direction === 'back') {
-    const found = c.tt.findEvent(now, match);
+    const tt = history(c);
+    const found = tt.findEvent(now, match);
     if (found === null) {
-      c.tt.goTo(now);
+      tt.goTo(now);
       return { reason: 'goto', pid: c.lastPid, message: `no moment before step ${now[0]} when ${describe(target)}` };
     }
-    c.tt.goTo(found.pos);
+    tt.goTo(found.pos);
     return { reason: 'goto', pid: target.pid, message: `${describe(target)} at step ${found.event.step}` };
   }
-  c.tt.fastPort();
+  c.fastPort();
   const ec = new EventChecks(c.engine, match, null);
   let end: EngineEnd = { reason: 'slice' };
   while (end.reason === 'slice') end = c.forward(ec, c.maxSteps);
   if (ec.found !== null) return { reason: 'goto', pid: target.pid, message: `${describe(target)} at step ${ec.found.step}` };
   if (end.reason === 'input') return c.ended(end);
-  // The run ended first: back to where the goto started.
+  // The run ended first: back to where the goto started (when the history allows).
+  if (c.tt === null) return c.ended(end);
   c.tt.goTo(now);
   return { reason: 'goto', pid: c.lastPid, message: `${describe(target)} nowhere after step ${now[0]}: the run ends first` };
 }

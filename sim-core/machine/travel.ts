@@ -161,6 +161,9 @@ export class EventChecks implements StopChecks {
   changed(): boolean { return false; }
 }
 
+/** Steps back from a checkpoint beyond which a search keeps a checkpoint of the past it reached. */
+const NEAR = 8192;
+
 export class TimeTravel {
   readonly history: History;
   private readonly snap: Snapshotter;
@@ -180,7 +183,8 @@ export class TimeTravel {
       // Images (compiled programs) and kernel functions (step tables) are code.
       return (r.fnIndex instanceof Map && Array.isArray(r.functions)) || (Array.isArray(r.handlers) && r.at instanceof Map);
     };
-    this.snap = new Snapshotter([e, k, e.output], shared);
+    // The events not yet handed out are not state: a restore comes after a stop handed them out.
+    this.snap = new Snapshotter([e, k, e.output], shared, new Map([[k, new Set(['events'])]]));
     this.frontier = e.position();
   }
 
@@ -195,11 +199,12 @@ export class TimeTravel {
     return true;
   }
 
-  checkpoint(pinned = false): boolean {
+  checkpoint(pinned = false, past = false): boolean {
     if (!pinned && !this.canTake()) return false;
     const state = this.snap.take();
     this.saved.set(state, { fields: this.m.saveFields(), kaddr: kaddr_next() });
-    this.history.add({ pos: this.m.engine.position(), state, pinned });
+    const c = { pos: this.m.engine.position(), state, pinned };
+    if (past) this.history.insert(c); else this.history.add(c);
     return true;
   }
 
@@ -291,11 +296,6 @@ export class TimeTravel {
     return null;
   }
 
-  /** The VM stops at nothing: a forward run whose checks look at kernel points only. */
-  fastPort(): void {
-    this.portFast();
-  }
-
   /** From the current state, re-executes to exactly `target` (a moment ahead). */
   runTo(target: Position): void {
     const e = this.m.engine;
@@ -334,6 +334,30 @@ export class TimeTravel {
   /** Replays from checkpoint `c` to `end` with a dry control; the last point it would have stopped at. */
   private probe(c: Checkpoint, end: Position, control: RunControl, forkOf: number | null): Probe | null {
     this.restore(c);
+    return this.probeHere(end, control, forkOf);
+  }
+
+  /**
+   * As probe(), over the last `window` steps before `end` only (the state before them reached
+   * at full speed); the windows grow until one finds something or covers the segment. Most steps
+   * back land a few statements away, far nearer than the segment's checkpoint.
+   */
+  private probeWindows(c: Checkpoint, end: Position, make: () => RunControl, forkOf: number | null): Probe | null {
+    for (let window = 4096; ; window *= 8) {
+      const from = end[0] - window;
+      if (from <= c.pos[0] + 2) return this.probe(c, end, make(), forkOf);
+      this.restore(c);
+      this.portFast();
+      const k = this.m.engine.k;
+      this.drive(from, null, () => k.steps >= from);
+      // Kept: the next step back (and the re-execution to this one) starts here.
+      if (from - c.pos[0] >= NEAR) this.checkpoint(false, true);
+      const p = this.probeHere(end, make(), forkOf);
+      if (p !== null && (p.last !== null || p.fork !== null)) return p;
+    }
+  }
+
+  private probeHere(end: Position, control: RunControl, forkOf: number | null): Probe | null {
     const bps = this.m.bps;
     const lasts = bps.watches.map((w) => w.last);
     this.resyncWatches();
@@ -385,9 +409,13 @@ export class TimeTravel {
     let c: Checkpoint | null = this.history.atOrBefore(now);
     while (c !== null) {
       if (comparePositions(c.pos, end) < 0) {
-        const ctl = this.control(empty);
-        ctl.intent = { kind: 'step', pid: want.pid, action: want.action, granularity: want.granularity, depth: want.depth };
-        const p = this.probe(c, end, ctl, want.pid);
+        const w = want;
+        const make = (): RunControl => {
+          const ctl = this.control(empty);
+          ctl.intent = { kind: 'step', pid: w.pid, action: w.action, granularity: w.granularity, depth: w.depth };
+          return ctl;
+        };
+        const p = this.probeWindows(c, end, make, want.pid);
         if (p !== null && p.last !== null) return p.last;
         if (p !== null && p.fork !== null) {
           // The task did not exist before p.fork: look for its parent's line that forked it.

@@ -8,7 +8,7 @@ import { boot } from '../../sim-core/machine';
 import type { KEvent, Machine, Stop } from '../../sim-core/machine-types';
 import { render, scenarioArb } from './gen';
 
-const RUNS = Number(process.env.KPROC_TT_RUNS ?? 40);
+const RUNS = Number(process.env.KPROC_TT_RUNS ?? 100);
 const MAX_STEPS = 20000;
 
 function bootIt(source: string): Machine {
