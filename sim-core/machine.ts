@@ -284,6 +284,7 @@ export class KMachine implements Machine {
   private forward(budget: number, checks: StopChecks | null, limit = this.maxSteps): EngineEnd {
     const tt = this.tt, e = this.engine, k = this.k;
     if (tt === null) return e.run(budget, limit, checks);
+    if (tt.history.count === 0) tt.checkpoint(true);
     const start = k.steps;
     for (;;) {
       const ahead = tt.behind() ? tt.history.pinnedAfter(e.position()) : null;

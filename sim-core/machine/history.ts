@@ -22,8 +22,6 @@ export const DEFAULT_HISTORY_BYTES = 256 * 1024 * 1024;
  */
 const MIN_INTERVAL = 20_000;
 const STEPS_PER_OBJECT = 150;
-/** At most this many steps apart (a few tens of milliseconds of re-execution), whatever the cost. */
-const MAX_INTERVAL = 250_000;
 /** At a stop, a checkpoint when this many steps have run since the last (a human is waiting anyway). */
 const STOP_INTERVAL = 2_000;
 
@@ -57,7 +55,7 @@ export class History {
   }
 
   private interval(c: Checkpoint): number {
-    return Math.min(MAX_INTERVAL, Math.max(MIN_INTERVAL, STEPS_PER_OBJECT * c.state.objects));
+    return Math.max(MIN_INTERVAL, STEPS_PER_OBJECT * c.state.objects);
   }
 
   add(c: Checkpoint): void {
