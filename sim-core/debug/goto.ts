@@ -61,7 +61,7 @@ export function parseGotoTarget(text: string): { target: GotoTarget } | { error:
   const last = rest.length > 0 ? rest[rest.length - 1].toLowerCase() : undefined;
   if (last === 'back' || last === 'forward') { direction = last; rest.pop(); }
   const extra = (after: string, from: number): { error: string } | null =>
-    rest.length > from ? { error: `unexpected '${rest[from]}' after '${after}' (expected ${GOTO_FORMS})` } : null;
+    rest.length > from ? { error: `unexpected '${rest[from]}' after '${after}'` } : null;
   if (head === 'start') {
     if (direction) return { error: "'start' takes no direction: the start of the run is always behind" };
     return extra('start', 0) ?? { target: { kind: 'start' } };
