@@ -24,9 +24,11 @@ const USAGE = 'kproc run [options] FILE';
  * rarely uses, next to the 124 that `timeout` gives when time runs out and the 125/126 that
  * `timeout` and the shell give when they fail themselves or cannot run the command. `pipe` is the
  * status a shell shows for a tool killed by SIGPIPE, as the scenario's own writes would have been.
+ * `missed` (--until, --at: the run ended before the moment) is 128, 128 + no signal: no death by
+ * a signal gives it, and 127 is the shell's "command not found".
  */
 export const EXIT_CODES = {
-  missed: 119, deadlock: 120, panic: 121, output: 122, usage: 123, budget: 124, internal: 125, compile: 126, pipe: 141,
+  deadlock: 120, panic: 121, output: 122, usage: 123, budget: 124, internal: 125, compile: 126, missed: 128, pipe: 141,
 } as const;
 
 /** Steps per call to the machine: between two, output is flushed and progress drawn. */
@@ -63,7 +65,7 @@ Exit status: when the scenario runs to its end, its main process's status as a s
 one-line reason on stderr: 120 deadlock, 121 kernel panic, 122 output limit reached, 123 usage
 error, 124 step budget used up, 125 internal error, 126 the scenario has errors and was not run,
 141 output pipe closed. With --until or --at: 0 once stopped at the moment (its step and time
-on stderr), 119 when the run ended before it.
+on stderr), 128 when the run ended before it.
 `;
 
 interface RunArgs {

@@ -1,6 +1,6 @@
 // `kproc run --until EVENT` and `--at STEP`: the run stops at the moment and --pstree / --json show
 // the machine as it stood then (right after the event, not before it, not later), output and
-// events stop there too, the moment is named on stderr, a moment that never comes exits 119, and
+// events stop there too, the moment is named on stderr, a moment that never comes exits 128, and
 // bad EVENT text is a usage error (123). Steps are read from a full run's event log, never written
 // in. The built CLI (bin/kproc.js, dist/cli.js: npm run build first) runs most of them, as a shell does.
 import { strict as assert } from 'node:assert';
@@ -97,16 +97,16 @@ describe('kproc run --until / --at', function () {
     }
   });
 
-  it('says so and exits 119 when the run ends before the moment', () => {
+  it('says so and exits 128 when the run ends before the moment', () => {
     const r = kproc(['--pstree', '--until', 'zombie:9', 'examples/zombie.kproc']);
-    assert.equal(r.status, 119);
+    assert.equal(r.status, 128);
     assert.match(lastLine(r.stderr), /^kproc run: examples\/zombie.kproc: the run ended at step \d+ \(t=[\d.]+ ms\) before pid 9 became a zombie$/);
     assert.match(r.stdout, /parent: exiting; init will reap 4\ninit\(1\)\n\[kthreadd\]\(2\)\n$/, 'the whole output, then the final tree');
     const at = kproc(['--at', '100000000', 'examples/zombie.kproc']);
-    assert.equal(at.status, 119);
+    assert.equal(at.status, 128);
     assert.match(lastLine(at.stderr), /the run ended at step \d+ .* before reaching step 100000000$/);
     const j = json(['--until', 'signal:3:TERM', 'examples/zombie.kproc']);
-    assert.equal(j.exitCode, 119);
+    assert.equal(j.exitCode, 128);
     assert.equal(j.reason, 'exited');
     assert.equal(j.travel?.reached, false);
   });
@@ -133,7 +133,7 @@ describe('kproc run --until / --at', function () {
     const r = spawnSync(process.execPath, [BIN, 'run', '--help'], { cwd: ROOT, encoding: 'utf8' });
     assert.match(r.stdout, /--until EVENT +run until EVENT first happens/);
     assert.match(r.stdout, /--at STEP +run to machine step STEP/);
-    assert.match(r.stdout, /119 when the run ended before it/);
+    assert.match(r.stdout, /128 when the run ended before it/);
   });
 });
 
