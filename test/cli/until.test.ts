@@ -119,6 +119,8 @@ describe('kproc run --until / --at', function () {
       [['--until', 'step:5'], 'kproc: run: --until takes an event (zombie:PID, fork:PID, exec:PID, exit:PID, reap:PID, reparent:PID or signal:PID[:SIG]); to stop at a step use --at STEP'],
       [['--until', 'zombie:4:back'], "kproc: run: --until runs forward from the start: 'back' does not apply (got 'zombie:4:back')"],
       [['--until', 'zombie:4', '--at', '5'], 'kproc: run: --until and --at each name the moment to stop at: give one of them'],
+      [['--until', ''], 'kproc: run: --until needs an event name'],
+      [['--until', ' : '], "kproc: run: --until needs an event, zombie:PID, fork:PID, exec:PID, exit:PID, reap:PID, reparent:PID or signal:PID[:SIG] (got ' : ')"],
       [['--at', '-1'], 'kproc: run: --at needs an integer from 0 to 9007199254740991 (see kproc run --help)'],
       [['--at', '1.5'], "kproc: run: --at needs an integer from 0 to 9007199254740991, not '1.5'"],
     ] as const) {
