@@ -10,7 +10,7 @@ import { formatRaw, type Raw } from './evaluate';
 import { CFloat, floatText } from './cfloat';
 import { toLong } from '../vm/float';
 import { describeValue, isObject, isTask, type Expansion } from './fields';
-import { describeGotoTarget, parseGotoTarget } from './goto';
+import { describeGotoTarget, parseGotoCommand } from './goto';
 import { bt, infoThreads, lxDmesg, lxListCheck, lxPs, lxPstree } from './lx';
 
 export interface ConsoleResult {
@@ -50,8 +50,8 @@ export function runConsole(input: string, host: ConsoleHost): ConsoleResult {
     case 'lx-goto': {
       // Travelling runs the machine, which only the debug session does (it takes lx-goto before
       // the console sees it); here the moment is checked and the console says so.
-      const r = parseGotoTarget(rest);
-      if ('error' in r) throw new Error(`lx-goto: ${r.error}`);
+      const r = parseGotoCommand(text) ?? { error: 'lx-goto: expected a moment' };
+      if ('error' in r) throw new Error(r.error);
       throw new Error(`lx-goto: going to ${describeGotoTarget(r.target)} is done by the debug session, not by evaluating an expression`);
     }
     case 'bt': case 'backtrace': case 'where':

@@ -86,6 +86,17 @@ export function parseGotoTarget(text: string): { target: GotoTarget } | { error:
   return extra(`${event} ${pid}`, 1) ?? { target };
 }
 
+/**
+ * A debug console line that asks to travel, `lx-goto zombie 5`: its target, or the error of its
+ * moment prefixed with `lx-goto: `; undefined when the line is another command or an expression.
+ */
+export function parseGotoCommand(line: string): { target: GotoTarget } | { error: string } | undefined {
+  const m = /^\s*lx-goto(?:\s+([^]*))?$/.exec(line);
+  if (!m) return undefined;
+  const r = parseGotoTarget(m[1] ?? '');
+  return 'error' in r ? { error: `lx-goto: ${r.error}` } : r;
+}
+
 /** The text form of a target (parseGotoTarget reads it back to the same target). */
 export function formatGotoTarget(t: GotoTarget): string {
   if (t.kind === 'start') return 'start';

@@ -3,7 +3,7 @@
 // expected and never throws, and eventMatches picks the one event a target designates.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { describeGotoTarget, eventMatches, formatGotoTarget, GOTO_EVENTS, parseGotoTarget, parseSignal } from '../../sim-core/debug/goto';
+import { describeGotoTarget, eventMatches, formatGotoTarget, GOTO_EVENTS, parseGotoCommand, parseGotoTarget, parseSignal } from '../../sim-core/debug/goto';
 import type { GotoTarget, KEvent } from '../../sim-core/machine-types';
 
 function ok(text: string): GotoTarget {
@@ -91,6 +91,14 @@ describe('goto targets in words', () => {
       if ('error' in r) { assert.ok(r.error.length > 0); return; }
       assert.deepEqual(ok(formatGotoTarget(r.target)), r.target);
     }), { numRuns: 2000 });
+  });
+
+  it('recognises a console line that asks to travel, and only such a line', () => {
+    assert.deepEqual(parseGotoCommand('lx-goto zombie 5'), { target: { kind: 'event', event: 'zombie', pid: 5, direction: 'back' } });
+    assert.deepEqual(parseGotoCommand('  lx-goto\tstep 120000 '), { target: { kind: 'step', step: 120000 } });
+    assert.deepEqual(parseGotoCommand('lx-goto fork x'), { error: "lx-goto: 'fork' needs a pid from 1 to 4194304 (got 'x')" });
+    assert.match((parseGotoCommand('lx-goto') as { error: string }).error, /^lx-goto: expected a moment: /);
+    for (const other of ['lx-gotozombie 5', 'lx-ps', 'p lx-goto', 'goto step 5', '']) assert.equal(parseGotoCommand(other), undefined, other);
   });
 
   it('describes moments for messages', () => {
