@@ -12,7 +12,7 @@ import { UsageError, type OptionSpec, type Parsed } from './args';
 const EVENT_FORMS = 'zombie:PID, fork:PID, exec:PID, exit:PID, reap:PID, reparent:PID or signal:PID[:SIG]';
 
 export const TRAVEL_OPTIONS: readonly OptionSpec[] = [
-  { name: 'until', kind: 'string', value: 'EVENT', help: `run until EVENT first happens and stop right after it: ${EVENT_FORMS} (a space works as well as ':'); --pstree, --json, --dmesg show that moment; exit status 128 if it never comes` },
+  { name: 'until', kind: 'string', value: 'EVENT', help: `run until EVENT first happens and stop right after it (${EVENT_FORMS}); --pstree, --json, --dmesg then show that moment` },
   { name: 'at', kind: 'integer', value: 'STEP', min: 0, max: Number.MAX_SAFE_INTEGER, help: 'run to machine step STEP and stop there, as --until does' },
 ];
 
