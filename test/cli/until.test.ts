@@ -5,7 +5,8 @@
 // in. The built CLI (bin/kproc.js, dist/cli.js: npm run build first) runs most of them, as a shell does.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../sim-core/cli/main';
 import { parseUntil } from '../../sim-core/cli/until';
@@ -152,6 +153,18 @@ describe('kproc run --until with terminal input', () => {
     assert.equal(await main(['run', '--pstree', '--until', 'exec:6', 'examples/mini-shell.kproc'], io), 0, io.stderr);
     assert.match(io.stdout, /^mini\$ hi\n\[4 exited with 0\]\nmini\$ bin\n[\s\S]*\[5 exited with 0\]\nmini\$ init\(1\)\n`-mini-shell\(3\)\n {2}`-echo\(6\)\n\[kthreadd\]\(2\)\n$/);
     assert.match(io.stderr, /stopped at step \d+ \(t=[\d.]+ ms\): pid 6 executed a new program\n$/);
+  });
+
+  it('names both the end and the missed moment when the run ends otherwise (a deadlock)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kproc-until-'));
+    const stuck = join(dir, 'stuck.kproc');
+    writeFileSync(stuck, '#include <unistd.h>\nint main(void)\n{\n    pause();\n    return 0;\n}\n');
+    const io = capture();
+    assert.equal(await main(['run', '--until', 'exit:3', stuck], io), 128);
+    const lines = io.stderr.trimEnd().split('\n');
+    assert.match(lines[0], /^kproc run: .*stuck.kproc: deadlock: no task can run/);
+    assert.match(lines[1], /^kproc run: .*stuck.kproc: the run ended at step \d+ \(t=[\d.]+ ms\) before pid 3 exited$/);
+    assert.equal(lines.length, 2);
   });
 
   it('reads --until in both spellings and always forward', () => {
