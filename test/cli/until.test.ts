@@ -140,7 +140,7 @@ describe('kproc run --until / --at', function () {
   });
 });
 
-describe('kproc run --until with terminal input', () => {
+describe('kproc run --until through main()', () => {
   it('rebuilds the moment with the same input, line by line', async () => {
     // The third command's fork comes after three reads of the terminal: a machine rebuilt without
     // the same lines would end at end of input and never fork pid 6.
