@@ -175,7 +175,8 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   // standard input is the terminal's, read when the scenario waits on it (an 'input' stop).
   const stdin = parsed.stdin === undefined ? undefined : readScenario(io, parsed.stdin);
   const input = { stdin, interactiveStdin: stdin === undefined && io.readInput !== undefined };
-  const options: BootOptions = { file, source, settings: parsed.settings, maxSteps: parsed.maxSteps, maxOutput: parsed.maxOutput, traceSched: parsed.traceSched, schedStats: parsed.schedStats, ...input };
+  // The command line only goes forward: no history to keep (going back is the debugger's).
+  const options: BootOptions = { file, source, settings: parsed.settings, maxSteps: parsed.maxSteps, maxOutput: parsed.maxOutput, traceSched: parsed.traceSched, schedStats: parsed.schedStats, historyBytes: 0, ...input };
   let booted;
   try { booted = boot(options); } catch (e) { throw new InternalError(file, e); }
   const { diagnostics } = booted;

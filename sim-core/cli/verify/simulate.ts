@@ -23,7 +23,7 @@ const SLICE = 100_000;
 export async function runSimulation(
   file: string, source: string, settings: MachineSettings, maxSteps: number | undefined, io: CliIo,
 ): Promise<{ run?: SimulatedRun; diagnostics: Diagnostic[] }> {
-  const { machine, diagnostics } = boot({ file, source, settings, maxSteps });
+  const { machine, diagnostics } = boot({ file, source, settings, maxSteps, historyBytes: 0 });
   if (!machine || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   const run: SimulatedRun = { stdout: '', stderr: '', reason: 'yield' };
   for (;;) {
