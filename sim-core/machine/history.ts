@@ -18,10 +18,10 @@ export interface Checkpoint {
 export const DEFAULT_HISTORY_BYTES = 256 * 1024 * 1024;
 /**
  * Steps between two checkpoints at least, and per object a checkpoint copies: copying an object
- * costs about as much as 2.5 steps, so 150 steps per object keeps checkpoints to a few percent of the run.
+ * costs several steps, and 250 steps per object keeps checkpoints to a few percent of the run.
  */
 const MIN_INTERVAL = 20_000;
-const STEPS_PER_OBJECT = 150;
+const STEPS_PER_OBJECT = 250;
 /** At a stop, a checkpoint when this many steps have run since the last (a human is waiting anyway). */
 const STOP_INTERVAL = 2_000;
 
