@@ -21,8 +21,11 @@ export interface Lane {
   /** Consecutive, non-overlapping, from `born` to `gone` (or the end); no zero-length spans. */
   spans: Span[];
   born: number;
-  /** When release_task freed it (reaped): the lane ends there. */
+  /** The step of its fork (absent for a task there from the start). */
+  bornStep?: number;
+  /** When release_task freed it (reaped): the lane ends there; and the step of that reap. */
   gone?: number;
+  goneStep?: number;
   /** real_parent's pid when it was born (before any reparenting); null when the log does not say. */
   parent: number | null;
   /** Index in `lanes` of that parent's lane (a pid can be reused, the index cannot). */
@@ -222,11 +225,12 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
     l.state = state;
   };
 
-  const closeLane = (l: LaneBuild, t: number): void => {
+  const closeLane = (l: LaneBuild, t: number, step: number): void => {
     if (l.gone !== undefined) return;
     const at = t < l.since ? l.since : t;
     if (at > l.since) l.spans.push({ from: l.since, to: at, state: l.state });
     l.gone = at;
+    l.goneStep = step;
     if (live.get(l.pid) === l) live.delete(l.pid);
     groups.get(l.group)?.delete(l);
   };
@@ -260,9 +264,10 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
         // CLONE_PARENT and CLONE_THREAD give the child the caller's own parent (copy_process).
         const realParent = (e.flags & (CLONE_PARENT | CLONE_THREAD)) !== 0 ? (caller?.parent ?? null) : e.parent;
         const old = live.get(e.child);
-        if (old) closeLane(old, t);
+        if (old) closeLane(old, t, e.step);
         const child = newLane(e.child, thread && caller ? caller.tgid : e.child, caller?.comm ?? `pid ${e.child}`, t, realParent,
           thread && caller ? caller.group : null, e.via === 'kthread', false);
+        child.bornStep = e.step;
         if (caller) {
           const what = e.via === 'kthread' ? 'kernel_thread() created kernel thread' : thread ? `${e.via}() created thread` : `${e.via}() created child`;
           mark(e, 'fork', caller, `${what} ${e.child} (copy_process)`, 'kernel_clone', e.child, child);
@@ -308,7 +313,7 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
         mark(e, 'reap', l, e.by === null
           ? `released at once, never a zombie (autoreap)${status}`
           : `reaped by ${e.by} (wait_task_zombie)${status}`, 'release_task', e.by ?? undefined, by);
-        closeLane(l, t);
+        closeLane(l, t, e.step);
         break;
       }
       case 'reparent': {
@@ -405,7 +410,8 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
       pid: l.pid, tgid: l.tgid, comm: l.comm, spans: l.spans, born: l.born, parent: l.parent,
       leaderLane: index[l.leaderLane], kthread: l.kthread, boot: l.boot,
     };
-    if (l.gone !== undefined) lane.gone = l.gone;
+    if (l.bornStep !== undefined) lane.bornStep = l.bornStep;
+    if (l.gone !== undefined) { lane.gone = l.gone; if (l.goneStep !== undefined) lane.goneStep = l.goneStep; }
     if (l.parentLane !== undefined) lane.parentLane = index[l.parentLane];
     return lane;
   });
@@ -424,4 +430,18 @@ export function markGotoTarget(m: Mark, direction: 'back' | 'forward' = 'back'):
   const pid = m.kind === 'fork' ? m.other ?? m.pid : m.pid;
   const sig = m.kind === 'signal' && m.sig !== undefined ? ` ${signame(m.sig)}` : '';
   return `${m.kind} ${pid}${sig} ${direction}`;
+}
+
+/** The lane's state at virtual time `t` (a span holds [from, to)); undefined before its birth or once it is gone. */
+export function stateAt(lane: Lane, t: number): LaneState | undefined {
+  const s = lane.spans;
+  if (!s.length || t < s[0].from) return undefined;
+  let lo = 0, hi = s.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (s[mid].from <= t) lo = mid; else hi = mid - 1;
+  }
+  if (t < s[lo].to) return s[lo].state;
+  // The last instant of a lane still there at the end shows its last state.
+  return lo === s.length - 1 && lane.gone === undefined && t === s[lo].to ? s[lo].state : undefined;
 }
