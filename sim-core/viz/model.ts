@@ -248,7 +248,9 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
   };
 
   // Per-CPU: the task on it since when.
-  const cpuNow: Array<{ from: number; pid: number | null } | undefined> = [];
+  // Per CPU: since when (NaN: no switch seen yet) which task (0: its idle task) has been on it.
+  const cpuFrom: number[] = [];
+  const cpuPid: number[] = [];
   const cpuRuns: CpuRun[][] = [];
   let cpuCount = 0;
   /** The tgid of the thread release_task freed just before (for the zombie event it then emits for the leader). */
@@ -365,17 +367,21 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
             setState(n, t, 'running');
           }
         }
-        const cur = cpuNow[e.cpu];
-        const next = e.next_pid > 0 ? e.next_pid : null;
-        if (e.cpu + 1 > cpuCount) cpuCount = e.cpu + 1;
-        if (!cur) { cpuNow[e.cpu] = { from: t, pid: next }; cpuRuns[e.cpu] ??= []; break; }
-        if (cur.pid === next) break;
-        const runs = cpuRuns[e.cpu] ??= [];
-        if (t > cur.from) runs.push({ cpu: e.cpu, from: cur.from, to: t, pid: cur.pid });
+        const c = e.cpu;
+        const next = e.next_pid > 0 ? e.next_pid : 0;
+        if (c + 1 > cpuCount) {
+          for (let k = cpuCount; k <= c; k++) { cpuFrom[k] = NaN; cpuPid[k] = 0; cpuRuns[k] = []; }
+          cpuCount = c + 1;
+        }
+        if (Number.isNaN(cpuFrom[c])) { cpuFrom[c] = t; cpuPid[c] = next; break; }
+        if (cpuPid[c] === next) break;
+        const runs = cpuRuns[c];
+        if (t > cpuFrom[c]) runs.push({ cpu: c, from: cpuFrom[c], to: t, pid: cpuPid[c] || null });
         // A run that lasted no time at all leaves no row; the one before it goes on if it is the same task.
         const before = runs.length ? runs[runs.length - 1] : undefined;
-        if (before && before.to === t && before.pid === next) { runs.pop(); cpuNow[e.cpu] = { from: before.from, pid: next }; }
-        else cpuNow[e.cpu] = { from: t, pid: next };
+        if (before && before.to === t && (before.pid ?? 0) === next) { runs.pop(); cpuFrom[c] = before.from; }
+        else cpuFrom[c] = t;
+        cpuPid[c] = next;
         break;
       }
       default:
@@ -386,10 +392,9 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
   }
 
   const cpus: CpuRun[] = [];
-  for (let c = 0; c < cpuNow.length; c++) {
-    const cur = cpuNow[c];
-    const runs = cpuRuns[c] ?? [];
-    if (cur && end > cur.from) runs.push({ cpu: c, from: cur.from, to: end, pid: cur.pid });
+  for (let c = 0; c < cpuCount; c++) {
+    const runs = cpuRuns[c];
+    if (!Number.isNaN(cpuFrom[c]) && end > cpuFrom[c]) runs.push({ cpu: c, from: cpuFrom[c], to: end, pid: cpuPid[c] || null });
     for (const r of runs) cpus.push(r);
   }
 

@@ -12,7 +12,9 @@ export interface SvgOptions {
   width?: number;
   /** At most this many rows of lanes; more lanes share rows (default 400). */
   maxRows?: number;
-  /** At most this many mark glyphs and arrows; the rest are counted in the legend (defaults 20,000 and 5,000). */
+  /** At most about this many state and CPU rects in all (default 30,000): busy rows are drawn coarser. */
+  maxRects?: number;
+  /** At most this many mark glyphs and arrows; the rest are counted in the legend (defaults 5,000 and 2,000). */
   maxMarks?: number;
   maxArrows?: number;
   /** Shown at the top (the scenario's name). */
@@ -72,6 +74,26 @@ function runs(px: Uint8Array | Int32Array): Array<[number, number, number]> {
   return out;
 }
 
+/**
+ * The runs of a raster row, at most about `limit` of them: while there are more, pixels are taken
+ * in ever wider buckets, each showing the value of its heaviest pixel (the most active state, the
+ * task that ran longest), so a row that changes at every pixel still costs a bounded number of rects.
+ */
+function boundedRuns(px: Uint8Array | Int32Array, weight: ArrayLike<number>, limit: number): Array<[number, number, number]> {
+  let out = runs(px);
+  for (let bucket = 2; out.length > limit && bucket < px.length * 2; bucket *= 2) {
+    const coarse = px instanceof Uint8Array ? new Uint8Array(px.length) : new Int32Array(px.length);
+    for (let b = 0; b < px.length; b += bucket) {
+      let best = b;
+      const end = Math.min(px.length, b + bucket);
+      for (let p = b + 1; p < end; p++) if (weight[p] > weight[best]) best = p;
+      coarse.fill(px[best], b, end);
+    }
+    out = runs(coarse);
+  }
+  return out;
+}
+
 function glyph(kind: MarkKind, x: number, y: number): string {
   const c = MARK_COLOUR[kind];
   const f = (n: number): string => n.toFixed(1);
@@ -107,9 +129,10 @@ export function timelineSvg(model: TimelineModel, opts: SvgOptions = {}): string
   const scale: TimeScale = timeScale(model.start, model.end, plotW, axisBreaks(model, plotW));
   const X = (t: number): number => x0 + scale.x(t);
   const { rows, rowOfLane, shared } = laneRows(model, opts.maxRows ?? 400);
-  const maxMarks = opts.maxMarks ?? 20000;
-  const maxArrows = opts.maxArrows ?? 5000;
+  const maxMarks = opts.maxMarks ?? 5000;
+  const maxArrows = opts.maxArrows ?? 2000;
   const cpuCount = model.cpus.length ? model.cpuCount : 0;
+  const rowLimit = Math.max(16, Math.floor((opts.maxRects ?? 30000) / Math.max(1, rows.length + cpuCount)));
 
   const parts: string[] = [];
   let y = 8;
@@ -147,7 +170,7 @@ export function timelineSvg(model: TimelineModel, opts: SvgOptions = {}): string
       const ry = y + (ROW_H - BAR_H) / 2;
       parts.push(`<g><title>${xmlText(`CPU ${c}: the task it ran (blank: its idle task, swapper/${c})`)}</title><text x="8" y="${y + 11}" font-weight="bold">CPU ${c}</text></g>`);
       parts.push(`<rect x="${x0}" y="${ry}" width="${plotW}" height="${BAR_H}" fill="#f4f4f4"/>`);
-      for (const [p, len, v] of runs(who)) {
+      for (const [p, len, v] of boundedRuns(who, cover, rowLimit)) {
         const pid = v - 1;
         const span = `${formatMs(scale.t(p))}..${formatMs(scale.t(p + len))} ms`;
         parts.push(`<rect x="${x0 + p}" y="${ry}" width="${len}" height="${BAR_H}" fill="${taskColour(pid)}"><title>${xmlText(`CPU ${c}: ${pid} ${comm.get(pid) ?? ''} ran, ${span}`)}</title></rect>`);
@@ -175,7 +198,7 @@ export function timelineSvg(model: TimelineModel, opts: SvgOptions = {}): string
       }
     }
     const by = ry + (ROW_H - BAR_H) / 2;
-    for (const [p, len, v] of runs(px)) {
+    for (const [p, len, v] of boundedRuns(px, px, rowLimit)) {
       const state = PRIORITY[PRIORITY.length - v];
       parts.push(`<rect x="${x0 + p}" y="${by}" width="${len}" height="${BAR_H}" fill="${STATE_COLOUR[state]}"><title>${xmlText(`${state}, ${formatMs(scale.t(p))}..${formatMs(scale.t(p + len))} ms`)}</title></rect>`);
     }
