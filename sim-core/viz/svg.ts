@@ -28,7 +28,7 @@ const BAR_H = 10;
 
 /** Text and attribute values: the five characters XML reserves, and no control characters. */
 export function xmlText(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '?').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return s.replace(/[\u0000-\u001f\u007f]/g, '?').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Which state a pixel shared by several shows: the most active one. */

@@ -59,7 +59,15 @@ export function parseDotText(dot: string): DotSummary {
 
 /** A DOT label's text as Graphviz shows it: \n breaks a line, \\ is a backslash. */
 export function dotLabelLines(label: string): string[] {
-  return label.split('\\n').map((l) => l.replace(/\\\\/g, '\\'));
+  const lines: string[] = [''];
+  for (let i = 0; i < label.length; i++) {
+    const c = label[i];
+    if (c !== '\\' || i + 1 === label.length) { lines[lines.length - 1] += c; continue; }
+    const n = label[++i];
+    if (n === 'n') lines.push('');
+    else lines[lines.length - 1] += n === '\\' ? '\\' : `\\${n}`;
+  }
+  return lines;
 }
 
 export interface MermaidSummary {
