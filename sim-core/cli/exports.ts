@@ -49,7 +49,6 @@ export function exportRequest(command: string, p: Parsed): ExportRequest {
     writable(command, 'graph', graph);
     req.graph = { path: graph, format };
   }
-  if (req.timeline !== undefined && req.timeline === req.graph?.path) throw new UsageError(`${command}: --timeline and --graph name the same file`);
   return req;
 }
 
