@@ -20,41 +20,54 @@ const BREAK_FACTOR = 50;
 /** A cut must also be at least this share of the whole run. */
 const BREAK_SHARE = 0.02;
 
-/** Every moment something changes: span ends, marks, CPU switches, now. */
+/** Every moment something changes, sorted: span and CPU-run starts (and the last ends), marks, now. */
 function changeTimes(model: TimelineModel): Float64Array {
-  let n = 3 + model.marks.length + 2 * model.cpus.length;
-  for (const l of model.lanes) n += 2 * l.spans.length;
+  let n = 3 + model.marks.length + 2 * model.cpus.length + model.lanes.length;
+  for (const l of model.lanes) n += l.spans.length;
   const a = new Float64Array(n);
   let i = 0;
   a[i++] = model.start; a[i++] = model.end; a[i++] = model.now;
   for (const m of model.marks) a[i++] = m.time;
-  for (const r of model.cpus) { a[i++] = r.from; a[i++] = r.to; }
-  for (const l of model.lanes) for (const s of l.spans) { a[i++] = s.from; a[i++] = s.to; }
-  return a.sort();
+  // Back-to-back runs and spans: each one's start, and the end of the last (or of a run after a gap).
+  for (let r = 0; r < model.cpus.length; r++) {
+    const run = model.cpus[r];
+    a[i++] = run.from;
+    const next = model.cpus[r + 1];
+    if (!next || next.cpu !== run.cpu || next.from !== run.to) a[i++] = run.to;
+  }
+  for (const l of model.lanes) {
+    for (const s of l.spans) a[i++] = s.from;
+    if (l.spans.length) a[i++] = l.spans[l.spans.length - 1].to;
+  }
+  return a.subarray(0, i).sort();
 }
 
 /**
- * The stretches of the axis to cut: gaps between two consecutive changes that are both far longer
- * than the typical gap (50 times the median) and a sizeable share of the run (2%), the longest 20.
+ * The stretches of the axis to cut: gaps between two consecutive changes (a span or CPU run that
+ * starts or ends, a mark) that are both far longer than the typical gap (50 times the median, of a
+ * sample of at most 65,536 gaps) and a sizeable share of the run (2%); the longest 20.
  */
 export function axisBreaks(model: TimelineModel, plotW: number): AxisBreak[] {
   const total = model.end - model.start;
   if (total <= 0 || plotW < 100) return [];
   const times = changeTimes(model);
-  const gaps: number[] = [];
-  const gapAt: number[] = [];
+  let distinct = 0;
+  for (let i = 1; i < times.length; i++) if (times[i] > times[i - 1]) distinct++;
+  if (distinct < 2) return [];
+  const every = Math.max(1, Math.ceil(distinct / 65536));
+  const sample: number[] = [];
+  const cand: AxisBreak[] = [];
+  let k = 0;
   for (let i = 1; i < times.length; i++) {
     const g = times[i] - times[i - 1];
-    if (g > 0) { gaps.push(g); gapAt.push(i); }
+    if (g <= 0) continue;
+    if (k++ % every === 0) sample.push(g);
+    if (g > total * BREAK_SHARE) cand.push({ from: times[i - 1], to: times[i] });
   }
-  if (gaps.length < 2) return [];
-  const sorted = Float64Array.from(gaps).sort();
-  const median = sorted[sorted.length >> 1];
-  const min = Math.max(median * BREAK_FACTOR, total * BREAK_SHARE);
-  const cand: number[] = [];
-  for (let k = 0; k < gaps.length; k++) if (gaps[k] > min) cand.push(k);
-  cand.sort((a, b) => gaps[b] - gaps[a]);
-  return cand.slice(0, MAX_BREAKS).map((k) => ({ from: times[gapAt[k] - 1], to: times[gapAt[k]] })).sort((a, b) => a.from - b.from);
+  sample.sort((a, b) => a - b);
+  const min = Math.max(sample[sample.length >> 1] * BREAK_FACTOR, total * BREAK_SHARE);
+  const cut = cand.filter((b) => b.to - b.from > min).sort((x, y) => (y.to - y.from) - (x.to - x.from));
+  return cut.slice(0, MAX_BREAKS).sort((a, b) => a.from - b.from);
 }
 
 interface Piece { t0: number; t1: number; p0: number; p1: number; cut: boolean }
