@@ -2,7 +2,7 @@
 // parse, the run prints exactly what it prints without them (the scheduler traced for the
 // timeline stays out of --trace and --json), and a wrong extension or folder is a usage error.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../sim-core/cli/main';
@@ -66,6 +66,19 @@ describe('kproc run --timeline and --graph', function () {
     const doc = JSON.parse(r.stdout) as { events: Array<{ kind: string }> };
     assert.ok(doc.events.length > 0);
     assert.ok(doc.events.every((e) => e.kind !== 'sched_switch' && e.kind !== 'sched_wakeup'));
+  });
+
+  it('writes the files however the run ends: here the step budget runs out (exit 124)', async () => {
+    const spin = join(dir, 'spin.kproc');
+    writeFileSync(spin, '#include <unistd.h>\nint main(void)\n{\n    if (fork() == 0)\n        for (;;) {}\n    for (;;) {}\n    return 0;\n}\n');
+    const svg = join(dir, 'spin.svg');
+    const dot = join(dir, 'spin.dot');
+    const r = await run('--max-steps', '5000', '--timeline', svg, '--graph', dot, spin);
+    assert.equal(r.code, EXIT_CODES.budget, r.stderr);
+    const texts = [...walk(parseXml(readFileSync(svg, 'utf8')))].filter((e) => e.name === 'text').map((e) => e.text);
+    assert.ok(texts.includes('3 spin') && texts.includes('4 spin'), texts.join('|'));
+    const d = parseDotText(readFileSync(dot, 'utf8'));
+    assert.equal(d.nodes.size, 4, 'init, kthreadd, the parent and its child, all still there');
   });
 
   it('a file name whose extension gives no format, a missing folder or a folder is a usage error before the run', async () => {
