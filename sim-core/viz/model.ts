@@ -90,7 +90,7 @@ export interface KnownTask { pid: number; tgid: number; comm: string; ppid?: num
 export interface TimelineOptions {
   now: number;
   nowStep: number;
-  /** The end of the time axis (default: the later of the last event and `now`). */
+  /** The end of the time axis (default: the later of the last event and `now`); later events are left out. */
   end?: number;
   /**
    * Tasks that exist when the log starts, as Machine.tasks() lists them right after boot: each gets
@@ -259,6 +259,7 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     const t = e.time;
+    if (t > end) break; // the log is in time order
     switch (e.kind) {
       case 'fork': {
         const caller = laneOf(e.parent);

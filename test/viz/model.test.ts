@@ -206,6 +206,19 @@ describe('timeline model', () => {
     assert.equal(m.marks.find((x) => x.kind === 'exit')?.fn, 'do_exit');
   });
 
+  it('leaves out events after the end it is given', () => {
+    const events = log(
+      [1, { kind: 'fork', parent: 3, child: 4, flags: 17, via: 'fork' }],
+      [5, { kind: 'exit', pid: 4, code: 0 }],
+      [5, { kind: 'zombie', pid: 4, parent: 3 }],
+    );
+    const m = buildTimeline(events, { now: 2000, nowStep: 1, end: 3000, tasks: BOOT });
+    assert.equal(m.end, 3000);
+    assert.deepEqual(m.marks.map((x) => x.kind), ['fork']);
+    assert.deepEqual(lane(m, 4).spans, [{ from: 1000, to: 3000, state: 'alive' }]);
+    checkSpans(m);
+  });
+
   it('names a goto target for each mark (a fork mark goes to its child\'s creation)', () => {
     const events = log(
       [1, { kind: 'fork', parent: 3, child: 4, flags: 17, via: 'fork' }],
