@@ -2,7 +2,10 @@
 // its state over virtual time, marks for fork/exec/exit/zombie/reap/reparent/signal (each naming
 // the kernel function behind it), and per-CPU rows of which task ran when.
 import type { KEvent } from '../machine-types';
-import { CLONE_PARENT, CLONE_THREAD, signame } from '../kernel/consts';
+import { CLONE_PARENT, CLONE_THREAD } from '../kernel/consts';
+import { exitText, REPARENT_WHY } from './labels';
+
+export { exitText, markGotoTarget } from './labels';
 
 /**
  * A lane's state. The first six are the states a task shows in ps (R running on a CPU, R runnable
@@ -115,19 +118,6 @@ function prevState(s: string): LaneState | null {
     default: return null; // X: dead, released
   }
 }
-
-/** The exit status as a shell reports it: `exit(7)`, `killed by SIGTERM (core dumped)`. */
-export function exitText(code: number): string {
-  const sig = code & 0x7f;
-  if (sig === 0) return `exit(${(code >> 8) & 0xff})`;
-  return `killed by ${signame(sig)}${code & 0x80 ? ' (core dumped)' : ''}`;
-}
-
-const REPARENT_WHY: Record<string, string> = {
-  init: 'the pid namespace\'s init adopts it',
-  subreaper: 'a child subreaper adopts it',
-  'thread group': 'another thread of the dead parent\'s group adopts it',
-};
 
 interface LaneBuild extends Lane {
   group: number;
@@ -426,16 +416,6 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
     if (m.otherLane !== undefined) m.otherLane = index[m.otherLane];
   }
   return { start, end, now: opts.now, nowStep: opts.nowStep, lanes: out, marks, cpus, sched, cpuCount };
-}
-
-/**
- * The moment a mark stands for, in the text form goto takes (`fork 4`, `reap 4`, `signal 4 SIGTERM`):
- * the event about the task the mark names (a fork mark names the child it created).
- */
-export function markGotoTarget(m: Mark, direction: 'back' | 'forward' = 'back'): string {
-  const pid = m.kind === 'fork' ? m.other ?? m.pid : m.pid;
-  const sig = m.kind === 'signal' && m.sig !== undefined ? ` ${signame(m.sig)}` : '';
-  return `${m.kind} ${pid}${sig} ${direction}`;
 }
 
 /** The lane's state at virtual time `t` (a span holds [from, to)); undefined before its birth or once it is gone. */
