@@ -14,6 +14,7 @@ import { Progress, progressMode } from './progress';
 import { FORMAT_LIMIT } from '../vm/printf';
 import { formatSchedStats, schedStatOf } from '../kernel/schedstat';
 import { Destination, TRAVEL_OPTIONS, travelOf, type Travel } from './until';
+import { EXPORT_OPTIONS, exportRecorder, exportRequest, isSchedEvent, type ExportRequest } from './exports';
 
 const USAGE = 'kproc run [options] FILE';
 
@@ -57,6 +58,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: 'stdin', kind: 'string', value: 'FILE', help: 'the scenario\'s standard input: the text of FILE, then end of file (default: kproc\'s own standard input, read when the scenario reads its terminal)' },
   { name: 'progress', kind: 'flag', help: 'show progress on stderr even when it is not a terminal' },
   { name: 'no-progress', kind: 'flag', help: 'never show progress (default: on a terminal, after 1 s)' },
+  ...EXPORT_OPTIONS,
 ];
 
 const FOOTER = `Options given here override the scenario's #pragma kproc lines.
@@ -84,6 +86,8 @@ interface RunArgs {
   stdin?: string;
   /** --until EVENT or --at STEP: the moment to stop at. */
   travel?: Travel;
+  /** --timeline and --graph: files written at the end. */
+  exports: ExportRequest;
 }
 
 function runArgs(args: string[]): RunArgs {
@@ -98,6 +102,7 @@ function runArgs(args: string[]): RunArgs {
     maxSteps: p.integers.get('max-steps'), maxOutput: p.integers.get('max-output'), settings,
     progress: p.flags.has('progress') ? 'always' : p.flags.has('no-progress') ? 'never' : undefined,
     stdin: p.strings.get('stdin'), travel: travelOf(p),
+    exports: exportRequest('run', p),
   };
 }
 
@@ -176,7 +181,7 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   const stdin = parsed.stdin === undefined ? undefined : readScenario(io, parsed.stdin);
   const input = { stdin, interactiveStdin: stdin === undefined && io.readInput !== undefined };
   // The command line only goes forward: no history to keep (going back is the debugger's).
-  const options: BootOptions = { file, source, settings: parsed.settings, maxSteps: parsed.maxSteps, maxOutput: parsed.maxOutput, traceSched: parsed.traceSched, schedStats: parsed.schedStats, historyBytes: 0, ...input };
+  const options: BootOptions = { file, source, settings: parsed.settings, maxSteps: parsed.maxSteps, maxOutput: parsed.maxOutput, traceSched: parsed.traceSched || parsed.exports.timeline !== undefined, schedStats: parsed.schedStats, historyBytes: 0, ...input };
   let booted;
   try { booted = boot(options); } catch (e) { throw new InternalError(file, e); }
   const { diagnostics } = booted;
@@ -196,6 +201,7 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   // kernel log shows them (unless --dmesg asks for the whole log at the end, or --trace shows them).
   const printkLive = booted.moduleInit !== undefined && !parsed.dmesg && !parsed.trace;
   const all: KEvent[] = [];
+  const recorder = exportRecorder(parsed.exports, machine);
   const killed = new FatalSignals();
   let stdout = '', stderr = '';
   // --until / --at: the run stops at that moment (a stop still 'yield' there).
@@ -210,6 +216,8 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
     if (slice === 0) break;
     try { stop = machine.run(slice); } catch (e) { throw new InternalError(whereRunning(file, machine), e); }
     for (const e of dest ? dest.take(stop.events) : stop.events) {
+      recorder?.see(e);
+      if (!parsed.traceSched && isSchedEvent(e)) continue; // traced for --timeline only
       if (parsed.json) { all.push(e); if (e.kind === 'output') { if (e.fd === 2) stderr += e.text; else stdout += e.text; } continue; }
       if (e.kind === 'output') { if (e.fd === 2) err(e.text); else out(e.text); }
       else if (e.kind === 'printk' && printkLive) out(`${dmesgStamp(e.time / 1e9)} ${e.text}\n`);
@@ -248,6 +256,7 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   }
   if (reason !== 'exited' && reason !== 'goto') io.err(endMessage(file, stop));
   if (travel !== null) io.err(`kproc run: ${file}: ${travel}\n`);
+  if (recorder && !recorder.write(file, machine, io)) return EXIT_CODES.usage;
   return io.closed?.() ? EXIT_CODES.pipe : code;
 }
 
