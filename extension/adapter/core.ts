@@ -1,7 +1,7 @@
 // The DAP session's core: request checking, launch and restart, and running the machine in slices
 // (tasks are threads; every stop stops all of them; the response always precedes the stop event).
 
-import { Event, ExitedEvent, InitializedEvent, OutputEvent, TerminatedEvent, ThreadEvent } from '@vscode/debugadapter';
+import { ContinuedEvent, Event, ExitedEvent, InitializedEvent, OutputEvent, TerminatedEvent, ThreadEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { dmesgStamp } from '../../sim-core/debug/decode';
 import { EVENT_FILTERS } from '../../sim-core/debug/events';
@@ -16,6 +16,8 @@ import { TASKS_EVENT, type ViewTaskRow } from '../../sim-core/debug/protocol';
 import { checkArguments, unsupportedRequest } from './validate';
 import { stoppedEvent } from './stops';
 import { GuardedSession } from './guarded';
+import { MOMENT_EVENT, type MomentBody } from '../../sim-core/debug/moment';
+import { momentBody, wentBackText } from './travel';
 
 /**
  * A slice of the machine's run lasts about this long (its step count adapts), so a pause or
@@ -34,6 +36,17 @@ export interface KprocSessionOptions {
 type Phase = 'new' | 'initialized' | 'launched' | 'running' | 'stopped' | 'ended';
 
 export class UserError extends Error {}
+
+/** DAP's step granularity as the machine's: 'instruction' is a kernel step, else the machine picks. */
+export function machineGranularity(granularity: string | undefined): Granularity | undefined {
+  return granularity === 'instruction' ? 'kernel' : undefined;
+}
+
+/** A request answered when the run it started stops (kproc/goto, lx-goto), just before the stopped event. */
+interface PendingAnswer {
+  response: DebugProtocol.Response;
+  answer: (stop: Stop, moment: MomentBody) => void;
+}
 
 export abstract class KprocSessionCore extends GuardedSession {
   protected readonly bootFn: BootFunction;
@@ -57,6 +70,8 @@ export abstract class KprocSessionCore extends GuardedSession {
   protected inspector?: Inspector;
   /** Steps in the next slice, adapted to SLICE_MS. */
   protected sliceSteps = 4096;
+  /** The travel request waiting for its stop. */
+  private pendingAnswer?: PendingAnswer;
 
   constructor(opts: KprocSessionOptions = {}) {
     super();
@@ -140,6 +155,7 @@ export abstract class KprocSessionCore extends GuardedSession {
       supportsRestartRequest: true,
       supportsTerminateRequest: true,
       supportsSteppingGranularity: true,
+      supportsStepBack: true,
       supportsDelayedStackTraceLoading: true,
       supportsSetVariable: false,
     };
@@ -211,6 +227,7 @@ export abstract class KprocSessionCore extends GuardedSession {
     const next = (args?.arguments as unknown as KprocLaunchArgs | undefined) ?? this.launchArgs;
     this.guard(response, () => {
       this.generation++;
+      this.abandonAnswer('the scenario restarted');
       for (const pid of [...this.threads]) this.threadExited(pid);
       this.boot(next);
       this.book.reapply((l) => this.convertClientLineToDebugger(l), (l) => this.convertDebuggerLineToClient(l));
@@ -232,6 +249,7 @@ export abstract class KprocSessionCore extends GuardedSession {
   }
 
   protected end(): void {
+    this.abandonAnswer('the session ended');
     if (this.phase === 'ended') return;
     this.phase = 'ended';
     this.sendEvent(new TerminatedEvent());
@@ -239,11 +257,14 @@ export abstract class KprocSessionCore extends GuardedSession {
 
   // ---- running ----------------------------------------------------------------------------------
 
-  /** Carries out the machine's pending intent in slices, until it stops. */
-  protected resume(): void {
+  /**
+   * Carries out the machine's pending intent in slices, until it stops. A travel intent runs even
+   * after a final stop (going back from a deadlock or a panic is how one finds its cause).
+   */
+  protected resume(travel = false): void {
     // After a deadlock, budget or panic stop the machine has ended: resuming ends the session.
     const status = this.machine?.exitStatus();
-    if (status?.finished) {
+    if (status?.finished && !travel) {
       this.sendEvent(new ExitedEvent(status.exitCode ?? 1));
       this.end();
       return;
@@ -337,6 +358,10 @@ export abstract class KprocSessionCore extends GuardedSession {
     this.stopCount++;
     this.lastStop = stop;
     this.syncThreads();
+    const moment = momentBody(stop, m.moment());
+    const waiting = this.pendingAnswer;
+    this.pendingAnswer = undefined;
+    waiting?.answer(stop, moment);
     const pid = stop.pid !== undefined && this.threads.has(stop.pid) ? stop.pid : (this.lastPid !== undefined && this.threads.has(this.lastPid) ? this.lastPid : this.rows()[0]?.pid);
     if (stop.reason === 'exited' || (this.plan?.noDebug && stop.reason !== 'pause')) {
       const status = m.exitStatus();
@@ -352,8 +377,28 @@ export abstract class KprocSessionCore extends GuardedSession {
     if (stop.reason === 'input') {
       this.sendEvent(new OutputEvent(`pid ${stop.pid ?? pid} is reading its terminal: type a line in the debug console (^D alone ends the input)\n`, 'console'));
     }
+    // Output printed after this moment stays in the Debug Console; say that it is now the future.
+    if (moment.travelled === 'back') this.sendEvent(new OutputEvent(wentBackText(moment), 'console'));
     this.sendTasks();
+    this.sendEvent(new Event(MOMENT_EVENT, moment));
     this.sendEvent(stoppedEvent(stop, pid));
+  }
+
+  /**
+   * Starts a travel asked for by a request that VS Code does not know runs the scenario (a custom
+   * request, a console command): it hears that the scenario continued, and the request is
+   * answered by `answer` when the stop arrives, before the stopped event.
+   */
+  protected travelThenAnswer(response: DebugProtocol.Response, answer: PendingAnswer['answer']): void {
+    this.pendingAnswer = { response, answer };
+    this.sendEvent(new ContinuedEvent(this.lastPid ?? 0, true));
+    this.resume(true);
+  }
+
+  private abandonAnswer(why: string): void {
+    const waiting = this.pendingAnswer;
+    this.pendingAnswer = undefined;
+    if (waiting) this.fail(waiting.response, `The travel did not arrive: ${why}.`);
   }
 
   /** Conditions that failed to evaluate, already reported. */
@@ -395,8 +440,7 @@ export abstract class KprocSessionCore extends GuardedSession {
     this.guard(response, () => {
       const m = this.needStopped();
       const pid = this.threadOf(threadId);
-      const g: Granularity | undefined = granularity === 'instruction' ? 'kernel' : undefined;
-      m.step(pid, action, g);
+      m.step(pid, action, machineGranularity(granularity));
       this.lastPid = pid;
       this.sendResponse(response);
       this.resume();
