@@ -94,6 +94,38 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
       (await ctx.page.locator(`.debug-call-stack .monaco-list-row .line-number`).allTextContents()).some((t) => t.includes(String(ctx.forkLine))) || undefined);
     await shot(ctx, '2-breakpoint');
   }],
+  ['Step Back and Reverse Continue are in the debug toolbar: a step over fork() then Step Back returns to the fork() line', async (ctx) => {
+    const button = (label: string) => ctx.page.locator(`.debug-toolbar .action-label[aria-label^="${label}"]`).first();
+    await button('Step Back').waitFor({ timeout: TIMEOUT });
+    await button('Reverse').waitFor({ timeout: TIMEOUT });
+    // The line of the scenario's main frame in the Call Stack (its ".line-number" reads "26:1").
+    const stoppedLine = async () => {
+      const row = ctx.page.locator('.debug-call-stack .monaco-list-row', { hasText: /^\s*main\b/ }).first();
+      if (!await row.count()) return undefined;
+      const m = /(\d+)/.exec((await row.locator('.line-number').textContent()) ?? '');
+      return m ? Number(m[1]) : undefined;
+    };
+    const status = ctx.page.locator('.statusbar-item', { hasText: /step [\d,]+ · / }).first();
+    await status.waitFor({ timeout: TIMEOUT });
+    const stepNow = async () => Number((/step ([\d,]+)/.exec((await status.textContent()) ?? '')?.[1] ?? 'NaN').replace(/,/g, ''));
+    const atFork = await stepNow();
+    await ctx.page.keyboard.press('F10');
+    await eventually('the stop to move past the fork() line', async () => {
+      const line = await stoppedLine();
+      return line !== undefined && line !== ctx.forkLine ? line : undefined;
+    }, 30_000);
+    await button('Step Back').click();
+    await eventually('the stop to be back at the fork() line, in the past', async () =>
+      ((await stoppedLine()) === ctx.forkLine && /\(past\)/.test((await status.textContent()) ?? '')) || undefined, 30_000);
+    await shot(ctx, '2b-step-back');
+    // No breakpoint is hit before this one, so Reverse Continue goes back to the start of the run;
+    // F5 then runs forward to the same breakpoint at the same step.
+    await button('Reverse').click();
+    await eventually('the run to go back to its start', async () => ((await stepNow()) < atFork) || undefined, 30_000);
+    await ctx.page.keyboard.press('F5');
+    await eventually('the breakpoint on the fork() line again, at the same step', async () =>
+      ((await stoppedLine()) === ctx.forkLine && (await stepNow()) === atFork) || undefined, 30_000);
+  }],
   ['add a function breakpoint on copy_process and continue: copy_process is above the scenario frame', async (ctx) => {
     await runCommand(ctx.page, 'Add Function Breakpoint');
     await answerInput(ctx.page, 'copy_process');
