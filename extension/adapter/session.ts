@@ -12,7 +12,7 @@ import type { FrameInfo, GotoTarget, Machine, Stop } from '../../sim-core/machin
 import { KprocSessionCore, machineGranularity, UserError } from './core';
 import { exceptionInfo } from './inspect';
 import { threadName } from './rows';
-import { gotoTargetOf, LX_GOTO, parseGotoText, reachedText } from './travel';
+import { gotoCompletions, gotoTargetOf, LX_GOTO, parseGotoText, reachedText } from './travel';
 
 export { UserError, type KprocSessionOptions } from './core';
 
@@ -116,7 +116,8 @@ export class KprocDebugSession extends KprocSessionCore {
 
   protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
     this.guard(response, () => {
-      response.body = { targets: this.inspect().completions(args) };
+      const line = args.text.split('\n')[Math.max(0, (args.line ?? 1) - 1)] ?? '';
+      response.body = { targets: [...gotoCompletions(line, args.column), ...this.inspect().completions(args)] };
       this.sendResponse(response);
     });
   }

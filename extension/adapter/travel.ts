@@ -2,6 +2,7 @@
 // targets read into the machine's GotoTarget, what a stop that went back says in the debug
 // console, and the body of the moment event every stop sends.
 
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import { signalName } from '../../sim-core/debug/protocol';
 import { formatMoment, type MomentBody } from '../../sim-core/debug/moment';
 import type { GotoEvent, GotoTarget, Moment, Stop } from '../../sim-core/machine-types';
@@ -89,4 +90,18 @@ export function wentBackText(body: MomentBody): string {
 export function reachedText(body: MomentBody): string {
   const past = body.frontier ? `, in the past (the run has been as far as ${formatMoment(body.frontier)})` : '';
   return `now at ${formatMoment(body)}${past}`;
+}
+
+/** The console's completion of `lx-goto` and of its target's first word (DAP columns, 1-based). */
+export function gotoCompletions(text: string, column: number): DebugProtocol.CompletionItem[] {
+  const before = text.slice(0, Math.max(0, column - 1));
+  const command = /^(\s*)(lx-[a-z-]*)$/.exec(before);
+  if (command && 'lx-goto'.startsWith(command[2]) && command[2] !== 'lx-goto') {
+    return [{ label: 'lx-goto', type: 'keyword', detail: `travel to a moment: ${USAGE}`, start: command[1].length + 1, length: command[2].length }];
+  }
+  const target = /^\s*lx-goto\s+([a-z]*)$/.exec(before);
+  if (!target) return [];
+  const word = target[1];
+  return ['step', 'start', ...EVENTS].filter((w) => w.startsWith(word) && w !== word)
+    .map((w) => ({ label: w, type: 'keyword', start: before.length - word.length + 1, length: word.length }));
 }

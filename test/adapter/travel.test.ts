@@ -157,6 +157,10 @@ describe('adapter session: going back (scripted machine)', function () {
     // Elsewhere than the console it is an expression like any other.
     await assert.rejects(dc.evaluateRequest({ expression: 'lx-goto step 2', context: 'watch' }), /No symbol/);
     assert.equal(machine?.travels.length, 1);
+    const complete = async (text: string) => (await dc.completionsRequest({ text, column: text.length + 1 })).body.targets;
+    const cmd = (await complete('lx-g')).find((t) => t.label === 'lx-goto');
+    assert.deepEqual([cmd?.start, cmd?.length], [1, 4]);
+    assert.deepEqual((await complete('lx-goto re')).map((t) => [t.label, t.start, t.length]), [['reparent', 9, 2], ['reap', 9, 2]]);
   });
 
   it('with history 0, going back is refused with a reason and the session goes on', async () => {
