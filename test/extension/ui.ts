@@ -98,11 +98,10 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     const button = (label: string) => ctx.page.locator(`.debug-toolbar .action-label[aria-label^="${label}"]`).first();
     await button('Step Back').waitFor({ timeout: TIMEOUT });
     await button('Reverse').waitFor({ timeout: TIMEOUT });
-    // The line of the scenario's main frame in the Call Stack (its ".line-number" reads "26:1").
+    // The line of the scenario's main frame in the Call Stack: its row reads "main fork-wait.kproc 28".
     const stoppedLine = async () => {
-      const row = ctx.page.locator('.debug-call-stack .monaco-list-row', { hasText: /^\s*main\b/ }).first();
-      if (!await row.count()) return undefined;
-      const m = /(\d+)/.exec((await row.locator('.line-number').textContent()) ?? '');
+      const row = (await callStack(ctx.page)).find((r) => r.startsWith('main ') && r.includes(EXAMPLE));
+      const m = row ? /(\d+)(?::\d+)?$/.exec(row) : null;
       return m ? Number(m[1]) : undefined;
     };
     const status = ctx.page.locator('.statusbar-item', { hasText: /step [\d,]+ · / }).first();
