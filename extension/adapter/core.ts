@@ -5,7 +5,7 @@ import { ContinuedEvent, Event, ExitedEvent, InitializedEvent, OutputEvent, Term
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { dmesgStamp } from '../../sim-core/debug/decode';
 import { EVENT_FILTERS } from '../../sim-core/debug/events';
-import type { BootFunction, Granularity, KEvent, Machine, StepAction, Stop, TaskRow } from '../../sim-core/machine-types';
+import type { BootFunction, KEvent, Machine, StepAction, Stop, TaskRow } from '../../sim-core/machine-types';
 import { boot as machineBoot } from '../../sim-core/machine';
 import { BreakpointBook } from './breakpoints';
 import { KernelFiles } from './kernelFiles';
@@ -17,7 +17,7 @@ import { checkArguments, unsupportedRequest } from './validate';
 import { stoppedEvent } from './stops';
 import { GuardedSession } from './guarded';
 import { MOMENT_EVENT, type MomentBody } from '../../sim-core/debug/moment';
-import { momentBody, wentBackText } from './travel';
+import { AnswerSlot, machineGranularity, momentBody, wentBackText } from './travel';
 
 /**
  * A slice of the machine's run lasts about this long (its step count adapts), so a pause or
@@ -36,17 +36,6 @@ export interface KprocSessionOptions {
 type Phase = 'new' | 'initialized' | 'launched' | 'running' | 'stopped' | 'ended';
 
 export class UserError extends Error {}
-
-/** DAP's step granularity as the machine's: 'instruction' is a kernel step, else the machine picks. */
-export function machineGranularity(granularity: string | undefined): Granularity | undefined {
-  return granularity === 'instruction' ? 'kernel' : undefined;
-}
-
-/** A request answered when the run it started stops (kproc/goto, lx-goto), just before the stopped event. */
-interface PendingAnswer {
-  response: DebugProtocol.Response;
-  answer: (stop: Stop, moment: MomentBody) => void;
-}
 
 export abstract class KprocSessionCore extends GuardedSession {
   protected readonly bootFn: BootFunction;
@@ -71,7 +60,7 @@ export abstract class KprocSessionCore extends GuardedSession {
   /** Steps in the next slice, adapted to SLICE_MS. */
   protected sliceSteps = 4096;
   /** The travel request waiting for its stop. */
-  private pendingAnswer?: PendingAnswer;
+  private readonly pendingAnswer = new AnswerSlot();
 
   constructor(opts: KprocSessionOptions = {}) {
     super();
@@ -227,7 +216,7 @@ export abstract class KprocSessionCore extends GuardedSession {
     const next = (args?.arguments as unknown as KprocLaunchArgs | undefined) ?? this.launchArgs;
     this.guard(response, () => {
       this.generation++;
-      this.abandonAnswer('the scenario restarted');
+      this.pendingAnswer.abandon((r, why) => this.fail(r, why), 'the scenario restarted');
       for (const pid of [...this.threads]) this.threadExited(pid);
       this.boot(next);
       this.book.reapply((l) => this.convertClientLineToDebugger(l), (l) => this.convertDebuggerLineToClient(l));
@@ -249,7 +238,7 @@ export abstract class KprocSessionCore extends GuardedSession {
   }
 
   protected end(): void {
-    this.abandonAnswer('the session ended');
+    this.pendingAnswer.abandon((r, why) => this.fail(r, why), 'the session ended');
     if (this.phase === 'ended') return;
     this.phase = 'ended';
     this.sendEvent(new TerminatedEvent());
@@ -359,9 +348,7 @@ export abstract class KprocSessionCore extends GuardedSession {
     this.lastStop = stop;
     this.syncThreads();
     const moment = momentBody(stop, m.moment());
-    const waiting = this.pendingAnswer;
-    this.pendingAnswer = undefined;
-    waiting?.answer(stop, moment);
+    this.pendingAnswer.settle(stop, moment);
     const pid = stop.pid !== undefined && this.threads.has(stop.pid) ? stop.pid : (this.lastPid !== undefined && this.threads.has(this.lastPid) ? this.lastPid : this.rows()[0]?.pid);
     if (stop.reason === 'exited' || (this.plan?.noDebug && stop.reason !== 'pause')) {
       const status = m.exitStatus();
@@ -389,16 +376,10 @@ export abstract class KprocSessionCore extends GuardedSession {
    * request, a console command): it hears that the scenario continued, and the request is
    * answered by `answer` when the stop arrives, before the stopped event.
    */
-  protected travelThenAnswer(response: DebugProtocol.Response, answer: PendingAnswer['answer']): void {
-    this.pendingAnswer = { response, answer };
+  protected travelThenAnswer(response: DebugProtocol.Response, answer: (stop: Stop, moment: MomentBody) => void): void {
+    this.pendingAnswer.wait(response, answer);
     this.sendEvent(new ContinuedEvent(this.lastPid ?? 0, true));
     this.resume(true);
-  }
-
-  private abandonAnswer(why: string): void {
-    const waiting = this.pendingAnswer;
-    this.pendingAnswer = undefined;
-    if (waiting) this.fail(waiting.response, `The travel did not arrive: ${why}.`);
   }
 
   /** Conditions that failed to evaluate, already reported. */

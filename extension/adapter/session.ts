@@ -9,10 +9,10 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { KERNEL_FUNCTIONS_REQUEST, SEND_SIGNAL_REQUEST, SIGNALS_FROM_VIEWS, TASKS_EVENT, type SendSignalArgs } from '../../sim-core/debug/protocol';
 import { GOTO_REQUEST, type MomentBody } from '../../sim-core/debug/moment';
 import type { FrameInfo, GotoTarget, Machine, Stop } from '../../sim-core/machine-types';
-import { KprocSessionCore, machineGranularity, UserError } from './core';
+import { KprocSessionCore, UserError } from './core';
 import { exceptionInfo } from './inspect';
 import { threadName } from './rows';
-import { gotoCompletions, gotoTargetOf, LX_GOTO, parseGotoText, reachedText } from './travel';
+import { gotoCompletions, gotoTargetOf, LX_GOTO, machineGranularity, parseGotoText, reachedText } from './travel';
 
 export { UserError, type KprocSessionOptions } from './core';
 

@@ -5,7 +5,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { signalName } from '../../sim-core/debug/protocol';
 import { formatMoment, type MomentBody } from '../../sim-core/debug/moment';
-import type { GotoEvent, GotoTarget, Moment, Stop } from '../../sim-core/machine-types';
+import type { GotoEvent, GotoTarget, Granularity, Moment, Stop } from '../../sim-core/machine-types';
 
 /** `lx-goto TARGET` in the debug console travels (the rest of the line is the target's text). */
 export const LX_GOTO = /^\s*lx-goto(?:\s+(.*))?$/s;
@@ -13,6 +13,33 @@ export const LX_GOTO = /^\s*lx-goto(?:\s+(.*))?$/s;
 const EVENTS: ReadonlySet<string> = new Set<GotoEvent>(['fork', 'exec', 'exit', 'zombie', 'reparent', 'reap', 'signal']);
 
 export class GotoSyntaxError extends Error {}
+
+/** DAP's step granularity as the machine's: 'instruction' is a kernel step, else the machine picks. */
+export function machineGranularity(granularity: string | undefined): Granularity | undefined {
+  return granularity === 'instruction' ? 'kernel' : undefined;
+}
+
+/** A request answered when the run it started stops (kproc/goto, lx-goto), just before the stopped event. */
+export class AnswerSlot {
+  private waiting?: { response: DebugProtocol.Response; answer: (stop: Stop, moment: MomentBody) => void };
+
+  wait(response: DebugProtocol.Response, answer: (stop: Stop, moment: MomentBody) => void): void {
+    this.waiting = { response, answer };
+  }
+
+  settle(stop: Stop, moment: MomentBody): void {
+    const w = this.waiting;
+    this.waiting = undefined;
+    w?.answer(stop, moment);
+  }
+
+  /** The run was abandoned (restart, end): the request fails saying so. */
+  abandon(fail: (response: DebugProtocol.Response, message: string) => void, why: string): void {
+    const w = this.waiting;
+    this.waiting = undefined;
+    if (w) fail(w.response, `The travel did not arrive: ${why}.`);
+  }
+}
 
 const USAGE = 'step N | start | fork PID | exec PID | exit PID | zombie PID | reparent PID | reap PID | signal PID [SIG], then optionally back or forward';
 
