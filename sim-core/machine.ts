@@ -17,9 +17,14 @@ import { VmPort } from './machine/vmport';
 import { kernelCatalog, kernelSourceList } from './machine/sources';
 import { globalsOf, taskRow, userlandPath } from './machine/inspect';
 import { BreakpointTables } from './machine/breakpoints';
-import { CONTINUE, depthOf, inKernel, RunControl, type Pending } from './machine/control';
+import { CONTINUE, depthOf, inKernel, RunControl, type ControlHost, type Pending } from './machine/control';
 import { truthyValue } from './debug/evaluate';
 import { Inspector } from './debug/inspector';
+import type { EngineEnd, StopChecks } from './machine/engine';
+import { DEFAULT_HISTORY_BYTES } from './machine/history';
+import { comparePositions } from './machine/position';
+import { TimeTravel, type TravelHost } from './machine/travel';
+import { carryOut, type TravelIntent } from './machine/travel-run';
 
 export const DEFAULT_MAX_STEPS = 1_000_000;
 
@@ -105,6 +110,7 @@ export class KMachine implements Machine {
   private readonly port: VmPort;
   private readonly bps: BreakpointTables;
   private readonly control: RunControl;
+  private readonly controlHost: ControlHost;
   private readonly inspector: Inspector;
   private readonly maxSteps: number;
   /** Step granularity when step() names none. */
@@ -113,6 +119,10 @@ export class KMachine implements Machine {
   private ended: Pending | null = null;
   private lastPid: number | undefined;
   private mainPid = 3;
+  /** The history going back uses (null: BootOptions.historyBytes 0). */
+  private readonly tt: TimeTravel | null;
+  /** A travel the next run() carries out (it replaces the run control's intent). */
+  private travelIntent: TravelIntent | null = null;
 
   private readonly stdin: string;
   private readonly interactiveStdin: boolean;
@@ -126,7 +136,7 @@ export class KMachine implements Machine {
     this.port = new VmPort(image);
     this.engine = new Engine(
       { pidMax: Math.min(4194304, Math.max(301, settings.pidMax)), cpus: Math.max(1, Math.min(64, settings.cpus)), nproc: settings.nproc, uid: settings.uid, seed: settings.seed, sched: settings.sched },
-      this.port, (t, budget) => this.port.runUser(t, budget),
+      this.port, { run: (t, budget) => this.port.runUser(t, budget), left: () => this.port.budgetLeft() },
     );
     this.port.k = this.engine.k;
     if (opts.maxOutput !== undefined && opts.maxOutput >= 0) this.engine.output.limit = opts.maxOutput;
@@ -138,11 +148,29 @@ export class KMachine implements Machine {
       k: this.engine.k, image, file: opts.file, host: this.port.host, machine: this,
       lastPid: () => this.lastPid ?? this.mainPid,
     });
-    this.control = new RunControl(this.engine.k, this.port, this.bps, image, {
+    this.controlHost = {
       test: (expr, t) => truthyValue(this.inspector.evaluateIn(expr, t.pid, 0)),
       message: (template, t) => this.interpolate(template, t.pid),
-    });
+    };
+    this.control = new RunControl(this.engine.k, this.port, this.bps, image, this.controlHost);
     if (opts.stopOnEntry) this.control.intent = { kind: 'entry' };
+    const historyBytes = opts.historyBytes ?? DEFAULT_HISTORY_BYTES;
+    this.tt = historyBytes > 0 ? new TimeTravel(this.travelHost(), historyBytes) : null;
+  }
+
+  private travelHost(): TravelHost {
+    return {
+      engine: this.engine, port: this.port, image: this.image, file: this.file, bps: this.bps, control: this.control,
+      controlHost: this.controlHost,
+      saveFields: () => ({ paused: this.paused, ended: this.ended, lastPid: this.lastPid, mainPid: this.mainPid }),
+      restoreFields: (f) => {
+        this.paused = f.paused as boolean;
+        this.ended = f.ended as Pending | null;
+        this.lastPid = f.lastPid as number | undefined;
+        this.mainPid = f.mainPid as number;
+        this.inspector.invalidate();
+      },
+    };
   }
 
   start(main: { memory: ReturnType<typeof createMemory>; regs: VmRegs; comm: string }, moduleInit: string | undefined): void {
@@ -151,6 +179,9 @@ export class KMachine implements Machine {
     this.mainPid = t.pid;
     this.k.main_pid = t.pid;
     this.setLastPid(t.pid);
+    // The boot is the first checkpoint, kept whatever the budget: the start is always reachable.
+    // With an entry stop, the start is as that stop shows it (taken by the first run()).
+    if (this.control.intent.kind !== 'entry') this.tt?.checkpoint(true);
   }
 
   private get k() { return this.engine.k; }
@@ -180,22 +211,34 @@ export class KMachine implements Machine {
   }
 
   input(text: string | null): void {
+    this.tt?.changedFromOutside();
     tty_input(this.k, text);
+    // Re-execution cannot type it again: the moment after it is kept as a checkpoint.
+    this.tt?.checkpoint(true);
   }
 
-  // ---- time travel (sim-core/machine/history.ts keeps the checkpoints) ----------------------
+  // ---- time travel (sim-core/machine/travel.ts) -------------------------------------------
 
-  stepBack(pid: number, _granularity?: Granularity): void {
+  private travelling(): TimeTravel {
+    if (this.tt === null) throw new Error('going back needs the run\'s history, which is off (history 0)');
+    return this.tt;
+  }
+
+  stepBack(pid: number, granularity?: Granularity): void {
+    this.travelling();
     if (!this.k.pid_hash.get(pid)) throw new Error(`no task has pid ${pid}`);
-    throw new Error('going back is not available yet');
+    this.travelIntent = { kind: 'stepBack', pid, granularity };
   }
 
   reverseContinue(): void {
-    throw new Error('going back is not available yet');
+    this.travelling();
+    this.travelIntent = { kind: 'reverse' };
   }
 
-  goto(_target: GotoTarget): void {
-    throw new Error('going back is not available yet');
+  goto(target: GotoTarget): void {
+    const forward = (target.kind === 'event' && target.direction === 'forward') || (target.kind === 'step' && target.step >= this.k.steps);
+    if (!forward) this.travelling();
+    this.travelIntent = { kind: 'goto', target };
   }
 
   moment(): Moment {
@@ -203,7 +246,66 @@ export class KMachine implements Machine {
   }
 
   history(): HistoryInfo {
-    return { enabled: false, checkpoints: 0, bytes: 0, budgetBytes: 0, frontier: this.moment() };
+    const tt = this.tt;
+    if (tt === null) return { enabled: false, checkpoints: 0, bytes: 0, budgetBytes: 0, frontier: this.moment() };
+    const f = tt.behind() ? { step: tt.frontier[0], time: tt.frontierTime } : this.moment();
+    return { enabled: true, checkpoints: tt.history.count, bytes: tt.history.bytes, budgetBytes: tt.history.budgetBytes, frontier: f };
+  }
+
+  private travel(ti: TravelIntent): Stop {
+    const tt = this.tt;
+    if (tt !== null && tt.history.count === 0) tt.checkpoint(true);
+    const from = this.engine.position();
+    let p: Pending;
+    try {
+      p = carryOut(ti, {
+        tt, engine: this.engine, image: this.image, file: this.file, granularity: this.granularity, mainPid: this.mainPid,
+        lastPid: this.lastPid, maxSteps: this.maxSteps, forward: (checks, limit) => this.forward(Infinity, checks, limit),
+        ended: (end) => this.endOf(end),
+        fastPort: () => { this.port.stopAtStatements = false; this.port.stopLines = null; this.port.callTraps = false; },
+      });
+    } finally {
+      this.control.intent = CONTINUE;
+      this.control.configureVm();
+      tt?.resyncWatches();
+      this.inspector.invalidate();
+    }
+    const stop = this.finish(p);
+    if (comparePositions(this.engine.position(), from) < 0) stop.travelled = 'back';
+    if (tt !== null && tt.behind()) stop.frontier = { step: tt.frontier[0], time: tt.frontierTime };
+    return stop;
+  }
+
+  /**
+   * The engine loop with the history kept: checkpoints when due, and, behind the frontier, a
+   * change from outside still ahead (typed input, a signal from the views) taken again at its
+   * moment. `limit` is the run's step budget, or a goto's step.
+   */
+  private forward(budget: number, checks: StopChecks | null, limit = this.maxSteps): EngineEnd {
+    const tt = this.tt, e = this.engine, k = this.k;
+    if (tt === null) return e.run(budget, limit, checks);
+    if (tt.history.count === 0) tt.checkpoint(true);
+    const start = k.steps;
+    for (;;) {
+      const ahead = tt.behind() ? tt.history.pinnedAfter(e.position()) : null;
+      let lim = limit;
+      if (ahead !== null) {
+        if (k.steps >= ahead.pos[0] - 2) {
+          const end = tt.crossTo(ahead, checks);
+          if (end !== null) return end;
+          if (checks === this.control) this.control.configureVm();
+          continue;
+        }
+        lim = Math.min(limit, ahead.pos[0] - 2);
+      }
+      const slice = Math.max(1, Math.min(budget - (k.steps - start), tt.behind() ? Infinity : tt.dueIn()));
+      const end = e.run(slice, lim, checks);
+      if (end.reason === 'limit' && lim < limit && k.steps < limit) continue;
+      if (end.reason !== 'slice') return end;
+      const due = !tt.behind() && tt.history.isDue(k.steps);
+      if (due) tt.checkpoint();
+      if (k.steps - start >= budget || !due) return end;
+    }
   }
 
   /** The task sleeping in n_tty_read (the first, when several are). */
@@ -215,6 +317,11 @@ export class KMachine implements Machine {
   run(budget = Infinity): Stop {
     // Whatever inspection handed out describes the state before this run.
     this.inspector.invalidate();
+    if (this.travelIntent !== null) {
+      const ti = this.travelIntent;
+      this.travelIntent = null;
+      return this.guarded(() => this.travel(ti));
+    }
     // The end is final: asking again returns the same stop (with no new events), never more steps.
     if (this.ended) return this.finish(this.ended);
     const c = this.control;
@@ -228,11 +335,16 @@ export class KMachine implements Machine {
       // The entry stop shows main's first statement, the line that runs next (not its definition).
       const regs = this.k.pid_hash.get(this.mainPid)?.thread.regs;
       if (regs instanceof VmRegs && regs.image === this.image) enterFirstStatement(regs);
+      if (this.tt !== null && this.tt.history.count === 0) this.tt.checkpoint(true);
       return this.finish({ reason: 'entry', pid: this.mainPid });
     }
-    let end: ReturnType<Engine['run']>;
+    return this.guarded(() => this.finish(this.endOf(this.forward(budget, c.prepare()))));
+  }
+
+  /** Runs `f`; a bug of ours on the way ends the machine, naming the task that ran. */
+  private guarded(f: () => Stop): Stop {
     try {
-      end = this.engine.run(budget, this.maxSteps, c.prepare());
+      return f();
     } catch (e) {
       // A bug of ours while a task ran: the machine ends, naming that task, so a debugger shows it
       // (not pid 1) and a continue does not run into the same error again.
@@ -247,18 +359,22 @@ export class KMachine implements Machine {
       if (e instanceof Error) { err.name = e.name; if (e.stack) err.stack = e.stack; }
       throw err;
     }
+  }
+
+  /** The stop an engine run's end makes (final ones end the machine). */
+  private endOf(end: EngineEnd): Pending {
     switch (end.reason) {
-      case 'slice': return this.finish({ reason: 'yield', pid: this.lastPid });
-      case 'stop': return this.finish(c.take());
+      case 'slice': return { reason: 'yield', pid: this.lastPid };
+      case 'stop': return this.control.take();
       case 'exited': return this.end({ reason: 'exited' });
       // A reader waits on the interactive terminal: input() gives it a line, run() goes on.
-      case 'input': return this.finish({ reason: 'input', pid: this.inputPid() });
+      case 'input': return { reason: 'input', pid: this.inputPid() };
       case 'limit': return this.end({ reason: 'budget', message: `step budget of ${this.maxSteps} steps used up (raise it with --max-steps)`, pid: this.lastPid });
       case 'panic': return this.end({ reason: 'panic', message: `Kernel panic - not syncing: ${end.message}` });
       case 'fault': {
         const t = this.k.pid_hash.get(end.pid);
         const text = FAULT_TEXT[end.signal] ?? end.signal;
-        return this.finish({ reason: 'fault', pid: end.pid, signal: end.signal, message: `pid ${end.pid} (${t?.comm ?? '?'}) received ${end.signal}, ${text}: ${end.message}` });
+        return { reason: 'fault', pid: end.pid, signal: end.signal, message: `pid ${end.pid} (${t?.comm ?? '?'}) received ${end.signal}, ${text}: ${end.message}` };
       }
       case 'output': return this.end({ reason: 'output', message: `output limit reached: the run wrote ${this.engine.output.limit} characters (raise it with --max-output)`, pid: end.pid });
       case 'deadlock': {
@@ -268,20 +384,25 @@ export class KMachine implements Machine {
     }
   }
 
-  private end(p: Pending): Stop {
+  private end(p: Pending): Pending {
     this.ended = p;
     this.control.intent = CONTINUE;
-    return this.finish(p);
+    return p;
   }
 
   private finish(p: Pending): Stop {
     const k = this.k;
     const events = k.events;
-    // Handed out: the machine keeps no history, so a long run's memory stays flat.
+    // Handed out: the machine keeps no event history, so a long run's memory stays flat.
     k.events = [];
     this.control.eventsTaken();
     if (p.pid !== undefined) this.setLastPid(p.pid);
-    return { ...p, events };
+    const tt = this.tt;
+    if (tt === null) return { ...p, events, moment: this.moment() };
+    // After going back, what the run had handed out before is not handed out again.
+    const fresh = tt.handOut(events);
+    if (p.reason !== 'yield' && !tt.behind()) tt.atStop();
+    return { ...p, events: fresh, moment: this.moment() };
   }
 
   // ---- breakpoints ----------------------------------------------------------------------------

@@ -15,6 +15,9 @@ import { send_signal } from './signal';
 import { PidBitmap, PidHash } from './pidhash';
 import { TimerQueue } from './waitqueue';
 import type { SchedStat } from './schedstat';
+import type { tty_struct } from './tty';
+import type { vfs_state } from './vfs';
+import type { kobj_registry } from './kobj';
 
 
 export interface KernelConfig {
@@ -99,6 +102,8 @@ export class Kernel {
   steps = 0;
   /** Events since the machine last handed them out (it takes the array and leaves a new one). */
   events: KEvent[] = [];
+  /** Events emitted since boot: the last one in `events` is number event_seq. */
+  event_seq = 0;
   /** The kernel log buffer: the newest LOG_BUF_LEN characters of it, as dmesg shows it. */
   readonly dmesg: Array<{ time: number; level: number; text: string }> = [];
   /** What tasks wrote: the newest OUT_KEEP characters (every write is also an 'output' event). */
@@ -140,6 +145,10 @@ export class Kernel {
   trace_sched = false;
   /** cpumask_any_and_distribute's per-CPU distribute_cpu_mask_prev (one machine-wide here). */
   distribute_cpu_mask_prev = 0;
+  /** The terminal (tty.ts), the file tree (vfs.ts), objects met through handles (kobj.ts). */
+  tty: tty_struct | null = null;
+  vfs: vfs_state | null = null;
+  kobj: kobj_registry | null = null;
   private prng: number;
 
   constructor(readonly config: KernelConfig, readonly user: UserPort) {
@@ -169,6 +178,7 @@ export class Kernel {
   emit(e: KEvent): KEvent {
     e.time = this.clock;
     e.step = this.steps;
+    this.event_seq++;
     this.events.push(e);
     this.lastEvent = e;
     return e;

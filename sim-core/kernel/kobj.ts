@@ -22,12 +22,11 @@ const CONTAINER: Readonly<Record<string, string>> = {
 };
 
 /** Objects met through handles, by kernel address (the tasks are in k.krefs). */
-interface Registry { signals: Map<number, signal_struct>; mms: Map<number, mm_struct> }
-const registries = new WeakMap<Kernel, Registry>();
+export interface kobj_registry { signals: Map<number, signal_struct>; mms: Map<number, mm_struct> }
 
-function registry(k: Kernel): Registry {
-  let r = registries.get(k);
-  if (!r) { r = { signals: new Map(), mms: new Map() }; registries.set(k, r); }
+function registry(k: Kernel): kobj_registry {
+  let r = k.kobj;
+  if (r === null) { r = { signals: new Map(), mms: new Map() }; k.kobj = r; }
   return r;
 }
 

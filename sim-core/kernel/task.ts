@@ -37,6 +37,15 @@ export function kaddr(size: number): number {
   return a;
 }
 
+/** Where kaddr hands out next: part of a machine checkpoint, so replayed objects get the same addresses. */
+export function kaddr_next(): number {
+  return nextAddr;
+}
+
+export function set_kaddr_next(a: number): void {
+  nextAddr = a;
+}
+
 export interface mm_struct {
   readonly type: 'mm_struct';
   addr: number;

@@ -26,14 +26,12 @@ export interface tty_struct {
   read_wait: task_struct[];
 }
 
-const TTYS = new WeakMap<Kernel, tty_struct>();
-
 /** The machine's terminal (made on first use: no input, end of file at once). */
 export function tty_of(k: Kernel): tty_struct {
-  let tty = TTYS.get(k);
-  if (!tty) {
+  let tty = k.tty;
+  if (tty === null) {
     tty = { type: 'tty_struct', addr: kaddr(1024), name: 'pts/0', read_buf: '', eof: true, interactive: false, read_wait: [] };
-    TTYS.set(k, tty);
+    k.tty = tty;
   }
   return tty;
 }
@@ -56,8 +54,8 @@ export function tty_input(k: Kernel, text: string | null): void {
 
 /** A reader sleeps on the interactive terminal with nothing typed: the machine asks for input. */
 export function tty_wants_input(k: Kernel): boolean {
-  const tty = TTYS.get(k);
-  return tty !== undefined && tty.interactive && !tty.eof && tty.read_wait.length > 0;
+  const tty = k.tty;
+  return tty !== null && tty.interactive && !tty.eof && tty.read_wait.length > 0;
 }
 
 /** A struct file on /dev/tty (tty_open), writing to machine output stream 1 or 2. */

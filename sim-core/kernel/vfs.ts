@@ -39,13 +39,11 @@ export interface inode {
   i_mtime: number;
 }
 
-interface vfs_state { root: inode; next_ino: number; programs: readonly string[] }
-
-const STATES = new WeakMap<Kernel, vfs_state>();
+export interface vfs_state { root: inode; next_ino: number; programs: readonly string[] }
 
 export function new_inode(k: Kernel, mode: number, uid: number, parent: inode | null): inode {
-  const s = STATES.get(k);
-  const ino = s ? s.next_ino++ : 1;
+  const s = k.vfs;
+  const ino = s !== null ? s.next_ino++ : 1;
   const dir = (mode & S_IFMT) === S_IFDIR;
   return {
     type: 'inode', addr: kaddr(600), i_ino: ino, i_mode: mode, i_uid: uid, i_nlink: dir ? 2 : 1, i_data: '',
@@ -66,7 +64,7 @@ function mkdirIn(k: Kernel, dir: inode, name: string, mode: number): inode {
 /** The tree at boot: /, /bin, /dev (null, tty), /proc, /tmp, with a file for each program. */
 function boot_tree(k: Kernel, programs: readonly string[]): vfs_state {
   const s: vfs_state = { root: null as unknown as inode, next_ino: 2, programs };
-  STATES.set(k, s);
+  k.vfs = s;
   const root = new_inode(k, S_IFDIR | 0o755, 0, null);
   root.i_ino = 2;
   root.parent = root;
@@ -105,7 +103,7 @@ export function vfs_init(k: Kernel, programs: readonly string[]): void {
 }
 
 function state(k: Kernel): vfs_state {
-  return STATES.get(k) ?? boot_tree(k, []);
+  return k.vfs ?? boot_tree(k, []);
 }
 
 export function vfs_root(k: Kernel): inode {

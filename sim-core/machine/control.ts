@@ -58,6 +58,12 @@ export class RunControl implements StopChecks {
   private step: StepIntent | null = null;
   /** The task a stop on a panic or deadlock event names (the machine's last stopped task). */
   lastPid: number | undefined;
+  /**
+   * A dry run looks for where it would stop without changing anything: no hit counts, no
+   * logpoints, no entering the function of a function breakpoint, and a step whose task does
+   * not exist yet stays asked (going back searches the past this way).
+   */
+  dry = false;
 
   constructor(
     private readonly k: Kernel, private readonly port: VmPort, private readonly bps: BreakpointTables,
@@ -98,6 +104,18 @@ export class RunControl implements StopChecks {
     this.filterScan = 0;
   }
 
+  /** The events already in k.events are not looked at by the filters. */
+  skipEvents(): void {
+    this.filterScan = this.k.events.length;
+  }
+
+  /** A dry run's find: the stop a check found, leaving the intent as it is. */
+  found(): Pending | null {
+    const p = this.pending;
+    this.pending = null;
+    return p;
+  }
+
   // ---- the checks ---------------------------------------------------------------------------
 
   /** The engine reached a statement or a scenario function's entry: stop before it runs? */
@@ -105,7 +123,7 @@ export class RunControl implements StopChecks {
     if (trap.kind === 'call') {
       if (!this.hit('function breakpoint', this.bps.userFns.get(trap.fn), t)) return false;
       // Stopped as the function is entered: it shows its first statement, the line that runs next.
-      if (t.thread.regs instanceof VmRegs) enterFirstStatement(t.thread.regs);
+      if (!this.dry && t.thread.regs instanceof VmRegs) enterFirstStatement(t.thread.regs);
       return true;
     }
     if (trap.kind !== 'statement' || !(t.thread.regs instanceof VmRegs) || t.thread.regs.image !== this.image) return false;
@@ -141,7 +159,7 @@ export class RunControl implements StopChecks {
       if (now !== w.last) {
         const before = w.last;
         w.last = now;
-        if (!t) b.watches = b.watches.filter((x) => x !== w);
+        if (!t && !this.dry) b.watches = b.watches.filter((x) => x !== w);
         this.pending = { reason: 'data breakpoint', pid: w.pid, breakpointIds: [w.id], message: `task ${w.pid}: ${w.field} changed from ${show(before)} to ${t ? show(now) : '(task released)'}` };
         return true;
       }
@@ -170,7 +188,7 @@ export class RunControl implements StopChecks {
   /** A step of a task that is exiting or gone has nothing left to stop at: the run goes on. */
   private dropFinishedStep(): void {
     const s = this.step;
-    if (s === null) return;
+    if (s === null || this.dry) return;
     const st = this.k.pid_hash.get(s.pid);
     if (!st || st.exit_state || st.flags & C.PF_EXITING) {
       this.step = null;
@@ -187,6 +205,8 @@ export class RunControl implements StopChecks {
     let ids: number[] | null = null;
     let message: string | undefined;
     for (const b of list) {
+      // Looking back, a logpoint has nothing to find and hit counts are not replayed.
+      if (this.dry && b.logMessage !== undefined) continue;
       if (b.condition) {
         try {
           if (!this.host.test(b.condition, t)) continue;
@@ -194,6 +214,7 @@ export class RunControl implements StopChecks {
           message = `breakpoint condition '${b.condition}' could not be evaluated: ${err instanceof Error ? err.message : String(err)}`;
         }
       }
+      if (this.dry) { (ids ??= []).push(b.id); continue; }
       b.hits++;
       const ok = hitConditionMet(b.hitCondition, b.hits);
       if (typeof ok === 'string') message = ok;

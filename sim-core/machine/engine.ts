@@ -22,6 +22,7 @@ import { FMODE_WRITE } from '../kernel/file';
 import { set_tty_writer } from '../kernel/read_write';
 import { open_console, tty_init, tty_wants_input } from '../kernel/tty';
 import { vfs_init } from '../kernel/vfs';
+import { positionOf, type Position } from './position';
 
 /**
  * The bookkeeping of a context switch (__schedule): prev's switch count (nivcsw when it is still
@@ -38,8 +39,6 @@ function context_switch(k: Kernel, cpu: number, prev: task_struct | null, next: 
 
 /** VM instructions a task runs in one step before the step ends (a timer tick's worth). */
 const USER_BUDGET = 1000;
-/** What a statement trap is charged against that budget (statements average a few instructions). */
-const STMT_COST = 4;
 /**
  * Kernel steps one tick may run for a task. Kernel code runs on until it sleeps, asks to be
  * rescheduled or returns to user space (a voluntary-preemption kernel), so a whole fork or wait
@@ -47,8 +46,14 @@ const STMT_COST = 4;
  */
 const KERNEL_BATCH = 64;
 
-/** Runs user code of a task until its next trap. */
-export type RunUser = (t: task_struct, budget: number) => Trap;
+/**
+ * Runs user code of a task until its next trap; `left()` is what remains of the budget at a
+ * statement or call trap.
+ */
+export interface RunUser {
+  run(t: task_struct, budget: number): Trap;
+  left(): number;
+}
 
 /**
  * A debugger's checks, asked by the run loop. Each returns true to stop there: the tick is
@@ -124,7 +129,7 @@ export class Engine {
   /** The task a CPU is running a step of (null between steps): whom an internal error concerns. */
   current: task_struct | null = null;
 
-  constructor(config: KernelConfig, port: UserPort, private runUser: RunUser) {
+  constructor(config: KernelConfig, port: UserPort, private readonly userCode: RunUser) {
     this.k = new Kernel(config, port);
     this.user = { uid: config.uid, processes: 0 };
     // The terminal's output is the machine's: bounded by the output limit, an event per write.
@@ -213,6 +218,18 @@ export class Engine {
   private suspendedKernel = false;
   private suspendedBudget = 0;
   private suspendedRan = false;
+  /**
+   * Where the check being asked stands within the tick (set only when there are checks): phase 0
+   * inside a CPU's step, 1 after the whole tick; the CPU; a kernel or a user point; and what is
+   * left of the step's budget (user instructions, or kernel steps of the batch). With k.steps it
+   * names the moment exactly, whichever checks are on (see position()).
+   */
+  private atPhase = 0;
+  private atCpu = 0;
+  private atKernel = false;
+  private atLeft = 0;
+  /** The CPU whose after-tick check stopped the run (-1: none since the last tick began). */
+  private stoppedAfter = -1;
 
   /**
    * One tick: every CPU runs its current task for one step. Returns false when all are idle.
@@ -223,6 +240,7 @@ export class Engine {
     const k = this.k;
     let ran = false;
     let first = 0;
+    this.stoppedAfter = -1;
     if (this.suspendedCpu >= 0) { first = this.suspendedCpu; ran = this.suspendedRan; } else k.steps++;
     for (let cpu = first; cpu < k.rq.length; cpu++) {
       const rq = k.rq[cpu];
@@ -314,6 +332,7 @@ export class Engine {
     const rq = this.k.rq[cpu];
     if (n === 0 || (t.vm_base >= 0 && n <= t.vm_base) || rq.need_resched || rq.curr !== t || !t.se.on_rq || this.k.panicked !== null) return true;
     const checks = this.checks;
+    if (checks !== null) this.at(0, cpu, true, KERNEL_BATCH);
     if (checks !== null && (checks.callsTo === null || checks.callsTo[t.stack[n - 1].fn.id] === 1) && (checks.kernel(t, this.depthBefore[cpu]) || checks.changed())) {
       this.checkStopped = true;
       return this.suspendKernel(KERNEL_BATCH);
@@ -356,6 +375,7 @@ export class Engine {
       // The batch goes on: the next step is a point of its own for the debugger and the budget.
       if (checks !== null && (calls === null || (n > depth && calls[stack[n - 1].fn.id] === 1))) {
         this.depthBefore[cpu] = depth;
+        this.at(0, cpu, true, left);
         if (checks.kernel(t, depth) || checks.changed()) { this.budget = budget; this.checkStopped = true; return this.suspendKernel(left); }
       }
       if (budget <= 0) {
@@ -378,12 +398,14 @@ export class Engine {
 
   /**
    * Runs user code to its next kernel trap. Statement and call traps (asked for by the debugger)
-   * do not end the step; each is charged STMT_COST instructions so a busy loop still ends it.
+   * do not end the step and cost nothing of their own: the slice goes on with what the VM left
+   * of its budget, so a debugger looking at statements never changes the schedule.
    */
   private userStep(t: task_struct, cpu: number, budget: number): boolean {
     let left = budget;
+    const user = this.userCode;
     for (;;) {
-      const trap = this.runUser(t, left);
+      const trap = user.run(t, left);
       // The slice's instructions are used up: nothing to handle, and the task stays in user mode.
       if (trap === BUDGET) return true;
       if (trap.kind !== 'statement' && trap.kind !== 'call') {
@@ -393,7 +415,8 @@ export class Engine {
         }
         return this.enterKernel(t, cpu);
       }
-      left -= STMT_COST;
+      left = user.left();
+      if (this.checks !== null) this.at(0, cpu, false, left);
       if (this.checks !== null && this.checks.user(t, trap)) {
         this.checkStopped = true;
         this.suspendedKernel = false;
@@ -526,9 +549,36 @@ export class Engine {
         const n = t.stack.length;
         if (n <= this.depthBefore[cpu] || (t.vm_base >= 0 && n <= t.vm_base) || calls[t.stack[n - 1].fn.id] !== 1) continue;
       }
-      if (checks.kernel(t, this.depthBefore[cpu])) return true;
+      this.at(1, cpu, true, 0);
+      if (checks.kernel(t, this.depthBefore[cpu])) { this.stoppedAfter = cpu; return true; }
     }
-    return calls === null && checks.changed();
+    this.at(1, k.rq.length, true, 0);
+    if (calls === null && checks.changed()) { this.stoppedAfter = k.rq.length; return true; }
+    return false;
+  }
+
+  private at(phase: number, cpu: number, kernel: boolean, left: number): void {
+    this.atPhase = phase;
+    this.atCpu = cpu;
+    this.atKernel = kernel;
+    this.atLeft = left;
+  }
+
+  /** The moment of the check being asked now (for checks that record where they are). */
+  checkPosition(): Position {
+    return positionOf(this.k.steps, this.atPhase, this.atCpu, this.atKernel, this.atLeft);
+  }
+
+  /**
+   * The moment the machine stands at between two runs: inside a tick suspended at a check or by
+   * the budget, after a tick's check that stopped, or at a tick boundary. The same moment always
+   * gets the same position, whatever checks were on when it was reached.
+   */
+  position(): Position {
+    const steps = this.k.steps;
+    if (this.suspendedCpu >= 0) return positionOf(steps, 0, this.suspendedCpu, this.suspendedKernel, this.suspendedBudget);
+    if (this.stoppedAfter >= 0) return positionOf(steps, 1, this.stoppedAfter, true, 0);
+    return positionOf(steps, 2, 0, true, 0);
   }
 
   private anyRunnable(): boolean {

@@ -116,6 +116,11 @@ export class VmPort implements UserPort {
     return (m instanceof VmMemory ? readString(m, v) : null) ?? '';
   }
 
+  /** The instructions left of the last runUser's budget when it returned a statement or call trap. */
+  budgetLeft(): number {
+    return this.runOptions.budget;
+  }
+
   /** Runs t's scenario code until its next trap (the engine's RunUser). */
   runUser(t: task_struct, budget: number): Trap {
     const regs = t.thread.regs;

@@ -120,6 +120,8 @@ export function enterFirstStatement(regs: UserRegs): void {
   if (code[r.pc] !== Op.STMT) return;
   r.stmt = code[r.pc + 1];
   r.pc += 2;
+  // The statement's instruction is skipped, not free: its slice pays for it as if it ran.
+  r.owed += 1;
 }
 
 /** Whether a call is waiting for completeCall, and which (its libc name). */

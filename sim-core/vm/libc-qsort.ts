@@ -79,3 +79,9 @@ export function qsortStep(site: CallSite, a: Value[], mem: VmMemory, regs: VmReg
   }
   return { compar: run.compar, x: step.value[0], y: step.value[1] };
 }
+
+/** A sort is under way in this thread (its state is a generator, which no checkpoint can copy). */
+export function sortUnderWay(regs: VmRegs): boolean {
+  const runs = RUNS.get(regs);
+  return runs !== undefined && runs.length > 0;
+}

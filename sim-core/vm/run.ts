@@ -19,7 +19,10 @@ import { FRAME_WORDS, VmRegs } from './regs';
 import type { Trap, UserMemory, UserRegs, Value, VmHost } from './types';
 
 export interface RunOptions {
-  /** Instructions to execute at most before a 'budget' trap. */
+  /**
+   * Instructions to execute at most before a 'budget' trap. At a 'statement' or 'call' trap, run
+   * leaves here what is left of it, so that a debugger's traps never change how far a slice goes.
+   */
   budget: number;
   /** Stop with a 'statement' trap before each statement. */
   stopAtStatements: boolean;
@@ -217,7 +220,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         fi = callee; code = f.code; fast = f.fast ?? code; pc = 0;
         stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
         bo = nbo; so = nso; stmt = -1;
-        if (callTraps) { r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt; return { kind: 'call', fn: f.name, line: f.line }; }
+        if (callTraps) { r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt; opts.budget = budget; return { kind: 'call', fn: f.name, line: f.line }; }
         break;
       }
       case Op.RET: {
@@ -274,6 +277,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         if (stopHere && (stopLines === null || stopLines[fns[fi].stmts[stmt].line] === 1)) {
           r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt;
           const st = fns[fi].stmts[stmt];
+          opts.budget = budget;
           return { kind: 'statement', line: st.line, start: st.start, end: st.end, fn: fns[fi].name };
         }
         if (head === Op.STMT) break;

@@ -1,0 +1,122 @@
+// Carrying out a travel intent: stepBack, reverseContinue and goto, each as a search of the past
+// (travel.ts) and a re-execution to the moment found, or a run forward to a goto's moment.
+import type { Engine, EngineEnd, StopChecks } from './engine';
+import type { GotoTarget, Granularity, KEvent } from '../machine-types';
+import type { Image } from '../vm';
+import { BreakpointTables } from './breakpoints';
+import { depthOf, inKernel, type Pending } from './control';
+import { EventChecks, type TimeTravel } from './travel';
+import type { Position } from './position';
+
+export type TravelIntent =
+  | { kind: 'stepBack'; pid: number; granularity?: Granularity }
+  | { kind: 'reverse' }
+  | { kind: 'goto'; target: GotoTarget };
+
+/** What a travel needs of the machine. */
+export interface TravelContext {
+  /** The history; null when it is off (only goto forward works then). */
+  tt: TimeTravel | null;
+  engine: Engine;
+  image: Image;
+  file: string;
+  granularity: Granularity;
+  mainPid: number;
+  lastPid: number | undefined;
+  maxSteps: number;
+  /** The machine's forward run (history kept) with these checks, up to step `limit`. */
+  forward(checks: StopChecks | null, limit: number): EngineEnd;
+  /** The stop an engine end makes (final ends end the machine). */
+  ended(end: EngineEnd): Pending;
+  /** The VM stops at nothing (a forward run whose checks look at kernel points only). */
+  fastPort(): void;
+}
+
+function history(c: TravelContext): TimeTravel {
+  if (c.tt === null) throw new Error('going back needs the run\'s history, which is off (history 0)');
+  return c.tt;
+}
+
+/** Whether kernel event `e` is the moment an event target names. */
+export function matchesTarget(t: Extract<GotoTarget, { kind: 'event' }>, e: KEvent): boolean {
+  switch (t.event) {
+    case 'fork': return e.kind === 'fork' && e.child === t.pid;
+    case 'signal': return e.kind === 'signal' && e.to === t.pid && (t.sig === undefined || e.sig === t.sig);
+    default: return e.kind === t.event && 'pid' in e && e.pid === t.pid;
+  }
+}
+
+const WHAT: Record<string, string> = {
+  fork: 'was forked', exec: 'called execve', exit: 'exited', zombie: 'became a zombie', reparent: 'was reparented',
+  reap: 'was reaped', signal: 'received a signal',
+};
+
+function describe(t: Extract<GotoTarget, { kind: 'event' }>): string {
+  return `pid ${t.pid} ${WHAT[t.event]}${t.event === 'signal' && t.sig !== undefined ? ` (${t.sig})` : ''}`;
+}
+
+/** Back to the boot (as the entry stop showed it, when the run had one). */
+function toStart(c: TravelContext): number {
+  const tt = history(c);
+  tt.restore(tt.history.first);
+  return c.mainPid;
+}
+
+export function carryOut(ti: TravelIntent, c: TravelContext): Pending {
+  const now = c.engine.position();
+  switch (ti.kind) {
+    case 'stepBack': {
+      const t = c.engine.k.pid_hash.get(ti.pid);
+      if (!t) return { reason: 'step', pid: c.lastPid, message: `no task has pid ${ti.pid}` };
+      const kernel = ti.granularity === 'kernel' || inKernel(t) || (ti.granularity === undefined && c.granularity === 'kernel');
+      const found = history(c).findStep(now, ti.pid, kernel ? 'kernel' : 'statement', depthOf(t), new BreakpointTables(c.image, c.file));
+      if (found === null) return { reason: 'entry', pid: toStart(c) };
+      history(c).goTo(found.pos);
+      return { reason: 'step', pid: found.pending.pid ?? ti.pid };
+    }
+    case 'reverse': {
+      const found = history(c).findBreak(now);
+      if (found === null) return { reason: 'entry', pid: toStart(c) };
+      history(c).goTo(found.pos);
+      return found.pending;
+    }
+    case 'goto': return goTo(ti.target, now, c);
+  }
+}
+
+function goTo(target: GotoTarget, now: Position, c: TravelContext): Pending {
+  const k = c.engine.k;
+  if (target.kind === 'start') return { reason: 'goto', pid: toStart(c) };
+  if (target.kind === 'step') {
+    const n = Math.max(0, Math.min(Math.floor(target.step), c.maxSteps));
+    if (n < k.steps) {
+      history(c).goToStep(n);
+      return { reason: 'goto', pid: c.lastPid };
+    }
+    let end: EngineEnd = { reason: 'slice' };
+    while (k.steps < n && end.reason === 'slice') end = c.forward(null, n);
+    if (k.steps >= n) return { reason: 'goto', pid: c.lastPid };
+    return c.ended(end);
+  }
+  const match = (e: KEvent): boolean => matchesTarget(target, e);
+  if (target.direction === 'back') {
+    const tt = history(c);
+    const found = tt.findEvent(now, match);
+    if (found === null) {
+      tt.goTo(now);
+      return { reason: 'goto', pid: c.lastPid, message: `no moment before step ${now[0]} when ${describe(target)}` };
+    }
+    tt.goTo(found.pos);
+    return { reason: 'goto', pid: target.pid, message: `${describe(target)} at step ${found.event.step}` };
+  }
+  c.fastPort();
+  const ec = new EventChecks(c.engine, match, null);
+  let end: EngineEnd = { reason: 'slice' };
+  while (end.reason === 'slice') end = c.forward(ec, c.maxSteps);
+  if (ec.found !== null) return { reason: 'goto', pid: target.pid, message: `${describe(target)} at step ${ec.found.step}` };
+  if (end.reason === 'input') return c.ended(end);
+  // The run ended first: back to where the goto started (when the history allows).
+  if (c.tt === null) return c.ended(end);
+  c.tt.goTo(now);
+  return { reason: 'goto', pid: c.lastPid, message: `${describe(target)} nowhere after step ${now[0]}: the run ends first` };
+}
