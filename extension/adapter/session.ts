@@ -12,7 +12,7 @@ import type { FrameInfo, GotoTarget, Machine, Stop } from '../../sim-core/machin
 import { KprocSessionCore, UserError } from './core';
 import { exceptionInfo } from './inspect';
 import { threadName } from './rows';
-import { gotoCompletions, gotoTargetOf, LX_GOTO, machineGranularity, parseGotoText, reachedText } from './travel';
+import { gotoCompletions, gotoMissed, gotoTargetOf, LX_GOTO, machineGranularity, parseGotoText, reachedText } from './travel';
 
 export { UserError, type KprocSessionOptions } from './core';
 
@@ -91,8 +91,9 @@ export class KprocDebugSession extends KprocSessionCore {
     const goto = args.context === 'repl' ? LX_GOTO.exec(args.expression) : null;
     if (goto) {
       // `lx-goto zombie 5`: the console's answer is the moment reached (or why there is none).
-      this.guard(response, () => this.goto(response, parseGotoText(goto[1] ?? ''), (_stop, moment) => {
-        response.body = { result: reachedText(moment), variablesReference: 0 };
+      this.guard(response, () => this.goto(response, parseGotoText(goto[1] ?? ''), (stop, moment) => {
+        const where = stop.reason === 'goto' && stop.message ? `${stop.message}: ` : '';
+        response.body = { result: `${where}${reachedText(moment)}`, variablesReference: 0 };
       }));
       return;
     }
@@ -180,9 +181,10 @@ export class KprocDebugSession extends KprocSessionCore {
   private goto(response: DebugProtocol.Response, target: GotoTarget, fill: (stop: Stop, moment: MomentBody) => void): void {
     const m = this.needStopped();
     this.needHistory(m);
+    const before = m.moment();
     m.goto(target);
     this.travelThenAnswer(response, (stop, moment) => {
-      if (stop.reason === 'goto' && stop.message) return this.fail(response, stop.message);
+      if (gotoMissed(stop, before, moment)) return this.fail(response, stop.message ?? 'no such moment');
       fill(stop, moment);
       this.sendResponse(response);
     });

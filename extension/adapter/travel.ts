@@ -107,6 +107,16 @@ export function momentBody(stop: Stop, now: Moment): MomentBody {
   return body;
 }
 
+/**
+ * A goto that found no such moment: the machine says why in the stop's message and stays where it
+ * was. (A goto that arrives may carry a message too, saying where: "pid 4 became a zombie at step 209".)
+ */
+export function gotoMissed(stop: Stop, before: Moment, after: MomentBody): boolean {
+  if (stop.reason !== 'goto' || !stop.message || stop.travelled === 'back') return false;
+  if (after.step !== before.step || after.time !== before.time) return false;
+  return !/\bat step \d+$/.test(stop.message);
+}
+
 /** The debug console's line after a stop that went back in time. */
 export function wentBackText(body: MomentBody): string {
   const reached = body.frontier ? ` (the run has been as far as ${formatMoment(body.frontier)})` : '';

@@ -54,7 +54,8 @@ export function gotoInput(text: string): GotoArgs | undefined {
 
 /** The status bar's text and tooltip for a stop's moment. */
 export function momentStatus(m: MomentBody): { text: string; tooltip: string } {
-  const past = m.frontier !== undefined && m.frontier.step > m.step;
+  // The adapter sends the frontier only for a stop before it (step counts alone can tie).
+  const past = m.frontier !== undefined;
   const lines = [`Step ${groupDigits(m.step)} of the run, at virtual time ${formatVirtualTime(m.time)}.`];
   if (past) {
     lines.push(`This moment is in the past: the run has been as far as ${formatMoment(m.frontier ?? m)}. Output printed after this moment is in the future.`);
