@@ -79,6 +79,16 @@ describe('debug adapter over stdio: going back with the real machine', function 
     assert.ok(!(await threads()).some((t) => t.id === child), 'the child does not exist before fork()');
     assert.ok(out.events.some((e) => e.event === 'thread' && e.body.reason === 'exited' && e.body.threadId === child));
     assert.ok(out.events.some((e) => e.event === 'output' && /output printed after this moment is in the future/.test(e.body.output)));
+    // Forward again to the end: what was printed before going back is not printed a second time.
+    const stdout: string[] = [];
+    dc.on('output', (e) => { if (e.body.category === 'stdout') stdout.push(e.body.output); });
+    await dc.setBreakpointsRequest({ source: { path: FORK_WAIT }, breakpoints: [] });
+    const ended = dc.waitForEvent('terminated');
+    await dc.continueRequest({ threadId: parent });
+    await ended;
+    assert.deepEqual(stdout.join('').split('\n').filter(Boolean).map((l) => l.replace(/\d+/g, 'N')), [
+      'child N: done, exiting with N', 'parent: child N exited with status N',
+    ]);
   });
 
   it('steps back across execve: the child is its old program again', async () => {
