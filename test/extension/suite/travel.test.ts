@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { KprocExtensionApi } from '../../../extension/client/extension';
-import { MOMENT_EVENT, type MomentBody } from '../../../sim-core/debug/moment';
+import { groupDigits, MOMENT_EVENT, type MomentBody } from '../../../sim-core/debug/moment';
 import type { Moment } from '../../../sim-core/machine-types';
 import { clearBreakpoints, exampleUri, extensionApi, sessionStarted, storeRow, waitFor } from './helpers';
 
@@ -97,9 +97,14 @@ describe('going back in the fork example', function () {
   });
 
   it('goes to a step number with Go to Step...', async () => {
+    const now = api.moment.moment?.step ?? 0;
+    const target = Math.floor(now / 2);
+    assert.ok(target > 0, `now at step ${now}`);
     const moved = nextMoment(session);
-    const reached = await vscode.commands.executeCommand<Moment | undefined>('kproc.gotoStep', '1,000');
-    assert.equal(reached?.step, 1000);
-    assert.equal((await moved).step, 1000);
+    // Typed as the status bar shows steps, with thousands separators.
+    const reached = await vscode.commands.executeCommand<Moment | undefined>('kproc.gotoStep', groupDigits(target));
+    assert.equal(reached?.step, target);
+    assert.equal((await moved).step, target);
+    assert.match(api.moment.text, new RegExp(`step ${groupDigits(target)} · .* \\(past\\)$`));
   });
 });
