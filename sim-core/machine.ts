@@ -521,7 +521,12 @@ export class KMachine implements Machine {
     if (!t || pid === 0 || t.exit_state) return -C.ESRCH;
     if (sig < 0 || sig > 64) return -C.EINVAL;
     this.inspector.invalidate();
-    if (sig !== 0) this.k.send_signal(sig, null, t, true);
+    if (sig !== 0) {
+      this.tt?.changedFromOutside();
+      this.k.send_signal(sig, null, t, true);
+      // Re-execution cannot send it again: the moment after it is kept as a checkpoint.
+      this.tt?.checkpoint(true);
+    }
     return 0;
   }
 }

@@ -70,7 +70,7 @@ export function parseOptions(command: string, specs: readonly OptionSpec[], args
 }
 
 function describeValue(s: OptionSpec): string {
-  if (s.kind === 'string') return `a ${(s.value ?? 'value').toLowerCase()} name`;
+  if (s.kind === 'string') { const what = (s.value ?? 'value').toLowerCase(); return `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} name`; }
   if (s.min !== undefined && s.max !== undefined) return `an integer from ${s.min} to ${s.max}`;
   if (s.min === 1) return 'a positive integer';
   return 'a non-negative integer';

@@ -5,7 +5,7 @@ import { dmesgStamp } from '../debug/decode';
 import { eventSummary } from '../debug/events';
 import { lxPstree } from '../debug/lx';
 import { boot, KMachine } from '../machine';
-import type { KEvent, Machine, MachineSettings, Stop, StopReason } from '../machine-types';
+import type { BootOptions, KEvent, Machine, MachineSettings, Stop, StopReason } from '../machine-types';
 import { helpText, parseOptions, UsageError, type OptionSpec } from './args';
 import { formatDiagnostic } from './check';
 import { readScenario } from './files';
@@ -13,6 +13,7 @@ import { failureKind, InternalError, reportFailure, type CliIo, type Command } f
 import { Progress, progressMode } from './progress';
 import { FORMAT_LIMIT } from '../vm/printf';
 import { formatSchedStats, schedStatOf } from '../kernel/schedstat';
+import { Destination, TRAVEL_OPTIONS, travelOf, type Travel } from './until';
 
 const USAGE = 'kproc run [options] FILE';
 
@@ -23,9 +24,11 @@ const USAGE = 'kproc run [options] FILE';
  * rarely uses, next to the 124 that `timeout` gives when time runs out and the 125/126 that
  * `timeout` and the shell give when they fail themselves or cannot run the command. `pipe` is the
  * status a shell shows for a tool killed by SIGPIPE, as the scenario's own writes would have been.
+ * `missed` (--until, --at: the run ended before the moment) is 128, 128 + no signal: no death by
+ * a signal gives it, and 127 is the shell's "command not found".
  */
 export const EXIT_CODES = {
-  deadlock: 120, panic: 121, output: 122, usage: 123, budget: 124, internal: 125, compile: 126, pipe: 141,
+  deadlock: 120, panic: 121, output: 122, usage: 123, budget: 124, internal: 125, compile: 126, missed: 128, pipe: 141,
 } as const;
 
 /** Steps per call to the machine: between two, output is flushed and progress drawn. */
@@ -43,6 +46,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: 'pstree', kind: 'flag', help: 'print the process tree at the end, as pstree -p draws it' },
   { name: 'dmesg', kind: 'flag', help: 'print the whole kernel log (dmesg) at the end; a module scenario otherwise prints its printk lines as they come' },
   { name: 'json', kind: 'flag', help: 'print one JSON document: output, events, tasks, dmesg, diagnostics' },
+  ...TRAVEL_OPTIONS,
   { name: 'max-steps', kind: 'integer', value: 'N', min: 1, max: Number.MAX_SAFE_INTEGER, help: 'step budget: stop with exit status 124 after N steps (default 1000000)' },
   { name: 'max-output', kind: 'integer', value: 'N', min: 1, max: FORMAT_LIMIT, help: 'output limit: stop with exit status 122 after N characters of output (default 67108864, 64 MiB)' },
   { name: 'seed', kind: 'integer', value: 'N', min: 0, max: 4294967295, help: 'seed for the choices the kernel leaves open (default 1)' },
@@ -60,7 +64,8 @@ Exit status: when the scenario runs to its end, its main process's status as a s
 (what main returned or passed to exit, 128+N when it died of signal N). Otherwise, with a
 one-line reason on stderr: 120 deadlock, 121 kernel panic, 122 output limit reached, 123 usage
 error, 124 step budget used up, 125 internal error, 126 the scenario has errors and was not run,
-141 output pipe closed.
+141 output pipe closed. With --until or --at: 0 once stopped at the moment (its step and time
+on stderr), 128 when the run ended before it.
 `;
 
 interface RunArgs {
@@ -77,6 +82,8 @@ interface RunArgs {
   progress?: 'always' | 'never';
   /** --stdin FILE: the file's name. */
   stdin?: string;
+  /** --until EVENT or --at STEP: the moment to stop at. */
+  travel?: Travel;
 }
 
 function runArgs(args: string[]): RunArgs {
@@ -90,7 +97,7 @@ function runArgs(args: string[]): RunArgs {
     file: p.positionals[0], trace: p.flags.has('trace') || p.flags.has('trace-sched'), traceSched: p.flags.has('trace-sched'), schedStats: p.flags.has('sched-stats'), pstree: p.flags.has('pstree'), dmesg: p.flags.has('dmesg'), json: p.flags.has('json'),
     maxSteps: p.integers.get('max-steps'), maxOutput: p.integers.get('max-output'), settings,
     progress: p.flags.has('progress') ? 'always' : p.flags.has('no-progress') ? 'never' : undefined,
-    stdin: p.strings.get('stdin'),
+    stdin: p.strings.get('stdin'), travel: travelOf(p),
   };
 }
 
@@ -168,9 +175,11 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   // standard input is the terminal's, read when the scenario waits on it (an 'input' stop).
   const stdin = parsed.stdin === undefined ? undefined : readScenario(io, parsed.stdin);
   const input = { stdin, interactiveStdin: stdin === undefined && io.readInput !== undefined };
+  const options: BootOptions = { file, source, settings: parsed.settings, maxSteps: parsed.maxSteps, maxOutput: parsed.maxOutput, traceSched: parsed.traceSched, schedStats: parsed.schedStats, ...input };
   let booted;
-  try { booted = boot({ file, source, settings: parsed.settings, maxSteps: parsed.maxSteps, maxOutput: parsed.maxOutput, traceSched: parsed.traceSched, schedStats: parsed.schedStats, ...input }); } catch (e) { throw new InternalError(file, e); }
-  const { machine, diagnostics } = booted;
+  try { booted = boot(options); } catch (e) { throw new InternalError(file, e); }
+  const { diagnostics } = booted;
+  let machine = booted.machine;
   const lines = new LineMap(source);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (!parsed.json || !machine) for (const d of diagnostics) if (d.severity !== 'info') io.err(formatDiagnostic(file, source, lines, d));
@@ -188,10 +197,18 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   const all: KEvent[] = [];
   const killed = new FatalSignals();
   let stdout = '', stderr = '';
-  let stop: Stop;
+  // --until / --at: the run stops at that moment (a stop still 'yield' there).
+  const dest = parsed.travel ? new Destination(parsed.travel) : null;
+  let stop: Stop = { reason: 'yield', events: [] };
+  const between = async (m: Machine): Promise<void> => {
+    progress.tick(() => { const g = m.globals(); return { steps: g.steps, clock: g.clock, tasks: g.nr_threads }; });
+    if (io.breathe) await io.breathe();
+  };
   for (;;) {
-    try { stop = machine.run(SLICE); } catch (e) { throw new InternalError(whereRunning(file, machine), e); }
-    for (const e of stop.events) {
+    const slice = dest ? dest.slice(machine, SLICE) : SLICE;
+    if (slice === 0) break;
+    try { stop = machine.run(slice); } catch (e) { throw new InternalError(whereRunning(file, machine), e); }
+    for (const e of dest ? dest.take(stop.events) : stop.events) {
       if (parsed.json) { all.push(e); if (e.kind === 'output') { if (e.fd === 2) stderr += e.text; else stdout += e.text; } continue; }
       if (e.kind === 'output') { if (e.fd === 2) err(e.text); else out(e.text); }
       else if (e.kind === 'printk' && printkLive) out(`${dmesgStamp(e.time / 1e9)} ${e.text}\n`);
@@ -199,20 +216,27 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
       const line = killed.see(e);
       if (line !== null) err(line);
     }
-    if (stop.reason === 'input') { machine.input(io.readInput ? io.readInput() : null); continue; }
+    if (dest?.reached(machine)) break;
+    if (stop.reason === 'input') { const line = io.readInput ? io.readInput() : null; machine.input(dest ? dest.input(line) : line); continue; }
     if (stop.reason !== 'yield') break;
-    progress.tick(() => { const g = machine.globals(); return { steps: g.steps, clock: g.clock, tasks: g.nr_threads }; });
-    if (io.breathe) await io.breathe();
+    await between(machine);
     if (io.closed?.()) break;
+  }
+  // At the moment (rebuilt exactly at an --until event), or short of it: the run ended first.
+  const arrived = dest !== null && dest.reached(machine);
+  if (dest && arrived && !io.closed?.()) {
+    try { machine = await dest.arrive(machine, () => boot(options).machine as Machine, SLICE, between); } catch (e) { throw new InternalError(file, e); }
   }
   progress.clear();
   // The reader of our output went away (`kproc run F | head -1`): stop quietly, as a tool killed by SIGPIPE does.
   if (io.closed?.()) return EXIT_CODES.pipe;
-  const reason: StopReason = stop.reason;
-  const code = exitCode(machine, stop);
+  const reason: StopReason = arrived ? 'goto' : stop.reason;
+  const code = arrived ? 0 : dest ? EXIT_CODES.missed : exitCode(machine, stop);
+  const travel = dest === null ? null : dest.outcome(machine.moment(), arrived);
   if (parsed.json) {
     io.out(`${JSON.stringify({
-      file, reason, message: stop.message ?? null, exitCode: code, stdout, stderr,
+      file, reason, message: arrived ? travel : stop.message ?? null, exitCode: code, stdout, stderr,
+      ...(dest ? { travel: dest.json(machine, arrived) } : {}),
       diagnostics: diagnostics.filter((d) => d.severity !== 'info'), events: all, tasks: machine.tasks(),
       dmesg: machine.dmesg(), globals: machine.globals(),
     }, null, 2)}\n`);
@@ -221,7 +245,8 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
     if (parsed.pstree) io.out(`${lxPstree(machine)}\n`);
     if (parsed.schedStats && machine instanceof KMachine) io.out(schedStatsText(machine));
   }
-  if (reason !== 'exited') io.err(endMessage(file, stop));
+  if (reason !== 'exited' && reason !== 'goto') io.err(endMessage(file, stop));
+  if (travel !== null) io.err(`kproc run: ${file}: ${travel}\n`);
   return io.closed?.() ? EXIT_CODES.pipe : code;
 }
 

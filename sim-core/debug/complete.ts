@@ -1,5 +1,7 @@
 // Completions for the debug console: the gdb-helper commands, the $lx_ convenience functions,
-// names in scope, and field names after `->` or `.`.
+// names in scope, field names after `->` or `.`, and the moments lx-goto travels to.
+
+import { GOTO_EVENTS } from './goto';
 
 export interface Completion {
   label: string;
@@ -14,6 +16,7 @@ export const CONSOLE_COMMANDS: ReadonlyArray<[string, string]> = [
   ['lx-pstree', 'the process tree, as pstree -p draws it'],
   ['lx-dmesg', 'the kernel log with timestamps'],
   ['lx-list-check', 'check a list_head for corruption (default: init_task.tasks)'],
+  ['lx-goto', 'travel to a moment: lx-goto zombie 5, lx-goto signal 5 TERM forward, lx-goto step 120000, lx-goto start'],
   ['bt', 'backtrace of the current task, kernel frames first'],
   ['info threads', 'every task with its top frame'],
   ['p', 'print the value of a C expression'],
@@ -47,6 +50,12 @@ export function complete(text: string, column: number, scope: CompletionScope): 
   const items: Completion[] = [];
   // Command names hold '-' and ' ' (lx-ps, info threads), so they are matched against the whole line.
   const line = before.trimStart();
+  // lx-goto's first word: the kind of moment.
+  const moment = /^lx-goto\s+([a-z]*)$/.exec(line);
+  if (moment) {
+    const kinds: Array<[string, string]> = [['step', 'step N: a machine step'], ['start', 'the start of the run'], ...GOTO_EVENTS.map((e): [string, string] => [e, `${e} PID${e === 'signal' ? ' [SIG]' : ''} [back|forward]`])];
+    return { start, items: kinds.filter(([k]) => k.startsWith(moment[1])).map(([label, detail]) => ({ label, type: 'keyword', detail })) };
+  }
   if (/^[a-z][-a-z ]*$/.test(line)) {
     for (const [c, d] of CONSOLE_COMMANDS) if (c.startsWith(line) && c !== line) items.push({ label: c, type: 'keyword', detail: d, start: column - line.length });
   }

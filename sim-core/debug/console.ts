@@ -1,5 +1,6 @@
 // The debug console: the kernel gdb helpers' commands (lx-ps, lx-pstree, lx-dmesg, lx-list-check),
-// gdb's bt, info threads and p, and C expressions, all read through the one C evaluator.
+// lx-goto (checked here, carried out by the debug session), gdb's bt, info threads and p, and C
+// expressions, all read through the one C evaluator.
 
 import { ListHead, list_entries } from '../kernel/list';
 import { big } from '../vm/int64';
@@ -9,6 +10,7 @@ import { formatRaw, type Raw } from './evaluate';
 import { CFloat, floatText } from './cfloat';
 import { toLong } from '../vm/float';
 import { describeValue, isObject, isTask, type Expansion } from './fields';
+import { describeGotoTarget, parseGotoCommand } from './goto';
 import { bt, infoThreads, lxDmesg, lxListCheck, lxPs, lxPstree } from './lx';
 
 export interface ConsoleResult {
@@ -44,6 +46,13 @@ export function runConsole(input: string, host: ConsoleHost): ConsoleResult {
       const head = host.evaluate(arg);
       if (!(head instanceof ListHead)) throw new Error(`lx-list-check: ${arg} is not a struct list_head`);
       return { result: lxListCheck(head, arg) };
+    }
+    case 'lx-goto': {
+      // Travelling runs the machine, which only the debug session does (it takes lx-goto before
+      // the console sees it); here the moment is checked and the console says so.
+      const r = parseGotoCommand(text) ?? { error: 'lx-goto: expected a moment' };
+      if ('error' in r) throw new Error(r.error);
+      throw new Error(`lx-goto: going to ${describeGotoTarget(r.target)} is done by the debug session, not by evaluating an expression`);
     }
     case 'bt': case 'backtrace': case 'where':
       if (host.pid === undefined) throw new Error('No task is selected.');

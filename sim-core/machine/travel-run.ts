@@ -6,6 +6,7 @@ import type { Image } from '../vm';
 import { BreakpointTables } from './breakpoints';
 import { depthOf, inKernel, type Pending } from './control';
 import { EventChecks, type TimeTravel } from './travel';
+import { describeGotoTarget, eventMatches } from '../debug/goto';
 import type { Position } from './position';
 
 export type TravelIntent =
@@ -35,24 +36,6 @@ export interface TravelContext {
 function history(c: TravelContext): TimeTravel {
   if (c.tt === null) throw new Error('going back needs the run\'s history, which is off (history 0)');
   return c.tt;
-}
-
-/** Whether kernel event `e` is the moment an event target names. */
-export function matchesTarget(t: Extract<GotoTarget, { kind: 'event' }>, e: KEvent): boolean {
-  switch (t.event) {
-    case 'fork': return e.kind === 'fork' && e.child === t.pid;
-    case 'signal': return e.kind === 'signal' && e.to === t.pid && (t.sig === undefined || e.sig === t.sig);
-    default: return e.kind === t.event && 'pid' in e && e.pid === t.pid;
-  }
-}
-
-const WHAT: Record<string, string> = {
-  fork: 'was forked', exec: 'called execve', exit: 'exited', zombie: 'became a zombie', reparent: 'was reparented',
-  reap: 'was reaped', signal: 'received a signal',
-};
-
-function describe(t: Extract<GotoTarget, { kind: 'event' }>): string {
-  return `pid ${t.pid} ${WHAT[t.event]}${t.event === 'signal' && t.sig !== undefined ? ` (${t.sig})` : ''}`;
 }
 
 /** Back to the boot (as the entry stop showed it, when the run had one). */
@@ -98,25 +81,25 @@ function goTo(target: GotoTarget, now: Position, c: TravelContext): Pending {
     if (k.steps >= n) return { reason: 'goto', pid: c.lastPid };
     return c.ended(end);
   }
-  const match = (e: KEvent): boolean => matchesTarget(target, e);
+  const match = (e: KEvent): boolean => eventMatches(target, e);
   if (target.direction === 'back') {
     const tt = history(c);
     const found = tt.findEvent(now, match);
     if (found === null) {
       tt.goTo(now);
-      return { reason: 'goto', pid: c.lastPid, message: `no moment before step ${now[0]} when ${describe(target)}` };
+      return { reason: 'goto', pid: c.lastPid, message: `no moment before step ${now[0]} ${describeGotoTarget(target)}` };
     }
     tt.goTo(found.pos);
-    return { reason: 'goto', pid: target.pid, message: `${describe(target)} at step ${found.event.step}` };
+    return { reason: 'goto', pid: target.pid, message: `${describeGotoTarget(target)}: step ${found.event.step}` };
   }
   c.fastPort();
   const ec = new EventChecks(c.engine, match, null);
   let end: EngineEnd = { reason: 'slice' };
   while (end.reason === 'slice') end = c.forward(ec, c.maxSteps);
-  if (ec.found !== null) return { reason: 'goto', pid: target.pid, message: `${describe(target)} at step ${ec.found.step}` };
+  if (ec.found !== null) return { reason: 'goto', pid: target.pid, message: `${describeGotoTarget(target)}: step ${ec.found.step}` };
   if (end.reason === 'input') return c.ended(end);
   // The run ended first: back to where the goto started (when the history allows).
   if (c.tt === null) return c.ended(end);
   c.tt.goTo(now);
-  return { reason: 'goto', pid: c.lastPid, message: `${describe(target)} nowhere after step ${now[0]}: the run ends first` };
+  return { reason: 'goto', pid: c.lastPid, message: `no moment after step ${now[0]} ${describeGotoTarget(target)}: the run ends first` };
 }
