@@ -7,17 +7,22 @@ import * as path from 'node:path';
 import { Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { KERNEL_FUNCTIONS_REQUEST, SEND_SIGNAL_REQUEST, SIGNALS_FROM_VIEWS, TASKS_EVENT, type SendSignalArgs } from '../../sim-core/debug/protocol';
+import { parseGotoCommand } from '../../sim-core/debug/goto';
 import { GOTO_REQUEST, type MomentBody } from '../../sim-core/debug/moment';
 import type { FrameInfo, GotoTarget, Machine, Stop } from '../../sim-core/machine-types';
 import { KprocSessionCore, UserError } from './core';
 import { exceptionInfo } from './inspect';
 import { threadName } from './rows';
-import { gotoCompletions, gotoMissed, gotoTargetOf, LX_GOTO, machineGranularity, parseGotoText, reachedText } from './travel';
+import { gotoMissed, gotoTargetOf, GotoSyntaxError, machineGranularity, reachedText } from './travel';
 
 export { UserError, type KprocSessionOptions } from './core';
 
 /** A console line that ends the terminal's input (Ctrl-D on a real terminal). */
 export const EOF_LINE = '^D';
+
+function fail(message: string): never {
+  throw new GotoSyntaxError(message);
+}
 
 export class KprocDebugSession extends KprocSessionCore {
   // ---- state ------------------------------------------------------------------------------------
@@ -88,10 +93,10 @@ export class KprocDebugSession extends KprocSessionCore {
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
-    const goto = args.context === 'repl' ? LX_GOTO.exec(args.expression) : null;
+    const goto = args.context === 'repl' ? parseGotoCommand(args.expression) : undefined;
     if (goto) {
       // `lx-goto zombie 5`: the console's answer is the moment reached (or why there is none).
-      this.guard(response, () => this.goto(response, parseGotoText(goto[1] ?? ''), (stop, moment) => {
+      this.guard(response, () => this.goto(response, 'error' in goto ? fail(goto.error) : goto.target, (stop, moment) => {
         const where = stop.reason === 'goto' && stop.message ? `${stop.message}: ` : '';
         response.body = { result: `${where}${reachedText(moment)}`, variablesReference: 0 };
       }));
@@ -117,8 +122,7 @@ export class KprocDebugSession extends KprocSessionCore {
 
   protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
     this.guard(response, () => {
-      const line = args.text.split('\n')[Math.max(0, (args.line ?? 1) - 1)] ?? '';
-      response.body = { targets: [...gotoCompletions(line, args.column), ...this.inspect().completions(args)] };
+      response.body = { targets: this.inspect().completions(args) };
       this.sendResponse(response);
     });
   }
