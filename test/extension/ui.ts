@@ -237,6 +237,10 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     await ctx.page.keyboard.press('Escape');
     if (dead.some((t) => t.startsWith('Send SIG'))) throw new Error(`a zombie offers signals: ${dead.join(', ')}`);
     if (!dead.includes('Show task_struct')) throw new Error(`no "Show task_struct" for a zombie: ${dead.join(', ')}`);
+    // Going back is offered on every task during the session, the zombie included.
+    for (const [items, want] of [[live, 'Run Back to When It Was Forked'], [dead, 'Run Back to When It Became a Zombie'], [dead, 'Run Forward to When It Was Reparented']] as const) {
+      if (!items.includes(want)) throw new Error(`no "${want}" in ${items.join(', ')}`);
+    }
   }],
   ['Run and Debug shows the same Tasks and Zombies next to the Call Stack', async (ctx) => {
     // More room for the side bar: hide the bottom panel that the session opened.
