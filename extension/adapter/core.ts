@@ -1,11 +1,11 @@
 // The DAP session's core: request checking, launch and restart, and running the machine in slices
 // (tasks are threads; every stop stops all of them; the response always precedes the stop event).
 
-import { Event, ExitedEvent, InitializedEvent, OutputEvent, TerminatedEvent, ThreadEvent } from '@vscode/debugadapter';
+import { ContinuedEvent, Event, ExitedEvent, InitializedEvent, OutputEvent, TerminatedEvent, ThreadEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { dmesgStamp } from '../../sim-core/debug/decode';
 import { EVENT_FILTERS } from '../../sim-core/debug/events';
-import type { BootFunction, Granularity, KEvent, Machine, StepAction, Stop, TaskRow } from '../../sim-core/machine-types';
+import type { BootFunction, KEvent, Machine, StepAction, Stop, TaskRow } from '../../sim-core/machine-types';
 import { boot as machineBoot } from '../../sim-core/machine';
 import { BreakpointBook } from './breakpoints';
 import { KernelFiles } from './kernelFiles';
@@ -16,6 +16,8 @@ import { TASKS_EVENT, type ViewTaskRow } from '../../sim-core/debug/protocol';
 import { checkArguments, unsupportedRequest } from './validate';
 import { stoppedEvent } from './stops';
 import { GuardedSession } from './guarded';
+import { MOMENT_EVENT, type MomentBody } from '../../sim-core/debug/moment';
+import { AnswerSlot, machineGranularity, momentBody, wentBackText } from './travel';
 
 /**
  * A slice of the machine's run lasts about this long (its step count adapts), so a pause or
@@ -57,6 +59,8 @@ export abstract class KprocSessionCore extends GuardedSession {
   protected inspector?: Inspector;
   /** Steps in the next slice, adapted to SLICE_MS. */
   protected sliceSteps = 4096;
+  /** The travel request waiting for its stop. */
+  private readonly pendingAnswer = new AnswerSlot();
 
   constructor(opts: KprocSessionOptions = {}) {
     super();
@@ -140,6 +144,7 @@ export abstract class KprocSessionCore extends GuardedSession {
       supportsRestartRequest: true,
       supportsTerminateRequest: true,
       supportsSteppingGranularity: true,
+      supportsStepBack: true,
       supportsDelayedStackTraceLoading: true,
       supportsSetVariable: false,
     };
@@ -211,6 +216,7 @@ export abstract class KprocSessionCore extends GuardedSession {
     const next = (args?.arguments as unknown as KprocLaunchArgs | undefined) ?? this.launchArgs;
     this.guard(response, () => {
       this.generation++;
+      this.pendingAnswer.abandon((r, why) => this.fail(r, why), 'the scenario restarted');
       for (const pid of [...this.threads]) this.threadExited(pid);
       this.boot(next);
       this.book.reapply((l) => this.convertClientLineToDebugger(l), (l) => this.convertDebuggerLineToClient(l));
@@ -232,6 +238,7 @@ export abstract class KprocSessionCore extends GuardedSession {
   }
 
   protected end(): void {
+    this.pendingAnswer.abandon((r, why) => this.fail(r, why), 'the session ended');
     if (this.phase === 'ended') return;
     this.phase = 'ended';
     this.sendEvent(new TerminatedEvent());
@@ -239,11 +246,14 @@ export abstract class KprocSessionCore extends GuardedSession {
 
   // ---- running ----------------------------------------------------------------------------------
 
-  /** Carries out the machine's pending intent in slices, until it stops. */
-  protected resume(): void {
+  /**
+   * Carries out the machine's pending intent in slices, until it stops. A travel intent runs even
+   * after a final stop (going back from a deadlock or a panic is how one finds its cause).
+   */
+  protected resume(travel = false): void {
     // After a deadlock, budget or panic stop the machine has ended: resuming ends the session.
     const status = this.machine?.exitStatus();
-    if (status?.finished) {
+    if (status?.finished && !travel) {
       this.sendEvent(new ExitedEvent(status.exitCode ?? 1));
       this.end();
       return;
@@ -337,6 +347,8 @@ export abstract class KprocSessionCore extends GuardedSession {
     this.stopCount++;
     this.lastStop = stop;
     this.syncThreads();
+    const moment = momentBody(stop, m.moment());
+    this.pendingAnswer.settle(stop, moment);
     const pid = stop.pid !== undefined && this.threads.has(stop.pid) ? stop.pid : (this.lastPid !== undefined && this.threads.has(this.lastPid) ? this.lastPid : this.rows()[0]?.pid);
     if (stop.reason === 'exited' || (this.plan?.noDebug && stop.reason !== 'pause')) {
       const status = m.exitStatus();
@@ -352,8 +364,22 @@ export abstract class KprocSessionCore extends GuardedSession {
     if (stop.reason === 'input') {
       this.sendEvent(new OutputEvent(`pid ${stop.pid ?? pid} is reading its terminal: type a line in the debug console (^D alone ends the input)\n`, 'console'));
     }
+    // Output printed after this moment stays in the Debug Console; say that it is now the future.
+    if (moment.travelled === 'back') this.sendEvent(new OutputEvent(wentBackText(moment), 'console'));
     this.sendTasks();
+    this.sendEvent(new Event(MOMENT_EVENT, moment));
     this.sendEvent(stoppedEvent(stop, pid));
+  }
+
+  /**
+   * Starts a travel asked for by a request that VS Code does not know runs the scenario (a custom
+   * request, a console command): it hears that the scenario continued, and the request is
+   * answered by `answer` when the stop arrives, before the stopped event.
+   */
+  protected travelThenAnswer(response: DebugProtocol.Response, answer: (stop: Stop, moment: MomentBody) => void): void {
+    this.pendingAnswer.wait(response, answer);
+    this.sendEvent(new ContinuedEvent(this.lastPid ?? 0, true));
+    this.resume(true);
   }
 
   /** Conditions that failed to evaluate, already reported. */
@@ -395,8 +421,7 @@ export abstract class KprocSessionCore extends GuardedSession {
     this.guard(response, () => {
       const m = this.needStopped();
       const pid = this.threadOf(threadId);
-      const g: Granularity | undefined = granularity === 'instruction' ? 'kernel' : undefined;
-      m.step(pid, action, g);
+      m.step(pid, action, machineGranularity(granularity));
       this.lastPid = pid;
       this.sendResponse(response);
       this.resume();

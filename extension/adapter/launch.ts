@@ -26,6 +26,11 @@ export interface KprocLaunchArgs {
    * a task reading it stops the run, and a line typed in the debug console is its input.
    */
   stdin?: string;
+  /**
+   * Memory for the history that going back uses, in MiB (default 256; 0: no going back). Old
+   * checkpoints are thinned to stay within it.
+   */
+  history?: number;
 }
 
 export interface LaunchPlan {
@@ -44,14 +49,20 @@ const SETTING_KEYS = ['pidMax', 'cpus', 'nproc', 'seed', 'uid'] as const;
  * The accepted range of each numeric attribute: pid_max as Linux allows it on 64-bit
  * (PID_MAX_LIMIT), a uid_t other than (uid_t)-1, which means "no user", and a 32-bit seed.
  */
-const RANGES: Record<(typeof SETTING_KEYS)[number] | 'maxSteps', [number, number]> = {
+const RANGES: Record<(typeof SETTING_KEYS)[number] | 'maxSteps' | 'history', [number, number]> = {
   pidMax: [301, 4194304],
   cpus: [1, 64],
   nproc: [1, 4194304],
   seed: [0, 4294967295],
   uid: [0, 4294967294],
   maxSteps: [1, Number.MAX_SAFE_INTEGER],
+  // MiB: up to 1 TiB, a bound no machine reaches but one that keeps the byte count exact.
+  history: [0, 1 << 20],
 };
+
+const MIB = 1024 * 1024;
+/** The history's default budget in MiB, as the machine's own default. */
+export const DEFAULT_HISTORY_MIB = 256;
 
 function checkRange(name: string, key: keyof typeof RANGES, v: unknown): void {
   const [lo, hi] = RANGES[key];
@@ -79,6 +90,7 @@ export function planLaunch(a: KprocLaunchArgs, readFile: (p: string) => string =
     throw new LaunchError(`stepGranularity must be "statement" or "kernel" (got "${String(granularity)}")`);
   }
   if (a.maxSteps !== undefined) checkRange('maxSteps', 'maxSteps', a.maxSteps);
+  if (a.history !== undefined) checkRange('history', 'history', a.history);
   const file = path.resolve(a.program);
   let source: string;
   try {
@@ -95,6 +107,8 @@ export function planLaunch(a: KprocLaunchArgs, readFile: (p: string) => string =
     // The machine reports the entry stop itself, once (never when running without debugging).
     boot: {
       file, source, settings: machineSettings(a), maxSteps: a.maxSteps, stopOnEntry: stopOnEntry && !noDebug, granularity,
+      // Running without debugging never goes back: it keeps no history.
+      historyBytes: noDebug ? 0 : (a.history ?? DEFAULT_HISTORY_MIB) * MIB,
       ...(input === undefined ? { interactiveStdin: true } : { stdin: input }),
     },
     stopOnEntry,

@@ -7,15 +7,22 @@ import * as path from 'node:path';
 import { Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { KERNEL_FUNCTIONS_REQUEST, SEND_SIGNAL_REQUEST, SIGNALS_FROM_VIEWS, TASKS_EVENT, type SendSignalArgs } from '../../sim-core/debug/protocol';
-import type { FrameInfo } from '../../sim-core/machine-types';
+import { parseGotoCommand } from '../../sim-core/debug/goto';
+import { GOTO_REQUEST, type MomentBody } from '../../sim-core/debug/moment';
+import type { FrameInfo, GotoTarget, Machine, Stop } from '../../sim-core/machine-types';
 import { KprocSessionCore, UserError } from './core';
 import { exceptionInfo } from './inspect';
 import { threadName } from './rows';
+import { gotoMissed, gotoTargetOf, GotoSyntaxError, machineGranularity, reachedText } from './travel';
 
 export { UserError, type KprocSessionOptions } from './core';
 
 /** A console line that ends the terminal's input (Ctrl-D on a real terminal). */
 export const EOF_LINE = '^D';
+
+function fail(message: string): never {
+  throw new GotoSyntaxError(message);
+}
 
 export class KprocDebugSession extends KprocSessionCore {
   // ---- state ------------------------------------------------------------------------------------
@@ -86,6 +93,15 @@ export class KprocDebugSession extends KprocSessionCore {
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    const goto = args.context === 'repl' ? parseGotoCommand(args.expression) : undefined;
+    if (goto) {
+      // `lx-goto zombie 5`: the console's answer is the moment reached (or why there is none).
+      this.guard(response, () => this.goto(response, 'error' in goto ? fail(goto.error) : goto.target, (stop, moment) => {
+        const where = stop.reason === 'goto' && stop.message ? `${stop.message}: ` : '';
+        response.body = { result: `${where}${reachedText(moment)}`, variablesReference: 0 };
+      }));
+      return;
+    }
     if (args.context === 'repl' && this.phase === 'stopped' && this.lastStop?.reason === 'input' && this.machine) {
       // A task waits reading its terminal: the console line is what the user typed there.
       const m = this.machine;
@@ -128,6 +144,52 @@ export class KprocDebugSession extends KprocSessionCore {
       const text = this.kfiles?.text(ref, args.source?.path);
       if (text === undefined) throw new UserError(`No source for reference ${ref}: kernel sources are files under ${this.kfiles?.root ?? 'the adapter\'s cache folder'}.`);
       response.body = { content: text, mimeType: 'text/x-c' };
+      this.sendResponse(response);
+    });
+  }
+
+  // ---- going back -------------------------------------------------------------------------------
+
+  private needHistory(m: Machine): void {
+    if (!m.history().enabled) {
+      throw new UserError('Going back needs the run\'s history, and this session keeps none: launch it with "history" above 0 (MiB; the default is 256).');
+    }
+  }
+
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
+    this.guard(response, () => {
+      const m = this.needStopped();
+      const pid = this.threadOf(args.threadId);
+      this.needHistory(m);
+      m.stepBack(pid, machineGranularity(args.granularity));
+      this.lastPid = pid;
+      this.sendResponse(response);
+      this.resume(true);
+    });
+  }
+
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    this.guard(response, () => {
+      const m = this.needStopped();
+      this.needHistory(m);
+      m.reverseContinue();
+      this.sendResponse(response);
+      this.resume(true);
+    });
+  }
+
+  /**
+   * Travels to `target` and answers `response` when the stop is known: `fill` sets its body, or it
+   * fails with the machine's message when no such moment exists (nothing then changed).
+   */
+  private goto(response: DebugProtocol.Response, target: GotoTarget, fill: (stop: Stop, moment: MomentBody) => void): void {
+    const m = this.needStopped();
+    this.needHistory(m);
+    const before = m.moment();
+    m.goto(target);
+    this.travelThenAnswer(response, (stop, moment) => {
+      if (gotoMissed(stop, before, moment)) return this.fail(response, stop.message ?? 'no such moment');
+      fill(stop, moment);
       this.sendResponse(response);
     });
   }
@@ -187,6 +249,11 @@ export class KprocDebugSession extends KprocSessionCore {
           this.need();
           response.body = { functions: this.book.kernelFunctionList() };
           break;
+        case GOTO_REQUEST:
+          this.goto(response, gotoTargetOf((args ?? {}) as { target?: unknown; step?: unknown }), (_stop, moment) => {
+            response.body = { step: moment.step, time: moment.time };
+          });
+          return;
         case SEND_SIGNAL_REQUEST: {
           const m = this.needStopped();
           const a = args as SendSignalArgs;

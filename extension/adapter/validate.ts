@@ -12,7 +12,7 @@ const SCHEMAS: Record<string, Spec> = {
   initialize: { adapterID: 'string?', linesStartAt1: 'boolean?', columnsStartAt1: 'boolean?', pathFormat: 'string?' },
   launch: {
     program: 'string', stopOnEntry: 'boolean?', args: 'object?', stepGranularity: 'string?', maxSteps: 'integer?',
-    noDebug: 'boolean?', trace: 'boolean?', ...SETTINGS,
+    noDebug: 'boolean?', trace: 'boolean?', history: 'integer?', ...SETTINGS,
   },
   restart: { arguments: 'object?' },
   disconnect: { restart: 'boolean?', terminateDebuggee: 'boolean?' },
@@ -26,6 +26,8 @@ const SCHEMAS: Record<string, Spec> = {
   next: { threadId: 'integer', granularity: 'string?' },
   stepIn: { threadId: 'integer', granularity: 'string?' },
   stepOut: { threadId: 'integer', granularity: 'string?' },
+  stepBack: { threadId: 'integer', granularity: 'string?' },
+  reverseContinue: { threadId: 'integer' },
   pause: { threadId: 'integer' },
   stackTrace: { threadId: 'integer', startFrame: 'integer?', levels: 'integer?' },
   scopes: { frameId: 'integer' },
@@ -35,13 +37,12 @@ const SCHEMAS: Record<string, Spec> = {
   exceptionInfo: { threadId: 'integer' },
   source: { sourceReference: 'integer', source: 'object?' },
   'kproc/sendSignal': { pid: 'integer', signal: 'string' },
+  'kproc/goto': { target: 'string?', step: 'integer?' },
 };
 
 /** Requests DAP defines that this adapter does not carry out (its capabilities do not claim them), and why. */
 const UNSUPPORTED = new Map<string, string>([
-  ['stepBack', 'the simulator runs forward only'],
-  ['reverseContinue', 'the simulator runs forward only'],
-  ['restartFrame', 'the simulator runs forward only'],
+  ['restartFrame', 'going back is by step back, reverse continue or lx-goto; a frame cannot be run again alone'],
   ['goto', 'jumping to another line is not supported: it would skip or repeat kernel work'],
   ['gotoTargets', 'jumping to another line is not supported: it would skip or repeat kernel work'],
   ['setVariable', 'variables are read-only: the debugger shows the machine, it does not change it'],

@@ -6,6 +6,7 @@ import { registerCommands } from './commands';
 import { registerDebugger } from './debug';
 import type { startLanguageClient as StartLanguageClient } from './languageClient';
 import { TaskStore } from './taskStore';
+import { registerTravel, type MomentStatusBar } from './travel';
 import { registerViews, type KprocViews } from './views';
 
 /** What activate() returns: the test suite reads the views' providers through it. */
@@ -16,6 +17,8 @@ export interface KprocExtensionApi {
   activationMs: number;
   /** Settles when the language client has started (or was not started). */
   languageClient: Promise<unknown>;
+  /** The status bar item with the step and virtual time of the last stop. */
+  moment: MomentStatusBar;
 }
 
 export function activate(context: vscode.ExtensionContext): KprocExtensionApi {
@@ -25,10 +28,11 @@ export function activate(context: vscode.ExtensionContext): KprocExtensionApi {
   const views = registerViews(store, context.subscriptions);
   registerDebugger(context);
   registerCommands(context, store, views);
+  const moment = registerTravel(context, store, views);
   const languageClient = loadLanguageClient(context).catch((e: unknown) => {
     console.error('kproc: language server did not start:', e);
   });
-  return { store, views, activationMs: performance.now() - t0, languageClient };
+  return { store, views, activationMs: performance.now() - t0, languageClient, moment };
 }
 
 /** Requires dist/languageClientMain.js at run time (a path esbuild leaves alone) once activate returns. */

@@ -20,6 +20,7 @@ export interface KprocLaunchArguments extends KprocMachineSettings {
   trace?: boolean;
   noDebug?: boolean;
   stdin?: string;
+  history?: number;
 }
 
 /** A JSON schema subset: what launch.json IntelliSense and the settings editor understand. */
@@ -94,6 +95,10 @@ export const launchAttributes: JsonSchema = {
     trace: {
       type: 'boolean', default: false,
       description: 'Log every Debug Adapter Protocol message to the Debug Console.',
+    },
+    history: {
+      type: 'integer', minimum: 0, maximum: 1048576, default: 256,
+      description: 'Memory for the run\'s history, in MiB, that Step Back, Reverse Continue and "Go to" use (0: the run cannot go back). Old checkpoints are thinned to stay within it: going far back then costs more re-execution, but every moment stays reachable.',
     },
     stdin: {
       type: 'string', default: '${workspaceFolder}/input.txt',

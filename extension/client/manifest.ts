@@ -3,6 +3,7 @@
 // --write` copies them into package.json; a unit test fails when the two differ.
 import { defaultLaunchConfig, launchAttributes, settingsSchema } from './launchSchema';
 import { SIGNALS } from './signals';
+import { TRAVEL_ITEMS } from './travelModel';
 
 const isScenario = 'resourceLangId == kproc';
 
@@ -24,6 +25,8 @@ const commands = [
   { command: 'kproc.verify', title: 'Verify against the Real Kernel', category, icon: '$(beaker)' },
   { command: 'kproc.walkthrough.breakOnCopyProcess', title: 'Break on copy_process', category },
   ...SIGNALS.map((s) => ({ command: `kproc.signal.${s}`, title: `Send ${s}`, category })),
+  { command: 'kproc.gotoStep', title: 'Go to Step...', category: 'Linux Process Lab', icon: '$(history)', enablement: 'debugType == kproc' },
+  ...TRAVEL_ITEMS.map((t) => ({ command: t.command, title: t.title, category, enablement: 'debugType == kproc' })),
 ];
 
 const taskViews = 'view == kproc.tasks || view == kproc.zombies || view == kproc.runQueue || view == kproc.debugTasks || view == kproc.debugZombies';
@@ -47,6 +50,10 @@ const menus = {
     { command: 'kproc.showTask', when: `(${taskViews}) && viewItem =~ /^kprocTask/`, group: 'inline' },
     { command: 'kproc.showTask', when: `(${taskViews}) && viewItem =~ /^kprocTask/`, group: '1_task@1' },
     ...SIGNALS.map((s, i) => ({ command: `kproc.signal.${s}`, when: `(${taskViews}) && viewItem == kprocTask.live`, group: `2_signal@${i}` })),
+    // Going back is offered during a session (the last table of a finished run stays on screen).
+    ...TRAVEL_ITEMS.map((t, i) => ({
+      command: t.command, when: `(${taskViews}) && viewItem =~ /^kprocTask/ && debugType == kproc`, group: `3_travel_${t.direction}@${i}`,
+    })),
   ],
   commandPalette: [
     { command: 'kproc.runScenario', when: isScenario },
@@ -56,6 +63,8 @@ const menus = {
     { command: 'kproc.revealTask', when: 'false' },
     { command: 'kproc.walkthrough.breakOnCopyProcess', when: 'false' },
     ...SIGNALS.map((s) => ({ command: `kproc.signal.${s}`, when: 'false' })),
+    { command: 'kproc.gotoStep', when: 'debugType == kproc' },
+    ...TRAVEL_ITEMS.map((t) => ({ command: t.command, when: 'false' })),
   ],
 };
 

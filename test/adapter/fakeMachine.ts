@@ -12,6 +12,8 @@ import type {
   Granularity, GotoTarget, HistoryInfo, KEvent, Moment, LineBreakpointRequest, Machine, StepAction, Stop, TaskRow,
 } from '../../sim-core/machine-types';
 
+type Travel = { kind: 'stepBack'; pid: number; granularity?: Granularity } | { kind: 'reverseContinue' } | { kind: 'goto'; target: GotoTarget };
+
 export const FAKE_SCENARIO = [
   'int main(void)',
   '{',
@@ -91,14 +93,17 @@ export class FakeMachine implements Machine {
   /** The intent run() carries out: null to continue, or the step as asked. */
   private intent: { entry: true } | { pid: number; action: StepAction; granularity: Granularity; depth: number } | null = null;
   private readonly granularity: Granularity;
+  /** Going back: the travel run() carries out next, and the furthest position reached. */
+  private travel?: Travel;
+  private frontier = 0;
+  private readonly historyOn: boolean;
 
   constructor(opts: BootOptions) {
     this.file = opts.file;
+    this.historyOn = opts.historyBytes !== 0;
     this.granularity = opts.granularity ?? 'statement';
     if (opts.stopOnEntry) this.intent = { entry: true };
-    this.mk(1, 'init', 0);
-    this.mk(2, 'kthreadd', 0).flags = PF_KTHREAD;
-    this.mk(3, 'fake', 1);
+    this.boot();
     this.timeline = [
       { pid: 3, frames: [U(2)] },
       { pid: 3, frames: [['kernel_clone', 'kernel', 'kernel/fork.c', 3], U(2)] },
@@ -116,6 +121,13 @@ export class FakeMachine implements Machine {
       } },
       { pid: 3, frames: [U(7)], effect: (f) => { f.tasksById.delete(4); f.emit({ kind: 'reap', pid: 4, by: 3, status: 7 << 8 }); } },
     ];
+  }
+
+  private boot(): void {
+    this.tasksById.clear();
+    this.mk(1, 'init', 0);
+    this.mk(2, 'kthreadd', 0).flags = PF_KTHREAD;
+    this.mk(3, 'fake', 1);
   }
 
   mk(pid: number, comm: string, ppid: number): FakeTask {
@@ -165,6 +177,12 @@ export class FakeMachine implements Machine {
 
   run(sliceSteps = 1000): Stop {
     this.invalidate();
+    if (this.travel) {
+      const t = this.travel;
+      this.travel = undefined;
+      this.intent = null;
+      return this.doTravel(t);
+    }
     const s = this.advance(sliceSteps);
     if (s.reason !== 'yield') this.intent = null;
     return s;
@@ -182,13 +200,17 @@ export class FakeMachine implements Machine {
       const p = this.timeline[this.pos];
       const before = this.events.length;
       p.effect?.(this);
+      // Events of positions already reached once are not handed out again.
+      const fresh = this.events.slice(before);
+      if (this.pos <= this.frontier) this.events.length = before;
+      this.frontier = Math.max(this.frontier, this.pos);
       const top = p.frames[0];
       const prevTop = this.timeline[this.pos - 1].frames[0];
       for (const w of this.watches) {
         const now = this.fieldText(w.w.pid, w.w.field);
         if (now !== w.last) { w.last = now; return this.stop('data breakpoint', p.pid, [w.id]); }
       }
-      for (const e of this.events.slice(before)) {
+      for (const e of fresh) {
         if (this.filters.has(e.kind as EventFilterId)) return { ...this.stop('event', p.pid), event: e };
       }
       const file = top[1] === 'user' ? this.file : top[2];
@@ -237,7 +259,79 @@ export class FakeMachine implements Machine {
     const events = this.events;
     this.events = [];
     if (pid !== undefined) this.lastPid = pid;
-    return { reason, pid, breakpointIds: ids, events };
+    const stop: Stop = { reason, pid, breakpointIds: ids, events, moment: this.moment() };
+    if (this.pos < this.frontier) stop.frontier = { step: this.frontier, time: this.frontier * 1000 };
+    return stop;
+  }
+
+  /** Re-executes the timeline from the start up to position `to`; events past the frontier are new. */
+  private replayTo(to: number): void {
+    this.boot();
+    this.events = [];
+    for (let i = 1; i <= to; i++) {
+      this.pos = i;
+      this.steps = i;
+      const before = this.events.length;
+      this.timeline[i].effect?.(this);
+      if (i <= this.frontier) this.events.length = before;
+    }
+    this.pos = to;
+    this.steps = to;
+    this.frontier = Math.max(this.frontier, to);
+  }
+
+  private isBreak(i: number): number[] {
+    const top = this.timeline[i].frames[0];
+    const file = top[1] === 'user' ? this.file : top[2];
+    const lines = this.lineBps.filter((b) => b.file === file && b.req.line === top[3] && !b.req.logMessage).map((b) => b.id);
+    const prev = this.timeline[i - 1]?.frames[0];
+    return [...lines, ...this.fnBps.filter((b) => b.req.name === top[0] && prev?.[0] !== top[0]).map((b) => b.id)];
+  }
+
+  /** Positions whose effect emits an event the goto target names. */
+  private eventPositions(t: Extract<GotoTarget, { kind: 'event' }>): number[] {
+    const scratch = new FakeMachine({ file: this.file, source: '' });
+    const found: number[] = [];
+    for (let i = 1; i < this.timeline.length; i++) {
+      scratch.events = [];
+      scratch.timeline[i].effect?.(scratch);
+      const about = (e: KEvent) => (e.kind === 'fork' ? e.child : e.kind === 'signal' ? e.to : 'pid' in e ? e.pid : -1);
+      if (scratch.events.some((e) => e.kind === t.event && about(e) === t.pid)) found.push(i);
+    }
+    return found;
+  }
+
+  private doTravel(t: Travel): Stop {
+    const from = this.pos;
+    let to = 0;
+    let reason: Stop['reason'] = 'entry';
+    let ids: number[] | undefined;
+    if (t.kind === 'stepBack') {
+      const statement = (t.granularity ?? this.granularity) === 'statement';
+      for (let i = from - 1; i > 0; i--) {
+        const p = this.timeline[i];
+        if (p.pid === t.pid && (!statement || p.frames[0][1] === 'user')) { to = i; reason = 'step'; break; }
+      }
+    } else if (t.kind === 'reverseContinue') {
+      for (let i = from - 1; i > 0; i--) {
+        const hit = this.isBreak(i);
+        if (hit.length) { to = i; ids = hit; reason = this.timeline[i].frames[0][1] === 'user' ? 'breakpoint' : 'function breakpoint'; break; }
+      }
+    } else {
+      reason = 'goto';
+      const g = t.target;
+      if (g.kind === 'step') to = Math.min(g.step, this.timeline.length - 1);
+      else if (g.kind === 'event') {
+        const at = this.eventPositions(g);
+        const pick = g.direction === 'back' ? at.filter((i) => i <= from).pop() : at.find((i) => i > from);
+        if (pick === undefined) return { ...this.stop('goto', this.timeline[from]?.pid), message: `no ${g.event} of pid ${g.pid} ${g.direction === 'back' ? 'before' : 'after'} step ${from}` };
+        to = pick;
+      }
+    }
+    this.replayTo(to);
+    const stop = this.stop(reason, t.kind === 'stepBack' && this.tasksById.has(t.pid) ? t.pid : this.timeline[to].pid, ids);
+    if (to < from) stop.travelled = 'back';
+    return stop;
   }
 
   pause(): void { this.paused = true; }
@@ -247,11 +341,19 @@ export class FakeMachine implements Machine {
   input(text: string | null): void { this.inputs.push(text); }
   /** Travel intents as asked, for the adapter tests to check the translation. */
   readonly travels: Array<{ kind: 'stepBack'; pid: number; granularity?: Granularity } | { kind: 'reverseContinue' } | { kind: 'goto'; target: GotoTarget }> = [];
-  stepBack(pid: number, granularity?: Granularity): void { this.travels.push({ kind: 'stepBack', pid, granularity }); }
-  reverseContinue(): void { this.travels.push({ kind: 'reverseContinue' }); }
-  goto(target: GotoTarget): void { this.travels.push({ kind: 'goto', target }); }
+  private ask(t: Travel): void {
+    if (!this.historyOn) throw new Error('going back needs history (historyBytes is 0)');
+    if (t.kind === 'stepBack' && !this.tasksById.has(t.pid)) throw new Error(`no task has pid ${t.pid}`);
+    this.travels.push(t);
+    this.travel = t;
+  }
+  stepBack(pid: number, granularity?: Granularity): void { this.ask({ kind: 'stepBack', pid, granularity }); }
+  reverseContinue(): void { this.ask({ kind: 'reverseContinue' }); }
+  goto(target: GotoTarget): void { this.ask({ kind: 'goto', target }); }
   moment(): Moment { return { step: this.pos, time: this.pos * 1000 }; }
-  history(): HistoryInfo { return { enabled: false, checkpoints: 0, bytes: 0, budgetBytes: 0, frontier: this.moment() }; }
+  history(): HistoryInfo {
+    return { enabled: this.historyOn, checkpoints: this.historyOn ? 1 : 0, bytes: 0, budgetBytes: this.historyOn ? 1 << 28 : 0, frontier: { step: this.frontier, time: this.frontier * 1000 } };
+  }
 
   setLineBreakpoints(file: string, bps: LineBreakpointRequest[]): BreakpointResult[] {
     this.lineBps = this.lineBps.filter((b) => b.file !== file);

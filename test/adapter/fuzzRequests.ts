@@ -7,7 +7,7 @@ export const COMMANDS = [
   'threads', 'stackTrace', 'scopes', 'variables', 'evaluate', 'completions', 'next', 'stepIn', 'stepOut', 'continue',
   'pause', 'setBreakpoints', 'setFunctionBreakpoints', 'setExceptionBreakpoints', 'setDataBreakpoints',
   'dataBreakpointInfo', 'exceptionInfo', 'source', 'launch', 'initialize', 'configurationDone', 'kproc/tasks',
-  'kproc/sendSignal', 'kproc/kernelFunctions', 'setVariable', 'stepBack', 'goto', 'readMemory', 'bogus', '',
+  'kproc/sendSignal', 'kproc/kernelFunctions', 'kproc/goto', 'setVariable', 'stepBack', 'goto', 'readMemory', 'bogus', '',
   'reverseContinue', 'gotoTargets', 'setExpression', 'restartFrame', 'stepInTargets', 'terminateThreads', 'loadedSources',
   'writeMemory', 'disassemble', 'cancel', 'breakpointLocations', 'setInstructionBreakpoints', 'attach', 'modules',
   'terminate', 'restart', '__proto__', 'constructor', 'toString',
@@ -15,7 +15,8 @@ export const COMMANDS = [
 
 export const FIELDS = ['threadId', 'frameId', 'variablesReference', 'expression', 'text', 'column', 'source', 'breakpoints',
   'filters', 'name', 'dataId', 'pid', 'signal', 'program', 'start', 'count', 'levels', 'startFrame', 'context',
-  'condition', 'hitCondition', 'uid', 'seed', 'pidMax', 'cpus', 'maxSteps', 'args', 'arguments', 'value', '__proto__'];
+  'condition', 'hitCondition', 'uid', 'seed', 'pidMax', 'cpus', 'maxSteps', 'args', 'arguments', 'value', '__proto__',
+  'target', 'step', 'granularity', 'history'];
 
 export class Rng {
   constructor(private s: number) {}
@@ -33,7 +34,7 @@ function junk(r: Rng, depth = 0): unknown {
   switch (r.int(depth > 1 ? 7 : 9)) {
     case 0: return r.int(10) - 2;
     case 1: return r.int(1 << 30);
-    case 2: return r.pick(['', 'x', 'lx-ps', 'current->pid', '$lx_task_by_pid(', '{', 'SIGKILL', '/no/file', 'p (', '\u0000']);
+    case 2: return r.pick(['', 'x', 'lx-ps', 'lx-goto start', 'zombie 4', 'lx-goto step 3', 'current->pid', '$lx_task_by_pid(', '{', 'SIGKILL', '/no/file', 'p (', '\u0000']);
     case 3: return r.int(2) === 0;
     case 4: return null;
     case 5: return undefined;

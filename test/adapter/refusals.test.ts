@@ -81,12 +81,12 @@ describe('debug adapter refusals', function () {
 
   it('answers requests it does not carry out with success:false, and does not claim them', async () => {
     const caps = (await dc.initializeRequest({ adapterID: 'kproc', pathFormat: 'path' })).body ?? {};
-    for (const c of ['supportsStepBack', 'supportsGotoTargetsRequest', 'supportsSetVariable', 'supportsSetExpression', 'supportsRestartFrame',
+    for (const c of ['supportsGotoTargetsRequest', 'supportsSetVariable', 'supportsSetExpression', 'supportsRestartFrame',
       'supportsReadMemoryRequest', 'supportsDisassembleRequest', 'supportsTerminateThreadsRequest', 'supportsStepInTargetsRequest', 'supportsLoadedSourcesRequest']) {
       assert.notEqual((caps as Record<string, unknown>)[c], true, c);
     }
     const sent: Array<[string, unknown]> = [
-      ['stepBack', { threadId: 1 }], ['reverseContinue', { threadId: 1 }], ['goto', { threadId: 1, targetId: 1 }],
+      ['goto', { threadId: 1, targetId: 1 }],
       ['gotoTargets', { source: { path: FORK_WAIT }, line: 26 }], ['setVariable', { variablesReference: 1, name: 'x', value: '1' }],
       ['setExpression', { expression: 'x', value: '1' }], ['restartFrame', { frameId: 1 }], ['readMemory', { memoryReference: '0', count: 4 }],
       ['disassemble', { memoryReference: '0', instructionCount: 1 }], ['terminateThreads', { threadIds: [3] }], ['attach', {}],

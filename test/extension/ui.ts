@@ -94,6 +94,37 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
       (await ctx.page.locator(`.debug-call-stack .monaco-list-row .line-number`).allTextContents()).some((t) => t.includes(String(ctx.forkLine))) || undefined);
     await shot(ctx, '2-breakpoint');
   }],
+  ['Step Back and Reverse Continue are in the debug toolbar: a step over fork() then Step Back returns to the fork() line', async (ctx) => {
+    const button = (label: string) => ctx.page.locator(`.debug-toolbar .action-label[aria-label^="${label}"]`).first();
+    await button('Step Back').waitFor({ timeout: TIMEOUT });
+    await button('Reverse').waitFor({ timeout: TIMEOUT });
+    // The line of the scenario's main frame in the Call Stack: its row reads "main fork-wait.kproc 28".
+    const stoppedLine = async () => {
+      const row = (await callStack(ctx.page)).find((r) => r.startsWith('main ') && r.includes(EXAMPLE));
+      const m = row ? /(\d+)(?::\d+)?$/.exec(row) : null;
+      return m ? Number(m[1]) : undefined;
+    };
+    const status = ctx.page.locator('.statusbar-item', { hasText: /step [\d,]+ · / }).first();
+    await status.waitFor({ timeout: TIMEOUT });
+    const stepNow = async () => Number((/step ([\d,]+)/.exec((await status.textContent()) ?? '')?.[1] ?? 'NaN').replace(/,/g, ''));
+    const atFork = await stepNow();
+    await ctx.page.keyboard.press('F10');
+    await eventually('the stop to move past the fork() line', async () => {
+      const line = await stoppedLine();
+      return line !== undefined && line !== ctx.forkLine ? line : undefined;
+    }, 30_000);
+    await button('Step Back').click();
+    await eventually('the stop to be back at the fork() line, in the past', async () =>
+      ((await stoppedLine()) === ctx.forkLine && /\(past\)/.test((await status.textContent()) ?? '')) || undefined, 30_000);
+    await shot(ctx, '2b-step-back');
+    // No breakpoint is hit before this one, so Reverse Continue goes back to the start of the run;
+    // F5 then runs forward to the same breakpoint at the same step.
+    await button('Reverse').click();
+    await eventually('the run to go back to its start', async () => ((await stepNow()) < atFork) || undefined, 30_000);
+    await ctx.page.keyboard.press('F5');
+    await eventually('the breakpoint on the fork() line again, at the same step', async () =>
+      ((await stoppedLine()) === ctx.forkLine && (await stepNow()) === atFork) || undefined, 30_000);
+  }],
   ['add a function breakpoint on copy_process and continue: copy_process is above the scenario frame', async (ctx) => {
     await runCommand(ctx.page, 'Add Function Breakpoint');
     await answerInput(ctx.page, 'copy_process');
@@ -206,6 +237,10 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     await ctx.page.keyboard.press('Escape');
     if (dead.some((t) => t.startsWith('Send SIG'))) throw new Error(`a zombie offers signals: ${dead.join(', ')}`);
     if (!dead.includes('Show task_struct')) throw new Error(`no "Show task_struct" for a zombie: ${dead.join(', ')}`);
+    // Going back is offered on every task during the session, the zombie included.
+    for (const [items, want] of [[live, 'Run Back to When It Was Forked'], [dead, 'Run Back to When It Became a Zombie'], [dead, 'Run Forward to When It Was Reparented']] as const) {
+      if (!items.includes(want)) throw new Error(`no "${want}" in ${items.join(', ')}`);
+    }
   }],
   ['Run and Debug shows the same Tasks and Zombies next to the Call Stack', async (ctx) => {
     // More room for the side bar: hide the bottom panel that the session opened.

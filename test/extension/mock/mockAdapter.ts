@@ -15,6 +15,9 @@ interface Stop {
   tid: number;
   frames: Array<{ name: string; kernel: boolean; line: number }>;
   tasks: TaskRow[];
+  /** Where the stop is in the run (the kproc/moment event), and the script index after it. */
+  step?: number;
+  next?: number;
 }
 
 const row = (pid: number, ppid: number, comm: string, state: string, stateName: string, extra: Partial<TaskRow> = {}): TaskRow => ({
@@ -51,9 +54,12 @@ export class MockKprocSession extends DebugSession {
   private program = '';
   private lineBps = new Set<number>();
   private fnBps = new Set<string>();
+  /** The stops shown so far, for Step Back; the furthest step reached. */
+  private shown: Stop[] = [];
+  private frontier = 0;
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
-    response.body = { supportsConfigurationDoneRequest: true, supportsFunctionBreakpoints: true };
+    response.body = { supportsConfigurationDoneRequest: true, supportsFunctionBreakpoints: true, supportsStepBack: true };
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
   }
@@ -89,16 +95,57 @@ export class MockKprocSession extends DebugSession {
       const stop = this.stops[this.next++];
       const hit = stop.trigger === 'line' ? this.lineBps.has(stop.frames[0].line) : this.fnBps.has(stop.trigger);
       if (!hit) continue;
-      this.current = stop;
-      const ev = new StoppedEvent(stop.reason, stop.tid) as DebugProtocol.StoppedEvent;
-      ev.body.allThreadsStopped = true;
-      this.sendEvent(ev);
-      this.sendEvent(new Event('kproc/tasks', { tasks: stop.tasks }));
+      this.show({ ...stop, step: 1000 * this.next, next: this.next });
       return;
     }
     this.current = { reason: 'exited', trigger: '', tid: 1, frames: [], tasks: [row(1, 0, 'fork-wait', 'X', 'EXIT_DEAD'), kthreadd] };
     this.sendEvent(new Event('kproc/tasks', { tasks: this.current.tasks }));
     this.sendEvent(new TerminatedEvent());
+  }
+
+  /** Shows a stop: the task table, its moment, then the stopped event. */
+  private show(stop: Stop, back = false): void {
+    if (!back) this.shown.push(stop);
+    this.current = stop;
+    const step = stop.step ?? 0;
+    this.frontier = Math.max(this.frontier, step);
+    this.sendEvent(new Event('kproc/tasks', { tasks: stop.tasks }));
+    const past = step < this.frontier ? { frontier: { step: this.frontier, time: this.frontier * 1000 }, travelled: 'back' } : {};
+    this.sendEvent(new Event('kproc/moment', { step, time: step * 1000, ...(back ? past : {}) }));
+    const ev = new StoppedEvent(stop.reason, stop.tid) as DebugProtocol.StoppedEvent;
+    ev.body.allThreadsStopped = true;
+    this.sendEvent(ev);
+  }
+
+  /** A statement step in main: the next line, with the child forked when the step leaves fork(). */
+  protected override nextRequest(response: DebugProtocol.NextResponse): void {
+    this.sendResponse(response);
+    const at = this.current;
+    if (!at) return;
+    const line = (at.frames.find((f) => !f.kernel)?.line ?? 1) + 2;
+    const child = row(3, 1, 'fork-wait', 'R', 'TASK_RUNNING');
+    const tasks = at.tasks.some((t) => t.pid === 3) ? at.tasks : [...at.tasks, child];
+    this.show({ reason: 'step', trigger: '', tid: at.tid, frames: [{ name: 'main', kernel: false, line }], tasks, step: (at.step ?? 0) + 10, next: at.next });
+  }
+
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void {
+    this.sendResponse(response);
+    if (this.shown.length > 1) this.shown.pop();
+    this.travelTo(this.shown[this.shown.length - 1]);
+  }
+
+  /** No breakpoint is hit before the first stop: back to the start of main. */
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    this.sendResponse(response);
+    const first = this.stops[0];
+    this.shown = [];
+    this.travelTo({ ...first, reason: 'entry', trigger: '', frames: [{ name: 'main', kernel: false, line: first.frames[0].line - 2 }], step: 0, next: 0 });
+  }
+
+  private travelTo(stop: Stop): void {
+    this.next = stop.next ?? 0;
+    if (!this.shown.includes(stop)) this.shown.push(stop);
+    this.show(stop, true);
   }
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {

@@ -17,6 +17,7 @@ export async function run(): Promise<void> {
   await import('./activation.test');
   await import('./language.test');
   await import('./debug.test');
+  await import('./travel.test');
   return new Promise((resolve, reject) => {
     const failures: string[] = [];
     const runner = mocha.run((count) => {
