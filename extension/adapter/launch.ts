@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../../sim-core/lang/ast';
 import { LineMap } from '../../sim-core/lang/linemap';
-import type { BootOptions, Granularity, MachineSettings } from '../../sim-core/machine-types';
+import type { BootOptions, FairPolicySetting, Granularity, MachineSettings } from '../../sim-core/machine-types';
 
 export interface KprocLaunchArgs {
   program: string;
@@ -26,6 +26,8 @@ export interface KprocLaunchArgs {
    * a task reading it stops the run, and a line typed in the debug console is its input.
    */
   stdin?: string;
+  /** The fair class, over the scenario's `#pragma kproc sched`. */
+  sched?: FairPolicySetting;
 }
 
 export interface LaunchPlan {
@@ -79,6 +81,9 @@ export function planLaunch(a: KprocLaunchArgs, readFile: (p: string) => string =
     throw new LaunchError(`stepGranularity must be "statement" or "kernel" (got "${String(granularity)}")`);
   }
   if (a.maxSteps !== undefined) checkRange('maxSteps', 'maxSteps', a.maxSteps);
+  if (a.sched !== undefined && a.sched !== 'eevdf' && a.sched !== 'cfs') {
+    throw new LaunchError(`launch attribute 'sched' must be "eevdf" or "cfs" (got ${JSON.stringify(a.sched)})`);
+  }
   const file = path.resolve(a.program);
   let source: string;
   try {
@@ -95,6 +100,7 @@ export function planLaunch(a: KprocLaunchArgs, readFile: (p: string) => string =
     // The machine reports the entry stop itself, once (never when running without debugging).
     boot: {
       file, source, settings: machineSettings(a), maxSteps: a.maxSteps, stopOnEntry: stopOnEntry && !noDebug, granularity,
+      ...(a.sched === undefined ? {} : { sched: a.sched }),
       ...(input === undefined ? { interactiveStdin: true } : { stdin: input }),
     },
     stopOnEntry,
