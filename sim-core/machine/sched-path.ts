@@ -22,8 +22,12 @@ export const SCHED_PATH_FUNCTIONS: ReadonlySet<KFunction<object>> = new Set<KFun
 
 
 
-/** What the interrupted frame below the path held, put back when the path returns. */
-interface Saved { ret: number; retp: object | null; at: number }
+/**
+ * What the interrupted frame below the path held, put back when the path returns: the result of
+ * its last call, and the local a call into scenario code still has to fill (`into`, cleared
+ * while the path runs so that the path's return does not fill it).
+ */
+interface Saved { ret: number; retp: object | null; at: number; into: string | null }
 
 /** One path in progress on a CPU: whose stack carries it and the depth it returns to. */
 export class SchedPath {
@@ -38,7 +42,8 @@ export class SchedPath {
     const stack = t.stack;
     const n = stack.length;
     const below = n > 0 ? stack[n - 1] : null;
-    this.saved = below === null ? null : { ret: below.ret, retp: below.retp, at: below.at };
+    this.saved = below === null ? null : { ret: below.ret, retp: below.retp, at: below.at, into: below.into };
+    if (below !== null) below.into = null;
     this.task = t;
     this.base = n;
     this.phase = phase;
@@ -78,6 +83,7 @@ export class SchedPath {
           below.ret = s.ret;
           below.retp = s.retp;
           below.at = s.at;
+          below.into = s.into;
         }
         this.phase = 0;
         this.task = null;

@@ -9,7 +9,7 @@ import { bootSource, FORK_WAIT, kernelTask } from './helpers';
 
 /** Runs to the end, continuing through every stop; the events, the stops and the final tasks. */
 function runThrough(source: string, bps: FunctionBreakpointRequest[], sched?: 'cfs' | 'eevdf'): { events: KEvent[]; stops: number; tasks: string; clock: number; steps: number; output: string } {
-  const m = bootSource(source, 2_000_000, { traceSched: true, ...(sched ? { sched } : {}) });
+  const m = bootSource(source, 2_000_000, { traceSched: true, schedStats: true, ...(sched ? { sched } : {}) });
   if (bps.length) m.setFunctionBreakpoints(bps);
   const events: KEvent[] = [];
   let stops = 0;
@@ -23,12 +23,12 @@ function runThrough(source: string, bps: FunctionBreakpointRequest[], sched?: 'c
   }
   assert.ok(m instanceof KMachine);
   const k = m.engine.k;
-  const tasks = [...k.pid_hash.values(), ...(k.sched_stats ?? [])].map((t) => JSON.stringify({ pid: t.pid, se: t.se, nvcsw: t.nvcsw, nivcsw: t.nivcsw, sched_info: t.sched_info, state: t.__state, cpu: t.cpu, slice: t.rt.time_slice })).join('\n');
+  const tasks = JSON.stringify(k.sched_stats) + [...k.pid_hash.values()].map((t) => JSON.stringify({ pid: t.pid, se: t.se, nvcsw: t.nvcsw, nivcsw: t.nivcsw, sched_info: t.sched_info, state: t.__state, cpu: t.cpu, slice: t.rt.time_slice })).join('\n');
   const rqs = k.rq.map((rq) => `${rq.min_vruntime} ${rq.avg_vruntime} ${rq.avg_load} ${rq.curr?.pid ?? 0} ${rq.timeline.map((p) => p.pid).join(',')}`).join('\n');
   return { events, stops, tasks: tasks + '\n' + rqs, clock: k.clock, steps: k.steps, output: m.output() };
 }
 
-const examples = ['examples/nice-share.kproc', 'examples/rr-pair.kproc', 'examples/fork-wait.kproc'];
+const examples = ['examples/nice-share.kproc', 'examples/rr-pair.kproc', 'examples/fork-wait.kproc', 'examples/kthread.kproc', 'examples/daemon.kproc'];
 
 describe('the tick and switch paths run as frames only when a breakpoint asks, to the same end', () => {
   for (const file of examples) {
