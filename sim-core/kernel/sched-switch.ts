@@ -83,7 +83,7 @@ pick_next_task_fair(struct rq *rq, struct task_struct *prev, struct rq_flags *rf
 	if (!sched_fair_runnable(rq))                       @runnable
 		goto idle;
 
-	if (sched_feat(EEVDF)) {
+	if (sched_feat(EEVDF)) {                            @policy
 		se = pick_eevdf(cfs_rq);                        @eevdf @picked
 	} else {
 		se = __pick_first_entity(cfs_rq);               @cfs
@@ -103,10 +103,8 @@ idle:
 }
 `, {
   runnable: (k, _t, f) => { if (f.locals.cfs_rq.nr_running() === 0) k.jump(f, 'idle'); },
-  eevdf: (k, t, f) => {
-    if (!f.locals.cfs_rq.eevdf) { k.jump(f, 'cfs'); return; }
-    k.call(t, pick_eevdf, new PeL(f.locals.cfs_rq), 'se');
-  },
+  policy: (k, _t, f) => { if (!f.locals.cfs_rq.eevdf) k.jump(f, 'cfs'); },
+  eevdf: (k, t, f) => k.call(t, pick_eevdf, new PeL(f.locals.cfs_rq), 'se'),
   picked: (k, _t, f) => k.jump(f, 'put'),
   // CFS's pick_next_entity: the leftmost entity, or curr when it is further left.
   cfs: (_k, _t, f) => { f.locals.se = f.locals.cfs_rq.pick_first(); },

@@ -43,7 +43,8 @@ export class SchedPath {
     const n = stack.length;
     const below = n > 0 ? stack[n - 1] : null;
     this.saved = below === null ? null : { ret: below.ret, retp: below.retp, at: below.at, into: below.into };
-    if (below !== null) below.into = null;
+    // The interrupted frame shows the line it was about to run while the path runs above it.
+    if (below !== null) { below.into = null; below.at = below.pc; }
     this.task = t;
     this.base = n;
     this.phase = phase;

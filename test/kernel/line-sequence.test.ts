@@ -155,7 +155,10 @@ class Recorder {
         if (!this.first) this.move(a, info, 'entry', rel, pid, this.decider(pid, f, at.index));
         return;
       }
-      if (a.last !== rel && a.top && !top) {
+      // The tick and the switch push their frames above the task's as an interrupt does: the
+      // frame below shows the step it will run next, a move like any other, not a call.
+      const interrupted = !top && INTERRUPTS.has(frames[i + 1].fn.name);
+      if (a.last !== rel && a.top && !top && !interrupted) {
         // It has just called a function: the call is on the line it showed.
         const callee = at.index > 0 ? full[at.index - 1].name : frames[i + 1].fn.name;
         this.report.add(`call ${fn.name} ${a.last} ${rel}`, `${fn.name}: called ${callee}() from ${show(fn, info, a.last)}, but shows ${show(fn, info, rel)} while it runs`, `${this.scenario} pid ${pid}`);
@@ -293,6 +296,9 @@ function stepScenario(s: Scenario, report: Report): { stops: number; end: string
   }
   return { stops, end: `cut after ${maxStops} stops`, failures, ladder: rec.ladderShown };
 }
+
+/** Frames pushed above a task's frames as an interrupt's are (see sched-path.ts). */
+const INTERRUPTS = new Set(['sched_tick', '__schedule']);
 
 /** Examples stepped once more with the tick and switch paths as frames: fair, nice and RR tasks. */
 const STEPPED_SCHED = ['fork-wait.kproc', 'nice-share.kproc', 'rr-pair.kproc'];
