@@ -22,7 +22,7 @@ import { FMODE_WRITE } from '../kernel/file';
 import { set_tty_writer } from '../kernel/read_write';
 import { open_console, tty_init, tty_wants_input } from '../kernel/tty';
 import { vfs_init } from '../kernel/vfs';
-import { switch_account as context_switch } from '../kernel/sched-switch';
+import { switch_account } from '../kernel/sched-switch';
 import { canCarry, SchedPath, sw, tick as tickPath } from './sched-path';
 
 /** VM instructions a task runs in one step before the step ends (a timer tick's worth). */
@@ -240,7 +240,7 @@ export class Engine {
         this.suspendedCpu = -1;
         t = this.ran[cpu] as task_struct;
         if (!this.sched.run(k, this.checks, false)) return this.suspendSched(cpu, ran);
-        this.afterTick2(rq, t);
+        this.preemptOnReturn(rq, t);
         if (k.panicked) break;
         continue;
       } else {
@@ -258,7 +258,7 @@ export class Engine {
             t = rq.curr;
           } else {
             t = rq.pick_next();
-            if (prev !== t) context_switch(k, cpu, prev, t);
+            if (prev !== t) switch_account(k, cpu, prev, t);
           }
         }
         this.ran[cpu] = t;
@@ -275,7 +275,7 @@ export class Engine {
       } else {
         rq.entity_tick(C.NS_PER_STEP);
       }
-      this.afterTick2(rq, t);
+      this.preemptOnReturn(rq, t);
       if (k.panicked) break;
     }
     k.clock += C.NS_PER_STEP;
@@ -294,8 +294,8 @@ export class Engine {
     return ran;
   }
 
-  /** After the tick's accounting: a task preempted in user mode is rescheduled at its next tick. */
-  private afterTick2(rq: Kernel['rq'][number], t: task_struct): void {
+  /** After the tick: a task the tick asked to give up the CPU, now in user mode, is rescheduled at its next tick. */
+  private preemptOnReturn(rq: Kernel['rq'][number], t: task_struct): void {
     if (rq.should_preempt() && t.stack.length <= Math.max(0, t.vm_base)) rq.need_resched = true;
   }
 
