@@ -110,6 +110,15 @@ describe('breakpoints on the tick and switch paths', () => {
     assert.equal(t.se.vruntime, before + 1000);
   });
 
+  it('a function breakpoint on the older name scheduler_tick stops in sched_tick, and says so', () => {
+    const m = bootSource(FORK_WAIT);
+    const [r] = m.setFunctionBreakpoints([{ name: 'scheduler_tick' }]);
+    assert.equal(r.verified, true);
+    assert.match(r.message ?? '', /scheduler_tick is called sched_tick since Linux 6\.10/);
+    const { names } = stopWhere(m, () => true);
+    assert.equal(names[0], 'sched_tick');
+  });
+
   it('pick_eevdf in __schedule: the switch path\'s frames and the eligible entities', () => {
     const m = bootSource(FORK_WAIT);
     m.setFunctionBreakpoints([{ name: 'pick_eevdf' }]);
