@@ -53,6 +53,8 @@ export class RunControl implements StopChecks {
   callsTo: Uint8Array | null = null;
   /** A breakpoint names or lies in a function of the tick or switch path (see sched-path.ts). */
   schedPath = false;
+  /** The task whose switches away run as frames: one stepped into at kernel granularity in the kernel (-1: none). */
+  switchPid = -1;
   /** The stop a check found (taken by the machine when the engine reports a stop). */
   private pending: Pending | null = null;
   /** Events before this index of k.events have been matched against the event filters. */
@@ -77,7 +79,20 @@ export class RunControl implements StopChecks {
     const b = this.bps;
     this.callsTo = this.step === null && b.kernelPoints.size === 0 && b.watches.length === 0 && b.filters.size === 0 ? b.kernelFnFlags : null;
     this.schedPath = namesSchedPath(b.kernelFns.keys()) || namesSchedPath(b.kernelPoints.keys());
+    this.switchPid = this.step === null ? -1 : this.switchOf(this.step);
     return this;
+  }
+
+  /**
+   * Step Into at kernel granularity in a kernel frame goes into the switch that follows when the
+   * step puts the task to sleep (do_wait's schedule() reaching __schedule): that task's switches
+   * away run as frames. In the kernel a task only leaves its CPU by sleeping, so its ticks and
+   * other steps are not slowed down.
+   */
+  private switchOf(s: StepIntent): number {
+    if (s.granularity !== 'kernel' || s.action !== 'in') return -1;
+    const t = this.k.pid_hash.get(s.pid);
+    return t && inKernel(t) ? s.pid : -1;
   }
 
   configureVm(): void {

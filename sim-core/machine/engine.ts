@@ -66,6 +66,8 @@ export interface StopChecks {
    * each, instead of inline (see sched-path.ts).
    */
   readonly schedPath?: boolean;
+  /** A task whose switches away alone run as frames (a Step Into in its kernel code); -1: none. */
+  readonly switchPid?: number;
 }
 
 /** Why Engine.run returned. */
@@ -252,7 +254,8 @@ export class Engine {
           t = rq.curr;
         } else if (!t || rq.need_resched || !t.se.on_rq) {
           const prev = t;
-          if (this.checks !== null && this.checks.schedPath === true && canCarry(k, prev)) {
+          const c = this.checks;
+          if (c !== null && (c.schedPath === true || (prev !== null && c.switchPid === prev.pid)) && canCarry(k, prev)) {
             this.sched.begin(prev, 1, sw.__schedule, sw.scheduleLocals(rq));
             if (!this.sched.run(k, this.checks, true)) return this.suspendSched(cpu, ran);
             t = rq.curr;

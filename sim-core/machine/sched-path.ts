@@ -20,8 +20,6 @@ export const SCHED_PATH_FUNCTIONS: ReadonlySet<KFunction<object>> = new Set<KFun
   sw.__schedule, sw.pick_next_task, sw.pick_next_task_fair, sw.context_switch, pick_eevdf,
 ] as unknown as KFunction<object>[]);
 
-
-
 /**
  * What the interrupted frame below the path held, put back when the path returns: the result of
  * its last call, and the local a call into scenario code still has to fill (`into`, cleared

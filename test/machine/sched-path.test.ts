@@ -119,6 +119,27 @@ describe('breakpoints on the tick and switch paths', () => {
     assert.equal(names[0], 'sched_tick');
   });
 
+  it('Step Into at kernel granularity through do_wait\'s schedule() goes into __schedule, with no breakpoint on the path', () => {
+    const m = bootSource(FORK_WAIT);
+    m.setFunctionBreakpoints([{ name: 'do_wait' }]);
+    const { stop } = stopWhere(m, () => true);
+    const pid = stop.pid as number;
+    m.setFunctionBreakpoints([]);
+    const seen: string[][] = [];
+    for (let i = 0; i < 40; i++) {
+      m.step(pid, 'in', 'kernel');
+      let s = m.run(50_000);
+      while (s.reason === 'yield') s = m.run(50_000);
+      assert.equal(s.reason, 'step');
+      const names = m.stack(pid).map((f) => f.name);
+      seen.push(names);
+      if (names[0] === '__schedule') break;
+    }
+    const last = seen[seen.length - 1];
+    assert.equal(last[0], '__schedule', JSON.stringify(seen));
+    assert.ok(last.includes('do_wait'), JSON.stringify(last));
+  });
+
   it('pick_eevdf in __schedule: the switch path\'s frames and the eligible entities', () => {
     const m = bootSource(FORK_WAIT);
     m.setFunctionBreakpoints([{ name: 'pick_eevdf' }]);
