@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../../sim-core/lang/ast';
 import { LineMap } from '../../sim-core/lang/linemap';
-import type { BootOptions, Granularity, MachineSettings } from '../../sim-core/machine-types';
+import type { BootOptions, FairPolicySetting, Granularity, MachineSettings } from '../../sim-core/machine-types';
 
 export interface KprocLaunchArgs {
   program: string;
@@ -31,6 +31,8 @@ export interface KprocLaunchArgs {
    * checkpoints are thinned to stay within it.
    */
   history?: number;
+  /** The fair class, over the scenario's `#pragma kproc sched`. */
+  sched?: FairPolicySetting;
 }
 
 export interface LaunchPlan {
@@ -91,6 +93,9 @@ export function planLaunch(a: KprocLaunchArgs, readFile: (p: string) => string =
   }
   if (a.maxSteps !== undefined) checkRange('maxSteps', 'maxSteps', a.maxSteps);
   if (a.history !== undefined) checkRange('history', 'history', a.history);
+  if (a.sched !== undefined && a.sched !== 'eevdf' && a.sched !== 'cfs') {
+    throw new LaunchError(`launch attribute 'sched' must be "eevdf" or "cfs" (got ${JSON.stringify(a.sched)})`);
+  }
   const file = path.resolve(a.program);
   let source: string;
   try {
@@ -109,6 +114,7 @@ export function planLaunch(a: KprocLaunchArgs, readFile: (p: string) => string =
       file, source, settings: machineSettings(a), maxSteps: a.maxSteps, stopOnEntry: stopOnEntry && !noDebug, granularity,
       // Running without debugging never goes back: it keeps no history.
       historyBytes: noDebug ? 0 : (a.history ?? DEFAULT_HISTORY_MIB) * MIB,
+      ...(a.sched === undefined ? {} : { sched: a.sched }),
       ...(input === undefined ? { interactiveStdin: true } : { stdin: input }),
     },
     stopOnEntry,

@@ -2,7 +2,7 @@
 // interface the client reads, and the JSON schema that package.json must contain (a unit test
 // compares them, so a field cannot be added on one side only).
 
-import type { Granularity, MachineSettings } from '../../sim-core/machine-types';
+import type { FairPolicySetting, Granularity, MachineSettings } from '../../sim-core/machine-types';
 
 /** Machine settings a scenario runs with (also settable with `#pragma kproc` in the file). */
 export type KprocMachineSettings = MachineSettings;
@@ -21,6 +21,7 @@ export interface KprocLaunchArguments extends KprocMachineSettings {
   noDebug?: boolean;
   stdin?: string;
   history?: number;
+  sched?: FairPolicySetting;
 }
 
 /** A JSON schema subset: what launch.json IntelliSense and the settings editor understand. */
@@ -103,6 +104,14 @@ export const launchAttributes: JsonSchema = {
     stdin: {
       type: 'string', default: '${workspaceFolder}/input.txt',
       description: 'Path of a file whose text is the scenario\'s standard input (its terminal); reads then see end of file. A relative path is taken from the scenario\'s folder. Without it the terminal is interactive: a task reading it stops the run, and a line typed in the Debug Console is sent to it (^D alone ends the input).',
+    },
+    sched: {
+      type: 'string', enum: ['eevdf', 'cfs'], default: 'eevdf',
+      enumDescriptions: [
+        'EEVDF, the fair class of Linux 6.6 and later: virtual deadlines, lag and eligibility (pick_eevdf).',
+        'CFS, the fair class of Linux 2.6.23 to 6.5: the smallest vruntime runs (__pick_first_entity, check_preempt_tick).',
+      ],
+      description: 'The fair scheduling class; overrides the scenario\'s #pragma kproc sched.',
     },
   },
 };

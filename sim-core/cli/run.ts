@@ -5,7 +5,7 @@ import { dmesgStamp } from '../debug/decode';
 import { eventSummary } from '../debug/events';
 import { lxPstree } from '../debug/lx';
 import { boot, KMachine } from '../machine';
-import type { BootOptions, KEvent, Machine, MachineSettings, Stop, StopReason } from '../machine-types';
+import type { BootOptions, FairPolicySetting, KEvent, Machine, MachineSettings, Stop, StopReason } from '../machine-types';
 import { helpText, parseOptions, UsageError, type OptionSpec } from './args';
 import { formatDiagnostic } from './check';
 import { readScenario } from './files';
@@ -55,6 +55,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: 'cpus', kind: 'integer', value: 'N', min: 1, max: 64, help: 'number of simulated CPUs (default 1)' },
   { name: 'nproc', kind: 'integer', value: 'N', min: 1, max: 4194304, help: 'RLIMIT_NPROC of the scenario\'s user (default 4096)' },
   { name: 'uid', kind: 'integer', value: 'N', min: 0, max: 4294967294, help: 'uid of the scenario\'s user; 0 is root (default 1000)' },
+  { name: 'sched', kind: 'string', value: 'POLICY', help: 'the fair class: eevdf (Linux 6.6 and later, the default) or cfs (2.6.23 to 6.5)' },
   { name: 'stdin', kind: 'string', value: 'FILE', help: 'the scenario\'s standard input: the text of FILE, then end of file (default: kproc\'s own standard input, read when the scenario reads its terminal)' },
   { name: 'progress', kind: 'flag', help: 'show progress on stderr even when it is not a terminal' },
   { name: 'no-progress', kind: 'flag', help: 'never show progress (default: on a terminal, after 1 s)' },
@@ -88,6 +89,8 @@ interface RunArgs {
   travel?: Travel;
   /** --timeline and --graph: files written at the end. */
   exports: ExportRequest;
+  /** --sched eevdf|cfs: the fair class, over the scenario's #pragma kproc sched. */
+  sched?: FairPolicySetting;
 }
 
 function runArgs(args: string[]): RunArgs {
@@ -96,12 +99,14 @@ function runArgs(args: string[]): RunArgs {
   if (p.positionals.length > 1) throw new UsageError(`run: only one scenario file can be run (got '${p.positionals[0]}' and '${p.positionals[1]}')`);
   const settings: MachineSettings = {};
   for (const [name, key] of SETTINGS) { const v = p.integers.get(name); if (v !== undefined) settings[key] = v; }
+  const sched = p.strings.get('sched');
+  if (sched !== undefined && sched !== 'eevdf' && sched !== 'cfs') throw new UsageError(`run: --sched must be eevdf or cfs (got '${sched}')`);
   if (p.flags.has('progress') && p.flags.has('no-progress')) throw new UsageError('run: --progress and --no-progress contradict each other');
   return {
     file: p.positionals[0], trace: p.flags.has('trace') || p.flags.has('trace-sched'), traceSched: p.flags.has('trace-sched'), schedStats: p.flags.has('sched-stats'), pstree: p.flags.has('pstree'), dmesg: p.flags.has('dmesg'), json: p.flags.has('json'),
     maxSteps: p.integers.get('max-steps'), maxOutput: p.integers.get('max-output'), settings,
     progress: p.flags.has('progress') ? 'always' : p.flags.has('no-progress') ? 'never' : undefined,
-    stdin: p.strings.get('stdin'), travel: travelOf(p),
+    stdin: p.strings.get('stdin'), travel: travelOf(p), sched,
     exports: exportRequest('run', p),
   };
 }
@@ -181,7 +186,7 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   const stdin = parsed.stdin === undefined ? undefined : readScenario(io, parsed.stdin);
   const input = { stdin, interactiveStdin: stdin === undefined && io.readInput !== undefined };
   // The command line only goes forward: no history to keep (going back is the debugger's).
-  const options: BootOptions = { file, source, settings: parsed.settings, maxSteps: parsed.maxSteps, maxOutput: parsed.maxOutput, traceSched: parsed.traceSched || parsed.exports.timeline !== undefined, schedStats: parsed.schedStats, historyBytes: 0, ...input };
+  const options: BootOptions = { file, source, settings: parsed.settings, maxSteps: parsed.maxSteps, maxOutput: parsed.maxOutput, traceSched: parsed.traceSched || parsed.exports.timeline !== undefined, schedStats: parsed.schedStats, sched: parsed.sched, historyBytes: 0, ...input };
   let booted;
   try { booted = boot(options); } catch (e) { throw new InternalError(file, e); }
   const { diagnostics } = booted;

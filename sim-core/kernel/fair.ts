@@ -87,7 +87,7 @@ static void do_sched_yield(void)
  * pick_eevdf's locals. V and the eligibility list are worked out when the debugger shows them
  * (the queue does not change while the frame runs), not on every fork.
  */
-class PeL {
+export class PeL {
   curr: task_struct | null;
   se: task_struct | null;
   best: task_struct | null = null;

@@ -245,21 +245,46 @@ export class RunQueue {
   /**
    * update_curr: charges `delta` ns of runtime to curr, in virtual time by its weight; under
    * EEVDF a used-up request gets the next deadline and, with others waiting, a reschedule
-   * (update_deadline).
+   * (update_deadline). The steps of the update_curr frame call these same parts in this order.
    */
   update_curr(delta: number): void {
     const p = this.cfs_curr;
     if (!p) return;
-    const se = p.se;
-    se.sum_exec_runtime += delta;
-    se.vruntime += calc_delta_fair(delta, se.load.weight);
-    this.slice_used += delta;
-    if (this.eevdf && se.vruntime >= se.deadline) {
-      se.slice = this.tunables.base_slice;
-      se.deadline = se.vruntime + calc_delta_fair(se.slice, se.load.weight);
-      if (this.nr_running() > 1) this.resched_pending = true;
-    }
+    this.update_curr_se(p, delta);
+    this.update_vruntime(p, delta);
+    const resched = this.eevdf && this.update_deadline(p);
     this.update_min_vruntime();
+    if (resched) this.resched_if_shared();
+  }
+
+  /** update_curr_se: the real time curr ran (sum_exec_runtime, and the slice it is using). */
+  update_curr_se(p: task_struct, delta: number): void {
+    p.se.sum_exec_runtime += delta;
+    this.slice_used += delta;
+  }
+
+  /** `curr->vruntime += calc_delta_fair(delta_exec, curr)`. */
+  update_vruntime(p: task_struct, delta: number): void {
+    p.se.vruntime += calc_delta_fair(delta, p.se.load.weight);
+  }
+
+  /** update_deadline's test: curr's vruntime reached its deadline (its request is used up). */
+  deadline_reached(p: task_struct): boolean {
+    return p.se.vruntime >= p.se.deadline;
+  }
+
+  /** update_deadline (EEVDF): a used-up request gets a new slice and deadline; true then. */
+  update_deadline(p: task_struct): boolean {
+    if (!this.deadline_reached(p)) return false;
+    const se = p.se;
+    se.slice = this.tunables.base_slice;
+    se.deadline = se.vruntime + calc_delta_fair(se.slice, se.load.weight);
+    return true;
+  }
+
+  /** update_curr's `if (cfs_rq->nr_running == 1) return; if (resched) resched_curr(rq);`. */
+  resched_if_shared(): void {
+    if (this.nr_running() > 1) this.resched_pending = true;
   }
 
   /** entity_tick: update_curr, and CFS's check_preempt_tick when others wait. */
@@ -271,7 +296,12 @@ export class RunQueue {
       return;
     }
     this.update_curr(delta);
-    if (!this.eevdf && this.nr_running() > 1) this.check_preempt_tick();
+    if (this.cfs_tick_check()) this.check_preempt_tick();
+  }
+
+  /** entity_tick's test (CFS only): others wait, so check_preempt_tick looks at curr's share. */
+  cfs_tick_check(): boolean {
+    return !this.eevdf && this.nr_running() > 1;
   }
 
   /** sched_slice (CFS): curr's share of the period, by weight. */
@@ -341,29 +371,39 @@ export class RunQueue {
    * __schedule's pick_next_task: the real-time class first (the head of its highest list), then
    * the fair class (pick_next_task_fair + put_prev_task + set_next_entity: the policy's pick
    * becomes cfs_rq->curr and a runnable fair prev goes back into the tree). Returns the new
-   * curr (null = idle).
+   * curr (null = idle). The steps of the __schedule frames call these same parts in this order.
    */
   pick_next(): task_struct | null {
+    this.pick_begin();
+    const next = this.rt.rt_nr_running > 0 ? this.pick_next_rt() : this.pick_next_fair();
+    this.pick_end(next);
+    return next;
+  }
+
+  /** prev leaves the CPU's "running" mark (on_cpu) as __schedule starts. */
+  pick_begin(): void {
     const prev = this.curr;
     if (prev) prev.on_cpu = false;
-    let next: task_struct | null;
-    if (this.rt.rt_nr_running > 0) {
-      next = this.rt.pick_next_task_rt();
-      // put_prev_task_fair: a fair task that ran goes back into the tree.
-      const fc = this.cfs_curr;
-      if (fc) {
-        this.cfs_curr = null;
-        if (fc.se.on_rq) this.__enqueue_entity(fc);
-        this.update_min_vruntime();
-      }
-    } else {
-      next = this.pick_next_fair();
-    }
+  }
+
+  /** The pick becomes rq->curr: a new slice, no reschedule pending. */
+  pick_end(next: task_struct | null): void {
     this.curr = next;
     this.slice_used = 0;
     this.need_resched = false;
     this.resched_pending = false;
     if (next) next.on_cpu = true;
+  }
+
+  /** pick_next_task_rt, with put_prev_task_fair: a fair task that ran goes back into the tree. */
+  pick_next_rt(): task_struct | null {
+    const next = this.rt.pick_next_task_rt();
+    const fc = this.cfs_curr;
+    if (fc) {
+      this.cfs_curr = null;
+      if (fc.se.on_rq) this.__enqueue_entity(fc);
+      this.update_min_vruntime();
+    }
     return next;
   }
 
@@ -371,13 +411,23 @@ export class RunQueue {
   private pick_next_fair(): task_struct | null {
     const prev = this.cfs_curr;
     const next = this.eevdf ? this.pick_eevdf() : this.pick_first();
+    this.put_prev_entity(prev, next);
+    this.set_next_entity(prev, next);
+    return next;
+  }
+
+  /** put_prev_entity: a runnable prev that is not picked again goes back into the tree. */
+  put_prev_entity(prev: task_struct | null, next: task_struct | null): void {
     if (prev && prev !== next && prev.se.on_rq) { this.cfs_curr = null; this.__enqueue_entity(prev); }
+  }
+
+  /** set_next_entity: the pick leaves the tree and becomes cfs_rq->curr. */
+  set_next_entity(prev: task_struct | null, next: task_struct | null): void {
     if (next && next !== prev) this.__dequeue_entity(next);
     // set_next_entity stashes the deadline of the pick in vlag (RUN_TO_PARITY's mark).
     if (next && this.eevdf) next.se.vlag = next.se.deadline;
     this.cfs_curr = next;
     this.update_min_vruntime();
-    return next;
   }
 
   /**

@@ -107,11 +107,17 @@ export class rt_rq {
    * (it went to the tail of its list). FIFO has no slice.
    */
   task_tick(p: task_struct, delta: number): boolean {
+    if (!this.update_curr_rt(p, delta)) return false;
+    return this.task_tick_rt(p);
+  }
+
+  /** update_curr_rt: charges `delta` ns to p; true when a jiffy of running has passed (a tick). */
+  update_curr_rt(p: task_struct, delta: number): boolean {
     p.se.sum_exec_runtime += delta;
     this.tick_ns += delta;
     if (this.tick_ns < TICK_NSEC) return false;
     this.tick_ns -= TICK_NSEC;
-    return this.task_tick_rt(p);
+    return true;
   }
 
   /** task_tick_rt: one jiffy off an RR task's slice; at zero, a new slice and the tail of its list. */

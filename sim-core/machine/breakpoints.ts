@@ -59,6 +59,11 @@ function statementLines(image: Image): Array<{ fn: string; first: number; last: 
   });
 }
 
+/** Older kernels' names of modelled functions: a function breakpoint on one stops in its 6.x function. */
+const RENAMED: Readonly<Record<string, readonly [string, string]>> = {
+  scheduler_tick: ['sched_tick', 'since Linux 6.10'],
+};
+
 export class BreakpointTables {
   private nextId = 1;
   /** Scenario lines (0-based) with breakpoints. */
@@ -157,7 +162,8 @@ export class BreakpointTables {
     return reqs.map((r) => {
       const b = this.bp(r);
       const name = r.name.trim();
-      const kf = byName.get(name) ?? byName.get(`__x64_sys_${name}`);
+      const renamed = RENAMED[name];
+      const kf = byName.get(name) ?? byName.get(`__x64_sys_${name}`) ?? (renamed === undefined ? undefined : byName.get(renamed[0]));
       if (this.image.fnIndex.has(name)) {
         const l = this.userFns.get(name) ?? [];
         l.push(b);
@@ -174,6 +180,7 @@ export class BreakpointTables {
           this.kernelFnFlags = grown;
         }
         this.kernelFnFlags[kf.id] = 1;
+        if (renamed !== undefined && kf.name !== name) return { id: b.id, verified: true, line: kf.defLine, message: `${name} is called ${kf.name} ${renamed[1]}` };
         return { id: b.id, verified: true, line: kf.defLine };
       }
       return { id: b.id, verified: false, message: `no kernel or scenario function named '${name}'` };

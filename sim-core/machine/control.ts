@@ -1,13 +1,14 @@
 // Run control: the caller's intent (entry, continue, a step) and the checks the engine's run loop
 // asks at each point (breakpoints, logpoints, step ends, data watches, event filters).
 import * as C from '../kernel/consts';
-import type { KFrame } from '../kernel/frame';
+import type { KFrame, KFunction } from '../kernel/frame';
 import type { Kernel } from '../kernel/kernel';
 import { NS_ZERO, type task_struct } from '../kernel/task';
 import { enterFirstStatement, VmRegs, type Image, type Trap } from '../vm';
 import type { Granularity, KEvent, StepAction, Stop } from '../machine-types';
 import { hitConditionMet, type BreakpointTables, type Bp } from './breakpoints';
 import type { StopChecks } from './engine';
+import { SCHED_PATH_FUNCTIONS } from './sched-path';
 import { userDepth } from './inspect';
 import type { VmPort } from './vmport';
 
@@ -50,6 +51,10 @@ export function depthOf(t: task_struct): number {
 export class RunControl implements StopChecks {
   intent: Intent = CONTINUE;
   callsTo: Uint8Array | null = null;
+  /** A breakpoint names or lies in a function of the tick or switch path (see sched-path.ts). */
+  schedPath = false;
+  /** The task whose switches away run as frames: one stepped into at kernel granularity in the kernel (-1: none). */
+  switchPid = -1;
   /** The stop a check found (taken by the machine when the engine reports a stop). */
   private pending: Pending | null = null;
   /** Events before this index of k.events have been matched against the event filters. */
@@ -79,7 +84,21 @@ export class RunControl implements StopChecks {
     // Function breakpoints alone need a look only where a step called a function.
     const b = this.bps;
     this.callsTo = this.step === null && b.kernelPoints.size === 0 && b.watches.length === 0 && b.filters.size === 0 ? b.kernelFnFlags : null;
+    this.schedPath = namesSchedPath(b.kernelFns.keys()) || namesSchedPath(b.kernelPoints.keys());
+    this.switchPid = this.step === null ? -1 : this.switchOf(this.step);
     return this;
+  }
+
+  /**
+   * Step Into at kernel granularity in a kernel frame goes into the switch that follows when the
+   * step puts the task to sleep (do_wait's schedule() reaching __schedule): that task's switches
+   * away run as frames. In the kernel a task only leaves its CPU by sleeping, so its ticks and
+   * other steps are not slowed down.
+   */
+  private switchOf(s: StepIntent): number {
+    if (s.granularity !== 'kernel' || s.action !== 'in') return -1;
+    const t = this.k.pid_hash.get(s.pid);
+    return t && inKernel(t) ? s.pid : -1;
   }
 
   configureVm(): void {
@@ -247,4 +266,9 @@ function show(v: unknown): string {
     if (typeof o.addr === 'number') return `0x${o.addr.toString(16)}`;
   }
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+function namesSchedPath(fns: Iterable<KFunction<object>>): boolean {
+  for (const f of fns) if (SCHED_PATH_FUNCTIONS.has(f)) return true;
+  return false;
 }

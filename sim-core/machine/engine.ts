@@ -23,19 +23,8 @@ import { set_tty_writer } from '../kernel/read_write';
 import { open_console, tty_init, tty_wants_input } from '../kernel/tty';
 import { vfs_init } from '../kernel/vfs';
 import { positionOf, type Position } from './position';
-
-/**
- * The bookkeeping of a context switch (__schedule): prev's switch count (nivcsw when it is still
- * runnable, preempted or yielding; nvcsw when it went to sleep or died), the schedstats of both
- * (a runnable prev starts waiting, next stops), and the sched_switch tracepoint.
- */
-function context_switch(k: Kernel, cpu: number, prev: task_struct | null, next: task_struct | null): void {
-  if (prev !== null) {
-    if (prev.se.on_rq) { prev.nivcsw++; prev.sched_info.last_queued = k.clock; } else prev.nvcsw++;
-  }
-  if (next !== null) next.sched_info.run_delay += k.clock - next.sched_info.last_queued;
-  if (k.trace_sched) k.trace_sched_switch(cpu, prev, next);
-}
+import { switch_account } from '../kernel/sched-switch';
+import { canCarry, SchedPath, sw, tick as tickPath } from './sched-path';
 
 /** VM instructions a task runs in one step before the step ends (a timer tick's worth). */
 const USER_BUDGET = 1000;
@@ -76,6 +65,14 @@ export interface StopChecks {
    * breakpoints with nothing else to check).
    */
   readonly callsTo: Uint8Array | null;
+  /**
+   * A breakpoint names or lies in a function of the tick or switch path (sched_tick,
+   * update_curr, __schedule, pick_eevdf...): those paths then run as frames, one step point
+   * each, instead of inline (see sched-path.ts).
+   */
+  readonly schedPath?: boolean;
+  /** A task whose switches away alone run as frames (a Step Into in its kernel code); -1: none. */
+  readonly switchPid?: number;
 }
 
 /** Why Engine.run returned. */
@@ -246,7 +243,8 @@ export class Engine {
       const rq = k.rq[cpu];
       let t: task_struct | null;
       let done: boolean;
-      if (cpu === this.suspendedCpu) {
+      const sched = this.sched.phase;
+      if (cpu === this.suspendedCpu && sched === 0) {
         this.suspendedCpu = -1;
         t = this.ran[cpu] as task_struct;
         this.current = t;
@@ -257,12 +255,32 @@ export class Engine {
         } else {
           done = this.userStep(t, cpu, this.suspendedBudget);
         }
+      } else if (sched === 2) {
+        // A stepped tick stopped inside: it goes on from there.
+        this.suspendedCpu = -1;
+        t = this.ran[cpu] as task_struct;
+        if (!this.sched.run(k, this.checks, false)) return this.suspendSched(cpu, ran);
+        this.preemptOnReturn(rq, t);
+        if (k.panicked) break;
+        continue;
       } else {
         t = rq.curr;
-        if (!t || rq.need_resched || !t.se.on_rq) {
+        if (sched === 1) {
+          // A stepped switch stopped inside: it goes on from there.
+          this.suspendedCpu = -1;
+          if (!this.sched.run(k, this.checks, false)) return this.suspendSched(cpu, ran);
+          t = rq.curr;
+        } else if (!t || rq.need_resched || !t.se.on_rq) {
           const prev = t;
-          t = rq.pick_next();
-          if (prev !== t) context_switch(k, cpu, prev, t);
+          const c = this.checks;
+          if (c !== null && (c.schedPath === true || (prev !== null && c.switchPid === prev.pid)) && canCarry(k, prev)) {
+            this.sched.begin(prev, 1, sw.__schedule, sw.scheduleLocals(rq));
+            if (!this.sched.run(k, this.checks, true)) return this.suspendSched(cpu, ran);
+            t = rq.curr;
+          } else {
+            t = rq.pick_next();
+            if (prev !== t) switch_account(k, cpu, prev, t);
+          }
         }
         this.ran[cpu] = t;
         if (!t) continue;
@@ -272,13 +290,34 @@ export class Engine {
       ran = true;
       this.current = null;
       if (!done) { this.suspendedCpu = cpu; this.suspendedRan = ran; return ran; }
-      rq.entity_tick(C.NS_PER_STEP);
-      if (rq.should_preempt() && t.stack.length <= Math.max(0, t.vm_base)) rq.need_resched = true;
+      if (this.checks !== null && this.checks.schedPath === true && canCarry(k, t)) {
+        this.sched.begin(t, 2, tickPath.sched_tick, tickPath.schedTickLocals(rq, C.NS_PER_STEP));
+        if (!this.sched.run(k, this.checks, true)) return this.suspendSched(cpu, ran);
+      } else {
+        rq.entity_tick(C.NS_PER_STEP);
+      }
+      this.preemptOnReturn(rq, t);
       if (k.panicked) break;
     }
     k.clock += C.NS_PER_STEP;
     this.runTimers(!ran);
     return ran;
+  }
+
+  /** The tick and switch paths when a breakpoint is in them (see sched-path.ts). */
+  private readonly sched = new SchedPath();
+
+  /** A check stopped inside a stepped tick or switch: the tick resumes there. */
+  private suspendSched(cpu: number, ran: boolean): boolean {
+    this.checkStopped = true;
+    this.suspendedCpu = cpu;
+    this.suspendedRan = ran;
+    return ran;
+  }
+
+  /** After the tick: a task the tick asked to give up the CPU, now in user mode, is rescheduled at its next tick. */
+  private preemptOnReturn(rq: Kernel['rq'][number], t: task_struct): void {
+    if (rq.should_preempt() && t.stack.length <= Math.max(0, t.vm_base)) rq.need_resched = true;
   }
 
   private runTimers(idle: boolean): void {

@@ -17,6 +17,8 @@ import * as pidns from '../kernel/pidns';
 import * as pidnsExit from '../kernel/pidns-exit';
 import * as release from '../kernel/release';
 import * as sched from '../kernel/sched';
+import * as schedTick from '../kernel/sched-tick';
+import * as schedSwitch from '../kernel/sched-switch';
 import * as schedSyscalls from '../kernel/sched-syscalls';
 import * as affinity from '../kernel/affinity';
 import * as sigaction from '../kernel/sigaction';
@@ -58,7 +60,7 @@ export interface KernelCatalog {
 }
 
 const MODULES: ReadonlyArray<Record<string, unknown>> = [
-  fork, copy, pidns, pidnsExit, exec, execThread, exit, itimer, notify, release, wait, waitTask, waitid, signal, sigwait, sigaction, sched, schedSyscalls, affinity, fair, kthread, module, futex, kcode, sys,
+  fork, copy, pidns, pidnsExit, exec, execThread, exit, itimer, notify, release, wait, waitTask, waitid, signal, sigwait, sigaction, sched, schedSyscalls, affinity, fair, schedTick, schedSwitch, kthread, module, futex, kcode, sys,
   readWrite, pipe, tty,
 ];
 

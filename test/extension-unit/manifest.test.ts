@@ -16,7 +16,7 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as
 // The compiler rejects these objects when a key is added to or removed from the interfaces.
 const launchKeys: Record<Exclude<keyof KprocLaunchArguments, 'type' | 'request' | 'name' | 'noDebug'>, true> = {
   program: true, stopOnEntry: true, args: true, stepGranularity: true, maxSteps: true, trace: true,
-  pidMax: true, cpus: true, nproc: true, seed: true, uid: true, stdin: true, history: true,
+  pidMax: true, cpus: true, nproc: true, seed: true, uid: true, stdin: true, history: true, sched: true,
 };
 
 // The adapter reads the same attributes: a key on one side only does not compile.

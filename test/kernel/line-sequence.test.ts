@@ -13,7 +13,7 @@ import type { task_struct } from '../../sim-core/kernel/task';
 import type { KFrame, KFunction } from '../../sim-core/kernel/frame';
 import { relativeLines } from '../../sim-core/kernel/frame';
 import { kernelCatalog } from '../../sim-core/machine/sources';
-import type { KEvent, Machine, MachineSettings } from '../../sim-core/machine-types';
+import type { FairPolicySetting, FunctionBreakpointRequest, KEvent, Machine, MachineSettings } from '../../sim-core/machine-types';
 import { exampleFiles } from '../fidelity/simulated';
 import { allowed, buildCfg, call, canReturn, cleanC, COPY_PROCESS_ORDER, ladderProblems, orderProblems, type CfgNode, type Decide, type LineCfg } from './linecfg';
 
@@ -155,7 +155,10 @@ class Recorder {
         if (!this.first) this.move(a, info, 'entry', rel, pid, this.decider(pid, f, at.index));
         return;
       }
-      if (a.last !== rel && a.top && !top) {
+      // The tick and the switch push their frames above the task's as an interrupt does: the
+      // frame below shows the step it will run next, a move like any other, not a call.
+      const interrupted = !top && INTERRUPTS.has(frames[i + 1].fn.name);
+      if (a.last !== rel && a.top && !top && !interrupted) {
         // It has just called a function: the call is on the line it showed.
         const callee = at.index > 0 ? full[at.index - 1].name : frames[i + 1].fn.name;
         this.report.add(`call ${fn.name} ${a.last} ${rel}`, `${fn.name}: called ${callee}() from ${show(fn, info, a.last)}, but shows ${show(fn, info, rel)} while it runs`, `${this.scenario} pid ${pid}`);
@@ -248,6 +251,11 @@ interface Scenario {
   skipWhile?: (m: Machine) => boolean;
   /** Stops looking this many stops after the first failed fork (what follows is reaping). */
   lookAfterFailure?: number;
+  sched?: FairPolicySetting;
+  /** Function breakpoints set before the run (ones that never stop can still change the paths taken). */
+  breakpoints?: FunctionBreakpointRequest[];
+  /** Step points looked at, when fewer than MAX_STOPS. */
+  maxStops?: number;
 }
 
 /**
@@ -258,8 +266,10 @@ const MAX_STOPS = 60_000;
 
 /** Steps the scenario at kernel granularity, one step point per stop, looking at every stop. */
 function stepScenario(s: Scenario, report: Report): { stops: number; end: string; failures: string[]; ladder: number } {
-  const { machine, diagnostics } = boot({ file: `/scenarios/${s.name}`, source: s.source, settings: s.settings });
+  const { machine, diagnostics } = boot({ file: `/scenarios/${s.name}`, source: s.source, settings: s.settings, ...(s.sched ? { sched: s.sched } : {}) });
   if (!machine) throw new Error(`${s.name}: ${diagnostics.map((d) => d.message).join('; ')}`);
+  if (s.breakpoints) machine.setFunctionBreakpoints(s.breakpoints);
+  const maxStops = s.maxStops ?? MAX_STOPS;
   // As the debug adapter does at launch: the displayed files are assembled before the first stop.
   machine.kernelSources();
   const failures: string[] = [];
@@ -272,7 +282,7 @@ function stepScenario(s: Scenario, report: Report): { stops: number; end: string
   let pid = machine.tasks().find((t) => !t.kthread && t.pid > 2)?.pid ?? 1;
   let stops = 0;
   let after = 0;
-  for (; stops < MAX_STOPS; stops++) {
+  for (; stops < maxStops; stops++) {
     const t = taskOf(machine, pid);
     if (t && !t.exit_state) machine.step(pid, 'in', 'kernel');
     else machine.continue();
@@ -284,8 +294,14 @@ function stepScenario(s: Scenario, report: Report): { stops: number; end: string
     if (['exited', 'deadlock', 'budget', 'panic'].includes(stop.reason)) return { stops, end: stop.reason, failures, ladder };
     if (failures.length > 0 && s.lookAfterFailure !== undefined && ++after > s.lookAfterFailure) return { stops, end: `cut ${s.lookAfterFailure} stops after the failing fork`, failures, ladder };
   }
-  return { stops, end: `cut after ${MAX_STOPS} stops`, failures, ladder: rec.ladderShown };
+  return { stops, end: `cut after ${maxStops} stops`, failures, ladder: rec.ladderShown };
 }
+
+/** Frames pushed above a task's frames as an interrupt's are (see sched-path.ts). */
+const INTERRUPTS = new Set(['sched_tick', '__schedule']);
+
+/** Examples stepped once more with the tick and switch paths as frames: fair, nice and RR tasks. */
+const STEPPED_SCHED = ['fork-wait.kproc', 'nice-share.kproc', 'rr-pair.kproc'];
 
 const TWO_CPUS = ['threads-exit-group.kproc', 'exec-multithreaded.kproc', 'leader-exits-first.kproc', 'orphan.kproc', 'subreaper.kproc', 'producer-consumer.kproc'];
 
@@ -476,6 +492,12 @@ describe('the lines the debugger highlights in kernel frames', function () {
       // Tasks that exit, reap and reparent on two CPUs at once: their steps interleave otherwise.
       ...examples.filter((e) => TWO_CPUS.includes(e.name)).map((e) => ({ ...e, name: `${e.name} on 2 CPUs`, settings: { cpus: 2 } })),
       ...FAILING,
+      // The tick and the switch run as frames when a breakpoint is in them (one that never stops
+      // will do): every line of sched_tick's and __schedule's paths, under both policies.
+      ...examples.filter((e) => STEPPED_SCHED.includes(e.name)).flatMap((e) => (['eevdf', 'cfs'] as const).map((sched) => ({
+        ...e, name: `${e.name} (${sched}) with the tick and switch stepped`, sched, maxStops: 15_000,
+        breakpoints: [{ name: 'sched_tick', hitCondition: '== 0' }, { name: '__schedule', hitCondition: '== 0' }],
+      }))),
     ];
     const runs: string[] = [];
     for (const s of scenarios) {

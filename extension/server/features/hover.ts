@@ -21,6 +21,7 @@ export const OLDER_NAMES: Readonly<Record<string, string>> = {
   __x64_sys_exit_group: 'sys_exit_group in textbooks',
   __x64_sys_kill: 'sys_kill in textbooks',
   begin_new_exec: 'called flush_old_exec before Linux 5.8',
+  sched_tick: 'called scheduler_tick before Linux 6.10',
   TASK_NEW: 'older kernels left a new task in TASK_UNINTERRUPTIBLE (or TASK_RUNNING) until wake_up_new_task',
   __state: 'the field was called state before Linux 5.14',
 };
