@@ -41,11 +41,11 @@ async function main(): Promise<void> {
       console.log(`stepBack (${granularity === undefined ? 'statement' : 'kernel step'}) at step ~${STEPS.toLocaleString('en-US')}, request to stopped event: ` +
         `median ${sorted[BACKS >> 1].toFixed(1)} ms, max ${sorted[BACKS - 1].toFixed(1)} ms (target: at most 50 ms)`);
     }
-    // A breakpoint only the first round's fork satisfies: reverseContinue crosses the whole run.
-    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'copy_process', condition: 'i == 0' }] });
+    // `int status = 0;` (line 18) runs once, before the loop: reverseContinue crosses the whole run.
+    await dc.setBreakpointsRequest({ source: { path: PROGRAM }, breakpoints: [{ line: 18 }] });
     const rc = await timed(dc, () => dc.reverseContinueRequest({ threadId: tid }));
     const frames = (await dc.stackTraceRequest({ threadId: rc.stop.body.threadId ?? tid, levels: 1 })).body.stackFrames;
-    console.log(`reverseContinue across ~${STEPS.toLocaleString('en-US')} steps to ${frames[0]?.name ?? '?'} (${rc.stop.body.reason}): ${rc.ms.toFixed(0)} ms (target: at most 1000 ms)`);
+    console.log(`reverseContinue across ~${STEPS.toLocaleString('en-US')} steps to ${frames[0]?.name ?? '?'} line ${frames[0]?.line ?? '?'} (${rc.stop.body.reason}): ${rc.ms.toFixed(0)} ms (target: at most 1000 ms)`);
   } finally {
     await dc.stop();
   }
