@@ -6,6 +6,7 @@ import { registerCommands } from './commands';
 import { registerDebugger } from './debug';
 import type { startLanguageClient as StartLanguageClient } from './languageClient';
 import { TaskStore } from './taskStore';
+import { registerTimeline } from './timelinePanel';
 import { registerViews, type KprocViews } from './views';
 
 /** What activate() returns: the test suite reads the views' providers through it. */
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): KprocExtensionApi {
   const views = registerViews(store, context.subscriptions);
   registerDebugger(context);
   registerCommands(context, store, views);
+  registerTimeline(context);
   const languageClient = loadLanguageClient(context).catch((e: unknown) => {
     console.error('kproc: language server did not start:', e);
   });
