@@ -16,6 +16,7 @@ import { TASKS_EVENT, type ViewTaskRow } from '../../sim-core/debug/protocol';
 import { checkArguments, unsupportedRequest } from './validate';
 import { stoppedEvent } from './stops';
 import { GuardedSession } from './guarded';
+import { TimelineLog } from './timeline';
 
 /**
  * A slice of the machine's run lasts about this long (its step count adapts), so a pause or
@@ -57,6 +58,8 @@ export abstract class KprocSessionCore extends GuardedSession {
   protected inspector?: Inspector;
   /** Steps in the next slice, adapted to SLICE_MS. */
   protected sliceSteps = 4096;
+  /** Every kernel event of the run so far, for the 'kproc/timeline' request. */
+  protected readonly timeline = new TimelineLog();
 
   constructor(opts: KprocSessionOptions = {}) {
     super();
@@ -167,7 +170,9 @@ export abstract class KprocSessionCore extends GuardedSession {
       throw new UserError(e instanceof LaunchError || e instanceof Error ? e.message : String(e));
     }
     // A fault in the scenario stops the debugger on its line (not when running without debugging).
-    const result = this.bootFn({ ...plan.boot, stopOnFault: !plan.noDebug });
+    // The scheduler's tracepoints give the timeline its running/runnable/sleeping spans and CPU
+    // rows; they cost little (the lifecycle benchmark runs within its noise with them on).
+    const result = this.bootFn({ ...plan.boot, stopOnFault: !plan.noDebug, traceSched: true });
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     if (!result.machine || errors.length) {
       const lines = formatDiagnostics(plan.boot.file, plan.boot.source, errors.length ? errors : result.diagnostics);
@@ -184,6 +189,7 @@ export abstract class KprocSessionCore extends GuardedSession {
       for (const p of this.kfiles.problems) this.sendEvent(new OutputEvent(`${p}\n`, 'stderr'));
     }
     this.inspector = new Inspector(result.machine);
+    this.timeline.reset(result.machine);
     this.book.attach(result.machine, this.kfiles, plan.noDebug);
     this.rowsCache = undefined;
     this.sentTasks = undefined;
@@ -274,6 +280,7 @@ export abstract class KprocSessionCore extends GuardedSession {
         stop = { reason: 'panic', message: `internal error in the simulator${who}: ${what}`, pid, events: [] };
       }
       this.emitEvents(stop.events);
+      this.timeline.record(stop.events);
       if (stop.reason === 'yield') {
         this.adaptSlice(performance.now() - t0);
         setImmediate(() => this.slice(gen));

@@ -3,15 +3,15 @@
 // the screen holds, not what the run holds. No DOM: the webview draws what these functions return.
 import type { CpuRun, Lane, LaneState, Mark, MarkKind, Span, TimelineModel } from './timelineTypes';
 
-export type Row = { kind: 'cpu'; cpu: number } | { kind: 'lane'; lane: Lane; thread: boolean };
+export type Row = { kind: 'cpu'; cpu: number } | { kind: 'lane'; lane: Lane; laneIndex: number; thread: boolean };
 
 export interface TimelineIndex {
   model: TimelineModel;
   rows: Row[];
-  /** Row index of each task's lane, by pid. */
-  rowOf: Map<number, number>;
-  /** Each task's marks, by time. */
-  marksOf: Map<number, Mark[]>;
+  /** Row of each lane, by its index in model.lanes (a pid can be reused; a lane index cannot). */
+  rowOfLane: number[];
+  /** Each lane's marks, by time, by lane index. */
+  marksOf: Mark[][];
   /** Every mark by time (then step): the order keyboard navigation follows. */
   marks: Mark[];
   /** Each CPU's runs, by start. */
@@ -32,44 +32,31 @@ export interface Geometry {
 const byTime = (a: { time: number; step: number }, b: { time: number; step: number }): number => a.time - b.time || a.step - b.step;
 
 /**
- * CPU rows first, then one lane per task: processes in the order they were born, each thread
- * group's leader (pid == tgid) above its other threads.
+ * CPU rows first, then one lane per task in the model's order (each process's leader followed by
+ * its other threads); a lane whose leader is another lane is a thread, drawn indented.
  */
 export function buildRows(model: TimelineModel): Row[] {
   const cpus = [...new Set(model.cpus.map((r) => r.cpu))].sort((a, b) => a - b);
-  const groups = new Map<number, Lane[]>();
-  const groupBorn = new Map<number, number>();
-  for (const lane of model.lanes) {
-    const g = groups.get(lane.tgid);
-    if (g) g.push(lane); else groups.set(lane.tgid, [lane]);
-    groupBorn.set(lane.tgid, Math.min(groupBorn.get(lane.tgid) ?? Infinity, lane.born));
-  }
-  const order = [...groups.keys()].sort((a, b) => (groupBorn.get(a) ?? 0) - (groupBorn.get(b) ?? 0) || a - b);
   const rows: Row[] = cpus.map((cpu) => ({ kind: 'cpu', cpu }));
-  for (const tgid of order) {
-    const lanes = (groups.get(tgid) ?? []).slice().sort((a, b) => Number(b.pid === tgid) - Number(a.pid === tgid) || a.born - b.born || a.pid - b.pid);
-    for (const lane of lanes) rows.push({ kind: 'lane', lane, thread: lane.pid !== tgid });
-  }
+  model.lanes.forEach((lane, i) => rows.push({ kind: 'lane', lane, laneIndex: i, thread: lane.leaderLane !== i }));
   return rows;
 }
 
 export function indexTimeline(model: TimelineModel): TimelineIndex {
   const rows = buildRows(model);
-  const rowOf = new Map<number, number>();
-  rows.forEach((r, i) => { if (r.kind === 'lane') rowOf.set(r.lane.pid, i); });
-  const marks = model.marks.slice().sort(byTime);
-  const marksOf = new Map<number, Mark[]>();
-  for (const m of marks) {
-    const l = marksOf.get(m.pid);
-    if (l) l.push(m); else marksOf.set(m.pid, [m]);
-  }
+  const rowOfLane = new Array<number>(model.lanes.length).fill(-1);
+  rows.forEach((r, i) => { if (r.kind === 'lane') rowOfLane[r.laneIndex] = i; });
+  const sorted = model.marks.every((m, i) => i === 0 || byTime(model.marks[i - 1], m) <= 0);
+  const marks = sorted ? model.marks : model.marks.slice().sort(byTime);
+  const marksOf: Mark[][] = model.lanes.map(() => []);
+  for (const m of marks) marksOf[m.lane]?.push(m);
   const runsOf = new Map<number, CpuRun[]>();
   for (const r of model.cpus) {
     const l = runsOf.get(r.cpu);
     if (l) l.push(r); else runsOf.set(r.cpu, [r]);
   }
   for (const l of runsOf.values()) l.sort((a, b) => a.from - b.from);
-  return { model, rows, rowOf, marksOf, marks, runsOf };
+  return { model, rows, rowOfLane, marksOf, marks, runsOf };
 }
 
 // ---- the window -------------------------------------------------------------------------------
@@ -129,8 +116,8 @@ export function revealMark(v: View, index: TimelineIndex, m: Mark, g: Geometry):
   let { t0, t1, top } = v;
   const span = t1 - t0;
   if (m.time < t0 + span * 0.05 || m.time > t1 - span * 0.05) { t0 = m.time - span / 2; t1 = t0 + span; }
-  const row = index.rowOf.get(m.pid);
-  if (row !== undefined) {
+  const row = index.rowOfLane[m.lane];
+  if (row !== undefined && row >= 0) {
     const y = row * g.rowHeight;
     if (y < top) top = y;
     else if (y + g.rowHeight > top + g.height) top = y + g.rowHeight - g.height;
@@ -289,12 +276,15 @@ export function stepAt(index: TimelineIndex, t: number): number {
   return Math.round(before.step + f * (after.step - before.step));
 }
 
-/** Where a mark's arrow goes: fork to the child, reap from the reaper, reparent to the new parent. */
+/**
+ * The lanes a mark's arrow joins: fork, from the parent to the child; reparent, to the new
+ * parent; reap, from the reaper; signal, from the sender. Others have none.
+ */
 export function arrowOf(m: Mark): { from: number; to: number } | undefined {
-  if (m.other === undefined) return undefined;
+  if (m.otherLane === undefined) return undefined;
   switch (m.kind) {
-    case 'fork': case 'reparent': case 'signal': return { from: m.pid, to: m.other };
-    case 'reap': return { from: m.other, to: m.pid };
+    case 'fork': case 'reparent': return { from: m.lane, to: m.otherLane };
+    case 'reap': case 'signal': return { from: m.otherLane, to: m.lane };
     default: return undefined;
   }
 }

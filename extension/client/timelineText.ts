@@ -18,6 +18,7 @@ export function formatTime(ns: number): string {
 export const STATE_NAMES: Record<LaneState, string> = {
   running: 'running', runnable: 'runnable (TASK_RUNNING, queued)', sleeping: 'sleeping (TASK_INTERRUPTIBLE)',
   'disk-sleep': 'sleeping (TASK_UNINTERRUPTIBLE)', stopped: 'stopped (TASK_STOPPED)', zombie: 'zombie (EXIT_ZOMBIE)',
+  alive: 'alive (run without the scheduler tracepoints: when it ran is not known)',
 };
 
 export function rowLabel(r: Row): string {
@@ -47,7 +48,7 @@ export interface Palette {
 
 export const DEFAULT_PALETTE: Palette = {
   background: '#1e1e1e', foreground: '#cccccc', grid: '#444444', now: '#f14c4c',
-  states: { running: '#89d185', runnable: '#cca700', sleeping: '#3794ff', 'disk-sleep': '#d18616', stopped: '#b180d7', zombie: '#f14c4c' },
+  states: { running: '#89d185', runnable: '#cca700', sleeping: '#3794ff', 'disk-sleep': '#d18616', stopped: '#b180d7', zombie: '#f14c4c', alive: '#808080' },
   marks: { fork: '#89d185', exec: '#3794ff', exit: '#cccccc', zombie: '#f14c4c', reap: '#b180d7', reparent: '#d18616', signal: '#cca700' },
   cpu: ['#3794ff', '#89d185', '#cca700', '#b180d7', '#d18616', '#f14c4c'],
 };
@@ -93,7 +94,7 @@ export function timelineSvg(index: TimelineIndex, v: View, g: Geometry, labelWid
       for (const b of laneBars(r.lane.spans, v, g.width)) {
         out.push(`<rect x="${labelWidth + b.x0}" y="${by}" width="${b.x1 - b.x0}" height="${bh}" fill="${p.states[b.value]}"/>`);
       }
-      for (const gl of laneGlyphs(index.marksOf.get(r.lane.pid) ?? [], v, g.width)) {
+      for (const gl of laneGlyphs(index.marksOf[r.laneIndex] ?? [], v, g.width)) {
         const cx = labelWidth + gl.x;
         const cy = y + g.rowHeight / 2;
         const colour = gl.count === 1 ? p.marks[gl.first.kind] : p.foreground;

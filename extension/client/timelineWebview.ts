@@ -59,6 +59,7 @@ function readPalette(): Palette {
     running: v('--vscode-charts-green', d.states.running), runnable: v('--vscode-charts-yellow', d.states.runnable),
     sleeping: v('--vscode-charts-blue', d.states.sleeping), 'disk-sleep': v('--vscode-charts-orange', d.states['disk-sleep']),
     stopped: v('--vscode-charts-purple', d.states.stopped), zombie: v('--vscode-charts-red', d.states.zombie),
+    alive: v('--vscode-charts-lines', d.states.alive),
   };
   const fg = v('--vscode-editor-foreground', d.foreground);
   const marks: Record<MarkKind, string> = {
@@ -128,7 +129,7 @@ function draw(): void {
       ctx.fillStyle = palette.states[b.value];
       ctx.fillRect(b.x0, y + 6, b.x1 - b.x0, ROW - 12);
     }
-    drawn.set(i, laneGlyphs(index.marksOf.get(r.lane.pid) ?? [], v, g.width));
+    drawn.set(i, laneGlyphs(index.marksOf[r.laneIndex] ?? [], v, g.width));
   }
   drawArrows(yOf, first, end);
   for (const [row, glyphs] of drawn) for (const gl of glyphs) drawGlyph(gl, yOf(row) + ROW / 2);
@@ -176,9 +177,9 @@ function drawArrows(yOf: (row: number) => number, first: number, end: number): v
     for (const gl of glyphs) {
       if (gl.count !== 1 || budget-- <= 0) continue;
       const a = arrowOf(gl.first);
-      const from = a && index.rowOf.get(a.from);
-      const to = a && index.rowOf.get(a.to);
-      if (from === undefined || to === undefined || from === to) continue;
+      const from = a ? index.rowOfLane[a.from] ?? -1 : -1;
+      const to = a ? index.rowOfLane[a.to] ?? -1 : -1;
+      if (from < 0 || to < 0 || from === to) continue;
       const clampRow = (r: number): number => Math.min(Math.max(r, first - 1), end);
       const y0 = yOf(clampRow(from)) + ROW / 2;
       const y1 = yOf(clampRow(to)) + ROW / 2;
@@ -204,6 +205,7 @@ function syncLabels(first: number, end: number, yOf: (row: number) => number): v
     el.textContent = rowLabel(r).trim();
     if (r.kind === 'lane') {
       el.dataset.pid = String(r.lane.pid);
+      el.dataset.lane = String(r.laneIndex);
       el.dataset.tgid = String(r.lane.tgid);
       el.dataset.comm = r.lane.comm;
       const gone = r.lane.gone !== undefined ? `, gone at ${formatTime(r.lane.gone)}` : '';
@@ -362,11 +364,11 @@ function focusMark(m: Mark | undefined): void {
 /** The mark nearest in time to `m` in the next row up or down that has marks. */
 function markInRow(m: Mark, dir: 1 | -1): Mark | undefined {
   if (!index) return undefined;
-  let row = index.rowOf.get(m.pid);
-  if (row === undefined) return undefined;
+  let row = index.rowOfLane[m.lane];
+  if (row === undefined || row < 0) return undefined;
   for (row += dir; row >= 0 && row < index.rows.length; row += dir) {
     const r = index.rows[row];
-    const list = r.kind === 'lane' ? index.marksOf.get(r.lane.pid) : undefined;
+    const list = r.kind === 'lane' ? index.marksOf[r.laneIndex] : undefined;
     if (!list?.length) continue;
     return list.reduce((best, c) => (Math.abs(c.time - m.time) < Math.abs(best.time - m.time) ? c : best));
   }
