@@ -144,8 +144,9 @@ function firstEndingAfter<T>(items: readonly T[], t: number, end: (x: T) => numb
  * Intervals (sorted, not overlapping) as pixel bars of the window: an interval a pixel or more
  * wide keeps its extent; the intervals sharing one pixel become that pixel in the value that
  * covers most of it. Adjacent bars of one value merge, so a frame draws at most `width` bars.
+ * Items whose value is `gap` are not drawn and never outweigh the others in a shared pixel.
  */
-export function aggregate<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, v: View, width: number): Array<Bar<S>> {
+export function aggregate<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, v: View, width: number, gap?: S): Array<Bar<S>> {
   const out: Array<Bar<S>> = [];
   const k = width / (v.t1 - v.t0);
   const weights = new Map<S, number>();
@@ -174,6 +175,7 @@ export function aggregate<T, S>(items: readonly T[], from: (x: T) => number, to:
     const b = Math.min(width, (to(it) - v.t0) * k);
     if (b <= a) continue;
     const s = value(it);
+    if (gap !== undefined && s === gap) continue;
     const pa = Math.floor(a), pb = Math.floor(b);
     if (pa === pb) { add(pa, b - a, s); continue; }
     add(pa, pa + 1 - a, s);
@@ -189,9 +191,12 @@ export function laneBars(spans: readonly Span[], v: View, width: number): Array<
   return aggregate(spans, (s) => s.from, (s) => s.to, (s) => s.state, v, width);
 }
 
-/** A CPU's runs as bars whose value is the pid that ran (null: idle, which is not drawn). */
-export function cpuBars(runs: readonly CpuRun[], v: View, width: number): Array<Bar<number | null>> {
-  return aggregate(runs, (r) => r.from, (r) => r.to, (r) => r.pid, v, width);
+/**
+ * A CPU's runs as bars whose value is the pid that ran. Idle time is not drawn, and a pixel that
+ * holds any run shows the task that ran longest in it, however short next to the idle time.
+ */
+export function cpuBars(runs: readonly CpuRun[], v: View, width: number): Array<Bar<number>> {
+  return aggregate(runs, (r) => r.from, (r) => r.to, (r) => r.pid ?? -1, v, width, -1);
 }
 
 /** One drawn mark: a single event, or several too close to tell apart at this zoom. */

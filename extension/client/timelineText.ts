@@ -87,7 +87,6 @@ export function timelineSvg(index: TimelineIndex, v: View, g: Geometry, labelWid
     out.push(`<line x1="${labelWidth}" x2="${W}" y1="${y + g.rowHeight}" y2="${y + g.rowHeight}" stroke="${p.grid}" stroke-width="0.5"/>`);
     if (r.kind === 'cpu') {
       for (const b of cpuBars(index.runsOf.get(r.cpu) ?? [], v, g.width)) {
-        if (b.value === null) continue;
         out.push(`<rect x="${labelWidth + b.x0}" y="${by}" width="${b.x1 - b.x0}" height="${bh}" fill="${pidColour(p, b.value)}"><title>pid ${b.value}</title></rect>`);
       }
     } else {

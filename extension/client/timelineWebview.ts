@@ -119,7 +119,6 @@ function draw(): void {
     ctx.fillRect(0, y + ROW - 0.5, g.width, 0.5);
     if (r.kind === 'cpu') {
       for (const b of cpuBars(index.runsOf.get(r.cpu) ?? [], v, g.width)) {
-        if (b.value === null) continue;
         ctx.fillStyle = pidColour(palette, b.value);
         ctx.fillRect(b.x0, y + 4, b.x1 - b.x0, ROW - 8);
       }
