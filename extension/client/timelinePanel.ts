@@ -2,6 +2,7 @@
 // stop, hands it to the page, sends the page's clicks to the session as 'kproc/goto', writes the
 // page's exports through a save dialog, and comes back after a window reload.
 import * as vscode from 'vscode';
+import { timelinePage } from './timelinePage';
 import { GOTO_REQUEST, MOMENT_EVENT, TIMELINE_REQUEST, type TimelineModel } from './timelineTypes';
 
 export const TIMELINE_VIEW_TYPE = 'kproc.timeline';
@@ -21,41 +22,12 @@ function nonce(): string {
 
 /** The page: scripts only with the nonce, styles only from the extension, nothing remote. */
 export function timelineHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const n = nonce();
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'timelineWebview.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'timeline.css'));
-  const csp = [`default-src 'none'`, `img-src ${webview.cspSource} data:`, `style-src ${webview.cspSource}`, `script-src 'nonce-${n}'`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Process Timeline</title>
-</head>
-<body>
-<div id="toolbar" role="toolbar" aria-label="Timeline actions">
-  <button id="fit" title="Show the whole run (0)">Fit</button>
-  <button id="zoomIn" title="Zoom in (+, Ctrl+wheel)" aria-label="Zoom in">+</button>
-  <button id="zoomOut" title="Zoom out (-, Ctrl+wheel)" aria-label="Zoom out">&minus;</button>
-  <button id="exportSvg" title="Save the window on screen as an SVG picture">Export SVG</button>
-  <button id="exportPng" title="Save the window on screen as a PNG picture">Export PNG</button>
-  <span id="legend" aria-hidden="true"><i class="running"></i>running <i class="runnable"></i>runnable <i class="sleeping"></i>sleeping <i class="disk-sleep"></i>uninterruptible <i class="stopped"></i>stopped <i class="zombie"></i>zombie</span>
-  <span id="status" role="status" aria-live="polite"></span>
-</div>
-<div id="main">
-  <div id="labels" role="list" aria-label="Tasks"></div>
-  <div id="plot" tabindex="0" role="application" aria-label="Process timeline">
-    <canvas id="canvas"></canvas>
-    <div id="marks" role="group" aria-label="Kernel events"></div>
-    <div id="tip" role="tooltip" hidden></div>
-  </div>
-</div>
-<div id="empty">Waiting for a stop of a Linux Process Lab debug session.</div>
-<script nonce="${n}" src="${script.toString()}"></script>
-</body>
-</html>`;
+  return timelinePage({
+    cspSource: webview.cspSource,
+    nonce: nonce(),
+    script: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'timelineWebview.js')).toString(),
+    style: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'timeline.css')).toString(),
+  });
 }
 
 /** One panel at a time; it follows the active kproc session. */

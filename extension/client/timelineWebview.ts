@@ -132,6 +132,12 @@ function draw(): void {
   }
   drawArrows(yOf, first, end);
   for (const [row, glyphs] of drawn) for (const gl of glyphs) drawGlyph(gl, yOf(row) + ROW / 2);
+  const sel = selectedGlyph();
+  if (sel) {
+    ctx.strokeStyle = palette.foreground;
+    ctx.lineWidth = 1.5;
+    ctx.strokeRect(sel.glyph.x - 7, yOf(sel.row) + ROW / 2 - 8, 14, 16);
+  }
   ctx.restore();
   const nx = timeToX(index.model.now, v, g.width);
   if (nx >= 0 && nx <= g.width) {
@@ -218,32 +224,63 @@ function syncLabels(first: number, end: number, yOf: (row: number) => number): v
   labels.replaceChildren(...els);
 }
 
-/** Focusable buttons over the drawn glyphs (up to a bound), in lane order then time. */
+/** Where the selected mark is drawn: its glyph (alone or in a cluster) and that glyph's row. */
+function selectedGlyph(): { row: number; glyph: Glyph } | undefined {
+  const sel = currentMark();
+  if (!sel || !index) return undefined;
+  const row = index.rowOfLane[sel.lane];
+  const i = index.marksOf[sel.lane]?.indexOf(sel) ?? -1;
+  const glyph = drawn.get(row)?.find((g) => i >= g.firstIndex && i < g.firstIndex + g.count);
+  return glyph ? { row, glyph } : undefined;
+}
+
+/**
+ * Focusable buttons over the drawn glyphs (up to a bound), in lane order then time. The button of
+ * the glyph holding the selected mark speaks for that mark, even inside a cluster (events at the
+ * same moment never separate however far one zooms), and Enter on it goes to that mark.
+ */
 function syncMarks(yOf: (row: number) => number): void {
   const hadFocus = document.activeElement instanceof HTMLElement && document.activeElement.parentElement === marksLayer;
+  const sel = currentMark();
+  const at = selectedGlyph();
   const els: HTMLButtonElement[] = [];
   let focusEl: HTMLButtonElement | undefined;
+  const add = (row: number, gl: Glyph): void => {
+    const b = document.createElement('button');
+    b.className = 'mark';
+    const holds = at?.glyph === gl && sel !== undefined;
+    const m = holds ? sel : gl.first;
+    b.dataset.kind = gl.count === 1 ? m.kind : 'cluster';
+    b.dataset.kinds = gl.kinds.join(' ');
+    b.dataset.pid = String(m.pid);
+    b.dataset.step = String(m.step);
+    b.dataset.key = keyOf(m);
+    if (m.other !== undefined) b.dataset.other = String(m.other);
+    const text = gl.count === 1 ? markText(m) : holds ? `${markText(m)} (one of ${gl.count} events here)` : clusterText(gl.first, gl.count, gl.kinds);
+    b.setAttribute('aria-label', text);
+    b.style.left = `${gl.x - 6}px`;
+    b.style.top = `${yOf(row) + ROW / 2 - 6 - AXIS}px`;
+    b.addEventListener('click', (e) => {
+      e.stopPropagation();
+      if (holds || gl.count === 1) goto(m.step, markText(m)); else activate(gl);
+    });
+    b.addEventListener('focus', () => {
+      if (!holds) select(gl.first);
+      showTip(text, gl.x, yOf(row));
+    });
+    b.addEventListener('blur', () => hideTip());
+    if (holds) { focusEl = b; b.classList.add('selected'); }
+    els.push(b);
+  };
+  if (at) add(at.row, at.glyph);
   outer: for (const [row, glyphs] of drawn) {
     for (const gl of glyphs) {
       if (els.length >= MAX_MARK_ELEMENTS) break outer;
-      const b = document.createElement('button');
-      b.className = 'mark';
-      const single = gl.count === 1;
-      b.dataset.kind = single ? gl.first.kind : 'cluster';
-      b.dataset.pid = String(gl.first.pid);
-      b.dataset.step = String(gl.first.step);
-      b.dataset.key = keyOf(gl.first);
-      if (gl.first.other !== undefined) b.dataset.other = String(gl.first.other);
-      b.setAttribute('aria-label', single ? markText(gl.first) : clusterText(gl.first, gl.count, gl.kinds));
-      b.style.left = `${gl.x - 6}px`;
-      b.style.top = `${yOf(row) + ROW / 2 - 6 - AXIS}px`;
-      b.addEventListener('click', (e) => { e.stopPropagation(); activate(gl); });
-      b.addEventListener('focus', () => { focusKey = keyOf(gl.first); save(); showTip(markTipText(gl), gl.x, yOf(row)); });
-      b.addEventListener('blur', () => hideTip());
-      if (focusKey === b.dataset.key) focusEl = b;
-      els.push(b);
+      if (gl !== at?.glyph) add(row, gl);
     }
   }
+  // Lane order, then time: the order Tab follows.
+  els.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top) || parseFloat(a.style.left) - parseFloat(b.style.left));
   marksLayer.replaceChildren(...els);
   if (hadFocus && focusEl) focusEl.focus({ preventScroll: true });
 }
@@ -350,14 +387,14 @@ plot.addEventListener('wheel', (e) => {
 
 function focusMark(m: Mark | undefined): void {
   if (!m || !index || !view) return;
-  focusKey = keyOf(m);
+  select(m);
   fitted = false;
   view = clampView(revealMark(view, index, m, geometry()), index.model, geometry(), index.rows.length);
   save();
   draw();
-  const el = marksLayer.querySelector<HTMLButtonElement>(`button[data-key="${CSS.escape(focusKey)}"]`);
+  const el = marksLayer.querySelector<HTMLButtonElement>(`button[data-key="${CSS.escape(keyOf(m))}"]`);
   if (el) el.focus({ preventScroll: true });
-  else status.textContent = markText(m);
+  status.textContent = markText(m);
 }
 
 /** The mark nearest in time to `m` in the next row up or down that has marks. */
@@ -374,8 +411,17 @@ function markInRow(m: Mark, dir: 1 | -1): Mark | undefined {
   return undefined;
 }
 
+/** The selected mark (kept as an object; looked up by its key only when a new model arrives). */
+let selected: Mark | undefined;
+
 function currentMark(): Mark | undefined {
-  return index?.marks.find((m) => keyOf(m) === focusKey);
+  return selected;
+}
+
+function select(m: Mark | undefined): void {
+  selected = m;
+  focusKey = m ? keyOf(m) : undefined;
+  save();
 }
 
 document.addEventListener('keydown', (e) => {
@@ -430,6 +476,7 @@ button('exportPng', () => {
 
 function setModel(model: TimelineModel): void {
   index = indexTimeline(model);
+  selected = focusKey === undefined ? undefined : index.marks.find((m) => keyOf(m) === focusKey);
   $('empty').hidden = true;
   const g = geometry();
   view = clampView(!view || fitted ? fitView(model) : view, model, g, index.rows.length);
