@@ -187,8 +187,51 @@ export function aggregate<T, S>(items: readonly T[], from: (x: T) => number, to:
   return out;
 }
 
+/**
+ * A long series' coarser copies: level k is the series as bars of buckets base·2^k wide (each the
+ * value covering most of it, runs of one value merged), so a zoomed-out frame reads about two
+ * buckets per pixel instead of every item. Built once per series, on the first frame that needs it.
+ */
+interface Lod<S> { t0: number; base: number; levels: Array<Array<Bar<S>>> }
+
+/** Series shorter than this are read item by item at every zoom. */
+const LOD_MIN_ITEMS = 2048;
+const lods = new WeakMap<object, Lod<unknown>>();
+
+function buildLod<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, gap?: S): Lod<S> {
+  const t0 = from(items[0]);
+  const span = Math.max(to(items[items.length - 1]) - t0, 1);
+  let buckets = 1;
+  while (buckets < items.length) buckets *= 2;
+  const base = span / buckets;
+  const levels: Array<Array<Bar<S>>> = [aggregate(items, from, to, value, { t0, t1: t0 + span, top: 0 }, buckets, gap)];
+  while (buckets > 64) {
+    const prev = levels[levels.length - 1];
+    levels.push(aggregate(prev, (b) => b.x0, (b) => b.x1, (b) => b.value, { t0: 0, t1: buckets, top: 0 }, buckets / 2, gap));
+    buckets /= 2;
+  }
+  return { t0, base, levels };
+}
+
+/**
+ * A series (sorted, not overlapping) as the frame's bars: from its coarsest level whose buckets
+ * are no wider than a pixel, or item by item when zoomed in past its finest level.
+ */
+export function seriesBars<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, v: View, width: number, gap?: S): Array<Bar<S>> {
+  const pixel = (v.t1 - v.t0) / width;
+  if (items.length < LOD_MIN_ITEMS) return aggregate(items, from, to, value, v, width, gap);
+  let lod = lods.get(items) as Lod<S> | undefined;
+  if (!lod) { lod = buildLod(items, from, to, value, gap); lods.set(items, lod); }
+  let k = -1;
+  while (k + 1 < lod.levels.length && lod.base * 2 ** (k + 1) <= pixel) k++;
+  if (k < 0) return aggregate(items, from, to, value, v, width, gap);
+  const w = lod.base * 2 ** k;
+  const t0 = lod.t0;
+  return aggregate(lod.levels[k], (b) => t0 + b.x0 * w, (b) => t0 + b.x1 * w, (b) => b.value, v, width, gap);
+}
+
 export function laneBars(spans: readonly Span[], v: View, width: number): Array<Bar<LaneState>> {
-  return aggregate(spans, (s) => s.from, (s) => s.to, (s) => s.state, v, width);
+  return seriesBars(spans, (s) => s.from, (s) => s.to, (s) => s.state, v, width);
 }
 
 /**
@@ -196,7 +239,7 @@ export function laneBars(spans: readonly Span[], v: View, width: number): Array<
  * holds any run shows the task that ran longest in it, however short next to the idle time.
  */
 export function cpuBars(runs: readonly CpuRun[], v: View, width: number): Array<Bar<number>> {
-  return aggregate(runs, (r) => r.from, (r) => r.to, (r) => r.pid ?? -1, v, width, -1);
+  return seriesBars(runs, (r) => r.from, (r) => r.to, (r) => r.pid ?? -1, v, width, -1);
 }
 
 /** One drawn mark: a single event, or several too close to tell apart at this zoom. */

@@ -77,6 +77,41 @@ describe('timeline panel layout', () => {
     for (let i = 1; i < bars.length; i++) assert.ok(bars[i].x0 >= bars[i - 1].x1, 'bars do not overlap');
   });
 
+  it('draws a long series zoomed out from its coarser levels, pixel for pixel close to reading every item', () => {
+    // Phases in which one state holds most of the time, broken by short spans of the others, so
+    // that pixels have a clear majority (where they do not, any answer is as right as another).
+    const states: LaneState[] = ['running', 'sleeping', 'runnable'];
+    const spans: Span[] = [];
+    let t = 0, seed = 7;
+    const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    while (spans.length < 50_000) {
+      const main = states[rnd(3)];
+      for (let k = 20 + rnd(200); k > 0; k--) {
+        const len = 40 + rnd(60);
+        spans.push({ from: t, to: t + len, state: main });
+        t += len;
+        const other = states[rnd(3)];
+        if (other === main) continue;
+        const short = 1 + rnd(20);
+        spans.push({ from: t, to: t + short, state: other });
+        t += short;
+      }
+    }
+    const pixels = (bars: Array<{ x0: number; x1: number; value: LaneState }>, w: number): Array<LaneState | undefined> => {
+      const px = new Array<LaneState | undefined>(w).fill(undefined);
+      for (const b of bars) for (let x = Math.floor(b.x0); x < Math.ceil(b.x1) && x < w; x++) px[x] = b.value;
+      return px;
+    };
+    for (const [t0, t1] of [[0, t], [t * 0.3, t * 0.4], [t * 0.5, t * 0.5 + 5000]]) {
+      const v: View = { t0, t1, top: 0 };
+      const exact = pixels(aggregate(spans, (s) => s.from, (s) => s.to, (s) => s.state, v, 700), 700);
+      const lod = pixels(laneBars(spans, v, 700), 700);
+      const same = exact.filter((x, i) => x === lod[i]).length;
+      assert.ok(same >= 700 * 0.8, `${same} of 700 pixels agree in [${t0}, ${t1}]`);
+      assert.equal(lod.filter((x) => x !== undefined).length, exact.filter((x) => x !== undefined).length, 'the same pixels are covered');
+    }
+  });
+
   it('aggregates any sorted intervals into ordered, disjoint bars inside the plot (property)', () => {
     fc.assert(fc.property(
       fc.array(fc.tuple(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 300 }),
