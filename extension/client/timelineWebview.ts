@@ -47,8 +47,15 @@ let pending = 0;
 
 const keyOf = (m: Mark): string => `${m.step}:${m.kind}:${m.pid}:${m.other ?? ''}`;
 
-function geometry(): Geometry {
+/** The plot's size, measured when it changes (reading it in a frame would force a layout). */
+let geo: Geometry = measure();
+
+function measure(): Geometry {
   return { width: Math.max(1, plot.clientWidth), height: Math.max(1, plot.clientHeight - AXIS), rowHeight: ROW };
+}
+
+function geometry(): Geometry {
+  return geo;
 }
 
 function readPalette(): Palette {
@@ -90,8 +97,25 @@ function schedule(): void {
 
 // ---- drawing ----------------------------------------------------------------------------------
 
+/** Shapes gathered per colour and filled (or stroked) once each: a frame changes colour a few times, not per shape. */
+class Batch {
+  private readonly paths = new Map<string, Path2D>();
+  path(colour: string): Path2D {
+    let p = this.paths.get(colour);
+    if (!p) { p = new Path2D(); this.paths.set(colour, p); }
+    return p;
+  }
+  fill(): void {
+    for (const [colour, p] of this.paths) { ctx.fillStyle = colour; ctx.fill(p); }
+  }
+  stroke(width: number): void {
+    ctx.lineWidth = width;
+    for (const [colour, p] of this.paths) { ctx.strokeStyle = colour; ctx.stroke(p); }
+  }
+}
+
 function draw(): void {
-  const g = geometry();
+  const g = geo;
   const dpr = window.devicePixelRatio || 1;
   if (canvas.width !== Math.round(g.width * dpr) || canvas.height !== Math.round((g.height + AXIS) * dpr)) {
     canvas.width = Math.round(g.width * dpr);
@@ -103,7 +127,7 @@ function draw(): void {
   ctx.fillStyle = palette.background;
   ctx.fillRect(0, 0, g.width, g.height + AXIS);
   drawn = new Map();
-  if (!index || !view) { labels.replaceChildren(); marksLayer.replaceChildren(); return; }
+  if (!index || !view) { pooled(labelPool, 0, labels, () => document.createElement('div')); pooled(markPool, 0, marksLayer, () => document.createElement('button')); return; }
   const v = view;
   const [first, end] = visibleRows(v, g, index.rows.length);
   drawAxis(v, g);
@@ -112,26 +136,23 @@ function draw(): void {
   ctx.rect(0, AXIS, g.width, g.height);
   ctx.clip();
   const yOf = (row: number): number => AXIS + row * ROW - v.top;
+  const bars = new Batch();
   for (let i = first; i < end; i++) {
     const r = index.rows[i];
     const y = yOf(i);
-    ctx.fillStyle = palette.grid;
-    ctx.fillRect(0, y + ROW - 0.5, g.width, 0.5);
+    bars.path(palette.grid).rect(0, y + ROW - 0.5, g.width, 0.5);
     if (r.kind === 'cpu') {
-      for (const b of cpuBars(index.runsOf.get(r.cpu) ?? [], v, g.width)) {
-        ctx.fillStyle = pidColour(palette, b.value);
-        ctx.fillRect(b.x0, y + 4, b.x1 - b.x0, ROW - 8);
-      }
+      for (const b of cpuBars(index.runsOf.get(r.cpu) ?? [], v, g.width)) bars.path(pidColour(palette, b.value)).rect(b.x0, y + 4, b.x1 - b.x0, ROW - 8);
       continue;
     }
-    for (const b of laneBars(r.lane.spans, v, g.width)) {
-      ctx.fillStyle = palette.states[b.value];
-      ctx.fillRect(b.x0, y + 6, b.x1 - b.x0, ROW - 12);
-    }
+    for (const b of laneBars(r.lane.spans, v, g.width)) bars.path(palette.states[b.value]).rect(b.x0, y + 6, b.x1 - b.x0, ROW - 12);
     drawn.set(i, laneGlyphs(index.marksOf[r.laneIndex] ?? [], v, g.width));
   }
+  bars.fill();
   drawArrows(yOf, first, end);
-  for (const [row, glyphs] of drawn) for (const gl of glyphs) drawGlyph(gl, yOf(row) + ROW / 2);
+  const glyphs = new Batch();
+  for (const [row, gs] of drawn) for (const gl of gs) glyphPath(glyphs, gl, yOf(row) + ROW / 2);
+  glyphs.fill();
   const sel = selectedGlyph();
   if (sel) {
     ctx.strokeStyle = palette.foreground;
@@ -161,23 +182,20 @@ function drawAxis(v: View, g: Geometry): void {
   }
 }
 
-function drawGlyph(gl: Glyph, cy: number): void {
+/** A mark as a diamond in its kind's colour; a cluster as a larger one in the text colour. */
+function glyphPath(batch: Batch, gl: Glyph, cy: number): void {
   const single = gl.count === 1;
-  ctx.fillStyle = single ? palette.marks[gl.first.kind] : palette.foreground;
-  ctx.strokeStyle = palette.background;
-  ctx.beginPath();
+  const p = batch.path(single ? palette.marks[gl.first.kind] : palette.foreground);
   const r = single ? 5 : 6;
-  ctx.moveTo(gl.x, cy - r); ctx.lineTo(gl.x + r * 0.8, cy); ctx.lineTo(gl.x, cy + r); ctx.lineTo(gl.x - r * 0.8, cy);
-  ctx.closePath();
-  ctx.fill();
-  ctx.stroke();
+  p.moveTo(gl.x, cy - r); p.lineTo(gl.x + r * 0.8, cy); p.lineTo(gl.x, cy + r); p.lineTo(gl.x - r * 0.8, cy);
+  p.closePath();
 }
 
 /** Fork, reap, reparent and signal arrows between the lanes of single (not clustered) marks. */
 function drawArrows(yOf: (row: number) => number, first: number, end: number): void {
   if (!index) return;
   let budget = 2000;
-  ctx.lineWidth = 1;
+  const lines = new Batch();
   for (const glyphs of drawn.values()) {
     for (const gl of glyphs) {
       if (gl.count !== 1 || budget-- <= 0) continue;
@@ -188,26 +206,29 @@ function drawArrows(yOf: (row: number) => number, first: number, end: number): v
       const clampRow = (r: number): number => Math.min(Math.max(r, first - 1), end);
       const y0 = yOf(clampRow(from)) + ROW / 2;
       const y1 = yOf(clampRow(to)) + ROW / 2;
-      ctx.strokeStyle = palette.marks[gl.first.kind];
-      ctx.beginPath();
-      ctx.moveTo(gl.x, y0); ctx.lineTo(gl.x, y1);
+      const p = lines.path(palette.marks[gl.first.kind]);
+      p.moveTo(gl.x, y0); p.lineTo(gl.x, y1);
       const dir = Math.sign(y1 - y0);
-      ctx.moveTo(gl.x - 3, y1 - dir * 5); ctx.lineTo(gl.x, y1 - dir * 1); ctx.lineTo(gl.x + 3, y1 - dir * 5);
-      ctx.stroke();
+      p.moveTo(gl.x - 3, y1 - dir * 5); p.lineTo(gl.x, y1 - dir * 1); p.lineTo(gl.x + 3, y1 - dir * 5);
     }
   }
+  lines.stroke(1);
 }
 
 /** The label column holds one element per visible row, each named for screen readers. */
 function syncLabels(first: number, end: number, yOf: (row: number) => number): void {
   if (!index) return;
-  const els: HTMLElement[] = [];
+  const els = pooled(labelPool, end - first, labels, () => {
+    const el = document.createElement('div');
+    el.setAttribute('role', 'listitem');
+    return el;
+  });
   for (let i = first; i < end; i++) {
     const r = index.rows[i];
-    const el = document.createElement('div');
+    const el = els[i - first];
     el.className = r.kind === 'cpu' ? 'row cpu' : r.thread ? 'row lane thread' : 'row lane';
-    el.setAttribute('role', 'listitem');
     el.textContent = rowLabel(r).trim();
+    for (const k of Object.keys(el.dataset)) delete el.dataset[k];
     if (r.kind === 'lane') {
       el.dataset.pid = String(r.lane.pid);
       el.dataset.lane = String(r.laneIndex);
@@ -217,11 +238,10 @@ function syncLabels(first: number, end: number, yOf: (row: number) => number): v
       el.setAttribute('aria-label', `task ${r.lane.pid} ${r.lane.comm}${r.thread ? `, thread of ${r.lane.tgid}` : ''}, born at ${formatTime(r.lane.born)}${gone}`);
     } else {
       el.dataset.cpu = String(r.cpu);
+      el.setAttribute('aria-label', `CPU ${r.cpu}: which task ran when`);
     }
     el.style.top = `${yOf(i) - AXIS}px`;
-    els.push(el);
   }
-  labels.replaceChildren(...els);
 }
 
 /** Where the selected mark is drawn: its glyph (alone or in a cluster) and that glyph's row. */
@@ -234,6 +254,23 @@ function selectedGlyph(): { row: number; glyph: Glyph } | undefined {
   return glyph ? { row, glyph } : undefined;
 }
 
+/** What a mark element stands for, read by the layer's listeners. */
+interface MarkSlot { row: number; glyph: Glyph; mark: Mark; holds: boolean; text: string; y: number }
+const slots = new WeakMap<HTMLElement, MarkSlot>();
+const markPool: HTMLButtonElement[] = [];
+const labelPool: HTMLDivElement[] = [];
+
+/** Keeps `n` pooled elements in a container, in order, creating or detaching as needed. */
+function pooled<E extends HTMLElement>(pool: E[], n: number, parent: HTMLElement, make: () => E): E[] {
+  while (pool.length < n) pool.push(make());
+  for (let i = 0; i < pool.length; i++) {
+    const e = pool[i];
+    if (i < n && e.parentElement !== parent) parent.appendChild(e);
+    else if (i >= n && e.parentElement) e.remove();
+  }
+  return pool.slice(0, n);
+}
+
 /**
  * Focusable buttons over the drawn glyphs (up to a bound), in lane order then time. The button of
  * the glyph holding the selected mark speaks for that mark, even inside a cluster (events at the
@@ -243,47 +280,59 @@ function syncMarks(yOf: (row: number) => number): void {
   const hadFocus = document.activeElement instanceof HTMLElement && document.activeElement.parentElement === marksLayer;
   const sel = currentMark();
   const at = selectedGlyph();
-  const els: HTMLButtonElement[] = [];
-  let focusEl: HTMLButtonElement | undefined;
-  const add = (row: number, gl: Glyph): void => {
-    const b = document.createElement('button');
-    b.className = 'mark';
-    const holds = at?.glyph === gl && sel !== undefined;
-    const m = holds ? sel : gl.first;
-    b.dataset.kind = gl.count === 1 ? m.kind : 'cluster';
-    b.dataset.kinds = gl.kinds.join(' ');
-    b.dataset.pid = String(m.pid);
-    b.dataset.step = String(m.step);
-    b.dataset.key = keyOf(m);
-    if (m.other !== undefined) b.dataset.other = String(m.other);
-    const text = gl.count === 1 ? markText(m) : holds ? `${markText(m)} (one of ${gl.count} events here)` : clusterText(gl.first, gl.count, gl.kinds);
-    b.setAttribute('aria-label', text);
-    b.style.left = `${gl.x - 6}px`;
-    b.style.top = `${yOf(row) + ROW / 2 - 6 - AXIS}px`;
-    b.addEventListener('click', (e) => {
-      e.stopPropagation();
-      if (holds || gl.count === 1) goto(m.step, markText(m)); else activate(gl);
-    });
-    b.addEventListener('focus', () => {
-      if (!holds) select(gl.first);
-      showTip(text, gl.x, yOf(row));
-    });
-    b.addEventListener('blur', () => hideTip());
-    if (holds) { focusEl = b; b.classList.add('selected'); }
-    els.push(b);
+  const want: MarkSlot[] = [];
+  const slot = (row: number, glyph: Glyph): MarkSlot => {
+    const holds = at?.glyph === glyph && sel !== undefined;
+    const mark = holds ? sel : glyph.first;
+    const text = glyph.count === 1 ? markText(mark) : holds ? `${markText(mark)} (one of ${glyph.count} events here)` : clusterText(glyph.first, glyph.count, glyph.kinds);
+    return { row, glyph, mark, holds, text, y: yOf(row) };
   };
-  if (at) add(at.row, at.glyph);
+  if (at) want.push(slot(at.row, at.glyph));
   outer: for (const [row, glyphs] of drawn) {
     for (const gl of glyphs) {
-      if (els.length >= MAX_MARK_ELEMENTS) break outer;
-      if (gl !== at?.glyph) add(row, gl);
+      if (want.length >= MAX_MARK_ELEMENTS) break outer;
+      if (gl !== at?.glyph) want.push(slot(row, gl));
     }
   }
   // Lane order, then time: the order Tab follows.
-  els.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top) || parseFloat(a.style.left) - parseFloat(b.style.left));
-  marksLayer.replaceChildren(...els);
-  if (hadFocus && focusEl) focusEl.focus({ preventScroll: true });
+  want.sort((a, b) => a.row - b.row || a.glyph.x - b.glyph.x);
+  const els = pooled(markPool, want.length, marksLayer, () => {
+    const b = document.createElement('button');
+    b.className = 'mark';
+    return b;
+  });
+  let focusEl: HTMLButtonElement | undefined;
+  want.forEach((w, i) => {
+    const b = els[i];
+    slots.set(b, w);
+    b.dataset.kind = w.glyph.count === 1 ? w.mark.kind : 'cluster';
+    b.dataset.kinds = w.glyph.kinds.join(' ');
+    b.dataset.pid = String(w.mark.pid);
+    b.dataset.step = String(w.mark.step);
+    b.dataset.key = keyOf(w.mark);
+    if (w.mark.other !== undefined) b.dataset.other = String(w.mark.other); else delete b.dataset.other;
+    b.setAttribute('aria-label', w.text);
+    b.classList.toggle('selected', w.holds);
+    b.style.left = `${w.glyph.x - 6}px`;
+    b.style.top = `${w.y + ROW / 2 - 6 - AXIS}px`;
+    if (w.holds) focusEl = b;
+  });
+  if (hadFocus && focusEl && document.activeElement !== focusEl) focusEl.focus({ preventScroll: true });
 }
+
+marksLayer.addEventListener('click', (e) => {
+  const w = e.target instanceof HTMLElement ? slots.get(e.target) : undefined;
+  if (!w) return;
+  e.stopPropagation();
+  if (w.holds || w.glyph.count === 1) goto(w.mark.step, markText(w.mark)); else activate(w.glyph);
+});
+marksLayer.addEventListener('focusin', (e) => {
+  const w = e.target instanceof HTMLElement ? slots.get(e.target) : undefined;
+  if (!w) return;
+  if (!w.holds) select(w.glyph.first);
+  showTip(w.text, w.glyph.x, w.y);
+});
+marksLayer.addEventListener('focusout', () => hideTip());
 
 const markTipText = (gl: Glyph): string => (gl.count === 1 ? markText(gl.first) : clusterText(gl.first, gl.count, gl.kinds));
 
@@ -496,7 +545,7 @@ window.addEventListener('message', (e: MessageEvent<Incoming>) => {
   }
 });
 
-new ResizeObserver(() => { if (index && view) setView(view); else schedule(); }).observe(plot);
+new ResizeObserver(() => { geo = measure(); if (index && view) setView(view); else schedule(); }).observe(plot);
 // The theme's colours change with the body's class (vscode-dark, vscode-light, high contrast).
 new MutationObserver(() => { palette = readPalette(); schedule(); }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 palette = readPalette();
