@@ -106,7 +106,10 @@ export class TimelinePanel implements vscode.Disposable {
     if (!s) { this.post({ type: 'empty', text: 'Waiting for a stop of a Linux Process Lab debug session.' }); return; }
     try {
       const model = (await s.customRequest(TIMELINE_REQUEST)) as TimelineModel;
-      if (!model || !Array.isArray(model.lanes)) return;
+      if (!model || !Array.isArray(model.lanes)) {
+        this.post({ type: 'status', text: 'The debug adapter answered the timeline request with no model.' });
+        return;
+      }
       this.post({ type: 'model', model });
     } catch (e) {
       // Running (no stop yet) or ended: the page keeps the last picture and says why it is old.

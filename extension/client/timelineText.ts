@@ -1,7 +1,7 @@
 // The timeline's words and its SVG export: times as people read them, what a screen reader says
 // for each event, and the window on screen written out as a standalone SVG picture.
 import {
-  cpuBars, laneBars, laneGlyphs, timeToX, visibleRows, type Geometry, type Row, type TimelineIndex, type View,
+  cpuBars, laneBars, laneGlyphs, stepAt, timeToX, visibleRows, type Geometry, type Row, type TimelineIndex, type View,
 } from './timelineLayout';
 import type { LaneState, Mark, MarkKind } from './timelineTypes';
 
@@ -109,4 +109,18 @@ export function timelineSvg(index: TimelineIndex, v: View, g: Geometry, labelWid
   }
   out.push('</svg>');
   return out.join('\n');
+}
+
+/** Hover text for a point of a row: which task a CPU ran, or a task's state then. */
+export function describePoint(index: TimelineIndex, row: number, time: number): string {
+  const r = index.rows[row];
+  if (r.kind === 'cpu') {
+    const runs = index.runsOf.get(r.cpu) ?? [];
+    const run = runs.find((c) => c.from <= time && time < c.to);
+    const lane = run && run.pid !== null ? index.model.lanes.find((l) => l.pid === run.pid) : undefined;
+    return `CPU ${r.cpu} at ${formatTime(time)}: ${run?.pid != null ? `pid ${run.pid}${lane ? ` (${lane.comm})` : ''}` : 'idle'}`;
+  }
+  const span = r.lane.spans.find((s) => s.from <= time && time < s.to);
+  const state = span ? `${STATE_NAMES[span.state]} from ${formatTime(span.from)} to ${formatTime(span.to)}` : 'not alive';
+  return `${r.lane.pid} ${r.lane.comm} at ${formatTime(time)}: ${state}. Click to go to about step ${stepAt(index, time)}.`;
 }

@@ -6,8 +6,9 @@ import {
   arrowOf, clampView, cpuBars, fitView, glyphAt, indexTimeline, laneBars, laneGlyphs, neighbourMark, panView, revealMark,
   stepAt, timeToX, visibleRows, xToTime, zoomView, type Geometry, type Glyph, type TimelineIndex, type View,
 } from './timelineLayout';
-import { clusterText, DEFAULT_PALETTE, formatTime, markText, pidColour, rowLabel, STATE_NAMES, timelineSvg, type Palette } from './timelineText';
-import type { LaneState, Mark, MarkKind, TimelineModel } from './timelineTypes';
+import { Batch, drawAxis, glyphPath, pooled, readPalette } from './timelineCanvas';
+import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, pidColour, rowLabel, timelineSvg, type Palette } from './timelineText';
+import type { Mark, TimelineModel } from './timelineTypes';
 
 interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -58,27 +59,6 @@ function geometry(): Geometry {
   return geo;
 }
 
-function readPalette(): Palette {
-  const s = getComputedStyle(document.documentElement);
-  const v = (name: string, fallback: string): string => s.getPropertyValue(name).trim() || fallback;
-  const d = DEFAULT_PALETTE;
-  const states: Record<LaneState, string> = {
-    running: v('--vscode-charts-green', d.states.running), runnable: v('--vscode-charts-yellow', d.states.runnable),
-    sleeping: v('--vscode-charts-blue', d.states.sleeping), 'disk-sleep': v('--vscode-charts-orange', d.states['disk-sleep']),
-    stopped: v('--vscode-charts-purple', d.states.stopped), zombie: v('--vscode-charts-red', d.states.zombie),
-    alive: v('--vscode-charts-lines', d.states.alive),
-  };
-  const fg = v('--vscode-editor-foreground', d.foreground);
-  const marks: Record<MarkKind, string> = {
-    fork: states.running, exec: states.sleeping, exit: fg, zombie: states.zombie, reap: states.stopped, reparent: states['disk-sleep'], signal: states.runnable,
-  };
-  return {
-    background: v('--vscode-editor-background', d.background), foreground: fg, grid: v('--vscode-editorWidget-border', d.grid),
-    now: v('--vscode-editorError-foreground', d.now), states, marks,
-    cpu: [states.sleeping, states.running, states.runnable, states.stopped, states['disk-sleep'], states.zombie],
-  };
-}
-
 function save(): void {
   vscode.setState({ view, fitted, focus: focusKey } satisfies Saved);
 }
@@ -97,23 +77,6 @@ function schedule(): void {
 
 // ---- drawing ----------------------------------------------------------------------------------
 
-/** Shapes gathered per colour and filled (or stroked) once each: a frame changes colour a few times, not per shape. */
-class Batch {
-  private readonly paths = new Map<string, Path2D>();
-  path(colour: string): Path2D {
-    let p = this.paths.get(colour);
-    if (!p) { p = new Path2D(); this.paths.set(colour, p); }
-    return p;
-  }
-  fill(): void {
-    for (const [colour, p] of this.paths) { ctx.fillStyle = colour; ctx.fill(p); }
-  }
-  stroke(width: number): void {
-    ctx.lineWidth = width;
-    for (const [colour, p] of this.paths) { ctx.strokeStyle = colour; ctx.stroke(p); }
-  }
-}
-
 function draw(): void {
   const g = geo;
   const dpr = window.devicePixelRatio || 1;
@@ -130,7 +93,7 @@ function draw(): void {
   if (!index || !view) { pooled(labelPool, 0, labels, () => document.createElement('div')); pooled(markPool, 0, marksLayer, () => document.createElement('button')); return; }
   const v = view;
   const [first, end] = visibleRows(v, g, index.rows.length);
-  drawAxis(v, g);
+  drawAxis(ctx, v, g, AXIS, palette);
   ctx.save();
   ctx.beginPath();
   ctx.rect(0, AXIS, g.width, g.height);
@@ -148,11 +111,11 @@ function draw(): void {
     for (const b of laneBars(r.lane.spans, v, g.width)) bars.path(palette.states[b.value]).rect(b.x0, y + 6, b.x1 - b.x0, ROW - 12);
     drawn.set(i, laneGlyphs(index.marksOf[r.laneIndex] ?? [], v, g.width));
   }
-  bars.fill();
+  bars.fill(ctx);
   drawArrows(yOf, first, end);
   const glyphs = new Batch();
-  for (const [row, gs] of drawn) for (const gl of gs) glyphPath(glyphs, gl, yOf(row) + ROW / 2);
-  glyphs.fill();
+  for (const [row, gs] of drawn) for (const gl of gs) glyphPath(glyphs, gl, yOf(row) + ROW / 2, palette);
+  glyphs.fill(ctx);
   const sel = selectedGlyph();
   if (sel) {
     ctx.strokeStyle = palette.foreground;
@@ -167,28 +130,6 @@ function draw(): void {
   }
   syncLabels(first, end, yOf);
   syncMarks(yOf);
-}
-
-function drawAxis(v: View, g: Geometry): void {
-  ctx.fillStyle = palette.foreground;
-  ctx.font = '11px sans-serif';
-  ctx.textBaseline = 'middle';
-  const ticks = Math.max(2, Math.floor(g.width / 120));
-  for (let k = 0; k <= ticks; k++) {
-    const x = (k / ticks) * g.width;
-    ctx.fillRect(Math.round(x), AXIS - 5, 1, 5);
-    ctx.textAlign = k === 0 ? 'left' : k === ticks ? 'right' : 'center';
-    ctx.fillText(formatTime(xToTime(x, v, g.width)), x, AXIS / 2 - 1);
-  }
-}
-
-/** A mark as a diamond in its kind's colour; a cluster as a larger one in the text colour. */
-function glyphPath(batch: Batch, gl: Glyph, cy: number): void {
-  const single = gl.count === 1;
-  const p = batch.path(single ? palette.marks[gl.first.kind] : palette.foreground);
-  const r = single ? 5 : 6;
-  p.moveTo(gl.x, cy - r); p.lineTo(gl.x + r * 0.8, cy); p.lineTo(gl.x, cy + r); p.lineTo(gl.x - r * 0.8, cy);
-  p.closePath();
 }
 
 /** Fork, reap, reparent and signal arrows between the lanes of single (not clustered) marks. */
@@ -212,7 +153,7 @@ function drawArrows(yOf: (row: number) => number, first: number, end: number): v
       p.moveTo(gl.x - 3, y1 - dir * 5); p.lineTo(gl.x, y1 - dir * 1); p.lineTo(gl.x + 3, y1 - dir * 5);
     }
   }
-  lines.stroke(1);
+  lines.stroke(ctx, 1);
 }
 
 /** The label column holds one element per visible row, each named for screen readers. */
@@ -259,17 +200,6 @@ interface MarkSlot { row: number; glyph: Glyph; mark: Mark; holds: boolean; text
 const slots = new WeakMap<HTMLElement, MarkSlot>();
 const markPool: HTMLButtonElement[] = [];
 const labelPool: HTMLDivElement[] = [];
-
-/** Keeps `n` pooled elements in a container, in order, creating or detaching as needed. */
-function pooled<E extends HTMLElement>(pool: E[], n: number, parent: HTMLElement, make: () => E): E[] {
-  while (pool.length < n) pool.push(make());
-  for (let i = 0; i < pool.length; i++) {
-    const e = pool[i];
-    if (i < n && e.parentElement !== parent) parent.appendChild(e);
-    else if (i >= n && e.parentElement) e.remove();
-  }
-  return pool.slice(0, n);
-}
 
 /**
  * Focusable buttons over the drawn glyphs (up to a bound), in lane order then time. The button of
@@ -372,20 +302,6 @@ function under(x: number, y: number): { glyph?: Glyph; row?: number; time: numbe
   return { glyph: glyphAt(drawn.get(row) ?? [], x), row, time };
 }
 
-function describePoint(row: number, time: number): string {
-  if (!index) return '';
-  const r = index.rows[row];
-  if (r.kind === 'cpu') {
-    const runs = index.runsOf.get(r.cpu) ?? [];
-    const run = runs.find((c) => c.from <= time && time < c.to);
-    const lane = run && run.pid !== null ? index.model.lanes.find((l) => l.pid === run.pid) : undefined;
-    return `CPU ${r.cpu} at ${formatTime(time)}: ${run?.pid != null ? `pid ${run.pid}${lane ? ` (${lane.comm})` : ''}` : 'idle'}`;
-  }
-  const span = r.lane.spans.find((s) => s.from <= time && time < s.to);
-  const state = span ? `${STATE_NAMES[span.state]} from ${formatTime(span.from)} to ${formatTime(span.to)}` : 'not alive';
-  return `${r.lane.pid} ${r.lane.comm} at ${formatTime(time)}: ${state}. Click to go to about step ${stepAt(index, time)}.`;
-}
-
 let drag: { x: number; y: number; moved: boolean } | undefined;
 
 plot.addEventListener('pointerdown', (e) => {
@@ -407,8 +323,8 @@ plot.addEventListener('pointermove', (e) => {
     }
   }
   const u = under(e.clientX - box.left, e.clientY - box.top);
-  if (!u || u.row === undefined) { hideTip(); return; }
-  const text = u.glyph ? markTipText(u.glyph) : describePoint(u.row, u.time);
+  if (!u || u.row === undefined || !index) { hideTip(); return; }
+  const text = u.glyph ? markTipText(u.glyph) : describePoint(index, u.row, u.time);
   showTip(text, e.clientX - box.left, e.clientY - box.top - ROW / 2);
 });
 plot.addEventListener('pointerup', (e) => {
@@ -536,6 +452,7 @@ function setModel(model: TimelineModel): void {
 
 window.addEventListener('message', (e: MessageEvent<Incoming>) => {
   const msg = e.data;
+  answered = true;
   if (msg.type === 'model') setModel(msg.model);
   else if (msg.type === 'status') status.textContent = msg.text;
   else if (msg.type === 'empty') {
@@ -555,4 +472,8 @@ palette = readPalette();
   drawNow(): number { const t0 = performance.now(); draw(); return performance.now() - t0; },
   setModel(m: TimelineModel): number { const t0 = performance.now(); setModel(m); return performance.now() - t0; },
 };
+// Say so until the extension answers: a message sent while the webview was still loading
+// (VS Code may reload a webview's frame as it starts) would otherwise leave the page empty.
 vscode.postMessage({ type: 'ready' });
+let answered = false;
+const hello = setInterval(() => { if (answered) clearInterval(hello); else vscode.postMessage({ type: 'ready' }); }, 1500);

@@ -80,6 +80,8 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
   ['a click on the fork event asks the session to go to its step', async (ctx) => {
     const t = timeline(ctx.page);
     const step = ctx.forkStep ?? '';
+    // Moving between events panned the window to the last ones: show the whole run again.
+    await t.locator('#fit').click();
     await t.locator('#marks .mark[data-kind="fork"]').first().click();
     const status = await eventually('the panel to report the request', async () => {
       const s = (await t.locator('#status').textContent()) ?? '';
@@ -124,6 +126,10 @@ export async function runTimelineUi(resultsDir: string): Promise<TimelineUiResul
   try {
     server = await startServer(profile, path.join(resultsDir, 'code-server-timeline.log'));
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    // The workbench's console (the extension host's and the webview's messages) goes to a file.
+    const consoleLog = fs.createWriteStream(path.join(resultsDir, 'timeline-console.txt'));
+    page.on('console', (m) => consoleLog.write(`${m.type()} ${m.text()}\n`));
+    page.on('pageerror', (e) => consoleLog.write(`pageerror ${e.message}\n`));
     const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${ROOT}`]]);
     await page.goto(`${server.base}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(payload)}`);
     await waitForWorkbench(page);
