@@ -37,6 +37,8 @@ export class TimelinePanel implements vscode.Disposable {
   private ready = false;
   private refreshing: Promise<void> | undefined;
   private again = false;
+  /** A model has been shown (a later end of the session leaves it on screen). */
+  private shown = false;
   /** Messages posted to the page, kept for the extension-host tests. */
   readonly posted: Array<{ type: string }> = [];
 
@@ -103,7 +105,12 @@ export class TimelinePanel implements vscode.Disposable {
 
   private async load(): Promise<void> {
     const s = this.session();
-    if (!s) { this.post({ type: 'empty', text: 'Waiting for a stop of a Linux Process Lab debug session.' }); return; }
+    if (!s) {
+      // A finished run's last picture stays, as the task views keep their last table.
+      if (this.shown) this.post({ type: 'status', text: 'The debug session has ended: this is its last picture.' });
+      else this.post({ type: 'empty', text: 'Waiting for a stop of a Linux Process Lab debug session.' });
+      return;
+    }
     try {
       const model = (await s.customRequest(TIMELINE_REQUEST)) as TimelineModel;
       if (!model || !Array.isArray(model.lanes)) {
@@ -111,6 +118,7 @@ export class TimelinePanel implements vscode.Disposable {
         return;
       }
       this.post({ type: 'model', model });
+      this.shown = true;
     } catch (e) {
       // Running (no stop yet) or ended: the page keeps the last picture and says why it is old.
       this.post({ type: 'status', text: e instanceof Error ? e.message : String(e) });
