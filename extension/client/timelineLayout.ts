@@ -149,7 +149,9 @@ function firstEndingAfter<T>(items: readonly T[], t: number, end: (x: T) => numb
 export function aggregate<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, v: View, width: number, gap?: S): Array<Bar<S>> {
   const out: Array<Bar<S>> = [];
   const k = width / (v.t1 - v.t0);
-  const weights = new Map<S, number>();
+  // The values sharing the current pixel and their weights: a few at most, so arrays beat a Map.
+  const vals: S[] = [];
+  const ws: number[] = [];
   let bucket = -1;
   const push = (x0: number, x1: number, s: S): void => {
     const last = out[out.length - 1];
@@ -158,15 +160,18 @@ export function aggregate<T, S>(items: readonly T[], from: (x: T) => number, to:
   };
   const flush = (): void => {
     if (bucket < 0) return;
-    let best: S | undefined, bestW = 0;
-    for (const [s, w] of weights) if (w > bestW) { best = s; bestW = w; }
-    if (best !== undefined) push(bucket, bucket + 1, best);
-    weights.clear();
+    let best = -1, bestW = 0;
+    for (let j = 0; j < vals.length; j++) if (ws[j] > bestW) { best = j; bestW = ws[j]; }
+    if (best >= 0) push(bucket, bucket + 1, vals[best]);
+    vals.length = 0;
+    ws.length = 0;
     bucket = -1;
   };
   const add = (px: number, w: number, s: S): void => {
     if (bucket !== px) { flush(); bucket = px; }
-    weights.set(s, (weights.get(s) ?? 0) + w);
+    const j = vals.indexOf(s);
+    if (j >= 0) ws[j] += w;
+    else { vals.push(s); ws.push(w); }
   };
   for (let i = firstEndingAfter(items, v.t0, to); i < items.length; i++) {
     const it = items[i];
@@ -201,8 +206,9 @@ const lods = new WeakMap<object, Lod<unknown>>();
 function buildLod<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, gap?: S): Lod<S> {
   const t0 = from(items[0]);
   const span = Math.max(to(items[items.length - 1]) - t0, 1);
-  let buckets = 1;
-  while (buckets < items.length) buckets *= 2;
+  // About four items to a bucket at the finest level: closer than that, the items themselves are read.
+  let buckets = 64;
+  while (buckets * 4 < items.length) buckets *= 2;
   const base = span / buckets;
   const levels: Array<Array<Bar<S>>> = [aggregate(items, from, to, value, { t0, t1: t0 + span, top: 0 }, buckets, gap)];
   while (buckets > 64) {
