@@ -64,6 +64,10 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     const label = (await fork.getAttribute('aria-label')) ?? '';
     if (!/kernel_clone/.test(label) || !/step \d+/.test(label)) throw new Error(`the fork event's label does not say its kernel function and step: ${label}`);
     await ctx.page.screenshot({ path: path.join(ctx.shots, 'timeline-1-open.png') });
+    if (process.env.KPROC_UPDATE_SCREENSHOT === '1') {
+      // The picture for the README: the panel alone, as it looks during the session.
+      await ctx.page.locator('iframe.webview.ready').screenshot({ path: path.join(ROOT, 'media', 'timeline.png') });
+    }
   }],
   ['the arrow keys move between events, each read out with its kernel function', async (ctx) => {
     const t = timeline(ctx.page);
