@@ -13,6 +13,7 @@ import { failureKind, InternalError, reportFailure, type CliIo, type Command } f
 import { Progress, progressMode } from './progress';
 import { FORMAT_LIMIT } from '../vm/printf';
 import { formatSchedStats, schedStatOf } from '../kernel/schedstat';
+import { EXPORT_OPTIONS, exportRecorder, exportRequest, isSchedEvent, type ExportRequest } from './exports';
 
 const USAGE = 'kproc run [options] FILE';
 
@@ -53,6 +54,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: 'stdin', kind: 'string', value: 'FILE', help: 'the scenario\'s standard input: the text of FILE, then end of file (default: kproc\'s own standard input, read when the scenario reads its terminal)' },
   { name: 'progress', kind: 'flag', help: 'show progress on stderr even when it is not a terminal' },
   { name: 'no-progress', kind: 'flag', help: 'never show progress (default: on a terminal, after 1 s)' },
+  ...EXPORT_OPTIONS,
 ];
 
 const FOOTER = `Options given here override the scenario's #pragma kproc lines.
@@ -77,6 +79,8 @@ interface RunArgs {
   progress?: 'always' | 'never';
   /** --stdin FILE: the file's name. */
   stdin?: string;
+  /** --timeline and --graph: files written at the end. */
+  exports: ExportRequest;
 }
 
 function runArgs(args: string[]): RunArgs {
@@ -91,6 +95,7 @@ function runArgs(args: string[]): RunArgs {
     maxSteps: p.integers.get('max-steps'), maxOutput: p.integers.get('max-output'), settings,
     progress: p.flags.has('progress') ? 'always' : p.flags.has('no-progress') ? 'never' : undefined,
     stdin: p.strings.get('stdin'),
+    exports: exportRequest('run', p),
   };
 }
 
@@ -169,7 +174,7 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   const stdin = parsed.stdin === undefined ? undefined : readScenario(io, parsed.stdin);
   const input = { stdin, interactiveStdin: stdin === undefined && io.readInput !== undefined };
   let booted;
-  try { booted = boot({ file, source, settings: parsed.settings, maxSteps: parsed.maxSteps, maxOutput: parsed.maxOutput, traceSched: parsed.traceSched, schedStats: parsed.schedStats, ...input }); } catch (e) { throw new InternalError(file, e); }
+  try { booted = boot({ file, source, settings: parsed.settings, maxSteps: parsed.maxSteps, maxOutput: parsed.maxOutput, traceSched: parsed.traceSched || parsed.exports.timeline !== undefined, schedStats: parsed.schedStats, ...input }); } catch (e) { throw new InternalError(file, e); }
   const { machine, diagnostics } = booted;
   const lines = new LineMap(source);
   const errors = diagnostics.filter((d) => d.severity === 'error');
@@ -186,12 +191,15 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   // kernel log shows them (unless --dmesg asks for the whole log at the end, or --trace shows them).
   const printkLive = booted.moduleInit !== undefined && !parsed.dmesg && !parsed.trace;
   const all: KEvent[] = [];
+  const recorder = exportRecorder(parsed.exports, machine);
   const killed = new FatalSignals();
   let stdout = '', stderr = '';
   let stop: Stop;
   for (;;) {
     try { stop = machine.run(SLICE); } catch (e) { throw new InternalError(whereRunning(file, machine), e); }
     for (const e of stop.events) {
+      recorder?.see(e);
+      if (!parsed.traceSched && isSchedEvent(e)) continue; // traced for --timeline only
       if (parsed.json) { all.push(e); if (e.kind === 'output') { if (e.fd === 2) stderr += e.text; else stdout += e.text; } continue; }
       if (e.kind === 'output') { if (e.fd === 2) err(e.text); else out(e.text); }
       else if (e.kind === 'printk' && printkLive) out(`${dmesgStamp(e.time / 1e9)} ${e.text}\n`);
@@ -222,6 +230,7 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
     if (parsed.schedStats && machine instanceof KMachine) io.out(schedStatsText(machine));
   }
   if (reason !== 'exited') io.err(endMessage(file, stop));
+  if (recorder && !recorder.write(file, machine, io)) return EXIT_CODES.usage;
   return io.closed?.() ? EXIT_CODES.pipe : code;
 }
 

@@ -2,7 +2,10 @@
 // its state over virtual time, marks for fork/exec/exit/zombie/reap/reparent/signal (each naming
 // the kernel function behind it), and per-CPU rows of which task ran when.
 import type { KEvent } from '../machine-types';
-import { CLONE_PARENT, CLONE_THREAD, signame } from '../kernel/consts';
+import { CLONE_PARENT, CLONE_THREAD } from '../kernel/consts';
+import { exitText, REPARENT_WHY } from './labels';
+
+export { exitText, markGotoTarget } from './labels';
 
 /**
  * A lane's state. The first six are the states a task shows in ps (R running on a CPU, R runnable
@@ -21,8 +24,11 @@ export interface Lane {
   /** Consecutive, non-overlapping, from `born` to `gone` (or the end); no zero-length spans. */
   spans: Span[];
   born: number;
-  /** When release_task freed it (reaped): the lane ends there. */
+  /** The step of its fork (absent for a task there from the start). */
+  bornStep?: number;
+  /** When release_task freed it (reaped): the lane ends there; and the step of that reap. */
   gone?: number;
+  goneStep?: number;
   /** real_parent's pid when it was born (before any reparenting); null when the log does not say. */
   parent: number | null;
   /** Index in `lanes` of that parent's lane (a pid can be reused, the index cannot). */
@@ -87,7 +93,7 @@ export interface KnownTask { pid: number; tgid: number; comm: string; ppid?: num
 export interface TimelineOptions {
   now: number;
   nowStep: number;
-  /** The end of the time axis (default: the later of the last event and `now`). */
+  /** The end of the time axis (default: the later of the last event and `now`); later events are left out. */
   end?: number;
   /**
    * Tasks that exist when the log starts, as Machine.tasks() lists them right after boot: each gets
@@ -112,19 +118,6 @@ function prevState(s: string): LaneState | null {
     default: return null; // X: dead, released
   }
 }
-
-/** The exit status as a shell reports it: `exit(7)`, `killed by SIGTERM (core dumped)`. */
-export function exitText(code: number): string {
-  const sig = code & 0x7f;
-  if (sig === 0) return `exit(${(code >> 8) & 0xff})`;
-  return `killed by ${signame(sig)}${code & 0x80 ? ' (core dumped)' : ''}`;
-}
-
-const REPARENT_WHY: Record<string, string> = {
-  init: 'the pid namespace\'s init adopts it',
-  subreaper: 'a child subreaper adopts it',
-  'thread group': 'another thread of the dead parent\'s group adopts it',
-};
 
 interface LaneBuild extends Lane {
   group: number;
@@ -222,11 +215,12 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
     l.state = state;
   };
 
-  const closeLane = (l: LaneBuild, t: number): void => {
+  const closeLane = (l: LaneBuild, t: number, step: number): void => {
     if (l.gone !== undefined) return;
     const at = t < l.since ? l.since : t;
     if (at > l.since) l.spans.push({ from: l.since, to: at, state: l.state });
     l.gone = at;
+    l.goneStep = step;
     if (live.get(l.pid) === l) live.delete(l.pid);
     groups.get(l.group)?.delete(l);
   };
@@ -244,7 +238,9 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
   };
 
   // Per-CPU: the task on it since when.
-  const cpuNow: Array<{ from: number; pid: number | null } | undefined> = [];
+  // Per CPU: since when (NaN: no switch seen yet) which task (0: its idle task) has been on it.
+  const cpuFrom: number[] = [];
+  const cpuPid: number[] = [];
   const cpuRuns: CpuRun[][] = [];
   let cpuCount = 0;
   /** The tgid of the thread release_task freed just before (for the zombie event it then emits for the leader). */
@@ -253,6 +249,7 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     const t = e.time;
+    if (t > end) break; // the log is in time order
     switch (e.kind) {
       case 'fork': {
         const caller = laneOf(e.parent);
@@ -260,9 +257,10 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
         // CLONE_PARENT and CLONE_THREAD give the child the caller's own parent (copy_process).
         const realParent = (e.flags & (CLONE_PARENT | CLONE_THREAD)) !== 0 ? (caller?.parent ?? null) : e.parent;
         const old = live.get(e.child);
-        if (old) closeLane(old, t);
+        if (old) closeLane(old, t, e.step);
         const child = newLane(e.child, thread && caller ? caller.tgid : e.child, caller?.comm ?? `pid ${e.child}`, t, realParent,
           thread && caller ? caller.group : null, e.via === 'kthread', false);
+        child.bornStep = e.step;
         if (caller) {
           const what = e.via === 'kthread' ? 'kernel_thread() created kernel thread' : thread ? `${e.via}() created thread` : `${e.via}() created child`;
           mark(e, 'fork', caller, `${what} ${e.child} (copy_process)`, 'kernel_clone', e.child, child);
@@ -308,7 +306,7 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
         mark(e, 'reap', l, e.by === null
           ? `released at once, never a zombie (autoreap)${status}`
           : `reaped by ${e.by} (wait_task_zombie)${status}`, 'release_task', e.by ?? undefined, by);
-        closeLane(l, t);
+        closeLane(l, t, e.step);
         break;
       }
       case 'reparent': {
@@ -360,17 +358,21 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
             setState(n, t, 'running');
           }
         }
-        const cur = cpuNow[e.cpu];
-        const next = e.next_pid > 0 ? e.next_pid : null;
-        if (e.cpu + 1 > cpuCount) cpuCount = e.cpu + 1;
-        if (!cur) { cpuNow[e.cpu] = { from: t, pid: next }; cpuRuns[e.cpu] ??= []; break; }
-        if (cur.pid === next) break;
-        const runs = cpuRuns[e.cpu] ??= [];
-        if (t > cur.from) runs.push({ cpu: e.cpu, from: cur.from, to: t, pid: cur.pid });
+        const c = e.cpu;
+        const next = e.next_pid > 0 ? e.next_pid : 0;
+        if (c + 1 > cpuCount) {
+          for (let k = cpuCount; k <= c; k++) { cpuFrom[k] = NaN; cpuPid[k] = 0; cpuRuns[k] = []; }
+          cpuCount = c + 1;
+        }
+        if (Number.isNaN(cpuFrom[c])) { cpuFrom[c] = t; cpuPid[c] = next; break; }
+        if (cpuPid[c] === next) break;
+        const runs = cpuRuns[c];
+        if (t > cpuFrom[c]) runs.push({ cpu: c, from: cpuFrom[c], to: t, pid: cpuPid[c] || null });
         // A run that lasted no time at all leaves no row; the one before it goes on if it is the same task.
         const before = runs.length ? runs[runs.length - 1] : undefined;
-        if (before && before.to === t && before.pid === next) { runs.pop(); cpuNow[e.cpu] = { from: before.from, pid: next }; }
-        else cpuNow[e.cpu] = { from: t, pid: next };
+        if (before && before.to === t && (before.pid ?? 0) === next) { runs.pop(); cpuFrom[c] = before.from; }
+        else cpuFrom[c] = t;
+        cpuPid[c] = next;
         break;
       }
       default:
@@ -381,10 +383,9 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
   }
 
   const cpus: CpuRun[] = [];
-  for (let c = 0; c < cpuNow.length; c++) {
-    const cur = cpuNow[c];
-    const runs = cpuRuns[c] ?? [];
-    if (cur && end > cur.from) runs.push({ cpu: c, from: cur.from, to: end, pid: cur.pid });
+  for (let c = 0; c < cpuCount; c++) {
+    const runs = cpuRuns[c];
+    if (!Number.isNaN(cpuFrom[c]) && end > cpuFrom[c]) runs.push({ cpu: c, from: cpuFrom[c], to: end, pid: cpuPid[c] || null });
     for (const r of runs) cpus.push(r);
   }
 
@@ -405,7 +406,8 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
       pid: l.pid, tgid: l.tgid, comm: l.comm, spans: l.spans, born: l.born, parent: l.parent,
       leaderLane: index[l.leaderLane], kthread: l.kthread, boot: l.boot,
     };
-    if (l.gone !== undefined) lane.gone = l.gone;
+    if (l.bornStep !== undefined) lane.bornStep = l.bornStep;
+    if (l.gone !== undefined) { lane.gone = l.gone; if (l.goneStep !== undefined) lane.goneStep = l.goneStep; }
     if (l.parentLane !== undefined) lane.parentLane = index[l.parentLane];
     return lane;
   });
@@ -416,12 +418,16 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
   return { start, end, now: opts.now, nowStep: opts.nowStep, lanes: out, marks, cpus, sched, cpuCount };
 }
 
-/**
- * The moment a mark stands for, in the text form goto takes (`fork 4`, `reap 4`, `signal 4 SIGTERM`):
- * the event about the task the mark names (a fork mark names the child it created).
- */
-export function markGotoTarget(m: Mark, direction: 'back' | 'forward' = 'back'): string {
-  const pid = m.kind === 'fork' ? m.other ?? m.pid : m.pid;
-  const sig = m.kind === 'signal' && m.sig !== undefined ? ` ${signame(m.sig)}` : '';
-  return `${m.kind} ${pid}${sig} ${direction}`;
+/** The lane's state at virtual time `t` (a span holds [from, to)); undefined before its birth or once it is gone. */
+export function stateAt(lane: Lane, t: number): LaneState | undefined {
+  const s = lane.spans;
+  if (!s.length || t < s[0].from) return undefined;
+  let lo = 0, hi = s.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (s[mid].from <= t) lo = mid; else hi = mid - 1;
+  }
+  if (t < s[lo].to) return s[lo].state;
+  // The last instant of a lane still there at the end shows its last state.
+  return lo === s.length - 1 && lane.gone === undefined && t === s[lo].to ? s[lo].state : undefined;
 }
