@@ -37,8 +37,9 @@ export class TimelinePanel implements vscode.Disposable {
   private ready = false;
   private refreshing: Promise<void> | undefined;
   private again = false;
-  /** A model has been shown (a later end of the session leaves it on screen). */
-  private shown = false;
+  /** The last model shown (a later end of the session leaves it on screen; Export SVG draws it). */
+  private shown: TimelineModel | undefined;
+  private title = 'Process timeline';
   /** Messages posted to the page, kept for the extension-host tests. */
   readonly posted: Array<{ type: string }> = [];
 
@@ -118,7 +119,8 @@ export class TimelinePanel implements vscode.Disposable {
         return;
       }
       this.post({ type: 'model', model });
-      this.shown = true;
+      this.shown = model;
+      this.title = `Process timeline of ${s.name}`;
     } catch (e) {
       // Running (no stop yet) or ended: the page keeps the last picture and says why it is old.
       this.post({ type: 'status', text: e instanceof Error ? e.message : String(e) });
@@ -150,9 +152,18 @@ export class TimelinePanel implements vscode.Disposable {
     }
   }
 
+  /**
+   * SVG: the whole run as the command line's export draws it (sim-core/viz/svg.ts), or the page's
+   * own picture of its window when there is no model; PNG: the page's canvas.
+   */
   private async export(format: 'svg' | 'png', data: string): Promise<void> {
     if (format !== 'svg' && format !== 'png') return;
-    const bytes = format === 'svg' ? new TextEncoder().encode(data) : pngBytes(data);
+    let svg = data;
+    if (format === 'svg' && this.shown) {
+      const { timelineSvg } = await import('../../sim-core/viz/svg');
+      svg = timelineSvg(this.shown, { title: this.title });
+    }
+    const bytes = format === 'svg' ? new TextEncoder().encode(svg) : pngBytes(data);
     if (!bytes) { this.post({ type: 'status', text: 'The picture could not be made.' }); return; }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const uri = await vscode.window.showSaveDialog({

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
+import * as sax from 'sax';
 import { launchChromium } from './browser';
 import { freshProfile, ROOT, startServer, type RunningServer } from './codeServer';
 import { answerInput, callStack, clickGutter, eventually, lineOf, openFile, TIMEOUT, waitForWorkbench } from './workbench';
@@ -103,7 +104,12 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     await answerInput(ctx.page, out);
     await eventually('the exported file', async () => (fs.existsSync(out) ? true : undefined));
     const svg = fs.readFileSync(out, 'utf8');
-    if (!svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"') || !svg.trimEnd().endsWith('</svg>') || !svg.includes('fork-wait')) {
+    // Parsed as XML (strict): an <svg> root in the SVG namespace, naming the scenario's tasks.
+    let root: { name: string; attributes: Record<string, string> } | undefined;
+    const parser = sax.parser(true, {});
+    parser.onopentag = (tag) => { root ??= tag as { name: string; attributes: Record<string, string> }; };
+    parser.write(svg).close();
+    if (root?.name !== 'svg' || root.attributes.xmlns !== 'http://www.w3.org/2000/svg' || !svg.includes('fork-wait')) {
       throw new Error(`not the timeline's SVG: ${svg.slice(0, 200)}`);
     }
   }],
