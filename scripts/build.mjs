@@ -10,6 +10,8 @@ const entries = [
   { in: 'extension/adapter/main.ts', out: 'dist/adapter.js' },
   { in: 'extension/server/main.ts', out: 'dist/server.js' },
   { in: 'sim-core/cli/main.ts', out: 'dist/cli.js' },
+  // The Process Timeline panel's page script runs in the webview (a browser).
+  { in: 'extension/client/timelineWebview.ts', out: 'dist/timelineWebview.js', platform: 'browser', format: 'iife' },
 ];
 
 const production = process.argv.includes('--production');
@@ -17,9 +19,9 @@ await Promise.all(entries.filter((e) => existsSync(e.in)).map((e) => build({
   entryPoints: [e.in],
   outfile: e.out,
   bundle: true,
-  platform: 'node',
-  target: 'node18',
-  format: 'cjs',
+  platform: e.platform ?? 'node',
+  target: e.platform === 'browser' ? 'es2022' : 'node18',
+  format: e.format ?? 'cjs',
   sourcemap: !production,
   minify: production,
   external: e.external ?? [],

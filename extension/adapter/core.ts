@@ -18,6 +18,7 @@ import { stoppedEvent } from './stops';
 import { GuardedSession } from './guarded';
 import { MOMENT_EVENT, type MomentBody } from '../../sim-core/debug/moment';
 import { AnswerSlot, machineGranularity, momentBody, wentBackText } from './travel';
+import { TimelineLog } from './timeline';
 
 /**
  * A slice of the machine's run lasts about this long (its step count adapts), so a pause or
@@ -61,6 +62,8 @@ export abstract class KprocSessionCore extends GuardedSession {
   protected sliceSteps = 4096;
   /** The travel request waiting for its stop. */
   private readonly pendingAnswer = new AnswerSlot();
+  /** Every kernel event of the run so far, for the 'kproc/timeline' request. */
+  protected readonly timeline = new TimelineLog();
 
   constructor(opts: KprocSessionOptions = {}) {
     super();
@@ -172,7 +175,9 @@ export abstract class KprocSessionCore extends GuardedSession {
       throw new UserError(e instanceof LaunchError || e instanceof Error ? e.message : String(e));
     }
     // A fault in the scenario stops the debugger on its line (not when running without debugging).
-    const result = this.bootFn({ ...plan.boot, stopOnFault: !plan.noDebug });
+    // The scheduler's tracepoints give the timeline its running/runnable/sleeping spans and CPU
+    // rows; they cost little (the lifecycle benchmark runs within its noise with them on).
+    const result = this.bootFn({ ...plan.boot, stopOnFault: !plan.noDebug, traceSched: true });
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     if (!result.machine || errors.length) {
       const lines = formatDiagnostics(plan.boot.file, plan.boot.source, errors.length ? errors : result.diagnostics);
@@ -189,6 +194,7 @@ export abstract class KprocSessionCore extends GuardedSession {
       for (const p of this.kfiles.problems) this.sendEvent(new OutputEvent(`${p}\n`, 'stderr'));
     }
     this.inspector = new Inspector(result.machine);
+    this.timeline.reset(result.machine);
     this.book.attach(result.machine, this.kfiles, plan.noDebug);
     this.rowsCache = undefined;
     this.sentTasks = undefined;
@@ -284,6 +290,7 @@ export abstract class KprocSessionCore extends GuardedSession {
         stop = { reason: 'panic', message: `internal error in the simulator${who}: ${what}`, pid, events: [] };
       }
       this.emitEvents(stop.events);
+      this.timeline.record(stop.events);
       if (stop.reason === 'yield') {
         this.adaptSlice(performance.now() - t0);
         setImmediate(() => this.slice(gen));

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { KERNEL_FUNCTIONS_REQUEST, SEND_SIGNAL_REQUEST, SIGNALS_FROM_VIEWS, TASKS_EVENT, type SendSignalArgs } from '../../sim-core/debug/protocol';
+import { KERNEL_FUNCTIONS_REQUEST, SEND_SIGNAL_REQUEST, SIGNALS_FROM_VIEWS, TASKS_EVENT, TIMELINE_REQUEST, type SendSignalArgs } from '../../sim-core/debug/protocol';
 import { parseGotoCommand } from '../../sim-core/debug/goto';
 import { GOTO_REQUEST, type MomentBody } from '../../sim-core/debug/moment';
 import type { FrameInfo, GotoTarget, Machine, Stop } from '../../sim-core/machine-types';
@@ -244,6 +244,9 @@ export class KprocDebugSession extends KprocSessionCore {
         case TASKS_EVENT:
           this.need();
           response.body = { tasks: this.taskTable() };
+          break;
+        case TIMELINE_REQUEST:
+          response.body = this.timeline.model(this.need());
           break;
         case KERNEL_FUNCTIONS_REQUEST:
           this.need();

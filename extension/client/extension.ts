@@ -7,6 +7,7 @@ import { registerDebugger } from './debug';
 import type { startLanguageClient as StartLanguageClient } from './languageClient';
 import { TaskStore } from './taskStore';
 import { registerTravel, type MomentStatusBar } from './travel';
+import { registerTimeline } from './timelinePanel';
 import { registerViews, type KprocViews } from './views';
 
 /** What activate() returns: the test suite reads the views' providers through it. */
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): KprocExtensionApi {
   registerDebugger(context);
   registerCommands(context, store, views);
   const moment = registerTravel(context, store, views);
+  registerTimeline(context);
   const languageClient = loadLanguageClient(context).catch((e: unknown) => {
     console.error('kproc: language server did not start:', e);
   });

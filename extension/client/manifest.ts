@@ -24,6 +24,7 @@ const commands = [
   { command: 'kproc.openExample', title: 'Open Example Scenario', category },
   { command: 'kproc.verify', title: 'Verify against the Real Kernel', category, icon: '$(beaker)' },
   { command: 'kproc.walkthrough.breakOnCopyProcess', title: 'Break on copy_process', category },
+  { command: 'kproc.showTimeline', title: 'Show Process Timeline', category, icon: '$(graph-line)' },
   ...SIGNALS.map((s) => ({ command: `kproc.signal.${s}`, title: `Send ${s}`, category })),
   { command: 'kproc.gotoStep', title: 'Go to Step...', category: 'Linux Process Lab', icon: '$(history)', enablement: 'debugType == kproc' },
   ...TRAVEL_ITEMS.map((t) => ({ command: t.command, title: t.title, category, enablement: 'debugType == kproc' })),
@@ -45,6 +46,10 @@ const menus = {
   'view/title': [
     { command: 'kproc.refreshTasks', when: 'view == kproc.tasks || view == kproc.debugTasks', group: 'navigation' },
     { command: 'kproc.addKernelFunctionBreakpoint', when: 'view == kproc.tasks', group: 'navigation' },
+    { command: 'kproc.showTimeline', when: 'view == kproc.tasks || view == kproc.zombies || view == kproc.runQueue || view == kproc.debugTasks || view == kproc.debugZombies', group: 'navigation' },
+  ],
+  'debug/toolBar': [
+    { command: 'kproc.showTimeline', when: 'debugType == kproc', group: 'navigation@100' },
   ],
   'view/item/context': [
     { command: 'kproc.showTask', when: `(${taskViews}) && viewItem =~ /^kprocTask/`, group: 'inline' },
@@ -127,7 +132,7 @@ export function manifestEntries(): Record<string, unknown> {
   return {
     main: './dist/extension.js',
     icon: 'media/icon.png',
-    activationEvents: ['onLanguage:kproc', 'onDebugResolve:kproc', 'onDebugDynamicConfigurations:kproc', 'onDebugInitialConfigurations'],
+    activationEvents: ['onLanguage:kproc', 'onDebugResolve:kproc', 'onDebugDynamicConfigurations:kproc', 'onDebugInitialConfigurations', 'onWebviewPanel:kproc.timeline'],
     capabilities: {
       untrustedWorkspaces: { supported: true },
       virtualWorkspaces: { supported: 'limited', description: 'Debugging reads the scenario from disk; highlighting works everywhere.' },

@@ -140,3 +140,6 @@ const SIGNAL_NAMES = [
 export function signalName(sig: number): string {
   return SIGNAL_NAMES[sig] ?? (sig >= 34 && sig <= 64 ? `SIGRTMIN+${sig - 34}` : `signal ${sig}`);
 }
+
+/** The custom request for the Process Timeline's model (sim-core/viz/model.ts) of the run up to now. */
+export const TIMELINE_REQUEST = 'kproc/timeline';

@@ -1,6 +1,6 @@
 // `npm run test:vscode`: the extension in a real VS Code (for the web, on code-server), first the
 // extension-host suite, then the user-level UI test. Exits non-zero on any failure or timeout.
-// `npm run test:vscode -- host` or `-- ui` runs one of them; KPROC_MOCK_ADAPTER=1 swaps in the
+// `npm run test:vscode -- host`, `-- ui` or `-- timeline` runs one of them; KPROC_MOCK_ADAPTER=1 swaps in the
 // scripted adapter of test/extension/mock to test the client alone.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -9,6 +9,7 @@ import { build } from 'esbuild';
 import { ensureInstalled, ROOT } from './codeServer';
 import { runHostSuite } from './hostSuite';
 import { runUiTest } from './ui';
+import { runTimelineUi } from './timelineUi';
 
 const RESULTS = path.join(ROOT, 'test-results');
 const TOTAL_TIMEOUT_MS = Number(process.env.KPROC_VSCODE_TEST_TIMEOUT_MS ?? 15 * 60_000);
@@ -57,6 +58,13 @@ async function main(): Promise<number> {
       '--skip-license', '-o', 'linux-process-lab.vsix']);
     console.log(`UI test (Playwright in Chromium${MOCK ? ', mock adapter' : ''})`);
     const r = await runUiTest(RESULTS);
+    for (const s of r.steps) console.log(`  ${s.ok ? 'ok  ' : 'FAIL'} ${s.name}${s.error ? `: ${s.error}` : ''}`);
+    if (!r.ok) failed++;
+  }
+  if (!only || only === 'timeline') {
+    await buildAll(false);
+    console.log('Process Timeline (Playwright in Chromium, the extension from this folder)');
+    const r = await runTimelineUi(RESULTS);
     for (const s of r.steps) console.log(`  ${s.ok ? 'ok  ' : 'FAIL'} ${s.name}${s.error ? `: ${s.error}` : ''}`);
     if (!r.ok) failed++;
   }

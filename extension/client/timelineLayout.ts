@@ -1,0 +1,344 @@
+// The timeline panel's pure geometry: rows (CPUs, then tasks grouped by process), the visible
+// window of time and rows, and what to draw in it, aggregated to the pixel so a frame costs what
+// the screen holds, not what the run holds. No DOM: the webview draws what these functions return.
+import type { CpuRun, Lane, LaneState, Mark, MarkKind, Span, TimelineModel } from './timelineTypes';
+
+export type Row = { kind: 'cpu'; cpu: number } | { kind: 'lane'; lane: Lane; laneIndex: number; thread: boolean };
+
+export interface TimelineIndex {
+  model: TimelineModel;
+  rows: Row[];
+  /** Row of each lane, by its index in model.lanes (a pid can be reused; a lane index cannot). */
+  rowOfLane: number[];
+  /** Each lane's marks, by time, by lane index. */
+  marksOf: Mark[][];
+  /** Every mark by time (then step): the order keyboard navigation follows. */
+  marks: Mark[];
+  /** Each CPU's runs, by start. */
+  runsOf: Map<number, CpuRun[]>;
+}
+
+/** Which part of the run is on screen: a time window and the first row's offset in pixels. */
+export interface View { t0: number; t1: number; top: number }
+
+export interface Geometry {
+  /** Width of the plot (without the label column), in CSS pixels. */
+  width: number;
+  /** Height of the scrolling rows' area. */
+  height: number;
+  rowHeight: number;
+}
+
+const byTime = (a: { time: number; step: number }, b: { time: number; step: number }): number => a.time - b.time || a.step - b.step;
+
+/**
+ * CPU rows first, then one lane per task in the model's order (each process's leader followed by
+ * its other threads); a lane whose leader is another lane is a thread, drawn indented.
+ */
+export function buildRows(model: TimelineModel): Row[] {
+  const cpus = [...new Set(model.cpus.map((r) => r.cpu))].sort((a, b) => a - b);
+  const rows: Row[] = cpus.map((cpu) => ({ kind: 'cpu', cpu }));
+  model.lanes.forEach((lane, i) => rows.push({ kind: 'lane', lane, laneIndex: i, thread: lane.leaderLane !== i }));
+  return rows;
+}
+
+export function indexTimeline(model: TimelineModel): TimelineIndex {
+  const rows = buildRows(model);
+  const rowOfLane = new Array<number>(model.lanes.length).fill(-1);
+  rows.forEach((r, i) => { if (r.kind === 'lane') rowOfLane[r.laneIndex] = i; });
+  const sorted = model.marks.every((m, i) => i === 0 || byTime(model.marks[i - 1], m) <= 0);
+  const marks = sorted ? model.marks : model.marks.slice().sort(byTime);
+  const marksOf: Mark[][] = model.lanes.map(() => []);
+  for (const m of marks) marksOf[m.lane]?.push(m);
+  const runsOf = new Map<number, CpuRun[]>();
+  for (const r of model.cpus) {
+    const l = runsOf.get(r.cpu);
+    if (l) l.push(r); else runsOf.set(r.cpu, [r]);
+  }
+  for (const l of runsOf.values()) l.sort((a, b) => a.from - b.from);
+  return { model, rows, rowOfLane, marksOf, marks, runsOf };
+}
+
+// ---- the window -------------------------------------------------------------------------------
+
+/** The whole run, with a little room after its end. */
+export function fitView(model: TimelineModel): View {
+  const span = Math.max(model.end - model.start, 1);
+  return { t0: model.start, t1: model.start + span * 1.02, top: 0 };
+}
+
+export function timeToX(t: number, v: View, width: number): number {
+  return ((t - v.t0) / (v.t1 - v.t0)) * width;
+}
+
+export function xToTime(x: number, v: View, width: number): number {
+  return v.t0 + (x / width) * (v.t1 - v.t0);
+}
+
+/** [first, end) of the rows that show, given the scroll offset. */
+export function visibleRows(v: View, g: Geometry, rowCount: number): [number, number] {
+  const first = Math.max(0, Math.floor(v.top / g.rowHeight));
+  return [Math.min(first, rowCount), Math.min(rowCount, Math.ceil((v.top + g.height) / g.rowHeight))];
+}
+
+/** The smallest window zooming in reaches: 20 ns across the plot. */
+const MIN_SPAN = 20;
+
+/** Keeps the window inside the run (with room on both sides) and the rows inside their list. */
+export function clampView(v: View, model: TimelineModel, g: Geometry, rowCount: number): View {
+  const full = Math.max(model.end - model.start, MIN_SPAN);
+  let span = Math.min(Math.max(v.t1 - v.t0, MIN_SPAN), full * 1.5);
+  if (!Number.isFinite(span)) span = full;
+  const lo = model.start - full * 0.25;
+  const hi = model.end + full * 0.25;
+  let t0 = Math.min(Math.max(v.t0, lo), hi - span);
+  if (!Number.isFinite(t0)) t0 = model.start;
+  const maxTop = Math.max(0, rowCount * g.rowHeight - g.height);
+  return { t0, t1: t0 + span, top: Math.min(Math.max(0, v.top), maxTop) };
+}
+
+/** Zooms by `factor` (>1 zooms in) around the plot's x coordinate `atX`. */
+export function zoomView(v: View, factor: number, atX: number, width: number): View {
+  const at = xToTime(atX, v, width);
+  const span = (v.t1 - v.t0) / factor;
+  const t0 = at - (atX / width) * span;
+  return { t0, t1: t0 + span, top: v.top };
+}
+
+/** Pans by pixels: positive dx shows later times, positive dy lower rows. */
+export function panView(v: View, dx: number, dy: number, width: number): View {
+  const dt = (dx / width) * (v.t1 - v.t0);
+  return { t0: v.t0 + dt, t1: v.t1 + dt, top: v.top + dy };
+}
+
+/** The window moved just enough that a mark's time and row show. */
+export function revealMark(v: View, index: TimelineIndex, m: Mark, g: Geometry): View {
+  let { t0, t1, top } = v;
+  const span = t1 - t0;
+  if (m.time < t0 + span * 0.05 || m.time > t1 - span * 0.05) { t0 = m.time - span / 2; t1 = t0 + span; }
+  const row = index.rowOfLane[m.lane];
+  if (row !== undefined && row >= 0) {
+    const y = row * g.rowHeight;
+    if (y < top) top = y;
+    else if (y + g.rowHeight > top + g.height) top = y + g.rowHeight - g.height;
+  }
+  return { t0, t1, top };
+}
+
+// ---- aggregation ------------------------------------------------------------------------------
+
+/** A run of pixels [x0, x1) drawn in one colour. */
+export interface Bar<S> { x0: number; x1: number; value: S }
+
+/** First index whose `end` is after t, for items sorted by start that do not overlap. */
+function firstEndingAfter<T>(items: readonly T[], t: number, end: (x: T) => number): number {
+  let lo = 0, hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (end(items[mid]) <= t) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Intervals (sorted, not overlapping) as pixel bars of the window: an interval a pixel or more
+ * wide keeps its extent; the intervals sharing one pixel become that pixel in the value that
+ * covers most of it. Adjacent bars of one value merge, so a frame draws at most `width` bars.
+ * Items whose value is `gap` are not drawn and never outweigh the others in a shared pixel.
+ */
+export function aggregate<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, v: View, width: number, gap?: S): Array<Bar<S>> {
+  const out: Array<Bar<S>> = [];
+  const k = width / (v.t1 - v.t0);
+  // The values sharing the current pixel and their weights: a few at most, so arrays beat a Map.
+  const vals: S[] = [];
+  const ws: number[] = [];
+  let bucket = -1;
+  const push = (x0: number, x1: number, s: S): void => {
+    const last = out[out.length - 1];
+    if (last && last.value === s && last.x1 >= x0) last.x1 = Math.max(last.x1, x1);
+    else out.push({ x0, x1, value: s });
+  };
+  const flush = (): void => {
+    if (bucket < 0) return;
+    let best = -1, bestW = 0;
+    for (let j = 0; j < vals.length; j++) if (ws[j] > bestW) { best = j; bestW = ws[j]; }
+    if (best >= 0) push(bucket, bucket + 1, vals[best]);
+    vals.length = 0;
+    ws.length = 0;
+    bucket = -1;
+  };
+  const add = (px: number, w: number, s: S): void => {
+    if (bucket !== px) { flush(); bucket = px; }
+    const j = vals.indexOf(s);
+    if (j >= 0) ws[j] += w;
+    else { vals.push(s); ws.push(w); }
+  };
+  for (let i = firstEndingAfter(items, v.t0, to); i < items.length; i++) {
+    const it = items[i];
+    if (from(it) >= v.t1) break;
+    const a = Math.max(0, (from(it) - v.t0) * k);
+    const b = Math.min(width, (to(it) - v.t0) * k);
+    if (b <= a) continue;
+    const s = value(it);
+    if (gap !== undefined && s === gap) continue;
+    const pa = Math.floor(a), pb = Math.floor(b);
+    if (pa === pb) { add(pa, b - a, s); continue; }
+    add(pa, pa + 1 - a, s);
+    flush();
+    if (pb > pa + 1) push(pa + 1, pb, s);
+    if (b > pb) add(pb, b - pb, s);
+  }
+  flush();
+  return out;
+}
+
+/**
+ * A long series' coarser copies: level k is the series as bars of buckets base·2^k wide (each the
+ * value covering most of it, runs of one value merged), so a zoomed-out frame reads about two
+ * buckets per pixel instead of every item. Built once per series, on the first frame that needs it.
+ */
+interface Lod<S> { t0: number; base: number; levels: Array<Array<Bar<S>>> }
+
+/** Series shorter than this are read item by item at every zoom. */
+const LOD_MIN_ITEMS = 2048;
+const lods = new WeakMap<object, Lod<unknown>>();
+
+function buildLod<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, gap?: S): Lod<S> {
+  const t0 = from(items[0]);
+  const span = Math.max(to(items[items.length - 1]) - t0, 1);
+  // About four items to a bucket at the finest level: closer than that, the items themselves are read.
+  let buckets = 64;
+  while (buckets * 4 < items.length) buckets *= 2;
+  const base = span / buckets;
+  const levels: Array<Array<Bar<S>>> = [aggregate(items, from, to, value, { t0, t1: t0 + span, top: 0 }, buckets, gap)];
+  while (buckets > 64) {
+    const prev = levels[levels.length - 1];
+    levels.push(aggregate(prev, (b) => b.x0, (b) => b.x1, (b) => b.value, { t0: 0, t1: buckets, top: 0 }, buckets / 2, gap));
+    buckets /= 2;
+  }
+  return { t0, base, levels };
+}
+
+/**
+ * A series (sorted, not overlapping) as the frame's bars: from its coarsest level whose buckets
+ * are no wider than a pixel, or item by item when zoomed in past its finest level.
+ */
+export function seriesBars<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, v: View, width: number, gap?: S): Array<Bar<S>> {
+  const pixel = (v.t1 - v.t0) / width;
+  if (items.length < LOD_MIN_ITEMS) return aggregate(items, from, to, value, v, width, gap);
+  let lod = lods.get(items) as Lod<S> | undefined;
+  if (!lod) { lod = buildLod(items, from, to, value, gap); lods.set(items, lod); }
+  let k = -1;
+  while (k + 1 < lod.levels.length && lod.base * 2 ** (k + 1) <= pixel) k++;
+  if (k < 0) return aggregate(items, from, to, value, v, width, gap);
+  const w = lod.base * 2 ** k;
+  const t0 = lod.t0;
+  return aggregate(lod.levels[k], (b) => t0 + b.x0 * w, (b) => t0 + b.x1 * w, (b) => b.value, v, width, gap);
+}
+
+export function laneBars(spans: readonly Span[], v: View, width: number): Array<Bar<LaneState>> {
+  return seriesBars(spans, (s) => s.from, (s) => s.to, (s) => s.state, v, width);
+}
+
+/**
+ * A CPU's runs as bars whose value is the pid that ran. Idle time is not drawn, and a pixel that
+ * holds any run shows the task that ran longest in it, however short next to the idle time.
+ */
+export function cpuBars(runs: readonly CpuRun[], v: View, width: number): Array<Bar<number>> {
+  return seriesBars(runs, (r) => r.from, (r) => r.to, (r) => r.pid ?? -1, v, width, -1);
+}
+
+/** One drawn mark: a single event, or several too close to tell apart at this zoom. */
+export interface Glyph {
+  x: number;
+  /** The first mark of the glyph and how many there are (they follow it in the lane's list). */
+  first: Mark;
+  firstIndex: number;
+  count: number;
+  /** The kinds it holds (one kind draws as that kind; several as a cluster). */
+  kinds: MarkKind[];
+}
+
+function firstAtOrAfter(marks: readonly Mark[], t: number): number {
+  let lo = 0, hi = marks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (marks[mid].time < t) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * A lane's marks in the window, each glyph gathering the marks within `cell` pixels of its first
+ * one. Each glyph costs one binary search, so a lane of a million marks draws at most width/cell.
+ */
+export function laneGlyphs(marks: readonly Mark[], v: View, width: number, cell = 6): Glyph[] {
+  const out: Glyph[] = [];
+  const dt = (v.t1 - v.t0) / width;
+  let i = firstAtOrAfter(marks, v.t0);
+  while (i < marks.length && marks[i].time <= v.t1) {
+    const m = marks[i];
+    const x = (m.time - v.t0) / dt;
+    const j = Math.max(i + 1, firstAtOrAfter(marks, m.time + cell * dt));
+    const end = Math.min(j, marks.length);
+    const kinds: MarkKind[] = [];
+    // The kinds of a large cluster are read from a bounded sample: a cluster draws as "many" anyway.
+    for (let k = i; k < end && k < i + 64; k++) if (!kinds.includes(marks[k].kind)) kinds.push(marks[k].kind);
+    out.push({ x, first: m, firstIndex: i, count: end - i, kinds });
+    i = end;
+  }
+  return out;
+}
+
+/** The glyph nearest to x within `tolerance` pixels. */
+export function glyphAt(glyphs: readonly Glyph[], x: number, tolerance = 5): Glyph | undefined {
+  let best: Glyph | undefined, bestD = tolerance;
+  for (const g of glyphs) {
+    const d = Math.abs(g.x - x);
+    if (d <= bestD) { best = g; bestD = d; }
+  }
+  return best;
+}
+
+/** The mark after (dir 1) or before (dir -1) `m` in time order; the first or last when m is absent. */
+export function neighbourMark(index: TimelineIndex, m: Mark | undefined, dir: 1 | -1): Mark | undefined {
+  const all = index.marks;
+  if (!all.length) return undefined;
+  if (!m) return dir > 0 ? all[0] : all[all.length - 1];
+  let i = all.indexOf(m);
+  if (i < 0) i = firstAtOrAfter(all, m.time) - (dir > 0 ? 1 : 0);
+  return all[Math.min(all.length - 1, Math.max(0, i + dir))];
+}
+
+/**
+ * The step to travel to for a point in time: the machine knows steps at its events, so a point
+ * between two events maps to the step between theirs in proportion (the moment nearest the
+ * click that the run can name); before the first or after the last known moment, to that one.
+ */
+export function stepAt(index: TimelineIndex, t: number): number {
+  type Moment = { time: number; step: number };
+  const anchors = index.marks;
+  const now: Moment = { time: index.model.now, step: index.model.nowStep };
+  const i = firstAtOrAfter(anchors, t);
+  let before: Moment | undefined = i > 0 ? anchors[i - 1] : undefined;
+  let after: Moment | undefined = i < anchors.length ? anchors[i] : undefined;
+  if (now.time <= t && (!before || now.time >= before.time)) before = now;
+  if (now.time >= t && (!after || now.time <= after.time)) after = now;
+  if (!before) return after ? after.step : now.step;
+  if (!after || after.time === before.time) return before.step;
+  const f = (t - before.time) / (after.time - before.time);
+  return Math.round(before.step + f * (after.step - before.step));
+}
+
+/**
+ * The lanes a mark's arrow joins: fork, from the parent to the child; reparent, to the new
+ * parent; reap, from the reaper; signal, from the sender. Others have none.
+ */
+export function arrowOf(m: Mark): { from: number; to: number } | undefined {
+  if (m.otherLane === undefined) return undefined;
+  switch (m.kind) {
+    case 'fork': case 'reparent': return { from: m.lane, to: m.otherLane };
+    case 'reap': case 'signal': return { from: m.otherLane, to: m.lane };
+    default: return undefined;
+  }
+}

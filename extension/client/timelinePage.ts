@@ -1,0 +1,50 @@
+// The Process Timeline page's markup and Content-Security-Policy: scripts run only with the
+// page's nonce, styles come only from the extension, and nothing remote loads. No vscode import,
+// so the benchmark serves the same page outside the editor.
+
+export interface PageParts {
+  /** The webview's own origin (webview.cspSource). */
+  cspSource: string;
+  nonce: string;
+  script: string;
+  style: string;
+}
+
+export function timelineCsp(p: PageParts): string {
+  return [`default-src 'none'`, `img-src ${p.cspSource} data:`, `style-src ${p.cspSource}`, `script-src 'nonce-${p.nonce}'`].join('; ');
+}
+
+export function timelinePage(p: PageParts): string {
+  const csp = timelineCsp(p);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${p.style}">
+<title>Process Timeline</title>
+</head>
+<body>
+<div id="toolbar" role="toolbar" aria-label="Timeline actions">
+  <button id="fit" title="Show the whole run (0)">Fit</button>
+  <button id="zoomIn" title="Zoom in (+, Ctrl+wheel)" aria-label="Zoom in">+</button>
+  <button id="zoomOut" title="Zoom out (-, Ctrl+wheel)" aria-label="Zoom out">&minus;</button>
+  <button id="exportSvg" title="Save the window on screen as an SVG picture">Export SVG</button>
+  <button id="exportPng" title="Save the window on screen as a PNG picture">Export PNG</button>
+  <span id="legend" aria-hidden="true"><i class="running"></i>running <i class="runnable"></i>runnable <i class="sleeping"></i>sleeping <i class="disk-sleep"></i>uninterruptible <i class="stopped"></i>stopped <i class="zombie"></i>zombie</span>
+  <span id="status" role="status" aria-live="polite"></span>
+</div>
+<div id="main">
+  <div id="labels" role="list" aria-label="Tasks"></div>
+  <div id="plot" tabindex="0" role="application" aria-label="Process timeline">
+    <canvas id="canvas"></canvas>
+    <div id="marks" role="group" aria-label="Kernel events"></div>
+    <div id="tip" role="tooltip" hidden></div>
+  </div>
+</div>
+<div id="empty">Waiting for a stop of a Linux Process Lab debug session.</div>
+<script nonce="${p.nonce}" src="${p.script}"></script>
+</body>
+</html>`;
+}

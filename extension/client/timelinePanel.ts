@@ -1,0 +1,209 @@
+// The "Process Timeline" webview panel: asks the kproc session for the timeline model at every
+// stop, hands it to the page, sends the page's clicks to the session as 'kproc/goto', writes the
+// page's exports through a save dialog, and comes back after a window reload.
+import * as vscode from 'vscode';
+import { timelinePage } from './timelinePage';
+import { GOTO_REQUEST, MOMENT_EVENT, TIMELINE_REQUEST, type TimelineModel } from './timelineTypes';
+
+export const TIMELINE_VIEW_TYPE = 'kproc.timeline';
+export const TIMELINE_COMMAND = 'kproc.showTimeline';
+
+type FromPage =
+  | { type: 'ready' }
+  | { type: 'goto'; step: number; what?: string }
+  | { type: 'export'; format: 'svg' | 'png'; data: string };
+
+function nonce(): string {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let s = '';
+  for (let i = 0; i < 32; i++) s += chars.charAt(Math.floor(Math.random() * chars.length));
+  return s;
+}
+
+/** The page: scripts only with the nonce, styles only from the extension, nothing remote. */
+export function timelineHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  return timelinePage({
+    cspSource: webview.cspSource,
+    nonce: nonce(),
+    script: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'timelineWebview.js')).toString(),
+    style: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'timeline.css')).toString(),
+  });
+}
+
+/** One panel at a time; it follows the active kproc session. */
+export class TimelinePanel implements vscode.Disposable {
+  static current: TimelinePanel | undefined;
+  private readonly subs: vscode.Disposable[] = [];
+  private ready = false;
+  private refreshing: Promise<void> | undefined;
+  private again = false;
+  /** The last model shown (a later end of the session leaves it on screen; Export SVG draws it). */
+  private shown: TimelineModel | undefined;
+  private title = 'Process timeline';
+  /** Messages posted to the page, kept for the extension-host tests. */
+  readonly posted: Array<{ type: string }> = [];
+
+  static show(extensionUri: vscode.Uri): TimelinePanel {
+    if (TimelinePanel.current) {
+      TimelinePanel.current.panel.reveal(undefined, true);
+      return TimelinePanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Process Timeline', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {});
+    return new TimelinePanel(panel, extensionUri);
+  }
+
+  constructor(readonly panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri) {
+    TimelinePanel.current = this;
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'kproc.svg');
+    panel.webview.html = timelineHtml(panel.webview, extensionUri);
+    this.subs.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m: FromPage) => { void this.onMessage(m); }),
+      vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
+        if (e.session.type === 'kproc' && (e.event === MOMENT_EVENT || e.event === 'kproc/tasks')) this.refresh();
+      }),
+      vscode.debug.onDidChangeActiveStackItem(() => this.refresh()),
+      vscode.debug.onDidChangeActiveDebugSession(() => this.refresh()),
+      vscode.debug.registerDebugAdapterTrackerFactory('kproc', {
+        createDebugAdapterTracker: () => ({
+          onDidSendMessage: (m: { type?: string; event?: string }) => {
+            if (m.type === 'event' && m.event === 'stopped') this.refresh();
+          },
+        }),
+      }),
+    );
+  }
+
+  private session(): vscode.DebugSession | undefined {
+    const s = vscode.debug.activeDebugSession;
+    return s?.type === 'kproc' ? s : undefined;
+  }
+
+  private post(m: { type: string; [k: string]: unknown }): void {
+    this.posted.push({ type: m.type });
+    if (this.posted.length > 100) this.posted.splice(0, 50);
+    void this.panel.webview.postMessage(m);
+  }
+
+  /** Asks for the model again; stops that arrive during a request fold into one more request. */
+  refresh(): void {
+    if (!this.ready) return;
+    if (this.refreshing) { this.again = true; return; }
+    this.refreshing = this.load().finally(() => {
+      this.refreshing = undefined;
+      if (this.again) { this.again = false; this.refresh(); }
+    });
+  }
+
+  /** Settles once the page has the model of the current stop (for tests). */
+  async settled(): Promise<void> {
+    while (this.refreshing) await this.refreshing;
+  }
+
+  private async load(): Promise<void> {
+    const s = this.session();
+    if (!s) {
+      // A finished run's last picture stays, as the task views keep their last table.
+      if (this.shown) this.post({ type: 'status', text: 'The debug session has ended: this is its last picture.' });
+      else this.post({ type: 'empty', text: 'Waiting for a stop of a Linux Process Lab debug session.' });
+      return;
+    }
+    try {
+      const model = (await s.customRequest(TIMELINE_REQUEST)) as TimelineModel;
+      if (!model || !Array.isArray(model.lanes)) {
+        this.post({ type: 'status', text: 'The debug adapter answered the timeline request with no model.' });
+        return;
+      }
+      this.post({ type: 'model', model });
+      this.shown = model;
+      this.title = `Process timeline of ${s.name}`;
+    } catch (e) {
+      // Running (no stop yet) or ended: the page keeps the last picture and says why it is old.
+      this.post({ type: 'status', text: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  private async onMessage(m: FromPage): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.refresh();
+        return;
+      case 'goto': return this.goto(m.step, m.what);
+      case 'export': return this.export(m.format, m.data);
+      default: return;
+    }
+  }
+
+  /** A click on the picture: the session travels to that step (the page says if it cannot). */
+  private async goto(step: number, what: string | undefined): Promise<void> {
+    const s = this.session();
+    if (!s) { this.post({ type: 'status', text: 'No Linux Process Lab debug session to travel in.' }); return; }
+    if (!Number.isSafeInteger(step) || step < 0) return;
+    try {
+      await s.customRequest(GOTO_REQUEST, { step });
+      this.post({ type: 'status', text: `Went to step ${step}${what ? `: ${what}` : ''}.` });
+    } catch (e) {
+      this.post({ type: 'status', text: `Could not go to step ${step}: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+
+  /**
+   * SVG: the whole run as the command line's export draws it (sim-core/viz/svg.ts), or the page's
+   * own picture of its window when there is no model; PNG: the page's canvas.
+   */
+  private async export(format: 'svg' | 'png', data: string): Promise<void> {
+    if (format !== 'svg' && format !== 'png') return;
+    let svg = data;
+    if (format === 'svg' && this.shown) {
+      const { timelineSvg } = await import('../../sim-core/viz/svg');
+      svg = timelineSvg(this.shown, { title: this.title });
+    }
+    const bytes = format === 'svg' ? new TextEncoder().encode(svg) : pngBytes(data);
+    if (!bytes) { this.post({ type: 'status', text: 'The picture could not be made.' }); return; }
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri = await vscode.window.showSaveDialog({
+      title: `Export the timeline as ${format.toUpperCase()}`,
+      defaultUri: folder ? vscode.Uri.joinPath(folder, `timeline.${format}`) : undefined,
+      filters: format === 'svg' ? { 'SVG picture': ['svg'] } : { 'PNG picture': ['png'] },
+    });
+    if (!uri) return;
+    try {
+      await vscode.workspace.fs.writeFile(uri, bytes);
+      this.post({ type: 'status', text: `Saved ${uri.path.split('/').pop() ?? uri.toString()}.` });
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Could not save ${uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  dispose(): void {
+    if (TimelinePanel.current === this) TimelinePanel.current = undefined;
+    vscode.Disposable.from(...this.subs).dispose();
+    this.subs.length = 0;
+    this.panel.dispose();
+  }
+}
+
+/** The bytes of a PNG data URL (canvas.toDataURL), or undefined when it is not one. */
+export function pngBytes(dataUrl: string): Uint8Array | undefined {
+  const m = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(dataUrl);
+  return m ? Uint8Array.from(Buffer.from(m[1], 'base64')) : undefined;
+}
+
+/** The command, and the serializer that brings the panel back after a window reload. */
+export function registerTimeline(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(TIMELINE_COMMAND, () => TimelinePanel.show(context.extensionUri)),
+    vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+        TimelinePanel.current?.dispose();
+        new TimelinePanel(panel, context.extensionUri);
+      },
+    }),
+    { dispose: () => TimelinePanel.current?.dispose() },
+  );
+}

@@ -1,0 +1,126 @@
+// The timeline's words and its SVG export: times as people read them, what a screen reader says
+// for each event, and the window on screen written out as a standalone SVG picture.
+import {
+  cpuBars, laneBars, laneGlyphs, stepAt, timeToX, visibleRows, type Geometry, type Row, type TimelineIndex, type View,
+} from './timelineLayout';
+import type { LaneState, Mark, MarkKind } from './timelineTypes';
+
+/** Virtual nanoseconds in the largest unit that keeps a number of 1 or more. */
+export function formatTime(ns: number): string {
+  const a = Math.abs(ns);
+  const fix = (n: number): string => String(Number(n.toPrecision(4)));
+  if (a >= 1e9) return `${fix(ns / 1e9)} s`;
+  if (a >= 1e6) return `${fix(ns / 1e6)} ms`;
+  if (a >= 1e3) return `${fix(ns / 1e3)} µs`;
+  return `${fix(ns)} ns`;
+}
+
+export const STATE_NAMES: Record<LaneState, string> = {
+  running: 'running', runnable: 'runnable (TASK_RUNNING, queued)', sleeping: 'sleeping (TASK_INTERRUPTIBLE)',
+  'disk-sleep': 'sleeping (TASK_UNINTERRUPTIBLE)', stopped: 'stopped (TASK_STOPPED)', zombie: 'zombie (EXIT_ZOMBIE)',
+  alive: 'alive (run without the scheduler tracepoints: when it ran is not known)',
+};
+
+export function rowLabel(r: Row): string {
+  return r.kind === 'cpu' ? `CPU ${r.cpu}` : `${r.thread ? '  ' : ''}${r.lane.pid} ${r.lane.comm}`;
+}
+
+/** A mark as hover text and as a screen reader reads it. */
+export function markText(m: Mark): string {
+  return `${m.label} (${m.fn}) at ${formatTime(m.time)}, step ${m.step}`;
+}
+
+/** A cluster of marks too close to tell apart at this zoom. */
+export function clusterText(first: Mark, count: number, kinds: readonly MarkKind[]): string {
+  return `${count} events from ${formatTime(first.time)} (${kinds.join(', ')}${count > 64 ? ', ...' : ''}): zoom in to see each`;
+}
+
+/** Colours the SVG is drawn in: the theme's, resolved by the webview, or these defaults. */
+export interface Palette {
+  background: string;
+  foreground: string;
+  grid: string;
+  now: string;
+  states: Record<LaneState, string>;
+  marks: Record<MarkKind, string>;
+  cpu: string[];
+}
+
+export const DEFAULT_PALETTE: Palette = {
+  background: '#1e1e1e', foreground: '#cccccc', grid: '#444444', now: '#f14c4c',
+  states: { running: '#89d185', runnable: '#cca700', sleeping: '#3794ff', 'disk-sleep': '#d18616', stopped: '#b180d7', zombie: '#f14c4c', alive: '#808080' },
+  marks: { fork: '#89d185', exec: '#3794ff', exit: '#cccccc', zombie: '#f14c4c', reap: '#b180d7', reparent: '#d18616', signal: '#cca700' },
+  cpu: ['#3794ff', '#89d185', '#cca700', '#b180d7', '#d18616', '#f14c4c'],
+};
+
+/** A stable colour per pid for the CPU rows. */
+export function pidColour(p: Palette, pid: number): string {
+  return p.cpu[pid % p.cpu.length];
+}
+
+const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }[c] ?? c));
+
+/**
+ * The window on screen (its rows and its time span) as an SVG document: a label column, state
+ * bars, marks with their text as <title>, and the current moment.
+ */
+export function timelineSvg(index: TimelineIndex, v: View, g: Geometry, labelWidth: number, p: Palette = DEFAULT_PALETTE): string {
+  const [first, end] = visibleRows(v, g, index.rows.length);
+  const axis = 20;
+  const W = labelWidth + g.width;
+  const H = axis + (end - first) * g.rowHeight;
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
+    `<title>Process timeline, ${esc(formatTime(v.t0))} to ${esc(formatTime(v.t1))}</title>`,
+    `<rect width="${W}" height="${H}" fill="${p.background}"/>`,
+    `<text x="${labelWidth + 2}" y="14" fill="${p.foreground}">${esc(formatTime(v.t0))}</text>`,
+    `<text x="${W - 2}" y="14" fill="${p.foreground}" text-anchor="end">${esc(formatTime(v.t1))}</text>`,
+  ];
+  const bar = 0.6;
+  for (let i = first; i < end; i++) {
+    const r = index.rows[i];
+    const y = axis + (i - first) * g.rowHeight;
+    const by = y + (g.rowHeight * (1 - bar)) / 2;
+    const bh = g.rowHeight * bar;
+    out.push(`<g class="${r.kind}" data-row="${i}">`);
+    out.push(`<text x="4" y="${y + g.rowHeight * 0.7}" fill="${p.foreground}">${esc(rowLabel(r))}</text>`);
+    out.push(`<line x1="${labelWidth}" x2="${W}" y1="${y + g.rowHeight}" y2="${y + g.rowHeight}" stroke="${p.grid}" stroke-width="0.5"/>`);
+    if (r.kind === 'cpu') {
+      for (const b of cpuBars(index.runsOf.get(r.cpu) ?? [], v, g.width)) {
+        out.push(`<rect x="${labelWidth + b.x0}" y="${by}" width="${b.x1 - b.x0}" height="${bh}" fill="${pidColour(p, b.value)}"><title>pid ${b.value}</title></rect>`);
+      }
+    } else {
+      for (const b of laneBars(r.lane.spans, v, g.width)) {
+        out.push(`<rect x="${labelWidth + b.x0}" y="${by}" width="${b.x1 - b.x0}" height="${bh}" fill="${p.states[b.value]}"/>`);
+      }
+      for (const gl of laneGlyphs(index.marksOf[r.laneIndex] ?? [], v, g.width)) {
+        const cx = labelWidth + gl.x;
+        const cy = y + g.rowHeight / 2;
+        const colour = gl.count === 1 ? p.marks[gl.first.kind] : p.foreground;
+        const title = gl.count === 1 ? markText(gl.first) : clusterText(gl.first, gl.count, gl.kinds);
+        out.push(`<path d="M${cx} ${cy - 5}L${cx + 4} ${cy}L${cx} ${cy + 5}L${cx - 4} ${cy}Z" fill="${colour}" stroke="${p.background}" data-kind="${gl.count === 1 ? gl.first.kind : 'cluster'}"><title>${esc(title)}</title></path>`);
+      }
+    }
+    out.push('</g>');
+  }
+  const nx = timeToX(index.model.now, v, g.width);
+  if (nx >= 0 && nx <= g.width) {
+    out.push(`<line x1="${labelWidth + nx}" x2="${labelWidth + nx}" y1="${axis}" y2="${H}" stroke="${p.now}" stroke-width="1.5"><title>now: step ${index.model.nowStep}, ${esc(formatTime(index.model.now))}</title></line>`);
+  }
+  out.push('</svg>');
+  return out.join('\n');
+}
+
+/** Hover text for a point of a row: which task a CPU ran, or a task's state then. */
+export function describePoint(index: TimelineIndex, row: number, time: number): string {
+  const r = index.rows[row];
+  if (r.kind === 'cpu') {
+    const runs = index.runsOf.get(r.cpu) ?? [];
+    const run = runs.find((c) => c.from <= time && time < c.to);
+    const lane = run && run.pid !== null ? index.model.lanes.find((l) => l.pid === run.pid) : undefined;
+    return `CPU ${r.cpu} at ${formatTime(time)}: ${run?.pid != null ? `pid ${run.pid}${lane ? ` (${lane.comm})` : ''}` : 'idle'}`;
+  }
+  const span = r.lane.spans.find((s) => s.from <= time && time < s.to);
+  const state = span ? `${STATE_NAMES[span.state]} from ${formatTime(span.from)} to ${formatTime(span.to)}` : 'not alive';
+  return `${r.lane.pid} ${r.lane.comm} at ${formatTime(time)}: ${state}. Click to go to about step ${stepAt(index, time)}.`;
+}

@@ -1,0 +1,479 @@
+// The Process Timeline webview's script (bundled for the browser into dist/timelineWebview.js):
+// draws the visible window on a canvas, keeps focusable, labelled elements for the visible lanes
+// and marks, and handles zoom, pan, hover, keyboard navigation, clicks (to travel) and export.
+/// <reference lib="dom" />
+import {
+  arrowOf, clampView, cpuBars, fitView, glyphAt, indexTimeline, laneBars, laneGlyphs, neighbourMark, panView, revealMark,
+  stepAt, timeToX, visibleRows, xToTime, zoomView, type Geometry, type Glyph, type TimelineIndex, type View,
+} from './timelineLayout';
+import { Batch, drawAxis, glyphPath, pooled, readPalette } from './timelineCanvas';
+import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, pidColour, rowLabel, timelineSvg, type Palette } from './timelineText';
+import type { Mark, TimelineModel } from './timelineTypes';
+
+interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
+declare function acquireVsCodeApi(): VsCodeApi;
+
+interface Saved { view?: View; fitted?: boolean; focus?: string }
+type Incoming = { type: 'model'; model: TimelineModel } | { type: 'status'; text: string } | { type: 'empty'; text: string };
+
+const vscode = acquireVsCodeApi();
+const ROW = 22;
+const AXIS = 20;
+const LABELS = 160;
+/** At most this many focusable mark elements at once (the canvas draws every glyph). */
+const MAX_MARK_ELEMENTS = 600;
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const e = document.getElementById(id);
+  if (!e) throw new Error(`the timeline page has no #${id}`);
+  return e as T;
+};
+const plot = $<HTMLDivElement>('plot');
+const canvas = $<HTMLCanvasElement>('canvas');
+const labels = $<HTMLDivElement>('labels');
+const marksLayer = $<HTMLDivElement>('marks');
+const tip = $<HTMLDivElement>('tip');
+const status = $<HTMLSpanElement>('status');
+const ctx = canvas.getContext('2d', { alpha: false }) ?? (() => { throw new Error('no 2d canvas'); })();
+
+const saved = (vscode.getState() ?? {}) as Saved;
+let index: TimelineIndex | undefined;
+let view: View | undefined = saved.view;
+let fitted = saved.fitted ?? true;
+let focusKey: string | undefined = saved.focus;
+let palette: Palette = DEFAULT_PALETTE;
+/** Glyphs drawn in the last frame, by row: what hover, click and the mark elements use. */
+let drawn = new Map<number, Glyph[]>();
+let pending = 0;
+
+const keyOf = (m: Mark): string => `${m.step}:${m.kind}:${m.pid}:${m.other ?? ''}`;
+
+/** The plot's size, measured when it changes (reading it in a frame would force a layout). */
+let geo: Geometry = measure();
+
+function measure(): Geometry {
+  return { width: Math.max(1, plot.clientWidth), height: Math.max(1, plot.clientHeight - AXIS), rowHeight: ROW };
+}
+
+function geometry(): Geometry {
+  return geo;
+}
+
+function save(): void {
+  vscode.setState({ view, fitted, focus: focusKey } satisfies Saved);
+}
+
+function setView(v: View): void {
+  if (!index) return;
+  view = clampView(v, index.model, geometry(), index.rows.length);
+  save();
+  schedule();
+}
+
+function schedule(): void {
+  if (pending) return;
+  pending = requestAnimationFrame(() => { pending = 0; draw(); });
+}
+
+// ---- drawing ----------------------------------------------------------------------------------
+
+function draw(): void {
+  const g = geo;
+  const dpr = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(g.width * dpr) || canvas.height !== Math.round((g.height + AXIS) * dpr)) {
+    canvas.width = Math.round(g.width * dpr);
+    canvas.height = Math.round((g.height + AXIS) * dpr);
+    canvas.style.width = `${g.width}px`;
+    canvas.style.height = `${g.height + AXIS}px`;
+  }
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.fillStyle = palette.background;
+  ctx.fillRect(0, 0, g.width, g.height + AXIS);
+  drawn = new Map();
+  if (!index || !view) { pooled(labelPool, 0, labels, () => document.createElement('div')); pooled(markPool, 0, marksLayer, () => document.createElement('button')); return; }
+  const v = view;
+  const [first, end] = visibleRows(v, g, index.rows.length);
+  drawAxis(ctx, v, g, AXIS, palette);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(0, AXIS, g.width, g.height);
+  ctx.clip();
+  const yOf = (row: number): number => AXIS + row * ROW - v.top;
+  const bars = new Batch();
+  for (let i = first; i < end; i++) {
+    const r = index.rows[i];
+    const y = yOf(i);
+    bars.path(palette.grid).rect(0, y + ROW - 0.5, g.width, 0.5);
+    if (r.kind === 'cpu') {
+      for (const b of cpuBars(index.runsOf.get(r.cpu) ?? [], v, g.width)) bars.path(pidColour(palette, b.value)).rect(b.x0, y + 4, b.x1 - b.x0, ROW - 8);
+      continue;
+    }
+    for (const b of laneBars(r.lane.spans, v, g.width)) bars.path(palette.states[b.value]).rect(b.x0, y + 6, b.x1 - b.x0, ROW - 12);
+    drawn.set(i, laneGlyphs(index.marksOf[r.laneIndex] ?? [], v, g.width));
+  }
+  bars.fill(ctx);
+  drawArrows(yOf, first, end);
+  const glyphs = new Batch();
+  for (const [row, gs] of drawn) for (const gl of gs) glyphPath(glyphs, gl, yOf(row) + ROW / 2, palette);
+  glyphs.fill(ctx);
+  const sel = selectedGlyph();
+  if (sel) {
+    ctx.strokeStyle = palette.foreground;
+    ctx.lineWidth = 1.5;
+    ctx.strokeRect(sel.glyph.x - 7, yOf(sel.row) + ROW / 2 - 8, 14, 16);
+  }
+  ctx.restore();
+  const nx = timeToX(index.model.now, v, g.width);
+  if (nx >= 0 && nx <= g.width) {
+    ctx.fillStyle = palette.now;
+    ctx.fillRect(Math.round(nx) - 1, 0, 2, g.height + AXIS);
+  }
+  syncLabels(first, end, yOf);
+  syncMarks(yOf);
+}
+
+/** Fork, reap, reparent and signal arrows between the lanes of single (not clustered) marks. */
+function drawArrows(yOf: (row: number) => number, first: number, end: number): void {
+  if (!index) return;
+  let budget = 2000;
+  const lines = new Batch();
+  for (const glyphs of drawn.values()) {
+    for (const gl of glyphs) {
+      if (gl.count !== 1 || budget-- <= 0) continue;
+      const a = arrowOf(gl.first);
+      const from = a ? index.rowOfLane[a.from] ?? -1 : -1;
+      const to = a ? index.rowOfLane[a.to] ?? -1 : -1;
+      if (from < 0 || to < 0 || from === to) continue;
+      const clampRow = (r: number): number => Math.min(Math.max(r, first - 1), end);
+      const y0 = yOf(clampRow(from)) + ROW / 2;
+      const y1 = yOf(clampRow(to)) + ROW / 2;
+      const p = lines.path(palette.marks[gl.first.kind]);
+      p.moveTo(gl.x, y0); p.lineTo(gl.x, y1);
+      const dir = Math.sign(y1 - y0);
+      p.moveTo(gl.x - 3, y1 - dir * 5); p.lineTo(gl.x, y1 - dir * 1); p.lineTo(gl.x + 3, y1 - dir * 5);
+    }
+  }
+  lines.stroke(ctx, 1);
+}
+
+/** The label column holds one element per visible row, each named for screen readers. */
+function syncLabels(first: number, end: number, yOf: (row: number) => number): void {
+  if (!index) return;
+  const els = pooled(labelPool, end - first, labels, () => {
+    const el = document.createElement('div');
+    el.setAttribute('role', 'listitem');
+    return el;
+  });
+  for (let i = first; i < end; i++) {
+    const r = index.rows[i];
+    const el = els[i - first];
+    el.className = r.kind === 'cpu' ? 'row cpu' : r.thread ? 'row lane thread' : 'row lane';
+    el.textContent = rowLabel(r).trim();
+    for (const k of Object.keys(el.dataset)) delete el.dataset[k];
+    if (r.kind === 'lane') {
+      el.dataset.pid = String(r.lane.pid);
+      el.dataset.lane = String(r.laneIndex);
+      el.dataset.tgid = String(r.lane.tgid);
+      el.dataset.comm = r.lane.comm;
+      const gone = r.lane.gone !== undefined ? `, gone at ${formatTime(r.lane.gone)}` : '';
+      el.setAttribute('aria-label', `task ${r.lane.pid} ${r.lane.comm}${r.thread ? `, thread of ${r.lane.tgid}` : ''}, born at ${formatTime(r.lane.born)}${gone}`);
+    } else {
+      el.dataset.cpu = String(r.cpu);
+      el.setAttribute('aria-label', `CPU ${r.cpu}: which task ran when`);
+    }
+    el.style.top = `${yOf(i) - AXIS}px`;
+  }
+}
+
+/** Where the selected mark is drawn: its glyph (alone or in a cluster) and that glyph's row. */
+function selectedGlyph(): { row: number; glyph: Glyph } | undefined {
+  const sel = currentMark();
+  if (!sel || !index) return undefined;
+  const row = index.rowOfLane[sel.lane];
+  const i = index.marksOf[sel.lane]?.indexOf(sel) ?? -1;
+  const glyph = drawn.get(row)?.find((g) => i >= g.firstIndex && i < g.firstIndex + g.count);
+  return glyph ? { row, glyph } : undefined;
+}
+
+/** What a mark element stands for, read by the layer's listeners. */
+interface MarkSlot { row: number; glyph: Glyph; mark: Mark; holds: boolean; text: string; y: number }
+const slots = new WeakMap<HTMLElement, MarkSlot>();
+const markPool: HTMLButtonElement[] = [];
+const labelPool: HTMLDivElement[] = [];
+
+/**
+ * Focusable buttons over the drawn glyphs (up to a bound), in lane order then time. The button of
+ * the glyph holding the selected mark speaks for that mark, even inside a cluster (events at the
+ * same moment never separate however far one zooms), and Enter on it goes to that mark.
+ */
+function syncMarks(yOf: (row: number) => number): void {
+  const hadFocus = document.activeElement instanceof HTMLElement && document.activeElement.parentElement === marksLayer;
+  const sel = currentMark();
+  const at = selectedGlyph();
+  const want: MarkSlot[] = [];
+  const slot = (row: number, glyph: Glyph): MarkSlot => {
+    const holds = at?.glyph === glyph && sel !== undefined;
+    const mark = holds ? sel : glyph.first;
+    const text = glyph.count === 1 ? markText(mark) : holds ? `${markText(mark)} (one of ${glyph.count} events here)` : clusterText(glyph.first, glyph.count, glyph.kinds);
+    return { row, glyph, mark, holds, text, y: yOf(row) };
+  };
+  if (at) want.push(slot(at.row, at.glyph));
+  outer: for (const [row, glyphs] of drawn) {
+    for (const gl of glyphs) {
+      if (want.length >= MAX_MARK_ELEMENTS) break outer;
+      if (gl !== at?.glyph) want.push(slot(row, gl));
+    }
+  }
+  // Lane order, then time: the order Tab follows.
+  want.sort((a, b) => a.row - b.row || a.glyph.x - b.glyph.x);
+  const els = pooled(markPool, want.length, marksLayer, () => {
+    const b = document.createElement('button');
+    b.className = 'mark';
+    return b;
+  });
+  let focusEl: HTMLButtonElement | undefined;
+  want.forEach((w, i) => {
+    const b = els[i];
+    slots.set(b, w);
+    b.dataset.kind = w.glyph.count === 1 ? w.mark.kind : 'cluster';
+    b.dataset.kinds = w.glyph.kinds.join(' ');
+    b.dataset.pid = String(w.mark.pid);
+    b.dataset.step = String(w.mark.step);
+    b.dataset.key = keyOf(w.mark);
+    if (w.mark.other !== undefined) b.dataset.other = String(w.mark.other); else delete b.dataset.other;
+    b.setAttribute('aria-label', w.text);
+    b.classList.toggle('selected', w.holds);
+    b.style.left = `${w.glyph.x - 6}px`;
+    b.style.top = `${w.y + ROW / 2 - 6 - AXIS}px`;
+    if (w.holds) focusEl = b;
+  });
+  if (hadFocus && focusEl && document.activeElement !== focusEl) focusEl.focus({ preventScroll: true });
+}
+
+marksLayer.addEventListener('click', (e) => {
+  const w = e.target instanceof HTMLElement ? slots.get(e.target) : undefined;
+  if (!w) return;
+  e.stopPropagation();
+  if (w.holds || w.glyph.count === 1) goto(w.mark.step, markText(w.mark)); else activate(w.glyph);
+});
+marksLayer.addEventListener('focusin', (e) => {
+  const w = e.target instanceof HTMLElement ? slots.get(e.target) : undefined;
+  if (!w) return;
+  if (!w.holds) select(w.glyph.first);
+  showTip(w.text, w.glyph.x, w.y);
+});
+marksLayer.addEventListener('focusout', () => hideTip());
+
+const markTipText = (gl: Glyph): string => (gl.count === 1 ? markText(gl.first) : clusterText(gl.first, gl.count, gl.kinds));
+
+// ---- interaction ------------------------------------------------------------------------------
+
+/** A mark travels to its step; a cluster zooms in around it instead. */
+function activate(gl: Glyph): void {
+  if (!view) return;
+  if (gl.count > 1) { fitted = false; setView(zoomView(view, 4, gl.x, geometry().width)); return; }
+  goto(gl.first.step, markText(gl.first));
+}
+
+function goto(step: number, what: string): void {
+  status.textContent = `Going to step ${step}...`;
+  vscode.postMessage({ type: 'goto', step, what });
+}
+
+function showTip(text: string, x: number, y: number): void {
+  tip.textContent = text;
+  tip.hidden = false;
+  const w = plot.clientWidth;
+  tip.style.left = `${Math.min(Math.max(0, x + 10), Math.max(0, w - tip.offsetWidth - 4))}px`;
+  tip.style.top = `${y + ROW}px`;
+}
+
+function hideTip(): void {
+  tip.hidden = true;
+}
+
+/** What lies under a point of the plot: a glyph, or the row and its state at that time. */
+function under(x: number, y: number): { glyph?: Glyph; row?: number; time: number } | undefined {
+  if (!index || !view) return undefined;
+  const time = xToTime(x, view, geometry().width);
+  if (y < AXIS) return { time };
+  const row = Math.floor((y - AXIS + view.top) / ROW);
+  if (row < 0 || row >= index.rows.length) return { time };
+  return { glyph: glyphAt(drawn.get(row) ?? [], x), row, time };
+}
+
+let drag: { x: number; y: number; moved: boolean } | undefined;
+
+plot.addEventListener('pointerdown', (e) => {
+  if (e.target !== canvas) return;
+  drag = { x: e.clientX, y: e.clientY, moved: false };
+  canvas.setPointerCapture(e.pointerId);
+});
+plot.addEventListener('pointermove', (e) => {
+  const box = canvas.getBoundingClientRect();
+  if (drag && view) {
+    const dx = e.clientX - drag.x, dy = e.clientY - drag.y;
+    if (drag.moved || Math.abs(dx) + Math.abs(dy) > 3) {
+      drag.moved = true;
+      drag.x = e.clientX; drag.y = e.clientY;
+      fitted = false;
+      setView(panView(view, -dx, -dy, geometry().width));
+      hideTip();
+      return;
+    }
+  }
+  const u = under(e.clientX - box.left, e.clientY - box.top);
+  if (!u || u.row === undefined || !index) { hideTip(); return; }
+  const text = u.glyph ? markTipText(u.glyph) : describePoint(index, u.row, u.time);
+  showTip(text, e.clientX - box.left, e.clientY - box.top - ROW / 2);
+});
+plot.addEventListener('pointerup', (e) => {
+  const d = drag;
+  drag = undefined;
+  if (!d || d.moved || !index) return;
+  const box = canvas.getBoundingClientRect();
+  const u = under(e.clientX - box.left, e.clientY - box.top);
+  if (!u) return;
+  if (u.glyph) activate(u.glyph);
+  else goto(stepAt(index, u.time), `the moment at ${formatTime(u.time)}`);
+});
+plot.addEventListener('pointerleave', () => hideTip());
+
+plot.addEventListener('wheel', (e) => {
+  if (!view) return;
+  e.preventDefault();
+  const box = canvas.getBoundingClientRect();
+  const g = geometry();
+  fitted = false;
+  if (e.ctrlKey || e.metaKey) setView(zoomView(view, Math.exp(-e.deltaY * 0.002), e.clientX - box.left, g.width));
+  else if (e.shiftKey) setView(panView(view, e.deltaY, 0, g.width));
+  else setView(panView(view, e.deltaX, e.deltaY, g.width));
+}, { passive: false });
+
+function focusMark(m: Mark | undefined): void {
+  if (!m || !index || !view) return;
+  select(m);
+  fitted = false;
+  view = clampView(revealMark(view, index, m, geometry()), index.model, geometry(), index.rows.length);
+  save();
+  draw();
+  const el = marksLayer.querySelector<HTMLButtonElement>(`button[data-key="${CSS.escape(keyOf(m))}"]`);
+  if (el) el.focus({ preventScroll: true });
+  status.textContent = markText(m);
+}
+
+/** The mark nearest in time to `m` in the next row up or down that has marks. */
+function markInRow(m: Mark, dir: 1 | -1): Mark | undefined {
+  if (!index) return undefined;
+  let row = index.rowOfLane[m.lane];
+  if (row === undefined || row < 0) return undefined;
+  for (row += dir; row >= 0 && row < index.rows.length; row += dir) {
+    const r = index.rows[row];
+    const list = r.kind === 'lane' ? index.marksOf[r.laneIndex] : undefined;
+    if (!list?.length) continue;
+    return list.reduce((best, c) => (Math.abs(c.time - m.time) < Math.abs(best.time - m.time) ? c : best));
+  }
+  return undefined;
+}
+
+/** The selected mark (kept as an object; looked up by its key only when a new model arrives). */
+let selected: Mark | undefined;
+
+function currentMark(): Mark | undefined {
+  return selected;
+}
+
+function select(m: Mark | undefined): void {
+  selected = m;
+  focusKey = m ? keyOf(m) : undefined;
+  save();
+}
+
+document.addEventListener('keydown', (e) => {
+  if (!index || !view) return;
+  const g = geometry();
+  const onMark = document.activeElement instanceof HTMLElement && document.activeElement.parentElement === marksLayer;
+  const zoomKeys: Record<string, number> = { '+': 1.5, '=': 1.5, '-': 1 / 1.5, _: 1 / 1.5 };
+  if (zoomKeys[e.key] && !e.ctrlKey && !e.metaKey) {
+    fitted = false;
+    setView(zoomView(view, zoomKeys[e.key], g.width / 2, g.width));
+  } else if (e.key === '0') {
+    fitted = true;
+    setView(fitView(index.model));
+  } else if (onMark && (e.key === 'ArrowRight' || e.key === 'ArrowLeft')) {
+    focusMark(neighbourMark(index, currentMark(), e.key === 'ArrowRight' ? 1 : -1));
+  } else if (onMark && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+    const m = currentMark();
+    focusMark(m && markInRow(m, e.key === 'ArrowDown' ? 1 : -1));
+  } else if (onMark && (e.key === 'Home' || e.key === 'End')) {
+    focusMark(neighbourMark(index, undefined, e.key === 'Home' ? 1 : -1));
+  } else if (onMark && e.key === 'Escape') {
+    plot.focus();
+  } else if (!onMark && e.key.startsWith('Arrow')) {
+    fitted = false;
+    const step = e.shiftKey ? 0.5 : 0.1;
+    const dx = e.key === 'ArrowRight' ? g.width * step : e.key === 'ArrowLeft' ? -g.width * step : 0;
+    const dy = e.key === 'ArrowDown' ? ROW : e.key === 'ArrowUp' ? -ROW : 0;
+    setView(panView(view, dx, dy, g.width));
+  } else {
+    return;
+  }
+  e.preventDefault();
+});
+
+function button(id: string, run: () => void): void {
+  $<HTMLButtonElement>(id).addEventListener('click', run);
+}
+button('fit', () => { if (index) { fitted = true; setView(fitView(index.model)); } });
+button('zoomIn', () => { if (view) { fitted = false; setView(zoomView(view, 1.5, geometry().width / 2, geometry().width)); } });
+button('zoomOut', () => { if (view) { fitted = false; setView(zoomView(view, 1 / 1.5, geometry().width / 2, geometry().width)); } });
+button('exportSvg', () => {
+  if (!index || !view) return;
+  vscode.postMessage({ type: 'export', format: 'svg', data: timelineSvg(index, view, geometry(), LABELS, palette) });
+});
+button('exportPng', () => {
+  if (!index || !view) return;
+  draw();
+  vscode.postMessage({ type: 'export', format: 'png', data: canvas.toDataURL('image/png') });
+});
+
+// ---- the model --------------------------------------------------------------------------------
+
+function setModel(model: TimelineModel): void {
+  index = indexTimeline(model);
+  selected = focusKey === undefined ? undefined : index.marks.find((m) => keyOf(m) === focusKey);
+  $('empty').hidden = true;
+  const g = geometry();
+  view = clampView(!view || fitted ? fitView(model) : view, model, g, index.rows.length);
+  save();
+  draw();
+  plot.setAttribute('aria-label', `Process timeline: ${model.lanes.length} tasks, ${model.marks.length} events, now at step ${model.nowStep} (${formatTime(model.now)}). Tab to the events; arrow keys move between them; Enter goes to one.`);
+}
+
+window.addEventListener('message', (e: MessageEvent<Incoming>) => {
+  const msg = e.data;
+  answered = true;
+  if (msg.type === 'model') setModel(msg.model);
+  else if (msg.type === 'status') status.textContent = msg.text;
+  else if (msg.type === 'empty') {
+    const empty = $('empty');
+    empty.textContent = msg.text;
+    empty.hidden = false;
+  }
+});
+
+new ResizeObserver(() => { geo = measure(); if (index && view) setView(view); else schedule(); }).observe(plot);
+// The theme's colours change with the body's class (vscode-dark, vscode-light, high contrast).
+new MutationObserver(() => { palette = readPalette(); schedule(); }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+palette = readPalette();
+
+/** For the benchmark and the tests: draw now and say how long it took. */
+(window as unknown as { kprocTimeline: unknown }).kprocTimeline = {
+  drawNow(): number { const t0 = performance.now(); draw(); return performance.now() - t0; },
+  setModel(m: TimelineModel): number { const t0 = performance.now(); setModel(m); return performance.now() - t0; },
+};
+// Say so until the extension answers: a message sent while the webview was still loading
+// (VS Code may reload a webview's frame as it starts) would otherwise leave the page empty.
+vscode.postMessage({ type: 'ready' });
+let answered = false;
+const hello = setInterval(() => { if (answered) clearInterval(hello); else vscode.postMessage({ type: 'ready' }); }, 1500);

@@ -1,0 +1,84 @@
+// The 'kproc/timeline' request: the adapter keeps the run's kernel events (with the scheduler's
+// tracepoints on) and answers the timeline model of the run so far, with `now` at the stop.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { boot } from '../../sim-core/machine';
+import type { TimelineModel } from '../../sim-core/viz/model';
+import { TimelineLog } from '../../extension/adapter/timeline';
+import { FORK_WAIT, inlineClient, launch, type InlineAdapter } from './harness';
+
+describe('debug adapter: kproc/timeline', function () {
+  this.timeout(30_000);
+  let a: InlineAdapter;
+  beforeEach(async () => { a = await inlineClient(boot); });
+  afterEach(() => a.close());
+
+  it('answers the fork example\'s lanes, marks and CPU rows up to the stop, with now at the stop', async () => {
+    const dc = a.client;
+    const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await launch(dc, { program: FORK_WAIT }, () => dc.setExceptionBreakpointsRequest({ filters: ['zombie'] }));
+    await stopped;
+    const m = (await dc.customRequest('kproc/timeline')).body as TimelineModel;
+    const fork = m.marks.find((k) => k.kind === 'fork' && m.lanes[k.lane]?.comm === 'fork-wait');
+    assert.ok(fork, `a fork mark by the scenario's task: ${JSON.stringify(m.marks.map((k) => k.label))}`);
+    const child = m.lanes[fork.otherLane ?? -1];
+    assert.ok(child, 'the fork mark points at the child\'s lane');
+    assert.equal(fork.fn, 'kernel_clone');
+    const kinds = m.marks.filter((k) => k.lane === fork.otherLane).map((k) => k.kind);
+    assert.deepEqual(kinds.filter((k) => k === 'exit' || k === 'zombie' || k === 'reap'), ['exit', 'zombie'], 'the child has exited and waits: not reaped yet');
+    // The scheduler's tracepoints were on: the lanes say when each task ran, and CPU 0 has runs.
+    assert.ok(m.lanes.some((l) => l.spans.some((s) => s.state === 'running')), 'running spans');
+    assert.ok(m.cpus.some((r) => r.cpu === 0 && r.pid === child.pid), 'the child ran on CPU 0');
+    assert.ok(m.nowStep > fork.step && m.now >= fork.time, `now (${m.nowStep}) is after the fork (${fork.step})`);
+    // Continuing to the end of the run adds the reap; the request then answers with the session over.
+    const body2 = await (async () => {
+      const next = dc.waitForEvent('stopped');
+      await dc.setExceptionBreakpointsRequest({ filters: [] });
+      await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'release_task' }] });
+      await dc.continueRequest({ threadId: 0 });
+      await next;
+      return (await dc.customRequest('kproc/timeline')).body as TimelineModel;
+    })();
+    assert.ok(body2.nowStep > m.nowStep, 'now moved on');
+    const later = body2.lanes.find((l) => l.pid === child.pid && l.born === child.born);
+    assert.ok(later?.spans.some((s) => s.state === 'zombie'), `the child's lane has its zombie time: ${JSON.stringify(later?.spans)}`);
+    assert.ok(body2.marks.length >= m.marks.length, 'the earlier marks are kept');
+    assert.deepEqual(body2.marks.slice(0, m.marks.length).map((k) => k.step), m.marks.map((k) => k.step));
+  });
+
+  it('refuses before launch, with a message', async () => {
+    const dc = a.client;
+    await dc.initializeRequest({ adapterID: 'kproc', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+    await assert.rejects(dc.customRequest('kproc/timeline'), /launch/);
+  });
+});
+
+describe('TimelineLog', () => {
+  it('keeps kernel events but not output, and stops at its limit saying where', () => {
+    const source = fs.readFileSync(FORK_WAIT, 'utf8');
+    const { machine } = boot({ file: FORK_WAIT, source, traceSched: true });
+    assert.ok(machine);
+    const all = new TimelineLog();
+    const small = new TimelineLog(5);
+    all.reset(machine);
+    small.reset(machine);
+    let outputs = 0, kept = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const stop = machine.run(10_000);
+      all.record(stop.events);
+      small.record(stop.events);
+      outputs += stop.events.filter((e) => e.kind === 'output').length;
+      kept += stop.events.filter((e) => e.kind !== 'output' && e.kind !== 'printk' && e.kind !== 'log').length;
+      if (stop.reason !== 'yield') break;
+    }
+    assert.ok(outputs > 0, 'the run printed');
+    assert.equal(all.size, kept);
+    assert.equal(small.size, 5);
+    const m = small.model(machine);
+    assert.ok(m.truncated, 'the small log says it stopped');
+    assert.equal(all.model(machine).truncated, undefined);
+    // Tasks that existed at boot have lanes from the start, named.
+    assert.ok(all.model(machine).lanes.some((l) => l.pid === 1 && l.boot));
+  });
+});
