@@ -145,6 +145,11 @@ export class TimelinePanel implements vscode.Disposable {
     if (!s) { this.post({ type: 'status', text: 'No Linux Process Lab debug session to travel in.' }); return; }
     if (!Number.isSafeInteger(step) || step < 0) return;
     try {
+      // The stop shows its source in the active editor group: let that be another than the
+      // panel's, so the picture stays in view beside the code it points at.
+      if (this.panel.viewColumn !== undefined && this.panel.viewColumn !== vscode.ViewColumn.One) {
+        await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
+      }
       await s.customRequest(GOTO_REQUEST, { step });
       this.post({ type: 'status', text: `Went to step ${step}${what ? `: ${what}` : ''}.` });
     } catch (e) {
