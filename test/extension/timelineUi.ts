@@ -10,7 +10,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 import * as sax from 'sax';
 import { launchChromium } from './browser';
 import { freshProfile, ROOT, startServer, type RunningServer } from './codeServer';
-import { callStack, clickGutter, eventually, lineOf, openFile, TIMEOUT, waitForWorkbench } from './workbench';
+import { callStack, clickGutter, eventually, lineOf, openFile, runSteps, TIMEOUT, waitForWorkbench } from './workbench';
 
 const EXAMPLE = 'fork-wait.kproc';
 
@@ -161,17 +161,7 @@ export async function runTimelineUi(resultsDir: string): Promise<TimelineUiResul
     await page.goto(`${server.base}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(payload)}`);
     await waitForWorkbench(page);
     const ctx: Ctx = { page, shots: resultsDir, workspace: ws };
-    for (const [name, run] of steps) {
-      if (!result.ok) { result.steps.push({ name, ok: false, error: 'skipped after an earlier failure' }); continue; }
-      try {
-        await run(ctx);
-        result.steps.push({ name, ok: true });
-      } catch (e) {
-        result.ok = false;
-        result.steps.push({ name, ok: false, error: e instanceof Error ? e.message.split('\n')[0] : String(e) });
-        await page.screenshot({ path: path.join(resultsDir, 'timeline-failure.png') }).catch(() => undefined);
-      }
-    }
+    await runSteps(steps, ctx, page, result, path.join(resultsDir, 'timeline-failure.png'));
   } finally {
     await browser.close();
     await server?.stop();

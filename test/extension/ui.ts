@@ -8,6 +8,7 @@ import { launchChromium } from './browser';
 import { freshProfile, installVsix, ROOT, startServer, type RunningServer } from './codeServer';
 import {
   answerInput, callStack, clickGutter, eventually, expandPane, lineOf, openFile, runCommand, treeRows, waitForWorkbench, TIMEOUT,
+  runSteps,
 } from './workbench';
 
 export interface UiResult {
@@ -298,17 +299,7 @@ export async function runUiTest(resultsDir: string): Promise<UiResult> {
     await page.goto(`${server.base}/?folder=${encodeURIComponent(ws)}`);
     await waitForWorkbench(page);
     const ctx: Ctx = { page, shots: resultsDir, workspace: ws };
-    for (const [name, run] of steps) {
-      if (!result.ok) { result.steps.push({ name, ok: false, error: 'skipped after an earlier failure' }); continue; }
-      try {
-        await run(ctx);
-        result.steps.push({ name, ok: true });
-      } catch (e) {
-        result.ok = false;
-        result.steps.push({ name, ok: false, error: e instanceof Error ? e.message.split('\n')[0] : String(e) });
-        await page.screenshot({ path: path.join(resultsDir, 'ui-failure.png') }).catch(() => undefined);
-      }
-    }
+    await runSteps(steps, ctx, page, result, path.join(resultsDir, 'ui-failure.png'));
   } finally {
     await browser.close();
     await server?.stop();

@@ -118,3 +118,27 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
     await new Promise((r) => setTimeout(r, 150));
   }
 }
+
+/** What a user-level test reports: each step's name and whether it passed. */
+export interface StepsResult {
+  ok: boolean;
+  steps: Array<{ name: string; ok: boolean; error?: string }>;
+}
+
+/**
+ * Runs the steps in order into `result`: after a failure the rest are reported skipped, and the
+ * page's picture at the failure is saved as `failureShot`.
+ */
+export async function runSteps<C>(steps: ReadonlyArray<[string, (ctx: C) => Promise<void>]>, ctx: C, page: Page, result: StepsResult, failureShot: string): Promise<void> {
+  for (const [name, run] of steps) {
+    if (!result.ok) { result.steps.push({ name, ok: false, error: 'skipped after an earlier failure' }); continue; }
+    try {
+      await run(ctx);
+      result.steps.push({ name, ok: true });
+    } catch (e) {
+      result.ok = false;
+      result.steps.push({ name, ok: false, error: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+      await page.screenshot({ path: failureShot }).catch(() => undefined);
+    }
+  }
+}
