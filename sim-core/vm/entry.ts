@@ -177,7 +177,7 @@ export function pushSignalFrame(image: Image, regs: UserRegs, mem: UserMemory, h
   if (info && f.nparams > 1) seg[bo + 1] = infoAt;
   if (info && f.nparams > 2) seg[bo + 2] = infoAt + info.length;
   r.fn = f.index; r.pc = 0; r.bp = r.sp + extra; r.sp = r.bp + f.frameSize; r.stmt = -1;
-  r.stack = cellArray(); r.frames = []; r.pending = -1; r.pendingRet = null; r.libc = null;
+  r.stack = cellArray(); r.frames = []; r.pending = -1; r.pendingRet = null; r.libc = null; r.entered = false;
   return true;
 }
 

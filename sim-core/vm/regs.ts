@@ -76,6 +76,12 @@ export class VmRegs implements UserRegs {
    * budget of its next runs before anything else runs. A fork's child owes nothing.
    */
   owed = 0;
+  /**
+   * The function this thread stands at the entry of (pc 0) has made its 'call' trap, so the next
+   * run executes it. Entries the kernel makes (main, a signal handler, a thread's or a program's
+   * start) trap like a CALL does, so a function breakpoint stops there too.
+   */
+  entered = false;
 
   constructor(readonly image: Image, readonly stackSeg: number) {}
 

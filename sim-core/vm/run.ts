@@ -77,6 +77,12 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
   if (r.libc !== null) { const queued = nextLibcTrap(r); if (queued !== null) return queued; }
   if (r.fn < 0 || r.ended) return { kind: 'syscall', name: r.onReturn, args: [0], line: -1 };
   const fns = image.functions, consts = image.consts, sites = image.sites;
+  if (r.pc === 0 && r.stmt < 0 && opts.callTraps === true && !r.entered) {
+    r.entered = true;
+    opts.budget = budget;
+    return { kind: 'call', fn: fns[r.fn].name, line: fns[r.fn].line };
+  }
+  r.entered = false;
   const stack = r.stack, frames = r.frames;
   const glob = m.segs[0] as Value[];
   const segBase = r.stackSeg * SEGMENT_SPAN;
@@ -220,7 +226,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         fi = callee; code = f.code; fast = f.fast ?? code; pc = 0;
         stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
         bo = nbo; so = nso; stmt = -1;
-        if (callTraps) { r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt; opts.budget = budget; return { kind: 'call', fn: f.name, line: f.line }; }
+        if (callTraps) { r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt; r.entered = true; opts.budget = budget; return { kind: 'call', fn: f.name, line: f.line }; }
         break;
       }
       case Op.RET: {
