@@ -102,9 +102,11 @@ describe('vm: statement and call traps', () => {
     assert.equal(s.regs.line, 7);
   });
 
-  it('call traps name the function entered', () => {
+  it('call traps name the function entered, main\'s own entry first', () => {
     const s = start(SRC);
-    const t = run(s.image, s.regs, s.mem, host, { budget: 1000, stopAtStatements: false, callTraps: true });
+    const opts = { budget: 1000, stopAtStatements: false, callTraps: true };
+    assert.deepEqual(run(s.image, s.regs, s.mem, host, opts), { kind: 'call', fn: 'main', line: 5 });
+    const t = run(s.image, s.regs, s.mem, host, { ...opts, budget: 1000 });
     assert.deepEqual(t, { kind: 'call', fn: 'add', line: 1 });
     assert.equal(run(s.image, s.regs, s.mem, host, { budget: 1000, stopAtStatements: false }).kind, 'syscall');
   });
