@@ -18,9 +18,3 @@ export function comparePositions(a: Position, b: Position): number {
   for (let i = 0; i < 4; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
   return 0;
 }
-
-export function samePosition(a: Position, b: Position): boolean {
-  return comparePositions(a, b) === 0;
-}
-
-export const START: Position = [0, 2, 0, 0];

@@ -33,6 +33,11 @@ export interface TravelHost {
   restoreFields(f: MachineFields): void;
 }
 
+/** The index in k.events of the first event emitted after event number `seq`. */
+function firstAfter(k: Engine['k'], seq: number): number {
+  return Math.max(0, k.events.length - (k.event_seq - seq));
+}
+
 /** Where a search found its moment: the position and the stop a forward run would have made there. */
 export interface Found {
   pos: Position;
@@ -95,7 +100,7 @@ class Probe implements StopChecks {
   private scanForks(pos: Position): void {
     const k = this.engine.k;
     const evs = k.events;
-    for (let i = Math.max(0, evs.length - (k.event_seq - this.scanned)); i < evs.length; i++) {
+    for (let i = firstAfter(k, this.scanned); i < evs.length; i++) {
       const e = evs[i];
       if (e.kind === 'fork' && e.child === this.forkOf) this.fork = { pos, parent: e.parent };
     }
@@ -148,7 +153,7 @@ export class EventChecks implements StopChecks {
     if (k.event_seq === this.scanned) return false;
     const evs = k.events;
     let hit: KEvent | null = null;
-    for (let i = Math.max(0, evs.length - (k.event_seq - this.scanned)); i < evs.length; i++) if (this.match(evs[i])) hit = evs[i];
+    for (let i = firstAfter(k, this.scanned); i < evs.length; i++) if (this.match(evs[i])) hit = evs[i];
     this.scanned = k.event_seq;
     if (hit === null) return false;
     if (this.end !== null) { this.last = { pos, event: hit }; return false; }
