@@ -153,8 +153,9 @@ export type GotoEvent = 'fork' | 'exec' | 'exit' | 'zombie' | 'reparent' | 'reap
 /**
  * Where goto() travels: a step number (back or forward as it lies), the start of the run, or the
  * nearest moment (before or after now) when an event about `pid` happened: 'fork' (pid was
- * created), 'exec', 'exit', 'zombie', 'reparent', 'reap', 'signal' (pid received signal `sig`,
- * any signal when absent). The stop is right after the event.
+ * created), 'exec', 'exit', 'zombie', 'reparent', 'reap', 'signal' (pid was sent signal `sig`,
+ * any signal when absent: the moment it was generated, the 'signal' event, whether or not it is
+ * ever delivered). The stop is right after the event.
  */
 export type GotoTarget =
   | { kind: 'step'; step: number }
@@ -187,7 +188,17 @@ export type KEvent = { time: number; step: number } & (
   | { kind: 'zombie'; pid: number; parent: number }
   | { kind: 'reparent'; pid: number; from: number; to: number; why: ReparentWhy }
   | { kind: 'reap'; pid: number; by: number | null; status?: number }
+  /**
+   * A signal generated for task `to` (the signal_generate tracepoint, in send_signal_locked), sent
+   * by task `from` (0: the kernel). `action` is what it will do as things stand ('ignore' when
+   * it is dropped at once); it may never be delivered (blocked, or the task exits first).
+   */
   | { kind: 'signal'; from: number; to: number; sig: number; name: string; action: SignalAction }
+  /**
+   * get_signal() in task `pid` dequeued `sig` (the signal_deliver tracepoint), or found its group
+   * dying (SIGKILL); `action` is what it does now, `handler` the function a handler action runs.
+   */
+  | { kind: 'signal_deliver'; pid: number; sig: number; name: string; action: SignalAction; handler?: string }
   | { kind: 'stopped'; pid: number; sig: number }
   | { kind: 'continued'; pid: number }
   | { kind: 'wakeup'; pid: number; by: number }
@@ -209,7 +220,7 @@ export type KEvent = { time: number; step: number } & (
 export type KEventKind = KEvent['kind'];
 
 /** Exception-filter ids the adapter offers. */
-export type EventFilterId = 'zombie' | 'reparent' | 'fork-failed' | 'echild' | 'signal' | 'stopped' | 'panic';
+export type EventFilterId = 'zombie' | 'reparent' | 'fork-failed' | 'echild' | 'signal' | 'signal-sent' | 'stopped' | 'panic';
 
 export interface LineBreakpointRequest {
   /** 0-based. */

@@ -18,7 +18,7 @@ export function readPalette(): Palette {
   };
   const fg = v('--vscode-editor-foreground', d.foreground);
   const marks: Record<MarkKind, string> = {
-    fork: states.running, exec: states.sleeping, exit: fg, zombie: states.zombie, reap: states.stopped, reparent: states['disk-sleep'], signal: states.runnable,
+    fork: states.running, exec: states.sleeping, exit: fg, zombie: states.zombie, reap: states.stopped, reparent: states['disk-sleep'], signal: states.runnable, deliver: v('--vscode-terminal-ansiCyan', d.marks.deliver),
   };
   return {
     background: v('--vscode-editor-background', d.background), foreground: fg, grid: v('--vscode-editorWidget-border', d.grid),

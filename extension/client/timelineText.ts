@@ -49,7 +49,7 @@ export interface Palette {
 export const DEFAULT_PALETTE: Palette = {
   background: '#1e1e1e', foreground: '#cccccc', grid: '#444444', now: '#f14c4c',
   states: { running: '#89d185', runnable: '#cca700', sleeping: '#3794ff', 'disk-sleep': '#d18616', stopped: '#b180d7', zombie: '#f14c4c', alive: '#808080' },
-  marks: { fork: '#89d185', exec: '#3794ff', exit: '#cccccc', zombie: '#f14c4c', reap: '#b180d7', reparent: '#d18616', signal: '#cca700' },
+  marks: { fork: '#89d185', exec: '#3794ff', exit: '#cccccc', zombie: '#f14c4c', reap: '#b180d7', reparent: '#d18616', signal: '#cca700', deliver: '#4fc1ff' },
   cpu: ['#3794ff', '#89d185', '#cca700', '#b180d7', '#d18616', '#f14c4c'],
 };
 

@@ -16,7 +16,8 @@ export const EVENT_FILTERS: readonly EventFilterInfo[] = [
   { id: 'reparent', label: 'Orphan reparented', description: 'A parent exited before its children; forget_original_parent() hands them to a subreaper or to init.' },
   { id: 'fork-failed', label: 'fork() fails', description: 'copy_process() or alloc_pid() refused a new task (EAGAIN from pid_max or RLIMIT_NPROC, ENOMEM when the machine has no memory left for a copy of the address space, EINVAL from bad clone flags).' },
   { id: 'echild', label: 'wait() returns ECHILD', description: 'do_wait() found no child to wait for.' },
-  { id: 'signal', label: 'Signal delivered', description: 'get_signal() dequeued a signal and its action runs (handler, terminate, stop, continue).' },
+  { id: 'signal', label: 'Signal delivered', description: 'get_signal() in the receiving task dequeued a signal (the signal_deliver tracepoint) and its action runs: a handler, terminate, stop, or nothing (ignored). The stop is in the receiving task.' },
+  { id: 'signal-sent', label: 'Signal sent', description: 'send_signal_locked() generated a signal for a task (the signal_generate tracepoint): queued, or dropped at once when ignored. Delivery comes later, if at all.' },
   { id: 'stopped', label: 'Task stopped', description: 'A job-control signal (SIGSTOP, SIGTSTP...) put the task in TASK_STOPPED.' },
   { id: 'panic', label: 'Kernel panic', description: 'The kernel cannot go on, for example init exited: "Attempted to kill init!".' },
 ];
@@ -53,7 +54,8 @@ export function eventSummary(e: KEvent): string {
     case 'zombie': return `Task ${e.pid} became a zombie`;
     case 'reparent': return `Orphan ${e.pid} reparented from ${e.from} to ${e.to}`;
     case 'reap': return `Task ${e.pid} was reaped${e.by !== null ? ` by ${e.by}` : ''}`;
-    case 'signal': return `${e.name} delivered to task ${e.to} (${e.action})`;
+    case 'signal': return `${e.name} sent to task ${e.to} by ${e.from === 0 ? 'the kernel' : `task ${e.from}`} (${e.action})`;
+    case 'signal_deliver': return `${e.name} delivered to task ${e.pid} (${e.action}${e.handler !== undefined ? ` ${e.handler}` : ''})`;
     case 'stopped': return `Task ${e.pid} stopped by ${signame(e.sig)}`;
     case 'continued': return `Task ${e.pid} continued`;
     case 'wakeup': return `Task ${e.pid} woken by ${e.by}`;
@@ -103,8 +105,18 @@ export function eventExplanation(e: KEvent): string {
       return `do_wait() in task ${e.pid} looked through its children (and those of its thread group) and found none that `
         + 'matches the request, so wait() returns -1 with errno ECHILD. Children reparented away, or already reaped, no longer count.';
     case 'signal':
-      return `Task ${e.to} dequeued ${e.name} (${e.sig}), sent by ${e.from === 0 ? 'the kernel' : `task ${e.from}`}. `
-        + `Its action is "${e.action}"${e.action === 'handler' ? ': the scenario\'s handler runs on return to user space' : ''}.`;
+      return `${e.from === 0 ? 'The kernel' : `Task ${e.from}`} sent ${e.name} (${e.sig}) to task ${e.to}: send_signal_locked() `
+        + (e.action === 'ignore'
+          ? 'found it ignored (SIG_IGN, or a default action of nothing) and dropped it: it will not be delivered.'
+          : `queued it, unless the same standard signal was already pending, and woke a thread that can take it. Its action as things stand is "${e.action}"; `
+            + 'it is delivered when get_signal() dequeues it on the way back to user space (not while it is blocked).');
+    case 'signal_deliver':
+      return `get_signal() in task ${e.pid} dequeued ${e.name} (${e.sig}) on its way back to user space. `
+        + (e.action === 'handler' ? `The handler${e.handler !== undefined ? ` ${e.handler}()` : ''} runs next, with the signal blocked while it runs (unless SA_NODEFER).`
+          : e.action === 'ignore' ? 'Its disposition is to ignore it: it is dropped.'
+            : e.action === 'stop' ? 'Its default action stops the process: do_signal_stop() puts it in TASK_STOPPED.'
+              : e.action === 'continue' ? 'Its default action is to continue, which already happened when it was sent: nothing more to do.'
+                : `Its default action kills the process${e.action === 'core' ? ' with a core dump' : ''}: do_group_exit().`);
     case 'stopped':
       return `Task ${e.pid} received ${signame(e.sig)}; do_signal_stop() put it in TASK_STOPPED (ps shows T). `
         + 'It runs again only after SIGCONT, and its parent can see the stop with waitpid(..., WUNTRACED).';

@@ -117,15 +117,16 @@ export function describeGotoTarget(t: GotoTarget): string {
     case 'zombie': return `when ${p} became a zombie`;
     case 'reparent': return `when ${p} was reparented`;
     case 'reap': return `when ${p} was reaped`;
-    case 'signal': return `when ${p} received ${t.sig === undefined ? 'a signal' : signame(t.sig)}`;
+    case 'signal': return `when ${p} was sent ${t.sig === undefined ? 'a signal' : signame(t.sig)}`;
   }
 }
 
 /**
  * Whether kernel event `ev` is the moment `t` designates: the fork that created the pid, its
  * exec (a thread that execs takes its leader's pid: its old tid counts too), its exit, its
- * becoming a zombie, its reparenting, its reaping, or the delivery of a signal to it (of `sig`
- * when the target names one).
+ * becoming a zombie, its reparenting, its reaping, or a signal sent to it (of `sig` when the
+ * target names one). A signal counts when it is generated (send_signal_locked, the 'signal'
+ * event), not when it is delivered: an ignored, still blocked or never dequeued signal is found too.
  */
 export function eventMatches(t: GotoTarget, ev: KEvent): boolean {
   if (t.kind !== 'event') return false;

@@ -5,6 +5,7 @@
 import * as C from './consts';
 import { kfunc } from './frame';
 import type { Kernel } from './kernel';
+import type { SignalAction } from '../machine-types';
 import { list_entries } from './list';
 import { set_sigaction } from './objects';
 import { NS_ZERO, type kernel_siginfo, type task_struct } from './task';
@@ -41,7 +42,10 @@ export function sig_ignored(t: task_struct, sig: number, force: boolean): boolea
   // sig_handler_ignored: SIG_IGN drops even SIGKILL; only kthreadd's ignore_signals() can set it
   // for SIGKILL, since rt_sigaction refuses SIGKILL and SIGSTOP.
   if (h === C.SIG_IGN) return true;
-  return h === C.SIG_DFL && C.sig_default_action(sig) === 'ignore' && sig !== C.SIGCONT;
+  // sig_kernel_ignore: SIGCONT's default is nothing too; what it does (waking the stopped group)
+  // prepare_signal did before this check, so with SIG_DFL it is dropped, never queued.
+  const d = C.sig_default_action(sig);
+  return h === C.SIG_DFL && (d === 'ignore' || d === 'continue');
 }
 
 /**
@@ -108,7 +112,8 @@ function prepare_signal(k: Kernel, sig: number, from: task_struct | null, p: tas
   }
   const ignored = sig_ignored(p, sig, force);
   const disposition = p.sighand ? p.sighand.action[sig - 1].handler : C.SIG_DFL;
-  const act = ignored ? 'ignore' : typeof disposition === 'string' ? 'handler'
+  // SIGCONT with SIG_DFL continues the group (above) and is then dropped: its action is 'continue'.
+  const act = ignored && !(sig === C.SIGCONT && disposition === C.SIG_DFL) ? 'ignore' : typeof disposition === 'string' ? 'handler'
     : action === 'core' ? 'core' : action === 'stop' ? 'stop' : action === 'continue' ? 'continue'
       : action === 'ignore' ? 'ignore' : 'terminate';
   k.emit({ time: NS_ZERO, step: 0, kind: 'signal', from: from ? from.pid : 0, to: p.pid, sig, name: C.signame(sig), action: act });
@@ -297,6 +302,9 @@ relock:
 		if ((signal->flags & SIGNAL_GROUP_EXIT) ||
 		     signal->group_exec_task) {                 @fatal_check
 			signr = SIGKILL;
+			sigdelset(&current->pending.signal, SIGKILL);
+			trace_signal_deliver(SIGKILL, SEND_SIG_NOINFO,
+					     &sighand->action[SIGKILL-1]);
 			goto fatal;
 		}
 
@@ -305,6 +313,10 @@ relock:
 			break; /* will return 0 */
 
 		ka = &sighand->action[signr-1];
+
+		/* Trace actually delivered signals. */
+		trace_signal_deliver(signr, &ksig->info, ka);
+
 		if (ka->sa.sa_handler == SIG_IGN) /* Do nothing.  */ @action
 			continue;
 		if (ka->sa.sa_handler != SIG_DFL) {
@@ -352,6 +364,7 @@ relock:
     if (t.signal.flags & C.SIGNAL_GROUP_EXIT || t.signal.group_exec_task) {
       f.locals.signr = t.signal.flags & C.SIGNAL_GROUP_EXIT ? t.signal.group_exit_code || C.SIGKILL : C.SIGKILL;
       sigdelset(t.pending.signal, C.SIGKILL);
+      trace_signal_deliver(k, t, C.SIGKILL);
       k.jump(f, 'die');
     }
   },
@@ -360,7 +373,10 @@ relock:
     const s = info ? info.si_signo : 0;
     f.locals.signr = s;
     f.locals.info = info;
-    if (!s) k.jump(f, 'ret');
+    if (!s) { k.jump(f, 'ret'); return; }
+    // The tracepoint sits between the dequeue and the SIG_IGN check: an ignored signal that was
+    // queued (it was blocked when sent) is delivered, and dropped here.
+    trace_signal_deliver(k, t, s);
   },
   action: (k, t, f) => {
     const s = f.locals.signr;
@@ -394,6 +410,25 @@ relock:
     signal_delivered(k, t, signr, handler, info);
   },
 }, ['signr']);
+
+/**
+ * The signal_deliver tracepoint: get_signal took `sig` off the queue (or found the group dying:
+ * SIGKILL), with the action its k_sigaction gives it now. The stop action of a terminal stop
+ * signal in an orphaned process group is no action at all: get_signal discards it.
+ */
+function trace_signal_deliver(k: Kernel, t: task_struct, sig: number): void {
+  const h = t.sighand ? t.sighand.action[sig - 1].handler : C.SIG_DFL;
+  let action: SignalAction;
+  if (sig === C.SIGKILL) action = 'terminate';
+  else if (h === C.SIG_IGN) action = 'ignore';
+  else if (h !== C.SIG_DFL) action = 'handler';
+  else if ((t.signal.flags & C.SIGNAL_UNKILLABLE) && sig !== C.SIGSTOP) action = 'ignore';
+  else {
+    const d = C.sig_default_action(sig);
+    action = d === 'stop' && sig !== C.SIGSTOP && is_current_pgrp_orphaned(k, t) ? 'ignore' : d;
+  }
+  k.emit({ time: NS_ZERO, step: 0, kind: 'signal_deliver', pid: t.pid, sig, name: C.signame(sig), action, ...(action === 'handler' && typeof h === 'string' ? { handler: h } : {}) });
+}
 
 /**
  * dequeue_signal: the lowest-numbered signal not in mask (the blocked set) and its siginfo, the thread's own before the group's. A

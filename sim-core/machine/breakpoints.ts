@@ -32,8 +32,8 @@ export const WATCHABLE: ReadonlySet<string> = new Set([
 ]);
 
 const FILTER_KINDS: Record<EventFilterId, KEventKind> = {
-  zombie: 'zombie', reparent: 'reparent', 'fork-failed': 'fork-failed', echild: 'echild', signal: 'signal',
-  stopped: 'stopped', panic: 'panic',
+  zombie: 'zombie', reparent: 'reparent', 'fork-failed': 'fork-failed', echild: 'echild', signal: 'signal_deliver',
+  'signal-sent': 'signal', stopped: 'stopped', panic: 'panic',
 };
 
 /** Whether a hit count satisfies a DAP hit condition: `5` or `>= 5`, `== 3`, `> 2`, `% 2`. */

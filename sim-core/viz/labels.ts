@@ -18,9 +18,11 @@ export const REPARENT_WHY: Record<string, string> = {
 
 /**
  * The moment a mark stands for, in the text form goto takes (`fork 4`, `reap 4`, `signal 4 SIGTERM`):
- * the event about the task the mark names (a fork mark names the child it created).
+ * the event about the task the mark names (a fork mark names the child it created). goto has no
+ * event for a delivery (its `signal` is the sending), so a deliver mark gives its step.
  */
 export function markGotoTarget(m: Mark, direction: 'back' | 'forward' = 'back'): string {
+  if (m.kind === 'deliver') return `step ${m.step}`;
   const pid = m.kind === 'fork' ? m.other ?? m.pid : m.pid;
   const sig = m.kind === 'signal' && m.sig !== undefined ? ` ${signame(m.sig)}` : '';
   return `${m.kind} ${pid}${sig} ${direction}`;

@@ -1,7 +1,7 @@
 // The process timeline, built from the kernel event log in one linear pass: a lane per task with
-// its state over virtual time, marks for fork/exec/exit/zombie/reap/reparent/signal (each naming
-// the kernel function behind it), and per-CPU rows of which task ran when.
-import type { KEvent } from '../machine-types';
+// its state over virtual time, marks for fork/exec/exit/zombie/reap/reparent, signals sent and
+// delivered (each naming the kernel function behind it), and per-CPU rows of which task ran when.
+import type { KEvent, SignalAction } from '../machine-types';
 import { CLONE_PARENT, CLONE_THREAD } from '../kernel/consts';
 import { exitText, REPARENT_WHY } from './labels';
 
@@ -41,7 +41,7 @@ export interface Lane {
   boot: boolean;
 }
 
-export type MarkKind = 'fork' | 'exec' | 'exit' | 'zombie' | 'reap' | 'reparent' | 'signal';
+export type MarkKind = 'fork' | 'exec' | 'exit' | 'zombie' | 'reap' | 'reparent' | 'signal' | 'deliver';
 
 export interface Mark {
   time: number;
@@ -51,8 +51,9 @@ export interface Mark {
   pid: number;
   /**
    * The other end of its arrow: fork, the child; reap, the reaper (none when the task released
-   * itself); reparent, the new parent; zombie, the parent that must reap it; signal, the sender
-   * (0 for the kernel); exec by a non-leader thread (de_thread), the thread's old tid.
+   * itself); reparent, the new parent; zombie, the parent that must reap it; signal (sent, on the
+   * receiver's lane), the sender (0 for the kernel); exec by a non-leader thread (de_thread), the
+   * thread's old tid. A deliver mark (get_signal dequeued the signal in `pid`) has none.
    */
   other?: number;
   /** One line for a hover: what happened. */
@@ -64,7 +65,7 @@ export interface Mark {
   otherLane?: number;
   /** reparent: the parent it had before. */
   from?: number;
-  /** signal: its number. */
+  /** signal and deliver: its number. */
   sig?: number;
 }
 
@@ -106,6 +107,16 @@ export interface TimelineOptions {
   /** Whether the log has sched tracepoints (default: it has when any sched_switch is in it). */
   sched?: boolean;
 }
+
+/** What a delivered signal does, in words (the handler's name when the action runs one). */
+const DELIVER_WORDS: Record<SignalAction, (handler?: string) => string> = {
+  handler: (h) => `handler ${h ?? '(unknown)'} runs`,
+  terminate: () => 'the process is killed (do_group_exit)',
+  core: () => 'the process is killed, core dump (do_group_exit)',
+  stop: () => 'the process stops (do_signal_stop)',
+  continue: () => 'nothing more (SIGCONT continued the process when it was sent)',
+  ignore: () => 'ignored, dropped',
+};
 
 /** The run state a task leaves the CPU in, from the letter of sched_switch's prev_state. */
 function prevState(s: string): LaneState | null {
@@ -320,7 +331,14 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
         const l = laneOf(e.to);
         if (!l) break;
         const from = e.from === 0 ? 'the kernel' : `${e.from}`;
-        const m = mark(e, 'signal', l, `${e.name} from ${from} (${e.action})`, 'send_signal_locked', e.from, e.from === 0 ? undefined : laneOf(e.from));
+        const m = mark(e, 'signal', l, `${e.name} sent by ${from} (${e.action})`, 'send_signal_locked', e.from, e.from === 0 ? undefined : laneOf(e.from));
+        m.sig = e.sig;
+        break;
+      }
+      case 'signal_deliver': {
+        const l = laneOf(e.pid);
+        if (!l) break;
+        const m = mark(e, 'deliver', l, `${e.name} delivered: ${DELIVER_WORDS[e.action](e.handler)}`, 'get_signal');
         m.sig = e.sig;
         break;
       }

@@ -33,9 +33,10 @@ export const MARK_COLOUR: Record<MarkKind, string> = {
   reap: '#7a4b12',
   reparent: '#c2185b',
   signal: '#d4a000',
+  deliver: '#0b7fa8',
 };
 
-export const MARK_KINDS: readonly MarkKind[] = ['fork', 'exec', 'exit', 'zombie', 'reap', 'reparent', 'signal'];
+export const MARK_KINDS: readonly MarkKind[] = ['fork', 'exec', 'exit', 'zombie', 'reap', 'reparent', 'signal', 'deliver'];
 
 /** What each mark is and the kernel function that does it (the marks name theirs one by one). */
 export const MARK_MEANING: Record<MarkKind, string> = {
@@ -46,6 +47,7 @@ export const MARK_MEANING: Record<MarkKind, string> = {
   reap: 'reaped: release_task (from wait_task_zombie)',
   reparent: 'reparented: forget_original_parent',
   signal: 'signal sent: send_signal_locked',
+  deliver: 'signal delivered: get_signal',
 };
 
 /** A reaped task, faded in the graph. */

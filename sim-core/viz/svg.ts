@@ -105,6 +105,7 @@ function glyph(kind: MarkKind, x: number, y: number): string {
     case 'reap': return `<path d="M${f(x - 3.5)} ${f(y - 3.5)}L${f(x + 3.5)} ${f(y + 3.5)}M${f(x + 3.5)} ${f(y - 3.5)}L${f(x - 3.5)} ${f(y + 3.5)}" stroke="${c}" stroke-width="2.2" fill="none"/>`;
     case 'reparent': return `<path d="M${f(x - 4)} ${f(y + 3.5)}L${f(x + 4)} ${f(y + 3.5)}L${f(x)} ${f(y - 4)}Z" fill="${c}" stroke="#fff" stroke-width="0.8"/>`;
     case 'signal': return `<circle cx="${f(x)}" cy="${f(y)}" r="3" fill="#fff" stroke="${c}" stroke-width="2"/>`;
+    case 'deliver': return `<circle cx="${f(x)}" cy="${f(y)}" r="3.5" fill="${c}" stroke="#fff" stroke-width="0.8"/><circle cx="${f(x)}" cy="${f(y)}" r="1.2" fill="#fff"/>`;
   }
 }
 

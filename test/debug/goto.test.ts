@@ -105,8 +105,8 @@ describe('goto targets in words', () => {
     assert.equal(describeGotoTarget(ok('zombie 5')), 'when pid 5 became a zombie');
     assert.equal(describeGotoTarget(ok('fork 4')), 'when pid 4 was forked');
     assert.equal(describeGotoTarget(ok('reparent 4')), 'when pid 4 was reparented');
-    assert.equal(describeGotoTarget(ok('signal 3 9')), 'when pid 3 received SIGKILL');
-    assert.equal(describeGotoTarget(ok('signal 3')), 'when pid 3 received a signal');
+    assert.equal(describeGotoTarget(ok('signal 3 9')), 'when pid 3 was sent SIGKILL');
+    assert.equal(describeGotoTarget(ok('signal 3')), 'when pid 3 was sent a signal');
     assert.equal(describeGotoTarget(ok('step 42')), 'step 42');
     assert.equal(describeGotoTarget(ok('start')), 'the start of the run');
   });
