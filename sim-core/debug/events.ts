@@ -107,7 +107,7 @@ export function eventExplanation(e: KEvent): string {
     case 'signal':
       return `${e.from === 0 ? 'The kernel' : `Task ${e.from}`} sent ${e.name} (${e.sig}) to task ${e.to}: send_signal_locked() `
         + (e.action === 'ignore'
-          ? 'found it ignored (SIG_IGN, or a default action of nothing) and dropped it: it will not be delivered.'
+          ? 'found it ignored (SIG_IGN, or a default action of nothing) and dropped it, unless the receiver blocks it: a blocked signal stays queued, and is delivered (and dropped) once unblocked.'
           : `queued it, unless the same standard signal was already pending, and woke a thread that can take it. Its action as things stand is "${e.action}"; `
             + 'it is delivered when get_signal() dequeues it on the way back to user space (not while it is blocked).');
     case 'signal_deliver':
