@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { boot } from '../../sim-core/machine';
 import type { KEvent } from '../../sim-core/machine-types';
-import { buildTimeline, type TimelineModel } from '../../sim-core/viz/model';
+import { buildTimeline, knownTask, type TimelineModel } from '../../sim-core/viz/model';
 import { timelinePage } from '../../extension/client/timelinePage';
 import { launchChromium } from '../../test/extension/browser';
 
@@ -25,7 +25,7 @@ function exampleModel(name: string, stopAtStep?: number): TimelineModel {
   const file = path.join(ROOT, 'examples', name);
   const { machine } = boot({ file, source: fs.readFileSync(file, 'utf8'), traceSched: true });
   if (!machine) throw new Error(`${name} does not boot`);
-  const tasks = machine.tasks().map((t) => ({ pid: t.pid, tgid: t.tgid, comm: t.comm, ppid: t.ppid, kthread: t.kthread }));
+  const tasks = machine.tasks().map(knownTask);
   const events: KEvent[] = [];
   for (;;) {
     const s = machine.run(stopAtStep ?? 100_000);

@@ -2,7 +2,7 @@
 // hand out (output and log text left aside), and the tasks that existed at boot, from which the
 // 'kproc/timeline' request builds the model up to the current moment.
 import type { KEvent, Machine } from '../../sim-core/machine-types';
-import { buildTimeline, type KnownTask, type TimelineModel } from '../../sim-core/viz/model';
+import { buildTimeline, knownTask, type KnownTask, type TimelineModel } from '../../sim-core/viz/model';
 
 /**
  * Events kept at most (about 200 bytes each): a run past it draws up to the point where the
@@ -19,14 +19,20 @@ export class TimelineLog {
   private events: KEvent[] = [];
   private boot: KnownTask[] = [];
   private truncated?: { step: number; time: number };
+  private sched = true;
 
   constructor(private readonly limit = TIMELINE_EVENT_LIMIT) {}
 
-  /** A fresh record for a machine just booted (launch or restart). */
-  reset(m: Machine): void {
+  /**
+   * A fresh record for a machine just booted (launch or restart): the tasks there, each in the
+   * state it is in, and whether the machine traces the scheduler (the adapter boots it so), which
+   * a log with no event yet (the entry stop) cannot tell.
+   */
+  reset(m: Machine, sched = true): void {
     this.events = [];
     this.truncated = undefined;
-    this.boot = m.tasks().map((t) => ({ pid: t.pid, tgid: t.tgid, comm: t.comm, ppid: t.ppid, kthread: t.kthread }));
+    this.sched = sched;
+    this.boot = m.tasks().map(knownTask);
   }
 
   record(events: readonly KEvent[]): void {
@@ -49,7 +55,7 @@ export class TimelineLog {
   /** The model of everything recorded, with the machine's current moment as `now`. */
   model(m: Machine): TimelineBody {
     const now = m.moment();
-    const body: TimelineBody = buildTimeline(this.events, { now: now.time, nowStep: now.step, tasks: this.boot });
+    const body: TimelineBody = buildTimeline(this.events, { now: now.time, nowStep: now.step, tasks: this.boot, sched: this.sched });
     if (this.truncated) body.truncated = this.truncated;
     return body;
   }

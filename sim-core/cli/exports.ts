@@ -5,7 +5,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import type { KEvent, Machine } from '../machine-types';
 import { processTreeHistory, toDot, toMermaid } from '../viz/graph';
-import { buildTimeline, type KnownTask } from '../viz/model';
+import { buildTimeline, knownTask, type KnownTask } from '../viz/model';
 import { timelineSvg } from '../viz/svg';
 import { UsageError, type OptionSpec, type Parsed } from './args';
 import type { CliIo } from './io';
@@ -63,7 +63,7 @@ export class ExportRecorder {
   private readonly tasks: KnownTask[];
 
   constructor(private readonly req: ExportRequest, machine: Machine) {
-    this.tasks = machine.tasks().map((t) => ({ pid: t.pid, tgid: t.tgid, comm: t.comm, ppid: t.ppid, kthread: t.kthread }));
+    this.tasks = machine.tasks().map(knownTask);
   }
 
   see(e: KEvent): void {

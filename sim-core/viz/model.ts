@@ -1,7 +1,7 @@
 // The process timeline, built from the kernel event log in one linear pass: a lane per task with
 // its state over virtual time, marks for fork/exec/exit/zombie/reap/reparent, signals sent and
 // delivered (each naming the kernel function behind it), and per-CPU rows of which task ran when.
-import type { KEvent, SignalAction } from '../machine-types';
+import type { KEvent, SignalAction, TaskRow } from '../machine-types';
 import { CLONE_PARENT, CLONE_THREAD } from '../kernel/consts';
 import { exitText, REPARENT_WHY } from './labels';
 
@@ -88,8 +88,20 @@ export interface TimelineModel {
   cpuCount: number;
 }
 
-/** A task known before the log starts, as Machine.tasks() describes it. */
-export interface KnownTask { pid: number; tgid: number; comm: string; ppid?: number; kthread?: boolean }
+/**
+ * A task known before the log starts, as Machine.tasks() describes it: with its state then (the
+ * letter ps prints) and whether it was on a CPU (rq->curr, and which), its lane starts in that
+ * state instead of a guess.
+ */
+export interface KnownTask {
+  pid: number; tgid: number; comm: string; ppid?: number; kthread?: boolean;
+  state?: string; running?: boolean; cpu?: number;
+}
+
+/** The KnownTask of a row of Machine.tasks(). */
+export function knownTask(r: Pick<TaskRow, 'pid' | 'tgid' | 'comm' | 'ppid' | 'kthread' | 'state' | 'running' | 'cpu'>): KnownTask {
+  return { pid: r.pid, tgid: r.tgid, comm: r.comm, ppid: r.ppid, kthread: r.kthread, state: r.state, running: r.running, cpu: r.cpu };
+}
 
 export interface TimelineOptions {
   now: number;
@@ -117,6 +129,19 @@ const DELIVER_WORDS: Record<SignalAction, (handler?: string) => string> = {
   continue: () => 'nothing more (SIGCONT continued the process when it was sent)',
   ignore: () => 'ignored, dropped',
 };
+
+/**
+ * The state a task there from the start is in, as Machine.tasks() saw it: running when it was on
+ * a CPU, else what its ps letter says (R: runnable). Without the scheduler's tracepoints only a
+ * stop and a zombie can be told from 'alive', since nothing later would say when they changed.
+ */
+function bootState(k: KnownTask, sched: boolean): LaneState {
+  const letter = k.state ?? '';
+  const s = prevState(letter);
+  if (!sched) return s === 'stopped' || s === 'zombie' ? s : 'alive';
+  if (k.running === true) return 'running';
+  return s ?? 'runnable';
+}
 
 /** The run state a task leaves the CPU in, from the letter of sched_switch's prev_state. */
 function prevState(s: string): LaneState | null {
@@ -173,13 +198,14 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
   const birthState: LaneState = sched ? 'runnable' : 'alive';
   const marks: Mark[] = [];
 
-  const newLane = (pid: number, tgid: number, comm: string, born: number, parent: number | null, group: number | null, kthread: boolean, boot: boolean): LaneBuild => {
+  const newLane = (pid: number, tgid: number, comm: string, born: number, parent: number | null, group: number | null, kthread: boolean, boot: boolean,
+    state: LaneState = birthState): LaneBuild => {
     const order = lanes.length;
     const g = group ?? order;
     const parentLane = parent === null ? undefined : lastLane.get(parent)?.order;
     const lane: LaneBuild = {
       pid, tgid, comm, spans: [], born, parent, leaderLane: g, kthread, boot,
-      group: g, state: birthState, since: born, order,
+      group: g, state, since: born, order,
     };
     if (parentLane !== undefined) lane.parentLane = parentLane;
     lanes.push(lane);
@@ -205,7 +231,8 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
       if (leader) group = leader.group;
     }
     const parent = k?.ppid ?? null;
-    return newLane(pid, k?.tgid ?? pid, k?.comm ?? `pid ${pid}`, start, parent === 0 ? null : parent, group, k?.kthread ?? false, true);
+    return newLane(pid, k?.tgid ?? pid, k?.comm ?? `pid ${pid}`, start, parent === 0 ? null : parent, group, k?.kthread ?? false, true,
+      k ? bootState(k, sched) : birthState);
   };
 
   const setState = (l: LaneBuild, t: number, state: LaneState): void => {
@@ -254,6 +281,20 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
   const cpuPid: number[] = [];
   const cpuRuns: CpuRun[][] = [];
   let cpuCount = 0;
+  const growCpus = (c: number): void => {
+    if (c + 1 <= cpuCount) return;
+    for (let k = cpuCount; k <= c; k++) { cpuFrom[k] = NaN; cpuPid[k] = 0; cpuRuns[k] = []; }
+    cpuCount = c + 1;
+  };
+  // A task on a CPU when the log starts holds that CPU's row from the start.
+  if (sched) {
+    for (const k of boot) {
+      if (k.running !== true || k.cpu === undefined || k.cpu < 0) continue;
+      growCpus(k.cpu);
+      cpuFrom[k.cpu] = start;
+      cpuPid[k.cpu] = k.pid;
+    }
+  }
   /** The tgid of the thread release_task freed just before (for the zombie event it then emits for the leader). */
   let reapedTgid = -1;
 
@@ -378,10 +419,7 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
         }
         const c = e.cpu;
         const next = e.next_pid > 0 ? e.next_pid : 0;
-        if (c + 1 > cpuCount) {
-          for (let k = cpuCount; k <= c; k++) { cpuFrom[k] = NaN; cpuPid[k] = 0; cpuRuns[k] = []; }
-          cpuCount = c + 1;
-        }
+        growCpus(c);
         if (Number.isNaN(cpuFrom[c])) { cpuFrom[c] = t; cpuPid[c] = next; break; }
         if (cpuPid[c] === next) break;
         const runs = cpuRuns[c];

@@ -81,4 +81,30 @@ describe('TimelineLog', () => {
     // Tasks that existed at boot have lanes from the start, named.
     assert.ok(all.model(machine).lanes.some((l) => l.pid === 1 && l.boot));
   });
+
+  it('boot lanes start in the state the machine has each task in (running on a CPU, runnable, sleeping), traced from the entry stop on', () => {
+    const source = fs.readFileSync(FORK_WAIT, 'utf8');
+    const { machine } = boot({ file: FORK_WAIT, source, traceSched: true, stopOnEntry: true });
+    assert.ok(machine);
+    const log = new TimelineLog();
+    log.reset(machine);
+    const entry = machine.run(10_000);
+    assert.equal(entry.reason, 'entry');
+    log.record(entry.events);
+    const m = log.model(machine);
+    // Nothing has run (step 0): no span yet, but the model knows the run states are traced, and
+    // every boot task has its lane.
+    assert.equal(m.sched, true);
+    assert.deepEqual(m.lanes.map((l) => l.pid).sort((x, y) => x - y), machine.tasks().map((t) => t.pid).sort((x, y) => x - y));
+    // A record started later (a restart keeps no events) begins each lane in its state then.
+    for (let i = 0; i < 50 && machine.tasks().every((t) => t.state !== 'S'); i++) machine.run(1);
+    const later = new TimelineLog();
+    later.reset(machine);
+    const now = later.model(machine);
+    const rowsNow = machine.tasks();
+    assert.ok(rowsNow.some((t) => t.state === 'S'), 'some task sleeps by now');
+    // On a CPU (rq->curr, even on its way to sleep) is running until a switch takes it off.
+    const expected = (t: { state: string; running: boolean }): string => (t.running ? 'running' : t.state === 'S' || t.state === 'I' ? 'sleeping' : 'runnable');
+    assert.deepEqual(rowsNow.map((t) => [t.pid, now.lanes.find((l) => l.pid === t.pid)?.spans[0]?.state]), rowsNow.map((t) => [t.pid, expected(t)]));
+  });
 });

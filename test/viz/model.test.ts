@@ -229,6 +229,57 @@ describe('timeline model', () => {
     assert.equal(markGotoTarget(m.marks[1], 'forward'), 'signal 4 SIGTERM forward');
   });
 
+  it('a signal sent and then delivered: the send mark on the receiver with the sender at the other end, the deliver mark in get_signal', () => {
+    const events = log(
+      [1, { kind: 'fork', parent: 3, child: 4, flags: 17, via: 'fork' }],
+      [5, { kind: 'signal', from: 3, to: 4, sig: 10, name: 'SIGUSR1', action: 'handler' }],
+      [7, { kind: 'signal_deliver', pid: 4, sig: 10, name: 'SIGUSR1', action: 'handler', handler: 'on_usr1' }],
+      [8, { kind: 'signal', from: 3, to: 4, sig: 17, name: 'SIGCHLD', action: 'ignore' }],
+      [9, { kind: 'signal', from: 3, to: 4, sig: 15, name: 'SIGTERM', action: 'terminate' }],
+      [10, { kind: 'signal_deliver', pid: 4, sig: 9, name: 'SIGKILL', action: 'terminate' }],
+    );
+    const m = buildTimeline(events, { now: 11000, nowStep: 7, tasks: BOOT });
+    const child = m.lanes.indexOf(lane(m, 4));
+    const parent = m.lanes.indexOf(lane(m, 3));
+    assert.deepEqual(m.marks.map((x) => [x.kind, x.lane, x.otherLane, x.fn, x.sig]), [
+      ['fork', parent, child, 'kernel_clone', undefined],
+      ['signal', child, parent, 'send_signal_locked', 10],
+      ['deliver', child, undefined, 'get_signal', 10],
+      ['signal', child, parent, 'send_signal_locked', 17],
+      ['signal', child, parent, 'send_signal_locked', 15],
+      ['deliver', child, undefined, 'get_signal', 9],
+    ]);
+    assert.equal(m.marks[1].label, 'SIGUSR1 sent by 3 (handler)');
+    assert.equal(m.marks[2].label, 'SIGUSR1 delivered: handler on_usr1 runs');
+    assert.equal(m.marks[5].label, 'SIGKILL delivered: the process is killed (do_group_exit)');
+    // goto has no delivery event: a deliver mark travels to its step.
+    assert.equal(markGotoTarget(m.marks[2]), 'step 3');
+  });
+
+  it('a lane there from the start begins in the state the machine saw it in, not a guess', () => {
+    const tasks = [
+      { pid: 1, tgid: 1, comm: 'init', ppid: 0, state: 'S', running: false, cpu: 0 },
+      { pid: 2, tgid: 2, comm: 'kthreadd', ppid: 0, kthread: true, state: 'I', running: false, cpu: 1 },
+      { pid: 3, tgid: 3, comm: 'main', ppid: 1, state: 'R', running: true, cpu: 1 },
+      { pid: 5, tgid: 5, comm: 'queued', ppid: 1, state: 'R', running: false, cpu: 0 },
+      { pid: 6, tgid: 6, comm: 'halted', ppid: 1, state: 'T', running: false, cpu: 0 },
+      { pid: 7, tgid: 7, comm: 'dead', ppid: 1, state: 'Z', running: false, cpu: 0 },
+    ];
+    const first = (m: TimelineModel, pid: number) => lane(m, pid).spans[0].state;
+    const m = buildTimeline([], { now: 1000, nowStep: 0, tasks, sched: true });
+    assert.deepEqual([1, 2, 3, 5, 6, 7].map((p) => first(m, p)), ['sleeping', 'sleeping', 'running', 'runnable', 'stopped', 'zombie']);
+    assert.deepEqual(m.cpus, [{ cpu: 1, from: 0, to: 1000, pid: 3 }], 'CPU 1 runs main from the start; CPU 0 waits for its first switch');
+    // The first switch takes it from there: main leaves CPU 1 asleep.
+    const later = buildTimeline(log([4, sw(1, 3, 'S', 0)]), { now: 8000, nowStep: 1, tasks, sched: true });
+    assert.deepEqual(lane(later, 3).spans, [{ from: 0, to: 4000, state: 'running' }, { from: 4000, to: 8000, state: 'sleeping' }]);
+    assert.deepEqual(later.cpus, [{ cpu: 1, from: 0, to: 4000, pid: 3 }, { cpu: 1, from: 4000, to: 8000, pid: null }]);
+    // Without the scheduler's tracepoints only a stop and a zombie show.
+    const plain = buildTimeline([], { now: 1000, nowStep: 0, tasks, sched: false });
+    assert.deepEqual([1, 3, 5, 6, 7].map((p) => first(plain, p)), ['alive', 'alive', 'alive', 'stopped', 'zombie']);
+    checkSpans(m);
+    checkSpans(later);
+  });
+
   it('builds 10,000 tasks and 1,000,000 events: every task a lane, every event a mark or a state change', function () {
     this.timeout(120000); // a hang guard only
     const { events, counts } = bigLog(10_000, 1_000_000, 4);

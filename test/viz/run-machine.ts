@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { boot } from '../../sim-core/machine';
 import type { KEvent } from '../../sim-core/machine-types';
-import type { KnownTask } from '../../sim-core/viz/model';
+import { knownTask, type KnownTask } from '../../sim-core/viz/model';
 
 export interface MachineRun {
   events: KEvent[];
@@ -17,7 +17,7 @@ export function runMachine(file: string, traceSched: boolean): MachineRun {
   const source = readFileSync(file, 'utf8');
   const { machine, diagnostics } = boot({ file, source, traceSched, stdin: '' });
   if (!machine) throw new Error(`${file}: ${diagnostics.map((d) => d.message).join('; ')}`);
-  const tasks = machine.tasks().map((t) => ({ pid: t.pid, tgid: t.tgid, comm: t.comm, ppid: t.ppid, kthread: t.kthread }));
+  const tasks = machine.tasks().map(knownTask);
   const events: KEvent[] = [];
   for (let slices = 0; slices < 1000; slices++) {
     const stop = machine.run(100_000);
