@@ -92,7 +92,7 @@ async function travelToEvent(store: TaskStore, views: KprocViews, item: TravelIt
   if (pid === undefined) return undefined;
   let signal: string | undefined;
   if (item.event === 'signal') {
-    signal = await vscode.window.showQuickPick([...TRAVEL_SIGNALS], { placeHolder: `Which signal did pid ${pid} receive?` });
+    signal = await vscode.window.showQuickPick([...TRAVEL_SIGNALS], { placeHolder: `Which signal sent to pid ${pid}?` });
     if (signal === undefined) return undefined;
   }
   return travel(store, travelArgs(item, pid, signal), `${item.title.replace(/\.\.\.$/, '')} (pid ${pid})`);

@@ -19,7 +19,7 @@ const WHEN: Record<TravelEvent, string> = {
   zombie: 'When It Became a Zombie',
   reparent: 'When It Was Reparented',
   // The signal is asked for when the item is chosen.
-  signal: 'When It Received a Signal...',
+  signal: 'When It Was Sent a Signal...',
 };
 
 /** The Tasks view's context menu items that travel, back then forward. */
@@ -30,7 +30,7 @@ export const TRAVEL_ITEMS: readonly TravelItem[] = (['back', 'forward'] as const
     event, direction,
   })));
 
-/** The signals offered after "Received a Signal...", the first meaning any signal. */
+/** The signals offered after "Was Sent a Signal...", the first meaning any signal. */
 export const TRAVEL_SIGNALS = ['any signal', 'SIGCHLD', 'SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2',
   'SIGSTOP', 'SIGTSTP', 'SIGCONT', 'SIGALRM', 'SIGPIPE', 'SIGSEGV', 'SIGFPE', 'SIGABRT'] as const;
 

@@ -52,7 +52,7 @@ describe('goto requests from the editor', () => {
     assert.deepEqual(travelArgs(item('kproc.goto.back.signal'), 4, 'SIGTERM'), { target: 'signal 4 SIGTERM back' });
     assert.deepEqual(travelArgs(item('kproc.goto.back.signal'), 4, 'any signal'), { target: 'signal 4 back' });
     assert.equal(item('kproc.goto.back.fork').title, 'Run Back to When It Was Forked');
-    assert.equal(item('kproc.goto.forward.signal').title, 'Run Forward to When It Received a Signal...');
+    assert.equal(item('kproc.goto.forward.signal').title, 'Run Forward to When It Was Sent a Signal...');
   });
 
   it('reads the Go to Step box as a step number or a target', () => {
