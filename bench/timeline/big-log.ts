@@ -1,12 +1,13 @@
 // A large synthetic kernel event log for the timeline's scale test and benchmark: init forks
 // `tasks` tasks (every tenth a thread of the task before it), the scheduler switches them on
-// `cpus` CPUs, signals fly, then every task exits and is reaped. Deterministic.
+// `cpus` CPUs, signals fly (each sent, then delivered at the receiver's next turn), then every
+// task exits and is reaped. Deterministic.
 import type { KEvent } from '../../sim-core/machine-types';
 
 export interface BigLog {
   events: KEvent[];
   /** What was generated, counted while generating it. */
-  counts: { processes: number; threads: number; forks: number; exits: number; zombies: number; reaps: number; signals: number; switches: number };
+  counts: { processes: number; threads: number; forks: number; exits: number; zombies: number; reaps: number; signals: number; delivers: number; switches: number };
 }
 
 const CLONE_THREAD_FLAGS = 0x00010000 | 0x00000800 | 0x00000400 | 0x00000200 | 0x00000100; // THREAD|SIGHAND|FILES|FS|VM
@@ -14,7 +15,7 @@ const SIGCHLD = 17;
 
 export function bigLog(tasks = 10_000, total = 1_000_000, cpus = 4): BigLog {
   const events: KEvent[] = [];
-  const counts = { processes: 0, threads: 0, forks: 0, exits: 0, zombies: 0, reaps: 0, signals: 0, switches: 0 };
+  const counts = { processes: 0, threads: 0, forks: 0, exits: 0, zombies: 0, reaps: 0, signals: 0, delivers: 0, switches: 0 };
   let time = 0, step = 0;
   // Plain literals with time and step first, as the kernel builds its events (spreading a helper's
   // object would give each event a slow dictionary shape).
@@ -35,7 +36,11 @@ export function bigLog(tasks = 10_000, total = 1_000_000, cpus = 4): BigLog {
     const cpu = k % cpus;
     const next = pidOf((k * 7919) % tasks);
     const r = k % 50;
-    if (r === 49) {
+    if (r === 0 && k > 0) {
+      tick();
+    events.push({ time, step, kind: 'signal_deliver', pid: pidOf(((k - 1) * 7919) % tasks), sig: 10, name: 'SIGUSR1', action: 'handler', handler: 'on_usr1' });
+      counts.delivers++;
+    } else if (r === 49) {
       tick();
     events.push({ time, step, kind: 'signal', from: 1, to: next, sig: 10, name: 'SIGUSR1', action: 'handler' });
       counts.signals++;

@@ -19,6 +19,7 @@ function baseline(events: readonly KEvent[]): number {
       case 'sched_wakeup': sum += e.pid; break;
       case 'fork': sum += e.parent + e.child + e.flags; break;
       case 'signal': sum += e.to + e.from + e.sig; break;
+      case 'signal_deliver': sum += e.pid + e.sig; break;
       case 'reap': sum += e.pid + (e.by ?? 0); break;
       case 'exit': case 'zombie': sum += e.pid; break;
       default: break;

@@ -292,7 +292,9 @@ describe('timeline model', () => {
     assert.equal(m.marks.filter((x) => x.kind === 'zombie').length, counts.zombies);
     assert.equal(m.marks.filter((x) => x.kind === 'reap').length, counts.reaps);
     assert.equal(m.marks.filter((x) => x.kind === 'signal').length, counts.signals);
-    assert.equal(m.marks.length, counts.forks + counts.exits + counts.zombies + counts.reaps + counts.signals);
+    assert.equal(m.marks.filter((x) => x.kind === 'deliver').length, counts.delivers);
+    assert.ok(counts.delivers > 0);
+    assert.equal(m.marks.length, counts.forks + counts.exits + counts.zombies + counts.reaps + counts.signals + counts.delivers);
     assert.equal(m.lanes.filter((l) => l.gone !== undefined).length, 10_000, 'all reaped');
     assert.equal(m.lanes.filter((l) => l.tgid !== l.pid).length, counts.threads);
     // Each thread sits right after its leader or a sibling.
