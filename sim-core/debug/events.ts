@@ -108,8 +108,10 @@ export function eventExplanation(e: KEvent): string {
       return `${e.from === 0 ? 'The kernel' : `Task ${e.from}`} sent ${e.name} (${e.sig}) to task ${e.to}: send_signal_locked() `
         + (e.action === 'ignore'
           ? 'found it ignored (SIG_IGN, or a default action of nothing) and dropped it, unless the receiver blocks it: a blocked signal stays queued, and is delivered (and dropped) once unblocked.'
-          : `queued it, unless the same standard signal was already pending, and woke a thread that can take it. Its action as things stand is "${e.action}"; `
-            + 'it is delivered when get_signal() dequeues it on the way back to user space (not while it is blocked).');
+          : e.action === 'continue'
+            ? 'continued the stopped group at once (prepare_signal); with no handler SIGCONT has nothing more to do: it is dropped, unless blocked (then it stays queued, and is delivered with nothing to do).'
+            : `queued it, unless the same standard signal was already pending, and woke a thread that can take it. Its action as things stand is "${e.action}"; `
+              + 'it is delivered when get_signal() dequeues it on the way back to user space (not while it is blocked).');
     case 'signal_deliver':
       return `get_signal() in task ${e.pid} dequeued ${e.name} (${e.sig}) on its way back to user space. `
         + (e.action === 'handler' ? `The handler${e.handler !== undefined ? ` ${e.handler}()` : ''} runs next, with the signal blocked while it runs (unless SA_NODEFER).`

@@ -2,7 +2,7 @@
 // get_signal() dequeues the signal (the signal_deliver event), 'Signal sent' when it is generated.
 import { strict as assert } from 'node:assert';
 import { bootSource, runUntil } from './helpers';
-import { EVENT_FILTERS, eventSummary } from '../../sim-core/debug/events';
+import { EVENT_FILTERS, eventExplanation, eventSummary } from '../../sim-core/debug/events';
 
 const SOURCE = [
   '#include <stdio.h>',
@@ -44,6 +44,7 @@ describe('machine: the signal event filters', () => {
     assert.equal(m.stack(4)[0].name, 'get_signal');
     assert.ok(s.events.some((e) => e.kind === 'signal' && e.to === 4 && e.sig === 10), 'the send came first');
     assert.equal(eventSummary(s.event), 'SIGUSR1 delivered to task 4 (handler on_usr1)');
+    assert.match(eventExplanation(s.event), /^get_signal\(\) in task 4 dequeued SIGUSR1 \(10\).*The handler on_usr1\(\) runs next/);
   });
 
   it('"Signal sent" stops at the generation, before any delivery', () => {
@@ -56,6 +57,7 @@ describe('machine: the signal event filters', () => {
     assert.deepEqual([s.event.from, s.event.to], [3, 4]);
     assert.ok(!s.events.some((e) => e.kind === 'signal_deliver' && e.sig === 10));
     assert.equal(eventSummary(s.event), 'SIGUSR1 sent to task 4 by task 3 (handler)');
+    assert.match(eventExplanation(s.event), /^Task 3 sent SIGUSR1 \(10\) to task 4: send_signal_locked\(\) queued it/);
   });
 
   it('offers both filters, and the delivered one no longer claims to be the send', () => {
