@@ -7,7 +7,7 @@ import { BreakpointTables } from './breakpoints';
 import { depthOf, inKernel, type Pending } from './control';
 import { EventChecks, type TimeTravel } from './travel';
 import { describeGotoTarget, eventMatches } from '../debug/goto';
-import type { Position } from './position';
+import { comparePositions, type Position } from './position';
 
 export type TravelIntent =
   | { kind: 'stepBack'; pid: number; granularity?: Granularity }
@@ -70,6 +70,7 @@ export function carryOut(ti: TravelIntent, c: TravelContext): Pending {
 function goTo(target: GotoTarget, now: Position, c: TravelContext): Pending {
   const k = c.engine.k;
   if (target.kind === 'start') return { reason: 'goto', pid: toStart(c) };
+  if (target.kind === 'time') return goTime(target.time, now, c);
   if (target.kind === 'step') {
     const n = Math.max(0, Math.min(Math.floor(target.step), c.maxSteps));
     if (n < k.steps) {
@@ -102,4 +103,31 @@ function goTo(target: GotoTarget, now: Position, c: TravelContext): Pending {
   if (c.tt === null) return c.ended(end);
   c.tt.goTo(now);
   return { reason: 'goto', pid: c.lastPid, message: `no moment after step ${now[0]} ${describeGotoTarget(target)}: the run ends first` };
+}
+
+/**
+ * To the first tick boundary whose virtual clock is at or past `time` (see GotoTarget). At or
+ * before now's clock it lies behind: the latest checkpoint whose clock is before the time is
+ * restored and the run re-executed from there (the boot when none is). Ahead, the run goes on
+ * from now, or from a later such checkpoint when the history has one (a future already seen),
+ * stopping at nothing on the way; the end of the run, when it comes first, is the stop.
+ */
+function goTime(time: number, now: Position, c: TravelContext): Pending {
+  const e = c.engine;
+  const back = time <= e.k.clock;
+  const tt = back ? history(c) : c.tt;
+  if (tt !== null) {
+    const from = tt.history.beforeTime(time);
+    if (from === null) return { reason: 'goto', pid: toStart(c) };
+    if (back || comparePositions(from.pos, now) > 0) tt.restore(from);
+  }
+  c.fastPort();
+  e.clockLimit = time;
+  let end: EngineEnd = { reason: 'slice' };
+  try {
+    while (end.reason === 'slice') end = c.forward(null, c.maxSteps);
+  } finally {
+    e.clockLimit = Infinity;
+  }
+  return end.reason === 'clock' ? { reason: 'goto', pid: c.lastPid } : c.ended(end);
 }

@@ -208,7 +208,7 @@ export class TimeTravel {
     if (!pinned && !this.canTake()) return false;
     const state = this.snap.take();
     this.saved.set(state, { fields: this.m.saveFields(), kaddr: kaddr_next() });
-    const c = { pos: this.m.engine.position(), state, pinned };
+    const c = { pos: this.m.engine.position(), time: this.m.engine.k.clock, state, pinned };
     if (past) this.history.insert(c); else this.history.add(c);
     return true;
   }
