@@ -161,7 +161,8 @@ export type GotoEvent = 'fork' | 'exec' | 'exit' | 'zombie' | 'reparent' | 'reap
  * timer when every CPU was idle), so a time inside such a jump lands right after the jump, and a
  * time at or before the boot's clock is the start. Like a step, it lies back or forward: back is
  * a checkpoint restored and the run re-executed from it; forward runs on, stopping at nothing on
- * the way (no breakpoints), or at the end of the run (exit, deadlock, budget) when that comes first.
+ * the way (no breakpoints). The end of the run (exit, deadlock, budget), when it comes first or
+ * is that very tick, is the stop instead, as a run to it would report it.
  */
 export type GotoTarget =
   | { kind: 'step'; step: number }

@@ -262,7 +262,7 @@ export class KMachine implements Machine {
     try {
       p = carryOut(ti, {
         tt, engine: this.engine, image: this.image, file: this.file, granularity: this.granularity, mainPid: this.mainPid,
-        lastPid: this.lastPid, maxSteps: this.maxSteps, forward: (checks, limit) => this.forward(Infinity, checks, limit),
+        lastPid: this.lastPid, maxSteps: this.maxSteps, finalEnd: () => this.ended, forward: (checks, limit) => this.forward(Infinity, checks, limit),
         ended: (end) => this.endOf(end),
         fastPort: () => { this.port.stopAtStatements = false; this.port.stopLines = null; this.port.callTraps = false; },
       });

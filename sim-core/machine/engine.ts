@@ -554,8 +554,8 @@ export class Engine {
       if (this.faulted !== null && this.suspendedCpu < 0) return this.takeFault();
       if (this.suspendedCpu < 0) {
         if (k.panicked !== null) return { reason: 'panic', message: k.panicked };
-        if (k.clock >= this.clockLimit) return CLOCK;
         if (this.finished()) return EXITED;
+        if (k.clock >= this.clockLimit) return CLOCK;
       }
       if (k.steps >= limit) return LIMIT;
       this.budget--;

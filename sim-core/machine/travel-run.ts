@@ -25,6 +25,8 @@ export interface TravelContext {
   mainPid: number;
   lastPid: number | undefined;
   maxSteps: number;
+  /** The run's end when the machine stands at it (final: nothing runs past it), else null. */
+  finalEnd(): Pending | null;
   /** The machine's forward run (history kept) with these checks, up to step `limit`. */
   forward(checks: StopChecks | null, limit: number): EngineEnd;
   /** The stop an engine end makes (final ends end the machine). */
@@ -77,6 +79,8 @@ function goTo(target: GotoTarget, now: Position, c: TravelContext): Pending {
       history(c).goToStep(n);
       return { reason: 'goto', pid: c.lastPid };
     }
+    const over = c.finalEnd();
+    if (n > k.steps && over !== null) return over;
     let end: EngineEnd = { reason: 'slice' };
     while (k.steps < n && end.reason === 'slice') end = c.forward(null, n);
     if (k.steps >= n) return { reason: 'goto', pid: c.lastPid };
@@ -121,6 +125,10 @@ function goTime(time: number, now: Position, c: TravelContext): Pending {
     if (from === null) return { reason: 'goto', pid: toStart(c) };
     if (back || comparePositions(from.pos, now) > 0) tt.restore(from);
   }
+  // Past the end of a run that has ended (a checkpoint may be its last moment): the end is
+  // final, as for run().
+  const over = c.finalEnd();
+  if (over !== null) return over;
   c.fastPort();
   e.clockLimit = time;
   let end: EngineEnd = { reason: 'slice' };

@@ -33,7 +33,7 @@ export function captureMoment(m: Machine): string {
 /** A straight run to a time: the machine there, the clock at the tick boundary before it, and whether the run ended first. */
 export interface StraightRun {
   machine: Machine;
-  /** The clock at the previous tick boundary (-1 when the run stands at its boot). */
+  /** The clock at the previous tick boundary (-Infinity when the run stands at its boot). */
   before: number;
   ended: boolean;
 }
@@ -46,7 +46,7 @@ export function straightToTime(opts: BootOptions, time: number, maxTicks = 2_000
   const { machine, diagnostics } = boot({ ...opts, historyBytes: 0, stopOnEntry: false });
   if (!(machine instanceof KMachine)) throw new Error(`boot failed: ${diagnostics.map((d) => d.message).join('; ')}`);
   const e = machine.engine;
-  let before = -1;
+  let before = -Infinity;
   for (let n = 0; e.k.clock < time && !e.finished() && e.k.panicked === null; n++) {
     if (n >= maxTicks) throw new Error(`no tick reached ${time} ns in ${maxTicks} ticks`);
     before = e.k.clock;

@@ -107,6 +107,30 @@ describe('machine: goto a virtual time', () => {
     gotoAndCheck(m, clocks[jump], 'back from the end');
   });
 
+  it('the very tick the run exits at is its end: the stop says so', () => {
+    const m = bootSource();
+    m.goto({ kind: 'time', time: end });
+    assert.equal(drive(m).reason, 'exited');
+    assert.equal(m.moment().time, end);
+    // One nanosecond before: still the last tick (the clock moved by a whole tick).
+    m.goto({ kind: 'time', time: end - 1 });
+    assert.deepEqual([drive(m).reason, m.moment().time], ['exited', end]);
+    gotoAndCheck(m, clocks[clocks.length - 2], 'the tick before the last');
+    assert.equal(m.moment().time, clocks[clocks.length - 2]);
+  });
+
+  it('a goto past the end of a deadlocked run runs nothing more, to a time or to a step', () => {
+    const source = '#include <unistd.h>\nint main(void)\n{\n    pause();\n    return 0;\n}\n';
+    const m = bootSource(source);
+    assert.equal(drive(m).reason, 'deadlock');
+    const at = m.moment();
+    for (const target of [{ kind: 'time' as const, time: at.time + 1e6 }, { kind: 'step' as const, step: at.step + 100 }]) {
+      m.goto(target);
+      const s = drive(m);
+      assert.deepEqual([s.reason, s.events.length, m.moment()], ['deadlock', 0, at], JSON.stringify(target));
+    }
+  });
+
   it('with the history off, forward goes and back is refused', () => {
     const m = bootSource(undefined, undefined, { historyBytes: 0 });
     gotoAndCheck(m, clocks[jump - 1] + 1, 'forward with no history');
