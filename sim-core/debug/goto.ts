@@ -112,7 +112,7 @@ export function parseGotoTarget(text: string): { target: GotoTarget } | { error:
     if (direction) return { error: "'time T' takes no direction: it goes back or forward as time T lies" };
     if (rest.length === 0) return { error: "'time' needs a virtual time with its unit, such as 12.5ms, 1500us, 2000000ns or 3s (got nothing)" };
     // A space may part the number from its unit: `time 12.5 ms`.
-    const joined = rest.length === 2 && /^[a-zµ]+$/i.test(rest[1]) ? `${rest[0]}${rest[1]}` : rest[0];
+    const joined = rest.length >= 2 && /^[a-zµ]+$/i.test(rest[1]) ? `${rest[0]}${rest[1]}` : rest[0];
     const ns = parseVirtualTime(joined);
     if (typeof ns === 'string') return { error: `'time': ${ns}` };
     return extra(`time ${joined}`, joined === rest[0] ? 1 : 2) ?? { target: { kind: 'time', time: ns } };

@@ -20,7 +20,7 @@ describe('console: lx-goto', () => {
   it('reports a malformed moment with what was expected', () => {
     const r = m.evaluate('lx-goto zombie', undefined, 'repl');
     assert.equal(r.error, "lx-goto: 'zombie' needs a pid from 1 to 4194304 (got nothing)");
-    assert.match(m.evaluate('lx-goto', undefined, 'repl').error ?? '', /^lx-goto: expected a moment: step N, start, or EVENT PID/);
+    assert.match(m.evaluate('lx-goto', undefined, 'repl').error ?? '', /^lx-goto: expected a moment: step N, time T .*, start, or EVENT PID/);
     assert.match(m.evaluate('lx-goto signal 3 SIGWHAT', undefined, 'repl').error ?? '', /^lx-goto: unknown signal 'SIGWHAT'/);
   });
 
