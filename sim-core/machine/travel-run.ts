@@ -6,6 +6,7 @@ import type { Image } from '../vm';
 import { BreakpointTables } from './breakpoints';
 import { depthOf, inKernel, type Pending } from './control';
 import { EventChecks, type TimeTravel } from './travel';
+import type { Checkpoint } from './history';
 import { describeGotoTarget, eventMatches } from '../debug/goto';
 import { comparePositions, type Position } from './position';
 
@@ -109,6 +110,9 @@ function goTo(target: GotoTarget, now: Position, c: TravelContext): Pending {
   return { reason: 'goto', pid: c.lastPid, message: `no moment after step ${now[0]} ${describeGotoTarget(target)}: the run ends first` };
 }
 
+/** Steps between the checkpoints a goto to a time keeps as it re-executes the past (about 50 ms of it). */
+const PAST_INTERVAL = 32_768;
+
 /**
  * To the first tick boundary whose virtual clock is at or past `time` (see GotoTarget). At or
  * before now's clock it lies behind: the latest checkpoint whose clock is before the time is
@@ -120,10 +124,11 @@ function goTime(time: number, now: Position, c: TravelContext): Pending {
   const e = c.engine;
   const back = time <= e.k.clock;
   const tt = back ? history(c) : c.tt;
+  let from: Checkpoint | null = null;
   if (tt !== null) {
-    const from = tt.history.beforeTime(time);
-    if (from === null) return { reason: 'goto', pid: toStart(c) };
-    if (back || comparePositions(from.pos, now) > 0) tt.restore(from);
+    const latest = tt.history.beforeTime(time);
+    if (latest === null) return { reason: 'goto', pid: toStart(c) };
+    if (back || comparePositions(latest.pos, now) > 0) { tt.restore(latest); from = latest; }
   }
   // Past the end of a run that has ended (a checkpoint may be its last moment): the end is
   // final, as for run().
@@ -131,9 +136,19 @@ function goTime(time: number, now: Position, c: TravelContext): Pending {
   if (over !== null) return over;
   c.fastPort();
   e.clockLimit = time;
+  const k = e.k;
   let end: EngineEnd = { reason: 'slice' };
   try {
-    while (end.reason === 'slice') end = c.forward(null, c.maxSteps);
+    while (end.reason === 'slice') {
+      // Re-executing the past, a checkpoint every PAST_INTERVAL steps: the next time asked for
+      // near here (another click on the timeline) starts from one of them.
+      const mark = tt !== null && from !== null && tt.behind() ? k.steps + PAST_INTERVAL : Infinity;
+      end = c.forward(null, Math.min(c.maxSteps, mark));
+      if (tt !== null && k.steps >= mark && k.steps < c.maxSteps && (end.reason === 'slice' || end.reason === 'limit')) {
+        tt.checkpoint(false, true);
+        end = { reason: 'slice' };
+      }
+    }
   } finally {
     e.clockLimit = Infinity;
   }

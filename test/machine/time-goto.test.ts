@@ -131,6 +131,36 @@ describe('machine: goto a virtual time', () => {
     }
   });
 
+  it('re-executing a long stretch of the past keeps checkpoints on the way, and later times near them land right', function () {
+    this.timeout(120000);
+    // Fork-and-reap rounds for 150,000 steps: the boot's checkpoint is the only one before the
+    // stop at the end (a checkpoint is due only after many steps when there are many objects).
+    const source = [
+      '#include <sys/wait.h>', '#include <unistd.h>', 'int main(void)', '{',
+      '    for (long i = 0; i < 100000; i++) {', '        pid_t c = fork();', '        if (c == 0)', '            _exit(0);',
+      '        waitpid(c, NULL, 0);', '    }', '    return 0;', '}', '',
+    ].join('\n');
+    const opts: BootOptions = { file: FILE, source };
+    const m = bootSource(source);
+    m.goto({ kind: 'step', step: 150_000 });
+    drive(m);
+    const end = m.moment().time;
+    const before = m.history().checkpoints;
+    const check = (time: number, what: string): void => {
+      m.goto({ kind: 'time', time });
+      assert.equal(drive(m).reason, 'goto', what);
+      const ref = straightToTime(opts, time);
+      assert.equal(captureMoment(m), captureMoment(ref.machine), what);
+      assert.ok(ref.before < time && time <= m.moment().time, what);
+    };
+    check(Math.floor(end * 0.8), 'back 20%');
+    const kept = m.history().checkpoints - before;
+    assert.ok(kept >= 2, `checkpoints kept on the way: ${kept}`);
+    check(Math.floor(end * 0.3) + 17, 'further back, between kept checkpoints');
+    check(Math.floor(end * 0.7) + 999, 'forward behind the frontier, from a kept checkpoint');
+    check(Math.floor(end * 0.7) - 4321, 'a little back');
+  });
+
   it('with the history off, forward goes and back is refused', () => {
     const m = bootSource(undefined, undefined, { historyBytes: 0 });
     gotoAndCheck(m, clocks[jump - 1] + 1, 'forward with no history');
