@@ -189,7 +189,8 @@ export class TimeTravel {
       return (r.fnIndex instanceof Map && Array.isArray(r.functions)) || (Array.isArray(r.handlers) && r.at instanceof Map);
     };
     // The events not yet handed out are not state: a restore comes after a stop handed them out.
-    this.snap = new Snapshotter([e, k, e.output], shared, new Map([[k, new Set(['events'])]]));
+    // The engine's clock limit belongs to the goto under way, not to the moment.
+    this.snap = new Snapshotter([e, k, e.output], shared, new Map([[k, new Set(['events'])]]), new Map([[e, new Set(['clockLimit'])]]));
     this.frontier = e.position();
   }
 
