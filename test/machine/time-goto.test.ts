@@ -166,6 +166,41 @@ describe('machine: goto a virtual time', () => {
     }
   });
 
+  it('a signal sent from outside is there again after its moment, and not before it', () => {
+    /** Stopped at the child's sleep(1) (line 16), where SIGKILL is sent to it from outside. */
+    const killed = (): Machine => {
+      const m = bootSource(undefined, undefined, { stopOnEntry: true });
+      drive(m);
+      m.setLineBreakpoints(FILE, [{ line: 16 }]);
+      m.continue();
+      assert.equal(drive(m).reason, 'breakpoint');
+      m.setLineBreakpoints(FILE, []);
+      assert.equal(m.sendSignal(4, 9), 0);
+      return m;
+    };
+    const m = killed();
+    const sent = m.moment().time;
+    m.continue();
+    assert.equal(drive(m).reason, 'exited');
+    const after = sent + 4 * NS_PER_STEP;
+    // Back to before the signal's tick: as the run was, no signal.
+    gotoAndCheck(m, sent, 'the tick boundary before the signal was sent');
+    // After it, by going forward over the moment it was sent (and from the end, back).
+    const fresh = killed();
+    fresh.goto({ kind: 'time', time: after });
+    assert.equal(drive(fresh).reason, 'goto');
+    const want = captureMoment(fresh);
+    assert.ok(!fresh.tasks().some((t) => t.pid === 4 && t.stateName === 'TASK_INTERRUPTIBLE'), 'the child was killed, not sleeping');
+    m.goto({ kind: 'time', time: after });
+    assert.equal(drive(m).reason, 'goto');
+    assert.equal(captureMoment(m), want, 'forward over the signal');
+    m.continue();
+    assert.equal(drive(m).reason, 'exited');
+    m.goto({ kind: 'time', time: after });
+    drive(m);
+    assert.equal(captureMoment(m), want, 'back from the end');
+  });
+
   it('with the history off, forward goes and back is refused', () => {
     const m = bootSource(undefined, undefined, { historyBytes: 0 });
     gotoAndCheck(m, clocks[jump - 1] + 1, 'forward with no history');
