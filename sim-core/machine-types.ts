@@ -151,14 +151,23 @@ export interface Moment {
 export type GotoEvent = 'fork' | 'exec' | 'exit' | 'zombie' | 'reparent' | 'reap' | 'signal';
 
 /**
- * Where goto() travels: a step number (back or forward as it lies), the start of the run, or the
- * nearest moment (before or after now) when an event about `pid` happened: 'fork' (pid was
- * created), 'exec', 'exit', 'zombie', 'reparent', 'reap', 'signal' (pid was sent signal `sig`,
- * any signal when absent: the moment it was generated, the 'signal' event, whether or not it is
- * ever delivered). The stop is right after the event.
+ * Where goto() travels: a step number (back or forward as it lies), a virtual time, the start of
+ * the run, or the nearest moment (before or after now) when an event about `pid` happened:
+ * 'fork' (pid was created), 'exec', 'exit', 'zombie', 'reparent', 'reap', 'signal' (pid was sent
+ * signal `sig`, any signal when absent: the moment it was generated, the 'signal' event, whether
+ * or not it is ever delivered). The stop is right after the event.
+ *
+ * A time (nanoseconds of the virtual clock) is reached at the first tick boundary whose clock is
+ * at or past it: the clock moves only between ticks (NS_PER_STEP per tick, or straight to the next
+ * timer when every CPU was idle), so a time inside such a jump lands right after the jump, and a
+ * time at or before the boot's clock is the start. Like a step, it lies back or forward: back is
+ * a checkpoint restored and the run re-executed from it; forward runs on, stopping at nothing on
+ * the way (no breakpoints). The end of the run (exit, deadlock, budget), when it comes first or
+ * is that very tick, is the stop instead, as a run to it would report it.
  */
 export type GotoTarget =
   | { kind: 'step'; step: number }
+  | { kind: 'time'; time: number }
   | { kind: 'start' }
   | { kind: 'event'; event: GotoEvent; pid: number; sig?: number; direction: 'back' | 'forward' };
 

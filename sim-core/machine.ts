@@ -236,7 +236,9 @@ export class KMachine implements Machine {
   }
 
   goto(target: GotoTarget): void {
-    const forward = (target.kind === 'event' && target.direction === 'forward') || (target.kind === 'step' && target.step >= this.k.steps);
+    if (target.kind === 'time' && !Number.isFinite(target.time)) throw new Error(`a time to go to is a number of nanoseconds (got ${target.time})`);
+    const forward = (target.kind === 'event' && target.direction === 'forward') || (target.kind === 'step' && target.step >= this.k.steps)
+      || (target.kind === 'time' && target.time > this.k.clock);
     if (!forward) this.travelling();
     this.travelIntent = { kind: 'goto', target };
   }
@@ -260,7 +262,7 @@ export class KMachine implements Machine {
     try {
       p = carryOut(ti, {
         tt, engine: this.engine, image: this.image, file: this.file, granularity: this.granularity, mainPid: this.mainPid,
-        lastPid: this.lastPid, maxSteps: this.maxSteps, forward: (checks, limit) => this.forward(Infinity, checks, limit),
+        lastPid: this.lastPid, maxSteps: this.maxSteps, finalEnd: () => this.ended, forward: (checks, limit) => this.forward(Infinity, checks, limit),
         ended: (end) => this.endOf(end),
         fastPort: () => { this.port.stopAtStatements = false; this.port.stopLines = null; this.port.callTraps = false; },
       });
@@ -365,6 +367,8 @@ export class KMachine implements Machine {
   private endOf(end: EngineEnd): Pending {
     switch (end.reason) {
       case 'slice': return { reason: 'yield', pid: this.lastPid };
+      // Only a goto to a time sets the engine's clock limit, and it takes this end itself.
+      case 'clock': return { reason: 'goto', pid: this.lastPid };
       case 'stop': return this.control.take();
       case 'exited': return this.end({ reason: 'exited' });
       // A reader waits on the interactive terminal: input() gives it a line, run() goes on.

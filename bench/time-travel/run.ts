@@ -1,6 +1,7 @@
 // Time travel benchmark (run from the repository root): forward speed with the history on beside
 // off (same process, alternating rounds), a stepBack and a reverseContinue at step 1,000,000 of
-// the fork lifecycle scenario, and the history's memory at 10,000,000 steps. Prints figures
+// the fork lifecycle scenario, a goto to a virtual time 1,000,000 steps back, and the history's
+// memory at 10,000,000 steps. Prints figures
 // only; bench/time-travel/dap.ts measures the same travels through the debug adapter.
 //   npx tsx bench/time-travel/run.ts [--rounds R]
 import { loadBundled } from '../lifecycle/bundled';
@@ -41,6 +42,24 @@ console.log(`forward to step ${STEPS.toLocaleString('en-US')} (best of ${rounds}
   m.reverseContinue();
   const s = w.drive(m);
   console.log(`reverseContinue from step ~${STEPS.toLocaleString('en-US')} back to step ${s.moment?.step} (${s.reason}): ${fmt(w.now() - t0)} ms (in the machine; target: at most 1000 ms)`);
+}
+
+// goto a virtual time (a click on the timeline): 1,000,000 steps back, a few ticks back, and
+// forward again behind the frontier.
+{
+  const m = w.lifecycle(undefined);
+  m.goto({ kind: 'step', step: 100_000 });
+  w.drive(m);
+  const early = m.moment().time;
+  m.goto({ kind: 'step', step: 100_000 + STEPS });
+  w.drive(m);
+  const late = m.moment().time;
+  for (const [what, time] of [['1,000,000 steps back', early], ['a few ticks back', late - 5000], ['forward behind the frontier', late - 1000]] as const) {
+    const t0 = w.now();
+    m.goto({ kind: 'time', time });
+    const s = w.drive(m);
+    console.log(`goto time ${fmt(time / 1e6, 3)} ms, ${what}: step ${s.moment?.step} (${s.reason}) in ${fmt(w.now() - t0)} ms (in the machine)`);
+  }
 }
 
 // History memory at 10,000,000 steps.

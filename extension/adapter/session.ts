@@ -253,7 +253,7 @@ export class KprocDebugSession extends KprocSessionCore {
           response.body = { functions: this.book.kernelFunctionList() };
           break;
         case GOTO_REQUEST:
-          this.goto(response, gotoTargetOf((args ?? {}) as { target?: unknown; step?: unknown }), (_stop, moment) => {
+          this.goto(response, gotoTargetOf((args ?? {}) as { target?: unknown; step?: unknown; time?: unknown }), (_stop, moment) => {
             response.body = { step: moment.step, time: moment.time };
           });
           return;

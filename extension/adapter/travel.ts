@@ -37,15 +37,19 @@ export class AnswerSlot {
   }
 }
 
-/** The target of a kproc/goto request: `{target: text}` or `{step: n}`. */
-export function gotoTargetOf(args: { target?: unknown; step?: unknown }): GotoTarget {
+/**
+ * The target of a kproc/goto request: `{target: text}`, `{step: n}`, or `{time: ns}` (virtual
+ * nanoseconds: the first tick at or past it; a fraction goes up to the next whole nanosecond).
+ */
+export function gotoTargetOf(args: { target?: unknown; step?: unknown; time?: unknown }): GotoTarget {
   if (typeof args.target === 'string') {
     const r = parseGotoTarget(args.target);
     if ('error' in r) throw new GotoSyntaxError(r.error);
     return r.target;
   }
   if (typeof args.step === 'number' && Number.isInteger(args.step) && args.step >= 0) return { kind: 'step', step: args.step };
-  throw new GotoSyntaxError(`kproc/goto needs 'target' (text such as "zombie 5") or 'step' (a step number 0 or more)`);
+  if (typeof args.time === 'number' && Number.isFinite(args.time)) return { kind: 'time', time: Math.max(0, Math.ceil(args.time)) };
+  throw new GotoSyntaxError(`kproc/goto needs 'target' (text such as "zombie 5" or "time 1.5ms"), 'step' (a step number 0 or more) or 'time' (virtual nanoseconds)`);
 }
 
 /** The custom event's body for a stop at `now`. */

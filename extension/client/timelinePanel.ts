@@ -3,6 +3,8 @@
 // page's exports through a save dialog, and comes back after a window reload.
 import * as vscode from 'vscode';
 import { timelinePage } from './timelinePage';
+import { formatVirtualTime } from '../../sim-core/debug/moment';
+import type { Moment } from '../../sim-core/machine-types';
 import { GOTO_REQUEST, MOMENT_EVENT, TIMELINE_REQUEST, type TimelineModel } from './timelineTypes';
 
 export const TIMELINE_VIEW_TYPE = 'kproc.timeline';
@@ -10,7 +12,8 @@ export const TIMELINE_COMMAND = 'kproc.showTimeline';
 
 type FromPage =
   | { type: 'ready' }
-  | { type: 'goto'; step: number; what?: string }
+  /** A click: on an event (its step), or on empty time (the virtual time under the pointer, ns). */
+  | { type: 'goto'; step?: number; time?: number; what?: string }
   | { type: 'export'; format: 'svg' | 'png'; data: string };
 
 function nonce(): string {
@@ -133,27 +136,46 @@ export class TimelinePanel implements vscode.Disposable {
         this.ready = true;
         this.refresh();
         return;
-      case 'goto': return this.goto(m.step, m.what);
+      case 'goto': return typeof m.time === 'number' ? this.gotoTime(m.time, m.what) : this.goto(m.step ?? -1, m.what);
       case 'export': return this.export(m.format, m.data);
       default: return;
     }
   }
 
-  /** A click on the picture: the session travels to that step (the page says if it cannot). */
+  /** A click on an event: the session travels to its step (the page says if it cannot). */
   private async goto(step: number, what: string | undefined): Promise<void> {
+    if (!Number.isSafeInteger(step) || step < 0) return;
+    await this.travel({ step }, `step ${step}`, () => `Went to step ${step}${what ? `: ${what}` : ''}.`);
+  }
+
+  /**
+   * A click on empty time: the session travels to exactly that moment, the first tick whose
+   * virtual clock is at or past it (the clock jumps over idle stretches: a click inside one lands
+   * right after it).
+   */
+  private async gotoTime(time: number, what: string | undefined): Promise<void> {
+    if (!Number.isFinite(time)) return;
+    const at = formatVirtualTime(Math.max(0, time));
+    await this.travel({ time }, at, (reached) => {
+      const where = reached ? `step ${reached.step} at ${formatVirtualTime(reached.time)}` : at;
+      return `Went to ${where}${what ? `: ${what}` : ''}.`;
+    });
+  }
+
+  private async travel(args: { step: number } | { time: number }, target: string, said: (reached: Moment | undefined) => string): Promise<void> {
     const s = this.session();
     if (!s) { this.post({ type: 'status', text: 'No Linux Process Lab debug session to travel in.' }); return; }
-    if (!Number.isSafeInteger(step) || step < 0) return;
     try {
       // The stop shows its source in the active editor group: let that be another than the
       // panel's, so the picture stays in view beside the code it points at.
       if (this.panel.viewColumn !== undefined && this.panel.viewColumn !== vscode.ViewColumn.One) {
         await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
       }
-      await s.customRequest(GOTO_REQUEST, { step });
-      this.post({ type: 'status', text: `Went to step ${step}${what ? `: ${what}` : ''}.` });
+      const body: unknown = await s.customRequest(GOTO_REQUEST, args);
+      const b = body as Partial<Moment> | undefined;
+      this.post({ type: 'status', text: said(typeof b?.step === 'number' && typeof b.time === 'number' ? { step: b.step, time: b.time } : undefined) });
     } catch (e) {
-      this.post({ type: 'status', text: `Could not go to step ${step}: ${e instanceof Error ? e.message : String(e)}` });
+      this.post({ type: 'status', text: `Could not go to ${target}: ${e instanceof Error ? e.message : String(e)}` });
     }
   }
 

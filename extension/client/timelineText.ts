@@ -1,7 +1,7 @@
 // The timeline's words and its SVG export: times as people read them, what a screen reader says
 // for each event, and the window on screen written out as a standalone SVG picture.
 import {
-  cpuBars, laneBars, laneGlyphs, stepAt, timeToX, visibleRows, type Geometry, type Row, type TimelineIndex, type View,
+  cpuBars, laneBars, laneGlyphs, timeToX, visibleRows, type Geometry, type Row, type TimelineIndex, type View,
 } from './timelineLayout';
 import type { LaneState, Mark, MarkKind } from './timelineTypes';
 
@@ -122,5 +122,5 @@ export function describePoint(index: TimelineIndex, row: number, time: number): 
   }
   const span = r.lane.spans.find((s) => s.from <= time && time < s.to);
   const state = span ? `${STATE_NAMES[span.state]} from ${formatTime(span.from)} to ${formatTime(span.to)}` : 'not alive';
-  return `${r.lane.pid} ${r.lane.comm} at ${formatTime(time)}: ${state}. Click to go to about step ${stepAt(index, time)}.`;
+  return `${r.lane.pid} ${r.lane.comm} at ${formatTime(time)}: ${state}. Click to go to this moment.`;
 }

@@ -4,7 +4,7 @@
 /// <reference lib="dom" />
 import {
   arrowOf, clampView, cpuBars, fitView, glyphAt, indexTimeline, laneBars, laneGlyphs, neighbourMark, panView, revealMark,
-  stepAt, timeToX, visibleRows, xToTime, zoomView, type Geometry, type Glyph, type TimelineIndex, type View,
+  timeToX, visibleRows, xToTime, zoomView, type Geometry, type Glyph, type TimelineIndex, type View,
 } from './timelineLayout';
 import { Batch, drawAxis, glyphPath, pooled, readPalette } from './timelineCanvas';
 import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, pidColour, rowLabel, timelineSvg, type Palette } from './timelineText';
@@ -335,7 +335,11 @@ plot.addEventListener('pointerup', (e) => {
   const u = under(e.clientX - box.left, e.clientY - box.top);
   if (!u) return;
   if (u.glyph) activate(u.glyph);
-  else goto(stepAt(index, u.time), `the moment at ${formatTime(u.time)}`);
+  else {
+    // Empty time: the session goes to exactly that moment (the first tick at or past it).
+    status.textContent = `Going to ${formatTime(u.time)}...`;
+    vscode.postMessage({ type: 'goto', time: u.time, what: `the moment at ${formatTime(u.time)}` });
+  }
 });
 plot.addEventListener('pointerleave', () => hideTip());
 

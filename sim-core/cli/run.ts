@@ -216,11 +216,8 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
     progress.tick(() => { const g = m.globals(); return { steps: g.steps, clock: g.clock, tasks: g.nr_threads }; });
     if (io.breathe) await io.breathe();
   };
-  for (;;) {
-    const slice = dest ? dest.slice(machine, SLICE) : SLICE;
-    if (slice === 0) break;
-    try { stop = machine.run(slice); } catch (e) { throw new InternalError(whereRunning(file, machine), e); }
-    for (const e of dest ? dest.take(stop.events) : stop.events) {
+  const show = (events: KEvent[]): void => {
+    for (const e of events) {
       recorder?.see(e);
       if (!parsed.traceSched && isSchedEvent(e)) continue; // traced for --timeline only
       if (parsed.json) { all.push(e); if (e.kind === 'output') { if (e.fd === 2) stderr += e.text; else stdout += e.text; } continue; }
@@ -230,6 +227,12 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
       const line = killed.see(e);
       if (line !== null) err(line);
     }
+  };
+  for (;;) {
+    const slice = dest ? dest.slice(machine, SLICE) : SLICE;
+    if (slice === 0) break;
+    try { stop = machine.run(slice); } catch (e) { throw new InternalError(whereRunning(file, machine), e); }
+    show(dest ? dest.take(stop.events, machine) : stop.events);
     if (dest?.reached(machine)) break;
     if (stop.reason === 'input') { const line = io.readInput ? io.readInput() : null; machine.input(dest ? dest.input(line) : line); continue; }
     if (stop.reason !== 'yield') break;
@@ -240,6 +243,8 @@ export async function runFile(args: string[], io: CliIo): Promise<number> {
   const arrived = dest !== null && dest.reached(machine);
   if (dest && arrived && !io.closed?.()) {
     try { machine = await dest.arrive(machine, () => boot(options).machine as Machine, SLICE, between); } catch (e) { throw new InternalError(file, e); }
+    // --until time: what the slice that passed the time wrote before it.
+    show(dest.late());
   }
   progress.clear();
   // The reader of our output went away (`kproc run F | head -1`): stop quietly, as a tool killed by SIGPIPE does.

@@ -16,7 +16,7 @@ export const CONSOLE_COMMANDS: ReadonlyArray<[string, string]> = [
   ['lx-pstree', 'the process tree, as pstree -p draws it'],
   ['lx-dmesg', 'the kernel log with timestamps'],
   ['lx-list-check', 'check a list_head for corruption (default: init_task.tasks)'],
-  ['lx-goto', 'travel to a moment: lx-goto zombie 5, lx-goto signal 5 TERM forward, lx-goto step 120000, lx-goto start'],
+  ['lx-goto', 'travel to a moment: lx-goto zombie 5, lx-goto signal 5 TERM forward, lx-goto step 120000, lx-goto time 12.5ms, lx-goto start'],
   ['bt', 'backtrace of the current task, kernel frames first'],
   ['info threads', 'every task with its top frame'],
   ['p', 'print the value of a C expression'],
@@ -53,7 +53,7 @@ export function complete(text: string, column: number, scope: CompletionScope): 
   // lx-goto's first word: the kind of moment.
   const moment = /^lx-goto\s+([a-z]*)$/.exec(line);
   if (moment) {
-    const kinds: Array<[string, string]> = [['step', 'step N: a machine step'], ['start', 'the start of the run'], ...GOTO_EVENTS.map((e): [string, string] => [e, `${e} PID${e === 'signal' ? ' [SIG]' : ''} [back|forward]`])];
+    const kinds: Array<[string, string]> = [['step', 'step N: a machine step'], ['time', 'time T: the first tick at or past a virtual time (12.5ms, 1500us, 3s)'], ['start', 'the start of the run'], ...GOTO_EVENTS.map((e): [string, string] => [e, `${e} PID${e === 'signal' ? ' [SIG]' : ''} [back|forward]`])];
     return { start, items: kinds.filter(([k]) => k.startsWith(moment[1])).map(([label, detail]) => ({ label, type: 'keyword', detail })) };
   }
   if (/^[a-z][-a-z ]*$/.test(line)) {

@@ -5,6 +5,7 @@
 import { signame, SIGNAL_NAMES } from '../kernel/consts';
 import { signalNumber } from '../lang/builtins';
 import type { GotoEvent, GotoTarget, KEvent } from '../machine-types';
+import { formatVirtualTime } from './moment';
 
 /** An event target: the moment something happened to one task. */
 export type GotoEventTarget = Extract<GotoTarget, { kind: 'event' }>;
@@ -18,7 +19,41 @@ const SIGRTMIN = 34;
 const SIGRTMAX = 64;
 
 /** The forms, for error messages. */
-export const GOTO_FORMS = 'step N, start, or EVENT PID [back|forward] with EVENT one of fork, exec, exit, zombie, reparent, reap, signal (signal PID [SIG])';
+export const GOTO_FORMS = 'step N, time T (12.5ms, 1500us, 2000000ns, 3s), start, or EVENT PID [back|forward] with EVENT one of fork, exec, exit, zombie, reparent, reap, signal (signal PID [SIG])';
+
+/** Time units a time target takes, as powers of ten of a nanosecond. */
+const TIME_UNITS: Readonly<Record<string, number>> = { ns: 0, us: 3, 'µs': 3, ms: 6, s: 9 };
+
+/**
+ * A virtual time with its unit, `12.5ms`, `1500us` (or `µs`), `2000000ns`, `3s`, a space allowed
+ * before the unit: whole nanoseconds (the clock counts no finer). The decimal is read exactly, not
+ * through floating point. A string is the error, naming what was expected.
+ */
+export function parseVirtualTime(text: string): number | string {
+  const m = /^(\d+)(?:\.(\d+))?\s*([a-zµ]+)?$/i.exec(text.trim());
+  const unit = m?.[3]?.toLowerCase();
+  if (!m) return `'${text}' is not a time: expected a number and a unit, such as 12.5ms, 1500us, 2000000ns or 3s`;
+  if (unit === undefined) return `'${text}' needs a unit: ns, us (or µs), ms or s, as in ${m[0]}ms`;
+  const exp = TIME_UNITS[unit];
+  if (exp === undefined) return `unknown time unit '${m[3]}' in '${text}': expected ns, us (or µs), ms or s`;
+  const frac = m[2] ?? '';
+  if (/[1-9]/.test(frac.slice(exp))) return `'${text}' is not a whole number of nanoseconds (the virtual clock counts nanoseconds)`;
+  const digits = (m[1] + frac.slice(0, exp).padEnd(exp, '0')).replace(/^0+(?=\d)/, '');
+  const ns = Number(digits);
+  if (!Number.isSafeInteger(ns)) return `'${text}' is too far: at most ${Number.MAX_SAFE_INTEGER} ns`;
+  return ns;
+}
+
+/** Nanoseconds in the text parseVirtualTime reads back exactly: 850ns, 12.5us, 1.234567ms. */
+export function formatTimeTarget(ns: number): string {
+  const exp = ns >= 1e6 ? 6 : ns >= 1e3 ? 3 : 0;
+  const unit = exp === 6 ? 'ms' : exp === 3 ? 'us' : 'ns';
+  const s = String(ns);
+  if (exp === 0) return `${s}${unit}`;
+  const whole = s.slice(0, s.length - exp);
+  const frac = s.slice(s.length - exp).replace(/0+$/, '');
+  return `${whole}${frac === '' ? '' : `.${frac}`}${unit}`;
+}
 
 /** A signal by name or number as kill(1) takes it: SIGTERM, TERM, 15, SIGRTMIN+2; undefined if none. */
 export function parseSignal(word: string): number | undefined {
@@ -48,7 +83,8 @@ function wholeNumber(word: string | undefined, min: number, max: number): number
 }
 
 /**
- * Reads a moment in its text form: `step N`, `start`, or `EVENT PID` (`signal PID [SIG]`), an
+ * Reads a moment in its text form: `step N`, `time T` (a virtual time with its unit, see
+ * parseVirtualTime), `start`, or `EVENT PID` (`signal PID [SIG]`), an
  * event optionally followed by `back` or `forward` (default back). Keywords and signal names are
  * case-insensitive. Never throws: bad text gives an error naming what was expected.
  */
@@ -71,6 +107,15 @@ export function parseGotoTarget(text: string): { target: GotoTarget } | { error:
     const step = wholeNumber(rest[0], 0, Number.MAX_SAFE_INTEGER);
     if (step === undefined) return { error: `'step' needs a step number, a whole number from 0 (got ${rest[0] === undefined ? 'nothing' : `'${rest[0]}'`})` };
     return extra(`step ${rest[0]}`, 1) ?? { target: { kind: 'step', step } };
+  }
+  if (head === 'time') {
+    if (direction) return { error: "'time T' takes no direction: it goes back or forward as time T lies" };
+    if (rest.length === 0) return { error: "'time' needs a virtual time with its unit, such as 12.5ms, 1500us, 2000000ns or 3s (got nothing)" };
+    // A space may part the number from its unit: `time 12.5 ms`.
+    const joined = rest.length >= 2 && /^[a-zµ]+$/i.test(rest[1]) ? `${rest[0]}${rest[1]}` : rest[0];
+    const ns = parseVirtualTime(joined);
+    if (typeof ns === 'string') return { error: `'time': ${ns}` };
+    return extra(`time ${joined}`, joined === rest[0] ? 1 : 2) ?? { target: { kind: 'time', time: ns } };
   }
   const event = GOTO_EVENTS.find((e) => e === head);
   if (event === undefined) return { error: `unknown moment '${words[0]}': expected ${GOTO_FORMS}` };
@@ -101,6 +146,7 @@ export function parseGotoCommand(line: string): { target: GotoTarget } | { error
 export function formatGotoTarget(t: GotoTarget): string {
   if (t.kind === 'start') return 'start';
   if (t.kind === 'step') return `step ${t.step}`;
+  if (t.kind === 'time') return `time ${formatTimeTarget(t.time)}`;
   const sig = t.sig === undefined ? '' : ` ${SIGNAL_NAMES[t.sig] || t.sig}`;
   return `${t.event} ${t.pid}${sig} ${t.direction}`;
 }
@@ -109,6 +155,7 @@ export function formatGotoTarget(t: GotoTarget): string {
 export function describeGotoTarget(t: GotoTarget): string {
   if (t.kind === 'start') return 'the start of the run';
   if (t.kind === 'step') return `step ${t.step}`;
+  if (t.kind === 'time') return `the first tick at or after ${formatVirtualTime(t.time)}`;
   const p = `pid ${t.pid}`;
   switch (t.event) {
     case 'fork': return `when ${p} was forked`;

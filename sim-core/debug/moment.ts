@@ -19,12 +19,16 @@ export interface MomentBody {
 
 /**
  * The custom request that travels to a moment: `target` in the text form of goto targets
- * ("zombie 5", "signal 4 SIGTERM forward", "step 120000", "start"), or a step number. It is
- * answered with the Moment reached, then the stop follows with reason 'goto'.
+ * ("zombie 5", "signal 4 SIGTERM forward", "step 120000", "time 1.5ms", "start"), a step number,
+ * or a virtual time in nanoseconds (the first tick at or past it). It is answered with the Moment
+ * reached, then the stop follows with reason 'goto'.
  */
 export const GOTO_REQUEST = 'kproc/goto';
 
-export type GotoArgs = { target: string; step?: undefined } | { step: number; target?: undefined };
+export type GotoArgs =
+  | { target: string; step?: undefined; time?: undefined }
+  | { step: number; target?: undefined; time?: undefined }
+  | { time: number; target?: undefined; step?: undefined };
 
 /** 1234567 as "1,234,567". */
 export function groupDigits(n: number): string {

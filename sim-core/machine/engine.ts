@@ -91,13 +91,16 @@ export type EngineEnd =
   /** No task can run and one sleeps reading the interactive terminal: it waits for input. */
   | { reason: 'input' }
   /** With faultStops: a task's user code faulted; the signal is pending, not yet delivered. */
-  | { reason: 'fault'; pid: number; signal: string; message: string; line: number };
+  | { reason: 'fault'; pid: number; signal: string; message: string; line: number }
+  /** A tick boundary where the virtual clock is at or past clockLimit (a goto to a time). */
+  | { reason: 'clock' };
 
 const SLICE_END: EngineEnd = { reason: 'slice' };
 const CHECK_STOP: EngineEnd = { reason: 'stop' };
 const EXITED: EngineEnd = { reason: 'exited' };
 const LIMIT: EngineEnd = { reason: 'limit' };
 const INPUT: EngineEnd = { reason: 'input' };
+const CLOCK: EngineEnd = { reason: 'clock' };
 
 /** What boot sets up besides the first task: the module, the file system, the terminal's input. */
 export interface BootExtras {
@@ -125,6 +128,11 @@ export class Engine {
   private faulted: Extract<EngineEnd, { reason: 'fault' }> | null = null;
   /** The task a CPU is running a step of (null between steps): whom an internal error concerns. */
   current: task_struct | null = null;
+  /**
+   * run() ends ('clock') at the first tick boundary where k.clock is at or past this (Infinity:
+   * never). The clock moves only at the end of a tick, so a boundary is where it can be crossed.
+   */
+  clockLimit = Infinity;
 
   constructor(config: KernelConfig, port: UserPort, private readonly userCode: RunUser) {
     this.k = new Kernel(config, port);
@@ -547,6 +555,7 @@ export class Engine {
       if (this.suspendedCpu < 0) {
         if (k.panicked !== null) return { reason: 'panic', message: k.panicked };
         if (this.finished()) return EXITED;
+        if (k.clock >= this.clockLimit) return CLOCK;
       }
       if (k.steps >= limit) return LIMIT;
       this.budget--;

@@ -7,6 +7,8 @@ import type { Snapshot } from './snapshot';
 /** A checkpoint: the machine's state at a moment. */
 export interface Checkpoint {
   readonly pos: Position;
+  /** The virtual clock then (k.clock, nanoseconds). */
+  readonly time: number;
   readonly state: Snapshot;
   /**
    * Taken right after something from outside changed the machine (typed input, a signal sent
@@ -83,6 +85,20 @@ export class History {
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (comparePositions(this.list[mid].pos, pos) <= 0) lo = mid; else hi = mid - 1;
+    }
+    return this.list[lo];
+  }
+
+  /**
+   * The latest checkpoint whose clock is before `time` (null: none, the time is at or before the
+   * boot's). The clock never goes back, so it grows (or stays) along the list.
+   */
+  beforeTime(time: number): Checkpoint | null {
+    if (this.list.length === 0 || this.list[0].time >= time) return null;
+    let lo = 0, hi = this.list.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.list[mid].time < time) lo = mid; else hi = mid - 1;
     }
     return this.list[lo];
   }

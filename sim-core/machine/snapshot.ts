@@ -97,6 +97,8 @@ export class Snapshotter {
     private readonly roots: readonly object[], private readonly shared: (o: object) => boolean,
     /** Array fields of a root that a snapshot keeps empty (what the state holds only to hand out). */
     private readonly transient: ReadonlyMap<object, ReadonlySet<string>> = new Map(),
+    /** Fields of a root that are no state (a setting of the run under way): neither saved nor restored. */
+    private readonly outside: ReadonlyMap<object, ReadonlySet<string>> = new Map(),
   ) {}
 
   take(): Snapshot {
@@ -105,7 +107,11 @@ export class Snapshotter {
       const m = new Map<string, unknown>();
       const rec = r as Record<string, unknown>;
       const skip = this.transient.get(r);
-      for (const key of Object.keys(rec)) m.set(key, skip !== undefined && skip.has(key) ? [] : g.copy(rec[key]));
+      const out = this.outside.get(r);
+      for (const key of Object.keys(rec)) {
+        if (out !== undefined && out.has(key)) continue;
+        m.set(key, skip !== undefined && skip.has(key) ? [] : g.copy(rec[key]));
+      }
       return m;
     });
     g.drain();
@@ -124,7 +130,8 @@ export class Snapshotter {
     this.roots.forEach((r, i) => {
       const rec = r as Record<string, unknown>;
       const m = s.fields[i];
-      for (const key of Object.keys(rec)) if (!m.has(key)) delete rec[key];
+      const out = this.outside.get(r);
+      for (const key of Object.keys(rec)) if (!m.has(key) && (out === undefined || !out.has(key))) delete rec[key];
       for (const [key, v] of values[i]) rec[key] = v;
     });
   }

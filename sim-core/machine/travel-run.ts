@@ -6,8 +6,9 @@ import type { Image } from '../vm';
 import { BreakpointTables } from './breakpoints';
 import { depthOf, inKernel, type Pending } from './control';
 import { EventChecks, type TimeTravel } from './travel';
+import type { Checkpoint } from './history';
 import { describeGotoTarget, eventMatches } from '../debug/goto';
-import type { Position } from './position';
+import { comparePositions, type Position } from './position';
 
 export type TravelIntent =
   | { kind: 'stepBack'; pid: number; granularity?: Granularity }
@@ -25,6 +26,8 @@ export interface TravelContext {
   mainPid: number;
   lastPid: number | undefined;
   maxSteps: number;
+  /** The run's end when the machine stands at it (final: nothing runs past it), else null. */
+  finalEnd(): Pending | null;
   /** The machine's forward run (history kept) with these checks, up to step `limit`. */
   forward(checks: StopChecks | null, limit: number): EngineEnd;
   /** The stop an engine end makes (final ends end the machine). */
@@ -70,12 +73,15 @@ export function carryOut(ti: TravelIntent, c: TravelContext): Pending {
 function goTo(target: GotoTarget, now: Position, c: TravelContext): Pending {
   const k = c.engine.k;
   if (target.kind === 'start') return { reason: 'goto', pid: toStart(c) };
+  if (target.kind === 'time') return goTime(target.time, now, c);
   if (target.kind === 'step') {
     const n = Math.max(0, Math.min(Math.floor(target.step), c.maxSteps));
     if (n < k.steps) {
       history(c).goToStep(n);
       return { reason: 'goto', pid: c.lastPid };
     }
+    const over = c.finalEnd();
+    if (n > k.steps && over !== null) return over;
     let end: EngineEnd = { reason: 'slice' };
     while (k.steps < n && end.reason === 'slice') end = c.forward(null, n);
     if (k.steps >= n) return { reason: 'goto', pid: c.lastPid };
@@ -102,4 +108,49 @@ function goTo(target: GotoTarget, now: Position, c: TravelContext): Pending {
   if (c.tt === null) return c.ended(end);
   c.tt.goTo(now);
   return { reason: 'goto', pid: c.lastPid, message: `no moment after step ${now[0]} ${describeGotoTarget(target)}: the run ends first` };
+}
+
+/** Steps between the checkpoints a goto to a time keeps as it re-executes the past (about 50 ms of it). */
+const PAST_INTERVAL = 32_768;
+
+/**
+ * To the first tick boundary whose virtual clock is at or past `time` (see GotoTarget). At or
+ * before now's clock it lies behind: the latest checkpoint whose clock is before the time is
+ * restored and the run re-executed from there (the boot when none is). Ahead, the run goes on
+ * from now, or from a later such checkpoint when the history has one (a future already seen),
+ * stopping at nothing on the way; the end of the run, when it comes first, is the stop.
+ */
+function goTime(time: number, now: Position, c: TravelContext): Pending {
+  const e = c.engine;
+  const back = time <= e.k.clock;
+  const tt = back ? history(c) : c.tt;
+  let from: Checkpoint | null = null;
+  if (tt !== null) {
+    const latest = tt.history.beforeTime(time);
+    if (latest === null) return { reason: 'goto', pid: toStart(c) };
+    if (back || comparePositions(latest.pos, now) > 0) { tt.restore(latest); from = latest; }
+  }
+  // Past the end of a run that has ended (a checkpoint may be its last moment): the end is
+  // final, as for run().
+  const over = c.finalEnd();
+  if (over !== null) return over;
+  c.fastPort();
+  e.clockLimit = time;
+  const k = e.k;
+  let end: EngineEnd = { reason: 'slice' };
+  try {
+    while (end.reason === 'slice') {
+      // Re-executing the past, a checkpoint every PAST_INTERVAL steps: the next time asked for
+      // near here (another click on the timeline) starts from one of them.
+      const mark = tt !== null && from !== null && tt.behind() ? k.steps + PAST_INTERVAL : Infinity;
+      end = c.forward(null, Math.min(c.maxSteps, mark));
+      if (tt !== null && k.steps >= mark && k.steps < c.maxSteps && (end.reason === 'slice' || end.reason === 'limit')) {
+        tt.checkpoint(false, true);
+        end = { reason: 'slice' };
+      }
+    }
+  } finally {
+    e.clockLimit = Infinity;
+  }
+  return end.reason === 'clock' ? { reason: 'goto', pid: c.lastPid } : c.ended(end);
 }

@@ -189,7 +189,8 @@ export class TimeTravel {
       return (r.fnIndex instanceof Map && Array.isArray(r.functions)) || (Array.isArray(r.handlers) && r.at instanceof Map);
     };
     // The events not yet handed out are not state: a restore comes after a stop handed them out.
-    this.snap = new Snapshotter([e, k, e.output], shared, new Map([[k, new Set(['events'])]]));
+    // The engine's clock limit belongs to the goto under way, not to the moment.
+    this.snap = new Snapshotter([e, k, e.output], shared, new Map([[k, new Set(['events'])]]), new Map([[e, new Set(['clockLimit'])]]));
     this.frontier = e.position();
   }
 
@@ -208,7 +209,7 @@ export class TimeTravel {
     if (!pinned && !this.canTake()) return false;
     const state = this.snap.take();
     this.saved.set(state, { fields: this.m.saveFields(), kaddr: kaddr_next() });
-    const c = { pos: this.m.engine.position(), state, pinned };
+    const c = { pos: this.m.engine.position(), time: this.m.engine.k.clock, state, pinned };
     if (past) this.history.insert(c); else this.history.add(c);
     return true;
   }

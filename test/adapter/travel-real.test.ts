@@ -1,12 +1,16 @@
 // Going back with the real machine, through the built adapter over stdio: Step Back across a
 // fork, an exec, a thread's exit, a reap (by kernel steps) and a signal delivery in the examples; Reverse Continue
-// to a function breakpoint on copy_process; kproc/goto and lx-goto; and a session without history.
+// to a function breakpoint on copy_process; kproc/goto and lx-goto (to events, steps and times); and
+// a session without history.
 
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { groupDigits } from '../../sim-core/debug/moment';
+import { NS_PER_STEP } from '../../sim-core/kernel/consts';
+import { straightToTime, tickClocks } from '../machine/time-goto-helpers';
 import { FORK_WAIT, launch, record, ROOT, stdioClient, topFrames } from './harness';
 
 const example = (name: string) => path.join(ROOT, 'examples', name);
@@ -170,6 +174,34 @@ describe('debug adapter over stdio: going back with the real machine', function 
       .then((r) => assert.match(r.body.result, new RegExp(`^now at step ${groupDigits(end.step)} · \\S+ \\S+$`))));
     assert.equal(forward.moment.step, end.step);
     assert.equal(forward.moment.frontier, undefined);
+  });
+
+  it('kproc/goto {time} and lx-goto time travel to the first tick at or past the time, as a straight run reaches it', async () => {
+    const { moment: end } = await start(FORK_WAIT, [FORK_WAIT_REAPED_LINE]);
+    const opts = { file: FORK_WAIT, source: fs.readFileSync(FORK_WAIT, 'utf8') };
+    // A time inside the clock's jump over the child's sleep (every CPU idle), and one before it.
+    const clocks = tickClocks(opts);
+    const jump = clocks.findIndex((c, i) => i > 0 && c - clocks[i - 1] > NS_PER_STEP);
+    assert.ok(jump > 0 && clocks[jump] < end.time, 'the example sleeps before the breakpoint');
+    for (const time of [Math.floor((clocks[jump - 1] + clocks[jump]) / 2), clocks[jump - 1] - 2.5 * NS_PER_STEP]) {
+      let answer: unknown;
+      const goto = await stopOf(async () => { answer = (await dc.customRequest('kproc/goto', { time })).body; });
+      const ref = straightToTime(opts, time).machine.moment();
+      assert.equal(goto.stopped.body.reason, 'goto');
+      assert.deepEqual([goto.moment.step, goto.moment.time], [ref.step, ref.time], `time ${time}`);
+      assert.deepEqual(answer, { step: ref.step, time: ref.time });
+      assert.equal(goto.moment.travelled, 'back');
+    }
+    assert.equal(straightToTime(opts, Math.floor((clocks[jump - 1] + clocks[jump]) / 2)).machine.moment().time, clocks[jump], 'right after the jump');
+    // The text form, forward behind the frontier.
+    const at = clocks[jump] + 3 * NS_PER_STEP;
+    const ev = await stopOf(() => dc.evaluateRequest({ expression: `lx-goto time ${at / 1000}us`, context: 'repl' }));
+    assert.deepEqual([ev.moment.step, ev.moment.time], [straightToTime(opts, at).machine.moment().step, at]);
+    // Bad times: a located message, and the session stays where it was.
+    await assert.rejects(dc.customRequest('kproc/goto', { target: 'time 5min' }), /unknown time unit 'min'/);
+    await assert.rejects(dc.customRequest('kproc/goto', { time: 'soon' }), /'time' \(virtual nanoseconds\)/);
+    const r = await dc.evaluateRequest({ expression: 'lx-goto time 12', context: 'repl' }).then(() => 'answered', (e: Error) => e.message);
+    assert.match(r, /needs a unit/);
   });
 
   it('with history 0, Step Back and Reverse Continue are refused and the session carries on', async () => {

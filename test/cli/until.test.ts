@@ -1,17 +1,18 @@
-// `kproc run --until EVENT` and `--at STEP`: the run stops at the moment and --pstree / --json show
-// the machine as it stood then (right after the event, not before it, not later), output and
-// events stop there too, the moment is named on stderr, a moment that never comes exits 128, and
+// `kproc run --until EVENT`, `--until time:T` and `--at STEP`: the run stops at the moment and
+// --pstree / --json show the machine as it stood then (right after the event, at the first tick
+// at or past the time; not before it, not later), output and events stop there too, the moment is named on stderr, a moment that never comes exits 128, and
 // bad EVENT text is a usage error (123). Steps are read from a full run's event log, never written
 // in. The built CLI (bin/kproc.js, dist/cli.js: npm run build first) runs most of them, as a shell does.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../sim-core/cli/main';
 import { parseUntil } from '../../sim-core/cli/until';
 import type { KEvent, TaskRow } from '../../sim-core/machine-types';
 import { capture } from './capture';
+import { straightToTime } from '../machine/time-goto-helpers';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'kproc.js');
@@ -112,16 +113,48 @@ describe('kproc run --until / --at', function () {
     assert.equal(j.travel?.reached, false);
   });
 
+  it('--until time:T stops at the first tick whose clock is at or past T, as a straight run from the boot reaches it', () => {
+    const file = 'examples/fork-wait.kproc';
+    const opts = { file, source: readFileSync(join(ROOT, file), 'utf8') };
+    const full = json([file]);
+    // Before the child's sleep, inside the clock's jump over it (every CPU idle), and after it.
+    for (const [text, ns] of [['time:5us', 5000], ['time:500ms', 500e6], ['time: 1000.0125 ms', 1000012500]] as const) {
+      const ref = straightToTime(opts, ns).machine;
+      const j = json(['--until', text, file]);
+      assert.equal(j.exitCode, 0, text);
+      assert.equal(j.reason, 'goto', text);
+      assert.deepEqual(j.travel?.moment, ref.moment(), text);
+      assert.equal(j.travel?.reached, true);
+      assert.equal(j.stdout, ref.output(), `${text}: the output up to that tick, no further`);
+      assert.deepEqual(j.tasks.map((t) => [t.pid, t.stateName]), ref.tasks().map((t) => [t.pid, t.stateName]), text);
+      const step = ref.moment().step;
+      assert.deepEqual(j.events.map((e) => JSON.stringify(e)), full.events.filter((e) => e.step <= step).map((e) => JSON.stringify(e)), `${text}: the events up to that tick`);
+    }
+    assert.ok(straightToTime(opts, 500e6).machine.moment().time > 500e6, 'a time in the jump lands after it');
+    const r = kproc(['--pstree', '--until', 'time:1ms', file]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(lastLine(r.stderr), /^kproc run: examples\/fork-wait.kproc: stopped at step \d+ \(t=1000.\d+ ms\): the first tick at or after 1.000 ms$/);
+    assert.equal(r.stdout, 'parent 3: started child 4\ninit(1)\n`-fork-wait(3)\n  `-fork-wait(4)\n[kthreadd](2)\n');
+    const missed = kproc(['--until', 'time:5s', file]);
+    assert.equal(missed.status, 128);
+    assert.match(lastLine(missed.stderr), /the run ended at step \d+ \(t=[\d.]+ ms\) before the first tick at or after 5.000 s$/);
+    assert.equal(json(['--until', 'time:1500us', file]).travel?.target, 'time 1.5ms');
+  });
+
   it('rejects a bad EVENT with a usage error (123) that says what was expected', () => {
     for (const [args, message] of [
-      [['--until', 'zomby:4'], "kproc: run: --until needs an event, zombie:PID, fork:PID, exec:PID, exit:PID, reap:PID, reparent:PID or signal:PID[:SIG] (got 'zomby:4')"],
+      [['--until', 'zomby:4'], "kproc: run: --until needs an event or a time, zombie:PID, fork:PID, exec:PID, exit:PID, reap:PID, reparent:PID or signal:PID[:SIG], or time:T for a virtual time with its unit (time:12.5ms, time:1500us, time:3s) (got 'zomby:4')"],
       [['--until', 'zombie:x'], "kproc: run: --until 'zombie:x': 'zombie' needs a pid from 1 to 4194304 (got 'x')"],
       [['--until', 'signal:3:SIGNOPE'], "kproc: run: --until 'signal:3:SIGNOPE': unknown signal 'SIGNOPE': expected a name such as SIGTERM or TERM, or a number from 1 to 64"],
-      [['--until', 'step:5'], 'kproc: run: --until takes an event (zombie:PID, fork:PID, exec:PID, exit:PID, reap:PID, reparent:PID or signal:PID[:SIG]); to stop at a step use --at STEP'],
+      [['--until', 'step:5'], 'kproc: run: --until takes an event or a time (zombie:PID, fork:PID, exec:PID, exit:PID, reap:PID, reparent:PID or signal:PID[:SIG], or time:T for a virtual time with its unit (time:12.5ms, time:1500us, time:3s)); to stop at a step use --at STEP'],
+      [['--until', 'time:5min'], "kproc: run: --until 'time:5min': 'time': unknown time unit 'min' in '5min': expected ns, us (or µs), ms or s"],
+      [['--until', 'time:12'], "kproc: run: --until 'time:12': 'time': '12' needs a unit: ns, us (or µs), ms or s, as in 12ms"],
+      [['--until', 'time:1.5ns'], "kproc: run: --until 'time:1.5ns': 'time': '1.5ns' is not a whole number of nanoseconds (the virtual clock counts nanoseconds)"],
+      [['--until', 'time:5ms:back'], "kproc: run: --until 'time:5ms:back': 'time': '5ms:back' is not a time: expected a number and a unit, such as 12.5ms, 1500us, 2000000ns or 3s"],
       [['--until', 'zombie:4:back'], "kproc: run: --until runs forward from the start: 'back' does not apply (got 'zombie:4:back')"],
       [['--until', 'zombie:4', '--at', '5'], 'kproc: run: --until and --at each name the moment to stop at: give one of them'],
       [['--until', ''], 'kproc: run: --until needs an event name'],
-      [['--until', ' : '], "kproc: run: --until needs an event, zombie:PID, fork:PID, exec:PID, exit:PID, reap:PID, reparent:PID or signal:PID[:SIG] (got ' : ')"],
+      [['--until', ' : '], "kproc: run: --until needs an event or a time, zombie:PID, fork:PID, exec:PID, exit:PID, reap:PID, reparent:PID or signal:PID[:SIG], or time:T for a virtual time with its unit (time:12.5ms, time:1500us, time:3s) (got ' : ')"],
       [['--at', '-1'], 'kproc: run: --at needs an integer from 0 to 9007199254740991 (see kproc run --help)'],
       [['--at', '1.5'], "kproc: run: --at needs an integer from 0 to 9007199254740991, not '1.5'"],
     ] as const) {
@@ -135,6 +168,7 @@ describe('kproc run --until / --at', function () {
   it('documents --until and --at in kproc run --help', () => {
     const r = spawnSync(process.execPath, [BIN, 'run', '--help'], { cwd: ROOT, encoding: 'utf8' });
     assert.match(r.stdout, /--until EVENT +run until EVENT first happens/);
+    assert.match(r.stdout, /with time:T until the first tick whose virtual clock is at or past T/);
     assert.match(r.stdout, /--at STEP +run to machine step STEP/);
     assert.match(r.stdout, /128 when the run ended before it/);
   });

@@ -10,7 +10,8 @@ describe('console: lx-goto', () => {
   it('is listed in the console help and completed like the other lx- commands', () => {
     assert.match(m.evaluate('help', undefined, 'repl').value, /^ {2}lx-goto +travel to a moment: lx-goto zombie 5/m);
     assert.deepEqual(m.completions('lx-g', 4).map((c) => [c.label, c.start, c.length]), [['lx-goto', 0, 4]]);
-    assert.deepEqual(m.completions('lx-goto ', 8).map((c) => c.label), ['step', 'start', 'fork', 'exec', 'exit', 'zombie', 'reparent', 'reap', 'signal']);
+    assert.deepEqual(m.completions('lx-goto ', 8).map((c) => c.label), ['step', 'time', 'start', 'fork', 'exec', 'exit', 'zombie', 'reparent', 'reap', 'signal']);
+    assert.deepEqual(m.completions('lx-goto t', 9).map((c) => c.label), ['time']);
     const re = m.completions('lx-goto re', 10);
     assert.deepEqual(re.map((c) => [c.label, c.start]), [['reparent', 8], ['reap', 8]]);
     assert.equal(re[0].detail, 'reparent PID [back|forward]');
@@ -20,7 +21,7 @@ describe('console: lx-goto', () => {
   it('reports a malformed moment with what was expected', () => {
     const r = m.evaluate('lx-goto zombie', undefined, 'repl');
     assert.equal(r.error, "lx-goto: 'zombie' needs a pid from 1 to 4194304 (got nothing)");
-    assert.match(m.evaluate('lx-goto', undefined, 'repl').error ?? '', /^lx-goto: expected a moment: step N, start, or EVENT PID/);
+    assert.match(m.evaluate('lx-goto', undefined, 'repl').error ?? '', /^lx-goto: expected a moment: step N, time T .*, start, or EVENT PID/);
     assert.match(m.evaluate('lx-goto signal 3 SIGWHAT', undefined, 'repl').error ?? '', /^lx-goto: unknown signal 'SIGWHAT'/);
   });
 

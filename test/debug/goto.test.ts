@@ -1,4 +1,4 @@
-// The text form of moments (lx-goto, kproc run --until): every form parses to its target, the
+// The text form of moments (lx-goto, kproc run --until): every form (steps, times, events) parses to its target, the
 // target prints back to text that parses the same, bad text gives an error that says what was
 // expected and never throws, and eventMatches picks the one event a target designates.
 import { strict as assert } from 'node:assert';
@@ -21,6 +21,7 @@ function error(text: string): string {
 // fc.record builds objects without a prototype: spread into plain ones to compare with the parser's.
 const target: fc.Arbitrary<GotoTarget> = fc.oneof(
   fc.record({ kind: fc.constant('step' as const), step: fc.oneof(fc.nat(), fc.constant(Number.MAX_SAFE_INTEGER)) }),
+  fc.record({ kind: fc.constant('time' as const), time: fc.oneof(fc.nat(), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.constant(Number.MAX_SAFE_INTEGER)) }),
   fc.constant({ kind: 'start' as const }),
   fc.record({ kind: fc.constant('event' as const), event: fc.constantFrom(...GOTO_EVENTS.filter((e) => e !== 'signal')), pid: fc.integer({ min: 1, max: 4194304 }), direction: fc.constantFrom('back' as const, 'forward' as const) }),
   fc.record({ kind: fc.constant('event' as const), event: fc.constant('signal' as const), pid: fc.integer({ min: 1, max: 4194304 }), sig: fc.integer({ min: 1, max: 64 }), direction: fc.constantFrom('back' as const, 'forward' as const) }),
@@ -44,6 +45,39 @@ describe('goto targets in words', () => {
     }
   });
 
+  it('reads a virtual time with its unit, exactly, to the nanosecond', () => {
+    assert.deepEqual(ok('time 12.5ms'), { kind: 'time', time: 12_500_000 });
+    assert.deepEqual(ok('time 1500us'), { kind: 'time', time: 1_500_000 });
+    assert.deepEqual(ok('time 1500µs'), { kind: 'time', time: 1_500_000 });
+    assert.deepEqual(ok('time 2000000ns'), { kind: 'time', time: 2_000_000 });
+    assert.deepEqual(ok('time 3s'), { kind: 'time', time: 3_000_000_000 });
+    assert.deepEqual(ok('TIME 12.5 MS'), { kind: 'time', time: 12_500_000 }, 'a space before the unit, any case');
+    assert.deepEqual(ok('time 0ns'), { kind: 'time', time: 0 });
+    // Decimals are read as written: 0.1 + 0.2 in floating point would not give 300000 ns.
+    assert.deepEqual(ok('time 0.3ms'), { kind: 'time', time: 300_000 });
+    assert.deepEqual(ok('time 1.000000001s'), { kind: 'time', time: 1_000_000_001 });
+    assert.deepEqual(ok('time 9007199.254740991s'), { kind: 'time', time: Number.MAX_SAFE_INTEGER });
+    assert.equal(formatGotoTarget(ok('time 3s')), 'time 3000ms');
+    assert.equal(formatGotoTarget(ok('time 1500us')), 'time 1.5ms');
+    assert.equal(formatGotoTarget(ok('time 850ns')), 'time 850ns');
+    assert.equal(formatGotoTarget(ok('time 12.5us')), 'time 12.5us');
+  });
+
+  it('says what a bad time lacks', () => {
+    assert.equal(error('time'), "'time' needs a virtual time with its unit, such as 12.5ms, 1500us, 2000000ns or 3s (got nothing)");
+    assert.equal(error('time 12'), "'time': '12' needs a unit: ns, us (or µs), ms or s, as in 12ms");
+    assert.equal(error('time 5min'), "'time': unknown time unit 'min' in '5min': expected ns, us (or µs), ms or s");
+    assert.equal(error('time 1.5ns'), "'time': '1.5ns' is not a whole number of nanoseconds (the virtual clock counts nanoseconds)");
+    assert.equal(error('time 0.0000000001s'), "'time': '0.0000000001s' is not a whole number of nanoseconds (the virtual clock counts nanoseconds)");
+    assert.match(error('time -5ms'), /'-5ms' is not a time: expected a number and a unit/);
+    assert.match(error('time 1e3ms'), /'1e3ms' is not a time/);
+    assert.match(error('time .5ms'), /'.5ms' is not a time/);
+    assert.match(error('time 9007199.254740992s'), /is too far: at most 9007199254740991 ns/);
+    assert.match(error('time 5ms back'), /'time T' takes no direction/);
+    assert.match(error('time 5ms 6'), /^unexpected '6' after 'time 5ms'/);
+    assert.match(error('time 5 ms 6'), /^unexpected '6' after 'time 5ms'/);
+  });
+
   it('knows signals by name, short name, number and real-time offset, as kill(1) does', () => {
     assert.equal(parseSignal('SIGKILL'), 9);
     assert.equal(parseSignal('CHLD'), 17);
@@ -57,8 +91,8 @@ describe('goto targets in words', () => {
   });
 
   it('says what was expected when the text is wrong', () => {
-    assert.match(error(''), /^expected a moment: step N, start, or EVENT PID/);
-    assert.match(error('zomby 5'), /^unknown moment 'zomby': expected step N, start, or EVENT PID .*zombie/);
+    assert.match(error(''), /^expected a moment: step N, time T \(12.5ms, 1500us, 2000000ns, 3s\), start, or EVENT PID/);
+    assert.match(error('zomby 5'), /^unknown moment 'zomby': expected step N, time T .*, start, or EVENT PID .*zombie/);
     assert.equal(error('zombie'), "'zombie' needs a pid from 1 to 4194304 (got nothing)");
     assert.equal(error('zombie x'), "'zombie' needs a pid from 1 to 4194304 (got 'x')");
     assert.equal(error('zombie 0'), "'zombie' needs a pid from 1 to 4194304 (got '0')");
@@ -84,7 +118,7 @@ describe('goto targets in words', () => {
   });
 
   it('never throws on garbage, and what it accepts prints back the same (property)', () => {
-    const words = fc.constantFrom('step', 'start', 'zombie', 'fork', 'signal', 'back', 'forward', 'SIGTERM', '15', '0', '-3', '1e3', 'x', '', '\t', '\n', '+', ':', 'SIGRTMIN+2', '\u00e9');
+    const words = fc.constantFrom('step', 'time', 'ms', 'us', 'µs', 's', 'ns', '12.5ms', '1.5ns', '.5ms', '3.s', '7', 'start', 'zombie', 'fork', 'signal', 'back', 'forward', 'SIGTERM', '15', '0', '-3', '1e3', 'x', '', '\t', '\n', '+', ':', 'SIGRTMIN+2', '\u00e9');
     const garbage = fc.oneof(fc.string(), fc.array(words, { maxLength: 6 }).map((w) => w.join(' ')), fc.array(fc.oneof(words, fc.string({ maxLength: 3 })), { maxLength: 5 }).map((w) => w.join('')));
     fc.assert(fc.property(garbage, (text) => {
       const r = parseGotoTarget(text);
@@ -109,6 +143,7 @@ describe('goto targets in words', () => {
     assert.equal(describeGotoTarget(ok('signal 3')), 'when pid 3 was sent a signal');
     assert.equal(describeGotoTarget(ok('step 42')), 'step 42');
     assert.equal(describeGotoTarget(ok('start')), 'the start of the run');
+    assert.equal(describeGotoTarget(ok('time 1.5ms')), 'the first tick at or after 1.500 ms');
   });
 
   it('matches the one event each target designates', () => {
