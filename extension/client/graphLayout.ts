@@ -44,6 +44,8 @@ export interface GraphLayout {
   edges: PlacedEdge[];
   /** The roots, left to right. */
   roots: number[];
+  /** History: each reparented task's lane to its first parent's. */
+  firstParent: Map<number, number>;
   width: number;
   height: number;
 }
@@ -81,22 +83,31 @@ export function layoutGraph(g: ProcessGraph): GraphLayout {
   const nodes: PlacedNode[] = [];
   const byLane = new Map<number, PlacedNode>();
   let width = 0, height = 0;
+  // One list of lanes per parent, shared by its children (a root among thousands must not copy them all).
+  const kids = new Map<HierarchyPointNode<Item>, number[]>();
+  const kidsOnce = (d: HierarchyPointNode<Item>): number[] => {
+    let k = kids.get(d);
+    if (!k) kids.set(d, (k = kidsOf(d)));
+    return k;
+  };
   for (const d of real) {
     const node = d.data.node as GraphNode;
     const x = d.x - minX + MARGIN;
     const y = (d.depth - 1) * LEVEL_H + MARGIN;
-    const p: PlacedNode = { node, x, y, depth: d.depth - 1, up: d.parent?.data.node?.lane, down: kidsOf(d), siblings: d.parent ? kidsOf(d.parent) : [] };
+    const p: PlacedNode = { node, x, y, depth: d.depth - 1, up: d.parent?.data.node?.lane, down: kidsOnce(d), siblings: d.parent ? kidsOnce(d.parent) : [] };
     nodes.push(p);
     byLane.set(node.lane, p);
     width = Math.max(width, x + NODE_W + MARGIN);
     height = Math.max(height, y + NODE_H + MARGIN);
   }
   const edges: PlacedEdge[] = [];
+  const firstParent = new Map<number, number>();
   for (const e of g.edges) {
     const a = byLane.get(e.from), b = byLane.get(e.to);
     if (a && b) edges.push(edgePath(e, a, b));
+    if (e.kind === 'original-parent') firstParent.set(e.to, e.from);
   }
-  return { graph: g, nodes, byLane, edges, roots: placed.children ? kidsOf(placed) : [], width: Math.max(width, 2 * MARGIN), height: Math.max(height, 2 * MARGIN) };
+  return { graph: g, nodes, byLane, edges, firstParent, roots: kidsOnce(placed), width: Math.max(width, 2 * MARGIN), height: Math.max(height, 2 * MARGIN) };
 }
 
 function kidsOf(d: HierarchyPointNode<Item>): number[] {
@@ -166,12 +177,9 @@ export function nodeText(l: GraphLayout, p: PlacedNode, bornStep: number | undef
   const above = p.up !== undefined ? l.byLane.get(p.up)?.node : undefined;
   if (n.thread) parts.push(`thread of ${n.tgid}`);
   else if (above) parts.push(`parent ${above.pid}`);
-  for (const e of l.graph.edges) {
-    if (e.kind === 'original-parent' && e.to === n.lane) {
-      const first = l.byLane.get(e.from)?.node;
-      if (first) parts.push(`parent until reparented ${first.pid}`);
-    }
-  }
+  const firstLane = l.firstParent.get(n.lane);
+  const first = firstLane !== undefined ? l.byLane.get(firstLane)?.node : undefined;
+  if (first) parts.push(`parent until reparented ${first.pid}`);
   parts.push(bornStep === undefined ? 'there from the start' : `forked at step ${bornStep}`);
   return parts.join(', ');
 }
