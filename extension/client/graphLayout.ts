@@ -141,7 +141,8 @@ function edgePath(edge: GraphEdge, a: PlacedNode, b: PlacedNode): PlacedEdge {
   const x1 = right ? b.x : b.x + NODE_W, y1 = b.y + NODE_H / 2;
   const bow = Math.max(30, Math.abs(x1 - x0) / 4);
   const cx = (x0 + x1) / 2, cy = Math.min(y0, y1) - bow / 2;
-  return { edge, d: `M${x0},${y0}Q${cx},${cy} ${x1},${y1}`, ...box(x0, y0, x1, y1, cy), lx: cx, ly: (Math.min(y0, y1) + cy) / 2 };
+  // The label sits on the curve's middle (a quadratic Bezier's point at t = 1/2).
+  return { edge, d: `M${x0},${y0}Q${cx},${cy} ${x1},${y1}`, ...box(x0, y0, x1, y1, cy), lx: (x0 + 2 * cx + x1) / 4, ly: (y0 + 2 * cy + y1) / 4 - 3 };
 }
 
 function box(x0: number, y0: number, x1: number, y1: number, extraY?: number): { x0: number; y0: number; x1: number; y1: number } {

@@ -36,8 +36,7 @@ export function graphSvg(l: GraphLayout, palette: Palette, tasksLabel?: string):
     const kind = e.edge.kind;
     const dash = kind === 'thread' ? ' stroke-dasharray="2 3"' : kind === 'original-parent' ? ' stroke-dasharray="6 4"' : '';
     const op = kind === 'original-parent' ? ' stroke-opacity="0.6"' : '';
-    out.push(`<path class="edge ${kind}" d="${e.d}" fill="none" stroke="${xmlText(palette.foreground)}" stroke-width="1.2"${dash}${op}/>`);
-    if (kind === 'original-parent') out.push(`<text x="${e.lx}" y="${e.ly}" text-anchor="middle" fill="${xmlText(palette.foreground)}" font-size="10" fill-opacity="0.8">parent until reparented</text>`);
+    out.push(`<path class="edge ${kind}" d="${e.d}" fill="none" stroke="${xmlText(kind === 'original-parent' ? palette.states['disk-sleep'] : palette.foreground)}" stroke-width="1.2"${dash}${op}/>`);
   }
   for (const p of l.nodes) {
     const c = boxColours(p, palette);
@@ -49,6 +48,11 @@ export function graphSvg(l: GraphLayout, palette: Palette, tasksLabel?: string):
     out.push(`<text x="${p.x + 8}" y="${p.y + 15}" fill="${xmlText(c.text)}" font-weight="bold">${xmlText(fitText(nodeTitle(n)))}</text>`);
     out.push(`<text x="${p.x + 8}" y="${p.y + 30}" fill="${xmlText(c.text)}">${xmlText(fitText(nodeSubtitle(n)))}</text>`);
     out.push('</g>');
+  }
+  // The first parents' labels over the boxes, haloed in the background colour.
+  for (const e of l.edges) {
+    if (e.edge.kind !== 'original-parent') continue;
+    out.push(`<text x="${e.lx}" y="${e.ly}" text-anchor="middle" font-size="10" fill="${xmlText(palette.states['disk-sleep'])}" stroke="${xmlText(palette.background)}" stroke-width="3" paint-order="stroke">parent until reparented</text>`);
   }
   out.push('</g></svg>');
   return `${out.join('\n')}\n`;

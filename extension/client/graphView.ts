@@ -83,7 +83,8 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
   const edgeLayer = svg('g', { class: 'edges', 'aria-hidden': 'true' });
   const bulk = svg('g', { class: 'bulk', 'aria-hidden': 'true' });
   const nodeLayer = svg('g', { class: 'nodes', role: 'tree', 'aria-label': 'Tasks' });
-  world.append(edgeLayer, bulk, nodeLayer);
+  const labelLayer = svg('g', { class: 'edge-labels', 'aria-hidden': 'true' });
+  world.append(edgeLayer, bulk, nodeLayer, labelLayer);
   canvas.append(world);
   const tip = el('div', { id: 'treeTip', role: 'tooltip' });
   tip.hidden = true;
@@ -129,7 +130,7 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
 
   // ---- the view: where the viewport's top-left corner is in the layout, and the scale ----
   function fitScale(l: GraphLayout): number {
-    return Math.min(size.w / l.width, size.h / l.height, 1.5);
+    return Math.min(size.w / l.width, size.h / l.height, 1.25);
   }
   function fit(): void {
     const l = layout();
@@ -261,7 +262,7 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
       if (e.edge.kind === 'original-parent') {
         const label = svg('text', { class: 'edge-label', x: String(e.lx), y: String(e.ly), 'text-anchor': 'middle' });
         label.textContent = 'parent until reparented';
-        edgeLayer.append(label);
+        labelLayer.append(label);
         edgeEls.set(`${key}:label`, label);
         keep.add(`${key}:label`);
       }
