@@ -7,6 +7,7 @@
 import { processTreeAt, processTreeHistory } from '../../sim-core/viz/graph';
 import { graphHeading, layoutGraph, NODE_H, NODE_W, nodeSubtitle, nodeText, nodeTitle, visibleIn, type GraphLayout, type PlacedNode } from './graphLayout';
 import { fitText, graphSvg } from './graphSvg';
+import { clampPort, fitPort, panPort, revealBox, zoomPort, type Port } from './graphViewport';
 import { readPalette } from './timelineCanvas';
 import type { TimelineModel } from './timelineTypes';
 
@@ -16,7 +17,6 @@ interface TreeState { view: 'timeline' | 'tree'; mode: 'now' | 'history'; x?: nu
 const SVG = 'http://www.w3.org/2000/svg';
 /** Beyond this many boxes in view, the boxes are drawn as one path per state, without text. */
 const MAX_BOXES = 1200;
-const MAX_K = 3;
 
 export interface GraphView {
   setModel(model: TimelineModel): void;
@@ -129,51 +129,28 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
   }
 
   // ---- the view: where the viewport's top-left corner is in the layout, and the scale ----
-  function fitScale(l: GraphLayout): number {
-    return Math.min(size.w / l.width, size.h / l.height, 1.25);
+  const here = (): Port => ({ x: st.x ?? 0, y: st.y ?? 0, k: st.k ?? 1 });
+  function setPort(p: Port, fitted: boolean): void {
+    st.x = p.x; st.y = p.y; st.k = p.k; st.fitted = fitted;
+    save(); schedule();
   }
   function fit(): void {
     const l = layout();
-    if (!l) return;
-    const k = fitScale(l);
-    st.k = k; st.fitted = true;
-    st.x = (l.width - size.w / k) / 2; st.y = (l.height - size.h / k) / 2;
-    save(); schedule();
-  }
-  function clampView(): void {
-    const l = layout();
-    if (!l) return;
-    const minK = Math.min(fitScale(l), 1) / 2;
-    const k = Math.min(Math.max(st.k ?? 1, minK), MAX_K);
-    const vw = size.w / k, vh = size.h / k;
-    const slack = (span: number, room: number): [number, number] => (span <= room ? [span - room, 0] : [-room / 4, span - room * 3 / 4]);
-    const [ax, bx] = slack(l.width, vw), [ay, by] = slack(l.height, vh);
-    st.k = k;
-    st.x = Math.min(Math.max(st.x ?? 0, Math.min(ax, bx)), Math.max(ax, bx));
-    st.y = Math.min(Math.max(st.y ?? 0, Math.min(ay, by)), Math.max(ay, by));
+    if (l) setPort(fitPort(l, size), true);
   }
   function zoom(f: number, px = size.w / 2, py = size.h / 2): void {
-    const k = st.k ?? 1;
-    const lx = (st.x ?? 0) + px / k, ly = (st.y ?? 0) + py / k;
-    st.k = k * f;
-    clampView();
-    st.x = lx - px / (st.k ?? 1); st.y = ly - py / (st.k ?? 1);
-    st.fitted = false;
-    clampView(); save(); schedule();
+    const l = layout();
+    if (l) setPort(zoomPort(here(), f, px, py, l, size), false);
   }
   function pan(dx: number, dy: number): void {
-    const k = st.k ?? 1;
-    st.x = (st.x ?? 0) + dx / k; st.y = (st.y ?? 0) + dy / k;
-    st.fitted = false;
-    clampView(); save(); schedule();
+    const l = layout();
+    if (l) setPort(panPort(here(), dx, dy, l, size), false);
   }
-  /** Pans (no zoom) so a box is inside the viewport. */
   function reveal(p: PlacedNode): void {
-    const k = st.k ?? 1, vw = size.w / k, vh = size.h / k;
-    let x = st.x ?? 0, y = st.y ?? 0;
-    if (p.x < x || p.x + NODE_W > x + vw) x = p.x + NODE_W / 2 - vw / 2;
-    if (p.y < y || p.y + NODE_H > y + vh) y = p.y + NODE_H / 2 - vh / 2;
-    if (x !== st.x || y !== st.y) { st.x = x; st.y = y; st.fitted = false; clampView(); save(); }
+    const l = layout();
+    const now = here();
+    const next = l ? revealBox(now, p.x, p.y, l, size) : now;
+    if (next !== now) { st.x = next.x; st.y = next.y; st.fitted = false; save(); }
   }
 
   function schedule(): void {
@@ -185,8 +162,9 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
   function draw(): void {
     const l = layout();
     if (!l || st.view !== 'tree') return;
-    if (st.k === undefined || st.fitted) { fitInPlace(l); } else clampView();
-    const k = st.k ?? 1, x = st.x ?? 0, y = st.y ?? 0;
+    const v = st.k === undefined || st.fitted ? fitPort(l, size) : clampPort(here(), l, size);
+    st.x = v.x; st.y = v.y; st.k = v.k;
+    const { k, x, y } = v;
     world.setAttribute('transform', `scale(${k}) translate(${-x},${-y})`);
     const seen = visibleIn(l, x, y, x + size.w / k, y + size.h / k);
     const boxes = seen.nodes.length <= MAX_BOXES;
@@ -199,12 +177,6 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
     drawBulk(boxes ? [] : seen.nodes, boxes ? [] : seen.edges);
     port.dataset.boxes = String(want.length);
   }
-  function fitInPlace(l: GraphLayout): void {
-    const k = fitScale(l);
-    st.k = k;
-    st.x = (l.width - size.w / k) / 2; st.y = (l.height - size.h / k) / 2;
-  }
-
   function syncNodes(l: GraphLayout, want: PlacedNode[], current: PlacedNode | undefined): void {
     const keep = new Set<number>();
     for (const p of want) {

@@ -10,6 +10,7 @@ import { processTreeAt, processTreeHistory, type GraphEdge, type GraphNode, type
 import { buildTimeline } from '../../sim-core/viz/model';
 import { graphHeading, layoutGraph, NODE_H, NODE_W, nodeText, visibleIn, type GraphLayout, type PlacedEdge } from '../../extension/client/graphLayout';
 import { graphSvg } from '../../extension/client/graphSvg';
+import { clampPort, fitPort, MAX_SCALE, panPort, revealBox, zoomPort, type Port } from '../../extension/client/graphViewport';
 import { DEFAULT_PALETTE } from '../../extension/client/timelineText';
 
 type Body = KEvent extends infer E ? E extends KEvent ? Omit<E, 'time' | 'step'> : never : never;
@@ -198,5 +199,44 @@ describe('process tree view layout', () => {
         assert.deepEqual(kinds, [...kinds].sort());
       }
     }), { numRuns: 150 });
+  });
+
+  describe('the window onto the tree', () => {
+    const size = { w: 800, h: 500 };
+    const wide = { width: 20_000, height: 900 };
+    const inView = (p: Port, x: number, y: number, w: number, h: number): boolean => x >= p.x && y >= p.y && x + w <= p.x + size.w / p.k && y + h <= p.y + size.h / p.k;
+
+    it('Fit shows the whole tree, centred, and never enlarges a small one past 1.25', () => {
+      const big = fitPort(wide, size);
+      assert.ok(inView(big, 0, 0, wide.width, wide.height));
+      assert.ok(Math.abs(big.k - size.w / wide.width) < 1e-9);
+      const small = fitPort({ width: 200, height: 100 }, size);
+      assert.equal(small.k, 1.25);
+      assert.ok(inView(small, 0, 0, 200, 100));
+    });
+
+    it('zooms about the pointer, within bounds', () => {
+      const p = { x: 5000, y: 0, k: 1 };
+      const z = zoomPort(p, 2, 300, 200, wide, size);
+      assert.equal(z.k, 2);
+      assert.ok(Math.abs((p.x + 300 / p.k) - (z.x + 300 / z.k)) < 1e-9 && Math.abs((p.y + 200 / p.k) - (z.y + 200 / z.k)) < 1e-9, 'the point under the pointer stays');
+      assert.equal(zoomPort(p, 100, 0, 0, wide, size).k, MAX_SCALE);
+      const out = zoomPort(p, 1e-6, 0, 0, wide, size);
+      assert.ok(out.k > 0 && out.k >= Math.min(size.w / wide.width, 1) / 2 - 1e-12);
+    });
+
+    it('panning far keeps part of the tree in view; reveal brings a box into view', () => {
+      fc.assert(fc.property(fc.array(fc.tuple(fc.constantFrom('pan', 'zoom'), fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: -1e6, max: 1e6, noNaN: true }))), (ops) => {
+        let p = fitPort(wide, size);
+        for (const [op, a, b] of ops) p = op === 'pan' ? panPort(p, a, b, wide, size) : zoomPort(p, Math.exp(a / 1e6), Math.abs(b) % size.w, 100, wide, size);
+        const vw = size.w / p.k, vh = size.h / p.k;
+        assert.ok(p.x < wide.width && p.x + vw > 0 && p.y < wide.height && p.y + vh > 0, JSON.stringify(p));
+        assert.ok(p.k <= MAX_SCALE);
+      }));
+      const p = clampPort({ x: 0, y: 0, k: 1 }, wide, size);
+      const r = revealBox(p, 15_000, 800, wide, size);
+      assert.ok(inView(r, 15_000, 800, NODE_W, NODE_H));
+      assert.equal(revealBox(r, 15_000, 800, wide, size), r, 'a box in view moves nothing');
+    });
   });
 });

@@ -12,7 +12,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 import * as sax from 'sax';
 import { launchChromium } from './browser';
 import { freshProfile, ROOT, startServer, type RunningServer } from './codeServer';
-import { callStack, clickGutter, eventually, lineOf, openFile, runSteps, TIMEOUT, waitForWorkbench } from './workbench';
+import { callStack, clickGutter, eventually, lineOf, openFile, runCommand, runSteps, TIMEOUT, waitForWorkbench } from './workbench';
 
 const EXAMPLE = 'fork-wait.kproc';
 
@@ -232,7 +232,11 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
   ['after a window reload the panel is back, in the tree view', async (ctx) => {
     await ctx.page.keyboard.press('Shift+F5');
     await ctx.page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: TIMEOUT });
-    await ctx.page.reload();
+    // Reload Window, not the browser's reload: the workbench then saves its state (the webview's
+    // with it) before it goes, as a reload of the desktop window does.
+    const reloaded = ctx.page.waitForEvent('load', { timeout: 60_000 });
+    await runCommand(ctx.page, 'Developer: Reload Window');
+    await reloaded;
     await waitForWorkbench(ctx.page);
     await ctx.page.locator('.tab[aria-label^="Process Timeline"]').waitFor({ timeout: 60_000 });
     await ctx.page.locator('.tab[aria-label^="Process Timeline"]').click();
