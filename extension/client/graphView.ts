@@ -119,7 +119,7 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
     nowBtn.setAttribute('aria-pressed', String(st.mode === 'now'));
     histBtn.setAttribute('aria-pressed', String(st.mode === 'history'));
     save();
-    if (tree) { measure(); schedule(); }
+    if (tree) { measure(); updateHeading(); schedule(); }
   }
 
   function measure(): void {
@@ -170,8 +170,9 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
     const boxes = seen.nodes.length <= MAX_BOXES;
     const focusP = st.focus !== undefined ? l.byLane.get(st.focus) : undefined;
     const want = boxes ? seen.nodes : [];
-    if (focusP && !want.includes(focusP)) want.push(focusP);
+    // The box Tab reaches (the focused task, else the first root) is always there, in view or not.
     const current = focusP ?? l.byLane.get(l.roots[0]);
+    if (current && !want.includes(current)) want.push(current);
     syncNodes(l, want, current);
     syncEdges(boxes ? seen.edges : []);
     drawBulk(boxes ? [] : seen.nodes, boxes ? [] : seen.edges);
@@ -377,7 +378,7 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
 
   tabTimeline.addEventListener('click', () => show('timeline'));
   tabTree.addEventListener('click', () => show('tree'));
-  const setMode = (m: 'now' | 'history'): void => { st.mode = m; clearNodes(); updateHeading(); show('tree'); };
+  const setMode = (m: 'now' | 'history'): void => { st.mode = m; clearNodes(); show('tree'); };
   nowBtn.addEventListener('click', () => setMode('now'));
   histBtn.addEventListener('click', () => setMode('history'));
 
@@ -422,8 +423,8 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
     model = m;
     layouts.now = layouts.history = undefined;
     clearNodes();
-    updateHeading();
-    if (st.view === 'tree') { draw(); if (had) focusLane(st.focus); }
+    // Laid out only while the tree is shown (a stop with the timeline in front costs nothing here).
+    if (st.view === 'tree') { updateHeading(); draw(); if (had) focusLane(st.focus); }
   }
 
   function clearNodes(): void {
