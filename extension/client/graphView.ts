@@ -16,7 +16,7 @@ interface TreeState { view: 'timeline' | 'tree'; mode: 'now' | 'history'; x?: nu
 
 const SVG = 'http://www.w3.org/2000/svg';
 /** Beyond this many boxes in view, the boxes are drawn as one path per state, without text. */
-const MAX_BOXES = 1200;
+const MAX_BOXES = 500;
 
 export interface GraphView {
   setModel(model: TimelineModel): void;
@@ -175,7 +175,7 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
     if (current && !want.includes(current)) want.push(current);
     syncNodes(l, want, current);
     syncEdges(boxes ? seen.edges : []);
-    drawBulk(boxes ? [] : seen.nodes, boxes ? [] : seen.edges);
+    drawBulk(boxes ? undefined : l);
     port.dataset.boxes = String(want.length);
   }
   function syncNodes(l: GraphLayout, want: PlacedNode[], current: PlacedNode | undefined): void {
@@ -243,19 +243,23 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
     for (const [key, e] of edgeEls) if (!keep.has(key)) { e.remove(); edgeEls.delete(key); }
   }
 
-  /** Zoomed far out: one path per state for the boxes and one for the edges, a handful of elements however many tasks. */
-  function drawBulk(nodes: PlacedNode[], edges: GraphLayout['edges']): void {
+  /**
+   * Zoomed far out: one path per state for all the boxes and one for the edges, a handful of
+   * elements however many tasks, built once per layout (panning then only moves them).
+   */
+  let bulkOf: GraphLayout | undefined;
+  function drawBulk(l: GraphLayout | undefined): void {
+    if (bulkOf === l) return;
+    bulkOf = l;
     bulk.replaceChildren();
-    if (!nodes.length) return;
+    if (!l) return;
     const by = new Map<string, string[]>();
-    for (const p of nodes) {
-      const key = p.node.state;
-      let list = by.get(key);
-      if (!list) by.set(key, (list = []));
+    for (const p of l.nodes) {
+      let list = by.get(p.node.state);
+      if (!list) by.set(p.node.state, (list = []));
       list.push(`M${p.x},${p.y}h${NODE_W}v${NODE_H}h${-NODE_W}z`);
     }
-    const lines = svg('path', { class: 'edge', d: edges.filter((e) => e.edge.kind !== 'original-parent').map((e) => e.d).join('') });
-    bulk.append(lines);
+    bulk.append(svg('path', { class: 'edge', d: l.edges.filter((e) => e.edge.kind !== 'original-parent').map((e) => e.d).join('') }));
     for (const [state, parts] of by) bulk.append(svg('path', { class: `bulk-box st-${state}`, d: parts.join('') }));
   }
 
