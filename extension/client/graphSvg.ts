@@ -1,6 +1,7 @@
 // The tree view's export: the whole laid-out process tree (not just the part on screen) as a
 // standalone SVG document in the theme's colours resolved to values, so it reads the same outside
-// the editor. Pure text, shared by the page (Export SVG, and PNG through an image) and the tests.
+// the editor (pure text, shared by the page and the tests), and that SVG drawn as a PNG in the page.
+/// <reference lib="dom" />
 import { graphHeading, NODE_H, NODE_W, nodeSubtitle, nodeTitle, type GraphLayout, type PlacedNode } from './graphLayout';
 import type { Palette } from './timelineText';
 
@@ -23,8 +24,40 @@ export function fitText(s: string): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
+/** The exported picture's size in pixels: the layout and the heading above it. */
+export function graphSvgSize(l: GraphLayout): { w: number; h: number } {
+  return { w: Math.ceil(l.width), h: Math.ceil(l.height + HEAD) };
+}
+
+/** The PNG's scale: twice the size for sharpness, less for a tree beyond 16,000 pixels a side or 100 megapixels (a canvas's limits). */
+export function pngScale(w: number, h: number): number {
+  return Math.min(2, 16_000 / w, 16_000 / h, Math.sqrt(100e6 / (w * h)));
+}
+
+/**
+ * A PNG data URL of the SVG text, drawn through an image (a data: URL, which the page's
+ * Content-Security-Policy allows for images) onto a canvas. Runs in the page.
+ */
+export function svgToPng(text: string, w: number, h: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const scale = pngScale(w, h);
+    const img = new Image();
+    img.onload = () => {
+      const c = document.createElement('canvas');
+      c.width = Math.max(1, Math.floor(w * scale));
+      c.height = Math.max(1, Math.floor(h * scale));
+      const ctx = c.getContext('2d');
+      if (!ctx) { reject(new Error('no 2d canvas')); return; }
+      ctx.drawImage(img, 0, 0, c.width, c.height);
+      resolve(c.toDataURL('image/png'));
+    };
+    img.onerror = () => reject(new Error('the tree\'s SVG did not load as an image'));
+    img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`;
+  });
+}
+
 export function graphSvg(l: GraphLayout, palette: Palette, tasksLabel?: string): string {
-  const w = Math.ceil(l.width), h = Math.ceil(l.height + HEAD);
+  const { w, h } = graphSvgSize(l);
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="monospace" font-size="11">`);
   const heading = tasksLabel ?? graphHeading(l.graph, l.nodes.length);

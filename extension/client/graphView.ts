@@ -6,7 +6,7 @@
 /// <reference lib="dom" />
 import { processTreeAt, processTreeHistory } from '../../sim-core/viz/graph';
 import { graphHeading, layoutGraph, NODE_H, NODE_W, nodeSubtitle, nodeText, nodeTitle, visibleIn, type GraphLayout, type PlacedNode } from './graphLayout';
-import { fitText, graphSvg } from './graphSvg';
+import { fitText, graphSvg, graphSvgSize, svgToPng } from './graphSvg';
 import { clampPort, fitPort, panPort, revealBox, zoomPort, type Port } from './graphViewport';
 import { readPalette } from './timelineCanvas';
 import type { TimelineModel } from './timelineTypes';
@@ -404,20 +404,11 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
     if (!l) { status.textContent = 'No tree to export yet.'; return; }
     const text = graphSvg(l, readPalette());
     if (format === 'svg') { api.postMessage({ type: 'export', format, view: 'tree', data: text }); return; }
-    // PNG: the same SVG drawn through an image (a data: URL, which the page's policy allows) onto a canvas.
-    const w = Math.ceil(l.width), h = Math.ceil(l.height + 28);
-    const scale = Math.min(2, 16_000 / w, 16_000 / h, Math.sqrt(100e6 / (w * h)));
-    const img = new Image();
-    img.onload = () => {
-      const c = document.createElement('canvas');
-      c.width = Math.max(1, Math.floor(w * scale)); c.height = Math.max(1, Math.floor(h * scale));
-      const ctx = c.getContext('2d');
-      if (!ctx) { status.textContent = 'The PNG could not be drawn.'; return; }
-      ctx.drawImage(img, 0, 0, c.width, c.height);
-      api.postMessage({ type: 'export', format, view: 'tree', data: c.toDataURL('image/png') });
-    };
-    img.onerror = () => { status.textContent = 'The PNG could not be drawn from the tree.'; };
-    img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`;
+    const { w, h } = graphSvgSize(l);
+    svgToPng(text, w, h).then(
+      (data) => api.postMessage({ type: 'export', format, view: 'tree', data }),
+      (e: unknown) => { status.textContent = `The PNG could not be drawn: ${e instanceof Error ? e.message : String(e)}`; },
+    );
   }
 
   new ResizeObserver(() => { if (st.view === 'tree') { measure(); schedule(); } }).observe(port);

@@ -9,7 +9,7 @@ import type { KEvent } from '../../sim-core/machine-types';
 import { processTreeAt, processTreeHistory, type GraphEdge, type GraphNode, type NodeState, type ProcessGraph } from '../../sim-core/viz/graph';
 import { buildTimeline } from '../../sim-core/viz/model';
 import { graphHeading, layoutGraph, NODE_H, NODE_W, nodeText, visibleIn, type GraphLayout, type PlacedEdge } from '../../extension/client/graphLayout';
-import { graphSvg } from '../../extension/client/graphSvg';
+import { graphSvg, graphSvgSize, pngScale } from '../../extension/client/graphSvg';
 import { clampPort, fitPort, MAX_SCALE, panPort, revealBox, zoomPort, type Port } from '../../extension/client/graphViewport';
 import { DEFAULT_PALETTE } from '../../extension/client/timelineText';
 
@@ -172,6 +172,16 @@ describe('process tree view layout', () => {
     assert.match(text, /class="edge original-parent"[^>]*stroke-dasharray/);
     assert.match(text, /parent until reparented/);
     assert.match(text, /\[kthreadd\]/, 'a kernel thread in brackets');
+    const { w, h } = graphSvgSize(l);
+    assert.ok(text.startsWith(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"`));
+  });
+
+  it('the PNG is drawn at twice the size, less when that would pass a canvas\'s limits', () => {
+    assert.equal(pngScale(800, 400), 2);
+    const wide = pngScale(1_600_000, 1_100);
+    assert.ok(1_600_000 * wide <= 16_000 + 1e-6);
+    const big = pngScale(12_000, 12_000);
+    assert.ok(12_000 * big * 12_000 * big <= 100e6 + 1);
   });
 
   it('random forests: no overlap, parents above children, edges joining their boxes', () => {

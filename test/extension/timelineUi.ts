@@ -203,7 +203,7 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
       throw new Error(`not the timeline's SVG: ${svg.slice(0, 200)}`);
     }
   }],
-  ['in the tree view, Export SVG saves the whole process tree', async (ctx) => {
+  ['in the tree view, Export SVG and PNG save the whole process tree', async (ctx) => {
     const t = timeline(ctx.page);
     const saved = path.join(ctx.workspace, 'process-tree.svg');
     fs.rmSync(saved, { force: true });
@@ -228,6 +228,17 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     if (root !== 'svg' || !pids.includes(1) || !pids.includes(ctx.parent ?? -1) || !pids.includes(ctx.child ?? -1)) {
       throw new Error(`not the process tree's SVG (boxes ${pids.join(', ')}): ${svg.slice(0, 200)}`);
     }
+    // Export PNG: the same tree drawn through an image under the page's policy.
+    const png = path.join(ctx.workspace, 'process-tree.png');
+    fs.rmSync(png, { force: true });
+    await panelInFront(ctx.page, '#exportPng');
+    await timeline(ctx.page).locator('#exportPng').click();
+    await input.waitFor({ state: 'visible', timeout: TIMEOUT });
+    await eventually('the dialog to offer process-tree.png', async () => ((await input.inputValue()).endsWith('process-tree.png') ? true : undefined));
+    await ctx.page.keyboard.press('Enter');
+    await eventually('the exported PNG', async () => (fs.existsSync(png) && fs.statSync(png).size > 0 ? true : undefined));
+    const head = fs.readFileSync(png).subarray(0, 8).toString('hex');
+    if (head !== '89504e470d0a1a0a') throw new Error(`not a PNG: ${head}`);
   }],
   ['after a window reload the panel is back, in the tree view', async (ctx) => {
     await ctx.page.keyboard.press('Shift+F5');
