@@ -17,6 +17,8 @@ interface TreeState { view: 'timeline' | 'tree'; mode: 'now' | 'history'; x?: nu
 const SVG = 'http://www.w3.org/2000/svg';
 /** Beyond this many boxes in view, the boxes are drawn as one path per state, without text. */
 const MAX_BOXES = 500;
+/** Keys the timeline's own handler takes (it listens on the document after the tree's). */
+const TIMELINE_KEYS = new Set(['+', '=', '-', '_', '0', 'ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End', 'Escape']);
 
 export interface GraphView {
   setModel(model: TimelineModel): void;
@@ -355,8 +357,8 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
         show(next === tabTree ? 'tree' : 'timeline');
         next.focus();
         e.preventDefault(); e.stopPropagation();
+        return;
       }
-      return;
     }
     if (st.view !== 'tree' || e.ctrlKey || e.metaKey || e.altKey) return;
     const p = placedAt(e.target);
@@ -375,7 +377,11 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
     else if (!p && e.target === port && e.key.startsWith('Arrow')) {
       const f = e.shiftKey ? 0.5 : 0.1;
       pan(e.key === 'ArrowRight' ? size.w * f : e.key === 'ArrowLeft' ? -size.w * f : 0, e.key === 'ArrowDown' ? size.h * f : e.key === 'ArrowUp' ? -size.h * f : 0);
-    } else return;
+    } else {
+      // Keys the hidden timeline would act on stop here; the rest (F5, F10...) go on to the editor.
+      if (TIMELINE_KEYS.has(e.key)) e.stopPropagation();
+      return;
+    }
     e.preventDefault();
     e.stopPropagation();
   }, true);
