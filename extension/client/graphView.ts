@@ -207,6 +207,8 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
     const g = svg('g', {
       class: `node st-${n.state}${n.thread ? ' thread' : ''}${n.kthread ? ' kthread' : ''}`,
       role: 'treeitem', 'aria-level': String(p.depth + 1),
+      // Only the boxes in view are in the DOM: each says where it stands among its siblings.
+      'aria-posinset': String(p.siblings.indexOf(n.lane) + 1), 'aria-setsize': String(p.siblings.length),
       'aria-label': nodeText(l, p, model?.lanes[n.lane]?.bornStep),
       transform: `translate(${p.x},${p.y})`,
     });
