@@ -14,7 +14,7 @@ type FromPage =
   | { type: 'ready' }
   /** A click: on an event (its step), or on empty time (the virtual time under the pointer, ns). */
   | { type: 'goto'; step?: number; time?: number; what?: string }
-  | { type: 'export'; format: 'svg' | 'png'; data: string };
+  | { type: 'export'; format: 'svg' | 'png'; data: string; view?: 'timeline' | 'tree' };
 
 function nonce(): string {
   const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -137,7 +137,7 @@ export class TimelinePanel implements vscode.Disposable {
         this.refresh();
         return;
       case 'goto': return typeof m.time === 'number' ? this.gotoTime(m.time, m.what) : this.goto(m.step ?? -1, m.what);
-      case 'export': return this.export(m.format, m.data);
+      case 'export': return this.export(m.format, m.data, m.view === 'tree');
       default: return;
     }
   }
@@ -181,12 +181,13 @@ export class TimelinePanel implements vscode.Disposable {
 
   /**
    * SVG: the whole run as the command line's export draws it (sim-core/viz/svg.ts), or the page's
-   * own picture of its window when there is no model; PNG: the page's canvas.
+   * own picture of its window when there is no model; PNG: the page's canvas. From the tree view,
+   * the page's picture of the whole process tree, in either format.
    */
-  private async export(format: 'svg' | 'png', data: string): Promise<void> {
+  private async export(format: 'svg' | 'png', data: string, tree = false): Promise<void> {
     if (format !== 'svg' && format !== 'png') return;
     let svg = data;
-    if (format === 'svg' && this.shown) {
+    if (format === 'svg' && this.shown && !tree) {
       const { timelineSvg } = await import('../../sim-core/viz/svg');
       svg = timelineSvg(this.shown, { title: this.title });
     }
@@ -194,8 +195,8 @@ export class TimelinePanel implements vscode.Disposable {
     if (!bytes) { this.post({ type: 'status', text: 'The picture could not be made.' }); return; }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const uri = await vscode.window.showSaveDialog({
-      title: `Export the timeline as ${format.toUpperCase()}`,
-      defaultUri: folder ? vscode.Uri.joinPath(folder, `timeline.${format}`) : undefined,
+      title: `Export the ${tree ? 'process tree' : 'timeline'} as ${format.toUpperCase()}`,
+      defaultUri: folder ? vscode.Uri.joinPath(folder, `${tree ? 'process-tree' : 'timeline'}.${format}`) : undefined,
       filters: format === 'svg' ? { 'SVG picture': ['svg'] } : { 'PNG picture': ['png'] },
     });
     if (!uri) return;

@@ -9,6 +9,7 @@ import {
 import { Batch, drawAxis, glyphPath, pooled, readPalette } from './timelineCanvas';
 import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, pidColour, rowLabel, timelineSvg, type Palette } from './timelineText';
 import type { Mark, TimelineModel } from './timelineTypes';
+import { createGraphView, sharedState } from './graphView'; // tree view hook
 
 interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -16,7 +17,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 interface Saved { view?: View; fitted?: boolean; focus?: string }
 type Incoming = { type: 'model'; model: TimelineModel } | { type: 'status'; text: string } | { type: 'empty'; text: string };
 
-const vscode = acquireVsCodeApi();
+const vscode = sharedState(acquireVsCodeApi()); // tree view hook: the tree keeps its part of the saved state
 const ROW = 22;
 const AXIS = 20;
 const LABELS = 160;
@@ -35,6 +36,7 @@ const marksLayer = $<HTMLDivElement>('marks');
 const tip = $<HTMLDivElement>('tip');
 const status = $<HTMLSpanElement>('status');
 const ctx = canvas.getContext('2d', { alpha: false }) ?? (() => { throw new Error('no 2d canvas'); })();
+const tree = createGraphView(vscode, status); // tree view hook: the tabs and the process tree
 
 const saved = (vscode.getState() ?? {}) as Saved;
 let index: TimelineIndex | undefined;
@@ -452,6 +454,7 @@ function setModel(model: TimelineModel): void {
   save();
   draw();
   plot.setAttribute('aria-label', `Process timeline: ${model.lanes.length} tasks, ${model.marks.length} events, now at step ${model.nowStep} (${formatTime(model.now)}). Tab to the events; arrow keys move between them; Enter goes to one.`);
+  tree.setModel(model); // tree view hook: the tree of the same stop
 }
 
 window.addEventListener('message', (e: MessageEvent<Incoming>) => {

@@ -1,7 +1,9 @@
 // The Process Timeline in VS Code for the web, driven in Chromium as a student uses it: debug the
 // fork example to the line after waitpid, open the timeline from the debug toolbar, read its lanes
 // and events in the webview's DOM, move between events with the keyboard, click the fork event
-// (the session is asked to go to its step), export SVG, and reload the window (the panel returns).
+// (the session is asked to go to its step), export SVG, switch to the process tree (the reaped
+// child only in its history, faded; Enter on it travels to its fork), export the tree, and reload
+// the window (the panel returns, in the tree view).
 // Runs the extension from this folder (extensionDevelopmentPath): nothing to package.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,7 +12,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 import * as sax from 'sax';
 import { launchChromium } from './browser';
 import { freshProfile, ROOT, startServer, type RunningServer } from './codeServer';
-import { callStack, clickGutter, eventually, lineOf, openFile, runSteps, TIMEOUT, waitForWorkbench } from './workbench';
+import { callStack, clickGutter, eventually, lineOf, openFile, runCommand, runSteps, TIMEOUT, waitForWorkbench } from './workbench';
 
 const EXAMPLE = 'fork-wait.kproc';
 
@@ -24,11 +26,31 @@ interface Ctx {
   shots: string;
   workspace: string;
   forkStep?: string;
+  parent?: number;
+  child?: number;
 }
 
 /** The timeline's page: VS Code nests each webview's document in an inner frame. */
 function timeline(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** Arriving at a moment shows its source over the panel: bring the panel back in front. */
+async function panelInFront(page: Page, probe: string): Promise<void> {
+  const t = timeline(page);
+  await eventually('the panel in front', async () => {
+    if (await t.locator(probe).isVisible().catch(() => false)) return true;
+    await page.locator('.tab', { hasText: 'Process Timeline' }).first().click().catch(() => undefined);
+    return undefined;
+  });
+}
+
+/** The tree's boxes in the page's DOM: pid, name, state and what a screen reader says. */
+async function treeNodes(page: Page): Promise<Array<{ pid: number; comm: string; state: string; label: string; opacity: number }>> {
+  return timeline(page).locator('#treeSvg .node').evaluateAll((els) => els.map((e) => {
+    const d = (e as SVGElement).dataset;
+    return { pid: Number(d.pid), comm: d.comm ?? '', state: d.state ?? '', label: e.getAttribute('aria-label') ?? '', opacity: Number(getComputedStyle(e).opacity) };
+  }));
 }
 
 const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
@@ -56,6 +78,8 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
       return pids.length === 2 ? pids : undefined;
     });
     const [parent, child] = lanes.sort((a, b) => a - b);
+    ctx.parent = parent;
+    ctx.child = child;
     await t.locator('#labels .row.lane[data-pid="1"]').waitFor({ timeout: TIMEOUT });
     const fork = t.locator(`#marks .mark[data-kind="fork"][data-pid="${parent}"][data-other="${child}"]`);
     await fork.waitFor({ timeout: TIMEOUT });
@@ -100,6 +124,57 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     if (!new RegExp(`^Went to step ${step}\\b`).test(status)) throw new Error(`unexpected status: ${status}`);
     console.log(`    ${status}`);
   }],
+  ['the Process tree tab shows the tasks now, and the reaped child only in the history, faded', async (ctx) => {
+    const t = timeline(ctx.page);
+    const fork = Number(ctx.forkStep);
+    // From the fork's moment on to the line after waitpid again: the child has been reaped there.
+    await ctx.page.locator('.debug-toolbar .action-label[aria-label^="Continue"]').click();
+    await panelInFront(ctx.page, '#tabTree');
+    await t.locator('#tabTree').click();
+    if ((await t.locator('#tabTree').getAttribute('aria-selected')) !== 'true') throw new Error('the tree tab is not selected');
+    if (await t.locator('#plot').isVisible()) throw new Error('the timeline still shows beside the tree');
+    if (await t.locator('#treeHistory').getAttribute('aria-pressed') === 'true') await t.locator('#treeNow').click();
+    const now = await eventually('the tree after the reap', async () => {
+      const heading = (await t.locator('#treeHeading').textContent()) ?? '';
+      const step = Number(/step (\d+)/.exec(heading)?.[1]);
+      const nodes = await treeNodes(ctx.page);
+      return step > fork && nodes.some((n) => n.pid === ctx.parent) ? nodes : undefined;
+    });
+    const parent = now.find((n) => n.pid === ctx.parent);
+    if (parent?.comm !== 'fork-wait' || !/^(running|runnable|alive)$/.test(parent.state)) throw new Error(`the parent's box: ${JSON.stringify(parent)}`);
+    if (!now.some((n) => n.pid === 1 && n.comm === 'init')) throw new Error(`no init box: ${now.map((n) => n.label).join(' | ')}`);
+    if (now.some((n) => n.pid === ctx.child)) throw new Error('the reaped child is still in the tree of the moment');
+    if (!parent.label.startsWith(`task ${ctx.parent} fork-wait, `) || !parent.label.includes('parent 1')) throw new Error(`the parent's label: ${parent.label}`);
+    await t.locator('#treeHistory').click();
+    const child = await eventually('the reaped child in the history', async () => (await treeNodes(ctx.page)).find((n) => n.pid === ctx.child));
+    if (child.state !== 'reaped' || !(child.opacity < 1)) throw new Error(`the reaped child is not faded: ${JSON.stringify(child)}`);
+    if (!child.label.startsWith(`task ${ctx.child} fork-wait, reaped, parent ${ctx.parent}, forked at step ${fork}`)) throw new Error(`the child's label: ${child.label}`);
+    await ctx.page.screenshot({ path: path.join(ctx.shots, 'timeline-3-tree.png') });
+  }],
+  ["Enter on the child's box takes the session to its fork", async (ctx) => {
+    const t = timeline(ctx.page);
+    const box = t.locator(`#treeSvg .node[data-pid="${ctx.child}"]`);
+    await box.focus();
+    await box.press('Enter');
+    const status = await eventually('the panel to report the travel', async () => {
+      if (!(await t.locator('#status').isVisible().catch(() => false))) {
+        await ctx.page.locator('.tab', { hasText: 'Process Timeline' }).first().click().catch(() => undefined);
+      }
+      const s = (await t.locator('#status').textContent({ timeout: 2000 }).catch(() => '')) ?? '';
+      return s.includes(`the fork of task ${ctx.child}`) ? s : undefined;
+    });
+    if (!status.startsWith(`Went to step ${ctx.forkStep}: `)) throw new Error(`unexpected status: ${status}`);
+    // At the fork's moment the child is alive: the tree of that stop shows it under its parent.
+    await eventually('the tree of the fork moment', async () => {
+      const heading = (await t.locator('#treeHeading').textContent()) ?? '';
+      const child = (await treeNodes(ctx.page)).find((n) => n.pid === ctx.child);
+      return heading.includes(`step ${ctx.forkStep} `) && child && child.state !== 'reaped' && child.label.includes(`parent ${ctx.parent}`) ? true : undefined;
+    });
+    console.log(`    ${status}`);
+    await panelInFront(ctx.page, '#tabTimeline');
+    await t.locator('#tabTimeline').click();
+    await t.locator('#plot').waitFor({ timeout: TIMEOUT });
+  }],
   ['Export SVG writes the picture through the save dialog', async (ctx) => {
     const t = timeline(ctx.page);
     // The dialog offers timeline.svg in the workspace folder: the test accepts that name (typing
@@ -128,14 +203,59 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
       throw new Error(`not the timeline's SVG: ${svg.slice(0, 200)}`);
     }
   }],
-  ['after a window reload the panel is back', async (ctx) => {
+  ['in the tree view, Export SVG and PNG save the whole process tree', async (ctx) => {
+    const t = timeline(ctx.page);
+    const saved = path.join(ctx.workspace, 'process-tree.svg');
+    fs.rmSync(saved, { force: true });
+    await panelInFront(ctx.page, '#tabTree');
+    await t.locator('#tabTree').click();
+    await t.locator('#exportSvg').click();
+    const input = ctx.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: TIMEOUT });
+    await eventually('the dialog to offer process-tree.svg', async () => ((await input.inputValue()).endsWith('process-tree.svg') ? true : undefined));
+    await ctx.page.keyboard.press('Enter');
+    await eventually('the exported tree', async () => (fs.existsSync(saved) ? true : undefined));
+    const svg = fs.readFileSync(saved, 'utf8');
+    const pids: number[] = [];
+    let root: string | undefined;
+    const parser = sax.parser(true, {});
+    parser.onopentag = (tag) => {
+      root ??= tag.name;
+      const a = tag.attributes as Record<string, string>;
+      if (tag.name === 'g' && a.class === 'node') pids.push(Number(a['data-pid']));
+    };
+    parser.write(svg).close();
+    if (root !== 'svg' || !pids.includes(1) || !pids.includes(ctx.parent ?? -1) || !pids.includes(ctx.child ?? -1)) {
+      throw new Error(`not the process tree's SVG (boxes ${pids.join(', ')}): ${svg.slice(0, 200)}`);
+    }
+    // Export PNG: the same tree drawn through an image under the page's policy.
+    const png = path.join(ctx.workspace, 'process-tree.png');
+    fs.rmSync(png, { force: true });
+    await panelInFront(ctx.page, '#exportPng');
+    await timeline(ctx.page).locator('#exportPng').click();
+    await input.waitFor({ state: 'visible', timeout: TIMEOUT });
+    await eventually('the dialog to offer process-tree.png', async () => ((await input.inputValue()).endsWith('process-tree.png') ? true : undefined));
+    await ctx.page.keyboard.press('Enter');
+    await eventually('the exported PNG', async () => (fs.existsSync(png) && fs.statSync(png).size > 0 ? true : undefined));
+    const head = fs.readFileSync(png).subarray(0, 8).toString('hex');
+    if (head !== '89504e470d0a1a0a') throw new Error(`not a PNG: ${head}`);
+  }],
+  ['after a window reload the panel is back, in the tree view', async (ctx) => {
     await ctx.page.keyboard.press('Shift+F5');
     await ctx.page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: TIMEOUT });
-    await ctx.page.reload();
+    // Reload Window, not the browser's reload: the workbench then saves its state (the webview's
+    // with it) before it goes, as a reload of the desktop window does.
+    const reloaded = ctx.page.waitForEvent('load', { timeout: 60_000 });
+    await runCommand(ctx.page, 'Developer: Reload Window');
+    await reloaded;
     await waitForWorkbench(ctx.page);
     await ctx.page.locator('.tab[aria-label^="Process Timeline"]').waitFor({ timeout: 60_000 });
     await ctx.page.locator('.tab[aria-label^="Process Timeline"]').click();
-    await timeline(ctx.page).locator('#plot').waitFor({ timeout: 60_000 });
+    const t = timeline(ctx.page);
+    await t.locator('#tree').waitFor({ timeout: 60_000 });
+    if ((await t.locator('#tabTree').getAttribute('aria-selected')) !== 'true') throw new Error('the tree view did not come back');
+    if ((await t.locator('#treeHistory').getAttribute('aria-pressed')) !== 'true') throw new Error('the history choice did not come back');
+    if (await t.locator('#plot').isVisible()) throw new Error('the timeline shows instead of the tree');
     await ctx.page.screenshot({ path: path.join(ctx.shots, 'timeline-2-reloaded.png') });
   }],
 ];
