@@ -9,6 +9,8 @@ import { boot } from '../../sim-core/machine';
 import type { KEvent } from '../../sim-core/machine-types';
 import { buildTimeline, type CpuRun, type Lane, type LaneState, type Mark, type TimelineModel } from '../../sim-core/viz/model';
 import { applyTimelineDelta, deltaWeight, diffTimeline, modelWeight } from '../../extension/client/timelineDelta';
+import { applyToIndex } from '../../extension/client/timelineIncremental';
+import { indexTimeline, type TimelineIndex } from '../../extension/client/timelineLayout';
 
 const STATES: LaneState[] = ['running', 'runnable', 'sleeping', 'disk-sleep', 'stopped', 'zombie'];
 const KINDS: Array<Mark['kind']> = ['fork', 'exec', 'exit', 'zombie', 'reap', 'reparent', 'signal'];
@@ -151,6 +153,21 @@ describe('timeline deltas', () => {
         const next = edit(last, r);
         roundTrip(page, last, next);
         assert.deepStrictEqual(page, next);
+        last = next;
+      }
+    }), { numRuns: 150 });
+  });
+
+  it('brings the page\'s index up to each stop as indexing the stop\'s model would', () => {
+    const plain = (x: TimelineIndex): unknown => ({ ...x, runsOf: [...x.runsOf].sort((p, q) => p[0] - q[0]) });
+    fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+      const r = rng(seed);
+      let last = makeModel(r);
+      let index = indexTimeline(structuredClone(last));
+      for (let k = 0; k < 10; k++) {
+        const next = edit(last, r);
+        index = applyToIndex(index, structuredClone(diffTimeline(last, next)));
+        assert.deepStrictEqual(plain(index), plain(indexTimeline(next)));
         last = next;
       }
     }), { numRuns: 150 });
