@@ -25,6 +25,8 @@ export interface TimelineDelta {
   marks: SeriesEdit<Mark>;
   /** Every CPU of the new model in its order, each as an edit of that CPU's runs in the base. */
   cpus: Array<{ cpu: number } & SeriesEdit<CpuRun>>;
+  /** The base's CPUs in its order and how many runs each has (it holds each CPU's runs together). */
+  baseCpus: Array<[cpu: number, runs: number]>;
 }
 
 /** What applying a delta changed, for the page to update its index and coarse copies. */
@@ -151,7 +153,9 @@ export function diffTimeline(a: TimelineModel, b: TimelineModel): TimelineDelta 
     const keep = sharedPrefix(base, runs, sameFlat);
     cpus.push({ cpu, keep, add: runs.slice(keep) });
   }
-  return { set: top.set, unset: top.unset, lanes, marks: { keep: kept, add: b.marks.slice(kept) }, cpus };
+  const seg = segments(a.cpus);
+  const baseCpus: TimelineDelta['baseCpus'] = seg ? seg.map((x) => [x.cpu, x.end - x.start]) : [];
+  return { set: top.set, unset: top.unset, lanes, marks: { keep: kept, add: b.marks.slice(kept) }, cpus, baseCpus };
 }
 
 /** How many items a delta carries, against how many the full model has: to choose which to send. */
@@ -185,6 +189,21 @@ function segments(runs: readonly CpuRun[]): Array<{ cpu: number; start: number; 
     out.push({ cpu: c, start: i, end: i + 1 });
   }
   return out;
+}
+
+/**
+ * The stretches the delta says the base's CPUs have, checked at their ends (without reading every
+ * run); undefined when they are not those (the runs are then gathered by CPU afresh).
+ */
+function stretches(runs: readonly CpuRun[], said: TimelineDelta['baseCpus']): Array<{ cpu: number; start: number; end: number }> | undefined {
+  const out: Array<{ cpu: number; start: number; end: number }> = [];
+  let at = 0;
+  for (const [cpu, n] of said) {
+    if (n <= 0 || runs[at]?.cpu !== cpu || runs[at + n - 1]?.cpu !== cpu || runs[at + n]?.cpu === cpu) return undefined;
+    out.push({ cpu, start: at, end: at + n });
+    at += n;
+  }
+  return at === runs.length ? out : undefined;
 }
 
 /** Replaces `arr[keep..]` by `add`, in place. */
@@ -238,7 +257,7 @@ export function applyTimelineDelta(base: TimelineModel, d: TimelineDelta): Appli
   // CPU runs: each CPU's stretch of the flat array edited in place, the last CPU first (so the
   // earlier stretches do not move); rebuilt when the CPUs are not in one stretch each as in the delta.
   const runsKept = new Map<number, number>();
-  const seg = segments(base.cpus);
+  const seg = stretches(base.cpus, d.baseCpus);
   const cpusChanged = !seg || seg.length !== d.cpus.length || seg.some((s, i) => s.cpu !== d.cpus[i].cpu);
   if (!cpusChanged && seg) {
     for (let i = d.cpus.length - 1; i >= 0; i--) {

@@ -4,9 +4,11 @@
 /// <reference lib="dom" />
 import {
   arrowOf, clampView, cpuBars, fitView, glyphAt, indexTimeline, laneBars, laneGlyphs, neighbourMark, panView, revealMark,
-  stepAt, timeToX, visibleRows, xToTime, zoomView, type Geometry, type Glyph, type TimelineIndex, type View,
+  stepAt, timeToX, visibleRows, xToTime, zoomView, type Geometry, type Glyph, type Row, type TimelineIndex, type View,
 } from './timelineLayout';
 import { Batch, drawAxis, glyphPath, pooled, readPalette } from './timelineCanvas';
+import type { TimelineDelta } from './timelineDelta';
+import { applyToIndex } from './timelineIncremental';
 import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, pidColour, rowLabel, timelineSvg, type Palette } from './timelineText';
 import type { Mark, TimelineModel } from './timelineTypes';
 
@@ -14,7 +16,14 @@ interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setSta
 declare function acquireVsCodeApi(): VsCodeApi;
 
 interface Saved { view?: View; fitted?: boolean; focus?: string }
-type Incoming = { type: 'model'; model: TimelineModel } | { type: 'status'; text: string } | { type: 'empty'; text: string };
+/**
+ * A model whole, or what changed since the one numbered `base` (the page asks for a whole one
+ * with 'resync' when it does not hold that one: a message lost, or the page reloaded).
+ */
+type Incoming =
+  | { type: 'model'; model: TimelineModel; version?: number }
+  | { type: 'delta'; delta: TimelineDelta; base: number; version: number }
+  | { type: 'status'; text: string } | { type: 'empty'; text: string };
 
 const vscode = acquireVsCodeApi();
 const ROW = 22;
@@ -167,6 +176,12 @@ function syncLabels(first: number, end: number, yOf: (row: number) => number): v
   for (let i = first; i < end; i++) {
     const r = index.rows[i];
     const el = els[i - first];
+    const top = yOf(i) - AXIS;
+    const was = labelShown.get(el);
+    labelShown.set(el, { row: r, top });
+    // A frame moves the labels; only a new row (a new model, or scrolling) rewrites one.
+    if (was?.top !== top) el.style.top = `${top}px`;
+    if (was?.row === r) continue;
     el.className = r.kind === 'cpu' ? 'row cpu' : r.thread ? 'row lane thread' : 'row lane';
     el.textContent = rowLabel(r).trim();
     for (const k of Object.keys(el.dataset)) delete el.dataset[k];
@@ -181,9 +196,11 @@ function syncLabels(first: number, end: number, yOf: (row: number) => number): v
       el.dataset.cpu = String(r.cpu);
       el.setAttribute('aria-label', `CPU ${r.cpu}: which task ran when`);
     }
-    el.style.top = `${yOf(i) - AXIS}px`;
   }
 }
+
+/** What each label element shows and where (rows are made again with each model, so a row object names one content). */
+const labelShown = new WeakMap<HTMLElement, { row: Row; top: number }>();
 
 /** Where the selected mark is drawn: its glyph (alone or in a cluster) and that glyph's row. */
 function selectedGlyph(): { row: number; glyph: Glyph } | undefined {
@@ -213,9 +230,7 @@ function syncMarks(yOf: (row: number) => number): void {
   const want: MarkSlot[] = [];
   const slot = (row: number, glyph: Glyph): MarkSlot => {
     const holds = at?.glyph === glyph && sel !== undefined;
-    const mark = holds ? sel : glyph.first;
-    const text = glyph.count === 1 ? markText(mark) : holds ? `${markText(mark)} (one of ${glyph.count} events here)` : clusterText(glyph.first, glyph.count, glyph.kinds);
-    return { row, glyph, mark, holds, text, y: yOf(row) };
+    return { row, glyph, mark: holds ? sel : glyph.first, holds, text: '', y: yOf(row) };
   };
   if (at) want.push(slot(at.row, at.glyph));
   outer: for (const [row, glyphs] of drawn) {
@@ -234,21 +249,32 @@ function syncMarks(yOf: (row: number) => number): void {
   let focusEl: HTMLButtonElement | undefined;
   want.forEach((w, i) => {
     const b = els[i];
+    const was = slots.get(b);
     slots.set(b, w);
-    b.dataset.kind = w.glyph.count === 1 ? w.mark.kind : 'cluster';
-    b.dataset.kinds = w.glyph.kinds.join(' ');
-    b.dataset.pid = String(w.mark.pid);
-    b.dataset.step = String(w.mark.step);
-    b.dataset.key = keyOf(w.mark);
-    if (w.mark.other !== undefined) b.dataset.other = String(w.mark.other); else delete b.dataset.other;
+    if (w.holds) focusEl = b;
+    // Panning moves the buttons; their names and data change only when they stand for other events.
+    const x = w.glyph.x - 6, y = w.y + ROW / 2 - 6 - AXIS;
+    if (!was || was.glyph.x - 6 !== x) b.style.left = `${x}px`;
+    if (!was || was.y + ROW / 2 - 6 - AXIS !== y) b.style.top = `${y}px`;
+    if (was && was.mark === w.mark && was.holds === w.holds && was.glyph.count === w.glyph.count && sameKinds(was.glyph.kinds, w.glyph.kinds)) {
+      w.text = was.text;
+      return;
+    }
+    const { glyph, mark } = w;
+    w.text = glyph.count === 1 ? markText(mark) : w.holds ? `${markText(mark)} (one of ${glyph.count} events here)` : clusterText(glyph.first, glyph.count, glyph.kinds);
+    b.dataset.kind = glyph.count === 1 ? mark.kind : 'cluster';
+    b.dataset.kinds = glyph.kinds.join(' ');
+    b.dataset.pid = String(mark.pid);
+    b.dataset.step = String(mark.step);
+    b.dataset.key = keyOf(mark);
+    if (mark.other !== undefined) b.dataset.other = String(mark.other); else delete b.dataset.other;
     b.setAttribute('aria-label', w.text);
     b.classList.toggle('selected', w.holds);
-    b.style.left = `${w.glyph.x - 6}px`;
-    b.style.top = `${w.y + ROW / 2 - 6 - AXIS}px`;
-    if (w.holds) focusEl = b;
   });
   if (hadFocus && focusEl && document.activeElement !== focusEl) focusEl.focus({ preventScroll: true });
 }
+
+const sameKinds = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((k, i) => k === b[i]);
 
 marksLayer.addEventListener('click', (e) => {
   const w = e.target instanceof HTMLElement ? slots.get(e.target) : undefined;
@@ -442,6 +468,29 @@ button('exportPng', () => {
 function setModel(model: TimelineModel): void {
   index = indexTimeline(model);
   selected = focusKey === undefined ? undefined : index.marks.find((m) => keyOf(m) === focusKey);
+  shown();
+}
+
+/** A stop's changes to the model shown: false when they were made for another model than this one. */
+function applyDelta(delta: TimelineDelta, base: number): boolean {
+  if (!index || base !== version) return false;
+  try {
+    index = applyToIndex(index, delta);
+  } catch {
+    index = undefined;
+    return false;
+  }
+  // The selected mark is the same object while it stays in the model.
+  const sel = selected;
+  if (!sel || index.marksOf[sel.lane]?.includes(sel) !== true) selected = focusKey === undefined ? undefined : index.marks.find((m) => keyOf(m) === focusKey);
+  shown();
+  return true;
+}
+
+/** After a new model or a delta: the window kept (or fitted to the run), and the picture drawn. */
+function shown(): void {
+  if (!index) return;
+  const model = index.model;
   $('empty').hidden = true;
   const g = geometry();
   view = clampView(!view || fitted ? fitView(model) : view, model, g, index.rows.length);
@@ -450,11 +499,17 @@ function setModel(model: TimelineModel): void {
   plot.setAttribute('aria-label', `Process timeline: ${model.lanes.length} tasks, ${model.marks.length} events, now at step ${model.nowStep} (${formatTime(model.now)}). Tab to the events; arrow keys move between them; Enter goes to one.`);
 }
 
+/** The number the panel gave the model shown (-1: none, or one the panel did not number). */
+let version = -1;
+
 window.addEventListener('message', (e: MessageEvent<Incoming>) => {
   const msg = e.data;
   answered = true;
-  if (msg.type === 'model') setModel(msg.model);
-  else if (msg.type === 'status') status.textContent = msg.text;
+  if (msg.type === 'model') { setModel(msg.model); version = msg.version ?? -1; }
+  else if (msg.type === 'delta') {
+    if (applyDelta(msg.delta, msg.base)) version = msg.version;
+    else { version = -1; vscode.postMessage({ type: 'resync' }); }
+  } else if (msg.type === 'status') status.textContent = msg.text;
   else if (msg.type === 'empty') {
     const empty = $('empty');
     empty.textContent = msg.text;
@@ -470,7 +525,14 @@ palette = readPalette();
 /** For the benchmark and the tests: draw now and say how long it took. */
 (window as unknown as { kprocTimeline: unknown }).kprocTimeline = {
   drawNow(): number { const t0 = performance.now(); draw(); return performance.now() - t0; },
-  setModel(m: TimelineModel): number { const t0 = performance.now(); setModel(m); return performance.now() - t0; },
+  setModel(m: TimelineModel, v?: number): number { const t0 = performance.now(); setModel(m); version = v ?? -1; return performance.now() - t0; },
+  /** A delta against model number `base`: milliseconds to apply and draw it, or -1 when refused. */
+  applyDelta(d: TimelineDelta, base: number, v: number): number {
+    const t0 = performance.now();
+    if (!applyDelta(d, base)) return -1;
+    version = v;
+    return performance.now() - t0;
+  },
 };
 // Say so until the extension answers: a message sent while the webview was still loading
 // (VS Code may reload a webview's frame as it starts) would otherwise leave the page empty.
