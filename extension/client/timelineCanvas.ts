@@ -44,9 +44,12 @@ export class Batch {
   }
 }
 
+const AXIS_FONT = '11px sans-serif';
+
 export function drawAxis(ctx: CanvasRenderingContext2D, v: View, g: Geometry, axis: number, palette: Palette): void {
   ctx.fillStyle = palette.foreground;
-  ctx.font = '11px sans-serif';
+  // Setting a font makes the page resolve styles (and lay out whatever a frame moved): only when it differs.
+  if (ctx.font !== AXIS_FONT) ctx.font = AXIS_FONT;
   ctx.textBaseline = 'middle';
   const ticks = Math.max(2, Math.floor(g.width / 120));
   for (let k = 0; k <= ticks; k++) {
@@ -62,8 +65,8 @@ export function glyphPath(batch: Batch, gl: Glyph, cy: number, palette: Palette)
   const single = gl.count === 1;
   const p = batch.path(single ? palette.marks[gl.first.kind] : palette.foreground);
   const r = single ? 5 : 6;
+  // Filling closes each diamond; an explicit closePath costs as much as the rest of the shape.
   p.moveTo(gl.x, cy - r); p.lineTo(gl.x + r * 0.8, cy); p.lineTo(gl.x, cy + r); p.lineTo(gl.x - r * 0.8, cy);
-  p.closePath();
 }
 
 /** Keeps `n` pooled elements in a container, in order, creating or detaching as needed. */

@@ -57,12 +57,21 @@ let pending = 0;
 
 const keyOf = (m: Mark): string => `${m.step}:${m.kind}:${m.pid}:${m.other ?? ''}`;
 
+/** Where the canvas is on the page, measured again after a resize (a frame's writes would make reading it lay out the page). */
+let box: DOMRect | undefined;
 /** The plot's size, measured when it changes (reading it in a frame would force a layout). */
 let geo: Geometry = measure();
 
 function measure(): Geometry {
+  box = undefined;
   return { width: Math.max(1, plot.clientWidth), height: Math.max(1, plot.clientHeight - AXIS), rowHeight: ROW };
 }
+
+function canvasBox(): DOMRect {
+  box ??= canvas.getBoundingClientRect();
+  return box;
+}
+window.addEventListener('resize', () => { box = undefined; });
 
 function geometry(): Geometry {
   return geo;
@@ -244,6 +253,9 @@ function syncMarks(yOf: (row: number) => number): void {
   const els = pooled(markPool, want.length, marksLayer, () => {
     const b = document.createElement('button');
     b.className = 'mark';
+    // Placed by a transform: moving one repaints it without laying out the page again.
+    b.style.left = '0';
+    b.style.top = '0';
     return b;
   });
   let focusEl: HTMLButtonElement | undefined;
@@ -253,9 +265,7 @@ function syncMarks(yOf: (row: number) => number): void {
     slots.set(b, w);
     if (w.holds) focusEl = b;
     // Panning moves the buttons; their names and data change only when they stand for other events.
-    const x = w.glyph.x - 6, y = w.y + ROW / 2 - 6 - AXIS;
-    if (!was || was.glyph.x - 6 !== x) b.style.left = `${x}px`;
-    if (!was || was.y + ROW / 2 - 6 - AXIS !== y) b.style.top = `${y}px`;
+    if (!was || was.glyph.x !== w.glyph.x || was.y !== w.y) b.style.transform = `translate(${w.glyph.x - 6}px, ${w.y + ROW / 2 - 6 - AXIS}px)`;
     if (was && was.mark === w.mark && was.holds === w.holds && was.glyph.count === w.glyph.count && sameKinds(was.glyph.kinds, w.glyph.kinds)) {
       w.text = was.text;
       return;
@@ -336,7 +346,7 @@ plot.addEventListener('pointerdown', (e) => {
   canvas.setPointerCapture(e.pointerId);
 });
 plot.addEventListener('pointermove', (e) => {
-  const box = canvas.getBoundingClientRect();
+  const box = canvasBox();
   if (drag && view) {
     const dx = e.clientX - drag.x, dy = e.clientY - drag.y;
     if (drag.moved || Math.abs(dx) + Math.abs(dy) > 3) {
@@ -357,7 +367,7 @@ plot.addEventListener('pointerup', (e) => {
   const d = drag;
   drag = undefined;
   if (!d || d.moved || !index) return;
-  const box = canvas.getBoundingClientRect();
+  const box = canvasBox();
   const u = under(e.clientX - box.left, e.clientY - box.top);
   if (!u) return;
   if (u.glyph) activate(u.glyph);
@@ -368,7 +378,7 @@ plot.addEventListener('pointerleave', () => hideTip());
 plot.addEventListener('wheel', (e) => {
   if (!view) return;
   e.preventDefault();
-  const box = canvas.getBoundingClientRect();
+  const box = canvasBox();
   const g = geometry();
   fitted = false;
   if (e.ctrlKey || e.metaKey) setView(zoomView(view, Math.exp(-e.deltaY * 0.002), e.clientX - box.left, g.width));
