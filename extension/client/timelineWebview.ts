@@ -6,11 +6,11 @@ import {
   arrowOf, clampView, cpuBars, fitView, glyphAt, indexTimeline, laneBars, laneGlyphs, neighbourMark, panView, revealMark,
   stepAt, timeToX, visibleRows, xToTime, zoomView, type Geometry, type Glyph, type Row, type TimelineIndex, type View,
 } from './timelineLayout';
-import { Batch, drawAxis, glyphPath, pooled, readPalette } from './timelineCanvas';
+import { Batch, drawAxis, glyphPath, pooled, readPalette, Strips } from './timelineCanvas';
 import type { TimelineDelta } from './timelineDelta';
 import { applyToIndex } from './timelineIncremental';
 import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, pidColour, rowLabel, timelineSvg, type Palette } from './timelineText';
-import type { Mark, TimelineModel } from './timelineTypes';
+import type { LaneState, Mark, TimelineModel } from './timelineTypes';
 
 interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -95,6 +95,10 @@ function schedule(): void {
 
 // ---- drawing ----------------------------------------------------------------------------------
 
+const strips = new Strips();
+const cpuColour = (pid: number): string => pidColour(palette, pid);
+const stateColour = (s: LaneState): string => palette.states[s];
+
 function draw(): void {
   const g = geo;
   const dpr = window.devicePixelRatio || 1;
@@ -118,18 +122,20 @@ function draw(): void {
   ctx.clip();
   const yOf = (row: number): number => AXIS + row * ROW - v.top;
   const bars = new Batch();
+  strips.begin(g.width, dpr, end - first);
   for (let i = first; i < end; i++) {
     const r = index.rows[i];
     const y = yOf(i);
     bars.path(palette.grid).rect(0, y + ROW - 0.5, g.width, 0.5);
     if (r.kind === 'cpu') {
-      for (const b of cpuBars(index.runsOf.get(r.cpu) ?? [], v, g.width)) bars.path(pidColour(palette, b.value)).rect(b.x0, y + 4, b.x1 - b.x0, ROW - 8);
+      strips.row(i - first, cpuBars(index.runsOf.get(r.cpu) ?? [], v, g.width), cpuColour, y + 4, ROW - 8);
       continue;
     }
-    for (const b of laneBars(r.lane.spans, v, g.width)) bars.path(palette.states[b.value]).rect(b.x0, y + 6, b.x1 - b.x0, ROW - 12);
+    strips.row(i - first, laneBars(r.lane.spans, v, g.width), stateColour, y + 6, ROW - 12);
     drawn.set(i, laneGlyphs(index.marksOf[r.laneIndex] ?? [], v, g.width));
   }
   bars.fill(ctx);
+  strips.draw(ctx, g.width);
   drawArrows(yOf, first, end);
   const glyphs = new Batch();
   for (const [row, gs] of drawn) for (const gl of gs) glyphPath(glyphs, gl, yOf(row) + ROW / 2, palette);
