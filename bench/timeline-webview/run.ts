@@ -176,8 +176,8 @@ export function advance(m: TimelineModel, i: number): TimelineModel {
  * deltas outside the timing, so one set of small payloads serves both ways.
  */
 export async function updates(page: Page, first: TimelineModel, deltas: TimelineDelta[], whole: boolean): Promise<number[]> {
-  return page.evaluate(async ({ first, deltas, whole, apply }) => {
-    const applyDelta = new Function(`return (${apply})`)() as (m: TimelineModel, d: TimelineDelta) => unknown;
+  type W = { bench: { post(m: unknown): Promise<number>; state: TimelineModel; deltas: TimelineDelta[]; apply: (m: TimelineModel, d: TimelineDelta) => unknown } };
+  await page.evaluate(async ({ first, deltas, apply }) => {
     const handled = (): Promise<number> => new Promise((resolve) => {
       const f = (): void => { window.removeEventListener('message', f); resolve(performance.now()); };
       window.addEventListener('message', f);
@@ -189,18 +189,31 @@ export async function updates(page: Page, first: TimelineModel, deltas: Timeline
       return (await done) - t0;
     };
     await post({ type: 'model', model: first, version: 0 });
-    const state = structuredClone(first);
+    (window as unknown as W).bench = { post, state: structuredClone(first), deltas, apply: new Function(`return (${apply})`)() as W['bench']['apply'] };
+  }, { first, deltas, apply: APPLY });
+  // The setup's garbage (the arguments above, the first model) is collected before the timing, as
+  // the page's idle time would collect it between a stop and the next.
+  await collect(page);
+  return page.evaluate(async (whole) => {
+    const { post, state, deltas, apply } = (window as unknown as W).bench;
     const xs: number[] = [];
     for (let i = 0; i < deltas.length; i++) {
       if (whole) {
-        applyDelta(state, structuredClone(deltas[i]));
+        apply(state, structuredClone(deltas[i]));
         xs.push(await post({ type: 'model', model: state, version: i + 1 }));
       } else {
         xs.push(await post({ type: 'delta', delta: deltas[i], base: i, version: i + 1 }));
       }
     }
     return xs;
-  }, { first, deltas, whole, apply: APPLY });
+  }, whole);
+}
+
+/** A full garbage collection in the page (Chromium's own, through the DevTools protocol). */
+async function collect(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.detach();
 }
 
 /** applyTimelineDelta as page source (the page rebuilds the old way's whole models with it). */
@@ -282,6 +295,7 @@ async function main(): Promise<void> {
       return { gen: t1 - t0, load: ms, lanes: m.lanes.length, marks: m.marks.length, cpus: m.cpus.length };
     }, { src: gen });
     console.log(`generated ${setup.lanes} lanes, ${setup.marks} marks, ${setup.cpus} CPU runs in ${setup.gen.toFixed(0)} ms; index + first frame ${setup.load.toFixed(1)} ms`);
+    await collect(big);
     const frames = await big.evaluate((n) => {
       const h = (window as unknown as { kprocTimeline: Handle }).kprocTimeline;
       const plot = document.getElementById('plot') as HTMLElement;

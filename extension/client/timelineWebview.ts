@@ -4,7 +4,7 @@
 /// <reference lib="dom" />
 import {
   arrowOf, clampView, cpuBars, fitView, glyphAt, indexTimeline, laneBars, laneGlyphs, neighbourMark, panView, revealMark,
-  stepAt, timeToX, visibleRows, xToTime, zoomView, type Geometry, type Glyph, type Row, type TimelineIndex, type View,
+  stepAt, timeToX, visibleRows, xToTime, zoomView, type Geometry, type Glyph, type TimelineIndex, type View,
 } from './timelineLayout';
 import { Batch, drawAxis, glyphPath, pooled, readPalette, Strips } from './timelineCanvas';
 import type { TimelineDelta } from './timelineDelta';
@@ -193,10 +193,11 @@ function syncLabels(first: number, end: number, yOf: (row: number) => number): v
     const el = els[i - first];
     const top = yOf(i) - AXIS;
     const was = labelShown.get(el);
-    labelShown.set(el, { row: r, top });
-    // A frame moves the labels; only a new row (a new model, or scrolling) rewrites one.
+    // A frame moves the labels; only a row showing something else (scrolled, or changed) rewrites one.
+    const key = r.kind === 'cpu' ? `cpu ${r.cpu}` : `${r.laneIndex} ${r.lane.pid} ${r.lane.tgid} ${r.thread} ${r.lane.born} ${r.lane.gone} ${r.lane.comm}`;
+    labelShown.set(el, { key, top });
     if (was?.top !== top) el.style.top = `${top}px`;
-    if (was?.row === r) continue;
+    if (was?.key === key) continue;
     el.className = r.kind === 'cpu' ? 'row cpu' : r.thread ? 'row lane thread' : 'row lane';
     el.textContent = rowLabel(r).trim();
     for (const k of Object.keys(el.dataset)) delete el.dataset[k];
@@ -214,8 +215,8 @@ function syncLabels(first: number, end: number, yOf: (row: number) => number): v
   }
 }
 
-/** What each label element shows and where (rows are made again with each model, so a row object names one content). */
-const labelShown = new WeakMap<HTMLElement, { row: Row; top: number }>();
+/** What each label element shows (everything its text, data and name are made of) and where. */
+const labelShown = new WeakMap<HTMLElement, { key: string; top: number }>();
 
 /** Where the selected mark is drawn: its glyph (alone or in a cluster) and that glyph's row. */
 function selectedGlyph(): { row: number; glyph: Glyph } | undefined {
