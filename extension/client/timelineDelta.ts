@@ -45,18 +45,6 @@ export interface Applied {
 type Flat = Record<string, unknown>;
 const SERIES = new Set(['lanes', 'marks', 'cpus']);
 
-/** Equal flat records (every value a primitive), key for key. */
-function sameFlat(a: object, b: object): boolean {
-  const x = a as Flat, y = b as Flat;
-  let n = 0;
-  for (const k in x) {
-    if (x[k] !== y[k]) return false;
-    n++;
-  }
-  for (const k in y) if (--n < 0 || !(k in x)) return false;
-  return n === 0;
-}
-
 /** Equal values, records and arrays compared by content. */
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -95,23 +83,19 @@ function runsByCpu(runs: readonly CpuRun[]): Map<number, CpuRun[]> {
   return out;
 }
 
-/** A mark of the base, its lanes renumbered, against one of the new model. */
+// Spans, CPU runs and marks are compared field by field (the model's types name all their fields):
+// a stop compares every item the run has, and reading named fields is many times faster than
+// walking keys.
+const sameSpan = (a: Span, b: Span): boolean => a.from === b.from && a.to === b.to && a.state === b.state;
+const sameRun = (a: CpuRun, b: CpuRun): boolean => a.from === b.from && a.to === b.to && a.pid === b.pid && a.cpu === b.cpu;
+
+/** A mark of the base, its lanes renumbered (when `laneTo` is given), against one of the new model. */
 function sameMark(a: Mark, b: Mark, laneTo: Int32Array | undefined): boolean {
-  if (!laneTo) return sameFlat(a, b);
-  const x = a as unknown as Flat, y = b as unknown as Flat;
-  let n = 0;
-  for (const k in x) {
-    let v = x[k];
-    if (k === 'lane' || k === 'otherLane') {
-      const to = laneTo[v as number] ?? -1;
-      if (to < 0) return false;
-      v = to;
-    }
-    if (v !== y[k]) return false;
-    n++;
-  }
-  for (const k in y) if (--n < 0 || !(k in x)) return false;
-  return n === 0;
+  if (a.time !== b.time || a.step !== b.step || a.kind !== b.kind || a.pid !== b.pid || a.other !== b.other || a.label !== b.label
+    || a.fn !== b.fn || a.from !== b.from || a.sig !== b.sig || ('other' in a) !== ('other' in b) || ('from' in a) !== ('from' in b)
+    || ('sig' in a) !== ('sig' in b) || ('otherLane' in a) !== ('otherLane' in b)) return false;
+  if (!laneTo) return a.lane === b.lane && a.otherLane === b.otherLane;
+  return (laneTo[a.lane] ?? -1) === b.lane && (a.otherLane === undefined || (laneTo[a.otherLane] ?? -1) === b.otherLane);
 }
 
 /** The delta that turns `a` into `b`. */
@@ -134,7 +118,7 @@ export function diffTimeline(a: TimelineModel, b: TimelineModel): TimelineDelta 
     if (j !== i) identity = false;
     const old = a.lanes[j];
     const f = fieldDiff(old, l, (k) => k === 'spans');
-    const keep = sharedPrefix(old.spans, l.spans, sameFlat);
+    const keep = sharedPrefix(old.spans, l.spans, sameSpan);
     const edit: { from: number; set?: Flat; unset?: string[]; spans?: SeriesEdit<Span> } = { from: j };
     if (Object.keys(f.set).length) edit.set = f.set;
     if (f.unset.length) edit.unset = f.unset;
@@ -146,15 +130,22 @@ export function diffTimeline(a: TimelineModel, b: TimelineModel): TimelineDelta 
   });
   const map = identity ? undefined : laneTo;
   const kept = sharedPrefix(a.marks, b.marks, (x, y) => sameMark(x, y, map));
-  const oldRuns = runsByCpu(a.cpus);
+  // CPU runs: each CPU's stretch compared with its stretch in the base, without copying either.
+  const segA = segments(a.cpus), segB = segments(b.cpus);
+  const before = new Map<number, { start: number; end: number }>();
+  if (segA) for (const x of segA) before.set(x.cpu, x);
+  const oldRuns = segA ? undefined : runsByCpu(a.cpus);
+  const newRuns = segB ? undefined : runsByCpu(b.cpus);
   const cpus: TimelineDelta['cpus'] = [];
-  for (const [cpu, runs] of runsByCpu(b.cpus)) {
-    const base = oldRuns.get(cpu) ?? [];
-    const keep = sharedPrefix(base, runs, sameFlat);
-    cpus.push({ cpu, keep, add: runs.slice(keep) });
+  for (const x of segB ?? [...(newRuns ?? [])].map(([cpu, r]) => ({ cpu, start: 0, end: r.length }))) {
+    const runs = newRuns?.get(x.cpu) ?? b.cpus;
+    const was = oldRuns ? { runs: oldRuns.get(x.cpu) ?? [], start: 0, end: oldRuns.get(x.cpu)?.length ?? 0 } : { runs: a.cpus, ...(before.get(x.cpu) ?? { start: 0, end: 0 }) };
+    const n = Math.min(was.end - was.start, x.end - x.start);
+    let keep = 0;
+    while (keep < n && sameRun(was.runs[was.start + keep], runs[x.start + keep])) keep++;
+    cpus.push({ cpu: x.cpu, keep, add: runs.slice(x.start + keep, x.end) });
   }
-  const seg = segments(a.cpus);
-  const baseCpus: TimelineDelta['baseCpus'] = seg ? seg.map((x) => [x.cpu, x.end - x.start]) : [];
+  const baseCpus: TimelineDelta['baseCpus'] = segA ? segA.map((x) => [x.cpu, x.end - x.start]) : [];
   return { set: top.set, unset: top.unset, lanes, marks: { keep: kept, add: b.marks.slice(kept) }, cpus, baseCpus };
 }
 
