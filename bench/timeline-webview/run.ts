@@ -1,7 +1,11 @@
 // Timeline webview benchmark, in the headless Chromium the extension tests use: the panel's own
 // page and script (served under a stand-in origin with the same Content-Security-Policy) given
-// the fork example's model (first paint), a 100-task model updated step by step, and a generated
-// run of 10,000 tasks and 1,000,000 events zoomed and panned frame by frame.
+// the fork example's model (first paint); updates after a step with 100 tasks, from a real run
+// (hundred.kproc, recorded as the adapter records it, models taken at consecutive stops) and from
+// a heavier generated model advanced as a step advances it, each delivered as the page gets it
+// (window.postMessage, so the structured clone counts) the old way (the whole model) and the new
+// (what changed since the last stop), applied and drawn; and a generated run of 10,000 tasks and
+// 1,000,000 events zoomed and panned frame by frame.
 // usage: npx tsx bench/timeline-webview/run.ts [--frames N]. Prints milliseconds; asserts nothing.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,6 +14,8 @@ import type { Page } from 'playwright-core';
 import { boot } from '../../sim-core/machine';
 import type { KEvent } from '../../sim-core/machine-types';
 import { buildTimeline, knownTask, type TimelineModel } from '../../sim-core/viz/model';
+import { TimelineLog } from '../../extension/adapter/timeline';
+import { diffTimeline, type TimelineDelta } from '../../extension/client/timelineDelta';
 import { timelinePage } from '../../extension/client/timelinePage';
 import { launchChromium } from '../../test/extension/browser';
 
@@ -79,7 +85,7 @@ export function generate(lanes: number, marks: number): TimelineModel {
   return out;
 }
 
-async function openPage(page: Page, script: string, css: string): Promise<number> {
+export async function openPage(page: Page, script: string, css: string): Promise<number> {
   const html = timelinePage({ cspSource: ORIGIN, nonce: 'benchnonce', script: `${ORIGIN}/timeline.js`, style: `${ORIGIN}/timeline.css` });
   await page.route(`${ORIGIN}/**`, (route) => {
     const url = route.request().url();
@@ -105,15 +111,133 @@ async function openPage(page: Page, script: string, css: string): Promise<number
   return page.evaluate(() => (window as unknown as { readyAt: number }).readyAt);
 }
 
-interface Handle { setModel(m: TimelineModel): number; drawNow(): number }
+interface Handle { setModel(m: TimelineModel, version?: number): number; drawNow(): number }
 
-async function main(): Promise<void> {
+/** Models at consecutive stops of a scenario, `steps` machine steps apart, recorded through the adapter's TimelineLog. */
+function stops(name: string, steps: number, count: number, skip: number): { models: TimelineModel[]; buildMs: number[] } {
+  const file = path.join(ROOT, name);
+  const { machine } = boot({ file, source: fs.readFileSync(file, 'utf8'), traceSched: true });
+  if (!machine) throw new Error(`${name} does not boot`);
+  const log = new TimelineLog();
+  log.reset(machine);
+  const models: TimelineModel[] = [];
+  const buildMs: number[] = [];
+  log.record(machine.run(skip).events);
+  for (let i = 0; i < count; i++) {
+    const s = machine.run(steps);
+    log.record(s.events);
+    const t0 = performance.now();
+    models.push(log.model(machine));
+    buildMs.push(performance.now() - t0);
+    if (s.reason !== 'yield') break;
+  }
+  return { models, buildMs };
+}
+
+/**
+ * The generated model one step later, as a step changes a run: time moves on, the live lanes'
+ * and CPUs' last spans grow to the new end, and now and then a span, a mark or a CPU run is
+ * added. The arrays of `m` are left as they are (the next model shares what did not change).
+ */
+export function advance(m: TimelineModel, i: number): TimelineModel {
+  const dt = 50_000;
+  const end = m.end + dt;
+  const lanes = m.lanes.map((l, k) => {
+    const last = l.spans[l.spans.length - 1];
+    if (l.gone !== undefined || !last || last.to !== m.end) return l;
+    const spans = l.spans.slice(0, -1);
+    if ((k + i) % 20 === 0) spans.push(last, { from: m.end, to: end, state: last.state === 'running' ? 'sleeping' : 'running' });
+    else spans.push({ ...last, to: end });
+    return { ...l, spans };
+  });
+  const marks = m.marks.slice();
+  if (i % 3 === 0) {
+    const lane = i % lanes.length;
+    marks.push({ time: m.end, step: m.nowStep + 1, kind: 'signal', pid: lanes[lane].pid, other: 0, label: `SIGUSR1 to ${lanes[lane].pid}`, fn: 'send_signal_locked', lane });
+  }
+  const cpus: TimelineModel['cpus'] = [];
+  for (let c = 0; c < m.cpuCount; c++) {
+    const runs = m.cpus.filter((r) => r.cpu === c);
+    const last = runs.pop();
+    if (last) {
+      if ((c + i) % 2 === 0) runs.push({ ...last, to: end });
+      else runs.push(last, { cpu: c, from: last.to, to: end, pid: 100 + ((i * 7 + c) % lanes.length) });
+    }
+    for (const r of runs) cpus.push(r);
+  }
+  return { ...m, end, now: end, nowStep: m.nowStep + 5, lanes, marks, cpus };
+}
+
+
+/**
+ * Updates delivered to a fresh page as the panel posts them: the first model whole, then each
+ * stop whole (old) or as its delta (new). Times from posting the message to the page's handler
+ * having applied it and drawn the frame. The page rebuilds each stop's whole model from the
+ * deltas outside the timing, so one set of small payloads serves both ways.
+ */
+export async function updates(page: Page, first: TimelineModel, deltas: TimelineDelta[], whole: boolean): Promise<number[]> {
+  type W = { bench: { post(m: unknown): Promise<number>; state: TimelineModel; deltas: TimelineDelta[]; apply: (m: TimelineModel, d: TimelineDelta) => unknown } };
+  await page.evaluate(async ({ first, deltas, apply }) => {
+    // Made before the first await: the page's policy allows no eval, but a protocol call's first turn is exempt.
+    const applyDelta = new Function(`return (${apply})`)() as W['bench']['apply'];
+    const handled = (): Promise<number> => new Promise((resolve) => {
+      const f = (): void => { window.removeEventListener('message', f); resolve(performance.now()); };
+      window.addEventListener('message', f);
+    });
+    const post = async (m: unknown): Promise<number> => {
+      const done = handled();
+      const t0 = performance.now();
+      window.postMessage(m, '*');
+      return (await done) - t0;
+    };
+    await post({ type: 'model', model: first, version: 0 });
+    (window as unknown as W).bench = { post, state: structuredClone(first), deltas, apply: applyDelta };
+  }, { first, deltas, apply: APPLY });
+  // The setup's garbage (the arguments above, the first model) is collected before the timing, as
+  // the page's idle time would collect it between a stop and the next.
+  await collect(page);
+  return page.evaluate(async (whole) => {
+    const { post, state, deltas, apply } = (window as unknown as W).bench;
+    const xs: number[] = [];
+    for (let i = 0; i < deltas.length; i++) {
+      if (whole) {
+        apply(state, structuredClone(deltas[i]));
+        xs.push(await post({ type: 'model', model: state, version: i + 1 }));
+      } else {
+        xs.push(await post({ type: 'delta', delta: deltas[i], base: i, version: i + 1 }));
+      }
+    }
+    return xs;
+  }, whole);
+}
+
+/** A full garbage collection in the page (Chromium's own, through the DevTools protocol). */
+async function collect(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.detach();
+}
+
+/** applyTimelineDelta as page source (the page rebuilds the old way's whole models with it). */
+let APPLY = '';
+
+/** The page's script, its style, and the delta's apply as page source (set into APPLY). */
+export async function bundles(): Promise<{ script: string; css: string }> {
   const bundle = await build({
     entryPoints: [path.join(ROOT, 'extension/client/timelineWebview.ts')], bundle: true, platform: 'browser', format: 'iife',
     target: 'es2022', minify: true, write: false, logLevel: 'warning',
   });
   const script = bundle.outputFiles[0].text;
-  const css = fs.readFileSync(path.join(ROOT, 'media/timeline.css'), 'utf8');
+  const apply = await build({
+    stdin: { contents: `export { applyTimelineDelta } from './extension/client/timelineDelta';`, resolveDir: ROOT, loader: 'ts' },
+    bundle: true, platform: 'browser', format: 'iife', globalName: '__delta', target: 'es2022', write: false, logLevel: 'warning',
+  });
+  APPLY = `(() => { ${apply.outputFiles[0].text}; return __delta.applyTimelineDelta; })()`;
+  return { script, css: fs.readFileSync(path.join(ROOT, 'media/timeline.css'), 'utf8') };
+}
+
+async function main(): Promise<void> {
+  const { script, css } = await bundles();
   const browser = await launchChromium();
   try {
     // 1. First paint of the fork example: the page opens, says it is ready, gets the model, draws.
@@ -128,17 +252,37 @@ async function main(): Promise<void> {
     console.log(`fork-wait: ${fork.lanes.length} lanes, ${fork.marks.length} marks`);
     console.log(`  page ready (script parsed and run) ${ready.toFixed(1)} ms after navigation; model to painted frame ${first.ms.toFixed(1)} ms; painted ${first.at.toFixed(1)} ms after navigation (${first.lanes} lane rows, ${first.marks} mark elements)`);
 
-    // 2. An update after a step with 100 tasks: a new model of the same run, one step later.
-    const hundred = generate(100, 5000);
-    await page.evaluate((m) => (window as unknown as { kprocTimeline: Handle }).kprocTimeline.setModel(m), hundred);
-    // The model travels once; each update re-indexes and redraws it as a stop does.
-    const upd = await page.evaluate(({ m, n }) => {
-      const h = (window as unknown as { kprocTimeline: Handle }).kprocTimeline;
-      const xs: number[] = [];
-      for (let i = 0; i < n; i++) xs.push(h.setModel({ ...m, now: m.now + i, nowStep: m.nowStep + i }));
-      return xs;
-    }, { m: hundred, n: FRAMES });
-    console.log(`100 tasks, 5,000 marks: update after a step (index + draw) ${fmt(upd)}`);
+    // 2. An update after a step with 100 tasks: the old way (whole model) and the new (delta), in fresh pages.
+    const pageFor = async (): Promise<Page> => { const p = await browser.newPage({ viewport: { width: 1600, height: 1000 } }); await openPage(p, script, css); return p; };
+    const compare = async (what: string, models: TimelineModel[]): Promise<void> => {
+      const diffMs: number[] = [], jsonWhole: number[] = [], jsonDelta: number[] = [];
+      const deltas: TimelineDelta[] = [];
+      for (let i = 1; i < models.length; i++) {
+        const t0 = performance.now();
+        const d = diffTimeline(models[i - 1], models[i]);
+        diffMs.push(performance.now() - t0);
+        deltas.push(d);
+        jsonWhole.push(JSON.stringify(models[i]).length);
+        jsonDelta.push(JSON.stringify(d).length);
+      }
+      const oldPage = await pageFor();
+      const before = await updates(oldPage, models[0], deltas, true);
+      await oldPage.close();
+      const newPage = await pageFor();
+      const after = await updates(newPage, models[0], deltas, false);
+      await newPage.close();
+      const m = models[models.length - 1];
+      console.log(`${what}: ${m.lanes.length} lanes, ${m.marks.length} marks, ${m.lanes.reduce((n, l) => n + l.spans.length, 0)} spans, ${m.cpus.length} CPU runs; ${deltas.length} stops`);
+      console.log(`  old, whole model posted, indexed, drawn: ${fmt(before)}`);
+      console.log(`  new, delta posted, applied, drawn:       ${fmt(after)}`);
+      console.log(`  old / new (medians): ${(median(before) / median(after)).toFixed(1)}x; extension side: diff ${fmt(diffMs)}; message ${(median(jsonWhole) / 1024).toFixed(0)} KiB whole vs ${(median(jsonDelta) / 1024).toFixed(1)} KiB delta (JSON, medians)`);
+    };
+    const real = stops('bench/timeline-webview/hundred.kproc', 500, FRAMES + 1, 30_000);
+    console.log(`hundred.kproc: the adapter's model at a stop (TimelineLog.model, buildTimeline over every event) ${fmt(real.buildMs)}`);
+    await compare('100 tasks, a real run (hundred.kproc), stops 500 steps apart', real.models);
+    const synthetic: TimelineModel[] = [generate(100, 5000)];
+    for (let i = 0; i < FRAMES; i++) synthetic.push(advance(synthetic[i], i));
+    await compare('100 tasks, generated (5,000 marks, 200,000 CPU runs), advanced a step at a time', synthetic);
 
     // 3. 10,000 tasks and 1,000,000 events, generated in the page (the model is ~150 MB as JSON).
     const big = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
@@ -153,6 +297,7 @@ async function main(): Promise<void> {
       return { gen: t1 - t0, load: ms, lanes: m.lanes.length, marks: m.marks.length, cpus: m.cpus.length };
     }, { src: gen });
     console.log(`generated ${setup.lanes} lanes, ${setup.marks} marks, ${setup.cpus} CPU runs in ${setup.gen.toFixed(0)} ms; index + first frame ${setup.load.toFixed(1)} ms`);
+    await collect(big);
     const frames = await big.evaluate((n) => {
       const h = (window as unknown as { kprocTimeline: Handle }).kprocTimeline;
       const plot = document.getElementById('plot') as HTMLElement;

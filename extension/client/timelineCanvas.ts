@@ -44,9 +44,12 @@ export class Batch {
   }
 }
 
+const AXIS_FONT = '11px sans-serif';
+
 export function drawAxis(ctx: CanvasRenderingContext2D, v: View, g: Geometry, axis: number, palette: Palette): void {
   ctx.fillStyle = palette.foreground;
-  ctx.font = '11px sans-serif';
+  // Setting a font makes the page resolve styles (and lay out whatever a frame moved): only when it differs.
+  if (ctx.font !== AXIS_FONT) ctx.font = AXIS_FONT;
   ctx.textBaseline = 'middle';
   const ticks = Math.max(2, Math.floor(g.width / 120));
   for (let k = 0; k <= ticks; k++) {
@@ -62,8 +65,8 @@ export function glyphPath(batch: Batch, gl: Glyph, cy: number, palette: Palette)
   const single = gl.count === 1;
   const p = batch.path(single ? palette.marks[gl.first.kind] : palette.foreground);
   const r = single ? 5 : 6;
+  // Filling closes each diamond; an explicit closePath costs as much as the rest of the shape.
   p.moveTo(gl.x, cy - r); p.lineTo(gl.x + r * 0.8, cy); p.lineTo(gl.x, cy + r); p.lineTo(gl.x - r * 0.8, cy);
-  p.closePath();
 }
 
 /** Keeps `n` pooled elements in a container, in order, creating or detaching as needed. */
@@ -77,3 +80,72 @@ export function pooled<E extends HTMLElement>(pool: E[], n: number, parent: HTML
   return pool.slice(0, n);
 }
 
+
+/**
+ * Rows of bars drawn as one line of pixels each: the frame's rows filled into one image, put
+ * once, and each line stretched to its row's bar height. A zoomed-out frame holds thousands of
+ * bars a pixel or two wide; this costs a write per pixel instead of a path per bar.
+ */
+export class Strips {
+  private readonly canvas = document.createElement('canvas');
+  private readonly sctx = this.canvas.getContext('2d') ?? (() => { throw new Error('no 2d canvas'); })();
+  private image: ImageData | undefined;
+  private pixels = new Uint32Array(0);
+  private readonly colours = new Map<string, number>();
+  private readonly rows: Array<{ line: number; y: number; h: number }> = [];
+  private columns = 1;
+  private scale = 1;
+
+  /** A frame of `lines` rows, `width` CSS pixels wide at `dpr` device pixels each. */
+  begin(width: number, dpr: number, lines: number): void {
+    const w = Math.max(1, Math.round(width * dpr)), h = Math.max(1, lines);
+    if (!this.image || this.image.width !== w || this.image.height < h) {
+      this.image = new ImageData(w, Math.max(h, this.image?.height ?? 0));
+      this.pixels = new Uint32Array(this.image.data.buffer);
+      this.canvas.width = w;
+      this.canvas.height = this.image.height;
+    } else {
+      this.pixels.fill(0, 0, w * h);
+    }
+    this.columns = w;
+    this.scale = dpr;
+    this.rows.length = 0;
+  }
+
+  /** Line `line` holds `bars` (x in CSS pixels), drawn at y with height h. A bar narrower than a pixel still shows. */
+  row<S>(line: number, bars: ReadonlyArray<{ x0: number; x1: number; value: S }>, colourOf: (s: S) => string, y: number, h: number): void {
+    const base = line * this.columns;
+    for (const b of bars) {
+      const c = this.rgba(colourOf(b.value));
+      let a = Math.max(0, Math.round(b.x0 * this.scale));
+      const e = Math.min(this.columns, Math.max(a + 1, Math.round(b.x1 * this.scale)));
+      if (a >= this.columns) continue;
+      for (; a < e; a++) this.pixels[base + a] = c;
+    }
+    this.rows.push({ line, y, h });
+  }
+
+  /** The lines, put once and stretched into their rows, unsmoothed so neighbouring lines do not bleed. */
+  draw(ctx: CanvasRenderingContext2D, width: number): void {
+    if (!this.image || !this.rows.length) return;
+    const lines = Math.max(...this.rows.map((r) => r.line)) + 1;
+    this.sctx.putImageData(this.image, 0, 0, 0, 0, this.columns, lines);
+    const smooth = ctx.imageSmoothingEnabled;
+    ctx.imageSmoothingEnabled = false;
+    for (const r of this.rows) ctx.drawImage(this.canvas, 0, r.line, this.columns, 1, 0, r.y, width, r.h);
+    ctx.imageSmoothingEnabled = smooth;
+  }
+
+  /** A CSS colour as the image's 32-bit pixel (resolved by the canvas, so any CSS colour works). */
+  private rgba(colour: string): number {
+    let c = this.colours.get(colour);
+    if (c !== undefined) return c;
+    const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+    if (!probe) return 0;
+    probe.fillStyle = colour;
+    probe.fillRect(0, 0, 1, 1);
+    c = new Uint32Array(probe.getImageData(0, 0, 1, 1).data.buffer)[0];
+    this.colours.set(colour, c);
+    return c;
+  }
+}

@@ -193,30 +193,114 @@ export function aggregate<T, S>(items: readonly T[], from: (x: T) => number, to:
 }
 
 /**
- * A long series' coarser copies: level k is the series as bars of buckets base·2^k wide (each the
- * value covering most of it, runs of one value merged), so a zoomed-out frame reads about two
- * buckets per pixel instead of every item. Built once per series, on the first frame that needs it.
+ * A long series' coarser copies: level k is the series as bars of buckets base·2^k wide on a grid
+ * anchored at time 0 (each bucket the value covering most of it, runs of one value merged; bar
+ * ends count buckets), so a zoomed-out frame reads about two buckets per pixel instead of every
+ * item. `base` is a power of two, so the grid's arithmetic is exact, and a bucket depends only on
+ * the items that overlap it: when a series grows at its end (a run's next stop), only the buckets
+ * from its last kept item on are recomputed, level by level.
  */
-interface Lod<S> { t0: number; base: number; levels: Array<Array<Bar<S>>> }
+export interface Lod<S> {
+  base: number;
+  /** Each level's first and end bucket. */
+  first: number[];
+  end: number[];
+  levels: Array<Array<Bar<S>>>;
+  /** Items the copies were made of, and how many of them are known unchanged since. */
+  seen: number;
+  valid: number;
+}
 
 /** Series shorter than this are read item by item at every zoom. */
 const LOD_MIN_ITEMS = 2048;
+/** A level of at most this many buckets is the last (the coarsest). */
+const LOD_TOP = 64;
 const lods = new WeakMap<object, Lod<unknown>>();
 
-function buildLod<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, gap?: S): Lod<S> {
-  const t0 = from(items[0]);
-  const span = Math.max(to(items[items.length - 1]) - t0, 1);
-  // About four items to a bucket at the finest level: closer than that, the items themselves are read.
-  let buckets = 64;
-  while (buckets * 4 < items.length) buckets *= 2;
-  const base = span / buckets;
-  const levels: Array<Array<Bar<S>>> = [aggregate(items, from, to, value, { t0, t1: t0 + span, top: 0 }, buckets, gap)];
-  while (buckets > 64) {
-    const prev = levels[levels.length - 1];
-    levels.push(aggregate(prev, (b) => b.x0, (b) => b.x1, (b) => b.value, { t0: 0, t1: buckets, top: 0 }, buckets / 2, gap));
-    buckets /= 2;
+/** The bucket width for a series: a power of two near four items' average length. */
+export function lodBase<T>(items: readonly T[], from: (x: T) => number, to: (x: T) => number): number {
+  const span = Math.max(to(items[items.length - 1]) - from(items[0]), 1);
+  return 2 ** Math.round(Math.log2((span * 4) / items.length));
+}
+
+type Source<S> = { items: readonly unknown[]; from: (x: unknown) => number; to: (x: unknown) => number; value: (x: unknown) => S };
+
+/** Level k's bars from bucket `at` on, from the level below (or the items for level 0), appended after the kept ones. */
+function fillLevel<S>(lod: Lod<S>, k: number, at: number, src: Source<S>, gap?: S): void {
+  const bars = lod.levels[k];
+  while (bars.length && bars[bars.length - 1].x0 >= at) bars.pop();
+  const last = bars[bars.length - 1];
+  if (last && last.x1 > at) last.x1 = at;
+  const end = lod.end[k];
+  if (end <= at) return;
+  const unit = k === 0 ? lod.base : 2;
+  for (const b of aggregate(src.items, src.from, src.to, src.value, { t0: at * unit, t1: end * unit, top: 0 }, end - at, gap)) {
+    const x0 = b.x0 + at, x1 = b.x1 + at;
+    const prev = bars[bars.length - 1];
+    if (prev && prev.value === b.value && prev.x1 >= x0) prev.x1 = Math.max(prev.x1, x1);
+    else bars.push({ x0, x1, value: b.value });
   }
-  return { t0, base, levels };
+}
+
+/**
+ * Brings the copies up to `items` (of which the first `lod.valid` are those the copies were made
+ * of): each level recomputed from the first bucket a changed item can reach; levels added or
+ * dropped so the coarsest has at most LOD_TOP buckets, as a copy made from scratch would.
+ */
+export function extendLod<T, S>(lod: Lod<S>, items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, gap?: S): void {
+  const kept = Math.min(lod.valid, lod.seen, items.length);
+  const n = items.length;
+  lod.seen = lod.valid = n;
+  if (!n) { lod.levels = []; lod.first = []; lod.end = []; return; }
+  const first0 = Math.floor(from(items[0]) / lod.base);
+  const end0 = Math.ceil(to(items[n - 1]) / lod.base);
+  let at = kept > 0 ? Math.floor(to(items[kept - 1]) / lod.base) : first0;
+  if (kept === 0 || lod.first[0] !== first0) { lod.levels = []; lod.first = []; lod.end = []; at = first0; }
+  let first = first0, end = Math.max(end0, first0 + 1);
+  const bars: Source<S> = { items: [], from: (b) => (b as Bar<S>).x0, to: (b) => (b as Bar<S>).x1, value: (b) => (b as Bar<S>).value };
+  for (let k = 0; ; k++) {
+    if (k === lod.levels.length) { lod.levels.push([]); lod.first.push(first); at = first; }
+    lod.end[k] = end;
+    const src: Source<S> = k === 0
+      ? { items, from: from as (x: unknown) => number, to: to as (x: unknown) => number, value: value as (x: unknown) => S }
+      : { ...bars, items: lod.levels[k - 1] };
+    fillLevel(lod, k, Math.max(at, first), src, gap);
+    if (end - first <= LOD_TOP) { lod.levels.length = lod.first.length = lod.end.length = k + 1; return; }
+    first = Math.floor(first / 2);
+    end = Math.ceil(end / 2);
+    at = Math.floor(at / 2);
+  }
+}
+
+/** The copies of a series made from scratch on the grid of `base` (by default, lodBase's). */
+export function buildLod<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, gap?: S, base = lodBase(items, from, to)): Lod<S> {
+  const lod: Lod<S> = { base, first: [], end: [], levels: [], seen: 0, valid: 0 };
+  extendLod(lod, items, from, to, value, gap);
+  return lod;
+}
+
+/**
+ * Says that a series drawn before changed after its first `kept` items (arrays edited in place,
+ * as the page applies a timeline delta): its copies are brought up to date when next read.
+ * Appending alone needs no word: the copies remember how many items they were made of.
+ */
+export function seriesChanged(items: object, kept: number): void {
+  const lod = lods.get(items);
+  if (lod) lod.valid = Math.min(lod.valid, kept);
+}
+
+/** The series' copies, made or brought up to date: made afresh when items got far denser than the grid. */
+function lodOf<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, gap?: S): Lod<S> {
+  let lod = lods.get(items) as Lod<S> | undefined;
+  if (lod && lod.seen === items.length && lod.valid >= lod.seen) return lod;
+  const buckets = lod?.levels.length ? lod.end[0] - lod.first[0] : 0;
+  if (!lod || items.length > buckets * 16) {
+    lod = buildLod(items, from, to, value, gap);
+    lods.set(items, lod);
+  } else {
+    extendLod(lod, items, from, to, value, gap);
+  }
+  return lod;
 }
 
 /**
@@ -226,14 +310,12 @@ function buildLod<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) 
 export function seriesBars<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, v: View, width: number, gap?: S): Array<Bar<S>> {
   const pixel = (v.t1 - v.t0) / width;
   if (items.length < LOD_MIN_ITEMS) return aggregate(items, from, to, value, v, width, gap);
-  let lod = lods.get(items) as Lod<S> | undefined;
-  if (!lod) { lod = buildLod(items, from, to, value, gap); lods.set(items, lod); }
+  const lod = lodOf(items, from, to, value, gap);
   let k = -1;
   while (k + 1 < lod.levels.length && lod.base * 2 ** (k + 1) <= pixel) k++;
   if (k < 0) return aggregate(items, from, to, value, v, width, gap);
   const w = lod.base * 2 ** k;
-  const t0 = lod.t0;
-  return aggregate(lod.levels[k], (b) => t0 + b.x0 * w, (b) => t0 + b.x1 * w, (b) => b.value, v, width, gap);
+  return aggregate(lod.levels[k], (b) => b.x0 * w, (b) => b.x1 * w, (b) => b.value, v, width, gap);
 }
 
 export function laneBars(spans: readonly Span[], v: View, width: number): Array<Bar<LaneState>> {

@@ -2,6 +2,7 @@
 // stop, hands it to the page, sends the page's clicks to the session as 'kproc/goto', writes the
 // page's exports through a save dialog, and comes back after a window reload.
 import * as vscode from 'vscode';
+import { deltaWeight, diffTimeline, modelWeight } from './timelineDelta';
 import { timelinePage } from './timelinePage';
 import { formatVirtualTime } from '../../sim-core/debug/moment';
 import type { Moment } from '../../sim-core/machine-types';
@@ -12,6 +13,7 @@ export const TIMELINE_COMMAND = 'kproc.showTimeline';
 
 type FromPage =
   | { type: 'ready' }
+  | { type: 'resync' }
   /** A click: on an event (its step), or on empty time (the virtual time under the pointer, ns). */
   | { type: 'goto'; step?: number; time?: number; what?: string }
   | { type: 'export'; format: 'svg' | 'png'; data: string; view?: 'timeline' | 'tree' };
@@ -43,6 +45,9 @@ export class TimelinePanel implements vscode.Disposable {
   /** The last model shown (a later end of the session leaves it on screen; Export SVG draws it). */
   private shown: TimelineModel | undefined;
   private title = 'Process timeline';
+  /** The model the page holds, as last posted, and its number: the base of the next delta. */
+  private base: { model: TimelineModel; version: number } | undefined;
+  private version = 0;
   /** Messages posted to the page, kept for the extension-host tests. */
   readonly posted: Array<{ type: string }> = [];
 
@@ -121,7 +126,7 @@ export class TimelinePanel implements vscode.Disposable {
         this.post({ type: 'status', text: 'The debug adapter answered the timeline request with no model.' });
         return;
       }
-      this.post({ type: 'model', model });
+      this.postModel(model);
       this.shown = model;
       this.title = `Process timeline of ${s.name}`;
     } catch (e) {
@@ -130,10 +135,31 @@ export class TimelinePanel implements vscode.Disposable {
     }
   }
 
+  /**
+   * Posts a stop's model: what changed since the model the page holds when that is much smaller
+   * than the whole (a step adds a little to a long run), else the whole model.
+   */
+  private postModel(model: TimelineModel): void {
+    const version = ++this.version;
+    const base = this.base;
+    this.base = { model, version };
+    if (base) {
+      const delta = diffTimeline(base.model, model);
+      if (deltaWeight(delta) * 2 < modelWeight(model)) { this.post({ type: 'delta', delta, base: base.version, version }); return; }
+    }
+    this.post({ type: 'model', model, version });
+  }
+
   private async onMessage(m: FromPage): Promise<void> {
     switch (m.type) {
       case 'ready':
+        // A new page (first, or reloaded) holds no model: the next one goes whole.
+        this.base = undefined;
         this.ready = true;
+        this.refresh();
+        return;
+      case 'resync':
+        this.base = undefined;
         this.refresh();
         return;
       case 'goto': return typeof m.time === 'number' ? this.gotoTime(m.time, m.what) : this.goto(m.step ?? -1, m.what);

@@ -6,16 +6,25 @@ import {
   arrowOf, clampView, cpuBars, fitView, glyphAt, indexTimeline, laneBars, laneGlyphs, neighbourMark, panView, revealMark,
   timeToX, visibleRows, xToTime, zoomView, type Geometry, type Glyph, type TimelineIndex, type View,
 } from './timelineLayout';
-import { Batch, drawAxis, glyphPath, pooled, readPalette } from './timelineCanvas';
+import { Batch, drawAxis, glyphPath, pooled, readPalette, Strips } from './timelineCanvas';
+import type { TimelineDelta } from './timelineDelta';
+import { applyToIndex } from './timelineIncremental';
 import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, pidColour, rowLabel, timelineSvg, type Palette } from './timelineText';
-import type { Mark, TimelineModel } from './timelineTypes';
+import type { LaneState, Mark, TimelineModel } from './timelineTypes';
 import { createGraphView, sharedState } from './graphView'; // tree view hook
 
 interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;
 
 interface Saved { view?: View; fitted?: boolean; focus?: string }
-type Incoming = { type: 'model'; model: TimelineModel } | { type: 'status'; text: string } | { type: 'empty'; text: string };
+/**
+ * A model whole, or what changed since the one numbered `base` (the page asks for a whole one
+ * with 'resync' when it does not hold that one: a message lost, or the page reloaded).
+ */
+type Incoming =
+  | { type: 'model'; model: TimelineModel; version?: number }
+  | { type: 'delta'; delta: TimelineDelta; base: number; version: number }
+  | { type: 'status'; text: string } | { type: 'empty'; text: string };
 
 const vscode = sharedState(acquireVsCodeApi()); // tree view hook: the tree keeps its part of the saved state
 const ROW = 22;
@@ -50,12 +59,21 @@ let pending = 0;
 
 const keyOf = (m: Mark): string => `${m.step}:${m.kind}:${m.pid}:${m.other ?? ''}`;
 
+/** Where the canvas is on the page, measured again after a resize (a frame's writes would make reading it lay out the page). */
+let box: DOMRect | undefined;
 /** The plot's size, measured when it changes (reading it in a frame would force a layout). */
 let geo: Geometry = measure();
 
 function measure(): Geometry {
+  box = undefined;
   return { width: Math.max(1, plot.clientWidth), height: Math.max(1, plot.clientHeight - AXIS), rowHeight: ROW };
 }
+
+function canvasBox(): DOMRect {
+  box ??= canvas.getBoundingClientRect();
+  return box;
+}
+window.addEventListener('resize', () => { box = undefined; });
 
 function geometry(): Geometry {
   return geo;
@@ -78,6 +96,10 @@ function schedule(): void {
 }
 
 // ---- drawing ----------------------------------------------------------------------------------
+
+const strips = new Strips();
+const cpuColour = (pid: number): string => pidColour(palette, pid);
+const stateColour = (s: LaneState): string => palette.states[s];
 
 function draw(): void {
   const g = geo;
@@ -102,18 +124,20 @@ function draw(): void {
   ctx.clip();
   const yOf = (row: number): number => AXIS + row * ROW - v.top;
   const bars = new Batch();
+  strips.begin(g.width, dpr, end - first);
   for (let i = first; i < end; i++) {
     const r = index.rows[i];
     const y = yOf(i);
     bars.path(palette.grid).rect(0, y + ROW - 0.5, g.width, 0.5);
     if (r.kind === 'cpu') {
-      for (const b of cpuBars(index.runsOf.get(r.cpu) ?? [], v, g.width)) bars.path(pidColour(palette, b.value)).rect(b.x0, y + 4, b.x1 - b.x0, ROW - 8);
+      strips.row(i - first, cpuBars(index.runsOf.get(r.cpu) ?? [], v, g.width), cpuColour, y + 4, ROW - 8);
       continue;
     }
-    for (const b of laneBars(r.lane.spans, v, g.width)) bars.path(palette.states[b.value]).rect(b.x0, y + 6, b.x1 - b.x0, ROW - 12);
+    strips.row(i - first, laneBars(r.lane.spans, v, g.width), stateColour, y + 6, ROW - 12);
     drawn.set(i, laneGlyphs(index.marksOf[r.laneIndex] ?? [], v, g.width));
   }
   bars.fill(ctx);
+  strips.draw(ctx, g.width);
   drawArrows(yOf, first, end);
   const glyphs = new Batch();
   for (const [row, gs] of drawn) for (const gl of gs) glyphPath(glyphs, gl, yOf(row) + ROW / 2, palette);
@@ -169,6 +193,13 @@ function syncLabels(first: number, end: number, yOf: (row: number) => number): v
   for (let i = first; i < end; i++) {
     const r = index.rows[i];
     const el = els[i - first];
+    const top = yOf(i) - AXIS;
+    const was = labelShown.get(el);
+    // A frame moves the labels; only a row showing something else (scrolled, or changed) rewrites one.
+    const key = r.kind === 'cpu' ? `cpu ${r.cpu}` : `${r.laneIndex} ${r.lane.pid} ${r.lane.tgid} ${r.thread} ${r.lane.born} ${r.lane.gone} ${r.lane.comm}`;
+    labelShown.set(el, { key, top });
+    if (was?.top !== top) el.style.top = `${top}px`;
+    if (was?.key === key) continue;
     el.className = r.kind === 'cpu' ? 'row cpu' : r.thread ? 'row lane thread' : 'row lane';
     el.textContent = rowLabel(r).trim();
     for (const k of Object.keys(el.dataset)) delete el.dataset[k];
@@ -183,9 +214,11 @@ function syncLabels(first: number, end: number, yOf: (row: number) => number): v
       el.dataset.cpu = String(r.cpu);
       el.setAttribute('aria-label', `CPU ${r.cpu}: which task ran when`);
     }
-    el.style.top = `${yOf(i) - AXIS}px`;
   }
 }
+
+/** What each label element shows (everything its text, data and name are made of) and where. */
+const labelShown = new WeakMap<HTMLElement, { key: string; top: number }>();
 
 /** Where the selected mark is drawn: its glyph (alone or in a cluster) and that glyph's row. */
 function selectedGlyph(): { row: number; glyph: Glyph } | undefined {
@@ -215,9 +248,7 @@ function syncMarks(yOf: (row: number) => number): void {
   const want: MarkSlot[] = [];
   const slot = (row: number, glyph: Glyph): MarkSlot => {
     const holds = at?.glyph === glyph && sel !== undefined;
-    const mark = holds ? sel : glyph.first;
-    const text = glyph.count === 1 ? markText(mark) : holds ? `${markText(mark)} (one of ${glyph.count} events here)` : clusterText(glyph.first, glyph.count, glyph.kinds);
-    return { row, glyph, mark, holds, text, y: yOf(row) };
+    return { row, glyph, mark: holds ? sel : glyph.first, holds, text: '', y: yOf(row) };
   };
   if (at) want.push(slot(at.row, at.glyph));
   outer: for (const [row, glyphs] of drawn) {
@@ -231,26 +262,38 @@ function syncMarks(yOf: (row: number) => number): void {
   const els = pooled(markPool, want.length, marksLayer, () => {
     const b = document.createElement('button');
     b.className = 'mark';
+    // Placed by a transform: moving one repaints it without laying out the page again.
+    b.style.left = '0';
+    b.style.top = '0';
     return b;
   });
   let focusEl: HTMLButtonElement | undefined;
   want.forEach((w, i) => {
     const b = els[i];
+    const was = slots.get(b);
     slots.set(b, w);
-    b.dataset.kind = w.glyph.count === 1 ? w.mark.kind : 'cluster';
-    b.dataset.kinds = w.glyph.kinds.join(' ');
-    b.dataset.pid = String(w.mark.pid);
-    b.dataset.step = String(w.mark.step);
-    b.dataset.key = keyOf(w.mark);
-    if (w.mark.other !== undefined) b.dataset.other = String(w.mark.other); else delete b.dataset.other;
+    if (w.holds) focusEl = b;
+    // Panning moves the buttons; their names and data change only when they stand for other events.
+    if (!was || was.glyph.x !== w.glyph.x || was.y !== w.y) b.style.transform = `translate(${w.glyph.x - 6}px, ${w.y + ROW / 2 - 6 - AXIS}px)`;
+    if (was && was.mark === w.mark && was.holds === w.holds && was.glyph.count === w.glyph.count && sameKinds(was.glyph.kinds, w.glyph.kinds)) {
+      w.text = was.text;
+      return;
+    }
+    const { glyph, mark } = w;
+    w.text = glyph.count === 1 ? markText(mark) : w.holds ? `${markText(mark)} (one of ${glyph.count} events here)` : clusterText(glyph.first, glyph.count, glyph.kinds);
+    b.dataset.kind = glyph.count === 1 ? mark.kind : 'cluster';
+    b.dataset.kinds = glyph.kinds.join(' ');
+    b.dataset.pid = String(mark.pid);
+    b.dataset.step = String(mark.step);
+    b.dataset.key = keyOf(mark);
+    if (mark.other !== undefined) b.dataset.other = String(mark.other); else delete b.dataset.other;
     b.setAttribute('aria-label', w.text);
     b.classList.toggle('selected', w.holds);
-    b.style.left = `${w.glyph.x - 6}px`;
-    b.style.top = `${w.y + ROW / 2 - 6 - AXIS}px`;
-    if (w.holds) focusEl = b;
   });
   if (hadFocus && focusEl && document.activeElement !== focusEl) focusEl.focus({ preventScroll: true });
 }
+
+const sameKinds = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((k, i) => k === b[i]);
 
 marksLayer.addEventListener('click', (e) => {
   const w = e.target instanceof HTMLElement ? slots.get(e.target) : undefined;
@@ -312,7 +355,7 @@ plot.addEventListener('pointerdown', (e) => {
   canvas.setPointerCapture(e.pointerId);
 });
 plot.addEventListener('pointermove', (e) => {
-  const box = canvas.getBoundingClientRect();
+  const box = canvasBox();
   if (drag && view) {
     const dx = e.clientX - drag.x, dy = e.clientY - drag.y;
     if (drag.moved || Math.abs(dx) + Math.abs(dy) > 3) {
@@ -333,7 +376,7 @@ plot.addEventListener('pointerup', (e) => {
   const d = drag;
   drag = undefined;
   if (!d || d.moved || !index) return;
-  const box = canvas.getBoundingClientRect();
+  const box = canvasBox();
   const u = under(e.clientX - box.left, e.clientY - box.top);
   if (!u) return;
   if (u.glyph) activate(u.glyph);
@@ -348,7 +391,7 @@ plot.addEventListener('pointerleave', () => hideTip());
 plot.addEventListener('wheel', (e) => {
   if (!view) return;
   e.preventDefault();
-  const box = canvas.getBoundingClientRect();
+  const box = canvasBox();
   const g = geometry();
   fitted = false;
   if (e.ctrlKey || e.metaKey) setView(zoomView(view, Math.exp(-e.deltaY * 0.002), e.clientX - box.left, g.width));
@@ -448,6 +491,29 @@ button('exportPng', () => {
 function setModel(model: TimelineModel): void {
   index = indexTimeline(model);
   selected = focusKey === undefined ? undefined : index.marks.find((m) => keyOf(m) === focusKey);
+  shown();
+}
+
+/** A stop's changes to the model shown: false when they were made for another model than this one. */
+function applyDelta(delta: TimelineDelta, base: number): boolean {
+  if (!index || base !== version) return false;
+  try {
+    index = applyToIndex(index, delta);
+  } catch {
+    index = undefined;
+    return false;
+  }
+  // The selected mark is the same object while it stays in the model.
+  const sel = selected;
+  if (!sel || index.marksOf[sel.lane]?.includes(sel) !== true) selected = focusKey === undefined ? undefined : index.marks.find((m) => keyOf(m) === focusKey);
+  shown();
+  return true;
+}
+
+/** After a new model or a delta: the window kept (or fitted to the run), and the picture drawn. */
+function shown(): void {
+  if (!index) return;
+  const model = index.model;
   $('empty').hidden = true;
   const g = geometry();
   view = clampView(!view || fitted ? fitView(model) : view, model, g, index.rows.length);
@@ -457,11 +523,17 @@ function setModel(model: TimelineModel): void {
   tree.setModel(model); // tree view hook: the tree of the same stop
 }
 
+/** The number the panel gave the model shown (-1: none, or one the panel did not number). */
+let version = -1;
+
 window.addEventListener('message', (e: MessageEvent<Incoming>) => {
   const msg = e.data;
   answered = true;
-  if (msg.type === 'model') setModel(msg.model);
-  else if (msg.type === 'status') status.textContent = msg.text;
+  if (msg.type === 'model') { setModel(msg.model); version = msg.version ?? -1; }
+  else if (msg.type === 'delta') {
+    if (applyDelta(msg.delta, msg.base)) version = msg.version;
+    else { version = -1; vscode.postMessage({ type: 'resync' }); }
+  } else if (msg.type === 'status') status.textContent = msg.text;
   else if (msg.type === 'empty') {
     const empty = $('empty');
     empty.textContent = msg.text;
@@ -477,7 +549,14 @@ palette = readPalette();
 /** For the benchmark and the tests: draw now and say how long it took. */
 (window as unknown as { kprocTimeline: unknown }).kprocTimeline = {
   drawNow(): number { const t0 = performance.now(); draw(); return performance.now() - t0; },
-  setModel(m: TimelineModel): number { const t0 = performance.now(); setModel(m); return performance.now() - t0; },
+  setModel(m: TimelineModel, v?: number): number { const t0 = performance.now(); setModel(m); version = v ?? -1; return performance.now() - t0; },
+  /** A delta against model number `base`: milliseconds to apply and draw it, or -1 when refused. */
+  applyDelta(d: TimelineDelta, base: number, v: number): number {
+    const t0 = performance.now();
+    if (!applyDelta(d, base)) return -1;
+    version = v;
+    return performance.now() - t0;
+  },
 };
 // Say so until the extension answers: a message sent while the webview was still loading
 // (VS Code may reload a webview's frame as it starts) would otherwise leave the page empty.

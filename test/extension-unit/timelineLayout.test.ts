@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { boot } from '../../sim-core/machine';
 import { buildTimeline, type Lane, type LaneState, type Mark, type Span, type TimelineModel } from '../../sim-core/viz/model';
 import {
-  aggregate, arrowOf, clampView, cpuBars, fitView, glyphAt, indexTimeline, laneBars, laneGlyphs, neighbourMark, panView,
+  aggregate, arrowOf, buildLod, clampView, cpuBars, extendLod, seriesChanged, fitView, glyphAt, indexTimeline, laneBars, laneGlyphs, neighbourMark, panView,
   revealMark, stepAt, visibleRows, zoomView, type View,
 } from '../../extension/client/timelineLayout';
 import { formatTime, markText, timelineSvg } from '../../extension/client/timelineText';
@@ -110,6 +110,56 @@ describe('timeline panel layout', () => {
       assert.ok(same >= 700 * 0.8, `${same} of 700 pixels agree in [${t0}, ${t1}]`);
       assert.equal(lod.filter((x) => x !== undefined).length, exact.filter((x) => x !== undefined).length, 'the same pixels are covered');
     }
+  });
+
+  it('brings coarse copies up to a series edited at its end, as copies made from scratch (property)', () => {
+    type It = { from: number; to: number; v: number };
+    const series = (parts: Array<[number, number, boolean]>, t: number): It[] => {
+      const out: It[] = [];
+      for (const [len, v, gapBefore] of parts) {
+        if (gapBefore) t += len * 3;
+        out.push({ from: t, to: t + len, v });
+        t += len;
+      }
+      return out;
+    };
+    const part = fc.tuple(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 0, max: 3 }), fc.boolean());
+    fc.assert(fc.property(
+      fc.array(part, { minLength: 1, maxLength: 400 }), fc.array(part, { maxLength: 400 }), fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.integer({ min: -3, max: 6 }), fc.integer({ min: 0, max: 5000 }), fc.boolean(),
+      (before, after, cut, baseLog, start, withGap) => {
+        const from = (x: It): number => x.from, to = (x: It): number => x.to, value = (x: It): number => x.v;
+        const gap = withGap ? 0 : undefined;
+        const items = series(before, start);
+        const base = 2 ** baseLog;
+        const lod = buildLod(items, from, to, value, gap, base);
+        // The run goes on: its tail is replaced (the last span grew, some were cut) and more follow.
+        const kept = Math.floor(cut * items.length);
+        const edited = items.slice(0, kept);
+        const tail = series(after, kept ? edited[kept - 1].to : start);
+        if (tail.length && kept) tail[0].from = edited[kept - 1].to;
+        edited.push(...tail);
+        if (!edited.length) return;
+        lod.valid = kept;
+        extendLod(lod, edited, from, to, value, gap);
+        const fresh = buildLod(edited, from, to, value, gap, base);
+        assert.deepEqual(lod.levels, fresh.levels);
+        assert.deepEqual([lod.first, lod.end], [fresh.first, fresh.end]);
+        assert.ok(fresh.end[fresh.end.length - 1] - fresh.first[fresh.first.length - 1] <= 64, 'the coarsest level is small');
+      },
+    ), { numRuns: 300 });
+  });
+
+  it('draws a long series edited in place from its updated copies once told', () => {
+    const spans: Span[] = Array.from({ length: 10_000 }, (_, i) => ({ from: i * 10, to: i * 10 + 10, state: i < 9000 ? 'running' : 'sleeping' }));
+    const v: View = { t0: 0, t1: 100_000, top: 0 };
+    assert.equal(laneBars(spans, v, 100).at(-1)?.value, 'sleeping');
+    // The last thousand spans become one long zombie span, and the series grows by as much again.
+    spans.length = 9000;
+    spans.push({ from: 90_000, to: 200_000, state: 'zombie' });
+    seriesChanged(spans, 9000);
+    const bars = laneBars(spans, { t0: 0, t1: 200_000, top: 0 }, 100);
+    assert.deepEqual(bars.map((b) => [b.x0, b.x1, b.value]), [[0, 45, 'running'], [45, 100, 'zombie']]);
   });
 
   it('aggregates any sorted intervals into ordered, disjoint bars inside the plot (property)', () => {
