@@ -393,26 +393,6 @@ export function neighbourMark(index: TimelineIndex, m: Mark | undefined, dir: 1 
 }
 
 /**
- * The step to travel to for a point in time: the machine knows steps at its events, so a point
- * between two events maps to the step between theirs in proportion (the moment nearest the
- * click that the run can name); before the first or after the last known moment, to that one.
- */
-export function stepAt(index: TimelineIndex, t: number): number {
-  type Moment = { time: number; step: number };
-  const anchors = index.marks;
-  const now: Moment = { time: index.model.now, step: index.model.nowStep };
-  const i = firstAtOrAfter(anchors, t);
-  let before: Moment | undefined = i > 0 ? anchors[i - 1] : undefined;
-  let after: Moment | undefined = i < anchors.length ? anchors[i] : undefined;
-  if (now.time <= t && (!before || now.time >= before.time)) before = now;
-  if (now.time >= t && (!after || now.time <= after.time)) after = now;
-  if (!before) return after ? after.step : now.step;
-  if (!after || after.time === before.time) return before.step;
-  const f = (t - before.time) / (after.time - before.time);
-  return Math.round(before.step + f * (after.step - before.step));
-}
-
-/**
  * The lanes a mark's arrow joins: fork, from the parent to the child; reparent, to the new
  * parent; reap, from the reaper; signal, from the sender. Others have none.
  */

@@ -8,7 +8,7 @@ import { boot } from '../../sim-core/machine';
 import { buildTimeline, type Lane, type LaneState, type Mark, type Span, type TimelineModel } from '../../sim-core/viz/model';
 import {
   aggregate, arrowOf, buildLod, clampView, cpuBars, extendLod, seriesChanged, fitView, glyphAt, indexTimeline, laneBars, laneGlyphs, neighbourMark, panView,
-  revealMark, stepAt, visibleRows, zoomView, type View,
+  revealMark, visibleRows, zoomView, type View,
 } from '../../extension/client/timelineLayout';
 import { formatTime, markText, timelineSvg } from '../../extension/client/timelineText';
 
@@ -216,16 +216,6 @@ describe('timeline panel layout', () => {
     assert.equal(neighbourMark(idx, idx.marks[0], -1)?.step, 2, 'stays at the first');
     const v = revealMark({ t0: 0, t1: 100, top: 0 }, idx, idx.marks[2], { width: 100, height: 20, rowHeight: 20 });
     assert.ok(v.t0 < 900 && v.t1 > 900 && v.t1 - v.t0 === 100);
-  });
-
-  it('maps a point in time to the step between the known moments around it', () => {
-    const m = model([lane(1, 1, 0, [])], [mark(0, 1, 100, 10), mark(0, 1, 200, 30)], { now: 400, nowStep: 70 });
-    const idx = indexTimeline(m);
-    assert.equal(stepAt(idx, 150), 20);
-    assert.equal(stepAt(idx, 100), 10);
-    assert.equal(stepAt(idx, 300), 50, 'between the last mark and now');
-    assert.equal(stepAt(idx, 50), 10, 'before the first known moment: that moment');
-    assert.equal(stepAt(idx, 900), 70, 'after now: now');
   });
 
   it('draws fork arrows to the child, reap and signal arrows from the other task', () => {
