@@ -6,10 +6,11 @@ import {
   arrowOf, clampView, cpuBars, fitView, glyphAt, indexTimeline, laneBars, laneGlyphs, neighbourMark, panView, revealMark,
   timeToX, visibleRows, xToTime, zoomView, type Geometry, type Glyph, type TimelineIndex, type View,
 } from './timelineLayout';
-import { Batch, drawAxis, glyphPath, pooled, readPalette, Strips } from './timelineCanvas';
+import { Batch, drawAxis, glyphPath, readPalette, Strips } from './timelineCanvas';
+import { AXIS, keyOf, MarkButtons, ROW, RowLabels } from './timelineElements';
 import type { TimelineDelta } from './timelineDelta';
 import { applyToIndex } from './timelineIncremental';
-import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, pidColour, rowLabel, timelineSvg, type Palette } from './timelineText';
+import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, pidColour, timelineSvg, type Palette } from './timelineText';
 import type { LaneState, Mark, TimelineModel } from './timelineTypes';
 import { createGraphView, sharedState } from './graphView'; // tree view hook
 
@@ -27,11 +28,7 @@ type Incoming =
   | { type: 'status'; text: string } | { type: 'empty'; text: string };
 
 const vscode = sharedState(acquireVsCodeApi()); // tree view hook: the tree keeps its part of the saved state
-const ROW = 22;
-const AXIS = 20;
 const LABELS = 160;
-/** At most this many focusable mark elements at once (the canvas draws every glyph). */
-const MAX_MARK_ELEMENTS = 600;
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const e = document.getElementById(id);
@@ -45,6 +42,8 @@ const marksLayer = $<HTMLDivElement>('marks');
 const tip = $<HTMLDivElement>('tip');
 const status = $<HTMLSpanElement>('status');
 const ctx = canvas.getContext('2d', { alpha: false }) ?? (() => { throw new Error('no 2d canvas'); })();
+const rowLabels = new RowLabels(labels);
+const marks = new MarkButtons(marksLayer);
 const tree = createGraphView(vscode, status); // tree view hook: the tabs and the process tree
 
 const saved = (vscode.getState() ?? {}) as Saved;
@@ -57,7 +56,6 @@ let palette: Palette = DEFAULT_PALETTE;
 let drawn = new Map<number, Glyph[]>();
 let pending = 0;
 
-const keyOf = (m: Mark): string => `${m.step}:${m.kind}:${m.pid}:${m.other ?? ''}`;
 
 /** Where the canvas is on the page, measured again after a resize (a frame's writes would make reading it lay out the page). */
 let box: DOMRect | undefined;
@@ -114,7 +112,7 @@ function draw(): void {
   ctx.fillStyle = palette.background;
   ctx.fillRect(0, 0, g.width, g.height + AXIS);
   drawn = new Map();
-  if (!index || !view) { pooled(labelPool, 0, labels, () => document.createElement('div')); pooled(markPool, 0, marksLayer, () => document.createElement('button')); return; }
+  if (!index || !view) { rowLabels.clear(); marks.clear(); return; }
   const v = view;
   const [first, end] = visibleRows(v, g, index.rows.length);
   drawAxis(ctx, v, g, AXIS, palette);
@@ -154,8 +152,8 @@ function draw(): void {
     ctx.fillStyle = palette.now;
     ctx.fillRect(Math.round(nx) - 1, 0, 2, g.height + AXIS);
   }
-  syncLabels(first, end, yOf);
-  syncMarks(yOf);
+  rowLabels.sync(index, first, end, yOf);
+  marks.sync(drawn, currentMark(), selectedGlyph(), yOf);
 }
 
 /** Fork, reap, reparent and signal arrows between the lanes of single (not clustered) marks. */
@@ -182,44 +180,6 @@ function drawArrows(yOf: (row: number) => number, first: number, end: number): v
   lines.stroke(ctx, 1);
 }
 
-/** The label column holds one element per visible row, each named for screen readers. */
-function syncLabels(first: number, end: number, yOf: (row: number) => number): void {
-  if (!index) return;
-  const els = pooled(labelPool, end - first, labels, () => {
-    const el = document.createElement('div');
-    el.setAttribute('role', 'listitem');
-    return el;
-  });
-  for (let i = first; i < end; i++) {
-    const r = index.rows[i];
-    const el = els[i - first];
-    const top = yOf(i) - AXIS;
-    const was = labelShown.get(el);
-    // A frame moves the labels; only a row showing something else (scrolled, or changed) rewrites one.
-    const key = r.kind === 'cpu' ? `cpu ${r.cpu}` : `${r.laneIndex} ${r.lane.pid} ${r.lane.tgid} ${r.thread} ${r.lane.born} ${r.lane.gone} ${r.lane.comm}`;
-    labelShown.set(el, { key, top });
-    if (was?.top !== top) el.style.top = `${top}px`;
-    if (was?.key === key) continue;
-    el.className = r.kind === 'cpu' ? 'row cpu' : r.thread ? 'row lane thread' : 'row lane';
-    el.textContent = rowLabel(r).trim();
-    for (const k of Object.keys(el.dataset)) delete el.dataset[k];
-    if (r.kind === 'lane') {
-      el.dataset.pid = String(r.lane.pid);
-      el.dataset.lane = String(r.laneIndex);
-      el.dataset.tgid = String(r.lane.tgid);
-      el.dataset.comm = r.lane.comm;
-      const gone = r.lane.gone !== undefined ? `, gone at ${formatTime(r.lane.gone)}` : '';
-      el.setAttribute('aria-label', `task ${r.lane.pid} ${r.lane.comm}${r.thread ? `, thread of ${r.lane.tgid}` : ''}, born at ${formatTime(r.lane.born)}${gone}`);
-    } else {
-      el.dataset.cpu = String(r.cpu);
-      el.setAttribute('aria-label', `CPU ${r.cpu}: which task ran when`);
-    }
-  }
-}
-
-/** What each label element shows (everything its text, data and name are made of) and where. */
-const labelShown = new WeakMap<HTMLElement, { key: string; top: number }>();
-
 /** Where the selected mark is drawn: its glyph (alone or in a cluster) and that glyph's row. */
 function selectedGlyph(): { row: number; glyph: Glyph } | undefined {
   const sel = currentMark();
@@ -230,79 +190,14 @@ function selectedGlyph(): { row: number; glyph: Glyph } | undefined {
   return glyph ? { row, glyph } : undefined;
 }
 
-/** What a mark element stands for, read by the layer's listeners. */
-interface MarkSlot { row: number; glyph: Glyph; mark: Mark; holds: boolean; text: string; y: number }
-const slots = new WeakMap<HTMLElement, MarkSlot>();
-const markPool: HTMLButtonElement[] = [];
-const labelPool: HTMLDivElement[] = [];
-
-/**
- * Focusable buttons over the drawn glyphs (up to a bound), in lane order then time. The button of
- * the glyph holding the selected mark speaks for that mark, even inside a cluster (events at the
- * same moment never separate however far one zooms), and Enter on it goes to that mark.
- */
-function syncMarks(yOf: (row: number) => number): void {
-  const hadFocus = document.activeElement instanceof HTMLElement && document.activeElement.parentElement === marksLayer;
-  const sel = currentMark();
-  const at = selectedGlyph();
-  const want: MarkSlot[] = [];
-  const slot = (row: number, glyph: Glyph): MarkSlot => {
-    const holds = at?.glyph === glyph && sel !== undefined;
-    return { row, glyph, mark: holds ? sel : glyph.first, holds, text: '', y: yOf(row) };
-  };
-  if (at) want.push(slot(at.row, at.glyph));
-  outer: for (const [row, glyphs] of drawn) {
-    for (const gl of glyphs) {
-      if (want.length >= MAX_MARK_ELEMENTS) break outer;
-      if (gl !== at?.glyph) want.push(slot(row, gl));
-    }
-  }
-  // Lane order, then time: the order Tab follows.
-  want.sort((a, b) => a.row - b.row || a.glyph.x - b.glyph.x);
-  const els = pooled(markPool, want.length, marksLayer, () => {
-    const b = document.createElement('button');
-    b.className = 'mark';
-    // Placed by a transform: moving one repaints it without laying out the page again.
-    b.style.left = '0';
-    b.style.top = '0';
-    return b;
-  });
-  let focusEl: HTMLButtonElement | undefined;
-  want.forEach((w, i) => {
-    const b = els[i];
-    const was = slots.get(b);
-    slots.set(b, w);
-    if (w.holds) focusEl = b;
-    // Panning moves the buttons; their names and data change only when they stand for other events.
-    if (!was || was.glyph.x !== w.glyph.x || was.y !== w.y) b.style.transform = `translate(${w.glyph.x - 6}px, ${w.y + ROW / 2 - 6 - AXIS}px)`;
-    if (was && was.mark === w.mark && was.holds === w.holds && was.glyph.count === w.glyph.count && sameKinds(was.glyph.kinds, w.glyph.kinds)) {
-      w.text = was.text;
-      return;
-    }
-    const { glyph, mark } = w;
-    w.text = glyph.count === 1 ? markText(mark) : w.holds ? `${markText(mark)} (one of ${glyph.count} events here)` : clusterText(glyph.first, glyph.count, glyph.kinds);
-    b.dataset.kind = glyph.count === 1 ? mark.kind : 'cluster';
-    b.dataset.kinds = glyph.kinds.join(' ');
-    b.dataset.pid = String(mark.pid);
-    b.dataset.step = String(mark.step);
-    b.dataset.key = keyOf(mark);
-    if (mark.other !== undefined) b.dataset.other = String(mark.other); else delete b.dataset.other;
-    b.setAttribute('aria-label', w.text);
-    b.classList.toggle('selected', w.holds);
-  });
-  if (hadFocus && focusEl && document.activeElement !== focusEl) focusEl.focus({ preventScroll: true });
-}
-
-const sameKinds = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((k, i) => k === b[i]);
-
 marksLayer.addEventListener('click', (e) => {
-  const w = e.target instanceof HTMLElement ? slots.get(e.target) : undefined;
+  const w = marks.slotOf(e.target);
   if (!w) return;
   e.stopPropagation();
   if (w.holds || w.glyph.count === 1) goto(w.mark.step, markText(w.mark)); else activate(w.glyph);
 });
 marksLayer.addEventListener('focusin', (e) => {
-  const w = e.target instanceof HTMLElement ? slots.get(e.target) : undefined;
+  const w = marks.slotOf(e.target);
   if (!w) return;
   if (!w.holds) select(w.glyph.first);
   showTip(w.text, w.glyph.x, w.y);
