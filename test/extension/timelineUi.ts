@@ -150,6 +150,9 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     if (child.state !== 'reaped' || !(child.opacity < 1)) throw new Error(`the reaped child is not faded: ${JSON.stringify(child)}`);
     if (!child.label.startsWith(`task ${ctx.child} fork-wait, reaped, parent ${ctx.parent}, forked at step ${fork}`)) throw new Error(`the child's label: ${child.label}`);
     await ctx.page.screenshot({ path: path.join(ctx.shots, 'timeline-3-tree.png') });
+    if (process.env.KPROC_UPDATE_SCREENSHOT === '1') {
+      await ctx.page.locator('iframe.webview.ready').screenshot({ path: path.join(ROOT, 'media', 'process-tree.png') });
+    }
   }],
   ["Enter on the child's box takes the session to its fork", async (ctx) => {
     const t = timeline(ctx.page);
