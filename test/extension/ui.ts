@@ -186,6 +186,9 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     await runCommand(ctx.page, 'Kproc: Add Kernel Function Breakpoint...');
     await ctx.page.locator('.quick-input-list .monaco-list-row', { hasText: 'copy_process' }).first().waitFor({ timeout: TIMEOUT });
     await answerInput(ctx.page, 'wait_task_zombie');
+    // The list draws only the rows in view, and the exception filters come first: scroll to its end.
+    await runCommand(ctx.page, 'Run and Debug: Focus on Breakpoints View');
+    await ctx.page.keyboard.press('End');
     await ctx.page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'wait_task_zombie' }).waitFor({ timeout: TIMEOUT });
     await ctx.page.keyboard.press('F5');
     await waitForStopIn(ctx, 'wait_task_zombie');
