@@ -46,17 +46,33 @@ export class Batch {
 
 const AXIS_FONT = '11px sans-serif';
 
-export function drawAxis(ctx: CanvasRenderingContext2D, v: View, g: Geometry, axis: number, palette: Palette): void {
-  ctx.fillStyle = palette.foreground;
-  // Setting a font makes the page resolve styles (and lay out whatever a frame moved): only when it differs.
-  if (ctx.font !== AXIS_FONT) ctx.font = AXIS_FONT;
-  ctx.textBaseline = 'middle';
-  const ticks = Math.max(2, Math.floor(g.width / 120));
-  for (let k = 0; k <= ticks; k++) {
-    const x = (k / ticks) * g.width;
-    ctx.fillRect(Math.round(x), axis - 5, 1, 5);
-    ctx.textAlign = k === 0 ? 'left' : k === ticks ? 'right' : 'center';
-    ctx.fillText(formatTime(xToTime(x, v, g.width)), x, axis / 2 - 1);
+/**
+ * The time axis, drawn on a canvas of its own outside the document: text on the page's canvas
+ * makes the browser bring the page's styles and layout up to date first (whatever the last frame
+ * changed in the label column and the mark buttons), inside the frame; an offscreen canvas
+ * resolves its font without the document.
+ */
+export class Axis {
+  private readonly canvas = new OffscreenCanvas(1, 1);
+  private readonly actx = this.canvas.getContext('2d') ?? (() => { throw new Error('no 2d canvas'); })();
+
+  draw(ctx: CanvasRenderingContext2D, v: View, g: Geometry, axis: number, palette: Palette, dpr: number): void {
+    const w = Math.max(1, Math.round(g.width * dpr)), h = Math.max(1, Math.round(axis * dpr));
+    if (this.canvas.width !== w || this.canvas.height !== h) { this.canvas.width = w; this.canvas.height = h; }
+    const a = this.actx;
+    a.setTransform(dpr, 0, 0, dpr, 0, 0);
+    a.clearRect(0, 0, g.width, axis);
+    a.fillStyle = palette.foreground;
+    a.font = AXIS_FONT;
+    a.textBaseline = 'middle';
+    const ticks = Math.max(2, Math.floor(g.width / 120));
+    for (let k = 0; k <= ticks; k++) {
+      const x = (k / ticks) * g.width;
+      a.fillRect(Math.round(x), axis - 5, 1, 5);
+      a.textAlign = k === 0 ? 'left' : k === ticks ? 'right' : 'center';
+      a.fillText(formatTime(xToTime(x, v, g.width)), x, axis / 2 - 1);
+    }
+    ctx.drawImage(this.canvas, 0, 0, g.width, axis);
   }
 }
 

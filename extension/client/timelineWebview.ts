@@ -6,7 +6,7 @@ import {
   arrowOf, clampView, cpuBars, fitView, glyphAt, indexTimeline, laneBars, laneGlyphs, neighbourMark, panView, revealMark,
   timeToX, visibleRows, xToTime, zoomView, type Geometry, type Glyph, type TimelineIndex, type View,
 } from './timelineLayout';
-import { Batch, drawAxis, glyphPath, readPalette, Strips } from './timelineCanvas';
+import { Axis, Batch, glyphPath, readPalette, Strips } from './timelineCanvas';
 import { AXIS, keyOf, MarkButtons, ROW, RowLabels } from './timelineElements';
 import type { TimelineDelta } from './timelineDelta';
 import { applyToIndex } from './timelineIncremental';
@@ -96,6 +96,7 @@ function schedule(): void {
 // ---- drawing ----------------------------------------------------------------------------------
 
 const strips = new Strips();
+const axis = new Axis();
 const cpuColour = (pid: number): string => pidColour(palette, pid);
 const stateColour = (s: LaneState): string => palette.states[s];
 
@@ -115,7 +116,7 @@ function draw(): void {
   if (!index || !view) { rowLabels.clear(); marks.clear(); return; }
   const v = view;
   const [first, end] = visibleRows(v, g, index.rows.length);
-  drawAxis(ctx, v, g, AXIS, palette);
+  axis.draw(ctx, v, g, AXIS, palette, dpr);
   ctx.save();
   ctx.beginPath();
   ctx.rect(0, AXIS, g.width, g.height);
