@@ -96,12 +96,12 @@ export async function openPage(page: Page, script: string, css: string): Promise
   // tsx keeps function names with a helper that functions sent to the page call: give it one.
   await page.addInitScript('globalThis.__name = (f) => f;');
   await page.addInitScript(() => {
-    const w = window as unknown as { acquireVsCodeApi: unknown; posted: unknown[]; readyAt?: number };
+    const w = window as unknown as { acquireVsCodeApi: unknown; posted: unknown[]; readyAt?: number; state: unknown };
     w.posted = [];
     w.acquireVsCodeApi = () => ({
       postMessage: (m: { type: string }) => { w.posted.push(m); if (m.type === 'ready') w.readyAt = performance.now(); },
-      getState: () => undefined,
-      setState: () => undefined,
+      getState: () => w.state,
+      setState: (s: unknown) => { w.state = s; },
     });
   });
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));

@@ -6,15 +6,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
-import type { Page } from 'playwright-core';
 import { boot } from '../../sim-core/machine';
 import type { KEvent } from '../../sim-core/machine-types';
 import { buildTimeline, type TimelineModel } from '../../sim-core/viz/model';
-import { timelinePage } from '../../extension/client/timelinePage';
 import { launchChromium } from '../../test/extension/browser';
+import { openPage } from './run';
 
 const ROOT = path.resolve(__dirname, '../..');
-const ORIGIN = 'https://timeline.invalid';
 const FRAMES = (() => { const i = process.argv.indexOf('--frames'); return i >= 0 ? Number(process.argv[i + 1]) : 40; })();
 
 const median = (xs: number[]): number => { const s = xs.slice().sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
@@ -52,26 +50,6 @@ export function randomTree(n: number): TimelineModel {
     });
   }
   return m;
-}
-
-async function openPage(page: Page, script: string, css: string): Promise<void> {
-  const html = timelinePage({ cspSource: ORIGIN, nonce: 'benchnonce', script: `${ORIGIN}/timeline.js`, style: `${ORIGIN}/timeline.css` });
-  await page.route(`${ORIGIN}/**`, (route) => {
-    const url = route.request().url();
-    if (url.endsWith('/timeline.js')) return route.fulfill({ body: script, contentType: 'text/javascript' });
-    if (url.endsWith('/timeline.css')) return route.fulfill({ body: css, contentType: 'text/css' });
-    return route.fulfill({ body: html, contentType: 'text/html' });
-  });
-  await page.addInitScript('globalThis.__name = (f) => f;');
-  await page.addInitScript(() => {
-    const w = window as unknown as { acquireVsCodeApi: unknown; posted: unknown[]; state: unknown };
-    w.posted = [];
-    w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => { w.posted.push(m); }, getState: () => w.state, setState: (s: unknown) => { w.state = s; } });
-  });
-  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') console.error(`page console: ${m.text()}`); });
-  await page.goto(`${ORIGIN}/index.html`);
-  await page.waitForFunction(() => (window as unknown as { kprocTree?: unknown }).kprocTree !== undefined);
 }
 
 interface Handle { setModel(m: TimelineModel): number; drawNow(): number }

@@ -2,10 +2,15 @@
 // its boot to the first tick boundary whose clock is at or past the time, and what the debugger
 // sees of a machine at a moment, as plain data.
 import { boot, KMachine } from '../../sim-core/machine';
-import type { BootOptions, Machine } from '../../sim-core/machine-types';
+import type { BootOptions, KEvent, Machine, Stop } from '../../sim-core/machine-types';
 
-/** Everything the debugger can see at a moment (tasks, top frames with their variables, globals, output, dmesg). */
-export function captureMoment(m: Machine): string {
+/**
+ * Everything the debugger can see at a moment (tasks, top frames with their variables, globals,
+ * output, dmesg), as plain data. Kernel addresses come from one counter shared by every machine
+ * of the process: to compare two machines, `renameKaddrs` names them in order of first mention
+ * (a replay of the same machine keeps its very addresses, so it compares them as they are).
+ */
+export function captureMoment(m: Machine, opts: { renameKaddrs?: boolean; kids?: boolean } = { renameKaddrs: true }): string {
   const tasks = m.tasks();
   const frames = tasks.map((t) => {
     let stack;
@@ -14,20 +19,28 @@ export function captureMoment(m: Machine): string {
       name: f.name, kind: f.kind, file: f.file, line: f.line, locals: f.locals,
       scopes: m.scopes(f.id).map((s) => ({
         name: s.name,
-        vars: s.ref ? m.variables(s.ref).map((v) => ({ name: v.name, value: v.value, type: v.type })) : [],
+        vars: s.ref ? m.variables(s.ref).map((v) => (opts.kids ? { name: v.name, value: v.value, type: v.type, kids: v.ref !== 0 } : { name: v.name, value: v.value, type: v.type })) : [],
       })),
     }));
     return { pid: t.pid, depth: stack.length, top };
   });
   const text = JSON.stringify({ moment: m.moment(), tasks, frames, globals: m.globals(), output: m.output(), dmesg: m.dmesg() });
-  // Kernel addresses come from one counter shared by every machine of the process: two machines
-  // agree on which objects are the same, named here in order of first mention.
+  if (!opts.renameKaddrs) return text;
   const names = new Map<string, string>();
   return text.replace(/0xffff8880[0-9a-f]{8}/g, (a) => {
     let n = names.get(a);
     if (n === undefined) { n = `<kaddr ${names.size}>`; names.set(a, n); }
     return n;
   });
+}
+
+/** Runs to the next stop that is not a yield (or one slice of `budget` steps), gathering its events. */
+export function drive(m: Machine, log: KEvent[], budget?: number): Stop {
+  for (;;) {
+    const s = m.run(budget);
+    log.push(...s.events);
+    if (s.reason !== 'yield' || budget !== undefined) return s;
+  }
 }
 
 /** A straight run to a time: the machine there, the clock at the tick boundary before it, and whether the run ended first. */

@@ -6,21 +6,13 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { boot } from '../../sim-core/machine';
-import type { BootOptions, KEvent, Machine, Stop } from '../../sim-core/machine-types';
-import { captureMoment, straightToTime, tickClocks } from '../machine/time-goto-helpers';
+import type { BootOptions, KEvent, Machine } from '../../sim-core/machine-types';
+import { captureMoment, drive, straightToTime, tickClocks } from '../machine/time-goto-helpers';
 import { render, scenarioArb } from './gen';
 
 const RUNS = Number(process.env.KPROC_TIME_RUNS ?? 30);
 const MAX_STEPS = 20000;
 const FINAL = new Set(['exited', 'deadlock', 'budget', 'panic', 'output']);
-
-function drive(m: Machine, log: KEvent[], budget?: number): Stop {
-  for (;;) {
-    const s = m.run(budget);
-    log.push(...s.events);
-    if (s.reason !== 'yield' || budget !== undefined) return s;
-  }
-}
 
 describe('goto a virtual time over random scenarios', function () {
   this.timeout(900000);

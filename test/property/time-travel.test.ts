@@ -5,7 +5,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { boot } from '../../sim-core/machine';
-import type { KEvent, Machine, Stop } from '../../sim-core/machine-types';
+import type { KEvent, Machine } from '../../sim-core/machine-types';
+import { captureMoment, drive } from '../machine/time-goto-helpers';
 import { render, scenarioArb } from './gen';
 
 const RUNS = Number(process.env.KPROC_TT_RUNS ?? 100);
@@ -17,33 +18,10 @@ function bootIt(source: string): Machine {
   return machine;
 }
 
-/** Everything the debugger can see at a moment, as plain data (handles and `changed` left out). */
-function capture(m: Machine): string {
-  const tasks = m.tasks();
-  const frames = tasks.map((t) => {
-    let stack;
-    try { stack = m.stack(t.pid); } catch { return { pid: t.pid, stack: null }; }
-    const top = stack.slice(0, 2).map((f) => ({
-      name: f.name, kind: f.kind, file: f.file, line: f.line, locals: f.locals,
-      scopes: m.scopes(f.id).map((s) => ({
-        name: s.name,
-        vars: s.ref ? m.variables(s.ref).map((v) => ({ name: v.name, value: v.value, type: v.type, kids: v.ref !== 0 })) : [],
-      })),
-    }));
-    return { pid: t.pid, depth: stack.length, top };
-  });
-  return JSON.stringify({ moment: m.moment(), tasks, frames, globals: m.globals(), output: m.output(), dmesg: m.dmesg() });
-}
+/** Everything the debugger can see at a moment, as plain data (a replay keeps its kernel addresses). */
+const capture = (m: Machine): string => captureMoment(m, { kids: true });
 
 const FINAL = new Set(['exited', 'deadlock', 'budget', 'panic', 'output']);
-
-function drive(m: Machine, log: KEvent[], budget?: number): Stop {
-  for (;;) {
-    const s = m.run(budget);
-    log.push(...s.events);
-    if (s.reason !== 'yield' || budget !== undefined) return s;
-  }
-}
 
 function straightLog(source: string): string[] {
   const m = bootIt(source);
