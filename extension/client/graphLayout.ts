@@ -4,6 +4,7 @@
 // and each edge as an SVG path. Pure: no DOM, so the tests and the export share it with the page.
 import { hierarchy, tree, type HierarchyPointNode } from 'd3-hierarchy';
 import type { GraphEdge, GraphNode, NodeState, ProcessGraph } from '../../sim-core/viz/graph';
+import { BoxIndex, EDGE_LABEL, LabelGrid, placeLabel, type Rect } from './graphLabels';
 
 export const NODE_W = 150;
 export const NODE_H = 38;
@@ -33,8 +34,9 @@ export interface PlacedEdge {
   d: string;
   /** Bounding box of the path, for drawing only what is in view. */
   x0: number; y0: number; x1: number; y1: number;
-  /** Where its label goes (original-parent edges carry one). */
+  /** Where its label goes (original-parent edges carry one): the middle of its baseline, and the box its words fill. */
   lx: number; ly: number;
+  label?: Rect;
 }
 
 export interface GraphLayout {
@@ -100,14 +102,31 @@ export function layoutGraph(g: ProcessGraph): GraphLayout {
     width = Math.max(width, x + NODE_W + MARGIN);
     height = Math.max(height, y + NODE_H + MARGIN);
   }
+  width = Math.max(width, 2 * MARGIN);
+  height = Math.max(height, 2 * MARGIN);
   const edges: PlacedEdge[] = [];
   const firstParent = new Map<number, number>();
+  // The first parents' labels go where they cover no box (the tree's boxes are all placed by now).
+  let boxes: BoxIndex | undefined;
+  const labels = new LabelGrid();
+  const topRow = nodes.reduce((m, p) => Math.min(m, p.y), MARGIN);
   for (const e of g.edges) {
     const a = byLane.get(e.from), b = byLane.get(e.to);
-    if (a && b) edges.push(edgePath(e, a, b));
     if (e.kind === 'original-parent') firstParent.set(e.to, e.from);
+    if (!a || !b) continue;
+    const pe = edgePath(e, a, b);
+    if (pe.curve) {
+      boxes ??= new BoxIndex(nodes, NODE_W, NODE_H);
+      const at = placeLabel(EDGE_LABEL, pe.curve, boxes, labels, width, height, topRow);
+      pe.lx = at.x; pe.ly = at.y; pe.label = at.rect;
+      // The edge's bounds hold its label too: it is drawn whenever either is in view.
+      pe.x0 = Math.min(pe.x0, at.rect.x); pe.y0 = Math.min(pe.y0, at.rect.y);
+      pe.x1 = Math.max(pe.x1, at.rect.x + at.rect.w); pe.y1 = Math.max(pe.y1, at.rect.y + at.rect.h);
+    }
+    delete pe.curve;
+    edges.push(pe);
   }
-  return { graph: g, nodes, byLane, edges, firstParent, roots: kidsOnce(placed), width: Math.max(width, 2 * MARGIN), height: Math.max(height, 2 * MARGIN) };
+  return { graph: g, nodes, byLane, edges, firstParent, roots: kidsOnce(placed), width, height };
 }
 
 function kidsOf(d: HierarchyPointNode<Item>): number[] {
@@ -129,7 +148,7 @@ function inCycles(up: Map<number, number>, lanes: number[]): Set<number> {
 }
 
 /** A child edge runs from the bottom of the upper box to the top of the lower one; an original-parent edge bows out to the side. */
-function edgePath(edge: GraphEdge, a: PlacedNode, b: PlacedNode): PlacedEdge {
+function edgePath(edge: GraphEdge, a: PlacedNode, b: PlacedNode): PlacedEdge & { curve?: (t: number) => [number, number] } {
   if (edge.kind !== 'original-parent') {
     const x0 = a.x + NODE_W / 2, y0 = a.y + NODE_H, x1 = b.x + NODE_W / 2, y1 = b.y;
     const my = (y0 + y1) / 2;
@@ -141,8 +160,13 @@ function edgePath(edge: GraphEdge, a: PlacedNode, b: PlacedNode): PlacedEdge {
   const x1 = right ? b.x : b.x + NODE_W, y1 = b.y + NODE_H / 2;
   const bow = Math.max(30, Math.abs(x1 - x0) / 4);
   const cx = (x0 + x1) / 2, cy = Math.min(y0, y1) - bow / 2;
-  // The label sits on the curve's middle (a quadratic Bezier's point at t = 1/2).
-  return { edge, d: `M${x0},${y0}Q${cx},${cy} ${x1},${y1}`, ...box(x0, y0, x1, y1, cy), lx: (x0 + 2 * cx + x1) / 4, ly: (y0 + 2 * cy + y1) / 4 - 3 };
+  // The quadratic Bezier's point at t, where the label may go (placed once all edges are known).
+  const curve = (t: number): [number, number] => {
+    const u = 1 - t;
+    return [u * u * x0 + 2 * u * t * cx + t * t * x1, u * u * y0 + 2 * u * t * cy + t * t * y1];
+  };
+  const [lx, ly] = curve(0.5);
+  return { edge, d: `M${x0},${y0}Q${cx},${cy} ${x1},${y1}`, ...box(x0, y0, x1, y1, cy), lx, ly, curve };
 }
 
 function box(x0: number, y0: number, x1: number, y1: number, extraY?: number): { x0: number; y0: number; x1: number; y1: number } {

@@ -2,6 +2,7 @@
 // standalone SVG document in the theme's colours resolved to values, so it reads the same outside
 // the editor (pure text, shared by the page and the tests), and that SVG drawn as a PNG in the page.
 /// <reference lib="dom" />
+import { EDGE_LABEL, LABEL_FONT } from './graphLabels';
 import { graphHeading, NODE_H, NODE_W, nodeSubtitle, nodeTitle, type GraphLayout, type PlacedNode } from './graphLayout';
 import type { Palette } from './timelineText';
 
@@ -82,10 +83,10 @@ export function graphSvg(l: GraphLayout, palette: Palette, tasksLabel?: string):
     out.push(`<text x="${p.x + 8}" y="${p.y + 30}" fill="${xmlText(c.text)}">${xmlText(fitText(nodeSubtitle(n)))}</text>`);
     out.push('</g>');
   }
-  // The first parents' labels over the boxes, haloed in the background colour.
+  // The first parents' labels, placed clear of the boxes, haloed in the background colour.
   for (const e of l.edges) {
     if (e.edge.kind !== 'original-parent') continue;
-    out.push(`<text x="${e.lx}" y="${e.ly}" text-anchor="middle" font-size="10" fill="${xmlText(palette.states['disk-sleep'])}" stroke="${xmlText(palette.background)}" stroke-width="3" paint-order="stroke">parent until reparented</text>`);
+    out.push(`<text class="edge-label" x="${e.lx}" y="${e.ly}" text-anchor="middle" font-size="${LABEL_FONT}" fill="${xmlText(palette.states['disk-sleep'])}" stroke="${xmlText(palette.background)}" stroke-width="3" paint-order="stroke">${EDGE_LABEL}</text>`);
   }
   out.push('</g></svg>');
   return `${out.join('\n')}\n`;

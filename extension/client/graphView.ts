@@ -5,6 +5,7 @@
 // travels to its fork. The view chosen and the now/history choice live in the webview's state.
 /// <reference lib="dom" />
 import { processTreeAt, processTreeHistory } from '../../sim-core/viz/graph';
+import { EDGE_LABEL } from './graphLabels';
 import { graphHeading, layoutGraph, NODE_H, NODE_W, nodeSubtitle, nodeText, nodeTitle, visibleIn, type GraphLayout, type PlacedNode } from './graphLayout';
 import { fitText, graphSvg, graphSvgSize, svgToPng } from './graphSvg';
 import { clampPort, fitPort, panPort, revealBox, zoomPort, type Port } from './graphViewport';
@@ -238,7 +239,7 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
       edgeEls.set(key, path);
       if (e.edge.kind === 'original-parent') {
         const label = svg('text', { class: 'edge-label', x: String(e.lx), y: String(e.ly), 'text-anchor': 'middle' });
-        label.textContent = 'parent until reparented';
+        label.textContent = EDGE_LABEL;
         labelLayer.append(label);
         edgeEls.set(`${key}:label`, label);
         keep.add(`${key}:label`);

@@ -8,6 +8,7 @@ import * as sax from 'sax';
 import { processTreeAt, processTreeHistory, type GraphEdge, type GraphNode, type NodeState, type ProcessGraph } from '../../sim-core/viz/graph';
 import { buildTimeline } from '../../sim-core/viz/model';
 import { graphHeading, layoutGraph, NODE_H, NODE_W, nodeText, visibleIn, type GraphLayout, type PlacedEdge } from '../../extension/client/graphLayout';
+import { EDGE_LABEL, labelRect, overlaps, type Rect } from '../../extension/client/graphLabels';
 import { graphSvg, graphSvgSize, pngScale } from '../../extension/client/graphSvg';
 import { clampPort, fitPort, MAX_SCALE, panPort, revealBox, zoomPort, type Port } from '../../extension/client/graphViewport';
 import { DEFAULT_PALETTE } from '../../extension/client/timelineText';
@@ -72,6 +73,38 @@ function checkLayout(l: GraphLayout): void {
   }
 }
 
+/** The point of an original-parent edge's curve (M x0,y0 Q cx,cy x1,y1) at t. */
+function curveAt(e: PlacedEdge, t: number): [number, number] {
+  const [x0, y0, cx, cy, x1, y1] = (e.d.match(/-?[\d.]+(?:e-?\d+)?/g) ?? []).map(Number);
+  const u = 1 - t;
+  return [u * u * x0 + 2 * u * t * cx + t * t * x1, u * u * y0 + 2 * u * t * cy + t * t * y1];
+}
+
+/**
+ * The first parents' labels: each covers no box, stays in the picture, and sits by its own edge
+ * (its middle near the curve) or, as a last resort, in the strip above the top row.
+ */
+function checkLabels(l: GraphLayout): Rect[] {
+  const rects: Rect[] = [];
+  const top = Math.min(...l.nodes.map((p) => p.y));
+  for (const e of l.edges) {
+    if (e.edge.kind !== 'original-parent') continue;
+    const r = labelRect(EDGE_LABEL, e.lx, e.ly);
+    assert.deepEqual(e.label, r, 'the label box is the one its text fills');
+    for (const p of l.nodes) {
+      assert.ok(!overlaps(r, { x: p.x, y: p.y, w: NODE_W, h: NODE_H }), `the label of ${pidOf(l, e.edge.from)}->${pidOf(l, e.edge.to)} covers the box of ${p.node.pid}`);
+    }
+    assert.ok(r.x >= 0 && r.y >= 0 && r.x + r.w <= l.width && r.y + r.h <= l.height, `label ${JSON.stringify(r)} outside the picture ${l.width}x${l.height}`);
+    assert.ok(e.x0 <= r.x && e.y0 <= r.y && e.x1 >= r.x + r.w && e.y1 >= r.y + r.h, 'the edge\'s bounds hold its label (drawn when in view)');
+    const mx = r.x + r.w / 2, my = r.y + r.h / 2;
+    let near = Infinity;
+    for (let t = 0; t <= 1; t += 0.05) { const [x, y] = curveAt(e, t); near = Math.min(near, Math.hypot(x - mx, y - my)); }
+    assert.ok(near <= 110 || r.y + r.h <= top, `the label of ${pidOf(l, e.edge.from)}->${pidOf(l, e.edge.to)} is ${near.toFixed(0)} pixels from its edge`);
+    rects.push(r);
+  }
+  return rects;
+}
+
 describe('process tree view layout', () => {
   it('the tree now: init over main and the reparented 5, its thread under it, the reaped 4 gone', () => {
     const l = layoutGraph(processTreeAt(model));
@@ -97,6 +130,25 @@ describe('process tree view layout', () => {
     assert.deepEqual(first.map((e) => [pidOf(l, e.edge.from), pidOf(l, e.edge.to)]), [[4, 5]]);
     assert.equal(pidOf(l, byPid(l, 5).up), 1, 'the tree still hangs it from its parent now');
     assert.equal(l.firstParent.get(byPid(l, 5).node.lane), byPid(l, 4).node.lane);
+    assert.equal(checkLabels(l).length, 1);
+  });
+
+  it('a first parent beside its reparented child: the label leaves the row of boxes instead of covering both', () => {
+    // 10 forked 11 and 12; 11 forked 13 and died; 13 went to 10 (a subreaper) and stands beside 11.
+    const n = (lane: number, state: NodeState): GraphNode => ({ lane, pid: lane + 10, tgid: lane + 10, comm: 'x', thread: false, kthread: false, state });
+    const g: ProcessGraph = {
+      time: 0, step: 0, history: true, nodes: [n(0, 'sleeping'), n(1, 'reaped'), n(2, 'running'), n(3, 'sleeping')],
+      edges: [{ from: 0, to: 1, kind: 'child' }, { from: 0, to: 2, kind: 'child' }, { from: 0, to: 3, kind: 'child' }, { from: 1, to: 3, kind: 'original-parent' }],
+    };
+    const l = layoutGraph(g);
+    checkLayout(l);
+    const [r] = checkLabels(l);
+    const row = byPid(l, 11).y;
+    assert.equal(byPid(l, 13).y, row, 'first parent and child on one row');
+    // The curve's middle is inside the row: the words cannot stay there.
+    const [, my] = curveAt(l.edges.find((e) => e.edge.kind === 'original-parent') as PlacedEdge, 0.5);
+    assert.ok(my > row && my < row + NODE_H);
+    assert.ok(r.y + r.h <= row || r.y >= row + NODE_H, `label ${JSON.stringify(r)} in the row at ${row}`);
   });
 
   it('the tree before the reparenting: 5 under 4, which is alive', () => {
@@ -184,6 +236,7 @@ describe('process tree view layout', () => {
       });
       const l = layoutGraph({ time: 0, step: 0, history, nodes, edges });
       checkLayout(l);
+      checkLabels(l);
       for (const e of edges) if (e.kind !== 'original-parent') assert.equal(l.byLane.get(e.to)?.up, e.from);
       const roots = spec.map((s, i) => (i === 0 || !s.hasParent ? i : -1)).filter((i) => i >= 0);
       assert.deepEqual([...l.roots].sort((a, b) => a - b), roots);
