@@ -110,23 +110,43 @@ const TRIES: ReadonlyArray<{ t: number; dy: number }> = (() => {
  * whose label meets no box and no label placed before, else the first that meets no box, else
  * the strip above the top row. The label stays inside the picture (width x height).
  */
-export function placeLabel(text: string, at: (t: number) => [number, number], boxes: BoxIndex, placed: LabelGrid, width: number, height: number, top: number): { x: number; y: number; rect: Rect } {
+export interface LabelPlace {
+  /** The middle of the label's baseline. */
+  x: number; y: number;
+  rect: Rect;
+  /** The point of the curve it belongs to, and a short line from there to the label when it had to move off the curve. */
+  ax: number; ay: number;
+  leader?: string;
+}
+
+export function placeLabel(text: string, at: (t: number) => [number, number], boxes: BoxIndex, placed: LabelGrid, width: number, height: number, top: number): LabelPlace {
   const w = labelWidth(text);
   const clampX = (x: number): number => Math.min(Math.max(x, w / 2 + 1), Math.max(w / 2 + 1, width - w / 2 - 1));
   const clampY = (y: number): number => Math.min(Math.max(y, ASCENT + 1), Math.max(ASCENT + 1, height - (LABEL_H - ASCENT) - 1));
-  let boxFree: { x: number; y: number; rect: Rect } | undefined;
+  let boxFree: LabelPlace | undefined;
   for (const { t, dy } of TRIES) {
     const [px, py] = at(t);
     // The curve's point is the label's middle: its baseline is a little lower.
     const x = clampX(px), y = clampY(py + dy + LABEL_H / 2 - (LABEL_H - ASCENT));
     const rect = labelRect(text, x, y);
     if (boxes.hits(rect)) continue;
-    if (!placed.hits(rect)) { placed.add(rect); return { x, y, rect }; }
-    boxFree ??= { x, y, rect };
+    const place = withLeader({ x, y, rect, ax: px, ay: py });
+    if (!placed.hits(rect)) { placed.add(rect); return place; }
+    boxFree ??= place;
   }
   // No box lies above the top row (its margin is taller than a label): the last resort.
-  const x = clampX(at(0.5)[0]), y = Math.max(ASCENT + 1, top - PAD - (LABEL_H - ASCENT) - 1);
-  const last = boxFree ?? { x, y, rect: labelRect(text, x, y) };
+  const [ax, ay] = at(0.5);
+  const x = clampX(ax), y = Math.max(ASCENT + 1, top - PAD - (LABEL_H - ASCENT) - 1);
+  const last = boxFree ?? withLeader({ x, y, rect: labelRect(text, x, y), ax, ay });
   placed.add(last.rect);
   return last;
+}
+
+/** A label off its curve gets a line from the curve's point to the nearest point of its box. */
+function withLeader(p: LabelPlace): LabelPlace {
+  const { rect: r, ax, ay } = p;
+  const nx = Math.min(Math.max(ax, r.x), r.x + r.w), ny = Math.min(Math.max(ay, r.y), r.y + r.h);
+  if (Math.hypot(nx - ax, ny - ay) < 3) return p;
+  const f = (n: number): string => String(Math.round(n * 10) / 10);
+  return { ...p, leader: `M${f(ax)},${f(ay)}L${f(nx)},${f(ny)}` };
 }

@@ -37,6 +37,8 @@ export interface PlacedEdge {
   /** Where its label goes (original-parent edges carry one): the middle of its baseline, and the box its words fill. */
   lx: number; ly: number;
   label?: Rect;
+  /** A line from the edge to its label, when the label had to move off the edge to clear the boxes. */
+  leader?: string;
 }
 
 export interface GraphLayout {
@@ -119,6 +121,7 @@ export function layoutGraph(g: ProcessGraph): GraphLayout {
       boxes ??= new BoxIndex(nodes, NODE_W, NODE_H);
       const at = placeLabel(EDGE_LABEL, pe.curve, boxes, labels, width, height, topRow);
       pe.lx = at.x; pe.ly = at.y; pe.label = at.rect;
+      if (at.leader) pe.leader = at.leader;
       // The edge's bounds hold its label too: it is drawn whenever either is in view.
       pe.x0 = Math.min(pe.x0, at.rect.x); pe.y0 = Math.min(pe.y0, at.rect.y);
       pe.x1 = Math.max(pe.x1, at.rect.x + at.rect.w); pe.y1 = Math.max(pe.y1, at.rect.y + at.rect.h);

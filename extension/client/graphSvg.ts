@@ -1,16 +1,18 @@
 // The tree view's export: the whole laid-out process tree (not just the part on screen) as a
-// standalone SVG document in the theme's colours resolved to values, so it reads the same outside
-// the editor (pure text, shared by the page and the tests), and that SVG drawn as a PNG in the page.
+// standalone SVG document in the theme's colours resolved to values, with a legend of what that
+// tree shows under it, so it reads the same outside the editor (pure text, shared by the page and
+// the tests), and that SVG drawn as a PNG in the page.
 /// <reference lib="dom" />
 import { EDGE_LABEL, LABEL_FONT } from './graphLabels';
+import { legendHeight, legendMinWidth, legendSvg, treeLegend, xmlText } from './graphLegend';
 import { graphHeading, NODE_H, NODE_W, nodeSubtitle, nodeTitle, type GraphLayout, type PlacedNode } from './graphLayout';
 import type { Palette } from './timelineText';
 
 const HEAD = 28;
+/** The heading's font (monospace, 13 pixels): a generous width per character. */
+const HEAD_CHAR_W = 8;
 
-export function xmlText(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '?').replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { xmlText };
 
 /** Fill, stroke and text colour of a box; a reaped task is drawn hollow and dashed. */
 export function boxColours(p: PlacedNode, palette: Palette): { fill: string; stroke: string; text: string; dash?: string; opacity?: string } {
@@ -25,10 +27,13 @@ export function fitText(s: string): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
-/** The exported picture's size in pixels: the layout and the heading above it. */
-export function graphSvgSize(l: GraphLayout): { w: number; h: number } {
-  return { w: Math.ceil(l.width), h: Math.ceil(l.height + HEAD) };
+/** The exported picture's size in pixels: the heading, the layout, and the legend under it (never narrower than the heading or the legend's widest item). */
+export function graphSvgSize(l: GraphLayout, heading = graphHeading(l.graph, l.nodes.length)): { w: number; h: number } {
+  const groups = treeLegend(l);
+  const w = Math.ceil(Math.max(l.width, legendMinWidth(groups), heading.length * HEAD_CHAR_W + 24));
+  return { w, h: Math.ceil(l.height + HEAD) + legendHeight(groups, w) };
 }
+
 
 /** The PNG's scale: twice the size for sharpness, less for a tree beyond 16,000 pixels a side or 100 megapixels (a canvas's limits). */
 export function pngScale(w: number, h: number): number {
@@ -58,10 +63,10 @@ export function svgToPng(text: string, w: number, h: number): Promise<string> {
 }
 
 export function graphSvg(l: GraphLayout, palette: Palette, tasksLabel?: string): string {
-  const { w, h } = graphSvgSize(l);
+  const heading = tasksLabel ?? graphHeading(l.graph, l.nodes.length);
+  const { w, h } = graphSvgSize(l, heading);
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="monospace" font-size="11">`);
-  const heading = tasksLabel ?? graphHeading(l.graph, l.nodes.length);
   out.push(`<title>${xmlText(heading)}</title>`);
   out.push(`<rect x="0" y="0" width="${w}" height="${h}" fill="${xmlText(palette.background)}"/>`);
   out.push(`<text x="12" y="18" fill="${xmlText(palette.foreground)}" font-size="13">${xmlText(heading)}</text>`);
@@ -78,7 +83,9 @@ export function graphSvg(l: GraphLayout, palette: Palette, tasksLabel?: string):
     const rx = n.thread ? 14 : 3;
     const attrs = `${c.dash ? ` stroke-dasharray="${c.dash}"` : ''}${c.opacity ? ` opacity="${c.opacity}"` : ''}`;
     out.push(`<g class="node" data-pid="${n.pid}" data-state="${n.state}"${attrs}>`);
-    out.push(`<rect x="${p.x}" y="${p.y}" width="${NODE_W}" height="${NODE_H}" rx="${rx}" fill="${xmlText(c.fill)}" stroke="${xmlText(c.stroke)}"/>`);
+    // A thread's box is dotted, as on the page (a reaped one keeps its group's dashes).
+    const dotted = n.thread && !c.dash ? ' stroke-dasharray="1 2"' : '';
+    out.push(`<rect x="${p.x}" y="${p.y}" width="${NODE_W}" height="${NODE_H}" rx="${rx}" fill="${xmlText(c.fill)}" stroke="${xmlText(c.stroke)}"${dotted}/>`);
     out.push(`<text x="${p.x + 8}" y="${p.y + 15}" fill="${xmlText(c.text)}" font-weight="bold">${xmlText(fitText(nodeTitle(n)))}</text>`);
     out.push(`<text x="${p.x + 8}" y="${p.y + 30}" fill="${xmlText(c.text)}">${xmlText(fitText(nodeSubtitle(n)))}</text>`);
     out.push('</g>');
@@ -86,8 +93,13 @@ export function graphSvg(l: GraphLayout, palette: Palette, tasksLabel?: string):
   // The first parents' labels, placed clear of the boxes, haloed in the background colour.
   for (const e of l.edges) {
     if (e.edge.kind !== 'original-parent') continue;
+    if (e.leader) out.push(`<path class="edge-leader" d="${e.leader}" fill="none" stroke="${xmlText(palette.states['disk-sleep'])}" stroke-width="1" stroke-dasharray="1 2"/>`);
     out.push(`<text class="edge-label" x="${e.lx}" y="${e.ly}" text-anchor="middle" font-size="${LABEL_FONT}" fill="${xmlText(palette.states['disk-sleep'])}" stroke="${xmlText(palette.background)}" stroke-width="3" paint-order="stroke">${EDGE_LABEL}</text>`);
   }
+  out.push('</g>');
+  // What the colours and shapes mean, for the ones this tree shows.
+  out.push(`<g transform="translate(0,${Math.ceil(l.height + HEAD)})">`);
+  out.push(legendSvg(treeLegend(l), palette, w).svg);
   out.push('</g></svg>');
   return `${out.join('\n')}\n`;
 }

@@ -2,18 +2,20 @@
 // tabs that switch between the timeline and the process tree, and the tree itself drawn as SVG
 // elements, only those in view, each task a focusable box named for screen readers. Pan by
 // scroll, drag or arrow keys, zoom with Ctrl+wheel or the toolbar; Enter or a click on a task
-// travels to its fork. The view chosen and the now/history choice live in the webview's state.
+// travels to its fork. The view chosen, the now/history choice and whether the legend shows live
+// in the webview's state.
 /// <reference lib="dom" />
 import { processTreeAt, processTreeHistory } from '../../sim-core/viz/graph';
 import { EDGE_LABEL } from './graphLabels';
 import { graphHeading, layoutGraph, NODE_H, NODE_W, nodeSubtitle, nodeText, nodeTitle, visibleIn, type GraphLayout, type PlacedNode } from './graphLayout';
+import { createLegend } from './graphLegendView';
 import { fitText, graphSvg, graphSvgSize, svgToPng } from './graphSvg';
 import { clampPort, fitPort, panPort, revealBox, zoomPort, type Port } from './graphViewport';
 import { readPalette } from './timelineCanvas';
 import type { TimelineModel } from './timelineTypes';
 
 interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
-interface TreeState { view: 'timeline' | 'tree'; mode: 'now' | 'history'; x?: number; y?: number; k?: number; fitted?: boolean; focus?: number }
+interface TreeState { view: 'timeline' | 'tree'; mode: 'now' | 'history'; x?: number; y?: number; k?: number; fitted?: boolean; focus?: number; legend?: boolean }
 
 const SVG = 'http://www.w3.org/2000/svg';
 /** Beyond this many boxes in view, the boxes are drawn as one path per state, without text. */
@@ -57,7 +59,7 @@ export function sharedState(api: VsCodeApi): VsCodeApi {
 /** Builds the tabs and the tree view into the page; `api` is the page's sharedState. */
 export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView {
   const initial = ((api.getState() ?? {}) as { tree?: Partial<TreeState> }).tree ?? {};
-  const st: TreeState = { view: initial.view === 'tree' ? 'tree' : 'timeline', mode: initial.mode === 'history' ? 'history' : 'now', x: initial.x, y: initial.y, k: initial.k, fitted: initial.fitted ?? true, focus: initial.focus };
+  const st: TreeState = { view: initial.view === 'tree' ? 'tree' : 'timeline', mode: initial.mode === 'history' ? 'history' : 'now', x: initial.x, y: initial.y, k: initial.k, fitted: initial.fitted ?? true, focus: initial.focus, legend: initial.legend !== false };
   treeSaved = st;
   const save = (): void => api.setState(api.getState() ?? {});
 
@@ -71,6 +73,7 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
   toolbar.prepend(tabs);
   main.setAttribute('role', 'tabpanel');
   main.setAttribute('aria-labelledby', 'tabTimeline');
+  const legend = createLegend(toolbar, st.legend !== false, (open) => { st.legend = open; save(); });
 
   const panel = el('div', { id: 'tree', role: 'tabpanel', 'aria-labelledby': 'tabTree' });
   const bar = el('div', { id: 'treeBar' });
@@ -119,6 +122,7 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
     tabTree.tabIndex = tree ? 0 : -1;
     main.hidden = tree;
     panel.hidden = !tree;
+    legend.show(view);
     nowBtn.setAttribute('aria-pressed', String(st.mode === 'now'));
     histBtn.setAttribute('aria-pressed', String(st.mode === 'history'));
     save();
@@ -231,18 +235,26 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
   function syncEdges(edges: GraphLayout['edges']): void {
     const keep = new Set<string>();
     for (const e of edges) {
-      const key = `${e.edge.kind}:${e.edge.from}:${e.edge.to}:${e.d}`;
+      // A first parent's label moves with the boxes around it: its place is part of the key.
+      const key = `${e.edge.kind}:${e.edge.from}:${e.edge.to}:${e.d}${e.label ? `:${e.lx},${e.ly}` : ''}`;
+      const labelled = e.edge.kind === 'original-parent';
       keep.add(key);
+      if (labelled) keep.add(`${key}:label`);
+      if (e.leader) keep.add(`${key}:leader`);
       if (edgeEls.has(key)) continue;
       const path = svg('path', { class: `edge ${e.edge.kind}`, d: e.d });
       edgeLayer.append(path);
       edgeEls.set(key, path);
-      if (e.edge.kind === 'original-parent') {
+      if (labelled) {
         const label = svg('text', { class: 'edge-label', x: String(e.lx), y: String(e.ly), 'text-anchor': 'middle' });
         label.textContent = EDGE_LABEL;
         labelLayer.append(label);
         edgeEls.set(`${key}:label`, label);
-        keep.add(`${key}:label`);
+      }
+      if (e.leader) {
+        const leader = svg('path', { class: 'edge-leader', d: e.leader });
+        edgeLayer.append(leader);
+        edgeEls.set(`${key}:leader`, leader);
       }
     }
     for (const [key, e] of edgeEls) if (!keep.has(key)) { e.remove(); edgeEls.delete(key); }

@@ -32,7 +32,6 @@ export function timelinePage(p: PageParts): string {
   <button id="zoomOut" title="Zoom out (-, Ctrl+wheel)" aria-label="Zoom out">&minus;</button>
   <button id="exportSvg" title="Save the window on screen as an SVG picture">Export SVG</button>
   <button id="exportPng" title="Save the window on screen as a PNG picture">Export PNG</button>
-  <span id="legend" aria-hidden="true"><i class="running"></i>running <i class="runnable"></i>runnable <i class="sleeping"></i>sleeping <i class="disk-sleep"></i>uninterruptible <i class="stopped"></i>stopped <i class="zombie"></i>zombie</span>
   <span id="status" role="status" aria-live="polite"></span>
 </div>
 <div id="main">

@@ -100,6 +100,16 @@ function checkLabels(l: GraphLayout): Rect[] {
     let near = Infinity;
     for (let t = 0; t <= 1; t += 0.05) { const [x, y] = curveAt(e, t); near = Math.min(near, Math.hypot(x - mx, y - my)); }
     assert.ok(near <= 110 || r.y + r.h <= top, `the label of ${pidOf(l, e.edge.from)}->${pidOf(l, e.edge.to)} is ${near.toFixed(0)} pixels from its edge`);
+    // Moved off its curve, a label is tied to it by a line from a point of the curve to the label's border.
+    if (e.leader) {
+      const [ax, ay, bx, by] = (e.leader.match(/-?[\d.]+/g) ?? []).map(Number);
+      let gap = Infinity;
+      for (let t = 0; t <= 1; t += 0.005) { const [x, y] = curveAt(e, t); gap = Math.min(gap, Math.hypot(x - ax, y - ay)); }
+      assert.ok(gap < 1, `the leader starts ${gap} pixels off the curve`);
+      const inX = bx >= r.x - 0.1 && bx <= r.x + r.w + 0.1, inY = by >= r.y - 0.1 && by <= r.y + r.h + 0.1;
+      const onEdge = Math.min(Math.abs(bx - r.x), Math.abs(bx - r.x - r.w), Math.abs(by - r.y), Math.abs(by - r.y - r.h)) < 0.1;
+      assert.ok(inX && inY && onEdge, `the leader ends at ${bx},${by}, not on the label's border ${JSON.stringify(r)}`);
+    }
     rects.push(r);
   }
   return rects;
@@ -149,6 +159,7 @@ describe('process tree view layout', () => {
     const [, my] = curveAt(l.edges.find((e) => e.edge.kind === 'original-parent') as PlacedEdge, 0.5);
     assert.ok(my > row && my < row + NODE_H);
     assert.ok(r.y + r.h <= row || r.y >= row + NODE_H, `label ${JSON.stringify(r)} in the row at ${row}`);
+    assert.ok(l.edges.find((e) => e.edge.kind === 'original-parent')?.leader, 'off its curve, the label has a line to it');
   });
 
   it('the tree before the reparenting: 5 under 4, which is alive', () => {
