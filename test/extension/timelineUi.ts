@@ -1,7 +1,8 @@
 // The Process Timeline in VS Code for the web, driven in Chromium as a student uses it: debug the
 // fork example to the line after waitpid, open the timeline from the debug toolbar, read its lanes
-// and events in the webview's DOM, move between events with the keyboard, click the fork event
-// (the session is asked to go to its step), export SVG, switch to the process tree (the reaped
+// and events in the webview's DOM and its legend, move between events with the keyboard, click the
+// fork event (the session is asked to go to its step), click empty time on a lane (the session
+// goes to the first tick at or past that moment), export SVG, switch to the process tree (the reaped
 // child only in its history, faded; Enter on it travels to its fork), export the tree, and reload
 // the window (the panel returns, in the tree view).
 // Runs the extension from this folder (extensionDevelopmentPath): nothing to package.
@@ -12,7 +13,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 import * as sax from 'sax';
 import { launchChromium } from './browser';
 import { freshProfile, ROOT, startServer, type RunningServer } from './codeServer';
-import { callStack, clickGutter, eventually, lineOf, openFile, runCommand, runSteps, TIMEOUT, waitForWorkbench } from './workbench';
+import { answerInput, callStack, clickGutter, eventually, lineOf, openFile, runCommand, runSteps, TIMEOUT, waitForWorkbench } from './workbench';
 
 const EXAMPLE = 'fork-wait.kproc';
 
@@ -53,6 +54,29 @@ async function treeNodes(page: Page): Promise<Array<{ pid: number; comm: string;
   }));
 }
 
+/** A time as the panel and the status bar write it ("850 ns", "12.5 µs", "1.234 ms", "1 s"), in nanoseconds. */
+function nanos(text: string): number {
+  const m = /([\d.]+) (ns|µs|ms|s)$/.exec(text.trim());
+  if (!m) throw new Error(`not a time: ${text}`);
+  return Number(m[1]) * { ns: 1, µs: 1e3, ms: 1e6, s: 1e9 }[m[2] as 'ns' | 'µs' | 'ms' | 's'];
+}
+
+/** The session's moment as the status bar shows it ("step 1,234 · 1.000 s"). */
+async function statusMoment(page: Page): Promise<{ step: number; time: number } | undefined> {
+  const text = (await page.locator('.statusbar-item', { hasText: /step [\d,]+ · / }).first().textContent({ timeout: 2000 }).catch(() => '')) ?? '';
+  const m = /step ([\d,]+) · ([\d.]+ (?:ns|µs|ms|s))/.exec(text);
+  return m ? { step: Number(m[1].replace(/,/g, '')), time: nanos(m[2]) } : undefined;
+}
+
+/** The panel's status line, the panel brought back in front first (a travel shows the moment's source over it). */
+async function panelStatus(page: Page): Promise<string> {
+  const t = timeline(page);
+  if (!(await t.locator('#status').isVisible().catch(() => false))) {
+    await page.locator('.tab', { hasText: 'Process Timeline' }).first().click().catch(() => undefined);
+  }
+  return (await t.locator('#status').textContent({ timeout: 2000 }).catch(() => '')) ?? '';
+}
+
 const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
   ['debug the fork example to the line after waitpid', async (ctx) => {
     await openFile(ctx.page, EXAMPLE);
@@ -88,6 +112,13 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     for (const k of ['exit', 'zombie', 'reap']) if (!kinds.has(k)) throw new Error(`no ${k} event on the child's lane: ${[...kinds].join(', ')}`);
     const label = (await fork.getAttribute('aria-label')) ?? '';
     if (!/kernel_clone/.test(label) || !/step \d+/.test(label)) throw new Error(`the fork event's label does not say its kernel function and step: ${label}`);
+    // The legend: shown at first, the timeline's key in words (the tree's hidden while the lanes show).
+    if ((await t.locator('#legendToggle').getAttribute('aria-expanded')) !== 'true') throw new Error('the legend is not shown at first');
+    const key = await t.locator('#legendTimeline li').evaluateAll((els) => els.map((e) => `${(e as HTMLElement).dataset.key}=${e.textContent}`));
+    for (const want of ['lane-zombie=zombie', 'mark-fork=fork', 'mark-reap=reaped', 'now=now (the current stop)']) {
+      if (!key.includes(want)) throw new Error(`the timeline's legend lacks ${want}: ${key.join(', ')}`);
+    }
+    if (await t.locator('#legendTree').isVisible()) throw new Error("the tree's legend shows beside the timeline");
     await ctx.page.screenshot({ path: path.join(ctx.shots, 'timeline-1-open.png') });
     if (process.env.KPROC_UPDATE_SCREENSHOT === '1') {
       // The picture for the README: the panel alone, as it looks during the session.
@@ -124,6 +155,63 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     if (!new RegExp(`^Went to step ${step}\\b`).test(status)) throw new Error(`unexpected status: ${status}`);
     console.log(`    ${status}`);
   }],
+  ['a click on empty time in a lane takes the session to the first tick at or past that moment', async (ctx) => {
+    const t = timeline(ctx.page);
+    await panelInFront(ctx.page, '#plot');
+    await t.locator('#fit').click();
+    // The parent's lane while the child sleeps (from the fork to the child's exit): no event there.
+    // Measured in the page (no named functions inside: the test's compiler would wrap them).
+    const position = await eventually('a point of the parent\'s lane away from the events', () => t.locator('#canvas').evaluate((canvas, who) => {
+      const marks = Array.from(document.querySelectorAll<HTMLElement>('#marks .mark')).map((e) => ({ d: e.dataset, r: e.getBoundingClientRect() }));
+      const fork = marks.find((m) => m.d.kind === 'fork' && m.d.pid === who.parent && m.d.other === who.child);
+      const exit = marks.find((m) => m.d.pid === who.child && (m.d.kinds ?? '').split(' ').includes('exit'));
+      const row = document.querySelector(`#labels .row.lane[data-pid="${who.parent}"]`)?.getBoundingClientRect();
+      if (!fork || !exit || !row) return undefined;
+      const c = canvas.getBoundingClientRect();
+      const y = row.y + row.height / 2;
+      const x0 = fork.r.x + fork.r.width / 2, x1 = exit.r.x + exit.r.width / 2;
+      for (const f of [0.5, 0.4, 0.6, 0.3, 0.7]) {
+        const x = x0 + f * (x1 - x0);
+        if (!marks.some((m) => Math.abs(m.r.x + m.r.width / 2 - x) < 12 && Math.abs(m.r.y + m.r.height / 2 - y) < 12)) return { x: x - c.x, y: y - c.y };
+      }
+      return undefined;
+    }, { parent: String(ctx.parent), child: String(ctx.child) }));
+    // Hovering says what is there: the lane's state at that time, not an event.
+    await t.locator('#canvas').hover({ position });
+    const tip = await eventually('the hover on the lane', async () => {
+      const s = (await t.locator('#tip').textContent()) ?? '';
+      return (await t.locator('#tip').isVisible()) && s.startsWith(`${ctx.parent} fork-wait at `) ? s : undefined;
+    });
+    if (!tip.endsWith('Click to go to this moment.')) throw new Error(`the hover is not on empty time: ${tip}`);
+    const before = await eventually('the session\'s moment in the status bar', () => statusMoment(ctx.page));
+    await t.locator('#canvas').click({ position });
+    // "Went to step 212 at 1.000 s: the moment at 500.2 ms." (the fork's status before it said no moment).
+    let said = '';
+    const m = await eventually('the panel to report the travel', async () => {
+      said = await panelStatus(ctx.page);
+      return /^Went to step (\d+) at ([\d.]+ (?:ns|µs|ms|s)): the moment at ([\d.]+ (?:ns|µs|ms|s))\.$/.exec(said) ?? undefined;
+    }).catch((e: unknown) => { throw new Error(`${e instanceof Error ? e.message : String(e)}; the status said: ${said}`); });
+    const status = m[0];
+    const reached = { step: Number(m[1]), time: nanos(m[2]) };
+    const clicked = nanos(m[3]);
+    // The clicked moment lies between the fork and the child's exit, both on the run's ticks.
+    if (!(reached.step > Number(ctx.forkStep)) || reached.step === before.step) throw new Error(`the session did not move on from the fork (step ${before.step}): ${status}`);
+    // The moment reached is at or past the one clicked (the panel writes four digits of it).
+    if (!(reached.time >= clicked * (1 - 5e-4))) throw new Error(`the session stopped before the moment clicked: ${status}`);
+    // The session itself (the status bar) and the panel's picture (its now line) are at that step.
+    await eventually(`the status bar at step ${reached.step}`, async () => ((await statusMoment(ctx.page))?.step === reached.step ? true : undefined));
+    await eventually(`the timeline's now at step ${reached.step}`, async () =>
+      ((await t.locator('#plot').getAttribute('aria-label'))?.includes(`now at step ${reached.step} (`) ? true : undefined));
+    // The first such tick: one step earlier, the clock was still before the moment clicked.
+    await runCommand(ctx.page, 'Linux Process Lab: Go to Step...');
+    await answerInput(ctx.page, String(reached.step - 1));
+    const prior = await eventually(`the status bar at step ${reached.step - 1}`, async () => {
+      const now = await statusMoment(ctx.page);
+      return now?.step === reached.step - 1 ? now : undefined;
+    });
+    if (!(prior.time < clicked * (1 + 5e-4))) throw new Error(`step ${prior.step} is already at ${prior.time} ns, past the moment clicked (${clicked} ns): step ${reached.step} is not the first tick there`);
+    console.log(`    ${status} Step ${prior.step} was at ${prior.time} ns.`);
+  }],
   ['the Process tree tab shows the tasks now, and the reaped child only in the history, faded', async (ctx) => {
     const t = timeline(ctx.page);
     const fork = Number(ctx.forkStep);
@@ -147,6 +235,8 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     if (!parent.label.startsWith(`task ${ctx.parent} fork-wait, `) || !parent.label.includes('parent 1')) throw new Error(`the parent's label: ${parent.label}`);
     await t.locator('#treeHistory').click();
     const child = await eventually('the reaped child in the history', async () => (await treeNodes(ctx.page)).find((n) => n.pid === ctx.child));
+    // The legend follows the view: the tree's key, the timeline's hidden.
+    if (!(await t.locator('#legendTree li[data-key="reaped"]').isVisible()) || await t.locator('#legendTimeline').isVisible()) throw new Error("the legend is not the tree's");
     if (child.state !== 'reaped' || !(child.opacity < 1)) throw new Error(`the reaped child is not faded: ${JSON.stringify(child)}`);
     if (!child.label.startsWith(`task ${ctx.child} fork-wait, reaped, parent ${ctx.parent}, forked at step ${fork}`)) throw new Error(`the child's label: ${child.label}`);
     await ctx.page.screenshot({ path: path.join(ctx.shots, 'timeline-3-tree.png') });
@@ -231,6 +321,7 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     if (root !== 'svg' || !pids.includes(1) || !pids.includes(ctx.parent ?? -1) || !pids.includes(ctx.child ?? -1)) {
       throw new Error(`not the process tree's SVG (boxes ${pids.join(', ')}): ${svg.slice(0, 200)}`);
     }
+    if (!/<g class="legend-item" data-key="reaped"/.test(svg)) throw new Error("the exported tree has no legend for its reaped task");
     // Export PNG: the same tree drawn through an image under the page's policy.
     const png = path.join(ctx.workspace, 'process-tree.png');
     fs.rmSync(png, { force: true });
