@@ -310,18 +310,23 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     await eventually('the exported tree', async () => (fs.existsSync(saved) ? true : undefined));
     const svg = fs.readFileSync(saved, 'utf8');
     const pids: number[] = [];
+    const states = new Set<string>();
+    const keys = new Set<string>();
     let root: string | undefined;
     const parser = sax.parser(true, {});
     parser.onopentag = (tag) => {
       root ??= tag.name;
       const a = tag.attributes as Record<string, string>;
-      if (tag.name === 'g' && a.class === 'node') pids.push(Number(a['data-pid']));
+      if (tag.name === 'g' && a.class === 'node') { pids.push(Number(a['data-pid'])); states.add(a['data-state']); }
+      if (tag.name === 'g' && a.class === 'legend-item') keys.add(a['data-key']);
     };
     parser.write(svg).close();
     if (root !== 'svg' || !pids.includes(1) || !pids.includes(ctx.parent ?? -1) || !pids.includes(ctx.child ?? -1)) {
       throw new Error(`not the process tree's SVG (boxes ${pids.join(', ')}): ${svg.slice(0, 200)}`);
     }
-    if (!/<g class="legend-item" data-key="reaped"/.test(svg)) throw new Error("the exported tree has no legend for its reaped task");
+    // Its legend names each state its boxes are in, in words.
+    const unnamed = [...states].filter((st) => !keys.has(st === 'reaped' ? 'reaped' : `state-${st}`));
+    if (!keys.has('process') || unnamed.length) throw new Error(`the exported tree's legend (${[...keys].join(', ')}) does not name ${unnamed.join(', ') || 'the process box'}`);
     // Export PNG: the same tree drawn through an image under the page's policy.
     const png = path.join(ctx.workspace, 'process-tree.png');
     fs.rmSync(png, { force: true });
