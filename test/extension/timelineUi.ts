@@ -4,7 +4,7 @@
 // fork event (the session is asked to go to its step), click empty time on a lane (the session
 // goes to the first tick at or past that moment), export SVG, switch to the process tree (the reaped
 // child only in its history, faded; Enter on it travels to its fork), export the tree, and reload
-// the window (the panel returns, in the tree view).
+// the window (the panel returns, in the tree view, its legend hidden as it was left).
 // Runs the extension from this folder (extensionDevelopmentPath): nothing to package.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -339,7 +339,10 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     const head = fs.readFileSync(png).subarray(0, 8).toString('hex');
     if (head !== '89504e470d0a1a0a') throw new Error(`not a PNG: ${head}`);
   }],
-  ['after a window reload the panel is back, in the tree view', async (ctx) => {
+  ['after a window reload the panel is back, in the tree view, its legend hidden as it was left', async (ctx) => {
+    await panelInFront(ctx.page, '#legendToggle');
+    await timeline(ctx.page).locator('#legendToggle').click();
+    if ((await timeline(ctx.page).locator('#legendToggle').getAttribute('aria-expanded')) !== 'false' || await timeline(ctx.page).locator('#legendBar').isVisible()) throw new Error('the Legend button did not hide the legend');
     await ctx.page.keyboard.press('Shift+F5');
     await ctx.page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: TIMEOUT });
     // Reload Window, not the browser's reload: the workbench then saves its state (the webview's
@@ -355,6 +358,7 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     if ((await t.locator('#tabTree').getAttribute('aria-selected')) !== 'true') throw new Error('the tree view did not come back');
     if ((await t.locator('#treeHistory').getAttribute('aria-pressed')) !== 'true') throw new Error('the history choice did not come back');
     if (await t.locator('#plot').isVisible()) throw new Error('the timeline shows instead of the tree');
+    if ((await t.locator('#legendToggle').getAttribute('aria-expanded')) !== 'false' || await t.locator('#legendBar').isVisible()) throw new Error('the hidden legend came back shown');
     await ctx.page.screenshot({ path: path.join(ctx.shots, 'timeline-2-reloaded.png') });
   }],
 ];
