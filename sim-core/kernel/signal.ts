@@ -98,26 +98,37 @@ function prepare_signal(k: Kernel, sig: number, from: task_struct | null, p: tas
       sigdelset(sig_s.shared_pending.signal, s);
       for (const t of threads(p)) sigdelset(t.pending.signal, s);
     }
-    let woke = false;
-    for (const t of threads(p)) if (k.try_to_wake_up(t, C.__TASK_STOPPED, from)) woke = true;
-    if (sig_s.flags & C.SIGNAL_STOP_STOPPED || woke) {
-      sig_s.flags = C.SIGNAL_STOP_CONTINUED;
+    for (const t of threads(p)) k.try_to_wake_up(t, C.__TASK_STOPPED, from);
+    // The parent hears of it later: the first woken thread to pass get_signal's relock finds the
+    // CLD_ code in the flags and notifies. A group stop still under way counts as finished, and
+    // since SIGCHLD does not queue, only its CLD_STOPPED is reported.
+    let why = 0;
+    if (sig_s.flags & C.SIGNAL_STOP_STOPPED) why |= C.SIGNAL_CLD_CONTINUED;
+    else if (sig_s.group_stop_count) why |= C.SIGNAL_CLD_STOPPED;
+    if (why) {
+      signal_set_stop_flags(sig_s, why | C.SIGNAL_STOP_CONTINUED);
+      sig_s.group_stop_count = 0;
       sig_s.group_exit_code = 0;
-      sig_s.group_stop_count = 0;
-      k.emit({ time: NS_ZERO, step: 0, kind: 'continued', pid: p.tgid });
-      do_notify_parent_cldstop(k, p.group_leader, C.CLD_CONTINUED);
-    } else if (sig_s.group_stop_count) {
-      sig_s.group_stop_count = 0;
+      if (why & C.SIGNAL_CLD_CONTINUED) k.emit({ time: NS_ZERO, step: 0, kind: 'continued', pid: p.tgid });
     }
   }
   const ignored = sig_ignored(p, sig, force);
   const disposition = p.sighand ? p.sighand.action[sig - 1].handler : C.SIG_DFL;
-  // SIGCONT with SIG_DFL continues the group (above) and is then dropped: its action is 'continue'.
-  const act = ignored && !(sig === C.SIGCONT && disposition === C.SIG_DFL) ? 'ignore' : typeof disposition === 'string' ? 'handler'
-    : action === 'core' ? 'core' : action === 'stop' ? 'stop' : action === 'continue' ? 'continue'
-      : action === 'ignore' ? 'ignore' : 'terminate';
+  // What the disposition makes of it; then the ignore decision (init's protection, SIG_IGN, a
+  // default of nothing) cancels whatever delivery would have done. Continuing the group is done
+  // already, above, so an ignored SIGCONT still reports 'continue'.
+  const does: SignalAction = disposition === C.SIG_IGN ? 'ignore' : typeof disposition === 'string' ? 'handler' : action;
+  const act: SignalAction = ignored && does !== 'continue' ? 'ignore' : does;
   k.emit({ time: NS_ZERO, step: 0, kind: 'signal', from: from ? from.pid : 0, to: p.pid, sig, name: C.signame(sig), action: act });
   return !ignored;
+}
+
+/**
+ * signal_set_stop_flags: the stop/continue state of the group (SIGNAL_STOP_STOPPED,
+ * SIGNAL_STOP_CONTINUED, the CLD_ code for the parent) replaced, its other flags kept.
+ */
+function signal_set_stop_flags(sig_s: task_struct['signal'], flags: number): void {
+  sig_s.flags = (sig_s.flags & ~C.SIGNAL_STOP_MASK) | flags;
 }
 
 function threads(p: task_struct): task_struct[] {
@@ -168,7 +179,10 @@ function complete_signal(k: Kernel, sig: number, p: task_struct, group: boolean)
   k.signal_wake_up(t, sig === C.SIGKILL);
 }
 
-/** do_notify_parent_cldstop: SIGCHLD with CLD_STOPPED / CLD_CONTINUED, unless SA_NOCLDSTOP. */
+/**
+ * do_notify_parent_cldstop: SIGCHLD with CLD_STOPPED / CLD_CONTINUED, unless the parent ignores
+ * SIGCHLD or asked SA_NOCLDSTOP (then nothing is sent at all); its waiters are woken either way.
+ */
 export function do_notify_parent_cldstop(k: Kernel, tsk: task_struct, why: number): void {
   const leader = tsk.group_leader;
   const parent = leader.real_parent;
@@ -178,7 +192,8 @@ export function do_notify_parent_cldstop(k: Kernel, tsk: task_struct, why: numbe
     si_status: why === C.CLD_CONTINUED ? C.SIGCONT : leader.signal.group_exit_code & 0x7f,
   };
   const sh = parent.sighand;
-  if (sh && !(sh.action[C.SIGCHLD - 1].flags & C.SA_NOCLDSTOP)) send_signal(k, C.SIGCHLD, tsk, parent, true, false, info);
+  const ka = sh ? sh.action[C.SIGCHLD - 1] : null;
+  if (ka && ka.handler !== C.SIG_IGN && !(ka.flags & C.SA_NOCLDSTOP)) send_signal(k, C.SIGCHLD, tsk, parent, true, false, info);
   k.__wake_up_parent(parent, tsk);
 }
 
@@ -280,7 +295,7 @@ function may_signal(from: task_struct, to: task_struct): boolean {
   return from.cred.euid === 0 || from.cred.uid === to.cred.uid;
 }
 
-interface GsL { signr: number; handler: number | string; info: kernel_siginfo | null }
+interface GsL { signr: number; handler: number | string; info: kernel_siginfo | null; why: number }
 
 /**
  * get_signal, called on the way back to user space while a signal is pending: stop the group,
@@ -295,6 +310,31 @@ bool get_signal(struct ksignal *ksig)
 
 relock:
 	spin_lock_irq(&sighand->siglock);
+
+	/*
+	 * A stopped thread that SIGCONT woke comes back here. prepare_signal
+	 * left the si_code for the parent in SIGNAL_CLD_MASK: the first
+	 * thread to get here sends it.
+	 */
+	if (unlikely(signal->flags & SIGNAL_CLD_MASK)) {     @cld
+		int why;
+
+		if (signal->flags & SIGNAL_CLD_CONTINUED)
+			why = CLD_CONTINUED;
+		else
+			why = CLD_STOPPED;
+
+		signal->flags &= ~SIGNAL_CLD_MASK;
+
+		spin_unlock_irq(&sighand->siglock);
+
+		read_lock(&tasklist_lock);
+		do_notify_parent_cldstop(current, false, why);  @notify
+		read_unlock(&tasklist_lock);
+
+		goto relock;
+	}
+
 	for (;;) {
 		struct k_sigaction *ka;
 
@@ -360,6 +400,16 @@ relock:
 	return signr > 0;                                   @ret
 }
 `, {
+  cld: (k, t, f) => {
+    const sig = t.signal;
+    if (!(sig.flags & C.SIGNAL_CLD_MASK)) { k.jump(f, 'fatal_check'); return; }
+    f.locals.why = sig.flags & C.SIGNAL_CLD_CONTINUED ? C.CLD_CONTINUED : C.CLD_STOPPED;
+    sig.flags &= ~C.SIGNAL_CLD_MASK;
+  },
+  notify: (k, t, f) => {
+    k.jump(f, 'cld');
+    do_notify_parent_cldstop(k, t, f.locals.why);
+  },
   fatal_check: (k, t, f) => {
     if (t.signal.flags & C.SIGNAL_GROUP_EXIT || t.signal.group_exec_task) {
       f.locals.signr = t.signal.flags & C.SIGNAL_GROUP_EXIT ? t.signal.group_exit_code || C.SIGKILL : C.SIGKILL;
@@ -394,10 +444,10 @@ relock:
     if (d !== 'stop') k.jump(f, 'die');
   },
   orphaned: (k, t, f) => {
-    if (f.locals.signr !== C.SIGSTOP && is_current_pgrp_orphaned(k, t)) k.jump(f, 'fatal_check');
+    if (f.locals.signr !== C.SIGSTOP && is_current_pgrp_orphaned(k, t)) k.jump(f, 'cld');
   },
   stop: (k, t, f) => {
-    k.jump(f, 'fatal_check');
+    k.jump(f, 'cld');
     do_signal_stop(k, t, f.locals.signr);
   },
   die: (k, t, f) => {
@@ -409,7 +459,7 @@ relock:
     k.ret(t, signr);
     signal_delivered(k, t, signr, handler, info);
   },
-}, ['signr']);
+}, ['signr', 'why']);
 
 /**
  * The signal_deliver tracepoint: get_signal took `sig` off the queue (or found the group dying:
@@ -454,7 +504,7 @@ export function do_signal_stop(k: Kernel, t: task_struct, signr: number): void {
   const sig = t.signal;
   if (!(sig.flags & C.SIGNAL_STOP_STOPPED)) {
     sig.group_exit_code = signr;
-    sig.flags = C.SIGNAL_STOP_STOPPED;
+    signal_set_stop_flags(sig, C.SIGNAL_STOP_STOPPED);
     k.emit({ time: NS_ZERO, step: 0, kind: 'stopped', pid: t.tgid, sig: signr });
     do_notify_parent_cldstop(k, t, C.CLD_STOPPED);
   }
