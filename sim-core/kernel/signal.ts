@@ -407,8 +407,8 @@ relock:
     sig.flags &= ~C.SIGNAL_CLD_MASK;
   },
   notify: (k, t, f) => {
-    k.jump(f, 'cld');
     do_notify_parent_cldstop(k, t, f.locals.why);
+    k.jump(f, 'cld');
   },
   fatal_check: (k, t, f) => {
     if (t.signal.flags & C.SIGNAL_GROUP_EXIT || t.signal.group_exec_task) {
