@@ -1,18 +1,18 @@
 // kernel/signal.c: kill -> kill_pid_info -> group_send_sig_info -> send_signal_locked, the checks
-// of prepare_signal (stop/continue side effects, ignored signals, init's protection), and the
-// delivery on the way back to user space (get_signal, do_signal_stop).
+// of prepare_signal (ignored signals, init's protection; the stop/continue side effects are in
+// signal-stop.ts), and the delivery on the way back to user space (get_signal).
 
 import * as C from './consts';
 import { kfunc } from './frame';
 import type { Kernel } from './kernel';
 import type { SignalAction } from '../machine-types';
-import { list_entries } from './list';
 import { set_sigaction } from './objects';
 import { NS_ZERO, type kernel_siginfo, type task_struct } from './task';
 import { do_group_exit } from './exit';
 import { thread_group_empty } from './notify';
 import { rearm_itimer } from './itimer';
 import { signal_delivered } from './sigaction';
+import { do_notify_parent_cldstop, do_signal_stop, prepare_stop_or_continue, threads } from './signal-stop';
 import { is_current_pgrp_orphaned, pgrp_tasks, task_pgrp } from './pgrp';
 import { find_task_by_pid_ns, task_active_pid_ns, task_pid_nr_ns, task_pid_vnr, task_tgid_nr_ns, task_tgid_vnr } from './pidns';
 
@@ -90,28 +90,7 @@ function prepare_signal(k: Kernel, sig: number, from: task_struct | null, p: tas
   // The process is in the middle of dying (no core dumps here): the signal is dropped, SIGKILL too.
   if (sig_s.flags & C.SIGNAL_GROUP_EXIT) return false;
   const action = C.sig_default_action(sig);
-  if (action === 'stop') {
-    for (const t of threads(p)) sigdelset(t.pending.signal, C.SIGCONT);
-    sigdelset(sig_s.shared_pending.signal, C.SIGCONT);
-  } else if (sig === C.SIGCONT) {
-    for (const s of [C.SIGSTOP, C.SIGTSTP, C.SIGTTIN, C.SIGTTOU]) {
-      sigdelset(sig_s.shared_pending.signal, s);
-      for (const t of threads(p)) sigdelset(t.pending.signal, s);
-    }
-    for (const t of threads(p)) k.try_to_wake_up(t, C.__TASK_STOPPED, from);
-    // The parent hears of it later: the first woken thread to pass get_signal's relock finds the
-    // CLD_ code in the flags and notifies. A group stop still under way counts as finished, and
-    // since SIGCHLD does not queue, only its CLD_STOPPED is reported.
-    let why = 0;
-    if (sig_s.flags & C.SIGNAL_STOP_STOPPED) why |= C.SIGNAL_CLD_CONTINUED;
-    else if (sig_s.group_stop_count) why |= C.SIGNAL_CLD_STOPPED;
-    if (why) {
-      signal_set_stop_flags(sig_s, why | C.SIGNAL_STOP_CONTINUED);
-      sig_s.group_stop_count = 0;
-      sig_s.group_exit_code = 0;
-      if (why & C.SIGNAL_CLD_CONTINUED) k.emit({ time: NS_ZERO, step: 0, kind: 'continued', pid: p.tgid });
-    }
-  }
+  prepare_stop_or_continue(k, sig, from, p);
   const ignored = sig_ignored(p, sig, force);
   const disposition = p.sighand ? p.sighand.action[sig - 1].handler : C.SIG_DFL;
   // What the disposition makes of it; then the ignore decision (init's protection, SIG_IGN, a
@@ -121,19 +100,6 @@ function prepare_signal(k: Kernel, sig: number, from: task_struct | null, p: tas
   const act: SignalAction = ignored && does !== 'continue' ? 'ignore' : does;
   k.emit({ time: NS_ZERO, step: 0, kind: 'signal', from: from ? from.pid : 0, to: p.pid, sig, name: C.signame(sig), action: act });
   return !ignored;
-}
-
-/**
- * signal_set_stop_flags: the stop/continue state of the group (SIGNAL_STOP_STOPPED,
- * SIGNAL_STOP_CONTINUED, the CLD_ code for the parent) replaced, its other flags kept.
- */
-function signal_set_stop_flags(sig_s: task_struct['signal'], flags: number): void {
-  sig_s.flags = (sig_s.flags & ~C.SIGNAL_STOP_MASK) | flags;
-}
-
-function threads(p: task_struct): task_struct[] {
-  const l = list_entries(p.signal.thread_head);
-  return l.length ? l : [p];
 }
 
 /**
@@ -177,24 +143,6 @@ function complete_signal(k: Kernel, sig: number, p: task_struct, group: boolean)
     }
   }
   k.signal_wake_up(t, sig === C.SIGKILL);
-}
-
-/**
- * do_notify_parent_cldstop: SIGCHLD with CLD_STOPPED / CLD_CONTINUED, unless the parent ignores
- * SIGCHLD or asked SA_NOCLDSTOP (then nothing is sent at all); its waiters are woken either way.
- */
-export function do_notify_parent_cldstop(k: Kernel, tsk: task_struct, why: number): void {
-  const leader = tsk.group_leader;
-  const parent = leader.real_parent;
-  if (!parent) return;
-  const info: kernel_siginfo = {
-    si_signo: C.SIGCHLD, si_code: why, si_pid: task_pid_nr_ns(leader, task_active_pid_ns(parent)), si_uid: leader.cred.uid,
-    si_status: why === C.CLD_CONTINUED ? C.SIGCONT : leader.signal.group_exit_code & 0x7f,
-  };
-  const sh = parent.sighand;
-  const ka = sh ? sh.action[C.SIGCHLD - 1] : null;
-  if (ka && ka.handler !== C.SIG_IGN && !(ka.flags & C.SA_NOCLDSTOP)) send_signal(k, C.SIGCHLD, tsk, parent, true, false, info);
-  k.__wake_up_parent(parent, tsk);
 }
 
 interface KillL { pid: number; sig: number; ret: number }
@@ -497,24 +445,4 @@ export function dequeue_signal(k: Kernel, t: task_struct, mask: number[]): kerne
     }
   }
   return null;
-}
-
-/** do_signal_stop: the group enters a stop; the last thread to stop tells the parent. */
-export function do_signal_stop(k: Kernel, t: task_struct, signr: number): void {
-  const sig = t.signal;
-  if (!(sig.flags & C.SIGNAL_STOP_STOPPED)) {
-    sig.group_exit_code = signr;
-    signal_set_stop_flags(sig, C.SIGNAL_STOP_STOPPED);
-    k.emit({ time: NS_ZERO, step: 0, kind: 'stopped', pid: t.tgid, sig: signr });
-    do_notify_parent_cldstop(k, t, C.CLD_STOPPED);
-  }
-  for (const th of threads(t)) {
-    if (th === t || th.exit_state) continue;
-    if (th.__state === C.TASK_RUNNING || th.__state & C.TASK_INTERRUPTIBLE) {
-      th.__state = C.TASK_STOPPED;
-      k.rq[th.cpu].dequeue(th);
-    }
-  }
-  t.__state = C.TASK_STOPPED;
-  k.schedule(t);
 }
