@@ -5,7 +5,7 @@ import { dmesgStamp } from '../debug/decode';
 import { eventSummary } from '../debug/events';
 import { lxPstree } from '../debug/lx';
 import { boot, KMachine } from '../machine';
-import type { BootOptions, FairPolicySetting, KEvent, Machine, MachineSettings, Stop, StopReason } from '../machine-types';
+import type { BootOptions, FairPolicySetting, KEvent, KEventKind, Machine, MachineSettings, Stop, StopReason } from '../machine-types';
 import { helpText, parseOptions, UsageError, type OptionSpec } from './args';
 import { formatDiagnostic } from './check';
 import { readScenario } from './files';
@@ -111,9 +111,20 @@ function runArgs(args: string[]): RunArgs {
   };
 }
 
+/**
+ * The kinds the event log prints (output goes to stdout as it is). A record over every kind, so a
+ * kind added to KEvent must be listed here, and the kind column is as wide as the widest.
+ */
+const TRACED_KINDS: Record<Exclude<KEventKind, 'output'>, true> = {
+  fork: true, 'fork-failed': true, exec: true, exit: true, zombie: true, reparent: true, reap: true, signal: true,
+  signal_deliver: true, stopped: true, continued: true, wakeup: true, sched_migrate_task: true, sched_switch: true,
+  sched_wakeup: true, echild: true, printk: true, panic: true, deadlock: true, log: true,
+};
+export const KIND_WIDTH = Math.max(...Object.keys(TRACED_KINDS).map((k) => k.length));
+
 /** One line of the event log: dmesg-style time stamp, the event's kind and what happened. */
 export function traceLine(e: KEvent): string {
-  return `${dmesgStamp(e.time / 1e9)} ${e.kind.padEnd(11)} ${eventSummary(e)}\n`;
+  return `${dmesgStamp(e.time / 1e9)} ${e.kind.padEnd(KIND_WIDTH)} ${eventSummary(e)}\n`;
 }
 
 /**

@@ -1,18 +1,18 @@
 // kernel/signal.c: kill -> kill_pid_info -> group_send_sig_info -> send_signal_locked, the checks
-// of prepare_signal (stop/continue side effects, ignored signals, init's protection), and the
-// delivery on the way back to user space (get_signal, do_signal_stop).
+// of prepare_signal (ignored signals, init's protection; the stop/continue side effects are in
+// signal-stop.ts), and the delivery on the way back to user space (get_signal).
 
 import * as C from './consts';
 import { kfunc } from './frame';
 import type { Kernel } from './kernel';
 import type { SignalAction } from '../machine-types';
-import { list_entries } from './list';
 import { set_sigaction } from './objects';
 import { NS_ZERO, type kernel_siginfo, type task_struct } from './task';
 import { do_group_exit } from './exit';
 import { thread_group_empty } from './notify';
 import { rearm_itimer } from './itimer';
 import { signal_delivered } from './sigaction';
+import { do_notify_parent_cldstop, do_signal_stop, prepare_stop_or_continue, threads } from './signal-stop';
 import { is_current_pgrp_orphaned, pgrp_tasks, task_pgrp } from './pgrp';
 import { find_task_by_pid_ns, task_active_pid_ns, task_pid_nr_ns, task_pid_vnr, task_tgid_nr_ns, task_tgid_vnr } from './pidns';
 
@@ -90,39 +90,16 @@ function prepare_signal(k: Kernel, sig: number, from: task_struct | null, p: tas
   // The process is in the middle of dying (no core dumps here): the signal is dropped, SIGKILL too.
   if (sig_s.flags & C.SIGNAL_GROUP_EXIT) return false;
   const action = C.sig_default_action(sig);
-  if (action === 'stop') {
-    for (const t of threads(p)) sigdelset(t.pending.signal, C.SIGCONT);
-    sigdelset(sig_s.shared_pending.signal, C.SIGCONT);
-  } else if (sig === C.SIGCONT) {
-    for (const s of [C.SIGSTOP, C.SIGTSTP, C.SIGTTIN, C.SIGTTOU]) {
-      sigdelset(sig_s.shared_pending.signal, s);
-      for (const t of threads(p)) sigdelset(t.pending.signal, s);
-    }
-    let woke = false;
-    for (const t of threads(p)) if (k.try_to_wake_up(t, C.__TASK_STOPPED, from)) woke = true;
-    if (sig_s.flags & C.SIGNAL_STOP_STOPPED || woke) {
-      sig_s.flags = C.SIGNAL_STOP_CONTINUED;
-      sig_s.group_exit_code = 0;
-      sig_s.group_stop_count = 0;
-      k.emit({ time: NS_ZERO, step: 0, kind: 'continued', pid: p.tgid });
-      do_notify_parent_cldstop(k, p.group_leader, C.CLD_CONTINUED);
-    } else if (sig_s.group_stop_count) {
-      sig_s.group_stop_count = 0;
-    }
-  }
+  prepare_stop_or_continue(k, sig, from, p);
   const ignored = sig_ignored(p, sig, force);
   const disposition = p.sighand ? p.sighand.action[sig - 1].handler : C.SIG_DFL;
-  // SIGCONT with SIG_DFL continues the group (above) and is then dropped: its action is 'continue'.
-  const act = ignored && !(sig === C.SIGCONT && disposition === C.SIG_DFL) ? 'ignore' : typeof disposition === 'string' ? 'handler'
-    : action === 'core' ? 'core' : action === 'stop' ? 'stop' : action === 'continue' ? 'continue'
-      : action === 'ignore' ? 'ignore' : 'terminate';
+  // What the disposition makes of it; then the ignore decision (init's protection, SIG_IGN, a
+  // default of nothing) cancels whatever delivery would have done. Continuing the group is done
+  // already, above, so an ignored SIGCONT still reports 'continue'.
+  const does: SignalAction = disposition === C.SIG_IGN ? 'ignore' : typeof disposition === 'string' ? 'handler' : action;
+  const act: SignalAction = ignored && does !== 'continue' ? 'ignore' : does;
   k.emit({ time: NS_ZERO, step: 0, kind: 'signal', from: from ? from.pid : 0, to: p.pid, sig, name: C.signame(sig), action: act });
   return !ignored;
-}
-
-function threads(p: task_struct): task_struct[] {
-  const l = list_entries(p.signal.thread_head);
-  return l.length ? l : [p];
 }
 
 /**
@@ -166,20 +143,6 @@ function complete_signal(k: Kernel, sig: number, p: task_struct, group: boolean)
     }
   }
   k.signal_wake_up(t, sig === C.SIGKILL);
-}
-
-/** do_notify_parent_cldstop: SIGCHLD with CLD_STOPPED / CLD_CONTINUED, unless SA_NOCLDSTOP. */
-export function do_notify_parent_cldstop(k: Kernel, tsk: task_struct, why: number): void {
-  const leader = tsk.group_leader;
-  const parent = leader.real_parent;
-  if (!parent) return;
-  const info: kernel_siginfo = {
-    si_signo: C.SIGCHLD, si_code: why, si_pid: task_pid_nr_ns(leader, task_active_pid_ns(parent)), si_uid: leader.cred.uid,
-    si_status: why === C.CLD_CONTINUED ? C.SIGCONT : leader.signal.group_exit_code & 0x7f,
-  };
-  const sh = parent.sighand;
-  if (sh && !(sh.action[C.SIGCHLD - 1].flags & C.SA_NOCLDSTOP)) send_signal(k, C.SIGCHLD, tsk, parent, true, false, info);
-  k.__wake_up_parent(parent, tsk);
 }
 
 interface KillL { pid: number; sig: number; ret: number }
@@ -280,7 +243,7 @@ function may_signal(from: task_struct, to: task_struct): boolean {
   return from.cred.euid === 0 || from.cred.uid === to.cred.uid;
 }
 
-interface GsL { signr: number; handler: number | string; info: kernel_siginfo | null }
+interface GsL { signr: number; handler: number | string; info: kernel_siginfo | null; why: number }
 
 /**
  * get_signal, called on the way back to user space while a signal is pending: stop the group,
@@ -295,6 +258,31 @@ bool get_signal(struct ksignal *ksig)
 
 relock:
 	spin_lock_irq(&sighand->siglock);
+
+	/*
+	 * A stopped thread that SIGCONT woke comes back here. prepare_signal
+	 * left the si_code for the parent in SIGNAL_CLD_MASK: the first
+	 * thread to get here sends it.
+	 */
+	if (unlikely(signal->flags & SIGNAL_CLD_MASK)) {     @cld
+		int why;
+
+		if (signal->flags & SIGNAL_CLD_CONTINUED)
+			why = CLD_CONTINUED;
+		else
+			why = CLD_STOPPED;
+
+		signal->flags &= ~SIGNAL_CLD_MASK;
+
+		spin_unlock_irq(&sighand->siglock);
+
+		read_lock(&tasklist_lock);
+		do_notify_parent_cldstop(current, false, why);  @notify
+		read_unlock(&tasklist_lock);
+
+		goto relock;
+	}
+
 	for (;;) {
 		struct k_sigaction *ka;
 
@@ -360,6 +348,16 @@ relock:
 	return signr > 0;                                   @ret
 }
 `, {
+  cld: (k, t, f) => {
+    const sig = t.signal;
+    if (!(sig.flags & C.SIGNAL_CLD_MASK)) { k.jump(f, 'fatal_check'); return; }
+    f.locals.why = sig.flags & C.SIGNAL_CLD_CONTINUED ? C.CLD_CONTINUED : C.CLD_STOPPED;
+    sig.flags &= ~C.SIGNAL_CLD_MASK;
+  },
+  notify: (k, t, f) => {
+    do_notify_parent_cldstop(k, t, f.locals.why);
+    k.jump(f, 'cld');
+  },
   fatal_check: (k, t, f) => {
     if (t.signal.flags & C.SIGNAL_GROUP_EXIT || t.signal.group_exec_task) {
       f.locals.signr = t.signal.flags & C.SIGNAL_GROUP_EXIT ? t.signal.group_exit_code || C.SIGKILL : C.SIGKILL;
@@ -394,10 +392,10 @@ relock:
     if (d !== 'stop') k.jump(f, 'die');
   },
   orphaned: (k, t, f) => {
-    if (f.locals.signr !== C.SIGSTOP && is_current_pgrp_orphaned(k, t)) k.jump(f, 'fatal_check');
+    if (f.locals.signr !== C.SIGSTOP && is_current_pgrp_orphaned(k, t)) k.jump(f, 'cld');
   },
   stop: (k, t, f) => {
-    k.jump(f, 'fatal_check');
+    k.jump(f, 'cld');
     do_signal_stop(k, t, f.locals.signr);
   },
   die: (k, t, f) => {
@@ -409,7 +407,7 @@ relock:
     k.ret(t, signr);
     signal_delivered(k, t, signr, handler, info);
   },
-}, ['signr']);
+}, ['signr', 'why']);
 
 /**
  * The signal_deliver tracepoint: get_signal took `sig` off the queue (or found the group dying:
@@ -447,24 +445,4 @@ export function dequeue_signal(k: Kernel, t: task_struct, mask: number[]): kerne
     }
   }
   return null;
-}
-
-/** do_signal_stop: the group enters a stop; the last thread to stop tells the parent. */
-export function do_signal_stop(k: Kernel, t: task_struct, signr: number): void {
-  const sig = t.signal;
-  if (!(sig.flags & C.SIGNAL_STOP_STOPPED)) {
-    sig.group_exit_code = signr;
-    sig.flags = C.SIGNAL_STOP_STOPPED;
-    k.emit({ time: NS_ZERO, step: 0, kind: 'stopped', pid: t.tgid, sig: signr });
-    do_notify_parent_cldstop(k, t, C.CLD_STOPPED);
-  }
-  for (const th of threads(t)) {
-    if (th === t || th.exit_state) continue;
-    if (th.__state === C.TASK_RUNNING || th.__state & C.TASK_INTERRUPTIBLE) {
-      th.__state = C.TASK_STOPPED;
-      k.rq[th.cpu].dequeue(th);
-    }
-  }
-  t.__state = C.TASK_STOPPED;
-  k.schedule(t);
 }

@@ -354,7 +354,7 @@ export class Engine {
     this.depthBefore[cpu] = n;
     if (n > 0 && (t.vm_base < 0 || n > t.vm_base)) return this.kernelSteps(t, cpu, KERNEL_BATCH);
     if (k.signal_pending(t) || t.signal.flags & C.SIGNAL_GROUP_EXIT) {
-      k.call(t, get_signal, { signr: 0, handler: 0, info: null });
+      k.call(t, get_signal, { signr: 0, handler: 0, info: null, why: 0 });
       return true;
     }
     const restart = this.pendingTrap.size === 0 ? undefined : this.pendingTrap.get(t);

@@ -43,6 +43,21 @@ describe('kproc run', () => {
     assert.equal(lines.filter((l) => !l.startsWith('[')).join('\n'), `${FORK_WAIT_OUT}`);
   });
 
+  it('--trace keeps the kind column aligned, its longest kinds (signal_deliver, sched_migrate_task) included', async () => {
+    const moved = write('moved.kproc', '#pragma kproc cpus 2\n#define _GNU_SOURCE\n#include <sched.h>\n#include <signal.h>\n'
+      + '#include <sys/wait.h>\n#include <unistd.h>\nint main(void)\n{\n    cpu_set_t cpus;\n    CPU_ZERO(&cpus);\n    CPU_SET(1, &cpus);\n'
+      + '    sched_setaffinity(0, sizeof(cpus), &cpus);\n    pid_t c = fork();\n    if (c == 0) {\n        raise(SIGSTOP);\n        _exit(0);\n    }\n'
+      + '    waitpid(c, NULL, WUNTRACED);\n    kill(c, SIGCONT);\n    waitpid(c, NULL, 0);\n    return 0;\n}\n');
+    const io = capture();
+    assert.equal(await main(['run', '--trace', moved], io), 0, io.stderr);
+    const lines = io.stdout.split('\n').filter((l) => l.startsWith('['));
+    const kinds = new Set(lines.map((l) => /^\[[ \d.]+\] (\S+)/.exec(l)?.[1]));
+    assert.ok(kinds.has('signal_deliver') && kinds.has('sched_migrate_task'), [...kinds].join(' '));
+    // The summary starts in the same column on every line, one space or more after the kind.
+    const columns = new Set(lines.map((l) => /^\[[ \d.]+\] \S+ +/.exec(l)?.[0].length));
+    assert.deepEqual([...columns], [lines[0].indexOf('comm=')], io.stdout);
+  });
+
   it('--pstree prints the final tree and --json everything machine-readable', async () => {
     const io = capture();
     assert.equal(await main(['run', '--pstree', 'examples/fork-wait.kproc'], io), 0);
@@ -59,8 +74,8 @@ describe('kproc run', () => {
   it('--trace-sched adds the scheduler tracepoints and --sched-stats prints a table per task', async () => {
     const io = capture();
     assert.equal(await main(['run', '--trace-sched', '--sched-stats', 'examples/fork-wait.kproc'], io), 0);
-    assert.match(io.stdout, /sched_switch prev_comm=swapper\/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=init next_pid=1 next_prio=120/);
-    assert.match(io.stdout, /sched_wakeup comm=fork-wait pid=3 prio=120 target_cpu=000/);
+    assert.match(io.stdout, /sched_switch +prev_comm=swapper\/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=init next_pid=1 next_prio=120/);
+    assert.match(io.stdout, /sched_wakeup +comm=fork-wait pid=3 prio=120 target_cpu=000/);
     assert.match(io.stdout, /^ +PID COMM +POLICY +RUNTIME\(ms\) +WAIT\(ms\) +NVCSW +NIVCSW$/m);
     assert.match(io.stdout, /^ +4 fork-wait +SCHED_OTHER +[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+$/m);
     const plain = capture();
