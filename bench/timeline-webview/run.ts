@@ -6,7 +6,7 @@
 // (window.postMessage, so the structured clone counts) the old way (the whole model) and the new
 // (what changed since the last stop), applied and drawn; and a generated run of 10,000 tasks and
 // 1,000,000 events zoomed and panned frame by frame.
-// usage: npx tsx bench/timeline-webview/run.ts [--frames N]. Prints milliseconds; asserts nothing.
+// usage: npx tsx bench/timeline-webview/run.ts [--frames N] [--only first|updates|frames]. Prints milliseconds; asserts nothing.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
@@ -22,6 +22,9 @@ import { launchChromium } from '../../test/extension/browser';
 const ROOT = path.resolve(__dirname, '../..');
 const ORIGIN = 'https://timeline.invalid';
 const FRAMES = (() => { const i = process.argv.indexOf('--frames'); return i >= 0 ? Number(process.argv[i + 1]) : 40; })();
+/** `--only first|updates|frames`: one section of the three (all by default). */
+const ONLY = (() => { const i = process.argv.indexOf('--only'); return i >= 0 ? process.argv[i + 1] : undefined; })();
+const section = (name: 'first' | 'updates' | 'frames'): boolean => ONLY === undefined || ONLY === name;
 
 const median = (xs: number[]): number => { const s = xs.slice().sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
 const fmt = (xs: number[]): string => `median ${median(xs).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (${xs.length} frames)`;
@@ -241,6 +244,7 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
     // 1. First paint of the fork example: the page opens, says it is ready, gets the model, draws.
+    if (section('first')) {
     const fork = exampleModel('fork-wait.kproc');
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const ready = await openPage(page, script, css);
@@ -251,8 +255,10 @@ async function main(): Promise<void> {
     }, fork);
     console.log(`fork-wait: ${fork.lanes.length} lanes, ${fork.marks.length} marks`);
     console.log(`  page ready (script parsed and run) ${ready.toFixed(1)} ms after navigation; model to painted frame ${first.ms.toFixed(1)} ms; painted ${first.at.toFixed(1)} ms after navigation (${first.lanes} lane rows, ${first.marks} mark elements)`);
+    }
 
     // 2. An update after a step with 100 tasks: the old way (whole model) and the new (delta), in fresh pages.
+    if (section('updates')) {
     const pageFor = async (): Promise<Page> => { const p = await browser.newPage({ viewport: { width: 1600, height: 1000 } }); await openPage(p, script, css); return p; };
     const compare = async (what: string, models: TimelineModel[]): Promise<void> => {
       const diffMs: number[] = [], jsonWhole: number[] = [], jsonDelta: number[] = [];
@@ -283,8 +289,10 @@ async function main(): Promise<void> {
     const synthetic: TimelineModel[] = [generate(100, 5000)];
     for (let i = 0; i < FRAMES; i++) synthetic.push(advance(synthetic[i], i));
     await compare('100 tasks, generated (5,000 marks, 200,000 CPU runs), advanced a step at a time', synthetic);
+    }
 
     // 3. 10,000 tasks and 1,000,000 events, generated in the page (the model is ~150 MB as JSON).
+    if (!section('frames')) return;
     const big = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await openPage(big, script, css);
     const gen = generate.toString();
