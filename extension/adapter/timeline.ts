@@ -80,7 +80,7 @@ export class TimelineLog {
    * earlier when the log or `now` does (then it is built again from the first event).
    */
   private built(now: number): TimelineBuilder {
-    const start = Math.min(0, this.events.length ? this.events[0].time : now, now);
+    const start = Math.min(0, this.events.length ? this.events[0].time : now, now) + 0;
     let b = this.builder;
     if (!b || b.start !== start) {
       b = this.builder = new TimelineBuilder(start, this.sched, this.boot);

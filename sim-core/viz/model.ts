@@ -35,7 +35,8 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
     sched = false;
     for (let i = 0; i < events.length; i++) if (events[i].kind === 'sched_switch') { sched = true; break; }
   }
-  const start = Math.min(opts.start ?? 0, events.length ? events[0].time : opts.now, opts.now);
+  // (+ 0: an event stamped before the clock was set says -0, which is the boot's 0.)
+  const start = Math.min(opts.start ?? 0, events.length ? events[0].time : opts.now, opts.now) + 0;
   const last = events.length ? events[events.length - 1].time : start;
   const end = Math.max(opts.end ?? Math.max(last, opts.now), start);
   const b = new TimelineBuilder(start, sched, opts.tasks ?? []);
