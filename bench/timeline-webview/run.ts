@@ -1,8 +1,9 @@
 // Timeline webview benchmark, in the headless Chromium the extension tests use: the panel's own
 // page and script (served under a stand-in origin with the same Content-Security-Policy) given
 // the fork example's model (first paint); updates after a step with 100 tasks, from a real run
-// (hundred.kproc, recorded as the adapter records it, models taken at consecutive stops) and from
-// a heavier generated model advanced as a step advances it, each delivered as the page gets it
+// (hundred.kproc, recorded as the adapter records it, its deltas made by the adapter at consecutive
+// stops) and from a heavier generated model advanced as a step advances it (diffed as whole
+// models), each delivered as the page gets it
 // (window.postMessage, so the structured clone counts) the old way (the whole model) and the new
 // (what changed since the last stop), applied and drawn; and a generated run of 10,000 tasks and
 // 1,000,000 events zoomed and panned frame by frame.
@@ -116,25 +117,39 @@ export async function openPage(page: Page, script: string, css: string): Promise
 
 interface Handle { setModel(m: TimelineModel, version?: number): number; drawNow(): number }
 
-/** Models at consecutive stops of a scenario, `steps` machine steps apart, recorded through the adapter's TimelineLog. */
-function stops(name: string, steps: number, count: number, skip: number): { models: TimelineModel[]; buildMs: number[] } {
+/**
+ * Consecutive stops of a scenario, `steps` machine steps apart, recorded through the adapter's
+ * TimelineLog: at each, the adapter's answer to a client holding the last one (timed: folding the
+ * stop's events in and making the delta), and the whole model (outside the timing) for the old way.
+ */
+function stops(name: string, steps: number, count: number, skip: number): { models: TimelineModel[]; deltas: TimelineDelta[]; answerMs: number[]; wholeMs: number[] } {
   const file = path.join(ROOT, name);
   const { machine } = boot({ file, source: fs.readFileSync(file, 'utf8'), traceSched: true });
   if (!machine) throw new Error(`${name} does not boot`);
   const log = new TimelineLog();
   log.reset(machine);
   const models: TimelineModel[] = [];
-  const buildMs: number[] = [];
+  const deltas: TimelineDelta[] = [];
+  const answerMs: number[] = [];
+  const wholeMs: number[] = [];
   log.record(machine.run(skip).events);
+  let held = log.answer(machine);
+  models.push(log.model(machine));
   for (let i = 0; i < count; i++) {
     const s = machine.run(steps);
     log.record(s.events);
     const t0 = performance.now();
+    const a = log.answer(machine, held.version);
+    answerMs.push(performance.now() - t0);
+    if (!('delta' in a)) throw new Error(`stop ${i}: the adapter answered the whole model`);
+    deltas.push(a.delta);
+    held = a;
+    const t1 = performance.now();
     models.push(log.model(machine));
-    buildMs.push(performance.now() - t0);
+    wholeMs.push(performance.now() - t1);
     if (s.reason !== 'yield') break;
   }
-  return { models, buildMs };
+  return { models, deltas, answerMs, wholeMs };
 }
 
 /**
@@ -260,16 +275,19 @@ async function main(): Promise<void> {
     // 2. An update after a step with 100 tasks: the old way (whole model) and the new (delta), in fresh pages.
     if (section('updates')) {
     const pageFor = async (): Promise<Page> => { const p = await browser.newPage({ viewport: { width: 1600, height: 1000 } }); await openPage(p, script, css); return p; };
-    const compare = async (what: string, models: TimelineModel[]): Promise<void> => {
-      const diffMs: number[] = [], jsonWhole: number[] = [], jsonDelta: number[] = [];
-      const deltas: TimelineDelta[] = [];
+    /** `given`: the adapter's own deltas and how long it took to make each (else the extension diffs whole models, as it used to). */
+    const compare = async (what: string, models: TimelineModel[], given?: { deltas: TimelineDelta[]; ms: number[] }): Promise<void> => {
+      const diffMs: number[] = given?.ms ?? [], jsonWhole: number[] = [], jsonDelta: number[] = [];
+      const deltas: TimelineDelta[] = given?.deltas ?? [];
       for (let i = 1; i < models.length; i++) {
-        const t0 = performance.now();
-        const d = diffTimeline(models[i - 1], models[i]);
-        diffMs.push(performance.now() - t0);
-        deltas.push(d);
+        if (!given) {
+          const t0 = performance.now();
+          const d = diffTimeline(models[i - 1], models[i]);
+          diffMs.push(performance.now() - t0);
+          deltas.push(d);
+        }
         jsonWhole.push(JSON.stringify(models[i]).length);
-        jsonDelta.push(JSON.stringify(d).length);
+        jsonDelta.push(JSON.stringify(deltas[i - 1]).length);
       }
       const oldPage = await pageFor();
       const before = await updates(oldPage, models[0], deltas, true);
@@ -281,11 +299,11 @@ async function main(): Promise<void> {
       console.log(`${what}: ${m.lanes.length} lanes, ${m.marks.length} marks, ${m.lanes.reduce((n, l) => n + l.spans.length, 0)} spans, ${m.cpus.length} CPU runs; ${deltas.length} stops`);
       console.log(`  old, whole model posted, indexed, drawn: ${fmt(before)}`);
       console.log(`  new, delta posted, applied, drawn:       ${fmt(after)}`);
-      console.log(`  old / new (medians): ${(median(before) / median(after)).toFixed(1)}x; extension side: diff ${fmt(diffMs)}; message ${(median(jsonWhole) / 1024).toFixed(0)} KiB whole vs ${(median(jsonDelta) / 1024).toFixed(1)} KiB delta (JSON, medians)`);
+      console.log(`  old / new (medians): ${(median(before) / median(after)).toFixed(1)}x; ${given ? 'adapter side: events folded in, delta made' : 'extension side: diff'} ${fmt(diffMs)}; message ${(median(jsonWhole) / 1024).toFixed(0)} KiB whole vs ${(median(jsonDelta) / 1024).toFixed(1)} KiB delta (JSON, medians)`);
     };
     const real = stops('bench/timeline-webview/hundred.kproc', 500, FRAMES + 1, 30_000);
-    console.log(`hundred.kproc: the adapter's model at a stop (TimelineLog.model, buildTimeline over every event) ${fmt(real.buildMs)}`);
-    await compare('100 tasks, a real run (hundred.kproc), stops 500 steps apart', real.models);
+    console.log(`hundred.kproc: the adapter's whole model at a stop (TimelineLog.model) ${fmt(real.wholeMs)}`);
+    await compare('100 tasks, a real run (hundred.kproc), stops 500 steps apart', real.models, { deltas: real.deltas, ms: real.answerMs });
     const synthetic: TimelineModel[] = [generate(100, 5000)];
     for (let i = 0; i < FRAMES; i++) synthetic.push(advance(synthetic[i], i));
     await compare('100 tasks, generated (5,000 marks, 200,000 CPU runs), advanced a step at a time', synthetic);
