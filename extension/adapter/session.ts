@@ -129,7 +129,9 @@ export class KprocDebugSession extends KprocSessionCore {
       // A task waits reading its terminal: the console line is what the user typed there.
       const m = this.machine;
       this.guard(response, () => {
+        const cut = this.timeline.beforeChange(m);
         m.input(args.expression === EOF_LINE ? null : `${args.expression}\n`);
+        cut();
         m.continue();
         response.body = { result: '', variablesReference: 0 };
         this.sendResponse(response);
@@ -294,7 +296,9 @@ export class KprocDebugSession extends KprocSessionCore {
           const sig = Object.prototype.hasOwnProperty.call(SIGNALS_FROM_VIEWS, a.signal) ? SIGNALS_FROM_VIEWS[a.signal] : undefined;
           if (typeof sig !== 'number') throw new UserError(`signal must be SIGKILL, SIGSTOP, SIGCONT or SIGTERM (got ${JSON.stringify(a.signal)})`);
           this.threadOf(a.pid);
+          const cut = this.timeline.beforeChange(m);
           const rc = m.sendSignal(a.pid, sig);
+          if (rc === 0) cut();
           if (rc < 0) throw new UserError(`kill(${a.pid}, ${a.signal}) failed with ${rc === -3 ? 'ESRCH' : rc === -1 ? 'EPERM' : rc}`);
           // The signal is queued now and acted on when the task next runs, as with kill(2).
           this.rowsCache = undefined;

@@ -30,6 +30,11 @@ let versions = 0;
 
 export class TimelineLog {
   private events: KEvent[] = [];
+  /** Each kept event's number among all the stops handed out (output included), and how many they handed out. */
+  private ordinals: number[] = [];
+  private handed = 0;
+  /** The number of the first event left out at the limit. */
+  private cutAt = Infinity;
   private boot: KnownTask[] = [];
   private truncated?: { step: number; time: number };
   private sched = true;
@@ -49,6 +54,9 @@ export class TimelineLog {
    */
   reset(m: Machine, sched = true): void {
     this.events = [];
+    this.ordinals = [];
+    this.handed = 0;
+    this.cutAt = Infinity;
     this.truncated = undefined;
     this.sched = sched;
     this.boot = m.tasks().map(knownTask);
@@ -59,16 +67,43 @@ export class TimelineLog {
   }
 
   record(events: readonly KEvent[]): void {
-    if (this.truncated) return;
     for (const e of events) {
-      if (e.kind === 'output' || e.kind === 'printk' || e.kind === 'log') continue;
+      const n = this.handed++;
+      if (this.truncated || e.kind === 'output' || e.kind === 'printk' || e.kind === 'log') continue;
       if (this.events.length >= this.limit) {
         const last = this.events[this.events.length - 1];
         this.truncated = { step: last?.step ?? e.step, time: last?.time ?? e.time };
-        return;
+        this.cutAt = n;
+        continue;
       }
       this.events.push(e);
+      this.ordinals.push(n);
     }
+  }
+
+  /**
+   * For a change from outside (typed input, a signal from the views), asked just before it: when
+   * the machine stands before the furthest moment reached (it went back), the change forgets the
+   * future it had seen, and so must the record. Returns what to call once the change is made: the
+   * events after this moment go (the next stops hand out the new future), and the model is built
+   * again from those kept.
+   */
+  beforeChange(m: Machine): () => void {
+    const upTo = m.history().events;
+    return () => { if (upTo !== undefined && upTo < this.handed) this.forget(upTo); };
+  }
+
+  /** Keeps the events the run handed out before its `upTo`-th. */
+  private forget(upTo: number): void {
+    let lo = 0, hi = this.ordinals.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ordinals[mid] < upTo) lo = mid + 1; else hi = mid;
+    }
+    this.events.length = this.ordinals.length = lo;
+    this.handed = upTo;
+    if (upTo <= this.cutAt) { this.truncated = undefined; this.cutAt = Infinity; }
+    if (lo < this.folded) this.builder = undefined;
   }
 
   get size(): number {

@@ -16,12 +16,17 @@ import { runMachine } from '../viz/run-machine';
 const ROOT = path.resolve(__dirname, '../..');
 const EXAMPLES = ['fork-wait.kproc', 'exec-multithreaded.kproc', 'orphan.kproc', 'stop-continue.kproc', 'leader-exits-first.kproc', 'subreaper.kproc', 'mini-shell.kproc'];
 
-/** One thing done between two stops: run some steps, go back to an earlier step, or restart. */
-type Action = { run: number } | { back: number } | { restart: true } | { lose: true };
+/**
+ * One thing done between two stops: run some steps, go back to an earlier step, send a signal
+ * from outside (after going back, it forgets the future seen), restart, or the client losing its
+ * copy (a reloaded page).
+ */
+type Action = { run: number } | { back: number } | { signal: number; sig: number } | { restart: true } | { lose: true };
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 8, arbitrary: fc.integer({ min: 1, max: 400 }).map((run) => ({ run })) },
   { weight: 2, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }).map((back) => ({ back })) },
+  { weight: 2, arbitrary: fc.record({ signal: fc.double({ min: 0, max: 1, noNaN: true }), sig: fc.constantFrom(9, 15, 19, 18) }) },
   { weight: 1, arbitrary: fc.constant({ restart: true as const }) },
   { weight: 1, arbitrary: fc.constant({ lose: true as const }) },
 );
@@ -31,9 +36,13 @@ class Session {
   machine!: Machine;
   tasks: KnownTask[] = [];
   events: KEvent[] = [];
+  /** Every event the stops handed out, output too (what history().events counts). */
+  handed: KEvent[] = [];
   readonly log = new TimelineLog();
   /** The client's copy of the last versioned answer (JSON both ways, as over DAP). */
   held: { version: number; model: TimelineModel } | undefined;
+  /** Signals sent behind the furthest moment (each cut the future). */
+  cuts = 0;
 
   constructor(private readonly file: string) { this.start(); }
 
@@ -43,6 +52,7 @@ class Session {
     this.machine = machine;
     this.tasks = machine.tasks().map(knownTask);
     this.events = [];
+    this.handed = [];
     this.log.reset(machine);
   }
 
@@ -52,7 +62,22 @@ class Session {
     const s = this.machine.run(budget);
     if (s.reason === 'input') this.machine.input(null);
     this.log.record(s.events);
-    for (const e of s.events) if (e.kind !== 'output' && e.kind !== 'printk' && e.kind !== 'log') this.events.push(e);
+    for (const e of s.events) this.handed.push(e);
+    this.events = this.handed.filter((e) => e.kind !== 'output' && e.kind !== 'printk' && e.kind !== 'log');
+    const h = this.machine.history(), now = this.machine.moment();
+    if (h.frontier.step === now.step && h.frontier.time === now.time) assert.equal(h.events, this.handed.length, 'at the furthest moment, every event emitted was handed out');
+  }
+
+  /** A signal from outside, as the adapter sends one from the views: the record cut where the machine cuts its future. */
+  signal(at: number, sig: number): void {
+    const m = this.machine;
+    const live = m.tasks().filter((t) => t.pid > 2 && t.state !== 'Z');
+    if (!live.length) return;
+    const upTo = m.history().events ?? NaN;
+    const cut = this.log.beforeChange(m);
+    if (m.sendSignal(live[Math.floor(at * live.length) % live.length].pid, sig) !== 0) return;
+    cut();
+    if (upTo < this.handed.length) { this.handed.length = upTo; this.cuts++; }
   }
 
   /** The log's model, its versioned answer applied to the client's copy, and buildTimeline's, all alike. */
@@ -78,7 +103,7 @@ describe('TimelineLog as the run grows (property)', function () {
   for (const name of EXAMPLES) {
     it(`${name}: at every stop, in random chunks, back in time and restarted, the model is buildTimeline's of every event`, () => {
       const file = path.join(ROOT, 'examples', name);
-      let deltas = 0;
+      let deltas = 0, cuts = 0;
       fc.assert(fc.property(fc.array(action, { minLength: 1, maxLength: 30 }), (actions) => {
         const s = new Session(file);
         s.stop(() => undefined, 200);
@@ -86,6 +111,7 @@ describe('TimelineLog as the run grows (property)', function () {
         actions.forEach((a, i) => {
           if ('lose' in a) { s.held = undefined; return; }
           if ('restart' in a) s.start();
+          if ('signal' in a) s.signal(a.signal, a.sig);
           const m = s.machine;
           s.stop(() => {
             if ('back' in a) m.goto({ kind: 'step', step: Math.floor(m.moment().step * a.back) });
@@ -94,8 +120,10 @@ describe('TimelineLog as the run grows (property)', function () {
           s.check(`after ${JSON.stringify(actions.slice(0, i + 1))}`);
           if (before !== undefined && s.held && s.held.version !== before) deltas++;
         });
+        cuts += s.cuts;
       }), { numRuns: 20, seed: 18 });
       assert.ok(deltas > 0, 'some answers were deltas');
+      assert.ok(cuts > 0, 'some signals were sent after going back');
     });
   }
 
