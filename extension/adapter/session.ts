@@ -25,7 +25,7 @@ export const EOF_LINE = '^D';
  * A goto target later than `now`: the run gets there by running on, which needs no history (an
  * event target says its direction; a step or a time lies where it lies; the start is back).
  */
-export function gotoForward(target: GotoTarget, now: Moment): boolean {
+function gotoForward(target: GotoTarget, now: Moment): boolean {
   switch (target.kind) {
     case 'event': return target.direction === 'forward';
     case 'step': return target.step >= now.step;
