@@ -1,6 +1,7 @@
 // The "Process Timeline" webview panel: asks the kproc session for the timeline at every stop (the
-// whole model first, then what changed since, as the adapter makes it), hands it to the page, sends the page's clicks to the session as 'kproc/goto', writes the
-// page's exports through a save dialog, and comes back after a window reload.
+// whole model first, then what changed since, as the adapter makes it), hands it to the page,
+// sends the page's clicks to the session as 'kproc/goto', writes the page's exports through a
+// save dialog, and comes back after a window reload.
 import * as vscode from 'vscode';
 import { applyTimelineDelta, type TimelineDelta } from './timelineDelta';
 import { timelinePage } from './timelinePage';
