@@ -181,6 +181,12 @@ export interface HistoryInfo {
   budgetBytes: number;
   /** The furthest moment reached. */
   frontier: Moment;
+  /**
+   * How many kernel events the run had emitted (and stops handed out) up to now: after going back,
+   * the number of those before this moment, where a change from outside (input, a signal from the
+   * views) cuts the future already seen.
+   */
+  events?: number;
 }
 
 export type ForkVia = 'fork' | 'vfork' | 'clone' | 'clone3' | 'kthread';

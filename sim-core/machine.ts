@@ -249,9 +249,10 @@ export class KMachine implements Machine {
 
   history(): HistoryInfo {
     const tt = this.tt;
-    if (tt === null) return { enabled: false, checkpoints: 0, bytes: 0, budgetBytes: 0, frontier: this.moment() };
+    const events = this.k.event_seq;
+    if (tt === null) return { enabled: false, checkpoints: 0, bytes: 0, budgetBytes: 0, frontier: this.moment(), events };
     const f = tt.behind() ? { step: tt.frontier[0], time: tt.frontierTime } : this.moment();
-    return { enabled: true, checkpoints: tt.history.count, bytes: tt.history.bytes, budgetBytes: tt.history.budgetBytes, frontier: f };
+    return { enabled: true, checkpoints: tt.history.count, bytes: tt.history.bytes, budgetBytes: tt.history.budgetBytes, frontier: f, events };
   }
 
   private travel(ti: TravelIntent): Stop {

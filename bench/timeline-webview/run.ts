@@ -1,12 +1,13 @@
 // Timeline webview benchmark, in the headless Chromium the extension tests use: the panel's own
 // page and script (served under a stand-in origin with the same Content-Security-Policy) given
 // the fork example's model (first paint); updates after a step with 100 tasks, from a real run
-// (hundred.kproc, recorded as the adapter records it, models taken at consecutive stops) and from
-// a heavier generated model advanced as a step advances it, each delivered as the page gets it
+// (hundred.kproc, recorded as the adapter records it, its deltas made by the adapter at consecutive
+// stops) and from a heavier generated model advanced as a step advances it (diffed as whole
+// models), each delivered as the page gets it
 // (window.postMessage, so the structured clone counts) the old way (the whole model) and the new
 // (what changed since the last stop), applied and drawn; and a generated run of 10,000 tasks and
 // 1,000,000 events zoomed and panned frame by frame.
-// usage: npx tsx bench/timeline-webview/run.ts [--frames N]. Prints milliseconds; asserts nothing.
+// usage: npx tsx bench/timeline-webview/run.ts [--frames N] [--only first|updates|frames]. Prints milliseconds; asserts nothing.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
@@ -22,6 +23,9 @@ import { launchChromium } from '../../test/extension/browser';
 const ROOT = path.resolve(__dirname, '../..');
 const ORIGIN = 'https://timeline.invalid';
 const FRAMES = (() => { const i = process.argv.indexOf('--frames'); return i >= 0 ? Number(process.argv[i + 1]) : 40; })();
+/** `--only first|updates|frames`: one section of the three (all by default). */
+const ONLY = (() => { const i = process.argv.indexOf('--only'); return i >= 0 ? process.argv[i + 1] : undefined; })();
+const section = (name: 'first' | 'updates' | 'frames'): boolean => ONLY === undefined || ONLY === name;
 
 const median = (xs: number[]): number => { const s = xs.slice().sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
 const fmt = (xs: number[]): string => `median ${median(xs).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (${xs.length} frames)`;
@@ -113,25 +117,39 @@ export async function openPage(page: Page, script: string, css: string): Promise
 
 interface Handle { setModel(m: TimelineModel, version?: number): number; drawNow(): number }
 
-/** Models at consecutive stops of a scenario, `steps` machine steps apart, recorded through the adapter's TimelineLog. */
-function stops(name: string, steps: number, count: number, skip: number): { models: TimelineModel[]; buildMs: number[] } {
+/**
+ * Consecutive stops of a scenario, `steps` machine steps apart, recorded through the adapter's
+ * TimelineLog: at each, the adapter's answer to a client holding the last one (timed: folding the
+ * stop's events in and making the delta), and the whole model (outside the timing) for the old way.
+ */
+function stops(name: string, steps: number, count: number, skip: number): { models: TimelineModel[]; deltas: TimelineDelta[]; answerMs: number[]; wholeMs: number[] } {
   const file = path.join(ROOT, name);
   const { machine } = boot({ file, source: fs.readFileSync(file, 'utf8'), traceSched: true });
   if (!machine) throw new Error(`${name} does not boot`);
   const log = new TimelineLog();
   log.reset(machine);
   const models: TimelineModel[] = [];
-  const buildMs: number[] = [];
+  const deltas: TimelineDelta[] = [];
+  const answerMs: number[] = [];
+  const wholeMs: number[] = [];
   log.record(machine.run(skip).events);
+  let held = log.answer(machine);
+  models.push(log.model(machine));
   for (let i = 0; i < count; i++) {
     const s = machine.run(steps);
     log.record(s.events);
     const t0 = performance.now();
+    const a = log.answer(machine, held.version);
+    answerMs.push(performance.now() - t0);
+    if (!('delta' in a)) throw new Error(`stop ${i}: the adapter answered the whole model`);
+    deltas.push(a.delta);
+    held = a;
+    const t1 = performance.now();
     models.push(log.model(machine));
-    buildMs.push(performance.now() - t0);
+    wholeMs.push(performance.now() - t1);
     if (s.reason !== 'yield') break;
   }
-  return { models, buildMs };
+  return { models, deltas, answerMs, wholeMs };
 }
 
 /**
@@ -241,6 +259,7 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
     // 1. First paint of the fork example: the page opens, says it is ready, gets the model, draws.
+    if (section('first')) {
     const fork = exampleModel('fork-wait.kproc');
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const ready = await openPage(page, script, css);
@@ -251,19 +270,24 @@ async function main(): Promise<void> {
     }, fork);
     console.log(`fork-wait: ${fork.lanes.length} lanes, ${fork.marks.length} marks`);
     console.log(`  page ready (script parsed and run) ${ready.toFixed(1)} ms after navigation; model to painted frame ${first.ms.toFixed(1)} ms; painted ${first.at.toFixed(1)} ms after navigation (${first.lanes} lane rows, ${first.marks} mark elements)`);
+    }
 
     // 2. An update after a step with 100 tasks: the old way (whole model) and the new (delta), in fresh pages.
+    if (section('updates')) {
     const pageFor = async (): Promise<Page> => { const p = await browser.newPage({ viewport: { width: 1600, height: 1000 } }); await openPage(p, script, css); return p; };
-    const compare = async (what: string, models: TimelineModel[]): Promise<void> => {
-      const diffMs: number[] = [], jsonWhole: number[] = [], jsonDelta: number[] = [];
-      const deltas: TimelineDelta[] = [];
+    /** `given`: the adapter's own deltas and how long it took to make each (else the extension diffs whole models, as it used to). */
+    const compare = async (what: string, models: TimelineModel[], given?: { deltas: TimelineDelta[]; ms: number[] }): Promise<void> => {
+      const diffMs: number[] = given?.ms ?? [], jsonWhole: number[] = [], jsonDelta: number[] = [];
+      const deltas: TimelineDelta[] = given?.deltas ?? [];
       for (let i = 1; i < models.length; i++) {
-        const t0 = performance.now();
-        const d = diffTimeline(models[i - 1], models[i]);
-        diffMs.push(performance.now() - t0);
-        deltas.push(d);
+        if (!given) {
+          const t0 = performance.now();
+          const d = diffTimeline(models[i - 1], models[i]);
+          diffMs.push(performance.now() - t0);
+          deltas.push(d);
+        }
         jsonWhole.push(JSON.stringify(models[i]).length);
-        jsonDelta.push(JSON.stringify(d).length);
+        jsonDelta.push(JSON.stringify(deltas[i - 1]).length);
       }
       const oldPage = await pageFor();
       const before = await updates(oldPage, models[0], deltas, true);
@@ -275,16 +299,18 @@ async function main(): Promise<void> {
       console.log(`${what}: ${m.lanes.length} lanes, ${m.marks.length} marks, ${m.lanes.reduce((n, l) => n + l.spans.length, 0)} spans, ${m.cpus.length} CPU runs; ${deltas.length} stops`);
       console.log(`  old, whole model posted, indexed, drawn: ${fmt(before)}`);
       console.log(`  new, delta posted, applied, drawn:       ${fmt(after)}`);
-      console.log(`  old / new (medians): ${(median(before) / median(after)).toFixed(1)}x; extension side: diff ${fmt(diffMs)}; message ${(median(jsonWhole) / 1024).toFixed(0)} KiB whole vs ${(median(jsonDelta) / 1024).toFixed(1)} KiB delta (JSON, medians)`);
+      console.log(`  old / new (medians): ${(median(before) / median(after)).toFixed(1)}x; ${given ? 'adapter side: events folded in, delta made' : 'extension side: diff'} ${fmt(diffMs)}; message ${(median(jsonWhole) / 1024).toFixed(0)} KiB whole vs ${(median(jsonDelta) / 1024).toFixed(1)} KiB delta (JSON, medians)`);
     };
     const real = stops('bench/timeline-webview/hundred.kproc', 500, FRAMES + 1, 30_000);
-    console.log(`hundred.kproc: the adapter's model at a stop (TimelineLog.model, buildTimeline over every event) ${fmt(real.buildMs)}`);
-    await compare('100 tasks, a real run (hundred.kproc), stops 500 steps apart', real.models);
+    console.log(`hundred.kproc: the adapter's whole model at a stop (TimelineLog.model) ${fmt(real.wholeMs)}`);
+    await compare('100 tasks, a real run (hundred.kproc), stops 500 steps apart', real.models, { deltas: real.deltas, ms: real.answerMs });
     const synthetic: TimelineModel[] = [generate(100, 5000)];
     for (let i = 0; i < FRAMES; i++) synthetic.push(advance(synthetic[i], i));
     await compare('100 tasks, generated (5,000 marks, 200,000 CPU runs), advanced a step at a time', synthetic);
+    }
 
     // 3. 10,000 tasks and 1,000,000 events, generated in the page (the model is ~150 MB as JSON).
+    if (!section('frames')) return;
     const big = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await openPage(big, script, css);
     const gen = generate.toString();

@@ -8,9 +8,10 @@ import { Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { KERNEL_FUNCTIONS_REQUEST, SEND_SIGNAL_REQUEST, SIGNALS_FROM_VIEWS, TASKS_EVENT, TIMELINE_REQUEST, type SendSignalArgs } from '../../sim-core/debug/protocol';
 import { parseGotoCommand } from '../../sim-core/debug/goto';
-import { GOTO_REQUEST, type MomentBody } from '../../sim-core/debug/moment';
-import type { FrameInfo, GotoTarget, Machine, Stop } from '../../sim-core/machine-types';
+import { formatVirtualTime, GOTO_REQUEST, type MomentBody } from '../../sim-core/debug/moment';
+import type { FrameInfo, GotoTarget, Machine, Moment, Stop } from '../../sim-core/machine-types';
 import { KprocSessionCore, UserError } from './core';
+import type { TimelineArgs } from './timeline';
 import { exceptionInfo } from './inspect';
 import { threadName } from './rows';
 import { gotoMissed, gotoTargetOf, GotoSyntaxError, machineGranularity, reachedText } from './travel';
@@ -19,6 +20,28 @@ export { UserError, type KprocSessionOptions } from './core';
 
 /** A console line that ends the terminal's input (Ctrl-D on a real terminal). */
 export const EOF_LINE = '^D';
+
+/**
+ * A goto target later than `now`: the run gets there by running on, which needs no history (an
+ * event target says its direction; a step or a time lies where it lies; the start is back).
+ */
+function gotoForward(target: GotoTarget, now: Moment): boolean {
+  switch (target.kind) {
+    case 'event': return target.direction === 'forward';
+    case 'step': return target.step >= now.step;
+    case 'time': return target.time > now.time;
+    default: return false;
+  }
+}
+
+function targetText(t: GotoTarget): string {
+  switch (t.kind) {
+    case 'step': return `step ${t.step}`;
+    case 'time': return `${formatVirtualTime(t.time)}`;
+    case 'start': return 'the start';
+    default: return `the ${t.event} of pid ${t.pid} before now`;
+  }
+}
 
 function fail(message: string): never {
   throw new GotoSyntaxError(message);
@@ -106,7 +129,9 @@ export class KprocDebugSession extends KprocSessionCore {
       // A task waits reading its terminal: the console line is what the user typed there.
       const m = this.machine;
       this.guard(response, () => {
+        const cut = this.timeline.beforeChange(m);
         m.input(args.expression === EOF_LINE ? null : `${args.expression}\n`);
+        cut();
         m.continue();
         response.body = { result: '', variablesReference: 0 };
         this.sendResponse(response);
@@ -184,8 +209,11 @@ export class KprocDebugSession extends KprocSessionCore {
    */
   private goto(response: DebugProtocol.Response, target: GotoTarget, fill: (stop: Stop, moment: MomentBody) => void): void {
     const m = this.needStopped();
-    this.needHistory(m);
     const before = m.moment();
+    if (!m.history().enabled && !gotoForward(target, before)) {
+      throw new UserError(`Cannot go to ${targetText(target)}: it is not later than now (step ${before.step}), and going back needs the run's history, `
+        + 'which this session keeps none of: launch it with "history" above 0 (MiB; the default is 256).');
+    }
     m.goto(target);
     this.travelThenAnswer(response, (stop, moment) => {
       if (gotoMissed(stop, before, moment)) return this.fail(response, stop.message ?? 'no such moment');
@@ -245,9 +273,13 @@ export class KprocDebugSession extends KprocSessionCore {
           this.need();
           response.body = { tasks: this.taskTable() };
           break;
-        case TIMELINE_REQUEST:
-          response.body = this.timeline.model(this.need());
+        case TIMELINE_REQUEST: {
+          // {deltas: true, since}: a versioned answer (the delta from `since` when it can); else the whole model.
+          const a = (args ?? {}) as TimelineArgs;
+          if (a.since !== undefined && !Number.isSafeInteger(a.since)) throw new UserError(`since must be a version number (got ${JSON.stringify(a.since)})`);
+          response.body = a.deltas === true ? this.timeline.answer(this.need(), a.since) : this.timeline.model(this.need());
           break;
+        }
         case KERNEL_FUNCTIONS_REQUEST:
           this.need();
           response.body = { functions: this.book.kernelFunctionList() };
@@ -264,7 +296,9 @@ export class KprocDebugSession extends KprocSessionCore {
           const sig = Object.prototype.hasOwnProperty.call(SIGNALS_FROM_VIEWS, a.signal) ? SIGNALS_FROM_VIEWS[a.signal] : undefined;
           if (typeof sig !== 'number') throw new UserError(`signal must be SIGKILL, SIGSTOP, SIGCONT or SIGTERM (got ${JSON.stringify(a.signal)})`);
           this.threadOf(a.pid);
+          const cut = this.timeline.beforeChange(m);
           const rc = m.sendSignal(a.pid, sig);
+          if (rc === 0) cut();
           if (rc < 0) throw new UserError(`kill(${a.pid}, ${a.signal}) failed with ${rc === -3 ? 'ESRCH' : rc === -1 ? 'EPERM' : rc}`);
           // The signal is queued now and acted on when the task next runs, as with kill(2).
           this.rowsCache = undefined;

@@ -1,8 +1,10 @@
 // The adapter's record of the run for the Process Timeline: every kernel event the machine's stops
-// hand out (output and log text left aside), and the tasks that existed at boot, from which the
-// 'kproc/timeline' request builds the model up to the current moment.
+// hand out (output and log text left aside), and the tasks that existed at boot. The events are
+// folded into the timeline as they are asked for (each stop pays for its new events only), and
+// the 'kproc/timeline' request answers the model up to the current moment, whole or, for a
+// client that holds the last one handed out, as what changed since.
 import type { KEvent, Machine } from '../../sim-core/machine-types';
-import { buildTimeline, knownTask, type KnownTask, type TimelineModel } from '../../sim-core/viz/model';
+import { deltaWeight, knownTask, TimelineBuilder, TimelineSender, type KnownTask, type TimelineDelta, type TimelineModel } from '../../sim-core/viz/model';
 
 /**
  * Events kept at most (about 200 bytes each): a run past it draws up to the point where the
@@ -15,11 +17,33 @@ export interface TimelineBody extends TimelineModel {
   truncated?: { step: number; time: number };
 }
 
+/** The 'kproc/timeline' request's arguments: `deltas` asks for versioned answers, `since` the version the client holds. */
+export interface TimelineArgs { deltas?: boolean; since?: number }
+
+/** A versioned answer: the whole model, or the delta from version `base`. */
+export type TimelineAnswer =
+  | { version: number; model: TimelineBody }
+  | { version: number; base: number; delta: TimelineDelta };
+
+/** Versions are never reused, across restarts too: a client's `since` names one hand-out only. */
+let versions = 0;
+
 export class TimelineLog {
   private events: KEvent[] = [];
+  /** Each kept event's number among all the stops handed out (output included), and how many they handed out. */
+  private ordinals: number[] = [];
+  private handed = 0;
+  /** The number of the first event left out at the limit. */
+  private cutAt = Infinity;
   private boot: KnownTask[] = [];
   private truncated?: { step: number; time: number };
   private sched = true;
+  /** The events folded in so far (events[0..folded)), and the sender of that builder's models. */
+  private builder?: TimelineBuilder;
+  private folded = 0;
+  private sender?: TimelineSender;
+  /** The version of the last versioned answer (0: none since the reset). */
+  private version = 0;
 
   constructor(private readonly limit = TIMELINE_EVENT_LIMIT) {}
 
@@ -30,33 +54,117 @@ export class TimelineLog {
    */
   reset(m: Machine, sched = true): void {
     this.events = [];
+    this.ordinals = [];
+    this.handed = 0;
+    this.cutAt = Infinity;
     this.truncated = undefined;
     this.sched = sched;
     this.boot = m.tasks().map(knownTask);
+    this.builder = undefined;
+    this.sender = undefined;
+    this.folded = 0;
+    this.version = 0;
   }
 
   record(events: readonly KEvent[]): void {
-    if (this.truncated) return;
     for (const e of events) {
-      if (e.kind === 'output' || e.kind === 'printk' || e.kind === 'log') continue;
+      const n = this.handed++;
+      if (this.truncated || e.kind === 'output' || e.kind === 'printk' || e.kind === 'log') continue;
       if (this.events.length >= this.limit) {
         const last = this.events[this.events.length - 1];
         this.truncated = { step: last?.step ?? e.step, time: last?.time ?? e.time };
-        return;
+        this.cutAt = n;
+        continue;
       }
       this.events.push(e);
+      this.ordinals.push(n);
     }
+  }
+
+  /**
+   * For a change from outside (typed input, a signal from the views), asked just before it: when
+   * the machine stands before the furthest moment reached (it went back), the change forgets the
+   * future it had seen, and so must the record. Returns what to call once the change is made: the
+   * events after this moment go (the next stops hand out the new future), and the model is built
+   * again from those kept.
+   */
+  beforeChange(m: Machine): () => void {
+    const upTo = m.history().events;
+    return () => { if (upTo !== undefined && upTo < this.handed) this.forget(upTo); };
+  }
+
+  /** Keeps the events the run handed out before its `upTo`-th. */
+  private forget(upTo: number): void {
+    let lo = 0, hi = this.ordinals.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ordinals[mid] < upTo) lo = mid + 1; else hi = mid;
+    }
+    this.events.length = this.ordinals.length = lo;
+    this.handed = upTo;
+    if (upTo <= this.cutAt) { this.truncated = undefined; this.cutAt = Infinity; }
+    if (lo < this.folded) this.builder = undefined;
   }
 
   get size(): number {
     return this.events.length;
   }
 
+  /**
+   * The builder with every recorded event folded in. Its axis starts at the boot's clock 0, or
+   * earlier when the log or `now` does (then it is built again from the first event).
+   */
+  private built(now: number): TimelineBuilder {
+    const start = Math.min(0, this.events.length ? this.events[0].time : now, now) + 0;
+    let b = this.builder;
+    if (!b || b.start !== start) {
+      b = this.builder = new TimelineBuilder(start, this.sched, this.boot);
+      this.sender = new TimelineSender(b);
+      this.folded = 0;
+      this.version = 0;
+    }
+    if (this.folded < this.events.length) {
+      b.add(this.events, this.folded, this.events.length);
+      this.folded = this.events.length;
+    }
+    return b;
+  }
+
+  private extra(): { truncated?: { step: number; time: number } } {
+    return this.truncated ? { truncated: this.truncated } : {};
+  }
+
   /** The model of everything recorded, with the machine's current moment as `now`. */
   model(m: Machine): TimelineBody {
     const now = m.moment();
-    const body: TimelineBody = buildTimeline(this.events, { now: now.time, nowStep: now.step, tasks: this.boot, sched: this.sched });
+    const body: TimelineBody = this.built(now.time).model(now.time, now.step);
     if (this.truncated) body.truncated = this.truncated;
     return body;
   }
+
+  /**
+   * A versioned answer: the delta from `since` when that is the last version handed out and the
+   * delta is well smaller than the whole model (a step adds a little to a long run), else the
+   * whole model.
+   */
+  answer(m: Machine, since?: number): TimelineAnswer {
+    const now = m.moment();
+    const b = this.built(now.time);
+    const sender = this.sender as TimelineSender;
+    const base = this.version;
+    this.version = ++versions;
+    if (base !== 0 && since === base) {
+      const delta = sender.delta(now.time, now.step, this.extra());
+      if (!tooBig(delta, b)) return { version: this.version, base, delta };
+    }
+    return { version: this.version, model: sender.whole(now.time, now.step, this.extra()) };
+  }
+}
+
+/** A delta at least half the size of the whole model (counted as modelWeight counts): the model is sent instead. */
+function tooBig(d: TimelineDelta, b: TimelineBuilder): boolean {
+  let whole = b.lifecycle.marks.length;
+  for (const l of b.book.lanes) whole += 2 + l.spans.length;
+  for (const r of b.cpus.runs) whole += r.length + 1;
+  return deltaWeight(d) * 2 >= whole;
 }

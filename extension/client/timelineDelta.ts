@@ -1,33 +1,16 @@
 // What changed between two timeline models, small enough to post at every stop: a step mostly
 // grows the live lanes' last spans and appends a few spans, marks and CPU runs, so each array is
-// sent as the length of the prefix it shares with the last model and its new tail. The panel
-// diffs; the page applies the delta to the model it holds (in place) and updates what it built.
+// sent as the length of the prefix it shares with the last model and its new tail. The adapter
+// makes the deltas as it builds (diffTimeline makes one from two whole models); the panel keeps
+// its copy by applying them, and the page applies them to the model it holds (in place) and
+// updates what it built.
 import type { CpuRun, Lane, Mark, Span, TimelineModel } from './timelineTypes';
 
-/** An array as `keep` items of the base followed by `add`. */
-export interface SeriesEdit<T> { keep: number; add: T[] }
+// The delta's shape is the adapter's (it makes deltas at the source, sim-core/viz/model-delta.ts).
+import type { LaneEdit, SeriesEdit, TimelineDelta } from '../../sim-core/viz/model-delta';
 
-/**
- * One lane of the new model: `n` unchanged lanes taken in order from the base from index `from`;
- * or the base lane `from` with some fields changed or removed and its spans edited; or a new lane.
- */
-export type LaneEdit =
-  | { from: number; n: number }
-  | { from: number; set?: Record<string, unknown>; unset?: string[]; spans?: SeriesEdit<Span> }
-  | { lane: Lane };
-
-export interface TimelineDelta {
-  /** Top-level fields (start, end, now, ...) that changed, and those gone. */
-  set: Record<string, unknown>;
-  unset: string[];
-  lanes: LaneEdit[];
-  /** Marks, once the kept ones' lane indices follow the lanes' new order. */
-  marks: SeriesEdit<Mark>;
-  /** Every CPU of the new model in its order, each as an edit of that CPU's runs in the base. */
-  cpus: Array<{ cpu: number } & SeriesEdit<CpuRun>>;
-  /** The base's CPUs in its order and how many runs each has (it holds each CPU's runs together). */
-  baseCpus: Array<[cpu: number, runs: number]>;
-}
+export type { LaneEdit, SeriesEdit, TimelineDelta };
+export { deltaWeight, modelWeight } from '../../sim-core/viz/model-delta';
 
 /** What applying a delta changed, for the page to update its index and coarse copies. */
 export interface Applied {
@@ -147,24 +130,6 @@ export function diffTimeline(a: TimelineModel, b: TimelineModel): TimelineDelta 
   }
   const baseCpus: TimelineDelta['baseCpus'] = segA ? segA.map((x) => [x.cpu, x.end - x.start]) : [];
   return { set: top.set, unset: top.unset, lanes, marks: { keep: kept, add: b.marks.slice(kept) }, cpus, baseCpus };
-}
-
-/** How many items a delta carries, against how many the full model has: to choose which to send. */
-export function deltaWeight(d: TimelineDelta): number {
-  let n = d.marks.add.length;
-  for (const c of d.cpus) n += c.add.length;
-  for (const l of d.lanes) {
-    if ('lane' in l) n += 1 + l.lane.spans.length;
-    else if ('spans' in l && l.spans) n += 1 + l.spans.add.length;
-    else if (!('n' in l)) n += 1;
-  }
-  return n;
-}
-
-export function modelWeight(m: TimelineModel): number {
-  let n = m.marks.length + m.cpus.length;
-  for (const l of m.lanes) n += 1 + l.spans.length;
-  return n;
 }
 
 /** Each CPU's [start, end) in a flat array of runs; undefined when a CPU's runs are not together. */

@@ -1,12 +1,16 @@
-// The "Process Timeline" webview panel: asks the kproc session for the timeline model at every
-// stop, hands it to the page, sends the page's clicks to the session as 'kproc/goto', writes the
-// page's exports through a save dialog, and comes back after a window reload.
+// The "Process Timeline" webview panel: asks the kproc session for the timeline at every stop (the
+// whole model first, then what changed since, as the adapter makes it), hands it to the page,
+// sends the page's clicks to the session as 'kproc/goto', writes the page's exports through a
+// save dialog, and comes back after a window reload.
 import * as vscode from 'vscode';
-import { deltaWeight, diffTimeline, modelWeight } from './timelineDelta';
+import { applyTimelineDelta, type TimelineDelta } from './timelineDelta';
 import { timelinePage } from './timelinePage';
 import { formatVirtualTime } from '../../sim-core/debug/moment';
 import type { Moment } from '../../sim-core/machine-types';
 import { GOTO_REQUEST, MOMENT_EVENT, TIMELINE_REQUEST, type TimelineModel } from './timelineTypes';
+
+/** The adapter's versioned answer to the timeline request: the whole model, or the delta from `base`. */
+type TimelineAnswer = { version: number; model?: TimelineModel; base?: number; delta?: TimelineDelta };
 
 export const TIMELINE_VIEW_TYPE = 'kproc.timeline';
 export const TIMELINE_COMMAND = 'kproc.showTimeline';
@@ -45,8 +49,11 @@ export class TimelinePanel implements vscode.Disposable {
   /** The last model shown (a later end of the session leaves it on screen; Export SVG draws it). */
   private shown: TimelineModel | undefined;
   private title = 'Process timeline';
-  /** The model the page holds, as last posted, and its number: the base of the next delta. */
-  private base: { model: TimelineModel; version: number } | undefined;
+  /**
+   * What the page holds: the model as last posted, its number for the page, and the session and
+   * the adapter's version of it, from which the adapter answers the next stop as a delta.
+   */
+  private base: { model: TimelineModel; version: number; session: string; adapter: number } | undefined;
   private version = 0;
   /** Messages posted to the page, kept for the extension-host tests. */
   readonly posted: Array<{ type: string }> = [];
@@ -121,13 +128,21 @@ export class TimelinePanel implements vscode.Disposable {
       return;
     }
     try {
-      const model = (await s.customRequest(TIMELINE_REQUEST)) as TimelineModel;
-      if (!model || !Array.isArray(model.lanes)) {
+      const since = this.base?.session === s.id ? this.base.adapter : undefined;
+      const a = (await s.customRequest(TIMELINE_REQUEST, { deltas: true, since })) as TimelineAnswer | undefined;
+      if (a && typeof a.version === 'number' && 'delta' in a && a.delta && this.base && this.base.session === s.id && a.base === this.base.adapter) {
+        this.postDelta(a.delta, a.version);
+      } else if (a && typeof a.version === 'number' && 'model' in a && a.model && Array.isArray(a.model.lanes)) {
+        this.postModel(a.model, s.id, a.version);
+      } else if (a && typeof a.version === 'number' && 'delta' in a) {
+        // A delta from a version the page no longer holds (it reloaded meanwhile): ask again for the whole.
+        this.base = undefined;
+        this.again = true;
+        return;
+      } else {
         this.post({ type: 'status', text: 'The debug adapter answered the timeline request with no model.' });
         return;
       }
-      this.postModel(model);
-      this.shown = model;
       this.title = `Process timeline of ${s.name}`;
     } catch (e) {
       // Running (no stop yet) or ended: the page keeps the last picture and says why it is old.
@@ -135,19 +150,27 @@ export class TimelinePanel implements vscode.Disposable {
     }
   }
 
-  /**
-   * Posts a stop's model: what changed since the model the page holds when that is much smaller
-   * than the whole (a step adds a little to a long run), else the whole model.
-   */
-  private postModel(model: TimelineModel): void {
+  /** Posts a stop's whole model (the first, or after a resync, or when the delta would not be much smaller). */
+  private postModel(model: TimelineModel, session: string, adapter: number): void {
     const version = ++this.version;
-    const base = this.base;
-    this.base = { model, version };
-    if (base) {
-      const delta = diffTimeline(base.model, model);
-      if (deltaWeight(delta) * 2 < modelWeight(model)) { this.post({ type: 'delta', delta, base: base.version, version }); return; }
-    }
     this.post({ type: 'model', model, version });
+    this.base = { model, version, session, adapter };
+    this.shown = model;
+  }
+
+  /**
+   * Posts what changed since the model the page holds (posting copies it), then applies it to the
+   * panel's own copy of that model, which Export SVG draws and the next delta applies to.
+   */
+  private postDelta(delta: TimelineDelta, adapter: number): void {
+    const base = this.base;
+    if (!base) return;
+    const version = ++this.version;
+    this.post({ type: 'delta', delta, base: base.version, version });
+    applyTimelineDelta(base.model, delta);
+    base.version = version;
+    base.adapter = adapter;
+    this.shown = base.model;
   }
 
   private async onMessage(m: FromPage): Promise<void> {

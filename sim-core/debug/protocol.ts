@@ -141,5 +141,9 @@ export function signalName(sig: number): string {
   return SIGNAL_NAMES[sig] ?? (sig >= 34 && sig <= 64 ? `SIGRTMIN+${sig - 34}` : `signal ${sig}`);
 }
 
-/** The custom request for the Process Timeline's model (sim-core/viz/model.ts) of the run up to now. */
+/**
+ * The custom request for the Process Timeline's model (sim-core/viz/model.ts) of the run up to now;
+ * with arguments {deltas: true, since}, a versioned answer: the delta from version `since` when the
+ * adapter handed that one out last, else the whole model (extension/adapter/timeline.ts).
+ */
 export const TIMELINE_REQUEST = 'kproc/timeline';

@@ -4,14 +4,16 @@ import type { CpuRun } from './model-types';
 
 export class CpuRows {
   /** Per CPU: since when (NaN: no switch seen yet) which task (0: its idle task) has been on it. */
-  private readonly from: number[] = [];
-  private readonly pid: number[] = [];
-  private readonly runs: CpuRun[][] = [];
+  readonly from: number[] = [];
+  readonly pid: number[] = [];
+  /** Per CPU: its runs that ended, and the fewest it has had since `low` was last set. */
+  readonly runs: CpuRun[][] = [];
+  readonly low: number[] = [];
   count = 0;
 
   private grow(c: number): void {
     if (c + 1 <= this.count) return;
-    for (let k = this.count; k <= c; k++) { this.from[k] = NaN; this.pid[k] = 0; this.runs[k] = []; }
+    for (let k = this.count; k <= c; k++) { this.from[k] = NaN; this.pid[k] = 0; this.runs[k] = []; this.low[k] = 0; }
     this.count = c + 1;
   }
 
@@ -31,18 +33,28 @@ export class CpuRows {
     if (t > this.from[c]) runs.push({ cpu: c, from: this.from[c], to: t, pid: this.pid[c] || null });
     // A run that lasted no time at all leaves no row; the one before it goes on if it is the same task.
     const before = runs.length ? runs[runs.length - 1] : undefined;
-    if (before && before.to === t && (before.pid ?? 0) === next) { runs.pop(); this.from[c] = before.from; }
+    if (before && before.to === t && (before.pid ?? 0) === next) {
+      runs.pop();
+      if (runs.length < this.low[c]) this.low[c] = runs.length;
+      this.from[c] = before.from;
+    }
     else this.from[c] = t;
     this.pid[c] = next;
   }
 
-  /** Every CPU's runs up to `end`, CPU 0 first, each in time order. */
-  finish(end: number): CpuRun[] {
+  /** CPU `c`'s run going on, drawn to `end` (none before its first switch). */
+  open(c: number, end: number): CpuRun | undefined {
+    const from = this.from[c];
+    return !Number.isNaN(from) && end > from ? { cpu: c, from, to: end, pid: this.pid[c] || null } : undefined;
+  }
+
+  /** Every CPU's runs up to `end`, CPU 0 first, each in time order (what is kept is left as it is). */
+  runsTo(end: number): CpuRun[] {
     const cpus: CpuRun[] = [];
     for (let c = 0; c < this.count; c++) {
-      const runs = this.runs[c];
-      if (!Number.isNaN(this.from[c]) && end > this.from[c]) runs.push({ cpu: c, from: this.from[c], to: end, pid: this.pid[c] || null });
-      for (const r of runs) cpus.push(r);
+      for (const r of this.runs[c]) cpus.push(r);
+      const open = this.open(c, end);
+      if (open) cpus.push(open);
     }
     return cpus;
   }

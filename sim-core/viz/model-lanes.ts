@@ -1,14 +1,19 @@
 // The timeline's lanes while the log is read: a lane per task (a reused pid gets a new one), its
 // state spans as they grow, the live lanes by pid and by thread group, and the final order
 // (each leader by birth, its threads under it).
-import type { KnownTask, Lane, LaneState } from './model-types';
+import type { KnownTask, Lane, LaneState, Span } from './model-types';
 
-/** A lane as it is built: its group (the leader lane's index), current state and since when, and its index. */
+/**
+ * A lane as it is built: its group (the leader lane's index), current state and since when, its
+ * index, and the fewest spans it has had since `low` was last set (a change in no time takes the
+ * span before back), so what changed since then is known without comparing.
+ */
 export interface LaneBuild extends Lane {
   group: number;
   state: LaneState;
   since: number;
   order: number;
+  low: number;
 }
 
 /** The run state a task leaves the CPU in, from the letter of sched_switch's prev_state (or ps's). */
@@ -65,7 +70,7 @@ export class LaneBook {
     const parentLane = parent === null ? undefined : this.lastLane.get(parent)?.order;
     const lane: LaneBuild = {
       pid, tgid, comm, spans: [], born, parent, leaderLane: g, kthread, boot,
-      group: g, state, since: born, order,
+      group: g, state, since: born, order, low: 0,
     };
     if (parentLane !== undefined) lane.parentLane = parentLane;
     this.lanes.push(lane);
@@ -110,6 +115,7 @@ export class LaneBook {
       const prev = l.spans.length ? l.spans[l.spans.length - 1] : undefined;
       if (prev && prev.to === l.since && prev.state === state) {
         l.spans.pop();
+        if (l.spans.length < l.low) l.low = l.spans.length;
         l.since = prev.from;
         l.state = state;
         return;
@@ -131,12 +137,11 @@ export class LaneBook {
   }
 
   /**
-   * Closes the lanes still there at `end` and orders them: each leader (by birth), its threads
-   * after it. Returns the lanes and, per build index, the final index.
+   * The lanes in their final order: each leader (by birth), its threads after it; and, per build
+   * index, the index in that order.
    */
-  finish(end: number): { lanes: Lane[]; index: Int32Array } {
+  order(): { ordered: LaneBuild[]; index: Int32Array } {
     const lanes = this.lanes;
-    for (const l of lanes) if (l.gone === undefined && end > l.since) l.spans.push({ from: l.since, to: end, state: l.state });
     const members = new Map<number, LaneBuild[]>();
     for (const l of lanes) {
       let m = members.get(l.group);
@@ -147,16 +152,41 @@ export class LaneBook {
     for (const l of lanes) if (l.group === l.order) for (const m of members.get(l.group) ?? []) ordered.push(m);
     const index = new Int32Array(lanes.length);
     ordered.forEach((l, i) => { index[l.order] = i; });
-    const out: Lane[] = ordered.map((l) => {
-      const lane: Lane = {
-        pid: l.pid, tgid: l.tgid, comm: l.comm, spans: l.spans, born: l.born, parent: l.parent,
-        leaderLane: index[l.leaderLane], kthread: l.kthread, boot: l.boot,
-      };
-      if (l.bornStep !== undefined) lane.bornStep = l.bornStep;
-      if (l.gone !== undefined) { lane.gone = l.gone; if (l.goneStep !== undefined) lane.goneStep = l.goneStep; }
-      if (l.parentLane !== undefined) lane.parentLane = index[l.parentLane];
-      return lane;
-    });
+    return { ordered, index };
+  }
+
+  /**
+   * The lanes as they stand with the axis ending at `end` (those still there drawn to it), in
+   * their final order, and per build index the final index; what is kept is left as it is.
+   */
+  lanesTo(end: number): { lanes: Lane[]; index: Int32Array } {
+    const { ordered, index } = this.order();
+    const out: Lane[] = ordered.map((l) => outLane(l, index, spansTo(l, end)));
     return { lanes: out, index };
   }
+}
+
+/** A lane's spans with the axis ending at `end`: its current state drawn to it while the task is there. */
+export function spansTo(l: LaneBuild, end: number): Span[] {
+  const spans = l.spans.slice();
+  const open = openSpan(l, end);
+  if (open) spans.push(open);
+  return spans;
+}
+
+/** The span of a lane's current state up to `end`, while the task is there (none once it is gone). */
+export function openSpan(l: LaneBuild, end: number): Span | undefined {
+  return l.gone === undefined && end > l.since ? { from: l.since, to: end, state: l.state } : undefined;
+}
+
+/** The model's lane of a built one, its lane indices the final ones (`index`, by build index). */
+export function outLane(l: LaneBuild, index: Int32Array, spans: Span[]): Lane {
+  const lane: Lane = {
+    pid: l.pid, tgid: l.tgid, comm: l.comm, spans, born: l.born, parent: l.parent,
+    leaderLane: index[l.leaderLane], kthread: l.kthread, boot: l.boot,
+  };
+  if (l.bornStep !== undefined) lane.bornStep = l.bornStep;
+  if (l.gone !== undefined) { lane.gone = l.gone; if (l.goneStep !== undefined) lane.goneStep = l.goneStep; }
+  if (l.parentLane !== undefined) lane.parentLane = index[l.parentLane];
+  return lane;
 }

@@ -2,13 +2,16 @@
 // its state over virtual time, marks for fork/exec/exit/zombie/reap/reparent, signals sent and
 // delivered (each naming the kernel function behind it), and per-CPU rows of which task ran when.
 // The lanes are kept in model-lanes.ts, the marks read in model-events.ts, the CPU rows in
-// model-cpus.ts; this file reads the scheduler's tracepoints and puts the model together.
+// model-cpus.ts, what changed since a hand-out in model-delta.ts; this file reads the scheduler's
+// tracepoints and puts the model together, at once or as the log grows.
 import type { KEvent } from '../machine-types';
 import { CpuRows } from './model-cpus';
+import { markOut } from './model-delta';
 import { LifecycleMarks } from './model-events';
 import { LaneBook, prevState } from './model-lanes';
-import type { Lane, LaneState, TimelineModel, TimelineOptions } from './model-types';
+import type { KnownTask, Lane, LaneState, Mark, TimelineModel, TimelineOptions } from './model-types';
 
+export { TimelineSender, deltaWeight, modelWeight, type LaneEdit, type SeriesEdit, type TimelineDelta } from './model-delta';
 export type { CpuRun, KnownTask, Lane, LaneState, Mark, MarkKind, Span, TimelineModel, TimelineOptions } from './model-types';
 export { knownTask } from './model-types';
 export { exitText, markGotoTarget } from './labels';
@@ -32,58 +35,83 @@ export function buildTimeline(events: readonly KEvent[], opts: TimelineOptions):
     sched = false;
     for (let i = 0; i < events.length; i++) if (events[i].kind === 'sched_switch') { sched = true; break; }
   }
-  const start = Math.min(opts.start ?? 0, events.length ? events[0].time : opts.now, opts.now);
+  // (+ 0: an event stamped before the clock was set says -0, which is the boot's 0.)
+  const start = Math.min(opts.start ?? 0, events.length ? events[0].time : opts.now, opts.now) + 0;
   const last = events.length ? events[events.length - 1].time : start;
   const end = Math.max(opts.end ?? Math.max(last, opts.now), start);
+  const b = new TimelineBuilder(start, sched, opts.tasks ?? []);
+  let n = 0;
+  while (n < events.length && events[n].time <= end) n++; // the log is in time order
+  b.add(events, 0, n);
+  return b.model(opts.now, opts.nowStep, end);
+}
 
-  const book = new LaneBook(start, sched, opts.tasks ?? []);
-  const lifecycle = new LifecycleMarks(book, sched);
-  const cpus = new CpuRows();
-  // A task on a CPU when the log starts holds that CPU's row from the start.
-  if (sched) for (const k of book.boot) if (k.running === true && k.cpu !== undefined && k.cpu >= 0) cpus.seed(k.cpu, k.pid, start);
+/**
+ * The timeline as the log grows: events are folded in as they come (add), and the model of what
+ * was folded so far is made at any moment without changing what is kept (model), so a debugger
+ * that stops again and again pays for the new events only. Folding every event at once and making
+ * the model is buildTimeline.
+ */
+export class TimelineBuilder {
+  readonly book: LaneBook;
+  readonly lifecycle: LifecycleMarks;
+  readonly cpus = new CpuRows();
+  /** The time of the last event folded (the start before any). */
+  last: number;
 
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i];
-    const t = e.time;
-    if (t > end) break; // the log is in time order
-    switch (e.kind) {
-      case 'sched_wakeup': {
-        const l = book.schedLane(e.pid);
-        if (l && l.state !== 'running' && l.state !== 'zombie') book.setState(l, t, 'runnable');
-        break;
-      }
-      case 'sched_switch': {
-        if (e.prev_pid > 0) {
-          const p = book.schedLane(e.prev_pid);
-          if (p) {
-            const s = prevState(e.prev_state);
-            if (p.comm.startsWith('pid ')) p.comm = e.prev_comm;
-            if (s !== null) book.setState(p, t, s);
-          }
+  constructor(readonly start: number, readonly sched: boolean, tasks: readonly KnownTask[]) {
+    this.book = new LaneBook(start, sched, tasks);
+    this.lifecycle = new LifecycleMarks(this.book, sched);
+    this.last = start;
+    // A task on a CPU when the log starts holds that CPU's row from the start.
+    if (sched) for (const k of this.book.boot) if (k.running === true && k.cpu !== undefined && k.cpu >= 0) this.cpus.seed(k.cpu, k.pid, start);
+  }
+
+  /** Folds events[from..to) in (in time order, none before the start). */
+  add(events: readonly KEvent[], from = 0, to = events.length): void {
+    const book = this.book, cpus = this.cpus, lifecycle = this.lifecycle;
+    for (let i = from; i < to; i++) {
+      const e = events[i];
+      const t = e.time;
+      switch (e.kind) {
+        case 'sched_wakeup': {
+          const l = book.schedLane(e.pid);
+          if (l && l.state !== 'running' && l.state !== 'zombie') book.setState(l, t, 'runnable');
+          break;
         }
-        if (e.next_pid > 0) {
-          const n = book.schedLane(e.next_pid);
-          if (n) {
-            n.comm = e.next_comm;
-            book.setState(n, t, 'running');
+        case 'sched_switch': {
+          if (e.prev_pid > 0) {
+            const p = book.schedLane(e.prev_pid);
+            if (p) {
+              const s = prevState(e.prev_state);
+              if (p.comm.startsWith('pid ')) p.comm = e.prev_comm;
+              if (s !== null) book.setState(p, t, s);
+            }
           }
+          if (e.next_pid > 0) {
+            const n = book.schedLane(e.next_pid);
+            if (n) {
+              n.comm = e.next_comm;
+              book.setState(n, t, 'running');
+            }
+          }
+          cpus.switchTo(e.cpu, t, e.next_pid > 0 ? e.next_pid : 0);
+          break;
         }
-        cpus.switchTo(e.cpu, t, e.next_pid > 0 ? e.next_pid : 0);
-        break;
+        default:
+          lifecycle.see(e);
       }
-      default:
-        lifecycle.see(e);
+      if (t > this.last) this.last = t;
     }
   }
 
-  const rows = cpus.finish(end);
-  const { lanes, index } = book.finish(end);
-  const marks = lifecycle.marks;
-  for (const m of marks) {
-    m.lane = index[m.lane];
-    if (m.otherLane !== undefined) m.otherLane = index[m.otherLane];
+  /** The model of the events folded so far, its axis ending at `end` (default: the later of the last event and now). */
+  model(now: number, nowStep: number, end = Math.max(this.last, now, this.start)): TimelineModel {
+    const rows = this.cpus.runsTo(end);
+    const { lanes, index } = this.book.lanesTo(end);
+    const marks: Mark[] = this.lifecycle.marks.map((m) => markOut(m, index));
+    return { start: this.start, end, now, nowStep, lanes, marks, cpus: rows, sched: this.sched, cpuCount: this.cpus.count };
   }
-  return { start, end, now: opts.now, nowStep: opts.nowStep, lanes, marks, cpus: rows, sched, cpuCount: cpus.count };
 }
 
 /** The lane's state at virtual time `t` (a span holds [from, to)); undefined before its birth or once it is gone. */

@@ -341,15 +341,20 @@ export class FakeMachine implements Machine {
   input(text: string | null): void { this.inputs.push(text); }
   /** Travel intents as asked, for the adapter tests to check the translation. */
   readonly travels: Array<{ kind: 'stepBack'; pid: number; granularity?: Granularity } | { kind: 'reverseContinue' } | { kind: 'goto'; target: GotoTarget }> = [];
-  private ask(t: Travel): void {
-    if (!this.historyOn) throw new Error('going back needs history (historyBytes is 0)');
+  private ask(t: Travel, forward = false): void {
+    if (!this.historyOn && !forward) throw new Error('going back needs history (historyBytes is 0)');
     if (t.kind === 'stepBack' && !this.tasksById.has(t.pid)) throw new Error(`no task has pid ${t.pid}`);
     this.travels.push(t);
     this.travel = t;
   }
   stepBack(pid: number, granularity?: Granularity): void { this.ask({ kind: 'stepBack', pid, granularity }); }
   reverseContinue(): void { this.ask({ kind: 'reverseContinue' }); }
-  goto(target: GotoTarget): void { this.ask({ kind: 'goto', target }); }
+  /** As the machine's: a target later than now runs on to it, with or without history. */
+  goto(target: GotoTarget): void {
+    const forward = (target.kind === 'event' && target.direction === 'forward') || (target.kind === 'step' && target.step >= this.pos)
+      || (target.kind === 'time' && target.time > this.pos * 1000);
+    this.ask({ kind: 'goto', target }, forward);
+  }
   moment(): Moment { return { step: this.pos, time: this.pos * 1000 }; }
   history(): HistoryInfo {
     return { enabled: this.historyOn, checkpoints: this.historyOn ? 1 : 0, bytes: 0, budgetBytes: this.historyOn ? 1 << 28 : 0, frontier: { step: this.frontier, time: this.frontier * 1000 } };

@@ -47,6 +47,44 @@ describe('debug adapter: kproc/timeline', function () {
     assert.deepEqual(body2.marks.slice(0, m.marks.length).map((k) => k.step), m.marks.map((k) => k.step));
   });
 
+  it('answers versioned deltas; after going back, a signal from the views forgets the future the record had', async () => {
+    const dc = a.client;
+    const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await launch(dc, { program: FORK_WAIT }, () => dc.setExceptionBreakpointsRequest({ filters: ['zombie'] }));
+    await stopped;
+    type Answer = { version: number; model?: TimelineModel; base?: number; delta?: unknown };
+    const first = (await dc.customRequest('kproc/timeline', { deltas: true })).body as Answer;
+    assert.ok(first.model, 'the first versioned answer is the whole model');
+    const zombie = first.model.marks.find((k) => k.kind === 'zombie');
+    const fork = first.model.marks.find((k) => k.kind === 'fork' && first.model?.lanes[k.lane]?.comm === 'fork-wait');
+    assert.ok(zombie && fork);
+    const child = fork.other as number;
+    // Back to just after the fork: the record keeps the future seen (the zombie), now is earlier.
+    const back = dc.waitForEvent('stopped');
+    await dc.customRequest('kproc/goto', { step: fork.step + 1 });
+    await back;
+    const second = (await dc.customRequest('kproc/timeline', { deltas: true, since: first.version })).body as Answer;
+    assert.equal(second.base, first.version, 'a delta from the version held');
+    const seen = (await dc.customRequest('kproc/timeline')).body as TimelineModel;
+    assert.ok(seen.marks.some((k) => k.kind === 'zombie' && k.pid === child), 'the future seen is still drawn');
+    // SIGKILL from the views: that future is gone; the record ends at now, then grows again.
+    await dc.customRequest('kproc/sendSignal', { pid: child, signal: 'SIGKILL' });
+    const cut = (await dc.customRequest('kproc/timeline', { deltas: true, since: second.version })).body as Answer;
+    assert.ok(cut.model, 'the whole model once the record was cut');
+    assert.ok(cut.model.marks.every((k) => k.step <= cut.model!.nowStep), `no mark after now (${cut.model.nowStep}): ${JSON.stringify(cut.model.marks.map((k) => [k.kind, k.step]))}`);
+    await dc.setExceptionBreakpointsRequest({ filters: [] });
+    const ended = dc.waitForEvent('terminated');
+    const last = dc.waitForEvent('stopped').catch(() => undefined);
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'release_task' }] });
+    await dc.continueRequest({ threadId: 0 });
+    await Promise.race([last, ended]);
+    const after = (await dc.customRequest('kproc/timeline')).body as TimelineModel;
+    const exits = after.marks.filter((k) => k.kind === 'exit' && k.pid === child);
+    assert.equal(exits.length, 1, `one exit of the child: ${JSON.stringify(exits)}`);
+    assert.match(exits[0].label, /SIGKILL|signal 9/);
+    assert.equal(after.marks.filter((k) => k.kind === 'fork' && k.other === child).length, 1, 'one fork of it');
+  });
+
   it('refuses before launch, with a message', async () => {
     const dc = a.client;
     await dc.initializeRequest({ adapterID: 'kproc', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });

@@ -204,12 +204,16 @@ describe('debug adapter over stdio: going back with the real machine', function 
     assert.match(r, /needs a unit/);
   });
 
-  it('with history 0, Step Back and Reverse Continue are refused and the session carries on', async () => {
-    const { stopped } = await start(FORK_WAIT, [FORK_WAIT_REAPED_LINE], [], { history: 0 });
+  it('with history 0, Step Back, Reverse Continue and goto back are refused, goto forward runs on, and the session carries on', async () => {
+    const { stopped, moment } = await start(FORK_WAIT, [FORK_WAIT_REAPED_LINE], [], { history: 0 });
     const tid = stopped.body.threadId ?? 0;
     await assert.rejects(dc.stepBackRequest({ threadId: tid }), /"history" above 0/);
     await assert.rejects(dc.reverseContinueRequest({ threadId: tid }), /"history" above 0/);
+    await assert.rejects(dc.customRequest('kproc/goto', { step: moment.step - 1 }), /Cannot go to step \d+: it is not later than now .*"history" above 0/);
     assert.equal((await topFrames(dc, tid))[0].line, FORK_WAIT_REAPED_LINE);
+    // Forward needs no history: the run goes on to that step.
+    const ahead = await stopOf(() => dc.customRequest('kproc/goto', { step: moment.step + 3 }));
+    assert.equal(ahead.moment.step, moment.step + 3);
     const ended = dc.waitForEvent('terminated');
     await dc.setBreakpointsRequest({ source: { path: FORK_WAIT }, breakpoints: [] });
     await dc.continueRequest({ threadId: tid });

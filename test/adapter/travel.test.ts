@@ -176,6 +176,20 @@ describe('adapter session: going back (scripted machine)', function () {
     await ended;
   });
 
+  it('with history 0, a goto later than now runs on to it; one back is refused naming the target and now', async () => {
+    await stopAt([WAITPID_LINE], { history: 0 });
+    const m = machine as FakeMachine;
+    const now = m.moment().step;
+    await assert.rejects(dc.customRequest('kproc/goto', { step: now - 1 }), new RegExp(`Cannot go to step ${now - 1}: it is not later than now \\(step ${now}\\).*"history" above 0`));
+    await assert.rejects(dc.evaluateRequest({ expression: 'lx-goto start', context: 'repl' }), /Cannot go to the start: .*"history" above 0/);
+    assert.deepEqual(m.travels, []);
+    const { response } = await travel(() => dc.customRequest('kproc/goto', { step: now + 1 }));
+    assert.equal(response.success, true);
+    assert.equal((response.body as { step: number }).step, now + 1);
+    assert.equal(m.travels.length, 1);
+    assert.equal(m.moment().step, now + 1);
+  });
+
   it('refuses a history attribute out of range, naming it', async () => {
     await dc.initializeRequest({ adapterID: 'kproc', pathFormat: 'path' });
     await assert.rejects(dc.launchRequest({ program, history: -1 } as never), /'history' must be from 0 to 1048576 \(got -1\)/);
