@@ -21,7 +21,12 @@ import { launchChromium } from '../../test/extension/browser';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ORIGIN = 'https://timeline.invalid';
-const FRAMES = (() => { const i = process.argv.indexOf('--frames'); return i >= 0 ? Number(process.argv[i + 1]) : 40; })();
+const arg = (name: string): string | undefined => { const i = process.argv.indexOf(name); return i >= 0 ? process.argv[i + 1] : undefined; };
+const FRAMES = Number(arg('--frames') ?? 40);
+/** Which sections to run (1 first paint, 2 updates, 3 zoom and pan), by default all. */
+const SECTIONS = new Set((arg('--sections') ?? '1,2,3').split(',').map(Number));
+/** Record a trace of section 3 and say which frames a garbage collection fell in. */
+const TRACE_GC = process.argv.includes('--trace-gc');
 
 const median = (xs: number[]): number => { const s = xs.slice().sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
 const fmt = (xs: number[]): string => `median ${median(xs).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (${xs.length} frames)`;
@@ -218,6 +223,14 @@ async function collect(page: Page): Promise<void> {
   await cdp.detach();
 }
 
+/** The page's JavaScript heap in use, in bytes. */
+async function heapUsed(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize;
+}
+
 /** applyTimelineDelta as page source (the page rebuilds the old way's whole models with it). */
 let APPLY = '';
 
@@ -236,10 +249,104 @@ export async function bundles(): Promise<{ script: string; css: string }> {
   return { script, css: fs.readFileSync(path.join(ROOT, 'media/timeline.css'), 'utf8') };
 }
 
+const FRAME_KINDS = ['pan zoomed out (shift+wheel)', 'zoom in (ctrl+wheel)', 'pan in time (arrow keys)', 'scroll lanes (wheel)', 'zoom out (ctrl+wheel)'] as const;
+interface Frames { sync: number[]; paint: number[] }
+
+/**
+ * Zoom and pan, `n` frames of each kind, measured twice: the event handled and the frame drawn
+ * synchronously (drawNow), and the event dispatched alone, from it to the browser having rendered
+ * the frame the page asked for (the page's requestAnimationFrame draw, then style, layout, paint
+ * and the canvas' flush; a message posted from a later animation-frame callback runs after them).
+ * Each frame is marked for a trace (performance.mark f<kind>:<i>:s and :e).
+ */
+async function zoomAndPan(page: Page, n: number): Promise<Record<string, Frames>> {
+  return page.evaluate(async ({ n, kinds }) => {
+    const h = (window as unknown as { kprocTimeline: Handle }).kprocTimeline;
+    const plot = document.getElementById('plot') as HTMLElement;
+    const box = plot.getBoundingClientRect();
+    const cx = box.left + box.width / 2, cy = box.top + box.height / 2;
+    const wheel = (deltaY: number, ctrlKey: boolean, shiftKey = false): WheelEvent => new WheelEvent('wheel', { deltaY, ctrlKey, shiftKey, clientX: cx, clientY: cy, bubbles: true, cancelable: true });
+    const key = (k: string): KeyboardEvent => new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true });
+    const make: Array<(i: number) => Event> = [
+      () => wheel(40, false, true), () => wheel(-120, true), () => key('ArrowRight'), () => wheel(400, false), () => wheel(120, true),
+    ];
+    const painted = (): Promise<number> => new Promise((resolve) => requestAnimationFrame(() => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => resolve(performance.now());
+      ch.port2.postMessage(0);
+    }));
+    const out: Record<string, { sync: number[]; paint: number[] }> = {};
+    await painted();
+    for (let k = 0; k < kinds.length; k++) {
+      const f = out[kinds[k]] = { sync: [] as number[], paint: [] as number[] };
+      // The synchronous measure (as the page would draw with no browser frame in between) ...
+      const from = (window as unknown as { kprocTimeline: { view(): unknown } }).kprocTimeline.view();
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        plot.dispatchEvent(make[k](i));
+        h.drawNow();
+        f.sync.push(performance.now() - t0);
+      }
+      // ... then the same frames again from the same window, each to its paint.
+      (window as unknown as { kprocTimeline: { setView(v: unknown): void } }).kprocTimeline.setView(from);
+      await painted();
+      for (let i = 0; i < n; i++) {
+        performance.mark(`f${k}:${i}:s`);
+        const t0 = performance.now();
+        plot.dispatchEvent(make[k](i));
+        const t1 = await painted();
+        performance.mark(`f${k}:${i}:e`);
+        f.paint.push(t1 - t0);
+      }
+    }
+    return out;
+  }, { n, kinds: FRAME_KINDS as unknown as string[] });
+}
+
+interface TraceEvent { name: string; cat: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: Record<string, unknown> }
+
+/** Starts a trace of the page (main-thread tasks, paint, garbage collection, user timing); the function returned stops it. */
+async function startTrace(page: Page): Promise<() => Promise<TraceEvent[]>> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => { for (const x of e.value) events.push(x as unknown as TraceEvent); });
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: { includedCategories: ['devtools.timeline', 'v8', 'blink.user_timing', 'disabled-by-default-v8.gc', 'disabled-by-default-devtools.timeline', 'cc', 'blink'] },
+  });
+  return async () => {
+    const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+    await cdp.send('Tracing.end');
+    await done;
+    await cdp.detach();
+    return events;
+  };
+}
+
+/** The traced events a slow frame is explained by: script, style, layout, paint, the commit (with the canvas' raster) and garbage collection. */
+const SHOWN = /^(FunctionCall|EventDispatch|Document::recalcStyle|Layout|Paint|Commit|MajorGC|MinorGC|V8.GC_MC_INCREMENTAL.*|V8.GC_MC_MARK|V8.GC_MC_MARK_ROOTS|V8.GC_MC_EVACUATE|V8.GC_MC_SWEEP|V8.GCIncrementalMarking|V8.GCFinalizeMC|CanvasRenderingContext2D::FinalizeFrame|Canvas2DResourceProvider::WritePixels)$/;
+
+/** For the frames of one kind that took 30 ms or more to paint: the traced events of 3 ms or more within them. */
+function slowFrames(kind: string, f: Frames, events: TraceEvent[]): string[] {
+  const k = FRAME_KINDS.indexOf(kind as typeof FRAME_KINDS[number]);
+  const at = (name: string): TraceEvent | undefined => events.find((e) => e.name === name && e.cat.includes('user_timing'));
+  const out: string[] = [];
+  f.paint.forEach((ms, i) => {
+    if (ms < 30) return;
+    const s = at(`f${k}:${i}:s`), e = at(`f${k}:${i}:e`);
+    if (!s || !e) return;
+    const inside = events.filter((x) => x.ph === 'X' && (x.dur ?? 0) >= 2000 && SHOWN.test(x.name) && x.ts < e.ts && x.ts + (x.dur ?? 0) > s.ts && x.tid === s.tid);
+    const names = inside.map((x) => `${x.name} ${((x.dur ?? 0) / 1000).toFixed(0)}`).join(', ');
+    out.push(`frame ${i} ${ms.toFixed(0)} ms: ${names}`);
+  });
+  return out;
+}
+
 async function main(): Promise<void> {
   const { script, css } = await bundles();
   const browser = await launchChromium();
   try {
+    if (SECTIONS.has(1)) {
     // 1. First paint of the fork example: the page opens, says it is ready, gets the model, draws.
     const fork = exampleModel('fork-wait.kproc');
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
@@ -252,6 +359,8 @@ async function main(): Promise<void> {
     console.log(`fork-wait: ${fork.lanes.length} lanes, ${fork.marks.length} marks`);
     console.log(`  page ready (script parsed and run) ${ready.toFixed(1)} ms after navigation; model to painted frame ${first.ms.toFixed(1)} ms; painted ${first.at.toFixed(1)} ms after navigation (${first.lanes} lane rows, ${first.marks} mark elements)`);
 
+    }
+    if (SECTIONS.has(2)) {
     // 2. An update after a step with 100 tasks: the old way (whole model) and the new (delta), in fresh pages.
     const pageFor = async (): Promise<Page> => { const p = await browser.newPage({ viewport: { width: 1600, height: 1000 } }); await openPage(p, script, css); return p; };
     const compare = async (what: string, models: TimelineModel[]): Promise<void> => {
@@ -284,6 +393,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < FRAMES; i++) synthetic.push(advance(synthetic[i], i));
     await compare('100 tasks, generated (5,000 marks, 200,000 CPU runs), advanced a step at a time', synthetic);
 
+    }
+    if (!SECTIONS.has(3)) return;
     // 3. 10,000 tasks and 1,000,000 events, generated in the page (the model is ~150 MB as JSON).
     const big = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await openPage(big, script, css);
@@ -298,23 +409,17 @@ async function main(): Promise<void> {
     }, { src: gen });
     console.log(`generated ${setup.lanes} lanes, ${setup.marks} marks, ${setup.cpus} CPU runs in ${setup.gen.toFixed(0)} ms; index + first frame ${setup.load.toFixed(1)} ms`);
     await collect(big);
-    const frames = await big.evaluate((n) => {
-      const h = (window as unknown as { kprocTimeline: Handle }).kprocTimeline;
-      const plot = document.getElementById('plot') as HTMLElement;
-      const box = plot.getBoundingClientRect();
-      const cx = box.left + box.width / 2, cy = box.top + box.height / 2;
-      const frame = (ev: Event): number => { const t0 = performance.now(); plot.dispatchEvent(ev); h.drawNow(); return performance.now() - t0; };
-      const wheel = (deltaY: number, ctrlKey: boolean, shiftKey = false): WheelEvent => new WheelEvent('wheel', { deltaY, ctrlKey, shiftKey, clientX: cx, clientY: cy, bubbles: true, cancelable: true });
-      const key = (k: string): KeyboardEvent => new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true });
-      const out: Record<string, number[]> = { 'zoom in (ctrl+wheel)': [], 'zoom out (ctrl+wheel)': [], 'pan in time (arrow keys)': [], 'scroll lanes (wheel)': [], 'pan zoomed out (shift+wheel)': [] };
-      for (let i = 0; i < n; i++) out['pan zoomed out (shift+wheel)'].push(frame(wheel(40, false, true)));
-      for (let i = 0; i < n; i++) out['zoom in (ctrl+wheel)'].push(frame(wheel(-120, true)));
-      for (let i = 0; i < n; i++) out['pan in time (arrow keys)'].push(frame(key('ArrowRight')));
-      for (let i = 0; i < n; i++) out['scroll lanes (wheel)'].push(frame(wheel(400, false)));
-      for (let i = 0; i < n; i++) out['zoom out (ctrl+wheel)'].push(frame(wheel(120, true)));
-      return out;
-    }, FRAMES);
-    for (const [name, xs] of Object.entries(frames)) console.log(`  ${name}: ${fmt(xs)}`);
+    console.log(`  page heap after a full collection: ${(await heapUsed(big) / 2 ** 20).toFixed(0)} MiB`);
+    const trace = TRACE_GC ? await startTrace(big) : undefined;
+    const frames = await zoomAndPan(big, FRAMES);
+    const events = trace ? await trace() : undefined;
+    console.log('  each frame: sync = the event handled and the frame drawn at once (drawNow); to paint = from the event to the');
+    console.log('  browser having rendered the frame the page asked for (its requestAnimationFrame draw, then style, layout, paint)');
+    for (const [name, f] of Object.entries(frames)) {
+      console.log(`  ${name}: sync ${fmt(f.sync)}`);
+      console.log(`  ${' '.repeat(name.length)}  to paint ${fmt(f.paint)}`);
+      if (events) for (const line of slowFrames(name, f, events)) console.log(`      ${line}`);
+    }
   } finally {
     await browser.close();
   }

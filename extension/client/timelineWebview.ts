@@ -10,6 +10,7 @@ import { Axis, Batch, glyphPath, readPalette, Strips } from './timelineCanvas';
 import { AXIS, keyOf, MarkButtons, ROW, RowLabels } from './timelineElements';
 import type { TimelineDelta } from './timelineDelta';
 import { applyToIndex } from './timelineIncremental';
+import { compactDelta, compactModel, Interner } from './timelineCompact';
 import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, pidColour, timelineSvg, type Palette } from './timelineText';
 import type { LaneState, Mark, TimelineModel } from './timelineTypes';
 import { createGraphView, sharedState } from './graphView'; // tree view hook
@@ -384,8 +385,12 @@ button('exportPng', () => {
 
 // ---- the model --------------------------------------------------------------------------------
 
+/** The strings the models shown share (kept across stops, so a delta's strings join the model's). */
+let strings = new Interner();
+
 function setModel(model: TimelineModel): void {
-  index = indexTimeline(model);
+  strings = new Interner();
+  index = indexTimeline(compactModel(model, strings));
   selected = focusKey === undefined ? undefined : index.marks.find((m) => keyOf(m) === focusKey);
   shown();
 }
@@ -394,7 +399,7 @@ function setModel(model: TimelineModel): void {
 function applyDelta(delta: TimelineDelta, base: number): boolean {
   if (!index || base !== version) return false;
   try {
-    index = applyToIndex(index, delta);
+    index = applyToIndex(index, compactDelta(delta, strings));
   } catch {
     index = undefined;
     return false;
@@ -445,6 +450,9 @@ palette = readPalette();
 /** For the benchmark and the tests: draw now and say how long it took. */
 (window as unknown as { kprocTimeline: unknown }).kprocTimeline = {
   drawNow(): number { const t0 = performance.now(); draw(); return performance.now() - t0; },
+  /** The window shown, and a window to show (drawn at the next frame), so a benchmark can replay frames. */
+  view: (): View | undefined => view && { ...view },
+  setView(v: View): void { fitted = false; setView(v); },
   setModel(m: TimelineModel, v?: number): number { const t0 = performance.now(); setModel(m); version = v ?? -1; return performance.now() - t0; },
   /** A delta against model number `base`: milliseconds to apply and draw it, or -1 when refused. */
   applyDelta(d: TimelineDelta, base: number, v: number): number {
