@@ -155,7 +155,42 @@ function draw(): void {
     ctx.fillRect(Math.round(nx) - 1, 0, 2, g.height + AXIS);
   }
   rowLabels.sync(index, first, end, yOf);
+  lastYOf = yOf;
+  if (settling()) return;
+  marksLayer.hidden = false;
   marks.sync(drawn, currentMark(), selectedGlyph(), yOf);
+}
+
+/**
+ * While a zoom or a pan goes on (frames less than SETTLE ms apart), the mark buttons are hidden
+ * rather than moved: hundreds of them restyled in every frame cost the browser more than the
+ * frame. They come back, placed over the glyphs, once the window has rested SETTLE ms. A click
+ * meanwhile reaches the canvas, which finds the glyph under it the same way. Not while one of
+ * them has the focus (the keyboard's frames keep them all in place).
+ */
+const SETTLE = 150;
+let movedAt = -Infinity;
+let settleTimer: ReturnType<typeof setTimeout> | undefined;
+let lastYOf: (row: number) => number = (row) => row;
+
+function moving(): void {
+  movedAt = performance.now();
+}
+
+function settling(): boolean {
+  const wait = movedAt + SETTLE - performance.now();
+  if (wait <= 0) return false;
+  if (document.activeElement instanceof HTMLElement && document.activeElement.parentElement === marksLayer) return false;
+  marksLayer.hidden = true;
+  if (settleTimer === undefined) settleTimer = setTimeout(settled, wait);
+  return true;
+}
+
+function settled(): void {
+  settleTimer = undefined;
+  if (!index || !view || settling()) return;
+  marksLayer.hidden = false;
+  marks.sync(drawn, currentMark(), selectedGlyph(), lastYOf);
 }
 
 /** Fork, reap, reparent and signal arrows between the lanes of single (not clustered) marks. */
@@ -259,6 +294,7 @@ plot.addEventListener('pointermove', (e) => {
       drag.moved = true;
       drag.x = e.clientX; drag.y = e.clientY;
       fitted = false;
+      moving();
       setView(panView(view, -dx, -dy, geometry().width));
       hideTip();
       return;
@@ -291,6 +327,7 @@ plot.addEventListener('wheel', (e) => {
   const box = canvasBox();
   const g = geometry();
   fitted = false;
+  moving();
   if (e.ctrlKey || e.metaKey) setView(zoomView(view, Math.exp(-e.deltaY * 0.002), e.clientX - box.left, g.width));
   else if (e.shiftKey) setView(panView(view, e.deltaY, 0, g.width));
   else setView(panView(view, e.deltaX, e.deltaY, g.width));
@@ -342,6 +379,7 @@ document.addEventListener('keydown', (e) => {
   const zoomKeys: Record<string, number> = { '+': 1.5, '=': 1.5, '-': 1 / 1.5, _: 1 / 1.5 };
   if (zoomKeys[e.key] && !e.ctrlKey && !e.metaKey) {
     fitted = false;
+    moving();
     setView(zoomView(view, zoomKeys[e.key], g.width / 2, g.width));
   } else if (e.key === '0') {
     fitted = true;
@@ -357,6 +395,7 @@ document.addEventListener('keydown', (e) => {
     plot.focus();
   } else if (!onMark && e.key.startsWith('Arrow')) {
     fitted = false;
+    moving();
     const step = e.shiftKey ? 0.5 : 0.1;
     const dx = e.key === 'ArrowRight' ? g.width * step : e.key === 'ArrowLeft' ? -g.width * step : 0;
     const dy = e.key === 'ArrowDown' ? ROW : e.key === 'ArrowUp' ? -ROW : 0;
