@@ -223,6 +223,25 @@ async function collect(page: Page): Promise<void> {
   await cdp.detach();
 }
 
+/** Samples the page's allocations; the function returned stops and names the functions that allocated most (kB). */
+async function startSampling(page: Page): Promise<() => Promise<string[]>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return async () => {
+    const { profile } = await cdp.send('HeapProfiler.stopSampling');
+    await cdp.detach();
+    const by = new Map<string, number>();
+    type N = typeof profile.head;
+    const walk = (n: N): void => {
+      const k = `${n.callFrame.functionName || '(anonymous)'}:${n.callFrame.lineNumber}:${n.callFrame.columnNumber}`;
+      by.set(k, (by.get(k) ?? 0) + n.selfSize);
+      for (const c of n.children) walk(c);
+    };
+    walk(profile.head);
+    return [...by].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => `${(v / 1024).toFixed(0)} kB ${k}`);
+  };
+}
+
 /** The page's JavaScript heap in use, in bytes. */
 async function heapUsed(page: Page): Promise<number> {
   const cdp = await page.context().newCDPSession(page);
@@ -412,7 +431,9 @@ async function main(): Promise<void> {
     await collect(big);
     console.log(`  page heap after a full collection: ${(await heapUsed(big) / 2 ** 20).toFixed(0)} MiB`);
     const trace = TRACE_GC ? await startTrace(big) : undefined;
+    const sampling = process.argv.includes('--alloc') ? await startSampling(big) : undefined;
     const frames = await zoomAndPan(big, FRAMES);
+    if (sampling) for (const line of await sampling()) console.log(`  allocated: ${line}`);
     const events = trace ? await trace() : undefined;
     console.log('  each frame: sync = the event handled and the frame drawn at once (drawNow); to paint = from the event to the');
     console.log('  browser having rendered the frame the page asked for (its requestAnimationFrame draw, then style, layout, paint)');

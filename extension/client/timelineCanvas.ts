@@ -111,6 +111,9 @@ export class Strips {
   private readonly rows: Array<{ line: number; y: number; h: number }> = [];
   private columns = 1;
   private scale = 1;
+  /** The current line's first pixel, and how many lines the frame uses. */
+  private base = 0;
+  private lines = 0;
 
   /** A frame of `lines` rows, `width` CSS pixels wide at `dpr` device pixels each. */
   begin(width: number, dpr: number, lines: number): void {
@@ -126,26 +129,36 @@ export class Strips {
     this.columns = w;
     this.scale = dpr;
     this.rows.length = 0;
+    this.lines = 0;
   }
 
   /** Line `line` holds `bars` (x in CSS pixels), drawn at y with height h. A bar narrower than a pixel still shows. */
   row<S>(line: number, bars: ReadonlyArray<{ x0: number; x1: number; value: S }>, colourOf: (s: S) => string, y: number, h: number): void {
-    const base = line * this.columns;
-    for (const b of bars) {
-      const c = this.rgba(colourOf(b.value));
-      let a = Math.max(0, Math.round(b.x0 * this.scale));
-      const e = Math.min(this.columns, Math.max(a + 1, Math.round(b.x1 * this.scale)));
-      if (a >= this.columns) continue;
-      for (; a < e; a++) this.pixels[base + a] = c;
-    }
+    this.line(line, y, h);
+    for (const b of bars) this.bar(b.x0, b.x1, colourOf(b.value));
+  }
+
+  /** Starts line `line`, drawn at y with height h: the bars that follow (bar) are its. */
+  line(line: number, y: number, h: number): void {
+    this.base = line * this.columns;
     this.rows.push({ line, y, h });
+    if (line + 1 > this.lines) this.lines = line + 1;
+  }
+
+  /** A bar of the current line, x in CSS pixels. A bar narrower than a pixel still shows. */
+  bar(x0: number, x1: number, colour: string): void {
+    const c = this.rgba(colour);
+    let a = Math.max(0, Math.round(x0 * this.scale));
+    const e = Math.min(this.columns, Math.max(a + 1, Math.round(x1 * this.scale)));
+    if (a >= this.columns) return;
+    const base = this.base;
+    for (; a < e; a++) this.pixels[base + a] = c;
   }
 
   /** The lines, put once and stretched into their rows, unsmoothed so neighbouring lines do not bleed. */
   draw(ctx: CanvasRenderingContext2D, width: number): void {
     if (!this.image || !this.rows.length) return;
-    const lines = Math.max(...this.rows.map((r) => r.line)) + 1;
-    this.sctx.putImageData(this.image, 0, 0, 0, 0, this.columns, lines);
+    this.sctx.putImageData(this.image, 0, 0, 0, 0, this.columns, this.lines);
     const smooth = ctx.imageSmoothingEnabled;
     ctx.imageSmoothingEnabled = false;
     for (const r of this.rows) ctx.drawImage(this.canvas, 0, r.line, this.columns, 1, 0, r.y, width, r.h);

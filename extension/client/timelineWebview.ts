@@ -3,7 +3,7 @@
 // and marks, and handles zoom, pan, hover, keyboard navigation, clicks (to travel) and export.
 /// <reference lib="dom" />
 import {
-  arrowOf, clampView, cpuBars, fitView, glyphAt, indexTimeline, laneBars, laneGlyphs, neighbourMark, panView, revealMark,
+  arrowOf, clampView, cpuBarsEach, fitView, glyphAt, indexTimeline, laneBarsEach, laneGlyphs, neighbourMark, panView, revealMark,
   timeToX, visibleRows, xToTime, zoomView, type Geometry, type Glyph, type TimelineIndex, type View,
 } from './timelineLayout';
 import { Axis, Batch, glyphPath, readPalette, Strips } from './timelineCanvas';
@@ -98,8 +98,9 @@ function schedule(): void {
 
 const strips = new Strips();
 const axis = new Axis();
-const cpuColour = (pid: number): string => pidColour(palette, pid);
-const stateColour = (s: LaneState): string => palette.states[s];
+/** The bars of the line being drawn, straight into its pixels. */
+const cpuBar = (x0: number, x1: number, pid: number): void => strips.bar(x0, x1, pidColour(palette, pid));
+const stateBar = (x0: number, x1: number, s: LaneState): void => strips.bar(x0, x1, palette.states[s]);
 
 function draw(): void {
   const g = geo;
@@ -130,10 +131,12 @@ function draw(): void {
     const y = yOf(i);
     bars.path(palette.grid).rect(0, y + ROW - 0.5, g.width, 0.5);
     if (r.kind === 'cpu') {
-      strips.row(i - first, cpuBars(index.runsOf.get(r.cpu) ?? [], v, g.width), cpuColour, y + 4, ROW - 8);
+      strips.line(i - first, y + 4, ROW - 8);
+      cpuBarsEach(index.runsOf.get(r.cpu) ?? [], v, g.width, cpuBar);
       continue;
     }
-    strips.row(i - first, laneBars(r.lane.spans, v, g.width), stateColour, y + 6, ROW - 12);
+    strips.line(i - first, y + 6, ROW - 12);
+    laneBarsEach(r.lane.spans, v, g.width, stateBar);
     drawn.set(i, laneGlyphs(index.marksOf[r.laneIndex] ?? [], v, g.width));
   }
   bars.fill(ctx);
