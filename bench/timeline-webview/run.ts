@@ -6,8 +6,11 @@
 // (window.postMessage, so the structured clone counts) the old way (the whole model) and the new
 // (what changed since the last stop), applied and drawn; and a generated run of 10,000 tasks and
 // 1,000,000 events zoomed and panned frame by frame.
-// usage: npx tsx bench/timeline-webview/run.ts [--frames N]. Prints milliseconds; asserts nothing.
+// usage: npx tsx bench/timeline-webview/run.ts [--sections 1,2,3] [--frames N] [--opens N]
+//   [--baseline DIR (another checkout's page script, first paint compared)] [--trace-gc] [--alloc].
+// Prints milliseconds; asserts nothing.
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
@@ -20,7 +23,6 @@ import { timelinePage } from '../../extension/client/timelinePage';
 import { launchChromium } from '../../test/extension/browser';
 
 const ROOT = path.resolve(__dirname, '../..');
-const ORIGIN = 'https://timeline.invalid';
 const arg = (name: string): string | undefined => { const i = process.argv.indexOf(name); return i >= 0 ? process.argv[i + 1] : undefined; };
 const FRAMES = Number(arg('--frames') ?? 40);
 /** Which sections to run (1 first paint, 2 updates, 3 zoom and pan), by default all. */
@@ -32,7 +34,7 @@ const median = (xs: number[]): number => { const s = xs.slice().sort((a, b) => a
 const fmt = (xs: number[]): string => `median ${median(xs).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (${xs.length} frames)`;
 
 /** A scenario run to its end with the scheduler's tracepoints, as the adapter records it. */
-function exampleModel(name: string, stopAtStep?: number): TimelineModel {
+export function exampleModel(name: string, stopAtStep?: number): TimelineModel {
   const file = path.join(ROOT, 'examples', name);
   const { machine } = boot({ file, source: fs.readFileSync(file, 'utf8'), traceSched: true });
   if (!machine) throw new Error(`${name} does not boot`);
@@ -90,14 +92,41 @@ export function generate(lanes: number, marks: number): TimelineModel {
   return out;
 }
 
-export async function openPage(page: Page, script: string, css: string): Promise<number> {
-  const html = timelinePage({ cspSource: ORIGIN, nonce: 'benchnonce', script: `${ORIGIN}/timeline.js`, style: `${ORIGIN}/timeline.css` });
-  await page.route(`${ORIGIN}/**`, (route) => {
-    const url = route.request().url();
-    if (url.endsWith('/timeline.js')) return route.fulfill({ body: script, contentType: 'text/javascript' });
-    if (url.endsWith('/timeline.css')) return route.fulfill({ body: css, contentType: 'text/css' });
-    return route.fulfill({ body: html, contentType: 'text/html' });
+/** The pages served, by id, from one local server (started with the first page, not keeping the process alive). */
+const served = new Map<string, { html: string; script: string; css: string }>();
+let origin: Promise<string> | undefined;
+
+function serve(): Promise<string> {
+  origin ??= new Promise((resolve, reject) => {
+    const server = http.createServer((req, res) => {
+      const [, id, file] = (req.url ?? '').split('/');
+      const p = served.get(id);
+      const body = !p ? undefined : file === 'timeline.js' ? p.script : file === 'timeline.css' ? p.css : file === 'index.html' ? p.html : undefined;
+      if (body === undefined) { res.writeHead(404).end(); return; }
+      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'text/html';
+      res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' }).end(body);
+    });
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.unref();
+      const a = server.address();
+      resolve(typeof a === 'object' && a ? `http://127.0.0.1:${a.port}` : 'http://127.0.0.1');
+    });
   });
+  return origin;
+}
+
+/**
+ * Opens the panel's page (its markup and Content-Security-Policy, script and style) served from a
+ * local server, as the editor serves a webview's resources (not intercepted request by request,
+ * which costs the harness tens of milliseconds a resource); resolves when the page says it is
+ * ready, with that time in ms after navigation.
+ */
+export async function openPage(page: Page, script: string, css: string): Promise<number> {
+  const ORIGIN = await serve();
+  const id = `p${served.size}`;
+  const html = timelinePage({ cspSource: ORIGIN, nonce: 'benchnonce', script: `${ORIGIN}/${id}/timeline.js`, style: `${ORIGIN}/${id}/timeline.css` });
+  served.set(id, { html, script, css });
   // tsx keeps function names with a helper that functions sent to the page call: give it one.
   await page.addInitScript('globalThis.__name = (f) => f;');
   await page.addInitScript(() => {
@@ -111,7 +140,7 @@ export async function openPage(page: Page, script: string, css: string): Promise
   });
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') console.error(`page console: ${m.text()}`); });
-  await page.goto(`${ORIGIN}/index.html`);
+  await page.goto(`${ORIGIN}/${id}/index.html`);
   await page.waitForFunction(() => (window as unknown as { readyAt?: number }).readyAt !== undefined);
   return page.evaluate(() => (window as unknown as { readyAt: number }).readyAt);
 }
@@ -254,9 +283,9 @@ async function heapUsed(page: Page): Promise<number> {
 let APPLY = '';
 
 /** The page's script, its style, and the delta's apply as page source (set into APPLY). */
-export async function bundles(): Promise<{ script: string; css: string }> {
+export async function bundles(root = ROOT): Promise<{ script: string; css: string }> {
   const bundle = await build({
-    entryPoints: [path.join(ROOT, 'extension/client/timelineWebview.ts')], bundle: true, platform: 'browser', format: 'iife',
+    entryPoints: [path.join(root, 'extension/client/timelineWebview.ts')], bundle: true, platform: 'browser', format: 'iife',
     target: 'es2022', minify: true, write: false, logLevel: 'warning',
   });
   const script = bundle.outputFiles[0].text;
@@ -322,10 +351,10 @@ async function zoomAndPan(page: Page, n: number): Promise<Record<string, Frames>
   }, { n, kinds: FRAME_KINDS as unknown as string[] });
 }
 
-interface TraceEvent { name: string; cat: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: Record<string, unknown> }
+export interface TraceEvent { name: string; cat: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: Record<string, unknown> }
 
 /** Starts a trace of the page (main-thread tasks, paint, garbage collection, user timing); the function returned stops it. */
-async function startTrace(page: Page): Promise<() => Promise<TraceEvent[]>> {
+export async function startTrace(page: Page): Promise<() => Promise<TraceEvent[]>> {
   const cdp = await page.context().newCDPSession(page);
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (e) => { for (const x of e.value) events.push(x as unknown as TraceEvent); });
@@ -361,6 +390,36 @@ function slowFrames(kind: string, f: Frames, events: TraceEvent[]): string[] {
   return out;
 }
 
+const OPENS = Number(arg('--opens') ?? 7);
+
+interface FirstPaint { loaded: number; ready: number; drawn: number; painted: number; frame: number; lanes: number; marks: number }
+
+/**
+ * The page opened and given the model as the panel gives it: when its script had loaded, when it
+ * said it was ready, when the model's frame was drawn and when the browser had painted it (a
+ * message posted from the next animation-frame callback runs after the paint), in ms after navigation.
+ */
+export async function firstPaint(page: Page, script: string, css: string, model: TimelineModel): Promise<FirstPaint> {
+  const ready = await openPage(page, script, css);
+  const r = await page.evaluate(async (m) => {
+    const h = (window as unknown as { kprocTimeline: Handle }).kprocTimeline;
+    const t0 = performance.now();
+    h.setModel(m);
+    const drawn = performance.now();
+    const painted = await new Promise<number>((resolve) => requestAnimationFrame(() => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => resolve(performance.now());
+      ch.port2.postMessage(0);
+    }));
+    const js = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/timeline.js')) as PerformanceResourceTiming | undefined;
+    return { t0, drawn, painted, loaded: js?.responseEnd ?? NaN, lanes: document.querySelectorAll('#labels .row.lane').length, marks: document.querySelectorAll('#marks .mark').length };
+  }, model);
+  // The model arrives when the page is ready (the panel answers 'ready' at once): the time the
+  // test harness took to send it is left out.
+  const shift = r.t0 - ready;
+  return { loaded: r.loaded, ready, drawn: r.drawn - shift, painted: r.painted - shift, frame: r.painted - r.t0, lanes: r.lanes, marks: r.marks };
+}
+
 async function main(): Promise<void> {
   const { script, css } = await bundles();
   const browser = await launchChromium();
@@ -368,16 +427,30 @@ async function main(): Promise<void> {
     if (SECTIONS.has(1)) {
     // 1. First paint of the fork example: the page opens, says it is ready, gets the model, draws.
     const fork = exampleModel('fork-wait.kproc');
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    const ready = await openPage(page, script, css);
-    const first = await page.evaluate((m) => {
-      const h = (window as unknown as { kprocTimeline: Handle }).kprocTimeline;
-      const ms = h.setModel(m);
-      return { ms, at: performance.now(), lanes: document.querySelectorAll('#labels .row.lane').length, marks: document.querySelectorAll('#marks .mark').length };
-    }, fork);
-    console.log(`fork-wait: ${fork.lanes.length} lanes, ${fork.marks.length} marks`);
-    console.log(`  page ready (script parsed and run) ${ready.toFixed(1)} ms after navigation; model to painted frame ${first.ms.toFixed(1)} ms; painted ${first.at.toFixed(1)} ms after navigation (${first.lanes} lane rows, ${first.marks} mark elements)`);
-
+    console.log(`fork-wait: ${fork.lanes.length} lanes, ${fork.marks.length} marks; ${OPENS} fresh pages each (median, max), ms after navigation`);
+    const base = arg('--baseline');
+    const variants: Array<[string, string]> = [['this', script]];
+    if (base) variants.push(['baseline', (await bundles(path.resolve(base))).script]);
+    const runs = new Map<string, FirstPaint[]>(variants.map(([name]) => [name, []]));
+    // Interleaved, so a change in the machine's load falls on both alike.
+    for (let i = 0; i < OPENS; i++) {
+      for (const [name, src] of variants) {
+        const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+        runs.get(name)?.push(await firstPaint(page, src, css, fork));
+        await page.close();
+      }
+    }
+    for (const [name, src] of variants) {
+      const xs = runs.get(name) ?? [];
+      const col = (k: keyof FirstPaint): string => `${median(xs.map((x) => x[k])).toFixed(0)}, ${Math.max(...xs.map((x) => x[k])).toFixed(0)}`;
+      console.log(`  ${name} (script ${(src.length / 1024).toFixed(0)} KiB): script loaded ${col('loaded')}; ready ${col('ready')}; model drawn ${col('drawn')}; painted ${col('painted')} (model to painted frame ${col('frame')})`);
+      const last = xs[xs.length - 1];
+      if (last) console.log(`    ${last.lanes} lane rows, ${last.marks} mark elements`);
+    }
+    if (base) {
+      const a = runs.get('this') ?? [], b = runs.get('baseline') ?? [];
+      console.log(`  baseline / this (medians): ready ${(median(b.map((x) => x.ready)) / median(a.map((x) => x.ready))).toFixed(2)}x, painted ${(median(b.map((x) => x.painted)) / median(a.map((x) => x.painted))).toFixed(2)}x`);
+    }
     }
     if (SECTIONS.has(2)) {
     // 2. An update after a step with 100 tasks: the old way (whole model) and the new (delta), in fresh pages.

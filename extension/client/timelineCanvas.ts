@@ -165,16 +165,49 @@ export class Strips {
     ctx.imageSmoothingEnabled = smooth;
   }
 
-  /** A CSS colour as the image's 32-bit pixel (resolved by the canvas, so any CSS colour works). */
+  /** A CSS colour as the image's 32-bit pixel (an opaque hex or rgb() colour read here; any other resolved by a canvas). */
   private rgba(colour: string): number {
     let c = this.colours.get(colour);
     if (c !== undefined) return c;
-    const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
-    if (!probe) return 0;
-    probe.fillStyle = colour;
-    probe.fillRect(0, 0, 1, 1);
-    c = new Uint32Array(probe.getImageData(0, 0, 1, 1).data.buffer)[0];
+    c = opaquePixel(colour, LITTLE_ENDIAN) ?? this.probe(colour);
     this.colours.set(colour, c);
     return c;
   }
+
+  private probeCtx: CanvasRenderingContext2D | null | undefined;
+
+  private probe(colour: string): number {
+    this.probeCtx ??= document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+    const probe = this.probeCtx;
+    if (!probe) return 0;
+    probe.clearRect(0, 0, 1, 1);
+    probe.fillStyle = '#000000';
+    probe.fillStyle = colour;
+    probe.fillRect(0, 0, 1, 1);
+    return new Uint32Array(probe.getImageData(0, 0, 1, 1).data.buffer)[0];
+  }
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * An opaque colour written #rgb, #rrggbb, #rrggbbff or rgb(r, g, b) (as the theme's variables
+ * give them) as an RGBA pixel read as one 32-bit number in the machine's byte order; undefined
+ * for any other form (named colours, transparency), which the caller resolves otherwise.
+ */
+export function opaquePixel(colour: string, littleEndian: boolean): number | undefined {
+  const s = colour.trim().toLowerCase();
+  let r: number, g: number, b: number;
+  let m = /^#([0-9a-f])([0-9a-f])([0-9a-f])$/.exec(s);
+  if (m) {
+    [r, g, b] = [m[1], m[2], m[3]].map((h) => parseInt(h + h, 16));
+  } else if ((m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})(ff)?$/.exec(s))) {
+    [r, g, b] = [m[1], m[2], m[3]].map((h) => parseInt(h, 16));
+  } else if ((m = /^rgb\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\)$/.exec(s))) {
+    [r, g, b] = [m[1], m[2], m[3]].map(Number);
+    if (r > 255 || g > 255 || b > 255) return undefined;
+  } else {
+    return undefined;
+  }
+  return littleEndian ? ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0 : ((r << 24) | (g << 16) | (b << 8) | 255) >>> 0;
 }

@@ -6,6 +6,8 @@ import fc from 'fast-check';
 import {
   aggregate, aggregateEach, cpuBars, cpuBarsEach, kindsOf, laneBars, laneBarsEach, laneGlyphs, type Bar, type View,
 } from '../../extension/client/timelineLayout';
+import { opaquePixel } from '../../extension/client/timelineCanvas';
+import { DEFAULT_PALETTE } from '../../extension/client/timelineText';
 import type { CpuRun, LaneState, Mark, MarkKind, Span } from '../../extension/client/timelineTypes';
 
 /** The aggregation as first written (a bar array, a fresh value list per pixel): the reference. */
@@ -126,5 +128,21 @@ describe('timeline page: the frame path', () => {
     assert.deepEqual(kindsOf(odd, 0, 2), ['other', 'fork'], 'a kind it does not know is listed too');
     const glyphs = laneGlyphs(b, { t0: 0, t1: 5, top: 0 }, 5, 100);
     assert.deepEqual(glyphs.map((g) => [g.count, g.kinds]), [[5, ['signal', 'fork', 'exit']]]);
+  });
+
+  it('reads the theme\'s opaque colours as the bytes of an image pixel, and leaves other forms to the canvas', () => {
+    const bytes = (px: number | undefined, le: boolean): number[] => {
+      assert.ok(px !== undefined);
+      const b = [(px >>> 24) & 255, (px >>> 16) & 255, (px >>> 8) & 255, px & 255];
+      return le ? b.reverse() : b;
+    };
+    for (const le of [true, false]) {
+      assert.deepEqual(bytes(opaquePixel('#89d185', le), le), [0x89, 0xd1, 0x85, 255]);
+      assert.deepEqual(bytes(opaquePixel('#FFF', le), le), [255, 255, 255, 255]);
+      assert.deepEqual(bytes(opaquePixel(' #3794ffFF ', le), le), [0x37, 0x94, 0xff, 255]);
+      assert.deepEqual(bytes(opaquePixel('rgb(1, 20, 255)', le), le), [1, 20, 255, 255]);
+    }
+    for (const c of ['#3794ff80', 'rgba(1, 2, 3, 0.5)', 'rgb(300, 0, 0)', 'red', 'transparent', '', '#12345']) assert.equal(opaquePixel(c, true), undefined, c);
+    for (const c of [...Object.values(DEFAULT_PALETTE.states), ...DEFAULT_PALETTE.cpu]) assert.notEqual(opaquePixel(c, true), undefined, c);
   });
 });
