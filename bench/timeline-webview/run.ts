@@ -328,16 +328,19 @@ async function zoomAndPan(page: Page, n: number): Promise<Record<string, Frames>
     for (let k = 0; k < kinds.length; k++) {
       const f = out[kinds[k]] = { sync: [] as number[], paint: [] as number[] };
       // The synchronous measure (as the page would draw with no browser frame in between) ...
-      const from = (window as unknown as { kprocTimeline: { view(): unknown } }).kprocTimeline.view();
-      for (let i = 0; i < n; i++) {
-        const t0 = performance.now();
-        plot.dispatchEvent(make[k](i));
-        h.drawNow();
-        f.sync.push(performance.now() - t0);
+      const replay = h as unknown as { view?(): unknown; setView?(v: unknown): void };
+      if (replay.view && replay.setView) {
+        const from = replay.view();
+        for (let i = 0; i < n; i++) {
+          const t0 = performance.now();
+          plot.dispatchEvent(make[k](i));
+          h.drawNow();
+          f.sync.push(performance.now() - t0);
+        }
+        // ... then the same frames again from the same window, each to its paint.
+        replay.setView(from);
+        await painted();
       }
-      // ... then the same frames again from the same window, each to its paint.
-      (window as unknown as { kprocTimeline: { setView(v: unknown): void } }).kprocTimeline.setView(from);
-      await painted();
       for (let i = 0; i < n; i++) {
         performance.mark(`f${k}:${i}:s`);
         const t0 = performance.now();
@@ -487,33 +490,46 @@ async function main(): Promise<void> {
 
     }
     if (!SECTIONS.has(3)) return;
-    // 3. 10,000 tasks and 1,000,000 events, generated in the page (the model is ~150 MB as JSON).
-    const big = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await openPage(big, script, css);
-    const gen = generate.toString();
-    const setup = await big.evaluate(({ src }) => {
-      const g = new Function(`return (${src})`)() as (l: number, m: number) => TimelineModel;
-      const t0 = performance.now();
-      // Cloned as a posted message is (each string its own), the generator's model left to the collector.
-      const m = structuredClone(g(10_000, 1_000_000));
-      const t1 = performance.now();
-      const ms = (window as unknown as { kprocTimeline: Handle }).kprocTimeline.setModel(m);
-      return { gen: t1 - t0, load: ms, lanes: m.lanes.length, marks: m.marks.length, cpus: m.cpus.length };
-    }, { src: gen });
-    console.log(`generated ${setup.lanes} lanes, ${setup.marks} marks, ${setup.cpus} CPU runs in ${setup.gen.toFixed(0)} ms (and cloned); index + first frame ${setup.load.toFixed(1)} ms`);
-    await collect(big);
-    console.log(`  page heap after a full collection: ${(await heapUsed(big) / 2 ** 20).toFixed(0)} MiB`);
-    const trace = TRACE_GC ? await startTrace(big) : undefined;
-    const sampling = process.argv.includes('--alloc') ? await startSampling(big) : undefined;
-    const frames = await zoomAndPan(big, FRAMES);
-    if (sampling) for (const line of await sampling()) console.log(`  allocated: ${line}`);
-    const events = trace ? await trace() : undefined;
-    console.log('  each frame: sync = the event handled and the frame drawn at once (drawNow); to paint = from the event to the');
-    console.log('  browser having rendered the frame the page asked for (its requestAnimationFrame draw, then style, layout, paint)');
-    for (const [name, f] of Object.entries(frames)) {
-      console.log(`  ${name}: sync ${fmt(f.sync)}`);
-      console.log(`  ${' '.repeat(name.length)}  to paint ${fmt(f.paint)}`);
-      if (events) for (const line of slowFrames(name, f, events)) console.log(`      ${line}`);
+    // 3. 10,000 tasks and 1,000,000 events, generated in the page (the model is ~150 MB as JSON),
+    // with this page script and (--baseline) the other checkout's, one page after the other.
+    const base = arg('--baseline');
+    const variants: Array<[string, string]> = [['this', script]];
+    if (base) variants.push(['baseline', (await bundles(path.resolve(base))).script]);
+    const results: Array<[string, Record<string, Frames>]> = [];
+    for (const [name, src] of variants) {
+      const big = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      await openPage(big, src, css);
+      const setup = await big.evaluate(({ src }) => {
+        const g = new Function(`return (${src})`)() as (l: number, m: number) => TimelineModel;
+        const t0 = performance.now();
+        // Cloned as a posted message is (each string its own), the generator's model left to the collector.
+        const m = structuredClone(g(10_000, 1_000_000));
+        const t1 = performance.now();
+        const ms = (window as unknown as { kprocTimeline: Handle }).kprocTimeline.setModel(m);
+        return { gen: t1 - t0, load: ms, lanes: m.lanes.length, marks: m.marks.length, cpus: m.cpus.length };
+      }, { src: generate.toString() });
+      console.log(`${name}: generated ${setup.lanes} lanes, ${setup.marks} marks, ${setup.cpus} CPU runs in ${setup.gen.toFixed(0)} ms (and cloned); index + first frame ${setup.load.toFixed(1)} ms`);
+      await collect(big);
+      console.log(`  page heap after a full collection: ${(await heapUsed(big) / 2 ** 20).toFixed(0)} MiB`);
+      const trace = TRACE_GC ? await startTrace(big) : undefined;
+      const sampling = process.argv.includes('--alloc') ? await startSampling(big) : undefined;
+      const frames = await zoomAndPan(big, FRAMES);
+      if (sampling) for (const line of await sampling()) console.log(`  allocated: ${line}`);
+      const events = trace ? await trace() : undefined;
+      console.log('  each frame: sync = the event handled and the frame drawn at once (drawNow); to paint = from the event to the');
+      console.log('  browser having rendered the frame the page asked for (its requestAnimationFrame draw, then style, layout, paint)');
+      for (const [kind, f] of Object.entries(frames)) {
+        console.log(`  ${kind}: sync ${f.sync.length ? fmt(f.sync) : '(not measured: the page cannot replay a window)'}`);
+        console.log(`  ${' '.repeat(kind.length)}  to paint ${fmt(f.paint)}`);
+        if (events) for (const line of slowFrames(kind, f, events)) console.log(`      ${line}`);
+      }
+      results.push([name, frames]);
+      await big.close();
+    }
+    if (results.length === 2) {
+      const all = (r: Record<string, Frames>): number[] => Object.values(r).flatMap((f) => f.paint);
+      const [a, b] = [all(results[0][1]), all(results[1][1])];
+      console.log(`  every frame to paint: this ${fmt(a)}; baseline ${fmt(b)}; frames over 50 ms: this ${a.filter((x) => x > 50).length}, baseline ${b.filter((x) => x > 50).length}`);
     }
   } finally {
     await browser.close();
