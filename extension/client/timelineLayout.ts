@@ -216,19 +216,20 @@ const spare: Array<Aggregation<unknown>> = [];
  * wide keeps its extent; the intervals sharing one pixel become that pixel in the value that
  * covers most of it. Adjacent bars of one value merge, so a frame draws at most `width` bars.
  * Items whose value is `gap` are not drawn and never outweigh the others in a shared pixel.
- * The bars go to `emit` in order as they are made (aggregate collects them).
+ * The bars go to `emit` in order as they are made (aggregate collects them). Item times are
+ * multiplied by `unit` (a coarse copy's bars count buckets of that width).
  */
-export function aggregateEach<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, v: View, width: number, gap: S | undefined, emit: BarSink<S>): void {
+export function aggregateEach<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, v: View, width: number, gap: S | undefined, emit: BarSink<S>, unit = 1): void {
   const st = (spare.pop() ?? new Aggregation<unknown>()) as Aggregation<S>;
   st.start(emit);
   const k = width / (v.t1 - v.t0);
   try {
-    for (let i = firstEndingAfter(items, v.t0, to); i < items.length; i++) {
+    for (let i = firstEndingAfter(items, v.t0 / unit, to); i < items.length; i++) {
       const it = items[i];
-      const f = from(it);
+      const f = from(it) * unit;
       if (f >= v.t1) break;
       const a = Math.max(0, (f - v.t0) * k);
-      const b = Math.min(width, (to(it) - v.t0) * k);
+      const b = Math.min(width, (to(it) * unit - v.t0) * k);
       if (b <= a) continue;
       const s = value(it);
       if (gap !== undefined && s === gap) continue;
@@ -374,9 +375,12 @@ export function seriesBarsEach<T, S>(items: readonly T[], from: (x: T) => number
   let k = -1;
   while (k + 1 < lod.levels.length && lod.base * 2 ** (k + 1) <= pixel) k++;
   if (k < 0) { aggregateEach(items, from, to, value, v, width, gap, emit); return; }
-  const w = lod.base * 2 ** k;
-  aggregateEach(lod.levels[k], (b) => b.x0 * w, (b) => b.x1 * w, (b) => b.value, v, width, gap, emit);
+  aggregateEach(lod.levels[k], barX0, barX1, barValue as (b: Bar<S>) => S, v, width, gap, emit, lod.base * 2 ** k);
 }
+
+const barX0 = (b: Bar<unknown>): number => b.x0;
+const barX1 = (b: Bar<unknown>): number => b.x1;
+const barValue = (b: Bar<unknown>): unknown => b.value;
 
 /** seriesBarsEach's bars as an array. */
 export function seriesBars<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, v: View, width: number, gap?: S): Array<Bar<S>> {

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  aggregate, aggregateEach, cpuBars, cpuBarsEach, kindsOf, laneBars, laneBarsEach, laneGlyphs, type Bar, type View,
+  aggregate, aggregateEach, buildLod, cpuBars, cpuBarsEach, kindsOf, laneBars, laneBarsEach, laneGlyphs, type Bar, type View,
 } from '../../extension/client/timelineLayout';
 import { opaquePixel } from '../../extension/client/timelineCanvas';
 import { DEFAULT_PALETTE } from '../../extension/client/timelineText';
@@ -69,6 +69,23 @@ describe('timeline page: the frame path', () => {
         aggregateEach(items, (x) => x.from, (x) => x.to, (x) => x.v, view, width, gap, (x0, x1, value) => got.push({ x0, x1, value }));
         assert.deepEqual(got, want);
       }));
+  });
+
+  it('reads a coarse copy\'s bars (in buckets) in time units as the bars times the bucket width would be read', () => {
+    let seed = 3;
+    const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    const spans: Span[] = [];
+    let t = 1_000_000_007;
+    for (let i = 0; i < 6000; i++) { const len = 1 + rnd(3000); spans.push({ from: t, to: t + len, state: STATES[rnd(3)] }); t += len; }
+    const lod = buildLod(spans, (s) => s.from, (s) => s.to, (s) => s.state);
+    for (let k = 0; k < lod.levels.length; k++) {
+      const w = lod.base * 2 ** k;
+      for (const v of [{ t0: spans[0].from, t1: t, top: 0 }, { t0: spans[2000].from + 0.5, t1: spans[2100].to, top: 0 }]) {
+        const got: Array<Bar<LaneState>> = [];
+        aggregateEach(lod.levels[k], (b) => b.x0, (b) => b.x1, (b) => b.value, v, 333, undefined, (x0, x1, value) => got.push({ x0, x1, value }), w);
+        assert.deepEqual(got, reference(lod.levels[k], (b) => b.x0 * w, (b) => b.x1 * w, (b) => b.value, v, 333), `level ${k}`);
+      }
+    }
   });
 
   it('weighs more values in one pixel than its first room holds', () => {
