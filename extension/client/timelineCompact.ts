@@ -33,9 +33,27 @@ function compactLane(l: Lane, i: Interner): void {
 
 /** The model (edited in place: same values, its repeated strings shared). */
 export function compactModel(model: TimelineModel, i: Interner): TimelineModel {
-  for (const l of model.lanes) compactLane(l, i);
-  for (const m of model.marks) compactMark(m, i);
+  const at = { lane: 0, mark: 0 };
+  while (!compactSome(model, i, at, Infinity));
   return model;
+}
+
+/**
+ * A slice of compactModel: about `budget` spans and marks from where `at` points (advanced), so a
+ * large model is done in idle moments after its first frame. True once the whole model is done.
+ * The model may change between slices (a stop's delta): sharing strings never changes a value,
+ * and what a delta adds is shared as it arrives (compactDelta).
+ */
+export function compactSome(model: TimelineModel, i: Interner, at: { lane: number; mark: number }, budget: number): boolean {
+  let left = budget;
+  while (at.lane < model.lanes.length && left > 0) {
+    const l = model.lanes[at.lane++];
+    compactLane(l, i);
+    left -= l.spans.length + 1;
+  }
+  const marks = model.marks;
+  while (at.mark < marks.length && left-- > 0) compactMark(marks[at.mark++], i);
+  return at.lane >= model.lanes.length && at.mark >= marks.length;
 }
 
 /** What a delta adds (edited in place), before it is applied. */

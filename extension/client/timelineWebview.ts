@@ -10,7 +10,7 @@ import { Axis, Batch, glyphPath, readPalette, Strips } from './timelineCanvas';
 import { AXIS, keyOf, MarkButtons, ROW, RowLabels } from './timelineElements';
 import type { TimelineDelta } from './timelineDelta';
 import { applyToIndex } from './timelineIncremental';
-import { compactDelta, compactModel, Interner } from './timelineCompact';
+import { compactDelta, compactSome, Interner } from './timelineCompact';
 import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, pidColour, timelineSvg, type Palette } from './timelineText';
 import type { LaneState, Mark, TimelineModel } from './timelineTypes';
 import { createGraphView, sharedState } from './graphView'; // tree view hook
@@ -430,9 +430,29 @@ button('exportPng', () => {
 /** The strings the models shown share (kept across stops, so a delta's strings join the model's). */
 let strings = new Interner();
 
+/** Where the sharing of the current model's strings has got to, done a slice at a time when the page is idle. */
+let compacting: { model: TimelineModel; at: { lane: number; mark: number } } | undefined;
+
+function compactWhenIdle(): void {
+  const c = compacting;
+  if (!c) return;
+  const go = (deadline?: IdleDeadline): void => {
+    if (compacting !== c) return;
+    do {
+      if (compactSome(c.model, strings, c.at, 4000)) { compacting = undefined; return; }
+    } while (deadline && deadline.timeRemaining() > 4);
+    compactWhenIdle();
+  };
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(go, { timeout: 1000 }); else setTimeout(go, 50);
+}
+
 function setModel(model: TimelineModel): void {
   strings = new Interner();
-  index = indexTimeline(compactModel(model, strings));
+  // A posted model's strings are each its own (millions, for every collection to visit): shared
+  // after its first frame, in idle time, so the frame does not wait for it.
+  compacting = { model, at: { lane: 0, mark: 0 } };
+  compactWhenIdle();
+  index = indexTimeline(model);
   selected = focusKey === undefined ? undefined : index.marks.find((m) => keyOf(m) === focusKey);
   shown();
 }
@@ -492,6 +512,8 @@ palette = readPalette();
 /** For the benchmark and the tests: draw now and say how long it took. */
 (window as unknown as { kprocTimeline: unknown }).kprocTimeline = {
   drawNow(): number { const t0 = performance.now(); draw(); return performance.now() - t0; },
+  /** Whether the model's strings are still being shared in idle time. */
+  compacting: (): boolean => compacting !== undefined,
   /** The window shown, and a window to show (drawn at the next frame), so a benchmark can replay frames. */
   view: (): View | undefined => view && { ...view },
   setView(v: View): void { fitted = false; setView(v); },

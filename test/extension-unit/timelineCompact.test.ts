@@ -1,7 +1,7 @@
 // The page's string sharing: equal strings of a model and its deltas made one, values unchanged,
 // and the table bounded.
 import * as assert from 'node:assert/strict';
-import { compactDelta, compactModel, Interner } from '../../extension/client/timelineCompact';
+import { compactDelta, compactModel, compactSome, Interner } from '../../extension/client/timelineCompact';
 import { applyTimelineDelta, diffTimeline } from '../../extension/client/timelineDelta';
 import type { TimelineModel } from '../../extension/client/timelineTypes';
 
@@ -47,5 +47,28 @@ describe('timeline page: shared strings', () => {
     assert.deepEqual(mine, b);
     // The delta's new strings joined the table (zombie), its repeated ones did not grow it.
     assert.equal(i.size, seen + 1);
+  });
+
+  it('shares a model\'s strings a slice at a time, each slice about its budget, to the same end', () => {
+    const whole = model(50);
+    const sliced = structuredClone(whole);
+    const i = new Interner();
+    const at = { lane: 0, mark: 0 };
+    let slices = 0;
+    while (!compactSome(sliced, i, at, 10)) {
+      slices++;
+      assert.ok(slices < 100, 'it ends');
+    }
+    // Three lanes of two spans (3 a lane with the lane itself), then 50 marks, 10 at a time.
+    assert.ok(slices >= 5 && slices <= 7, `${slices} slices`);
+    assert.deepEqual(at, { lane: 3, mark: 50 });
+    assert.deepEqual(sliced, whole);
+    const j = new Interner();
+    compactModel(structuredClone(whole), j);
+    assert.equal(i.size, j.size);
+    // Marks added after the slices got past them are taken by the next slice.
+    sliced.marks.push({ ...sliced.marks[0], label: 'new one' });
+    assert.equal(compactSome(sliced, i, at, 10), true);
+    assert.equal(i.size, j.size + 1);
   });
 });
