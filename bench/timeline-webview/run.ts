@@ -122,24 +122,46 @@ function serve(): Promise<string> {
  * which costs the harness tens of milliseconds a resource); resolves when the page says it is
  * ready, with that time in ms after navigation.
  */
-export async function openPage(page: Page, script: string, css: string): Promise<number> {
+export async function openPage(page: Page, script: string, css: string, answer?: TimelineModel): Promise<number> {
   const ORIGIN = await serve();
   const id = `p${served.size}`;
   const html = timelinePage({ cspSource: ORIGIN, nonce: 'benchnonce', script: `${ORIGIN}/${id}/timeline.js`, style: `${ORIGIN}/${id}/timeline.css` });
   served.set(id, { html, script, css });
   // tsx keeps function names with a helper that functions sent to the page call: give it one.
   await page.addInitScript('globalThis.__name = (f) => f;');
-  await page.addInitScript(() => {
-    const w = window as unknown as { acquireVsCodeApi: unknown; posted: unknown[]; readyAt?: number; state: unknown };
+  // The panel's side: the page's state kept, and (`answer`) the model posted as soon as the page
+  // says it is ready, as the panel posts it; when the page has handled it (a listener added after
+  // the page's) and when the browser has painted that frame (a message posted from the next
+  // animation-frame callback runs after the paint) are noted.
+  await page.addInitScript((answer) => {
+    type W = { acquireVsCodeApi: unknown; posted: unknown[]; readyAt?: number; drawnAt?: number; paintedAt?: number; state: unknown };
+    const w = window as unknown as W;
     w.posted = [];
+    let answered = false;
     w.acquireVsCodeApi = () => ({
-      postMessage: (m: { type: string }) => { w.posted.push(m); if (m.type === 'ready') w.readyAt = performance.now(); },
+      postMessage: (m: { type: string }) => {
+        w.posted.push(m);
+        if (m.type !== 'ready') return;
+        w.readyAt ??= performance.now();
+        if (answer && !answered) { answered = true; window.postMessage({ type: 'model', model: answer, version: 0 }, '*'); }
+      },
       getState: () => w.state,
       setState: (s: unknown) => { w.state = s; },
     });
-  });
+    if (!answer) return;
+    const isModel = (e: MessageEvent): boolean => (e.data as { type?: string } | null)?.type === 'model';
+    document.addEventListener('DOMContentLoaded', () => window.addEventListener('message', (e) => {
+      if (!isModel(e) || w.drawnAt !== undefined) return;
+      w.drawnAt = performance.now();
+      requestAnimationFrame(() => {
+        const ch = new MessageChannel();
+        ch.port1.onmessage = () => { w.paintedAt = performance.now(); };
+        ch.port2.postMessage(0);
+      });
+    }));
+  }, answer);
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') console.error(`page console: ${m.text()}`); });
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('404')) console.error(`page console: ${m.text()}`); });
   await page.goto(`${ORIGIN}/${id}/index.html`);
   await page.waitForFunction(() => (window as unknown as { readyAt?: number }).readyAt !== undefined);
   return page.evaluate(() => (window as unknown as { readyAt: number }).readyAt);
@@ -398,29 +420,19 @@ const OPENS = Number(arg('--opens') ?? 7);
 interface FirstPaint { loaded: number; ready: number; drawn: number; painted: number; frame: number; lanes: number; marks: number }
 
 /**
- * The page opened and given the model as the panel gives it: when its script had loaded, when it
- * said it was ready, when the model's frame was drawn and when the browser had painted it (a
- * message posted from the next animation-frame callback runs after the paint), in ms after navigation.
+ * The page opened and given the model as the panel gives it (posted when the page says it is
+ * ready): when its script had loaded, when it said it was ready, when it had handled the model
+ * (drawn its frame) and when the browser had painted that frame, in ms after navigation.
  */
 export async function firstPaint(page: Page, script: string, css: string, model: TimelineModel): Promise<FirstPaint> {
-  const ready = await openPage(page, script, css);
-  const r = await page.evaluate(async (m) => {
-    const h = (window as unknown as { kprocTimeline: Handle }).kprocTimeline;
-    const t0 = performance.now();
-    h.setModel(m);
-    const drawn = performance.now();
-    const painted = await new Promise<number>((resolve) => requestAnimationFrame(() => {
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => resolve(performance.now());
-      ch.port2.postMessage(0);
-    }));
+  const ready = await openPage(page, script, css, model);
+  await page.waitForFunction(() => (window as unknown as { paintedAt?: number }).paintedAt !== undefined);
+  const r = await page.evaluate(() => {
+    const w = window as unknown as { drawnAt: number; paintedAt: number };
     const js = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/timeline.js')) as PerformanceResourceTiming | undefined;
-    return { t0, drawn, painted, loaded: js?.responseEnd ?? NaN, lanes: document.querySelectorAll('#labels .row.lane').length, marks: document.querySelectorAll('#marks .mark').length };
-  }, model);
-  // The model arrives when the page is ready (the panel answers 'ready' at once): the time the
-  // test harness took to send it is left out.
-  const shift = r.t0 - ready;
-  return { loaded: r.loaded, ready, drawn: r.drawn - shift, painted: r.painted - shift, frame: r.painted - r.t0, lanes: r.lanes, marks: r.marks };
+    return { drawn: w.drawnAt, painted: w.paintedAt, loaded: js?.responseEnd ?? NaN, lanes: document.querySelectorAll('#labels .row.lane').length, marks: document.querySelectorAll('#marks .mark').length };
+  });
+  return { loaded: r.loaded, ready, drawn: r.drawn, painted: r.painted, frame: r.painted - r.drawn, lanes: r.lanes, marks: r.marks };
 }
 
 async function main(): Promise<void> {
@@ -446,7 +458,7 @@ async function main(): Promise<void> {
     for (const [name, src] of variants) {
       const xs = runs.get(name) ?? [];
       const col = (k: keyof FirstPaint): string => `${median(xs.map((x) => x[k])).toFixed(0)}, ${Math.max(...xs.map((x) => x[k])).toFixed(0)}`;
-      console.log(`  ${name} (script ${(src.length / 1024).toFixed(0)} KiB): script loaded ${col('loaded')}; ready ${col('ready')}; model drawn ${col('drawn')}; painted ${col('painted')} (model to painted frame ${col('frame')})`);
+      console.log(`  ${name} (script ${(src.length / 1024).toFixed(0)} KiB): script loaded ${col('loaded')}; ready ${col('ready')}; model handled ${col('drawn')}; painted ${col('painted')} (handled to painted ${col('frame')})`);
       const last = xs[xs.length - 1];
       if (last) console.log(`    ${last.lanes} lane rows, ${last.marks} mark elements`);
     }

@@ -29,6 +29,9 @@ type Incoming =
   | { type: 'status'; text: string } | { type: 'empty'; text: string };
 
 const vscode = sharedState(acquireVsCodeApi()); // tree view hook: the tree keeps its part of the saved state
+// Ready before the page is built: the panel's answer (the model, asked of the debug adapter) is on
+// its way while the rest of this script runs, and arrives as a message after it.
+vscode.postMessage({ type: 'ready' });
 const LABELS = 160;
 
 const $ = <T extends HTMLElement>(id: string): T => {
@@ -526,8 +529,8 @@ palette = readPalette();
     return performance.now() - t0;
   },
 };
-// Say so until the extension answers: a message sent while the webview was still loading
-// (VS Code may reload a webview's frame as it starts) would otherwise leave the page empty.
-vscode.postMessage({ type: 'ready' });
+// Ready was said at the start; say so again until the extension answers: a message sent while the
+// webview was still loading (VS Code may reload a webview's frame as it starts) would otherwise
+// leave the page empty.
 let answered = false;
 const hello = setInterval(() => { if (answered) clearInterval(hello); else vscode.postMessage({ type: 'ready' }); }, 1500);
