@@ -130,9 +130,9 @@ export async function openPage(page: Page, script: string, css: string, answer?:
   // tsx keeps function names with a helper that functions sent to the page call: give it one.
   await page.addInitScript('globalThis.__name = (f) => f;');
   // The panel's side: the page's state kept, and (`answer`) the model posted as soon as the page
-  // says it is ready, as the panel posts it; when the page has handled it (a listener added after
-  // the page's) and when the browser has painted that frame (a message posted from the next
-  // animation-frame callback runs after the paint) are noted.
+  // says it is ready, as the panel posts it; when the page has handled it and when the browser
+  // has painted that frame (a message posted from the next animation-frame callback runs after
+  // the paint) are noted.
   await page.addInitScript((answer) => {
     type W = { acquireVsCodeApi: unknown; posted: unknown[]; readyAt?: number; drawnAt?: number; paintedAt?: number; state: unknown };
     const w = window as unknown as W;
@@ -149,16 +149,17 @@ export async function openPage(page: Page, script: string, css: string, answer?:
       setState: (s: unknown) => { w.state = s; },
     });
     if (!answer) return;
-    const isModel = (e: MessageEvent): boolean => (e.data as { type?: string } | null)?.type === 'model';
-    document.addEventListener('DOMContentLoaded', () => window.addEventListener('message', (e) => {
-      if (!isModel(e) || w.drawnAt !== undefined) return;
-      w.drawnAt = performance.now();
+    // This listener runs before the page's (added first): the task after this one runs once the
+    // page has handled the message, and the next animation frame is the one that paints it.
+    window.addEventListener('message', (e) => {
+      if ((e.data as { type?: string } | null)?.type !== 'model' || w.drawnAt !== undefined) return;
+      setTimeout(() => { w.drawnAt = performance.now(); }, 0);
       requestAnimationFrame(() => {
         const ch = new MessageChannel();
         ch.port1.onmessage = () => { w.paintedAt = performance.now(); };
         ch.port2.postMessage(0);
       });
-    }));
+    });
   }, answer);
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('404')) console.error(`page console: ${m.text()}`); });
@@ -426,7 +427,10 @@ interface FirstPaint { loaded: number; ready: number; drawn: number; painted: nu
  */
 export async function firstPaint(page: Page, script: string, css: string, model: TimelineModel): Promise<FirstPaint> {
   const ready = await openPage(page, script, css, model);
-  await page.waitForFunction(() => (window as unknown as { paintedAt?: number }).paintedAt !== undefined);
+  await page.waitForFunction(() => {
+    const w = window as unknown as { paintedAt?: number; drawnAt?: number };
+    return w.paintedAt !== undefined && w.drawnAt !== undefined;
+  });
   const r = await page.evaluate(() => {
     const w = window as unknown as { drawnAt: number; paintedAt: number };
     const js = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/timeline.js')) as PerformanceResourceTiming | undefined;

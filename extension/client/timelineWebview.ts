@@ -507,7 +507,14 @@ window.addEventListener('message', (e: MessageEvent<Incoming>) => {
   }
 });
 
-new ResizeObserver(() => { geo = measure(); if (index && view) setView(view); else schedule(); }).observe(plot);
+// The first observation comes with the first layout, usually at the size already measured: when
+// a model's frame was drawn at that size already, no second one.
+new ResizeObserver(() => {
+  const was = geo;
+  geo = measure();
+  if (geo.width === was.width && geo.height === was.height && index && view) return;
+  if (index && view) setView(view); else schedule();
+}).observe(plot);
 // The theme's colours change with the body's class (vscode-dark, vscode-light, high contrast).
 new MutationObserver(() => { palette = readPalette(); schedule(); }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 palette = readPalette();
