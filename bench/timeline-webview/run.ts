@@ -1,13 +1,14 @@
 // Timeline webview benchmark, in the headless Chromium the extension tests use: the panel's own
-// page and script (served under a stand-in origin with the same Content-Security-Policy) given
-// the fork example's model (first paint); updates after a step with 100 tasks, from a real run
+// page and script (served from a local origin with the same Content-Security-Policy) given the
+// fork example's model as the panel posts it (first paint, over fresh pages); updates after a step with 100 tasks, from a real run
 // (hundred.kproc, recorded as the adapter records it, models taken at consecutive stops) and from
 // a heavier generated model advanced as a step advances it, each delivered as the page gets it
 // (window.postMessage, so the structured clone counts) the old way (the whole model) and the new
 // (what changed since the last stop), applied and drawn; and a generated run of 10,000 tasks and
-// 1,000,000 events zoomed and panned frame by frame.
+// 1,000,000 events zoomed and panned frame by frame, each frame drawn at once and timed to its paint.
 // usage: npx tsx bench/timeline-webview/run.ts [--sections 1,2,3] [--frames N] [--opens N]
-//   [--baseline DIR (another checkout's page script, first paint compared)] [--trace-gc] [--alloc].
+//   [--baseline DIR (another checkout's page script, for first paint and zoom and pan)]
+//   [--trace-gc (what the slow frames spent their time on)] [--alloc (what the frames allocated)].
 // Prints milliseconds; asserts nothing.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
