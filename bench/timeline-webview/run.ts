@@ -547,6 +547,15 @@ async function main(): Promise<void> {
         console.log(`  ${' '.repeat(kind.length)}  to paint ${fmt(f.paint)}`);
         if (events) for (const line of slowFrames(kind, f, events)) console.log(`      ${line}`);
       }
+      // The mark buttons, hidden while the window moved, are all back once it rests (as many as a frame drawn now places).
+      const back = await big.evaluate(async () => {
+        await new Promise((r) => setTimeout(r, 600));
+        const layer = document.getElementById('marks') as HTMLElement;
+        const rested = layer.hidden ? -1 : layer.querySelectorAll('.mark').length;
+        (window as unknown as { kprocTimeline: Handle }).kprocTimeline.drawNow();
+        return { rested, now: layer.querySelectorAll('.mark').length };
+      });
+      console.log(`  mark buttons once the window rested: ${back.rested < 0 ? 'still hidden' : back.rested}; after a frame drawn then: ${back.now}`);
       results.push([name, frames]);
       await big.close();
     }

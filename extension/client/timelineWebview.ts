@@ -170,9 +170,10 @@ function draw(): void {
 /**
  * While a zoom or a pan goes on (frames less than SETTLE ms apart), the mark buttons are hidden
  * rather than moved: hundreds of them restyled in every frame cost the browser more than the
- * frame. They come back, placed over the glyphs, once the window has rested SETTLE ms. A click
- * meanwhile reaches the canvas, which finds the glyph under it the same way. Not while one of
- * them has the focus (the keyboard's frames keep them all in place).
+ * frame. They come back, placed over the glyphs, once the window has rested SETTLE ms, a slice
+ * at a time (so no one task restyles them all). A click meanwhile reaches the canvas, which finds
+ * the glyph under it the same way. Not while one of them has the focus (the keyboard's frames
+ * keep them all in place).
  */
 const SETTLE = 150;
 let movedAt = -Infinity;
@@ -183,20 +184,33 @@ function moving(): void {
   movedAt = performance.now();
 }
 
+/** How many buttons are back since the window rested: they return a slice at a time, each its own task. */
+let settledCount = Infinity;
+const SETTLE_SLICE = 150;
+
+/** Whether this frame leaves the buttons hidden; when not, the frame places them all (any slices pending are dropped). */
 function settling(): boolean {
   const wait = movedAt + SETTLE - performance.now();
-  if (wait <= 0) return false;
-  if (document.activeElement instanceof HTMLElement && document.activeElement.parentElement === marksLayer) return false;
+  if (wait <= 0 || (document.activeElement instanceof HTMLElement && document.activeElement.parentElement === marksLayer)) {
+    settledCount = Infinity;
+    if (settleTimer !== undefined) { clearTimeout(settleTimer); settleTimer = undefined; }
+    return false;
+  }
   marksLayer.hidden = true;
+  settledCount = 0;
   if (settleTimer === undefined) settleTimer = setTimeout(settled, wait);
   return true;
 }
 
 function settled(): void {
   settleTimer = undefined;
-  if (!index || !view || settling()) return;
+  if (!index || !view) return;
+  const wait = movedAt + SETTLE - performance.now();
+  if (wait > 0) { settleTimer = setTimeout(settled, wait); return; }
+  settledCount += SETTLE_SLICE;
   marksLayer.hidden = false;
-  marks.sync(drawn, currentMark(), selectedGlyph(), lastYOf);
+  if (marks.sync(drawn, currentMark(), selectedGlyph(), lastYOf, settledCount)) settleTimer = setTimeout(settled, 0);
+  else settledCount = Infinity;
 }
 
 /** Fork, reap, reparent and signal arrows between the lanes of single (not clustered) marks. */
