@@ -1,14 +1,17 @@
 // Timeline webview benchmark, in the headless Chromium the extension tests use: the panel's own
-// page and script (served under a stand-in origin with the same Content-Security-Policy) given
-// the fork example's model (first paint); updates after a step with 100 tasks, from a real run
+// page and script (served from a local origin with the same Content-Security-Policy) given the
+// fork example's model as the panel posts it (first paint, over fresh pages); updates after a step with 100 tasks, from a real run
 // (hundred.kproc, recorded as the adapter records it, its deltas made by the adapter at consecutive
-// stops) and from a heavier generated model advanced as a step advances it (diffed as whole
-// models), each delivered as the page gets it
+// stops) and from a heavier generated model advanced as a step advances it (diffed as whole models), each delivered as the page gets it
 // (window.postMessage, so the structured clone counts) the old way (the whole model) and the new
 // (what changed since the last stop), applied and drawn; and a generated run of 10,000 tasks and
-// 1,000,000 events zoomed and panned frame by frame.
-// usage: npx tsx bench/timeline-webview/run.ts [--frames N] [--only first|updates|frames]. Prints milliseconds; asserts nothing.
+// 1,000,000 events zoomed and panned frame by frame, each frame drawn at once and timed to its paint.
+// usage: npx tsx bench/timeline-webview/run.ts [--sections 1,2,3] [--frames N] [--opens N]
+//   [--baseline DIR (another checkout's page script, for first paint and zoom and pan)]
+//   [--trace-gc (what the slow frames spent their time on)] [--alloc (what the frames allocated)].
+// Prints milliseconds; asserts nothing.
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
@@ -21,17 +24,18 @@ import { timelinePage } from '../../extension/client/timelinePage';
 import { launchChromium } from '../../test/extension/browser';
 
 const ROOT = path.resolve(__dirname, '../..');
-const ORIGIN = 'https://timeline.invalid';
-const FRAMES = (() => { const i = process.argv.indexOf('--frames'); return i >= 0 ? Number(process.argv[i + 1]) : 40; })();
-/** `--only first|updates|frames`: one section of the three (all by default). */
-const ONLY = (() => { const i = process.argv.indexOf('--only'); return i >= 0 ? process.argv[i + 1] : undefined; })();
-const section = (name: 'first' | 'updates' | 'frames'): boolean => ONLY === undefined || ONLY === name;
+const arg = (name: string): string | undefined => { const i = process.argv.indexOf(name); return i >= 0 ? process.argv[i + 1] : undefined; };
+const FRAMES = Number(arg('--frames') ?? 40);
+/** Which sections to run (1 first paint, 2 updates, 3 zoom and pan), by default all. */
+const SECTIONS = new Set((arg('--sections') ?? '1,2,3').split(',').map(Number));
+/** Record a trace of section 3 and say which frames a garbage collection fell in. */
+const TRACE_GC = process.argv.includes('--trace-gc');
 
 const median = (xs: number[]): number => { const s = xs.slice().sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
 const fmt = (xs: number[]): string => `median ${median(xs).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (${xs.length} frames)`;
 
 /** A scenario run to its end with the scheduler's tracepoints, as the adapter records it. */
-function exampleModel(name: string, stopAtStep?: number): TimelineModel {
+export function exampleModel(name: string, stopAtStep?: number): TimelineModel {
   const file = path.join(ROOT, 'examples', name);
   const { machine } = boot({ file, source: fs.readFileSync(file, 'utf8'), traceSched: true });
   if (!machine) throw new Error(`${name} does not boot`);
@@ -89,28 +93,78 @@ export function generate(lanes: number, marks: number): TimelineModel {
   return out;
 }
 
-export async function openPage(page: Page, script: string, css: string): Promise<number> {
-  const html = timelinePage({ cspSource: ORIGIN, nonce: 'benchnonce', script: `${ORIGIN}/timeline.js`, style: `${ORIGIN}/timeline.css` });
-  await page.route(`${ORIGIN}/**`, (route) => {
-    const url = route.request().url();
-    if (url.endsWith('/timeline.js')) return route.fulfill({ body: script, contentType: 'text/javascript' });
-    if (url.endsWith('/timeline.css')) return route.fulfill({ body: css, contentType: 'text/css' });
-    return route.fulfill({ body: html, contentType: 'text/html' });
+/** The pages served, by id, from one local server (started with the first page, not keeping the process alive). */
+const served = new Map<string, { html: string; script: string; css: string }>();
+let origin: Promise<string> | undefined;
+
+function serve(): Promise<string> {
+  origin ??= new Promise((resolve, reject) => {
+    const server = http.createServer((req, res) => {
+      const [, id, file] = (req.url ?? '').split('/');
+      const p = served.get(id);
+      const body = !p ? undefined : file === 'timeline.js' ? p.script : file === 'timeline.css' ? p.css : file === 'index.html' ? p.html : undefined;
+      if (body === undefined) { res.writeHead(404).end(); return; }
+      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'text/html';
+      res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' }).end(body);
+    });
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.unref();
+      const a = server.address();
+      resolve(typeof a === 'object' && a ? `http://127.0.0.1:${a.port}` : 'http://127.0.0.1');
+    });
   });
+  return origin;
+}
+
+/**
+ * Opens the panel's page (its markup and Content-Security-Policy, script and style) served from a
+ * local server, as the editor serves a webview's resources (not intercepted request by request,
+ * which costs the harness tens of milliseconds a resource); resolves when the page says it is
+ * ready, with that time in ms after navigation.
+ */
+export async function openPage(page: Page, script: string, css: string, answer?: TimelineModel): Promise<number> {
+  const ORIGIN = await serve();
+  const id = `p${served.size}`;
+  const html = timelinePage({ cspSource: ORIGIN, nonce: 'benchnonce', script: `${ORIGIN}/${id}/timeline.js`, style: `${ORIGIN}/${id}/timeline.css` });
+  served.set(id, { html, script, css });
   // tsx keeps function names with a helper that functions sent to the page call: give it one.
   await page.addInitScript('globalThis.__name = (f) => f;');
-  await page.addInitScript(() => {
-    const w = window as unknown as { acquireVsCodeApi: unknown; posted: unknown[]; readyAt?: number; state: unknown };
+  // The panel's side: the page's state kept, and (`answer`) the model posted as soon as the page
+  // says it is ready, as the panel posts it; when the page has handled it and when the browser
+  // has painted that frame (a message posted from the next animation-frame callback runs after
+  // the paint) are noted.
+  await page.addInitScript((answer) => {
+    type W = { acquireVsCodeApi: unknown; posted: unknown[]; readyAt?: number; drawnAt?: number; paintedAt?: number; state: unknown };
+    const w = window as unknown as W;
     w.posted = [];
+    let answered = false;
     w.acquireVsCodeApi = () => ({
-      postMessage: (m: { type: string }) => { w.posted.push(m); if (m.type === 'ready') w.readyAt = performance.now(); },
+      postMessage: (m: { type: string }) => {
+        w.posted.push(m);
+        if (m.type !== 'ready') return;
+        w.readyAt ??= performance.now();
+        if (answer && !answered) { answered = true; window.postMessage({ type: 'model', model: answer, version: 0 }, '*'); }
+      },
       getState: () => w.state,
       setState: (s: unknown) => { w.state = s; },
     });
-  });
+    if (!answer) return;
+    // This listener runs before the page's (added first): the task after this one runs once the
+    // page has handled the message, and the next animation frame is the one that paints it.
+    window.addEventListener('message', (e) => {
+      if ((e.data as { type?: string } | null)?.type !== 'model' || w.drawnAt !== undefined) return;
+      setTimeout(() => { w.drawnAt = performance.now(); }, 0);
+      requestAnimationFrame(() => {
+        const ch = new MessageChannel();
+        ch.port1.onmessage = () => { w.paintedAt = performance.now(); };
+        ch.port2.postMessage(0);
+      });
+    });
+  }, answer);
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') console.error(`page console: ${m.text()}`); });
-  await page.goto(`${ORIGIN}/index.html`);
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('404')) console.error(`page console: ${m.text()}`); });
+  await page.goto(`${ORIGIN}/${id}/index.html`);
   await page.waitForFunction(() => (window as unknown as { readyAt?: number }).readyAt !== undefined);
   return page.evaluate(() => (window as unknown as { readyAt: number }).readyAt);
 }
@@ -236,13 +290,40 @@ async function collect(page: Page): Promise<void> {
   await cdp.detach();
 }
 
+/** Samples the page's allocations; the function returned stops and names the functions that allocated most (kB). */
+async function startSampling(page: Page): Promise<() => Promise<string[]>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return async () => {
+    const { profile } = await cdp.send('HeapProfiler.stopSampling');
+    await cdp.detach();
+    const by = new Map<string, number>();
+    type N = typeof profile.head;
+    const walk = (n: N): void => {
+      const k = `${n.callFrame.functionName || '(anonymous)'}:${n.callFrame.lineNumber}:${n.callFrame.columnNumber}`;
+      by.set(k, (by.get(k) ?? 0) + n.selfSize);
+      for (const c of n.children) walk(c);
+    };
+    walk(profile.head);
+    return [...by].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => `${(v / 1024).toFixed(0)} kB ${k}`);
+  };
+}
+
+/** The page's JavaScript heap in use, in bytes. */
+async function heapUsed(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize;
+}
+
 /** applyTimelineDelta as page source (the page rebuilds the old way's whole models with it). */
 let APPLY = '';
 
 /** The page's script, its style, and the delta's apply as page source (set into APPLY). */
-export async function bundles(): Promise<{ script: string; css: string }> {
+export async function bundles(root = ROOT): Promise<{ script: string; css: string }> {
   const bundle = await build({
-    entryPoints: [path.join(ROOT, 'extension/client/timelineWebview.ts')], bundle: true, platform: 'browser', format: 'iife',
+    entryPoints: [path.join(root, 'extension/client/timelineWebview.ts')], bundle: true, platform: 'browser', format: 'iife',
     target: 'es2022', minify: true, write: false, logLevel: 'warning',
   });
   const script = bundle.outputFiles[0].text;
@@ -254,26 +335,159 @@ export async function bundles(): Promise<{ script: string; css: string }> {
   return { script, css: fs.readFileSync(path.join(ROOT, 'media/timeline.css'), 'utf8') };
 }
 
+const FRAME_KINDS = ['pan zoomed out (shift+wheel)', 'zoom in (ctrl+wheel)', 'pan in time (arrow keys)', 'scroll lanes (wheel)', 'zoom out (ctrl+wheel)'] as const;
+interface Frames { sync: number[]; paint: number[] }
+
+/**
+ * Zoom and pan, `n` frames of each kind, measured twice: the event handled and the frame drawn
+ * synchronously (drawNow), and the event dispatched alone, from it to the browser having rendered
+ * the frame the page asked for (the page's requestAnimationFrame draw, then style, layout, paint
+ * and the canvas' flush; a message posted from a later animation-frame callback runs after them).
+ * Each frame is marked for a trace (performance.mark f<kind>:<i>:s and :e).
+ */
+async function zoomAndPan(page: Page, n: number): Promise<Record<string, Frames>> {
+  return page.evaluate(async ({ n, kinds }) => {
+    const h = (window as unknown as { kprocTimeline: Handle }).kprocTimeline;
+    const plot = document.getElementById('plot') as HTMLElement;
+    const box = plot.getBoundingClientRect();
+    const cx = box.left + box.width / 2, cy = box.top + box.height / 2;
+    const wheel = (deltaY: number, ctrlKey: boolean, shiftKey = false): WheelEvent => new WheelEvent('wheel', { deltaY, ctrlKey, shiftKey, clientX: cx, clientY: cy, bubbles: true, cancelable: true });
+    const key = (k: string): KeyboardEvent => new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true });
+    const make: Array<(i: number) => Event> = [
+      () => wheel(40, false, true), () => wheel(-120, true), () => key('ArrowRight'), () => wheel(400, false), () => wheel(120, true),
+    ];
+    const painted = (): Promise<number> => new Promise((resolve) => requestAnimationFrame(() => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => resolve(performance.now());
+      ch.port2.postMessage(0);
+    }));
+    const out: Record<string, { sync: number[]; paint: number[] }> = {};
+    await painted();
+    for (let k = 0; k < kinds.length; k++) {
+      const f = out[kinds[k]] = { sync: [] as number[], paint: [] as number[] };
+      // The synchronous measure (as the page would draw with no browser frame in between) ...
+      const replay = h as unknown as { view?(): unknown; setView?(v: unknown): void };
+      if (replay.view && replay.setView) {
+        const from = replay.view();
+        for (let i = 0; i < n; i++) {
+          const t0 = performance.now();
+          plot.dispatchEvent(make[k](i));
+          h.drawNow();
+          f.sync.push(performance.now() - t0);
+        }
+        // ... then the same frames again from the same window, each to its paint.
+        replay.setView(from);
+        await painted();
+      }
+      for (let i = 0; i < n; i++) {
+        performance.mark(`f${k}:${i}:s`);
+        const t0 = performance.now();
+        plot.dispatchEvent(make[k](i));
+        const t1 = await painted();
+        performance.mark(`f${k}:${i}:e`);
+        f.paint.push(t1 - t0);
+      }
+    }
+    return out;
+  }, { n, kinds: FRAME_KINDS as unknown as string[] });
+}
+
+export interface TraceEvent { name: string; cat: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: Record<string, unknown> }
+
+/** Starts a trace of the page (main-thread tasks, paint, garbage collection, user timing); the function returned stops it. */
+export async function startTrace(page: Page): Promise<() => Promise<TraceEvent[]>> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => { for (const x of e.value) events.push(x as unknown as TraceEvent); });
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: { includedCategories: ['devtools.timeline', 'v8', 'blink.user_timing', 'disabled-by-default-v8.gc', 'disabled-by-default-devtools.timeline', 'cc', 'blink'] },
+  });
+  return async () => {
+    const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+    await cdp.send('Tracing.end');
+    await done;
+    await cdp.detach();
+    return events;
+  };
+}
+
+/** The traced events a slow frame is explained by: script, style, layout, paint, the commit (with the canvas' raster) and garbage collection. */
+const SHOWN = /^(FunctionCall|EventDispatch|Document::recalcStyle|Layout|Paint|Commit|MajorGC|MinorGC|V8.GC_MC_INCREMENTAL.*|V8.GC_MC_MARK|V8.GC_MC_MARK_ROOTS|V8.GC_MC_EVACUATE|V8.GC_MC_SWEEP|V8.GCIncrementalMarking|V8.GCFinalizeMC|CanvasRenderingContext2D::FinalizeFrame|Canvas2DResourceProvider::WritePixels)$/;
+
+/** For the frames of one kind that took 30 ms or more to paint: the traced events of 3 ms or more within them. */
+function slowFrames(kind: string, f: Frames, events: TraceEvent[]): string[] {
+  const k = FRAME_KINDS.indexOf(kind as typeof FRAME_KINDS[number]);
+  const at = (name: string): TraceEvent | undefined => events.find((e) => e.name === name && e.cat.includes('user_timing'));
+  const out: string[] = [];
+  f.paint.forEach((ms, i) => {
+    if (ms < 30) return;
+    const s = at(`f${k}:${i}:s`), e = at(`f${k}:${i}:e`);
+    if (!s || !e) return;
+    const inside = events.filter((x) => x.ph === 'X' && (x.dur ?? 0) >= 2000 && SHOWN.test(x.name) && x.ts < e.ts && x.ts + (x.dur ?? 0) > s.ts && x.tid === s.tid);
+    const names = inside.map((x) => `${x.name} ${((x.dur ?? 0) / 1000).toFixed(0)}`).join(', ');
+    out.push(`frame ${i} ${ms.toFixed(0)} ms: ${names}`);
+  });
+  return out;
+}
+
+const OPENS = Number(arg('--opens') ?? 7);
+
+interface FirstPaint { loaded: number; ready: number; drawn: number; painted: number; frame: number; lanes: number; marks: number }
+
+/**
+ * The page opened and given the model as the panel gives it (posted when the page says it is
+ * ready): when its script had loaded, when it said it was ready, when it had handled the model
+ * (drawn its frame) and when the browser had painted that frame, in ms after navigation.
+ */
+export async function firstPaint(page: Page, script: string, css: string, model: TimelineModel): Promise<FirstPaint> {
+  const ready = await openPage(page, script, css, model);
+  await page.waitForFunction(() => {
+    const w = window as unknown as { paintedAt?: number; drawnAt?: number };
+    return w.paintedAt !== undefined && w.drawnAt !== undefined;
+  });
+  const r = await page.evaluate(() => {
+    const w = window as unknown as { drawnAt: number; paintedAt: number };
+    const js = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/timeline.js')) as PerformanceResourceTiming | undefined;
+    return { drawn: w.drawnAt, painted: w.paintedAt, loaded: js?.responseEnd ?? NaN, lanes: document.querySelectorAll('#labels .row.lane').length, marks: document.querySelectorAll('#marks .mark').length };
+  });
+  return { loaded: r.loaded, ready, drawn: r.drawn, painted: r.painted, frame: r.painted - r.drawn, lanes: r.lanes, marks: r.marks };
+}
+
 async function main(): Promise<void> {
   const { script, css } = await bundles();
   const browser = await launchChromium();
   try {
+    if (SECTIONS.has(1)) {
     // 1. First paint of the fork example: the page opens, says it is ready, gets the model, draws.
-    if (section('first')) {
     const fork = exampleModel('fork-wait.kproc');
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    const ready = await openPage(page, script, css);
-    const first = await page.evaluate((m) => {
-      const h = (window as unknown as { kprocTimeline: Handle }).kprocTimeline;
-      const ms = h.setModel(m);
-      return { ms, at: performance.now(), lanes: document.querySelectorAll('#labels .row.lane').length, marks: document.querySelectorAll('#marks .mark').length };
-    }, fork);
-    console.log(`fork-wait: ${fork.lanes.length} lanes, ${fork.marks.length} marks`);
-    console.log(`  page ready (script parsed and run) ${ready.toFixed(1)} ms after navigation; model to painted frame ${first.ms.toFixed(1)} ms; painted ${first.at.toFixed(1)} ms after navigation (${first.lanes} lane rows, ${first.marks} mark elements)`);
+    console.log(`fork-wait: ${fork.lanes.length} lanes, ${fork.marks.length} marks; ${OPENS} fresh pages each (median, max), ms after navigation`);
+    const base = arg('--baseline');
+    const variants: Array<[string, string]> = [['this', script]];
+    if (base) variants.push(['baseline', (await bundles(path.resolve(base))).script]);
+    const runs = new Map<string, FirstPaint[]>(variants.map(([name]) => [name, []]));
+    // Interleaved, so a change in the machine's load falls on both alike.
+    for (let i = 0; i < OPENS; i++) {
+      for (const [name, src] of variants) {
+        const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+        runs.get(name)?.push(await firstPaint(page, src, css, fork));
+        await page.close();
+      }
     }
-
+    for (const [name, src] of variants) {
+      const xs = runs.get(name) ?? [];
+      const col = (k: keyof FirstPaint): string => `${median(xs.map((x) => x[k])).toFixed(0)}, ${Math.max(...xs.map((x) => x[k])).toFixed(0)}`;
+      console.log(`  ${name} (script ${(src.length / 1024).toFixed(0)} KiB): script loaded ${col('loaded')}; ready ${col('ready')}; model handled ${col('drawn')}; painted ${col('painted')} (handled to painted ${col('frame')})`);
+      const last = xs[xs.length - 1];
+      if (last) console.log(`    ${last.lanes} lane rows, ${last.marks} mark elements`);
+    }
+    if (base) {
+      const a = runs.get('this') ?? [], b = runs.get('baseline') ?? [];
+      console.log(`  baseline / this (medians): ready ${(median(b.map((x) => x.ready)) / median(a.map((x) => x.ready))).toFixed(2)}x, painted ${(median(b.map((x) => x.painted)) / median(a.map((x) => x.painted))).toFixed(2)}x`);
+    }
+    }
+    if (SECTIONS.has(2)) {
     // 2. An update after a step with 100 tasks: the old way (whole model) and the new (delta), in fresh pages.
-    if (section('updates')) {
     const pageFor = async (): Promise<Page> => { const p = await browser.newPage({ viewport: { width: 1600, height: 1000 } }); await openPage(p, script, css); return p; };
     /** `given`: the adapter's own deltas and how long it took to make each (else the extension diffs whole models, as it used to). */
     const compare = async (what: string, models: TimelineModel[], given?: { deltas: TimelineDelta[]; ms: number[] }): Promise<void> => {
@@ -308,39 +522,64 @@ async function main(): Promise<void> {
     for (let i = 0; i < FRAMES; i++) synthetic.push(advance(synthetic[i], i));
     await compare('100 tasks, generated (5,000 marks, 200,000 CPU runs), advanced a step at a time', synthetic);
     }
-
-    // 3. 10,000 tasks and 1,000,000 events, generated in the page (the model is ~150 MB as JSON).
-    if (!section('frames')) return;
-    const big = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await openPage(big, script, css);
-    const gen = generate.toString();
-    const setup = await big.evaluate(({ src }) => {
-      const g = new Function(`return (${src})`)() as (l: number, m: number) => TimelineModel;
-      const t0 = performance.now();
-      const m = g(10_000, 1_000_000);
-      const t1 = performance.now();
-      const ms = (window as unknown as { kprocTimeline: Handle }).kprocTimeline.setModel(m);
-      return { gen: t1 - t0, load: ms, lanes: m.lanes.length, marks: m.marks.length, cpus: m.cpus.length };
-    }, { src: gen });
-    console.log(`generated ${setup.lanes} lanes, ${setup.marks} marks, ${setup.cpus} CPU runs in ${setup.gen.toFixed(0)} ms; index + first frame ${setup.load.toFixed(1)} ms`);
-    await collect(big);
-    const frames = await big.evaluate((n) => {
-      const h = (window as unknown as { kprocTimeline: Handle }).kprocTimeline;
-      const plot = document.getElementById('plot') as HTMLElement;
-      const box = plot.getBoundingClientRect();
-      const cx = box.left + box.width / 2, cy = box.top + box.height / 2;
-      const frame = (ev: Event): number => { const t0 = performance.now(); plot.dispatchEvent(ev); h.drawNow(); return performance.now() - t0; };
-      const wheel = (deltaY: number, ctrlKey: boolean, shiftKey = false): WheelEvent => new WheelEvent('wheel', { deltaY, ctrlKey, shiftKey, clientX: cx, clientY: cy, bubbles: true, cancelable: true });
-      const key = (k: string): KeyboardEvent => new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true });
-      const out: Record<string, number[]> = { 'zoom in (ctrl+wheel)': [], 'zoom out (ctrl+wheel)': [], 'pan in time (arrow keys)': [], 'scroll lanes (wheel)': [], 'pan zoomed out (shift+wheel)': [] };
-      for (let i = 0; i < n; i++) out['pan zoomed out (shift+wheel)'].push(frame(wheel(40, false, true)));
-      for (let i = 0; i < n; i++) out['zoom in (ctrl+wheel)'].push(frame(wheel(-120, true)));
-      for (let i = 0; i < n; i++) out['pan in time (arrow keys)'].push(frame(key('ArrowRight')));
-      for (let i = 0; i < n; i++) out['scroll lanes (wheel)'].push(frame(wheel(400, false)));
-      for (let i = 0; i < n; i++) out['zoom out (ctrl+wheel)'].push(frame(wheel(120, true)));
-      return out;
-    }, FRAMES);
-    for (const [name, xs] of Object.entries(frames)) console.log(`  ${name}: ${fmt(xs)}`);
+    if (!SECTIONS.has(3)) return;
+    // 3. 10,000 tasks and 1,000,000 events, generated in the page (the model is ~150 MB as JSON),
+    // with this page script and (--baseline) the other checkout's, one page after the other.
+    const base = arg('--baseline');
+    const variants: Array<[string, string]> = [['this', script]];
+    if (base) variants.push(['baseline', (await bundles(path.resolve(base))).script]);
+    const results: Array<[string, Record<string, Frames>]> = [];
+    for (const [name, src] of variants) {
+      const big = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      await openPage(big, src, css);
+      const setup = await big.evaluate(({ src }) => {
+        const g = new Function(`return (${src})`)() as (l: number, m: number) => TimelineModel;
+        const t0 = performance.now();
+        // Cloned as a posted message is (each string its own), the generator's model left to the collector.
+        const m = structuredClone(g(10_000, 1_000_000));
+        const t1 = performance.now();
+        const ms = (window as unknown as { kprocTimeline: Handle }).kprocTimeline.setModel(m);
+        return { gen: t1 - t0, load: ms, lanes: m.lanes.length, marks: m.marks.length, cpus: m.cpus.length };
+      }, { src: generate.toString() });
+      // The page's idle work on the model (sharing its strings) done first, as a person would look before zooming.
+      const idle = await big.evaluate(async () => {
+        const t0 = performance.now();
+        const h = (window as unknown as { kprocTimeline: { compacting?(): boolean } }).kprocTimeline;
+        while (h.compacting?.()) await new Promise((r) => setTimeout(r, 20));
+        return performance.now() - t0;
+      });
+      console.log(`${name}: generated ${setup.lanes} lanes, ${setup.marks} marks, ${setup.cpus} CPU runs in ${setup.gen.toFixed(0)} ms (and cloned); index + first frame ${setup.load.toFixed(1)} ms; idle work after it ${idle.toFixed(0)} ms`);
+      await collect(big);
+      console.log(`  page heap after a full collection: ${(await heapUsed(big) / 2 ** 20).toFixed(0)} MiB`);
+      const trace = TRACE_GC ? await startTrace(big) : undefined;
+      const sampling = process.argv.includes('--alloc') ? await startSampling(big) : undefined;
+      const frames = await zoomAndPan(big, FRAMES);
+      if (sampling) for (const line of await sampling()) console.log(`  allocated: ${line}`);
+      const events = trace ? await trace() : undefined;
+      console.log('  each frame: sync = the event handled and the frame drawn at once (drawNow); to paint = from the event to the');
+      console.log('  browser having rendered the frame the page asked for (its requestAnimationFrame draw, then style, layout, paint)');
+      for (const [kind, f] of Object.entries(frames)) {
+        console.log(`  ${kind}: sync ${f.sync.length ? fmt(f.sync) : '(not measured: the page cannot replay a window)'}`);
+        console.log(`  ${' '.repeat(kind.length)}  to paint ${fmt(f.paint)}`);
+        if (events) for (const line of slowFrames(kind, f, events)) console.log(`      ${line}`);
+      }
+      // The mark buttons, hidden while the window moved, are all back once it rests (as many as a frame drawn now places).
+      const back = await big.evaluate(async () => {
+        await new Promise((r) => setTimeout(r, 600));
+        const layer = document.getElementById('marks') as HTMLElement;
+        const rested = layer.hidden ? -1 : layer.querySelectorAll('.mark').length;
+        (window as unknown as { kprocTimeline: Handle }).kprocTimeline.drawNow();
+        return { rested, now: layer.querySelectorAll('.mark').length };
+      });
+      console.log(`  mark buttons once the window rested: ${back.rested < 0 ? 'still hidden' : back.rested}; after a frame drawn then: ${back.now}`);
+      results.push([name, frames]);
+      await big.close();
+    }
+    if (results.length === 2) {
+      const all = (r: Record<string, Frames>): number[] => Object.values(r).flatMap((f) => f.paint);
+      const [a, b] = [all(results[0][1]), all(results[1][1])];
+      console.log(`  every frame to paint: this ${fmt(a)}; baseline ${fmt(b)}; frames over 50 ms: this ${a.filter((x) => x > 50).length}, baseline ${b.filter((x) => x > 50).length}`);
+    }
   } finally {
     await browser.close();
   }

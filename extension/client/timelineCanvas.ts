@@ -111,6 +111,9 @@ export class Strips {
   private readonly rows: Array<{ line: number; y: number; h: number }> = [];
   private columns = 1;
   private scale = 1;
+  /** The current line's first pixel, and how many lines the frame uses. */
+  private base = 0;
+  private lines = 0;
 
   /** A frame of `lines` rows, `width` CSS pixels wide at `dpr` device pixels each. */
   begin(width: number, dpr: number, lines: number): void {
@@ -126,42 +129,85 @@ export class Strips {
     this.columns = w;
     this.scale = dpr;
     this.rows.length = 0;
+    this.lines = 0;
   }
 
   /** Line `line` holds `bars` (x in CSS pixels), drawn at y with height h. A bar narrower than a pixel still shows. */
   row<S>(line: number, bars: ReadonlyArray<{ x0: number; x1: number; value: S }>, colourOf: (s: S) => string, y: number, h: number): void {
-    const base = line * this.columns;
-    for (const b of bars) {
-      const c = this.rgba(colourOf(b.value));
-      let a = Math.max(0, Math.round(b.x0 * this.scale));
-      const e = Math.min(this.columns, Math.max(a + 1, Math.round(b.x1 * this.scale)));
-      if (a >= this.columns) continue;
-      for (; a < e; a++) this.pixels[base + a] = c;
-    }
+    this.line(line, y, h);
+    for (const b of bars) this.bar(b.x0, b.x1, colourOf(b.value));
+  }
+
+  /** Starts line `line`, drawn at y with height h: the bars that follow (bar) are its. */
+  line(line: number, y: number, h: number): void {
+    this.base = line * this.columns;
     this.rows.push({ line, y, h });
+    if (line + 1 > this.lines) this.lines = line + 1;
+  }
+
+  /** A bar of the current line, x in CSS pixels. A bar narrower than a pixel still shows. */
+  bar(x0: number, x1: number, colour: string): void {
+    const c = this.rgba(colour);
+    let a = Math.max(0, Math.round(x0 * this.scale));
+    const e = Math.min(this.columns, Math.max(a + 1, Math.round(x1 * this.scale)));
+    if (a >= this.columns) return;
+    const base = this.base;
+    for (; a < e; a++) this.pixels[base + a] = c;
   }
 
   /** The lines, put once and stretched into their rows, unsmoothed so neighbouring lines do not bleed. */
   draw(ctx: CanvasRenderingContext2D, width: number): void {
     if (!this.image || !this.rows.length) return;
-    const lines = Math.max(...this.rows.map((r) => r.line)) + 1;
-    this.sctx.putImageData(this.image, 0, 0, 0, 0, this.columns, lines);
+    this.sctx.putImageData(this.image, 0, 0, 0, 0, this.columns, this.lines);
     const smooth = ctx.imageSmoothingEnabled;
     ctx.imageSmoothingEnabled = false;
     for (const r of this.rows) ctx.drawImage(this.canvas, 0, r.line, this.columns, 1, 0, r.y, width, r.h);
     ctx.imageSmoothingEnabled = smooth;
   }
 
-  /** A CSS colour as the image's 32-bit pixel (resolved by the canvas, so any CSS colour works). */
+  /** A CSS colour as the image's 32-bit pixel (an opaque hex or rgb() colour read here; any other resolved by a canvas). */
   private rgba(colour: string): number {
     let c = this.colours.get(colour);
     if (c !== undefined) return c;
-    const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
-    if (!probe) return 0;
-    probe.fillStyle = colour;
-    probe.fillRect(0, 0, 1, 1);
-    c = new Uint32Array(probe.getImageData(0, 0, 1, 1).data.buffer)[0];
+    c = opaquePixel(colour, LITTLE_ENDIAN) ?? this.probe(colour);
     this.colours.set(colour, c);
     return c;
   }
+
+  private probeCtx: CanvasRenderingContext2D | null | undefined;
+
+  private probe(colour: string): number {
+    this.probeCtx ??= document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+    const probe = this.probeCtx;
+    if (!probe) return 0;
+    probe.clearRect(0, 0, 1, 1);
+    probe.fillStyle = '#000000';
+    probe.fillStyle = colour;
+    probe.fillRect(0, 0, 1, 1);
+    return new Uint32Array(probe.getImageData(0, 0, 1, 1).data.buffer)[0];
+  }
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * An opaque colour written #rgb, #rrggbb, #rrggbbff or rgb(r, g, b) (as the theme's variables
+ * give them) as an RGBA pixel read as one 32-bit number in the machine's byte order; undefined
+ * for any other form (named colours, transparency), which the caller resolves otherwise.
+ */
+export function opaquePixel(colour: string, littleEndian: boolean): number | undefined {
+  const s = colour.trim().toLowerCase();
+  let r: number, g: number, b: number;
+  let m = /^#([0-9a-f])([0-9a-f])([0-9a-f])$/.exec(s);
+  if (m) {
+    [r, g, b] = [m[1], m[2], m[3]].map((h) => parseInt(h + h, 16));
+  } else if ((m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})(ff)?$/.exec(s))) {
+    [r, g, b] = [m[1], m[2], m[3]].map((h) => parseInt(h, 16));
+  } else if ((m = /^rgb\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\)$/.exec(s))) {
+    [r, g, b] = [m[1], m[2], m[3]].map(Number);
+    if (r > 255 || g > 255 || b > 255) return undefined;
+  } else {
+    return undefined;
+  }
+  return littleEndian ? ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0 : ((r << 24) | (g << 16) | (b << 8) | 255) >>> 0;
 }

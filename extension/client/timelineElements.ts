@@ -86,8 +86,13 @@ export class MarkButtons {
     pooled(this.pool, 0, this.layer, () => document.createElement('button'));
   }
 
-  /** `sel` is the selected mark and `at` the glyph (and row) drawn for it, when it is in view. */
-  sync(drawn: ReadonlyMap<number, Glyph[]>, sel: Mark | undefined, at: { row: number; glyph: Glyph } | undefined, yOf: (row: number) => number): void {
+  /**
+   * `sel` is the selected mark and `at` the glyph (and row) drawn for it, when it is in view. At
+   * most `limit` buttons (the selected glyph's, then the first rows'): true when there were more.
+   */
+  sync(drawn: ReadonlyMap<number, Glyph[]>, sel: Mark | undefined, at: { row: number; glyph: Glyph } | undefined, yOf: (row: number) => number, limit = MAX_MARK_ELEMENTS): boolean {
+    const cap = Math.min(limit, MAX_MARK_ELEMENTS);
+    let more = false;
     const hadFocus = document.activeElement instanceof HTMLElement && document.activeElement.parentElement === this.layer;
     const want: MarkSlot[] = [];
     const slot = (row: number, glyph: Glyph): MarkSlot => {
@@ -97,7 +102,7 @@ export class MarkButtons {
     if (at) want.push(slot(at.row, at.glyph));
     outer: for (const [row, glyphs] of drawn) {
       for (const gl of glyphs) {
-        if (want.length >= MAX_MARK_ELEMENTS) break outer;
+        if (want.length >= cap) { more = cap < MAX_MARK_ELEMENTS; break outer; }
         if (gl !== at?.glyph) want.push(slot(row, gl));
       }
     }
@@ -135,5 +140,6 @@ export class MarkButtons {
       b.classList.toggle('selected', w.holds);
     });
     if (hadFocus && focusEl && document.activeElement !== focusEl) focusEl.focus({ preventScroll: true });
+    return more;
   }
 }

@@ -140,55 +140,116 @@ function firstEndingAfter<T>(items: readonly T[], t: number, end: (x: T) => numb
   return lo;
 }
 
+/** Takes a frame's bars one at a time, left to right (x in CSS pixels of the plot). */
+export type BarSink<S> = (x0: number, x1: number, value: S) => void;
+
+/**
+ * The state of one aggregation: the bar not yet given out (it may still grow) and the values
+ * sharing the current pixel. One is reused from call to call: its number fields are updated in
+ * place, so a frame's aggregation allocates nothing per item.
+ */
+class Aggregation<S> {
+  has = false;
+  x0 = 0.5;
+  x1 = 0.5;
+  value: S | undefined;
+  bucket = -1;
+  // The values sharing the current pixel and their weights (the first n): a few at most, so
+  // arrays beat a Map. Never shortened, so they are not made again for every pixel.
+  n = 0;
+  readonly vals: S[] = [];
+  ws = new Float64Array(8);
+  emit: BarSink<S> = () => undefined;
+
+  start(emit: BarSink<S>): void {
+    this.has = false;
+    this.bucket = -1;
+    this.n = 0;
+    this.emit = emit;
+  }
+
+  /** A bar: it joins the one before when that one has its value and reaches it. */
+  push(x0: number, x1: number, s: S): void {
+    if (this.has && this.value === s && this.x1 >= x0) { if (x1 > this.x1) this.x1 = x1; return; }
+    if (this.has) this.emit(this.x0, this.x1, this.value as S);
+    this.has = true;
+    this.x0 = x0;
+    this.x1 = x1;
+    this.value = s;
+  }
+
+  /** The current pixel as one bar in the value that covers most of it. */
+  flush(): void {
+    if (this.bucket < 0) return;
+    const { vals, ws, n } = this;
+    let best = -1, bestW = 0;
+    for (let j = 0; j < n; j++) if (ws[j] > bestW) { best = j; bestW = ws[j]; }
+    if (best >= 0) this.push(this.bucket, this.bucket + 1, vals[best]);
+    this.n = 0;
+    this.bucket = -1;
+  }
+
+  add(px: number, w: number, s: S): void {
+    if (this.bucket !== px) { this.flush(); this.bucket = px; }
+    const { vals, n } = this;
+    for (let j = 0; j < n; j++) if (vals[j] === s) { this.ws[j] += w; return; }
+    if (n === this.ws.length) { const more = new Float64Array(n * 2); more.set(this.ws); this.ws = more; }
+    vals[n] = s;
+    this.ws[n] = w;
+    this.n = n + 1;
+  }
+
+  finish(): void {
+    this.flush();
+    if (this.has) this.emit(this.x0, this.x1, this.value as S);
+    this.has = false;
+    this.value = undefined;
+    this.vals.fill(undefined as S);
+    this.emit = () => undefined;
+  }
+}
+
+const spare: Array<Aggregation<unknown>> = [];
+
 /**
  * Intervals (sorted, not overlapping) as pixel bars of the window: an interval a pixel or more
  * wide keeps its extent; the intervals sharing one pixel become that pixel in the value that
  * covers most of it. Adjacent bars of one value merge, so a frame draws at most `width` bars.
  * Items whose value is `gap` are not drawn and never outweigh the others in a shared pixel.
+ * The bars go to `emit` in order as they are made (aggregate collects them). Item times are
+ * multiplied by `unit` (a coarse copy's bars count buckets of that width).
  */
+export function aggregateEach<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, v: View, width: number, gap: S | undefined, emit: BarSink<S>, unit = 1): void {
+  const st = (spare.pop() ?? new Aggregation<unknown>()) as Aggregation<S>;
+  st.start(emit);
+  const k = width / (v.t1 - v.t0);
+  try {
+    for (let i = firstEndingAfter(items, v.t0 / unit, to); i < items.length; i++) {
+      const it = items[i];
+      const f = from(it) * unit;
+      if (f >= v.t1) break;
+      const a = Math.max(0, (f - v.t0) * k);
+      const b = Math.min(width, (to(it) * unit - v.t0) * k);
+      if (b <= a) continue;
+      const s = value(it);
+      if (gap !== undefined && s === gap) continue;
+      const pa = Math.floor(a), pb = Math.floor(b);
+      if (pa === pb) { st.add(pa, b - a, s); continue; }
+      st.add(pa, pa + 1 - a, s);
+      st.flush();
+      if (pb > pa + 1) st.push(pa + 1, pb, s);
+      if (b > pb) st.add(pb, b - pb, s);
+    }
+    st.finish();
+  } finally {
+    spare.push(st as Aggregation<unknown>);
+  }
+}
+
+/** aggregateEach's bars as an array. */
 export function aggregate<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, v: View, width: number, gap?: S): Array<Bar<S>> {
   const out: Array<Bar<S>> = [];
-  const k = width / (v.t1 - v.t0);
-  // The values sharing the current pixel and their weights: a few at most, so arrays beat a Map.
-  const vals: S[] = [];
-  const ws: number[] = [];
-  let bucket = -1;
-  const push = (x0: number, x1: number, s: S): void => {
-    const last = out[out.length - 1];
-    if (last && last.value === s && last.x1 >= x0) last.x1 = Math.max(last.x1, x1);
-    else out.push({ x0, x1, value: s });
-  };
-  const flush = (): void => {
-    if (bucket < 0) return;
-    let best = -1, bestW = 0;
-    for (let j = 0; j < vals.length; j++) if (ws[j] > bestW) { best = j; bestW = ws[j]; }
-    if (best >= 0) push(bucket, bucket + 1, vals[best]);
-    vals.length = 0;
-    ws.length = 0;
-    bucket = -1;
-  };
-  const add = (px: number, w: number, s: S): void => {
-    if (bucket !== px) { flush(); bucket = px; }
-    const j = vals.indexOf(s);
-    if (j >= 0) ws[j] += w;
-    else { vals.push(s); ws.push(w); }
-  };
-  for (let i = firstEndingAfter(items, v.t0, to); i < items.length; i++) {
-    const it = items[i];
-    if (from(it) >= v.t1) break;
-    const a = Math.max(0, (from(it) - v.t0) * k);
-    const b = Math.min(width, (to(it) - v.t0) * k);
-    if (b <= a) continue;
-    const s = value(it);
-    if (gap !== undefined && s === gap) continue;
-    const pa = Math.floor(a), pb = Math.floor(b);
-    if (pa === pb) { add(pa, b - a, s); continue; }
-    add(pa, pa + 1 - a, s);
-    flush();
-    if (pb > pa + 1) push(pa + 1, pb, s);
-    if (b > pb) add(pb, b - pb, s);
-  }
-  flush();
+  aggregateEach(items, from, to, value, v, width, gap, (x0, x1, s) => { out.push({ x0, x1, value: s }); });
   return out;
 }
 
@@ -304,22 +365,44 @@ function lodOf<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => 
 }
 
 /**
- * A series (sorted, not overlapping) as the frame's bars: from its coarsest level whose buckets
- * are no wider than a pixel, or item by item when zoomed in past its finest level.
+ * A series (sorted, not overlapping) as the frame's bars, given to `emit`: from its coarsest level
+ * whose buckets are no wider than a pixel, or item by item when zoomed in past its finest level.
  */
-export function seriesBars<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, v: View, width: number, gap?: S): Array<Bar<S>> {
+export function seriesBarsEach<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, v: View, width: number, gap: S | undefined, emit: BarSink<S>): void {
   const pixel = (v.t1 - v.t0) / width;
-  if (items.length < LOD_MIN_ITEMS) return aggregate(items, from, to, value, v, width, gap);
+  if (items.length < LOD_MIN_ITEMS) { aggregateEach(items, from, to, value, v, width, gap, emit); return; }
   const lod = lodOf(items, from, to, value, gap);
   let k = -1;
   while (k + 1 < lod.levels.length && lod.base * 2 ** (k + 1) <= pixel) k++;
-  if (k < 0) return aggregate(items, from, to, value, v, width, gap);
-  const w = lod.base * 2 ** k;
-  return aggregate(lod.levels[k], (b) => b.x0 * w, (b) => b.x1 * w, (b) => b.value, v, width, gap);
+  if (k < 0) { aggregateEach(items, from, to, value, v, width, gap, emit); return; }
+  aggregateEach(lod.levels[k], barX0, barX1, barValue as (b: Bar<S>) => S, v, width, gap, emit, lod.base * 2 ** k);
 }
 
+const barX0 = (b: Bar<unknown>): number => b.x0;
+const barX1 = (b: Bar<unknown>): number => b.x1;
+const barValue = (b: Bar<unknown>): unknown => b.value;
+
+/** seriesBarsEach's bars as an array. */
+export function seriesBars<T, S>(items: readonly T[], from: (x: T) => number, to: (x: T) => number, value: (x: T) => S, v: View, width: number, gap?: S): Array<Bar<S>> {
+  const out: Array<Bar<S>> = [];
+  seriesBarsEach(items, from, to, value, v, width, gap, (x0, x1, s) => { out.push({ x0, x1, value: s }); });
+  return out;
+}
+
+const spanFrom = (s: Span): number => s.from;
+const spanTo = (s: Span): number => s.to;
+const spanState = (s: Span): LaneState => s.state;
+const runFrom = (r: CpuRun): number => r.from;
+const runTo = (r: CpuRun): number => r.to;
+const runPid = (r: CpuRun): number => r.pid ?? -1;
+
 export function laneBars(spans: readonly Span[], v: View, width: number): Array<Bar<LaneState>> {
-  return seriesBars(spans, (s) => s.from, (s) => s.to, (s) => s.state, v, width);
+  return seriesBars(spans, spanFrom, spanTo, spanState, v, width);
+}
+
+/** laneBars, given to `emit` one at a time (a frame draws them without keeping them). */
+export function laneBarsEach(spans: readonly Span[], v: View, width: number, emit: BarSink<LaneState>): void {
+  seriesBarsEach(spans, spanFrom, spanTo, spanState, v, width, undefined, emit);
 }
 
 /**
@@ -327,7 +410,12 @@ export function laneBars(spans: readonly Span[], v: View, width: number): Array<
  * holds any run shows the task that ran longest in it, however short next to the idle time.
  */
 export function cpuBars(runs: readonly CpuRun[], v: View, width: number): Array<Bar<number>> {
-  return seriesBars(runs, (r) => r.from, (r) => r.to, (r) => r.pid ?? -1, v, width, -1);
+  return seriesBars(runs, runFrom, runTo, runPid, v, width, -1);
+}
+
+/** cpuBars, given to `emit` one at a time. */
+export function cpuBarsEach(runs: readonly CpuRun[], v: View, width: number, emit: BarSink<number>): void {
+  seriesBarsEach(runs, runFrom, runTo, runPid, v, width, -1, emit);
 }
 
 /** One drawn mark: a single event, or several too close to tell apart at this zoom. */
@@ -337,8 +425,8 @@ export interface Glyph {
   first: Mark;
   firstIndex: number;
   count: number;
-  /** The kinds it holds (one kind draws as that kind; several as a cluster). */
-  kinds: MarkKind[];
+  /** The kinds it holds (one kind draws as that kind; several as a cluster). Shared between glyphs: not to be changed. */
+  kinds: readonly MarkKind[];
 }
 
 function firstAtOrAfter(marks: readonly Mark[], t: number): number {
@@ -363,13 +451,40 @@ export function laneGlyphs(marks: readonly Mark[], v: View, width: number, cell 
     const x = (m.time - v.t0) / dt;
     const j = Math.max(i + 1, firstAtOrAfter(marks, m.time + cell * dt));
     const end = Math.min(j, marks.length);
-    const kinds: MarkKind[] = [];
     // The kinds of a large cluster are read from a bounded sample: a cluster draws as "many" anyway.
-    for (let k = i; k < end && k < i + 64; k++) if (!kinds.includes(marks[k].kind)) kinds.push(marks[k].kind);
-    out.push({ x, first: m, firstIndex: i, count: end - i, kinds });
+    out.push({ x, first: m, firstIndex: i, count: end - i, kinds: kindsOf(marks, i, Math.min(end, i + 64)) });
     i = end;
   }
   return out;
+}
+
+const KIND_ORDER: readonly MarkKind[] = ['fork', 'exec', 'exit', 'zombie', 'reap', 'reparent', 'signal', 'deliver'];
+const KIND_ID = new Map(KIND_ORDER.map((k, i) => [k, i]));
+/** The kinds lists made so far, by the kinds in their order (each list shared, never changed). */
+const kindLists = new Map<number, MarkKind[]>();
+
+/** The distinct kinds of marks[from, end), in order of first appearance. */
+export function kindsOf(marks: readonly Mark[], from: number, end: number): MarkKind[] {
+  let seen = 0, code = 0;
+  for (let k = from; k < end; k++) {
+    const id = KIND_ID.get(marks[k].kind);
+    if (id === undefined) return distinctKinds(marks, from, end);
+    if (seen & (1 << id)) continue;
+    seen |= 1 << id;
+    code = code * 9 + id + 1;
+  }
+  let list = kindLists.get(code);
+  if (!list) {
+    list = distinctKinds(marks, from, end);
+    if (kindLists.size < 4096) kindLists.set(code, list);
+  }
+  return list;
+}
+
+function distinctKinds(marks: readonly Mark[], from: number, end: number): MarkKind[] {
+  const kinds: MarkKind[] = [];
+  for (let k = from; k < end; k++) if (!kinds.includes(marks[k].kind)) kinds.push(marks[k].kind);
+  return kinds;
 }
 
 /** The glyph nearest to x within `tolerance` pixels. */

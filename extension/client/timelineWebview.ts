@@ -3,13 +3,14 @@
 // and marks, and handles zoom, pan, hover, keyboard navigation, clicks (to travel) and export.
 /// <reference lib="dom" />
 import {
-  arrowOf, clampView, cpuBars, fitView, glyphAt, indexTimeline, laneBars, laneGlyphs, neighbourMark, panView, revealMark,
+  arrowOf, clampView, cpuBarsEach, fitView, glyphAt, indexTimeline, laneBarsEach, laneGlyphs, neighbourMark, panView, revealMark,
   timeToX, visibleRows, xToTime, zoomView, type Geometry, type Glyph, type TimelineIndex, type View,
 } from './timelineLayout';
 import { Axis, Batch, glyphPath, readPalette, Strips } from './timelineCanvas';
 import { AXIS, keyOf, MarkButtons, ROW, RowLabels } from './timelineElements';
 import type { TimelineDelta } from './timelineDelta';
 import { applyToIndex } from './timelineIncremental';
+import { compactDelta, compactSome, Interner } from './timelineCompact';
 import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, pidColour, timelineSvg, type Palette } from './timelineText';
 import type { LaneState, Mark, TimelineModel } from './timelineTypes';
 import { createGraphView, sharedState } from './graphView'; // tree view hook
@@ -28,6 +29,9 @@ type Incoming =
   | { type: 'status'; text: string } | { type: 'empty'; text: string };
 
 const vscode = sharedState(acquireVsCodeApi()); // tree view hook: the tree keeps its part of the saved state
+// Ready before the page is built: the panel's answer (the model, asked of the debug adapter) is on
+// its way while the rest of this script runs, and arrives as a message after it.
+vscode.postMessage({ type: 'ready' });
 const LABELS = 160;
 
 const $ = <T extends HTMLElement>(id: string): T => {
@@ -97,8 +101,9 @@ function schedule(): void {
 
 const strips = new Strips();
 const axis = new Axis();
-const cpuColour = (pid: number): string => pidColour(palette, pid);
-const stateColour = (s: LaneState): string => palette.states[s];
+/** The bars of the line being drawn, straight into its pixels. */
+const cpuBar = (x0: number, x1: number, pid: number): void => strips.bar(x0, x1, pidColour(palette, pid));
+const stateBar = (x0: number, x1: number, s: LaneState): void => strips.bar(x0, x1, palette.states[s]);
 
 function draw(): void {
   const g = geo;
@@ -129,10 +134,12 @@ function draw(): void {
     const y = yOf(i);
     bars.path(palette.grid).rect(0, y + ROW - 0.5, g.width, 0.5);
     if (r.kind === 'cpu') {
-      strips.row(i - first, cpuBars(index.runsOf.get(r.cpu) ?? [], v, g.width), cpuColour, y + 4, ROW - 8);
+      strips.line(i - first, y + 4, ROW - 8);
+      cpuBarsEach(index.runsOf.get(r.cpu) ?? [], v, g.width, cpuBar);
       continue;
     }
-    strips.row(i - first, laneBars(r.lane.spans, v, g.width), stateColour, y + 6, ROW - 12);
+    strips.line(i - first, y + 6, ROW - 12);
+    laneBarsEach(r.lane.spans, v, g.width, stateBar);
     drawn.set(i, laneGlyphs(index.marksOf[r.laneIndex] ?? [], v, g.width));
   }
   bars.fill(ctx);
@@ -154,7 +161,56 @@ function draw(): void {
     ctx.fillRect(Math.round(nx) - 1, 0, 2, g.height + AXIS);
   }
   rowLabels.sync(index, first, end, yOf);
+  lastYOf = yOf;
+  if (settling()) return;
+  marksLayer.hidden = false;
   marks.sync(drawn, currentMark(), selectedGlyph(), yOf);
+}
+
+/**
+ * While a zoom or a pan goes on (frames less than SETTLE ms apart), the mark buttons are hidden
+ * rather than moved: hundreds of them restyled in every frame cost the browser more than the
+ * frame. They come back, placed over the glyphs, once the window has rested SETTLE ms, a slice
+ * at a time (so no one task restyles them all). A click meanwhile reaches the canvas, which finds
+ * the glyph under it the same way. Not while one of them has the focus (the keyboard's frames
+ * keep them all in place).
+ */
+const SETTLE = 150;
+let movedAt = -Infinity;
+let settleTimer: ReturnType<typeof setTimeout> | undefined;
+let lastYOf: (row: number) => number = (row) => row;
+
+function moving(): void {
+  movedAt = performance.now();
+}
+
+/** How many buttons are back since the window rested: they return a slice at a time, each its own task. */
+let settledCount = Infinity;
+const SETTLE_SLICE = 150;
+
+/** Whether this frame leaves the buttons hidden; when not, the frame places them all (any slices pending are dropped). */
+function settling(): boolean {
+  const wait = movedAt + SETTLE - performance.now();
+  if (wait <= 0 || (document.activeElement instanceof HTMLElement && document.activeElement.parentElement === marksLayer)) {
+    settledCount = Infinity;
+    if (settleTimer !== undefined) { clearTimeout(settleTimer); settleTimer = undefined; }
+    return false;
+  }
+  marksLayer.hidden = true;
+  settledCount = 0;
+  if (settleTimer === undefined) settleTimer = setTimeout(settled, wait);
+  return true;
+}
+
+function settled(): void {
+  settleTimer = undefined;
+  if (!index || !view) return;
+  const wait = movedAt + SETTLE - performance.now();
+  if (wait > 0) { settleTimer = setTimeout(settled, wait); return; }
+  settledCount += SETTLE_SLICE;
+  marksLayer.hidden = false;
+  if (marks.sync(drawn, currentMark(), selectedGlyph(), lastYOf, settledCount)) settleTimer = setTimeout(settled, 0);
+  else settledCount = Infinity;
 }
 
 /** Fork, reap, reparent and signal arrows between the lanes of single (not clustered) marks. */
@@ -258,6 +314,7 @@ plot.addEventListener('pointermove', (e) => {
       drag.moved = true;
       drag.x = e.clientX; drag.y = e.clientY;
       fitted = false;
+      moving();
       setView(panView(view, -dx, -dy, geometry().width));
       hideTip();
       return;
@@ -290,6 +347,7 @@ plot.addEventListener('wheel', (e) => {
   const box = canvasBox();
   const g = geometry();
   fitted = false;
+  moving();
   if (e.ctrlKey || e.metaKey) setView(zoomView(view, Math.exp(-e.deltaY * 0.002), e.clientX - box.left, g.width));
   else if (e.shiftKey) setView(panView(view, e.deltaY, 0, g.width));
   else setView(panView(view, e.deltaX, e.deltaY, g.width));
@@ -341,6 +399,7 @@ document.addEventListener('keydown', (e) => {
   const zoomKeys: Record<string, number> = { '+': 1.5, '=': 1.5, '-': 1 / 1.5, _: 1 / 1.5 };
   if (zoomKeys[e.key] && !e.ctrlKey && !e.metaKey) {
     fitted = false;
+    moving();
     setView(zoomView(view, zoomKeys[e.key], g.width / 2, g.width));
   } else if (e.key === '0') {
     fitted = true;
@@ -356,6 +415,7 @@ document.addEventListener('keydown', (e) => {
     plot.focus();
   } else if (!onMark && e.key.startsWith('Arrow')) {
     fitted = false;
+    moving();
     const step = e.shiftKey ? 0.5 : 0.1;
     const dx = e.key === 'ArrowRight' ? g.width * step : e.key === 'ArrowLeft' ? -g.width * step : 0;
     const dy = e.key === 'ArrowDown' ? ROW : e.key === 'ArrowUp' ? -ROW : 0;
@@ -384,7 +444,31 @@ button('exportPng', () => {
 
 // ---- the model --------------------------------------------------------------------------------
 
+/** The strings the models shown share (kept across stops, so a delta's strings join the model's). */
+let strings = new Interner();
+
+/** Where the sharing of the current model's strings has got to, done a slice at a time when the page is idle. */
+let compacting: { model: TimelineModel; at: { lane: number; mark: number } } | undefined;
+
+function compactWhenIdle(): void {
+  const c = compacting;
+  if (!c) return;
+  const go = (deadline?: IdleDeadline): void => {
+    if (compacting !== c) return;
+    do {
+      if (compactSome(c.model, strings, c.at, 4000)) { compacting = undefined; return; }
+    } while (deadline && deadline.timeRemaining() > 4);
+    compactWhenIdle();
+  };
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(go, { timeout: 1000 }); else setTimeout(go, 50);
+}
+
 function setModel(model: TimelineModel): void {
+  strings = new Interner();
+  // A posted model's strings are each its own (millions, for every collection to visit): shared
+  // after its first frame, in idle time, so the frame does not wait for it.
+  compacting = { model, at: { lane: 0, mark: 0 } };
+  compactWhenIdle();
   index = indexTimeline(model);
   selected = focusKey === undefined ? undefined : index.marks.find((m) => keyOf(m) === focusKey);
   shown();
@@ -394,7 +478,7 @@ function setModel(model: TimelineModel): void {
 function applyDelta(delta: TimelineDelta, base: number): boolean {
   if (!index || base !== version) return false;
   try {
-    index = applyToIndex(index, delta);
+    index = applyToIndex(index, compactDelta(delta, strings));
   } catch {
     index = undefined;
     return false;
@@ -437,7 +521,14 @@ window.addEventListener('message', (e: MessageEvent<Incoming>) => {
   }
 });
 
-new ResizeObserver(() => { geo = measure(); if (index && view) setView(view); else schedule(); }).observe(plot);
+// The first observation comes with the first layout, usually at the size already measured: when
+// a model's frame was drawn at that size already, no second one.
+new ResizeObserver(() => {
+  const was = geo;
+  geo = measure();
+  if (geo.width === was.width && geo.height === was.height && index && view) return;
+  if (index && view) setView(view); else schedule();
+}).observe(plot);
 // The theme's colours change with the body's class (vscode-dark, vscode-light, high contrast).
 new MutationObserver(() => { palette = readPalette(); schedule(); }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 palette = readPalette();
@@ -445,6 +536,11 @@ palette = readPalette();
 /** For the benchmark and the tests: draw now and say how long it took. */
 (window as unknown as { kprocTimeline: unknown }).kprocTimeline = {
   drawNow(): number { const t0 = performance.now(); draw(); return performance.now() - t0; },
+  /** Whether the model's strings are still being shared in idle time. */
+  compacting: (): boolean => compacting !== undefined,
+  /** The window shown, and a window to show (drawn at the next frame), so a benchmark can replay frames. */
+  view: (): View | undefined => view && { ...view },
+  setView(v: View): void { fitted = false; setView(v); },
   setModel(m: TimelineModel, v?: number): number { const t0 = performance.now(); setModel(m); version = v ?? -1; return performance.now() - t0; },
   /** A delta against model number `base`: milliseconds to apply and draw it, or -1 when refused. */
   applyDelta(d: TimelineDelta, base: number, v: number): number {
@@ -454,8 +550,8 @@ palette = readPalette();
     return performance.now() - t0;
   },
 };
-// Say so until the extension answers: a message sent while the webview was still loading
-// (VS Code may reload a webview's frame as it starts) would otherwise leave the page empty.
-vscode.postMessage({ type: 'ready' });
+// Ready was said at the start; say so again until the extension answers: a message sent while the
+// webview was still loading (VS Code may reload a webview's frame as it starts) would otherwise
+// leave the page empty.
 let answered = false;
 const hello = setInterval(() => { if (answered) clearInterval(hello); else vscode.postMessage({ type: 'ready' }); }, 1500);
