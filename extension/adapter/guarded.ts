@@ -5,6 +5,7 @@
 import { DebugSession, OutputEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { PassThrough } from 'node:stream';
+import { StaleHandleError } from '../../sim-core/debug/inspector';
 import { corkable, type Corkable } from './stops';
 import { FrameReader, type FrameProblem } from './transport';
 
@@ -70,10 +71,11 @@ export abstract class GuardedSession extends DebugSession {
     super.dispatchRequest(request);
   }
 
-  protected fail(response: DebugProtocol.Response, message: string): void {
+  /** A failed request's response; `showUser` false for failures that are no news to the user. */
+  protected fail(response: DebugProtocol.Response, message: string, showUser = true): void {
     response.success = false;
     response.message = message;
-    response.body = { error: { id: 1, format: message.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser: true } };
+    response.body = { error: { id: 1, format: message.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser } };
     this.sendResponse(response);
   }
 
@@ -90,7 +92,8 @@ export abstract class GuardedSession extends DebugSession {
     try {
       fn();
     } catch (e) {
-      this.fail(response, e instanceof Error ? e.message : String(e));
+      // A handle from an earlier stop: the client asked before it heard that the run moved on.
+      this.fail(response, e instanceof Error ? e.message : String(e), !(e instanceof StaleHandleError));
     }
   }
 }

@@ -4,6 +4,7 @@
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { eventExplanation, eventSummary } from '../../sim-core/debug/events';
+import { StaleHandleError } from '../../sim-core/debug/inspector';
 import type { DebugScope, DebugVariable, EvalContext, Machine, Stop } from '../../sim-core/machine-types';
 
 const CONTEXTS: ReadonlySet<string> = new Set(['repl', 'watch', 'hover', 'clipboard', 'variables']);
@@ -47,7 +48,7 @@ export class Inspector {
   evaluate(args: DebugProtocol.EvaluateArguments): DebugProtocol.EvaluateResponse['body'] {
     const context = (args.context && CONTEXTS.has(args.context) ? args.context : 'repl') as EvalContext;
     const r = this.m.evaluate(args.expression, args.frameId, context);
-    if (r.error !== undefined) throw new Error(r.error);
+    if (r.error !== undefined) throw r.stale ? new StaleHandleError(r.error) : new Error(r.error);
     const body: DebugProtocol.EvaluateResponse['body'] = { result: r.value, variablesReference: r.ref };
     if (r.type) body.type = r.type;
     if (r.indexed !== undefined) body.indexedVariables = r.indexed;

@@ -29,6 +29,15 @@ export interface InspectTarget {
   lastPid(): number;
 }
 
+/**
+ * A frame id or variable reference from an earlier stop. Clients race with the run: a request
+ * sent for the last stop's frames can arrive after the next step, so the adapter answers it as a
+ * failure without bothering the user.
+ */
+export class StaleHandleError extends Error {
+  override readonly name = 'StaleHandleError';
+}
+
 export class Inspector implements ScopeSource {
   private readonly frameCache = new Map<number, FrameInfo[]>();
   private readonly frameIds = new Map<number, { pid: number; index: number }>();
@@ -81,7 +90,7 @@ export class Inspector implements ScopeSource {
 
   frameOf(id: number): { pid: number; index: number } {
     const f = this.frameIds.get(id);
-    if (!f) throw new Error(`Frame ${id} does not exist (any more): frames are valid only until the scenario runs again.`);
+    if (!f) throw new StaleHandleError(`Frame ${id} does not exist (any more): frames are valid only until the scenario runs again.`);
     return f;
   }
 
@@ -113,7 +122,7 @@ export class Inspector implements ScopeSource {
     const r = this.values.get(ref);
     // Who holds each open file, for the fd[] entries (once per stop: the tables do not change between).
     if (r && r.kind === 'list' && r.type === 'file' && !this.holdersNoted) { noteFileHolders(this.t.k.allTasks()); this.holdersNoted = true; }
-    if (!r) throw new Error(`Variable reference ${ref} does not exist (any more): values are valid only until the scenario runs again.`);
+    if (!r) throw new StaleHandleError(`Variable reference ${ref} does not exist (any more): values are valid only until the scenario runs again.`);
     if (r.kind === 'list' && filter === 'named') return [];
     if (r.kind !== 'list' && filter === 'indexed') return [];
     const n = r.kind === 'list' && r.items.length > PAGE && !count ? PAGE : count;
@@ -245,6 +254,7 @@ export class Inspector implements ScopeSource {
       r = context === 'repl' ? runConsole(expr, host) : expression(expr, host, false);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
+      if (e instanceof StaleHandleError) return { name: expr, value: message, ref: 0, changed: false, error: message, stale: true };
       return { name: expr, value: message, ref: 0, changed: false, error: message };
     }
     const v = this.values.toVariable('eval', { name: expr, value: r.result, type: r.type });
@@ -280,7 +290,7 @@ export class Inspector implements ScopeSource {
     let field = name;
     if (ref !== undefined && ref > 0) {
       const r = this.values.get(ref);
-      if (!r) throw new Error(`Variable reference ${ref} does not exist (any more).`);
+      if (!r) throw new StaleHandleError(`Variable reference ${ref} does not exist (any more).`);
       if (r.kind === 'current') pid = r.pid;
       else if (r.kind === 'struct' && isTask(r.obj)) pid = r.obj.pid;
       else return no('Data breakpoints watch fields of a task_struct.');

@@ -32,6 +32,8 @@ export type EvalContext = 'repl' | 'watch' | 'hover' | 'condition' | 'logpoint' 
 /** An evaluation: a value, or `error` (and the message as the value) when it could not be evaluated. */
 export interface EvalResult extends DebugVariable {
   error?: string;
+  /** The error is that the frame asked for belongs to an earlier stop. */
+  stale?: true;
 }
 
 export interface CompletionItem {

@@ -96,7 +96,10 @@ describe('machine: inspection contract', () => {
       assert.equal(r.ref, 0);
       assertPlain(r);
     }
-    assert.match(m.evaluate('pid', 987654).error ?? '', /Frame 987654 does not exist/);
+    const stale = m.evaluate('pid', 987654);
+    assert.match(stale.error ?? '', /Frame 987654 does not exist/);
+    assert.equal(stale.stale, true, 'a frame of no stop is said to be stale');
+    assert.equal(m.evaluate('no_such_symbol', m.stack(3)[0].id).stale, undefined);
     assert.match(m.evaluate('lx-list-check current->pid', undefined, 'repl').error ?? '', /not a struct list_head/);
     assert.match(m.evaluate('info registers', undefined, 'repl').error ?? '', /Undefined info command/);
   });
