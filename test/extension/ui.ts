@@ -264,6 +264,10 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     await expandPane(ctx.page, 'Zombies (kproc)');
     await eventually('the zombie in the Run and Debug copy of Zombies', async () =>
       (await treeRows(ctx.page, 'Zombies (kproc)').allInnerTexts()).find((t) => t.includes(`(${ctx.parentPid ?? 1})`)));
+    // The session so far raised no error pop-up (requests racing a step once showed stale-frame errors).
+    const toasts = await ctx.page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+    const errors = toasts.filter((t) => /does not exist|Internal error|Debug adapter/i.test(t));
+    if (errors.length) throw new Error(`error notifications are showing: ${errors.join(' | ')}`);
     await shot(ctx, '5-debug-views');
     if (process.env.KPROC_UPDATE_SCREENSHOT === '1') {
       fs.copyFileSync(path.join(ctx.shots, 'ui-5-debug-views.png'), path.join(ROOT, 'media', 'screenshot.png'));
