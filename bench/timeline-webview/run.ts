@@ -123,10 +123,14 @@ function serve(): Promise<string> {
  * which costs the harness tens of milliseconds a resource); resolves when the page says it is
  * ready, with that time in ms after navigation.
  */
-export async function openPage(page: Page, script: string, css: string, answer?: TimelineModel): Promise<number> {
+/**
+ * Opens the page: `inline` (the default) writes the script and the style sheet into it, as the
+ * panel does; false has the page fetch them by address, as the panel did before.
+ */
+export async function openPage(page: Page, script: string, css: string, answer?: TimelineModel, inline = true): Promise<number> {
   const ORIGIN = await serve();
   const id = `p${served.size}`;
-  const html = timelinePage({ cspSource: ORIGIN, nonce: 'benchnonce', script: `${ORIGIN}/${id}/timeline.js`, style: `${ORIGIN}/${id}/timeline.css` });
+  const html = timelinePage({ cspSource: ORIGIN, nonce: 'benchnonce', script: `${ORIGIN}/${id}/timeline.js`, style: `${ORIGIN}/${id}/timeline.css`, inline: inline ? { script, style: css } : undefined });
   served.set(id, { html, script, css });
   // tsx keeps function names with a helper that functions sent to the page call: give it one.
   await page.addInitScript('globalThis.__name = (f) => f;');
@@ -440,15 +444,16 @@ interface FirstPaint { loaded: number; ready: number; drawn: number; painted: nu
  * ready): when its script had loaded, when it said it was ready, when it had handled the model
  * (drawn its frame) and when the browser had painted that frame, in ms after navigation.
  */
-export async function firstPaint(page: Page, script: string, css: string, model: TimelineModel): Promise<FirstPaint> {
-  const ready = await openPage(page, script, css, model);
+export async function firstPaint(page: Page, script: string, css: string, model: TimelineModel, inline = true): Promise<FirstPaint> {
+  const ready = await openPage(page, script, css, model, inline);
   await page.waitForFunction(() => {
     const w = window as unknown as { paintedAt?: number; drawnAt?: number };
     return w.paintedAt !== undefined && w.drawnAt !== undefined;
   });
   const r = await page.evaluate(() => {
     const w = window as unknown as { drawnAt: number; paintedAt: number };
-    const js = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/timeline.js')) as PerformanceResourceTiming | undefined;
+    // The script's fetch, or (written into the page) the page's own.
+    const js = (performance.getEntriesByType('resource').find((e) => e.name.endsWith('/timeline.js')) ?? performance.getEntriesByType('navigation')[0]) as PerformanceResourceTiming | undefined;
     return { drawn: w.drawnAt, painted: w.paintedAt, loaded: js?.responseEnd ?? NaN, lanes: document.querySelectorAll('#labels .row.lane').length, marks: document.querySelectorAll('#marks .mark').length };
   });
   return { loaded: r.loaded, ready, drawn: r.drawn, painted: r.painted, frame: r.painted - r.drawn, lanes: r.lanes, marks: r.marks };
@@ -463,14 +468,15 @@ async function main(): Promise<void> {
     const fork = exampleModel('fork-wait.kproc');
     console.log(`fork-wait: ${fork.lanes.length} lanes, ${fork.marks.length} marks; ${OPENS} fresh pages each (median, max), ms after navigation`);
     const base = arg('--baseline');
-    const variants: Array<[string, string]> = [['this', script]];
-    if (base) variants.push(['baseline', (await bundles(path.resolve(base))).script]);
+    // This script written into the page (as the panel does), the same fetched by address, and the baseline's fetched.
+    const variants: Array<[string, string, boolean]> = [['this', script, true], ['this, fetched', script, false]];
+    if (base) variants.push(['baseline', (await bundles(path.resolve(base))).script, false]);
     const runs = new Map<string, FirstPaint[]>(variants.map(([name]) => [name, []]));
     // Interleaved, so a change in the machine's load falls on both alike.
     for (let i = 0; i < OPENS; i++) {
-      for (const [name, src] of variants) {
+      for (const [name, src, inline] of variants) {
         const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-        runs.get(name)?.push(await firstPaint(page, src, css, fork));
+        runs.get(name)?.push(await firstPaint(page, src, css, fork, inline));
         await page.close();
       }
     }

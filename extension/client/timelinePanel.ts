@@ -2,6 +2,8 @@
 // whole model first, then what changed since, as the adapter makes it), hands it to the page,
 // sends the page's clicks to the session as 'kproc/goto', writes the page's exports through a
 // save dialog, and comes back after a window reload.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { applyTimelineDelta, type TimelineDelta } from './timelineDelta';
 import { timelinePage } from './timelinePage';
@@ -29,13 +31,31 @@ function nonce(): string {
   return s;
 }
 
-/** The page: scripts only with the nonce, styles only from the extension, nothing remote. */
+/** The page's script and style sheet, read once: written into the page, they spare it two fetches before its first paint. */
+let pageAssets: { script: string; style: string } | null | undefined;
+
+function inlineAssets(extensionUri: vscode.Uri): { script: string; style: string } | undefined {
+  if (pageAssets === undefined) {
+    try {
+      pageAssets = {
+        script: fs.readFileSync(path.join(extensionUri.fsPath, 'dist', 'timelineWebview.js'), 'utf8'),
+        style: fs.readFileSync(path.join(extensionUri.fsPath, 'media', 'timeline.css'), 'utf8'),
+      };
+    } catch {
+      pageAssets = null; // not on this file system: the page fetches them by address
+    }
+  }
+  return pageAssets ?? undefined;
+}
+
+/** The page: scripts only with the nonce, styles only from the extension or with the nonce, nothing remote. */
 export function timelineHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   return timelinePage({
     cspSource: webview.cspSource,
     nonce: nonce(),
     script: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'timelineWebview.js')).toString(),
     style: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'timeline.css')).toString(),
+    inline: inlineAssets(extensionUri),
   });
 }
 

@@ -94,6 +94,12 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     await ctx.page.locator('.tab[aria-label^="Process Timeline"]').waitFor({ timeout: TIMEOUT });
     const csp = await timeline(ctx.page).locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content', { timeout: TIMEOUT });
     if (!csp?.includes("default-src 'none'") || !/script-src 'nonce-[A-Za-z0-9]+'/.test(csp)) throw new Error(`weak Content-Security-Policy: ${csp}`);
+    // The page's script and style are written into it (no fetch before the first paint), with the nonce.
+    const page = timeline(ctx.page);
+    const nonce = /script-src 'nonce-([A-Za-z0-9]+)'/.exec(csp)?.[1];
+    const fetched = await page.locator('script[src], link[rel="stylesheet"]').count();
+    const written = await page.locator(`script[nonce="${nonce}"]:not([src]), style[nonce="${nonce}"]`).count();
+    if (fetched !== 0 || written !== 2) throw new Error(`the page's script and style are not both written in with the nonce: ${fetched} fetched, ${written} written`);
   }],
   ['its DOM has a lane per task and the fork, exit, zombie and reap events', async (ctx) => {
     const t = timeline(ctx.page);
