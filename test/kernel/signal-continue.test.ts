@@ -3,24 +3,16 @@
 // child sends the SIGCHLD itself, from get_signal, once it runs again. Each event is recorded with
 // the task that was running and the kernel frame (function and step) at the top of its stack.
 import { strict as assert } from 'node:assert';
+import { recordEvents, type Seen } from './event-recorder';
 import { runEngine } from './run-engine';
 import { bootSource, HEADERS, outputOf } from './vm-run';
 import * as C from '../../sim-core/kernel/consts';
-import type { KEvent, MachineSettings } from '../../sim-core/machine-types';
+import type { MachineSettings } from '../../sim-core/machine-types';
 
-interface Seen { ev: KEvent; pid: number | undefined; fn: string | undefined; label: string | undefined }
 
 function trace(source: string, settings: MachineSettings = {}): { seen: Seen[]; out: string } {
   const engine = bootSource(`${HEADERS}\n#define _GNU_SOURCE\n#include <sched.h>\n#include <string.h>\n${source}`, settings);
-  const seen: Seen[] = [];
-  const k = engine.k;
-  const emit = k.emit.bind(k);
-  k.emit = (ev: KEvent): KEvent => {
-    const t = engine.current;
-    const top = t && t.stack.length ? t.stack[t.stack.length - 1] : undefined;
-    seen.push({ ev, pid: t?.pid, fn: top?.fn.name, label: top ? top.fn.labels[top.pc - 1] : undefined });
-    return emit(ev);
-  };
+  const seen = recordEvents(engine);
   const end = runEngine(engine, 2_000_000);
   assert.equal(end.reason, 'exited', `the scenario did not run to its end: ${end.reason}`);
   return { seen, out: outputOf(engine) };

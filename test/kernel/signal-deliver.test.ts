@@ -3,26 +3,16 @@
 // thread dequeues it (or finds its group dying: SIGKILL). Each event is recorded with the task
 // that was running and the kernel function at the top of its stack when it was emitted.
 import { strict as assert } from 'node:assert';
+import { recordEvents, type Seen } from './event-recorder';
 import { runEngine } from './run-engine';
 import { bootSource, HEADERS } from './vm-run';
 import * as C from '../../sim-core/kernel/consts';
-import type { KEvent } from '../../sim-core/machine-types';
 import type { Engine } from '../../sim-core/machine/engine';
-
-interface Seen { ev: KEvent; pid: number | undefined; fn: string | undefined }
 
 /** Runs `main`'s body (after `prelude`) to the end, recording each event with its emitter. */
 function trace(prelude: string, body: string): { seen: Seen[]; engine: Engine } {
   const engine = bootSource(`${HEADERS}\n#include <string.h>\n${prelude}\nint main(void)\n{\n${body}\n}\n`);
-  const seen: Seen[] = [];
-  const k = engine.k;
-  const emit = k.emit.bind(k);
-  k.emit = (ev: KEvent): KEvent => {
-    const t = engine.current;
-    const top = t && t.stack.length ? t.stack[t.stack.length - 1] : undefined;
-    seen.push({ ev, pid: t?.pid, fn: top?.fn.name });
-    return emit(ev);
-  };
+  const seen = recordEvents(engine);
   const end = runEngine(engine, 2_000_000);
   assert.equal(end.reason, 'exited', `the scenario did not run to its end: ${end.reason}`);
   return { seen, engine };
