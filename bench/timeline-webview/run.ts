@@ -180,7 +180,7 @@ interface Handle { setModel(m: TimelineModel, version?: number): number; drawNow
  * TimelineLog: at each, the adapter's answer to a client holding the last one (timed: folding the
  * stop's events in and making the delta), and the whole model (outside the timing) for the old way.
  */
-function stops(name: string, steps: number, count: number, skip: number): { models: TimelineModel[]; deltas: TimelineDelta[]; answerMs: number[]; wholeMs: number[] } {
+export function stops(name: string, steps: number, count: number, skip: number): { models: TimelineModel[]; deltas: TimelineDelta[]; answerMs: number[]; wholeMs: number[] } {
   const file = path.join(ROOT, name);
   const { machine } = boot({ file, source: fs.readFileSync(file, 'utf8'), traceSched: true });
   if (!machine) throw new Error(`${name} does not boot`);
@@ -272,6 +272,8 @@ export async function updates(page: Page, first: TimelineModel, deltas: Timeline
   // The setup's garbage (the arguments above, the first model) is collected before the timing, as
   // the page's idle time would collect it between a stop and the next.
   await collect(page);
+  // And the page's own idle work done (as between two stops): an idle callback, then a frame.
+  await page.evaluate(() => new Promise<void>((resolve) => requestIdleCallback(() => requestAnimationFrame(() => setTimeout(resolve, 0)))));
   return page.evaluate(async (whole) => {
     const { post, state, deltas, apply } = (window as unknown as W).bench;
     const xs: number[] = [];

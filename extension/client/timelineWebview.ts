@@ -105,29 +105,18 @@ const axis = new Axis();
 const cpuBar = (x0: number, x1: number, pid: number): void => strips.bar(x0, x1, pidColour(palette, pid));
 const stateBar = (x0: number, x1: number, s: LaneState): void => strips.bar(x0, x1, palette.states[s]);
 
-/**
- * The canvas' height: the plot's, or less when the rows end above its bottom. A canvas costs
- * by its pixels (its first fill and each frame's hand-over to the compositor), and a small run's
- * few lanes would otherwise pay for a whole window of empty rows. It follows the number of rows,
- * not the scroll position, so scrolling never resizes it.
- */
-function canvasHeight(g: Geometry): number {
-  return Math.min(g.height + AXIS, AXIS + (index ? index.rows.length * ROW : 0));
-}
-
 function draw(): void {
   const g = geo;
   const dpr = window.devicePixelRatio || 1;
-  const h = canvasHeight(g);
-  if (canvas.width !== Math.round(g.width * dpr) || canvas.height !== Math.round(h * dpr)) {
+  if (canvas.width !== Math.round(g.width * dpr) || canvas.height !== Math.round((g.height + AXIS) * dpr)) {
     canvas.width = Math.round(g.width * dpr);
-    canvas.height = Math.round(h * dpr);
+    canvas.height = Math.round((g.height + AXIS) * dpr);
     canvas.style.width = `${g.width}px`;
-    canvas.style.height = `${h}px`;
+    canvas.style.height = `${g.height + AXIS}px`;
   }
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.fillStyle = palette.background;
-  ctx.fillRect(0, 0, g.width, h);
+  ctx.fillRect(0, 0, g.width, g.height + AXIS);
   drawn = new Map();
   if (!index || !view) { rowLabels.clear(); marks.clear(); return; }
   const v = view;
@@ -135,7 +124,7 @@ function draw(): void {
   axis.draw(ctx, v, g, AXIS, palette, dpr);
   ctx.save();
   ctx.beginPath();
-  ctx.rect(0, AXIS, g.width, h - AXIS);
+  ctx.rect(0, AXIS, g.width, g.height);
   ctx.clip();
   const yOf = (row: number): number => AXIS + row * ROW - v.top;
   const bars = new Batch();
@@ -169,7 +158,7 @@ function draw(): void {
   const nx = timeToX(index.model.now, v, g.width);
   if (nx >= 0 && nx <= g.width) {
     ctx.fillStyle = palette.now;
-    ctx.fillRect(Math.round(nx) - 1, 0, 2, h);
+    ctx.fillRect(Math.round(nx) - 1, 0, 2, g.height + AXIS);
   }
   rowLabels.sync(index, first, end, yOf);
   lastYOf = yOf;
