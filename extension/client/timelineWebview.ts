@@ -32,6 +32,9 @@ const vscode = sharedState(acquireVsCodeApi()); // tree view hook: the tree keep
 // Ready before the page is built: the panel's answer (the model, asked of the debug adapter) is on
 // its way while the rest of this script runs, and arrives as a message after it.
 vscode.postMessage({ type: 'ready' });
+/** When the page said it was ready, and when the browser first painted a model (ms since the epoch), for the tests' figures. */
+const readyAt = performance.timeOrigin + performance.now();
+let firstPaintAt: number | undefined;
 const LABELS = 160;
 
 const $ = <T extends HTMLElement>(id: string): T => {
@@ -499,6 +502,14 @@ function shown(): void {
   view = clampView(!view || fitted ? fitView(model) : view, model, g, index.rows.length);
   save();
   draw();
+  if (firstPaintAt === undefined) {
+    // A message posted from the frame's animation callback is handled after that frame's paint.
+    requestAnimationFrame(() => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => { firstPaintAt ??= performance.timeOrigin + performance.now(); };
+      ch.port2.postMessage(0);
+    });
+  }
   plot.setAttribute('aria-label', `Process timeline: ${model.lanes.length} tasks, ${model.marks.length} events, now at step ${model.nowStep} (${formatTime(model.now)}). Tab to the events; arrow keys move between them; Enter goes to one.`);
   tree.setModel(model); // tree view hook: the tree of the same stop
 }
@@ -536,6 +547,8 @@ palette = readPalette();
 /** For the benchmark and the tests: draw now and say how long it took. */
 (window as unknown as { kprocTimeline: unknown }).kprocTimeline = {
   drawNow(): number { const t0 = performance.now(); draw(); return performance.now() - t0; },
+  /** The page's navigation, its ready and its first painted model, in ms since the epoch. */
+  times: (): { navigation: number; ready: number; painted?: number } => ({ navigation: performance.timeOrigin, ready: readyAt, painted: firstPaintAt }),
   /** Whether the model's strings are still being shared in idle time. */
   compacting: (): boolean => compacting !== undefined,
   /** The window shown, and a window to show (drawn at the next frame), so a benchmark can replay frames. */

@@ -90,8 +90,17 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
   ['the debug toolbar opens the Process Timeline', async (ctx) => {
     const action = ctx.page.locator('.debug-toolbar .action-label[aria-label^="Show Process Timeline"]');
     await action.waitFor({ timeout: TIMEOUT });
+    const clicked = await ctx.page.evaluate(() => performance.timeOrigin + performance.now());
     await action.click();
     await ctx.page.locator('.tab[aria-label^="Process Timeline"]').waitFor({ timeout: TIMEOUT });
+    // How long the panel took to open and paint its first model in this VS Code (a figure for the log, not a check).
+    type Times = { navigation: number; ready: number; painted?: number };
+    const times = await eventually('the timeline\'s first paint', async () => {
+      const t = await timeline(ctx.page).locator('body').evaluate(() => (window as unknown as { kprocTimeline: { times(): Times } }).kprocTimeline.times());
+      return t.painted === undefined ? undefined : t;
+    });
+    const after = (at: number | undefined): string => `${((at ?? NaN) - clicked).toFixed(0)} ms`;
+    console.log(`    Timeline panel after the toolbar click: page navigation ${after(times.navigation)}, script ready ${after(times.ready)}, first model painted ${after(times.painted)}.`);
     const csp = await timeline(ctx.page).locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content', { timeout: TIMEOUT });
     if (!csp?.includes("default-src 'none'") || !/script-src 'nonce-[A-Za-z0-9]+'/.test(csp)) throw new Error(`weak Content-Security-Policy: ${csp}`);
     // The page's script and style are written into it (no fetch before the first paint), with the nonce.
