@@ -5,6 +5,7 @@
 /// <reference lib="dom" />
 import { SWATCH_H, SWATCH_W, timelineLegend, treeLegend, type LegendGroup } from './graphLegend';
 import { readPalette } from './timelineCanvas';
+import type { Palette } from './timelineText';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -54,7 +55,6 @@ function list(id: string, title: string, groups: readonly LegendGroup[]): HTMLEl
  * under the toolbar. `open` is whether it starts shown; `toggled` hears each change.
  */
 export function createLegend(toolbar: HTMLElement, open: boolean, toggled: (open: boolean) => void): LegendView {
-  const groups = { timeline: timelineLegend(), tree: treeLegend() };
   const button = document.createElement('button');
   button.id = 'legendToggle';
   button.textContent = 'Legend';
@@ -64,40 +64,58 @@ export function createLegend(toolbar: HTMLElement, open: boolean, toggled: (open
   bar.id = 'legendBar';
   bar.setAttribute('role', 'region');
   bar.setAttribute('aria-label', 'Legend');
-  const lists = { timeline: list('legendTimeline', 'Timeline legend', groups.timeline), tree: list('legendTree', 'Process tree legend', groups.tree) };
-  bar.append(lists.timeline, lists.tree);
   toolbar.insertBefore(button, document.getElementById('status'));
   toolbar.after(bar);
 
-  const setOpen = (o: boolean): void => {
+  /** Opens or closes the strip; `make`: the view in front's key made now if open (else at its first show). */
+  const setOpen = (o: boolean, make = true): void => {
     bar.hidden = !o;
     button.setAttribute('aria-expanded', String(o));
+    if (o && make) shown(current);
   };
-  setOpen(open);
   button.addEventListener('click', () => { setOpen(bar.hidden); toggled(!bar.hidden); });
 
-  /** The swatches in the theme's colours: drawn at start and again when the theme changes. */
-  const paint = (): void => {
-    const palette = readPalette();
-    for (const view of ['timeline', 'tree'] as const) {
-      const items = groups[view].flatMap((g) => g.items);
-      lists[view].querySelectorAll<SVGSVGElement>('li > svg.swatch').forEach((sw, i) => {
-        sw.replaceChildren(...items[i].swatch(palette).map((s) => {
-          const e = document.createElementNS(SVG, s.tag);
-          for (const [k, v] of Object.entries(s.attrs)) e.setAttribute(k, v);
-          if (s.text !== undefined) e.textContent = s.text;
-          return e;
-        }));
-      });
-    }
+  /** Each view's key, made the first time it is shown (the tree's, only if it ever is). */
+  const lists: Partial<Record<'timeline' | 'tree', { el: HTMLElement; groups: readonly LegendGroup[] }>> = {};
+  const made = (view: 'timeline' | 'tree'): HTMLElement => {
+    const have = lists[view];
+    if (have) return have.el;
+    const groups = view === 'timeline' ? timelineLegend() : treeLegend();
+    const el = view === 'timeline' ? list('legendTimeline', 'Timeline legend', groups) : list('legendTree', 'Process tree legend', groups);
+    if (view === 'timeline') bar.prepend(el); else bar.append(el);
+    lists[view] = { el, groups };
+    paint(palette ?? readPalette(), el, groups);
+    return el;
   };
-  paint();
-  new MutationObserver(paint).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
-  return {
-    show(view) {
-      lists.timeline.hidden = view !== 'timeline';
-      lists.tree.hidden = view !== 'tree';
-    },
+  /** The swatches in the theme's colours: drawn when made and again when the theme changes. */
+  let palette: Palette | undefined;
+  new MutationObserver(() => {
+    palette = readPalette();
+    for (const l of Object.values(lists)) if (l) paint(palette, l.el, l.groups);
+  }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+  /** The view in front, whose key the strip holds (made when the strip is open). */
+  let current: 'timeline' | 'tree' = 'timeline';
+  const shown = (view: 'timeline' | 'tree'): void => {
+    current = view;
+    if (bar.hidden) return;
+    made(view).hidden = false;
+    const other = lists[view === 'timeline' ? 'tree' : 'timeline'];
+    if (other) other.el.hidden = true;
   };
+  setOpen(open, false);
+  return { show: shown };
+}
+
+function paint(palette: Palette, el: HTMLElement, groups: readonly LegendGroup[]): void {
+  const items = groups.flatMap((g) => g.items);
+  el.querySelectorAll<SVGSVGElement>('li > svg.swatch').forEach((sw, i) => {
+    sw.replaceChildren(...items[i].swatch(palette).map((s) => {
+      const e = document.createElementNS(SVG, s.tag);
+      for (const [k, v] of Object.entries(s.attrs)) e.setAttribute(k, v);
+      if (s.text !== undefined) e.textContent = s.text;
+      return e;
+    }));
+  });
 }

@@ -15,7 +15,21 @@ export interface PageParts {
    * layout of a page without its script that the wait lets the browser do).
    */
   inline?: { script: string; style: string };
+  /**
+   * The first model and the number the panel gave it, as JSON text, written into the page as
+   * data (not run): the page draws it as soon as its script runs, with no message to wait for.
+   */
+  initial?: string;
 }
+
+/** The id of the element holding the first model's JSON. */
+export const INITIAL_MODEL_ID = 'kprocInitial';
+
+/**
+ * JSON as the text of a script element: `<` written as its escape, so no `</script` or `<!--`
+ * can end or change the element; JSON.parse reads it back the same.
+ */
+export const jsonInElement = (json: string): string => json.replace(/</g, '\\u003c');
 
 export function timelineCsp(p: PageParts): string {
   const style = p.inline ? `style-src ${p.cspSource} 'nonce-${p.nonce}'` : `style-src ${p.cspSource}`;
@@ -54,7 +68,7 @@ ${p.inline ? `<style nonce="${p.nonce}">${inElement(p.inline.style, 'style')}</s
   </div>
 </div>
 <div id="empty">Waiting for a stop of a Linux Process Lab debug session.</div>
-${p.inline ? `<script nonce="${p.nonce}">${inElement(p.inline.script, 'script')}</script>` : `<script nonce="${p.nonce}" src="${p.script}"></script>`}
+${p.initial !== undefined ? `<script type="application/json" id="${INITIAL_MODEL_ID}">${jsonInElement(p.initial)}</script>\n` : ''}${p.inline ? `<script nonce="${p.nonce}">${inElement(p.inline.script, 'script')}</script>` : `<script nonce="${p.nonce}" src="${p.script}"></script>`}
 </body>
 </html>`;
 }

@@ -15,10 +15,15 @@ import { GOTO_REQUEST, MOMENT_EVENT, TIMELINE_REQUEST, type TimelineModel } from
 type TimelineAnswer = { version: number; model?: TimelineModel; base?: number; delta?: TimelineDelta };
 
 export const TIMELINE_VIEW_TYPE = 'kproc.timeline';
+/** How long opening the panel waits for the first model to write into the page (ms). */
+const OPEN_WAIT = 300;
+/** The largest first model (as JSON) written into the page; a bigger one is posted once the page is up. */
+const INITIAL_MAX_CHARS = 4_000_000;
 export const TIMELINE_COMMAND = 'kproc.showTimeline';
 
 type FromPage =
-  | { type: 'ready' }
+  /** The page is up, holding the model numbered `holds` (written into it), or none (-1). */
+  | { type: 'ready'; holds?: number }
   | { type: 'resync' }
   /** A click: on an event (its step), or on empty time (the virtual time under the pointer, ns). */
   | { type: 'goto'; step?: number; time?: number; what?: string }
@@ -49,8 +54,9 @@ function inlineAssets(extensionUri: vscode.Uri): { script: string; style: string
 }
 
 /** The page: scripts only with the nonce, styles only from the extension or with the nonce, nothing remote. */
-export function timelineHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+export function timelineHtml(webview: vscode.Webview, extensionUri: vscode.Uri, initial?: string): string {
   return timelinePage({
+    initial,
     cspSource: webview.cspSource,
     nonce: nonce(),
     script: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'timelineWebview.js')).toString(),
@@ -77,6 +83,9 @@ export class TimelinePanel implements vscode.Disposable {
   private version = 0;
   /** Messages posted to the page, kept for the extension-host tests. */
   readonly posted: Array<{ type: string }> = [];
+  /** Until the page's markup is set (it waits a moment for the first model, to carry it). */
+  private opening: Promise<void> | undefined;
+  private disposed = false;
 
   static show(extensionUri: vscode.Uri): TimelinePanel {
     if (TimelinePanel.current) {
@@ -94,7 +103,7 @@ export class TimelinePanel implements vscode.Disposable {
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
     };
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'kproc.svg');
-    panel.webview.html = timelineHtml(panel.webview, extensionUri);
+    this.opening = this.open().finally(() => { this.opening = undefined; });
     this.subs.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m: FromPage) => { void this.onMessage(m); }),
@@ -111,6 +120,34 @@ export class TimelinePanel implements vscode.Disposable {
         }),
       }),
     );
+  }
+
+  /**
+   * Sets the page's markup, with the current stop's model written into it when the session gives
+   * it within OPEN_WAIT ms: the page then draws it as its script runs, instead of saying it is
+   * ready and waiting for the answer to come back as a message. The panel's own frame is being
+   * made meanwhile. Without a stopped session (or a slow answer) the page asks, as after a reload.
+   */
+  private async open(): Promise<void> {
+    let initial: string | undefined;
+    const s = this.session();
+    if (s) {
+      const asked = Promise.resolve(s.customRequest(TIMELINE_REQUEST, { deltas: true })).then((a: unknown) => a as TimelineAnswer | undefined, () => undefined);
+      const a = await Promise.race([asked, new Promise<undefined>((resolve) => setTimeout(resolve, OPEN_WAIT))]);
+      if (a && typeof a.version === 'number' && a.model && Array.isArray(a.model.lanes)) {
+        const version = ++this.version;
+        const text = JSON.stringify({ model: a.model, version });
+        // A very big model goes as a message, as it would after a reload: the page's markup stays small.
+        if (text.length <= INITIAL_MAX_CHARS) {
+          initial = text;
+          this.base = { model: a.model, version, session: s.id, adapter: a.version };
+          this.shown = a.model;
+          this.title = `Process timeline of ${s.name}`;
+        }
+      }
+    }
+    if (this.disposed) return;
+    this.panel.webview.html = timelineHtml(this.panel.webview, this.extensionUri, initial);
   }
 
   private session(): vscode.DebugSession | undefined {
@@ -136,7 +173,7 @@ export class TimelinePanel implements vscode.Disposable {
 
   /** Settles once the page has the model of the current stop (for tests). */
   async settled(): Promise<void> {
-    while (this.refreshing) await this.refreshing;
+    while (this.opening || this.refreshing) await (this.opening ?? this.refreshing);
   }
 
   private async load(): Promise<void> {
@@ -196,8 +233,9 @@ export class TimelinePanel implements vscode.Disposable {
   private async onMessage(m: FromPage): Promise<void> {
     switch (m.type) {
       case 'ready':
-        // A new page (first, or reloaded) holds no model: the next one goes whole.
-        this.base = undefined;
+        // A new page (first, or reloaded) holds the model written into it, or none: unless that is
+        // the one last given, the next one goes whole.
+        if (m.holds === undefined || m.holds !== this.base?.version) this.base = undefined;
         this.ready = true;
         this.refresh();
         return;
@@ -278,6 +316,7 @@ export class TimelinePanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (TimelinePanel.current === this) TimelinePanel.current = undefined;
     vscode.Disposable.from(...this.subs).dispose();
     this.subs.length = 0;

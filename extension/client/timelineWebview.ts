@@ -13,6 +13,7 @@ import { applyToIndex } from './timelineIncremental';
 import { compactDelta, compactSome, Interner } from './timelineCompact';
 import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, pidColour, timelineSvg, type Palette } from './timelineText';
 import type { LaneState, Mark, TimelineModel } from './timelineTypes';
+import { INITIAL_MODEL_ID } from './timelinePage';
 import { createGraphView, sharedState } from './graphView'; // tree view hook
 
 interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
@@ -29,11 +30,26 @@ type Incoming =
   | { type: 'status'; text: string } | { type: 'empty'; text: string };
 
 const vscode = sharedState(acquireVsCodeApi()); // tree view hook: the tree keeps its part of the saved state
-// Ready before the page is built: the panel's answer (the model, asked of the debug adapter) is on
-// its way while the rest of this script runs, and arrives as a message after it.
-vscode.postMessage({ type: 'ready' });
-/** When the page said it was ready, and when the browser first painted a model (ms since the epoch), for the tests' figures. */
+
+/** The model the panel wrote into the page with its number, drawn once the page is built; else undefined. */
+function initialModel(): { model: TimelineModel; version: number } | undefined {
+  const text = document.getElementById(INITIAL_MODEL_ID)?.textContent;
+  if (!text) return undefined;
+  try {
+    const d = JSON.parse(text) as { model?: TimelineModel; version?: unknown } | null;
+    return d?.model && Array.isArray(d.model.lanes) && typeof d.version === 'number' ? { model: d.model, version: d.version } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const initial = initialModel();
+// Ready before the page is built, saying which model the page holds: the panel's answer (what
+// changed since, or the model, asked of the debug adapter) is on its way while the rest of this
+// script runs, and arrives as a message after it.
+vscode.postMessage({ type: 'ready', holds: initial?.version ?? -1 });
+/** When the page said it was ready, drew its first model and the browser painted that (ms since the epoch), for the tests' figures. */
 const readyAt = performance.timeOrigin + performance.now();
+let firstDrawnAt: number | undefined;
 let firstPaintAt: number | undefined;
 const LABELS = 160;
 
@@ -453,14 +469,21 @@ let strings = new Interner();
 /** Where the sharing of the current model's strings has got to, done a slice at a time when the page is idle. */
 let compacting: { model: TimelineModel; at: { lane: number; mark: number } } | undefined;
 
+/**
+ * The most one idle callback spends sharing strings (ms): an idle period can last 50 ms, and a
+ * message (a stop's update, a click's answer) arriving meanwhile waits for the callback to end.
+ */
+const IDLE_SLICE_MS = 4;
+
 function compactWhenIdle(): void {
   const c = compacting;
   if (!c) return;
   const go = (deadline?: IdleDeadline): void => {
     if (compacting !== c) return;
+    const until = performance.now() + Math.min(IDLE_SLICE_MS, deadline?.timeRemaining() ?? IDLE_SLICE_MS);
     do {
-      if (compactSome(c.model, strings, c.at, 4000)) { compacting = undefined; return; }
-    } while (deadline && deadline.timeRemaining() > 4);
+      if (compactSome(c.model, strings, c.at, 500)) { compacting = undefined; return; }
+    } while (performance.now() < until);
     compactWhenIdle();
   };
   if (typeof requestIdleCallback === 'function') requestIdleCallback(go, { timeout: 1000 }); else setTimeout(go, 50);
@@ -502,7 +525,8 @@ function shown(): void {
   view = clampView(!view || fitted ? fitView(model) : view, model, g, index.rows.length);
   save();
   draw();
-  if (firstPaintAt === undefined) {
+  if (firstDrawnAt === undefined) {
+    firstDrawnAt = performance.timeOrigin + performance.now();
     // A message posted from the frame's animation callback is handled after that frame's paint.
     requestAnimationFrame(() => {
       const ch = new MessageChannel();
@@ -547,8 +571,8 @@ palette = readPalette();
 /** For the benchmark and the tests: draw now and say how long it took. */
 (window as unknown as { kprocTimeline: unknown }).kprocTimeline = {
   drawNow(): number { const t0 = performance.now(); draw(); return performance.now() - t0; },
-  /** The page's navigation, its ready and its first painted model, in ms since the epoch. */
-  times: (): { navigation: number; ready: number; painted?: number } => ({ navigation: performance.timeOrigin, ready: readyAt, painted: firstPaintAt }),
+  /** The page's navigation, its ready, and its first model drawn and painted, in ms since the epoch. */
+  times: (): { navigation: number; ready: number; drawn?: number; painted?: number } => ({ navigation: performance.timeOrigin, ready: readyAt, drawn: firstDrawnAt, painted: firstPaintAt }),
   /** Whether the model's strings are still being shared in idle time. */
   compacting: (): boolean => compacting !== undefined,
   /** The window shown, and a window to show (drawn at the next frame), so a benchmark can replay frames. */
@@ -567,4 +591,6 @@ palette = readPalette();
 // webview was still loading (VS Code may reload a webview's frame as it starts) would otherwise
 // leave the page empty.
 let answered = false;
-const hello = setInterval(() => { if (answered) clearInterval(hello); else vscode.postMessage({ type: 'ready' }); }, 1500);
+const hello = setInterval(() => { if (answered) clearInterval(hello); else vscode.postMessage({ type: 'ready', holds: version }); }, 1500);
+// The model written into the page: drawn now, so the page's first frame is the picture.
+if (initial) { setModel(initial.model); version = initial.version; }

@@ -3,7 +3,7 @@
 // address, the policy allows styles only from the webview's origin.
 
 import * as assert from 'node:assert/strict';
-import { timelineCsp, timelinePage } from '../../extension/client/timelinePage';
+import { INITIAL_MODEL_ID, timelineCsp, timelinePage } from '../../extension/client/timelinePage';
 
 const parts = { cspSource: 'https://webview.test', nonce: 'N0NCE', script: 'https://webview.test/t.js', style: 'https://webview.test/t.css' };
 
@@ -33,5 +33,21 @@ describe('timeline page markup', () => {
     assert.deepEqual(values, ['</script><img src=x>', '</SCRIPT >']);
     const style = /<style nonce="N0NCE">([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
     assert.doesNotMatch(style, /<\/style/i);
+  });
+
+  it('the first model written in as data before the script: no text in it can end the element, and it parses back the same', () => {
+    const data = { model: { lanes: [{ comm: '</script><script>alert(1)</script>', note: '<!-- x' }] }, version: 3 };
+    const html = timelinePage({ ...parts, inline: { script: 'window.x = 1;', style: '' }, initial: JSON.stringify(data) });
+    const re = new RegExp(`<script type="application/json" id="${INITIAL_MODEL_ID}">([\\s\\S]*?)</script>\\n<script nonce="N0NCE">`);
+    const m = re.exec(html);
+    assert.ok(m, 'the data element comes right before the page script');
+    assert.doesNotMatch(m[1], /<\/?script|<!--/i);
+    assert.deepEqual(JSON.parse(m[1]), data);
+    // Data, not a script: the policy needs no nonce for it, and it carries none.
+    assert.doesNotMatch(m[0].slice(0, 60), /nonce/);
+  });
+
+  it('without a first model the page has no data element', () => {
+    assert.doesNotMatch(timelinePage(parts), new RegExp(INITIAL_MODEL_ID));
   });
 });

@@ -94,13 +94,13 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     await action.click();
     await ctx.page.locator('.tab[aria-label^="Process Timeline"]').waitFor({ timeout: TIMEOUT });
     // How long the panel took to open and paint its first model in this VS Code (a figure for the log, not a check).
-    type Times = { navigation: number; ready: number; painted?: number };
+    type Times = { navigation: number; ready: number; drawn?: number; painted?: number };
     const times = await eventually('the timeline\'s first paint', async () => {
       const t = await timeline(ctx.page).locator('body').evaluate(() => (window as unknown as { kprocTimeline: { times(): Times } }).kprocTimeline.times());
       return t.painted === undefined ? undefined : t;
     });
     const after = (at: number | undefined): string => `${((at ?? NaN) - clicked).toFixed(0)} ms`;
-    console.log(`    Timeline panel after the toolbar click: page navigation ${after(times.navigation)}, script ready ${after(times.ready)}, first model painted ${after(times.painted)}.`);
+    console.log(`    Timeline panel after the toolbar click: page navigation ${after(times.navigation)}, script ready ${after(times.ready)}, first model drawn ${after(times.drawn)} and painted ${after(times.painted)}.`);
     const csp = await timeline(ctx.page).locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content', { timeout: TIMEOUT });
     if (!csp?.includes("default-src 'none'") || !/script-src 'nonce-[A-Za-z0-9]+'/.test(csp)) throw new Error(`weak Content-Security-Policy: ${csp}`);
     // The page's script and style are written into it (no fetch before the first paint), with the nonce.
@@ -109,6 +109,10 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     const fetched = await page.locator('script[src], link[rel="stylesheet"]').count();
     const written = await page.locator(`script[nonce="${nonce}"]:not([src]), style[nonce="${nonce}"]`).count();
     if (fetched !== 0 || written !== 2) throw new Error(`the page's script and style are not both written in with the nonce: ${fetched} fetched, ${written} written`);
+    // Opened during a stop, the page came with that stop's model written into it, as data.
+    const data = await page.locator('script#kprocInitial[type="application/json"]').textContent({ timeout: TIMEOUT }).catch(() => null);
+    const lanes = data ? (JSON.parse(data) as { model?: { lanes?: unknown[] } }).model?.lanes?.length ?? 0 : 0;
+    if (lanes < 2) throw new Error(`the page did not come with the stop's model written into it: ${data?.slice(0, 200) ?? 'no data element'}`);
   }],
   ['its DOM has a lane per task and the fork, exit, zombie and reap events', async (ctx) => {
     const t = timeline(ctx.page);
