@@ -15,8 +15,13 @@ import { GOTO_REQUEST, MOMENT_EVENT, TIMELINE_REQUEST, type TimelineModel } from
 type TimelineAnswer = { version: number; model?: TimelineModel; base?: number; delta?: TimelineDelta };
 
 export const TIMELINE_VIEW_TYPE = 'kproc.timeline';
-/** How long opening the panel waits for the first model to write into the page (ms). */
-const OPEN_WAIT = 300;
+/**
+ * How long opening the panel waits at most for the first model to write into the page (ms): a
+ * guard against an adapter that does not answer, not a deadline. The page would need that same
+ * answer before its first picture anyway; only its loading, not overlapped with the wait, is lost
+ * when the answer is slow.
+ */
+const OPEN_WAIT = 5000;
 /** The largest first model (as JSON) written into the page; a bigger one is posted once the page is up. */
 const INITIAL_MAX_CHARS = 4_000_000;
 export const TIMELINE_COMMAND = 'kproc.showTimeline';
@@ -123,10 +128,10 @@ export class TimelinePanel implements vscode.Disposable {
   }
 
   /**
-   * Sets the page's markup, with the current stop's model written into it when the session gives
-   * it within OPEN_WAIT ms: the page then draws it as its script runs, instead of saying it is
-   * ready and waiting for the answer to come back as a message. The panel's own frame is being
-   * made meanwhile. Without a stopped session (or a slow answer) the page asks, as after a reload.
+   * Sets the page's markup, with the current stop's model written into it: the page then draws
+   * it as its script runs, instead of saying it is ready and waiting for the answer to come back
+   * as a message. The panel's own frame is made meanwhile. Without a stopped session (the request
+   * fails at once) or an answer within OPEN_WAIT, the page asks, as after a reload.
    */
   private async open(): Promise<void> {
     let initial: string | undefined;
