@@ -57,7 +57,7 @@ export function svgToPng(text: string, w: number, h: number): Promise<string> {
       ctx.drawImage(img, 0, 0, c.width, c.height);
       resolve(c.toDataURL('image/png'));
     };
-    img.onerror = () => reject(new Error('the tree\'s SVG did not load as an image'));
+    img.onerror = () => reject(new Error('the SVG picture did not load as an image'));
     img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`;
   });
 }

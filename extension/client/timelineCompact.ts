@@ -65,3 +65,51 @@ export function compactDelta(d: TimelineDelta, i: Interner): TimelineDelta {
   for (const m of d.marks.add) compactMark(m, i);
   return d;
 }
+
+/**
+ * The most one idle callback spends sharing strings (ms): an idle period can last 50 ms, and a
+ * message (a stop's update, a click's answer) arriving meanwhile waits for the callback to end.
+ */
+const IDLE_SLICE_MS = 4;
+
+type IdleCallback = (run: (deadline?: { timeRemaining(): number }) => void, opts: { timeout: number }) => unknown;
+
+/**
+ * The strings of the model shown and of the deltas applied to it, shared: a new model's a slice
+ * at a time in idle moments after its first frame (so the frame does not wait for it), a delta's
+ * (a few) as it arrives.
+ */
+export class SharedStrings {
+  private strings = new Interner();
+  private job: { model: TimelineModel; at: { lane: number; mark: number } } | undefined;
+
+  /** A new model shown: its strings shared from the next idle moment on. */
+  model(model: TimelineModel): void {
+    this.strings = new Interner();
+    this.job = { model, at: { lane: 0, mark: 0 } };
+    this.whenIdle();
+  }
+
+  /** What a delta adds, shared before it is applied. */
+  delta(d: TimelineDelta): TimelineDelta {
+    return compactDelta(d, this.strings);
+  }
+
+  /** Whether a model's strings are still being shared. */
+  get busy(): boolean { return this.job !== undefined; }
+
+  private whenIdle(): void {
+    const job = this.job;
+    if (!job) return;
+    const go = (deadline?: { timeRemaining(): number }): void => {
+      if (this.job !== job) return;
+      const until = performance.now() + Math.min(IDLE_SLICE_MS, deadline?.timeRemaining() ?? IDLE_SLICE_MS);
+      do {
+        if (compactSome(job.model, this.strings, job.at, 500)) { this.job = undefined; return; }
+      } while (performance.now() < until);
+      this.whenIdle();
+    };
+    const idle = (globalThis as { requestIdleCallback?: IdleCallback }).requestIdleCallback;
+    if (typeof idle === 'function') idle(go, { timeout: 1000 }); else setTimeout(go, 50);
+  }
+}

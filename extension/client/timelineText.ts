@@ -4,6 +4,7 @@ import {
   cpuBars, laneBars, laneGlyphs, timeToX, visibleRows, type Geometry, type Row, type TimelineIndex, type View,
 } from './timelineLayout';
 import type { LaneState, Mark, MarkKind } from './timelineTypes';
+import { legendHeight, legendSvg, timelineLegend } from './graphLegend';
 
 /** Virtual nanoseconds in the largest unit that keeps a number of 1 or more. */
 export function formatTime(ns: number): string {
@@ -65,10 +66,23 @@ const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;',
  * bars, marks with their text as <title>, and the current moment.
  */
 export function timelineSvg(index: TimelineIndex, v: View, g: Geometry, labelWidth: number, p: Palette = DEFAULT_PALETTE): string {
+  return timelineSvgSized(index, v, g, labelWidth, p).svg;
+}
+
+/** The gap between the lanes and the legend under them. */
+const LEGEND_GAP = 8;
+
+/**
+ * The window on screen as a standalone SVG picture (lane names, the times at its edges, bars,
+ * events and the current moment) with the timeline's legend under it, and the picture's size.
+ */
+export function timelineSvgSized(index: TimelineIndex, v: View, g: Geometry, labelWidth: number, p: Palette = DEFAULT_PALETTE): { svg: string; width: number; height: number } {
   const [first, end] = visibleRows(v, g, index.rows.length);
   const axis = 20;
   const W = labelWidth + g.width;
-  const H = axis + (end - first) * g.rowHeight;
+  const lanesH = axis + (end - first) * g.rowHeight;
+  const legend = timelineLegend();
+  const H = lanesH + LEGEND_GAP + legendHeight(legend, W);
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
     `<title>Process timeline, ${esc(formatTime(v.t0))} to ${esc(formatTime(v.t1))}</title>`,
@@ -105,10 +119,11 @@ export function timelineSvg(index: TimelineIndex, v: View, g: Geometry, labelWid
   }
   const nx = timeToX(index.model.now, v, g.width);
   if (nx >= 0 && nx <= g.width) {
-    out.push(`<line x1="${labelWidth + nx}" x2="${labelWidth + nx}" y1="${axis}" y2="${H}" stroke="${p.now}" stroke-width="1.5"><title>now: step ${index.model.nowStep}, ${esc(formatTime(index.model.now))}</title></line>`);
+    out.push(`<line x1="${labelWidth + nx}" x2="${labelWidth + nx}" y1="${axis}" y2="${lanesH}" stroke="${p.now}" stroke-width="1.5"><title>now: step ${index.model.nowStep}, ${esc(formatTime(index.model.now))}</title></line>`);
   }
+  out.push(`<g transform="translate(0,${lanesH + LEGEND_GAP})" font-family="monospace">`, legendSvg(legend, p, W).svg, '</g>');
   out.push('</svg>');
-  return out.join('\n');
+  return { svg: out.join('\n'), width: W, height: H };
 }
 
 /** Hover text for a point of a row: which task a CPU ran, or a task's state then. */

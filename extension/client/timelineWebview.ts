@@ -10,8 +10,9 @@ import { Axis, Batch, glyphPath, readPalette, Strips } from './timelineCanvas';
 import { AXIS, keyOf, MarkButtons, ROW, RowLabels } from './timelineElements';
 import type { TimelineDelta } from './timelineDelta';
 import { applyToIndex } from './timelineIncremental';
-import { compactDelta, compactSome, Interner } from './timelineCompact';
-import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, pidColour, timelineSvg, type Palette } from './timelineText';
+import { SharedStrings } from './timelineCompact';
+import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, pidColour, timelineSvg, timelineSvgSized, type Palette } from './timelineText';
+import { svgToPng } from './graphSvg';
 import type { LaneState, Mark, TimelineModel } from './timelineTypes';
 import { INITIAL_MODEL_ID } from './timelinePage';
 import { createGraphView, sharedState } from './graphView'; // tree view hook
@@ -455,46 +456,25 @@ button('exportSvg', () => {
   if (!index || !view) return;
   vscode.postMessage({ type: 'export', format: 'svg', data: timelineSvg(index, view, geometry(), LABELS, palette) });
 });
+// The PNG: the same picture as the page's SVG (lane names, times, the legend), drawn to pixels.
 button('exportPng', () => {
   if (!index || !view) return;
-  draw();
-  vscode.postMessage({ type: 'export', format: 'png', data: canvas.toDataURL('image/png') });
+  const pic = timelineSvgSized(index, view, geometry(), LABELS, palette);
+  svgToPng(pic.svg, pic.width, pic.height).then(
+    (data) => vscode.postMessage({ type: 'export', format: 'png', data }),
+    (e: unknown) => { status.textContent = `The picture could not be made: ${e instanceof Error ? e.message : String(e)}`; },
+  );
 });
 
 // ---- the model --------------------------------------------------------------------------------
 
-/** The strings the models shown share (kept across stops, so a delta's strings join the model's). */
-let strings = new Interner();
-
-/** Where the sharing of the current model's strings has got to, done a slice at a time when the page is idle. */
-let compacting: { model: TimelineModel; at: { lane: number; mark: number } } | undefined;
-
-/**
- * The most one idle callback spends sharing strings (ms): an idle period can last 50 ms, and a
- * message (a stop's update, a click's answer) arriving meanwhile waits for the callback to end.
- */
-const IDLE_SLICE_MS = 4;
-
-function compactWhenIdle(): void {
-  const c = compacting;
-  if (!c) return;
-  const go = (deadline?: IdleDeadline): void => {
-    if (compacting !== c) return;
-    const until = performance.now() + Math.min(IDLE_SLICE_MS, deadline?.timeRemaining() ?? IDLE_SLICE_MS);
-    do {
-      if (compactSome(c.model, strings, c.at, 500)) { compacting = undefined; return; }
-    } while (performance.now() < until);
-    compactWhenIdle();
-  };
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(go, { timeout: 1000 }); else setTimeout(go, 50);
-}
+/** The strings of the models shown, shared (kept across stops, so a delta's strings join the model's). */
+const strings = new SharedStrings();
 
 function setModel(model: TimelineModel): void {
-  strings = new Interner();
   // A posted model's strings are each its own (millions, for every collection to visit): shared
   // after its first frame, in idle time, so the frame does not wait for it.
-  compacting = { model, at: { lane: 0, mark: 0 } };
-  compactWhenIdle();
+  strings.model(model);
   index = indexTimeline(model);
   selected = focusKey === undefined ? undefined : index.marks.find((m) => keyOf(m) === focusKey);
   shown();
@@ -504,7 +484,7 @@ function setModel(model: TimelineModel): void {
 function applyDelta(delta: TimelineDelta, base: number): boolean {
   if (!index || base !== version) return false;
   try {
-    index = applyToIndex(index, compactDelta(delta, strings));
+    index = applyToIndex(index, strings.delta(delta));
   } catch {
     index = undefined;
     return false;
@@ -574,7 +554,7 @@ palette = readPalette();
   /** The page's navigation, its ready, and its first model drawn and painted, in ms since the epoch. */
   times: (): { navigation: number; ready: number; drawn?: number; painted?: number } => ({ navigation: performance.timeOrigin, ready: readyAt, drawn: firstDrawnAt, painted: firstPaintAt }),
   /** Whether the model's strings are still being shared in idle time. */
-  compacting: (): boolean => compacting !== undefined,
+  compacting: (): boolean => strings.busy,
   /** The window shown, and a window to show (drawn at the next frame), so a benchmark can replay frames. */
   view: (): View | undefined => view && { ...view },
   setView(v: View): void { fitted = false; setView(v); },

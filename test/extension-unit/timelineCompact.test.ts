@@ -1,7 +1,7 @@
 // The page's string sharing: equal strings of a model and its deltas made one, values unchanged,
 // and the table bounded.
 import * as assert from 'node:assert/strict';
-import { compactDelta, compactModel, compactSome, Interner } from '../../extension/client/timelineCompact';
+import { compactDelta, compactModel, compactSome, Interner, SharedStrings } from '../../extension/client/timelineCompact';
 import { applyTimelineDelta, diffTimeline } from '../../extension/client/timelineDelta';
 import type { TimelineModel } from '../../extension/client/timelineTypes';
 
@@ -70,5 +70,26 @@ describe('timeline page: shared strings', () => {
     sliced.marks.push({ ...sliced.marks[0], label: 'new one' });
     assert.equal(compactSome(sliced, i, at, 10), true);
     assert.equal(i.size, j.size + 1);
+  });
+
+  it('shares a model in idle slices that end, values unchanged; a newer model takes over from an unfinished one', async () => {
+    const shared = new SharedStrings();
+    const first = model(20_000);
+    const second = model(5);
+    const before = JSON.stringify(second);
+    shared.model(first);
+    assert.equal(shared.busy, true, 'not done at once: the first frame does not wait for it');
+    shared.model(second);
+    // Each slice is followed by the next idle moment (a timer here): wait for them, with a guard.
+    for (let k = 0; k < 1000 && shared.busy; k++) await new Promise((r) => setTimeout(r, 60));
+    assert.equal(shared.busy, false);
+    assert.equal(JSON.stringify(second), before);
+    // A delta's new strings go through the same table.
+    const next = structuredClone(second);
+    next.marks.push({ ...next.marks[0], time: 900, step: 900 });
+    const d = diffTimeline(second, next);
+    const added = JSON.stringify(d.marks.add);
+    assert.equal(shared.delta(d), d);
+    assert.equal(JSON.stringify(d.marks.add), added);
   });
 });

@@ -10,7 +10,8 @@ import {
   aggregate, arrowOf, buildLod, clampView, cpuBars, extendLod, seriesChanged, fitView, glyphAt, indexTimeline, laneBars, laneGlyphs, neighbourMark, panView,
   revealMark, visibleRows, zoomView, type View,
 } from '../../extension/client/timelineLayout';
-import { formatTime, markText, timelineSvg } from '../../extension/client/timelineText';
+import { formatTime, markText, timelineSvg, timelineSvgSized } from '../../extension/client/timelineText';
+import { parseXml, walk } from '../viz/check-exports';
 
 const FORK_WAIT = path.resolve(__dirname, '../../examples/fork-wait.kproc');
 
@@ -253,6 +254,23 @@ describe('timeline panel on the fork example', () => {
     assert.ok(svg.includes('data-kind="fork"') || svg.includes('data-kind="cluster"'));
     const text = svg.replace(/<[^>]*>/g, '').replace(/&(amp|lt|gt|quot|apos);/g, '');
     assert.ok(!/[<>&]/.test(text), 'text is escaped');
+  });
+
+  it('the exported window carries the timeline legend under the lanes, inside the picture it says it is', () => {
+    const v = fitView(m);
+    const g = { width: 600, height: idx.rows.length * 22, rowHeight: 22 };
+    const pic = timelineSvgSized(idx, v, g, 160);
+    const root = parseXml(pic.svg);
+    assert.equal(root.attrs.width, String(pic.width));
+    assert.equal(root.attrs.height, String(pic.height));
+    const lanesBottom = 20 + idx.rows.length * 22;
+    assert.ok(pic.height > lanesBottom + 20, `room for the legend: ${pic.height} for ${idx.rows.length} rows`);
+    const keys = [...walk(root)].filter((e) => e.attrs.class === 'legend-item').map((e) => e.attrs['data-key']);
+    for (const k of ['lane-running', 'lane-zombie', 'mark-fork', 'mark-reap', 'now']) assert.ok(keys.includes(k), `${k} in ${keys.join(',')}`);
+    // The current moment's line stops at the lanes; it does not cross the legend.
+    const now = [...walk(root)].find((e) => e.name === 'line' && e.children.some((c) => c.name === 'title' && c.text.startsWith('now')));
+    assert.equal(now?.attrs.y2, String(lanesBottom));
+    assert.equal(timelineSvg(idx, v, g, 160), pic.svg);
   });
 
   it('CPU rows show which pid ran, even runs far shorter than the idle time around them', () => {

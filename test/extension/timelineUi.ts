@@ -287,7 +287,7 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     await t.locator('#tabTimeline').click();
     await t.locator('#plot').waitFor({ timeout: TIMEOUT });
   }],
-  ['Export SVG writes the picture through the save dialog', async (ctx) => {
+  ['Export SVG and PNG write the picture through the save dialog', async (ctx) => {
     const t = timeline(ctx.page);
     // The dialog offers timeline.svg in the workspace folder: the test accepts that name (typing
     // over VS Code's simple file dialog races its own completion of the path).
@@ -314,6 +314,23 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     if (root?.name !== 'svg' || root.attributes.xmlns !== 'http://www.w3.org/2000/svg' || !svg.includes('fork-wait')) {
       throw new Error(`not the timeline's SVG: ${svg.slice(0, 200)}`);
     }
+    // Export PNG: the window on screen with its lane names and the legend under the lanes, so
+    // taller for its width than the lanes alone.
+    const png = path.join(ctx.workspace, 'timeline.png');
+    fs.rmSync(png, { force: true });
+    await panelInFront(ctx.page, '#exportPng');
+    const rows = await t.locator('#labels .row').count();
+    const plotWidth = await t.locator('#plot').evaluate((e) => e.clientWidth);
+    await t.locator('#exportPng').click();
+    await input.waitFor({ state: 'visible', timeout: TIMEOUT });
+    await eventually('the dialog to offer timeline.png', async () => ((await input.inputValue()).endsWith('timeline.png') ? true : undefined));
+    await ctx.page.keyboard.press('Enter');
+    await eventually('the exported PNG', async () => (fs.existsSync(png) && fs.statSync(png).size > 0 ? true : undefined));
+    const bytes = fs.readFileSync(png);
+    if (bytes.subarray(0, 8).toString('hex') !== '89504e470d0a1a0a') throw new Error('the timeline export is not a PNG');
+    const [w, h] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+    const lanesOnly = (20 + rows * 22) / (160 + plotWidth);
+    if (!(h / w > lanesOnly * 1.2)) throw new Error(`the timeline PNG (${w}x${h}) has no room for the legend under its ${rows} rows`);
   }],
   ['in the tree view, Export SVG and PNG save the whole process tree', async (ctx) => {
     const t = timeline(ctx.page);
