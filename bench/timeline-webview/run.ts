@@ -464,10 +464,10 @@ export async function firstPaint(page: Page, script: string, css: string, model:
   const r = await page.evaluate(() => {
     const w = window as unknown as W;
     const t = w.kprocTimeline?.times?.();
-    const own = t?.drawn !== undefined && t.painted !== undefined ? { drawn: t.drawn - t.navigation, painted: t.painted - t.navigation } : undefined;
+    const since = (at: number | undefined): number | undefined => (t && at !== undefined ? at - t.navigation : undefined);
     // The script's fetch, or (written into the page) the page's own.
     const js = (performance.getEntriesByType('resource').find((e) => e.name.endsWith('/timeline.js')) ?? performance.getEntriesByType('navigation')[0]) as PerformanceResourceTiming | undefined;
-    return { drawn: own?.drawn ?? w.drawnAt ?? NaN, painted: own?.painted ?? w.paintedAt ?? NaN, loaded: js?.responseEnd ?? NaN, lanes: document.querySelectorAll('#labels .row.lane').length, marks: document.querySelectorAll('#marks .mark').length };
+    return { drawn: since(t?.drawn) ?? w.drawnAt ?? NaN, painted: since(t?.painted) ?? w.paintedAt ?? NaN, loaded: js?.responseEnd ?? NaN, lanes: document.querySelectorAll('#labels .row.lane').length, marks: document.querySelectorAll('#marks .mark').length };
   });
   return { loaded: r.loaded, ready, drawn: r.drawn, painted: r.painted, frame: r.painted - r.drawn, lanes: r.lanes, marks: r.marks };
 }
