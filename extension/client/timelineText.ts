@@ -1,7 +1,7 @@
 // The timeline's words and its SVG export: times as people read them, what a screen reader says
 // for each event, and the window on screen written out as a standalone SVG picture.
 import {
-  cpuBars, laneBars, laneGlyphs, timeToX, visibleRows, type Geometry, type Row, type TimelineIndex, type View,
+  arrowOf, cpuBars, laneBars, laneGlyphs, timeToX, visibleRows, type Geometry, type Glyph, type Row, type TimelineIndex, type View,
 } from './timelineLayout';
 import type { LaneState, Mark, MarkKind } from './timelineTypes';
 import { legendHeight, legendSvg, timelineLegend } from './graphLegend';
@@ -91,6 +91,9 @@ export function timelineSvgSized(index: TimelineIndex, v: View, g: Geometry, lab
     `<text x="${W - 2}" y="14" fill="${p.foreground}" text-anchor="end">${esc(formatTime(v.t1))}</text>`,
   ];
   const bar = 0.6;
+  const rowY = (row: number): number => axis + (Math.min(Math.max(row, first - 1), end) - first) * g.rowHeight + g.rowHeight / 2;
+  /** Each visible lane's glyphs, drawn over the arrows, which are drawn over the bars (as on screen). */
+  const glyphsOf: Array<[row: number, glyphs: Glyph[]]> = [];
   for (let i = first; i < end; i++) {
     const r = index.rows[i];
     const y = axis + (i - first) * g.rowHeight;
@@ -107,13 +110,34 @@ export function timelineSvgSized(index: TimelineIndex, v: View, g: Geometry, lab
       for (const b of laneBars(r.lane.spans, v, g.width)) {
         out.push(`<rect x="${labelWidth + b.x0}" y="${by}" width="${b.x1 - b.x0}" height="${bh}" fill="${p.states[b.value]}"/>`);
       }
-      for (const gl of laneGlyphs(index.marksOf[r.laneIndex] ?? [], v, g.width)) {
-        const cx = labelWidth + gl.x;
-        const cy = y + g.rowHeight / 2;
-        const colour = gl.count === 1 ? p.marks[gl.first.kind] : p.foreground;
-        const title = gl.count === 1 ? markText(gl.first) : clusterText(gl.first, gl.count, gl.kinds);
-        out.push(`<path d="M${cx} ${cy - 5}L${cx + 4} ${cy}L${cx} ${cy + 5}L${cx - 4} ${cy}Z" fill="${colour}" stroke="${p.background}" data-kind="${gl.count === 1 ? gl.first.kind : 'cluster'}"><title>${esc(title)}</title></path>`);
-      }
+      glyphsOf.push([i, laneGlyphs(index.marksOf[r.laneIndex] ?? [], v, g.width)]);
+    }
+    out.push('</g>');
+  }
+  // Fork, reap, reparent and signal arrows between the lanes (to the edge when the other lane is out of view).
+  let budget = 2000;
+  out.push('<g class="arrows" fill="none" stroke-width="1">');
+  for (const [, glyphs] of glyphsOf) {
+    for (const gl of glyphs) {
+      const a = gl.count === 1 ? arrowOf(gl.first) : undefined;
+      const from = a ? index.rowOfLane[a.from] ?? -1 : -1;
+      const to = a ? index.rowOfLane[a.to] ?? -1 : -1;
+      if (from < 0 || to < 0 || from === to || budget-- <= 0) continue;
+      const x = labelWidth + gl.x;
+      const [y0, y1] = [rowY(from), rowY(to)];
+      const dir = Math.sign(y1 - y0);
+      out.push(`<path d="M${x} ${y0}V${y1}M${x - 3} ${y1 - dir * 5}L${x} ${y1 - dir}L${x + 3} ${y1 - dir * 5}" stroke="${p.marks[gl.first.kind]}"/>`);
+    }
+  }
+  out.push('</g>');
+  for (const [row, glyphs] of glyphsOf) {
+    out.push(`<g class="marks" data-row="${row}">`);
+    const cy = rowY(row);
+    for (const gl of glyphs) {
+      const cx = labelWidth + gl.x;
+      const colour = gl.count === 1 ? p.marks[gl.first.kind] : p.foreground;
+      const title = gl.count === 1 ? markText(gl.first) : clusterText(gl.first, gl.count, gl.kinds);
+      out.push(`<path d="M${cx} ${cy - 5}L${cx + 4} ${cy}L${cx} ${cy + 5}L${cx - 4} ${cy}Z" fill="${colour}" stroke="${p.background}" data-kind="${gl.count === 1 ? gl.first.kind : 'cluster'}"><title>${esc(title)}</title></path>`);
     }
     out.push('</g>');
   }

@@ -10,7 +10,7 @@ import {
   aggregate, arrowOf, buildLod, clampView, cpuBars, extendLod, seriesChanged, fitView, glyphAt, indexTimeline, laneBars, laneGlyphs, neighbourMark, panView,
   revealMark, visibleRows, zoomView, type View,
 } from '../../extension/client/timelineLayout';
-import { formatTime, markText, timelineSvg, timelineSvgSized } from '../../extension/client/timelineText';
+import { DEFAULT_PALETTE, formatTime, markText, timelineSvg, timelineSvgSized } from '../../extension/client/timelineText';
 import { parseXml, walk } from '../viz/check-exports';
 
 const FORK_WAIT = path.resolve(__dirname, '../../examples/fork-wait.kproc');
@@ -271,6 +271,19 @@ describe('timeline panel on the fork example', () => {
     const now = [...walk(root)].find((e) => e.name === 'line' && e.children.some((c) => c.name === 'title' && c.text.startsWith('now')));
     assert.equal(now?.attrs.y2, String(lanesBottom));
     assert.equal(timelineSvg(idx, v, g, 160), pic.svg);
+  });
+
+  it('the exported window draws the fork arrow from the parent lane down to the child lane, in the fork colour', () => {
+    const v = fitView(m);
+    const g = { width: 600, height: idx.rows.length * 22, rowHeight: 22 };
+    const root = parseXml(timelineSvgSized(idx, v, g, 160).svg);
+    const fork = idx.marks.find((k) => k.kind === 'fork' && k.otherLane !== undefined && m.lanes[k.lane].comm === 'fork-wait');
+    assert.ok(fork?.otherLane !== undefined);
+    const y = (lane: number): number => 20 + idx.rowOfLane[lane] * 22 + 11;
+    const arrows = [...walk(root)].find((e) => e.attrs.class === 'arrows')?.children ?? [];
+    const down = arrows.find((a) => a.attrs.d.includes(`V${y(fork.otherLane ?? -1)}`) && a.attrs.d.includes(` ${y(fork.lane)}V`));
+    assert.ok(down, `an arrow from y ${y(fork.lane)} to y ${y(fork.otherLane)} in ${arrows.map((a) => a.attrs.d).join(' | ')}`);
+    assert.equal(down.attrs.stroke, DEFAULT_PALETTE.marks.fork);
   });
 
   it('CPU rows show which pid ran, even runs far shorter than the idle time around them', () => {
