@@ -68,6 +68,7 @@ export function deltaWeight(d: TimelineDelta): number {
   return seriesWeight(deltaSizes(d));
 }
 
+/** How much a whole model holds (TimelineBuilder.sizes counts the same without making it). */
 export function modelWeight(m: TimelineModel): number {
   return seriesWeight(modelSizes(m));
 }
@@ -98,7 +99,8 @@ const sameValue = (a: unknown, b: unknown): boolean => a === b || (typeof a === 
 /**
  * Hands out a builder's model, whole or as the delta from what it handed out last. The builder
  * keeps folding events in between; each hand-out remembers what it gave. `answer` decides which
- * to hand out; `whole` and `delta` make one of them whatever it weighs.
+ * to hand out and numbers its answers; `whole` and `delta` make one of them whatever it weighs and
+ * number nothing (a sender is used through the one or the others, not both).
  */
 export class TimelineSender {
   private lanes: Array<SentLane | undefined> = [];
