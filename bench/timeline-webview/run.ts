@@ -19,7 +19,8 @@ import { boot } from '../../sim-core/machine';
 import type { KEvent } from '../../sim-core/machine-types';
 import { buildTimeline, knownTask, type TimelineModel } from '../../sim-core/viz/model';
 import { TimelineLog } from '../../extension/adapter/timeline';
-import { diffTimeline, type TimelineDelta } from '../../extension/client/timelineDelta';
+import type { TimelineDelta } from '../../extension/client/timelineDelta';
+import { diffTimeline } from '../../test/extension-unit/timelineDiff';
 import { timelinePage } from '../../extension/client/timelinePage';
 import { launchChromium } from '../../test/extension/browser';
 

@@ -4,7 +4,7 @@
 // the 'kproc/timeline' request answers the model up to the current moment, whole or, for a
 // client that holds the last one handed out, as what changed since.
 import type { KEvent, Machine } from '../../sim-core/machine-types';
-import { deltaWeight, knownTask, TimelineBuilder, TimelineSender, type KnownTask, type TimelineDelta, type TimelineModel } from '../../sim-core/viz/model';
+import { knownTask, TimelineBuilder, TimelineSender, type KnownTask, type TimelineAnswer as SenderAnswer, type TimelineModel } from '../../sim-core/viz/model';
 
 /**
  * Events kept at most (about 200 bytes each): a run past it draws up to the point where the
@@ -20,13 +20,8 @@ export interface TimelineBody extends TimelineModel {
 /** The 'kproc/timeline' request's arguments: `deltas` asks for versioned answers, `since` the version the client holds. */
 export interface TimelineArgs { deltas?: boolean; since?: number }
 
-/** A versioned answer: the whole model, or the delta from version `base`. */
-export type TimelineAnswer =
-  | { version: number; model: TimelineBody }
-  | { version: number; base: number; delta: TimelineDelta };
-
-/** Versions are never reused, across restarts too: a client's `since` names one hand-out only. */
-let versions = 0;
+/** A versioned answer (TimelineSender.answer): the whole model, or the delta from version `base`. */
+export type TimelineAnswer = SenderAnswer<TimelineBody>;
 
 export class TimelineLog {
   private events: KEvent[] = [];
@@ -38,12 +33,10 @@ export class TimelineLog {
   private boot: KnownTask[] = [];
   private truncated?: { step: number; time: number };
   private sched = true;
-  /** The events folded in so far (events[0..folded)), and the sender of that builder's models. */
+  /** The events folded in so far (events[0..folded)), and the sender of that builder's models (a new builder, a new sender). */
   private builder?: TimelineBuilder;
   private folded = 0;
   private sender?: TimelineSender;
-  /** The version of the last versioned answer (0: none since the reset). */
-  private version = 0;
 
   constructor(private readonly limit = TIMELINE_EVENT_LIMIT) {}
 
@@ -63,7 +56,6 @@ export class TimelineLog {
     this.builder = undefined;
     this.sender = undefined;
     this.folded = 0;
-    this.version = 0;
   }
 
   record(events: readonly KEvent[]): void {
@@ -111,23 +103,22 @@ export class TimelineLog {
   }
 
   /**
-   * The builder with every recorded event folded in. Its axis starts at the boot's clock 0, or
-   * earlier when the log or `now` does (then it is built again from the first event).
+   * The builder with every recorded event folded in, and its sender. Its axis starts at the boot's
+   * clock 0, or earlier when the log or `now` does (then it is built again from the first event).
    */
-  private built(now: number): TimelineBuilder {
+  private built(now: number): { b: TimelineBuilder; sender: TimelineSender } {
     const start = Math.min(0, this.events.length ? this.events[0].time : now, now) + 0;
-    let b = this.builder;
-    if (!b || b.start !== start) {
+    let b = this.builder, sender = this.sender;
+    if (!b || !sender || b.start !== start) {
       b = this.builder = new TimelineBuilder(start, this.sched, this.boot);
-      this.sender = new TimelineSender(b);
+      sender = this.sender = new TimelineSender(b);
       this.folded = 0;
-      this.version = 0;
     }
     if (this.folded < this.events.length) {
       b.add(this.events, this.folded, this.events.length);
       this.folded = this.events.length;
     }
-    return b;
+    return { b, sender };
   }
 
   private extra(): { truncated?: { step: number; time: number } } {
@@ -137,34 +128,19 @@ export class TimelineLog {
   /** The model of everything recorded, with the machine's current moment as `now`. */
   model(m: Machine): TimelineBody {
     const now = m.moment();
-    const body: TimelineBody = this.built(now.time).model(now.time, now.step);
+    const body: TimelineBody = this.built(now.time).b.model(now.time, now.step);
     if (this.truncated) body.truncated = this.truncated;
     return body;
   }
 
   /**
    * A versioned answer: the delta from `since` when that is the last version handed out and the
-   * delta is well smaller than the whole model (a step adds a little to a long run), else the
-   * whole model.
+   * delta weighs less than half the whole model (a step adds a little to a long run), else the
+   * whole model; the sender decides. After a change of the past the builder is made anew, and so
+   * is its sender, whose first answer is whole.
    */
   answer(m: Machine, since?: number): TimelineAnswer {
     const now = m.moment();
-    const b = this.built(now.time);
-    const sender = this.sender as TimelineSender;
-    const base = this.version;
-    this.version = ++versions;
-    if (base !== 0 && since === base) {
-      const delta = sender.delta(now.time, now.step, this.extra());
-      if (!tooBig(delta, b)) return { version: this.version, base, delta };
-    }
-    return { version: this.version, model: sender.whole(now.time, now.step, this.extra()) };
+    return this.built(now.time).sender.answer(now.time, now.step, since, this.extra());
   }
-}
-
-/** A delta at least half the size of the whole model (counted as modelWeight counts): the model is sent instead. */
-function tooBig(d: TimelineDelta, b: TimelineBuilder): boolean {
-  let whole = b.lifecycle.marks.length;
-  for (const l of b.book.lanes) whole += 2 + l.spans.length;
-  for (const r of b.cpus.runs) whole += r.length + 1;
-  return deltaWeight(d) * 2 >= whole;
 }

@@ -1,7 +1,10 @@
 // What changed in the timeline since it was last handed out, told by the builder itself: it knows
 // which lanes and CPUs grew or took a span back, and how many marks it had, so a debugger stop
 // sends a delta made in time proportional to the lanes and the new events, without comparing
-// models. The delta's shape is the one the panel's page applies (extension/client/timelineDelta.ts).
+// models. The sender also decides what to hand out (the delta, or the whole model when the client
+// does not hold the last hand-out or the delta would weigh half the model or more), weighing both
+// with one measure. The delta's shape is the one the panel's page applies
+// (extension/client/timelineDelta.ts).
 import { openSpan, outLane, type LaneBuild } from './model-lanes';
 import type { TimelineBuilder } from './model';
 import type { CpuRun, Lane, Mark, Span, TimelineModel } from './model-types';
@@ -31,23 +34,52 @@ export interface TimelineDelta {
   baseCpus: Array<[cpu: number, runs: number]>;
 }
 
-/** How many items a delta carries (to weigh it against the whole model's modelWeight). */
-export function deltaWeight(d: TimelineDelta): number {
-  let n = d.marks.add.length;
-  for (const c of d.cpus) n += c.add.length;
-  for (const l of d.lanes) {
-    if ('lane' in l) n += 1 + l.lane.spans.length;
-    else if ('spans' in l && l.spans) n += 1 + l.spans.add.length;
-    else if (!('n' in l)) n += 1;
-  }
-  return n;
+/** How many lanes, spans, marks and CPU runs a model holds, or a delta carries. */
+export interface SeriesSizes { lanes: number; spans: number; marks: number; runs: number }
+
+/**
+ * The one measure of what a model or a delta carries (each lane, span, mark and CPU run counts
+ * one, a lane's fields going with it), by which the sender weighs a delta against the model.
+ */
+export function seriesWeight(s: SeriesSizes): number {
+  return s.lanes + s.spans + s.marks + s.runs;
 }
 
-export function modelWeight(m: TimelineModel): number {
-  let n = m.marks.length + m.cpus.length;
-  for (const l of m.lanes) n += 1 + l.spans.length;
-  return n;
+/** What a delta carries: the lanes it sends or edits (a run of lanes kept carries none), the spans, marks and runs it adds. */
+export function deltaSizes(d: TimelineDelta): SeriesSizes {
+  const s: SeriesSizes = { lanes: 0, spans: 0, marks: d.marks.add.length, runs: 0 };
+  for (const c of d.cpus) s.runs += c.add.length;
+  for (const l of d.lanes) {
+    if ('lane' in l) { s.lanes++; s.spans += l.lane.spans.length; }
+    else if (!('n' in l)) { s.lanes++; if (l.spans) s.spans += l.spans.add.length; }
+  }
+  return s;
 }
+
+/** What a whole model holds. */
+export function modelSizes(m: TimelineModel): SeriesSizes {
+  const s: SeriesSizes = { lanes: m.lanes.length, spans: 0, marks: m.marks.length, runs: m.cpus.length };
+  for (const l of m.lanes) s.spans += l.spans.length;
+  return s;
+}
+
+/** How much a delta carries, to weigh against modelWeight. */
+export function deltaWeight(d: TimelineDelta): number {
+  return seriesWeight(deltaSizes(d));
+}
+
+/** How much a whole model holds (TimelineBuilder.sizes counts the same without making it). */
+export function modelWeight(m: TimelineModel): number {
+  return seriesWeight(modelSizes(m));
+}
+
+/** A versioned hand-out: the whole model, or the delta from version `base` (the client's copy). */
+export type TimelineAnswer<M extends TimelineModel = TimelineModel> =
+  | { version: number; model: M }
+  | { version: number; base: number; delta: TimelineDelta };
+
+/** Versions are never reused by any sender (a new one after a restart too): a client's `since` names one hand-out only. */
+let versions = 0;
 
 /** A lane as last handed out: its index, ended spans, the span of its state then, and its fields that can change. */
 interface SentLane {
@@ -66,7 +98,9 @@ const sameValue = (a: unknown, b: unknown): boolean => a === b || (typeof a === 
 
 /**
  * Hands out a builder's model, whole or as the delta from what it handed out last. The builder
- * keeps folding events in between; each hand-out remembers what it gave.
+ * keeps folding events in between; each hand-out remembers what it gave. `answer` decides which
+ * to hand out and numbers its answers; `whole` and `delta` make one of them whatever it weighs and
+ * number nothing (a sender is used through the one or the others, not both).
  */
 export class TimelineSender {
   private lanes: Array<SentLane | undefined> = [];
@@ -75,13 +109,30 @@ export class TimelineSender {
   private cpuOrder: Array<[number, number]> = [];
   private marks = 0;
   private top: Flat = {};
+  /** The version of the last answer (0: none yet). */
+  private version = 0;
 
   constructor(private readonly b: TimelineBuilder) {}
 
+  /**
+   * The answer to a client holding version `since` (none: it holds nothing), at `now`, with
+   * `extra` top-level fields: the delta from `since` when that is this sender's last answer and
+   * the delta weighs less than half the whole model, else the whole model. A builder made anew
+   * (its past changed) has a new sender, whose first answer is whole.
+   */
+  answer<E extends Flat>(now: number, nowStep: number, since: number | undefined, extra: E): TimelineAnswer<TimelineModel & E> {
+    const base = this.version;
+    const version = this.version = ++versions;
+    if (base !== 0 && since === base) {
+      const delta = this.delta(now, nowStep, extra);
+      if (deltaWeight(delta) * 2 < seriesWeight(this.b.sizes(this.b.axisEnd(now)))) return { version, base, delta };
+    }
+    return { version, model: this.whole(now, nowStep, extra) };
+  }
+
   /** The whole model at `now`, with `extra` top-level fields (as truncated); remembered as handed out. */
-  whole(now: number, nowStep: number, extra: Flat = {}): TimelineModel {
-    const m = this.b.model(now, nowStep);
-    Object.assign(m, extra);
+  whole<E extends Flat>(now: number, nowStep: number, extra: E): TimelineModel & E {
+    const m = Object.assign(this.b.model(now, nowStep), extra);
     const { ordered, index } = this.b.book.order();
     this.lanes = [];
     ordered.forEach((l, i) => this.remember(l, i, index, m.end));
@@ -94,7 +145,7 @@ export class TimelineSender {
   /** What changed since the last hand-out (whole or delta), at `now`; remembered as handed out. */
   delta(now: number, nowStep: number, extra: Flat = {}): TimelineDelta {
     const b = this.b;
-    const end = Math.max(b.last, now, b.start);
+    const end = b.axisEnd(now);
     const top = topOf({ start: b.start, end, now, nowStep, sched: b.sched, cpuCount: b.cpus.count, ...extra });
     const set: Flat = {};
     for (const k in top) if (!(k in this.top) || !sameValue(this.top[k], top[k])) set[k] = top[k];

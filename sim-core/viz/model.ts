@@ -8,10 +8,14 @@ import type { KEvent } from '../machine-types';
 import { CpuRows } from './model-cpus';
 import { markOut } from './model-delta';
 import { LifecycleMarks } from './model-events';
-import { LaneBook, prevState } from './model-lanes';
+import { LaneBook, openSpan, prevState } from './model-lanes';
+import type { SeriesSizes } from './model-delta';
 import type { KnownTask, Lane, LaneState, Mark, TimelineModel, TimelineOptions } from './model-types';
 
-export { TimelineSender, deltaWeight, modelWeight, type LaneEdit, type SeriesEdit, type TimelineDelta } from './model-delta';
+export {
+  TimelineSender, deltaSizes, deltaWeight, modelSizes, modelWeight, seriesWeight,
+  type LaneEdit, type SeriesEdit, type SeriesSizes, type TimelineAnswer, type TimelineDelta,
+} from './model-delta';
 export type { CpuRun, KnownTask, Lane, LaneState, Mark, MarkKind, Span, TimelineModel, TimelineOptions } from './model-types';
 export { knownTask } from './model-types';
 export { exitText, markGotoTarget } from './labels';
@@ -105,12 +109,26 @@ export class TimelineBuilder {
     }
   }
 
-  /** The model of the events folded so far, its axis ending at `end` (default: the later of the last event and now). */
-  model(now: number, nowStep: number, end = Math.max(this.last, now, this.start)): TimelineModel {
+  /** Where the model's axis ends when `now` is the current moment: the later of the last event and now. */
+  axisEnd(now: number): number {
+    return Math.max(this.last, now, this.start);
+  }
+
+  /** The model of the events folded so far, its axis ending at `end` (default: axisEnd). */
+  model(now: number, nowStep: number, end = this.axisEnd(now)): TimelineModel {
     const rows = this.cpus.runsTo(end);
     const { lanes, index } = this.book.lanesTo(end);
     const marks: Mark[] = this.lifecycle.marks.map((m) => markOut(m, index));
     return { start: this.start, end, now, nowStep, lanes, marks, cpus: rows, sched: this.sched, cpuCount: this.cpus.count };
+  }
+
+  /** The sizes of model(·, ·, end), counted without making it (modelSizes of that model). */
+  sizes(end: number): SeriesSizes {
+    const lanes = this.book.lanes, c = this.cpus;
+    const s: SeriesSizes = { lanes: lanes.length, spans: 0, marks: this.lifecycle.marks.length, runs: 0 };
+    for (const l of lanes) s.spans += l.spans.length + (openSpan(l, end) ? 1 : 0);
+    for (let cpu = 0; cpu < c.count; cpu++) s.runs += c.runs[cpu].length + (c.open(cpu, end) ? 1 : 0);
+    return s;
   }
 }
 

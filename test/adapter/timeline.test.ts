@@ -4,7 +4,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { boot } from '../../sim-core/machine';
-import type { TimelineModel } from '../../sim-core/viz/model';
+import { deltaWeight, modelWeight, type TimelineDelta, type TimelineModel } from '../../sim-core/viz/model';
+import { applyTimelineDelta } from '../../extension/client/timelineDelta';
 import { TimelineLog } from '../../extension/adapter/timeline';
 import { FORK_WAIT, inlineClient, launch, type InlineAdapter } from './harness';
 
@@ -83,6 +84,36 @@ describe('debug adapter: kproc/timeline', function () {
     assert.equal(exits.length, 1, `one exit of the child: ${JSON.stringify(exits)}`);
     assert.match(exits[0].label, /SIGKILL|signal 9/);
     assert.equal(after.marks.filter((k) => k.kind === 'fork' && k.other === child).length, 1, 'one fork of it');
+  });
+
+  it('answers the whole model when the delta would weigh as much as half of it, a delta for a step', async () => {
+    const dc = a.client;
+    type Answer = { version: number; model?: TimelineModel; base?: number; delta?: TimelineDelta };
+    const entry = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await launch(dc, { program: FORK_WAIT, stopOnEntry: true }, () => dc.setExceptionBreakpointsRequest({ filters: ['zombie'] }));
+    const tid = (await entry).body.threadId as number;
+    const first = (await dc.customRequest('kproc/timeline', { deltas: true })).body as Answer;
+    assert.ok(first.model, 'the first answer is whole');
+    // From the entry to the child's exit: the delta would carry most of the run.
+    const zombie = dc.waitForEvent('stopped');
+    await dc.continueRequest({ threadId: tid });
+    await zombie;
+    const second = (await dc.customRequest('kproc/timeline', { deltas: true, since: first.version })).body as Answer;
+    assert.ok(second.model && second.version > first.version, 'the whole model, though the client held the last answer');
+    assert.ok(second.model.marks.some((k) => k.kind === 'zombie'), 'up to the zombie stop');
+    // One step more: a delta, small against the model.
+    const stepped = dc.waitForEvent('stopped');
+    await dc.stepInRequest({ threadId: tid });
+    await stepped;
+    const third = (await dc.customRequest('kproc/timeline', { deltas: true, since: second.version })).body as Answer;
+    assert.ok(third.delta && third.base === second.version, `a delta from the version held: ${JSON.stringify(Object.keys(third))}`);
+    const whole = (await dc.customRequest('kproc/timeline')).body as TimelineModel;
+    assert.ok(deltaWeight(third.delta) * 2 < modelWeight(whole), `a delta of ${deltaWeight(third.delta)} for a model of ${modelWeight(whole)}`);
+    applyTimelineDelta(second.model, third.delta);
+    assert.deepEqual(second.model, whole);
+    // A client holding an older version gets the whole model.
+    const fourth = (await dc.customRequest('kproc/timeline', { deltas: true, since: second.version })).body as Answer;
+    assert.ok(fourth.model, 'the whole model for a version not the last');
   });
 
   it('refuses before launch, with a message', async () => {

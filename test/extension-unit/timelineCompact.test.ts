@@ -2,7 +2,8 @@
 // and the table bounded.
 import * as assert from 'node:assert/strict';
 import { compactDelta, compactModel, compactSome, Interner, SharedStrings } from '../../extension/client/timelineCompact';
-import { applyTimelineDelta, diffTimeline } from '../../extension/client/timelineDelta';
+import { applyTimelineDelta } from '../../extension/client/timelineDelta';
+import { diffTimeline } from './timelineDiff';
 import type { TimelineModel } from '../../extension/client/timelineTypes';
 
 function model(marks: number): TimelineModel {

@@ -7,8 +7,9 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { boot } from '../../sim-core/machine';
 import type { KEvent } from '../../sim-core/machine-types';
-import { buildTimeline, type CpuRun, type Lane, type LaneState, type Mark, type TimelineModel } from '../../sim-core/viz/model';
-import { applyTimelineDelta, deltaWeight, diffTimeline, modelWeight } from '../../extension/client/timelineDelta';
+import { buildTimeline, deltaWeight, modelWeight, type CpuRun, type Lane, type LaneState, type Mark, type TimelineModel } from '../../sim-core/viz/model';
+import { applyTimelineDelta } from '../../extension/client/timelineDelta';
+import { diffTimeline } from './timelineDiff';
 import { applyToIndex } from '../../extension/client/timelineIncremental';
 import { indexTimeline, type TimelineIndex } from '../../extension/client/timelineLayout';
 
