@@ -20,7 +20,7 @@ import { BreakpointTables } from './machine/breakpoints';
 import { CONTINUE, depthOf, inKernel, RunControl, type ControlHost, type Pending } from './machine/control';
 import { truthyValue } from './debug/evaluate';
 import { Inspector } from './debug/inspector';
-import type { EngineEnd, StopChecks } from './machine/engine';
+import type { EngineEnd, StopChecks } from './machine/engine-types';
 import { DEFAULT_HISTORY_BYTES } from './machine/history';
 import { comparePositions } from './machine/position';
 import { TimeTravel, type TravelHost } from './machine/travel';

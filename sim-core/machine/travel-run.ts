@@ -1,6 +1,7 @@
 // Carrying out a travel intent: stepBack, reverseContinue and goto, each as a search of the past
 // (travel.ts) and a re-execution to the moment found, or a run forward to a goto's moment.
-import type { Engine, EngineEnd, StopChecks } from './engine';
+import type { Engine } from './engine';
+import type { EngineEnd, StopChecks } from './engine-types';
 import type { GotoTarget, Granularity, KEvent } from '../machine-types';
 import type { Image } from '../vm';
 import { BreakpointTables } from './breakpoints';
