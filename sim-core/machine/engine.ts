@@ -2,7 +2,8 @@
 // task of each CPU one step at a time (a kernel frame step, or user code up to its next trap).
 
 import * as C from '../kernel/consts';
-import { Kernel, type KernelConfig } from '../kernel/kernel';
+import { Kernel } from '../kernel/kernel';
+import type { KernelConfig } from '../kernel/kernel-state';
 import { list_empty, list_entries } from '../kernel/list';
 import { get_signal } from '../kernel/signal';
 import type { task_struct, user_struct } from '../kernel/task';
