@@ -3,7 +3,8 @@
 
 import * as C from './consts';
 import { retCallee, ret0, kfunc } from './frame';
-import type { Kernel, kthread_create_info } from './kernel';
+import type { Kernel } from './kernel';
+import type { kthread_create_info } from './kernel-state';
 import type { completion, kthread, task_struct } from './task';
 import { cloneArgs, kernel_clone } from './fork';
 import { set_sigaction } from './objects';

@@ -1,11 +1,12 @@
 // kernel/sched/fair.c: one fair run queue (struct cfs_rq) per CPU, under either policy Linux has
-// run: EEVDF (6.6 and later, the default) or CFS (2.6.23 to 6.5). The kernel keeps an rbtree; a
-// sorted array gives the same in-order walk for our sizes. Vruntimes are whole nanoseconds, so
-// the sums behind avg_vruntime are exact.
+// run: EEVDF (6.6 and later, the default) or CFS (2.6.23 to 6.5): placing, ticking, picking and
+// preempting; its tree and sums are in cfs-timeline.ts. Vruntimes are whole nanoseconds, so the
+// sums behind avg_vruntime are exact.
 
 import * as C from './consts';
-import { NS_ZERO, type task_struct } from './task';
+import type { task_struct } from './task';
 import { rt_rq, rt_task, wakeup_preempt_rt } from './rt';
+import { CfsTimeline } from './cfs-timeline';
 
 export type FairPolicy = 'eevdf' | 'cfs';
 
@@ -51,22 +52,13 @@ export function calc_delta_fair(delta: number, w: number): number {
   return w === C.NICE_0_LOAD ? delta : Math.floor((delta * C.NICE_0_LOAD) / w);
 }
 
-export class RunQueue {
-  /** Queued entities other than curr, in key order (deadline under EEVDF, vruntime under CFS). */
-  readonly timeline: task_struct[] = [];
+export class RunQueue extends CfsTimeline {
   /** rq->curr: the task this CPU runs, of either class (null: idle). */
   curr: task_struct | null = null;
-  /** cfs_rq->curr: the fair entity running (kept out of the tree), null while an RT task runs. */
-  cfs_curr: task_struct | null = null;
   /** The real-time class's queue (rq->rt), picked before the fair class. */
   readonly rt = new rt_rq();
   /** The idle task (swapper) this CPU runs when nothing is runnable. */
   idle: task_struct | null = null;
-  min_vruntime = NS_ZERO;
-  /** Σ weight * (vruntime - min_vruntime) over the timeline (cfs_rq->avg_vruntime, curr left out). */
-  avg_vruntime = NS_ZERO;
-  /** Σ weight over the timeline (cfs_rq->avg_load). */
-  avg_load = 0;
   /** Set when curr must give up the CPU at the end of this step. */
   need_resched = false;
   /**
@@ -76,104 +68,9 @@ export class RunQueue {
   resched_pending = false;
   /** Real ns curr has run since it was picked (sum_exec_runtime - prev_sum_exec_runtime). */
   slice_used = 0;
-  /** Smallest vruntime in the timeline (the rbtree's augmented min_vruntime), when not stale. */
-  private treeMin = Infinity;
-  private treeMinStale = false;
-  readonly eevdf: boolean;
 
   constructor(readonly cpu: number, readonly tunables: SchedTunables = schedTunables('eevdf', 1)) {
-    this.eevdf = tunables.policy === 'eevdf';
-  }
-
-  nr_running(): number {
-    return this.timeline.length + (this.cfs_curr && this.cfs_curr.se.on_rq ? 1 : 0);
-  }
-
-  /** cfs_rq->load.weight: every queued entity, curr included. */
-  load(): number {
-    return this.avg_load + (this.cfs_curr && this.cfs_curr.se.on_rq ? this.cfs_curr.se.load.weight : 0);
-  }
-
-  /** __enqueue_entity: into the tree by key; equal keys go right, as in the rbtree. */
-  __enqueue_entity(p: task_struct): void {
-    const tl = this.timeline;
-    const eevdf = this.eevdf;
-    const v = eevdf ? p.se.deadline : p.se.vruntime;
-    let lo = 0;
-    let hi = tl.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((eevdf ? tl[mid].se.deadline : tl[mid].se.vruntime) <= v) lo = mid + 1; else hi = mid;
-    }
-    // In place (splice would allocate the array of removed elements on every call).
-    tl.push(p);
-    for (let j = tl.length - 1; j > lo; j--) tl[j] = tl[j - 1];
-    tl[lo] = p;
-    const w = p.se.load.weight;
-    this.avg_vruntime += w * (p.se.vruntime - this.min_vruntime);
-    this.avg_load += w;
-    if (p.se.vruntime < this.treeMin) this.treeMin = p.se.vruntime;
-  }
-
-  /** __dequeue_entity: out of the tree (it is picked, sleeps, or leaves). */
-  __dequeue_entity(p: task_struct): void {
-    const tl = this.timeline;
-    const i = tl.indexOf(p);
-    if (i < 0) return;
-    if (i === 0) tl.shift();
-    else {
-      for (let j = i + 1; j < tl.length; j++) tl[j - 1] = tl[j];
-      tl.pop();
-    }
-    const w = p.se.load.weight;
-    this.avg_vruntime -= w * (p.se.vruntime - this.min_vruntime);
-    this.avg_load -= w;
-    if (p.se.vruntime <= this.treeMin) this.treeMinStale = true;
-  }
-
-  private minOfTree(): number {
-    if (this.treeMinStale) {
-      this.treeMinStale = false;
-      let m = Infinity;
-      const tl = this.timeline;
-      for (let i = 0; i < tl.length; i++) if (tl[i].se.vruntime < m) m = tl[i].se.vruntime;
-      this.treeMin = m;
-    }
-    return this.timeline.length === 0 ? Infinity : this.eevdf ? this.treeMin : this.timeline[0].se.vruntime;
-  }
-
-  /** avg_vruntime(): the weighted average vruntime of the queue, curr included (EEVDF's V). */
-  avg_vruntime_of(): number {
-    const [avg, load] = this.sumsWithCurr();
-    // Rounds towards negative infinity, as the kernel's `avg -= (load - 1)` before dividing.
-    return this.min_vruntime + (load > 0 ? Math.floor(avg / load) : avg);
-  }
-
-  /** entity_eligible: vruntime at or before V, compared without dividing (lag >= 0). */
-  entity_eligible(p: task_struct): boolean {
-    const [avg, load] = this.sumsWithCurr();
-    return avg >= (p.se.vruntime - this.min_vruntime) * load;
-  }
-
-  /** The queue's weighted key sum and load with curr added back (curr is kept out of the tree). */
-  private sumsWithCurr(): [number, number] {
-    const c = this.cfs_curr;
-    if (!c || !c.se.on_rq) return [this.avg_vruntime, this.avg_load];
-    return [this.avg_vruntime + c.se.load.weight * (c.se.vruntime - this.min_vruntime), this.avg_load + c.se.load.weight];
-  }
-
-  /** update_min_vruntime: min_vruntime only moves forward, to the least of curr and the tree. */
-  update_min_vruntime(): void {
-    const c = this.cfs_curr && this.cfs_curr.se.on_rq ? this.cfs_curr : null;
-    let v = c ? c.se.vruntime : this.min_vruntime;
-    const m = this.minOfTree();
-    if (m !== Infinity) v = c ? Math.min(v, m) : m;
-    const delta = v - this.min_vruntime;
-    if (delta > 0) {
-      // avg_vruntime_update: the sum is kept relative to min_vruntime.
-      this.avg_vruntime -= this.avg_load * delta;
-      this.min_vruntime = v;
-    }
+    super(tunables.policy);
   }
 
   /**

@@ -7,7 +7,7 @@ import { NS_ZERO, type task_struct } from '../kernel/task';
 import { enterFirstStatement, VmRegs, type Image, type Trap } from '../vm';
 import type { Granularity, KEvent, StepAction, Stop } from '../machine-types';
 import { hitConditionMet, type BreakpointTables, type Bp } from './breakpoints';
-import type { StopChecks } from './engine';
+import type { StopChecks } from './engine-types';
 import { SCHED_PATH_FUNCTIONS } from './sched-path';
 import { userDepth } from './inspect';
 import type { VmPort } from './vmport';

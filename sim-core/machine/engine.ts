@@ -1,30 +1,26 @@
-// The machine's CPU loop: boots init (pid 1) and kthreadd (pid 2), then runs the current task of
-// each CPU one step at a time (a kernel frame step, or user code up to its next trap).
+// The machine's CPU loop: boots init (pid 1) and kthreadd (pid 2) (boot.ts), then runs the current
+// task of each CPU one step at a time (a kernel frame step, or user code up to its next trap).
 
 import * as C from '../kernel/consts';
-import { Kernel, type KernelConfig } from '../kernel/kernel';
-import { list_add_tail, list_empty, list_entries } from '../kernel/list';
-import { blankTask, newCred, newFiles, newFs, newMm, newSighand, newSignal, set_sigaction } from '../kernel/objects';
+import { Kernel } from '../kernel/kernel';
+import type { KernelConfig } from '../kernel/kernel-state';
+import { list_empty, list_entries } from '../kernel/list';
 import { get_signal } from '../kernel/signal';
-import { syscallEntry } from '../kernel/syscalls';
-import { start_kthreadd } from '../kernel/kthread';
-import { next_real_timer, run_real_timers } from '../kernel/itimer';
-import { load_module } from '../kernel/module';
-import { NS_ZERO, type task_struct, type user_struct } from '../kernel/task';
-import { newPid } from '../kernel/pidns';
+import type { task_struct, user_struct } from '../kernel/task';
 import type { UserPort } from '../kernel/uport';
 import { BUDGET } from '../vm/run';
-import type { Trap, UserMemory, UserRegs, Value } from '../vm/types';
+import type { Trap, Value } from '../vm/types';
 import { nop, ret0, retCallee } from '../kernel/frame';
 import { OutputMeter } from './output';
-import { ENQUEUE_INITIAL } from '../kernel/rq';
-import { FMODE_WRITE } from '../kernel/file';
 import { set_tty_writer } from '../kernel/read_write';
-import { open_console, tty_init, tty_wants_input } from '../kernel/tty';
-import { vfs_init } from '../kernel/vfs';
-import { positionOf, type Position } from './position';
+import { tty_wants_input } from '../kernel/tty';
+import { RunState } from './run-state';
 import { switch_account } from '../kernel/sched-switch';
 import { canCarry, SchedPath, sw, tick as tickPath } from './sched-path';
+import type { BootExtras, EngineEnd, RunUser, StopChecks } from './engine-types';
+import { rest_init, type BootMain } from './boot';
+import { do_syscall, force_sig_fault } from './syscall-entry';
+import { any_runnable, report_deadlock, run_timers, user_tasks_done } from './idle';
 
 /** VM instructions a task runs in one step before the step ends (a timer tick's worth). */
 const USER_BUDGET = 1000;
@@ -35,66 +31,6 @@ const USER_BUDGET = 1000;
  */
 const KERNEL_BATCH = 64;
 
-/**
- * Runs user code of a task until its next trap; `left()` is what remains of the budget at a
- * statement or call trap.
- */
-export interface RunUser {
-  run(t: task_struct, budget: number): Trap;
-  left(): number;
-}
-
-/**
- * A debugger's checks, asked by the run loop. Each returns true to stop there: the tick is
- * suspended before the statement or step runs, and resumes at the next run().
- */
-export interface StopChecks {
-  /** At a 'statement' or 'call' trap (only those the port asks the VM for). */
-  user(t: task_struct, trap: Trap): boolean;
-  /**
-   * Before a kernel step of t: between two steps of a batch and, after a tick, for the task each
-   * CPU ran. `depthBefore` is t's kernel stack depth before the step that led here (a
-   * deeper stack now means that step called a function).
-   */
-  kernel(t: task_struct, depthBefore: number): boolean;
-  /** What changed or happened since the last look (data watches, event filters): after kernel(). */
-  changed(): boolean;
-  /**
-   * When set, kernel() is asked between the steps of a batch and after a tick only after a step
-   * that called a function whose id has a 1 here, and changed() is not asked (function
-   * breakpoints with nothing else to check).
-   */
-  readonly callsTo: Uint8Array | null;
-  /**
-   * A breakpoint names or lies in a function of the tick or switch path (sched_tick,
-   * update_curr, __schedule, pick_eevdf...): those paths then run as frames, one step point
-   * each, instead of inline (see sched-path.ts).
-   */
-  readonly schedPath?: boolean;
-  /** A task whose switches away alone run as frames (a Step Into in its kernel code); -1: none. */
-  readonly switchPid?: number;
-}
-
-/** Why Engine.run returned. */
-export type EngineEnd =
-  /** The slice's steps are used; the run goes on at the next call. */
-  | { reason: 'slice' }
-  /** A check asked to stop. */
-  | { reason: 'stop' }
-  | { reason: 'exited' }
-  /** k.steps reached the run's limit. */
-  | { reason: 'limit' }
-  | { reason: 'panic'; message: string }
-  | { reason: 'deadlock'; sleeping: number[] }
-  /** The run's output reached its limit (output.limit): the write that passed it was cut there. */
-  | { reason: 'output'; pid: number }
-  /** No task can run and one sleeps reading the interactive terminal: it waits for input. */
-  | { reason: 'input' }
-  /** With faultStops: a task's user code faulted; the signal is pending, not yet delivered. */
-  | { reason: 'fault'; pid: number; signal: string; message: string; line: number }
-  /** A tick boundary where the virtual clock is at or past clockLimit (a goto to a time). */
-  | { reason: 'clock' };
-
 const SLICE_END: EngineEnd = { reason: 'slice' };
 const CHECK_STOP: EngineEnd = { reason: 'stop' };
 const EXITED: EngineEnd = { reason: 'exited' };
@@ -102,17 +38,7 @@ const LIMIT: EngineEnd = { reason: 'limit' };
 const INPUT: EngineEnd = { reason: 'input' };
 const CLOCK: EngineEnd = { reason: 'clock' };
 
-/** What boot sets up besides the first task: the module, the file system, the terminal's input. */
-export interface BootExtras {
-  moduleInit?: string;
-  /** Paths exec can run (built-in programs and the scenario's), listed in the file system. */
-  programs?: readonly string[];
-  /** What the terminal holds as input; reads past it return 0 unless interactiveStdin. */
-  stdin?: string;
-  interactiveStdin?: boolean;
-}
-
-export class Engine {
+export class Engine extends RunState {
   readonly k: Kernel;
   readonly user: user_struct;
   /** The trap each task is inside, for restarting an interrupted call. */
@@ -135,6 +61,7 @@ export class Engine {
   clockLimit = Infinity;
 
   constructor(config: KernelConfig, port: UserPort, private readonly userCode: RunUser) {
+    super();
     this.k = new Kernel(config, port);
     this.user = { uid: config.uid, processes: 0 };
     // The terminal's output is the machine's: bounded by the output limit, an event per write.
@@ -146,95 +73,9 @@ export class Engine {
   }
 
   /** rest_init: kernel_init becomes pid 1, kthreadd pid 2, both children of the swapper. */
-  boot(main: { memory: UserMemory; regs: UserRegs; comm: string; argv?: readonly string[] }, opts: BootExtras = {}): task_struct {
-    const k = this.k;
-    vfs_init(k, opts.programs ?? []);
-    tty_init(k, opts.stdin ?? '', opts.interactiveStdin === true);
-    const root: user_struct = { uid: 0, processes: 0 };
-    const init = this.bootTask(k.init_task, 'init', root, 'init');
-    init.signal.flags |= C.SIGNAL_UNKILLABLE;
-    // Like tini or systemd, init catches SIGCHLD so that its pause() ends when a child dies.
-    const initSighand = init.sighand as NonNullable<task_struct['sighand']>;
-    set_sigaction(initSighand, C.SIGCHLD, { ...initSighand.action[C.SIGCHLD - 1], handler: 'reap_children' });
-    const kthreadd = this.bootTask(k.init_task, 'kthreadd', root, 'kthreadd');
-    kthreadd.flags |= C.PF_KTHREAD;
-    kthreadd.mm = kthreadd.active_mm = null;
-    k.kthreadd_task = kthreadd;
-    start_kthreadd(k, kthreadd);
-    const mainTask = this.bootTask(init, main.comm, this.user, '');
-    mainTask.mm = mainTask.active_mm = newMm(main.comm, main.memory, main.argv ?? [`./${main.comm}`]);
-    main.memory.attach(k.mem_budget);
-    mainTask.thread.regs = main.regs;
-    mainTask.signal.rlim_nproc = { rlim_cur: k.config.nproc, rlim_max: k.config.nproc };
-    // Descriptors 0, 1 and 2 on the terminal, as the shell that started it left them.
-    open_console(k, mainTask);
-    // A module scenario: pid 3 is an insmod running the module_init function in finit_module.
-    if (opts.moduleInit) load_module(k, mainTask, opts.moduleInit, main.memory);
-    return mainTask;
+  boot(main: BootMain, opts: BootExtras = {}): task_struct {
+    return rest_init(this.k, this.user, main, opts);
   }
-
-  private bootTask(parent: task_struct, comm: string, user: user_struct, builtin: string): task_struct {
-    const k = this.k;
-    const t = blankTask(newSignal(C.RLIM_INFINITY), newCred(user));
-    user.processes++;
-    t.comm = comm;
-    t.builtin = builtin;
-    t.sighand = newSighand();
-    t.files = newFiles();
-    t.fs = newFs();
-    t.pid = t.tgid = k.last_pid + 1;
-    k.last_pid = t.pid;
-    k.pid_idr.add(t.pid);
-    k.init_pid_ns.pid_allocated++;
-    t.thread_pid = newPid(k.init_pid_ns, [t.pid]);
-    t.nsproxy = parent.nsproxy;
-    t.nsproxy.count++;
-    t.real_parent = t.parent = parent;
-    t.exit_signal = C.SIGCHLD;
-    t.start_time = k.clock;
-    list_add_tail(t.sibling, parent.children);
-    list_add_tail(t.thread_node, t.signal.thread_head);
-    k.link_task(t);
-    k.pid_hash.set(t.pid, t);
-    k.nr_threads++;
-    // The boot tasks start level at min_vruntime; EEVDF gives each its first deadline (half a
-    // request, as for any new task).
-    const rq = k.rq[0];
-    t.se.vruntime = rq.min_vruntime;
-    rq.enqueue_entity(t, rq.eevdf ? ENQUEUE_INITIAL : 0);
-    return t;
-  }
-
-  /** The task each CPU ran in the last tick (null: idle), for the debugger's checks. */
-  private readonly ran: Array<task_struct | null> = [];
-  /** Kernel stack depth of that task before its step (a deeper stack after it means a call). */
-  private readonly depthBefore: number[] = [];
-  /** The checks of the current run() (null: none, the fast path). */
-  private checks: StopChecks | null = null;
-  /** Set when a check asked to stop during the current tick. */
-  private checkStopped = false;
-  /**
-   * Steps the caller still allows: each tick() takes one, and each further kernel step of a batch
-   * one more; a batch that finds none left is suspended (the caller's slice is used up).
-   */
-  private budget = Infinity;
-  /** CPU whose step is suspended at a user or kernel point (-1: none), and what is left of it. */
-  private suspendedCpu = -1;
-  private suspendedKernel = false;
-  private suspendedBudget = 0;
-  private suspendedRan = false;
-  /**
-   * Where the check being asked stands within the tick (set only when there are checks): phase 0
-   * inside a CPU's step, 1 after the whole tick; the CPU; a kernel or a user point; and what is
-   * left of the step's budget (user instructions, or kernel steps of the batch). With k.steps it
-   * names the moment exactly, whichever checks are on (see position()).
-   */
-  private atPhase = 0;
-  private atCpu = 0;
-  private atKernel = false;
-  private atLeft = 0;
-  /** The CPU whose after-tick check stopped the run (-1: none since the last tick began). */
-  private stoppedAfter = -1;
 
   /**
    * One tick: every CPU runs its current task for one step. Returns false when all are idle.
@@ -308,40 +149,16 @@ export class Engine {
       if (k.panicked) break;
     }
     k.clock += C.NS_PER_STEP;
-    this.runTimers(!ran);
+    run_timers(k, !ran);
     return ran;
   }
 
   /** The tick and switch paths when a breakpoint is in them (see sched-path.ts). */
   private readonly sched = new SchedPath();
 
-  /** A check stopped inside a stepped tick or switch: the tick resumes there. */
-  private suspendSched(cpu: number, ran: boolean): boolean {
-    this.checkStopped = true;
-    this.suspendedCpu = cpu;
-    this.suspendedRan = ran;
-    return ran;
-  }
-
   /** After the tick: a task the tick asked to give up the CPU, now in user mode, is rescheduled at its next tick. */
   private preemptOnReturn(rq: Kernel['rq'][number], t: task_struct): void {
     if (rq.should_preempt() && t.stack.length <= Math.max(0, t.vm_base)) rq.need_resched = true;
-  }
-
-  private runTimers(idle: boolean): void {
-    const k = this.k;
-    if (k.timers.size === 0 && k.real_timers.length === 0) return;
-    let next = next_real_timer(k);
-    for (const t of k.timers) if (t.timeout_at < next) next = t.timeout_at;
-    if (idle && next > k.clock && next < Infinity) k.clock = next;
-    run_real_timers(k);
-    for (const t of [...k.timers]) {
-      if (t.timeout_at > k.clock) continue;
-      // An hrtimer fires once: a task that is no longer in the sleep it armed (stopped by
-      // SIGSTOP meanwhile, say) is not woken, and the expired timer is gone all the same.
-      k.timers.delete(t);
-      k.try_to_wake_up(t, C.TASK_NORMAL, null);
-    }
   }
 
   /**
@@ -436,13 +253,6 @@ export class Engine {
     }
   }
 
-  private suspendKernel(left: number): false {
-    this.suspendedKernel = true;
-    this.suspendedBudget = left;
-    return false;
-  }
-
-
   /**
    * Runs user code to its next kernel trap. Statement and call traps (asked for by the debugger)
    * do not end the step and cost nothing of their own: the slice goes on with what the VM left
@@ -475,44 +285,13 @@ export class Engine {
   }
 
   handleTrap(t: task_struct, trap: Trap): void {
-    switch (trap.kind) {
-      case 'syscall': this.syscall(t, trap.name, trap.args); break;
-      case 'fault': {
-        const sig = trap.signal === 'SIGSEGV' ? C.SIGSEGV : trap.signal === 'SIGFPE' ? C.SIGFPE : C.SIGILL;
-        this.k.send_signal(sig, null, t, false);
-        break;
-      }
-      default: break;
-    }
+    if (trap.kind === 'syscall') this.syscall(t, trap.name, trap.args);
+    else if (trap.kind === 'fault') force_sig_fault(this.k, t, trap.signal);
   }
 
   /** Enters the kernel for a call; calls answered on the spot complete at once. */
   syscall(t: task_struct, name: string, args: Value[]): void {
-    const k = this.k;
-    t.in_syscall = name;
-    if (name === 'write') {
-      const fd = args.length > 1 && typeof args[0] === 'number' ? args[0] : 1;
-      // A write to the terminal is answered here, at once (printf's path); any other file (a
-      // pipe, a file, a closed descriptor) takes the kernel's path, __x64_sys_write.
-      const files = t.files;
-      const f = files === null ? null : files.fdt.fd[fd] ?? null;
-      if (files === null || (f !== null && f.f_op === 'tty' && (f.f_mode & FMODE_WRITE) !== 0)) {
-        const text = this.output.pass(t.pid, k.user.readString(t, args[args.length - 1] ?? ''));
-        k.write(t, f === null ? fd : f.tty_stream, text);
-        // write returns the bytes written (printf's own count replaces it, see pendingRet).
-        k.user.syscallReturn(t, text.length);
-        return;
-      }
-    }
-    if (name === 'printk') {
-      k.printk(t, this.output.pass(t.pid, k.user.readString(t, args[0] ?? '')));
-      k.user.syscallReturn(t, 0);
-      return;
-    }
-    const e = syscallEntry(k, t, name, args);
-    if (e === null) { k.returnToUser(t, -C.ENOSYS); return; }
-    if (typeof e === 'number') { k.returnToUser(t, e); return; }
-    k.call(t, e.fn, e.locals);
+    do_syscall(this.k, this.output, t, name, args);
   }
 
   /**
@@ -526,10 +305,7 @@ export class Engine {
 
   /** No user task is left: everything the scenario started has exited and been reaped. */
   finished(): boolean {
-    for (const t of this.k.pid_hash.values()) {
-      if (t.pid > 2 && !(t.flags & C.PF_KTHREAD)) return false;
-    }
-    return true;
+    return user_tasks_done(this.k);
   }
 
   /**
@@ -568,9 +344,9 @@ export class Engine {
       // A batch of kernel steps that used up the slice: the tick resumes on the next call.
       if (this.suspendedCpu >= 0) break;
       if (checks !== null && this.afterTick(checks)) return CHECK_STOP;
-      if (!this.anyRunnable() && k.panicked === null && !this.finished()) {
+      if (!any_runnable(k) && k.panicked === null && !this.finished()) {
         if (tty_wants_input(k)) return INPUT;
-        return { reason: 'deadlock', sleeping: this.deadlock() };
+        return { reason: 'deadlock', sleeping: report_deadlock(k) };
       }
       // Enough output for the caller to write on: hand it out now.
       if (out.flushDue()) break;
@@ -603,50 +379,6 @@ export class Engine {
     this.at(1, k.rq.length, true, 0);
     if (calls === null && checks.changed()) { this.stoppedAfter = k.rq.length; return true; }
     return false;
-  }
-
-  private at(phase: number, cpu: number, kernel: boolean, left: number): void {
-    this.atPhase = phase;
-    this.atCpu = cpu;
-    this.atKernel = kernel;
-    this.atLeft = left;
-  }
-
-  /** The moment of the check being asked now (for checks that record where they are). */
-  checkPosition(): Position {
-    return positionOf(this.k.steps, this.atPhase, this.atCpu, this.atKernel, this.atLeft);
-  }
-
-  /**
-   * The moment the machine stands at between two runs: inside a tick suspended at a check or by
-   * the budget, after a tick's check that stopped, or at a tick boundary. The same moment always
-   * gets the same position, whatever checks were on when it was reached.
-   */
-  position(): Position {
-    const steps = this.k.steps;
-    if (this.suspendedCpu >= 0) return positionOf(steps, 0, this.suspendedCpu, this.suspendedKernel, this.suspendedBudget);
-    if (this.stoppedAfter >= 0) return positionOf(steps, 1, this.stoppedAfter, true, 0);
-    return positionOf(steps, 2, 0, true, 0);
-  }
-
-  private anyRunnable(): boolean {
-    const k = this.k;
-    if (k.timers.size > 0 || k.real_timers.length > 0) return true;
-    for (let cpu = 0; cpu < k.rq.length; cpu++) {
-      const rq = k.rq[cpu];
-      if ((rq.curr !== null && rq.curr.se.on_rq) || rq.timeline.length > 0 || rq.rt.rt_nr_running > 0) return true;
-    }
-    return false;
-  }
-
-  /** Records the deadlock event; returns the sleeping user tasks' pids. */
-  private deadlock(): number[] {
-    const k = this.k;
-    const sleeping: number[] = [];
-    for (const t of k.pid_hash.values()) if (t.pid > 2 && !(t.flags & C.PF_KTHREAD) && !t.exit_state) sleeping.push(t.pid);
-    sleeping.sort((a, b) => a - b);
-    k.emit({ time: NS_ZERO, step: 0, kind: 'deadlock', sleeping });
-    return sleeping;
   }
 
   tasks(): task_struct[] {

@@ -12,7 +12,7 @@ import type { task_struct } from '../kernel/task';
 import * as tick from '../kernel/sched-tick';
 import * as sw from '../kernel/sched-switch';
 import { pick_eevdf } from '../kernel/fair';
-import type { StopChecks } from './engine';
+import type { StopChecks } from './engine-types';
 
 /** The functions of the tick and switch paths: a breakpoint in one makes the paths steppable. */
 export const SCHED_PATH_FUNCTIONS: ReadonlySet<KFunction<object>> = new Set<KFunction<object>>([

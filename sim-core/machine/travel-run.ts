@@ -1,10 +1,12 @@
 // Carrying out a travel intent: stepBack, reverseContinue and goto, each as a search of the past
-// (travel.ts) and a re-execution to the moment found, or a run forward to a goto's moment.
-import type { Engine, EngineEnd, StopChecks } from './engine';
+// (travel.ts) and a re-execution to the moment found, or a run forward to a goto's moment; and
+// the machine's run forward with the history kept (runKeepingHistory).
+import type { Engine } from './engine';
+import type { EngineEnd, StopChecks } from './engine-types';
 import type { GotoTarget, Granularity, KEvent } from '../machine-types';
 import type { Image } from '../vm';
 import { BreakpointTables } from './breakpoints';
-import { depthOf, inKernel, type Pending } from './control';
+import { depthOf, inKernel, type Pending, type RunControl } from './control';
 import { EventChecks, type TimeTravel } from './travel';
 import type { Checkpoint } from './history';
 import { describeGotoTarget, eventMatches } from '../debug/goto';
@@ -153,4 +155,35 @@ function goTime(time: number, now: Position, c: TravelContext): Pending {
     e.clockLimit = Infinity;
   }
   return end.reason === 'clock' ? { reason: 'goto', pid: c.lastPid } : c.ended(end);
+}
+
+/**
+ * The engine loop with the history kept: checkpoints when due, and, behind the frontier, a
+ * change from outside still ahead (typed input, a signal from the views) taken again at its
+ * moment. `limit` is the run's step budget, or a goto's step.
+ */
+export function runKeepingHistory(tt: TimeTravel, e: Engine, control: RunControl, budget: number, checks: StopChecks | null, limit: number): EngineEnd {
+  const k = e.k;
+  if (tt.history.count === 0) tt.checkpoint(true);
+  const start = k.steps;
+  for (;;) {
+    const ahead = tt.behind() ? tt.history.pinnedAfter(e.position()) : null;
+    let lim = limit;
+    if (ahead !== null) {
+      if (k.steps >= ahead.pos[0] - 2) {
+        const end = tt.crossTo(ahead, checks);
+        if (end !== null) return end;
+        if (checks === control) control.configureVm();
+        continue;
+      }
+      lim = Math.min(limit, ahead.pos[0] - 2);
+    }
+    const slice = Math.max(1, Math.min(budget - (k.steps - start), tt.behind() ? Infinity : tt.dueIn()));
+    const end = e.run(slice, lim, checks);
+    if (end.reason === 'limit' && lim < limit && k.steps < limit) continue;
+    if (end.reason !== 'slice') return end;
+    const due = !tt.behind() && tt.history.isDue(k.steps);
+    if (due) tt.checkpoint();
+    if (k.steps - start >= budget || !due) return end;
+  }
 }

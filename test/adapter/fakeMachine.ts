@@ -1,70 +1,20 @@
 // A scripted machine for testing the adapter on its own: a fixed timeline of positions (task,
-// frames) over plain task records, answering the machine's contract with plain values, so
-// translation bugs show up without the simulator. The real machine is tested through
-// dist/adapter.js in the other files, and its inspection in test/machine.
+// frames; fakeScript.ts) over plain task records (inspected in fakeInspect.ts), answering the
+// machine's contract with plain values, so translation bugs show up without the simulator. The
+// real machine is tested through dist/adapter.js in the other files, and its inspection in
+// test/machine.
 
-import { complete } from '../../sim-core/debug/complete';
-import { decodeExitState, decodeFlags, decodeState, decodeWaitStatus, hex } from '../../sim-core/debug/decode';
-import { bt, infoThreads, lxDmesg, lxPs, lxPstree } from '../../sim-core/debug/lx';
-import { dataId, type CompletionItem, type DataTarget, type DebugScope, type DebugVariable, type EvalContext, type EvalResult } from '../../sim-core/debug/protocol';
+import type { CompletionItem, DataTarget, DebugScope, DebugVariable, EvalContext, EvalResult } from '../../sim-core/debug/protocol';
 import type {
   BootOptions, BootResult, BreakpointResult, DataWatch, EventFilterId, ExitStatus, FrameInfo, FunctionBreakpointRequest,
   Granularity, GotoTarget, HistoryInfo, KEvent, Moment, LineBreakpointRequest, Machine, StepAction, Stop, TaskRow,
 } from '../../sim-core/machine-types';
+import { FakeInspector, type FakeTask } from './fakeInspect';
+import { FAKE_KERNEL, fakeTimeline, PF_KTHREAD, SIGCHLD, TASK_NEW, TASK_RUNNING, type Pos } from './fakeScript';
 
 type Travel = { kind: 'stepBack'; pid: number; granularity?: Granularity } | { kind: 'reverseContinue' } | { kind: 'goto'; target: GotoTarget };
 
-export const FAKE_SCENARIO = [
-  'int main(void)',
-  '{',
-  '    pid_t c = fork();',
-  '    if (c == 0) {',
-  '        exit(7);',
-  '    }',
-  '    waitpid(c, 0, 0);',
-  '    return 0;',
-  '}',
-  '',
-].join('\n');
-
-export const FAKE_KERNEL = [
-  { path: 'kernel/fork.c', text: ['/* fork.c */', 'pid_t kernel_clone(struct kernel_clone_args *args)', '{', '\tp = copy_process(NULL, trace, NUMA_NO_NODE, args);', '\twake_up_new_task(p);', '}', '', 'struct task_struct *copy_process(struct pid *pid, int trace, int node, struct kernel_clone_args *args)', '{', '\tp = dup_task_struct(current, node);', '\tpid = alloc_pid(p->nsproxy->pid_ns_for_children);', '\treturn p;', '}', ''].join('\n') },
-  { path: 'kernel/exit.c', text: ['/* exit.c */', 'static long do_wait(struct wait_opts *wo)', '{', '\tretval = do_wait_pid(wo);', '}', ''].join('\n') },
-];
-
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-// The kernel's values of the few constants the script uses.
-const PF_KTHREAD = 0x00200000, PF_EXITING = 0x4, TASK_RUNNING = 0, TASK_NEW = 0x800, EXIT_ZOMBIE = 0x20, SIGCHLD = 17;
-
-/** A task as plain data: what the scripted timeline changes and the Variables pane shows. */
-export interface FakeTask {
-  pid: number;
-  tgid: number;
-  ppid: number;
-  comm: string;
-  addr: number;
-  __state: number;
-  exit_state: number;
-  exit_code: number;
-  exit_signal: number;
-  flags: number;
-  zombie_since: number;
-  pending: number;
-}
-
-/** The fields a data breakpoint can watch, in the order the pane lists them. */
-const TASK_FIELDS = ['__state', 'exit_state', 'pid', 'tgid', 'comm', 'flags', 'exit_code', 'exit_signal'] as const;
-
-interface Pos {
-  pid: number;
-  frames: Array<[string, 'kernel' | 'user', string, number]>;
-  effect?: (f: FakeMachine) => void;
-}
-
-type Ref = { kind: 'locals'; pid: number; frame: number } | { kind: 'task'; pid: number } | { kind: 'children'; pid: number } | { kind: 'globals'; pid: number };
-
-const U = (line: number): [string, 'user', string, number] => ['main', 'user', '', line];
 
 export class FakeMachine implements Machine {
   readonly file: string;
@@ -77,16 +27,13 @@ export class FakeMachine implements Machine {
   private watches: Array<{ id: number; w: DataWatch; last: string }> = [];
   private nextId = 1;
   private events: KEvent[] = [];
-  private steps = 0;
+  /** Steps run so far (the clock is steps * 1000 ns). */
+  steps = 0;
   private lastPid = 3;
   // Handles: frames and variable references live until the next run.
   private frameIds = new Map<number, { pid: number; index: number }>();
   private nextFrame = 1;
-  private refs = new Map<number, Ref>();
-  private refKeys = new Map<string, number>();
-  private nextRef = 1;
-  private epoch = 0;
-  private readonly seen = new Map<string, { value: string; epoch: number; changed: boolean }>();
+  private readonly inspector = new FakeInspector(this);
   readonly timeline: Pos[];
   /** A scenario that never ends (for pause). */
   spin = false;
@@ -104,23 +51,7 @@ export class FakeMachine implements Machine {
     this.granularity = opts.granularity ?? 'statement';
     if (opts.stopOnEntry) this.intent = { entry: true };
     this.boot();
-    this.timeline = [
-      { pid: 3, frames: [U(2)] },
-      { pid: 3, frames: [['kernel_clone', 'kernel', 'kernel/fork.c', 3], U(2)] },
-      { pid: 3, frames: [['copy_process', 'kernel', 'kernel/fork.c', 9], ['kernel_clone', 'kernel', 'kernel/fork.c', 3], U(2)] },
-      { pid: 3, frames: [['copy_process', 'kernel', 'kernel/fork.c', 10], ['kernel_clone', 'kernel', 'kernel/fork.c', 3], U(2)],
-        effect: (f) => { f.mk(4, 'fake', 3).__state = TASK_NEW; f.emit({ kind: 'fork', parent: 3, child: 4, flags: SIGCHLD, via: 'fork' }); } },
-      { pid: 3, frames: [['kernel_clone', 'kernel', 'kernel/fork.c', 4], U(2)], effect: (f) => { const c = f.tasksById.get(4); if (c) c.__state = TASK_RUNNING; } },
-      { pid: 3, frames: [U(6)], effect: (f) => f.emit({ kind: 'output', pid: 3, fd: 1, text: 'parent\n' }) },
-      { pid: 4, frames: [U(3)] },
-      { pid: 4, frames: [U(4)], effect: (f) => f.emit({ kind: 'printk', pid: 4, text: 'child exiting' }) },
-      { pid: 3, frames: [['do_wait', 'kernel', 'kernel/exit.c', 3], U(6)], effect: (f) => {
-        const c = f.tasksById.get(4);
-        if (c) { c.exit_state = EXIT_ZOMBIE; c.exit_code = 7 << 8; c.flags |= PF_EXITING; c.zombie_since = f.steps; }
-        f.emit({ kind: 'zombie', pid: 4, parent: 3 });
-      } },
-      { pid: 3, frames: [U(7)], effect: (f) => { f.tasksById.delete(4); f.emit({ kind: 'reap', pid: 4, by: 3, status: 7 << 8 }); } },
-    ];
+    this.timeline = fakeTimeline();
   }
 
   private boot(): void {
@@ -161,9 +92,7 @@ export class FakeMachine implements Machine {
   /** Everything handed out dies when the machine runs. */
   private invalidate(): void {
     this.frameIds.clear();
-    this.refs.clear();
-    this.refKeys.clear();
-    this.epoch++;
+    this.inspector.invalidate();
   }
 
   step(pid: number, action: StepAction, granularity?: Granularity): void {
@@ -236,8 +165,8 @@ export class FakeMachine implements Machine {
   private interpolate(template: string, pid: number): string {
     return template.replace(/\{([^{}]+)\}/g, (_, expr: string) => {
       try {
-        const v = this.valueIn(expr.trim(), pid);
-        return typeof v === 'object' ? this.taskText(v) : String(v);
+        const v = this.inspector.valueIn(expr.trim(), pid);
+        return typeof v === 'object' ? this.inspector.taskText(v) : String(v);
       } catch (e) {
         return `<${e instanceof Error ? e.message : String(e)}>`;
       }
@@ -251,7 +180,7 @@ export class FakeMachine implements Machine {
 
   private cond(c: string | undefined, pid: number): boolean {
     if (!c) return true;
-    const v = this.valueIn(c, pid);
+    const v = this.inspector.valueIn(c, pid);
     return typeof v === 'number' && v !== 0;
   }
 
@@ -417,155 +346,21 @@ export class FakeMachine implements Machine {
     return this.pos >= this.timeline.length ? { finished: true, reason: 'exited', exitCode: 0 } : { finished: false };
   }
 
-  // ---- inspection over plain records ----------------------------------------------------------
+  // ---- inspection (fakeInspect.ts) ------------------------------------------------------------
 
-  private ref(r: Ref, key: string): number {
-    let id = this.refKeys.get(key);
-    if (id === undefined) {
-      id = this.nextRef++;
-      this.refKeys.set(key, id);
-      this.refs.set(id, r);
-    }
-    return id;
-  }
-
-  private changed(key: string, value: string): boolean {
-    const prev = this.seen.get(key);
-    if (prev && prev.epoch === this.epoch) return prev.changed;
-    const changed = prev !== undefined && prev.value !== value;
-    this.seen.set(key, { value, epoch: this.epoch, changed });
-    return changed;
-  }
-
-  private taskText(t: FakeTask): string {
-    return `(struct task_struct *) ${hex(t.addr)} (pid ${t.pid}, "${t.comm}")`;
-  }
-
-  private taskVar(name: string, pid: number, key: string): DebugVariable {
-    const t = this.tasksById.get(pid);
-    const value = t ? this.taskText(t) : '(struct task_struct *) 0x0';
-    return { name, value, type: 'struct task_struct *', ref: t ? this.ref({ kind: 'task', pid }, `task/${pid}`) : 0, changed: this.changed(key, value) };
-  }
-
-  private frameOf(frameId: number): { pid: number; index: number } {
+  frameOf(frameId: number): { pid: number; index: number } {
     const f = this.frameIds.get(frameId);
     if (!f) throw new Error(`Frame ${frameId} does not exist (any more).`);
     return f;
   }
 
-  scopes(frameId: number): DebugScope[] {
-    const { pid, index } = this.frameOf(frameId);
-    return [
-      { name: 'Locals', ref: this.ref({ kind: 'locals', pid, frame: index }, `locals/${pid}/${index}`), hint: 'locals' },
-      { name: 'current (task_struct)', ref: this.ref({ kind: 'task', pid }, `task/${pid}`) },
-      { name: 'Kernel globals', ref: this.ref({ kind: 'globals', pid }, `globals/${pid}`) },
-    ];
-  }
+  defaultPid(): number { return this.lastPid; }
 
-  variables(ref: number, start = 0, count = 0, filter?: 'indexed' | 'named'): DebugVariable[] {
-    const r = this.refs.get(ref);
-    if (!r) throw new Error(`Variable reference ${ref} does not exist (any more).`);
-    // Only lists have indexed children; only the others have named ones.
-    if (filter === (r.kind === 'children' ? 'named' : 'indexed')) return [];
-    switch (r.kind) {
-      case 'locals': return this.stack(r.pid)[r.frame]?.locals.map((l) => (l.name === 'p' ? this.taskVar('p', 4, 'locals.p') : { name: l.name, value: l.value, ref: 0, changed: false })) ?? [];
-      case 'globals': return [
-        this.taskVar('current', r.pid, 'globals.current'), this.taskVar('init_task', 1, 'globals.init_task'),
-        { name: 'nr_threads', value: String(this.tasksById.size), type: 'int', ref: 0, changed: this.changed('globals.nr_threads', String(this.tasksById.size)) },
-      ];
-      case 'task': return this.taskFields(r.pid);
-      case 'children': {
-        const kids = [...this.tasksById.values()].filter((t) => t.ppid === r.pid);
-        const end = count > 0 ? Math.min(kids.length, start + count) : Math.min(kids.length, 100);
-        const out: DebugVariable[] = [];
-        for (let i = start; i < end; i++) out.push(this.taskVar(`[${i}]`, kids[i].pid, `children/${r.pid}/${i}`));
-        return out;
-      }
-    }
-  }
-
-  private taskFields(pid: number): DebugVariable[] {
-    const t = this.tasksById.get(pid);
-    if (!t) return [];
-    const text: Record<(typeof TASK_FIELDS)[number], string> = {
-      __state: decodeState(t.__state), exit_state: decodeExitState(t.exit_state), pid: String(t.pid), tgid: String(t.tgid),
-      comm: JSON.stringify(t.comm), flags: decodeFlags(t.flags), exit_code: decodeWaitStatus(t.exit_code), exit_signal: String(t.exit_signal),
-    };
-    const out: DebugVariable[] = TASK_FIELDS.map((f) => ({
-      name: f, value: text[f], type: f === 'comm' ? 'char *' : 'int', ref: 0, changed: this.changed(`task/${pid}.${f}`, text[f]),
-      evaluateName: `$lx_task_by_pid(${pid})->${f}`, dataId: dataId(pid, f),
-    }));
-    out.push(this.taskVar('real_parent', t.ppid, `task/${pid}.real_parent`));
-    const kids = [...this.tasksById.values()].filter((k) => k.ppid === pid).length;
-    const v: DebugVariable = { name: 'children', value: `(struct list_head) ${kids} ${kids === 1 ? 'entry' : 'entries'}`, type: 'struct list_head', ref: this.ref({ kind: 'children', pid }, `children/${pid}`), changed: false };
-    if (kids > 100) v.indexed = kids;
-    out.push(v);
-    return out;
-  }
-
-  /** A tiny evaluator for the script: numbers, ==, !=, a few names, and task->field chains. */
-  private valueIn(expr: string, pid: number): number | string | FakeTask {
-    const e = expr.trim().replace(/^\$lx_current\(\)/, 'current').replace(/^\$lx_task_by_pid\(/, 'find_task_by_vpid(');
-    let m: RegExpExecArray | null;
-    if ((m = /^(.+?)\s*(==|!=)\s*(.+)$/.exec(e))) return (this.valueIn(m[1], pid) === this.valueIn(m[3], pid)) === (m[2] === '==') ? 1 : 0;
-    if (/^-?\d+$/.test(e)) return Number(e);
-    if (e === 'pid') return pid;
-    if (e === 'nr_threads') return this.tasksById.size;
-    if (e === 'c') return pid === 4 ? 0 : 4;
-    let base: number | string | FakeTask | undefined;
-    let rest = e;
-    if (e.startsWith('current')) { base = this.tasksById.get(pid); rest = e.slice(7); }
-    else if ((m = /^find_task_by_vpid\((\d+)\)/.exec(e))) { base = this.tasksById.get(Number(m[1])); rest = e.slice(m[0].length); }
-    else throw new Error(`No symbol "${e}" in current context.`);
-    for (const part of rest.split(/->|\./).filter(Boolean)) {
-      if (base === undefined || typeof base !== 'object') throw new Error(`cannot read ${part}`);
-      if (part === 'real_parent') { base = this.tasksById.get(base.ppid); continue; }
-      if (!(part in base)) throw new Error(`There is no member named ${part}.`);
-      base = (base as unknown as Record<string, number | string>)[part];
-    }
-    if (base === undefined) throw new Error('Cannot access memory at address 0x0');
-    return base;
-  }
-
-  evaluate(expr: string, frameId?: number, context: EvalContext = 'watch'): EvalResult {
-    try {
-      const pid = frameId !== undefined ? this.frameOf(frameId).pid : this.lastPid;
-      let e = expr.trim();
-      if (context === 'repl') {
-        const addr = (p: number) => this.tasksById.get(p)?.addr;
-        const commands: Record<string, () => string> = {
-          'lx-ps': () => lxPs(this, addr), 'lx-pstree': () => lxPstree(this), 'lx-dmesg': () => lxDmesg(this),
-          bt: () => bt(this, pid), 'info threads': () => infoThreads(this, pid),
-        };
-        const cmd = commands[e];
-        if (cmd) return { name: expr, value: cmd(), ref: 0, changed: false };
-        e = e.replace(/^p\s+/, '');
-      }
-      const deref = e.startsWith('*');
-      const v = this.valueIn(deref ? e.slice(1) : e, pid);
-      if (typeof v === 'object') {
-        const value = deref ? `{pid = ${v.pid}, tgid = ${v.tgid}, comm = "${v.comm}", ...}` : this.taskText(v);
-        return { name: expr, value, type: 'struct task_struct *', ref: this.ref({ kind: 'task', pid: v.pid }, `task/${v.pid}`), changed: false };
-      }
-      const value = typeof v === 'string' ? JSON.stringify(v) : String(v);
-      return { name: expr, value, type: typeof v === 'string' ? 'char *' : 'int', ref: 0, changed: this.changed(`eval.${expr}`, value) };
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      return { name: expr, value: message, ref: 0, changed: false, error: message };
-    }
-  }
-
-  completions(text: string, column: number): CompletionItem[] {
-    const { items, start } = complete(text, column, { names: ['current', 'init_task', 'nr_threads', 'c'], fields: [...TASK_FIELDS, 'real_parent', 'children'], functions: this.kernelFunctions() });
-    return items.map((i) => ({ label: i.label, type: i.type, detail: i.detail, start: i.start ?? start, length: column - (i.start ?? start) }));
-  }
-
-  dataTarget(name: string, ref?: number): DataTarget {
-    const r = ref !== undefined && ref > 0 ? this.refs.get(ref) : undefined;
-    if (r?.kind !== 'task') return { dataId: null, description: 'Data breakpoints watch fields of a task_struct.' };
-    if (!(TASK_FIELDS as readonly string[]).includes(name)) return { dataId: null, description: `${name} is not a field a data breakpoint can watch.` };
-    return { dataId: dataId(r.pid, name), description: `task ${r.pid}: ${name}` };
-  }
+  scopes(frameId: number): DebugScope[] { return this.inspector.scopes(frameId); }
+  variables(ref: number, start = 0, count = 0, filter?: 'indexed' | 'named'): DebugVariable[] { return this.inspector.variables(ref, start, count, filter); }
+  evaluate(expr: string, frameId?: number, context: EvalContext = 'watch'): EvalResult { return this.inspector.evaluate(expr, frameId, context); }
+  completions(text: string, column: number): CompletionItem[] { return this.inspector.completions(text, column); }
+  dataTarget(name: string, ref?: number): DataTarget { return this.inspector.dataTarget(name, ref); }
 
   sendSignal(pid: number, sig: number): number {
     const t = this.tasksById.get(pid);

@@ -2,7 +2,8 @@
 // adapter still serving afterwards (scripted machine here; the real one in fork-wait.test.ts).
 
 import * as assert from 'node:assert/strict';
-import { fakeBoot, FAKE_SCENARIO } from './fakeMachine';
+import { fakeBoot } from './fakeMachine';
+import { FAKE_SCENARIO } from './fakeScript';
 import { fuzz } from './fuzzRequests';
 import { inlineClient, launch, scenarioFile } from './harness';
 

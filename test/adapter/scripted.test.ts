@@ -4,7 +4,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
-import { fakeBoot, FAKE_SCENARIO } from './fakeMachine';
+import { fakeBoot } from './fakeMachine';
+import { FAKE_SCENARIO } from './fakeScript';
 import { children, inlineClient, KERNEL_DIR, launch, record, scenarioFile, scopeVars, topFrames, type InlineAdapter } from './harness';
 
 describe('adapter session (scripted machine)', function () {

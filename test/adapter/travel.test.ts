@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { FakeMachine } from './fakeMachine';
-import { fakeBoot, FAKE_SCENARIO } from './fakeMachine';
+import { fakeBoot } from './fakeMachine';
+import { FAKE_SCENARIO } from './fakeScript';
 import { inlineClient, launch, record, scenarioFile, type InlineAdapter } from './harness';
 import type { BootOptions } from '../../sim-core/machine-types';
 
