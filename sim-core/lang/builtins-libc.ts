@@ -83,6 +83,17 @@ export const LIBRARY_CALLS: CallInfo[] = [
   lib('clock_gettime', 'int', ['clockid_t clockid', 'struct timespec *tp'], '<time.h>',
     'Reads a clock into *tp: CLOCK_REALTIME and CLOCK_MONOTONIC give the virtual time since boot, CLOCK_PROCESS_CPUTIME_ID and CLOCK_THREAD_CPUTIME_ID the CPU time used. glibc reads it in the vDSO without a system call; EINVAL for an unknown clock.', 'syscall', ['__x64_sys_clock_gettime']),
   lib('gettimeofday', 'int', ['struct timeval *tv', 'void *tz'], '<sys/time.h>', 'The time in seconds and microseconds (CLOCK_REALTIME); tz is obsolete and should be NULL.', 'syscall', ['__x64_sys_gettimeofday']),
+  // <ctype.h> (the C locale): a class test gives its class's bit of glibc's table, not 1.
+  ...([
+    ['isalpha', 'a letter (1024)'], ['isdigit', 'a decimal digit (2048)'], ['isalnum', 'a letter or digit (8)'],
+    ['isspace', 'white space: space, \\t \\n \\v \\f \\r (8192)'], ['isupper', 'an upper-case letter (256)'],
+    ['islower', 'a lower-case letter (512)'], ['ispunct', 'printable, not a letter, digit or space (4)'],
+    ['isxdigit', 'a hexadecimal digit (4096)'], ['isprint', 'printable, space included (16384)'],
+    ['isgraph', 'printable, not space (32768)'], ['iscntrl', 'a control character (2)'], ['isblank', 'a space or tab (1)'],
+  ] as const).map(([name, what]) => lib(name, 'int', ['int c'], '<ctype.h>',
+    `Nonzero when c (an unsigned char value or EOF) is ${what}: the class's bit of glibc's table, shown in parentheses, else 0.`)),
+  lib('toupper', 'int', ['int c'], '<ctype.h>', 'The upper-case letter for a lower-case c; any other c unchanged.'),
+  lib('tolower', 'int', ['int c'], '<ctype.h>', 'The lower-case letter for an upper-case c; any other c unchanged.'),
   // <stdlib.h>.
   lib('strtol', 'long', ['const char *nptr', 'char **endptr', 'int base'], '<stdlib.h>',
     'Reads a long in base 2..36 (0: a 0x prefix means 16, a leading 0 means 8, else 10) after white space and a sign; *endptr gets where reading stopped (nptr itself when there was no digit). Out of range: LONG_MAX or LONG_MIN and errno ERANGE; a bad base: 0 and EINVAL.'),

@@ -9,6 +9,7 @@ import { leftToRightIsExact, hasEffects, sameRegisterType, type ArgKind } from '
 import { ExprCompiler } from './compile-expr';
 import { Op } from './opcodes';
 import { MATH_CALLS } from './libc-math';
+import { CTYPE_CALLS } from './libc-ctype';
 
 /** Library helpers evaluated inside the VM, without the kernel. */
 export const PURE_CALLS: ReadonlySet<string> = new Set([
@@ -22,7 +23,7 @@ export const PURE_CALLS: ReadonlySet<string> = new Set([
   'strcpy', 'strncpy', 'strcat', 'strncat', 'strchr', 'strrchr', 'strstr', 'strspn', 'strcspn', 'strdup', 'strndup',
   'strtok', 'memcpy', 'memmove', 'memcmp', 'sprintf', 'snprintf',
   'strtol', 'strtoul', 'strtoll', 'strtoull', 'atoll', 'realloc', 'rand', 'srand', 'getenv', 'setenv', 'unsetenv',
-  'atexit', 'strsignal', ...MATH_CALLS,
+  'atexit', 'strsignal', ...MATH_CALLS, ...CTYPE_CALLS,
   // A FILE's flags and descriptor (stdio-calls.ts).
   'ferror', 'feof', 'clearerr', 'fileno', 'ungetc', 'sscanf',
   // The bytes of a union's integer member (union-bytes.ts; the compiler emits them itself).
