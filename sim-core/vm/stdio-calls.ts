@@ -33,7 +33,7 @@ function str(mem: VmMemory, v: Value | undefined): string {
 /** The names stdioCall answers. */
 export const STDIO_CALLS: ReadonlySet<string> = new Set(['printf', 'fprintf', 'puts', 'fputs', 'fputc', 'putc', 'putchar',
   'perror', 'psignal', 'fwrite', 'fflush', 'setvbuf', 'setbuf', 'setlinebuf', 'exit',
-  'getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf', 'fopen', 'fdopen', 'fclose', 'pclose']);
+  'getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf', 'fopen', 'fdopen', 'fclose', 'pclose', 'getline', 'getdelim']);
 
 /** Call sites' indexes in their image, found once (printf is called often). */
 const SITE_INDEX = new WeakMap<CallSite, number>();
@@ -102,6 +102,8 @@ export function stdioCall(site: CallSite, a: Value[], mem: VmMemory, r: VmRegs):
     case 'fgetc': case 'getc': return startGet(name, idx, line, mem, r, num(a[0]), []);
     case 'fgets': return startGet(name, idx, line, mem, r, num(a[2]), [num(a[0]), num(a[1])]);
     case 'fread': return startGet(name, idx, line, mem, r, num(a[3]), [num(a[0]), num(a[1]), num(a[2])]);
+    case 'getline': return startGet('getdelim', idx, line, mem, r, num(a[2]), [num(a[0]), num(a[1]), 10]);
+    case 'getdelim': return startGet('getdelim', idx, line, mem, r, num(a[3]), [num(a[0]), num(a[1]), num(a[2]) & 0xff]);
     case 'scanf': return startGet(name, idx, line, mem, r, standardStream(r.image, mem, 'stdin'), [str(mem, a[0]), ...a.slice(1)]);
     case 'fscanf': return startGet(name, idx, line, mem, r, num(a[0]), [str(mem, a[1]), ...a.slice(2)]);
     case 'setbuf': return startSetvbuf(name, idx, line, mem, r, [a[0] ?? 0, a[1] ?? 0, num(a[1]) !== 0 ? IOFBF : IONBF, BUFSIZ]);
