@@ -73,6 +73,8 @@ export const LIBRARY_CALLS: CallInfo[] = [
   lib('strcspn', 'size_t', ['const char *s', 'const char *reject'], '<string.h>', 'The length of the leading part of s with no character of reject.'),
   lib('strtok', 'char *', ['char *str', 'const char *delim'], '<string.h>',
     'Splits a string into tokens: the first call takes the string, later calls take NULL and go on where the last stopped (a position kept per process, which fork copies). It writes a NUL over each delimiter it cuts at; NULL when no token is left.'),
+  lib('strtok_r', 'char *', ['char *str', 'const char *delim', 'char **saveptr'], '<string.h>',
+    'strtok whose position is kept in *saveptr instead of a static, so two splits can be interleaved (an outer loop over lines, an inner one over words).'),
   lib('strdup', 'char *', ['const char *s'], '<string.h>', 'A copy of s in a block from malloc (free it); NULL with ENOMEM.'),
   lib('strndup', 'char *', ['const char *s', 'size_t n'], '<string.h>', 'A malloc\'d copy of at most n characters of s, with a NUL.'),
   lib('strncmp', 'int', ['const char *s1', 'const char *s2', 'size_t n'], '<string.h>', 'strcmp over at most n characters.'),

@@ -66,6 +66,24 @@ function charSet(s: string): Set<string> {
   return new Set(s.split(''));
 }
 
+/** One token from start (strtok_r's work): skip delimiters, cut at the next one with a NUL. */
+function nextToken(mem: VmMemory, regs: VmRegs, start: Value, delimArg: Value | undefined, fn: string): { token: Value; rest: Value } | Fault {
+  const s = str(mem, start, fn), delim = str(mem, delimArg, fn);
+  if (s instanceof Fault) return s;
+  if (delim instanceof Fault) return delim;
+  const ds = charSet(delim);
+  let i = 0;
+  while (i < s.length && ds.has(s[i])) i++;
+  if (i === s.length) { regs.owed += cellCost(i + 1); return { token: 0, rest: ptrAdd(start, i) }; }
+  let j = i;
+  while (j < s.length && !ds.has(s[j])) j++;
+  regs.owed += cellCost(j + 1 + delim.length);
+  if (j === s.length) return { token: ptrAdd(start, i), rest: ptrAdd(start, j) };
+  const f = put(mem, ptrAdd(start, j), '', true, fn);
+  if (f) return f;
+  return { token: ptrAdd(start, i), rest: ptrAdd(start, j + 1) };
+}
+
 /** memcpy's and memcmp's count in cells: n bytes of the pointee type (site.scale). */
 function cellsFor(site: CallSite, n: number): number {
   const [bytes, cells] = site.scale ?? [1, 1];
@@ -145,27 +163,19 @@ export function stringCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRe
       regs.owed += cellCost(2 * t.length + 1);
       return dup(mem, regs, t);
     }
-    case 'strtok': {
-      // glibc's strtok_r over the process's static position: skip delimiters, cut at the next one.
+    case 'strtok': case 'strtok_r': {
+      // glibc's strtok_r; strtok keeps its position in the process's static `olds`, strtok_r in *saveptr.
       const st = mem.libc;
-      const start = a[0] === 0 || a[0] === undefined ? st.strtok : a[0];
-      if (start === 0 || start === undefined) return 0;
-      const s = str(mem, start, fn), delim = str(mem, a[1], fn);
-      if (s instanceof Fault) return s;
-      if (delim instanceof Fault) return delim;
-      const ds = charSet(delim);
-      let i = 0;
-      while (i < s.length && ds.has(s[i])) i++;
-      if (i === s.length) { st.strtok = ptrAdd(start, i); regs.owed += cellCost(i + 1); return 0; }
-      let j = i;
-      while (j < s.length && !ds.has(s[j])) j++;
-      regs.owed += cellCost(j + 1 + delim.length);
-      if (j < s.length) {
-        const f = put(mem, ptrAdd(start, j), '', true, fn);
-        if (f) return f;
-        st.strtok = ptrAdd(start, j + 1);
-      } else st.strtok = ptrAdd(start, j);
-      return ptrAdd(start, i);
+      const reentrant = fn === 'strtok_r';
+      const save = num(a[2]);
+      if (reentrant && (save === 0 || mem.load(save) === undefined)) return new Fault('SIGSEGV', 'strtok_r: bad saveptr');
+      const saved = reentrant ? mem.load(save) ?? 0 : st.strtok;
+      const start = a[0] === 0 || a[0] === undefined ? saved : a[0];
+      if (start === 0 || start === undefined) return reentrant ? new Fault('SIGSEGV', 'strtok_r: NULL string and NULL *saveptr') : 0;
+      const r = nextToken(mem, regs, start, a[1], fn);
+      if (r instanceof Fault) return r;
+      if (reentrant) mem.store(save, r.rest); else st.strtok = r.rest;
+      return r.token;
     }
     case 'memcpy': case 'memmove': {
       const n = cellsFor(site, count(a[2]));

@@ -44,6 +44,11 @@ describe('vm: libc strings', () => {
       'Copy abc 4 5 3\n');
   });
 
+  it('strtok_r keeps its position in *saveptr, so an inner split does not disturb the outer one', () => {
+    assert.equal(out('char text[] = "a b;c;; d e"; char *o, *i; for (char *rec = strtok_r(text, ";", &o); rec; rec = strtok_r(NULL, ";", &o)) { printf("{"); for (char *w = strtok_r(rec, " ", &i); w; w = strtok_r(NULL, " ", &i)) printf("<%s>", w); printf("}"); } printf(" %d\\n", *o);'),
+      '{<a><b>}{<c>}{<d><e>} 0\n');
+  });
+
   it('strtok cuts at delimiter runs, writes NULs, and goes on from its saved position', () => {
     assert.equal(out('char line[] = ",,ls -l,,/tmp,"; char *t = strtok(line, ", "); while (t != NULL) { printf("<%s>", t); t = strtok(NULL, ", "); } printf(" %d %d\\n", line[4], strtok(NULL, ",") == NULL);'),
       '<ls><-l></tmp> 0 1\n');
