@@ -71,6 +71,10 @@ export function startFd(name: string, site: number, line: number, a: Value[], me
     case 'chdir': return trap(line, 'chdir', [pathArg(mem, a[0])]);
     case 'stat': return trap(line, 'newfstatat', [AT_FDCWD, pathArg(mem, a[0]), num(a[1]), 0]);
     case 'lstat': return trap(line, 'newfstatat', [AT_FDCWD, pathArg(mem, a[0]), num(a[1]), AT_SYMLINK_NOFOLLOW]);
+    case 'access': return trap(line, 'access', [pathArg(mem, a[0]), num(a[1])]);
+    // glibc's faccessat is faccessat2 when flags are given, the older call otherwise.
+    case 'faccessat': return trap(line, num(a[3]) !== 0 ? 'faccessat2' : 'faccessat', [num(a[0]), pathArg(mem, a[1]), num(a[2]), num(a[3])]);
+    case 'chmod': return trap(line, 'chmod', [pathArg(mem, a[0]), num(a[1])]);
     case 'unlink': return trap(line, 'unlinkat', [AT_FDCWD, pathArg(mem, a[0]), 0]);
     case 'rmdir': return trap(line, 'unlinkat', [AT_FDCWD, pathArg(mem, a[0]), AT_REMOVEDIR]);
     case 'mkdir': return trap(line, 'mkdirat', [AT_FDCWD, pathArg(mem, a[0]), num(a[1])]);
