@@ -132,6 +132,8 @@ export const LIBRARY_CALLS: CallInfo[] = [
   lib('getenv', 'char *', ['const char *name'], '<stdlib.h>', 'The value of environment variable name, or NULL. The environment comes from execve\'s envp (execle) and is copied by fork.'),
   lib('setenv', 'int', ['const char *name', 'const char *value', 'int overwrite'], '<stdlib.h>',
     'Sets name=value in this process\'s environment (a name already there is kept unless overwrite is nonzero). EINVAL for an empty name or one with \'=\'.'),
+  lib('putenv', 'int', ['char *string'], '<stdlib.h>',
+    'Puts "NAME=value" into the environment as the string itself, not a copy: changing the string later changes the variable, so it must outlive its use (not a local array of a function that returns). A string without \'=\' removes NAME. 0, or -1 with ENOMEM.'),
   lib('unsetenv', 'int', ['const char *name'], '<stdlib.h>', 'Removes name from the environment (nothing to do is not an error).'),
   lib('atexit', 'int', ['void (*function)(void)'], '<stdlib.h>',
     'Registers function to run when the process calls exit or returns from main: the last registered runs first. _exit and a death by signal skip them; a fork\'s child inherits the list.'),

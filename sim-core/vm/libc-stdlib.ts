@@ -96,7 +96,7 @@ export function stdlibCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRe
     }
     case 'rand': regs.owed += 10; return rand(st);
     case 'srand': srand(st, num(a[0])); regs.owed += 31 * 10 * 3; return 0;
-    case 'getenv': case 'setenv': case 'unsetenv': {
+    case 'getenv': case 'setenv': case 'unsetenv': case 'putenv': {
       if (fn === 'getenv' && cstring(mem, a[0], MAX_STRING) === null) return new Fault('SIGSEGV', 'getenv(NULL): NULL pointer dereference');
       return envCall(fn, a, mem, regs) ?? 0;
     }
