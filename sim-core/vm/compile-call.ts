@@ -104,7 +104,10 @@ export class CallCompiler extends ExprCompiler {
   }
 
   private callValue(e: Extract<Expr, { kind: 'Call' }>): CType {
-    const c = e.callee;
+    // `(*fp)(x)` calls what fp points at, as fp(x) does: a function designator decays back to
+    // its pointer, so any number of `*` before a called expression changes nothing.
+    let c = e.callee;
+    while (c.kind === 'Unary' && c.op === '*') c = c.operand;
     if (c.kind === 'Ident' && !this.isVariable(c.name)) {
       const fi = this.m.fnIndex.get(c.name);
       if (fi !== undefined) return this.direct(e, c.name, fi);
