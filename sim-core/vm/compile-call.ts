@@ -9,6 +9,7 @@ import { leftToRightIsExact, hasEffects, sameRegisterType, type ArgKind } from '
 import { ExprCompiler } from './compile-expr';
 import { Op } from './opcodes';
 import { MATH_CALLS } from './libc-math';
+import { isByteCells } from './byte-image';
 import { CTYPE_CALLS } from './libc-ctype';
 
 /** Library helpers evaluated inside the VM, without the kernel. */
@@ -221,6 +222,7 @@ export class CallCompiler extends ExprCompiler {
       this.m.error(e.callee.range, `implicit declaration of function '${name}'`, 'vm-undefined');
     }
     let scale: [number, number] | undefined;
+    let bufType: CType | undefined;
     this.pushArgs(e.args, e.args.map(() => undefined), (i) => {
       const t = this.expr(e.args[i]);
       // Integer arguments keep their value as before; floating ones meet their parameter's type.
@@ -231,9 +233,14 @@ export class CallCompiler extends ExprCompiler {
         const el = pointee(decay(t)) ?? INT;
         scale = [Math.max(1, bytesOf(el)), cellsOf(el)];
       }
+      if (i === 1 && (name === 'read' || name === 'write')) {
+        const el = pointee(decay(t));
+        if (el && el.k !== 'fn' && !isByteCells(el)) bufType = el;
+      }
     });
     const conv: Convention = info ? info.convention : extra ?? 'syscall';
     const site = this.m.site(name, e.args.length, conv, e.range, scale);
+    if (bufType) this.m.sites[site].bufType = bufType;
     this.emit(PURE_CALLS.has(name) ? Op.PURE : Op.SYS, site);
     if (name === 'current' || name === 'get_current' || name === 'kthread_run' || name === 'kthread_create' || name === 'find_task_by_vpid') {
       return { k: 'ptr', to: this.m.types.struct('task_struct') };
