@@ -166,7 +166,13 @@ export function sys_unlinkat(k: Kernel, t: task_struct, dirfd: number, path: str
   if (!ino) return -ENOENT;
   const dir = nd.parent;
   if (!dir.children) return ino.proc ? -EACCES : -EPERM;
-  if (nd.name === '.' || nd.name === '..') return flags & AT_REMOVEDIR ? -C.EINVAL : -EISDIR;
+  if (nd.name === '.' || nd.name === '..') {
+    // do_unlinkat refuses every last component but a name (EISDIR); do_rmdir tells them apart:
+    // the root (LAST_ROOT) is busy, '..' not empty, '.' invalid.
+    if (!(flags & AT_REMOVEDIR)) return -EISDIR;
+    if (path.split('/').every((c) => c === '')) return -C.EBUSY;
+    return nd.name === '..' ? -ENOTEMPTY : -C.EINVAL;
+  }
   if (!inode_permission(t, dir, 3)) return -EACCES;
   // The sticky bit (/tmp): only the owner of the file (or of the directory) removes it.
   if ((dir.i_mode & 0o1000) && t.cred.euid !== 0 && ino.i_uid !== t.cred.euid && dir.i_uid !== t.cred.euid) return -EPERM;

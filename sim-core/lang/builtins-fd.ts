@@ -50,6 +50,7 @@ export const FD_CALLS: CallInfo[] = [
   fd('chmod', 'int', ['const char *pathname', 'mode_t mode'], '<sys/stat.h>',
     'Sets a file\'s permission bits (0755, S_IRUSR | S_IWUSR...); only its owner or root may. 0, or -1 with EPERM or ENOENT.', ['__x64_sys_chmod', 'do_fchmodat', 'chmod_common']),
   fd('fchmod', 'int', ['int fd', 'mode_t mode'], '<sys/stat.h>', 'chmod of an open file.', ['__x64_sys_fchmod', 'chmod_common']),
+  fd('remove', 'int', ['const char *pathname'], '<stdio.h>', 'Removes a file (unlink), or an empty directory (rmdir when unlink says EISDIR). 0, or -1 with errno.', ['__x64_sys_unlinkat', 'do_unlinkat']),
   fd('unlink', 'int', ['const char *pathname'], U, 'Removes a name; a file still open stays readable until its last close.', ['__x64_sys_unlink', 'do_unlinkat']),
   fd('rmdir', 'int', ['const char *pathname'], U, 'Removes an empty directory (ENOTEMPTY otherwise).', ['__x64_sys_rmdir', 'do_rmdir']),
   fd('mkdir', 'int', ['const char *pathname', 'mode_t mode'], '<sys/stat.h>', 'Makes a directory (mode less the umask 022).', ['__x64_sys_mkdir', 'do_mkdirat']),

@@ -1,7 +1,8 @@
 // The bytes x86-64 memory holds for typed data kept in cells: an int is one cell but four bytes,
 // a struct's fields sit at their aligned byte offsets with padding between. read and write move
 // bytes, so `write(fd, &n, sizeof n)` sends n's four little-endian bytes and `read(fd, &r,
-// sizeof r)` puts a struct back together from them, as between two real processes.
+// sizeof r)` puts a struct back together from them, as between two real processes; fwrite and
+// fread of records do the same through a FILE.
 import { alignOf, bytesOf, cellsOf, type CType } from './ctypes';
 import type { VmMemory } from './memory';
 import type { Value } from './types';
@@ -133,17 +134,19 @@ export function encodeBytes(mem: VmMemory, addr: number, t: CType, n: number): s
 }
 
 /**
- * Puts `data` (bytes) at addr, objects of type t: the objects the bytes cover are read out,
+ * Puts `data` (bytes) at byte `at` of the objects of type t from addr: the objects the bytes cover are read out,
  * overlaid and stored back, so a part of an int changes only those bytes of it. False where the
  * memory is not mapped.
  */
-export function decodeBytes(mem: VmMemory, addr: number, t: CType, data: string): boolean {
+export function decodeBytes(mem: VmMemory, addr: number, t: CType, data: string, at = 0): boolean {
   if (data.length === 0) return true;
-  const count = objectsFor(t, data.length);
-  const size = bytesOf(t), step = cellsOf(t);
+  const size = Math.max(1, bytesOf(t)), step = cellsOf(t);
+  // The objects bytes at..at+length fall in, from the first to the last.
+  const first = Math.floor(at / size), count = objectsFor(t, at + data.length) - first;
+  const base = addr + first * step, skip = at - first * size;
   const bytes: number[] = [];
-  for (let i = 0; i < count; i++) if (!encodeAt(mem, addr + i * step, t, bytes)) return false;
-  for (let i = 0; i < data.length; i++) bytes[i] = data.charCodeAt(i) & 0xff;
-  for (let i = 0; i < count; i++) if (!decodeAt(mem, addr + i * step, t, bytes, i * size)) return false;
+  for (let i = 0; i < count; i++) if (!encodeAt(mem, base + i * step, t, bytes)) return false;
+  for (let i = 0; i < data.length; i++) bytes[skip + i] = data.charCodeAt(i) & 0xff;
+  for (let i = 0; i < count; i++) if (!decodeAt(mem, base + i * step, t, bytes, i * size)) return false;
   return true;
 }

@@ -233,7 +233,7 @@ export class CallCompiler extends ExprCompiler {
         const el = pointee(decay(t)) ?? INT;
         scale = [Math.max(1, bytesOf(el)), cellsOf(el)];
       }
-      if (i === 1 && (name === 'read' || name === 'write')) {
+      if ((i === 1 && (name === 'read' || name === 'write')) || (i === 0 && (name === 'fread' || name === 'fwrite'))) {
         const el = pointee(decay(t));
         if (el && el.k !== 'fn' && !isByteCells(el)) bufType = el;
       }

@@ -70,7 +70,7 @@ export interface CallSite {
   line: number;
   /** Element size for memset-like helpers: [bytes per element, cells per element]. */
   scale?: [number, number];
-  /** read's and write's buffer when it is not bytes already (an int, a struct): its type. */
+  /** read's, write's, fread's and fwrite's buffer when it is not bytes already (an int, a struct): its type. */
   bufType?: CType;
 }
 

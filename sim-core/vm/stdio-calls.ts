@@ -15,6 +15,7 @@ import { strerror } from './strerror';
 import { strsignal } from './libc-stdlib';
 import { allStreams, BUFSIZ, cell, F_FILENO, F_FLAGS, flagsInt, IO_EOF_SEEN, IO_ERR_SEEN, standardStream } from './stdio-file';
 import { startGet, ungetc } from './stdio-input';
+import { encodeBytes } from './byte-image';
 import { startClose, startOpen } from './stdio-open';
 import { scan } from './stdio-scanf';
 import { exitStreams, IOFBF, IOLBF, IONBF, startFlush, startPut, startSetvbuf, type PutKind } from './stdio-ops';
@@ -86,7 +87,7 @@ export function stdioCall(site: CallSite, a: Value[], mem: VmMemory, r: VmRegs):
       const size = num(a[1]), n = num(a[2]);
       const total = size * n;
       if (total <= 0) return new Done(0);
-      const text = bytesAt(mem, num(a[0]), total);
+      const text = site.bufType ? encodeBytes(mem, num(a[0]), site.bufType, total) : bytesAt(mem, num(a[0]), total);
       if (text === null) return new Fault('SIGSEGV', 'fwrite: bad buffer pointer');
       return put(num(a[3]), text, 'str', n);
     }

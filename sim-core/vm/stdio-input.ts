@@ -18,6 +18,7 @@ import {
 import { advance, begin, drain, FAILED, first, FP, OK, ONE, PHASE, setFlags, TEXT, trap, validStream, WFP } from './stdio-ops';
 import { scan } from './stdio-scanf';
 import { reallocBlock } from './libc-stdlib';
+import { decodeBytes } from './byte-image';
 
 const EBADF = 9, EINVAL = 22, ENOMEM = 12, EOF = -1;
 /** getdelim's first line buffer when the caller gives none. */
@@ -121,6 +122,13 @@ function consume(c: LibcCall, mem: VmMemory, r: VmRegs, avail: string, end: bool
     case 'fread': {
       const ptr = num(a[0]), size = num(a[1]), total = size * num(a[2]);
       let copied = num(v[OK]), used = 0;
+      // Records of ints or structs are put together from their bytes (byte-image.ts).
+      const typed = r.image.sites[c.site]?.bufType;
+      if (typed) {
+        used = Math.min(total - copied, avail.length);
+        if (used > 0) decodeBytes(mem, ptr, typed, avail.slice(0, used), copied);
+        copied += used;
+      }
       while (copied < total && used < avail.length) mem.store(ptr + copied++, (avail.charCodeAt(used++) << 24) >> 24);
       v[OK] = copied;
       if (copied >= total || end) return { done: size > 0 ? Math.floor(copied / size) : 0, used };

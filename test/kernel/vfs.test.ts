@@ -60,6 +60,25 @@ describe('kernel: the file system', () => {
     assert.equal(run(body, '#pragma kproc uid 0'), '0 0 -1 1 0 0 0 0 -1 1 -1 1 0 0\n');
   });
 
+  it('remove unlinks a file and rmdirs an empty directory; rmdir of / is EBUSY, of . EINVAL, of .. ENOTEMPTY', () => {
+    const out = run(`
+    close(open("/tmp/f", O_CREAT | O_WRONLY, 0644));
+    mkdir("/tmp/d", 0755);
+    int a = remove("/tmp/f"), b = remove("/tmp/d"), c = remove("/tmp/f");
+    printf("%d %d %d %d", a, b, c, errno == ENOENT);
+    int r = remove("/");
+    printf(" %d %d", r, errno == EBUSY);
+    chdir("/tmp");
+    r = rmdir(".");
+    printf(" %d %d", r, errno == EINVAL);
+    r = rmdir("..");
+    printf(" %d %d", r, errno == ENOTEMPTY);
+    r = unlink("/");
+    printf(" %d %d\\n", r, errno == EISDIR);
+    return 0;`);
+    assert.equal(out, '0 0 -1 1 -1 1 -1 1 -1 1 -1 1\n');
+  });
+
   it('isatty: the terminal yes, a pipe and a file no (ENOTTY), a closed descriptor EBADF', () => {
     const out = run(`
     int p[2];

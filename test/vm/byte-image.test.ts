@@ -23,7 +23,7 @@ function run(body: string, reads: string[] = []): { writes: string[]; out: strin
       const data = (reads.shift() ?? '').slice(0, t.args[2] as number);
       s.mem.storeBytes(t.args[1] as number, data);
       completeCall(s.regs, s.mem, data.length);
-    } else completeCall(s.regs, s.mem, t.name === 'ioctl' ? -25 : 0);
+    } else completeCall(s.regs, s.mem, t.name === 'ioctl' ? -25 : t.name === 'fcntl' ? 2 : 0); // fcntl(F_GETFL): O_RDWR
   }
   throw new Error('did not end');
 }
@@ -31,6 +31,14 @@ function run(body: string, reads: string[] = []): { writes: string[]; out: strin
 const bytes = (...b: number[]): string => String.fromCharCode(...b);
 
 describe('vm: typed data through read and write', () => {
+  it('fwrite sends records as their bytes; fread puts them back together (glibc reads a buffer at a time)', () => {
+    const r = run('FILE *f = fdopen(5, "w"); struct rec q[2] = { { \'a\', 1, 0.5 }, { \'b\', -1, 2.0 } }; fwrite(q, sizeof q[0], 2, f); fflush(f);\n'
+      + 'FILE *g = fdopen(3, "r"); int n[2]; size_t k = fread(n, sizeof(int), 2, g); printf("%zu %d %d\\n", k, n[0], n[1]);',
+    [bytes(1, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f)]);
+    assert.deepEqual(r.writes, [bytes(0x61, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xe0, 0x3f, 0x62, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0x40)]);
+    assert.equal(r.out, '2 1 2147483647\n');
+  });
+
   it('write sends an int as 4 little-endian bytes, a long array as 8 each, a struct with its padding', () => {
     const r = run('int n = -2; write(5, &n, sizeof n); long a[2] = { 1, 256 }; write(5, a, sizeof a); struct rec q = { \'A\', 7, 1.0 }; write(5, &q, sizeof q); char c[2] = "hi"; write(5, c, 2);');
     assert.deepEqual(r.writes, [
