@@ -16,6 +16,7 @@ import { strsignal } from './libc-stdlib';
 import { allStreams, BUFSIZ, cell, F_FILENO, F_FLAGS, flagsInt, IO_EOF_SEEN, IO_ERR_SEEN, standardStream } from './stdio-file';
 import { startGet, ungetc } from './stdio-input';
 import { encodeBytes } from './byte-image';
+import { startSeek } from './stdio-seek';
 import { startClose, startOpen } from './stdio-open';
 import { scan } from './stdio-scanf';
 import { exitStreams, IOFBF, IOLBF, IONBF, startFlush, startPut, startSetvbuf, type PutKind } from './stdio-ops';
@@ -34,7 +35,8 @@ function str(mem: VmMemory, v: Value | undefined): string {
 /** The names stdioCall answers. */
 export const STDIO_CALLS: ReadonlySet<string> = new Set(['printf', 'fprintf', 'puts', 'fputs', 'fputc', 'putc', 'putchar',
   'perror', 'psignal', 'fwrite', 'fflush', 'setvbuf', 'setbuf', 'setlinebuf', 'exit',
-  'getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf', 'fopen', 'fdopen', 'fclose', 'pclose', 'getline', 'getdelim']);
+  'getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf', 'fopen', 'fdopen', 'fclose', 'pclose', 'getline', 'getdelim',
+  'fseek', 'ftell', 'rewind', 'fseeko', 'ftello']);
 
 /** Call sites' indexes in their image, found once (printf is called often). */
 const SITE_INDEX = new WeakMap<CallSite, number>();
@@ -103,6 +105,7 @@ export function stdioCall(site: CallSite, a: Value[], mem: VmMemory, r: VmRegs):
     case 'fgetc': case 'getc': return startGet(name, idx, line, mem, r, num(a[0]), []);
     case 'fgets': return startGet(name, idx, line, mem, r, num(a[2]), [num(a[0]), num(a[1])]);
     case 'fread': return startGet(name, idx, line, mem, r, num(a[3]), [num(a[0]), num(a[1]), num(a[2])]);
+    case 'fseek': case 'fseeko': case 'ftell': case 'ftello': case 'rewind': return startSeek(name, idx, line, mem, r, a);
     case 'getline': return startGet('getdelim', idx, line, mem, r, num(a[2]), [num(a[0]), num(a[1]), 10]);
     case 'getdelim': return startGet('getdelim', idx, line, mem, r, num(a[3]), [num(a[0]), num(a[1]), num(a[2]) & 0xff]);
     case 'scanf': return startGet(name, idx, line, mem, r, standardStream(r.image, mem, 'stdin'), [str(mem, a[0]), ...a.slice(1)]);

@@ -79,6 +79,30 @@ describe('kernel: the file system', () => {
     assert.equal(out, '0 0 -1 1 -1 1 -1 1 -1 1 -1 1\n');
   });
 
+  it('fseek, ftell and rewind count what the program read or wrote, not the buffer; a pipe is ESPIPE', () => {
+    const out = run(`
+    FILE *f = fopen("/tmp/s", "w+");
+    fputs("hello\\nworld\\n", f);
+    long w = ftell(f);
+    rewind(f);
+    char b[16];
+    fgets(b, sizeof b, f);
+    long r1 = ftell(f);
+    fseek(f, -3, SEEK_CUR);
+    int c = fgetc(f);
+    fseek(f, 0, SEEK_END);
+    int e = fgetc(f);
+    int eof = feof(f) != 0;
+    fseek(f, 0, SEEK_SET);
+    printf("%ld %ld %c %d %d %d", w, r1, c, e, eof, feof(f));
+    int p[2];
+    pipe(p);
+    int k = fseek(fdopen(p[0], "r"), 0, SEEK_SET);
+    printf(" %d %d\\n", k, errno == ESPIPE);
+    return 0;`);
+    assert.equal(out, '12 6 l -1 1 0 -1 1\n');
+  });
+
   it('isatty: the terminal yes, a pipe and a file no (ENOTTY), a closed descriptor EBADF', () => {
     const out = run(`
     int p[2];
