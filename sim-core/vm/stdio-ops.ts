@@ -219,7 +219,7 @@ export function resumeStdio(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, 
   const fp = v[FP] as number;
   const phase = v[PHASE];
   if (phase === 'read') return readDone(r, c, mem, raw, line);
-  if (phase === 'seeking') return seekDone(r, c, mem, raw);
+  if (v[KIND] === 'seek' && phase === 'seeking') return seekDone(r, c, mem, raw);
   if (v[KIND] === 'open' || phase === 'closing' || phase === 'waiting') return openDone(r, c, mem, raw, line);
   if (phase !== 'write') {
     // isatty's answer: the buffer is allocated (its scratch termios freed).
