@@ -22,7 +22,7 @@ export const PURE_CALLS: ReadonlySet<string> = new Set([
   'IS_ERR', 'PTR_ERR', 'ERR_PTR', 'msecs_to_jiffies',
   // <string.h>, sprintf and <stdlib.h> (libc-string.ts, libc-stdlib.ts).
   'strcpy', 'strncpy', 'strcat', 'strncat', 'strchr', 'strrchr', 'strstr', 'strspn', 'strcspn', 'strdup', 'strndup',
-  'strtok', 'strtok_r', 'memcpy', 'memmove', 'memcmp', 'sprintf', 'snprintf',
+  'strtok', 'strtok_r', 'strpbrk', 'strcasecmp', 'strncasecmp', 'strnlen', 'memchr', 'memcpy', 'memmove', 'memcmp', 'sprintf', 'snprintf',
   'strtol', 'strtoul', 'strtoll', 'strtoull', 'atoll', 'realloc', 'rand', 'srand', 'getenv', 'setenv', 'unsetenv', 'putenv',
   'atexit', 'strsignal', ...MATH_CALLS, ...CTYPE_CALLS,
   // A FILE's flags and descriptor (stdio-calls.ts).

@@ -49,6 +49,12 @@ describe('vm: libc strings', () => {
       '{<a><b>}{<c>}{<d><e>} 0\n');
   });
 
+  it('strcasecmp and strncasecmp fold case and return the difference; strpbrk, memchr (no NUL needed) and strnlen', () => {
+    assert.equal(out('printf("%d %d %d %d|", strcasecmp("Abc", "aBC"), strcasecmp("abc", "ABE"), strncasecmp("xyZ", "XYq", 2), strcasecmp("a", ""));'), '0 -2 0 97|');
+    assert.equal(out('char b[4] = { \'a\', 0, \'c\', \'d\' }; printf("%s %d %d %d %d\\n", strpbrk("a,b;c", ";,"), (int)((char *)memchr(b, \'d\', 4) - b), memchr(b, \'x\', 4) == NULL, (int)strnlen(b + 2, 2), (int)strnlen("abc", 9));'),
+      ',b;c 3 1 2 3\n');
+  });
+
   it('strtok cuts at delimiter runs, writes NULs, and goes on from its saved position', () => {
     assert.equal(out('char line[] = ",,ls -l,,/tmp,"; char *t = strtok(line, ", "); while (t != NULL) { printf("<%s>", t); t = strtok(NULL, ", "); } printf(" %d %d\\n", line[4], strtok(NULL, ",") == NULL);'),
       '<ls><-l></tmp> 0 1\n');
