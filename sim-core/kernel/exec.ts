@@ -12,6 +12,7 @@ import type { ProgramImage } from './uport';
 import type { Value } from '../vm/types';
 import { de_thread, exec_mmap } from './exec-thread';
 import { mm_free_memory } from './exit';
+import { AT_FDCWD, inode_permission, path_lookupat, S_IFMT, S_IFREG } from './vfs';
 
 interface ExecL {
   filename: string;
@@ -22,6 +23,21 @@ interface ExecL {
   mm: mm_struct | null;
   retval: number;
   old_pid: number;
+}
+
+/**
+ * do_open_execat's answer for a path no program is loaded from: the lookup's ENOENT or ENOTDIR,
+ * EACCES for a directory or other non-regular file and for a file the caller may not execute
+ * (root: one no one may execute), ENOEXEC for an executable file of no format the machine runs.
+ */
+function open_exec_error(k: Kernel, t: task_struct, filename: string): number {
+  const nd = path_lookupat(k, t, AT_FDCWD, filename, true);
+  if (typeof nd === 'number') return nd;
+  const i = nd.inode;
+  if (!i) return -C.ENOENT;
+  if ((i.i_mode & S_IFMT) !== S_IFREG) return -C.EACCES;
+  const may = t.cred.euid === 0 ? (i.i_mode & 0o111) !== 0 : inode_permission(t, i, 1);
+  return may ? -C.ENOEXEC : -C.EACCES;
 }
 
 export function execLocals(filename: string, argv: Value[], envp: Value[] = []): ExecL {
@@ -85,7 +101,7 @@ out_ret:
   nproc: (_k, t) => { t.flags &= ~C.PF_NPROC_EXCEEDED; },
   alloc: (k, _t, f) => {
     const image = k.user.loadImage(f.locals.filename, f.locals.argv, f.locals.envp);
-    if (!image) { f.locals.retval = -C.ENOENT; k.jump(f, 'ret'); return; }
+    if (!image) { f.locals.retval = open_exec_error(k, _t, f.locals.filename); k.jump(f, 'ret'); return; }
     f.locals.image = image;
     // copy_strings: the strings on the new stack; with no argv at all Linux 6.x puts one empty
     // string there (argc 1) rather than start a program with argc 0.

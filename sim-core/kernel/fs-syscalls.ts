@@ -1,5 +1,5 @@
 // The file system calls of the x86-64 table (read, write, openat, close, pipe2, dup*, fcntl,
-// lseek, chdir, getcwd...): the argument ABI of each, onto fs/*.c's functions here.
+// lseek, chdir, getcwd, access...): the argument ABI of each, onto fs/*.c's functions here.
 
 import type { Value } from '../vm/types';
 import type { Kernel } from './kernel';
@@ -9,7 +9,7 @@ import { __x64_sys_read, __x64_sys_write, readLocals, sys_lseek, writeLocals } f
 import { __x64_sys_pipe2, pipe2Locals } from './pipe';
 import { sys_umask, sys_chdir, sys_close, sys_dup, sys_dup2, sys_dup3, sys_fcntl, sys_getcwd, sys_openat } from './open';
 import { AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW } from './vfs';
-import { sys_fstat, sys_getdents64, sys_ioctl, sys_mkdirat, sys_newfstatat, sys_unlinkat } from './stat';
+import { sys_faccessat, sys_fchmod, sys_fchmodat, sys_fstat, sys_getdents64, sys_ioctl, sys_mkdirat, sys_newfstatat, sys_unlinkat } from './stat';
 
 type Handler = (k: Kernel, t: task_struct, args: Value[]) => SyscallEntry | number;
 
@@ -52,6 +52,12 @@ export const FS_SYSCALLS: ReadonlyArray<[string, Handler]> = [
   ['newfstatat', (k, t, a) => sys_newfstatat(k, t, int(a[0]), path(k, t, a[1]), num(a[2]), int(a[3]))],
   ['stat', (k, t, a) => sys_newfstatat(k, t, AT_FDCWD, path(k, t, a[0]), num(a[1]), 0)],
   ['lstat', (k, t, a) => sys_newfstatat(k, t, AT_FDCWD, path(k, t, a[0]), num(a[1]), AT_SYMLINK_NOFOLLOW)],
+  ['access', (k, t, a) => sys_faccessat(k, t, AT_FDCWD, path(k, t, a[0]), int(a[1]), 0)],
+  ['faccessat', (k, t, a) => sys_faccessat(k, t, int(a[0]), path(k, t, a[1]), int(a[2]), 0)],
+  ['faccessat2', (k, t, a) => sys_faccessat(k, t, int(a[0]), path(k, t, a[1]), int(a[2]), int(a[3]))],
+  ['chmod', (k, t, a) => sys_fchmodat(k, t, AT_FDCWD, path(k, t, a[0]), num(a[1]))],
+  ['fchmodat', (k, t, a) => sys_fchmodat(k, t, int(a[0]), path(k, t, a[1]), num(a[2]))],
+  ['fchmod', (_k, t, a) => sys_fchmod(t, uint(a[0]), num(a[1]))],
   ['fstat', (k, t, a) => sys_fstat(k, t, uint(a[0]), num(a[1]))],
   ['getdents64', (k, t, a) => sys_getdents64(k, t, uint(a[0]), num(a[1]), uint(a[2]))],
   ['unlinkat', (k, t, a) => sys_unlinkat(k, t, int(a[0]), path(k, t, a[1]), int(a[2]))],

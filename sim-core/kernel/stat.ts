@@ -1,5 +1,5 @@
 // What a path or descriptor is (fs/stat.c newfstatat, fstat), directory listings (fs/readdir.c
-// getdents64), unlink and mkdir (fs/namei.c), and ioctl's terminal requests (TCGETS, which
+// getdents64), access and chmod (fs/open.c do_faccessat, chmod_common), unlink and mkdir (fs/namei.c), and ioctl's terminal requests (TCGETS, which
 // isatty asks, and FIONREAD). Each is answered in one step.
 
 import * as C from './consts';
@@ -50,6 +50,60 @@ export function sys_newfstatat(k: Kernel, t: task_struct, dirfd: number, path: s
   if (typeof nd === 'number') return nd;
   if (!nd.inode) return -ENOENT;
   return cp_new_stat(k, t, nd.inode, null, buf);
+}
+
+/** AT_EACCESS: faccessat checks with the effective ids instead of the real ones. */
+const AT_EACCESS = 0x200;
+const MAY_EXEC = 1, S_IXUGO = 0o111;
+
+/**
+ * do_faccessat(dirfd, path, mode, flags): access, faccessat and faccessat2. The check uses the
+ * real uid (access_override_creds) unless AT_EACCESS; root passes every check except X_OK on a
+ * file no one may execute (generic_permission). F_OK (0) asks only whether the path exists.
+ */
+export function sys_faccessat(k: Kernel, t: task_struct, dirfd: number, path: string, mode: number, flags: number): number {
+  if (mode & ~7) return -C.EINVAL;
+  if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -C.EINVAL;
+  let ino: inode;
+  if (path === '' && (flags & AT_EMPTY_PATH)) {
+    const f = fdget(t, dirfd);
+    if (!f) return -C.EBADF;
+    ino = f.f_inode;
+  } else {
+    const nd = path_lookupat(k, t, dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW));
+    if (typeof nd === 'number') return nd;
+    if (!nd.inode) return -ENOENT;
+    ino = nd.inode;
+  }
+  if (mode === 0) return 0;
+  const uid = flags & AT_EACCESS ? t.cred.euid : t.cred.uid;
+  if (uid === 0) return !(mode & MAY_EXEC) || is_dir(ino) || (ino.i_mode & S_IXUGO) !== 0 ? 0 : -EACCES;
+  const bits = ino.i_uid === uid ? (ino.i_mode >> 6) & 7 : ino.i_mode & 7;
+  return (bits & mode) === mode ? 0 : -EACCES;
+}
+
+/**
+ * chmod_common: the owner (or root) sets the permission bits of an inode; the file type stays.
+ * chmod and fchmodat follow links to the inode; fchmod takes a descriptor.
+ */
+function chmod_common(t: task_struct, ino: inode, mode: number): number {
+  if (ino.proc) return -EPERM;
+  if (t.cred.euid !== 0 && t.cred.euid !== ino.i_uid) return -EPERM;
+  ino.i_mode = (ino.i_mode & S_IFMT) | (mode & 0o7777);
+  return 0;
+}
+
+export function sys_fchmodat(k: Kernel, t: task_struct, dirfd: number, path: string, mode: number): number {
+  const nd = path_lookupat(k, t, dirfd, path, true);
+  if (typeof nd === 'number') return nd;
+  if (!nd.inode) return -ENOENT;
+  return chmod_common(t, nd.inode, mode);
+}
+
+export function sys_fchmod(t: task_struct, fd: number, mode: number): number {
+  const f = fdget(t, fd);
+  if (!f) return -C.EBADF;
+  return chmod_common(t, f.f_inode, mode);
 }
 
 export function sys_fstat(k: Kernel, t: task_struct, fd: number, buf: number): number {
@@ -112,7 +166,13 @@ export function sys_unlinkat(k: Kernel, t: task_struct, dirfd: number, path: str
   if (!ino) return -ENOENT;
   const dir = nd.parent;
   if (!dir.children) return ino.proc ? -EACCES : -EPERM;
-  if (nd.name === '.' || nd.name === '..') return flags & AT_REMOVEDIR ? -C.EINVAL : -EISDIR;
+  if (nd.name === '.' || nd.name === '..') {
+    // do_unlinkat refuses every last component but a name (EISDIR); do_rmdir tells them apart:
+    // the root (LAST_ROOT) is busy, '..' not empty, '.' invalid.
+    if (!(flags & AT_REMOVEDIR)) return -EISDIR;
+    if (path.split('/').every((c) => c === '')) return -C.EBUSY;
+    return nd.name === '..' ? -ENOTEMPTY : -C.EINVAL;
+  }
   if (!inode_permission(t, dir, 3)) return -EACCES;
   // The sticky bit (/tmp): only the owner of the file (or of the directory) removes it.
   if ((dir.i_mode & 0o1000) && t.cred.euid !== 0 && ino.i_uid !== t.cred.euid && dir.i_uid !== t.cred.euid) return -EPERM;

@@ -43,6 +43,14 @@ export const FD_CALLS: CallInfo[] = [
   fd('lstat', 'int', ['const char *pathname', 'struct stat *statbuf'], '<sys/stat.h>', 'stat of a symbolic link itself (/proc/self).', ['__x64_sys_newfstatat', 'vfs_statx', 'cp_new_stat']),
   fd('fstat', 'int', ['int fd', 'struct stat *statbuf'], '<sys/stat.h>',
     'stat of an open descriptor: a pipe is S_IFIFO, the terminal S_IFCHR; st_blksize is what stdio sizes its buffer by.', ['__x64_sys_fstat', 'vfs_fstat', 'cp_new_stat']),
+  fd('access', 'int', ['const char *pathname', 'int mode'], U,
+    'Whether the real user may reach pathname: F_OK (it exists), or R_OK, W_OK, X_OK together. 0, or -1 with ENOENT, EACCES, ENOTDIR, EINVAL (a bad mode).', ['__x64_sys_access', 'do_faccessat']),
+  fd('faccessat', 'int', ['int dirfd', 'const char *pathname', 'int mode', 'int flags'], '<fcntl.h>',
+    'access relative to dirfd (AT_FDCWD: the working directory); AT_EACCESS checks with the effective user, AT_SYMLINK_NOFOLLOW does not follow a last link.', ['__x64_sys_faccessat2', 'do_faccessat']),
+  fd('chmod', 'int', ['const char *pathname', 'mode_t mode'], '<sys/stat.h>',
+    'Sets a file\'s permission bits (0755, S_IRUSR | S_IWUSR...); only its owner or root may. 0, or -1 with EPERM or ENOENT.', ['__x64_sys_chmod', 'do_fchmodat', 'chmod_common']),
+  fd('fchmod', 'int', ['int fd', 'mode_t mode'], '<sys/stat.h>', 'chmod of an open file.', ['__x64_sys_fchmod', 'chmod_common']),
+  fd('remove', 'int', ['const char *pathname'], '<stdio.h>', 'Removes a file (unlink), or an empty directory (rmdir when unlink says EISDIR). 0, or -1 with errno.', ['__x64_sys_unlinkat', 'do_unlinkat']),
   fd('unlink', 'int', ['const char *pathname'], U, 'Removes a name; a file still open stays readable until its last close.', ['__x64_sys_unlink', 'do_unlinkat']),
   fd('rmdir', 'int', ['const char *pathname'], U, 'Removes an empty directory (ENOTEMPTY otherwise).', ['__x64_sys_rmdir', 'do_rmdir']),
   fd('mkdir', 'int', ['const char *pathname', 'mode_t mode'], '<sys/stat.h>', 'Makes a directory (mode less the umask 022).', ['__x64_sys_mkdir', 'do_mkdirat']),
@@ -121,6 +129,7 @@ export const FD_CONSTANTS: ConstantInfo[] = [
     ['S_IXGRP', 0o010, 'Group may execute.'], ['S_IRWXO', 0o007, 'Others: all.'], ['S_IROTH', 0o004, 'Others may read.'],
     ['S_IWOTH', 0o002, 'Others may write.'], ['S_IXOTH', 0o001, 'Others may execute.'],
     ['AT_REMOVEDIR', 0x200, 'unlinkat: remove a directory (rmdir).'], ['AT_SYMLINK_NOFOLLOW', 0x100, 'fstatat: do not follow a last symbolic link.'],
+    ['AT_EACCESS', 0x200, 'faccessat: check with the effective user and group.'],
     ['AT_EMPTY_PATH', 0x1000, 'fstatat: an empty path means dirfd itself.'],
   ], '<sys/stat.h>'),
   ...group([
@@ -133,5 +142,7 @@ export const FD_CONSTANTS: ConstantInfo[] = [
   ...group([
     ['SEEK_SET', 0, 'lseek: from the start of the file.'], ['SEEK_CUR', 1, 'lseek: from the current position.'],
     ['SEEK_END', 2, 'lseek: from the end of the file.'],
+    ['F_OK', 0, 'access: the file exists.'], ['R_OK', 4, 'access: may read.'], ['W_OK', 2, 'access: may write.'],
+    ['X_OK', 1, 'access: may execute (a directory: may search).'],
   ], '<unistd.h>'),
 ];

@@ -166,10 +166,13 @@ export class DeclParser extends ExprParser {
     let pointer = this.parsePointers();
     let name = '';
     let nameRange: Range | null = null;
+    let inner: { arraySize: Expr | null; dims?: Expr[] } | null = null;
     if (this.is(T.LParen) && this.peekKind() === T.Star) {
       this.advance();
       pointer += this.parsePointers() ;
       if (this.kind === T.Ident) { name = this.val; nameRange = this.tokRange(); this.advance(); }
+      // `(*table[N])(params)`: an array of function pointers.
+      if (name && this.is(T.LBracket)) inner = this.parseArraySuffix();
       this.expect(T.RParen);
       if (this.is(T.LParen)) this.skipBalanced();
       else if (this.is(T.LBracket)) {
@@ -185,30 +188,33 @@ export class DeclParser extends ExprParser {
       this.error(this.tokRange(), `expected an identifier after '${base.name}' before ${this.describe()}`);
       return null;
     }
-    let arraySize: Expr | null | undefined;
-    let dimsOf: Expr[] | undefined;
-    if (this.is(T.LBracket)) {
-      this.advance();
-      arraySize = this.is(T.RBracket) ? null : this.parseAssign();
-      this.expect(T.RBracket);
-      const dims: Expr[] = [];
-      while (this.is(T.LBracket)) {
-        if (this.peekKind() === T.RBracket) {
-          this.error(this.tokRange(), 'array type has incomplete element type: only the first size may be left out');
-          this.skipBalanced();
-          continue;
-        }
-        this.advance();
-        dims.push(this.parseAssign());
-        this.expect(T.RBracket);
-      }
-      if (dims.length) dimsOf = dims;
-    }
+    const suffix = inner ?? (this.is(T.LBracket) ? this.parseArraySuffix() : null);
+    const arraySize = suffix ? suffix.arraySize : undefined;
+    const dimsOf = suffix?.dims;
     while (this.isWord(K.Attribute)) { this.advance(); if (this.is(T.LParen)) this.skipBalanced(); }
     const d: Declarator = { name, nameRange, pointer, range: this.range(start) };
     if (arraySize !== undefined) d.arraySize = arraySize;
     if (dimsOf) d.dims = dimsOf;
     return d;
+  }
+
+  /** `[N][M]...` after a declarator's name: the first size (null for `[]`) and the rest. */
+  private parseArraySuffix(): { arraySize: Expr | null; dims?: Expr[] } {
+    this.advance();
+    const arraySize = this.is(T.RBracket) ? null : this.parseAssign();
+    this.expect(T.RBracket);
+    const dims: Expr[] = [];
+    while (this.is(T.LBracket)) {
+      if (this.peekKind() === T.RBracket) {
+        this.error(this.tokRange(), 'array type has incomplete element type: only the first size may be left out');
+        this.skipBalanced();
+        continue;
+      }
+      this.advance();
+      dims.push(this.parseAssign());
+      this.expect(T.RBracket);
+    }
+    return dims.length ? { arraySize, dims } : { arraySize };
   }
 
   protected finishVarDecl(spec: TypeSpec, first: Declarator, start: number): VarDecl {

@@ -25,6 +25,8 @@ export class Module {
   readonly refusedUnions = new Set<string>();
   /** Places a `static` local in the global segment (set by the compiler): its offset there. */
   defineStatic: (name: string, type: CType, init: Expr | undefined) => number = () => 0;
+  /** The global a block-scope `extern` declaration names (made when no file-scope one exists): its offset. */
+  defineExtern: (name: string, type: CType) => number = () => 0;
 
   constructor(readonly text: string, readonly lines: LineMap, readonly types: TypeTable) {}
 

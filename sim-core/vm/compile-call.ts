@@ -9,6 +9,8 @@ import { leftToRightIsExact, hasEffects, sameRegisterType, type ArgKind } from '
 import { ExprCompiler } from './compile-expr';
 import { Op } from './opcodes';
 import { MATH_CALLS } from './libc-math';
+import { isByteCells } from './byte-image';
+import { CTYPE_CALLS } from './libc-ctype';
 
 /** Library helpers evaluated inside the VM, without the kernel. */
 export const PURE_CALLS: ReadonlySet<string> = new Set([
@@ -20,9 +22,9 @@ export const PURE_CALLS: ReadonlySet<string> = new Set([
   'IS_ERR', 'PTR_ERR', 'ERR_PTR', 'msecs_to_jiffies',
   // <string.h>, sprintf and <stdlib.h> (libc-string.ts, libc-stdlib.ts).
   'strcpy', 'strncpy', 'strcat', 'strncat', 'strchr', 'strrchr', 'strstr', 'strspn', 'strcspn', 'strdup', 'strndup',
-  'strtok', 'memcpy', 'memmove', 'memcmp', 'sprintf', 'snprintf',
-  'strtol', 'strtoul', 'strtoll', 'strtoull', 'atoll', 'realloc', 'rand', 'srand', 'getenv', 'setenv', 'unsetenv',
-  'atexit', 'strsignal', ...MATH_CALLS,
+  'strtok', 'strtok_r', 'strpbrk', 'strcasecmp', 'strncasecmp', 'strnlen', 'memchr', 'memcpy', 'memmove', 'memcmp', 'sprintf', 'snprintf',
+  'strtol', 'strtoul', 'strtoll', 'strtoull', 'atoll', 'realloc', 'rand', 'srand', 'getenv', 'setenv', 'unsetenv', 'putenv',
+  'atexit', 'strsignal', ...MATH_CALLS, ...CTYPE_CALLS,
   // A FILE's flags and descriptor (stdio-calls.ts).
   'ferror', 'feof', 'clearerr', 'fileno', 'ungetc', 'sscanf',
   // The bytes of a union's integer member (union-bytes.ts; the compiler emits them itself).
@@ -103,7 +105,10 @@ export class CallCompiler extends ExprCompiler {
   }
 
   private callValue(e: Extract<Expr, { kind: 'Call' }>): CType {
-    const c = e.callee;
+    // `(*fp)(x)` calls what fp points at, as fp(x) does: a function designator decays back to
+    // its pointer, so any number of `*` before a called expression changes nothing.
+    let c = e.callee;
+    while (c.kind === 'Unary' && c.op === '*') c = c.operand;
     if (c.kind === 'Ident' && !this.isVariable(c.name)) {
       const fi = this.m.fnIndex.get(c.name);
       if (fi !== undefined) return this.direct(e, c.name, fi);
@@ -217,6 +222,7 @@ export class CallCompiler extends ExprCompiler {
       this.m.error(e.callee.range, `implicit declaration of function '${name}'`, 'vm-undefined');
     }
     let scale: [number, number] | undefined;
+    let bufType: CType | undefined;
     this.pushArgs(e.args, e.args.map(() => undefined), (i) => {
       const t = this.expr(e.args[i]);
       // Integer arguments keep their value as before; floating ones meet their parameter's type.
@@ -227,9 +233,14 @@ export class CallCompiler extends ExprCompiler {
         const el = pointee(decay(t)) ?? INT;
         scale = [Math.max(1, bytesOf(el)), cellsOf(el)];
       }
+      if ((i === 1 && (name === 'read' || name === 'write')) || (i === 0 && (name === 'fread' || name === 'fwrite'))) {
+        const el = pointee(decay(t));
+        if (el && el.k !== 'fn' && !isByteCells(el)) bufType = el;
+      }
     });
     const conv: Convention = info ? info.convention : extra ?? 'syscall';
     const site = this.m.site(name, e.args.length, conv, e.range, scale);
+    if (bufType) this.m.sites[site].bufType = bufType;
     this.emit(PURE_CALLS.has(name) ? Op.PURE : Op.SYS, site);
     if (name === 'current' || name === 'get_current' || name === 'kthread_run' || name === 'kthread_create' || name === 'find_task_by_vpid') {
       return { k: 'ptr', to: this.m.types.struct('task_struct') };

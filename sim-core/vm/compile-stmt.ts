@@ -200,6 +200,12 @@ export class StmtCompiler extends CallCompiler {
       }
       if (t.k === 'struct' && !t.layout) this.m.error(dc.range, `storage size of '${dc.name}' isn't known`, 'vm-type');
       if (t.k === 'void') this.m.error(dc.range, `variable '${dc.name}' declared void`, 'vm-type');
+      if (d.storage === 'extern' && !dc.init) {
+        // A block-scope extern declares the file-scope object of that name (made here when the
+        // file declares none, as the library's environ); errno is the library's own.
+        if (dc.name !== 'errno') this.declareStatic(dc.name, t, this.m.defineExtern(dc.name, t));
+        continue;
+      }
       if (d.storage === 'static') {
         // One object for the program's life, in the global segment, initialised before main (as
         // C's static storage is): its value is kept across calls, and fork copies it.

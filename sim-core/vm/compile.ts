@@ -31,6 +31,7 @@ export function compile(program: Program, text: string): { image: Image; diagnos
     if (init) staticInit(m, scratch, off, t, init);
     return off;
   };
+  m.defineExtern = (name, t) => addGlobal(m, name, t);
   const bodies: FunctionDef[] = [];
   for (const it of program.items) {
     if (it.kind === 'Struct') {

@@ -70,6 +70,8 @@ export interface CallSite {
   line: number;
   /** Element size for memset-like helpers: [bytes per element, cells per element]. */
   scale?: [number, number];
+  /** read's, write's, fread's and fwrite's buffer when it is not bytes already (an int, a struct): its type. */
+  bufType?: CType;
 }
 
 export interface Image {

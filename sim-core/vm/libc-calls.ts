@@ -8,6 +8,7 @@ import type { VmMemory } from './memory';
 import type { LibcCall, VmRegs } from './regs';
 import type { Trap, Value } from './types';
 import { execCandidates } from '../lang/exec-path';
+import { cstring } from './cstring';
 import { resumeSync, SYNC_OPS } from './libc-sync';
 import { envValue } from './libc-env';
 import { resumeStdio, STDIO_OPS } from './stdio-ops';
@@ -17,7 +18,8 @@ import { PROC_OPS, resumeProc } from './libc-proc';
 
 // Numbers of the Linux x86-64 ABI the library uses (its own headers, as glibc has them).
 const ESRCH = 3, ENOENT = 2, EACCES = 13, EINVAL = 22, EDEADLK = 35, ENOTDIR = 20, ENODEV = 19;
-const EINTR = 4;
+const EINTR = 4, EISDIR = 21, EFAULT = 14;
+const AT_FDCWD = -100, AT_REMOVEDIR = 0x200;
 /** si_code values glibc looks at (and the cell of si_code in a siginfo_t). */
 const SI_USER = 0, SI_TKILL = -6, SI_CODE_CELL = 2;
 const ESTALE = 116, ETIMEDOUT = 110, EPERM = 1, ENOMEM = 12, EAGAIN = 11;
@@ -122,6 +124,13 @@ export function startLibc(name: string, site: number, line: number, a: Value[], 
       if (paths.length === 1 && paths[0] === file) return null;
       begin(r, name, site, [file, a[1] ?? 0, a[2] ?? 0, 0, path ?? 0]);
       return trap(line, 'execve', [paths[0], a[1] ?? 0, a[2] ?? 0]);
+    }
+    case 'remove': {
+      // unlinkat(AT_FDCWD, file, 0), and for a directory (EISDIR) unlinkat with AT_REMOVEDIR.
+      const file = typeof a[0] === 'string' ? a[0] : cstring(mem, a[0], 4096 * 4);
+      if (file === null) { r.errno = EFAULT; return new Done(-1); }
+      begin(r, name, site, [file]);
+      return trap(line, 'unlinkat', [AT_FDCWD, file, 0]);
     }
     case 'sleep': {
       // struct timespec ts = { seconds, 0 }; clock_nanosleep(CLOCK_REALTIME, 0, &ts, &ts).
@@ -279,6 +288,9 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
       if (goOn && c.step < paths.length) return next('execve', [paths[c.step], c.v[1], c.v[2]]);
       return end(sysret(r, goOn && c.v[3] === 1 ? -EACCES : raw));
     }
+    case 'remove':
+      if (raw === -EISDIR && c.step === 1) return next('unlinkat', [AT_FDCWD, c.v[0], AT_REMOVEDIR]);
+      return end(sysret(r, raw));
     case 'sleep': {
       // Interrupted: the whole seconds not slept (what the kernel left in ts).
       const ts = num(c.v[0]);

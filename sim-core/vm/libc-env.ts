@@ -1,7 +1,8 @@
 // The environment as glibc keeps it: `environ`, an array of pointers ended by NULL, to
 // "NAME=value" strings. execve lays both out on the new program's stack after argv (as Linux
 // does); getenv returns a pointer into the string, which the program may write; setenv makes a
-// new string and, for a new name, a new array; unsetenv moves the later pointers down. A program
+// new string and, for a new name, a new array; putenv puts the caller's own string in (no copy:
+// a later change to it changes the environment); unsetenv moves the later pointers down. A program
 // that declares `extern char **environ;` reads and sets the same variable the library uses.
 import { add } from './alu';
 import { cellCost } from './cost';
@@ -81,9 +82,10 @@ function newString(mem: VmMemory, text: string): number {
   return a;
 }
 
-/** getenv, setenv and unsetenv; the C result (errno set for -1), or null for another name. */
+/** getenv, setenv, putenv and unsetenv; the C result (errno set for -1), or null for another name. */
 export function envCall(fn: string, a: Value[], mem: VmMemory, regs: VmRegs): Value | null {
-  if (fn !== 'getenv' && fn !== 'setenv' && fn !== 'unsetenv') return null;
+  if (fn !== 'getenv' && fn !== 'setenv' && fn !== 'unsetenv' && fn !== 'putenv') return null;
+  if (fn === 'putenv') return putenv(a[0] ?? 0, mem, regs);
   const name = cstring(mem, a[0], MAX_STRING);
   const list = entries(mem);
   regs.owed += cellCost(list.reduce((n, e) => n + Math.min(e.text.length, (name ?? '').length + 1), 0));
@@ -104,10 +106,35 @@ export function envCall(fn: string, a: Value[], mem: VmMemory, regs: VmRegs): Va
   if (at >= 0 && typeof a[2] === 'number' && a[2] === 0) return 0;
   const str = newString(mem, `${name}=${cstring(mem, a[1], MAX_STRING) ?? ''}`);
   if (str === 0) { regs.errno = ENOMEM; return -1; }
+  const r = addToEnviron(mem, regs, list, at, str);
+  if (r < 0) mem.freeBlock(str);
+  return r;
+}
+
+/**
+ * putenv(string): "NAME=value" goes into environ as the pointer given (replacing NAME's entry or
+ * added in a new array); a string without '=' unsets that name. 0, or -1 with ENOMEM.
+ */
+function putenv(string: Value, mem: VmMemory, regs: VmRegs): Value {
+  const text = cstring(mem, string, MAX_STRING);
+  if (text === null) return 0;
+  const eq = text.indexOf('=');
+  const list = entries(mem);
+  if (eq < 0) {
+    envCall('unsetenv', [string], mem, regs);
+    return 0;
+  }
+  const prefix = text.slice(0, eq + 1);
+  regs.owed += cellCost(list.reduce((n, e) => n + Math.min(e.text.length, prefix.length), 0));
+  return addToEnviron(mem, regs, list, list.findIndex((e) => e.text.startsWith(prefix)), string);
+}
+
+/** __add_to_environ: str replaces entry `at`, or (at < 0) ends a new array one longer. */
+function addToEnviron(mem: VmMemory, regs: VmRegs, list: Entry[], at: number, str: Value): number {
   if (at >= 0) { mem.store(list[at].slot, str); return 0; }
   // A new name: a new array, one longer (glibc reallocs the one it made before, if environ is it).
   const seg = mem.newBlock(list.length + 2);
-  if (seg < 0) { mem.freeBlock(str); regs.errno = ENOMEM; return -1; }
+  if (seg < 0) { regs.errno = ENOMEM; return -1; }
   const array = seg * SEGMENT_SPAN;
   list.forEach((e, i) => mem.store(array + i, e.str));
   mem.store(array + list.length, str);

@@ -8,10 +8,11 @@ import type { Trap, Value } from './types';
 import { cstring } from './cstring';
 import { SEGMENT_SPAN } from './image';
 import { Done } from './libc-calls';
+import { decodeBytes } from './byte-image';
 
 const AT_FDCWD = -100, O_CREAT = 0o100, O_WRONLY = 1, O_TRUNC = 0o1000, O_NONBLOCK = 0o4000, O_DIRECTORY = 0o200000,
   O_CLOEXEC = 0o2000000, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, TCGETS = 0x5401;
-const ENOMEM = 12, EBADF = 9;
+const ENOMEM = 12, EBADF = 9, EFAULT = 14;
 const MAX_PATH = 4096 * 4;
 /** A DIR: its descriptor, the position and fill of its buffer, then the buffer (glibc's 32 KiB). */
 const DIR_FD = 0, DIR_POS = 1, DIR_LEN = 2, DIR_BUF = 3, DIR_BUF_CELLS = 32768;
@@ -23,7 +24,7 @@ const FILE_TYPES: ReadonlyMap<string, number> = new Map([
 ]);
 
 /** The wrappers whose kernel answer the library turns into something else (resumeFd). */
-export const FD_OPS: ReadonlySet<string> = new Set(['getcwd', 'isatty', 'opendir', 'readdir', 'closedir']);
+export const FD_OPS: ReadonlySet<string> = new Set(['getcwd', 'isatty', 'opendir', 'readdir', 'closedir', 'read']);
 
 /** S_ISDIR and its kind (macros the VM evaluates), or undefined for another name. */
 export function fdMacro(name: string, a: Value[]): number | undefined {
@@ -71,9 +72,24 @@ export function startFd(name: string, site: number, line: number, a: Value[], me
     case 'chdir': return trap(line, 'chdir', [pathArg(mem, a[0])]);
     case 'stat': return trap(line, 'newfstatat', [AT_FDCWD, pathArg(mem, a[0]), num(a[1]), 0]);
     case 'lstat': return trap(line, 'newfstatat', [AT_FDCWD, pathArg(mem, a[0]), num(a[1]), AT_SYMLINK_NOFOLLOW]);
+    case 'access': return trap(line, 'access', [pathArg(mem, a[0]), num(a[1])]);
+    // glibc's faccessat is faccessat2 when flags are given, the older call otherwise.
+    case 'faccessat': return trap(line, num(a[3]) !== 0 ? 'faccessat2' : 'faccessat', [num(a[0]), pathArg(mem, a[1]), num(a[2]), num(a[3])]);
+    case 'chmod': return trap(line, 'chmod', [pathArg(mem, a[0]), num(a[1])]);
     case 'unlink': return trap(line, 'unlinkat', [AT_FDCWD, pathArg(mem, a[0]), 0]);
     case 'rmdir': return trap(line, 'unlinkat', [AT_FDCWD, pathArg(mem, a[0]), AT_REMOVEDIR]);
     case 'mkdir': return trap(line, 'mkdirat', [AT_FDCWD, pathArg(mem, a[0]), num(a[1])]);
+    case 'read': {
+      // Into an int or a struct: the kernel copies bytes into a scratch block, which are then
+      // put together into the objects (byte-image.ts). Into bytes: the plain call.
+      const t = r.image.sites[site]?.bufType;
+      const n = num(a[2]);
+      if (!t || typeof a[1] !== 'number' || n <= 0) return null;
+      const seg = mem.newBlock(n);
+      if (seg < 0) { r.errno = ENOMEM; return new Done(-1); }
+      r.libc = { op: name, site, step: 0, v: [a[1], seg * SEGMENT_SPAN], next: null };
+      return trap(line, 'read', [num(a[0]), seg * SEGMENT_SPAN, n]);
+    }
     case 'getcwd':
       r.libc = { op: name, site, step: 0, v: [num(a[0])], next: null };
       return trap(line, 'getcwd', [num(a[0]), num(a[1])]);
@@ -108,6 +124,17 @@ export function resumeFd(r: VmRegs, mem: VmMemory, op: string, v: Value[], raw: 
   const fail = raw < 0 && raw >= -4095;
   if (fail) r.errno = -raw;
   switch (op) {
+    case 'read': {
+      const tmp = num(v[1]);
+      const t = r.image.sites[r.libc?.site ?? -1]?.bufType;
+      const cells = raw > 0 ? mem.cells(tmp, raw) : [];
+      mem.freeBlock(tmp);
+      if (fail) return -1;
+      let data = '';
+      for (const c of cells ?? []) data += String.fromCharCode(num(c) & 0xff);
+      if (t && !decodeBytes(mem, num(v[0]), t, data)) { r.errno = EFAULT; return -1; }
+      return raw;
+    }
     case 'getcwd': return fail ? 0 : v[0];
     case 'isatty': return fail ? 0 : 1;
     case 'opendir': {

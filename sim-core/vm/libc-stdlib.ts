@@ -91,28 +91,12 @@ export function stdlibCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRe
       return norm(r.value);
     }
     case 'realloc': {
-      // NULL: malloc. Size 0: free, NULL. Else a new block with the old contents (up to the new size).
-      const p = num(a[0]), size = typeof a[1] === 'bigint' || num(a[1]) < 0 ? Infinity : num(a[1]);
-      const seg = p / SEGMENT_SPAN;
-      const old = p !== 0 && Number.isInteger(seg) && !mem.growable[seg] ? mem.segs[seg] : null;
-      if (p !== 0 && !old) return new Fault('SIGSEGV', 'realloc(): invalid pointer (not a block from malloc)');
-      if (p !== 0 && size === 0) { mem.freeBlock(p); regs.owed += FREE_COST; return 0; }
-      regs.owed += MALLOC_COST;
-      if (size > 1 << 24) { regs.errno = ENOMEM; return 0; }
-      const ns = mem.newBlock(Math.max(1, size));
-      if (ns < 0) { regs.errno = ENOMEM; return 0; }
-      const np = ns * SEGMENT_SPAN;
-      if (old) {
-        const keep = Math.min(old.length, size);
-        for (let i = 0; i < keep; i++) mem.store(np + i, old[i]);
-        regs.owed += cellCost(keep) + FREE_COST;
-        mem.freeBlock(p);
-      }
-      return np;
+      const size = typeof a[1] === 'bigint' || num(a[1]) < 0 ? Infinity : num(a[1]);
+      return reallocBlock(mem, regs, num(a[0]), size);
     }
     case 'rand': regs.owed += 10; return rand(st);
     case 'srand': srand(st, num(a[0])); regs.owed += 31 * 10 * 3; return 0;
-    case 'getenv': case 'setenv': case 'unsetenv': {
+    case 'getenv': case 'setenv': case 'unsetenv': case 'putenv': {
       if (fn === 'getenv' && cstring(mem, a[0], MAX_STRING) === null) return new Fault('SIGSEGV', 'getenv(NULL): NULL pointer dereference');
       return envCall(fn, a, mem, regs) ?? 0;
     }
@@ -124,4 +108,27 @@ export function stdlibCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRe
     case 'strsignal': return strsignal(num(a[0]));
     default: return mathLibCall(site, a, mem, regs);
   }
+}
+
+/**
+ * realloc(p, size): NULL p is malloc, size 0 frees and gives NULL, else a new block with the old
+ * contents up to the new size (0 with ENOMEM when memory is short, p kept).
+ */
+export function reallocBlock(mem: VmMemory, regs: VmRegs, p: number, size: number): Value | Fault {
+  const seg = p / SEGMENT_SPAN;
+  const old = p !== 0 && Number.isInteger(seg) && !mem.growable[seg] ? mem.segs[seg] : null;
+  if (p !== 0 && !old) return new Fault('SIGSEGV', 'realloc(): invalid pointer (not a block from malloc)');
+  if (p !== 0 && size === 0) { mem.freeBlock(p); regs.owed += FREE_COST; return 0; }
+  regs.owed += MALLOC_COST;
+  if (size > 1 << 24) { regs.errno = ENOMEM; return 0; }
+  const ns = mem.newBlock(Math.max(1, size));
+  if (ns < 0) { regs.errno = ENOMEM; return 0; }
+  const np = ns * SEGMENT_SPAN;
+  if (old) {
+    const keep = Math.min(old.length, size);
+    for (let i = 0; i < keep; i++) mem.store(np + i, old[i]);
+    regs.owed += cellCost(keep) + FREE_COST;
+    mem.freeBlock(p);
+  }
+  return np;
 }

@@ -66,6 +66,24 @@ function charSet(s: string): Set<string> {
   return new Set(s.split(''));
 }
 
+/** One token from start (strtok_r's work): skip delimiters, cut at the next one with a NUL. */
+function nextToken(mem: VmMemory, regs: VmRegs, start: Value, delimArg: Value | undefined, fn: string): { token: Value; rest: Value } | Fault {
+  const s = str(mem, start, fn), delim = str(mem, delimArg, fn);
+  if (s instanceof Fault) return s;
+  if (delim instanceof Fault) return delim;
+  const ds = charSet(delim);
+  let i = 0;
+  while (i < s.length && ds.has(s[i])) i++;
+  if (i === s.length) { regs.owed += cellCost(i + 1); return { token: 0, rest: ptrAdd(start, i) }; }
+  let j = i;
+  while (j < s.length && !ds.has(s[j])) j++;
+  regs.owed += cellCost(j + 1 + delim.length);
+  if (j === s.length) return { token: ptrAdd(start, i), rest: ptrAdd(start, j) };
+  const f = put(mem, ptrAdd(start, j), '', true, fn);
+  if (f) return f;
+  return { token: ptrAdd(start, i), rest: ptrAdd(start, j + 1) };
+}
+
 /** memcpy's and memcmp's count in cells: n bytes of the pointee type (site.scale). */
 function cellsFor(site: CallSite, n: number): number {
   const [bytes, cells] = site.scale ?? [1, 1];
@@ -120,6 +138,56 @@ export function stringCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRe
       const i = c === '\0' ? s.length : fn === 'strchr' ? s.indexOf(c) : s.lastIndexOf(c);
       return i < 0 ? 0 : ptrAdd(a[0], i);
     }
+    case 'strpbrk': {
+      // The first character of s that is in accept, or NULL.
+      const t = str(mem, a[0], fn), set = str(mem, a[1], fn);
+      if (t instanceof Fault) return t;
+      if (set instanceof Fault) return set;
+      const cs = charSet(set);
+      let i = 0;
+      while (i < t.length && !cs.has(t[i])) i++;
+      regs.owed += cellCost(i + 1 + set.length);
+      return i < t.length ? ptrAdd(a[0], i) : 0;
+    }
+    case 'strcasecmp': case 'strncasecmp': {
+      // Byte by byte as unsigned chars folded to lower case; the first difference, as glibc returns it.
+      const x = str(mem, a[0], fn), y = str(mem, a[1], fn);
+      if (x instanceof Fault) return x;
+      if (y instanceof Fault) return y;
+      const n = fn === 'strncasecmp' ? count(a[2]) : Infinity;
+      const lower = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
+      for (let i = 0; i < n; i++) {
+        const cx = i < x.length ? lower(x.charCodeAt(i) & 0xff) : 0, cy = i < y.length ? lower(y.charCodeAt(i) & 0xff) : 0;
+        if (cx !== cy || cx === 0) { regs.owed += cellCost(i + 1); return cx - cy; }
+      }
+      return 0;
+    }
+    case 'strnlen': {
+      // At most maxlen characters are looked at: a buffer without a NUL is fine if it is that long.
+      const max = Math.min(count(a[1]), MAX_STRING);
+      if (a[0] === 0 || a[0] === undefined) return max === 0 ? 0 : new Fault('SIGSEGV', 'strnlen: NULL pointer dereference');
+      if (typeof a[0] === 'string') return Math.min(a[0].length, max);
+      let i = 0;
+      for (; i < max; i++) {
+        const c = mem.load(num(a[0]) + i);
+        if (c === undefined) return new Fault('SIGSEGV', 'strnlen: read past the end of the buffer');
+        if (c === 0) break;
+      }
+      regs.owed += cellCost(i + 1);
+      return i;
+    }
+    case 'memchr': {
+      // The first of n bytes equal to (unsigned char)c, or NULL.
+      const n = Math.min(count(a[2]), MAX_STRING);
+      const c = num(a[1]) & 0xff;
+      for (let i = 0; i < n; i++) {
+        const v = typeof a[0] === 'string' ? (i < a[0].length ? a[0].charCodeAt(i) : 0) : mem.load(num(a[0]) + i);
+        if (v === undefined) return new Fault('SIGSEGV', 'memchr: read past the end of the buffer');
+        if ((Number(v) & 0xff) === c) { regs.owed += cellCost(i + 1); return ptrAdd(a[0], i); }
+      }
+      regs.owed += cellCost(n);
+      return 0;
+    }
     case 'strstr': {
       const h = str(mem, a[0], fn), n = str(mem, a[1], fn);
       if (h instanceof Fault) return h;
@@ -145,27 +213,19 @@ export function stringCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRe
       regs.owed += cellCost(2 * t.length + 1);
       return dup(mem, regs, t);
     }
-    case 'strtok': {
-      // glibc's strtok_r over the process's static position: skip delimiters, cut at the next one.
+    case 'strtok': case 'strtok_r': {
+      // glibc's strtok_r; strtok keeps its position in the process's static `olds`, strtok_r in *saveptr.
       const st = mem.libc;
-      const start = a[0] === 0 || a[0] === undefined ? st.strtok : a[0];
-      if (start === 0 || start === undefined) return 0;
-      const s = str(mem, start, fn), delim = str(mem, a[1], fn);
-      if (s instanceof Fault) return s;
-      if (delim instanceof Fault) return delim;
-      const ds = charSet(delim);
-      let i = 0;
-      while (i < s.length && ds.has(s[i])) i++;
-      if (i === s.length) { st.strtok = ptrAdd(start, i); regs.owed += cellCost(i + 1); return 0; }
-      let j = i;
-      while (j < s.length && !ds.has(s[j])) j++;
-      regs.owed += cellCost(j + 1 + delim.length);
-      if (j < s.length) {
-        const f = put(mem, ptrAdd(start, j), '', true, fn);
-        if (f) return f;
-        st.strtok = ptrAdd(start, j + 1);
-      } else st.strtok = ptrAdd(start, j);
-      return ptrAdd(start, i);
+      const reentrant = fn === 'strtok_r';
+      const save = num(a[2]);
+      if (reentrant && (save === 0 || mem.load(save) === undefined)) return new Fault('SIGSEGV', 'strtok_r: bad saveptr');
+      const saved = reentrant ? mem.load(save) ?? 0 : st.strtok;
+      const start = a[0] === 0 || a[0] === undefined ? saved : a[0];
+      if (start === 0 || start === undefined) return reentrant ? new Fault('SIGSEGV', 'strtok_r: NULL string and NULL *saveptr') : 0;
+      const r = nextToken(mem, regs, start, a[1], fn);
+      if (r instanceof Fault) return r;
+      if (reentrant) mem.store(save, r.rest); else st.strtok = r.rest;
+      return r.token;
     }
     case 'memcpy': case 'memmove': {
       const n = cellsFor(site, count(a[2]));

@@ -22,6 +22,8 @@ import { STDIO_CALLS, stdioCall, stdioPure } from './stdio-calls';
 import { Fault } from './libc-fault';
 import { stringCall } from './libc-string';
 import { stdlibCall } from './libc-stdlib';
+import { ctypeCall } from './libc-ctype';
+import { encodeBytes } from './byte-image';
 import { bytesCall } from './union-bytes';
 import { fdMacro, startFd } from './libc-fd';
 
@@ -183,7 +185,7 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     case 'IS_ERR': return typeof s === 'number' && s < 0 && s >= -4095 ? 1 : 0;
     case 'PTR_ERR': case 'ERR_PTR': return typeof s === 'number' ? s : 0;
     case 'msecs_to_jiffies': return num(s);
-    default: return stringCall(site, a, mem, regs) ?? stdlibCall(site, a, mem, regs) ?? stdioPure(site.name, a, mem) ?? bytesCall(site.name, a, mem) ?? fdMacro(site.name, a) ?? 0;
+    default: return stringCall(site, a, mem, regs) ?? ctypeCall(site.name, a) ?? stdlibCall(site, a, mem, regs) ?? stdioPure(site.name, a, mem) ?? bytesCall(site.name, a, mem) ?? fdMacro(site.name, a) ?? 0;
   }
 }
 
@@ -236,7 +238,8 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       // The kernel copies count bytes from the buffer (copy_from_user): a range that is not all
       // mapped fails with EFAULT.
       const n = Math.max(0, num(a[2]));
-      const t = bufferText(mem, a[1], n);
+      // An int or a struct goes out as the bytes it has in x86-64 memory.
+      const t = site.bufType && typeof a[1] === 'number' ? encodeBytes(mem, a[1], site.bufType, n) : bufferText(mem, a[1], n);
       if (t === null) { regs.errno = EFAULT; return new Done(-1); }
       regs.owed += cellCost(t.length);
       return sysTrap(line, 'write', [num(a[0]), t]);

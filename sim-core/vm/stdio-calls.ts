@@ -15,6 +15,8 @@ import { strerror } from './strerror';
 import { strsignal } from './libc-stdlib';
 import { allStreams, BUFSIZ, cell, F_FILENO, F_FLAGS, flagsInt, IO_EOF_SEEN, IO_ERR_SEEN, standardStream } from './stdio-file';
 import { startGet, ungetc } from './stdio-input';
+import { encodeBytes } from './byte-image';
+import { startSeek } from './stdio-seek';
 import { startClose, startOpen } from './stdio-open';
 import { scan } from './stdio-scanf';
 import { exitStreams, IOFBF, IOLBF, IONBF, startFlush, startPut, startSetvbuf, type PutKind } from './stdio-ops';
@@ -33,7 +35,8 @@ function str(mem: VmMemory, v: Value | undefined): string {
 /** The names stdioCall answers. */
 export const STDIO_CALLS: ReadonlySet<string> = new Set(['printf', 'fprintf', 'puts', 'fputs', 'fputc', 'putc', 'putchar',
   'perror', 'psignal', 'fwrite', 'fflush', 'setvbuf', 'setbuf', 'setlinebuf', 'exit',
-  'getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf', 'fopen', 'fdopen', 'fclose', 'pclose']);
+  'getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf', 'fopen', 'fdopen', 'fclose', 'pclose', 'getline', 'getdelim',
+  'fseek', 'ftell', 'rewind', 'fseeko', 'ftello']);
 
 /** Call sites' indexes in their image, found once (printf is called often). */
 const SITE_INDEX = new WeakMap<CallSite, number>();
@@ -86,7 +89,7 @@ export function stdioCall(site: CallSite, a: Value[], mem: VmMemory, r: VmRegs):
       const size = num(a[1]), n = num(a[2]);
       const total = size * n;
       if (total <= 0) return new Done(0);
-      const text = bytesAt(mem, num(a[0]), total);
+      const text = site.bufType ? encodeBytes(mem, num(a[0]), site.bufType, total) : bytesAt(mem, num(a[0]), total);
       if (text === null) return new Fault('SIGSEGV', 'fwrite: bad buffer pointer');
       return put(num(a[3]), text, 'str', n);
     }
@@ -102,6 +105,9 @@ export function stdioCall(site: CallSite, a: Value[], mem: VmMemory, r: VmRegs):
     case 'fgetc': case 'getc': return startGet(name, idx, line, mem, r, num(a[0]), []);
     case 'fgets': return startGet(name, idx, line, mem, r, num(a[2]), [num(a[0]), num(a[1])]);
     case 'fread': return startGet(name, idx, line, mem, r, num(a[3]), [num(a[0]), num(a[1]), num(a[2])]);
+    case 'fseek': case 'fseeko': case 'ftell': case 'ftello': case 'rewind': return startSeek(name, idx, line, mem, r, a);
+    case 'getline': return startGet('getdelim', idx, line, mem, r, num(a[2]), [num(a[0]), num(a[1]), 10]);
+    case 'getdelim': return startGet('getdelim', idx, line, mem, r, num(a[3]), [num(a[0]), num(a[1]), num(a[2]) & 0xff]);
     case 'scanf': return startGet(name, idx, line, mem, r, standardStream(r.image, mem, 'stdin'), [str(mem, a[0]), ...a.slice(1)]);
     case 'fscanf': return startGet(name, idx, line, mem, r, num(a[0]), [str(mem, a[1]), ...a.slice(2)]);
     case 'setbuf': return startSetvbuf(name, idx, line, mem, r, [a[0] ?? 0, a[1] ?? 0, num(a[1]) !== 0 ? IOFBF : IONBF, BUFSIZ]);

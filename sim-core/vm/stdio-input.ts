@@ -3,7 +3,8 @@
 // need more (_IO_new_file_underflow): the first read sets the buffer up (isatty: a terminal's
 // stdin is line-buffered), a read from a line-buffered stream first writes out stdout's pending
 // text (so a prompt shows before the input is waited for), 0 bytes set the end-of-file flag and
-// a failed read the error flag. ungetc puts one character back.
+// a failed read the error flag. ungetc puts one character back. getline and getdelim grow the
+// caller's malloc'd line as glibc's getdelim does (120 bytes first, then at least double).
 import type { VmMemory } from './memory';
 import type { LibcCall, VmRegs } from './regs';
 import type { Trap, Value } from './types';
@@ -16,11 +17,15 @@ import {
 } from './stdio-file';
 import { advance, begin, drain, FAILED, first, FP, OK, ONE, PHASE, setFlags, TEXT, trap, validStream, WFP } from './stdio-ops';
 import { scan } from './stdio-scanf';
+import { reallocBlock } from './libc-stdlib';
+import { decodeBytes } from './byte-image';
 
-const EBADF = 9, EOF = -1;
+const EBADF = 9, EINVAL = 22, ENOMEM = 12, EOF = -1;
+/** getdelim's first line buffer when the caller gives none. */
+const GETDELIM_FIRST = 120;
 
 /** The input functions this module runs. */
-export const GET_OPS: ReadonlySet<string> = new Set(['getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf']);
+export const GET_OPS: ReadonlySet<string> = new Set(['getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf', 'getdelim']);
 
 function num(v: Value | undefined): number {
   return typeof v === 'number' ? v : 0;
@@ -33,7 +38,7 @@ function argsOf(c: LibcCall): Value[] {
 
 /**
  * Starts an input function on fp; `args` are what it needs besides the stream (fgets: s, n;
- * fread: ptr, size, n; scanf: the format and the pointers).
+ * fread: ptr, size, n; scanf: the format and the pointers; getdelim: lineptr, n, the delimiter).
  */
 export function startGet(op: string, site: number, line: number, mem: VmMemory, r: VmRegs, fp: number, args: Value[]): Trap | Done | Fault {
   if (!validStream(mem, fp)) return new Fault('SIGSEGV', `${op}: ${fp === 0 ? 'NULL' : 'bad'} FILE pointer`);
@@ -42,6 +47,20 @@ export function startGet(op: string, site: number, line: number, mem: VmMemory, 
     r.errno = EBADF;
     return new Done(op === 'fgets' ? 0 : op === 'fread' ? 0 : EOF);
   }
+  if (op === 'getdelim') {
+    // glibc checks the pointers, then gives a missing or empty line a 120-byte block before reading.
+    const lp = num(args[0]), np = num(args[1]);
+    if (lp === 0 || np === 0) { r.errno = EINVAL; return new Done(-1); }
+    const line0 = mem.load(lp), n0 = mem.load(np);
+    if (line0 === undefined || n0 === undefined) return new Fault('SIGSEGV', 'getline: bad lineptr or n pointer');
+    if (line0 === 0 || n0 === 0) {
+      const block = reallocBlock(mem, r, 0, GETDELIM_FIRST);
+      if (block instanceof Fault) return block;
+      if (block === 0) { r.errno = ENOMEM; return new Done(-1); }
+      mem.store(lp, block);
+      mem.store(np, GETDELIM_FIRST);
+    }
+  }
   const plain = args.map((a) => (typeof a === 'bigint' ? Number(a) : a));
   return first(r, begin(r, op, site, ['get', fp, JSON.stringify(plain), 0, 0, EOF, 0, 'got', fp]), mem, line);
 }
@@ -49,7 +68,7 @@ export function startGet(op: string, site: number, line: number, mem: VmMemory, 
 type Consumed = { done: Value; used: number } | { more: true; used: number };
 
 /** What the function takes from `avail` (the buffered input); `end`: no more will come. */
-function consume(c: LibcCall, mem: VmMemory, avail: string, end: boolean): Consumed {
+function consume(c: LibcCall, mem: VmMemory, r: VmRegs, avail: string, end: boolean): Consumed {
   const a = argsOf(c);
   const v = c.v;
   switch (c.op) {
@@ -72,9 +91,44 @@ function consume(c: LibcCall, mem: VmMemory, avail: string, end: boolean): Consu
       }
       return { more: true, used };
     }
+    case 'getdelim': {
+      // What is buffered, through the delimiter, is appended to *lineptr, grown first when the
+      // text and a NUL would not fit (to at least twice *n). -1 when the input ends before any.
+      const lp = num(a[0]), np = num(a[1]), delim = String.fromCharCode(num(a[2]) & 0xff);
+      const cur = num(v[OK]);
+      if (avail.length === 0) {
+        if (!end) return { more: true, used: 0 };
+        if (cur === 0) return { done: EOF, used: 0 };
+        mem.store(num(mem.load(lp)) + cur, 0);
+        return { done: cur, used: 0 };
+      }
+      const at = avail.indexOf(delim);
+      const len = at < 0 ? avail.length : at + 1;
+      let size = num(mem.load(np)), buf = num(mem.load(lp));
+      const needed = cur + len + 1;
+      if (needed > size) {
+        size = Math.max(needed, 2 * size);
+        const grown = reallocBlock(mem, r, buf, size);
+        if (grown instanceof Fault || grown === 0) { r.errno = ENOMEM; return { done: EOF, used: 0 }; }
+        buf = num(grown);
+        mem.store(lp, buf);
+        mem.store(np, size);
+      }
+      for (let i = 0; i < len; i++) mem.store(buf + cur + i, (avail.charCodeAt(i) << 24) >> 24);
+      v[OK] = cur + len;
+      if (at >= 0 || end) { mem.store(buf + cur + len, 0); return { done: cur + len, used: len }; }
+      return { more: true, used: len };
+    }
     case 'fread': {
       const ptr = num(a[0]), size = num(a[1]), total = size * num(a[2]);
       let copied = num(v[OK]), used = 0;
+      // Records of ints or structs are put together from their bytes (byte-image.ts).
+      const typed = r.image.sites[c.site]?.bufType;
+      if (typed) {
+        used = Math.min(total - copied, avail.length);
+        if (used > 0) decodeBytes(mem, ptr, typed, avail.slice(0, used), copied);
+        copied += used;
+      }
       while (copied < total && used < avail.length) mem.store(ptr + copied++, (avail.charCodeAt(used++) << 24) >> 24);
       v[OK] = copied;
       if (copied >= total || end) return { done: size > 0 ? Math.floor(copied / size) : 0, used };
@@ -108,7 +162,7 @@ export function getStep(r: VmRegs, c: LibcCall, mem: VmMemory, line: number): Do
   const flags = cell(mem, fp, F_FLAGS);
   const avail = readArea(mem, fp);
   const end = (flags & IO_EOF_SEEN) !== 0 || v[FAILED] === 1;
-  const got = consume(c, mem, avail, end);
+  const got = consume(c, mem, r, avail, end);
   mem.store(fp + F_READ_PTR, cell(mem, fp, F_READ_PTR) + got.used);
   if ('done' in got) {
     if (end && v[FAILED] !== 1 && got.done === EOF) setFlags(mem, fp, IO_EOF_SEEN);

@@ -17,6 +17,7 @@ import {
 import { MALLOC_COST } from './cost';
 import { getStep, readDone } from './stdio-input';
 import { closeStep, openDone } from './stdio-open';
+import { seekDone, seekStep } from './stdio-seek';
 
 const EBADF = 9;
 const TCGETS = 0x5401;
@@ -27,7 +28,8 @@ export const IOFBF = 0, IOLBF = 1, IONBF = 2;
 /** The names this module runs (the op of a LibcCall). */
 export const STDIO_OPS: ReadonlySet<string> = new Set(['printf', 'fprintf', 'vprintf', 'puts', 'fputs', 'fputc', 'putc',
   'putchar', 'perror', 'psignal', 'fwrite', 'fflush', 'setvbuf', 'setbuf', 'setlinebuf', 'exit',
-  'getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf', 'fopen', 'fdopen', 'fclose']);
+  'getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf', 'getdelim', 'fopen', 'fdopen', 'fclose',
+  'fseek', 'ftell', 'rewind', 'fseeko', 'ftello']);
 
 // Slots of LibcCall.v: what to do, the stream, the text to put, how (a string, a character, a
 // line), the results, the phase, the stream the queued writes belong to, and the queue of writes
@@ -203,6 +205,7 @@ function finish(r: VmRegs, c: LibcCall, mem: VmMemory, line: number): Done | nul
   // A read that flushed stdout first goes on with its read; fclose closes after its flush.
   if (v[KIND] === 'get') return getStep(r, c, mem, line);
   if (v[KIND] === 'close') return closeStep(c, mem, line);
+  if (v[KIND] === 'seek') return seekStep(c, mem, line);
   switch (v[KIND]) {
     case 'exit': c.next = trap(line, 'exit_group', [v[OK]]); return null;
     case 'put': return new Done(v[OK]);
@@ -216,6 +219,7 @@ export function resumeStdio(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, 
   const fp = v[FP] as number;
   const phase = v[PHASE];
   if (phase === 'read') return readDone(r, c, mem, raw, line);
+  if (v[KIND] === 'seek' && phase === 'seeking') return seekDone(r, c, mem, raw);
   if (v[KIND] === 'open' || phase === 'closing' || phase === 'waiting') return openDone(r, c, mem, raw, line);
   if (phase !== 'write') {
     // isatty's answer: the buffer is allocated (its scratch termios freed).

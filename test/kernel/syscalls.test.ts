@@ -20,7 +20,8 @@ const X86_64: Readonly<Record<string, number>> = {
   waitid: 247, unshare: 272, prlimit64: 302, clone3: 435, gettimeofday: 96, time: 201, clock_gettime: 228,
   read: 0, open: 2, stat: 4, fstat: 5, close: 3, lseek: 8, pipe: 22, dup: 32, dup2: 33, fcntl: 72, getcwd: 79,
   chdir: 80, mkdir: 83, creat: 85, unlink: 87, getdents64: 217, openat: 257, mkdirat: 258, newfstatat: 262, unlinkat: 263,
-  dup3: 292, pipe2: 293, lstat: 6, rmdir: 84, umask: 95,
+  dup3: 292, pipe2: 293, lstat: 6, rmdir: 84, umask: 95, access: 21, faccessat: 269, faccessat2: 439, chmod: 90, fchmod: 91,
+  fchmodat: 268,
   sched_setparam: 142, sched_getparam: 143, sched_setscheduler: 144, sched_getscheduler: 145, sched_get_priority_max: 146,
   sched_get_priority_min: 147, sched_rr_get_interval: 148, sched_setaffinity: 203, sched_getaffinity: 204, getcpu: 309,
 };
@@ -113,6 +114,23 @@ describe('libc above, system calls below: the path of each wrapper', () => {
     const execs = calls.filter((c) => c.name === 'execve');
     assert.deepEqual(execs.map((c) => [c.args[0], c.entry]), [['/bin/nosuch', '__x64_sys_execve'], ['/usr/bin/nosuch', '__x64_sys_execve']]);
     assert.equal(outputOf(e), `-1 ${C.ENOENT}\n`);
+  });
+
+  it('execve of what is there but cannot run: EACCES for a directory or a file without x, ENOEXEC for an unknown format', () => {
+    const e = bootSource(prog(`
+    char *argv[] = { "x", NULL };
+    close(open("/tmp/plain", O_CREAT | O_WRONLY, 0644));
+    close(open("/tmp/blob", O_CREAT | O_WRONLY, 0755));
+    const char *paths[] = { "/tmp", "/tmp/plain", "/tmp/blob", "/tmp/plain/x", "/tmp/none" };
+    for (int i = 0; i < 5; i++) {
+        execv(paths[i], argv);
+        printf("%d ", errno);
+    }
+    execvp("/tmp/plain", argv);
+    printf("%d\\n", errno);
+    return 0;`, '#include <fcntl.h>'));
+    assert.equal(runEngine(e, 100000).reason, 'exited');
+    assert.equal(outputOf(e), `${C.EACCES} ${C.EACCES} ${C.ENOEXEC} 20 ${C.ENOENT} ${C.EACCES}\n`);
   });
 
   it('execlp finds a program in a later PATH entry; a name with a slash is not searched', () => {

@@ -1,6 +1,6 @@
 // The in-memory file system: stat and fstat of files, directories, pipes and the terminal;
 // directories listed with opendir/readdir (getdents64); mkdir, unlink and rmdir with their errnos;
-// the working directory; isatty through the TCGETS ioctl; /bin listing the programs exec runs.
+// the working directory; access and chmod; isatty through the TCGETS ioctl; /bin listing the programs exec runs.
 
 import assert from 'node:assert/strict';
 import { HEADERS, runSource } from './vm-run';
@@ -37,6 +37,70 @@ describe('kernel: the file system', () => {
     printf("notdir %d %d\\n", r, errno == ENOTDIR);
     return 0;`);
     assert.equal(out, 'file 5 100644 1 4096\ntmp 1 1777\npipe 1 0\nnull 1 666\ntty 1 1024\nmissing -1 1\nnotdir -1 1\n');
+  });
+
+  it('access checks the real user against the mode bits chmod sets; root still needs an x bit for X_OK', () => {
+    const body = `
+    close(open("/tmp/f", O_CREAT | O_WRONLY, 0644));
+    printf("%d %d %d", access("/tmp/f", F_OK), access("/tmp/f", R_OK | W_OK), access("/tmp/f", X_OK));
+    printf(" %d", errno == EACCES);
+    chmod("/tmp/f", 0200);
+    printf(" %d %d", access("/tmp/f", R_OK), access("/tmp/f", W_OK));
+    chmod("/tmp/f", 0711);
+    printf(" %d %d", access("/tmp/f", X_OK), access("/tmp", W_OK | X_OK));
+    int r = access("/tmp/f", 8);
+    printf(" %d %d", r, errno == EINVAL);
+    r = access("/tmp/none", F_OK);
+    printf(" %d %d", r, errno == ENOENT);
+    r = chmod("/", 0777);
+    printf(" %d %d\\n", r, errno == EPERM);
+    return 0;`;
+    assert.equal(run(body, '#pragma kproc uid 1000'), '0 0 -1 1 -1 0 0 0 -1 1 -1 1 -1 1\n');
+    // Root reads what no one may read, but executes only what someone may execute.
+    assert.equal(run(body, '#pragma kproc uid 0'), '0 0 -1 1 0 0 0 0 -1 1 -1 1 0 0\n');
+  });
+
+  it('remove unlinks a file and rmdirs an empty directory; rmdir of / is EBUSY, of . EINVAL, of .. ENOTEMPTY', () => {
+    const out = run(`
+    close(open("/tmp/f", O_CREAT | O_WRONLY, 0644));
+    mkdir("/tmp/d", 0755);
+    int a = remove("/tmp/f"), b = remove("/tmp/d"), c = remove("/tmp/f");
+    printf("%d %d %d %d", a, b, c, errno == ENOENT);
+    int r = remove("/");
+    printf(" %d %d", r, errno == EBUSY);
+    chdir("/tmp");
+    r = rmdir(".");
+    printf(" %d %d", r, errno == EINVAL);
+    r = rmdir("..");
+    printf(" %d %d", r, errno == ENOTEMPTY);
+    r = unlink("/");
+    printf(" %d %d\\n", r, errno == EISDIR);
+    return 0;`);
+    assert.equal(out, '0 0 -1 1 -1 1 -1 1 -1 1 -1 1\n');
+  });
+
+  it('fseek, ftell and rewind count what the program read or wrote, not the buffer; a pipe is ESPIPE', () => {
+    const out = run(`
+    FILE *f = fopen("/tmp/s", "w+");
+    fputs("hello\\nworld\\n", f);
+    long w = ftell(f);
+    rewind(f);
+    char b[16];
+    fgets(b, sizeof b, f);
+    long r1 = ftell(f);
+    fseek(f, -3, SEEK_CUR);
+    int c = fgetc(f);
+    fseek(f, 0, SEEK_END);
+    int e = fgetc(f);
+    int eof = feof(f) != 0;
+    fseek(f, 0, SEEK_SET);
+    printf("%ld %ld %c %d %d %d", w, r1, c, e, eof, feof(f));
+    int p[2];
+    pipe(p);
+    int k = fseek(fdopen(p[0], "r"), 0, SEEK_SET);
+    printf(" %d %d\\n", k, errno == ESPIPE);
+    return 0;`);
+    assert.equal(out, '12 6 l -1 1 0 -1 1\n');
   });
 
   it('isatty: the terminal yes, a pipe and a file no (ENOTTY), a closed descriptor EBADF', () => {

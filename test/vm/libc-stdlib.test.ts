@@ -56,6 +56,11 @@ describe('vm: libc stdlib', () => {
     assert.match(a, /^\d+\n$/);
   });
 
+  it('putenv puts the string itself in (a later change shows), replaces a name, and unsets one given without =', () => {
+    assert.equal(out('static char v[] = "P=one"; putenv(v); v[2] = \'O\'; printf("%s|", getenv("P")); putenv("P=two"); printf("%s|", getenv("P")); int r = putenv("P"); printf("%d %d\\n", r, getenv("P") == NULL);'),
+      'One|two|0 1\n');
+  });
+
   it('getenv reads the environment execve gave; setenv (with and without overwrite) and unsetenv change it', () => {
     const image = build(`${HEAD}int main(void) { printf("%s %s|", getenv("HOME"), getenv("NONE") == NULL ? "none" : "?"); setenv("HOME", "/x", 0); printf("%s|", getenv("HOME")); setenv("HOME", "/y", 1); setenv("NEW", "v", 0); unsetenv("A"); printf("%s %s %d %d\\n", getenv("HOME"), getenv("NEW"), getenv("A") == NULL, setenv("B=C", "1", 1)); return 0; }`);
     const e = execEntry(image, 'main', ['main'], ['A=1', 'HOME=/root']);

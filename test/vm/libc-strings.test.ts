@@ -44,6 +44,17 @@ describe('vm: libc strings', () => {
       'Copy abc 4 5 3\n');
   });
 
+  it('strtok_r keeps its position in *saveptr, so an inner split does not disturb the outer one', () => {
+    assert.equal(out('char text[] = "a b;c;; d e"; char *o, *i; for (char *rec = strtok_r(text, ";", &o); rec; rec = strtok_r(NULL, ";", &o)) { printf("{"); for (char *w = strtok_r(rec, " ", &i); w; w = strtok_r(NULL, " ", &i)) printf("<%s>", w); printf("}"); } printf(" %d\\n", *o);'),
+      '{<a><b>}{<c>}{<d><e>} 0\n');
+  });
+
+  it('strcasecmp and strncasecmp fold case and return the difference; strpbrk, memchr (no NUL needed) and strnlen', () => {
+    assert.equal(out('printf("%d %d %d %d|", strcasecmp("Abc", "aBC"), strcasecmp("abc", "ABE"), strncasecmp("xyZ", "XYq", 2), strcasecmp("a", ""));'), '0 -2 0 97|');
+    assert.equal(out('char b[4] = { \'a\', 0, \'c\', \'d\' }; printf("%s %d %d %d %d\\n", strpbrk("a,b;c", ";,"), (int)((char *)memchr(b, \'d\', 4) - b), memchr(b, \'x\', 4) == NULL, (int)strnlen(b + 2, 2), (int)strnlen("abc", 9));'),
+      ',b;c 3 1 2 3\n');
+  });
+
   it('strtok cuts at delimiter runs, writes NULs, and goes on from its saved position', () => {
     assert.equal(out('char line[] = ",,ls -l,,/tmp,"; char *t = strtok(line, ", "); while (t != NULL) { printf("<%s>", t); t = strtok(NULL, ", "); } printf(" %d %d\\n", line[4], strtok(NULL, ",") == NULL);'),
       '<ls><-l></tmp> 0 1\n');

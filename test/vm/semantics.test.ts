@@ -21,6 +21,18 @@ const ROWS: Row[] = [
     name: '&& and || short-circuit', prelude: 'int calls = 0;\nint touch(int v) { calls++; return v; }',
     body: 'int a = 0 && touch(1); int b = 1 || touch(1); int c = touch(1) && touch(0); printf("%d %d %d %d\\n", a, b, c, calls);', out: '0 1 0 2\n',
   },
+  {
+    name: 'a block-scope extern names the file-scope object (declared before or after), not a new local',
+    prelude: 'int before = 5;\nvoid bump(void) { extern int after; after += 10; }\nint after = 1;',
+    body: 'extern int before; before++; bump(); { extern int after; after++; printf("%d %d\\n", before, after); }', out: '6 12\n',
+  },
+  { name: 'a block-scope extern char **environ is the library\'s', prelude: '#include <stdlib.h>', body: 'extern char **environ; setenv("K", "v", 1); printf("%s %d\\n", environ[0], environ[1] == NULL);', out: 'K=v 1\n' },
+  {
+    name: 'an array of function pointers, called as t[i](x) and (*t[i])(x); (*f)(x) and (*fn)(x) are plain calls',
+    prelude: 'int twice(int x) { return 2 * x; }\nint square(int x) { return x * x; }\nint (*table[2])(int) = { twice, square };',
+    body: 'int (*mine[])(int) = { square, twice }; int (*f)(int) = twice; printf("%d %d %d %d %d\\n", table[1](5), (*table[0])(5), mine[0](3), (*f)(4), (**square)(6));',
+    out: '25 10 9 8 36\n',
+  },
   { name: 'conditional expression', body: 'int x = 5; printf("%s %d\\n", x > 3 ? "big" : "small", x < 0 ? -x : x * 2);', out: 'big 10\n' },
   { name: 'compound assignment', body: 'int x = 10; x += 5; x -= 3; x *= 2; x /= 4; x %= 4; x <<= 3; x |= 1; x ^= 3; x &= 0xff; printf("%d\\n", x);', out: '18\n' },
   { name: 'prefix and postfix increments', body: 'int i = 5; int a = i++; int b = ++i; int c = i--; printf("%d %d %d %d\\n", a, b, c, i);', out: '5 7 7 6\n' },

@@ -202,6 +202,18 @@ describe('vm: stdio input', () => {
     assert.equal(r.out, '104 105 10 | -1 1 z 0\n');
   });
 
+  it('getline allocates 120 bytes, grows to at least twice the size, keeps the newline; -1 at the end', () => {
+    const long = 'x'.repeat(130);
+    const r = session(`${H}int main(void) { char *l = NULL; size_t n = 0; ssize_t k; while ((k = getline(&l, &n, stdin)) != -1) printf("%zd %zu %c|", k, n, l[k - 1]); printf("%zd %zu\\n", k, n); free(l); return 0; }`, `ab\n${long}\nend`);
+    assert.equal(r.out, '3 120 \n|131 240 \n|3 240 d|-1 240\n');
+  });
+
+  it('getdelim stops at its delimiter; getline with a NULL n pointer fails with EINVAL before reading', () => {
+    const r = session(`${H}int main(void) { char *l = NULL; size_t n = 0; ssize_t k; while ((k = getdelim(&l, &n, ';', stdin)) > 0) printf("[%s]", l); errno = 0; k = getline(&l, NULL, stdin); printf(" %zd %d\\n", k, errno); return 0; }`, 'a;bc;\nd');
+    assert.equal(r.out, '[a;][bc;][\nd] -1 22\n');
+    assert.equal(r.calls.filter((c) => c === 'read').length, 3);
+  });
+
   it('sscanf: integers in bases, %c, %[...], %n, * and the counts glibc returns', () => {
     const out = runToExit(main('int a, b, c, n; char s[8], t[8], ch; unsigned x;\n'
       + 'int r1 = sscanf("0x1f 017 -5", "%i %i %d", &a, &b, &c);\n'

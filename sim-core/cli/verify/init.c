@@ -102,8 +102,11 @@ static void start_scenario(long uid, long nproc, char **argv)
 		if (setgroups(0, NULL) < 0 || setgid((gid_t)uid) < 0 || setuid((uid_t)uid) < 0)
 			die("dropping to the scenario's uid");
 	}
-	execv(argv[0], argv);
-	die("execv scenario");
+	/* The simulator starts main with an empty environment (PATH unset: execvp searches
+	 * /bin:/usr/bin); the real run gets the same, not the environment of whoever ran verify. */
+	char *no_environment[] = { NULL };
+	execve(argv[0], argv, no_environment);
+	die("execve scenario");
 }
 
 int main(int argc, char **argv)
