@@ -79,7 +79,18 @@ const SIGNAL_ROWS: Array<[string, number, string]> = [
   ['SIGPWR', 30, 'Power failure; terminates.'],
   ['SIGSYS', 31, 'Bad system call; core dump.'],
 ];
-const SIGNALS = group('signal', 'both', '<signal.h>', SIGNAL_ROWS);
+const SIGNALS = [
+  ...group('signal', 'both', '<signal.h>', SIGNAL_ROWS),
+  // glibc keeps 32 and 33 for itself, so a program's real-time signals are 34..64.
+  ...group('signal', 'user', '<signal.h>', [
+    ['SIGRTMIN', 34, 'The first real-time signal a program may use (glibc keeps 32 and 33); terminates by default.', '(__libc_current_sigrtmin ())'],
+    ['SIGRTMAX', 64, 'The last real-time signal; terminates by default.', '(__libc_current_sigrtmax ())'],
+  ]),
+  ...group('limits', 'user', '<signal.h>', [
+    ['NSIG', 65, 'One more than the highest signal number (64).', '_NSIG'],
+    ['_NSIG', 65, 'One more than the highest signal number (64).', '(__SIGRTMAX + 1)'],
+  ]),
+];
 
 const ERRNO = group('errno', 'both', '<errno.h>', [
   ['EPERM', 1, 'Operation not permitted.'], ['ENOENT', 2, 'No such file or directory.'],

@@ -99,6 +99,13 @@ function sigbit(signo: number): number {
 }
 
 /**
+ * The signals glibc keeps for itself (SIGCANCEL 32 and SIGSETXID 33): sigfillset leaves them
+ * out, and sigaddset and sigdelset refuse them with EINVAL (__is_internal_signal).
+ */
+const SIGCANCEL = 32, SIGSETXID = 33;
+const FILLED_SET = 2 ** 53 - 1 - sigbit(SIGCANCEL) - sigbit(SIGSETXID);
+
+/**
  * Evaluates a helper the VM runs itself. Returns the C result, or a Fault. Work beyond one
  * instruction is charged to regs.owed (cost.ts).
  */
@@ -114,6 +121,7 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     case 'WCOREDUMP': return num(s) & 0x80 ? 1 : 0;
     // glibc's abs and labs: |INT_MIN| and |LONG_MIN| wrap back to themselves.
     case 'abs': return Math.abs(toI32(s)) | 0;
+    case 'pthread_equal': return s === a[1] ? 1 : 0;
     case 'labs': { const n = toI64(s); return n < 0 ? neg(n) : n; }
     case 'strlen': {
       const n = cstrlen(mem, s);
@@ -140,11 +148,12 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     }
     case 'strerror': return strerror(num(s));
     case 'sigemptyset': case 'sigfillset':
-      if (!mem.store(num(s), site.name === 'sigemptyset' ? 0 : 2 ** 53 - 1)) return new Fault('SIGSEGV', `${site.name}: bad sigset_t pointer`);
+      if (!mem.store(num(s), site.name === 'sigemptyset' ? 0 : FILLED_SET)) return new Fault('SIGSEGV', `${site.name}: bad sigset_t pointer`);
       return 0;
     case 'sigaddset': case 'sigdelset': case 'sigismember': {
       const signo = num(a[1]);
-      if (signo < 1 || signo > 53) { regs.errno = EINVAL; return -1; }
+      const internal = site.name !== 'sigismember' && (signo === SIGCANCEL || signo === SIGSETXID);
+      if (signo < 1 || signo > 53 || internal) { regs.errno = EINVAL; return -1; }
       const cur = mem.load(num(s));
       if (typeof cur !== 'number') return new Fault('SIGSEGV', `${site.name}: bad sigset_t pointer`);
       const bit = sigbit(signo);
