@@ -382,7 +382,7 @@ relock:
     if (ka.handler === C.SIG_IGN) { k.jump(f, 'fatal_check'); return; }
     if (ka.handler !== C.SIG_DFL) {
       f.locals.handler = ka.handler;
-      if (ka.flags & C.SA_RESETHAND) set_sigaction(t.sighand as NonNullable<task_struct['sighand']>, s, { ...ka, handler: C.SIG_DFL });
+      if (ka.flags & C.SA_RESETHAND) set_sigaction(t.sighand as NonNullable<task_struct['sighand']>, s, { ...ka, handler: C.SIG_DFL, raw: C.SIG_DFL });
       k.jump(f, 'ret');
       return;
     }

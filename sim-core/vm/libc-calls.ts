@@ -28,7 +28,9 @@ export const SIG_SETSIZE = 8;
 const SIGABRT = 6, SIG_UNBLOCK = 1, SIG_DFL = 0, SIG_ERR = -1, NSIG = 65;
 /** The signals glibc keeps for itself: thread cancellation and set*id across threads. */
 const SIGCANCEL = 32, SIGSETXID = 33;
-const SA_RESTART = 0x10000000;
+const SA_RESTART = 0x10000000, SA_RESTORER = 0x04000000;
+/** struct sigaction's cells as the kernel reads them (sigaction.ts): handler, mask, flags. */
+const SA_HANDLER = 0, SA_MASK = 1, SA_FLAGS = 2;
 const PRIO_PROCESS = 0;
 const FUTEX_WAIT_BITSET = 9, FUTEX_CLOCK_REALTIME = 256, FUTEX_BITSET_MATCH_ANY = -1;
 /** The flags glibc's create_thread passes to clone3. */
@@ -227,11 +229,24 @@ export function startLibc(name: string, site: number, line: number, a: Value[], 
       begin(r, name, site, [SIGABRT, 0, set]);
       return trap(line, 'rt_sigprocmask', [SIG_UNBLOCK, set, 0, SIG_SETSIZE]);
     }
+    case 'sigaction': {
+      // __libc_sigaction: *act copied into a kernel_sigaction with SA_RESTORER (the return
+      // trampoline) added to its flags, which oldact then shows; glibc's own signals are EINVAL.
+      const sig = num(a[0]), act = num(a[1]);
+      if (sig < 1 || sig >= NSIG || sig === SIGCANCEL || sig === SIGSETXID) { r.errno = EINVAL; return new Done(-1); }
+      let kact = 0;
+      if (act !== 0) {
+        kact = scratch(mem, [mem.load(act + SA_HANDLER) ?? SIG_DFL, mem.load(act + SA_MASK) ?? 0, num(mem.load(act + SA_FLAGS)) | SA_RESTORER]);
+        if (!kact) { r.errno = ENOMEM; return new Done(-1); }
+      }
+      begin(r, name, site, [kact]);
+      return trap(line, 'rt_sigaction', [sig, kact, num(a[2]), SIG_SETSIZE]);
+    }
     case 'signal': {
       // __bsd_signal: the handler with its own signal blocked and SA_RESTART.
       const sig = num(a[0]);
-      if (a[1] === SIG_ERR || sig < 1 || sig >= NSIG) { r.errno = EINVAL; return new Done(SIG_ERR); }
-      const act = scratch(mem, [a[1] ?? SIG_DFL, 2 ** (sig - 1), SA_RESTART]);
+      if (a[1] === SIG_ERR || sig < 1 || sig >= NSIG || sig === SIGCANCEL || sig === SIGSETXID) { r.errno = EINVAL; return new Done(SIG_ERR); }
+      const act = scratch(mem, [a[1] ?? SIG_DFL, 2 ** (sig - 1), SA_RESTART | SA_RESTORER]);
       const oact = scratch(mem, [0, 0, 0]);
       begin(r, name, site, [act, oact]);
       return trap(line, 'rt_sigaction', [sig, act, oact, SIG_SETSIZE]);
@@ -358,6 +373,9 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
       mem.store(num(c.v[1]), raw);
       return end(0);
     case 'killpg': return end(sysret(r, raw));
+    case 'sigaction':
+      release(mem, c.v[0]);
+      return end(sysret(r, raw));
     case 'pthread_kill':
       if (c.step === 1) return next('tgkill', [raw, c.v[0], c.v[1]]);
       return end(raw < 0 ? -raw : 0);
@@ -418,7 +436,7 @@ function raiseStep(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, next: (n:
   release(mem, c.v[2]);
   c.v[2] = 0;
   if (c.step === 4) {
-    const act = scratch(mem, [SIG_DFL, 2 ** 53 - 1, 0]);
+    const act = scratch(mem, [SIG_DFL, 2 ** 53 - 1, SA_RESTORER]);
     c.v[2] = act;
     return next('rt_sigaction', [SIGABRT, act, 0, SIG_SETSIZE]);
   }

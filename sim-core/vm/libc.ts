@@ -281,7 +281,7 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       if (act !== 0 && (mem.load(act) === undefined || mem.load(act + 1) === undefined || mem.load(act + 2) === undefined)) {
         return new Fault('SIGSEGV', 'sigaction: bad struct sigaction pointer');
       }
-      return sysTrap(line, 'rt_sigaction', [num(a[0]), act, num(a[2]), SIG_SETSIZE]);
+      return startLibc('sigaction', siteIndex(regs, site), line, a, mem, regs) ?? sysTrap(line, 'rt_sigaction', [num(a[0]), act, num(a[2]), SIG_SETSIZE]);
     }
     case 'syscall': {
       // syscall(number, ...): the call of that x86-64 number, with the arguments as they are.

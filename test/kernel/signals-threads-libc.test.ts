@@ -1,7 +1,8 @@
 // Signals to and within threads as glibc and Linux 6.x do them, in the simulator alone (the same
 // scenarios are compared with the real kernel in test/fidelity/cases): pthread_sigmask,
 // pthread_kill, pthread_equal, a joined thread's stale pthread_t, the signals glibc keeps for
-// itself, and nanosleep, whose sleep goes on through restart_syscall after a stop and continue.
+// itself, sigaction's flags as glibc installs them (SA_RESTORER, SA_RESETHAND, SA_NODEFER), and
+// nanosleep, whose sleep goes on through restart_syscall after a stop and continue.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,6 +60,20 @@ describe('signals and threads as glibc and Linux 6.x', () => {
     assert.match(out, /^sigfillset leaves out 32\nsigfillset leaves out 33\nsigaddset\(32\) = -1 \(Invalid argument\)\nsigdelset\(33\) = -1\n/);
     assert.match(out, /SIGRTMIN 34, SIGRTMAX 64, NSIG 65\n2 real-time signals in the set\n/);
     assert.match(out, /Real-time signal 0\nReal-time signal 5\nUnknown signal 33\npsignal: Unknown signal 36\npsignal: Interrupt\n$/);
+  });
+
+  it('sigaction: oldact shows the SA_RESTORER glibc adds; SA_RESETHAND leaves oldact reading SIG_DFL', () => {
+    const out = caseOutput('sigaction-flags.kproc');
+    assert.match(out, /^at start: handler SIG_DFL, flags 0, own signal blocked 0\nSA_RESETHAND: handler a function, flags 0x84000000, own signal blocked 0\nonce: got 10\n/);
+    assert.match(out, /after one delivery: handler SIG_DFL, flags 0x84000000, own signal blocked 0\nsecond SIGUSR1 in a child: killed by 10\n/);
+    assert.match(out, /signal\(\): handler a function, flags 0x14000000, own signal blocked 1\n/);
+    assert.match(out, /sigaction\(32\) = -1 \(Invalid argument\)\nsigaction\(SIGKILL\) = -1 \(Invalid argument\)\nsignal\(33\) is SIG_ERR: 1\n$/);
+  });
+
+  it('SA_NODEFER lets a handler be entered again from inside itself; without it the signal waits for the return', () => {
+    const out = caseOutput('sigaction-flags.kproc');
+    assert.match(out, /calls 3\nSA_NODEFER: handler a function, flags 0x54000000, own signal blocked 0\nenter depth 1\nenter depth 2\nenter depth 3\nleave depth 3\nleave depth 2\nleave depth 1\ncalls 3\n/);
+    assert.match(out, /enter depth 1\nleave depth 1\nenter depth 1\nleave depth 1\nenter depth 1\nleave depth 1\ncalls 3\n/);
   });
 
   it('nanosleep: EINTR and the time left after a handler; EINVAL for a bad timespec', () => {
