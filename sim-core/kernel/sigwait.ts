@@ -6,7 +6,8 @@
 import * as C from './consts';
 import { kfunc, ret0 } from './frame';
 import type { kernel_siginfo } from './task';
-import { dequeue_signal, do_send_specific, sigdelset } from './signal';
+import { do_send_specific, sigdelset } from './signal';
+import { dequeue_signal } from './sigqueue';
 import { siginfoCells } from './sigaction';
 import type { Value } from '../vm/types';
 

@@ -383,6 +383,7 @@ const PTHREAD: ConstantInfo[] = [
     ['PTHREAD_ONCE_INIT', 0, 'A pthread_once_t whose routine has not run.'],
   ]),
   ...group('pthread', 'user', '<semaphore.h>', [['SEM_VALUE_MAX', 2147483647, 'The largest count of a semaphore.', '(2147483647)']]),
+  ...group('pthread', 'user', '<limits.h>', [['PTHREAD_STACK_MIN', 16384, 'The smallest thread stack pthread_attr_setstacksize accepts (x86-64).', '16384']]),
 ];
 
 export const CONSTANTS: ConstantInfo[] = [

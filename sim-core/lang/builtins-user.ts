@@ -120,6 +120,10 @@ const SYNC: CallInfo[] = [
     'PTHREAD_CREATE_DETACHED makes the threads created with these attributes detached from the start; PTHREAD_CREATE_JOINABLE is the default. EINVAL for another value.',
     { conv: 'direct' }),
   u('pthread_attr_getdetachstate', 'int', ['const pthread_attr_t *attr', 'int *detachstate'], P, 'Reads the detach state of the attributes.', { conv: 'direct' }),
+  u('pthread_attr_setstacksize', 'int', ['pthread_attr_t *attr', 'size_t stacksize'], P,
+    'The stack size of threads created with these attributes (8 MiB by default, from RLIMIT_STACK); EINVAL below PTHREAD_STACK_MIN (16384). Recorded only: a simulated thread\'s stack grows as it needs.',
+    { conv: 'direct' }),
+  u('pthread_attr_getstacksize', 'int', ['const pthread_attr_t *attr', 'size_t *stacksize'], P, 'Reads the stack size of the attributes.', { conv: 'direct' }),
   u('pthread_attr_destroy', 'int', ['pthread_attr_t *attr'], P, 'Ends the attributes\' life.', { conv: 'direct' }),
 ];
 const SIGACTION_PATH = ['__x64_sys_rt_sigaction', 'do_sigaction'];

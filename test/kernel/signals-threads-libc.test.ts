@@ -1,7 +1,8 @@
 // Signals to and within threads as glibc and Linux 6.x do them, in the simulator alone (the same
 // scenarios are compared with the real kernel in test/fidelity/cases): pthread_sigmask,
 // pthread_kill, pthread_equal, a joined thread's stale pthread_t, the signals glibc keeps for
-// itself, sigaction's flags as glibc installs them (SA_RESTORER, SA_RESETHAND, SA_NODEFER), and
+// itself, sigaction's flags as glibc installs them (SA_RESTORER, SA_RESETHAND, SA_NODEFER),
+// real-time signals (one queued instance per sending, blocked through the mask's high word), and
 // nanosleep, whose sleep goes on through restart_syscall after a stop and continue.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
@@ -74,6 +75,37 @@ describe('signals and threads as glibc and Linux 6.x', () => {
     const out = caseOutput('sigaction-flags.kproc');
     assert.match(out, /calls 3\nSA_NODEFER: handler a function, flags 0x54000000, own signal blocked 0\nenter depth 1\nenter depth 2\nenter depth 3\nleave depth 3\nleave depth 2\nleave depth 1\ncalls 3\n/);
     assert.match(out, /enter depth 1\nleave depth 1\nenter depth 1\nleave depth 1\nenter depth 1\nleave depth 1\ncalls 3\n/);
+  });
+
+  it('a real-time signal queues once per sending, a standard one once; blocked and unblocked in full 64-bit masks', () => {
+    assert.equal(caseOutput('rt-signals-queue.kproc'), [
+      'pending: SIGUSR1 1, SIGRTMIN 1, SIGRTMIN+1 1', 'blocked now: SIGRTMIN 1, SIGRTMIN+1 1',
+      // Delivered lowest first, each handler entered before the one before it ran (no sa_mask).
+      '7 deliveries: SIGRTMIN+1 SIGRTMIN+1 SIGRTMIN+1 SIGRTMIN+0 SIGRTMIN+0 SIGRTMIN+0 SIGUSR1',
+      'pending after: SIGRTMIN 0', 'sa_mask holds SIGRTMIN+1: 1', '',
+    ].join('\n'));
+  });
+
+  it('SIG_IGN throws away every queued instance of a real-time signal', () => {
+    const out = mainOutput(`sigset_t set;
+    signal(SIGRTMIN, on_rt);
+    sigemptyset(&set);
+    sigaddset(&set, SIGRTMIN);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    kill(getpid(), SIGRTMIN);
+    kill(getpid(), SIGRTMIN);
+    signal(SIGRTMIN, SIG_IGN);
+    signal(SIGRTMIN, on_rt);
+    kill(getpid(), SIGRTMIN);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    printf("%d\\n", got);
+    return 0;`, 'int got;\nvoid on_rt(int s) { (void)s; got++; }');
+    assert.equal(out, '1\n');
+  });
+
+  it('pthread_attr_setstacksize records a size of PTHREAD_STACK_MIN or more; getstacksize reads it (8 MiB by default)', () => {
+    assert.equal(caseOutput('thread-attr-stack.kproc'), 'default stack 8192 KiB, joinable 1\nsetstacksize(1000) = Invalid argument\n'
+      + 'setstacksize(256 KiB) = 0, now 262144\nsum of squares 29\n');
   });
 
   it('nanosleep: EINTR and the time left after a handler; EINVAL for a bad timespec', () => {
