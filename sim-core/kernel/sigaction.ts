@@ -9,6 +9,7 @@ import { list_entries } from './list';
 import { set_sigaction } from './objects';
 import type { k_sigaction, kernel_siginfo, task_struct } from './task';
 import { sigaddset, sigdelset } from './signal';
+import { force_sig } from './signal-force';
 import { flush_sigqueue_mask } from './sigqueue';
 import { sigsetFromUser, sigsetToUser } from './sigwait';
 import { syscallEntry } from './syscalls';
@@ -220,7 +221,7 @@ badframe:
     if (t.sigframes.length === 0 || (k.user.sigreturn && !k.user.sigreturn(t))) {
       // No frame to return through: the kernel kills the task with SIGSEGV.
       k.popFrame(t);
-      k.send_signal(C.SIGSEGV, null, t, false);
+      force_sig(k, C.SIGSEGV, t);
     }
   },
   mask: (_k, t) => {

@@ -238,6 +238,11 @@ const SI_CODE = group('si-code', 'user', '<signal.h>', [
   ['SI_QUEUE', -1, 'si_code: sent by sigqueue.'],
   ['SI_TIMER', -2, 'si_code: a POSIX timer expired.'],
   ['SI_TKILL', -6, 'si_code: sent by tkill or tgkill (raise).'],
+  ['SEGV_MAPERR', 1, 'si_code of SIGSEGV: no mapping at the address (a NULL or wild pointer).'],
+  ['SEGV_ACCERR', 2, 'si_code of SIGSEGV: the mapping does not allow the access.'],
+  ['FPE_INTDIV', 1, 'si_code of SIGFPE: integer division by zero.'],
+  ['FPE_INTOVF', 2, 'si_code of SIGFPE: integer overflow.'],
+  ['ILL_ILLOPN', 2, 'si_code of SIGILL: illegal operand.'],
 ]);
 
 const ITIMER = group('itimer', 'user', '<sys/time.h>', [

@@ -2,8 +2,8 @@
 // scenarios are compared with the real kernel in test/fidelity/cases): pthread_sigmask,
 // pthread_kill, pthread_equal, a joined thread's stale pthread_t, the signals glibc keeps for
 // itself, sigaction's flags as glibc installs them (SA_RESTORER, SA_RESETHAND, SA_NODEFER),
-// real-time signals (one queued instance per sending, blocked through the mask's high word), and
-// nanosleep, whose sleep goes on through restart_syscall after a stop and continue.
+// real-time signals (one queued instance per sending, blocked through the mask's high word), the
+// forced signal of a fault, and nanosleep, whose sleep goes on through restart_syscall after a stop and continue.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -106,6 +106,14 @@ describe('signals and threads as glibc and Linux 6.x', () => {
   it('pthread_attr_setstacksize records a size of PTHREAD_STACK_MIN or more; getstacksize reads it (8 MiB by default)', () => {
     assert.equal(caseOutput('thread-attr-stack.kproc'), 'default stack 8192 KiB, joinable 1\nsetstacksize(1000) = Invalid argument\n'
       + 'setstacksize(256 KiB) = 0, now 262144\nsum of squares 29\n');
+  });
+
+  it('a fault\'s signal cannot be blocked or ignored away (force_sig_fault); a handler sees SEGV_MAPERR or FPE_INTDIV', () => {
+    assert.equal(caseOutput('fault-forced.kproc'), [
+      'SIGSEGV blocked: killed by Segmentation fault', 'SIGSEGV ignored: killed by Segmentation fault',
+      'SIGFPE ignored: killed by Floating point exception', 'handler: signal 11, si_code SEGV_MAPERR', 'SIGSEGV handled: exited 51',
+      'handler: signal 8, si_code FPE_INTDIV', 'SIGFPE handled: exited 48', '',
+    ].join('\n'));
   });
 
   it('nanosleep: EINTR and the time left after a handler; EINVAL for a bad timespec', () => {
