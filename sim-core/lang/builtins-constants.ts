@@ -386,6 +386,7 @@ const PTHREAD: ConstantInfo[] = [
     ['PTHREAD_MUTEX_INITIALIZER', 0, 'A normal mutex, unlocked: every word of the pthread_mutex_t is 0.', '{ { 0, 0, 0, 0, PTHREAD_MUTEX_TIMED_NP, 0, 0, { 0, 0 } } }'],
     ['PTHREAD_COND_INITIALIZER', 0, 'A condition variable nobody waits on: every word of the pthread_cond_t is 0.', '{ { {0}, {0}, {0, 0}, {0, 0}, 0, 0, {0, 0} } }'],
     ['PTHREAD_ONCE_INIT', 0, 'A pthread_once_t whose routine has not run.'],
+    ['PTHREAD_RWLOCK_INITIALIZER', 0, 'A read-write lock nobody holds: every word of the pthread_rwlock_t is 0.', '{ { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 } }'],
   ]),
   ...group('pthread', 'user', '<semaphore.h>', [['SEM_VALUE_MAX', 2147483647, 'The largest count of a semaphore.', '(2147483647)']]),
   ...group('pthread', 'user', '<limits.h>', [['PTHREAD_STACK_MIN', 16384, 'The smallest thread stack pthread_attr_setstacksize accepts (x86-64).', '16384']]),

@@ -15,6 +15,7 @@ import { resumeStdio, STDIO_OPS } from './stdio-ops';
 import { exitCall } from './stdio-calls';
 import { FD_OPS, resumeFd } from './libc-fd';
 import { PROC_OPS, resumeProc } from './libc-proc';
+import { resumeRwlock, RWLOCK_OPS } from './libc-rwlock';
 
 // Numbers of the Linux x86-64 ABI the library uses (its own headers, as glibc has them).
 const ESRCH = 3, ENOENT = 2, EACCES = 13, EINVAL = 22, EDEADLK = 35, ENOTDIR = 20, ENODEV = 19;
@@ -323,6 +324,10 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
     return done === null ? null : end(done.value);
   }
   if (FD_OPS.has(c.op)) return end(resumeFd(r, mem, c.op, c.v, raw));
+  if (RWLOCK_OPS.has(c.op)) {
+    const done = resumeRwlock(r, c, mem, line);
+    return done === null ? null : end(done.value);
+  }
   if (PROC_OPS.has(c.op)) {
     const done = resumeProc(r, c, mem, raw, line);
     return done === null ? null : end(done.value);

@@ -2,6 +2,7 @@
 // macros, strings, signal sets, malloc) and the shaping of a libc call into the x86-64 system
 // call the kernel sees, by its kernel name (printf is write, exit is exit_group, waitpid is wait4,
 // execl is execve with an argv). Functions of several calls are in libc-calls.ts.
+import { startRwlock } from './libc-rwlock';
 import type { CallSite } from './image';
 import { SEGMENT_SPAN } from './image';
 import type { VmMemory } from './memory';
@@ -309,6 +310,8 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       if (sync instanceof SyncDone) return new Done(sync.value);
       if (sync instanceof SyncFault) return new Fault('SIGSEGV', sync.message);
       if (sync !== null) return sync;
+      const rwlock = startRwlock(site.name, siteIndex(regs, site), line, a, mem, regs);
+      if (rwlock !== null) return 'kind' in rwlock ? rwlock : 'fault' in rwlock ? new Fault('SIGSEGV', rwlock.fault) : new Done(rwlock.value);
       if (PROC_OPS.has(site.name)) {
         const cmd = num(a[0]) === 0 && typeof a[0] !== 'string' ? null : strArg(mem, a[0]);
         const mode = site.name === 'popen' ? readString(mem, a[1]) : null;

@@ -1,5 +1,5 @@
 // Signals to and within threads as glibc and Linux 6.x do them, in the simulator alone (the same
-// scenarios are compared with the real kernel in test/fidelity/cases): pthread_sigmask,
+// scenarios are compared with the real kernel in test/fidelity/cases): read-write locks, pthread_sigmask,
 // pthread_kill, pthread_equal, a joined thread's stale pthread_t, the signals glibc keeps for
 // itself, sigaction's flags as glibc installs them (SA_RESTORER, SA_RESETHAND, SA_NODEFER),
 // real-time signals (one queued instance per sending, blocked through the mask's high word), the
@@ -113,6 +113,14 @@ describe('signals and threads as glibc and Linux 6.x', () => {
       'SIGSEGV blocked: killed by Segmentation fault', 'SIGSEGV ignored: killed by Segmentation fault',
       'SIGFPE ignored: killed by Floating point exception', 'handler: signal 11, si_code SEGV_MAPERR', 'SIGSEGV handled: exited 51',
       'handler: signal 8, si_code FPE_INTDIV', 'SIGFPE handled: exited 48', '',
+    ].join('\n'));
+  });
+
+  it('pthread_rwlock: shared by readers, one writer once they let go, readers preferred; EDEADLK and EBUSY', () => {
+    assert.equal(caseOutput('rwlock.kproc'), [
+      'readers together: sum 600', 'writer waiting; tryrdlock = 0, trywrlock = Device or resource busy', 'one read hold left, value 0',
+      'writer: in, value set to 7', 'after the writer: value 7', 'writer rdlock: Resource deadlock avoided',
+      'writer wrlock: Resource deadlock avoided', 'writer tryrdlock: Device or resource busy', 'trywrlock when free: 0', '',
     ].join('\n'));
   });
 
