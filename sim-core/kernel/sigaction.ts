@@ -31,7 +31,8 @@ export function sigactionLocals(k: Kernel, t: task_struct, args: Value[]): SaL {
   if (actAddr) {
     const raw = k.user.getUser(t, actAddr + SA_HANDLER) ?? 0;
     const flags = num(k.user.getUser(t, actAddr + SA_FLAGS));
-    const mask = num(k.user.getUser(t, actAddr + SA_MASK));
+    const m = k.user.getUser(t, actAddr + SA_MASK);
+    const mask = typeof m === 'bigint' ? m : num(m);
     act = { handler: handlerOf(k, raw), raw, flags, mask };
   }
   return { sig, act, oact: oactAddr, old: null };
@@ -137,10 +138,11 @@ int do_sigaction(int sig, struct k_sigaction *act, struct k_sigaction *oact)
   ret: ret0,
 }, ['sig']);
 
-interface SpmL { how: number; set: number; oset: number; has_set: boolean; old: number }
+interface SpmL { how: number; set: number | bigint; oset: number; has_set: boolean; old: number | bigint }
 
 export function sigprocmaskLocals(how: number, setAddr: number, osetAddr: number, k: Kernel, t: task_struct): SpmL {
-  return { how, set: setAddr ? num(k.user.getUser(t, setAddr)) : 0, oset: osetAddr, has_set: setAddr !== 0, old: 0 };
+  const set = setAddr ? k.user.getUser(t, setAddr) : 0;
+  return { how, set: typeof set === 'bigint' ? set : num(set), oset: osetAddr, has_set: setAddr !== 0, old: 0 };
 }
 
 export const __x64_sys_rt_sigprocmask = kfunc<SpmL>('__x64_sys_rt_sigprocmask', 'kernel/signal.c', `

@@ -91,7 +91,8 @@ export interface k_sigaction {
   /** The handler as scenario code passed it (a function pointer), for oldact and signal(). */
   raw?: Value;
   flags: number;
-  mask: number;
+  /** sa_mask as scenario memory holds it (a bigint once a signal above 53 is in it). */
+  mask: number | bigint;
 }
 
 export interface sighand_struct {

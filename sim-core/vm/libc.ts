@@ -104,7 +104,9 @@ function sigbit(signo: number): number {
  * out, and sigaddset and sigdelset refuse them with EINVAL (__is_internal_signal).
  */
 const SIGCANCEL = 32, SIGSETXID = 33;
-const FILLED_SET = 2 ** 53 - 1 - sigbit(SIGCANCEL) - sigbit(SIGSETXID);
+/** The highest signal number (SIGRTMAX). */
+const NSIG_MAX = 64;
+const FILLED_SET = (2n ** 64n - 1n) & ~(1n << BigInt(SIGCANCEL - 1)) & ~(1n << BigInt(SIGSETXID - 1));
 
 /**
  * Evaluates a helper the VM runs itself. Returns the C result, or a Fault. Work beyond one
@@ -154,9 +156,17 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     case 'sigaddset': case 'sigdelset': case 'sigismember': {
       const signo = num(a[1]);
       const internal = site.name !== 'sigismember' && (signo === SIGCANCEL || signo === SIGSETXID);
-      if (signo < 1 || signo > 53 || internal) { regs.errno = EINVAL; return -1; }
+      if (signo < 1 || signo > NSIG_MAX || internal) { regs.errno = EINVAL; return -1; }
       const cur = mem.load(num(s));
-      if (typeof cur !== 'number') return new Fault('SIGSEGV', `${site.name}: bad sigset_t pointer`);
+      if (typeof cur !== 'number' && typeof cur !== 'bigint') return new Fault('SIGSEGV', `${site.name}: bad sigset_t pointer`);
+      // Signals above 53 do not fit a number's exact range: the set is a bigint while it has one.
+      if (typeof cur === 'bigint' || signo > 53) {
+        const bit = 1n << BigInt(signo - 1), big = BigInt(cur);
+        if (site.name === 'sigismember') return (big & bit) !== 0n ? 1 : 0;
+        const next = site.name === 'sigaddset' ? big | bit : big & ~bit;
+        mem.store(num(s), next <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(next) : next);
+        return 0;
+      }
       const bit = sigbit(signo);
       const has = Math.floor(cur / bit) % 2 === 1;
       if (site.name === 'sigismember') return has ? 1 : 0;

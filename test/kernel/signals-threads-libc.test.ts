@@ -86,6 +86,11 @@ describe('signals and threads as glibc and Linux 6.x', () => {
     ].join('\n'));
   });
 
+  it('a sigset_t holds signals up to SIGRTMAX: added, blocked, pending, in sa_mask; sigfillset includes them', () => {
+    assert.equal(caseOutput('sigrtmax-mask.kproc'), ['member 1 0 1', 'pending 1 1, hits 0', 'blocked 1', 'after unblocking SIGRTMAX: hits 2 0',
+      'after unblocking all: hits 2 1', 'sa_mask has 63: 1', ''].join('\n'));
+  });
+
   it('SIG_IGN throws away every queued instance of a real-time signal', () => {
     const out = mainOutput(`sigset_t set;
     signal(SIGRTMIN, on_rt);
