@@ -130,6 +130,8 @@ export const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_TRAPPED = 4, CL
 
 // si_code values of signals sent by a process (include/uapi/asm-generic/siginfo.h).
 export const SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TIMER = -2, SI_TKILL = -6;
+/** si_code of a fault: SEGV_MAPERR (no mapping at the address), FPE_INTDIV, ILL_ILLOPN. */
+export const SEGV_MAPERR = 1, FPE_INTDIV = 1, ILL_ILLOPN = 2;
 
 // waitid idtype (include/uapi/linux/wait.h).
 export const P_ALL = 0, P_PID = 1, P_PGID = 2, P_PIDFD = 3;

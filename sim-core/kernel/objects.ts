@@ -13,7 +13,7 @@ import {
 import type { UserMemory } from '../vm/types';
 
 export function newPending(): sigpending {
-  return { signal: [0, 0], info: [] };
+  return { signal: [0, 0], info: [], queued: [] };
 }
 
 /**

@@ -2,7 +2,7 @@
 // of a task, and the sleeping calls (schedule_timeout, msleep, clock_nanosleep, pause, sched_yield).
 
 import * as C from './consts';
-import { ret0, kfunc } from './frame';
+import { ret0, kfunc, retCallee } from './frame';
 import type { Kernel } from './kernel';
 import { NS_ZERO, type task_struct } from './task';
 import { ENQUEUE_INITIAL } from './rq';
@@ -261,6 +261,24 @@ long hrtimer_nanosleep(ktime_t rqtp, const enum hrtimer_mode mode,
     t.restart_block = f.locals.expire;
     k.ret(t, -C.ERESTART_RESTARTBLOCK);
   },
+}, ['ns', 'rmtp']);
+
+export const __x64_sys_restart_syscall = kfunc<HnsL>('__x64_sys_restart_syscall', 'kernel/signal.c', `
+/*
+ * A sleep cut short by a signal without a handler (a stop and continue)
+ * goes on here: restart_block.fn is hrtimer_nanosleep_restart, which
+ * sleeps for the time that was left and returns to the interrupted call's
+ * caller.
+ */
+SYSCALL_DEFINE0(restart_syscall)
+{
+	struct restart_block *restart = &current->restart_block;
+
+	return restart->fn(restart);                        @fn
+}                                                       @ret
+`, {
+  fn: (k, t, f) => k.call(t, hrtimer_nanosleep, { ns: f.locals.ns, rmtp: f.locals.rmtp, expire: 0 }),
+  ret: retCallee,
 }, ['ns', 'rmtp']);
 
 export const __x64_sys_pause = kfunc<object>('__x64_sys_pause', 'kernel/signal.c', `

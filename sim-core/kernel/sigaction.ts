@@ -9,6 +9,9 @@ import { list_entries } from './list';
 import { set_sigaction } from './objects';
 import type { k_sigaction, kernel_siginfo, task_struct } from './task';
 import { sigaddset, sigdelset } from './signal';
+import { force_sig } from './signal-force';
+import { flush_sigqueue_mask } from './sigqueue';
+import { sigsetFromUser, sigsetToUser } from './sigwait';
 import { syscallEntry } from './syscalls';
 import type { Value } from '../vm/types';
 
@@ -28,7 +31,8 @@ export function sigactionLocals(k: Kernel, t: task_struct, args: Value[]): SaL {
   if (actAddr) {
     const raw = k.user.getUser(t, actAddr + SA_HANDLER) ?? 0;
     const flags = num(k.user.getUser(t, actAddr + SA_FLAGS));
-    const mask = num(k.user.getUser(t, actAddr + SA_MASK));
+    const m = k.user.getUser(t, actAddr + SA_MASK);
+    const mask = typeof m === 'bigint' ? m : num(m);
     act = { handler: handlerOf(k, raw), raw, flags, mask };
   }
   return { sig, act, oact: oactAddr, old: null };
@@ -116,28 +120,29 @@ int do_sigaction(int sig, struct k_sigaction *act, struct k_sigaction *oact)
   set: (k, t, f) => {
     const act = f.locals.act;
     if (!act) { k.jump(f, 'ret'); return; }
-    const mask = [act.mask | 0, 0];
+    const mask = sigsetFromUser(act.mask);
     sigdelset(mask, C.SIGKILL);
     sigdelset(mask, C.SIGSTOP);
-    set_sigaction(t.sighand as NonNullable<task_struct['sighand']>, f.locals.sig, { ...act, mask: mask[0] });
+    set_sigaction(t.sighand as NonNullable<task_struct['sighand']>, f.locals.sig, { ...act, mask: sigsetToUser(mask) });
   },
   discard: (_k, t, f) => {
     const sig = f.locals.sig;
     const h = f.locals.act ? f.locals.act.handler : null;
     if (h === null) return;
     if (h === C.SIG_IGN || (h === C.SIG_DFL && C.sig_default_action(sig) === 'ignore')) {
-      sigdelset(t.signal.shared_pending.signal, sig);
-      for (const th of list_entries(t.signal.thread_head)) sigdelset(th.pending.signal, sig);
-      sigdelset(t.pending.signal, sig);
+      flush_sigqueue_mask(t.signal.shared_pending, sig);
+      for (const th of list_entries(t.signal.thread_head)) flush_sigqueue_mask(th.pending, sig);
+      flush_sigqueue_mask(t.pending, sig);
     }
   },
   ret: ret0,
 }, ['sig']);
 
-interface SpmL { how: number; set: number; oset: number; has_set: boolean; old: number }
+interface SpmL { how: number; set: number | bigint; oset: number; has_set: boolean; old: number | bigint }
 
 export function sigprocmaskLocals(how: number, setAddr: number, osetAddr: number, k: Kernel, t: task_struct): SpmL {
-  return { how, set: setAddr ? num(k.user.getUser(t, setAddr)) : 0, oset: osetAddr, has_set: setAddr !== 0, old: 0 };
+  const set = setAddr ? k.user.getUser(t, setAddr) : 0;
+  return { how, set: typeof set === 'bigint' ? set : num(set), oset: osetAddr, has_set: setAddr !== 0, old: 0 };
 }
 
 export const __x64_sys_rt_sigprocmask = kfunc<SpmL>('__x64_sys_rt_sigprocmask', 'kernel/signal.c', `
@@ -166,16 +171,17 @@ SYSCALL_DEFINE4(rt_sigprocmask, int, how, sigset_t __user *, nset,
 	return 0;                                           @ret
 }
 `, {
-  old: (_k, t, f) => { f.locals.old = t.blocked[0]; },
+  old: (_k, t, f) => { f.locals.old = sigsetToUser(t.blocked); },
   set: (k, t, f) => {
     if (!f.locals.has_set) return;
-    const set = [f.locals.set | 0, 0];
+    const set = sigsetFromUser(f.locals.set);
     sigdelset(set, C.SIGKILL);
     sigdelset(set, C.SIGSTOP);
+    const b = t.blocked;
     switch (f.locals.how) {
-      case C.SIG_BLOCK: t.blocked[0] |= set[0]; break;
-      case C.SIG_UNBLOCK: t.blocked[0] &= ~set[0]; break;
-      case C.SIG_SETMASK: t.blocked[0] = set[0]; break;
+      case C.SIG_BLOCK: t.blocked = [b[0] | set[0], b[1] | set[1]]; break;
+      case C.SIG_UNBLOCK: t.blocked = [b[0] & ~set[0], b[1] & ~set[1]]; break;
+      case C.SIG_SETMASK: t.blocked = set; break;
       default: k.ret(t, -C.EINVAL); return;
     }
     // Unblocking may expose a pending signal: it is delivered on the way out.
@@ -217,7 +223,7 @@ badframe:
     if (t.sigframes.length === 0 || (k.user.sigreturn && !k.user.sigreturn(t))) {
       // No frame to return through: the kernel kills the task with SIGSEGV.
       k.popFrame(t);
-      k.send_signal(C.SIGSEGV, null, t, false);
+      force_sig(k, C.SIGSEGV, t);
     }
   },
   mask: (_k, t) => {
@@ -301,7 +307,8 @@ function handle_signal(k: Kernel, t: task_struct, sig: number, handler: string, 
   t.restore_sigmask = false;
   t.sigframes.push({ blocked: saved.slice(), restart });
   // signal_setup_done: the handler's mask, and the signal itself unless SA_NODEFER.
-  t.blocked[0] |= ka.mask;
+  const mask = sigsetFromUser(ka.mask);
+  t.blocked = [t.blocked[0] | mask[0], t.blocked[1] | mask[1]];
   if (!(ka.flags & C.SA_NODEFER)) sigaddset(t.blocked, sig);
   // SA_SIGINFO: the handler gets (sig, &frame->info, &frame->uc), the siginfo copied to the frame.
   const si = ka.flags & C.SA_SIGINFO ? info ?? { si_signo: sig, si_code: C.SI_USER, si_pid: 0, si_uid: 0, si_status: 0 } : null;

@@ -10,7 +10,8 @@ import { set_sigaction } from './objects';
 import { NS_ZERO, type kernel_siginfo, type task_struct } from './task';
 import { do_group_exit } from './exit';
 import { thread_group_empty } from './notify';
-import { rearm_itimer } from './itimer';
+import { dequeue_signal } from './sigqueue';
+import { force_sig_fault } from './signal-force';
 import { signal_delivered } from './sigaction';
 import { do_notify_parent_cldstop, do_signal_stop, prepare_stop_or_continue, threads } from './signal-stop';
 import { is_current_pgrp_orphaned, pgrp_tasks, task_pgrp } from './pgrp';
@@ -54,6 +55,9 @@ export function sig_ignored(t: task_struct, sig: number, force: boolean): boolea
  */
 export function send_signal(k: Kernel, sig: number, from: task_struct | null, p: task_struct, group: boolean, force = false,
   info: kernel_siginfo | null = null): boolean {
+  // The kernel's signal to one thread, with no sender and no siginfo, is the trap of that
+  // thread's own faulting instruction: force_sig_fault.
+  if (from === null && !group && !force && info === null) return force_sig_fault(k, sig, p);
   let si = info;
   // From an ancestor pid namespace (the sender has no number in the receiver's): si_pid reads 0,
   // and SIGKILL and SIGSTOP reach even the namespace's init (force).
@@ -63,7 +67,13 @@ export function send_signal(k: Kernel, sig: number, from: task_struct | null, p:
   }
   if (!prepare_signal(k, sig, from, p, force)) return false;
   const pending = group ? p.signal.shared_pending : p.pending;
-  if (sig < C.SIGRTMIN_K && sigismember(pending.signal, sig)) return true; // legacy signals do not queue twice
+  if (sigismember(pending.signal, sig)) {
+    if (sig < C.SIGRTMIN_K) return true; // legacy signals do not queue twice
+    // A real-time signal queues each instance behind the one pending.
+    (pending.queued[sig] ??= []).push(si ?? send_sig_info(sig, from, p));
+    complete_signal(k, sig, p, group);
+    return true;
+  }
   sigaddset(pending.signal, sig);
   pending.info[sig] = si ?? send_sig_info(sig, from, p);
   complete_signal(k, sig, p, group);
@@ -382,7 +392,7 @@ relock:
     if (ka.handler === C.SIG_IGN) { k.jump(f, 'fatal_check'); return; }
     if (ka.handler !== C.SIG_DFL) {
       f.locals.handler = ka.handler;
-      if (ka.flags & C.SA_RESETHAND) set_sigaction(t.sighand as NonNullable<task_struct['sighand']>, s, { ...ka, handler: C.SIG_DFL });
+      if (ka.flags & C.SA_RESETHAND) set_sigaction(t.sighand as NonNullable<task_struct['sighand']>, s, { ...ka, handler: C.SIG_DFL, raw: C.SIG_DFL });
       k.jump(f, 'ret');
       return;
     }
@@ -426,23 +436,4 @@ function trace_signal_deliver(k: Kernel, t: task_struct, sig: number): void {
     action = d === 'stop' && sig !== C.SIGSTOP && is_current_pgrp_orphaned(k, t) ? 'ignore' : d;
   }
   k.emit({ time: NS_ZERO, step: 0, kind: 'signal_deliver', pid: t.pid, sig, name: C.signame(sig), action, ...(action === 'handler' && typeof h === 'string' ? { handler: h } : {}) });
-}
-
-/**
- * dequeue_signal: the lowest-numbered signal not in mask (the blocked set) and its siginfo, the thread's own before the group's. A
- * SIGALRM from the group's queue arms an interval timer again (posixtimer_rearm_itimer).
- */
-export function dequeue_signal(k: Kernel, t: task_struct, mask: number[]): kernel_siginfo | null {
-  for (const pending of [t.pending, t.signal.shared_pending]) {
-    for (let sig = 1; sig <= C._NSIG; sig++) {
-      if (sigismember(pending.signal, sig) && !sigismember(mask, sig)) {
-        sigdelset(pending.signal, sig);
-        // collect_signal: the queued siginfo, or SI_USER with no sender when none was queued.
-        const info = pending.info[sig] ?? { si_signo: sig, si_code: C.SI_USER, si_pid: 0, si_uid: 0, si_status: 0 };
-        if (sig === C.SIGALRM && pending === t.signal.shared_pending) rearm_itimer(k, t);
-        return info;
-      }
-    }
-  }
-  return null;
 }

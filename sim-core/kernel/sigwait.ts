@@ -6,7 +6,8 @@
 import * as C from './consts';
 import { kfunc, ret0 } from './frame';
 import type { kernel_siginfo } from './task';
-import { dequeue_signal, do_send_specific, sigdelset } from './signal';
+import { do_send_specific, sigdelset } from './signal';
+import { dequeue_signal } from './sigqueue';
 import { siginfoCells } from './sigaction';
 import type { Value } from '../vm/types';
 
@@ -18,14 +19,20 @@ function num(v: Value | undefined): number {
   return typeof v === 'number' ? v : 0;
 }
 
-/** A sigset_t cell of scenario memory (bit signo-1 of one number) as the kernel's two words. */
-export function sigsetFromUser(v: number): number[] {
-  return [(v % TWO32) | 0, Math.floor(v / TWO32) | 0];
+/**
+ * A sigset_t cell of scenario memory (bit signo-1 of one value: a number, or a bigint once a
+ * signal above 53 is in it) as the kernel's two words.
+ */
+export function sigsetFromUser(v: Value | undefined): number[] {
+  if (typeof v === 'bigint') return [Number(BigInt.asUintN(32, v)) | 0, Number(BigInt.asUintN(32, v >> 32n)) | 0];
+  const n = num(v);
+  return [(n % TWO32) | 0, Math.floor(n / TWO32) | 0];
 }
 
-/** The kernel's two words as a sigset_t cell. */
-export function sigsetToUser(set: number[]): number {
-  return (set[0] >>> 0) + (set[1] >>> 0) * TWO32;
+/** The kernel's two words as a sigset_t cell: a number while it fits in one, else a bigint. */
+export function sigsetToUser(set: number[]): number | bigint {
+  const v = (set[0] >>> 0) + (set[1] >>> 0) * TWO32;
+  return Number.isSafeInteger(v) ? v : (BigInt(set[1] >>> 0) << 32n) | BigInt(set[0] >>> 0);
 }
 
 interface SpL { uset: number; size: number; set: number[] }
@@ -98,7 +105,7 @@ SYSCALL_DEFINE2(rt_sigsuspend, sigset_t __user *, unewset, size_t, sigsetsize)
   mask: (k, t, f) => {
     t.saved_sigmask = t.blocked.slice();
     t.restore_sigmask = true;
-    const set = sigsetFromUser(num(k.user.getUser(t, f.locals.unewset)));
+    const set = sigsetFromUser(k.user.getUser(t, f.locals.unewset));
     sigdelset(set, C.SIGKILL);
     sigdelset(set, C.SIGSTOP);
     t.blocked = set;
@@ -155,7 +162,7 @@ SYSCALL_DEFINE4(rt_sigtimedwait, const sigset_t __user *, uthese,
     if (L.size !== SIGSET_SIZE) { k.ret(t, -C.EINVAL); return; }
     const these = k.user.getUser(t, L.uthese);
     if (these === undefined) { k.ret(t, -C.EFAULT); return; }
-    L.these = sigsetFromUser(num(these));
+    L.these = sigsetFromUser(these);
     if (L.uts) {
       const sec = k.user.getUser(t, L.uts), nsec = k.user.getUser(t, L.uts + 1);
       if (sec === undefined || nsec === undefined) { k.ret(t, -C.EFAULT); return; }

@@ -11,7 +11,7 @@ import { __x64_sys_exit, __x64_sys_exit_group } from './exit';
 import { __x64_sys_wait4, wait4Locals } from './wait';
 import { __x64_sys_waitid, waitidLocals } from './waitid';
 import { __x64_sys_kill, __x64_sys_tgkill } from './signal';
-import { __x64_sys_clock_nanosleep, __x64_sys_pause, __x64_sys_sched_yield, clockNanosleepLocals, hrtimer_nanosleep, nanosleepRestartLocals } from './sched';
+import { __x64_sys_clock_nanosleep, __x64_sys_pause, __x64_sys_restart_syscall, __x64_sys_sched_yield, clockNanosleepLocals, nanosleepRestartLocals } from './sched';
 import type { Value } from '../vm/types';
 import { __x64_sys_execve, execLocals, readArgv } from './exec';
 import { __x64_sys_rt_sigaction, __x64_sys_rt_sigprocmask, __x64_sys_rt_sigreturn, sigactionLocals, sigprocmaskLocals } from './sigaction';
@@ -70,7 +70,7 @@ const SYSCALLS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['rt_sigtimedwait', (_k, _t, a) => entry(__x64_sys_rt_sigtimedwait, sigtimedwaitLocals(num(a[0]), num(a[1]), num(a[2]), num(a[3])))],
   ['tkill', (_k, _t, a) => entry(__x64_sys_tkill, { pid: num(a[0]), sig: num(a[1]) })],
   // An interrupted clock_nanosleep resumes for the time left (restart_block: [left, rmtp]).
-  ['restart_syscall', (_k, _t, a) => entry(hrtimer_nanosleep, nanosleepRestartLocals(num(a[0]), num(a[1])))],
+  ['restart_syscall', (_k, _t, a) => entry(__x64_sys_restart_syscall, nanosleepRestartLocals(num(a[0]), num(a[1])))],
   ['clock_nanosleep', (_k, _t, a) => entry(__x64_sys_clock_nanosleep, clockNanosleepLocals(num(a[0]), num(a[1]), num(a[2]), num(a[3])))],
   ['pause', () => entry(__x64_sys_pause, {})],
   ['alarm', (_k, _t, a) => entry(__x64_sys_alarm, { seconds: num(a[0]) >>> 0, old: 0 })],

@@ -91,7 +91,8 @@ export interface k_sigaction {
   /** The handler as scenario code passed it (a function pointer), for oldact and signal(). */
   raw?: Value;
   flags: number;
-  mask: number;
+  /** sa_mask as scenario memory holds it (a bigint once a signal above 53 is in it). */
+  mask: number | bigint;
 }
 
 export interface sighand_struct {
@@ -106,10 +107,16 @@ export interface sigpending {
   /** Bit (sig - 1) of a 64-bit mask, kept as a bigint-free pair of numbers. */
   signal: number[];
   /**
-   * The queued siginfo of each pending signal, by number (the sigqueue list: a signal below
-   * SIGRTMIN queues once, so one entry per number suffices). Meaningful only while its bit is set.
+   * The siginfo of each pending signal, by number (the head of the sigqueue list: a signal below
+   * SIGRTMIN queues once; a real-time one's later instances wait in `queued`). Meaningful only
+   * while its bit is set.
    */
   info: kernel_siginfo[];
+  /**
+   * A real-time signal (SIGRTMIN and up) queues once per sending: the siginfo of each instance
+   * sent while one was pending already, in the order sent, by number. Empty otherwise.
+   */
+  queued: kernel_siginfo[][];
 }
 
 /** What a handler with SA_SIGINFO, sigtimedwait and waitid see (the fields the model fills). */

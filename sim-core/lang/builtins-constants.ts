@@ -79,7 +79,18 @@ const SIGNAL_ROWS: Array<[string, number, string]> = [
   ['SIGPWR', 30, 'Power failure; terminates.'],
   ['SIGSYS', 31, 'Bad system call; core dump.'],
 ];
-const SIGNALS = group('signal', 'both', '<signal.h>', SIGNAL_ROWS);
+const SIGNALS = [
+  ...group('signal', 'both', '<signal.h>', SIGNAL_ROWS),
+  // glibc keeps 32 and 33 for itself, so a program's real-time signals are 34..64.
+  ...group('signal', 'user', '<signal.h>', [
+    ['SIGRTMIN', 34, 'The first real-time signal a program may use (glibc keeps 32 and 33); terminates by default.', '(__libc_current_sigrtmin ())'],
+    ['SIGRTMAX', 64, 'The last real-time signal; terminates by default.', '(__libc_current_sigrtmax ())'],
+  ]),
+  ...group('limits', 'user', '<signal.h>', [
+    ['NSIG', 65, 'One more than the highest signal number (64).', '_NSIG'],
+    ['_NSIG', 65, 'One more than the highest signal number (64).', '(__SIGRTMAX + 1)'],
+  ]),
+];
 
 const ERRNO = group('errno', 'both', '<errno.h>', [
   ['EPERM', 1, 'Operation not permitted.'], ['ENOENT', 2, 'No such file or directory.'],
@@ -227,6 +238,11 @@ const SI_CODE = group('si-code', 'user', '<signal.h>', [
   ['SI_QUEUE', -1, 'si_code: sent by sigqueue.'],
   ['SI_TIMER', -2, 'si_code: a POSIX timer expired.'],
   ['SI_TKILL', -6, 'si_code: sent by tkill or tgkill (raise).'],
+  ['SEGV_MAPERR', 1, 'si_code of SIGSEGV: no mapping at the address (a NULL or wild pointer).'],
+  ['SEGV_ACCERR', 2, 'si_code of SIGSEGV: the mapping does not allow the access.'],
+  ['FPE_INTDIV', 1, 'si_code of SIGFPE: integer division by zero.'],
+  ['FPE_INTOVF', 2, 'si_code of SIGFPE: integer overflow.'],
+  ['ILL_ILLOPN', 2, 'si_code of SIGILL: illegal operand.'],
 ]);
 
 const ITIMER = group('itimer', 'user', '<sys/time.h>', [
@@ -370,8 +386,10 @@ const PTHREAD: ConstantInfo[] = [
     ['PTHREAD_MUTEX_INITIALIZER', 0, 'A normal mutex, unlocked: every word of the pthread_mutex_t is 0.', '{ { 0, 0, 0, 0, PTHREAD_MUTEX_TIMED_NP, 0, 0, { 0, 0 } } }'],
     ['PTHREAD_COND_INITIALIZER', 0, 'A condition variable nobody waits on: every word of the pthread_cond_t is 0.', '{ { {0}, {0}, {0, 0}, {0, 0}, 0, 0, {0, 0} } }'],
     ['PTHREAD_ONCE_INIT', 0, 'A pthread_once_t whose routine has not run.'],
+    ['PTHREAD_RWLOCK_INITIALIZER', 0, 'A read-write lock nobody holds: every word of the pthread_rwlock_t is 0.', '{ { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 } }'],
   ]),
   ...group('pthread', 'user', '<semaphore.h>', [['SEM_VALUE_MAX', 2147483647, 'The largest count of a semaphore.', '(2147483647)']]),
+  ...group('pthread', 'user', '<limits.h>', [['PTHREAD_STACK_MIN', 16384, 'The smallest thread stack pthread_attr_setstacksize accepts (x86-64).', '16384']]),
 ];
 
 export const CONSTANTS: ConstantInfo[] = [

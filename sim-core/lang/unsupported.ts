@@ -25,8 +25,8 @@ const UNSUPPORTED: ReadonlyMap<string, string> = new Map(Object.entries({
   signalfd: '<sys/signalfd.h>', timer_create: '<time.h>', timer_settime: '<time.h>', timer_delete: '<time.h>',
   timerfd_create: '<sys/timerfd.h>', ualarm: '<unistd.h>', time: '<time.h>', clock_gettime: '<time.h>',
   gettimeofday: '<sys/time.h>', clock: '<time.h>',
-  // Threads: cancellation and signals to one thread.
-  pthread_kill: '<signal.h>', pthread_sigmask: '<signal.h>', pthread_cancel: '<pthread.h>',
+  // Threads: cancellation.
+  pthread_cancel: '<pthread.h>',
   sem_open: '<semaphore.h>',
 }));
 

@@ -15,7 +15,7 @@ import { CTYPE_CALLS } from './libc-ctype';
 /** Library helpers evaluated inside the VM, without the kernel. */
 export const PURE_CALLS: ReadonlySet<string> = new Set([
   'WIFEXITED', 'WEXITSTATUS', 'WIFSIGNALED', 'WTERMSIG', 'WCOREDUMP', 'WIFSTOPPED', 'WSTOPSIG', 'WIFCONTINUED',
-  'strcmp', 'strncmp', 'strlen', 'atoi', 'atol', 'abs', 'labs', 'strerror',
+  'strcmp', 'strncmp', 'strlen', 'atoi', 'atol', 'abs', 'labs', 'strerror', 'pthread_equal',
   'sigemptyset', 'sigfillset', 'sigaddset', 'sigdelset', 'sigismember',
   'CPU_ZERO', 'CPU_SET', 'CPU_CLR', 'CPU_ISSET', 'CPU_COUNT',
   'memset', 'malloc', 'calloc', 'free', 'kmalloc', 'kzalloc', 'kfree',
@@ -35,7 +35,7 @@ export const PURE_CALLS: ReadonlySet<string> = new Set([
 
 /** Calls the catalog does not list but real programs use; how their result comes back. */
 const EXTRA_CALLS: Readonly<Record<string, Convention>> = {
-  putchar: 'direct', nanosleep: 'syscall', geteuid: 'syscall', getgid: 'syscall', getegid: 'syscall',
+  putchar: 'direct', geteuid: 'syscall', getgid: 'syscall', getegid: 'syscall',
   strncmp: 'direct', labs: 'direct', atol: 'direct', calloc: 'direct', ERR_PTR: 'direct', getrusage: 'syscall',
   fprintf: 'direct', dprintf: 'direct', _Exit: 'none', execle: 'syscall',
 };

@@ -95,7 +95,7 @@ const TYPEDEFS: Readonly<Record<string, CType>> = {
  * library works on (the futex words among them).
  */
 const STRUCT_TYPEDEFS: ReadonlySet<string> = new Set(['siginfo_t', 'cpu_set_t', 'pthread_attr_t', 'pthread_mutex_t', 'pthread_mutexattr_t',
-  'pthread_cond_t', 'pthread_condattr_t', 'sem_t', 'pthread_barrier_t', 'pthread_barrierattr_t']);
+  'pthread_cond_t', 'pthread_condattr_t', 'sem_t', 'pthread_barrier_t', 'pthread_barrierattr_t', 'pthread_rwlock_t', 'pthread_rwlockattr_t']);
 
 /** Integer base types spelled with C keywords: 'unsigned long', 'short', 'long long int'. */
 function keywordType(name: string): CType | undefined {
@@ -295,6 +295,9 @@ export class TypeTable {
     // struct pthread_barrier: arrivals this round, the round (the futex word), and the count.
     this.builtin('pthread_barrier_t', [['in', UINT, 0], ['current_round', UINT, 1], ['count', UINT, 2]], 32, 8);
     this.builtin('pthread_barrierattr_t', [['__pshared', INT, 0]], 4);
+    // Readers holding it, the writer's tid, the sequence word waiters sleep on, how many sleep.
+    this.builtin('pthread_rwlock_t', [['__readers', UINT, 0], ['__cur_writer', INT, 1], ['__wrphase_futex', UINT, 2], ['__nwaiters', UINT, 3]], 56, 8);
+    this.builtin('pthread_rwlockattr_t', [['__lockkind', INT, 0]], 8);
   }
 
   private fieldType(t: string): CType {

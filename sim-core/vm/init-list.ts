@@ -19,7 +19,7 @@ export interface InitSlot {
  * The static initializers <pthread.h> defines as brace lists of zeros: as the initialiser of a
  * struct they mean `{ 0 }` (every cell zero), not a value to copy.
  */
-const ZERO_BRACES: ReadonlySet<string> = new Set(['PTHREAD_MUTEX_INITIALIZER', 'PTHREAD_COND_INITIALIZER']);
+const ZERO_BRACES: ReadonlySet<string> = new Set(['PTHREAD_MUTEX_INITIALIZER', 'PTHREAD_COND_INITIALIZER', 'PTHREAD_RWLOCK_INITIALIZER']);
 
 export function isZeroBraces(e: Expr, t: CType): boolean {
   return t.k === 'struct' && e.kind === 'Ident' && ZERO_BRACES.has(e.name);

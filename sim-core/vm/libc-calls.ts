@@ -1,7 +1,8 @@
 // The C library functions that are more than one system call, as glibc (2.34 and later) writes
 // them for x86-64: execvp's PATH walk, sleep and usleep over clock_nanosleep, pthread_create over
 // clone3 and pthread_join's futex loop on the thread's tid word, raise (gettid, getpid, tgkill),
-// abort, signal over rt_sigaction, nice (getpriority, setpriority, getpriority). Each starts with
+// pthread_kill (getpid, tgkill), abort, signal over rt_sigaction, nice (getpriority, setpriority,
+// getpriority). Each starts with
 // startLibc and goes on in resumeLibc each time the kernel answers one of its calls.
 import { SEGMENT_SPAN } from './image';
 import type { VmMemory } from './memory';
@@ -15,6 +16,7 @@ import { resumeStdio, STDIO_OPS } from './stdio-ops';
 import { exitCall } from './stdio-calls';
 import { FD_OPS, resumeFd } from './libc-fd';
 import { PROC_OPS, resumeProc } from './libc-proc';
+import { resumeRwlock, RWLOCK_OPS } from './libc-rwlock';
 
 // Numbers of the Linux x86-64 ABI the library uses (its own headers, as glibc has them).
 const ESRCH = 3, ENOENT = 2, EACCES = 13, EINVAL = 22, EDEADLK = 35, ENOTDIR = 20, ENODEV = 19;
@@ -27,7 +29,11 @@ const CLOCK_REALTIME = 0;
 /** sizeof(sigset_t) as the kernel takes it (rt_sigaction's and rt_sigprocmask's last argument). */
 export const SIG_SETSIZE = 8;
 const SIGABRT = 6, SIG_UNBLOCK = 1, SIG_DFL = 0, SIG_ERR = -1, NSIG = 65;
-const SA_RESTART = 0x10000000;
+/** The signals glibc keeps for itself: thread cancellation and set*id across threads. */
+const SIGCANCEL = 32, SIGSETXID = 33;
+const SA_RESTART = 0x10000000, SA_RESTORER = 0x04000000;
+/** struct sigaction's cells as the kernel reads them (sigaction.ts): handler, mask, flags. */
+const SA_HANDLER = 0, SA_MASK = 1, SA_FLAGS = 2;
 const PRIO_PROCESS = 0;
 const FUTEX_WAIT_BITSET = 9, FUTEX_CLOCK_REALTIME = 256, FUTEX_BITSET_MATCH_ANY = -1;
 /** The flags glibc's create_thread passes to clone3. */
@@ -89,20 +95,44 @@ function threadEnds(r: VmRegs, mem: VmMemory): void {
   if (pd !== 0 && mem.load(pd + PD_JOINID) === pd && !list.includes(pd)) list.push(pd);
 }
 
-/** Frees the descriptors of ended detached threads whose tid the kernel has cleared. */
+/** Gives back the descriptors of ended detached threads whose tid the kernel has cleared. */
 function reclaimDescriptors(mem: VmMemory): void {
   const list = mem.libc.detachedExited;
   if (list.length === 0) return;
   mem.libc.detachedExited = list.filter((pd) => {
     if (mem.load(pd + PD_TID) !== 0) return true;
-    release(mem, pd);
+    cacheDescriptor(mem, pd);
     return false;
   });
+}
+
+/**
+ * How many descriptors the cache keeps: glibc's stack cache holds 40 MiB, and each thread's
+ * stack is 8 MiB (RLIMIT_STACK) plus a guard page, so four fit; a fifth frees the oldest.
+ */
+const STACK_CACHE_DESCRIPTORS = 4;
+
+/** queue_stack: the descriptor stays mapped for reuse; past the cache's size the oldest is unmapped. */
+function cacheDescriptor(mem: VmMemory, pd: number): void {
+  const cache = mem.libc.stackCache;
+  cache.push(pd);
+  while (cache.length > STACK_CACHE_DESCRIPTORS) release(mem, cache.shift());
+}
+
+/** get_cached_stack: the descriptor given back last, cleared, or a new one. */
+function newDescriptor(mem: VmMemory): number {
+  const pd = mem.libc.stackCache.pop();
+  if (pd === undefined) return scratch(mem, new Array<Value>(PD_CELLS).fill(0));
+  for (let i = 0; i < PD_CELLS; i++) mem.store(pd + i, 0);
+  return pd;
 }
 
 /** The thread's descriptor; the main thread's is made on first use (glibc's static one). */
 function self(r: VmRegs, mem: VmMemory): number {
   if (r.self === 0) r.self = scratch(mem, new Array<Value>(PD_CELLS).fill(0));
+  // A running thread's descriptor holds its tid (set_tid_address for the main thread at start,
+  // and anew in a fork's child), so that other threads can signal it.
+  if (r.self !== 0 && r.tid > 0) mem.store(r.self + PD_TID, r.tid);
   return r.self;
 }
 
@@ -150,11 +180,11 @@ export function startLibc(name: string, site: number, line: number, a: Value[], 
       reclaimDescriptors(mem);
       // The descriptor holds the tid word the kernel sets (CLONE_PARENT_SETTID) and clears at
       // exit (CLONE_CHILD_CLEARTID); TLS points at it (CLONE_SETTLS). pthread_t is its address.
-      const pd = scratch(mem, new Array<Value>(PD_CELLS).fill(0));
+      const pd = newDescriptor(mem);
       if (!pd) return new Done(EAGAIN);
       const ca = scratch(mem, [PTHREAD_CLONE_FLAGS, 0, pd + PD_TID, pd + PD_TID, 0, 0, 0, pd]);
-      if (!ca) { release(mem, pd); return new Done(EAGAIN); }
-      if (num(a[0]) !== 0 && !mem.store(num(a[0]), pd)) { release(mem, pd); release(mem, ca); return new Done(EINVAL); }
+      if (!ca) { cacheDescriptor(mem, pd); return new Done(EAGAIN); }
+      if (num(a[0]) !== 0 && !mem.store(num(a[0]), pd)) { cacheDescriptor(mem, pd); release(mem, ca); return new Done(EINVAL); }
       // Detached from the start: nobody joins it (pthread_attr_setdetachstate).
       if (num(a[1]) !== 0 && mem.load(num(a[1]) + ATTR_DETACHSTATE) === PTHREAD_CREATE_DETACHED) mem.store(pd + PD_JOINID, pd);
       begin(r, name, site, [pd, ca]);
@@ -178,7 +208,7 @@ export function startLibc(name: string, site: number, line: number, a: Value[], 
       if (typeof tid !== 'number' || tid < 0) return new Done(ESRCH);
       if (mem.load(pd + PD_JOINID) === pd) return new Done(EINVAL);
       mem.store(pd + PD_JOINID, pd);
-      if (tid === 0 && pd !== self(r, mem)) release(mem, pd);
+      if (tid === 0 && pd !== self(r, mem)) cacheDescriptor(mem, pd);
       return new Done(0);
     }
     case 'pthread_exit': {
@@ -190,17 +220,43 @@ export function startLibc(name: string, site: number, line: number, a: Value[], 
     case 'raise':
       begin(r, name, site, [num(a[0]), 0]);
       return trap(line, 'gettid', []);
+    case 'pthread_kill': {
+      // __pthread_kill_implementation: the caller itself is tgkill(getpid(), its tid); another
+      // thread that has ended (or is ending) is not signalled and 0 returned.
+      const pd = num(a[0]), sig = num(a[1]);
+      if (sig < 0 || sig > NSIG - 1 || sig === SIGCANCEL || sig === SIGSETXID) return new Done(EINVAL);
+      const tid = pd === self(r, mem) ? r.tid : mem.load(pd + PD_TID);
+      if (typeof tid !== 'number' || tid <= 0) return new Done(0);
+      begin(r, name, site, [tid, sig]);
+      return trap(line, 'getpid', []);
+    }
+    case 'pthread_sigmask':
+      begin(r, name, site, []);
+      return trap(line, 'rt_sigprocmask', [num(a[0]), num(a[1]), num(a[2]), SIG_SETSIZE]);
     case 'abort': {
       // Unblock SIGABRT, raise it; if a handler returns, reset it to SIG_DFL and raise it again.
       const set = scratch(mem, [2 ** (SIGABRT - 1)]);
       begin(r, name, site, [SIGABRT, 0, set]);
       return trap(line, 'rt_sigprocmask', [SIG_UNBLOCK, set, 0, SIG_SETSIZE]);
     }
+    case 'sigaction': {
+      // __libc_sigaction: *act copied into a kernel_sigaction with SA_RESTORER (the return
+      // trampoline) added to its flags, which oldact then shows; glibc's own signals are EINVAL.
+      const sig = num(a[0]), act = num(a[1]);
+      if (sig < 1 || sig >= NSIG || sig === SIGCANCEL || sig === SIGSETXID) { r.errno = EINVAL; return new Done(-1); }
+      let kact = 0;
+      if (act !== 0) {
+        kact = scratch(mem, [mem.load(act + SA_HANDLER) ?? SIG_DFL, mem.load(act + SA_MASK) ?? 0, num(mem.load(act + SA_FLAGS)) | SA_RESTORER]);
+        if (!kact) { r.errno = ENOMEM; return new Done(-1); }
+      }
+      begin(r, name, site, [kact]);
+      return trap(line, 'rt_sigaction', [sig, kact, num(a[2]), SIG_SETSIZE]);
+    }
     case 'signal': {
       // __bsd_signal: the handler with its own signal blocked and SA_RESTART.
       const sig = num(a[0]);
-      if (a[1] === SIG_ERR || sig < 1 || sig >= NSIG) { r.errno = EINVAL; return new Done(SIG_ERR); }
-      const act = scratch(mem, [a[1] ?? SIG_DFL, 2 ** (sig - 1), SA_RESTART]);
+      if (a[1] === SIG_ERR || sig < 1 || sig >= NSIG || sig === SIGCANCEL || sig === SIGSETXID) { r.errno = EINVAL; return new Done(SIG_ERR); }
+      const act = scratch(mem, [a[1] ?? SIG_DFL, 2 ** (sig - 1), SA_RESTART | SA_RESTORER]);
       const oact = scratch(mem, [0, 0, 0]);
       begin(r, name, site, [act, oact]);
       return trap(line, 'rt_sigaction', [sig, act, oact, SIG_SETSIZE]);
@@ -245,10 +301,14 @@ function futexWait(line: number, pd: number, tid: number): Trap {
   return trap(line, 'futex', [pd + PD_TID, FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME, tid, 0, 0, FUTEX_BITSET_MATCH_ANY]);
 }
 
-/** The thread is gone: its result goes to *retval and the descriptor is freed. */
+/**
+ * The thread is gone: marked joined (pd->tid = -1), its result goes to *retval and the
+ * descriptor back to the cache (__nptl_free_tcb).
+ */
 function joined(mem: VmMemory, pd: number, retval: number): number {
+  mem.store(pd + PD_TID, -1);
   if (retval !== 0) mem.store(retval, mem.load(pd + PD_RESULT) ?? 0);
-  release(mem, pd);
+  cacheDescriptor(mem, pd);
   return 0;
 }
 
@@ -273,6 +333,10 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
     return done === null ? null : end(done.value);
   }
   if (FD_OPS.has(c.op)) return end(resumeFd(r, mem, c.op, c.v, raw));
+  if (RWLOCK_OPS.has(c.op)) {
+    const done = resumeRwlock(r, c, mem, line);
+    return done === null ? null : end(done.value);
+  }
   if (PROC_OPS.has(c.op)) {
     const done = resumeProc(r, c, mem, raw, line);
     return done === null ? null : end(done.value);
@@ -304,7 +368,7 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
       return end(sysret(r, raw));
     case 'pthread_create':
       release(mem, c.v[1]);
-      if (raw < 0) { release(mem, c.v[0]); return end(-raw); }
+      if (raw < 0) { cacheDescriptor(mem, num(c.v[0])); return end(-raw); }
       return end(0);
     case 'pthread_join': {
       // while ((tid = pd->tid) != 0) futex_wait(&pd->tid, tid): woken, interrupted or not.
@@ -326,6 +390,13 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
       mem.store(num(c.v[1]), raw);
       return end(0);
     case 'killpg': return end(sysret(r, raw));
+    case 'sigaction':
+      release(mem, c.v[0]);
+      return end(sysret(r, raw));
+    case 'pthread_kill':
+      if (c.step === 1) return next('tgkill', [raw, c.v[0], c.v[1]]);
+      return end(raw < 0 ? -raw : 0);
+    case 'pthread_sigmask': return end(raw < 0 ? -raw : 0);
     case 'signal': {
       const oact = num(c.v[1]);
       const old = mem.load(oact) ?? SIG_DFL;
@@ -382,7 +453,7 @@ function raiseStep(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, next: (n:
   release(mem, c.v[2]);
   c.v[2] = 0;
   if (c.step === 4) {
-    const act = scratch(mem, [SIG_DFL, 2 ** 53 - 1, 0]);
+    const act = scratch(mem, [SIG_DFL, 2 ** 53 - 1, SA_RESTORER]);
     c.v[2] = act;
     return next('rt_sigaction', [SIGABRT, act, 0, SIG_SETSIZE]);
   }

@@ -26,12 +26,18 @@ export interface LibcState {
    * tid word (CLONE_CHILD_CLEARTID), as glibc's stack cache takes them back.
    */
   detachedExited: number[];
+  /**
+   * Descriptors of threads that are gone (joined, or detached and ended), kept for the next
+   * pthread_create as glibc's stack cache keeps them, the last one given back first. A joined
+   * one's tid word reads -1, so a second pthread_join of it finds ESRCH.
+   */
+  stackCache: number[];
   /** The streams popen handed out and the shell behind each (glibc's proc_file_chain). */
   popen: { stream: Value; pid: number }[];
 }
 
 export function newLibcState(): LibcState {
-  return { strtok: 0, rand: null, environ: 0, environAt: 0, environBlock: 0, atexit: [], exiting: null, detachedExited: [], popen: [] };
+  return { strtok: 0, rand: null, environ: 0, environAt: 0, environBlock: 0, atexit: [], exiting: null, detachedExited: [], stackCache: [], popen: [] };
 }
 
 export function copyLibcState(s: LibcState): LibcState {
@@ -44,6 +50,7 @@ export function copyLibcState(s: LibcState): LibcState {
     atexit: s.atexit.slice(),
     exiting: s.exiting && { ...s.exiting },
     detachedExited: s.detachedExited.slice(),
+    stackCache: s.stackCache.slice(),
     popen: s.popen.map((p) => ({ ...p })),
   };
 }

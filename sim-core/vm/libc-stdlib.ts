@@ -42,6 +42,11 @@ export function strsignal(sig: number): string {
   return `Unknown signal ${sig}`;
 }
 
+/** psignal's text: the description __sigdescr_np has (none for the real-time signals), or "Unknown signal N". */
+export function psignalText(sig: number): string {
+  return sig >= 1 && sig < SIGNAL_TEXT.length ? SIGNAL_TEXT[sig] : `Unknown signal ${sig}`;
+}
+
 /**
  * strtol / strtoul / strtoll / strtoull: white space, a sign, a base prefix (0x for 16 and 0,
  * 0 for octal under base 0), then digits. Returns the value (saturated with ERANGE) and how many

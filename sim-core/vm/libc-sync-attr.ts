@@ -10,6 +10,8 @@ export const MUTEX_NORMAL = 0, MUTEX_ADAPTIVE = 3;
 /** Cells of pthread_attr_t: the detach state, the stack size. */
 const A_DETACH = 0, A_STACKSIZE = 1;
 const DEFAULT_STACKSIZE = 8 * 1024 * 1024;
+/** PTHREAD_STACK_MIN on x86-64: the smallest stack pthread_attr_setstacksize accepts. */
+const PTHREAD_STACK_MIN = 16384;
 const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1;
 const PTHREAD_PROCESS_PRIVATE = 0, PTHREAD_PROCESS_SHARED = 1;
 /**
@@ -23,6 +25,7 @@ export const COND_SHARED_MASK = 1, COND_CLOCK_MONOTONIC_MASK = 2;
 export const ATTR_CELLS: Readonly<Record<string, number>> = {
   pthread_mutexattr_init: 1, pthread_mutexattr_settype: 1, pthread_mutexattr_gettype: 1, pthread_mutexattr_destroy: 1,
   pthread_attr_init: 2, pthread_attr_setdetachstate: 2, pthread_attr_getdetachstate: 2, pthread_attr_destroy: 2,
+  pthread_attr_setstacksize: 2, pthread_attr_getstacksize: 2,
   pthread_condattr_init: 1, pthread_condattr_destroy: 1, pthread_condattr_setclock: 1, pthread_condattr_getclock: 1,
   pthread_condattr_setpshared: 1, pthread_condattr_getpshared: 1,
   pthread_barrierattr_init: 1, pthread_barrierattr_destroy: 1, pthread_barrierattr_setpshared: 1, pthread_barrierattr_getpshared: 1,
@@ -55,6 +58,17 @@ export function attrCall(name: string, p: number, a: Value[], mem: VmMemory): nu
       return 0;
     }
     case 'pthread_attr_getdetachstate': return out(num(mem.load(p + A_DETACH)));
+    // The size is only recorded: a thread's stack in the simulator grows as it needs.
+    case 'pthread_attr_setstacksize': {
+      const size = a[1];
+      if (typeof size === 'number' && size < PTHREAD_STACK_MIN) return EINVAL;
+      mem.store(p + A_STACKSIZE, size ?? 0);
+      return 0;
+    }
+    case 'pthread_attr_getstacksize': {
+      const size = mem.load(p + A_STACKSIZE) ?? DEFAULT_STACKSIZE;
+      return mem.store(num(a[1]), size) ? 0 : `${name}: bad pointer`;
+    }
     // pthread_condattr_init and pthread_barrierattr_init clear the word: private, CLOCK_REALTIME.
     case 'pthread_condattr_init': case 'pthread_barrierattr_init': mem.store(p, 0); return 0;
     case 'pthread_condattr_setclock': {

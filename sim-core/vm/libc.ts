@@ -2,6 +2,7 @@
 // macros, strings, signal sets, malloc) and the shaping of a libc call into the x86-64 system
 // call the kernel sees, by its kernel name (printf is write, exit is exit_group, waitpid is wait4,
 // execl is execve with an argv). Functions of several calls are in libc-calls.ts.
+import { startRwlock } from './libc-rwlock';
 import type { CallSite } from './image';
 import { SEGMENT_SPAN } from './image';
 import type { VmMemory } from './memory';
@@ -101,6 +102,15 @@ function sigbit(signo: number): number {
 }
 
 /**
+ * The signals glibc keeps for itself (SIGCANCEL 32 and SIGSETXID 33): sigfillset leaves them
+ * out, and sigaddset and sigdelset refuse them with EINVAL (__is_internal_signal).
+ */
+const SIGCANCEL = 32, SIGSETXID = 33;
+/** The highest signal number (SIGRTMAX). */
+const NSIG_MAX = 64;
+const FILLED_SET = (2n ** 64n - 1n) & ~(1n << BigInt(SIGCANCEL - 1)) & ~(1n << BigInt(SIGSETXID - 1));
+
+/**
  * Evaluates a helper the VM runs itself. Returns the C result, or a Fault. Work beyond one
  * instruction is charged to regs.owed (cost.ts).
  */
@@ -116,6 +126,7 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     case 'WCOREDUMP': return num(s) & 0x80 ? 1 : 0;
     // glibc's abs and labs: |INT_MIN| and |LONG_MIN| wrap back to themselves.
     case 'abs': return Math.abs(toI32(s)) | 0;
+    case 'pthread_equal': return s === a[1] ? 1 : 0;
     case 'labs': { const n = toI64(s); return n < 0 ? neg(n) : n; }
     case 'strlen': {
       const n = cstrlen(mem, s);
@@ -142,13 +153,22 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     }
     case 'strerror': return strerror(num(s));
     case 'sigemptyset': case 'sigfillset':
-      if (!mem.store(num(s), site.name === 'sigemptyset' ? 0 : 2 ** 53 - 1)) return new Fault('SIGSEGV', `${site.name}: bad sigset_t pointer`);
+      if (!mem.store(num(s), site.name === 'sigemptyset' ? 0 : FILLED_SET)) return new Fault('SIGSEGV', `${site.name}: bad sigset_t pointer`);
       return 0;
     case 'sigaddset': case 'sigdelset': case 'sigismember': {
       const signo = num(a[1]);
-      if (signo < 1 || signo > 53) { regs.errno = EINVAL; return -1; }
+      const internal = site.name !== 'sigismember' && (signo === SIGCANCEL || signo === SIGSETXID);
+      if (signo < 1 || signo > NSIG_MAX || internal) { regs.errno = EINVAL; return -1; }
       const cur = mem.load(num(s));
-      if (typeof cur !== 'number') return new Fault('SIGSEGV', `${site.name}: bad sigset_t pointer`);
+      if (typeof cur !== 'number' && typeof cur !== 'bigint') return new Fault('SIGSEGV', `${site.name}: bad sigset_t pointer`);
+      // Signals above 53 do not fit a number's exact range: the set is a bigint while it has one.
+      if (typeof cur === 'bigint' || signo > 53) {
+        const bit = 1n << BigInt(signo - 1), big = BigInt(cur);
+        if (site.name === 'sigismember') return (big & bit) !== 0n ? 1 : 0;
+        const next = site.name === 'sigaddset' ? big | bit : big & ~bit;
+        mem.store(num(s), next <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(next) : next);
+        return 0;
+      }
       const bit = sigbit(signo);
       const has = Math.floor(cur / bit) % 2 === 1;
       if (site.name === 'sigismember') return has ? 1 : 0;
@@ -275,7 +295,7 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       if (act !== 0 && (mem.load(act) === undefined || mem.load(act + 1) === undefined || mem.load(act + 2) === undefined)) {
         return new Fault('SIGSEGV', 'sigaction: bad struct sigaction pointer');
       }
-      return sysTrap(line, 'rt_sigaction', [num(a[0]), act, num(a[2]), SIG_SETSIZE]);
+      return startLibc('sigaction', siteIndex(regs, site), line, a, mem, regs) ?? sysTrap(line, 'rt_sigaction', [num(a[0]), act, num(a[2]), SIG_SETSIZE]);
     }
     case 'syscall': {
       // syscall(number, ...): the call of that x86-64 number, with the arguments as they are.
@@ -303,6 +323,8 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       if (sync instanceof SyncDone) return new Done(sync.value);
       if (sync instanceof SyncFault) return new Fault('SIGSEGV', sync.message);
       if (sync !== null) return sync;
+      const rwlock = startRwlock(site.name, siteIndex(regs, site), line, a, mem, regs);
+      if (rwlock !== null) return 'kind' in rwlock ? rwlock : 'fault' in rwlock ? new Fault('SIGSEGV', rwlock.fault) : new Done(rwlock.value);
       if (PROC_OPS.has(site.name)) {
         const cmd = num(a[0]) === 0 && typeof a[0] !== 'string' ? null : strArg(mem, a[0]);
         const mode = site.name === 'popen' ? readString(mem, a[1]) : null;

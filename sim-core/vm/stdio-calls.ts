@@ -12,7 +12,7 @@ import { cellCost } from './cost';
 import { cstring } from './cstring';
 import { formatCounted } from './printf';
 import { strerror } from './strerror';
-import { strsignal } from './libc-stdlib';
+import { psignalText } from './libc-stdlib';
 import { allStreams, BUFSIZ, cell, F_FILENO, F_FLAGS, flagsInt, IO_EOF_SEEN, IO_ERR_SEEN, standardStream } from './stdio-file';
 import { startGet, ungetc } from './stdio-input';
 import { encodeBytes } from './byte-image';
@@ -82,7 +82,7 @@ export function stdioCall(site: CallSite, a: Value[], mem: VmMemory, r: VmRegs):
     }
     case 'psignal': {
       const s = cstring(mem, a[1], MAX_STRING);
-      return put(standardStream(r.image, mem, 'stderr'), `${s ? `${s}: ` : ''}${strsignal(num(a[0]))}\n`, 'str', 0);
+      return put(standardStream(r.image, mem, 'stderr'), `${s ? `${s}: ` : ''}${psignalText(num(a[0]))}\n`, 'str', 0);
     }
     case 'fwrite': {
       // size * n bytes from ptr; the result counts whole items.
