@@ -11,7 +11,6 @@ import { NS_ZERO, type kernel_siginfo, type task_struct } from './task';
 import { do_group_exit } from './exit';
 import { thread_group_empty } from './notify';
 import { dequeue_signal } from './sigqueue';
-import { force_sig_fault } from './signal-force';
 import { signal_delivered } from './sigaction';
 import { do_notify_parent_cldstop, do_signal_stop, prepare_stop_or_continue, threads } from './signal-stop';
 import { is_current_pgrp_orphaned, pgrp_tasks, task_pgrp } from './pgrp';
@@ -55,9 +54,6 @@ export function sig_ignored(t: task_struct, sig: number, force: boolean): boolea
  */
 export function send_signal(k: Kernel, sig: number, from: task_struct | null, p: task_struct, group: boolean, force = false,
   info: kernel_siginfo | null = null): boolean {
-  // The kernel's signal to one thread, with no sender and no siginfo, is the trap of that
-  // thread's own faulting instruction: force_sig_fault.
-  if (from === null && !group && !force && info === null) return force_sig_fault(k, sig, p);
   let si = info;
   // From an ancestor pid namespace (the sender has no number in the receiver's): si_pid reads 0,
   // and SIGKILL and SIGSTOP reach even the namespace's init (force).

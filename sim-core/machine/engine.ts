@@ -19,7 +19,7 @@ import { switch_account } from '../kernel/sched-switch';
 import { canCarry, SchedPath, sw, tick as tickPath } from './sched-path';
 import type { BootExtras, EngineEnd, RunUser, StopChecks } from './engine-types';
 import { rest_init, type BootMain } from './boot';
-import { do_syscall, force_sig_fault } from './syscall-entry';
+import { do_syscall, user_fault } from './syscall-entry';
 import { any_runnable, report_deadlock, run_timers, user_tasks_done } from './idle';
 
 /** VM instructions a task runs in one step before the step ends (a timer tick's worth). */
@@ -286,7 +286,7 @@ export class Engine extends RunState {
 
   handleTrap(t: task_struct, trap: Trap): void {
     if (trap.kind === 'syscall') this.syscall(t, trap.name, trap.args);
-    else if (trap.kind === 'fault') force_sig_fault(this.k, t, trap.signal);
+    else if (trap.kind === 'fault') user_fault(this.k, t, trap.signal);
   }
 
   /** Enters the kernel for a call; calls answered on the spot complete at once. */

@@ -7,12 +7,13 @@ import { syscallEntry } from '../kernel/syscalls';
 import type { task_struct } from '../kernel/task';
 import type { Value } from '../vm/types';
 import { FMODE_WRITE } from '../kernel/file';
+import { force_sig_fault } from '../kernel/signal-force';
 import type { OutputMeter } from './output';
 
-/** A fault in user code: the signal it raises (SIGSEGV, SIGFPE or SIGILL) is sent to the task. */
-export function force_sig_fault(k: Kernel, t: task_struct, signal: string): void {
+/** A fault in user code: the signal it raises (SIGSEGV, SIGFPE or SIGILL), forced on the task (force_sig_fault). */
+export function user_fault(k: Kernel, t: task_struct, signal: string): void {
   const sig = signal === 'SIGSEGV' ? C.SIGSEGV : signal === 'SIGFPE' ? C.SIGFPE : C.SIGILL;
-  k.send_signal(sig, null, t, false);
+  force_sig_fault(k, sig, t);
 }
 
 /** Enters the kernel for a call; calls answered on the spot complete at once. */
