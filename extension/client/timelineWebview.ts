@@ -125,18 +125,31 @@ const axis = new Axis();
 const cpuBar = (x0: number, x1: number, pid: number): void => strips.bar(x0, x1, pidColour(palette, pid));
 const stateBar = (x0: number, x1: number, s: LaneState): void => strips.bar(x0, x1, palette.states[s]);
 
+/** The canvas grows by this many rows at a time: a run's new lanes resize it now and then, not at each stop. */
+const CANVAS_ROWS_STEP = 12;
+
+/**
+ * The canvas' height in CSS pixels: the axis and the rows there are, rounded up to a whole step
+ * of rows, at most the plot's. A run of a few tasks draws (and hands the compositor) a strip, not
+ * a canvas as tall as the panel, which is most of the cost of the panel's first frame.
+ */
+function canvasHeight(g: Geometry, rows: number): number {
+  return Math.min(g.height, Math.ceil(Math.max(rows, 1) / CANVAS_ROWS_STEP) * CANVAS_ROWS_STEP * ROW) + AXIS;
+}
+
 function draw(): void {
   const g = geo;
   const dpr = window.devicePixelRatio || 1;
-  if (canvas.width !== Math.round(g.width * dpr) || canvas.height !== Math.round((g.height + AXIS) * dpr)) {
+  const h = canvasHeight(g, index?.rows.length ?? 0);
+  if (canvas.width !== Math.round(g.width * dpr) || canvas.height !== Math.round(h * dpr)) {
     canvas.width = Math.round(g.width * dpr);
-    canvas.height = Math.round((g.height + AXIS) * dpr);
+    canvas.height = Math.round(h * dpr);
     canvas.style.width = `${g.width}px`;
-    canvas.style.height = `${g.height + AXIS}px`;
+    canvas.style.height = `${h}px`;
   }
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.fillStyle = palette.background;
-  ctx.fillRect(0, 0, g.width, g.height + AXIS);
+  ctx.fillRect(0, 0, g.width, h);
   drawn = new Map();
   if (!index || !view) { rowLabels.clear(); marks.clear(); return; }
   const v = view;
@@ -178,7 +191,7 @@ function draw(): void {
   const nx = timeToX(index.model.now, v, g.width);
   if (nx >= 0 && nx <= g.width) {
     ctx.fillStyle = palette.now;
-    ctx.fillRect(Math.round(nx) - 1, 0, 2, g.height + AXIS);
+    ctx.fillRect(Math.round(nx) - 1, 0, 2, h);
   }
   rowLabels.sync(index, first, end, yOf);
   lastYOf = yOf;
