@@ -444,6 +444,20 @@ function slowFrames(kind: string, f: Frames, events: TraceEvent[]): string[] {
 
 const OPENS = Number(arg('--opens') ?? 7);
 
+/**
+ * The floor under the first paint: the same page (markup, style, the model written in) with a
+ * script that draws nothing and only notes the times the page's script notes. What the browser
+ * takes to open any page here, which no change to the page's script can take away.
+ */
+const FLOOR_SCRIPT = `(() => {
+  acquireVsCodeApi().postMessage({ type: 'ready' });
+  const now = () => performance.timeOrigin + performance.now();
+  const ready = now(), drawn = now();
+  let painted;
+  requestAnimationFrame(() => { const ch = new MessageChannel(); ch.port1.onmessage = () => { painted = now(); }; ch.port2.postMessage(0); });
+  window.kprocTimeline = { times: () => ({ navigation: performance.timeOrigin, ready, drawn, painted }) };
+})();`;
+
 interface FirstPaint { loaded: number; ready: number; drawn: number; painted: number; frame: number; lanes: number; marks: number }
 
 /**
@@ -485,7 +499,7 @@ async function main(): Promise<void> {
     const base = arg('--baseline');
     // [name, script, written into the page, model written in]: this script as the panel opens it,
     // the same with the model posted at ready (as after a reload), the baseline's as it did.
-    const variants: Array<[string, string, boolean, boolean]> = [['this', script, true, true], ['this, model posted at ready', script, true, false]];
+    const variants: Array<[string, string, boolean, boolean]> = [['this', script, true, true], ['this, model posted at ready', script, true, false], ['floor', FLOOR_SCRIPT, true, true]];
     if (base) variants.push(['baseline', (await bundles(path.resolve(base))).script, true, false]);
     const runs = new Map<string, FirstPaint[]>(variants.map(([name]) => [name, []]));
     // Interleaved, so a change in the machine's load falls on all alike.
@@ -503,6 +517,8 @@ async function main(): Promise<void> {
       const last = xs[xs.length - 1];
       if (last) console.log(`    ${last.lanes} lane rows, ${last.marks} mark elements`);
     }
+    const floor = median((runs.get('floor') ?? []).map((x) => x.painted));
+    console.log(`  this page's own share (painted, medians): ${(median((runs.get('this') ?? []).map((x) => x.painted)) - floor).toFixed(0)} ms over the floor's ${floor.toFixed(0)} ms`);
     if (base) {
       const a = runs.get('this') ?? [], b = runs.get('baseline') ?? [];
       console.log(`  baseline / this (medians, the baseline's model posted at ready): ready ${(median(b.map((x) => x.ready)) / median(a.map((x) => x.ready))).toFixed(2)}x, painted ${(median(b.map((x) => x.painted)) / median(a.map((x) => x.painted))).toFixed(2)}x`);
