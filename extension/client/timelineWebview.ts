@@ -191,7 +191,8 @@ function draw(): void {
   const nx = timeToX(index.model.now, v, g.width);
   if (nx >= 0 && nx <= g.width) {
     ctx.fillStyle = palette.now;
-    ctx.fillRect(Math.round(nx) - 1, 0, 2, h);
+    // Down to the last lane's bottom (the canvas may have room for a few more rows).
+    ctx.fillRect(Math.round(nx) - 1, 0, 2, Math.min(h, yOf(index.rows.length)));
   }
   rowLabels.sync(index, first, end, yOf);
   lastYOf = yOf;
