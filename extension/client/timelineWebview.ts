@@ -125,22 +125,25 @@ const axis = new Axis();
 const cpuBar = (x0: number, x1: number, pid: number): void => strips.bar(x0, x1, pidColour(palette, pid));
 const stateBar = (x0: number, x1: number, s: LaneState): void => strips.bar(x0, x1, palette.states[s]);
 
-/** The canvas grows by this many rows at a time: a run's new lanes resize it now and then, not at each stop. */
-const CANVAS_ROWS_STEP = 12;
+/** The fewest rows the canvas has room for; it doubles as a run's lanes outgrow it. */
+const CANVAS_ROWS_MIN = 12;
 
 /**
- * The canvas' height in CSS pixels: the axis and the rows there are, rounded up to a whole step
- * of rows, at most the plot's. A run of a few tasks draws (and hands the compositor) a strip, not
- * a canvas as tall as the panel, which is most of the cost of the panel's first frame.
+ * The canvas' height in CSS pixels: the axis and room for the rows there are (12, 24, 48... rows),
+ * at most the plot's. A run of a few tasks draws (and hands the compositor) a strip, not a canvas
+ * as tall as the panel, which was most of the cost of the panel's first frame; doubling keeps the
+ * resizes (each makes a later frame slower) to two or three in a run that fills the panel.
  */
 function canvasHeight(g: Geometry, rows: number): number {
-  return Math.min(g.height, Math.ceil(Math.max(rows, 1) / CANVAS_ROWS_STEP) * CANVAS_ROWS_STEP * ROW) + AXIS;
+  const room = CANVAS_ROWS_MIN * 2 ** Math.max(0, Math.ceil(Math.log2(rows / CANVAS_ROWS_MIN)));
+  return Math.min(g.height, room * ROW) + AXIS;
 }
 
 function draw(): void {
   const g = geo;
   const dpr = window.devicePixelRatio || 1;
-  const h = canvasHeight(g, index?.rows.length ?? 0);
+  // Without a model, the panel's height: the first model drawn is usually a whole run's.
+  const h = index ? canvasHeight(g, index.rows.length) : g.height + AXIS;
   if (canvas.width !== Math.round(g.width * dpr) || canvas.height !== Math.round(h * dpr)) {
     canvas.width = Math.round(g.width * dpr);
     canvas.height = Math.round(h * dpr);
