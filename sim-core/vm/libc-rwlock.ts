@@ -3,6 +3,7 @@
 // otherwise. glibc's default kind prefers readers (PTHREAD_RWLOCK_PREFER_READER_NP): a reader
 // gets in while only readers hold the lock, even with a writer waiting; a writer needs it free.
 // An unlock that leaves the lock free (or to readers only) wakes every waiter to try again.
+import { futex } from './libc-sync';
 import type { VmMemory } from './memory';
 import type { LibcCall, VmRegs } from './regs';
 import type { Trap, Value } from './types';
@@ -25,9 +26,6 @@ function num(v: Value | undefined): number {
   return typeof v === 'number' ? v : 0;
 }
 
-function futex(line: number, addr: number, op: number, val: number): Trap {
-  return { kind: 'syscall', name: 'futex', args: [addr, op | FUTEX_PRIVATE_FLAG, val, 0, 0, 0], line };
-}
 
 /** Takes the lock for reading or writing if it can: 0, an error number, or -1 (must sleep). */
 function take(mem: VmMemory, rw: number, tid: number, write: boolean): number {
@@ -47,7 +45,7 @@ function take(mem: VmMemory, rw: number, tid: number, write: boolean): number {
 /** Sleeps until an unlock moves the sequence word on. */
 function sleep(line: number, mem: VmMemory, rw: number): Trap {
   mem.store(rw + RW_NWAITERS, num(mem.load(rw + RW_NWAITERS)) + 1);
-  return futex(line, rw + RW_SEQ, FUTEX_WAIT, num(mem.load(rw + RW_SEQ)));
+  return futex(line, rw + RW_SEQ, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, num(mem.load(rw + RW_SEQ)));
 }
 
 /**
@@ -86,7 +84,7 @@ export function startRwlock(name: string, site: number, line: number, a: Value[]
       mem.store(rw + RW_SEQ, (num(mem.load(rw + RW_SEQ)) + 1) >>> 0);
       mem.store(rw + RW_NWAITERS, 0);
       r.libc = { op: name, site, step: 0, v: [rw], next: null };
-      return futex(line, rw + RW_SEQ, FUTEX_WAKE, INT_MAX);
+      return futex(line, rw + RW_SEQ, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, INT_MAX);
     }
   }
 }

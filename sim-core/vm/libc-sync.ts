@@ -43,7 +43,8 @@ function num(v: Value | undefined): number {
   return typeof v === 'number' ? v : 0;
 }
 
-function futex(line: number, addr: number, op: number, val: number, timeout = 0, val3 = 0): Trap {
+/** The futex system call as the C library makes it (op carries FUTEX_PRIVATE_FLAG when private). */
+export function futex(line: number, addr: number, op: number, val: number, timeout = 0, val3 = 0): Trap {
   return { kind: 'syscall', name: 'futex', args: [addr, op, val, timeout, 0, val3], line };
 }
 
