@@ -449,7 +449,7 @@ const OPENS = Number(arg('--opens') ?? 7);
  * script that draws nothing and only notes the times the page's script notes. What the browser
  * takes to open any page here, which no change to the page's script can take away.
  */
-const FLOOR_SCRIPT = `(() => {
+export const FLOOR_SCRIPT = `(() => {
   acquireVsCodeApi().postMessage({ type: 'ready' });
   const now = () => performance.timeOrigin + performance.now();
   const ready = now(), drawn = now();

@@ -28,13 +28,6 @@ export interface GraphView {
   readonly active: boolean;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string>, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
 function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string> = {}): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
@@ -63,40 +56,34 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
   treeSaved = st;
   const save = (): void => api.setState(api.getState() ?? {});
 
-  // ---- the tabs, the tree's bar and its viewport ----
-  const toolbar = document.getElementById('toolbar') as HTMLElement;
-  const main = document.getElementById('main') as HTMLElement;
-  const tabs = el('div', { role: 'tablist', id: 'viewTabs', 'aria-label': 'View' });
-  const tabTimeline = el('button', { role: 'tab', id: 'tabTimeline', 'aria-controls': 'main' }, 'Timeline');
-  const tabTree = el('button', { role: 'tab', id: 'tabTree', 'aria-controls': 'tree' }, 'Process tree');
-  tabs.append(tabTimeline, tabTree);
-  toolbar.prepend(tabs);
-  main.setAttribute('role', 'tabpanel');
-  main.setAttribute('aria-labelledby', 'tabTimeline');
-  const legend = createLegend(toolbar, st.legend !== false, (open) => { st.legend = open; save(); });
-
-  const panel = el('div', { id: 'tree', role: 'tabpanel', 'aria-labelledby': 'tabTree' });
-  const bar = el('div', { id: 'treeBar' });
-  const heading = el('h2', { id: 'treeHeading' }, 'Process tree');
-  const modes = el('div', { role: 'group', 'aria-label': 'Which tasks' });
-  const nowBtn = el('button', { id: 'treeNow', title: 'The tasks that exist at the current moment' }, 'now');
-  const histBtn = el('button', { id: 'treeHistory', title: 'Every task born so far: reaped ones faded, first parents of reparented ones dashed' }, 'history');
-  modes.append(nowBtn, histBtn);
-  bar.append(heading, modes);
-  const port = el('div', { id: 'treeView', tabindex: '0', role: 'group', 'aria-label': 'Process tree: arrow keys pan, plus and minus zoom, Tab goes to the tasks' });
-  const canvas = svg('svg', { id: 'treeSvg' });
-  const world = svg('g');
-  const edgeLayer = svg('g', { class: 'edges', 'aria-hidden': 'true' });
-  const bulk = svg('g', { class: 'bulk', 'aria-hidden': 'true' });
-  const nodeLayer = svg('g', { class: 'nodes', role: 'tree', 'aria-label': 'Tasks' });
-  const labelLayer = svg('g', { class: 'edge-labels', 'aria-hidden': 'true' });
-  world.append(edgeLayer, bulk, nodeLayer, labelLayer);
-  canvas.append(world);
-  const tip = el('div', { id: 'treeTip', role: 'tooltip' });
-  tip.hidden = true;
-  port.append(canvas, tip);
-  panel.append(bar, port);
-  main.after(panel);
+  // ---- the tabs, the tree's bar and its viewport: in the page's markup (timelineMarkup.ts) ----
+  const byId = <T extends Element>(id: string): T => {
+    const e = document.getElementById(id);
+    if (!e) throw new Error(`the timeline page has no #${id}`);
+    return e as unknown as T;
+  };
+  const toolbar = byId<HTMLElement>('toolbar');
+  const main = byId<HTMLElement>('main');
+  const tabTimeline = byId<HTMLButtonElement>('tabTimeline');
+  const tabTree = byId<HTMLButtonElement>('tabTree');
+  const legend = createLegend(st.legend !== false, (open) => { st.legend = open; save(); });
+  const panel = byId<HTMLElement>('tree');
+  const heading = byId<HTMLElement>('treeHeading');
+  const nowBtn = byId<HTMLButtonElement>('treeNow');
+  const histBtn = byId<HTMLButtonElement>('treeHistory');
+  const port = byId<HTMLElement>('treeView');
+  const canvas = byId<SVGSVGElement>('treeSvg');
+  const layer = (cls: string): SVGGElement => {
+    const g = canvas.querySelector<SVGGElement>(`g.${cls}`);
+    if (!g) throw new Error(`the tree view has no ${cls} layer`);
+    return g;
+  };
+  const edgeLayer = layer('edges');
+  const bulk = layer('bulk');
+  const nodeLayer = layer('nodes');
+  const labelLayer = layer('edge-labels');
+  const world = nodeLayer.parentNode as SVGGElement;
+  const tip = byId<HTMLElement>('treeTip');
 
   let model: TimelineModel | undefined;
   const layouts: { now?: GraphLayout; history?: GraphLayout } = {};

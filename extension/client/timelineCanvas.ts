@@ -2,29 +2,12 @@
 // axis, mark glyphs, and pooled DOM elements (the page reuses them from frame to frame).
 /// <reference lib="dom" />
 import { xToTime, type Geometry, type Glyph, type View } from './timelineLayout';
-import { DEFAULT_PALETTE, formatTime, type Palette } from './timelineText';
-import type { LaneState, MarkKind } from './timelineTypes';
+import { formatTime, PALETTE_VARS, paletteFrom, type Palette } from './timelineText';
 
 /** The theme's colours, from the CSS variables VS Code sets on the page. */
 export function readPalette(): Palette {
   const s = getComputedStyle(document.documentElement);
-  const v = (name: string, fallback: string): string => s.getPropertyValue(name).trim() || fallback;
-  const d = DEFAULT_PALETTE;
-  const states: Record<LaneState, string> = {
-    running: v('--vscode-charts-green', d.states.running), runnable: v('--vscode-charts-yellow', d.states.runnable),
-    sleeping: v('--vscode-charts-blue', d.states.sleeping), 'disk-sleep': v('--vscode-charts-orange', d.states['disk-sleep']),
-    stopped: v('--vscode-charts-purple', d.states.stopped), zombie: v('--vscode-charts-red', d.states.zombie),
-    alive: v('--vscode-charts-lines', d.states.alive),
-  };
-  const fg = v('--vscode-editor-foreground', d.foreground);
-  const marks: Record<MarkKind, string> = {
-    fork: states.running, exec: states.sleeping, exit: fg, zombie: states.zombie, reap: states.stopped, reparent: states['disk-sleep'], signal: states.runnable, deliver: v('--vscode-terminal-ansiCyan', d.marks.deliver),
-  };
-  return {
-    background: v('--vscode-editor-background', d.background), foreground: fg, grid: v('--vscode-editorWidget-border', d.grid),
-    now: v('--vscode-editorError-foreground', d.now), states, marks,
-    cpu: [states.sleeping, states.running, states.runnable, states.stopped, states['disk-sleep'], states.zombie],
-  };
+  return paletteFrom((k) => s.getPropertyValue(PALETTE_VARS[k][0]).trim() || PALETTE_VARS[k][1]);
 }
 
 /** Shapes gathered per colour and filled (or stroked) once each: a frame changes colour a few times, not per shape. */
@@ -46,33 +29,19 @@ export class Batch {
 
 const AXIS_FONT = '11px sans-serif';
 
-/**
- * The time axis, drawn on a canvas of its own outside the document: text on the page's canvas
- * makes the browser bring the page's styles and layout up to date first (whatever the last frame
- * changed in the label column and the mark buttons), inside the frame; an offscreen canvas
- * resolves its font without the document.
- */
+/** The time axis: ticks and their times along the top of the page's canvas. */
 export class Axis {
-  private readonly canvas = new OffscreenCanvas(1, 1);
-  private readonly actx = this.canvas.getContext('2d') ?? (() => { throw new Error('no 2d canvas'); })();
-
-  draw(ctx: CanvasRenderingContext2D, v: View, g: Geometry, axis: number, palette: Palette, dpr: number): void {
-    const w = Math.max(1, Math.round(g.width * dpr)), h = Math.max(1, Math.round(axis * dpr));
-    if (this.canvas.width !== w || this.canvas.height !== h) { this.canvas.width = w; this.canvas.height = h; }
-    const a = this.actx;
-    a.setTransform(dpr, 0, 0, dpr, 0, 0);
-    a.clearRect(0, 0, g.width, axis);
-    a.fillStyle = palette.foreground;
-    a.font = AXIS_FONT;
-    a.textBaseline = 'middle';
+  draw(ctx: CanvasRenderingContext2D, v: View, g: Geometry, axis: number, palette: Palette): void {
+    ctx.fillStyle = palette.foreground;
+    ctx.font = AXIS_FONT;
+    ctx.textBaseline = 'middle';
     const ticks = Math.max(2, Math.floor(g.width / 120));
     for (let k = 0; k <= ticks; k++) {
       const x = (k / ticks) * g.width;
-      a.fillRect(Math.round(x), axis - 5, 1, 5);
-      a.textAlign = k === 0 ? 'left' : k === ticks ? 'right' : 'center';
-      a.fillText(formatTime(xToTime(x, v, g.width)), x, axis / 2 - 1);
+      ctx.fillRect(Math.round(x), axis - 5, 1, 5);
+      ctx.textAlign = k === 0 ? 'left' : k === ticks ? 'right' : 'center';
+      ctx.fillText(formatTime(xToTime(x, v, g.width)), x, axis / 2 - 1);
     }
-    ctx.drawImage(this.canvas, 0, 0, g.width, axis);
   }
 }
 

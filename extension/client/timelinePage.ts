@@ -1,6 +1,8 @@
 // The Process Timeline page's markup and Content-Security-Policy: scripts run only with the
 // page's nonce, styles come only from the extension (or carry the nonce), and nothing remote
-// loads. No vscode import, so the benchmark serves the same page outside the editor.
+// loads. No vscode import, so the benchmark serves the same page outside the editor. The page's
+// fixed parts (tabs, legend, the tree's frame) are written in too, so no script builds them.
+import { legendCss, legendMarkup, LEGEND_BUTTON_MARKUP, TABS_MARKUP, TREE_MARKUP } from './timelineMarkup';
 
 export interface PageParts {
   /** The webview's own origin (webview.cspSource). */
@@ -32,8 +34,7 @@ export const INITIAL_MODEL_ID = 'kprocInitial';
 export const jsonInElement = (json: string): string => json.replace(/</g, '\\u003c');
 
 export function timelineCsp(p: PageParts): string {
-  const style = p.inline ? `style-src ${p.cspSource} 'nonce-${p.nonce}'` : `style-src ${p.cspSource}`;
-  return [`default-src 'none'`, `img-src ${p.cspSource} data:`, style, `script-src 'nonce-${p.nonce}'`].join('; ');
+  return [`default-src 'none'`, `img-src ${p.cspSource} data:`, `style-src ${p.cspSource} 'nonce-${p.nonce}'`, `script-src 'nonce-${p.nonce}'`].join('; ');
 }
 
 /** Text that cannot close the element it is written in (`</script` or `</style`): `<\/` reads the same in JavaScript and CSS strings. */
@@ -48,18 +49,22 @@ export function timelinePage(p: PageParts): string {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 ${p.inline ? `<style nonce="${p.nonce}">${inElement(p.inline.style, 'style')}</style>` : `<link rel="stylesheet" href="${p.style}">`}
+<style nonce="${p.nonce}">${legendCss()}</style>
 <title>Process Timeline</title>
 </head>
 <body>
 <div id="toolbar" role="toolbar" aria-label="Timeline actions">
+  ${TABS_MARKUP}
   <button id="fit" title="Show the whole run (0)">Fit</button>
   <button id="zoomIn" title="Zoom in (+, Ctrl+wheel)" aria-label="Zoom in">+</button>
   <button id="zoomOut" title="Zoom out (-, Ctrl+wheel)" aria-label="Zoom out">&minus;</button>
   <button id="exportSvg" title="Save the window on screen as an SVG picture">Export SVG</button>
   <button id="exportPng" title="Save the window on screen as a PNG picture">Export PNG</button>
+  ${LEGEND_BUTTON_MARKUP}
   <span id="status" role="status" aria-live="polite"></span>
 </div>
-<div id="main">
+${legendMarkup()}
+<div id="main" role="tabpanel" aria-labelledby="tabTimeline">
   <div id="labels" role="list" aria-label="Tasks"></div>
   <div id="plot" tabindex="0" role="application" aria-label="Process timeline">
     <canvas id="canvas"></canvas>
@@ -67,6 +72,7 @@ ${p.inline ? `<style nonce="${p.nonce}">${inElement(p.inline.style, 'style')}</s
     <div id="tip" role="tooltip" hidden></div>
   </div>
 </div>
+${TREE_MARKUP}
 <div id="empty">Waiting for a stop of a Linux Process Lab debug session.</div>
 ${p.initial !== undefined ? `<script type="application/json" id="${INITIAL_MODEL_ID}">${jsonInElement(p.initial)}</script>\n` : ''}${p.inline ? `<script nonce="${p.nonce}">${inElement(p.inline.script, 'script')}</script>` : `<script nonce="${p.nonce}" src="${p.script}"></script>`}
 </body>

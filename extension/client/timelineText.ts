@@ -47,12 +47,38 @@ export interface Palette {
   cpu: string[];
 }
 
-export const DEFAULT_PALETTE: Palette = {
-  background: '#1e1e1e', foreground: '#cccccc', grid: '#444444', now: '#f14c4c',
-  states: { running: '#89d185', runnable: '#cca700', sleeping: '#3794ff', 'disk-sleep': '#d18616', stopped: '#b180d7', zombie: '#f14c4c', alive: '#808080' },
-  marks: { fork: '#89d185', exec: '#3794ff', exit: '#cccccc', zombie: '#f14c4c', reap: '#b180d7', reparent: '#d18616', signal: '#cca700', deliver: '#4fc1ff' },
-  cpu: ['#3794ff', '#89d185', '#cca700', '#b180d7', '#d18616', '#f14c4c'],
-};
+/**
+ * The palette's own colours, each from a VS Code theme variable (this default where the theme has
+ * none); the rest of the palette (marks, CPU rows) repeats them.
+ */
+export const PALETTE_VARS = {
+  background: ['--vscode-editor-background', '#1e1e1e'], foreground: ['--vscode-editor-foreground', '#cccccc'],
+  grid: ['--vscode-editorWidget-border', '#444444'], now: ['--vscode-editorError-foreground', '#f14c4c'],
+  running: ['--vscode-charts-green', '#89d185'], runnable: ['--vscode-charts-yellow', '#cca700'],
+  sleeping: ['--vscode-charts-blue', '#3794ff'], 'disk-sleep': ['--vscode-charts-orange', '#d18616'],
+  stopped: ['--vscode-charts-purple', '#b180d7'], zombie: ['--vscode-charts-red', '#f14c4c'],
+  alive: ['--vscode-charts-lines', '#808080'], deliver: ['--vscode-terminal-ansiCyan', '#4fc1ff'],
+} as const satisfies Record<string, readonly [string, string]>;
+export type PaletteKey = keyof typeof PALETTE_VARS;
+
+/** The whole palette from its own colours, however they are looked up (the theme's, the defaults, or names for CSS). */
+export function paletteFrom(v: (key: PaletteKey) => string): Palette {
+  const states: Record<LaneState, string> = {
+    running: v('running'), runnable: v('runnable'), sleeping: v('sleeping'), 'disk-sleep': v('disk-sleep'),
+    stopped: v('stopped'), zombie: v('zombie'), alive: v('alive'),
+  };
+  const fg = v('foreground');
+  return {
+    background: v('background'), foreground: fg, grid: v('grid'), now: v('now'), states,
+    marks: {
+      fork: states.running, exec: states.sleeping, exit: fg, zombie: states.zombie, reap: states.stopped,
+      reparent: states['disk-sleep'], signal: states.runnable, deliver: v('deliver'),
+    },
+    cpu: [states.sleeping, states.running, states.runnable, states.stopped, states['disk-sleep'], states.zombie],
+  };
+}
+
+export const DEFAULT_PALETTE: Palette = paletteFrom((k) => PALETTE_VARS[k][1]);
 
 /** A stable colour per pid for the CPU rows. */
 export function pidColour(p: Palette, pid: number): string {

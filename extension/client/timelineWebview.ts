@@ -157,7 +157,7 @@ function draw(): void {
   if (!index || !view) { rowLabels.clear(); marks.clear(); return; }
   const v = view;
   const [first, end] = visibleRows(v, g, index.rows.length);
-  axis.draw(ctx, v, g, AXIS, palette, dpr);
+  axis.draw(ctx, v, g, AXIS, palette);
   ctx.save();
   ctx.beginPath();
   ctx.rect(0, AXIS, g.width, g.height);
