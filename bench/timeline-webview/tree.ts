@@ -5,12 +5,12 @@
 // usage: npx tsx bench/timeline-webview/tree.ts [--frames N]. Prints milliseconds; asserts nothing.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { build } from 'esbuild';
 import { boot } from '../../sim-core/machine';
 import type { KEvent } from '../../sim-core/machine-types';
 import { buildTimeline, type TimelineModel } from '../../sim-core/viz/model';
+import type { Page } from 'playwright-core';
 import { launchChromium } from '../../test/extension/browser';
-import { openPage } from './run';
+import { bundles, openPage } from './run';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FRAMES = (() => { const i = process.argv.indexOf('--frames'); return i >= 0 ? Number(process.argv[i + 1]) : 40; })();
@@ -54,17 +54,19 @@ export function randomTree(n: number): TimelineModel {
 
 interface Handle { setModel(m: TimelineModel): number; drawNow(): number }
 
+/** The tree view's script loads after the page's first frame, or when its tab is chosen: chosen here. */
+async function treeLoaded(page: Page): Promise<void> {
+  await page.click('#tabTree');
+  await page.waitForFunction(() => 'kprocTree' in window);
+}
+
 async function main(): Promise<void> {
-  const bundle = await build({
-    entryPoints: [path.join(ROOT, 'extension/client/timelineWebview.ts')], bundle: true, platform: 'browser', format: 'iife',
-    target: 'es2022', minify: true, write: false, logLevel: 'warning',
-  });
-  const script = bundle.outputFiles[0].text;
-  const css = fs.readFileSync(path.join(ROOT, 'media/timeline.css'), 'utf8');
+  const { script, css } = await bundles();
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await openPage(page, script, css);
+    await treeLoaded(page);
     const fork = exampleModel('fork-wait.kproc');
     const small = await page.evaluate((m) => {
       const ms = (window as unknown as { kprocTree: Handle }).kprocTree.setModel(m);
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
 
     const big = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await openPage(big, script, css);
+    await treeLoaded(big);
     const out = await big.evaluate(({ src, n }) => {
       const gen = new Function(`return (${src})`)() as (n: number) => TimelineModel;
       const m = gen(10_000);

@@ -13,8 +13,8 @@ import { fitText, graphSvg, graphSvgSize, svgToPng } from './graphSvg';
 import { clampPort, fitPort, panPort, revealBox, zoomPort, type Port } from './graphViewport';
 import { readPalette } from './timelineCanvas';
 import type { TimelineModel } from './timelineTypes';
+import type { VsCodeApi } from './pageState';
 
-interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
 interface TreeState { view: 'timeline' | 'tree'; mode: 'now' | 'history'; x?: number; y?: number; k?: number; fitted?: boolean; focus?: number; legend?: boolean }
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -25,6 +25,8 @@ const TIMELINE_KEYS = new Set(['+', '=', '-', '_', '0', 'ArrowUp', 'ArrowDown', 
 
 export interface GraphView {
   setModel(model: TimelineModel): void;
+  /** Brings this view to the front. */
+  show(view: 'timeline' | 'tree'): void;
   readonly active: boolean;
 }
 
@@ -34,26 +36,14 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
-/** The tree's part of the page's saved state, kept by every save the page makes through sharedState. */
-let treeSaved: TreeState | undefined;
-
 /**
- * The page's VS Code API with its state shared: the page saves its own fields, and each of its
- * saves also keeps the tree view's (under `tree`), so both survive a window reload.
+ * Wires the tabs and builds the tree view into the page's frame for it; `api` is the page's
+ * sharedState, and `keep` has each of its saves keep the tree's state.
  */
-export function sharedState(api: VsCodeApi): VsCodeApi {
-  return {
-    postMessage: (m: unknown) => api.postMessage(m),
-    getState: () => api.getState(),
-    setState: (s: unknown) => api.setState(treeSaved ? { ...((s ?? {}) as object), tree: treeSaved } : s),
-  };
-}
-
-/** Builds the tabs and the tree view into the page; `api` is the page's sharedState. */
-export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView {
+export function createGraphView(api: VsCodeApi, status: HTMLElement, keep: (state: object) => void): GraphView {
   const initial = ((api.getState() ?? {}) as { tree?: Partial<TreeState> }).tree ?? {};
   const st: TreeState = { view: initial.view === 'tree' ? 'tree' : 'timeline', mode: initial.mode === 'history' ? 'history' : 'now', x: initial.x, y: initial.y, k: initial.k, fitted: initial.fitted ?? true, focus: initial.focus, legend: initial.legend !== false };
-  treeSaved = st;
+  keep(st);
   const save = (): void => api.setState(api.getState() ?? {});
 
   // ---- the tabs, the tree's bar and its viewport: in the page's markup (timelineMarkup.ts) ----
@@ -440,7 +430,7 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement): GraphView 
     heading.textContent = l ? graphHeading(l.graph, l.nodes.length) : 'Process tree: waiting for a stop';
   }
 
-  const view: GraphView = { setModel, get active() { return st.view === 'tree'; } };
+  const view: GraphView = { setModel, show, get active() { return st.view === 'tree'; } };
   (window as unknown as { kprocTree: unknown }).kprocTree = {
     setModel(m: TimelineModel): number { const t0 = performance.now(); setModel(m); show('tree'); draw(); return performance.now() - t0; },
     drawNow(): number { const t0 = performance.now(); draw(); return performance.now() - t0; },

@@ -25,7 +25,7 @@ const slug = (s: string): string => s.toLowerCase().replace(/\W+/g, '-');
 function legendList(id: string, title: string, groups: readonly LegendGroup[], hidden: boolean): string {
   // A palette whose colours are the names of its own colours, marked, for classes to stand in for.
   const named = paletteFrom((k) => `@${k}`);
-  const out = [`<div id="${id}" class="legend-view" role="group" aria-label="${xmlText(title)}"${hidden ? ' hidden' : ''}>`];
+  const out = [`<div id="${id}" class="legend-view" role="group" aria-label="${xmlText(title)}"${hidden ? ' hidden=""' : ''}>`];
   for (const g of groups) {
     const head = `${id}-${slug(g.title)}`;
     out.push(`<div class="legend-group"><span class="legend-head" id="${head}">${xmlText(g.title)}</span><ul aria-labelledby="${head}">`);
@@ -63,10 +63,10 @@ export const TABS_MARKUP = '<div role="tablist" id="viewTabs" aria-label="View">
 export const LEGEND_BUTTON_MARKUP = '<button id="legendToggle" title="Show or hide what the colours, shapes and lines mean" aria-controls="legendBar" aria-expanded="true">Legend</button>';
 
 /** The tree view's frame, hidden until its tab is chosen: its bar (heading, now/history) and the SVG the script fills. */
-export const TREE_MARKUP = '<div id="tree" role="tabpanel" aria-labelledby="tabTree" hidden>'
+export const TREE_MARKUP = '<div id="tree" role="tabpanel" aria-labelledby="tabTree" hidden="">'
   + '<div id="treeBar"><h2 id="treeHeading">Process tree</h2><div role="group" aria-label="Which tasks">'
   + '<button id="treeNow" title="The tasks that exist at the current moment" aria-pressed="true">now</button>'
   + '<button id="treeHistory" title="Every task born so far: reaped ones faded, first parents of reparented ones dashed" aria-pressed="false">history</button></div></div>'
   + '<div id="treeView" tabindex="0" role="group" aria-label="Process tree: arrow keys pan, plus and minus zoom, Tab goes to the tasks">'
   + '<svg id="treeSvg"><g><g class="edges" aria-hidden="true"></g><g class="bulk" aria-hidden="true"></g><g class="nodes" role="tree" aria-label="Tasks"></g><g class="edge-labels" aria-hidden="true"></g></g></svg>'
-  + '<div id="treeTip" role="tooltip" hidden></div></div></div>';
+  + '<div id="treeTip" role="tooltip" hidden=""></div></div></div>';

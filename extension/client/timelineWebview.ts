@@ -15,7 +15,8 @@ import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, pidC
 import { svgToPng } from './graphSvg';
 import type { LaneState, Mark, TimelineModel } from './timelineTypes';
 import { INITIAL_MODEL_ID } from './timelinePage';
-import { createGraphView, sharedState } from './graphView'; // tree view hook
+import type { GraphView } from './graphView';
+import { sharedState, type PageHost } from './pageState';
 
 interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -30,7 +31,9 @@ type Incoming =
   | { type: 'delta'; delta: TimelineDelta; base: number; version: number }
   | { type: 'status'; text: string } | { type: 'empty'; text: string };
 
-const vscode = sharedState(acquireVsCodeApi()); // tree view hook: the tree keeps its part of the saved state
+const vscode = sharedState(acquireVsCodeApi()); // the tree view keeps its part of the saved state
+/** This script's element: its nonce, and the tree view's script's address (data-tree). */
+const pageScript = document.currentScript as HTMLScriptElement | null;
 
 /** The model the panel wrote into the page with its number, drawn once the page is built; else undefined. */
 function initialModel(): { model: TimelineModel; version: number } | undefined {
@@ -59,6 +62,7 @@ const $ = <T extends HTMLElement>(id: string): T => {
   if (!e) throw new Error(`the timeline page has no #${id}`);
   return e as T;
 };
+const saved = (vscode.getState() ?? {}) as Saved;
 const plot = $<HTMLDivElement>('plot');
 const canvas = $<HTMLCanvasElement>('canvas');
 const labels = $<HTMLDivElement>('labels');
@@ -68,9 +72,36 @@ const status = $<HTMLSpanElement>('status');
 const ctx = canvas.getContext('2d', { alpha: false }) ?? (() => { throw new Error('no 2d canvas'); })();
 const rowLabels = new RowLabels(labels);
 const marks = new MarkButtons(marksLayer);
-const tree = createGraphView(vscode, status); // tree view hook: the tabs and the process tree
 
-const saved = (vscode.getState() ?? {}) as Saved;
+/**
+ * The tabs' other picture, the process tree: its script is loaded after the first frame is
+ * painted (or at once when the tree is asked for, or was in front when the page was saved), so
+ * the timeline's first paint waits for none of its code.
+ */
+let tree: GraphView | undefined;
+let treeAsked = false;
+let treeLoading = false;
+function loadTree(): void {
+  const src = pageScript?.dataset.tree;
+  if (treeLoading || !src) return;
+  treeLoading = true;
+  const s = document.createElement('script');
+  s.nonce = pageScript?.nonce ?? '';
+  s.src = src;
+  s.onerror = () => { status.textContent = 'The process tree view could not be loaded.'; };
+  document.body.append(s);
+}
+(window as unknown as { kprocPage: PageHost }).kprocPage = {
+  api: vscode, status, keepTree: vscode.keepTree,
+  loaded(v: GraphView): void {
+    tree = v;
+    if (treeAsked) v.show('tree');
+    if (index) v.setModel(index.model);
+  },
+};
+$('tabTree').addEventListener('click', () => { if (!tree) { treeAsked = true; loadTree(); } });
+if ((saved as { tree?: { view?: string } }).tree?.view === 'tree') loadTree();
+
 let index: TimelineIndex | undefined;
 let view: View | undefined = saved.view;
 let fitted = saved.fitted ?? true;
@@ -527,12 +558,12 @@ function shown(): void {
     // A message posted from the frame's animation callback is handled after that frame's paint.
     requestAnimationFrame(() => {
       const ch = new MessageChannel();
-      ch.port1.onmessage = () => { firstPaintAt ??= performance.timeOrigin + performance.now(); };
+      ch.port1.onmessage = () => { firstPaintAt ??= performance.timeOrigin + performance.now(); loadTree(); };
       ch.port2.postMessage(0);
     });
   }
   plot.setAttribute('aria-label', `Process timeline: ${model.lanes.length} tasks, ${model.marks.length} events, now at step ${model.nowStep} (${formatTime(model.now)}). Tab to the events; arrow keys move between them; Enter goes to one.`);
-  tree.setModel(model); // tree view hook: the tree of the same stop
+  tree?.setModel(model); // the tree of the same stop
 }
 
 /** The number the panel gave the model shown (-1: none, or one the panel did not number). */
@@ -591,3 +622,5 @@ let answered = false;
 const hello = setInterval(() => { if (answered) clearInterval(hello); else vscode.postMessage({ type: 'ready', holds: version }); }, 1500);
 // The model written into the page: drawn now, so the page's first frame is the picture.
 if (initial) { setModel(initial.model); version = initial.version; }
+// With no model for a while (no session stopped yet), the tree's script loads all the same.
+setTimeout(loadTree, 1500);

@@ -1,0 +1,29 @@
+// The Process Timeline page's saved state, shared by its two scripts: the timeline's fields and,
+// under `tree`, the tree view's (tabs, legend, the tree's window). The tree's script loads after
+// the first frame, so until it hands over its state the part saved before is kept as it was.
+/// <reference lib="dom" />
+import type { GraphView } from './graphView';
+
+export interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
+
+/** What the page's main script lends the tree view's script when it loads. */
+export interface PageHost {
+  /** The page's API, its saves keeping the tree's state. */
+  api: VsCodeApi;
+  status: HTMLElement;
+  /** The tree's state object, kept (by reference) in every save from now on. */
+  keepTree(state: object): void;
+  /** The tree view is built: the page hands it the model shown and the view asked for meanwhile. */
+  loaded(view: GraphView): void;
+}
+
+/** The API with the tree's part of the state kept in each save, the saved one until the tree hands over its own. */
+export function sharedState(api: VsCodeApi): VsCodeApi & { keepTree(state: object): void } {
+  let tree: unknown = (api.getState() as { tree?: unknown } | undefined)?.tree;
+  return {
+    postMessage: (m: unknown) => api.postMessage(m),
+    getState: () => api.getState(),
+    setState: (s: unknown) => api.setState(tree !== undefined ? { ...((s ?? {}) as object), tree } : s),
+    keepTree(state: object): void { tree = state; },
+  };
+}
