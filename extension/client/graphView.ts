@@ -1,4 +1,4 @@
-// The Process Timeline panel's tree view (part of the page script, dist/timelineWebview.js): the
+// The Process Timeline panel's tree view (the page's second script, dist/timelineTree.js): the
 // tabs that switch between the timeline and the process tree, and the tree itself drawn as SVG
 // elements, only those in view, each task a focusable box named for screen readers. Pan by
 // scroll, drag or arrow keys, zoom with Ctrl+wheel or the toolbar; Enter or a click on a task
@@ -8,7 +8,7 @@
 import { processTreeAt, processTreeHistory } from '../../sim-core/viz/graph';
 import { EDGE_LABEL } from './graphLabels';
 import { graphHeading, layoutGraph, NODE_H, NODE_W, nodeSubtitle, nodeText, nodeTitle, visibleIn, type GraphLayout, type PlacedNode } from './graphLayout';
-import { createLegend } from './graphLegendView';
+import type { LegendView } from './graphLegendView';
 import { fitText, graphSvg, graphSvgSize, svgToPng } from './graphSvg';
 import { clampPort, fitPort, panPort, revealBox, zoomPort, type Port } from './graphViewport';
 import { readPalette } from './timelineCanvas';
@@ -38,9 +38,10 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
 
 /**
  * Wires the tabs and builds the tree view into the page's frame for it; `api` is the page's
- * sharedState, and `keep` has each of its saves keep the tree's state.
+ * sharedState, `keep` has each of its saves keep the tree's state, and `legend` shows the key to
+ * the view in front (the page wires its button and keeps whether it is open in the same state).
  */
-export function createGraphView(api: VsCodeApi, status: HTMLElement, keep: (state: object) => void): GraphView {
+export function createGraphView(api: VsCodeApi, status: HTMLElement, keep: (state: object) => void, legend: LegendView): GraphView {
   const initial = ((api.getState() ?? {}) as { tree?: Partial<TreeState> }).tree ?? {};
   const st: TreeState = { view: initial.view === 'tree' ? 'tree' : 'timeline', mode: initial.mode === 'history' ? 'history' : 'now', x: initial.x, y: initial.y, k: initial.k, fitted: initial.fitted ?? true, focus: initial.focus, legend: initial.legend !== false };
   keep(st);
@@ -56,7 +57,6 @@ export function createGraphView(api: VsCodeApi, status: HTMLElement, keep: (stat
   const main = byId<HTMLElement>('main');
   const tabTimeline = byId<HTMLButtonElement>('tabTimeline');
   const tabTree = byId<HTMLButtonElement>('tabTree');
-  const legend = createLegend(st.legend !== false, (open) => { st.legend = open; save(); });
   const panel = byId<HTMLElement>('tree');
   const heading = byId<HTMLElement>('treeHeading');
   const nowBtn = byId<HTMLButtonElement>('treeNow');

@@ -6,4 +6,4 @@ import { createGraphView } from './graphView';
 import type { PageHost } from './pageState';
 
 const host = (window as unknown as { kprocPage?: PageHost }).kprocPage;
-if (host) host.loaded(createGraphView(host.api, host.status, host.keepTree));
+if (host) host.loaded(createGraphView(host.api, host.status, host.keepTree, host.legend));

@@ -3,6 +3,7 @@
 // the first frame, so until it hands over its state the part saved before is kept as it was.
 /// <reference lib="dom" />
 import type { GraphView } from './graphView';
+import type { LegendView } from './graphLegendView';
 
 export interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
 
@@ -11,19 +12,29 @@ export interface PageHost {
   /** The page's API, its saves keeping the tree's state. */
   api: VsCodeApi;
   status: HTMLElement;
+  /** The legend, wired by the page: the tree view says which key to show. */
+  legend: LegendView;
   /** The tree's state object, kept (by reference) in every save from now on. */
   keepTree(state: object): void;
   /** The tree view is built: the page hands it the model shown and the view asked for meanwhile. */
   loaded(view: GraphView): void;
 }
 
+export interface SharedState extends VsCodeApi {
+  keepTree(state: object): void;
+  /** The tree's part of the state as it stands (the saved one, or the tree view's own once it has handed it over), to read or change before a save. */
+  tree(): Record<string, unknown>;
+}
+
 /** The API with the tree's part of the state kept in each save, the saved one until the tree hands over its own. */
-export function sharedState(api: VsCodeApi): VsCodeApi & { keepTree(state: object): void } {
-  let tree: unknown = (api.getState() as { tree?: unknown } | undefined)?.tree;
+export function sharedState(api: VsCodeApi): SharedState {
+  const saved = (api.getState() as { tree?: unknown } | undefined)?.tree;
+  let tree: Record<string, unknown> = typeof saved === 'object' && saved !== null ? saved as Record<string, unknown> : {};
   return {
     postMessage: (m: unknown) => api.postMessage(m),
     getState: () => api.getState(),
-    setState: (s: unknown) => api.setState(tree !== undefined ? { ...((s ?? {}) as object), tree } : s),
-    keepTree(state: object): void { tree = state; },
+    setState: (s: unknown) => api.setState({ ...((s ?? {}) as object), tree }),
+    keepTree(state: object): void { tree = state as Record<string, unknown>; },
+    tree: () => tree,
   };
 }

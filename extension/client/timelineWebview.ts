@@ -17,6 +17,7 @@ import type { LaneState, Mark, TimelineModel } from './timelineTypes';
 import { INITIAL_MODEL_ID } from './timelinePage';
 import type { GraphView } from './graphView';
 import { sharedState, type PageHost } from './pageState';
+import { createLegend } from './graphLegendView';
 
 interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -91,8 +92,10 @@ function loadTree(): void {
   s.onerror = () => { status.textContent = 'The process tree view could not be loaded.'; };
   document.body.append(s);
 }
+/** The legend strip, open unless it was closed (kept with the tree's state, where the tree view keeps it too). */
+const legend = createLegend(vscode.tree().legend !== false, (open) => { vscode.tree().legend = open; save(); });
 (window as unknown as { kprocPage: PageHost }).kprocPage = {
-  api: vscode, status, keepTree: vscode.keepTree,
+  api: vscode, status, legend, keepTree: vscode.keepTree,
   loaded(v: GraphView): void {
     tree = v;
     if (treeAsked) v.show('tree');
@@ -100,7 +103,7 @@ function loadTree(): void {
   },
 };
 $('tabTree').addEventListener('click', () => { if (!tree) { treeAsked = true; loadTree(); } });
-if ((saved as { tree?: { view?: string } }).tree?.view === 'tree') loadTree();
+if (vscode.tree().view === 'tree') loadTree();
 
 let index: TimelineIndex | undefined;
 let view: View | undefined = saved.view;
