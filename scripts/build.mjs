@@ -12,8 +12,8 @@ const entries = [
   { in: 'sim-core/cli/main.ts', out: 'dist/cli.js' },
   // The Process Timeline panel's page script runs in the webview (a browser).
   { in: 'extension/client/timelineWebview.ts', out: 'dist/timelineWebview.js', platform: 'browser', format: 'iife' },
-  // Its tree view, loaded by the page after the timeline's first frame.
-  { in: 'extension/client/graphViewMain.ts', out: 'dist/timelineTree.js', platform: 'browser', format: 'iife' },
+  // Its second script (the tree view, the export), loaded by the page after its first frame.
+  { in: 'extension/client/pageLater.ts', out: 'dist/timelineLater.js', platform: 'browser', format: 'iife' },
 ];
 
 const production = process.argv.includes('--production');

@@ -96,8 +96,8 @@ export function generate(lanes: number, marks: number): TimelineModel {
 
 /** The pages served, by id, from one local server (started with the first page, not keeping the process alive). */
 const served = new Map<string, { html: string; script: string; css: string }>();
-/** The tree view's script (this checkout's), which every page loads after its first frame. */
-let treeScript = '';
+/** The page's second script (this checkout's: the tree view, the export), which every page loads after its first frame. */
+let laterScript = '';
 let origin: Promise<string> | undefined;
 
 function serve(): Promise<string> {
@@ -105,7 +105,7 @@ function serve(): Promise<string> {
     const server = http.createServer((req, res) => {
       const [, id, file] = (req.url ?? '').split('/');
       const p = served.get(id);
-      const body = !p ? undefined : file === 'timeline.js' ? p.script : file === 'timelineTree.js' ? treeScript : file === 'timeline.css' ? p.css : file === 'index.html' ? p.html : undefined;
+      const body = !p ? undefined : file === 'timeline.js' ? p.script : file === 'timelineLater.js' ? laterScript : file === 'timeline.css' ? p.css : file === 'index.html' ? p.html : undefined;
       if (body === undefined) { res.writeHead(404).end(); return; }
       const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'text/html';
       res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' }).end(body);
@@ -136,7 +136,7 @@ export async function openPage(page: Page, script: string, css: string, answer?:
   const ORIGIN = await serve();
   const id = `p${served.size}`;
   const initial = answer && embed ? JSON.stringify({ model: answer, version: 0 }) : undefined;
-  const html = timelinePage({ cspSource: ORIGIN, nonce: 'benchnonce', script: `${ORIGIN}/${id}/timeline.js`, style: `${ORIGIN}/${id}/timeline.css`, tree: `${ORIGIN}/${id}/timelineTree.js`, inline: inline ? { script, style: css } : undefined, initial });
+  const html = timelinePage({ cspSource: ORIGIN, nonce: 'benchnonce', script: `${ORIGIN}/${id}/timeline.js`, style: `${ORIGIN}/${id}/timeline.css`, later: `${ORIGIN}/${id}/timelineLater.js`, inline: inline ? { script, style: css } : undefined, initial });
   if (embed) answer = undefined;
   served.set(id, { html, script, css });
   // tsx keeps function names with a helper that functions sent to the page call: give it one.
@@ -334,17 +334,17 @@ async function heapUsed(page: Page): Promise<number> {
 let APPLY = '';
 
 /** The page's script, its style, and the delta's apply as page source (set into APPLY). */
-/** The page's script and style sheet built from a checkout (this one's also builds the tree view's script the pages load later). */
+/** The page's script and style sheet built from a checkout (this one's also builds the page's second script, which the pages load later). */
 export async function bundles(root = ROOT): Promise<{ script: string; css: string }> {
   const bundle = await build({
     entryPoints: [path.join(root, 'extension/client/timelineWebview.ts')], bundle: true, platform: 'browser', format: 'iife',
     target: 'es2022', minify: true, write: false, logLevel: 'warning',
   });
   const script = bundle.outputFiles[0].text;
-  const treeEntry = path.join(root, 'extension/client/graphViewMain.ts');
-  if (root === ROOT && fs.existsSync(treeEntry)) {
-    const tree = await build({ entryPoints: [treeEntry], bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, write: false, logLevel: 'warning' });
-    treeScript = tree.outputFiles[0].text;
+  const laterEntry = path.join(root, 'extension/client/pageLater.ts');
+  if (root === ROOT && fs.existsSync(laterEntry)) {
+    const later = await build({ entryPoints: [laterEntry], bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, write: false, logLevel: 'warning' });
+    laterScript = later.outputFiles[0].text;
   }
   const apply = await build({
     stdin: { contents: `export { applyTimelineDelta } from './extension/client/timelineDelta';`, resolveDir: ROOT, loader: 'ts' },

@@ -54,7 +54,7 @@ export function randomTree(n: number): TimelineModel {
 
 interface Handle { setModel(m: TimelineModel): number; drawNow(): number }
 
-/** The tree view's script loads after the page's first frame, or when its tab is chosen: chosen here. */
+/** The tree view (the page's second script) loads after the page's first frame, or when its tab is chosen: chosen here. */
 async function treeLoaded(page: Page): Promise<void> {
   await page.click('#tabTree');
   await page.waitForFunction(() => 'kprocTree' in window);

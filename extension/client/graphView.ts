@@ -1,4 +1,4 @@
-// The Process Timeline panel's tree view (the page's second script, dist/timelineTree.js): the
+// The Process Timeline panel's tree view (the page's second script, dist/timelineLater.js): the
 // tabs that switch between the timeline and the process tree, and the tree itself drawn as SVG
 // elements, only those in view, each task a focusable box named for screen readers. Pan by
 // scroll, drag or arrow keys, zoom with Ctrl+wheel or the toolbar; Enter or a click on a task

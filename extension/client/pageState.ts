@@ -1,9 +1,13 @@
 // The Process Timeline page's saved state, shared by its two scripts: the timeline's fields and,
-// under `tree`, the tree view's (tabs, legend, the tree's window). The tree's script loads after
-// the first frame, so until it hands over its state the part saved before is kept as it was.
+// under `tree`, the tree view's (tabs, legend, the tree's window). The second script, with the
+// tree view, loads after the first frame: until it hands over its state, the saved one is kept.
 /// <reference lib="dom" />
 import type { GraphView } from './graphView';
 import type { LegendView } from './graphLegendView';
+import type { exportTimeline } from './timelineExport';
+
+/** What the page's second script brings: the tree view, and the timeline's export. */
+export interface Later { tree: GraphView; exportTimeline: typeof exportTimeline }
 
 export interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
 
@@ -16,8 +20,8 @@ export interface PageHost {
   legend: LegendView;
   /** The tree's state object, kept (by reference) in every save from now on. */
   keepTree(state: object): void;
-  /** The tree view is built: the page hands it the model shown and the view asked for meanwhile. */
-  loaded(view: GraphView): void;
+  /** The second script has run: the page hands the tree the model shown, and does what was asked for meanwhile. */
+  loaded(later: Later): void;
 }
 
 export interface SharedState extends VsCodeApi {

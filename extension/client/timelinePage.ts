@@ -11,8 +11,8 @@ export interface PageParts {
   /** The script's and the style sheet's addresses in the webview. */
   script: string;
   style: string;
-  /** The tree view's script's address: the page's script loads it after its first frame. */
-  tree?: string;
+  /** The address of the page's second script (the tree view, the export), which the page loads after its first frame. */
+  later?: string;
   /**
    * The script and the style sheet themselves, written into the page with its nonce: the page
    * then runs as soon as it is parsed, without two more fetches through the webview (and the
@@ -44,7 +44,7 @@ const inElement = (text: string, tag: string): string => text.replace(new RegExp
 
 export function timelinePage(p: PageParts): string {
   const csp = timelineCsp(p);
-  const treeAttr = p.tree ? ` data-tree="${p.tree.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)}"` : '';
+  const laterAttr = p.later ? ` data-later="${p.later.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)}"` : '';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -77,7 +77,7 @@ ${legendMarkup()}
 </div>
 ${TREE_MARKUP}
 <div id="empty">Waiting for a stop of a Linux Process Lab debug session.</div>
-${p.initial !== undefined ? `<script type="application/json" id="${INITIAL_MODEL_ID}">${jsonInElement(p.initial)}</script>\n` : ''}${p.inline ? `<script nonce="${p.nonce}"${treeAttr}>${inElement(p.inline.script, 'script')}</script>` : `<script nonce="${p.nonce}"${treeAttr} src="${p.script}"></script>`}
+${p.initial !== undefined ? `<script type="application/json" id="${INITIAL_MODEL_ID}">${jsonInElement(p.initial)}</script>\n` : ''}${p.inline ? `<script nonce="${p.nonce}"${laterAttr}>${inElement(p.inline.script, 'script')}</script>` : `<script nonce="${p.nonce}"${laterAttr} src="${p.script}"></script>`}
 </body>
 </html>`;
 }

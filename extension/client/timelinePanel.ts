@@ -66,7 +66,7 @@ export function timelineHtml(webview: vscode.Webview, extensionUri: vscode.Uri, 
     nonce: nonce(),
     script: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'timelineWebview.js')).toString(),
     style: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'timeline.css')).toString(),
-    tree: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'timelineTree.js')).toString(),
+    later: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'timelineLater.js')).toString(),
     inline: inlineAssets(extensionUri),
   });
 }

@@ -11,12 +11,10 @@ import { AXIS, keyOf, MarkButtons, ROW, RowLabels } from './timelineElements';
 import type { TimelineDelta } from './timelineDelta';
 import { applyToIndex } from './timelineIncremental';
 import { SharedStrings } from './timelineCompact';
-import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, pidColour, timelineSvg, timelineSvgSized, type Palette } from './timelineText';
-import { svgToPng } from './graphSvg';
+import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, pidColour, type Palette } from './timelineText';
 import type { LaneState, Mark, TimelineModel } from './timelineTypes';
 import { INITIAL_MODEL_ID } from './timelinePage';
-import type { GraphView } from './graphView';
-import { sharedState, type PageHost } from './pageState';
+import { sharedState, type Later, type PageHost } from './pageState';
 import { createLegend } from './graphLegendView';
 
 interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
@@ -33,7 +31,7 @@ type Incoming =
   | { type: 'status'; text: string } | { type: 'empty'; text: string };
 
 const vscode = sharedState(acquireVsCodeApi()); // the tree view keeps its part of the saved state
-/** This script's element: its nonce, and the tree view's script's address (data-tree). */
+/** This script's element: its nonce, and the address of the page's second script (data-later). */
 const pageScript = document.currentScript as HTMLScriptElement | null;
 
 /** The model the panel wrote into the page with its number, drawn once the page is built; else undefined. */
@@ -75,35 +73,37 @@ const rowLabels = new RowLabels(labels);
 const marks = new MarkButtons(marksLayer);
 
 /**
- * The tabs' other picture, the process tree: its script is loaded after the first frame is
- * painted (or at once when the tree is asked for, or was in front when the page was saved), so
- * the timeline's first paint waits for none of its code.
+ * The page's second script: the tabs' other picture (the process tree) and the timeline's
+ * export. It is loaded after the first frame is painted (or at once when one of them is asked
+ * for, or the tree was in front when the page was saved), so the first paint waits for none of it.
  */
-let tree: GraphView | undefined;
+let later: Later | undefined;
 let treeAsked = false;
-let treeLoading = false;
-function loadTree(): void {
-  const src = pageScript?.dataset.tree;
-  if (treeLoading || !src) return;
-  treeLoading = true;
+let exportAsked: 'svg' | 'png' | undefined;
+let laterLoading = false;
+function loadLater(): void {
+  const src = pageScript?.dataset.later;
+  if (laterLoading || !src) return;
+  laterLoading = true;
   const s = document.createElement('script');
   s.nonce = pageScript?.nonce ?? '';
   s.src = src;
-  s.onerror = () => { status.textContent = 'The process tree view could not be loaded.'; };
+  s.onerror = () => { status.textContent = 'The process tree and the export could not be loaded.'; };
   document.body.append(s);
 }
 /** The legend strip, open unless it was closed (kept with the tree's state, where the tree view keeps it too). */
 const legend = createLegend(vscode.tree().legend !== false, (open) => { vscode.tree().legend = open; save(); });
 (window as unknown as { kprocPage: PageHost }).kprocPage = {
   api: vscode, status, legend, keepTree: vscode.keepTree,
-  loaded(v: GraphView): void {
-    tree = v;
-    if (treeAsked) v.show('tree');
-    if (index) v.setModel(index.model);
+  loaded(l: Later): void {
+    later = l;
+    if (treeAsked) l.tree.show('tree');
+    if (index) l.tree.setModel(index.model);
+    if (exportAsked) exportPicture(exportAsked);
   },
 };
-$('tabTree').addEventListener('click', () => { if (!tree) { treeAsked = true; loadTree(); } });
-if (vscode.tree().view === 'tree') loadTree();
+$('tabTree').addEventListener('click', () => { if (!later) { treeAsked = true; loadLater(); } });
+if (vscode.tree().view === 'tree') loadLater();
 
 let index: TimelineIndex | undefined;
 let view: View | undefined = saved.view;
@@ -503,19 +503,15 @@ function button(id: string, run: () => void): void {
 button('fit', () => { if (index) { fitted = true; setView(fitView(index.model)); } });
 button('zoomIn', () => { if (view) { fitted = false; setView(zoomView(view, 1.5, geometry().width / 2, geometry().width)); } });
 button('zoomOut', () => { if (view) { fitted = false; setView(zoomView(view, 1 / 1.5, geometry().width / 2, geometry().width)); } });
-button('exportSvg', () => {
+/** The window on screen saved as a picture (through the page's second script, loaded first if need be). */
+function exportPicture(format: 'svg' | 'png'): void {
   if (!index || !view) return;
-  vscode.postMessage({ type: 'export', format: 'svg', data: timelineSvg(index, view, geometry(), LABELS, palette) });
-});
-// The PNG: the same picture as the page's SVG (lane names, times, the legend), drawn to pixels.
-button('exportPng', () => {
-  if (!index || !view) return;
-  const pic = timelineSvgSized(index, view, geometry(), LABELS, palette);
-  svgToPng(pic.svg, pic.width, pic.height).then(
-    (data) => vscode.postMessage({ type: 'export', format: 'png', data }),
-    (e: unknown) => { status.textContent = `The picture could not be made: ${e instanceof Error ? e.message : String(e)}`; },
-  );
-});
+  if (!later) { exportAsked = format; loadLater(); return; }
+  exportAsked = undefined;
+  later.exportTimeline(format, { index, view, geometry: geometry(), labels: LABELS, palette }, (m) => vscode.postMessage(m), status);
+}
+button('exportSvg', () => exportPicture('svg'));
+button('exportPng', () => exportPicture('png'));
 
 // ---- the model --------------------------------------------------------------------------------
 
@@ -561,12 +557,12 @@ function shown(): void {
     // A message posted from the frame's animation callback is handled after that frame's paint.
     requestAnimationFrame(() => {
       const ch = new MessageChannel();
-      ch.port1.onmessage = () => { firstPaintAt ??= performance.timeOrigin + performance.now(); loadTree(); };
+      ch.port1.onmessage = () => { firstPaintAt ??= performance.timeOrigin + performance.now(); loadLater(); };
       ch.port2.postMessage(0);
     });
   }
   plot.setAttribute('aria-label', `Process timeline: ${model.lanes.length} tasks, ${model.marks.length} events, now at step ${model.nowStep} (${formatTime(model.now)}). Tab to the events; arrow keys move between them; Enter goes to one.`);
-  tree?.setModel(model); // the tree of the same stop
+  later?.tree.setModel(model); // the tree of the same stop
 }
 
 /** The number the panel gave the model shown (-1: none, or one the panel did not number). */
@@ -625,5 +621,5 @@ let answered = false;
 const hello = setInterval(() => { if (answered) clearInterval(hello); else vscode.postMessage({ type: 'ready', holds: version }); }, 1500);
 // The model written into the page: drawn now, so the page's first frame is the picture.
 if (initial) { setModel(initial.model); version = initial.version; }
-// With no model for a while (no session stopped yet), the tree's script loads all the same.
-setTimeout(loadTree, 1500);
+// With no model for a while (no session stopped yet), the second script loads all the same.
+setTimeout(loadLater, 1500);

@@ -104,7 +104,7 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     const csp = await timeline(ctx.page).locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content', { timeout: TIMEOUT });
     if (!csp?.includes("default-src 'none'") || !/script-src 'nonce-[A-Za-z0-9]+'/.test(csp)) throw new Error(`weak Content-Security-Policy: ${csp}`);
     // The page's script and styles are written into it (no fetch before the first paint), with the
-    // nonce; the one script fetched is the tree view's, loaded after the first paint, with it too.
+    // nonce; the one script fetched is its second (the tree view, the export), loaded after the first paint, with it too.
     const page = timeline(ctx.page);
     const nonce = /script-src 'nonce-([A-Za-z0-9]+)'/.exec(csp)?.[1];
     const links = await page.locator('link[rel="stylesheet"]').count();
@@ -113,7 +113,7 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     const ownStyles = await page.locator(`style[nonce="${nonce}"]`).count();
     const fetched = await page.locator('script[src]').evaluateAll((els) => els.map((e) => `${(e as HTMLScriptElement).nonce ? 'nonce ' : ''}${(e.getAttribute('src') ?? '').replace(/^.*\//, '')}`));
     if (links !== 0 || written !== 1 || ownStyles !== 2) throw new Error(`the page's script and styles are not written in with the nonce: ${links} style sheets fetched, ${written} scripts and ${ownStyles} styles written with it`);
-    if (fetched.some((f) => f !== 'nonce timelineTree.js')) throw new Error(`the page fetched other scripts than the tree view's, with the nonce: ${fetched.join(', ')}`);
+    if (fetched.some((f) => f !== 'nonce timelineLater.js')) throw new Error(`the page fetched other scripts than its second, with the nonce: ${fetched.join(', ')}`);
     // Opened during a stop, the page came with that stop's model written into it, as data.
     const data = await page.locator('script#kprocInitial[type="application/json"]').textContent({ timeout: TIMEOUT }).catch(() => null);
     const lanes = data ? (JSON.parse(data) as { model?: { lanes?: unknown[] } }).model?.lanes?.length ?? 0 : 0;
