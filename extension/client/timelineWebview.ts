@@ -1,21 +1,24 @@
 // The Process Timeline webview's script (bundled for the browser into dist/timelineWebview.js):
-// draws the visible window on a canvas, keeps focusable, labelled elements for the visible lanes
-// and marks, and handles zoom, pan, hover, keyboard navigation, clicks (to travel) and export.
+// keeps the model and the window shown, draws it on the canvas (timelinePainter.ts), keeps
+// focusable, labelled elements for the visible lanes and marks, and handles zoom, pan, hover,
+// keyboard navigation and clicks (to travel); the tree view and the export load later.
 /// <reference lib="dom" />
 import {
-  arrowOf, clampView, cpuBarsEach, fitView, glyphAt, indexTimeline, laneBarsEach, laneGlyphs, neighbourMark, panView, revealMark,
-  timeToX, visibleRows, xToTime, zoomView, type Geometry, type Glyph, type TimelineIndex, type View,
+  clampView, fitView, glyphAt, indexTimeline, neighbourMark, panView, revealMark, xToTime, zoomView,
+  type Geometry, type Glyph, type TimelineIndex, type View,
 } from './timelineLayout';
-import { Axis, Batch, glyphPath, readPalette, Strips } from './timelineCanvas';
+import { readPalette } from './timelineCanvas';
+import { glyphOf, TimelinePainter } from './timelinePainter';
 import { AXIS, keyOf, MarkButtons, ROW, RowLabels } from './timelineElements';
 import type { TimelineDelta } from './timelineDelta';
 import { applyToIndex } from './timelineIncremental';
 import { SharedStrings } from './timelineCompact';
-import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, pidColour, type Palette } from './timelineText';
-import type { LaneState, Mark, TimelineModel } from './timelineTypes';
-import { INITIAL_MODEL_ID } from './timelinePage';
+import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, type Palette } from './timelineText';
+import type { Mark, TimelineModel } from './timelineTypes';
+import { initialModel, LaterScript } from './timelineBoot';
 import { sharedState, type Later, type PageHost } from './pageState';
 import { createLegend } from './graphLegendView';
+import { MarkSettle } from './timelineSettle';
 
 interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -34,17 +37,6 @@ const vscode = sharedState(acquireVsCodeApi()); // the tree view keeps its part 
 /** This script's element: its nonce, and the address of the page's second script (data-later). */
 const pageScript = document.currentScript as HTMLScriptElement | null;
 
-/** The model the panel wrote into the page with its number, drawn once the page is built; else undefined. */
-function initialModel(): { model: TimelineModel; version: number } | undefined {
-  const text = document.getElementById(INITIAL_MODEL_ID)?.textContent;
-  if (!text) return undefined;
-  try {
-    const d = JSON.parse(text) as { model?: TimelineModel; version?: unknown } | null;
-    return d?.model && Array.isArray(d.model.lanes) && typeof d.version === 'number' ? { model: d.model, version: d.version } : undefined;
-  } catch {
-    return undefined;
-  }
-}
 const initial = initialModel();
 // Ready before the page is built, saying which model the page holds: the panel's answer (what
 // changed since, or the model, asked of the debug adapter) is on its way while the rest of this
@@ -68,42 +60,23 @@ const labels = $<HTMLDivElement>('labels');
 const marksLayer = $<HTMLDivElement>('marks');
 const tip = $<HTMLDivElement>('tip');
 const status = $<HTMLSpanElement>('status');
-const ctx = canvas.getContext('2d', { alpha: false }) ?? (() => { throw new Error('no 2d canvas'); })();
 const rowLabels = new RowLabels(labels);
 const marks = new MarkButtons(marksLayer);
 
-/**
- * The page's second script: the tabs' other picture (the process tree) and the timeline's
- * export. It is loaded after the first frame is painted (or at once when one of them is asked
- * for, or the tree was in front when the page was saved), so the first paint waits for none of it.
- */
-let later: Later | undefined;
-let treeAsked = false;
-let exportAsked: 'svg' | 'png' | undefined;
-let laterLoading = false;
-function loadLater(): void {
-  const src = pageScript?.dataset.later;
-  if (laterLoading || !src) return;
-  laterLoading = true;
-  const s = document.createElement('script');
-  s.nonce = pageScript?.nonce ?? '';
-  s.src = src;
-  s.onerror = () => { status.textContent = 'The process tree and the export could not be loaded.'; };
-  document.body.append(s);
-}
+const later = new LaterScript(pageScript, status);
 /** The legend strip, open unless it was closed (kept with the tree's state, where the tree view keeps it too). */
 const legend = createLegend(vscode.tree().legend !== false, (open) => { vscode.tree().legend = open; save(); });
 (window as unknown as { kprocPage: PageHost }).kprocPage = {
   api: vscode, status, legend, keepTree: vscode.keepTree,
   loaded(l: Later): void {
-    later = l;
-    if (treeAsked) l.tree.show('tree');
+    later.later = l;
+    if (later.treeAsked) l.tree.show('tree');
     if (index) l.tree.setModel(index.model);
-    if (exportAsked) exportPicture(exportAsked);
+    if (later.exportAsked) exportPicture(later.exportAsked);
   },
 };
-$('tabTree').addEventListener('click', () => { if (!later) { treeAsked = true; loadLater(); } });
-if (vscode.tree().view === 'tree') loadLater();
+$('tabTree').addEventListener('click', () => { if (!later.later) { later.treeAsked = true; later.load(); } });
+if (vscode.tree().view === 'tree') later.load();
 
 let index: TimelineIndex | undefined;
 let view: View | undefined = saved.view;
@@ -153,169 +126,26 @@ function schedule(): void {
 
 // ---- drawing ----------------------------------------------------------------------------------
 
-const strips = new Strips();
-const axis = new Axis();
-/** The bars of the line being drawn, straight into its pixels. */
-const cpuBar = (x0: number, x1: number, pid: number): void => strips.bar(x0, x1, pidColour(palette, pid));
-const stateBar = (x0: number, x1: number, s: LaneState): void => strips.bar(x0, x1, palette.states[s]);
-
-/** The fewest rows the canvas has room for; it doubles as a run's lanes outgrow it. */
-const CANVAS_ROWS_MIN = 12;
-
-/**
- * The canvas' height in CSS pixels: the axis and room for the rows there are (12, 24, 48... rows),
- * at most the plot's. A run of a few tasks draws (and hands the compositor) a strip, not a canvas
- * as tall as the panel, which was most of the cost of the panel's first frame; doubling keeps the
- * resizes (each makes a later frame slower) to two or three in a run that fills the panel.
- */
-function canvasHeight(g: Geometry, rows: number): number {
-  const room = CANVAS_ROWS_MIN * 2 ** Math.max(0, Math.ceil(Math.log2(rows / CANVAS_ROWS_MIN)));
-  return Math.min(g.height, room * ROW) + AXIS;
-}
+const painter = new TimelinePainter(canvas);
 
 function draw(): void {
-  const g = geo;
-  const dpr = window.devicePixelRatio || 1;
-  // Without a model, the panel's height: the first model drawn is usually a whole run's.
-  const h = index ? canvasHeight(g, index.rows.length) : g.height + AXIS;
-  if (canvas.width !== Math.round(g.width * dpr) || canvas.height !== Math.round(h * dpr)) {
-    canvas.width = Math.round(g.width * dpr);
-    canvas.height = Math.round(h * dpr);
-    canvas.style.width = `${g.width}px`;
-    canvas.style.height = `${h}px`;
-  }
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.fillStyle = palette.background;
-  ctx.fillRect(0, 0, g.width, h);
-  drawn = new Map();
-  if (!index || !view) { rowLabels.clear(); marks.clear(); return; }
-  const v = view;
-  const [first, end] = visibleRows(v, g, index.rows.length);
-  axis.draw(ctx, v, g, AXIS, palette);
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(0, AXIS, g.width, g.height);
-  ctx.clip();
-  const yOf = (row: number): number => AXIS + row * ROW - v.top;
-  const bars = new Batch();
-  strips.begin(g.width, dpr, end - first);
-  for (let i = first; i < end; i++) {
-    const r = index.rows[i];
-    const y = yOf(i);
-    bars.path(palette.grid).rect(0, y + ROW - 0.5, g.width, 0.5);
-    if (r.kind === 'cpu') {
-      strips.line(i - first, y + 4, ROW - 8);
-      cpuBarsEach(index.runsOf.get(r.cpu) ?? [], v, g.width, cpuBar);
-      continue;
-    }
-    strips.line(i - first, y + 6, ROW - 12);
-    laneBarsEach(r.lane.spans, v, g.width, stateBar);
-    drawn.set(i, laneGlyphs(index.marksOf[r.laneIndex] ?? [], v, g.width));
-  }
-  bars.fill(ctx);
-  strips.draw(ctx, g.width);
-  drawArrows(yOf, first, end);
-  const glyphs = new Batch();
-  for (const [row, gs] of drawn) for (const gl of gs) glyphPath(glyphs, gl, yOf(row) + ROW / 2, palette);
-  glyphs.fill(ctx);
-  const sel = selectedGlyph();
-  if (sel) {
-    ctx.strokeStyle = palette.foreground;
-    ctx.lineWidth = 1.5;
-    ctx.strokeRect(sel.glyph.x - 7, yOf(sel.row) + ROW / 2 - 8, 14, 16);
-  }
-  ctx.restore();
-  const nx = timeToX(index.model.now, v, g.width);
-  if (nx >= 0 && nx <= g.width) {
-    ctx.fillStyle = palette.now;
-    // Down to the last lane's bottom (the canvas may have room for a few more rows).
-    ctx.fillRect(Math.round(nx) - 1, 0, 2, Math.min(h, yOf(index.rows.length)));
-  }
-  rowLabels.sync(index, first, end, yOf);
-  lastYOf = yOf;
-  if (settling()) return;
+  const f = painter.paint(index, view, geo, palette, currentMark());
+  drawn = f?.drawn ?? new Map();
+  if (!f || !index) { rowLabels.clear(); marks.clear(); return; }
+  rowLabels.sync(index, f.first, f.end, f.yOf);
+  lastYOf = f.yOf;
+  if (settle.settling()) return;
   marksLayer.hidden = false;
-  marks.sync(drawn, currentMark(), selectedGlyph(), yOf);
+  marks.sync(drawn, currentMark(), selectedGlyph(), f.yOf);
 }
 
-/**
- * While a zoom or a pan goes on (frames less than SETTLE ms apart), the mark buttons are hidden
- * rather than moved: hundreds of them restyled in every frame cost the browser more than the
- * frame. They come back, placed over the glyphs, once the window has rested SETTLE ms, a slice
- * at a time (so no one task restyles them all). A click meanwhile reaches the canvas, which finds
- * the glyph under it the same way. Not while one of them has the focus (the keyboard's frames
- * keep them all in place).
- */
-const SETTLE = 150;
-let movedAt = -Infinity;
-let settleTimer: ReturnType<typeof setTimeout> | undefined;
+/** The frame's rows' tops, kept for the mark buttons placed after it (they come back a slice at a time once a move has rested). */
 let lastYOf: (row: number) => number = (row) => row;
-
-function moving(): void {
-  movedAt = performance.now();
-}
-
-/** How many buttons are back since the window rested: they return a slice at a time, each its own task. */
-let settledCount = Infinity;
-const SETTLE_SLICE = 150;
-
-/** Whether this frame leaves the buttons hidden; when not, the frame places them all (any slices pending are dropped). */
-function settling(): boolean {
-  const wait = movedAt + SETTLE - performance.now();
-  if (wait <= 0 || (document.activeElement instanceof HTMLElement && document.activeElement.parentElement === marksLayer)) {
-    settledCount = Infinity;
-    if (settleTimer !== undefined) { clearTimeout(settleTimer); settleTimer = undefined; }
-    return false;
-  }
-  marksLayer.hidden = true;
-  settledCount = 0;
-  if (settleTimer === undefined) settleTimer = setTimeout(settled, wait);
-  return true;
-}
-
-function settled(): void {
-  settleTimer = undefined;
-  if (!index || !view) return;
-  const wait = movedAt + SETTLE - performance.now();
-  if (wait > 0) { settleTimer = setTimeout(settled, wait); return; }
-  settledCount += SETTLE_SLICE;
-  marksLayer.hidden = false;
-  if (marks.sync(drawn, currentMark(), selectedGlyph(), lastYOf, settledCount)) settleTimer = setTimeout(settled, 0);
-  else settledCount = Infinity;
-}
-
-/** Fork, reap, reparent and signal arrows between the lanes of single (not clustered) marks. */
-function drawArrows(yOf: (row: number) => number, first: number, end: number): void {
-  if (!index) return;
-  let budget = 2000;
-  const lines = new Batch();
-  for (const glyphs of drawn.values()) {
-    for (const gl of glyphs) {
-      if (gl.count !== 1 || budget-- <= 0) continue;
-      const a = arrowOf(gl.first);
-      const from = a ? index.rowOfLane[a.from] ?? -1 : -1;
-      const to = a ? index.rowOfLane[a.to] ?? -1 : -1;
-      if (from < 0 || to < 0 || from === to) continue;
-      const clampRow = (r: number): number => Math.min(Math.max(r, first - 1), end);
-      const y0 = yOf(clampRow(from)) + ROW / 2;
-      const y1 = yOf(clampRow(to)) + ROW / 2;
-      const p = lines.path(palette.marks[gl.first.kind]);
-      p.moveTo(gl.x, y0); p.lineTo(gl.x, y1);
-      const dir = Math.sign(y1 - y0);
-      p.moveTo(gl.x - 3, y1 - dir * 5); p.lineTo(gl.x, y1 - dir * 1); p.lineTo(gl.x + 3, y1 - dir * 5);
-    }
-  }
-  lines.stroke(ctx, 1);
-}
+const settle = new MarkSettle(marksLayer, (n) => marks.sync(drawn, currentMark(), selectedGlyph(), lastYOf, n), () => index !== undefined && view !== undefined);
 
 /** Where the selected mark is drawn: its glyph (alone or in a cluster) and that glyph's row. */
 function selectedGlyph(): { row: number; glyph: Glyph } | undefined {
-  const sel = currentMark();
-  if (!sel || !index) return undefined;
-  const row = index.rowOfLane[sel.lane];
-  const i = index.marksOf[sel.lane]?.indexOf(sel) ?? -1;
-  const glyph = drawn.get(row)?.find((g) => i >= g.firstIndex && i < g.firstIndex + g.count);
-  return glyph ? { row, glyph } : undefined;
+  return index && glyphOf(index, drawn, currentMark());
 }
 
 marksLayer.addEventListener('click', (e) => {
@@ -385,7 +215,7 @@ plot.addEventListener('pointermove', (e) => {
       drag.moved = true;
       drag.x = e.clientX; drag.y = e.clientY;
       fitted = false;
-      moving();
+      settle.moving();
       setView(panView(view, -dx, -dy, geometry().width));
       hideTip();
       return;
@@ -418,7 +248,7 @@ plot.addEventListener('wheel', (e) => {
   const box = canvasBox();
   const g = geometry();
   fitted = false;
-  moving();
+  settle.moving();
   if (e.ctrlKey || e.metaKey) setView(zoomView(view, Math.exp(-e.deltaY * 0.002), e.clientX - box.left, g.width));
   else if (e.shiftKey) setView(panView(view, e.deltaY, 0, g.width));
   else setView(panView(view, e.deltaX, e.deltaY, g.width));
@@ -470,7 +300,7 @@ document.addEventListener('keydown', (e) => {
   const zoomKeys: Record<string, number> = { '+': 1.5, '=': 1.5, '-': 1 / 1.5, _: 1 / 1.5 };
   if (zoomKeys[e.key] && !e.ctrlKey && !e.metaKey) {
     fitted = false;
-    moving();
+    settle.moving();
     setView(zoomView(view, zoomKeys[e.key], g.width / 2, g.width));
   } else if (e.key === '0') {
     fitted = true;
@@ -486,7 +316,7 @@ document.addEventListener('keydown', (e) => {
     plot.focus();
   } else if (!onMark && e.key.startsWith('Arrow')) {
     fitted = false;
-    moving();
+    settle.moving();
     const step = e.shiftKey ? 0.5 : 0.1;
     const dx = e.key === 'ArrowRight' ? g.width * step : e.key === 'ArrowLeft' ? -g.width * step : 0;
     const dy = e.key === 'ArrowDown' ? ROW : e.key === 'ArrowUp' ? -ROW : 0;
@@ -506,9 +336,9 @@ button('zoomOut', () => { if (view) { fitted = false; setView(zoomView(view, 1 /
 /** The window on screen saved as a picture (through the page's second script, loaded first if need be). */
 function exportPicture(format: 'svg' | 'png'): void {
   if (!index || !view) return;
-  if (!later) { exportAsked = format; loadLater(); return; }
-  exportAsked = undefined;
-  later.exportTimeline(format, { index, view, geometry: geometry(), labels: LABELS, palette }, (m) => vscode.postMessage(m), status);
+  if (!later.later) { later.exportAsked = format; later.load(); return; }
+  later.exportAsked = undefined;
+  later.later.exportTimeline(format, { index, view, geometry: geometry(), labels: LABELS, palette }, (m) => vscode.postMessage(m), status);
 }
 button('exportSvg', () => exportPicture('svg'));
 button('exportPng', () => exportPicture('png'));
@@ -557,12 +387,12 @@ function shown(): void {
     // A message posted from the frame's animation callback is handled after that frame's paint.
     requestAnimationFrame(() => {
       const ch = new MessageChannel();
-      ch.port1.onmessage = () => { firstPaintAt ??= performance.timeOrigin + performance.now(); loadLater(); };
+      ch.port1.onmessage = () => { firstPaintAt ??= performance.timeOrigin + performance.now(); later.load(); };
       ch.port2.postMessage(0);
     });
   }
   plot.setAttribute('aria-label', `Process timeline: ${model.lanes.length} tasks, ${model.marks.length} events, now at step ${model.nowStep} (${formatTime(model.now)}). Tab to the events; arrow keys move between them; Enter goes to one.`);
-  later?.tree.setModel(model); // the tree of the same stop
+  later.later?.tree.setModel(model); // the tree of the same stop
 }
 
 /** The number the panel gave the model shown (-1: none, or one the panel did not number). */
@@ -622,4 +452,4 @@ const hello = setInterval(() => { if (answered) clearInterval(hello); else vscod
 // The model written into the page: drawn now, so the page's first frame is the picture.
 if (initial) { setModel(initial.model); version = initial.version; }
 // With no model for a while (no session stopped yet), the second script loads all the same.
-setTimeout(loadLater, 1500);
+setTimeout(() => later.load(), 1500);
