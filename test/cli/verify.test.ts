@@ -4,7 +4,7 @@
 // skipped, saying why, where gcc, unshare or root are not available.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { main } from '../../sim-core/cli/main';
@@ -116,6 +116,28 @@ describe('kproc verify', function () {
       assert.equal(r.real?.stderr, '', 'init\'s own lines are not the scenario\'s stderr');
       assert.equal(r.real?.mainStatus, 0);
       assert.equal(r.simulated?.stdout, FORK_WAIT_OUTPUT);
+    });
+
+    it('a scenario whose real side runs on a terminal is compared as that screen: the simulator\'s stdout and stderr as one, in the order written', async () => {
+      const file = write('screen.kproc', `// real side: stdout on a pseudo-terminal
+#include <stdio.h>
+int main(void)
+{
+    printf("one ");
+    fprintf(stderr, "two\\n");
+    printf("three\\n");
+    return 0;
+}
+`);
+      const json = capture();
+      const kernel = fakeKernel({ stdout: 'two\none three\n', stderr: 'kproc-init: main status 0x0\n', status: 0 });
+      assert.equal(await verifyFile(['--json', file], json, kernel), VERIFY_EXIT.agree, json.stdout);
+      const r = JSON.parse(json.stdout) as JsonReport;
+      assert.deepEqual([r.simulated?.stdout, r.simulated?.stderr], ['two\none three\n', '']);
+      // Without the line, the streams stay apart, as a pipe and a file would have them.
+      const piped = write('piped.kproc', readFileSync(file, 'utf8').replace(/^.*\n/, ''));
+      const json2 = capture();
+      assert.equal(await verifyFile(['--json', piped], json2, fakeKernel({ stdout: 'one three\n', stderr: 'two\nkproc-init: main status 0x0\n', status: 0 })), VERIFY_EXIT.agree, json2.stdout);
     });
 
     it('agrees on equal outputs and lays them side by side on a wide terminal', async () => {

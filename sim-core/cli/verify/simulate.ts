@@ -8,6 +8,8 @@ import type { CliIo } from '../io';
 export interface SimulatedRun {
   stdout: string;
   stderr: string;
+  /** stdout and stderr in the order they were written, as a terminal holding both shows them. */
+  terminal: string;
   /** How the run ended: 'exited' when every task ended by itself; 'deadlock', 'budget', 'panic' otherwise. */
   reason: StopReason;
   message?: string;
@@ -25,13 +27,14 @@ export async function runSimulation(
 ): Promise<{ run?: SimulatedRun; diagnostics: Diagnostic[] }> {
   const { machine, diagnostics } = boot({ file, source, settings, maxSteps, historyBytes: 0 });
   if (!machine || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
-  const run: SimulatedRun = { stdout: '', stderr: '', reason: 'yield' };
+  const run: SimulatedRun = { stdout: '', stderr: '', terminal: '', reason: 'yield' };
   for (;;) {
     const stop = machine.run(SLICE);
     for (const e of stop.events) {
       if (e.kind !== 'output') continue;
       if (e.fd === 2) run.stderr += e.text;
       else run.stdout += e.text;
+      run.terminal += e.text;
     }
     run.reason = stop.reason;
     run.message = stop.message;

@@ -131,9 +131,15 @@ function realSide(stdout: string, stderr: string, status: number, timeoutMs: num
   };
 }
 
-function simSide(run: SimulatedRun): SimSide {
+/**
+ * The simulator's side as the real one is shown: when the real side runs on a terminal, stdout
+ * and stderr share that screen (the real side's stdout is the screen), so the simulator's two
+ * streams are compared as one, in the order they were written.
+ */
+function simSide(run: SimulatedRun, terminal: boolean): SimSide {
   const end = run.reason === 'exited' ? 'ended' : run.reason === 'budget' ? 'step budget used up' : run.reason === 'deadlock' ? 'deadlock: every task waits forever' : run.reason;
-  return { stdout: run.stdout, stderr: run.stderr, ended: run.reason === 'exited', end };
+  const out = terminal ? { stdout: run.terminal, stderr: '' } : { stdout: run.stdout, stderr: run.stderr };
+  return { ...out, ended: run.reason === 'exited', end };
 }
 
 async function compare(a: VerifyArgs, io: CliIo, kernel: RealKernel): Promise<Report> {
@@ -163,7 +169,7 @@ async function compare(a: VerifyArgs, io: CliIo, kernel: RealKernel): Promise<Re
     if (!a.json) for (const d of errors) io.err(formatDiagnostic(file, source, lines, d));
     return cannot(file, `the simulator does not accept the scenario (${errors.length} error${errors.length === 1 ? '' : 's'}; see kproc check)`);
   }
-  const simulated = simSide(run);
+  const simulated = simSide(run, realSettings.terminal);
   if (run.reason === 'pause') return cannot(file, 'stopped: the reader of the output went away', { simulated });
 
   const workDir = mkdtempSync(join(tmpdir(), 'kproc-verify-'));
