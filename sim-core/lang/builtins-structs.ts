@@ -86,6 +86,17 @@ export const STRUCTS: StructInfo[] = [
       { name: 'si_status', type: 'int', doc: 'SIGCHLD: the exit code (CLD_EXITED) or the signal that killed, stopped or continued the child.' },
     ],
   },
+  ...(['div_t', 'ldiv_t', 'lldiv_t'] as const).map((name): StructInfo => {
+    const t = name === 'div_t' ? 'int' : name === 'ldiv_t' ? 'long' : 'long long';
+    return {
+      name, side: 'user', header: '<stdlib.h>',
+      doc: `What ${name.slice(0, -2)} returns: the quotient and the remainder of a ${t} division.`,
+      fields: [
+        { name: 'quot', type: t, doc: 'The quotient, rounded toward zero.' },
+        { name: 'rem', type: t, doc: 'The remainder, with the sign of the numerator.' },
+      ],
+    };
+  }),
   {
     name: 'task_struct', side: 'kernel', header: '<linux/sched.h>', readOnly: true,
     doc: 'The kernel\'s descriptor of one task (a process or a thread). Scenario kernel code may read these fields.',

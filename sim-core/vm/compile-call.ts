@@ -9,13 +9,13 @@ import { leftToRightIsExact, hasEffects, sameRegisterType, type ArgKind } from '
 import { ExprCompiler } from './compile-expr';
 import { Op } from './opcodes';
 import { MATH_CALLS } from './libc-math';
-import { isByteCells } from './byte-image';
+import { fieldBytes, isByteCells } from './byte-image';
 import { CTYPE_CALLS } from './libc-ctype';
 
 /** Library helpers evaluated inside the VM, without the kernel. */
 export const PURE_CALLS: ReadonlySet<string> = new Set([
   'WIFEXITED', 'WEXITSTATUS', 'WIFSIGNALED', 'WTERMSIG', 'WCOREDUMP', 'WIFSTOPPED', 'WSTOPSIG', 'WIFCONTINUED',
-  'strcmp', 'strncmp', 'strlen', 'atoi', 'atol', 'abs', 'labs', 'strerror', 'pthread_equal',
+  'strcmp', 'strncmp', 'strlen', 'atoi', 'atol', 'abs', 'labs', 'llabs', 'getpagesize', 'strerror', 'pthread_equal',
   'sigemptyset', 'sigfillset', 'sigaddset', 'sigdelset', 'sigismember',
   'CPU_ZERO', 'CPU_SET', 'CPU_CLR', 'CPU_ISSET', 'CPU_COUNT',
   'memset', 'malloc', 'calloc', 'free', 'kmalloc', 'kzalloc', 'kfree',
@@ -32,6 +32,13 @@ export const PURE_CALLS: ReadonlySet<string> = new Set([
   // <sys/stat.h>'s file-type macros (libc-fd.ts).
   'S_ISDIR', 'S_ISREG', 'S_ISCHR', 'S_ISFIFO', 'S_ISLNK',
 ]);
+
+/** div, ldiv and lldiv: the struct each returns and the type of its operands. */
+const DIV_RESULTS: Readonly<Record<string, readonly [string, CType]>> = {
+  div: ['div_t', INT], ldiv: ['ldiv_t', LONG], lldiv: ['lldiv_t', { k: 'int', bytes: 8, unsigned: false, name: 'long long' }],
+};
+
+const SIZE_T: CType = { k: 'int', bytes: 8, unsigned: true, name: 'size_t' };
 
 /** Calls the catalog does not list but real programs use; how their result comes back. */
 const EXTRA_CALLS: Readonly<Record<string, Convention>> = {
@@ -98,6 +105,42 @@ export class CallCompiler extends ExprCompiler {
     return { k: 'ptr', to: t };
   }
 
+  /** offsetof(type, member), as the parser gives it: a sizeof carrying the type, the member as a string. */
+  private offsetOf(e: Extract<Expr, { kind: 'Call' }>): CType {
+    const [carrier, member] = e.args;
+    const t = carrier?.kind === 'Sizeof' && carrier.type ? this.m.types.resolve(carrier.type) : undefined;
+    const at = t && t.k === 'struct' && t.layout && !t.layout.kernel ? t.layout.fields.findIndex((f) => member?.kind === 'String' && f.name === member.value) : -1;
+    if (!t || t.k !== 'struct' || !t.layout || t.layout.kernel) {
+      this.m.error(e.range, `offsetof needs a struct type with a definition${t ? `, not '${typeName(t)}'` : ''}`, 'vm-type');
+    } else if (at < 0) {
+      this.m.error(member.range, `'${typeName(t)}' has no member named '${member.kind === 'String' ? member.value : ''}'`, 'vm-field');
+    }
+    this.emit(Op.PUSH, t && t.k === 'struct' && at >= 0 ? fieldBytes(t)[at] : 0);
+    return SIZE_T;
+  }
+
+  /**
+   * div, ldiv and lldiv: the quotient and the remainder C's / and % give, stored in a hidden
+   * div_t of the frame whose address is the value (a struct value is its address here).
+   */
+  private divide(e: Extract<Expr, { kind: 'Call' }>, name: string): CType {
+    const [resName, operand] = DIV_RESULTS[name];
+    const num = this.temp(), den = this.temp(), quot = this.temp();
+    this.temp();
+    this.convert(decay(this.expr(e.args[0])), operand);
+    this.emit(Op.STORELP, num);
+    this.convert(decay(this.expr(e.args[1])), operand);
+    this.emit(Op.STORELP, den);
+    for (const [op, cell] of [['/', quot], ['%', quot + 1]] as const) {
+      this.emit(Op.LOADL, num);
+      this.emit(Op.LOADL, den);
+      this.arithmetic(op, operand, operand, e.range);
+      this.emit(Op.STORELP, cell);
+    }
+    this.emit(Op.ADDRL, quot);
+    return this.m.types.struct(resName);
+  }
+
   override call(e: Extract<Expr, { kind: 'Call' }>, discard: boolean): CType {
     const t = this.callValue(e);
     if (discard) this.emit(Op.POP);
@@ -114,6 +157,8 @@ export class CallCompiler extends ExprCompiler {
       if (fi !== undefined) return this.direct(e, c.name, fi);
       if (c.name === 'pthread_once' && e.args.length === 2 && !this.m.defines.has(c.name)) return this.once(e);
       if (c.name === 'container_of' && !this.m.defines.has(c.name)) return this.containerOf(e);
+      if (c.name === 'offsetof' && !this.m.defines.has(c.name)) return this.offsetOf(e);
+      if (DIV_RESULTS[c.name] !== undefined && e.args.length === 2 && !this.m.defines.has(c.name)) return this.divide(e, c.name);
       if (!this.m.defines.has(c.name)) return this.builtin(e, c.name);
     }
     // Through a pointer: the text address goes below the arguments.
@@ -229,7 +274,7 @@ export class CallCompiler extends ExprCompiler {
       const p = info?.params[i];
       const pt = p === undefined || p === '...' ? undefined : paramType(p);
       if (pt && (t.k === 'float' || pt.k === 'float')) this.convert(decay(t), pt);
-      if (i === 0 && (name === 'memset' || name === 'memcpy' || name === 'memmove' || name === 'memcmp' || name === 'qsort')) {
+      if ((i === 0 && (name === 'memset' || name === 'memcpy' || name === 'memmove' || name === 'memcmp' || name === 'qsort')) || (i === 1 && name === 'bsearch')) {
         const el = pointee(decay(t)) ?? INT;
         scale = [Math.max(1, bytesOf(el)), cellsOf(el)];
       }

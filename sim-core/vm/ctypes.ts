@@ -94,7 +94,7 @@ const TYPEDEFS: Readonly<Record<string, CType>> = {
  * their layouts are below, with glibc's sizeof on x86-64 and its names for the words the C
  * library works on (the futex words among them).
  */
-const STRUCT_TYPEDEFS: ReadonlySet<string> = new Set(['siginfo_t', 'cpu_set_t', 'pthread_attr_t', 'pthread_mutex_t', 'pthread_mutexattr_t',
+const STRUCT_TYPEDEFS: ReadonlySet<string> = new Set(['siginfo_t', 'cpu_set_t', 'div_t', 'ldiv_t', 'lldiv_t', 'pthread_attr_t', 'pthread_mutex_t', 'pthread_mutexattr_t',
   'pthread_cond_t', 'pthread_condattr_t', 'sem_t', 'pthread_barrier_t', 'pthread_barrierattr_t', 'pthread_rwlock_t', 'pthread_rwlockattr_t']);
 
 /** Integer base types spelled with C keywords: 'unsigned long', 'short', 'long long int'. */
@@ -245,6 +245,10 @@ export class TypeTable {
     // The fields of siginfo_t that waitid fills in (glibc names; real layout is a union).
     this.builtin('siginfo_t', [['si_signo', INT, 0], ['si_errno', INT, 1], ['si_code', INT, 2], ['si_pid', INT, 3],
       ['si_uid', UINT, 4], ['si_status', INT, 5]], 128);
+    // <stdlib.h>'s div results: the quotient, then the remainder.
+    this.builtin('div_t', [['quot', INT, 0], ['rem', INT, 1]], 8);
+    this.builtin('ldiv_t', [['quot', LONG, 0], ['rem', LONG, 1]], 16);
+    this.builtin('lldiv_t', [['quot', int(8, false, 'long long'), 0], ['rem', int(8, false, 'long long'), 1]], 16);
     this.builtinSync();
     this.builtinFile();
     // struct stat (x86-64 glibc's order) and struct dirent (vm/libc-fd.ts, kernel/stat.ts fill them).

@@ -127,7 +127,8 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     // glibc's abs and labs: |INT_MIN| and |LONG_MIN| wrap back to themselves.
     case 'abs': return Math.abs(toI32(s)) | 0;
     case 'pthread_equal': return s === a[1] ? 1 : 0;
-    case 'labs': { const n = toI64(s); return n < 0 ? neg(n) : n; }
+    case 'labs': case 'llabs': { const n = toI64(s); return n < 0 ? neg(n) : n; }
+    case 'getpagesize': return 4096;
     case 'strlen': {
       const n = cstrlen(mem, s);
       if (n < 0) return new Fault('SIGSEGV', s === 0 || s === undefined ? 'strlen(NULL): NULL pointer dereference' : 'strlen: bad pointer');

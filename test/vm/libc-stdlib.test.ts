@@ -135,6 +135,30 @@ describe('vm: qsort', () => {
   });
 });
 
+describe('vm: bsearch, div, offsetof and the small <stdlib.h> helpers', () => {
+  it('bsearch halves the range as glibc does, comparing the key first, and returns the element or NULL', () => {
+    const r = run(`int cmp(const void *k, const void *e) { printf("%d ", *(const int *)e); return *(const int *)k - *(const int *)e; }\nint main(void) { int v[7] = {1, 3, 5, 7, 9, 11, 13}; int k = 11, m = 4; int *p = bsearch(&k, v, 7, sizeof v[0], cmp); int *q = bsearch(&m, v, 7, sizeof(int), cmp); printf("| %d %d %d\\n", (int)(p - v), q == NULL, bsearch(&k, v, 0, sizeof(int), cmp) == NULL); return 0; }`);
+    // [0,7): 7; [4,7): 11 found. Then 7, 3 ([0,3)), 5 ([2,3)): not found.
+    assert.equal(r.out, '7 11 7 3 5 | 5 1 1\n');
+  });
+
+  it('bsearch finds whole structs by a key member', () => {
+    const r = run(`struct e { int id; const char *name; };\nint byid(const void *k, const void *e) { return *(const int *)k - ((const struct e *)e)->id; }\nint main(void) { struct e t[4] = {{2, "two"}, {4, "four"}, {8, "eight"}, {16, "sixteen"}}; int k = 8; struct e *f = bsearch(&k, t, 4, sizeof t[0], byid); printf("%s %d\\n", f->name, (int)(f - t)); return 0; }`);
+    assert.equal(r.out, 'eight 2\n');
+  });
+
+  it('div, ldiv and lldiv truncate toward zero with the remainder taking the numerator\'s sign', () => {
+    assert.equal(out('div_t a = div(17, 5); div_t b = div(-7, 2); ldiv_t c = ldiv(-9000000000L, 7L); lldiv_t d = lldiv(7LL, -2LL); printf("%d %d %d %d %ld %ld %lld %lld\\n", a.quot, a.rem, b.quot, b.rem, c.quot, c.rem, d.quot, d.rem);'),
+      '3 2 -3 -1 -1285714285 -5 -3 1\n');
+    assert.equal(out('div_t r; int i; for (i = 0; i < 3; i++) { r = div(10 + i, 3); printf("%d,%d ", r.quot, r.rem); } printf("%zu %zu\\n", sizeof(div_t), sizeof(ldiv_t));'), '3,1 3,2 4,0 8 16\n');
+  });
+
+  it('offsetof gives byte offsets with x86-64 padding; llabs and getpagesize', () => {
+    const r = run(`struct rec { char tag; int n; char c; long l; short s[3]; double d; };\nint main(void) { printf("%zu %zu %zu %zu %zu %zu %zu\\n", offsetof(struct rec, tag), offsetof(struct rec, n), offsetof(struct rec, c), offsetof(struct rec, l), offsetof(struct rec, s), offsetof(struct rec, d), offsetof(div_t, rem)); printf("%lld %lld %d\\n", llabs(-5000000000LL), llabs(9LL), getpagesize()); return 0; }`);
+    assert.equal(r.out, '0 4 8 16 24 32 4\n5000000000 9 4096\n');
+  });
+});
+
 describe('vm: perror and strerror', () => {
   it('word errno values as glibc does, past the process-management ones too', () => {
     const r = run('int main(void) { errno = ENOENT; perror("open"); errno = 75; perror(NULL); printf("%s|%s|%s|%s\\n", strerror(110), strerror(41), strerror(134), strerror(-3)); return 0; }');
