@@ -1,5 +1,6 @@
 // kernel/sched/cputime.c: a task's and a thread group's user and system time. The model samples
 // no ticks, so utime and stime stay 0 and cputime_adjust gives the whole run time to utime.
+// getrusage's RUSAGE_BOTH (kernel/sys.c), which wait4 and waitid report about a child, is here too.
 
 import { list_entries } from './list';
 import type { task_struct } from './task';
@@ -36,4 +37,42 @@ export function thread_group_cputime(t: task_struct): task_cputime {
 
 export function thread_group_cputime_adjusted(t: task_struct): { utime: number; stime: number } {
   return cputime_adjust(thread_group_cputime(t));
+}
+
+/** The parts of struct rusage the model can say: times (ns) and context switches; the rest stays 0. */
+export interface rusage { utime: number; stime: number; nvcsw: number; nivcsw: number }
+
+export function empty_rusage(): rusage {
+  return { utime: 0, stime: 0, nvcsw: 0, nivcsw: 0 };
+}
+
+/**
+ * getrusage(p, RUSAGE_BOTH, r): the group's own times (cputime-adjusted) plus what its reaped
+ * children left in cutime and cstime; the context switches of its live threads.
+ */
+export function getrusage_both(p: task_struct, r: rusage): void {
+  const tg = thread_group_cputime_adjusted(p);
+  r.utime = p.signal.cutime + tg.utime;
+  r.stime = p.signal.cstime + tg.stime;
+  r.nvcsw = 0;
+  r.nivcsw = 0;
+  for (const th of list_entries(p.signal.thread_head)) {
+    r.nvcsw += th.nvcsw;
+    r.nivcsw += th.nivcsw;
+  }
+}
+
+/** struct rusage in scenario memory, one cell a field: ru_utime and ru_stime (timevals), then 14 longs. */
+export const RUSAGE_CELLS = 18;
+const RU_NVCSW = 16, RU_NIVCSW = 17;
+
+/** The cells of struct rusage for r, as copy_to_user would leave them. */
+export function rusage_cells(r: rusage): number[] {
+  const cells = new Array<number>(RUSAGE_CELLS).fill(0);
+  // ns_to_kernel_old_timeval: whole seconds and the microseconds under them, rounded down.
+  cells[0] = Math.floor(r.utime / 1e9); cells[1] = Math.floor((r.utime % 1e9) / 1000);
+  cells[2] = Math.floor(r.stime / 1e9); cells[3] = Math.floor((r.stime % 1e9) / 1000);
+  cells[RU_NVCSW] = r.nvcsw;
+  cells[RU_NIVCSW] = r.nivcsw;
+  return cells;
 }

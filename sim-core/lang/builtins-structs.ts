@@ -75,6 +75,18 @@ export const STRUCTS: StructInfo[] = [
     ],
   },
   {
+    name: 'rusage', side: 'user', header: '<sys/resource.h>',
+    doc: 'Resources a process used: what wait3 and wait4 report about the child they reaped (its own use plus that of the children it reaped).',
+    fields: [
+      { name: 'ru_utime', type: 'struct timeval', doc: 'CPU time spent running the program\'s own code. The simulator samples no ticks, so the whole run time counts as user time.' },
+      { name: 'ru_stime', type: 'struct timeval', doc: 'CPU time spent in the kernel on its behalf (0 in the simulator: it is counted in ru_utime).' },
+      ...['ru_maxrss', 'ru_ixrss', 'ru_idrss', 'ru_isrss', 'ru_minflt', 'ru_majflt', 'ru_nswap', 'ru_inblock', 'ru_oublock', 'ru_msgsnd', 'ru_msgrcv', 'ru_nsignals']
+        .map((name) => ({ name, type: 'long', doc: 'Memory, paging, block I/O or message counts: not modelled, always 0 in the simulator.' })),
+      { name: 'ru_nvcsw', type: 'long', doc: 'Voluntary context switches (the process slept).' },
+      { name: 'ru_nivcsw', type: 'long', doc: 'Involuntary context switches (it was preempted).' },
+    ],
+  },
+  {
     name: 'siginfo_t', side: 'user', header: '<signal.h>',
     doc: 'What a signal carries: given to SA_SIGINFO handlers and filled by waitid, sigwaitinfo and sigtimedwait.',
     fields: [

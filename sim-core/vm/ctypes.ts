@@ -241,6 +241,11 @@ export class TypeTable {
     this.builtin('sched_param', [['sched_priority', INT, 0]], 4);
     // glibc's cpu_set_t: 1024 bits in unsigned longs, CPU n in bit n % 64 of word n / 64.
     this.builtin('cpu_set_t', [['__bits', { k: 'array', of: ULONG, n: 16 }, 0]], 128, 8);
+    // struct rusage: two timevals, then fourteen longs (ru_maxrss ... ru_nivcsw); 144 bytes.
+    const longs = ['ru_maxrss', 'ru_ixrss', 'ru_idrss', 'ru_isrss', 'ru_minflt', 'ru_majflt', 'ru_nswap', 'ru_inblock', 'ru_oublock',
+      'ru_msgsnd', 'ru_msgrcv', 'ru_nsignals', 'ru_nvcsw', 'ru_nivcsw'];
+    this.builtin('rusage', [['ru_utime', this.struct('timeval'), 0], ['ru_stime', this.struct('timeval'), 2],
+      ...longs.map((n, i): [string, CType, number] => [n, LONG, 4 + i])], 144);
     this.builtin('itimerval', [['it_interval', this.struct('timeval'), 0], ['it_value', this.struct('timeval'), 2]], 32);
     // The fields of siginfo_t that waitid fills in (glibc names; real layout is a union).
     this.builtin('siginfo_t', [['si_signo', INT, 0], ['si_errno', INT, 1], ['si_code', INT, 2], ['si_pid', INT, 3],

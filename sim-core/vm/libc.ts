@@ -290,6 +290,8 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
     case 'clone': return sysTrap(line, 'clone', [num(a[2]), a[1] ?? 0, 0, 0, 0, a[0] ?? 0, a[3] ?? 0]);
     case 'wait': return sysTrap(line, 'wait4', [-1, num(a[0]), 0, 0]);
     case 'waitpid': return sysTrap(line, 'wait4', [num(a[0]), num(a[1]), num(a[2]), 0]);
+    case 'wait3': return sysTrap(line, 'wait4', [-1, num(a[0]), num(a[1]), num(a[2])]);
+    case 'wait4': return sysTrap(line, 'wait4', [num(a[0]), num(a[1]), num(a[2]), num(a[3])]);
     case 'sigaction': {
       // glibc copies *act into its kernel_sigaction in user space: a bad pointer faults here.
       const act = num(a[1]);

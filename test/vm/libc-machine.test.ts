@@ -1,12 +1,12 @@
 // The C library on the whole machine (kproc run): clocks in virtual time, the environment
-// through fork and execve, atexit handlers in a fork's child.
+// through fork and execve, atexit handlers in a fork's child, wait3/wait4's resource usage.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSimulated } from '../fidelity/simulated';
 
-const HEAD = '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <signal.h>\n#include <time.h>\n#include <sys/time.h>\n#include <sys/wait.h>\n#include <unistd.h>\n';
+const HEAD = '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <signal.h>\n#include <time.h>\n#include <sys/time.h>\n#include <sys/wait.h>\n#include <unistd.h>\n#include <errno.h>\n';
 
 describe('vm: libc on the machine', function () {
   this.timeout(60000);
@@ -49,5 +49,29 @@ int main(void) {
   wait(NULL);
   return 0; }`);
     assert.equal(out, 'bye from child\nshow sees envp\nshow2 sees parent\nbye from parent\n');
+  });
+
+  it('wait4 and wait3 fill struct rusage with the child\'s CPU time and that of the children it reaped; NULL is allowed', async () => {
+    const out = await run('rusage', `#include <sys/resource.h>
+void burn(int n) { volatile long x = 0; for (long i = 0; i < n; i++) x += i; }
+long us(const struct timeval *tv) { return tv->tv_sec * 1000000L + tv->tv_usec; }
+int main(void) {
+  struct rusage a, b; int st;
+  pid_t c = fork();
+  if (c == 0) { burn(200000); exit(3); }
+  a.ru_nvcsw = -7;
+  pid_t none = wait4(c, &st, WNOHANG, &a);
+  pid_t w = wait4(c, &st, 0, &a);
+  printf("%d %d %d %d %d\\n", none == 0, w == c, WEXITSTATUS(st), us(&a.ru_utime) > 0, us(&a.ru_stime) == 0 && a.ru_utime.tv_usec < 1000000);
+  c = fork();
+  if (c == 0) { if (fork() == 0) { burn(400000); exit(0); } wait(NULL); exit(5); }
+  w = wait3(&st, 0, &b);
+  printf("%d %d %d %d\\n", w == c, WEXITSTATUS(st), us(&b.ru_utime) > us(&a.ru_utime), b.ru_maxrss == 0);
+  if (fork() == 0) exit(6);
+  w = wait3(&st, 0, NULL);
+  int again = wait4(-1, NULL, 0, &a);
+  printf("%d %d %d\\n", WEXITSTATUS(st), again, errno == ECHILD);
+  return 0; }`);
+    assert.equal(out, '1 1 3 1 1\n1 5 1 1\n6 -1 1\n');
   });
 });
