@@ -11,6 +11,7 @@ import { __x64_sys_exit, __x64_sys_exit_group } from './exit';
 import { __x64_sys_wait4, wait4Locals } from './wait';
 import { __x64_sys_waitid, waitidLocals } from './waitid';
 import { __x64_sys_kill, __x64_sys_tgkill } from './signal';
+import { __x64_sys_rt_sigqueueinfo, sigqueueinfoLocals } from './sigqueueinfo';
 import { __x64_sys_clock_nanosleep, __x64_sys_pause, __x64_sys_restart_syscall, __x64_sys_sched_yield, clockNanosleepLocals, nanosleepRestartLocals } from './sched';
 import type { Value } from '../vm/types';
 import { __x64_sys_execve, execLocals, readArgv } from './exec';
@@ -62,6 +63,9 @@ const SYSCALLS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['waitid', (_k, _t, a) => entry(__x64_sys_waitid, waitidLocals(num(a[0]), num(a[1]), num(a[2]), num(a[3])))],
   ['kill', (_k, _t, a) => entry(__x64_sys_kill, { pid: num(a[0]), sig: num(a[1]), ret: 0 })],
   ['tgkill', (_k, _t, a) => entry(__x64_sys_tgkill, { tgid: num(a[0]), pid: num(a[1]), sig: num(a[2]) })],
+  // sigqueue(pid, sig, value): glibc fills si_pid and si_uid with getpid() and getuid() first.
+  ['rt_sigqueueinfo', (_k, t, a) => entry(__x64_sys_rt_sigqueueinfo, sigqueueinfoLocals(num(a[0]), num(a[1]),
+    { si_signo: num(a[1]), si_code: num(a[2]), si_pid: task_tgid_vnr(t, t), si_uid: t.cred.uid, si_status: 0, si_value: num(a[3]) }))],
   ['rt_sigaction', (k, t, a) => entry(__x64_sys_rt_sigaction, sigactionLocals(k, t, a.slice(0, 3)))],
   ['rt_sigprocmask', (k, t, a) => entry(__x64_sys_rt_sigprocmask, sigprocmaskLocals(num(a[0]), num(a[1]), num(a[2]), k, t))],
   ['rt_sigreturn', () => entry(__x64_sys_rt_sigreturn, {})],

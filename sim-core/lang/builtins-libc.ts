@@ -63,6 +63,8 @@ export const LIBRARY_CALLS: CallInfo[] = [
   lib('snprintf', 'int', ['char *str', 'size_t size', 'const char *format', '...'], '<stdio.h>',
     'printf into str storing at most size-1 characters and a NUL. Returns the length the whole text has, so a result >= size means it was cut short.'),
   lib('psignal', 'void', ['int sig', 'const char *s'], '<signal.h>', 'Prints s, a colon and the text of signal sig (as strsignal words it) to standard error.', 'none', WRITE_PATH),
+  lib('psiginfo', 'void', ['const siginfo_t *pinfo', 'const char *s'], '<signal.h>',
+    'psignal for a siginfo_t: s, a colon, the signal\'s text (SIGRTMIN+n for a real-time one), then in parentheses why it came (its si_code: "Signal sent by kill()", "Signal sent by sigqueue()", "Child has exited"...) and the sender\'s pid and uid (for SIGCHLD the child\'s pid, status and uid; for a fault the address). To standard error.', 'none', WRITE_PATH),
   lib('strsignal', 'char *', ['int sig'], '<string.h>', 'The text describing a signal ("Segmentation fault" for SIGSEGV, "Real-time signal 0" for SIGRTMIN).'),
   // <string.h>.
   lib('strcpy', 'char *', ['char *dest', 'const char *src'], '<string.h>', 'Copies src and its NUL to dest; returns dest. dest must have room.'),

@@ -96,6 +96,9 @@ export const STRUCTS: StructInfo[] = [
       { name: 'si_pid', type: 'pid_t', doc: 'The sender\'s process id, or the child\'s for SIGCHLD.' },
       { name: 'si_uid', type: 'uid_t', doc: 'The sender\'s real user id, or the child\'s.' },
       { name: 'si_status', type: 'int', doc: 'SIGCHLD: the exit code (CLD_EXITED) or the signal that killed, stopped or continued the child.' },
+      { name: 'si_value', type: 'union sigval', doc: 'The value sigqueue sent (si_code SI_QUEUE); it shares its bytes with si_status.' },
+      { name: 'si_int', type: 'int', doc: 'si_value.sival_int.' },
+      { name: 'si_ptr', type: 'void *', doc: 'si_value.sival_ptr.' },
     ],
   },
   ...(['div_t', 'ldiv_t', 'lldiv_t'] as const).map((name): StructInfo => {
@@ -109,6 +112,14 @@ export const STRUCTS: StructInfo[] = [
       ],
     };
   }),
+  ...(['sigval', 'sigval_t'] as const).map((name): StructInfo => ({
+    name, side: 'user', header: '<signal.h>',
+    doc: 'union sigval: the value sigqueue sends with a signal, an int or a pointer in the same place.',
+    fields: [
+      { name: 'sival_int', type: 'int', doc: 'The value as an int.' },
+      { name: 'sival_ptr', type: 'void *', doc: 'The value as a pointer (meaningful only inside the same process).' },
+    ],
+  })),
   {
     name: 'task_struct', side: 'kernel', header: '<linux/sched.h>', readOnly: true,
     doc: 'The kernel\'s descriptor of one task (a process or a thread). Scenario kernel code may read these fields.',

@@ -213,6 +213,9 @@ export const USER_CALLS: CallInfo[] = [
     ] as const
   ).map(([name, doc]) => u(name, 'int', ['int wstatus'], '<sys/wait.h>', doc, { conv: 'direct', macro: true })),
   // Signals.
+  u('sigqueue', 'int', ['pid_t pid', 'int sig', 'const union sigval value'], '<signal.h>',
+    'Sends sig to process pid with a value (value.sival_int or value.sival_ptr) through rt_sigqueueinfo: an SA_SIGINFO handler finds it in si_value (si_int, si_ptr) with si_code SI_QUEUE and the sender\'s si_pid and si_uid. Each real-time signal sent this way is queued with its own value; a standard signal already pending is not queued twice. EAGAIN, ESRCH, EPERM or EINVAL as kill.',
+    { path: ['__x64_sys_rt_sigqueueinfo', 'do_rt_sigqueueinfo', 'kill_proc_info', 'group_send_sig_info'] }),
   u('kill', 'int', ['pid_t pid', 'int sig'], '<signal.h>',
     'Sends sig to a process (pid > 0), its group (0), a group (-pgid) or everyone allowed (-1). Signal 0 only checks that pid exists (ESRCH if not).',
     { path: KILL_PATH }),

@@ -20,8 +20,8 @@ const UNSUPPORTED: ReadonlyMap<string, string> = new Map(Object.entries({
   seteuid: '<unistd.h>', setreuid: '<unistd.h>', getgid: '<unistd.h>', getegid: '<unistd.h>',
   setpgrp: '<unistd.h>', tcgetpgrp: '<unistd.h>', tcsetpgrp: '<unistd.h>',
   // Signals and timers.
-  sigqueue: '<signal.h>', sigaltstack: '<signal.h>', psignal: '<signal.h>', psiginfo: '<signal.h>',
-  strsignal: '<string.h>', siginterrupt: '<signal.h>', sigset: '<signal.h>', sighold: '<signal.h>',
+  sigaltstack: '<signal.h>',
+  siginterrupt: '<signal.h>', sigset: '<signal.h>', sighold: '<signal.h>',
   signalfd: '<sys/signalfd.h>', timer_create: '<time.h>', timer_settime: '<time.h>', timer_delete: '<time.h>',
   timerfd_create: '<sys/timerfd.h>', ualarm: '<unistd.h>', time: '<time.h>', clock_gettime: '<time.h>',
   gettimeofday: '<sys/time.h>', clock: '<time.h>',

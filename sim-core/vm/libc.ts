@@ -290,6 +290,14 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
     case 'clone': return sysTrap(line, 'clone', [num(a[2]), a[1] ?? 0, 0, 0, 0, a[0] ?? 0, a[3] ?? 0]);
     case 'wait': return sysTrap(line, 'wait4', [-1, num(a[0]), 0, 0]);
     case 'waitpid': return sysTrap(line, 'wait4', [num(a[0]), num(a[1]), num(a[2]), 0]);
+    // glibc's sigqueue: a siginfo of SI_QUEUE (-1) with the value (union sigval, passed as its
+    // address here) for rt_sigqueueinfo; getpid and getuid fill si_pid and si_uid (the kernel side).
+    case 'sigqueue': {
+      const at = num(a[2]);
+      const v = at === 0 ? undefined : mem.load(at);
+      if (v === undefined) return new Fault('SIGSEGV', 'sigqueue: bad union sigval');
+      return sysTrap(line, 'rt_sigqueueinfo', [num(a[0]), num(a[1]), -1, v]);
+    }
     case 'wait3': return sysTrap(line, 'wait4', [-1, num(a[0]), num(a[1]), num(a[2])]);
     case 'wait4': return sysTrap(line, 'wait4', [num(a[0]), num(a[1]), num(a[2]), num(a[3])]);
     case 'sigaction': {

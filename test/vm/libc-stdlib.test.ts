@@ -1,5 +1,6 @@
 // <stdlib.h> in the VM: strtol's bases, endptr and ERANGE, realloc, glibc's rand sequence, the
-// environment, atexit handlers at exit and at main's return, strsignal and psignal.
+// environment, atexit handlers at exit and at main's return, strsignal, psignal and psiginfo,
+// bsearch, div and offsetof.
 import { strict as assert } from 'node:assert';
 import { completeCall, readString } from '../../sim-core/vm';
 import { execEntry } from '../../sim-core/vm/entry';
@@ -111,6 +112,22 @@ describe('vm: libc stdlib', () => {
       'Segmentation fault|Child exited|Real-time signal 0|Real-time signal 2|Unknown signal 99\n');
     const r = run('int main(void) { psignal(SIGINT, "caught"); psignal(SIGKILL, NULL); fprintf(stderr, "e%d\\n", 1); dprintf(2, "d%d\\n", 2); fputs("f\\n", stdout); return 0; }');
     assert.equal(r.out, 'caught: Interrupt\nKilled\ne1\nd2\nf\n');
+  });
+});
+
+describe('vm: psiginfo', () => {
+  it('words a siginfo_t as glibc does: the sender, the child report, a fault address, real-time names', () => {
+    const r = run(`int main(void) { siginfo_t si; memset(&si, 0, sizeof si);
+  si.si_signo = SIGUSR1; si.si_code = SI_QUEUE; si.si_pid = 12; si.si_uid = 1000; psiginfo(&si, "got");
+  si.si_signo = SIGCHLD; si.si_code = CLD_KILLED; si.si_status = 9; psiginfo(&si, NULL);
+  si.si_signo = SIGSEGV; si.si_code = SEGV_MAPERR; si.si_pid = 0; si.si_uid = 0; psiginfo(&si, "");
+  si.si_signo = SIGRTMIN + 2; si.si_code = SI_TKILL; si.si_pid = 5; psiginfo(&si, "rt");
+  si.si_signo = SIGRTMAX - 3; si.si_code = 42; psiginfo(&si, "rt");
+  si.si_signo = SIGRTMAX; psiginfo(&si, "max"); return 0; }`);
+    assert.equal(r.out, 'got: User defined signal 1 (Signal sent by sigqueue() 12 1000)\n'
+      + 'Child exited (Child has terminated abnormally and did not create a core file 12 9 1000)\n'
+      + 'Segmentation fault (Address not mapped to object [(nil)])\n'
+      + 'rt: SIGRTMIN+2 (Signal sent by tkill() 5 0)\nrt: SIGRTMAX-3 (42 5 0)\nmax: Unknown signal 64\n');
   });
 });
 
