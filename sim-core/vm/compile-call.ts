@@ -73,7 +73,17 @@ function paramType(p: string): CType {
   return /\bunsigned\b|uid_t|gid_t|mode_t/.test(p) ? { k: 'int', bytes: 4, unsigned: true, name: 'unsigned int' } : INT;
 }
 
+/** The parameter types of a library function, as its catalog entry declares them. */
+export function libraryParams(name: string): CType[] {
+  return (lookupCall(name)?.params ?? []).filter((p) => p !== '...').map(paramType);
+}
+
 export class CallCompiler extends ExprCompiler {
+  /** A call of the library function itself (a wrapper's body: a function of the file with the same name is not it). */
+  libraryCall(e: Extract<Expr, { kind: 'Call' }>): CType {
+    return this.builtin(e, (e.callee as Extract<Expr, { kind: 'Ident' }>).name);
+  }
+
   /**
    * container_of(ptr, type, member), as the parser gives it for list_entry, list_first_entry,
    * next_task and the list walks: `type` is carried by a sizeof (of the type, or of `*pos` for
