@@ -9,7 +9,7 @@ import { leftToRightIsExact, hasEffects, sameRegisterType, type ArgKind } from '
 import { ExprCompiler } from './compile-expr';
 import { Op } from './opcodes';
 import { MATH_CALLS } from './libc-math';
-import { fieldBytes, isByteCells } from './byte-image';
+import { isByteCells } from './byte-image';
 import { CTYPE_CALLS } from './libc-ctype';
 
 /** Library helpers evaluated inside the VM, without the kernel. */
@@ -117,15 +117,17 @@ export class CallCompiler extends ExprCompiler {
 
   /** offsetof(type, member), as the parser gives it: a sizeof carrying the type, the member as a string. */
   private offsetOf(e: Extract<Expr, { kind: 'Call' }>): CType {
-    const [carrier, member] = e.args;
-    const t = carrier?.kind === 'Sizeof' && carrier.type ? this.m.types.resolve(carrier.type) : undefined;
-    const at = t && t.k === 'struct' && t.layout && !t.layout.kernel ? t.layout.fields.findIndex((f) => member?.kind === 'String' && f.name === member.value) : -1;
-    if (!t || t.k !== 'struct' || !t.layout || t.layout.kernel) {
-      this.m.error(e.range, `offsetof needs a struct type with a definition${t ? `, not '${typeName(t)}'` : ''}`, 'vm-type');
-    } else if (at < 0) {
-      this.m.error(member.range, `'${typeName(t)}' has no member named '${member.kind === 'String' ? member.value : ''}'`, 'vm-field');
+    const at = this.memberOffset(e);
+    if (at === undefined) {
+      const [carrier, member] = e.args;
+      const t = carrier?.kind === 'Sizeof' && carrier.type ? this.m.types.resolve(carrier.type) : undefined;
+      if (!t || t.k !== 'struct' || !t.layout || t.layout.kernel) {
+        this.m.error(e.range, `offsetof needs a struct type with a definition${t ? `, not '${typeName(t)}'` : ''}`, 'vm-type');
+      } else {
+        this.m.error(member.range, `'${typeName(t)}' has no member named '${member.kind === 'String' ? member.value : ''}'`, 'vm-field');
+      }
     }
-    this.emit(Op.PUSH, t && t.k === 'struct' && at >= 0 ? fieldBytes(t)[at] : 0);
+    this.emit(Op.PUSH, at ?? 0);
     return SIZE_T;
   }
 

@@ -173,6 +173,9 @@ describe('vm: bsearch, div, offsetof and the small <stdlib.h> helpers', () => {
   it('offsetof gives byte offsets with x86-64 padding; llabs and getpagesize', () => {
     const r = run(`struct rec { char tag; int n; char c; long l; short s[3]; double d; };\nint main(void) { printf("%zu %zu %zu %zu %zu %zu %zu\\n", offsetof(struct rec, tag), offsetof(struct rec, n), offsetof(struct rec, c), offsetof(struct rec, l), offsetof(struct rec, s), offsetof(struct rec, d), offsetof(div_t, rem)); printf("%lld %lld %d\\n", llabs(-5000000000LL), llabs(9LL), getpagesize()); return 0; }`);
     assert.equal(r.out, '0 4 8 16 24 32 4\n5000000000 9 4096\n');
+    const c = run(`struct s { char a; int b; long c; };\nchar pad[offsetof(struct s, c)]; static const size_t where = offsetof(struct s, b);\nint main(void) { switch (4) { case offsetof(struct s, b): printf("case "); } printf("%zu %zu\\n", sizeof pad, where); return 0; }`);
+    assert.equal(c.out, 'case 8 4\n');
+    assert.throws(() => start(`${HEAD}struct s { int a; };\nint main(void) { return (int)offsetof(struct s, nope); }`), /'struct s' has no member named 'nope'/);
   });
 });
 
