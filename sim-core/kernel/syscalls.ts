@@ -24,6 +24,7 @@ import { __x64_sys_rt_sigpending, __x64_sys_rt_sigsuspend, __x64_sys_rt_sigtimed
 import { __x64_sys_alarm, __x64_sys_getitimer, __x64_sys_setitimer, setitimerLocals } from './itimer';
 import { kernelCallEntry } from './kcalls';
 import { clock_gettime, gettimeofday, time } from './time';
+import { sys_getrusage } from './cputime';
 import { __x64_sys_unshare, task_pid_vnr, task_tgid_vnr } from './pidns';
 import { SCHED_SYSCALLS } from './sched-calls';
 import { FS_SYSCALLS } from './fs-syscalls';
@@ -101,6 +102,7 @@ const SYSCALLS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['clock_gettime', (k, t, a) => clock_gettime(k, t, num(a[0]), num(a[1]))],
   ['gettimeofday', (k, t, a) => gettimeofday(k, t, num(a[0]))],
   ['time', (k, t, a) => time(k, t, num(a[0]))],
+  ['getrusage', (k, t, a) => sys_getrusage(k, t, num(a[0]), num(a[1]))],
   ['geteuid', (_k, t) => t.cred.euid],
   ...SCHED_SYSCALLS,
   ...FS_SYSCALLS,

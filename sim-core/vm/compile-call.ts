@@ -43,7 +43,7 @@ const SIZE_T: CType = { k: 'int', bytes: 8, unsigned: true, name: 'size_t' };
 /** Calls the catalog does not list but real programs use; how their result comes back. */
 const EXTRA_CALLS: Readonly<Record<string, Convention>> = {
   putchar: 'direct', geteuid: 'syscall', getgid: 'syscall', getegid: 'syscall',
-  strncmp: 'direct', labs: 'direct', atol: 'direct', calloc: 'direct', ERR_PTR: 'direct', getrusage: 'syscall',
+  strncmp: 'direct', labs: 'direct', atol: 'direct', calloc: 'direct', ERR_PTR: 'direct',
   fprintf: 'direct', dprintf: 'direct', _Exit: 'none', execle: 'syscall',
 };
 

@@ -76,6 +76,19 @@ int main(void) {
     assert.equal(out, '1 1 3 1 1\n1 5 1 1\n6 -1 1\n');
   });
 
+  it('getrusage: RUSAGE_CHILDREN grows only at a wait, RUSAGE_SELF and RUSAGE_THREAD count the caller; EINVAL for another who', async () => {
+    const out = await run('getrusage', `#include <sys/resource.h>
+long total(struct rusage *r) { return r->ru_utime.tv_sec * 1000000L + r->ru_utime.tv_usec + r->ru_stime.tv_sec * 1000000L + r->ru_stime.tv_usec; }
+int main(void) {
+  struct rusage c0, c1, s, t; pid_t p = fork();
+  if (p == 0) { volatile long x = 0; for (long i = 0; i < 100000; i++) x += i; exit(0); }
+  getrusage(RUSAGE_CHILDREN, &c0); waitpid(p, NULL, 0); getrusage(RUSAGE_CHILDREN, &c1);
+  getrusage(RUSAGE_SELF, &s); getrusage(RUSAGE_THREAD, &t); int bad = getrusage(2, &s);
+  printf("%ld %d %d %d %d %d\\n", total(&c0), total(&c1) > 0, total(&s) > 0, total(&t) > 0, bad, errno == EINVAL);
+  return 0; }`);
+    assert.equal(out, '0 1 1 1 -1 1\n');
+  });
+
   it('sigqueue delivers its value in si_value (si_int, si_ptr) with SI_QUEUE; queued real-time instances keep theirs', async () => {
     const out = await run('sigqueue', `int seen[8], codes[8], from[8]; void *ptrs[8]; volatile sig_atomic_t n = 0;
 void h(int sig, siginfo_t *si, void *uc) { seen[n] = si->si_int; codes[n] = si->si_code; from[n] = si->si_pid; ptrs[n] = si->si_ptr; n++; }
