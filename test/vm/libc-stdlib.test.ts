@@ -168,6 +168,9 @@ describe('vm: bsearch, div, offsetof and the small <stdlib.h> helpers', () => {
     assert.equal(out('div_t a = div(17, 5); div_t b = div(-7, 2); ldiv_t c = ldiv(-9000000000L, 7L); lldiv_t d = lldiv(7LL, -2LL); printf("%d %d %d %d %ld %ld %lld %lld\\n", a.quot, a.rem, b.quot, b.rem, c.quot, c.rem, d.quot, d.rem);'),
       '3 2 -3 -1 -1285714285 -5 -3 1\n');
     assert.equal(out('div_t r; int i; for (i = 0; i < 3; i++) { r = div(10 + i, 3); printf("%d,%d ", r.quot, r.rem); } printf("%zu %zu\\n", sizeof(div_t), sizeof(ldiv_t));'), '3,1 3,2 4,0 8 16\n');
+    // A member of the struct a call returns, the library's or the program's own.
+    const r = run(`struct pr { int a; int b; };\nstruct pr mk(int x) { struct pr p; p.a = x; p.b = 2 * x; return p; }\nint main(void) { printf("%d %d %d %ld\\n", div(17, 5).rem, mk(5).b, mk(7).a, ldiv(100L, 7L).quot); return 0; }`);
+    assert.equal(r.out, '2 10 7 14\n');
   });
 
   it('offsetof gives byte offsets with x86-64 padding; llabs and getpagesize', () => {
