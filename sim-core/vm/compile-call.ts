@@ -175,10 +175,28 @@ export class CallCompiler extends ExprCompiler {
     }
     // Through a pointer: the text address goes below the arguments.
     const ft = decay(this.expr(c));
-    this.pushArgs(e.args, e.args.map(() => undefined), (i) => { this.expr(e.args[i]); });
+    this.pushArgs(e.args, e.args.map(() => undefined), (i) => { this.argument(e.args[i]); });
     this.emit(Op.CALLI, e.args.length);
     const p = pointee(ft);
     return p && p.k === 'ptr' ? p : LONG;
+  }
+
+  /**
+   * An argument's value. A struct is passed as its address and the callee copies it; a struct a
+   * call returned lies in that call's finished frame, which the next call's frame reuses, so it
+   * is copied into a hidden struct of this frame first.
+   */
+  private argument(e: Expr): CType {
+    const t = decay(this.expr(e));
+    if (e.kind !== 'Call' || t.k !== 'struct' || !t.layout) return t;
+    const from = this.temp(), n = cellsOf(t), to = this.temp();
+    for (let i = 1; i < n; i++) this.temp();
+    this.emit(Op.STORELP, from);
+    this.emit(Op.ADDRL, to);
+    this.emit(Op.LOADL, from);
+    this.emit(Op.COPY, n);
+    this.emit(Op.ADDRL, to);
+    return t;
   }
 
   private direct(e: Extract<Expr, { kind: 'Call' }>, name: string, fi: number): CType {
@@ -187,7 +205,7 @@ export class CallCompiler extends ExprCompiler {
       this.m.error(e.range, `too ${e.args.length < params.length ? 'few' : 'many'} arguments to function '${name}'`, 'vm-args');
     }
     const given = e.args.slice(0, params.length);
-    this.pushArgs(given, params, (i) => this.convert(decay(this.expr(given[i])), params[i]));
+    this.pushArgs(given, params, (i) => this.convert(this.argument(given[i]), params[i]));
     for (let i = e.args.length; i < params.length; i++) this.emit(Op.PUSH, 0);
     for (let i = params.length; i < e.args.length; i++) this.expr(e.args[i], true);
     this.emit(Op.CALL, fi, params.length);

@@ -4,7 +4,7 @@ import type { Diagnostic, Expr, FunctionDef, Program, Range, TypeRef, VarDecl } 
 import { LineMap } from '../lang/linemap';
 import { addressTaken } from './arg-order';
 import { Module } from './builder';
-import { cellsOf, decay, INT, TypeTable, type CType } from './ctypes';
+import { cellsOf, decay, INT, TypeTable, VOID_PTR, type CType } from './ctypes';
 import { StmtCompiler } from './compile-stmt';
 import { convertConst, convertValue } from './fold';
 import { fuse } from './fuse';
@@ -167,7 +167,23 @@ function compileFunction(m: Module, f: FunctionDef, index: number): FnCode {
   if (f.body) b.addressed = addressTaken(f.body);
   b.returnType = m.fnTypes.get(f.name) ?? INT;
   const params = m.fnParams.get(f.name) ?? [];
-  f.params.forEach((p, i) => b.declare(p.name ?? `<param ${i + 1}>`, params[i], 1));
+  // A struct passed by value arrives as the caller's address in its parameter cell; the function
+  // works on its own copy, made at entry, under the parameter's name.
+  const byValue: Array<[number, string, CType]> = [];
+  f.params.forEach((p, i) => {
+    const t = params[i];
+    if (t && t.k === 'struct' && p.name) {
+      // (The address cell is no variable of the program: the debugger never shows it.)
+      b.declare(`<param ${i + 1}>`, VOID_PTR, 1).to = -1;
+      byValue.push([i, p.name, t]);
+    } else b.declare(p.name ?? `<param ${i + 1}>`, t, 1);
+  });
+  for (const [i, name, t] of byValue) {
+    const copy = b.declare(name, t, cellsOf(t));
+    b.emit(Op.ADDRL, copy.offset);
+    b.emit(Op.LOADL, i);
+    b.emit(Op.COPY, cellsOf(t));
+  }
   const body = f.body as NonNullable<FunctionDef['body']>;
   b.stmt(body);
   b.checkLabels();
