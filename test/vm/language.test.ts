@@ -44,6 +44,12 @@ const ROWS: Row[] = [
     out: '4 4 3 ab -3 ab -2 4\n',
   },
   {
+    name: 'a pointer to a function returning a typedef name (size_t (*len)(const char *)), local and at file scope',
+    prelude: 'typedef long myint;\nmyint twice(myint x) { return 2 * x; }\nmyint (*g)(myint) = twice;',
+    body: 'size_t (*len)(const char *) = strlen; myint (*h)(myint) = twice; printf("%zu %ld %ld\\n", len("four"), h(4), g(5));',
+    out: '4 8 10\n',
+  },
+  {
     name: 'a typedef inside a function', body: 'typedef long myint; myint m = 1L << 40; printf("%ld %zu\\n", m, sizeof(myint));', out: '1099511627776 8\n',
   },
   {
