@@ -237,9 +237,12 @@ badframe:
   },
 });
 
-/** siginfo_t as scenario memory holds it (si_signo, si_errno, si_code, si_pid, si_uid, si_status). */
+/**
+ * siginfo_t as scenario memory holds it (si_signo, si_errno, si_code, si_pid, si_uid, si_status);
+ * si_value lies where si_status does (both at byte 24 of glibc's union).
+ */
 export function siginfoCells(si: kernel_siginfo): number[] {
-  return [si.si_signo, 0, si.si_code, si.si_pid, si.si_uid, si.si_status];
+  return [si.si_signo, 0, si.si_code, si.si_pid, si.si_uid, si.si_value ?? si.si_status];
 }
 
 /** Enters the interrupted call again (regs->ip -= 2: the syscall instruction runs again). */

@@ -245,7 +245,7 @@ export function do_send_specific(k: Kernel, t: task_struct, tgid: number, pid: n
   return 0;
 }
 
-function may_signal(from: task_struct, to: task_struct): boolean {
+export function may_signal(from: task_struct, to: task_struct): boolean {
   return from.cred.euid === 0 || from.cred.uid === to.cred.uid;
 }
 

@@ -11,6 +11,7 @@ import { __x64_sys_exit, __x64_sys_exit_group } from './exit';
 import { __x64_sys_wait4, wait4Locals } from './wait';
 import { __x64_sys_waitid, waitidLocals } from './waitid';
 import { __x64_sys_kill, __x64_sys_tgkill } from './signal';
+import { __x64_sys_rt_sigqueueinfo, sigqueueinfoLocals } from './sigqueueinfo';
 import { __x64_sys_clock_nanosleep, __x64_sys_pause, __x64_sys_restart_syscall, __x64_sys_sched_yield, clockNanosleepLocals, nanosleepRestartLocals } from './sched';
 import type { Value } from '../vm/types';
 import { __x64_sys_execve, execLocals, readArgv } from './exec';
@@ -23,6 +24,7 @@ import { __x64_sys_rt_sigpending, __x64_sys_rt_sigsuspend, __x64_sys_rt_sigtimed
 import { __x64_sys_alarm, __x64_sys_getitimer, __x64_sys_setitimer, setitimerLocals } from './itimer';
 import { kernelCallEntry } from './kcalls';
 import { clock_gettime, gettimeofday, time } from './time';
+import { sys_getrusage } from './cputime';
 import { __x64_sys_unshare, task_pid_vnr, task_tgid_vnr } from './pidns';
 import { SCHED_SYSCALLS } from './sched-calls';
 import { FS_SYSCALLS } from './fs-syscalls';
@@ -58,10 +60,13 @@ const SYSCALLS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['execve', (k, t, a) => entry(__x64_sys_execve, execLocals(k.user.readString(t, a[0] ?? ''), readArgv(k, t, a[1]), readArgv(k, t, a[2])))],
   ['exit', (_k, _t, a) => entry(__x64_sys_exit, { code: num(a[0]) })],
   ['exit_group', (_k, _t, a) => entry(__x64_sys_exit_group, { code: num(a[0]) })],
-  ['wait4', (_k, _t, a) => entry(__x64_sys_wait4, wait4Locals(num(a[0]), num(a[1]), num(a[2])))],
+  ['wait4', (_k, _t, a) => entry(__x64_sys_wait4, wait4Locals(num(a[0]), num(a[1]), num(a[2]), num(a[3])))],
   ['waitid', (_k, _t, a) => entry(__x64_sys_waitid, waitidLocals(num(a[0]), num(a[1]), num(a[2]), num(a[3])))],
   ['kill', (_k, _t, a) => entry(__x64_sys_kill, { pid: num(a[0]), sig: num(a[1]), ret: 0 })],
   ['tgkill', (_k, _t, a) => entry(__x64_sys_tgkill, { tgid: num(a[0]), pid: num(a[1]), sig: num(a[2]) })],
+  // sigqueue(pid, sig, value): glibc fills si_pid and si_uid with getpid() and getuid() first.
+  ['rt_sigqueueinfo', (_k, t, a) => entry(__x64_sys_rt_sigqueueinfo, sigqueueinfoLocals(num(a[0]), num(a[1]),
+    { si_signo: num(a[1]), si_code: num(a[2]), si_pid: task_tgid_vnr(t, t), si_uid: t.cred.uid, si_status: 0, si_value: num(a[3]) }))],
   ['rt_sigaction', (k, t, a) => entry(__x64_sys_rt_sigaction, sigactionLocals(k, t, a.slice(0, 3)))],
   ['rt_sigprocmask', (k, t, a) => entry(__x64_sys_rt_sigprocmask, sigprocmaskLocals(num(a[0]), num(a[1]), num(a[2]), k, t))],
   ['rt_sigreturn', () => entry(__x64_sys_rt_sigreturn, {})],
@@ -97,6 +102,7 @@ const SYSCALLS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['clock_gettime', (k, t, a) => clock_gettime(k, t, num(a[0]), num(a[1]))],
   ['gettimeofday', (k, t, a) => gettimeofday(k, t, num(a[0]))],
   ['time', (k, t, a) => time(k, t, num(a[0]))],
+  ['getrusage', (k, t, a) => sys_getrusage(k, t, num(a[0]), num(a[1]))],
   ['geteuid', (_k, t) => t.cred.euid],
   ...SCHED_SYSCALLS,
   ...FS_SYSCALLS,

@@ -126,6 +126,8 @@ export interface kernel_siginfo {
   si_pid: number;
   si_uid: number;
   si_status: number;
+  /** si_value (union sigval: sival_int or sival_ptr), which sigqueue sends; it shares si_status's place. */
+  si_value?: number;
 }
 
 /** One level's number of a struct pid: the number, and the namespace it is a number in. */

@@ -7,7 +7,7 @@ import * as C from './consts';
 import { kfunc } from './frame';
 import type { task_struct } from './task';
 import { release_task } from './release';
-import { thread_group_cputime_adjusted } from './cputime';
+import { getrusage_both, thread_group_cputime_adjusted } from './cputime';
 import type { wait_opts } from './wait';
 
 interface WtzL { wo: wait_opts; p: task_struct; status: number }
@@ -43,6 +43,8 @@ static int wait_task_zombie(struct wait_opts *wo, struct task_struct *p)
 	status = (p->signal->flags & SIGNAL_GROUP_EXIT)
 		? p->signal->group_exit_code : p->exit_code;     @status
 	wo->wo_stat = status;
+	if (wo->wo_rusage)
+		getrusage(p, RUSAGE_BOTH, wo->wo_rusage);
 
 	if (state == EXIT_DEAD)
 		release_task(p);                                @release
@@ -85,6 +87,7 @@ out_info:
       ps.signal.cutime += tg.utime + p.signal.cutime;
       ps.signal.cstime += tg.stime + p.signal.cstime;
     }
+    if (f.locals.wo.wo_rusage) getrusage_both(p, f.locals.wo.wo_rusage);
   },
   release: (k, t, f) => k.call(t, release_task, { p: f.locals.p, leader: null, zap_leader: false, by: t }),
   ret: (k, t, f) => {
@@ -131,6 +134,8 @@ static int wait_task_stopped(struct wait_opts *wo,
 	why = ptrace ? CLD_TRAPPED : CLD_STOPPED;
 	if (likely(!(wo->wo_flags & WNOWAIT)))
 		wo->wo_stat = (exit_code << 8) | 0x7f;
+	if (wo->wo_rusage)
+		getrusage(p, RUSAGE_BOTH, wo->wo_rusage);
 
 	infop = wo->wo_info;
 	if (infop) {
@@ -153,6 +158,7 @@ static int wait_task_stopped(struct wait_opts *wo,
   stat: (k, t, f) => {
     const { wo, p, exit_code } = f.locals;
     if (!(wo.wo_flags & C.WNOWAIT)) wo.wo_stat = (exit_code << 8) | 0x7f;
+    if (wo.wo_rusage) getrusage_both(p, wo.wo_rusage);
     if (wo.wo_info) { wo.wo_info.cause = C.CLD_STOPPED; wo.wo_info.status = exit_code; wo.wo_info.pid = task_pid_vnr(p, t); wo.wo_info.uid = p.cred.uid; }
     k.ret(t, task_pid_vnr(p, t));
   },
@@ -175,7 +181,9 @@ static int wait_task_continued(struct wait_opts *wo, struct task_struct *p)
 		p->signal->flags &= ~SIGNAL_STOP_CONTINUED;
 	uid = from_kuid_munged(current_user_ns(), task_uid(p));
 
-	pid = task_pid_vnr(p);                              @stat
+	if (wo->wo_rusage)                                  @stat
+		getrusage(p, RUSAGE_BOTH, wo->wo_rusage);
+	pid = task_pid_vnr(p);
 	infop = wo->wo_info;
 	if (!infop) {
 		wo->wo_stat = 0xffff;
@@ -196,6 +204,7 @@ static int wait_task_continued(struct wait_opts *wo, struct task_struct *p)
   },
   stat: (k, t, f) => {
     const { wo, p } = f.locals;
+    if (wo.wo_rusage) getrusage_both(p, wo.wo_rusage);
     if (!wo.wo_info) wo.wo_stat = 0xffff;
     else { wo.wo_info.cause = C.CLD_CONTINUED; wo.wo_info.pid = task_pid_vnr(p, t); wo.wo_info.uid = p.cred.uid; wo.wo_info.status = C.SIGCONT; }
     k.ret(t, task_pid_vnr(p, t));

@@ -11,6 +11,7 @@ import { NS_ZERO, type task_struct } from './task';
 import { wait_task_continued, wait_task_stopped, wait_task_zombie } from './wait-task';
 import { thread_group_empty } from './notify';
 import { pgrp_tasks, task_pgrp } from './pgrp';
+import { empty_rusage, rusage_cells, type rusage } from './cputime';
 
 export interface wait_opts {
   /** PIDTYPE_MAX (any child), PIDTYPE_PID (one pid) or PIDTYPE_PGID (a process group). */
@@ -21,6 +22,8 @@ export interface wait_opts {
   wo_stat: number;
   /** waitid's report (kernel/exit.c struct waitid_info), filled by wait_task_*; null for wait4. */
   wo_info: waitid_info | null;
+  /** The child's resource usage, filled by wait_task_* when the caller passed a struct rusage. */
+  wo_rusage: rusage | null;
   notask_error: number;
 }
 
@@ -34,25 +37,40 @@ export interface waitid_info {
 
 const INT_MIN = -0x80000000;
 
-interface W4L { upid: number; stat_addr: number; options: number; wo: wait_opts; ret: number }
+interface W4L { upid: number; stat_addr: number; options: number; ru: number; wo: wait_opts; ret: number }
 
-export function wait4Locals(upid: number, stat_addr: number, options: number): W4L {
-  return { upid, stat_addr, options, wo: { wo_type: C.PIDTYPE_MAX, wo_pid: 0, wo_flags: 0, wo_stat: 0, wo_info: null, notask_error: 0 }, ret: 0 };
+/** wait4's arguments; `ru` is the caller's struct rusage (0: NULL), `r` where the kernel fills it. */
+export function wait4Locals(upid: number, stat_addr: number, options: number, ru = 0, r: rusage | null = ru ? empty_rusage() : null): W4L {
+  return { upid, stat_addr, options, ru, wo: { wo_type: C.PIDTYPE_MAX, wo_pid: 0, wo_flags: 0, wo_stat: 0, wo_info: null, wo_rusage: r, notask_error: 0 }, ret: 0 };
 }
 
 export const __x64_sys_wait4 = kfunc<W4L>('__x64_sys_wait4', 'kernel/exit.c', `
-/* wait(), waitpid() and wait4() of the C library all arrive here. */
+/* wait(), waitpid(), wait3() and wait4() of the C library all arrive here. */
 SYSCALL_DEFINE4(wait4, pid_t, upid, int __user *, stat_addr,
 		int, options, struct rusage __user *, ru)
 {
 	struct rusage r;
 	long err = kernel_wait4(upid, stat_addr, options, ru ? &r : NULL); @call
+
+	if (err > 0) {                                      @copy
+		if (ru && copy_to_user(ru, &r, sizeof(struct rusage)))
+			return -EFAULT;
+	}
 	return err;                                         @ret
 }
 `, {
-  call: (k, t, f) => k.call(t, kernel_wait4, wait4Locals(f.locals.upid, f.locals.stat_addr, f.locals.options)),
-  ret: retCallee,
-}, ['upid', 'stat_addr', 'options']);
+  call: (k, t, f) => k.call(t, kernel_wait4, wait4Locals(f.locals.upid, f.locals.stat_addr, f.locals.options, f.locals.ru, f.locals.wo.wo_rusage)),
+  copy: (k, t, f) => {
+    f.locals.ret = f.ret;
+    const r = f.locals.wo.wo_rusage;
+    if (f.ret <= 0 || !r) return;
+    const cells = rusage_cells(r);
+    for (let i = 0; i < cells.length; i++) {
+      if (!k.user.putUser(t, f.locals.ru + i, cells[i])) { k.ret(t, -C.EFAULT); return; }
+    }
+  },
+  ret: (k, t, f) => k.ret(t, f.locals.ret),
+}, ['upid', 'stat_addr', 'options', 'ru']);
 
 export const kernel_wait4 = kfunc<W4L>('kernel_wait4', 'kernel/exit.c', `
 long kernel_wait4(pid_t upid, int __user *stat_addr, int options,

@@ -133,7 +133,7 @@ static long kernel_waitid(int which, pid_t upid, struct waitid_info *infop,
     const wo: wait_opts = {
       wo_type: which === C.P_ALL ? C.PIDTYPE_MAX : which === C.P_PID ? C.PIDTYPE_PID : C.PIDTYPE_PGID,
       wo_pid: which === C.P_ALL ? 0 : which === C.P_PGID && upid === 0 ? task_pgrp(t) : which === C.P_PID ? find_vpid_nr(t, upid) : upid,
-      wo_flags: options, wo_stat: 0, wo_info: info, notask_error: 0,
+      wo_flags: options, wo_stat: 0, wo_info: info, wo_rusage: null, notask_error: 0,
     };
     k.call(t, do_wait, { wo, retval: 0 });
   },

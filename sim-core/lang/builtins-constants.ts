@@ -178,6 +178,10 @@ const RLIMIT = group('rlimit', 'user', '<sys/resource.h>', [
   ['RLIMIT_RTTIME', 15, 'Real-time CPU time.'],
   // ~0UL cannot be held exactly by a double; -1 has the same bits as a 64-bit two's complement value.
   ['RLIM_INFINITY', -1, 'No limit (all bits set).', '(~0UL)'],
+  // getrusage's who.
+  ['RUSAGE_SELF', 0, 'getrusage: the calling process (all its threads).'],
+  ['RUSAGE_CHILDREN', -1, 'getrusage: the children it has waited for, and their own waited-for descendants.'],
+  ['RUSAGE_THREAD', 1, 'getrusage: the calling thread only.'],
 ]);
 
 const TASK_STATE = group('task-state', 'kernel', '<linux/sched.h>', [
@@ -259,7 +263,7 @@ const SYSCALL_NR = group('syscall-nr', 'user', '<sys/syscall.h>', [
   ['SYS_clone', 56, 'clone(flags, newsp, parent_tid, child_tid, tls).'], ['SYS_fork', 57, 'fork().'], ['SYS_vfork', 58, 'vfork().'],
   ['SYS_execve', 59, 'execve(path, argv, envp).'], ['SYS_exit', 60, 'exit(code): ends the calling thread only (what pthread_exit uses).'],
   ['SYS_wait4', 61, 'wait4(pid, wstatus, options, rusage).'], ['SYS_kill', 62, 'kill(pid, sig).'],
-  ['SYS_getuid', 102, 'getuid().'], ['SYS_geteuid', 107, 'geteuid().'], ['SYS_setpgid', 109, 'setpgid(pid, pgid).'],
+  ['SYS_getrusage', 98, 'getrusage(who, usage).'], ['SYS_getuid', 102, 'getuid().'], ['SYS_geteuid', 107, 'geteuid().'], ['SYS_setpgid', 109, 'setpgid(pid, pgid).'],
   ['SYS_getppid', 110, 'getppid().'], ['SYS_getpgrp', 111, 'getpgrp().'], ['SYS_setsid', 112, 'setsid().'],
   ['SYS_getpgid', 121, 'getpgid(pid).'], ['SYS_getsid', 124, 'getsid(pid).'], ['SYS_rt_sigpending', 127, 'rt_sigpending(set, sigsetsize).'],
   ['SYS_rt_sigtimedwait', 128, 'rt_sigtimedwait(set, info, timeout, sigsetsize).'], ['SYS_rt_sigsuspend', 130, 'rt_sigsuspend(mask, sigsetsize).'],

@@ -75,6 +75,18 @@ export const STRUCTS: StructInfo[] = [
     ],
   },
   {
+    name: 'rusage', side: 'user', header: '<sys/resource.h>',
+    doc: 'Resources a process used: what wait3 and wait4 report about the child they reaped (its own use plus that of the children it reaped).',
+    fields: [
+      { name: 'ru_utime', type: 'struct timeval', doc: 'CPU time spent running the program\'s own code. The simulator samples no ticks, so the whole run time counts as user time.' },
+      { name: 'ru_stime', type: 'struct timeval', doc: 'CPU time spent in the kernel on its behalf (0 in the simulator: it is counted in ru_utime).' },
+      ...['ru_maxrss', 'ru_ixrss', 'ru_idrss', 'ru_isrss', 'ru_minflt', 'ru_majflt', 'ru_nswap', 'ru_inblock', 'ru_oublock', 'ru_msgsnd', 'ru_msgrcv', 'ru_nsignals']
+        .map((name) => ({ name, type: 'long', doc: 'Memory, paging, block I/O or message counts: not modelled, always 0 in the simulator.' })),
+      { name: 'ru_nvcsw', type: 'long', doc: 'Voluntary context switches (the process slept).' },
+      { name: 'ru_nivcsw', type: 'long', doc: 'Involuntary context switches (it was preempted).' },
+    ],
+  },
+  {
     name: 'siginfo_t', side: 'user', header: '<signal.h>',
     doc: 'What a signal carries: given to SA_SIGINFO handlers and filled by waitid, sigwaitinfo and sigtimedwait.',
     fields: [
@@ -84,8 +96,30 @@ export const STRUCTS: StructInfo[] = [
       { name: 'si_pid', type: 'pid_t', doc: 'The sender\'s process id, or the child\'s for SIGCHLD.' },
       { name: 'si_uid', type: 'uid_t', doc: 'The sender\'s real user id, or the child\'s.' },
       { name: 'si_status', type: 'int', doc: 'SIGCHLD: the exit code (CLD_EXITED) or the signal that killed, stopped or continued the child.' },
+      { name: 'si_value', type: 'union sigval', doc: 'The value sigqueue sent (si_code SI_QUEUE); it shares its bytes with si_status.' },
+      { name: 'si_int', type: 'int', doc: 'si_value.sival_int.' },
+      { name: 'si_ptr', type: 'void *', doc: 'si_value.sival_ptr.' },
     ],
   },
+  ...(['div_t', 'ldiv_t', 'lldiv_t'] as const).map((name): StructInfo => {
+    const t = name === 'div_t' ? 'int' : name === 'ldiv_t' ? 'long' : 'long long';
+    return {
+      name, side: 'user', header: '<stdlib.h>',
+      doc: `What ${name.slice(0, -2)} returns: the quotient and the remainder of a ${t} division.`,
+      fields: [
+        { name: 'quot', type: t, doc: 'The quotient, rounded toward zero.' },
+        { name: 'rem', type: t, doc: 'The remainder, with the sign of the numerator.' },
+      ],
+    };
+  }),
+  ...(['sigval', 'sigval_t'] as const).map((name): StructInfo => ({
+    name, side: 'user', header: '<signal.h>',
+    doc: 'union sigval: the value sigqueue sends with a signal, an int or a pointer in the same place.',
+    fields: [
+      { name: 'sival_int', type: 'int', doc: 'The value as an int.' },
+      { name: 'sival_ptr', type: 'void *', doc: 'The value as a pointer (meaningful only inside the same process).' },
+    ],
+  })),
   {
     name: 'task_struct', side: 'kernel', header: '<linux/sched.h>', readOnly: true,
     doc: 'The kernel\'s descriptor of one task (a process or a thread). Scenario kernel code may read these fields.',

@@ -193,7 +193,12 @@ export const USER_CALLS: CallInfo[] = [
     'Waits for the child pid (-1: any child, 0: any in the caller\'s process group, -pgid: any in group pgid). With WNOHANG it returns 0 instead of sleeping.',
     { path: WAIT4_PATH }),
   u('wait4', 'pid_t', ['pid_t pid', 'int *wstatus', 'int options', 'struct rusage *rusage'], '<sys/wait.h>',
-    'The system call behind wait (wait4(-1, wstatus, 0, NULL)) and waitpid (wait4(pid, wstatus, options, NULL)); rusage may be NULL.', { path: WAIT4_PATH }),
+    'The system call behind wait (wait4(-1, wstatus, 0, NULL)) and waitpid (wait4(pid, wstatus, options, NULL)). When a child is reported and rusage is not NULL, it gets the child\'s resource use: its CPU times plus those of the children it reaped itself, and its context switches.', { path: WAIT4_PATH }),
+  u('getrusage', 'int', ['int who', 'struct rusage *usage'], '<sys/resource.h>',
+    'Fills *usage for RUSAGE_SELF (the process), RUSAGE_CHILDREN (the children it waited for, and what they waited for) or RUSAGE_THREAD: CPU times (all in ru_utime, as the simulator samples no ticks) and context switches; the memory and I/O counts are 0. EINVAL for another who.',
+    { path: ['__x64_sys_getrusage', 'getrusage'] }),
+  u('wait3', 'pid_t', ['int *wstatus', 'int options', 'struct rusage *rusage'], '<sys/wait.h>',
+    'wait4(-1, wstatus, options, rusage): waits for any child and reports its resource use (rusage may be NULL).', { path: WAIT4_PATH }),
   u('waitid', 'int', ['idtype_t idtype', 'id_t id', 'siginfo_t *infop', 'int options'], '<sys/wait.h>',
     'Waits as chosen by idtype (P_PID, P_PGID, P_ALL) and options (WEXITED, WSTOPPED, WCONTINUED, WNOHANG, WNOWAIT); returns 0 and describes the child in *infop: si_signo SIGCHLD, si_code CLD_EXITED, CLD_KILLED, CLD_STOPPED or CLD_CONTINUED, si_pid, si_uid and si_status (the exit code or the signal). With WNOHANG and nothing to report every field is 0; WNOWAIT leaves the child to be waited for again.',
     { path: ['__x64_sys_waitid', 'kernel_waitid', 'do_wait'] }),
@@ -211,6 +216,9 @@ export const USER_CALLS: CallInfo[] = [
     ] as const
   ).map(([name, doc]) => u(name, 'int', ['int wstatus'], '<sys/wait.h>', doc, { conv: 'direct', macro: true })),
   // Signals.
+  u('sigqueue', 'int', ['pid_t pid', 'int sig', 'const union sigval value'], '<signal.h>',
+    'Sends sig to process pid with a value (value.sival_int or value.sival_ptr) through rt_sigqueueinfo: an SA_SIGINFO handler finds it in si_value (si_int, si_ptr) with si_code SI_QUEUE and the sender\'s si_pid and si_uid. Each real-time signal sent this way is queued with its own value; a standard signal already pending is not queued twice. EAGAIN, ESRCH, EPERM or EINVAL as kill.',
+    { path: ['__x64_sys_rt_sigqueueinfo', 'do_rt_sigqueueinfo', 'kill_proc_info', 'group_send_sig_info'] }),
   u('kill', 'int', ['pid_t pid', 'int sig'], '<signal.h>',
     'Sends sig to a process (pid > 0), its group (0), a group (-pgid) or everyone allowed (-1). Signal 0 only checks that pid exists (ESRCH if not).',
     { path: KILL_PATH }),

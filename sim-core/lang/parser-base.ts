@@ -183,8 +183,10 @@ export class ParserBase {
     if (isBaseWord(k) || isQualifier(k) || k === K.Struct || k === K.Union || k === K.Enum
       || k === K.Static || k === K.Extern || k === K.Attribute) return true;
     if (k !== K.TypedefName) return false;
-    // `pid_t = 3` or `size_t(...)`: a type name used where a value belongs is not a declaration.
+    // `pid_t = 3` or `size_t(...)`: a type name used where a value belongs is not a declaration;
+    // but `size_t (*len)(const char *)` declares a function pointer.
     const next = this.peekKind(n + 1);
+    if (next === T.LParen && this.peekKind(n + 2) === T.Star) return true;
     return !(next === T.Assign || next === T.LParen || next === T.RParen || next === T.Comma || next === T.Semi
       || next === T.LBracket || next === T.Dot || next === T.Arrow || next === T.PlusPlus || next === T.MinusMinus
       || (next >= T.PlusEq && next <= T.CaretEq));

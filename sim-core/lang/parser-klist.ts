@@ -12,6 +12,8 @@ export const LIST_EXPR_MACROS: ReadonlyMap<string, Array<'expr' | 'type' | 'memb
   ['list_first_entry_or_null', ['expr', 'type', 'member']],
   ['list_next_entry', ['expr', 'member']], ['list_prev_entry', ['expr', 'member']],
   ['list_entry_is_head', ['expr', 'expr', 'member']], ['next_task', ['expr']], ['current_thread_info', []],
+  // <stddef.h>'s offsetof(type, member): a call whose type is carried by a sizeof, as container_of's.
+  ['offsetof', ['type', 'member']],
 ]);
 
 /** Macros that are the head of a loop: the statement after them is its body. */
@@ -69,6 +71,11 @@ export function listExpr(name: string, args: MacroArg[], r: Range): Expr {
   const type = args[1] && 'type' in args[1] ? args[1].type : null;
   const last = memberOf(args[args.length - 1], r);
   switch (name) {
+    case 'offsetof': {
+      const t = args[0] && 'type' in args[0] ? args[0].type : null;
+      if (!t) return { kind: 'ErrorExpr', range: r };
+      return { kind: 'Call', callee: b.id('offsetof'), args: [{ kind: 'Sizeof', type: t, range: r }, { kind: 'String', value: last.member, range: last.range }], range: r };
+    }
     case 'list_entry': case 'container_of': return type ? b.containerOf(e0, type, last) : e0;
     case 'list_first_entry': return type ? b.containerOf(b.arrow(e0, 'next'), type, last) : e0;
     case 'list_last_entry': return type ? b.containerOf(b.arrow(e0, 'prev'), type, last) : e0;

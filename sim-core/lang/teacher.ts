@@ -8,7 +8,7 @@ import { hasRole, kernelFunctions, type SymbolIndex } from './symbols';
 import { calleeName, childStmts, walkExpr, walkStmtExprs } from './walk';
 
 const CREATE: ReadonlySet<string> = new Set(['fork', 'vfork', 'clone']);
-const WAIT: ReadonlySet<string> = new Set(['wait', 'waitpid', 'wait4', 'waitid']);
+const WAIT: ReadonlySet<string> = new Set(['wait', 'waitpid', 'wait3', 'wait4', 'waitid']);
 const ENDS: ReadonlySet<string> = new Set(['_exit', 'exit', 'abort', 'pthread_exit']);
 const isExec = (name: string | undefined): boolean => name !== undefined && lookupCall(name)?.returnsOnlyOnError === true;
 

@@ -15,13 +15,13 @@ const UNSUPPORTED: ReadonlyMap<string, string> = new Map(Object.entries({
   // Processes, namespaces, credentials, scheduling.
   setns: '<sched.h>', pidfd_open: '<sys/pidfd.h>', pidfd_send_signal: '<sys/pidfd.h>',
   posix_spawn: '<spawn.h>', daemon: '<unistd.h>', atexit: '<stdlib.h>', on_exit: '<stdlib.h>',
-  wait3: '<sys/wait.h>', getrusage: '<sys/resource.h>', times: '<sys/times.h>', ptrace: '<sys/ptrace.h>',
+  times: '<sys/times.h>', ptrace: '<sys/ptrace.h>',
   execvpe: '<unistd.h>', getenv: '<stdlib.h>', setenv: '<stdlib.h>', setuid: '<unistd.h>', setgid: '<unistd.h>',
   seteuid: '<unistd.h>', setreuid: '<unistd.h>', getgid: '<unistd.h>', getegid: '<unistd.h>',
   setpgrp: '<unistd.h>', tcgetpgrp: '<unistd.h>', tcsetpgrp: '<unistd.h>',
   // Signals and timers.
-  sigqueue: '<signal.h>', sigaltstack: '<signal.h>', psignal: '<signal.h>', psiginfo: '<signal.h>',
-  strsignal: '<string.h>', siginterrupt: '<signal.h>', sigset: '<signal.h>', sighold: '<signal.h>',
+  sigaltstack: '<signal.h>',
+  siginterrupt: '<signal.h>', sigset: '<signal.h>', sighold: '<signal.h>',
   signalfd: '<sys/signalfd.h>', timer_create: '<time.h>', timer_settime: '<time.h>', timer_delete: '<time.h>',
   timerfd_create: '<sys/timerfd.h>', ualarm: '<unistd.h>', time: '<time.h>', clock_gettime: '<time.h>',
   gettimeofday: '<sys/time.h>', clock: '<time.h>',

@@ -21,6 +21,12 @@ export class Module {
   private readonly constIndex = new Map<Value, number>();
   readonly sites: CallSite[] = [];
   readonly diagnostics: Diagnostic[] = [];
+  /**
+   * Library functions used as values, in the order first met (libc-values.ts): each gets a
+   * wrapper function, numbered from wrapperBase (after the file's own functions).
+   */
+  readonly libcWrappers: Array<{ name: string; range: Range }> = [];
+  wrapperBase = 0;
   /** Unions already reported as unsupported: one error each, at their first use. */
   readonly refusedUnions = new Set<string>();
   /** Places a `static` local in the global segment (set by the compiler): its offset there. */

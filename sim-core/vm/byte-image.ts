@@ -23,7 +23,7 @@ function big(v: Value | undefined): bigint {
 }
 
 /** Byte offsets of a struct's fields (a union's all 0), by x86-64 alignment. */
-function fieldBytes(t: Extract<CType, { k: 'struct' }>): number[] {
+export function fieldBytes(t: Extract<CType, { k: 'struct' }>): number[] {
   const fields = t.layout?.fields ?? [];
   const union = fields.length > 1 && fields.every((f) => f.offset === 0);
   let off = 0;

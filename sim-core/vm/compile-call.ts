@@ -15,7 +15,7 @@ import { CTYPE_CALLS } from './libc-ctype';
 /** Library helpers evaluated inside the VM, without the kernel. */
 export const PURE_CALLS: ReadonlySet<string> = new Set([
   'WIFEXITED', 'WEXITSTATUS', 'WIFSIGNALED', 'WTERMSIG', 'WCOREDUMP', 'WIFSTOPPED', 'WSTOPSIG', 'WIFCONTINUED',
-  'strcmp', 'strncmp', 'strlen', 'atoi', 'atol', 'abs', 'labs', 'strerror', 'pthread_equal',
+  'strcmp', 'strncmp', 'strlen', 'atoi', 'atol', 'abs', 'labs', 'llabs', 'getpagesize', 'strerror', 'pthread_equal',
   'sigemptyset', 'sigfillset', 'sigaddset', 'sigdelset', 'sigismember',
   'CPU_ZERO', 'CPU_SET', 'CPU_CLR', 'CPU_ISSET', 'CPU_COUNT',
   'memset', 'malloc', 'calloc', 'free', 'kmalloc', 'kzalloc', 'kfree',
@@ -33,10 +33,17 @@ export const PURE_CALLS: ReadonlySet<string> = new Set([
   'S_ISDIR', 'S_ISREG', 'S_ISCHR', 'S_ISFIFO', 'S_ISLNK',
 ]);
 
+/** div, ldiv and lldiv: the struct each returns and the type of its operands. */
+const DIV_RESULTS: Readonly<Record<string, readonly [string, CType]>> = {
+  div: ['div_t', INT], ldiv: ['ldiv_t', LONG], lldiv: ['lldiv_t', { k: 'int', bytes: 8, unsigned: false, name: 'long long' }],
+};
+
+const SIZE_T: CType = { k: 'int', bytes: 8, unsigned: true, name: 'size_t' };
+
 /** Calls the catalog does not list but real programs use; how their result comes back. */
 const EXTRA_CALLS: Readonly<Record<string, Convention>> = {
   putchar: 'direct', geteuid: 'syscall', getgid: 'syscall', getegid: 'syscall',
-  strncmp: 'direct', labs: 'direct', atol: 'direct', calloc: 'direct', ERR_PTR: 'direct', getrusage: 'syscall',
+  strncmp: 'direct', labs: 'direct', atol: 'direct', calloc: 'direct', ERR_PTR: 'direct',
   fprintf: 'direct', dprintf: 'direct', _Exit: 'none', execle: 'syscall',
 };
 
@@ -66,7 +73,17 @@ function paramType(p: string): CType {
   return /\bunsigned\b|uid_t|gid_t|mode_t/.test(p) ? { k: 'int', bytes: 4, unsigned: true, name: 'unsigned int' } : INT;
 }
 
+/** The parameter types of a library function, as its catalog entry declares them. */
+export function libraryParams(name: string): CType[] {
+  return (lookupCall(name)?.params ?? []).filter((p) => p !== '...').map(paramType);
+}
+
 export class CallCompiler extends ExprCompiler {
+  /** A call of the library function itself (a wrapper's body: a function of the file with the same name is not it). */
+  libraryCall(e: Extract<Expr, { kind: 'Call' }>): CType {
+    return this.builtin(e, (e.callee as Extract<Expr, { kind: 'Ident' }>).name);
+  }
+
   /**
    * container_of(ptr, type, member), as the parser gives it for list_entry, list_first_entry,
    * next_task and the list walks: `type` is carried by a sizeof (of the type, or of `*pos` for
@@ -98,6 +115,44 @@ export class CallCompiler extends ExprCompiler {
     return { k: 'ptr', to: t };
   }
 
+  /** offsetof(type, member), as the parser gives it: a sizeof carrying the type, the member as a string. */
+  private offsetOf(e: Extract<Expr, { kind: 'Call' }>): CType {
+    const at = this.memberOffset(e);
+    if (at === undefined) {
+      const [carrier, member] = e.args;
+      const t = carrier?.kind === 'Sizeof' && carrier.type ? this.m.types.resolve(carrier.type) : undefined;
+      if (!t || t.k !== 'struct' || !t.layout || t.layout.kernel) {
+        this.m.error(e.range, `offsetof needs a struct type with a definition${t ? `, not '${typeName(t)}'` : ''}`, 'vm-type');
+      } else {
+        this.m.error(member.range, `'${typeName(t)}' has no member named '${member.kind === 'String' ? member.value : ''}'`, 'vm-field');
+      }
+    }
+    this.emit(Op.PUSH, at ?? 0);
+    return SIZE_T;
+  }
+
+  /**
+   * div, ldiv and lldiv: the quotient and the remainder C's / and % give, stored in a hidden
+   * div_t of the frame whose address is the value (a struct value is its address here).
+   */
+  private divide(e: Extract<Expr, { kind: 'Call' }>, name: string): CType {
+    const [resName, operand] = DIV_RESULTS[name];
+    const num = this.temp(), den = this.temp(), quot = this.temp();
+    this.temp();
+    this.convert(decay(this.expr(e.args[0])), operand);
+    this.emit(Op.STORELP, num);
+    this.convert(decay(this.expr(e.args[1])), operand);
+    this.emit(Op.STORELP, den);
+    for (const [op, cell] of [['/', quot], ['%', quot + 1]] as const) {
+      this.emit(Op.LOADL, num);
+      this.emit(Op.LOADL, den);
+      this.arithmetic(op, operand, operand, e.range);
+      this.emit(Op.STORELP, cell);
+    }
+    this.emit(Op.ADDRL, quot);
+    return this.m.types.struct(resName);
+  }
+
   override call(e: Extract<Expr, { kind: 'Call' }>, discard: boolean): CType {
     const t = this.callValue(e);
     if (discard) this.emit(Op.POP);
@@ -114,14 +169,34 @@ export class CallCompiler extends ExprCompiler {
       if (fi !== undefined) return this.direct(e, c.name, fi);
       if (c.name === 'pthread_once' && e.args.length === 2 && !this.m.defines.has(c.name)) return this.once(e);
       if (c.name === 'container_of' && !this.m.defines.has(c.name)) return this.containerOf(e);
+      if (c.name === 'offsetof' && !this.m.defines.has(c.name)) return this.offsetOf(e);
+      if (DIV_RESULTS[c.name] !== undefined && e.args.length === 2 && !this.m.defines.has(c.name)) return this.divide(e, c.name);
       if (!this.m.defines.has(c.name)) return this.builtin(e, c.name);
     }
     // Through a pointer: the text address goes below the arguments.
     const ft = decay(this.expr(c));
-    this.pushArgs(e.args, e.args.map(() => undefined), (i) => { this.expr(e.args[i]); });
+    this.pushArgs(e.args, e.args.map(() => undefined), (i) => { this.argument(e.args[i]); });
     this.emit(Op.CALLI, e.args.length);
     const p = pointee(ft);
     return p && p.k === 'ptr' ? p : LONG;
+  }
+
+  /**
+   * An argument's value. A struct is passed as its address and the callee copies it; a struct a
+   * call returned lies in that call's finished frame, which the next call's frame reuses, so it
+   * is copied into a hidden struct of this frame first.
+   */
+  private argument(e: Expr): CType {
+    const t = decay(this.expr(e));
+    if (e.kind !== 'Call' || t.k !== 'struct' || !t.layout) return t;
+    const from = this.temp(), n = cellsOf(t), to = this.temp();
+    for (let i = 1; i < n; i++) this.temp();
+    this.emit(Op.STORELP, from);
+    this.emit(Op.ADDRL, to);
+    this.emit(Op.LOADL, from);
+    this.emit(Op.COPY, n);
+    this.emit(Op.ADDRL, to);
+    return t;
   }
 
   private direct(e: Extract<Expr, { kind: 'Call' }>, name: string, fi: number): CType {
@@ -130,7 +205,7 @@ export class CallCompiler extends ExprCompiler {
       this.m.error(e.range, `too ${e.args.length < params.length ? 'few' : 'many'} arguments to function '${name}'`, 'vm-args');
     }
     const given = e.args.slice(0, params.length);
-    this.pushArgs(given, params, (i) => this.convert(decay(this.expr(given[i])), params[i]));
+    this.pushArgs(given, params, (i) => this.convert(this.argument(given[i]), params[i]));
     for (let i = e.args.length; i < params.length; i++) this.emit(Op.PUSH, 0);
     for (let i = params.length; i < e.args.length; i++) this.expr(e.args[i], true);
     this.emit(Op.CALL, fi, params.length);
@@ -229,7 +304,7 @@ export class CallCompiler extends ExprCompiler {
       const p = info?.params[i];
       const pt = p === undefined || p === '...' ? undefined : paramType(p);
       if (pt && (t.k === 'float' || pt.k === 'float')) this.convert(decay(t), pt);
-      if (i === 0 && (name === 'memset' || name === 'memcpy' || name === 'memmove' || name === 'memcmp' || name === 'qsort')) {
+      if ((i === 0 && (name === 'memset' || name === 'memcpy' || name === 'memmove' || name === 'memcmp' || name === 'qsort')) || (i === 1 && name === 'bsearch')) {
         const el = pointee(decay(t)) ?? INT;
         scale = [Math.max(1, bytesOf(el)), cellsOf(el)];
       }

@@ -101,6 +101,12 @@ export abstract class PlaceCompiler extends ConvertingBuilder {
           const s = pointee(t);
           return this.field(s, e.name, e.nameRange, { k: 'addr', type: INT });
         }
+        // A member of a struct a call returns (`div(a, b).quot`, `make_point().x`): the value
+        // of a struct is its address, read before anything else can reuse the memory.
+        if (e.object.kind === 'Call') {
+          const t = this.expr(e.object);
+          return this.field(t, e.name, e.nameRange, { k: 'addr', type: t });
+        }
         const base = this.place(e.object);
         return this.field(base.type, e.name, e.nameRange, base);
       }

@@ -11,6 +11,8 @@ import { Op } from './opcodes';
 import { floatOp, Kind, kindOf, type Folded } from './fold';
 import { FOp } from './float';
 import { INIT_TASK_REF } from './types';
+import { libcValue } from './libc-values';
+import { lookupCall } from '../lang/builtins';
 
 export { MAX_EXPR_LEVELS } from './compile-fold';
 
@@ -151,8 +153,14 @@ export class ExprCompiler extends PlaceCompiler {
       this.emit(Op.SYS, this.m.site(cur ? 'get_current' : 'jiffies', 0, 'direct', range));
       return cur ? { k: 'ptr', to: this.m.types.struct('task_struct') } : ULONG;
     }
-    if (this.m.fnTypes.has(name)) this.m.error(range, `function '${name}' has no body in this file`, 'vm-undefined');
-    else this.m.error(range, `'${name}' undeclared`, 'vm-undefined');
+    // (A prototype of a library function, without a body here, still names the library's.)
+    const wrapper = libcValue(this.m, name, range);
+    if (wrapper !== undefined) {
+      this.pushValue(TEXT_BASE + wrapper * TEXT_STRIDE);
+      return FN;
+    }
+    // A library name libcValue refused has its own error; anything else is unknown.
+    if (!lookupCall(name)) this.m.error(range, this.m.fnTypes.has(name) ? `function '${name}' has no body in this file` : `'${name}' undeclared`, 'vm-undefined');
     this.emit(Op.PUSH, 0);
     return INT;
   }
@@ -178,7 +186,9 @@ export class ExprCompiler extends PlaceCompiler {
   private unary(e: Extract<Expr, { kind: 'Unary' }>): CType {
     switch (e.op) {
       case '&': {
-        if (e.operand.kind === 'Ident' && !this.isVariable(e.operand.name) && this.m.fnIndex.has(e.operand.name)) return this.expr(e.operand);
+        // &f is f: a function of the file, or of the library (which ident wraps).
+        if (e.operand.kind === 'Ident' && !this.isVariable(e.operand.name) && (this.m.fnIndex.has(e.operand.name)
+          || (lookupCall(e.operand.name) && !this.m.defines.has(e.operand.name)))) return this.expr(e.operand);
         // &init_task, &p->children, &e->list: a kernel structure's value is already its handle.
         const ks = this.kernelStruct(e.operand);
         if (ks) { this.expr(e.operand); return { k: 'ptr', to: ks }; }

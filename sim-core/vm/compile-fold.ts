@@ -10,6 +10,7 @@ import { constantType, convertConst, convertValue, foldBinary, foldFloatBinary, 
 import { isFloatingText } from '../lang/lexer';
 import { norm } from './int64';
 import type { LocalVar } from './image';
+import { fieldBytes } from './byte-image';
 
 /**
  * Levels of expression the compiler descends (its own recursion, #define bodies included). The
@@ -96,6 +97,11 @@ export abstract class FoldingBuilder extends FnBuilder {
         return typeof c.value === 'string' ? { v: c.value, t: CHAR_PTR } : { v: c.value, t: constantType(c.value) };
       }
       case 'Sizeof': return { v: this.sizeOf(e), t: ULONG };
+      // offsetof(type, member) is an integer constant (an array size, a case label, a static's value).
+      case 'Call': {
+        const at = e.callee.kind === 'Ident' && e.callee.name === 'offsetof' && !this.m.defines.has('offsetof') ? this.memberOffset(e) : undefined;
+        return at === undefined ? undefined : { v: at, t: ULONG };
+      }
       case 'Cast': {
         const a = this.fold(e.operand);
         const t = this.m.types.resolve(e.type);
@@ -155,6 +161,16 @@ export abstract class FoldingBuilder extends FnBuilder {
   }
 
   /** sizeof in bytes; a struct with no definition has none (an error, as in C). */
+  /** offsetof's value as the parser gives it (a sizeof carrying the type, the member as a string), or undefined. */
+  protected memberOffset(e: Extract<Expr, { kind: 'Call' }>): number | undefined {
+    const [carrier, member] = e.args;
+    if (carrier?.kind !== 'Sizeof' || !carrier.type || member?.kind !== 'String') return undefined;
+    const t = this.m.types.resolve(carrier.type);
+    if (t.k !== 'struct' || !t.layout || t.layout.kernel) return undefined;
+    const at = t.layout.fields.findIndex((f) => f.name === member.value);
+    return at < 0 ? undefined : fieldBytes(t)[at];
+  }
+
   protected sizeOf(e: Extract<Expr, { kind: 'Sizeof' }>): number {
     const t = e.type ? this.m.types.resolve(e.type) : this.typeOf(e.operand as Expr);
     if (t.k === 'struct' && !t.layout && (!e.type || e.type.name.startsWith('struct '))) {

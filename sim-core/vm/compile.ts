@@ -1,10 +1,10 @@
 // Compiles a parsed scenario to an Image: struct layouts, globals in segment 0 with their static
 // initialisers, #define folding, registered programs and module entry points, then every body.
-import type { Diagnostic, Expr, FunctionDef, Program, TypeRef, VarDecl } from '../lang/ast';
+import type { Diagnostic, Expr, FunctionDef, Program, Range, TypeRef, VarDecl } from '../lang/ast';
 import { LineMap } from '../lang/linemap';
 import { addressTaken } from './arg-order';
 import { Module } from './builder';
-import { cellsOf, decay, INT, TypeTable, type CType } from './ctypes';
+import { cellsOf, decay, INT, TypeTable, VOID_PTR, type CType } from './ctypes';
 import { StmtCompiler } from './compile-stmt';
 import { convertConst, convertValue } from './fold';
 import { fuse } from './fuse';
@@ -13,6 +13,8 @@ import { GLOBAL_BASE, SEGMENT_SPAN, TEXT_BASE, TEXT_STRIDE, type FnCode, type Im
 import { Op } from './opcodes';
 import type { Value } from './types';
 import { addStdioGlobals } from './stdio-file';
+import { libcValue, wrapperName } from './libc-values';
+import { libraryParams } from './compile-call';
 
 export function compile(program: Program, text: string): { image: Image; diagnostics: Diagnostic[] } {
   const lines = new LineMap(text);
@@ -56,6 +58,7 @@ export function compile(program: Program, text: string): { image: Image; diagnos
       }
     }
   }
+  m.wrapperBase = bodies.length;
   m.globalInit.length = GLOBAL_BASE;
   m.globalInit.fill(0);
   let moduleInit: string | undefined, moduleExit: string | undefined;
@@ -75,6 +78,8 @@ export function compile(program: Program, text: string): { image: Image; diagnos
   if (!['stdin', 'stdout', 'stderr', '_IO_list_all'].some((n) => m.globals.has(n))) addStdioGlobals(m, (n, t) => addGlobal(m, n, t));
   m.site('exit', 1, 'none', { start: 0, end: 0 });
   const functions = bodies.map((f, i) => compileFunction(m, f, i));
+  // Wrappers of library functions used as values; one may be met first while compiling another.
+  for (let i = 0; i < m.libcWrappers.length; i++) functions.push(compileWrapper(m, m.libcWrappers[i], bodies.length + i));
   const image: Image = {
     text, lines, functions, fnIndex: m.fnIndex, globals: [...m.globals.values()], globalInit: m.globalInit,
     consts: m.consts, sites: m.sites, programs, types, defines: m.defines,
@@ -150,6 +155,8 @@ function staticValue(m: Module, b: StmtCompiler, e: Expr): Value | undefined {
     if (fi !== undefined) return TEXT_BASE + fi * TEXT_STRIDE;
     const g = m.globals.get(target.name);
     if (g && (target !== e || g.type.k === 'array')) return 0 * SEGMENT_SPAN + g.offset;
+    const wrapper = g ? undefined : libcValue(m, target.name, target.range);
+    if (wrapper !== undefined) return TEXT_BASE + wrapper * TEXT_STRIDE;
   }
   return undefined;
 }
@@ -160,7 +167,23 @@ function compileFunction(m: Module, f: FunctionDef, index: number): FnCode {
   if (f.body) b.addressed = addressTaken(f.body);
   b.returnType = m.fnTypes.get(f.name) ?? INT;
   const params = m.fnParams.get(f.name) ?? [];
-  f.params.forEach((p, i) => b.declare(p.name ?? `<param ${i + 1}>`, params[i], 1));
+  // A struct passed by value arrives as the caller's address in its parameter cell; the function
+  // works on its own copy, made at entry, under the parameter's name.
+  const byValue: Array<[number, string, CType]> = [];
+  f.params.forEach((p, i) => {
+    const t = params[i];
+    if (t && t.k === 'struct' && p.name) {
+      // (The address cell is no variable of the program: the debugger never shows it.)
+      b.declare(`<param ${i + 1}>`, VOID_PTR, 1).to = -1;
+      byValue.push([i, p.name, t]);
+    } else b.declare(p.name ?? `<param ${i + 1}>`, t, 1);
+  });
+  for (const [i, name, t] of byValue) {
+    const copy = b.declare(name, t, cellsOf(t));
+    b.emit(Op.ADDRL, copy.offset);
+    b.emit(Op.LOADL, i);
+    b.emit(Op.COPY, cellsOf(t));
+  }
   const body = f.body as NonNullable<FunctionDef['body']>;
   b.stmt(body);
   b.checkLabels();
@@ -172,5 +195,22 @@ function compileFunction(m: Module, f: FunctionDef, index: number): FnCode {
     name: f.name, index, code: b.code, fast: fuse(b.code), nparams: f.params.length, frameSize: Math.max(1, b.frameSize),
     locals: b.locals, stmts: b.stmts, returnType: b.returnType, line: m.lines.positionAt(f.nameRange.start).line,
     start: f.range.start,
+  };
+}
+
+/** The wrapper of a library function used as a value: its parameters passed on to the call, its result returned. */
+function compileWrapper(m: Module, w: { name: string; range: Range }, index: number): FnCode {
+  const b = new StmtCompiler(m);
+  const name = wrapperName(w.name);
+  b.fnName = name;
+  const params = libraryParams(w.name);
+  params.forEach((t, i) => b.declare(`arg${i + 1}`, t, 1));
+  b.marker(w.range);
+  const args: Expr[] = params.map((_, i) => ({ kind: 'Ident', name: `arg${i + 1}`, range: w.range }));
+  b.returnType = b.libraryCall({ kind: 'Call', callee: { kind: 'Ident', name: w.name, range: w.range }, args, range: w.range });
+  b.emit(Op.RET);
+  return {
+    name, index, code: b.code, fast: fuse(b.code), nparams: params.length, frameSize: Math.max(1, b.frameSize),
+    locals: b.locals, stmts: b.stmts, returnType: b.returnType, line: m.lines.positionAt(w.range.start).line, start: w.range.start,
   };
 }

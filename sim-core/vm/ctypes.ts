@@ -94,7 +94,7 @@ const TYPEDEFS: Readonly<Record<string, CType>> = {
  * their layouts are below, with glibc's sizeof on x86-64 and its names for the words the C
  * library works on (the futex words among them).
  */
-const STRUCT_TYPEDEFS: ReadonlySet<string> = new Set(['siginfo_t', 'cpu_set_t', 'pthread_attr_t', 'pthread_mutex_t', 'pthread_mutexattr_t',
+const STRUCT_TYPEDEFS: ReadonlySet<string> = new Set(['siginfo_t', 'sigval_t', 'cpu_set_t', 'div_t', 'ldiv_t', 'lldiv_t', 'pthread_attr_t', 'pthread_mutex_t', 'pthread_mutexattr_t',
   'pthread_cond_t', 'pthread_condattr_t', 'sem_t', 'pthread_barrier_t', 'pthread_barrierattr_t', 'pthread_rwlock_t', 'pthread_rwlockattr_t']);
 
 /** Integer base types spelled with C keywords: 'unsigned long', 'short', 'long long int'. */
@@ -241,10 +241,23 @@ export class TypeTable {
     this.builtin('sched_param', [['sched_priority', INT, 0]], 4);
     // glibc's cpu_set_t: 1024 bits in unsigned longs, CPU n in bit n % 64 of word n / 64.
     this.builtin('cpu_set_t', [['__bits', { k: 'array', of: ULONG, n: 16 }, 0]], 128, 8);
+    // struct rusage: two timevals, then fourteen longs (ru_maxrss ... ru_nivcsw); 144 bytes.
+    const longs = ['ru_maxrss', 'ru_ixrss', 'ru_idrss', 'ru_isrss', 'ru_minflt', 'ru_majflt', 'ru_nswap', 'ru_inblock', 'ru_oublock',
+      'ru_msgsnd', 'ru_msgrcv', 'ru_nsignals', 'ru_nvcsw', 'ru_nivcsw'];
+    this.builtin('rusage', [['ru_utime', this.struct('timeval'), 0], ['ru_stime', this.struct('timeval'), 2],
+      ...longs.map((n, i): [string, CType, number] => [n, LONG, 4 + i])], 144);
     this.builtin('itimerval', [['it_interval', this.struct('timeval'), 0], ['it_value', this.struct('timeval'), 2]], 32);
     // The fields of siginfo_t that waitid fills in (glibc names; real layout is a union).
+    // union sigval (sigqueue's value): an int or a pointer in the same 8 bytes.
+    this.builtin('sigval', [['sival_int', INT, 0], ['sival_ptr', VOID_PTR, 0]], 8, 8);
+    this.builtin('sigval_t', [['sival_int', INT, 0], ['sival_ptr', VOID_PTR, 0]], 8, 8);
+    // si_value (with its shorthands si_int and si_ptr) lies where si_status does: byte 24.
     this.builtin('siginfo_t', [['si_signo', INT, 0], ['si_errno', INT, 1], ['si_code', INT, 2], ['si_pid', INT, 3],
-      ['si_uid', UINT, 4], ['si_status', INT, 5]], 128);
+      ['si_uid', UINT, 4], ['si_status', INT, 5], ['si_value', this.struct('sigval'), 5], ['si_int', INT, 5], ['si_ptr', VOID_PTR, 5]], 128);
+    // <stdlib.h>'s div results: the quotient, then the remainder.
+    this.builtin('div_t', [['quot', INT, 0], ['rem', INT, 1]], 8);
+    this.builtin('ldiv_t', [['quot', LONG, 0], ['rem', LONG, 1]], 16);
+    this.builtin('lldiv_t', [['quot', int(8, false, 'long long'), 0], ['rem', int(8, false, 'long long'), 1]], 16);
     this.builtinSync();
     this.builtinFile();
     // struct stat (x86-64 glibc's order) and struct dirent (vm/libc-fd.ts, kernel/stat.ts fill them).

@@ -127,7 +127,8 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     // glibc's abs and labs: |INT_MIN| and |LONG_MIN| wrap back to themselves.
     case 'abs': return Math.abs(toI32(s)) | 0;
     case 'pthread_equal': return s === a[1] ? 1 : 0;
-    case 'labs': { const n = toI64(s); return n < 0 ? neg(n) : n; }
+    case 'labs': case 'llabs': { const n = toI64(s); return n < 0 ? neg(n) : n; }
+    case 'getpagesize': return 4096;
     case 'strlen': {
       const n = cstrlen(mem, s);
       if (n < 0) return new Fault('SIGSEGV', s === 0 || s === undefined ? 'strlen(NULL): NULL pointer dereference' : 'strlen: bad pointer');
@@ -289,6 +290,16 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
     case 'clone': return sysTrap(line, 'clone', [num(a[2]), a[1] ?? 0, 0, 0, 0, a[0] ?? 0, a[3] ?? 0]);
     case 'wait': return sysTrap(line, 'wait4', [-1, num(a[0]), 0, 0]);
     case 'waitpid': return sysTrap(line, 'wait4', [num(a[0]), num(a[1]), num(a[2]), 0]);
+    // glibc's sigqueue: a siginfo of SI_QUEUE (-1) with the value (union sigval, passed as its
+    // address here) for rt_sigqueueinfo; getpid and getuid fill si_pid and si_uid (the kernel side).
+    case 'sigqueue': {
+      const at = num(a[2]);
+      const v = at === 0 ? undefined : mem.load(at);
+      if (v === undefined) return new Fault('SIGSEGV', 'sigqueue: bad union sigval');
+      return sysTrap(line, 'rt_sigqueueinfo', [num(a[0]), num(a[1]), -1, v]);
+    }
+    case 'wait3': return sysTrap(line, 'wait4', [-1, num(a[0]), num(a[1]), num(a[2])]);
+    case 'wait4': return sysTrap(line, 'wait4', [num(a[0]), num(a[1]), num(a[2]), num(a[3])]);
     case 'sigaction': {
       // glibc copies *act into its kernel_sigaction in user space: a bad pointer faults here.
       const act = num(a[1]);

@@ -98,9 +98,9 @@ export function popArgs(stack: Value[], argc: number, name: string): Value[] {
 
 /**
  * Library functions that take 64-bit integers exactly: the printf family (printk, pr_info, ...),
- * labs, a union member's store, and list.h's operations (a poisoned link, 0xdead000000000100, must reach them as it is).
+ * labs and llabs, a union member's store, and list.h's operations (a poisoned link, 0xdead000000000100, must reach them as it is).
  */
-const FORMATS = /printf$|^printk$|^pr_[a-z]+$|^labs$|^list_|^INIT_LIST_HEAD$|^__le_store$/;
+const FORMATS = /printf$|^printk$|^pr_[a-z]+$|^ll?abs$|^list_|^INIT_LIST_HEAD$|^__le_store$/;
 
 /** FIELD: a field of the kernel object whose handle is on top. */
 export function field(host: VmHost, name: string, stack: Value[]): string {

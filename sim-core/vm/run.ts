@@ -316,17 +316,17 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
           break;
         }
         // Library functions that call back into the program: exit runs the atexit handlers
-        // (newest first), qsort calls the comparison function. The callback returns onto this
+        // (newest first), qsort and bsearch call the comparison function. The callback returns onto this
         // call, which runs again and goes on (the status or the sort kept aside meanwhile).
         let cb: Value | null = null, cbArgs: Value[] = [];
         if (site.name === 'exit' && (m.libc.atexit.length > 0 || m.libc.exiting !== null)) {
           const x = atexitStep(m.libc, args[0], fi, pc - 2, frames.length);
           args[0] = x.status;
           cb = x.handler;
-        } else if (site.name === 'qsort') {
+        } else if (site.name === 'qsort' || site.name === 'bsearch') {
           const q = qsortStep(site, args, m, r, fi, pc - 2, frames.length);
           if (q instanceof Fault) { stack.push(0); sig = q.signal; fault = q.message; break loop; }
-          if (q === null) { stack.push(0); break; }
+          if ('done' in q) { stack.push(q.done); break; }
           cb = q.compar; cbArgs = [q.x, q.y];
         }
         if (cb !== null) {

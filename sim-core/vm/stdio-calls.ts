@@ -13,6 +13,7 @@ import { cstring } from './cstring';
 import { formatCounted } from './printf';
 import { strerror } from './strerror';
 import { psignalText } from './libc-stdlib';
+import { psiginfoText } from './libc-psiginfo';
 import { allStreams, BUFSIZ, cell, F_FILENO, F_FLAGS, flagsInt, IO_EOF_SEEN, IO_ERR_SEEN, standardStream } from './stdio-file';
 import { startGet, ungetc } from './stdio-input';
 import { encodeBytes } from './byte-image';
@@ -34,7 +35,7 @@ function str(mem: VmMemory, v: Value | undefined): string {
 
 /** The names stdioCall answers. */
 export const STDIO_CALLS: ReadonlySet<string> = new Set(['printf', 'fprintf', 'puts', 'fputs', 'fputc', 'putc', 'putchar',
-  'perror', 'psignal', 'fwrite', 'fflush', 'setvbuf', 'setbuf', 'setlinebuf', 'exit',
+  'perror', 'psignal', 'psiginfo', 'fwrite', 'fflush', 'setvbuf', 'setbuf', 'setlinebuf', 'exit',
   'getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf', 'fopen', 'fdopen', 'fclose', 'pclose', 'getline', 'getdelim',
   'fseek', 'ftell', 'rewind', 'fseeko', 'ftello']);
 
@@ -83,6 +84,13 @@ export function stdioCall(site: CallSite, a: Value[], mem: VmMemory, r: VmRegs):
     case 'psignal': {
       const s = cstring(mem, a[1], MAX_STRING);
       return put(standardStream(r.image, mem, 'stderr'), `${s ? `${s}: ` : ''}${psignalText(num(a[0]))}\n`, 'str', 0);
+    }
+    case 'psiginfo': {
+      const si = num(a[0]);
+      const cell = (i: number): number => num(mem.load(si + i));
+      if (si === 0 || mem.load(si) === undefined) return new Fault('SIGSEGV', 'psiginfo: bad siginfo_t pointer');
+      const text = psiginfoText({ signo: cell(0), code: cell(2), pid: cell(3), uid: cell(4), status: cell(5) }, cstring(mem, a[1], MAX_STRING));
+      return put(standardStream(r.image, mem, 'stderr'), text, 'str', 0);
     }
     case 'fwrite': {
       // size * n bytes from ptr; the result counts whole items.

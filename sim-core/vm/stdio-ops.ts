@@ -27,7 +27,7 @@ export const IOFBF = 0, IOLBF = 1, IONBF = 2;
 
 /** The names this module runs (the op of a LibcCall). */
 export const STDIO_OPS: ReadonlySet<string> = new Set(['printf', 'fprintf', 'vprintf', 'puts', 'fputs', 'fputc', 'putc',
-  'putchar', 'perror', 'psignal', 'fwrite', 'fflush', 'setvbuf', 'setbuf', 'setlinebuf', 'exit',
+  'putchar', 'perror', 'psignal', 'psiginfo', 'fwrite', 'fflush', 'setvbuf', 'setbuf', 'setlinebuf', 'exit',
   'getchar', 'fgetc', 'getc', 'fgets', 'fread', 'scanf', 'fscanf', 'getdelim', 'fopen', 'fdopen', 'fclose',
   'fseek', 'ftell', 'rewind', 'fseeko', 'ftello']);
 

@@ -14,8 +14,8 @@ import { runEngine } from './run-engine';
 const X86_64: Readonly<Record<string, number>> = {
   write: 1, ioctl: 16, rt_sigaction: 13, rt_sigprocmask: 14, rt_sigreturn: 15, sched_yield: 24, pause: 34, nanosleep: 35,
   getitimer: 36, alarm: 37, setitimer: 38, getpid: 39, clone: 56, fork: 57, vfork: 58, execve: 59, exit: 60, wait4: 61, kill: 62,
-  getrlimit: 97, getuid: 102, getgid: 104, geteuid: 107, getegid: 108, setpgid: 109, getppid: 110, getpgrp: 111,
-  setsid: 112, getpgid: 121, getsid: 124, rt_sigpending: 127, rt_sigtimedwait: 128, rt_sigsuspend: 130, getpriority: 140, setpriority: 141, prctl: 157, gettid: 186,
+  getrlimit: 97, getrusage: 98, getuid: 102, getgid: 104, geteuid: 107, getegid: 108, setpgid: 109, getppid: 110, getpgrp: 111,
+  setsid: 112, getpgid: 121, getsid: 124, rt_sigpending: 127, rt_sigtimedwait: 128, rt_sigqueueinfo: 129, rt_sigsuspend: 130, getpriority: 140, setpriority: 141, prctl: 157, gettid: 186,
   tkill: 200, futex: 202, restart_syscall: 219, clock_nanosleep: 230, exit_group: 231, tgkill: 234,
   waitid: 247, unshare: 272, prlimit64: 302, clone3: 435, gettimeofday: 96, time: 201, clock_gettime: 228,
   read: 0, open: 2, stat: 4, fstat: 5, close: 3, lseek: 8, pipe: 22, dup: 32, dup2: 33, fcntl: 72, getcwd: 79,
@@ -30,7 +30,7 @@ const X86_64: Readonly<Record<string, number>> = {
 const LIBC_ONLY = [
   'sleep', 'usleep', 'execv', 'execvp', 'execl', 'execlp', 'execle', 'wait', 'waitpid', 'pthread_create', 'pthread_join',
   'pthread_exit', 'pthread_self', 'raise', 'abort', 'signal', 'sigaction', 'sigprocmask', 'setrlimit', 'getrlimit',
-  'nice', '_exit', 'printf', 'puts', 'perror', 'system',
+  'nice', '_exit', 'printf', 'puts', 'perror', 'system', 'wait3', 'sigqueue', 'psiginfo',
 ];
 
 describe('kernel: the system call table', () => {

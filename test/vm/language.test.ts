@@ -38,6 +38,18 @@ const ROWS: Row[] = [
     body: 'handler_t h = show; h(5); handler_t hs[2] = { show, show }; hs[1](6);', out: 'show 5\nshow 6\n',
   },
   {
+    name: 'a struct passed by value is the callee\'s own copy (directly and through a pointer); returned by value, and passed on from a call',
+    prelude: 'struct two { long a; char tag[4]; };\nlong bump(struct two t) { t.a += 1; t.tag[0] = \'X\'; return t.a; }\nstruct two flip(struct two t) { t.a = -t.a; return t; }',
+    body: 'struct two x = { 3, "ab" }; long (*fp)(struct two) = bump; long r = bump(x); long q = fp(x); struct two y = flip(x); printf("%ld %ld %ld %s %ld %s %ld %ld\\n", r, q, x.a, x.tag, y.a, y.tag, bump(flip(x)), fp(flip(y)));',
+    out: '4 4 3 ab -3 ab -2 4\n',
+  },
+  {
+    name: 'a pointer to a function returning a typedef name (size_t (*len)(const char *)), local and at file scope',
+    prelude: 'typedef long myint;\nmyint twice(myint x) { return 2 * x; }\nmyint (*g)(myint) = twice;',
+    body: 'size_t (*len)(const char *) = strlen; myint (*h)(myint) = twice; printf("%zu %ld %ld\\n", len("four"), h(4), g(5));',
+    out: '4 8 10\n',
+  },
+  {
     name: 'a typedef inside a function', body: 'typedef long myint; myint m = 1L << 40; printf("%ld %zu\\n", m, sizeof(myint));', out: '1099511627776 8\n',
   },
   {

@@ -1,5 +1,6 @@
 // <stdlib.h> in the VM: strtol's bases, endptr and ERANGE, realloc, glibc's rand sequence, the
-// environment, atexit handlers at exit and at main's return, strsignal and psignal.
+// environment, atexit handlers at exit and at main's return, strsignal, psignal and psiginfo,
+// bsearch, div and offsetof.
 import { strict as assert } from 'node:assert';
 import { completeCall, readString } from '../../sim-core/vm';
 import { execEntry } from '../../sim-core/vm/entry';
@@ -114,6 +115,22 @@ describe('vm: libc stdlib', () => {
   });
 });
 
+describe('vm: psiginfo', () => {
+  it('words a siginfo_t as glibc does: the sender, the child report, a fault address, real-time names', () => {
+    const r = run(`int main(void) { siginfo_t si; memset(&si, 0, sizeof si);
+  si.si_signo = SIGUSR1; si.si_code = SI_QUEUE; si.si_pid = 12; si.si_uid = 1000; psiginfo(&si, "got");
+  si.si_signo = SIGCHLD; si.si_code = CLD_KILLED; si.si_status = 9; psiginfo(&si, NULL);
+  si.si_signo = SIGSEGV; si.si_code = SEGV_MAPERR; si.si_pid = 0; si.si_uid = 0; psiginfo(&si, "");
+  si.si_signo = SIGRTMIN + 2; si.si_code = SI_TKILL; si.si_pid = 5; psiginfo(&si, "rt");
+  si.si_signo = SIGRTMAX - 3; si.si_code = 42; psiginfo(&si, "rt");
+  si.si_signo = SIGRTMAX; psiginfo(&si, "max"); return 0; }`);
+    assert.equal(r.out, 'got: User defined signal 1 (Signal sent by sigqueue() 12 1000)\n'
+      + 'Child exited (Child has terminated abnormally and did not create a core file 12 9 1000)\n'
+      + 'Segmentation fault (Address not mapped to object [(nil)])\n'
+      + 'rt: SIGRTMIN+2 (Signal sent by tkill() 5 0)\nrt: SIGRTMAX-3 (42 5 0)\nmax: Unknown signal 64\n');
+  });
+});
+
 describe('vm: qsort', () => {
   it('sorts with the program\'s comparison function, asking for pairs in glibc\'s merge order', () => {
     const r = run(`int n = 0;\nint cmp(const void *a, const void *b) { int x = *(const int *)a, y = *(const int *)b; n++; printf("%d%d ", x, y); return x - y; }\nint main(void) { int v[4] = {4, 3, 2, 1}; qsort(v, 4, sizeof(int), cmp); printf("| %d %d %d %d %d\\n", v[0], v[1], v[2], v[3], n); return 0; }`);
@@ -132,6 +149,36 @@ describe('vm: qsort', () => {
     assert.equal(r.calls.filter((c) => c === 'getpid').length, 3);
     const bad = runToExit(start(`${HEAD}int main(void) { int v[2] = {2, 1}; int (*f)(const void *, const void *) = 0; qsort(v, 2, sizeof(int), f); return 0; }`));
     assert.equal(bad.trap.kind, 'fault');
+  });
+});
+
+describe('vm: bsearch, div, offsetof and the small <stdlib.h> helpers', () => {
+  it('bsearch halves the range as glibc does, comparing the key first, and returns the element or NULL', () => {
+    const r = run(`int cmp(const void *k, const void *e) { printf("%d ", *(const int *)e); return *(const int *)k - *(const int *)e; }\nint main(void) { int v[7] = {1, 3, 5, 7, 9, 11, 13}; int k = 11, m = 4; int *p = bsearch(&k, v, 7, sizeof v[0], cmp); int *q = bsearch(&m, v, 7, sizeof(int), cmp); printf("| %d %d %d\\n", (int)(p - v), q == NULL, bsearch(&k, v, 0, sizeof(int), cmp) == NULL); return 0; }`);
+    // [0,7): 7; [4,7): 11 found. Then 7, 3 ([0,3)), 5 ([2,3)): not found.
+    assert.equal(r.out, '7 11 7 3 5 | 5 1 1\n');
+  });
+
+  it('bsearch finds whole structs by a key member', () => {
+    const r = run(`struct e { int id; const char *name; };\nint byid(const void *k, const void *e) { return *(const int *)k - ((const struct e *)e)->id; }\nint main(void) { struct e t[4] = {{2, "two"}, {4, "four"}, {8, "eight"}, {16, "sixteen"}}; int k = 8; struct e *f = bsearch(&k, t, 4, sizeof t[0], byid); printf("%s %d\\n", f->name, (int)(f - t)); return 0; }`);
+    assert.equal(r.out, 'eight 2\n');
+  });
+
+  it('div, ldiv and lldiv truncate toward zero with the remainder taking the numerator\'s sign', () => {
+    assert.equal(out('div_t a = div(17, 5); div_t b = div(-7, 2); ldiv_t c = ldiv(-9000000000L, 7L); lldiv_t d = lldiv(7LL, -2LL); printf("%d %d %d %d %ld %ld %lld %lld\\n", a.quot, a.rem, b.quot, b.rem, c.quot, c.rem, d.quot, d.rem);'),
+      '3 2 -3 -1 -1285714285 -5 -3 1\n');
+    assert.equal(out('div_t r; int i; for (i = 0; i < 3; i++) { r = div(10 + i, 3); printf("%d,%d ", r.quot, r.rem); } printf("%zu %zu\\n", sizeof(div_t), sizeof(ldiv_t));'), '3,1 3,2 4,0 8 16\n');
+    // A member of the struct a call returns, the library's or the program's own.
+    const r = run(`struct pr { int a; int b; };\nstruct pr mk(int x) { struct pr p; p.a = x; p.b = 2 * x; return p; }\nint main(void) { printf("%d %d %d %ld\\n", div(17, 5).rem, mk(5).b, mk(7).a, ldiv(100L, 7L).quot); return 0; }`);
+    assert.equal(r.out, '2 10 7 14\n');
+  });
+
+  it('offsetof gives byte offsets with x86-64 padding; llabs and getpagesize', () => {
+    const r = run(`struct rec { char tag; int n; char c; long l; short s[3]; double d; };\nint main(void) { printf("%zu %zu %zu %zu %zu %zu %zu\\n", offsetof(struct rec, tag), offsetof(struct rec, n), offsetof(struct rec, c), offsetof(struct rec, l), offsetof(struct rec, s), offsetof(struct rec, d), offsetof(div_t, rem)); printf("%lld %lld %d\\n", llabs(-5000000000LL), llabs(9LL), getpagesize()); return 0; }`);
+    assert.equal(r.out, '0 4 8 16 24 32 4\n5000000000 9 4096\n');
+    const c = run(`struct s { char a; int b; long c; };\nchar pad[offsetof(struct s, c)]; static const size_t where = offsetof(struct s, b);\nint main(void) { switch (4) { case offsetof(struct s, b): printf("case "); } printf("%zu %zu\\n", sizeof pad, where); return 0; }`);
+    assert.equal(c.out, 'case 8 4\n');
+    assert.throws(() => start(`${HEAD}struct s { int a; };\nint main(void) { return (int)offsetof(struct s, nope); }`), /'struct s' has no member named 'nope'/);
   });
 });
 

@@ -109,4 +109,10 @@ describe('vm: libc strings with size_t counts past any buffer', () => {
     const r = runToExit(start(`${HEAD}int main(void) { size_t all = -1; char a[4] = "abc"; char b[4]; memcpy(b, a, all); return 0; }`));
     assert.equal(r.trap.kind === 'fault' && r.trap.signal, 'SIGSEGV');
   });
+
+  it('a library function used as a value: through a pointer, a table, &f, and as a callback; a variadic one is refused with its place', () => {
+    assert.equal(out('int (*f)(const char *, const char *) = strcmp; int (*t[2])(const char *, const char *) = { strcmp, strcasecmp }; int (*p)(const char *) = &puts;\nprintf("%d %d %d|", f("a", "b") < 0, t[1]("X", "x"), t[0]("X", "x") < 0); p("put"); int (*up)(int) = toupper; printf("%c\\n", up(\'k\'));'),
+      '1 0 1|put\nK\n');
+    assert.throws(() => start(`${HEAD}int main(void) {\nint (*pf)(const char *, ...) = printf;\nreturn 0; }`), /'printf' takes a variable number of arguments/);
+  });
 });
