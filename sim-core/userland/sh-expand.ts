@@ -1,4 +1,4 @@
-// /bin/sh's source, third part (userland/sh.c lines 496-816, line N of sh.c at line N - 491 here): shell variables (a table of their
+// /bin/sh's source, third part (userland/sh.c lines 503-855, line N of sh.c at line N - 498 here): shell variables (a table of their
 // own; exported ones live in the environment), the expansion of the marks a word carries, and
 // dash's arithmetic: C's integer operators on 64-bit values, with its messages.
 
@@ -277,8 +277,11 @@ long arith(const char *text)
     return v;
 }
 
-/* A word with its parameters and arithmetic replaced by their values (a new string) */
-char *expand(const char *w)
+/*
+ * A word with its parameters and arithmetic replaced by their values (a new string). With split, the blanks
+ * in the values of unquoted parameters (mark 5) become byte 7, where expand_fields cuts the word.
+ */
+char *expand_split(const char *w, int split)
 {
     char out[1024], name[128], num[32];
     int n = 0, i = 0;
@@ -292,7 +295,7 @@ char *expand(const char *w)
                 j++;
             }
             char *inner = strndup(w + i + 1, j - i - 1);
-            char *text = expand(inner);
+            char *text = expand_split(inner, 0);
             snprintf(num, sizeof(num), "%ld", arith(text));
             free(inner);
             free(text);
@@ -300,11 +303,11 @@ char *expand(const char *w)
             i = w[j] ? j + 1 : j;
             continue;
         }
-        if (w[i] != 1) {
+        if (w[i] != 1 && w[i] != 5) {
             out[n++] = w[i++];
             continue;
         }
-        int k = 0;
+        int k = 0, cut = split && w[i] == 5;
         const char *v;
         i++;
         while (w[i] && w[i] != 2 && k < 127) name[k++] = w[i++];
@@ -317,10 +320,39 @@ char *expand(const char *w)
             v = getvar(name);
             if (!v) v = "";
         }
-        while (*v && n < 1000) out[n++] = *v++;
+        for (; *v && n < 1000; v++)
+            out[n++] = cut && (*v == ' ' || *v == '\t' || *v == '\n') ? 7 : *v;
     }
     out[n] = 0;
     return strdup(out);
+}
+
+char *expand(const char *w)
+{
+    return expand_split(w, 0);
+}
+
+/*
+ * The fields of word w added to argv[argc...] (at most max): its expansion cut where unquoted values had
+ * blanks, empty fields left out; a quoted word that comes to nothing stays one empty field. The new argc.
+ */
+int expand_fields(const char *w, int quoted, char **argv, int argc, int max)
+{
+    char *text = expand_split(w, 1);
+    int i = 0, start, added = 0;
+
+    while (text[i]) {
+        while (text[i] == 7) i++;
+        start = i;
+        while (text[i] && text[i] != 7) i++;
+        if (i > start && argc < max) {
+            argv[argc++] = strndup(text + start, i - start);
+            added++;
+        }
+    }
+    if (!added && quoted && argc < max) argv[argc++] = strdup("");
+    free(text);
+    return argc;
 }
 
 `;

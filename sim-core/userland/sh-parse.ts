@@ -1,4 +1,4 @@
-// /bin/sh's source, first part (userland/sh.c lines 1-246, line N of sh.c at line N + 4 here): the
+// /bin/sh's source, first part (userland/sh.c lines 1-253, line N of sh.c at line N + 4 here): the
 // shell's state, its error messages, and the reading of a line into tokens, with the marks that
 // parameter and arithmetic expansion leave in a word. sh.ts joins the parts.
 
@@ -27,6 +27,7 @@ int tok_fd[MAXTOK];          /* the descriptor a redirection is for */
 int tok_line[MAXTOK];        /* the input line a token was read on */
 int tok_plain[MAXTOK];       /* a word with no quote, escape or expansion: it may be a reserved word */
 int tok_assign[MAXTOK];      /* a word NAME=... with NAME unquoted: an assignment before a command */
+int tok_quoted[MAXTOK];      /* a word with quotes or escapes: it stays a word when it expands to nothing */
 int tok_end[MAXTOK];         /* set by the parser: where the command that starts here ends */
 int tok_link[MAXTOK];        /* set by the parser: a compound command's next keyword */
 int ntok;
@@ -78,6 +79,7 @@ int add_token(int type, char *text, int fd)
     tok_line[ntok] = lineno;
     tok_plain[ntok] = 0;
     tok_assign[ntok] = 0;
+    tok_quoted[ntok] = 0;
     tok_end[ntok] = 0;
     tok_link[ntok] = 0;
     ntok++;
@@ -95,10 +97,11 @@ int is_name_char(char c, int first)
 }
 
 /*
- * A parameter at s[i] ($? $$ $! $NAME, or the name in braces) is kept in the word as a mark (byte 1, the name,
- * byte 2) and expanded when the command runs, as the shell expands words after parsing the line.
+ * A parameter at s[i] ($? $$ $! $NAME, or the name in braces) is kept in the word as a mark (byte 1, or 5
+ * outside double quotes where its value is split into fields; the name; byte 2) and expanded when the
+ * command runs, as the shell expands words after parsing the line.
  */
-int mark_parameter(const char *s, int i, char *word, int *n)
+int mark_parameter(const char *s, int i, char *word, int *n, int split)
 {
     int k = 0;
 
@@ -106,7 +109,7 @@ int mark_parameter(const char *s, int i, char *word, int *n)
         return i + 1;
     i++;
     if (s[i] == '?' || s[i] == '$' || s[i] == '!') {
-        word[(*n)++] = 1;
+        word[(*n)++] = split ? 5 : 1;
         word[(*n)++] = s[i];
         word[(*n)++] = 2;
         return i + 1;
@@ -117,7 +120,7 @@ int mark_parameter(const char *s, int i, char *word, int *n)
         word[(*n)++] = '$';
         return i;
     }
-    word[(*n)++] = 1;
+    word[(*n)++] = split ? 5 : 1;
     while (*n < 990 && is_name_char(s[i], k == 0)) {
         word[(*n)++] = s[i++];
         k++;
@@ -148,7 +151,7 @@ int mark_arith(const char *s, int i, char *word, int *n)
             continue;
         }
         if (s[i] == '$' && s[i + 1] && !is_special(s[i + 1])) {
-            i = mark_parameter(s, i, word, n);
+            i = mark_parameter(s, i, word, n, 0);
             continue;
         }
         if (s[i] == '(') depth++;
@@ -161,11 +164,11 @@ int mark_arith(const char *s, int i, char *word, int *n)
 }
 
 /* A $ at s[i] in a word or in double quotes: its mark, and where the word goes on (-1 after an error) */
-int mark_dollar(const char *s, int i, char *word, int *n)
+int mark_dollar(const char *s, int i, char *word, int *n, int split)
 {
     if (s[i + 1] == '(' && s[i + 2] == '(')
         return mark_arith(s, i, word, n);
-    return mark_parameter(s, i, word, n);
+    return mark_parameter(s, i, word, n, split);
 }
 
 /* Splits one line into tokens, added to those of the lines before it; 2 after a syntax error (reported) */
@@ -198,13 +201,14 @@ int tokenize(const char *s)
         else r = 1;
         if (r < 0) return 2;
         if (r == 0) continue;
-        int n = 0, plain = 1, k = i;
+        int n = 0, plain = 1, quoted = 0, k = i;
         /* NAME= at the start of the word, unquoted */
         while (is_name_char(s[k], k == i)) k++;
         int assign = k > i && s[k] == '=';
         while (!is_special(s[i]) && n < 1000) {
             if (s[i] == '\'') {
                 plain = 0;
+                quoted = 1;
                 i++;
                 while (s[i] && s[i] != '\'') {
                     if (n < 1000) word[n++] = s[i];
@@ -214,12 +218,13 @@ int tokenize(const char *s)
                 i++;
             } else if (s[i] == '"') {
                 plain = 0;
+                quoted = 1;
                 i++;
                 while (s[i] && s[i] != '"') {
                     if (s[i] == '\\' && (s[i + 1] == '"' || s[i + 1] == '\\' || s[i + 1] == '$' || s[i + 1] == 96))
                         i++;
                     else if (s[i] == '$' && s[i + 1] != '"' && s[i + 1] && !is_special(s[i + 1])) {
-                        i = mark_dollar(s, i, word, &n);
+                        i = mark_dollar(s, i, word, &n, 0);
                         if (i < 0) return 2;
                         continue;
                     }
@@ -230,10 +235,11 @@ int tokenize(const char *s)
                 i++;
             } else if (s[i] == '$' && s[i + 1] && !is_special(s[i + 1])) {
                 plain = 0;
-                i = mark_dollar(s, i, word, &n);
+                i = mark_dollar(s, i, word, &n, 1);
                 if (i < 0) return 2;
             } else if (s[i] == '\\' && s[i + 1]) {
                 plain = 0;
+                quoted = 1;
                 word[n++] = s[i + 1];
                 i += 2;
             } else {
@@ -243,6 +249,7 @@ int tokenize(const char *s)
         word[n] = 0;
         if (add_token(T_WORD, strdup(word), 0) < 0) return 2;
         tok_plain[ntok - 1] = plain;
+        tok_quoted[ntok - 1] = quoted;
         tok_assign[ntok - 1] = assign;
     }
     return 0;

@@ -7,7 +7,7 @@
 // Written in the scenario language so the debugger steps into it: one source, userland/sh.c, kept
 // in parts: sh-parse.ts (state, tokens), sh-grammar.ts (syntax), sh-expand.ts (variables,
 // arithmetic), sh-test.ts (test), sh-builtins.ts, and the rest here, running the commands and
-// reading the input (sh.c lines 1209-1575, line N of sh.c at line N - 1189 here).
+// reading the input (sh.c lines 1248-1619, line N of sh.c at line N - 1228 here).
 
 import { SH_BUILTINS_SOURCE } from './sh-builtins';
 import { SH_EXPAND_SOURCE } from './sh-expand';
@@ -55,9 +55,12 @@ int run_simple(int a, int b, int may_exec)
             else free(w);
             continue;
         }
-        if (argc < MAXARG - 1) argv[argc++] = expand(tok_text[i]);
+        argc = expand_fields(tok_text[i], tok_quoted[i], argv, argc, MAXARG - 1);
     }
     argv[argc] = NULL;
+    /* a command that expanded to no words: its assignments stay, as without a command */
+    if (argc == 0)
+        for (i = 0; i < nassign; i++) assign_word(assign[i]);
     if (argc > 0 && !is_builtin(argv[0])) {
         if (may_exec) exec_argv(a, b, argv, assign, nassign);
         int pid = fork();
@@ -126,17 +129,19 @@ int run_while(int a)
 /* for NAME in WORDS: the body once per word, the variable set to it */
 int run_for(int a)
 {
-    int d = tok_link[a], done = tok_link[d], in = tok_link[a + 1], status = 0, i;
+    int d = tok_link[a], done = tok_link[d], in = tok_link[a + 1], status = 0, i, n = 0, k;
+    char *words[MAXARG];
 
     if (!in) return 0;
     loop_nest++;
-    for (i = in + 1; i < d && tok_type[i] == T_WORD; i++) {
-        char *w = expand(tok_text[i]);
-        setvar(tok_text[a + 1], w);
-        free(w);
+    for (i = in + 1; i < d && tok_type[i] == T_WORD; i++)
+        n = expand_fields(tok_text[i], tok_quoted[i], words, n, MAXARG);
+    for (k = 0; k < n; k++) {
+        setvar(tok_text[a + 1], words[k]);
         status = run_list(d + 1, done, 0);
         if (loop_stops()) break;
     }
+    for (k = 0; k < n; k++) free(words[k]);
     loop_nest--;
     return status;
 }
