@@ -234,7 +234,7 @@ int p_list(int top)
             continue;
         }
         if (pi >= ntok || tok_type[pi] == T_NL) continue;
-        if (top) return syn_error(pi, 0, NULL);
+        if (top) return syn_error(pi, 1, NULL);
         return 0;
     }
 }
