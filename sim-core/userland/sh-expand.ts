@@ -1,4 +1,4 @@
-// /bin/sh's source, third part (userland/sh.c lines 503-855, line N of sh.c at line N - 498 here): shell variables (a table of their
+// /bin/sh's source, third part (userland/sh.c lines 506-886, line N of sh.c at line N - 501 here): shell variables (a table of their
 // own; exported ones live in the environment), the expansion of the marks a word carries, and
 // dash's arithmetic: C's integer operators on 64-bit values, with its messages.
 
@@ -277,6 +277,39 @@ long arith(const char *text)
     return v;
 }
 
+char all_args[1024];         /* $@ and $* */
+int at_no_args;              /* a "$@" came to no words: it leaves no empty field */
+
+/*
+ * The value of parameter name ($? $$ $! $# $0-$9 $@ $*, or a variable; "" when unset); num is room for a
+ * number. With split, $@'s arguments are kept apart by byte 7, quoted or not.
+ */
+const char *special_parameter(const char *name, char *num, int split)
+{
+    const char *v;
+    int i;
+
+    if (strcmp(name, "?") == 0 || strcmp(name, "$") == 0 || strcmp(name, "!") == 0 || strcmp(name, "#") == 0) {
+        sprintf(num, "%d", name[0] == '?' ? exit_status : name[0] == '$' ? shell_pid : name[0] == '!' ? last_bg : npos);
+        return num;
+    }
+    if (name[0] >= '0' && name[0] <= '9') {
+        i = atoi(name);
+        return i == 0 ? arg0 : i <= npos ? pos_args[i - 1] : "";
+    }
+    if (strcmp(name, "@") == 0 || strcmp(name, "*") == 0) {
+        all_args[0] = 0;
+        if (split && name[0] == '@' && npos == 0) at_no_args = 1;
+        for (i = 0; i < npos && strlen(all_args) + strlen(pos_args[i]) < 1000; i++) {
+            if (i > 0) strcat(all_args, split && name[0] == '@' ? "\007" : " ");
+            strcat(all_args, pos_args[i]);
+        }
+        return all_args;
+    }
+    v = getvar(name);
+    return v ? v : "";
+}
+
 /*
  * A word with its parameters and arithmetic replaced by their values (a new string). With split, the blanks
  * in the values of unquoted parameters (mark 5) become byte 7, where expand_fields cuts the word.
@@ -313,13 +346,7 @@ char *expand_split(const char *w, int split)
         while (w[i] && w[i] != 2 && k < 127) name[k++] = w[i++];
         name[k] = 0;
         if (w[i] == 2) i++;
-        if (strcmp(name, "?") == 0 || strcmp(name, "$") == 0 || strcmp(name, "!") == 0) {
-            sprintf(num, "%d", name[0] == '?' ? exit_status : name[0] == '$' ? shell_pid : last_bg);
-            v = num;
-        } else {
-            v = getvar(name);
-            if (!v) v = "";
-        }
+        v = special_parameter(name, num, split);
         for (; *v && n < 1000; v++)
             out[n++] = cut && (*v == ' ' || *v == '\t' || *v == '\n') ? 7 : *v;
     }
@@ -338,8 +365,9 @@ char *expand(const char *w)
  */
 int expand_fields(const char *w, int quoted, char **argv, int argc, int max)
 {
-    char *text = expand_split(w, 1);
     int i = 0, start, added = 0;
+    at_no_args = 0;
+    char *text = expand_split(w, 1);
 
     while (text[i]) {
         while (text[i] == 7) i++;
@@ -350,7 +378,7 @@ int expand_fields(const char *w, int quoted, char **argv, int argc, int max)
             added++;
         }
     }
-    if (!added && quoted && argc < max) argv[argc++] = strdup("");
+    if (!added && quoted && !at_no_args && argc < max) argv[argc++] = strdup("");
     free(text);
     return argc;
 }

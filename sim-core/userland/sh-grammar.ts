@@ -1,4 +1,4 @@
-// /bin/sh's source, second part (userland/sh.c lines 254-502, line N of sh.c at line N - 248 here): dash's grammar over the tokens
+// /bin/sh's source, second part (userland/sh.c lines 257-505, line N of sh.c at line N - 251 here): dash's grammar over the tokens
 // of one complete command: lists, and-or lists, pipelines, simple commands and the compound
 // commands if, while, until and for. The check runs before anything of the command does, marks
 // where each command ends and links each compound command's keywords for the part that runs them.

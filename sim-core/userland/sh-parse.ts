@@ -1,4 +1,4 @@
-// /bin/sh's source, first part (userland/sh.c lines 1-253, line N of sh.c at line N + 4 here): the
+// /bin/sh's source, first part (userland/sh.c lines 1-256, line N of sh.c at line N + 4 here): the
 // shell's state, its error messages, and the reading of a line into tokens, with the marks that
 // parameter and arithmetic expansion leave in a word. sh.ts joins the parts.
 
@@ -39,6 +39,9 @@ int bg_status[MAXJOB];       /* -1 while running */
 int nbg;
 int last_bg;                 /* $! */
 int shell_pid;               /* $$: the shell's own pid, also in the children it forks */
+char *arg0 = "sh";           /* $0: the script, or the name after -c's command */
+char **pos_args;             /* $1, $2...: the arguments after it */
+int npos;                    /* $# */
 int at_eof;                  /* no input follows the line being parsed */
 int loop_nest;               /* loops running, for break and continue */
 int skip_kind;               /* 1 after break, 2 after continue, until the loops have seen it */
@@ -108,7 +111,7 @@ int mark_parameter(const char *s, int i, char *word, int *n, int split)
     if (*n > 990)
         return i + 1;
     i++;
-    if (s[i] == '?' || s[i] == '$' || s[i] == '!') {
+    if (s[i] == '?' || s[i] == '$' || s[i] == '!' || s[i] == '#' || s[i] == '@' || s[i] == '*' || (s[i] >= '0' && s[i] <= '9')) {
         word[(*n)++] = split ? 5 : 1;
         word[(*n)++] = s[i];
         word[(*n)++] = 2;

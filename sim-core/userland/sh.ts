@@ -7,7 +7,7 @@
 // Written in the scenario language so the debugger steps into it: one source, userland/sh.c, kept
 // in parts: sh-parse.ts (state, tokens), sh-grammar.ts (syntax), sh-expand.ts (variables,
 // arithmetic), sh-test.ts (test), sh-builtins.ts, and the rest here, running the commands and
-// reading the input (sh.c lines 1248-1619, line N of sh.c at line N - 1228 here).
+// reading the input (sh.c lines 1279-1657, line N of sh.c at line N - 1259 here).
 
 import { SH_BUILTINS_SOURCE } from './sh-builtins';
 import { SH_EXPAND_SOURCE } from './sh-expand';
@@ -132,10 +132,11 @@ int run_for(int a)
     int d = tok_link[a], done = tok_link[d], in = tok_link[a + 1], status = 0, i, n = 0, k;
     char *words[MAXARG];
 
-    if (!in) return 0;
     loop_nest++;
-    for (i = in + 1; i < d && tok_type[i] == T_WORD; i++)
+    for (i = in + 1; in && i < d && tok_type[i] == T_WORD; i++)
         n = expand_fields(tok_text[i], tok_quoted[i], words, n, MAXARG);
+    /* without in: the shell's arguments */
+    for (i = 0; !in && i < npos && n < MAXARG; i++) words[n++] = strdup(pos_args[i]);
     for (k = 0; k < n; k++) {
         setvar(tok_text[a + 1], words[k]);
         status = run_list(d + 1, done, 0);
@@ -376,10 +377,16 @@ int sh_main(int argc, char *argv[])
             return 2;
         }
         src_text = strdup(argv[2]);
+        if (argc > 3) arg0 = argv[3];
+        pos_args = argv + 4;
+        npos = argc > 4 ? argc - 4 : 0;
         run_input();
         return exit_status;
     }
     if (argc >= 2) {
+        arg0 = argv[1];
+        pos_args = argv + 2;
+        npos = argc - 2;
         src_fd = open(argv[1], O_RDONLY);
         if (src_fd < 0) {
             fprintf(stderr, "sh: 0: cannot open %s: %s\n", argv[1], errmsg(errno, 1));

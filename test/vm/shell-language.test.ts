@@ -142,3 +142,36 @@ describe('shell: if, while, until, for', () => {
     assert.equal(sh('echo if then fi'), 'if then fi\n[exit 0]\n');
   });
 });
+
+describe('shell: positional parameters, and scripts run by exec', () => {
+  it('$0 $# $1... $@ and $* after sh -c\'s command; for without in walks them; "$@" keeps each whole', () => {
+    assert.equal(sh('sh -c \'echo $0 $# $1 [$3]; for a; do echo "<$a>"; done; for a in "$@"; do echo "($a)"; done; for a in "$*"; do echo "{$a}"; done\' name one "two words"'),
+      'name 2 one []\n<one>\n<two words>\n(one)\n(two words)\n{one two words}\n[exit 0]\n');
+    assert.equal(sh('for a in "$@"; do echo never; done; echo $0 $#'), 'sh 0\n[exit 0]\n');
+  });
+
+  const WRITE = 'void put(const char *path, const char *text, int mode)\n{\n    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);\n'
+    + '    write(fd, text, strlen(text));\n    close(fd);\n}\n';
+  function execs(setup: string, call: string): string {
+    const r = runSource(`${PROGRAM_HEADERS}\n${WRITE}\nint main(void)\n{\n${setup}\n    pid_t pid = fork();\n    if (pid == 0) {\n`
+      + `        char *args[] = { "name", "a", "b c", NULL };\n        ${call};\n        printf("failed: %s\\n", strerror(errno));\n        _exit(100);\n    }\n`
+      + '    int st;\n    waitpid(pid, &st, 0);\n    printf("[exit %d]\\n", WEXITSTATUS(st));\n    return 0;\n}\n', {}, 20_000_000);
+    assert.equal(r.reason, 'exited', r.out);
+    return r.out;
+  }
+
+  it('the kernel runs a #! file by its interpreter: argv [interpreter, script, argv[1]...], for execv too', () => {
+    const script = 'put("/tmp/s", "#!/bin/sh\\necho $0 $# $1 \\"$2\\"\\nexit 4\\n", 0755);';
+    assert.equal(execs(script, 'execv("/tmp/s", args)'), '/tmp/s 2 a b c\n[exit 4]\n');
+    assert.equal(execs('put("/tmp/s", "#!/no/such/sh\\n", 0755);', 'execv("/tmp/s", args)'), 'failed: No such file or directory\n[exit 100]\n');
+    assert.equal(execs('put("/tmp/s", "#!  \\necho x\\n", 0755);', 'execv("/tmp/s", args)'), 'failed: Exec format error\n[exit 100]\n');
+  });
+
+  it('a file without #!: ENOEXEC from execv, run by /bin/sh from execvp and execlp (glibc), also found on PATH', () => {
+    const script = 'put("/tmp/p", "echo plain $0 $#\\n", 0755);';
+    assert.equal(execs(script, 'execv("/tmp/p", args)'), 'failed: Exec format error\n[exit 100]\n');
+    assert.equal(execs(script, 'execvp("/tmp/p", args)'), 'plain /tmp/p 2\n[exit 0]\n');
+    assert.equal(execs(script, 'execlp("/tmp/p", "p", (char *)NULL)'), 'plain /tmp/p 0\n[exit 0]\n');
+    assert.equal(execs(`${script}\n    setenv("PATH", "/nosuch:/tmp:/bin", 1);`, 'execvp("p", args)'), 'plain /tmp/p 2\n[exit 0]\n');
+  });
+});
