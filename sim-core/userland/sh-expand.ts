@@ -1,4 +1,4 @@
-// /bin/sh's source, third part (userland/sh.c lines 506-886, line N of sh.c at line N - 501 here): shell variables (a table of their
+// /bin/sh's source, third part (userland/sh.c lines 537-917, line N of sh.c at line N - 532 here): shell variables (a table of their
 // own; exported ones live in the environment), the expansion of the marks a word carries, and
 // dash's arithmetic: C's integer operators on 64-bit values, with its messages.
 

@@ -1,4 +1,4 @@
-// /bin/sh's source, second part (userland/sh.c lines 257-505, line N of sh.c at line N - 251 here): dash's grammar over the tokens
+// /bin/sh's source, second part (userland/sh.c lines 265-536, line N of sh.c at line N - 259 here): dash's grammar over the tokens
 // of one complete command: lists, and-or lists, pipelines, simple commands and the compound
 // commands if, while, until and for. The check runs before anything of the command does, marks
 // where each command ends and links each compound command's keywords for the part that runs them.
@@ -14,18 +14,19 @@ int kw(int i, const char *w)
 int is_keyword(int i)
 {
     return kw(i, "if") || kw(i, "then") || kw(i, "elif") || kw(i, "else") || kw(i, "fi") || kw(i, "while")
-        || kw(i, "until") || kw(i, "for") || kw(i, "do") || kw(i, "done") || kw(i, "in");
+        || kw(i, "until") || kw(i, "for") || kw(i, "do") || kw(i, "done") || kw(i, "in") || kw(i, "{") || kw(i, "}");
 }
 
-/* The keywords that end a compound list */
+/* The keywords (and the parenthesis) that end a compound list */
 int is_closer(int i)
 {
-    return kw(i, "then") || kw(i, "elif") || kw(i, "else") || kw(i, "fi") || kw(i, "do") || kw(i, "done");
+    return kw(i, "then") || kw(i, "elif") || kw(i, "else") || kw(i, "fi") || kw(i, "do") || kw(i, "done") || kw(i, "}")
+        || (i < ntok && tok_type[i] == T_RPAREN);
 }
 
 int is_compound(int i)
 {
-    return kw(i, "if") || kw(i, "while") || kw(i, "until") || kw(i, "for");
+    return kw(i, "if") || kw(i, "while") || kw(i, "until") || kw(i, "for") || kw(i, "{") || (i < ntok && tok_type[i] == T_LPAREN);
 }
 
 const char *token_name(int t)
@@ -36,6 +37,8 @@ const char *token_name(int t)
     case T_OR: return "||";
     case T_SEMI: return ";";
     case T_BG: return "&";
+    case T_LPAREN: return "(";
+    case T_RPAREN: return ")";
     case T_LESS: return "<";
     case T_GREAT: return ">";
     case T_DGREAT: return ">>";
@@ -163,14 +166,27 @@ int p_for(void)
     return p_do_done(at);
 }
 
+/* ( LIST ) and { LIST }: the opening token links to the closing one */
+int p_group(void)
+{
+    int at = pi++, paren = tok_type[at] == T_LPAREN;
+
+    if (p_list(0) < 0) return -1;
+    if (paren && (pi >= ntok || tok_type[pi] != T_RPAREN)) return syn_error(pi, 1, ")");
+    if (!paren && !kw(pi, "}")) return syn_error(pi, 1, "}");
+    tok_link[at] = pi++;
+    return 0;
+}
+
 /* One command: compound (with its redirections) or simple; tok_end[start] is where it ends */
 int p_command(void)
 {
     int start = pi, r = 0;
 
-    if (pi >= ntok || (tok_type[pi] != T_WORD && tok_type[pi] < T_LESS) || is_closer(pi) || kw(pi, "in"))
+    if (pi < ntok && (tok_type[pi] == T_LPAREN || kw(pi, "{"))) r = p_group();
+    else if (pi >= ntok || (tok_type[pi] != T_WORD && tok_type[pi] < T_LESS) || is_closer(pi) || kw(pi, "in"))
         return syn_error(pi, 1, NULL);
-    if (kw(pi, "if")) r = p_if();
+    else if (kw(pi, "if")) r = p_if();
     else if (kw(pi, "while") || kw(pi, "until")) { pi++; if (p_list(0) < 0) return -1; r = p_do_done(start); }
     else if (kw(pi, "for")) r = p_for();
     else {
@@ -181,6 +197,13 @@ int p_command(void)
             }
             pi++;
         }
+        /* NAME ( is where a function definition starts: not in this shell */
+        if (pi < ntok && tok_type[pi] == T_LPAREN && pi == start + 1) {
+            if (pi + 1 >= ntok || tok_type[pi + 1] != T_RPAREN) return syn_error(pi + 1, 0, ")");
+            fprintf(stderr, "sh: %d: Syntax error: functions are not supported here\n", lineno);
+            return -1;
+        }
+        if (pi < ntok && tok_type[pi] == T_LPAREN) return syn_error(pi, 0, NULL);
         tok_end[start] = pi;
         return 0;
     }

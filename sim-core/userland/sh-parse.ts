@@ -1,4 +1,4 @@
-// /bin/sh's source, first part (userland/sh.c lines 1-256, line N of sh.c at line N + 4 here): the
+// /bin/sh's source, first part (userland/sh.c lines 1-264, line N of sh.c at line N + 4 here): the
 // shell's state, its error messages, and the reading of a line into tokens, with the marks that
 // parameter and arithmetic expansion leave in a word. sh.ts joins the parts.
 
@@ -19,7 +19,7 @@ export const SH_PARSE_SOURCE = String.raw`/* sh: the shell of the simulated syst
 #define MAXJOB 64
 
 /* T_NL ends a line; the redirections come last (t >= T_LESS) */
-enum { T_WORD, T_PIPE, T_AND, T_OR, T_SEMI, T_BG, T_NL, T_LESS, T_GREAT, T_DGREAT, T_DUP };
+enum { T_WORD, T_PIPE, T_AND, T_OR, T_SEMI, T_BG, T_LPAREN, T_RPAREN, T_NL, T_LESS, T_GREAT, T_DGREAT, T_DUP };
 
 int tok_type[MAXTOK];
 char *tok_text[MAXTOK];
@@ -91,7 +91,7 @@ int add_token(int type, char *text, int fd)
 
 int is_special(char c)
 {
-    return c == ' ' || c == '\t' || c == '|' || c == '&' || c == ';' || c == '<' || c == '>' || c == 0;
+    return c == ' ' || c == '\t' || c == '|' || c == '&' || c == ';' || c == '<' || c == '>' || c == '(' || c == ')' || c == 0;
 }
 
 int is_name_char(char c, int first)
@@ -166,6 +166,12 @@ int mark_arith(const char *s, int i, char *word, int *n)
     return -1;
 }
 
+/* Whether the $ at s[i] begins a parameter or an arithmetic expansion */
+int starts_expansion(const char *s, int i)
+{
+    return (s[i + 1] && !is_special(s[i + 1])) || (s[i + 1] == '(' && s[i + 2] == '(');
+}
+
 /* A $ at s[i] in a word or in double quotes: its mark, and where the word goes on (-1 after an error) */
 int mark_dollar(const char *s, int i, char *word, int *n, int split)
 {
@@ -196,6 +202,8 @@ int tokenize(const char *s)
         else if (c == '&' && s[i + 1] == '&') { r = add_token(T_AND, NULL, 0); i += 2; }
         else if (c == '&') { r = add_token(T_BG, NULL, 0); i++; }
         else if (c == ';') { r = add_token(T_SEMI, NULL, 0); i++; }
+        else if (c == '(') { r = add_token(T_LPAREN, NULL, 0); i++; }
+        else if (c == ')') { r = add_token(T_RPAREN, NULL, 0); i++; }
         else if (c == '<' && s[i + 1] == '&') { r = add_token(T_DUP, NULL, fd < 0 ? 0 : fd); i += 2; }
         else if (c == '<') { r = add_token(T_LESS, NULL, fd < 0 ? 0 : fd); i++; }
         else if (c == '>' && s[i + 1] == '>') { r = add_token(T_DGREAT, NULL, fd < 0 ? 1 : fd); i += 2; }
@@ -226,7 +234,7 @@ int tokenize(const char *s)
                 while (s[i] && s[i] != '"') {
                     if (s[i] == '\\' && (s[i + 1] == '"' || s[i + 1] == '\\' || s[i + 1] == '$' || s[i + 1] == 96))
                         i++;
-                    else if (s[i] == '$' && s[i + 1] != '"' && s[i + 1] && !is_special(s[i + 1])) {
+                    else if (s[i] == '$' && s[i + 1] != '"' && starts_expansion(s, i)) {
                         i = mark_dollar(s, i, word, &n, 0);
                         if (i < 0) return 2;
                         continue;
@@ -236,7 +244,7 @@ int tokenize(const char *s)
                 }
                 if (!s[i]) { fprintf(stderr, "sh: %d: Syntax error: Unterminated quoted string\n", lineno); return 2; }
                 i++;
-            } else if (s[i] == '$' && s[i + 1] && !is_special(s[i + 1])) {
+            } else if (s[i] == '$' && starts_expansion(s, i)) {
                 plain = 0;
                 i = mark_dollar(s, i, word, &n, 1);
                 if (i < 0) return 2;

@@ -7,7 +7,7 @@
 // Written in the scenario language so the debugger steps into it: one source, userland/sh.c, kept
 // in parts: sh-parse.ts (state, tokens), sh-grammar.ts (syntax), sh-expand.ts (variables,
 // arithmetic), sh-test.ts (test), sh-builtins.ts, and the rest here, running the commands and
-// reading the input (sh.c lines 1279-1657, line N of sh.c at line N - 1259 here).
+// reading the input (sh.c lines 1310-1694, line N of sh.c at line N - 1290 here).
 
 import { SH_BUILTINS_SOURCE } from './sh-builtins';
 import { SH_EXPAND_SOURCE } from './sh-expand';
@@ -156,6 +156,12 @@ int run_compound(int a, int b, int may_exec)
     for (i = 0; i < 10; i++) saved[i] = -2;
     lineno = tok_line[a];
     if (redirect(close_kw + 1, b, saved)) st = 2;
+    else if (tok_type[a] == T_LPAREN) {
+        /* a subshell: a child runs the list, its last command exec'd there */
+        int pid = fork();
+        if (pid == 0) _exit(run_list(a + 1, close_kw, 1));
+        st = wait_job(&pid, 1);
+    } else if (kw(a, "{")) st = run_list(a + 1, close_kw, may_exec);
     else if (kw(a, "if")) st = run_if(a, may_exec);
     else if (kw(a, "for")) st = run_for(a);
     else st = run_while(a);

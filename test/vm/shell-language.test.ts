@@ -143,6 +143,21 @@ describe('shell: if, while, until, for', () => {
   });
 });
 
+describe('shell: ( ) and { } groups', () => {
+  it('( list ) runs in a child: its variables and cd stay there; { list; } runs in the shell', () => {
+    assert.equal(sh('x=1; (x=2; echo in $x; exit 3); echo $? $x; { x=5; echo b; } | wc -l; { x=6; }; echo $x'), 'in 2\n3 1\n1\n6\n[exit 0]\n');
+    assert.equal(sh('(cd /tmp && ls /tmp/nosuch 2>/dev/null) || echo failed; if (true); then echo yes; fi'), 'failed\nyes\n[exit 0]\n');
+  });
+
+  it('dash\'s syntax errors for parentheses and braces', () => {
+    assert.equal(sh('echo a (b)'), 'sh: 1: Syntax error: "(" unexpected\n[exit 2]\n');
+    assert.equal(sh('test ( a = a )'), 'sh: 1: Syntax error: word unexpected (expecting ")")\n[exit 2]\n');
+    assert.equal(sh('( echo x'), 'sh: 1: Syntax error: end of file unexpected (expecting ")")\n[exit 2]\n');
+    assert.equal(sh('{ echo x }'), 'sh: 1: Syntax error: end of file unexpected (expecting "}")\n[exit 2]\n');
+    assert.equal(sh('echo a; )'), 'sh: 1: Syntax error: ")" unexpected\n[exit 2]\n');
+  });
+});
+
 describe('shell: positional parameters, and scripts run by exec', () => {
   it('$0 $# $1... $@ and $* after sh -c\'s command; for without in walks them; "$@" keeps each whole', () => {
     assert.equal(sh('sh -c \'echo $0 $# $1 [$3]; for a; do echo "<$a>"; done; for a in "$@"; do echo "($a)"; done; for a in "$*"; do echo "{$a}"; done\' name one "two words"'),
