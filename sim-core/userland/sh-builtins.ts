@@ -1,6 +1,6 @@
-// /bin/sh's source, fifth part (userland/sh.c lines 1141-1309, line N of sh.c at line N - 1136 here): waiting for children, redirections
-// (kept, or saved and put back around a builtin or compound command) and the builtins: exit,
-// wait, cd, :, test and [, break and continue, export and unset.
+// /bin/sh's source, fifth part (userland/sh.c lines 1141-1309, line N of sh.c at line N - 1136 here):
+// waiting for children, redirections (kept, or saved and put back around a builtin or compound
+// command) and the builtins: exit, wait, cd, :, test and [, break, continue, export and unset.
 
 export const SH_BUILTINS_SOURCE = String.raw`int status_of(int st)
 {

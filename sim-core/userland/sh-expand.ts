@@ -1,5 +1,6 @@
-// /bin/sh's source, third part (userland/sh.c lines 537-917, line N of sh.c at line N - 532 here): shell variables (a table of their
-// own; exported ones live in the environment), the expansion of the marks a word carries, and
+// /bin/sh's source, third part (userland/sh.c lines 537-917, line N of sh.c at line N - 531 here):
+// shell variables (a table of their own; exported ones live in the environment), the special
+// and positional parameters, the expansion of the marks a word carries, field splitting, and
 // dash's arithmetic: C's integer operators on 64-bit values, with its messages.
 
 export const SH_EXPAND_SOURCE = String.raw`#define MAXVAR 64

@@ -1,7 +1,8 @@
-// /bin/sh's source, second part (userland/sh.c lines 265-536, line N of sh.c at line N - 259 here): dash's grammar over the tokens
-// of one complete command: lists, and-or lists, pipelines, simple commands and the compound
-// commands if, while, until and for. The check runs before anything of the command does, marks
-// where each command ends and links each compound command's keywords for the part that runs them.
+// /bin/sh's source, second part (userland/sh.c lines 265-536, line N of sh.c at line N - 258 here):
+// dash's grammar over the tokens of one complete command: lists, and-or lists, pipelines,
+// simple commands, ( ) and { } groups and the compound commands if, while, until and for. The
+// check runs before anything of the command does, marks where each command ends and links each
+// compound command's keywords for the part that runs them.
 
 export const SH_GRAMMAR_SOURCE = String.raw`int pi;                      /* the token the parser is at */
 int need_more;               /* the tokens ended where another line may go on */

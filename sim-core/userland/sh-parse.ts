@@ -1,6 +1,6 @@
-// /bin/sh's source, first part (userland/sh.c lines 1-264, line N of sh.c at line N + 4 here): the
-// shell's state, its error messages, and the reading of a line into tokens, with the marks that
-// parameter and arithmetic expansion leave in a word. sh.ts joins the parts.
+// /bin/sh's source, first part (userland/sh.c lines 1-264, line N of sh.c at line N + 4 here):
+// the shell's state, its error messages, and the reading of a line into tokens, with the marks
+// that parameter and arithmetic expansion leave in a word. sh.ts joins the parts.
 
 export const SH_PARSE_SOURCE = String.raw`/* sh: the shell of the simulated system (dash's behaviour for what it accepts) */
 #include <stdio.h>

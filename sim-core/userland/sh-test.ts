@@ -1,6 +1,6 @@
-// /bin/sh's source, fourth part (userland/sh.c lines 918-1140, line N of sh.c at line N - 913 here): the test and [ builtin as dash
-// has it: POSIX's rules for three and four arguments, then ! -a -o and parentheses over the
-// string, integer and file tests, with dash's messages.
+// /bin/sh's source, fourth part (userland/sh.c lines 918-1140, line N of sh.c at line N - 913 here):
+// the test and [ builtin as dash has it: POSIX's rules for three and four arguments, then ! -a
+// -o and parentheses over the string, integer and file tests, with dash's messages.
 
 export const SH_TEST_SOURCE = String.raw`enum { TK_EOI = -1, TK_OPERAND, TK_UNARY, TK_BINARY, TK_NOT, TK_AND, TK_OR, TK_LPAREN, TK_RPAREN };
 

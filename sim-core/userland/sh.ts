@@ -1,6 +1,6 @@
 // /bin/sh as Debian's dash runs `sh -c CMD`, a script file or commands on standard input: words
 // with quotes, $parameters and $((arithmetic)), assignments, `|` pipelines, `<` `>` `>>`
-// `N>&M`, `;` `&&` `||` `&` and `!`, if, while, until and for, the builtins exit, wait, cd, :,
+// `N>&M`, `;` `&&` `||` `&` and `!`, ( ) and { }, if, while, until and for, the builtins exit, wait, cd, :,
 // test and [, break, continue, export and unset, PATH search, and dash's messages. Every
 // foreground command is forked, the last one of -c included, as Debian's dash 0.5.12 does; a
 // command run by a background or pipeline child execs there directly.
