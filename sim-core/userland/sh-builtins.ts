@@ -1,4 +1,4 @@
-// /bin/sh's source, fifth part (userland/sh.c lines 1141-1309, line N of sh.c at line N - 1136 here):
+// /bin/sh's source, fifth part (userland/sh.c lines 1151-1319, line N of sh.c at line N - 1146 here):
 // waiting for children, redirections (kept, or saved and put back around a builtin or compound
 // command) and the builtins: exit, wait, cd, :, test and [, break, continue, export and unset.
 

@@ -1,4 +1,4 @@
-// /bin/sh's source, third part (userland/sh.c lines 537-917, line N of sh.c at line N - 531 here):
+// /bin/sh's source, third part (userland/sh.c lines 547-927, line N of sh.c at line N - 541 here):
 // shell variables (a table of their own; exported ones live in the environment), the special
 // and positional parameters, the expansion of the marks a word carries, field splitting, and
 // dash's arithmetic: C's integer operators on 64-bit values, with its messages.

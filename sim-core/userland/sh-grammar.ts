@@ -1,4 +1,4 @@
-// /bin/sh's source, second part (userland/sh.c lines 265-536, line N of sh.c at line N - 258 here):
+// /bin/sh's source, second part (userland/sh.c lines 266-546, line N of sh.c at line N - 259 here):
 // dash's grammar over the tokens of one complete command: lists, and-or lists, pipelines,
 // simple commands, ( ) and { } groups and the compound commands if, while, until and for. The
 // check runs before anything of the command does, marks where each command ends and links each
@@ -47,6 +47,13 @@ const char *token_name(int t)
     }
 }
 
+/* The line dash is on when it reads token i: past a newline once it has read it */
+int line_of(int i)
+{
+    if (i >= ntok) return src_line + last_nl;
+    return tok_line[i] + (tok_type[i] == T_NL);
+}
+
 /*
  * dash's "X unexpected (expecting Y)" for token i, a keyword quoted where keywords count; -1. At the end of
  * the tokens with more input to come, nothing is said: the caller reads another line and parses again.
@@ -59,6 +66,7 @@ int syn_error(int i, int kwpos, const char *expecting)
         need_more = 1;
         return -1;
     }
+    lineno = line_of(i);
     if (i >= ntok)
         strcpy(what, "end of file");
     else if (tok_type[i] == T_NL)
@@ -151,6 +159,7 @@ int p_for(void)
     while (is_name_char(v[k], k == 0)) k++;
     if (k == 0 || v[k]) {
         if (name >= ntok && !at_eof) return syn_error(name, 0, NULL);
+        lineno = line_of(name);
         fprintf(stderr, "sh: %d: Syntax error: Bad for loop variable\n", lineno);
         return -1;
     }

@@ -1,4 +1,4 @@
-// /bin/sh's source, first part (userland/sh.c lines 1-264, line N of sh.c at line N + 4 here):
+// /bin/sh's source, first part (userland/sh.c lines 1-265, line N of sh.c at line N + 4 here):
 // the shell's state, its error messages, and the reading of a line into tokens, with the marks
 // that parameter and arithmetic expansion leave in a word. sh.ts joins the parts.
 
@@ -43,6 +43,7 @@ char *arg0 = "sh";           /* $0: the script, or the name after -c's command *
 char **pos_args;             /* $1, $2...: the arguments after it */
 int npos;                    /* $# */
 int at_eof;                  /* no input follows the line being parsed */
+int last_nl;                 /* the last line read ended with a newline */
 int loop_nest;               /* loops running, for break and continue */
 int skip_kind;               /* 1 after break, 2 after continue, until the loops have seen it */
 int skip_count;

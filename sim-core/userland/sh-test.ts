@@ -1,4 +1,4 @@
-// /bin/sh's source, fourth part (userland/sh.c lines 918-1140, line N of sh.c at line N - 913 here):
+// /bin/sh's source, fourth part (userland/sh.c lines 928-1150, line N of sh.c at line N - 923 here):
 // the test and [ builtin as dash has it: POSIX's rules for three and four arguments, then ! -a
 // -o and parentheses over the string, integer and file tests, with dash's messages.
 

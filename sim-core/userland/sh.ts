@@ -7,7 +7,7 @@
 // Written in the scenario language so the debugger steps into it: one source, userland/sh.c, kept
 // in parts: sh-parse.ts (state, tokens), sh-grammar.ts (syntax), sh-expand.ts (variables,
 // arithmetic), sh-test.ts (test), sh-builtins.ts, and the rest here, running the commands and
-// reading the input (sh.c lines 1310-1694, line N of sh.c at line N - 1290 here).
+// reading the input (sh.c lines 1320-1706, line N of sh.c at line N - 1300 here).
 
 import { SH_BUILTINS_SOURCE } from './sh-builtins';
 import { SH_EXPAND_SOURCE } from './sh-expand';
@@ -331,6 +331,7 @@ int read_line(int *bad)
         line = src_text;
         if (end) *end = 0;
         at_eof = end == NULL || end[1] == 0;
+        nl = end != NULL;
         src_text = end ? end + 1 : src_text + strlen(src_text);
     } else {
         while (n < 1023 && read(src_fd, &c, 1) == 1) {
@@ -344,8 +345,9 @@ int read_line(int *bad)
     }
     src_line++;
     lineno = src_line;
+    last_nl = nl;
     if (tokenize(line)) *bad = 1;
-    else if (!at_eof && add_token(T_NL, NULL, 0) < 0) *bad = 1;
+    else if (nl && add_token(T_NL, NULL, 0) < 0) *bad = 1;
     return 1;
 }
 

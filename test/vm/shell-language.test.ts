@@ -139,6 +139,9 @@ describe('shell: if, while, until, for', () => {
     ];
     for (const [cmd, msg] of cases) assert.equal(sh(`echo no; ${cmd}`), `sh: 1: Syntax error: ${msg}\n[exit 2]\n`, cmd);
     assert.equal(sh('echo one\nfi\necho two'), 'one\nsh: 2: Syntax error: "fi" unexpected\n[exit 2]\n');
+    // a newline read moves the line on: the end after it is on the next line
+    assert.equal(sh('if true; then\n'), 'sh: 2: Syntax error: end of file unexpected (expecting "fi")\n[exit 2]\n');
+    assert.equal(sh('echo >\n'), 'sh: 2: Syntax error: newline unexpected\n[exit 2]\n');
     assert.equal(sh('echo if then fi'), 'if then fi\n[exit 0]\n');
   });
 });
