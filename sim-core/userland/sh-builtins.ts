@@ -1,6 +1,7 @@
-// /bin/sh's source, fifth part (userland/sh.c lines 1151-1319, line N of sh.c at line N - 1146 here):
+// /bin/sh's source, fifth part (userland/sh.c lines 1151-1426, line N of sh.c at line N - 1145 here):
 // waiting for children, redirections (kept, or saved and put back around a builtin or compound
-// command) and the builtins: exit, wait, cd, :, test and [, break, continue, export and unset.
+// command) and the builtins: exit, wait, cd, :, true, false, echo, test and [, break, continue,
+// export, unset and read.
 
 export const SH_BUILTINS_SOURCE = String.raw`int status_of(int st)
 {
@@ -99,7 +100,108 @@ int is_builtin(const char *name)
 {
     return strcmp(name, "exit") == 0 || strcmp(name, "wait") == 0 || strcmp(name, "cd") == 0 || strcmp(name, ":") == 0
         || strcmp(name, "test") == 0 || strcmp(name, "[") == 0 || strcmp(name, "break") == 0
-        || strcmp(name, "continue") == 0 || strcmp(name, "export") == 0 || strcmp(name, "unset") == 0;
+        || strcmp(name, "continue") == 0 || strcmp(name, "export") == 0 || strcmp(name, "unset") == 0
+        || strcmp(name, "read") == 0 || strcmp(name, "echo") == 0 || strcmp(name, "true") == 0
+        || strcmp(name, "false") == 0;
+}
+
+/* echo as dash has it: -n only as the first word, backslash escapes in every word, \c ends all output */
+int echo_builtin(int argc, char **argv)
+{
+    int i = 1, newline = 1;
+
+    if (argc > 1 && strcmp(argv[1], "-n") == 0) {
+        newline = 0;
+        i = 2;
+    }
+    for (; i < argc; i++) {
+        const char *s = argv[i];
+        while (*s) {
+            char c = *s++;
+            if (c == '\\' && *s) {
+                char e = *s++;
+                if (e == 'c') {
+                    fflush(stdout);
+                    return 0;
+                }
+                if (e >= '0' && e <= '7') {
+                    /* \0NNN, or \NNN: octal */
+                    int v = e - '0', k = 0, most = e == '0' ? 3 : 2;
+                    while (k < most && *s >= '0' && *s <= '7') {
+                        v = v * 8 + (*s++ - '0');
+                        k++;
+                    }
+                    c = v;
+                } else if (e == 'n') c = '\n';
+                else if (e == 't') c = '\t';
+                else if (e == 'r') c = '\r';
+                else if (e == 'a') c = 7;
+                else if (e == 'b') c = 8;
+                else if (e == 'f') c = 12;
+                else if (e == 'v') c = 11;
+                else if (e == '\\') c = '\\';
+                else {
+                    putchar('\\');
+                    c = e;
+                }
+            }
+            putchar(c);
+        }
+        if (i + 1 < argc) putchar(' ');
+    }
+    if (newline) putchar('\n');
+    fflush(stdout);
+    return 0;
+}
+
+/*
+ * read [-r] NAME...: one line of standard input, a byte at a time as dash reads a pipe, split at blanks:
+ * a word for each name, the rest of the line for the last. 1 at the end of the input.
+ */
+int read_builtin(int argc, char **argv)
+{
+    char line[1024], kept[1024], c;
+    int n = 0, i = 1, raw = 0, status = 0, k = 0, escaped;
+
+    if (i < argc && strcmp(argv[i], "-r") == 0) {
+        raw = 1;
+        i++;
+    }
+    if (i >= argc) {
+        fprintf(stderr, "sh: %d: read: arg count\n", lineno);
+        return 2;
+    }
+    for (;;) {
+        escaped = 0;
+        if (read(0, &c, 1) != 1) { status = 1; break; }
+        if (c == '\\' && !raw) {
+            escaped = 1;
+            /* a backslash keeps the next character; before a newline it joins the lines */
+            if (read(0, &c, 1) != 1) { status = 1; break; }
+            if (c == '\n') continue;
+        } else if (c == '\n') {
+            break;
+        }
+        if (n < 1023) {
+            kept[n] = escaped;
+            line[n++] = c;
+        }
+    }
+    line[n] = 0;
+    for (; i < argc; i++) {
+        while ((line[k] == ' ' || line[k] == '\t') && !kept[k]) k++;
+        int start = k;
+        if (i == argc - 1) {
+            int e = n;
+            while (e > k && (line[e - 1] == ' ' || line[e - 1] == '\t') && !kept[e - 1]) e--;
+            line[e] = 0;
+        } else {
+            while (line[k] && ((line[k] != ' ' && line[k] != '\t') || kept[k])) k++;
+            if (line[k]) line[k++] = 0;
+        }
+        setvar(argv[i], line + start);
+    }
+    return status;
 }
 
 /* Assignments before these stay after the command, as POSIX's special builtins keep them */
@@ -131,6 +233,12 @@ int run_builtin(int argc, char **argv)
         exit((argc > 1 ? builtin_number("exit", argv[1], 0) : exit_status) & 255);
     if (strcmp(argv[0], "test") == 0 || strcmp(argv[0], "[") == 0)
         return test_main(argc, argv);
+    if (strcmp(argv[0], "read") == 0)
+        return read_builtin(argc, argv);
+    if (strcmp(argv[0], "echo") == 0)
+        return echo_builtin(argc, argv);
+    if (strcmp(argv[0], "false") == 0)
+        return 1;
     if (strcmp(argv[0], "break") == 0 || strcmp(argv[0], "continue") == 0) {
         int n = argc > 1 ? builtin_number(argv[0], argv[1], 1) : 1;
         if (n > loop_nest) n = loop_nest;

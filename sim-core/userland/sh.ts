@@ -7,7 +7,7 @@
 // Written in the scenario language so the debugger steps into it: one source, userland/sh.c, kept
 // in parts: sh-parse.ts (state, tokens), sh-grammar.ts (syntax), sh-expand.ts (variables,
 // arithmetic), sh-test.ts (test), sh-builtins.ts, and the rest here, running the commands and
-// reading the input (sh.c lines 1320-1706, line N of sh.c at line N - 1300 here).
+// reading the input (sh.c lines 1427-1813, line N of sh.c at line N - 1407 here).
 
 import { SH_BUILTINS_SOURCE } from './sh-builtins';
 import { SH_EXPAND_SOURCE } from './sh-expand';

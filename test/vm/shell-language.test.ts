@@ -146,6 +146,21 @@ describe('shell: if, while, until, for', () => {
   });
 });
 
+describe('shell: echo, true, false and read are builtins', () => {
+  it('echo: dash\'s escapes (\\n \\t octal, \\c ends the output), -n only as the first word', () => {
+    assert.equal(sh('echo "a\\tb" "q\\101\\0102\\z" -n; echo -n "x "; echo -e y; echo "stop\\c" more; echo after'), 'a\tb qAB\\z -n\nx -e y\nstopafter\n[exit 0]\n');
+  });
+
+  it('no process for echo, true or false: the next fork has the next pid', () => {
+    assert.equal(sh('true && echo t; false || echo f; sh -c \'echo $$\''), 't\nf\n5\n[exit 0]\n');
+  });
+
+  it('read: a line split between the names, the rest to the last, \\ keeps a blank (not with -r); 1 at the end', () => {
+    const out = sh('echo "a b  c d" > /tmp/r; echo "x\\ y z" >> /tmp/r; { read p q; read -r u v; read w; echo "$? [$w]"; } < /tmp/r; echo "[$p] [$q] [$u] [$v]"; read');
+    assert.equal(out, '1 []\n[a] [b  c d] [x\\] [y z]\nsh: 1: read: arg count\n[exit 2]\n');
+  });
+});
+
 describe('shell: ( ) and { } groups', () => {
   it('( list ) runs in a child: its variables and cd stay there; { list; } runs in the shell', () => {
     assert.equal(sh('x=1; (x=2; echo in $x; exit 3); echo $? $x; { x=5; echo b; } | wc -l; { x=6; }; echo $x'), 'in 2\n3 1\n1\n6\n[exit 0]\n');
