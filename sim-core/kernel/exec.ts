@@ -13,6 +13,7 @@ import type { Value } from '../vm/types';
 import { de_thread, exec_mmap } from './exec-thread';
 import { mm_free_memory } from './exit';
 import { AT_FDCWD, inode_permission, path_lookupat, S_IFMT, S_IFREG } from './vfs';
+import { load_script } from './binfmt-script';
 
 interface ExecL {
   filename: string;
@@ -100,7 +101,14 @@ out_ret:
 `, {
   nproc: (_k, t) => { t.flags &= ~C.PF_NPROC_EXCEEDED; },
   alloc: (k, _t, f) => {
-    const image = k.user.loadImage(f.locals.filename, f.locals.argv, f.locals.envp);
+    let image = k.user.loadImage(f.locals.filename, f.locals.argv, f.locals.envp);
+    if (!image) {
+      // Not a program: a #! script runs its interpreter (search_binary_handler's load_script).
+      const script = load_script(k, _t, f.locals.filename, f.locals.argv, f.locals.envp);
+      if (typeof script === 'number') { f.locals.retval = script; k.jump(f, 'ret'); return; }
+      if (script !== null && !script.image) { f.locals.retval = open_exec_error(k, _t, script.interp); k.jump(f, 'ret'); return; }
+      if (script !== null) { image = script.image; f.locals.argv = script.argv; }
+    }
     if (!image) { f.locals.retval = open_exec_error(k, _t, f.locals.filename); k.jump(f, 'ret'); return; }
     f.locals.image = image;
     // copy_strings: the strings on the new stack; with no argv at all Linux 6.x puts one empty

@@ -1,183 +1,199 @@
 // /bin/sh as Debian's dash runs `sh -c CMD`, a script file or commands on standard input: words
-// with quotes, `|` pipelines, `<` `>` `>>` `N>&M`, `;` `&&` `||` `&`, the builtins exit, wait
-// and cd, PATH search, and dash's messages. Every foreground command is forked, the last one of
-// -c included, as Debian's dash 0.5.12 does; a background command's child execs it directly.
+// with quotes, $parameters and $((arithmetic)), assignments, `|` pipelines, `<` `>` `>>`
+// `N>&M`, `;` `&&` `||` `&` and `!`, ( ) and { }, if, while, until and for, the builtins exit, wait, cd, :,
+// test and [, break, continue, export and unset, PATH search, and dash's messages. Every
+// foreground command is forked, the last one of -c included, as Debian's dash 0.5.12 does; a
+// command run by a background or pipeline child execs there directly.
 // Written in the scenario language so the debugger steps into it: one source, userland/sh.c, kept
-// in two parts: sh-parse.ts (state, tokens, grammar check) and the rest here, running the
-// commands (sh.c's line N, from 240 on, at line N - 227 here).
+// in parts: sh-parse.ts (state, tokens), sh-grammar.ts (syntax), sh-expand.ts (variables,
+// arithmetic), sh-test.ts (test), sh-builtins.ts, and the rest here, running the commands and
+// reading the input (sh.c lines 1427-1813, line N of sh.c at line N - 1407 here).
 
+import { SH_BUILTINS_SOURCE } from './sh-builtins';
+import { SH_EXPAND_SOURCE } from './sh-expand';
+import { SH_GRAMMAR_SOURCE } from './sh-grammar';
 import { SH_PARSE_SOURCE } from './sh-parse';
+import { SH_TEST_SOURCE } from './sh-test';
 
 export const SH_FILE = 'sh.c';
 
-export const SH_SOURCE = SH_PARSE_SOURCE + String.raw`int status_of(int st)
+export const SH_SOURCE = SH_PARSE_SOURCE + SH_GRAMMAR_SOURCE + SH_EXPAND_SOURCE + SH_TEST_SOURCE + SH_BUILTINS_SOURCE + String.raw`/* Runs argv in this process (a child, or a child's last command): never returns */
+void exec_argv(int a, int b, char **argv, char **assign, int nassign)
 {
-    if (WIFSIGNALED(st))
-        return 128 + WTERMSIG(st);
-    return WEXITSTATUS(st);
-}
+    int i, e;
 
-/* A foreground process killed by a signal is named on stderr (not SIGINT or SIGPIPE) */
-void report_signal(int st)
-{
-    if (WIFSIGNALED(st) && WTERMSIG(st) != SIGINT && WTERMSIG(st) != SIGPIPE)
-        fprintf(stderr, "%s%s\n", strsignal(WTERMSIG(st)), WCOREDUMP(st) ? " (core dumped)" : "");
-}
-
-/* Waits for every pid of a job as dash does (any child, background ones noted); the last one's status */
-int wait_job(int *pids, int n)
-{
-    int left = n, last = 0, st, i;
-
-    while (left > 0) {
-        int pid = waitpid(-1, &st, 0);
-        if (pid < 0) {
-            if (errno == EINTR) continue;
-            break;
-        }
-        for (i = 0; i < n; i++) {
-            if (pids[i] == pid) {
-                report_signal(st);
-                if (i == n - 1) last = status_of(st);
-                pids[i] = -1;
-                left--;
-            }
-        }
-        for (i = 0; i < nbg; i++)
-            if (bg_pid[i] == pid) bg_status[i] = status_of(st);
+    if (redirect(a, b, NULL)) _exit(2);
+    for (i = 0; i < nassign; i++) {
+        char *eq = strchr(assign[i], '=');
+        *eq = 0;
+        setenv(assign[i], eq + 1, 1);
     }
-    return last;
-}
-
-/* Opens and installs the redirections of tokens [a, b); nonzero (reported) on failure */
-int redirect(int a, int b)
-{
-    int i;
-
-    for (i = a; i < b; i++) {
-        int t = tok_type[i], f = -1, fd = tok_fd[i];
-        if (t < T_LESS) continue;
-        char *w = expand(tok_text[i + 1]);
-        i++;
-        if (t == T_DUP) {
-            if (strcmp(w, "-") == 0) { close(fd); continue; }
-            f = atoi(w);
-            if (dup2(f, fd) < 0) { sh_error(w, "Bad file descriptor"); return 2; }
-            continue;
-        }
-        if (t == T_LESS) f = open(w, O_RDONLY);
-        else if (t == T_GREAT) f = open(w, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-        else f = open(w, O_WRONLY | O_CREAT | O_APPEND, 0666);
-        if (f < 0) {
-            fprintf(stderr, "sh: %d: cannot %s %s: %s\n", lineno, t == T_LESS ? "open" : "create", w, errmsg(errno, t == T_LESS ? 1 : 2));
-            return 2;
-        }
-        if (f != fd) {
-            dup2(f, fd);
-            close(f);
-        }
-    }
-    return 0;
-}
-
-int words(int a, int b, char **argv)
-{
-    int i, argc = 0;
-
-    for (i = a; i < b && argc < MAXARG - 1; i++) {
-        if (tok_type[i] >= T_LESS) { i++; continue; }
-        argv[argc++] = expand(tok_text[i]);
-    }
-    argv[argc] = NULL;
-    return argc;
-}
-
-int is_builtin(const char *name)
-{
-    return strcmp(name, "exit") == 0 || strcmp(name, "wait") == 0 || strcmp(name, "cd") == 0 || strcmp(name, ":") == 0;
-}
-
-int run_builtin(int argc, char **argv)
-{
-    int i;
-
-    if (strcmp(argv[0], "exit") == 0) {
-        int n = exit_status;
-        if (argc > 1) {
-            for (i = 0; argv[1][i]; i++) {
-                if (argv[1][i] < '0' || argv[1][i] > '9') {
-                    fprintf(stderr, "sh: %d: exit: Illegal number: %s\n", lineno, argv[1]);
-                    exit(2);
-                }
-            }
-            n = atoi(argv[1]);
-        }
-        exit(n & 255);
-    }
-    if (strcmp(argv[0], "wait") == 0) {
-        int status = 0;
-        for (i = 0; i < nbg; i++) {
-            if (argc > 1 && bg_pid[i] != atoi(argv[1])) continue;
-            if (bg_status[i] < 0) {
-                int one[1];
-                one[0] = bg_pid[i];
-                wait_job(one, 1);
-            }
-            if (argc > 1) status = bg_status[i];
-        }
-        if (argc == 1) nbg = 0;
-        return status;
-    }
-    if (strcmp(argv[0], "cd") == 0) {
-        const char *dir = argc > 1 ? argv[1] : "/";
-        if (chdir(dir) < 0) {
-            fprintf(stderr, "sh: %d: cd: can't cd to %s\n", lineno, dir);
-            return 2;
-        }
-    }
-    return 0;
-}
-
-/* Runs a simple command in this process (a child, or the shell's last command): never returns */
-void exec_command(int a, int b)
-{
-    char *argv[MAXARG];
-    int argc = words(a, b, argv), e;
-
-    if (redirect(a, b)) _exit(2);
-    if (argc == 0) _exit(0);
-    if (is_builtin(argv[0])) _exit(run_builtin(argc, argv));
     execvp(argv[0], argv);
     e = errno;
     sh_error(argv[0], errmsg(e, 0));
     _exit(e == EACCES ? 126 : e == ENOENT || e == ENOTDIR ? 127 : 2);
 }
 
+/* A simple command of tokens [a, b): assignments, words and redirections; its status */
+int run_simple(int a, int b, int may_exec)
+{
+    char *argv[MAXARG], *assign[MAXARG];
+    int argc = 0, nassign = 0, has_cmd = 0, i, st = 0, saved[10];
+
+    lineno = tok_line[a];
+    for (i = a; i < b; i++) {
+        if (tok_type[i] >= T_LESS) i++;
+        else if (!tok_assign[i]) has_cmd = 1;
+    }
+    for (i = a; i < b; i++) {
+        if (tok_type[i] >= T_LESS) { i++; continue; }
+        if (argc == 0 && tok_assign[i]) {
+            char *w = expand(tok_text[i]);
+            /* without a command the variables are set one by one, each seen by the next */
+            if (!has_cmd) { assign_word(w); free(w); }
+            else if (nassign < MAXARG) assign[nassign++] = w;
+            else free(w);
+            continue;
+        }
+        argc = expand_fields(tok_text[i], tok_quoted[i], argv, argc, MAXARG - 1);
+    }
+    argv[argc] = NULL;
+    /* a command that expanded to no words: its assignments stay, as without a command */
+    if (argc == 0)
+        for (i = 0; i < nassign; i++) assign_word(assign[i]);
+    if (argc > 0 && !is_builtin(argv[0])) {
+        if (may_exec) exec_argv(a, b, argv, assign, nassign);
+        int pid = fork();
+        if (pid == 0) exec_argv(a, b, argv, assign, nassign);
+        st = wait_job(&pid, 1);
+    } else {
+        for (i = 0; i < 10; i++) saved[i] = -2;
+        if (redirect(a, b, saved)) st = 2;
+        else if (argc > 0) {
+            if (is_special_builtin(argv[0]))
+                for (i = 0; i < nassign; i++) assign_word(assign[i]);
+            st = run_builtin(argc, argv);
+        }
+        restore_fds(saved);
+    }
+    for (i = 0; i < argc; i++) free(argv[i]);
+    for (i = 0; i < nassign; i++) free(assign[i]);
+    return st;
+}
+
+/* After a loop's condition or body: 1 when the loop stops there (break, or continue of an outer loop) */
+int loop_stops(void)
+{
+    int kind = skip_kind;
+
+    if (!kind) return 0;
+    if (--skip_count > 0) return 1;
+    skip_kind = 0;
+    return kind == 1;
+}
+
+/* if, elif and else: the first condition with status 0 runs its branch; none ran: 0 */
+int run_if(int i, int may_exec)
+{
+    for (;;) {
+        int then = tok_link[i], next = tok_link[then];
+        int c = run_list(i + 1, then, 0);
+        if (skip_kind) return c;
+        if (c == 0) return run_list(then + 1, next, may_exec);
+        if (kw(next, "else")) return run_list(next + 1, tok_link[next], may_exec);
+        if (!kw(next, "elif")) return 0;
+        i = next;
+    }
+}
+
+/* while and until: the status of the body's last run (0 when it never ran) */
+int run_while(int a)
+{
+    int d = tok_link[a], done = tok_link[d], status = 0, until = kw(a, "until");
+
+    loop_nest++;
+    for (;;) {
+        int c = run_list(a + 1, d, 0);
+        if (skip_kind) {
+            if (loop_stops()) break;
+            continue;
+        }
+        if ((c == 0) == until) break;
+        status = run_list(d + 1, done, 0);
+        if (loop_stops()) break;
+    }
+    loop_nest--;
+    return status;
+}
+
+/* for NAME in WORDS: the body once per word, the variable set to it */
+int run_for(int a)
+{
+    int d = tok_link[a], done = tok_link[d], in = tok_link[a + 1], status = 0, i, n = 0, k;
+    char *words[MAXARG];
+
+    loop_nest++;
+    for (i = in + 1; in && i < d && tok_type[i] == T_WORD; i++)
+        n = expand_fields(tok_text[i], tok_quoted[i], words, n, MAXARG);
+    /* without in: the shell's arguments */
+    for (i = 0; !in && i < npos && n < MAXARG; i++) words[n++] = strdup(pos_args[i]);
+    for (k = 0; k < n; k++) {
+        setvar(tok_text[a + 1], words[k]);
+        status = run_list(d + 1, done, 0);
+        if (loop_stops()) break;
+    }
+    for (k = 0; k < n; k++) free(words[k]);
+    loop_nest--;
+    return status;
+}
+
+/* A compound command starting at a and ending (after its redirections) at b */
+int run_compound(int a, int b, int may_exec)
+{
+    int close_kw = a, saved[10], i, st;
+
+    while (tok_link[close_kw] && !kw(close_kw, "fi") && !kw(close_kw, "done")) close_kw = tok_link[close_kw];
+    for (i = 0; i < 10; i++) saved[i] = -2;
+    lineno = tok_line[a];
+    if (redirect(close_kw + 1, b, saved)) st = 2;
+    else if (tok_type[a] == T_LPAREN) {
+        /* a subshell: a child runs the list, its last command exec'd there */
+        int pid = fork();
+        if (pid == 0) _exit(run_list(a + 1, close_kw, 1));
+        st = wait_job(&pid, 1);
+    } else if (kw(a, "{")) st = run_list(a + 1, close_kw, may_exec);
+    else if (kw(a, "if")) st = run_if(a, may_exec);
+    else if (kw(a, "for")) st = run_for(a);
+    else st = run_while(a);
+    restore_fds(saved);
+    return st;
+}
+
+int run_command(int a, int may_exec)
+{
+    if (is_compound(a)) return run_compound(a, tok_end[a], may_exec);
+    return run_simple(a, tok_end[a], may_exec);
+}
+
 /* A pipeline of tokens [a, b): its status; may_exec when nothing follows it */
 int run_pipeline(int a, int b, int may_exec)
 {
-    int start[MAXARG], end[MAXARG], pids[MAXARG];
-    int n = 0, i, prev = -1;
+    int start[MAXARG], pids[MAXARG];
+    int n = 0, i, prev = -1, c, negate = kw(a, "!");
 
-    start[0] = a;
-    for (i = a; i < b; i++) {
-        if (tok_type[i] == T_PIPE) {
-            if (n == MAXARG - 1) {
-                fprintf(stderr, "sh: %d: too many commands in a pipeline\n", lineno);
-                return 2;
-            }
-            end[n++] = i;
-            start[n] = i + 1;
+    if (negate) a++;
+    for (c = a; c < b; ) {
+        if (n == MAXARG) {
+            fprintf(stderr, "sh: %d: too many commands in a pipeline\n", lineno);
+            return 2;
         }
+        start[n++] = c;
+        c = tok_end[c];
+        while (c < b && (tok_type[c] == T_PIPE || tok_type[c] == T_NL)) c++;
     }
-    end[n++] = b;
     if (n == 1) {
-        char *argv[MAXARG];
-        int argc = words(a, b, argv);
-        if (argc > 0 && is_builtin(argv[0]))
-            return run_builtin(argc, argv);
-        if (may_exec)
-            exec_command(a, b);
+        int st = run_command(a, may_exec && !negate);
+        return negate ? !st : st;
     }
     for (i = 0; i < n; i++) {
         int p[2] = { -1, -1 };
@@ -196,13 +212,26 @@ int run_pipeline(int a, int b, int may_exec)
                 dup2(p[1], 1);
                 close(p[1]);
             }
-            exec_command(start[i], end[i]);
+            _exit(run_command(start[i], 1));
         }
         if (prev > 0) close(prev);
         if (p[1] >= 0) close(p[1]);
         prev = p[0];
     }
-    return wait_job(pids, n);
+    int st = wait_job(pids, n);
+    return negate ? !st : st;
+}
+
+/* Where the pipeline starting at i ends */
+int pipeline_end(int i, int b)
+{
+    if (kw(i, "!")) i++;
+    for (;;) {
+        i = tok_end[i];
+        if (i >= b || tok_type[i] != T_PIPE) return i;
+        i++;
+        while (i < b && tok_type[i] == T_NL) i++;
+    }
 }
 
 /* cmd1 && cmd2 || cmd3 ... over tokens [a, b) */
@@ -211,31 +240,34 @@ int run_and_or(int a, int b, int may_exec)
     int i = a, op = T_AND, status = 0, first = 1;
 
     while (i < b) {
-        int j = i;
-        while (j < b && tok_type[j] != T_AND && tok_type[j] != T_OR) j++;
+        int j = pipeline_end(i, b);
         if (first || (op == T_AND && status == 0) || (op == T_OR && status != 0))
             status = run_pipeline(i, j, may_exec && j >= b);
+        exit_status = status;
+        if (skip_kind) break;
         first = 0;
         if (j < b) op = tok_type[j];
         i = j + 1;
+        while (i < b && tok_type[i] == T_NL) i++;
     }
     return status;
 }
 
-/* One line of commands, separated by ; and & */
-void run_line(const char *line)
+/* Lists over tokens [a, b): and-or lists separated by ; & and newlines; the status of the last */
+int run_list(int a, int b, int may_exec)
 {
-    int start = 0, i;
+    int i = a;
 
-    if (tokenize(line) || check_syntax()) {
-        exit_status = 2;
-        for (i = 0; i < ntok; i++) free(tok_text[i]);
-        return;
-    }
-    while (start < ntok) {
-        i = start;
-        while (i < ntok && tok_type[i] != T_SEMI && tok_type[i] != T_BG) i++;
-        if (i < ntok && tok_type[i] == T_BG) {
+    while (i < b) {
+        if (tok_type[i] == T_NL || tok_type[i] == T_SEMI) { i++; continue; }
+        int j = i;
+        for (;;) {
+            j = pipeline_end(j, b);
+            if (j >= b || (tok_type[j] != T_AND && tok_type[j] != T_OR)) break;
+            j++;
+            while (j < b && tok_type[j] == T_NL) j++;
+        }
+        if (j < b && tok_type[j] == T_BG) {
             int pid = fork();
             if (pid == 0) {
                 /* no job control: a background command ignores SIGINT and SIGQUIT and reads /dev/null */
@@ -243,7 +275,7 @@ void run_line(const char *line)
                 signal(SIGQUIT, SIG_IGN);
                 close(0);
                 open("/dev/null", O_RDONLY);
-                _exit(run_and_or(start, i, 1));
+                _exit(run_and_or(i, j, 1));
             }
             if (nbg < MAXJOB) {
                 bg_pid[nbg] = pid;
@@ -253,12 +285,18 @@ void run_line(const char *line)
             }
             exit_status = 0;
         } else {
-            exit_status = run_and_or(start, i, 0);
+            int k = j + 1;
+            while (k < b && (tok_type[k] == T_NL || tok_type[k] == T_SEMI)) k++;
+            exit_status = run_and_or(i, j, may_exec && k >= b);
         }
-        start = i + 1;
+        if (skip_kind) break;
+        i = j + 1;
     }
-    for (i = 0; i < ntok; i++) free(tok_text[i]);
+    return exit_status;
 }
+
+char *src_text;              /* what -c has left to read; NULL when lines come from src_fd */
+int src_fd;
 
 /* The newline that ends the line at p, outside quotes (NULL at the end of the text) */
 char *line_end(char *p)
@@ -280,43 +318,61 @@ char *line_end(char *p)
     return NULL;
 }
 
-/* Runs text line by line */
-void run_text(char *text)
+/* Reads the next line of input and adds its tokens (a newline token unless the input ends there): 0 at the end */
+int read_line(int *bad)
 {
-    char *p = text;
+    char buf[1024];
+    char *line = buf, c;
+    int n = 0, got = 0, nl = 0;
 
-    while (*p) {
-        char *nl = line_end(p);
-        if (nl) *nl = 0;
-        lineno++;
-        at_eof = nl == NULL || nl[1] == 0;
-        run_line(p);
-        if (!nl) break;
-        p = nl + 1;
+    if (src_text) {
+        if (!*src_text) return 0;
+        char *end = line_end(src_text);
+        line = src_text;
+        if (end) *end = 0;
+        at_eof = end == NULL || end[1] == 0;
+        nl = end != NULL;
+        src_text = end ? end + 1 : src_text + strlen(src_text);
+    } else {
+        while (n < 1023 && read(src_fd, &c, 1) == 1) {
+            got = 1;
+            if (c == '\n') { nl = 1; break; }
+            buf[n++] = c;
+        }
+        if (!got) return 0;
+        buf[n] = 0;
+        at_eof = !nl && n < 1023;
     }
+    src_line++;
+    lineno = src_line;
+    last_nl = nl;
+    if (tokenize(line)) *bad = 1;
+    else if (nl && add_token(T_NL, NULL, 0) < 0) *bad = 1;
+    return 1;
 }
 
-/* Commands read from a descriptor a line at a time, each run before the next is read */
-void run_fd(int fd)
+/* Reads and runs complete commands until the input ends; a syntax error ends the shell (2) as in dash */
+void run_input(void)
 {
-    char line[1024];
-    int n = 0;
-    char c;
+    int i;
 
-    while (read(fd, &c, 1) == 1) {
-        if (c == '\n' || n == 1023) {
-            line[n] = 0;
-            lineno++;
-            run_line(line);
-            n = 0;
-        } else {
-            line[n++] = c;
+    for (;;) {
+        int bad = 0, r = 1;
+        ntok = 0;
+        if (!read_line(&bad)) return;
+        while (!bad) {
+            r = parse_tokens();
+            if (r != 1) break;
+            if (!read_line(&bad)) {
+                at_eof = 1;
+                lineno = src_line;
+                r = parse_tokens();
+                break;
+            }
         }
-    }
-    if (n > 0) {
-        line[n] = 0;
-        lineno++;
-        run_line(line);
+        if (bad || r == 2) exit(2);
+        run_list(0, ntok, 0);
+        for (i = 0; i < ntok; i++) free(tok_text[i]);
     }
 }
 
@@ -328,20 +384,24 @@ int sh_main(int argc, char *argv[])
             fprintf(stderr, "sh: 0: -c requires an argument\n");
             return 2;
         }
-        char *text = strdup(argv[2]);
-        run_text(text);
+        src_text = strdup(argv[2]);
+        if (argc > 3) arg0 = argv[3];
+        pos_args = argv + 4;
+        npos = argc > 4 ? argc - 4 : 0;
+        run_input();
         return exit_status;
     }
     if (argc >= 2) {
-        int fd = open(argv[1], O_RDONLY);
-        if (fd < 0) {
+        arg0 = argv[1];
+        pos_args = argv + 2;
+        npos = argc - 2;
+        src_fd = open(argv[1], O_RDONLY);
+        if (src_fd < 0) {
             fprintf(stderr, "sh: 0: cannot open %s: %s\n", argv[1], errmsg(errno, 1));
             return 2;
         }
-        run_fd(fd);
-        return exit_status;
     }
-    run_fd(0);
+    run_input();
     return exit_status;
 }
 `;

@@ -8,6 +8,7 @@ import { VmRegs } from './regs';
 import { asMemory, asRegs } from './run';
 import type { Trap, UserMemory, UserRegs, Value } from './types';
 import { resumeLibc } from './libc-calls';
+import { scriptFallback } from './exec-script';
 import { layoutEnvironment } from './libc-env';
 
 /** A new address space holding the image's globals, as execve maps a program's data. */
@@ -81,6 +82,7 @@ export function completeCall(regs: UserRegs, mem: UserMemory, value: Value): voi
   r.pending = -1;
   if (r.libc !== null) {
     // A C library function between its system calls: it issues the next, or returns.
+    if (scriptFallback(r, asMemory(mem), value)) return;
     const done = resumeLibc(r, asMemory(mem), value);
     if (done !== null) r.stack.push(done.value);
     return;

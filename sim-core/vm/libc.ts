@@ -11,6 +11,7 @@ import { neg, norm, toI32, toI64 } from './int64';
 import type { VmRegs } from './regs';
 import type { Trap, Value } from './types';
 import { Done, SIG_SETSIZE, startLibc } from './libc-calls';
+import { startDirectExec } from './exec-script';
 import { PROC_OPS, startProc } from './libc-proc';
 import { startSync, SyncDone, SyncFault } from './libc-sync';
 import { getEnviron } from './libc-env';
@@ -276,12 +277,12 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       list.forEach((v, i) => mem.store(block + i, typeof v === 'string' ? v : strArg(mem, v)));
       const envp = site.name === 'execle' && end >= 0 ? num(a[end + 1]) : environ(mem);
       const path = strArg(mem, a[0]);
-      if (site.name === 'execlp') return startLibc('execlp', siteIndex(regs, site), line, [path, block, envp], mem, regs) ?? sysTrap(line, 'execve', [path, block, envp]);
+      if (site.name === 'execlp') return startLibc('execlp', siteIndex(regs, site), line, [path, block, envp], mem, regs) ?? startDirectExec(regs, 'execlp', siteIndex(regs, site), line, path, block, envp);
       return sysTrap(line, 'execve', [path, block, envp]);
     }
     case 'execvp': {
       const path = strArg(mem, a[0]);
-      return startLibc('execvp', siteIndex(regs, site), line, [path, num(a[1]), environ(mem)], mem, regs) ?? sysTrap(line, 'execve', [path, num(a[1]), environ(mem)]);
+      return startLibc('execvp', siteIndex(regs, site), line, [path, num(a[1]), environ(mem)], mem, regs) ?? startDirectExec(regs, 'execvp', siteIndex(regs, site), line, path, num(a[1]), environ(mem));
     }
     case 'execv': case 'execve':
       return sysTrap(line, 'execve', [strArg(mem, a[0]), num(a[1]), site.name === 'execve' ? num(a[2]) : environ(mem)]);

@@ -30,18 +30,20 @@ int main(void)
     assert.equal(io.stderr, 'sh: 1: nosuch: not found\n');
   });
 
-  it('--trace shows /bin/sh and the pipeline\'s programs exec\'d, and the last command forked like the others', async () => {
+  it('--trace shows /bin/sh and the programs exec\'d, the last command forked like the others, and echo run inside the shell', async () => {
     const last = write('last.kproc', `#include <stdlib.h>
 int main(void)
 {
-    system("echo one two | wc -w; echo last");
+    system("echo one two | wc -w; /bin/echo last; echo builtin");
     return 0;
 }
 `);
     const io = capture();
     assert.equal(await main(['run', '--trace', last], io), 0);
     const execs = io.stdout.split('\n').map((l) => /Task (\d+) executed (\S+)/.exec(l)).filter((m) => m !== null).map((m) => `${m[1]} ${m[2]}`);
-    // Every command is a child of the shell (pid 4), the last one included, as Debian's dash forks it.
-    assert.deepEqual(execs, ['4 /bin/sh', '5 /bin/echo', '6 /bin/wc', '7 /bin/echo']);
+    // Every program is a child of the shell (pid 4), the last one included, as Debian's dash forks
+    // it; echo is dash's builtin: the pipeline's child 5 runs it without an exec, the shell itself
+    // runs the last one.
+    assert.deepEqual(execs, ['4 /bin/sh', '6 /bin/wc', '7 /bin/echo']);
   });
 });
