@@ -38,7 +38,7 @@ function release(mem: VmMemory, addr: Value | undefined): void {
   if (typeof addr === 'number' && addr !== 0) mem.freeBlock(addr);
 }
 
-/** The environment block execve gets (glibc's __environ), or 0 when there is none. */
+/** The environment block execve gets (glibc's __environ itself, which the call must not free), or 0 when there is none. */
 function environBlock(mem: VmMemory): Value {
   return getEnviron(mem);
 }
@@ -117,7 +117,8 @@ export function resumeProc(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, l
       case 'restore-quit': return go('restore-mask', 'rt_sigprocmask', [SIG_SETMASK, omask, 0, SIG_SETSIZE]);
       default: {
         const st = num(mem.load(num(status)));
-        for (const b of [act, intr, quit, set, omask, status, v[9], v[10]]) release(mem, b);
+        // v[10] is the live environ (the process's own), not a copy: it stays.
+        for (const b of [act, intr, quit, set, omask, status, v[9]]) release(mem, b);
         return new Done(v[11] === 1 ? (st === 0 ? 1 : 0) : st);
       }
     }
@@ -145,7 +146,7 @@ export function resumeProc(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, l
           return go('child-dup', 'dup2', [v[4], v[5]]);
         }
         if (raw < 0) {
-          release(mem, v[6]); release(mem, v[7]); release(mem, fds); release(mem, v[11]);
+          release(mem, v[6]); release(mem, fds); release(mem, v[11]);
           r.errno = -raw;
           return go('fail-close', 'close', [v[3]]);
         }
@@ -182,7 +183,7 @@ function systemRestore(v: Value[], go: (p: string, n: string, a: Value[]) => nul
 
 /** The shell runs: the FILE is made on the caller's end, linked, and chained to its pid. */
 function popenDone(v: Value[], mem: VmMemory, r: VmRegs): Done {
-  release(mem, v[6]); release(mem, v[7]); release(mem, v[2]);
+  release(mem, v[6]); release(mem, v[2]);
   const fp = num(v[11]);
   linkStream(mem, r, fp, num(v[3]), popenFlags(v[5] === 1));
   mem.libc.popen.push({ stream: fp, pid: num(v[8]) });

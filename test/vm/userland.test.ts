@@ -141,6 +141,20 @@ describe('libc: system, popen, pclose', () => {
     assert.equal(out, '1 3\nsh: 1: nosuch: not found\n127\n1 9\n1\n');
   });
 
+  it('the environment stays the process\'s own after system and popen: a variable set before is still there after', () => {
+    const out = run(`
+    setenv("GREETING", "hello", 1);
+    system("echo $GREETING");
+    printf("after system: %s\\n", getenv("GREETING"));
+    FILE *p = popen("echo $GREETING there", "r");
+    char line[64];
+    if (fgets(line, sizeof line, p)) printf("read: %s", line);
+    pclose(p);
+    printf("after popen: %s\\n", getenv("GREETING"));
+    return 0;`, '#include <stdlib.h>');
+    assert.equal(out, 'hello\nafter system: hello\nread: hello there\nafter popen: hello\n');
+  });
+
   it('system ignores SIGINT in the caller while it waits, and puts the disposition back', () => {
     const out = run(`
     signal(SIGINT, SIG_IGN);
