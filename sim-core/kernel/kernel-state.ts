@@ -99,8 +99,11 @@ export class KernelState {
   readonly timers = new TimerQueue();
   /** Thread groups whose ITIMER_REAL is armed (alarm, setitimer): see itimer.ts. */
   readonly real_timers: signal_struct[] = [];
-  /** Sleepers in futex_wait, by user address (pthread_join). */
-  readonly futex_waiters = new Map<number, Set<task_struct>>();
+  /**
+   * Futex sleepers by key (futex_key: the mm and address of a private futex, the shared object
+   * and offset of a shared one), each with the address it passed, in the order they queued.
+   */
+  readonly futex_waiters = new Map<string, Map<task_struct, number>>();
   /**
    * The module's memory: scenario kernel code (module_init and every kthread function) runs on
    * these globals, as a real module's data lives in kernel memory that all kthreads see.

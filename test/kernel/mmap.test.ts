@@ -1,0 +1,138 @@
+// Anonymous mmap between processes: a MAP_SHARED mapping is the same cells in the parent and the
+// children fork makes, a MAP_PRIVATE one is copied; a process-shared semaphore in shared memory
+// sleeps on a futex keyed by the shared object, so a post in one process wakes a waiter in another.
+
+import assert from 'node:assert/strict';
+import { VmMemory } from '../../sim-core/vm/memory';
+import { SEGMENT_SPAN } from '../../sim-core/vm/image';
+import { bootSource, HEADERS, outputOf, runSource } from './vm-run';
+
+const MMAN_HEADERS = `${HEADERS}\n#include <sys/mman.h>\n#include <semaphore.h>`;
+
+describe('kernel: anonymous mmap across fork', () => {
+  it('MAP_SHARED memory is shared with a child, MAP_PRIVATE memory is copied', () => {
+    const r = runSource(`${MMAN_HEADERS}
+int main(void)
+{
+    int *s = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    int *p = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (fork() == 0) { *s = 7; *p = 7; exit(0); }
+    wait(NULL);
+    printf("%d %d\\n", *s, *p);
+    return 0;
+}
+`);
+    assert.equal(r.out, '7 0\n');
+  });
+
+  it('refuses bad arguments with MAP_FAILED and errno as Linux does', () => {
+    const r = runSource(`${MMAN_HEADERS}
+void try(size_t len, int flags, int fd, long off)
+{
+    errno = 0;
+    void *p = mmap(NULL, len, PROT_READ, flags, fd, off);
+    printf("%d %d\\n", p == MAP_FAILED, errno);
+}
+int main(void)
+{
+    try(0, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    try(4096, MAP_SHARED | MAP_ANONYMOUS, -1, 1);
+    try(4096, MAP_ANONYMOUS, -1, 0);
+    try(4096, MAP_SHARED, -1, 0);
+    try(4096, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    int rc = munmap(NULL, 0);
+    printf("%d %d\\n", rc, errno);
+    return 0;
+}
+`);
+    assert.equal(r.out, '1 22\n1 22\n1 22\n1 9\n0 0\n-1 22\n');
+  });
+
+  it('an access after munmap is SIGSEGV; free does not take a mapping', () => {
+    const r = runSource(`${MMAN_HEADERS}
+int main(void)
+{
+    int *p = mmap(NULL, 100, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    p[1000] = 1;
+    printf("%d\\n", munmap(p, 100));
+    fflush(stdout);
+    p[0] = 1;
+    printf("not reached\\n");
+    return 0;
+}
+`);
+    assert.equal(r.out.split('\n')[0], '0');
+    assert.ok(!r.out.includes('not reached'));
+  });
+
+  it('children counting under a pshared semaphore in shared memory: exact, and the waiters slept on the shared futex', () => {
+    const e = bootSource(`${MMAN_HEADERS}
+#pragma kproc cpus 2
+struct shared { sem_t lock; long counter; };
+int main(void)
+{
+    struct shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    sem_init(&sh->lock, 1, 1);
+    for (int i = 0; i < 3; i++) {
+        if (fork() == 0) {
+            for (int j = 0; j < 20000; j++) { sem_wait(&sh->lock); sh->counter++; sem_post(&sh->lock); }
+            exit(0);
+        }
+    }
+    while (wait(NULL) > 0)
+        ;
+    printf("%ld\\n", sh->counter);
+    return 0;
+}
+`);
+    const keys = new Set<string>();
+    for (let i = 0; i < 5_000_000 && !e.finished(); i++) {
+      e.tick();
+      for (const k of e.k.futex_waiters.keys()) keys.add(k);
+    }
+    assert.ok(e.finished());
+    assert.equal(outputOf(e), '60000\n');
+    assert.ok(keys.size > 0, 'some child slept in sem_wait');
+    for (const k of keys) assert.match(k, /^shm\d+\+\d+$/, 'keyed by the shared object, not by a process');
+  });
+
+  it('a private futex is keyed by the address space: the same address in two processes is two queues', () => {
+    const e = bootSource(`${MMAN_HEADERS}
+sem_t s;
+int main(void)
+{
+    sem_init(&s, 0, 0);
+    pid_t c = fork();
+    if (c == 0) { sem_wait(&s); return 0; }
+    sem_wait(&s);
+    return 0;
+}
+`);
+    for (let i = 0; i < 200_000 && e.k.futex_waiters.size < 2; i++) e.tick();
+    assert.equal(e.k.futex_waiters.size, 2, 'parent and child each sleep on their own sem_t');
+  });
+});
+
+describe('vm: shared segments in VmMemory', () => {
+  it('clone keeps a shared mapping the same cells and charges the budget once; the last release gives them back', () => {
+    const budget = { used: 0, limit: 1 << 20 };
+    const m = new VmMemory([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    m.attach(budget);
+    const base = budget.used;
+    const s = m.mapAnon(4096, true);
+    assert.equal(budget.used, base + 4096);
+    const c = m.clone() as VmMemory;
+    assert.equal(budget.used, base * 2 + 4096, 'the copy is charged for its private cells only');
+    c.store(s * SEGMENT_SPAN + 3, 99);
+    assert.equal(m.load(s * SEGMENT_SPAN + 3), 99);
+    assert.equal(c.sharedKey(s * SEGMENT_SPAN + 3), m.sharedKey(s * SEGMENT_SPAN + 3));
+    assert.equal(m.sharedKey(GLOBAL_ADDR), null);
+    assert.equal(m.freeBlock(s * SEGMENT_SPAN), false, 'free does not unmap an mmap');
+    m.release();
+    assert.equal(budget.used, base + 4096, 'the child still maps it');
+    c.release();
+    assert.equal(budget.used, 0);
+  });
+});
+
+const GLOBAL_ADDR = 0x10;
