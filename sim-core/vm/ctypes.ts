@@ -305,8 +305,9 @@ export class TypeTable {
     this.builtin('pthread_condattr_t', [['__value', INT, 0]], 4);
     // struct new_sem: the count is the futex word; nwaiters says whether sem_post must wake.
     this.builtin('sem_t', [['value', UINT, 0], ['nwaiters', UINT, 1], ['private', INT, 2]], 32, 8);
-    // struct pthread_barrier: arrivals this round, the round (the futex word), and the count.
-    this.builtin('pthread_barrier_t', [['in', UINT, 0], ['current_round', UINT, 1], ['count', UINT, 2]], 32, 8);
+    // struct pthread_barrier: arrivals this round, the round (the futex word), the count, and the
+    // futex flag (FUTEX_PRIVATE_FLAG, or 0 when process-shared).
+    this.builtin('pthread_barrier_t', [['in', UINT, 0], ['current_round', UINT, 1], ['count', UINT, 2], ['shared', INT, 3]], 32, 8);
     this.builtin('pthread_barrierattr_t', [['__pshared', INT, 0]], 4);
     // Readers holding it, the writer's tid, the sequence word waiters sleep on, how many sleep.
     this.builtin('pthread_rwlock_t', [['__readers', UINT, 0], ['__cur_writer', INT, 1], ['__wrphase_futex', UINT, 2], ['__nwaiters', UINT, 3]], 56, 8);

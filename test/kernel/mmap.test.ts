@@ -96,6 +96,51 @@ int main(void)
     for (const k of keys) assert.match(k, /^shm\d+\+\d+$/, 'keyed by the shared object, not by a process');
   });
 
+  it('a PTHREAD_PROCESS_SHARED mutex and barrier in shared memory work across processes, on shared futexes', () => {
+    const e = bootSource(`${MMAN_HEADERS}
+#pragma kproc cpus 2
+struct shared { pthread_mutex_t m; pthread_barrier_t b; long n; };
+int main(void)
+{
+    struct shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    pthread_mutexattr_t ma;
+    pthread_mutexattr_init(&ma);
+    pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ERRORCHECK);
+    pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
+    int type, ps;
+    pthread_mutexattr_gettype(&ma, &type);
+    pthread_mutexattr_getpshared(&ma, &ps);
+    printf("%d %d %d\\n", type == PTHREAD_MUTEX_ERRORCHECK, ps, pthread_mutexattr_setpshared(&ma, 5));
+    pthread_mutex_init(&sh->m, &ma);
+    pthread_barrierattr_t ba;
+    pthread_barrierattr_init(&ba);
+    pthread_barrierattr_setpshared(&ba, PTHREAD_PROCESS_SHARED);
+    pthread_barrier_init(&sh->b, &ba, 3);
+    for (int i = 0; i < 2; i++) {
+        if (fork() == 0) {
+            for (int j = 0; j < 20000; j++) { pthread_mutex_lock(&sh->m); sh->n++; pthread_mutex_unlock(&sh->m); }
+            pthread_barrier_wait(&sh->b);
+            exit(0);
+        }
+    }
+    pthread_barrier_wait(&sh->b);
+    printf("%ld %d\\n", sh->n, pthread_mutex_unlock(&sh->m));
+    while (wait(NULL) > 0)
+        ;
+    return 0;
+}
+`);
+    const keys = new Set<string>();
+    for (let i = 0; i < 5_000_000 && !e.finished(); i++) {
+      e.tick();
+      for (const k of e.k.futex_waiters.keys()) keys.add(k);
+    }
+    assert.ok(e.finished());
+    assert.equal(outputOf(e), '1 1 22\n40000 1\n', 'the count is exact; the error-checking kind stays (EPERM unlocking it unheld)');
+    assert.ok(keys.size > 0);
+    for (const k of keys) assert.match(k, /^shm/);
+  });
+
   it('a private futex is keyed by the address space: the same address in two processes is two queues', () => {
     const e = bootSource(`${MMAN_HEADERS}
 sem_t s;
