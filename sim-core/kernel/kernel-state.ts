@@ -14,6 +14,7 @@ import type { SchedStat } from './schedstat';
 import type { tty_struct } from './tty';
 import type { vfs_state } from './vfs';
 import type { kobj_registry } from './kobj';
+import { newShmIds, type shm_ids } from './shm';
 
 export interface KernelConfig {
   pidMax: number;
@@ -103,6 +104,8 @@ export class KernelState {
    * Futex sleepers by key (futex_key: the mm and address of a private futex, the shared object
    * and offset of a shared one), each with the address it passed, in the order they queued.
    */
+  /** System V shared memory segments of the (one) IPC namespace (shm.ts). */
+  readonly shm_ids: shm_ids = newShmIds();
   readonly futex_waiters = new Map<string, Map<task_struct, number>>();
   /**
    * The module's memory: scenario kernel code (module_init and every kthread function) runs on
