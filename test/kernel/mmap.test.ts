@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { VmMemory } from '../../sim-core/vm/memory';
 import { SEGMENT_SPAN } from '../../sim-core/vm/image';
 import { bootSource, HEADERS, outputOf, runSource } from './vm-run';
+import { boot } from '../../sim-core/machine';
+import type { Stop } from '../../sim-core/machine-types';
 
 const MMAN_HEADERS = `${HEADERS}\n#include <sys/mman.h>\n#include <semaphore.h>`;
 
@@ -181,3 +183,38 @@ describe('vm: shared segments in VmMemory', () => {
 });
 
 const GLOBAL_ADDR = 0x10;
+
+describe('machine: shared memory and time travel', () => {
+  it('going back over a child\'s store into a MAP_SHARED mapping and forward again gives the same run', () => {
+    const src = `${MMAN_HEADERS}
+int main(void)
+{
+    int *s = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (fork() == 0) {
+        *s = 41;
+        exit(0);
+    }
+    wait(NULL);
+    *s += 1;
+    printf("%d\\n", *s);
+    return 0;
+}
+`;
+    const { machine: m } = boot({ file: '/scenarios/shared.kproc', source: src });
+    assert.ok(m);
+    const drive = (): Stop => { for (;;) { const st = m.run(5000); if (st.reason !== 'yield') return st; } };
+    m.setLineBreakpoints('/scenarios/shared.kproc', [{ line: 20 }]);
+    m.continue();
+    assert.equal(drive().reason, 'breakpoint');
+    assert.equal(m.evaluate('*s', undefined).value, '42');
+    m.setLineBreakpoints('/scenarios/shared.kproc', [{ line: 16 }]);
+    m.reverseContinue();
+    const back = drive();
+    assert.equal(back.reason, 'breakpoint');
+    assert.equal(m.evaluate('*s', undefined).value, '41', 'the child\'s store is there, the parent\'s not yet');
+    m.setLineBreakpoints('/scenarios/shared.kproc', []);
+    m.continue();
+    drive();
+    assert.equal(m.output(), '42\n');
+  });
+});
