@@ -27,6 +27,26 @@ int main(void)
     assert.equal(r.out, '7 0\n');
   });
 
+  it('children adding to a shared counter without a lock lose updates on two CPUs, the same number for the same seed', () => {
+    const src = `${MMAN_HEADERS}
+#pragma kproc cpus 2
+int main(void)
+{
+    long *counter = mmap(NULL, sizeof(long), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    for (int i = 0; i < 2; i++)
+        if (fork() == 0) { for (int j = 0; j < 100000; j++) (*counter)++; exit(0); }
+    while (wait(NULL) > 0)
+        ;
+    printf("%ld\\n", *counter);
+    return 0;
+}
+`;
+    const a = runSource(src, {}, 20_000_000), b = runSource(src, {}, 20_000_000);
+    const n = Number(a.out.trim());
+    assert.ok(n > 100000 && n < 200000, `updates were lost: ${a.out}`);
+    assert.equal(b.out, a.out);
+  });
+
   it('refuses bad arguments with MAP_FAILED and errno as Linux does', () => {
     const r = runSource(`${MMAN_HEADERS}
 void try(size_t len, int flags, int fd, long off)
