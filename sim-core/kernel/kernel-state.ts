@@ -100,12 +100,12 @@ export class KernelState {
   readonly timers = new TimerQueue();
   /** Thread groups whose ITIMER_REAL is armed (alarm, setitimer): see itimer.ts. */
   readonly real_timers: signal_struct[] = [];
+  /** System V shared memory segments of the (one) IPC namespace (shm.ts). */
+  readonly shm_ids: shm_ids = newShmIds();
   /**
    * Futex sleepers by key (futex_key: the mm and address of a private futex, the shared object
    * and offset of a shared one), each with the address it passed, in the order they queued.
    */
-  /** System V shared memory segments of the (one) IPC namespace (shm.ts). */
-  readonly shm_ids: shm_ids = newShmIds();
   readonly futex_waiters = new Map<string, Map<task_struct, number>>();
   /**
    * The module's memory: scenario kernel code (module_init and every kthread function) runs on
