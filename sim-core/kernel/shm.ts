@@ -6,7 +6,8 @@ import * as C from './consts';
 import type { Kernel } from './kernel';
 import type { task_struct } from './task';
 import { task_tgid_vnr } from './pidns';
-import { SharedCells, VmMemory } from '../vm/memory';
+import { SharedCells } from '../vm/memory';
+import { memoryOf } from './mman';
 import { SEGMENT_SPAN } from '../vm/image';
 
 const EEXIST = 17;
@@ -60,11 +61,6 @@ function reap(ids: shm_ids): void {
 
 function seconds(k: Kernel): number {
   return Math.floor(k.clock / 1e9);
-}
-
-function memoryOf(t: task_struct): VmMemory | null {
-  const m = t.mm?.memory;
-  return m instanceof VmMemory ? m : null;
 }
 
 /** shmget(key, size, shmflg): the id of the segment of `key` (IPC_PRIVATE: always a new one). */

@@ -1,4 +1,4 @@
-// Shared memory between processes: <sys/mman.h>'s anonymous mmap and munmap (sim-core/vm/libc-mman.ts)
+// Shared memory between processes: <sys/mman.h>'s anonymous mmap and munmap (sim-core/kernel/mman.ts)
 // and their flags. A MAP_SHARED mapping is the same cells in the parent and every child fork makes.
 // System V shared memory (<sys/shm.h>): shmget, shmat, shmdt, shmctl (sim-core/kernel/shm.ts).
 import type { CallInfo, ConstantInfo, StructInfo } from './builtins-types';
@@ -6,9 +6,10 @@ import type { CallInfo, ConstantInfo, StructInfo } from './builtins-types';
 const M = '<sys/mman.h>', SHM = '<sys/shm.h>';
 
 function call(name: string, returns: string, params: string[], doc: string, header = M): CallInfo {
-  const info: CallInfo = { name, params, returns, header, doc, side: 'user', minArgs: params.length, maxArgs: params.length, convention: header === M ? 'direct' : 'syscall' };
-  if (header === SHM) info.kernelPath = [`__x64_sys_${name}`];
-  return info;
+  return {
+    name, params, returns, header, doc, side: 'user', minArgs: params.length, maxArgs: params.length, convention: 'syscall',
+    kernelPath: [`__x64_sys_${name}`],
+  };
 }
 
 export const MMAN_CALLS: CallInfo[] = [

@@ -31,8 +31,6 @@ export const PURE_CALLS: ReadonlySet<string> = new Set([
   '__le_load', '__le_store',
   // <sys/stat.h>'s file-type macros (libc-fd.ts).
   'S_ISDIR', 'S_ISREG', 'S_ISCHR', 'S_ISFIFO', 'S_ISLNK',
-  // Anonymous mappings (libc-mman.ts).
-  'mmap', 'munmap',
 ]);
 
 /** div, ldiv and lldiv: the struct each returns and the type of its operands. */

@@ -27,7 +27,6 @@ import { ctypeCall } from './libc-ctype';
 import { encodeBytes } from './byte-image';
 import { bytesCall } from './union-bytes';
 import { fdMacro, startFd } from './libc-fd';
-import { mmanCall } from './libc-mman';
 
 export { Done, Fault };
 
@@ -207,7 +206,7 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     case 'IS_ERR': return typeof s === 'number' && s < 0 && s >= -4095 ? 1 : 0;
     case 'PTR_ERR': case 'ERR_PTR': return typeof s === 'number' ? s : 0;
     case 'msecs_to_jiffies': return num(s);
-    default: return stringCall(site, a, mem, regs) ?? ctypeCall(site.name, a) ?? stdlibCall(site, a, mem, regs) ?? mmanCall(site, a, mem, regs) ?? stdioPure(site.name, a, mem) ?? bytesCall(site.name, a, mem) ?? fdMacro(site.name, a) ?? 0;
+    default: return stringCall(site, a, mem, regs) ?? ctypeCall(site.name, a) ?? stdlibCall(site, a, mem, regs) ?? stdioPure(site.name, a, mem) ?? bytesCall(site.name, a, mem) ?? fdMacro(site.name, a) ?? 0;
   }
 }
 
