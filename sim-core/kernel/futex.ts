@@ -7,6 +7,7 @@ import { kfunc } from './frame';
 import { cloneArgs, kernel_clone, type kernel_clone_args } from './fork';
 import type { Value } from '../vm/types';
 import type { task_struct } from './task';
+import { futex_key } from './futex-key';
 
 interface C3L { uargs: number; size: number; fn: Value; fn_arg: Value; args: kernel_clone_args | null }
 
@@ -77,11 +78,13 @@ interface FxL {
   /** The deadline in virtual time (ns), or 0 for none. */
   expire: number;
   ret: number;
+  /** futex_key's answer, taken when the call starts. */
+  key: string;
 }
 
 /** futex(uaddr, op, val, utime, uaddr2, val3): FUTEX_WAIT and FUTEX_WAIT_BITSET sleep, FUTEX_WAKE wakes. */
 export function futexLocals(uaddr: number, op: number, val: number, utime = 0, val3 = 0): FxL {
-  return { uaddr, op, val, utime, val3, expire: 0, ret: 0 };
+  return { uaddr, op, val, utime, val3, expire: 0, ret: 0, key: '' };
 }
 
 const FUTEX_CMD_MASK = ~(128 | 256);
@@ -125,8 +128,9 @@ SYSCALL_DEFINE6(futex, u32 __user *, uaddr, int, op, u32, val,
   },
   call: (k, t, f) => {
     const cmd = f.locals.op & FUTEX_CMD_MASK;
-    if (cmd === C.FUTEX_WAIT || cmd === FUTEX_WAIT_BITSET) { k.call(t, futex_wait, { ...f.locals }); return; }
-    if (cmd === C.FUTEX_WAKE || cmd === FUTEX_WAKE_BITSET) { k.call(t, futex_wake, { uaddr: f.locals.uaddr, nr_wake: f.locals.val, woken: [], ret: 0 }); return; }
+    const key = futex_key(t, f.locals.uaddr, f.locals.op);
+    if (cmd === C.FUTEX_WAIT || cmd === FUTEX_WAIT_BITSET) { k.call(t, futex_wait, { ...f.locals, key }); return; }
+    if (cmd === C.FUTEX_WAKE || cmd === FUTEX_WAKE_BITSET) { k.call(t, futex_wake, { uaddr: f.locals.uaddr, key, nr_wake: f.locals.val, woken: [], ret: 0 }); return; }
     k.ret(t, -C.ENOSYS);
   },
   ret: (k, t, f) => k.ret(t, f.ret),
@@ -175,9 +179,9 @@ int futex_wait(u32 __user *uaddr, unsigned int flags, u32 val,
     if (word === undefined) { k.ret(t, -C.EFAULT); return; }
     // The kernel compares the 32-bit word.
     if (((typeof word === 'number' ? word : NaN) >>> 0) !== (f.locals.val >>> 0)) { k.ret(t, -C.EAGAIN); return; }
-    let ws = k.futex_waiters.get(f.locals.uaddr);
-    if (!ws) { ws = new Set(); k.futex_waiters.set(f.locals.uaddr, ws); }
-    ws.add(t);
+    let ws = k.futex_waiters.get(f.locals.key);
+    if (!ws) { ws = new Map(); k.futex_waiters.set(f.locals.key, ws); }
+    ws.set(t, f.locals.uaddr);
     t.__state = C.TASK_INTERRUPTIBLE;
   },
   queue: (k, t, f) => {
@@ -188,17 +192,17 @@ int futex_wait(u32 __user *uaddr, unsigned int flags, u32 val,
   woken: (k, t, f) => {
     t.__state = C.TASK_RUNNING;
     t.timeout_at = -1;
-    const ws = k.futex_waiters.get(f.locals.uaddr);
+    const ws = k.futex_waiters.get(f.locals.key);
     if (!ws || !ws.has(t)) { k.ret(t, 0); return; }
     ws.delete(t);
-    if (ws.size === 0) k.futex_waiters.delete(f.locals.uaddr);
+    if (ws.size === 0) k.futex_waiters.delete(f.locals.key);
   },
   timedout: (k, t, f) => { if (f.locals.expire > 0 && k.clock >= f.locals.expire) k.ret(t, -C.ETIMEDOUT); },
   signal: (k, t, f) => { if (f.locals.expire === 0) k.ret(t, -C.ERESTARTSYS); },
   restart: (k, t) => k.ret(t, -C.ERESTART_RESTARTBLOCK),
 }, ['uaddr', 'val']);
 
-interface FwL { uaddr: number; nr_wake: number; woken: task_struct[]; ret: number }
+interface FwL { uaddr: number; key: string; nr_wake: number; woken: task_struct[]; ret: number }
 
 export const futex_wake = kfunc<FwL>('futex_wake', 'kernel/futex/waitwake.c', `
 int futex_wake(u32 __user *uaddr, unsigned int flags, int nr_wake, u32 bitset)
@@ -223,14 +227,14 @@ int futex_wake(u32 __user *uaddr, unsigned int flags, int nr_wake, u32 bitset)
 `, {
   mark: (k, _t, f) => {
     const L = f.locals;
-    const ws = k.futex_waiters.get(L.uaddr);
+    const ws = k.futex_waiters.get(L.key);
     if (!ws) return;
-    for (const w of ws) {
+    for (const w of ws.keys()) {
       if (L.woken.length >= Math.max(1, L.nr_wake)) break;
       L.woken.push(w);
     }
     for (const w of L.woken) ws.delete(w);
-    if (ws.size === 0) k.futex_waiters.delete(L.uaddr);
+    if (ws.size === 0) k.futex_waiters.delete(L.key);
     L.ret = L.woken.length;
   },
   wake: (k, t, f) => { for (const w of f.locals.woken) k.try_to_wake_up(w, C.TASK_NORMAL, t); },

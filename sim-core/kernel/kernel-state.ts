@@ -14,6 +14,7 @@ import type { SchedStat } from './schedstat';
 import type { tty_struct } from './tty';
 import type { vfs_state } from './vfs';
 import type { kobj_registry } from './kobj';
+import { newShmIds, type shm_ids } from './shm';
 
 export interface KernelConfig {
   pidMax: number;
@@ -99,8 +100,13 @@ export class KernelState {
   readonly timers = new TimerQueue();
   /** Thread groups whose ITIMER_REAL is armed (alarm, setitimer): see itimer.ts. */
   readonly real_timers: signal_struct[] = [];
-  /** Sleepers in futex_wait, by user address (pthread_join). */
-  readonly futex_waiters = new Map<number, Set<task_struct>>();
+  /** System V shared memory segments of the (one) IPC namespace (shm.ts). */
+  readonly shm_ids: shm_ids = newShmIds();
+  /**
+   * Futex sleepers by key (futex_key: the mm and address of a private futex, the shared object
+   * and offset of a shared one), each with the address it passed, in the order they queued.
+   */
+  readonly futex_waiters = new Map<string, Map<task_struct, number>>();
   /**
    * The module's memory: scenario kernel code (module_init and every kthread function) runs on
    * these globals, as a real module's data lives in kernel memory that all kthreads see.

@@ -12,6 +12,7 @@ import { NS_ZERO, type task_struct } from './task';
 import type { UserPort } from './uport';
 import { send_signal } from './signal';
 import { KernelState, type KernelConfig } from './kernel-state';
+import { futex_key } from './futex-key';
 
 /**
  * A popped frame lets go of its locals and the pointer it was handed: a frame that lived long
@@ -264,11 +265,12 @@ export class Kernel extends KernelState {
 
   /** futex wake on a word (a thread's clear_child_tid: pthread_join sleepers); returns how many woke. */
   futex_wake(addr: number, t: task_struct): number {
-    const ws = this.futex_waiters.get(addr);
+    const key = futex_key(t, addr, 0);
+    const ws = this.futex_waiters.get(key);
     if (!ws) return 0;
-    this.futex_waiters.delete(addr);
+    this.futex_waiters.delete(key);
     // futex_wake_mark: each waiter is unqueued, then woken.
-    for (const w of [...ws]) this.try_to_wake_up(w, C.TASK_NORMAL, t);
+    for (const w of [...ws.keys()]) this.try_to_wake_up(w, C.TASK_NORMAL, t);
     return ws.size;
   }
 

@@ -25,6 +25,8 @@ import { __x64_sys_alarm, __x64_sys_getitimer, __x64_sys_setitimer, setitimerLoc
 import { kernelCallEntry } from './kcalls';
 import { clock_gettime, gettimeofday, time } from './time';
 import { sys_getrusage } from './cputime';
+import { sys_shmat, sys_shmctl, sys_shmdt, sys_shmget } from './shm';
+import { sys_mmap, sys_munmap } from './mman';
 import { __x64_sys_unshare, task_pid_vnr, task_tgid_vnr } from './pidns';
 import { SCHED_SYSCALLS } from './sched-calls';
 import { FS_SYSCALLS } from './fs-syscalls';
@@ -103,6 +105,12 @@ const SYSCALLS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['gettimeofday', (k, t, a) => gettimeofday(k, t, num(a[0]))],
   ['time', (k, t, a) => time(k, t, num(a[0]))],
   ['getrusage', (k, t, a) => sys_getrusage(k, t, num(a[0]), num(a[1]))],
+  ['mmap', (k, t, a) => sys_mmap(k, t, a)],
+  ['munmap', (k, t, a) => sys_munmap(k, t, a)],
+  ['shmget', (k, t, a) => sys_shmget(k, t, num(a[0]), typeof a[1] === 'bigint' ? Infinity : num(a[1]), num(a[2]))],
+  ['shmat', (k, t, a) => sys_shmat(k, t, num(a[0]), num(a[1]), num(a[2]))],
+  ['shmdt', (k, t, a) => sys_shmdt(k, t, num(a[0]))],
+  ['shmctl', (k, t, a) => sys_shmctl(k, t, num(a[0]), num(a[1]), num(a[2]))],
   ['geteuid', (_k, t) => t.cred.euid],
   ...SCHED_SYSCALLS,
   ...FS_SYSCALLS,

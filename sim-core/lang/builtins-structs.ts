@@ -2,9 +2,11 @@
 // process code fills in, and the task_struct fields kernel code may read.
 import type { StructInfo } from './builtins-types';
 import { FD_STRUCTS } from './builtins-fd';
+import { SHM_STRUCTS } from './builtins-mman';
 
 export const STRUCTS: StructInfo[] = [
   ...FD_STRUCTS,
+  ...SHM_STRUCTS,
   {
     name: '_IO_FILE', side: 'user', header: '<stdio.h>',
     doc: 'glibc\'s FILE: a stream over a file descriptor and its buffer, in the process\'s memory (fork copies it, unwritten text included). sizeof(FILE) is 216.',

@@ -40,7 +40,7 @@ export type ConstantGroup =
   | 'clone' | 'signal' | 'errno' | 'wait-option' | 'idtype' | 'sig-handler' | 'sa-flag'
   | 'sigprocmask' | 'prctl' | 'rlimit' | 'task-state' | 'pf-flag' | 'exit-status' | 'null'
   | 'gfp' | 'numa' | 'time' | 'printk-level' | 'kernel-var' | 'libc-var' | 'stdio'
-  | 'limits' | 'si-code' | 'syscall-nr' | 'itimer' | 'pthread' | 'clock' | 'sched' | 'fcntl';
+  | 'limits' | 'si-code' | 'syscall-nr' | 'itimer' | 'pthread' | 'clock' | 'sched' | 'fcntl' | 'mman';
 
 export interface ConstantInfo {
   name: string;

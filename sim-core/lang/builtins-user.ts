@@ -4,6 +4,7 @@
 import type { CallInfo, Convention } from './builtins-types';
 import { LIBRARY_CALLS } from './builtins-libc';
 import { FD_CALLS } from './builtins-fd';
+import { MMAN_CALLS } from './builtins-mman';
 
 interface Opts {
   min?: number;
@@ -64,6 +65,9 @@ const SYNC: CallInfo[] = [
     { conv: 'direct' }),
   u('pthread_mutexattr_gettype', 'int', ['const pthread_mutexattr_t *attr', 'int *type'], P, 'Reads the type set in the attributes.', { conv: 'direct' }),
   u('pthread_mutexattr_destroy', 'int', ['pthread_mutexattr_t *attr'], P, 'Ends the attributes\' life.', { conv: 'direct' }),
+  u('pthread_mutexattr_setpshared', 'int', ['pthread_mutexattr_t *attr', 'int pshared'], P,
+    'PTHREAD_PROCESS_PRIVATE (the default) or PTHREAD_PROCESS_SHARED: a process-shared mutex (in MAP_SHARED memory) makes its futex calls without FUTEX_PRIVATE_FLAG, so an unlock in one process wakes a waiter in another. EINVAL for another value.', { conv: 'direct' }),
+  u('pthread_mutexattr_getpshared', 'int', ['const pthread_mutexattr_t *attr', 'int *pshared'], P, 'Reads the process-shared setting.', { conv: 'direct' }),
   u('pthread_cond_init', 'int', ['pthread_cond_t *cond', 'const pthread_condattr_t *attr'], P,
     'Makes *cond a condition variable nobody waits on, as PTHREAD_COND_INITIALIZER does. Returns 0.', { conv: 'direct' }),
   u('pthread_cond_wait', 'int', ['pthread_cond_t *cond', 'pthread_mutex_t *mutex'], P,
@@ -388,4 +392,5 @@ export const USER_CALLS: CallInfo[] = [
   u('free', 'void', ['void *ptr'], '<stdlib.h>', 'Releases memory from malloc.'),
   ...LIBRARY_CALLS,
   ...FD_CALLS,
+  ...MMAN_CALLS,
 ];

@@ -8,8 +8,8 @@ const UNSUPPORTED: ReadonlyMap<string, string> = new Map(Object.entries({
   pread: '<unistd.h>', mkfifo: '<sys/stat.h>',
   select: '<sys/select.h>', poll: '<poll.h>', epoll_create1: '<sys/epoll.h>',
   // Memory and IPC.
-  mmap: '<sys/mman.h>', munmap: '<sys/mman.h>', mprotect: '<sys/mman.h>', brk: '<unistd.h>', sbrk: '<unistd.h>',
-  shmget: '<sys/shm.h>', shmat: '<sys/shm.h>', shmdt: '<sys/shm.h>', shmctl: '<sys/shm.h>', semget: '<sys/sem.h>',
+  mprotect: '<sys/mman.h>', brk: '<unistd.h>', sbrk: '<unistd.h>',
+  semget: '<sys/sem.h>',
   semop: '<sys/sem.h>', msgget: '<sys/msg.h>', msgsnd: '<sys/msg.h>', msgrcv: '<sys/msg.h>', mq_open: '<mqueue.h>',
   socket: '<sys/socket.h>', socketpair: '<sys/socket.h>',
   // Processes, namespaces, credentials, scheduling.

@@ -63,7 +63,10 @@ function fileWchan(t: task_struct): string | undefined {
 /** The futex word t is queued on (its wait channel), if any. */
 function futexOf(k: Kernel, t: task_struct): number | undefined {
   if (k.futex_waiters.size === 0) return undefined;
-  for (const [addr, ws] of k.futex_waiters) if (ws.has(t)) return addr;
+  for (const ws of k.futex_waiters.values()) {
+    const addr = ws.get(t);
+    if (addr !== undefined) return addr;
+  }
   return undefined;
 }
 

@@ -85,6 +85,7 @@ const TYPEDEFS: Readonly<Record<string, CType>> = {
   DIR: { k: 'struct', name: 'DIR', layout: null },
   dev_t: int(8, true, 'dev_t'), ino_t: int(8, true, 'ino_t'), nlink_t: int(8, true, 'nlink_t'), blksize_t: int(8, false, 'blksize_t'),
   blkcnt_t: int(8, false, 'blkcnt_t'),
+  key_t: int(4, false, 'key_t'), shmatt_t: int(8, true, 'shmatt_t'),
   // pthread_once_t is an int: PTHREAD_ONCE_INIT (0), in progress (1), done (2).
   pthread_once_t: int(4, false, 'pthread_once_t'),
 };
@@ -265,6 +266,13 @@ export class TypeTable {
       ['st_mode', TYPEDEFS.mode_t, 3], ['st_uid', TYPEDEFS.uid_t, 4], ['st_gid', TYPEDEFS.gid_t, 5], ['st_rdev', TYPEDEFS.dev_t, 6],
       ['st_size', TYPEDEFS.off_t, 7], ['st_blksize', TYPEDEFS.blksize_t, 8], ['st_blocks', TYPEDEFS.blkcnt_t, 9],
       ['st_atime', TYPEDEFS.time_t, 10], ['st_mtime', TYPEDEFS.time_t, 11], ['st_ctime', TYPEDEFS.time_t, 12]], 144);
+    // struct ipc_perm and struct shmid_ds (kernel/shm.ts fills them for shmctl IPC_STAT).
+    const ushort: CType = { k: 'int', bytes: 2, unsigned: true, name: 'unsigned short' };
+    this.builtin('ipc_perm', [['__key', TYPEDEFS.key_t, 0], ['uid', TYPEDEFS.uid_t, 1], ['gid', TYPEDEFS.gid_t, 2], ['cuid', TYPEDEFS.uid_t, 3],
+      ['cgid', TYPEDEFS.gid_t, 4], ['mode', ushort, 5], ['__seq', ushort, 6]], 48, 8);
+    this.builtin('shmid_ds', [['shm_perm', this.struct('ipc_perm'), 0], ['shm_segsz', TYPEDEFS.size_t, 7], ['shm_atime', TYPEDEFS.time_t, 8],
+      ['shm_dtime', TYPEDEFS.time_t, 9], ['shm_ctime', TYPEDEFS.time_t, 10], ['shm_cpid', TYPEDEFS.pid_t, 11], ['shm_lpid', TYPEDEFS.pid_t, 12],
+      ['shm_nattch', TYPEDEFS.shmatt_t, 13]], 112);
     this.builtin('dirent', [['d_ino', TYPEDEFS.ino_t, 0], ['d_off', TYPEDEFS.off_t, 1], ['d_reclen', { k: 'int', bytes: 2, unsigned: true, name: 'unsigned short' }, 2],
       ['d_type', { k: 'int', bytes: 1, unsigned: true, name: 'unsigned char' }, 3], ['d_name', { k: 'array', of: CHAR, n: 256 }, 4]], 280);
     // Kernel structures: their fields are read by the host. A list_head embedded in a scenario
@@ -305,8 +313,9 @@ export class TypeTable {
     this.builtin('pthread_condattr_t', [['__value', INT, 0]], 4);
     // struct new_sem: the count is the futex word; nwaiters says whether sem_post must wake.
     this.builtin('sem_t', [['value', UINT, 0], ['nwaiters', UINT, 1], ['private', INT, 2]], 32, 8);
-    // struct pthread_barrier: arrivals this round, the round (the futex word), and the count.
-    this.builtin('pthread_barrier_t', [['in', UINT, 0], ['current_round', UINT, 1], ['count', UINT, 2]], 32, 8);
+    // struct pthread_barrier: arrivals this round, the round (the futex word), the count, and the
+    // futex flag (FUTEX_PRIVATE_FLAG, or 0 when process-shared).
+    this.builtin('pthread_barrier_t', [['in', UINT, 0], ['current_round', UINT, 1], ['count', UINT, 2], ['shared', INT, 3]], 32, 8);
     this.builtin('pthread_barrierattr_t', [['__pshared', INT, 0]], 4);
     // Readers holding it, the writer's tid, the sequence word waiters sleep on, how many sleep.
     this.builtin('pthread_rwlock_t', [['__readers', UINT, 0], ['__cur_writer', INT, 1], ['__wrphase_futex', UINT, 2], ['__nwaiters', UINT, 3]], 56, 8);

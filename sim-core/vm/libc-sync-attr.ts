@@ -15,6 +15,11 @@ const PTHREAD_STACK_MIN = 16384;
 const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1;
 const PTHREAD_PROCESS_PRIVATE = 0, PTHREAD_PROCESS_SHARED = 1;
 /**
+ * pthread_mutexattr_t's int: the kind in the low bits, PTHREAD_MUTEXATTR_FLAG_PSHARED in the top
+ * one (an int, so negative when set); pthread_mutex_init turns it into PTHREAD_MUTEX_PSHARED_BIT.
+ */
+export const MUTEXATTR_PSHARED = -0x80000000, MUTEXATTR_KIND_MASK = 0xfff;
+/**
  * pthread_condattr_t's one int: bit 0 process-shared, bit 1 the clock (COND_CLOCK_BITS is 1:
  * CLOCK_REALTIME or CLOCK_MONOTONIC). pthread_cond_init copies them into the condition's
  * __wrefs as __PTHREAD_COND_SHARED_MASK (1) and __PTHREAD_COND_CLOCK_MONOTONIC_MASK (2).
@@ -24,6 +29,7 @@ export const COND_SHARED_MASK = 1, COND_CLOCK_MONOTONIC_MASK = 2;
 /** The cells each attribute function touches through its first argument. */
 export const ATTR_CELLS: Readonly<Record<string, number>> = {
   pthread_mutexattr_init: 1, pthread_mutexattr_settype: 1, pthread_mutexattr_gettype: 1, pthread_mutexattr_destroy: 1,
+  pthread_mutexattr_setpshared: 1, pthread_mutexattr_getpshared: 1,
   pthread_attr_init: 2, pthread_attr_setdetachstate: 2, pthread_attr_getdetachstate: 2, pthread_attr_destroy: 2,
   pthread_attr_setstacksize: 2, pthread_attr_getstacksize: 2,
   pthread_condattr_init: 1, pthread_condattr_destroy: 1, pthread_condattr_setclock: 1, pthread_condattr_getclock: 1,
@@ -46,10 +52,18 @@ export function attrCall(name: string, p: number, a: Value[], mem: VmMemory): nu
     case 'pthread_mutexattr_settype': {
       const kind = num(a[1]);
       if (kind < MUTEX_NORMAL || kind > MUTEX_ADAPTIVE) return EINVAL;
-      mem.store(p, kind);
+      mem.store(p, (num(mem.load(p)) & MUTEXATTR_PSHARED) | kind);
       return 0;
     }
-    case 'pthread_mutexattr_gettype': return out(num(mem.load(p)));
+    case 'pthread_mutexattr_gettype': return out(num(mem.load(p)) & MUTEXATTR_KIND_MASK);
+    case 'pthread_mutexattr_setpshared': {
+      const shared = num(a[1]);
+      if (shared !== PTHREAD_PROCESS_PRIVATE && shared !== PTHREAD_PROCESS_SHARED) return EINVAL;
+      const kind = num(mem.load(p)) & MUTEXATTR_KIND_MASK;
+      mem.store(p, shared === PTHREAD_PROCESS_SHARED ? MUTEXATTR_PSHARED | kind : kind);
+      return 0;
+    }
+    case 'pthread_mutexattr_getpshared': return out(num(mem.load(p)) & MUTEXATTR_PSHARED ? PTHREAD_PROCESS_SHARED : PTHREAD_PROCESS_PRIVATE);
     case 'pthread_attr_init': mem.store(p + A_DETACH, 0); mem.store(p + A_STACKSIZE, DEFAULT_STACKSIZE); return 0;
     case 'pthread_attr_setdetachstate': {
       const s = num(a[1]);

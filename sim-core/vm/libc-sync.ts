@@ -3,7 +3,7 @@
 // uncontended operation is one atomic instruction on them (a library call that finishes without
 // the kernel), and only a thread that must sleep, or wake a sleeper, makes the futex system call.
 // Mutexes follow lll_lock: the lock word is 0 (free), 1 (locked) or 2 (locked, maybe waiters).
-import { attrCall, ATTR_CELLS, COND_CLOCK_MONOTONIC_MASK, COND_SHARED_MASK } from './libc-sync-attr';
+import { attrCall, ATTR_CELLS, COND_CLOCK_MONOTONIC_MASK, COND_SHARED_MASK, MUTEXATTR_KIND_MASK, MUTEXATTR_PSHARED } from './libc-sync-attr';
 import type { VmMemory } from './memory';
 import type { LibcCall, VmRegs } from './regs';
 import type { Trap, Value } from './types';
@@ -20,8 +20,10 @@ const M_LOCK = 0, M_COUNT = 1, M_OWNER = 2, M_NUSERS = 3, M_KIND = 4, M_CELLS = 
 const C_FUTEX = 0, C_NWAITERS = 1, C_WREFS = 2, C_CELLS = 3;
 /** Cells of sem_t: the count (the futex word), the sleepers, the futex flag for pshared. */
 const S_VALUE = 0, S_NWAITERS = 1, S_PRIVATE = 2;
-/** Cells of pthread_barrier_t: arrivals this round, the round (the futex word), the count. */
-const B_IN = 0, B_ROUND = 1, B_COUNT = 2;
+/** Cells of pthread_barrier_t: arrivals this round, the round (the futex word), the count, the futex flag. */
+const B_IN = 0, B_ROUND = 1, B_COUNT = 2, B_SHARED = 3;
+/** PTHREAD_MUTEX_PSHARED_BIT of a mutex's __kind: its futex calls are shared (no FUTEX_PRIVATE_FLAG). */
+const MUTEX_PSHARED = 128;
 
 /** A result returned without a(nother) system call; errno is set already when it is -1. */
 export class SyncDone {
@@ -48,12 +50,24 @@ export function futex(line: number, addr: number, op: number, val: number, timeo
   return { kind: 'syscall', name: 'futex', args: [addr, op, val, timeout, 0, val3], line };
 }
 
-function wait(line: number, addr: number, val: number): Trap {
-  return futex(line, addr, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, val);
+function wait(line: number, addr: number, val: number, flag = FUTEX_PRIVATE_FLAG): Trap {
+  return futex(line, addr, FUTEX_WAIT | flag, val);
 }
 
-function wake(line: number, addr: number, n: number): Trap {
-  return futex(line, addr, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n);
+function wake(line: number, addr: number, n: number, flag = FUTEX_PRIVATE_FLAG): Trap {
+  return futex(line, addr, FUTEX_WAKE | flag, n);
+}
+
+/** A mutex's kind without the process-shared bit (destroyed: -1 stays out of range). */
+function kindOf(mem: VmMemory, m: number): number {
+  const k = num(mem.load(m + M_KIND));
+  return k < 0 ? k : k & ~MUTEX_PSHARED;
+}
+
+/** The futex flag of a mutex's lock word: private unless the mutex is process-shared (lll_lock's LLL_SHARED). */
+function mflag(mem: VmMemory, m: number): number {
+  const k = num(mem.load(m + M_KIND));
+  return k >= 0 && k & MUTEX_PSHARED ? 0 : FUTEX_PRIVATE_FLAG;
 }
 
 /** atomic_exchange: the old value, the new one stored. */
@@ -71,7 +85,7 @@ function begin(r: VmRegs, op: string, site: number, v: Value[]): void {
 function owned(mem: VmMemory, m: number, tid: number, users: boolean): void {
   mem.store(m + M_OWNER, tid);
   if (users) mem.store(m + M_NUSERS, num(mem.load(m + M_NUSERS)) + 1);
-  if (num(mem.load(m + M_KIND)) === RECURSIVE) mem.store(m + M_COUNT, 1);
+  if (kindOf(mem, m) === RECURSIVE) mem.store(m + M_COUNT, 1);
 }
 
 /**
@@ -79,7 +93,7 @@ function owned(mem: VmMemory, m: number, tid: number, users: boolean): void {
  * (EDEADLK, EAGAIN, EINVAL), or -1 when the caller must sleep.
  */
 function lockFast(mem: VmMemory, m: number, tid: number): number {
-  const kind = num(mem.load(m + M_KIND));
+  const kind = kindOf(mem, m);
   if (kind < NORMAL || kind > ADAPTIVE) return EINVAL;
   const owner = num(mem.load(m + M_OWNER));
   if (kind === ERRORCHECK && owner === tid && num(mem.load(m + M_LOCK)) !== 0) return EDEADLK;
@@ -107,7 +121,7 @@ function lockSlow(mem: VmMemory, m: number): boolean {
  * one sleeps, or -1 when a waiter must be woken (the word was 2).
  */
 function unlockWord(mem: VmMemory, m: number, tid: number, users: boolean): number {
-  const kind = num(mem.load(m + M_KIND));
+  const kind = kindOf(mem, m);
   if (kind < NORMAL || kind > ADAPTIVE) return EINVAL;
   const owner = num(mem.load(m + M_OWNER));
   if (kind === ERRORCHECK && (owner !== tid || num(mem.load(m + M_LOCK)) === 0)) return EPERM;
@@ -137,8 +151,8 @@ const POINTER_CELLS: Readonly<Record<string, number>> = {
   pthread_mutex_init: M_CELLS, pthread_mutex_lock: M_CELLS, pthread_mutex_trylock: M_CELLS, pthread_mutex_unlock: M_CELLS,
   pthread_mutex_destroy: M_CELLS, pthread_cond_init: C_CELLS, pthread_cond_wait: C_CELLS, pthread_cond_timedwait: C_CELLS,
   pthread_cond_signal: C_CELLS, pthread_cond_broadcast: C_CELLS, pthread_cond_destroy: C_CELLS, sem_init: 3, sem_wait: 3,
-  sem_timedwait: 3, sem_trywait: 3, sem_post: 3, sem_getvalue: 3, sem_destroy: 3, pthread_barrier_init: 3,
-  pthread_barrier_wait: 3, pthread_barrier_destroy: 3, __pthread_once_enter: 1, __pthread_once_done: 1,
+  sem_timedwait: 3, sem_trywait: 3, sem_post: 3, sem_getvalue: 3, sem_destroy: 3, pthread_barrier_init: 4,
+  pthread_barrier_wait: 4, pthread_barrier_destroy: 4, __pthread_once_enter: 1, __pthread_once_done: 1,
 };
 
 /**
@@ -158,7 +172,9 @@ export function startSync(name: string, site: number, line: number, a: Value[], 
     case 'pthread_mutex_init': {
       const attr = num(a[1]);
       for (let i = 0; i < M_CELLS; i++) mem.store(p + i, 0);
-      mem.store(p + M_KIND, attr !== 0 ? num(mem.load(attr)) : NORMAL);
+      // The attributes' kind, and their process-shared flag as the mutex's PTHREAD_MUTEX_PSHARED_BIT.
+      const v = attr !== 0 ? num(mem.load(attr)) : NORMAL;
+      mem.store(p + M_KIND, (v & MUTEXATTR_KIND_MASK) | (v & MUTEXATTR_PSHARED ? MUTEX_PSHARED : 0));
       return new SyncDone(0);
     }
     case 'pthread_mutex_lock': {
@@ -166,10 +182,10 @@ export function startSync(name: string, site: number, line: number, a: Value[], 
       if (got >= 0) return new SyncDone(got);
       if (num(mem.load(p + M_LOCK)) !== 2 && lockSlow(mem, p)) { owned(mem, p, tid, true); return new SyncDone(0); }
       begin(r, name, site, [p]);
-      return wait(line, p + M_LOCK, 2);
+      return wait(line, p + M_LOCK, 2, mflag(mem, p));
     }
     case 'pthread_mutex_trylock': {
-      const kind = num(mem.load(p + M_KIND));
+      const kind = kindOf(mem, p);
       if (kind === RECURSIVE || kind < NORMAL || kind > ADAPTIVE || num(mem.load(p + M_LOCK)) === 0) {
         const got = lockFast(mem, p, tid);
         return new SyncDone(got < 0 ? EBUSY : got);
@@ -180,7 +196,7 @@ export function startSync(name: string, site: number, line: number, a: Value[], 
       const res = unlockWord(mem, p, tid, true);
       if (res >= 0) return new SyncDone(res);
       begin(r, name, site, [p]);
-      return wake(line, p + M_LOCK, 1);
+      return wake(line, p + M_LOCK, 1, mflag(mem, p));
     }
     case 'pthread_mutex_destroy':
       if (num(mem.load(p + M_NUSERS)) !== 0) return new SyncDone(EBUSY);
@@ -203,7 +219,8 @@ export function startSync(name: string, site: number, line: number, a: Value[], 
       if (num(mem.load(p + C_NWAITERS)) === 0) return new SyncDone(0);
       mem.store(p + C_FUTEX, (num(mem.load(p + C_FUTEX)) + 1) >>> 0);
       begin(r, name, site, []);
-      return wake(line, p + C_FUTEX, name === 'pthread_cond_signal' ? 1 : INT_MAX);
+      const priv = num(mem.load(p + C_WREFS)) & COND_SHARED_MASK ? 0 : FUTEX_PRIVATE_FLAG;
+      return wake(line, p + C_FUTEX, name === 'pthread_cond_signal' ? 1 : INT_MAX, priv);
     }
     case 'sem_init': {
       const value = num(a[2]);
@@ -243,7 +260,11 @@ export function startSync(name: string, site: number, line: number, a: Value[], 
     case 'pthread_barrier_init': {
       const count = num(a[2]);
       if (count <= 0 || count > INT_MAX) return new SyncDone(EINVAL);
+      // The attribute's process-shared setting picks the futex flag (glibc's barrier->shared).
+      const at = num(a[1]);
+      const shared = at !== 0 && num(mem.load(at)) & 1;
       mem.store(p + B_IN, 0); mem.store(p + B_ROUND, 0); mem.store(p + B_COUNT, count);
+      mem.store(p + B_SHARED, shared ? 0 : FUTEX_PRIVATE_FLAG);
       return new SyncDone(0);
     }
     case 'pthread_barrier_wait': {
@@ -252,14 +273,14 @@ export function startSync(name: string, site: number, line: number, a: Value[], 
       if (arrived < num(mem.load(p + B_COUNT))) {
         mem.store(p + B_IN, arrived);
         begin(r, name, site, [p, round]);
-        return wait(line, p + B_ROUND, round);
+        return wait(line, p + B_ROUND, round, bflag(mem, p));
       }
       // The last of the round: the next round starts, the others wake.
       mem.store(p + B_IN, 0);
       mem.store(p + B_ROUND, (round + 1) >>> 0);
       if (arrived === 1) return new SyncDone(PTHREAD_BARRIER_SERIAL_THREAD);
       begin(r, name, site, [p, -1]);
-      return wake(line, p + B_ROUND, INT_MAX);
+      return wake(line, p + B_ROUND, INT_MAX, bflag(mem, p));
     }
     case '__pthread_once_enter': {
       // 1: the caller runs the routine; 0: it has run. Another thread running it: sleep until done.
@@ -276,6 +297,11 @@ export function startSync(name: string, site: number, line: number, a: Value[], 
       return wake(line, p, INT_MAX);
     default: return null;
   }
+}
+
+/** A barrier's futex flag: FUTEX_PRIVATE_FLAG, or 0 when pthread_barrier_init found it process-shared. */
+function bflag(mem: VmMemory, b: number): number {
+  return num(mem.load(b + B_SHARED)) === 0 ? 0 : FUTEX_PRIVATE_FLAG;
 }
 
 /** Sleeps while the count is 0; with a deadline, an absolute CLOCK_REALTIME time as sem_timedwait's. */
@@ -301,7 +327,7 @@ function condWait(name: string, site: number, line: number, a: Value[], mem: VmM
   if (res > 0) return new SyncDone(res);
   mem.store(cv + C_NWAITERS, num(mem.load(cv + C_NWAITERS)) + 1);
   begin(r, name, site, [cv, m, abstime, seq, num(mem.load(cv + C_WREFS))]);
-  if (res < 0) return wake(line, m + M_LOCK, 1);
+  if (res < 0) return wake(line, m + M_LOCK, 1, mflag(mem, m));
   return condSleep(r.libc as LibcCall, line);
 }
 
@@ -326,7 +352,7 @@ export function resumeSync(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, l
       // Woken (or the word changed): try again to take it, marking it contended.
       const m = num(c.v[0]);
       if (lockSlow(mem, m)) { owned(mem, m, r.tid, true); return new SyncDone(0); }
-      return again(wait(line, m + M_LOCK, 2));
+      return again(wait(line, m + M_LOCK, 2, mflag(mem, m)));
     }
     case 'pthread_cond_wait': case 'pthread_cond_timedwait': {
       const [cv, m] = c.v.map(num);
@@ -339,13 +365,13 @@ export function resumeSync(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, l
       }
       // A recursive mutex held more than once was never released (its count only went down):
       // __pthread_mutex_cond_lock finds the caller the owner and counts up again.
-      if (num(mem.load(m + M_KIND)) === RECURSIVE && num(mem.load(m + M_OWNER)) === r.tid && num(mem.load(m + M_LOCK)) !== 0) {
+      if (kindOf(mem, m) === RECURSIVE && num(mem.load(m + M_OWNER)) === r.tid && num(mem.load(m + M_LOCK)) !== 0) {
         mem.store(m + M_COUNT, num(mem.load(m + M_COUNT)) + 1);
         return new SyncDone(num(c.v[5]));
       }
       // Take the mutex back as lll_cond_lock does: always marked contended (2).
       if (lockSlow(mem, m)) { owned(mem, m, r.tid, false); return new SyncDone(num(c.v[5])); }
-      return again(wait(line, m + M_LOCK, 2));
+      return again(wait(line, m + M_LOCK, 2, mflag(mem, m)));
     }
     case 'sem_wait': case 'sem_timedwait': {
       const [s, abstime] = c.v.map(num);
@@ -362,7 +388,7 @@ export function resumeSync(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, l
     case 'pthread_barrier_wait': {
       const [b, round] = c.v.map(num);
       if (round < 0) return new SyncDone(PTHREAD_BARRIER_SERIAL_THREAD);
-      if (num(mem.load(b + B_ROUND)) === round) return again(wait(line, b + B_ROUND, round));
+      if (num(mem.load(b + B_ROUND)) === round) return again(wait(line, b + B_ROUND, round, bflag(mem, b)));
       return new SyncDone(0);
     }
     case '__pthread_once_enter': {

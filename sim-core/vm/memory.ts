@@ -2,6 +2,8 @@
 // blocks). clone() copies only the arrays' used parts, so a fork of a small program is cheap.
 // Unmapped segment numbers wait in a min-heap, so malloc and free are O(log n) however many
 // blocks are live, and malloc still gets the lowest free address (as the old linear search did).
+// A shared mapping (mmap MAP_SHARED, a System V segment) is one SharedCells whose array several
+// address spaces hold as a segment: loads and stores go to the same cells, with no extra test.
 import { GLOBAL_BASE, SEGMENT_SPAN, STACK_LIMIT } from './image';
 import type { MemoryBudget, UserMemory, Value } from './types';
 import { copyLibcState, newLibcState, type LibcState } from './libc-state';
@@ -59,6 +61,44 @@ function heapPop(h: number[]): number {
   return top;
 }
 
+let nextSharedId = 1;
+
+/**
+ * Cells several address spaces map (the shmem object behind MAP_SHARED or a System V segment):
+ * charged to the machine's budget once, while any mapping (or the segment's id) holds it.
+ */
+export class SharedCells {
+  /** Names the object in futex keys (the inode a shared futex is keyed by). */
+  readonly id = nextSharedId++;
+  /** Mappings and other holders (a System V id not yet removed). */
+  refs = 0;
+
+  constructor(readonly cells: Value[], private budget: MemoryBudget | null) {}
+
+  /** A zeroed object of `n` cells charged to `budget`; null when the budget cannot hold it. */
+  static create(n: number, budget: MemoryBudget | null): SharedCells | null {
+    if (budget !== null) {
+      if (budget.used + n > budget.limit) return null;
+      budget.used += n;
+    }
+    const cells = cellArray();
+    for (let i = 0; i < n; i++) cells.push(0);
+    return new SharedCells(cells, budget);
+  }
+
+  get(): this {
+    this.refs++;
+    return this;
+  }
+
+  /** Drops a holder; the last one gives the cells back. */
+  put(): void {
+    if (--this.refs > 0 || this.budget === null) return;
+    this.budget.used -= this.cells.length;
+    this.budget = null;
+  }
+}
+
 export class VmMemory implements UserMemory {
   /** The machine's budget this address space is charged to (null until an mm takes it). */
   private budget: MemoryBudget | null = null;
@@ -72,6 +112,11 @@ export class VmMemory implements UserMemory {
   /** Unmapped segment numbers below segs.length, a min-heap (map takes the lowest). */
   private holes: number[];
   /**
+   * Segment numbers munmap freed: only mmap takes them again (a process's mappings and its heap
+   * are apart, as on Linux), so malloc never hands out an address a stale mapping pointer has.
+   */
+  private mapHoles: number[] = [];
+  /**
    * Heap blocks (fixed segments) that may hold a cell other than a number (a string literal, a
    * handle): every write to a heap block goes through store(), which notes them. strlen scans
    * the others natively (indexOf) instead of cell by cell.
@@ -82,6 +127,11 @@ export class VmMemory implements UserMemory {
    * next thread of this address space to run user code owes the copy (cost.ts).
    */
   copied = 0;
+  /**
+   * Segments mmap made: a SharedCells for a shared one, null for a private anonymous one (a
+   * fixed block that free does not take). Null while there is none.
+   */
+  maps: Map<number, SharedCells | null> | null = null;
   /** The C library's per-process data (strtok's position, rand's table, the environment): fork copies it. */
   libc: LibcState = newLibcState();
 
@@ -93,6 +143,7 @@ export class VmMemory implements UserMemory {
 
   /** What segment s costs the budget: its cells, or a heap block's chunk (chunkCells). */
   private cost(s: number, seg: Value[]): number {
+    if (this.maps !== null && this.maps.get(s)) return 0;
     return s === 0 || this.growable[s] ? seg.length : chunkCells(seg.length);
   }
 
@@ -173,7 +224,8 @@ export class VmMemory implements UserMemory {
 
   /** True when segment s is a heap block holding numbers only (see `mixed`). */
   numbersOnly(s: number): boolean {
-    return s !== 0 && this.growable[s] === false && !this.mixed.has(s);
+    // Another process may have stored a string into shared cells: those are never taken as numbers only.
+    return s !== 0 && this.growable[s] === false && !this.mixed.has(s) && !(this.maps !== null && this.maps.get(s));
   }
 
   /**
@@ -209,6 +261,12 @@ export class VmMemory implements UserMemory {
     }
     this.segs[s] = null;
     this.mixed.delete(s);
+    if (this.maps !== null && this.maps.has(s)) {
+      this.maps.get(s)?.put();
+      this.maps.delete(s);
+      heapPush(this.mapHoles, s);
+      return;
+    }
     heapPush(this.holes, s);
   }
 
@@ -231,12 +289,61 @@ export class VmMemory implements UserMemory {
   freeBlock(addr: number): boolean {
     const s = addr / SEGMENT_SPAN;
     if (!(s >= 1) || s !== Math.floor(s) || s >= this.segs.length || this.growable[s] || !this.segs[s]) return false;
+    if (this.maps !== null && this.maps.has(s)) return false;
     this.unmap(s);
     return true;
   }
 
-  private map(cells: Value[], growable: boolean): number {
-    const s = this.holes.length > 0 ? heapPop(this.holes) : this.segs.length;
+  /**
+   * mmap's anonymous mapping of `cells` zeroed cells: shared (the same cells in every copy fork
+   * makes) or private (a block each copy copies). Returns its segment, or -1 when the budget is spent.
+   */
+  mapAnon(cells: number, shared: boolean): number {
+    if (!shared) {
+      if (!this.charge(chunkCells(cells))) return -1;
+      const block = cellArray();
+      for (let i = 0; i < cells; i++) block.push(0);
+      const s = this.map(block, false, true);
+      (this.maps ??= new Map()).set(s, null);
+      return s;
+    }
+    const sc = SharedCells.create(cells, this.budget);
+    return sc === null ? -1 : this.mapShared(sc);
+  }
+
+  /** Maps the shared object (shmat, or mapAnon) at the lowest free segment and returns it. */
+  mapShared(sc: SharedCells): number {
+    const s = this.map(sc.cells, false, true);
+    (this.maps ??= new Map()).set(s, sc.get());
+    return s;
+  }
+
+  /** The object mapped at segment s (shmdt's check), or undefined. */
+  sharedAt(s: number): SharedCells | null | undefined {
+    return this.maps === null ? undefined : this.maps.get(s);
+  }
+
+  /** munmap of the mapping at segment s; false when s is not one mmap made. */
+  unmapSegment(s: number): boolean {
+    if (this.maps === null || !this.maps.has(s)) return false;
+    this.unmap(s);
+    return true;
+  }
+
+  /**
+   * The key of a shared futex at `addr`: the object and the offset in it, the same in every
+   * address space that maps it (get_futex_key's inode and page offset); null when not shared.
+   */
+  sharedKey(addr: number): string | null {
+    if (this.maps === null) return null;
+    const s = Math.floor(addr / SEGMENT_SPAN);
+    const sc = this.maps.get(s);
+    return sc ? `shm${sc.id}+${addr - s * SEGMENT_SPAN}` : null;
+  }
+
+  private map(cells: Value[], growable: boolean, mapping = false): number {
+    const holes = mapping ? this.mapHoles : this.holes;
+    const s = holes.length > 0 ? heapPop(holes) : this.segs.length;
     this.segs[s] = cells;
     this.growable[s] = growable;
     return s;
@@ -250,14 +357,22 @@ export class VmMemory implements UserMemory {
     const n = this.budget !== null ? this.size() : 0;
     if (!this.charge(n)) return null;
     const segs = new Array<Value[] | null>(this.segs.length);
+    const maps = this.maps;
     for (let i = 0; i < segs.length; i++) {
       const s = this.segs[i];
-      segs[i] = s ? s.slice() : null;
+      // A shared mapping is the same cells in the copy (MAP_SHARED survives fork).
+      const sc = maps !== null ? maps.get(i) : undefined;
+      segs[i] = sc ? sc.cells : s ? s.slice() : null;
+      if (s && !sc) this.copied += s.length;
     }
     const copy = new VmMemory(segs[0] as Value[], segs, this.growable.slice(), this.holes.slice());
     copy.mixed = new Set(this.mixed);
+    copy.mapHoles = this.mapHoles.slice();
     copy.libc = copyLibcState(this.libc);
-    for (const seg of segs) if (seg) this.copied += seg.length;
+    if (maps !== null) {
+      copy.maps = new Map();
+      for (const [s, sc] of maps) copy.maps.set(s, sc ? sc.get() : null);
+    }
     // The copy's cells were charged above, to this memory: they move to the copy.
     if (this.budget !== null) {
       this.charged -= n;
@@ -269,13 +384,16 @@ export class VmMemory implements UserMemory {
 
   attach(budget: MemoryBudget): void {
     if (this.budget === budget) return;
-    this.release();
+    if (this.budget !== null) this.budget.used -= this.charged;
     this.budget = budget;
     this.charged = this.size();
     budget.used += this.charged;
   }
 
   release(): void {
+    // The address space is torn down: its shared mappings go too (exit_mmap).
+    if (this.maps !== null) for (const sc of this.maps.values()) sc?.put();
+    this.maps = null;
     if (this.budget !== null) this.budget.used -= this.charged;
     this.budget = null;
     this.charged = 0;

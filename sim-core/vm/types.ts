@@ -47,6 +47,8 @@ export interface UserMemory {
   freeStack(segment: number): void;
   /** A copy for fork (dup_mm), or null when the machine's memory budget cannot hold it. */
   clone(): UserMemory | null;
+  /** A shared futex's key at addr (the shared object and offset), or null when addr is not in shared memory. */
+  sharedKey(addr: number): string | null;
   /** Cells in use, for memory accounting. */
   size(): number;
   /** Charges this address space to the machine's budget (when an mm takes it). */
