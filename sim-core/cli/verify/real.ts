@@ -74,14 +74,20 @@ export function findExecutable(name: string, env: NodeJS.ProcessEnv = process.en
   return undefined;
 }
 
+/**
+ * The namespaces a real run gets, as the simulated machine is its own: pids from 1 (with /proc
+ * to match), and System V IPC objects (shm segments, their ids and keys) of its own.
+ */
+const NAMESPACES = ['--pid', '--ipc', '--fork', '--mount-proc'];
+
 /** Why the real kernel cannot be used here, or undefined when it can. */
 export function realKernelUnavailable(env: NodeJS.ProcessEnv = process.env): string | undefined {
   for (const tool of ['gcc', 'unshare']) {
     if (!findExecutable(tool, env)) return `${tool} is not installed (not found on PATH)`;
   }
   if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'a new PID namespace (unshare --pid) needs root';
-  const probe = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true'], { encoding: 'utf8', env });
-  if (probe.status !== 0) return `unshare --pid --fork --mount-proc fails: ${(probe.stderr ?? String(probe.error)).trim()}`;
+  const probe = spawnSync('unshare', [...NAMESPACES, 'true'], { encoding: 'utf8', env });
+  if (probe.status !== 0) return `unshare ${NAMESPACES.join(' ')} fails: ${(probe.stderr ?? String(probe.error)).trim()}`;
   if (!existsSync(INIT_SOURCE)) return `the harness's init.c is missing (looked for ${INIT_SOURCE})`;
   return undefined;
 }
@@ -276,7 +282,7 @@ export function runReal(file: string, options: RealOptions | number = {}): RealR
   const init = buildInit(o.workDir ?? defaultRoot(), env);
   const { dir, binary, settings } = compileScenario(file, o);
   const bin = settings.programs.length > 0 ? programDir(dir, binary, settings) : '-';
-  const args = ['--pid', '--fork', '--mount-proc', init, String(timeoutMs), String(settings.pidMax ?? 0),
+  const args = [...NAMESPACES, init, String(timeoutMs), String(settings.pidMax ?? 0),
     String(settings.uid === 0 ? -1 : settings.uid), String(settings.nproc), bin, binary];
   if (settings.terminal) return runOnTerminal(args, dir, env, timeoutMs);
   const r = spawnSync('unshare', args, { encoding: 'utf8', cwd: dir, env, timeout: timeoutMs + 5000 });
