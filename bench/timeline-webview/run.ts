@@ -7,7 +7,7 @@
 // (what changed since the last stop), applied and drawn; and a generated run of 10,000 tasks and
 // 1,000,000 events zoomed and panned frame by frame, each frame drawn at once and timed to its paint.
 // usage: npx tsx bench/timeline-webview/run.ts [--sections 1,2,3] [--frames N] [--opens N]
-//   [--baseline DIR (another checkout's page script, for first paint and zoom and pan)]
+//   [--baseline DIR (another checkout's page: its markup, style and script for first paint, its script for zoom and pan)]
 //   [--trace-gc (what the slow frames spent their time on)] [--alloc (what the frames allocated)].
 // Prints milliseconds; asserts nothing.
 import * as fs from 'node:fs';
@@ -22,6 +22,9 @@ import { TimelineLog } from '../../extension/adapter/timeline';
 import type { TimelineDelta } from '../../extension/client/timelineDelta';
 import { diffTimeline } from '../../test/extension-unit/timelineDiff';
 import { timelinePage } from '../../extension/client/timelinePage';
+
+/** A checkout's page markup (its panel's timelinePage). */
+type PageOf = typeof timelinePage;
 import { launchChromium } from '../../test/extension/browser';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -132,11 +135,11 @@ function serve(): Promise<string> {
  * model the panel has for it: written into the page (`embed`, as the panel does when the session
  * answers while the panel opens), or posted when the page says it is ready.
  */
-export async function openPage(page: Page, script: string, css: string, answer?: TimelineModel, inline = true, embed = false): Promise<number> {
+export async function openPage(page: Page, script: string, css: string, answer?: TimelineModel, inline = true, embed = false, pageOf: PageOf = timelinePage): Promise<number> {
   const ORIGIN = await serve();
   const id = `p${served.size}`;
   const initial = answer && embed ? JSON.stringify({ model: answer, version: 0 }) : undefined;
-  const html = timelinePage({ cspSource: ORIGIN, nonce: 'benchnonce', script: `${ORIGIN}/${id}/timeline.js`, style: `${ORIGIN}/${id}/timeline.css`, later: `${ORIGIN}/${id}/timelineLater.js`, inline: inline ? { script, style: css } : undefined, initial });
+  const html = pageOf({ cspSource: ORIGIN, nonce: 'benchnonce', script: `${ORIGIN}/${id}/timeline.js`, style: `${ORIGIN}/${id}/timeline.css`, later: `${ORIGIN}/${id}/timelineLater.js`, inline: inline ? { script, style: css } : undefined, initial });
   if (embed) answer = undefined;
   served.set(id, { html, script, css });
   // tsx keeps function names with a helper that functions sent to the page call: give it one.
@@ -335,7 +338,7 @@ let APPLY = '';
 
 /** The page's script, its style, and the delta's apply as page source (set into APPLY). */
 /** The page's script and style sheet built from a checkout (this one's also builds the page's second script, which the pages load later). */
-export async function bundles(root = ROOT): Promise<{ script: string; css: string }> {
+export async function bundles(root = ROOT): Promise<{ script: string; css: string; page: PageOf }> {
   const bundle = await build({
     entryPoints: [path.join(root, 'extension/client/timelineWebview.ts')], bundle: true, platform: 'browser', format: 'iife',
     target: 'es2022', minify: true, write: false, logLevel: 'warning',
@@ -351,7 +354,9 @@ export async function bundles(root = ROOT): Promise<{ script: string; css: strin
     bundle: true, platform: 'browser', format: 'iife', globalName: '__delta', target: 'es2022', write: false, logLevel: 'warning',
   });
   APPLY = `(() => { ${apply.outputFiles[0].text}; return __delta.applyTimelineDelta; })()`;
-  return { script, css: fs.readFileSync(path.join(ROOT, 'media/timeline.css'), 'utf8') };
+  // The checkout's own markup and style sheet, as its panel writes the page.
+  const { timelinePage: page } = await import(path.join(root, 'extension/client/timelinePage.ts')) as { timelinePage: PageOf };
+  return { script, css: fs.readFileSync(path.join(root, 'media/timeline.css'), 'utf8'), page };
 }
 
 const FRAME_KINDS = ['pan zoomed out (shift+wheel)', 'zoom in (ctrl+wheel)', 'pan in time (arrow keys)', 'scroll lanes (wheel)', 'zoom out (ctrl+wheel)'] as const;
@@ -475,8 +480,8 @@ interface FirstPaint { loaded: number; ready: number; drawn: number; painted: nu
  * after navigation. The page's own times where it keeps them (a written-in model comes in no
  * message the harness could see), else the harness's, taken the same way.
  */
-export async function firstPaint(page: Page, script: string, css: string, model: TimelineModel, inline = true, embed = false): Promise<FirstPaint> {
-  const ready = await openPage(page, script, css, model, inline, embed);
+export async function firstPaint(page: Page, script: string, css: string, model: TimelineModel, inline = true, embed = false, pageOf: PageOf = timelinePage): Promise<FirstPaint> {
+  const ready = await openPage(page, script, css, model, inline, embed, pageOf);
   type T = { navigation: number; drawn?: number; painted?: number };
   type W = { paintedAt?: number; drawnAt?: number; kprocTimeline?: { times?: () => T } };
   await page.waitForFunction(() => {
@@ -505,16 +510,21 @@ async function main(): Promise<void> {
     const fork = exampleModel('fork-wait.kproc');
     console.log(`fork-wait: ${fork.lanes.length} lanes, ${fork.marks.length} marks; ${OPENS} fresh pages each (median, max), ms after navigation`);
     const base = arg('--baseline');
-    // [name, script, written into the page, model written in]: this script as the panel opens it,
-    // the same with the model posted at ready (as after a reload), the baseline's the same way.
-    const variants: Array<[string, string, boolean, boolean]> = [['this', script, true, true], ['this, model posted at ready', script, true, false], ['floor', FLOOR_SCRIPT, true, true]];
-    if (base) variants.push(['baseline', (await bundles(path.resolve(base))).script, true, true]);
+    // [name, script, style, written into the page, model written in, markup]: this script as the
+    // panel opens it, the same with the model posted at ready (as after a reload), the floor, and
+    // the baseline's page (its own markup, style and script) opened the same way.
+    type Variant = [string, string, string, boolean, boolean, PageOf];
+    const variants: Variant[] = [['this', script, css, true, true, timelinePage], ['this, model posted at ready', script, css, true, false, timelinePage], ['floor', FLOOR_SCRIPT, css, true, true, timelinePage]];
+    if (base) {
+      const b = await bundles(path.resolve(base));
+      variants.push(['baseline', b.script, b.css, true, true, b.page]);
+    }
     const runs = new Map<string, FirstPaint[]>(variants.map(([name]) => [name, []]));
     // Interleaved, so a change in the machine's load falls on all alike.
     for (let i = 0; i < OPENS; i++) {
-      for (const [name, src, inline, embed] of variants) {
+      for (const [name, src, style, inline, embed, pageOf] of variants) {
         const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-        runs.get(name)?.push(await firstPaint(page, src, css, fork, inline, embed));
+        runs.get(name)?.push(await firstPaint(page, src, style, fork, inline, embed, pageOf));
         await page.close();
       }
     }
