@@ -46,6 +46,8 @@ export interface UserPort {
   pushSignalFrame(t: task_struct, handler: string, sig: number, info: number[] | null): void;
   /** rt_sigreturn: the VM restores the context the newest signal frame saved; false if none. */
   sigreturn?(t: task_struct): boolean;
+  /** Signal frames the user context holds (fewer than the kernel knows once longjmp left a handler); -1: unknown. */
+  sigframeDepth?(t: task_struct): number;
   /** A string argument (a literal or an address of characters). */
   readString(t: task_struct, v: Value): string;
 }

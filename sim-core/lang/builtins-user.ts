@@ -4,6 +4,7 @@
 import type { CallInfo, Convention } from './builtins-types';
 import { LIBRARY_CALLS } from './builtins-libc';
 import { FD_CALLS } from './builtins-fd';
+import { JMP_CALLS } from './builtins-jmp';
 
 interface Opts {
   min?: number;
@@ -388,4 +389,5 @@ export const USER_CALLS: CallInfo[] = [
   u('free', 'void', ['void *ptr'], '<stdlib.h>', 'Releases memory from malloc.'),
   ...LIBRARY_CALLS,
   ...FD_CALLS,
+  ...JMP_CALLS,
 ];

@@ -110,6 +110,11 @@ export class VmPort implements UserPort {
     return regs instanceof VmRegs && sigreturn(regs);
   }
 
+  sigframeDepth(t: task_struct): number {
+    const regs = t.thread.regs;
+    return regs instanceof VmRegs ? regs.sigframes.length : -1;
+  }
+
   readString(t: task_struct, v: Value): string {
     if (typeof v === 'string') return v;
     const m = this.mem(t);

@@ -17,6 +17,7 @@ import { exitCall } from './stdio-calls';
 import { FD_OPS, resumeFd } from './libc-fd';
 import { PROC_OPS, resumeProc } from './libc-proc';
 import { resumeRwlock, RWLOCK_OPS } from './libc-rwlock';
+import { resumeJump } from './libc-jmp';
 
 // Numbers of the Linux x86-64 ABI the library uses (its own headers, as glibc has them).
 const ESRCH = 3, ENOENT = 2, EACCES = 13, EINVAL = 22, EDEADLK = 35, ENOTDIR = 20, ENODEV = 19;
@@ -342,6 +343,7 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
     return done === null ? null : end(done.value);
   }
   switch (c.op) {
+    case 'longjmp': return end(resumeJump(r, mem, c.v));
     case 'execvp': case 'execlp': {
       // Only failures return here. glibc goes on to the next entry on these errors, remembers
       // EACCES, and stops on any other.

@@ -9,6 +9,7 @@ import { runLoop, type LoopState } from './loop';
 import { returnTrap } from './libc-calls';
 import { atexitStep } from './libc-state';
 import { qsortStep } from './libc-qsort';
+import { jmpCall, JMP_CALLS } from './libc-jmp';
 import { bnot, mul, neg } from './int64';
 import { fop, FOp } from './float';
 import { convert, copy, divide, field, indirect, load, popArgs, shift, storeFault, zero } from './run-slow';
@@ -349,7 +350,20 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
           bo = nbo; so = nso; stmt = -1;
           break;
         }
-        const t = syscallTrap(site, args, m, r);
+        let t: ReturnType<typeof syscallTrap>;
+        if (JMP_CALLS.has(site.name)) {
+          // setjmp saves these registers, longjmp loads saved ones (libc-jmp.ts).
+          r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt;
+          const j = jmpCall(site, args, m, r);
+          if (j === null) {
+            fi = r.fn; code = fns[fi].code; fast = fns[fi].fast ?? code; pc = r.pc;
+            bo = r.bp - segBase; so = r.sp - segBase; stmt = r.stmt;
+            stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
+            break;
+          }
+          if (typeof j === 'number') { stack.push(j); break; }
+          t = j;
+        } else t = syscallTrap(site, args, m, r);
         if (t instanceof Fault) { stack.push(0); sig = t.signal; fault = t.message; break loop; }
         if (t instanceof Done) { stack.push(t.value); break; }
         r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt;
