@@ -244,8 +244,8 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
             // A return from main is exit(v): its atexit handlers run first, each returning onto this RET.
             const x = atexitStep(m.libc, v, fi, pc - 1, 0);
             if (x.handler !== null) {
-              stack.push(x.handler);
-              const n = indirect(stack, 0, fns.length);
+              stack.push(x.handler, ...x.args);
+              const n = indirect(stack, x.args.length, fns.length);
               if (typeof n === 'string') { fault = `atexit handler: ${n}`; break loop; }
               const f = fns[n];
               const nbo = so + FRAME_WORDS, nso = nbo + f.frameSize;
@@ -253,6 +253,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
               frames.push(fi, pc - 1, bo, so, stmt);
               if (s.length < nso && !m.grow(s, nso)) { fault = 'stack overflow (out of memory)'; break loop; }
               for (let i = nbo; i < nso; i++) s[i] = 0;
+              for (let i = 0; i < x.args.length; i++) { const v = stack.pop() as Value; if (x.args.length - 1 - i < f.nparams) s[nbo + x.args.length - 1 - i] = v; }
               fi = n; code = f.code; fast = f.fast ?? code; pc = 0;
               stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
               bo = nbo; so = nso; stmt = -1;
@@ -323,7 +324,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         if (site.name === 'exit' && (m.libc.atexit.length > 0 || m.libc.exiting !== null)) {
           const x = atexitStep(m.libc, args[0], fi, pc - 2, frames.length);
           args[0] = x.status;
-          cb = x.handler;
+          cb = x.handler; cbArgs = x.args;
         } else if (site.name === 'qsort' || site.name === 'bsearch') {
           const q = qsortStep(site, args, m, r, fi, pc - 2, frames.length);
           if (q instanceof Fault) { stack.push(0); sig = q.signal; fault = q.message; break loop; }
