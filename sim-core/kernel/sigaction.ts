@@ -40,6 +40,8 @@ export function sigactionLocals(k: Kernel, t: task_struct, args: Value[]): SaL {
 
 function handlerOf(k: Kernel, raw: Value): number | string {
   if (raw === C.SIG_DFL || raw === C.SIG_IGN) return raw;
+  // A handler inside the C library (glibc's sigcancel_handler): the user side runs it itself.
+  if (typeof raw === 'string' && raw.startsWith('__libc_')) return raw;
   return k.functionName(raw) ?? (typeof raw === 'number' ? raw : C.SIG_DFL);
 }
 

@@ -5,6 +5,7 @@ import type { CallInfo, Convention } from './builtins-types';
 import { LIBRARY_CALLS } from './builtins-libc';
 import { FD_CALLS } from './builtins-fd';
 import { JMP_CALLS } from './builtins-jmp';
+import { CANCEL_CALLS } from './builtins-cancel';
 
 interface Opts {
   min?: number;
@@ -390,4 +391,5 @@ export const USER_CALLS: CallInfo[] = [
   ...LIBRARY_CALLS,
   ...FD_CALLS,
   ...JMP_CALLS,
+  ...CANCEL_CALLS,
 ];

@@ -10,6 +10,7 @@ import { returnTrap } from './libc-calls';
 import { atexitStep } from './libc-state';
 import { qsortStep } from './libc-qsort';
 import { jmpCall, JMP_CALLS } from './libc-jmp';
+import { leaveCancelPoint } from './libc-cancel';
 import { bnot, mul, neg } from './int64';
 import { fop, FOp } from './float';
 import { convert, copy, divide, field, indirect, load, popArgs, shift, storeFault, zero } from './run-slow';
@@ -366,7 +367,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
           t = j;
         } else t = syscallTrap(site, args, m, r);
         if (t instanceof Fault) { stack.push(0); sig = t.signal; fault = t.message; break loop; }
-        if (t instanceof Done) { stack.push(t.value); break; }
+        if (t instanceof Done) { if (r.self !== 0) leaveCancelPoint(r, m); stack.push(t.value); break; }
         r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt;
         r.pending = code[pc - 1];
         return t;

@@ -1,0 +1,132 @@
+// Thread cancellation as glibc's nptl does it: pthread_cancel sets CANCELED in the target's
+// descriptor (cancelhandling); the target acts on it at its next cancellation point. A target
+// blocked in one is woken by SIGCANCEL (signal 32, kept by the library for itself), whose
+// handler ends the thread. Ending is pthread_exit(PTHREAD_CANCELED). Cleanup handlers
+// (pthread_cleanup_push) are not modelled.
+import { begin, PD_CANCEL, PD_RESULT, PD_TID, release, scratch, self, threadEnds } from './libc-calls';
+import type { CallSite } from './image';
+import type { VmMemory } from './memory';
+import type { LibcCall, VmRegs } from './regs';
+import type { Trap, Value } from './types';
+
+/** The handler the library installs for SIGCANCEL (glibc's sigcancel_handler): the VM runs it itself. */
+export const SIGCANCEL_HANDLER = '__libc_sigcancel_handler';
+
+/** The calls that are cancellation points (POSIX's list, those the simulator has). */
+export const CANCEL_POINTS: ReadonlySet<string> = new Set([
+  'sleep', 'usleep', 'nanosleep', 'clock_nanosleep', 'pause', 'read', 'write', 'open', 'close',
+  'wait', 'waitpid', 'wait3', 'wait4', 'waitid', 'sigsuspend', 'sigwait', 'sigwaitinfo', 'sigtimedwait',
+  'pthread_join', 'pthread_cond_wait', 'pthread_cond_timedwait', 'sem_wait', 'sem_timedwait', 'pthread_testcancel',
+]);
+
+/** The cancellation calls; pthread_cancel's system calls are resumed by resumeCancel. */
+const CALLS: ReadonlySet<string> = new Set(['pthread_cancel', 'pthread_setcancelstate', 'pthread_setcanceltype', 'pthread_testcancel']);
+export const CANCEL_OPS: ReadonlySet<string> = new Set(['pthread_cancel']);
+
+/**
+ * cancelhandling's bits (glibc's CANCELSTATE, CANCELTYPE and CANCELED bits), and one of the
+ * simulator's: the thread is inside a cancellation point's system calls (where glibc's wrapper
+ * has made the thread cancellable by the signal).
+ */
+const DISABLED = 1, ASYNC = 2, CANCELED = 8, IN_POINT = 0x100;
+const PTHREAD_CANCELED = -1, EINVAL = 22, ESRCH = 3;
+const SIGCANCEL = 32, SIG_SETSIZE = 8;
+/** SA_SIGINFO | SA_RESTART | SA_RESTORER as glibc installs it, and SA_NODEFER: no frame returns to unblock it. */
+const SIGCANCEL_FLAGS = 0x4 | 0x10000000 | 0x04000000 | 0x40000000;
+
+function num(v: Value | undefined): number {
+  return typeof v === 'number' ? v : 0;
+}
+
+function trap(line: number, name: string, args: Value[]): Trap {
+  return { kind: 'syscall', name, args, line };
+}
+
+function handling(mem: VmMemory, pd: number): number {
+  return pd === 0 ? 0 : num(mem.load(pd + PD_CANCEL));
+}
+
+/** __do_cancel: the thread ends as pthread_exit(PTHREAD_CANCELED) would. */
+function cancelNow(r: VmRegs, mem: VmMemory, line: number): Trap {
+  if (r.self !== 0) mem.store(r.self + PD_RESULT, PTHREAD_CANCELED);
+  threadEnds(r, mem);
+  return trap(line, 'exit', [0]);
+}
+
+/**
+ * pthread_cancel, pthread_setcancelstate, pthread_setcanceltype, pthread_testcancel: the first
+ * system call, the result (an error number, or 0), or null for another call.
+ */
+export function startCancel(site: CallSite, siteIndex: number, a: Value[], mem: VmMemory, r: VmRegs): Trap | number | null {
+  if (!CALLS.has(site.name)) return null;
+  const line = site.line;
+  if (site.name === 'pthread_testcancel') return null;
+  if (site.name === 'pthread_cancel') {
+    const pd = num(a[0]);
+    const tid = mem.load(pd + PD_TID);
+    if (typeof tid !== 'number' || tid < 0) return ESRCH;
+    const h = handling(mem, pd);
+    mem.store(pd + PD_CANCEL, h | CANCELED);
+    if (h & CANCELED) return 0;
+    if (pd === self(r, mem)) return (h & (DISABLED | ASYNC)) === ASYNC ? cancelNow(r, mem, line) : 0;
+    // Only a thread that can act now is signalled: asynchronous, or inside a cancellation point.
+    if (tid === 0 || (h & DISABLED) !== 0 || (h & (ASYNC | IN_POINT)) === 0) return 0;
+    // The handler is installed on first use, then tgkill(getpid(), tid, SIGCANCEL).
+    const act = scratch(mem, [SIGCANCEL_HANDLER, 0, SIGCANCEL_FLAGS]);
+    if (act === 0) return 0;
+    begin(r, 'pthread_cancel', siteIndex, [tid, act]);
+    return trap(line, 'rt_sigaction', [SIGCANCEL, act, 0, SIG_SETSIZE]);
+  }
+  // pthread_setcancelstate(state, oldstate), pthread_setcanceltype(type, oldtype).
+  const bit = site.name === 'pthread_setcancelstate' ? DISABLED : ASYNC;
+  const v = num(a[0]);
+  if (v !== 0 && v !== 1) return EINVAL;
+  const pd = self(r, mem);
+  const h = handling(mem, pd);
+  if (num(a[1]) !== 0) mem.store(num(a[1]), (h & bit) !== 0 ? 1 : 0);
+  const next = v === 1 ? h | bit : h & ~bit;
+  mem.store(pd + PD_CANCEL, next);
+  // Enabled, asynchronous and asked already: the thread ends here.
+  if ((next & (DISABLED | ASYNC | CANCELED)) === (ASYNC | CANCELED)) return cancelNow(r, mem, line);
+  return 0;
+}
+
+/** pthread_cancel's next system call once the kernel answered one; its result when done. */
+export function resumeCancel(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, line: number): Value | null {
+  if (c.step === 1) { release(mem, c.v[1]); c.next = trap(line, 'getpid', []); return null; }
+  if (c.step === 2) { c.next = trap(line, 'tgkill', [raw, c.v[0], SIGCANCEL]); return null; }
+  return 0;
+}
+
+/**
+ * The start of a cancellation point: a request already made (and enabled) ends the thread
+ * here; otherwise the thread is marked as inside one until the call completes.
+ */
+export function enterCancelPoint(site: CallSite, mem: VmMemory, r: VmRegs): Trap | null {
+  if (r.self === 0 || !CANCEL_POINTS.has(site.name)) return null;
+  const h = handling(mem, r.self);
+  if ((h & (CANCELED | DISABLED)) === CANCELED) return cancelNow(r, mem, site.line);
+  if (site.name !== 'pthread_testcancel') mem.store(r.self + PD_CANCEL, h | IN_POINT);
+  return null;
+}
+
+/** The cancellation point's call has returned. */
+export function leaveCancelPoint(r: VmRegs, mem: VmMemory): void {
+  if (r.self === 0) return;
+  const h = handling(mem, r.self);
+  if (h & IN_POINT) mem.store(r.self + PD_CANCEL, h & ~IN_POINT);
+}
+
+/**
+ * SIGCANCEL reached the thread (sigcancel_handler): when cancellation is enabled and was asked
+ * for, whatever call it was in is dropped and the thread ends. Returns whether it does.
+ */
+export function sigcancel(r: VmRegs, mem: VmMemory): boolean {
+  const h = handling(mem, r.self);
+  if ((h & (CANCELED | DISABLED)) !== CANCELED) return false;
+  const t = cancelNow(r, mem, r.line);
+  const site = r.image.sites.findIndex((s) => s.name === 'exit');
+  r.pending = -1; r.pendingRet = null;
+  r.libc = { op: 'pthread_exit', site, step: 0, v: [], next: t };
+  return true;
+}
