@@ -1,5 +1,6 @@
 // Thread cancellation of <pthread.h>: pthread_cancel asks, the target acts at a cancellation
-// point (sim-core/vm/libc-cancel.ts), as glibc's deferred cancellation does with SIGCANCEL.
+// point (sim-core/vm/libc-cancel.ts), as glibc's deferred cancellation does with SIGCANCEL, after
+// the cleanup handlers.
 import type { CallInfo } from './builtins-types';
 
 function cancel(name: string, returns: string, params: string[], doc: string, path?: string[]): CallInfo {
@@ -20,4 +21,8 @@ export const CANCEL_CALLS: CallInfo[] = [
   cancel('pthread_setcanceltype', 'int', ['int type', 'int *oldtype'],
     'PTHREAD_CANCEL_DEFERRED (the default: only at cancellation points) or PTHREAD_CANCEL_ASYNCHRONOUS (SIGCANCEL ends the thread wherever it runs); the old type goes to *oldtype (may be NULL). EINVAL for another value.'),
   cancel('pthread_testcancel', 'void', [], 'A cancellation point and nothing else: a pending request ends the thread here.'),
+  cancel('pthread_cleanup_push', 'void', ['void (*routine)(void *)', 'void *arg'],
+    'Registers routine(arg) to run if the thread ends by cancellation or pthread_exit before the matching pthread_cleanup_pop (newest first). Pair them in the same block, as glibc\'s macros require.'),
+  cancel('pthread_cleanup_pop', 'void', ['int execute'],
+    'Removes the newest handler pthread_cleanup_push registered, and calls it when execute is nonzero.'),
 ];

@@ -44,11 +44,11 @@ export const PTHREAD_CLONE_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x4
 export const CLONE_ARGS_CELLS = 8;
 /**
  * Cells of the thread descriptor (struct pthread) the library keeps: tid, result, joinid
- * (the descriptor itself once the thread is detached, as glibc marks it) and cancelhandling
- * (libc-cancel.ts).
+ * (the descriptor itself once the thread is detached, as glibc marks it), cancelhandling and
+ * the newest cleanup handler (libc-cancel.ts).
  */
-export const PD_TID = 0, PD_RESULT = 1, PD_CANCEL = 3;
-const PD_JOINID = 2, PD_CELLS = 4;
+export const PD_TID = 0, PD_RESULT = 1, PD_CANCEL = 3, PD_CLEANUP = 4;
+const PD_JOINID = 2, PD_CELLS = 5;
 /** The detach-state cell of a pthread_attr_t (ctypes.ts), and PTHREAD_CREATE_DETACHED. */
 const ATTR_DETACHSTATE = 0, PTHREAD_CREATE_DETACHED = 1;
 

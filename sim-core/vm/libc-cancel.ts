@@ -1,10 +1,12 @@
 // Thread cancellation as glibc's nptl does it: pthread_cancel sets CANCELED in the target's
 // descriptor (cancelhandling); the target acts on it at its next cancellation point. A target
 // blocked in one is woken by SIGCANCEL (signal 32, kept by the library for itself), whose
-// handler ends the thread. Ending is pthread_exit(PTHREAD_CANCELED). Cleanup handlers
-// (pthread_cleanup_push) are not modelled.
-import { begin, PD_CANCEL, PD_RESULT, PD_TID, release, scratch, self, threadEnds } from './libc-calls';
-import type { CallSite } from './image';
+// handler ends the thread. Ending is pthread_exit(PTHREAD_CANCELED): the cleanup handlers
+// pthread_cleanup_push registered run first, newest first, on what is left of the thread's stack.
+import { begin, PD_CANCEL, PD_CLEANUP, PD_RESULT, PD_TID, release, scratch, self, threadEnds } from './libc-calls';
+import { SEGMENT_SPAN, STACK_LIMIT, TEXT_BASE, TEXT_STRIDE, type CallSite } from './image';
+import { FRAME_WORDS } from './regs';
+import { condCancelled } from './libc-sync';
 import type { VmMemory } from './memory';
 import type { LibcCall, VmRegs } from './regs';
 import type { Trap, Value } from './types';
@@ -28,7 +30,7 @@ export const CANCEL_OPS: ReadonlySet<string> = new Set(['pthread_cancel']);
  * simulator's: the thread is inside a cancellation point's system calls (where glibc's wrapper
  * has made the thread cancellable by the signal).
  */
-const DISABLED = 1, ASYNC = 2, CANCELED = 8, IN_POINT = 0x100;
+const DISABLED = 1, ASYNC = 2, CANCELED = 8, EXITING = 0x10, IN_POINT = 0x100;
 const PTHREAD_CANCELED = -1, EINVAL = 22, ESRCH = 3;
 const SIGCANCEL = 32, SIG_SETSIZE = 8;
 /** SA_SIGINFO | SA_RESTART | SA_RESTORER as glibc installs it, and SA_NODEFER: no frame returns to unblock it. */
@@ -124,9 +126,115 @@ export function leaveCancelPoint(r: VmRegs, mem: VmMemory): void {
 export function sigcancel(r: VmRegs, mem: VmMemory): boolean {
   const h = handling(mem, r.self);
   if ((h & (CANCELED | DISABLED)) !== CANCELED) return false;
-  const t = cancelNow(r, mem, r.line);
+  const waiting = r.libc !== null && (r.libc.op === 'pthread_cond_wait' || r.libc.op === 'pthread_cond_timedwait') ? r.libc : null;
+  const t = unwind(r, mem, PTHREAD_CANCELED, r.line);
+  if (typeof t === 'string') return false;
+  if (t === null) {
+    // pthread_cond_wait's mutex is the caller's again before the handlers run.
+    if (waiting !== null) condCancelled(r, waiting, mem, r.line);
+    return true;
+  }
   const site = r.image.sites.findIndex((s) => s.name === 'exit');
   r.pending = -1; r.pendingRet = null;
   r.libc = { op: 'pthread_exit', site, step: 0, v: [], next: t };
   return true;
+}
+
+/** The calls run.ts hands the live registers for the cleanup handlers (pthread_exit may run some). */
+export const CLEANUP_CALLS: ReadonlySet<string> = new Set(['pthread_cleanup_push', 'pthread_cleanup_pop', 'pthread_exit']);
+
+/** A cancellation request waits for this cancellation point (or the thread is ending already). */
+export function cancelPending(site: CallSite, mem: VmMemory, r: VmRegs): boolean {
+  if (r.self === 0 || !CANCEL_POINTS.has(site.name)) return false;
+  const h = handling(mem, r.self);
+  return (h & (CANCELED | DISABLED)) === CANCELED || (h & EXITING) !== 0;
+}
+
+/**
+ * pthread_cleanup_push, pthread_cleanup_pop, pthread_exit, or a cancellation point where the
+ * thread is to end, with the registers written back (pc past the call). Returns the call's
+ * result, a system call, a fault message, or null when the thread now runs a cleanup handler.
+ */
+export function cleanupCall(site: CallSite, a: Value[], mem: VmMemory, r: VmRegs): Trap | number | string | null {
+  if (site.name === 'pthread_cleanup_push') {
+    // glibc links a struct _pthread_cleanup_buffer { routine, arg, ..., prev } through the descriptor.
+    const pd = self(r, mem);
+    const block = scratch(mem, [a[0] ?? 0, a[1] ?? 0, mem.load(pd + PD_CLEANUP) ?? 0]);
+    if (block !== 0) mem.store(pd + PD_CLEANUP, block);
+    return 0;
+  }
+  if (site.name === 'pthread_cleanup_pop') {
+    const h = popHandler(mem, r);
+    if (h === null || num(a[0]) === 0) return 0;
+    // routine(arg), returning here: its value stands for pop's (void) result.
+    return enter(r, mem, h.routine, h.arg, false);
+  }
+  const result = site.name === 'pthread_exit' ? a[0] ?? 0 : PTHREAD_CANCELED;
+  return unwind(r, mem, result, site.line);
+}
+
+/** The thread's start routine (or a cleanup handler) returned: a thread that is ending runs the next handler. */
+export function exitingReturn(r: VmRegs, mem: VmMemory): Trap | string | null | undefined {
+  if (r.self === 0 || (handling(mem, r.self) & EXITING) === 0) return undefined;
+  return unwind(r, mem, 0, r.line);
+}
+
+/**
+ * The thread ends with `result` (kept from the first call): the newest cleanup handler is
+ * entered on the thread's stack in place of every frame (null), or, with none left, exit.
+ */
+function unwind(r: VmRegs, mem: VmMemory, result: Value, line: number): Trap | string | null {
+  const pd = self(r, mem);
+  const hd = handling(mem, pd);
+  if ((hd & EXITING) === 0) {
+    mem.store(pd + PD_RESULT, result);
+    mem.store(pd + PD_CANCEL, hd | EXITING);
+  }
+  const h = popHandler(mem, r);
+  if (h === null) {
+    threadEnds(r, mem);
+    return trap(line, 'exit', [0]);
+  }
+  return enter(r, mem, h.routine, h.arg, true);
+}
+
+function popHandler(mem: VmMemory, r: VmRegs): { routine: Value; arg: Value } | null {
+  const pd = self(r, mem);
+  const block = num(mem.load(pd + PD_CLEANUP));
+  if (block === 0) return null;
+  const routine = mem.load(block) ?? 0, arg = mem.load(block + 1) ?? 0;
+  mem.store(pd + PD_CLEANUP, mem.load(block + 2) ?? 0);
+  release(mem, block);
+  return { routine, arg };
+}
+
+/**
+ * Enters routine(arg): called from where the thread is (its return comes back past the call),
+ * or, for a thread that is ending, on the bottom of its stack with every frame dropped.
+ * Returns null, or a fault message.
+ */
+function enter(r: VmRegs, mem: VmMemory, routine: Value, arg: Value, bottom: boolean): string | null {
+  const fns = r.image.functions;
+  const n = typeof routine === 'number' ? (routine - TEXT_BASE) / TEXT_STRIDE : -1;
+  if (!Number.isInteger(n) || n < 0 || n >= fns.length) return 'cleanup handler: call through a bad function pointer';
+  const f = fns[n], segBase = r.stackSeg * SEGMENT_SPAN, seg = mem.segs[r.stackSeg];
+  let bo: number;
+  if (bottom) {
+    // The outermost frame's place: below any signal frame, the start routine's.
+    const ctx = r.sigframes.length > 0 ? r.sigframes[0] : r;
+    bo = (ctx.frames.length >= FRAME_WORDS ? ctx.frames[2] + segBase : ctx.bp) - segBase;
+    r.sigframes.length = 0;
+    r.frames.length = 0;
+    r.stack.length = 0;
+  } else {
+    r.frames.push(r.fn, r.pc, r.bp - segBase, r.sp - segBase, r.stmt);
+    bo = r.sp - segBase + FRAME_WORDS;
+  }
+  const end = bo + f.frameSize;
+  if (!seg || end > STACK_LIMIT || (seg.length < end && !mem.grow(seg, end))) return 'stack overflow';
+  for (let i = bo; i < end; i++) seg[i] = 0;
+  if (f.nparams > 0) seg[bo] = arg;
+  r.fn = n; r.pc = 0; r.bp = bo + segBase; r.sp = end + segBase; r.stmt = -1;
+  r.pending = -1; r.pendingRet = null; r.libc = null; r.entered = false; r.ended = false;
+  return null;
 }

@@ -10,7 +10,7 @@ import { returnTrap } from './libc-calls';
 import { atexitStep } from './libc-state';
 import { qsortStep } from './libc-qsort';
 import { jmpCall, JMP_CALLS } from './libc-jmp';
-import { leaveCancelPoint } from './libc-cancel';
+import { cancelPending, cleanupCall, CLEANUP_CALLS, exitingReturn, leaveCancelPoint } from './libc-cancel';
 import { bnot, mul, neg } from './int64';
 import { fop, FOp } from './float';
 import { convert, copy, divide, field, indirect, load, popArgs, shift, storeFault, zero } from './run-slow';
@@ -241,6 +241,15 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
             r.pc = pc - 1;
             return { kind: 'syscall', name: 'rt_sigreturn', args: [r.sigframes[r.sigframes.length - 1].signo], line: r.line };
           }
+          // A thread that is ending (pthread_exit, cancellation) goes on with its next cleanup handler.
+          const x = r.onReturn === 'exit' && r.self !== 0 ? exitingReturn(r, m) : undefined;
+          if (typeof x === 'string') { fault = x; break loop; }
+          if (x === null) {
+            fi = r.fn; code = fns[fi].code; fast = fns[fi].fast ?? code; pc = 0; bo = r.bp - segBase; so = r.sp - segBase; stmt = -1;
+            stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
+            break;
+          }
+          if (x !== undefined) { r.ended = true; return x; }
           if (r.onReturn === 'exit_group' && (m.libc.atexit.length > 0 || m.libc.exiting !== null)) {
             // A return from main is exit(v): its atexit handlers run first, each returning onto this RET.
             const x = atexitStep(m.libc, v, fi, pc - 1, 0);
@@ -353,10 +362,12 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
           break;
         }
         let t: ReturnType<typeof syscallTrap>;
-        if (JMP_CALLS.has(site.name)) {
-          // setjmp saves these registers, longjmp loads saved ones (libc-jmp.ts).
+        if (JMP_CALLS.has(site.name) || CLEANUP_CALLS.has(site.name) || (r.self !== 0 && cancelPending(site, m, r))) {
+          // setjmp saves these registers, longjmp loads saved ones (libc-jmp.ts); a thread that
+          // ends runs its cleanup handlers, pthread_cleanup_pop may call one (libc-cancel.ts).
           r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt;
-          const j = jmpCall(site, args, m, r);
+          const j = JMP_CALLS.has(site.name) ? jmpCall(site, args, m, r) : cleanupCall(site, args, m, r);
+          if (typeof j === 'string') { fault = j; break loop; }
           if (j === null) {
             fi = r.fn; code = fns[fi].code; fast = fns[fi].fast ?? code; pc = r.pc;
             bo = r.bp - segBase; so = r.sp - segBase; stmt = r.stmt;
