@@ -4,8 +4,8 @@
 // handler ends the thread. Ending is pthread_exit(PTHREAD_CANCELED): the cleanup handlers
 // pthread_cleanup_push registered run first, newest first, on what is left of the thread's stack.
 import { begin, PD_CANCEL, PD_CLEANUP, PD_RESULT, PD_TID, release, scratch, self, threadEnds } from './libc-calls';
-import { SEGMENT_SPAN, STACK_LIMIT, TEXT_BASE, TEXT_STRIDE, type CallSite } from './image';
-import { FRAME_WORDS } from './regs';
+import type { CallSite } from './image';
+import { enterCallback } from './libc-callback';
 import { condCancelled } from './libc-sync';
 import type { VmMemory } from './memory';
 import type { LibcCall, VmRegs } from './regs';
@@ -167,7 +167,7 @@ export function cleanupCall(site: CallSite, a: Value[], mem: VmMemory, r: VmRegs
     const h = popHandler(mem, r);
     if (h === null || num(a[0]) === 0) return 0;
     // routine(arg), returning here: its value stands for pop's (void) result.
-    return enter(r, mem, h.routine, h.arg, false);
+    return enterCallback(r, mem, h.routine, [h.arg], false);
   }
   const result = site.name === 'pthread_exit' ? a[0] ?? 0 : PTHREAD_CANCELED;
   return unwind(r, mem, result, site.line);
@@ -195,7 +195,7 @@ function unwind(r: VmRegs, mem: VmMemory, result: Value, line: number): Trap | s
     threadEnds(r, mem);
     return trap(line, 'exit', [0]);
   }
-  return enter(r, mem, h.routine, h.arg, true);
+  return enterCallback(r, mem, h.routine, [h.arg], true);
 }
 
 function popHandler(mem: VmMemory, r: VmRegs): { routine: Value; arg: Value } | null {
@@ -206,35 +206,4 @@ function popHandler(mem: VmMemory, r: VmRegs): { routine: Value; arg: Value } | 
   mem.store(pd + PD_CLEANUP, mem.load(block + 2) ?? 0);
   release(mem, block);
   return { routine, arg };
-}
-
-/**
- * Enters routine(arg): called from where the thread is (its return comes back past the call),
- * or, for a thread that is ending, on the bottom of its stack with every frame dropped.
- * Returns null, or a fault message.
- */
-function enter(r: VmRegs, mem: VmMemory, routine: Value, arg: Value, bottom: boolean): string | null {
-  const fns = r.image.functions;
-  const n = typeof routine === 'number' ? (routine - TEXT_BASE) / TEXT_STRIDE : -1;
-  if (!Number.isInteger(n) || n < 0 || n >= fns.length) return 'cleanup handler: call through a bad function pointer';
-  const f = fns[n], segBase = r.stackSeg * SEGMENT_SPAN, seg = mem.segs[r.stackSeg];
-  let bo: number;
-  if (bottom) {
-    // The outermost frame's place: below any signal frame, the start routine's.
-    const ctx = r.sigframes.length > 0 ? r.sigframes[0] : r;
-    bo = (ctx.frames.length >= FRAME_WORDS ? ctx.frames[2] + segBase : ctx.bp) - segBase;
-    r.sigframes.length = 0;
-    r.frames.length = 0;
-    r.stack.length = 0;
-  } else {
-    r.frames.push(r.fn, r.pc, r.bp - segBase, r.sp - segBase, r.stmt);
-    bo = r.sp - segBase + FRAME_WORDS;
-  }
-  const end = bo + f.frameSize;
-  if (!seg || end > STACK_LIMIT || (seg.length < end && !mem.grow(seg, end))) return 'stack overflow';
-  for (let i = bo; i < end; i++) seg[i] = 0;
-  if (f.nparams > 0) seg[bo] = arg;
-  r.fn = n; r.pc = 0; r.bp = bo + segBase; r.sp = end + segBase; r.stmt = -1;
-  r.pending = -1; r.pendingRet = null; r.libc = null; r.entered = false; r.ended = false;
-  return null;
 }

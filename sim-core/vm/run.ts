@@ -11,6 +11,7 @@ import { atexitStep } from './libc-state';
 import { qsortStep } from './libc-qsort';
 import { jmpCall, JMP_CALLS } from './libc-jmp';
 import { cancelPending, cleanupCall, CLEANUP_CALLS, exitingReturn, leaveCancelPoint } from './libc-cancel';
+import { enterCallback } from './libc-callback';
 import { bnot, mul, neg } from './int64';
 import { fop, FOp } from './float';
 import { convert, copy, divide, field, indirect, load, popArgs, shift, storeFault, zero } from './run-slow';
@@ -254,19 +255,11 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
             // A return from main is exit(v): its atexit handlers run first, each returning onto this RET.
             const x = atexitStep(m.libc, v, fi, pc - 1, 0);
             if (x.handler !== null) {
-              stack.push(x.handler, ...x.args);
-              const n = indirect(stack, x.args.length, fns.length);
-              if (typeof n === 'string') { fault = `atexit handler: ${n}`; break loop; }
-              const f = fns[n];
-              const nbo = so + FRAME_WORDS, nso = nbo + f.frameSize;
-              if (nso > STACK_LIMIT) { fault = 'stack overflow'; break loop; }
-              frames.push(fi, pc - 1, bo, so, stmt);
-              if (s.length < nso && !m.grow(s, nso)) { fault = 'stack overflow (out of memory)'; break loop; }
-              for (let i = nbo; i < nso; i++) s[i] = 0;
-              for (let i = 0; i < x.args.length; i++) { const v = stack.pop() as Value; if (x.args.length - 1 - i < f.nparams) s[nbo + x.args.length - 1 - i] = v; }
-              fi = n; code = f.code; fast = f.fast ?? code; pc = 0;
+              r.pc = pc - 1;
+              const e = enterCallback(r, m, x.handler, x.args, false);
+              if (e !== null) { fault = `atexit handler: ${e}`; break loop; }
+              fi = r.fn; code = fns[fi].code; fast = fns[fi].fast ?? code; pc = 0; bo = r.bp - segBase; so = r.sp - segBase; stmt = -1;
               stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
-              bo = nbo; so = nso; stmt = -1;
               break;
             }
             r.ended = true;

@@ -71,4 +71,39 @@ int main(void) {
   return 0; }`);
     assert.equal(out, '1 1 9\n');
   });
+
+  it('cleanup handlers: pop(1) runs one where it stands, pthread_exit and cancellation run the rest newest first', async () => {
+    const out = await run('cleanup', `int depth(int n) { return n == 0 ? 0 : 1 + depth(n - 1); }
+void note(void *s) { printf("%s:%d ", (char *) s, depth(3)); }
+void *exits(void *a) {
+  pthread_cleanup_push(note, "a");
+  pthread_cleanup_push(note, "b");
+  pthread_cleanup_push(note, "c");
+  pthread_cleanup_pop(1);
+  pthread_cleanup_push(note, "d");
+  pthread_cleanup_pop(0);
+  if (a) pthread_exit(a);
+  pthread_cleanup_pop(0);
+  pthread_cleanup_pop(0);
+  return NULL; }
+void *cancelled(void *a) {
+  pthread_cleanup_push(note, "x");
+  pthread_cleanup_push(note, "y");
+  for (;;) pause();
+  pthread_cleanup_pop(0);
+  pthread_cleanup_pop(0);
+  return a; }
+int main(void) {
+  pthread_t t; void *res;
+  pthread_create(&t, NULL, exits, (void *) 7);
+  pthread_join(t, &res);
+  printf("| %ld\\n", (long) res);
+  pthread_create(&t, NULL, cancelled, NULL);
+  usleep(10000);
+  pthread_cancel(t);
+  pthread_join(t, &res);
+  printf("| %d\\n", res == PTHREAD_CANCELED);
+  return 0; }`);
+    assert.equal(out, 'c:3 b:3 a:3 | 7\ny:3 x:3 | 1\n');
+  });
 });
