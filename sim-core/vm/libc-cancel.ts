@@ -184,7 +184,12 @@ export function exitingReturn(r: VmRegs, mem: VmMemory): Trap | string | null | 
  * entered on the thread's stack in place of every frame (null), or, with none left, exit.
  */
 function unwind(r: VmRegs, mem: VmMemory, result: Value, line: number): Trap | string | null {
-  const pd = self(r, mem);
+  const pd = r.self;
+  if (pd === 0) {
+    // A main thread that never asked for its descriptor has no handlers and no one to join it.
+    threadEnds(r, mem);
+    return trap(line, 'exit', [0]);
+  }
   const hd = handling(mem, pd);
   if ((hd & EXITING) === 0) {
     mem.store(pd + PD_RESULT, result);
@@ -199,7 +204,8 @@ function unwind(r: VmRegs, mem: VmMemory, result: Value, line: number): Trap | s
 }
 
 function popHandler(mem: VmMemory, r: VmRegs): { routine: Value; arg: Value } | null {
-  const pd = self(r, mem);
+  const pd = r.self;
+  if (pd === 0) return null;
   const block = num(mem.load(pd + PD_CLEANUP));
   if (block === 0) return null;
   const routine = mem.load(block) ?? 0, arg = mem.load(block + 1) ?? 0;
