@@ -328,5 +328,14 @@ function handle_signal(k: Kernel, t: task_struct, sig: number, handler: string, 
   if (!(ka.flags & C.SA_NODEFER)) sigaddset(t.blocked, sig);
   // SA_SIGINFO: the handler gets (sig, &frame->info, &frame->uc), the siginfo copied to the frame.
   const si = ka.flags & C.SA_SIGINFO ? info ?? { si_signo: sig, si_code: C.SI_USER, si_pid: 0, si_uid: 0, si_status: 0 } : null;
-  k.user.pushSignalFrame(t, handler, sig, si ? siginfoCells(si) : null);
+  const ran = k.user.pushSignalFrame(t, handler, sig, si ? siginfoCells(si) : null);
+  if (ran === false && handler.startsWith('__libc_')) {
+    // The C library's handler had nothing to do (sigcancel_handler in a thread not being
+    // cancelled) and returned: what rt_sigreturn does follows at once.
+    const fr = t.sigframes.pop();
+    if (fr) {
+      t.blocked = fr.blocked.slice();
+      if (fr.restart) restart_syscall(k, t, fr.restart.name, fr.restart.args);
+    }
+  }
 }

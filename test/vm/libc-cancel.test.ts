@@ -106,4 +106,28 @@ int main(void) {
   return 0; }`);
     assert.equal(out, 'c:3 b:3 a:3 | 7\ny:3 x:3 | 1\n');
   });
+
+  it('SIGCANCEL to a thread nobody cancels does nothing, and the call it interrupted goes on', async () => {
+    const out = await run('stray', `#include <signal.h>\n#include <sys/syscall.h>
+void *nap(void *a) { sleep(1); return a; }
+volatile int reader_tid = 0;
+void *reader(void *a) { char c = 0; int fd = *(int *) a; reader_tid = gettid(); long n = (long) read(fd, &c, 1); printf("read %ld '%c'\\n", n, c); return a; }
+int main(void) {
+  pthread_t t, r; int fds[2]; void *res;
+  pipe(fds);
+  pthread_create(&t, NULL, nap, NULL);
+  usleep(1000);
+  pthread_cancel(t);
+  pthread_join(t, &res);
+  pthread_create(&r, NULL, reader, &fds[0]);
+  usleep(1000);
+  kill(getpid(), 32);
+  syscall(SYS_tgkill, getpid(), reader_tid, 32);
+  usleep(1000);
+  write(fds[1], "x", 1);
+  pthread_join(r, &res);
+  printf("alive %d\\n", res == &fds[0]);
+  return 0; }`);
+    assert.equal(out, "read 1 'x'\nalive 1\n");
+  });
 });
