@@ -134,6 +134,7 @@ export function sigcancel(r: VmRegs, mem: VmMemory): boolean {
     if (waiting !== null) condCancelled(r, waiting, mem, r.line);
     return true;
   }
+  if (waiting !== null) condCancelled(r, waiting, mem, r.line, false);
   const site = r.image.sites.findIndex((s) => s.name === 'exit');
   r.pending = -1; r.pendingRet = null;
   r.libc = { op: 'pthread_exit', site, step: 0, v: [], next: t };
