@@ -21,8 +21,7 @@ export const CANCEL_POINTS: ReadonlySet<string> = new Set([
   'pthread_join', 'pthread_cond_wait', 'pthread_cond_timedwait', 'sem_wait', 'sem_timedwait', 'pthread_testcancel',
 ]);
 
-/** The cancellation calls; pthread_cancel's system calls are resumed by resumeCancel. */
-const CALLS: ReadonlySet<string> = new Set(['pthread_cancel', 'pthread_setcancelstate', 'pthread_setcanceltype', 'pthread_testcancel']);
+/** pthread_cancel's system calls are resumed by resumeCancel. */
 export const CANCEL_OPS: ReadonlySet<string> = new Set(['pthread_cancel']);
 
 /**
@@ -48,21 +47,15 @@ function handling(mem: VmMemory, pd: number): number {
   return pd === 0 ? 0 : num(mem.load(pd + PD_CANCEL));
 }
 
-/** __do_cancel: the thread ends as pthread_exit(PTHREAD_CANCELED) would. */
-function cancelNow(r: VmRegs, mem: VmMemory, line: number): Trap {
-  if (r.self !== 0) mem.store(r.self + PD_RESULT, PTHREAD_CANCELED);
-  threadEnds(r, mem);
-  return trap(line, 'exit', [0]);
-}
+/** startCancel's answer when the calling thread is to end here. */
+const NOW = 'now';
 
 /**
- * pthread_cancel, pthread_setcancelstate, pthread_setcanceltype, pthread_testcancel: the first
- * system call, the result (an error number, or 0), or null for another call.
+ * pthread_cancel, pthread_setcancelstate, pthread_setcanceltype: the first system call, the
+ * result (an error number, or 0), or NOW when the caller itself is cancelled at once.
  */
-export function startCancel(site: CallSite, siteIndex: number, a: Value[], mem: VmMemory, r: VmRegs): Trap | number | null {
-  if (!CALLS.has(site.name)) return null;
+function startCancel(site: CallSite, a: Value[], mem: VmMemory, r: VmRegs): Trap | number | typeof NOW {
   const line = site.line;
-  if (site.name === 'pthread_testcancel') return null;
   if (site.name === 'pthread_cancel') {
     const pd = num(a[0]);
     const tid = mem.load(pd + PD_TID);
@@ -70,13 +63,13 @@ export function startCancel(site: CallSite, siteIndex: number, a: Value[], mem: 
     const h = handling(mem, pd);
     mem.store(pd + PD_CANCEL, h | CANCELED);
     if (h & CANCELED) return 0;
-    if (pd === self(r, mem)) return (h & (DISABLED | ASYNC)) === ASYNC ? cancelNow(r, mem, line) : 0;
+    if (pd === self(r, mem)) return (h & (DISABLED | ASYNC)) === ASYNC ? NOW : 0;
     // Only a thread that can act now is signalled: asynchronous, or inside a cancellation point.
     if (tid === 0 || (h & DISABLED) !== 0 || (h & (ASYNC | IN_POINT)) === 0) return 0;
     // The handler is installed on first use, then tgkill(getpid(), tid, SIGCANCEL).
     const act = scratch(mem, [SIGCANCEL_HANDLER, 0, SIGCANCEL_FLAGS]);
     if (act === 0) return 0;
-    begin(r, 'pthread_cancel', siteIndex, [tid, act]);
+    begin(r, 'pthread_cancel', r.image.sites.indexOf(site), [tid, act]);
     return trap(line, 'rt_sigaction', [SIGCANCEL, act, 0, SIG_SETSIZE]);
   }
   // pthread_setcancelstate(state, oldstate), pthread_setcanceltype(type, oldtype).
@@ -89,7 +82,7 @@ export function startCancel(site: CallSite, siteIndex: number, a: Value[], mem: 
   const next = v === 1 ? h | bit : h & ~bit;
   mem.store(pd + PD_CANCEL, next);
   // Enabled, asynchronous and asked already: the thread ends here.
-  if ((next & (DISABLED | ASYNC | CANCELED)) === (ASYNC | CANCELED)) return cancelNow(r, mem, line);
+  if ((next & (DISABLED | ASYNC | CANCELED)) === (ASYNC | CANCELED)) return NOW;
   return 0;
 }
 
@@ -101,15 +94,12 @@ export function resumeCancel(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number,
 }
 
 /**
- * The start of a cancellation point: a request already made (and enabled) ends the thread
- * here; otherwise the thread is marked as inside one until the call completes.
+ * The start of a cancellation point (a request already made was acted on before: cancelPending):
+ * the thread is marked as inside one until the call completes.
  */
-export function enterCancelPoint(site: CallSite, mem: VmMemory, r: VmRegs): Trap | null {
-  if (r.self === 0 || !CANCEL_POINTS.has(site.name)) return null;
-  const h = handling(mem, r.self);
-  if ((h & (CANCELED | DISABLED)) === CANCELED) return cancelNow(r, mem, site.line);
-  if (site.name !== 'pthread_testcancel') mem.store(r.self + PD_CANCEL, h | IN_POINT);
-  return null;
+export function enterCancelPoint(site: CallSite, mem: VmMemory, r: VmRegs): void {
+  if (r.self === 0 || !CANCEL_POINTS.has(site.name)) return;
+  mem.store(r.self + PD_CANCEL, handling(mem, r.self) | IN_POINT);
 }
 
 /** The cancellation point's call has returned. */
@@ -124,8 +114,7 @@ export function leaveCancelPoint(r: VmRegs, mem: VmMemory): void {
  * for, whatever call it was in is dropped and the thread ends. Returns whether it does.
  */
 export function sigcancel(r: VmRegs, mem: VmMemory): boolean {
-  const h = handling(mem, r.self);
-  if ((h & (CANCELED | DISABLED)) !== CANCELED) return false;
+  if ((handling(mem, r.self) & (CANCELED | DISABLED | EXITING)) !== CANCELED) return false;
   const waiting = r.libc !== null && (r.libc.op === 'pthread_cond_wait' || r.libc.op === 'pthread_cond_timedwait') ? r.libc : null;
   const t = unwind(r, mem, PTHREAD_CANCELED, r.line);
   if (typeof t === 'string') return false;
@@ -142,13 +131,14 @@ export function sigcancel(r: VmRegs, mem: VmMemory): boolean {
 }
 
 /** The calls run.ts hands the live registers for the cleanup handlers (pthread_exit may run some). */
-export const CLEANUP_CALLS: ReadonlySet<string> = new Set(['pthread_cleanup_push', 'pthread_cleanup_pop', 'pthread_exit']);
+export const CLEANUP_CALLS: ReadonlySet<string> = new Set(['pthread_cleanup_push', 'pthread_cleanup_pop', 'pthread_exit',
+  'pthread_cancel', 'pthread_setcancelstate', 'pthread_setcanceltype', 'pthread_testcancel']);
 
-/** A cancellation request waits for this cancellation point (or the thread is ending already). */
+/** A cancellation request waits for this cancellation point. */
 export function cancelPending(site: CallSite, mem: VmMemory, r: VmRegs): boolean {
   if (r.self === 0 || !CANCEL_POINTS.has(site.name)) return false;
-  const h = handling(mem, r.self);
-  return (h & (CANCELED | DISABLED)) === CANCELED || (h & EXITING) !== 0;
+  // Not once the thread is ending: a cleanup handler's sleep or read is an ordinary call.
+  return (handling(mem, r.self) & (CANCELED | DISABLED | EXITING)) === CANCELED;
 }
 
 /**
@@ -157,12 +147,18 @@ export function cancelPending(site: CallSite, mem: VmMemory, r: VmRegs): boolean
  * result, a system call, a fault message, or null when the thread now runs a cleanup handler.
  */
 export function cleanupCall(site: CallSite, a: Value[], mem: VmMemory, r: VmRegs): Trap | number | string | null {
+  if (cancelPending(site, mem, r)) return unwind(r, mem, PTHREAD_CANCELED, site.line);
   if (site.name === 'pthread_cleanup_push') {
     // glibc links a struct _pthread_cleanup_buffer { routine, arg, ..., prev } through the descriptor.
     const pd = self(r, mem);
     const block = scratch(mem, [a[0] ?? 0, a[1] ?? 0, mem.load(pd + PD_CLEANUP) ?? 0]);
     if (block !== 0) mem.store(pd + PD_CLEANUP, block);
     return 0;
+  }
+  if (site.name === 'pthread_testcancel') return 0;
+  if (site.name === 'pthread_cancel' || site.name === 'pthread_setcancelstate' || site.name === 'pthread_setcanceltype') {
+    const v = startCancel(site, a, mem, r);
+    return v === NOW ? unwind(r, mem, PTHREAD_CANCELED, site.line) : v;
   }
   if (site.name === 'pthread_cleanup_pop') {
     const h = popHandler(mem, r);

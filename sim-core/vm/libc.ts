@@ -27,7 +27,7 @@ import { ctypeCall } from './libc-ctype';
 import { encodeBytes } from './byte-image';
 import { bytesCall } from './union-bytes';
 import { fdMacro, startFd } from './libc-fd';
-import { enterCancelPoint, startCancel } from './libc-cancel';
+import { enterCancelPoint } from './libc-cancel';
 
 export { Done, Fault };
 
@@ -242,8 +242,8 @@ function fmtArgs(mem: VmMemory, f: Value | undefined, rest: Value[]): string {
 export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs): Trap | Fault | Done {
   regs.pendingRet = null;
   const line = site.line;
-  // A cancellation point where a cancellation request is pending ends the thread (libc-cancel.ts).
-  if (regs.self !== 0) { const cancelled = enterCancelPoint(site, mem, regs); if (cancelled !== null) return cancelled; }
+  // The thread is inside a cancellation point until the call returns (libc-cancel.ts).
+  if (regs.self !== 0) enterCancelPoint(site, mem, regs);
   // The functions of a FILE: printf, puts, fputs... (buffered: stdio-*.ts).
   if (STDIO_CALLS.has(site.name)) return stdioCall(site, a, mem, regs);
   switch (site.name) {
@@ -333,8 +333,6 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
     default: {
       const level = PRINTK_LEVEL.get(site.name);
       if (level !== undefined) return sysTrap(line, 'printk', [`\x01${level}${fmtArgs(mem, a[0], a.slice(1))}`]);
-      const cancel = startCancel(site, siteIndex(regs, site), a, mem, regs);
-      if (cancel !== null) return typeof cancel === 'number' ? new Done(cancel) : cancel;
       const sync = startSync(site.name, siteIndex(regs, site), line, a, mem, regs);
       if (sync instanceof SyncDone) return new Done(sync.value);
       if (sync instanceof SyncFault) return new Fault('SIGSEGV', sync.message);

@@ -72,9 +72,9 @@ int main(void) {
     assert.equal(out, '1 1 9\n');
   });
 
-  it('cleanup handlers: pop(1) runs one where it stands, pthread_exit and cancellation run the rest newest first', async () => {
+  it('cleanup handlers: pop(1) runs one where it stands, pthread_exit and cancellation run the rest newest first (their own cancellation points do not act)', async () => {
     const out = await run('cleanup', `int depth(int n) { return n == 0 ? 0 : 1 + depth(n - 1); }
-void note(void *s) { printf("%s:%d ", (char *) s, depth(3)); }
+void note(void *s) { printf("%s:%d ", (char *) s, depth(3)); usleep(1000); pthread_testcancel(); }
 void *exits(void *a) {
   pthread_cleanup_push(note, "a");
   pthread_cleanup_push(note, "b");
@@ -129,5 +129,32 @@ int main(void) {
   printf("alive %d\\n", res == &fds[0]);
   return 0; }`);
     assert.equal(out, "read 1 'x'\nalive 1\n");
+  });
+
+  it('a request acted on by pthread_setcanceltype(ASYNCHRONOUS) or pthread_testcancel runs the cleanup handlers too', async () => {
+    const out = await run('now', `void note(void *s) { printf("%s ", (char *) s); }
+void *by_type(void *a) {
+  pthread_cleanup_push(note, "type");
+  pthread_cancel(pthread_self());
+  pthread_setcanceltype(PTHREAD_CANCEL_ASYNCHRONOUS, NULL);
+  pthread_cleanup_pop(0);
+  return a; }
+void *by_test(void *a) {
+  pthread_cleanup_push(note, "test");
+  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+  pthread_cancel(pthread_self());
+  pthread_testcancel();
+  printf("disabled ");
+  pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+  pthread_testcancel();
+  pthread_cleanup_pop(0);
+  return a; }
+int main(void) {
+  pthread_t t; void *r1, *r2;
+  pthread_create(&t, NULL, by_type, NULL); pthread_join(t, &r1);
+  pthread_create(&t, NULL, by_test, NULL); pthread_join(t, &r2);
+  printf("| %d %d\\n", r1 == PTHREAD_CANCELED, r2 == PTHREAD_CANCELED);
+  return 0; }`);
+    assert.equal(out, 'type disabled test | 1 1\n');
   });
 });
