@@ -40,6 +40,8 @@ export function sigactionLocals(k: Kernel, t: task_struct, args: Value[]): SaL {
 
 function handlerOf(k: Kernel, raw: Value): number | string {
   if (raw === C.SIG_DFL || raw === C.SIG_IGN) return raw;
+  // A handler inside the C library (glibc's sigcancel_handler): the user side runs it itself.
+  if (typeof raw === 'string' && raw.startsWith('__libc_')) return raw;
   return k.functionName(raw) ?? (typeof raw === 'number' ? raw : C.SIG_DFL);
 }
 
@@ -220,6 +222,7 @@ badframe:
 }
 `, {
   frame: (k, t) => {
+    drop_left_frames(k, t);
     if (t.sigframes.length === 0 || (k.user.sigreturn && !k.user.sigreturn(t))) {
       // No frame to return through: the kernel kills the task with SIGSEGV.
       k.popFrame(t);
@@ -299,12 +302,22 @@ export function signal_delivered(k: Kernel, t: task_struct, signr: number, handl
   restart_syscall(k, t, r.name, r.args);
 }
 
+/**
+ * A handler that left by longjmp took its rt_sigframe with it (the frame is only user stack):
+ * what the kernel kept of such frames goes too, so rt_sigreturn finds the frame it pushed last.
+ */
+function drop_left_frames(k: Kernel, t: task_struct): void {
+  const n = k.user.sigframeDepth ? k.user.sigframeDepth(t) : -1;
+  if (n >= 0 && n < t.sigframes.length) t.sigframes.length = n;
+}
+
 /** handle_signal: set up the rt_sigframe, block the handler's mask, and enter the handler. */
 function handle_signal(k: Kernel, t: task_struct, sig: number, handler: string, info: kernel_siginfo | null): void {
   const ka = (t.sighand as NonNullable<task_struct['sighand']>).action[sig - 1];
   const restart = syscall_restart_on_handler(k, t, ka);
   // A built-in program (init) handles the signal at once, without a frame on a user stack.
   if (t.builtin) return;
+  drop_left_frames(k, t);
   // The frame's uc_sigmask is the mask to go back to: sigsuspend's saved one, if it set one.
   const saved = t.restore_sigmask ? t.saved_sigmask : t.blocked;
   t.restore_sigmask = false;
@@ -315,5 +328,14 @@ function handle_signal(k: Kernel, t: task_struct, sig: number, handler: string, 
   if (!(ka.flags & C.SA_NODEFER)) sigaddset(t.blocked, sig);
   // SA_SIGINFO: the handler gets (sig, &frame->info, &frame->uc), the siginfo copied to the frame.
   const si = ka.flags & C.SA_SIGINFO ? info ?? { si_signo: sig, si_code: C.SI_USER, si_pid: 0, si_uid: 0, si_status: 0 } : null;
-  k.user.pushSignalFrame(t, handler, sig, si ? siginfoCells(si) : null);
+  const ran = k.user.pushSignalFrame(t, handler, sig, si ? siginfoCells(si) : null);
+  if (ran === false && handler.startsWith('__libc_')) {
+    // The C library's handler had nothing to do (sigcancel_handler in a thread not being
+    // cancelled) and returned: what rt_sigreturn does follows at once.
+    const fr = t.sigframes.pop();
+    if (fr) {
+      t.blocked = fr.blocked.slice();
+      if (fr.restart) restart_syscall(k, t, fr.restart.name, fr.restart.args);
+    }
+  }
 }

@@ -41,11 +41,14 @@ export interface UserPort {
   copyToUser?(t: task_struct, addr: number, bytes: string): boolean;
   /**
    * Runs a scenario signal handler when t returns to user space: the VM saves the interrupted
-   * state (the signal frame) and traps 'rt_sigreturn' when the handler returns.
+   * state (the signal frame) and traps 'rt_sigreturn' when the handler returns. A handler inside
+   * the C library ('__libc_' names) may have nothing to do: false then, as if it returned at once.
    */
-  pushSignalFrame(t: task_struct, handler: string, sig: number, info: number[] | null): void;
+  pushSignalFrame(t: task_struct, handler: string, sig: number, info: number[] | null): void | boolean;
   /** rt_sigreturn: the VM restores the context the newest signal frame saved; false if none. */
   sigreturn?(t: task_struct): boolean;
+  /** Signal frames the user context holds (fewer than the kernel knows once longjmp left a handler); -1: unknown. */
+  sigframeDepth?(t: task_struct): number;
   /** A string argument (a literal or an address of characters). */
   readString(t: task_struct, v: Value): string;
 }

@@ -158,4 +158,6 @@ export const LIBRARY_CALLS: CallInfo[] = [
   lib('unsetenv', 'int', ['const char *name'], '<stdlib.h>', 'Removes name from the environment (nothing to do is not an error).'),
   lib('atexit', 'int', ['void (*function)(void)'], '<stdlib.h>',
     'Registers function to run when the process calls exit or returns from main: the last registered runs first. _exit and a death by signal skip them; a fork\'s child inherits the list.'),
+  lib('on_exit', 'int', ['void (*function)(int, void *)', 'void *arg'], '<stdlib.h>',
+    'Like atexit, in the same list (the last registered of either runs first), but function is called as function(status, arg): the status given to exit or returned by main.'),
 ];

@@ -5,6 +5,8 @@ import type { CallInfo, Convention } from './builtins-types';
 import { LIBRARY_CALLS } from './builtins-libc';
 import { FD_CALLS } from './builtins-fd';
 import { MMAN_CALLS } from './builtins-mman';
+import { JMP_CALLS } from './builtins-jmp';
+import { CANCEL_CALLS } from './builtins-cancel';
 
 interface Opts {
   min?: number;
@@ -393,4 +395,6 @@ export const USER_CALLS: CallInfo[] = [
   ...LIBRARY_CALLS,
   ...FD_CALLS,
   ...MMAN_CALLS,
+  ...JMP_CALLS,
+  ...CANCEL_CALLS,
 ];

@@ -14,7 +14,7 @@ const UNSUPPORTED: ReadonlyMap<string, string> = new Map(Object.entries({
   socket: '<sys/socket.h>', socketpair: '<sys/socket.h>',
   // Processes, namespaces, credentials, scheduling.
   setns: '<sched.h>', pidfd_open: '<sys/pidfd.h>', pidfd_send_signal: '<sys/pidfd.h>',
-  posix_spawn: '<spawn.h>', daemon: '<unistd.h>', atexit: '<stdlib.h>', on_exit: '<stdlib.h>',
+  posix_spawn: '<spawn.h>', daemon: '<unistd.h>',
   times: '<sys/times.h>', ptrace: '<sys/ptrace.h>',
   execvpe: '<unistd.h>', getenv: '<stdlib.h>', setenv: '<stdlib.h>', setuid: '<unistd.h>', setgid: '<unistd.h>',
   seteuid: '<unistd.h>', setreuid: '<unistd.h>', getgid: '<unistd.h>', getegid: '<unistd.h>',
@@ -25,8 +25,7 @@ const UNSUPPORTED: ReadonlyMap<string, string> = new Map(Object.entries({
   signalfd: '<sys/signalfd.h>', timer_create: '<time.h>', timer_settime: '<time.h>', timer_delete: '<time.h>',
   timerfd_create: '<sys/timerfd.h>', ualarm: '<unistd.h>', time: '<time.h>', clock_gettime: '<time.h>',
   gettimeofday: '<sys/time.h>', clock: '<time.h>',
-  // Threads: cancellation.
-  pthread_cancel: '<pthread.h>',
+  // Semaphores by name.
   sem_open: '<semaphore.h>',
 }));
 

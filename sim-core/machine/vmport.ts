@@ -99,15 +99,20 @@ export class VmPort implements UserPort {
     return m ? m.load(addr) : undefined;
   }
 
-  pushSignalFrame(t: task_struct, handler: string, sig: number, info: number[] | null): void {
+  pushSignalFrame(t: task_struct, handler: string, sig: number, info: number[] | null): boolean {
     const regs = t.thread.regs;
     const mem = this.mem(t);
-    if (regs instanceof VmRegs && mem) pushSignalFrame(regs.image, regs, mem, handler, sig, info);
+    return regs instanceof VmRegs && mem !== null && pushSignalFrame(regs.image, regs, mem, handler, sig, info);
   }
 
   sigreturn(t: task_struct): boolean {
     const regs = t.thread.regs;
     return regs instanceof VmRegs && sigreturn(regs);
+  }
+
+  sigframeDepth(t: task_struct): number {
+    const regs = t.thread.regs;
+    return regs instanceof VmRegs ? regs.sigframes.length : -1;
   }
 
   readString(t: task_struct, v: Value): string {

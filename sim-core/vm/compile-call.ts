@@ -24,7 +24,7 @@ export const PURE_CALLS: ReadonlySet<string> = new Set([
   'strcpy', 'strncpy', 'strcat', 'strncat', 'strchr', 'strrchr', 'strstr', 'strspn', 'strcspn', 'strdup', 'strndup',
   'strtok', 'strtok_r', 'strpbrk', 'strcasecmp', 'strncasecmp', 'strnlen', 'memchr', 'memcpy', 'memmove', 'memcmp', 'sprintf', 'snprintf',
   'strtol', 'strtoul', 'strtoll', 'strtoull', 'atoll', 'realloc', 'rand', 'srand', 'getenv', 'setenv', 'unsetenv', 'putenv',
-  'atexit', 'strsignal', ...MATH_CALLS, ...CTYPE_CALLS,
+  'atexit', 'on_exit', 'strsignal', ...MATH_CALLS, ...CTYPE_CALLS,
   // A FILE's flags and descriptor (stdio-calls.ts).
   'ferror', 'feof', 'clearerr', 'fileno', 'ungetc', 'sscanf',
   // The bytes of a union's integer member (union-bytes.ts; the compiler emits them itself).

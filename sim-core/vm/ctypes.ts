@@ -45,6 +45,8 @@ export const INT: CType = { k: 'int', bytes: 4, unsigned: false, name: 'int' };
 export const UINT: CType = { k: 'int', bytes: 4, unsigned: true, name: 'unsigned int' };
 export const LONG: CType = { k: 'int', bytes: 8, unsigned: false, name: 'long' };
 export const ULONG: CType = { k: 'int', bytes: 8, unsigned: true, name: 'unsigned long' };
+/** Cells of a jmp_buf's saved registers (glibc's eight longs) and of the operand stack it keeps. */
+export const JB_REGS = 8, JB_OPERANDS = 16;
 export const CHAR: CType = { k: 'int', bytes: 1, unsigned: false, name: 'char' };
 export const DOUBLE: CType = { k: 'float', bytes: 8, name: 'double' };
 export const FLOAT: CType = { k: 'float', bytes: 4, name: 'float' };
@@ -261,6 +263,10 @@ export class TypeTable {
     this.builtin('lldiv_t', [['quot', int(8, false, 'long long'), 0], ['rem', int(8, false, 'long long'), 1]], 16);
     this.builtinSync();
     this.builtinFile();
+    // struct __jmp_buf_tag (200 bytes): the saved registers, whether the mask was saved, the mask;
+    // past glibc's words, the operand stack the jump puts back (sim-core/vm/libc-jmp.ts).
+    this.builtin('__jmp_buf_tag', [['__jmpbuf', { k: 'array', of: LONG, n: JB_REGS }, 0], ['__mask_was_saved', INT, JB_REGS],
+      ['__saved_mask', TYPEDEFS.sigset_t, JB_REGS + 1], ['__operands', { k: 'array', of: LONG, n: JB_OPERANDS }, JB_REGS + 2]], 200, 8);
     // struct stat (x86-64 glibc's order) and struct dirent (vm/libc-fd.ts, kernel/stat.ts fill them).
     this.builtin('stat', [['st_dev', TYPEDEFS.dev_t, 0], ['st_ino', TYPEDEFS.ino_t, 1], ['st_nlink', TYPEDEFS.nlink_t, 2],
       ['st_mode', TYPEDEFS.mode_t, 3], ['st_uid', TYPEDEFS.uid_t, 4], ['st_gid', TYPEDEFS.gid_t, 5], ['st_rdev', TYPEDEFS.dev_t, 6],
@@ -388,6 +394,8 @@ export class TypeTable {
     else if (n.startsWith('enum ')) base = INT;
     else if (STRUCT_TYPEDEFS.has(n)) base = this.struct(n);
     else if (n === 'FILE') base = this.struct('_IO_FILE');
+    // glibc: typedef struct __jmp_buf_tag jmp_buf[1] (sigjmp_buf the same), so env decays to a pointer.
+    else if (n === 'jmp_buf' || n === 'sigjmp_buf') base = { k: 'array', of: this.struct('__jmp_buf_tag'), n: 1 };
     else base = keywordType(n) ?? TYPEDEFS[n] ?? INT;
     let t = base;
     for (let i = 0; i < ref.pointer + extraPointer; i++) t = { k: 'ptr', to: t };

@@ -10,6 +10,7 @@ import type { Trap, UserMemory, UserRegs, Value } from './types';
 import { resumeLibc } from './libc-calls';
 import { scriptFallback } from './exec-script';
 import { layoutEnvironment } from './libc-env';
+import { leaveCancelPoint, sigcancel, SIGCANCEL_HANDLER } from './libc-cancel';
 
 /** A new address space holding the image's globals, as execve maps a program's data. */
 export function createMemory(image: Image): VmMemory {
@@ -84,9 +85,10 @@ export function completeCall(regs: UserRegs, mem: UserMemory, value: Value): voi
     // A C library function between its system calls: it issues the next, or returns.
     if (scriptFallback(r, asMemory(mem), value)) return;
     const done = resumeLibc(r, asMemory(mem), value);
-    if (done !== null) r.stack.push(done.value);
+    if (done !== null) { r.stack.push(done.value); leaveCancelPoint(r, asMemory(mem)); }
     return;
   }
+  leaveCancelPoint(r, asMemory(mem));
   let v: Value = value;
   if (typeof value === 'number' && value < 0 && value >= -4095 && site.convention === 'syscall') {
     r.errno = -value;
@@ -159,8 +161,10 @@ const UCONTEXT_CELLS = 4;
  */
 export function pushSignalFrame(image: Image, regs: UserRegs, mem: UserMemory, handler: Value, signo: number, info: number[] | null = null): boolean {
   const r = asRegs(regs);
-  const name = functionAt(image, handler);
   const m = asMemory(mem);
+  // The C library's own handler of SIGCANCEL: the thread ends if it was cancelled.
+  if (handler === SIGCANCEL_HANDLER) return sigcancel(r, m);
+  const name = functionAt(image, handler);
   const seg = m.segs[r.stackSeg];
   if (name === undefined || !seg) return false;
   const f = image.functions[image.fnIndex.get(name) as number];

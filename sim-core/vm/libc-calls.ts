@@ -17,6 +17,8 @@ import { exitCall } from './stdio-calls';
 import { FD_OPS, resumeFd } from './libc-fd';
 import { PROC_OPS, resumeProc } from './libc-proc';
 import { resumeRwlock, RWLOCK_OPS } from './libc-rwlock';
+import { resumeJump } from './libc-jmp';
+import { CANCEL_OPS, resumeCancel } from './libc-cancel';
 
 // Numbers of the Linux x86-64 ABI the library uses (its own headers, as glibc has them).
 const ESRCH = 3, ENOENT = 2, EACCES = 13, EINVAL = 22, EDEADLK = 35, ENOTDIR = 20, ENODEV = 19;
@@ -41,10 +43,12 @@ export const PTHREAD_CLONE_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x4
 /** Cells of struct clone_args as the kernel reads them: flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls. */
 export const CLONE_ARGS_CELLS = 8;
 /**
- * Cells of the thread descriptor (struct pthread) the library keeps: tid, result, and joinid
- * (the descriptor itself once the thread is detached, as glibc marks it).
+ * Cells of the thread descriptor (struct pthread) the library keeps: tid, result, joinid
+ * (the descriptor itself once the thread is detached, as glibc marks it), cancelhandling and
+ * the newest cleanup handler (libc-cancel.ts).
  */
-const PD_TID = 0, PD_RESULT = 1, PD_JOINID = 2, PD_CELLS = 3;
+export const PD_TID = 0, PD_RESULT = 1, PD_CANCEL = 3, PD_CLEANUP = 4;
+const PD_JOINID = 2, PD_CELLS = 5;
 /** The detach-state cell of a pthread_attr_t (ctypes.ts), and PTHREAD_CREATE_DETACHED. */
 const ATTR_DETACHSTATE = 0, PTHREAD_CREATE_DETACHED = 1;
 
@@ -68,7 +72,7 @@ function sysret(r: VmRegs, raw: Value): Value {
 }
 
 /** A block of user memory for a structure the library passes by pointer (0 when memory is exhausted). */
-function scratch(mem: VmMemory, cells: Value[]): number {
+export function scratch(mem: VmMemory, cells: Value[]): number {
   const seg = mem.newBlock(cells.length);
   if (seg < 0) return 0;
   const a = seg * SEGMENT_SPAN;
@@ -76,11 +80,11 @@ function scratch(mem: VmMemory, cells: Value[]): number {
   return a;
 }
 
-function release(mem: VmMemory, addr: Value | undefined): void {
+export function release(mem: VmMemory, addr: Value | undefined): void {
   if (typeof addr === 'number' && addr !== 0) mem.freeBlock(addr);
 }
 
-function begin(r: VmRegs, op: string, site: number, v: Value[]): void {
+export function begin(r: VmRegs, op: string, site: number, v: Value[]): void {
   r.libc = { op, site, step: 0, v, next: null };
 }
 
@@ -89,7 +93,7 @@ function begin(r: VmRegs, op: string, site: number, v: Value[]): void {
  * descriptor is given back (__nptl_free_tcb). Its tid word is still to be cleared by the
  * kernel at exit, so it is freed once that has happened, when the next thread starts or ends.
  */
-function threadEnds(r: VmRegs, mem: VmMemory): void {
+export function threadEnds(r: VmRegs, mem: VmMemory): void {
   reclaimDescriptors(mem);
   const pd = r.self, list = mem.libc.detachedExited;
   if (pd !== 0 && mem.load(pd + PD_JOINID) === pd && !list.includes(pd)) list.push(pd);
@@ -128,7 +132,7 @@ function newDescriptor(mem: VmMemory): number {
 }
 
 /** The thread's descriptor; the main thread's is made on first use (glibc's static one). */
-function self(r: VmRegs, mem: VmMemory): number {
+export function self(r: VmRegs, mem: VmMemory): number {
   if (r.self === 0) r.self = scratch(mem, new Array<Value>(PD_CELLS).fill(0));
   // A running thread's descriptor holds its tid (set_tid_address for the main thread at start,
   // and anew in a fork's child), so that other threads can signal it.
@@ -328,6 +332,7 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
     if (done !== null) r.libc = null;
     return done;
   }
+  if (CANCEL_OPS.has(c.op)) { const v = resumeCancel(r, c, mem, raw, line); return v === null ? null : end(v); }
   if (SYNC_OPS.has(c.op)) {
     const done = resumeSync(r, c, mem, raw, line);
     return done === null ? null : end(done.value);
@@ -342,6 +347,7 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
     return done === null ? null : end(done.value);
   }
   switch (c.op) {
+    case 'longjmp': return end(resumeJump(r, mem, c.v));
     case 'execvp': case 'execlp': {
       // Only failures return here. glibc goes on to the next entry on these errors, remembers
       // EACCES, and stops on any other.

@@ -1,5 +1,5 @@
 // The C library's static data of one process, kept beside its memory: strtok's saved position,
-// random()'s TYPE_3 table, where environ is (libc-env.ts) and atexit's handlers. fork copies it
+// random()'s TYPE_3 table, where environ is (libc-env.ts) and the atexit and on_exit handlers. fork copies it
 // with the address space (dup_mm); execve starts a fresh one.
 import type { Value } from './types';
 
@@ -14,8 +14,8 @@ export interface LibcState {
   environAt: number;
   /** The array setenv made last (it is freed when setenv replaces it), or 0. */
   environBlock: number;
-  /** Handlers atexit registered, in the order registered; exit takes them from the end. */
-  atexit: Value[];
+  /** Handlers atexit and on_exit registered, in the order registered; exit takes them from the end. */
+  atexit: Array<Value | OnExit>;
   /**
    * While exit (or main's return) runs the handlers: the exit status and where the call is (its
    * function, instruction and frame depth), which each handler returns onto. null otherwise.
@@ -34,6 +34,11 @@ export interface LibcState {
   stackCache: number[];
   /** The streams popen handed out and the shell behind each (glibc's proc_file_chain). */
   popen: { stream: Value; pid: number }[];
+}
+
+/** An on_exit handler: called as fn(status, arg). */
+export class OnExit {
+  constructor(readonly fn: Value, readonly arg: Value) {}
 }
 
 export function newLibcState(): LibcState {
@@ -93,11 +98,13 @@ export function rand(s: LibcState): number {
  * with (the one first given; on a return from a handler the VM's popped value is the handler's
  * own and is dropped) and the next handler to run, or null when none is left.
  */
-export function atexitStep(s: LibcState, popped: Value | undefined, fn: number, pc: number, depth: number): { status: Value; handler: Value | null } {
+export function atexitStep(s: LibcState, popped: Value | undefined, fn: number, pc: number, depth: number): { status: Value; handler: Value | null; args: Value[] } {
   const e = s.exiting;
   const again = e !== null && e.fn === fn && e.pc === pc && e.depth === depth;
   const status = again ? e.status : popped ?? 0;
-  const handler = s.atexit.pop() ?? null;
-  s.exiting = handler === null ? null : { status, fn, pc, depth };
-  return { status, handler };
+  const next = s.atexit.pop() ?? null;
+  s.exiting = next === null ? null : { status, fn, pc, depth };
+  // An on_exit handler gets the status (as the int exit was given) and its argument.
+  if (next instanceof OnExit) return { status, handler: next.fn, args: [typeof status === 'number' ? status | 0 : status, next.arg] };
+  return { status, handler: next, args: [] };
 }

@@ -11,7 +11,7 @@ import { cstring } from './cstring';
 import { norm } from './int64';
 import { Fault } from './libc-fault';
 import { envCall } from './libc-env';
-import { rand, srand } from './libc-state';
+import { OnExit, rand, srand } from './libc-state';
 import { ptrAdd } from './libc-string';
 import { mathLibCall } from './libc-math';
 
@@ -105,9 +105,9 @@ export function stdlibCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRe
       if (fn === 'getenv' && cstring(mem, a[0], MAX_STRING) === null) return new Fault('SIGSEGV', 'getenv(NULL): NULL pointer dereference');
       return envCall(fn, a, mem, regs) ?? 0;
     }
-    case 'atexit': {
+    case 'atexit': case 'on_exit': {
       if (st.atexit.length >= ATEXIT_MAX) return -1;
-      st.atexit.push(a[0] ?? 0);
+      st.atexit.push(fn === 'on_exit' ? new OnExit(a[0] ?? 0, a[1] ?? 0) : a[0] ?? 0);
       return 0;
     }
     case 'strsignal': return strsignal(num(a[0]));

@@ -403,3 +403,19 @@ export function resumeSync(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, l
     default: return new SyncDone(raw);
   }
 }
+
+/**
+ * A thread cancelled while in pthread_cond_wait (c: that call) takes the mutex back before its
+ * cleanup handlers run, as glibc's __condvar_cleanup_waiting does: at once when it is free,
+ * else by sleeping on it (a pthread_mutex_lock the thread then runs as its next calls). One
+ * without handlers, ending at once, keeps a mutex that was free: nobody can take it after.
+ */
+export function condCancelled(r: VmRegs, c: LibcCall, mem: VmMemory, line: number, mayWait = true): void {
+  const [cv, m] = c.v.map(num);
+  if (c.v.length === 5) mem.store(cv + C_NWAITERS, Math.max(0, num(mem.load(cv + C_NWAITERS)) - 1));
+  if (lockSlow(mem, m)) { owned(mem, m, r.tid, false); return; }
+  // A thread that ends at once (no handlers) takes it only when it is free (it does not wait).
+  if (!mayWait) return;
+  begin(r, 'pthread_mutex_lock', c.site, [m]);
+  (r.libc as LibcCall).next = wait(line, m + M_LOCK, 2);
+}

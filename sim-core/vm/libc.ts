@@ -28,6 +28,7 @@ import { ctypeCall } from './libc-ctype';
 import { encodeBytes } from './byte-image';
 import { bytesCall } from './union-bytes';
 import { fdMacro, startFd } from './libc-fd';
+import { enterCancelPoint } from './libc-cancel';
 
 export { Done, Fault };
 
@@ -242,6 +243,8 @@ function fmtArgs(mem: VmMemory, f: Value | undefined, rest: Value[]): string {
 export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs): Trap | Fault | Done {
   regs.pendingRet = null;
   const line = site.line;
+  // The thread is inside a cancellation point until the call returns (libc-cancel.ts).
+  if (regs.self !== 0) enterCancelPoint(site, mem, regs);
   // The functions of a FILE: printf, puts, fputs... (buffered: stdio-*.ts).
   if (STDIO_CALLS.has(site.name)) return stdioCall(site, a, mem, regs);
   switch (site.name) {

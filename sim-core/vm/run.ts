@@ -9,6 +9,9 @@ import { runLoop, type LoopState } from './loop';
 import { returnTrap } from './libc-calls';
 import { atexitStep } from './libc-state';
 import { qsortStep } from './libc-qsort';
+import { jmpCall, JMP_CALLS } from './libc-jmp';
+import { cancelPending, cleanupCall, CLEANUP_CALLS, exitingReturn, leaveCancelPoint } from './libc-cancel';
+import { enterCallback } from './libc-callback';
 import { bnot, mul, neg } from './int64';
 import { fop, FOp } from './float';
 import { convert, copy, divide, field, indirect, load, popArgs, shift, storeFault, zero } from './run-slow';
@@ -239,22 +242,24 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
             r.pc = pc - 1;
             return { kind: 'syscall', name: 'rt_sigreturn', args: [r.sigframes[r.sigframes.length - 1].signo], line: r.line };
           }
+          // A thread that is ending (pthread_exit, cancellation) goes on with its next cleanup handler.
+          const x = r.onReturn === 'exit' && r.self !== 0 ? exitingReturn(r, m) : undefined;
+          if (typeof x === 'string') { fault = x; break loop; }
+          if (x === null) {
+            fi = r.fn; code = fns[fi].code; fast = fns[fi].fast ?? code; pc = 0; bo = r.bp - segBase; so = r.sp - segBase; stmt = -1;
+            stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
+            break;
+          }
+          if (x !== undefined) { r.ended = true; return x; }
           if (r.onReturn === 'exit_group' && (m.libc.atexit.length > 0 || m.libc.exiting !== null)) {
             // A return from main is exit(v): its atexit handlers run first, each returning onto this RET.
             const x = atexitStep(m.libc, v, fi, pc - 1, 0);
             if (x.handler !== null) {
-              stack.push(x.handler);
-              const n = indirect(stack, 0, fns.length);
-              if (typeof n === 'string') { fault = `atexit handler: ${n}`; break loop; }
-              const f = fns[n];
-              const nbo = so + FRAME_WORDS, nso = nbo + f.frameSize;
-              if (nso > STACK_LIMIT) { fault = 'stack overflow'; break loop; }
-              frames.push(fi, pc - 1, bo, so, stmt);
-              if (s.length < nso && !m.grow(s, nso)) { fault = 'stack overflow (out of memory)'; break loop; }
-              for (let i = nbo; i < nso; i++) s[i] = 0;
-              fi = n; code = f.code; fast = f.fast ?? code; pc = 0;
+              r.pc = pc - 1;
+              const e = enterCallback(r, m, x.handler, x.args, false);
+              if (e !== null) { fault = `atexit handler: ${e}`; break loop; }
+              fi = r.fn; code = fns[fi].code; fast = fns[fi].fast ?? code; pc = 0; bo = r.bp - segBase; so = r.sp - segBase; stmt = -1;
               stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
-              bo = nbo; so = nso; stmt = -1;
               break;
             }
             r.ended = true;
@@ -322,7 +327,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         if (site.name === 'exit' && (m.libc.atexit.length > 0 || m.libc.exiting !== null)) {
           const x = atexitStep(m.libc, args[0], fi, pc - 2, frames.length);
           args[0] = x.status;
-          cb = x.handler;
+          cb = x.handler; cbArgs = x.args;
         } else if (site.name === 'qsort' || site.name === 'bsearch') {
           const q = qsortStep(site, args, m, r, fi, pc - 2, frames.length);
           if (q instanceof Fault) { stack.push(0); sig = q.signal; fault = q.message; break loop; }
@@ -349,9 +354,24 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
           bo = nbo; so = nso; stmt = -1;
           break;
         }
-        const t = syscallTrap(site, args, m, r);
+        let t: ReturnType<typeof syscallTrap>;
+        if (JMP_CALLS.has(site.name) || CLEANUP_CALLS.has(site.name) || (r.self !== 0 && cancelPending(site, m, r))) {
+          // setjmp saves these registers, longjmp loads saved ones (libc-jmp.ts); a thread that
+          // ends runs its cleanup handlers, pthread_cleanup_pop may call one (libc-cancel.ts).
+          r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt;
+          const j = JMP_CALLS.has(site.name) ? jmpCall(site, args, m, r) : cleanupCall(site, args, m, r);
+          if (typeof j === 'string') { fault = j; break loop; }
+          if (j === null) {
+            fi = r.fn; code = fns[fi].code; fast = fns[fi].fast ?? code; pc = r.pc;
+            bo = r.bp - segBase; so = r.sp - segBase; stmt = r.stmt;
+            stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
+            break;
+          }
+          if (typeof j === 'number') { stack.push(j); break; }
+          t = j;
+        } else t = syscallTrap(site, args, m, r);
         if (t instanceof Fault) { stack.push(0); sig = t.signal; fault = t.message; break loop; }
-        if (t instanceof Done) { stack.push(t.value); break; }
+        if (t instanceof Done) { if (r.self !== 0) leaveCancelPoint(r, m); stack.push(t.value); break; }
         r.fn = fi; r.pc = pc; r.bp = bo + segBase; r.sp = so + segBase; r.stmt = stmt;
         r.pending = code[pc - 1];
         return t;

@@ -1,5 +1,5 @@
 // <stdlib.h> in the VM: strtol's bases, endptr and ERANGE, realloc, glibc's rand sequence, the
-// environment, atexit handlers at exit and at main's return, strsignal, psignal and psiginfo,
+// environment, atexit and on_exit handlers at exit and at main's return, strsignal, psignal and psiginfo,
 // bsearch, div and offsetof.
 import { strict as assert } from 'node:assert';
 import { completeCall, readString } from '../../sim-core/vm';
@@ -105,6 +105,14 @@ describe('vm: libc stdlib', () => {
   it('a handler may register another, which runs next; a handler that calls exit ends there', () => {
     const r = run('void c(void) { printf("c "); }\nvoid b(void) { printf("b "); atexit(c); }\nvoid a(void) { printf("a "); exit(9); }\nint main(void) { atexit(a); atexit(b); return 1; }');
     assert.equal(r.out, 'b c a ');
+  });
+
+  it('on_exit handlers share atexit\'s list and get the status and their argument, at exit and at main\'s return', () => {
+    const prog = (end: string): string => `int tag = 7;\nvoid h(int st, void *p) { printf("h%d:%d ", st, *(int *)p); }\nvoid a(void) { printf("a "); }\nint main(void) { on_exit(h, &tag); atexit(a); on_exit(h, &tag); ${end} }`;
+    assert.equal(run(prog('exit(-2);')).out, 'h-2:7 a h-2:7 ');
+    const r = run(prog('return 4;'));
+    assert.equal(r.out, 'h4:7 a h4:7 ');
+    assert.deepEqual(r.trap.kind === 'syscall' && [r.trap.name, r.trap.args[0]], ['exit_group', 4]);
   });
 
   it('strsignal and psignal word signals as glibc does', () => {
