@@ -89,8 +89,8 @@ export function begin(r: VmRegs, op: string, site: number, v: Value[]): void {
 }
 
 /**
- * The end of a thread (start_thread after its routine, or pthread_exit): a detached thread's
- * descriptor is given back (__nptl_free_tcb). Its tid word is still to be cleared by the
+ * The end of a thread (start_thread after its routine, or pthread_exit, which libc-cancel.ts
+ * handles): a detached thread's descriptor is given back (__nptl_free_tcb). Its tid word is still to be cleared by the
  * kernel at exit, so it is freed once that has happened, when the next thread starts or ends.
  */
 export function threadEnds(r: VmRegs, mem: VmMemory): void {
@@ -214,12 +214,6 @@ export function startLibc(name: string, site: number, line: number, a: Value[], 
       mem.store(pd + PD_JOINID, pd);
       if (tid === 0 && pd !== self(r, mem)) cacheDescriptor(mem, pd);
       return new Done(0);
-    }
-    case 'pthread_exit': {
-      // The result goes to the descriptor for pthread_join; the thread ends with exit(0).
-      if (r.self !== 0) mem.store(r.self + PD_RESULT, a[0] ?? 0);
-      threadEnds(r, mem);
-      return trap(line, 'exit', [0]);
     }
     case 'raise':
       begin(r, name, site, [num(a[0]), 0]);
