@@ -2,26 +2,13 @@
 // cancels itself and ends at its next cancellation point, sem_wait and pthread_join as points,
 // the error numbers, and a cancellation that stays pending while disabled.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runSimulated } from '../fidelity/simulated';
+import { scenarioRunner } from './machine-scenario';
 
 const HEAD = '#include <stdio.h>\n#include <pthread.h>\n#include <semaphore.h>\n#include <unistd.h>\n#include <errno.h>\n';
 
 describe('vm: pthread_cancel', function () {
   this.timeout(60000);
-  let dir = '';
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'kproc-cancel-')); });
-  after(() => { rmSync(dir, { recursive: true, force: true }); });
-
-  async function run(name: string, src: string): Promise<string> {
-    const file = join(dir, `${name}.kproc`);
-    writeFileSync(file, HEAD + src);
-    const r = await runSimulated(file);
-    assert.equal(r.code, 0, r.stderr);
-    return r.stdout;
-  }
+  const run = scenarioRunner('cancel', HEAD);
 
   it('asynchronous cancellation ends a thread that never reaches a cancellation point', async () => {
     const out = await run('async', `volatile long spins = 0;

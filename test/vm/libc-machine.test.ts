@@ -2,26 +2,13 @@
 // through fork and execve, atexit handlers in a fork's child, wait3/wait4's resource usage,
 // sigqueue's value reaching an SA_SIGINFO handler.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runSimulated } from '../fidelity/simulated';
+import { scenarioRunner } from './machine-scenario';
 
 const HEAD = '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <signal.h>\n#include <time.h>\n#include <sys/time.h>\n#include <sys/wait.h>\n#include <unistd.h>\n#include <errno.h>\n';
 
 describe('vm: libc on the machine', function () {
   this.timeout(60000);
-  let dir = '';
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'kproc-libc-')); });
-  after(() => { rmSync(dir, { recursive: true, force: true }); });
-
-  async function run(name: string, src: string): Promise<string> {
-    const file = join(dir, `${name}.kproc`);
-    writeFileSync(file, HEAD + src);
-    const r = await runSimulated(file);
-    assert.equal(r.code, 0, r.stderr);
-    return r.stdout;
-  }
+  const run = scenarioRunner('libc', HEAD);
 
   it('clock_gettime, gettimeofday and time follow virtual time; an unknown clock is EINVAL', async () => {
     const out = await run('clocks', `int main(void) {
