@@ -38,11 +38,6 @@ function release(mem: VmMemory, addr: Value | undefined): void {
   if (typeof addr === 'number' && addr !== 0) mem.freeBlock(addr);
 }
 
-/** The environment block execve gets (glibc's __environ itself, which the call must not free), or 0 when there is none. */
-function environBlock(mem: VmMemory): Value {
-  return getEnviron(mem);
-}
-
 // Slots of LibcCall.v. system: phase, cmd, act, intr, quit, set, omask, pid, status, argv, envp,
 // wasNull. popen: phase, cmd, fds, parent end, child end, child fd, argv, envp, pid, cloexec,
 // index of the next earlier stream to close, FILE.
@@ -90,7 +85,7 @@ export function resumeProc(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, l
       case 'sigquit': return go('block', 'rt_sigprocmask', [SIG_BLOCK, set, omask, SIG_SETSIZE]);
       case 'block': {
         v[9] = block(mem, ['sh', '-c', cmd, 0]);
-        v[10] = environBlock(mem);
+        v[10] = getEnviron(mem); // glibc's __environ itself: never freed here
         return go('spawn', 'vfork', []);
       }
       case 'spawn':
@@ -134,7 +129,7 @@ export function resumeProc(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, l
         v[4] = reading ? wr : rd;
         v[5] = reading ? 1 : 0;
         v[6] = block(mem, ['sh', '-c', v[1], 0]);
-        v[7] = environBlock(mem);
+        v[7] = getEnviron(mem); // glibc's __environ itself: never freed here
         return go('spawn', 'vfork', []);
       }
       case 'spawn':
