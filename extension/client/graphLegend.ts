@@ -8,8 +8,14 @@ import { STATE_WORDS, type GraphLayout } from './graphLayout';
 import type { Palette } from './timelineText';
 import type { LaneState, MarkKind } from './timelineTypes';
 
-/** One SVG shape of a swatch, its colours resolved. */
-export interface Shape { tag: 'rect' | 'path' | 'text'; attrs: Record<string, string>; text?: string }
+/**
+ * A plain box filled with one colour (or the diamond inside such a box): the shapes a page can
+ * draw as CSS boxes rather than SVG.
+ */
+export interface Box { x: number; y: number; w: number; h: number; diamond?: boolean }
+
+/** One SVG shape of a swatch, its colours resolved; `box` when it is a plain filled box or diamond. */
+export interface Shape { tag: 'rect' | 'path' | 'text'; attrs: Record<string, string>; text?: string; box?: Box }
 
 export interface LegendItem {
   /** Stable name (data-key in the page). */
@@ -32,12 +38,16 @@ const MARKS: ReadonlyArray<[MarkKind, string]> = [
 
 const stateText = (s: NodeState): string => (s === 'alive' ? 'alive (run state not traced)' : STATE_WORDS[s]);
 
-const rect = (x: number, y: number, w: number, h: number, attrs: Record<string, string>): Shape =>
-  ({ tag: 'rect', attrs: { x: String(x), y: String(y), width: String(w), height: String(h), ...attrs } });
+const rect = (x: number, y: number, w: number, h: number, attrs: Record<string, string>): Shape => ({
+  tag: 'rect', attrs: { x: String(x), y: String(y), width: String(w), height: String(h), ...attrs },
+  box: Object.keys(attrs).every((k) => k === 'fill') ? { x, y, w, h } : undefined,
+});
 const path = (d: string, attrs: Record<string, string>): Shape => ({ tag: 'path', attrs: { d, fill: 'none', ...attrs } });
 /** A mark's diamond, as the timeline draws it (radius 5, a cluster's 6). */
-const diamond = (r: number, fill: string): Shape =>
-  ({ tag: 'path', attrs: { d: `M12 ${7 - r}L${12 + r * 0.8} 7L12 ${7 + r}L${12 - r * 0.8} 7Z`, fill } });
+const diamond = (r: number, fill: string): Shape => ({
+  tag: 'path', attrs: { d: `M12 ${7 - r}L${12 + r * 0.8} 7L12 ${7 + r}L${12 - r * 0.8} 7Z`, fill },
+  box: { x: 12 - r * 0.8, y: 7 - r, w: r * 1.6, h: r * 2, diamond: true },
+});
 
 /** The timeline tab's legend: lane colours, event marks, and the lines drawn over them. */
 export function timelineLegend(): LegendGroup[] {

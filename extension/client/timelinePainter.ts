@@ -8,18 +8,17 @@ import { AXIS, ROW } from './timelineElements';
 import { DEFAULT_PALETTE, pidColour, type Palette } from './timelineText';
 import type { LaneState, Mark } from './timelineTypes';
 
-/** The fewest rows the canvas has room for; it doubles as a run's lanes outgrow it. */
-const CANVAS_ROWS_MIN = 12;
-
 /**
- * The canvas' height in CSS pixels: the axis and room for the rows there are (12, 24, 48... rows),
- * at most the plot's. A run of a few tasks draws (and hands the compositor) a strip, not a canvas
- * as tall as the panel, which was most of the cost of the panel's first frame; doubling keeps the
- * resizes (each makes a later frame slower) to two or three in a run that fills the panel.
+ * How many rows the canvas has room for, given the room it has and the rows there are now: the
+ * rows exactly at first (a run of a few tasks draws, and hands the compositor, a strip the height
+ * of its rows: the pixels, not the drawing, were most of the cost of the panel's first frame);
+ * doubled when a growing run outgrows it, so its resizes (each makes a later frame slower) are
+ * few; the rows exactly again when a new run has far fewer.
  */
-function canvasHeight(g: Geometry, rows: number): number {
-  const room = CANVAS_ROWS_MIN * 2 ** Math.max(0, Math.ceil(Math.log2(rows / CANVAS_ROWS_MIN)));
-  return Math.min(g.height, room * ROW) + AXIS;
+export function canvasRoom(room: number, rows: number): number {
+  const need = Math.max(1, rows);
+  if (room <= 0 || need * 4 < room) return need;
+  return need <= room ? room : Math.max(need, room * 2);
 }
 
 /** Where a mark is drawn in a frame: its glyph (alone or in a cluster) and that glyph's row. */
@@ -36,6 +35,8 @@ export interface Frame { drawn: Map<number, Glyph[]>; first: number; end: number
 
 export class TimelinePainter {
   private readonly ctx: CanvasRenderingContext2D;
+  /** The rows the canvas has room for (0: none yet). */
+  private room = 0;
   private readonly strips = new Strips();
   private readonly axis = new Axis();
   private palette: Palette = DEFAULT_PALETTE;
@@ -53,7 +54,8 @@ export class TimelinePainter {
     this.palette = palette;
     const dpr = window.devicePixelRatio || 1;
     // Without a model, the panel's height: the first model drawn is usually a whole run's.
-    const h = index ? canvasHeight(g, index.rows.length) : g.height + AXIS;
+    if (index) this.room = canvasRoom(this.room, index.rows.length);
+    const h = index ? Math.min(g.height, this.room * ROW) + AXIS : g.height + AXIS;
     if (canvas.width !== Math.round(g.width * dpr) || canvas.height !== Math.round(h * dpr)) {
       canvas.width = Math.round(g.width * dpr);
       canvas.height = Math.round(h * dpr);

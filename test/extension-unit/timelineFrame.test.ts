@@ -7,6 +7,7 @@ import {
   aggregate, aggregateEach, buildLod, cpuBars, cpuBarsEach, kindsOf, laneBars, laneBarsEach, laneGlyphs, type Bar, type View,
 } from '../../extension/client/timelineLayout';
 import { opaquePixel } from '../../extension/client/timelineCanvas';
+import { canvasRoom } from '../../extension/client/timelinePainter';
 import { DEFAULT_PALETTE } from '../../extension/client/timelineText';
 import type { CpuRun, LaneState, Mark, MarkKind, Span } from '../../extension/client/timelineTypes';
 
@@ -161,5 +162,19 @@ describe('timeline page: the frame path', () => {
     }
     for (const c of ['#3794ff80', 'rgba(1, 2, 3, 0.5)', 'rgb(300, 0, 0)', 'red', 'transparent', '', '#12345']) assert.equal(opaquePixel(c, true), undefined, c);
     for (const c of [...Object.values(DEFAULT_PALETTE.states), ...DEFAULT_PALETTE.cpu]) assert.notEqual(opaquePixel(c, true), undefined, c);
+  });
+
+  it("sizes the canvas to a run's rows at first, doubles it as a run grows, and fits a much smaller run again", () => {
+    assert.equal(canvasRoom(0, 5), 5, 'the first frame: the rows exactly');
+    assert.equal(canvasRoom(5, 5), 5);
+    assert.equal(canvasRoom(5, 6), 10, 'outgrown: doubled');
+    assert.equal(canvasRoom(10, 25), 25, 'outgrown by more than double: the rows');
+    assert.equal(canvasRoom(40, 12), 40, 'a few rows fewer: kept');
+    assert.equal(canvasRoom(40, 9), 9, 'a run a quarter the size: fitted again');
+    assert.equal(canvasRoom(0, 0), 1);
+    // Growing a row at a time from one to a thousand resizes it a dozen times, not a thousand.
+    let room = 0, resizes = 0;
+    for (let rows = 1; rows <= 1000; rows++) { const next = canvasRoom(room, rows); if (next !== room) resizes++; room = next; assert.ok(room >= rows); }
+    assert.ok(resizes <= 12, `${resizes} resizes`);
   });
 });

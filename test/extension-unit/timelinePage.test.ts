@@ -78,18 +78,24 @@ describe('timeline page markup', () => {
     assert.deepEqual(items('legendTimeline'), timelineLegend().flatMap((g) => g.items.map((i) => i.key)));
     assert.deepEqual(items('legendTree'), treeLegend().flatMap((g) => g.items.map((i) => i.key)));
     assert.equal(els.find((e) => e.attrs.id === 'legendTree')?.attrs.hidden, '', "the tree's key starts hidden");
-    const shapes = els.filter((e) => ['rect', 'path', 'text'].includes(e.name));
-    assert.ok(shapes.length >= 20);
+    // Swatches of plain boxes and diamonds are CSS boxes (<i>), the rest SVG shapes: both coloured only by classes.
+    const shapes = els.filter((e) => ['rect', 'path', 'text', 'i'].includes(e.name));
+    assert.ok(shapes.filter((e) => e.name === 'i').length >= 15 && shapes.filter((e) => e.name !== 'i').length >= 10);
     const css = legendCss();
     for (const s of shapes) {
       assert.ok(!/^@|var\(/.test(s.attrs.fill ?? '') && !/^@|var\(/.test(s.attrs.stroke ?? ''), `a colour left as an attribute: ${JSON.stringify(s.attrs)}`);
-      for (const c of (s.attrs.class ?? '').split(' ').filter(Boolean)) assert.match(css, new RegExp(`\\.${c}\\{`), `no rule for ${c}`);
+      const classes = (s.attrs.class ?? '').split(' ').filter(Boolean);
+      if (s.name === 'i') assert.equal(classes.length, 2, 'a CSS box has a colour and a place');
+      for (const c of classes) assert.match(css, new RegExp(`\\.${c}\\{`), `no rule for ${c}`);
     }
     // A lane state's swatch is its state's colour: the running lane's, the theme's green or the default.
     const running = els.findIndex((e) => e.attrs['data-key'] === 'lane-running');
-    const cls = els.slice(running).find((e) => e.name === 'rect')?.attrs.class;
-    assert.equal(cls, 'lg-fill-running');
-    assert.match(css, new RegExp(`\\.lg-fill-running\\{fill:var\\(${PALETTE_VARS.running[0]},${DEFAULT_PALETTE.states.running}\\)\\}`));
+    const cls = els.slice(running).find((e) => e.name === 'i')?.attrs.class;
+    assert.equal(cls, 'lg-bg-running sw-r-1-3-22-8');
+    assert.match(css, new RegExp(`\\.lg-bg-running\\{background:var\\(${PALETTE_VARS.running[0]},${DEFAULT_PALETTE.states.running}\\)\\}`));
+    assert.match(css, /\.sw-r-1-3-22-8\{left:1px;top:3px;width:22px;height:8px\}/);
+    // A mark's diamond: clipped to the shape the timeline draws (radius 5: 8 wide, 10 high).
+    assert.match(css, /\.sw-d-8-2-8-10\{left:8px;top:2px;width:8px;height:10px;clip-path:polygon\(50% 0,100% 50%,50% 100%,0 50%\)\}/);
   });
 
   it('the tabs and the tree frame in the markup: the timeline tab selected, the tree hidden with its four layers', () => {
