@@ -4,7 +4,7 @@
 /// <reference lib="dom" />
 import { pooled } from './timelineCanvas';
 import type { Glyph, TimelineIndex } from './timelineLayout';
-import { clusterText, formatTime, markText, rowLabel } from './timelineText';
+import { clusterText, markText, rowElement } from './timelineText';
 import type { Mark } from './timelineTypes';
 
 /** Row height and the time axis' height, in CSS pixels. */
@@ -43,20 +43,12 @@ export class RowLabels {
       this.shown.set(el, { key, top });
       if (was?.top !== top) el.style.top = `${top}px`;
       if (was?.key === key) continue;
-      el.className = r.kind === 'cpu' ? 'row cpu' : r.thread ? 'row lane thread' : 'row lane';
-      el.textContent = rowLabel(r).trim();
+      const d = rowElement(r);
+      el.className = d.className;
+      el.textContent = d.text;
       for (const k of Object.keys(el.dataset)) delete el.dataset[k];
-      if (r.kind === 'lane') {
-        el.dataset.pid = String(r.lane.pid);
-        el.dataset.lane = String(r.laneIndex);
-        el.dataset.tgid = String(r.lane.tgid);
-        el.dataset.comm = r.lane.comm;
-        const gone = r.lane.gone !== undefined ? `, gone at ${formatTime(r.lane.gone)}` : '';
-        el.setAttribute('aria-label', `task ${r.lane.pid} ${r.lane.comm}${r.thread ? `, thread of ${r.lane.tgid}` : ''}, born at ${formatTime(r.lane.born)}${gone}`);
-      } else {
-        el.dataset.cpu = String(r.cpu);
-        el.setAttribute('aria-label', `CPU ${r.cpu}: which task ran when`);
-      }
+      Object.assign(el.dataset, d.data);
+      el.setAttribute('aria-label', d.aria);
     }
   }
 }

@@ -24,7 +24,16 @@ export interface PageParts {
    * data (not run): the page draws it as soon as its script runs, with no message to wait for.
    */
   initial?: string;
+  /**
+   * The first model's first frame as markup (timelineFirstFrame.ts): its row labels and its
+   * picture, painted as the page is parsed; the script draws its canvas after that paint.
+   */
+  first?: { labels: string; plot: string };
 }
+
+/** The id of the first frame's picture in the plot; its row labels' wrapper has the class FIRST_ROWS. */
+export const FIRST_FRAME_ID = 'firstFrame';
+export const FIRST_ROWS = 'first-rows';
 
 /** The id of the element holding the first model's JSON. */
 export const INITIAL_MODEL_ID = 'kprocInitial';
@@ -68,15 +77,15 @@ ${p.inline ? `<style nonce="${p.nonce}">${inElement(p.inline.style, 'style')}</s
 </div>
 ${legendMarkup()}
 <div id="main" role="tabpanel" aria-labelledby="tabTimeline">
-  <div id="labels" role="list" aria-label="Tasks"></div>
+  <div id="labels" role="list" aria-label="Tasks">${p.first?.labels ?? ''}</div>
   <div id="plot" tabindex="0" role="application" aria-label="Process timeline">
-    <canvas id="canvas"></canvas>
+    <canvas id="canvas"></canvas>${p.first?.plot ?? ''}
     <div id="marks" role="group" aria-label="Kernel events"></div>
     <div id="tip" role="tooltip" hidden></div>
   </div>
 </div>
 ${TREE_MARKUP}
-<div id="empty">Waiting for a stop of a Linux Process Lab debug session.</div>
+<div id="empty"${p.first ? ' hidden=""' : ''}>Waiting for a stop of a Linux Process Lab debug session.</div>
 ${p.initial !== undefined ? `<script type="application/json" id="${INITIAL_MODEL_ID}">${jsonInElement(p.initial)}</script>\n` : ''}${p.inline ? `<script nonce="${p.nonce}"${laterAttr}>${inElement(p.inline.script, 'script')}</script>` : `<script nonce="${p.nonce}"${laterAttr} src="${p.script}"></script>`}
 </body>
 </html>`;

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { applyTimelineDelta, type TimelineDelta } from './timelineDelta';
-import { timelinePage } from './timelinePage';
+import { timelinePage, type PageParts } from './timelinePage';
+import { firstFrameMarkup, fittedPage, type PlotSize } from './timelineFirstFrame';
 import { formatVirtualTime } from '../../sim-core/debug/moment';
 import type { Moment } from '../../sim-core/machine-types';
 import { GOTO_REQUEST, MOMENT_EVENT, TIMELINE_REQUEST, type TimelineModel } from './timelineTypes';
@@ -29,6 +30,8 @@ export const TIMELINE_COMMAND = 'kproc.showTimeline';
 type FromPage =
   /** The page is up, holding the model numbered `holds` (written into it), or none (-1). */
   | { type: 'ready'; holds?: number }
+  /** The plot's size, for the first frame of the next page. */
+  | { type: 'size'; width: number; height: number }
   | { type: 'resync' }
   /** A click: on an event (its step), or on empty time (the virtual time under the pointer, ns). */
   | { type: 'goto'; step?: number; time?: number; what?: string }
@@ -59,9 +62,10 @@ function inlineAssets(extensionUri: vscode.Uri): { script: string; style: string
 }
 
 /** The page: scripts only with the nonce, styles only from the extension or with the nonce, nothing remote. */
-export function timelineHtml(webview: vscode.Webview, extensionUri: vscode.Uri, initial?: string): string {
+export function timelineHtml(webview: vscode.Webview, extensionUri: vscode.Uri, initial?: string, first?: PageParts['first']): string {
   return timelinePage({
     initial,
+    first,
     cspSource: webview.cspSource,
     nonce: nonce(),
     script: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'timelineWebview.js')).toString(),
@@ -70,6 +74,9 @@ export function timelineHtml(webview: vscode.Webview, extensionUri: vscode.Uri, 
     inline: inlineAssets(extensionUri),
   });
 }
+
+/** The plot's size in the last page that said (the first frame of the next page is laid out for it). */
+let lastPlot: PlotSize | undefined;
 
 /** One panel at a time; it follows the active kproc session. */
 export class TimelinePanel implements vscode.Disposable {
@@ -102,7 +109,8 @@ export class TimelinePanel implements vscode.Disposable {
     return new TimelinePanel(panel, extensionUri);
   }
 
-  constructor(readonly panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri) {
+  /** `restored`: the state the page saved, when the panel comes back after a window reload. */
+  constructor(readonly panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri, private readonly restored?: unknown) {
     TimelinePanel.current = this;
     panel.webview.options = {
       enableScripts: true,
@@ -136,6 +144,7 @@ export class TimelinePanel implements vscode.Disposable {
    */
   private async open(): Promise<void> {
     let initial: string | undefined;
+    let first: PageParts['first'];
     const s = this.session();
     if (s) {
       const asked = Promise.resolve(s.customRequest(TIMELINE_REQUEST, { deltas: true })).then((a: unknown) => a as TimelineAnswer | undefined, () => undefined);
@@ -146,6 +155,7 @@ export class TimelinePanel implements vscode.Disposable {
         // A very big model goes as a message, as it would after a reload: the page's markup stays small.
         if (text.length <= INITIAL_MAX_CHARS) {
           initial = text;
+          if (fittedPage(this.restored)) first = firstFrameMarkup(a.model, lastPlot);
           this.base = { model: a.model, version, session: s.id, adapter: a.version };
           this.shown = a.model;
           this.title = `Process timeline of ${s.name}`;
@@ -153,7 +163,7 @@ export class TimelinePanel implements vscode.Disposable {
       }
     }
     if (this.disposed) return;
-    this.panel.webview.html = timelineHtml(this.panel.webview, this.extensionUri, initial);
+    this.panel.webview.html = timelineHtml(this.panel.webview, this.extensionUri, initial, first);
   }
 
   private session(): vscode.DebugSession | undefined {
@@ -244,6 +254,9 @@ export class TimelinePanel implements vscode.Disposable {
         if (m.holds === undefined || m.holds !== this.base?.version) this.base = undefined;
         this.ready = true;
         this.refresh();
+        return;
+      case 'size':
+        if (Number.isFinite(m.width) && Number.isFinite(m.height) && m.width > 0 && m.height > 0) lastPlot = { width: m.width, height: m.height };
         return;
       case 'resync':
         this.base = undefined;
@@ -341,9 +354,9 @@ export function registerTimeline(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand(TIMELINE_COMMAND, () => TimelinePanel.show(context.extensionUri)),
     vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
         TimelinePanel.current?.dispose();
-        new TimelinePanel(panel, context.extensionUri);
+        new TimelinePanel(panel, context.extensionUri, state);
       },
     }),
     { dispose: () => TimelinePanel.current?.dispose() },

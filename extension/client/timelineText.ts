@@ -26,6 +26,18 @@ export function rowLabel(r: Row): string {
   return r.kind === 'cpu' ? `CPU ${r.cpu}` : `${r.thread ? '  ' : ''}${r.lane.pid} ${r.lane.comm}`;
 }
 
+/** What a row's label element is: its classes, text, name for screen readers and data (as the page's label column makes it). */
+export function rowElement(r: Row): { className: string; text: string; aria: string; data: Record<string, string> } {
+  if (r.kind === 'cpu') return { className: 'row cpu', text: rowLabel(r).trim(), aria: `CPU ${r.cpu}: which task ran when`, data: { cpu: String(r.cpu) } };
+  const gone = r.lane.gone !== undefined ? `, gone at ${formatTime(r.lane.gone)}` : '';
+  return {
+    className: r.thread ? 'row lane thread' : 'row lane',
+    text: rowLabel(r).trim(),
+    aria: `task ${r.lane.pid} ${r.lane.comm}${r.thread ? `, thread of ${r.lane.tgid}` : ''}, born at ${formatTime(r.lane.born)}${gone}`,
+    data: { pid: String(r.lane.pid), lane: String(r.laneIndex), tgid: String(r.lane.tgid), comm: r.lane.comm },
+  };
+}
+
 /** A mark as hover text and as a screen reader reads it. */
 export function markText(m: Mark): string {
   return `${m.label} (${m.fn}) at ${formatTime(m.time)}, step ${m.step}`;

@@ -16,6 +16,7 @@ import { SharedStrings } from './timelineCompact';
 import { clusterText, DEFAULT_PALETTE, describePoint, formatTime, markText, type Palette } from './timelineText';
 import type { Mark, TimelineModel } from './timelineTypes';
 import { initialModel, LaterScript } from './timelineBoot';
+import { FIRST_FRAME_ID, FIRST_ROWS } from './timelinePage';
 import { sharedState, type Later, type PageHost } from './pageState';
 import { createLegend } from './graphLegendView';
 import { MarkSettle } from './timelineSettle';
@@ -42,10 +43,24 @@ const initial = initialModel();
 // changed since, or the model, asked of the debug adapter) is on its way while the rest of this
 // script runs, and arrives as a message after it.
 vscode.postMessage({ type: 'ready', holds: initial?.version ?? -1 });
-/** When the page said it was ready, drew its first model and the browser painted that (ms since the epoch), for the tests' figures. */
-const readyAt = performance.timeOrigin + performance.now();
+/**
+ * When the page said it was ready, had its first picture in place (the first frame written into
+ * the page, or its canvas drawn) and the browser painted that, and when the canvas' first frame
+ * was painted (ms since the epoch), for the tests' figures.
+ */
+const now = (): number => performance.timeOrigin + performance.now();
+const readyAt = now();
 let firstDrawnAt: number | undefined;
 let firstPaintAt: number | undefined;
+let canvasPaintAt: number | undefined;
+/** Runs `f` once the browser has painted the next frame (a message posted from the frame's animation callback is handled after its paint). */
+const afterPaint = (f: () => void): void => {
+  requestAnimationFrame(() => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = f;
+    ch.port2.postMessage(0);
+  });
+};
 const LABELS = 160;
 
 const $ = <T extends HTMLElement>(id: string): T => {
@@ -382,14 +397,10 @@ function shown(): void {
   view = clampView(!view || fitted ? fitView(model) : view, model, g, index.rows.length);
   save();
   draw();
-  if (firstDrawnAt === undefined) {
-    firstDrawnAt = performance.timeOrigin + performance.now();
-    // A message posted from the frame's animation callback is handled after that frame's paint.
-    requestAnimationFrame(() => {
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => { firstPaintAt ??= performance.timeOrigin + performance.now(); later.load(); };
-      ch.port2.postMessage(0);
-    });
+  dropFirstFrame();
+  if (canvasPaintAt === undefined) {
+    firstDrawnAt ??= now();
+    afterPaint(() => { canvasPaintAt ??= now(); firstPaintAt ??= canvasPaintAt; later.load(); });
   }
   plot.setAttribute('aria-label', `Process timeline: ${model.lanes.length} tasks, ${model.marks.length} events, now at step ${model.nowStep} (${formatTime(model.now)}). Tab to the events; arrow keys move between them; Enter goes to one.`);
   later.later?.tree.setModel(model); // the tree of the same stop
@@ -401,6 +412,7 @@ let version = -1;
 window.addEventListener('message', (e: MessageEvent<Incoming>) => {
   const msg = e.data;
   answered = true;
+  takeOver(); // the model written in first: a delta is made against it
   if (msg.type === 'model') { setModel(msg.model); version = msg.version ?? -1; }
   else if (msg.type === 'delta') {
     if (applyDelta(msg.delta, msg.base)) version = msg.version;
@@ -415,9 +427,14 @@ window.addEventListener('message', (e: MessageEvent<Incoming>) => {
 
 // The first observation comes with the first layout, usually at the size already measured: when
 // a model's frame was drawn at that size already, no second one.
+let sentSize = '';
 new ResizeObserver(() => {
   const was = geo;
   geo = measure();
+  // The panel lays out the first frame of its next page for this size.
+  const size = `${geo.width}x${geo.height + AXIS}`;
+  if (size !== sentSize) { sentSize = size; vscode.postMessage({ type: 'size', width: geo.width, height: geo.height + AXIS }); }
+  if (pendingFirst) return; // the first frame in the markup stands until the canvas takes over
   if (geo.width === was.width && geo.height === was.height && index && view) return;
   if (index && view) setView(view); else schedule();
 }).observe(plot);
@@ -429,7 +446,7 @@ palette = readPalette();
 (window as unknown as { kprocTimeline: unknown }).kprocTimeline = {
   drawNow(): number { const t0 = performance.now(); draw(); return performance.now() - t0; },
   /** The page's navigation, its ready, and its first model drawn and painted, in ms since the epoch. */
-  times: (): { navigation: number; ready: number; drawn?: number; painted?: number } => ({ navigation: performance.timeOrigin, ready: readyAt, drawn: firstDrawnAt, painted: firstPaintAt }),
+  times: (): { navigation: number; ready: number; drawn?: number; painted?: number; canvas?: number; markup: boolean } => ({ navigation: performance.timeOrigin, ready: readyAt, drawn: firstDrawnAt, painted: firstPaintAt, canvas: canvasPaintAt, markup: fromMarkup }),
   /** Whether the model's strings are still being shared in idle time. */
   compacting: (): boolean => strings.busy,
   /** The window shown, and a window to show (drawn at the next frame), so a benchmark can replay frames. */
@@ -449,7 +466,29 @@ palette = readPalette();
 // leave the page empty.
 let answered = false;
 const hello = setInterval(() => { if (answered) clearInterval(hello); else vscode.postMessage({ type: 'ready', holds: version }); }, 1500);
-// The model written into the page: drawn now, so the page's first frame is the picture.
-if (initial) { setModel(initial.model); version = initial.version; }
+// The model written into the page: its first frame is in the markup too (a fitted run), so the
+// browser paints that as soon as this script has run, and the canvas takes over after the paint;
+// else (a window of the run that the page kept, or the tree in front) the canvas draws it now.
+const firstFrame = document.getElementById(FIRST_FRAME_ID);
+let pendingFirst = !!initial && !!firstFrame && fitted && vscode.tree().view !== 'tree';
+function takeOver(): void {
+  if (!pendingFirst || !initial) return;
+  pendingFirst = false;
+  setModel(initial.model);
+  version = initial.version;
+}
+function dropFirstFrame(): void {
+  firstFrame?.remove();
+  labels.querySelector(`.${FIRST_ROWS}`)?.remove();
+}
+/** Whether the first picture painted was the one written into the page. */
+const fromMarkup = pendingFirst;
+if (pendingFirst) {
+  firstDrawnAt = readyAt;
+  afterPaint(() => { firstPaintAt ??= now(); takeOver(); });
+} else {
+  dropFirstFrame();
+  if (initial) { setModel(initial.model); version = initial.version; }
+}
 // With no model for a while (no session stopped yet), the second script loads all the same.
 setTimeout(() => later.load(), 1500);

@@ -94,13 +94,17 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     await action.click();
     await ctx.page.locator('.tab[aria-label^="Process Timeline"]').waitFor({ timeout: TIMEOUT });
     // How long the panel took to open and paint its first model in this VS Code (a figure for the log, not a check).
-    type Times = { navigation: number; ready: number; drawn?: number; painted?: number };
-    const times = await eventually('the timeline\'s first paint', async () => {
+    type Times = { navigation: number; ready: number; drawn?: number; painted?: number; canvas?: number; markup?: boolean };
+    const times = await eventually('the timeline\'s first paint, then its canvas', async () => {
       const t = await timeline(ctx.page).locator('body').evaluate(() => (window as unknown as { kprocTimeline: { times(): Times } }).kprocTimeline.times());
-      return t.painted === undefined ? undefined : t;
+      return t.painted === undefined || t.canvas === undefined ? undefined : t;
     });
     const after = (at: number | undefined): string => `${((at ?? NaN) - clicked).toFixed(0)} ms`;
-    console.log(`    Timeline panel after the toolbar click: page navigation ${after(times.navigation)}, script ready ${after(times.ready)}, first model drawn ${after(times.drawn)} and painted ${after(times.painted)}.`);
+    console.log(`    Timeline panel after the toolbar click: page navigation ${after(times.navigation)}, script ready ${after(times.ready)}, first picture (${times.markup ? 'written into the page' : 'drawn by the script'}) in place ${after(times.drawn)} and painted ${after(times.painted)}, canvas painted ${after(times.canvas)}.`);
+    // Opened during a stop, the page's first frame came in its markup, and the canvas took its place.
+    if (!times.markup || (times.canvas ?? 0) < (times.painted ?? Infinity)) throw new Error(`the first frame was not painted from the markup before the canvas: ${JSON.stringify(times)}`);
+    const left = await timeline(ctx.page).locator('#firstFrame, .first-rows').count();
+    if (left !== 0) throw new Error(`the first frame written into the page is still there under the canvas (${left} elements)`);
     const csp = await timeline(ctx.page).locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content', { timeout: TIMEOUT });
     if (!csp?.includes("default-src 'none'") || !/script-src 'nonce-[A-Za-z0-9]+'/.test(csp)) throw new Error(`weak Content-Security-Policy: ${csp}`);
     // The page's script and styles are written into it (no fetch before the first paint), with the
