@@ -12,9 +12,14 @@ import { formatTime, paletteFrom, rowElement, type Palette } from './timelineTex
 import { FIRST_FRAME_ID, FIRST_ROWS } from './timelinePage';
 import type { TimelineModel } from './timelineTypes';
 
-/** The plot's size the picture is laid out for (the panel's last, else a common one). */
+/** The plot's size the picture is laid out for. */
 export interface PlotSize { width: number; height: number }
-export const DEFAULT_PLOT: PlotSize = { width: 1200, height: 900 };
+/**
+ * Before any page has said its size: a narrow plot. Laid out narrower than it shows, the picture
+ * has its axis' times further apart and its close events clustered a little more than the canvas
+ * will; laid out wider, its times could run into each other.
+ */
+export const DEFAULT_PLOT: PlotSize = { width: 480, height: 900 };
 
 
 /** A bigger picture than this is not written in: the page draws it from the model as before. */
