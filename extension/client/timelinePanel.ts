@@ -75,8 +75,10 @@ export function timelineHtml(webview: vscode.Webview, extensionUri: vscode.Uri, 
   });
 }
 
-/** The plot's size in the last page that said (the first frame of the next page is laid out for it). */
+/** The plot's size in the last page that said (the first frame of the next page is laid out for it), kept across window reloads. */
 let lastPlot: PlotSize | undefined;
+let keepPlot: ((size: PlotSize) => void) | undefined;
+const PLOT_KEY = 'kproc.timeline.plotSize';
 
 /** One panel at a time; it follows the active kproc session. */
 export class TimelinePanel implements vscode.Disposable {
@@ -256,7 +258,10 @@ export class TimelinePanel implements vscode.Disposable {
         this.refresh();
         return;
       case 'size':
-        if (Number.isFinite(m.width) && Number.isFinite(m.height) && m.width > 0 && m.height > 0) lastPlot = { width: m.width, height: m.height };
+        if (Number.isFinite(m.width) && Number.isFinite(m.height) && m.width > 0 && m.height > 0) {
+          lastPlot = { width: m.width, height: m.height };
+          keepPlot?.(lastPlot);
+        }
         return;
       case 'resync':
         this.base = undefined;
@@ -351,6 +356,9 @@ export function pngBytes(dataUrl: string): Uint8Array | undefined {
 
 /** The command, and the serializer that brings the panel back after a window reload. */
 export function registerTimeline(context: vscode.ExtensionContext): void {
+  const kept = context.globalState.get<PlotSize>(PLOT_KEY);
+  if (kept && Number.isFinite(kept.width) && Number.isFinite(kept.height)) lastPlot = kept;
+  keepPlot = (size) => { void context.globalState.update(PLOT_KEY, size); };
   context.subscriptions.push(
     vscode.commands.registerCommand(TIMELINE_COMMAND, () => TimelinePanel.show(context.extensionUri)),
     vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
