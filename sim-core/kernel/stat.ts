@@ -182,7 +182,8 @@ export function sys_unlinkat(k: Kernel, t: task_struct, dirfd: number, path: str
     dir.i_nlink--;
   } else if (is_dir(ino)) return -EISDIR;
   dir.children.delete(nd.name);
-  ino.i_nlink = 0;
+  // A file linked under another name (sem_open's link) keeps that one.
+  ino.i_nlink = is_dir(ino) ? 0 : Math.max(0, ino.i_nlink - 1);
   return 0;
 }
 

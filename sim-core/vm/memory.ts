@@ -91,6 +91,21 @@ export class SharedCells {
     return this;
   }
 
+  /**
+   * Grows or shrinks the object to `n` cells in place (ftruncate of a tmpfs file): every mapping
+   * holds this same array, so each sees the new length. False when the budget cannot grow it.
+   */
+  resize(n: number): boolean {
+    const old = this.cells.length;
+    if (n > old && this.budget !== null) {
+      if (this.budget.used + n - old > this.budget.limit) return false;
+      this.budget.used += n - old;
+    } else if (this.budget !== null) this.budget.used -= old - n;
+    if (n < old) this.cells.length = n;
+    for (let i = old; i < n; i++) this.cells.push(0);
+    return true;
+  }
+
   /** Drops a holder; the last one gives the cells back. */
   put(): void {
     if (--this.refs > 0 || this.budget === null) return;
@@ -309,6 +324,20 @@ export class VmMemory implements UserMemory {
     }
     const sc = SharedCells.create(cells, this.budget);
     return sc === null ? -1 : this.mapShared(sc);
+  }
+
+  /**
+   * A private mapping of `cells` cells holding a copy of `src` (MAP_PRIVATE of a file: the
+   * object's cells when mapped, zeros past them). Returns its segment, or -1 when the budget is spent.
+   */
+  mapCopy(cells: number, src: readonly Value[]): number {
+    const s = this.mapAnon(cells, false);
+    if (s < 0) return s;
+    const seg = this.segs[s] as Value[];
+    for (let i = 0; i < cells && i < src.length; i++) seg[i] = src[i];
+    // The copy may hold a string or handle: strlen must go cell by cell (see `mixed`).
+    this.mixed.add(s);
+    return s;
   }
 
   /** Maps the shared object (shmat, or mapAnon) at the lowest free segment and returns it. */
