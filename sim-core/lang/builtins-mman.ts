@@ -31,7 +31,7 @@ const POSIX_SHM_CALLS: CallInfo[] = [
     'Opens the shared memory object called name ("/name": one leading slash, no other) and returns a descriptor for it, close-on-exec. The object is the file /dev/shm/name: O_CREAT makes it (empty, with the mode bits), O_EXCL with O_CREAT refuses one that exists, O_RDWR or O_RDONLY say how it is opened, O_TRUNC empties it. Size it with ftruncate and map it with mmap(..., MAP_SHARED, fd, 0); every process that maps it sees the same bytes, and it stays until shm_unlink, even after every descriptor is closed. -1 with ENOENT (missing, no O_CREAT), EEXIST, EINVAL (an empty name or one with a slash inside).',
     M, OPEN_PATH),
   posix('shm_unlink', 'int', ['const char *name'],
-    'Removes the name of a shared memory object: shm_open no longer finds it, but processes that have it mapped (or open) keep using it until they unmap (close) it. -1 with ENOENT when there is no such object, EINVAL for a name with a slash inside.',
+    'Removes the name of a shared memory object: shm_open no longer finds it, but processes that have it mapped (or open) keep using it until they unmap (close) it. -1 with ENOENT when there is no such object (a name with a slash inside included).',
     M, UNLINK_PATH),
   call('ftruncate', 'int', ['int fd', 'off_t length'],
     'Sets the size of the regular file open as fd (opened for writing) to length bytes: past the old end it reads as zero bytes. This is how a new shm_open object gets its size before mmap. -1 with EBADF (not open), EINVAL (a negative length, not a regular file, or not open for writing).',

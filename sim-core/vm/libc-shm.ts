@@ -83,13 +83,13 @@ export function startShm(name: string, site: number, line: number, a: Value[], m
   }
   const str = cstring(mem, a[0], MAX_NAME) ?? '';
   const path = shm_get_name(str, name.startsWith('sem'));
-  if (name === 'shm_open' || name === 'shm_unlink') {
+  if (name === 'shm_open') {
     if (typeof path === 'number') return fail(path, -1);
     begin([]);
-    if (name === 'shm_unlink') return trap(line, 'unlinkat', [AT_FDCWD, path, 0]);
     return trap(line, 'openat', [AT_FDCWD, path, num(a[1]) | O_NOFOLLOW | O_CLOEXEC, num(a[2])]);
   }
-  if (name === 'sem_unlink') {
+  // The unlinks report a name that cannot be one as missing.
+  if (name === 'sem_unlink' || name === 'shm_unlink') {
     if (typeof path === 'number') return fail(ENOENT, -1);
     begin([]);
     return trap(line, 'unlinkat', [AT_FDCWD, path, 0]);
