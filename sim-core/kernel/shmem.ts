@@ -102,7 +102,7 @@ export function do_mmap_file(k: Kernel, t: task_struct, f: file, len: number, pr
   const mem = memoryOf(t);
   const sc = shmem_mapping(k, f.f_inode);
   if (mem === null || sc === null) return -C.ENOMEM;
-  const s = shared ? mem.mapShared(sc) : mem.mapCopy(pages(len), sc.cells);
+  const s = shared ? mem.mapShared(sc, pages(len)) : mem.mapCopy(pages(len), sc.cells);
   if (s < 0) return -C.ENOMEM;
   return s * SEGMENT_SPAN;
 }

@@ -147,6 +147,11 @@ export class VmMemory implements UserMemory {
    * fixed block that free does not take). Null while there is none.
    */
   maps: Map<number, SharedCells | null> | null = null;
+  /**
+   * The length asked for of each shared mapping of a file: an access past the file's pages but
+   * inside it is SIGBUS rather than SIGSEGV (pastObject). Null while there is none.
+   */
+  mapLengths: Map<number, number> | null = null;
   /** The C library's per-process data (strtok's position, rand's table, the environment): fork copies it. */
   libc: LibcState = newLibcState();
 
@@ -279,6 +284,7 @@ export class VmMemory implements UserMemory {
     if (this.maps !== null && this.maps.has(s)) {
       this.maps.get(s)?.put();
       this.maps.delete(s);
+      this.mapLengths?.delete(s);
       heapPush(this.mapHoles, s);
       return;
     }
@@ -340,11 +346,24 @@ export class VmMemory implements UserMemory {
     return s;
   }
 
-  /** Maps the shared object (shmat, or mapAnon) at the lowest free segment and returns it. */
-  mapShared(sc: SharedCells): number {
+  /**
+   * Maps the shared object (shmat, mapAnon, a file) at the lowest free segment and returns it;
+   * `length`, for a file, is the mapping's length in cells, which may reach past the file.
+   */
+  mapShared(sc: SharedCells, length = 0): number {
     const s = this.map(sc.cells, false, true);
     (this.maps ??= new Map()).set(s, sc.get());
+    if (length > 0) (this.mapLengths ??= new Map()).set(s, length);
     return s;
+  }
+
+  /** True when addr is inside a file's shared mapping but past the file's pages (a SIGBUS there). */
+  pastObject(addr: Value | undefined): boolean {
+    if (this.mapLengths === null || typeof addr !== 'number') return false;
+    const s = Math.floor(addr / SEGMENT_SPAN);
+    const len = this.mapLengths.get(s), seg = this.segs[s];
+    const off = addr - s * SEGMENT_SPAN;
+    return len !== undefined && !!seg && off >= seg.length && off < len;
   }
 
   /** The object mapped at segment s (shmdt's check), or undefined. */
@@ -397,6 +416,7 @@ export class VmMemory implements UserMemory {
     const copy = new VmMemory(segs[0] as Value[], segs, this.growable.slice(), this.holes.slice());
     copy.mixed = new Set(this.mixed);
     copy.mapHoles = this.mapHoles.slice();
+    if (this.mapLengths !== null) copy.mapLengths = new Map(this.mapLengths);
     copy.libc = copyLibcState(this.libc);
     if (maps !== null) {
       copy.maps = new Map();
@@ -423,6 +443,7 @@ export class VmMemory implements UserMemory {
     // The address space is torn down: its shared mappings go too (exit_mmap).
     if (this.maps !== null) for (const sc of this.maps.values()) sc?.put();
     this.maps = null;
+    this.mapLengths = null;
     if (this.budget !== null) this.budget.used -= this.charged;
     this.budget = null;
     this.charged = 0;
