@@ -36,6 +36,10 @@ const POSIX_SHM_CALLS: CallInfo[] = [
   call('ftruncate', 'int', ['int fd', 'off_t length'],
     'Sets the size of the regular file open as fd (opened for writing) to length bytes: past the old end it reads as zero bytes. This is how a new shm_open object gets its size before mmap. -1 with EBADF (not open), EINVAL (a negative length, not a regular file, or not open for writing).',
     '<unistd.h>'),
+  // sem_open publishes a semaphore it has filled in under its name with link.
+  call('link', 'int', ['const char *oldpath', 'const char *newpath'],
+    'Gives the file oldpath a second name newpath (a hard link): both names are the same file, which lives on until the last is removed. -1 with EEXIST (newpath exists), ENOENT (oldpath missing), EPERM (a directory).',
+    '<unistd.h>'),
   posix('sem_open', 'sem_t *', ['const char *name', 'int oflag', '...'],
     'Opens the named semaphore name ("/name") shared by every process that opens it: sem_open(name, 0) finds an existing one; sem_open(name, O_CREAT, mode, value) makes it with the count value unless it exists (then opens it, value ignored); O_CREAT | O_EXCL refuses one that exists. Use the sem_t * with sem_wait, sem_post, sem_trywait, sem_timedwait and sem_getvalue; a second open in the same process gives the same pointer. SEM_FAILED with ENOENT (missing, no O_CREAT), EEXIST, EINVAL (a bad name, or value above SEM_VALUE_MAX). Made as the file /dev/shm/sem.name.',
     SEM, [...OPEN_PATH, 'do_mmap']),

@@ -1,0 +1,159 @@
+// POSIX shared memory and named semaphores: shm_open objects and sem_open semaphores are files in
+// /dev/shm (vm/libc-shm.ts), mapped through the page cache kernel/shmem.ts gives a file; ftruncate,
+// linkat and the SIGBUS of a mapping past the file's end.
+
+import assert from 'node:assert/strict';
+import { HEADERS, runSource } from './vm-run';
+import { shm_get_name } from '../../sim-core/vm/libc-shm';
+
+const POSIX_HEADERS = `${HEADERS}\n#include <fcntl.h>\n#include <semaphore.h>\n#include <sys/mman.h>\n#include <sys/stat.h>\n#include <string.h>\n#include <dirent.h>`;
+
+describe('kernel: POSIX shared memory and named semaphores', () => {
+  it('names an object as __shm_get_name does: one leading slash or more, no other, a semaphore under sem.', () => {
+    assert.equal(shm_get_name('/box', false), '/dev/shm/box');
+    assert.equal(shm_get_name('//box', true), '/dev/shm/sem.box');
+    assert.equal(shm_get_name('box', false), '/dev/shm/box');
+    assert.equal(shm_get_name('/a/b', false), 22);
+    assert.equal(shm_get_name('/', false), 22);
+    assert.equal(shm_get_name('', true), 22);
+    assert.equal(shm_get_name(`/${'x'.repeat(300)}`, false), 36);
+  });
+
+  it('processes that open the same name share its memory; read and write on the descriptor see the mapped bytes', () => {
+    const r = runSource(`${POSIX_HEADERS}
+int main(void)
+{
+    int fd = shm_open("/box", O_CREAT | O_RDWR, 0600);
+    ftruncate(fd, 64);
+    if (fork() == 0) {
+        int f = shm_open("/box", O_RDWR, 0);
+        char *c = mmap(NULL, 64, PROT_READ | PROT_WRITE, MAP_SHARED, f, 0);
+        strcpy(c, "from the child");
+        _exit(0);
+    }
+    wait(NULL);
+    char *p = mmap(NULL, 64, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    printf("%s\\n", p);
+    char buf[8] = {0};
+    read(fd, buf, 4);
+    printf("read %s\\n", buf);
+    lseek(fd, 5, SEEK_SET);
+    write(fd, "XYZ", 3);
+    printf("mapped %s\\n", p);
+    struct stat st;
+    fstat(fd, &st);
+    printf("size %ld\\n", (long) st.st_size);
+    int t = shm_open("/box", O_RDWR | O_TRUNC, 0);
+    printf("after O_TRUNC [%s]\\n", p);
+    close(t);
+    close(fd);
+    shm_unlink("/box");
+    return 0;
+}
+`);
+    assert.equal(r.out, 'from the child\nread from\nmapped from XYZ child\nsize 64\nafter O_TRUNC []\n');
+  });
+
+  it('a mapping reaching past the file is SIGBUS there until ftruncate grows the file under it', () => {
+    const r = runSource(`${POSIX_HEADERS}
+int main(void)
+{
+    int fd = shm_open("/grow", O_CREAT | O_RDWR, 0600);
+    ftruncate(fd, 4096);
+    int *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    int status;
+    if (fork() == 0) { p[5000] = 1; _exit(0); }
+    wait(&status);
+    printf("before %d\\n", WIFSIGNALED(status) ? WTERMSIG(status) : -1);
+    ftruncate(fd, 8192);
+    p[5000] = 7;
+    printf("after %d\\n", p[5000]);
+    shm_unlink("/grow");
+    return 0;
+}
+`);
+    assert.equal(r.out, 'before 7\nafter 7\n');
+  });
+
+  it('sem_open publishes sem.NAME in /dev/shm with no temporary file left; a second open is the same pointer; sem_close counts opens', () => {
+    const r = runSource(`${POSIX_HEADERS}
+void list(void)
+{
+    DIR *d = opendir("/dev/shm");
+    struct dirent *e;
+    printf("[");
+    while ((e = readdir(d)) != NULL) if (e->d_name[0] != '.') printf(" %s", e->d_name);
+    printf(" ]\\n");
+    closedir(d);
+}
+int main(void)
+{
+    sem_t *a = sem_open("/s1", O_CREAT, 0600, 2);
+    list();
+    sem_t *b = sem_open("s1", 0);
+    sem_t *c = sem_open("/s1", 0);
+    printf("same %d %d\\n", a == c, a == b);
+    sem_close(a);
+    sem_wait(c);
+    int v;
+    sem_getvalue(c, &v);
+    printf("value %d\\n", v);
+    sem_close(c);
+    int rc = sem_close(c);
+    printf("third close %d %d\\n", rc, errno);
+    sem_close(b);
+    sem_unlink("/s1");
+    list();
+    return 0;
+}
+`);
+    assert.equal(r.out, '[ sem.s1 ]\nsame 1 0\nvalue 1\nthird close -1 22\n[ ]\n');
+  });
+
+  it('sem_wait on a named semaphore sleeps in the scheduler until another process posts it', () => {
+    const r = runSource(`${POSIX_HEADERS}
+int main(void)
+{
+    sem_t *s = sem_open("/gate", O_CREAT | O_EXCL, 0600, 0);
+    if (fork() == 0) {
+        sem_t *g = sem_open("/gate", 0);
+        printf("child waits\\n");
+        sem_wait(g);
+        printf("child through\\n");
+        _exit(0);
+    }
+    sleep(1);
+    printf("parent posts\\n");
+    sem_post(s);
+    wait(NULL);
+    sem_unlink("/gate");
+    return 0;
+}
+`);
+    assert.equal(r.out, 'child waits\nparent posts\nchild through\n');
+  });
+
+  it('linkat gives a file a second name (EEXIST, ENOENT), unlink of one keeps the other', () => {
+    const r = runSource(`${POSIX_HEADERS}
+int main(void)
+{
+    int fd = open("/tmp/a", O_CREAT | O_WRONLY, 0600);
+    write(fd, "hi", 2);
+    close(fd);
+    printf("link %d\\n", link("/tmp/a", "/tmp/b"));
+    int rc = link("/tmp/a", "/tmp/b");
+    printf("again %d %d\\n", rc, errno);
+    rc = link("/tmp/none", "/tmp/c");
+    printf("missing %d %d\\n", rc, errno);
+    struct stat st;
+    stat("/tmp/b", &st);
+    printf("nlink %ld\\n", (long) st.st_nlink);
+    unlink("/tmp/a");
+    stat("/tmp/b", &st);
+    printf("left %ld %ld\\n", (long) st.st_nlink, (long) st.st_size);
+    return 0;
+}
+`);
+    assert.equal(r.out, 'link 0\nagain -1 17\nmissing -1 2\nnlink 2\nleft 1 2\n');
+  });
+});
