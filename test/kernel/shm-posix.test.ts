@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { HEADERS, runSource } from './vm-run';
 import { shm_get_name } from '../../sim-core/vm/libc-shm';
+import { boot } from '../../sim-core/machine';
+import type { Stop } from '../../sim-core/machine-types';
 
 const POSIX_HEADERS = `${HEADERS}\n#include <fcntl.h>\n#include <semaphore.h>\n#include <sys/mman.h>\n#include <sys/stat.h>\n#include <string.h>\n#include <dirent.h>`;
 
@@ -155,5 +157,47 @@ int main(void)
 }
 `);
     assert.equal(r.out, 'link 0\nagain -1 17\nmissing -1 2\nnlink 2\nleft 1 2\n');
+  });
+});
+
+describe('machine: POSIX shared memory and time travel', () => {
+  it('going back and forward again keeps one object: the file\'s page cache and the mappings of it stay the same cells', () => {
+    const src = `${POSIX_HEADERS}
+int main(void)
+{
+    int fd = shm_open("/tt", O_CREAT | O_RDWR, 0600);
+    ftruncate(fd, sizeof(int));
+    int *s = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (fork() == 0) {
+        int *c = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED, shm_open("/tt", O_RDWR, 0), 0);
+        *c = 41;
+        exit(0);
+    }
+    wait(NULL);
+    *s += 1;
+    printf("%d\\n", *s);
+    return 0;
+}
+`;
+    const lineOf = (text: string): number => src.split('\n').findIndex((l) => l.includes(text)) + 1;
+    const { machine: m } = boot({ file: '/scenarios/tt.kproc', source: src });
+    assert.ok(m);
+    const drive = (): Stop => { for (;;) { const st = m.run(5000); if (st.reason !== 'yield') return st; } };
+    m.setLineBreakpoints('/scenarios/tt.kproc', [{ line: lineOf('printf(') }]);
+    m.continue();
+    assert.equal(drive().reason, 'breakpoint');
+    assert.equal(m.evaluate('*s', undefined).value, '42');
+    // Back to after the parent mapped the object (the file and the mapping hold it), then forward again.
+    m.setLineBreakpoints('/scenarios/tt.kproc', [{ line: lineOf('if (fork()') }]);
+    m.reverseContinue();
+    assert.equal(drive().reason, 'breakpoint');
+    m.setLineBreakpoints('/scenarios/tt.kproc', [{ line: lineOf('printf(') }]);
+    m.continue();
+    assert.equal(drive().reason, 'breakpoint');
+    assert.equal(m.evaluate('*s', undefined).value, '42', 'the child\'s store reached the parent\'s mapping again');
+    m.setLineBreakpoints('/scenarios/tt.kproc', []);
+    m.continue();
+    drive();
+    assert.equal(m.output(), '42\n');
   });
 });
