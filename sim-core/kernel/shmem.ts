@@ -36,6 +36,17 @@ export function shmem_mapping(k: Kernel, ino: inode): SharedCells | null {
   return sc;
 }
 
+/**
+ * The last name of a file is gone (shmem_evict_inode, as far as the simulator follows it): the
+ * page cache is no longer the inode's to hold, so its cells go back to the machine once the
+ * last mapping goes. A descriptor still open may map it again (then its cells are charged to no one).
+ */
+export function shmem_evict_inode(ino: inode): void {
+  if (ino.i_nlink !== 0 || !ino.i_mapping) return;
+  const sc = ino.i_mapping;
+  if (sc.refs > 0) sc.put();
+}
+
 /** The file's bytes as read sees them: i_data, or the page cache's cells when it is mapped. */
 export function i_bytes(ino: inode): string {
   const sc = ino.i_mapping;

@@ -3,7 +3,7 @@
 // linkat and the SIGBUS of a mapping past the file's end.
 
 import assert from 'node:assert/strict';
-import { HEADERS, runSource } from './vm-run';
+import { bootSource, HEADERS, outputOf, runSource } from './vm-run';
 import { shm_get_name } from '../../sim-core/vm/libc-shm';
 import { boot } from '../../sim-core/machine';
 import type { Stop } from '../../sim-core/machine-types';
@@ -133,6 +133,32 @@ int main(void)
 }
 `);
     assert.equal(r.out, 'child waits\nparent posts\nchild through\n');
+  });
+
+  it('an object\'s cells are charged while named or mapped and go back after shm_unlink and the last munmap', () => {
+    const e = bootSource(`${POSIX_HEADERS}
+int main(void)
+{
+    int fd = shm_open("/big", O_CREAT | O_RDWR, 0600);
+    ftruncate(fd, 4096 * 16);
+    char *p = mmap(NULL, 4096 * 16, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    p[0] = 1;
+    shm_unlink("/big");
+    p[1] = 2;
+    printf("%d %d\\n", p[0], p[1]);
+    munmap(p, 4096 * 16);
+    pause();
+    return 0;
+}
+`);
+    const base = e.k.mem_budget.used;
+    let peak = 0;
+    for (let i = 0; i < 200_000 && !outputOf(e).includes('\n'); i++) { e.tick(); peak = Math.max(peak, e.k.mem_budget.used); }
+    for (let i = 0; i < 2000; i++) e.tick();
+    assert.equal(outputOf(e), '1 2\n');
+    assert.ok(peak - base >= 4096 * 16, 'the object was charged');
+    assert.ok(e.k.mem_budget.used - base < 4096, 'and given back');
   });
 
   it('linkat gives a file a second name (EEXIST, ENOENT), unlink of one keeps the other', () => {
