@@ -135,6 +135,56 @@ int main(void)
     assert.equal(r.out, 'child waits\nparent posts\nchild through\n');
   });
 
+  it('a program execve started (no mapping or semaphore inherited) meets its parent by name', () => {
+    const r = runSource(`${POSIX_HEADERS}
+#define SHM "/exec_msg"
+#define SEM "/exec_sem"
+
+#pragma kproc program "/bin/reader" reader_main
+int reader_main(int argc, char *argv[])
+{
+    sem_t *s = sem_open(SEM, 0);
+    if (s == SEM_FAILED) { perror("reader: sem_open"); return 1; }
+    int fd = shm_open(SHM, O_RDONLY, 0);
+    if (fd < 0) { perror("reader: shm_open"); return 1; }
+    char *msg = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+    close(fd);
+    sem_wait(s);
+    printf("%s: got \\"%s\\"\\n", argv[0], msg);
+    sem_close(s);
+    munmap(msg, 4096);
+    return 0;
+}
+
+int main(void)
+{
+    int fd = shm_open(SHM, O_CREAT | O_EXCL | O_RDWR, 0600);
+    ftruncate(fd, 4096);
+    char *msg = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    sem_t *s = sem_open(SEM, O_CREAT | O_EXCL, 0600, 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/bin/reader", "reader", (char *) NULL);
+        perror("execl");
+        _exit(127);
+    }
+    usleep(100000);
+    strcpy(msg, "hello across exec");
+    sem_post(s);
+    int status;
+    waitpid(pid, &status, 0);
+    printf("reader exited %d\\n", WEXITSTATUS(status));
+    sem_close(s);
+    sem_unlink(SEM);
+    munmap(msg, 4096);
+    shm_unlink(SHM);
+    return 0;
+}
+`);
+    assert.equal(r.out, 'reader: got "hello across exec"\nreader exited 0\n');
+  });
+
   it('an object\'s cells are charged while named or mapped and go back after shm_unlink and the last munmap', () => {
     const e = bootSource(`${POSIX_HEADERS}
 int main(void)
