@@ -1,8 +1,9 @@
 // POSIX shared memory and named semaphores as glibc (2.34 and later) builds them on files in
 // /dev/shm: shm_open and shm_unlink are open and unlink of /dev/shm/NAME; sem_open maps the file
 // /dev/shm/sem.NAME (a sem_t shared between every process that maps it), making it under a
-// temporary name and publishing it with link so no one sees it half made; sem_close unmaps it
-// once its last open in the process is closed; sem_unlink removes the name.
+// temporary name (written with the initial sem_t, then mapped) and publishing it with link so
+// no one sees it half made; sem_close unmaps it once its last open in the process is closed;
+// sem_unlink removes the name.
 import type { VmMemory } from './memory';
 import type { LibcCall, VmRegs } from './regs';
 import type { Trap, Value } from './types';
@@ -64,6 +65,16 @@ function tmpName(name: string, tries: number): string {
   let out = '';
   for (let i = 0; i < 6; i++) { out += chars[h % chars.length]; h = Math.floor(h / chars.length) + (i + 1) * 104729; }
   return `${SHMDIR}${out}`;
+}
+
+/**
+ * The bytes of a new sem_t as __new_sem_open_init lays it out on x86-64: the count in the low
+ * half of a 64-bit word (the sleepers in the high half, none), private 0 (shared), padding.
+ */
+function semImage(value: number): string {
+  let out = '';
+  for (let i = 0; i < 4; i++) out += String.fromCharCode((value >>> (8 * i)) & 0xff);
+  return out + '\0'.repeat(SEM_BYTES - 4);
 }
 
 /** Starts one of SHM_OPS: its first system call, or its result when it needs none. */
@@ -183,17 +194,17 @@ export function resumeShm(r: VmRegs, c: LibcCall, mem: VmMemory, raw: number, li
         return SEM_FAILED;
       }
       v[V_FD] = raw;
-      // glibc writes the initial sem_t; here the file is sized and the count stored through the
-      // mapping (a file's bytes and the cells a mapping holds are apart in the simulator).
+      // The initial sem_t goes into the file with write (__new_sem_open_init's bytes).
       v[V_PHASE] = 'size';
-      return go(trap(line, 'ftruncate', [raw, SEM_BYTES]));
+      return go(trap(line, 'write', [raw, semImage(num(v[V_VALUE]))]));
     case 'size':
-      if (failed) { r.errno = err; return go(finish(c, line)); }
+      if (raw !== SEM_BYTES) { if (failed) r.errno = err; return go(finish(c, line)); }
       v[V_PHASE] = 'map';
       return go(trap(line, 'mmap', [0, SEM_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, v[V_FD], 0]));
     case 'map':
       if (failed) { r.errno = err; return go(finish(c, line)); }
       v[V_MADE] = raw;
+      // The file's bytes become cells one byte each; the sem_t's cells are its fields (ctypes.ts).
       mem.store(raw + S_VALUE, num(v[V_VALUE]) >>> 0);
       mem.store(raw + S_NWAITERS, 0);
       mem.store(raw + S_PRIVATE, 0);
