@@ -100,7 +100,8 @@ export function ksys_ftruncate(k: Kernel, t: task_struct, fd: number, length: nu
 
 /**
  * do_mmap's file half: `len` bytes of the file open as fd, shared (the page cache's own cells)
- * or private (a copy of them). The checks are do_mmap's: a file without mmap (a pipe, a terminal,
+ * or private (the same cells until its first store, then a copy: copy-on-write, for the whole
+ * mapping at once rather than page by page). The checks are do_mmap's: a file without mmap (a pipe, a terminal,
  * a directory) is ENODEV, a shared writable mapping needs FMODE_WRITE and every mapping
  * FMODE_READ (EACCES). An offset other than 0 is not modelled (EINVAL).
  */
@@ -113,7 +114,7 @@ export function do_mmap_file(k: Kernel, t: task_struct, f: file, len: number, pr
   const mem = memoryOf(t);
   const sc = shmem_mapping(k, f.f_inode);
   if (mem === null || sc === null) return -C.ENOMEM;
-  const s = shared ? mem.mapShared(sc, pages(len)) : mem.mapCopy(pages(len), sc.cells);
+  const s = shared ? mem.mapShared(sc, pages(len)) : mem.mapPrivate(sc, pages(len));
   if (s < 0) return -C.ENOMEM;
   return s * SEGMENT_SPAN;
 }

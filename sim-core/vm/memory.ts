@@ -89,6 +89,12 @@ export class VmMemory implements UserMemory {
    * inside it is SIGBUS rather than SIGSEGV (pastObject). Null while there is none.
    */
   mapLengths: Map<number, number> | null = null;
+  /**
+   * Private mappings of a file not written yet (copy-on-write): the segment is still the file's
+   * own cells (maps holds the object), so stores others make through the file show; the first
+   * store here gives the mapping a copy of its own (breakCow). Null while there is none.
+   */
+  cow: Set<number> | null = null;
   /** The C library's per-process data (strtok's position, rand's table, the environment): fork copies it. */
   libc: LibcState = newLibcState();
 
@@ -112,6 +118,7 @@ export class VmMemory implements UserMemory {
     if (n <= 0) return 0;
     if (!(addr > 0) || addr !== Math.floor(addr)) return 0;
     const s = Math.floor(addr / SEGMENT_SPAN);
+    if (this.cow !== null && this.cow.has(s) && !this.breakCow(s)) return 0;
     const seg = this.segs[s];
     if (!seg) return 0;
     const off = addr - s * SEGMENT_SPAN;
@@ -147,6 +154,7 @@ export class VmMemory implements UserMemory {
     if (n === 0) return true;
     if (!(addr > 0) || addr !== Math.floor(addr)) return false;
     const s = Math.floor(addr / SEGMENT_SPAN);
+    if (this.cow !== null && this.cow.has(s) && !this.breakCow(s)) return false;
     const seg = this.segs[s];
     const off = addr - s * SEGMENT_SPAN;
     if (!seg || (s === 0 && off < GLOBAL_BASE)) return false;
@@ -167,6 +175,7 @@ export class VmMemory implements UserMemory {
   store(addr: number, value: Value): boolean {
     if (!(addr > 0) || addr !== Math.floor(addr)) return false;
     const s = Math.floor(addr / SEGMENT_SPAN);
+    if (this.cow !== null && this.cow.has(s) && !this.breakCow(s)) return false;
     const seg = this.segs[s];
     if (!seg) return false;
     const off = addr - s * SEGMENT_SPAN;
@@ -222,6 +231,7 @@ export class VmMemory implements UserMemory {
       this.maps.get(s)?.put();
       this.maps.delete(s);
       this.mapLengths?.delete(s);
+      this.cow?.delete(s);
       heapPush(this.mapHoles, s);
       return;
     }
@@ -270,17 +280,30 @@ export class VmMemory implements UserMemory {
   }
 
   /**
-   * A private mapping of `cells` cells holding a copy of `src` (MAP_PRIVATE of a file: the
-   * object's cells when mapped, zeros past them). Returns its segment, or -1 when the budget is spent.
+   * MAP_PRIVATE of a file: the object's own cells until the first store here (see `cow`);
+   * `length` is the mapping's length in cells (past the file's pages: SIGBUS). Returns the segment.
    */
-  mapCopy(cells: number, src: readonly Value[]): number {
-    const s = this.mapAnon(cells, false);
-    if (s < 0) return s;
-    const seg = this.segs[s] as Value[];
-    for (let i = 0; i < cells && i < src.length; i++) seg[i] = src[i];
-    // The copy may hold a string or handle: strlen must go cell by cell (see `mixed`).
-    this.mixed.add(s);
+  mapPrivate(sc: SharedCells, length: number): number {
+    const s = this.mapShared(sc, length);
+    (this.cow ??= new Set()).add(s);
     return s;
+  }
+
+  /**
+   * The first store into a private mapping not written yet: it gets a copy of the file's cells,
+   * charged here, and is an ordinary private mapping from then on. False when the budget is spent.
+   */
+  private breakCow(s: number): boolean {
+    const seg = this.segs[s], sc = this.maps?.get(s);
+    if (!seg || !sc) return false;
+    if (!this.charge(chunkCells(seg.length))) return false;
+    this.segs[s] = seg.slice();
+    (this.maps as Map<number, SharedCells | null>).set(s, null);
+    sc.put();
+    this.cow?.delete(s);
+    // The copy may hold a string or handle another process stored: strlen goes cell by cell.
+    this.mixed.add(s);
+    return true;
   }
 
   /**
@@ -354,6 +377,7 @@ export class VmMemory implements UserMemory {
     copy.mixed = new Set(this.mixed);
     copy.mapHoles = this.mapHoles.slice();
     if (this.mapLengths !== null) copy.mapLengths = new Map(this.mapLengths);
+    if (this.cow !== null) copy.cow = new Set(this.cow);
     copy.libc = copyLibcState(this.libc);
     if (maps !== null) {
       copy.maps = new Map();
@@ -381,6 +405,7 @@ export class VmMemory implements UserMemory {
     if (this.maps !== null) for (const sc of this.maps.values()) sc?.put();
     this.maps = null;
     this.mapLengths = null;
+    this.cow = null;
     if (this.budget !== null) this.budget.used -= this.charged;
     this.budget = null;
     this.charged = 0;

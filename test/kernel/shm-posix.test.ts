@@ -56,6 +56,36 @@ int main(void)
     assert.equal(r.out, 'from the child\nread from\nmapped from XYZ child\nsize 64\nafter O_TRUNC []\n');
   });
 
+  it('MAP_PRIVATE is copy-on-write: it shows the file until its own first store, in a child forked before that too', () => {
+    const r = runSource(`${POSIX_HEADERS}
+int main(void)
+{
+    int fd = shm_open("/lpl_cow_demo", O_CREAT | O_RDWR, 0600);
+    ftruncate(fd, 4096);
+    char *sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    char *pv = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    strcpy(sh, "first");
+    printf("private before its own store: %s\\n", pv);
+    if (fork() == 0) {
+        printf("child private: %s\\n", pv);
+        pv[0] = 'F';
+        printf("child after store: %s / shared %s\\n", pv, sh);
+        _exit(0);
+    }
+    wait(NULL);
+    strcpy(sh, "second");
+    printf("parent private: %s\\n", pv);
+    pv[0] = 'S';
+    strcpy(sh, "third");
+    printf("parent private after store: %s / shared %s\\n", pv, sh);
+    shm_unlink("/lpl_cow_demo");
+    return 0;
+}
+`);
+    assert.equal(r.out, 'private before its own store: first\nchild private: first\nchild after store: First / shared first\n'
+      + 'parent private: second\nparent private after store: Second / shared third\n');
+  });
+
   it('a mapping reaching past the file is SIGBUS there until ftruncate grows the file under it', () => {
     const r = runSource(`${POSIX_HEADERS}
 int main(void)
