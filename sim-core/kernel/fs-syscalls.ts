@@ -9,6 +9,7 @@ import { __x64_sys_read, __x64_sys_write, readLocals, sys_lseek, writeLocals } f
 import { __x64_sys_pipe2, pipe2Locals } from './pipe';
 import { sys_umask, sys_chdir, sys_close, sys_dup, sys_dup2, sys_dup3, sys_fcntl, sys_getcwd, sys_openat } from './open';
 import { AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW } from './vfs';
+import { ksys_ftruncate, sys_linkat } from './shmem';
 import { sys_faccessat, sys_fchmod, sys_fchmodat, sys_fstat, sys_getdents64, sys_ioctl, sys_mkdirat, sys_newfstatat, sys_unlinkat } from './stat';
 
 type Handler = (k: Kernel, t: task_struct, args: Value[]) => SyscallEntry | number;
@@ -65,6 +66,9 @@ export const FS_SYSCALLS: ReadonlyArray<[string, Handler]> = [
   ['rmdir', (k, t, a) => sys_unlinkat(k, t, AT_FDCWD, path(k, t, a[0]), AT_REMOVEDIR)],
   ['mkdirat', (k, t, a) => sys_mkdirat(k, t, int(a[0]), path(k, t, a[1]), int(a[2]))],
   ['mkdir', (k, t, a) => sys_mkdirat(k, t, AT_FDCWD, path(k, t, a[0]), int(a[1]))],
+  ['ftruncate', (k, t, a) => ksys_ftruncate(k, t, uint(a[0]), num(a[1]))],
+  ['linkat', (k, t, a) => sys_linkat(k, t, int(a[0]), path(k, t, a[1]), int(a[2]), path(k, t, a[3]), int(a[4]))],
+  ['link', (k, t, a) => sys_linkat(k, t, AT_FDCWD, path(k, t, a[0]), AT_FDCWD, path(k, t, a[1]), 0)],
   ['umask', (_k, t, a) => sys_umask(t, num(a[0]))],
   ['ioctl', (k, t, a) => sys_ioctl(k, t, uint(a[0]), uint(a[1]), num(a[2]))],
 ];

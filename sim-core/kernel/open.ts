@@ -3,6 +3,7 @@
 // the working directory (chdir, getcwd in fs_struct). Each is answered in one step.
 
 import * as C from './consts';
+import { truncate_setsize } from './shmem';
 import type { Kernel } from './kernel';
 import type { files_struct, task_struct } from './task';
 import {
@@ -56,7 +57,7 @@ function do_filp_open(k: Kernel, t: task_struct, dirfd: number, path: string, fl
     const want = (acc === O_RDONLY || acc === O_RDWR ? 4 : 0) | (acc === O_WRONLY || acc === O_RDWR ? 2 : 0);
     if (ino.proc && (want & 2) && t.cred.euid !== 0) return -EACCES;
     if (!inode_permission(t, ino, want)) return -EACCES;
-    if ((flags & O_TRUNC) && (ino.i_mode & S_IFMT) === S_IFREG && !ino.proc && acc !== O_RDONLY) ino.i_data = '';
+    if ((flags & O_TRUNC) && (ino.i_mode & S_IFMT) === S_IFREG && !ino.proc && acc !== O_RDONLY) truncate_setsize(ino, 0);
   }
   const ops = ops_of(ino);
   const f = alloc_file(ops, ino, flags | O_LARGEFILE, nd.inode ? pathOf(k, t, dirfd, path) : pathOf(k, t, dirfd, path));

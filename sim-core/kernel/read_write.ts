@@ -10,6 +10,7 @@ import { fdget, FMODE_READ, FMODE_WRITE, O_APPEND, type file } from './file';
 import { pipe_read, pipe_write, pipeIoLocals } from './pipe';
 import { n_tty_read, nttyReadLocals } from './tty';
 import { i_size } from './vfs';
+import { i_bytes, shmem_write } from './shmem';
 
 export const ESPIPE = 29, EISDIR = 21;
 export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
@@ -29,7 +30,7 @@ export function copy_to_user(k: Kernel, t: task_struct, addr: number, bytes: str
 function read_now(k: Kernel, t: task_struct, f: file, buf: number, count: number): number {
   if (f.f_op === 'directory') return -EISDIR;
   if (f.f_op === 'null') return 0;
-  const data = f.f_op === 'proc' ? f.seq ?? '' : f.f_inode.i_data;
+  const data = f.f_op === 'proc' ? f.seq ?? '' : i_bytes(f.f_inode);
   if (f.f_pos >= data.length || count === 0) return 0;
   const out = data.slice(f.f_pos, f.f_pos + count);
   if (!copy_to_user(k, t, buf, out)) return -C.EFAULT;
@@ -46,6 +47,7 @@ export function write_now(f: file, text: string): number {
   const d = ino.i_data;
   const pos = f.f_pos;
   ino.i_data = (pos > d.length ? d + '\0'.repeat(pos - d.length) : d.slice(0, pos)) + text + d.slice(pos + text.length);
+  shmem_write(ino, pos, text);
   f.f_pos = pos + text.length;
   return text.length;
 }

@@ -3,6 +3,7 @@
 // isatty asks, and FIONREAD). Each is answered in one step.
 
 import * as C from './consts';
+import { shmem_evict_inode } from './shmem';
 import type { Kernel } from './kernel';
 import type { task_struct } from './task';
 import { fdget, type file } from './file';
@@ -182,7 +183,9 @@ export function sys_unlinkat(k: Kernel, t: task_struct, dirfd: number, path: str
     dir.i_nlink--;
   } else if (is_dir(ino)) return -EISDIR;
   dir.children.delete(nd.name);
-  ino.i_nlink = 0;
+  // A file linked under another name (sem_open's link) keeps that one.
+  ino.i_nlink = is_dir(ino) ? 0 : Math.max(0, ino.i_nlink - 1);
+  shmem_evict_inode(ino);
   return 0;
 }
 

@@ -7,6 +7,7 @@ import type { Kernel } from './kernel';
 import type { pipe_inode_info } from './pipe';
 import { proc_lookup, type ProcNode } from './procfs';
 import { fdget } from './file';
+import type { SharedCells } from '../vm/memory';
 
 /** i_mode file types (include/uapi/linux/stat.h). */
 export const S_IFMT = 0o170000, S_IFDIR = 0o040000, S_IFREG = 0o100000, S_IFCHR = 0o020000, S_IFIFO = 0o010000,
@@ -35,6 +36,11 @@ export interface inode {
   /** A procfs inode: the entry and its path below /proc. */
   proc: ProcNode | null;
   proc_path: readonly string[] | null;
+  /**
+   * The page cache of a regular file once mmap has mapped it (shmem.ts): from then on the file's
+   * contents are these cells (one byte each for read and write), i_data only its length.
+   */
+  i_mapping: SharedCells | null;
   /** When it was made (virtual ns since the Epoch the machine boots at): atime, mtime, ctime. */
   i_mtime: number;
 }
@@ -48,7 +54,7 @@ export function new_inode(k: Kernel, mode: number, uid: number, parent: inode | 
   return {
     type: 'inode', addr: kaddr(600), i_ino: ino, i_mode: mode, i_uid: uid, i_nlink: dir ? 2 : 1, i_data: '',
     children: dir ? new Map() : null, parent, i_rdev: '', i_pipe: null, proc: null, proc_path: null,
-    i_mtime: k.clock,
+    i_mapping: null, i_mtime: k.clock,
   };
 }
 
@@ -61,7 +67,7 @@ function mkdirIn(k: Kernel, dir: inode, name: string, mode: number): inode {
   return d;
 }
 
-/** The tree at boot: /, /bin, /dev (null, tty), /proc, /tmp, with a file for each program. */
+/** The tree at boot: /, /bin, /dev (null, tty, shm), /proc, /tmp, with a file for each program. */
 function boot_tree(k: Kernel, programs: readonly string[]): vfs_state {
   const s: vfs_state = { root: null as unknown as inode, next_ino: 2, programs };
   k.vfs = s;
@@ -76,6 +82,8 @@ function boot_tree(k: Kernel, programs: readonly string[]): vfs_state {
     c.i_rdev = name;
     (dev.children as Map<string, inode>).set(name, c);
   }
+  // /dev/shm: the tmpfs where shm_open and sem_open keep their objects (world-writable, sticky).
+  mkdirIn(k, dev, 'shm', 0o1777);
   const proc = mkdirIn(k, root, 'proc', 0o555);
   proc.children = null;
   proc.proc_path = [];

@@ -25,8 +25,6 @@ const UNSUPPORTED: ReadonlyMap<string, string> = new Map(Object.entries({
   signalfd: '<sys/signalfd.h>', timer_create: '<time.h>', timer_settime: '<time.h>', timer_delete: '<time.h>',
   timerfd_create: '<sys/timerfd.h>', ualarm: '<unistd.h>', time: '<time.h>', clock_gettime: '<time.h>',
   gettimeofday: '<sys/time.h>', clock: '<time.h>',
-  // Semaphores by name.
-  sem_open: '<semaphore.h>',
 }));
 
 /** The header of a Linux function the simulator does not model, or undefined. */

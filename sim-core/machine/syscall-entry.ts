@@ -10,9 +10,9 @@ import { FMODE_WRITE } from '../kernel/file';
 import { force_sig_fault } from '../kernel/signal-force';
 import type { OutputMeter } from './output';
 
-/** A fault in user code: the signal it raises (SIGSEGV, SIGFPE or SIGILL), forced on the task (force_sig_fault). */
+/** A fault in user code: the signal it raises (SIGSEGV, SIGFPE, SIGILL or SIGBUS), forced on the task (force_sig_fault). */
 export function user_fault(k: Kernel, t: task_struct, signal: string): void {
-  const sig = signal === 'SIGSEGV' ? C.SIGSEGV : signal === 'SIGFPE' ? C.SIGFPE : C.SIGILL;
+  const sig = signal === 'SIGSEGV' ? C.SIGSEGV : signal === 'SIGFPE' ? C.SIGFPE : signal === 'SIGBUS' ? C.SIGBUS : C.SIGILL;
   force_sig_fault(k, sig, t);
 }
 

@@ -34,6 +34,16 @@ export interface LibcState {
   stackCache: number[];
   /** The streams popen handed out and the shell behind each (glibc's proc_file_chain). */
   popen: { stream: Value; pid: number }[];
+  /** Named semaphores sem_open mapped, by name and inode, with their opens (glibc's __sem_mappings). */
+  sems: NamedSem[];
+}
+
+/** One semaphore sem_open mapped: the name it was opened by, its file's inode, where, how many opens. */
+export interface NamedSem {
+  name: string;
+  ino: number;
+  addr: number;
+  refs: number;
 }
 
 /** An on_exit handler: called as fn(status, arg). */
@@ -42,7 +52,7 @@ export class OnExit {
 }
 
 export function newLibcState(): LibcState {
-  return { strtok: 0, rand: null, environ: 0, environAt: 0, environBlock: 0, atexit: [], exiting: null, detachedExited: [], stackCache: [], popen: [] };
+  return { strtok: 0, rand: null, environ: 0, environAt: 0, environBlock: 0, atexit: [], exiting: null, detachedExited: [], stackCache: [], popen: [], sems: [] };
 }
 
 export function copyLibcState(s: LibcState): LibcState {
@@ -57,6 +67,7 @@ export function copyLibcState(s: LibcState): LibcState {
     detachedExited: s.detachedExited.slice(),
     stackCache: s.stackCache.slice(),
     popen: s.popen.map((p) => ({ ...p })),
+    sems: s.sems.map((m) => ({ ...m })),
   };
 }
 

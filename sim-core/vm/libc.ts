@@ -28,6 +28,7 @@ import { ctypeCall } from './libc-ctype';
 import { encodeBytes } from './byte-image';
 import { bytesCall } from './union-bytes';
 import { fdMacro, startFd } from './libc-fd';
+import { ShmDone, startShm } from './libc-shm';
 import { enterCancelPoint } from './libc-cancel';
 
 export { Done, Fault };
@@ -346,6 +347,8 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
         const p = startProc(site.name, siteIndex(regs, site), line, cmd, mode, mem, regs);
         if (p !== null) return p;
       }
+      const shm = startShm(site.name, siteIndex(regs, site), line, a, mem, regs);
+      if (shm !== null) return shm instanceof ShmDone ? new Done(shm.value) : shm;
       const fdTrap = startFd(site.name, siteIndex(regs, site), line, a, mem, regs);
       if (fdTrap instanceof Done) return fdTrap;
       if (fdTrap !== null) return fdTrap;

@@ -7,19 +7,9 @@
 import { GLOBAL_BASE, SEGMENT_SPAN, STACK_LIMIT } from './image';
 import type { MemoryBudget, UserMemory, Value } from './types';
 import { copyLibcState, newLibcState, type LibcState } from './libc-state';
+import { cellArray, SharedCells } from './shared-cells';
 
-/**
- * An array of cells whose elements kind is already V8's generic one, holding `values`. Cells hold
- * numbers, strings and handles; an array that starts with small integers only changes its map
- * when the first string, handle or double is stored, and code the dispatch loop was optimized
- * with for the old map is thrown away (a deoptimization, then a recompilation).
- */
-export function cellArray(values: readonly Value[] = []): Value[] {
-  const a: Value[] = [''];
-  a.pop();
-  for (const v of values) a.push(v);
-  return a;
-}
+export { cellArray, SharedCells };
 
 /**
  * Cells a heap block of `len` cells takes from the budget: glibc's chunk for a request of `len`
@@ -61,44 +51,6 @@ function heapPop(h: number[]): number {
   return top;
 }
 
-let nextSharedId = 1;
-
-/**
- * Cells several address spaces map (the shmem object behind MAP_SHARED or a System V segment):
- * charged to the machine's budget once, while any mapping (or the segment's id) holds it.
- */
-export class SharedCells {
-  /** Names the object in futex keys (the inode a shared futex is keyed by). */
-  readonly id = nextSharedId++;
-  /** Mappings and other holders (a System V id not yet removed). */
-  refs = 0;
-
-  constructor(readonly cells: Value[], private budget: MemoryBudget | null) {}
-
-  /** A zeroed object of `n` cells charged to `budget`; null when the budget cannot hold it. */
-  static create(n: number, budget: MemoryBudget | null): SharedCells | null {
-    if (budget !== null) {
-      if (budget.used + n > budget.limit) return null;
-      budget.used += n;
-    }
-    const cells = cellArray();
-    for (let i = 0; i < n; i++) cells.push(0);
-    return new SharedCells(cells, budget);
-  }
-
-  get(): this {
-    this.refs++;
-    return this;
-  }
-
-  /** Drops a holder; the last one gives the cells back. */
-  put(): void {
-    if (--this.refs > 0 || this.budget === null) return;
-    this.budget.used -= this.cells.length;
-    this.budget = null;
-  }
-}
-
 export class VmMemory implements UserMemory {
   /** The machine's budget this address space is charged to (null until an mm takes it). */
   private budget: MemoryBudget | null = null;
@@ -132,6 +84,17 @@ export class VmMemory implements UserMemory {
    * fixed block that free does not take). Null while there is none.
    */
   maps: Map<number, SharedCells | null> | null = null;
+  /**
+   * The length asked for of each shared mapping of a file: an access past the file's pages but
+   * inside it is SIGBUS rather than SIGSEGV (pastObject). Null while there is none.
+   */
+  mapLengths: Map<number, number> | null = null;
+  /**
+   * Private mappings of a file not written yet (copy-on-write): the segment is still the file's
+   * own cells (maps holds the object), so stores others make through the file show; the first
+   * store here gives the mapping a copy of its own (breakCow). Null while there is none.
+   */
+  cow: Set<number> | null = null;
   /** The C library's per-process data (strtok's position, rand's table, the environment): fork copies it. */
   libc: LibcState = newLibcState();
 
@@ -155,6 +118,7 @@ export class VmMemory implements UserMemory {
     if (n <= 0) return 0;
     if (!(addr > 0) || addr !== Math.floor(addr)) return 0;
     const s = Math.floor(addr / SEGMENT_SPAN);
+    if (this.cow !== null && this.cow.has(s) && !this.breakCow(s)) return 0;
     const seg = this.segs[s];
     if (!seg) return 0;
     const off = addr - s * SEGMENT_SPAN;
@@ -190,6 +154,7 @@ export class VmMemory implements UserMemory {
     if (n === 0) return true;
     if (!(addr > 0) || addr !== Math.floor(addr)) return false;
     const s = Math.floor(addr / SEGMENT_SPAN);
+    if (this.cow !== null && this.cow.has(s) && !this.breakCow(s)) return false;
     const seg = this.segs[s];
     const off = addr - s * SEGMENT_SPAN;
     if (!seg || (s === 0 && off < GLOBAL_BASE)) return false;
@@ -210,6 +175,7 @@ export class VmMemory implements UserMemory {
   store(addr: number, value: Value): boolean {
     if (!(addr > 0) || addr !== Math.floor(addr)) return false;
     const s = Math.floor(addr / SEGMENT_SPAN);
+    if (this.cow !== null && this.cow.has(s) && !this.breakCow(s)) return false;
     const seg = this.segs[s];
     if (!seg) return false;
     const off = addr - s * SEGMENT_SPAN;
@@ -264,6 +230,8 @@ export class VmMemory implements UserMemory {
     if (this.maps !== null && this.maps.has(s)) {
       this.maps.get(s)?.put();
       this.maps.delete(s);
+      this.mapLengths?.delete(s);
+      this.cow?.delete(s);
       heapPush(this.mapHoles, s);
       return;
     }
@@ -311,11 +279,51 @@ export class VmMemory implements UserMemory {
     return sc === null ? -1 : this.mapShared(sc);
   }
 
-  /** Maps the shared object (shmat, or mapAnon) at the lowest free segment and returns it. */
-  mapShared(sc: SharedCells): number {
+  /**
+   * MAP_PRIVATE of a file: the object's own cells until the first store here (see `cow`);
+   * `length` is the mapping's length in cells (past the file's pages: SIGBUS). Returns the segment.
+   */
+  mapPrivate(sc: SharedCells, length: number): number {
+    const s = this.mapShared(sc, length);
+    (this.cow ??= new Set()).add(s);
+    return s;
+  }
+
+  /**
+   * The first store into a private mapping not written yet: it gets a copy of the file's cells,
+   * charged here, and is an ordinary private mapping from then on. False when the budget is spent.
+   */
+  private breakCow(s: number): boolean {
+    const seg = this.segs[s], sc = this.maps?.get(s);
+    if (!seg || !sc) return false;
+    if (!this.charge(chunkCells(seg.length))) return false;
+    this.segs[s] = seg.slice();
+    (this.maps as Map<number, SharedCells | null>).set(s, null);
+    sc.put();
+    this.cow?.delete(s);
+    // The copy may hold a string or handle another process stored: strlen goes cell by cell.
+    this.mixed.add(s);
+    return true;
+  }
+
+  /**
+   * Maps the shared object (shmat, mapAnon, a file) at the lowest free segment and returns it;
+   * `length`, for a file, is the mapping's length in cells, which may reach past the file.
+   */
+  mapShared(sc: SharedCells, length = 0): number {
     const s = this.map(sc.cells, false, true);
     (this.maps ??= new Map()).set(s, sc.get());
+    if (length > 0) (this.mapLengths ??= new Map()).set(s, length);
     return s;
+  }
+
+  /** True when addr is inside a file's shared mapping but past the file's pages (a SIGBUS there). */
+  pastObject(addr: Value | undefined): boolean {
+    if (this.mapLengths === null || typeof addr !== 'number') return false;
+    const s = Math.floor(addr / SEGMENT_SPAN);
+    const len = this.mapLengths.get(s), seg = this.segs[s];
+    const off = addr - s * SEGMENT_SPAN;
+    return len !== undefined && !!seg && off >= seg.length && off < len;
   }
 
   /** The object mapped at segment s (shmdt's check), or undefined. */
@@ -368,6 +376,8 @@ export class VmMemory implements UserMemory {
     const copy = new VmMemory(segs[0] as Value[], segs, this.growable.slice(), this.holes.slice());
     copy.mixed = new Set(this.mixed);
     copy.mapHoles = this.mapHoles.slice();
+    if (this.mapLengths !== null) copy.mapLengths = new Map(this.mapLengths);
+    if (this.cow !== null) copy.cow = new Set(this.cow);
     copy.libc = copyLibcState(this.libc);
     if (maps !== null) {
       copy.maps = new Map();
@@ -394,6 +404,8 @@ export class VmMemory implements UserMemory {
     // The address space is torn down: its shared mappings go too (exit_mmap).
     if (this.maps !== null) for (const sc of this.maps.values()) sc?.put();
     this.maps = null;
+    this.mapLengths = null;
+    this.cow = null;
     if (this.budget !== null) this.budget.used -= this.charged;
     this.budget = null;
     this.charged = 0;

@@ -97,7 +97,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
   let fi = r.fn, code = fns[fi].code, fast = fns[fi].fast ?? code, pc = r.pc, bo = r.bp - segBase, so = r.sp - segBase, stmt = r.stmt;
   let stopHere = stopStmt && (stopFns === null || stopFns[fi] === 1);
   let fault = '';
-  let sig: 'SIGSEGV' | 'SIGFPE' | 'SIGILL' = 'SIGSEGV';
+  let sig: 'SIGSEGV' | 'SIGFPE' | 'SIGILL' | 'SIGBUS' = 'SIGSEGV';
   if (!stk) { fault = 'the thread\'s stack is not mapped'; budget = -1; }
 
   const s = stk as Value[];
@@ -134,13 +134,14 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
           if (v !== undefined) { stack.push(v); break; }
         }
         fault = load(m, a, stack);
-        if (fault !== '') break loop;
+        if (fault !== '') { if (m.pastObject(a)) sig = 'SIGBUS'; break loop; }
         break;
       }
       case Op.STORE: case Op.STOREP: {
         const v = stack.pop() as Value, a = stack.pop();
         if (typeof a !== 'number' || !m.store(a, v)) {
           fault = storeFault(a);
+          if (m.pastObject(a)) sig = 'SIGBUS';
           if (op === Op.STORE) stack.push(v);
           break loop;
         }

@@ -100,7 +100,7 @@ export type Trap =
    */
   | { kind: 'syscall'; name: string; args: Value[]; line: number }
   /** A fault the kernel turns into a signal: SIGSEGV (bad pointer), SIGFPE (division by zero). */
-  | { kind: 'fault'; signal: 'SIGSEGV' | 'SIGFPE' | 'SIGILL'; message: string; line: number }
+  | { kind: 'fault'; signal: 'SIGSEGV' | 'SIGFPE' | 'SIGILL' | 'SIGBUS'; message: string; line: number }
   /** The instruction budget given to run() is used up. */
   | { kind: 'budget' };
 
