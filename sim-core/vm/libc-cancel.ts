@@ -19,6 +19,7 @@ export const CANCEL_POINTS: ReadonlySet<string> = new Set([
   'sleep', 'usleep', 'nanosleep', 'clock_nanosleep', 'pause', 'read', 'write', 'open', 'close',
   'wait', 'waitpid', 'wait3', 'wait4', 'waitid', 'sigsuspend', 'sigwait', 'sigwaitinfo', 'sigtimedwait',
   'pthread_join', 'pthread_cond_wait', 'pthread_cond_timedwait', 'sem_wait', 'sem_timedwait', 'pthread_testcancel',
+  'poll', 'select',
 ]);
 
 /** pthread_cancel's system calls are resumed by resumeCancel. */

@@ -27,7 +27,7 @@ import { stdlibCall } from './libc-stdlib';
 import { ctypeCall } from './libc-ctype';
 import { encodeBytes } from './byte-image';
 import { bytesCall } from './union-bytes';
-import { fdMacro, startFd } from './libc-fd';
+import { fdMacro, fdSetMacro, startFd } from './libc-fd';
 import { enterCancelPoint } from './libc-cancel';
 
 export { Done, Fault };
@@ -181,6 +181,8 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     }
     case 'CPU_ZERO': case 'CPU_SET': case 'CPU_CLR': case 'CPU_ISSET': case 'CPU_COUNT':
       return cpuSetMacro(site.name, a, mem);
+    case 'FD_ZERO': case 'FD_SET': case 'FD_CLR': case 'FD_ISSET':
+      return fdSetMacro(site.name, a, mem);
     case 'memset': {
       const [bytes, cells] = site.scale ?? [1, 1];
       const n = Math.ceil(num(a[2]) / bytes) * cells;

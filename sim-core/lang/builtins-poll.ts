@@ -1,0 +1,54 @@
+// Waiting on several descriptors at once (<poll.h>, <sys/select.h>: poll, select and the fd_set
+// macros; kernel side in sim-core/kernel/select.ts), thread-specific data (pthread_key_*) and
+// spin locks (pthread_spin_*), with their constants and struct pollfd.
+import type { CallInfo, ConstantInfo, StructInfo } from './builtins-types';
+
+function call(name: string, returns: string, params: string[], header: string, doc: string, conv: CallInfo['convention'], path?: string[], macro = false): CallInfo {
+  const info: CallInfo = { name, params, returns, header, doc, side: 'user', minArgs: params.length, maxArgs: params.length, convention: conv };
+  if (path) info.kernelPath = path;
+  if (macro) info.isMacro = true;
+  return info;
+}
+
+const S = '<sys/select.h>';
+
+export const POLL_CALLS: CallInfo[] = [
+  call('poll', 'int', ['struct pollfd *fds', 'nfds_t nfds', 'int timeout'], '<poll.h>',
+    'Waits until one of the nfds descriptors in fds has an event it asks for in events, and fills in each revents: POLLIN (data to read), POLLOUT (room to write), POLLHUP (a pipe with no writer left), POLLERR (no reader left), POLLNVAL (fd not open). A negative fd is skipped. timeout in milliseconds: 0 never sleeps, -1 sleeps as long as it takes. Returns how many entries have a nonzero revents, 0 on timeout, or -1 with EINTR when a handled signal came first.',
+    'syscall', ['__x64_sys_poll', 'do_sys_poll', 'do_poll', 'poll_schedule_timeout']),
+  call('select', 'int', ['int nfds', 'fd_set *readfds', 'fd_set *writefds', 'fd_set *exceptfds', 'struct timeval *timeout'], S,
+    'Waits until a descriptor below nfds in readfds is readable (data, or end of file), one in writefds writable, or timeout passes (NULL: no limit; {0, 0}: a mere look). On return the sets hold only the ready descriptors and *timeout the time that was left. Returns how many bits are set in all, 0 on timeout, -1 with EBADF (a descriptor not open) or EINTR (a handled signal).',
+    'syscall', ['__x64_sys_select', 'core_sys_select', 'do_select', 'poll_schedule_timeout']),
+  call('FD_ZERO', 'void', ['fd_set *set'], S, 'Empties the set.', 'none', undefined, true),
+  call('FD_SET', 'void', ['int fd', 'fd_set *set'], S, 'Puts descriptor fd in the set.', 'none', undefined, true),
+  call('FD_CLR', 'void', ['int fd', 'fd_set *set'], S, 'Takes descriptor fd out of the set.', 'none', undefined, true),
+  call('FD_ISSET', 'int', ['int fd', 'fd_set *set'], S, 'Nonzero when fd is in the set (after select: when it is ready).', 'direct', undefined, true),
+];
+
+function consts(header: string, group: ConstantInfo['group'], rows: Array<[string, number, string]>): ConstantInfo[] {
+  return rows.map(([name, value, doc]) => ({ name, value, doc, header, group, side: 'user' }));
+}
+
+export const POLL_CONSTANTS: ConstantInfo[] = [
+  ...consts('<poll.h>', 'fcntl', [
+    ['POLLIN', 0x1, 'There is data to read.'], ['POLLPRI', 0x2, 'Urgent data to read (not from a pipe).'],
+    ['POLLOUT', 0x4, 'Writing will not block: a pipe has a free page in its ring.'],
+    ['POLLERR', 0x8, 'Error: the write end of a pipe whose readers are all gone. Reported even if not asked for.'],
+    ['POLLHUP', 0x10, 'Hang-up: the read end of a pipe whose writers have all closed. Reported even if not asked for.'],
+    ['POLLNVAL', 0x20, 'The descriptor is not open. Reported even if not asked for.'],
+    ['POLLRDNORM', 0x40, 'Normal data to read (as POLLIN).'], ['POLLRDBAND', 0x80, 'Priority band data to read.'],
+    ['POLLWRNORM', 0x100, 'Normal data may be written (as POLLOUT).'], ['POLLWRBAND', 0x200, 'Priority band data may be written.'],
+  ]),
+  ...consts(S, 'fcntl', [['FD_SETSIZE', 1024, 'Descriptors an fd_set can hold (0 to 1023).']]),
+];
+
+export const POLL_STRUCTS: StructInfo[] = [
+  {
+    name: 'pollfd', side: 'user', header: '<poll.h>', doc: 'One descriptor for poll: what to watch and what was found.',
+    fields: [
+      { name: 'fd', type: 'int', doc: 'The descriptor (negative: ignored, revents 0).' },
+      { name: 'events', type: 'short', doc: 'The events asked for (POLLIN, POLLOUT...).' },
+      { name: 'revents', type: 'short', doc: 'Filled in by poll: the events that happened.' },
+    ],
+  },
+];
