@@ -1,6 +1,7 @@
 // Waiting on several descriptors at once (<poll.h>, <sys/select.h>: poll, select and the fd_set
 // macros; kernel side in sim-core/kernel/select.ts), thread-specific data (pthread_key_*) and
-// spin locks (pthread_spin_*), with their constants and struct pollfd.
+// spin locks (pthread_spin_*), with their constants and struct pollfd. Thread-specific data is
+// kept by sim-core/vm/libc-tsd.ts.
 import type { CallInfo, ConstantInfo, StructInfo } from './builtins-types';
 
 function call(name: string, returns: string, params: string[], header: string, doc: string, conv: CallInfo['convention'], path?: string[], macro = false): CallInfo {
@@ -10,7 +11,7 @@ function call(name: string, returns: string, params: string[], header: string, d
   return info;
 }
 
-const S = '<sys/select.h>';
+const S = '<sys/select.h>', P = '<pthread.h>';
 
 export const POLL_CALLS: CallInfo[] = [
   call('poll', 'int', ['struct pollfd *fds', 'nfds_t nfds', 'int timeout'], '<poll.h>',
@@ -23,6 +24,18 @@ export const POLL_CALLS: CallInfo[] = [
   call('FD_SET', 'void', ['int fd', 'fd_set *set'], S, 'Puts descriptor fd in the set.', 'none', undefined, true),
   call('FD_CLR', 'void', ['int fd', 'fd_set *set'], S, 'Takes descriptor fd out of the set.', 'none', undefined, true),
   call('FD_ISSET', 'int', ['int fd', 'fd_set *set'], S, 'Nonzero when fd is in the set (after select: when it is ready).', 'direct', undefined, true),
+];
+
+export const TSD_CALLS: CallInfo[] = [
+  call('pthread_key_create', 'int', ['pthread_key_t *key', 'void (*destructor)(void *)'], P,
+    'Makes a new key (the lowest free of PTHREAD_KEYS_MAX) under which each thread keeps a value of its own, NULL to start with. When a thread ends by returning from its start routine or by pthread_exit, destructor (if not NULL) is called with each non-NULL value it left; exit() calls none. Returns 0 or EAGAIN.',
+    'direct'),
+  call('pthread_key_delete', 'int', ['pthread_key_t key'], P,
+    'Frees the key for reuse. No destructor runs: the values left under it are the program\'s to free. EINVAL for a key not in use.', 'direct'),
+  call('pthread_setspecific', 'int', ['pthread_key_t key', 'const void *value'], P,
+    'Stores value as the calling thread\'s value for key; other threads do not see it. EINVAL for a key not in use.', 'direct'),
+  call('pthread_getspecific', 'void *', ['pthread_key_t key'], P,
+    'The calling thread\'s value for key: NULL until it stores one (or after the key was deleted).', 'direct'),
 ];
 
 function consts(header: string, group: ConstantInfo['group'], rows: Array<[string, number, string]>): ConstantInfo[] {
@@ -40,6 +53,10 @@ export const POLL_CONSTANTS: ConstantInfo[] = [
     ['POLLWRNORM', 0x100, 'Normal data may be written (as POLLOUT).'], ['POLLWRBAND', 0x200, 'Priority band data may be written.'],
   ]),
   ...consts(S, 'fcntl', [['FD_SETSIZE', 1024, 'Descriptors an fd_set can hold (0 to 1023).']]),
+  ...consts('<limits.h>', 'pthread', [
+    ['PTHREAD_KEYS_MAX', 1024, 'Keys pthread_key_create can hand out in one process.'],
+    ['PTHREAD_DESTRUCTOR_ITERATIONS', 4, 'Rounds of destructor calls at a thread\'s end while destructors store new values.'],
+  ]),
 ];
 
 export const POLL_STRUCTS: StructInfo[] = [

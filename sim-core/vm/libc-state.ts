@@ -2,6 +2,7 @@
 // random()'s TYPE_3 table, where environ is (libc-env.ts) and the atexit and on_exit handlers. fork copies it
 // with the address space (dup_mm); execve starts a fresh one.
 import type { Value } from './types';
+import { copyTsd, newTsd, type TsdState } from './libc-tsd';
 
 export interface LibcState {
   /** Where strtok goes on when called with NULL (its static `olds`). */
@@ -34,6 +35,8 @@ export interface LibcState {
   stackCache: number[];
   /** The streams popen handed out and the shell behind each (glibc's proc_file_chain). */
   popen: { stream: Value; pid: number }[];
+  /** Thread-specific data: the keys and each thread's values (libc-tsd.ts). */
+  tsd: TsdState;
 }
 
 /** An on_exit handler: called as fn(status, arg). */
@@ -42,7 +45,7 @@ export class OnExit {
 }
 
 export function newLibcState(): LibcState {
-  return { strtok: 0, rand: null, environ: 0, environAt: 0, environBlock: 0, atexit: [], exiting: null, detachedExited: [], stackCache: [], popen: [] };
+  return { strtok: 0, rand: null, environ: 0, environAt: 0, environBlock: 0, atexit: [], exiting: null, detachedExited: [], stackCache: [], popen: [], tsd: newTsd() };
 }
 
 export function copyLibcState(s: LibcState): LibcState {
@@ -57,6 +60,7 @@ export function copyLibcState(s: LibcState): LibcState {
     detachedExited: s.detachedExited.slice(),
     stackCache: s.stackCache.slice(),
     popen: s.popen.map((p) => ({ ...p })),
+    tsd: copyTsd(s.tsd),
   };
 }
 

@@ -10,7 +10,7 @@ import { format, formatCounted } from './printf';
 import { neg, norm, toI32, toI64 } from './int64';
 import type { VmRegs } from './regs';
 import type { Trap, Value } from './types';
-import { Done, SIG_SETSIZE, startLibc } from './libc-calls';
+import { Done, self, SIG_SETSIZE, startLibc } from './libc-calls';
 import { startDirectExec } from './exec-script';
 import { PROC_OPS, startProc } from './libc-proc';
 import { startSync, SyncDone, SyncFault } from './libc-sync';
@@ -29,6 +29,7 @@ import { encodeBytes } from './byte-image';
 import { bytesCall } from './union-bytes';
 import { fdMacro, fdSetMacro, startFd } from './libc-fd';
 import { enterCancelPoint } from './libc-cancel';
+import { TSD_CALLS, tsdCall } from './libc-tsd';
 
 export { Done, Fault };
 
@@ -347,6 +348,10 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
         const mode = site.name === 'popen' ? readString(mem, a[1]) : null;
         const p = startProc(site.name, siteIndex(regs, site), line, cmd, mode, mem, regs);
         if (p !== null) return p;
+      }
+      if (TSD_CALLS.has(site.name)) {
+        const v = tsdCall(site.name, a, mem.libc, (at, x) => mem.store(at, x), () => self(regs, mem));
+        return typeof v === 'object' && v !== null && 'fault' in v ? new Fault('SIGSEGV', v.fault) : new Done(v);
       }
       const fdTrap = startFd(site.name, siteIndex(regs, site), line, a, mem, regs);
       if (fdTrap instanceof Done) return fdTrap;

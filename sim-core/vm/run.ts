@@ -243,7 +243,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
             return { kind: 'syscall', name: 'rt_sigreturn', args: [r.sigframes[r.sigframes.length - 1].signo], line: r.line };
           }
           // A thread that is ending (pthread_exit, cancellation) goes on with its next cleanup handler.
-          const x = r.onReturn === 'exit' && r.self !== 0 ? exitingReturn(r, m) : undefined;
+          const x = r.onReturn === 'exit' && r.self !== 0 ? exitingReturn(r, m, v) : undefined;
           if (typeof x === 'string') { fault = x; break loop; }
           if (x === null) {
             fi = r.fn; code = fns[fi].code; fast = fns[fi].fast ?? code; pc = 0; bo = r.bp - segBase; so = r.sp - segBase; stmt = -1;
