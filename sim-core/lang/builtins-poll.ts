@@ -38,6 +38,16 @@ export const TSD_CALLS: CallInfo[] = [
     'The calling thread\'s value for key: NULL until it stores one (or after the key was deleted).', 'direct'),
 ];
 
+export const SPIN_CALLS: CallInfo[] = [
+  call('pthread_spin_init', 'int', ['pthread_spinlock_t *lock', 'int pshared'], P,
+    'Makes *lock a free spin lock (PTHREAD_PROCESS_PRIVATE or PTHREAD_PROCESS_SHARED). Returns 0.', 'direct'),
+  call('pthread_spin_lock', 'int', ['pthread_spinlock_t *lock'], P,
+    'Takes the lock, spinning on the CPU while another thread holds it: no system call and no sleep, so the waiter uses up its time slice until the holder unlocks. Returns 0.', 'direct'),
+  call('pthread_spin_trylock', 'int', ['pthread_spinlock_t *lock'], P, 'Takes the lock if it is free; EBUSY at once when it is held.', 'direct'),
+  call('pthread_spin_unlock', 'int', ['pthread_spinlock_t *lock'], P, 'Frees the lock. Returns 0.', 'direct'),
+  call('pthread_spin_destroy', 'int', ['pthread_spinlock_t *lock'], P, 'Ends the lock\'s life. Returns 0.', 'direct'),
+];
+
 function consts(header: string, group: ConstantInfo['group'], rows: Array<[string, number, string]>): ConstantInfo[] {
   return rows.map(([name, value, doc]) => ({ name, value, doc, header, group, side: 'user' }));
 }

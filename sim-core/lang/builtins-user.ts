@@ -7,7 +7,7 @@ import { FD_CALLS } from './builtins-fd';
 import { MMAN_CALLS } from './builtins-mman';
 import { JMP_CALLS } from './builtins-jmp';
 import { CANCEL_CALLS } from './builtins-cancel';
-import { POLL_CALLS, TSD_CALLS } from './builtins-poll';
+import { POLL_CALLS, SPIN_CALLS, TSD_CALLS } from './builtins-poll';
 
 interface Opts {
   min?: number;
@@ -400,4 +400,5 @@ export const USER_CALLS: CallInfo[] = [
   ...CANCEL_CALLS,
   ...POLL_CALLS,
   ...TSD_CALLS,
+  ...SPIN_CALLS,
 ];

@@ -30,6 +30,7 @@ import { bytesCall } from './union-bytes';
 import { fdMacro, fdSetMacro, startFd } from './libc-fd';
 import { enterCancelPoint } from './libc-cancel';
 import { TSD_CALLS, tsdCall } from './libc-tsd';
+import { spinCall } from './libc-spin';
 
 export { Done, Fault };
 
@@ -184,6 +185,8 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
       return cpuSetMacro(site.name, a, mem);
     case 'FD_ZERO': case 'FD_SET': case 'FD_CLR': case 'FD_ISSET':
       return fdSetMacro(site.name, a, mem);
+    case 'pthread_spin_init': case 'pthread_spin_destroy': case 'pthread_spin_lock': case 'pthread_spin_trylock': case 'pthread_spin_unlock':
+      return spinCall(site.name, a, mem);
     case 'memset': {
       const [bytes, cells] = site.scale ?? [1, 1];
       const n = Math.ceil(num(a[2]) / bytes) * cells;
