@@ -44,7 +44,8 @@ export const FS_SYSCALLS: ReadonlyArray<[string, Handler]> = [
   ['lseek', (_k, t, a) => sys_lseek(t, uint(a[0]), num(a[1]), uint(a[2]))],
   ['pipe2', (_k, _t, a) => entry(__x64_sys_pipe2, pipe2Locals(num(a[0]), int(a[1])))],
   ['pipe', (_k, _t, a) => entry(__x64_sys_pipe2, pipe2Locals(num(a[0]), 0))],
-  ['poll', (_k, _t, a) => entry(__x64_sys_poll, pollLocals(num(a[0]), uint(a[1]), int(a[2])))],
+  // poll(ufds, nfds, timeout); a restarted one carries its end time after them.
+  ['poll', (_k, _t, a) => entry(__x64_sys_poll, pollLocals(num(a[0]), uint(a[1]), int(a[2]), a.length > 3 ? num(a[3]) : undefined))],
   ['select', (_k, _t, a) => entry(__x64_sys_select, selectLocals(int(a[0]), num(a[1]), num(a[2]), num(a[3]), num(a[4])))],
   ['dup', (_k, t, a) => sys_dup(t, uint(a[0]))],
   ['dup2', (k, t, a) => sys_dup2(k, t, uint(a[0]), uint(a[1]))],

@@ -40,8 +40,13 @@ interface PollL extends PollWaitL {
   count: number;
 }
 
-export function pollLocals(ufds: number, nfds: number, timeout_msecs: number): PollL {
-  return { ufds, nfds, entries: [], queues: [], expire: timeout_msecs < 0 ? -1 : timeout_msecs, timed_out: false, revents: [], count: 0 };
+/**
+ * poll's locals; `end` is the absolute end time (ns) of a poll restarted after a stop
+ * (do_restart_poll's restart_block), or undefined for a new call.
+ */
+export function pollLocals(ufds: number, nfds: number, timeout_msecs: number, end?: number): PollL {
+  const expire = end !== undefined && end > 0 ? -2 - end : timeout_msecs < 0 ? -1 : timeout_msecs;
+  return { ufds, nfds, entries: [], queues: [], expire, timed_out: false, revents: [], count: 0 };
 }
 
 export const __x64_sys_poll = kfunc<PollL>('__x64_sys_poll', 'fs/select.c', `
@@ -58,12 +63,35 @@ SYSCALL_DEFINE3(poll, struct pollfd __user *, ufds, unsigned int, nfds,
 	}
 
 	ret = do_sys_poll(ufds, nfds, to);                  @call
+
+	/* Interrupted with a timeout: a restart (no handler ran) waits only until end_time. */
+	if (ret == -ERESTARTNOHAND) {                       @restart
+		restart_block->fn = do_restart_poll;
+		restart_block->poll.ufds = ufds;
+		restart_block->poll.nfds = nfds;
+		if (timeout_msecs >= 0) {
+			restart_block->poll.tv_sec = end_time.tv_sec;
+			restart_block->poll.tv_nsec = end_time.tv_nsec;
+			restart_block->poll.has_timeout = 1;
+		} else
+			restart_block->poll.has_timeout = 0;
+		ret = set_restart_fn(restart_block, do_restart_poll);
+	}
 	return ret;                                         @ret
 }
 `, {
-  // A timeout of 0 stays 0 (never sleep); otherwise the absolute end time.
-  timeout: (k, _t, f) => { if (f.locals.expire > 0) f.locals.expire = k.clock + f.locals.expire * 1e6; },
+  // A timeout of 0 stays 0 (never sleep); otherwise the absolute end time (a restart brings it).
+  timeout: (k, _t, f) => {
+    const L = f.locals;
+    if (L.expire < -1) L.expire = -2 - L.expire;
+    else if (L.expire > 0) L.expire = k.clock + L.expire * 1e6;
+  },
   call: (k, t, f) => k.call(t, do_sys_poll, f.locals),
+  // The restart enters poll again (as restart_syscall would do_restart_poll) with the end time kept.
+  restart: (_k, t, f) => {
+    const L = f.locals;
+    if (f.ret === -C.ERESTARTNOHAND && L.expire > 0) t.syscall_nr = { name: 'poll', args: [L.ufds, L.nfds, 0, L.expire] };
+  },
   ret: (k, t, f) => k.ret(t, f.ret),
 }, ['ufds', 'nfds', 'expire']);
 
