@@ -94,6 +94,23 @@ describe('poll and select', () => {
     assert.equal(out, '0 1 1 0 128\n');
   });
 
+  it('poll and select are cancellation points: a thread blocked in one is cancelled there', async () => {
+    const out = await run('poll-cancel', `#include <pthread.h>
+      static int fd[2];
+      static void *poller(void *a) { (void)a; struct pollfd p = { fd[0], POLLIN, 0 }; poll(&p, 1, -1); printf("not here\\n"); return NULL; }
+      static void *selecter(void *a) { (void)a; fd_set r; FD_ZERO(&r); FD_SET(fd[0], &r); select(fd[0] + 1, &r, NULL, NULL, NULL); return NULL; }
+      int main(void) {
+        pipe(fd);
+        pthread_t t, u; void *x, *y;
+        pthread_create(&t, NULL, poller, NULL); pthread_create(&u, NULL, selecter, NULL);
+        usleep(50000);
+        pthread_cancel(t); pthread_cancel(u);
+        pthread_join(t, &x); pthread_join(u, &y);
+        printf("%d %d\\n", x == PTHREAD_CANCELED, y == PTHREAD_CANCELED);
+        return 0; }`);
+    assert.equal(out, '1 1\n');
+  });
+
   it('the catalogue knows the calls, constants and struct pollfd', () => {
     for (const n of ['poll', 'select', 'FD_ZERO', 'FD_SET', 'FD_CLR', 'FD_ISSET']) assert.ok(lookupCall(n), n);
     assert.equal(lookupConstant('POLLHUP')?.value, 0x10);
