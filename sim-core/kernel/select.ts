@@ -128,7 +128,7 @@ out_fds:
     for (let i = 0; i < L.nfds; i++) {
       const at = L.ufds + i * POLLFD_CELLS;
       const fd = k.user.getUser(t, at), ev = k.user.getUser(t, at + 1);
-      if (fd === undefined || ev === undefined || k.user.getUser(t, at + 2) === undefined) { k.ret(t, -C.EFAULT); return; }
+      if (fd === undefined || ev === undefined || k.user.getUser(t, at + 2) === undefined) { L.count = -C.EFAULT; k.jump(f, 'ret'); return; }
       const n = num(fd) | 0;
       L.entries.push({ fd: n, file: n >= 0 ? fdget(t, n) : null, events: num(ev) & 0xffff });
     }
@@ -321,7 +321,7 @@ out_nofds:
 `, {
   check: (k, t, f) => {
     const L = f.locals;
-    if (L.n < 0) { k.ret(t, -C.EINVAL); return; }
+    if (L.n < 0) { L.ret = -C.EINVAL; k.jump(f, 'ret'); return; }
     const max = t.files ? t.files.fdt.max_fds : 0;
     if (L.n > max) L.n = max;
   },
@@ -331,7 +331,7 @@ out_nofds:
       const set: bigint[] = [];
       for (let i = 0; i < words; i++) {
         const v = p ? k.user.getUser(t, p + i) : 0;
-        if (v === undefined) { k.ret(t, -C.EFAULT); return; }
+        if (v === undefined) { L.ret = -C.EFAULT; k.jump(f, 'ret'); return; }
         set.push(BigInt.asUintN(64, BigInt(typeof v === 'number' || typeof v === 'bigint' ? v : 0)));
       }
       // Bits at or above n are not looked at.
@@ -343,8 +343,8 @@ out_nofds:
   selected: (_k, _t, f) => { f.locals.ret = f.ret; },
   error: (k, t, f) => {
     const L = f.locals;
-    if (L.ret < 0) { k.ret(t, L.ret); return; }
-    if (L.ret === 0 && k.signal_pending(t)) k.ret(t, -C.ERESTARTNOHAND);
+    if (L.ret < 0) { k.jump(f, 'ret'); return; }
+    if (L.ret === 0 && k.signal_pending(t)) { L.ret = -C.ERESTARTNOHAND; k.jump(f, 'ret'); }
   },
   set: (k, t, f) => {
     const L = f.locals;
