@@ -289,7 +289,7 @@ export interface TaskRow {
   running: boolean;
   /** The user address of the futex word the task sleeps on in futex_wait (a mutex, a join...). */
   futex?: number;
-  /** The function a task sleeping on a file waits in (pipe_read, pipe_write, n_tty_read), as ps's WCHAN. */
+  /** The function a task sleeping on a file waits in (pipe_read, pipe_write, n_tty_read, do_sys_poll, do_select), as ps's WCHAN. */
   wchan?: string;
   /** Its pid inside its own pid namespace, when that is not the initial one (pid stays global). */
   nsPid?: number;

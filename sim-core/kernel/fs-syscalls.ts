@@ -10,6 +10,7 @@ import { __x64_sys_pipe2, pipe2Locals } from './pipe';
 import { sys_umask, sys_chdir, sys_close, sys_dup, sys_dup2, sys_dup3, sys_fcntl, sys_getcwd, sys_openat } from './open';
 import { AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW } from './vfs';
 import { ksys_ftruncate, sys_linkat } from './shmem';
+import { __x64_sys_poll, __x64_sys_select, pollLocals, selectLocals } from './select';
 import { sys_faccessat, sys_fchmod, sys_fchmodat, sys_fstat, sys_getdents64, sys_ioctl, sys_mkdirat, sys_newfstatat, sys_unlinkat } from './stat';
 
 type Handler = (k: Kernel, t: task_struct, args: Value[]) => SyscallEntry | number;
@@ -44,6 +45,9 @@ export const FS_SYSCALLS: ReadonlyArray<[string, Handler]> = [
   ['lseek', (_k, t, a) => sys_lseek(t, uint(a[0]), num(a[1]), uint(a[2]))],
   ['pipe2', (_k, _t, a) => entry(__x64_sys_pipe2, pipe2Locals(num(a[0]), int(a[1])))],
   ['pipe', (_k, _t, a) => entry(__x64_sys_pipe2, pipe2Locals(num(a[0]), 0))],
+  // poll(ufds, nfds, timeout); a restarted one carries its end time after them.
+  ['poll', (_k, _t, a) => entry(__x64_sys_poll, pollLocals(num(a[0]), uint(a[1]), int(a[2]), a.length > 3 ? num(a[3]) : undefined))],
+  ['select', (_k, _t, a) => entry(__x64_sys_select, selectLocals(int(a[0]), num(a[1]), num(a[2]), num(a[3]), num(a[4])))],
   ['dup', (_k, t, a) => sys_dup(t, uint(a[0]))],
   ['dup2', (k, t, a) => sys_dup2(k, t, uint(a[0]), uint(a[1]))],
   ['dup3', (k, t, a) => sys_dup3(k, t, uint(a[0]), uint(a[1]), int(a[2]))],

@@ -2,6 +2,7 @@
 // include/linux/sched.h of Linux 6.x), grouped so the checker can suggest the right family.
 import { FD_CONSTANTS } from './builtins-fd';
 import { MMAN_CONSTANTS } from './builtins-mman';
+import { POLL_CONSTANTS } from './builtins-poll';
 import type { ConstantGroup, ConstantInfo, Side } from './builtins-types';
 
 type Row = [name: string, value: number | bigint | string, doc: string, definition?: string];
@@ -406,6 +407,7 @@ export const CONSTANTS: ConstantInfo[] = [
   ...CLONE, ...SIGNALS, ...ERRNO, ...KERNEL_ERRNO, ...WAIT, ...IDTYPE, ...HANDLERS, ...SA, ...SIGPROCMASK,
   ...PRCTL, ...RLIMIT, ...TASK_STATE, ...PF, ...SYSCALL_NR, ...SI_CODE, ...ITIMER, ...MISC, ...LIMITS,
   ...PTHREAD, ...FD_CONSTANTS, ...MMAN_CONSTANTS,
+  ...POLL_CONSTANTS,
 ];
 
 /** Names whose value is read from the machine at run time rather than from this table. */

@@ -2,10 +2,12 @@
 // process code fills in, and the task_struct fields kernel code may read.
 import type { StructInfo } from './builtins-types';
 import { FD_STRUCTS } from './builtins-fd';
+import { POLL_STRUCTS } from './builtins-poll';
 import { SHM_STRUCTS } from './builtins-mman';
 
 export const STRUCTS: StructInfo[] = [
   ...FD_STRUCTS,
+  ...POLL_STRUCTS,
   ...SHM_STRUCTS,
   {
     name: '_IO_FILE', side: 'user', header: '<stdio.h>',

@@ -7,6 +7,7 @@ import { FD_CALLS } from './builtins-fd';
 import { MMAN_CALLS } from './builtins-mman';
 import { JMP_CALLS } from './builtins-jmp';
 import { CANCEL_CALLS } from './builtins-cancel';
+import { POLL_CALLS, SPIN_CALLS, TSD_CALLS } from './builtins-poll';
 
 interface Opts {
   min?: number;
@@ -397,4 +398,7 @@ export const USER_CALLS: CallInfo[] = [
   ...MMAN_CALLS,
   ...JMP_CALLS,
   ...CANCEL_CALLS,
+  ...POLL_CALLS,
+  ...TSD_CALLS,
+  ...SPIN_CALLS,
 ];

@@ -6,7 +6,7 @@
 const UNSUPPORTED: ReadonlyMap<string, string> = new Map(Object.entries({
   // Files, pipes and descriptors.
   pread: '<unistd.h>', mkfifo: '<sys/stat.h>',
-  select: '<sys/select.h>', poll: '<poll.h>', epoll_create1: '<sys/epoll.h>',
+  epoll_create1: '<sys/epoll.h>',
   // Memory and IPC.
   mprotect: '<sys/mman.h>', brk: '<unistd.h>', sbrk: '<unistd.h>',
   semget: '<sys/sem.h>',

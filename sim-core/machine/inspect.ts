@@ -50,14 +50,17 @@ export function taskRow(k: Kernel, t: task_struct): TaskRow {
   return row;
 }
 
-/** The file operations a task sleeps in, by the name ps shows as its wait channel. */
-const FILE_WAITS: ReadonlySet<string> = new Set(['pipe_read', 'pipe_write', 'n_tty_read']);
+/**
+ * The file operations a task sleeps in, by the name ps shows as its wait channel (poll's sleep
+ * is inlined into do_sys_poll in a built kernel, so that is what its wait channel reads).
+ */
+const FILE_WAITS: ReadonlyMap<string, string> = new Map([['pipe_read', 'pipe_read'], ['pipe_write', 'pipe_write'],
+  ['n_tty_read', 'n_tty_read'], ['do_poll', 'do_sys_poll'], ['do_select', 'do_select']]);
 
-/** pipe_read, pipe_write or n_tty_read when t sleeps in one of them. */
+/** pipe_read, pipe_write, n_tty_read, do_sys_poll or do_select when t sleeps in one of them. */
 function fileWchan(t: task_struct): string | undefined {
   if (!(t.__state & (C.TASK_INTERRUPTIBLE | C.TASK_UNINTERRUPTIBLE)) || t.stack.length === 0) return undefined;
-  const top = t.stack[t.stack.length - 1].fn.name;
-  return FILE_WAITS.has(top) ? top : undefined;
+  return FILE_WAITS.get(t.stack[t.stack.length - 1].fn.name);
 }
 
 /** The futex word t is queued on (its wait channel), if any. */

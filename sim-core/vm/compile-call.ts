@@ -18,6 +18,10 @@ export const PURE_CALLS: ReadonlySet<string> = new Set([
   'strcmp', 'strncmp', 'strlen', 'atoi', 'atol', 'abs', 'labs', 'llabs', 'getpagesize', 'strerror', 'pthread_equal',
   'sigemptyset', 'sigfillset', 'sigaddset', 'sigdelset', 'sigismember',
   'CPU_ZERO', 'CPU_SET', 'CPU_CLR', 'CPU_ISSET', 'CPU_COUNT',
+  // <sys/select.h>'s fd_set macros (libc-fd.ts).
+  'FD_ZERO', 'FD_SET', 'FD_CLR', 'FD_ISSET',
+  // Spin locks: no system call, a held lock is spun on in the VM (libc-spin.ts).
+  'pthread_spin_init', 'pthread_spin_destroy', 'pthread_spin_lock', 'pthread_spin_trylock', 'pthread_spin_unlock',
   'memset', 'malloc', 'calloc', 'free', 'kmalloc', 'kzalloc', 'kfree',
   'IS_ERR', 'PTR_ERR', 'ERR_PTR', 'msecs_to_jiffies',
   // <string.h>, sprintf and <stdlib.h> (libc-string.ts, libc-stdlib.ts).

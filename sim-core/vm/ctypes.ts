@@ -90,6 +90,8 @@ const TYPEDEFS: Readonly<Record<string, CType>> = {
   key_t: int(4, false, 'key_t'), shmatt_t: int(8, true, 'shmatt_t'),
   // pthread_once_t is an int: PTHREAD_ONCE_INIT (0), in progress (1), done (2).
   pthread_once_t: int(4, false, 'pthread_once_t'),
+  // poll's count of pollfds; a thread-specific data key (an index); a spin lock (an int, 0 free).
+  nfds_t: int(8, true, 'nfds_t'), pthread_key_t: int(4, true, 'pthread_key_t'), pthread_spinlock_t: int(4, false, 'pthread_spinlock_t'),
 };
 
 /**
@@ -98,7 +100,7 @@ const TYPEDEFS: Readonly<Record<string, CType>> = {
  * library works on (the futex words among them).
  */
 const STRUCT_TYPEDEFS: ReadonlySet<string> = new Set(['siginfo_t', 'sigval_t', 'cpu_set_t', 'div_t', 'ldiv_t', 'lldiv_t', 'pthread_attr_t', 'pthread_mutex_t', 'pthread_mutexattr_t',
-  'pthread_cond_t', 'pthread_condattr_t', 'sem_t', 'pthread_barrier_t', 'pthread_barrierattr_t', 'pthread_rwlock_t', 'pthread_rwlockattr_t']);
+  'pthread_cond_t', 'pthread_condattr_t', 'sem_t', 'pthread_barrier_t', 'pthread_barrierattr_t', 'pthread_rwlock_t', 'pthread_rwlockattr_t', 'fd_set']);
 
 /** Integer base types spelled with C keywords: 'unsigned long', 'short', 'long long int'. */
 function keywordType(name: string): CType | undefined {
@@ -244,6 +246,10 @@ export class TypeTable {
     this.builtin('sched_param', [['sched_priority', INT, 0]], 4);
     // glibc's cpu_set_t: 1024 bits in unsigned longs, CPU n in bit n % 64 of word n / 64.
     this.builtin('cpu_set_t', [['__bits', { k: 'array', of: ULONG, n: 16 }, 0]], 128, 8);
+    // fd_set (select): FD_SETSIZE 1024 bits in longs, descriptor n in bit n % 64 of word n / 64.
+    this.builtin('fd_set', [['__fds_bits', { k: 'array', of: LONG, n: 16 }, 0]], 128, 8);
+    // struct pollfd: the descriptor, the events asked for, the events poll found.
+    this.builtin('pollfd', [['fd', INT, 0], ['events', int(2, false, 'short'), 1], ['revents', int(2, false, 'short'), 2]], 8, 4);
     // struct rusage: two timevals, then fourteen longs (ru_maxrss ... ru_nivcsw); 144 bytes.
     const longs = ['ru_maxrss', 'ru_ixrss', 'ru_idrss', 'ru_isrss', 'ru_minflt', 'ru_majflt', 'ru_nswap', 'ru_inblock', 'ru_oublock',
       'ru_msgsnd', 'ru_msgrcv', 'ru_nsignals', 'ru_nvcsw', 'ru_nivcsw'];

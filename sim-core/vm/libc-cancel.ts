@@ -10,6 +10,7 @@ import { condCancelled } from './libc-sync';
 import type { VmMemory } from './memory';
 import type { LibcCall, VmRegs } from './regs';
 import type { Trap, Value } from './types';
+import { nextDestructor, tsdPending } from './libc-tsd';
 
 /** The handler the library installs for SIGCANCEL (glibc's sigcancel_handler): the VM runs it itself. */
 export const SIGCANCEL_HANDLER = '__libc_sigcancel_handler';
@@ -19,6 +20,7 @@ export const CANCEL_POINTS: ReadonlySet<string> = new Set([
   'sleep', 'usleep', 'nanosleep', 'clock_nanosleep', 'pause', 'read', 'write', 'open', 'close',
   'wait', 'waitpid', 'wait3', 'wait4', 'waitid', 'sigsuspend', 'sigwait', 'sigwaitinfo', 'sigtimedwait',
   'pthread_join', 'pthread_cond_wait', 'pthread_cond_timedwait', 'sem_wait', 'sem_timedwait', 'pthread_testcancel',
+  'poll', 'select',
 ]);
 
 /** pthread_cancel's system calls are resumed by resumeCancel. */
@@ -171,8 +173,10 @@ export function cleanupCall(site: CallSite, a: Value[], mem: VmMemory, r: VmRegs
 }
 
 /** The thread's start routine (or a cleanup handler) returned: a thread that is ending runs the next handler. */
-export function exitingReturn(r: VmRegs, mem: VmMemory): Trap | string | null | undefined {
-  if (r.self === 0 || (handling(mem, r.self) & EXITING) === 0) return undefined;
+export function exitingReturn(r: VmRegs, mem: VmMemory, v: Value = 0): Trap | string | null | undefined {
+  if (r.self === 0) return undefined;
+  // The start routine returned with thread-specific values: their destructors run first.
+  if ((handling(mem, r.self) & EXITING) === 0) return tsdPending(mem.libc, r.self) ? unwind(r, mem, v, r.line) : undefined;
   return unwind(r, mem, 0, r.line);
 }
 
@@ -192,11 +196,14 @@ function unwind(r: VmRegs, mem: VmMemory, result: Value, line: number): Trap | s
     mem.store(pd + PD_RESULT, result);
     mem.store(pd + PD_CANCEL, hd | EXITING);
   }
-  const h = popHandler(mem, r);
+  // The cleanup handlers, newest first, then the destructors of its thread-specific data.
+  const h = popHandler(mem, r) ?? nextDestructor(mem.libc, pd);
   if (h === null) {
     threadEnds(r, mem);
     return trap(line, 'exit', [0]);
   }
+  // Each returns onto the thread's end (the main thread's too: pthread_exit ends only it).
+  r.onReturn = 'exit';
   return enterCallback(r, mem, h.routine, [h.arg], true);
 }
 

@@ -9,6 +9,8 @@ import { cstring } from './cstring';
 import { SEGMENT_SPAN } from './image';
 import { Done } from './libc-calls';
 import { decodeBytes } from './byte-image';
+import { Fault } from './libc-fault';
+import { norm } from './int64';
 
 const AT_FDCWD = -100, O_CREAT = 0o100, O_WRONLY = 1, O_TRUNC = 0o1000, O_NONBLOCK = 0o4000, O_DIRECTORY = 0o200000,
   O_CLOEXEC = 0o2000000, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, TCGETS = 0x5401;
@@ -30,6 +32,28 @@ export const FD_OPS: ReadonlySet<string> = new Set(['getcwd', 'isatty', 'opendir
 export function fdMacro(name: string, a: Value[]): number | undefined {
   const type = FILE_TYPES.get(name);
   return type === undefined ? undefined : (num(a[0]) & S_IFMT) === type ? 1 : 0;
+}
+
+/** Words of an fd_set: FD_SETSIZE (1024) bits in unsigned longs, descriptor n in bit n % 64 of word n / 64. */
+const FD_SET_WORDS = 16;
+
+/** <sys/select.h>'s FD_ZERO, FD_SET, FD_CLR and FD_ISSET on an fd_set. */
+export function fdSetMacro(name: string, a: Value[], mem: VmMemory): Value | Fault {
+  const set = num(name === 'FD_ZERO' ? a[0] : a[1]);
+  if (name === 'FD_ZERO') {
+    if (mem.fill(set, FD_SET_WORDS, 0) < FD_SET_WORDS) return new Fault('SIGSEGV', 'FD_ZERO: bad fd_set pointer');
+    return 0;
+  }
+  const fd = num(a[0]);
+  // A descriptor outside the set is ignored (FD_ISSET says 0).
+  if (fd < 0 || fd >= FD_SET_WORDS * 64) return 0;
+  const addr = set + Math.floor(fd / 64);
+  const w = mem.load(addr);
+  if (typeof w !== 'number' && typeof w !== 'bigint') return new Fault('SIGSEGV', `${name}: bad fd_set pointer`);
+  const word = BigInt.asUintN(64, BigInt(w)), bit = 1n << BigInt(fd % 64);
+  if (name === 'FD_ISSET') return (word & bit) !== 0n ? 1 : 0;
+  mem.store(addr, norm(BigInt.asIntN(64, name === 'FD_SET' ? word | bit : word & ~bit)));
+  return 0;
 }
 
 /** The next record of a DIR's buffer as readdir returns it (its address), or 0 when it is used up. */

@@ -2,6 +2,7 @@
 // random()'s TYPE_3 table, where environ is (libc-env.ts) and the atexit and on_exit handlers. fork copies it
 // with the address space (dup_mm); execve starts a fresh one.
 import type { Value } from './types';
+import { copyTsd, newTsd, type TsdState } from './libc-tsd';
 
 export interface LibcState {
   /** Where strtok goes on when called with NULL (its static `olds`). */
@@ -36,6 +37,8 @@ export interface LibcState {
   popen: { stream: Value; pid: number }[];
   /** Named semaphores sem_open mapped, by name and inode, with their opens (glibc's __sem_mappings). */
   sems: NamedSem[];
+  /** Thread-specific data: the keys and each thread's values (libc-tsd.ts). */
+  tsd: TsdState;
 }
 
 /** One semaphore sem_open mapped: the name it was opened by, its file's inode, where, how many opens. */
@@ -52,7 +55,7 @@ export class OnExit {
 }
 
 export function newLibcState(): LibcState {
-  return { strtok: 0, rand: null, environ: 0, environAt: 0, environBlock: 0, atexit: [], exiting: null, detachedExited: [], stackCache: [], popen: [], sems: [] };
+  return { strtok: 0, rand: null, environ: 0, environAt: 0, environBlock: 0, atexit: [], exiting: null, detachedExited: [], stackCache: [], popen: [], sems: [], tsd: newTsd() };
 }
 
 export function copyLibcState(s: LibcState): LibcState {
@@ -68,6 +71,7 @@ export function copyLibcState(s: LibcState): LibcState {
     stackCache: s.stackCache.slice(),
     popen: s.popen.map((p) => ({ ...p })),
     sems: s.sems.map((m) => ({ ...m })),
+    tsd: copyTsd(s.tsd),
   };
 }
 

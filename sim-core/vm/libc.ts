@@ -10,7 +10,7 @@ import { format, formatCounted } from './printf';
 import { neg, norm, toI32, toI64 } from './int64';
 import type { VmRegs } from './regs';
 import type { Trap, Value } from './types';
-import { Done, SIG_SETSIZE, startLibc } from './libc-calls';
+import { Done, self, SIG_SETSIZE, startLibc } from './libc-calls';
 import { startDirectExec } from './exec-script';
 import { PROC_OPS, startProc } from './libc-proc';
 import { startSync, SyncDone, SyncFault } from './libc-sync';
@@ -27,9 +27,11 @@ import { stdlibCall } from './libc-stdlib';
 import { ctypeCall } from './libc-ctype';
 import { encodeBytes } from './byte-image';
 import { bytesCall } from './union-bytes';
-import { fdMacro, startFd } from './libc-fd';
+import { fdMacro, fdSetMacro, startFd } from './libc-fd';
 import { ShmDone, startShm } from './libc-shm';
 import { enterCancelPoint } from './libc-cancel';
+import { TSD_CALLS, tsdCall } from './libc-tsd';
+import { spinCall } from './libc-spin';
 
 export { Done, Fault };
 
@@ -182,6 +184,10 @@ export function pureCall(site: CallSite, a: Value[], mem: VmMemory, regs: VmRegs
     }
     case 'CPU_ZERO': case 'CPU_SET': case 'CPU_CLR': case 'CPU_ISSET': case 'CPU_COUNT':
       return cpuSetMacro(site.name, a, mem);
+    case 'FD_ZERO': case 'FD_SET': case 'FD_CLR': case 'FD_ISSET':
+      return fdSetMacro(site.name, a, mem);
+    case 'pthread_spin_init': case 'pthread_spin_destroy': case 'pthread_spin_lock': case 'pthread_spin_trylock': case 'pthread_spin_unlock':
+      return spinCall(site.name, a, mem);
     case 'memset': {
       const [bytes, cells] = site.scale ?? [1, 1];
       const n = Math.ceil(num(a[2]) / bytes) * cells;
@@ -349,6 +355,10 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       }
       const shm = startShm(site.name, siteIndex(regs, site), line, a, mem, regs);
       if (shm !== null) return shm instanceof ShmDone ? new Done(shm.value) : shm;
+      if (TSD_CALLS.has(site.name)) {
+        const v = tsdCall(site.name, a, mem.libc, (at, x) => mem.store(at, x), () => self(regs, mem));
+        return typeof v === 'object' && v !== null && 'fault' in v ? new Fault('SIGSEGV', v.fault) : new Done(v);
+      }
       const fdTrap = startFd(site.name, siteIndex(regs, site), line, a, mem, regs);
       if (fdTrap instanceof Done) return fdTrap;
       if (fdTrap !== null) return fdTrap;

@@ -7,6 +7,7 @@ import { Done, Fault, pureCall, syscallTrap } from './libc';
 import { nextLibcTrap } from './entry';
 import { runLoop, type LoopState } from './loop';
 import { returnTrap } from './libc-calls';
+import { spinHeld } from './libc-spin';
 import { atexitStep } from './libc-state';
 import { qsortStep } from './libc-qsort';
 import { jmpCall, JMP_CALLS } from './libc-jmp';
@@ -244,7 +245,7 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
             return { kind: 'syscall', name: 'rt_sigreturn', args: [r.sigframes[r.sigframes.length - 1].signo], line: r.line };
           }
           // A thread that is ending (pthread_exit, cancellation) goes on with its next cleanup handler.
-          const x = r.onReturn === 'exit' && r.self !== 0 ? exitingReturn(r, m) : undefined;
+          const x = r.onReturn === 'exit' && r.self !== 0 ? exitingReturn(r, m, v) : undefined;
           if (typeof x === 'string') { fault = x; break loop; }
           if (x === null) {
             fi = r.fn; code = fns[fi].code; fast = fns[fi].fast ?? code; pc = 0; bo = r.bp - segBase; so = r.sp - segBase; stmt = -1;
@@ -314,6 +315,9 @@ export function run(image: Image, regs: UserRegs, memory: UserMemory, host: VmHo
         const site = sites[code[pc++]];
         const args = popArgs(stack, site.argc, site.name);
         if (op === Op.PURE) {
+          // A spin lock that is held: the thread spins away the rest of its budget and tries the
+          // same call again when it next runs (libc-spin.ts).
+          if (site.name === 'pthread_spin_lock' && spinHeld(args, m)) { for (const x of args) stack.push(x); pc -= 2; budget = 0; break; }
           const v = pureCall(site, args, m, r);
           if (v instanceof Fault) { stack.push(0); sig = v.signal; fault = v.message; break loop; }
           stack.push(v);

@@ -21,7 +21,7 @@ const X86_64: Readonly<Record<string, number>> = {
   read: 0, open: 2, stat: 4, fstat: 5, close: 3, lseek: 8, pipe: 22, dup: 32, dup2: 33, fcntl: 72, getcwd: 79,
   chdir: 80, mkdir: 83, creat: 85, unlink: 87, getdents64: 217, openat: 257, mkdirat: 258, newfstatat: 262, unlinkat: 263,
   dup3: 292, pipe2: 293, lstat: 6, rmdir: 84, umask: 95, access: 21, faccessat: 269, faccessat2: 439, chmod: 90, fchmod: 91,
-  fchmodat: 268, mmap: 9, munmap: 11, shmget: 29, shmat: 30, shmctl: 31, shmdt: 67, ftruncate: 77, link: 86, linkat: 265,
+  fchmodat: 268, poll: 7, select: 23, mmap: 9, munmap: 11, shmget: 29, shmat: 30, shmctl: 31, shmdt: 67, ftruncate: 77, link: 86, linkat: 265,
   sched_setparam: 142, sched_getparam: 143, sched_setscheduler: 144, sched_getscheduler: 145, sched_get_priority_max: 146,
   sched_get_priority_min: 147, sched_rr_get_interval: 148, sched_setaffinity: 203, sched_getaffinity: 204, getcpu: 309,
 };
