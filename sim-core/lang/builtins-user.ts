@@ -7,6 +7,7 @@ import { FD_CALLS } from './builtins-fd';
 import { MMAN_CALLS } from './builtins-mman';
 import { JMP_CALLS } from './builtins-jmp';
 import { CANCEL_CALLS } from './builtins-cancel';
+import { MSG_CALLS } from './builtins-msg';
 
 interface Opts {
   min?: number;
@@ -395,6 +396,7 @@ export const USER_CALLS: CallInfo[] = [
   ...LIBRARY_CALLS,
   ...FD_CALLS,
   ...MMAN_CALLS,
+  ...MSG_CALLS,
   ...JMP_CALLS,
   ...CANCEL_CALLS,
 ];

@@ -15,6 +15,7 @@ import { envValue } from './libc-env';
 import { resumeStdio, STDIO_OPS } from './stdio-ops';
 import { exitCall } from './stdio-calls';
 import { FD_OPS, resumeFd } from './libc-fd';
+import { MSG_OPS, resumeMsg } from './libc-msg';
 import { PROC_OPS, resumeProc } from './libc-proc';
 import { resumeRwlock, RWLOCK_OPS } from './libc-rwlock';
 import { resumeJump } from './libc-jmp';
@@ -332,6 +333,7 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
     return done === null ? null : end(done.value);
   }
   if (FD_OPS.has(c.op)) return end(resumeFd(r, mem, c.op, c.v, raw));
+  if (MSG_OPS.has(c.op)) return end(resumeMsg(r, mem, c.op, c.v, raw));
   if (RWLOCK_OPS.has(c.op)) {
     const done = resumeRwlock(r, c, mem, line);
     return done === null ? null : end(done.value);

@@ -28,6 +28,7 @@ import { ctypeCall } from './libc-ctype';
 import { encodeBytes } from './byte-image';
 import { bytesCall } from './union-bytes';
 import { fdMacro, startFd } from './libc-fd';
+import { startMsg } from './libc-msg';
 import { enterCancelPoint } from './libc-cancel';
 
 export { Done, Fault };
@@ -349,6 +350,8 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       const fdTrap = startFd(site.name, siteIndex(regs, site), line, a, mem, regs);
       if (fdTrap instanceof Done) return fdTrap;
       if (fdTrap !== null) return fdTrap;
+      const msgTrap = startMsg(site.name, siteIndex(regs, site), line, a, mem, regs);
+      if (msgTrap !== null) return msgTrap;
       const started = startLibc(site.name, siteIndex(regs, site), line, a, mem, regs);
       if (started !== null) return started;
       // Same name in the kernel (getpid, kill, fork...), or a kernel function scenario kernel code calls.
