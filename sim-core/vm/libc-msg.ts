@@ -149,7 +149,9 @@ export function resumeMsg(r: VmRegs, mem: VmMemory, op: string, v: Value[], raw:
       const data = fail ? '' : cellBytes(mem, tmp, (op === 'msgrcv' ? 8 : 0) + raw);
       mem.freeBlock(tmp);
       if (fail) { r.errno = -raw; return -1; }
-      const ok = t ? decodeBytes(mem, dest, t, data) : data.split('').every((c, i) => mem.store(dest + i, (c.charCodeAt(0) << 24) >> 24) !== false);
+      let ok = t ? decodeBytes(mem, dest, t, data) : data.split('').every((c, i) => mem.store(dest + i, (c.charCodeAt(0) << 24) >> 24));
+      // msgsz counted mtype too (sizeof the whole struct): what goes past the object is dropped.
+      if (!ok && t) ok = decodeBytes(mem, dest, t, data.slice(0, bytesOf(t)));
       if (!ok) { r.errno = EFAULT; return -1; }
       return raw;
     }
