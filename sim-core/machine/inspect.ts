@@ -50,10 +50,10 @@ export function taskRow(k: Kernel, t: task_struct): TaskRow {
   return row;
 }
 
-/** The file operations a task sleeps in, by the name ps shows as its wait channel. */
-const FILE_WAITS: ReadonlySet<string> = new Set(['pipe_read', 'pipe_write', 'n_tty_read']);
+/** The file operations (and message queue calls) a task sleeps in, by the name ps shows as its wait channel. */
+const FILE_WAITS: ReadonlySet<string> = new Set(['pipe_read', 'pipe_write', 'n_tty_read', 'do_msgrcv', 'do_msgsnd', 'do_mq_timedreceive', 'do_mq_timedsend']);
 
-/** pipe_read, pipe_write or n_tty_read when t sleeps in one of them. */
+/** pipe_read, pipe_write, n_tty_read or a message queue call when t sleeps in one of them. */
 function fileWchan(t: task_struct): string | undefined {
   if (!(t.__state & (C.TASK_INTERRUPTIBLE | C.TASK_UNINTERRUPTIBLE)) || t.stack.length === 0) return undefined;
   const top = t.stack[t.stack.length - 1].fn.name;

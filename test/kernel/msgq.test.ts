@@ -204,3 +204,38 @@ int main(void)
       + 'timed -1 110\nbad ts -1 22\ndefaults 10 8192\nclosed -1 9\n');
   });
 });
+
+describe('kernel: message queue sleepers that are killed', () => {
+  it('leave no trace on the queues: the next message stays queued, the full POSIX queue keeps its count', () => {
+    const r = runSource(`${MSG_HEADERS}
+struct m { long mtype; char text[16]; };
+int main(void)
+{
+    int q = msgget(IPC_PRIVATE, 0600);
+    struct mq_attr at = { 0, 1, 16, 0 };
+    mqd_t mq = mq_open("/t4", O_CREAT | O_RDWR, 0600, &at);
+    mq_send(mq, "full", 5, 0);
+    pid_t a = fork();
+    if (a == 0) { struct m x; msgrcv(q, &x, 16, 0, 0); exit(0); }
+    pid_t b = fork();
+    if (b == 0) { mq_send(mq, "blocked", 8, 1); exit(0); }
+    sleep(1);
+    kill(a, SIGKILL);
+    kill(b, SIGKILL);
+    while (wait(NULL) > 0) ;
+    struct m x = { 5, "hello" };
+    msgsnd(q, &x, 6, 0);
+    struct mq_attr now;
+    mq_getattr(mq, &now);
+    printf("%ld\\n", now.mq_curmsgs);
+    return 0;
+}
+`);
+    assert.equal(r.out, '1\n');
+    const msq = [...r.engine.k.msg_ids.queues.values()][0];
+    assert.equal(msq.q_qnum, 1);
+    assert.equal(msq.q_receivers.length, 0);
+    const info = r.engine.k.mq_ns.names.get('t4');
+    assert.equal(info?.senders.length, 0);
+  });
+});

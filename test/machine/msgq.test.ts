@@ -1,0 +1,45 @@
+// Message queues through the machine's API: a receiver asleep in msgrcv shows do_msgrcv as its
+// wait channel and do_msgrcv on top of its kernel stack while the sender is stopped in do_msgsnd.
+import assert from 'node:assert/strict';
+import { bootSource, runUntil } from './helpers';
+
+const SRC = `#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/wait.h>
+struct msg { long mtype; char text[16]; };
+int main(void)
+{
+    int q = msgget(IPC_PRIVATE, 0600);
+    if (fork() == 0) {
+        struct msg m = { 2, "late" };
+        sleep(1);
+        msgsnd(q, &m, 5, 0);
+        exit(0);
+    }
+    struct msg r;
+    msgrcv(q, &r, sizeof(r.text), 2, 0);
+    printf("%s\\n", r.text);
+    wait(NULL);
+    return 0;
+}
+`;
+
+describe('machine: message queues', () => {
+  it('the receiver sleeps in do_msgrcv (its wchan) until the sender, stopped in do_msgsnd, goes on', () => {
+    const m = bootSource(SRC);
+    m.setFunctionBreakpoints([{ name: 'do_msgsnd' }]);
+    const stop = runUntil(m, { kind: 'continue' });
+    assert.equal(stop.reason, 'function breakpoint');
+    assert.equal(stop.pid, 4);
+    const receiver = m.tasks().find((t) => t.pid === 3);
+    assert.equal(receiver?.stateName, 'TASK_INTERRUPTIBLE');
+    assert.equal(receiver?.wchan, 'do_msgrcv');
+    assert.equal(m.stack(3)[0].name, 'do_msgrcv');
+    m.setFunctionBreakpoints([]);
+    runUntil(m, { kind: 'continue' });
+    assert.ok(m.output().includes('late\n'));
+  });
+});
