@@ -76,9 +76,12 @@ export const MSG_CONSTANTS: ConstantInfo[] = [
   ...group(MSG, [
     ['IPC_NOWAIT', 0o4000, 'msgsnd, msgrcv: fail at once (EAGAIN, ENOMSG) instead of sleeping.'],
     ['MSG_NOERROR', 0o10000, 'msgrcv: cut a text longer than msgsz instead of failing with E2BIG.'],
-    ['MSG_EXCEPT', 0o20000, 'msgrcv: with msgtyp > 0, the first message of any other type.'],
-    ['MSG_COPY', 0o40000, 'msgrcv: copy the message at position msgtyp, leaving it queued (not modelled).'],
-    ['MSGMAX', 8192, 'The longest message text, in bytes.'], ['MSGMNB', 16384, 'A new queue\'s msg_qbytes.'],
+    ['MSG_EXCEPT', 0o20000, 'msgrcv: with msgtyp > 0, the first message of any other type (glibc declares it with _GNU_SOURCE).'],
+    ['MSG_COPY', 0o40000, 'msgrcv: copy the message at position msgtyp, leaving it queued (not modelled; _GNU_SOURCE).'],
+  ]),
+  ...group('<linux/msg.h>', [
+    ['MSGMAX', 8192, 'The longest message text, in bytes (the kernel\'s header: <sys/msg.h> does not define it).'],
+    ['MSGMNB', 16384, 'A new queue\'s msg_qbytes (the kernel\'s header: <sys/msg.h> does not define it).'],
   ]),
   ...group('<errno.h>', [
     ['ENOMSG', 42, 'No message of the desired type (msgrcv with IPC_NOWAIT).'],
