@@ -10,7 +10,7 @@ import type { Trap, Value } from './types';
 import { Done } from './libc-calls';
 import { SEGMENT_SPAN } from './image';
 import { cstring } from './cstring';
-import { decodeBytes, encodeBytes } from './byte-image';
+import { decodeBytes, encodeBytes, isByteCells } from './byte-image';
 import { bytesOf, type CType } from './ctypes';
 
 const EINVAL = 22, EFAULT = 14, ENOMEM = 12, EPERM = 1, EACCES = 13;
@@ -50,6 +50,17 @@ function bytesAt(mem: VmMemory, v: Value | undefined, n: number, t: CType | unde
   return s;
 }
 
+/**
+ * Whether t is the textbook struct msgbuf: a long, then a char array. Its text is then read and
+ * written as the characters from the cell after mtype for the whole size, as C code that
+ * allocates `sizeof(long) + n` bytes for a `char mtext[1]` expects.
+ */
+function plainText(t: CType | undefined): boolean {
+  if (!t || t.k !== 'struct' || !t.layout || t.layout.fields.length !== 2) return false;
+  const [a, b] = t.layout.fields;
+  return a.type.k === 'int' && a.type.bytes === 8 && b.offset === 1 && b.type.k === 'array' && isByteCells(b.type);
+}
+
 /** The signed 64-bit little-endian value of 8 bytes. */
 function long64(bytes: string): number {
   let v = 0n;
@@ -77,7 +88,12 @@ export function startMsg(name: string, site: number, line: number, a: Value[], m
     case 'msgsnd': {
       // get_user(mtype, &msgp->mtype), then load_msg of msgsz bytes after it.
       const n = num(a[2]);
-      const bytes = bytesAt(mem, a[1], 8 + Math.max(0, Math.min(n, MSGMAX)), bufType);
+      const len = Math.max(0, Math.min(n, MSGMAX));
+      let bytes: string | null;
+      if (plainText(bufType) && typeof a[1] === 'number') {
+        const head = bytesAt(mem, a[1], 8, bufType), text = bytesAt(mem, a[1] + 1, len, undefined);
+        bytes = head === null ? null : head + (text ?? bytesAt(mem, a[1], 8 + len, bufType)?.slice(8) ?? '');
+      } else bytes = bytesAt(mem, a[1], 8 + len, bufType);
       if (bytes === null) return fail(EFAULT);
       return trap(line, 'msgsnd', [num(a[0]), bytes.slice(8), n, num(a[3]), long64(bytes.slice(0, 8))]);
     }
@@ -149,7 +165,10 @@ export function resumeMsg(r: VmRegs, mem: VmMemory, op: string, v: Value[], raw:
       const data = fail ? '' : cellBytes(mem, tmp, (op === 'msgrcv' ? 8 : 0) + raw);
       mem.freeBlock(tmp);
       if (fail) { r.errno = -raw; return -1; }
-      let ok = t ? decodeBytes(mem, dest, t, data) : data.split('').every((c, i) => mem.store(dest + i, (c.charCodeAt(0) << 24) >> 24));
+      const chars = (at: number, text: string): boolean => text.split('').every((c, i) => mem.store(at + i, (c.charCodeAt(0) << 24) >> 24));
+      let ok = op === 'msgrcv' && plainText(t)
+        ? decodeBytes(mem, dest, t as CType, data.slice(0, 8)) && chars(dest + 1, data.slice(8))
+        : t ? decodeBytes(mem, dest, t, data) : chars(dest, data);
       // msgsz counted mtype too (sizeof the whole struct): what goes past the object is dropped.
       if (!ok && t) ok = decodeBytes(mem, dest, t, data.slice(0, bytesOf(t)));
       if (!ok) { r.errno = EFAULT; return -1; }

@@ -82,6 +82,24 @@ int main(void)
     assert.equal(out, '32 3 -123456 7 2.5 abcd\n');
   });
 
+  it('a struct msgbuf with char mtext[1] in a larger malloc block carries the whole text', () => {
+    const out = run(`
+struct flex { long mtype; char mtext[1]; };
+int main(void)
+{
+    int q = msgget(IPC_PRIVATE, 0600);
+    struct flex *s = malloc(sizeof(long) + 40), *r = malloc(sizeof(long) + 40);
+    s->mtype = 4;
+    strcpy(s->mtext, "longer than one char");
+    msgsnd(q, s, strlen(s->mtext) + 1, 0);
+    ssize_t n = msgrcv(q, r, 40, 0, 0);
+    printf("%zd %ld %s\\n", n, r->mtype, r->mtext);
+    return 0;
+}
+`);
+    assert.equal(out, '21 4 longer than one char\n');
+  });
+
   it('a sender sleeps while the bytes pass msg_qbytes; a receiver wakes it; IPC_RMID wakes sleepers with EIDRM', () => {
     const r = runSource(`${MSG_HEADERS}
 struct m { long mtype; char text[32]; };
