@@ -1,6 +1,8 @@
 // Message queues through the machine's API: a receiver asleep in msgrcv shows do_msgrcv as its
-// wait channel and do_msgrcv on top of its kernel stack while the sender is stopped in do_msgsnd.
+// wait channel and do_msgrcv on top of its kernel stack while the sender is stopped in do_msgsnd;
+// going back in time to that moment brings the queue's sleeping receiver back with it.
 import assert from 'node:assert/strict';
+import { KMachine } from '../../sim-core/machine';
 import { bootSource, runUntil } from './helpers';
 
 const SRC = `#include <stdio.h>
@@ -41,5 +43,24 @@ describe('machine: message queues', () => {
     m.setFunctionBreakpoints([]);
     runUntil(m, { kind: 'continue' });
     assert.ok(m.output().includes('late\n'));
+  });
+
+  it('reverseContinue back to do_msgsnd finds the receiver asleep on the queue again, and the run ends as before', () => {
+    const m = bootSource(SRC);
+    m.setFunctionBreakpoints([{ name: 'do_msgsnd' }]);
+    assert.equal(runUntil(m, { kind: 'continue' }).reason, 'function breakpoint');
+    assert.equal(runUntil(m, { kind: 'continue' }).reason, 'exited');
+    m.reverseContinue();
+    let s = runUntil(m, { kind: 'continue' });
+    for (let i = 0; i < 100 && s.reason === 'yield'; i++) s = runUntil(m, { kind: 'continue' });
+    assert.equal(s.reason, 'function breakpoint');
+    assert.equal(m.tasks().find((t) => t.pid === 3)?.wchan, 'do_msgrcv');
+    assert.ok(m instanceof KMachine);
+    const msq = [...m.engine.k.msg_ids.queues.values()][0];
+    assert.deepEqual([msq.q_receivers.length, msq.q_qnum], [1, 0]);
+    assert.equal(msq.q_receivers[0].r_tsk, m.engine.k.pid_hash.get(3), 'the sleeper is the restored task');
+    m.setFunctionBreakpoints([]);
+    assert.equal(runUntil(m, { kind: 'continue' }).reason, 'exited');
+    assert.equal(m.output().split('late\n').length, 2, 'late printed once');
   });
 });
