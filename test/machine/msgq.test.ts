@@ -51,9 +51,10 @@ describe('machine: message queues', () => {
     assert.equal(runUntil(m, { kind: 'continue' }).reason, 'function breakpoint');
     assert.equal(runUntil(m, { kind: 'continue' }).reason, 'exited');
     m.reverseContinue();
-    let s = runUntil(m, { kind: 'continue' });
-    for (let i = 0; i < 100 && s.reason === 'yield'; i++) s = runUntil(m, { kind: 'continue' });
+    let s = m.run(5000);
+    for (let i = 0; i < 1000 && s.reason === 'yield'; i++) s = m.run(5000);
     assert.equal(s.reason, 'function breakpoint');
+    assert.equal(s.travelled, 'back');
     assert.equal(m.tasks().find((t) => t.pid === 3)?.wchan, 'do_msgrcv');
     assert.ok(m instanceof KMachine);
     const msq = [...m.engine.k.msg_ids.queues.values()][0];
