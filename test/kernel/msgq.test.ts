@@ -189,6 +189,24 @@ int main(void)
     assert.equal(out, 'b 3\nchild sent\nc 2\na 1\n');
   });
 
+  it('a struct sent through (const char *) arrives whole through (char *)', () => {
+    const out = run(`
+struct job { int id; double weight; char name[12]; };
+int main(void)
+{
+    struct mq_attr at = { 0, 4, sizeof(struct job), 0 };
+    mqd_t q = mq_open("/t3", O_CREAT | O_RDWR, 0600, &at);
+    struct job j = { 42, 1.5, "compile" }, r;
+    mq_send(q, (const char *) &j, sizeof(j), 2);
+    unsigned int p;
+    ssize_t n = mq_receive(q, (char *) &r, sizeof(r), &p);
+    printf("%zd %d %.2f %s %u\\n", n, r.id, r.weight, r.name, p);
+    return 0;
+}
+`);
+    assert.equal(out, '32 42 1.50 compile 2\n');
+  });
+
   it('descriptor checks, close-on-exec, ENOENT, and the deadline of mq_timedreceive', () => {
     const out = run(`
 int main(void)
