@@ -79,12 +79,20 @@ export function msg_fits_inqueue(msq: msg_queue, msgsz: number): boolean {
   return msgsz + msq.q_cbytes <= msq.q_qbytes && 1 + msq.q_qnum <= msq.q_qbytes;
 }
 
-/** ss_wakeup: senders waiting for room wake to try again (kill: the queue is gone). */
+/**
+ * ss_wakeup: senders whose message fits now wake to try again (kill: all of them, the queue is
+ * gone); the others move to the tail of q_senders in their order. A woken sender leaves the list
+ * itself (ss_del) when it runs.
+ */
 export function ss_wakeup(k: Kernel, msq: msg_queue, by: task_struct | null, kill: boolean): void {
-  for (const s of msq.q_senders.slice()) {
-    if (!kill && !msg_fits_inqueue(msq, s.msgsz)) break;
-    k.try_to_wake_up(s.tsk, C.TASK_INTERRUPTIBLE, by);
+  const woken: msg_sender[] = [], moved: msg_sender[] = [];
+  for (const s of msq.q_senders) {
+    if (kill || msg_fits_inqueue(msq, s.msgsz)) {
+      woken.push(s);
+      k.try_to_wake_up(s.tsk, C.TASK_INTERRUPTIBLE, by);
+    } else moved.push(s);
   }
+  msq.q_senders = [...woken, ...moved];
 }
 
 /** expunge_all: every sleeping receiver gets `res` (an error) and wakes. */
@@ -186,7 +194,8 @@ export function ksys_msgctl(k: Kernel, t: task_struct, msqid: number, cmd: numbe
   msq.gid = gid;
   msq.mode = (msq.mode & ~0o777) | (mode & 0o777);
   msq.q_ctime = seconds(k);
-  // Senders may fit now; receivers are not affected (the kernel re-checks them: none can match more).
+  // Senders may fit now. Linux also wakes the receivers to look again (expunge_all with EAGAIN);
+  // nothing new is queued, so they would only go back to sleep: they are left asleep here.
   ss_wakeup(k, msq, t, false);
   return 0;
 }
