@@ -6,6 +6,7 @@ import { kaddr, type files_struct, type task_struct } from './task';
 import type { Kernel } from './kernel';
 import type { inode } from './vfs';
 import type { pipe_inode_info } from './pipe';
+import type { mqueue_inode_info } from './mqueue';
 import { pipe_release } from './pipe';
 
 /** open(2) flags (asm-generic/fcntl.h, x86-64). */
@@ -24,7 +25,7 @@ export const NOFILE_CUR = 1024, NOFILE_MAX = 1048576;
 export const NR_OPEN = 1048576;
 
 /** Which file operations a struct file uses (its f_op): what read and write reach. */
-export type FileOps = 'regular' | 'directory' | 'null' | 'tty' | 'pipe' | 'proc';
+export type FileOps = 'regular' | 'directory' | 'null' | 'tty' | 'pipe' | 'proc' | 'mqueue';
 
 export interface file {
   readonly type: 'file';
@@ -44,6 +45,8 @@ export interface file {
   tty_stream: number;
   /** A procfs file: its text, made when it was opened (seq_file's buffer). Not a kernel field. */
   seq: string | null;
+  /** A POSIX message queue descriptor (mq_open): its queue (the mqueue inode's info). */
+  mq?: mqueue_inode_info;
 }
 
 export interface fdtable {

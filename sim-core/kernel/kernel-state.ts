@@ -15,6 +15,8 @@ import type { tty_struct } from './tty';
 import type { vfs_state } from './vfs';
 import type { kobj_registry } from './kobj';
 import { newShmIds, type shm_ids } from './shm';
+import { newMsgIds, type msg_ids } from './msg';
+import { newMqNamespace, type mq_namespace } from './mqueue';
 
 export interface KernelConfig {
   pidMax: number;
@@ -102,6 +104,10 @@ export class KernelState {
   readonly real_timers: signal_struct[] = [];
   /** System V shared memory segments of the (one) IPC namespace (shm.ts). */
   readonly shm_ids: shm_ids = newShmIds();
+  /** System V message queues of the IPC namespace (msg.ts). */
+  readonly msg_ids: msg_ids = newMsgIds();
+  /** The IPC namespace's POSIX message queues by name (mqueue.ts). */
+  readonly mq_ns: mq_namespace = newMqNamespace();
   /**
    * Futex sleepers by key (futex_key: the mm and address of a private futex, the shared object
    * and offset of a shared one), each with the address it passed, in the order they queued.

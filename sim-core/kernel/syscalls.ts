@@ -27,6 +27,10 @@ import { clock_gettime, gettimeofday, time } from './time';
 import { sys_getrusage } from './cputime';
 import { sys_shmat, sys_shmctl, sys_shmdt, sys_shmget } from './shm';
 import { sys_mmap, sys_munmap } from './mman';
+import { ksys_msgctl, ksys_msgget } from './msg';
+import { __x64_sys_msgrcv, __x64_sys_msgsnd, msgrcvLocals, msgsndLocals } from './msg-ops';
+import { do_mq_open, sys_mq_getsetattr, sys_mq_unlink } from './mqueue';
+import { __x64_sys_mq_timedreceive, __x64_sys_mq_timedsend, mqLocals } from './mqueue-ops';
 import { __x64_sys_unshare, task_pid_vnr, task_tgid_vnr } from './pidns';
 import { SCHED_SYSCALLS } from './sched-calls';
 import { FS_SYSCALLS } from './fs-syscalls';
@@ -112,6 +116,18 @@ const SYSCALLS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['shmdt', (k, t, a) => sys_shmdt(k, t, num(a[0]))],
   ['shmctl', (k, t, a) => sys_shmctl(k, t, num(a[0]), num(a[1]), num(a[2]))],
   ['geteuid', (_k, t) => t.cred.euid],
+  // System V message queues: the C library passes msgsnd the message's bytes and its mtype, and
+  // msgrcv a scratch buffer for mtype's 8 bytes and the text (vm/libc-msg.ts).
+  ['msgget', (k, t, a) => ksys_msgget(k, t, num(a[0]), num(a[1]))],
+  ['msgctl', (k, t, a) => ksys_msgctl(k, t, num(a[0]), num(a[1]), num(a[2]))],
+  ['msgsnd', (_k, _t, a) => entry(__x64_sys_msgsnd, msgsndLocals(num(a[0]), num(a[4]), typeof a[1] === 'string' ? a[1] : '', num(a[2]), num(a[3])))],
+  ['msgrcv', (_k, _t, a) => entry(__x64_sys_msgrcv, msgrcvLocals(num(a[0]), num(a[1]), num(a[2]), num(a[3]), num(a[4])))],
+  // POSIX message queues: names without the leading '/', which the C library checks and drops.
+  ['mq_open', (k, t, a) => do_mq_open(k, t, typeof a[0] === 'string' ? a[0] : '', num(a[1]), num(a[2]), num(a[3]))],
+  ['mq_unlink', (k, t, a) => sys_mq_unlink(k, t, typeof a[0] === 'string' ? a[0] : '')],
+  ['mq_getsetattr', (k, t, a) => sys_mq_getsetattr(k, t, num(a[0]), num(a[1]), num(a[2]))],
+  ['mq_timedsend', (_k, _t, a) => entry(__x64_sys_mq_timedsend, mqLocals(num(a[0]), typeof a[1] === 'string' ? a[1] : '', 0, num(a[2]), num(a[3]), 0, num(a[4])))],
+  ['mq_timedreceive', (_k, _t, a) => entry(__x64_sys_mq_timedreceive, mqLocals(num(a[0]), '', num(a[1]), num(a[2]), 0, num(a[3]), num(a[4])))],
   ...SCHED_SYSCALLS,
   ...FS_SYSCALLS,
 ]);

@@ -4,6 +4,7 @@ import { FD_CONSTANTS } from './builtins-fd';
 import { MMAN_CONSTANTS } from './builtins-mman';
 import { POLL_CONSTANTS } from './builtins-poll';
 import type { ConstantGroup, ConstantInfo, Side } from './builtins-types';
+import { MSG_CONSTANTS } from './builtins-msg';
 
 type Row = [name: string, value: number | bigint | string, doc: string, definition?: string];
 
@@ -406,7 +407,7 @@ const PTHREAD: ConstantInfo[] = [
 export const CONSTANTS: ConstantInfo[] = [
   ...CLONE, ...SIGNALS, ...ERRNO, ...KERNEL_ERRNO, ...WAIT, ...IDTYPE, ...HANDLERS, ...SA, ...SIGPROCMASK,
   ...PRCTL, ...RLIMIT, ...TASK_STATE, ...PF, ...SYSCALL_NR, ...SI_CODE, ...ITIMER, ...MISC, ...LIMITS,
-  ...PTHREAD, ...FD_CONSTANTS, ...MMAN_CONSTANTS,
+  ...PTHREAD, ...FD_CONSTANTS, ...MMAN_CONSTANTS, ...MSG_CONSTANTS,
   ...POLL_CONSTANTS,
 ];
 

@@ -4,11 +4,13 @@ import type { StructInfo } from './builtins-types';
 import { FD_STRUCTS } from './builtins-fd';
 import { POLL_STRUCTS } from './builtins-poll';
 import { SHM_STRUCTS } from './builtins-mman';
+import { MSG_STRUCTS } from './builtins-msg';
 
 export const STRUCTS: StructInfo[] = [
   ...FD_STRUCTS,
   ...POLL_STRUCTS,
   ...SHM_STRUCTS,
+  ...MSG_STRUCTS,
   {
     name: '_IO_FILE', side: 'user', header: '<stdio.h>',
     doc: 'glibc\'s FILE: a stream over a file descriptor and its buffer, in the process\'s memory (fork copies it, unwritten text included). sizeof(FILE) is 216.',

@@ -8,6 +8,7 @@ import { MMAN_CALLS } from './builtins-mman';
 import { JMP_CALLS } from './builtins-jmp';
 import { CANCEL_CALLS } from './builtins-cancel';
 import { POLL_CALLS, SPIN_CALLS, TSD_CALLS } from './builtins-poll';
+import { MSG_CALLS } from './builtins-msg';
 
 interface Opts {
   min?: number;
@@ -396,6 +397,7 @@ export const USER_CALLS: CallInfo[] = [
   ...LIBRARY_CALLS,
   ...FD_CALLS,
   ...MMAN_CALLS,
+  ...MSG_CALLS,
   ...JMP_CALLS,
   ...CANCEL_CALLS,
   ...POLL_CALLS,

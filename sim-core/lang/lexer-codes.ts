@@ -72,7 +72,7 @@ export const TYPEDEF_NAMES: ReadonlySet<string> = new Set([
   'bool', '_Bool', 'wait_queue_head_t', 'sig_atomic_t', 'clockid_t', 'cpu_set_t',
   'pthread_mutex_t', 'pthread_mutexattr_t', 'pthread_cond_t', 'pthread_condattr_t', 'sem_t', 'pthread_barrier_t',
   'pthread_barrierattr_t', 'pthread_once_t', 'pthread_rwlock_t', 'pthread_rwlockattr_t', 'DIR', 'div_t', 'ldiv_t', 'lldiv_t', 'sigval_t', 'jmp_buf', 'sigjmp_buf', 'dev_t', 'ino_t', 'nlink_t', 'blksize_t', 'blkcnt_t',
-  'key_t', 'shmatt_t',
+  'key_t', 'shmatt_t', 'mqd_t', 'msgqnum_t', 'msglen_t',
   'fd_set', 'nfds_t', 'pthread_key_t', 'pthread_spinlock_t',
 ]);
 

@@ -20,6 +20,14 @@ export function editDistance(a: string, b: string, max = Infinity): number {
   return prev[b.length];
 }
 
+/** Whether b is a with two neighbouring letters swapped (frok for fork). */
+function swapped(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+}
+
 /** The closest candidate within about a third of the name's length (at least 1, at most 3 edits). */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   const limit = Math.min(3, Math.max(1, Math.ceil(name.length / 3)));
@@ -31,7 +39,8 @@ export function closest(name: string, candidates: Iterable<string>): string | un
     // One- and two-letter names are usually fresh variables; any other short name is "close".
     if (name.length < 3 && c.toUpperCase() !== upper) continue;
     // A case-only difference (sigchld vs SIGCHLD) is the likeliest slip of all.
-    const d = c.toUpperCase() === upper ? 0.5 : editDistance(name, c, bestD);
+    // Two neighbouring letters swapped comes next: closer than any one-letter change.
+    const d = c.toUpperCase() === upper ? 0.5 : swapped(name, c) ? 0.75 : editDistance(name, c, bestD);
     if (d < bestD) { bestD = d; best = c; }
   }
   return best;

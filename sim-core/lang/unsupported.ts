@@ -10,7 +10,7 @@ const UNSUPPORTED: ReadonlyMap<string, string> = new Map(Object.entries({
   // Memory and IPC.
   mprotect: '<sys/mman.h>', brk: '<unistd.h>', sbrk: '<unistd.h>',
   semget: '<sys/sem.h>',
-  semop: '<sys/sem.h>', msgget: '<sys/msg.h>', msgsnd: '<sys/msg.h>', msgrcv: '<sys/msg.h>', mq_open: '<mqueue.h>',
+  semop: '<sys/sem.h>', mq_notify: '<mqueue.h>',
   socket: '<sys/socket.h>', socketpair: '<sys/socket.h>',
   // Processes, namespaces, credentials, scheduling.
   setns: '<sched.h>', pidfd_open: '<sys/pidfd.h>', pidfd_send_signal: '<sys/pidfd.h>',

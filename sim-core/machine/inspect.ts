@@ -51,13 +51,14 @@ export function taskRow(k: Kernel, t: task_struct): TaskRow {
 }
 
 /**
- * The file operations a task sleeps in, by the name ps shows as its wait channel (poll's sleep
+ * The file operations (and message queue calls) a task sleeps in, by the name ps shows as its wait channel (poll's sleep
  * is inlined into do_sys_poll in a built kernel, so that is what its wait channel reads).
  */
 const FILE_WAITS: ReadonlyMap<string, string> = new Map([['pipe_read', 'pipe_read'], ['pipe_write', 'pipe_write'],
-  ['n_tty_read', 'n_tty_read'], ['do_poll', 'do_sys_poll'], ['do_select', 'do_select']]);
+  ['n_tty_read', 'n_tty_read'], ['do_poll', 'do_sys_poll'], ['do_select', 'do_select'],
+  ['do_msgrcv', 'do_msgrcv'], ['do_msgsnd', 'do_msgsnd'], ['do_mq_timedreceive', 'do_mq_timedreceive'], ['do_mq_timedsend', 'do_mq_timedsend']]);
 
-/** pipe_read, pipe_write, n_tty_read, do_sys_poll or do_select when t sleeps in one of them. */
+/** pipe_read, pipe_write, n_tty_read, do_sys_poll, do_select or a message queue call when t sleeps in one of them. */
 function fileWchan(t: task_struct): string | undefined {
   if (!(t.__state & (C.TASK_INTERRUPTIBLE | C.TASK_UNINTERRUPTIBLE)) || t.stack.length === 0) return undefined;
   return FILE_WAITS.get(t.stack[t.stack.length - 1].fn.name);

@@ -31,6 +31,8 @@ import * as waitid from '../kernel/waitid';
 import * as pipe from '../kernel/pipe';
 import * as readWrite from '../kernel/read_write';
 import * as tty from '../kernel/tty';
+import * as msgOps from '../kernel/msg-ops';
+import * as mqueueOps from '../kernel/mqueue-ops';
 import { relativeLines } from '../kernel/frame';
 import type { KernelSource } from '../machine-types';
 
@@ -61,7 +63,7 @@ export interface KernelCatalog {
 
 const MODULES: ReadonlyArray<Record<string, unknown>> = [
   fork, copy, pidns, pidnsExit, exec, execThread, exit, itimer, notify, release, wait, waitTask, waitid, signal, sigwait, sigaction, sched, schedSyscalls, affinity, fair, schedTick, schedSwitch, kthread, module, futex, kcode, sys,
-  readWrite, pipe, tty,
+  readWrite, pipe, tty, msgOps, mqueueOps,
 ];
 
 function isKFunction(v: unknown): v is AnyFn {

@@ -42,6 +42,8 @@ const DIV_RESULTS: Readonly<Record<string, readonly [string, CType]>> = {
   div: ['div_t', INT], ldiv: ['ldiv_t', LONG], lldiv: ['lldiv_t', { k: 'int', bytes: 8, unsigned: false, name: 'long long' }],
 };
 
+/** Calls whose second argument is a message buffer moved as bytes (vm/libc-msg.ts). */
+const MSG_BUF_CALLS: ReadonlySet<string> = new Set(['msgsnd', 'msgrcv', 'mq_send', 'mq_receive', 'mq_timedsend', 'mq_timedreceive']);
 const SIZE_T: CType = { k: 'int', bytes: 8, unsigned: true, name: 'size_t' };
 
 /** Calls the catalog does not list but real programs use; how their result comes back. */
@@ -314,6 +316,12 @@ export class CallCompiler extends ExprCompiler {
       }
       if ((i === 1 && (name === 'read' || name === 'write')) || (i === 0 && (name === 'fread' || name === 'fwrite'))) {
         const el = pointee(decay(t));
+        if (el && el.k !== 'fn' && !isByteCells(el)) bufType = el;
+      }
+      // A message queue buffer: the struct msgbuf (or record) even through a (void *) cast.
+      if (i === 1 && MSG_BUF_CALLS.has(name)) {
+        const a = e.args[i];
+        const el = pointee(decay(a.kind === 'Cast' ? this.typeOf(a.operand) : t));
         if (el && el.k !== 'fn' && !isByteCells(el)) bufType = el;
       }
     });

@@ -88,6 +88,7 @@ const TYPEDEFS: Readonly<Record<string, CType>> = {
   dev_t: int(8, true, 'dev_t'), ino_t: int(8, true, 'ino_t'), nlink_t: int(8, true, 'nlink_t'), blksize_t: int(8, false, 'blksize_t'),
   blkcnt_t: int(8, false, 'blkcnt_t'),
   key_t: int(4, false, 'key_t'), shmatt_t: int(8, true, 'shmatt_t'),
+  mqd_t: int(4, false, 'mqd_t'), msgqnum_t: int(8, true, 'msgqnum_t'), msglen_t: int(8, true, 'msglen_t'),
   // pthread_once_t is an int: PTHREAD_ONCE_INIT (0), in progress (1), done (2).
   pthread_once_t: int(4, false, 'pthread_once_t'),
   // poll's count of pollfds; a thread-specific data key (an index); a spin lock (an int, 0 free).
@@ -285,6 +286,12 @@ export class TypeTable {
     this.builtin('shmid_ds', [['shm_perm', this.struct('ipc_perm'), 0], ['shm_segsz', TYPEDEFS.size_t, 7], ['shm_atime', TYPEDEFS.time_t, 8],
       ['shm_dtime', TYPEDEFS.time_t, 9], ['shm_ctime', TYPEDEFS.time_t, 10], ['shm_cpid', TYPEDEFS.pid_t, 11], ['shm_lpid', TYPEDEFS.pid_t, 12],
       ['shm_nattch', TYPEDEFS.shmatt_t, 13]], 112);
+    // struct msqid_ds (kernel/msg.ts fills it for msgctl IPC_STAT) and struct mq_attr (kernel/mqueue.ts).
+    this.builtin('msqid_ds', [['msg_perm', this.struct('ipc_perm'), 0], ['msg_stime', TYPEDEFS.time_t, 7], ['msg_rtime', TYPEDEFS.time_t, 8],
+      ['msg_ctime', TYPEDEFS.time_t, 9], ['__msg_cbytes', ULONG, 10], ['msg_qnum', TYPEDEFS.msgqnum_t, 11], ['msg_qbytes', TYPEDEFS.msglen_t, 12],
+      ['msg_lspid', TYPEDEFS.pid_t, 13], ['msg_lrpid', TYPEDEFS.pid_t, 14]], 120);
+    this.builtin('mq_attr', [['mq_flags', LONG, 0], ['mq_maxmsg', LONG, 1], ['mq_msgsize', LONG, 2], ['mq_curmsgs', LONG, 3],
+      ['__pad', { k: 'array', of: LONG, n: 4 }, 4]], 64);
     this.builtin('dirent', [['d_ino', TYPEDEFS.ino_t, 0], ['d_off', TYPEDEFS.off_t, 1], ['d_reclen', { k: 'int', bytes: 2, unsigned: true, name: 'unsigned short' }, 2],
       ['d_type', { k: 'int', bytes: 1, unsigned: true, name: 'unsigned char' }, 3], ['d_name', { k: 'array', of: CHAR, n: 256 }, 4]], 280);
     // Kernel structures: their fields are read by the host. A list_head embedded in a scenario

@@ -16,6 +16,7 @@ import { resumeStdio, STDIO_OPS } from './stdio-ops';
 import { exitCall } from './stdio-calls';
 import { FD_OPS, resumeFd } from './libc-fd';
 import { resumeShm, SHM_OPS } from './libc-shm';
+import { MSG_OPS, resumeMsg } from './libc-msg';
 import { PROC_OPS, resumeProc } from './libc-proc';
 import { resumeRwlock, RWLOCK_OPS } from './libc-rwlock';
 import { resumeJump } from './libc-jmp';
@@ -334,6 +335,7 @@ export function resumeLibc(r: VmRegs, mem: VmMemory, ret: Value): Done | null {
   }
   if (FD_OPS.has(c.op)) return end(resumeFd(r, mem, c.op, c.v, raw));
   if (SHM_OPS.has(c.op)) { const v = resumeShm(r, c, mem, raw, line); return v === null ? null : end(v); }
+  if (MSG_OPS.has(c.op)) return end(resumeMsg(r, mem, c.op, c.v, raw));
   if (RWLOCK_OPS.has(c.op)) {
     const done = resumeRwlock(r, c, mem, line);
     return done === null ? null : end(done.value);

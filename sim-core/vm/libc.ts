@@ -29,6 +29,7 @@ import { encodeBytes } from './byte-image';
 import { bytesCall } from './union-bytes';
 import { fdMacro, fdSetMacro, startFd } from './libc-fd';
 import { ShmDone, startShm } from './libc-shm';
+import { startMsg } from './libc-msg';
 import { enterCancelPoint } from './libc-cancel';
 import { TSD_CALLS, tsdCall } from './libc-tsd';
 import { spinCall } from './libc-spin';
@@ -362,6 +363,8 @@ export function syscallTrap(site: CallSite, a: Value[], mem: VmMemory, regs: VmR
       const fdTrap = startFd(site.name, siteIndex(regs, site), line, a, mem, regs);
       if (fdTrap instanceof Done) return fdTrap;
       if (fdTrap !== null) return fdTrap;
+      const msgTrap = startMsg(site.name, siteIndex(regs, site), line, a, mem, regs);
+      if (msgTrap !== null) return msgTrap;
       const started = startLibc(site.name, siteIndex(regs, site), line, a, mem, regs);
       if (started !== null) return started;
       // Same name in the kernel (getpid, kill, fork...), or a kernel function scenario kernel code calls.

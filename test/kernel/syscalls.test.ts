@@ -22,6 +22,7 @@ const X86_64: Readonly<Record<string, number>> = {
   chdir: 80, mkdir: 83, creat: 85, unlink: 87, getdents64: 217, openat: 257, mkdirat: 258, newfstatat: 262, unlinkat: 263,
   dup3: 292, pipe2: 293, lstat: 6, rmdir: 84, umask: 95, access: 21, faccessat: 269, faccessat2: 439, chmod: 90, fchmod: 91,
   fchmodat: 268, poll: 7, select: 23, mmap: 9, munmap: 11, shmget: 29, shmat: 30, shmctl: 31, shmdt: 67, ftruncate: 77, link: 86, linkat: 265,
+  msgget: 68, msgsnd: 69, msgrcv: 70, msgctl: 71, mq_open: 240, mq_unlink: 241, mq_timedsend: 242, mq_timedreceive: 243, mq_getsetattr: 245,
   sched_setparam: 142, sched_getparam: 143, sched_setscheduler: 144, sched_getscheduler: 145, sched_get_priority_max: 146,
   sched_get_priority_min: 147, sched_rr_get_interval: 148, sched_setaffinity: 203, sched_getaffinity: 204, getcpu: 309,
 };
