@@ -122,6 +122,9 @@ const steps: Array<[string, (ctx: Ctx) => Promise<void>]> = [
     // F5 then runs forward to the same breakpoint at the same step.
     await button('Reverse').click();
     await eventually('the run to go back to its start', async () => ((await stepNow()) < atFork) || undefined, 30_000);
+    // F5 only once the session is stopped there (the toolbar offers Continue, not Pause): pressed
+    // while the stop was still arriving, it could be lost.
+    await button('Continue').waitFor({ timeout: TIMEOUT });
     await ctx.page.keyboard.press('F5');
     await eventually('the breakpoint on the fork() line again, at the same step', async () =>
       ((await stoppedLine()) === ctx.forkLine && (await stepNow()) === atFork) || undefined, 30_000);
