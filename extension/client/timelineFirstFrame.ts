@@ -4,7 +4,7 @@
 // width the panel has. The browser paints it while it parses the page; the page's script draws its
 // canvas after that first paint and takes this out. Colours are the legend's classes. Pure.
 import {
-  arrowOf, clampView, cpuBarsEach, fitView, indexTimeline, laneBarsEach, laneGlyphs, timeToX, visibleRows, xToTime,
+  arrowsEach, clampView, cpuBarsEach, fitView, indexTimeline, laneBarsEach, laneGlyphs, timeToX, visibleRows, xToTime,
   type Geometry, type Glyph, type TimelineIndex,
 } from './timelineLayout';
 import { AXIS, ROW } from './timelineElements';
@@ -112,20 +112,9 @@ export function firstFrameMarkup(model: TimelineModel, size: PlotSize = DEFAULT_
 
 /** Fork, reap, reparent and signal arrows between the rows of single marks, as the canvas draws them. */
 function arrows(out: string[], index: TimelineIndex, glyphsOf: ReadonlyArray<[number, Glyph[]]>, yOf: (row: number) => number, first: number, end: number, pc: (x: number) => string): void {
-  let budget = 2000;
-  const clampRow = (r: number): number => Math.min(Math.max(r, first - 1), end);
-  for (const [, glyphs] of glyphsOf) {
-    for (const gl of glyphs) {
-      if (gl.count !== 1 || budget-- <= 0) continue;
-      const a = arrowOf(gl.first);
-      const from = a ? index.rowOfLane[a.from] ?? -1 : -1;
-      const to = a ? index.rowOfLane[a.to] ?? -1 : -1;
-      if (from < 0 || to < 0 || from === to) continue;
-      const y0 = yOf(clampRow(from)) + ROW / 2;
-      const y1 = yOf(clampRow(to)) + ROW / 2;
-      const cls = `lg-stroke-${NAMED.marks[gl.first.kind]}`;
-      const x = pc(gl.x);
-      out.push(`<line class="${cls}" x1="${x}" x2="${x}" y1="${y0}" y2="${y1}"/><use href="#${y1 > y0 ? 'ffDown' : 'ffUp'}" class="${cls}" x="${x}" y="${y1}"/>`);
-    }
-  }
+  arrowsEach(index, glyphsOf.map(([, g]) => g), yOf, ROW, first, end, (gx, y0, y1, gl) => {
+    const cls = `lg-stroke-${NAMED.marks[gl.first.kind]}`;
+    const x = pc(gx);
+    out.push(`<line class="${cls}" x1="${x}" x2="${x}" y1="${y0}" y2="${y1}"/><use href="#${y1 > y0 ? 'ffDown' : 'ffUp'}" class="${cls}" x="${x}" y="${y1}"/>`);
+  });
 }

@@ -519,3 +519,26 @@ export function arrowOf(m: Mark): { from: number; to: number } | undefined {
     default: return undefined;
   }
 }
+
+/** At most this many arrows in a frame (the glyphs still all show). */
+const ARROW_BUDGET = 2000;
+
+/**
+ * The arrows a frame draws between rows, for its single (not clustered) glyphs whose mark has
+ * one: each arrow's x, the centres of its two rows (a row out of view taken at the window's edge)
+ * and its glyph, given out in row order, at most ARROW_BUDGET single glyphs looked at.
+ */
+export function arrowsEach(index: TimelineIndex, glyphRows: Iterable<Glyph[]>, yOf: (row: number) => number, rowHeight: number, first: number, end: number, emit: (x: number, y0: number, y1: number, gl: Glyph) => void): void {
+  let budget = ARROW_BUDGET;
+  const clampRow = (r: number): number => Math.min(Math.max(r, first - 1), end);
+  for (const glyphs of glyphRows) {
+    for (const gl of glyphs) {
+      if (gl.count !== 1 || budget-- <= 0) continue;
+      const a = arrowOf(gl.first);
+      const from = a ? index.rowOfLane[a.from] ?? -1 : -1;
+      const to = a ? index.rowOfLane[a.to] ?? -1 : -1;
+      if (from < 0 || to < 0 || from === to) continue;
+      emit(gl.x, yOf(clampRow(from)) + rowHeight / 2, yOf(clampRow(to)) + rowHeight / 2, gl);
+    }
+  }
+}

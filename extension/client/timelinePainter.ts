@@ -2,7 +2,7 @@
 // on it, the axis, the grid, the lanes' and CPU rows' bars, the arrows between lanes, the mark
 // glyphs, the selected mark's box and the current moment's line.
 /// <reference lib="dom" />
-import { arrowOf, cpuBarsEach, laneBarsEach, laneGlyphs, timeToX, visibleRows, type Geometry, type Glyph, type TimelineIndex, type View } from './timelineLayout';
+import { arrowsEach, cpuBarsEach, laneBarsEach, laneGlyphs, timeToX, visibleRows, type Geometry, type Glyph, type TimelineIndex, type View } from './timelineLayout';
 import { Axis, Batch, glyphPath, Strips } from './timelineCanvas';
 import { AXIS, ROW } from './timelineElements';
 import { DEFAULT_PALETTE, pidColour, type Palette } from './timelineText';
@@ -114,24 +114,13 @@ export class TimelinePainter {
 
   /** Fork, reap, reparent and signal arrows between the lanes of single (not clustered) marks. */
   private arrows(index: TimelineIndex, drawn: ReadonlyMap<number, Glyph[]>, yOf: (row: number) => number, first: number, end: number): void {
-    let budget = 2000;
     const lines = new Batch();
-    for (const glyphs of drawn.values()) {
-      for (const gl of glyphs) {
-        if (gl.count !== 1 || budget-- <= 0) continue;
-        const a = arrowOf(gl.first);
-        const from = a ? index.rowOfLane[a.from] ?? -1 : -1;
-        const to = a ? index.rowOfLane[a.to] ?? -1 : -1;
-        if (from < 0 || to < 0 || from === to) continue;
-        const clampRow = (r: number): number => Math.min(Math.max(r, first - 1), end);
-        const y0 = yOf(clampRow(from)) + ROW / 2;
-        const y1 = yOf(clampRow(to)) + ROW / 2;
-        const p = lines.path(this.palette.marks[gl.first.kind]);
-        p.moveTo(gl.x, y0); p.lineTo(gl.x, y1);
-        const dir = Math.sign(y1 - y0);
-        p.moveTo(gl.x - 3, y1 - dir * 5); p.lineTo(gl.x, y1 - dir * 1); p.lineTo(gl.x + 3, y1 - dir * 5);
-      }
-    }
+    arrowsEach(index, drawn.values(), yOf, ROW, first, end, (x, y0, y1, gl) => {
+      const p = lines.path(this.palette.marks[gl.first.kind]);
+      p.moveTo(x, y0); p.lineTo(x, y1);
+      const dir = Math.sign(y1 - y0);
+      p.moveTo(x - 3, y1 - dir * 5); p.lineTo(x, y1 - dir * 1); p.lineTo(x + 3, y1 - dir * 5);
+    });
     lines.stroke(this.ctx, 1);
   }
 }

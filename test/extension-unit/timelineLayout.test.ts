@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { boot } from '../../sim-core/machine';
 import { buildTimeline, type Lane, type LaneState, type Mark, type Span, type TimelineModel } from '../../sim-core/viz/model';
 import {
-  aggregate, arrowOf, buildLod, clampView, cpuBars, extendLod, seriesChanged, fitView, glyphAt, indexTimeline, laneBars, laneGlyphs, neighbourMark, panView,
+  aggregate, arrowOf, arrowsEach, buildLod, clampView, cpuBars, extendLod, seriesChanged, fitView, glyphAt, indexTimeline, laneBars, laneGlyphs, neighbourMark, panView,
   revealMark, visibleRows, zoomView, type View,
 } from '../../extension/client/timelineLayout';
 import { DEFAULT_PALETTE, formatTime, markText, timelineSvg, timelineSvgSized } from '../../extension/client/timelineText';
@@ -293,5 +293,30 @@ describe('timeline panel on the fork example', () => {
     assert.ok(bars.length >= 2 && bars.every((b) => b.value > 0), JSON.stringify(bars));
     assert.ok(bars.some((b) => b.value === child.pid), 'the child ran');
     assert.equal(formatTime(1_500_000), '1.5 ms');
+  });
+
+  it('arrows of a frame: one per single glyph with another lane, between the rows\' centres, an out-of-view row at the edge', () => {
+    const m = forkModel();
+    const index = indexTimeline(m);
+    const W = 800;
+    const v = fitView(m);
+    const rowsOf = (first: number, end: number) => Array.from({ length: end - first }, (_, i) => {
+      const r = index.rows[first + i];
+      return r.kind === 'lane' ? laneGlyphs(index.marksOf[r.laneIndex] ?? [], v, W) : [];
+    });
+    const yOf = (row: number): number => 20 + row * 22;
+    const all: Array<[number, number, string]> = [];
+    arrowsEach(index, rowsOf(0, index.rows.length), yOf, 22, 0, index.rows.length, (_x, y0, y1, gl) => all.push([y0, y1, gl.first.kind]));
+    const fork = m.marks.find((k) => k.kind === 'fork' && k.otherLane !== undefined);
+    assert.ok(fork);
+    const want = [yOf(index.rowOfLane[fork.lane]) + 11, yOf(index.rowOfLane[fork.otherLane ?? -1]) + 11];
+    assert.ok(all.some(([y0, y1, k]) => k === 'fork' && y0 === want[0] && y1 === want[1]), JSON.stringify(all));
+    assert.ok(all.every(([y0, y1]) => y0 !== y1));
+    // Only the parent's row in view: the fork's arrow runs to the edge just past the last row shown.
+    const parentRow = index.rowOfLane[fork.lane];
+    const clipped: number[][] = [];
+    arrowsEach(index, rowsOf(parentRow, parentRow + 1), yOf, 22, parentRow, parentRow + 1, (_x, y0, y1, gl) => { if (gl.first === fork) clipped.push([y0, y1]); });
+    const childRow = index.rowOfLane[fork.otherLane ?? -1];
+    assert.deepEqual(clipped, [[yOf(parentRow) + 11, yOf(childRow > parentRow ? parentRow + 1 : parentRow - 1) + 11]]);
   });
 });
